@@ -1,0 +1,72 @@
+/*
+ * schema.h - every key a layout file may hold, for config/ only.
+ *
+ * Owns: the one table of sections and keys, where each value lives in
+ * struct layout, and how each kind of value is read and written. The
+ * loader and the emitter both walk it, so a key added here is loaded,
+ * printed and round-tripped at once. Must never: know about YAML nodes or
+ * events, or hold state.
+ */
+#ifndef MM_CONFIG_SCHEMA_H
+#define MM_CONFIG_SCHEMA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum cfg_kind {
+	CK_STR,	    /* char[width] */
+	CK_ARCH,    /* enum mm_arch by name */
+	CK_ZONE,    /* enum zone_type by name */
+	CK_SIZE,    /* bytes; printed as 16M when exact */
+	CK_ADDR,    /* an address; read like a size, printed in hex */
+	CK_COUNT,   /* a whole number, decimal or 0x hex */
+	CK_MINFREE, /* int64: "auto" (-1) or a whole number */
+	CK_MODE,    /* file mode bits; "0660" reads as octal */
+};
+
+struct cfg_field {
+	const char *key;
+	enum cfg_kind kind;
+	size_t off;   /* in struct layout, or in one item of a list */
+	size_t width; /* bytes of storage: 4 or 8, or the string's buffer */
+};
+
+struct cfg_section {
+	const char *key;
+	const struct cfg_field *fields;
+	unsigned int nr_fields;
+	/* Lists only: the count, the array, one item, and the limit. */
+	bool is_list;
+	size_t count_off, array_off, item_size;
+	unsigned int max;
+	const char *item; /* "zone": what one item is called */
+};
+
+extern const struct cfg_section cfg_sections[];
+extern const unsigned int cfg_nr_sections;
+
+const struct cfg_section *cfg_find_section(const char *key);
+const struct cfg_field *cfg_find_field(const struct cfg_section *s,
+				       const char *key);
+
+/* "name, arch, page_size ..." for messages about unknown keys. */
+void cfg_list_keys(const struct cfg_section *s, char *buf, size_t len);
+
+/* What a field expects, for "expected a size, got a list". */
+const char *cfg_kind_what(enum cfg_kind kind);
+
+/*
+ * Read text into the field at base + f->off. Returns 0, or -EINVAL with a
+ * sentence saying what is wrong in why.
+ */
+int cfg_parse_value(const struct cfg_field *f, const char *text, void *base,
+		    char *why, size_t len);
+
+/*
+ * Write the field at base + f->off as text; *quote says whether it must
+ * be quoted to read back as the same string.
+ */
+void cfg_format_value(const struct cfg_field *f, const void *base, char *buf,
+		      size_t len, bool *quote);
+
+#endif /* MM_CONFIG_SCHEMA_H */

@@ -1,0 +1,156 @@
+/*
+ * layout.h - the plain description a machine boots from.
+ *
+ * Owns: the layout struct, its defaults and its validation. A layout is
+ * built by config/ from YAML or by tests in C; core never sees YAML.
+ * Must never: read files or print; every problem is returned as a
+ * layout_error naming the key it concerns ("zones[1].end"), so that the
+ * loader can point at file:line:column.
+ */
+#ifndef MM_LAYOUT_H
+#define MM_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum mm_arch {
+	ARCH_X86_64,
+	ARCH_I386,
+	NR_ARCHES,
+};
+
+/* The kernel's zone types, in the kernel's order. */
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	ZONE_HIGHMEM,
+	ZONE_MOVABLE,
+	MAX_NR_ZONES,
+};
+
+#define LAYOUT_NAME_MAX	       32 /* longest machine, region or group name + 1 */
+#define LAYOUT_MAX_HOLES       16
+#define LAYOUT_MAX_REGIONS     16
+#define LAYOUT_MAX_CPUS	       256
+#define LAYOUT_MAX_ORDER_LIMIT 15  /* the largest max_order a layout may ask */
+#define LAYOUT_SOCKET_MAX      108 /* sizeof(sun_path) */
+
+/* A zone spans physical addresses [start, end). */
+struct layout_zone {
+	enum zone_type type;
+	uint64_t start;
+	uint64_t end;
+};
+
+/* A range of physical addresses with no RAM behind it. */
+struct layout_hole {
+	uint64_t start;
+	uint64_t size;
+};
+
+/* An MMZ region (inside RAM) or a device MMIO region (outside RAM). */
+struct layout_region {
+	char name[LAYOUT_NAME_MAX];
+	uint64_t start;
+	uint64_t size;
+};
+
+struct layout_kernel {
+	uint64_t image_start; /* physical address of the kernel image */
+	uint64_t image_size;
+	uint64_t page_offset; /* virtual address of the direct map */
+	uint64_t vmalloc_start;
+	uint64_t vmalloc_size;
+	uint32_t pkmap_slots;	    /* permanent kmap slots (LAST_PKMAP) */
+	uint32_t kmap_atomic_slots; /* per-CPU kmap_atomic slots */
+	uint64_t task_size;	    /* top of user space */
+};
+
+/* Per-session limits: what one client process may hold at once. */
+struct layout_limits {
+	uint64_t pages;
+	uint64_t objects;
+	uint32_t requests; /* requests in flight */
+};
+
+/* How the daemon serves the machine; core ignores it. */
+struct layout_daemon {
+	char socket[LAYOUT_SOCKET_MAX];
+	uint32_t socket_mode;
+	char socket_group[LAYOUT_NAME_MAX];
+	char admin_group[LAYOUT_NAME_MAX];
+	uint32_t max_clients;
+	uint32_t max_frame_bytes;
+};
+
+struct layout {
+	char name[LAYOUT_NAME_MAX];
+	enum mm_arch arch;
+	uint32_t page_size;
+	uint32_t nr_cpus;
+	uint64_t memory; /* end of physical RAM; holes are subtracted */
+	uint64_t seed;
+
+	uint32_t nr_zones;
+	struct layout_zone zones[MAX_NR_ZONES];
+	uint32_t nr_holes;
+	struct layout_hole holes[LAYOUT_MAX_HOLES];
+
+	uint32_t max_order; /* MAX_PAGE_ORDER: the largest buddy order */
+	/* min_free_kbytes < 0: computed with Linux's formula at boot. */
+	int64_t min_free_kbytes;
+	uint32_t watermark_scale_factor;
+
+	uint64_t swap_size;
+	struct layout_kernel kernel;
+
+	uint32_t nr_mmz;
+	struct layout_region mmz[LAYOUT_MAX_REGIONS];
+	uint32_t nr_devices;
+	struct layout_region devices[LAYOUT_MAX_REGIONS];
+
+	struct layout_daemon daemon;
+	struct layout_limits limits;
+};
+
+/* One problem with a layout, named by the key it concerns. */
+struct layout_error {
+	char key[64];  /* "machine.memory", "zones[1].end", "mmz[0]" */
+	char msg[192]; /* a sentence without the key */
+};
+
+#define LAYOUT_MAX_ERRORS 16
+
+struct layout_errors {
+	uint32_t nr;
+	struct layout_error err[LAYOUT_MAX_ERRORS];
+};
+
+const char *arch_name(enum mm_arch arch);
+int arch_from_name(const char *name, enum mm_arch *arch);
+const char *zone_type_name(enum zone_type type);
+int zone_type_from_name(const char *name, enum zone_type *type);
+
+/*
+ * Fill every field with the value Linux or the daemon would use when the
+ * layout does not say; arch must already be set. Fields that depend on
+ * others (limits.pages from memory) are resolved by layout_resolve().
+ */
+void layout_set_defaults(struct layout *l, enum mm_arch arch);
+
+/* Resolve the fields derived from others, after the loader filled it. */
+void layout_resolve(struct layout *l);
+
+/* The built-in default: a small x86_64 machine with DMA, DMA32, Normal. */
+void layout_default(struct layout *l);
+
+/* Check everything; returns 0 or -EINVAL with errs filled. */
+int layout_validate(const struct layout *l, struct layout_errors *errs);
+
+/* Append an error; used by the validator and by the loader alike. */
+void layout_error_add(struct layout_errors *errs, const char *key,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* MM_LAYOUT_H */

@@ -1,0 +1,65 @@
+/*
+ * list.h - intrusive doubly linked lists, as the kernel's <linux/list.h>.
+ *
+ * Owns: list_head and its few operations. Must never allocate.
+ */
+#ifndef MM_LIST_H
+#define MM_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct list_head {
+	struct list_head *next, *prev;
+};
+
+#define container_of(ptr, type, member)                                        \
+	((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_first_entry(head, type, member)                                   \
+	list_entry((head)->next, type, member)
+#define list_last_entry(head, type, member)                                    \
+	list_entry((head)->prev, type, member)
+
+static inline void INIT_LIST_HEAD(struct list_head *list)
+{
+	list->next = list;
+	list->prev = list;
+}
+
+static inline bool list_empty(const struct list_head *head)
+{
+	return head->next == head;
+}
+
+static inline void __list_link(struct list_head *entry, struct list_head *prev,
+			       struct list_head *next)
+{
+	next->prev = entry;
+	entry->next = next;
+	entry->prev = prev;
+	prev->next = entry;
+}
+
+static inline void list_add(struct list_head *entry, struct list_head *head)
+{
+	__list_link(entry, head, head->next);
+}
+
+static inline void list_add_tail(struct list_head *entry,
+				 struct list_head *head)
+{
+	__list_link(entry, head->prev, head);
+}
+
+static inline void list_del(struct list_head *entry)
+{
+	entry->next->prev = entry->prev;
+	entry->prev->next = entry->next;
+}
+
+#define list_for_each(pos, head)                                               \
+	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+
+#endif /* MM_LIST_H */

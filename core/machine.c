@@ -1,0 +1,382 @@
+/*
+ * machine.c - boot a simulated computer's memory from a layout, and tear
+ * it down.
+ *
+ * Owns: the RAM memfd, the struct page array, the memblock record of what
+ * boot reserved, zones' spans and present pages, and the simulated CPUs.
+ * Boot follows the kernel's order: memblock knows memory and reserves the
+ * kernel image, firmware pages and the memmap; every frame gets its
+ * struct page; what is left free goes to the buddy allocator in the
+ * largest aligned blocks. Must never: print, or keep state outside the
+ * machine.
+ */
+#include "core/machine.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "core/page_alloc.h"
+
+static const struct arch_info arches[NR_ARCHES] = {
+	/* x86_64: 64-byte struct page, sparse memmap in 128 MiB sections. */
+	[ARCH_X86_64] = {"x86_64", 64, 64 << 10, 27,
+			 (1u << ZONE_DMA) | (1u << ZONE_DMA32) |
+				 (1u << ZONE_NORMAL) | (1u << ZONE_MOVABLE)},
+	/* i386: 32-byte struct page, one flat memmap. */
+	[ARCH_I386] = {"i386", 32, 64 << 10, 0,
+		       (1u << ZONE_DMA) | (1u << ZONE_NORMAL) |
+			       (1u << ZONE_HIGHMEM) | (1u << ZONE_MOVABLE)},
+};
+
+int mm_refuse(struct machine *m, enum bad_item bad, int err, const char *fmt,
+	      ...)
+{
+	va_list ap;
+
+	m->bad[bad]++;
+	va_start(ap, fmt);
+	vsnprintf(m->errmsg, sizeof(m->errmsg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int machine_set_cpu(struct machine *m, unsigned int cpu)
+{
+	if (cpu >= m->nr_cpus)
+		return mm_refuse(m, BAD_CPU, -EINVAL,
+				 "cpu %u does not exist (%u CPUs)", cpu,
+				 m->nr_cpus);
+	m->cpu = cpu;
+	return 0;
+}
+
+static int ram_init(struct machine *m)
+{
+	m->ram_fd = memfd_create("mm-ram", MFD_CLOEXEC);
+	if (m->ram_fd < 0)
+		return -errno;
+	if (ftruncate(m->ram_fd, (off_t)m->layout.memory) < 0)
+		return -errno;
+	m->ram = mmap(NULL, m->layout.memory, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_NORESERVE, m->ram_fd, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static int mem_map_alloc(struct machine *m)
+{
+	m->mem_map_bytes = m->max_pfn * sizeof(struct page);
+	m->mem_map = mmap(NULL, m->mem_map_bytes, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->mem_map == MAP_FAILED) {
+		m->mem_map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+/* Add zone ranges minus holes to memblock as memory. */
+static int memblock_add_zones(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+
+	for (unsigned int z = 0; z < l->nr_zones; z++) {
+		uint64_t cur = l->zones[z].start, end = l->zones[z].end;
+
+		while (cur < end) {
+			uint64_t next = end, resume = end;
+			int err;
+
+			/* The nearest hole that starts at or after cur. */
+			for (unsigned int h = 0; h < l->nr_holes; h++) {
+				uint64_t hs = l->holes[h].start;
+				uint64_t he = hs + l->holes[h].size;
+
+				if (he > cur && hs < next) {
+					next = hs > cur ? hs : cur;
+					resume = he < end ? he : end;
+				}
+			}
+			if (next > cur) {
+				err = memblock_add(&m->memblock, cur,
+						   next - cur);
+				if (err)
+					return err;
+			}
+			cur = next == end ? end : resume;
+		}
+	}
+	return 0;
+}
+
+/* Bytes the simulated kernel's memmap needs: flat, or per present section. */
+static uint64_t memmap_size(const struct machine *m)
+{
+	unsigned int shift = m->arch->section_shift;
+	uint64_t pages = m->max_pfn;
+
+	if (shift) {
+		uint64_t section = 1ULL << shift, sections = 0;
+
+		for (uint64_t s = 0; s < m->layout.memory; s += section) {
+			for (unsigned int i = 0; i < m->memblock.memory.cnt;
+			     i++) {
+				const struct memblock_region *r =
+					&m->memblock.memory.regions[i];
+
+				if (r->base < s + section &&
+				    r->base + r->size > s) {
+					sections++;
+					break;
+				}
+			}
+		}
+		pages = sections << (shift - m->page_shift);
+	}
+	return (pages * m->arch->struct_page_size + m->page_size - 1) &
+	       ~((uint64_t)m->page_size - 1);
+}
+
+static int memblock_setup(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+	uint64_t memmap;
+	int err;
+
+	err = memblock_add_zones(m);
+	if (!err && m->arch->reserve_low)
+		err = memblock_reserve(&m->memblock, 0, m->arch->reserve_low,
+				       MB_FIRMWARE);
+	if (!err)
+		err = memblock_reserve(&m->memblock, l->kernel.image_start,
+				       l->kernel.image_size, MB_KERNEL);
+	for (unsigned int i = 0; !err && i < l->nr_mmz; i++)
+		err = memblock_reserve(&m->memblock, l->mmz[i].start,
+				       l->mmz[i].size, MB_MMZ);
+	if (err)
+		return -EINVAL;
+	memmap = memblock_alloc(&m->memblock, memmap_size(m), m->page_size,
+				pfn_to_phys(m, m->lowmem_end_pfn), MB_MEMMAP);
+	return memmap == UINT64_MAX ? -ENOMEM : 0;
+}
+
+static int zones_init(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		m->zones[z].type = (enum zone_type)z;
+		m->zones[z].name = zone_type_name((enum zone_type)z);
+		for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++)
+			INIT_LIST_HEAD(&m->zones[z].free_area[o].free_list);
+	}
+	for (unsigned int i = 0; i < l->nr_zones; i++) {
+		struct zone *zone = &m->zones[l->zones[i].type];
+
+		zone->zone_start_pfn = l->zones[i].start >> m->page_shift;
+		zone->spanned_pages =
+			(l->zones[i].end - l->zones[i].start) >> m->page_shift;
+		zone->pcp = calloc(m->nr_cpus, sizeof(*zone->pcp));
+		if (!zone->pcp)
+			return -ENOMEM;
+		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+			for (int o = 0; o < NR_PCP_LISTS; o++)
+				INIT_LIST_HEAD(&zone->pcp[cpu].lists[o]);
+	}
+	return 0;
+}
+
+/* Mark [start, end) of physical memory with flags and a held reference. */
+static unsigned long mark_range(struct machine *m, uint64_t start, uint64_t end,
+				uint32_t flags)
+{
+	unsigned long pfn = start >> m->page_shift;
+	unsigned long last = (end + m->page_size - 1) >> m->page_shift;
+	unsigned long marked = 0;
+
+	if (last > m->max_pfn)
+		last = m->max_pfn;
+	for (; pfn < last; pfn++) {
+		struct page *page = pfn_to_page(m, pfn);
+
+		if (PageFlag(page, PG_hole))
+			continue;
+		page->flags |= flags;
+		page->_refcount = 1;
+		marked++;
+	}
+	return marked;
+}
+
+/*
+ * Every frame gets its struct page: frames inside a zone start free-ready,
+ * frames outside every zone or inside a hole are holes, and the ranges
+ * memblock reserved are reserved with a reference held, as the kernel's
+ * memmap_init and reserve_bootmem_region leave them.
+ */
+static void memmap_init(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+	struct page hole = {
+		.flags = (1u << PG_hole) | (1u << PG_reserved),
+		._refcount = 1,
+		._mapcount = -1,
+	};
+
+	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+		m->mem_map[pfn] = hole;
+	for (unsigned int i = 0; i < l->nr_zones; i++) {
+		struct zone *zone = &m->zones[l->zones[i].type];
+		struct page init = {
+			.flags = (uint32_t)zone->type << ZONES_SHIFT,
+			._mapcount = -1,
+		};
+
+		for (unsigned long pfn = zone->zone_start_pfn;
+		     pfn < zone_end_pfn(zone); pfn++)
+			m->mem_map[pfn] = init;
+	}
+	for (unsigned int h = 0; h < l->nr_holes; h++) {
+		unsigned long pfn = l->holes[h].start >> m->page_shift;
+		unsigned long end =
+			(l->holes[h].start + l->holes[h].size) >> m->page_shift;
+
+		for (; pfn < end && pfn < m->max_pfn; pfn++)
+			m->mem_map[pfn].flags |= hole.flags;
+	}
+	for (unsigned int i = 0; i < m->memblock.reserved.cnt; i++) {
+		const struct memblock_region *r =
+			&m->memblock.reserved.regions[i];
+		uint32_t flags = 1u << PG_reserved;
+
+		if (r->owner == MB_MMZ)
+			flags |= 1u << PG_mmz;
+		m->reserved_pages[r->owner] +=
+			mark_range(m, r->base, r->base + r->size, flags);
+	}
+}
+
+static void zones_count_present(struct machine *m)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+
+		zone->present_pages = 0;
+		for (unsigned long pfn = zone->zone_start_pfn;
+		     pfn < zone_end_pfn(zone); pfn++)
+			if (!PageFlag(pfn_to_page(m, pfn), PG_hole))
+				zone->present_pages++;
+		m->hole_pages += zone->spanned_pages - zone->present_pages;
+	}
+}
+
+/* Give each free range to the buddy lists in the largest aligned blocks. */
+static void memblock_free_all(struct machine *m)
+{
+	struct memblock_region free[2 * MEMBLOCK_MAX_REGIONS];
+	unsigned int n = memblock_free_ranges(&m->memblock, free,
+					      2 * MEMBLOCK_MAX_REGIONS);
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long pfn =
+			(free[i].base + m->page_size - 1) >> m->page_shift;
+		unsigned long end =
+			(free[i].base + free[i].size) >> m->page_shift;
+
+		while (pfn < end) {
+			unsigned int order = m->max_order;
+
+			while ((pfn & ((1UL << order) - 1)) ||
+			       pfn + (1UL << order) > end)
+				order--;
+			free_boot_pages(m, pfn, order);
+			pfn += 1UL << order;
+		}
+	}
+}
+
+/* The end of the direct-mapped memory: where HighMem starts, if it does. */
+static uint64_t lowmem_end(const struct layout *l)
+{
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < l->nr_zones; i++) {
+		if (l->zones[i].type == ZONE_HIGHMEM)
+			return l->zones[i].start;
+		end = l->zones[i].end;
+	}
+	return end;
+}
+
+static int machine_boot(struct machine *m)
+{
+	int err;
+
+	err = ram_init(m);
+	if (!err)
+		err = mem_map_alloc(m);
+	if (!err)
+		err = memblock_setup(m);
+	if (!err)
+		err = zones_init(m);
+	if (err)
+		return err;
+	memmap_init(m);
+	zones_count_present(m);
+	memblock_free_all(m);
+	page_alloc_init(m);
+	return 0;
+}
+
+struct machine *machine_create(const struct layout *l)
+{
+	struct layout_errors errs = {0};
+	struct machine *m;
+	int err;
+
+	if (layout_validate(l, &errs) < 0)
+		return ERR_PTR(-EINVAL);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	m->layout = *l;
+	m->ram_fd = -1;
+	m->arch = &arches[l->arch];
+	m->page_size = l->page_size;
+	m->page_shift = (unsigned int)__builtin_ctz(l->page_size);
+	m->max_order = l->max_order;
+	m->max_pfn = l->memory >> m->page_shift;
+	m->lowmem_end_pfn = lowmem_end(l) >> m->page_shift;
+	m->nr_cpus = l->nr_cpus;
+
+	err = machine_boot(m);
+	if (err) {
+		machine_destroy(m);
+		return ERR_PTR(err);
+	}
+	return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+	if (!m || IS_ERR(m))
+		return;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		free(m->zones[z].pcp);
+	if (m->mem_map)
+		munmap(m->mem_map, m->mem_map_bytes);
+	if (m->ram)
+		munmap(m->ram, m->layout.memory);
+	if (m->ram_fd >= 0)
+		close(m->ram_fd);
+	free(m);
+}

@@ -1,0 +1,150 @@
+/*
+ * machine.h - one simulated computer's memory: RAM, frames, zones, CPUs.
+ *
+ * Owns: struct machine, boot from a layout and teardown, and the helpers
+ * that translate between pfns, struct pages and RAM bytes. Everything in
+ * core hangs off a machine; core keeps no globals and does no I/O.
+ * Must never: be called from two threads at once (the daemon runs one
+ * loop; tests and benchmarks run one machine per thread).
+ */
+#ifndef MM_MACHINE_H
+#define MM_MACHINE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/gfp.h"
+#include "core/layout.h"
+#include "core/memblock.h"
+#include "core/mm_types.h"
+
+_Static_assert(sizeof(unsigned long) == 8, "mm needs an LP64 host");
+
+struct machine;
+
+/* What the simulated arch's kernel would spend and keep at boot. */
+struct arch_info {
+	const char *name;
+	unsigned int struct_page_size; /* sizeof(struct page) in its kernel */
+	uint64_t reserve_low;	       /* low memory the BIOS keeps */
+	unsigned int section_shift;    /* sparse memmap section, 0: flat */
+	unsigned int zone_mask;	       /* the zones its kernel is built with */
+};
+
+/* Called when an allocation that may reclaim fails its watermark. */
+typedef unsigned long (*reclaim_fn)(struct machine *m, gfp_t gfp,
+				    unsigned int order, void *data);
+
+struct kswapd_state {
+	bool wanted;
+	unsigned int order;
+	enum zone_type highest_zoneidx;
+	unsigned long wakeups;
+};
+
+struct machine {
+	struct layout layout;
+	const struct arch_info *arch;
+	unsigned int page_shift;
+	unsigned long page_size;
+	unsigned int max_order;
+	unsigned long max_pfn;	      /* frames in [0, layout.memory) */
+	unsigned long lowmem_end_pfn; /* end of the direct-mapped frames */
+
+	int ram_fd;
+	uint8_t *ram;
+	struct page *mem_map;
+	size_t mem_map_bytes; /* host bytes of mem_map */
+	struct memblock memblock;
+
+	struct zone zones[MAX_NR_ZONES];
+	/* gfp_zone() of each zone-modifier combination, -EINVAL for bad. */
+	int8_t gfp_zone_table[GFP_ZONEMASK + 1];
+	unsigned int nr_cpus;
+	unsigned int cpu; /* the CPU the caller runs on */
+
+	int min_free_kbytes;
+	unsigned long totalreserve_pages;
+	unsigned long reserved_pages[NR_MB_OWNERS];
+	unsigned long hole_pages;
+	long node_stat[NR_VM_NODE_STAT_ITEMS];
+	unsigned long vm_events[NR_VM_EVENT_ITEMS];
+	unsigned long bad[NR_BAD_ITEMS];
+	struct kswapd_state kswapd;
+	reclaim_fn reclaim;
+	void *reclaim_data;
+
+	char errmsg[256]; /* why the last call failed, for humans */
+};
+
+/* Boot a machine from a valid layout; ERR_PTR(-errno) on failure. */
+struct machine *machine_create(const struct layout *l);
+void machine_destroy(struct machine *m);
+
+/* Switch the simulated CPU the following calls run on. */
+int machine_set_cpu(struct machine *m, unsigned int cpu);
+
+/*
+ * Refuse a bad call: count it under bad, record a message for the caller
+ * and return err (a negative errno), so that callers write
+ * "return mm_refuse(m, BAD_PFN, -EINVAL, ...)".
+ */
+int mm_refuse(struct machine *m, enum bad_item bad, int err, const char *fmt,
+	      ...) __attribute__((format(printf, 4, 5)));
+
+static inline bool pfn_valid(const struct machine *m, unsigned long pfn)
+{
+	return pfn < m->max_pfn;
+}
+
+static inline struct page *pfn_to_page(const struct machine *m,
+				       unsigned long pfn)
+{
+	return m->mem_map + pfn;
+}
+
+static inline unsigned long page_to_pfn(const struct machine *m,
+					const struct page *page)
+{
+	return (unsigned long)(page - m->mem_map);
+}
+
+static inline enum zone_type page_zonenum(const struct page *page)
+{
+	return (enum zone_type)((page->flags >> ZONES_SHIFT) & ZONES_MASK);
+}
+
+static inline struct zone *page_zone(struct machine *m, const struct page *page)
+{
+	return &m->zones[page_zonenum(page)];
+}
+
+/* The host address of a frame's bytes in RAM. */
+static inline uint8_t *pfn_to_ram(const struct machine *m, unsigned long pfn)
+{
+	return m->ram + (pfn << m->page_shift);
+}
+
+static inline uint64_t pfn_to_phys(const struct machine *m, unsigned long pfn)
+{
+	return (uint64_t)pfn << m->page_shift;
+}
+
+static inline bool PageFlag(const struct page *page, enum pageflags flag)
+{
+	return page->flags & (1u << flag);
+}
+
+static inline void SetPageFlag(struct page *page, enum pageflags flag)
+{
+	page->flags |= 1u << flag;
+}
+
+static inline void ClearPageFlag(struct page *page, enum pageflags flag)
+{
+	page->flags &= ~(1u << flag);
+}
+
+#endif /* MM_MACHINE_H */

@@ -1,0 +1,120 @@
+/*
+ * mm_types.h - struct page, struct zone and the per-CPU page lists.
+ *
+ * Owns: the host-side metadata of every simulated frame and zone. A
+ * struct page stays within 64 bytes, as Linux's does; a test asserts it.
+ * Must never: hold the simulated bytes themselves (they live in RAM).
+ */
+#ifndef MM_TYPES_H
+#define MM_TYPES_H
+
+#include <stdint.h>
+
+#include "core/layout.h"
+#include "core/list.h"
+#include "core/vmstat.h"
+
+/*
+ * Page flags. PG_buddy marks the first page of a free block on a buddy
+ * list and PG_pcp one on a per-CPU list; PG_head marks the first page of
+ * every allocated block (not only compound ones) so that frees can be
+ * checked. For all three, page->private holds the block's order. The top
+ * bits hold the zone, as the kernel keeps it in page->flags.
+ */
+enum pageflags {
+	PG_reserved,
+	PG_buddy,
+	PG_pcp,
+	PG_head,
+	PG_hole, /* no RAM behind this frame: not present */
+	PG_dirty,
+	PG_referenced,
+	PG_lru,
+	PG_active,
+	PG_slab,
+	PG_swapbacked,
+	PG_mmz,
+	NR_PAGEFLAGS,
+};
+
+#define PG_STATE_MASK                                                          \
+	((1u << PG_reserved) | (1u << PG_buddy) | (1u << PG_pcp) |             \
+	 (1u << PG_head) | (1u << PG_hole))
+
+#define ZONES_SHIFT 28
+#define ZONES_MASK  0x7u
+
+struct page {
+	uint32_t flags;
+	int32_t _refcount;
+	int32_t _mapcount; /* -1 when unmapped, as in Linux */
+	uint32_t private;  /* order of a free or allocated block */
+	uint64_t mapping;
+	uint64_t index;
+	struct list_head lru; /* buddy, per-CPU or LRU list */
+};
+
+_Static_assert(sizeof(struct page) <= 64, "struct page must fit 64 bytes");
+
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	WMARK_PROMO,
+	NR_WMARK,
+};
+
+struct free_area {
+	struct list_head free_list;
+	unsigned long nr_free;
+};
+
+/* Orders up to PAGE_ALLOC_COSTLY_ORDER go through per-CPU lists. */
+#define PAGE_ALLOC_COSTLY_ORDER 3
+#define NR_PCP_LISTS		(PAGE_ALLOC_COSTLY_ORDER + 1)
+
+struct per_cpu_pages {
+	int count;	      /* pages on the lists */
+	int high;	      /* drain batch pages when count reaches this */
+	int batch;	      /* refill and drain in chunks of this many */
+	unsigned int free_rr; /* list to drain next, round robin */
+	struct list_head lists[NR_PCP_LISTS];
+};
+
+struct zone {
+	enum zone_type type;
+	const char *name;
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long _watermark[NR_WMARK];
+	unsigned long watermark_boost;
+	long lowmem_reserve[MAX_NR_ZONES];
+	struct free_area free_area[LAYOUT_MAX_ORDER_LIMIT + 1];
+	struct per_cpu_pages *pcp; /* one per simulated CPU */
+	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];
+};
+
+static inline unsigned long zone_end_pfn(const struct zone *zone)
+{
+	return zone->zone_start_pfn + zone->spanned_pages;
+}
+
+static inline int populated_zone(const struct zone *zone)
+{
+	return zone->present_pages != 0;
+}
+
+static inline int managed_zone(const struct zone *zone)
+{
+	return zone->managed_pages != 0;
+}
+
+static inline int is_highmem_idx(enum zone_type idx)
+{
+	return idx == ZONE_HIGHMEM;
+}
+
+#endif /* MM_TYPES_H */

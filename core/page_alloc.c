@@ -1,0 +1,829 @@
+/*
+ * page_alloc.c - the zoned buddy allocator, as the kernel's mm/page_alloc.c.
+ *
+ * Owns: buddy free lists, per-CPU page lists, watermarks, lowmem_reserve
+ * and the choice of zone for a GFP mask. The kernel is the reference for
+ * every formula here, so numbers can be checked against a real machine.
+ * Must never: change a list or a counter on a call it refuses; every
+ * check comes before the first change.
+ */
+#include "core/page_alloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define SWAP_CLUSTER_MAX 32UL
+
+/*
+ * The order-0 path is a few dozen instructions; keeping the rare paths
+ * (refills, drains, refusals) out of line keeps it free of spills.
+ */
+#define __hot_inline inline __attribute__((always_inline))
+#define __cold	     __attribute__((noinline, cold))
+#define unlikely(x)  __builtin_expect(!!(x), 0)
+
+/* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
+static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {
+	[ZONE_DMA] = 256,   [ZONE_DMA32] = 256, [ZONE_NORMAL] = 32,
+	[ZONE_HIGHMEM] = 0, [ZONE_MOVABLE] = 0,
+};
+
+static unsigned long ulmin(unsigned long a, unsigned long b)
+{
+	return a < b ? a : b;
+}
+
+static unsigned long ulmax(unsigned long a, unsigned long b)
+{
+	return a > b ? a : b;
+}
+
+/* ------------------------------------------------------------------ */
+/* The buddy lists                                                     */
+
+static void set_buddy_order(struct page *page, unsigned int order)
+{
+	page->private = order;
+	SetPageFlag(page, PG_buddy);
+}
+
+static void add_to_free_list(struct page *page, struct zone *zone,
+			     unsigned int order)
+{
+	set_buddy_order(page, order);
+	list_add(&page->lru, &zone->free_area[order].free_list);
+	zone->free_area[order].nr_free++;
+}
+
+static void del_page_from_free_list(struct page *page, struct zone *zone,
+				    unsigned int order)
+{
+	list_del(&page->lru);
+	ClearPageFlag(page, PG_buddy);
+	page->private = 0;
+	zone->free_area[order].nr_free--;
+}
+
+/*
+ * Free a block into its zone's buddy lists, merging with its buddy (the
+ * block at pfn ^ 2^order) for as long as that buddy is free whole at the
+ * same order. Zones are aligned to the largest block, so a buddy never
+ * lies in another zone. The caller accounts NR_FREE_PAGES.
+ */
+static void __free_one_page(struct machine *m, struct zone *zone,
+			    unsigned long pfn, unsigned int order)
+{
+	while (order < m->max_order) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy = pfn_to_page(m, buddy_pfn);
+
+		if (!PageFlag(buddy, PG_buddy) || buddy->private != order)
+			break;
+		del_page_from_free_list(buddy, zone, order);
+		pfn &= buddy_pfn;
+		order++;
+	}
+	add_to_free_list(pfn_to_page(m, pfn), zone, order);
+}
+
+/* Split a block of order high down to order low, freeing the halves. */
+static void expand(struct zone *zone, struct page *page, unsigned int low,
+		   unsigned int high)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(&page[size], zone, high);
+	}
+}
+
+static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
+				       unsigned int max_order)
+{
+	for (unsigned int cur = order; cur <= max_order; cur++) {
+		struct free_area *area = &zone->free_area[cur];
+		struct page *page;
+
+		if (list_empty(&area->free_list))
+			continue;
+		page = list_first_entry(&area->free_list, struct page, lru);
+		del_page_from_free_list(page, zone, cur);
+		expand(zone, page, order, cur);
+		return page;
+	}
+	return NULL;
+}
+
+void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct zone *zone = page_zone(m, pfn_to_page(m, pfn));
+
+	__free_one_page(m, zone, pfn, order);
+	zone->managed_pages += 1UL << order;
+	zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-CPU lists                                                       */
+
+/* Move up to count blocks of one order from the buddy lists to a list. */
+static __cold int rmqueue_bulk(struct machine *m, struct zone *zone,
+			       unsigned int order, int count,
+			       struct list_head *list)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		struct page *page =
+			__rmqueue_smallest(zone, order, m->max_order);
+
+		if (!page)
+			break;
+		page->private = order;
+		SetPageFlag(page, PG_pcp);
+		list_add_tail(&page->lru, list);
+	}
+	zone->vm_stat[NR_FREE_PAGES] -= (long)i << order;
+	return i;
+}
+
+/* Give about count pages back to the buddy lists, coldest first. */
+static __cold void free_pcppages_bulk(struct machine *m, struct zone *zone,
+				      int count, struct per_cpu_pages *pcp)
+{
+	while (count > 0 && pcp->count > 0) {
+		struct list_head *list;
+		struct page *page;
+		unsigned int order;
+
+		do {
+			order = pcp->free_rr++ % NR_PCP_LISTS;
+			list = &pcp->lists[order];
+		} while (list_empty(list));
+
+		page = list_last_entry(list, struct page, lru);
+		list_del(&page->lru);
+		ClearPageFlag(page, PG_pcp);
+		page->private = 0;
+		pcp->count -= 1 << order;
+		count -= 1 << order;
+		__free_one_page(m, zone, page_to_pfn(m, page), order);
+		zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+	}
+}
+
+static __hot_inline struct page *
+rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
+{
+	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
+	struct list_head *list = &pcp->lists[order];
+	struct page *page;
+
+	if (unlikely(list_empty(list))) {
+		int batch = pcp->batch;
+
+		/* Refill high orders with fewer blocks, as nr_pcp_alloc does.
+		 */
+		if (order)
+			batch = (int)ulmax((unsigned long)batch >> order, 2);
+		pcp->count += rmqueue_bulk(m, zone, order, batch, list)
+			      << order;
+		if (list_empty(list))
+			return NULL;
+	}
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	return page;
+}
+
+static __hot_inline void free_unref_page(struct machine *m, struct zone *zone,
+					 struct page *page, unsigned int order)
+{
+	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
+
+	SetPageFlag(page, PG_pcp);
+	list_add(&page->lru, &pcp->lists[order]);
+	pcp->count += 1 << order;
+	if (unlikely(pcp->count >= pcp->high))
+		free_pcppages_bulk(m, zone, pcp->batch, pcp);
+}
+
+void drain_pages(struct machine *m, unsigned int cpu)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+
+		if (zone->pcp && cpu < m->nr_cpus)
+			free_pcppages_bulk(m, zone, zone->pcp[cpu].count,
+					   &zone->pcp[cpu]);
+	}
+}
+
+void drain_all_pages(struct machine *m)
+{
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		drain_pages(m, cpu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Watermarks and zone choice                                          */
+
+unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		alloc_flags |= ALLOC_KSWAPD;
+	/* Callers that cannot reclaim may dip further, unless they opt out. */
+	if (!(gfp & __GFP_DIRECT_RECLAIM) && !(gfp & __GFP_NOMEMALLOC)) {
+		alloc_flags |= ALLOC_NON_BLOCK;
+		if (order > 0)
+			alloc_flags |= ALLOC_HIGHATOMIC;
+	}
+	return alloc_flags;
+}
+
+bool zone_watermark_ok(const struct zone *z, unsigned int order,
+		       unsigned long mark, enum zone_type highest_zoneidx,
+		       unsigned int alloc_flags)
+{
+	long min = (long)mark;
+	long free_pages = z->vm_stat[NR_FREE_PAGES] - ((1L << order) - 1);
+
+	if (alloc_flags & ALLOC_RESERVES) {
+		/* __GFP_HIGH may use half the min reserve; atomic a bit more.
+		 */
+		if (alloc_flags & ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		if (alloc_flags & ALLOC_OOM)
+			min -= min / 2;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < LAYOUT_MAX_ORDER_LIMIT + 1; o++)
+		if (z->free_area[o].nr_free)
+			return true;
+	return false;
+}
+
+/*
+ * Free pages keep _mapcount -1 and mapping and index 0 (the checker
+ * holds every user to that), so a new block needs only its state and its
+ * first reference.
+ */
+/* Order 0 well above the mark needs no more than one comparison. */
+static __hot_inline bool zone_watermark_fast(const struct zone *z,
+					     unsigned int order,
+					     unsigned long mark,
+					     enum zone_type highest_zoneidx,
+					     unsigned int alloc_flags)
+{
+	if (!order && z->vm_stat[NR_FREE_PAGES] >
+			      (long)mark + z->lowmem_reserve[highest_zoneidx])
+		return true;
+	return zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
+}
+
+static __hot_inline void prep_new_page(struct machine *m, struct page *page,
+				       unsigned int order, gfp_t gfp)
+{
+	page->flags = (page->flags & ~PG_STATE_MASK) | (1u << PG_head);
+	page->private = order;
+	page->_refcount = 1;
+	if (gfp & __GFP_ZERO)
+		memset(pfn_to_ram(m, page_to_pfn(m, page)), 0,
+		       m->page_size << order);
+}
+
+static __cold struct page *rmqueue_buddy(struct machine *m, struct zone *zone,
+					 unsigned int order)
+{
+	struct page *page = __rmqueue_smallest(zone, order, m->max_order);
+
+	if (page)
+		zone->vm_stat[NR_FREE_PAGES] -= 1L << order;
+	return page;
+}
+
+static __hot_inline struct page *rmqueue(struct machine *m, struct zone *zone,
+					 unsigned int order)
+{
+	if (order <= PAGE_ALLOC_COSTLY_ORDER)
+		return rmqueue_pcplist(m, zone, order);
+	return rmqueue_buddy(m, zone, order);
+}
+
+/* Walk the zonelist from the highest zone allowed down to DMA. */
+static struct page *get_page_from_freelist(struct machine *m, gfp_t gfp,
+					   unsigned int order,
+					   unsigned int alloc_flags,
+					   enum zone_type highest_zoneidx)
+{
+	for (int z = (int)highest_zoneidx; z >= 0; z--) {
+		struct zone *zone = &m->zones[z];
+		unsigned long mark;
+		struct page *page;
+
+		if (!managed_zone(zone))
+			continue;
+		mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_fast(zone, order, mark, highest_zoneidx,
+					 alloc_flags))
+			continue;
+		page = rmqueue(m, zone, order);
+		if (page) {
+			prep_new_page(m, page, order, gfp);
+			zone->vm_events[PGALLOC] += 1UL << order;
+			return page;
+		}
+	}
+	return NULL;
+}
+
+static void wake_all_kswapds(struct machine *m, unsigned int order,
+			     enum zone_type highest_zoneidx)
+{
+	if (!m->kswapd.wanted)
+		m->kswapd.wakeups++;
+	m->kswapd.wanted = true;
+	if (order > m->kswapd.order)
+		m->kswapd.order = order;
+	if (highest_zoneidx > m->kswapd.highest_zoneidx)
+		m->kswapd.highest_zoneidx = highest_zoneidx;
+}
+
+static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
+					 unsigned int order,
+					 enum zone_type highest_zoneidx)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	struct page *page;
+
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(m, order, highest_zoneidx);
+	page = get_page_from_freelist(m, gfp, order, alloc_flags,
+				      highest_zoneidx);
+	if (page)
+		return page;
+
+	if (gfp & __GFP_DIRECT_RECLAIM) {
+		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
+		drain_all_pages(m);
+		if (m->reclaim)
+			m->reclaim(m, gfp, order, m->reclaim_data);
+		page = get_page_from_freelist(m, gfp, order, alloc_flags,
+					      highest_zoneidx);
+		if (page)
+			return page;
+	}
+
+	if (gfp & __GFP_NOFAIL) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "order-%u allocation must wait for memory "
+			 "(__GFP_NOFAIL)",
+			 order);
+		return ERR_PTR(-EAGAIN);
+	}
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "out of memory: no zone up to %s can give an order-%u block",
+		 zone_type_name(highest_zoneidx), order);
+	return ERR_PTR(-ENOMEM);
+}
+
+struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	int highest_zoneidx;
+	struct page *page;
+
+	if (unlikely(order > m->max_order))
+		return ERR_PTR(mm_refuse(m, BAD_ORDER, -EINVAL,
+					 "order %u is above max_order %u",
+					 order, m->max_order));
+	highest_zoneidx = m->gfp_zone_table[gfp & GFP_ZONEMASK];
+	if (unlikely((gfp & ~__GFP_BITS_MASK) || highest_zoneidx < 0))
+		return ERR_PTR(mm_refuse(m, BAD_GFP, -EINVAL,
+					 "gfp mask %#x makes no sense", gfp));
+
+	page = get_page_from_freelist(m, gfp, order, ALLOC_WMARK_LOW,
+				      (enum zone_type)highest_zoneidx);
+	if (page)
+		return page;
+	return alloc_pages_slowpath(m, gfp, order,
+				    (enum zone_type)highest_zoneidx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing, with every check made before anything changes              */
+
+/* The first page of the block that covers pfn, or ULONG_MAX. */
+static unsigned long find_block_head(const struct machine *m, unsigned long pfn)
+{
+	for (unsigned int o = 1; o <= m->max_order; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		const struct page *page = pfn_to_page(m, head);
+
+		if (head == pfn)
+			continue;
+		if (!(page->flags &
+		      ((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_head))))
+			continue;
+		if (head + (1UL << page->private) > pfn)
+			return head;
+		return ULONG_MAX;
+	}
+	return ULONG_MAX;
+}
+
+static __cold int refuse_not_allocated(struct machine *m, unsigned long pfn)
+{
+	const struct page *page = pfn_to_page(m, pfn);
+	unsigned long head;
+
+	if (PageFlag(page, PG_hole))
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#lx lies in a hole: no RAM there", pfn);
+	if (PageFlag(page, PG_reserved))
+		return mm_refuse(m, BAD_FREE_RESERVED, -EINVAL,
+				 "pfn %#lx is reserved, never allocated", pfn);
+	if (PageFlag(page, PG_buddy) || PageFlag(page, PG_pcp))
+		return mm_refuse(m, BAD_DOUBLE_FREE, -EINVAL,
+				 "pfn %#lx is already free", pfn);
+	head = find_block_head(m, pfn);
+	if (head != ULONG_MAX && PageFlag(pfn_to_page(m, head), PG_head))
+		return mm_refuse(m, BAD_FREE_TAIL, -EINVAL,
+				 "pfn %#lx is a tail page of the order-%u "
+				 "block at pfn %#lx",
+				 pfn, pfn_to_page(m, head)->private, head);
+	return mm_refuse(m, BAD_DOUBLE_FREE, -EINVAL,
+			 "pfn %#lx is already free (inside a free block)", pfn);
+}
+
+static __hot_inline void free_the_page(struct machine *m, struct page *page,
+				       unsigned int order)
+{
+	struct zone *zone = page_zone(m, page);
+
+	page->flags &= ~PG_STATE_MASK;
+	m->vm_events[PGFREE] += 1UL << order;
+	if (order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_unref_page(m, zone, page, order);
+		return;
+	}
+	page->private = 0;
+	__free_one_page(m, zone, page_to_pfn(m, page), order);
+	zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+}
+
+static __cold int refuse_free(struct machine *m, unsigned long pfn,
+			      unsigned int order)
+{
+	const struct page *page;
+
+	if (!pfn_valid(m, pfn))
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#lx is outside RAM (%lu frames)", pfn,
+				 m->max_pfn);
+	if (order > m->max_order)
+		return mm_refuse(m, BAD_ORDER, -EINVAL,
+				 "order %u is above max_order %u", order,
+				 m->max_order);
+	page = pfn_to_page(m, pfn);
+	if (!PageFlag(page, PG_head))
+		return refuse_not_allocated(m, pfn);
+	return mm_refuse(m, BAD_FREE_ORDER, -EINVAL,
+			 "pfn %#lx was allocated with order %u, freed with "
+			 "order %u",
+			 pfn, page->private, order);
+}
+
+int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct page *page;
+
+	if (unlikely(!pfn_valid(m, pfn)))
+		return refuse_free(m, pfn, order);
+	page = pfn_to_page(m, pfn);
+	/* One test for the good case: an allocated head of this order. */
+	if (unlikely(order > m->max_order || !PageFlag(page, PG_head) ||
+		     page->private != order))
+		return refuse_free(m, pfn, order);
+	if (--page->_refcount == 0)
+		free_the_page(m, page, order);
+	return 0;
+}
+
+/* A struct page pointer names a pfn only if it points into mem_map. */
+static unsigned long page_pointer_to_pfn(const struct machine *m,
+					 const struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
+
+	if (off % sizeof(struct page))
+		return ULONG_MAX;
+	return (unsigned long)(off / sizeof(struct page));
+}
+
+int __free_pages(struct machine *m, struct page *page, unsigned int order)
+{
+	return free_pages_pfn(m, page_pointer_to_pfn(m, page), order);
+}
+
+int free_pages(struct machine *m, uint64_t addr, unsigned int order)
+{
+	struct page *page = virt_to_page(m, addr);
+
+	if (!page || (addr & (m->page_size - 1)))
+		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
+				 "%#lx is not a page in the direct map",
+				 (unsigned long)addr);
+	return __free_pages(m, page, order);
+}
+
+static int check_refcounted(struct machine *m, const struct page *page)
+{
+	unsigned long pfn = page_pointer_to_pfn(m, page);
+
+	if (!pfn_valid(m, pfn))
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "page pointer is not in this machine");
+	if (!PageFlag(page, PG_head) || page->_refcount <= 0)
+		return mm_refuse(m, BAD_REFCOUNT, -EINVAL,
+				 "pfn %#lx holds no reference to take or drop",
+				 pfn);
+	return 0;
+}
+
+int get_page(struct machine *m, struct page *page)
+{
+	int err = check_refcounted(m, page);
+
+	if (err)
+		return err;
+	page->_refcount++;
+	return 0;
+}
+
+int put_page(struct machine *m, struct page *page)
+{
+	int err = check_refcounted(m, page);
+
+	if (err)
+		return err;
+	if (--page->_refcount == 0)
+		free_the_page(m, page, page->private);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses                                                           */
+
+uint64_t page_address(const struct machine *m, const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(m, page);
+
+	if (pfn >= m->lowmem_end_pfn)
+		return 0;
+	return m->layout.kernel.page_offset + pfn_to_phys(m, pfn);
+}
+
+struct page *virt_to_page(const struct machine *m, uint64_t addr)
+{
+	uint64_t base = m->layout.kernel.page_offset;
+
+	if (addr < base || addr - base >= pfn_to_phys(m, m->lowmem_end_pfn))
+		return NULL;
+	return pfn_to_page(m, (unsigned long)((addr - base) >> m->page_shift));
+}
+
+int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
+		     uint64_t *addr)
+{
+	struct page *page;
+
+	if (gfp & __GFP_HIGHMEM)
+		return mm_refuse(m, BAD_GFP, -EINVAL,
+				 "__get_free_pages cannot return high memory");
+	page = alloc_pages(m, gfp, order);
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
+	*addr = page_address(m, page);
+	return 0;
+}
+
+int __get_free_page(struct machine *m, gfp_t gfp, uint64_t *addr)
+{
+	return __get_free_pages(m, gfp, 0, addr);
+}
+
+int get_zeroed_page(struct machine *m, gfp_t gfp, uint64_t *addr)
+{
+	return __get_free_pages(m, gfp | __GFP_ZERO, 0, addr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot-time tuning: the kernel's formulas                             */
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+/* min_free_kbytes = sqrt(lowmem_kbytes * 16), clamped to [128, 262144]. */
+static int calculate_min_free_kbytes(const struct machine *m)
+{
+	unsigned long lowmem_pages = 0, kbytes;
+
+	for (int z = 0; z <= ZONE_NORMAL; z++)
+		lowmem_pages += m->zones[z].managed_pages;
+	kbytes = int_sqrt(lowmem_pages * (m->page_size >> 10) * 16);
+	return (int)ulmin(ulmax(kbytes, 128), 262144);
+}
+
+static void calculate_totalreserve_pages(struct machine *m)
+{
+	m->totalreserve_pages = 0;
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *zone = &m->zones[i];
+		long max = 0;
+
+		for (int j = i; j < MAX_NR_ZONES; j++)
+			if (zone->lowmem_reserve[j] > max)
+				max = zone->lowmem_reserve[j];
+		max += (long)high_wmark_pages(zone);
+		if (max > (long)zone->managed_pages)
+			max = (long)zone->managed_pages;
+		m->totalreserve_pages += (unsigned long)max;
+	}
+}
+
+void setup_per_zone_wmarks(struct machine *m)
+{
+	unsigned long pages_min =
+		(unsigned long)m->min_free_kbytes >> (m->page_shift - 10);
+	unsigned long lowmem_pages = 0;
+	unsigned long wsf = m->layout.watermark_scale_factor;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (z != ZONE_HIGHMEM && z != ZONE_MOVABLE)
+			lowmem_pages += m->zones[z].managed_pages;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+		unsigned long managed = zone->managed_pages;
+		unsigned long tmp =
+			lowmem_pages ? pages_min * managed / lowmem_pages : 0;
+
+		if (z == ZONE_HIGHMEM || z == ZONE_MOVABLE) {
+			/* High memory keeps a small fixed reserve. */
+			zone->_watermark[WMARK_MIN] = ulmin(
+				ulmax(managed / 1024, SWAP_CLUSTER_MAX), 128);
+		} else {
+			zone->_watermark[WMARK_MIN] = tmp;
+		}
+		tmp = ulmax(tmp >> 2, managed * wsf / 10000);
+		zone->watermark_boost = 0;
+		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + tmp;
+		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + tmp;
+		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + tmp;
+	}
+	calculate_totalreserve_pages(m);
+}
+
+static void setup_per_zone_lowmem_reserve(struct machine *m)
+{
+	for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
+		struct zone *zone = &m->zones[i];
+		int ratio = lowmem_reserve_ratio[i];
+		bool clear = !ratio || !zone->managed_pages;
+		unsigned long upper = 0;
+
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			upper += m->zones[j].managed_pages;
+			zone->lowmem_reserve[j] =
+				clear ? 0
+				      : (long)(upper / (unsigned long)ratio);
+		}
+	}
+	calculate_totalreserve_pages(m);
+}
+
+/* batch: ~0.1% of the zone or 1 MiB, whichever is smaller, as 2^n - 1. */
+static int zone_batchsize(const struct machine *m, const struct zone *zone)
+{
+	unsigned long batch =
+		ulmin(zone->managed_pages >> 10, (1024 * 1024) / m->page_size);
+	unsigned long pow = 1;
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	batch += batch / 2;
+	while (pow * 2 <= batch)
+		pow *= 2;
+	return (int)pow - 1 > 0 ? (int)pow - 1 : 1;
+}
+
+/* high: the zone's low watermark split across its CPUs, at least 4 batches. */
+static int zone_highsize(const struct machine *m, const struct zone *zone,
+			 int batch)
+{
+	unsigned long high = low_wmark_pages(zone) / m->nr_cpus;
+
+	return (int)ulmax(high, (unsigned long)batch << 2);
+}
+
+static void zone_set_pageset_high_and_batch(struct machine *m,
+					    struct zone *zone)
+{
+	int batch = zone_batchsize(m, zone);
+	int high = zone_highsize(m, zone, batch);
+
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		zone->pcp[cpu].batch = batch;
+		zone->pcp[cpu].high = high;
+	}
+}
+
+void page_alloc_init(struct machine *m)
+{
+	for (gfp_t g = 0; g <= GFP_ZONEMASK; g++)
+		m->gfp_zone_table[g] = (int8_t)gfp_zone(g, m->layout.arch);
+	m->min_free_kbytes = m->layout.min_free_kbytes >= 0
+				     ? (int)m->layout.min_free_kbytes
+				     : calculate_min_free_kbytes(m);
+	setup_per_zone_wmarks(m);
+	setup_per_zone_lowmem_reserve(m);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (m->zones[z].pcp)
+			zone_set_pageset_high_and_batch(m, &m->zones[z]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Totals for the reports                                              */
+
+unsigned long global_free_pages(const struct machine *m)
+{
+	long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->zones[z].vm_stat[NR_FREE_PAGES];
+	return (unsigned long)sum;
+}
+
+unsigned long totalram_pages(const struct machine *m)
+{
+	unsigned long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->zones[z].managed_pages;
+	return sum;
+}
+
+/* MemAvailable, as si_mem_available() estimates it. */
+unsigned long si_mem_available(const struct machine *m)
+{
+	unsigned long wmark_low = 0, pagecache, reclaimable;
+	long available;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		wmark_low += low_wmark_pages(&m->zones[z]);
+
+	available = (long)global_free_pages(m) - (long)m->totalreserve_pages;
+	pagecache = (unsigned long)(m->node_stat[NR_ACTIVE_FILE] +
+				    m->node_stat[NR_INACTIVE_FILE]);
+	pagecache -= ulmin(pagecache / 2, wmark_low);
+	available += (long)pagecache;
+	reclaimable = ((unsigned long)m->node_stat[NR_SLAB_RECLAIMABLE_B] >>
+		       m->page_shift) +
+		      (unsigned long)m->node_stat[NR_KERNEL_MISC_RECLAIMABLE];
+	reclaimable -= ulmin(reclaimable / 2, wmark_low);
+	available += (long)reclaimable;
+	return available < 0 ? 0 : (unsigned long)available;
+}

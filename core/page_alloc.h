@@ -1,0 +1,92 @@
+/*
+ * page_alloc.h - the zoned buddy allocator, as the kernel's mm/page_alloc.c.
+ *
+ * Owns: buddy free lists, per-CPU page lists, watermarks, lowmem_reserve
+ * and the GFP-driven choice of zone. Allocation returns the first struct
+ * page of a block or ERR_PTR: -EINVAL for a bad call, -ENOMEM when no
+ * zone can give it, -EAGAIN when __GFP_NOFAIL says the caller must wait.
+ * Must never: leave any list or counter changed by a call it refuses.
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include "core/machine.h"
+
+/* Boot: hand [pfn, pfn + 2^order) to the buddy lists as managed memory. */
+void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order);
+
+/* Boot: min_free_kbytes, watermarks, lowmem_reserve, per-CPU high/batch. */
+void page_alloc_init(struct machine *m);
+
+/* Recompute watermarks after min_free_kbytes or the scale factor changes. */
+void setup_per_zone_wmarks(struct machine *m);
+
+struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order);
+
+static inline struct page *alloc_page(struct machine *m, gfp_t gfp)
+{
+	return alloc_pages(m, gfp, 0);
+}
+
+/* Like alloc_pages but gives a direct-map address; refuses __GFP_HIGHMEM. */
+int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
+		     uint64_t *addr);
+int __get_free_page(struct machine *m, gfp_t gfp, uint64_t *addr);
+int get_zeroed_page(struct machine *m, gfp_t gfp, uint64_t *addr);
+
+/* Drop the caller's reference to a block; it is freed at zero. */
+int __free_pages(struct machine *m, struct page *page, unsigned int order);
+int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order);
+int free_pages(struct machine *m, uint64_t addr, unsigned int order);
+
+int get_page(struct machine *m, struct page *page);
+int put_page(struct machine *m, struct page *page);
+
+/* Direct-map address of a low page, or 0 for a high page. */
+uint64_t page_address(const struct machine *m, const struct page *page);
+/* The page behind a direct-map address, or NULL. */
+struct page *virt_to_page(const struct machine *m, uint64_t addr);
+
+/* Give the per-CPU lists of one CPU, or of all, back to the buddy lists. */
+void drain_pages(struct machine *m, unsigned int cpu);
+void drain_all_pages(struct machine *m);
+
+/* The checks the allocator makes, for tests and reports. */
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM	    0x08
+#define ALLOC_NON_BLOCK	    0x10
+#define ALLOC_MIN_RESERVE   0x20
+#define ALLOC_HIGHATOMIC    0x200
+#define ALLOC_KSWAPD	    0x800
+#define ALLOC_RESERVES                                                         \
+	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
+bool zone_watermark_ok(const struct zone *z, unsigned int order,
+		       unsigned long mark, enum zone_type highest_zoneidx,
+		       unsigned int alloc_flags);
+
+static inline unsigned long min_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_MIN];
+}
+
+static inline unsigned long low_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_LOW];
+}
+
+static inline unsigned long high_wmark_pages(const struct zone *z)
+{
+	return z->_watermark[WMARK_HIGH];
+}
+
+unsigned long global_free_pages(const struct machine *m);
+unsigned long totalram_pages(const struct machine *m);
+unsigned long si_mem_available(const struct machine *m);
+
+#endif /* MM_PAGE_ALLOC_H */

@@ -1,0 +1,338 @@
+/*
+ * stats.c - the machine as /proc shows a real one: buddyinfo, zoneinfo,
+ * meminfo and vmstat, in the formats of Linux 6.x.
+ *
+ * Owns: report text. Anything that parses the real files must parse
+ * these. Must never: change the machine (reports take it const) or write
+ * anywhere but the seq_buf it is given.
+ */
+#include "core/stats.h"
+
+#include "core/page_alloc.h"
+
+static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {
+	[ZONE_DMA] = "dma",	    [ZONE_DMA32] = "dma32",
+	[ZONE_NORMAL] = "normal",   [ZONE_HIGHMEM] = "high",
+	[ZONE_MOVABLE] = "movable",
+};
+
+static bool arch_has_zone(const struct machine *m, int z)
+{
+	return m->arch->zone_mask & (1u << z);
+}
+
+static unsigned long pages_to_kb(const struct machine *m, unsigned long pages)
+{
+	return pages << (m->page_shift - 10);
+}
+
+int report_buddyinfo(const struct machine *m, struct seq_buf *s)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		seq_printf(s, "Node 0, zone %8s ", zone->name);
+		for (unsigned int o = 0; o <= m->max_order; o++)
+			seq_printf(s, "%6lu ", zone->free_area[o].nr_free);
+		seq_printf(s, "\n");
+	}
+	return s->err;
+}
+
+static void zoneinfo_node_stats(const struct machine *m, struct seq_buf *s)
+{
+	seq_printf(s, "\n  per-node stats");
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+		long v = m->node_stat[i];
+
+		/* The slab counters are kept in bytes but shown in pages. */
+		if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
+			v >>= m->page_shift;
+		seq_printf(s, "\n      %-12s %ld", node_stat_names[i], v);
+	}
+}
+
+static void zoneinfo_pagesets(const struct machine *m, const struct zone *zone,
+			      struct seq_buf *s)
+{
+	seq_printf(s, "\n  pagesets");
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		const struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		seq_printf(s,
+			   "\n    cpu: %u"
+			   "\n              count: %d"
+			   "\n              high:  %d"
+			   "\n              batch: %d",
+			   cpu, pcp->count, pcp->high, pcp->batch);
+		seq_printf(s, "\n  vm stats threshold: %d", 0);
+	}
+}
+
+static void zoneinfo_zone(const struct machine *m, const struct zone *zone,
+			  bool first_populated, struct seq_buf *s)
+{
+	const char *sep = "";
+
+	seq_printf(s, "Node 0, zone %8s", zone->name);
+	if (first_populated)
+		zoneinfo_node_stats(m, s);
+	seq_printf(s,
+		   "\n  pages free     %ld"
+		   "\n        boost    %lu"
+		   "\n        min      %lu"
+		   "\n        low      %lu"
+		   "\n        high     %lu"
+		   "\n        promo    %lu"
+		   "\n        spanned  %lu"
+		   "\n        present  %lu"
+		   "\n        managed  %lu"
+		   "\n        cma      %lu"
+		   "\n        protection: (",
+		   zone->vm_stat[NR_FREE_PAGES], zone->watermark_boost,
+		   min_wmark_pages(zone), low_wmark_pages(zone),
+		   high_wmark_pages(zone), zone->_watermark[WMARK_PROMO],
+		   zone->spanned_pages, zone->present_pages,
+		   zone->managed_pages, 0UL);
+	for (int j = 0; j < MAX_NR_ZONES; j++) {
+		if (!arch_has_zone(m, j))
+			continue;
+		seq_printf(s, "%s%ld", sep, zone->lowmem_reserve[j]);
+		sep = ", ";
+	}
+	seq_printf(s, ")");
+	if (!populated_zone(zone)) {
+		seq_printf(s, "\n");
+		return;
+	}
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		seq_printf(s, "\n      %-12s %ld", zone_stat_names[i],
+			   zone->vm_stat[i]);
+	zoneinfo_pagesets(m, zone, s);
+	seq_printf(s,
+		   "\n  node_unreclaimable:  %u"
+		   "\n  start_pfn:           %lu\n",
+		   0u, zone->zone_start_pfn);
+}
+
+int report_zoneinfo(const struct machine *m, struct seq_buf *s)
+{
+	bool first = true;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (!arch_has_zone(m, z))
+			continue;
+		zoneinfo_zone(m, zone, first && populated_zone(zone), s);
+		if (populated_zone(zone))
+			first = false;
+	}
+	return s->err;
+}
+
+static void meminfo_kb(struct seq_buf *s, const char *name, unsigned long kb)
+{
+	char label[24];
+
+	snprintf(label, sizeof(label), "%s:", name);
+	seq_printf(s, "%-16s%8lu kB\n", label, kb);
+}
+
+static void meminfo_pages(const struct machine *m, struct seq_buf *s,
+			  const char *name, unsigned long pages)
+{
+	meminfo_kb(s, name, pages_to_kb(m, pages));
+}
+
+static unsigned long node_pages(const struct machine *m,
+				enum node_stat_item item)
+{
+	long v = m->node_stat[item];
+
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
+/* DirectMap lines: how the direct map would be mapped, largest pages first. */
+static void meminfo_directmap(const struct machine *m, struct seq_buf *s)
+{
+	const struct memblock_type *mem = &m->memblock.memory;
+	bool x86_64 = m->layout.arch == ARCH_X86_64;
+	uint64_t big = x86_64 ? 1ULL << 30 : 4ULL << 20;
+	uint64_t mid = x86_64 ? 2ULL << 20 : 0;
+	uint64_t lowmem = pfn_to_phys(m, m->lowmem_end_pfn);
+	uint64_t in[3] = {0, 0, 0}; /* 4k, mid, big */
+
+	for (unsigned int i = 0; i < mem->cnt; i++) {
+		uint64_t a = mem->regions[i].base;
+		uint64_t e = a + mem->regions[i].size;
+
+		if (e > lowmem)
+			e = lowmem;
+		while (a < e) {
+			if (!(a & (big - 1)) && a + big <= e) {
+				in[2] += big;
+				a += big;
+			} else if (mid && !(a & (mid - 1)) && a + mid <= e) {
+				in[1] += mid;
+				a += mid;
+			} else {
+				in[0] += m->page_size;
+				a += m->page_size;
+			}
+		}
+	}
+	meminfo_kb(s, "DirectMap4k", (unsigned long)(in[0] >> 10));
+	if (x86_64) {
+		meminfo_kb(s, "DirectMap2M", (unsigned long)(in[1] >> 10));
+		meminfo_kb(s, "DirectMap1G", (unsigned long)(in[2] >> 10));
+	} else {
+		meminfo_kb(s, "DirectMap4M", (unsigned long)(in[2] >> 10));
+	}
+}
+
+static void meminfo_lru(const struct machine *m, struct seq_buf *s)
+{
+	unsigned long aa = node_pages(m, NR_ACTIVE_ANON);
+	unsigned long ia = node_pages(m, NR_INACTIVE_ANON);
+	unsigned long af = node_pages(m, NR_ACTIVE_FILE);
+	unsigned long inf = node_pages(m, NR_INACTIVE_FILE);
+
+	meminfo_pages(m, s, "Active", aa + af);
+	meminfo_pages(m, s, "Inactive", ia + inf);
+	meminfo_pages(m, s, "Active(anon)", aa);
+	meminfo_pages(m, s, "Inactive(anon)", ia);
+	meminfo_pages(m, s, "Active(file)", af);
+	meminfo_pages(m, s, "Inactive(file)", inf);
+	meminfo_pages(m, s, "Unevictable", node_pages(m, NR_UNEVICTABLE));
+	meminfo_pages(m, s, "Mlocked", 0);
+}
+
+static void meminfo_highmem(const struct machine *m, struct seq_buf *s)
+{
+	const struct zone *high = &m->zones[ZONE_HIGHMEM];
+	unsigned long total = totalram_pages(m);
+	unsigned long free = global_free_pages(m);
+	unsigned long hfree = (unsigned long)high->vm_stat[NR_FREE_PAGES];
+
+	meminfo_pages(m, s, "HighTotal", high->managed_pages);
+	meminfo_pages(m, s, "HighFree", hfree);
+	meminfo_pages(m, s, "LowTotal", total - high->managed_pages);
+	meminfo_pages(m, s, "LowFree", free - hfree);
+}
+
+static void meminfo_kernel(const struct machine *m, struct seq_buf *s)
+{
+	unsigned long sreclaim =
+		node_pages(m, NR_SLAB_RECLAIMABLE_B) >> m->page_shift;
+	unsigned long sunreclaim =
+		node_pages(m, NR_SLAB_UNRECLAIMABLE_B) >> m->page_shift;
+
+	meminfo_pages(m, s, "KReclaimable",
+		      sreclaim + node_pages(m, NR_KERNEL_MISC_RECLAIMABLE));
+	meminfo_pages(m, s, "Slab", sreclaim + sunreclaim);
+	meminfo_pages(m, s, "SReclaimable", sreclaim);
+	meminfo_pages(m, s, "SUnreclaim", sunreclaim);
+	meminfo_kb(s, "KernelStack", node_pages(m, NR_KERNEL_STACK_KB));
+	meminfo_pages(m, s, "PageTables", node_pages(m, NR_PAGETABLE));
+	meminfo_pages(m, s, "SecPageTables", 0);
+	meminfo_pages(m, s, "NFS_Unstable", 0);
+	meminfo_pages(m, s, "Bounce", 0);
+	meminfo_pages(m, s, "WritebackTmp", 0);
+}
+
+static void meminfo_huge(const struct machine *m, struct seq_buf *s)
+{
+	unsigned long hpage_kb = m->layout.arch == ARCH_X86_64 ? 2048 : 4096;
+
+	seq_printf(s, "HugePages_Total:   %5lu\n", 0UL);
+	seq_printf(s, "HugePages_Free:    %5lu\n", 0UL);
+	seq_printf(s, "HugePages_Rsvd:    %5lu\n", 0UL);
+	seq_printf(s, "HugePages_Surp:    %5lu\n", 0UL);
+	meminfo_kb(s, "Hugepagesize", hpage_kb);
+	meminfo_kb(s, "Hugetlb", 0);
+}
+
+int report_meminfo(const struct machine *m, struct seq_buf *s)
+{
+	unsigned long total = totalram_pages(m);
+	unsigned long swap = m->layout.swap_size >> m->page_shift;
+	unsigned long mmz = m->reserved_pages[MB_MMZ];
+
+	meminfo_pages(m, s, "MemTotal", total);
+	meminfo_pages(m, s, "MemFree", global_free_pages(m));
+	meminfo_pages(m, s, "MemAvailable", si_mem_available(m));
+	meminfo_pages(m, s, "Buffers", 0);
+	meminfo_pages(m, s, "Cached", node_pages(m, NR_FILE_PAGES));
+	meminfo_pages(m, s, "SwapCached", node_pages(m, NR_SWAPCACHE));
+	meminfo_lru(m, s);
+	if (arch_has_zone(m, ZONE_HIGHMEM))
+		meminfo_highmem(m, s);
+	meminfo_pages(m, s, "SwapTotal", swap);
+	meminfo_pages(m, s, "SwapFree", swap);
+	meminfo_pages(m, s, "Dirty", node_pages(m, NR_FILE_DIRTY));
+	meminfo_pages(m, s, "Writeback", node_pages(m, NR_WRITEBACK));
+	meminfo_pages(m, s, "AnonPages", node_pages(m, NR_ANON_MAPPED));
+	meminfo_pages(m, s, "Mapped", node_pages(m, NR_FILE_MAPPED));
+	meminfo_pages(m, s, "Shmem", node_pages(m, NR_SHMEM));
+	meminfo_kernel(m, s);
+	meminfo_pages(m, s, "CommitLimit", total / 2 + swap);
+	meminfo_pages(m, s, "Committed_AS", 0);
+	meminfo_kb(s, "VmallocTotal",
+		   (unsigned long)(m->layout.kernel.vmalloc_size >> 10));
+	meminfo_kb(s, "VmallocUsed", 0);
+	meminfo_kb(s, "VmallocChunk", 0);
+	meminfo_kb(s, "Percpu", 0);
+	seq_printf(s, "HardwareCorrupted: %5lu kB\n", 0UL);
+	meminfo_pages(m, s, "AnonHugePages", 0);
+	meminfo_pages(m, s, "ShmemHugePages", 0);
+	meminfo_pages(m, s, "ShmemPmdMapped", 0);
+	meminfo_pages(m, s, "FileHugePages", 0);
+	meminfo_pages(m, s, "FilePmdMapped", 0);
+	/* Media memory, shown as the kernel shows its CMA carve-out. */
+	meminfo_pages(m, s, "MmzTotal", mmz);
+	meminfo_pages(m, s, "MmzFree", mmz);
+	meminfo_huge(m, s);
+	meminfo_directmap(m, s);
+	return s->err;
+}
+
+static void vmstat_zone_events(const struct machine *m, struct seq_buf *s)
+{
+	for (int e = 0; e < NR_VM_ZONE_EVENT_ITEMS; e++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (arch_has_zone(m, z))
+				seq_printf(s, "%s_%s %lu\n",
+					   zone_event_names[e],
+					   zone_vmstat_suffix[z],
+					   m->zones[z].vm_events[e]);
+}
+
+int report_vmstat(const struct machine *m, struct seq_buf *s)
+{
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+		long sum = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			sum += m->zones[z].vm_stat[i];
+		seq_printf(s, "%s %ld\n", zone_stat_names[i], sum);
+	}
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
+		long v = m->node_stat[i];
+
+		if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
+			v >>= m->page_shift;
+		seq_printf(s, "%s %ld\n", node_stat_names[i], v);
+	}
+	/* The kernel prints per-zone events right after pswpout. */
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
+		seq_printf(s, "%s %lu\n", vm_event_names[i], m->vm_events[i]);
+		if (i == PSWPOUT)
+			vmstat_zone_events(m, s);
+	}
+	for (int i = 0; i < NR_BAD_ITEMS; i++)
+		seq_printf(s, "%s %lu\n", bad_item_names[i], m->bad[i]);
+	return s->err;
+}

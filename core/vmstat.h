@@ -1,0 +1,110 @@
+/*
+ * vmstat.h - the machine's counters, named and ordered as /proc/vmstat.
+ *
+ * Owns: the zone, node and event counter enums and their names. Counters
+ * are plain fields of the machine; this file never changes them.
+ */
+#ifndef MM_VMSTAT_H
+#define MM_VMSTAT_H
+
+#define ZONE_STAT_ITEMS(X)                                                     \
+	X(NR_FREE_PAGES, "nr_free_pages")                                      \
+	X(NR_ZONE_INACTIVE_ANON, "nr_zone_inactive_anon")                      \
+	X(NR_ZONE_ACTIVE_ANON, "nr_zone_active_anon")                          \
+	X(NR_ZONE_INACTIVE_FILE, "nr_zone_inactive_file")                      \
+	X(NR_ZONE_ACTIVE_FILE, "nr_zone_active_file")                          \
+	X(NR_ZONE_UNEVICTABLE, "nr_zone_unevictable")                          \
+	X(NR_ZONE_WRITE_PENDING, "nr_zone_write_pending")                      \
+	X(NR_MLOCK, "nr_mlock")                                                \
+	X(NR_BOUNCE, "nr_bounce")                                              \
+	X(NR_ZSPAGES, "nr_zspages")                                            \
+	X(NR_FREE_CMA_PAGES, "nr_free_cma")
+
+#define NODE_STAT_ITEMS(X)                                                     \
+	X(NR_INACTIVE_ANON, "nr_inactive_anon")                                \
+	X(NR_ACTIVE_ANON, "nr_active_anon")                                    \
+	X(NR_INACTIVE_FILE, "nr_inactive_file")                                \
+	X(NR_ACTIVE_FILE, "nr_active_file")                                    \
+	X(NR_UNEVICTABLE, "nr_unevictable")                                    \
+	X(NR_SLAB_RECLAIMABLE_B, "nr_slab_reclaimable")                        \
+	X(NR_SLAB_UNRECLAIMABLE_B, "nr_slab_unreclaimable")                    \
+	X(NR_ISOLATED_ANON, "nr_isolated_anon")                                \
+	X(NR_ISOLATED_FILE, "nr_isolated_file")                                \
+	X(NR_ANON_MAPPED, "nr_anon_pages")                                     \
+	X(NR_FILE_MAPPED, "nr_mapped")                                         \
+	X(NR_FILE_PAGES, "nr_file_pages")                                      \
+	X(NR_FILE_DIRTY, "nr_dirty")                                           \
+	X(NR_WRITEBACK, "nr_writeback")                                        \
+	X(NR_SHMEM, "nr_shmem")                                                \
+	X(NR_ANON_THPS, "nr_anon_transparent_hugepages")                       \
+	X(NR_VMSCAN_WRITE, "nr_vmscan_write")                                  \
+	X(NR_KERNEL_MISC_RECLAIMABLE, "nr_kernel_misc_reclaimable")            \
+	X(NR_KERNEL_STACK_KB, "nr_kernel_stack")                               \
+	X(NR_PAGETABLE, "nr_page_table_pages")                                 \
+	X(NR_SWAPCACHE, "nr_swapcached")
+
+/* Events counted per zone print once per zone: pgalloc_dma, ... */
+#define ZONE_EVENT_ITEMS(X)                                                    \
+	X(PGALLOC, "pgalloc")                                                  \
+	X(ALLOCSTALL, "allocstall")                                            \
+	X(PGSKIP, "pgskip")
+
+#define EVENT_ITEMS(X)                                                         \
+	X(PGPGIN, "pgpgin")                                                    \
+	X(PGPGOUT, "pgpgout")                                                  \
+	X(PSWPIN, "pswpin")                                                    \
+	X(PSWPOUT, "pswpout")                                                  \
+	X(PGFREE, "pgfree")                                                    \
+	X(PGACTIVATE, "pgactivate")                                            \
+	X(PGDEACTIVATE, "pgdeactivate")                                        \
+	X(PGFAULT, "pgfault")                                                  \
+	X(PGMAJFAULT, "pgmajfault")                                            \
+	X(PGREFILL, "pgrefill")                                                \
+	X(PGREUSE, "pgreuse")                                                  \
+	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")                                    \
+	X(PGSTEAL_DIRECT, "pgsteal_direct")                                    \
+	X(PGSCAN_KSWAPD, "pgscan_kswapd")                                      \
+	X(PGSCAN_DIRECT, "pgscan_direct")                                      \
+	X(PGSCAN_ANON, "pgscan_anon")                                          \
+	X(PGSTEAL_ANON, "pgsteal_anon")                                        \
+	X(SLABS_SCANNED, "slabs_scanned")                                      \
+	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly")        \
+	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")      \
+	X(PAGEOUTRUN, "pageoutrun")                                            \
+	X(DROP_SLAB, "drop_slab")                                              \
+	X(OOM_KILL, "oom_kill")                                                \
+	X(PGMIGRATE_SUCCESS, "pgmigrate_success")                              \
+	X(COMPACTSTALL, "compact_stall")                                       \
+	X(SWAP_RA, "swap_ra")
+
+/*
+ * Bad calls refused by the machine; printed after the kernel's own
+ * counters, as mm_bad_*, so that parsers of the real file still work.
+ */
+#define BAD_ITEMS(X)                                                           \
+	X(BAD_ORDER, "mm_bad_order")                                           \
+	X(BAD_GFP, "mm_bad_gfp")                                               \
+	X(BAD_PFN, "mm_bad_pfn")                                               \
+	X(BAD_DOUBLE_FREE, "mm_bad_double_free")                               \
+	X(BAD_FREE_ORDER, "mm_bad_free_order")                                 \
+	X(BAD_FREE_TAIL, "mm_bad_free_tail")                                   \
+	X(BAD_FREE_RESERVED, "mm_bad_free_reserved")                           \
+	X(BAD_REFCOUNT, "mm_bad_refcount")                                     \
+	X(BAD_ADDRESS, "mm_bad_address")                                       \
+	X(BAD_CPU, "mm_bad_cpu")
+
+#define VMSTAT_ENUM(id, name) id,
+enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };
+enum node_stat_item { NODE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_NODE_STAT_ITEMS };
+enum zone_event_item { ZONE_EVENT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_EVENT_ITEMS };
+enum vm_event_item { EVENT_ITEMS(VMSTAT_ENUM) NR_VM_EVENT_ITEMS };
+enum bad_item { BAD_ITEMS(VMSTAT_ENUM) NR_BAD_ITEMS };
+#undef VMSTAT_ENUM
+
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
+extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
+extern const char *const zone_event_names[NR_VM_ZONE_EVENT_ITEMS];
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+extern const char *const bad_item_names[NR_BAD_ITEMS];
+
+#endif /* MM_VMSTAT_H */

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages mm builds against, and nothing else.
+# Does nothing when all are present; as root it installs what is missing,
+# otherwise it prints the exact command and fails.
+set -eu
+
+packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
+libyaml-dev libsystemd-dev libcmocka-dev"
+
+missing=""
+for p in $packages; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$status" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "mm needs these Debian packages:$missing" >&2
+	echo "install them as root with:" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Runs every unit test binary and integration script, then prints one
+# closing line "N passed, N failed"; exits non-zero on any failure.
+#   usage: tests/run.sh BUILD_DIR
+# Unit tests are cmocka programs; integration scripts print one line per
+# check, "PASS: name" or "FAIL: name".
+set -u
+dir=${1:-build/test}
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # $1: pattern; sums the number after it on matching lines
+	sed -n "s/^\[  $1  \] \([0-9]*\) test.*/\1/p" "$log" | awk '{s+=$1} END {print s+0}'
+}
+
+for t in "$dir"/test_*; do
+	[ -x "$t" ] || continue
+	"$t" >"$log" 2>&1
+	rc=$?
+	p=$(count PASSED)
+	f=$(count FAILED)
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1 # crashed or aborted before cmocka could count
+	fi
+	[ "$f" -gt 0 ] && cat "$log"
+	echo "$(basename "$t"): $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+for s in tests/integration/*.sh; do
+	[ -f "$s" ] || continue
+	MMD="$dir/mmd" sh "$s" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -c '^FAIL: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	[ "$f" -gt 0 ] && cat "$log"
+	echo "$(basename "$s"): $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

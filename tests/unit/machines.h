@@ -1,0 +1,119 @@
+/*
+ * machines.h - small layouts built in C for the unit tests, and helpers
+ * that boot them and snapshot allocator state.
+ */
+#ifndef MM_TEST_MACHINES_H
+#define MM_TEST_MACHINES_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/check.h"
+#include "core/err.h"
+#include "core/layout.h"
+#include "core/machine.h"
+#include "core/page_alloc.h"
+#include "core/seq_buf.h"
+
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+
+/* An x86_64 machine of mem bytes: DMA [0,16M) and DMA32 above, no holes. */
+static inline void small_layout(struct layout *l, uint64_t mem)
+{
+	layout_default(l);
+	l->memory = mem;
+	l->nr_zones = 2;
+	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
+	l->zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, mem};
+	l->nr_holes = 0;
+	l->nr_devices = 0;
+	l->limits.pages = mem >> 12;
+}
+
+/* An i386 machine of mem bytes: DMA, Normal to 896M, HighMem above. */
+static inline void i386_layout(struct layout *l, uint64_t mem)
+{
+	memset(l, 0, sizeof(*l));
+	layout_set_defaults(l, ARCH_I386);
+	l->memory = mem;
+	l->nr_zones = 3;
+	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
+	l->zones[1] = (struct layout_zone){ZONE_NORMAL, 16 * MiB, 896 * MiB};
+	l->zones[2] = (struct layout_zone){ZONE_HIGHMEM, 896 * MiB, mem};
+	layout_resolve(l);
+}
+
+static inline struct machine *boot(const struct layout *l)
+{
+	struct machine *m = machine_create(l);
+
+	assert_false(IS_ERR(m));
+	return m;
+}
+
+static inline void assert_consistent(const struct machine *m)
+{
+	char why[256];
+	int err = machine_check(m, why, sizeof(why));
+
+	if (err)
+		fail_msg("machine_check: %s", why);
+}
+
+/* Everything a refused call must leave exactly as it was. */
+struct alloc_snapshot {
+	unsigned long nr_free[MAX_NR_ZONES][LAYOUT_MAX_ORDER_LIMIT + 1];
+	long free_pages[MAX_NR_ZONES];
+	int pcp_count[MAX_NR_ZONES][LAYOUT_MAX_CPUS];
+};
+
+static inline void snapshot(const struct machine *m, struct alloc_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		for (int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++)
+			s->nr_free[z][o] = zone->free_area[o].nr_free;
+		s->free_pages[z] = zone->vm_stat[NR_FREE_PAGES];
+		for (unsigned int c = 0; zone->pcp && c < m->nr_cpus; c++)
+			s->pcp_count[z][c] = zone->pcp[c].count;
+	}
+}
+
+static inline void assert_unchanged(const struct machine *m,
+				    const struct alloc_snapshot *before)
+{
+	struct alloc_snapshot now;
+
+	snapshot(m, &now);
+	assert_memory_equal(before, &now, sizeof(now));
+	assert_consistent(m);
+}
+
+/* Boot the built-in default layout. */
+static inline struct machine *boot_default(void)
+{
+	struct layout l;
+
+	layout_default(&l);
+	return boot(&l);
+}
+
+/* Print one report into s, which the caller frees. */
+static inline const char *
+report_text(const struct machine *m, struct seq_buf *s,
+	    int (*report)(const struct machine *, struct seq_buf *))
+{
+	seq_buf_init(s);
+	assert_int_equal(report(m, s), 0);
+	return s->buf;
+}
+
+#endif /* MM_TEST_MACHINES_H */

@@ -1,0 +1,434 @@
+/*
+ * test_machine.c - booting machines: zone spans and page counts, the
+ * watermarks Linux's formulas give, the boot-time reports, teardown.
+ *
+ * Every expected number here was worked out by hand from the layout and
+ * the kernel's formulas; the working is in the comments.
+ */
+#include "tests/unit/machines.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/config.h"
+#include "core/seq_buf.h"
+#include "core/stats.h"
+
+static void i386_highmem_layout(struct layout *l)
+{
+	i386_layout(l, 2 * GiB);
+	strcpy(l->name, "i386-highmem");
+	l->nr_holes = 1;
+	l->holes[0] = (struct layout_hole){0xA0000, 0x60000};
+}
+
+static void test_struct_page_fits_64_bytes(void **state)
+{
+	(void)state;
+	assert_true(sizeof(struct page) <= 64);
+}
+
+/*
+ * Default: 5 GiB of address space, holes at 640K-1M (96 pages) and
+ * 3G-4G (262144 pages), BIOS keeps 64K (16 pages), kernel image 16M at
+ * 16M (4096 pages), sparse memmap: 32 present 128M sections * 32768
+ * pages * 64 bytes = 64 MiB (16384 pages) at the top of Normal.
+ */
+static void test_default_zone_counts(void **state)
+{
+	struct layout l;
+	struct machine *m;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	assert_int_equal(m->max_pfn, 1310720);
+
+	assert_int_equal(m->zones[ZONE_DMA].zone_start_pfn, 0);
+	assert_int_equal(m->zones[ZONE_DMA].spanned_pages, 4096);
+	assert_int_equal(m->zones[ZONE_DMA].present_pages, 4000);
+	assert_int_equal(m->zones[ZONE_DMA].managed_pages, 3984);
+
+	assert_int_equal(m->zones[ZONE_DMA32].zone_start_pfn, 4096);
+	assert_int_equal(m->zones[ZONE_DMA32].spanned_pages, 1044480);
+	assert_int_equal(m->zones[ZONE_DMA32].present_pages, 782336);
+	assert_int_equal(m->zones[ZONE_DMA32].managed_pages, 778240);
+
+	assert_int_equal(m->zones[ZONE_NORMAL].zone_start_pfn, 1048576);
+	assert_int_equal(m->zones[ZONE_NORMAL].spanned_pages, 262144);
+	assert_int_equal(m->zones[ZONE_NORMAL].present_pages, 262144);
+	assert_int_equal(m->zones[ZONE_NORMAL].managed_pages, 245760);
+
+	assert_int_equal(m->zones[ZONE_HIGHMEM].spanned_pages, 0);
+	assert_int_equal(m->reserved_pages[MB_FIRMWARE], 16);
+	assert_int_equal(m->reserved_pages[MB_KERNEL], 4096);
+	assert_int_equal(m->reserved_pages[MB_MEMMAP], 16384);
+	assert_int_equal(totalram_pages(m), 1027984);
+	assert_int_equal(global_free_pages(m), 1027984);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * min_free_kbytes = int_sqrt(1027984 pages * 4 kB * 16) = 8111, so
+ * pages_min = 2027, shared by managed pages:
+ *   DMA   2027*3984/1027984 = 7,    step max(1, 3)     = 3
+ *   DMA32 2027*778240/1027984 = 1534, step max(383, 778) = 778
+ *   Normal 2027*245760/1027984 = 484, step max(121, 245) = 245
+ * lowmem_reserve: DMA 778240/256 = 3040 and 1024000/256 = 4000;
+ * DMA32 245760/256 = 960. totalreserve = min(3984, 4000 + 13) +
+ * (960 + 3090) + 974 = 9008.
+ */
+static void test_default_watermarks(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	const struct zone *dma, *dma32, *normal;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	dma = &m->zones[ZONE_DMA];
+	dma32 = &m->zones[ZONE_DMA32];
+	normal = &m->zones[ZONE_NORMAL];
+
+	assert_int_equal(m->min_free_kbytes, 8111);
+	assert_int_equal(min_wmark_pages(dma), 7);
+	assert_int_equal(low_wmark_pages(dma), 10);
+	assert_int_equal(high_wmark_pages(dma), 13);
+	assert_int_equal(min_wmark_pages(dma32), 1534);
+	assert_int_equal(low_wmark_pages(dma32), 2312);
+	assert_int_equal(high_wmark_pages(dma32), 3090);
+	assert_int_equal(min_wmark_pages(normal), 484);
+	assert_int_equal(low_wmark_pages(normal), 729);
+	assert_int_equal(high_wmark_pages(normal), 974);
+
+	assert_int_equal(dma->lowmem_reserve[ZONE_DMA32], 3040);
+	assert_int_equal(dma->lowmem_reserve[ZONE_NORMAL], 4000);
+	assert_int_equal(dma32->lowmem_reserve[ZONE_NORMAL], 960);
+	assert_int_equal(normal->lowmem_reserve[ZONE_MOVABLE], 0);
+	assert_int_equal(m->totalreserve_pages, 9008);
+
+	/* batch: DMA 3/4 -> 1; DMA32 and Normal 256/4 = 64 -> 96 -> 63. */
+	assert_int_equal(dma->pcp[0].batch, 1);
+	assert_int_equal(dma->pcp[1].high, 5);
+	assert_int_equal(dma32->pcp[0].batch, 63);
+	assert_int_equal(dma32->pcp[0].high, 1156);
+	assert_int_equal(normal->pcp[1].batch, 63);
+	assert_int_equal(normal->pcp[1].high, 364);
+	machine_destroy(m);
+}
+
+/*
+ * i386, 2 GiB: flat memmap 524288 * 32 bytes = 16 MiB (4096 pages) at
+ * the top of lowmem; image 8M (2048 pages). Normal managed =
+ * 225280 - 6144 = 219136. min_free_kbytes = int_sqrt(223120*4*16) = 3778,
+ * pages_min 944: DMA 16 (+4), Normal 927 (+231); HighMem min
+ * clamp(288, 32, 128) = 128 with step max(1247/4, 294) = 311.
+ */
+static void test_i386_highmem_boot(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	const struct zone *normal, *high;
+
+	(void)state;
+	i386_highmem_layout(&l);
+	m = boot(&l);
+	normal = &m->zones[ZONE_NORMAL];
+	high = &m->zones[ZONE_HIGHMEM];
+
+	assert_int_equal(m->zones[ZONE_DMA].managed_pages, 3984);
+	assert_int_equal(normal->spanned_pages, 225280);
+	assert_int_equal(normal->managed_pages, 219136);
+	assert_int_equal(high->zone_start_pfn, 229376);
+	assert_int_equal(high->managed_pages, 294912);
+	assert_int_equal(m->lowmem_end_pfn, 229376);
+	assert_int_equal(m->reserved_pages[MB_MEMMAP], 4096);
+
+	assert_int_equal(m->min_free_kbytes, 3778);
+	assert_int_equal(min_wmark_pages(&m->zones[ZONE_DMA]), 16);
+	assert_int_equal(low_wmark_pages(&m->zones[ZONE_DMA]), 20);
+	assert_int_equal(min_wmark_pages(normal), 927);
+	assert_int_equal(low_wmark_pages(normal), 1158);
+	assert_int_equal(high_wmark_pages(normal), 1389);
+	assert_int_equal(min_wmark_pages(high), 128);
+	assert_int_equal(low_wmark_pages(high), 439);
+	assert_int_equal(high_wmark_pages(high), 750);
+	assert_int_equal(m->zones[ZONE_DMA].lowmem_reserve[ZONE_NORMAL], 856);
+	assert_int_equal(m->zones[ZONE_DMA].lowmem_reserve[ZONE_HIGHMEM], 2008);
+	assert_int_equal(normal->lowmem_reserve[ZONE_HIGHMEM], 9216);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * Free ranges in DMA: pfn 16-160 (BIOS below, hole above) and 256-4096,
+ * giving blocks of order 4 (16), 5 (32, 128), 6 (64), 8 (256), 9 (512)
+ * and 10 (1024, 2048, 3072). DMA32: 32M..3G in 760 order-10 blocks;
+ * Normal: 4G..5G-64M in 240.
+ */
+static void test_default_buddyinfo(void **state)
+{
+	const char *expect =
+		"Node 0, zone      DMA      0      0      0      0      1 "
+		"     2      1      0      1      1      3 \n"
+		"Node 0, zone    DMA32      0      0      0      0      0 "
+		"     0      0      0      0      0    760 \n"
+		"Node 0, zone   Normal      0      0      0      0      0 "
+		"     0      0      0      0      0    240 \n";
+	struct machine *m = boot_default();
+	struct seq_buf s;
+
+	(void)state;
+	report_text(m, &s, report_buddyinfo);
+	assert_string_equal(s.buf, expect);
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
+/* MemTotal 1027984 pages; MemAvailable = free - totalreserve 9008. */
+static void test_default_meminfo(void **state)
+{
+	struct machine *m = boot_default();
+	struct seq_buf s;
+
+	(void)state;
+	report_text(m, &s, report_meminfo);
+	assert_true(strncmp(s.buf,
+			    "MemTotal:        4111936 kB\n"
+			    "MemFree:         4111936 kB\n"
+			    "MemAvailable:    4075904 kB\n"
+			    "Buffers:               0 kB\n",
+			    strlen("MemTotal:        4111936 kB\n") * 4) == 0);
+	assert_non_null(strstr(s.buf, "\nSwapTotal:       1048576 kB\n"));
+	assert_non_null(strstr(s.buf, "\nVmallocTotal:   34359738368 kB\n"));
+	assert_null(strstr(s.buf, "HighTotal"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
+static void test_zoneinfo_format(void **state)
+{
+	struct machine *m = boot_default();
+	struct seq_buf s;
+
+	(void)state;
+	report_text(m, &s, report_zoneinfo);
+	assert_true(strncmp(s.buf, "Node 0, zone      DMA\n  per-node stats\n",
+			    38) == 0);
+	assert_non_null(strstr(s.buf, "Node 0, zone    DMA32\n"
+				      "  pages free     778240\n"
+				      "        boost    0\n"
+				      "        min      1534\n"
+				      "        low      2312\n"
+				      "        high     3090\n"
+				      "        promo    3868\n"
+				      "        spanned  1044480\n"
+				      "        present  782336\n"
+				      "        managed  778240\n"
+				      "        cma      0\n"
+				      "        protection: (0, 0, 960, 960)\n"
+				      "      nr_free_pages 778240\n"));
+	assert_non_null(strstr(s.buf, "\n    cpu: 1\n"
+				      "              count: 0\n"
+				      "              high:  1156\n"
+				      "              batch: 63\n"));
+	assert_non_null(strstr(s.buf, "Node 0, zone  Movable\n"
+				      "  pages free     0\n"));
+	assert_non_null(strstr(s.buf, "  start_pfn:           4096\n"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
+static struct machine *boot_file(const char *path)
+{
+	struct config_errors errs;
+	struct layout l;
+
+	assert_int_equal(config_load_file(path, &l, &errs), 0);
+	return boot(&l);
+}
+
+/*
+ * embedded-mmz.yaml: i386, 512M, MMZ over 256M-512M (65536 pages). The
+ * flat memmap (131072 * 32 bytes = 1024 pages) goes top-down below lowmem
+ * but cannot sit in MMZ, so it lands at 252M-256M. Normal managed =
+ * 126976 - 1024 (image) - 65536 - 1024 = 59392. min_free_kbytes 1024 by
+ * hand: pages_min 256, DMA 256*4080/63472 = 16 (+4), Normal 239 (+59).
+ */
+static void test_embedded_mmz_boot(void **state)
+{
+	struct machine *m = boot_file("config/embedded-mmz.yaml");
+	const struct zone *normal = &m->zones[ZONE_NORMAL];
+	struct seq_buf s;
+
+	(void)state;
+	assert_int_equal(m->zones[ZONE_DMA].managed_pages, 4080);
+	assert_int_equal(normal->spanned_pages, 126976);
+	assert_int_equal(normal->present_pages, 126976);
+	assert_int_equal(normal->managed_pages, 59392);
+	assert_int_equal(m->reserved_pages[MB_MMZ], 65536);
+	for (unsigned int i = 0; i < m->memblock.reserved.cnt; i++)
+		if (m->memblock.reserved.regions[i].owner == MB_MEMMAP)
+			assert_int_equal(m->memblock.reserved.regions[i].base,
+					 252 * MiB);
+	assert_int_equal(m->min_free_kbytes, 1024);
+	assert_int_equal(min_wmark_pages(&m->zones[ZONE_DMA]), 16);
+	assert_int_equal(low_wmark_pages(&m->zones[ZONE_DMA]), 20);
+	assert_int_equal(min_wmark_pages(normal), 239);
+	assert_int_equal(low_wmark_pages(normal), 298);
+	assert_int_equal(high_wmark_pages(normal), 357);
+	seq_buf_init(&s);
+	report_buddyinfo(m, &s);
+	assert_string_equal(
+		s.buf, "Node 0, zone      DMA      0      0      0      0 "
+		       "     1      1      1      1      1      1      3 \n"
+		       "Node 0, zone   Normal      0      0      0      0 "
+		       "     0      0      0      0      0      0     58 \n");
+	seq_buf_clear(&s);
+	report_meminfo(m, &s);
+	assert_non_null(strstr(s.buf, "\nMmzTotal:         262144 kB\n"));
+	assert_non_null(strstr(s.buf, "\nHighTotal:             0 kB\n"));
+	seq_buf_free(&s);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * x86_64.yaml: 17G with the 640K and 3G-4G holes; 128 present sections
+ * give a 256 MiB memmap (65536 pages) at the top of Normal.
+ * managed = 3984 + 778240 + 3342336 = 4124560; min_free_kbytes =
+ * int_sqrt(4124560*4*16) = 16247, pages_min 4061: DMA32 766 (+778),
+ * Normal 3290 (+3342).
+ */
+static void test_x86_64_workstation_boot(void **state)
+{
+	struct machine *m = boot_file("config/x86_64.yaml");
+	const struct zone *dma32 = &m->zones[ZONE_DMA32];
+	const struct zone *normal = &m->zones[ZONE_NORMAL];
+
+	(void)state;
+	assert_int_equal(m->nr_cpus, 4);
+	assert_int_equal(m->max_pfn, 4456448);
+	assert_int_equal(m->zones[ZONE_DMA].managed_pages, 3984);
+	assert_int_equal(dma32->present_pages, 782336);
+	assert_int_equal(dma32->managed_pages, 778240);
+	assert_int_equal(normal->spanned_pages, 3407872);
+	assert_int_equal(normal->managed_pages, 3342336);
+	assert_int_equal(m->min_free_kbytes, 16247);
+	assert_int_equal(min_wmark_pages(&m->zones[ZONE_DMA]), 3);
+	assert_int_equal(min_wmark_pages(dma32), 766);
+	assert_int_equal(low_wmark_pages(dma32), 1544);
+	assert_int_equal(high_wmark_pages(dma32), 2322);
+	assert_int_equal(min_wmark_pages(normal), 3290);
+	assert_int_equal(low_wmark_pages(normal), 6632);
+	assert_int_equal(high_wmark_pages(normal), 9974);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* The shipped i386 file boots to the same machine as the C layout. */
+static void test_i386_file_matches(void **state)
+{
+	struct machine *m = boot_file("config/i386-highmem.yaml");
+
+	(void)state;
+	assert_int_equal(m->zones[ZONE_NORMAL].managed_pages, 219136);
+	assert_int_equal(m->zones[ZONE_HIGHMEM].managed_pages, 294912);
+	assert_int_equal(low_wmark_pages(&m->zones[ZONE_HIGHMEM]), 439);
+	machine_destroy(m);
+}
+
+static int count_open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void test_boot_teardown_leaks_nothing(void **state)
+{
+	int fds = count_open_fds();
+	struct layout l;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	for (int i = 0; i < 20; i++)
+		machine_destroy(boot(&l));
+	assert_int_equal(count_open_fds(), fds);
+}
+
+static void test_ram_holds_bytes(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	m = boot(&l);
+	pfn = m->max_pfn - 1;
+	memset(pfn_to_ram(m, pfn), 0xa5, m->page_size);
+	assert_int_equal(pfn_to_ram(m, pfn)[m->page_size - 1], 0xa5);
+	assert_int_equal(pfn_to_ram(m, 0)[0], 0);
+	machine_destroy(m);
+}
+
+static void test_invalid_layout_refused(void **state)
+{
+	struct layout l;
+	struct machine *m;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.nr_cpus = 0;
+	m = machine_create(&l);
+	assert_true(IS_ERR(m));
+	assert_int_equal(PTR_ERR(m), -EINVAL);
+}
+
+static void test_set_cpu(void **state)
+{
+	struct layout l;
+	struct machine *m;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	m = boot(&l);
+	assert_int_equal(machine_set_cpu(m, 1), 0);
+	assert_int_equal(m->cpu, 1);
+	assert_int_equal(machine_set_cpu(m, 2), -EINVAL);
+	assert_int_equal(m->cpu, 1);
+	assert_int_equal(m->bad[BAD_CPU], 1);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_struct_page_fits_64_bytes),
+		cmocka_unit_test(test_default_zone_counts),
+		cmocka_unit_test(test_default_watermarks),
+		cmocka_unit_test(test_i386_highmem_boot),
+		cmocka_unit_test(test_default_buddyinfo),
+		cmocka_unit_test(test_default_meminfo),
+		cmocka_unit_test(test_zoneinfo_format),
+		cmocka_unit_test(test_embedded_mmz_boot),
+		cmocka_unit_test(test_x86_64_workstation_boot),
+		cmocka_unit_test(test_i386_file_matches),
+		cmocka_unit_test(test_boot_teardown_leaks_nothing),
+		cmocka_unit_test(test_ram_holds_bytes),
+		cmocka_unit_test(test_invalid_layout_refused),
+		cmocka_unit_test(test_set_cpu),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

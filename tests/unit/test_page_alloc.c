@@ -1,0 +1,723 @@
+/*
+ * test_page_alloc.c - the buddy allocator: split and merge, zone choice,
+ * watermarks, per-CPU lists, reference counts, bad calls, and a long
+ * randomized run against a model.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static struct machine *boot_small(void)
+{
+	struct layout l;
+
+	small_layout(&l, 64 * MiB);
+	return boot(&l);
+}
+
+/* One zone only, DMA32 over all 64 MiB, so nothing falls back. */
+static struct machine *boot_one_zone(void)
+{
+	struct layout l;
+
+	small_layout(&l, 64 * MiB);
+	l.nr_zones = 1;
+	l.zones[0] = (struct layout_zone){ZONE_DMA32, 0, 64 * MiB};
+	return boot(&l);
+}
+
+static unsigned long pfn_of(struct machine *m, struct page *page)
+{
+	assert_false(IS_ERR(page));
+	return page_to_pfn(m, page);
+}
+
+/*
+ * Allocating order o takes the smallest free block of order k >= o and
+ * leaves one free block at each order o..k-1; freeing it merges all back.
+ * Draining the per-CPU lists first makes the buddy state canonical.
+ */
+static void test_split_and_merge_every_order(void **state)
+{
+	struct machine *m = boot_small();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+
+	(void)state;
+	for (unsigned int o = 0; o <= m->max_order; o++) {
+		struct alloc_snapshot before;
+		unsigned long want[LAYOUT_MAX_ORDER_LIMIT + 1];
+		unsigned int k = o;
+		struct page *page;
+
+		snapshot(m, &before);
+		while (!zone->free_area[k].nr_free)
+			k++;
+		for (unsigned int j = 0; j <= m->max_order; j++)
+			want[j] = zone->free_area[j].nr_free;
+		want[k]--;
+		for (unsigned int j = o; j < k; j++)
+			want[j]++;
+
+		page = alloc_pages(m, GFP_DMA32, o);
+		assert_false(IS_ERR(page));
+		assert_int_equal(page_zonenum(page), ZONE_DMA32);
+		assert_int_equal(pfn_of(m, page) & ((1UL << o) - 1), 0);
+		drain_all_pages(m);
+		for (unsigned int j = 0; j <= m->max_order; j++)
+			assert_int_equal(zone->free_area[j].nr_free, want[j]);
+		assert_consistent(m);
+
+		assert_int_equal(__free_pages(m, page, o), 0);
+		drain_all_pages(m);
+		assert_unchanged(m, &before);
+	}
+	machine_destroy(m);
+}
+
+/* Two buddies freed one after the other become one block again. */
+static void test_buddies_merge(void **state)
+{
+	struct machine *m = boot_small();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	struct alloc_snapshot before;
+	struct page *a, *b;
+
+	(void)state;
+	snapshot(m, &before);
+	/* The first split leaves a free order-4 buddy; the second takes it. */
+	a = alloc_pages(m, GFP_DMA32, 4);
+	b = alloc_pages(m, GFP_DMA32, 4);
+	assert_int_equal(pfn_of(m, a) ^ pfn_of(m, b), 16);
+	assert_int_equal(zone->free_area[4].nr_free,
+			 before.nr_free[ZONE_DMA32][4]);
+	assert_int_equal(__free_pages(m, a, 4), 0);
+	assert_int_equal(zone->free_area[4].nr_free,
+			 before.nr_free[ZONE_DMA32][4] + 1);
+	assert_consistent(m);
+	assert_int_equal(__free_pages(m, b, 4), 0);
+	assert_unchanged(m, &before);
+	machine_destroy(m);
+}
+
+static enum zone_type zone_of(struct machine *m, gfp_t gfp)
+{
+	struct page *page = alloc_page(m, gfp);
+	enum zone_type z;
+
+	assert_false(IS_ERR(page));
+	z = page_zonenum(page);
+	assert_int_equal(__free_pages(m, page, 0), 0);
+	return z;
+}
+
+static void test_zone_for_each_modifier_x86_64(void **state)
+{
+	struct layout l;
+	struct machine *m;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	assert_int_equal(zone_of(m, GFP_KERNEL), ZONE_NORMAL);
+	assert_int_equal(zone_of(m, GFP_ATOMIC), ZONE_NORMAL);
+	assert_int_equal(zone_of(m, GFP_DMA32), ZONE_DMA32);
+	assert_int_equal(zone_of(m, GFP_KERNEL | GFP_DMA), ZONE_DMA);
+	/* No HighMem on x86_64: __GFP_HIGHMEM folds into Normal. */
+	assert_int_equal(zone_of(m, GFP_HIGHUSER), ZONE_NORMAL);
+	assert_int_equal(zone_of(m, GFP_HIGHUSER_MOVABLE), ZONE_NORMAL);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_zone_for_each_modifier_i386(void **state)
+{
+	struct layout l;
+	struct machine *m;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	m = boot(&l);
+	assert_int_equal(zone_of(m, GFP_KERNEL), ZONE_NORMAL);
+	assert_int_equal(zone_of(m, GFP_HIGHUSER), ZONE_HIGHMEM);
+	assert_int_equal(zone_of(m, GFP_HIGHUSER_MOVABLE), ZONE_HIGHMEM);
+	/* No DMA32 on i386: __GFP_DMA32 folds into Normal. */
+	assert_int_equal(zone_of(m, GFP_DMA32), ZONE_NORMAL);
+	assert_int_equal(zone_of(m, GFP_DMA), ZONE_DMA);
+	machine_destroy(m);
+}
+
+/*
+ * Normal is tried first; the first page from DMA32 comes once Normal's
+ * free count has fallen to its low watermark (the fast path's mark),
+ * give or take one per-CPU refill. GFP_DMA never leaves DMA.
+ */
+static void test_zone_fallback(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct zone *normal;
+	unsigned long n = 0;
+	struct page *page;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.nr_zones = 3;
+	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 48 * MiB};
+	l.zones[2] = (struct layout_zone){ZONE_NORMAL, 48 * MiB, 64 * MiB};
+	m = boot(&l);
+	normal = &m->zones[ZONE_NORMAL];
+	do {
+		page = alloc_page(m, GFP_KERNEL);
+		assert_false(IS_ERR(page));
+		n++;
+	} while (page_zonenum(page) == ZONE_NORMAL);
+	assert_int_equal(page_zonenum(page), ZONE_DMA32);
+	assert_true(normal->vm_stat[NR_FREE_PAGES] <=
+		    (long)low_wmark_pages(normal));
+	assert_true(normal->vm_stat[NR_FREE_PAGES] >
+		    (long)low_wmark_pages(normal) - normal->pcp[0].batch);
+	assert_true(n > 3000);
+	assert_int_equal(zone_of(m, GFP_DMA), ZONE_DMA);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* Order-4 blocks bypass the per-CPU lists, so free counts are exact. */
+static long drain_zone_with(struct machine *m, gfp_t gfp, unsigned long *n)
+{
+	struct page *page;
+
+	while (!IS_ERR(page = alloc_pages(m, gfp, 4)))
+		(*n)++;
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	return m->zones[ZONE_DMA32].vm_stat[NR_FREE_PAGES];
+}
+
+static unsigned long reclaim_calls;
+
+static unsigned long count_reclaim(struct machine *m, gfp_t gfp,
+				   unsigned int order, void *data)
+{
+	(void)m;
+	(void)gfp;
+	(void)order;
+	(void)data;
+	reclaim_calls++;
+	return 0;
+}
+
+static void test_watermarks_by_gfp(void **state)
+{
+	struct machine *m = boot_one_zone();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	long min = (long)min_wmark_pages(zone), atomic_min, free;
+	unsigned long n = 0;
+
+	(void)state;
+	assert_false(m->kswapd.wanted);
+	/* GFP_NOWAIT may not go below min: it stops in [min, min + 15]. */
+	free = drain_zone_with(m, GFP_NOWAIT, &n);
+	assert_true(free >= min && free <= min + 15);
+	assert_true(m->kswapd.wanted);
+
+	/* GFP_ATOMIC may use half the reserve and a quarter more. */
+	atomic_min = min - min / 2;
+	atomic_min -= atomic_min / 4;
+	free = drain_zone_with(m, GFP_ATOMIC, &n);
+	assert_true(free >= atomic_min && free <= atomic_min + 15);
+
+	/* GFP_KERNEL enters direct reclaim (the hook) and then fails. */
+	m->reclaim = count_reclaim;
+	reclaim_calls = 0;
+	assert_int_equal(PTR_ERR(alloc_pages(m, GFP_KERNEL, 4)), -ENOMEM);
+	assert_int_equal(reclaim_calls, 1);
+	assert_int_equal(zone->vm_events[ALLOCSTALL], 0);
+	assert_int_equal(m->zones[ZONE_NORMAL].vm_events[ALLOCSTALL], 1);
+	/* GFP_NOWAIT never reclaims. */
+	assert_int_equal(PTR_ERR(alloc_pages(m, GFP_NOWAIT, 4)), -ENOMEM);
+	assert_int_equal(reclaim_calls, 1);
+	/* __GFP_NOFAIL is told to wait, never a silent failure. */
+	assert_int_equal(PTR_ERR(alloc_pages(m, GFP_KERNEL | __GFP_NOFAIL, 4)),
+			 -EAGAIN);
+	assert_int_equal(m->bad[BAD_ORDER] + m->bad[BAD_GFP], 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static struct page *held[64];
+static unsigned int nr_held;
+
+/* A reclaim hook that gives back what the test held. */
+static unsigned long give_back(struct machine *m, gfp_t gfp, unsigned int order,
+			       void *data)
+{
+	unsigned long freed = 0;
+
+	(void)gfp;
+	(void)order;
+	(void)data;
+	while (nr_held) {
+		assert_int_equal(__free_pages(m, held[--nr_held], 4), 0);
+		freed += 16;
+	}
+	return freed;
+}
+
+static void test_reclaim_hook_lets_allocation_succeed(void **state)
+{
+	struct machine *m = boot_one_zone();
+	unsigned long n = 0;
+	struct page *page;
+
+	(void)state;
+	for (nr_held = 0; nr_held < 64; nr_held++)
+		held[nr_held] = alloc_pages(m, GFP_KERNEL, 4);
+	drain_zone_with(m, GFP_KERNEL, &n);
+	m->reclaim = give_back;
+	page = alloc_pages(m, GFP_KERNEL, 4);
+	assert_false(IS_ERR(page));
+	assert_int_equal(nr_held, 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_gfp_zero_clears_ram(void **state)
+{
+	struct machine *m = boot_small();
+	struct page *page = alloc_pages(m, GFP_KERNEL, 1);
+	unsigned long pfn = pfn_of(m, page);
+	uint8_t *bytes = pfn_to_ram(m, pfn);
+
+	(void)state;
+	memset(bytes, 0xab, 2 * m->page_size);
+	assert_int_equal(__free_pages(m, page, 1), 0);
+	/* The per-CPU list hands the same block back first. */
+	page = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 1);
+	assert_int_equal(pfn_of(m, page), pfn);
+	for (unsigned long i = 0; i < 2 * m->page_size; i++)
+		if (bytes[i])
+			fail_msg("byte %lu is %#x after __GFP_ZERO", i,
+				 bytes[i]);
+	machine_destroy(m);
+}
+
+static void test_get_free_pages_and_addresses(void **state)
+{
+	struct machine *m = boot_small();
+	uint64_t addr = 0;
+	struct page *page;
+
+	(void)state;
+	assert_int_equal(__get_free_pages(m, GFP_KERNEL, 2, &addr), 0);
+	page = virt_to_page(m, addr);
+	assert_non_null(page);
+	assert_int_equal(page_address(m, page), addr);
+	assert_int_equal(addr, m->layout.kernel.page_offset +
+				       pfn_to_phys(m, page_to_pfn(m, page)));
+	assert_int_equal(free_pages(m, addr, 2), 0);
+
+	assert_int_equal(get_zeroed_page(m, GFP_KERNEL, &addr), 0);
+	assert_int_equal(*pfn_to_ram(m, page_to_pfn(m, virt_to_page(m, addr))),
+			 0);
+	assert_int_equal(free_pages(m, addr, 0), 0);
+
+	assert_int_equal(__get_free_pages(m, GFP_HIGHUSER, 0, &addr), -EINVAL);
+	assert_int_equal(m->bad[BAD_GFP], 1);
+	assert_null(virt_to_page(m, 0x1000));
+	assert_int_equal(free_pages(m, 0x1000, 0), -EINVAL);
+	assert_int_equal(free_pages(m, m->layout.kernel.page_offset + 12, 0),
+			 -EINVAL);
+	assert_int_equal(m->bad[BAD_ADDRESS], 2);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_highmem_has_no_address(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct page *page;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	m = boot(&l);
+	page = alloc_page(m, GFP_HIGHUSER);
+	assert_int_equal(page_zonenum(page), ZONE_HIGHMEM);
+	assert_int_equal(page_address(m, page), 0);
+	page = alloc_page(m, GFP_KERNEL);
+	assert_int_equal(page_address(m, page),
+			 0xC0000000ULL + pfn_to_phys(m, page_to_pfn(m, page)));
+	machine_destroy(m);
+}
+
+static void test_pcp_batching_and_draining(void **state)
+{
+	struct machine *m = boot_one_zone();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	int batch = zone->pcp[0].batch, high = zone->pcp[1].high;
+	long free0 = zone->vm_stat[NR_FREE_PAGES];
+	struct page *pages[4096];
+	int n = high + batch;
+
+	(void)state;
+	assert_true(n <= 4096);
+	pages[0] = alloc_page(m, GFP_KERNEL);
+	assert_int_equal(zone->pcp[0].count, batch - 1);
+	assert_int_equal(zone->vm_stat[NR_FREE_PAGES], free0 - batch);
+	for (int i = 1; i < n; i++)
+		pages[i] = alloc_page(m, GFP_KERNEL);
+
+	/* Frees go to the freeing CPU's list, drained by batch at high. */
+	assert_int_equal(machine_set_cpu(m, 1), 0);
+	for (int i = 0; i < high - 1; i++)
+		assert_int_equal(__free_pages(m, pages[i], 0), 0);
+	assert_int_equal(zone->pcp[1].count, high - 1);
+	assert_int_equal(__free_pages(m, pages[high - 1], 0), 0);
+	assert_int_equal(zone->pcp[1].count, high - batch);
+	assert_consistent(m);
+
+	int cpu0 = zone->pcp[0].count;
+
+	drain_pages(m, 1);
+	assert_int_equal(zone->pcp[1].count, 0);
+	assert_int_equal(zone->pcp[0].count, cpu0);
+	drain_all_pages(m);
+	assert_int_equal(zone->pcp[0].count, 0);
+	for (int i = high; i < n; i++)
+		assert_int_equal(__free_pages(m, pages[i], 0), 0);
+	drain_all_pages(m);
+	assert_int_equal(zone->vm_stat[NR_FREE_PAGES], free0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_refcounts(void **state)
+{
+	struct machine *m = boot_small();
+	struct page *page = alloc_pages(m, GFP_KERNEL, 0);
+	struct alloc_snapshot before;
+
+	(void)state;
+	assert_int_equal(page->_refcount, 1);
+	assert_int_equal(get_page(m, page), 0);
+	assert_int_equal(page->_refcount, 2);
+	assert_int_equal(__free_pages(m, page, 0), 0);
+	assert_true(PageFlag(page, PG_head));
+	assert_consistent(m);
+	assert_int_equal(put_page(m, page), 0);
+	assert_false(PageFlag(page, PG_head));
+	assert_consistent(m);
+
+	snapshot(m, &before);
+	assert_int_equal(put_page(m, page), -EINVAL);
+	assert_int_equal(get_page(m, page), -EINVAL);
+	assert_int_equal(m->bad[BAD_REFCOUNT], 2);
+	assert_unchanged(m, &before);
+	machine_destroy(m);
+}
+
+/* Each bad call: -EINVAL, counted under its name, nothing changed. */
+static void expect_refused(struct machine *m, int ret, enum bad_item bad,
+			   const struct alloc_snapshot *before,
+			   unsigned long *expected_bad)
+{
+	assert_int_equal(ret, -EINVAL);
+	expected_bad[bad]++;
+	assert_memory_equal(m->bad, expected_bad, sizeof(m->bad));
+	assert_true(m->errmsg[0] != '\0');
+	assert_unchanged(m, before);
+}
+
+static void test_bad_calls_leave_lists_alone(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long bad[NR_BAD_ITEMS] = {0};
+	struct alloc_snapshot before;
+	struct page *small, *big, *eight;
+	unsigned long small_pfn, big_pfn, eight_pfn;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	small = alloc_page(m, GFP_KERNEL);
+	big = alloc_pages(m, GFP_KERNEL, 6);
+	eight = alloc_pages(m, GFP_KERNEL, 3);
+	small_pfn = pfn_of(m, small);
+	big_pfn = pfn_of(m, big);
+	eight_pfn = pfn_of(m, eight);
+	assert_int_equal(__free_pages(m, small, 0), 0);
+	assert_int_equal(__free_pages(m, big, 6), 0);
+	snapshot(m, &before);
+
+	expect_refused(m, PTR_ERR(alloc_pages(m, GFP_KERNEL, 11)), BAD_ORDER,
+		       &before, bad);
+	expect_refused(m, PTR_ERR(alloc_pages(m, __GFP_DMA | __GFP_HIGHMEM, 0)),
+		       BAD_GFP, &before, bad);
+	expect_refused(m, PTR_ERR(alloc_pages(m, __GFP_DMA | __GFP_DMA32, 0)),
+		       BAD_GFP, &before, bad);
+	expect_refused(m, PTR_ERR(alloc_pages(m, 0x800000, 0)), BAD_GFP,
+		       &before, bad);
+	expect_refused(m, free_pages_pfn(m, m->max_pfn, 0), BAD_PFN, &before,
+		       bad);
+	expect_refused(m, free_pages_pfn(m, ~0UL, 0), BAD_PFN, &before, bad);
+	expect_refused(m, free_pages_pfn(m, 0xA0, 0), BAD_PFN, &before, bad);
+	expect_refused(m, free_pages_pfn(m, 3, 0), BAD_FREE_RESERVED, &before,
+		       bad);
+	/* Freed to a per-CPU list, then freed again. */
+	expect_refused(m, free_pages_pfn(m, small_pfn, 0), BAD_DOUBLE_FREE,
+		       &before, bad);
+	/* Freed to the buddy lists and merged, then freed again. */
+	expect_refused(m, free_pages_pfn(m, big_pfn, 6), BAD_DOUBLE_FREE,
+		       &before, bad);
+	expect_refused(m, free_pages_pfn(m, eight_pfn, 2), BAD_FREE_ORDER,
+		       &before, bad);
+	expect_refused(m, free_pages_pfn(m, eight_pfn + 5, 0), BAD_FREE_TAIL,
+		       &before, bad);
+	expect_refused(m, free_pages_pfn(m, eight_pfn, 12), BAD_ORDER, &before,
+		       bad);
+	assert_non_null(strstr(m->errmsg, "above max_order 10"));
+
+	assert_int_equal(free_pages_pfn(m, eight_pfn, 3), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void expect_check_fails(const struct machine *m, const char *what)
+{
+	char why[256];
+
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	if (!strstr(why, what))
+		fail_msg("checker said \"%s\", expected \"%s\"", why, what);
+}
+
+/* The checker notices each kind of damage, and names it. */
+static void test_checker_catches_corruption(void **state)
+{
+	struct machine *m = boot_small();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	struct page *page = alloc_pages(m, GFP_KERNEL, 2);
+	struct page *loose;
+
+	(void)state;
+	assert_consistent(m);
+	zone->free_area[10].nr_free++;
+	expect_check_fails(m, "nr_free");
+	zone->free_area[10].nr_free--;
+
+	SetPageFlag(&page[1], PG_head);
+	expect_check_fails(m, "inside the order-2 block");
+	ClearPageFlag(&page[1], PG_head);
+
+	zone->pcp[0].count++;
+	expect_check_fails(m, "count");
+	zone->pcp[0].count--;
+
+	zone->vm_stat[NR_FREE_PAGES]--;
+	expect_check_fails(m, "nr_free_pages");
+	zone->vm_stat[NR_FREE_PAGES]++;
+
+	/* A page that claims to be free but sits on no list. */
+	loose = &page[0];
+	ClearPageFlag(loose, PG_head);
+	SetPageFlag(loose, PG_buddy);
+	expect_check_fails(m, "free");
+	ClearPageFlag(loose, PG_buddy);
+	SetPageFlag(loose, PG_head);
+
+	page->_refcount = 0;
+	expect_check_fails(m, "refcount 0");
+	page->_refcount = 1;
+
+	/* A free page left with a mapping would leak it to the next owner. */
+	loose = list_first_entry(&zone->free_area[10].free_list, struct page,
+				 lru);
+	loose->mapping = 0x1234;
+	expect_check_fails(m, "still has refcount");
+	loose->mapping = 0;
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* A long randomized run against a model of what is allocated          */
+
+struct live_block {
+	unsigned long pfn;
+	unsigned int order;
+	int refs;
+};
+
+struct model {
+	struct live_block *live;
+	unsigned int nr_live, max_live;
+	uint8_t *owned; /* one byte per pfn: allocated to us */
+	unsigned long allocated[MAX_NR_ZONES];
+	unsigned long seed;
+	unsigned long nr_allocs, nr_enomem, nr_frees;
+};
+
+static const gfp_t random_masks[] = {
+	GFP_KERNEL,
+	GFP_ATOMIC,
+	GFP_NOWAIT,
+	GFP_KERNEL | __GFP_ZERO,
+	GFP_DMA,
+	GFP_DMA32,
+	GFP_USER,
+	GFP_HIGHUSER_MOVABLE,
+	GFP_KERNEL | __GFP_NORETRY,
+};
+
+static void model_fail(const struct model *md, const char *what)
+{
+	fail_msg("randomized run failed (seed %lu): %s", md->seed, what);
+}
+
+static void model_alloc(struct machine *m, struct model *md)
+{
+	unsigned int order =
+		(unsigned int)(rand() % 100 < 80 ? rand() % 4 : rand() % 11);
+	gfp_t gfp = random_masks[rand() % 9];
+	struct page *page = alloc_pages(m, gfp, order);
+	unsigned long pfn;
+
+	if (IS_ERR(page)) {
+		if (PTR_ERR(page) != -ENOMEM)
+			model_fail(md, "allocation failed other than -ENOMEM");
+		md->nr_enomem++;
+		return;
+	}
+	md->nr_allocs++;
+	pfn = page_to_pfn(m, page);
+	if (pfn & ((1UL << order) - 1))
+		model_fail(md, "block not aligned to its order");
+	if ((gfp & __GFP_DMA) && page_zonenum(page) != ZONE_DMA)
+		model_fail(md, "GFP_DMA page outside ZONE_DMA");
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		if (md->owned[pfn + i])
+			model_fail(md, "block overlaps a live one");
+		md->owned[pfn + i] = 1;
+	}
+	md->allocated[page_zonenum(page)] += 1UL << order;
+	md->live[md->nr_live++] = (struct live_block){pfn, order, 1};
+}
+
+static void model_free(struct machine *m, struct model *md)
+{
+	unsigned int i = (unsigned int)rand() % md->nr_live;
+	struct live_block *b = &md->live[i];
+	struct page *page = pfn_to_page(m, b->pfn);
+	enum zone_type z = page_zonenum(page);
+
+	if (rand() % 8 == 0) {
+		if (get_page(m, page))
+			model_fail(md, "get_page on a live block");
+		b->refs++;
+	}
+	if (put_page(m, page))
+		model_fail(md, "put_page on a live block");
+	if (--b->refs > 0)
+		return;
+	md->nr_frees++;
+	for (unsigned long p = 0; p < (1UL << b->order); p++)
+		md->owned[b->pfn + p] = 0;
+	md->allocated[z] -= 1UL << b->order;
+	/* Freeing it again must be refused. */
+	if (rand() % 16 == 0 && free_pages_pfn(m, b->pfn, b->order) != -EINVAL)
+		model_fail(md, "double free accepted");
+	*b = md->live[--md->nr_live];
+}
+
+static void model_compare(struct machine *m, struct model *md)
+{
+	char why[256];
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+		long pcp = 0;
+
+		for (unsigned int c = 0; zone->pcp && c < m->nr_cpus; c++)
+			pcp += zone->pcp[c].count;
+		if ((unsigned long)(zone->vm_stat[NR_FREE_PAGES] + pcp) +
+			    md->allocated[z] !=
+		    zone->managed_pages)
+			model_fail(md, "free + per-CPU + model != managed");
+	}
+	if (machine_check(m, why, sizeof(why)))
+		model_fail(md, why);
+}
+
+static void test_randomized_against_model(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct model md = {0};
+	const char *env = getenv("MM_SEED");
+
+	(void)state;
+	md.seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+	srand((unsigned int)md.seed);
+	small_layout(&l, 48 * MiB);
+	l.kernel.image_size = 4 * MiB;
+	l.nr_cpus = 4;
+	m = boot(&l);
+	md.max_live = 4096;
+	md.live = calloc(md.max_live, sizeof(*md.live));
+	md.owned = calloc(m->max_pfn, 1);
+
+	for (long op = 1; op <= 1000000; op++) {
+		int r = rand() % 100;
+
+		if (r < 5)
+			machine_set_cpu(m, (unsigned int)rand() % 4);
+		else if (r == 5)
+			drain_pages(m, (unsigned int)rand() % 4);
+		else if (md.nr_live && (r < 50 || md.nr_live == md.max_live))
+			model_free(m, &md);
+		else
+			model_alloc(m, &md);
+		if (op % 4096 == 0)
+			model_compare(m, &md);
+	}
+	while (md.nr_live)
+		model_free(m, &md);
+	drain_all_pages(m);
+	model_compare(m, &md);
+	assert_int_equal(global_free_pages(m), totalram_pages(m));
+	print_message("seed %lu: %lu allocations, %lu -ENOMEM, %lu frees\n",
+		      md.seed, md.nr_allocs, md.nr_enomem, md.nr_frees);
+	/* The run must have exercised plenty of both, and memory pressure. */
+	assert_true(md.nr_allocs > 300000 && md.nr_enomem > 1000);
+	assert_int_equal(md.nr_frees, md.nr_allocs);
+	free(md.live);
+	free(md.owned);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split_and_merge_every_order),
+		cmocka_unit_test(test_buddies_merge),
+		cmocka_unit_test(test_zone_for_each_modifier_x86_64),
+		cmocka_unit_test(test_zone_for_each_modifier_i386),
+		cmocka_unit_test(test_zone_fallback),
+		cmocka_unit_test(test_watermarks_by_gfp),
+		cmocka_unit_test(test_reclaim_hook_lets_allocation_succeed),
+		cmocka_unit_test(test_gfp_zero_clears_ram),
+		cmocka_unit_test(test_get_free_pages_and_addresses),
+		cmocka_unit_test(test_highmem_has_no_address),
+		cmocka_unit_test(test_pcp_batching_and_draining),
+		cmocka_unit_test(test_refcounts),
+		cmocka_unit_test(test_bad_calls_leave_lists_alone),
+		cmocka_unit_test(test_checker_catches_corruption),
+		cmocka_unit_test(test_randomized_against_model),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
