@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/stats.h"
+
 static struct machine *boot_small(void)
 {
 	struct layout l;
@@ -543,6 +545,45 @@ static void test_checker_catches_corruption(void **state)
 	machine_destroy(m);
 }
 
+static unsigned long vmstat_value(const char *text, const char *name)
+{
+	char key[64];
+	const char *at;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	at = strstr(text, key);
+	if (!at)
+		fail_msg("vmstat has no line %s", name);
+	return strtoul(at + strlen(key), NULL, 10);
+}
+
+/* vmstat counts pages allocated per zone, pages freed, and bad calls. */
+static void test_vmstat_counts(void **state)
+{
+	struct machine *m = boot_default();
+	struct page *a = alloc_pages(m, GFP_KERNEL, 2);
+	struct page *b = alloc_pages(m, GFP_DMA32, 5);
+	struct seq_buf s;
+	const char *text;
+
+	(void)state;
+	assert_int_equal(__free_pages(m, a, 2), 0);
+	assert_int_equal(__free_pages(m, b, 5), 0);
+	assert_int_equal(__free_pages(m, b, 5), -EINVAL);
+	text = report_text(m, &s, report_vmstat);
+	assert_true(strncmp(text, "nr_free_pages ", 14) == 0);
+	assert_int_equal(vmstat_value(text, "pgalloc_normal"), 4);
+	assert_int_equal(vmstat_value(text, "pgalloc_dma32"), 32);
+	assert_int_equal(vmstat_value(text, "pgalloc_dma"), 0);
+	assert_int_equal(vmstat_value(text, "pgfree"), 36);
+	assert_int_equal(vmstat_value(text, "mm_bad_double_free"), 1);
+	/* The kernel's order: pswpout, then the per-zone pgalloc lines. */
+	assert_non_null(strstr(text, "\npswpout 0\npgalloc_dma 0\n"));
+	assert_null(strstr(text, "pgalloc_high"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 /* ------------------------------------------------------------------ */
 /* A long randomized run against a model of what is allocated          */
 
@@ -715,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_batching_and_draining),
 		cmocka_unit_test(test_refcounts),
 		cmocka_unit_test(test_bad_calls_leave_lists_alone),
+		cmocka_unit_test(test_vmstat_counts),
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test(test_randomized_against_model),
 	};
