@@ -258,6 +258,12 @@ int machine_check(const struct machine *m, char *why, size_t len)
 		if (err)
 			return err;
 	}
+	for (unsigned int i = 0; i < nr_machine_subsystems; i++) {
+		int err = machine_subsystems[i].check(m, why, len);
+
+		if (err)
+			return err;
+	}
 	if (len)
 		why[0] = '\0';
 	return 0;

@@ -21,7 +21,25 @@
 #include <unistd.h>
 
 #include "core/err.h"
+#include "core/highmem.h"
+#include "core/mmz.h"
 #include "core/page_alloc.h"
+#include "core/percpu.h"
+#include "core/slab.h"
+#include "core/task.h"
+#include "core/vmalloc.h"
+
+/* In boot order; torn down in reverse. Tasks last: they use the others. */
+const struct subsystem machine_subsystems[] = {
+	{"slab", kmem_cache_init, kmem_cache_exit, slab_check, slab_release},
+	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check, vmalloc_release},
+	{"highmem", highmem_init, highmem_exit, highmem_check, highmem_release},
+	{"percpu", pcpu_init, pcpu_exit, pcpu_check, pcpu_release},
+	{"mmz", mmz_init, mmz_exit, mmz_check, mmz_release},
+	{"tasks", task_init, task_exit_all, task_check, NULL},
+};
+const unsigned int nr_machine_subsystems =
+	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);
 
 static const struct arch_info arches[NR_ARCHES] = {
 	/* x86_64: 64-byte struct page, sparse memmap in 128 MiB sections. */
@@ -334,6 +352,11 @@ static int machine_boot(struct machine *m)
 	zones_count_present(m);
 	memblock_free_all(m);
 	page_alloc_init(m);
+	for (unsigned int i = 0; i < nr_machine_subsystems; i++) {
+		err = machine_subsystems[i].init(m);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -370,6 +393,8 @@ void machine_destroy(struct machine *m)
 {
 	if (!m || IS_ERR(m))
 		return;
+	for (unsigned int i = nr_machine_subsystems; i-- > 0;)
+		machine_subsystems[i].exit(m);
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		free(m->zones[z].pcp);
 	if (m->mem_map)
@@ -378,5 +403,6 @@ void machine_destroy(struct machine *m)
 		munmap(m->ram, m->layout.memory);
 	if (m->ram_fd >= 0)
 		close(m->ram_fd);
+	free(m->log_buf);
 	free(m);
 }

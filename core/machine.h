@@ -23,6 +23,29 @@
 _Static_assert(sizeof(unsigned long) == 8, "mm needs an LP64 host");
 
 struct machine;
+struct slab_state;
+struct vmalloc_state;
+struct highmem_state;
+struct pcpu_state;
+struct mmz_state;
+struct task_state;
+
+/*
+ * A subsystem of the machine (slab, vmalloc, ...): set up after the page
+ * allocator, checked by machine_check, and asked to give back whatever a
+ * pid still owns when that task exits (returns how many objects it
+ * freed: they are counted as leaked at exit).
+ */
+struct subsystem {
+	const char *name;
+	int (*init)(struct machine *m);
+	void (*exit)(struct machine *m);
+	int (*check)(const struct machine *m, char *why, size_t len);
+	unsigned long (*release)(struct machine *m, int pid);
+};
+
+extern const struct subsystem machine_subsystems[];
+extern const unsigned int nr_machine_subsystems;
 
 /* What the simulated arch's kernel would spend and keep at boot. */
 struct arch_info {
@@ -64,6 +87,14 @@ struct machine {
 	int8_t gfp_zone_table[GFP_ZONEMASK + 1];
 	unsigned int nr_cpus;
 	unsigned int cpu; /* the CPU the caller runs on */
+	int current_pid;  /* whose calls these are; 0: the kernel */
+
+	struct slab_state *slab;
+	struct vmalloc_state *vmalloc;
+	struct highmem_state *highmem;
+	struct pcpu_state *pcpu;
+	struct mmz_state *mmz;
+	struct task_state *tasks;
 
 	int min_free_kbytes;
 	unsigned long totalreserve_pages;
@@ -77,6 +108,9 @@ struct machine {
 	void *reclaim_data;
 
 	char errmsg[256]; /* why the last call failed, for humans */
+	char *log_buf;	  /* the kernel log (printk.c) */
+	size_t log_len;
+	unsigned long log_seq;
 };
 
 /* Boot a machine from a valid layout; ERR_PTR(-errno) on failure. */

@@ -31,7 +31,8 @@ enum pageflags {
 	PG_referenced,
 	PG_lru,
 	PG_active,
-	PG_slab,
+	PG_slab,	  /* every page of a slab; mapping is its struct slab */
+	PG_large_kmalloc, /* the first page of a kmalloc too big for slabs */
 	PG_swapbacked,
 	PG_mmz,
 	NR_PAGEFLAGS,
@@ -51,7 +52,8 @@ struct page {
 	uint32_t private;  /* order of a free or allocated block */
 	uint64_t mapping;
 	uint64_t index;
-	struct list_head lru; /* buddy, per-CPU or LRU list */
+	struct list_head lru; /* buddy, per-CPU or LRU list, or owner's list */
+	int32_t owner;	      /* pid that allocated the block; 0: the kernel */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must fit 64 bytes");

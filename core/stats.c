@@ -8,7 +8,10 @@
  */
 #include "core/stats.h"
 
+#include "core/mmz.h"
 #include "core/page_alloc.h"
+#include "core/percpu.h"
+#include "core/vmalloc.h"
 
 static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {
 	[ZONE_DMA] = "dma",	    [ZONE_DMA32] = "dma32",
@@ -282,9 +285,9 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "Committed_AS", 0);
 	meminfo_kb(s, "VmallocTotal",
 		   (unsigned long)(m->layout.kernel.vmalloc_size >> 10));
-	meminfo_kb(s, "VmallocUsed", 0);
+	meminfo_pages(m, s, "VmallocUsed", vmalloc_used_pages(m));
 	meminfo_kb(s, "VmallocChunk", 0);
-	meminfo_kb(s, "Percpu", 0);
+	meminfo_pages(m, s, "Percpu", pcpu_nr_pages(m));
 	seq_printf(s, "HardwareCorrupted: %5lu kB\n", 0UL);
 	meminfo_pages(m, s, "AnonHugePages", 0);
 	meminfo_pages(m, s, "ShmemHugePages", 0);
@@ -293,7 +296,7 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "FilePmdMapped", 0);
 	/* Media memory, shown as the kernel shows its CMA carve-out. */
 	meminfo_pages(m, s, "MmzTotal", mmz);
-	meminfo_pages(m, s, "MmzFree", mmz);
+	meminfo_pages(m, s, "MmzFree", mmz_free_pages(m));
 	meminfo_huge(m, s);
 	meminfo_directmap(m, s);
 	return s->err;

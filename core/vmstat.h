@@ -91,7 +91,13 @@
 	X(BAD_FREE_RESERVED, "mm_bad_free_reserved")                           \
 	X(BAD_REFCOUNT, "mm_bad_refcount")                                     \
 	X(BAD_ADDRESS, "mm_bad_address")                                       \
-	X(BAD_CPU, "mm_bad_cpu")
+	X(BAD_CPU, "mm_bad_cpu")                                               \
+	X(BAD_SLAB_DOUBLE_FREE, "mm_bad_slab_double_free")                     \
+	X(BAD_SLAB_POINTER, "mm_bad_slab_pointer")                             \
+	X(BAD_SLAB_REDZONE, "mm_bad_slab_redzone")                             \
+	X(BAD_SLAB_POISON, "mm_bad_slab_poison")                               \
+	X(BAD_SLAB_CACHE, "mm_bad_slab_cache")                                 \
+	X(BAD_KMALLOC_SIZE, "mm_bad_kmalloc_size")
 
 #define VMSTAT_ENUM(id, name) id,
 enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };

@@ -97,6 +97,17 @@ static inline void assert_unchanged(const struct machine *m,
 	assert_consistent(m);
 }
 
+/* Pages a zone has handed out: managed less free and per-CPU pages. */
+static inline unsigned long zone_used_pages(const struct zone *zone,
+					    unsigned int nr_cpus)
+{
+	long used = (long)zone->managed_pages - zone->vm_stat[NR_FREE_PAGES];
+
+	for (unsigned int c = 0; zone->pcp && c < nr_cpus; c++)
+		used -= zone->pcp[c].count;
+	return (unsigned long)used;
+}
+
 /* Boot the built-in default layout. */
 static inline struct machine *boot_default(void)
 {

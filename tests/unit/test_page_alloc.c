@@ -87,7 +87,13 @@ static void test_buddies_merge(void **state)
 	struct alloc_snapshot before;
 	struct page *a, *b;
 
+	struct page *held_blocks[64];
+	unsigned int nr = 0;
+
 	(void)state;
+	/* Use up free order-4 blocks so that the next two share a split. */
+	while (zone->free_area[4].nr_free && nr < 64)
+		held_blocks[nr++] = alloc_pages(m, GFP_DMA32, 4);
 	snapshot(m, &before);
 	/* The first split leaves a free order-4 buddy; the second takes it. */
 	a = alloc_pages(m, GFP_DMA32, 4);
@@ -101,6 +107,9 @@ static void test_buddies_merge(void **state)
 	assert_consistent(m);
 	assert_int_equal(__free_pages(m, b, 4), 0);
 	assert_unchanged(m, &before);
+	while (nr)
+		assert_int_equal(__free_pages(m, held_blocks[--nr], 4), 0);
+	assert_consistent(m);
 	machine_destroy(m);
 }
 
@@ -561,21 +570,24 @@ static unsigned long vmstat_value(const char *text, const char *name)
 static void test_vmstat_counts(void **state)
 {
 	struct machine *m = boot_default();
+	struct seq_buf s;
+	const char *text = report_text(m, &s, report_vmstat);
+	unsigned long normal0 = vmstat_value(text, "pgalloc_normal");
+	unsigned long free0 = vmstat_value(text, "pgfree");
 	struct page *a = alloc_pages(m, GFP_KERNEL, 2);
 	struct page *b = alloc_pages(m, GFP_DMA32, 5);
-	struct seq_buf s;
-	const char *text;
 
 	(void)state;
+	seq_buf_free(&s);
 	assert_int_equal(__free_pages(m, a, 2), 0);
 	assert_int_equal(__free_pages(m, b, 5), 0);
 	assert_int_equal(__free_pages(m, b, 5), -EINVAL);
 	text = report_text(m, &s, report_vmstat);
 	assert_true(strncmp(text, "nr_free_pages ", 14) == 0);
-	assert_int_equal(vmstat_value(text, "pgalloc_normal"), 4);
+	assert_int_equal(vmstat_value(text, "pgalloc_normal"), normal0 + 4);
 	assert_int_equal(vmstat_value(text, "pgalloc_dma32"), 32);
 	assert_int_equal(vmstat_value(text, "pgalloc_dma"), 0);
-	assert_int_equal(vmstat_value(text, "pgfree"), 36);
+	assert_int_equal(vmstat_value(text, "pgfree"), free0 + 36);
 	assert_int_equal(vmstat_value(text, "mm_bad_double_free"), 1);
 	/* The kernel's order: pswpout, then the per-zone pgalloc lines. */
 	assert_non_null(strstr(text, "\npswpout 0\npgalloc_dma 0\n"));
@@ -600,6 +612,7 @@ struct model {
 	unsigned long allocated[MAX_NR_ZONES];
 	unsigned long seed;
 	unsigned long nr_allocs, nr_enomem, nr_frees;
+	unsigned long boot_used[MAX_NR_ZONES]; /* what boot itself holds */
 };
 
 static const gfp_t random_masks[] = {
@@ -685,7 +698,7 @@ static void model_compare(struct machine *m, struct model *md)
 		for (unsigned int c = 0; zone->pcp && c < m->nr_cpus; c++)
 			pcp += zone->pcp[c].count;
 		if ((unsigned long)(zone->vm_stat[NR_FREE_PAGES] + pcp) +
-			    md->allocated[z] !=
+			    md->allocated[z] + md->boot_used[z] !=
 		    zone->managed_pages)
 			model_fail(md, "free + per-CPU + model != managed");
 	}
@@ -710,6 +723,8 @@ static void test_randomized_against_model(void **state)
 	md.max_live = 4096;
 	md.live = calloc(md.max_live, sizeof(*md.live));
 	md.owned = calloc(m->max_pfn, 1);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		md.boot_used[z] = zone_used_pages(&m->zones[z], m->nr_cpus);
 
 	for (long op = 1; op <= 1000000; op++) {
 		int r = rand() % 100;
@@ -729,7 +744,9 @@ static void test_randomized_against_model(void **state)
 		model_free(m, &md);
 	drain_all_pages(m);
 	model_compare(m, &md);
-	assert_int_equal(global_free_pages(m), totalram_pages(m));
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		assert_int_equal(zone_used_pages(&m->zones[z], m->nr_cpus),
+				 md.boot_used[z]);
 	print_message("seed %lu: %lu allocations, %lu -ENOMEM, %lu frees\n",
 		      md.seed, md.nr_allocs, md.nr_enomem, md.nr_frees);
 	/* The run must have exercised plenty of both, and memory pressure. */

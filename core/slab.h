@@ -1,0 +1,110 @@
+/*
+ * slab.h - slab caches (SLUB as the model) and kmalloc.
+ *
+ * Owns: kmem_cache, the slabs of each cache and their full, partial and
+ * empty lists, the per-CPU slabs, debugging (poison, red zones), the
+ * kmalloc size classes and /proc/slabinfo. Objects are named by their
+ * kernel virtual address in the direct map; a free object holds the
+ * freelist pointer to the next free object in simulated RAM.
+ */
+#ifndef MM_SLAB_H
+#define MM_SLAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/gfp.h"
+#include "core/list.h"
+#include "core/machine.h"
+#include "core/seq_buf.h"
+
+typedef uint32_t slab_flags_t;
+
+#define SLAB_CONSISTENCY_CHECKS 0x00000100u
+#define SLAB_RED_ZONE		0x00000400u
+#define SLAB_POISON		0x00000800u
+#define SLAB_HWCACHE_ALIGN	0x00002000u
+#define SLAB_CACHE_DMA		0x00004000u
+#define SLAB_STORE_USER		0x00010000u
+#define SLAB_PANIC		0x00040000u
+#define SLAB_RECLAIM_ACCOUNT	0x00020000u
+#define SLAB_DEBUG_FLAGS	(SLAB_RED_ZONE | SLAB_POISON | SLAB_CONSISTENCY_CHECKS)
+#define SLAB_CREATE_MASK                                                       \
+	(SLAB_DEBUG_FLAGS | SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA |              \
+	 SLAB_RECLAIM_ACCOUNT | SLAB_STORE_USER | SLAB_PANIC)
+
+/* The kernel's debug byte patterns. */
+#define POISON_INUSE	  0x5a
+#define POISON_FREE	  0x6b
+#define POISON_END	  0xa5
+#define SLUB_RED_INACTIVE 0xbb
+#define SLUB_RED_ACTIVE	  0xcc
+
+#define KMEM_CACHE_NAME_MAX 32
+#define ZERO_SIZE_PTR	    16ULL
+#define KMALLOC_SHIFT_LOW   3
+#define KMALLOC_SHIFT_HIGH  13 /* kmalloc-8k: larger sizes use pages */
+#define NR_KMALLOC_CACHES   13
+
+struct kmem_cache;
+
+/* Called on each new object of a slab, as the kernel calls a ctor. */
+typedef void (*kmem_ctor_fn)(struct machine *m, uint64_t addr, void *obj);
+
+struct kmem_cache *kmem_cache_create(struct machine *m, const char *name,
+				     unsigned int size, unsigned int align,
+				     slab_flags_t flags, kmem_ctor_fn ctor);
+int kmem_cache_destroy(struct machine *m, struct kmem_cache *s);
+/* Flush per-CPU slabs and free empty slabs; returns pages freed. */
+unsigned long kmem_cache_shrink(struct machine *m, struct kmem_cache *s);
+/* Shrink every cache: the slab half of drop_caches. */
+unsigned long kmem_cache_shrink_all(struct machine *m);
+
+/* Objects: 0 or -errno, the address through *addr. */
+int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
+		     uint64_t *addr);
+int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr);
+
+int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
+int kzalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
+int kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
+	    uint64_t *addr);
+int krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
+	     uint64_t *new_addr);
+int kfree(struct machine *m, uint64_t addr);
+/* The usable size of a kmalloc'ed object. */
+int ksize(struct machine *m, uint64_t addr, size_t *size);
+
+/* Handles for clients: a cache's id, and the cache behind an id. */
+uint64_t kmem_cache_id(const struct kmem_cache *s);
+struct kmem_cache *kmem_cache_by_id(const struct machine *m, uint64_t id);
+int kmem_cache_owner(const struct kmem_cache *s);
+const char *kmem_cache_name(const struct kmem_cache *s);
+
+/*
+ * What an address is to the slab allocator: the object containing it,
+ * whether it is allocated and who owns it. -EFAULT when addr is not in
+ * a slab or lies in an object's metadata.
+ */
+struct slab_object {
+	struct kmem_cache *cache;
+	uint64_t start;	   /* the object's address */
+	unsigned int size; /* its usable size */
+	bool allocated;
+	int owner;
+};
+int slab_object_of(const struct machine *m, uint64_t addr,
+		   struct slab_object *obj);
+
+/* Record pid as the owner of an allocated object or large kmalloc. */
+int slab_set_owner(struct machine *m, uint64_t addr, int pid);
+
+int kmem_cache_init(struct machine *m);
+void kmem_cache_exit(struct machine *m);
+int slab_check(const struct machine *m, char *why, size_t len);
+unsigned long slab_release(struct machine *m, int pid);
+
+/* /proc/slabinfo, version 2.1 */
+int report_slabinfo(const struct machine *m, struct seq_buf *s);
+
+#endif /* MM_SLAB_H */

@@ -1,0 +1,506 @@
+/*
+ * slab_common.c - what every slab cache shares: the list of caches, boot,
+ * the checker, giving back an exited task's objects, /proc/slabinfo.
+ *
+ * Owns: the cache registry (names, ids, the kmem_cache cache that holds
+ * each cache's own object) and everything that looks at all caches at
+ * once. Must never: reach into a slab's freelist except to check it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/page_alloc.h"
+#include "core/slab_internal.h"
+
+/* sizeof(struct kmem_cache) in the simulated arch's kernel. */
+#define KMEM_CACHE_OBJ_SIZE 256
+
+struct kmem_cache *kmem_cache_by_name(const struct machine *m, const char *name)
+{
+	const struct list_head *pos;
+
+	list_for_each(pos, &m->slab->caches)
+	{
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		if (!strcmp(s->name, name))
+			return s;
+	}
+	return NULL;
+}
+
+struct kmem_cache *kmem_cache_by_id(const struct machine *m, uint64_t id)
+{
+	const struct list_head *pos;
+
+	list_for_each(pos, &m->slab->caches)
+	{
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		if (s->id == id)
+			return s;
+	}
+	return NULL;
+}
+
+uint64_t kmem_cache_id(const struct kmem_cache *s)
+{
+	return s->id;
+}
+
+int kmem_cache_owner(const struct kmem_cache *s)
+{
+	return s->owner;
+}
+
+const char *kmem_cache_name(const struct kmem_cache *s)
+{
+	return s->name;
+}
+
+int register_cache(struct machine *m, struct kmem_cache *s)
+{
+	struct slab_state *st = m->slab;
+
+	/* Each cache's own struct lives in kmem_cache, as the kernel's. */
+	if (st->kmem_cache) {
+		int saved = m->current_pid, err;
+
+		m->current_pid = 0;
+		err = kmem_cache_alloc(m, st->kmem_cache, GFP_KERNEL, &s->self);
+		m->current_pid = saved;
+		if (err)
+			return err;
+	}
+	s->id = ++st->next_id;
+	list_add(&s->list, &st->caches);
+	return 0;
+}
+
+void unregister_cache(struct machine *m, struct kmem_cache *s)
+{
+	list_del(&s->list);
+	if (s->self)
+		kmem_cache_free(m, m->slab->kmem_cache, s->self);
+}
+
+void free_cache(struct kmem_cache *s)
+{
+	free(s->cpu);
+	free(s);
+}
+
+unsigned long kmem_cache_shrink_all(struct machine *m)
+{
+	unsigned long pages = 0;
+	const struct list_head *pos;
+
+	list_for_each(pos, &m->slab->caches) pages +=
+		kmem_cache_shrink(m, list_entry(pos, struct kmem_cache, list));
+	return pages;
+}
+
+int kmem_cache_init(struct machine *m)
+{
+	struct kmem_cache *s;
+
+	m->slab = calloc(1, sizeof(*m->slab));
+	if (!m->slab)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&m->slab->caches);
+	s = kmem_cache_create(m, "kmem_cache", KMEM_CACHE_OBJ_SIZE, 0,
+			      SLAB_HWCACHE_ALIGN, NULL);
+	if (IS_ERR(s))
+		return (int)PTR_ERR(s);
+	m->slab->kmem_cache = s;
+	if (kmem_cache_alloc(m, s, GFP_KERNEL, &s->self))
+		return -ENOMEM;
+	return kmalloc_init(m);
+}
+
+/* Teardown frees host records only: the machine's RAM goes with it. */
+void kmem_cache_exit(struct machine *m)
+{
+	if (!m->slab)
+		return;
+	while (!list_empty(&m->slab->caches)) {
+		struct kmem_cache *s = list_first_entry(
+			&m->slab->caches, struct kmem_cache, list);
+		struct list_head *lists[] = {&s->partial, &s->full, &s->empty};
+
+		list_del(&s->list);
+		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+			free(s->cpu[cpu].slab);
+		for (int i = 0; i < 3; i++)
+			while (!list_empty(lists[i])) {
+				struct slab *slab = list_first_entry(
+					lists[i], struct slab, list);
+
+				list_del(&slab->list);
+				free(slab);
+			}
+		free_cache(s);
+	}
+	free(m->slab);
+	m->slab = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Who owns what                                                       */
+
+int slab_object_of(const struct machine *m, uint64_t addr,
+		   struct slab_object *obj)
+{
+	const struct slab *slab = virt_to_slab(m, addr);
+	const struct kmem_cache *s;
+	uint64_t off, start;
+	unsigned int idx;
+
+	if (!slab)
+		return -EFAULT;
+	s = slab->cache;
+	if (addr < slab->base + slab->colour)
+		return -EFAULT;
+	off = addr - slab->base - slab->colour;
+	idx = (unsigned int)(off / s->size);
+	if (idx >= slab->objects)
+		return -EFAULT;
+	start = slab->base + slab->colour + (uint64_t)idx * s->size +
+		s->red_left_pad;
+	if (addr < start || addr >= start + s->object_size)
+		return -EFAULT;
+	obj->cache = slab->cache;
+	obj->start = start;
+	obj->size = s->object_size;
+	obj->allocated = slab->owner[idx] != SLOT_FREE;
+	obj->owner = obj->allocated ? slab->owner[idx] : 0;
+	return 0;
+}
+
+int slab_set_owner(struct machine *m, uint64_t addr, int pid)
+{
+	struct slab *slab = virt_to_slab(m, addr);
+	struct page *page;
+	struct slab_object obj;
+
+	if (!slab) {
+		page = virt_to_page(m, addr);
+		if (!page || !PageFlag(page, PG_large_kmalloc))
+			return -EINVAL;
+		page->owner = pid;
+		return 0;
+	}
+	if (slab_object_of(m, addr, &obj) || !obj.allocated ||
+	    obj.start != addr)
+		return -EINVAL;
+	slab->owner[(addr - slab->base - slab->colour) / slab->cache->size] =
+		pid;
+	return 0;
+}
+
+struct addr_vec {
+	uint64_t *addr;
+	unsigned long nr, cap;
+};
+
+static void addr_vec_push(struct addr_vec *v, uint64_t addr)
+{
+	if (v->nr == v->cap) {
+		uint64_t *grown =
+			realloc(v->addr, (v->cap * 2 + 64) * sizeof(*grown));
+
+		if (!grown)
+			return; /* the rest stays for the next release */
+		v->addr = grown;
+		v->cap = v->cap * 2 + 64;
+	}
+	v->addr[v->nr++] = addr;
+}
+
+static void collect_slab(const struct kmem_cache *s, const struct slab *slab,
+			 int pid, struct addr_vec *v)
+{
+	uint64_t first = slab->base + slab->colour + s->red_left_pad;
+
+	for (unsigned int i = 0; i < slab->objects; i++)
+		if (slab->owner[i] == pid)
+			addr_vec_push(v, first + (uint64_t)i * s->size);
+}
+
+/* Every object pid holds in s: in CPU slabs, partial and full slabs. */
+static void collect_owned(const struct machine *m, const struct kmem_cache *s,
+			  int pid, struct addr_vec *v)
+{
+	const struct list_head *pos;
+
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (s->cpu[cpu].slab)
+			collect_slab(s, s->cpu[cpu].slab, pid, v);
+	list_for_each(pos, &s->partial)
+		collect_slab(s, list_entry(pos, struct slab, list), pid, v);
+	list_for_each(pos, &s->full)
+		collect_slab(s, list_entry(pos, struct slab, list), pid, v);
+}
+
+unsigned long slab_release(struct machine *m, int pid)
+{
+	struct addr_vec v = {0};
+	unsigned long freed = 0;
+	struct list_head *pos, *next;
+
+	list_for_each(pos, &m->slab->caches)
+	{
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		v.nr = 0;
+		collect_owned(m, s, pid, &v);
+		for (unsigned long i = 0; i < v.nr; i++)
+			if (kmem_cache_free(m, s, v.addr[i]) == 0)
+				freed++;
+	}
+	free(v.addr);
+	freed += kmalloc_release_large(m, pid);
+	/* Then the caches pid created: they are empty now. */
+	for (pos = m->slab->caches.next; pos != &m->slab->caches; pos = next) {
+		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+
+		next = pos->next;
+		if (s->owner == pid && kmem_cache_destroy(m, s) == 0)
+			freed++;
+	}
+	return freed;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checker                                                         */
+
+struct slab_census {
+	unsigned long slabs, objects, free;
+	unsigned long pages;
+};
+
+static int slab_fail(char *why, size_t len, const struct kmem_cache *s,
+		     const char *what, uint64_t addr)
+{
+	snprintf(why, len, "slab cache %s: %s (%#lx)", s->name, what,
+		 (unsigned long)addr);
+	return -EUCLEAN;
+}
+
+/* Walk a freelist in RAM: every entry a free object of slab, no loops. */
+static int check_freelist(const struct machine *m, const struct kmem_cache *s,
+			  const struct slab *slab, uint64_t obj,
+			  unsigned long *count, char *why, size_t len)
+{
+	uint64_t first = slab->base + slab->colour + s->red_left_pad;
+
+	for (; obj; (*count)++) {
+		uint64_t off = obj - first;
+		const uint8_t *p;
+
+		if (obj < first || off % s->size ||
+		    off / s->size >= slab->objects)
+			return slab_fail(why, len, s,
+					 "freelist points outside its slab",
+					 obj);
+		if (slab->owner[off / s->size] != SLOT_FREE)
+			return slab_fail(why, len, s,
+					 "allocated object on a freelist", obj);
+		if (*count > slab->objects)
+			return slab_fail(why, len, s, "freelist loops", obj);
+		p = slab_ram(m, obj + s->offset);
+		if (s->ptr_size == 8) {
+			memcpy(&obj, p, 8);
+		} else {
+			uint32_t v;
+
+			memcpy(&v, p, 4);
+			obj = v;
+		}
+	}
+	return 0;
+}
+
+static int check_slab(const struct machine *m, const struct kmem_cache *s,
+		      const struct slab *slab, uint64_t cpu_freelist,
+		      struct slab_census *c, char *why, size_t len)
+{
+	unsigned long nfree = 0, marked = 0;
+	int err;
+
+	if (slab->cache != s || !PageFlag(slab->page, PG_slab) ||
+	    !PageFlag(slab->page, PG_head) || slab->page->owner ||
+	    slab->page->mapping != (uint64_t)(uintptr_t)slab)
+		return slab_fail(why, len, s, "slab page is not its own",
+				 slab->base);
+	err = check_freelist(m, s, slab, slab->freelist, &nfree, why, len);
+	if (!err)
+		err = check_freelist(m, s, slab, cpu_freelist, &nfree, why,
+				     len);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < slab->objects; i++)
+		marked += slab->owner[i] == SLOT_FREE;
+	if (marked != nfree)
+		return slab_fail(why, len, s,
+				 "free objects and freelists disagree",
+				 slab->base);
+	if (!slab->frozen && slab->inuse != slab->objects - nfree)
+		return slab_fail(why, len, s, "inuse is wrong", slab->base);
+	c->slabs++;
+	c->objects += slab->objects;
+	c->free += nfree;
+	c->pages += 1UL << slab->order;
+	return 0;
+}
+
+static int check_list(const struct machine *m, const struct kmem_cache *s,
+		      const struct list_head *head, enum slab_list id,
+		      unsigned long nr, struct slab_census *c, char *why,
+		      size_t len)
+{
+	const struct list_head *pos;
+	unsigned long n = 0;
+
+	list_for_each(pos, head)
+	{
+		const struct slab *slab = list_entry(pos, struct slab, list);
+		unsigned int inuse = slab->objects;
+		int err;
+
+		if (slab->list_id != id || slab->frozen)
+			return slab_fail(why, len, s, "slab on the wrong list",
+					 slab->base);
+		err = check_slab(m, s, slab, 0, c, why, len);
+		if (err)
+			return err;
+		inuse = slab->inuse;
+		if ((id == SLAB_LIST_FULL && inuse != slab->objects) ||
+		    (id == SLAB_LIST_PARTIAL &&
+		     (!inuse || inuse == slab->objects)) ||
+		    (id == SLAB_LIST_EMPTY && inuse))
+			return slab_fail(why, len, s,
+					 "slab's use does not fit its list",
+					 slab->base);
+		if (++n > nr)
+			break;
+	}
+	if (n != nr)
+		return slab_fail(why, len, s, "list length is not its count",
+				 0);
+	return 0;
+}
+
+static int check_cache(const struct machine *m, const struct kmem_cache *s,
+		       unsigned long *pages, char *why, size_t len)
+{
+	struct slab_census c = {0};
+	int err;
+
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		const struct kmem_cache_cpu *cc = &s->cpu[cpu];
+
+		if (!cc->slab) {
+			if (cc->freelist)
+				return slab_fail(why, len, s,
+						 "CPU freelist without a slab",
+						 cc->freelist);
+			continue;
+		}
+		if (!cc->slab->frozen || cc->slab->list_id != SLAB_LIST_NONE)
+			return slab_fail(why, len, s, "CPU slab not frozen",
+					 cc->slab->base);
+		err = check_slab(m, s, cc->slab, cc->freelist, &c, why, len);
+		if (err)
+			return err;
+	}
+	err = check_list(m, s, &s->full, SLAB_LIST_FULL, s->nr_full, &c, why,
+			 len);
+	if (!err)
+		err = check_list(m, s, &s->partial, SLAB_LIST_PARTIAL,
+				 s->nr_partial, &c, why, len);
+	if (!err)
+		err = check_list(m, s, &s->empty, SLAB_LIST_EMPTY, s->nr_empty,
+				 &c, why, len);
+	if (err)
+		return err;
+	if (c.slabs != s->nr_slabs || c.objects != s->total_objects)
+		return slab_fail(why, len, s, "slab counts are wrong", 0);
+	*pages += c.pages;
+	return 0;
+}
+
+int slab_check(const struct machine *m, char *why, size_t len)
+{
+	unsigned long pages = 0, marked = 0;
+	const struct list_head *pos;
+	long bytes;
+
+	if (!m->slab)
+		return 0;
+	list_for_each(pos, &m->slab->caches)
+	{
+		int err =
+			check_cache(m, list_entry(pos, struct kmem_cache, list),
+				    &pages, why, len);
+
+		if (err)
+			return err;
+	}
+	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+		marked += PageFlag(&m->mem_map[pfn], PG_slab);
+	bytes = m->node_stat[NR_SLAB_RECLAIMABLE_B] +
+		m->node_stat[NR_SLAB_UNRECLAIMABLE_B];
+	if (marked != pages ||
+	    (unsigned long)bytes !=
+		    (pages + m->slab->large_pages) * m->page_size) {
+		snprintf(why, len,
+			 "slab pages: %lu in caches, %lu marked, %ld bytes "
+			 "counted",
+			 pages, marked, bytes);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/slabinfo                                                      */
+
+static void slabinfo_line(const struct kmem_cache *s, struct seq_buf *sb)
+{
+	unsigned long free = 0;
+	const struct list_head *pos;
+
+	/* As SLUB counts: free objects in partial (and empty) slabs. */
+	list_for_each(pos, &s->partial)
+	{
+		const struct slab *slab = list_entry(pos, struct slab, list);
+
+		free += slab->objects - slab->inuse;
+	}
+	list_for_each(pos, &s->empty) free +=
+		list_entry(pos, struct slab, list)->objects;
+	seq_printf(sb, "%-17s %6lu %6lu %6u %4u %4d", s->name,
+		   s->total_objects - free, s->total_objects, s->size,
+		   s->objects, 1 << s->order);
+	seq_printf(sb, " : tunables %4u %4u %4u", 0u, 0u, 0u);
+	seq_printf(sb, " : slabdata %6lu %6lu %6lu\n", s->nr_slabs, s->nr_slabs,
+		   0UL);
+}
+
+int report_slabinfo(const struct machine *m, struct seq_buf *sb)
+{
+	const struct list_head *pos;
+
+	seq_printf(sb, "slabinfo - version: 2.1\n");
+	seq_printf(sb, "# name            <active_objs> <num_objs> <objsize> "
+		       "<objperslab> <pagesperslab> : tunables <limit> "
+		       "<batchcount> <sharedfactor> : slabdata <active_slabs> "
+		       "<num_slabs> <sharedavail>\n");
+	list_for_each(pos, &m->slab->caches)
+		slabinfo_line(list_entry(pos, struct kmem_cache, list), sb);
+	return sb->err;
+}

@@ -1,0 +1,100 @@
+/*
+ * slab_internal.h - what slub.c, slab_common.c and kmalloc.c share.
+ *
+ * Owns: the layout of kmem_cache and of a slab's host-side record. Only
+ * the slab allocator's own files include this.
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include "core/slab.h"
+
+#define SLOT_FREE (-1)
+
+enum slab_list {
+	SLAB_LIST_NONE, /* a CPU's slab */
+	SLAB_LIST_FULL,
+	SLAB_LIST_PARTIAL,
+	SLAB_LIST_EMPTY,
+};
+
+/*
+ * A slab: the kernel keeps this in struct page; here the pages point to
+ * it through page->mapping (with PG_slab set on each page), and it keeps
+ * one state word per object: SLOT_FREE, or the pid that owns it (0 for
+ * the kernel).
+ */
+struct slab {
+	struct kmem_cache *cache;
+	struct page *page;
+	uint64_t base;	   /* direct-map address of the slab's first byte */
+	uint64_t freelist; /* first free object, 0 when none */
+	unsigned int order;
+	unsigned int objects;
+	unsigned int inuse; /* objects not on the slab's freelist */
+	unsigned int colour;
+	bool frozen; /* some CPU's slab */
+	enum slab_list list_id;
+	struct list_head list;
+	int32_t owner[];
+};
+
+struct kmem_cache_cpu {
+	struct slab *slab;
+	uint64_t freelist;
+};
+
+struct kmem_cache {
+	char name[KMEM_CACHE_NAME_MAX];
+	unsigned int object_size; /* what the creator asked for */
+	unsigned int size;	  /* a slot: object, red zones, pointer */
+	unsigned int align;
+	unsigned int offset; /* of the freelist pointer in a free object */
+	unsigned int inuse;  /* object plus right red zone */
+	unsigned int red_left_pad;
+	unsigned int ptr_size;
+	unsigned int order, min_order, objects;
+	unsigned int size_shift;
+	uint32_t size_inverse;
+	unsigned long colour_next;
+	unsigned long min_partial;
+	slab_flags_t flags;
+	gfp_t allocflags;
+	kmem_ctor_fn ctor;
+	uint64_t id;
+	int owner;
+	uint64_t self; /* this cache's own object in kmem_cache */
+	struct kmem_cache_cpu *cpu;
+	struct list_head partial, full, empty;
+	unsigned long nr_partial, nr_full, nr_empty;
+	unsigned long nr_slabs, total_objects;
+	unsigned long nr_allocs, nr_frees, errors;
+	struct list_head list; /* every cache, newest first */
+};
+
+struct slab_state {
+	struct list_head caches;
+	uint64_t next_id;
+	slab_flags_t debug_flags; /* added to every cache, e.g. for tests */
+	struct kmem_cache *kmem_cache; /* where caches' own objects live */
+	struct kmem_cache *kmalloc[2][NR_KMALLOC_CACHES]; /* normal, DMA */
+	struct list_head large;	   /* large kmallocs' first pages, via lru */
+	unsigned long large_pages; /* pages in those */
+};
+
+uint8_t *slab_ram(const struct machine *m, uint64_t addr);
+struct slab *virt_to_slab(const struct machine *m, uint64_t addr);
+void flush_cpu_slabs(struct machine *m, struct kmem_cache *s);
+
+/* slab_common.c */
+struct kmem_cache *kmem_cache_by_name(const struct machine *m,
+				      const char *name);
+int register_cache(struct machine *m, struct kmem_cache *s);
+void unregister_cache(struct machine *m, struct kmem_cache *s);
+void free_cache(struct kmem_cache *s);
+
+/* kmalloc.c */
+int kmalloc_init(struct machine *m);
+unsigned long kmalloc_release_large(struct machine *m, int pid);
+
+#endif /* MM_SLAB_INTERNAL_H */

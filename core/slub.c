@@ -1,0 +1,800 @@
+/*
+ * slub.c - slab caches, with the kernel's SLUB as the model.
+ *
+ * Owns: kmem_cache and its slabs. A slab is a block of pages from the
+ * page allocator cut into equal slots; a free object holds, inside its
+ * bytes in RAM, the address of the next free object (the freelist
+ * pointer, in the arch's pointer width). Each CPU has a slab of its own
+ * with a private freelist (SLUB's kmem_cache_cpu); other slabs sit on the
+ * cache's full, partial or empty list. Slab order and objects per slab
+ * follow SLUB's calculate_order; each new slab starts its first object
+ * at the next colour offset. Host-side, each slab keeps the state of
+ * each object (free, or allocated and by whom), which makes double frees
+ * and pointers into the middle of objects detectable in O(1) even without
+ * debugging. Debug caches poison objects and guard them with red zones
+ * using the kernel's byte patterns, and report damage in the kernel log.
+ * Must never: hand out an object twice, or free a slab with a live object.
+ */
+#include "core/slab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/page_alloc.h"
+#include "core/printk.h"
+#include "core/slab_internal.h"
+
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* slub_max_order: slabs above the costly order are not worth it. */
+#define SLUB_MAX_ORDER	  PAGE_ALLOC_COSTLY_ORDER
+#define MAX_OBJS_PER_PAGE 32767
+#define MIN_PARTIAL	  5
+#define MAX_PARTIAL	  10
+#define CACHE_LINE	  64
+
+/* ------------------------------------------------------------------ */
+/* Bytes in RAM                                                        */
+
+uint8_t *slab_ram(const struct machine *m, uint64_t addr)
+{
+	return m->ram + (addr - m->layout.kernel.page_offset);
+}
+
+static unsigned int ptr_size(const struct machine *m)
+{
+	return m->layout.arch == ARCH_X86_64 ? 8 : 4;
+}
+
+static uint64_t get_freepointer(const struct machine *m,
+				const struct kmem_cache *s, uint64_t obj)
+{
+	const uint8_t *p = slab_ram(m, obj + s->offset);
+
+	if (s->ptr_size == 8) {
+		uint64_t v;
+
+		memcpy(&v, p, 8);
+		return v;
+	}
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void set_freepointer(const struct machine *m, const struct kmem_cache *s,
+			    uint64_t obj, uint64_t next)
+{
+	uint8_t *p = slab_ram(m, obj + s->offset);
+
+	if (s->ptr_size == 8) {
+		memcpy(p, &next, 8);
+	} else {
+		uint32_t v = (uint32_t)next;
+
+		memcpy(p, &v, 4);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Where objects are                                                   */
+
+static uint64_t slab_first_object(const struct kmem_cache *s,
+				  const struct slab *slab)
+{
+	return slab->base + slab->colour + s->red_left_pad;
+}
+
+/*
+ * Object index from an offset that is a multiple of the slot size:
+ * shift out the power of two and multiply by the inverse of the odd part
+ * modulo 2^32, exact for multiples and cheaper than a division.
+ */
+static unsigned int obj_index(const struct kmem_cache *s, uint64_t off)
+{
+	return (uint32_t)(off >> s->size_shift) * s->size_inverse;
+}
+
+static void compute_inverse(struct kmem_cache *s)
+{
+	uint32_t odd = s->size, inv = 1;
+
+	s->size_shift = (unsigned int)__builtin_ctz(s->size);
+	odd >>= s->size_shift;
+	for (int i = 0; i < 5; i++) /* Newton: doubles good bits each step */
+		inv *= 2 - odd * inv;
+	s->size_inverse = inv;
+}
+
+/* The slab a direct-map address falls in, or NULL. */
+struct slab *virt_to_slab(const struct machine *m, uint64_t addr)
+{
+	struct page *page = virt_to_page(m, addr);
+
+	if (!page || !PageFlag(page, PG_slab))
+		return NULL;
+	return (struct slab *)(uintptr_t)page->mapping;
+}
+
+/*
+ * The index of the object that starts at addr in slab, or -1 when addr
+ * is not the start of one of its objects.
+ */
+static int object_start_index(const struct kmem_cache *s,
+			      const struct slab *slab, uint64_t addr)
+{
+	uint64_t first = slab_first_object(s, slab), off;
+	unsigned int idx;
+
+	if (addr < first)
+		return -1;
+	off = addr - first;
+	idx = obj_index(s, off);
+	if ((uint64_t)idx * s->size != off || idx >= slab->objects)
+		return -1;
+	return (int)idx;
+}
+
+/* ------------------------------------------------------------------ */
+/* Debugging: poison and red zones                                     */
+
+static void slab_bug(struct machine *m, struct kmem_cache *s, enum bad_item bad,
+		     uint64_t obj, unsigned int offset, const char *what)
+{
+	s->errors++;
+	m->bad[bad]++;
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "%s: %s at offset %u of object %#lx", s->name, what, offset,
+		 (unsigned long)obj);
+	printk(m, "BUG %s (Not tainted): %s", s->name, what);
+	printk(m, "INFO: object 0x%lx @offset=%u, slab object size %u",
+	       (unsigned long)obj, offset, s->object_size);
+}
+
+/* Fill an object's red zones and (when free) its poison. */
+static void init_object(const struct machine *m, const struct kmem_cache *s,
+			uint64_t obj, uint8_t val)
+{
+	uint8_t *p = slab_ram(m, obj);
+
+	if (s->flags & SLAB_RED_ZONE) {
+		memset(p - s->red_left_pad, val, s->red_left_pad);
+		memset(p + s->object_size, val, s->inuse - s->object_size);
+	}
+	if ((s->flags & SLAB_POISON) && val == SLUB_RED_INACTIVE && !s->ctor) {
+		memset(p, POISON_FREE, s->object_size - 1);
+		p[s->object_size - 1] = POISON_END;
+	}
+}
+
+/* The first byte in [from, to) of an object that is not want, or -1. */
+static long first_bad(const uint8_t *p, unsigned int from, unsigned int to,
+		      uint8_t want)
+{
+	for (unsigned int i = from; i < to; i++)
+		if (p[i] != want)
+			return i;
+	return -1;
+}
+
+/*
+ * Check an object's red zones (and poison, when it is free) against val;
+ * report and repair any damage, so that the machine stays consistent.
+ */
+static void check_object(struct machine *m, struct kmem_cache *s, uint64_t obj,
+			 uint8_t val)
+{
+	uint8_t *p = slab_ram(m, obj);
+	long bad;
+
+	if (s->flags & SLAB_RED_ZONE) {
+		bad = first_bad(p - s->red_left_pad, 0, s->red_left_pad, val);
+		if (bad >= 0)
+			slab_bug(m, s, BAD_SLAB_REDZONE, obj, (unsigned int)bad,
+				 "Left Redzone overwritten");
+		bad = first_bad(p, s->object_size, s->inuse, val);
+		if (bad >= 0)
+			slab_bug(m, s, BAD_SLAB_REDZONE, obj, (unsigned int)bad,
+				 "Right Redzone overwritten");
+	}
+	if ((s->flags & SLAB_POISON) && val == SLUB_RED_INACTIVE && !s->ctor) {
+		bad = first_bad(p, 0, s->object_size - 1, POISON_FREE);
+		if (bad < 0 && p[s->object_size - 1] != POISON_END)
+			bad = s->object_size - 1;
+		if (bad >= 0)
+			slab_bug(m, s, BAD_SLAB_POISON, obj, (unsigned int)bad,
+				 "Poison overwritten (use after free)");
+	}
+	init_object(m, s, obj, val);
+}
+
+/* ------------------------------------------------------------------ */
+/* Slabs                                                               */
+
+static unsigned long slab_bytes(const struct machine *m,
+				const struct slab *slab)
+{
+	return m->page_size << slab->order;
+}
+
+static void account_slab(struct machine *m, const struct kmem_cache *s,
+			 long bytes)
+{
+	enum node_stat_item item = (s->flags & SLAB_RECLAIM_ACCOUNT)
+					   ? NR_SLAB_RECLAIMABLE_B
+					   : NR_SLAB_UNRECLAIMABLE_B;
+
+	m->node_stat[item] += bytes;
+}
+
+static unsigned int order_objects(const struct machine *m, unsigned int order,
+				  unsigned int size)
+{
+	return (unsigned int)((m->page_size << order) / size);
+}
+
+/* Colour the next slab: start its objects one cache line further on. */
+static unsigned int next_colour(struct kmem_cache *s, unsigned int order,
+				const struct machine *m)
+{
+	unsigned long left =
+		(m->page_size << order) -
+		(unsigned long)order_objects(m, order, s->size) * s->size;
+	unsigned long colours = left / CACHE_LINE + 1;
+	unsigned int colour = (unsigned int)(s->colour_next % colours);
+
+	s->colour_next++;
+	return colour * CACHE_LINE;
+}
+
+/* Link every slot into the slab's freelist, in address order. */
+static void build_freelist(struct machine *m, struct kmem_cache *s,
+			   struct slab *slab)
+{
+	uint64_t first = slab_first_object(s, slab);
+
+	if (s->flags & SLAB_POISON)
+		memset(slab_ram(m, slab->base), POISON_INUSE,
+		       slab_bytes(m, slab));
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		uint64_t obj = first + (uint64_t)i * s->size;
+
+		if (s->flags & SLAB_DEBUG_FLAGS)
+			init_object(m, s, obj, SLUB_RED_INACTIVE);
+		if (s->ctor)
+			s->ctor(m, obj, slab_ram(m, obj));
+		set_freepointer(m, s, obj,
+				i + 1 < slab->objects ? obj + s->size : 0);
+		slab->owner[i] = SLOT_FREE;
+	}
+	slab->freelist = first;
+}
+
+static struct page *alloc_slab_pages(struct machine *m, struct kmem_cache *s,
+				     gfp_t gfp, unsigned int *order)
+{
+	gfp_t flags =
+		s->allocflags | (gfp & (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO |
+					__GFP_FS | __GFP_NOFAIL));
+	struct page *page;
+
+	*order = s->order;
+	page = alloc_pages(m, flags | __GFP_NOWARN | __GFP_NORETRY, *order);
+	if (IS_ERR(page) && s->min_order < s->order) {
+		/* SLUB falls back to the smallest order that fits one. */
+		*order = s->min_order;
+		page = alloc_pages(m, flags, *order);
+	}
+	return page;
+}
+
+static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
+			     int *err)
+{
+	unsigned int order, objects;
+	struct slab *slab;
+	struct page *page;
+
+	page = alloc_slab_pages(m, s, gfp, &order);
+	if (IS_ERR(page)) {
+		*err = (int)PTR_ERR(page);
+		return NULL;
+	}
+	objects = order_objects(m, order, s->size);
+	slab = calloc(1, sizeof(*slab) + objects * sizeof(slab->owner[0]));
+	if (!slab) {
+		__free_pages(m, page, order);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	slab->cache = s;
+	slab->page = page;
+	slab->order = order;
+	slab->objects = objects;
+	slab->base = page_address(m, page);
+	slab->colour = next_colour(s, order, m);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		SetPageFlag(&page[i], PG_slab);
+		page[i].mapping = (uint64_t)(uintptr_t)slab;
+	}
+	build_freelist(m, s, slab);
+	s->nr_slabs++;
+	s->total_objects += objects;
+	account_slab(m, s, (long)slab_bytes(m, slab));
+	return slab;
+}
+
+static void discard_slab(struct machine *m, struct kmem_cache *s,
+			 struct slab *slab)
+{
+	struct page *page = slab->page;
+
+	for (unsigned long i = 0; i < (1UL << slab->order); i++) {
+		ClearPageFlag(&page[i], PG_slab);
+		page[i].mapping = 0;
+	}
+	s->nr_slabs--;
+	s->total_objects -= slab->objects;
+	account_slab(m, s, -(long)slab_bytes(m, slab));
+	__free_pages(m, page, slab->order);
+	free(slab);
+}
+
+/* Put an unfrozen slab on the list its use says, or free it if empty. */
+static void place_slab(struct machine *m, struct kmem_cache *s,
+		       struct slab *slab)
+{
+	if (slab->inuse == slab->objects) {
+		slab->list_id = SLAB_LIST_FULL;
+		list_add(&slab->list, &s->full);
+		s->nr_full++;
+	} else if (slab->inuse) {
+		slab->list_id = SLAB_LIST_PARTIAL;
+		list_add(&slab->list, &s->partial);
+		s->nr_partial++;
+	} else if (s->nr_partial + s->nr_empty < s->min_partial) {
+		slab->list_id = SLAB_LIST_EMPTY;
+		list_add(&slab->list, &s->empty);
+		s->nr_empty++;
+	} else {
+		discard_slab(m, s, slab);
+	}
+}
+
+static void unlist_slab(struct kmem_cache *s, struct slab *slab)
+{
+	list_del(&slab->list);
+	if (slab->list_id == SLAB_LIST_FULL)
+		s->nr_full--;
+	else if (slab->list_id == SLAB_LIST_PARTIAL)
+		s->nr_partial--;
+	else
+		s->nr_empty--;
+	slab->list_id = SLAB_LIST_NONE;
+}
+
+/* Give a CPU's slab back: its private freelist joins the slab's. */
+static void deactivate_slab(struct machine *m, struct kmem_cache *s,
+			    struct kmem_cache_cpu *c)
+{
+	struct slab *slab = c->slab;
+	uint64_t obj = c->freelist, tail = 0;
+	unsigned int n = 0;
+
+	if (!slab)
+		return;
+	for (; obj; obj = get_freepointer(m, s, obj)) {
+		tail = obj;
+		n++;
+	}
+	if (tail) {
+		set_freepointer(m, s, tail, slab->freelist);
+		slab->freelist = c->freelist;
+	}
+	slab->inuse -= n;
+	slab->frozen = false;
+	c->slab = NULL;
+	c->freelist = 0;
+	place_slab(m, s, slab);
+}
+
+/* Make slab this CPU's: take its whole freelist, as SLUB freezes it. */
+static void freeze_slab(struct kmem_cache_cpu *c, struct slab *slab)
+{
+	slab->frozen = true;
+	c->slab = slab;
+	c->freelist = slab->freelist;
+	slab->freelist = 0;
+	slab->inuse = slab->objects;
+}
+
+static struct slab *get_partial(struct kmem_cache *s)
+{
+	struct slab *slab = NULL;
+
+	if (!list_empty(&s->partial))
+		slab = list_first_entry(&s->partial, struct slab, list);
+	else if (!list_empty(&s->empty))
+		slab = list_first_entry(&s->empty, struct slab, list);
+	if (slab)
+		unlist_slab(s, slab);
+	return slab;
+}
+
+/* The slow path: refill this CPU's freelist from a slab. */
+static int refill_cpu(struct machine *m, struct kmem_cache *s,
+		      struct kmem_cache_cpu *c, gfp_t gfp)
+{
+	struct slab *slab = c->slab;
+	int err = 0;
+
+	/* Remote frees may have refilled the CPU slab's own freelist. */
+	if (slab && slab->freelist) {
+		c->freelist = slab->freelist;
+		slab->freelist = 0;
+		slab->inuse = slab->objects;
+		return 0;
+	}
+	deactivate_slab(m, s, c);
+	slab = get_partial(s);
+	if (!slab)
+		slab = new_slab(m, s, gfp, &err);
+	if (!slab)
+		return err;
+	freeze_slab(c, slab);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation and freeing                                              */
+
+int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
+		     uint64_t *addr)
+{
+	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
+	uint64_t obj;
+	int idx;
+
+	if (unlikely(!c->freelist)) {
+		int err = refill_cpu(m, s, c, gfp);
+
+		if (err)
+			return err;
+	}
+	obj = c->freelist;
+	c->freelist = get_freepointer(m, s, obj);
+	idx = (int)obj_index(s, obj - slab_first_object(s, c->slab));
+	c->slab->owner[idx] = 0;
+	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
+		check_object(m, s, obj, SLUB_RED_ACTIVE);
+	if (gfp & __GFP_ZERO)
+		memset(slab_ram(m, obj), 0, s->object_size);
+	s->nr_allocs++;
+	*addr = obj;
+	return 0;
+}
+
+/* Why addr cannot be freed into s: another cache, or no object at all. */
+static int refuse_object(struct machine *m, struct kmem_cache *s,
+			 const struct slab *slab, uint64_t addr)
+{
+	s->errors++;
+	if (slab && slab->cache != s)
+		return mm_refuse(m, BAD_SLAB_CACHE, -EINVAL,
+				 "%s: object %#lx belongs to cache %s", s->name,
+				 (unsigned long)addr, slab->cache->name);
+	printk(m, "BUG %s: Invalid object pointer 0x%lx", s->name,
+	       (unsigned long)addr);
+	return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,
+			 "%s: %#lx is not an object of this cache", s->name,
+			 (unsigned long)addr);
+}
+
+/* Free into a slab that is not this CPU's, moving it between lists. */
+static void __slab_free(struct machine *m, struct kmem_cache *s,
+			struct slab *slab, uint64_t obj)
+{
+	set_freepointer(m, s, obj, slab->freelist);
+	slab->freelist = obj;
+	slab->inuse--;
+	if (slab->frozen)
+		return;
+	if (slab->inuse == 0 || slab->inuse == slab->objects - 1) {
+		unlist_slab(s, slab);
+		place_slab(m, s, slab);
+	}
+}
+
+int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr)
+{
+	struct slab *slab = virt_to_slab(m, addr);
+	struct kmem_cache_cpu *c;
+	int idx;
+
+	if (unlikely(!slab || slab->cache != s))
+		return refuse_object(m, s, slab, addr);
+	idx = object_start_index(s, slab, addr);
+	if (unlikely(idx < 0))
+		return refuse_object(m, s, slab, addr);
+	if (unlikely(slab->owner[idx] == SLOT_FREE)) {
+		s->errors++;
+		printk(m, "BUG %s: Object already free 0x%lx", s->name,
+		       (unsigned long)addr);
+		return mm_refuse(m, BAD_SLAB_DOUBLE_FREE, -EINVAL,
+				 "%s: object %#lx is already free (double "
+				 "free)",
+				 s->name, (unsigned long)addr);
+	}
+	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
+		check_object(m, s, addr, SLUB_RED_INACTIVE);
+	slab->owner[idx] = SLOT_FREE;
+	s->nr_frees++;
+	c = &s->cpu[m->cpu];
+	if (slab == c->slab) {
+		set_freepointer(m, s, addr, c->freelist);
+		c->freelist = addr;
+		return 0;
+	}
+	__slab_free(m, s, slab, addr);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creating and destroying caches                                      */
+
+/* SLUB's calc_slab_order: the smallest order wasting at most 1/fract. */
+static unsigned int calc_slab_order(const struct machine *m, unsigned int size,
+				    unsigned int min_order,
+				    unsigned int fract_leftover)
+{
+	unsigned int order;
+
+	for (order = min_order; order <= SLUB_MAX_ORDER; order++) {
+		unsigned long slab_size = m->page_size << order;
+
+		if (slab_size % size <= slab_size / fract_leftover)
+			break;
+	}
+	return order;
+}
+
+static unsigned int get_order(const struct machine *m, unsigned long size)
+{
+	unsigned int order = 0;
+
+	while ((m->page_size << order) < size)
+		order++;
+	return order;
+}
+
+static unsigned int fls_uint(unsigned int x)
+{
+	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
+}
+
+/* SLUB's calculate_order; UINT32_MAX when no order up to max fits one. */
+static unsigned int calculate_order(const struct machine *m, unsigned int size)
+{
+	unsigned int min_objects = 4 * (fls_uint(m->nr_cpus) + 1);
+	unsigned int max_objects = order_objects(m, SLUB_MAX_ORDER, size);
+	unsigned int min_order, order;
+
+	if (max_objects < 1)
+		max_objects = 1;
+	if (min_objects > max_objects)
+		min_objects = max_objects;
+	min_order = get_order(m, (unsigned long)min_objects * size);
+	if (order_objects(m, min_order, size) > MAX_OBJS_PER_PAGE)
+		return get_order(m, (unsigned long)size * MAX_OBJS_PER_PAGE) -
+		       1;
+	for (unsigned int fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(m, size, min_order, fraction);
+		if (order <= SLUB_MAX_ORDER)
+			return order;
+	}
+	order = get_order(m, size);
+	return order <= m->max_order ? order : UINT32_MAX;
+}
+
+static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
+					unsigned int size, unsigned int ptr)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = CACHE_LINE;
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		if (ralign > align)
+			align = ralign;
+	}
+	if (align < ptr)
+		align = ptr;
+	return align;
+}
+
+static unsigned int align_up(unsigned int x, unsigned int a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* Lay out a slot: object, right red zone, freelist pointer, left pad. */
+static int calculate_sizes(struct machine *m, struct kmem_cache *s)
+{
+	unsigned int ptr = s->ptr_size, size = align_up(s->object_size, ptr);
+
+	if ((s->flags & SLAB_RED_ZONE) && size == s->object_size)
+		size += ptr; /* room for the right red zone */
+	s->inuse = size;
+	if ((s->flags & (SLAB_POISON | SLAB_RED_ZONE)) || s->ctor) {
+		/* The pointer may not overlay poison or constructed bytes. */
+		s->offset = size;
+		size += ptr;
+	} else {
+		s->offset = (s->object_size / 2) & ~(ptr - 1);
+	}
+	if (s->flags & SLAB_RED_ZONE) {
+		s->red_left_pad = align_up(ptr, s->align);
+		size += s->red_left_pad;
+	}
+	s->size = align_up(size, s->align);
+	s->order = calculate_order(m, s->size);
+	if (s->order == UINT32_MAX)
+		return -EINVAL;
+	s->min_order = get_order(m, s->size);
+	s->objects = order_objects(m, s->order, s->size);
+	compute_inverse(s);
+	return 0;
+}
+
+static unsigned int ilog2_uint(unsigned int x)
+{
+	return fls_uint(x) - 1;
+}
+
+static int check_create_args(struct machine *m, const char *name,
+			     unsigned int size, unsigned int align,
+			     slab_flags_t flags)
+{
+	unsigned long limit = m->page_size << m->max_order;
+
+	if (!name || !name[0] || strlen(name) >= KMEM_CACHE_NAME_MAX) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "cache name must be 1 to %d characters",
+			 KMEM_CACHE_NAME_MAX - 1);
+		return name && name[0] ? -ENAMETOOLONG : -EINVAL;
+	}
+	if (kmem_cache_by_name(m, name)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "a cache named %s exists already", name);
+		return -EEXIST;
+	}
+	if (size == 0 || size > limit) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "object size %u is not in [1, %lu]", size, limit);
+		return -EINVAL;
+	}
+	if ((align & (align - 1)) || align > m->page_size ||
+	    (flags & ~SLAB_CREATE_MASK)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "align %u or flags %#x make no sense", align, flags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct kmem_cache *alloc_cache(struct machine *m, const char *name,
+				      unsigned int size, unsigned int align,
+				      slab_flags_t flags, kmem_ctor_fn ctor)
+{
+	struct kmem_cache *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cpu = calloc(m->nr_cpus, sizeof(*s->cpu));
+	if (!s->cpu) {
+		free(s);
+		return NULL;
+	}
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->object_size = size;
+	s->flags = flags | m->slab->debug_flags;
+	s->ctor = ctor;
+	s->ptr_size = ptr_size(m);
+	s->align = calculate_alignment(s->flags, align, size, s->ptr_size);
+	s->allocflags = (s->flags & SLAB_CACHE_DMA) ? GFP_DMA : 0;
+	s->owner = m->current_pid;
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->empty);
+	return s;
+}
+
+struct kmem_cache *kmem_cache_create(struct machine *m, const char *name,
+				     unsigned int size, unsigned int align,
+				     slab_flags_t flags, kmem_ctor_fn ctor)
+{
+	struct kmem_cache *s;
+	int err = check_create_args(m, name, size, align, flags);
+
+	if (err)
+		return ERR_PTR(err);
+	s = alloc_cache(m, name, size, align, flags, ctor);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	if (calculate_sizes(m, s)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "objects of %u bytes do not fit a slab", size);
+		free_cache(s);
+		return ERR_PTR(-EINVAL);
+	}
+	s->min_partial = ilog2_uint(s->size) / 2;
+	if (s->min_partial < MIN_PARTIAL)
+		s->min_partial = MIN_PARTIAL;
+	if (s->min_partial > MAX_PARTIAL)
+		s->min_partial = MAX_PARTIAL;
+	err = register_cache(m, s);
+	if (err) {
+		free_cache(s);
+		return ERR_PTR(err);
+	}
+	return s;
+}
+
+void flush_cpu_slabs(struct machine *m, struct kmem_cache *s)
+{
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		deactivate_slab(m, s, &s->cpu[cpu]);
+}
+
+unsigned long kmem_cache_shrink(struct machine *m, struct kmem_cache *s)
+{
+	unsigned long pages = 0;
+
+	flush_cpu_slabs(m, s);
+	while (!list_empty(&s->empty)) {
+		struct slab *slab =
+			list_first_entry(&s->empty, struct slab, list);
+
+		unlist_slab(s, slab);
+		pages += 1UL << slab->order;
+		discard_slab(m, s, slab);
+	}
+	return pages;
+}
+
+/* Objects still allocated in a cache, after its CPU slabs are flushed. */
+static unsigned long live_objects(struct kmem_cache *s)
+{
+	unsigned long live = 0;
+	const struct list_head *pos;
+
+	list_for_each(pos, &s->partial) live +=
+		list_entry(pos, struct slab, list)->inuse;
+	list_for_each(pos, &s->full) live +=
+		list_entry(pos, struct slab, list)->inuse;
+	return live;
+}
+
+int kmem_cache_destroy(struct machine *m, struct kmem_cache *s)
+{
+	unsigned long live;
+
+	kmem_cache_shrink(m, s);
+	live = live_objects(s);
+	if (live) {
+		printk(m,
+		       "kmem_cache_destroy %s: Slab cache still has objects "
+		       "(%lu)",
+		       s->name, live);
+		return mm_refuse(m, BAD_SLAB_CACHE, -EBUSY,
+				 "cache %s still has %lu objects", s->name,
+				 live);
+	}
+	unregister_cache(m, s);
+	free_cache(s);
+	return 0;
+}

@@ -1,0 +1,202 @@
+/*
+ * task.c - simulated processes: the tasks client sessions run as.
+ *
+ * Owns: the pid table, task_struct records, exit. Pids are handed out in
+ * rising order and wrap at PID_MAX, as the kernel's are. Must never: free
+ * an object that another task owns, or leave a page of an exited task
+ * allocated.
+ */
+#include "core/task.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/page_alloc.h"
+
+struct task_state {
+	struct task_struct *by_pid[PID_MAX];
+	int last_pid;
+	unsigned int nr_tasks;
+};
+
+int task_init(struct machine *m)
+{
+	m->tasks = calloc(1, sizeof(*m->tasks));
+	return m->tasks ? 0 : -ENOMEM;
+}
+
+void task_exit_all(struct machine *m)
+{
+	if (!m->tasks)
+		return;
+	for (int pid = 1; pid < PID_MAX; pid++)
+		if (m->tasks->by_pid[pid])
+			task_exit(m, pid, NULL);
+	free(m->tasks);
+	m->tasks = NULL;
+}
+
+struct task_struct *find_task_by_pid(const struct machine *m, int pid)
+{
+	if (pid <= 0 || pid >= PID_MAX)
+		return NULL;
+	return m->tasks->by_pid[pid];
+}
+
+unsigned int nr_tasks(const struct machine *m)
+{
+	return m->tasks->nr_tasks;
+}
+
+static int alloc_pid(struct task_state *ts)
+{
+	for (int i = 1; i < PID_MAX; i++) {
+		int pid = (ts->last_pid + i) % PID_MAX;
+
+		if (pid && !ts->by_pid[pid]) {
+			ts->last_pid = pid;
+			return pid;
+		}
+	}
+	return -EAGAIN;
+}
+
+int task_create(struct machine *m, const char *comm, unsigned int cpu,
+		int oom_score_adj, int *pid)
+{
+	struct task_struct *t;
+	int new_pid;
+
+	if (cpu >= m->nr_cpus)
+		return mm_refuse(m, BAD_CPU, -EINVAL,
+				 "cpu %u does not exist (%u CPUs)", cpu,
+				 m->nr_cpus);
+	if (oom_score_adj < -1000 || oom_score_adj > 1000) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "oom_score_adj %d is outside [-1000, 1000]",
+			 oom_score_adj);
+		return -EINVAL;
+	}
+	new_pid = alloc_pid(m->tasks);
+	if (new_pid < 0)
+		return new_pid;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->pid = new_pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
+	t->cpu = cpu;
+	t->oom_score_adj = oom_score_adj;
+	INIT_LIST_HEAD(&t->pages);
+	m->tasks->by_pid[new_pid] = t;
+	m->tasks->nr_tasks++;
+	*pid = new_pid;
+	return 0;
+}
+
+int task_switch(struct machine *m, int pid)
+{
+	struct task_struct *t;
+
+	if (pid == 0) {
+		m->current_pid = 0;
+		return 0;
+	}
+	t = find_task_by_pid(m, pid);
+	if (!t)
+		return -ESRCH;
+	m->current_pid = pid;
+	m->cpu = t->cpu;
+	return 0;
+}
+
+/* Give back the page blocks a task allocated and never freed. */
+static unsigned long release_pages(struct machine *m, struct task_struct *t)
+{
+	unsigned long blocks = 0;
+
+	while (!list_empty(&t->pages)) {
+		struct page *page =
+			list_first_entry(&t->pages, struct page, lru);
+
+		list_del(&page->lru);
+		page->owner = 0;
+		page->_refcount = 1; /* every reference was the task's */
+		__free_pages(m, page, page->private);
+		blocks++;
+	}
+	t->nr_pages = 0;
+	return blocks;
+}
+
+int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
+{
+	struct task_struct *t = find_task_by_pid(m, pid);
+	int saved = m->current_pid;
+	unsigned long objects = 0, pages;
+
+	if (!t)
+		return -ESRCH;
+	/* Release runs as the kernel on the task's CPU. */
+	m->current_pid = 0;
+	for (unsigned int i = 0; i < nr_machine_subsystems; i++)
+		if (machine_subsystems[i].release)
+			objects += machine_subsystems[i].release(m, pid);
+	pages = release_pages(m, t);
+	m->tasks->by_pid[pid] = NULL;
+	m->tasks->nr_tasks--;
+	free(t);
+	m->current_pid = saved == pid ? 0 : saved;
+	if (leaks) {
+		leaks->pages = pages;
+		leaks->objects = objects;
+	}
+	return 0;
+}
+
+/* Every page a task owns is on its list, and no other page has an owner. */
+int task_check(const struct machine *m, char *why, size_t len)
+{
+	unsigned long listed = 0, owned = 0;
+
+	for (int pid = 1; pid < PID_MAX; pid++) {
+		const struct task_struct *t = m->tasks->by_pid[pid];
+		const struct list_head *pos;
+		unsigned long pages = 0;
+
+		if (!t)
+			continue;
+		list_for_each(pos, &t->pages)
+		{
+			const struct page *page =
+				list_entry(pos, struct page, lru);
+
+			if (page->owner != pid || !PageFlag(page, PG_head)) {
+				snprintf(why, len,
+					 "task %d lists pfn %#lx it does not "
+					 "own",
+					 pid, page_to_pfn(m, page));
+				return -EUCLEAN;
+			}
+			pages += 1UL << page->private;
+			listed++;
+		}
+		if (pages != t->nr_pages) {
+			snprintf(why, len,
+				 "task %d holds %lu pages, counts %lu", pid,
+				 pages, t->nr_pages);
+			return -EUCLEAN;
+		}
+	}
+	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+		if (m->mem_map[pfn].owner)
+			owned++;
+	if (owned != listed) {
+		snprintf(why, len, "%lu blocks have owners, tasks list %lu",
+			 owned, listed);
+		return -EUCLEAN;
+	}
+	return 0;
+}

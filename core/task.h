@@ -1,0 +1,49 @@
+/*
+ * task.h - simulated processes: the tasks client sessions run as.
+ *
+ * Owns: pids, task_struct records, the CPU each task runs on, what each
+ * task holds, and exit (giving back everything it still owns). Must never:
+ * let one task's exit touch another's objects.
+ */
+#ifndef MM_TASK_H
+#define MM_TASK_H
+
+#include <stddef.h>
+
+#include "core/list.h"
+#include "core/machine.h"
+
+#define TASK_COMM_LEN 16
+#define PID_MAX	      32768
+
+struct task_struct {
+	int pid;
+	char comm[TASK_COMM_LEN];
+	unsigned int cpu;
+	int oom_score_adj;
+	struct list_head pages;	  /* blocks it allocated, via page->lru */
+	unsigned long nr_pages;	  /* pages in those blocks */
+	unsigned long nr_objects; /* kernel objects it holds */
+};
+
+/* What an exit had to give back on the task's behalf. */
+struct task_leaks {
+	unsigned long pages;   /* page blocks */
+	unsigned long objects; /* objects of every other subsystem */
+};
+
+int task_init(struct machine *m);
+void task_exit_all(struct machine *m);
+int task_check(const struct machine *m, char *why, size_t len);
+
+/* Create a task on cpu; returns its pid through *pid. */
+int task_create(struct machine *m, const char *comm, unsigned int cpu,
+		int oom_score_adj, int *pid);
+struct task_struct *find_task_by_pid(const struct machine *m, int pid);
+/* Make pid the current task (0: the kernel), on the task's CPU. */
+int task_switch(struct machine *m, int pid);
+/* Exit pid: free all it owns, counting it in leaks (may be NULL). */
+int task_exit(struct machine *m, int pid, struct task_leaks *leaks);
+unsigned int nr_tasks(const struct machine *m);
+
+#endif /* MM_TASK_H */

@@ -1,0 +1,92 @@
+/*
+ * uapi.h - the calls a client process may make into the machine.
+ *
+ * Owns: the entry points a session reaches, each run as the current task
+ * (m->current_pid) and checked against what that task owns and may hold.
+ * The daemon translates the wire into these and nothing else. Must never:
+ * let a task free, read or write what another task owns.
+ *
+ * Errors: -EINVAL for a bad argument, -EPERM for another task's object,
+ * -EDQUOT past the layout's per-session limits, -ENOMEM when memory is
+ * short, -EAGAIN when the caller must wait and retry, -ESRCH with no
+ * current task. m->errmsg says why.
+ */
+#ifndef MM_UAPI_H
+#define MM_UAPI_H
+
+#include <stdint.h>
+
+#include "core/gfp.h"
+#include "core/machine.h"
+
+#include <stddef.h>
+
+/* Page allocator: blocks named by their first pfn. */
+int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
+		     unsigned long *pfn);
+int uapi_free_pages(struct machine *m, unsigned long pfn, unsigned int order);
+int uapi_get_page(struct machine *m, unsigned long pfn);
+int uapi_put_page(struct machine *m, unsigned long pfn);
+
+/* Slab caches, named by a handle; objects by kernel virtual address. */
+int uapi_kmem_cache_create(struct machine *m, const char *name,
+			   unsigned int size, unsigned int align,
+			   unsigned int flags, uint64_t *cache);
+int uapi_kmem_cache_destroy(struct machine *m, uint64_t cache);
+int uapi_kmem_cache_shrink(struct machine *m, uint64_t cache);
+int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
+			  uint64_t *addr);
+int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr);
+
+/* kmalloc and friends; kmalloc(0) gives ZERO_SIZE_PTR (16) as Linux does. */
+int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
+int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
+		 uint64_t *addr);
+int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
+		  uint64_t *new_addr);
+int uapi_kfree(struct machine *m, uint64_t addr);
+int uapi_ksize(struct machine *m, uint64_t addr, size_t *size);
+
+/* vmalloc area: vmalloc, vmap of owned blocks, ioremap of devices. */
+int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
+int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
+int uapi_vfree(struct machine *m, uint64_t addr);
+int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
+	      uint64_t *addr);
+int uapi_vunmap(struct machine *m, uint64_t addr);
+int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
+		 uint64_t *addr);
+int uapi_iounmap(struct machine *m, uint64_t addr);
+
+/* High memory; -EAGAIN from kmap means no slot is free: wait and retry. */
+int uapi_kmap(struct machine *m, unsigned long pfn, uint64_t *addr);
+int uapi_kunmap(struct machine *m, unsigned long pfn);
+int uapi_kmap_atomic(struct machine *m, unsigned long pfn, uint64_t *addr);
+int uapi_kunmap_atomic(struct machine *m, uint64_t addr);
+
+/* Per-CPU areas. */
+int uapi_alloc_percpu(struct machine *m, unsigned long size,
+		      unsigned long align, uint64_t *ptr);
+int uapi_free_percpu(struct machine *m, uint64_t ptr);
+int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
+		     uint64_t *addr);
+
+/* Media memory zones; zone NULL or "" means any region. */
+int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
+		   uint64_t size, uint64_t align, uint64_t *phys);
+int uapi_mmz_free(struct machine *m, uint64_t phys);
+int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
+		  uint64_t *size);
+
+/*
+ * Bytes at kernel virtual addresses (direct map, vmalloc area, kmap
+ * slots) and at physical addresses of MMZ blocks. Only inside what the
+ * current task owns; anything else is -EFAULT.
+ */
+int uapi_read(struct machine *m, uint64_t addr, void *buf, size_t len);
+int uapi_write(struct machine *m, uint64_t addr, const void *buf, size_t len);
+int uapi_read_phys(struct machine *m, uint64_t phys, void *buf, size_t len);
+int uapi_write_phys(struct machine *m, uint64_t phys, const void *buf,
+		    size_t len);
+
+#endif /* MM_UAPI_H */
