@@ -448,6 +448,20 @@ static unsigned long find_block_head(const struct machine *m, unsigned long pfn)
 	return ULONG_MAX;
 }
 
+unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn)
+{
+	unsigned long head;
+
+	if (!pfn_valid(m, pfn))
+		return ULONG_MAX;
+	if (PageFlag(pfn_to_page(m, pfn), PG_head))
+		return pfn;
+	head = find_block_head(m, pfn);
+	if (head == ULONG_MAX || !PageFlag(pfn_to_page(m, head), PG_head))
+		return ULONG_MAX;
+	return head;
+}
+
 static __cold int refuse_not_allocated(struct machine *m, unsigned long pfn)
 {
 	const struct page *page = pfn_to_page(m, pfn);

@@ -39,6 +39,9 @@ int __free_pages(struct machine *m, struct page *page, unsigned int order);
 int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order);
 int free_pages(struct machine *m, uint64_t addr, unsigned int order);
 
+/* The first pfn of the allocated block covering pfn, or ULONG_MAX. */
+unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn);
+
 int get_page(struct machine *m, struct page *page);
 int put_page(struct machine *m, struct page *page);
 

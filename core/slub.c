@@ -182,11 +182,12 @@ static long first_bad(const uint8_t *p, unsigned int from, unsigned int to,
 }
 
 /*
- * Check an object's red zones (and poison, when it is free) against val;
- * report and repair any damage, so that the machine stays consistent.
+ * Check an object's red zones (and poison, when it is free) against val,
+ * report any damage, then refill them with now: the machine stays
+ * consistent whatever a client wrote where it should not have.
  */
 static void check_object(struct machine *m, struct kmem_cache *s, uint64_t obj,
-			 uint8_t val)
+			 uint8_t val, uint8_t now)
 {
 	uint8_t *p = slab_ram(m, obj);
 	long bad;
@@ -209,7 +210,7 @@ static void check_object(struct machine *m, struct kmem_cache *s, uint64_t obj,
 			slab_bug(m, s, BAD_SLAB_POISON, obj, (unsigned int)bad,
 				 "Poison overwritten (use after free)");
 	}
-	init_object(m, s, obj, val);
+	init_object(m, s, obj, now);
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,7 +471,7 @@ int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	idx = (int)obj_index(s, obj - slab_first_object(s, c->slab));
 	c->slab->owner[idx] = 0;
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		check_object(m, s, obj, SLUB_RED_ACTIVE);
+		check_object(m, s, obj, SLUB_RED_INACTIVE, SLUB_RED_ACTIVE);
 	if (gfp & __GFP_ZERO)
 		memset(slab_ram(m, obj), 0, s->object_size);
 	s->nr_allocs++;
@@ -530,7 +531,7 @@ int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr)
 				 s->name, (unsigned long)addr);
 	}
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		check_object(m, s, addr, SLUB_RED_INACTIVE);
+		check_object(m, s, addr, SLUB_RED_ACTIVE, SLUB_RED_INACTIVE);
 	slab->owner[idx] = SLOT_FREE;
 	s->nr_frees++;
 	c = &s->cpu[m->cpu];

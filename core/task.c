@@ -13,18 +13,76 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/slab.h"
+
+/* sizeof(struct task_struct) and THREAD_SIZE in each arch's kernel. */
+#define TASK_STRUCT_SIZE_X86_64	 9792
+#define TASK_STRUCT_SIZE_I386	 3968
+#define THREAD_SIZE_ORDER_X86_64 2 /* 16 KiB */
+#define THREAD_SIZE_ORDER_I386	 1 /* 8 KiB */
 
 struct task_state {
 	struct task_struct *by_pid[PID_MAX];
 	int last_pid;
 	unsigned int nr_tasks;
+	struct kmem_cache *task_struct_cachep;
+	unsigned int thread_order;
 };
 
 int task_init(struct machine *m)
 {
+	bool x86_64 = m->layout.arch == ARCH_X86_64;
+	struct kmem_cache *s;
+
 	m->tasks = calloc(1, sizeof(*m->tasks));
-	return m->tasks ? 0 : -ENOMEM;
+	if (!m->tasks)
+		return -ENOMEM;
+	s = kmem_cache_create(m, "task_struct",
+			      x86_64 ? TASK_STRUCT_SIZE_X86_64
+				     : TASK_STRUCT_SIZE_I386,
+			      0, SLAB_HWCACHE_ALIGN, NULL);
+	if (IS_ERR(s))
+		return (int)PTR_ERR(s);
+	m->tasks->task_struct_cachep = s;
+	m->tasks->thread_order =
+		x86_64 ? THREAD_SIZE_ORDER_X86_64 : THREAD_SIZE_ORDER_I386;
+	return 0;
+}
+
+/* The kernel memory a task costs: its task_struct and kernel stack. */
+static int alloc_task_memory(struct machine *m, struct task_struct *t)
+{
+	struct task_state *ts = m->tasks;
+	int saved = m->current_pid, err;
+
+	m->current_pid = 0;
+	err = kmem_cache_alloc(m, ts->task_struct_cachep, GFP_KERNEL,
+			       &t->task_obj);
+	if (!err) {
+		t->stack = alloc_pages(m, GFP_KERNEL, ts->thread_order);
+		if (IS_ERR(t->stack)) {
+			err = (int)PTR_ERR(t->stack);
+			kmem_cache_free(m, ts->task_struct_cachep, t->task_obj);
+		}
+	}
+	m->current_pid = saved;
+	if (err)
+		return err;
+	m->node_stat[NR_KERNEL_STACK_KB] +=
+		(long)((m->page_size << ts->thread_order) >> 10);
+	return 0;
+}
+
+static void free_task_memory(struct machine *m, struct task_struct *t)
+{
+	struct task_state *ts = m->tasks;
+
+	kmem_cache_free(m, ts->task_struct_cachep, t->task_obj);
+	__free_pages(m, t->stack, ts->thread_order);
+	m->node_stat[NR_KERNEL_STACK_KB] -=
+		(long)((m->page_size << ts->thread_order) >> 10);
 }
 
 void task_exit_all(struct machine *m)
@@ -34,6 +92,8 @@ void task_exit_all(struct machine *m)
 	for (int pid = 1; pid < PID_MAX; pid++)
 		if (m->tasks->by_pid[pid])
 			task_exit(m, pid, NULL);
+	if (m->tasks->task_struct_cachep)
+		kmem_cache_destroy(m, m->tasks->task_struct_cachep);
 	free(m->tasks);
 	m->tasks = NULL;
 }
@@ -85,6 +145,12 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	if (alloc_task_memory(m, t)) {
+		free(t);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "no memory for a task_struct and kernel stack");
+		return -ENOMEM;
+	}
 	t->pid = new_pid;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
 	t->cpu = cpu;
@@ -145,6 +211,7 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 		if (machine_subsystems[i].release)
 			objects += machine_subsystems[i].release(m, pid);
 	pages = release_pages(m, t);
+	free_task_memory(m, t);
 	m->tasks->by_pid[pid] = NULL;
 	m->tasks->nr_tasks--;
 	free(t);
@@ -190,8 +257,10 @@ int task_check(const struct machine *m, char *why, size_t len)
 			return -EUCLEAN;
 		}
 	}
+	/* Large kmallocs have owners too, but count as objects. */
 	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
-		if (m->mem_map[pfn].owner)
+		if (m->mem_map[pfn].owner &&
+		    !PageFlag(&m->mem_map[pfn], PG_large_kmalloc))
 			owned++;
 	if (owned != listed) {
 		snprintf(why, len, "%lu blocks have owners, tasks list %lu",

@@ -21,6 +21,8 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	unsigned int cpu;
 	int oom_score_adj;
+	uint64_t task_obj;	  /* its task_struct in the task_struct cache */
+	struct page *stack;	  /* its kernel stack (THREAD_SIZE) */
 	struct list_head pages;	  /* blocks it allocated, via page->lru */
 	unsigned long nr_pages;	  /* pages in those blocks */
 	unsigned long nr_objects; /* kernel objects it holds */

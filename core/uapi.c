@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/slab.h"
 #include "core/task.h"
 
 static struct task_struct *current_task(struct machine *m)
@@ -140,98 +141,231 @@ int uapi_put_page(struct machine *m, unsigned long pfn)
 	return put_owned(m, t, page, page->private);
 }
 
-/* Not built yet: each answers -ENOSYS until its subsystem lands. */
+/* ------------------------------------------------------------------ */
+/* Slab caches and kmalloc                                             */
+
+static int charge_object(struct machine *m, struct task_struct *t)
+{
+	if (t->nr_objects >= m->layout.limits.objects) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "pid %d would hold more than its %lu objects", t->pid,
+			 (unsigned long)m->layout.limits.objects);
+		return -EDQUOT;
+	}
+	return 0;
+}
+
+/* A cache the current task created; others' handles name nothing. */
+static struct kmem_cache *own_cache(struct machine *m, struct task_struct *t,
+				    uint64_t id)
+{
+	struct kmem_cache *s = kmem_cache_by_id(m, id);
+
+	if (!s || kmem_cache_owner(s) != t->pid) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "pid %d has no cache %llu", t->pid,
+			 (unsigned long long)id);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Refuse to free or size what another task holds. Addresses that are no
+ * allocated object at all pass: the allocator refuses them with reasons.
+ */
+static int check_object_owner(struct machine *m, struct task_struct *t,
+			      uint64_t addr)
+{
+	struct slab_object obj;
+	struct page *page;
+	int owner;
+
+	if (slab_object_of(m, addr, &obj) == 0) {
+		if (!obj.allocated || obj.start != addr)
+			return 0;
+		owner = obj.owner;
+	} else {
+		page = virt_to_page(m, addr);
+		if (!page || !PageFlag(page, PG_large_kmalloc))
+			return 0;
+		owner = page->owner;
+	}
+	if (owner == t->pid)
+		return 0;
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "object %#lx belongs to %s, not to pid %d",
+		 (unsigned long)addr, owner ? "another task" : "the kernel",
+		 t->pid);
+	return -EPERM;
+}
+
+static void take_object(struct machine *m, struct task_struct *t, uint64_t addr)
+{
+	if (addr != ZERO_SIZE_PTR) {
+		slab_set_owner(m, addr, t->pid);
+		t->nr_objects++;
+	}
+}
 
 int uapi_kmem_cache_create(struct machine *m, const char *name,
 			   unsigned int size, unsigned int align,
 			   unsigned int flags, uint64_t *cache)
 {
-	(void)m;
-	(void)name;
-	(void)size;
-	(void)align;
-	(void)flags;
-	(void)cache;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct kmem_cache *s;
+
+	if (!t)
+		return -ESRCH;
+	s = kmem_cache_create(m, name, size, align, flags, NULL);
+	if (IS_ERR(s))
+		return (int)PTR_ERR(s);
+	*cache = kmem_cache_id(s);
+	return 0;
 }
 
 int uapi_kmem_cache_destroy(struct machine *m, uint64_t cache)
 {
-	(void)m;
-	(void)cache;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
+
+	if (!t)
+		return -ESRCH;
+	return s ? kmem_cache_destroy(m, s) : -ENOENT;
 }
 
 int uapi_kmem_cache_shrink(struct machine *m, uint64_t cache)
 {
-	(void)m;
-	(void)cache;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
+
+	if (!t)
+		return -ESRCH;
+	if (!s)
+		return -ENOENT;
+	kmem_cache_shrink(m, s);
+	return 0;
 }
 
 int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
 			  uint64_t *addr)
 {
-	(void)m;
-	(void)cache;
-	(void)gfp;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	if (!s)
+		return -ENOENT;
+	err = charge_object(m, t);
+	if (!err)
+		err = kmem_cache_alloc(m, s, gfp, addr);
+	if (!err)
+		take_object(m, t, *addr);
+	return err;
 }
 
 int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 {
-	(void)m;
-	(void)cache;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	if (!s)
+		return -ENOENT;
+	err = check_object_owner(m, t, addr);
+	if (!err)
+		err = kmem_cache_free(m, s, addr);
+	if (!err)
+		t->nr_objects--;
+	return err;
 }
 
 int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
-	(void)m;
-	(void)size;
-	(void)gfp;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = charge_object(m, t);
+	if (!err)
+		err = kmalloc(m, size, gfp, addr);
+	if (!err)
+		take_object(m, t, *addr);
+	return err;
 }
 
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 		 uint64_t *addr)
 {
-	(void)m;
-	(void)n;
-	(void)size;
-	(void)gfp;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = charge_object(m, t);
+	if (!err)
+		err = kcalloc(m, n, size, gfp, addr);
+	if (!err)
+		take_object(m, t, *addr);
+	return err;
+}
+
+int uapi_kfree(struct machine *m, uint64_t addr)
+{
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	if (addr == 0 || addr == ZERO_SIZE_PTR)
+		return 0;
+	err = check_object_owner(m, t, addr);
+	if (!err)
+		err = kfree(m, addr);
+	if (!err)
+		t->nr_objects--;
+	return err;
 }
 
 int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 		  uint64_t *new_addr)
 {
-	(void)m;
-	(void)addr;
-	(void)size;
-	(void)gfp;
-	(void)new_addr;
-	return -ENOSYS;
-}
+	struct task_struct *t = current_task(m);
+	int err;
 
-int uapi_kfree(struct machine *m, uint64_t addr)
-{
-	(void)m;
-	(void)addr;
-	return -ENOSYS;
+	if (!t)
+		return -ESRCH;
+	if (addr == 0 || addr == ZERO_SIZE_PTR)
+		return uapi_kmalloc(m, size, gfp, new_addr);
+	err = check_object_owner(m, t, addr);
+	if (!err)
+		err = krealloc(m, addr, size, gfp, new_addr);
+	if (err)
+		return err;
+	if (*new_addr == ZERO_SIZE_PTR)
+		t->nr_objects--;
+	else
+		slab_set_owner(m, *new_addr, t->pid);
+	return 0;
 }
 
 int uapi_ksize(struct machine *m, uint64_t addr, size_t *size)
 {
-	(void)m;
-	(void)addr;
-	(void)size;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = check_object_owner(m, t, addr);
+	return err ? err : ksize(m, addr, size);
 }
+
+/* Not built yet: each answers -ENOSYS until its subsystem lands. */
 
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
@@ -373,24 +507,6 @@ int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
 	(void)name;
 	(void)phys;
 	(void)size;
-	return -ENOSYS;
-}
-
-int uapi_read(struct machine *m, uint64_t addr, void *buf, size_t len)
-{
-	(void)m;
-	(void)addr;
-	(void)buf;
-	(void)len;
-	return -ENOSYS;
-}
-
-int uapi_write(struct machine *m, uint64_t addr, const void *buf, size_t len)
-{
-	(void)m;
-	(void)addr;
-	(void)buf;
-	(void)len;
 	return -ENOSYS;
 }
 

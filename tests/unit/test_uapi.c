@@ -1,0 +1,233 @@
+/*
+ * test_uapi.c - the calls clients make: tasks, ownership between tasks,
+ * per-session limits, bytes read and written, and exit giving everything
+ * back.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "core/slab.h"
+#include "core/task.h"
+#include "core/uapi.h"
+
+static struct machine *boot_small(void)
+{
+	struct layout l;
+
+	small_layout(&l, 64 * MiB);
+	return boot(&l);
+}
+
+static int spawn(struct machine *m, const char *comm, unsigned int cpu)
+{
+	int pid = 0;
+
+	assert_int_equal(task_create(m, comm, cpu, 0, &pid), 0);
+	return pid;
+}
+
+static void test_tasks(void **state)
+{
+	struct machine *m = boot_small();
+	long stack0 = m->node_stat[NR_KERNEL_STACK_KB];
+	int a = spawn(m, "alpha", 1), b = spawn(m, "beta", 0), pid;
+
+	(void)state;
+	assert_int_equal(b, a + 1);
+	assert_int_equal(nr_tasks(m), 2);
+	assert_int_equal(m->node_stat[NR_KERNEL_STACK_KB], stack0 + 32);
+	assert_string_equal(find_task_by_pid(m, a)->comm, "alpha");
+	assert_int_equal(task_switch(m, a), 0);
+	assert_int_equal(m->current_pid, a);
+	assert_int_equal(m->cpu, 1);
+	assert_int_equal(task_switch(m, 999), -ESRCH);
+	assert_int_equal(task_create(m, "x", 2, 0, &pid), -EINVAL);
+	assert_int_equal(task_create(m, "x", 0, 1001, &pid), -EINVAL);
+	assert_int_equal(task_exit(m, b, NULL), 0);
+	assert_int_equal(task_exit(m, b, NULL), -ESRCH);
+	assert_int_equal(m->node_stat[NR_KERNEL_STACK_KB], stack0 + 16);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_no_task_no_calls(void **state)
+{
+	struct machine *m = boot_small();
+	unsigned long pfn;
+	uint64_t addr;
+
+	(void)state;
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), -ESRCH);
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), -ESRCH);
+	assert_int_equal(uapi_read(m, 0, &addr, 1), -ESRCH);
+	machine_destroy(m);
+}
+
+static void test_pages_belong_to_their_task(void **state)
+{
+	struct machine *m = boot_small();
+	int a = spawn(m, "a", 0), b = spawn(m, "b", 1);
+	unsigned long pfn;
+	uint64_t addr;
+	char buf[16];
+
+	(void)state;
+	task_switch(m, a);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 1, &pfn), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_pages, 2);
+	addr = m->layout.kernel.page_offset + pfn_to_phys(m, pfn);
+	assert_int_equal(uapi_write(m, addr + 8190, "hi", 2), 0);
+	assert_int_equal(uapi_write(m, addr + 8191, "hi", 2), -EFAULT);
+	assert_non_null(strstr(m->errmsg, "past the end"));
+
+	task_switch(m, b);
+	assert_int_equal(uapi_free_pages(m, pfn, 1), -EPERM);
+	assert_int_equal(uapi_get_page(m, pfn), -EPERM);
+	assert_int_equal(uapi_read(m, addr, buf, 2), -EFAULT);
+
+	task_switch(m, a);
+	assert_int_equal(uapi_read(m, addr + 8190, buf, 2), 0);
+	assert_memory_equal(buf, "hi", 2);
+	assert_int_equal(uapi_get_page(m, pfn), 0);
+	assert_int_equal(uapi_free_pages(m, pfn, 1), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_pages, 2); /* one ref */
+	assert_int_equal(uapi_put_page(m, pfn), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_pages, 0);
+	assert_int_equal(uapi_free_pages(m, pfn, 1), -EINVAL);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_objects_belong_to_their_task(void **state)
+{
+	struct machine *m = boot_small();
+	int a = spawn(m, "a", 0), b = spawn(m, "b", 0);
+	uint64_t obj, cache, cobj, big;
+	char buf[80];
+	size_t size;
+
+	(void)state;
+	task_switch(m, a);
+	assert_int_equal(uapi_kmalloc(m, 50, GFP_KERNEL, &obj), 0);
+	assert_int_equal(uapi_ksize(m, obj, &size), 0);
+	assert_int_equal(size, 64);
+	memset(buf, 'q', sizeof(buf));
+	assert_int_equal(uapi_write(m, obj, buf, 64), 0);
+	assert_int_equal(uapi_write(m, obj, buf, 65), -EFAULT);
+	assert_int_equal(uapi_write(m, obj - 8, buf, 8), -EFAULT);
+	assert_int_equal(uapi_kmem_cache_create(m, "a-cache", 40, 8, 0, &cache),
+			 0);
+	assert_int_equal(uapi_kmem_cache_alloc(m, cache, GFP_KERNEL, &cobj), 0);
+	assert_int_equal(uapi_kmalloc(m, 30000, GFP_KERNEL, &big), 0);
+	assert_int_equal(uapi_write(m, big + 29999, "z", 1), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 3);
+
+	task_switch(m, b);
+	assert_int_equal(uapi_kfree(m, obj), -EPERM);
+	assert_int_equal(uapi_kfree(m, big), -EPERM);
+	assert_int_equal(uapi_read(m, obj, buf, 1), -EFAULT);
+	assert_int_equal(uapi_kmem_cache_alloc(m, cache, GFP_KERNEL, &cobj),
+			 -ENOENT);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cache), -ENOENT);
+	/* The machine's own objects are nobody's to read. */
+	assert_int_equal(uapi_read(m, find_task_by_pid(m, b)->task_obj, buf, 1),
+			 -EFAULT);
+
+	task_switch(m, a);
+	assert_int_equal(uapi_read(m, obj + 60, buf, 4), 0);
+	assert_memory_equal(buf, "qqqq", 4);
+	assert_int_equal(uapi_krealloc(m, obj, 100, GFP_KERNEL, &obj), 0);
+	assert_int_equal(uapi_read(m, obj, buf, 64), 0);
+	assert_int_equal(buf[63], 'q');
+	assert_int_equal(uapi_kfree(m, obj), 0);
+	assert_int_equal(uapi_kfree(m, obj), -EINVAL);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cache), -EBUSY);
+	assert_int_equal(uapi_kmem_cache_free(m, cache, cobj), 0);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cache), 0);
+	assert_int_equal(uapi_kfree(m, big), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_limits(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+	uint64_t addr;
+	int pid = 0;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.limits.pages = 4;
+	l.limits.objects = 2;
+	m = boot(&l);
+	assert_int_equal(task_create(m, "small", 0, 0, &pid), 0);
+	task_switch(m, pid);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 2, &pfn), 0);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), -EDQUOT);
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), 0);
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), 0);
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), -EDQUOT);
+	assert_non_null(strstr(m->errmsg, "2 objects"));
+	assert_int_equal(uapi_kfree(m, addr), 0);
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), 0);
+	machine_destroy(m);
+}
+
+/* Exit gives back every page, object and cache; the machine is as before. */
+static void test_exit_gives_everything_back(void **state)
+{
+	struct machine *m = boot_small();
+	struct task_leaks leaks;
+	unsigned long pfn, free0, slab0;
+	uint64_t addr, cache;
+	int pid;
+
+	(void)state;
+	kmem_cache_shrink_all(m);
+	drain_all_pages(m);
+	free0 = global_free_pages(m);
+	slab0 = (unsigned long)m->node_stat[NR_SLAB_UNRECLAIMABLE_B];
+	pid = spawn(m, "leaky", 1);
+	task_switch(m, pid);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, i % 4, &pfn),
+				 0);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(
+			uapi_kmalloc(m, 16 + i * 90, GFP_KERNEL, &addr), 0);
+	assert_int_equal(
+		uapi_kmem_cache_create(m, "leaky-cache", 300, 0, 0, &cache), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(
+			uapi_kmem_cache_alloc(m, cache, GFP_KERNEL, &addr), 0);
+	assert_consistent(m);
+	assert_int_equal(task_exit(m, pid, &leaks), 0);
+	assert_int_equal(leaks.pages, 10);
+	assert_int_equal(leaks.objects, 100 + 20 + 1); /* and the cache */
+	assert_null(kmem_cache_by_id(m, cache));
+	kmem_cache_shrink_all(m);
+	drain_all_pages(m);
+	assert_int_equal(global_free_pages(m), free0);
+	assert_int_equal(m->node_stat[NR_SLAB_UNRECLAIMABLE_B], (long)slab0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tasks),
+		cmocka_unit_test(test_no_task_no_calls),
+		cmocka_unit_test(test_pages_belong_to_their_task),
+		cmocka_unit_test(test_objects_belong_to_their_task),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_exit_gives_everything_back),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
