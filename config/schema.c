@@ -58,6 +58,10 @@ static const struct cfg_field swap_fields[] = {
 	L("size", CK_SIZE, swap_size),
 };
 
+static const struct cfg_field slab_fields[] = {
+	L("debug", CK_STR, slub_debug),
+};
+
 static const struct cfg_field kernel_fields[] = {
 	L("image_start", CK_ADDR, kernel.image_start),
 	L("image_size", CK_SIZE, kernel.image_size),
@@ -110,6 +114,7 @@ const struct cfg_section cfg_sections[] = {
 	SECTION("buddy", buddy_fields),
 	SECTION("watermarks", watermark_fields),
 	SECTION("swap", swap_fields),
+	SECTION("slab", slab_fields),
 	SECTION("kernel", kernel_fields),
 	LIST("mmz", region_fields, nr_mmz, mmz, "region"),
 	LIST("devices", region_fields, nr_devices, devices, "device"),

@@ -163,7 +163,7 @@ int kfree(struct machine *m, uint64_t addr)
 		return 0;
 	slab = virt_to_slab(m, addr);
 	if (slab)
-		return kmem_cache_free(m, slab->cache, addr);
+		return slab_free(m, slab->cache, slab, addr);
 	page = large_kmalloc_page(m, addr);
 	if (!page)
 		return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,

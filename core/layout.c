@@ -579,6 +579,10 @@ static void check_buddy_and_watermarks(struct check *c)
 		report(c, "swap.size",
 		       "swap size %s is not a multiple of the page size",
 		       SZ(l->swap_size));
+	if (strspn(l->slub_debug, "FZPU") != strlen(l->slub_debug))
+		report(c, "slab.debug",
+		       "slab debug '%s' has letters other than F, Z, P, U",
+		       l->slub_debug);
 }
 
 /* RAM rules shared by the kernel image and MMZ: in zones, not in holes. */

@@ -103,6 +103,9 @@ struct layout {
 	uint32_t watermark_scale_factor;
 
 	uint64_t swap_size;
+	/* slub_debug letters for every cache: F checks, Z red zones, P poison,
+	 * U user tracking; "" for none. */
+	char slub_debug[8];
 	struct layout_kernel kernel;
 
 	uint32_t nr_mmz;

@@ -103,6 +103,24 @@ unsigned long kmem_cache_shrink_all(struct machine *m)
 	return pages;
 }
 
+/* The layout's slub_debug letters, as the kernel's boot option reads. */
+static slab_flags_t slub_debug_flags(const char *letters)
+{
+	slab_flags_t flags = 0;
+
+	for (; *letters; letters++) {
+		if (*letters == 'F')
+			flags |= SLAB_CONSISTENCY_CHECKS;
+		else if (*letters == 'Z')
+			flags |= SLAB_RED_ZONE;
+		else if (*letters == 'P')
+			flags |= SLAB_POISON;
+		else if (*letters == 'U')
+			flags |= SLAB_STORE_USER;
+	}
+	return flags;
+}
+
 int kmem_cache_init(struct machine *m)
 {
 	struct kmem_cache *s;
@@ -111,6 +129,7 @@ int kmem_cache_init(struct machine *m)
 	if (!m->slab)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&m->slab->caches);
+	m->slab->debug_flags = slub_debug_flags(m->layout.slub_debug);
 	s = kmem_cache_create(m, "kmem_cache", KMEM_CACHE_OBJ_SIZE, 0,
 			      SLAB_HWCACHE_ALIGN, NULL);
 	if (IS_ERR(s))

@@ -85,6 +85,8 @@ struct slab_state {
 uint8_t *slab_ram(const struct machine *m, uint64_t addr);
 struct slab *virt_to_slab(const struct machine *m, uint64_t addr);
 void flush_cpu_slabs(struct machine *m, struct kmem_cache *s);
+int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
+	      uint64_t addr);
 
 /* slab_common.c */
 struct kmem_cache *kmem_cache_by_name(const struct machine *m,

@@ -513,11 +513,19 @@ static void __slab_free(struct machine *m, struct kmem_cache *s,
 int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr)
 {
 	struct slab *slab = virt_to_slab(m, addr);
-	struct kmem_cache_cpu *c;
-	int idx;
 
 	if (unlikely(!slab || slab->cache != s))
 		return refuse_object(m, s, slab, addr);
+	return slab_free(m, s, slab, addr);
+}
+
+/* Free an object of a slab already found (kfree finds it on its own). */
+int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
+	      uint64_t addr)
+{
+	struct kmem_cache_cpu *c;
+	int idx;
+
 	idx = object_start_index(s, slab, addr);
 	if (unlikely(idx < 0))
 		return refuse_object(m, s, slab, addr);

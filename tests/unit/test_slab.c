@@ -226,6 +226,28 @@ static void test_redzone_and_poison(void **state)
 	machine_destroy(m);
 }
 
+/* slub_debug in the layout turns debugging on for kmalloc too. */
+static void test_layout_slub_debug(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	uint64_t a;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	strcpy(l.slub_debug, "ZP");
+	m = boot(&l);
+	assert_int_equal(kmalloc(m, 64, GFP_KERNEL, &a), 0);
+	ram_at(m, a)[64] = 1; /* one past a kmalloc-64 object */
+	assert_int_equal(kfree(m, a), 0);
+	assert_int_equal(m->bad[BAD_SLAB_REDZONE], 1);
+	assert_non_null(strstr(m->errmsg, "kmalloc-64"));
+	assert_consistent(m);
+	machine_destroy(m);
+	strcpy(l.slub_debug, "ZX");
+	assert_int_equal(PTR_ERR(machine_create(&l)), -EINVAL);
+}
+
 static void test_bad_frees(void **state)
 {
 	struct machine *m = boot_small();
@@ -509,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_per_cpu_slabs_and_remote_free),
 		cmocka_unit_test(test_colouring),
 		cmocka_unit_test(test_redzone_and_poison),
+		cmocka_unit_test(test_layout_slub_debug),
 		cmocka_unit_test(test_bad_frees),
 		cmocka_unit_test(test_create_and_destroy_errors),
 		cmocka_unit_test(test_slabinfo_line),
