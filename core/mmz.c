@@ -1,41 +1,591 @@
 /*
- * mmz.c - media memory zones: blocks carved from the layout'\''s MMZ regions.
+ * mmz.c - media memory zones: blocks carved from the layout's MMZ regions.
+ *
+ * Owns: the blocks (MMBs) of every region, kept per region in an array
+ * sorted by address, so that a block is found from any address inside
+ * it in O(log n) and allocation is HiSilicon's first fit by address.
+ * Boot reserved the regions (PG_reserved|PG_mmz) and counted them in
+ * reserved_pages[MB_MMZ]; this file never changes a page or a zone.
+ * Must never: change a block or a counter on a call it refuses.
  */
 #include "core/mmz.h"
 
-int mmz_init(struct machine *m)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_power_of_2(uint64_t n)
 {
-	(void)m;
+	return n && !(n & (n - 1));
+}
+
+static uint64_t align_up(uint64_t x, uint64_t align)
+{
+	return (x + align - 1) & ~(align - 1);
+}
+
+/* The region named name, or NULL. */
+static struct mmz_region *mmz_region_by_name(const struct machine *m,
+					     const char *name)
+{
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++)
+		if (!strcmp(m->mmz->regions[i].name, name))
+			return &m->mmz->regions[i];
+	return NULL;
+}
+
+/* The region that holds phys, or NULL; there are at most 16. */
+static struct mmz_region *mmz_region_of(const struct machine *m, uint64_t phys)
+{
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
+		struct mmz_region *r = &m->mmz->regions[i];
+
+		if (phys >= r->start && phys - r->start < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+/* Index of the first block above phys (binary search by address). */
+static unsigned long mmz_upper_bound(const struct mmz_region *r, uint64_t phys)
+{
+	unsigned long lo = 0, hi = r->nr_blocks;
+
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (r->blocks[mid].phys <= phys)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The block that holds phys, or NULL. */
+static struct mmz_block *mmz_block_of(const struct machine *m, uint64_t phys)
+{
+	struct mmz_region *r = mmz_region_of(m, phys);
+	struct mmz_block *b;
+	unsigned long idx;
+
+	if (!r)
+		return NULL;
+	idx = mmz_upper_bound(r, phys);
+	if (idx == 0)
+		return NULL;
+	b = &r->blocks[idx - 1];
+	return phys - b->phys < b->size ? b : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Allocation                                                          */
+
+/* Where a block goes: its address and its index in the region's array. */
+struct mmz_fit {
+	uint64_t phys;
+	unsigned long idx;
+};
+
+/* Would size bytes at align fit in r if r were empty? */
+static bool mmz_could_fit(const struct mmz_region *r, uint64_t size,
+			  uint64_t align)
+{
+	uint64_t skip = align_up(r->start, align) - r->start;
+
+	return skip <= r->size && size <= r->size - skip;
+}
+
+static bool mmz_gap_fits(uint64_t from, uint64_t to, uint64_t size,
+			 uint64_t align, uint64_t *phys)
+{
+	uint64_t at = align_up(from, align);
+
+	if (at < from || at > to || size > to - at)
+		return false;
+	*phys = at;
+	return true;
+}
+
+/* First fit by address: the lowest aligned gap between blocks that fits. */
+static bool mmz_find_gap(const struct mmz_region *r, uint64_t size,
+			 uint64_t align, struct mmz_fit *fit)
+{
+	uint64_t from = r->start;
+
+	for (unsigned long i = 0; i < r->nr_blocks; i++) {
+		if (mmz_gap_fits(from, r->blocks[i].phys, size, align,
+				 &fit->phys)) {
+			fit->idx = i;
+			return true;
+		}
+		from = r->blocks[i].phys + r->blocks[i].size;
+	}
+	fit->idx = r->nr_blocks;
+	return mmz_gap_fits(from, r->start + r->size, size, align, &fit->phys);
+}
+
+static int mmz_reserve_block_slot(struct machine *m, struct mmz_region *r)
+{
+	unsigned long cap = r->cap * 2 + 8;
+	struct mmz_block *grown;
+
+	if (r->nr_blocks < r->cap)
+		return 0;
+	grown = realloc(r->blocks, cap * sizeof(*grown));
+	if (!grown) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "no host memory for another MMZ block");
+		return -ENOMEM;
+	}
+	r->blocks = grown;
+	r->cap = cap;
 	return 0;
 }
 
-void mmz_exit(struct machine *m)
+static int mmz_insert_block(struct machine *m, struct mmz_region *r,
+			    const struct mmz_fit *fit, uint64_t size,
+			    const char *name)
 {
-	(void)m;
+	struct mmz_block *b;
+	int err = mmz_reserve_block_slot(m, r);
+
+	if (err)
+		return err;
+	b = &r->blocks[fit->idx];
+	memmove(b + 1, b, (r->nr_blocks - fit->idx) * sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->phys = fit->phys;
+	b->size = size;
+	b->owner = m->current_pid;
+	strcpy(b->name, name);
+	r->nr_blocks++;
+	r->used += size;
+	return 0;
 }
 
-int mmz_check(const struct machine *m, char *why, size_t len)
+/* Check the names and the alignment; *align comes back as used. */
+static int mmz_check_request(struct machine *m, const char *zone_name,
+			     const char *block_name, uint64_t size,
+			     uint64_t *align)
 {
-	(void)m;
-	(void)why;
-	(void)len;
+	if (!size)
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "an MMZ block of 0 bytes");
+	if (*align && !is_power_of_2(*align))
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "MMZ align %#" PRIx64 " is not a power of two",
+				 *align);
+	if (strnlen(block_name, MMZ_NAME_LEN) >= MMZ_NAME_LEN ||
+	    strnlen(zone_name, MMZ_NAME_LEN) >= MMZ_NAME_LEN)
+		return mm_refuse(m, BAD_MMZ_REQUEST, -ENAMETOOLONG,
+				 "an MMZ name is longer than %d characters",
+				 MMZ_NAME_LEN - 1);
+	if (*align < m->page_size)
+		*align = m->page_size;
+	return 0;
+}
+
+/* The first region in layout order with room; -EINVAL if none ever has. */
+static int mmz_pick_any(struct machine *m, uint64_t size, uint64_t align,
+			struct mmz_region **region, struct mmz_fit *fit)
+{
+	bool could_fit = false;
+
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
+		struct mmz_region *r = &m->mmz->regions[i];
+
+		if (!mmz_could_fit(r, size, align))
+			continue;
+		could_fit = true;
+		if (mmz_find_gap(r, size, align, fit)) {
+			*region = r;
+			return 0;
+		}
+	}
+	if (!could_fit)
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "an MMZ block of %#" PRIx64
+				 " bytes fits no region",
+				 size);
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "no MMZ region has %#" PRIx64 " bytes free at align %#" PRIx64,
+		 size, align);
+	return -ENOMEM;
+}
+
+static int mmz_pick_named(struct machine *m, const char *zone_name,
+			  uint64_t size, uint64_t align,
+			  struct mmz_region **region, struct mmz_fit *fit)
+{
+	struct mmz_region *r = mmz_region_by_name(m, zone_name);
+
+	if (!r)
+		return mm_refuse(m, BAD_MMZ_REQUEST, -ENOENT,
+				 "no MMZ region is named \"%s\"", zone_name);
+	if (!mmz_could_fit(r, size, align))
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "an MMZ block of %#" PRIx64
+				 " bytes does not fit region \"%s\"",
+				 size, zone_name);
+	if (!mmz_find_gap(r, size, align, fit)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "MMZ region \"%s\" has no %#" PRIx64
+			 " bytes free at align %#" PRIx64,
+			 zone_name, size, align);
+		return -ENOMEM;
+	}
+	*region = r;
+	return 0;
+}
+
+int mmz_alloc(struct machine *m, const char *zone_name, const char *block_name,
+	      uint64_t size, uint64_t align, uint64_t *phys)
+{
+	struct mmz_region *r = NULL;
+	struct mmz_fit fit;
+	int err;
+
+	if (!zone_name)
+		zone_name = "";
+	if (!block_name)
+		block_name = "";
+	err = mmz_check_request(m, zone_name, block_name, size, &align);
+	if (err)
+		return err;
+	if (size > UINT64_MAX - (m->page_size - 1))
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "an MMZ block of %#" PRIx64
+				 " bytes fits no region",
+				 size);
+	size = align_up(size, m->page_size);
+	if (*zone_name)
+		err = mmz_pick_named(m, zone_name, size, align, &r, &fit);
+	else
+		err = mmz_pick_any(m, size, align, &r, &fit);
+	if (!err)
+		err = mmz_insert_block(m, r, &fit, size, block_name);
+	if (!err)
+		*phys = fit.phys;
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing and lookups                                                 */
+
+static void mmz_remove_block(struct mmz_region *r, struct mmz_block *b)
+{
+	unsigned long idx = (unsigned long)(b - r->blocks);
+
+	r->used -= b->size;
+	memmove(b, b + 1, (r->nr_blocks - idx - 1) * sizeof(*b));
+	r->nr_blocks--;
+}
+
+int mmz_free(struct machine *m, uint64_t phys)
+{
+	struct mmz_block *b = mmz_block_of(m, phys);
+
+	if (!b)
+		return mm_refuse(m, BAD_MMZ_ADDRESS, -EINVAL,
+				 "%#" PRIx64 " is not in an MMZ block", phys);
+	if (b->phys != phys)
+		return mm_refuse(m, BAD_MMZ_ADDRESS, -EINVAL,
+				 "%#" PRIx64
+				 " is inside the MMZ block at %#" PRIx64
+				 ", not its start",
+				 phys, b->phys);
+	if (b->owner != m->current_pid) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "MMZ block %#" PRIx64 " belongs to %s, not to pid %d",
+			 phys, b->owner ? "another task" : "the kernel",
+			 m->current_pid);
+		return -EPERM;
+	}
+	mmz_remove_block(mmz_region_of(m, phys), b);
+	return 0;
+}
+
+int mmz_find(const struct machine *m, const char *block_name, uint64_t *phys,
+	     uint64_t *size)
+{
+	if (!block_name)
+		return -EINVAL;
+	if (strnlen(block_name, MMZ_NAME_LEN) >= MMZ_NAME_LEN)
+		return -ENAMETOOLONG;
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
+		const struct mmz_region *r = &m->mmz->regions[i];
+
+		for (unsigned long j = 0; j < r->nr_blocks; j++) {
+			if (strcmp(r->blocks[j].name, block_name))
+				continue;
+			*phys = r->blocks[j].phys;
+			*size = r->blocks[j].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
+		 int *owner)
+{
+	const struct mmz_block *b;
+
+	if (!m->mmz || !(b = mmz_block_of(m, phys)))
+		return -EFAULT;
+	if (len > b->size - (phys - b->phys))
+		return -EFAULT;
+	*owner = b->owner;
 	return 0;
 }
 
 unsigned long mmz_release(struct machine *m, int pid)
 {
-	(void)m;
-	(void)pid;
-	return 0;
+	unsigned long freed = 0;
+
+	if (!m->mmz)
+		return 0;
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
+		struct mmz_region *r = &m->mmz->regions[i];
+		unsigned long kept = 0;
+
+		/* One pass: slide the blocks that stay over those that go. */
+		for (unsigned long j = 0; j < r->nr_blocks; j++) {
+			if (r->blocks[j].owner == pid) {
+				r->used -= r->blocks[j].size;
+				freed++;
+				continue;
+			}
+			r->blocks[kept++] = r->blocks[j];
+		}
+		r->nr_blocks = kept;
+	}
+	return freed;
 }
 
 unsigned long mmz_free_pages(const struct machine *m)
 {
-	return m->reserved_pages[MB_MMZ];
+	uint64_t free_bytes = 0;
+
+	if (!m->mmz)
+		return m->reserved_pages[MB_MMZ];
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++)
+		free_bytes += m->mmz->regions[i].size - m->mmz->regions[i].used;
+	return (unsigned long)(free_bytes >> m->page_shift);
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot and teardown                                                   */
+
+int mmz_init(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+	struct mmz_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	m->mmz = s;
+	if (!l->nr_mmz)
+		return 0;
+	s->regions = calloc(l->nr_mmz, sizeof(*s->regions));
+	if (!s->regions)
+		return -ENOMEM;
+	s->nr_regions = l->nr_mmz;
+	for (unsigned int i = 0; i < l->nr_mmz; i++) {
+		struct mmz_region *r = &s->regions[i];
+
+		memcpy(r->name, l->mmz[i].name, sizeof(r->name));
+		r->name[sizeof(r->name) - 1] = '\0';
+		r->start = l->mmz[i].start;
+		r->size = l->mmz[i].size;
+	}
+	return 0;
+}
+
+void mmz_exit(struct machine *m)
+{
+	struct mmz_state *s = m->mmz;
+
+	if (!s)
+		return;
+	for (unsigned int i = 0; i < s->nr_regions; i++)
+		free(s->regions[i].blocks);
+	free(s->regions);
+	free(s);
+	m->mmz = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/media-mem                                                     */
+
+/* The direct-map address of a block in a low-memory region, else 0. */
+static uint64_t mmz_kvirt(const struct machine *m, const struct mmz_region *r,
+			  const struct mmz_block *b)
+{
+	if (r->start + r->size > pfn_to_phys(m, m->lowmem_end_pfn))
+		return 0;
+	return m->layout.kernel.page_offset + b->phys;
+}
+
+static void media_mem_region(const struct machine *m,
+			     const struct mmz_region *r, struct seq_buf *s)
+{
+	seq_printf(s,
+		   "+---ZONE: PHYS(0x%08" PRIX64 ", 0x%08" PRIX64
+		   "), GFP=0, nBYTES=%" PRIu64 "KB,    NAME=\"%s\"\n",
+		   r->start, r->start + r->size - 1, r->size >> 10, r->name);
+	for (unsigned long j = 0; j < r->nr_blocks; j++) {
+		const struct mmz_block *b = &r->blocks[j];
+
+		seq_printf(s,
+			   "   |-MMB: phys(0x%08" PRIX64 ", 0x%08" PRIX64
+			   "), kvirt=0x%08" PRIX64
+			   ", flags=0x00000000, length=%" PRIu64
+			   "KB,    name=\"%s\" owner=%d\n",
+			   b->phys, b->phys + b->size - 1, mmz_kvirt(m, r, b),
+			   b->size >> 10, b->name, b->owner);
+	}
 }
 
 int report_media_mem(const struct machine *m, struct seq_buf *s)
 {
-	(void)m;
+	uint64_t total = 0, used = 0, remain;
+	unsigned long blocks = 0;
+
+	for (unsigned int i = 0; m->mmz && i < m->mmz->nr_regions; i++) {
+		const struct mmz_region *r = &m->mmz->regions[i];
+
+		media_mem_region(m, r, s);
+		total += r->size >> 10;
+		used += r->used >> 10;
+		blocks += r->nr_blocks;
+	}
+	remain = total - used;
+	seq_printf(s,
+		   "---MMZ_USE_INFO:\n total size=%" PRIu64 "KB(%" PRIu64
+		   "MB),used=%" PRIu64 "KB(%" PRIu64 "MB + %" PRIu64
+		   "KB),remain=%" PRIu64 "KB(%" PRIu64 "MB + %" PRIu64
+		   "KB),zone_number=%u,block_number=%lu\n",
+		   total, total >> 10, used, used >> 10, used & 1023, remain,
+		   remain >> 10, remain & 1023, m->mmz ? m->mmz->nr_regions : 0,
+		   blocks);
 	return s->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checker                                                         */
+
+static int mmz_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int mmz_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EUCLEAN;
+}
+
+static int check_block(const struct machine *m, const struct mmz_region *r,
+		       unsigned long j, char *why, size_t len)
+{
+	const struct mmz_block *b = &r->blocks[j];
+	uint64_t mask = m->page_size - 1;
+
+	if (!b->size || (b->phys & mask) || (b->size & mask) ||
+	    b->phys < r->start || b->size > r->size ||
+	    b->phys - r->start > r->size - b->size)
+		return mmz_fail(why, len,
+				"MMZ block %#" PRIx64 "+%#" PRIx64
+				" is not whole pages inside region \"%s\"",
+				b->phys, b->size, r->name);
+	if (j && r->blocks[j - 1].phys + r->blocks[j - 1].size > b->phys)
+		return mmz_fail(why, len,
+				"MMZ blocks at %#" PRIx64 " and %#" PRIx64
+				" overlap or are out of order",
+				r->blocks[j - 1].phys, b->phys);
+	if (b->owner < 0 || !memchr(b->name, '\0', sizeof(b->name)))
+		return mmz_fail(why, len,
+				"MMZ block %#" PRIx64 " has a bad owner %d or "
+				"name",
+				b->phys, b->owner);
+	return 0;
+}
+
+/* The region's pages are still boot's: reserved, media memory, no more. */
+static int check_region_pages(const struct machine *m,
+			      const struct mmz_region *r, char *why, size_t len)
+{
+	unsigned long pfn = (unsigned long)(r->start >> m->page_shift);
+	unsigned long end =
+		(unsigned long)((r->start + r->size) >> m->page_shift);
+	uint32_t want = (1u << PG_reserved) | (1u << PG_mmz);
+
+	for (; pfn < end; pfn++) {
+		const struct page *page = pfn_to_page(m, pfn);
+
+		if ((page->flags & (PG_STATE_MASK | (1u << PG_mmz))) != want)
+			return mmz_fail(why, len,
+					"MMZ region \"%s\": pfn %#lx has "
+					"flags %#x",
+					r->name, pfn, page->flags);
+	}
+	return 0;
+}
+
+static int check_region(const struct machine *m, unsigned int i, char *why,
+			size_t len)
+{
+	const struct mmz_region *r = &m->mmz->regions[i];
+	const struct layout_region *lr = &m->layout.mmz[i];
+	uint64_t used = 0;
+	int err;
+
+	if (r->start != lr->start || r->size != lr->size ||
+	    strcmp(r->name, lr->name) || r->nr_blocks > r->cap)
+		return mmz_fail(why, len,
+				"MMZ region %u \"%s\" is not the layout's", i,
+				r->name);
+	for (unsigned long j = 0; j < r->nr_blocks; j++) {
+		err = check_block(m, r, j, why, len);
+		if (err)
+			return err;
+		used += r->blocks[j].size;
+	}
+	if (used != r->used)
+		return mmz_fail(why, len,
+				"MMZ region \"%s\": blocks hold %#" PRIx64
+				" bytes, counted %#" PRIx64,
+				r->name, used, r->used);
+	return check_region_pages(m, r, why, len);
+}
+
+int mmz_check(const struct machine *m, char *why, size_t len)
+{
+	unsigned long pages = 0;
+
+	if (!m->mmz)
+		return 0;
+	if (m->mmz->nr_regions != m->layout.nr_mmz)
+		return mmz_fail(why, len, "MMZ has %u regions, layout %u",
+				m->mmz->nr_regions, m->layout.nr_mmz);
+	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
+		int err = check_region(m, i, why, len);
+
+		if (err)
+			return err;
+		pages += (unsigned long)(m->mmz->regions[i].size >>
+					 m->page_shift);
+	}
+	if (pages != m->reserved_pages[MB_MMZ])
+		return mmz_fail(why, len,
+				"MMZ regions hold %lu pages, boot reserved %lu",
+				pages, m->reserved_pages[MB_MMZ]);
+	return 0;
 }

@@ -1,12 +1,80 @@
 /*
- * percpu.h - alloc_percpu: chunks with one unit per simulated CPU.
+ * percpu.h - alloc_percpu: chunks with one unit per simulated CPU, as the
+ * kernel's mm/percpu.c in its percpu-km flavour.
+ *
+ * Owns: per-CPU chunks (each one contiguous block from the page
+ * allocator, one unit per CPU), the allocation bitmaps inside them and
+ * the record of who owns each allocation. Must never: hand out memory
+ * that is not zeroed on every CPU, or change anything on a call it
+ * refuses.
+ *
+ * A percpu pointer here is the direct-map address of the allocation's
+ * copy in unit 0 (the kernel hands out an offset from the per-CPU base;
+ * an address says the same and can be read like any kernel address).
+ * CPU n's copy lies exactly n * unit_size above it.
  */
 #ifndef MM_PERCPU_H
 #define MM_PERCPU_H
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "core/list.h"
 #include "core/machine.h"
+
+/* Allocations are made of 4-byte granules, one bit each in the maps. */
+#define PCPU_MIN_ALLOC_SHIFT 2
+#define PCPU_MIN_ALLOC_SIZE  (1UL << PCPU_MIN_ALLOC_SHIFT)
+/* The unit size when a chunk of it per CPU fits one max_order block. */
+#define PCPU_MIN_UNIT_SIZE (32UL << 10)
+/* start_owner of a granule that starts no allocation. */
+#define PCPU_NO_ALLOC (-1)
+
+/*
+ * A chunk: 2^order pages at pfn, unit u at base + u * unit_size. Per unit
+ * offset, in granules: alloc_map has a bit for each allocated granule;
+ * bound_map (one bit longer) a bit at the start of each allocation and
+ * one just past its end, exactly those, so the end of the allocation at
+ * g is the next bound bit after g; start_owner holds the owning pid at
+ * each allocation's first granule and PCPU_NO_ALLOC everywhere else.
+ * These three are the chunk's allocation records; the checker holds them
+ * to each other.
+ */
+struct pcpu_chunk {
+	struct list_head list; /* on the slot list of its contig_hint */
+	uint64_t base;	       /* direct-map address of unit 0 */
+	unsigned long pfn;
+	unsigned int order;
+	int slot;
+	unsigned long nr_allocs;
+	unsigned long free_granules;
+	unsigned long contig_hint; /* granules in the longest free run */
+	unsigned long first_free;  /* no free granule below this one */
+	unsigned long *alloc_map;
+	unsigned long *bound_map;
+	int32_t *start_owner;
+};
+
+/*
+ * Chunks sit on slot lists by the size of their longest free run, so an
+ * allocation only looks at chunks that may fit it, fullest first (as
+ * pcpu_chunk_lists). by_addr, sorted by base, finds the chunk behind an
+ * address in O(log n). At most one chunk is empty at any time: empty
+ * (the first chunk, made at boot, is never freed).
+ */
+struct pcpu_state {
+	unsigned long unit_size;
+	unsigned long unit_pages;
+	unsigned long nr_granules; /* per unit */
+	unsigned int chunk_order;
+	int nr_slots;
+	struct list_head *slots;
+	struct pcpu_chunk *first_chunk;
+	struct pcpu_chunk *empty;
+	struct pcpu_chunk **by_addr;
+	unsigned long nr_chunks, by_addr_cap;
+	unsigned long nr_allocs;
+};
 
 int pcpu_init(struct machine *m);
 /* Tears down what init built; must cope with init having failed midway. */
@@ -17,5 +85,29 @@ unsigned long pcpu_release(struct machine *m, int pid);
 
 /* Pages backing per-CPU chunks, for meminfo Percpu. */
 unsigned long pcpu_nr_pages(const struct machine *m);
+
+/*
+ * Allocate size bytes (at most a unit) aligned to align (a power of two,
+ * at most a page) on every CPU, zeroed, owned by m->current_pid. *ptr is
+ * the percpu pointer. -EINVAL for a bad size or align, -ENOMEM when no
+ * chunk fits and no new chunk can be had.
+ */
+int alloc_percpu(struct machine *m, unsigned long size, unsigned long align,
+		 uint64_t *ptr);
+/* -EINVAL unless ptr is what alloc_percpu gave; -EPERM for another's. */
+int free_percpu(struct machine *m, uint64_t ptr);
+/*
+ * The direct-map address of cpu's copy of ptr, which may point anywhere
+ * inside a live allocation (as per_cpu_ptr(&p->field, cpu) does).
+ * -EINVAL for a cpu that does not exist or a ptr that is not live.
+ */
+int per_cpu_ptr(const struct machine *m, uint64_t ptr, unsigned int cpu,
+		uint64_t *addr);
+/*
+ * For the byte-access layer: 0 and the owner when [addr, addr + len)
+ * lies inside one live allocation (in any CPU's copy), -EFAULT if not.
+ */
+int pcpu_owner_of(const struct machine *m, uint64_t addr, uint64_t len,
+		  int *owner);
 
 #endif /* MM_PERCPU_H */

@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/mmz.h"
 #include "core/page_alloc.h"
+#include "core/percpu.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -67,10 +69,20 @@ static int direct_map_bytes(struct machine *m, int pid, uint64_t addr,
 
 	if (!page || !virt_to_page(m, addr + len - 1))
 		return efault(m, addr, len, "not a kernel address in RAM");
-	if (PageFlag(page, PG_slab))
+	if (PageFlag(page, PG_slab)) {
 		err = slab_span(m, pid, addr, len);
-	else
-		err = block_span(m, pid, addr, len);
+	} else {
+		int owner = 0;
+
+		/* Per-CPU chunks are the kernel's pages holding pids' data. */
+		if (pcpu_owner_of(m, addr, len, &owner) == 0)
+			err = owner == pid ? 0
+					   : efault(m, addr, len,
+						    "per-CPU memory of "
+						    "another owner");
+		else
+			err = block_span(m, pid, addr, len);
+	}
 	if (err)
 		return err;
 	*bytes = m->ram + (addr - m->layout.kernel.page_offset);
@@ -106,6 +118,44 @@ int uapi_write(struct machine *m, uint64_t addr, const void *buf, size_t len)
 {
 	uint8_t *bytes;
 	int err = access_bytes(m, addr, len, &bytes);
+
+	if (!err)
+		memcpy(bytes, buf, len);
+	return err;
+}
+
+/* The RAM behind [phys, phys + len) inside an MMZ block the task owns. */
+static int mmz_bytes(struct machine *m, uint64_t phys, size_t len,
+		     uint8_t **bytes)
+{
+	struct task_struct *t = find_task_by_pid(m, m->current_pid);
+	int owner = 0;
+
+	if (!t)
+		return -ESRCH;
+	if (len == 0 || phys + len < phys || mmz_owner_of(m, phys, len, &owner))
+		return efault(m, phys, len, "not inside one MMZ block");
+	if (owner != t->pid)
+		return efault(m, phys, len, "an MMZ block of another owner");
+	*bytes = m->ram + phys;
+	return 0;
+}
+
+int uapi_read_phys(struct machine *m, uint64_t phys, void *buf, size_t len)
+{
+	uint8_t *bytes;
+	int err = mmz_bytes(m, phys, len, &bytes);
+
+	if (!err)
+		memcpy(buf, bytes, len);
+	return err;
+}
+
+int uapi_write_phys(struct machine *m, uint64_t phys, const void *buf,
+		    size_t len)
+{
+	uint8_t *bytes;
+	int err = mmz_bytes(m, phys, len, &bytes);
 
 	if (!err)
 		memcpy(bytes, buf, len);

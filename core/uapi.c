@@ -11,7 +11,9 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "core/mmz.h"
 #include "core/page_alloc.h"
+#include "core/percpu.h"
 #include "core/slab.h"
 #include "core/task.h"
 
@@ -365,6 +367,93 @@ int uapi_ksize(struct machine *m, uint64_t addr, size_t *size)
 	return err ? err : ksize(m, addr, size);
 }
 
+/* ------------------------------------------------------------------ */
+/* Per-CPU areas and media memory: their allocators check owners     */
+
+int uapi_alloc_percpu(struct machine *m, unsigned long size,
+		      unsigned long align, uint64_t *ptr)
+{
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = charge_object(m, t);
+	if (!err)
+		err = alloc_percpu(m, size, align, ptr);
+	if (!err)
+		t->nr_objects++;
+	return err;
+}
+
+int uapi_free_percpu(struct machine *m, uint64_t ptr)
+{
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = free_percpu(m, ptr);
+	if (!err)
+		t->nr_objects--;
+	return err;
+}
+
+int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
+		     uint64_t *addr)
+{
+	struct task_struct *t = current_task(m);
+	int owner = 0;
+
+	if (!t)
+		return -ESRCH;
+	if (pcpu_owner_of(m, ptr, 1, &owner) || owner != t->pid) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%#lx is no per-CPU allocation of pid %d",
+			 (unsigned long)ptr, t->pid);
+		return -EINVAL;
+	}
+	return per_cpu_ptr(m, ptr, cpu, addr);
+}
+
+int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
+		   uint64_t size, uint64_t align, uint64_t *phys)
+{
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = charge_object(m, t);
+	if (!err)
+		err = mmz_alloc(m, zone, name, size, align, phys);
+	if (!err)
+		t->nr_objects++;
+	return err;
+}
+
+int uapi_mmz_free(struct machine *m, uint64_t phys)
+{
+	struct task_struct *t = current_task(m);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	err = mmz_free(m, phys);
+	if (!err)
+		t->nr_objects--;
+	return err;
+}
+
+/* Any task may look a block up by name: media-mem lists them all. */
+int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
+		  uint64_t *size)
+{
+	if (!current_task(m))
+		return -ESRCH;
+	return mmz_find(m, name, phys, size);
+}
+
 /* Not built yet: each answers -ENOSYS until its subsystem lands. */
 
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
@@ -451,80 +540,5 @@ int uapi_kunmap_atomic(struct machine *m, uint64_t addr)
 {
 	(void)m;
 	(void)addr;
-	return -ENOSYS;
-}
-
-int uapi_alloc_percpu(struct machine *m, unsigned long size,
-		      unsigned long align, uint64_t *ptr)
-{
-	(void)m;
-	(void)size;
-	(void)align;
-	(void)ptr;
-	return -ENOSYS;
-}
-
-int uapi_free_percpu(struct machine *m, uint64_t ptr)
-{
-	(void)m;
-	(void)ptr;
-	return -ENOSYS;
-}
-
-int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
-		     uint64_t *addr)
-{
-	(void)m;
-	(void)ptr;
-	(void)cpu;
-	(void)addr;
-	return -ENOSYS;
-}
-
-int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
-		   uint64_t size, uint64_t align, uint64_t *phys)
-{
-	(void)m;
-	(void)zone;
-	(void)name;
-	(void)size;
-	(void)align;
-	(void)phys;
-	return -ENOSYS;
-}
-
-int uapi_mmz_free(struct machine *m, uint64_t phys)
-{
-	(void)m;
-	(void)phys;
-	return -ENOSYS;
-}
-
-int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
-		  uint64_t *size)
-{
-	(void)m;
-	(void)name;
-	(void)phys;
-	(void)size;
-	return -ENOSYS;
-}
-
-int uapi_read_phys(struct machine *m, uint64_t phys, void *buf, size_t len)
-{
-	(void)m;
-	(void)phys;
-	(void)buf;
-	(void)len;
-	return -ENOSYS;
-}
-
-int uapi_write_phys(struct machine *m, uint64_t phys, const void *buf,
-		    size_t len)
-{
-	(void)m;
-	(void)phys;
-	(void)buf;
-	(void)len;
 	return -ENOSYS;
 }

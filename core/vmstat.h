@@ -97,7 +97,14 @@
 	X(BAD_SLAB_REDZONE, "mm_bad_slab_redzone")                             \
 	X(BAD_SLAB_POISON, "mm_bad_slab_poison")                               \
 	X(BAD_SLAB_CACHE, "mm_bad_slab_cache")                                 \
-	X(BAD_KMALLOC_SIZE, "mm_bad_kmalloc_size")
+	X(BAD_KMALLOC_SIZE, "mm_bad_kmalloc_size")                             \
+	X(BAD_PERCPU_REQUEST, "mm_bad_percpu_request")                         \
+	X(BAD_PERCPU_POINTER, "mm_bad_percpu_pointer")                         \
+	X(BAD_MMZ_REQUEST, "mm_bad_mmz_request")                               \
+	X(BAD_MMZ_ADDRESS, "mm_bad_mmz_address")                               \
+	X(BAD_VMALLOC_SIZE, "mm_bad_vmalloc_size")                             \
+	X(BAD_IOREMAP, "mm_bad_ioremap")                                       \
+	X(BAD_KMAP, "mm_bad_kmap")
 
 #define VMSTAT_ENUM(id, name) id,
 enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "config/config.h"
+#include "core/mmz.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -218,6 +220,58 @@ static void test_exit_gives_everything_back(void **state)
 	machine_destroy(m);
 }
 
+static void test_percpu_and_mmz_belong_to_their_task(void **state)
+{
+	struct config_errors errs;
+	struct layout l;
+	struct machine *m;
+	uint64_t ptr, cpu1, phys, size, found;
+	char buf[8];
+	int a, b;
+
+	(void)state;
+	assert_int_equal(config_load_file("config/embedded-mmz.yaml", &l, &errs),
+			 0);
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	b = spawn(m, "b", 1);
+	task_switch(m, a);
+	assert_int_equal(uapi_alloc_percpu(m, 24, 8, &ptr), 0);
+	assert_int_equal(uapi_per_cpu_ptr(m, ptr, 1, &cpu1), 0);
+	assert_int_not_equal(cpu1, ptr);
+	assert_int_equal(uapi_write(m, cpu1 + 16, "percpu!", 8), 0);
+	assert_int_equal(uapi_write(m, cpu1 + 17, "percpu!", 8), -EFAULT);
+	assert_int_equal(uapi_read(m, ptr + 16, buf, 8), 0);
+	assert_int_equal(buf[0], 0); /* CPU 0's copy is its own */
+	assert_int_equal(uapi_mmz_alloc(m, "jpeg", "frame", 10000, 0, &phys),
+			 0);
+	assert_int_equal(uapi_mmz_find(m, "frame", &found, &size), 0);
+	assert_int_equal(found, phys);
+	assert_int_equal(size, 12288);
+	assert_int_equal(uapi_write_phys(m, phys + 12280, "mmz-blk", 8), 0);
+	assert_int_equal(uapi_write_phys(m, phys + 12281, "mmz-blk", 8),
+			 -EFAULT);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 2);
+
+	task_switch(m, b);
+	assert_int_equal(uapi_read(m, cpu1 + 16, buf, 8), -EFAULT);
+	assert_int_equal(uapi_per_cpu_ptr(m, ptr, 0, &cpu1), -EINVAL);
+	assert_int_equal(uapi_free_percpu(m, ptr), -EPERM);
+	assert_int_equal(uapi_read_phys(m, phys, buf, 8), -EFAULT);
+	assert_int_equal(uapi_mmz_free(m, phys), -EPERM);
+
+	task_switch(m, a);
+	assert_int_equal(uapi_read_phys(m, phys + 12280, buf, 8), 0);
+	assert_memory_equal(buf, "mmz-blk", 8);
+	assert_int_equal(uapi_mmz_free(m, phys), 0);
+	assert_int_equal(uapi_read_phys(m, phys, buf, 8), -EFAULT);
+	assert_consistent(m);
+	/* The per-CPU area is left for exit to give back. */
+	assert_int_equal(task_exit(m, a, NULL), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_objects_belong_to_their_task),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_exit_gives_everything_back),
+		cmocka_unit_test(test_percpu_and_mmz_belong_to_their_task),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
