@@ -146,6 +146,11 @@ int uapi_put_page(struct machine *m, unsigned long pfn)
 /* ------------------------------------------------------------------ */
 /* Slab caches and kmalloc                                             */
 
+/*
+ * Every object a client allocates goes: find the task, check its limit,
+ * allocate, count it; every free: find the task, free, uncount. These
+ * two keep that shape in one place.
+ */
 static int charge_object(struct machine *m, struct task_struct *t)
 {
 	if (t->nr_objects >= m->layout.limits.objects) {
@@ -155,6 +160,21 @@ static int charge_object(struct machine *m, struct task_struct *t)
 		return -EDQUOT;
 	}
 	return 0;
+}
+
+static int begin_alloc(struct machine *m, struct task_struct **t)
+{
+	*t = current_task(m);
+	if (!*t)
+		return -ESRCH;
+	return charge_object(m, *t);
+}
+
+static int counted(struct task_struct *t, int err, int delta)
+{
+	if (!err)
+		t->nr_objects = (unsigned long)((long)t->nr_objects + delta);
+	return err;
 }
 
 /* A cache the current task created; others' handles name nothing. */
@@ -288,12 +308,9 @@ int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 
 int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
-	struct task_struct *t = current_task(m);
-	int err;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
 
-	if (!t)
-		return -ESRCH;
-	err = charge_object(m, t);
 	if (!err)
 		err = kmalloc(m, size, gfp, addr);
 	if (!err)
@@ -304,12 +321,9 @@ int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 		 uint64_t *addr)
 {
-	struct task_struct *t = current_task(m);
-	int err;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
 
-	if (!t)
-		return -ESRCH;
-	err = charge_object(m, t);
 	if (!err)
 		err = kcalloc(m, n, size, gfp, addr);
 	if (!err)
@@ -373,30 +387,17 @@ int uapi_ksize(struct machine *m, uint64_t addr, size_t *size)
 int uapi_alloc_percpu(struct machine *m, unsigned long size,
 		      unsigned long align, uint64_t *ptr)
 {
-	struct task_struct *t = current_task(m);
-	int err;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
 
-	if (!t)
-		return -ESRCH;
-	err = charge_object(m, t);
-	if (!err)
-		err = alloc_percpu(m, size, align, ptr);
-	if (!err)
-		t->nr_objects++;
-	return err;
+	return err ? err : counted(t, alloc_percpu(m, size, align, ptr), 1);
 }
 
 int uapi_free_percpu(struct machine *m, uint64_t ptr)
 {
 	struct task_struct *t = current_task(m);
-	int err;
 
-	if (!t)
-		return -ESRCH;
-	err = free_percpu(m, ptr);
-	if (!err)
-		t->nr_objects--;
-	return err;
+	return t ? counted(t, free_percpu(m, ptr), -1) : -ESRCH;
 }
 
 int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
@@ -419,30 +420,18 @@ int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
 int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
 		   uint64_t size, uint64_t align, uint64_t *phys)
 {
-	struct task_struct *t = current_task(m);
-	int err;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
 
-	if (!t)
-		return -ESRCH;
-	err = charge_object(m, t);
-	if (!err)
-		err = mmz_alloc(m, zone, name, size, align, phys);
-	if (!err)
-		t->nr_objects++;
-	return err;
+	return err ? err
+		   : counted(t, mmz_alloc(m, zone, name, size, align, phys), 1);
 }
 
 int uapi_mmz_free(struct machine *m, uint64_t phys)
 {
 	struct task_struct *t = current_task(m);
-	int err;
 
-	if (!t)
-		return -ESRCH;
-	err = mmz_free(m, phys);
-	if (!err)
-		t->nr_objects--;
-	return err;
+	return t ? counted(t, mmz_free(m, phys), -1) : -ESRCH;
 }
 
 /* Any task may look a block up by name: media-mem lists them all. */
