@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/highmem.h"
 
 #define SWAP_CLUSTER_MAX 32UL
 
@@ -609,8 +610,9 @@ uint64_t page_address(const struct machine *m, const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(m, page);
 
+	/* A high page has an address only while kmap gives it a slot. */
 	if (pfn >= m->lowmem_end_pfn)
-		return 0;
+		return pkmap_page_address(m, pfn);
 	return m->layout.kernel.page_offset + pfn_to_phys(m, pfn);
 }
 

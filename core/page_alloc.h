@@ -45,7 +45,8 @@ unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn);
 int get_page(struct machine *m, struct page *page);
 int put_page(struct machine *m, struct page *page);
 
-/* Direct-map address of a low page, or 0 for a high page. */
+/* Direct-map address of a low page; a high page's pkmap address while
+ * it is kmapped, else 0. */
 uint64_t page_address(const struct machine *m, const struct page *page);
 /* The page behind a direct-map address, or NULL. */
 struct page *virt_to_page(const struct machine *m, uint64_t addr);

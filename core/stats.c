@@ -11,6 +11,7 @@
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/pgtable.h"
 #include "core/vmalloc.h"
 
 static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {
@@ -158,35 +159,36 @@ static unsigned long node_pages(const struct machine *m,
 	return v < 0 ? 0 : (unsigned long)v;
 }
 
-/* DirectMap lines: how the direct map would be mapped, largest pages first. */
+/* Bytes of the direct map by the size of the leaf that maps them. */
+static int count_directmap(void *ctx, uint64_t vaddr, uint64_t entry,
+			   uint64_t page_size)
+{
+	uint64_t *in = ctx; /* 4k, 2M, 1G or 4M */
+
+	(void)vaddr;
+	if (!(entry & _PAGE_PRESENT))
+		return 0;
+	if (page_size == 4096)
+		in[0] += page_size;
+	else if (page_size == 2ULL << 20)
+		in[1] += page_size;
+	else
+		in[2] += page_size;
+	return 0;
+}
+
+/* DirectMap lines: what the kernel page table maps the direct map with. */
 static void meminfo_directmap(const struct machine *m, struct seq_buf *s)
 {
-	const struct memblock_type *mem = &m->memblock.memory;
+	const struct kernel_pgtable *kpt = kernel_pgtable(m);
 	bool x86_64 = m->layout.arch == ARCH_X86_64;
-	uint64_t big = x86_64 ? 1ULL << 30 : 4ULL << 20;
-	uint64_t mid = x86_64 ? 2ULL << 20 : 0;
+	uint64_t base = m->layout.kernel.page_offset;
 	uint64_t lowmem = pfn_to_phys(m, m->lowmem_end_pfn);
-	uint64_t in[3] = {0, 0, 0}; /* 4k, mid, big */
+	uint64_t in[3] = {0, 0, 0};
 
-	for (unsigned int i = 0; i < mem->cnt; i++) {
-		uint64_t a = mem->regions[i].base;
-		uint64_t e = a + mem->regions[i].size;
-
-		if (e > lowmem)
-			e = lowmem;
-		while (a < e) {
-			if (!(a & (big - 1)) && a + big <= e) {
-				in[2] += big;
-				a += big;
-			} else if (mid && !(a & (mid - 1)) && a + mid <= e) {
-				in[1] += mid;
-				a += mid;
-			} else {
-				in[0] += m->page_size;
-				a += m->page_size;
-			}
-		}
-	}
+	if (kpt && kpt->pgd != ULONG_MAX && lowmem)
+		pgtable_for_each_leaf(m, kpt->pgd, base, base + lowmem,
+				      count_directmap, in);
 	meminfo_kb(s, "DirectMap4k", (unsigned long)(in[0] >> 10));
 	if (x86_64) {
 		meminfo_kb(s, "DirectMap2M", (unsigned long)(in[1] >> 10));

@@ -1,42 +1,1109 @@
 /*
- * vmalloc.c - vmalloc, vmap and ioremap over the layout's vmalloc area.
+ * vmalloc.c - vmalloc, vmap and ioremap over the layout's vmalloc area,
+ * as the kernel's mm/vmalloc.c.
+ *
+ * Owns: the vmap_area allocator and the kernel page table it maps areas
+ * in. Busy areas sit in a tree sorted by address (lookup of the area
+ * holding an address in O(log n)); free ranges sit in a second tree,
+ * augmented with the largest free size under each node, so that the
+ * lowest-addressed range that fits is found in O(log n), as Linux's
+ * free_vmap_area_root does. Both trees are treaps (priorities from the
+ * layout's seed, so the same calls give the same trees), split and
+ * merged. Must never: map a guard page, free a page it did not allocate,
+ * or change anything on a call it refuses.
  */
 #include "core/vmalloc.h"
 
-int vmalloc_init(struct machine *m)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/page_alloc.h"
+#include "core/pgtable.h"
+
+struct va_node {
+	uint64_t start;
+	uint64_t size;
+	uint64_t subtree_max; /* the largest size in this subtree */
+	uint32_t prio;
+	struct va_node *left, *right;
+};
+
+struct vmap_area {
+	struct va_node node; /* in the busy tree; size includes the guard */
+	enum vm_kind kind;
+	int owner;
+	const char *caller;
+	unsigned int nr_pages; /* pages mapped from node.start */
+	unsigned long *pfns;   /* VM_ALLOC and VM_MAP: the frames mapped */
+	uint64_t phys;	       /* VM_IOREMAP: the first page's address */
+	uint64_t offset;       /* VM_IOREMAP: phys's offset in its page */
+};
+
+struct vmalloc_state {
+	struct kernel_pgtable kpt;
+	uint64_t start, end; /* the vmalloc area; end 0: top of the space */
+	struct va_node *busy;
+	struct va_node *free;
+	struct va_node *spares; /* nodes for the free tree, linked by left */
+	unsigned long nr_spares;
+	unsigned long nr_areas;
+	unsigned long nr_vmalloc_pages;
+	uint64_t prio_state;
+};
+
+struct kernel_pgtable *kernel_pgtable(const struct machine *m)
 {
-	(void)m;
+	return m->vmalloc ? &m->vmalloc->kpt : NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Treaps                                                              */
+
+static uint32_t next_prio(struct vmalloc_state *st)
+{
+	uint64_t z = (st->prio_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (uint32_t)(z ^ (z >> 31));
+}
+
+static uint64_t subtree_max(const struct va_node *n)
+{
+	return n ? n->subtree_max : 0;
+}
+
+static void update(struct va_node *n)
+{
+	uint64_t max = n->size;
+
+	if (subtree_max(n->left) > max)
+		max = subtree_max(n->left);
+	if (subtree_max(n->right) > max)
+		max = subtree_max(n->right);
+	n->subtree_max = max;
+}
+
+/* *l gets the nodes that start below key, *r the others. */
+static void split(struct va_node *t, uint64_t key, struct va_node **l,
+		  struct va_node **r)
+{
+	if (!t) {
+		*l = *r = NULL;
+	} else if (t->start < key) {
+		split(t->right, key, &t->right, r);
+		update(t);
+		*l = t;
+	} else {
+		split(t->left, key, l, &t->left);
+		update(t);
+		*r = t;
+	}
+}
+
+/* Every node of l starts below every node of r. */
+static struct va_node *merge(struct va_node *l, struct va_node *r)
+{
+	if (!l || !r)
+		return l ? l : r;
+	if (l->prio >= r->prio) {
+		l->right = merge(l->right, r);
+		update(l);
+		return l;
+	}
+	r->left = merge(l, r->left);
+	update(r);
+	return r;
+}
+
+static void tree_insert(struct va_node **root, struct va_node *n)
+{
+	struct va_node *l, *r;
+
+	n->left = n->right = NULL;
+	update(n);
+	split(*root, n->start, &l, &r);
+	*root = merge(merge(l, n), r);
+}
+
+static void tree_remove(struct va_node **root, const struct va_node *n)
+{
+	struct va_node *l, *mid, *r;
+
+	split(*root, n->start, &l, &r);
+	split(r, n->start + 1, &mid, &r);
+	*root = merge(l, r);
+}
+
+/* The node whose [start, start + size) holds addr. */
+static struct va_node *tree_find(struct va_node *t, uint64_t addr)
+{
+	while (t) {
+		if (addr < t->start)
+			t = t->left;
+		else if (addr - t->start < t->size)
+			return t;
+		else
+			t = t->right;
+	}
+	return NULL;
+}
+
+/* The lowest-addressed node of at least size bytes. */
+static struct va_node *find_lowest_fit(struct va_node *t, uint64_t size)
+{
+	while (t) {
+		if (subtree_max(t->left) >= size)
+			t = t->left;
+		else if (t->size >= size)
+			return t;
+		else if (subtree_max(t->right) >= size)
+			t = t->right;
+		else
+			return NULL;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Free ranges                                                         */
+
+static struct va_node *take_spare(struct vmalloc_state *st)
+{
+	struct va_node *n = st->spares;
+
+	st->spares = n->left;
+	st->nr_spares--;
+	return n;
+}
+
+static void put_spare(struct vmalloc_state *st, struct va_node *n)
+{
+	if (st->nr_spares > st->nr_areas + 2) {
+		free(n);
+		return;
+	}
+	n->left = st->spares;
+	st->spares = n;
+	st->nr_spares++;
+}
+
+/*
+ * A free range may need one node, so every area brings a spare and frees
+ * never fail. Called before anything changes.
+ */
+static int reserve_spare(struct vmalloc_state *st)
+{
+	struct va_node *n;
+
+	if (st->nr_spares > st->nr_areas)
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	put_spare(st, n);
 	return 0;
 }
 
-void vmalloc_exit(struct machine *m)
+/* Give [start, start + size) back, merged with the ranges beside it. */
+static void free_range(struct vmalloc_state *st, uint64_t start, uint64_t size)
 {
-	(void)m;
+	struct va_node *l, *r, *prev = NULL, *next = NULL, *n;
+
+	split(st->free, start, &l, &r);
+	if (l) {
+		struct va_node *max = l;
+
+		while (max->right)
+			max = max->right;
+		if (max->start + max->size == start)
+			split(l, max->start, &l, &prev);
+	}
+	if (r) {
+		struct va_node *min = r;
+
+		while (min->left)
+			min = min->left;
+		if (min->start == start + size)
+			split(r, min->start + 1, &next, &r);
+	}
+	if (prev) {
+		n = prev;
+		n->size += size;
+	} else if (next) {
+		n = next;
+		n->start = start;
+		n->size += size;
+		next = NULL;
+	} else {
+		n = take_spare(st);
+		n->start = start;
+		n->size = size;
+	}
+	if (next) {
+		n->size += next->size;
+		put_spare(st, next);
+	}
+	n->left = n->right = NULL;
+	n->prio = next_prio(st);
+	update(n);
+	st->free = merge(merge(l, n), r);
 }
 
-int vmalloc_check(const struct machine *m, char *why, size_t len)
+/* Carve size bytes from the lowest free range that holds them. */
+static int alloc_range(struct vmalloc_state *st, uint64_t size, uint64_t *start)
 {
-	(void)m;
-	(void)why;
-	(void)len;
+	struct va_node *n = find_lowest_fit(st->free, size);
+
+	if (!n)
+		return -ENOMEM;
+	*start = n->start;
+	tree_remove(&st->free, n);
+	if (n->size == size) {
+		put_spare(st, n);
+		return 0;
+	}
+	n->start += size;
+	n->size -= size;
+	tree_insert(&st->free, n);
 	return 0;
 }
 
-unsigned long vmalloc_release(struct machine *m, int pid)
+/* ------------------------------------------------------------------ */
+/* Areas                                                               */
+
+static struct vmap_area *find_area(const struct machine *m, uint64_t addr)
 {
-	(void)m;
-	(void)pid;
+	struct va_node *n = tree_find(m->vmalloc->busy, addr);
+
+	return n ? (struct vmap_area *)n : NULL;
+}
+
+static uint64_t area_mapped_bytes(const struct machine *m,
+				  const struct vmap_area *va)
+{
+	return (uint64_t)va->nr_pages << m->page_shift;
+}
+
+/* A new area of nr_pages and a guard page, or ERR_PTR. */
+static struct vmap_area *alloc_vmap_area(struct machine *m,
+					 unsigned long nr_pages,
+					 enum vm_kind kind, const char *caller)
+{
+	struct vmalloc_state *st = m->vmalloc;
+	uint64_t room = st->end - st->start; /* end 0 wraps to the size */
+	uint64_t size, start;
+	struct vmap_area *va;
+
+	if (nr_pages >= room >> m->page_shift) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%s of %lu pages cannot fit the vmalloc area", caller,
+			 nr_pages);
+		return ERR_PTR(-ENOMEM);
+	}
+	size = (uint64_t)(nr_pages + 1) << m->page_shift;
+	va = calloc(1, sizeof(*va));
+	if (!va || reserve_spare(st)) {
+		free(va);
+		return ERR_PTR(-ENOMEM);
+	}
+	if (alloc_range(st, size, &start)) {
+		free(va);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "vmalloc area: no free range of %lu pages", nr_pages);
+		return ERR_PTR(-ENOMEM);
+	}
+	va->node.start = start;
+	va->node.size = size;
+	va->node.prio = next_prio(st);
+	va->kind = kind;
+	va->owner = m->current_pid;
+	va->caller = caller;
+	tree_insert(&st->busy, &va->node);
+	st->nr_areas++;
+	return va;
+}
+
+static void unmap_area_pages(struct machine *m, const struct vmap_area *va,
+			     unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		pgtable_unmap(m, m->vmalloc->kpt.pgd,
+			      va->node.start + ((uint64_t)i << m->page_shift),
+			      PGTABLE_FREE_EMPTY, NULL);
+}
+
+/* Unmap, free what the area owns, and give its range back. */
+static void free_vmap_area(struct machine *m, struct vmap_area *va)
+{
+	struct vmalloc_state *st = m->vmalloc;
+
+	unmap_area_pages(m, va, va->nr_pages);
+	if (va->kind == VM_ALLOC) {
+		for (unsigned int i = 0; i < va->nr_pages; i++)
+			free_pages_pfn(m, va->pfns[i], 0);
+		st->nr_vmalloc_pages -= va->nr_pages;
+	}
+	tree_remove(&st->busy, &va->node);
+	st->nr_areas--;
+	free_range(st, va->node.start, va->node.size);
+	free(va->pfns);
+	free(va);
+}
+
+/* Map pages i of the area to pfn(i); on failure nothing stays mapped. */
+static int map_area(struct machine *m, struct vmap_area *va, uint64_t prot)
+{
+	for (unsigned int i = 0; i < va->nr_pages; i++) {
+		unsigned long pfn =
+			va->pfns ? va->pfns[i]
+				 : (unsigned long)((va->phys >> m->page_shift) +
+						   i);
+		int err = pgtable_map(m, m->vmalloc->kpt.pgd,
+				      va->node.start +
+					      ((uint64_t)i << m->page_shift),
+				      pfn, prot);
+
+		if (err) {
+			unmap_area_pages(m, va, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Drop an area whose pages were never mapped. */
+static void abandon_area(struct machine *m, struct vmap_area *va)
+{
+	va->nr_pages = 0;
+	va->kind = VM_MAP; /* its frames are not the area's to free */
+	free_vmap_area(m, va);
+}
+
+/* Pages for a request of size bytes, or 0 when it is 0 or too large. */
+static unsigned long size_to_pages(const struct machine *m, unsigned long size)
+{
+	return (size >> m->page_shift) + !!(size & (m->page_size - 1));
+}
+
+static int refuse_too_large(struct machine *m, const char *caller,
+			    unsigned long nr_pages)
+{
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "%s of %lu pages exceeds the vmalloc area or RAM", caller,
+		 nr_pages);
+	return -ENOMEM;
+}
+
+static bool too_large(const struct machine *m, unsigned long nr_pages)
+{
+	uint64_t room = (m->vmalloc->end - m->vmalloc->start) >> m->page_shift;
+
+	return nr_pages >= room || nr_pages > totalram_pages(m) ||
+	       nr_pages > UINT32_MAX;
+}
+
+static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
+		     const char *caller, uint64_t *addr)
+{
+	unsigned long nr = size_to_pages(m, size);
+	struct vmap_area *va;
+	unsigned long *pfns;
+	unsigned int i;
+	int err = 0;
+
+	if (!size)
+		return mm_refuse(m, BAD_VMALLOC_SIZE, -EINVAL, "%s of 0 bytes",
+				 caller);
+	if (too_large(m, nr))
+		return refuse_too_large(m, caller, nr);
+	pfns = calloc(nr, sizeof(*pfns));
+	if (!pfns)
+		return -ENOMEM;
+	va = alloc_vmap_area(m, nr, VM_ALLOC, caller);
+	if (IS_ERR(va)) {
+		free(pfns);
+		return (int)PTR_ERR(va);
+	}
+	for (i = 0; i < nr && !err; i++) {
+		struct page *page = alloc_page(m, gfp);
+
+		if (IS_ERR(page)) {
+			err = (int)PTR_ERR(page);
+			break;
+		}
+		page->owner = 0;
+		pfns[i] = page_to_pfn(m, page);
+	}
+	va->pfns = pfns;
+	va->nr_pages = (unsigned int)nr;
+	if (!err)
+		err = map_area(m, va, PAGE_KERNEL);
+	if (err) {
+		while (i-- > 0)
+			free_pages_pfn(m, pfns[i], 0);
+		abandon_area(m, va);
+		return err;
+	}
+	m->vmalloc->nr_vmalloc_pages += nr;
+	*addr = va->node.start;
+	return 0;
+}
+
+int vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
+{
+	return __vmalloc(m, size, GFP_KERNEL | __GFP_HIGHMEM, "vmalloc", addr);
+}
+
+int vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
+{
+	return __vmalloc(m, size, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO,
+			 "vzalloc", addr);
+}
+
+/* The area addr names for a free of kind, or a refusal. */
+static int find_for_free(struct machine *m, uint64_t addr, enum vm_kind kind,
+			 const char *what, struct vmap_area **out)
+{
+	struct vmap_area *va = find_area(m, addr);
+	uint64_t start = addr;
+
+	if (kind == VM_IOREMAP)
+		start &= ~((uint64_t)m->page_size - 1);
+	if (!va || va->node.start != start)
+		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
+				 "%s: %#" PRIx64 " is not an address it "
+				 "returned",
+				 what, addr);
+	if (va->kind != kind)
+		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
+				 "%s: %#" PRIx64 " was made by %s", what, addr,
+				 va->caller);
+	if (va->owner != m->current_pid) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%s: %#" PRIx64 " belongs to pid %d", what, addr,
+			 va->owner);
+		return -EPERM;
+	}
+	*out = va;
+	return 0;
+}
+
+int vfree(struct machine *m, uint64_t addr)
+{
+	struct vmap_area *va;
+	int err;
+
+	if (!addr)
+		return 0;
+	err = find_for_free(m, addr, VM_ALLOC, "vfree", &va);
+	if (!err)
+		free_vmap_area(m, va);
+	return err;
+}
+
+static int check_vmap_pfns(struct machine *m, const unsigned long *pfns,
+			   unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		const struct page *page;
+
+		if (!pfn_valid(m, pfns[i]))
+			return mm_refuse(m, BAD_PFN, -EINVAL,
+					 "vmap: pfn %#lx is outside RAM",
+					 pfns[i]);
+		page = pfn_to_page(m, pfns[i]);
+		if (PageFlag(page, PG_hole) || PageFlag(page, PG_buddy) ||
+		    PageFlag(page, PG_pcp))
+			return mm_refuse(m, BAD_PFN, -EINVAL,
+					 "vmap: pfn %#lx is a hole or free",
+					 pfns[i]);
+	}
+	return 0;
+}
+
+int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
+	 uint64_t *addr)
+{
+	struct vmap_area *va;
+	unsigned long *copy;
+	int err;
+
+	if (!pfns || !count)
+		return mm_refuse(m, BAD_VMALLOC_SIZE, -EINVAL,
+				 "vmap of no pages");
+	err = check_vmap_pfns(m, pfns, count);
+	if (err)
+		return err;
+	if (too_large(m, count))
+		return refuse_too_large(m, "vmap", count);
+	copy = malloc(count * sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, pfns, count * sizeof(*copy));
+	va = alloc_vmap_area(m, count, VM_MAP, "vmap");
+	if (IS_ERR(va)) {
+		free(copy);
+		return (int)PTR_ERR(va);
+	}
+	va->pfns = copy;
+	va->nr_pages = count;
+	err = map_area(m, va, PAGE_KERNEL);
+	if (err) {
+		abandon_area(m, va);
+		return err;
+	}
+	*addr = va->node.start;
+	return 0;
+}
+
+int vunmap(struct machine *m, uint64_t addr)
+{
+	struct vmap_area *va;
+	int err;
+
+	if (!addr)
+		return 0;
+	err = find_for_free(m, addr, VM_MAP, "vunmap", &va);
+	if (!err)
+		free_vmap_area(m, va);
+	return err;
+}
+
+/* The device region that holds [phys, phys + size) whole, or NULL. */
+static const struct layout_region *device_of(const struct machine *m,
+					     uint64_t phys, uint64_t size)
+{
+	const struct layout *l = &m->layout;
+
+	for (unsigned int i = 0; i < l->nr_devices; i++) {
+		const struct layout_region *d = &l->devices[i];
+
+		if (phys >= d->start && phys - d->start < d->size &&
+		    size <= d->size - (phys - d->start))
+			return d;
+	}
+	return NULL;
+}
+
+int ioremap(struct machine *m, uint64_t phys, unsigned long size,
+	    uint64_t *addr)
+{
+	uint64_t mask = m->page_size - 1, first = phys & ~mask, end;
+	struct vmap_area *va;
+	unsigned long nr;
+	int err;
+
+	if (!size || phys + size < phys)
+		return mm_refuse(m, BAD_IOREMAP, -EINVAL,
+				 "ioremap of %lu bytes at %#" PRIx64, size,
+				 phys);
+	if (!device_of(m, phys, size))
+		return mm_refuse(m, BAD_IOREMAP, -EINVAL,
+				 "ioremap: [%#" PRIx64 ", %#" PRIx64
+				 ") is not inside one device region",
+				 phys, phys + size);
+	end = (phys + size + mask) & ~mask;
+	nr = (unsigned long)((end - first) >> m->page_shift);
+	if (too_large(m, nr))
+		return refuse_too_large(m, "ioremap", nr);
+	va = alloc_vmap_area(m, nr, VM_IOREMAP, "ioremap");
+	if (IS_ERR(va))
+		return (int)PTR_ERR(va);
+	va->phys = first;
+	va->offset = phys - first;
+	va->nr_pages = (unsigned int)nr;
+	err = map_area(m, va, PAGE_KERNEL_IO);
+	if (err) {
+		abandon_area(m, va);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "ioremap: cannot map %#" PRIx64, phys);
+		return err;
+	}
+	*addr = va->node.start + va->offset;
+	return 0;
+}
+
+int iounmap(struct machine *m, uint64_t addr)
+{
+	struct vmap_area *va;
+	int err;
+
+	if (!addr)
+		return 0;
+	err = find_for_free(m, addr, VM_IOREMAP, "iounmap", &va);
+	if (!err)
+		free_vmap_area(m, va);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookups for the byte-access layer                                   */
+
+bool is_vmalloc_addr(const struct machine *m, uint64_t addr)
+{
+	const struct vmalloc_state *st = m->vmalloc;
+
+	return st && addr >= st->start &&
+	       addr - st->start <= st->end - 1 - st->start;
+}
+
+int vmalloc_to_pfn(const struct machine *m, uint64_t addr, unsigned long *pfn)
+{
+	const struct vmalloc_state *st = m->vmalloc;
+
+	if (!st || addr < m->layout.kernel.task_size)
+		return -ENOENT;
+	if (pgtable_lookup(m, st->kpt.pgd, addr, NULL, pfn))
+		return -ENOENT;
+	return 0;
+}
+
+int vmalloc_area_of(const struct machine *m, uint64_t addr, uint64_t len,
+		    struct vmalloc_area_info *info)
+{
+	const struct vmap_area *va;
+	uint64_t off;
+
+	if (!m->vmalloc || !is_vmalloc_addr(m, addr))
+		return -ENOENT;
+	va = find_area(m, addr);
+	if (!va)
+		return -ENOENT;
+	off = addr - va->node.start;
+	if (!len || off >= area_mapped_bytes(m, va) ||
+	    len > area_mapped_bytes(m, va) - off)
+		return -EFAULT;
+	info->start = va->node.start;
+	info->size = area_mapped_bytes(m, va);
+	info->owner = va->owner;
+	info->kind = va->kind;
+	info->phys = va->kind == VM_IOREMAP ? va->phys + off : 0;
 	return 0;
 }
 
 unsigned long vmalloc_used_pages(const struct machine *m)
 {
-	(void)m;
-	return 0;
+	return m->vmalloc ? m->vmalloc->nr_vmalloc_pages : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+
+static const char *kind_name(enum vm_kind kind)
+{
+	return kind == VM_IOREMAP ? "ioremap"
+	       : kind == VM_ALLOC ? "vmalloc"
+				  : "vmap";
+}
+
+static void show_area(const struct machine *m, const struct vmap_area *va,
+		      struct seq_buf *s)
+{
+	bool i386 = m->layout.arch == ARCH_I386;
+	unsigned long start = (unsigned long)va->node.start;
+	unsigned long end = (unsigned long)(va->node.start + va->node.size);
+
+	if (i386)
+		seq_printf(s, "0x%08lx-0x%08lx %7lu", start, end,
+			   (unsigned long)va->node.size);
+	else
+		seq_printf(s, "0x%016lx-0x%016lx %7lu", start, end,
+			   (unsigned long)va->node.size);
+	seq_printf(s, " %s pid=%d", va->caller, va->owner);
+	if (va->kind == VM_ALLOC)
+		seq_printf(s, " pages=%u", va->nr_pages);
+	if (va->kind == VM_IOREMAP)
+		seq_printf(s, i386 ? " phys=0x%08llx" : " phys=0x%016llx",
+			   (unsigned long long)va->phys);
+	seq_printf(s, " %s", kind_name(va->kind));
+	if (va->kind == VM_ALLOC)
+		seq_printf(s, " N0=%u", va->nr_pages);
+	seq_printf(s, "\n");
+}
+
+static void show_tree(const struct machine *m, const struct va_node *n,
+		      struct seq_buf *s)
+{
+	if (!n)
+		return;
+	show_tree(m, n->left, s);
+	show_area(m, (const struct vmap_area *)n, s);
+	show_tree(m, n->right, s);
 }
 
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s)
 {
-	(void)m;
+	if (m->vmalloc)
+		show_tree(m, m->vmalloc->busy, s);
 	return s->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot, teardown, release                                             */
+
+/* The vmalloc area must be mappable kernel space, in one half. */
+static int check_range(struct machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t last = start + size - 1;
+
+	if (start < m->layout.kernel.task_size ||
+	    !pgtable_addr_valid(m, start) || !pgtable_addr_valid(m, last) ||
+	    (m->layout.arch == ARCH_X86_64 && (start >> 47) != (last >> 47))) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "the vmalloc area at %#" PRIx64
+			 " is not kernel space this arch can map",
+			 start);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vmalloc_init(struct machine *m)
+{
+	const struct layout_kernel *k = &m->layout.kernel;
+	struct vmalloc_state *st;
+	int err;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	m->vmalloc = st;
+	st->kpt.pgd = ULONG_MAX;
+	st->start = k->vmalloc_start;
+	st->end = k->vmalloc_start + k->vmalloc_size;
+	st->prio_state = m->layout.seed;
+	err = check_range(m, k->vmalloc_start, k->vmalloc_size);
+	if (!err)
+		err = kernel_pgtable_init(m, &st->kpt);
+	/*
+	 * x86_64 makes every PUD table of the area at boot, as Linux's
+	 * preallocate_vmalloc_pages does, so that the kernel's PGD entries
+	 * never change and process pgds share them from their creation.
+	 */
+	if (!err && m->layout.arch == ARCH_X86_64)
+		err = kernel_pgtable_populate(m, &st->kpt, st->start, st->end,
+					      1);
+	if (!err)
+		err = reserve_spare(st);
+	if (err)
+		return err;
+	free_range(st, st->start, k->vmalloc_size);
+	return 0;
+}
+
+static void free_tree_nodes(struct va_node *n)
+{
+	if (!n)
+		return;
+	free_tree_nodes(n->left);
+	free_tree_nodes(n->right);
+	free(n);
+}
+
+/* Areas in address order, for release and teardown. */
+static void collect(struct va_node *n, struct vmap_area **out, size_t *nr)
+{
+	if (!n)
+		return;
+	collect(n->left, out, nr);
+	out[(*nr)++] = (struct vmap_area *)n;
+	collect(n->right, out, nr);
+}
+
+void vmalloc_exit(struct machine *m)
+{
+	struct vmalloc_state *st = m->vmalloc;
+
+	if (!st)
+		return;
+	while (st->busy)
+		free_vmap_area(m, (struct vmap_area *)st->busy);
+	free_tree_nodes(st->free);
+	while (st->spares)
+		free(take_spare(st));
+	kernel_pgtable_exit(m, &st->kpt);
+	free(st);
+	m->vmalloc = NULL;
+}
+
+unsigned long vmalloc_release(struct machine *m, int pid)
+{
+	struct vmalloc_state *st = m->vmalloc;
+	struct vmap_area **areas;
+	unsigned long freed = 0;
+	size_t nr = 0;
+
+	if (!st || !st->nr_areas)
+		return 0;
+	areas = malloc(st->nr_areas * sizeof(*areas));
+	if (!areas)
+		return 0;
+	collect(st->busy, areas, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		if (areas[i]->owner != pid)
+			continue;
+		free_vmap_area(m, areas[i]);
+		freed++;
+	}
+	free(areas);
+	return freed;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checker                                                         */
+
+static int check_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int check_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EUCLEAN;
+}
+
+struct range_census {
+	uint64_t *start, *size;
+	size_t nr;
+};
+
+static int check_treap(const struct va_node *n, const struct va_node *parent,
+		       struct range_census *c, char *why, size_t len)
+{
+	uint64_t max;
+	int err;
+
+	if (!n)
+		return 0;
+	if (parent && n->prio > parent->prio)
+		return check_fail(why, len,
+				  "vmalloc tree: heap order broken at "
+				  "%#" PRIx64,
+				  n->start);
+	err = check_treap(n->left, n, c, why, len);
+	if (err)
+		return err;
+	c->start[c->nr] = n->start;
+	c->size[c->nr++] = n->size;
+	max = n->size;
+	if (subtree_max(n->left) > max)
+		max = subtree_max(n->left);
+	if (subtree_max(n->right) > max)
+		max = subtree_max(n->right);
+	if (max != n->subtree_max)
+		return check_fail(why, len,
+				  "vmalloc free tree: subtree max at %#" PRIx64
+				  " is %" PRIu64 ", not %" PRIu64,
+				  n->start, n->subtree_max, max);
+	return check_treap(n->right, n, c, why, len);
+}
+
+static size_t tree_count(const struct va_node *n)
+{
+	return n ? 1 + tree_count(n->left) + tree_count(n->right) : 0;
+}
+
+/* Busy and free ranges tile the area exactly; free ones are merged. */
+static int check_tiling(const struct machine *m, const struct range_census *b,
+			const struct range_census *f, char *why, size_t len)
+{
+	const struct vmalloc_state *st = m->vmalloc;
+	uint64_t at = st->start;
+	size_t i = 0, j = 0;
+	bool last_free = false;
+
+	while (i < b->nr || j < f->nr) {
+		bool is_free =
+			j < f->nr && (i >= b->nr || f->start[j] < b->start[i]);
+		uint64_t start = is_free ? f->start[j] : b->start[i];
+		uint64_t size = is_free ? f->size[j++] : b->size[i++];
+
+		if (start != at || !size || (size & (m->page_size - 1)))
+			return check_fail(why, len,
+					  "vmalloc: range at %#" PRIx64
+					  " should start at %#" PRIx64,
+					  start, at);
+		if (is_free && last_free)
+			return check_fail(why, len,
+					  "vmalloc: free ranges at %#" PRIx64
+					  " are not merged",
+					  start);
+		if (!is_free && size < 2 * m->page_size)
+			return check_fail(why, len,
+					  "vmalloc: area at %#" PRIx64
+					  " has no guard page",
+					  start);
+		last_free = is_free;
+		at = start + size;
+	}
+	if (at != st->end)
+		return check_fail(why, len,
+				  "vmalloc: ranges end at %#" PRIx64
+				  ", the area at %#" PRIx64,
+				  at, st->end);
+	return 0;
+}
+
+static int check_area_pages(const struct machine *m, const struct vmap_area *va,
+			    char *why, size_t len)
+{
+	unsigned long pgd = m->vmalloc->kpt.pgd;
+
+	if (((uint64_t)va->nr_pages + 1) << m->page_shift != va->node.size)
+		return check_fail(why, len,
+				  "vmalloc: area at %#" PRIx64
+				  " maps %u pages in %" PRIu64 " bytes",
+				  va->node.start, va->nr_pages, va->node.size);
+	for (unsigned int i = 0; i < va->nr_pages; i++) {
+		uint64_t vaddr =
+			va->node.start + ((uint64_t)i << m->page_shift);
+		unsigned long want =
+			va->pfns ? va->pfns[i]
+				 : (unsigned long)((va->phys >> m->page_shift) +
+						   i);
+		unsigned long pfn;
+		const struct page *page;
+
+		if (pgtable_lookup(m, pgd, vaddr, NULL, &pfn) || pfn != want)
+			return check_fail(why, len,
+					  "vmalloc: %#" PRIx64
+					  " is not mapped to pfn %#lx",
+					  vaddr, want);
+		if (va->kind != VM_ALLOC)
+			continue;
+		page = pfn_to_page(m, pfn);
+		if (!pfn_valid(m, pfn) || !PageFlag(page, PG_head) ||
+		    page->private || page->owner || page->_refcount <= 0)
+			return check_fail(why, len,
+					  "vmalloc: %#" PRIx64
+					  " maps pfn %#lx, not an allocated "
+					  "kernel page",
+					  vaddr, pfn);
+	}
+	return 0;
+}
+
+struct stray_ctx {
+	const struct machine *m;
+	unsigned long leaves;
+	uint64_t bad;
+};
+
+/* Every PTE in the vmalloc area lies in an area, below its guard. */
+static int check_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
+		      uint64_t page_size)
+{
+	struct stray_ctx *c = ctx;
+	const struct vmap_area *va = find_area(c->m, vaddr);
+
+	(void)entry;
+	c->leaves++;
+	if (!va || page_size != c->m->page_size ||
+	    vaddr - va->node.start >= area_mapped_bytes(c->m, va)) {
+		c->bad = vaddr;
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
+static int check_areas(const struct machine *m, const struct range_census *b,
+		       char *why, size_t len)
+{
+	const struct vmalloc_state *st = m->vmalloc;
+	struct stray_ctx c = {m, 0, 0};
+	unsigned long pages = 0, vpages = 0;
+	int err;
+
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct vmap_area *va = find_area(m, b->start[i]);
+
+		err = check_area_pages(m, va, why, len);
+		if (err)
+			return err;
+		pages += va->nr_pages;
+		if (va->kind == VM_ALLOC)
+			vpages += va->nr_pages;
+	}
+	if (vpages != st->nr_vmalloc_pages)
+		return check_fail(why, len,
+				  "vmalloc: areas hold %lu pages, counted %lu",
+				  vpages, st->nr_vmalloc_pages);
+	err = pgtable_for_each_leaf(m, st->kpt.pgd, st->start, st->end,
+				    check_leaf, &c);
+	if (err)
+		return check_fail(why, len,
+				  "vmalloc: %#" PRIx64
+				  " is mapped outside every area's pages",
+				  c.bad);
+	if (c.leaves != pages)
+		return check_fail(
+			why, len,
+			"vmalloc: %lu PTEs in the area, areas map %lu",
+			c.leaves, pages);
+	return 0;
+}
+
+static int check_kernel_pgtable(const struct machine *m, char *why, size_t len)
+{
+	const struct kernel_pgtable *kpt = &m->vmalloc->kpt;
+	unsigned long allocated;
+	int err = pgtable_check(m, kpt->pgd, 0, ~0u, &allocated, why, len);
+
+	if (err)
+		return err;
+	if (allocated != kpt->nr_tables ||
+	    (long)allocated > m->node_stat[NR_PAGETABLE])
+		return check_fail(why, len,
+				  "kernel page table: %lu tables allocated, "
+				  "counted %lu, NR_PAGETABLE %ld",
+				  allocated, kpt->nr_tables,
+				  m->node_stat[NR_PAGETABLE]);
+	return 0;
+}
+
+int vmalloc_check(const struct machine *m, char *why, size_t len)
+{
+	const struct vmalloc_state *st = m->vmalloc;
+	size_t nb, nf;
+	struct range_census b = {0}, f = {0};
+	int err = -ENOMEM;
+
+	if (!st)
+		return 0;
+	nb = tree_count(st->busy);
+	nf = tree_count(st->free);
+	if (nb != st->nr_areas)
+		return check_fail(why, len, "vmalloc: %zu areas, counted %lu",
+				  nb, st->nr_areas);
+	b.start = calloc(nb + 1, sizeof(uint64_t));
+	b.size = calloc(nb + 1, sizeof(uint64_t));
+	f.start = calloc(nf + 1, sizeof(uint64_t));
+	f.size = calloc(nf + 1, sizeof(uint64_t));
+	if (b.start && b.size && f.start && f.size) {
+		err = check_treap(st->busy, NULL, &b, why, len);
+		if (!err)
+			err = check_treap(st->free, NULL, &f, why, len);
+		if (!err)
+			err = check_tiling(m, &b, &f, why, len);
+		if (!err)
+			err = check_areas(m, &b, why, len);
+		if (!err)
+			err = check_kernel_pgtable(m, why, len);
+	} else {
+		snprintf(why, len, "vmalloc: no memory to check");
+	}
+	free(b.start);
+	free(b.size);
+	free(f.start);
+	free(f.size);
+	return err;
 }

@@ -1,5 +1,24 @@
 /*
  * vmalloc.h - vmalloc, vmap and ioremap over the layout's vmalloc area.
+ *
+ * Owns: the vmap areas of [layout.kernel.vmalloc_start, + vmalloc_size),
+ * each followed by one unmapped guard page (counted in the area's size,
+ * as Linux's vm_struct counts it), and the kernel page table (init_mm's
+ * pgd) that maps them. Each area records its owner, m->current_pid.
+ * Must never: map a page outside an area, hand out a guard page, or
+ * change anything on a call it refuses.
+ *
+ * Errors: size 0, a size that could never fit, a bad pfn, an address no
+ * call returned (random, inside an area, already freed) or an area of the
+ * wrong kind: -EINVAL (size larger than the whole vmalloc area or than
+ * RAM: -ENOMEM, as Linux's vmalloc fails then). Another pid's area:
+ * -EPERM. No free range or no memory: -ENOMEM. vfree(0) and vunmap(0)
+ * do nothing and return 0, as Linux's do.
+ *
+ * ioremap maps device pages (layout.devices[], no RAM and no struct page
+ * behind them): the PTEs hold the device's physical address with PCD.
+ * The byte-access layer must make reads of ioremapped memory return 0xff
+ * (no device answers: a master abort reads all ones) and drop writes.
  */
 #ifndef MM_VMALLOC_H
 #define MM_VMALLOC_H
@@ -7,6 +26,14 @@
 #include <stddef.h>
 
 #include "core/machine.h"
+#include "core/seq_buf.h"
+
+/* Kinds of area, with Linux's vm_struct flag values. */
+enum vm_kind {
+	VM_IOREMAP = 0x1,
+	VM_ALLOC = 0x2,
+	VM_MAP = 0x4,
+};
 
 int vmalloc_init(struct machine *m);
 /* Tears down what init built; must cope with init having failed midway. */
@@ -15,11 +42,59 @@ int vmalloc_check(const struct machine *m, char *why, size_t len);
 /* Free everything pid still owns; returns how many objects that was. */
 unsigned long vmalloc_release(struct machine *m, int pid);
 
-#include "core/seq_buf.h"
+/* Virtually contiguous pages (GFP_KERNEL | __GFP_HIGHMEM, order 0). */
+int vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
+int vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
+int vfree(struct machine *m, uint64_t addr);
 
-/* Pages mapped in the vmalloc area, for meminfo VmallocUsed. */
+/* Map count given frames of RAM contiguously; vunmap leaves the frames. */
+int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
+	 uint64_t *addr);
+int vunmap(struct machine *m, uint64_t addr);
+
+/*
+ * Map [phys, phys + size) of one device region; *addr keeps phys's offset
+ * in its page. iounmap takes that address or its page's start.
+ */
+int ioremap(struct machine *m, uint64_t phys, unsigned long size,
+	    uint64_t *addr);
+int iounmap(struct machine *m, uint64_t addr);
+
+/*
+ * The frame a kernel address is mapped to, by walking the kernel page
+ * table (any kernel address: vmalloc, pkmap, fixmap, direct map). For an
+ * ioremap address the frame lies outside RAM (!pfn_valid). -ENOENT when
+ * nothing maps addr.
+ */
+int vmalloc_to_pfn(const struct machine *m, uint64_t addr, unsigned long *pfn);
+
+/* What the byte-access layer needs to know about a vmalloc address. */
+struct vmalloc_area_info {
+	uint64_t start;	   /* first mapped byte of the area */
+	uint64_t size;	   /* mapped bytes, without the guard page */
+	int owner;	   /* pid that made it; 0: the kernel */
+	enum vm_kind kind; /* VM_ALLOC, VM_MAP or VM_IOREMAP */
+	uint64_t phys;	   /* VM_IOREMAP: the physical address of addr */
+};
+
+/*
+ * The area [addr, addr + len) lies in: 0 with *info filled; -EFAULT when
+ * addr is in an area but the range reaches its guard page (or len is 0
+ * or wraps); -ENOENT when addr is in no area.
+ */
+int vmalloc_area_of(const struct machine *m, uint64_t addr, uint64_t len,
+		    struct vmalloc_area_info *info);
+
+/* Whether addr lies in the vmalloc area (is_vmalloc_addr). */
+bool is_vmalloc_addr(const struct machine *m, uint64_t addr);
+
+/* Pages of vmalloc areas (not vmap or ioremap), for meminfo VmallocUsed. */
 unsigned long vmalloc_used_pages(const struct machine *m);
-/* /proc/vmallocinfo */
+/*
+ * /proc/vmallocinfo, sorted by address: "0x%016lx-0x%016lx %7lu" (8 hex
+ * digits on i386), the caller and pid, " pages=N", " phys=0x...", the
+ * kind, " N0=N".
+ */
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_VMALLOC_H */

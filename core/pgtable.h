@@ -1,0 +1,175 @@
+/*
+ * pgtable.h - page tables in simulated RAM, in the architecture's format.
+ *
+ * Owns: the entry format of each architecture (x86_64: 4 levels of 512
+ * 8-byte entries over 48-bit addresses; i386 without PAE: 2 levels of
+ * 1024 4-byte entries), building, walking and tearing down tables, and
+ * the kernel page table (init_mm's pgd, swapper_pg_dir).
+ * Must never: keep an entry anywhere but RAM, or map a frame it was not
+ * asked to map. Page-table pages are named by pfn; an entry holds the
+ * next table's or the mapped frame's physical address in bits 12..51.
+ *
+ * Where the tables come from. swapper_pg_dir and the tables boot builds
+ * (the direct map, the vmalloc area's upper levels on x86_64, the pkmap
+ * and fixmap PTE tables) sit in the kernel image's last pages, as
+ * Linux's swapper_pg_dir, level3_kernel_pgt and brk-allocated early
+ * tables do: they are PG_reserved, never freed, and not in PageTables.
+ * Every table allocated after boot comes from the page allocator
+ * (GFP_KERNEL | __GFP_ZERO, owner 0), is counted in NR_PAGETABLE
+ * (meminfo PageTables) and is freed when it empties, if the caller asks,
+ * or at teardown. If the image has no room left, boot tables come from
+ * the page allocator too, and count as such.
+ *
+ * page->index of every table page holds the number of its non-zero
+ * entries, so that emptiness is known without scanning the page.
+ *
+ * Kernel and user halves. Addresses at or above layout.kernel.task_size
+ * are the kernel's and are mapped only in swapper_pg_dir; a process pgd
+ * (pgd_alloc) shares the kernel's PGD entries from
+ * DIV_ROUND_UP(task_size, PGDIR_SIZE) up, copied when it is created, and
+ * maps only user addresses. Tables a kernel PGD entry points at are never
+ * freed before teardown, since process pgds hold copies of that entry.
+ */
+#ifndef MM_PGTABLE_H
+#define MM_PGTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/machine.h"
+
+#define _PAGE_PRESENT  0x001ULL
+#define _PAGE_RW       0x002ULL
+#define _PAGE_USER     0x004ULL
+#define _PAGE_PWT      0x008ULL
+#define _PAGE_PCD      0x010ULL
+#define _PAGE_ACCESSED 0x020ULL
+#define _PAGE_DIRTY    0x040ULL
+#define _PAGE_PSE      0x080ULL /* a huge leaf at PMD or PUD (PDE on i386) */
+#define _PAGE_GLOBAL   0x100ULL
+#define _PAGE_NX       (1ULL << 63) /* x86_64 only; i386 drops it */
+
+/* The protections the kernel uses, as arch/x86 pgtable_types.h. */
+#define _KERNPG_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define _PAGE_TABLE   (_KERNPG_TABLE | _PAGE_USER)
+#define PAGE_KERNEL                                                            \
+	(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |             \
+	 _PAGE_GLOBAL | _PAGE_NX)
+#define PAGE_KERNEL_LARGE (PAGE_KERNEL | _PAGE_PSE)
+/* ioremap's default: uncached-minus, PCD with the default PAT. */
+#define PAGE_KERNEL_IO (PAGE_KERNEL | _PAGE_PCD)
+
+#define PGTABLE_MAX_LEVELS 4
+
+/* pgtable_unmap: free tables that the unmap leaves empty. */
+#define PGTABLE_FREE_EMPTY 0x1u
+
+/* The kernel page table: init_mm's pgd and where boot takes tables from. */
+struct kernel_pgtable {
+	unsigned long pgd;	  /* swapper_pg_dir */
+	unsigned long boot_first; /* boot tables: image pfns [first, end) */
+	unsigned long boot_next;  /* taken downwards from end - 1 */
+	unsigned long boot_end;
+	unsigned long nr_tables; /* tables from the page allocator */
+	bool booting;		 /* take tables from the image */
+};
+
+/* One page walk, top level first, for mmctl pagewalk and the checker. */
+struct pgtable_walk {
+	int levels; /* entries read; the last is a leaf or not present */
+	struct {
+		const char *name; /* "PGD", "PUD", "PMD", "PTE" */
+		unsigned int index;
+		uint64_t entry;
+		unsigned long table_pfn; /* the table the entry sits in */
+	} level[PGTABLE_MAX_LEVELS + 1];
+	bool present;
+	unsigned long pfn;  /* the frame vaddr lies in, when present */
+	uint64_t page_size; /* bytes the leaf maps: 4K, 2M, 1G or 4M */
+};
+
+/* Called for each non-zero leaf entry by pgtable_for_each_leaf. */
+typedef int (*pgtable_leaf_fn)(void *ctx, uint64_t vaddr, uint64_t entry,
+			       uint64_t page_size);
+
+/* Levels of the arch's tables and the name of one of them. */
+unsigned int pgtable_levels(const struct machine *m);
+const char *pgtable_level_name(const struct machine *m, unsigned int level);
+/* Bytes one entry of a level maps (PGDIR_SIZE for level 0). */
+uint64_t pgtable_level_size(const struct machine *m, unsigned int level);
+/* Whether vaddr can be mapped at all (48-bit canonical; below 4G). */
+bool pgtable_addr_valid(const struct machine *m, uint64_t vaddr);
+
+/* The kernel page table, set up by vmalloc_init (vmalloc.c owns it). */
+struct kernel_pgtable *kernel_pgtable(const struct machine *m);
+
+/*
+ * Boot: allocate swapper_pg_dir (kpt->booting must be set and the image
+ * range given) and map the direct map of low memory with the largest
+ * pages the arch has. Teardown frees every table that came from the page
+ * allocator.
+ */
+int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt);
+void kernel_pgtable_exit(struct machine *m, struct kernel_pgtable *kpt);
+/* Boot: make the tables that map [start, end) at level depth exist. */
+int kernel_pgtable_populate(struct machine *m, struct kernel_pgtable *kpt,
+			    uint64_t start, uint64_t end, unsigned int depth);
+
+/*
+ * A process page table: a zeroed pgd from the page allocator with the
+ * kernel's PGD entries copied in. pgd_free frees it and every user table
+ * under it (not the frames they map: that is the caller's).
+ */
+int pgd_alloc(struct machine *m, unsigned long *pgd_pfn);
+int pgd_free(struct machine *m, unsigned long pgd_pfn);
+/* Copy the kernel's PGD entries again (i386 adds vmalloc PTE tables). */
+int pgd_sync_kernel(struct machine *m, unsigned long pgd_pfn);
+
+/*
+ * Map one page at vaddr to pfn with prot (which must have _PAGE_PRESENT
+ * and not _PAGE_PSE). Missing tables are allocated. -EINVAL for a bad
+ * address, frame or prot, or an address in the other half; -EEXIST when
+ * something maps vaddr already; -ENOMEM when no table can be allocated
+ * (empty tables made on the way stay, and are freed as any empty table).
+ */
+int pgtable_map(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		unsigned long pfn, uint64_t prot);
+/* Map page_size bytes (a level's size: 2M or 1G, or 4M on i386) at once. */
+int pgtable_map_huge(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		     unsigned long pfn, uint64_t page_size, uint64_t prot);
+/*
+ * Clear the leaf entry that maps vaddr (a huge one only from its first
+ * byte) and return it in *old if old is not NULL; -ENOENT when the entry
+ * is zero. flags: PGTABLE_FREE_EMPTY frees the tables left empty.
+ */
+int pgtable_unmap(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		  unsigned int flags, uint64_t *old);
+/* The leaf entry for vaddr and the frame vaddr lies in; -ENOENT if none. */
+int pgtable_lookup(const struct machine *m, unsigned long pgd_pfn,
+		   uint64_t vaddr, uint64_t *pte, unsigned long *pfn);
+/* Every entry read on the way to vaddr's leaf; 0 even when not present. */
+int pgtable_walk(const struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		 struct pgtable_walk *w);
+/*
+ * Call fn for each non-zero leaf entry that maps part of [start, end), in
+ * address order; stops at the first non-zero return and returns it.
+ */
+int pgtable_for_each_leaf(const struct machine *m, unsigned long pgd_pfn,
+			  uint64_t start, uint64_t end, pgtable_leaf_fn fn,
+			  void *ctx);
+
+/*
+ * Check the tables under a pgd: every table page is a boot table of the
+ * image or an allocated order-0 block owned by the kernel, each entry
+ * count in page->index is right. *allocated gets the number of tables from the
+ * page allocator (the pgd included) below first_index..last_index of the pgd.
+ */
+int pgtable_check(const struct machine *m, unsigned long pgd_pfn,
+		  unsigned int first_index, unsigned int last_index,
+		  unsigned long *allocated, char *why, size_t len);
+/* The pgd index from which PGD entries are the kernel's. */
+unsigned int kernel_pgd_boundary(const struct machine *m);
+unsigned int pgd_index(const struct machine *m, uint64_t vaddr);
+
+#endif /* MM_PGTABLE_H */
