@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "core/mmz.h"
+#include "core/highmem.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/uapi.h"
+#include "core/vmalloc.h"
 
 static int efault(struct machine *m, uint64_t addr, size_t len, const char *why)
 {
@@ -89,10 +91,68 @@ static int direct_map_bytes(struct machine *m, int pid, uint64_t addr,
 	return 0;
 }
 
-static int access_bytes(struct machine *m, uint64_t addr, size_t len,
-			uint8_t **bytes)
+/*
+ * Copy between buf and a vmalloc area the task owns, page by page: the
+ * area's frames need not be contiguous. Device memory behind ioremap has
+ * no RAM: it reads as all ones and ignores writes, as a bus with nothing
+ * answering does.
+ */
+static int vmalloc_copy(struct machine *m, int pid, uint64_t addr, uint8_t *buf,
+			size_t len, bool write)
+{
+	struct vmalloc_area_info info;
+
+	if (vmalloc_area_of(m, addr, len, &info))
+		return efault(m, addr, len, "not inside one vmalloc area");
+	if (info.owner != pid)
+		return efault(m, addr, len, "a vmalloc area of another owner");
+	if (info.kind == VM_IOREMAP) {
+		if (!write)
+			memset(buf, 0xff, len);
+		return 0;
+	}
+	while (len) {
+		uint64_t off = addr & (m->page_size - 1);
+		size_t chunk =
+			m->page_size - off < len ? m->page_size - off : len;
+		unsigned long pfn;
+		uint8_t *ram;
+
+		if (vmalloc_to_pfn(m, addr, &pfn))
+			return efault(m, addr, len, "unmapped vmalloc page");
+		ram = pfn_to_ram(m, pfn) + off;
+		memcpy(write ? ram : buf, write ? buf : ram, chunk);
+		addr += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/* A kmap or kmap_atomic slot the task holds, within its one page. */
+static int kmap_bytes(struct machine *m, int pid, uint64_t addr, size_t len,
+		      uint8_t **bytes)
+{
+	uint64_t off = addr & (m->page_size - 1);
+	unsigned long pfn, head;
+
+	if (kmap_to_pfn(m, addr, &pfn))
+		return efault(m, addr, len, "not a kernel address in RAM");
+	head = pfn_to_block_head(m, pfn);
+	if (head == ULONG_MAX || pfn_to_page(m, head)->owner != pid)
+		return efault(m, addr, len, "a page of another owner");
+	if (off + len > m->page_size)
+		return efault(m, addr, len, "runs past the mapped page");
+	*bytes = pfn_to_ram(m, pfn) + off;
+	return 0;
+}
+
+static int copy_bytes(struct machine *m, uint64_t addr, uint8_t *buf,
+		      size_t len, bool write)
 {
 	struct task_struct *t = find_task_by_pid(m, m->current_pid);
+	uint8_t *bytes;
+	int err;
 
 	if (!t) {
 		snprintf(m->errmsg, sizeof(m->errmsg),
@@ -101,27 +161,27 @@ static int access_bytes(struct machine *m, uint64_t addr, size_t len,
 	}
 	if (len == 0 || addr + len < addr)
 		return efault(m, addr, len, "empty or wrapping range");
-	return direct_map_bytes(m, t->pid, addr, len, bytes);
+	if (is_vmalloc_addr(m, addr))
+		return vmalloc_copy(m, t->pid, addr, buf, len, write);
+	if (virt_to_page(m, addr))
+		err = direct_map_bytes(m, t->pid, addr, len, &bytes);
+	else
+		err = kmap_bytes(m, t->pid, addr, len, &bytes);
+	if (err)
+		return err;
+	memcpy(write ? bytes : buf, write ? buf : bytes, len);
+	return 0;
 }
 
 int uapi_read(struct machine *m, uint64_t addr, void *buf, size_t len)
 {
-	uint8_t *bytes;
-	int err = access_bytes(m, addr, len, &bytes);
-
-	if (!err)
-		memcpy(buf, bytes, len);
-	return err;
+	return copy_bytes(m, addr, buf, len, false);
 }
 
 int uapi_write(struct machine *m, uint64_t addr, const void *buf, size_t len)
 {
-	uint8_t *bytes;
-	int err = access_bytes(m, addr, len, &bytes);
-
-	if (!err)
-		memcpy(bytes, buf, len);
-	return err;
+	/* copy_bytes only reads buf when it writes RAM. */
+	return copy_bytes(m, addr, (uint8_t *)(uintptr_t)buf, len, true);
 }
 
 /* The RAM behind [phys, phys + len) inside an MMZ block the task owns. */

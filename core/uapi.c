@@ -11,11 +11,13 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "core/highmem.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
 #include "core/slab.h"
 #include "core/task.h"
+#include "core/vmalloc.h"
 
 static struct task_struct *current_task(struct machine *m)
 {
@@ -443,91 +445,119 @@ int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
 	return mmz_find(m, name, phys, size);
 }
 
-/* Not built yet: each answers -ENOSYS until its subsystem lands. */
+/* ------------------------------------------------------------------ */
+/* The vmalloc area and high memory                                    */
 
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
-	(void)m;
-	(void)size;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
+
+	return err ? err : counted(t, vmalloc(m, size, addr), 1);
 }
 
 int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
-	(void)m;
-	(void)size;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
+
+	return err ? err : counted(t, vzalloc(m, size, addr), 1);
 }
 
 int uapi_vfree(struct machine *m, uint64_t addr)
 {
-	(void)m;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+
+	return t ? counted(t, vfree(m, addr), -1) : -ESRCH;
+}
+
+/* The page at pfn, if it lies in a block the task allocated. */
+static struct page *owned_page(struct machine *m, struct task_struct *t,
+			       unsigned long pfn)
+{
+	unsigned long head = pfn_to_block_head(m, pfn);
+
+	if (head == ULONG_MAX || pfn_to_page(m, head)->owner != t->pid ||
+	    PageFlag(pfn_to_page(m, head), PG_large_kmalloc)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "pfn %#lx is not in a block pid %d allocated", pfn,
+			 t->pid);
+		return NULL;
+	}
+	return pfn_to_page(m, pfn);
 }
 
 int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	      uint64_t *addr)
 {
-	(void)m;
-	(void)pfns;
-	(void)count;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < count; i++)
+		if (!owned_page(m, t, pfns[i]))
+			return -EPERM;
+	return counted(t, vmap(m, pfns, count, addr), 1);
 }
 
 int uapi_vunmap(struct machine *m, uint64_t addr)
 {
-	(void)m;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+
+	return t ? counted(t, vunmap(m, addr), -1) : -ESRCH;
 }
 
 int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
 		 uint64_t *addr)
 {
-	(void)m;
-	(void)phys;
-	(void)size;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t;
+	int err = begin_alloc(m, &t);
+
+	return err ? err : counted(t, ioremap(m, phys, size, addr), 1);
 }
 
 int uapi_iounmap(struct machine *m, uint64_t addr)
 {
-	(void)m;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+
+	return t ? counted(t, iounmap(m, addr), -1) : -ESRCH;
 }
 
 int uapi_kmap(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
-	(void)m;
-	(void)pfn;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct page *page;
+
+	if (!t)
+		return -ESRCH;
+	page = owned_page(m, t, pfn);
+	return page ? kmap(m, page, addr) : -EPERM;
 }
 
 int uapi_kunmap(struct machine *m, unsigned long pfn)
 {
-	(void)m;
-	(void)pfn;
-	return -ENOSYS;
+	if (!current_task(m))
+		return -ESRCH;
+	if (!pfn_valid(m, pfn))
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#lx is outside RAM (%lu frames)", pfn,
+				 m->max_pfn);
+	return kunmap(m, pfn_to_page(m, pfn));
 }
 
 int uapi_kmap_atomic(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
-	(void)m;
-	(void)pfn;
-	(void)addr;
-	return -ENOSYS;
+	struct task_struct *t = current_task(m);
+	struct page *page;
+
+	if (!t)
+		return -ESRCH;
+	page = owned_page(m, t, pfn);
+	return page ? kmap_atomic(m, page, addr) : -EPERM;
 }
 
 int uapi_kunmap_atomic(struct machine *m, uint64_t addr)
 {
-	(void)m;
-	(void)addr;
-	return -ENOSYS;
+	return current_task(m) ? kunmap_atomic(m, addr) : -ESRCH;
 }

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "core/mmz.h"
+#include "core/vmalloc.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -230,8 +231,8 @@ static void test_percpu_and_mmz_belong_to_their_task(void **state)
 	int a, b;
 
 	(void)state;
-	assert_int_equal(config_load_file("config/embedded-mmz.yaml", &l, &errs),
-			 0);
+	assert_int_equal(
+		config_load_file("config/embedded-mmz.yaml", &l, &errs), 0);
 	m = boot(&l);
 	a = spawn(m, "a", 0);
 	b = spawn(m, "b", 1);
@@ -272,6 +273,72 @@ static void test_percpu_and_mmz_belong_to_their_task(void **state)
 	machine_destroy(m);
 }
 
+static void test_vmalloc_kmap_ioremap(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long high, low, pfns[2];
+	uint64_t va, kva, vm, io;
+	char big[10000], back[10000], buf[4];
+	int a, b;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.nr_devices = 1;
+	strcpy(l.devices[0].name, "dev0");
+	l.devices[0].start = 0x80000000;
+	l.devices[0].size = 64 * 1024;
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	b = spawn(m, "b", 1);
+	task_switch(m, a);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7);
+	assert_int_equal(uapi_vmalloc(m, 10000, &va), 0);
+	assert_int_equal(uapi_write(m, va, big, sizeof(big)), 0);
+	assert_int_equal(uapi_read(m, va, back, sizeof(back)), 0);
+	assert_memory_equal(big, back, sizeof(big));
+	/* Three pages mapped; the guard page after them is not. */
+	assert_int_equal(uapi_write(m, va + 12280, "over", 4), 0);
+	assert_int_equal(uapi_write(m, va + 12286, "over", 4), -EFAULT);
+
+	assert_int_equal(uapi_alloc_pages(m, GFP_HIGHUSER, 0, &high), 0);
+	assert_true(high >= (896 * MiB >> 12));
+	assert_int_equal(uapi_kmap(m, high, &kva), 0);
+	assert_int_equal(uapi_write(m, kva + 4092, "kmap", 4), 0);
+	assert_int_equal(uapi_write(m, kva + 4093, "kmap", 4), -EFAULT);
+	assert_memory_equal(pfn_to_ram(m, high) + 4092, "kmap", 4);
+
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfns[0]), 0);
+	pfns[1] = high;
+	assert_int_equal(uapi_vmap(m, pfns, 2, &vm), 0);
+	assert_int_equal(uapi_read(m, vm + 8188, buf, 4), 0);
+	assert_memory_equal(buf, "kmap", 4);
+
+	assert_int_equal(uapi_ioremap(m, 0x80000000, 4096, &io), 0);
+	assert_int_equal(uapi_write(m, io, "dev!", 4), 0);
+	assert_int_equal(uapi_read(m, io, buf, 4), 0);
+	assert_memory_equal(buf, "\xff\xff\xff\xff", 4);
+
+	task_switch(m, b);
+	assert_int_equal(uapi_read(m, va, buf, 4), -EFAULT);
+	assert_int_equal(uapi_read(m, kva, buf, 4), -EFAULT);
+	assert_int_equal(uapi_vfree(m, va), -EPERM);
+	assert_int_equal(uapi_kmap(m, high, &kva), -EPERM);
+	assert_int_equal(uapi_kunmap(m, high), -EPERM);
+	assert_int_equal(uapi_vmap(m, pfns, 2, &vm), -EPERM);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &low), 0);
+	assert_int_equal(uapi_kmap_atomic(m, low, &kva), 0);
+	assert_int_equal(uapi_kunmap_atomic(m, kva), 0);
+	assert_consistent(m);
+
+	/* Exit gives back a's areas and mappings. */
+	assert_int_equal(task_exit(m, a, NULL), 0);
+	assert_int_equal(vmalloc_used_pages(m), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_exit_gives_everything_back),
 		cmocka_unit_test(test_percpu_and_mmz_belong_to_their_task),
+		cmocka_unit_test(test_vmalloc_kmap_ioremap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
