@@ -6,6 +6,10 @@
 #   make demo       boots a machine and shows it
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
+#
+# proto/mm.proto is compiled by protoc-c into build/gen/proto/; mmd and
+# libmmclient (shared with a soname, static, and a pkg-config file) both
+# use it.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -13,6 +17,8 @@ BINDIR = $(PREFIX)/bin
 SBINDIR = $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 DATADIR = $(PREFIX)/share/mm
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 
 CC ?= cc
 PKGS = libuv libprotobuf-c yaml-0.1 libsystemd
@@ -21,7 +27,7 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -I. $(WARN) $(PKG_CFLAGS)
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -I. -I$(GEN) $(WARN) $(PKG_CFLAGS)
 # Link-time optimization lets callers inline the allocator's fast paths.
 CFLAGS ?= -O2 -g -flto=auto
 LTO_AR ?= gcc-ar
@@ -30,6 +36,15 @@ TEST_CFLAGS = -O1 -g $(SAN)
 
 B = build
 T = build/test
+GEN = build/gen
+
+# libmmclient's ABI: bump SOMAJOR when a change breaks old programs.
+SOMAJOR = 1
+SOVERSION = $(SOMAJOR).0.0
+SONAME = libmmclient.so.$(SOMAJOR)
+# The shared library is built without LTO and with -fPIC; its objects
+# also make up the static archive, so that it links with any compiler.
+PIC_CFLAGS = -O2 -g -fPIC
 
 CORE_SRC = $(wildcard core/*.c)
 CONFIG_SRC = $(wildcard config/*.c)
@@ -37,6 +52,16 @@ DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
 LIB_SRC = $(CORE_SRC) $(CONFIG_SRC)
+PROTO_GEN_C = $(GEN)/proto/mm.pb-c.c
+PROTO_GEN_H = $(GEN)/proto/mm.pb-c.h
+# What daemon and client share: the framing and the generated messages.
+PROTO_OBJ = $(B)/proto/frame.o $(B)/gen/proto/mm.pb-c.o
+PROTO_TOBJ = $(T)/proto/frame.o $(T)/gen/proto/mm.pb-c.o
+CLIENT_PIC_OBJ = $(B)/pic/client/mmclient.o $(B)/pic/proto/frame.o \
+	$(B)/pic/gen/proto/mm.pb-c.o
+CLIENT_TOBJ = $(T)/client/mmclient.o $(PROTO_TOBJ)
+CLIENT_LIBS = $(B)/libmmclient.so.$(SOVERSION) $(B)/$(SONAME) \
+	$(B)/libmmclient.so $(B)/libmmclient.a $(B)/mmclient.pc
 
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
 LIB_TOBJ = $(LIB_SRC:%.c=$(T)/%.o)
@@ -44,9 +69,11 @@ DAEMON_OBJ = $(DAEMON_SRC:%.c=$(B)/%.o)
 DAEMON_TOBJ = $(DAEMON_SRC:%.c=$(T)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(T)/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+# The wire benchmark needs a daemon and Redis: bench/wire.sh runs it.
+CORE_BENCH_BIN = $(filter-out $(B)/bench/wire,$(BENCH_BIN))
 
 .PHONY: all deps test bench demo install clean format FORCE
-all: $(B)/mmd $(BENCH_BIN)
+all: $(B)/mmd $(CLIENT_LIBS) $(BENCH_BIN)
 
 deps:
 	@sh mk/deps.sh
@@ -64,13 +91,35 @@ $(T)/.flags: FORCE
 
 FORCE:
 
-$(B)/%.o: %.c $(B)/.flags
+# protoc-c names its output after the .proto's path: build/gen/proto/.
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: %.proto
+	@mkdir -p $(GEN)
+	protoc-c --proto_path=. --c_out=$(GEN) $<
+
+# Every object may include the generated header: make it first.
+$(B)/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(T)/%.o: %.c $(T)/.flags
+$(T)/%.o: %.c $(T)/.flags | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/pic/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/gen/%.o: $(GEN)/%.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(T)/gen/%.o: $(GEN)/%.c $(T)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+
+$(B)/pic/gen/%.o: $(GEN)/%.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -c $< -o $@
 
 $(B)/libmm.a: $(LIB_OBJ)
 	$(LTO_AR) rcs $@ $^
@@ -78,36 +127,79 @@ $(B)/libmm.a: $(LIB_OBJ)
 $(T)/libmm.a: $(LIB_TOBJ)
 	$(AR) rcs $@ $^
 
-$(B)/mmd: $(DAEMON_OBJ) $(B)/libmm.a
+$(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/mmd: $(DAEMON_TOBJ) $(T)/libmm.a
+$(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(T)/libmm.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmm.a
+# libmmclient: only the mmc_* names are exported (client/libmmclient.map).
+$(B)/libmmclient.so.$(SOVERSION): $(CLIENT_PIC_OBJ) client/libmmclient.map
+	$(CC) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=client/libmmclient.map \
+		-o $@ $(CLIENT_PIC_OBJ) $(shell pkg-config --libs libprotobuf-c)
+
+$(B)/$(SONAME): $(B)/libmmclient.so.$(SOVERSION)
+	ln -sf libmmclient.so.$(SOVERSION) $@
+
+$(B)/libmmclient.so: $(B)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(B)/libmmclient.a: $(CLIENT_PIC_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/mmclient.pc: client/mmclient.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(SOVERSION)|' $< > $@
+
+$(T)/libmmclient.a: $(CLIENT_TOBJ)
+	$(AR) rcs $@ $^
+
+# The integration tests' client: a small driver of libmmclient.
+$(T)/mmc_test: $(T)/client/mmc_test.o $(T)/libmmclient.a
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmm.a $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
+$(B)/bench/wire: $(B)/bench/wire.o $(B)/libmmclient.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 test: deps
-	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd $(T)/mmc_test
 	@sh tests/run.sh $(T)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(B)/mmd
+	@for b in $(CORE_BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@echo "== bench/wire.sh (mmd over its socket, against Redis)"
+	@sh bench/wire.sh $(B)
 
 demo: deps
-	@$(MAKE) --no-print-directory $(B)/mmd
+	@$(MAKE) --no-print-directory $(B)/mmd $(B)/mmc
 	@sh mk/demo.sh $(B)
 
-install: $(B)/mmd
+# A tiny client for the demo and for trying mmd by hand.
+$(B)/mmc: $(B)/client/mmc.o $(B)/libmmclient.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+install: $(B)/mmd $(CLIENT_LIBS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/mmd
 	install -m 755 $(B)/mmd $(DESTDIR)$(SBINDIR)/mmd
 	install -m 644 config/*.yaml $(DESTDIR)$(DATADIR)/layouts/
 	install -m 644 config/x86_64.yaml $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 755 $(B)/libmmclient.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libmmclient.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmmclient.so
+	install -m 644 $(B)/libmmclient.a $(DESTDIR)$(LIBDIR)/
+	install -m 644 client/mmclient.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(B)/mmclient.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -19,7 +19,6 @@
 #include "daemon/dump.h"
 #include "daemon/mmd.h"
 
-#define MMD_VERSION  "0.1.0"
 #define BUILTIN_NAME "<built-in>"
 
 enum mode { MODE_RUN, MODE_CHECK, MODE_PRINT, MODE_DUMP };
@@ -27,19 +26,30 @@ enum mode { MODE_RUN, MODE_CHECK, MODE_PRINT, MODE_DUMP };
 struct options {
 	enum mode mode;
 	const char *file; /* NULL: the built-in default layout */
+	struct mmd_options run;
 };
 
 static void usage(FILE *out)
 {
-	fputs("usage: mmd [--config FILE] [--check-config [FILE]]\n"
-	      "           [--print-config [FILE]] [--dump [FILE]]\n"
-	      "           [--version] [--help]\n"
+	fputs("usage: mmd [--config FILE] [--socket PATH] [--foreground]\n"
+	      "           [--check-config [FILE]] [--print-config [FILE]]\n"
+	      "           [--dump [FILE]] [--version] [--help]\n"
 	      "\n"
 	      "Boots a simulated machine's memory from a YAML layout and "
 	      "serves it.\n"
 	      "Without FILE, mmd uses its built-in default layout.\n"
 	      "\n"
 	      "  -c, --config FILE       the layout to boot\n"
+	      "  -s, --socket PATH       listen on PATH instead of the "
+	      "layout's\n"
+	      "                          daemon.socket (systemd socket "
+	      "activation\n"
+	      "                          overrides both)\n"
+	      "  -f, --foreground        stay attached to the terminal; "
+	      "without it\n"
+	      "                          mmd detaches once it serves "
+	      "(under a\n"
+	      "                          service manager it never does)\n"
 	      "      --check-config [FILE]\n"
 	      "                          validate the layout: print each "
 	      "error as\n"
@@ -107,6 +117,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
+		{"socket", required_argument, NULL, 's'},
+		{"foreground", no_argument, NULL, 'f'},
 		{"check-config", optional_argument, NULL, 'C'},
 		{"print-config", optional_argument, NULL, 'P'},
 		{"dump", optional_argument, NULL, 'D'},
@@ -117,11 +129,17 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c, err = 0;
 
 	/* "+": stop at the first non-option, so stray words are errors. */
-	while (!err &&
-	       (c = getopt_long(argc, argv, "+c:Vh", longopts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, "+c:s:fVh", longopts,
+					NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			err = set_file(o, optarg);
+			break;
+		case 's':
+			o->run.socket = optarg;
+			break;
+		case 'f':
+			o->run.foreground = true;
 			break;
 		case 'C':
 			err = set_mode(o, MODE_CHECK, "check-config",
@@ -185,7 +203,7 @@ static int load_builtin(struct layout *l, struct config_errors *errs)
 
 int main(int argc, char **argv)
 {
-	struct options o = {MODE_RUN, NULL};
+	struct options o = {MODE_RUN, NULL, {NULL, false}};
 	struct config_errors *errs = calloc(1, sizeof(*errs));
 	struct layout l;
 	int status, err;
@@ -215,7 +233,7 @@ int main(int argc, char **argv)
 		status = mmd_dump(&l, stdout);
 		break;
 	case MODE_RUN:
-		status = mmd_run(&l);
+		status = mmd_run(&l, &o.run);
 		break;
 	}
 out:

@@ -7,12 +7,22 @@
 #ifndef MMD_MMD_H
 #define MMD_MMD_H
 
+#include <stdbool.h>
+
 #include "core/layout.h"
+
+#define MMD_VERSION "0.1.0"
+
+/* How to serve, from the command line. */
+struct mmd_options {
+	const char *socket; /* NULL: the layout's daemon.socket */
+	bool foreground;    /* false: detach once serving */
+};
 
 /*
  * Boot the machine a valid layout describes and serve it until told to
  * stop. Returns the process exit status.
  */
-int mmd_run(const struct layout *l);
+int mmd_run(const struct layout *l, const struct mmd_options *o);
 
 #endif /* MMD_MMD_H */

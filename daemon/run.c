@@ -1,30 +1,282 @@
 /*
- * run.c - mmd's serving loop: boot the machine and serve it.
+ * run.c - mmd's serving loop: boot the machine, listen, serve, stop.
  *
- * Owns: everything mmd does after its layout is loaded and valid. Must
- * never: parse options or read layout files; mmd.c has done both.
+ * Owns: the libuv loop and its long-lived handles (signals, timers, the
+ * retry check), readiness and status for the service manager (sd_notify
+ * READY, STATUS, WATCHDOG, STOPPING), detaching without --foreground,
+ * and an orderly stop that tells every client first. Must never: parse
+ * options or read layout files (mmd.c has done both), or call core from
+ * anywhere but the loop.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "core/err.h"
 #include "core/machine.h"
+#include "core/page_alloc.h"
 #include "daemon/mmd.h"
+#include "daemon/server.h"
 
-int mmd_run(const struct layout *l)
+/* How long stopping waits for clients to take their last replies. */
+#define STOP_GRACE_MS	2000
+#define STATUS_EVERY_MS 1000
+
+void mmd_log(const char *fmt, ...)
 {
-	struct machine *m = machine_create(l);
+	va_list ap;
 
-	if (IS_ERR(m)) {
-		fprintf(stderr, "mmd: cannot boot '%s': %s\n", l->name,
-			strerror((int)-PTR_ERR(m)));
+	fputs("mmd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void mmd_update_status(struct mmd *d)
+{
+	char status[sizeof(d->status)];
+	unsigned long free_mib =
+		(global_free_pages(d->m) * d->m->page_size) >> 20;
+
+	if (!d->notify)
+		return;
+	snprintf(status, sizeof(status),
+		 "%u clients, %lu MiB free, %lu requests", d->nr_sessions,
+		 free_mib, d->nr_requests);
+	if (strcmp(status, d->status) == 0)
+		return;
+	strcpy(d->status, status);
+	sd_notifyf(0, "STATUS=%s", status);
+}
+
+static void on_status_timer(uv_timer_t *t)
+{
+	mmd_update_status(t->data);
+}
+
+static void on_watchdog_timer(uv_timer_t *t)
+{
+	(void)t;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+/* The last session is gone: close every handle so that uv_run returns. */
+void mmd_session_gone(struct mmd *d)
+{
+	if (d->stop_begun && d->nr_handles == 0)
+		uv_walk(d->loop, close_handle, NULL);
+}
+
+static void on_stop_grace_over(uv_timer_t *t)
+{
+	struct mmd *d = t->data;
+
+	while (!list_empty(&d->sessions))
+		session_close(session_of(d->sessions.next),
+			      "did not leave while mmd stopped");
+}
+
+static void on_stop_begin(uv_timer_t *t)
+{
+	struct mmd *d = t->data;
+
+	mmd_unlisten(d);
+	d->stop_begun = true;
+	sessions_shutdown(d, d->stop_why);
+	uv_timer_start(&d->stop_timer, on_stop_grace_over, STOP_GRACE_MS, 0);
+	mmd_session_gone(d);
+}
+
+/* Begin stopping; the work runs from the loop, after the current call. */
+void mmd_stop(struct mmd *d, const char *why)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	snprintf(d->stop_why, sizeof(d->stop_why), "%s", why);
+	mmd_log("stopping: %s", why);
+	if (d->notify)
+		sd_notifyf(0, "STOPPING=1\nSTATUS=stopping: %s", why);
+	uv_timer_start(&d->stop_timer, on_stop_begin, 0, 0);
+}
+
+static void on_signal(uv_signal_t *sig, int signum)
+{
+	mmd_stop(sig->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+}
+
+/* Memory came free during this turn of the loop: retry who waits. */
+static void on_check(uv_check_t *c)
+{
+	struct mmd *d = c->data;
+
+	if (!d->retry_wanted)
+		return;
+	d->retry_wanted = false;
+	session_retry_parked(d, false);
+}
+
+static void init_handles(struct mmd *d)
+{
+	uint64_t usec = 0;
+
+	uv_check_init(d->loop, &d->retry_check);
+	d->retry_check.data = d;
+	uv_check_start(&d->retry_check, on_check);
+	uv_timer_init(d->loop, &d->park_timer);
+	d->park_timer.data = d;
+	uv_timer_init(d->loop, &d->stop_timer);
+	d->stop_timer.data = d;
+	uv_timer_init(d->loop, &d->status_timer);
+	d->status_timer.data = d;
+	uv_timer_init(d->loop, &d->watchdog_timer);
+	uv_signal_init(d->loop, &d->sigterm);
+	d->sigterm.data = d;
+	uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+	uv_signal_init(d->loop, &d->sigint);
+	d->sigint.data = d;
+	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	if (!d->notify)
+		return;
+	uv_timer_start(&d->status_timer, on_status_timer, STATUS_EVERY_MS,
+		       STATUS_EVERY_MS);
+	/* Pet the watchdog twice per period, as sd_watchdog_enabled asks. */
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec >= 2000)
+		uv_timer_start(&d->watchdog_timer, on_watchdog_timer, 0,
+			       usec / 2000);
+}
+
+/*
+ * Without --foreground and outside a service manager: fork, and let the
+ * parent exit 0 once the child serves (1 if it fails before that).
+ */
+static int detach(int *ready_fd)
+{
+	int p[2], devnull;
+	char ok = 1;
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &ok, 1) != 1)
+			ok = 1;
+		_exit(ok == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	if (chdir("/")) {
+		/* "/" always exists; nothing to do if it does not. */
+	}
+	devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		if (devnull > STDERR_FILENO)
+			close(devnull);
+	}
+	*ready_fd = p[1];
+	return 0;
+}
+
+static void tell_ready(struct mmd *d)
+{
+	char ok = 0;
+
+	if (d->notify)
+		sd_notifyf(0, "READY=1\nSTATUS=serving '%s' on %s",
+			   d->m->layout.name, d->socket_path);
+	if (d->ready_fd >= 0) {
+		if (write(d->ready_fd, &ok, 1) != 1)
+			mmd_log("cannot tell the parent we are ready");
+		close(d->ready_fd);
+		d->ready_fd = -1;
+	}
+}
+
+static int serve(struct mmd *d, const char *path)
+{
+	int err = mmd_listen(d, path);
+
+	if (err)
+		return 1;
+	init_handles(d);
+	mmd_log("serving '%s' on %s (%u CPUs, %lu MiB)", d->m->layout.name,
+		d->socket_path, d->m->nr_cpus,
+		(unsigned long)(d->m->layout.memory >> 20));
+	tell_ready(d);
+	mmd_update_status(d);
+	uv_run(d->loop, UV_RUN_DEFAULT);
+	mmd_log("stopped");
+	return 0;
+}
+
+int mmd_run(const struct layout *l, const struct mmd_options *o)
+{
+	struct mmd *d = calloc(1, sizeof(*d));
+	uv_loop_t loop;
+	int status = 1;
+
+	if (!d) {
+		fputs("mmd: out of memory\n", stderr);
 		return 1;
 	}
-	machine_destroy(m);
-	/* The machine boots; serving it over a socket is not built yet. */
-	fprintf(stderr,
-		"mmd: '%s' boots, but this mmd cannot serve it yet: "
-		"use --dump to see it\n",
-		l->name);
-	return 1;
+	d->ready_fd = -1;
+	d->notify = getenv("NOTIFY_SOCKET") != NULL;
+	if (!o->foreground && !d->notify && !getenv("LISTEN_FDS") &&
+	    detach(&d->ready_fd)) {
+		fprintf(stderr, "mmd: cannot detach: %s\n", strerror(errno));
+		free(d);
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	d->l = l;
+	d->m = machine_create(l);
+	if (IS_ERR(d->m)) {
+		fprintf(stderr, "mmd: cannot boot '%s': %s\n", l->name,
+			strerror((int)-PTR_ERR(d->m)));
+		free(d);
+		return 1;
+	}
+	d->max_frame = l->daemon.max_frame_bytes;
+	d->scratch = malloc(d->max_frame);
+	seq_buf_init(&d->seq);
+	INIT_LIST_HEAD(&d->sessions);
+	INIT_LIST_HEAD(&d->parked);
+	if (d->scratch && uv_loop_init(&loop) == 0) {
+		d->loop = &loop;
+		status = serve(d, o->socket ? o->socket : l->daemon.socket);
+		/* A failed start may leave handles: close them, then stop. */
+		uv_walk(&loop, close_handle, NULL);
+		uv_run(&loop, UV_RUN_DEFAULT);
+		uv_loop_close(&loop);
+		d->listening = false;
+		mmd_unlisten(d);
+	}
+	seq_buf_free(&d->seq);
+	free(d->scratch);
+	machine_destroy(d->m);
+	if (d->ready_fd >= 0)
+		close(d->ready_fd);
+	free(d);
+	return status;
 }

@@ -1,0 +1,1028 @@
+/*
+ * mmclient.c - libmmclient: a session with mmd over its Unix socket.
+ *
+ * Owns: the connection, request ids, the queue of requests awaiting
+ * replies (in order: mmd answers in order), filling each call's
+ * out-parameters from its reply, pipelining and event delivery. Must
+ * never: keep global state beyond the last connect error of a thread,
+ * block forever on a write while the daemon waits for us to read (we
+ * read while we write), or return anything but 0 or a negative errno.
+ */
+#include "client/mmclient.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "proto/frame.h"
+#include "proto/mm.pb-c.h"
+
+/* Until Hello says otherwise, replies may be this long. */
+#define DEFAULT_MAX_FRAME (1u << 20)
+/* A queued pipeline is pushed out once this many bytes wait. */
+#define PIPELINE_PUSH (64u * 1024)
+
+enum result_kind {
+	RES_NONE,
+	RES_PFN,     /* unsigned long *: Reply.pfn */
+	RES_U64,     /* uint64_t *: addr, cache or phys */
+	RES_SIZE,    /* size_t *: Reply.size */
+	RES_DATA,    /* buf and len: Reply.data */
+	RES_TEXT,    /* char **: Reply.text, malloc'ed */
+	RES_REGION,  /* uint64_t *, uint64_t *: Reply.region */
+	RES_HELLO,   /* the connection's mmc_info */
+	RES_CHECK,   /* struct mmc_check * */
+	RES_FREE,    /* unsigned long *: Reply.free_pages */
+	RES_SESSIONS /* struct mmc_session **, size_t * */
+};
+
+struct pending {
+	uint64_t id;
+	enum result_kind kind;
+	void *out;
+	void *out2;
+	size_t len;
+};
+
+struct mmc {
+	int fd;
+	int err; /* once the connection is gone: why; later calls get it */
+	uint64_t next_id;
+	uint32_t max_frame;
+	unsigned int timeout_ms;
+	struct frame_buf in;
+	struct frame_buf out;
+
+	struct pending *q; /* awaiting replies: q[head, tail) */
+	size_t head, tail, cap;
+
+	bool pipelining;
+	int *statuses; /* the pipeline's, in order */
+	size_t nr_statuses, statuses_cap;
+	int last_status; /* of the last reply outside a pipeline */
+
+	mmc_event_fn event_fn;
+	void *event_data;
+	unsigned long nr_events; /* delivered so far */
+	struct mmc_info info;
+	char errmsg[256];  /* the last failed call's */
+	char connmsg[256]; /* why the connection is gone */
+};
+
+static __thread char connect_errmsg[256];
+
+const char *mmc_errmsg(const struct mmc *c)
+{
+	return c ? c->errmsg : connect_errmsg;
+}
+
+const char *mmc_strerror(int err)
+{
+	return strerror(err < 0 ? -err : err);
+}
+
+const struct mmc_info *mmc_info(const struct mmc *c)
+{
+	return &c->info;
+}
+
+int mmc_pid(const struct mmc *c)
+{
+	return c->info.pid;
+}
+
+int mmc_fd(const struct mmc *c)
+{
+	return c->fd;
+}
+
+void mmc_set_timeout(struct mmc *c, unsigned int timeout_ms)
+{
+	c->timeout_ms = timeout_ms;
+}
+
+void mmc_set_event_handler(struct mmc *c, mmc_event_fn fn, void *data)
+{
+	c->event_fn = fn;
+	c->event_data = data;
+}
+
+/* The connection is gone: every call from now on fails with err. */
+static int fail_connection(struct mmc *c, int err, const char *why)
+{
+	if (!c->err) {
+		c->err = err;
+		snprintf(c->connmsg, sizeof(c->connmsg), "%s", why);
+	}
+	return c->err;
+}
+
+static void deliver_event(struct mmc *c, const Mm__Event *e)
+{
+	struct mmc_event ev = {0, 0, ""};
+
+	if (e->kind_case == MM__EVENT__KIND_OOM_KILLED) {
+		ev.kind = MMC_EVENT_OOM_KILLED;
+		ev.pid = e->oom_killed->pid;
+		ev.message = e->oom_killed->message;
+		fail_connection(c, -ECONNABORTED, ev.message);
+	} else if (e->kind_case == MM__EVENT__KIND_SHUTTING_DOWN) {
+		ev.kind = MMC_EVENT_SHUTTING_DOWN;
+		ev.message = e->shutting_down->reason;
+		fail_connection(c, -ESHUTDOWN, ev.message);
+	} else {
+		return; /* an event of a newer protocol: nothing to do */
+	}
+	c->nr_events++;
+	if (c->event_fn)
+		c->event_fn(c, &ev, c->event_data);
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+static int fill_hello(struct mmc *c, const Mm__HelloResult *h)
+{
+	struct mmc_info *i = &c->info;
+
+	i->pid = h->pid;
+	copy_str(i->server, sizeof(i->server), h->server);
+	copy_str(i->machine, sizeof(i->machine), h->machine);
+	copy_str(i->arch, sizeof(i->arch), h->arch);
+	i->page_size = h->page_size;
+	i->nr_cpus = h->nr_cpus;
+	i->max_order = h->max_order;
+	i->page_offset = h->page_offset;
+	i->max_frame_bytes = h->max_frame_bytes;
+	i->max_requests = h->max_requests;
+	i->admin = h->admin;
+	if (h->max_frame_bytes)
+		c->max_frame = h->max_frame_bytes;
+	return 0;
+}
+
+static int fill_sessions(const Mm__Sessions *ss, const struct pending *p)
+{
+	struct mmc_session *list = calloc(ss->n_sessions + 1, sizeof(*list));
+
+	if (!list)
+		return -ENOMEM;
+	for (size_t i = 0; i < ss->n_sessions; i++) {
+		const Mm__Session *s = ss->sessions[i];
+
+		list[i].pid = s->pid;
+		copy_str(list[i].comm, sizeof(list[i].comm), s->comm);
+		list[i].cpu = s->cpu;
+		list[i].uid = s->uid;
+		list[i].gid = s->gid;
+		list[i].host_pid = s->host_pid;
+		list[i].nr_pages = s->nr_pages;
+		list[i].nr_objects = s->nr_objects;
+		list[i].requests = s->requests;
+	}
+	*(struct mmc_session **)p->out = list;
+	*(size_t *)p->out2 = ss->n_sessions;
+	return 0;
+}
+
+static bool result_is(const Mm__Reply *r, Mm__Reply__ResultCase want)
+{
+	return r->result_case == want;
+}
+
+/* Copy a successful reply's result to where the call asked for it. */
+static int fill_result(struct mmc *c, const Mm__Reply *r,
+		       const struct pending *p)
+{
+	switch (p->kind) {
+	case RES_NONE:
+		return 0;
+	case RES_PFN:
+		if (!result_is(r, MM__REPLY__RESULT_PFN))
+			break;
+		*(unsigned long *)p->out = r->pfn;
+		return 0;
+	case RES_U64:
+		if (result_is(r, MM__REPLY__RESULT_ADDR))
+			*(uint64_t *)p->out = r->addr;
+		else if (result_is(r, MM__REPLY__RESULT_CACHE))
+			*(uint64_t *)p->out = r->cache;
+		else if (result_is(r, MM__REPLY__RESULT_PHYS))
+			*(uint64_t *)p->out = r->phys;
+		else
+			break;
+		return 0;
+	case RES_SIZE:
+		if (!result_is(r, MM__REPLY__RESULT_SIZE))
+			break;
+		*(size_t *)p->out = r->size;
+		return 0;
+	case RES_DATA:
+		if (!result_is(r, MM__REPLY__RESULT_DATA) ||
+		    r->data.len != p->len)
+			break;
+		if (p->len)
+			memcpy(p->out, r->data.data, p->len);
+		return 0;
+	case RES_TEXT:
+		if (!result_is(r, MM__REPLY__RESULT_TEXT))
+			break;
+		*(char **)p->out = strdup(r->text);
+		return *(char **)p->out ? 0 : -ENOMEM;
+	case RES_REGION:
+		if (!result_is(r, MM__REPLY__RESULT_REGION))
+			break;
+		*(uint64_t *)p->out = r->region->phys;
+		*(uint64_t *)p->out2 = r->region->size;
+		return 0;
+	case RES_HELLO:
+		if (!result_is(r, MM__REPLY__RESULT_HELLO))
+			break;
+		return fill_hello(c, r->hello);
+	case RES_CHECK:
+		if (!result_is(r, MM__REPLY__RESULT_CHECK))
+			break;
+		((struct mmc_check *)p->out)->free_pages = r->check->free_pages;
+		((struct mmc_check *)p->out)->nr_tasks = r->check->nr_tasks;
+		((struct mmc_check *)p->out)->exits = r->check->exits;
+		((struct mmc_check *)p->out)->leaked_blocks =
+			r->check->leaked_blocks;
+		((struct mmc_check *)p->out)->leaked_objects =
+			r->check->leaked_objects;
+		return 0;
+	case RES_FREE:
+		if (!result_is(r, MM__REPLY__RESULT_FREE_PAGES))
+			break;
+		*(unsigned long *)p->out = r->free_pages;
+		return 0;
+	case RES_SESSIONS:
+		if (!result_is(r, MM__REPLY__RESULT_SESSIONS))
+			break;
+		return fill_sessions(r->sessions, p);
+	}
+	snprintf(c->errmsg, sizeof(c->errmsg),
+		 "the reply to request %llu lacks its result",
+		 (unsigned long long)p->id);
+	return -EBADMSG;
+}
+
+static int record_status(struct mmc *c, int status)
+{
+	if (!c->pipelining) {
+		c->last_status = status;
+		return 0;
+	}
+	if (c->nr_statuses == c->statuses_cap) {
+		size_t cap = c->statuses_cap ? c->statuses_cap * 2 : 64;
+		int *s = realloc(c->statuses, cap * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		c->statuses = s;
+		c->statuses_cap = cap;
+	}
+	c->statuses[c->nr_statuses++] = status;
+	return 0;
+}
+
+/* The head of the queue is answered (or lost, with r NULL). */
+static void complete(struct mmc *c, const Mm__Reply *r, int lost)
+{
+	const struct pending *p = &c->q[c->head++];
+	int status = lost;
+
+	if (!r)
+		copy_str(c->errmsg, sizeof(c->errmsg), c->connmsg);
+	if (r) {
+		status = r->status;
+		if (status < 0)
+			copy_str(c->errmsg, sizeof(c->errmsg), r->message);
+		else if (status > 0)
+			status = -EBADMSG;
+		else
+			status = fill_result(c, r, p);
+	}
+	if (c->head == c->tail)
+		c->head = c->tail = 0;
+	if (record_status(c, status))
+		fail_connection(c, -ENOMEM, "out of memory for statuses");
+}
+
+static void handle_reply(struct mmc *c, const uint8_t *body, uint32_t len)
+{
+	Mm__Reply *r = mm__reply__unpack(NULL, len, body);
+
+	if (!r) {
+		fail_connection(c, -EBADMSG,
+				"mmd sent a frame that is not a "
+				"Reply");
+		return;
+	}
+	if (r->id == 0 && r->result_case == MM__REPLY__RESULT_EVENT)
+		deliver_event(c, r->event);
+	else if (c->head == c->tail)
+		fail_connection(c, -EBADMSG, "a reply to no request");
+	else if (r->id != 0 && r->id != c->q[c->head].id)
+		fail_connection(c, -EBADMSG, "a reply out of order");
+	else
+		complete(c, r, 0);
+	mm__reply__free_unpacked(r, NULL);
+}
+
+/* Decode every complete frame read so far. */
+static void handle_input(struct mmc *c)
+{
+	const uint8_t *body;
+	uint32_t len;
+	int rc;
+
+	while ((rc = frame_next(&c->in, c->max_frame, &body, &len)) == 1) {
+		handle_reply(c, body, len);
+		frame_consume(&c->in, len);
+	}
+	if (rc < 0)
+		fail_connection(c, -EMSGSIZE, "mmd sent an oversized frame");
+}
+
+/* One read; blocking or not. 0, -EAGAIN, or the connection's end. */
+static int read_some(struct mmc *c, bool block)
+{
+	ssize_t n;
+
+	if (frame_buf_reserve(&c->in, 64 * 1024))
+		return fail_connection(c, -ENOMEM, "out of memory");
+	n = recv(c->fd, c->in.data + c->in.len, c->in.cap - c->in.len,
+		 block ? 0 : MSG_DONTWAIT);
+	if (n > 0) {
+		c->in.len += (size_t)n;
+		handle_input(c);
+		return 0;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return -EAGAIN;
+	if (n == 0)
+		return fail_connection(c, -ECONNRESET,
+				       "mmd closed the connection");
+	return fail_connection(c, -errno, strerror(errno));
+}
+
+/* One write without blocking. 0, -EAGAIN, or the connection's end. */
+static int write_some(struct mmc *c)
+{
+	ssize_t n = send(c->fd, c->out.data + c->out.start,
+			 frame_buf_used(&c->out), MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n >= 0) {
+		c->out.start += (size_t)n;
+		if (c->out.start == c->out.len)
+			c->out.start = c->out.len = 0;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EINTR)
+		return -EAGAIN;
+	n = -errno;
+	/* mmd may have said why it hung up (a refusal): read that first. */
+	while (!c->err && read_some(c, false) == 0)
+		;
+	return fail_connection(c, (int)n, strerror((int)-n));
+}
+
+/* Send everything queued, reading replies meanwhile so mmd never stalls. */
+static int flush(struct mmc *c)
+{
+	while (frame_buf_used(&c->out) && !c->err) {
+		struct pollfd pfd = {c->fd, POLLIN | POLLOUT, 0};
+
+		if (write_some(c) != -EAGAIN)
+			continue;
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return fail_connection(c, -errno, strerror(errno));
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+			read_some(c, false);
+	}
+	return c->err;
+}
+
+/* Send, then wait until every queued request has its reply. */
+static int collect(struct mmc *c)
+{
+	flush(c);
+	while (c->head != c->tail && !c->err)
+		read_some(c, true);
+	/* Whatever is still queued will never be answered. */
+	while (c->head != c->tail)
+		complete(c, NULL, c->err);
+	return c->err;
+}
+
+static int enqueue(struct mmc *c, const Mm__Request *rq, struct pending p)
+{
+	int err;
+
+	if (c->tail == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		struct pending *q = realloc(c->q, cap * sizeof(*q));
+
+		if (!q)
+			return -ENOMEM;
+		c->q = q;
+		c->cap = cap;
+	}
+	err = frame_append(&c->out, &rq->base, c->max_frame);
+	if (err) {
+		snprintf(c->errmsg, sizeof(c->errmsg),
+			 err == -EMSGSIZE ? "the request exceeds the frame "
+					    "limit"
+					  : "out of memory");
+		return err;
+	}
+	c->q[c->tail++] = p;
+	return 0;
+}
+
+/* Make one call: queue it, and unless pipelining, wait for its reply. */
+static int call(struct mmc *c, Mm__Request *rq, struct pending p)
+{
+	int err;
+
+	if (c->err)
+		return c->err;
+	rq->id = p.id = c->next_id++;
+	/* Not even queued: that fails at once, pipelining or not. */
+	err = enqueue(c, rq, p);
+	if (err)
+		return err;
+	if (c->pipelining) {
+		if (frame_buf_used(&c->out) >= PIPELINE_PUSH)
+			flush(c);
+		return 0;
+	}
+	c->errmsg[0] = '\0';
+	collect(c);
+	return c->last_status;
+}
+
+#define PENDING(kind, out, out2, len)                                          \
+	((struct pending){0, kind, out, out2, len})
+#define NONE PENDING(RES_NONE, NULL, NULL, 0)
+#define REQUEST(rq, OP, field, arg)                                            \
+	Mm__Request rq = MM__REQUEST__INIT;                                    \
+	rq.op_case = MM__REQUEST__OP_##OP;                                     \
+	rq.field = (arg)
+
+int mmc_pipeline_begin(struct mmc *c)
+{
+	if (c->pipelining)
+		return -EALREADY;
+	c->pipelining = true;
+	c->nr_statuses = 0;
+	return 0;
+}
+
+int mmc_pipeline_end(struct mmc *c, int *statuses, size_t n)
+{
+	size_t done;
+
+	if (!c->pipelining)
+		return -EINVAL;
+	collect(c);
+	c->pipelining = false;
+	done = c->nr_statuses;
+	for (size_t i = 0; i < done && i < n; i++)
+		statuses[i] = c->statuses[i];
+	c->nr_statuses = 0;
+	return c->err ? c->err : (int)done;
+}
+
+int mmc_process_events(struct mmc *c)
+{
+	unsigned long before = c->nr_events;
+
+	while (!c->err && read_some(c, false) == 0)
+		;
+	if (c->nr_events != before)
+		return (int)(c->nr_events - before);
+	return c->err;
+}
+
+static int connect_socket(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(connect_errmsg, sizeof(connect_errmsg),
+			 "socket path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return fd;
+	err = -errno;
+	close(fd);
+	snprintf(connect_errmsg, sizeof(connect_errmsg),
+		 "cannot connect to mmd at %s: %s", path, strerror(-err));
+	return err;
+}
+
+static int hello(struct mmc *c, const struct mmc_options *o)
+{
+	Mm__Hello h = MM__HELLO__INIT;
+	REQUEST(rq, HELLO, hello, &h);
+	int err;
+
+	h.version = MMC_PROTOCOL_VERSION;
+	h.comm = (char *)(o && o->comm ? o->comm : "");
+	h.cpu = o ? o->cpu : 0;
+	h.oom_score_adj = o ? o->oom_score_adj : 0;
+	err = call(c, &rq, PENDING(RES_HELLO, NULL, NULL, 0));
+	if (err)
+		copy_str(connect_errmsg, sizeof(connect_errmsg), c->errmsg);
+	return err;
+}
+
+int mmc_connect(const char *path, const struct mmc_options *opts,
+		struct mmc **cp)
+{
+	struct mmc *c;
+	int fd, err;
+
+	*cp = NULL;
+	connect_errmsg[0] = '\0';
+	if (!path)
+		path = getenv("MMD_SOCKET");
+	if (!path || !path[0])
+		path = MMC_DEFAULT_SOCKET;
+	fd = connect_socket(path);
+	if (fd < 0)
+		return fd;
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	c->fd = fd;
+	c->next_id = 1;
+	c->max_frame = DEFAULT_MAX_FRAME;
+	frame_buf_init(&c->in);
+	frame_buf_init(&c->out);
+	err = hello(c, opts);
+	if (err) {
+		mmc_close(c);
+		return err;
+	}
+	*cp = c;
+	return 0;
+}
+
+void mmc_close(struct mmc *c)
+{
+	if (!c)
+		return;
+	close(c->fd);
+	frame_buf_free(&c->in);
+	frame_buf_free(&c->out);
+	free(c->q);
+	free(c->statuses);
+	free(c);
+}
+
+int mmc_ping(struct mmc *c)
+{
+	Mm__Ping a = MM__PING__INIT;
+	REQUEST(rq, PING, ping, &a);
+
+	return call(c, &rq, NONE);
+}
+
+/* ---- page allocator */
+
+int mmc_alloc_pages(struct mmc *c, gfp_t gfp, unsigned int order,
+		    unsigned long *pfn)
+{
+	Mm__AllocPages a = MM__ALLOC_PAGES__INIT;
+	REQUEST(rq, ALLOC_PAGES, alloc_pages, &a);
+
+	a.gfp = gfp;
+	a.order = order;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_PFN, pfn, NULL, 0));
+}
+
+int mmc_free_pages(struct mmc *c, unsigned long pfn, unsigned int order)
+{
+	Mm__FreePages a = MM__FREE_PAGES__INIT;
+	REQUEST(rq, FREE_PAGES, free_pages, &a);
+
+	a.pfn = pfn;
+	a.order = order;
+	return call(c, &rq, NONE);
+}
+
+int mmc_get_page(struct mmc *c, unsigned long pfn)
+{
+	Mm__Pfn a = MM__PFN__INIT;
+	REQUEST(rq, GET_PAGE, get_page, &a);
+
+	a.pfn = pfn;
+	return call(c, &rq, NONE);
+}
+
+int mmc_put_page(struct mmc *c, unsigned long pfn)
+{
+	Mm__Pfn a = MM__PFN__INIT;
+	REQUEST(rq, PUT_PAGE, put_page, &a);
+
+	a.pfn = pfn;
+	return call(c, &rq, NONE);
+}
+
+/* ---- slab caches and kmalloc */
+
+int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,
+			  unsigned int align, unsigned int flags,
+			  uint64_t *cache)
+{
+	Mm__KmemCacheCreate a = MM__KMEM_CACHE_CREATE__INIT;
+	REQUEST(rq, KMEM_CACHE_CREATE, kmem_cache_create, &a);
+
+	a.name = (char *)(name ? name : "");
+	a.size = size;
+	a.align = align;
+	a.flags = flags;
+	return call(c, &rq, PENDING(RES_U64, cache, NULL, 0));
+}
+
+int mmc_kmem_cache_destroy(struct mmc *c, uint64_t cache)
+{
+	Mm__Cache a = MM__CACHE__INIT;
+	REQUEST(rq, KMEM_CACHE_DESTROY, kmem_cache_destroy, &a);
+
+	a.cache = cache;
+	return call(c, &rq, NONE);
+}
+
+int mmc_kmem_cache_shrink(struct mmc *c, uint64_t cache)
+{
+	Mm__Cache a = MM__CACHE__INIT;
+	REQUEST(rq, KMEM_CACHE_SHRINK, kmem_cache_shrink, &a);
+
+	a.cache = cache;
+	return call(c, &rq, NONE);
+}
+
+int mmc_kmem_cache_alloc(struct mmc *c, uint64_t cache, gfp_t gfp,
+			 uint64_t *addr)
+{
+	Mm__KmemCacheAlloc a = MM__KMEM_CACHE_ALLOC__INIT;
+	REQUEST(rq, KMEM_CACHE_ALLOC, kmem_cache_alloc, &a);
+
+	a.cache = cache;
+	a.gfp = gfp;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_kmem_cache_free(struct mmc *c, uint64_t cache, uint64_t addr)
+{
+	Mm__KmemCacheFree a = MM__KMEM_CACHE_FREE__INIT;
+	REQUEST(rq, KMEM_CACHE_FREE, kmem_cache_free, &a);
+
+	a.cache = cache;
+	a.addr = addr;
+	return call(c, &rq, NONE);
+}
+
+int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
+{
+	Mm__Kmalloc a = MM__KMALLOC__INIT;
+	REQUEST(rq, KMALLOC, kmalloc, &a);
+
+	a.size = size;
+	a.gfp = gfp;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp, uint64_t *addr)
+{
+	Mm__Kcalloc a = MM__KCALLOC__INIT;
+	REQUEST(rq, KCALLOC, kcalloc, &a);
+
+	a.n = n;
+	a.size = size;
+	a.gfp = gfp;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
+		 uint64_t *new_addr)
+{
+	Mm__Krealloc a = MM__KREALLOC__INIT;
+	REQUEST(rq, KREALLOC, krealloc, &a);
+
+	a.addr = addr;
+	a.size = size;
+	a.gfp = gfp;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_U64, new_addr, NULL, 0));
+}
+
+/* The many calls that take one address and return only a status. */
+static int addr_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr)
+{
+	Mm__Address a = MM__ADDRESS__INIT;
+	Mm__Request rq = MM__REQUEST__INIT;
+
+	a.addr = addr;
+	rq.op_case = op;
+	rq.kfree = &a; /* every Address operation shares the union slot */
+	return call(c, &rq, NONE);
+}
+
+int mmc_kfree(struct mmc *c, uint64_t addr)
+{
+	return addr_call(c, MM__REQUEST__OP_KFREE, addr);
+}
+
+int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size)
+{
+	Mm__Address a = MM__ADDRESS__INIT;
+	REQUEST(rq, KSIZE, ksize, &a);
+
+	a.addr = addr;
+	return call(c, &rq, PENDING(RES_SIZE, size, NULL, 0));
+}
+
+/* ---- vmalloc area */
+
+int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr)
+{
+	Mm__Vmalloc a = MM__VMALLOC__INIT;
+	REQUEST(rq, VMALLOC, vmalloc, &a);
+
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr)
+{
+	Mm__Vmalloc a = MM__VMALLOC__INIT;
+	REQUEST(rq, VZALLOC, vzalloc, &a);
+
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_vfree(struct mmc *c, uint64_t addr)
+{
+	return addr_call(c, MM__REQUEST__OP_VFREE, addr);
+}
+
+int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
+	     uint64_t *addr)
+{
+	Mm__Vmap a = MM__VMAP__INIT;
+	REQUEST(rq, VMAP, vmap, &a);
+	uint64_t *list = malloc((count ? count : 1) * sizeof(*list));
+	int err;
+
+	if (!list)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < count; i++)
+		list[i] = pfns[i];
+	a.n_pfns = count;
+	a.pfns = list;
+	err = call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	free(list); /* packed into the frame already */
+	return err;
+}
+
+int mmc_vunmap(struct mmc *c, uint64_t addr)
+{
+	return addr_call(c, MM__REQUEST__OP_VUNMAP, addr);
+}
+
+int mmc_ioremap(struct mmc *c, uint64_t phys, unsigned long size,
+		uint64_t *addr)
+{
+	Mm__Ioremap a = MM__IOREMAP__INIT;
+	REQUEST(rq, IOREMAP, ioremap, &a);
+
+	a.phys = phys;
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_iounmap(struct mmc *c, uint64_t addr)
+{
+	return addr_call(c, MM__REQUEST__OP_IOUNMAP, addr);
+}
+
+/* ---- high memory */
+
+int mmc_kmap(struct mmc *c, unsigned long pfn, uint64_t *addr)
+{
+	Mm__Kmap a = MM__KMAP__INIT;
+	REQUEST(rq, KMAP, kmap, &a);
+
+	a.pfn = pfn;
+	a.timeout_ms = c->timeout_ms;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_kunmap(struct mmc *c, unsigned long pfn)
+{
+	Mm__Pfn a = MM__PFN__INIT;
+	REQUEST(rq, KUNMAP, kunmap, &a);
+
+	a.pfn = pfn;
+	return call(c, &rq, NONE);
+}
+
+int mmc_kmap_atomic(struct mmc *c, unsigned long pfn, uint64_t *addr)
+{
+	Mm__Pfn a = MM__PFN__INIT;
+	REQUEST(rq, KMAP_ATOMIC, kmap_atomic, &a);
+
+	a.pfn = pfn;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_kunmap_atomic(struct mmc *c, uint64_t addr)
+{
+	return addr_call(c, MM__REQUEST__OP_KUNMAP_ATOMIC, addr);
+}
+
+/* ---- per-CPU areas */
+
+int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
+		     uint64_t *ptr)
+{
+	Mm__AllocPercpu a = MM__ALLOC_PERCPU__INIT;
+	REQUEST(rq, ALLOC_PERCPU, alloc_percpu, &a);
+
+	a.size = size;
+	a.align = align;
+	return call(c, &rq, PENDING(RES_U64, ptr, NULL, 0));
+}
+
+int mmc_free_percpu(struct mmc *c, uint64_t ptr)
+{
+	return addr_call(c, MM__REQUEST__OP_FREE_PERCPU, ptr);
+}
+
+int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
+		    uint64_t *addr)
+{
+	Mm__PerCpuPtr a = MM__PER_CPU_PTR__INIT;
+	REQUEST(rq, PER_CPU_PTR, per_cpu_ptr, &a);
+
+	a.ptr = ptr;
+	a.cpu = cpu;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+/* ---- media memory zones */
+
+int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
+		  uint64_t size, uint64_t align, uint64_t *phys)
+{
+	Mm__MmzAlloc a = MM__MMZ_ALLOC__INIT;
+	REQUEST(rq, MMZ_ALLOC, mmz_alloc, &a);
+
+	a.zone = (char *)(zone ? zone : "");
+	a.name = (char *)(name ? name : "");
+	a.size = size;
+	a.align = align;
+	return call(c, &rq, PENDING(RES_U64, phys, NULL, 0));
+}
+
+int mmc_mmz_free(struct mmc *c, uint64_t phys)
+{
+	return addr_call(c, MM__REQUEST__OP_MMZ_FREE, phys);
+}
+
+int mmc_mmz_find(struct mmc *c, const char *name, uint64_t *phys,
+		 uint64_t *size)
+{
+	Mm__MmzFind a = MM__MMZ_FIND__INIT;
+	REQUEST(rq, MMZ_FIND, mmz_find, &a);
+
+	a.name = (char *)(name ? name : "");
+	return call(c, &rq, PENDING(RES_REGION, phys, size, 0));
+}
+
+/* ---- bytes */
+
+static int read_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr,
+		     void *buf, size_t len)
+{
+	Mm__Read a = MM__READ__INIT;
+	Mm__Request rq = MM__REQUEST__INIT;
+
+	if (len > UINT32_MAX)
+		return -EINVAL;
+	a.addr = addr;
+	a.len = (uint32_t)len;
+	rq.op_case = op;
+	rq.read = &a; /* read and read_phys share the union slot */
+	return call(c, &rq, PENDING(RES_DATA, buf, NULL, len));
+}
+
+static int write_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr,
+		      const void *buf, size_t len)
+{
+	Mm__Write a = MM__WRITE__INIT;
+	Mm__Request rq = MM__REQUEST__INIT;
+
+	a.addr = addr;
+	a.data.data = (uint8_t *)buf;
+	a.data.len = len;
+	rq.op_case = op;
+	rq.write = &a; /* write and write_phys share the union slot */
+	return call(c, &rq, NONE);
+}
+
+int mmc_read(struct mmc *c, uint64_t addr, void *buf, size_t len)
+{
+	return read_call(c, MM__REQUEST__OP_READ, addr, buf, len);
+}
+
+int mmc_write(struct mmc *c, uint64_t addr, const void *buf, size_t len)
+{
+	return write_call(c, MM__REQUEST__OP_WRITE, addr, buf, len);
+}
+
+int mmc_read_phys(struct mmc *c, uint64_t phys, void *buf, size_t len)
+{
+	return read_call(c, MM__REQUEST__OP_READ_PHYS, phys, buf, len);
+}
+
+int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len)
+{
+	return write_call(c, MM__REQUEST__OP_WRITE_PHYS, phys, buf, len);
+}
+
+/* ---- reports and admin */
+
+int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
+{
+	Mm__Report a = MM__REPORT__INIT;
+	REQUEST(rq, REPORT, report, &a);
+
+	a.kind = (Mm__ReportKind)kind;
+	a.pid = pid;
+	*text = NULL;
+	return call(c, &rq, PENDING(RES_TEXT, text, NULL, 0));
+}
+
+int mmc_report(struct mmc *c, enum mmc_report kind, char **text)
+{
+	return mmc_report_pid(c, kind, 0, text);
+}
+
+int mmc_admin_check(struct mmc *c, struct mmc_check *check)
+{
+	Mm__AdminCheck a = MM__ADMIN_CHECK__INIT;
+	REQUEST(rq, ADMIN_CHECK, admin_check, &a);
+
+	return call(c, &rq, PENDING(RES_CHECK, check, NULL, 0));
+}
+
+int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages)
+{
+	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;
+	REQUEST(rq, ADMIN_DROP_CACHES, admin_drop_caches, &a);
+
+	return call(c, &rq, PENDING(RES_FREE, free_pages, NULL, 0));
+}
+
+int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n)
+{
+	Mm__AdminSessions a = MM__ADMIN_SESSIONS__INIT;
+	REQUEST(rq, ADMIN_SESSIONS, admin_sessions, &a);
+
+	*list = NULL;
+	*n = 0;
+	return call(c, &rq, PENDING(RES_SESSIONS, list, n, 0));
+}
+
+int mmc_admin_shutdown(struct mmc *c)
+{
+	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;
+	REQUEST(rq, ADMIN_SHUTDOWN, admin_shutdown, &a);
+
+	return call(c, &rq, NONE);
+}

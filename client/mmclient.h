@@ -1,0 +1,290 @@
+/*
+ * mmclient.h - libmmclient: a C client of mmd, the simulated memory
+ * machine.
+ *
+ * Owns: the public C API of a session with mmd. A connection is a
+ * process of the simulated machine: everything it allocates is its own
+ * and is freed when it closes. Every call returns 0 or a negative errno
+ * (the same values mmd's core and wire use); results come back through
+ * out-parameters, and mmc_errmsg() gives the daemon's words for the last
+ * failure. Must never: need any header but the C library's, or a thread.
+ *
+ * THREADS: one struct mmc serves one thread at a time. Use one connection
+ * per thread, or a lock around every call on a shared one.
+ *
+ * PIPELINING: between mmc_pipeline_begin() and mmc_pipeline_end(), calls
+ * queue their requests and return 0 at once; their out-parameters are
+ * filled when mmc_pipeline_end() collects the replies, so those pointers
+ * must stay valid until then. mmc_pipeline_end() gives each request's
+ * status in order. A call that cannot even be queued (a request over the
+ * frame limit) returns its error at once and takes no place in that
+ * order.
+ *
+ * EVENTS: the daemon may tell a session, unasked, that its process was
+ * OOM-killed or that the daemon is shutting down. Events are delivered to
+ * the handler set with mmc_set_event_handler() from inside whatever call
+ * reads them; an idle program can poll mmc_fd() for reading and call
+ * mmc_process_events(). After either event the connection is closed and
+ * later calls fail (-ECONNABORTED after an OOM kill, -ESHUTDOWN after a
+ * shutdown).
+ *
+ * Build with: pkg-config --cflags --libs mmclient
+ */
+#ifndef MMCLIENT_H
+#define MMCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MMC_PROTOCOL_VERSION 1
+/* Used when neither the argument nor $MMD_SOCKET names a socket. */
+#define MMC_DEFAULT_SOCKET "/run/mmd/mmd.sock"
+
+/*
+ * Allocation flags, with the Linux kernel's values (they cross the wire
+ * unchanged). Skipped when the machine's own core/gfp.h came first.
+ */
+#ifndef MM_GFP_H
+typedef uint32_t gfp_t;
+#define __GFP_DMA	     0x01u
+#define __GFP_HIGHMEM	     0x02u
+#define __GFP_DMA32	     0x04u
+#define __GFP_MOVABLE	     0x08u
+#define __GFP_RECLAIMABLE    0x10u
+#define __GFP_HIGH	     0x20u
+#define __GFP_IO	     0x40u
+#define __GFP_FS	     0x80u
+#define __GFP_ZERO	     0x100u
+#define __GFP_DIRECT_RECLAIM 0x400u
+#define __GFP_KSWAPD_RECLAIM 0x800u
+#define __GFP_WRITE	     0x1000u
+#define __GFP_NOWARN	     0x2000u
+#define __GFP_RETRY_MAYFAIL  0x4000u
+#define __GFP_NOFAIL	     0x8000u
+#define __GFP_NORETRY	     0x10000u
+#define __GFP_MEMALLOC	     0x20000u
+#define __GFP_COMP	     0x40000u
+#define __GFP_NOMEMALLOC     0x80000u
+#define __GFP_HARDWALL	     0x100000u
+#define __GFP_THISNODE	     0x200000u
+#define __GFP_ACCOUNT	     0x400000u
+#define __GFP_RECLAIM	     (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define GFP_ATOMIC	     (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL	     (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_KERNEL_ACCOUNT   (GFP_KERNEL | __GFP_ACCOUNT)
+#define GFP_NOWAIT	     (__GFP_KSWAPD_RECLAIM | __GFP_NOWARN)
+#define GFP_NOIO	     (__GFP_RECLAIM)
+#define GFP_NOFS	     (__GFP_RECLAIM | __GFP_IO)
+#define GFP_USER	     (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
+#define GFP_DMA		     (__GFP_DMA)
+#define GFP_DMA32	     (__GFP_DMA32)
+#define GFP_HIGHUSER	     (GFP_USER | __GFP_HIGHMEM)
+#define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
+#endif
+
+struct mmc;
+
+/* How the session presents itself; NULL gives the defaults (all 0). */
+struct mmc_options {
+	const char *comm;  /* process name, NULL or "": "client" */
+	unsigned int cpu;  /* simulated CPU to run on */
+	int oom_score_adj; /* -1000 .. 1000 */
+};
+
+/* What the daemon said about itself and the session at connect. */
+struct mmc_info {
+	int pid; /* the session's pid in the machine */
+	char server[32];
+	char machine[32];
+	char arch[16];
+	unsigned int page_size;
+	unsigned int nr_cpus;
+	unsigned int max_order;
+	uint64_t page_offset; /* start of the direct map */
+	uint32_t max_frame_bytes;
+	uint32_t max_requests; /* requests in flight per session */
+	bool admin;	       /* admin requests allowed */
+};
+
+/*
+ * Connect to mmd at path (NULL: $MMD_SOCKET, else MMC_DEFAULT_SOCKET) and
+ * become a process of its machine. On failure *c is NULL and
+ * mmc_errmsg(NULL) says why (in this thread). Refusals come back as the
+ * daemon's errno: -EUSERS (too many clients), -EPROTONOSUPPORT (protocol
+ * version), -ESHUTDOWN (stopping), -EINVAL (a bad cpu or oom_score_adj).
+ */
+int mmc_connect(const char *path, const struct mmc_options *opts,
+		struct mmc **c);
+/* Close the session: its process exits and all it owned is freed. */
+void mmc_close(struct mmc *c);
+
+const struct mmc_info *mmc_info(const struct mmc *c);
+int mmc_pid(const struct mmc *c);
+/* The daemon's message for the last failed call ("" if none). */
+const char *mmc_errmsg(const struct mmc *c);
+/* Words for a negative errno, as strerror gives for its opposite. */
+const char *mmc_strerror(int err);
+/*
+ * How long allocations that may wait (mm.proto, WAITING) wait at most,
+ * in ms; 0, the default, means __GFP_NOFAIL and kmap wait for as long as
+ * it takes and others do not wait.
+ */
+void mmc_set_timeout(struct mmc *c, unsigned int timeout_ms);
+/* A round trip that does nothing. */
+int mmc_ping(struct mmc *c);
+
+/* Page allocator: blocks of 2^order pages named by their first pfn. */
+int mmc_alloc_pages(struct mmc *c, gfp_t gfp, unsigned int order,
+		    unsigned long *pfn);
+int mmc_free_pages(struct mmc *c, unsigned long pfn, unsigned int order);
+int mmc_get_page(struct mmc *c, unsigned long pfn);
+int mmc_put_page(struct mmc *c, unsigned long pfn);
+
+/* Slab caches, named by a handle; objects by kernel virtual address. */
+int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,
+			  unsigned int align, unsigned int flags,
+			  uint64_t *cache);
+int mmc_kmem_cache_destroy(struct mmc *c, uint64_t cache);
+int mmc_kmem_cache_shrink(struct mmc *c, uint64_t cache);
+int mmc_kmem_cache_alloc(struct mmc *c, uint64_t cache, gfp_t gfp,
+			 uint64_t *addr);
+int mmc_kmem_cache_free(struct mmc *c, uint64_t cache, uint64_t addr);
+
+/* kmalloc and friends; kmalloc(0) gives ZERO_SIZE_PTR (16). */
+int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr);
+int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp,
+		uint64_t *addr);
+int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
+		 uint64_t *new_addr);
+int mmc_kfree(struct mmc *c, uint64_t addr);
+int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size);
+
+/* The vmalloc area. */
+int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr);
+int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr);
+int mmc_vfree(struct mmc *c, uint64_t addr);
+int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
+	     uint64_t *addr);
+int mmc_vunmap(struct mmc *c, uint64_t addr);
+int mmc_ioremap(struct mmc *c, uint64_t phys, unsigned long size,
+		uint64_t *addr);
+int mmc_iounmap(struct mmc *c, uint64_t addr);
+
+/* High memory: kmap waits for a free slot (see mmc_set_timeout). */
+int mmc_kmap(struct mmc *c, unsigned long pfn, uint64_t *addr);
+int mmc_kunmap(struct mmc *c, unsigned long pfn);
+int mmc_kmap_atomic(struct mmc *c, unsigned long pfn, uint64_t *addr);
+int mmc_kunmap_atomic(struct mmc *c, uint64_t addr);
+
+/* Per-CPU areas. */
+int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
+		     uint64_t *ptr);
+int mmc_free_percpu(struct mmc *c, uint64_t ptr);
+int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
+		    uint64_t *addr);
+
+/* Media memory zones; zone NULL or "" means any region. */
+int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
+		  uint64_t size, uint64_t align, uint64_t *phys);
+int mmc_mmz_free(struct mmc *c, uint64_t phys);
+int mmc_mmz_find(struct mmc *c, const char *name, uint64_t *phys,
+		 uint64_t *size);
+
+/*
+ * Bytes at kernel virtual addresses the session owns (direct map,
+ * vmalloc area, kmap slots), or at physical addresses of its MMZ blocks.
+ * len is at most mmc_info()->max_frame_bytes - 64.
+ */
+int mmc_read(struct mmc *c, uint64_t addr, void *buf, size_t len);
+int mmc_write(struct mmc *c, uint64_t addr, const void *buf, size_t len);
+int mmc_read_phys(struct mmc *c, uint64_t phys, void *buf, size_t len);
+int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len);
+
+/* /proc-style reports; the values are mm.proto's ReportKind. */
+enum mmc_report {
+	MMC_REPORT_MEMINFO = 1,
+	MMC_REPORT_BUDDYINFO = 2,
+	MMC_REPORT_ZONEINFO = 3,
+	MMC_REPORT_VMSTAT = 4,
+	MMC_REPORT_SLABINFO = 5,
+	MMC_REPORT_VMALLOCINFO = 6,
+	MMC_REPORT_MEDIA_MEM = 7,
+	MMC_REPORT_DMESG = 8,
+	MMC_REPORT_STATUS = 9, /* one task's status lines */
+};
+
+/* The report's text in *text, to be freed with free(). */
+int mmc_report(struct mmc *c, enum mmc_report kind, char **text);
+/* MMC_REPORT_STATUS of pid (0: this session; another's is admin only). */
+int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text);
+
+/* Admin requests: uid 0 or the layout's admin group, else -EPERM. */
+struct mmc_check {
+	unsigned long free_pages; /* in the buddy lists */
+	unsigned int nr_tasks;
+	unsigned long exits;	      /* sessions that have exited */
+	unsigned long leaked_blocks;  /* page blocks freed at exit */
+	unsigned long leaked_objects; /* other objects freed at exit */
+};
+
+struct mmc_session {
+	int pid;
+	char comm[16];
+	unsigned int cpu;
+	unsigned int uid, gid;
+	int host_pid;
+	unsigned long nr_pages, nr_objects, requests;
+};
+
+/* 0, or -EUCLEAN with the first inconsistency in mmc_errmsg(). */
+int mmc_admin_check(struct mmc *c, struct mmc_check *check);
+/* Drain per-CPU lists and shrink slab caches; free pages afterwards. */
+int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages);
+/* Every session; *list is to be freed with free(). */
+int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n);
+int mmc_admin_shutdown(struct mmc *c);
+
+/* Pipelining (see the top of this file). */
+int mmc_pipeline_begin(struct mmc *c);
+/*
+ * Send what is queued and collect every reply. Returns the number of
+ * requests in the pipeline, or a negative errno if the connection
+ * failed; statuses[i] (for i < n) receives the i-th request's status.
+ */
+int mmc_pipeline_end(struct mmc *c, int *statuses, size_t n);
+
+/* Events (see the top of this file). */
+enum mmc_event_kind {
+	MMC_EVENT_OOM_KILLED = 1,
+	MMC_EVENT_SHUTTING_DOWN = 2,
+};
+
+struct mmc_event {
+	enum mmc_event_kind kind;
+	int pid;	     /* OOM: the killed pid */
+	const char *message; /* valid during the handler only */
+};
+
+typedef void (*mmc_event_fn)(struct mmc *c, const struct mmc_event *ev,
+			     void *data);
+
+void mmc_set_event_handler(struct mmc *c, mmc_event_fn fn, void *data);
+/* The socket, to poll for reading while idle. */
+int mmc_fd(const struct mmc *c);
+/*
+ * Read what has arrived without blocking and deliver its events. Returns
+ * the number of events delivered, or the connection's error once the
+ * daemon has closed it.
+ */
+int mmc_process_events(struct mmc *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MMCLIENT_H */

@@ -1,0 +1,209 @@
+/*
+ * listen.c - mmd's listening socket: from systemd, or made at a path.
+ *
+ * Owns: taking a socket passed by socket activation (sd_listen_fds),
+ * creating the Unix socket with the layout's mode and group, replacing a
+ * stale socket file left by a dead daemon, and removing our own at exit.
+ * Must never: take over the socket of a daemon that still answers, or
+ * remove a socket file that is not the one it made.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "daemon/server.h"
+
+static void on_connection(uv_stream_t *listener, int status)
+{
+	struct mmd *d = listener->data;
+
+	if (status < 0) {
+		mmd_log("accept: %s", uv_strerror(status));
+		return;
+	}
+	session_accept(d);
+}
+
+static int lookup_group(const char *name, const char *key, gid_t *gid)
+{
+	struct group *gr = getgrnam(name);
+
+	if (!gr) {
+		mmd_log("%s: no group named '%s'", key, name);
+		return -ENOENT;
+	}
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/*
+ * The path is free, or holds a socket nobody answers on (its daemon
+ * died): remove that. A live daemon's socket is left alone.
+ */
+static int claim_path(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, err;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode)) {
+		mmd_log("%s exists and is not a socket; not touching it", path);
+		return -EEXIST;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	err = connect(fd, (const struct sockaddr *)sun, sizeof(*sun)) ? errno
+								      : 0;
+	close(fd);
+	if (err == 0) {
+		mmd_log("another mmd is serving %s; not taking its socket",
+			path);
+		return -EADDRINUSE;
+	}
+	if (err != ECONNREFUSED) {
+		mmd_log("cannot tell whether %s is in use: %s", path,
+			strerror(err));
+		return -err;
+	}
+	mmd_log("replacing the stale socket %s", path);
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int make_socket(struct mmd *d, const char *path)
+{
+	const struct layout_daemon *ld = &d->l->daemon;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char dir[LAYOUT_SOCKET_MAX];
+	gid_t gid = (gid_t)-1;
+	mode_t old_umask;
+	struct stat st;
+	int fd, err;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		mmd_log("socket path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sun.sun_path, path);
+	if (ld->socket_group[0] &&
+	    lookup_group(ld->socket_group, "daemon.socket_group", &gid))
+		return -ENOENT;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
+		mmd_log("cannot make the socket's directory: %s",
+			strerror(errno));
+		return -errno;
+	}
+	err = claim_path(path, &sun);
+	if (err)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* Nobody may connect before the mode and group are right. */
+	old_umask = umask(0177);
+	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ? -errno : 0;
+	umask(old_umask);
+	if (!err && chmod(path, ld->socket_mode))
+		err = -errno;
+	if (!err && gid != (gid_t)-1 && chown(path, (uid_t)-1, gid))
+		err = -errno;
+	if (!err && listen(fd, SOMAXCONN))
+		err = -errno;
+	if (!err && stat(path, &st))
+		err = -errno;
+	if (err) {
+		mmd_log("cannot listen on %s: %s", path, strerror(-err));
+		close(fd);
+		return err;
+	}
+	snprintf(d->socket_path, sizeof(d->socket_path), "%s", path);
+	d->socket_dev = st.st_dev;
+	d->socket_ino = st.st_ino;
+	return fd;
+}
+
+static int activated_socket(void)
+{
+	int n = sd_listen_fds(1);
+
+	if (n <= 0)
+		return n;
+	if (n > 1) {
+		mmd_log("the service manager passed %d sockets; mmd takes one",
+			n);
+		return -EINVAL;
+	}
+	if (sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, NULL, 0) <=
+	    0) {
+		mmd_log("the socket passed is not a listening Unix stream "
+			"socket");
+		return -EINVAL;
+	}
+	return SD_LISTEN_FDS_START;
+}
+
+int mmd_listen(struct mmd *d, const char *path)
+{
+	const char *admin = d->l->daemon.admin_group;
+	int fd = activated_socket(), err;
+
+	if (fd < 0)
+		return fd;
+	if (admin[0]) {
+		if (lookup_group(admin, "daemon.admin_group", &d->admin_gid))
+			return -ENOENT;
+		d->have_admin_gid = true;
+	}
+	if (fd > 0) {
+		d->activated = true;
+		snprintf(d->socket_path, sizeof(d->socket_path),
+			 "(socket activation)");
+	} else {
+		fd = make_socket(d, path);
+		if (fd < 0)
+			return fd;
+	}
+	uv_pipe_init(d->loop, &d->listener, 0);
+	d->listener.data = d;
+	err = uv_pipe_open(&d->listener, fd);
+	if (!err)
+		err = uv_listen((uv_stream_t *)&d->listener, SOMAXCONN,
+				on_connection);
+	if (err) {
+		mmd_log("cannot serve the socket: %s", uv_strerror(err));
+		uv_close((uv_handle_t *)&d->listener, NULL);
+		mmd_unlisten(d);
+		return -EIO;
+	}
+	d->listening = true;
+	return 0;
+}
+
+void mmd_unlisten(struct mmd *d)
+{
+	struct stat st;
+
+	if (d->listening) {
+		uv_close((uv_handle_t *)&d->listener, NULL);
+		d->listening = false;
+	}
+	if (d->activated || !d->socket_ino)
+		return;
+	/* Only our own: a newer daemon may have replaced the file. */
+	if (stat(d->socket_path, &st) == 0 && st.st_dev == d->socket_dev &&
+	    st.st_ino == d->socket_ino)
+		unlink(d->socket_path);
+	d->socket_ino = 0;
+}

@@ -1,0 +1,161 @@
+/*
+ * server.h - mmd's serving state: the loop, the listener and sessions.
+ *
+ * Owns: the structures run.c, listen.c, session.c and dispatch.c share.
+ * Everything runs on one libuv loop, so nothing here is locked. Must
+ * never: be touched from another thread, or call core from anywhere but
+ * the loop.
+ */
+#ifndef MMD_SERVER_H
+#define MMD_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <uv.h>
+
+#include "core/list.h"
+#include "core/machine.h"
+#include "core/seq_buf.h"
+#include "daemon/mmd.h"
+#include "proto/frame.h"
+#include "proto/mm.pb-c.h"
+
+/* The protocol version this daemon speaks (mm.proto). */
+#define MMD_PROTOCOL_VERSION MM__PROTOCOL_VERSION__PROTOCOL_VERSION_CURRENT
+
+/*
+ * Unsent reply bytes past which a session is not read from: a client
+ * that never reads its replies cannot make the daemon buffer more.
+ */
+#define SESSION_OUT_HIGH (256u * 1024)
+
+/* How often parked requests are retried and their deadlines checked. */
+#define PARK_TICK_MS 10
+
+struct mmd {
+	uv_loop_t *loop;
+	struct machine *m;
+	const struct layout *l;
+	uint32_t max_frame;
+
+	uv_pipe_t listener;
+	bool listening;
+	bool activated; /* the socket came from systemd */
+	char socket_path[LAYOUT_SOCKET_MAX];
+	dev_t socket_dev; /* to unlink only our own socket at exit */
+	ino_t socket_ino;
+	gid_t admin_gid;
+	bool have_admin_gid;
+
+	struct list_head sessions;
+	unsigned int nr_sessions; /* accepted and not refused */
+	unsigned int nr_handles;  /* session pipes not yet closed */
+	unsigned int nr_tasks;	  /* tasks our sessions own */
+
+	struct list_head parked; /* sessions whose head request waits */
+	bool retry_wanted;	 /* memory came free since the last retry */
+	uv_check_t retry_check;
+	uv_timer_t park_timer;
+
+	bool notify; /* a service manager listens on NOTIFY_SOCKET */
+	char status[128];
+	uv_timer_t status_timer;
+	uv_timer_t watchdog_timer;
+	uv_signal_t sigterm, sigint;
+	uv_timer_t stop_timer;
+	bool stopping;
+	bool stop_begun; /* sessions have been told; handles close at 0 */
+	char stop_why[128];
+	int ready_fd; /* daemonizing: tell the parent we are up, -1 if not */
+
+	struct seq_buf seq; /* report text, reused */
+	uint8_t *scratch;   /* bytes read for a reply, reused */
+	unsigned long nr_requests;
+	unsigned long nr_exits;	      /* sessions whose task exited */
+	unsigned long leaked_blocks;  /* page blocks freed at those exits */
+	unsigned long leaked_objects; /* other objects freed at exits */
+};
+
+struct session {
+	struct list_head node;
+	struct list_head park_node;
+	struct mmd *d;
+	uv_pipe_t pipe;
+
+	int pid; /* the task in the machine; 0 before Hello */
+	uid_t uid;
+	gid_t gid;
+	pid_t host_pid;
+	bool admin;
+	bool refused; /* turned away at accept: only says why, then closes */
+
+	struct frame_buf in;
+	struct frame_buf out;
+	unsigned int out_replies; /* replies in out */
+	size_t write_bytes;	  /* bytes in uv_write requests in flight */
+	unsigned int in_flight;	  /* replies not yet written, and parked */
+	bool reading;
+	bool closing;
+	bool close_after_flush;
+
+	Mm__Request *parked;	/* the head request, waiting for memory */
+	uint64_t park_deadline; /* loop time in ms; 0: no limit */
+	uint64_t park_since;
+	unsigned long requests;
+};
+
+/* What dispatch fills; reply_release frees what it allocated. */
+struct reply {
+	Mm__Reply rep;
+	char msg[256];
+	Mm__HelloResult hello;
+	Mm__Region region;
+	Mm__CheckResult check;
+	Mm__Sessions sessions;
+	Mm__Event event;
+	Mm__OomKilled oom;
+	Mm__ShuttingDown shutdown;
+	void *heap[2];
+	uint32_t park_timeout_ms; /* with DISPATCH_PARK; 0: no limit */
+};
+
+/* core/list.h keeps to what core needs; these are the daemon's. */
+static inline void mmd_list_del_init(struct list_head *entry)
+{
+	list_del(entry);
+	INIT_LIST_HEAD(entry);
+}
+
+#define session_of(pos) list_entry(pos, struct session, node)
+
+/* dispatch's answer besides a status in the reply: wait and retry. */
+#define DISPATCH_PARK 1
+
+/* run.c */
+void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mmd_stop(struct mmd *d, const char *why);
+void mmd_update_status(struct mmd *d);
+void mmd_session_gone(struct mmd *d);
+
+/* listen.c */
+int mmd_listen(struct mmd *d, const char *path);
+void mmd_unlisten(struct mmd *d);
+
+/* session.c */
+void session_accept(struct mmd *d);
+void session_close(struct session *s, const char *why);
+void session_send_event(struct session *s, struct reply *r);
+void session_retry_parked(struct mmd *d, bool expire);
+void sessions_shutdown(struct mmd *d, const char *why);
+
+/* dispatch.c */
+void reply_init(struct reply *r, uint64_t id);
+void reply_release(struct reply *r);
+int reply_error(struct reply *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int dispatch(struct session *s, const Mm__Request *rq, struct reply *r);
+bool request_may_free(const Mm__Request *rq);
+
+#endif /* MMD_SERVER_H */

@@ -1,0 +1,584 @@
+/*
+ * session.c - one client connection: a process of the machine.
+ *
+ * Owns: accepting connections (or turning them away), reading frames,
+ * decoding them, handing them to dispatch in order, writing replies in
+ * few writes, flow control (a session whose replies go unread is not read
+ * from), parking requests that must wait and retrying them, and exit.
+ * Must never: block the loop, buffer without bound for a client, answer
+ * out of order, or let a session's end leave anything it owned behind.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/task.h"
+#include "daemon/server.h"
+
+/* Bytes read in one go; a frame larger than this is read in pieces. */
+#define READ_CHUNK (64u * 1024)
+/* Unprocessed request bytes past which a blocked session is not read. */
+#define SESSION_IN_HIGH (256u * 1024)
+
+struct write_req {
+	uv_write_t req;
+	struct session *s;
+	uint8_t *data; /* the out buffer handed over, freed on completion */
+	unsigned int nreplies;
+	size_t len;
+};
+
+static void session_process(struct session *s);
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
+
+static bool session_blocked(const struct session *s)
+{
+	return s->write_bytes + frame_buf_used(&s->out) >= SESSION_OUT_HIGH ||
+	       s->in_flight >= s->d->m->layout.limits.requests;
+}
+
+static void session_update_reading(struct session *s)
+{
+	bool want = !s->closing && !s->close_after_flush &&
+		    !session_blocked(s) &&
+		    frame_buf_used(&s->in) < SESSION_IN_HIGH;
+
+	if (want == s->reading)
+		return;
+	s->reading = want;
+	if (want)
+		uv_read_start((uv_stream_t *)&s->pipe, on_alloc, on_read);
+	else
+		uv_read_stop((uv_stream_t *)&s->pipe);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct session *s = h->data;
+	struct mmd *d = s->d;
+
+	frame_buf_free(&s->in);
+	frame_buf_free(&s->out);
+	free(s);
+	d->nr_handles--;
+	mmd_session_gone(d);
+}
+
+static void unpark(struct session *s)
+{
+	mmd_list_del_init(&s->park_node);
+	mm__request__free_unpacked(s->parked, NULL);
+	s->parked = NULL;
+	s->in_flight--;
+}
+
+/* Exit, for whatever reason: the task gives back all it still owns. */
+void session_close(struct session *s, const char *why)
+{
+	struct mmd *d = s->d;
+	struct task_leaks leaks = {0, 0};
+
+	if (s->closing)
+		return;
+	s->closing = true;
+	if (s->parked)
+		unpark(s);
+	if (s->pid) {
+		task_exit(d->m, s->pid, &leaks);
+		d->nr_tasks--;
+		d->nr_exits++;
+		d->leaked_blocks += leaks.pages;
+		d->leaked_objects += leaks.objects;
+		d->retry_wanted = true;
+		if (leaks.pages || leaks.objects || why)
+			mmd_log("pid %d (host pid %d, uid %u) exited%s%s: "
+				"freed %lu page blocks and %lu objects it "
+				"still held",
+				s->pid, (int)s->host_pid, (unsigned int)s->uid,
+				why ? ": " : "", why ? why : "", leaks.pages,
+				leaks.objects);
+		s->pid = 0;
+	}
+	if (!s->refused) {
+		mmd_list_del_init(&s->node);
+		d->nr_sessions--;
+	}
+	uv_close((uv_handle_t *)&s->pipe, on_closed);
+}
+
+static void maybe_finish(struct session *s)
+{
+	if (s->close_after_flush && !s->closing && !s->write_bytes &&
+	    !frame_buf_used(&s->out))
+		session_close(s, NULL);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+	struct write_req *w = container_of(req, struct write_req, req);
+	struct session *s = w->s;
+
+	s->write_bytes -= w->len;
+	s->in_flight -= w->nreplies;
+	free(w->data);
+	free(w);
+	if (s->closing)
+		return;
+	if (status < 0) {
+		session_close(s, uv_strerror(status));
+		return;
+	}
+	session_process(s);
+}
+
+/* Write what is queued: straight away if the socket takes it, else once. */
+static void session_flush(struct session *s)
+{
+	size_t used = frame_buf_used(&s->out);
+	struct write_req *w;
+	uv_buf_t buf;
+	int n;
+
+	if (!used || s->closing)
+		return;
+	if (!s->write_bytes) {
+		buf = uv_buf_init((char *)s->out.data + s->out.start, used);
+		n = uv_try_write((uv_stream_t *)&s->pipe, &buf, 1);
+		if (n == (int)used) {
+			s->in_flight -= s->out_replies;
+			s->out_replies = 0;
+			s->out.start = s->out.len = 0;
+			return;
+		}
+		if (n < 0 && n != UV_EAGAIN) {
+			session_close(s, uv_strerror(n));
+			return;
+		}
+		if (n > 0) {
+			s->out.start += (size_t)n;
+			used -= (size_t)n;
+		}
+	}
+	w = malloc(sizeof(*w));
+	if (!w) {
+		session_close(s, "out of host memory");
+		return;
+	}
+	/* The buffer itself goes with the write: no copy. */
+	frame_buf_compact(&s->out);
+	w->s = s;
+	w->data = s->out.data;
+	w->len = used;
+	w->nreplies = s->out_replies;
+	frame_buf_init(&s->out);
+	s->out_replies = 0;
+	s->write_bytes += used;
+	buf = uv_buf_init((char *)w->data, used);
+	n = uv_write(&w->req, (uv_stream_t *)&s->pipe, &buf, 1, on_write);
+	if (n < 0) {
+		s->write_bytes -= used;
+		s->in_flight -= w->nreplies;
+		free(w->data);
+		free(w);
+		session_close(s, uv_strerror(n));
+	}
+}
+
+/* Queue a reply; counted as in flight until the socket has it. */
+static void queue_reply(struct session *s, struct reply *r, bool counted)
+{
+	int err = frame_append(&s->out, &r->rep.base, s->d->max_frame);
+
+	if (err == -EMSGSIZE) {
+		uint64_t id = r->rep.id;
+
+		reply_release(r);
+		reply_init(r, id);
+		reply_error(r, -EMSGSIZE,
+			    "the reply would exceed the %u-byte frame limit",
+			    s->d->max_frame);
+		err = frame_append(&s->out, &r->rep.base, s->d->max_frame);
+	}
+	if (err) {
+		session_close(s, "out of host memory for a reply");
+		return;
+	}
+	if (counted) {
+		s->out_replies++;
+		s->in_flight++;
+	}
+}
+
+void session_send_event(struct session *s, struct reply *r)
+{
+	if (s->closing)
+		return;
+	queue_reply(s, r, false);
+	session_flush(s);
+}
+
+/* The machine killed tasks (OOM): tell their sessions and close them. */
+static void reap_killed(struct mmd *d)
+{
+	struct list_head *pos, *next;
+
+	for (pos = d->sessions.next; pos != &d->sessions; pos = next) {
+		struct session *s = session_of(pos);
+		struct reply r;
+
+		next = pos->next;
+		if (!s->pid || find_task_by_pid(d->m, s->pid))
+			continue;
+		reply_init(&r, 0);
+		mm__event__init(&r.event);
+		mm__oom_killed__init(&r.oom);
+		r.oom.pid = s->pid;
+		snprintf(r.msg, sizeof(r.msg),
+			 "out of memory: pid %d was killed to free memory",
+			 s->pid);
+		r.oom.message = r.msg;
+		r.event.kind_case = MM__EVENT__KIND_OOM_KILLED;
+		r.event.oom_killed = &r.oom;
+		r.rep.result_case = MM__REPLY__RESULT_EVENT;
+		r.rep.event = &r.event;
+		mmd_log("pid %d (host pid %d) was OOM-killed", s->pid,
+			(int)s->host_pid);
+		if (s->parked)
+			unpark(s);
+		s->pid = 0; /* its task is gone already */
+		d->nr_tasks--;
+		d->nr_exits++;
+		session_send_event(s, &r);
+		s->close_after_flush = true;
+		maybe_finish(s);
+	}
+}
+
+static void on_park_tick(uv_timer_t *timer)
+{
+	session_retry_parked(timer->data, true);
+}
+
+static void park(struct session *s, Mm__Request *rq, uint32_t timeout_ms)
+{
+	struct mmd *d = s->d;
+	uint64_t now = uv_now(d->loop);
+
+	s->parked = rq;
+	s->park_since = now;
+	s->park_deadline = timeout_ms ? now + timeout_ms : 0;
+	s->in_flight++;
+	if (list_empty(&d->parked))
+		uv_timer_start(&d->park_timer, on_park_tick, PARK_TICK_MS,
+			       PARK_TICK_MS);
+	list_add_tail(&s->park_node, &d->parked);
+}
+
+/* Answer rq with r, then see whether the machine lost tasks. */
+static void finish_request(struct session *s, Mm__Request *rq, struct reply *r)
+{
+	struct mmd *d = s->d;
+
+	queue_reply(s, r, true);
+	reply_release(r);
+	if (rq && request_may_free(rq))
+		d->retry_wanted = true;
+	if (nr_tasks(d->m) < d->nr_tasks)
+		reap_killed(d);
+}
+
+static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
+{
+	struct mmd *d = s->d;
+	Mm__Request *rq = mm__request__unpack(NULL, len, body);
+	struct reply r;
+
+	s->requests++;
+	d->nr_requests++;
+	if (!rq) {
+		reply_init(&r, 0);
+		reply_error(&r, -EBADMSG,
+			    "a frame of %u bytes that is not a Request message",
+			    len);
+		finish_request(s, NULL, &r);
+		return;
+	}
+	reply_init(&r, rq->id);
+	if (dispatch(s, rq, &r) == DISPATCH_PARK) {
+		reply_release(&r);
+		park(s, rq, r.park_timeout_ms);
+		return;
+	}
+	finish_request(s, rq, &r);
+	mm__request__free_unpacked(rq, NULL);
+}
+
+/* A frame too long to take: say so, and close; the stream is lost. */
+static void refuse_frame(struct session *s, uint32_t len)
+{
+	struct reply r;
+
+	reply_init(&r, 0);
+	reply_error(&r, -EMSGSIZE,
+		    "a frame of %u bytes exceeds the maximum of %u", len,
+		    s->d->max_frame);
+	queue_reply(s, &r, false);
+	s->close_after_flush = true;
+	mmd_log("pid %d (host pid %d): %s; closing", s->pid, (int)s->host_pid,
+		r.msg);
+}
+
+/* Run the frames that have arrived, in order, until one must wait. */
+static void session_process(struct session *s)
+{
+	const uint8_t *body;
+	uint32_t len;
+	int rc;
+
+	for (;;) {
+		while (!s->closing && !s->close_after_flush && !s->parked &&
+		       !session_blocked(s)) {
+			rc = frame_next(&s->in, s->d->max_frame, &body, &len);
+			if (rc == 0)
+				break;
+			if (rc < 0) {
+				refuse_frame(s, len);
+				break;
+			}
+			handle_frame(s, body, len);
+			frame_consume(&s->in, len);
+		}
+		if (s->closing)
+			return;
+		session_flush(s);
+		if (s->closing)
+			return;
+		/* The socket took it all at once: go on with what is read. */
+		if (s->close_after_flush || s->parked || session_blocked(s) ||
+		    frame_next(&s->in, s->d->max_frame, &body, &len) == 0)
+			break;
+	}
+	maybe_finish(s);
+	if (!s->closing)
+		session_update_reading(s);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct session *s = h->data;
+
+	(void)suggested;
+	if (frame_buf_reserve(&s->in, READ_CHUNK)) {
+		*buf = uv_buf_init(NULL, 0); /* the read fails: UV_ENOBUFS */
+		return;
+	}
+	*buf = uv_buf_init((char *)s->in.data + s->in.len,
+			   s->in.cap - s->in.len);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+	struct session *s = stream->data;
+
+	(void)buf;
+	if (nread > 0) {
+		s->in.len += (size_t)nread;
+		session_process(s);
+	} else if (nread == UV_EOF) {
+		/* Half-closed: answer what came, then go. */
+		s->close_after_flush = true;
+		if (s->parked)
+			session_close(s, frame_buf_used(&s->in)
+						 ? "disconnected mid-frame"
+						 : NULL);
+		else if (frame_buf_used(&s->in))
+			session_close(s, "disconnected mid-frame");
+		else
+			session_process(s);
+	} else if (nread < 0) {
+		session_close(s, uv_strerror((int)nread));
+	}
+}
+
+static void start_reading(struct session *s)
+{
+	s->reading = true;
+	uv_read_start((uv_stream_t *)&s->pipe, on_alloc, on_read);
+}
+
+/* Admin: uid 0, or a member of the layout's admin group. */
+static bool peer_is_admin(const struct mmd *d, uid_t uid, gid_t gid)
+{
+	struct passwd *pw;
+	gid_t groups[256];
+	int n = 256;
+
+	if (uid == 0)
+		return true;
+	if (!d->have_admin_gid)
+		return false;
+	if (gid == d->admin_gid)
+		return true;
+	pw = getpwuid(uid);
+	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (groups[i] == d->admin_gid)
+			return true;
+	return false;
+}
+
+static void read_peer(struct session *s)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uv_os_fd_t fd;
+
+	s->uid = (uid_t)-1;
+	s->gid = (gid_t)-1;
+	s->host_pid = 0;
+	if (uv_fileno((uv_handle_t *)&s->pipe, &fd) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+		s->uid = cred.uid;
+		s->gid = cred.gid;
+		s->host_pid = cred.pid;
+	}
+	s->admin = peer_is_admin(s->d, s->uid, s->gid);
+}
+
+/* Turned away at the door: a reply with id 0 says why, then it closes. */
+static void refuse_session(struct session *s, int err, const char *why)
+{
+	struct reply r;
+
+	s->refused = true;
+	reply_init(&r, 0);
+	reply_error(&r, err, "%s", why);
+	queue_reply(s, &r, false);
+	s->close_after_flush = true;
+	session_flush(s);
+	maybe_finish(s);
+}
+
+void session_accept(struct mmd *d)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	char why[160];
+
+	if (!s) {
+		mmd_log("out of host memory for a session");
+		return;
+	}
+	s->d = d;
+	INIT_LIST_HEAD(&s->node);
+	INIT_LIST_HEAD(&s->park_node);
+	frame_buf_init(&s->in);
+	frame_buf_init(&s->out);
+	uv_pipe_init(d->loop, &s->pipe, 0);
+	s->pipe.data = s;
+	d->nr_handles++;
+	if (uv_accept((uv_stream_t *)&d->listener, (uv_stream_t *)&s->pipe)) {
+		s->refused = true;
+		s->closing = true;
+		uv_close((uv_handle_t *)&s->pipe, on_closed);
+		return;
+	}
+	read_peer(s);
+	if (d->stopping) {
+		refuse_session(s, -ESHUTDOWN, "mmd is shutting down");
+		return;
+	}
+	if (d->nr_sessions >= d->m->layout.daemon.max_clients) {
+		snprintf(why, sizeof(why),
+			 "mmd serves at most %u clients at once "
+			 "(daemon.max_clients); try again later",
+			 d->m->layout.daemon.max_clients);
+		mmd_log("refused host pid %d: %s", (int)s->host_pid, why);
+		refuse_session(s, -EUSERS, why);
+		return;
+	}
+	list_add_tail(&s->node, &d->sessions);
+	d->nr_sessions++;
+	start_reading(s);
+}
+
+/* Try the parked requests again; with expire, time out the overdue. */
+void session_retry_parked(struct mmd *d, bool expire)
+{
+	uint64_t now = uv_now(d->loop);
+	struct list_head todo;
+
+	/* Sessions taken off todo one at a time: any may close meanwhile. */
+	INIT_LIST_HEAD(&todo);
+	if (list_empty(&d->parked))
+		return;
+	todo.next = d->parked.next;
+	todo.prev = d->parked.prev;
+	todo.next->prev = &todo;
+	todo.prev->next = &todo;
+	INIT_LIST_HEAD(&d->parked);
+
+	while (!list_empty(&todo)) {
+		struct session *s =
+			list_first_entry(&todo, struct session, park_node);
+		Mm__Request *rq = s->parked;
+		struct reply r;
+
+		mmd_list_del_init(&s->park_node);
+		reply_init(&r, rq->id);
+		if (dispatch(s, rq, &r) == DISPATCH_PARK) {
+			reply_release(&r);
+			if (!expire || !s->park_deadline ||
+			    now < s->park_deadline) {
+				list_add_tail(&s->park_node, &d->parked);
+				continue;
+			}
+			reply_init(&r, rq->id);
+			reply_error(&r, -ETIMEDOUT,
+				    "gave up after waiting %llu ms: %s",
+				    (unsigned long long)(now - s->park_since),
+				    d->m->errmsg[0] ? d->m->errmsg
+						    : "memory stayed short");
+		}
+		s->parked = NULL;
+		s->in_flight--;
+		finish_request(s, rq, &r);
+		mm__request__free_unpacked(rq, NULL);
+		session_process(s);
+	}
+	if (list_empty(&d->parked))
+		uv_timer_stop(&d->park_timer);
+}
+
+/* Stopping: every session hears why, then closes once its replies go. */
+void sessions_shutdown(struct mmd *d, const char *why)
+{
+	struct list_head *pos, *next;
+
+	for (pos = d->sessions.next; pos != &d->sessions; pos = next) {
+		struct session *s = session_of(pos);
+		struct reply r;
+
+		next = pos->next;
+		reply_init(&r, 0);
+		mm__event__init(&r.event);
+		mm__shutting_down__init(&r.shutdown);
+		r.shutdown.reason = (char *)why;
+		r.event.kind_case = MM__EVENT__KIND_SHUTTING_DOWN;
+		r.event.shutting_down = &r.shutdown;
+		r.rep.result_case = MM__REPLY__RESULT_EVENT;
+		r.rep.event = &r.event;
+		if (s->parked)
+			unpark(s);
+		session_send_event(s, &r);
+		s->close_after_flush = true;
+		if (!s->closing)
+			session_update_reading(s);
+		maybe_finish(s);
+	}
+}
