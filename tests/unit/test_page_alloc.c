@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/stats.h"
+#include "core/vmscan.h"
 
 static struct machine *boot_small(void)
 {
@@ -277,6 +278,19 @@ static unsigned long give_back(struct machine *m, gfp_t gfp, unsigned int order,
 	return freed;
 }
 
+/* A reclaim hook that gives back one held block a call. */
+static unsigned long give_back_one(struct machine *m, gfp_t gfp,
+				   unsigned int order, void *data)
+{
+	(void)gfp;
+	(void)order;
+	(void)data;
+	if (!nr_held)
+		return 0;
+	assert_int_equal(__free_pages(m, held[--nr_held], 4), 0);
+	return 16;
+}
+
 static void test_reclaim_hook_lets_allocation_succeed(void **state)
 {
 	struct machine *m = boot_one_zone();
@@ -291,6 +305,37 @@ static void test_reclaim_hook_lets_allocation_succeed(void **state)
 	page = alloc_pages(m, GFP_KERNEL, 4);
 	assert_false(IS_ERR(page));
 	assert_int_equal(nr_held, 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* kswapd wakes below low and reclaims up to the high watermark. */
+static void test_kswapd_balances_to_high(void **state)
+{
+	struct machine *m = boot_one_zone();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	unsigned long n = 0;
+
+	(void)state;
+	for (nr_held = 0; nr_held < 64; nr_held++)
+		held[nr_held] = alloc_pages(m, GFP_KERNEL, 4);
+	drain_zone_with(m, GFP_NOWAIT, &n);
+	assert_true(kswapd_wanted(m));
+	assert_true(zone->vm_stat[NR_FREE_PAGES] < (long)low_wmark_pages(zone));
+
+	/* Without reclaim, a pass ends at once and kswapd sleeps. */
+	assert_int_equal(kswapd_run(m), 0);
+	assert_false(kswapd_wanted(m));
+	assert_int_equal(m->vm_events[PAGEOUTRUN], 1);
+
+	/* With reclaim that frees 16 pages a call, it stops at high. */
+	drain_zone_with(m, GFP_NOWAIT, &n);
+	m->reclaim = give_back_one;
+	assert_true(kswapd_run(m) > 0);
+	assert_true(zone->vm_stat[NR_FREE_PAGES] >=
+		    (long)high_wmark_pages(zone));
+	assert_true(nr_held > 0); /* it stopped before taking everything */
+	assert_int_equal(m->vm_events[PAGEOUTRUN], 2);
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -767,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_zone_fallback),
 		cmocka_unit_test(test_watermarks_by_gfp),
 		cmocka_unit_test(test_reclaim_hook_lets_allocation_succeed),
+		cmocka_unit_test(test_kswapd_balances_to_high),
 		cmocka_unit_test(test_gfp_zero_clears_ram),
 		cmocka_unit_test(test_get_free_pages_and_addresses),
 		cmocka_unit_test(test_highmem_has_no_address),
