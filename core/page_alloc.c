@@ -328,10 +328,9 @@ static __hot_inline struct page *rmqueue(struct machine *m, struct zone *zone,
 }
 
 /* Walk the zonelist from the highest zone allowed down to DMA. */
-static struct page *get_page_from_freelist(struct machine *m, gfp_t gfp,
-					   unsigned int order,
-					   unsigned int alloc_flags,
-					   enum zone_type highest_zoneidx)
+static __hot_inline struct page *
+get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
+		       unsigned int alloc_flags, enum zone_type highest_zoneidx)
 {
 	for (int z = (int)highest_zoneidx; z >= 0; z--) {
 		struct zone *zone = &m->zones[z];
@@ -525,7 +524,9 @@ static __cold int refuse_free(struct machine *m, unsigned long pfn,
 			 pfn, page->private, order);
 }
 
-int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
+/* Shared by every way of freeing, so that none pays a second call. */
+static __hot_inline int __free_pages_pfn(struct machine *m, unsigned long pfn,
+					 unsigned int order)
 {
 	struct page *page;
 
@@ -541,6 +542,11 @@ int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
 	return 0;
 }
 
+int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	return __free_pages_pfn(m, pfn, order);
+}
+
 /* A struct page pointer names a pfn only if it points into mem_map. */
 static unsigned long page_pointer_to_pfn(const struct machine *m,
 					 const struct page *page)
@@ -554,7 +560,7 @@ static unsigned long page_pointer_to_pfn(const struct machine *m,
 
 int __free_pages(struct machine *m, struct page *page, unsigned int order)
 {
-	return free_pages_pfn(m, page_pointer_to_pfn(m, page), order);
+	return __free_pages_pfn(m, page_pointer_to_pfn(m, page), order);
 }
 
 int free_pages(struct machine *m, uint64_t addr, unsigned int order)
