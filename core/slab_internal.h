@@ -28,6 +28,7 @@ struct slab {
 	struct kmem_cache *cache;
 	struct page *page;
 	uint64_t base;	   /* direct-map address of the slab's first byte */
+	uint64_t first;	   /* its first object: base, colour, left pad */
 	uint64_t freelist; /* first free object, 0 when none */
 	unsigned int order;
 	unsigned int objects;
@@ -68,7 +69,8 @@ struct kmem_cache {
 	struct list_head partial, full, empty;
 	unsigned long nr_partial, nr_full, nr_empty;
 	unsigned long nr_slabs, total_objects;
-	unsigned long nr_allocs, nr_frees, errors;
+	unsigned long errors;
+	uintptr_t ram_bias;    /* host address of RAM minus page_offset */
 	struct list_head list; /* every cache, newest first */
 };
 

@@ -49,11 +49,18 @@ static unsigned int ptr_size(const struct machine *m)
 	return m->layout.arch == ARCH_X86_64 ? 8 : 4;
 }
 
+/* RAM behind a direct-map address, by the cache's own bias: one add. */
+static inline uint8_t *cache_ram(const struct kmem_cache *s, uint64_t addr)
+{
+	return (uint8_t *)(uintptr_t)(addr + s->ram_bias);
+}
+
 static uint64_t get_freepointer(const struct machine *m,
 				const struct kmem_cache *s, uint64_t obj)
 {
-	const uint8_t *p = slab_ram(m, obj + s->offset);
+	const uint8_t *p = cache_ram(s, obj + s->offset);
 
+	(void)m;
 	if (s->ptr_size == 8) {
 		uint64_t v;
 
@@ -69,8 +76,9 @@ static uint64_t get_freepointer(const struct machine *m,
 static void set_freepointer(const struct machine *m, const struct kmem_cache *s,
 			    uint64_t obj, uint64_t next)
 {
-	uint8_t *p = slab_ram(m, obj + s->offset);
+	uint8_t *p = cache_ram(s, obj + s->offset);
 
+	(void)m;
 	if (s->ptr_size == 8) {
 		memcpy(p, &next, 8);
 	} else {
@@ -86,7 +94,8 @@ static void set_freepointer(const struct machine *m, const struct kmem_cache *s,
 static uint64_t slab_first_object(const struct kmem_cache *s,
 				  const struct slab *slab)
 {
-	return slab->base + slab->colour + s->red_left_pad;
+	(void)s;
+	return slab->first;
 }
 
 /*
@@ -318,6 +327,7 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	slab->objects = objects;
 	slab->base = page_address(m, page);
 	slab->colour = next_colour(s, order, m);
+	slab->first = slab->base + slab->colour + s->red_left_pad;
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		SetPageFlag(&page[i], PG_slab);
 		page[i].mapping = (uint64_t)(uintptr_t)slab;
@@ -474,7 +484,6 @@ int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 		check_object(m, s, obj, SLUB_RED_INACTIVE, SLUB_RED_ACTIVE);
 	if (gfp & __GFP_ZERO)
 		memset(slab_ram(m, obj), 0, s->object_size);
-	s->nr_allocs++;
 	*addr = obj;
 	return 0;
 }
@@ -541,7 +550,6 @@ int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
 		check_object(m, s, addr, SLUB_RED_ACTIVE, SLUB_RED_INACTIVE);
 	slab->owner[idx] = SLOT_FREE;
-	s->nr_frees++;
 	c = &s->cpu[m->cpu];
 	if (slab == c->slab) {
 		set_freepointer(m, s, addr, c->freelist);
@@ -713,6 +721,7 @@ static struct kmem_cache *alloc_cache(struct machine *m, const char *name,
 	s->flags = flags | m->slab->debug_flags;
 	s->ctor = ctor;
 	s->ptr_size = ptr_size(m);
+	s->ram_bias = (uintptr_t)m->ram - m->layout.kernel.page_offset;
 	s->align = calculate_alignment(s->flags, align, size, s->ptr_size);
 	s->allocflags = (s->flags & SLAB_CACHE_DMA) ? GFP_DMA : 0;
 	s->owner = m->current_pid;

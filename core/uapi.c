@@ -236,15 +236,17 @@ int uapi_kmem_cache_create(struct machine *m, const char *name,
 			   unsigned int size, unsigned int align,
 			   unsigned int flags, uint64_t *cache)
 {
-	struct task_struct *t = current_task(m);
+	struct task_struct *t;
 	struct kmem_cache *s;
+	int err = begin_alloc(m, &t);
 
-	if (!t)
-		return -ESRCH;
+	if (err)
+		return err;
 	s = kmem_cache_create(m, name, size, align, flags, NULL);
 	if (IS_ERR(s))
 		return (int)PTR_ERR(s);
 	*cache = kmem_cache_id(s);
+	t->nr_objects++; /* a cache counts against the limit too */
 	return 0;
 }
 
@@ -255,7 +257,7 @@ int uapi_kmem_cache_destroy(struct machine *m, uint64_t cache)
 
 	if (!t)
 		return -ESRCH;
-	return s ? kmem_cache_destroy(m, s) : -ENOENT;
+	return s ? counted(t, kmem_cache_destroy(m, s), -1) : -ENOENT;
 }
 
 int uapi_kmem_cache_shrink(struct machine *m, uint64_t cache)
@@ -468,15 +470,24 @@ int uapi_vfree(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
 
-	return t ? counted(t, vfree(m, addr), -1) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	return addr ? counted(t, vfree(m, addr), -1) : 0; /* NULL: no-op */
 }
 
 /* The page at pfn, if it lies in a block the task allocated. */
 static struct page *owned_page(struct machine *m, struct task_struct *t,
-			       unsigned long pfn)
+			       unsigned long pfn, int *err)
 {
 	unsigned long head = pfn_to_block_head(m, pfn);
 
+	*err = -EPERM;
+	if (!pfn_valid(m, pfn)) {
+		*err = mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#lx is outside RAM (%lu frames)", pfn,
+				 m->max_pfn);
+		return NULL;
+	}
 	if (head == ULONG_MAX || pfn_to_page(m, head)->owner != t->pid ||
 	    PageFlag(pfn_to_page(m, head), PG_large_kmalloc)) {
 		snprintf(m->errmsg, sizeof(m->errmsg),
@@ -496,8 +507,8 @@ int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < count; i++)
-		if (!owned_page(m, t, pfns[i]))
-			return -EPERM;
+		if (!owned_page(m, t, pfns[i], &err))
+			return err;
 	return counted(t, vmap(m, pfns, count, addr), 1);
 }
 
@@ -505,7 +516,9 @@ int uapi_vunmap(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
 
-	return t ? counted(t, vunmap(m, addr), -1) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	return addr ? counted(t, vunmap(m, addr), -1) : 0; /* NULL: no-op */
 }
 
 int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
@@ -521,18 +534,21 @@ int uapi_iounmap(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
 
-	return t ? counted(t, iounmap(m, addr), -1) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	return addr ? counted(t, iounmap(m, addr), -1) : 0; /* NULL: no-op */
 }
 
 int uapi_kmap(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);
 	struct page *page;
+	int err;
 
 	if (!t)
 		return -ESRCH;
-	page = owned_page(m, t, pfn);
-	return page ? kmap(m, page, addr) : -EPERM;
+	page = owned_page(m, t, pfn, &err);
+	return page ? kmap(m, page, addr) : err;
 }
 
 int uapi_kunmap(struct machine *m, unsigned long pfn)
@@ -550,11 +566,12 @@ int uapi_kmap_atomic(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);
 	struct page *page;
+	int err;
 
 	if (!t)
 		return -ESRCH;
-	page = owned_page(m, t, pfn);
-	return page ? kmap_atomic(m, page, addr) : -EPERM;
+	page = owned_page(m, t, pfn, &err);
+	return page ? kmap_atomic(m, page, addr) : err;
 }
 
 int uapi_kunmap_atomic(struct machine *m, uint64_t addr)

@@ -1,0 +1,167 @@
+#!/bin/sh
+# mmd_ops.sh - every operation a client can call, over the wire on a real
+# mmd, one check per family of operations: exact values, exact errors,
+# bytes written and read back (client/mmc_test.c, command "ops"). Each
+# family runs on a layout that has what it needs: the default x86_64
+# machine, i386 with HighMem, the embedded MMZ board, and an i386 layout
+# with 4 pkmap slots for kmaps that must wait. Afterwards each machine
+# checks clean and its free pages are back at the baseline.
+#   usage: MMD=build/test/mmd sh tests/integration/mmd_ops.sh
+# Needs build/test/mmc_test next to mmd. Prints "PASS: name" or
+# "FAIL: name" per check;
+# exits 1 on any failure. Must never: leave a daemon running.
+set -u
+MMD=${MMD:-build/test/mmd}
+HELPER=$(dirname "$MMD")/mmc_test
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() {
+	echo "FAIL: $1"
+	failed=1
+}
+
+# start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
+start_mmd() {
+	name=$1
+	shift
+	"$MMD" --foreground --socket "$tmp/$name.sock" "$@" \
+		2>"$tmp/$name.log" &
+	mmd_pid=$!
+	pids="$pids $mmd_pid"
+	for _ in $(seq 100); do
+		[ -S "$tmp/$name.sock" ] && return 0
+		sleep 0.1
+	done
+	fail "$name: mmd did not start"
+	sed 's/^/    /' "$tmp/$name.log"
+	return 1
+}
+
+# stop_mmd NAME PID: SIGTERM, then it must exit 0 (ASan-clean).
+stop_mmd() {
+	kill -TERM "$2"
+	wait "$2"
+	status=$?
+	if [ "$status" -eq 0 ]; then
+		pass "$1: stops on SIGTERM, exit 0"
+	else
+		fail "$1: exit $status after SIGTERM"
+		sed 's/^/    /' "$tmp/$1.log" | tail -30
+	fi
+}
+
+# check NAME CMD...: CMD must exit 0.
+check() {
+	name=$1
+	shift
+	if "$@" >"$tmp/out" 2>&1; then
+		pass "$name"
+	else
+		fail "$name"
+		sed 's/^/    /' "$tmp/out" | tail -20
+	fi
+}
+
+# ops MACHINE FAMILY ARGS...: one family of operations on $s.
+ops() {
+	machine=$1
+	shift
+	check "$machine: $*" "$HELPER" "$s" ops "$@"
+}
+
+# settle MACHINE BASE: the checker is clean, free pages are back at BASE.
+settle() {
+	check "$1: admin invariant check" "$HELPER" "$s" check
+	after=$("$HELPER" "$s" baseline)
+	if [ -n "$2" ] && [ "$after" = "$2" ]; then
+		pass "$1: free pages back at the baseline ($after)"
+	else
+		fail "$1: free pages $after, baseline $2"
+	fi
+}
+
+# HighMem starts at 896M on both i386 layouts.
+high=0x38000000
+
+# ---- x86_64, the default machine: no HighMem, no MMZ
+start_mmd x86 || exit 1
+x86=$mmd_pid
+s=$tmp/x86.sock
+base=$("$HELPER" "$s" baseline)
+for f in slab kmalloc vmalloc vmap percpu reports; do
+	ops x86 "$f"
+done
+ops x86 ioremap 0xe0000000 0x1000000 # the pci-bar0 device region
+ops x86 null-frees
+settle x86 "$base"
+stop_mmd x86 "$x86"
+
+# ---- i386 with HighMem. A kernel PGD entry's page table stays once made
+# (as on Linux: process pgds copy the entry), so the baseline is taken
+# after the first vmalloc has made the vmalloc area's first one.
+start_mmd i386 --config "$root/config/i386-highmem.yaml" || exit 1
+i386=$mmd_pid
+s=$tmp/i386.sock
+ops i386 vmalloc
+base=$("$HELPER" "$s" baseline)
+for f in slab kmalloc vmap percpu; do
+	ops i386 "$f"
+done
+ops i386 kmap "$high"
+ops i386 kmap-atomic "$high" 16 # kernel.kmap_atomic_slots
+settle i386 "$base"
+stop_mmd i386 "$i386"
+
+# ---- the embedded board: two MMZ regions and device registers
+start_mmd mmz --config "$root/config/embedded-mmz.yaml" || exit 1
+mmz=$mmd_pid
+s=$tmp/mmz.sock
+ops mmz vmalloc
+base=$("$HELPER" "$s" baseline)
+ops mmz mmz jpeg 0x1c000000 0x4000000 # the region at 448M, 64M long
+ops mmz ioremap 0x20100000 0x100000   # vedu, the video encoder
+settle mmz "$base"
+stop_mmd mmz "$mmz"
+
+# ---- i386 with 4 pkmap slots, an MMZ region and a device: kmaps that
+# wait for a slot, and an exit that must free one of every kind.
+sed -e 's/^  name: i386-highmem/  name: i386-pkmap4/' \
+	-e 's/^  pkmap_slots: .*/  pkmap_slots: 4/' \
+	"$root/config/i386-highmem.yaml" >"$tmp/pkmap4.yaml"
+cat >>"$tmp/pkmap4.yaml" <<'EOF'
+
+mmz:
+  - {name: media, start: 512M, size: 32M}
+
+devices:
+  - {name: dev0, start: 0x90000000, size: 64K}
+EOF
+grep -q '^  pkmap_slots: 4$' "$tmp/pkmap4.yaml" &&
+	pass "a layout with 4 pkmap slots" ||
+	fail "a layout with 4 pkmap slots"
+start_mmd pkmap4 --config "$tmp/pkmap4.yaml" || exit 1
+pkmap4=$mmd_pid
+s=$tmp/pkmap4.sock
+ops pkmap4 vmalloc
+base=$("$HELPER" "$s" baseline)
+ops pkmap4 kmap-park "$high" 4
+grep -q '^timed kmap: gave up after waiting' "$tmp/out" &&
+	pass "pkmap4: the timed-out kmap says why" ||
+	fail "pkmap4: the timed-out kmap says why"
+ops pkmap4 exit-all "$high" 0x90000000
+grep -q 'exited: freed 6 page blocks and 16 objects it still held' \
+	"$tmp/pkmap4.log" && pass "pkmap4: the exit logged what it freed" ||
+	fail "pkmap4: the exit logged what it freed"
+settle pkmap4 "$base"
+stop_mmd pkmap4 "$pkmap4"
+
+exit "$failed"
