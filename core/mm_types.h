@@ -35,6 +35,7 @@ enum pageflags {
 	PG_large_kmalloc, /* the first page of a kmalloc too big for slabs */
 	PG_swapbacked,
 	PG_mmz,
+	PG_table, /* a page-table page, as the kernel's PageTable type */
 	NR_PAGEFLAGS,
 };
 

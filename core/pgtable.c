@@ -175,6 +175,7 @@ static int pt_alloc(struct machine *m, bool kernel, unsigned long *pfn)
 		*pfn = --kpt->boot_next;
 		memset(pfn_to_ram(m, *pfn), 0, m->page_size);
 		pfn_to_page(m, *pfn)->index = 0;
+		SetPageFlag(pfn_to_page(m, *pfn), PG_table);
 		return 0;
 	}
 	page = alloc_page(m, GFP_KERNEL | __GFP_ZERO);
@@ -182,6 +183,7 @@ static int pt_alloc(struct machine *m, bool kernel, unsigned long *pfn)
 		return (int)PTR_ERR(page);
 	page->owner = 0;
 	page->index = 0;
+	SetPageFlag(page, PG_table);
 	m->node_stat[NR_PAGETABLE]++;
 	if (kpt)
 		kpt->nr_tables++;
@@ -196,6 +198,7 @@ static void pt_free(struct machine *m, bool kernel, unsigned long pfn)
 	struct page *page = pfn_to_page(m, pfn);
 
 	page->index = 0;
+	ClearPageFlag(page, PG_table);
 	if (PageFlag(page, PG_reserved)) {
 		memset(pfn_to_ram(m, pfn), 0, m->page_size);
 		return;

@@ -1,0 +1,99 @@
+/*
+ * frame_state.c - what each physical frame is, for pictures of memory.
+ *
+ * Owns: classifying a frame from its struct page and the blocks around
+ * it. Must never change the machine; it only reads struct pages.
+ */
+#include "core/frame_state.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/page_alloc.h"
+
+const char *const frame_state_names[NR_FRAME_STATES] = {
+	[FRAME_HOLE] = "hole",
+	[FRAME_RESERVED] = "reserved",
+	[FRAME_MMZ] = "mmz",
+	[FRAME_FREE] = "free",
+	[FRAME_PCP] = "per-cpu",
+	[FRAME_SLAB] = "slab",
+	[FRAME_PAGETABLE] = "pagetable",
+	[FRAME_USER] = "user",
+	[FRAME_KERNEL] = "kernel",
+};
+
+/* The free or per-CPU block covering pfn, through its first page. */
+static const struct page *free_block_of(const struct machine *m,
+					unsigned long pfn)
+{
+	for (unsigned int o = 0; o <= m->max_order; o++) {
+		const struct page *head =
+			pfn_to_page(m, pfn & ~((1UL << o) - 1));
+
+		if ((PageFlag(head, PG_buddy) || PageFlag(head, PG_pcp)) &&
+		    (pfn & ~((1UL << o) - 1)) + (1UL << head->private) > pfn)
+			return head;
+	}
+	return NULL;
+}
+
+enum frame_state frame_state(const struct machine *m, unsigned long pfn,
+			     unsigned int *order)
+{
+	const struct page *page = pfn_to_page(m, pfn);
+	const struct page *free;
+	unsigned long head;
+
+	*order = 0;
+	if (PageFlag(page, PG_hole))
+		return FRAME_HOLE;
+	if (PageFlag(page, PG_mmz))
+		return FRAME_MMZ;
+	if (PageFlag(page, PG_table))
+		return FRAME_PAGETABLE;
+	if (PageFlag(page, PG_reserved))
+		return FRAME_RESERVED;
+	if (PageFlag(page, PG_slab))
+		return FRAME_SLAB;
+	free = free_block_of(m, pfn);
+	if (free) {
+		*order = free->private;
+		return PageFlag(free, PG_buddy) ? FRAME_FREE : FRAME_PCP;
+	}
+	head = pfn_to_block_head(m, pfn);
+	if (head != ULONG_MAX && pfn_to_page(m, head)->owner &&
+	    !PageFlag(pfn_to_page(m, head), PG_large_kmalloc))
+		return FRAME_USER;
+	return FRAME_KERNEL;
+}
+
+long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
+		 unsigned long per_cell, uint8_t *cells)
+{
+	long n = 0;
+
+	if (!per_cell || start >= m->max_pfn || nr > m->max_pfn - start)
+		return -EINVAL;
+	for (unsigned long c = start; c < start + nr; c += per_cell, n++) {
+		unsigned long count[NR_FRAME_STATES] = {0};
+		unsigned int best = 0, max_order = 0;
+		unsigned long end =
+			c + per_cell < start + nr ? c + per_cell : start + nr;
+
+		for (unsigned long pfn = c; pfn < end; pfn++) {
+			unsigned int order;
+			enum frame_state st = frame_state(m, pfn, &order);
+
+			count[st]++;
+			if (st == FRAME_FREE && order > max_order)
+				max_order = order;
+		}
+		for (unsigned int st = 1; st < NR_FRAME_STATES; st++)
+			if (count[st] > count[best])
+				best = st;
+		cells[n] = (uint8_t)(best |
+				     (best == FRAME_FREE ? max_order << 4 : 0));
+	}
+	return n;
+}

@@ -1,0 +1,41 @@
+/*
+ * frame_state.h - what each physical frame is, for pictures of memory.
+ *
+ * A cell byte holds a frame_state in its low four bits and, for free
+ * memory, the largest free block order in the cell in its high four.
+ */
+#ifndef MM_FRAME_STATE_H
+#define MM_FRAME_STATE_H
+
+#include <stdint.h>
+
+#include "core/machine.h"
+
+enum frame_state {
+	FRAME_HOLE,	 /* no RAM behind it */
+	FRAME_RESERVED,	 /* firmware, kernel image, memmap */
+	FRAME_MMZ,	 /* media memory, in a block or not */
+	FRAME_FREE,	 /* free in a buddy list; the order in the high bits */
+	FRAME_PCP,	 /* free on a per-CPU list */
+	FRAME_SLAB,	 /* slab caches */
+	FRAME_PAGETABLE, /* page-table pages */
+	FRAME_USER,	 /* a block a client process allocated */
+	FRAME_KERNEL,	 /* every other kernel allocation */
+	NR_FRAME_STATES,
+};
+
+extern const char *const frame_state_names[NR_FRAME_STATES];
+
+/* The state of one frame (the free order through *order). */
+enum frame_state frame_state(const struct machine *m, unsigned long pfn,
+			     unsigned int *order);
+
+/*
+ * Summarise nr frames from start in cells of per_cell frames: each cell
+ * takes the state most of its frames have. Returns the number of cells
+ * written, or -EINVAL for a range outside RAM or a zero cell.
+ */
+long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
+		 unsigned long per_cell, uint8_t *cells);
+
+#endif /* MM_FRAME_STATE_H */

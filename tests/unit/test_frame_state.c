@@ -1,0 +1,91 @@
+/*
+ * test_frame_state.c - every frame classified as what it is.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+
+#include "core/frame_state.h"
+#include "core/slab.h"
+#include "core/task.h"
+#include "core/uapi.h"
+#include "core/vmalloc.h"
+
+static enum frame_state state_of(struct machine *m, unsigned long pfn,
+				 unsigned int *order)
+{
+	return frame_state(m, pfn, order);
+}
+
+static void test_each_state(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned int order;
+	unsigned long user;
+	uint64_t obj, va;
+	int pid;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	assert_int_equal(state_of(m, 0xA0, &order), FRAME_HOLE);
+	assert_int_equal(state_of(m, 3, &order), FRAME_RESERVED); /* BIOS */
+	assert_int_equal(state_of(m, 4096 + 100, &order), FRAME_RESERVED);
+	assert_int_equal(state_of(m, 3100, &order), FRAME_FREE);
+	assert_int_equal(order, 10);
+	assert_int_equal(kmalloc(m, 64, GFP_KERNEL, &obj), 0);
+	assert_int_equal(
+		state_of(m, page_to_pfn(m, virt_to_page(m, obj)), &order),
+		FRAME_SLAB);
+	assert_int_equal(task_create(m, "u", 0, 0, &pid), 0);
+	task_switch(m, pid);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 2, &user), 0);
+	assert_int_equal(state_of(m, user + 3, &order), FRAME_USER);
+	/* A vmalloc area of more than a PMD needs a page table of its own. */
+	assert_int_equal(vmalloc(m, 3 << 20, &va), 0);
+	{
+		unsigned long pt = 0, tables = 0;
+
+		for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+			if (PageFlag(pfn_to_page(m, pfn), PG_table)) {
+				pt = pfn;
+				tables++;
+			}
+		assert_true(tables > 0);
+		assert_int_equal(state_of(m, pt, &order), FRAME_PAGETABLE);
+	}
+	machine_destroy(m);
+}
+
+static void test_cells(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	uint8_t cells[4];
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	/* DMA: 4 cells of 1024 frames: mostly free, with the ISA hole. */
+	assert_int_equal(frame_cells(m, 0, 4096, 1024, cells), 4);
+	assert_int_equal(cells[0] & 15, FRAME_FREE);
+	assert_int_equal(cells[0] >> 4, 9);
+	assert_int_equal(cells[3], FRAME_FREE | 10 << 4);
+	/* DMA32's first 16M is the kernel image. */
+	assert_int_equal(frame_cells(m, 4096, 4096, 4096, cells), 1);
+	assert_int_equal(cells[0], FRAME_RESERVED);
+	assert_int_equal(frame_cells(m, 0, 1, 0, cells), -EINVAL);
+	assert_int_equal(frame_cells(m, m->max_pfn, 1, 1, cells), -EINVAL);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_each_state),
+		cmocka_unit_test(test_cells),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
