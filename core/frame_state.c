@@ -97,3 +97,56 @@ long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
 	}
 	return n;
 }
+
+#define FRAME_CELLS    4096
+#define CELLS_PER_LINE 64
+
+static char cell_char(uint8_t cell)
+{
+	static const char chars[NR_FRAME_STATES] = {
+		[FRAME_HOLE] = ' ',	 [FRAME_RESERVED] = '#',
+		[FRAME_MMZ] = 'M',	 [FRAME_FREE] = '0',
+		[FRAME_PCP] = 'p',	 [FRAME_SLAB] = 's',
+		[FRAME_PAGETABLE] = 't', [FRAME_USER] = 'u',
+		[FRAME_KERNEL] = 'k',
+	};
+
+	if ((cell & 15) == FRAME_FREE)
+		return "0123456789abcdef"[cell >> 4];
+	return chars[cell & 15];
+}
+
+int report_frames(const struct machine *m, struct seq_buf *s)
+{
+	unsigned long per_cell = 1;
+	uint8_t line[CELLS_PER_LINE];
+
+	while (m->max_pfn / per_cell > FRAME_CELLS)
+		per_cell *= 2;
+	seq_printf(s, "frames: %lu pages per cell\n", per_cell);
+	seq_printf(s, "legend: ' ' hole, '#' reserved, 'M' mmz, '0'-'f' free "
+		      "(largest order), 'p' per-cpu, 's' slab, 't' page "
+		      "tables, 'u' user, 'k' kernel\n");
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+		unsigned long pfn = zone->zone_start_pfn;
+
+		if (!zone->spanned_pages)
+			continue;
+		seq_printf(s, "zone %s start_pfn %lu pages %lu\n", zone->name,
+			   pfn, zone->spanned_pages);
+		while (pfn < zone_end_pfn(zone)) {
+			unsigned long left = zone_end_pfn(zone) - pfn;
+			unsigned long nr = left < per_cell * CELLS_PER_LINE
+						   ? left
+						   : per_cell * CELLS_PER_LINE;
+			long cells = frame_cells(m, pfn, nr, per_cell, line);
+
+			for (long i = 0; i < cells; i++)
+				seq_printf(s, "%c", cell_char(line[i]));
+			seq_printf(s, "\n");
+			pfn += nr;
+		}
+	}
+	return s->err;
+}

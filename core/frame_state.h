@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/machine.h"
+#include "core/seq_buf.h"
 
 enum frame_state {
 	FRAME_HOLE,	 /* no RAM behind it */
@@ -37,5 +38,14 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
  */
 long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
 		 unsigned long per_cell, uint8_t *cells);
+
+/*
+ * The map of physical memory as text, zone by zone, one character per
+ * cell of frames (about 4096 cells in all): ' ' hole, '#' reserved, 'M'
+ * MMZ, '0'..'9' 'a'..'f' free (the largest order in the cell), 'p' on a
+ * per-CPU list, 's' slab, 't' page tables, 'u' a process's, 'k' other
+ * kernel memory.
+ */
+int report_frames(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_FRAME_STATE_H */

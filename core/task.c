@@ -269,3 +269,21 @@ int task_check(const struct machine *m, char *why, size_t len)
 	}
 	return 0;
 }
+
+int report_ps(const struct machine *m, struct seq_buf *s)
+{
+	seq_printf(s, "%7s %3s %8s %8s %8s %8s %8s %8s %8s %s\n", "PID", "PSR",
+		   "VSZ", "RSS", "SWAP", "MINFLT", "MAJFLT", "KPAGES", "KOBJS",
+		   "COMMAND");
+	for (int pid = 1; pid < PID_MAX; pid++) {
+		const struct task_struct *t = m->tasks->by_pid[pid];
+
+		if (!t)
+			continue;
+		/* No address spaces yet: VSZ, RSS, swap and faults are 0. */
+		seq_printf(s, "%7d %3u %8lu %8lu %8lu %8lu %8lu %8lu %8lu %s\n",
+			   t->pid, t->cpu, 0UL, 0UL, 0UL, 0UL, 0UL, t->nr_pages,
+			   t->nr_objects, t->comm);
+	}
+	return s->err;
+}

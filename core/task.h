@@ -12,6 +12,7 @@
 
 #include "core/list.h"
 #include "core/machine.h"
+#include "core/seq_buf.h"
 
 #define TASK_COMM_LEN 16
 #define PID_MAX	      32768
@@ -47,5 +48,11 @@ int task_switch(struct machine *m, int pid);
 /* Exit pid: free all it owns, counting it in leaks (may be NULL). */
 int task_exit(struct machine *m, int pid, struct task_leaks *leaks);
 unsigned int nr_tasks(const struct machine *m);
+
+/*
+ * ps: one line per process, as `ps -eo pid,psr,vsz,rss,...` shows them,
+ * then the kernel memory each holds through its calls (pages, objects).
+ */
+int report_ps(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_TASK_H */

@@ -80,11 +80,36 @@ static void test_cells(void **state)
 	machine_destroy(m);
 }
 
+static void test_frames_report(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct seq_buf s;
+	const char *text;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	/* 1310720 frames: 512 per cell gives 2560 cells. */
+	text = report_text(m, &s, report_frames);
+	assert_true(strncmp(text, "frames: 512 pages per cell\n", 27) == 0);
+	/* DMA is 8 cells; the first holds the BIOS pages, the ISA hole and
+	 * free blocks up to order 8 (pfns 256-511). */
+	assert_non_null(strstr(text, "\nzone DMA start_pfn 0 pages 4096\n"
+				     "89aaaaaa\n"));
+	/* DMA32 starts with 16M of kernel image: 8 cells of '#'. */
+	assert_non_null(strstr(text, "\nzone DMA32 start_pfn 4096 pages "
+				     "1044480\n########aaaa"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_state),
 		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_frames_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
