@@ -48,6 +48,23 @@ static void test_tasks(void **state)
 	assert_int_equal(task_switch(m, 999), -ESRCH);
 	assert_int_equal(task_create(m, "x", 2, 0, &pid), -EINVAL);
 	assert_int_equal(task_create(m, "x", 0, 1001, &pid), -EINVAL);
+	{
+		struct seq_buf ps;
+		unsigned long pfn;
+		char line[128];
+
+		assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 1, &pfn), 0);
+		report_text(m, &ps, report_ps);
+		assert_true(strncmp(ps.buf, "    PID PSR      VSZ      RSS",
+				    29) == 0);
+		snprintf(
+			line, sizeof(line),
+			"\n%7d   1        0        0        0        0        0"
+			"        2        0 alpha\n",
+			a);
+		assert_non_null(strstr(ps.buf, line));
+		seq_buf_free(&ps);
+	}
 	assert_int_equal(task_exit(m, b, NULL), 0);
 	assert_int_equal(task_exit(m, b, NULL), -ESRCH);
 	assert_int_equal(m->node_stat[NR_KERNEL_STACK_KB], stack0 + 16);
