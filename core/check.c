@@ -26,19 +26,6 @@ struct zone_census {
 	unsigned long buddy_blocks, pcp_blocks;
 };
 
-static int fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 /* Pages behind the first page of a block carry no state of their own. */
 static int check_tails(const struct machine *m, const struct zone *zone,
 		       unsigned long pfn, unsigned int order, char *why,
@@ -48,13 +35,15 @@ static int check_tails(const struct machine *m, const struct zone *zone,
 		const struct page *page = pfn_to_page(m, t);
 
 		if (page->flags & (STATE_FLAGS | (1u << PG_hole)))
-			return fail(why, len,
-				    "pfn %#lx inside the order-%u block at "
-				    "%#lx has flags %#x",
-				    t, order, pfn, page->flags);
+			return check_failed(
+				why, len,
+				"pfn %#lx inside the order-%u block at "
+				"%#lx has flags %#x",
+				t, order, pfn, page->flags);
 		if (page_zonenum(page) != zone->type)
-			return fail(why, len, "pfn %#lx has zone %d, not %s", t,
-				    page_zonenum(page), zone->name);
+			return check_failed(why, len,
+					    "pfn %#lx has zone %d, not %s", t,
+					    page_zonenum(page), zone->name);
 	}
 	return 0;
 }
@@ -70,8 +59,8 @@ static long census_block(const struct machine *m, const struct zone *zone,
 	int err;
 
 	if (page_zonenum(page) != zone->type && !PageFlag(page, PG_hole))
-		return fail(why, len, "pfn %#lx has zone %d, not %s", pfn,
-			    page_zonenum(page), zone->name);
+		return check_failed(why, len, "pfn %#lx has zone %d, not %s",
+				    pfn, page_zonenum(page), zone->name);
 	if (PageFlag(page, PG_hole) || state == (1u << PG_reserved)) {
 		if (PageFlag(page, PG_hole))
 			c->holes++;
@@ -81,24 +70,25 @@ static long census_block(const struct machine *m, const struct zone *zone,
 	}
 	if (state != (1u << PG_buddy) && state != (1u << PG_pcp) &&
 	    state != (1u << PG_head))
-		return fail(why, len,
-			    "pfn %#lx is in no single state "
-			    "(flags %#x)",
-			    pfn, page->flags);
+		return check_failed(why, len,
+				    "pfn %#lx is in no single state "
+				    "(flags %#x)",
+				    pfn, page->flags);
 	if (order > m->max_order || (pfn & ((1UL << order) - 1)) ||
 	    pfn + (1UL << order) > zone_end_pfn(zone))
-		return fail(why, len, "pfn %#lx heads a bad order-%u block",
-			    pfn, order);
+		return check_failed(why, len,
+				    "pfn %#lx heads a bad order-%u block", pfn,
+				    order);
 	err = check_tails(m, zone, pfn, order, why, len);
 	if (err)
 		return err;
 	if (state != (1u << PG_head) &&
 	    (page->_refcount || page->_mapcount != -1 || page->mapping ||
 	     page->index))
-		return fail(why, len,
-			    "free pfn %#lx still has refcount %d, "
-			    "mapcount %d or a mapping",
-			    pfn, page->_refcount, page->_mapcount);
+		return check_failed(why, len,
+				    "free pfn %#lx still has refcount %d, "
+				    "mapcount %d or a mapping",
+				    pfn, page->_refcount, page->_mapcount);
 	if (state == (1u << PG_buddy)) {
 		c->free += 1UL << order;
 		c->buddy_blocks++;
@@ -107,10 +97,10 @@ static long census_block(const struct machine *m, const struct zone *zone,
 		c->pcp_blocks++;
 	} else {
 		if (page->_refcount <= 0)
-			return fail(why, len,
-				    "allocated pfn %#lx has "
-				    "refcount %d",
-				    pfn, page->_refcount);
+			return check_failed(why, len,
+					    "allocated pfn %#lx has "
+					    "refcount %d",
+					    pfn, page->_refcount);
 		c->allocated += 1UL << order;
 	}
 	return 1L << order;
@@ -135,42 +125,43 @@ static int check_free_lists(const struct machine *m, const struct zone *zone,
 
 			if (!PageFlag(page, PG_buddy) || page->private != o ||
 			    page_zonenum(page) != zone->type)
-				return fail(why, len,
-					    "%s free_area[%u] holds "
-					    "pfn %#lx that is not a "
-					    "free order-%u block",
-					    zone->name, o, pfn, o);
+				return check_failed(why, len,
+						    "%s free_area[%u] holds "
+						    "pfn %#lx that is not a "
+						    "free order-%u block",
+						    zone->name, o, pfn, o);
 			if (++n > c->buddy_blocks)
-				return fail(why, len,
-					    "%s free_area[%u] is "
-					    "longer than the free "
-					    "blocks",
-					    zone->name, o);
+				return check_failed(why, len,
+						    "%s free_area[%u] is "
+						    "longer than the free "
+						    "blocks",
+						    zone->name, o);
 			buddy = pfn_to_page(m, pfn ^ (1UL << o));
 			if (o < m->max_order && PageFlag(buddy, PG_buddy) &&
 			    buddy->private == o)
-				return fail(why, len,
-					    "free buddies %#lx and "
-					    "%#lx of order %u are "
-					    "not merged",
-					    pfn, pfn ^ (1UL << o), o);
+				return check_failed(why, len,
+						    "free buddies %#lx and "
+						    "%#lx of order %u are "
+						    "not merged",
+						    pfn, pfn ^ (1UL << o), o);
 		}
 		if (n != area->nr_free)
-			return fail(why, len,
-				    "%s free_area[%u]: nr_free %lu, "
-				    "list holds %lu",
-				    zone->name, o, area->nr_free, n);
+			return check_failed(why, len,
+					    "%s free_area[%u]: nr_free %lu, "
+					    "list holds %lu",
+					    zone->name, o, area->nr_free, n);
 		blocks += n;
 		pages += n << o;
 	}
 	if (blocks != c->buddy_blocks)
-		return fail(why, len,
-			    "%s: %lu free blocks in memmap, %lu on "
-			    "lists",
-			    zone->name, c->buddy_blocks, blocks);
+		return check_failed(why, len,
+				    "%s: %lu free blocks in memmap, %lu on "
+				    "lists",
+				    zone->name, c->buddy_blocks, blocks);
 	if ((long)pages != zone->vm_stat[NR_FREE_PAGES])
-		return fail(why, len, "%s: nr_free_pages %ld, lists hold %lu",
-			    zone->name, zone->vm_stat[NR_FREE_PAGES], pages);
+		return check_failed(
+			why, len, "%s: nr_free_pages %ld, lists hold %lu",
+			zone->name, zone->vm_stat[NR_FREE_PAGES], pages);
 	return 0;
 }
 
@@ -194,29 +185,32 @@ static int check_pcp_lists(const struct machine *m, const struct zone *zone,
 				if (!PageFlag(page, PG_pcp) ||
 				    page->private != o ||
 				    page_zonenum(page) != zone->type)
-					return fail(why, len,
-						    "%s cpu %u list %u holds "
-						    "pfn %#lx wrongly",
-						    zone->name, cpu, o,
-						    page_to_pfn(m, page));
+					return check_failed(
+						why, len,
+						"%s cpu %u list %u holds "
+						"pfn %#lx wrongly",
+						zone->name, cpu, o,
+						page_to_pfn(m, page));
 				if (++blocks > c->pcp_blocks)
-					return fail(why, len,
-						    "%s per-CPU lists hold "
-						    "more than the memmap",
-						    zone->name);
+					return check_failed(
+						why, len,
+						"%s per-CPU lists hold "
+						"more than the memmap",
+						zone->name);
 				count += 1L << o;
 			}
 		}
 		if (count != pcp->count)
-			return fail(why, len,
-				    "%s cpu %u: count %d, lists hold "
-				    "%ld",
-				    zone->name, cpu, pcp->count, count);
+			return check_failed(why, len,
+					    "%s cpu %u: count %d, lists hold "
+					    "%ld",
+					    zone->name, cpu, pcp->count, count);
 		pages += (unsigned long)count;
 	}
 	if (blocks != c->pcp_blocks || pages != c->pcp)
-		return fail(why, len, "%s: per-CPU lists and memmap disagree",
-			    zone->name);
+		return check_failed(why, len,
+				    "%s: per-CPU lists and memmap disagree",
+				    zone->name);
 	return 0;
 }
 
@@ -235,19 +229,30 @@ static int check_zone(const struct machine *m, const struct zone *zone,
 		pfn += (unsigned long)step;
 	}
 	if (c.holes != zone->spanned_pages - zone->present_pages)
-		return fail(why, len, "%s: %lu hole pages, expected %lu",
-			    zone->name, c.holes,
-			    zone->spanned_pages - zone->present_pages);
+		return check_failed(why, len,
+				    "%s: %lu hole pages, expected %lu",
+				    zone->name, c.holes,
+				    zone->spanned_pages - zone->present_pages);
 	if (c.free + c.pcp + c.allocated != zone->managed_pages)
-		return fail(why, len,
-			    "%s: free %lu + per-CPU %lu + allocated "
-			    "%lu != managed %lu",
-			    zone->name, c.free, c.pcp, c.allocated,
-			    zone->managed_pages);
+		return check_failed(why, len,
+				    "%s: free %lu + per-CPU %lu + allocated "
+				    "%lu != managed %lu",
+				    zone->name, c.free, c.pcp, c.allocated,
+				    zone->managed_pages);
 	err = check_free_lists(m, zone, &c, why, len);
 	if (!err && zone->pcp)
 		err = check_pcp_lists(m, zone, &c, why, len);
 	return err;
+}
+
+int check_failed(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -EUCLEAN;
 }
 
 int machine_check(const struct machine *m, char *why, size_t len)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 
@@ -659,19 +660,6 @@ unsigned long highmem_release(struct machine *m, int pid)
 /* ------------------------------------------------------------------ */
 /* The checker                                                         */
 
-static int check_fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check_fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 /* The PTE at vaddr maps pfn, or nothing when pfn is NO_PFN. */
 static bool pte_agrees(const struct machine *m, uint64_t vaddr,
 		       unsigned long pfn)
@@ -697,28 +685,28 @@ static int check_pkmap_slot(const struct machine *m, unsigned int nr, char *why,
 		if (!slot->holders[i].count ||
 		    find_holder(slot, slot->holders[i].pid) !=
 			    &slot->holders[i])
-			return check_fail(why, len,
-					  "pkmap slot %u: bad holder %d", nr,
-					  slot->holders[i].pid);
+			return check_failed(why, len,
+					    "pkmap slot %u: bad holder %d", nr,
+					    slot->holders[i].pid);
 		held += slot->holders[i].count;
 	}
 	if (count < 0 || (count == 0) != (slot->pfn == NO_PFN) ||
 	    held != (count ? count - 1 : 0))
-		return check_fail(why, len,
-				  "pkmap slot %u: count %d, pfn %#lx, held "
-				  "%ld times",
-				  nr, count, slot->pfn, held);
+		return check_failed(why, len,
+				    "pkmap slot %u: count %d, pfn %#lx, held "
+				    "%ld times",
+				    nr, count, slot->pfn, held);
 	if (count && (!pfn_valid(m, slot->pfn) || !is_high(m, slot->pfn) ||
 		      hash_find(hs, slot->pfn) != (int)nr))
-		return check_fail(why, len,
-				  "pkmap slot %u maps pfn %#lx, which is not "
-				  "a high page hashed to it",
-				  nr, slot->pfn);
+		return check_failed(why, len,
+				    "pkmap slot %u maps pfn %#lx, which is not "
+				    "a high page hashed to it",
+				    nr, slot->pfn);
 	if (!pte_agrees(m, pkmap_addr(m, nr), slot->pfn))
-		return check_fail(why, len,
-				  "pkmap slot %u: its PTE does not map pfn "
-				  "%#lx",
-				  nr, slot->pfn);
+		return check_failed(why, len,
+				    "pkmap slot %u: its PTE does not map pfn "
+				    "%#lx",
+				    nr, slot->pfn);
 	return 0;
 }
 
@@ -733,18 +721,18 @@ static int check_hash(const struct machine *m, char *why, size_t len)
 			if ((unsigned int)nr >= hs->last_pkmap ||
 			    ++hashed > hs->last_pkmap ||
 			    hash_pfn(hs, hs->slots[nr].pfn) != b)
-				return check_fail(why, len,
-						  "page address hash bucket "
-						  "%u is corrupt",
-						  b);
+				return check_failed(why, len,
+						    "page address hash bucket "
+						    "%u is corrupt",
+						    b);
 		}
 	for (unsigned int i = 0; i < hs->last_pkmap; i++)
 		mapped += hs->pkmap_count[i] > 0;
 	if (hashed != mapped)
-		return check_fail(why, len,
-				  "page address hash holds %lu pages, %lu "
-				  "slots are mapped",
-				  hashed, mapped);
+		return check_failed(why, len,
+				    "page address hash holds %lu pages, %lu "
+				    "slots are mapped",
+				    hashed, mapped);
 	return 0;
 }
 
@@ -757,10 +745,10 @@ static int check_atomic(const struct machine *m, char *why, size_t len)
 
 		if (depth > hs->atomic_slots ||
 		    (depth && atomic_slot(m, cpu, depth - 1)->pfn == NO_PFN))
-			return check_fail(why, len,
-					  "kmap_atomic: cpu %u stack depth "
-					  "%u is wrong",
-					  cpu, depth);
+			return check_failed(why, len,
+					    "kmap_atomic: cpu %u stack depth "
+					    "%u is wrong",
+					    cpu, depth);
 		for (unsigned int idx = 0; idx < hs->atomic_slots; idx++) {
 			const struct kmap_atomic_slot *s =
 				atomic_slot(m, cpu, idx);
@@ -768,11 +756,11 @@ static int check_atomic(const struct machine *m, char *why, size_t len)
 			if ((idx >= depth && s->pfn != NO_PFN) ||
 			    (s->pfn != NO_PFN && !is_high(m, s->pfn)) ||
 			    !pte_agrees(m, atomic_addr(m, cpu, idx), s->pfn))
-				return check_fail(why, len,
-						  "kmap_atomic: slot %u of "
-						  "cpu %u disagrees with its "
-						  "PTE or the stack",
-						  idx, cpu);
+				return check_failed(why, len,
+						    "kmap_atomic: slot %u of "
+						    "cpu %u disagrees with its "
+						    "PTE or the stack",
+						    idx, cpu);
 		}
 	}
 	return 0;
@@ -786,8 +774,8 @@ int highmem_check(const struct machine *m, char *why, size_t len)
 	if (!hs || !kernel_pgtable(m))
 		return 0;
 	if (hs->last_pkmap && hs->last_pkmap_nr >= hs->last_pkmap)
-		return check_fail(why, len, "last_pkmap_nr %u is past %u",
-				  hs->last_pkmap_nr, hs->last_pkmap);
+		return check_failed(why, len, "last_pkmap_nr %u is past %u",
+				    hs->last_pkmap_nr, hs->last_pkmap);
 	for (unsigned int i = 0; !err && i < hs->last_pkmap; i++)
 		err = check_pkmap_slot(m, i, why, len);
 	if (!err && hs->last_pkmap)

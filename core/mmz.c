@@ -8,6 +8,7 @@
  * reserved_pages[MB_MMZ]; this file never changes a page or a zone.
  * Must never: change a block or a counter on a call it refuses.
  */
+#include "core/check.h"
 #include "core/mmz.h"
 
 #include <errno.h>
@@ -479,19 +480,6 @@ int report_media_mem(const struct machine *m, struct seq_buf *s)
 /* ------------------------------------------------------------------ */
 /* The checker                                                         */
 
-static int mmz_fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int mmz_fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 static int check_block(const struct machine *m, const struct mmz_region *r,
 		       unsigned long j, char *why, size_t len)
 {
@@ -501,20 +489,21 @@ static int check_block(const struct machine *m, const struct mmz_region *r,
 	if (!b->size || (b->phys & mask) || (b->size & mask) ||
 	    b->phys < r->start || b->size > r->size ||
 	    b->phys - r->start > r->size - b->size)
-		return mmz_fail(why, len,
-				"MMZ block %#" PRIx64 "+%#" PRIx64
-				" is not whole pages inside region \"%s\"",
-				b->phys, b->size, r->name);
+		return check_failed(why, len,
+				    "MMZ block %#" PRIx64 "+%#" PRIx64
+				    " is not whole pages inside region \"%s\"",
+				    b->phys, b->size, r->name);
 	if (j && r->blocks[j - 1].phys + r->blocks[j - 1].size > b->phys)
-		return mmz_fail(why, len,
-				"MMZ blocks at %#" PRIx64 " and %#" PRIx64
-				" overlap or are out of order",
-				r->blocks[j - 1].phys, b->phys);
+		return check_failed(why, len,
+				    "MMZ blocks at %#" PRIx64 " and %#" PRIx64
+				    " overlap or are out of order",
+				    r->blocks[j - 1].phys, b->phys);
 	if (b->owner < 0 || !memchr(b->name, '\0', sizeof(b->name)))
-		return mmz_fail(why, len,
-				"MMZ block %#" PRIx64 " has a bad owner %d or "
-				"name",
-				b->phys, b->owner);
+		return check_failed(why, len,
+				    "MMZ block %#" PRIx64
+				    " has a bad owner %d or "
+				    "name",
+				    b->phys, b->owner);
 	return 0;
 }
 
@@ -531,10 +520,10 @@ static int check_region_pages(const struct machine *m,
 		const struct page *page = pfn_to_page(m, pfn);
 
 		if ((page->flags & (PG_STATE_MASK | (1u << PG_mmz))) != want)
-			return mmz_fail(why, len,
-					"MMZ region \"%s\": pfn %#lx has "
-					"flags %#x",
-					r->name, pfn, page->flags);
+			return check_failed(why, len,
+					    "MMZ region \"%s\": pfn %#lx has "
+					    "flags %#x",
+					    r->name, pfn, page->flags);
 	}
 	return 0;
 }
@@ -549,9 +538,9 @@ static int check_region(const struct machine *m, unsigned int i, char *why,
 
 	if (r->start != lr->start || r->size != lr->size ||
 	    strcmp(r->name, lr->name) || r->nr_blocks > r->cap)
-		return mmz_fail(why, len,
-				"MMZ region %u \"%s\" is not the layout's", i,
-				r->name);
+		return check_failed(why, len,
+				    "MMZ region %u \"%s\" is not the layout's",
+				    i, r->name);
 	for (unsigned long j = 0; j < r->nr_blocks; j++) {
 		err = check_block(m, r, j, why, len);
 		if (err)
@@ -559,10 +548,10 @@ static int check_region(const struct machine *m, unsigned int i, char *why,
 		used += r->blocks[j].size;
 	}
 	if (used != r->used)
-		return mmz_fail(why, len,
-				"MMZ region \"%s\": blocks hold %#" PRIx64
-				" bytes, counted %#" PRIx64,
-				r->name, used, r->used);
+		return check_failed(why, len,
+				    "MMZ region \"%s\": blocks hold %#" PRIx64
+				    " bytes, counted %#" PRIx64,
+				    r->name, used, r->used);
 	return check_region_pages(m, r, why, len);
 }
 
@@ -573,8 +562,8 @@ int mmz_check(const struct machine *m, char *why, size_t len)
 	if (!m->mmz)
 		return 0;
 	if (m->mmz->nr_regions != m->layout.nr_mmz)
-		return mmz_fail(why, len, "MMZ has %u regions, layout %u",
-				m->mmz->nr_regions, m->layout.nr_mmz);
+		return check_failed(why, len, "MMZ has %u regions, layout %u",
+				    m->mmz->nr_regions, m->layout.nr_mmz);
 	for (unsigned int i = 0; i < m->mmz->nr_regions; i++) {
 		int err = check_region(m, i, why, len);
 
@@ -584,8 +573,9 @@ int mmz_check(const struct machine *m, char *why, size_t len)
 					 m->page_shift);
 	}
 	if (pages != m->reserved_pages[MB_MMZ])
-		return mmz_fail(why, len,
-				"MMZ regions hold %lu pages, boot reserved %lu",
-				pages, m->reserved_pages[MB_MMZ]);
+		return check_failed(
+			why, len,
+			"MMZ regions hold %lu pages, boot reserved %lu", pages,
+			m->reserved_pages[MB_MMZ]);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
 
@@ -695,19 +696,6 @@ void pcpu_exit(struct machine *m)
 /* ------------------------------------------------------------------ */
 /* The checker                                                         */
 
-static int pcpu_fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int pcpu_fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 /* What the maps of a chunk add up to, for comparing with its counters. */
 struct pcpu_census {
 	unsigned long allocs, free, longest, first_free, run;
@@ -724,20 +712,20 @@ static unsigned long census_alloc(const struct pcpu_state *s,
 
 	if (chunk->start_owner[g] < 0 || !test_bit(chunk->bound_map, g) ||
 	    end > n) {
-		pcpu_fail(why, len,
-			  "percpu chunk %#lx: allocation at granule %lu has "
-			  "owner %d and bounds %lu..%lu",
-			  (unsigned long)chunk->base, g, chunk->start_owner[g],
-			  g, end);
+		check_failed(why, len,
+			     "percpu chunk %#lx: allocation at granule %lu has "
+			     "owner %d and bounds %lu..%lu",
+			     (unsigned long)chunk->base, g,
+			     chunk->start_owner[g], g, end);
 		return 0;
 	}
 	for (unsigned long h = g; h < end; h++)
 		if (!test_bit(chunk->alloc_map, h) ||
 		    (h > g && chunk->start_owner[h] != PCPU_NO_ALLOC)) {
-			pcpu_fail(why, len,
-				  "percpu chunk %#lx: granule %lu of the "
-				  "allocation at %lu is not allocated to it",
-				  (unsigned long)chunk->base, h, g);
+			check_failed(why, len,
+				     "percpu chunk %#lx: granule %lu of the "
+				     "allocation at %lu is not allocated to it",
+				     (unsigned long)chunk->base, h, g);
 			return 0;
 		}
 	c->allocs++;
@@ -752,15 +740,16 @@ static int census_free(const struct pcpu_chunk *chunk, unsigned long g,
 	bool ends_alloc = g > 0 && test_bit(chunk->alloc_map, g - 1);
 
 	if (test_bit(chunk->alloc_map, g))
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: granule %lu is allocated "
-				 "but starts no allocation record",
-				 (unsigned long)chunk->base, g);
+		return check_failed(
+			why, len,
+			"percpu chunk %#lx: granule %lu is allocated "
+			"but starts no allocation record",
+			(unsigned long)chunk->base, g);
 	if (test_bit(chunk->bound_map, g) != ends_alloc)
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: free granule %lu has a "
-				 "wrong bound bit",
-				 (unsigned long)chunk->base, g);
+		return check_failed(why, len,
+				    "percpu chunk %#lx: free granule %lu has a "
+				    "wrong bound bit",
+				    (unsigned long)chunk->base, g);
 	if (c->free++ == 0 || c->first_free > g)
 		c->first_free = g;
 	if (++c->run > c->longest)
@@ -785,14 +774,14 @@ static int check_chunk_maps(const struct pcpu_state *s,
 		}
 	}
 	if (test_bit(chunk->bound_map, n) != test_bit(chunk->alloc_map, n - 1))
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: wrong bound bit at the "
-				 "end of the unit",
-				 (unsigned long)chunk->base);
+		return check_failed(why, len,
+				    "percpu chunk %#lx: wrong bound bit at the "
+				    "end of the unit",
+				    (unsigned long)chunk->base);
 	if (c.allocs != chunk->nr_allocs || c.free != chunk->free_granules ||
 	    c.longest != chunk->contig_hint ||
 	    c.first_free != chunk->first_free)
-		return pcpu_fail(
+		return check_failed(
 			why, len,
 			"percpu chunk %#lx: maps hold %lu allocations, %lu "
 			"free, longest run %lu from %lu; counted %lu, %lu, "
@@ -813,21 +802,22 @@ static int check_chunk_pages(const struct machine *m,
 	if (!pfn_valid(m, chunk->pfn) ||
 	    chunk->pfn + (1UL << chunk->order) > m->lowmem_end_pfn ||
 	    chunk->order != m->pcpu->chunk_order)
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: order-%u block at pfn "
-				 "%#lx is not in low memory",
-				 (unsigned long)chunk->base, chunk->order,
-				 chunk->pfn);
+		return check_failed(why, len,
+				    "percpu chunk %#lx: order-%u block at pfn "
+				    "%#lx is not in low memory",
+				    (unsigned long)chunk->base, chunk->order,
+				    chunk->pfn);
 	page = pfn_to_page(m, chunk->pfn);
 	if (!PageFlag(page, PG_head) || page->private != chunk->order ||
 	    page->owner != 0 || page->_refcount != 1 ||
 	    PageFlag(page, PG_slab) || chunk->base != page_address(m, page))
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: pfn %#lx is not its "
-				 "allocated order-%u block (flags %#x, owner "
-				 "%d)",
-				 (unsigned long)chunk->base, chunk->pfn,
-				 chunk->order, page->flags, page->owner);
+		return check_failed(
+			why, len,
+			"percpu chunk %#lx: pfn %#lx is not its "
+			"allocated order-%u block (flags %#x, owner "
+			"%d)",
+			(unsigned long)chunk->base, chunk->pfn, chunk->order,
+			page->flags, page->owner);
 	return 0;
 }
 
@@ -842,28 +832,28 @@ static int check_chunk(const struct machine *m, unsigned long idx,
 	if (idx && s->by_addr[idx - 1]->base +
 				   ((uint64_t)m->page_size << s->chunk_order) >
 			   chunk->base)
-		return pcpu_fail(why, len,
-				 "percpu chunks at %#lx and %#lx overlap or "
-				 "are out of order",
-				 (unsigned long)s->by_addr[idx - 1]->base,
-				 (unsigned long)chunk->base);
+		return check_failed(why, len,
+				    "percpu chunks at %#lx and %#lx overlap or "
+				    "are out of order",
+				    (unsigned long)s->by_addr[idx - 1]->base,
+				    (unsigned long)chunk->base);
 	if (chunk->slot != pcpu_slot(chunk->contig_hint))
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx: in slot %d, its longest "
-				 "run %lu says %d",
-				 (unsigned long)chunk->base, chunk->slot,
-				 chunk->contig_hint,
-				 pcpu_slot(chunk->contig_hint));
+		return check_failed(
+			why, len,
+			"percpu chunk %#lx: in slot %d, its longest "
+			"run %lu says %d",
+			(unsigned long)chunk->base, chunk->slot,
+			chunk->contig_hint, pcpu_slot(chunk->contig_hint));
 	err = check_chunk_pages(m, chunk, why, len);
 	if (!err)
 		err = check_chunk_maps(s, chunk, why, len);
 	if (err)
 		return err;
 	if (!chunk->nr_allocs && chunk != s->empty)
-		return pcpu_fail(why, len,
-				 "percpu chunk %#lx is empty but not the "
-				 "kept empty chunk",
-				 (unsigned long)chunk->base);
+		return check_failed(why, len,
+				    "percpu chunk %#lx is empty but not the "
+				    "kept empty chunk",
+				    (unsigned long)chunk->base);
 	*empties += !chunk->nr_allocs;
 	*allocs += chunk->nr_allocs;
 	return 0;
@@ -885,20 +875,20 @@ static int check_slots(const struct machine *m, char *why, size_t len)
 
 			if (chunk->slot != slot ||
 			    pcpu_chunk_of(m, chunk->base) != chunk)
-				return pcpu_fail(why, len,
-						 "percpu chunk %#lx on slot "
-						 "%d is not indexed there",
-						 (unsigned long)chunk->base,
-						 slot);
+				return check_failed(why, len,
+						    "percpu chunk %#lx on slot "
+						    "%d is not indexed there",
+						    (unsigned long)chunk->base,
+						    slot);
 			if (++listed > s->nr_chunks)
 				break;
 		}
 	}
 	if (listed != s->nr_chunks)
-		return pcpu_fail(why, len,
-				 "percpu: %lu chunks on slot lists, %lu "
-				 "indexed",
-				 listed, s->nr_chunks);
+		return check_failed(why, len,
+				    "percpu: %lu chunks on slot lists, %lu "
+				    "indexed",
+				    listed, s->nr_chunks);
 	return 0;
 }
 
@@ -912,17 +902,18 @@ int pcpu_check(const struct machine *m, char *why, size_t len)
 		return 0;
 	if (!s->first_chunk ||
 	    pcpu_chunk_of(m, s->first_chunk->base) != s->first_chunk)
-		return pcpu_fail(why, len, "percpu: the first chunk is gone");
+		return check_failed(why, len,
+				    "percpu: the first chunk is gone");
 	err = check_slots(m, why, len);
 	for (unsigned long i = 0; !err && i < s->nr_chunks; i++)
 		err = check_chunk(m, i, &empties, &allocs, why, len);
 	if (err)
 		return err;
 	if (empties != (s->empty != NULL) || allocs != s->nr_allocs)
-		return pcpu_fail(why, len,
-				 "percpu: %lu empty chunks (%s kept), %lu "
-				 "allocations, %lu counted",
-				 empties, s->empty ? "one" : "none", allocs,
-				 s->nr_allocs);
+		return check_failed(why, len,
+				    "percpu: %lu empty chunks (%s kept), %lu "
+				    "allocations, %lu counted",
+				    empties, s->empty ? "one" : "none", allocs,
+				    s->nr_allocs);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -858,19 +859,6 @@ unsigned long vmalloc_release(struct machine *m, int pid)
 /* ------------------------------------------------------------------ */
 /* The checker                                                         */
 
-static int check_fail(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int check_fail(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 struct range_census {
 	uint64_t *start, *size;
 	size_t nr;
@@ -885,10 +873,10 @@ static int check_treap(const struct va_node *n, const struct va_node *parent,
 	if (!n)
 		return 0;
 	if (parent && n->prio > parent->prio)
-		return check_fail(why, len,
-				  "vmalloc tree: heap order broken at "
-				  "%#" PRIx64,
-				  n->start);
+		return check_failed(why, len,
+				    "vmalloc tree: heap order broken at "
+				    "%#" PRIx64,
+				    n->start);
 	err = check_treap(n->left, n, c, why, len);
 	if (err)
 		return err;
@@ -900,10 +888,11 @@ static int check_treap(const struct va_node *n, const struct va_node *parent,
 	if (subtree_max(n->right) > max)
 		max = subtree_max(n->right);
 	if (max != n->subtree_max)
-		return check_fail(why, len,
-				  "vmalloc free tree: subtree max at %#" PRIx64
-				  " is %" PRIu64 ", not %" PRIu64,
-				  n->start, n->subtree_max, max);
+		return check_failed(
+			why, len,
+			"vmalloc free tree: subtree max at %#" PRIx64
+			" is %" PRIu64 ", not %" PRIu64,
+			n->start, n->subtree_max, max);
 	return check_treap(n->right, n, c, why, len);
 }
 
@@ -928,28 +917,28 @@ static int check_tiling(const struct machine *m, const struct range_census *b,
 		uint64_t size = is_free ? f->size[j++] : b->size[i++];
 
 		if (start != at || !size || (size & (m->page_size - 1)))
-			return check_fail(why, len,
-					  "vmalloc: range at %#" PRIx64
-					  " should start at %#" PRIx64,
-					  start, at);
+			return check_failed(why, len,
+					    "vmalloc: range at %#" PRIx64
+					    " should start at %#" PRIx64,
+					    start, at);
 		if (is_free && last_free)
-			return check_fail(why, len,
-					  "vmalloc: free ranges at %#" PRIx64
-					  " are not merged",
-					  start);
+			return check_failed(why, len,
+					    "vmalloc: free ranges at %#" PRIx64
+					    " are not merged",
+					    start);
 		if (!is_free && size < 2 * m->page_size)
-			return check_fail(why, len,
-					  "vmalloc: area at %#" PRIx64
-					  " has no guard page",
-					  start);
+			return check_failed(why, len,
+					    "vmalloc: area at %#" PRIx64
+					    " has no guard page",
+					    start);
 		last_free = is_free;
 		at = start + size;
 	}
 	if (at != st->end)
-		return check_fail(why, len,
-				  "vmalloc: ranges end at %#" PRIx64
-				  ", the area at %#" PRIx64,
-				  at, st->end);
+		return check_failed(why, len,
+				    "vmalloc: ranges end at %#" PRIx64
+				    ", the area at %#" PRIx64,
+				    at, st->end);
 	return 0;
 }
 
@@ -959,10 +948,11 @@ static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 	unsigned long pgd = m->vmalloc->kpt.pgd;
 
 	if (((uint64_t)va->nr_pages + 1) << m->page_shift != va->node.size)
-		return check_fail(why, len,
-				  "vmalloc: area at %#" PRIx64
-				  " maps %u pages in %" PRIu64 " bytes",
-				  va->node.start, va->nr_pages, va->node.size);
+		return check_failed(why, len,
+				    "vmalloc: area at %#" PRIx64
+				    " maps %u pages in %" PRIu64 " bytes",
+				    va->node.start, va->nr_pages,
+				    va->node.size);
 	for (unsigned int i = 0; i < va->nr_pages; i++) {
 		uint64_t vaddr =
 			va->node.start + ((uint64_t)i << m->page_shift);
@@ -974,20 +964,20 @@ static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 		const struct page *page;
 
 		if (pgtable_lookup(m, pgd, vaddr, NULL, &pfn) || pfn != want)
-			return check_fail(why, len,
-					  "vmalloc: %#" PRIx64
-					  " is not mapped to pfn %#lx",
-					  vaddr, want);
+			return check_failed(why, len,
+					    "vmalloc: %#" PRIx64
+					    " is not mapped to pfn %#lx",
+					    vaddr, want);
 		if (va->kind != VM_ALLOC)
 			continue;
 		page = pfn_to_page(m, pfn);
 		if (!pfn_valid(m, pfn) || !PageFlag(page, PG_head) ||
 		    page->private || page->owner || page->_refcount <= 0)
-			return check_fail(why, len,
-					  "vmalloc: %#" PRIx64
-					  " maps pfn %#lx, not an allocated "
-					  "kernel page",
-					  vaddr, pfn);
+			return check_failed(why, len,
+					    "vmalloc: %#" PRIx64
+					    " maps pfn %#lx, not an allocated "
+					    "kernel page",
+					    vaddr, pfn);
 	}
 	return 0;
 }
@@ -1034,18 +1024,18 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 			vpages += va->nr_pages;
 	}
 	if (vpages != st->nr_vmalloc_pages)
-		return check_fail(why, len,
-				  "vmalloc: areas hold %lu pages, counted %lu",
-				  vpages, st->nr_vmalloc_pages);
+		return check_failed(
+			why, len, "vmalloc: areas hold %lu pages, counted %lu",
+			vpages, st->nr_vmalloc_pages);
 	err = pgtable_for_each_leaf(m, st->kpt.pgd, st->start, st->end,
 				    check_leaf, &c);
 	if (err)
-		return check_fail(why, len,
-				  "vmalloc: %#" PRIx64
-				  " is mapped outside every area's pages",
-				  c.bad);
+		return check_failed(why, len,
+				    "vmalloc: %#" PRIx64
+				    " is mapped outside every area's pages",
+				    c.bad);
 	if (c.leaves != pages)
-		return check_fail(
+		return check_failed(
 			why, len,
 			"vmalloc: %lu PTEs in the area, areas map %lu",
 			c.leaves, pages);
@@ -1062,11 +1052,11 @@ static int check_kernel_pgtable(const struct machine *m, char *why, size_t len)
 		return err;
 	if (allocated != kpt->nr_tables ||
 	    (long)allocated > m->node_stat[NR_PAGETABLE])
-		return check_fail(why, len,
-				  "kernel page table: %lu tables allocated, "
-				  "counted %lu, NR_PAGETABLE %ld",
-				  allocated, kpt->nr_tables,
-				  m->node_stat[NR_PAGETABLE]);
+		return check_failed(why, len,
+				    "kernel page table: %lu tables allocated, "
+				    "counted %lu, NR_PAGETABLE %ld",
+				    allocated, kpt->nr_tables,
+				    m->node_stat[NR_PAGETABLE]);
 	return 0;
 }
 
@@ -1082,8 +1072,8 @@ int vmalloc_check(const struct machine *m, char *why, size_t len)
 	nb = tree_count(st->busy);
 	nf = tree_count(st->free);
 	if (nb != st->nr_areas)
-		return check_fail(why, len, "vmalloc: %zu areas, counted %lu",
-				  nb, st->nr_areas);
+		return check_failed(why, len, "vmalloc: %zu areas, counted %lu",
+				    nb, st->nr_areas);
 	b.start = calloc(nb + 1, sizeof(uint64_t));
 	b.size = calloc(nb + 1, sizeof(uint64_t));
 	f.start = calloc(nf + 1, sizeof(uint64_t));
