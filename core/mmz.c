@@ -8,7 +8,6 @@
  * reserved_pages[MB_MMZ]; this file never changes a page or a zone.
  * Must never: change a block or a counter on a call it refuses.
  */
-#include "core/check.h"
 #include "core/mmz.h"
 
 #include <errno.h>
@@ -17,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/check.h"
 
 static bool is_power_of_2(uint64_t n)
 {
