@@ -1,0 +1,49 @@
+#!/bin/sh
+# The set-up promise of mk/deps.sh: nothing to do when every package is
+# installed; as non-root, the exact apt-get command and a failure when
+# one is missing. `id` and `dpkg-query` are replaced by shims on PATH, so
+# nothing is installed. Prints "PASS: name" or "FAIL: name" per check.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; }
+
+# shims MISSING UID: dpkg-query says MISSING is not installed.
+shims() {
+	mkdir -p "$tmp/bin"
+	cat >"$tmp/bin/dpkg-query" <<SHIM
+#!/bin/sh
+for last; do :; done
+[ "\$last" = "$1" ] && exit 1
+printf 'install ok installed'
+SHIM
+	cat >"$tmp/bin/id" <<SHIM
+#!/bin/sh
+echo $2
+SHIM
+	chmod +x "$tmp/bin/dpkg-query" "$tmp/bin/id"
+}
+
+shims none 1000
+if PATH="$tmp/bin:$PATH" sh "$root/mk/deps.sh" >"$tmp/out" 2>&1 &&
+	[ ! -s "$tmp/out" ]; then
+	pass "deps: silent and successful when everything is installed"
+else
+	fail "deps: silent and successful when everything is installed"
+fi
+
+shims libcmocka-dev 1000
+if PATH="$tmp/bin:$PATH" sh "$root/mk/deps.sh" >"$tmp/out" 2>&1; then
+	fail "deps: a missing package fails for non-root"
+else
+	pass "deps: a missing package fails for non-root"
+fi
+if grep -qx '  apt-get update && apt-get install -y --no-install-recommends libcmocka-dev' "$tmp/out"; then
+	pass "deps: prints the exact command"
+else
+	fail "deps: prints the exact command"
+	cat "$tmp/out"
+fi
