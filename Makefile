@@ -55,10 +55,10 @@ LIB_SRC = $(CORE_SRC) $(CONFIG_SRC)
 PROTO_GEN_C = $(GEN)/proto/mm.pb-c.c
 PROTO_GEN_H = $(GEN)/proto/mm.pb-c.h
 # What daemon and client share: the framing and the generated messages.
-PROTO_OBJ = $(B)/proto/frame.o $(B)/gen/proto/mm.pb-c.o
-PROTO_TOBJ = $(T)/proto/frame.o $(T)/gen/proto/mm.pb-c.o
+PROTO_OBJ = $(B)/proto/frame.o $(B)/proto/codec.o $(B)/gen/proto/mm.pb-c.o
+PROTO_TOBJ = $(T)/proto/frame.o $(T)/proto/codec.o $(T)/gen/proto/mm.pb-c.o
 CLIENT_PIC_OBJ = $(B)/pic/client/mmclient.o $(B)/pic/proto/frame.o \
-	$(B)/pic/gen/proto/mm.pb-c.o
+	$(B)/pic/proto/codec.o $(B)/pic/gen/proto/mm.pb-c.o
 CLIENT_TOBJ = $(T)/client/mmclient.o $(PROTO_TOBJ)
 CLIENT_LIBS = $(B)/libmmclient.so.$(SOVERSION) $(B)/$(SONAME) \
 	$(B)/libmmclient.so $(B)/libmmclient.a $(B)/mmclient.pc
@@ -206,5 +206,7 @@ format:
 
 clean:
 	rm -rf $(B)
+
+include mk/mmctl.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

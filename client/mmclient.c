@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
 
@@ -57,6 +58,7 @@ struct mmc {
 	unsigned int timeout_ms;
 	struct frame_buf in;
 	struct frame_buf out;
+	struct pb_arena arena; /* the reply being handled, decoded */
 
 	struct pending *q; /* awaiting replies: q[head, tail) */
 	size_t head, tail, cap;
@@ -317,9 +319,10 @@ static void complete(struct mmc *c, const Mm__Reply *r, int lost)
 
 static void handle_reply(struct mmc *c, const uint8_t *body, uint32_t len)
 {
-	Mm__Reply *r = mm__reply__unpack(NULL, len, body);
+	Mm__Reply *r = codec_unpack_reply(&c->arena, len, body);
 
 	if (!r) {
+		pb_arena_reset(&c->arena);
 		fail_connection(c, -EBADMSG,
 				"mmd sent a frame that is not a "
 				"Reply");
@@ -333,7 +336,7 @@ static void handle_reply(struct mmc *c, const uint8_t *body, uint32_t len)
 		fail_connection(c, -EBADMSG, "a reply out of order");
 	else
 		complete(c, r, 0);
-	mm__reply__free_unpacked(r, NULL);
+	pb_arena_reset(&c->arena);
 }
 
 /* Decode every complete frame read so far. */
@@ -435,7 +438,7 @@ static int enqueue(struct mmc *c, const Mm__Request *rq, struct pending p)
 		c->q = q;
 		c->cap = cap;
 	}
-	err = frame_append(&c->out, &rq->base, c->max_frame);
+	err = codec_append(&c->out, &rq->base, c->max_frame);
 	if (err) {
 		snprintf(c->errmsg, sizeof(c->errmsg),
 			 err == -EMSGSIZE ? "the request exceeds the frame "
@@ -576,6 +579,7 @@ int mmc_connect(const char *path, const struct mmc_options *opts,
 	c->max_frame = DEFAULT_MAX_FRAME;
 	frame_buf_init(&c->in);
 	frame_buf_init(&c->out);
+	pb_arena_init(&c->arena);
 	err = hello(c, opts);
 	if (err) {
 		mmc_close(c);
@@ -592,6 +596,7 @@ void mmc_close(struct mmc *c)
 	close(c->fd);
 	frame_buf_free(&c->in);
 	frame_buf_free(&c->out);
+	pb_arena_reset(&c->arena);
 	free(c->q);
 	free(c->statuses);
 	free(c);

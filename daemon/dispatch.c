@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/check.h"
+#include "core/frame_state.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
@@ -35,6 +36,7 @@ void reply_init(struct reply *r, uint64_t id)
 	r->msg[0] = '\0';
 	r->heap[0] = r->heap[1] = NULL;
 	r->park_timeout_ms = 0;
+	r->data_in_place = false;
 }
 
 void reply_release(struct reply *r)
@@ -163,18 +165,24 @@ static int do_read(struct session *s, const Mm__Read *rd, bool phys,
 {
 	struct mmd *d = s->d;
 	uint32_t max = d->max_frame - REPLY_OVERHEAD;
+	uint8_t *dst;
 	int err;
 
 	if (rd->len > max)
 		return reply_error(r, -EINVAL,
 				   "read of %u bytes: at most %u fit a reply",
 				   rd->len, max);
-	err = phys ? uapi_read_phys(d->m, rd->addr, d->scratch, rd->len)
-		   : uapi_read(d->m, rd->addr, d->scratch, rd->len);
+	/* Straight into the reply's frame: the bytes are copied once. */
+	dst = codec_data_reply_room(&s->out, &r->rep, rd->len);
+	if (!dst)
+		return reply_error(r, -ENOMEM, "no host memory for the reply");
+	err = phys ? uapi_read_phys(d->m, rd->addr, dst, rd->len)
+		   : uapi_read(d->m, rd->addr, dst, rd->len);
 	if (err)
 		return err;
+	r->data_in_place = true;
 	r->rep.result_case = MM__REPLY__RESULT_DATA;
-	r->rep.data.data = d->scratch;
+	r->rep.data.data = dst;
 	r->rep.data.len = rd->len;
 	return 0;
 }
@@ -257,6 +265,12 @@ static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 		break;
 	case MM__REPORT_KIND__REPORT_DMESG:
 		err = report_dmesg(m, seq);
+		break;
+	case MM__REPORT_KIND__REPORT_PS:
+		err = report_ps(m, seq);
+		break;
+	case MM__REPORT_KIND__REPORT_FRAMES:
+		err = report_frames(m, seq);
 		break;
 	case MM__REPORT_KIND__REPORT_STATUS:
 		if (pid != s->pid && !s->admin)

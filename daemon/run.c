@@ -258,11 +258,11 @@ int mmd_run(const struct layout *l, const struct mmd_options *o)
 		return 1;
 	}
 	d->max_frame = l->daemon.max_frame_bytes;
-	d->scratch = malloc(d->max_frame);
+	pb_arena_init(&d->arena);
 	seq_buf_init(&d->seq);
 	INIT_LIST_HEAD(&d->sessions);
 	INIT_LIST_HEAD(&d->parked);
-	if (d->scratch && uv_loop_init(&loop) == 0) {
+	if (uv_loop_init(&loop) == 0) {
 		d->loop = &loop;
 		status = serve(d, o->socket ? o->socket : l->daemon.socket);
 		/* A failed start may leave handles: close them, then stop. */
@@ -273,7 +273,8 @@ int mmd_run(const struct layout *l, const struct mmd_options *o)
 		mmd_unlisten(d);
 	}
 	seq_buf_free(&d->seq);
-	free(d->scratch);
+	pb_arena_reset(&d->arena);
+	frame_buf_free(&d->out);
 	machine_destroy(d->m);
 	if (d->ready_fd >= 0)
 		close(d->ready_fd);

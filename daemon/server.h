@@ -19,6 +19,7 @@
 #include "core/machine.h"
 #include "core/seq_buf.h"
 #include "daemon/mmd.h"
+#include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
 
@@ -70,8 +71,10 @@ struct mmd {
 	char stop_why[128];
 	int ready_fd; /* daemonizing: tell the parent we are up, -1 if not */
 
-	struct seq_buf seq; /* report text, reused */
-	uint8_t *scratch;   /* bytes read for a reply, reused */
+	struct seq_buf seq;    /* report text, reused */
+	struct pb_arena arena; /* the request being answered, decoded */
+	struct frame_buf out;  /* replies, lent to the session served */
+	bool out_lent;
 	unsigned long nr_requests;
 	unsigned long nr_exits;	      /* sessions whose task exited */
 	unsigned long leaked_blocks;  /* page blocks freed at those exits */
@@ -119,6 +122,13 @@ struct reply {
 	Mm__ShuttingDown shutdown;
 	void *heap[2];
 	uint32_t park_timeout_ms; /* with DISPATCH_PARK; 0: no limit */
+	/*
+	 * A read's bytes, put straight into the session's out buffer where
+	 * the reply frame will hold them (codec_data_reply_room): queue the
+	 * reply with codec_data_reply_commit, before anything else is
+	 * appended there.
+	 */
+	bool data_in_place;
 };
 
 /* core/list.h keeps to what core needs; these are the daemon's. */

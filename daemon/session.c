@@ -189,11 +189,24 @@ static void session_flush(struct session *s)
 	}
 }
 
+/* A read's reply: its bytes are in the out buffer already (do_read). */
+static void commit_data_reply(struct session *s, const struct reply *r)
+{
+	Mm__Reply head = r->rep;
+
+	head.result_case = MM__REPLY__RESULT__NOT_SET;
+	codec_data_reply_commit(&s->out, &head, (uint32_t)r->rep.data.len);
+}
+
 /* Queue a reply; counted as in flight until the socket has it. */
 static void queue_reply(struct session *s, struct reply *r, bool counted)
 {
-	int err = frame_append(&s->out, &r->rep.base, s->d->max_frame);
+	int err = 0;
 
+	if (r->data_in_place)
+		commit_data_reply(s, r);
+	else
+		err = codec_append(&s->out, &r->rep.base, s->d->max_frame);
 	if (err == -EMSGSIZE) {
 		uint64_t id = r->rep.id;
 
@@ -202,7 +215,7 @@ static void queue_reply(struct session *s, struct reply *r, bool counted)
 		reply_error(r, -EMSGSIZE,
 			    "the reply would exceed the %u-byte frame limit",
 			    s->d->max_frame);
-		err = frame_append(&s->out, &r->rep.base, s->d->max_frame);
+		err = codec_append(&s->out, &r->rep.base, s->d->max_frame);
 	}
 	if (err) {
 		session_close(s, "out of host memory for a reply");
@@ -295,7 +308,8 @@ static void finish_request(struct session *s, Mm__Request *rq, struct reply *r)
 static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 {
 	struct mmd *d = s->d;
-	Mm__Request *rq = mm__request__unpack(NULL, len, body);
+	Mm__Request *rq = codec_unpack_request(&d->arena, len, body);
+	Mm__Request *kept;
 	struct reply r;
 
 	s->requests++;
@@ -306,16 +320,26 @@ static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 			    "a frame of %u bytes that is not a Request message",
 			    len);
 		finish_request(s, NULL, &r);
+		pb_arena_reset(&d->arena);
 		return;
 	}
 	reply_init(&r, rq->id);
-	if (dispatch(s, rq, &r) == DISPATCH_PARK) {
-		reply_release(&r);
-		park(s, rq, r.park_timeout_ms);
+	if (dispatch(s, rq, &r) != DISPATCH_PARK) {
+		finish_request(s, rq, &r);
+		pb_arena_reset(&d->arena);
 		return;
 	}
-	finish_request(s, rq, &r);
-	mm__request__free_unpacked(rq, NULL);
+	/* It waits beyond this frame's bytes and the arena: its own copy. */
+	reply_release(&r);
+	pb_arena_reset(&d->arena);
+	kept = mm__request__unpack(NULL, len, body);
+	if (kept) {
+		park(s, kept, r.park_timeout_ms);
+		return;
+	}
+	reply_init(&r, r.rep.id);
+	reply_error(&r, -ENOMEM, "no host memory to wait with");
+	finish_request(s, NULL, &r);
 }
 
 /* A frame too long to take: say so, and close; the stream is lost. */
@@ -333,8 +357,55 @@ static void refuse_frame(struct session *s, uint32_t len)
 		r.msg);
 }
 
+static void swap_bufs(struct frame_buf *a, struct frame_buf *b)
+{
+	struct frame_buf t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * Replies are built in one buffer the daemon lends to whichever session
+ * it serves, rather than in each session's own: that one stays in the
+ * CPU's cache (a pipeline of 4 KiB reads is 128 KiB a session). Only a
+ * session with nothing unsent borrows it, and gives it back once all it
+ * holds is written; else the session keeps it and the daemon its own.
+ */
+static bool lend_out_buf(struct session *s)
+{
+	struct mmd *d = s->d;
+
+	if (d->out_lent || s->closing || s->write_bytes ||
+	    frame_buf_used(&s->out))
+		return false;
+	swap_bufs(&s->out, &d->out);
+	d->out_lent = true;
+	return true;
+}
+
+static void return_out_buf(struct session *s)
+{
+	struct mmd *d = s->d;
+
+	d->out_lent = false;
+	if (!frame_buf_used(&s->out))
+		swap_bufs(&s->out, &d->out);
+}
+
+static void serve_frames(struct session *s);
+
 /* Run the frames that have arrived, in order, until one must wait. */
 static void session_process(struct session *s)
+{
+	bool lent = lend_out_buf(s);
+
+	serve_frames(s);
+	if (lent)
+		return_out_buf(s);
+}
+
+static void serve_frames(struct session *s)
 {
 	const uint8_t *body;
 	uint32_t len;

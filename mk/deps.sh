@@ -5,7 +5,7 @@
 set -eu
 
 packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
-libyaml-dev libsystemd-dev libcmocka-dev"
+libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq"
 
 missing=""
 for p in $packages; do

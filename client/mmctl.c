@@ -1,0 +1,754 @@
+/*
+ * mmctl.c - the command-line view of a running mmd: its machine as /proc
+ * shows a real one, the admin requests, and the way in to top, watch and
+ * map.
+ *
+ *   mmctl [--socket PATH] [--json] COMMAND [ARGS...]
+ *
+ * Owns: parsing the command line, the command table and its help, the
+ * plain report and admin commands, and the exit codes: 0 done, 1 the
+ * daemon refused or could not be reached (its words on stderr), 2 bad
+ * usage. Must never: reach the daemon except through libmmclient, print
+ * a report other than as the daemon wrote it (--json aside), or invent
+ * output for what the machine cannot do yet.
+ */
+#include "client/mmctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MMCTL_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(struct mmctl *ctl, int argc, char **argv);
+	const char *args; /* after the name, for the usage line */
+	const char *help;
+};
+
+static const struct command *find_command(const char *name);
+
+const struct report_kind report_kinds[] = {
+	{"meminfo", MMC_REPORT_MEMINFO, meminfo_to_json,
+	 "/proc/meminfo: the machine's memory in kB"},
+	{"buddyinfo", MMC_REPORT_BUDDYINFO, buddyinfo_to_json,
+	 "/proc/buddyinfo: free blocks of each order, zone by zone"},
+	{"zoneinfo", MMC_REPORT_ZONEINFO, zoneinfo_to_json,
+	 "/proc/zoneinfo: watermarks, counters and per-CPU lists per zone"},
+	{"vmstat", MMC_REPORT_VMSTAT, vmstat_to_json,
+	 "/proc/vmstat: every counter, and the mm_bad_* refusals"},
+	{"slabinfo", MMC_REPORT_SLABINFO, slabinfo_to_json,
+	 "/proc/slabinfo (version 2.1): every slab cache"},
+	{"vmallocinfo", MMC_REPORT_VMALLOCINFO, vmallocinfo_to_json,
+	 "/proc/vmallocinfo: every area of the vmalloc space"},
+	{"media-mem", MMC_REPORT_MEDIA_MEM, media_mem_to_json,
+	 "media-mem: MMZ regions and their blocks"},
+	{"dmesg", MMC_REPORT_DMESG, dmesg_to_json, "the kernel log"},
+	{"ps", MMC_REPORT_PS, ps_to_json,
+	 "every process: pid, CPU, VSZ, RSS, swap, faults, kernel memory"},
+};
+const unsigned int nr_report_kinds =
+	sizeof(report_kinds) / sizeof(report_kinds[0]);
+
+const struct report_kind *find_report(const char *name)
+{
+	for (unsigned int i = 0; i < nr_report_kinds; i++)
+		if (!strcmp(report_kinds[i].name, name))
+			return &report_kinds[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared helpers                                                      */
+
+struct mmc *mmctl_connect(struct mmctl *ctl)
+{
+	struct mmc_options opts = {"mmctl", 0, 0};
+
+	if (ctl->c)
+		return ctl->c;
+	if (mmc_connect(ctl->socket, &opts, &ctl->c)) {
+		fprintf(stderr, "mmctl: %s\n", mmc_errmsg(NULL));
+		exit(EXIT_DAEMON);
+	}
+	return ctl->c;
+}
+
+int mmctl_daemon_error(struct mmctl *ctl, const char *what, int err)
+{
+	const char *msg = ctl->c ? mmc_errmsg(ctl->c) : "";
+
+	fprintf(stderr, "mmctl: %s: %s%s%s\n", what, mmc_strerror(err),
+		*msg ? ": " : "", msg);
+	return EXIT_DAEMON;
+}
+
+static void print_usage_line(FILE *out, const struct command *cmd)
+{
+	fprintf(out, "usage: mmctl [--socket PATH] [--json] %s%s%s\n",
+		cmd->name, *cmd->args ? " " : "", cmd->args);
+}
+
+int mmctl_usage_error(const char *command, const char *fmt, ...)
+{
+	const struct command *cmd = command ? find_command(command) : NULL;
+	va_list ap;
+
+	fprintf(stderr, "mmctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	if (cmd)
+		print_usage_line(stderr, cmd);
+	else
+		fprintf(stderr, "Try 'mmctl --help'.\n");
+	return EXIT_USAGE;
+}
+
+void mmctl_print_json(FILE *out, json_object *doc, bool pretty)
+{
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		    (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+			    : JSON_C_TO_STRING_PLAIN);
+
+	fprintf(out, "%s\n", json_object_to_json_string_ext(doc, flags));
+}
+
+int mmctl_parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+int mmctl_parse_seconds(const char *s, unsigned int *ms)
+{
+	char *end;
+	double secs;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	secs = strtod(s, &end);
+	if (errno || *end || !(secs >= 0.001) || secs > 86400)
+		return -EINVAL;
+	*ms = (unsigned int)(secs * 1000 + 0.5);
+	return 0;
+}
+
+/* A pid as a command argument: 1 .. INT_MAX, decimal. */
+static int parse_pid(const char *s, int *pid)
+{
+	unsigned long long v;
+
+	if (mmctl_parse_u64(s, &v) || v == 0 || v > INT_MAX ||
+	    (s[0] == '0' && s[1]))
+		return -EINVAL;
+	*pid = (int)v;
+	return 0;
+}
+
+/* A whole file (or stdin for "-") into *text, to be freed. */
+static int read_input(const char *path, char **text)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t len = 0, cap = 0, n;
+	char *buf = NULL;
+
+	if (!f)
+		return -errno;
+	do {
+		if (cap - len < 4096) {
+			char *more = realloc(buf, cap + 65536);
+
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap += 65536;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	if (buf && (ferror(f) || memchr(buf, '\0', len))) {
+		free(buf);
+		buf = NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (!buf)
+		return -EIO;
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+}
+
+/* Print a report's text, or its JSON. */
+static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
+{
+	char *text = NULL;
+	int err, ret = 0;
+
+	if (ctl->input) {
+		err = read_input(ctl->input, &text);
+		if (err) {
+			fprintf(stderr, "mmctl: %s: %s\n", ctl->input,
+				strerror(-err));
+			return EXIT_DAEMON;
+		}
+	} else {
+		err = mmc_report_pid(mmctl_connect(ctl), r->kind, pid, &text);
+		if (err)
+			return mmctl_daemon_error(ctl, r->name, err);
+	}
+	if (ctl->json) {
+		char why[160];
+		json_object *doc = r->to_json(text, why, sizeof(why));
+
+		if (doc) {
+			mmctl_print_json(stdout, doc, true);
+			json_object_put(doc);
+		} else {
+			fprintf(stderr, "mmctl: %s: cannot parse: %s\n",
+				r->name, why);
+			ret = EXIT_DAEMON;
+		}
+	} else {
+		fputs(text, stdout);
+	}
+	free(text);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+
+static int cmd_report(struct mmctl *ctl, int argc, char **argv)
+{
+	if (argc != 1)
+		return mmctl_usage_error(argv[0], "%s takes no arguments",
+					 argv[0]);
+	return show_report(ctl, find_report(argv[0]), 0);
+}
+
+static const struct report_kind status_report = {
+	"status", MMC_REPORT_STATUS, status_to_json, "one process's status"};
+
+static int cmd_status(struct mmctl *ctl, int argc, char **argv)
+{
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "status needs one PID");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return show_report(ctl, &status_report, pid);
+}
+
+/*
+ * maps, pagewalk and translate read a process's address space, and the
+ * machine has none yet: there is no request for them on the wire. The
+ * arguments are checked as they will be, the daemon must answer, and
+ * then mmctl says so instead of printing anything made up.
+ */
+static int not_built_yet(struct mmctl *ctl, const char *command)
+{
+	mmctl_connect(ctl);
+	fprintf(stderr,
+		"mmctl: %s: address spaces are not built yet: mmd has no "
+		"request for them (%s)\n",
+		command, mmc_strerror(-ENOSYS));
+	return EXIT_DAEMON;
+}
+
+static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
+{
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "maps needs one PID");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return not_built_yet(ctl, argv[0]);
+}
+
+static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long addr;
+	int pid;
+
+	if (argc != 3)
+		return mmctl_usage_error(argv[0], "pagewalk needs a PID and "
+						  "an ADDR");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	if (mmctl_parse_u64(argv[2], &addr))
+		return mmctl_usage_error(argv[0], "'%s' is not an address",
+					 argv[2]);
+	return not_built_yet(ctl, argv[0]);
+}
+
+/* SELECTOR:OFFSET, both hex or decimal; a selector is 16 bits. */
+static int parse_far_pointer(const char *s, unsigned int *sel,
+			     unsigned long long *off)
+{
+	const char *colon = strchr(s, ':');
+	char selector[32];
+	unsigned long long v;
+
+	if (!colon || (size_t)(colon - s) >= sizeof(selector))
+		return -EINVAL;
+	memcpy(selector, s, (size_t)(colon - s));
+	selector[colon - s] = '\0';
+	if (mmctl_parse_u64(selector, &v) || v > 0xffff)
+		return -EINVAL;
+	*sel = (unsigned int)v;
+	if (mmctl_parse_u64(colon + 1, off) || *off > 0xffffffffULL)
+		return -EINVAL;
+	return 0;
+}
+
+static int cmd_translate(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long off;
+	unsigned int sel;
+	int pid;
+
+	if (argc != 3)
+		return mmctl_usage_error(argv[0], "translate needs a PID and "
+						  "SELECTOR:OFFSET");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	if (parse_far_pointer(argv[2], &sel, &off))
+		return mmctl_usage_error(argv[0],
+					 "'%s' is not SELECTOR:OFFSET (16-bit "
+					 "selector, 32-bit offset)",
+					 argv[2]);
+	if (strcmp(mmc_info(mmctl_connect(ctl))->arch, "i386")) {
+		fprintf(stderr,
+			"mmctl: translate: segments exist on i386 layouts "
+			"only; this machine is %s\n",
+			mmc_info(ctl->c)->arch);
+		return EXIT_DAEMON;
+	}
+	return not_built_yet(ctl, argv[0]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Admin                                                               */
+
+static int no_args(int argc, char **argv)
+{
+	if (argc != 1)
+		return mmctl_usage_error(argv[0], "%s takes no arguments",
+					 argv[0]);
+	return 0;
+}
+
+static int cmd_check(struct mmctl *ctl, int argc, char **argv)
+{
+	struct mmc_check chk;
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	err = mmc_admin_check(mmctl_connect(ctl), &chk);
+	if (err)
+		return mmctl_daemon_error(ctl, "check", err);
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "consistent",
+				       json_object_new_boolean(1));
+		json_object_object_add(o, "free_pages",
+				       json_object_new_uint64(chk.free_pages));
+		json_object_object_add(o, "nr_tasks",
+				       json_object_new_int64(chk.nr_tasks));
+		json_object_object_add(o, "exits",
+				       json_object_new_uint64(chk.exits));
+		json_object_object_add(
+			o, "leaked_blocks",
+			json_object_new_uint64(chk.leaked_blocks));
+		json_object_object_add(
+			o, "leaked_objects",
+			json_object_new_uint64(chk.leaked_objects));
+		mmctl_print_json(stdout, o, true);
+		json_object_put(o);
+		return 0;
+	}
+	printf("consistent: %lu free pages, %u tasks, %lu exits "
+	       "(%lu page blocks and %lu objects freed at exit)\n",
+	       chk.free_pages, chk.nr_tasks, chk.exits, chk.leaked_blocks,
+	       chk.leaked_objects);
+	return 0;
+}
+
+static int print_free_pages(struct mmctl *ctl, unsigned long free_pages)
+{
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "free_pages",
+				       json_object_new_uint64(free_pages));
+		mmctl_print_json(stdout, o, true);
+		json_object_put(o);
+	} else {
+		printf("free pages: %lu\n", free_pages);
+	}
+	return 0;
+}
+
+static int cmd_drop_caches(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long free_pages;
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	err = mmc_admin_drop_caches(mmctl_connect(ctl), &free_pages);
+	if (err)
+		return mmctl_daemon_error(ctl, "drop-caches", err);
+	return print_free_pages(ctl, free_pages);
+}
+
+/* meminfo's Slab: line, in kB. */
+static int slab_kb(struct mmctl *ctl, unsigned long long *kb)
+{
+	char *text = NULL, *line;
+	int err = mmc_report(ctl->c, MMC_REPORT_MEMINFO, &text);
+
+	if (err)
+		return err;
+	line = strstr(text, "\nSlab:");
+	err = line && sscanf(line, "\nSlab: %llu kB", kb) == 1 ? 0 : -EBADMSG;
+	free(text);
+	return err;
+}
+
+/*
+ * mmd has one request that shrinks every slab cache, and it drains the
+ * per-CPU page lists too (AdminDropCaches). shrink makes that request
+ * and reports its slab side: meminfo's Slab before and after.
+ */
+static int cmd_shrink(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long before, after;
+	unsigned long free_pages;
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	mmctl_connect(ctl);
+	err = slab_kb(ctl, &before);
+	if (!err)
+		err = mmc_admin_drop_caches(ctl->c, &free_pages);
+	if (!err)
+		err = slab_kb(ctl, &after);
+	if (err)
+		return mmctl_daemon_error(ctl, "shrink", err);
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "slab_kb_before",
+				       json_object_new_uint64(before));
+		json_object_object_add(o, "slab_kb_after",
+				       json_object_new_uint64(after));
+		json_object_object_add(o, "free_pages",
+				       json_object_new_uint64(free_pages));
+		mmctl_print_json(stdout, o, true);
+		json_object_put(o);
+		return 0;
+	}
+	printf("slab: %llu kB -> %llu kB; free pages: %lu\n", before, after,
+	       free_pages);
+	return 0;
+}
+
+static json_object *session_to_json(const struct mmc_session *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pid", json_object_new_int(s->pid));
+	json_object_object_add(o, "comm", json_object_new_string(s->comm));
+	json_object_object_add(o, "cpu", json_object_new_int64(s->cpu));
+	json_object_object_add(o, "uid", json_object_new_int64(s->uid));
+	json_object_object_add(o, "gid", json_object_new_int64(s->gid));
+	json_object_object_add(o, "host_pid", json_object_new_int(s->host_pid));
+	json_object_object_add(o, "pages", json_object_new_uint64(s->nr_pages));
+	json_object_object_add(o, "objects",
+			       json_object_new_uint64(s->nr_objects));
+	json_object_object_add(o, "requests",
+			       json_object_new_uint64(s->requests));
+	return o;
+}
+
+static int cmd_sessions(struct mmctl *ctl, int argc, char **argv)
+{
+	struct mmc_session *list = NULL;
+	size_t n = 0;
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	err = mmc_admin_sessions(mmctl_connect(ctl), &list, &n);
+	if (err)
+		return mmctl_daemon_error(ctl, "sessions", err);
+	if (ctl->json) {
+		json_object *a = json_object_new_array();
+
+		for (size_t i = 0; i < n; i++)
+			json_object_array_add(a, session_to_json(&list[i]));
+		mmctl_print_json(stdout, a, true);
+		json_object_put(a);
+	} else {
+		printf("%7s %-15s %3s %6s %6s %8s %8s %8s %10s\n", "PID",
+		       "COMMAND", "CPU", "UID", "GID", "HOSTPID", "PAGES",
+		       "OBJECTS", "REQUESTS");
+		for (size_t i = 0; i < n; i++)
+			printf("%7d %-15s %3u %6u %6u %8d %8lu %8lu %10lu\n",
+			       list[i].pid, list[i].comm, list[i].cpu,
+			       list[i].uid, list[i].gid, list[i].host_pid,
+			       list[i].nr_pages, list[i].nr_objects,
+			       list[i].requests);
+	}
+	free(list);
+	return 0;
+}
+
+static int cmd_shutdown(struct mmctl *ctl, int argc, char **argv)
+{
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	err = mmc_admin_shutdown(mmctl_connect(ctl));
+	/* The daemon may close before its reply is read: it is stopping. */
+	if (err && err != -ESHUTDOWN)
+		return mmctl_daemon_error(ctl, "shutdown", err);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The command table and help                                          */
+
+static int cmd_help(struct mmctl *ctl, int argc, char **argv);
+
+static const struct command commands[] = {
+	{"meminfo", cmd_report, "", NULL},
+	{"buddyinfo", cmd_report, "", NULL},
+	{"zoneinfo", cmd_report, "", NULL},
+	{"slabinfo", cmd_report, "", NULL},
+	{"vmstat", cmd_report, "", NULL},
+	{"vmallocinfo", cmd_report, "", NULL},
+	{"media-mem", cmd_report, "", NULL},
+	{"dmesg", cmd_report, "", NULL},
+	{"ps", cmd_report, "", NULL},
+	{"status", cmd_status, "PID",
+	 "/proc/PID/status-like lines for one process (another session's "
+	 "needs admin rights)"},
+	{"maps", cmd_maps, "PID",
+	 "/proc/PID/maps of a process (not built yet: exits 1)"},
+	{"pagewalk", cmd_pagewalk, "PID ADDR",
+	 "walk PID's page table for ADDR: each level's index and entry, "
+	 "the frame and its struct page (not built yet: exits 1)"},
+	{"translate", cmd_translate, "PID SELECTOR:OFFSET",
+	 "translate a far pointer through PID's segments, i386 layouts "
+	 "only (not built yet: exits 1)"},
+	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS]",
+	 "a live full-screen view, refreshed every second: memory, zones "
+	 "and their free orders, busiest caches, biggest processes. q "
+	 "quits. -b prints plain frames (batch), -n stops after COUNT, -d "
+	 "sets the delay"},
+	{"watch", cmd_watch, "[-n COUNT] REPORT [SECONDS]",
+	 "show REPORT every SECONDS (default 1) until q or ^C; with --json, "
+	 "one JSON document per line"},
+	{"map", cmd_map, "[--output FILE.png|FILE.svg] [--color WHEN]",
+	 "a picture of physical memory, zone by zone, one cell per block of "
+	 "frames coloured by state: in the terminal, or as a PNG or SVG "
+	 "file. WHEN is auto (default), always or never"},
+	{"check", cmd_check, "",
+	 "run the machine's invariant checker (admin); exits 1 with the "
+	 "first inconsistency"},
+	{"drop-caches", cmd_drop_caches, "",
+	 "drain the per-CPU page lists and shrink every slab cache (admin); "
+	 "prints the free pages afterwards"},
+	{"shrink", cmd_shrink, "",
+	 "shrink every slab cache (admin): the same request as drop-caches, "
+	 "reported as meminfo's Slab before and after"},
+	{"sessions", cmd_sessions, "", "every session of the daemon (admin)"},
+	{"shutdown", cmd_shutdown, "", "stop the daemon cleanly (admin)"},
+	{"help", cmd_help, "[COMMAND]", "this list, or one command's help"},
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static const char *command_help(const struct command *cmd)
+{
+	const struct report_kind *r = find_report(cmd->name);
+
+	return r ? r->help : cmd->help;
+}
+
+static void print_command_help(const struct command *cmd)
+{
+	print_usage_line(stdout, cmd);
+	printf("\n%s.\n", command_help(cmd));
+	if (cmd->run == cmd_report || cmd->run == cmd_status)
+		printf("With --json, the same data as a JSON document.\n");
+}
+
+/* A command's help up to its first ": " or " (", for the list. */
+static int summary_len(const struct command *cmd)
+{
+	const char *help = command_help(cmd);
+	const char *colon = strstr(help, ": "), *paren = strstr(help, " (");
+	const char *end = help + strlen(help);
+
+	if (find_report(cmd->name))
+		return (int)(end - help);
+	if (colon && colon < end)
+		end = colon;
+	if (paren && paren < end)
+		end = paren;
+	return (int)(end - help);
+}
+
+static void print_help(void)
+{
+	printf("usage: mmctl [--socket PATH] [--json] COMMAND [ARGS...]\n"
+	       "\n"
+	       "Shows a running mmd's machine as /proc shows a real one.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -s, --socket PATH  mmd's socket (default: $MMD_SOCKET, "
+	       "else %s)\n"
+	       "  -j, --json         reports as JSON\n"
+	       "  -i, --input FILE   read the report from FILE (- for stdin)\n"
+	       "                     instead of the daemon: with --json, a\n"
+	       "                     saved report or a real /proc file\n"
+	       "  -h, --help         this help; COMMAND --help for a "
+	       "command's\n"
+	       "  -V, --version      mmctl's version\n"
+	       "\nCommands:\n",
+	       MMC_DEFAULT_SOCKET);
+	for (size_t i = 0; i < NR_COMMANDS; i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s%s%s", commands[i].name,
+			 *commands[i].args ? " " : "", commands[i].args);
+		if (strlen(head) > 22)
+			printf("  %s\n  %22s ", head, "");
+		else
+			printf("  %-22s ", head);
+		printf("%.*s\n", summary_len(&commands[i]),
+		       command_help(&commands[i]));
+	}
+	printf("\nExit status: 0 done, 1 an error from the daemon, 2 bad "
+	       "usage.\n");
+}
+
+static int cmd_help(struct mmctl *ctl, int argc, char **argv)
+{
+	const struct command *cmd;
+
+	(void)ctl;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		argv[1] = "help";
+	if (argc == 1) {
+		print_help();
+		return 0;
+	}
+	cmd = argc == 2 ? find_command(argv[1]) : NULL;
+	if (!cmd)
+		return mmctl_usage_error("help", "no command '%s'", argv[1]);
+	print_command_help(cmd);
+	return 0;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return false;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	struct mmctl ctl = {NULL, false, NULL, NULL};
+	const struct command *cmd;
+	int i, ret;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
+			if (++i == argc)
+				return mmctl_usage_error(NULL,
+							 "%s needs a "
+							 "PATH",
+							 a);
+			ctl.socket = argv[i];
+		} else if (!strncmp(a, "--socket=", 9)) {
+			ctl.socket = a + 9;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			ctl.json = true;
+		} else if (!strcmp(a, "-i") || !strcmp(a, "--input")) {
+			if (++i == argc)
+				return mmctl_usage_error(NULL,
+							 "%s needs a "
+							 "FILE",
+							 a);
+			ctl.input = argv[i];
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			print_help();
+			return 0;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("mmctl %s (protocol %d)\n", MMCTL_VERSION,
+			       MMC_PROTOCOL_VERSION);
+			return 0;
+		} else {
+			return mmctl_usage_error(NULL, "unknown option '%s'",
+						 a);
+		}
+	}
+	if (i == argc)
+		return mmctl_usage_error(NULL, "no command given");
+	cmd = find_command(argv[i]);
+	if (!cmd)
+		return mmctl_usage_error(NULL, "no command '%s'", argv[i]);
+	if (ctl.input && cmd->run != cmd_report && cmd->run != cmd_status)
+		return mmctl_usage_error(NULL, "--input goes with a report "
+					       "only");
+	if (cmd->run != cmd_help && wants_help(argc - i, argv + i)) {
+		print_command_help(cmd);
+		return 0;
+	}
+	ret = cmd->run(&ctl, argc - i, argv + i);
+	if (ctl.c)
+		mmc_close(ctl.c);
+	return ret;
+}

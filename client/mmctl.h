@@ -1,0 +1,84 @@
+/*
+ * mmctl.h - what the parts of mmctl share: the invocation, the exit codes,
+ * the report table and each part's entry points.
+ *
+ * Owns: mmctl's internal interfaces (mmctl.c parses and dispatches,
+ * mmctl_json.c turns report text into JSON, mmctl_term.c draws top and
+ * watch, mmctl_map.c draws the map). Must never: be installed or used by
+ * anything but mmctl; mmctl talks to mmd only through libmmclient.
+ */
+#ifndef MMCTL_H
+#define MMCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "client/mmclient.h"
+
+/* Exit codes: success, an error from the daemon (or reaching it), usage. */
+#define EXIT_DAEMON 1
+#define EXIT_USAGE  2
+
+/* One run of mmctl: the global options and, once made, the connection. */
+struct mmctl {
+	const char *socket; /* NULL: $MMD_SOCKET or the default */
+	bool json;
+	const char *input; /* a saved report to read instead ("-": stdin) */
+	struct mmc *c;
+};
+
+/*
+ * A report's text turned into JSON, or NULL with why (naming the line)
+ * in err when the text is not in the format the parser knows.
+ */
+typedef json_object *(*report_to_json_fn)(const char *text, char *err,
+					  size_t len);
+
+struct report_kind {
+	const char *name;
+	enum mmc_report kind;
+	report_to_json_fn to_json;
+	const char *help;
+};
+
+/* Every report mmctl shows, by name; NULL if none has that name. */
+const struct report_kind *find_report(const char *name);
+extern const struct report_kind report_kinds[];
+extern const unsigned int nr_report_kinds;
+
+/* Connect once (exits 1 with the reason on failure). */
+struct mmc *mmctl_connect(struct mmctl *ctl);
+/* Print "mmctl: what: the daemon's message" and return EXIT_DAEMON. */
+int mmctl_daemon_error(struct mmctl *ctl, const char *what, int err);
+/* Print "mmctl: msg" and the command's usage; return EXIT_USAGE. */
+int mmctl_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Write one JSON document to out, pretty, with a newline. */
+void mmctl_print_json(FILE *out, json_object *doc, bool pretty);
+/* Parse "N" or "N.N" seconds (> 0, at most a day) into milliseconds. */
+int mmctl_parse_seconds(const char *s, unsigned int *ms);
+/* Parse a whole decimal or 0x-hex unsigned number. */
+int mmctl_parse_u64(const char *s, unsigned long long *v);
+
+/* mmctl_json.c: one parser per report. */
+json_object *meminfo_to_json(const char *text, char *err, size_t len);
+json_object *buddyinfo_to_json(const char *text, char *err, size_t len);
+json_object *zoneinfo_to_json(const char *text, char *err, size_t len);
+json_object *vmstat_to_json(const char *text, char *err, size_t len);
+json_object *slabinfo_to_json(const char *text, char *err, size_t len);
+json_object *vmallocinfo_to_json(const char *text, char *err, size_t len);
+json_object *media_mem_to_json(const char *text, char *err, size_t len);
+json_object *dmesg_to_json(const char *text, char *err, size_t len);
+json_object *status_to_json(const char *text, char *err, size_t len);
+json_object *ps_to_json(const char *text, char *err, size_t len);
+
+/* mmctl_term.c */
+int cmd_top(struct mmctl *ctl, int argc, char **argv);
+int cmd_watch(struct mmctl *ctl, int argc, char **argv);
+
+/* mmctl_map.c */
+int cmd_map(struct mmctl *ctl, int argc, char **argv);
+
+#endif /* MMCTL_H */

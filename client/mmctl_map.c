@@ -1,0 +1,543 @@
+/*
+ * mmctl_map.c - map: a picture of physical memory, zone by zone, a cell
+ * per block of frames, coloured by what the frames are.
+ *
+ * Owns: reading the daemon's frames report (core/frame_state.h: a line
+ * per 64 cells, one character per cell) and drawing it three ways: in
+ * the terminal with ANSI colours, as a PNG or an SVG with cairo, and as
+ * JSON. The picture's geometry is fixed, so its size follows from the
+ * machine alone (docs/mmctl.1 gives the formula):
+ *   width  = 2 * MARGIN + 64 * CELL
+ *   height = 2 * MARGIN + TITLE_H + sum over zones of
+ *            (ZONE_H + rows * CELL + ZONE_GAP) + LEGEND_ROWS * LEGEND_H
+ * Must never: classify a frame itself (the daemon's report says what
+ * each cell is), or draw a cell the report did not send.
+ */
+#include "client/mmctl.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+
+#define CELLS_PER_ROW	64
+#define CELL		8
+#define MARGIN		12
+#define TITLE_H		24
+#define ZONE_H		18
+#define ZONE_GAP	8
+#define LEGEND_COLS	3
+#define LEGEND_H	18
+#define MAX_ZONES	8
+#define MAX_ORDER_CHARS 16
+
+/* The cell states as the report's characters name them. */
+enum cell_kind {
+	CELL_HOLE,
+	CELL_RESERVED,
+	CELL_MMZ,
+	CELL_FREE,
+	CELL_PCP,
+	CELL_SLAB,
+	CELL_PAGETABLE,
+	CELL_USER,
+	CELL_KERNEL,
+	NR_CELL_KINDS,
+};
+
+struct rgb {
+	double r, g, b;
+};
+
+static const struct {
+	char ch;
+	const char *name;
+	struct rgb colour;
+} cell_kinds[NR_CELL_KINDS] = {
+	[CELL_HOLE] = {' ', "hole", {0.93, 0.93, 0.93}},
+	[CELL_RESERVED] = {'#', "reserved", {0.45, 0.45, 0.45}},
+	[CELL_MMZ] = {'M', "mmz", {0.60, 0.35, 0.80}},
+	[CELL_FREE] = {'0', "free", {0.10, 0.50, 0.20}},
+	[CELL_PCP] = {'p', "per-cpu", {0.30, 0.75, 0.85}},
+	[CELL_SLAB] = {'s', "slab", {0.95, 0.60, 0.15}},
+	[CELL_PAGETABLE] = {'t', "page tables", {0.20, 0.35, 0.90}},
+	[CELL_USER] = {'u', "user", {0.85, 0.15, 0.20}},
+	[CELL_KERNEL] = {'k', "kernel", {0.75, 0.50, 0.35}},
+};
+
+#define LEGEND_ROWS ((NR_CELL_KINDS + LEGEND_COLS - 1) / LEGEND_COLS)
+
+struct map_zone {
+	const char *name;
+	unsigned long start_pfn, pages;
+	unsigned int first_row, nr_rows; /* into map.rows */
+};
+
+struct frame_map {
+	char *text; /* the report, cut into lines in place */
+	unsigned long per_cell;
+	unsigned int page_size, max_order;
+	const char *machine;
+	unsigned int nr_zones, nr_rows;
+	struct map_zone zones[MAX_ZONES];
+	const char **rows;
+};
+
+/* A cell character's kind and, for free cells, its order. */
+static int cell_kind(char ch, unsigned int *order)
+{
+	*order = 0;
+	if (ch >= '0' && ch <= '9') {
+		*order = (unsigned int)(ch - '0');
+		return CELL_FREE;
+	}
+	if (ch >= 'a' && ch <= 'f') {
+		*order = (unsigned int)(ch - 'a' + 10);
+		return CELL_FREE;
+	}
+	for (int k = 0; k < NR_CELL_KINDS; k++)
+		if (k != CELL_FREE && cell_kinds[k].ch == ch)
+			return k;
+	return -EINVAL;
+}
+
+/* Free cells shade from pale (order 0: fragments) to deep green. */
+static struct rgb cell_colour(int kind, unsigned int order,
+			      unsigned int max_order)
+{
+	const struct rgb pale = {0.82, 0.94, 0.55};
+	const struct rgb deep = cell_kinds[CELL_FREE].colour;
+	double t;
+
+	if (kind != CELL_FREE)
+		return cell_kinds[kind].colour;
+	t = max_order ? (double)order / max_order : 1.0;
+	if (t > 1)
+		t = 1;
+	return (struct rgb){pale.r + (deep.r - pale.r) * t,
+			    pale.g + (deep.g - pale.g) * t,
+			    pale.b + (deep.b - pale.b) * t};
+}
+
+static void map_free(struct frame_map *map)
+{
+	free(map->text);
+	free(map->rows);
+}
+
+/* Cut the report into zones and rows; -EBADMSG names nothing more. */
+static int map_parse(struct frame_map *map, char *why, size_t len)
+{
+	char *save = NULL, *line;
+	unsigned int nr = 0, cap = 0;
+	struct map_zone *z = NULL;
+
+	line = strtok_r(map->text, "\n", &save);
+	if (!line ||
+	    sscanf(line, "frames: %lu pages per cell", &map->per_cell) != 1 ||
+	    !map->per_cell) {
+		snprintf(why, len, "no 'frames: N pages per cell' line");
+		return -EBADMSG;
+	}
+	line = strtok_r(NULL, "\n", &save);
+	if (!line || strncmp(line, "legend: ", 8)) {
+		snprintf(why, len, "no legend line");
+		return -EBADMSG;
+	}
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		if (!strncmp(line, "zone ", 5)) {
+			char *name = line + 5, *sp = strchr(name, ' ');
+
+			if (map->nr_zones == MAX_ZONES || !sp ||
+			    sscanf(sp, " start_pfn %lu pages %lu",
+				   &map->zones[map->nr_zones].start_pfn,
+				   &map->zones[map->nr_zones].pages) != 2) {
+				snprintf(why, len, "bad zone line '%s'", line);
+				return -EBADMSG;
+			}
+			*sp = '\0';
+			z = &map->zones[map->nr_zones++];
+			z->name = name;
+			z->first_row = nr;
+			continue;
+		}
+		if (!z || strlen(line) > CELLS_PER_ROW) {
+			snprintf(why, len, "a row outside a zone or too long");
+			return -EBADMSG;
+		}
+		for (const char *c = line; *c; c++) {
+			unsigned int order;
+
+			if (cell_kind(*c, &order) < 0) {
+				snprintf(why, len, "unknown cell '%c'", *c);
+				return -EBADMSG;
+			}
+		}
+		if (nr == cap) {
+			const char **rows;
+
+			cap = cap ? cap * 2 : 64;
+			rows = realloc(map->rows, cap * sizeof(*rows));
+			if (!rows) {
+				snprintf(why, len, "out of memory");
+				return -ENOMEM;
+			}
+			map->rows = rows;
+		}
+		map->rows[nr++] = line;
+		z->nr_rows++;
+	}
+	map->nr_rows = nr;
+	return 0;
+}
+
+/* Fetch the frames report and parse it. */
+static int map_fetch(struct mmctl *ctl, struct frame_map *map)
+{
+	const struct mmc_info *info;
+	char why[160];
+	int err;
+
+	memset(map, 0, sizeof(*map));
+	err = mmc_report(mmctl_connect(ctl), MMC_REPORT_FRAMES, &map->text);
+	if (err)
+		return mmctl_daemon_error(ctl, "map", err);
+	info = mmc_info(ctl->c);
+	map->page_size = info->page_size;
+	map->max_order = info->max_order;
+	map->machine = info->machine;
+	if (map_parse(map, why, sizeof(why))) {
+		fprintf(stderr,
+			"mmctl: map: cannot parse the frames report: "
+			"%s\n",
+			why);
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Terminal                                                            */
+
+/* The nearest colour of the xterm 256-colour cube. */
+static unsigned int ansi256(struct rgb c)
+{
+	return 16 + 36 * (unsigned int)lround(c.r * 5) +
+	       6 * (unsigned int)lround(c.g * 5) +
+	       (unsigned int)lround(c.b * 5);
+}
+
+static bool dark(struct rgb c)
+{
+	return 0.299 * c.r + 0.587 * c.g + 0.114 * c.b < 0.55;
+}
+
+static void put_cell(FILE *f, char ch, struct rgb c)
+{
+	if (ch == ' ') { /* a hole: the terminal's own background */
+		fputs("\033[0m ", f);
+		return;
+	}
+	fprintf(f, "\033[48;5;%u;38;5;%um%c", ansi256(c), dark(c) ? 231 : 16,
+		ch);
+}
+
+static void print_legend_terminal(FILE *f, const struct frame_map *map)
+{
+	fprintf(f, "legend:");
+	for (int k = 0; k < NR_CELL_KINDS; k++) {
+		fputc(' ', f);
+		if (k == CELL_FREE) {
+			for (unsigned int o = 0;
+			     o <= map->max_order && o < MAX_ORDER_CHARS; o++)
+				put_cell(f, "0123456789abcdef"[o],
+					 cell_colour(CELL_FREE, o,
+						     map->max_order));
+		} else {
+			put_cell(f, cell_kinds[k].ch,
+				 cell_colour(k, 0, map->max_order));
+		}
+		fprintf(f, "\033[0m %s%s", cell_kinds[k].name,
+			k == CELL_FREE ? " (largest order)" : "");
+	}
+	fprintf(f, "\n");
+}
+
+static void print_map_terminal(FILE *f, const struct frame_map *map,
+			       bool colour)
+{
+	fprintf(f, "physical memory of '%s': %lu pages (%lu KiB) per cell\n",
+		map->machine, map->per_cell,
+		map->per_cell * map->page_size / 1024);
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct map_zone *z = &map->zones[zi];
+
+		fprintf(f, "zone %s start_pfn %lu pages %lu\n", z->name,
+			z->start_pfn, z->pages);
+		for (unsigned int r = 0; r < z->nr_rows; r++) {
+			const char *row = map->rows[z->first_row + r];
+
+			if (!colour) {
+				fprintf(f, "%s\n", row);
+				continue;
+			}
+			for (const char *c = row; *c; c++) {
+				unsigned int order;
+				int kind = cell_kind(*c, &order);
+
+				put_cell(f, *c,
+					 cell_colour(kind, order,
+						     map->max_order));
+			}
+			fprintf(f, "\033[0m\n");
+		}
+	}
+	if (colour)
+		print_legend_terminal(f, map);
+	else
+		fprintf(f, "legend: ' ' hole, '#' reserved, 'M' mmz, '0'-'f' "
+			   "free (largest order), 'p' per-cpu, 's' slab, 't' "
+			   "page tables, 'u' user, 'k' kernel\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* PNG and SVG                                                         */
+
+static void picture_size(const struct frame_map *map, int *w, int *h)
+{
+	*w = 2 * MARGIN + CELLS_PER_ROW * CELL;
+	*h = 2 * MARGIN + TITLE_H + LEGEND_ROWS * LEGEND_H;
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
+		*h += ZONE_H + (int)map->zones[zi].nr_rows * CELL + ZONE_GAP;
+}
+
+static void set_colour(cairo_t *cr, struct rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void draw_text(cairo_t *cr, double x, double y, double size,
+		      const char *text)
+{
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	cairo_set_font_size(cr, size);
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, text);
+}
+
+static void draw_swatch(cairo_t *cr, double x, double y, double w, struct rgb c)
+{
+	set_colour(cr, c);
+	cairo_rectangle(cr, x, y, w, 10);
+	cairo_fill(cr);
+}
+
+static void draw_legend(cairo_t *cr, const struct frame_map *map, double y)
+{
+	double col_w = (double)CELLS_PER_ROW * CELL / LEGEND_COLS;
+
+	for (int k = 0; k < NR_CELL_KINDS; k++) {
+		double x = MARGIN + (k % LEGEND_COLS) * col_w;
+		double ly = y + (k / LEGEND_COLS) * LEGEND_H;
+		char label[48];
+
+		if (k == CELL_FREE) {
+			unsigned int n = map->max_order + 1;
+
+			for (unsigned int o = 0; o < n; o++)
+				draw_swatch(cr, x + o * 60.0 / n, ly + 3,
+					    60.0 / n,
+					    cell_colour(CELL_FREE, o,
+							map->max_order));
+			snprintf(label, sizeof(label), "free, order 0-%u",
+				 map->max_order);
+			draw_text(cr, x + 66, ly + 12, 11, label);
+		} else {
+			draw_swatch(cr, x, ly + 3, 10,
+				    cell_colour(k, 0, map->max_order));
+			draw_text(cr, x + 16, ly + 12, 11, cell_kinds[k].name);
+		}
+	}
+}
+
+static void draw_map(cairo_t *cr, const struct frame_map *map, int w, int h)
+{
+	char title[160];
+	double y = MARGIN;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	snprintf(title, sizeof(title),
+		 "physical memory of '%s': %lu pages (%lu KiB) per cell",
+		 map->machine, map->per_cell,
+		 map->per_cell * map->page_size / 1024);
+	draw_text(cr, MARGIN, y + 15, 13, title);
+	y += TITLE_H;
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct map_zone *z = &map->zones[zi];
+
+		snprintf(title, sizeof(title), "%s: pfn %lu, %lu pages",
+			 z->name, z->start_pfn, z->pages);
+		draw_text(cr, MARGIN, y + 13, 11, title);
+		y += ZONE_H;
+		for (unsigned int r = 0; r < z->nr_rows; r++) {
+			const char *row = map->rows[z->first_row + r];
+
+			/* A run of like cells is one rectangle: the SVG
+			 * stays small. */
+			for (int c = 0, run; row[c]; c += run) {
+				unsigned int order;
+				int kind = cell_kind(row[c], &order);
+
+				for (run = 1; row[c + run] == row[c]; run++)
+					;
+				set_colour(cr, cell_colour(kind, order,
+							   map->max_order));
+				cairo_rectangle(cr, MARGIN + c * CELL,
+						y + r * CELL, run * CELL, CELL);
+				cairo_fill(cr);
+			}
+		}
+		y += z->nr_rows * CELL + ZONE_GAP;
+	}
+	draw_legend(cr, map, y);
+	(void)w;
+	(void)h;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcasecmp(s + n - m, suffix);
+}
+
+static int write_picture(const struct frame_map *map, const char *path)
+{
+	cairo_surface_t *surface;
+	cairo_status_t st;
+	cairo_t *cr;
+	bool png = ends_with(path, ".png");
+	int w, h;
+
+	picture_size(map, &w, &h);
+	surface = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
+		      : cairo_svg_surface_create(path, w, h);
+	cr = cairo_create(surface);
+	draw_map(cr, map, w, h);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (st == CAIRO_STATUS_SUCCESS && png)
+		st = cairo_surface_write_to_png(surface, path);
+	cairo_surface_finish(surface);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+	/* Give back cairo's and fontconfig's caches: mmctl leaks nothing. */
+	cairo_debug_reset_static_data();
+	FcFini();
+	if (st != CAIRO_STATUS_SUCCESS) {
+		fprintf(stderr, "mmctl: map: cannot write %s: %s\n", path,
+			cairo_status_to_string(st));
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+static json_object *map_to_json(const struct frame_map *map)
+{
+	json_object *doc = json_object_new_object(), *zones, *legend;
+
+	json_object_object_add(doc, "pages_per_cell",
+			       json_object_new_uint64(map->per_cell));
+	json_object_object_add(doc, "page_size",
+			       json_object_new_int64(map->page_size));
+	legend = json_object_new_object();
+	for (int k = 0; k < NR_CELL_KINDS; k++) {
+		char key[2] = {cell_kinds[k].ch, '\0'};
+
+		json_object_object_add(
+			legend, k == CELL_FREE ? "0-f" : key,
+			json_object_new_string(cell_kinds[k].name));
+	}
+	json_object_object_add(doc, "legend", legend);
+	zones = json_object_new_array();
+	json_object_object_add(doc, "zones", zones);
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct map_zone *z = &map->zones[zi];
+		json_object *o = json_object_new_object();
+		json_object *rows = json_object_new_array();
+
+		json_object_object_add(o, "name",
+				       json_object_new_string(z->name));
+		json_object_object_add(o, "start_pfn",
+				       json_object_new_uint64(z->start_pfn));
+		json_object_object_add(o, "pages",
+				       json_object_new_uint64(z->pages));
+		for (unsigned int r = 0; r < z->nr_rows; r++)
+			json_object_array_add(
+				rows, json_object_new_string(
+					      map->rows[z->first_row + r]));
+		json_object_object_add(o, "rows", rows);
+		json_object_array_add(zones, o);
+	}
+	return doc;
+}
+
+int cmd_map(struct mmctl *ctl, int argc, char **argv)
+{
+	const char *output = NULL, *when = "auto";
+	struct frame_map map;
+	bool colour;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if ((!strcmp(argv[i], "--output") || !strcmp(argv[i], "-o")) &&
+		    i + 1 < argc)
+			output = argv[++i];
+		else if (!strncmp(argv[i], "--output=", 9))
+			output = argv[i] + 9;
+		else if (!strcmp(argv[i], "--color") && i + 1 < argc)
+			when = argv[++i];
+		else if (!strncmp(argv[i], "--color=", 8))
+			when = argv[i] + 8;
+		else
+			return mmctl_usage_error(argv[0], "bad argument '%s'",
+						 argv[i]);
+	}
+	if (output && !ends_with(output, ".png") && !ends_with(output, ".svg"))
+		return mmctl_usage_error(argv[0],
+					 "--output must name a .png or .svg "
+					 "file");
+	if (strcmp(when, "auto") && strcmp(when, "always") &&
+	    strcmp(when, "never"))
+		return mmctl_usage_error(argv[0],
+					 "--color is auto, always or never");
+	colour = !strcmp(when, "always") ||
+		 (!strcmp(when, "auto") && isatty(STDOUT_FILENO) &&
+		  !getenv("NO_COLOR"));
+	ret = map_fetch(ctl, &map);
+	if (!ret && output) {
+		ret = write_picture(&map, output);
+	} else if (!ret && ctl->json) {
+		json_object *doc = map_to_json(&map);
+
+		mmctl_print_json(stdout, doc, true);
+		json_object_put(doc);
+	} else if (!ret) {
+		print_map_terminal(stdout, &map, colour);
+	}
+	map_free(&map);
+	return ret;
+}

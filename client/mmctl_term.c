@@ -1,0 +1,561 @@
+/*
+ * mmctl_term.c - the live views: top (a full-screen summary refreshed
+ * every second) and watch (one report, again and again).
+ *
+ * Owns: the terminal while a live view runs: the alternate screen, raw
+ * keyboard input (q quits), the size of the window, and putting all of
+ * it back on every way out (q, ^C, SIGTERM, an error). Plain ANSI
+ * escapes, so it works in any terminal and in tmux; with -b, or when
+ * stdout is not a terminal, frames are printed one after another with
+ * no escapes at all. Must never: leave the terminal raw, or read the
+ * machine other than through its reports.
+ */
+#include "client/mmctl.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+struct screen {
+	bool live; /* full-screen: alternate screen, raw keys */
+	bool keys; /* stdin is a terminal we read q from */
+	struct termios saved;
+	unsigned int rows, cols;
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t resized;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_resize(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+static void screen_size(struct screen *s)
+{
+	struct winsize ws;
+
+	s->rows = 24;
+	s->cols = 80;
+	if (s->live && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_row &&
+	    ws.ws_col) {
+		s->rows = ws.ws_row;
+		s->cols = ws.ws_col;
+	}
+}
+
+static void screen_open(struct screen *s, bool batch)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll wakes up */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_resize;
+	sigaction(SIGWINCH, &sa, NULL);
+	s->live = !batch && isatty(STDOUT_FILENO);
+	s->keys = s->live && isatty(STDIN_FILENO) &&
+		  !tcgetattr(STDIN_FILENO, &s->saved);
+	if (s->keys) {
+		struct termios raw = s->saved;
+
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 0;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	if (s->live)
+		fputs("\033[?1049h\033[?25l", stdout);
+	screen_size(s);
+}
+
+static void screen_close(struct screen *s)
+{
+	if (s->live)
+		fputs("\033[?25h\033[?1049l", stdout);
+	fflush(stdout);
+	if (s->keys)
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved);
+}
+
+/*
+ * Wait ms, or until q (true: quit), ^C or SIGTERM (true) or a resize
+ * (false, early: redraw now).
+ */
+static bool screen_wait(struct screen *s, unsigned int ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+		long waited;
+		char key;
+
+		if (stop_requested)
+			return true;
+		if (resized) {
+			resized = 0;
+			screen_size(s);
+			return false;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		waited = (now.tv_sec - start.tv_sec) * 1000 +
+			 (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (waited >= (long)ms)
+			return false;
+		if (poll(&pfd, s->keys ? 1 : 0, (int)(ms - waited)) > 0 &&
+		    read(STDIN_FILENO, &key, 1) == 1 &&
+		    (key == 'q' || key == 'Q'))
+			return true;
+	}
+}
+
+/*
+ * Put a frame on the screen: live, from the top left, each line cut to
+ * the width and cleared to its end, the rest of the screen cleared;
+ * else the frame as it is, then a blank line.
+ */
+static void screen_show(const struct screen *s, const char *frame)
+{
+	unsigned int row = 0;
+
+	if (!s->live) {
+		fputs(frame, stdout);
+		fputs("\n", stdout);
+		fflush(stdout);
+		return;
+	}
+	fputs("\033[H", stdout);
+	while (*frame && row < s->rows) {
+		size_t n = strcspn(frame, "\n"), shown = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (frame[i] == '\033') { /* escapes take no room */
+				size_t e = i + strcspn(frame + i, "m");
+
+				fwrite(frame + i, 1, e - i + 1, stdout);
+				i = e;
+			} else if (shown < s->cols) {
+				fputc(frame[i], stdout);
+				shown++;
+			}
+		}
+		row++;
+		fputs(row < s->rows ? "\033[0m\033[K\n" : "\033[0m\033[K",
+		      stdout);
+		frame += n + (frame[n] == '\n');
+	}
+	fputs("\033[J", stdout);
+	fflush(stdout);
+}
+
+static int parse_count(const char *command, const char *arg,
+		       unsigned long *count)
+{
+	unsigned long long v;
+
+	if (!arg || mmctl_parse_u64(arg, &v) || v == 0 || v > 1000000000)
+		return mmctl_usage_error(command, "-n needs a COUNT above 0");
+	*count = (unsigned long)v;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* top                                                                 */
+
+struct top_data {
+	char *meminfo, *buddyinfo, *slabinfo, *ps;
+	json_object *mem, *buddy, *slab, *procs;
+};
+
+static void top_data_free(struct top_data *d)
+{
+	free(d->meminfo);
+	free(d->buddyinfo);
+	free(d->slabinfo);
+	free(d->ps);
+	json_object_put(d->mem);
+	json_object_put(d->buddy);
+	json_object_put(d->slab);
+	json_object_put(d->procs);
+	memset(d, 0, sizeof(*d));
+}
+
+/* The four reports in one pipelined round trip, parsed. */
+static int top_fetch(struct mmctl *ctl, struct top_data *d)
+{
+	int status[4], n;
+	char why[160];
+
+	mmc_pipeline_begin(ctl->c);
+	mmc_report(ctl->c, MMC_REPORT_MEMINFO, &d->meminfo);
+	mmc_report(ctl->c, MMC_REPORT_BUDDYINFO, &d->buddyinfo);
+	mmc_report(ctl->c, MMC_REPORT_SLABINFO, &d->slabinfo);
+	mmc_report(ctl->c, MMC_REPORT_PS, &d->ps);
+	n = mmc_pipeline_end(ctl->c, status, 4);
+	if (n < 0)
+		return mmctl_daemon_error(ctl, "top", n);
+	for (int i = 0; i < n && i < 4; i++)
+		if (status[i])
+			return mmctl_daemon_error(ctl, "top", status[i]);
+	d->mem = meminfo_to_json(d->meminfo, why, sizeof(why));
+	d->buddy = buddyinfo_to_json(d->buddyinfo, why, sizeof(why));
+	d->slab = slabinfo_to_json(d->slabinfo, why, sizeof(why));
+	d->procs = ps_to_json(d->ps, why, sizeof(why));
+	if (!d->mem || !d->buddy || !d->slab || !d->procs) {
+		fprintf(stderr, "mmctl: top: cannot parse a report: %s\n", why);
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+static long long get_num(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return 0;
+	if (json_object_is_type(v, json_type_object))
+		json_object_object_get_ex(v, "value", &v);
+	return json_object_get_int64(v);
+}
+
+static void top_memory(FILE *f, json_object *mem)
+{
+	fprintf(f,
+		"\033[1mMemory\033[0m  total %.1f MiB  free %.1f MiB  "
+		"available %.1f MiB\n",
+		get_num(mem, "MemTotal") / 1024.0,
+		get_num(mem, "MemFree") / 1024.0,
+		get_num(mem, "MemAvailable") / 1024.0);
+	fprintf(f,
+		"        slab %lld kB  stacks %lld kB  page tables %lld kB  "
+		"vmalloc %lld kB  percpu %lld kB\n",
+		get_num(mem, "Slab"), get_num(mem, "KernelStack"),
+		get_num(mem, "PageTables"), get_num(mem, "VmallocUsed"),
+		get_num(mem, "Percpu"));
+	fprintf(f,
+		"        mmz %lld of %lld kB free  swap %lld of %lld kB free\n",
+		get_num(mem, "MmzFree"), get_num(mem, "MmzTotal"),
+		get_num(mem, "SwapFree"), get_num(mem, "SwapTotal"));
+}
+
+static void top_zones(FILE *f, json_object *buddy)
+{
+	size_t nr = json_object_array_length(buddy);
+
+	fprintf(f,
+		"\n\033[1m%-8s %10s  free blocks of order 0, 1, 2 ...\033[0m\n",
+		"ZONE", "FREE PAGES");
+	for (size_t i = 0; i < nr; i++) {
+		json_object *z = json_object_array_get_idx(buddy, i),
+			    *free_list, *name;
+		unsigned long long pages = 0;
+		size_t orders;
+
+		json_object_object_get_ex(z, "zone", &name);
+		json_object_object_get_ex(z, "free", &free_list);
+		orders = json_object_array_length(free_list);
+		for (size_t o = 0; o < orders; o++)
+			pages +=
+				(unsigned long long)json_object_get_int64(
+					json_object_array_get_idx(free_list, o))
+				<< o;
+		fprintf(f, "%-8s %10llu ", json_object_get_string(name), pages);
+		for (size_t o = 0; o < orders; o++)
+			fprintf(f, " %lld",
+				(long long)json_object_get_int64(
+					json_object_array_get_idx(free_list,
+								  o)));
+		fprintf(f, "\n");
+	}
+}
+
+static long long cache_pages(json_object *cache)
+{
+	return get_num(cache, "num_slabs") * get_num(cache, "pagesperslab");
+}
+
+static int by_cache_pages(const void *a, const void *b)
+{
+	json_object *ca = *(json_object *const *)a;
+	json_object *cb = *(json_object *const *)b;
+	long long pa = cache_pages(ca), pb = cache_pages(cb);
+
+	if (pa != pb)
+		return pa < pb ? 1 : -1;
+	return strcmp(
+		json_object_get_string(json_object_object_get(ca, "name")),
+		json_object_get_string(json_object_object_get(cb, "name")));
+}
+
+static int by_kernel_pages(const void *a, const void *b)
+{
+	json_object *pa = *(json_object *const *)a;
+	json_object *pb = *(json_object *const *)b;
+	long long ka = get_num(pa, "kpages") + get_num(pa, "rss");
+	long long kb = get_num(pb, "kpages") + get_num(pb, "rss");
+
+	if (ka != kb)
+		return ka < kb ? 1 : -1;
+	return get_num(pa, "pid") < get_num(pb, "pid") ? -1 : 1;
+}
+
+/* An array's elements sorted by cmp (the elements are borrowed). */
+static json_object **sorted(json_object *array,
+			    int (*cmp)(const void *, const void *), size_t *n)
+{
+	json_object **v;
+
+	*n = json_object_array_length(array);
+	v = calloc(*n ? *n : 1, sizeof(*v));
+	if (!v) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < *n; i++)
+		v[i] = json_object_array_get_idx(array, i);
+	qsort(v, *n, sizeof(*v), cmp);
+	return v;
+}
+
+static void top_caches(FILE *f, json_object *slab, unsigned int rows)
+{
+	json_object *caches = json_object_object_get(slab, "caches");
+	size_t n;
+	json_object **v = sorted(caches, by_cache_pages, &n);
+
+	fprintf(f, "\n\033[1m%-20s %8s %8s %8s %8s\033[0m\n", "CACHE", "ACTIVE",
+		"OBJS", "OBJSIZE", "PAGES");
+	for (size_t i = 0; i < n && i < rows; i++)
+		fprintf(f, "%-20s %8lld %8lld %8lld %8lld\n",
+			json_object_get_string(
+				json_object_object_get(v[i], "name")),
+			get_num(v[i], "active_objs"), get_num(v[i], "num_objs"),
+			get_num(v[i], "objsize"), cache_pages(v[i]));
+	free(v);
+}
+
+static void top_procs(FILE *f, json_object *procs, unsigned int rows)
+{
+	size_t n;
+	json_object **v = sorted(procs, by_kernel_pages, &n);
+
+	fprintf(f, "\n\033[1m%7s %-15s %3s %8s %8s %8s %8s %8s\033[0m\n", "PID",
+		"COMMAND", "PSR", "VSZ", "RSS", "SWAP", "KPAGES", "KOBJS");
+	for (size_t i = 0; i < n && i < rows; i++)
+		fprintf(f, "%7lld %-15s %3lld %8lld %8lld %8lld %8lld %8lld\n",
+			get_num(v[i], "pid"),
+			json_object_get_string(
+				json_object_object_get(v[i], "command")),
+			get_num(v[i], "psr"), get_num(v[i], "vsz"),
+			get_num(v[i], "rss"), get_num(v[i], "swap"),
+			get_num(v[i], "kpages"), get_num(v[i], "kobjs"));
+	free(v);
+}
+
+/* One screenful; rows split between caches and processes. */
+static char *top_frame(struct mmctl *ctl, const struct top_data *d,
+		       const struct screen *s)
+{
+	const struct mmc_info *info = mmc_info(ctl->c);
+	size_t zones = json_object_array_length(d->buddy), size = 0;
+	unsigned int fixed = 4 + 2 + (unsigned int)zones + 4, left;
+	char *frame = NULL, clock[16];
+	time_t now = time(NULL);
+	FILE *f = open_memstream(&frame, &size);
+
+	if (!f)
+		return NULL;
+	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
+	fprintf(f,
+		"\033[7mmmctl top - %s (%s, %u CPUs, %u-byte pages)  %s  "
+		"q quits\033[0m\n",
+		info->machine, info->arch, info->nr_cpus, info->page_size,
+		clock);
+	top_memory(f, d->mem);
+	top_zones(f, d->buddy);
+	left = s->rows > fixed + 4 ? s->rows - fixed : 4;
+	top_caches(f, d->slab, left / 2);
+	top_procs(f, d->procs, left - left / 2);
+	fclose(f);
+	return frame;
+}
+
+/* Without escapes, for batch mode. */
+static void strip_escapes(char *s)
+{
+	char *out = s;
+
+	while (*s) {
+		if (*s == '\033') {
+			s += strcspn(s, "m");
+			s += *s != '\0';
+			continue;
+		}
+		*out++ = *s++;
+	}
+	*out = '\0';
+}
+
+int cmd_top(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long count = 0, shown = 0;
+	unsigned int delay_ms = 1000;
+	struct screen s;
+	bool batch = false;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-b")) {
+			batch = true;
+		} else if (!strcmp(argv[i], "-n")) {
+			if (parse_count(argv[0],
+					i + 1 < argc ? argv[i + 1] : NULL,
+					&count))
+				return EXIT_USAGE;
+			i++;
+		} else if (!strcmp(argv[i], "-d")) {
+			if (++i == argc ||
+			    mmctl_parse_seconds(argv[i], &delay_ms))
+				return mmctl_usage_error(argv[0],
+							 "-d needs SECONDS");
+		} else {
+			return mmctl_usage_error(argv[0],
+						 "unknown argument "
+						 "'%s'",
+						 argv[i]);
+		}
+	}
+	mmctl_connect(ctl);
+	screen_open(&s, batch);
+	for (;;) {
+		struct top_data d = {0};
+		char *frame;
+
+		ret = top_fetch(ctl, &d);
+		if (ret) {
+			top_data_free(&d);
+			break;
+		}
+		frame = top_frame(ctl, &d, &s);
+		top_data_free(&d);
+		if (!frame) {
+			ret = EXIT_DAEMON;
+			break;
+		}
+		if (!s.live)
+			strip_escapes(frame);
+		screen_show(&s, frame);
+		free(frame);
+		if (count && ++shown == count)
+			break;
+		if (screen_wait(&s, delay_ms))
+			break;
+	}
+	screen_close(&s);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* watch                                                               */
+
+static int watch_once(struct mmctl *ctl, const struct report_kind *r,
+		      const struct screen *s, unsigned int ms)
+{
+	char *text = NULL, *frame = NULL, why[160], clock[16];
+	size_t size = 0;
+	time_t now = time(NULL);
+	int err = mmc_report(ctl->c, r->kind, &text);
+	FILE *f;
+
+	if (err)
+		return mmctl_daemon_error(ctl, r->name, err);
+	if (ctl->json) { /* one compact document per line */
+		json_object *doc = r->to_json(text, why, sizeof(why));
+
+		free(text);
+		if (!doc) {
+			fprintf(stderr, "mmctl: %s: cannot parse: %s\n",
+				r->name, why);
+			return EXIT_DAEMON;
+		}
+		mmctl_print_json(stdout, doc, false);
+		fflush(stdout);
+		json_object_put(doc);
+		return 0;
+	}
+	f = open_memstream(&frame, &size);
+	if (!f) {
+		free(text);
+		return EXIT_DAEMON;
+	}
+	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
+	fprintf(f, "Every %.1fs: mmctl %s    %s\n\n%s", ms / 1000.0, r->name,
+		clock, text);
+	fclose(f);
+	free(text);
+	screen_show(s, frame);
+	free(frame);
+	return 0;
+}
+
+int cmd_watch(struct mmctl *ctl, int argc, char **argv)
+{
+	const struct report_kind *r = NULL;
+	unsigned long count = 0, shown = 0;
+	unsigned int ms = 1000, positional = 0;
+	struct screen s;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-n")) {
+			if (parse_count(argv[0],
+					i + 1 < argc ? argv[i + 1] : NULL,
+					&count))
+				return EXIT_USAGE;
+			i++;
+		} else if (positional == 0) {
+			r = find_report(argv[i]);
+			if (!r)
+				return mmctl_usage_error(
+					argv[0], "no report '%s'", argv[i]);
+			positional++;
+		} else if (positional == 1) {
+			if (mmctl_parse_seconds(argv[i], &ms))
+				return mmctl_usage_error(argv[0],
+							 "'%s' is not a "
+							 "number of seconds",
+							 argv[i]);
+			positional++;
+		} else {
+			return mmctl_usage_error(argv[0], "too many arguments");
+		}
+	}
+	if (!r)
+		return mmctl_usage_error(argv[0], "watch needs a REPORT");
+	mmctl_connect(ctl);
+	screen_open(&s, ctl->json);
+	for (;;) {
+		ret = watch_once(ctl, r, &s, ms);
+		if (ret || (count && ++shown == count) || screen_wait(&s, ms))
+			break;
+	}
+	screen_close(&s);
+	return ret;
+}

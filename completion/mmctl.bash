@@ -1,0 +1,83 @@
+# mmctl.bash - bash completion for mmctl(1).
+#
+# Owns: what Tab offers after mmctl: global options, commands, each
+# command's options and arguments (report names after watch, .png and
+# .svg files after map --output). Must never: run mmctl or reach the
+# daemon; pids are not completed.
+# Installed as $(PREFIX)/share/bash-completion/completions/mmctl.
+
+_mmctl()
+{
+	local cur prev words cword
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
+
+	local reports="meminfo buddyinfo zoneinfo slabinfo vmstat vmallocinfo
+		media-mem dmesg ps"
+	local commands="$reports status maps pagewalk translate top watch map
+		check drop-caches shrink sessions shutdown help"
+	local globals="--socket --json --help --version"
+
+	case $prev in
+	-s | --socket)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--output | -o)
+		COMPREPLY=($(compgen -f -X '!*.png' -- "$cur")
+			$(compgen -f -X '!*.svg' -- "$cur")
+			$(compgen -d -- "$cur"))
+		return
+		;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return
+		;;
+	esac
+
+	# The command is the first word after the global options.
+	local i command=""
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-s | --socket) ((i++)) ;;
+		-*) ;;
+		*)
+			command=${COMP_WORDS[i]}
+			break
+			;;
+		esac
+	done
+
+	if [[ -z $command ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$globals" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	case $command in
+	watch)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-n --help" -- "$cur"))
+		elif [[ $prev != -n ]]; then
+			COMPREPLY=($(compgen -W "$reports" -- "$cur"))
+		fi
+		;;
+	top)
+		COMPREPLY=($(compgen -W "-b -n -d --help" -- "$cur"))
+		;;
+	map)
+		COMPREPLY=($(compgen -W "--output --color --help" -- "$cur"))
+		;;
+	help)
+		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		;;
+	*)
+		COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		;;
+	esac
+}
+
+complete -F _mmctl mmctl

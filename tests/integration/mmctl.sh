@@ -1,0 +1,534 @@
+#!/bin/sh
+# mmctl.sh - mmctl on real daemons: every report checked against the
+# kernel's format (header lines, column order, field names, units), its
+# --json parsed back with jq and compared with the text value by value,
+# the map as text, JSON, PNG and SVG of the expected size, top and watch
+# (batch and in a pseudo-terminal), the admin commands, the exit codes
+# (0, 1 daemon error, 2 usage), --help and bash completion.
+#   usage: MMD=build/test/mmd sh tests/integration/mmctl.sh
+# Needs build/test/mmctl and build/test/mmc-example next to mmd, and jq.
+# Prints "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
+# Must never: leave a daemon or a client running.
+set -u
+MMD=${MMD:-build/test/mmd}
+bin=$(dirname "$MMD")
+MMCTL=$bin/mmctl
+EXAMPLE=$bin/mmc-example
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() {
+	echo "FAIL: $1"
+	failed=1
+}
+
+# same NAME A B: the two strings must be equal.
+same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		printf '%s\n' "$2" >"$tmp/a"
+		printf '%s\n' "$3" >"$tmp/b"
+		diff "$tmp/a" "$tmp/b" | head -20 | sed 's/^/    /'
+	fi
+}
+
+# matches NAME FILE ERE: every line of FILE matches ERE (and there is one).
+matches() {
+	if [ -s "$2" ] && ! grep -Evq "$3" "$2"; then
+		pass "$1"
+	else
+		fail "$1"
+		grep -Ev "$3" "$2" | head -5 | sed 's/^/    /'
+	fi
+}
+
+# status NAME CODE PATTERN CMD...: CMD exits CODE and its stderr (or, for
+# CODE 0, its stdout) matches PATTERN.
+status() {
+	name=$1 code=$2 pattern=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$tmp/err
+	[ "$code" -eq 0 ] && out=$tmp/out
+	if [ "$rc" -eq "$code" ] &&
+		{ [ -z "$pattern" ] || grep -Eq -- "$pattern" "$out"; }; then
+		pass "$name"
+	else
+		fail "$name (exit $rc, want $code)"
+		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -10
+	fi
+}
+
+# start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
+start_mmd() {
+	name=$1
+	shift
+	"$MMD" --foreground --socket "$tmp/$name.sock" "$@" \
+		2>"$tmp/$name.log" &
+	mmd_pid=$!
+	pids="$pids $mmd_pid"
+	for _ in $(seq 100); do
+		[ -S "$tmp/$name.sock" ] && return 0
+		sleep 0.1
+	done
+	fail "$name: mmd did not start"
+	return 1
+}
+
+# hold NAME SOCK ARGS...: an example client holding memory; its pid in
+# the machine in $held, its host pid in $holder.
+hold() {
+	name=$1 sock=$2
+	shift 2
+	"$EXAMPLE" -s "$sock" -w 120 "$@" >"$tmp/$name.held" 2>&1 &
+	holder=$!
+	pids="$pids $holder"
+	for _ in $(seq 100); do
+		grep -q '^holding' "$tmp/$name.held" && break
+		sleep 0.1
+	done
+	held=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$tmp/$name.held")
+	[ -n "$held" ] || fail "$name: the example client did not start"
+}
+
+stop_holder() {
+	kill "$holder" 2>/dev/null
+	wait "$holder" 2>/dev/null
+}
+
+if ! command -v jq >/dev/null; then
+	fail "jq is missing (make deps installs it)"
+	exit 1
+fi
+
+# ==== the default x86_64 machine, with a client holding 6 page blocks
+# (orders 0 1 2 3 0 1: 18 pages), 40 objects of its own cache, 40
+# kmalloc objects and a 4-page vmalloc area (82 objects with the cache).
+start_mmd x86 || exit 1
+x86=$mmd_pid
+s=$tmp/x86.sock
+M="$MMCTL -s $s"
+hold x86 "$s" -p 6 -o 40
+
+# ---- meminfo: "Key:  N kB" in the kernel's order; JSON value and unit
+$M meminfo >"$tmp/meminfo"
+$M --json meminfo >"$tmp/meminfo.json"
+matches "meminfo: every line is 'Key: N kB' or 'HugePages_*: N'" \
+	"$tmp/meminfo" '^([A-Za-z0-9_()]+: +[0-9]+ kB|HugePages_[A-Za-z]+: +[0-9]+)$'
+order="MemTotal MemFree MemAvailable Buffers Cached SwapCached Active \
+Inactive SwapTotal SwapFree Dirty Writeback AnonPages Mapped Shmem \
+KReclaimable Slab SReclaimable SUnreclaim KernelStack PageTables \
+CommitLimit Committed_AS VmallocTotal VmallocUsed VmallocChunk Percpu \
+HugePages_Total HugePages_Free Hugepagesize DirectMap4k"
+keys=$(cut -d: -f1 "$tmp/meminfo" | tr '\n' ' ')
+seen=""
+for k in $keys; do
+	case " $order " in *" $k "*) seen="$seen $k" ;; esac
+done
+same "meminfo: the kernel's fields in the kernel's order" \
+	"$(echo $seen)" "$(echo $order)"
+same "meminfo --json: every value and unit equals the text" \
+	"$(sed -E 's/^([^:]+): +([0-9]+)( kB)?$/\1 \2\3/' "$tmp/meminfo")" \
+	"$(jq -r 'to_entries[] | "\(.key) \(.value.value)" +
+		(if .value.unit then " " + .value.unit else "" end)' \
+		"$tmp/meminfo.json")"
+
+# ---- buddyinfo: "Node 0, zone NAME" and max_order + 1 counts
+$M buddyinfo >"$tmp/buddyinfo"
+$M --json buddyinfo >"$tmp/buddyinfo.json"
+matches "buddyinfo: 'Node 0, zone %8s' then 11 counts (orders 0-10)" \
+	"$tmp/buddyinfo" '^Node 0, zone +[A-Za-z0-9]+( +[0-9]+){11} *$'
+same "buddyinfo: zones DMA, DMA32, Normal" \
+	"$(awk '{print $4}' "$tmp/buddyinfo" | tr '\n' ' ')" "DMA DMA32 Normal "
+same "buddyinfo --json: node, zone and every count equal the text" \
+	"$(tr -s ' ' <"$tmp/buddyinfo" | sed 's/ $//')" \
+	"$(jq -r '.[] | "Node \(.node), zone \(.zone) " +
+		(.free | map(tostring) | join(" "))' "$tmp/buddyinfo.json")"
+
+# ---- zoneinfo: each zone's fields in the kernel's order
+$M zoneinfo >"$tmp/zoneinfo"
+$M --json zoneinfo >"$tmp/zoneinfo.json"
+seq=$(awk '
+	/^Node/ { if (z) print z ":" s; z = $4; s = "" }
+	$1 == "pages" && $2 == "free" { s = s " pages_free" }
+	$1 ~ /^(min|low|high|spanned|present|managed)$/ { s = s " " $1 }
+	$1 == "protection:" { s = s " protection" }
+	$1 == "nr_free_pages" { s = s " nr_free_pages" }
+	$1 == "pagesets" { s = s " pagesets" }
+	$1 == "node_unreclaimable:" || $1 == "start_pfn:" {
+		s = s " " substr($1, 1, length($1) - 1) }
+	END { print z ":" s }' "$tmp/zoneinfo")
+want=" pages_free min low high spanned present managed protection"
+want="$want nr_free_pages pagesets node_unreclaimable start_pfn"
+# An unpopulated zone (Movable here) stops after protection, as Linux's.
+empty=" pages_free min low high spanned present managed protection"
+same "zoneinfo: each zone's fields in the kernel's order" "$seq" \
+	"DMA:$want
+DMA32:$want
+Normal:$want
+Movable:$empty"
+same "zoneinfo: one 'per-node stats' block" \
+	"$(grep -c '^  per-node stats$' "$tmp/zoneinfo")" 1
+same "zoneinfo --json: free, min, low, high, managed, protection, stats, pagesets, start_pfn equal the text" \
+	"$(awk '
+	/^Node/ { if (z) print z, f, mi, lo, hi, ma, pr, nf, ps, sp
+		  z = $4; ps = 0; nf = ""; sp = "" }
+	$1 == "pages" && $2 == "free" { f = $3 }
+	$1 == "min" { mi = $2 } $1 == "low" { lo = $2 }
+	$1 == "high" { hi = $2 } $1 == "managed" { ma = $2 }
+	$1 == "protection:" { pr = substr($0, index($0, "(") + 1)
+		sub(/\)$/, "", pr); gsub(/ /, "", pr) }
+	$1 == "nr_free_pages" { nf = $2 }
+	$1 == "cpu:" { ps++ }
+	$1 == "start_pfn:" { sp = $2 }
+	END { print z, f, mi, lo, hi, ma, pr, nf, ps, sp }' "$tmp/zoneinfo")" \
+	"$(jq -r '.[] | "\(.zone) \(.pages.free) \(.pages.min) \(.pages.low) \(.pages.high) \(.pages.managed) \(.pages.protection | map(tostring) | join(",")) \(.stats.nr_free_pages // "") \(.pagesets // [] | length) \(.start_pfn // "")"' \
+		"$tmp/zoneinfo.json")"
+same "zoneinfo --json: per-node stats equal the text" \
+	"$(sed -n '/^  per-node stats/,/^  pages free/p' "$tmp/zoneinfo" |
+		awk '$1 ~ /^nr_/ { print $1, $2 }')" \
+	"$(jq -r '.[0].per_node_stats | to_entries[] | "\(.key) \(.value)"' \
+		"$tmp/zoneinfo.json")"
+
+# ---- slabinfo 2.1: the two header lines, 16 fields per cache
+$M slabinfo >"$tmp/slabinfo"
+$M --json slabinfo >"$tmp/slabinfo.json"
+same "slabinfo: 'slabinfo - version: 2.1'" "$(sed -n 1p "$tmp/slabinfo")" \
+	"slabinfo - version: 2.1"
+same "slabinfo: the kernel's column header" "$(sed -n 2p "$tmp/slabinfo")" \
+	"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>"
+tail -n +3 "$tmp/slabinfo" >"$tmp/slabrows"
+matches "slabinfo: every cache 'name 5 numbers : tunables 3 : slabdata 3'" \
+	"$tmp/slabrows" '^[a-z0-9_-]+ +([0-9]+ +){5}: tunables +([0-9]+ +){3}: slabdata +[0-9]+ +[0-9]+ +[0-9]+$'
+same "slabinfo: example_cache holds 42 objects of 192 bytes, 21 a slab" \
+	"$(awk '$1 == "example_cache" { print $3, $4, $5, $6 }' "$tmp/slabinfo")" \
+	"42 192 21 1"
+same "slabinfo --json: version and the header's column names" \
+	"$(jq -r '.version + " " + (.caches[0] | keys_unsorted | join(" "))' \
+		"$tmp/slabinfo.json")" \
+	"2.1 name active_objs num_objs objsize objperslab pagesperslab limit batchcount sharedfactor active_slabs num_slabs sharedavail"
+same "slabinfo --json: every cache's values equal the text" \
+	"$(tr -s ' ' <"$tmp/slabrows")" \
+	"$(jq -r '.caches[] | "\(.name) \(.active_objs) \(.num_objs) \(.objsize) \(.objperslab) \(.pagesperslab) : tunables \(.limit) \(.batchcount) \(.sharedfactor) : slabdata \(.active_slabs) \(.num_slabs) \(.sharedavail)"' \
+		"$tmp/slabinfo.json")"
+
+# ---- vmstat: "name value", the kernel's counters
+$M vmstat >"$tmp/vmstat"
+$M --json vmstat >"$tmp/vmstat.json"
+matches "vmstat: every line 'name value'" "$tmp/vmstat" '^[a-z0-9_]+ -?[0-9]+$'
+same "vmstat: starts with nr_free_pages, has pgalloc_normal and pgfree" \
+	"$(sed -n '1s/ .*//p' "$tmp/vmstat") $(grep -c '^pgalloc_normal \|^pgfree ' "$tmp/vmstat")" \
+	"nr_free_pages 2"
+# Each mmctl is a process: its own kernel stack moves the event counters
+# between two runs. The daemon's JSON has the text's counters in its
+# order; the text run through --input gives every value exactly.
+same "vmstat --json: the text's counters, in order" \
+	"$(cut -d' ' -f1 "$tmp/vmstat")" "$(jq -r 'keys_unsorted[]' "$tmp/vmstat.json")"
+same "vmstat --json --input: every counter equals the text" "$(cat "$tmp/vmstat")" \
+	"$($MMCTL --json --input "$tmp/vmstat" vmstat | jq -r 'to_entries[] | "\(.key) \(.value)"')"
+
+# ---- vmallocinfo: the client's area, as the kernel prints one
+$M vmallocinfo >"$tmp/vmallocinfo"
+$M --json vmallocinfo >"$tmp/vmallocinfo.json"
+matches "vmallocinfo: every line '0xSTART-0xEND SIZE CALLER ...'" \
+	"$tmp/vmallocinfo" '^0x[0-9a-f]{16}-0x[0-9a-f]{16} +[0-9]+ [^ ]+ '
+same "vmallocinfo: the client's 4 pages (and guard) with pid, pages, N0" \
+	"$(grep -c "^0x[0-9a-f]*-0x[0-9a-f]* *20480 vmalloc pid=$held pages=4 vmalloc N0=4\$" \
+		"$tmp/vmallocinfo")" 1
+same "vmallocinfo --json: the client's area equals the text" \
+	"$(grep " pid=$held " "$tmp/vmallocinfo" | tr -s ' ')" \
+	"$(jq -r ".[] | select(.pid == $held) | \"\\(.start)-\\(.end) \\(.size) \\(.caller) pid=\\(.pid) pages=\\(.pages) \\(.flags | join(\" \")) N0=\\(.nodes.N0)\"" \
+		"$tmp/vmallocinfo.json")"
+
+# ---- ps: the header's columns in order; the client's kernel memory
+$M ps >"$tmp/ps"
+$M --json ps >"$tmp/ps.json"
+same "ps: header PID PSR VSZ RSS SWAP MINFLT MAJFLT KPAGES KOBJS COMMAND" \
+	"$(sed -n 1p "$tmp/ps")" \
+	"    PID PSR      VSZ      RSS     SWAP   MINFLT   MAJFLT   KPAGES    KOBJS COMMAND"
+same "ps: the client holds 18 pages and 82 objects" \
+	"$(awk -v p="$held" '$1 == p { print $2, $8, $9, $10 }' "$tmp/ps")" \
+	"0 18 82 example"
+same "ps --json: every process but mmctl itself equals the text" \
+	"$(tail -n +2 "$tmp/ps" | tr -s ' ' | sed 's/^ //' | grep -v ' mmctl$')" \
+	"$(jq -r '.[] | select(.command != "mmctl") | "\(.pid) \(.psr) \(.vsz) \(.rss) \(.swap) \(.minflt) \(.majflt) \(.kpages) \(.kobjs) \(.command)"' \
+		"$tmp/ps.json")"
+
+# ---- status PID
+$M status "$held" >"$tmp/status"
+$M --json status "$held" >"$tmp/status.json"
+same "status: Name, Pid, Pages and Objects of the client" \
+	"$(grep -E '^(Name|Pid|Pages|Objects):' "$tmp/status" | tr '\t' ' ')" \
+	"Name: example
+Pid: $held
+Pages: 18
+Objects: 82"
+same "status --json: every field equals the text" \
+	"$(tr '\t' ' ' <"$tmp/status")" \
+	"$(jq -r 'to_entries[] | "\(.key): \(.value)"' "$tmp/status.json")"
+
+# ---- dmesg
+$M dmesg >"$tmp/dmesg"
+$M --json dmesg >"$tmp/dmesg.json"
+if [ -s "$tmp/dmesg" ]; then
+	matches "dmesg: every line '[SEQ] message'" "$tmp/dmesg" '^\[ *[0-9]+\] '
+fi
+same "dmesg --json: every line equals the text" \
+	"$(sed 's/^\[ */[/' "$tmp/dmesg")" \
+	"$(jq -r '.[] | "[\(.seq)] \(.message)"' "$tmp/dmesg.json")"
+
+# ---- map: zones and rows as zoneinfo says; JSON; PNG and SVG size
+$M map >"$tmp/map"
+$M --json map >"$tmp/map.json"
+per=$(sed -n "1s/^physical memory of 'default': \([0-9]*\) pages .*/\1/p" \
+	"$tmp/map")
+same "map: 'physical memory of ...: N pages per cell' (N=512 for 4 GiB)" \
+	"$per" 512
+rows=$(awk -v per="$per" '
+	/^zone / { z = $2; want[z] = int(($6 / per + 63) / 64); order = order " " z; next }
+	/^legend/ { next }
+	z { got[z]++ }
+	END { n = split(order, zs, " ")
+	      for (i = 1; i <= n; i++) printf "%s %d %d\n", zs[i], want[zs[i]], got[zs[i]] }' \
+	"$tmp/map")
+same "map: each zone has ceil(pages / per_cell / 64) rows" \
+	"$(echo "$rows" | awk '{ print $1, $2 }')" \
+	"$(echo "$rows" | awk '{ print $1, $3 }')"
+same "map: the zones that span pages, at zoneinfo's start_pfn" \
+	"$(sed -n 's/^zone \([^ ]*\) start_pfn \([0-9]*\) .*/\1 \2/p' "$tmp/map")" \
+	"$(jq -r '.[] | select(.pages.spanned > 0) | "\(.zone) \(.start_pfn)"' "$tmp/zoneinfo.json")"
+same "map --json: every row equals the text" \
+	"$(grep -v '^legend\|^physical' "$tmp/map")" \
+	"$(jq -r '.zones[] | "zone \(.name) start_pfn \(.start_pfn) pages \(.pages)", .rows[]' \
+		"$tmp/map.json")"
+status "map --color always: ANSI 256-colour cells" 0 '\[48;5;[0-9]+;38;5;[0-9]+m' \
+	$M map --color always
+nrows=$(grep -cv '^zone\|^legend\|^physical' "$tmp/map")
+nzones=$(grep -c '^zone' "$tmp/map")
+# width 2*12 + 64*8; height 2*12 + 24 + zones*(18+8) + rows*8 + 3*18
+w=536
+h=$((24 + 24 + nzones * 26 + nrows * 8 + 54))
+if $M map --output "$tmp/map.png" &&
+	[ "$(od -An -tx1 -N8 "$tmp/map.png" | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+	[ "$(od -An -c -j12 -N4 "$tmp/map.png" | tr -d ' \n')" = IHDR ]; then
+	pass "map --output PNG: the PNG signature and IHDR"
+else
+	fail "map --output PNG: the PNG signature and IHDR"
+fi
+same "map --output PNG: ${w}x$h (cells per zone, legend)" \
+	"$(od -An -tu1 -j16 -N8 "$tmp/map.png" |
+		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" \
+			$5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')" "${w}x$h"
+$M map --output "$tmp/map.svg"
+same "map --output SVG: ${w}pt x ${h}pt" \
+	"$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)pt" height="\([0-9]*\)pt".*/\1x\2/p' \
+		"$tmp/map.svg")" "${w}x$h"
+if command -v python3 >/dev/null &&
+	python3 -c 'import sys, xml.etree.ElementTree as t; t.parse(sys.argv[1])' \
+		"$tmp/map.svg" 2>/dev/null; then
+	pass "map --output SVG: well-formed XML"
+elif ! command -v python3 >/dev/null && tail -1 "$tmp/map.svg" | grep -q '</svg>'; then
+	pass "map --output SVG: ends with </svg>"
+else
+	fail "map --output SVG: well-formed XML"
+fi
+
+# ---- the host's own /proc files parse as ours do
+for f in meminfo buddyinfo vmstat zoneinfo slabinfo vmallocinfo; do
+	if ! [ -r "/proc/$f" ] || ! head -c1 "/proc/$f" >/dev/null 2>&1; then
+		echo "SKIP: --input /proc/$f (not readable here)"
+		continue
+	fi
+	cat "/proc/$f" >"$tmp/host.$f"
+	if $MMCTL --json --input "$tmp/host.$f" "$f" >"$tmp/host.json" &&
+		jq -e 'length > 0' "$tmp/host.json" >/dev/null; then
+		pass "--json --input /proc/$f: the host kernel's own file parses"
+	else
+		fail "--json --input /proc/$f: the host kernel's own file parses"
+		head -5 "$tmp/host.json" | sed 's/^/    /'
+	fi
+done
+same "--json --input /proc/meminfo: a key per line" \
+	"$($MMCTL --json --input "$tmp/host.meminfo" meminfo | jq length)" \
+	"$(grep -c . "$tmp/host.meminfo")"
+status "--input with a command that is not a report: exit 2" 2 \
+	'--input goes with a report only' $M --input "$tmp/vmstat" top
+status "--json --input of a file in another format: exit 1" 1 \
+	'meminfo: cannot parse: line 1' $M --json --input "$tmp/vmstat" meminfo
+
+# ---- top and watch
+status "top -b -n 2: two frames, memory, zones, caches, processes" 0 \
+	'example' sh -c "$M top -b -n 2 -d 0.1"
+same "top -b: two frames with every section" \
+	"$(grep -c '^mmctl top - default\|^Memory \|^ZONE \|^CACHE \|^ *PID COMMAND\|^example_cache ' "$tmp/out")" 12
+status "watch -n 2 meminfo 0.1: two frames" 0 'MemTotal' \
+	$M watch -n 2 meminfo 0.1
+same "watch: a header per frame" "$(grep -c '^Every 0.1s: mmctl meminfo' "$tmp/out")" 2
+$M --json watch -n 3 vmstat 0.05 >"$tmp/watch.json"
+same "watch --json: one JSON document per line" \
+	"$(jq -c 'has("nr_free_pages")' "$tmp/watch.json" | tr '\n' ' ')" \
+	"true true true "
+if command -v script >/dev/null; then
+	script -qec "$M top -n 1" /dev/null >"$tmp/pty" 2>&1
+	if grep -q "$(printf '\033\\[?1049h')" "$tmp/pty" &&
+		grep -q "$(printf '\033\\[?1049l')" "$tmp/pty"; then
+		pass "top in a terminal: the alternate screen, then back"
+	else
+		fail "top in a terminal: the alternate screen, then back"
+	fi
+	(sleep 1; printf q) | timeout 20 script -qec "$M top" /dev/null \
+		>"$tmp/pty" 2>&1
+	same "top in a terminal: q quits, exit 0" "$?" 0
+else
+	fail "top in a terminal: script(1) is missing"
+fi
+
+# ---- admin
+status "check: consistent" 0 '^consistent: [0-9]+ free pages, [0-9]+ tasks' \
+	$M check
+same "check --json: consistent, with the counts" \
+	"$($M --json check | jq -r '"\(.consistent) \(.free_pages > 0) \(.nr_tasks)"')" \
+	"true true 2"
+status "drop-caches: the free pages afterwards" 0 '^free pages: [0-9]+$' \
+	$M drop-caches
+status "shrink: meminfo's Slab before and after" 0 \
+	'^slab: [0-9]+ kB -> [0-9]+ kB; free pages: [0-9]+$' $M shrink
+same "drop-caches --json: free_pages" \
+	"$($M --json drop-caches | jq -r '.free_pages | type')" number
+status "sessions: the client, its pages and objects" 0 \
+	"^ +$held example +0 .* 18 +82 " $M sessions
+
+# ---- exit codes and messages
+status "no command: exit 2" 2 'no command given' $MMCTL
+status "unknown command: exit 2" 2 "no command 'frobnicate'" $MMCTL frobnicate
+status "unknown option: exit 2" 2 "unknown option '--frob'" $MMCTL --frob ps
+status "meminfo with an argument: exit 2" 2 'takes no arguments' $M meminfo 1
+status "status without a PID: exit 2" 2 'usage: mmctl .* status PID' $M status
+status "status of a non-number: exit 2" 2 "'12x' is not a pid" $M status 12x
+status "status of a pid nobody has: exit 1, the daemon's words" 1 \
+	'status: No such process: no task with pid 4242' $M status 4242
+status "maps PID: exit 1, address spaces are not built yet" 1 \
+	'maps: address spaces are not built yet' $M maps "$held"
+status "maps of a non-number: exit 2" 2 "'x' is not a pid" $M maps x
+status "pagewalk PID ADDR: exit 1, not built yet" 1 \
+	'pagewalk: address spaces are not built yet' $M pagewalk "$held" 0x400000
+status "pagewalk with a bad address: exit 2" 2 "'zz' is not an address" \
+	$M pagewalk "$held" zz
+status "translate on x86_64: exit 1, i386 only" 1 'i386 layouts only' \
+	$M translate "$held" 0x23:0x1000
+status "translate of a bad far pointer: exit 2" 2 'is not SELECTOR:OFFSET' \
+	$M translate "$held" 0x123456:0
+status "watch of no report: exit 2" 2 "no report 'nosuch'" $M watch nosuch
+status "watch every 0 seconds: exit 2" 2 'is not a number of seconds' \
+	$M watch meminfo 0
+status "top -n 0: exit 2" 2 '-n needs a COUNT' $M top -n 0
+status "map --output to a .bmp: exit 2" 2 'must name a .png or .svg' \
+	$M map --output "$tmp/x.bmp"
+status "map --color sometimes: exit 2" 2 'auto, always or never' \
+	$M map --color sometimes
+status "map to an unwritable file: exit 1" 1 'cannot write' \
+	$M map --output "$tmp/no/such/dir/m.png"
+status "a socket nobody serves: exit 1" 1 'mmctl: .*' \
+	$MMCTL -s "$tmp/nobody.sock" meminfo
+status "--version: exit 0" 0 '^mmctl [0-9.]+ \(protocol 1\)$' $MMCTL --version
+status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
+	$MMCTL --help
+helped=0
+for c in meminfo buddyinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
+	dmesg ps status maps pagewalk translate top watch map check \
+	drop-caches shrink sessions shutdown help; do
+	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
+		echo "$out" | grep -q "^usage: mmctl .* $c" &&
+		helped=$((helped + 1))
+done
+same "COMMAND --help: usage for all 22 commands, exit 0, no daemon needed" \
+	"$helped" 22
+status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
+
+# ---- bash completion
+if command -v bash >/dev/null; then
+	comp() { # WORDS...: what completing the last word offers
+		bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+			_mmctl; printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+			- "$root/completion/mmctl.bash" "$@"
+	}
+	same "completion: commands" "$(comp mmctl me)" "media-mem meminfo "
+	same "completion: options" "$(comp mmctl --j)" "--json "
+	same "completion: watch REPORT" "$(comp mmctl watch vm)" \
+		"vmallocinfo vmstat "
+	same "completion: map options" "$(comp mmctl map --o)" "--output "
+	same "completion: --color WHEN" "$(comp mmctl map --color a)" \
+		"always auto "
+	same "completion: help COMMAND" "$(comp mmctl help dr)" "drop-caches "
+else
+	fail "completion: bash is missing"
+fi
+
+stop_holder
+# ---- shutdown: the daemon stops cleanly; clients hear of it
+hold x86b "$s" -p 1 -o 1
+status "shutdown: exit 0" 0 '' $M shutdown
+for _ in $(seq 50); do
+	kill -0 "$x86" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$x86"
+same "shutdown: mmd exits 0" "$?" 0
+wait "$holder" 2>/dev/null
+same "shutdown: the holding client was told" \
+	"$(grep -c '^event: shutting down' "$tmp/x86b.held")" 1
+
+# ==== the embedded MMZ board (i386): media-mem and translate
+start_mmd mmz --config "$root/config/embedded-mmz.yaml" || exit 1
+mmz=$mmd_pid
+s=$tmp/mmz.sock
+M="$MMCTL -s $s"
+hold mmz "$s" -p 2 -o 4 -m 1024
+$M media-mem >"$tmp/media"
+$M --json media-mem >"$tmp/media.json"
+matches "media-mem: ZONE, MMB and usage lines as HiSilicon's mmz prints them" \
+	"$tmp/media" '^(\+---ZONE: PHYS\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), GFP=[0-9]+, nBYTES=[0-9]+KB, +NAME="[^"]*"|   \|-MMB: phys\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), kvirt=0x[0-9A-F]{8}, flags=0x[0-9A-F]{8}, length=[0-9]+KB, +name="[^"]*" owner=[0-9]+|---MMZ_USE_INFO:| total size=[0-9]+KB\([0-9]+MB\),used=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),remain=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),zone_number=[0-9]+,block_number=[0-9]+)$'
+same "media-mem: the client's 1024 KB block, owned by it" \
+	"$(grep -c "length=1024KB, *name=\"example\" owner=$held\$" "$tmp/media")" 1
+same "media-mem --json: zones as the text" \
+	"$(sed -n 's/^+---ZONE: PHYS(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), GFP=\([0-9]*\), nBYTES=\([0-9]*\)KB, *NAME="\(.*\)"$/\5 \1 \2 \3 \4/p' "$tmp/media")" \
+	"$(jq -r '.zones[] | "\(.name) \(.phys_start) \(.phys_end) \(.gfp) \(.size_kb)"' "$tmp/media.json")"
+same "media-mem --json: the block as the text" \
+	"$(sed -n 's/^   |-MMB: phys(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), kvirt=\(0x[0-9A-F]*\), flags=\(0x[0-9A-F]*\), length=\([0-9]*\)KB, *name="\(.*\)" owner=\([0-9]*\)$/\6 \1 \2 \3 \4 \5 \7/p' "$tmp/media")" \
+	"$(jq -r '.zones[].blocks[] | "\(.name) \(.phys_start) \(.phys_end) \(.kvirt) \(.flags) \(.length_kb) \(.owner)"' "$tmp/media.json")"
+same "media-mem --json: usage as the text" \
+	"$(sed -n 's/^ total size=\([0-9]*\)KB.*,used=\([0-9]*\)KB.*,remain=\([0-9]*\)KB.*,zone_number=\([0-9]*\),block_number=\([0-9]*\)$/\1 \2 \3 \4 \5/p' "$tmp/media")" \
+	"$(jq -r '.usage | "\(.total_kb) \(.used_kb) \(.remain_kb) \(.zone_number) \(.block_number)"' "$tmp/media.json")"
+$M map >"$tmp/map"
+same "map: MMZ cells on the media board" \
+	"$(grep -v '^zone\|^legend\|^physical' "$tmp/map" | grep -c M | awk '{ print ($1 > 0) }')" 1
+$M map --output "$tmp/mmz.png"
+nrows=$(grep -cv '^zone\|^legend\|^physical' "$tmp/map")
+nzones=$(grep -c '^zone' "$tmp/map")
+same "map --output PNG on the media board: 536x$((102 + nzones * 26 + nrows * 8))" \
+	"$(od -An -tu1 -j16 -N8 "$tmp/mmz.png" |
+		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" \
+			$5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')" \
+	"536x$((102 + nzones * 26 + nrows * 8))"
+status "translate on i386: exit 1, address spaces are not built yet" 1 \
+	'translate: address spaces are not built yet' \
+	$M translate "$held" 0x23:0x1000
+stop_holder
+status "check on the media board after the client left" 0 '^consistent' \
+	$M check
+kill -TERM "$mmz"
+wait "$mmz"
+same "media board: mmd exits 0 on SIGTERM" "$?" 0
+
+exit $failed

@@ -1,0 +1,248 @@
+/*
+ * test_mmctl_json.c - mmctl's report parsers (client/mmctl_json.c) on
+ * exact kernel-format text and on every kind of bad line: a good report
+ * gives exactly the JSON expected, a bad one gives NULL with the number
+ * of the line at fault, and nothing leaks either way.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "client/mmctl.h"
+
+/* The parser's JSON, compact, compared with want; the document freed. */
+static void assert_json(report_to_json_fn parse, const char *text,
+			const char *want)
+{
+	char why[160] = "";
+	json_object *doc = parse(text, why, sizeof(why));
+
+	if (!doc)
+		fail_msg("parse failed: %s", why);
+	assert_string_equal(
+		json_object_to_json_string_ext(
+			doc, JSON_C_TO_STRING_PLAIN |
+				     JSON_C_TO_STRING_NOSLASHESCAPE),
+		want);
+	json_object_put(doc);
+}
+
+/* The parser refuses text, naming the line (why starts with it). */
+static void assert_refused(report_to_json_fn parse, const char *text,
+			   const char *why_starts)
+{
+	char why[160] = "";
+
+	assert_null(parse(text, why, sizeof(why)));
+	assert_memory_equal(why, why_starts, strlen(why_starts));
+}
+
+static void test_meminfo(void **state)
+{
+	(void)state;
+	assert_json(meminfo_to_json,
+		    "MemTotal:        4111936 kB\nActive(anon):          0 kB\n"
+		    "HugePages_Total:       0\n",
+		    "{\"MemTotal\":{\"value\":4111936,\"unit\":\"kB\"},"
+		    "\"Active(anon)\":{\"value\":0,\"unit\":\"kB\"},"
+		    "\"HugePages_Total\":{\"value\":0}}");
+	assert_json(meminfo_to_json, "", "{}");
+	assert_refused(meminfo_to_json, "MemTotal: 1 kB\nMemFree 2 kB\n",
+		       "line 2: no 'Key:'");
+	assert_refused(meminfo_to_json, "MemTotal: 1 MB\n", "line 1: not");
+	assert_refused(meminfo_to_json, "MemTotal: x kB\n",
+		       "line 1: 'x' is not a number");
+	assert_refused(meminfo_to_json, "MemTotal: -1 kB\n",
+		       "line 1: '-1' is not a number");
+	assert_refused(meminfo_to_json, ": 1 kB\n", "line 1: no 'Key:'");
+}
+
+static void test_buddyinfo(void **state)
+{
+	(void)state;
+	assert_json(buddyinfo_to_json,
+		    "Node 0, zone      DMA      0      3      1 \n",
+		    "[{\"node\":0,\"zone\":\"DMA\",\"free\":[0,3,1]}]");
+	assert_refused(buddyinfo_to_json, "Node 0, zone DMA 1 x\n",
+		       "line 1: 'x' is not a count");
+	assert_refused(buddyinfo_to_json, "Node 0, zone DMA\n",
+		       "line 1: no free counts");
+	assert_refused(buddyinfo_to_json, "Nod 0, zone DMA 1\n",
+		       "line 1: not 'Node N, zone NAME ...'");
+}
+
+static void test_zoneinfo(void **state)
+{
+	(void)state;
+	assert_json(
+		zoneinfo_to_json,
+		"Node 0, zone      DMA\n  per-node stats\n"
+		"      nr_kernel_stack 8\n  pages free     3984\n"
+		"        min      7\n        protection: (0, 3040)\n"
+		"      nr_free_pages 3984\n  pagesets\n    cpu: 0\n"
+		"              count: 2\n  vm stats threshold: 0\n"
+		"  node_unreclaimable:  0\n  start_pfn:           1\n"
+		"Node 0, zone  Movable\n  pages free     0\n"
+		"        protection: (0, 0)\n",
+		"[{\"node\":0,\"zone\":\"DMA\",\"per_node_stats\":"
+		"{\"nr_kernel_stack\":8},\"pages\":{\"free\":3984,\"min\":7,"
+		"\"protection\":[0,3040]},\"stats\":{\"nr_free_pages\":"
+		"3984},\"pagesets\":[{\"cpu\":0,\"count\":2,"
+		"\"vm_stats_threshold\":0}],\"node_unreclaimable\":0,"
+		"\"start_pfn\":1},{\"node\":0,\"zone\":\"Movable\","
+		"\"pages\":{\"free\":0,\"protection\":[0,0]},\"stats\":{}}]");
+	assert_refused(zoneinfo_to_json, "  pages free 1\n",
+		       "line 1: before any 'Node N, zone'");
+	assert_refused(zoneinfo_to_json,
+		       "Node 0, zone DMA\n  pages free 1\n        min x\n",
+		       "line 3: unknown zoneinfo line");
+	assert_refused(zoneinfo_to_json,
+		       "Node 0, zone DMA\n  pages free 1\n"
+		       "        protection: 0, 1\n",
+		       "line 3: unknown zoneinfo line");
+}
+
+static void test_vmstat(void **state)
+{
+	(void)state;
+	assert_json(vmstat_to_json, "nr_free_pages 63411\nnr_dirtied -2\n",
+		    "{\"nr_free_pages\":63411,\"nr_dirtied\":-2}");
+	assert_refused(vmstat_to_json, "nr_free_pages\n",
+		       "line 1: not 'name value'");
+	assert_refused(vmstat_to_json, "a 1\nb 1 2\n",
+		       "line 2: not 'name value'");
+	assert_refused(vmstat_to_json, "a 1x\n", "line 1: '1x' is not");
+}
+
+static const char slab_head[] =
+	"slabinfo - version: 2.1\n# name            <active_objs> "
+	"<num_objs> <objsize> <objperslab> <pagesperslab> : tunables "
+	"<limit> <batchcount> <sharedfactor> : slabdata <active_slabs> "
+	"<num_slabs> <sharedavail>\n";
+
+static void test_slabinfo(void **state)
+{
+	char text[1024];
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s%s", slab_head,
+		 "kmalloc-8 1 512 8 512 1 : tunables 0 0 0 : slabdata 1 1 0\n");
+	assert_json(slabinfo_to_json, text,
+		    "{\"version\":\"2.1\",\"caches\":[{\"name\":\"kmalloc-8\","
+		    "\"active_objs\":1,\"num_objs\":512,\"objsize\":8,"
+		    "\"objperslab\":512,\"pagesperslab\":1,\"limit\":0,"
+		    "\"batchcount\":0,\"sharedfactor\":0,\"active_slabs\":1,"
+		    "\"num_slabs\":1,\"sharedavail\":0}]}");
+	snprintf(text, sizeof(text), "%s%s", slab_head,
+		 "kmalloc-8 1 512 8 512 1 : tunables 0 0 0 : slabdata 1 1\n");
+	assert_refused(slabinfo_to_json, text,
+		       "line 3: 11 columns, the header has 12");
+	snprintf(text, sizeof(text), "%s%s", slab_head,
+		 "kmalloc-8 1 z 8 512 1 : tunables 0 0 0 : slabdata 1 1 0\n");
+	assert_refused(slabinfo_to_json, text, "line 3: 'z' is not a number");
+	assert_refused(slabinfo_to_json, "slabinfo - version: 2.1\n# x\n",
+		       "line 2: not the '# name");
+	assert_refused(slabinfo_to_json, "slabinfo 2.1\n", "line 1: not");
+	assert_refused(slabinfo_to_json, "", "line 0: not");
+}
+
+static void test_vmallocinfo(void **state)
+{
+	(void)state;
+	assert_json(vmallocinfo_to_json,
+		    "0xffffc90000000000-0xffffc90000005000   20480 vmalloc "
+		    "pid=1 pages=4 vmalloc N0=4\n"
+		    "0xf8800000-0xf8802000    8192 ioremap pid=2 "
+		    "phys=0xe0000000 ioremap\n",
+		    "[{\"start\":\"0xffffc90000000000\",\"end\":"
+		    "\"0xffffc90000005000\",\"size\":20480,\"caller\":"
+		    "\"vmalloc\",\"pid\":1,\"pages\":4,\"flags\":[\"vmalloc\"],"
+		    "\"nodes\":{\"N0\":4}},{\"start\":\"0xf8800000\",\"end\":"
+		    "\"0xf8802000\",\"size\":8192,\"caller\":\"ioremap\","
+		    "\"pid\":2,\"phys\":\"0xe0000000\",\"flags\":[\"ioremap\"],"
+		    "\"nodes\":{}}]");
+	assert_refused(vmallocinfo_to_json, "0x1-0x2 4096\n", "line 1: not");
+	assert_refused(vmallocinfo_to_json, "0x1 4096 x\n", "line 1: not");
+	assert_refused(vmallocinfo_to_json, "0x1-0x2 4k x\n", "line 1: not");
+	assert_refused(vmallocinfo_to_json, "0x1-0x2 4096 x pages=y\n",
+		       "line 1: bad value in 'pages=y'");
+}
+
+static void test_media_mem(void **state)
+{
+	(void)state;
+	assert_json(
+		media_mem_to_json,
+		"+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
+		"nBYTES=196608KB,    NAME=\"anonymous\"\n"
+		"   |-MMB: phys(0x10000000, 0x100FFFFF), kvirt=0xD0000000, "
+		"flags=0x00000000, length=1024KB,    name=\"ex\" owner=3\n"
+		"---MMZ_USE_INFO:\n total size=196608KB(192MB),used=1024KB"
+		"(1MB + 0KB),remain=195584KB(191MB + 0KB),zone_number=1,"
+		"block_number=1\n",
+		"{\"zones\":[{\"name\":\"anonymous\",\"phys_start\":"
+		"\"0x10000000\",\"phys_end\":\"0x1BFFFFFF\",\"gfp\":0,"
+		"\"size_kb\":196608,\"blocks\":[{\"name\":\"ex\","
+		"\"phys_start\":\"0x10000000\",\"phys_end\":\"0x100FFFFF\","
+		"\"kvirt\":\"0xD0000000\",\"flags\":\"0x00000000\","
+		"\"length_kb\":1024,\"owner\":3}]}],\"usage\":{\"total_kb\":"
+		"196608,\"used_kb\":1024,\"remain_kb\":195584,"
+		"\"zone_number\":1,\"block_number\":1}}");
+	assert_refused(media_mem_to_json, "---MMZ_USE_INFO:\n",
+		       "line 1: no usage line");
+	assert_refused(media_mem_to_json, "+---ZONE: PHYS(0x1)\n",
+		       "line 1: not a ZONE line");
+	assert_refused(media_mem_to_json, "hello\n",
+		       "line 1: unknown media-mem line");
+	assert_refused(media_mem_to_json, "---MMZ_USE_INFO:\n total size=1KB\n",
+		       "line 2: not the usage line");
+}
+
+static void test_ps_status_dmesg(void **state)
+{
+	(void)state;
+	assert_json(ps_to_json,
+		    "    PID PSR      VSZ COMMAND\n      7   1        0 a b\n",
+		    "[{\"pid\":7,\"psr\":1,\"vsz\":0,\"command\":\"a b\"}]");
+	assert_refused(ps_to_json, "PID COMMAND\n7x x\n",
+		       "line 2: column pid is not a number");
+	assert_refused(ps_to_json, "USER COMMAND\n", "line 1: not the");
+	assert_json(status_to_json, "Name:\tmmc\nPid:\t5\n",
+		    "{\"Name\":\"mmc\",\"Pid\":5}");
+	assert_refused(status_to_json, "Name mmc\n", "line 1: no 'Key:'");
+	assert_json(dmesg_to_json, "[     1] mmz: ready\n",
+		    "[{\"seq\":1,\"message\":\"mmz: ready\"}]");
+	assert_refused(dmesg_to_json, "[x] no\n", "line 1: not '[SEQ]");
+}
+
+/* A line longer than the parser's buffer is refused, not cut. */
+static void test_long_line(void **state)
+{
+	static char text[3000];
+
+	(void)state;
+	memset(text, 'a', sizeof(text) - 2);
+	text[sizeof(text) - 2] = '\n';
+	assert_refused(vmstat_to_json, text, "line 1: line too long");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_meminfo),
+		cmocka_unit_test(test_buddyinfo),
+		cmocka_unit_test(test_zoneinfo),
+		cmocka_unit_test(test_vmstat),
+		cmocka_unit_test(test_slabinfo),
+		cmocka_unit_test(test_vmallocinfo),
+		cmocka_unit_test(test_media_mem),
+		cmocka_unit_test(test_ps_status_dmesg),
+		cmocka_unit_test(test_long_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
