@@ -215,8 +215,8 @@ enum mmc_report {
 	MMC_REPORT_VMALLOCINFO = 6,
 	MMC_REPORT_MEDIA_MEM = 7,
 	MMC_REPORT_DMESG = 8,
-	MMC_REPORT_STATUS = 9, /* one task's status lines */
-	MMC_REPORT_PS = 10,     /* one line per process */
+	MMC_REPORT_STATUS = 9,	/* one task's status lines */
+	MMC_REPORT_PS = 10,	/* one line per process */
 	MMC_REPORT_FRAMES = 11, /* the map of physical memory */
 };
 
