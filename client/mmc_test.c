@@ -2436,6 +2436,47 @@ static void ops_null_frees(void)
 	finish(c, "null frees");
 }
 
+/* The number after "NAME " on its own line of a report, or 0. */
+static unsigned long report_number(const char *text, const char *name)
+{
+	char key[64];
+	const char *at;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	at = text ? strstr(text, key) : NULL;
+	return at ? strtoul(at + strlen(key), NULL, 10) : 0;
+}
+
+/*
+ * Fill the machine with order-10 blocks until it says -ENOMEM: on the
+ * way the allocator enters direct reclaim and wakes kswapd, which the
+ * daemon runs between requests; vmstat shows both.
+ */
+static void ops_kswapd(void)
+{
+	struct mmc *c = connect_as("ops-kswapd", 0);
+	static unsigned long pfn[4096];
+	unsigned int n = 0;
+	char *text;
+	int err;
+
+	while (n < 4096 &&
+	       (err = mmc_alloc_pages(c, GFP_KERNEL, 10, &pfn[n])) == 0)
+		n++;
+	EXPECT_ERR(c, -ENOMEM, err);
+	text = report_text(c, MMC_REPORT_VMSTAT);
+	EXPECT(report_number(text, "pageoutrun") >= 1,
+	       "kswapd never ran: pageoutrun %lu",
+	       report_number(text, "pageoutrun"));
+	EXPECT(report_number(text, "allocstall_normal") >= 1,
+	       "no direct reclaim: allocstall_normal %lu",
+	       report_number(text, "allocstall_normal"));
+	free(text);
+	while (n)
+		EXPECT_ERR(c, 0, mmc_free_pages(c, pfn[--n], 10));
+	finish(c, "kswapd");
+}
+
 static int cmd_ops(int argc, char **argv)
 {
 	const char *family = argv[3];
@@ -2457,6 +2498,8 @@ static int cmd_ops(int argc, char **argv)
 	else if (!strcmp(family, "mmz") && argc == 7)
 		ops_mmz(argv[4], strtoull(argv[5], NULL, 0),
 			strtoull(argv[6], NULL, 0));
+	else if (!strcmp(family, "kswapd"))
+		ops_kswapd();
 	else if (!strcmp(family, "null-frees"))
 		ops_null_frees();
 	else if (!strcmp(family, "reports"))

@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/page_alloc.h"
+#include "core/vmscan.h"
 #include "daemon/mmd.h"
 #include "daemon/server.h"
 
@@ -120,11 +121,17 @@ static void on_signal(uv_signal_t *sig, int signum)
 	mmd_stop(sig->data, signum == SIGTERM ? "SIGTERM" : "SIGINT");
 }
 
-/* Memory came free during this turn of the loop: retry who waits. */
+/*
+ * After each turn of the loop: kswapd runs if an allocation woke it (as
+ * the kernel's kswapd thread would, between requests), and whoever waits
+ * for memory is retried when memory came free.
+ */
 static void on_check(uv_check_t *c)
 {
 	struct mmd *d = c->data;
 
+	if (kswapd_wanted(d->m) && kswapd_run(d->m))
+		d->retry_wanted = true;
 	if (!d->retry_wanted)
 		return;
 	d->retry_wanted = false;

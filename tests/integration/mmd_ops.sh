@@ -126,6 +126,7 @@ start_mmd mmz --config "$root/config/embedded-mmz.yaml" || exit 1
 mmz=$mmd_pid
 s=$tmp/mmz.sock
 ops mmz vmalloc
+ops mmz kswapd
 base=$("$HELPER" "$s" baseline)
 ops mmz mmz jpeg 0x1c000000 0x4000000 # the region at 448M, 64M long
 ops mmz ioremap 0x20100000 0x100000   # vedu, the video encoder
