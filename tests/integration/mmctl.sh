@@ -15,20 +15,7 @@ bin=$(dirname "$MMD")
 MMCTL=$bin/mmctl
 EXAMPLE=$bin/mmc-example
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
-
-pass() { echo "PASS: $1"; }
-fail() {
-	echo "FAIL: $1"
-	failed=1
-}
+. "$root/tests/lib/daemon.sh"
 
 # same NAME A B: the two strings must be equal.
 same() {
@@ -70,21 +57,6 @@ status() {
 	fi
 }
 
-# start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
-start_mmd() {
-	name=$1
-	shift
-	"$MMD" --foreground --socket "$tmp/$name.sock" "$@" \
-		2>"$tmp/$name.log" &
-	mmd_pid=$!
-	pids="$pids $mmd_pid"
-	for _ in $(seq 100); do
-		[ -S "$tmp/$name.sock" ] && return 0
-		sleep 0.1
-	done
-	fail "$name: mmd did not start"
-	return 1
-}
 
 # hold NAME SOCK ARGS...: an example client holding memory; its pid in
 # the machine in $held, its host pid in $holder.

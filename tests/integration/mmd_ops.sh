@@ -14,62 +14,10 @@ set -u
 MMD=${MMD:-build/test/mmd}
 HELPER=$(dirname "$MMD")/mmc_test
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
+. "$root/tests/lib/daemon.sh"
 
-pass() { echo "PASS: $1"; }
-fail() {
-	echo "FAIL: $1"
-	failed=1
-}
 
-# start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
-start_mmd() {
-	name=$1
-	shift
-	"$MMD" --foreground --socket "$tmp/$name.sock" "$@" \
-		2>"$tmp/$name.log" &
-	mmd_pid=$!
-	pids="$pids $mmd_pid"
-	for _ in $(seq 100); do
-		[ -S "$tmp/$name.sock" ] && return 0
-		sleep 0.1
-	done
-	fail "$name: mmd did not start"
-	sed 's/^/    /' "$tmp/$name.log"
-	return 1
-}
 
-# stop_mmd NAME PID: SIGTERM, then it must exit 0 (ASan-clean).
-stop_mmd() {
-	kill -TERM "$2"
-	wait "$2"
-	status=$?
-	if [ "$status" -eq 0 ]; then
-		pass "$1: stops on SIGTERM, exit 0"
-	else
-		fail "$1: exit $status after SIGTERM"
-		sed 's/^/    /' "$tmp/$1.log" | tail -30
-	fi
-}
-
-# check NAME CMD...: CMD must exit 0.
-check() {
-	name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		pass "$name"
-	else
-		fail "$name"
-		sed 's/^/    /' "$tmp/out" | tail -20
-	fi
-}
 
 # ops MACHINE FAMILY ARGS...: one family of operations on $s.
 ops() {
