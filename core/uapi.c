@@ -77,6 +77,19 @@ static struct page *owned_block(struct machine *m, struct task_struct *t,
 	return page;
 }
 
+/* The current task and the block at pfn it owns, or an error. */
+static int task_and_block(struct machine *m, unsigned long pfn,
+			  struct task_struct **t, struct page **page)
+{
+	int err = 0;
+
+	*t = current_task(m);
+	if (!*t)
+		return -ESRCH;
+	*page = owned_block(m, *t, pfn, &err);
+	return *page ? 0 : err;
+}
+
 /* Drop one reference; the last one takes the block off the task's list. */
 static int put_owned(struct machine *m, struct task_struct *t,
 		     struct page *page, unsigned int order)
@@ -101,14 +114,11 @@ static int put_owned(struct machine *m, struct task_struct *t,
 
 int uapi_free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	struct task_struct *t = current_task(m);
+	struct task_struct *t;
 	struct page *page;
-	int err = 0;
+	int err = task_and_block(m, pfn, &t, &page);
 
-	if (!t)
-		return -ESRCH;
-	page = owned_block(m, t, pfn, &err);
-	if (!page)
+	if (err)
 		return err;
 	if (!PageFlag(page, PG_head))
 		return free_pages_pfn(m, pfn, order); /* refused, and why */
@@ -117,28 +127,20 @@ int uapi_free_pages(struct machine *m, unsigned long pfn, unsigned int order)
 
 int uapi_get_page(struct machine *m, unsigned long pfn)
 {
-	struct task_struct *t = current_task(m);
+	struct task_struct *t;
 	struct page *page;
-	int err = 0;
+	int err = task_and_block(m, pfn, &t, &page);
 
-	if (!t)
-		return -ESRCH;
-	page = owned_block(m, t, pfn, &err);
-	if (!page)
-		return err;
-	return get_page(m, page);
+	return err ? err : get_page(m, page);
 }
 
 int uapi_put_page(struct machine *m, unsigned long pfn)
 {
-	struct task_struct *t = current_task(m);
+	struct task_struct *t;
 	struct page *page;
-	int err = 0;
+	int err = task_and_block(m, pfn, &t, &page);
 
-	if (!t)
-		return -ESRCH;
-	page = owned_block(m, t, pfn, &err);
-	if (!page)
+	if (err)
 		return err;
 	if (!PageFlag(page, PG_head))
 		return put_page(m, page); /* refused, and why */
