@@ -18,6 +18,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+# A reader that stops early (| head) must not leave the daemon behind.
+trap 'exit 1' HUP INT PIPE TERM
 mmctl() { "$b/mmctl" --socket "$sock" "$@"; }
 title() { printf '\n== %s\n' "$*"; }
 
