@@ -385,6 +385,7 @@ static int take_reply(struct loop *lp, struct conn *c, const Mm__Reply *r)
 	return 0;
 }
 
+/* One recv, and every reply it completes. */
 static int conn_read(struct loop *lp, struct conn *c)
 {
 	const uint8_t *body;
@@ -536,7 +537,8 @@ static int run_loop(const char *sock, enum op op, int clients, int depth,
 {
 	static struct conn conns[MAX_CLIENTS];
 	struct epoll_event evs[MAX_CLIENTS];
-	struct loop lp = {op, depth, -1, 0, 0, 0, *all};
+	struct loop lp = {
+		.op = op, .depth = depth, .epfd = -1, .samples = *all};
 	int live = clients, err = 0;
 	double start;
 

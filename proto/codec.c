@@ -294,16 +294,17 @@ struct emitted {
 /*
  * The next field at or after fields[*i] that may be emitted, NULL at the
  * end. A message is plain fields, then at most one oneof (test_codec
- * checks every message of mm.proto for that shape): protoc-c sorts the
+ * checks every message of mm.proto for that shape, and a message whose
+ * last field is not of that oneof sets *slow): protoc-c sorts the
  * descriptor by number, so once at the oneof, all that is left is its
  * members, and the one it holds is found by number rather than by
  * walking a Request's fifty.
  */
 static const ProtobufCFieldDescriptor *
 next_field(const ProtobufCMessageDescriptor *d, const uint8_t *msg,
-	   unsigned int *i)
+	   unsigned int *i, bool *slow)
 {
-	const ProtobufCFieldDescriptor *f, *held;
+	const ProtobufCFieldDescriptor *f, *held, *last;
 	uint32_t which;
 
 	if (*i >= d->n_fields)
@@ -314,6 +315,12 @@ next_field(const ProtobufCMessageDescriptor *d, const uint8_t *msg,
 		return f;
 	}
 	*i = d->n_fields;
+	last = &d->fields[d->n_fields - 1];
+	if (!(last->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+	    last->quantifier_offset != f->quantifier_offset) {
+		*slow = true;
+		return NULL;
+	}
 	which = *(const uint32_t *)(msg + f->quantifier_offset);
 	held = which ? protobuf_c_message_descriptor_get_field(d, which) : NULL;
 	/* A case that names no member: protobuf-c emits nothing. */
@@ -402,10 +409,11 @@ static size_t measure(const ProtobufCMessage *msg, unsigned int depth)
 	const ProtobufCFieldDescriptor *f;
 	unsigned int i = 0;
 	size_t size = 0, n;
+	bool slow = false;
 
 	if (depth > MAX_DEPTH || msg->n_unknown_fields)
 		return NOT_FAST;
-	while ((f = next_field(d, base, &i))) {
+	while ((f = next_field(d, base, &i, &slow))) {
 		struct emitted e;
 
 		switch (classify(f, base, &e)) {
@@ -428,7 +436,7 @@ static size_t measure(const ProtobufCMessage *msg, unsigned int depth)
 		}
 		size += varint_size((uint64_t)f->id << 3) + varint_size(n) + n;
 	}
-	return size;
+	return slow ? NOT_FAST : size;
 }
 
 /* Why encode() stopped. */
@@ -461,11 +469,12 @@ static uint8_t *encode(const ProtobufCMessage *msg, uint8_t *p,
 	const uint8_t *base = (const uint8_t *)msg;
 	const ProtobufCFieldDescriptor *f;
 	unsigned int i = 0;
+	bool slow = false;
 
 	*why = ENC_SLOW;
 	if (depth > MAX_DEPTH || msg->n_unknown_fields)
 		return NULL;
-	while ((f = next_field(d, base, &i))) {
+	while ((f = next_field(d, base, &i, &slow))) {
 		uint64_t tag = (uint64_t)f->id << 3;
 		enum emit how;
 		struct emitted e;
@@ -508,6 +517,10 @@ static uint8_t *encode(const ProtobufCMessage *msg, uint8_t *p,
 		}
 		p += put_varint(p, n);
 		p += n;
+	}
+	if (slow) {
+		*why = ENC_SLOW;
+		return NULL;
 	}
 	return p;
 }

@@ -573,6 +573,72 @@ static void test_messages_have_the_expected_shape(void **state)
 	assert_shape(&mm__reply__descriptor, 0);
 }
 
+/*
+ * A message not of that shape (a plain field after its oneof) is left to
+ * protobuf-c, rather than packed without the field: a descriptor made
+ * here, as protoc-c would make it for
+ *   message Odd { oneof v { uint64 a = 1; uint64 b = 2; } uint64 tail = 3; }
+ */
+struct odd {
+	ProtobufCMessage base;
+	uint32_t which;
+	union {
+		uint64_t a;
+		uint64_t b;
+	};
+	uint64_t tail;
+};
+
+static void odd_init(ProtobufCMessage *msg);
+
+static const ProtobufCFieldDescriptor odd_fields[] = {
+	{"a", 1, PROTOBUF_C_LABEL_NONE, PROTOBUF_C_TYPE_UINT64,
+	 offsetof(struct odd, which), offsetof(struct odd, a), NULL, NULL,
+	 PROTOBUF_C_FIELD_FLAG_ONEOF, 0, NULL, NULL},
+	{"b", 2, PROTOBUF_C_LABEL_NONE, PROTOBUF_C_TYPE_UINT64,
+	 offsetof(struct odd, which), offsetof(struct odd, b), NULL, NULL,
+	 PROTOBUF_C_FIELD_FLAG_ONEOF, 0, NULL, NULL},
+	{"tail", 3, PROTOBUF_C_LABEL_NONE, PROTOBUF_C_TYPE_UINT64, 0,
+	 offsetof(struct odd, tail), NULL, NULL, 0, 0, NULL, NULL},
+};
+static const unsigned int odd_by_name[] = {0, 1, 2};
+static const ProtobufCIntRange odd_ranges[] = {{1, 0}, {0, 3}};
+static const ProtobufCMessageDescriptor odd_descriptor = {
+	PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+	"test.Odd",
+	"Odd",
+	"Odd",
+	"test",
+	sizeof(struct odd),
+	3,
+	odd_fields,
+	odd_by_name,
+	1,
+	odd_ranges,
+	odd_init,
+	NULL,
+	NULL,
+	NULL};
+
+static void odd_init(ProtobufCMessage *msg)
+{
+	memset(msg, 0, sizeof(struct odd));
+	msg->descriptor = &odd_descriptor;
+}
+
+static void test_other_shapes_left_to_protobuf_c(void **state)
+{
+	struct odd odd;
+
+	(void)state;
+	odd_init(&odd.base);
+	odd.which = 2;
+	odd.b = 5;
+	odd.tail = 300;
+	assert_packs_alike(&odd.base);
+	check_decoding(&odd.base);
+}
+
 /* The arena: aligned, past its own buffer too, and all of it given back. */
 static void test_arena(void **state)
 {
@@ -601,6 +667,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_messages_have_the_expected_shape),
+		cmocka_unit_test(test_other_shapes_left_to_protobuf_c),
 		cmocka_unit_test(test_requests_pack_and_decode_as_protobuf_c),
 		cmocka_unit_test(test_replies_pack_and_decode_as_protobuf_c),
 		cmocka_unit_test(test_oneof_defaults_as_protobuf_c),
