@@ -18,6 +18,7 @@
 
 #include "core/gfp.h"
 #include "core/machine.h"
+#include "core/mm.h"
 
 #include <stddef.h>
 
@@ -88,5 +89,28 @@ int uapi_write(struct machine *m, uint64_t addr, const void *buf, size_t len);
 int uapi_read_phys(struct machine *m, uint64_t phys, void *buf, size_t len);
 int uapi_write_phys(struct machine *m, uint64_t phys, const void *buf,
 		    size_t len);
+
+/*
+ * Processes and address spaces. pid 0 is the calling task; another pid
+ * must be a process the caller forked, or one of theirs (-EPERM for any
+ * other, -ESRCH for none). Addresses and lengths are bytes; prot and
+ * flags take Linux's PROT_* and MAP_* values. A user access that the
+ * kernel would answer with a signal is -EFAULT, with *fault saying which
+ * signal, which si_code and at which address.
+ */
+int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+	      int flags, uint64_t *mapped);
+int uapi_munmap(struct machine *m, int pid, uint64_t addr, uint64_t len);
+int uapi_mprotect(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		  int prot);
+/* brk 0 asks for the current break, as brk(0) does. */
+int uapi_brk(struct machine *m, int pid, uint64_t brk, uint64_t *cur);
+int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
+		   size_t len, enum user_access access,
+		   struct user_fault *fault);
+/* fork: a child with a copy of pid's address space; its pid back. */
+int uapi_fork(struct machine *m, int pid, int *child);
+/* Exit a process the caller forked (the caller itself exits by leaving). */
+int uapi_exit_process(struct machine *m, int pid);
 
 #endif /* MM_UAPI_H */

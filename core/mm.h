@@ -1,0 +1,165 @@
+/*
+ * mm.h - address spaces: mm_struct, vm_area_struct, and what acts on them.
+ *
+ * Owns the types shared by vma.c (mmap, munmap, mprotect, brk, merge and
+ * split), memory.c (faults, user access, fork, teardown), rmap.c (which
+ * page tables map a page), swap.c and vmscan.c (LRU, reclaim, OOM).
+ * Constants are Linux's own values so that a client can pass what its
+ * own headers define. Must never: hold user bytes anywhere but RAM and
+ * swap, or let one mm's tables map another mm's private pages except
+ * through fork's copy-on-write sharing.
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/list.h"
+#include "core/machine.h"
+#include "core/seq_buf.h"
+
+/* mmap's prot and flags, as <sys/mman.h> on Linux. */
+#define PROT_NONE      0x0
+#define PROT_READ      0x1
+#define PROT_WRITE     0x2
+#define PROT_EXEC      0x4
+#define PROT_GROWSDOWN 0x01000000
+
+#define MAP_SHARED	    0x01
+#define MAP_PRIVATE	    0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE	    0x0f
+#define MAP_FIXED	    0x10
+#define MAP_ANONYMOUS	    0x20
+#define MAP_GROWSDOWN	    0x0100
+#define MAP_DENYWRITE	    0x0800
+#define MAP_EXECUTABLE	    0x1000
+#define MAP_LOCKED	    0x2000
+#define MAP_NORESERVE	    0x4000
+#define MAP_POPULATE	    0x8000
+#define MAP_NONBLOCK	    0x10000
+#define MAP_STACK	    0x20000
+#define MAP_HUGETLB	    0x40000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+/* vm_flags, as include/linux/mm.h. */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_LOCKED	0x00002000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+/* vm.max_map_count's default, and the stack's rlimit (8 MiB). */
+#define DEFAULT_MAX_MAP_COUNT 65530
+#define STACK_RLIMIT	      (8ULL << 20)
+/* Linux's stack_guard_gap: 256 pages kept free below a grows-down VMA. */
+#define STACK_GUARD_GAP_PAGES 256
+
+/* si_signo and si_code of a failed user access, as <signal.h>. */
+#define SIGBUS	    7
+#define SIGSEGV	    11
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRERR  2
+
+enum mm_counter {
+	MM_FILEPAGES,
+	MM_ANONPAGES,
+	MM_SWAPENTS,
+	MM_SHMEMPAGES,
+	NR_MM_COUNTERS,
+};
+
+struct anon_vma;
+struct shmem_object;
+struct mm_struct;
+
+/*
+ * A VMA: [vm_start, vm_end) of one mm with one set of flags. Private
+ * anonymous VMAs hang on an anon_vma, shared ones on a shmem object; the
+ * page at address a of either sits at index vm_pgoff + (a - vm_start) /
+ * PAGE_SIZE of that object, which is how rmap finds every mapper.
+ */
+struct vm_area_struct {
+	uint64_t vm_start;
+	uint64_t vm_end;
+	unsigned long vm_flags;
+	uint64_t vm_pgoff;
+	struct mm_struct *vm_mm;
+	struct anon_vma *anon_vma;
+	struct shmem_object *shmem;
+	struct list_head rmap_node; /* on anon_vma or shmem's list of VMAs */
+	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
+};
+
+struct mm_struct {
+	unsigned long pgd;	      /* pfn of the pgd */
+	struct vm_area_struct **vmas; /* sorted by vm_start */
+	unsigned int map_count;
+	unsigned int vmas_cap;
+	uint64_t mmap_base; /* top-down allocation starts below this */
+	uint64_t task_size;
+	uint64_t start_brk, brk;
+	uint64_t start_stack;
+	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+	unsigned long hiwater_rss, hiwater_vm;
+	long rss_stat[NR_MM_COUNTERS];
+	unsigned long min_flt, maj_flt;
+	uint64_t mm_obj; /* its mm_struct in the slab */
+	int pid;	 /* the task that owns it */
+};
+
+/* Why a user access failed, as the signal the kernel would send. */
+struct user_fault {
+	int signo;     /* SIGSEGV or SIGBUS; 0 when none */
+	int si_code;   /* SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR */
+	uint64_t addr; /* the first address that faulted */
+};
+
+/* How a user access touches memory. */
+enum user_access {
+	USER_READ,
+	USER_WRITE,
+	USER_EXEC,
+};
+
+/* vma.c */
+int vma_init(struct machine *m);
+void vma_exit(struct machine *m);
+struct mm_struct *mm_alloc(struct machine *m, int pid);
+struct vm_area_struct *find_vma(const struct mm_struct *mm, uint64_t addr);
+int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
+	    uint64_t len, int prot, int flags, uint64_t *mapped);
+int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
+	      uint64_t len);
+int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		uint64_t len, int prot);
+int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
+	   uint64_t *brk);
+int report_maps(const struct machine *m, const struct mm_struct *mm,
+		struct seq_buf *s);
+
+/* memory.c */
+int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		    enum user_access access, struct user_fault *fault);
+int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		void *buf, size_t len, enum user_access access,
+		struct user_fault *fault);
+int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
+	   struct mm_struct **newmm);
+void mmput(struct machine *m, struct mm_struct *mm);
+unsigned long get_mm_rss(const struct mm_struct *mm);
+
+#endif /* MM_MM_H */
