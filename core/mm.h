@@ -15,34 +15,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <sys/mman.h>
 
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
 
-/* mmap's prot and flags, as <sys/mman.h> on Linux. */
-#define PROT_NONE      0x0
-#define PROT_READ      0x1
-#define PROT_WRITE     0x2
-#define PROT_EXEC      0x4
-#define PROT_GROWSDOWN 0x01000000
-
-#define MAP_SHARED	    0x01
-#define MAP_PRIVATE	    0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_TYPE	    0x0f
-#define MAP_FIXED	    0x10
-#define MAP_ANONYMOUS	    0x20
-#define MAP_GROWSDOWN	    0x0100
-#define MAP_DENYWRITE	    0x0800
-#define MAP_EXECUTABLE	    0x1000
-#define MAP_LOCKED	    0x2000
-#define MAP_NORESERVE	    0x4000
-#define MAP_POPULATE	    0x8000
-#define MAP_NONBLOCK	    0x10000
-#define MAP_STACK	    0x20000
-#define MAP_HUGETLB	    0x40000
-#define MAP_FIXED_NOREPLACE 0x100000
+/*
+ * mmap's prot and flags and the signals of a failed access are the host's
+ * <sys/mman.h> and <signal.h>: the host is Linux, and these are the
+ * values the machine's Linux uses (checked below, so that a client may
+ * pass what its own headers define).
+ */
+_Static_assert(PROT_READ == 0x1 && PROT_WRITE == 0x2 && PROT_EXEC == 0x4,
+	       "PROT_* are Linux's");
+_Static_assert(MAP_SHARED == 0x01 && MAP_PRIVATE == 0x02 && MAP_FIXED == 0x10 &&
+		       MAP_ANONYMOUS == 0x20 && MAP_GROWSDOWN == 0x100 &&
+		       MAP_NORESERVE == 0x4000 && MAP_POPULATE == 0x8000 &&
+		       MAP_HUGETLB == 0x40000 &&
+		       MAP_FIXED_NOREPLACE == 0x100000,
+	       "MAP_* are Linux's");
+_Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
+		       SEGV_ACCERR == 2 && BUS_ADRERR == 2,
+	       "signals are Linux's");
 
 /* vm_flags, as include/linux/mm.h. */
 #define VM_NONE		0x00000000UL
@@ -66,13 +62,6 @@
 #define STACK_RLIMIT	      (8ULL << 20)
 /* Linux's stack_guard_gap: 256 pages kept free below a grows-down VMA. */
 #define STACK_GUARD_GAP_PAGES 256
-
-/* si_signo and si_code of a failed user access, as <signal.h>. */
-#define SIGBUS	    7
-#define SIGSEGV	    11
-#define SEGV_MAPERR 1
-#define SEGV_ACCERR 2
-#define BUS_ADRERR  2
 
 enum mm_counter {
 	MM_FILEPAGES,
