@@ -264,7 +264,9 @@ int machine_check(const struct machine *m, char *why, size_t len)
 			return err;
 	}
 	for (unsigned int i = 0; i < nr_machine_subsystems; i++) {
-		int err = machine_subsystems[i].check(m, why, len);
+		int err = machine_subsystems[i].check
+				  ? machine_subsystems[i].check(m, why, len)
+				  : 0;
 
 		if (err)
 			return err;

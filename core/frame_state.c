@@ -61,6 +61,8 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
 		*order = free->private;
 		return PageFlag(free, PG_buddy) ? FRAME_FREE : FRAME_PCP;
 	}
+	if (PageFlag(page, PG_anon) || PageFlag(page, PG_shmem))
+		return FRAME_USER;
 	head = pfn_to_block_head(m, pfn);
 	if (head != ULONG_MAX && pfn_to_page(m, head)->owner &&
 	    !PageFlag(pfn_to_page(m, head), PG_large_kmalloc))

@@ -59,6 +59,29 @@ static inline void list_del(struct list_head *entry)
 	entry->prev->next = entry->next;
 }
 
+static inline void list_del_init(struct list_head *entry)
+{
+	list_del(entry);
+	INIT_LIST_HEAD(entry);
+}
+
+static inline void list_move(struct list_head *entry, struct list_head *head)
+{
+	list_del(entry);
+	list_add(entry, head);
+}
+
+static inline void list_move_tail(struct list_head *entry,
+				  struct list_head *head)
+{
+	list_del(entry);
+	list_add_tail(entry, head);
+}
+
+#define list_for_each_safe(pos, n, head)                                       \
+	for ((pos) = (head)->next, (n) = (pos)->next; (pos) != (head);         \
+	     (pos) = (n), (n) = (pos)->next)
+
 #define list_for_each(pos, head)                                               \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 

@@ -22,12 +22,17 @@
 
 #include "core/err.h"
 #include "core/highmem.h"
+#include "core/mm.h"
 #include "core/mmz.h"
+#include "core/oom_kill.h"
+#include "core/swap.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/vmalloc.h"
+#include "core/vma_internal.h"
+#include "core/vmscan.h"
 
 /* In boot order; torn down in reverse. Tasks last: they use the others. */
 const struct subsystem machine_subsystems[] = {
@@ -36,6 +41,10 @@ const struct subsystem machine_subsystems[] = {
 	{"highmem", highmem_init, highmem_exit, highmem_check, highmem_release},
 	{"percpu", pcpu_init, pcpu_exit, pcpu_check, pcpu_release},
 	{"mmz", mmz_init, mmz_exit, mmz_check, mmz_release},
+	{"vmscan", vmscan_init, vmscan_exit, lru_check, NULL},
+	{"swap", swap_init, swap_exit, swap_check, NULL},
+	{"oom", oom_init, oom_exit, NULL, NULL},
+	{"vma", vma_init, vma_exit, mm_check, NULL},
 	{"tasks", task_init, task_exit_all, task_check, NULL},
 };
 const unsigned int nr_machine_subsystems =

@@ -29,6 +29,10 @@ struct highmem_state;
 struct pcpu_state;
 struct mmz_state;
 struct task_state;
+struct vma_state;
+struct swap_info_struct;
+struct oom_state;
+struct mm_struct;
 
 /*
  * A subsystem of the machine (slab, vmalloc, ...): set up after the page
@@ -62,9 +66,22 @@ typedef unsigned long (*reclaim_fn)(struct machine *m, gfp_t gfp,
 
 struct kswapd_state {
 	bool wanted;
+	bool running; /* reclaim is kswapd's, not direct */
 	unsigned int order;
 	enum zone_type highest_zoneidx;
 	unsigned long wakeups;
+};
+
+/* The LRU lists of anonymous pages, as a node's lruvec. */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	NR_LRU_LISTS,
+};
+
+struct lruvec {
+	struct list_head lists[NR_LRU_LISTS];
+	unsigned long nr_pages[NR_LRU_LISTS];
 };
 
 struct machine {
@@ -95,6 +112,13 @@ struct machine {
 	struct pcpu_state *pcpu;
 	struct mmz_state *mmz;
 	struct task_state *tasks;
+	struct vma_state *vma;
+	struct swap_info_struct *swap;
+	struct oom_state *oom;
+	struct lruvec lruvec;
+	unsigned long zero_pfn;	     /* the shared zero page */
+	unsigned long shmem_ino;     /* the last shmem object number */
+	struct mm_struct *active_mm; /* the mm a call is working in */
 
 	int min_free_kbytes;
 	unsigned long totalreserve_pages;

@@ -106,8 +106,9 @@ struct mm_struct {
 	unsigned long hiwater_rss, hiwater_vm;
 	long rss_stat[NR_MM_COUNTERS];
 	unsigned long min_flt, maj_flt;
-	uint64_t mm_obj; /* its mm_struct in the slab */
-	int pid;	 /* the task that owns it */
+	unsigned long hugetlb_pages; /* pages in its huge pages */
+	uint64_t mm_obj;	     /* its mm_struct in the slab */
+	int pid;		     /* the task that owns it */
 };
 
 /* Why a user access failed, as the signal the kernel would send. */

@@ -36,6 +36,8 @@ enum pageflags {
 	PG_swapbacked,
 	PG_mmz,
 	PG_table, /* a page-table page, as the kernel's PageTable type */
+	PG_anon,  /* private anonymous memory of address spaces */
+	PG_shmem, /* shared anonymous memory; mapping is its object */
 	NR_PAGEFLAGS,
 };
 
@@ -55,6 +57,7 @@ struct page {
 	uint64_t index;
 	struct list_head lru; /* buddy, per-CPU or LRU list, or owner's list */
 	int32_t owner;	      /* pid that allocated the block; 0: the kernel */
+	uint32_t swap;	      /* swap slot holding a copy of it, 0 if none */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must fit 64 bytes");

@@ -8,6 +8,7 @@
  * check comes before the first change.
  */
 #include "core/page_alloc.h"
+#include "core/oom_kill.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -366,6 +367,28 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
 		m->kswapd.highest_zoneidx = highest_zoneidx;
 }
 
+/*
+ * Reclaim gave nothing: let the OOM killer free a process's memory and
+ * try again, as __alloc_pages_may_oom, for the requests it serves.
+ */
+static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
+					unsigned int order,
+					unsigned int alloc_flags,
+					enum zone_type highest_zoneidx)
+{
+	if ((gfp & __GFP_NORETRY) || order > PAGE_ALLOC_COSTLY_ORDER)
+		return NULL;
+	for (int kills = 0; kills < 4 && out_of_memory(m, gfp, order);
+	     kills++) {
+		struct page *page = get_page_from_freelist(
+			m, gfp, order, alloc_flags, highest_zoneidx);
+
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
 static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 					 unsigned int order,
 					 enum zone_type highest_zoneidx)
@@ -387,6 +410,10 @@ static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 			m->reclaim(m, gfp, order, m->reclaim_data);
 		page = get_page_from_freelist(m, gfp, order, alloc_flags,
 					      highest_zoneidx);
+		if (page)
+			return page;
+		page = alloc_pages_may_oom(m, gfp, order, alloc_flags,
+					   highest_zoneidx);
 		if (page)
 			return page;
 	}

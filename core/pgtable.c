@@ -411,6 +411,77 @@ int pgtable_unmap(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
 }
 
 /* ------------------------------------------------------------------ */
+/* Slots, for the fault path                                           */
+
+int pte_slot_get(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		 unsigned int leaf, bool alloc, struct pte_slot *slot)
+{
+	const struct pgtable_fmt *f = fmt(m);
+	unsigned long t = pgd_pfn;
+
+	for (unsigned int l = 0;; l++) {
+		uint64_t e;
+
+		slot->level = l;
+		slot->table[l] = t;
+		slot->idx[l] = index_at(f, vaddr, l);
+		if (l == leaf)
+			return 0;
+		e = read_entry(m, t, slot->idx[l]);
+		if (e && is_leaf(f, l, e))
+			return 0;
+		if (!e) {
+			unsigned long next;
+			int err;
+
+			if (!alloc)
+				return -ENOENT;
+			err = pt_alloc(m, false, &next);
+			if (err)
+				return err;
+			e = pfn_to_phys(m, next) | _PAGE_TABLE;
+			set_entry(m, t, slot->idx[l], e);
+		}
+		t = entry_pfn(m, e);
+	}
+}
+
+uint64_t pte_slot_read(const struct machine *m, const struct pte_slot *slot)
+{
+	return read_entry(m, slot->table[slot->level], slot->idx[slot->level]);
+}
+
+void pte_slot_write(struct machine *m, const struct pte_slot *slot,
+		    uint64_t entry)
+{
+	unsigned int l = slot->level;
+
+	set_entry(m, slot->table[l], slot->idx[l], entry);
+	if (!entry && l > 0)
+		free_empty_tables(m, slot->table[0], slot->table, slot->idx, l);
+}
+
+uint64_t pfn_pte(const struct machine *m, unsigned long pfn, uint64_t prot)
+{
+	return ((uint64_t)pfn << m->page_shift) | (prot & fmt(m)->prot_mask);
+}
+
+unsigned long pte_pfn(const struct machine *m, uint64_t pte)
+{
+	return entry_pfn(m, pte);
+}
+
+uint64_t pte_flags(const struct machine *m, uint64_t pte)
+{
+	return pte & ~fmt(m)->phys_mask;
+}
+
+unsigned int pgtable_huge_level(const struct machine *m)
+{
+	return fmt(m)->levels - 2;
+}
+
+/* ------------------------------------------------------------------ */
 /* Walks                                                               */
 
 int pgtable_walk(const struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,

@@ -62,6 +62,72 @@
 
 #define PGTABLE_MAX_LEVELS 4
 
+/*
+ * A non-present entry that still maps a page the VMA forbids access to
+ * (PROT_NONE), as x86's _PAGE_PROTNONE: the global bit, never set in a
+ * user entry that is present.
+ */
+#define _PAGE_PROTNONE _PAGE_GLOBAL
+
+/*
+ * Swap entries in non-present entries, as x86 keeps them: the type in
+ * bits 1..5, the offset (the slot) from bit 9, present and PROTNONE
+ * clear. Slot 0 is the swap header and never used, so no swap entry is 0.
+ */
+#define SWP_TYPE_SHIFT	 1
+#define SWP_TYPE_BITS	 5
+#define SWP_OFFSET_SHIFT 9
+
+static inline uint64_t swp_entry_pte(unsigned int type, unsigned long offset)
+{
+	return ((uint64_t)offset << SWP_OFFSET_SHIFT) |
+	       ((uint64_t)type << SWP_TYPE_SHIFT);
+}
+
+static inline unsigned long swp_offset(uint64_t pte)
+{
+	return (unsigned long)(pte >> SWP_OFFSET_SHIFT);
+}
+
+static inline unsigned int swp_type(uint64_t pte)
+{
+	return (unsigned int)(pte >> SWP_TYPE_SHIFT) &
+	       ((1u << SWP_TYPE_BITS) - 1);
+}
+
+static inline bool pte_present(uint64_t pte)
+{
+	return pte & _PAGE_PRESENT;
+}
+
+static inline bool pte_protnone(uint64_t pte)
+{
+	return !(pte & _PAGE_PRESENT) && (pte & _PAGE_PROTNONE);
+}
+
+/* A page is behind the entry: present, or present but PROT_NONE. */
+static inline bool pte_maps_page(uint64_t pte)
+{
+	return pte & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+static inline bool pte_is_swap(uint64_t pte)
+{
+	return pte && !pte_maps_page(pte);
+}
+
+/*
+ * Where one leaf entry sits in RAM, and the tables on the way to it, so
+ * that the fault path reads and writes it without walking again. level
+ * is the level the slot is at: the leaf level asked for, or a higher one
+ * where a huge leaf or a missing table stopped the walk.
+ */
+struct pte_slot {
+	unsigned int level;
+	unsigned long table[PGTABLE_MAX_LEVELS];
+	unsigned int idx[PGTABLE_MAX_LEVELS];
+};
+
 /* pgtable_unmap: free tables that the unmap leaves empty. */
 #define PGTABLE_FREE_EMPTY 0x1u
 
@@ -158,6 +224,27 @@ int pgtable_walk(const struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
 int pgtable_for_each_leaf(const struct machine *m, unsigned long pgd_pfn,
 			  uint64_t start, uint64_t end, pgtable_leaf_fn fn,
 			  void *ctx);
+
+/*
+ * The slot of the entry for vaddr at level leaf (pgtable_levels() - 1 for
+ * a page, a huge level for a huge page) in a user pgd. With alloc,
+ * missing tables are allocated (-ENOMEM if one cannot be); without,
+ * -ENOENT says a table is missing at slot->level. A huge leaf above
+ * stops the walk too: 0, with slot->level above leaf.
+ */
+int pte_slot_get(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
+		 unsigned int leaf, bool alloc, struct pte_slot *slot);
+uint64_t pte_slot_read(const struct machine *m, const struct pte_slot *slot);
+/* Write an entry; writing 0 frees the tables it leaves empty. */
+void pte_slot_write(struct machine *m, const struct pte_slot *slot,
+		    uint64_t entry);
+/* The entry mapping pfn with prot in this arch's format (i386: no NX). */
+uint64_t pfn_pte(const struct machine *m, unsigned long pfn, uint64_t prot);
+unsigned long pte_pfn(const struct machine *m, uint64_t pte);
+/* The entry without its address: the flag bits. */
+uint64_t pte_flags(const struct machine *m, uint64_t pte);
+/* The huge level (PMD on x86_64, PGD on i386) and the bytes it maps. */
+unsigned int pgtable_huge_level(const struct machine *m);
 
 /*
  * Check the tables under a pgd: every table page is a boot table of the

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/mm.h"
+#include "core/oom_kill.h"
 #include "core/page_alloc.h"
 #include "core/slab.h"
 
@@ -151,7 +153,16 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 			 "no memory for a task_struct and kernel stack");
 		return -ENOMEM;
 	}
+	t->mm = mm_alloc(m, new_pid);
+	if (!t->mm) {
+		free_task_memory(m, t);
+		free(t);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "no memory for an address space");
+		return -ENOMEM;
+	}
 	t->pid = new_pid;
+	t->leader = new_pid;
 	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
 	t->cpu = cpu;
 	t->oom_score_adj = oom_score_adj;
@@ -159,6 +170,32 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	m->tasks->by_pid[new_pid] = t;
 	m->tasks->nr_tasks++;
 	*pid = new_pid;
+	return 0;
+}
+
+int task_fork(struct machine *m, int parent_pid, int *child_pid)
+{
+	struct task_struct *parent = find_task_by_pid(m, parent_pid), *child;
+	struct mm_struct *mm;
+	int err;
+
+	if (!parent)
+		return -ESRCH;
+	err = task_create(m, parent->comm, parent->cpu, parent->oom_score_adj,
+			  child_pid);
+	if (err)
+		return err;
+	child = find_task_by_pid(m, *child_pid);
+	child->leader = parent->leader;
+	err = dup_mm(m, parent->mm, child->pid, &mm);
+	if (err) {
+		task_exit(m, child->pid, NULL);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "fork: no memory to copy the address space");
+		return err;
+	}
+	mmput(m, child->mm);
+	child->mm = mm;
 	return 0;
 }
 
@@ -205,8 +242,18 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 
 	if (!t)
 		return -ESRCH;
+	/* A session's process takes the processes it forked with it. */
+	if (t->leader == pid)
+		for (int child = 1; child < PID_MAX; child++)
+			if (child != pid && m->tasks->by_pid[child] &&
+			    m->tasks->by_pid[child]->leader == pid)
+				task_exit(m, child, NULL);
 	/* Release runs as the kernel on the task's CPU. */
 	m->current_pid = 0;
+	if (m->active_mm == t->mm)
+		m->active_mm = NULL;
+	mmput(m, t->mm);
+	t->mm = NULL;
 	for (unsigned int i = 0; i < nr_machine_subsystems; i++)
 		if (machine_subsystems[i].release)
 			objects += machine_subsystems[i].release(m, pid);
@@ -272,18 +319,25 @@ int task_check(const struct machine *m, char *why, size_t len)
 
 int report_ps(const struct machine *m, struct seq_buf *s)
 {
+	unsigned long kb = m->page_size >> 10;
+
 	seq_printf(s, "%7s %3s %8s %8s %8s %8s %8s %8s %8s %s\n", "PID", "PSR",
 		   "VSZ", "RSS", "SWAP", "MINFLT", "MAJFLT", "KPAGES", "KOBJS",
 		   "COMMAND");
 	for (int pid = 1; pid < PID_MAX; pid++) {
 		const struct task_struct *t = m->tasks->by_pid[pid];
+		const struct mm_struct *mm;
 
-		if (!t)
+		if (!t || !t->mm)
 			continue;
-		/* No address spaces yet: VSZ, RSS, swap and faults are 0. */
+		mm = t->mm;
+		/* VSZ, RSS and SWAP in KiB, as ps shows them. */
 		seq_printf(s, "%7d %3u %8lu %8lu %8lu %8lu %8lu %8lu %8lu %s\n",
-			   t->pid, t->cpu, 0UL, 0UL, 0UL, 0UL, 0UL, t->nr_pages,
-			   t->nr_objects, t->comm);
+			   t->pid, t->cpu, mm->total_vm * kb,
+			   get_mm_rss(mm) * kb,
+			   (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb,
+			   mm->min_flt, mm->maj_flt, t->nr_pages, t->nr_objects,
+			   t->comm);
 	}
 	return s->err;
 }

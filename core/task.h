@@ -8,6 +8,7 @@
 #ifndef MM_TASK_H
 #define MM_TASK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/list.h"
@@ -16,6 +17,8 @@
 
 #define TASK_COMM_LEN 16
 #define PID_MAX	      32768
+
+struct mm_struct;
 
 struct task_struct {
 	int pid;
@@ -27,6 +30,9 @@ struct task_struct {
 	struct list_head pages;	  /* blocks it allocated, via page->lru */
 	unsigned long nr_pages;	  /* pages in those blocks */
 	unsigned long nr_objects; /* kernel objects it holds */
+	struct mm_struct *mm;	  /* its address space */
+	int leader;		  /* the session process it was forked from */
+	bool oom_killed;	  /* chosen by the OOM killer, not yet gone */
 };
 
 /* What an exit had to give back on the task's behalf. */
@@ -42,6 +48,11 @@ int task_check(const struct machine *m, char *why, size_t len);
 /* Create a task on cpu; returns its pid through *pid. */
 int task_create(struct machine *m, const char *comm, unsigned int cpu,
 		int oom_score_adj, int *pid);
+/*
+ * fork: a child of parent_pid with a copy of its address space, on the
+ * same CPU, in the same session (leader).
+ */
+int task_fork(struct machine *m, int parent_pid, int *child_pid);
 struct task_struct *find_task_by_pid(const struct machine *m, int pid);
 /* Make pid the current task (0: the kernel), on the task's CPU. */
 int task_switch(struct machine *m, int pid);

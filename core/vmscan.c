@@ -1,14 +1,26 @@
 /*
  * vmscan.c - reclaim: kswapd, the background reclaimer, as a step.
  *
- * Owns: kswapd's balancing loop, as mm/vmscan.c's balance_pgdat runs it:
- * reclaim in batches of SWAP_CLUSTER_MAX while a zone that may serve the
- * waking allocation is below its high watermark. Must never: block or
- * loop without progress; a pass that reclaims nothing ends.
+ * Owns: the LRU lists of user pages (new pages start inactive; a page
+ * whose entries show access moves to the active list, the active list's
+ * tail is aged back to the inactive one), swap-out through the reverse
+ * map, direct reclaim (the page allocator's hook) and kswapd's balancing
+ * loop, as mm/vmscan.c's balance_pgdat runs it: reclaim in batches of
+ * SWAP_CLUSTER_MAX while a zone that may serve the waking allocation is
+ * below its high watermark. Must never: block or loop without progress
+ * (a pass that reclaims nothing ends), or free a page an entry maps.
  */
 #include "core/vmscan.h"
 
+#include <errno.h>
+
+#include "core/check.h"
+#include "core/memory.h"
 #include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/rmap.h"
+#include "core/shmem.h"
+#include "core/swap.h"
 
 #define SWAP_CLUSTER_MAX   32
 #define MAX_KSWAPD_BATCHES 64
@@ -43,6 +55,7 @@ unsigned long kswapd_run(struct machine *m)
 	if (!m->kswapd.wanted)
 		return 0;
 	m->vm_events[PAGEOUTRUN]++;
+	m->kswapd.running = true;
 	if (pgdat_balanced(m, highest, order))
 		m->vm_events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
 	for (int batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
@@ -56,8 +69,272 @@ unsigned long kswapd_run(struct machine *m)
 		reclaimed += got;
 	}
 	m->vm_events[PGSTEAL_KSWAPD] += reclaimed;
+	m->kswapd.running = false;
 	m->kswapd.wanted = false;
 	m->kswapd.order = 0;
 	m->kswapd.highest_zoneidx = 0;
 	return reclaimed;
+}
+
+/* ------------------------------------------------------------------ */
+/* LRU lists                                                           */
+
+static void lru_account(struct machine *m, const struct page *page,
+			enum lru_list lru, long n)
+{
+	struct zone *zone = page_zone(m, page);
+
+	m->lruvec.nr_pages[lru] += (unsigned long)n;
+	if (lru == LRU_ACTIVE_ANON) {
+		m->node_stat[NR_ACTIVE_ANON] += n;
+		zone->vm_stat[NR_ZONE_ACTIVE_ANON] += n;
+	} else {
+		m->node_stat[NR_INACTIVE_ANON] += n;
+		zone->vm_stat[NR_ZONE_INACTIVE_ANON] += n;
+	}
+}
+
+static enum lru_list page_lru(const struct page *page)
+{
+	return PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+}
+
+int vmscan_init(struct machine *m)
+{
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+		INIT_LIST_HEAD(&m->lruvec.lists[lru]);
+	m->reclaim = try_to_free_pages;
+	return 0;
+}
+
+void vmscan_exit(struct machine *m)
+{
+	m->reclaim = NULL;
+}
+
+void lru_add(struct machine *m, struct page *page)
+{
+	SetPageFlag(page, PG_lru);
+	ClearPageFlag(page, PG_active);
+	list_add(&page->lru, &m->lruvec.lists[LRU_INACTIVE_ANON]);
+	lru_account(m, page, LRU_INACTIVE_ANON, 1);
+}
+
+void lru_del(struct machine *m, struct page *page)
+{
+	lru_account(m, page, page_lru(page), -1);
+	list_del(&page->lru);
+	ClearPageFlag(page, PG_lru);
+	ClearPageFlag(page, PG_active);
+}
+
+static void lru_move(struct machine *m, struct page *page, enum lru_list to)
+{
+	lru_account(m, page, page_lru(page), -1);
+	if (to == LRU_ACTIVE_ANON)
+		SetPageFlag(page, PG_active);
+	else
+		ClearPageFlag(page, PG_active);
+	list_move(&page->lru, &m->lruvec.lists[to]);
+	lru_account(m, page, to, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reverse-mapped work on one page                                     */
+
+/* The entry mapping page at addr in vma, if one does. */
+static bool page_slot(struct machine *m, struct page *page,
+		      struct vm_area_struct *vma, uint64_t addr,
+		      struct pte_slot *slot, uint64_t *entry)
+{
+	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
+			 slot) ||
+	    slot->level != pgtable_levels(m) - 1)
+		return false;
+	*entry = pte_slot_read(m, slot);
+	return pte_maps_page(*entry) &&
+	       pte_pfn(m, *entry) == page_to_pfn(m, page);
+}
+
+/* page_referenced: count and clear the accessed bits of its entries. */
+static int referenced_one(struct machine *m, struct page *page,
+			  struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (!page_slot(m, page, vma, addr, &slot, &entry))
+		return 0;
+	if (vma->vm_flags & VM_LOCKED)
+		return -EBUSY; /* mlocked: never reclaimed */
+	if (entry & _PAGE_ACCESSED) {
+		pte_slot_write(m, &slot, entry & ~_PAGE_ACCESSED);
+		(*(unsigned int *)arg)++;
+	}
+	if (entry & _PAGE_DIRTY)
+		SetPageFlag(page, PG_dirty);
+	return 0;
+}
+
+/* try_to_unmap: every entry mapping the page becomes a swap entry. */
+static int unmap_one(struct machine *m, struct page *page,
+		     struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	unsigned long slot = *(unsigned long *)arg;
+	struct mm_struct *mm = vma->vm_mm;
+	struct pte_slot ps;
+	uint64_t entry;
+
+	if (!page_slot(m, page, vma, addr, &ps, &entry))
+		return 0;
+	if (vma->shmem) { /* the object keeps the slot; entries go */
+		pte_slot_write(m, &ps, 0);
+		mm->rss_stat[MM_SHMEMPAGES]--;
+	} else {
+		swap_duplicate(m, slot);
+		pte_slot_write(m, &ps, swp_entry_pte(0, slot));
+		mm->rss_stat[MM_ANONPAGES]--;
+		mm->rss_stat[MM_SWAPENTS]++;
+	}
+	page_remove_rmap(m, page);
+	put_user_page(m, page);
+	return 0;
+}
+
+/* Swap one page out; false when it cannot go now. */
+static bool pageout(struct machine *m, struct page *page)
+{
+	unsigned long slot;
+	struct shmem_object *obj = NULL;
+
+	if (get_swap_page(m, &slot))
+		return false;
+	if (swap_writepage(m, slot, page_to_pfn(m, page))) {
+		swap_free(m, slot);
+		return false;
+	}
+	m->vm_events[PSWPOUT]++;
+	m->node_stat[NR_VMSCAN_WRITE]++;
+	get_user_page(page); /* hold it while its entries go */
+	if (PageFlag(page, PG_shmem))
+		obj = (struct shmem_object *)(uintptr_t)page->mapping;
+	rmap_walk(m, page, unmap_one, &slot);
+	if (obj) {
+		swap_duplicate(m, slot);
+		shmem_page_swapped(m, obj, (unsigned long)page->index, slot);
+	}
+	swap_free(m, slot); /* get_swap_page's reference */
+	put_user_page(m, page);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shrinking                                                           */
+
+/* Move up to nr pages from the active list's tail to the inactive. */
+static void shrink_active_list(struct machine *m, unsigned long nr)
+{
+	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_ANON];
+
+	while (nr-- && !list_empty(active)) {
+		struct page *page = list_last_entry(active, struct page, lru);
+		unsigned int refs = 0;
+
+		rmap_walk(m, page, referenced_one, &refs);
+		lru_move(m, page, LRU_INACTIVE_ANON);
+	}
+}
+
+/* Reclaim from the inactive list's tail: up to nr freed, scanning 2nr. */
+static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr)
+{
+	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_ANON];
+	unsigned long scanned = 0, freed = 0;
+
+	while (freed < nr && scanned < 2 * nr && !list_empty(inactive)) {
+		struct page *page = list_last_entry(inactive, struct page, lru);
+		unsigned int refs = 0;
+
+		scanned++;
+		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
+					       : PGSCAN_DIRECT]++;
+		if (rmap_walk(m, page, referenced_one, &refs) || refs) {
+			lru_move(m, page, LRU_ACTIVE_ANON);
+			continue;
+		}
+		if (!pageout(m, page)) {
+			list_move(&page->lru, inactive); /* rotate */
+			continue;
+		}
+		freed++;
+	}
+	return freed;
+}
+
+/* The inactive list should hold about as much as the active one. */
+static bool inactive_is_low(const struct machine *m)
+{
+	return m->lruvec.nr_pages[LRU_INACTIVE_ANON] <
+	       m->lruvec.nr_pages[LRU_ACTIVE_ANON];
+}
+
+unsigned long shrink_lruvec(struct machine *m, unsigned long nr)
+{
+	unsigned long freed = 0;
+
+	if (!nr_free_swap_pages(m))
+		return 0;
+	for (int pass = 0; pass < 4 && freed < nr; pass++) {
+		if (inactive_is_low(m))
+			shrink_active_list(m, 2 * nr);
+		freed += shrink_inactive_list(m, nr - freed);
+	}
+	return freed;
+}
+
+unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
+				unsigned int order, void *data)
+{
+	unsigned long freed;
+
+	(void)data;
+	if (!(gfp & __GFP_IO))
+		return 0;
+	freed = shrink_lruvec(m, SWAP_CLUSTER_MAX << order);
+	if (!m->kswapd.running)
+		m->vm_events[PGSTEAL_DIRECT] += freed;
+	return freed;
+}
+
+/* Every page on the lists is a user page in the right list, counted. */
+int lru_check(const struct machine *m, char *why, size_t len)
+{
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
+		const struct list_head *pos;
+		unsigned long n = 0;
+
+		list_for_each(pos, &m->lruvec.lists[lru])
+		{
+			const struct page *page =
+				list_entry(pos, struct page, lru);
+
+			if (!PageFlag(page, PG_lru) ||
+			    (int)page_lru(page) != lru ||
+			    !(PageFlag(page, PG_anon) ||
+			      PageFlag(page, PG_shmem)) ||
+			    page->_refcount < 1)
+				return check_failed(
+					why, len,
+					"lru: pfn %#lx on list %d is not a "
+					"live user page of it",
+					page_to_pfn(m, page), lru);
+			n++;
+		}
+		if (n != m->lruvec.nr_pages[lru])
+			return check_failed(why, len,
+					    "lru: list %d holds %lu pages, "
+					    "counts %lu",
+					    lru, n, m->lruvec.nr_pages[lru]);
+	}
+	return 0;
 }

@@ -15,6 +15,26 @@
 
 bool kswapd_wanted(const struct machine *m);
 
+/* Set up the LRU lists and make reclaim the page allocator's hook. */
+int vmscan_init(struct machine *m);
+void vmscan_exit(struct machine *m);
+/* The lists hold exactly the user pages that may be reclaimed. */
+int lru_check(const struct machine *m, char *why, size_t len);
+
+/* A new user page joins the inactive list; a freed one leaves. */
+void lru_add(struct machine *m, struct page *page);
+void lru_del(struct machine *m, struct page *page);
+
+/*
+ * Reclaim up to nr pages: age the active list, then swap out the least
+ * recently used inactive pages whose entries show no access. Returns
+ * the pages freed.
+ */
+unsigned long shrink_lruvec(struct machine *m, unsigned long nr);
+/* The page allocator's reclaim hook: direct reclaim of a batch. */
+unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
+				unsigned int order, void *data);
+
 /*
  * One kswapd pass: reclaim until every zone up to the one that woke it
  * is above its high watermark, or reclaim makes no progress. Returns the

@@ -104,7 +104,9 @@
 	X(BAD_MMZ_ADDRESS, "mm_bad_mmz_address")                               \
 	X(BAD_VMALLOC_SIZE, "mm_bad_vmalloc_size")                             \
 	X(BAD_IOREMAP, "mm_bad_ioremap")                                       \
-	X(BAD_KMAP, "mm_bad_kmap")
+	X(BAD_KMAP, "mm_bad_kmap")                                             \
+	X(BAD_VMA, "mm_bad_vma")                                               \
+	X(BAD_USER_ACCESS, "mm_bad_user_access")
 
 #define VMSTAT_ENUM(id, name) id,
 enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };

@@ -59,7 +59,7 @@ static void test_tasks(void **state)
 				    29) == 0);
 		snprintf(
 			line, sizeof(line),
-			"\n%7d   1        0        0        0        0        0"
+			"\n%7d   1      128        0        0        0        0"
 			"        2        0 alpha\n",
 			a);
 		assert_non_null(strstr(ps.buf, line));

@@ -1,0 +1,750 @@
+/*
+ * memory.c - page faults, user access, fork and teardown, as mm/memory.c.
+ *
+ * Owns: the MMU's check of each user access against the entry in RAM
+ * (present, user, writable, no-execute; accessed and dirty set as the
+ * hardware sets them), the fault handler that the check falls into
+ * (stack growth, demand zero with the shared zero page, copy-on-write,
+ * swap-in, shared anonymous pages, huge pages), fork's copy of the page
+ * tables and the teardown of a range. Must never: map a frame that is
+ * not a user page of this VMA's object, or keep an entry that points at
+ * a freed frame; after any allocation, the entry is read again and the
+ * fault retried if reclaim changed it (as pte_same() guards Linux's).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/memory.h"
+#include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/rmap.h"
+#include "core/shmem.h"
+#include "core/swap.h"
+#include "core/vma_internal.h"
+#include "core/vmscan.h"
+
+/* How often one access may fault before it is called a bug. */
+#define MAX_FAULT_RETRIES 8
+
+static unsigned int pte_level(const struct machine *m)
+{
+	return pgtable_levels(m) - 1;
+}
+
+unsigned int huge_page_order(const struct machine *m)
+{
+	return (unsigned int)__builtin_ctzll(huge_page_size(m)) - m->page_shift;
+}
+
+static uint64_t linear_page_index(const struct machine *m,
+				  const struct vm_area_struct *vma,
+				  uint64_t addr)
+{
+	return vma->vm_pgoff + ((addr - vma->vm_start) >> m->page_shift);
+}
+
+uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
+		      bool writable)
+{
+	uint64_t prot = _PAGE_USER;
+
+	(void)m;
+	if (!(vm_flags & VM_ACCESS_FLAGS))
+		return _PAGE_PROTNONE;
+	prot |= _PAGE_PRESENT;
+	if (writable && (vm_flags & VM_WRITE))
+		prot |= _PAGE_RW;
+	if (!(vm_flags & VM_EXEC))
+		prot |= _PAGE_NX;
+	return prot;
+}
+
+/* ------------------------------------------------------------------ */
+/* User pages                                                          */
+
+struct page *alloc_user_page(struct machine *m, bool zero)
+{
+	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0);
+	struct page *page = alloc_pages(m, gfp, 0);
+
+	return IS_ERR(page) ? NULL : page;
+}
+
+void get_user_page(struct page *page)
+{
+	page->_refcount++;
+}
+
+void put_user_page(struct machine *m, struct page *page)
+{
+	struct anon_vma *av = NULL;
+
+	if (--page->_refcount > 0)
+		return;
+	if (PageFlag(page, PG_lru))
+		lru_del(m, page);
+	if (PageFlag(page, PG_anon))
+		av = (struct anon_vma *)(uintptr_t)page->mapping;
+	ClearPageFlag(page, PG_anon);
+	ClearPageFlag(page, PG_shmem);
+	ClearPageFlag(page, PG_swapbacked);
+	ClearPageFlag(page, PG_dirty);
+	ClearPageFlag(page, PG_referenced);
+	page->mapping = 0;
+	page->index = 0;
+	page->_mapcount = -1;
+	page->_refcount = 1;
+	__free_pages(m, page, 0);
+	if (av)
+		anon_vma_put(m, av);
+}
+
+void page_add_anon_rmap(struct machine *m, struct page *page)
+{
+	if (++page->_mapcount == 0 && PageFlag(page, PG_anon))
+		m->node_stat[NR_ANON_MAPPED]++;
+}
+
+void page_remove_rmap(struct machine *m, struct page *page)
+{
+	if (--page->_mapcount == -1 && PageFlag(page, PG_anon))
+		m->node_stat[NR_ANON_MAPPED]--;
+}
+
+/* A fresh private anonymous page of vma at addr: rmap and LRU. */
+static void page_add_new_anon_rmap(struct machine *m, struct page *page,
+				   struct vm_area_struct *vma, uint64_t addr)
+{
+	SetPageFlag(page, PG_anon);
+	SetPageFlag(page, PG_swapbacked);
+	page->mapping = (uint64_t)(uintptr_t)vma->anon_vma;
+	page->index = linear_page_index(m, vma, addr);
+	page->_mapcount = -1;
+	anon_vma_get(vma->anon_vma);
+	page_add_anon_rmap(m, page);
+	lru_add(m, page);
+}
+
+/* ------------------------------------------------------------------ */
+/* Faults                                                              */
+
+static int segv(struct user_fault *fault, int code, uint64_t addr)
+{
+	fault->signo = SIGSEGV;
+	fault->si_code = code;
+	fault->addr = addr;
+	return -EFAULT;
+}
+
+static int sigbus(struct user_fault *fault, uint64_t addr)
+{
+	fault->signo = SIGBUS;
+	fault->si_code = BUS_ADRERR;
+	fault->addr = addr;
+	return -EFAULT;
+}
+
+/* expand_stack: grow a grows-down VMA to take addr, within its limits. */
+static int expand_stack(struct machine *m, struct mm_struct *mm,
+			struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t start = addr & ~((uint64_t)m->page_size - 1);
+	struct vm_area_struct *prev = NULL;
+	unsigned long grow;
+
+	for (unsigned int i = 0; i < mm->map_count; i++)
+		if (mm->vmas[i] == vma && i > 0)
+			prev = mm->vmas[i - 1];
+	if (vma->vm_end - start > STACK_RLIMIT)
+		return -ENOMEM;
+	if (prev && prev->vm_end + stack_guard_gap(m) > start)
+		return -ENOMEM;
+	grow = (unsigned long)((vma->vm_start - start) >> m->page_shift);
+	vma->vm_start = start;
+	vma->vm_pgoff -= grow;
+	mm->total_vm += grow;
+	mm->stack_vm += grow;
+	if (mm->total_vm > mm->hiwater_vm)
+		mm->hiwater_vm = mm->total_vm;
+	return 0;
+}
+
+/* The VMA that may take an access at addr, or the signal it gets. */
+static int find_fault_vma(struct machine *m, struct mm_struct *mm,
+			  uint64_t addr, enum user_access access,
+			  struct vm_area_struct **vmap,
+			  struct user_fault *fault)
+{
+	struct vm_area_struct *vma;
+	unsigned long need;
+
+	if (addr >= mm->task_size)
+		return segv(fault, SEGV_MAPERR, addr);
+	vma = find_vma(mm, addr);
+	if (!vma)
+		return segv(fault, SEGV_MAPERR, addr);
+	if (vma->vm_start > addr &&
+	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(m, mm, vma, addr)))
+		return segv(fault, SEGV_MAPERR, addr);
+	need = access == USER_WRITE  ? VM_WRITE
+	       : access == USER_EXEC ? VM_EXEC
+				     : VM_ACCESS_FLAGS;
+	/* i386 without PAE has no NX: what may be read may be run. */
+	if (access == USER_EXEC && m->layout.arch == ARCH_I386)
+		need = VM_ACCESS_FLAGS;
+	if (!(vma->vm_flags & need))
+		return segv(fault, SEGV_ACCERR, addr);
+	*vmap = vma;
+	return 0;
+}
+
+static void count_fault(struct machine *m, struct mm_struct *mm, bool major)
+{
+	m->vm_events[PGFAULT]++;
+	if (major)
+		m->vm_events[PGMAJFAULT]++;
+	if (major)
+		mm->maj_flt++;
+	else
+		mm->min_flt++;
+}
+
+static void update_hiwater_rss(struct mm_struct *mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+
+	if (rss > mm->hiwater_rss)
+		mm->hiwater_rss = rss;
+}
+
+/* The bits the access sets as it goes through: accessed, and dirty. */
+static uint64_t access_bits(enum user_access access)
+{
+	return _PAGE_ACCESSED | (access == USER_WRITE ? _PAGE_DIRTY : 0);
+}
+
+/* A page that was never touched: the zero page for a read, else a page. */
+static int do_anonymous_page(struct machine *m, struct vm_area_struct *vma,
+			     uint64_t addr, enum user_access access,
+			     const struct pte_slot *slot)
+{
+	struct page *page;
+	uint64_t prot;
+
+	if (access != USER_WRITE) {
+		prot = vma_pte_prot(m, vma->vm_flags, false) | _PAGE_ACCESSED;
+		pte_slot_write(m, slot, pfn_pte(m, m->zero_pfn, prot));
+		return 0;
+	}
+	if (anon_vma_prepare(m, vma))
+		return -ENOMEM;
+	page = alloc_user_page(m, true);
+	if (!page)
+		return -ENOMEM;
+	if (pte_slot_read(m, slot)) { /* reclaim raced us: try again */
+		put_user_page(m, page);
+		return 0;
+	}
+	page_add_new_anon_rmap(m, page, vma, addr);
+	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+	prot = vma_pte_prot(m, vma->vm_flags, true) | access_bits(access);
+	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
+	return 0;
+}
+
+/* A shared anonymous page: the object's, allocated or swapped in. */
+static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
+			   uint64_t addr, enum user_access access,
+			   const struct pte_slot *slot, bool *major)
+{
+	uint64_t prot = vma_pte_prot(m, vma->vm_flags, true);
+	struct page *page = shmem_get_page(
+		m, vma->shmem, linear_page_index(m, vma, addr), major);
+
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
+	if (pte_slot_read(m, slot))
+		return 0;
+	get_user_page(page);
+	page_add_anon_rmap(m, page);
+	vma->vm_mm->rss_stat[MM_SHMEMPAGES]++;
+	pte_slot_write(
+		m, slot,
+		pfn_pte(m, page_to_pfn(m, page), prot | access_bits(access)));
+	return 0;
+}
+
+/* Swap-in: a major fault; the page becomes this mm's own again. */
+static int do_swap_page(struct machine *m, struct vm_area_struct *vma,
+			uint64_t addr, enum user_access access,
+			const struct pte_slot *slot, uint64_t entry)
+{
+	unsigned long offset = swp_offset(entry);
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page = alloc_user_page(m, false);
+	uint64_t prot;
+
+	if (!page)
+		return -ENOMEM;
+	if (pte_slot_read(m, slot) != entry) {
+		put_user_page(m, page);
+		return 0;
+	}
+	swap_readpage(m, offset, page_to_pfn(m, page));
+	page_add_new_anon_rmap(m, page, vma, addr);
+	if (access == USER_WRITE)
+		SetPageFlag(page, PG_dirty);
+	swap_free(m, offset);
+	mm->rss_stat[MM_SWAPENTS]--;
+	mm->rss_stat[MM_ANONPAGES]++;
+	m->vm_events[PSWPIN]++;
+	prot = vma_pte_prot(m, vma->vm_flags, true) | access_bits(access);
+	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
+	return 0;
+}
+
+/* A write to a write-protected private page: reuse it or copy it. */
+static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
+		      uint64_t addr, const struct pte_slot *slot,
+		      uint64_t entry)
+{
+	unsigned long old_pfn = pte_pfn(m, entry);
+	struct page *old = pfn_to_page(m, old_pfn), *page;
+	bool zero = old_pfn == m->zero_pfn;
+	uint64_t prot =
+		vma_pte_prot(m, vma->vm_flags, true) | access_bits(USER_WRITE);
+
+	if ((vma->vm_flags & VM_SHARED) ||
+	    (!zero && page_mapcount(old) == 1 && old->_refcount == 1)) {
+		pte_slot_write(m, slot, entry | prot);
+		return 0;
+	}
+	if (anon_vma_prepare(m, vma))
+		return -ENOMEM;
+	page = alloc_user_page(m, zero);
+	if (!page)
+		return -ENOMEM;
+	if (pte_slot_read(m, slot) != entry) {
+		put_user_page(m, page);
+		return 0;
+	}
+	if (!zero) {
+		memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
+		       pfn_to_ram(m, old_pfn), m->page_size);
+		page_remove_rmap(m, old);
+		put_user_page(m, old);
+	} else {
+		vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+	}
+	page_add_new_anon_rmap(m, page, vma, addr);
+	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
+	return 0;
+}
+
+/* A huge page mapping: one fault maps huge_page_size bytes at once. */
+static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
+			 uint64_t addr, enum user_access access,
+			 struct user_fault *fault)
+{
+	uint64_t haddr = addr & ~(huge_page_size(m) - 1), prot;
+	unsigned int order = huge_page_order(m);
+	struct pte_slot slot;
+	struct page *page;
+	uint64_t entry;
+
+	if (pte_slot_get(m, vma->vm_mm->pgd, haddr, pgtable_huge_level(m), true,
+			 &slot))
+		return -ENOMEM;
+	entry = pte_slot_read(m, &slot);
+	prot = vma_pte_prot(m, vma->vm_flags, true) | access_bits(access);
+	if (pte_present(entry)) {
+		pte_slot_write(
+			m, &slot,
+			pfn_pte(m, pte_pfn(m, entry),
+				prot | _PAGE_PSE |
+					(entry & access_bits(USER_WRITE))));
+		return 0;
+	}
+	page = alloc_pages(
+		m, GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN | __GFP_NORETRY,
+		order);
+	if (IS_ERR(page)) /* no huge page to be had: SIGBUS, as hugetlbfs */
+		return sigbus(fault, addr);
+	if (pte_slot_read(m, &slot)) {
+		__free_pages(m, page, order);
+		return 0;
+	}
+	vma->vm_mm->hugetlb_pages += 1UL << order;
+	pte_slot_write(m, &slot,
+		       pfn_pte(m, page_to_pfn(m, page), prot | _PAGE_PSE));
+	return 0;
+}
+
+/* The fault for one page once the VMA allows the access. */
+static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t addr, enum user_access access, bool *major)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pte_level(m), true, &slot))
+		return -ENOMEM;
+	entry = pte_slot_read(m, &slot);
+	if (!entry)
+		return vma->shmem
+			       ? do_shared_fault(m, vma, addr, access, &slot,
+						 major)
+			       : do_anonymous_page(m, vma, addr, access, &slot);
+	if (pte_is_swap(entry)) {
+		*major = true;
+		return do_swap_page(m, vma, addr, access, &slot, entry);
+	}
+	if (pte_protnone(entry)) { /* the VMA allows it again */
+		change_protection(m, vma, addr, addr + m->page_size);
+		return 0;
+	}
+	if (access == USER_WRITE && !(entry & _PAGE_RW))
+		return do_wp_page(m, vma, addr, &slot, entry);
+	pte_slot_write(m, &slot, entry | access_bits(access));
+	return 0;
+}
+
+int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		    enum user_access access, struct user_fault *fault)
+{
+	struct vm_area_struct *vma;
+	bool major = false;
+	int err = find_fault_vma(m, mm, addr, access, &vma, fault);
+
+	if (err) {
+		m->bad[BAD_USER_ACCESS]++;
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%s at %#lx: SIGSEGV (%s)",
+			 access == USER_WRITE  ? "write"
+			 : access == USER_EXEC ? "execute"
+					       : "read",
+			 (unsigned long)addr,
+			 fault->si_code == SEGV_MAPERR ? "SEGV_MAPERR"
+						       : "SEGV_ACCERR");
+		return err;
+	}
+	if (vma->vm_flags & VM_HUGETLB)
+		err = hugetlb_fault(m, vma, addr, access, fault);
+	else
+		err = handle_pte_fault(m, vma, addr, access, &major);
+	if (err == -ENOMEM)
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "out of memory in a fault at %#lx",
+			 (unsigned long)addr);
+	count_fault(m, mm, major);
+	update_hiwater_rss(mm);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* The MMU                                                             */
+
+/*
+ * What the hardware does for one access: walk the tables, check the
+ * entry's bits, set accessed and dirty. 0 with the frame, or -EFAULT
+ * when it would raise a page fault.
+ */
+static int mmu_access(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		      enum user_access access, unsigned long *pfn)
+{
+	struct pte_slot slot;
+	uint64_t entry, bits = access_bits(access);
+
+	if (addr >= mm->task_size ||
+	    pte_slot_get(m, mm->pgd, addr, pte_level(m), false, &slot))
+		return -EFAULT;
+	entry = pte_slot_read(m, &slot);
+	if (!pte_present(entry) || !(entry & _PAGE_USER))
+		return -EFAULT;
+	if (access == USER_WRITE && !(entry & _PAGE_RW))
+		return -EFAULT;
+	if (access == USER_EXEC && (entry & _PAGE_NX) &&
+	    m->layout.arch == ARCH_X86_64)
+		return -EFAULT;
+	if ((entry & bits) != bits)
+		pte_slot_write(m, &slot, entry | bits);
+	*pfn = pte_pfn(m, entry);
+	if (slot.level != pte_level(m)) /* the frame within a huge page */
+		*pfn += (unsigned long)((addr &
+					 (pgtable_level_size(m, slot.level) -
+					  1)) >>
+					m->page_shift);
+	return 0;
+}
+
+int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		void *buf, size_t len, enum user_access access,
+		struct user_fault *fault)
+{
+	uint8_t *p = buf;
+
+	memset(fault, 0, sizeof(*fault));
+	while (len) {
+		uint64_t off = addr & (m->page_size - 1);
+		size_t chunk = m->page_size - off < len
+				       ? (size_t)(m->page_size - off)
+				       : len;
+		unsigned long pfn;
+		int tries = 0, err;
+
+		while (mmu_access(m, mm, addr, access, &pfn)) {
+			err = handle_mm_fault(m, mm, addr, access, fault);
+			if (err)
+				return err;
+			if (++tries > MAX_FAULT_RETRIES)
+				return -EAGAIN;
+		}
+		if (access == USER_WRITE)
+			memcpy(pfn_to_ram(m, pfn) + off, p, chunk);
+		else if (p)
+			memcpy(p, pfn_to_ram(m, pfn) + off, chunk);
+		if (p)
+			p += chunk;
+		addr += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+			uint64_t end)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	enum user_access access;
+	struct user_fault fault;
+	uint64_t step = m->page_size;
+
+	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS))
+		return;
+	access = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
+			 ? USER_WRITE
+			 : USER_READ;
+	if (vma->vm_flags & VM_HUGETLB)
+		step = huge_page_size(m);
+	for (uint64_t addr = start; addr < end; addr += step) {
+		unsigned long pfn;
+
+		if (!mmu_access(m, mm, addr, access, &pfn))
+			continue;
+		if (handle_mm_fault(m, mm, addr, access, &fault))
+			return;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Walking a range of entries                                         */
+
+/*
+ * Call fn for each non-zero entry of [start, end) in a VMA, a page (or
+ * a huge page) at a time, skipping ranges whose tables are missing.
+ */
+typedef void (*range_fn)(struct machine *m, struct vm_area_struct *vma,
+			 uint64_t addr, const struct pte_slot *slot,
+			 uint64_t entry, void *arg);
+
+static void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
+			   uint64_t start, uint64_t end, range_fn fn, void *arg)
+{
+	bool huge = vma->vm_flags & VM_HUGETLB;
+	unsigned int leaf = huge ? pgtable_huge_level(m) : pte_level(m);
+	uint64_t addr = start;
+
+	while (addr < end) {
+		struct pte_slot slot;
+		int err = pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false,
+				       &slot);
+		uint64_t size = pgtable_level_size(m, slot.level);
+		uint64_t entry;
+
+		if (err) { /* no table here: skip what the missing one maps */
+			addr = (addr | (size - 1)) + 1;
+			continue;
+		}
+		entry = pte_slot_read(m, &slot);
+		if (entry)
+			fn(m, vma, addr, &slot, entry, arg);
+		addr = (addr | (pgtable_level_size(m, leaf) - 1)) + 1;
+		if (!addr)
+			break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Teardown                                                            */
+
+static void zap_one(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t addr, const struct pte_slot *slot, uint64_t entry,
+		    void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long pfn = pte_pfn(m, entry);
+
+	(void)addr;
+	(void)arg;
+	pte_slot_write(m, slot, 0);
+	if (pte_is_swap(entry)) {
+		swap_free(m, swp_offset(entry));
+		mm->rss_stat[MM_SWAPENTS]--;
+		return;
+	}
+	if (pfn == m->zero_pfn)
+		return;
+	if (vma->vm_flags & VM_HUGETLB) {
+		mm->hugetlb_pages -= 1UL << huge_page_order(m);
+		__free_pages(m, pfn_to_page(m, pfn), huge_page_order(m));
+		return;
+	}
+	mm->rss_stat[vma->shmem ? MM_SHMEMPAGES : MM_ANONPAGES]--;
+	page_remove_rmap(m, pfn_to_page(m, pfn));
+	put_user_page(m, pfn_to_page(m, pfn));
+}
+
+void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end)
+{
+	walk_vma_range(m, vma, start, end, zap_one, NULL);
+}
+
+static void change_one(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t addr, const struct pte_slot *slot,
+		       uint64_t entry, void *arg)
+{
+	uint64_t keep = entry & (_PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_PSE);
+	unsigned long pfn = pte_pfn(m, entry);
+	const struct page *page = pfn_to_page(m, pfn);
+	bool writable;
+
+	(void)addr;
+	(void)arg;
+	if (pte_is_swap(entry))
+		return;
+	/* Private pages stay read-only unless this mm alone maps them. */
+	writable = (vma->vm_flags & VM_SHARED) ||
+		   (vma->vm_flags & VM_HUGETLB) ||
+		   (pfn != m->zero_pfn && PageFlag(page, PG_anon) &&
+		    page_mapcount(page) == 1 && (entry & _PAGE_DIRTY));
+	pte_slot_write(
+		m, slot,
+		pfn_pte(m, pfn,
+			vma_pte_prot(m, vma->vm_flags, writable) | keep));
+}
+
+void change_protection(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end)
+{
+	walk_vma_range(m, vma, start, end, change_one, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* fork                                                                */
+
+struct copy_ctx {
+	struct vm_area_struct *dst;
+	int err;
+};
+
+/* A private huge page is copied at fork rather than shared. */
+static int copy_huge_page(struct machine *m, struct vm_area_struct *dst,
+			  const struct pte_slot *dslot, uint64_t entry)
+{
+	unsigned int order = huge_page_order(m);
+	struct page *page = alloc_pages(m, GFP_HIGHUSER | __GFP_NOWARN, order);
+
+	if (IS_ERR(page))
+		return -ENOMEM;
+	memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
+	       pfn_to_ram(m, pte_pfn(m, entry)), huge_page_size(m));
+	dst->vm_mm->hugetlb_pages += 1UL << order;
+	pte_slot_write(m, dslot,
+		       pfn_pte(m, page_to_pfn(m, page), pte_flags(m, entry)));
+	return 0;
+}
+
+static void copy_one(struct machine *m, struct vm_area_struct *vma,
+		     uint64_t addr, const struct pte_slot *slot, uint64_t entry,
+		     void *arg)
+{
+	struct copy_ctx *c = arg;
+	struct mm_struct *dst_mm = c->dst->vm_mm;
+	unsigned int leaf = (vma->vm_flags & VM_HUGETLB) ? pgtable_huge_level(m)
+							 : pte_level(m);
+	struct pte_slot dslot;
+	unsigned long pfn;
+
+	if (c->err)
+		return;
+	/* The child's tables first: their allocation may reclaim. */
+	c->err = pte_slot_get(m, dst_mm->pgd, addr, leaf, true, &dslot);
+	if (c->err)
+		return;
+	entry = pte_slot_read(m, slot);
+	pfn = pte_pfn(m, entry);
+	if (!entry)
+		return;
+	if (vma->vm_flags & VM_HUGETLB) {
+		c->err = copy_huge_page(m, c->dst, &dslot, entry);
+		return;
+	}
+	if (pte_is_swap(entry)) {
+		swap_duplicate(m, swp_offset(entry));
+		dst_mm->rss_stat[MM_SWAPENTS]++;
+		pte_slot_write(m, &dslot, entry);
+		return;
+	}
+	if (pfn != m->zero_pfn) {
+		struct page *page = pfn_to_page(m, pfn);
+
+		get_user_page(page);
+		page_add_anon_rmap(m, page);
+		dst_mm->rss_stat[vma->shmem ? MM_SHMEMPAGES : MM_ANONPAGES]++;
+	}
+	/* Private: both sides lose write access, for copy-on-write. */
+	if (!(vma->vm_flags & VM_SHARED) && (entry & _PAGE_RW)) {
+		entry &= ~_PAGE_RW;
+		pte_slot_write(m, slot, entry);
+	}
+	pte_slot_write(m, &dslot, entry & ~(_PAGE_ACCESSED | _PAGE_DIRTY));
+}
+
+int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
+	   struct mm_struct **newmm)
+{
+	struct mm_struct *mm = mm_alloc_for_fork(m, oldmm, pid);
+
+	if (!mm)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < oldmm->map_count; i++) {
+		struct vm_area_struct *src = oldmm->vmas[i];
+		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
+		struct copy_ctx c = {dst, 0};
+
+		if (!dst) {
+			mmput(m, mm);
+			return -ENOMEM;
+		}
+		mm_append_vma(m, mm, dst);
+		walk_vma_range(m, src, src->vm_start, src->vm_end, copy_one,
+			       &c);
+		if (c.err) {
+			mmput(m, mm);
+			return -ENOMEM;
+		}
+	}
+	mm->hiwater_rss = get_mm_rss(mm);
+	*newmm = mm;
+	return 0;
+}
+
+unsigned long get_mm_rss(const struct mm_struct *mm)
+{
+	return (unsigned long)(mm->rss_stat[MM_FILEPAGES] +
+			       mm->rss_stat[MM_ANONPAGES] +
+			       mm->rss_stat[MM_SHMEMPAGES]);
+}

@@ -1,0 +1,42 @@
+/*
+ * memory.h - what memory.c shares with vma.c, vmscan.c and the checker:
+ * the page-level work under a VMA (tearing down, changing protection,
+ * populating) and the life of a user page.
+ */
+#ifndef MM_MEMORY_H
+#define MM_MEMORY_H
+
+#include <stdint.h>
+
+#include "core/mm.h"
+
+/* Remove every entry of [start, end) in vma, giving back what it held. */
+void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
+		   uint64_t start, uint64_t end);
+/* Rewrite the entries of [start, end) for vma's (new) flags. */
+void change_protection(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end);
+/* Fault in every page of [start, end), as MAP_POPULATE; best effort. */
+void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+			uint64_t end);
+/* The entry bits a page of vma gets (write only if it may be written). */
+uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
+		      bool writable);
+
+/* A page for user memory: zeroed if zero; NULL when memory ran out. */
+struct page *alloc_user_page(struct machine *m, bool zero);
+/* Drop a reference to a user page; the last frees it. */
+void put_user_page(struct machine *m, struct page *page);
+void get_user_page(struct page *page);
+/* One more or one fewer entry maps the page (NR_ANON_MAPPED follows). */
+void page_add_anon_rmap(struct machine *m, struct page *page);
+void page_remove_rmap(struct machine *m, struct page *page);
+static inline int page_mapcount(const struct page *page)
+{
+	return page->_mapcount + 1;
+}
+
+/* The order of a huge page of this arch (9 on x86_64, 10 on i386). */
+unsigned int huge_page_order(const struct machine *m);
+
+#endif /* MM_MEMORY_H */

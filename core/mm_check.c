@@ -1,0 +1,267 @@
+/*
+ * mm_check.c - the invariant checker for address spaces.
+ *
+ * Owns: the checks that tie VMAs, page tables, struct pages, the LRU
+ * lists, shmem objects and swap together: VMAs sorted and apart; every
+ * entry inside a VMA; every present entry on an allocated user page of
+ * that VMA's object at the right index; map counts equal to the entries
+ * mapping each page; RSS counters equal to what the tables hold; every
+ * user page on an LRU list; swap slot counts equal to the swap entries
+ * and shmem slots naming them. Must never: change anything.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/check.h"
+#include "core/memory.h"
+#include "core/pgtable.h"
+#include "core/rmap.h"
+#include "core/shmem.h"
+#include "core/swap.h"
+#include "core/task.h"
+#include "core/vma_internal.h"
+
+struct mm_tally {
+	const struct machine *m;
+	const struct mm_struct *mm;
+	uint32_t *mapped;  /* entries mapping each pfn */
+	uint32_t *swapref; /* references to each swap slot */
+	unsigned long nslots;
+	long rss[NR_MM_COUNTERS];
+	char *why;
+	size_t len;
+};
+
+static int check_vmas(const struct machine *m, const struct mm_struct *mm,
+		      char *why, size_t len)
+{
+	uint64_t prev_end = 0;
+
+	if (mm->map_count > m->vma->max_map_count)
+		return check_failed(why, len, "pid %d: %u VMAs, above %u",
+				    mm->pid, mm->map_count,
+				    m->vma->max_map_count);
+	for (unsigned int i = 0; i < mm->map_count; i++) {
+		const struct vm_area_struct *vma = mm->vmas[i];
+
+		if (vma->vm_start >= vma->vm_end || vma->vm_start < prev_end ||
+		    vma->vm_end > mm->task_size ||
+		    ((vma->vm_start | vma->vm_end) & (m->page_size - 1)) ||
+		    vma->vm_mm != mm)
+			return check_failed(why, len,
+					    "pid %d: VMA %u [%#lx, %#lx) is "
+					    "out of order or place",
+					    mm->pid, i,
+					    (unsigned long)vma->vm_start,
+					    (unsigned long)vma->vm_end);
+		if (vma->anon_vma && vma->shmem)
+			return check_failed(why, len,
+					    "pid %d: VMA at %#lx is both "
+					    "private and shared",
+					    mm->pid,
+					    (unsigned long)vma->vm_start);
+		prev_end = vma->vm_end;
+	}
+	return 0;
+}
+
+static int check_swap_entry(struct mm_tally *t, uint64_t vaddr, uint64_t entry)
+{
+	unsigned long slot = swp_offset(entry);
+
+	if (!slot || slot >= t->nslots || !swap_count(t->m, slot))
+		return check_failed(t->why, t->len,
+				    "pid %d: %#lx holds a swap entry for "
+				    "free slot %#lx",
+				    t->mm->pid, (unsigned long)vaddr, slot);
+	t->swapref[slot]++;
+	t->rss[MM_SWAPENTS]++;
+	return 0;
+}
+
+static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
+			   uint64_t vaddr, unsigned long pfn)
+{
+	const struct machine *m = t->m;
+	const struct page *page = pfn_to_page(m, pfn);
+	uint64_t index =
+		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
+	const void *object = vma->shmem ? (const void *)vma->shmem
+					: (const void *)vma->anon_vma;
+	bool anon = PageFlag(page, PG_anon), shmem = PageFlag(page, PG_shmem);
+
+	if (page->_refcount < 1 || (!anon && !shmem) ||
+	    anon == (vma->shmem != NULL) ||
+	    page->mapping != (uint64_t)(uintptr_t)object ||
+	    page->index != index)
+		return check_failed(t->why, t->len,
+				    "pid %d: %#lx maps pfn %#lx, not a "
+				    "user page of its VMA at index %#llx",
+				    t->mm->pid, (unsigned long)vaddr, pfn,
+				    (unsigned long long)index);
+	t->mapped[pfn]++;
+	t->rss[shmem ? MM_SHMEMPAGES : MM_ANONPAGES]++;
+	return 0;
+}
+
+static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
+		      uint64_t page_size)
+{
+	struct mm_tally *t = ctx;
+	const struct machine *m = t->m;
+	const struct vm_area_struct *vma = vma_lookup(t->mm, vaddr);
+	unsigned long pfn = pte_pfn(m, entry);
+
+	if (!vma || vaddr + page_size > vma->vm_end)
+		return check_failed(t->why, t->len,
+				    "pid %d: an entry maps %#lx, outside "
+				    "every VMA",
+				    t->mm->pid, (unsigned long)vaddr);
+	if (pte_is_swap(entry))
+		return check_swap_entry(t, vaddr, entry);
+	if (!pfn_valid(m, pfn))
+		return check_failed(t->why, t->len,
+				    "pid %d: %#lx maps pfn %#lx past RAM",
+				    t->mm->pid, (unsigned long)vaddr, pfn);
+	if (pfn == m->zero_pfn)
+		return (entry & _PAGE_RW)
+			       ? check_failed(t->why, t->len,
+					      "pid %d: the zero "
+					      "page is writable "
+					      "at %#lx",
+					      t->mm->pid, (unsigned long)vaddr)
+			       : 0;
+	if (vma->vm_flags & VM_HUGETLB)
+		return PageFlag(pfn_to_page(m, pfn), PG_head)
+			       ? 0
+			       : check_failed(t->why, t->len,
+					      "pid %d: huge page at %#lx is "
+					      "not an allocated block",
+					      t->mm->pid, (unsigned long)vaddr);
+	return check_user_page(t, vma, vaddr, pfn);
+}
+
+static int check_rss(struct mm_tally *t)
+{
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		if (t->rss[i] != t->mm->rss_stat[i])
+			return check_failed(t->why, t->len,
+					    "pid %d: rss counter %d is %ld, "
+					    "its tables hold %ld",
+					    t->mm->pid, i, t->mm->rss_stat[i],
+					    t->rss[i]);
+	return 0;
+}
+
+/* A shmem object, once (from the first VMA on its list). */
+static int tally_shmem(struct mm_tally *t, const struct vm_area_struct *vma)
+{
+	const struct shmem_object *obj = vma->shmem;
+
+	if (!obj || obj->root.vmas.next != &vma->rmap_node)
+		return 0;
+	for (unsigned long i = 0; i < obj->nr_pages; i++) {
+		uint64_t slot = obj->slots[i];
+
+		if ((slot & 1) || !slot)
+			continue;
+		if ((slot >> 1) >= t->nslots)
+			return check_failed(t->why, t->len,
+					    "shmem %lu: slot %#lx past swap",
+					    obj->ino,
+					    (unsigned long)(slot >> 1));
+		t->swapref[slot >> 1]++;
+	}
+	return 0;
+}
+
+static int check_mm(struct mm_tally *t)
+{
+	const struct mm_struct *mm = t->mm;
+	int err = check_vmas(t->m, mm, t->why, t->len);
+
+	for (int i = 0; i < NR_MM_COUNTERS; i++)
+		t->rss[i] = 0;
+	if (!err && mm->map_count)
+		err = pgtable_for_each_leaf(t->m, mm->pgd, 0, mm->task_size,
+					    tally_leaf, t);
+	for (unsigned int i = 0; !err && i < mm->map_count; i++)
+		err = tally_shmem(t, mm->vmas[i]);
+	return err ? err : check_rss(t);
+}
+
+/* Map counts and LRU membership of every user page; NR_ANON_MAPPED. */
+static int check_pages(struct mm_tally *t)
+{
+	const struct machine *m = t->m;
+	long anon_mapped = 0;
+
+	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
+		const struct page *page = &m->mem_map[pfn];
+		bool shmem = PageFlag(page, PG_shmem);
+
+		if (!PageFlag(page, PG_anon) && !shmem)
+			continue;
+		if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
+		    page->_refcount != page_mapcount(page) + (shmem ? 1 : 0) ||
+		    !PageFlag(page, PG_lru))
+			return check_failed(t->why, t->len,
+					    "pfn %#lx: _mapcount %d, "
+					    "_refcount %d, %u entries map it%s",
+					    pfn, page->_mapcount,
+					    page->_refcount, t->mapped[pfn],
+					    PageFlag(page, PG_lru)
+						    ? ""
+						    : ", not on an LRU list");
+		if (!shmem && page_mapcount(page) > 0)
+			anon_mapped++;
+	}
+	if (anon_mapped != m->node_stat[NR_ANON_MAPPED])
+		return check_failed(t->why, t->len,
+				    "nr_anon_pages is %ld, %ld pages are "
+				    "mapped",
+				    m->node_stat[NR_ANON_MAPPED], anon_mapped);
+	return 0;
+}
+
+static int check_swap_refs(const struct mm_tally *t)
+{
+	for (unsigned long slot = 1; slot < t->nslots; slot++)
+		if (t->swapref[slot] != swap_count(t->m, slot))
+			return check_failed(t->why, t->len,
+					    "swap slot %#lx: count %u, %u "
+					    "references",
+					    slot, swap_count(t->m, slot),
+					    t->swapref[slot]);
+	return 0;
+}
+
+int mm_check(const struct machine *m, char *why, size_t len)
+{
+	struct mm_tally t = {.m = m, .why = why, .len = len};
+	int err = 0;
+
+	t.nslots = total_swap_pages(m) + 1;
+	t.mapped = calloc(m->max_pfn, sizeof(*t.mapped));
+	t.swapref = calloc(t.nslots, sizeof(*t.swapref));
+	if (!t.mapped || !t.swapref) {
+		free(t.mapped);
+		free(t.swapref);
+		return -ENOMEM;
+	}
+	for (int pid = 1; !err && pid < PID_MAX; pid++) {
+		const struct task_struct *task = find_task_by_pid(m, pid);
+
+		if (!task || !task->mm)
+			continue;
+		t.mm = task->mm;
+		err = check_mm(&t);
+	}
+	if (!err)
+		err = check_pages(&t);
+	if (!err)
+		err = check_swap_refs(&t);
+	free(t.mapped);
+	free(t.swapref);
+	return err;
+}

@@ -1,0 +1,187 @@
+/*
+ * oom_kill.c - the OOM killer: when reclaim cannot free enough, a process
+ * dies so that the rest may go on.
+ *
+ * Owns: badness as mm/oom_kill.c computes it (RSS + swap entries + page
+ * tables, plus oom_score_adj thousandths of all memory and swap), the
+ * choice of the victim, tearing its address space down (at once, as the
+ * OOM reaper would, or when the call working in it returns), the kernel
+ * log line, and the queue of kills for whoever drives the machine.
+ * Must never: kill the kernel, a process with oom_score_adj -1000, or
+ * one already killed; or report a kill twice.
+ */
+#include "core/oom_kill.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/memory.h"
+#include "core/mm.h"
+#include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/printk.h"
+#include "core/swap.h"
+#include "core/task.h"
+#include "core/vma_internal.h"
+
+#define OOM_SCORE_ADJ_MIN -1000
+#define OOM_QUEUE	  64
+
+struct oom_state {
+	struct oom_kill queue[OOM_QUEUE];
+	unsigned int head, count;
+	unsigned long kills;
+};
+
+int oom_init(struct machine *m)
+{
+	m->oom = calloc(1, sizeof(*m->oom));
+	return m->oom ? 0 : -ENOMEM;
+}
+
+void oom_exit(struct machine *m)
+{
+	free(m->oom);
+	m->oom = NULL;
+}
+
+/* Page-table pages in the user half of mm's pgd, the pgd included. */
+unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm)
+{
+	unsigned long tables = 0;
+	char why[8];
+	unsigned int top = kernel_pgd_boundary(m);
+
+	if (pgtable_check(m, mm->pgd, 0, top ? top - 1 : 0, &tables, why,
+			  sizeof(why)))
+		return 1;
+	return tables;
+}
+
+static unsigned long mm_badness_pages(const struct machine *m,
+				      const struct mm_struct *mm)
+{
+	return get_mm_rss(mm) + (unsigned long)mm->rss_stat[MM_SWAPENTS] +
+	       mm_pgtables(m, mm);
+}
+
+static unsigned long oom_totalpages(const struct machine *m)
+{
+	return totalram_pages(m) + total_swap_pages(m);
+}
+
+/* oom_badness, signed: adj may take it below zero. */
+static long badness(const struct machine *m, const struct task_struct *t)
+{
+	long points;
+
+	if (!t->mm || t->oom_killed || t->oom_score_adj == OOM_SCORE_ADJ_MIN)
+		return -1;
+	points = (long)mm_badness_pages(m, t->mm);
+	points += (long)t->oom_score_adj * (long)oom_totalpages(m) / 1000;
+	return points > 0 ? points : 1;
+}
+
+unsigned long oom_badness(const struct machine *m, int pid)
+{
+	const struct task_struct *t = find_task_by_pid(m, pid);
+	long points = t ? badness(m, t) : -1;
+
+	/* /proc/PID/oom_score: scaled to 0..2000 of all memory. */
+	if (points <= 0)
+		return 0;
+	return (unsigned long)points * 1000 / oom_totalpages(m);
+}
+
+static struct task_struct *select_bad_process(const struct machine *m,
+					      long *points)
+{
+	struct task_struct *victim = NULL;
+
+	*points = 0;
+	for (int pid = 1; pid < PID_MAX; pid++) {
+		struct task_struct *t = find_task_by_pid(m, pid);
+		long p = t ? badness(m, t) : -1;
+
+		/* A victim still dying: wait for it, kill nobody else. */
+		if (t && t->oom_killed && t->mm && t->mm->map_count)
+			return NULL;
+		if (p > *points) {
+			*points = p;
+			victim = t;
+		}
+	}
+	return victim;
+}
+
+static void queue_kill(struct machine *m, const struct task_struct *t,
+		       long points)
+{
+	struct oom_state *os = m->oom;
+	struct oom_kill *k;
+
+	if (os->count == OOM_QUEUE) { /* nobody collects: drop the oldest */
+		os->head = (os->head + 1) % OOM_QUEUE;
+		os->count--;
+	}
+	k = &os->queue[(os->head + os->count++) % OOM_QUEUE];
+	memset(k, 0, sizeof(*k));
+	k->pid = t->pid;
+	memcpy(k->comm, t->comm, sizeof(k->comm));
+	k->points = (unsigned long)points;
+	k->rss_pages = get_mm_rss(t->mm);
+	k->swap_pages = (unsigned long)t->mm->rss_stat[MM_SWAPENTS];
+}
+
+static void log_kill(struct machine *m, const struct task_struct *t)
+{
+	const struct mm_struct *mm = t->mm;
+	unsigned long kb = m->page_size >> 10;
+
+	printk(m,
+	       "Out of memory: Killed process %d (%s) total-vm:%lukB, "
+	       "anon-rss:%lukB, file-rss:0kB, shmem-rss:%lukB, UID:0 "
+	       "pgtables:%lukB oom_score_adj:%d",
+	       t->pid, t->comm, mm->total_vm * kb,
+	       (unsigned long)mm->rss_stat[MM_ANONPAGES] * kb,
+	       (unsigned long)mm->rss_stat[MM_SHMEMPAGES] * kb,
+	       mm_pgtables(m, mm) * kb, t->oom_score_adj);
+}
+
+bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	struct task_struct *victim;
+	long points;
+
+	if (!m->oom || !m->tasks)
+		return false;
+	victim = select_bad_process(m, &points);
+	if (!victim)
+		return false;
+	printk(m, "%s invoked oom-killer: gfp_mask=%#x, order=%u",
+	       m->current_pid ? find_task_by_pid(m, m->current_pid)->comm
+			      : "kernel",
+	       gfp, order);
+	log_kill(m, victim);
+	queue_kill(m, victim, points);
+	victim->oom_killed = true;
+	m->oom->kills++;
+	m->vm_events[OOM_KILL]++;
+	/* The mm a call is working in goes when that call returns. */
+	if (victim->mm != m->active_mm)
+		exit_mmap(m, victim->mm);
+	return true;
+}
+
+bool oom_next_kill(struct machine *m, struct oom_kill *kill)
+{
+	struct oom_state *os = m->oom;
+
+	if (!os->count)
+		return false;
+	*kill = os->queue[os->head];
+	os->head = (os->head + 1) % OOM_QUEUE;
+	os->count--;
+	return true;
+}

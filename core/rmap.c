@@ -1,0 +1,138 @@
+/*
+ * rmap.c - reverse mapping: from a page to every entry that maps it.
+ *
+ * Owns: anon_vma objects (from their own slab cache, as Linux's) and the
+ * walk over the VMAs of an anon_vma or shmem object. One anon_vma serves
+ * a VMA and every copy fork makes of it, so a page shared after fork is
+ * found in parent and child alike. Must never: free an anon_vma that a
+ * VMA or a page still names.
+ */
+#include "core/rmap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/err.h"
+#include "core/shmem.h"
+#include "core/slab.h"
+#include "core/vma_internal.h"
+
+static struct kmem_cache *anon_vma_cache(const struct machine *m)
+{
+	return m->vma->anon_vma_cachep;
+}
+
+static struct anon_vma *anon_vma_alloc(struct machine *m)
+{
+	struct anon_vma *av = calloc(1, sizeof(*av));
+
+	if (!av)
+		return NULL;
+	if (kmem_cache_alloc(m, anon_vma_cache(m), GFP_KERNEL, &av->obj)) {
+		free(av);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&av->root.vmas);
+	return av;
+}
+
+void anon_vma_get(struct anon_vma *av)
+{
+	av->root.refcount++;
+}
+
+void anon_vma_put(struct machine *m, struct anon_vma *av)
+{
+	if (--av->root.refcount)
+		return;
+	kmem_cache_free(m, anon_vma_cache(m), av->obj);
+	free(av);
+}
+
+int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
+{
+	struct anon_vma *av;
+
+	if (vma->anon_vma)
+		return 0;
+	av = anon_vma_alloc(m);
+	if (!av)
+		return -ENOMEM;
+	vma->anon_vma = av;
+	anon_vma_get(av);
+	list_add_tail(&vma->rmap_node, &av->root.vmas);
+	return 0;
+}
+
+void vma_link_rmap(struct vm_area_struct *vma, const struct vm_area_struct *src)
+{
+	struct rmap_root *root = NULL;
+
+	if (src->anon_vma) {
+		vma->anon_vma = src->anon_vma;
+		root = &src->anon_vma->root;
+	} else if (src->shmem) {
+		vma->shmem = src->shmem;
+		root = &src->shmem->root;
+	}
+	if (!root)
+		return;
+	root->refcount++;
+	list_add_tail(&vma->rmap_node, &root->vmas);
+}
+
+void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma)
+{
+	if (!vma->anon_vma && !vma->shmem)
+		return;
+	list_del_init(&vma->rmap_node);
+	if (vma->anon_vma)
+		anon_vma_put(m, vma->anon_vma);
+	else
+		shmem_put(m, vma->shmem);
+	vma->anon_vma = NULL;
+	vma->shmem = NULL;
+}
+
+struct rmap_root *page_rmap_root(const struct page *page)
+{
+	if (PageFlag(page, PG_anon))
+		return &((struct anon_vma *)(uintptr_t)page->mapping)->root;
+	if (PageFlag(page, PG_shmem))
+		return &((struct shmem_object *)(uintptr_t)page->mapping)->root;
+	return NULL;
+}
+
+bool vma_address(const struct vm_area_struct *vma, uint64_t index,
+		 uint64_t *addr, unsigned int page_shift)
+{
+	uint64_t pages = (vma->vm_end - vma->vm_start) >> page_shift;
+
+	if (index < vma->vm_pgoff || index - vma->vm_pgoff >= pages)
+		return false;
+	*addr = vma->vm_start + ((index - vma->vm_pgoff) << page_shift);
+	return true;
+}
+
+int rmap_walk(struct machine *m, struct page *page, rmap_one_fn fn, void *arg)
+{
+	struct rmap_root *root = page_rmap_root(page);
+	struct list_head *pos, *next;
+
+	if (!root)
+		return 0;
+	list_for_each_safe(pos, next, &root->vmas)
+	{
+		struct vm_area_struct *vma =
+			list_entry(pos, struct vm_area_struct, rmap_node);
+		uint64_t addr;
+		int err;
+
+		if (!vma_address(vma, page->index, &addr, m->page_shift))
+			continue;
+		err = fn(m, page, vma, addr, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,150 @@
+/*
+ * uapi_vm.c - the address-space calls a client process may make: mmap,
+ * munmap, mprotect, brk, user reads, writes and execution, fork, and
+ * the exit of a process it forked.
+ *
+ * Owns: finding the process a call names (the caller, or one it forked)
+ * and running the call in its mm, marked active so that the OOM killer
+ * leaves it standing until the call returns. Must never: let a session
+ * reach a process of another session.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "core/mm.h"
+#include "core/task.h"
+#include "core/uapi.h"
+#include "core/vma_internal.h"
+
+/* The process pid names for the current task, or why it may not. */
+static int vm_task(struct machine *m, int pid, struct task_struct **tp)
+{
+	struct task_struct *self = find_task_by_pid(m, m->current_pid);
+	struct task_struct *t;
+
+	if (!self) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "no current process");
+		return -ESRCH;
+	}
+	t = pid ? find_task_by_pid(m, pid) : self;
+	if (!t) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "no process %d", pid);
+		return -ESRCH;
+	}
+	if (t->leader != self->leader ||
+	    (self->leader != self->pid && t != self)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "process %d is not this session's", pid);
+		return -EPERM;
+	}
+	if (t->oom_killed) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "process %d was killed by the OOM killer", t->pid);
+		return -ESRCH;
+	}
+	*tp = t;
+	m->active_mm = t->mm;
+	return 0;
+}
+
+/* The call is over: a victim chosen meanwhile loses its memory now. */
+static int vm_done(struct machine *m, struct task_struct *t, int err)
+{
+	m->active_mm = NULL;
+	if (t->oom_killed && t->mm->map_count) {
+		exit_mmap(m, t->mm);
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "process %d was killed by the OOM killer", t->pid);
+		return err ? err : -ENOMEM;
+	}
+	return err;
+}
+
+int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+	      int flags, uint64_t *mapped)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_mmap(m, t->mm, addr, len, prot, flags, mapped));
+}
+
+int uapi_munmap(struct machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_munmap(m, t->mm, addr, len));
+}
+
+int uapi_mprotect(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		  int prot)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_mprotect(m, t->mm, addr, len, prot));
+}
+
+int uapi_brk(struct machine *m, int pid, uint64_t brk, uint64_t *cur)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_brk(m, t->mm, brk, cur));
+}
+
+int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
+		   size_t len, enum user_access access,
+		   struct user_fault *fault)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	if (access != USER_READ && access != USER_WRITE &&
+	    access != USER_EXEC) {
+		m->active_mm = NULL;
+		return mm_refuse(m, BAD_USER_ACCESS, -EINVAL,
+				 "unknown access %d", (int)access);
+	}
+	return vm_done(m, t,
+		       access_user(m, t->mm, addr, buf, len, access, fault));
+}
+
+int uapi_fork(struct machine *m, int pid, int *child)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, task_fork(m, t->pid, child));
+}
+
+int uapi_exit_process(struct machine *m, int pid)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	m->active_mm = NULL;
+	if (t->pid == t->leader) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "process %d is a session's own: it exits when its "
+			 "connection closes",
+			 t->pid);
+		return -EPERM;
+	}
+	return task_exit(m, t->pid, NULL);
+}

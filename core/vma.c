@@ -1,0 +1,838 @@
+/*
+ * vma.c - address spaces: mm_struct and its VMAs; mmap, munmap, mprotect
+ * and brk, with VMAs merged and split by the rules of Linux's mm/vma.c.
+ *
+ * Owns: each mm's VMAs, kept sorted in an array searched by bisection,
+ * the placement of new mappings (top down from mmap_base), the heap and
+ * the initial stack, and the mm_struct, vm_area_struct caches.
+ * Must never: leave two VMAs overlapping, two neighbours that could be
+ * one, or a page mapped outside every VMA; every check comes before the
+ * first change, so a refused call leaves the mm as it was.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/memory.h"
+#include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/rmap.h"
+#include "core/shmem.h"
+#include "core/slab.h"
+#include "core/vma_internal.h"
+
+/* sizeof(struct mm_struct) and sizeof(struct vm_area_struct), per arch. */
+#define MM_STRUCT_SIZE_X86_64 1280
+#define MM_STRUCT_SIZE_I386   640
+#define VMA_SIZE_X86_64	      176
+#define VMA_SIZE_I386	      96
+#define ANON_VMA_SIZE_X86_64  104
+#define ANON_VMA_SIZE_I386    56
+/* The initial stack, as setup_arg_pages leaves it, and mmap_min_addr. */
+#define INITIAL_STACK_BYTES (128ULL << 10)
+#define MMAP_MIN_ADDR	    (64ULL << 10)
+#define MIN_GAP		    (128ULL << 20)
+
+static uint64_t page_align(const struct machine *m, uint64_t len)
+{
+	return (len + m->page_size - 1) & ~((uint64_t)m->page_size - 1);
+}
+
+static unsigned long vma_pages(const struct machine *m,
+			       const struct vm_area_struct *vma)
+{
+	return (unsigned long)((vma->vm_end - vma->vm_start) >> m->page_shift);
+}
+
+/* empty_zero_page: what a read of an untouched anonymous page sees. */
+static int alloc_zero_page(struct machine *m)
+{
+	struct page *page = alloc_page(m, GFP_KERNEL | __GFP_ZERO);
+
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
+	m->zero_pfn = page_to_pfn(m, page);
+	return 0;
+}
+
+int vma_init(struct machine *m)
+{
+	bool x86_64 = m->layout.arch == ARCH_X86_64;
+	struct vma_state *vs = calloc(1, sizeof(*vs));
+
+	if (!vs)
+		return -ENOMEM;
+	m->vma = vs;
+	vs->max_map_count = DEFAULT_MAX_MAP_COUNT;
+	vs->mm_cachep = kmem_cache_create(m, "mm_struct",
+					  x86_64 ? MM_STRUCT_SIZE_X86_64
+						 : MM_STRUCT_SIZE_I386,
+					  0, SLAB_HWCACHE_ALIGN, NULL);
+	if (IS_ERR(vs->mm_cachep))
+		return (int)PTR_ERR(vs->mm_cachep);
+	vs->vma_cachep = kmem_cache_create(
+		m, "vm_area_struct", x86_64 ? VMA_SIZE_X86_64 : VMA_SIZE_I386,
+		0, SLAB_HWCACHE_ALIGN, NULL);
+	if (IS_ERR(vs->vma_cachep))
+		return (int)PTR_ERR(vs->vma_cachep);
+	vs->anon_vma_cachep = kmem_cache_create(m, "anon_vma",
+						x86_64 ? ANON_VMA_SIZE_X86_64
+						       : ANON_VMA_SIZE_I386,
+						0, SLAB_HWCACHE_ALIGN, NULL);
+	if (IS_ERR(vs->anon_vma_cachep))
+		return (int)PTR_ERR(vs->anon_vma_cachep);
+	return alloc_zero_page(m);
+}
+
+void vma_exit(struct machine *m)
+{
+	struct vma_state *vs = m->vma;
+
+	if (!vs)
+		return;
+	if (m->zero_pfn)
+		__free_pages(m, pfn_to_page(m, m->zero_pfn), 0);
+	m->zero_pfn = 0;
+	if (!IS_ERR_OR_NULL(vs->anon_vma_cachep))
+		kmem_cache_destroy(m, vs->anon_vma_cachep);
+	if (!IS_ERR_OR_NULL(vs->vma_cachep))
+		kmem_cache_destroy(m, vs->vma_cachep);
+	if (!IS_ERR_OR_NULL(vs->mm_cachep))
+		kmem_cache_destroy(m, vs->mm_cachep);
+	free(vs);
+	m->vma = NULL;
+}
+
+void vm_set_max_map_count(struct machine *m, unsigned int count)
+{
+	m->vma->max_map_count = count;
+}
+
+/* ------------------------------------------------------------------ */
+/* The sorted array                                                    */
+
+/* The index of the first VMA ending above addr (map_count if none). */
+static unsigned int vma_index(const struct mm_struct *mm, uint64_t addr)
+{
+	unsigned int lo = 0, hi = mm->map_count;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (mm->vmas[mid]->vm_end > addr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+struct vm_area_struct *find_vma(const struct mm_struct *mm, uint64_t addr)
+{
+	unsigned int i = vma_index(mm, addr);
+
+	return i < mm->map_count ? mm->vmas[i] : NULL;
+}
+
+struct vm_area_struct *vma_lookup(const struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	return vma && vma->vm_start <= addr ? vma : NULL;
+}
+
+static int vmas_reserve(struct mm_struct *mm, unsigned int extra)
+{
+	unsigned int cap = mm->vmas_cap ? mm->vmas_cap : 8;
+	struct vm_area_struct **vmas;
+
+	if (mm->map_count + extra <= mm->vmas_cap)
+		return 0;
+	while (cap < mm->map_count + extra)
+		cap *= 2;
+	vmas = realloc(mm->vmas, cap * sizeof(*vmas));
+	if (!vmas)
+		return -ENOMEM;
+	mm->vmas = vmas;
+	mm->vmas_cap = cap;
+	return 0;
+}
+
+/* Insert at its place; the caller reserved room. */
+static void vma_insert(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	unsigned int i = vma_index(mm, vma->vm_start);
+
+	memmove(&mm->vmas[i + 1], &mm->vmas[i],
+		(mm->map_count - i) * sizeof(mm->vmas[0]));
+	mm->vmas[i] = vma;
+	mm->map_count++;
+}
+
+static void vma_remove_at(struct mm_struct *mm, unsigned int i)
+{
+	memmove(&mm->vmas[i], &mm->vmas[i + 1],
+		(mm->map_count - i - 1) * sizeof(mm->vmas[0]));
+	mm->map_count--;
+}
+
+/* ------------------------------------------------------------------ */
+/* VMA objects                                                         */
+
+struct vm_area_struct *vm_area_alloc(struct machine *m, struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = calloc(1, sizeof(*vma));
+
+	if (!vma)
+		return NULL;
+	if (kmem_cache_alloc(m, m->vma->vma_cachep, GFP_KERNEL,
+			     &vma->vma_obj)) {
+		free(vma);
+		return NULL;
+	}
+	vma->vm_mm = mm;
+	INIT_LIST_HEAD(&vma->rmap_node);
+	return vma;
+}
+
+void vm_area_free(struct machine *m, struct vm_area_struct *vma)
+{
+	vma_unlink_rmap(m, vma);
+	kmem_cache_free(m, m->vma->vma_cachep, vma->vma_obj);
+	free(vma);
+}
+
+/* A copy of src (same rmap), for a split or fork. */
+struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
+				   const struct vm_area_struct *src)
+{
+	struct vm_area_struct *vma = vm_area_alloc(m, mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = src->vm_start;
+	vma->vm_end = src->vm_end;
+	vma->vm_flags = src->vm_flags;
+	vma->vm_pgoff = src->vm_pgoff;
+	vma_link_rmap(vma, src);
+	return vma;
+}
+
+/* total_vm and the kinds /proc/PID/status shows, as vm_stat_account. */
+static void vm_stat_account(struct mm_struct *mm, unsigned long flags,
+			    long npages)
+{
+	mm->total_vm += (unsigned long)npages;
+	if ((flags & (VM_EXEC | VM_WRITE)) == VM_EXEC)
+		mm->exec_vm += (unsigned long)npages;
+	else if (flags & VM_GROWSDOWN)
+		mm->stack_vm += (unsigned long)npages;
+	else if ((flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		mm->data_vm += (unsigned long)npages;
+	if (flags & VM_LOCKED)
+		mm->locked_vm += (unsigned long)npages;
+	if (mm->total_vm > mm->hiwater_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+/* ------------------------------------------------------------------ */
+/* Merging, as mm/vma.c's is_mergeable_vma and can_vma_merge_*        */
+
+static bool anon_vma_compatible(const struct vm_area_struct *a,
+				const struct vm_area_struct *b)
+{
+	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
+}
+
+/* a is right below b, and the two could be one VMA. */
+static bool vmas_mergeable(const struct machine *m,
+			   const struct vm_area_struct *a,
+			   const struct vm_area_struct *b)
+{
+	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags)
+		return false;
+	if (a->shmem || b->shmem || (a->vm_flags & VM_HUGETLB))
+		return false;
+	if (!anon_vma_compatible(a, b))
+		return false;
+	return a->vm_pgoff + vma_pages(m, a) == b->vm_pgoff;
+}
+
+/* Fold vmas[i + 1] into vmas[i]. */
+static void merge_with_next(struct machine *m, struct mm_struct *mm,
+			    unsigned int i)
+{
+	struct vm_area_struct *vma = mm->vmas[i], *next = mm->vmas[i + 1];
+
+	if (!vma->anon_vma && next->anon_vma)
+		vma_link_rmap(vma, next);
+	vma->vm_end = next->vm_end;
+	vma_remove_at(mm, i + 1);
+	vm_area_free(m, next);
+}
+
+/* Merge vmas[i] with its neighbours where the rules allow. */
+static void vma_try_merge(struct machine *m, struct mm_struct *mm,
+			  unsigned int i)
+{
+	if (i + 1 < mm->map_count &&
+	    vmas_mergeable(m, mm->vmas[i], mm->vmas[i + 1]))
+		merge_with_next(m, mm, i);
+	if (i > 0 && vmas_mergeable(m, mm->vmas[i - 1], mm->vmas[i]))
+		merge_with_next(m, mm, i - 1);
+}
+
+/*
+ * Split vma at addr: it keeps [vm_start, addr), a new VMA takes the
+ * rest. The caller has room in the array and checked map_count.
+ */
+static int split_vma(struct machine *m, struct mm_struct *mm,
+		     struct vm_area_struct *vma, uint64_t addr)
+{
+	struct vm_area_struct *new = vm_area_dup(m, mm, vma);
+
+	if (!new)
+		return -ENOMEM;
+	new->vm_start = addr;
+	new->vm_pgoff =
+		vma->vm_pgoff + ((addr - vma->vm_start) >> m->page_shift);
+	vma->vm_end = addr;
+	vma_insert(mm, new);
+	return 0;
+}
+
+static uint64_t vma_split_align(const struct machine *m,
+				const struct vm_area_struct *vma)
+{
+	return vma->vm_flags & VM_HUGETLB ? huge_page_size(m) : m->page_size;
+}
+
+/*
+ * Make [start, end) begin and end on VMA boundaries, splitting the VMAs
+ * cut by either end: -EINVAL if a cut falls inside a huge page, -ENOMEM
+ * past max_map_count or without memory, nothing changed either way.
+ */
+static int split_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end)
+{
+	struct vm_area_struct *first = find_vma(mm, start);
+	struct vm_area_struct *last = find_vma(mm, end - 1);
+	bool cut_first =
+		first && first->vm_start < start && first->vm_end > start;
+	bool cut_last = last && last->vm_start < end && last->vm_end > end;
+	unsigned int need = (unsigned int)cut_first + (unsigned int)cut_last;
+	int err;
+
+	if ((cut_first && (start & (vma_split_align(m, first) - 1))) ||
+	    (cut_last && (end & (vma_split_align(m, last) - 1))))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "cannot split a huge page mapping inside a "
+				 "huge page");
+	if (need && mm->map_count + need > m->vma->max_map_count) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "splitting would pass vm.max_map_count (%u)",
+			 m->vma->max_map_count);
+		return -ENOMEM;
+	}
+	err = vmas_reserve(mm, need);
+	if (!err && cut_first)
+		err = split_vma(m, mm, first, start);
+	if (!err && cut_last)
+		err = split_vma(m, mm, find_vma(mm, end - 1), end);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Placing a mapping                                                   */
+
+/* The gap below vmas[i] (or below limit, past the end) may hold len. */
+static uint64_t gap_below(const struct mm_struct *mm, unsigned int i,
+			  uint64_t limit, const struct machine *m)
+{
+	uint64_t top = i < mm->map_count ? mm->vmas[i]->vm_start : limit;
+
+	if (i < mm->map_count && (mm->vmas[i]->vm_flags & VM_GROWSDOWN))
+		top = top > stack_guard_gap(m) ? top - stack_guard_gap(m) : 0;
+	return top < limit ? top : limit;
+}
+
+/* [addr, addr + len) is free of VMAs, guard gaps included. */
+static bool range_free(const struct machine *m, const struct mm_struct *mm,
+		       uint64_t addr, uint64_t len)
+{
+	unsigned int i = vma_index(mm, addr);
+
+	if (addr < MMAP_MIN_ADDR || addr + len > mm->task_size ||
+	    addr + len < addr)
+		return false;
+	return gap_below(mm, i, mm->task_size, m) >= addr + len;
+}
+
+/*
+ * Top down from mmap_base, as arch_get_unmapped_area_topdown: the hint
+ * first, then the highest gap that fits; align for huge pages.
+ */
+static int get_unmapped_area(struct machine *m, const struct mm_struct *mm,
+			     uint64_t hint, uint64_t len, uint64_t align,
+			     uint64_t *addr)
+{
+	uint64_t limit = mm->mmap_base;
+	unsigned int i;
+
+	hint = (hint + align - 1) & ~(align - 1);
+	if (hint && range_free(m, mm, hint, len)) {
+		*addr = hint;
+		return 0;
+	}
+	for (i = vma_index(mm, limit - 1);; i--) {
+		uint64_t top = gap_below(mm, i, limit, m);
+		uint64_t bottom = i ? mm->vmas[i - 1]->vm_end : MMAP_MIN_ADDR;
+		uint64_t start = top >= len ? (top - len) & ~(align - 1) : 0;
+
+		if (top >= len && start >= bottom && start >= MMAP_MIN_ADDR) {
+			*addr = start;
+			return 0;
+		}
+		if (!i)
+			break;
+	}
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "no gap of %#lx bytes left in the address space",
+		 (unsigned long)len);
+	return -ENOMEM;
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap                                                                */
+
+static unsigned long calc_vm_flags(int prot, int flags)
+{
+	unsigned long vm_flags = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+	if (prot & PROT_READ)
+		vm_flags |= VM_READ;
+	if (prot & PROT_WRITE)
+		vm_flags |= VM_WRITE;
+	if (prot & PROT_EXEC)
+		vm_flags |= VM_EXEC;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (flags & MAP_GROWSDOWN)
+		vm_flags |= VM_GROWSDOWN;
+	if (flags & MAP_NORESERVE)
+		vm_flags |= VM_NORESERVE;
+	if (flags & MAP_HUGETLB)
+		vm_flags |= VM_HUGETLB;
+	if (flags & MAP_LOCKED)
+		vm_flags |= VM_LOCKED;
+	return vm_flags;
+}
+
+#define MAP_KNOWN                                                              \
+	(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN |                \
+	 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE |         \
+	 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |               \
+	 MAP_FIXED_NOREPLACE)
+
+/* The checks do_mmap makes before it changes anything. */
+static int mmap_check(struct machine *m, const struct mm_struct *mm,
+		      uint64_t addr, uint64_t len, int prot, int flags)
+{
+	int type = flags & MAP_TYPE;
+
+	if (!len)
+		return mm_refuse(m, BAD_VMA, -EINVAL, "mmap of 0 bytes");
+	if (type != MAP_SHARED && type != MAP_PRIVATE &&
+	    type != MAP_SHARED_VALIDATE)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mmap needs MAP_SHARED or MAP_PRIVATE");
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+		return mm_refuse(m, BAD_VMA, -EOPNOTSUPP,
+				 "MAP_SHARED_VALIDATE with unknown flags %#x",
+				 flags & ~MAP_KNOWN);
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return mm_refuse(m, BAD_VMA, -EINVAL, "unknown prot bits %#x",
+				 prot);
+	if (!(flags & MAP_ANONYMOUS))
+		return mm_refuse(m, BAD_VMA, -EBADF,
+				 "no files here: mappings must be "
+				 "MAP_ANONYMOUS");
+	if ((flags & MAP_HUGETLB) && (flags & MAP_GROWSDOWN))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "a huge page mapping cannot grow down");
+	if (len > mm->task_size)
+		return mm_refuse(m, BAD_VMA, -ENOMEM,
+				 "%#lx bytes is more than the address space",
+				 (unsigned long)len);
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    (addr & (m->page_size - 1)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "MAP_FIXED address %#lx is not page aligned",
+				 (unsigned long)addr);
+	return 0;
+}
+
+/* MAP_FIXED and MAP_FIXED_NOREPLACE: the range asked for, or why not. */
+static int mmap_fixed_range(struct machine *m, struct mm_struct *mm,
+			    uint64_t addr, uint64_t len, int flags)
+{
+	struct vm_area_struct *vma;
+
+	if (addr + len > mm->task_size || addr + len < addr)
+		return mm_refuse(m, BAD_VMA, -ENOMEM,
+				 "[%#lx, +%#lx) passes the top of user space",
+				 (unsigned long)addr, (unsigned long)len);
+	if (addr < MMAP_MIN_ADDR)
+		return mm_refuse(m, BAD_VMA, -EPERM,
+				 "%#lx is below vm.mmap_min_addr (%#llx)",
+				 (unsigned long)addr, MMAP_MIN_ADDR);
+	if ((flags & MAP_HUGETLB) && (addr & (huge_page_size(m) - 1)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "%#lx is not aligned to a huge page",
+				 (unsigned long)addr);
+	vma = find_vma(mm, addr);
+	if ((flags & MAP_FIXED_NOREPLACE) && vma && vma->vm_start < addr + len)
+		return mm_refuse(m, BAD_VMA, -EEXIST,
+				 "MAP_FIXED_NOREPLACE: [%#lx, %#lx) is mapped",
+				 (unsigned long)vma->vm_start,
+				 (unsigned long)vma->vm_end);
+	if (vma && vma->vm_start < addr + len)
+		return do_munmap(m, mm, addr, len);
+	return 0;
+}
+
+/* A new VMA for [addr, addr + len), merged with its neighbours. */
+static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		       uint64_t len, unsigned long vm_flags)
+{
+	unsigned long npages = (unsigned long)(len >> m->page_shift);
+	struct vm_area_struct *vma;
+	int err = vmas_reserve(mm, 1);
+
+	if (err)
+		return err;
+	vma = vm_area_alloc(m, mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	if (vm_flags & VM_SHARED) {
+		vma->shmem = shmem_create(m, npages);
+		if (!vma->shmem) {
+			vm_area_free(m, vma);
+			return -ENOMEM;
+		}
+		list_add_tail(&vma->rmap_node, &vma->shmem->root.vmas);
+	} else {
+		vma->vm_pgoff = addr >> m->page_shift;
+	}
+	vma_insert(mm, vma);
+	vm_stat_account(mm, vm_flags, (long)npages);
+	vma_try_merge(m, mm, vma_index(mm, addr));
+	return 0;
+}
+
+int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
+	    uint64_t len, int prot, int flags, uint64_t *mapped)
+{
+	uint64_t align = flags & MAP_HUGETLB ? huge_page_size(m) : m->page_size;
+	int err = mmap_check(m, mm, addr, len, prot, flags);
+
+	if (err)
+		return err;
+	len = (len + align - 1) & ~(align - 1);
+	if (mm->map_count >= m->vma->max_map_count) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%u mappings: vm.max_map_count reached",
+			 mm->map_count);
+		return -ENOMEM;
+	}
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		err = mmap_fixed_range(m, mm, addr, len, flags);
+	else
+		err = get_unmapped_area(m, mm, addr, len, align, &addr);
+	if (!err)
+		err = mmap_region(m, mm, addr, len, calc_vm_flags(prot, flags));
+	if (err)
+		return err;
+	*mapped = addr;
+	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
+	    (flags & MAP_LOCKED))
+		populate_vma_range(m, mm, addr, addr + len);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* munmap                                                              */
+
+static int check_user_range(struct machine *m, const struct mm_struct *mm,
+			    const char *what, uint64_t addr, uint64_t len)
+{
+	if (addr & (m->page_size - 1))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "%s: %#lx is not page aligned", what,
+				 (unsigned long)addr);
+	if (addr > mm->task_size || len > mm->task_size - addr)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "%s: [%#lx, +%#lx) is outside user space",
+				 what, (unsigned long)addr, (unsigned long)len);
+	return 0;
+}
+
+int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
+	      uint64_t len)
+{
+	uint64_t end;
+	unsigned int i;
+	int err = check_user_range(m, mm, "munmap", addr, len);
+
+	if (err)
+		return err;
+	if (!len)
+		return mm_refuse(m, BAD_VMA, -EINVAL, "munmap of 0 bytes");
+	end = addr + page_align(m, len);
+	err = split_range(m, mm, addr, end);
+	if (err)
+		return err;
+	i = vma_index(mm, addr);
+	while (i < mm->map_count && mm->vmas[i]->vm_start < end) {
+		struct vm_area_struct *vma = mm->vmas[i];
+
+		zap_vma_range(m, vma, vma->vm_start, vma->vm_end);
+		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(m, vma));
+		vma_remove_at(mm, i);
+		vm_area_free(m, vma);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* mprotect                                                            */
+
+static int mprotect_check(struct machine *m, const struct mm_struct *mm,
+			  uint64_t start, uint64_t end, int prot)
+{
+	uint64_t addr = start;
+
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mprotect: unknown prot bits %#x", prot);
+	/* The whole range must be mapped, without holes. */
+	for (unsigned int i = vma_index(mm, start); addr < end; i++) {
+		if (i >= mm->map_count || mm->vmas[i]->vm_start > addr) {
+			snprintf(m->errmsg, sizeof(m->errmsg),
+				 "mprotect: %#lx is not mapped",
+				 (unsigned long)addr);
+			return -ENOMEM;
+		}
+		addr = mm->vmas[i]->vm_end;
+	}
+	return 0;
+}
+
+int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
+		uint64_t len, int prot)
+{
+	unsigned long keep = ~(VM_READ | VM_WRITE | VM_EXEC);
+	unsigned long set = calc_vm_flags(prot, MAP_PRIVATE) &
+			    (VM_READ | VM_WRITE | VM_EXEC);
+	uint64_t end;
+	unsigned int i;
+	int err = check_user_range(m, mm, "mprotect", start, len);
+
+	if (err || !len)
+		return err;
+	end = start + page_align(m, len);
+	err = mprotect_check(m, mm, start, end, prot);
+	if (!err)
+		err = split_range(m, mm, start, end);
+	if (err)
+		return err;
+	for (i = vma_index(mm, start);
+	     i < mm->map_count && mm->vmas[i]->vm_start < end; i++) {
+		struct vm_area_struct *vma = mm->vmas[i];
+		long npages = (long)vma_pages(m, vma);
+
+		vm_stat_account(mm, vma->vm_flags, -npages);
+		vma->vm_flags = (vma->vm_flags & keep) | set;
+		vm_stat_account(mm, vma->vm_flags, npages);
+		change_protection(m, vma, vma->vm_start, vma->vm_end);
+	}
+	/* Re-merge from the last VMA touched down to the first. */
+	for (i = vma_index(mm, end - 1) + 1;
+	     i-- > 0 && mm->vmas[i]->vm_end >= start;)
+		if (i < mm->map_count)
+			vma_try_merge(m, mm, i);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* brk                                                                 */
+
+#define VM_DATA_DEFAULT                                                        \
+	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+
+int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
+	   uint64_t *brk)
+{
+	uint64_t oldend = page_align(m, mm->brk), newend;
+	int err = 0;
+
+	*brk = mm->brk;
+	if (!newbrk)
+		return 0;
+	if (newbrk < mm->start_brk || newbrk > mm->task_size) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "brk %#lx is outside [start_brk %#lx, %#lx)",
+			 (unsigned long)newbrk, (unsigned long)mm->start_brk,
+			 (unsigned long)mm->task_size);
+		m->bad[BAD_VMA]++;
+		return -ENOMEM;
+	}
+	newend = page_align(m, newbrk);
+	if (newend < oldend) {
+		err = do_munmap(m, mm, newend, oldend - newend);
+	} else if (newend > oldend) {
+		if (!range_free(m, mm, oldend, newend - oldend)) {
+			snprintf(m->errmsg, sizeof(m->errmsg),
+				 "brk %#lx runs into a mapping",
+				 (unsigned long)newbrk);
+			return -ENOMEM;
+		}
+		if (mm->map_count >= m->vma->max_map_count) {
+			snprintf(m->errmsg, sizeof(m->errmsg),
+				 "vm.max_map_count reached");
+			return -ENOMEM;
+		}
+		err = mmap_region(m, mm, oldend, newend - oldend,
+				  VM_DATA_DEFAULT);
+	}
+	if (err)
+		return err;
+	mm->brk = newbrk;
+	*brk = newbrk;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The mm itself                                                       */
+
+uint64_t stack_guard_gap(const struct machine *m)
+{
+	return (uint64_t)STACK_GUARD_GAP_PAGES << m->page_shift;
+}
+
+uint64_t huge_page_size(const struct machine *m)
+{
+	return pgtable_level_size(m, pgtable_huge_level(m));
+}
+
+/* Where the heap starts: ELF_ET_DYN_BASE, as a PIE program's would. */
+static uint64_t initial_brk(const struct machine *m)
+{
+	return page_align(m, m->layout.kernel.task_size / 3 * 2);
+}
+
+/* The stack VMA a new process starts with: 128 KiB that grows down. */
+static int setup_stack(struct machine *m, struct mm_struct *mm)
+{
+	uint64_t top = mm->task_size;
+	int err = mmap_region(m, mm, top - INITIAL_STACK_BYTES,
+			      INITIAL_STACK_BYTES,
+			      VM_DATA_DEFAULT | VM_GROWSDOWN);
+
+	mm->start_stack = top - m->page_size;
+	return err;
+}
+
+static struct mm_struct *mm_alloc_empty(struct machine *m, int pid)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->pid = pid;
+	mm->task_size = m->layout.kernel.task_size;
+	if (kmem_cache_alloc(m, m->vma->mm_cachep, GFP_KERNEL, &mm->mm_obj)) {
+		free(mm);
+		return NULL;
+	}
+	if (pgd_alloc(m, &mm->pgd)) {
+		kmem_cache_free(m, m->vma->mm_cachep, mm->mm_obj);
+		free(mm);
+		return NULL;
+	}
+	mm->mmap_base = mm->task_size - MIN_GAP;
+	mm->start_brk = mm->brk = initial_brk(m);
+	return mm;
+}
+
+struct mm_struct *mm_alloc(struct machine *m, int pid)
+{
+	struct mm_struct *mm = mm_alloc_empty(m, pid);
+
+	if (mm && setup_stack(m, mm)) {
+		mmput(m, mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* The mm a fork fills: the parent's layout, no VMAs yet. */
+struct mm_struct *mm_alloc_for_fork(struct machine *m,
+				    const struct mm_struct *oldmm, int pid)
+{
+	struct mm_struct *mm = mm_alloc_empty(m, pid);
+
+	if (!mm)
+		return NULL;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
+	mm->mmap_base = oldmm->mmap_base;
+	if (vmas_reserve(mm, oldmm->map_count)) {
+		mmput(m, mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* Append a VMA copied from the parent (fork adds them in order). */
+void mm_append_vma(struct machine *m, struct mm_struct *mm,
+		   struct vm_area_struct *vma)
+{
+	mm->vmas[mm->map_count++] = vma;
+	vm_stat_account(mm, vma->vm_flags, (long)vma_pages(m, vma));
+}
+
+void mm_free(struct machine *m, struct mm_struct *mm)
+{
+	pgd_free(m, mm->pgd);
+	kmem_cache_free(m, m->vma->mm_cachep, mm->mm_obj);
+	free(mm->vmas);
+	free(mm);
+}
+
+/* exit_mmap: every VMA unmapped and freed, tables and all. */
+void exit_mmap(struct machine *m, struct mm_struct *mm)
+{
+	while (mm->map_count) {
+		struct vm_area_struct *vma = mm->vmas[mm->map_count - 1];
+
+		zap_vma_range(m, vma, vma->vm_start, vma->vm_end);
+		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(m, vma));
+		mm->map_count--;
+		vm_area_free(m, vma);
+	}
+}
+
+void mmput(struct machine *m, struct mm_struct *mm)
+{
+	if (!mm)
+		return;
+	exit_mmap(m, mm);
+	mm_free(m, mm);
+}
