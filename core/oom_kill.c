@@ -46,7 +46,10 @@ void oom_exit(struct machine *m)
 	m->oom = NULL;
 }
 
-/* Page-table pages in the user half of mm's pgd, the pgd included. */
+/*
+ * Page-table pages under the user half of mm's pgd, the pgd itself not
+ * counted, as mm_pgtables_bytes() counts them.
+ */
 unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm)
 {
 	unsigned long tables = 0;
@@ -55,8 +58,8 @@ unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm)
 
 	if (pgtable_check(m, mm->pgd, 0, top ? top - 1 : 0, &tables, why,
 			  sizeof(why)))
-		return 1;
-	return tables;
+		return 0;
+	return tables ? tables - 1 : 0;
 }
 
 static unsigned long mm_badness_pages(const struct machine *m,

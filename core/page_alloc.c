@@ -368,6 +368,29 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
 }
 
 /*
+ * Reclaim and retry while reclaim makes progress, as should_reclaim_retry
+ * lets the allocator do up to MAX_RECLAIM_RETRIES times.
+ */
+#define MAX_RECLAIM_RETRIES 16
+
+static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
+				   unsigned int order, unsigned int alloc_flags,
+				   enum zone_type highest_zoneidx)
+{
+	for (int retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
+		unsigned long progress =
+			m->reclaim ? m->reclaim(m, gfp, order, m->reclaim_data)
+				   : 0;
+		struct page *page = get_page_from_freelist(
+			m, gfp, order, alloc_flags, highest_zoneidx);
+
+		if (page || !progress)
+			return page;
+	}
+	return NULL;
+}
+
+/*
  * Reclaim gave nothing: let the OOM killer free a process's memory and
  * try again, as __alloc_pages_may_oom, for the requests it serves.
  */
@@ -406,10 +429,8 @@ static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 	if (gfp & __GFP_DIRECT_RECLAIM) {
 		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
 		drain_all_pages(m);
-		if (m->reclaim)
-			m->reclaim(m, gfp, order, m->reclaim_data);
-		page = get_page_from_freelist(m, gfp, order, alloc_flags,
-					      highest_zoneidx);
+		page = direct_reclaim(m, gfp, order, alloc_flags,
+				      highest_zoneidx);
 		if (page)
 			return page;
 		page = alloc_pages_may_oom(m, gfp, order, alloc_flags,

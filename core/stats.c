@@ -12,6 +12,7 @@
 #include "core/page_alloc.h"
 #include "core/percpu.h"
 #include "core/pgtable.h"
+#include "core/swap.h"
 #include "core/vmalloc.h"
 
 static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {
@@ -263,7 +264,7 @@ static void meminfo_huge(const struct machine *m, struct seq_buf *s)
 int report_meminfo(const struct machine *m, struct seq_buf *s)
 {
 	unsigned long total = totalram_pages(m);
-	unsigned long swap = m->layout.swap_size >> m->page_shift;
+	unsigned long swap = total_swap_pages(m);
 	unsigned long mmz = m->reserved_pages[MB_MMZ];
 
 	meminfo_pages(m, s, "MemTotal", total);
@@ -276,7 +277,7 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	if (arch_has_zone(m, ZONE_HIGHMEM))
 		meminfo_highmem(m, s);
 	meminfo_pages(m, s, "SwapTotal", swap);
-	meminfo_pages(m, s, "SwapFree", swap);
+	meminfo_pages(m, s, "SwapFree", nr_free_swap_pages(m));
 	meminfo_pages(m, s, "Dirty", node_pages(m, NR_FILE_DIRTY));
 	meminfo_pages(m, s, "Writeback", node_pages(m, NR_WRITEBACK));
 	meminfo_pages(m, s, "AnonPages", node_pages(m, NR_ANON_MAPPED));

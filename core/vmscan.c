@@ -24,6 +24,7 @@
 
 #define SWAP_CLUSTER_MAX   32
 #define MAX_KSWAPD_BATCHES 64
+#define DEF_PRIORITY	   12
 
 bool kswapd_wanted(const struct machine *m)
 {
@@ -245,22 +246,55 @@ static void shrink_active_list(struct machine *m, unsigned long nr)
 	}
 }
 
-/* Reclaim from the inactive list's tail: up to nr freed, scanning 2nr. */
-static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr)
+/*
+ * What to do with an inactive page, as folio_check_references: entries
+ * that show access keep it (rotated) the first time and activate it the
+ * second; a page nobody touched since goes.
+ */
+enum page_references {
+	PAGEREF_RECLAIM,
+	PAGEREF_KEEP,
+	PAGEREF_ACTIVATE,
+};
+
+static enum page_references page_check_references(struct machine *m,
+						  struct page *page)
+{
+	unsigned int refs = 0;
+	bool was_referenced = PageFlag(page, PG_referenced);
+
+	if (rmap_walk(m, page, referenced_one, &refs))
+		return PAGEREF_ACTIVATE; /* mlocked */
+	if (!refs) {
+		ClearPageFlag(page, PG_referenced);
+		return PAGEREF_RECLAIM;
+	}
+	SetPageFlag(page, PG_referenced);
+	return was_referenced || refs > 1 ? PAGEREF_ACTIVATE : PAGEREF_KEEP;
+}
+
+/* Reclaim from the inactive list's tail: up to nr freed, scanning scan. */
+static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
+					  unsigned long scan)
 {
 	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_ANON];
 	unsigned long scanned = 0, freed = 0;
 
-	while (freed < nr && scanned < 2 * nr && !list_empty(inactive)) {
+	while (freed < nr && scanned < scan && !list_empty(inactive)) {
 		struct page *page = list_last_entry(inactive, struct page, lru);
-		unsigned int refs = 0;
 
 		scanned++;
 		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
 					       : PGSCAN_DIRECT]++;
-		if (rmap_walk(m, page, referenced_one, &refs) || refs) {
+		switch (page_check_references(m, page)) {
+		case PAGEREF_ACTIVATE:
 			lru_move(m, page, LRU_ACTIVE_ANON);
 			continue;
+		case PAGEREF_KEEP:
+			list_move(&page->lru, inactive);
+			continue;
+		case PAGEREF_RECLAIM:
+			break;
 		}
 		if (!pageout(m, page)) {
 			list_move(&page->lru, inactive); /* rotate */
@@ -278,16 +312,36 @@ static bool inactive_is_low(const struct machine *m)
 	       m->lruvec.nr_pages[LRU_ACTIVE_ANON];
 }
 
+static unsigned long scan_target(unsigned long size, int priority)
+{
+	unsigned long n = size >> priority;
+
+	return n > SWAP_CLUSTER_MAX ? n : SWAP_CLUSTER_MAX;
+}
+
+/*
+ * Scan harder as priority drops from DEF_PRIORITY to 0, as shrink_node:
+ * at 0 a whole list is looked at, twice over for pages that were
+ * referenced once.
+ */
 unsigned long shrink_lruvec(struct machine *m, unsigned long nr)
 {
 	unsigned long freed = 0;
 
 	if (!nr_free_swap_pages(m))
 		return 0;
-	for (int pass = 0; pass < 4 && freed < nr; pass++) {
+	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
+	     priority--) {
+		struct lruvec *lv = &m->lruvec;
+
 		if (inactive_is_low(m))
-			shrink_active_list(m, 2 * nr);
-		freed += shrink_inactive_list(m, nr - freed);
+			shrink_active_list(
+				m, scan_target(lv->nr_pages[LRU_ACTIVE_ANON],
+					       priority));
+		freed += shrink_inactive_list(
+			m, nr - freed,
+			2 * scan_target(lv->nr_pages[LRU_INACTIVE_ANON],
+					priority));
 	}
 	return freed;
 }

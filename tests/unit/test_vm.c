@@ -10,6 +10,9 @@
 #include <stdlib.h>
 
 #include "core/mm.h"
+#include "core/oom_kill.h"
+#include "core/stats.h"
+#include "core/swap.h"
 #include "core/pgtable.h"
 #include "core/task.h"
 #include "core/task_mmu.h"
@@ -83,30 +86,737 @@ static void expect_bytes(struct machine *m, int pid, uint64_t addr,
 	assert_string_equal(buf, s);
 }
 
-static void test_smoke(void **state)
+static unsigned int nr_vmas(const struct vm_fixture *f)
+{
+	return self_mm(f)->map_count;
+}
+
+static struct user_fault fault_of(struct machine *m, int pid, uint64_t addr,
+				  enum user_access access, int expect)
+{
+	struct user_fault fault;
+	char byte = 'x';
+
+	assert_int_equal(uapi_access_vm(m, pid, addr, &byte, 1, access, &fault),
+			 expect);
+	return fault;
+}
+
+static uint64_t pte_of(const struct machine *m, int pid, uint64_t addr)
+{
+	struct pgtable_walk w;
+
+	assert_int_equal(pid_pagewalk(m, pid, addr, &w), 0);
+	return w.levels ? w.level[w.levels - 1].entry : 0;
+}
+
+static unsigned long pfn_of(const struct machine *m, int pid, uint64_t addr)
+{
+	struct pgtable_walk w;
+
+	assert_int_equal(pid_pagewalk(m, pid, addr, &w), 0);
+	assert_true(w.present);
+	return w.pfn;
+}
+
+static void report(const struct machine *m, int pid,
+		   int (*fn)(const struct machine *, int, struct seq_buf *),
+		   struct seq_buf *s)
+{
+	seq_buf_init(s);
+	assert_int_equal(fn(m, pid, s), 0);
+}
+
+/* Somewhere free, well below mmap_base, for MAP_FIXED tests. */
+#define FIXED 0x10000000ULL
+
+static void test_placement_and_maps(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t a =
+		map(m, 0, 3 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t b =
+		map(m, 0, 2 * PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	struct seq_buf s;
+	char line[160];
+
+	/* Top down from mmap_base; the second lands right below, merged. */
+	assert_int_equal(a, mm->mmap_base - 3 * PAGE);
+	assert_int_equal(b, a - 2 * PAGE);
+	assert_int_equal(nr_vmas(f), 2); /* the stack and the merged one */
+	assert_int_equal(mm->total_vm, 32 + 5);
+	report(m, f->pid, report_pid_maps, &s);
+	snprintf(line, sizeof(line), "%08lx-%08lx r--p 00000000 00:00 0 \n",
+		 (unsigned long)b, (unsigned long)(a + 3 * PAGE));
+	assert_non_null(strstr(s.buf, line));
+	snprintf(line, sizeof(line), "%08lx-%08lx rw-p 00000000 00:00 0",
+		 (unsigned long)(mm->task_size - 32 * PAGE),
+		 (unsigned long)mm->task_size);
+	assert_non_null(strstr(s.buf, line));
+	/* [stack] padded to column 73, as on a 64-bit kernel */
+	assert_non_null(strstr(s.buf, "0                          [stack]\n"));
+	seq_buf_free(&s);
+	/* A hint that is free is taken as it is. */
+	assert_int_equal(
+		map(m, FIXED, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS),
+		FIXED);
+}
+
+static void test_merge_split_matrix(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	unsigned int base = nr_vmas(f);
+
+	/* Adjacent, same flags: one VMA. */
+	map(m, FIXED, 3 * PAGE, rw, fl);
+	map(m, FIXED + 3 * PAGE, 3 * PAGE, rw, fl);
+	assert_int_equal(nr_vmas(f), base + 1);
+	/* Adjacent, other flags: two. */
+	map(m, FIXED + 6 * PAGE, 2 * PAGE, PROT_READ, fl);
+	assert_int_equal(nr_vmas(f), base + 2);
+	/* munmap in the middle splits; at the edges it trims. */
+	assert_int_equal(uapi_munmap(m, 0, FIXED + 2 * PAGE, PAGE), 0);
+	assert_int_equal(nr_vmas(f), base + 3);
+	assert_int_equal(uapi_munmap(m, 0, FIXED, PAGE), 0);
+	assert_int_equal(nr_vmas(f), base + 3);
+	assert_int_equal(find_vma(self_mm(f), FIXED)->vm_start, FIXED + PAGE);
+	/* Filling the hole with the same flags merges all three. */
+	map(m, FIXED + 2 * PAGE, PAGE, rw, fl);
+	assert_int_equal(nr_vmas(f), base + 2);
+	assert_int_equal(find_vma(self_mm(f), FIXED)->vm_end, FIXED + 6 * PAGE);
+	/* mprotect in the middle: three; back: one again. */
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + 3 * PAGE, PAGE, PROT_READ),
+			 0);
+	assert_int_equal(nr_vmas(f), base + 4);
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + 3 * PAGE, PAGE, rw), 0);
+	assert_int_equal(nr_vmas(f), base + 2);
+	/* At the edges: two, then one. */
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + PAGE, PAGE, PROT_NONE), 0);
+	assert_int_equal(nr_vmas(f), base + 3);
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + 5 * PAGE, PAGE, PROT_READ),
+			 0);
+	/* ...the last page now merges with the read-only VMA above it. */
+	assert_int_equal(nr_vmas(f), base + 3);
+	assert_int_equal(find_vma(self_mm(f), FIXED + 5 * PAGE)->vm_end,
+			 FIXED + 8 * PAGE);
+	/* mprotect across all of them: one VMA. */
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + PAGE, 7 * PAGE, rw), 0);
+	assert_int_equal(nr_vmas(f), base + 1);
+	/* MAP_FIXED over part of it replaces that part. */
+	map(m, FIXED + 2 * PAGE, 2 * PAGE, PROT_READ, fl);
+	assert_int_equal(nr_vmas(f), base + 3);
+	/* munmap across everything. */
+	assert_int_equal(uapi_munmap(m, 0, FIXED, 16 * PAGE), 0);
+	assert_int_equal(nr_vmas(f), base);
+	assert_consistent(m);
+}
+
+static void test_fault_matrix(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t rw = map(m, 0, 4 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t ro = map(m, 0, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t rx = map(m, 0, PAGE, PROT_READ | PROT_EXEC,
+			  MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t none = map(m, 0, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
+	unsigned long faults = m->vm_events[PGFAULT], minflt = mm->min_flt;
+	struct user_fault fault;
+	char buf[8] = "zzzzzzz";
+
+	/* Demand zero: a read maps the zero page, read-only and accessed. */
+	assert_int_equal(uapi_access_vm(m, 0, rw, buf, 8, USER_READ, &fault),
+			 0);
+	assert_memory_equal(buf, "\0\0\0\0\0\0\0\0", 8);
+	assert_int_equal(pfn_of(m, f->pid, rw), m->zero_pfn);
+	assert_int_equal(pte_of(m, f->pid, rw) & (_PAGE_RW | _PAGE_ACCESSED),
+			 _PAGE_ACCESSED);
+	assert_int_equal(m->vm_events[PGFAULT], faults + 1);
+	assert_int_equal(mm->min_flt, minflt + 1);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 0);
+	/* The first write gets a page of its own, dirty. */
+	write_bytes(m, 0, rw, "abc");
+	assert_int_not_equal(pfn_of(m, f->pid, rw), m->zero_pfn);
+	assert_int_equal(pte_of(m, f->pid, rw) & (_PAGE_RW | _PAGE_DIRTY),
+			 _PAGE_RW | _PAGE_DIRTY);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 1);
+	expect_bytes(m, 0, rw, "abc");
+	/* A write to a page never read: one fault, straight to a page. */
+	faults = m->vm_events[PGFAULT];
+	write_bytes(m, 0, rw + 2 * PAGE, "x");
+	assert_int_equal(m->vm_events[PGFAULT], faults + 1);
+	/* A write across a page boundary touches both. */
+	write_bytes(m, 0, rw + 2 * PAGE - 2, "span");
+	expect_bytes(m, 0, rw + 2 * PAGE - 2, "span");
+	/* No VMA: SEGV_MAPERR at the address. */
+	fault = fault_of(m, 0, FIXED + 123, USER_READ, -EFAULT);
+	assert_int_equal(fault.signo, SIGSEGV);
+	assert_int_equal(fault.si_code, SEGV_MAPERR);
+	assert_int_equal(fault.addr, FIXED + 123);
+	/* Permission: SEGV_ACCERR. */
+	fault = fault_of(m, 0, ro, USER_WRITE, -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_ACCERR);
+	fault = fault_of(m, 0, rw, USER_EXEC, -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_ACCERR);
+	fault = fault_of(m, 0, none, USER_READ, -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_ACCERR);
+	fault_of(m, 0, rx, USER_EXEC, 0);
+	assert_int_equal(pte_of(m, f->pid, rx) & _PAGE_NX, 0);
+	assert_int_equal(pte_of(m, f->pid, rw) & _PAGE_NX, _PAGE_NX);
+	/* A kernel address from user mode: SEGV_MAPERR. */
+	fault = fault_of(m, 0, m->layout.kernel.page_offset, USER_READ,
+			 -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_MAPERR);
+	/* A read-only page written after mprotect: now allowed. */
+	assert_int_equal(uapi_mprotect(m, 0, ro, PAGE, PROT_READ | PROT_WRITE),
+			 0);
+	write_bytes(m, 0, ro, "ok");
+	/* PROT_NONE keeps the page: its bytes come back with access. */
+	assert_int_equal(uapi_mprotect(m, 0, rw, PAGE, PROT_NONE), 0);
+	assert_true(pte_protnone(pte_of(m, f->pid, rw)));
+	fault = fault_of(m, 0, rw, USER_READ, -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_ACCERR);
+	assert_int_equal(uapi_mprotect(m, 0, rw, PAGE, PROT_READ), 0);
+	expect_bytes(m, 0, rw, "abc");
+	assert_int_equal(m->bad[BAD_USER_ACCESS], 6);
+	assert_consistent(m);
+}
+
+static void test_stack_growth(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	struct vm_area_struct *stack = find_vma(mm, mm->start_stack);
+	uint64_t bottom = stack->vm_start;
+	struct user_fault fault;
+
+	/* Just below the stack: it grows to take the page. */
+	write_bytes(m, 0, bottom - 100, "deep");
+	assert_int_equal(stack->vm_start, bottom - PAGE);
+	assert_int_equal(mm->stack_vm, 33);
+	expect_bytes(m, 0, bottom - 100, "deep");
+	/* Past the 8 MiB limit: SEGV_MAPERR, the stack unchanged. */
+	fault = fault_of(m, 0, mm->task_size - STACK_RLIMIT - PAGE, USER_WRITE,
+			 -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_MAPERR);
+	assert_int_equal(stack->vm_start, bottom - PAGE);
+	/* A mapping too close below keeps the guard gap: no growth into it. */
+	map(m, bottom - PAGE - 300 * PAGE, PAGE, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	fault = fault_of(m, 0, bottom - 200 * PAGE, USER_WRITE, -EFAULT);
+	assert_int_equal(fault.si_code, SEGV_MAPERR);
+	assert_consistent(m);
+}
+
+static void test_fork_cow(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, 0, 8 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS);
+	unsigned long before, after;
+	char word[32];
+	int child;
+
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		write_bytes(m, 0, a + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	assert_int_not_equal(child, f->pid);
+	before = pfn_of(m, f->pid, a);
+	/* Shared read-only between the two, mapped twice. */
+	assert_int_equal(pfn_of(m, child, a), before);
+	assert_int_equal(pfn_to_page(m, before)->_mapcount, 1);
+	assert_int_equal(pte_of(m, f->pid, a) & _PAGE_RW, 0);
+	/* The child writes: it gets a copy, bytes and all. */
+	write_bytes(m, child, a + 10, "CHILD");
+	after = pfn_of(m, child, a);
+	assert_int_not_equal(after, before);
+	expect_bytes(m, child, a, "page 0\0\0\0\0CHILD");
+	expect_bytes(m, 0, a, "page 0");
+	/* The parent is the only mapper left: its write reuses the page. */
+	assert_int_equal(pfn_to_page(m, before)->_mapcount, 0);
+	write_bytes(m, 0, a + 10, "PARENT");
+	assert_int_equal(pfn_of(m, f->pid, a), before);
+	expect_bytes(m, 0, a + 10, "PARENT");
+	expect_bytes(m, child, a + 10, "CHILD");
+	/* Both write everywhere and read back their own. */
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "child %d", i);
+		write_bytes(m, child, a + (uint64_t)i * PAGE + 100, word);
+		snprintf(word, sizeof(word), "parent %d", i);
+		write_bytes(m, 0, a + (uint64_t)i * PAGE + 100, word);
+	}
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "child %d", i);
+		expect_bytes(m, child, a + (uint64_t)i * PAGE + 100, word);
+		snprintf(word, sizeof(word), "parent %d", i);
+		expect_bytes(m, 0, a + (uint64_t)i * PAGE + 100, word);
+	}
+	assert_consistent(m);
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	assert_int_equal(uapi_exit_process(m, 0), -EPERM);
+	assert_int_equal(uapi_exit_process(m, child), -ESRCH);
+	assert_consistent(m);
+}
+
+static void test_shared_anon(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, 0, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS);
+	struct seq_buf s;
+	int child;
+
+	write_bytes(m, 0, a, "before fork");
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	write_bytes(m, child, a, "from child");
+	expect_bytes(m, 0, a, "from child");
+	write_bytes(m, 0, a + PAGE, "from parent");
+	expect_bytes(m, child, a + PAGE, "from parent");
+	assert_int_equal(pfn_of(m, child, a), pfn_of(m, f->pid, a));
+	assert_int_equal(m->node_stat[NR_SHMEM], 2);
+	report(m, f->pid, report_pid_maps, &s);
+	assert_non_null(strstr(s.buf, "rw-s 00000000 00:01 "));
+	assert_non_null(strstr(s.buf, "/dev/zero (deleted)\n"));
+	seq_buf_free(&s);
+	assert_consistent(m);
+	assert_int_equal(uapi_munmap(m, 0, a, 2 * PAGE), 0);
+	expect_bytes(m, child, a, "from child");
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	assert_int_equal(m->node_stat[NR_SHMEM], 0);
+}
+
+static void test_brk(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t start, cur;
+	struct seq_buf s;
+
+	assert_int_equal(uapi_brk(m, 0, 0, &start), 0);
+	assert_int_equal(start, self_mm(f)->start_brk);
+	assert_int_equal(uapi_brk(m, 0, start + 3 * PAGE + 5, &cur), 0);
+	assert_int_equal(cur, start + 3 * PAGE + 5);
+	write_bytes(m, 0, start + 3 * PAGE, "heap");
+	report(m, f->pid, report_pid_maps, &s);
+	assert_non_null(strstr(s.buf, "[heap]\n"));
+	seq_buf_free(&s);
+	/* Growing again extends the same VMA. */
+	assert_int_equal(uapi_brk(m, 0, start + 8 * PAGE, &cur), 0);
+	assert_int_equal(find_vma(self_mm(f), start)->vm_end, start + 8 * PAGE);
+	/* Shrinking unmaps: the bytes past the break are gone. */
+	assert_int_equal(uapi_brk(m, 0, start + PAGE, &cur), 0);
+	assert_int_equal(
+		fault_of(m, 0, start + 3 * PAGE, USER_READ, -EFAULT).si_code,
+		SEGV_MAPERR);
+	/* Below the heap's start: refused, the break unchanged. */
+	assert_int_equal(uapi_brk(m, 0, start - PAGE, &cur), -ENOMEM);
+	assert_int_equal(cur, start + PAGE);
+	assert_consistent(m);
+}
+
+static void test_bad_input(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t top = self_mm(f)->task_size, out = 0;
+	unsigned long free_before = global_free_pages(m);
+	unsigned int vmas = nr_vmas(f);
+	int other;
+
+	assert_int_equal(uapi_mmap(m, 0, 0, 0, PROT_READ, anon, &out), -EINVAL);
+	assert_int_equal(uapi_mmap(m, 0, FIXED + 1, PAGE, PROT_READ,
+				   anon | MAP_FIXED, &out),
+			 -EINVAL);
+	assert_int_equal(
+		uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_ANONYMOUS, &out),
+		-EINVAL);
+	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_PRIVATE, &out),
+			 -EBADF);
+	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, 0x10, anon, &out), -EINVAL);
+	assert_int_equal(
+		uapi_mmap(m, 0, 0, PAGE, PROT_READ,
+			  MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, &out),
+		-EOPNOTSUPP);
+	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ,
+				   anon | MAP_HUGETLB | MAP_GROWSDOWN, &out),
+			 -EINVAL);
+	assert_int_equal(uapi_mmap(m, 0, top - PAGE, 2 * PAGE, PROT_READ,
+				   anon | MAP_FIXED, &out),
+			 -ENOMEM);
+	assert_int_equal(
+		uapi_mmap(m, 0, PAGE, PAGE, PROT_READ, anon | MAP_FIXED, &out),
+		-EPERM);
+	assert_int_equal(uapi_mmap(m, 0, 0, top + PAGE, PROT_READ, anon, &out),
+			 -ENOMEM);
+	map(m, FIXED, PAGE, PROT_READ, anon | MAP_FIXED);
+	assert_int_equal(uapi_mmap(m, 0, FIXED, PAGE, PROT_READ,
+				   anon | MAP_FIXED_NOREPLACE, &out),
+			 -EEXIST);
+	assert_int_equal(uapi_munmap(m, 0, FIXED + 1, PAGE), -EINVAL);
+	assert_int_equal(uapi_munmap(m, 0, FIXED, 0), -EINVAL);
+	assert_int_equal(uapi_munmap(m, 0, top, PAGE), -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, FIXED + 1, PAGE, PROT_READ),
+			 -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, FIXED, PAGE, 0x40), -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, FIXED, 2 * PAGE, PROT_READ),
+			 -ENOMEM);
+	/* Zero-length mprotect succeeds, as Linux's does. */
+	assert_int_equal(uapi_mprotect(m, 0, FIXED, 0, PROT_READ), 0);
+	/* munmap of a hole is no error, as Linux's. */
+	assert_int_equal(uapi_munmap(m, 0, FIXED + 64 * PAGE, PAGE), 0);
+	/* vm.max_map_count: a split that would pass it is refused. */
+	vm_set_max_map_count(m, nr_vmas(f));
+	assert_int_equal(uapi_mmap(m, 0, FIXED + 8 * PAGE, PAGE, PROT_WRITE,
+				   anon | MAP_FIXED, &out),
+			 -ENOMEM);
+	vm_set_max_map_count(m, DEFAULT_MAX_MAP_COUNT);
+	/* Another session's process, and one that does not exist. */
+	assert_int_equal(task_create(m, "other", 0, 0, &other), 0);
+	assert_int_equal(uapi_mmap(m, other, 0, PAGE, PROT_READ, anon, &out),
+			 -EPERM);
+	assert_int_equal(uapi_munmap(m, 4242, FIXED, PAGE), -ESRCH);
+	assert_int_equal(task_exit(m, other, NULL), 0);
+	assert_int_equal(uapi_access_vm(m, 0, FIXED, &out, 1,
+					(enum user_access)7,
+					&(struct user_fault){0}),
+			 -EINVAL);
+	assert_int_equal(uapi_munmap(m, 0, FIXED, PAGE), 0);
+	assert_int_equal(nr_vmas(f), vmas);
+	assert_int_equal(global_free_pages(m), free_before);
+	assert_consistent(m);
+}
+
+static void test_huge_pages(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t huge = 2 * MiB;
+	uint64_t a = map(m, 0, 3 * MiB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
+	struct pgtable_walk w;
+	int child;
+
+	assert_int_equal(a & (huge - 1), 0);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + 2 * huge);
+	write_bytes(m, 0, a + huge + 12345, "huge");
+	assert_int_equal(pid_pagewalk(m, f->pid, a + huge + 12345, &w), 0);
+	assert_true(w.present);
+	assert_int_equal(w.levels, 3);
+	assert_int_equal(w.page_size, huge);
+	assert_string_equal(w.level[2].name, "PMD");
+	assert_int_equal(self_mm(f)->hugetlb_pages, 512);
+	assert_int_equal(uapi_munmap(m, 0, a + PAGE, PAGE), -EINVAL);
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	expect_bytes(m, child, a + huge + 12345, "huge");
+	write_bytes(m, child, a + huge + 12345, "HUGE");
+	expect_bytes(m, 0, a + huge + 12345, "huge");
+	assert_consistent(m);
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	assert_int_equal(uapi_munmap(m, 0, a, 2 * huge), 0);
+	assert_int_equal(self_mm(f)->hugetlb_pages, 0);
+}
+
+/* Each process writes its own pattern over its pages, then checks all. */
+static void fill(struct machine *m, int pid, uint64_t a, unsigned long pages,
+		 bool check)
+{
+	for (unsigned long i = 0; i < pages; i++) {
+		uint64_t word[4] = {(uint64_t)pid, i, ~i, 0x5eed};
+		uint64_t got[4];
+		struct user_fault fault;
+
+		if (!check) {
+			assert_int_equal(uapi_access_vm(m, pid,
+							a + i * PAGE + 64, word,
+							sizeof(word),
+							USER_WRITE, &fault),
+					 0);
+			continue;
+		}
+		assert_int_equal(uapi_access_vm(m, pid, a + i * PAGE + 64, got,
+						sizeof(got), USER_READ, &fault),
+				 0);
+		assert_memory_equal(got, word, sizeof(word));
+	}
+}
+
+static void test_swap_pressure(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	int pids[3];
+	uint64_t addr[3];
+	unsigned long pages = (64 * MiB) / PAGE;
+	struct seq_buf s;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.swap_size = 256 * MiB;
+	m = boot(&l);
+	/* Three processes write 64 MiB each: three times the RAM. */
+	for (int p = 0; p < 3; p++) {
+		assert_int_equal(task_create(m, "hog", 0, 0, &pids[p]), 0);
+		assert_int_equal(task_switch(m, pids[p]), 0);
+		assert_int_equal(
+			uapi_mmap(m, 0, 0, pages * PAGE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, &addr[p]),
+			0);
+		fill(m, pids[p], addr[p], pages, false);
+	}
+	assert_true(m->vm_events[PSWPOUT] > 0);
+	assert_consistent(m);
+	for (int p = 0; p < 3; p++) {
+		assert_int_equal(task_switch(m, pids[p]), 0);
+		fill(m, pids[p], addr[p], pages, true);
+	}
+	assert_true(m->vm_events[PSWPIN] > 0);
+	assert_true(m->vm_events[PGMAJFAULT] > 0);
+	seq_buf_init(&s);
+	assert_int_equal(report_meminfo(m, &s), 0);
+	assert_null(strstr(s.buf, "SwapFree:         262140 kB"));
+	assert_non_null(strstr(s.buf, "SwapTotal:        262140 kB"));
+	seq_buf_free(&s);
+	assert_consistent(m);
+	for (int p = 0; p < 3; p++)
+		assert_int_equal(task_exit(m, pids[p], NULL), 0);
+	assert_int_equal(total_swap_pages(m), nr_free_swap_pages(m));
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_oom_kills_biggest(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct oom_kill kill;
+	struct user_fault fault;
+	int small, big, err = 0;
+	uint64_t a, b;
+	unsigned long i;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.swap_size = 8 * MiB;
+	m = boot(&l);
+	assert_int_equal(task_create(m, "small", 0, 0, &small), 0);
+	assert_int_equal(task_create(m, "big", 0, 0, &big), 0);
+	assert_int_equal(task_switch(m, small), 0);
+	assert_int_equal(uapi_mmap(m, 0, 0, 4 * MiB, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &a),
+			 0);
+	fill(m, small, a, 4 * MiB / PAGE, false);
+	assert_int_equal(task_switch(m, big), 0);
+	assert_int_equal(uapi_mmap(m, 0, 0, 256 * MiB, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &b),
+			 0);
+	for (i = 0; i < 256 * MiB / PAGE && !err; i++)
+		err = uapi_access_vm(m, 0, b + i * PAGE, &i, sizeof(i),
+				     USER_WRITE, &fault);
+	assert_int_equal(err, -ENOMEM);
+	assert_true(oom_next_kill(m, &kill));
+	assert_int_equal(kill.pid, big);
+	assert_string_equal(kill.comm, "big");
+	assert_false(oom_next_kill(m, &kill));
+	assert_int_equal(m->vm_events[OOM_KILL], 1);
+	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &b),
+			 -ESRCH);
+	/* The small one lives on, every byte intact. */
+	assert_int_equal(task_switch(m, small), 0);
+	fill(m, small, a, 4 * MiB / PAGE, true);
+	assert_consistent(m);
+	assert_int_equal(task_exit(m, big, NULL), 0);
+	assert_int_equal(task_exit(m, small, NULL), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+static void test_checker_catches(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, 0, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS);
+	struct mm_struct *mm = self_mm(f);
+	char why[256];
+
+	write_bytes(m, 0, a, "x");
+	mm->rss_stat[MM_ANONPAGES]++;
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "rss counter"));
+	mm->rss_stat[MM_ANONPAGES]--;
+	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount++;
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "_mapcount"));
+	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount--;
+	find_vma(mm, a)->vm_end += PAGE * 1000000;
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	find_vma(mm, a)->vm_end -= PAGE * 1000000;
+	assert_consistent(m);
+}
+
+static void test_reports(void **state)
 {
 	struct vm_fixture *f = *state;
 	struct machine *m = f->m;
 	uint64_t a = map(m, 0, 4 * PAGE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS);
-	int child;
+	struct seq_buf s;
 
-	write_bytes(m, 0, a + 100, "hello");
-	expect_bytes(m, 0, a + 100, "hello");
+	write_bytes(m, 0, a, "x");
+	write_bytes(m, 0, a + PAGE, "x");
+	report(m, f->pid, report_pid_status, &s);
+	assert_non_null(strstr(s.buf, "VmSize:\t     144 kB\n"));
+	assert_non_null(strstr(s.buf, "VmRSS:\t       8 kB\n"));
+	assert_non_null(strstr(s.buf, "RssAnon:\t       8 kB\n"));
+	assert_non_null(strstr(s.buf, "VmData:\t      16 kB\n"));
+	assert_non_null(strstr(s.buf, "VmStk:\t     128 kB\n"));
+	assert_non_null(strstr(s.buf, "VmPTE:\t      12 kB\n"));
+	seq_buf_free(&s);
+	seq_buf_init(&s);
+	assert_int_equal(report_pagewalk(m, f->pid, a, &s), 0);
+	assert_non_null(strstr(s.buf, "PGD:\tindex 255"));
+	assert_non_null(strstr(s.buf, "PTE:\tindex "));
+	assert_non_null(strstr(s.buf, " anon lru swapbacked, _refcount 1, "
+				      "_mapcount 0"));
+	seq_buf_free(&s);
+	assert_int_equal(report_pid_maps(m, 4242, &s), -ESRCH);
+}
+
+static void test_i386(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct pgtable_walk w;
+	uint64_t a;
+	int pid, child;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.swap_size = 16 * MiB;
+	m = boot(&l);
+	assert_int_equal(task_create(m, "i386", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	a = map(m, 0, 8 * PAGE, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS);
+	assert_true(a < 0xc0000000ULL);
+	write_bytes(m, 0, a, "thirty-two");
+	assert_int_equal(pid_pagewalk(m, pid, a, &w), 0);
+	assert_int_equal(w.levels, 2);
+	/* User pages come from high memory first. */
+	assert_int_equal(page_zonenum(pfn_to_page(m, w.pfn)), ZONE_HIGHMEM);
 	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	write_bytes(m, child, a, "sixty-four");
+	expect_bytes(m, 0, a, "thirty-two");
+	a = map(m, 0, 4 * MiB, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
+	write_bytes(m, 0, a + 5, "pse");
+	assert_int_equal(pid_pagewalk(m, pid, a, &w), 0);
+	assert_int_equal(w.page_size, 4 * MiB);
 	assert_consistent(m);
-	write_bytes(m, child, a + 100, "child");
-	write_bytes(m, 0, a + 100, "paren");
-	expect_bytes(m, child, a + 100, "child");
-	expect_bytes(m, 0, a + 100, "paren");
+	assert_int_equal(task_exit(m, pid, NULL), 0);
+	assert_null(find_task_by_pid(m, child));
 	assert_consistent(m);
-	assert_int_equal(self_mm(f)->rss_stat[MM_ANONPAGES], 1);
+	machine_destroy(m);
+}
+
+/* Random mmap, munmap, mprotect, writes, reads, forks and exits. */
+static void test_random_ops(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int procs[4] = {0, 0, 0, 0};
+	unsigned int seed = 12345;
+
+	for (int op = 0; op < 3000; op++) {
+		int who = rand_r(&seed) % 4, pid = procs[who];
+		uint64_t addr = FIXED + (uint64_t)(rand_r(&seed) % 64) * PAGE;
+		uint64_t len = (uint64_t)(rand_r(&seed) % 8 + 1) * PAGE, out;
+		int prot = rand_r(&seed) % 8, child;
+		struct user_fault fault;
+		char byte = (char)op;
+
+		if (pid && !find_task_by_pid(m, pid))
+			procs[who] = pid = 0;
+		switch (rand_r(&seed) % 8) {
+		case 0:
+			uapi_mmap(m, pid, addr, len, prot,
+				  MAP_FIXED | MAP_ANONYMOUS |
+					  (rand_r(&seed) % 4 ? MAP_PRIVATE
+							     : MAP_SHARED),
+				  &out);
+			break;
+		case 1:
+			uapi_munmap(m, pid, addr, len);
+			break;
+		case 2:
+			uapi_mprotect(m, pid, addr, len, prot);
+			break;
+		case 3:
+		case 4:
+			uapi_access_vm(m, pid, addr + 7, &byte, 1, USER_WRITE,
+				       &fault);
+			break;
+		case 5:
+			uapi_access_vm(m, pid, addr, &byte, 1, USER_READ,
+				       &fault);
+			break;
+		case 6:
+			if (!procs[(who + 1) % 4] &&
+			    uapi_fork(m, pid, &child) == 0)
+				procs[(who + 1) % 4] = child;
+			break;
+		default:
+			if (pid)
+				assert_int_equal(uapi_exit_process(m, pid), 0);
+			break;
+		}
+		if (op % 250 == 0)
+			assert_consistent(m);
+	}
+	assert_consistent(m);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_smoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_placement_and_maps, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_merge_split_matrix, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_matrix, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stack_growth, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fork_cow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_anon, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_brk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_huge_pages, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_ops, setup,
+						teardown),
+		cmocka_unit_test(test_swap_pressure),
+		cmocka_unit_test(test_oom_kills_biggest),
+		cmocka_unit_test(test_i386),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,204 @@
+/*
+ * fault.c - the cost of the machine's page faults, fork and swap, against
+ * the host kernel doing the same in this process, measured in the same
+ * run: touching N fresh pages of an anonymous mapping (mmap, one write per
+ * page, munmap), fork of a process with 256 MiB mapped and touched (fork
+ * and the child's exit), and swap-out plus swap-in throughput.
+ */
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/bench.h"
+#include "core/err.h"
+#include "core/machine.h"
+#include "core/mm.h"
+#include "core/task.h"
+#include "core/uapi.h"
+
+#define ROUNDS	    5
+#define TOUCH_PAGES 16384UL	  /* 64 MiB */
+#define FORK_BYTES  (256UL << 20) /* as the issue asks */
+#define PAGE	    4096UL
+
+static struct machine *boot_machine(uint64_t memory, uint64_t swap)
+{
+	struct layout l;
+	struct machine *m;
+	int pid;
+
+	layout_default(&l);
+	l.memory = memory;
+	l.nr_zones = 2;
+	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16ULL << 20};
+	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16ULL << 20, memory};
+	l.nr_holes = 0;
+	l.nr_devices = 0;
+	l.swap_size = swap;
+	l.limits.pages = memory >> 12;
+	m = machine_create(&l);
+	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
+	    task_switch(m, pid)) {
+		fprintf(stderr, "fault: cannot boot a machine\n");
+		exit(1);
+	}
+	return m;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/* ns per page: mmap, write a byte to each page, munmap. */
+static double sim_touch(struct machine *m, unsigned long pages)
+{
+	struct user_fault fault;
+	uint64_t a, t0;
+	char byte = 1;
+
+	t0 = now_ns();
+	if (uapi_mmap(m, 0, 0, pages * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, &a))
+		exit(1);
+	for (unsigned long i = 0; i < pages; i++)
+		if (uapi_access_vm(m, 0, a + i * PAGE, &byte, 1, USER_WRITE,
+				   &fault))
+			exit(1);
+	uapi_munmap(m, 0, a, pages * PAGE);
+	return (double)(now_ns() - t0) / (double)pages;
+}
+
+static double host_touch(unsigned long pages)
+{
+	uint64_t t0 = now_ns();
+	volatile char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		exit(1);
+	for (unsigned long i = 0; i < pages; i++)
+		p[i * PAGE] = 1;
+	munmap((void *)p, pages * PAGE);
+	return (double)(now_ns() - t0) / (double)pages;
+}
+
+static void bench_touch(void)
+{
+	struct machine *m = boot_machine(1ULL << 30, 0);
+	double sim[ROUNDS], host[ROUNDS], s, h;
+
+	sim_touch(m, TOUCH_PAGES);
+	host_touch(TOUCH_PAGES);
+	for (int r = 0; r < ROUNDS; r++) {
+		sim[r] = sim_touch(m, TOUCH_PAGES);
+		host[r] = host_touch(TOUCH_PAGES);
+	}
+	s = median(sim, ROUNDS);
+	h = median(host, ROUNDS);
+	printf("touch %lu fresh pages: machine %.0f ns/page, host %.0f "
+	       "ns/page, ratio %.2f (target <= 0.50)\n",
+	       TOUCH_PAGES, s, h, s / h);
+	machine_destroy(m);
+}
+
+/* ms for a fork of the process and the child's exit. */
+static double sim_fork(struct machine *m)
+{
+	uint64_t t0 = now_ns();
+	int child;
+
+	if (uapi_fork(m, 0, &child) || uapi_exit_process(m, child))
+		exit(1);
+	return (double)(now_ns() - t0) / 1e6;
+}
+
+static double host_fork(void)
+{
+	uint64_t t0 = now_ns();
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	return (double)(now_ns() - t0) / 1e6;
+}
+
+static void bench_fork(void)
+{
+	struct machine *m = boot_machine(1ULL << 30, 0);
+	unsigned long pages = FORK_BYTES / PAGE;
+	double sim[ROUNDS], host[ROUNDS], s, h;
+	struct user_fault fault;
+	char *p;
+	uint64_t a;
+
+	if (uapi_mmap(m, 0, 0, FORK_BYTES, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, &a))
+		exit(1);
+	p = mmap(NULL, FORK_BYTES, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		exit(1);
+	for (unsigned long i = 0; i < pages; i++) {
+		uapi_access_vm(m, 0, a + i * PAGE, &i, sizeof(i), USER_WRITE,
+			       &fault);
+		p[i * PAGE] = 1;
+	}
+	for (int r = 0; r < ROUNDS; r++) {
+		sim[r] = sim_fork(m);
+		host[r] = host_fork();
+	}
+	s = median(sim, ROUNDS);
+	h = median(host, ROUNDS);
+	printf("fork with 256 MiB touched, and exit: machine %.2f ms, host "
+	       "%.2f ms, ratio %.2f\n",
+	       s, h, s / h);
+	munmap(p, FORK_BYTES);
+	machine_destroy(m);
+}
+
+/* Write 3x RAM, then read it all back: every page out and in once. */
+static void bench_swap(void)
+{
+	uint64_t ram = 128ULL << 20, bytes = 3 * ram;
+	struct machine *m = boot_machine(ram, 4 * ram);
+	unsigned long pages = (unsigned long)(bytes / PAGE), moved;
+	struct user_fault fault;
+	uint64_t a, t0, sum = 0;
+	double secs;
+
+	if (uapi_mmap(m, 0, 0, bytes, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, &a))
+		exit(1);
+	t0 = now_ns();
+	for (unsigned long i = 0; i < pages; i++)
+		uapi_access_vm(m, 0, a + i * PAGE, &i, sizeof(i), USER_WRITE,
+			       &fault);
+	for (unsigned long i = 0; i < pages; i++) {
+		unsigned long v = 0;
+
+		uapi_access_vm(m, 0, a + i * PAGE, &v, sizeof(v), USER_READ,
+			       &fault);
+		sum += v;
+	}
+	secs = (double)(now_ns() - t0) / 1e9;
+	moved = m->vm_events[PSWPOUT] + m->vm_events[PSWPIN];
+	printf("swap: %lu pages out, %lu in, %.0f MiB/s moved (%.0f MiB/s "
+	       "of the workload), checksum %s\n",
+	       m->vm_events[PSWPOUT], m->vm_events[PSWPIN],
+	       (double)moved * PAGE / (1 << 20) / secs,
+	       (double)bytes * 2 / (1 << 20) / secs,
+	       sum == (uint64_t)pages * (pages - 1) / 2 ? "ok" : "BAD");
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	bench_touch();
+	bench_fork();
+	bench_swap();
+	return 0;
+}
