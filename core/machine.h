@@ -119,6 +119,7 @@ struct machine {
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */
 	struct mm_struct *active_mm; /* the mm a call is working in */
+	unsigned long pgtable_gen;   /* bumped whenever a table is freed */
 
 	int min_free_kbytes;
 	unsigned long totalreserve_pages;

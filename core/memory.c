@@ -45,6 +45,36 @@ static uint64_t linear_page_index(const struct machine *m,
 	return vma->vm_pgoff + ((addr - vma->vm_start) >> m->page_shift);
 }
 
+/*
+ * The slot of addr's PTE in mm, through the mm's cached path when addr
+ * lies in the same PTE table as the last walk and no table was freed
+ * since; as pte_slot_get otherwise, and the path is remembered.
+ */
+static int mm_pte_slot(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		       bool alloc, struct pte_slot *slot)
+{
+	unsigned int leaf = pte_level(m);
+	unsigned int shift =
+		(unsigned int)__builtin_ctzll(pgtable_level_size(m, leaf - 1));
+	struct pte_cache *pc = &mm->pte_cache;
+	uint64_t tag = (addr >> shift) + 1;
+	int err;
+
+	if (pc->tag == tag && pc->gen == m->pgtable_gen) {
+		*slot = pc->slot;
+		slot->idx[leaf] = (unsigned int)(addr >> m->page_shift) &
+				  ((1u << (shift - m->page_shift)) - 1);
+		return 0;
+	}
+	err = pte_slot_get(m, mm->pgd, addr, leaf, alloc, slot);
+	if (!err && slot->level == leaf) {
+		pc->tag = tag;
+		pc->gen = m->pgtable_gen;
+		pc->slot = *slot;
+	}
+	return err;
+}
+
 uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 		      bool writable)
 {
@@ -389,7 +419,7 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 	struct pte_slot slot;
 	uint64_t entry;
 
-	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pte_level(m), true, &slot))
+	if (mm_pte_slot(m, vma->vm_mm, addr, true, &slot))
 		return -ENOMEM;
 	entry = pte_slot_read(m, &slot);
 	if (!entry)
@@ -457,8 +487,7 @@ static int mmu_access(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	struct pte_slot slot;
 	uint64_t entry, bits = access_bits(access);
 
-	if (addr >= mm->task_size ||
-	    pte_slot_get(m, mm->pgd, addr, pte_level(m), false, &slot))
+	if (addr >= mm->task_size || mm_pte_slot(m, mm, addr, false, &slot))
 		return -EFAULT;
 	entry = pte_slot_read(m, &slot);
 	if (!pte_present(entry) || !(entry & _PAGE_USER))
@@ -558,8 +587,9 @@ static void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
 
 	while (addr < end) {
 		struct pte_slot slot;
-		int err = pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false,
-				       &slot);
+		int err = huge ? pte_slot_get(m, vma->vm_mm->pgd, addr, leaf,
+					      false, &slot)
+			       : mm_pte_slot(m, vma->vm_mm, addr, false, &slot);
 		uint64_t size = pgtable_level_size(m, slot.level);
 		uint64_t entry;
 

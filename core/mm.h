@@ -20,6 +20,7 @@
 
 #include "core/list.h"
 #include "core/machine.h"
+#include "core/pgtable.h"
 #include "core/seq_buf.h"
 
 /*
@@ -93,6 +94,18 @@ struct vm_area_struct {
 	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
 };
 
+/*
+ * The path to the last PTE table a walk of this mm reached, so that the
+ * next access in the same table reads one entry rather than walking
+ * every level of RAM again: a software TLB for the page-table walk.
+ * Valid while gen equals the machine's pgtable_gen (no table freed).
+ */
+struct pte_cache {
+	uint64_t tag; /* the address >> what one PTE table maps, + 1 */
+	unsigned long gen;
+	struct pte_slot slot;
+};
+
 struct mm_struct {
 	unsigned long pgd;	      /* pfn of the pgd */
 	struct vm_area_struct **vmas; /* sorted by vm_start */
@@ -107,8 +120,9 @@ struct mm_struct {
 	long rss_stat[NR_MM_COUNTERS];
 	unsigned long min_flt, maj_flt;
 	unsigned long hugetlb_pages; /* pages in its huge pages */
-	uint64_t mm_obj;	     /* its mm_struct in the slab */
-	int pid;		     /* the task that owns it */
+	struct pte_cache pte_cache;
+	uint64_t mm_obj; /* its mm_struct in the slab */
+	int pid;	 /* the task that owns it */
 };
 
 /* Why a user access failed, as the signal the kernel would send. */

@@ -199,6 +199,7 @@ static void pt_free(struct machine *m, bool kernel, unsigned long pfn)
 
 	page->index = 0;
 	ClearPageFlag(page, PG_table);
+	m->pgtable_gen++; /* cached walks may name this table */
 	if (PageFlag(page, PG_reserved)) {
 		memset(pfn_to_ram(m, pfn), 0, m->page_size);
 		return;
