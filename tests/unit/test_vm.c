@@ -18,6 +18,7 @@
 #include "core/task_mmu.h"
 #include "core/uapi.h"
 #include "core/vma_internal.h"
+#include "core/vmscan.h"
 
 #define PAGE 4096ULL
 
@@ -597,6 +598,115 @@ static void test_swap_pressure(void **state)
 	machine_destroy(m);
 }
 
+/* Shared and forked pages go out to swap and come back right. */
+static void test_swap_shared_and_forked(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pages = 4 * MiB / PAGE;
+	uint64_t shared, priv, hogmem;
+	int parent, child, hog;
+
+	(void)state;
+	small_layout(&l, 32 * MiB);
+	l.swap_size = 128 * MiB;
+	m = boot(&l);
+	assert_int_equal(task_create(m, "parent", 0, 0, &parent), 0);
+	assert_int_equal(task_switch(m, parent), 0);
+	shared = map(m, 0, pages * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS);
+	priv = map(m, 0, pages * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS);
+	fill(m, parent, shared, pages, false);
+	fill(m, parent, priv, pages, false);
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	/* A hog pushes everyone out to swap. */
+	assert_int_equal(task_create(m, "hog", 0, 0, &hog), 0);
+	assert_int_equal(task_switch(m, hog), 0);
+	hogmem = map(m, 0, 48 * MiB, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS);
+	fill(m, hog, hogmem, 48 * MiB / PAGE, false);
+	assert_true(find_task_by_pid(m, child)->mm->rss_stat[MM_SWAPENTS] > 0);
+	assert_consistent(m);
+	/* Both see the parent's bytes, in both mappings. */
+	assert_int_equal(task_switch(m, parent), 0);
+	fill(m, parent, shared, pages, true);
+	fill(m, parent, priv, pages, true);
+	/* The child's copy comes back too, with the parent's pid in it. */
+	for (unsigned long i = 0; i < pages; i += 97) {
+		uint64_t got[2];
+		struct user_fault fault;
+
+		assert_int_equal(uapi_access_vm(m, child, priv + i * PAGE + 64,
+						got, sizeof(got), USER_READ,
+						&fault),
+				 0);
+		assert_int_equal(got[0], (uint64_t)parent);
+		assert_int_equal(got[1], i);
+	}
+	/* A child's write to shared memory is the parent's to read. */
+	write_bytes(m, child, shared + 5 * PAGE, "shared!");
+	expect_bytes(m, parent, shared + 5 * PAGE, "shared!");
+	write_bytes(m, child, priv + 5 * PAGE, "mine");
+	expect_bytes(m, child, priv + 5 * PAGE, "mine");
+	{
+		struct user_fault fault;
+		char four[4] = "????";
+
+		assert_int_equal(uapi_access_vm(m, parent, priv + 5 * PAGE,
+						four, 4, USER_READ, &fault),
+				 0);
+		assert_memory_equal(four, "\0\0\0\0", 4);
+	}
+	assert_consistent(m);
+	assert_int_equal(task_exit(m, hog, NULL), 0);
+	assert_int_equal(task_exit(m, parent, NULL), 0);
+	assert_int_equal(nr_free_swap_pages(m), total_swap_pages(m));
+	assert_int_equal(m->node_stat[NR_ANON_MAPPED], 0);
+	assert_int_equal(m->lruvec.nr_pages[LRU_INACTIVE_ANON] +
+				 m->lruvec.nr_pages[LRU_ACTIVE_ANON],
+			 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* kswapd, woken under the low watermark, reclaims up to high. */
+static void test_kswapd_balances(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct zone *z;
+	uint64_t a;
+	unsigned long i = 0;
+	int pid;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.swap_size = 64 * MiB;
+	m = boot(&l);
+	z = &m->zones[ZONE_DMA32];
+	assert_int_equal(task_create(m, "fill", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	a = map(m, 0, 64 * MiB, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS);
+	while (!kswapd_wanted(m)) {
+		struct user_fault fault;
+
+		assert_int_equal(uapi_access_vm(m, 0, a + i * PAGE, &i,
+						sizeof(i), USER_WRITE, &fault),
+				 0);
+		i++;
+	}
+	assert_true(kswapd_run(m) > 0);
+	assert_false(kswapd_wanted(m));
+	assert_true((unsigned long)z->vm_stat[NR_FREE_PAGES] >=
+		    high_wmark_pages(z));
+	assert_true(m->vm_events[PGSTEAL_KSWAPD] > 0);
+	assert_int_equal(m->vm_events[PGSTEAL_DIRECT], 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_oom_kills_biggest(void **state)
 {
 	struct layout l;
@@ -815,6 +925,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_random_ops, setup,
 						teardown),
 		cmocka_unit_test(test_swap_pressure),
+		cmocka_unit_test(test_swap_shared_and_forked),
+		cmocka_unit_test(test_kswapd_balances),
 		cmocka_unit_test(test_oom_kills_biggest),
 		cmocka_unit_test(test_i386),
 	};
