@@ -673,6 +673,35 @@ void change_protection(struct machine *m, struct vm_area_struct *vma,
 }
 
 /* ------------------------------------------------------------------ */
+/* mremap                                                              */
+
+int move_page_tables(struct machine *m, struct vm_area_struct *vma,
+		     uint64_t old_addr, struct vm_area_struct *new_vma,
+		     uint64_t new_addr, uint64_t len)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct pte_slot from, to;
+
+	/* Every table the new range needs, before anything moves. */
+	for (uint64_t off = 0; off < len; off += m->page_size)
+		if (mm_pte_slot(m, new_vma->vm_mm, new_addr + off, true, &to))
+			return -ENOMEM;
+	for (uint64_t off = 0; off < len; off += m->page_size) {
+		uint64_t entry;
+
+		if (mm_pte_slot(m, mm, old_addr + off, false, &from))
+			continue;
+		entry = pte_slot_read(m, &from);
+		if (!entry)
+			continue;
+		mm_pte_slot(m, mm, new_addr + off, true, &to);
+		pte_slot_write(m, &to, entry);
+		pte_slot_write(m, &from, 0);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* fork                                                                */
 
 struct copy_ctx {

@@ -16,6 +16,14 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 /* Rewrite the entries of [start, end) for vma's (new) flags. */
 void change_protection(struct machine *m, struct vm_area_struct *vma,
 		       uint64_t start, uint64_t end);
+/*
+ * Move the entries of [old_addr, +len) in vma to new_addr in new_vma (of
+ * the same mm): the tables are made first, so that a failure (-ENOMEM)
+ * moves nothing.
+ */
+int move_page_tables(struct machine *m, struct vm_area_struct *vma,
+		     uint64_t old_addr, struct vm_area_struct *new_vma,
+		     uint64_t new_addr, uint64_t len);
 /* Fault in every page of [start, end), as MAP_POPULATE; best effort. */
 void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 			uint64_t end);

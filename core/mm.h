@@ -37,6 +37,8 @@ _Static_assert(MAP_SHARED == 0x01 && MAP_PRIVATE == 0x02 && MAP_FIXED == 0x10 &&
 		       MAP_HUGETLB == 0x40000 &&
 		       MAP_FIXED_NOREPLACE == 0x100000,
 	       "MAP_* are Linux's");
+_Static_assert(MREMAP_MAYMOVE == 1 && MREMAP_FIXED == 2,
+	       "MREMAP_* are Linux's");
 _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 		       SEGV_ACCERR == 2 && BUS_ADRERR == 2,
 	       "signals are Linux's");
@@ -150,6 +152,9 @@ int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	      uint64_t len);
 int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		uint64_t len, int prot);
+int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
+	      uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr,
+	      uint64_t *result);
 int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 	   uint64_t *brk);
 int report_maps(const struct machine *m, const struct mm_struct *mm,

@@ -103,6 +103,10 @@ int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 int uapi_munmap(struct machine *m, int pid, uint64_t addr, uint64_t len);
 int uapi_mprotect(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		  int prot);
+/* mremap: MREMAP_MAYMOVE and MREMAP_FIXED as Linux's; the result back. */
+int uapi_mremap(struct machine *m, int pid, uint64_t old_addr, uint64_t old_len,
+		uint64_t new_len, int flags, uint64_t new_addr,
+		uint64_t *result);
 /* brk 0 asks for the current break, as brk(0) does. */
 int uapi_brk(struct machine *m, int pid, uint64_t brk, uint64_t *cur);
 int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,

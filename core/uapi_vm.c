@@ -92,6 +92,20 @@ int uapi_mprotect(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	return vm_done(m, t, do_mprotect(m, t->mm, addr, len, prot));
 }
 
+int uapi_mremap(struct machine *m, int pid, uint64_t old_addr, uint64_t old_len,
+		uint64_t new_len, int flags, uint64_t new_addr,
+		uint64_t *result)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t,
+		       do_mremap(m, t->mm, old_addr, old_len, new_len, flags,
+				 new_addr, result));
+}
+
 int uapi_brk(struct machine *m, int pid, uint64_t brk, uint64_t *cur)
 {
 	struct task_struct *t;

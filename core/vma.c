@@ -670,6 +670,149 @@ int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
 }
 
 /* ------------------------------------------------------------------ */
+/* mremap                                                              */
+
+static int mremap_check(struct machine *m, const struct mm_struct *mm,
+			uint64_t old_addr, uint64_t old_len, uint64_t new_len,
+			int flags, uint64_t new_addr)
+{
+	const struct vm_area_struct *vma;
+
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap: flags %#x make no sense", flags);
+	if ((old_addr & (m->page_size - 1)) || !old_len || !new_len ||
+	    new_len > mm->task_size)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap: bad address or length");
+	vma = vma_lookup(mm, old_addr);
+	if (!vma || old_addr + old_len > vma->vm_end) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mremap: [%#lx, +%#lx) is not inside one mapping",
+			 (unsigned long)old_addr, (unsigned long)old_len);
+		return -EFAULT;
+	}
+	if (vma->vm_flags & VM_HUGETLB)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap of huge page mappings is not done");
+	if ((flags & MREMAP_FIXED) &&
+	    ((new_addr & (m->page_size - 1)) ||
+	     new_addr + new_len > mm->task_size ||
+	     (new_addr < old_addr + old_len && old_addr < new_addr + new_len)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap: the new range is unaligned, outside "
+				 "user space or over the old one");
+	return 0;
+}
+
+/* A shared object must cover what its VMAs map. */
+static int mremap_fit_shmem(struct vm_area_struct *vma, uint64_t last_pgoff)
+{
+	return vma->shmem ? shmem_grow(vma->shmem, (unsigned long)last_pgoff)
+			  : 0;
+}
+
+/* Grow vma at its end, where nothing is mapped. */
+static int mremap_expand(struct machine *m, struct mm_struct *mm,
+			 struct vm_area_struct *vma, uint64_t delta)
+{
+	int err = mremap_fit_shmem(vma, vma->vm_pgoff + vma_pages(m, vma) +
+						(delta >> m->page_shift));
+
+	if (err)
+		return err;
+	vma->vm_end += delta;
+	vm_stat_account(mm, vma->vm_flags, (long)(delta >> m->page_shift));
+	vma_try_merge(m, mm, vma_index(mm, vma->vm_start));
+	return 0;
+}
+
+/* Move [old_addr, +old_len) of vma to new_addr as a VMA of new_len. */
+static int mremap_move(struct machine *m, struct mm_struct *mm,
+		       struct vm_area_struct *vma, uint64_t old_addr,
+		       uint64_t old_len, uint64_t new_addr, uint64_t new_len)
+{
+	uint64_t pgoff =
+		vma->vm_pgoff + ((old_addr - vma->vm_start) >> m->page_shift);
+	uint64_t moved = old_len < new_len ? old_len : new_len;
+	struct vm_area_struct *new;
+	int err;
+
+	if (mm->map_count + 2 > m->vma->max_map_count) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mremap would pass vm.max_map_count");
+		return -ENOMEM;
+	}
+	err = vmas_reserve(mm, 2);
+	if (!err)
+		err = mremap_fit_shmem(vma, pgoff + (new_len >> m->page_shift));
+	if (err)
+		return err;
+	new = vm_area_dup(m, mm, vma);
+	if (!new)
+		return -ENOMEM;
+	new->vm_start = new_addr;
+	new->vm_end = new_addr + new_len;
+	new->vm_pgoff = pgoff;
+	vma_insert(mm, new);
+	vm_stat_account(mm, new->vm_flags, (long)(new_len >> m->page_shift));
+	err = move_page_tables(m, vma, old_addr, new, new_addr, moved);
+	if (err) { /* nothing moved: the new VMA goes again */
+		vm_stat_account(mm, new->vm_flags,
+				-(long)(new_len >> m->page_shift));
+		vma_remove_at(mm, vma_index(mm, new_addr));
+		vm_area_free(m, new);
+		return err;
+	}
+	err = do_munmap(m, mm, old_addr, old_len);
+	vma_try_merge(m, mm, vma_index(mm, new_addr));
+	return err;
+}
+
+int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
+	      uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr,
+	      uint64_t *result)
+{
+	struct vm_area_struct *vma;
+	int err = mremap_check(m, mm, old_addr, old_len, new_len, flags,
+			       new_addr);
+
+	if (err)
+		return err;
+	old_len = page_align(m, old_len);
+	new_len = page_align(m, new_len);
+	vma = vma_lookup(mm, old_addr);
+	if (flags & MREMAP_FIXED) {
+		err = do_munmap(m, mm, new_addr, new_len);
+		vma = vma_lookup(mm, old_addr);
+	} else if (new_len <= old_len) {
+		*result = old_addr;
+		return new_len < old_len ? do_munmap(m, mm, old_addr + new_len,
+						     old_len - new_len)
+					 : 0;
+	} else if (old_addr + old_len == vma->vm_end &&
+		   range_free(m, mm, vma->vm_end, new_len - old_len)) {
+		*result = old_addr;
+		return mremap_expand(m, mm, vma, new_len - old_len);
+	} else if (!(flags & MREMAP_MAYMOVE)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mremap: no room to grow in place, and no "
+			 "MREMAP_MAYMOVE");
+		return -ENOMEM;
+	} else {
+		err = get_unmapped_area(m, mm, 0, new_len, m->page_size,
+					&new_addr);
+	}
+	if (!err)
+		err = mremap_move(m, mm, vma, old_addr, old_len, new_addr,
+				  new_len);
+	if (!err)
+		*result = new_addr;
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
 /* brk                                                                 */
 
 #define VM_DATA_DEFAULT                                                        \

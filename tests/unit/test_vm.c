@@ -427,6 +427,87 @@ static void test_brk(void **state)
 	assert_consistent(m);
 }
 
+static void test_mremap(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int rw = PROT_READ | PROT_WRITE, fl = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t a = map(m, FIXED, 4 * PAGE, rw, fl | MAP_FIXED), r = 0;
+	uint64_t pfn;
+
+	write_bytes(m, 0, a + 3 * PAGE, "tail");
+	/* Shrink: the end goes. */
+	assert_int_equal(uapi_mremap(m, 0, a, 4 * PAGE, 2 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + 2 * PAGE);
+	/* Grow in place into the free space after it. */
+	write_bytes(m, 0, a + PAGE, "kept");
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, 6 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + 6 * PAGE);
+	expect_bytes(m, 0, a + PAGE, "kept");
+	/* Something in the way: without MREMAP_MAYMOVE, -ENOMEM. */
+	map(m, a + 6 * PAGE, PAGE, PROT_READ, fl | MAP_FIXED);
+	assert_int_equal(uapi_mremap(m, 0, a, 6 * PAGE, 8 * PAGE, 0, 0, &r),
+			 -ENOMEM);
+	/* With it, the mapping moves, its pages and bytes with it. */
+	pfn = pfn_of(m, f->pid, a + PAGE);
+	assert_int_equal(
+		uapi_mremap(m, 0, a, 6 * PAGE, 8 * PAGE, MREMAP_MAYMOVE, 0, &r),
+		0);
+	assert_int_not_equal(r, a);
+	assert_int_equal(pfn_of(m, f->pid, r + PAGE), pfn);
+	expect_bytes(m, 0, r + PAGE, "kept");
+	assert_int_equal(fault_of(m, 0, a + PAGE, USER_READ, -EFAULT).si_code,
+			 SEGV_MAPERR);
+	assert_consistent(m);
+	/* MREMAP_FIXED to a chosen place. */
+	assert_int_equal(uapi_mremap(m, 0, r, 8 * PAGE, 8 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     FIXED + 64 * PAGE, &r),
+			 0);
+	assert_int_equal(r, FIXED + 64 * PAGE);
+	expect_bytes(m, 0, r + PAGE, "kept");
+	/* The bad ones. */
+	assert_int_equal(
+		uapi_mremap(m, 0, r, PAGE, 2 * PAGE, MREMAP_FIXED, 0, &r),
+		-EINVAL);
+	assert_int_equal(uapi_mremap(m, 0, r + 1, PAGE, 2 * PAGE, 0, 0, &r),
+			 -EINVAL);
+	assert_int_equal(uapi_mremap(m, 0, r, PAGE, 0, 0, 0, &r), -EINVAL);
+	assert_int_equal(
+		uapi_mremap(m, 0, FIXED + 200 * PAGE, PAGE, PAGE, 0, 0, &r),
+		-EFAULT);
+	assert_int_equal(uapi_mremap(m, 0, r, 8 * PAGE, 9 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, r + PAGE,
+				     &r),
+			 -EINVAL);
+	assert_consistent(m);
+}
+
+static void test_mremap_shared(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, FIXED, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
+		 r;
+	int child;
+
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	map(m, a + 2 * PAGE, PAGE, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	assert_int_equal(
+		uapi_mremap(m, 0, a, 2 * PAGE, 4 * PAGE, MREMAP_MAYMOVE, 0, &r),
+		0);
+	/* Moved and grown, still the object the child maps. */
+	write_bytes(m, 0, r + PAGE, "both");
+	expect_bytes(m, child, a + PAGE, "both");
+	write_bytes(m, 0, r + 3 * PAGE, "new end");
+	expect_bytes(m, 0, r + 3 * PAGE, "new end");
+	assert_consistent(m);
+}
+
 static void test_bad_input(void **state)
 {
 	struct vm_fixture *f = *state;
@@ -851,7 +932,7 @@ static void test_random_ops(void **state)
 	int procs[4] = {0, 0, 0, 0};
 	unsigned int seed = 12345;
 
-	for (int op = 0; op < 3000; op++) {
+	for (int op = 0; op < 5000; op++) {
 		int who = rand_r(&seed) % 4, pid = procs[who];
 		uint64_t addr = FIXED + (uint64_t)(rand_r(&seed) % 64) * PAGE;
 		uint64_t len = (uint64_t)(rand_r(&seed) % 8 + 1) * PAGE, out;
@@ -861,7 +942,7 @@ static void test_random_ops(void **state)
 
 		if (pid && !find_task_by_pid(m, pid))
 			procs[who] = pid = 0;
-		switch (rand_r(&seed) % 8) {
+		switch (rand_r(&seed) % 9) {
 		case 0:
 			uapi_mmap(m, pid, addr, len, prot,
 				  MAP_FIXED | MAP_ANONYMOUS |
@@ -889,6 +970,12 @@ static void test_random_ops(void **state)
 			    uapi_fork(m, pid, &child) == 0)
 				procs[(who + 1) % 4] = child;
 			break;
+		case 7:
+			uapi_mremap(m, pid, addr, len,
+				    (uint64_t)(rand_r(&seed) % 8 + 1) * PAGE,
+				    rand_r(&seed) % 2 ? MREMAP_MAYMOVE : 0, 0,
+				    &out);
+			break;
 		default:
 			if (pid)
 				assert_int_equal(uapi_exit_process(m, pid), 0);
@@ -915,6 +1002,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_brk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_shared, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_huge_pages, setup,
