@@ -462,6 +462,12 @@ void pte_slot_write(struct machine *m, const struct pte_slot *slot,
 		free_empty_tables(m, slot->table[0], slot->table, slot->idx, l);
 }
 
+void pte_slot_set(struct machine *m, const struct pte_slot *slot,
+		  uint64_t entry)
+{
+	set_entry(m, slot->table[slot->level], slot->idx[slot->level], entry);
+}
+
 uint64_t pfn_pte(const struct machine *m, unsigned long pfn, uint64_t prot)
 {
 	return ((uint64_t)pfn << m->page_shift) | (prot & fmt(m)->prot_mask);

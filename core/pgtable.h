@@ -238,6 +238,12 @@ uint64_t pte_slot_read(const struct machine *m, const struct pte_slot *slot);
 /* Write an entry; writing 0 frees the tables it leaves empty. */
 void pte_slot_write(struct machine *m, const struct pte_slot *slot,
 		    uint64_t entry);
+/*
+ * Write an entry and free nothing: for reclaim, which may run inside an
+ * allocation made halfway down a walk whose tables must stay.
+ */
+void pte_slot_set(struct machine *m, const struct pte_slot *slot,
+		  uint64_t entry);
 /* The entry mapping pfn with prot in this arch's format (i386: no NX). */
 uint64_t pfn_pte(const struct machine *m, unsigned long pfn, uint64_t prot);
 unsigned long pte_pfn(const struct machine *m, uint64_t pte);

@@ -169,7 +169,7 @@ static int referenced_one(struct machine *m, struct page *page,
 	if (vma->vm_flags & VM_LOCKED)
 		return -EBUSY; /* mlocked: never reclaimed */
 	if (entry & _PAGE_ACCESSED) {
-		pte_slot_write(m, &slot, entry & ~_PAGE_ACCESSED);
+		pte_slot_set(m, &slot, entry & ~_PAGE_ACCESSED);
 		(*(unsigned int *)arg)++;
 	}
 	if (entry & _PAGE_DIRTY)
@@ -189,11 +189,11 @@ static int unmap_one(struct machine *m, struct page *page,
 	if (!page_slot(m, page, vma, addr, &ps, &entry))
 		return 0;
 	if (vma->shmem) { /* the object keeps the slot; entries go */
-		pte_slot_write(m, &ps, 0);
+		pte_slot_set(m, &ps, 0);
 		mm->rss_stat[MM_SHMEMPAGES]--;
 	} else {
 		swap_duplicate(m, slot);
-		pte_slot_write(m, &ps, swp_entry_pte(0, slot));
+		pte_slot_set(m, &ps, swp_entry_pte(0, slot));
 		mm->rss_stat[MM_ANONPAGES]--;
 		mm->rss_stat[MM_SWAPENTS]++;
 	}
