@@ -157,7 +157,9 @@ $(T)/libmmclient.a: $(CLIENT_TOBJ)
 	$(AR) rcs $@ $^
 
 # The integration tests' client: a small driver of libmmclient.
-$(T)/mmc_test: $(T)/client/mmc_test.o $(T)/libmmclient.a
+MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
+	$(T)/client/mmc_test_vm.o
+$(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmm.a $(T)/libmmclient.a

@@ -17,11 +17,10 @@
  *   mmc_test SOCK shutdown                    admin shutdown request
  *   mmc_test SOCK report KIND                 print a report
  *   mmc_test SOCK ops FAMILY [ARGS]           one family of operations:
- *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees
- *     ioremap PHYS SIZE          PHYS..+SIZE is one device region
- *     mmz ZONE START SIZE        ZONE is a region at START..+SIZE
- *     kmap HIGH                  HighMem starts at physical HIGH
- *     kmap-atomic HIGH SLOTS     SLOTS kmap_atomic slots per CPU
+ *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees | vm |
+ * oom ioremap PHYS SIZE          PHYS..+SIZE is one device region mmz ZONE
+ * START SIZE        ZONE is a region at START..+SIZE kmap HIGH HighMem starts
+ * at physical HIGH kmap-atomic HIGH SLOTS     SLOTS kmap_atomic slots per CPU
  *     kmap-park HIGH SLOTS       a layout with SLOTS pkmap slots
  *     exit-all HIGH DEVPHYS      killed holding one of every kind
  *   mmc_test NOTIFY_PATH notify-listen SECS   print sd_notify datagrams
@@ -41,238 +40,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/mmc_test.h"
+#include "client/mmc_test_vm.h"
 #include "client/mmclient.h"
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
 
-static const char *sock;
-static int failures;
+const char *sock;
+int failures;
 static uint32_t mmc_test_max_frame = 1u << 20; /* the daemon's, for tests */
-
-#define EXPECT(cond, ...)                                                      \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);        \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
-
-static struct mmc *connect_as(const char *comm, unsigned int cpu)
-{
-	struct mmc_options o = {comm, cpu, 0};
-	struct mmc *c;
-	int err = mmc_connect(sock, &o, &c);
-
-	if (err) {
-		fprintf(stderr, "connect: %s: %s\n", mmc_strerror(err),
-			mmc_errmsg(NULL));
-		exit(1);
-	}
-	return c;
-}
-
-/* ---- exact checks: errnos, bytes read back, counts, report lines */
-
-/* got must be want exactly; says which call, and the daemon's words. */
-static bool expect_err(struct mmc *c, int got, int want, const char *call,
-		       int line)
-{
-	if (got == want)
-		return true;
-	fprintf(stderr, "%s:%d: %s gave %d (%s: %s), expected %d (%s)\n",
-		__FILE__, line, call, got, mmc_strerror(got), mmc_errmsg(c),
-		want, mmc_strerror(want));
-	failures++;
-	return false;
-}
-
-#define EXPECT_ERR(c, want, call)                                              \
-	expect_err((c), (call), (want), #call, __LINE__)
-
-/*
- * Bytes that differ from one seed to the next and along the buffer:
- * bytes [off, off + len) of seed's pattern.
- */
-static void pattern_at(uint8_t *buf, size_t len, unsigned int seed, size_t off)
-{
-	for (size_t i = off; i < off + len; i++)
-		buf[i - off] = (uint8_t)(seed * 131u + i * 7u + (i >> 8) + 1u);
-}
-
-static void pattern(uint8_t *buf, size_t len, unsigned int seed)
-{
-	pattern_at(buf, len, seed, 0);
-}
-
-/* Write seed's pattern at a kernel (or, with phys, physical) address. */
-static void put_pattern(struct mmc *c, uint64_t addr, size_t len,
-			unsigned int seed, bool phys)
-{
-	uint8_t *buf = malloc(len);
-	int err;
-
-	if (!buf)
-		exit(1);
-	pattern(buf, len, seed);
-	err = phys ? mmc_write_phys(c, addr, buf, len)
-		   : mmc_write(c, addr, buf, len);
-	EXPECT(err == 0, "write of %zu bytes at %#llx: %s (%s)", len,
-	       (unsigned long long)addr, mmc_strerror(err), mmc_errmsg(c));
-	free(buf);
-}
-
-/*
- * The bytes at addr are [off, off + len) of seed's pattern, or all
- * `fill` when seed < 0.
- */
-static void expect_bytes(struct mmc *c, uint64_t addr, size_t len, int seed,
-			 size_t off, int fill, bool phys, const char *what)
-{
-	uint8_t *want = malloc(len), *got = malloc(len);
-	int err;
-
-	if (!want || !got)
-		exit(1);
-	if (seed >= 0)
-		pattern_at(want, len, (unsigned int)seed, off);
-	else
-		memset(want, fill, len);
-	memset(got, 0x3c, len);
-	err = phys ? mmc_read_phys(c, addr, got, len)
-		   : mmc_read(c, addr, got, len);
-	EXPECT(err == 0, "%s: read of %zu bytes at %#llx: %s (%s)", what, len,
-	       (unsigned long long)addr, mmc_strerror(err), mmc_errmsg(c));
-	if (!err)
-		for (size_t i = 0; i < len; i++)
-			if (got[i] != want[i]) {
-				EXPECT(0,
-				       "%s: byte %zu of %#llx is %#x, not %#x",
-				       what, i, (unsigned long long)addr,
-				       got[i], want[i]);
-				break;
-			}
-	free(want);
-	free(got);
-}
-
-#define EXPECT_PATTERN(c, addr, len, seed, what)                               \
-	expect_bytes((c), (addr), (len), (int)(seed), 0, 0, false, (what))
-#define EXPECT_SLICE(c, addr, len, seed, off, what)                            \
-	expect_bytes((c), (addr), (len), (int)(seed), (off), 0, false, (what))
-#define EXPECT_FILL(c, addr, len, byte, what)                                  \
-	expect_bytes((c), (addr), (len), -1, 0, (byte), false, (what))
-
-/* Reading and writing len bytes at addr must both fail with want. */
-static void expect_no_access(struct mmc *c, uint64_t addr, size_t len, int want,
-			     const char *what)
-{
-	uint8_t *buf = calloc(1, len);
-	int r, w;
-
-	if (!buf)
-		exit(1);
-	r = mmc_read(c, addr, buf, len);
-	EXPECT(r == want, "%s: read of %#llx gave %s (%s), expected %s", what,
-	       (unsigned long long)addr, mmc_strerror(r), mmc_errmsg(c),
-	       mmc_strerror(want));
-	w = mmc_write(c, addr, buf, len);
-	EXPECT(w == want, "%s: write of %#llx gave %s (%s), expected %s", what,
-	       (unsigned long long)addr, mmc_strerror(w), mmc_errmsg(c),
-	       mmc_strerror(want));
-	free(buf);
-}
-
-static uint64_t direct_map(struct mmc *c, unsigned long pfn)
-{
-	return mmc_info(c)->page_offset +
-	       (uint64_t)pfn * mmc_info(c)->page_size;
-}
-
-static bool is_i386(struct mmc *c)
-{
-	return strcmp(mmc_info(c)->arch, "i386") == 0;
-}
-
-/* A report's text (to be freed), or NULL after saying why. */
-static char *report_text(struct mmc *c, enum mmc_report kind)
-{
-	char *text = NULL;
-	int err = mmc_report(c, kind, &text);
-
-	EXPECT(err == 0 && text, "report %d: %s (%s)", (int)kind,
-	       mmc_strerror(err), mmc_errmsg(c));
-	return err ? NULL : text;
-}
-
-/* The first line of text that starts with prefix, or NULL. */
-static const char *find_line(const char *text, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, prefix, n) == 0)
-			return p;
-	}
-	return NULL;
-}
-
-/* Whether text holds exactly this line (without its newline). */
-static bool has_line(const char *text, const char *line)
-{
-	const char *p = find_line(text, line);
-	size_t n = strlen(line);
-
-	while (p) {
-		if (p[n] == '\n' || p[n] == '\0')
-			return true;
-		p = strchr(p, '\n');
-		p = p ? find_line(p, line) : NULL;
-	}
-	return false;
-}
-
-/* The session's own Pages: and Objects: from its status report. */
-static void expect_counts(struct mmc *c, unsigned long pages,
-			  unsigned long objects, const char *what)
-{
-	char *text = report_text(c, MMC_REPORT_STATUS);
-	const char *p, *o;
-	unsigned long got_pages = ULONG_MAX, got_objects = ULONG_MAX;
-
-	if (!text)
-		return;
-	p = strstr(text, "\nPages:\t");
-	o = strstr(text, "\nObjects:\t");
-	if (p)
-		got_pages = strtoul(p + 8, NULL, 10);
-	if (o)
-		got_objects = strtoul(o + 10, NULL, 10);
-	EXPECT(got_pages == pages && got_objects == objects,
-	       "%s: status says Pages: %lu Objects: %lu, expected %lu and %lu",
-	       what, got_pages, got_objects, pages, objects);
-	free(text);
-}
-
-static void expect_machine_clean(struct mmc *c, const char *what)
-{
-	struct mmc_check chk;
-	int err = mmc_admin_check(c, &chk);
-
-	EXPECT(err == 0, "%s: admin check: %s (%s)", what, mmc_strerror(err),
-	       mmc_errmsg(c));
-}
-
-/* What was allocated was freed by hand: nothing held, machine intact. */
-static void finish(struct mmc *c, const char *what)
-{
-	expect_counts(c, 0, 0, what);
-	expect_machine_clean(c, what);
-	mmc_close(c);
-}
 
 /* The slabinfo columns <active_objs> <num_objs> of a cache, or false. */
 static bool slabinfo_objs(struct mmc *c, const char *name,
@@ -1253,11 +1029,15 @@ static void hostile_max_clients(int max)
 		mmc_close(held[i]);
 }
 
-/* Memory is short: a NOFAIL allocation waits until someone frees. */
+/*
+ * Memory is short: a NOFAIL allocation waits until someone frees. Both
+ * sessions are out of the OOM killer's reach, or it would end the wait
+ * by killing the hog.
+ */
 static void hostile_park(void)
 {
-	struct mmc *hog = connect_as("hog", 0),
-		   *waiter = connect_as("waiter", 1);
+	struct mmc *hog = connect_adj("hog", 0, -1000),
+		   *waiter = connect_adj("waiter", 1, -1000);
 	static unsigned long pfns[1 << 16];
 	unsigned long n = 0, pfn = 0;
 	struct timespec t0, t1;
@@ -2510,6 +2290,10 @@ static int cmd_ops(int argc, char **argv)
 		ops_kmap_atomic(arg1, (unsigned int)arg2);
 	else if (!strcmp(family, "kmap-park") && argc == 6)
 		ops_kmap_park(arg1, (unsigned int)arg2);
+	else if (!strcmp(family, "vm"))
+		ops_vm();
+	else if (!strcmp(family, "oom"))
+		ops_oom();
 	else if (!strcmp(family, "exit-all") && argc == 6)
 		ops_exit_all(arg1, arg2);
 	else

@@ -30,16 +30,17 @@
 
 enum result_kind {
 	RES_NONE,
-	RES_PFN,     /* unsigned long *: Reply.pfn */
-	RES_U64,     /* uint64_t *: addr, cache or phys */
-	RES_SIZE,    /* size_t *: Reply.size */
-	RES_DATA,    /* buf and len: Reply.data */
-	RES_TEXT,    /* char **: Reply.text, malloc'ed */
-	RES_REGION,  /* uint64_t *, uint64_t *: Reply.region */
-	RES_HELLO,   /* the connection's mmc_info */
-	RES_CHECK,   /* struct mmc_check * */
-	RES_FREE,    /* unsigned long *: Reply.free_pages */
-	RES_SESSIONS /* struct mmc_session **, size_t * */
+	RES_PFN,      /* unsigned long *: Reply.pfn */
+	RES_U64,      /* uint64_t *: addr, cache or phys */
+	RES_SIZE,     /* size_t *: Reply.size */
+	RES_DATA,     /* buf and len: Reply.data */
+	RES_TEXT,     /* char **: Reply.text, malloc'ed */
+	RES_REGION,   /* uint64_t *, uint64_t *: Reply.region */
+	RES_HELLO,    /* the connection's mmc_info */
+	RES_CHECK,    /* struct mmc_check * */
+	RES_FREE,     /* unsigned long *: Reply.free_pages */
+	RES_SESSIONS, /* struct mmc_session **, size_t * */
+	RES_PID,      /* int *: Reply.pid */
 };
 
 struct pending {
@@ -132,7 +133,9 @@ static void deliver_event(struct mmc *c, const Mm__Event *e)
 		ev.kind = MMC_EVENT_OOM_KILLED;
 		ev.pid = e->oom_killed->pid;
 		ev.message = e->oom_killed->message;
-		fail_connection(c, -ECONNABORTED, ev.message);
+		/* A process the session forked dies alone. */
+		if (ev.pid == c->info.pid)
+			fail_connection(c, -ECONNABORTED, ev.message);
 	} else if (e->kind_case == MM__EVENT__KIND_SHUTTING_DOWN) {
 		ev.kind = MMC_EVENT_SHUTTING_DOWN;
 		ev.message = e->shutting_down->reason;
@@ -268,6 +271,11 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_SESSIONS))
 			break;
 		return fill_sessions(r->sessions, p);
+	case RES_PID:
+		if (!result_is(r, MM__REPLY__RESULT_PID))
+			break;
+		*(int *)p->out = r->pid;
+		return 0;
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
 		 "the reply to request %llu lacks its result",
@@ -294,6 +302,18 @@ static int record_status(struct mmc *c, int status)
 	return 0;
 }
 
+/* A user access the kernel answered with a signal: its out2 says so. */
+static void fill_fault(const Mm__Fault *f, const struct pending *p)
+{
+	struct mmc_fault *out = p->out2;
+
+	if ((p->kind != RES_DATA && p->kind != RES_NONE) || !out)
+		return;
+	out->signo = f->signo;
+	out->code = f->code;
+	out->addr = f->addr;
+}
+
 /* The head of the queue is answered (or lost, with r NULL). */
 static void complete(struct mmc *c, const Mm__Reply *r, int lost)
 {
@@ -304,6 +324,8 @@ static void complete(struct mmc *c, const Mm__Reply *r, int lost)
 		copy_str(c->errmsg, sizeof(c->errmsg), c->connmsg);
 	if (r) {
 		status = r->status;
+		if (status < 0 && result_is(r, MM__REPLY__RESULT_FAULT))
+			fill_fault(r->fault, p);
 		if (status < 0)
 			copy_str(c->errmsg, sizeof(c->errmsg), r->message);
 		else if (status > 0)
@@ -980,17 +1002,157 @@ int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len)
 	return write_call(c, MM__REQUEST__OP_WRITE_PHYS, phys, buf, len);
 }
 
+/* ---- processes and address spaces */
+
+int mmc_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
+	     int flags, uint64_t *mapped)
+{
+	Mm__Mmap a = MM__MMAP__INIT;
+	REQUEST(rq, MMAP, mmap, &a);
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.prot = (uint32_t)prot;
+	a.flags = (uint32_t)flags;
+	return call(c, &rq, PENDING(RES_U64, mapped, NULL, 0));
+}
+
+int mmc_munmap(struct mmc *c, int pid, uint64_t addr, uint64_t len)
+{
+	Mm__Munmap a = MM__MUNMAP__INIT;
+	REQUEST(rq, MUNMAP, munmap, &a);
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	return call(c, &rq, NONE);
+}
+
+int mmc_mprotect(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot)
+{
+	Mm__Mprotect a = MM__MPROTECT__INIT;
+	REQUEST(rq, MPROTECT, mprotect, &a);
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.prot = (uint32_t)prot;
+	return call(c, &rq, NONE);
+}
+
+int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
+	       uint64_t new_len, int flags, uint64_t new_addr, uint64_t *result)
+{
+	Mm__Mremap a = MM__MREMAP__INIT;
+	REQUEST(rq, MREMAP, mremap, &a);
+
+	a.pid = pid;
+	a.old_addr = old_addr;
+	a.old_len = old_len;
+	a.new_len = new_len;
+	a.flags = (uint32_t)flags;
+	a.new_addr = new_addr;
+	return call(c, &rq, PENDING(RES_U64, result, NULL, 0));
+}
+
+int mmc_brk(struct mmc *c, int pid, uint64_t brk, uint64_t *cur)
+{
+	Mm__Brk a = MM__BRK__INIT;
+	REQUEST(rq, BRK, brk, &a);
+
+	a.pid = pid;
+	a.brk = brk;
+	return call(c, &rq, PENDING(RES_U64, cur, NULL, 0));
+}
+
+static void clear_fault(struct mmc_fault *fault)
+{
+	if (fault)
+		memset(fault, 0, sizeof(*fault));
+}
+
+int mmc_read_vm(struct mmc *c, int pid, uint64_t addr, void *buf, size_t len,
+		struct mmc_fault *fault)
+{
+	Mm__ReadVm a = MM__READ_VM__INIT;
+	REQUEST(rq, READ_VM, read_vm, &a);
+
+	if (len > UINT32_MAX)
+		return -EINVAL;
+	clear_fault(fault);
+	a.pid = pid;
+	a.addr = addr;
+	a.len = (uint32_t)len;
+	return call(c, &rq, PENDING(RES_DATA, buf, fault, len));
+}
+
+int mmc_write_vm(struct mmc *c, int pid, uint64_t addr, const void *buf,
+		 size_t len, struct mmc_fault *fault)
+{
+	Mm__WriteVm a = MM__WRITE_VM__INIT;
+	REQUEST(rq, WRITE_VM, write_vm, &a);
+
+	clear_fault(fault);
+	a.pid = pid;
+	a.addr = addr;
+	a.data.data = (uint8_t *)buf;
+	a.data.len = len;
+	return call(c, &rq, PENDING(RES_NONE, NULL, fault, 0));
+}
+
+int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
+		struct mmc_fault *fault)
+{
+	Mm__ReadVm a = MM__READ_VM__INIT;
+	REQUEST(rq, EXEC_VM, exec_vm, &a);
+
+	if (len > UINT32_MAX)
+		return -EINVAL;
+	clear_fault(fault);
+	a.pid = pid;
+	a.addr = addr;
+	a.len = (uint32_t)len;
+	return call(c, &rq, PENDING(RES_NONE, NULL, fault, 0));
+}
+
+int mmc_fork(struct mmc *c, int pid, int *child)
+{
+	Mm__Process a = MM__PROCESS__INIT;
+	REQUEST(rq, FORK, fork, &a);
+
+	a.pid = pid;
+	return call(c, &rq, PENDING(RES_PID, child, NULL, 0));
+}
+
+int mmc_exit_process(struct mmc *c, int pid)
+{
+	Mm__Process a = MM__PROCESS__INIT;
+	REQUEST(rq, EXIT_PROCESS, exit_process, &a);
+
+	a.pid = pid;
+	return call(c, &rq, NONE);
+}
+
 /* ---- reports and admin */
 
-int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
+int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
+		  unsigned int selector, uint64_t addr, char **text)
 {
 	Mm__Report a = MM__REPORT__INIT;
 	REQUEST(rq, REPORT, report, &a);
 
 	a.kind = (Mm__ReportKind)kind;
 	a.pid = pid;
+	a.selector = selector;
+	a.addr = addr;
 	*text = NULL;
 	return call(c, &rq, PENDING(RES_TEXT, text, NULL, 0));
+}
+
+int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
+{
+	return mmc_report_at(c, kind, pid, 0, 0, text);
 }
 
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text)

@@ -20,13 +20,14 @@
  * frame limit) returns its error at once and takes no place in that
  * order.
  *
- * EVENTS: the daemon may tell a session, unasked, that its process was
- * OOM-killed or that the daemon is shutting down. Events are delivered to
- * the handler set with mmc_set_event_handler() from inside whatever call
- * reads them; an idle program can poll mmc_fd() for reading and call
- * mmc_process_events(). After either event the connection is closed and
- * later calls fail (-ECONNABORTED after an OOM kill, -ESHUTDOWN after a
- * shutdown).
+ * EVENTS: the daemon may tell a session, unasked, that its process (or
+ * one it forked) was OOM-killed or that the daemon is shutting down.
+ * Events are delivered to the handler set with mmc_set_event_handler()
+ * from inside whatever call reads them; an idle program can poll
+ * mmc_fd() for reading and call mmc_process_events(). After a shutdown,
+ * or the OOM kill of the session's own process, the connection is
+ * closed and later calls fail (-ESHUTDOWN, -ECONNABORTED); the kill of
+ * a forked process leaves the session open.
  *
  * Build with: pkg-config --cflags --libs mmclient
  */
@@ -205,6 +206,40 @@ int mmc_write(struct mmc *c, uint64_t addr, const void *buf, size_t len);
 int mmc_read_phys(struct mmc *c, uint64_t phys, void *buf, size_t len);
 int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len);
 
+/*
+ * Processes and address spaces. pid 0 is the session's own process;
+ * another pid must be one the session forked. prot, flags and signals
+ * are Linux's (<sys/mman.h>, <signal.h>). A user access that the kernel
+ * would answer with a signal returns -EFAULT and, when fault is not
+ * NULL, fills it; it is zeroed otherwise.
+ */
+struct mmc_fault {
+	int signo;     /* SIGSEGV or SIGBUS; 0 when none */
+	int code;      /* SEGV_MAPERR, SEGV_ACCERR or BUS_ADRERR */
+	uint64_t addr; /* the first address that faulted */
+};
+
+int mmc_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
+	     int flags, uint64_t *mapped);
+int mmc_munmap(struct mmc *c, int pid, uint64_t addr, uint64_t len);
+int mmc_mprotect(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot);
+int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
+	       uint64_t new_len, int flags, uint64_t new_addr,
+	       uint64_t *result);
+/* brk 0 asks for the current break; *cur is the break afterwards. */
+int mmc_brk(struct mmc *c, int pid, uint64_t brk, uint64_t *cur);
+int mmc_read_vm(struct mmc *c, int pid, uint64_t addr, void *buf, size_t len,
+		struct mmc_fault *fault);
+int mmc_write_vm(struct mmc *c, int pid, uint64_t addr, const void *buf,
+		 size_t len, struct mmc_fault *fault);
+/* An instruction fetch of len bytes: faults as execution would. */
+int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
+		struct mmc_fault *fault);
+/* A child with a copy-on-write copy of pid's address space. */
+int mmc_fork(struct mmc *c, int pid, int *child);
+/* Exit a process the session forked (the session's own exits at close). */
+int mmc_exit_process(struct mmc *c, int pid);
+
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
 	MMC_REPORT_MEMINFO = 1,
@@ -215,15 +250,22 @@ enum mmc_report {
 	MMC_REPORT_VMALLOCINFO = 6,
 	MMC_REPORT_MEDIA_MEM = 7,
 	MMC_REPORT_DMESG = 8,
-	MMC_REPORT_STATUS = 9,	/* one task's status lines */
-	MMC_REPORT_PS = 10,	/* one line per process */
-	MMC_REPORT_FRAMES = 11, /* the map of physical memory */
+	MMC_REPORT_STATUS = 9,	      /* one task's status lines */
+	MMC_REPORT_PS = 10,	      /* one line per process */
+	MMC_REPORT_FRAMES = 11,	      /* the map of physical memory */
+	MMC_REPORT_MAPS = 12,	      /* /proc/PID/maps */
+	MMC_REPORT_PAGEWALK = 13,     /* the walk to an address */
+	MMC_REPORT_TRANSLATE = 14,    /* selector:offset, i386 */
+	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
 };
 
 /* The report's text in *text, to be freed with free(). */
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text);
 /* MMC_REPORT_STATUS of pid (0: this session; another's is admin only). */
 int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text);
+/* PAGEWALK of addr, or TRANSLATE of selector:addr, in process pid. */
+int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
+		  unsigned int selector, uint64_t addr, char **text);
 
 /* Admin requests: uid 0 or the layout's admin group, else -EPERM. */
 struct mmc_check {

@@ -196,8 +196,12 @@ static int read_input(const char *path, char **text)
 	return 0;
 }
 
-/* Print a report's text, or its JSON. */
-static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
+/*
+ * Print a report's text, or its JSON. pid, selector and addr name what a
+ * per-process report is about (0: nothing, or the session's own).
+ */
+static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
+			  int pid, unsigned int selector, uint64_t addr)
 {
 	char *text = NULL;
 	int err, ret = 0;
@@ -210,7 +214,8 @@ static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
 			return EXIT_DAEMON;
 		}
 	} else {
-		err = mmc_report_pid(mmctl_connect(ctl), r->kind, pid, &text);
+		err = mmc_report_at(mmctl_connect(ctl), r->kind, pid, selector,
+				    addr, &text);
 		if (err)
 			return mmctl_daemon_error(ctl, r->name, err);
 	}
@@ -231,6 +236,11 @@ static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
 	}
 	free(text);
 	return ret;
+}
+
+static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
+{
+	return show_report_at(ctl, r, pid, 0, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -258,21 +268,13 @@ static int cmd_status(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, &status_report, pid);
 }
 
-/*
- * maps, pagewalk and translate read a process's address space, and the
- * machine has none yet: there is no request for them on the wire. The
- * arguments are checked as they will be, the daemon must answer, and
- * then mmctl says so instead of printing anything made up.
- */
-static int not_built_yet(struct mmctl *ctl, const char *command)
-{
-	mmctl_connect(ctl);
-	fprintf(stderr,
-		"mmctl: %s: address spaces are not built yet: mmd has no "
-		"request for them (%s)\n",
-		command, mmc_strerror(-ENOSYS));
-	return EXIT_DAEMON;
-}
+static const struct report_kind maps_report = {
+	"maps", MMC_REPORT_MAPS, maps_to_json, "a process's mappings"};
+static const struct report_kind pagewalk_report = {
+	"pagewalk", MMC_REPORT_PAGEWALK, status_to_json, "a page walk"};
+static const struct report_kind translate_report = {
+	"translate", MMC_REPORT_TRANSLATE, status_to_json,
+	"a segmented translation"};
 
 static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
 {
@@ -282,7 +284,7 @@ static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
 		return mmctl_usage_error(argv[0], "maps needs one PID");
 	if (parse_pid(argv[1], &pid))
 		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
-	return not_built_yet(ctl, argv[0]);
+	return show_report(ctl, &maps_report, pid);
 }
 
 static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
@@ -298,7 +300,7 @@ static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
 	if (mmctl_parse_u64(argv[2], &addr))
 		return mmctl_usage_error(argv[0], "'%s' is not an address",
 					 argv[2]);
-	return not_built_yet(ctl, argv[0]);
+	return show_report_at(ctl, &pagewalk_report, pid, 0, addr);
 }
 
 /* SELECTOR:OFFSET, both hex or decimal; a selector is 16 bits. */
@@ -344,7 +346,7 @@ static int cmd_translate(struct mmctl *ctl, int argc, char **argv)
 			mmc_info(ctl->c)->arch);
 		return EXIT_DAEMON;
 	}
-	return not_built_yet(ctl, argv[0]);
+	return show_report_at(ctl, &translate_report, pid, sel, off);
 }
 
 /* ------------------------------------------------------------------ */
@@ -559,14 +561,13 @@ static const struct command commands[] = {
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)"},
-	{"maps", cmd_maps, "PID",
-	 "/proc/PID/maps of a process (not built yet: exits 1)"},
+	{"maps", cmd_maps, "PID", "/proc/PID/maps of a process"},
 	{"pagewalk", cmd_pagewalk, "PID ADDR",
 	 "walk PID's page table for ADDR: each level's index and entry, "
-	 "the frame and its struct page (not built yet: exits 1)"},
+	 "the frame and its struct page"},
 	{"translate", cmd_translate, "PID SELECTOR:OFFSET",
 	 "translate a far pointer through PID's segments, i386 layouts "
-	 "only (not built yet: exits 1)"},
+	 "only"},
 	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS]",
 	 "a live full-screen view, refreshed every second: memory, zones "
 	 "and their free orders, busiest caches, biggest processes. q "

@@ -732,6 +732,43 @@ json_object *media_mem_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
+/*
+ * /proc/PID/maps: "start-end perms offset dev inode [name]" -> [{"start":
+ * N, "end": N, "perms": "rw-p", "offset": N, "dev": "00:00", "inode": N,
+ * "name": "[heap]"}], the name "" for an anonymous mapping.
+ */
+json_object *maps_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_array();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		unsigned long long start, end, off, inode;
+		char perms[8], dev[16];
+		json_object *o;
+		int used = 0;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %15s %llu%n", &start, &end,
+			   perms, &off, dev, &inode, &used) != 6)
+			return parse_error(doc, &l, err, len,
+					   "not a maps line");
+		o = json_object_new_object();
+		add_u64(o, "start", start);
+		add_u64(o, "end", end);
+		add_str(o, "perms", perms);
+		add_u64(o, "offset", off);
+		add_str(o, "dev", dev);
+		add_u64(o, "inode", inode);
+		add_str(o, "name", skip_spaces(line + used));
+		json_object_array_add(doc, o);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}
+
 /* "[     1] message" -> [{"seq": 1, "message": "..."}] */
 json_object *dmesg_to_json(const char *text, char *err, size_t len)
 {
@@ -775,7 +812,10 @@ json_object *status_to_json(const char *text, char *err, size_t len)
 		*colon = '\0';
 		val = skip_spaces(colon + 1);
 		trim_right(val);
-		v = json_number(val);
+		/* "VmRSS:\t  16 kB": the number of kB, as meminfo's. */
+		if (strlen(val) > 3 && !strcmp(val + strlen(val) - 3, " kB"))
+			val[strlen(val) - 3] = '\0';
+		v = json_number(skip_spaces(val));
 		json_object_object_add(doc, line,
 				       v ? v : json_object_new_string(val));
 	}

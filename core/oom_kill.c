@@ -62,11 +62,19 @@ unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm)
 	return tables ? tables - 1 : 0;
 }
 
-static unsigned long mm_badness_pages(const struct machine *m,
-				      const struct mm_struct *mm)
+/*
+ * What killing t gives back: its RSS, swap entries and page tables, as
+ * Linux counts them, and, unlike Linux, the pages it took through the
+ * kernel calls a client makes (t->nr_pages): in this machine those are
+ * the process's own and its exit frees them.
+ */
+static unsigned long badness_pages(const struct machine *m,
+				   const struct task_struct *t)
 {
+	const struct mm_struct *mm = t->mm;
+
 	return get_mm_rss(mm) + (unsigned long)mm->rss_stat[MM_SWAPENTS] +
-	       mm_pgtables(m, mm);
+	       mm_pgtables(m, mm) + t->nr_pages;
 }
 
 static unsigned long oom_totalpages(const struct machine *m)
@@ -81,7 +89,7 @@ static long badness(const struct machine *m, const struct task_struct *t)
 
 	if (!t->mm || t->oom_killed || t->oom_score_adj == OOM_SCORE_ADJ_MIN)
 		return -1;
-	points = (long)mm_badness_pages(m, t->mm);
+	points = (long)badness_pages(m, t);
 	points += (long)t->oom_score_adj * (long)oom_totalpages(m) / 1000;
 	return points > 0 ? points : 1;
 }
@@ -107,8 +115,12 @@ static struct task_struct *select_bad_process(const struct machine *m,
 		struct task_struct *t = find_task_by_pid(m, pid);
 		long p = t ? badness(m, t) : -1;
 
-		/* A victim still dying: wait for it, kill nobody else. */
-		if (t && t->oom_killed && t->mm && t->mm->map_count)
+		/*
+		 * A victim still dying: wait for it, kill nobody else. Its
+		 * kernel pages come back only when the driver exits it, as
+		 * Linux waits for a victim's exit (tsk_is_oom_victim).
+		 */
+		if (t && t->oom_killed)
 			return NULL;
 		if (p > *points) {
 			*points = p;

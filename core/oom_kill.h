@@ -2,8 +2,9 @@
  * oom_kill.h - the OOM killer: when reclaim cannot free enough, a process
  * dies so that the rest may go on.
  *
- * Owns: badness (RSS + swap entries + page tables, adjusted by
- * oom_score_adj as mm/oom_kill.c computes it), choosing and killing the
+ * Owns: badness (RSS + swap entries + page tables + the pages the process
+ * holds through kernel calls, adjusted by oom_score_adj as
+ * mm/oom_kill.c computes it), choosing and killing the
  * victim, and the queue of kills the machine's driver must hear about.
  * Must never: kill the kernel (pid 0) or a process with oom_score_adj
  * -1000, or report a kill twice.

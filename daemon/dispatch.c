@@ -22,12 +22,10 @@
 #include "core/slab.h"
 #include "core/stats.h"
 #include "core/task.h"
+#include "core/task_mmu.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
 #include "daemon/server.h"
-
-/* Room a reply needs around its data, so read results fit a frame. */
-#define REPLY_OVERHEAD 64u
 
 void reply_init(struct reply *r, uint64_t id)
 {
@@ -213,15 +211,16 @@ static int do_vmap(struct machine *m, const Mm__Vmap *v, struct reply *r)
 	return addr_result(r, err, addr, MM__REPLY__RESULT_ADDR);
 }
 
-static void report_status(const struct session *s, int pid,
-			  const struct task_struct *t, struct seq_buf *seq)
+/* The session's own lines after the kernel's /proc/PID/status. */
+static void report_status(const struct session *s, const struct task_struct *t,
+			  struct seq_buf *seq)
 {
 	const struct session *owner = NULL;
 	struct list_head *pos;
 
-	list_for_each(pos, &s->d->sessions) if (session_of(pos)->pid == pid)
+	list_for_each(pos,
+		      &s->d->sessions) if (session_of(pos)->pid == t->leader)
 		owner = session_of(pos);
-	seq_printf(seq, "Name:\t%s\nPid:\t%d\n", t->comm, t->pid);
 	if (owner)
 		seq_printf(seq, "Uid:\t%u\nGid:\t%u\nHostPid:\t%d\n",
 			   (unsigned int)owner->uid, (unsigned int)owner->gid,
@@ -232,13 +231,41 @@ static void report_status(const struct session *s, int pid,
 		   t->cpu, t->oom_score_adj, t->nr_pages, t->nr_objects);
 }
 
+/*
+ * The reports on one process: the session's own processes (itself and
+ * what it forked) for anyone, another session's for admins only.
+ */
+static int report_process(struct session *s, const Mm__Report *rp,
+			  struct seq_buf *seq, struct reply *r)
+{
+	const struct machine *m = s->d->m;
+	int pid = rp->pid ? rp->pid : s->pid;
+	const struct task_struct *t = find_task_by_pid(m, pid);
+
+	if (!t)
+		return reply_error(r, -ESRCH, "no process with pid %d", pid);
+	if (t->leader != s->pid && !s->admin)
+		return reply_error(r, -EPERM,
+				   "pid %d is another session's: admin only",
+				   pid);
+	switch (rp->kind) {
+	case MM__REPORT_KIND__REPORT_STATUS:
+		report_pid_status(m, pid, seq);
+		report_status(s, t, seq);
+		return seq->err;
+	case MM__REPORT_KIND__REPORT_MAPS:
+		return report_pid_maps(m, pid, seq);
+	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
+		return report_pagewalk(m, pid, rp->addr, seq);
+	}
+}
+
 static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 {
 	struct mmd *d = s->d;
 	const struct machine *m = d->m;
 	struct seq_buf *seq = &d->seq;
-	const struct task_struct *t;
-	int pid = rp->pid ? rp->pid : s->pid, err = 0;
+	int err = 0;
 
 	seq_buf_clear(seq);
 	switch (rp->kind) {
@@ -273,16 +300,11 @@ static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 		err = report_frames(m, seq);
 		break;
 	case MM__REPORT_KIND__REPORT_STATUS:
-		if (pid != s->pid && !s->admin)
-			return reply_error(r, -EPERM,
-					   "pid %d is another session's: "
-					   "admin only",
-					   pid);
-		t = find_task_by_pid(m, pid);
-		if (!t)
-			return reply_error(r, -ESRCH, "no task with pid %d",
-					   pid);
-		report_status(s, pid, t, seq);
+	case MM__REPORT_KIND__REPORT_MAPS:
+	case MM__REPORT_KIND__REPORT_PAGEWALK:
+		err = report_process(s, rp, seq, r);
+		if (r->rep.status)
+			return r->rep.status;
 		break;
 	default:
 		return reply_error(r, -EINVAL, "unknown report kind %d",
@@ -575,6 +597,10 @@ bool request_may_free(const Mm__Request *rq)
 	case MM__REQUEST__OP_FREE_PERCPU:
 	case MM__REQUEST__OP_MMZ_FREE:
 	case MM__REQUEST__OP_ADMIN_DROP_CACHES:
+	case MM__REQUEST__OP_MUNMAP:
+	case MM__REQUEST__OP_MREMAP:
+	case MM__REQUEST__OP_BRK:
+	case MM__REQUEST__OP_EXIT_PROCESS:
 		return true;
 	default:
 		return false;
@@ -612,6 +638,8 @@ static int dispatch_op(struct session *s, const Mm__Request *rq,
 		return do_report(s, rq->report, r);
 	case MM__REQUEST__OP_ADMIN_CHECK ... MM__REQUEST__OP_ADMIN_SHUTDOWN:
 		return do_admin(s, rq, r);
+	case MM__REQUEST__OP_MMAP ... MM__REQUEST__OP_EXIT_PROCESS:
+		return dispatch_vm(s, rq, r);
 	default:
 		return reply_error(r, -EOPNOTSUPP, "unknown operation %d",
 				   (int)rq->op_case);
@@ -659,7 +687,8 @@ int dispatch(struct session *s, const Mm__Request *rq, struct reply *r)
 		r->rep.message = r->msg;
 	}
 	r->rep.status = err;
-	if (err)
+	/* A failed call has no result, but a fault says which signal. */
+	if (err && r->rep.result_case != MM__REPLY__RESULT_FAULT)
 		r->rep.result_case = MM__REPLY__RESULT__NOT_SET;
 	return 0;
 }

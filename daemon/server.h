@@ -117,6 +117,7 @@ struct reply {
 	Mm__Region region;
 	Mm__CheckResult check;
 	Mm__Sessions sessions;
+	Mm__Fault fault;
 	Mm__Event event;
 	Mm__OomKilled oom;
 	Mm__ShuttingDown shutdown;
@@ -167,5 +168,10 @@ int reply_error(struct reply *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int dispatch(struct session *s, const Mm__Request *rq, struct reply *r);
 bool request_may_free(const Mm__Request *rq);
+/* Room a reply needs around its data, so read results fit a frame. */
+#define REPLY_OVERHEAD 64u
+
+/* dispatch_vm.c: the address-space requests (mmap ... exit_process). */
+int dispatch_vm(struct session *s, const Mm__Request *rq, struct reply *r);
 
 #endif /* MMD_SERVER_H */

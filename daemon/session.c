@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/oom_kill.h"
 #include "core/task.h"
 #include "daemon/server.h"
 
@@ -77,33 +78,39 @@ static void unpark(struct session *s)
 	s->in_flight--;
 }
 
+/* The session's task exits and gives back all it still owns. */
+static void session_exit_task(struct session *s, const char *why)
+{
+	struct mmd *d = s->d;
+	struct task_leaks leaks = {0, 0};
+
+	task_exit(d->m, s->pid, &leaks);
+	d->nr_tasks--;
+	d->nr_exits++;
+	d->leaked_blocks += leaks.pages;
+	d->leaked_objects += leaks.objects;
+	d->retry_wanted = true;
+	if (leaks.pages || leaks.objects || why)
+		mmd_log("pid %d (host pid %d, uid %u) exited%s%s: freed %lu "
+			"page blocks and %lu objects it still held",
+			s->pid, (int)s->host_pid, (unsigned int)s->uid,
+			why ? ": " : "", why ? why : "", leaks.pages,
+			leaks.objects);
+	s->pid = 0;
+}
+
 /* Exit, for whatever reason: the task gives back all it still owns. */
 void session_close(struct session *s, const char *why)
 {
 	struct mmd *d = s->d;
-	struct task_leaks leaks = {0, 0};
 
 	if (s->closing)
 		return;
 	s->closing = true;
 	if (s->parked)
 		unpark(s);
-	if (s->pid) {
-		task_exit(d->m, s->pid, &leaks);
-		d->nr_tasks--;
-		d->nr_exits++;
-		d->leaked_blocks += leaks.pages;
-		d->leaked_objects += leaks.objects;
-		d->retry_wanted = true;
-		if (leaks.pages || leaks.objects || why)
-			mmd_log("pid %d (host pid %d, uid %u) exited%s%s: "
-				"freed %lu page blocks and %lu objects it "
-				"still held",
-				s->pid, (int)s->host_pid, (unsigned int)s->uid,
-				why ? ": " : "", why ? why : "", leaks.pages,
-				leaks.objects);
-		s->pid = 0;
-	}
+	if (s->pid)
+		session_exit_task(s, why);
 	if (!s->refused) {
 		mmd_list_del_init(&s->node);
 		d->nr_sessions--;
@@ -235,38 +242,61 @@ void session_send_event(struct session *s, struct reply *r)
 	session_flush(s);
 }
 
-/* The machine killed tasks (OOM): tell their sessions and close them. */
-static void reap_killed(struct mmd *d)
+static struct session *session_by_pid(struct mmd *d, int pid)
 {
-	struct list_head *pos, *next;
+	struct list_head *pos;
 
-	for (pos = d->sessions.next; pos != &d->sessions; pos = next) {
-		struct session *s = session_of(pos);
-		struct reply r;
+	list_for_each(pos, &d->sessions) if (session_of(pos)->pid ==
+					     pid) return session_of(pos);
+	return NULL;
+}
 
-		next = pos->next;
-		if (!s->pid || find_task_by_pid(d->m, s->pid))
+/* Tell s that the OOM killer killed pid: itself or a process it forked. */
+static void send_oom_event(struct session *s, int pid)
+{
+	struct reply r;
+
+	reply_init(&r, 0);
+	mm__event__init(&r.event);
+	mm__oom_killed__init(&r.oom);
+	r.oom.pid = pid;
+	snprintf(r.msg, sizeof(r.msg),
+		 "out of memory: pid %d was killed to free memory", pid);
+	r.oom.message = r.msg;
+	r.event.kind_case = MM__EVENT__KIND_OOM_KILLED;
+	r.event.oom_killed = &r.oom;
+	r.rep.result_case = MM__REPLY__RESULT_EVENT;
+	r.rep.event = &r.event;
+	session_send_event(s, &r);
+}
+
+/*
+ * The OOM killer chose victims: each exits now, giving back what it
+ * held. A session's own process takes its connection with it; a process
+ * it forked goes alone, and the session hears of both.
+ */
+static void reap_oom_kills(struct mmd *d)
+{
+	struct oom_kill kill;
+
+	while (oom_next_kill(d->m, &kill)) {
+		const struct task_struct *t = find_task_by_pid(d->m, kill.pid);
+		struct session *s = t ? session_by_pid(d, t->leader) : NULL;
+
+		if (!t)
 			continue;
-		reply_init(&r, 0);
-		mm__event__init(&r.event);
-		mm__oom_killed__init(&r.oom);
-		r.oom.pid = s->pid;
-		snprintf(r.msg, sizeof(r.msg),
-			 "out of memory: pid %d was killed to free memory",
-			 s->pid);
-		r.oom.message = r.msg;
-		r.event.kind_case = MM__EVENT__KIND_OOM_KILLED;
-		r.event.oom_killed = &r.oom;
-		r.rep.result_case = MM__REPLY__RESULT_EVENT;
-		r.rep.event = &r.event;
-		mmd_log("pid %d (host pid %d) was OOM-killed", s->pid,
-			(int)s->host_pid);
+		mmd_log("pid %d (%s) was OOM-killed", kill.pid, kill.comm);
+		if (!s || s->pid != kill.pid) {
+			task_exit(d->m, kill.pid, NULL);
+			d->retry_wanted = true;
+			if (s)
+				send_oom_event(s, kill.pid);
+			continue;
+		}
 		if (s->parked)
 			unpark(s);
-		s->pid = 0; /* its task is gone already */
-		d->nr_tasks--;
-		d->nr_exits++;
-		session_send_event(s, &r);
+		session_exit_task(s, "killed by the OOM killer");
+		send_oom_event(s, kill.pid);
 		s->close_after_flush = true;
 		maybe_finish(s);
 	}
@@ -301,8 +331,7 @@ static void finish_request(struct session *s, Mm__Request *rq, struct reply *r)
 	reply_release(r);
 	if (rq && request_may_free(rq))
 		d->retry_wanted = true;
-	if (nr_tasks(d->m) < d->nr_tasks)
-		reap_killed(d);
+	reap_oom_kills(d);
 }
 
 static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)

@@ -1,8 +1,8 @@
 /*
  * mmc-example.c - a small, commented client of mmd: one simulated
  * process that allocates pages and kernel objects, writes and reads
- * bytes in the machine's RAM, holds what it has for a while, then gives
- * it all back.
+ * bytes in the machine's RAM, maps anonymous memory and faults two of
+ * its pages in, holds what it has for a while, then gives it all back.
  *
  * Owns: nothing but itself; it is the example libmmclient(3) and
  * `make install` ship, and the load mmctl's tests and `make demo` put on
@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <mmclient.h>
@@ -40,6 +41,7 @@ struct holdings {
 	uint64_t cache, cache_obj[MAX_OBJECTS], kmalloc_obj[MAX_OBJECTS];
 	unsigned int nr_objects;
 	uint64_t vmalloc_area, mmz_phys;
+	uint64_t anon; /* 16 pages of the process's own address space */
 };
 
 /* Every call returns 0 or a negative errno; mmc_errmsg says why. */
@@ -111,6 +113,18 @@ static int allocate(struct mmc *c, struct holdings *h, const char *comm,
 		fprintf(stderr, "mmc-example: read back other bytes\n");
 		return 1;
 	}
+	/* As a program would: 16 pages of anonymous memory (pid 0 is our
+	 * own process). Mapping costs nothing; the first write to a page
+	 * faults a frame in, so two writes make an RSS of two pages. */
+	err = mmc_mmap(c, 0, 0, 16 * (uint64_t)mmc_info(c)->page_size,
+		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       &h->anon);
+	for (unsigned int i = 0; i < 2 && !err; i++)
+		err = mmc_write_vm(c, 0,
+				   h->anon + i * 8 * mmc_info(c)->page_size,
+				   msg, sizeof(msg), NULL);
+	if (err)
+		return fail(c, "mmap", err);
 	if (mmz_kb) {
 		err = mmc_mmz_alloc(c, NULL, "example", mmz_kb * 1024, 0,
 				    &h->mmz_phys);
@@ -133,6 +147,8 @@ static int release(struct mmc *c, struct holdings *h)
 
 	if (h->mmz_phys)
 		keep_first(&err, mmc_mmz_free(c, h->mmz_phys));
+	keep_first(&err, mmc_munmap(c, 0, h->anon,
+				    16 * (uint64_t)mmc_info(c)->page_size));
 	keep_first(&err, mmc_vfree(c, h->vmalloc_area));
 	for (unsigned int i = 0; i < h->nr_objects; i++) {
 		keep_first(&err, mmc_kfree(c, h->kmalloc_obj[i]));

@@ -246,9 +246,37 @@ same "status: Name, Pid, Pages and Objects of the client" \
 Pid: $held
 Pages: 18
 Objects: 82"
-same "status --json: every field equals the text" \
-	"$(tr '\t' ' ' <"$tmp/status")" \
+same "status: the client's two written pages are its RSS" \
+	"$(grep -E '^(VmRSS|RssAnon):' "$tmp/status" | tr -s '\t ' ' ')" \
+	"VmRSS: 8 kB
+RssAnon: 8 kB"
+same "status --json: every field equals the text (kB as numbers)" \
+	"$(tr -s '\t ' ' ' <"$tmp/status" | sed 's/ kB$//')" \
 	"$(jq -r 'to_entries[] | "\(.key): \(.value)"' "$tmp/status.json")"
+
+# ---- maps and pagewalk PID
+$M maps "$held" >"$tmp/maps"
+$M --json maps "$held" >"$tmp/maps.json"
+matches "maps: every line as /proc/PID/maps prints it" "$tmp/maps" \
+	'^[0-9a-f]{8,}-[0-9a-f]{8,} [r-][w-][x-][ps] [0-9a-f]{8} 00:00 [0-9]+ ( *\[[a-z]+\])?$'
+same "maps: the client's 16 pages and its stack" \
+	"$(awk '{ print $2, $6 }' "$tmp/maps")" \
+	"rw-p 
+rw-p [stack]"
+same "maps --json: every mapping equals the text" \
+	"$(tr -s ' ' <"$tmp/maps" | while read -r range perms _ _ _ name; do
+		echo "$((0x${range%-*})) $((0x${range#*-})) $perms $name" | sed 's/ $//'
+	done)" \
+	"$(jq -r '.[] | "\(.start) \(.end) \(.perms) \(.name)"' "$tmp/maps.json" | sed 's/ $//')"
+anon=$(head -1 "$tmp/maps" | cut -d- -f1)
+$M pagewalk "$held" "0x$anon" >"$tmp/walk"
+same "pagewalk: the levels to a written page, then its frame" \
+	"$(cut -f1 "$tmp/walk" | tr '\n' ' ')" \
+	"Address: PGD: PUD: PMD: PTE: Frame: Page: "
+status "pagewalk: the page is anon, mapped once" 0 \
+	'_refcount 1, _mapcount 0' $M pagewalk "$held" "0x$anon"
+status "pagewalk: an unwritten page of the mapping is not present" 0 \
+	'^Frame:	none' $M pagewalk "$held" "0x$(printf %x $((0x$anon + 4096)))"
 
 # ---- dmesg
 $M dmesg >"$tmp/dmesg"
@@ -389,12 +417,12 @@ status "meminfo with an argument: exit 2" 2 'takes no arguments' $M meminfo 1
 status "status without a PID: exit 2" 2 'usage: mmctl .* status PID' $M status
 status "status of a non-number: exit 2" 2 "'12x' is not a pid" $M status 12x
 status "status of a pid nobody has: exit 1, the daemon's words" 1 \
-	'status: No such process: no task with pid 4242' $M status 4242
-status "maps PID: exit 1, address spaces are not built yet" 1 \
-	'maps: address spaces are not built yet' $M maps "$held"
+	'status: No such process: no process with pid 4242' $M status 4242
+status "maps of a pid nobody has: exit 1, the daemon's words" 1 \
+	'maps: No such process: no process with pid 4242' $M maps 4242
 status "maps of a non-number: exit 2" 2 "'x' is not a pid" $M maps x
-status "pagewalk PID ADDR: exit 1, not built yet" 1 \
-	'pagewalk: address spaces are not built yet' $M pagewalk "$held" 0x400000
+status "pagewalk above user space: exit 0, nothing mapped" 0 \
+	'^Frame:	none' $M pagewalk "$held" 0x7fffffffffff
 status "pagewalk with a bad address: exit 2" 2 "'zz' is not an address" \
 	$M pagewalk "$held" zz
 status "translate on x86_64: exit 1, i386 only" 1 'i386 layouts only' \
@@ -493,8 +521,8 @@ same "map --output PNG on the media board: 536x$((102 + nzones * 26 + nrows * 8)
 		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" \
 			$5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')" \
 	"536x$((102 + nzones * 26 + nrows * 8))"
-status "translate on i386: exit 1, address spaces are not built yet" 1 \
-	'translate: address spaces are not built yet' \
+status "translate on i386: exit 1, the daemon cannot translate yet" 1 \
+	'translate: Invalid argument: unknown report kind 14' \
 	$M translate "$held" 0x23:0x1000
 stop_holder
 status "check on the media board after the client left" 0 '^consistent' \

@@ -45,7 +45,7 @@ start_mmd x86 || exit 1
 x86=$mmd_pid
 s=$tmp/x86.sock
 base=$("$HELPER" "$s" baseline)
-for f in slab kmalloc vmalloc vmap percpu reports; do
+for f in slab kmalloc vmalloc vmap percpu reports vm; do
 	ops x86 "$f"
 done
 ops x86 ioremap 0xe0000000 0x1000000 # the pci-bar0 device region
@@ -61,7 +61,7 @@ i386=$mmd_pid
 s=$tmp/i386.sock
 ops i386 vmalloc
 base=$("$HELPER" "$s" baseline)
-for f in slab kmalloc vmap percpu; do
+for f in slab kmalloc vmap percpu vm; do
 	ops i386 "$f"
 done
 ops i386 kmap "$high"
@@ -78,6 +78,7 @@ ops mmz kswapd
 base=$("$HELPER" "$s" baseline)
 ops mmz mmz jpeg 0x1c000000 0x4000000 # the region at 448M, 64M long
 ops mmz ioremap 0x20100000 0x100000   # vedu, the video encoder
+ops mmz oom
 settle mmz "$base"
 stop_mmd mmz "$mmz"
 

@@ -1,0 +1,324 @@
+/*
+ * mmc_test_vm.c - the integration tests' checks of processes over the
+ * wire: mmap, munmap, mprotect, mremap, brk, user reads, writes and
+ * instruction fetches with the signals they raise, fork and
+ * copy-on-write, and the per-process reports (maps, status, pagewalk).
+ *
+ * Owns: the "ops vm" family of mmc_test. Must never: be installed; it
+ * exists for the tests.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "client/mmc_test.h"
+#include "client/mmc_test_vm.h"
+
+#define ANON_PRIVATE (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW	     (PROT_READ | PROT_WRITE)
+
+/* A user access of pid must fail with -EFAULT and this signal. */
+static void expect_fault(struct mmc *c, int pid, uint64_t addr, bool write,
+			 int signo, int code, const char *what)
+{
+	struct mmc_fault f;
+	uint8_t byte = 0x5a;
+	int err = write ? mmc_write_vm(c, pid, addr, &byte, 1, &f)
+			: mmc_read_vm(c, pid, addr, &byte, 1, &f);
+
+	EXPECT(err == -EFAULT && f.signo == signo && f.code == code &&
+		       f.addr == addr,
+	       "%s: %s of %#llx gave %d (%s), signal %d code %d at %#llx; "
+	       "expected -EFAULT, %d %d",
+	       what, write ? "write" : "read", (unsigned long long)addr, err,
+	       mmc_errmsg(c), f.signo, f.code, (unsigned long long)f.addr,
+	       signo, code);
+}
+
+/* len bytes of seed's pattern written at a user address of pid. */
+static void put_user_pattern(struct mmc *c, int pid, uint64_t addr, size_t len,
+			     unsigned int seed)
+{
+	uint8_t *buf = malloc(len);
+
+	if (!buf)
+		exit(1);
+	pattern(buf, len, seed);
+	EXPECT_ERR(c, 0, mmc_write_vm(c, pid, addr, buf, len, NULL));
+	free(buf);
+}
+
+/* The bytes at a user address of pid are seed's pattern (or all fill). */
+static void expect_user_bytes(struct mmc *c, int pid, uint64_t addr, size_t len,
+			      int seed, int fill, const char *what)
+{
+	uint8_t *want = malloc(len), *got = malloc(len);
+
+	if (!want || !got)
+		exit(1);
+	if (seed >= 0)
+		pattern(want, len, (unsigned int)seed);
+	else
+		memset(want, fill, len);
+	if (EXPECT_ERR(c, 0, mmc_read_vm(c, pid, addr, got, len, NULL)))
+		EXPECT(memcmp(want, got, len) == 0,
+		       "%s: the bytes at %#llx differ", what,
+		       (unsigned long long)addr);
+	free(want);
+	free(got);
+}
+
+/* pid's report of kind (the text, to be freed), or NULL after a failure. */
+static char *process_report(struct mmc *c, enum mmc_report kind, int pid,
+			    uint64_t addr)
+{
+	char *text = NULL;
+	int err = mmc_report_at(c, kind, pid, 0, addr, &text);
+
+	EXPECT(err == 0 && text, "report %d of pid %d: %s (%s)", (int)kind, pid,
+	       mmc_strerror(err), mmc_errmsg(c));
+	return err ? NULL : text;
+}
+
+/* The maps line of the mapping that starts at start, as maps prints it. */
+static bool maps_has(struct mmc *c, int pid, uint64_t start, uint64_t end,
+		     const char *perms)
+{
+	char *text = process_report(c, MMC_REPORT_MAPS, pid, 0), want[80];
+	bool found;
+
+	if (!text)
+		return false;
+	snprintf(want, sizeof(want), "%08llx-%08llx %s 00000000 00:00 0",
+		 (unsigned long long)start, (unsigned long long)end, perms);
+	found = find_line(text, want) != NULL;
+	if (!found)
+		fprintf(stderr, "maps of pid %d lacks '%s':\n%s", pid, want,
+			text);
+	free(text);
+	return found;
+}
+
+/* A status line's number, "VmRSS:\t    16 kB" -> 16; -1 if absent. */
+static long status_kb(struct mmc *c, int pid, const char *key)
+{
+	char *text = process_report(c, MMC_REPORT_STATUS, pid, 0);
+	const char *line = text ? find_line(text, key) : NULL;
+	long v = line ? strtol(line + strlen(key), NULL, 10) : -1;
+
+	free(text);
+	return v;
+}
+
+static void vm_mappings(struct mmc *c, unsigned int page)
+{
+	uint64_t a = 0, b = 0, moved = 0;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 4 * page, RW, ANON_PRIVATE, &a));
+	EXPECT(a && a % page == 0, "mmap gave %#llx", (unsigned long long)a);
+	EXPECT(maps_has(c, 0, a, a + 4 * page, "rw-p"), "a new mapping");
+	/* Untouched: reads see the zero page; writes stay. */
+	expect_user_bytes(c, 0, a + 100, 64, -1, 0, "untouched anon page");
+	put_user_pattern(c, 0, a + page - 10, 20, 1); /* across two pages */
+	expect_user_bytes(c, 0, a + page - 10, 20, 1, 0, "bytes written");
+	EXPECT(status_kb(c, 0, "VmRSS:") == 2 * (long)page / 1024,
+	       "VmRSS after touching two pages: %ld kB",
+	       status_kb(c, 0, "VmRSS:"));
+	/* mprotect splits; the bytes stay; a write now faults. */
+	EXPECT_ERR(c, 0, mmc_mprotect(c, 0, a, page, PROT_READ));
+	EXPECT(maps_has(c, 0, a, a + page, "r--p") &&
+		       maps_has(c, 0, a + page, a + 4 * page, "rw-p"),
+	       "mprotect splits the VMA");
+	expect_fault(c, 0, a + 8, true, SIGSEGV, SEGV_ACCERR,
+		     "write to a read-only page");
+	expect_user_bytes(c, 0, a + page - 10, 20, 1, 0, "after mprotect");
+	EXPECT_ERR(c, 0, mmc_mprotect(c, 0, a, page, RW));
+	EXPECT(maps_has(c, 0, a, a + 4 * page, "rw-p"), "mprotect re-merges");
+	/* munmap of the middle; the hole faults with SEGV_MAPERR. */
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a + 2 * page, page));
+	expect_fault(c, 0, a + 2 * page, false, SIGSEGV, SEGV_MAPERR,
+		     "read of an unmapped hole");
+	/* MAP_FIXED_NOREPLACE over a mapping: -EEXIST. */
+	EXPECT_ERR(c, -EEXIST,
+		   mmc_mmap(c, 0, a, page, RW,
+			    ANON_PRIVATE | MAP_FIXED_NOREPLACE, &b));
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, a + 2 * page, page, RW,
+			    ANON_PRIVATE | MAP_FIXED, &b));
+	EXPECT(b == a + 2 * page, "MAP_FIXED at %#llx gave %#llx",
+	       (unsigned long long)(a + 2 * page), (unsigned long long)b);
+	/* mremap moves the pages and their bytes. */
+	EXPECT_ERR(c, 0,
+		   mmc_mremap(c, 0, a, 4 * page, 64 * page, MREMAP_MAYMOVE, 0,
+			      &moved));
+	expect_user_bytes(c, 0, moved + page - 10, 20, 1, 0, "after mremap");
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, moved, 64 * page));
+	/* Bad calls: exact errors. */
+	EXPECT_ERR(c, -EINVAL, mmc_mmap(c, 0, 0, 0, RW, ANON_PRIVATE, &b));
+	EXPECT_ERR(c, -EINVAL, mmc_munmap(c, 0, a + 1, page));
+	EXPECT_ERR(c, -EBADF, mmc_mmap(c, 0, 0, page, RW, MAP_PRIVATE, &b));
+	EXPECT_ERR(c, -EINVAL, mmc_mprotect(c, 0, a, page, 0x100));
+}
+
+static void vm_brk_and_exec(struct mmc *c, unsigned int page)
+{
+	uint64_t start = 0, cur = 0, x = 0;
+
+	EXPECT_ERR(c, 0, mmc_brk(c, 0, 0, &start));
+	EXPECT_ERR(c, 0, mmc_brk(c, 0, start + 3 * page + 5, &cur));
+	EXPECT(cur == start + 3 * page + 5, "brk gave %#llx",
+	       (unsigned long long)cur);
+	put_user_pattern(c, 0, start, 3 * page, 2);
+	expect_user_bytes(c, 0, start, 3 * page, 2, 0, "heap bytes");
+	EXPECT_ERR(c, -ENOMEM, mmc_brk(c, 0, start - page, &cur));
+	EXPECT_ERR(c, 0, mmc_brk(c, 0, start, &cur));
+	expect_fault(c, 0, start, false, SIGSEGV, SEGV_MAPERR,
+		     "read of the heap after brk shrank it");
+	/* Execution needs PROT_EXEC, where the MMU has an NX bit to say so:
+	 * i386 without PAE has none, and executes what it may read. */
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, page, RW, ANON_PRIVATE, &x));
+	EXPECT_ERR(c, is_i386(c) ? 0 : -EFAULT, mmc_exec_vm(c, 0, x, 16, NULL));
+	EXPECT_ERR(c, 0, mmc_mprotect(c, 0, x, page, PROT_READ | PROT_EXEC));
+	EXPECT_ERR(c, 0, mmc_exec_vm(c, 0, x, 16, NULL));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, x, page));
+	/* Kernel addresses are not the process's. */
+	expect_fault(c, 0, mmc_info(c)->page_offset, false, SIGSEGV,
+		     SEGV_MAPERR, "a user read of the direct map");
+}
+
+static void vm_fork(struct mmc *c, struct mmc *other, unsigned int page)
+{
+	uint64_t a = 0;
+	int child = 0, grandchild = 0;
+	char *walk;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 2 * page, RW, ANON_PRIVATE, &a));
+	put_user_pattern(c, 0, a, 2 * page, 3);
+	EXPECT_ERR(c, 0, mmc_fork(c, 0, &child));
+	EXPECT(child > mmc_pid(c), "fork gave pid %d", child);
+	expect_user_bytes(c, child, a, 2 * page, 3, 0, "the child's copy");
+	/* Copy-on-write: the child's write is its own. */
+	put_user_pattern(c, child, a, page, 4);
+	expect_user_bytes(c, child, a, page, 4, 0, "child after its write");
+	expect_user_bytes(c, 0, a, page, 3, 0, "parent after child wrote");
+	walk = process_report(c, MMC_REPORT_PAGEWALK, child, a);
+	EXPECT(walk && find_line(walk, "Frame:\tpfn ") &&
+		       strstr(walk, "_refcount 1, _mapcount 0"),
+	       "pagewalk of the child's own page:\n%s", walk ? walk : "");
+	free(walk);
+	walk = process_report(c, MMC_REPORT_PAGEWALK, child, a + page);
+	EXPECT(walk && strstr(walk, "_mapcount 1"),
+	       "pagewalk of a page still shared:\n%s", walk ? walk : "");
+	free(walk);
+	/* A child of the child belongs to the session too. */
+	EXPECT_ERR(c, 0, mmc_fork(c, child, &grandchild));
+	EXPECT_ERR(c, 0, mmc_exit_process(c, grandchild));
+	EXPECT_ERR(c, -ESRCH, mmc_exit_process(c, grandchild));
+	/* Another session may neither use nor see the session's processes. */
+	EXPECT_ERR(other, -EPERM, mmc_read_vm(other, child, a, &a, 1, NULL));
+	EXPECT_ERR(other, -EPERM, mmc_fork(other, child, &grandchild));
+	EXPECT_ERR(c, -EPERM, mmc_exit_process(c, 0));
+	EXPECT_ERR(c, 0, mmc_exit_process(c, child));
+	EXPECT_ERR(c, -ESRCH, mmc_read_vm(c, child, a, &a, 1, NULL));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * page));
+}
+
+void ops_vm(void)
+{
+	struct mmc *c = connect_as("vm", 0), *other = connect_as("other", 0);
+	unsigned int page = mmc_info(c)->page_size;
+	char *text = NULL;
+
+	vm_mappings(c, page);
+	vm_brk_and_exec(c, page);
+	vm_fork(c, other, page);
+	/* Reports of a pid nobody has, and reads too long for a reply. */
+	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_read_vm(c, 0, 0x10000, NULL,
+			       mmc_info(c)->max_frame_bytes, NULL));
+	mmc_close(other);
+	finish(c, "vm");
+}
+
+struct oom_seen {
+	int pid; /* the last OOM event's */
+	int count;
+};
+
+static void on_oom(struct mmc *c, const struct mmc_event *ev, void *data)
+{
+	struct oom_seen *seen = data;
+
+	(void)c;
+	if (ev->kind == MMC_EVENT_OOM_KILLED) {
+		seen->pid = ev->pid;
+		seen->count++;
+	}
+}
+
+/*
+ * pid of c maps and writes 16 MiB at a time, a page at a time, until a
+ * call fails (an mmap bigger than RAM and swap would be refused at
+ * once, as Linux's overcommit heuristic refuses it); that errno.
+ */
+static int hog(struct mmc *c, int pid, unsigned int page)
+{
+	uint64_t len = 16ULL << 20;
+	int err = 0;
+
+	for (int chunk = 0; !err && chunk < 256; chunk++) {
+		uint64_t a = 0;
+
+		err = mmc_mmap(c, pid, 0, len, RW, ANON_PRIVATE, &a);
+		for (uint64_t off = 0; !err && off < len; off += page)
+			err = mmc_write_vm(c, pid, a + off, &off, sizeof(off),
+					   NULL);
+	}
+	return err;
+}
+
+/*
+ * The OOM killer over the wire: a session that eats all memory is
+ * killed, told so and closed, and gives all back; a bystander keeps
+ * every byte. A forked process that eats all memory dies alone, and its
+ * session hears of it and goes on.
+ */
+void ops_oom(void)
+{
+	struct mmc *by = connect_as("bystander", 0);
+	struct mmc *eater = connect_as("eater", 0);
+	unsigned int page = mmc_info(by)->page_size;
+	struct oom_seen seen = {0, 0}, by_seen = {0, 0};
+	int eater_pid = mmc_pid(eater), child = 0, err;
+	uint64_t a = 0;
+
+	mmc_set_event_handler(eater, on_oom, &seen);
+	mmc_set_event_handler(by, on_oom, &by_seen);
+	EXPECT_ERR(by, 0, mmc_mmap(by, 0, 0, 16 * page, RW, ANON_PRIVATE, &a));
+	put_user_pattern(by, 0, a, 16 * page, 5);
+	err = hog(eater, 0, page);
+	EXPECT(err == -ENOMEM, "the eater's last write: %s (%s)",
+	       mmc_strerror(err), mmc_errmsg(eater));
+	EXPECT(mmc_ping(eater) < 0, "the eater's session is still open");
+	EXPECT(seen.count == 1 && seen.pid == eater_pid,
+	       "the eater saw %d OOM events, the last for pid %d", seen.count,
+	       seen.pid);
+	mmc_close(eater);
+	expect_user_bytes(by, 0, a, 16 * page, 5, 0, "the bystander's bytes");
+	/* A forked process eats: it alone dies, its session is told. */
+	EXPECT_ERR(by, 0, mmc_fork(by, 0, &child));
+	err = hog(by, child, page);
+	EXPECT(err == -ENOMEM, "the child's last write: %s (%s)",
+	       mmc_strerror(err), mmc_errmsg(by));
+	EXPECT_ERR(by, 0, mmc_ping(by));
+	EXPECT(by_seen.count == 1 && by_seen.pid == child,
+	       "the session saw %d OOM events, the last for pid %d",
+	       by_seen.count, by_seen.pid);
+	EXPECT_ERR(by, -ESRCH, mmc_exit_process(by, child));
+	expect_user_bytes(by, 0, a, 16 * page, 5, 0, "the parent's bytes");
+	EXPECT_ERR(by, 0, mmc_munmap(by, 0, a, 16 * page));
+	finish(by, "oom");
+}

@@ -1,0 +1,14 @@
+/*
+ * mmc_test_vm.h - the integration tests' families of process checks.
+ *
+ * Owns: the declarations of mmc_test_vm.c. Must never: be installed.
+ */
+#ifndef MMC_TEST_VM_H
+#define MMC_TEST_VM_H
+
+/* mmap, mprotect, munmap, mremap, brk, faults, fork, reports. */
+void ops_vm(void);
+/* The OOM killer: a session, and then a forked process, eat memory. */
+void ops_oom(void);
+
+#endif /* MMC_TEST_VM_H */
