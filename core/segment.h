@@ -1,15 +1,18 @@
 /*
  * segment.h - the segmentation unit of an i386 MMU: each CPU's GDT in
- * RAM.
+ * RAM, and a far pointer (selector:offset) translated to a linear and
+ * then a physical address, with the faults a real CPU raises.
  *
  * Owns: the descriptor format (Linux's struct desc_struct, 8 bytes in
  * RAM), the GDT indices and selectors of arch/x86/include/asm/segment.h
- * for 32-bit kernels, each CPU's GDT and GDTR. Must never: write a
- * descriptor after boot.
+ * for 32-bit kernels, each CPU's GDT and GDTR, the translation and its
+ * report. Must never: write a descriptor after boot, or change anything
+ * while translating (a translation is a look, as a page walk is: it sets
+ * no accessed bit in a descriptor or an entry).
  *
  * Only i386 layouts have GDTs here: an x86_64 kernel runs in long mode,
  * where CS, DS, ES and SS have base 0 and no limit, so an offset already
- * is the linear address.
+ * is the linear address; translating there is -EOPNOTSUPP.
  */
 #ifndef MM_SEGMENT_H
 #define MM_SEGMENT_H
@@ -19,6 +22,8 @@
 #include <stdint.h>
 
 #include "core/machine.h"
+#include "core/pgtable.h"
+#include "core/seq_buf.h"
 
 /* Linux's 32-bit GDT, as arch/x86/include/asm/segment.h lays it out. */
 #define GDT_ENTRY_TLS_MIN	  6
@@ -153,5 +158,88 @@ const char *gdt_entry_name(unsigned int index);
 int gdt_read(const struct machine *m, unsigned int cpu, unsigned int index,
 	     uint64_t *raw);
 int get_gdtr(const struct machine *m, unsigned int cpu, struct desc_ptr *gdtr);
+
+/* How far a translation got: each step done fills its part of the record. */
+enum seg_step {
+	SEG_STEP_NONE,
+	SEG_STEP_SELECTOR,   /* index, TI and RPL decoded */
+	SEG_STEP_DESCRIPTOR, /* read from the CPU's GDT through paging */
+	SEG_STEP_PRIVILEGE,  /* a data-readable type, DPL >= max(CPL, RPL) */
+	SEG_STEP_PRESENT,    /* P set */
+	SEG_STEP_LIMIT,	     /* offset within the segment */
+	SEG_STEP_LINEAR,     /* base + offset */
+	SEG_STEP_PHYSICAL,   /* linear through the page tables */
+};
+
+/* An exception, as the CPU would raise it. */
+struct seg_fault {
+	const char *name;    /* "#GP", "#NP", "#PF" */
+	unsigned int vector; /* 13, 11, 14 */
+	uint32_t error_code; /* a selector (RPL bits clear), 0, or #PF's bits */
+	uint32_t cr2;	     /* #PF: the linear address that faulted */
+	char reason[192];
+};
+
+/* #PF error code bits, as arch/x86/include/asm/trap_pf.h. */
+#define X86_PF_PROT  0x1 /* the page was present: a protection fault */
+#define X86_PF_WRITE 0x2
+#define X86_PF_USER  0x4
+
+/*
+ * A translation of selector:offset, step by step. The access modelled is
+ * a read through a data segment register: MOV DS, selector at cpl, then
+ * one byte read at DS:offset. So a code segment serves only if readable
+ * (a conforming one at any CPL, a non-conforming one under the same
+ * privilege rule as data), and a null selector loads but faults on use.
+ */
+struct seg_translation {
+	unsigned int cpu, cpl;
+	uint16_t selector;
+	uint32_t offset;
+	enum seg_step done;
+	bool faulted;
+	struct seg_fault fault;
+
+	unsigned int index, ti, rpl;
+	struct desc_ptr gdtr;
+	uint32_t desc_addr; /* the descriptor's linear address ... */
+	uint64_t desc_phys; /* ... and its physical one */
+	uint64_t raw;
+	struct desc_struct desc;
+	uint32_t base;
+	uint64_t first, last; /* valid offsets (expand-down: above limit) */
+	unsigned int max_pl;  /* max(CPL, RPL) */
+	bool conforming;      /* conforming code: no privilege check */
+	uint32_t linear;
+	struct pgtable_walk walk;
+	uint64_t phys;
+};
+
+/*
+ * Translate selector:offset on cpu at cpl through cpu's GDT and the page
+ * table at pgd_pfn. 0 with every step in t; -EFAULT with t->fault (and
+ * m->errmsg) saying which exception and why, and the steps done before
+ * it in t. Refused, with t left as it was: -EOPNOTSUPP on x86_64;
+ * -EINVAL for a cpu that does not exist, a selector above 0xffff, a cpl
+ * above 3 or a pgd that is not a frame.
+ */
+int segment_translate(struct machine *m, unsigned int cpu,
+		      unsigned long pgd_pfn, unsigned int selector,
+		      uint32_t offset, unsigned int cpl,
+		      struct seg_translation *t);
+/* The same for process pid from user mode: its CPU, its pgd, CPL 3. */
+int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
+			  uint32_t offset, struct seg_translation *t);
+
+/* One line per step done, then the fault or the physical address. */
+int report_seg_translation(const struct seg_translation *t, struct seq_buf *s);
+/*
+ * mmctl translate PID SELECTOR:OFFSET: the report of
+ * pid_segment_translate. 0 also when the translation faults (the report
+ * says so); -ESRCH, -EOPNOTSUPP or -EINVAL, with m->errmsg, when it
+ * cannot be made.
+ */
+int report_segment_translate(struct machine *m, int pid, unsigned int selector,
+			     uint32_t offset, struct seq_buf *s);
 
 #endif /* MM_SEGMENT_H */
