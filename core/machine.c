@@ -28,6 +28,7 @@
 #include "core/swap.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/segment.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/vmalloc.h"
@@ -40,6 +41,7 @@ const struct subsystem machine_subsystems[] = {
 	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check, vmalloc_release},
 	{"highmem", highmem_init, highmem_exit, highmem_check, highmem_release},
 	{"percpu", pcpu_init, pcpu_exit, pcpu_check, pcpu_release},
+	{"segment", segment_init, segment_exit, segment_check, NULL},
 	{"mmz", mmz_init, mmz_exit, mmz_check, mmz_release},
 	{"vmscan", vmscan_init, vmscan_exit, lru_check, NULL},
 	{"swap", swap_init, swap_exit, swap_check, NULL},

@@ -32,6 +32,7 @@ struct task_state;
 struct vma_state;
 struct swap_info_struct;
 struct oom_state;
+struct segment_state;
 struct mm_struct;
 
 /*
@@ -115,6 +116,7 @@ struct machine {
 	struct vma_state *vma;
 	struct swap_info_struct *swap;
 	struct oom_state *oom;
+	struct segment_state *segment; /* i386: each CPU's GDT */
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */

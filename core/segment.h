@@ -1,0 +1,245 @@
+/*
+ * segment.h - the segmentation unit of an i386 MMU: each CPU's GDT in
+ * RAM, and a far pointer (selector:offset) translated to a linear and
+ * then a physical address, with the faults a real CPU raises.
+ *
+ * Owns: the descriptor format (Linux's struct desc_struct, 8 bytes in
+ * RAM), the GDT indices and selectors of arch/x86/include/asm/segment.h
+ * for 32-bit kernels, each CPU's GDT and GDTR, the translation and its
+ * report. Must never: write a descriptor after boot, or change anything
+ * while translating (a translation is a look, as a page walk is: it sets
+ * no accessed bit in a descriptor or an entry).
+ *
+ * Only i386 layouts have GDTs here: an x86_64 kernel runs in long mode,
+ * where CS, DS, ES and SS have base 0 and no limit, so an offset already
+ * is the linear address; translating there is -EOPNOTSUPP.
+ */
+#ifndef MM_SEGMENT_H
+#define MM_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/machine.h"
+#include "core/pgtable.h"
+#include "core/seq_buf.h"
+
+/* Linux's 32-bit GDT, as arch/x86/include/asm/segment.h lays it out. */
+#define GDT_ENTRY_TLS_MIN	  6
+#define GDT_ENTRY_TLS_ENTRIES	  3
+#define GDT_ENTRY_KERNEL_CS	  12
+#define GDT_ENTRY_KERNEL_DS	  13
+#define GDT_ENTRY_DEFAULT_USER_CS 14
+#define GDT_ENTRY_DEFAULT_USER_DS 15
+#define GDT_ENTRY_TSS		  16
+#define GDT_ENTRY_LDT		  17
+#define GDT_ENTRY_PNPBIOS_CS32	  18
+#define GDT_ENTRY_PNPBIOS_CS16	  19
+#define GDT_ENTRY_PNPBIOS_DS	  20
+#define GDT_ENTRY_PNPBIOS_TS1	  21
+#define GDT_ENTRY_PNPBIOS_TS2	  22
+#define GDT_ENTRY_APMBIOS_BASE	  23
+#define GDT_ENTRY_ESPFIX_SS	  26
+#define GDT_ENTRY_PERCPU	  27
+#define GDT_ENTRY_DOUBLEFAULT_TSS 31
+#define GDT_ENTRIES		  32
+#define GDT_SIZE		  (GDT_ENTRIES * 8)
+
+/* A selector: index in bits 3..15, TI in bit 2, RPL in bits 0..1. */
+#define SEGMENT_RPL_MASK 0x3
+#define SEGMENT_TI_MASK	 0x4
+#define SEGMENT_LDT	 0x4
+#define SEGMENT_GDT	 0x0
+#define USER_RPL	 0x3
+
+#define __KERNEL_CS	(GDT_ENTRY_KERNEL_CS * 8)
+#define __KERNEL_DS	(GDT_ENTRY_KERNEL_DS * 8)
+#define __USER_CS	(GDT_ENTRY_DEFAULT_USER_CS * 8 + USER_RPL)
+#define __USER_DS	(GDT_ENTRY_DEFAULT_USER_DS * 8 + USER_RPL)
+#define __ESPFIX_SS	(GDT_ENTRY_ESPFIX_SS * 8)
+#define __KERNEL_PERCPU (GDT_ENTRY_PERCPU * 8)
+#define PNP_CS32	(GDT_ENTRY_PNPBIOS_CS32 * 8)
+#define PNP_DS		(GDT_ENTRY_PNPBIOS_DS * 8)
+
+/*
+ * Descriptor flags as arch/x86/include/asm/desc_defs.h spells them: the
+ * access byte in bits 0..7, AVL, L, D/B and G in bits 12..15.
+ */
+#define _DESC_ACCESSED	       0x0001
+#define _DESC_DATA_WRITABLE    0x0002
+#define _DESC_CODE_READABLE    0x0002
+#define _DESC_DATA_EXPAND_DOWN 0x0004
+#define _DESC_CODE_CONFORMING  0x0004
+#define _DESC_CODE_EXECUTABLE  0x0008
+#define _DESC_S		       0x0010
+#define _DESC_DPL(dpl)	       ((dpl) << 5)
+#define _DESC_PRESENT	       0x0080
+#define _DESC_LONG_CODE	       0x2000
+#define _DESC_DB	       0x4000
+#define _DESC_GRANULARITY_4K   0x8000
+
+#define _DESC_DATA (_DESC_S | _DESC_PRESENT | _DESC_DATA_WRITABLE)
+#define _DESC_CODE                                                             \
+	(_DESC_S | _DESC_PRESENT | _DESC_CODE_READABLE | _DESC_CODE_EXECUTABLE)
+#define DESC_DATA16	 (_DESC_DATA)
+#define DESC_CODE16	 (_DESC_CODE)
+#define DESC_DATA32	 (_DESC_DATA | _DESC_GRANULARITY_4K | _DESC_DB)
+#define DESC_DATA32_BIOS (_DESC_DATA | _DESC_DB)
+#define DESC_CODE32	 (_DESC_CODE | _DESC_GRANULARITY_4K | _DESC_DB)
+#define DESC_CODE32_BIOS (_DESC_CODE | _DESC_DB)
+#define DESC_USER	 (_DESC_DPL(3))
+
+/*
+ * One 8-byte descriptor, its fields unpacked. In RAM it is the x86
+ * layout, little-endian: limit0 in bytes 0-1, base0 in 2-3, base1 in 4,
+ * type|S|DPL|P in 5, limit1|AVL|L|D/B|G in 6, base2 in 7.
+ */
+struct desc_struct {
+	uint16_t limit0;
+	uint16_t base0;
+	uint8_t base1, type, s, dpl, p;
+	uint8_t limit1, avl, l, d, g;
+	uint8_t base2;
+};
+
+/* A descriptor's 8 bytes in RAM, little-endian whatever the host is. */
+static inline uint64_t desc_load(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void desc_store(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The GDTR: where a CPU's GDT is (a linear address) and its last byte. */
+struct desc_ptr {
+	uint16_t size;
+	uint32_t address;
+};
+
+/* Every CPU's GDT: one page of the first per-CPU chunk each. */
+struct segment_state {
+	uint64_t gdt_page; /* the percpu pointer of DEFINE_PER_CPU gdt_page */
+	struct desc_ptr *gdtr; /* per CPU */
+};
+
+int segment_init(struct machine *m);
+void segment_exit(struct machine *m);
+/* Each CPU's GDT holds Linux's descriptors and is a kernel percpu page. */
+int segment_check(const struct machine *m, char *why, size_t len);
+
+/* GDT_ENTRY_INIT: a descriptor from desc_defs flags, base and limit. */
+struct desc_struct gdt_entry_init(uint16_t flags, uint32_t base,
+				  uint32_t limit);
+uint64_t desc_pack(const struct desc_struct *d);
+struct desc_struct desc_unpack(uint64_t raw);
+uint32_t get_desc_base(const struct desc_struct *d);
+/* The 20-bit limit field, and the last valid byte offset G makes of it. */
+uint32_t get_desc_limit(const struct desc_struct *d);
+uint32_t desc_limit_bytes(const struct desc_struct *d);
+/* "data, read/write", "code, execute/read, conforming", "32-bit TSS"... */
+const char *desc_type_name(const struct desc_struct *d);
+/* The kernel's name for a GDT index ("__USER_DS"), or NULL. */
+const char *gdt_entry_name(unsigned int index);
+
+/*
+ * The descriptor at index in cpu's GDT, read from RAM by its frame (not
+ * through paging), and cpu's GDTR. -EOPNOTSUPP on x86_64, -EINVAL for a
+ * cpu or an index out of range.
+ */
+int gdt_read(const struct machine *m, unsigned int cpu, unsigned int index,
+	     uint64_t *raw);
+int get_gdtr(const struct machine *m, unsigned int cpu, struct desc_ptr *gdtr);
+
+/* How far a translation got: each step done fills its part of the record. */
+enum seg_step {
+	SEG_STEP_NONE,
+	SEG_STEP_SELECTOR,   /* index, TI and RPL decoded */
+	SEG_STEP_DESCRIPTOR, /* read from the CPU's GDT through paging */
+	SEG_STEP_PRIVILEGE,  /* a data-readable type, DPL >= max(CPL, RPL) */
+	SEG_STEP_PRESENT,    /* P set */
+	SEG_STEP_LIMIT,	     /* offset within the segment */
+	SEG_STEP_LINEAR,     /* base + offset */
+	SEG_STEP_PHYSICAL,   /* linear through the page tables */
+};
+
+/* An exception, as the CPU would raise it. */
+struct seg_fault {
+	const char *name;    /* "#GP", "#NP", "#PF" */
+	unsigned int vector; /* 13, 11, 14 */
+	uint32_t error_code; /* a selector (RPL bits clear), 0, or #PF's bits */
+	uint32_t cr2;	     /* #PF: the linear address that faulted */
+	char reason[192];
+};
+
+/* #PF error code bits, as arch/x86/include/asm/trap_pf.h. */
+#define X86_PF_PROT  0x1 /* the page was present: a protection fault */
+#define X86_PF_WRITE 0x2
+#define X86_PF_USER  0x4
+
+/*
+ * A translation of selector:offset, step by step. The access modelled is
+ * a read through a data segment register: MOV DS, selector at cpl, then
+ * one byte read at DS:offset. So a code segment serves only if readable
+ * (a conforming one at any CPL, a non-conforming one under the same
+ * privilege rule as data), and a null selector loads but faults on use.
+ */
+struct seg_translation {
+	unsigned int cpu, cpl;
+	uint16_t selector;
+	uint32_t offset;
+	enum seg_step done;
+	bool faulted;
+	struct seg_fault fault;
+
+	unsigned int index, ti, rpl;
+	struct desc_ptr gdtr;
+	uint32_t desc_addr; /* the descriptor's linear address ... */
+	uint64_t desc_phys; /* ... and its physical one */
+	uint64_t raw;
+	struct desc_struct desc;
+	uint32_t base;
+	uint64_t first, last; /* valid offsets (expand-down: above limit) */
+	unsigned int max_pl;  /* max(CPL, RPL) */
+	bool conforming;      /* conforming code: no privilege check */
+	uint32_t linear;
+	struct pgtable_walk walk;
+	uint64_t phys;
+};
+
+/*
+ * Translate selector:offset on cpu at cpl through cpu's GDT and the page
+ * table at pgd_pfn. 0 with every step in t; -EFAULT with t->fault (and
+ * m->errmsg) saying which exception and why, and the steps done before
+ * it in t. Refused, with t left as it was: -EOPNOTSUPP on x86_64;
+ * -EINVAL for a cpu that does not exist, a selector above 0xffff, a cpl
+ * above 3 or a pgd that is not a frame.
+ */
+int segment_translate(struct machine *m, unsigned int cpu,
+		      unsigned long pgd_pfn, unsigned int selector,
+		      uint32_t offset, unsigned int cpl,
+		      struct seg_translation *t);
+/* The same for process pid from user mode: its CPU, its pgd, CPL 3. */
+int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
+			  uint32_t offset, struct seg_translation *t);
+
+/* One line per step done, then the fault or the physical address. */
+int report_seg_translation(const struct seg_translation *t, struct seq_buf *s);
+/*
+ * mmctl translate PID SELECTOR:OFFSET: the report of
+ * pid_segment_translate. 0 also when the translation faults (the report
+ * says so); -ESRCH, -EOPNOTSUPP or -EINVAL, with m->errmsg, when it
+ * cannot be made.
+ */
+int report_segment_translate(struct machine *m, int pid, unsigned int selector,
+			     uint32_t offset, struct seq_buf *s);
+
+#endif /* MM_SEGMENT_H */
