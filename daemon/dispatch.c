@@ -19,6 +19,7 @@
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
+#include "core/segment.h"
 #include "core/slab.h"
 #include "core/stats.h"
 #include "core/task.h"
@@ -238,7 +239,7 @@ static void report_status(const struct session *s, const struct task_struct *t,
 static int report_process(struct session *s, const Mm__Report *rp,
 			  struct seq_buf *seq, struct reply *r)
 {
-	const struct machine *m = s->d->m;
+	struct machine *m = s->d->m;
 	int pid = rp->pid ? rp->pid : s->pid;
 	const struct task_struct *t = find_task_by_pid(m, pid);
 
@@ -255,6 +256,13 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return seq->err;
 	case MM__REPORT_KIND__REPORT_MAPS:
 		return report_pid_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_TRANSLATE:
+		if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
+			return reply_error(r, -EINVAL,
+					   "a far pointer is a 16-bit selector "
+					   "and a 32-bit offset");
+		return report_segment_translate(m, pid, rp->selector,
+						(uint32_t)rp->addr, seq);
 	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
 		return report_pagewalk(m, pid, rp->addr, seq);
 	}
@@ -302,6 +310,7 @@ static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 	case MM__REPORT_KIND__REPORT_STATUS:
 	case MM__REPORT_KIND__REPORT_MAPS:
 	case MM__REPORT_KIND__REPORT_PAGEWALK:
+	case MM__REPORT_KIND__REPORT_TRANSLATE:
 		err = report_process(s, rp, seq, r);
 		if (r->rep.status)
 			return r->rep.status;
@@ -313,7 +322,9 @@ static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 	if (!err)
 		err = seq->err;
 	if (err)
-		return reply_error(r, err, "the report failed");
+		return reply_error(r, err, "%s",
+				   m->errmsg[0] ? m->errmsg
+						: "the report failed");
 	r->rep.result_case = MM__REPLY__RESULT_TEXT;
 	r->rep.text = seq->buf ? seq->buf : "";
 	return 0;

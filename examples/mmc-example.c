@@ -9,7 +9,7 @@
  * a machine. Must never: use anything but <mmclient.h>.
  *
  *   mmc-example [-s SOCKET] [-c NAME] [-p BLOCKS] [-o OBJECTS]
- *               [-m KB] [-w SECONDS]
+ *               [-m KB] [-a MB [-f]] [-w SECONDS]
  *
  *   -s SOCKET   mmd's socket (default: $MMD_SOCKET, else /run/mmd/mmd.sock)
  *   -c NAME     the process name mmd shows in ps (default "example")
@@ -17,6 +17,11 @@
  *   -o OBJECTS  objects to take from a slab cache of its own (named
  *               NAME_cache), and as many from kmalloc
  *   -m KB       also take an MMZ block of KB KiB (media layouts only)
+ *   -a MB       map MB MiB of anonymous memory and write every page of
+ *               it, so that each faults a frame in (and, on a machine
+ *               with less free memory, pushes older pages out to swap)
+ *   -f          then fork: the child writes the first half again, and
+ *               each page it writes is copied (copy-on-write)
  *   -w SECONDS  hold everything that long before freeing it (default 0);
  *               "holding" is printed once all is allocated
  *
@@ -24,6 +29,7 @@
  *   cc mmc-example.c $(pkg-config --cflags --libs mmclient)
  */
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +47,13 @@ struct holdings {
 	uint64_t cache, cache_obj[MAX_OBJECTS], kmalloc_obj[MAX_OBJECTS];
 	unsigned int nr_objects;
 	uint64_t vmalloc_area, mmz_phys;
-	uint64_t anon; /* 16 pages of the process's own address space */
+	uint64_t anon;	       /* 16 pages of the process's own address space */
+	uint64_t big, big_len; /* -a: memory written page by page */
+	int child;	       /* -f: the forked process, 0 if none */
 };
+
+/* The largest batch of writes sent before their replies are read. */
+#define WRITE_BATCH 256
 
 /* Every call returns 0 or a negative errno; mmc_errmsg says why. */
 static int fail(struct mmc *c, const char *what, int err)
@@ -134,6 +145,54 @@ static int allocate(struct mmc *c, struct holdings *h, const char *comm,
 	return 0;
 }
 
+/*
+ * Write one word into each page of [addr, addr + len) of process pid:
+ * each first write faults. The writes go out in pipelined batches, so a
+ * round trip is paid per batch rather than per page.
+ */
+static int touch_pages(struct mmc *c, int pid, uint64_t addr, uint64_t len)
+{
+	static int statuses[WRITE_BATCH];
+	uint64_t page = mmc_info(c)->page_size;
+
+	for (uint64_t off = 0; off < len; off += WRITE_BATCH * page) {
+		int n;
+
+		mmc_pipeline_begin(c);
+		for (uint64_t p = off; p < len && p < off + WRITE_BATCH * page;
+		     p += page)
+			mmc_write_vm(c, pid, addr + p, &p, sizeof(p), NULL);
+		n = mmc_pipeline_end(c, statuses, WRITE_BATCH);
+		if (n < 0)
+			return n;
+		for (int i = 0; i < n && i < WRITE_BATCH; i++)
+			if (statuses[i])
+				return statuses[i];
+	}
+	return 0;
+}
+
+/* -a and -f: a program's working set, and a fork that shares it. */
+static int use_memory(struct mmc *c, struct holdings *h, unsigned long mb,
+		      bool do_fork)
+{
+	int err;
+
+	h->big_len = (uint64_t)mb << 20;
+	err = mmc_mmap(c, 0, 0, h->big_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, &h->big);
+	if (!err)
+		err = touch_pages(c, 0, h->big, h->big_len);
+	if (err)
+		return fail(c, "writing anonymous memory", err);
+	if (!do_fork)
+		return 0;
+	err = mmc_fork(c, 0, &h->child);
+	if (!err)
+		err = touch_pages(c, h->child, h->big, h->big_len / 2);
+	return err ? fail(c, "fork", err) : 0;
+}
+
 static void keep_first(int *err, int e)
 {
 	if (!*err)
@@ -149,6 +208,10 @@ static int release(struct mmc *c, struct holdings *h)
 		keep_first(&err, mmc_mmz_free(c, h->mmz_phys));
 	keep_first(&err, mmc_munmap(c, 0, h->anon,
 				    16 * (uint64_t)mmc_info(c)->page_size));
+	if (h->child)
+		keep_first(&err, mmc_exit_process(c, h->child));
+	if (h->big_len)
+		keep_first(&err, mmc_munmap(c, 0, h->big, h->big_len));
 	keep_first(&err, mmc_vfree(c, h->vmalloc_area));
 	for (unsigned int i = 0; i < h->nr_objects; i++) {
 		keep_first(&err, mmc_kfree(c, h->kmalloc_obj[i]));
@@ -177,13 +240,14 @@ int main(int argc, char **argv)
 {
 	struct mmc_options opts = {"example", 0, 0};
 	unsigned int blocks = 4, objects = 16, wait_s = 0;
-	unsigned long mmz_kb = 0;
+	unsigned long mmz_kb = 0, anon_mb = 0;
+	bool do_fork = false;
 	const char *sock = NULL;
 	struct holdings h;
 	struct mmc *c;
 	int opt, ret;
 
-	while ((opt = getopt(argc, argv, "s:c:p:o:m:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:p:o:m:a:fw:")) != -1) {
 		switch (opt) {
 		case 's':
 			sock = optarg;
@@ -200,6 +264,12 @@ int main(int argc, char **argv)
 		case 'm':
 			mmz_kb = strtoul(optarg, NULL, 0);
 			break;
+		case 'a':
+			anon_mb = strtoul(optarg, NULL, 0);
+			break;
+		case 'f':
+			do_fork = true;
+			break;
 		case 'w':
 			wait_s = (unsigned int)atoi(optarg);
 			break;
@@ -207,7 +277,7 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"usage: mmc-example [-s SOCKET] [-c NAME] "
 				"[-p BLOCKS] [-o OBJECTS] [-m KB] "
-				"[-w SECONDS]\n");
+				"[-a MB [-f]] [-w SECONDS]\n");
 			return 2;
 		}
 	}
@@ -226,6 +296,8 @@ int main(int argc, char **argv)
 	mmc_set_event_handler(c, on_event, NULL);
 	memset(&h, 0, sizeof(h));
 	ret = allocate(c, &h, opts.comm, blocks, objects, mmz_kb);
+	if (!ret && anon_mb)
+		ret = use_memory(c, &h, anon_mb, do_fork);
 	if (!ret) {
 		printf("pid %d on %s (%s): %u page blocks, %u cache objects, "
 		       "%u kmalloc objects, a vmalloc area at 0x%llx%s\n",
@@ -233,6 +305,10 @@ int main(int argc, char **argv)
 		       h.nr_blocks, h.nr_objects, h.nr_objects,
 		       (unsigned long long)h.vmalloc_area,
 		       h.mmz_phys ? ", an MMZ block" : "");
+		if (h.big_len)
+			printf("pid %d wrote %lu MiB of anonymous memory%s\n",
+			       mmc_pid(c), anon_mb,
+			       h.child ? "; its child rewrote half of it" : "");
 		printf("holding\n");
 		fflush(stdout);
 		if (hold(c, wait_s))

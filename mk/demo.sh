@@ -1,9 +1,10 @@
 #!/bin/sh
-# make demo: boot the default machine on a private socket, let a few
-# client processes allocate pages and kernel objects, show the machine as
-# /proc would (buddyinfo, slabinfo, meminfo, ps) and its memory map, then
-# stop cleanly. Faulting, forking and swapping come with address spaces,
-# which the machine does not have yet: the demo says so and goes on.
+# make demo: boot a small machine (256 MiB of RAM, 256 MiB of swap) on a
+# private socket, let a few client processes allocate pages and kernel
+# objects and write more anonymous memory than the machine has (faults,
+# a fork's copy-on-write, swap), show the machine as /proc would
+# (buddyinfo, slabinfo, meminfo, vmstat, ps, maps) and its memory map,
+# then stop cleanly.
 #   usage: mk/demo.sh BUILD_DIR
 # Needs BUILD_DIR/mmd, mmctl and mmc-example. Must never: leave a daemon
 # or a client running.
@@ -23,8 +24,18 @@ trap 'exit 1' HUP INT PIPE TERM
 mmctl() { "$b/mmctl" --socket "$sock" "$@"; }
 title() { printf '\n== %s\n' "$*"; }
 
-title "mmd boots the built-in default machine and serves it on $sock"
-"$b/mmd" --foreground --socket "$sock" 2>"$tmp/mmd.log" &
+cat >"$tmp/demo.yaml" <<'EOF'
+# The demo's machine: small, so that three programs fill it and swap.
+machine:
+  name: demo
+  arch: x86_64
+  memory: 256M
+swap:
+  size: 256M
+EOF
+title "mmd boots a 256 MiB machine and serves it on $sock"
+"$b/mmd" --foreground --config "$tmp/demo.yaml" --socket "$sock" \
+	2>"$tmp/mmd.log" &
 mmd=$!
 for _ in $(seq 100); do
 	[ -S "$sock" ] && break
@@ -33,30 +44,35 @@ done
 [ -S "$sock" ] || { cat "$tmp/mmd.log"; exit 1; }
 cat "$tmp/mmd.log"
 
-title "three client processes allocate pages and objects, and hold them"
+title "three processes take pages and objects, write memory and hold it all"
 i=0
-for spec in "editor -p 8 -o 64" "compiler -p 32 -o 200" "player -p 16 -o 16"; do
+for spec in "editor -p 8 -o 64 -a 32" "compiler -p 32 -o 200 -a 96 -f" \
+	"player -p 16 -o 16 -a 160"; do
 	# shellcheck disable=SC2086
 	set -- $spec
 	"$b/mmc-example" -s "$sock" -c "$@" -w 60 >"$tmp/client$i" 2>&1 &
 	clients="$clients $!"
 	for _ in $(seq 100); do
-		grep -q '^holding' "$tmp/client$i" && break
+		grep -qs '^holding' "$tmp/client$i" && break
 		sleep 0.1
 	done
-	sed -n 1p "$tmp/client$i"
+	grep '^pid' "$tmp/client$i"
 	i=$((i + 1))
 done
-echo "(faulting, forking and swapping need address spaces: not built yet)"
 
 title "mmctl buddyinfo"
 mmctl buddyinfo
 title "mmctl slabinfo (the caches in use)"
 mmctl slabinfo | awk 'NR <= 2 || $2 > 0'
 title "mmctl meminfo (the first lines)"
-mmctl meminfo | sed -n '1,3p;/^Slab/p;/^KernelStack/p;/^PageTables/p;/^Vmalloc/p;/^Percpu/p'
+mmctl meminfo | sed -n '1,3p;/^Anon/p;/^Swap/p;/^Slab/p;/^KernelStack/p;/^PageTables/p;/^Vmalloc/p;/^Percpu/p'
+title "mmctl vmstat (faults, swap, reclaim)"
+mmctl vmstat | grep -E '^(pgfault|pgmajfault|pswpin|pswpout|pgsteal_(kswapd|direct)|oom_kill) '
 title "mmctl ps"
 mmctl ps
+player=$(mmctl ps | awk '$NF == "player" { print $1 }')
+title "mmctl maps $player (the player)"
+mmctl maps "$player"
 title "mmctl map"
 mmctl map
 mmctl map --output "$b/demo-map.png"

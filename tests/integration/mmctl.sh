@@ -521,9 +521,25 @@ same "map --output PNG on the media board: 536x$((102 + nzones * 26 + nrows * 8)
 		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" \
 			$5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')" \
 	"536x$((102 + nzones * 26 + nrows * 8))"
-status "translate on i386: exit 1, the daemon cannot translate yet" 1 \
-	'translate: Invalid argument: unknown report kind 14' \
-	$M translate "$held" 0x23:0x1000
+anon=$($M maps "$held" | head -1 | cut -d- -f1)
+$M translate "$held" "0x7b:0x$anon" >"$tmp/translate"
+same "translate __USER_DS:ADDR: each step, then the frame" \
+	"$(cut -f1 "$tmp/translate" | tr '\n' ' ')" \
+	"Far pointer: Selector: GDTR: Descriptor: Segment: Privilege: Present: Limit: Linear: PGD: PTE: Physical: "
+same "translate: __USER_DS is Linux's flat user data segment" \
+	"$(sed -n 's/^Selector:\t//p' "$tmp/translate"); $(sed -n 's/^Descriptor:\t\([^ ]*\) .*/\1/p' "$tmp/translate")" \
+	"index 15 (__USER_DS), TI 0 (GDT), RPL 3; 0x00cff2000000ffff"
+same "translate: the physical address is pagewalk's frame" \
+	"$(sed -n 's/^Physical:\t\(0x[0-9a-f]*\) (pfn \(0x[0-9a-f]*\).*/\2/p' "$tmp/translate")" \
+	"$($M pagewalk "$held" "0x$anon" | sed -n 's/^Frame:\tpfn \(0x[0-9a-f]*\),.*/\1/p')"
+status "translate __KERNEL_DS at CPL 3: #GP with the reason" 0 \
+	'^Fault:	#GP\(0x68\): DPL 0 < max\(CPL 3, RPL 0\) = 3' \
+	$M translate "$held" "0x68:0x$anon"
+status "translate of a TI=1 selector: #GP, no LDT" 0 '^Fault:	#GP\(0x7c\)' \
+	$M translate "$held" "0x7f:0x$anon"
+same "translate --json: every step equals the text" \
+	"$(tr '\t' ' ' <"$tmp/translate" | sed 's/: */: /')" \
+	"$($M --json translate "$held" "0x7b:0x$anon" | jq -r 'to_entries[] | "\(.key): \(.value)"')"
 stop_holder
 status "check on the media board after the client left" 0 '^consistent' \
 	$M check
