@@ -43,7 +43,6 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
 {
 	const struct page *page = pfn_to_page(m, pfn);
 	const struct page *free;
-	unsigned long head;
 
 	*order = 0;
 	if (PageFlag(page, PG_hole))
@@ -61,11 +60,12 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
 		*order = free->private;
 		return PageFlag(free, PG_buddy) ? FRAME_FREE : FRAME_PCP;
 	}
+	/*
+	 * User memory is what processes map: anonymous and shmem pages.
+	 * Blocks a client took through alloc_pages are kernel memory it
+	 * holds, as a driver's pages are on Linux.
+	 */
 	if (PageFlag(page, PG_anon) || PageFlag(page, PG_shmem))
-		return FRAME_USER;
-	head = pfn_to_block_head(m, pfn);
-	if (head != ULONG_MAX && pfn_to_page(m, head)->owner &&
-	    !PageFlag(pfn_to_page(m, head), PG_large_kmalloc))
 		return FRAME_USER;
 	return FRAME_KERNEL;
 }

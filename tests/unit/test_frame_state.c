@@ -8,6 +8,7 @@
 #include "core/frame_state.h"
 #include "core/slab.h"
 #include "core/task.h"
+#include "core/task_mmu.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
 
@@ -22,8 +23,10 @@ static void test_each_state(void **state)
 	struct layout l;
 	struct machine *m;
 	unsigned int order;
-	unsigned long user;
-	uint64_t obj, va;
+	unsigned long block;
+	uint64_t obj, va, ua;
+	struct user_fault fault;
+	struct pgtable_walk walk;
 	int pid;
 
 	(void)state;
@@ -40,8 +43,19 @@ static void test_each_state(void **state)
 		FRAME_SLAB);
 	assert_int_equal(task_create(m, "u", 0, 0, &pid), 0);
 	task_switch(m, pid);
-	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 2, &user), 0);
-	assert_int_equal(state_of(m, user + 3, &order), FRAME_USER);
+	/* A client's page block is kernel memory it holds... */
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 2, &block), 0);
+	assert_int_equal(state_of(m, block + 3, &order), FRAME_KERNEL);
+	/* ... user memory is what its process maps and touches. */
+	assert_int_equal(uapi_mmap(m, 0, 0, 4096, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &ua),
+			 0);
+	assert_int_equal(
+		uapi_access_vm(m, 0, ua, &ua, sizeof(ua), USER_WRITE, &fault),
+		0);
+	assert_int_equal(pid_pagewalk(m, pid, ua, &walk), 0);
+	assert_true(walk.present);
+	assert_int_equal(state_of(m, walk.pfn, &order), FRAME_USER);
 	/* A vmalloc area of more than a PMD needs a page table of its own. */
 	assert_int_equal(vmalloc(m, 3 << 20, &va), 0);
 	{
