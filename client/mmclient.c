@@ -41,6 +41,7 @@ enum result_kind {
 	RES_FREE,     /* unsigned long *: Reply.free_pages */
 	RES_SESSIONS, /* struct mmc_session **, size_t * */
 	RES_PID,      /* int *: Reply.pid */
+	RES_MALLINFO, /* struct mmc_mallinfo *: Reply.mallinfo */
 };
 
 struct pending {
@@ -197,6 +198,18 @@ static int fill_sessions(const Mm__Sessions *ss, const struct pending *p)
 	return 0;
 }
 
+static void fill_mallinfo(const Mm__Mallinfo *in, struct mmc_mallinfo *out)
+{
+	out->arena = in->arena;
+	out->ordblks = in->ordblks;
+	out->hblks = in->hblks;
+	out->hblkhd = in->hblkhd;
+	out->usmblks = in->usmblks;
+	out->uordblks = in->uordblks;
+	out->fordblks = in->fordblks;
+	out->keepcost = in->keepcost;
+}
+
 static bool result_is(const Mm__Reply *r, Mm__Reply__ResultCase want)
 {
 	return r->result_case == want;
@@ -275,6 +288,11 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_PID))
 			break;
 		*(int *)p->out = r->pid;
+		return 0;
+	case RES_MALLINFO:
+		if (!result_is(r, MM__REPLY__RESULT_MALLINFO))
+			break;
+		fill_mallinfo(r->mallinfo, p->out);
 		return 0;
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
@@ -1132,6 +1150,108 @@ int mmc_exit_process(struct mmc *c, int pid)
 
 	a.pid = pid;
 	return call(c, &rq, NONE);
+}
+
+/* ---- the process's malloc */
+
+int mmc_malloc(struct mmc *c, int pid, size_t size, uint64_t *addr)
+{
+	Mm__Malloc a = MM__MALLOC__INIT;
+	REQUEST(rq, MALLOC, malloc, &a);
+
+	a.pid = pid;
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+/* free and malloc_usable_size: a pointer of process pid. */
+static int user_addr_call(struct mmc *c, Mm__Request__OpCase op, int pid,
+			  uint64_t addr, struct pending p)
+{
+	Mm__UserAddress a = MM__USER_ADDRESS__INIT;
+	Mm__Request rq = MM__REQUEST__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	rq.op_case = op;
+	rq.free = &a; /* free and malloc_usable_size share the union slot */
+	return call(c, &rq, p);
+}
+
+int mmc_free(struct mmc *c, int pid, uint64_t addr)
+{
+	return user_addr_call(c, MM__REQUEST__OP_FREE, pid, addr, NONE);
+}
+
+int mmc_calloc(struct mmc *c, int pid, size_t n, size_t size, uint64_t *addr)
+{
+	Mm__Calloc a = MM__CALLOC__INIT;
+	REQUEST(rq, CALLOC, calloc, &a);
+
+	a.pid = pid;
+	a.n = n;
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_realloc(struct mmc *c, int pid, uint64_t addr, size_t size,
+		uint64_t *new_addr)
+{
+	Mm__Realloc a = MM__REALLOC__INIT;
+	REQUEST(rq, REALLOC, realloc, &a);
+
+	a.pid = pid;
+	a.addr = addr;
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, new_addr, NULL, 0));
+}
+
+int mmc_posix_memalign(struct mmc *c, int pid, uint64_t *addr, size_t align,
+		       size_t size)
+{
+	Mm__PosixMemalign a = MM__POSIX_MEMALIGN__INIT;
+	REQUEST(rq, POSIX_MEMALIGN, posix_memalign, &a);
+
+	a.pid = pid;
+	a.align = align;
+	a.size = size;
+	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+}
+
+int mmc_mallopt(struct mmc *c, int pid, int param, int value)
+{
+	Mm__Mallopt a = MM__MALLOPT__INIT;
+	REQUEST(rq, MALLOPT, mallopt, &a);
+
+	a.pid = pid;
+	a.param = param;
+	a.value = value;
+	return call(c, &rq, NONE);
+}
+
+int mmc_malloc_trim(struct mmc *c, int pid, size_t pad, size_t *released)
+{
+	Mm__MallocTrim a = MM__MALLOC_TRIM__INIT;
+	REQUEST(rq, MALLOC_TRIM, malloc_trim, &a);
+
+	a.pid = pid;
+	a.pad = pad;
+	return call(c, &rq, PENDING(RES_SIZE, released, NULL, 0));
+}
+
+int mmc_malloc_usable_size(struct mmc *c, int pid, uint64_t addr, size_t *size)
+{
+	return user_addr_call(c, MM__REQUEST__OP_MALLOC_USABLE_SIZE, pid, addr,
+			      PENDING(RES_SIZE, size, NULL, 0));
+}
+
+int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
+{
+	Mm__Process a = MM__PROCESS__INIT;
+	REQUEST(rq, MALLINFO, mallinfo, &a);
+
+	a.pid = pid;
+	return call(c, &rq, PENDING(RES_MALLINFO, mi, NULL, 0));
 }
 
 /* ---- reports and admin */

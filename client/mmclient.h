@@ -240,6 +240,43 @@ int mmc_fork(struct mmc *c, int pid, int *child);
 /* Exit a process the session forked (the session's own exits at close). */
 int mmc_exit_process(struct mmc *c, int pid);
 
+/*
+ * The process's own malloc, run inside the machine over its brk and
+ * mmap (pid as above). Pointers are user addresses of that process; the
+ * bytes are read and written with mmc_read_vm and mmc_write_vm. A
+ * pointer malloc did not give, a double free or a realloc of a freed
+ * block fails with -EINVAL and glibc's words in mmc_errmsg().
+ */
+#define MMC_M_TRIM_THRESHOLD (-1) /* mallopt parameters, glibc's values */
+#define MMC_M_MMAP_THRESHOLD (-3)
+
+int mmc_malloc(struct mmc *c, int pid, size_t size, uint64_t *addr);
+int mmc_free(struct mmc *c, int pid, uint64_t addr);
+int mmc_calloc(struct mmc *c, int pid, size_t n, size_t size, uint64_t *addr);
+/* realloc(0, size) is malloc; realloc(p, 0) frees p and gives 0. */
+int mmc_realloc(struct mmc *c, int pid, uint64_t addr, size_t size,
+		uint64_t *new_addr);
+int mmc_posix_memalign(struct mmc *c, int pid, uint64_t *addr, size_t align,
+		       size_t size);
+int mmc_mallopt(struct mmc *c, int pid, int param, int value);
+/* Give the heap's free top back through brk, keeping pad bytes. */
+int mmc_malloc_trim(struct mmc *c, int pid, size_t pad, size_t *released);
+int mmc_malloc_usable_size(struct mmc *c, int pid, uint64_t addr, size_t *size);
+
+/* mallinfo2(3): the state of pid's malloc, in bytes and chunks. */
+struct mmc_mallinfo {
+	uint64_t arena;	   /* the heap: brk less its start */
+	uint64_t ordblks;  /* free chunks, the top one included */
+	uint64_t hblks;	   /* chunks with a mapping of their own */
+	uint64_t hblkhd;   /* bytes of those mappings */
+	uint64_t usmblks;  /* the peak of arena + hblkhd */
+	uint64_t uordblks; /* bytes in use in the heap */
+	uint64_t fordblks; /* bytes free in the heap */
+	uint64_t keepcost; /* the top chunk, which trimming gives back */
+};
+
+int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi);
+
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
 	MMC_REPORT_MEMINFO = 1,

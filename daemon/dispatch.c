@@ -103,9 +103,9 @@ static int may_wait(struct reply *r, int err, gfp_t gfp, uint32_t timeout_ms)
 	return err;
 }
 
-/* One of the u64-result calls: park, fail or set the result. */
-static int addr_result(struct reply *r, int err, uint64_t v,
-		       Mm__Reply__ResultCase which)
+/* One of the u64-result calls: fail, or set the result. */
+int addr_result(struct reply *r, int err, uint64_t v,
+		Mm__Reply__ResultCase which)
 {
 	if (err == 0)
 		set_u64(r, which, v);

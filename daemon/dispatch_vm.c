@@ -70,15 +70,6 @@ static int do_write_vm(struct session *s, const Mm__WriteVm *wr,
 	return fault_result(r, err, &f);
 }
 
-static int addr_reply(struct reply *r, int err, uint64_t addr)
-{
-	if (!err) {
-		r->rep.result_case = MM__REPLY__RESULT_ADDR;
-		r->rep.addr = addr;
-	}
-	return err;
-}
-
 static int do_mapping(struct machine *m, const Mm__Request *rq, struct reply *r)
 {
 	const Mm__Mmap *mp = rq->mmap;
@@ -90,7 +81,7 @@ static int do_mapping(struct machine *m, const Mm__Request *rq, struct reply *r)
 	case MM__REQUEST__OP_MMAP:
 		err = uapi_mmap(m, mp->pid, mp->addr, mp->len, (int)mp->prot,
 				(int)mp->flags, &v);
-		return addr_reply(r, err, v);
+		return addr_result(r, err, v, MM__REPLY__RESULT_ADDR);
 	case MM__REQUEST__OP_MUNMAP:
 		return uapi_munmap(m, rq->munmap->pid, rq->munmap->addr,
 				   rq->munmap->len);
@@ -102,10 +93,10 @@ static int do_mapping(struct machine *m, const Mm__Request *rq, struct reply *r)
 		err = uapi_mremap(m, mr->pid, mr->old_addr, mr->old_len,
 				  mr->new_len, (int)mr->flags, mr->new_addr,
 				  &v);
-		return addr_reply(r, err, v);
+		return addr_result(r, err, v, MM__REPLY__RESULT_ADDR);
 	default: /* MM__REQUEST__OP_BRK */
 		err = uapi_brk(m, rq->brk->pid, rq->brk->brk, &v);
-		return addr_reply(r, err, v);
+		return addr_result(r, err, v, MM__REPLY__RESULT_ADDR);
 	}
 }
 

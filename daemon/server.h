@@ -168,6 +168,9 @@ int reply_error(struct reply *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int dispatch(struct session *s, const Mm__Request *rq, struct reply *r);
 bool request_may_free(const Mm__Request *rq);
+/* err, or 0 with v as the reply's result of kind which (pfn, addr ...). */
+int addr_result(struct reply *r, int err, uint64_t v,
+		Mm__Reply__ResultCase which);
 /* Room a reply needs around its data, so read results fit a frame. */
 #define REPLY_OVERHEAD 64u
 
