@@ -828,6 +828,7 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		}
 	}
 	mm->hiwater_rss = get_mm_rss(mm);
+	mm->malloc = oldmm->malloc; /* the heap was copied with the rest */
 	*newmm = mm;
 	return 0;
 }

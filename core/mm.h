@@ -125,6 +125,27 @@ struct user_tlb_entry {
 	bool writable; /* filled by a write: RW and dirty are set */
 };
 
+/*
+ * What the process's malloc (malloc.c) has done, counted host-side: its
+ * own state lives in the process's memory, these are only figures for
+ * reports and checks. A fork copies them with the heap they describe.
+ */
+struct malloc_stats {
+	uint64_t heap_start;	      /* malloc's state; 0 before first use */
+	uint64_t heap_bytes;	      /* brk - heap_start, as malloc set it */
+	uint64_t in_use_bytes;	      /* heap chunks in use, headers and all */
+	unsigned long in_use_chunks;  /* heap chunks in use */
+	unsigned long free_chunks;    /* free chunks on the bins */
+	unsigned long mmapped_chunks; /* chunks with a mapping of their own */
+	uint64_t mmapped_bytes;
+	unsigned long max_mmapped_chunks;
+	uint64_t max_mmapped_bytes;
+	uint64_t max_total_bytes; /* peak of heap_bytes + mmapped_bytes */
+	unsigned long nr_malloc;  /* chunks given out, by any call */
+	unsigned long nr_free;	  /* chunks taken back, by any call */
+	unsigned long nr_errors;  /* calls refused */
+};
+
 struct mm_struct {
 	unsigned long pgd;	      /* pfn of the pgd */
 	struct vm_area_struct **vmas; /* sorted by vm_start */
@@ -141,8 +162,9 @@ struct mm_struct {
 	unsigned long hugetlb_pages; /* pages in its huge pages */
 	struct pte_cache pte_cache;
 	struct user_tlb_entry tlb[USER_TLB_ENTRIES];
-	uint64_t mm_obj; /* its mm_struct in the slab */
-	int pid;	 /* the task that owns it */
+	struct malloc_stats malloc; /* its user-space malloc's figures */
+	uint64_t mm_obj;	    /* its mm_struct in the slab */
+	int pid;		    /* the task that owns it */
 };
 
 /* Why a user access failed, as the signal the kernel would send. */
