@@ -1,17 +1,19 @@
 /*
  * mmtrace.c - replay allocation traces through an allocator and print,
  * per trace, its operations, the heap's utilization and the operations
- * per second.
+ * per second, then the average utilization.
  *
  *   mmtrace [--direct|--glibc] [--no-check] TRACE...
  *
  * --direct runs core's malloc in this process (the default for now; a
  * running mmd will be the default once the daemon serves malloc),
- * --glibc the host's. --no-check leaves out the checks of alignment,
+ * --glibc the host's, each trace in a process of its own so that its
+ * heap is the trace's alone. --no-check leaves out the checks of alignment,
  * overlap and bytes, timing the allocator's calls and little else.
  * Exits 0, 1 when a trace fails (its line and why on stderr), 2 on bad
  * usage.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,8 +27,12 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 2;
 }
 
+/*
+ * b NULL: glibc's, in a process of its own (see replay_glibc_fresh).
+ * Adds the trace's utilization to *util.
+ */
 static int replay_file(const char *path, const struct replay_backend *b,
-		       const struct replay_opts *o)
+		       const struct replay_opts *o, double *util)
 {
 	struct replay_result r;
 	struct trace t;
@@ -34,15 +40,17 @@ static int replay_file(const char *path, const struct replay_backend *b,
 	int rc = trace_load(path, &t, err, sizeof(err));
 
 	if (!rc)
-		rc = replay_run(&t, b, o, &r, err, sizeof(err));
+		rc = b ? replay_run(&t, b, o, &r, err, sizeof(err))
+		       : replay_glibc_fresh(path, o, &r, err, sizeof(err));
 	if (rc) {
+		fflush(stdout);
 		fprintf(stderr, "mmtrace: %s\n", err);
-		if (t.ops)
-			trace_free(&t);
+		trace_free(&t);
 		return 1;
 	}
 	printf("%-24s %8u %6.1f%% %12.0f\n", t.name, r.ops,
 	       100.0 * r.utilization, r.ops_per_sec);
+	*util += r.utilization;
 	trace_free(&t);
 	return 0;
 }
@@ -50,17 +58,18 @@ static int replay_file(const char *path, const struct replay_backend *b,
 int main(int argc, char **argv)
 {
 	struct replay_opts o = {.check = true, .measure = true};
-	int (*open)(struct replay_backend *, char *, size_t) =
-		replay_direct_open;
 	struct replay_backend b;
+	bool glibc = false;
+	double util = 0;
 	char err[256];
-	int i, rc = 0;
+	int i, first, rc = 0;
 
+	replay_fresh_child();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--direct"))
-			open = replay_direct_open;
+			glibc = false;
 		else if (!strcmp(argv[i], "--glibc"))
-			open = replay_glibc_open;
+			glibc = true;
 		else if (!strcmp(argv[i], "--no-check"))
 			o.check = false;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
@@ -70,13 +79,17 @@ int main(int argc, char **argv)
 	}
 	if (i == argc)
 		return usage(stderr);
-	if (open(&b, err, sizeof(err))) {
+	if (!glibc && replay_direct_open(&b, err, sizeof(err))) {
 		fprintf(stderr, "mmtrace: %s\n", err);
 		return 1;
 	}
 	printf("%-24s %8s %7s %12s\n", "trace", "ops", "util", "ops/s");
-	for (; i < argc; i++)
-		rc |= replay_file(argv[i], &b, &o);
-	replay_close(&b);
+	for (first = i; i < argc; i++)
+		rc |= replay_file(argv[i], glibc ? NULL : &b, &o, &util);
+	if (argc - first > 1 && !rc)
+		printf("%-24s %8s %6.1f%%\n", "average", "",
+		       100.0 * util / (argc - first));
+	if (!glibc)
+		replay_close(&b);
 	return rc;
 }

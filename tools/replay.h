@@ -76,4 +76,15 @@ int replay_run(const struct trace *t, const struct replay_backend *b,
 	       const struct replay_opts *o, struct replay_result *r, char *err,
 	       size_t errlen);
 
+/*
+ * Replay the trace at path with glibc's malloc in a fresh process, so
+ * that what this one allocated before does not count as the trace's
+ * heap: this program runs again (/proc/self/exe) with MM_REPLAY_GLIBC
+ * set and sends its result back. A main that calls it must call
+ * replay_fresh_child() first: in the child, it replays and exits.
+ */
+int replay_glibc_fresh(const char *path, const struct replay_opts *o,
+		       struct replay_result *r, char *err, size_t errlen);
+void replay_fresh_child(void);
+
 #endif /* MM_TOOLS_REPLAY_H */

@@ -3,9 +3,11 @@
  * the baseline every figure is compared with.
  *
  * Owns: the heap size of the host's malloc as a replay counts it: the
- * main arena's growth past what it held when the replay began (sbrk)
- * plus the chunks glibc gave a mapping of their own (read from glibc's
- * chunk header: size | IS_MMAPPED just below the payload). Must never:
+ * main arena's growth (sbrk) and the free bytes it held when the replay
+ * began, plus the chunks glibc gave a mapping of their own (read from
+ * glibc's chunk header: size | IS_MMAPPED just below the payload). That
+ * is the trace's heap only in a process that has done little else:
+ * replay_glibc_fresh runs one. Must never:
  * be run under a sanitizer that replaces malloc (the header is not
  * glibc's there); the tests use the direct backend.
  */
@@ -104,7 +106,10 @@ static uint64_t glibc_heap_size(void *ctx)
 	return (uintptr_t)sbrk(0) - g->base + g->mmapped;
 }
 
-/* The arena's free bytes count as heap the trace may use. */
+/*
+ * The arena's free bytes count as heap the trace may use, as they are:
+ * so the figure is true in a fresh process (replay_fresh.c makes one).
+ */
 static int glibc_reset(void *ctx)
 {
 	struct glibc *g = ctx;

@@ -268,6 +268,7 @@ int trace_load(const char *path, struct trace *t, char *err, size_t errlen)
 	size_t len = 0, cap = 0;
 	int rc;
 
+	memset(t, 0, sizeof(*t)); /* trace_free is safe whatever happens */
 	if (!f) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

@@ -46,7 +46,8 @@ struct trace {
  */
 int trace_parse(const char *text, size_t len, const char *name, struct trace *t,
 		char *err, size_t errlen);
-/* Read and parse a file: -errno and why in err on failure. */
+/* Read and parse a file: -errno and why in err on failure (t is then
+ * empty: trace_free may still be called). */
 int trace_load(const char *path, struct trace *t, char *err, size_t errlen);
 void trace_free(struct trace *t);
 

@@ -1105,6 +1105,21 @@ static void test_replay_checks(void **state)
 				 "refused");
 }
 
+/* A replay in a process of its own: its error comes back whole. */
+static void test_replay_fresh_process(void **state)
+{
+	struct replay_opts o = {.measure = true};
+	struct replay_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(replay_glibc_fresh("/nonexistent/x.rep", &o, &r, err,
+					    sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err,
+			    "/nonexistent/x.rep: No such file or directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1154,7 +1169,9 @@ int main(void)
 		cmocka_unit_test(test_trace_errors),
 		cmocka_unit_test(test_replay_direct),
 		cmocka_unit_test(test_replay_checks),
+		cmocka_unit_test(test_replay_fresh_process),
 	};
 
+	replay_fresh_child(); /* the test run again by the test above */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
