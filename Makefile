@@ -51,7 +51,7 @@ CONFIG_SRC = $(wildcard config/*.c)
 DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
-# The trace reader and replay engine, that mmtrace uses.
+# The trace reader and replay engine; mmtrace and bench/malloc use them.
 TOOLS_SRC = $(filter-out tools/mmtrace.c,$(wildcard tools/*.c))
 TOOLS_OBJ = $(TOOLS_SRC:%.c=$(B)/%.o)
 TOOLS_TOBJ = $(TOOLS_SRC:%.c=$(T)/%.o)
@@ -179,6 +179,10 @@ $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(T)/libmm.a \
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 $(B)/bench/wire: $(B)/bench/wire.o $(B)/libmmclient.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# bench/malloc replays the traces in ../shared/traces (skipped if absent).
+$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a
