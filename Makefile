@@ -51,6 +51,10 @@ CONFIG_SRC = $(wildcard config/*.c)
 DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 BENCH_SRC = $(wildcard bench/*.c)
+# The trace reader and replay engine; mmtrace and bench/malloc use them.
+TOOLS_SRC = $(filter-out tools/mmtrace.c,$(wildcard tools/*.c))
+TOOLS_OBJ = $(TOOLS_SRC:%.c=$(B)/%.o)
+TOOLS_TOBJ = $(TOOLS_SRC:%.c=$(T)/%.o)
 LIB_SRC = $(CORE_SRC) $(CONFIG_SRC)
 PROTO_GEN_C = $(GEN)/proto/mm.pb-c.c
 PROTO_GEN_H = $(GEN)/proto/mm.pb-c.h
@@ -73,7 +77,7 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 CORE_BENCH_BIN = $(filter-out $(B)/bench/wire,$(BENCH_BIN))
 
 .PHONY: all deps test bench demo install clean format FORCE
-all: $(B)/mmd $(CLIENT_LIBS) $(BENCH_BIN)
+all: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS) $(BENCH_BIN)
 
 deps:
 	@sh mk/deps.sh
@@ -127,6 +131,16 @@ $(B)/libmm.a: $(LIB_OBJ)
 $(T)/libmm.a: $(LIB_TOBJ)
 	$(AR) rcs $@ $^
 
+$(B)/libmmtools.a: $(TOOLS_OBJ)
+	$(LTO_AR) rcs $@ $^
+
+$(T)/libmmtools.a: $(TOOLS_TOBJ)
+	$(AR) rcs $@ $^
+
+# mmtrace: replays allocation traces (tools/); core's malloc or glibc's.
+$(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(B)/libmm.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -162,10 +176,15 @@ MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
 $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmm.a $(T)/libmmclient.a
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(T)/libmm.a \
+		$(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
 $(B)/bench/wire: $(B)/bench/wire.o $(B)/libmmclient.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# bench/malloc replays the traces in ../shared/traces (skipped if absent).
+$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a

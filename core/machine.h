@@ -122,6 +122,7 @@ struct machine {
 	unsigned long shmem_ino;     /* the last shmem object number */
 	struct mm_struct *active_mm; /* the mm a call is working in */
 	unsigned long pgtable_gen;   /* bumped whenever a table is freed */
+	unsigned long tlb_gen;	     /* bumped when an entry loses a bit */
 
 	int min_free_kbytes;
 	unsigned long totalreserve_pages;

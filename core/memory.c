@@ -508,6 +508,42 @@ static int mmu_access(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	return 0;
 }
 
+static void tlb_fill(const struct machine *m, struct mm_struct *mm,
+		     uint64_t addr, uint8_t *ram, enum user_access access)
+{
+	uint64_t vpn = addr >> m->page_shift;
+	struct user_tlb_entry *e = &mm->tlb[vpn % USER_TLB_ENTRIES];
+
+	e->tag = vpn + 1;
+	e->gen = m->tlb_gen;
+	e->ram = ram;
+	e->writable = access == USER_WRITE;
+}
+
+/* The RAM of addr's page as the access finds it, faulting it in. */
+static int user_page(struct machine *m, struct mm_struct *mm, uint64_t addr,
+		     enum user_access access, struct user_fault *fault,
+		     uint8_t **ram)
+{
+	unsigned long pfn;
+	int tries = 0, err;
+
+	*ram = user_tlb_lookup(m, mm, addr, access);
+	if (*ram)
+		return 0;
+	while (mmu_access(m, mm, addr, access, &pfn)) {
+		err = handle_mm_fault(m, mm, addr, access, fault);
+		if (err)
+			return err;
+		if (++tries > MAX_FAULT_RETRIES)
+			return -EAGAIN;
+	}
+	*ram = pfn_to_ram(m, pfn);
+	if (access != USER_EXEC)
+		tlb_fill(m, mm, addr, *ram, access);
+	return 0;
+}
+
 int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		void *buf, size_t len, enum user_access access,
 		struct user_fault *fault)
@@ -520,20 +556,15 @@ int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		size_t chunk = m->page_size - off < len
 				       ? (size_t)(m->page_size - off)
 				       : len;
-		unsigned long pfn;
-		int tries = 0, err;
+		uint8_t *ram;
+		int err = user_page(m, mm, addr, access, fault, &ram);
 
-		while (mmu_access(m, mm, addr, access, &pfn)) {
-			err = handle_mm_fault(m, mm, addr, access, fault);
-			if (err)
-				return err;
-			if (++tries > MAX_FAULT_RETRIES)
-				return -EAGAIN;
-		}
+		if (err)
+			return err;
 		if (access == USER_WRITE)
-			memcpy(pfn_to_ram(m, pfn) + off, p, chunk);
+			memcpy(ram + off, p, chunk);
 		else if (p)
-			memcpy(p, pfn_to_ram(m, pfn) + off, chunk);
+			memcpy(p, ram + off, chunk);
 		if (p)
 			p += chunk;
 		addr += chunk;
@@ -797,6 +828,7 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		}
 	}
 	mm->hiwater_rss = get_mm_rss(mm);
+	mm->malloc = oldmm->malloc; /* the heap was copied with the rest */
 	*newmm = mm;
 	return 0;
 }

@@ -108,6 +108,44 @@ struct pte_cache {
 	struct pte_slot slot;
 };
 
+/*
+ * A software TLB: the RAM behind recently used pages of one mm, as the
+ * MMU found it. An entry holds while its gen equals the machine's
+ * tlb_gen, which every change of an entry that takes a bit or its frame
+ * away bumps (a flush of every TLB, as a shootdown would be), so what
+ * it caches always agrees with the tables: the accessed bit set, and
+ * for a write, RW and dirty. 512 entries, as a second-level TLB.
+ */
+#define USER_TLB_ENTRIES 512
+
+struct user_tlb_entry {
+	uint64_t tag; /* the virtual page number + 1; 0: empty */
+	unsigned long gen;
+	uint8_t *ram;  /* the page's bytes */
+	bool writable; /* filled by a write: RW and dirty are set */
+};
+
+/*
+ * What the process's malloc (malloc.c) has done, counted host-side: its
+ * own state lives in the process's memory, these are only figures for
+ * reports and checks. A fork copies them with the heap they describe.
+ */
+struct malloc_stats {
+	uint64_t heap_start;	      /* malloc's state; 0 before first use */
+	uint64_t heap_bytes;	      /* brk - heap_start, as malloc set it */
+	uint64_t in_use_bytes;	      /* heap chunks in use, headers and all */
+	unsigned long in_use_chunks;  /* heap chunks in use */
+	unsigned long free_chunks;    /* free chunks on the bins */
+	unsigned long mmapped_chunks; /* chunks with a mapping of their own */
+	uint64_t mmapped_bytes;
+	unsigned long max_mmapped_chunks;
+	uint64_t max_mmapped_bytes;
+	uint64_t max_total_bytes; /* peak of heap_bytes + mmapped_bytes */
+	unsigned long nr_malloc;  /* chunks given out, by any call */
+	unsigned long nr_free;	  /* chunks taken back, by any call */
+	unsigned long nr_errors;  /* calls refused */
+};
+
 struct mm_struct {
 	unsigned long pgd;	      /* pfn of the pgd */
 	struct vm_area_struct **vmas; /* sorted by vm_start */
@@ -123,8 +161,10 @@ struct mm_struct {
 	unsigned long min_flt, maj_flt;
 	unsigned long hugetlb_pages; /* pages in its huge pages */
 	struct pte_cache pte_cache;
-	uint64_t mm_obj; /* its mm_struct in the slab */
-	int pid;	 /* the task that owns it */
+	struct user_tlb_entry tlb[USER_TLB_ENTRIES];
+	struct malloc_stats malloc; /* its user-space malloc's figures */
+	uint64_t mm_obj;	    /* its mm_struct in the slab */
+	int pid;		    /* the task that owns it */
 };
 
 /* Why a user access failed, as the signal the kernel would send. */
@@ -166,6 +206,24 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		void *buf, size_t len, enum user_access access,
 		struct user_fault *fault);
+/*
+ * The RAM of addr's page from mm's TLB if an access of that kind may use
+ * it without the MMU's walk; NULL when access_user must go the long way
+ * (a miss, an execute, a write through a read-only fill).
+ */
+static inline uint8_t *user_tlb_lookup(const struct machine *m,
+				       const struct mm_struct *mm,
+				       uint64_t addr, enum user_access access)
+{
+	uint64_t vpn = addr >> m->page_shift;
+	const struct user_tlb_entry *e = &mm->tlb[vpn % USER_TLB_ENTRIES];
+
+	if (e->tag != vpn + 1 || e->gen != m->tlb_gen || access == USER_EXEC ||
+	    (access == USER_WRITE && !e->writable))
+		return NULL;
+	return e->ram;
+}
+
 int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 	   struct mm_struct **newmm);
 void mmput(struct machine *m, struct mm_struct *mm);

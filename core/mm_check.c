@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "core/check.h"
+#include "core/malloc.h"
 #include "core/memory.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -179,6 +180,9 @@ static int check_mm(struct mm_tally *t)
 {
 	const struct mm_struct *mm = t->mm;
 	int err = check_vmas(t->m, mm, t->why, t->len);
+
+	if (!err)
+		err = malloc_check_counters(t->m, mm, t->why, t->len);
 
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		t->rss[i] = 0;

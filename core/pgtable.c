@@ -127,6 +127,13 @@ static void set_entry(struct machine *m, unsigned long table, unsigned int idx,
 	struct page *page = pfn_to_page(m, table);
 	uint64_t old = read_entry(m, table, idx);
 
+	/*
+	 * A cached translation goes stale only when an entry loses a bit or
+	 * its frame; filling an empty one, or setting accessed, dirty or
+	 * RW, leaves every TLB right.
+	 */
+	if (old && ((entry & old) != old || ((entry ^ old) & f->phys_mask)))
+		m->tlb_gen++;
 	if (f->entry_size == 8) {
 		memcpy(p, &entry, sizeof(entry));
 	} else {

@@ -18,6 +18,7 @@
 
 #include "core/gfp.h"
 #include "core/machine.h"
+#include "core/malloc.h"
 #include "core/mm.h"
 
 #include <stddef.h>
@@ -116,5 +117,26 @@ int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
 int uapi_fork(struct machine *m, int pid, int *child);
 /* Exit a process the caller forked (the caller itself exits by leaving). */
 int uapi_exit_process(struct machine *m, int pid);
+
+/*
+ * The process's own malloc (core/malloc.h), run in pid's address space
+ * as its C library would run it; pid as for the calls above.
+ */
+int uapi_malloc(struct machine *m, int pid, uint64_t size, uint64_t *addr);
+int uapi_free(struct machine *m, int pid, uint64_t addr);
+int uapi_calloc(struct machine *m, int pid, uint64_t nmemb, uint64_t size,
+		uint64_t *addr);
+int uapi_realloc(struct machine *m, int pid, uint64_t addr, uint64_t size,
+		 uint64_t *new_addr);
+int uapi_posix_memalign(struct machine *m, int pid, uint64_t alignment,
+			uint64_t size, uint64_t *addr);
+int uapi_malloc_usable_size(struct machine *m, int pid, uint64_t addr,
+			    uint64_t *size);
+int uapi_mallopt(struct machine *m, int pid, int param, int value);
+int uapi_malloc_trim(struct machine *m, int pid, uint64_t pad,
+		     uint64_t *released);
+int uapi_mallinfo(struct machine *m, int pid, struct user_mallinfo *mi);
+/* malloc_stats(3)'s report of pid's malloc, into s. */
+int uapi_malloc_stats(struct machine *m, int pid, struct seq_buf *s);
 
 #endif /* MM_UAPI_H */

@@ -14,10 +14,10 @@
 #include "core/mm.h"
 #include "core/task.h"
 #include "core/uapi.h"
+#include "core/uapi_task.h"
 #include "core/vma_internal.h"
 
-/* The process pid names for the current task, or why it may not. */
-static int vm_task(struct machine *m, int pid, struct task_struct **tp)
+int vm_task(struct machine *m, int pid, struct task_struct **tp)
 {
 	struct task_struct *self = find_task_by_pid(m, m->current_pid);
 	struct task_struct *t;
@@ -47,8 +47,7 @@ static int vm_task(struct machine *m, int pid, struct task_struct **tp)
 	return 0;
 }
 
-/* The call is over: a victim chosen meanwhile loses its memory now. */
-static int vm_done(struct machine *m, struct task_struct *t, int err)
+int vm_done(struct machine *m, struct task_struct *t, int err)
 {
 	m->active_mm = NULL;
 	if (t->oom_killed && t->mm->map_count) {
