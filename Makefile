@@ -137,12 +137,18 @@ $(B)/libmmtools.a: $(TOOLS_OBJ)
 $(T)/libmmtools.a: $(TOOLS_TOBJ)
 	$(AR) rcs $@ $^
 
-# mmtrace: replays allocation traces (tools/); core's malloc or glibc's.
-$(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(B)/libmm.a
+# mmtrace: replays allocation traces (tools/) through a running mmd,
+# core's malloc in process, or glibc's.
+$(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(B)/libmm.a \
+		$(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(T)/mmtrace: $(T)/tools/mmtrace.o $(T)/libmmtools.a $(T)/libmm.a \
+		$(T)/libmmclient.a
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(T)/libmm.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -172,7 +178,7 @@ $(T)/libmmclient.a: $(CLIENT_TOBJ)
 
 # The integration tests' client: a small driver of libmmclient.
 MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
-	$(T)/client/mmc_test_vm.o
+	$(T)/client/mmc_test_vm.o $(T)/client/mmc_test_malloc.o
 $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -184,7 +190,8 @@ $(B)/bench/wire: $(B)/bench/wire.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # bench/malloc replays the traces in ../shared/traces (skipped if absent).
-$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a
+$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a \
+		$(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a
@@ -192,7 +199,8 @@ $(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 test: deps
-	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd $(T)/mmc_test
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd $(T)/mmc_test \
+		$(T)/mmtrace
 	@sh tests/run.sh $(T)
 
 bench: deps

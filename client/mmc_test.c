@@ -2294,6 +2294,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_vm();
 	else if (!strcmp(family, "oom"))
 		ops_oom();
+	else if (!strcmp(family, "malloc"))
+		ops_malloc();
 	else if (!strcmp(family, "exit-all") && argc == 6)
 		ops_exit_all(arg1, arg2);
 	else

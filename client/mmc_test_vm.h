@@ -10,5 +10,7 @@
 void ops_vm(void);
 /* The OOM killer: a session, and then a forked process, eat memory. */
 void ops_oom(void);
+/* A process's malloc over the wire, bad pointers included. */
+void ops_malloc(void);
 
 #endif /* MMC_TEST_VM_H */

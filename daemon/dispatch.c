@@ -256,6 +256,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return seq->err;
 	case MM__REPORT_KIND__REPORT_MAPS:
 		return report_pid_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
+		return uapi_malloc_stats(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 		if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
 			return reply_error(r, -EINVAL,
@@ -311,6 +313,7 @@ static int do_report(struct session *s, const Mm__Report *rp, struct reply *r)
 	case MM__REPORT_KIND__REPORT_MAPS:
 	case MM__REPORT_KIND__REPORT_PAGEWALK:
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
+	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		err = report_process(s, rp, seq, r);
 		if (r->rep.status)
 			return r->rep.status;
@@ -612,6 +615,9 @@ bool request_may_free(const Mm__Request *rq)
 	case MM__REQUEST__OP_MREMAP:
 	case MM__REQUEST__OP_BRK:
 	case MM__REQUEST__OP_EXIT_PROCESS:
+	case MM__REQUEST__OP_FREE:
+	case MM__REQUEST__OP_REALLOC:
+	case MM__REQUEST__OP_MALLOC_TRIM:
 		return true;
 	default:
 		return false;
@@ -651,6 +657,8 @@ static int dispatch_op(struct session *s, const Mm__Request *rq,
 		return do_admin(s, rq, r);
 	case MM__REQUEST__OP_MMAP ... MM__REQUEST__OP_EXIT_PROCESS:
 		return dispatch_vm(s, rq, r);
+	case MM__REQUEST__OP_MALLOC ... MM__REQUEST__OP_MALLINFO:
+		return dispatch_malloc(s, rq, r);
 	default:
 		return reply_error(r, -EOPNOTSUPP, "unknown operation %d",
 				   (int)rq->op_case);

@@ -118,6 +118,7 @@ struct reply {
 	Mm__CheckResult check;
 	Mm__Sessions sessions;
 	Mm__Fault fault;
+	Mm__Mallinfo mallinfo;
 	Mm__Event event;
 	Mm__OomKilled oom;
 	Mm__ShuttingDown shutdown;
@@ -176,5 +177,7 @@ int addr_result(struct reply *r, int err, uint64_t v,
 
 /* dispatch_vm.c: the address-space requests (mmap ... exit_process). */
 int dispatch_vm(struct session *s, const Mm__Request *rq, struct reply *r);
+/* dispatch_malloc.c: the process's malloc (malloc ... mallinfo). */
+int dispatch_malloc(struct session *s, const Mm__Request *rq, struct reply *r);
 
 #endif /* MMD_SERVER_H */

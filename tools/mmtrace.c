@@ -3,12 +3,14 @@
  * per trace, its operations, the heap's utilization and the operations
  * per second, then the average utilization.
  *
- *   mmtrace [--direct|--glibc] [--no-check] TRACE...
+ *   mmtrace [-s SOCKET] [--direct|--glibc] [--no-check] TRACE...
  *
- * --direct runs core's malloc in this process (the default for now; a
- * running mmd will be the default once the daemon serves malloc),
- * --glibc the host's, each trace in a process of its own so that its
- * heap is the trace's alone. --no-check leaves out the checks of alignment,
+ * By default each trace runs in a process of a running mmd (at SOCKET,
+ * else $MMD_SOCKET, else /run/mmd/mmd.sock), its malloc called over the
+ * wire. --direct runs core's malloc in this process, on a machine of
+ * its own, to tell the allocator's cost from the socket's; --glibc the
+ * host's, each trace in a process of its own so that its heap is the
+ * trace's alone. --no-check leaves out the checks of alignment,
  * overlap and bytes, timing the allocator's calls and little else.
  * Exits 0, 1 when a trace fails (its line and why on stderr), 2 on bad
  * usage.
@@ -22,8 +24,8 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: mmtrace [--direct|--glibc] [--no-check] "
-		   "TRACE...\n");
+	fprintf(f, "usage: mmtrace [-s SOCKET] [--direct|--glibc] "
+		   "[--no-check] TRACE...\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -59,17 +61,22 @@ int main(int argc, char **argv)
 {
 	struct replay_opts o = {.check = true, .measure = true};
 	struct replay_backend b;
-	bool glibc = false;
+	bool glibc = false, direct = false;
+	const char *socket = NULL;
 	double util = 0;
 	char err[256];
 	int i, first, rc = 0;
 
 	replay_fresh_child();
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--direct"))
+		if (!strcmp(argv[i], "--direct")) {
+			direct = true;
 			glibc = false;
-		else if (!strcmp(argv[i], "--glibc"))
+		} else if (!strcmp(argv[i], "--glibc")) {
 			glibc = true;
+			direct = false;
+		} else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+			socket = argv[++i];
 		else if (!strcmp(argv[i], "--no-check"))
 			o.check = false;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
@@ -79,7 +86,9 @@ int main(int argc, char **argv)
 	}
 	if (i == argc)
 		return usage(stderr);
-	if (!glibc && replay_direct_open(&b, err, sizeof(err))) {
+	if (!glibc &&
+	    (direct ? replay_direct_open(&b, err, sizeof(err))
+		    : replay_mmc_open(&b, socket, err, sizeof(err)))) {
 		fprintf(stderr, "mmtrace: %s\n", err);
 		return 1;
 	}

@@ -2,7 +2,8 @@
  * replay.h - replaying an allocation trace through an allocator.
  *
  * Owns: the allocator interface a replay drives (a small table of
- * operations, one file per allocator: replay_direct.c, replay_glibc.c)
+ * operations, one file per allocator: replay_direct.c, replay_glibc.c,
+ * replay_mmc.c)
  * and the replay itself: the calls in the trace's order, the checks
  * that blocks are aligned, never overlap and keep their bytes, and the
  * figures (utilization, operations per second). Must never: time
@@ -49,6 +50,9 @@ struct replay_backend {
 /* The backends; each fills b, or says why not in err. */
 int replay_direct_open(struct replay_backend *b, char *err, size_t errlen);
 int replay_glibc_open(struct replay_backend *b, char *err, size_t errlen);
+/* A session with mmd at socket (NULL: $MMD_SOCKET or the default). */
+int replay_mmc_open(struct replay_backend *b, const char *socket, char *err,
+		    size_t errlen);
 void replay_close(struct replay_backend *b);
 
 struct replay_opts {

@@ -17,47 +17,6 @@ EXAMPLE=$bin/mmc-example
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/lib/daemon.sh"
 
-# same NAME A B: the two strings must be equal.
-same() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1"
-		printf '%s\n' "$2" >"$tmp/a"
-		printf '%s\n' "$3" >"$tmp/b"
-		diff "$tmp/a" "$tmp/b" | head -20 | sed 's/^/    /'
-	fi
-}
-
-# matches NAME FILE ERE: every line of FILE matches ERE (and there is one).
-matches() {
-	if [ -s "$2" ] && ! grep -Evq "$3" "$2"; then
-		pass "$1"
-	else
-		fail "$1"
-		grep -Ev "$3" "$2" | head -5 | sed 's/^/    /'
-	fi
-}
-
-# status NAME CODE PATTERN CMD...: CMD exits CODE and its stderr (or, for
-# CODE 0, its stdout) matches PATTERN.
-status() {
-	name=$1 code=$2 pattern=$3
-	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$tmp/err
-	[ "$code" -eq 0 ] && out=$tmp/out
-	if [ "$rc" -eq "$code" ] &&
-		{ [ -z "$pattern" ] || grep -Eq -- "$pattern" "$out"; }; then
-		pass "$name"
-	else
-		fail "$name (exit $rc, want $code)"
-		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -10
-	fi
-}
-
-
 # hold NAME SOCK ARGS...: an example client holding memory; its pid in
 # the machine in $held, its host pid in $holder.
 hold() {

@@ -45,7 +45,7 @@ start_mmd x86 || exit 1
 x86=$mmd_pid
 s=$tmp/x86.sock
 base=$("$HELPER" "$s" baseline)
-for f in slab kmalloc vmalloc vmap percpu reports vm; do
+for f in slab kmalloc vmalloc vmap percpu reports vm malloc; do
 	ops x86 "$f"
 done
 ops x86 ioremap 0xe0000000 0x1000000 # the pci-bar0 device region
@@ -61,7 +61,7 @@ i386=$mmd_pid
 s=$tmp/i386.sock
 ops i386 vmalloc
 base=$("$HELPER" "$s" baseline)
-for f in slab kmalloc vmap percpu vm; do
+for f in slab kmalloc vmap percpu vm malloc; do
 	ops i386 "$f"
 done
 ops i386 kmap "$high"

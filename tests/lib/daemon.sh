@@ -1,7 +1,7 @@
 # daemon.sh - what the integration scripts that run a real mmd share.
 # Sourced, never run: it sets up $tmp (removed at exit, with every daemon
 # started here killed), pass/fail lines for tests/run.sh, and helpers to
-# start and stop a daemon and to run a checked command.
+# start and stop a daemon, to run a checked command and to compare.
 #   needs: MMD (the daemon binary); sets: tmp, pids, failed
 
 tmp=$(mktemp -d)
@@ -59,5 +59,45 @@ check() {
 	else
 		fail "$name"
 		sed 's/^/    /' "$tmp/out" | tail -20
+	fi
+}
+
+# same NAME A B: the two strings must be equal.
+same() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		printf '%s\n' "$2" >"$tmp/a"
+		printf '%s\n' "$3" >"$tmp/b"
+		diff "$tmp/a" "$tmp/b" | head -20 | sed 's/^/    /'
+	fi
+}
+
+# matches NAME FILE ERE: every line of FILE matches ERE (and there is one).
+matches() {
+	if [ -s "$2" ] && ! grep -Evq "$3" "$2"; then
+		pass "$1"
+	else
+		fail "$1"
+		grep -Ev "$3" "$2" | head -5 | sed 's/^/    /'
+	fi
+}
+
+# status NAME CODE PATTERN CMD...: CMD exits CODE and its stderr (or, for
+# CODE 0, its stdout) matches PATTERN.
+status() {
+	name=$1 code=$2 pattern=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$tmp/err
+	[ "$code" -eq 0 ] && out=$tmp/out
+	if [ "$rc" -eq "$code" ] &&
+		{ [ -z "$pattern" ] || grep -Eq -- "$pattern" "$out"; }; then
+		pass "$name"
+	else
+		fail "$name (exit $rc, want $code)"
+		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -10
 	fi
 }
