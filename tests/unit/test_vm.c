@@ -370,6 +370,48 @@ static void test_fork_cow(void **state)
 	assert_consistent(m);
 }
 
+/*
+ * What access_user's TLB holds follows the tables: a write cached as
+ * allowed faults once mprotect or fork take the right away, and a page
+ * unmapped or swapped out is not read from where it was.
+ */
+static void test_tlb_follows_tables(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, 0, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS);
+	unsigned long majflt;
+	int child;
+
+	write_bytes(m, 0, a, "one");
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ), 0);
+	assert_int_equal(fault_of(m, 0, a, USER_WRITE, -EFAULT).si_code,
+			 SEGV_ACCERR);
+	expect_bytes(m, 0, a, "one");
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ | PROT_WRITE),
+			 0);
+	write_bytes(m, 0, a, "two");
+	/* fork write-protects: the parent's next write gets a copy. */
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	write_bytes(m, 0, a, "par");
+	expect_bytes(m, child, a, "two");
+	expect_bytes(m, 0, a, "par");
+	assert_int_not_equal(pfn_of(m, f->pid, a), pfn_of(m, child, a));
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	/* Out to swap, and back by a major fault. */
+	for (int i = 0; i < 4 && !pte_is_swap(pte_of(m, f->pid, a)); i++)
+		shrink_lruvec(m, 1UL << 20);
+	assert_true(pte_is_swap(pte_of(m, f->pid, a)));
+	majflt = self_mm(f)->maj_flt;
+	expect_bytes(m, 0, a, "par");
+	assert_int_equal(self_mm(f)->maj_flt, majflt + 1);
+	assert_int_equal(uapi_munmap(m, 0, a, 2 * PAGE), 0);
+	assert_int_equal(fault_of(m, 0, a, USER_READ, -EFAULT).si_code,
+			 SEGV_MAPERR);
+	assert_consistent(m);
+}
+
 static void test_shared_anon(void **state)
 {
 	struct vm_fixture *f = *state;
@@ -999,6 +1041,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stack_growth, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fork_cow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_follows_tables, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_anon, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_brk, setup, teardown),
