@@ -276,6 +276,21 @@ static const struct report_kind translate_report = {
 	"translate", MMC_REPORT_TRANSLATE, status_to_json,
 	"a segmented translation"};
 
+static const struct report_kind malloc_stats_report = {
+	"malloc-stats", MMC_REPORT_MALLOC_STATS, malloc_stats_to_json,
+	"a process's malloc"};
+
+static int cmd_malloc_stats(struct mmctl *ctl, int argc, char **argv)
+{
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "malloc-stats needs one PID");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return show_report(ctl, &malloc_stats_report, pid);
+}
+
 static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
 {
 	int pid;
@@ -562,6 +577,8 @@ static const struct command commands[] = {
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)"},
 	{"maps", cmd_maps, "PID", "/proc/PID/maps of a process"},
+	{"malloc-stats", cmd_malloc_stats, "PID",
+	 "malloc_stats(3) of a process's own malloc"},
 	{"pagewalk", cmd_pagewalk, "PID ADDR",
 	 "walk PID's page table for ADDR: each level's index and entry, "
 	 "the frame and its struct page"},

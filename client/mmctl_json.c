@@ -769,6 +769,51 @@ json_object *maps_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
+/*
+ * malloc_stats(3): "Arena 0:" and "Total (incl. mmap):" each with
+ * "system bytes = N" and "in use bytes = N", then "max mmap regions =
+ * N" and "max mmap bytes = N" -> {"arena_0": {"system_bytes": N,
+ * "in_use_bytes": N}, "total": {...}, "max_mmap_regions": N,
+ * "max_mmap_bytes": N}.
+ */
+json_object *malloc_stats_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object(), *section = NULL;
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char key[32], *eq = strchr(line, '=');
+		unsigned long long v;
+		size_t n;
+
+		if (!eq) {
+			section = json_object_new_object();
+			json_object_object_add(
+				doc,
+				strcmp(line, "Arena 0:") ? "total" : "arena_0",
+				section);
+			continue;
+		}
+		if (sscanf(eq + 1, "%llu", &v) != 1)
+			return parse_error(doc, &l, err, len, "not a number");
+		n = (size_t)(eq - line);
+		while (n && line[n - 1] == ' ')
+			n--;
+		if (n >= sizeof(key))
+			return parse_error(doc, &l, err, len, "key too long");
+		for (size_t i = 0; i < n; i++)
+			key[i] = line[i] == ' ' ? '_' : line[i];
+		key[n] = '\0';
+		add_u64(strncmp(key, "max_", 4) && section ? section : doc, key,
+			v);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}
+
 /* "[     1] message" -> [{"seq": 1, "message": "..."}] */
 json_object *dmesg_to_json(const char *text, char *err, size_t len)
 {

@@ -16,6 +16,7 @@
 
 #include "core/check.h"
 #include "core/frame_state.h"
+#include "core/malloc.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
@@ -257,7 +258,7 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	case MM__REPORT_KIND__REPORT_MAPS:
 		return report_pid_maps(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
-		return uapi_malloc_stats(m, pid, seq);
+		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 		if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
 			return reply_error(r, -EINVAL,

@@ -227,6 +227,20 @@ same "maps --json: every mapping equals the text" \
 		echo "$((0x${range%-*})) $((0x${range#*-})) $perms $name" | sed 's/ $//'
 	done)" \
 	"$(jq -r '.[] | "\(.start) \(.end) \(.perms) \(.name)"' "$tmp/maps.json" | sed 's/ $//')"
+$M malloc-stats "$held" >"$tmp/mstats"
+same "malloc-stats: glibc's malloc_stats lines, an unused malloc" \
+	"$(tr -s ' ' <"$tmp/mstats")" \
+	"Arena 0:
+system bytes = 0
+in use bytes = 0
+Total (incl. mmap):
+system bytes = 0
+in use bytes = 0
+max mmap regions = 0
+max mmap bytes = 0"
+same "malloc-stats --json: the same numbers" \
+	"$($M --json malloc-stats "$held" | jq -c .)" \
+	'{"arena_0":{"system_bytes":0,"in_use_bytes":0},"total":{"system_bytes":0,"in_use_bytes":0},"max_mmap_regions":0,"max_mmap_bytes":0}'
 anon=$(head -1 "$tmp/maps" | cut -d- -f1)
 $M pagewalk "$held" "0x$anon" >"$tmp/walk"
 same "pagewalk: the levels to a written page, then its frame" \
@@ -405,14 +419,14 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
 for c in meminfo buddyinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
-	dmesg ps status maps pagewalk translate top watch map check \
-	drop-caches shrink sessions shutdown help; do
+	dmesg ps status maps malloc-stats pagewalk translate top watch map \
+	check drop-caches shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 22 commands, exit 0, no daemon needed" \
-	"$helped" 22
+same "COMMAND --help: usage for all 23 commands, exit 0, no daemon needed" \
+	"$helped" 23
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion
