@@ -4,6 +4,7 @@
 #   make test       unit and integration tests under ASan+UBSan
 #   make bench      benchmarks; they print figures, never pass or fail
 #   make demo       boots a machine and shows it
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -212,5 +213,6 @@ clean:
 	rm -rf $(B)
 
 include mk/mmctl.mk
+include mk/fuzz.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +28,6 @@
 /* How long stopping waits for clients to take their last replies. */
 #define STOP_GRACE_MS	2000
 #define STATUS_EVERY_MS 1000
-
-void mmd_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 void mmd_update_status(struct mmd *d)
 {

@@ -183,7 +183,6 @@ static inline void mmd_list_del_init(struct list_head *entry)
 int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop);
 /* Undo mmd_init once the loop's handles are closed. */
 void mmd_fini(struct mmd *d);
-void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mmd_stop(struct mmd *d, const char *why);
 void mmd_update_status(struct mmd *d);
 void mmd_session_gone(struct mmd *d);
@@ -191,6 +190,9 @@ void mmd_session_gone(struct mmd *d);
 /* listen.c */
 int mmd_listen(struct mmd *d, const char *path);
 void mmd_unlisten(struct mmd *d);
+
+/* log.c */
+void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* conn.c */
 extern const struct conn_ops conn_uv_ops;
