@@ -130,12 +130,46 @@ static void read_peer(struct session *s)
 	s->admin = peer_is_admin(s->d, s->uid, s->gid);
 }
 
+static void turn_away(struct mmd *d);
+
+/* A connection that came meanwhile may find memory now. */
+static void on_spare_closed(uv_handle_t *h)
+{
+	struct mmd *d = h->data;
+
+	d->spare_busy = false;
+	if (d->accept_stalled) {
+		d->accept_stalled = false;
+		session_accept(d);
+	}
+}
+
+/*
+ * No memory for a session: take the connection and close it (the client
+ * reads the end of the stream). Left waiting, it would stop the listener
+ * for good, since libuv takes no connection while one waits to be
+ * accepted.
+ */
+static void turn_away(struct mmd *d)
+{
+	if (d->spare_busy) {
+		d->accept_stalled = true;
+		return;
+	}
+	uv_pipe_init(d->loop, &d->spare, 0);
+	d->spare.data = d;
+	d->spare_busy = true;
+	uv_accept((uv_stream_t *)&d->listener, (uv_stream_t *)&d->spare);
+	uv_close((uv_handle_t *)&d->spare, on_spare_closed);
+}
+
 void session_accept(struct mmd *d)
 {
 	struct session *s = session_new(d);
 
 	if (!s) {
-		mmd_log("out of host memory for a session");
+		mmd_log("out of host memory for a session; hung up on it");
+		turn_away(d);
 		return;
 	}
 	uv_pipe_init(d->loop, &s->pipe, 0);

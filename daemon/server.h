@@ -65,7 +65,15 @@ struct mmd {
 
 	uv_pipe_t listener;
 	bool listening;
-	bool activated; /* the socket came from systemd */
+	/*
+	 * A connection there is no memory for is still taken (into spare)
+	 * and hung up on: libuv reads the listener no more until its last
+	 * connection was accepted.
+	 */
+	uv_pipe_t spare;
+	bool spare_busy;     /* closing what it took */
+	bool accept_stalled; /* a connection waits for the spare */
+	bool activated;	     /* the socket came from systemd */
 	char socket_path[LAYOUT_SOCKET_MAX];
 	dev_t socket_dev; /* to unlink only our own socket at exit */
 	ino_t socket_ino;
