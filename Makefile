@@ -5,6 +5,8 @@
 #   make bench      benchmarks; they print figures, never pass or fail
 #   make demo       boots a machine and shows it
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
+#   make fault      the fault-injection sweep, in full (mk/fault.mk)
+#   make soak       churn and soak for SOAK_SECONDS (mk/soak.mk)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -214,5 +216,7 @@ clean:
 
 include mk/mmctl.mk
 include mk/fuzz.mk
+include mk/fault.mk
+include mk/soak.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
