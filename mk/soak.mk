@@ -21,4 +21,5 @@ soak: deps
 	@SOAK_SECONDS=$(SOAK_SECONDS) SOAK_MMD=$(B)/mmd MMD=$(T)/mmd \
 		sh tests/integration/soak.sh
 
-test: $(T)/soak
+# The soak runs the optimized daemon, as users do (and memcheck too).
+test: $(T)/soak $(B)/mmd
