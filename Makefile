@@ -7,6 +7,7 @@
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
 #   make fault      the fault-injection sweep, in full (mk/fault.mk)
 #   make soak       churn and soak for SOAK_SECONDS (mk/soak.mk)
+#   make memcheck   mmd under valgrind through an integration run
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -218,5 +219,6 @@ include mk/mmctl.mk
 include mk/fuzz.mk
 include mk/fault.mk
 include mk/soak.mk
+include mk/memcheck.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
