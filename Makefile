@@ -4,6 +4,10 @@
 #   make test       unit and integration tests under ASan+UBSan
 #   make bench      benchmarks; they print figures, never pass or fail
 #   make demo       boots a machine and shows it
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
+#   make fault      the fault-injection sweep, in full (mk/fault.mk)
+#   make soak       churn and soak for SOAK_SECONDS (mk/soak.mk)
+#   make memcheck   mmd under valgrind through an integration run
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -99,6 +103,10 @@ FORCE:
 $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: %.proto
 	@mkdir -p $(GEN)
 	protoc-c --proto_path=. --c_out=$(GEN) $<
+
+# Made by a pattern rule, so make would delete them after each run (and
+# every object would then be rebuilt on the next): they are kept.
+.SECONDARY: $(PROTO_GEN_C) $(PROTO_GEN_H)
 
 # Every object may include the generated header: make it first.
 $(B)/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)
@@ -237,5 +245,9 @@ clean:
 	rm -rf $(B)
 
 include mk/mmctl.mk
+include mk/fuzz.mk
+include mk/fault.mk
+include mk/soak.mk
+include mk/memcheck.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/slab_internal.h"
+#include "core/task.h"
 
 /* sizeof(struct kmem_cache) in the simulated arch's kernel. */
 #define KMEM_CACHE_OBJ_SIZE 256
@@ -220,23 +221,22 @@ int slab_set_owner(struct machine *m, uint64_t addr, int pid)
 	return 0;
 }
 
+/*
+ * Objects released in one pass. Exit must not need host memory, which
+ * may be what ran out: the objects are gathered on the stack, a batch at
+ * a time, until a pass finds fewer than a batch.
+ */
+#define RELEASE_BATCH 512
+
 struct addr_vec {
-	uint64_t *addr;
-	unsigned long nr, cap;
+	uint64_t addr[RELEASE_BATCH];
+	unsigned long nr;
 };
 
 static void addr_vec_push(struct addr_vec *v, uint64_t addr)
 {
-	if (v->nr == v->cap) {
-		uint64_t *grown =
-			realloc(v->addr, (v->cap * 2 + 64) * sizeof(*grown));
-
-		if (!grown)
-			return; /* the rest stays for the next release */
-		v->addr = grown;
-		v->cap = v->cap * 2 + 64;
-	}
-	v->addr[v->nr++] = addr;
+	if (v->nr < RELEASE_BATCH)
+		v->addr[v->nr++] = addr;
 }
 
 static void collect_slab(const struct kmem_cache *s, const struct slab *slab,
@@ -264,23 +264,32 @@ static void collect_owned(const struct machine *m, const struct kmem_cache *s,
 		collect_slab(s, list_entry(pos, struct slab, list), pid, v);
 }
 
-unsigned long slab_release(struct machine *m, int pid)
+/* Free every object pid holds in s; how many. */
+static unsigned long release_cache(struct machine *m, struct kmem_cache *s,
+				   int pid)
 {
-	struct addr_vec v = {0};
-	unsigned long freed = 0;
-	struct list_head *pos, *next;
+	struct addr_vec v;
+	unsigned long freed = 0, pass;
 
-	list_for_each(pos, &m->slab->caches)
-	{
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
-
+	do {
 		v.nr = 0;
+		pass = 0;
 		collect_owned(m, s, pid, &v);
 		for (unsigned long i = 0; i < v.nr; i++)
 			if (kmem_cache_free(m, s, v.addr[i]) == 0)
-				freed++;
-	}
-	free(v.addr);
+				pass++;
+		freed += pass;
+	} while (v.nr == RELEASE_BATCH && pass);
+	return freed;
+}
+
+unsigned long slab_release(struct machine *m, int pid)
+{
+	unsigned long freed = 0;
+	struct list_head *pos, *next;
+
+	list_for_each(pos, &m->slab->caches) freed +=
+		release_cache(m, list_entry(pos, struct kmem_cache, list), pid);
 	freed += kmalloc_release_large(m, pid);
 	/* Then the caches pid created: they are empty now. */
 	for (pos = m->slab->caches.next; pos != &m->slab->caches; pos = next) {
@@ -361,8 +370,15 @@ static int check_slab(const struct machine *m, const struct kmem_cache *s,
 				     len);
 	if (err)
 		return err;
-	for (unsigned int i = 0; i < slab->objects; i++)
-		marked += slab->owner[i] == SLOT_FREE;
+	for (unsigned int i = 0; i < slab->objects; i++) {
+		int owner = slab->owner[i];
+
+		marked += owner == SLOT_FREE;
+		if (owner > 0 && !find_task_by_pid(m, owner))
+			return slab_fail(why, len, s,
+					 "an object's owner has exited",
+					 slab->base);
+	}
 	if (marked != nfree)
 		return slab_fail(why, len, s,
 				 "free objects and freelists disagree",
@@ -419,6 +435,9 @@ static int check_cache(const struct machine *m, const struct kmem_cache *s,
 	struct slab_census c = {0};
 	int err;
 
+	if (s->owner > 0 && !find_task_by_pid(m, s->owner))
+		return slab_fail(why, len, s, "the cache's owner has exited",
+				 0);
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		const struct kmem_cache_cpu *cc = &s->cpu[cpu];
 

@@ -25,6 +25,7 @@
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
+#include "core/task.h"
 
 struct va_node {
 	uint64_t start;
@@ -808,13 +809,22 @@ static void free_tree_nodes(struct va_node *n)
 }
 
 /* Areas in address order, for release and teardown. */
-static void collect(struct va_node *n, struct vmap_area **out, size_t *nr)
+/*
+ * Areas released in one pass. Exit must not need host memory, which may
+ * be what ran out: the areas are gathered on the stack, a batch at a time.
+ */
+#define RELEASE_BATCH 256
+
+/* Up to RELEASE_BATCH of pid's areas, in address order. */
+static void collect_owned(struct va_node *n, int pid, struct vmap_area **out,
+			  size_t *nr)
 {
-	if (!n)
+	if (!n || *nr == RELEASE_BATCH)
 		return;
-	collect(n->left, out, nr);
-	out[(*nr)++] = (struct vmap_area *)n;
-	collect(n->right, out, nr);
+	collect_owned(n->left, pid, out, nr);
+	if (*nr < RELEASE_BATCH && ((struct vmap_area *)n)->owner == pid)
+		out[(*nr)++] = (struct vmap_area *)n;
+	collect_owned(n->right, pid, out, nr);
 }
 
 void vmalloc_exit(struct machine *m)
@@ -836,23 +846,19 @@ void vmalloc_exit(struct machine *m)
 unsigned long vmalloc_release(struct machine *m, int pid)
 {
 	struct vmalloc_state *st = m->vmalloc;
-	struct vmap_area **areas;
+	struct vmap_area *areas[RELEASE_BATCH];
 	unsigned long freed = 0;
-	size_t nr = 0;
+	size_t nr;
 
-	if (!st || !st->nr_areas)
+	if (!st)
 		return 0;
-	areas = malloc(st->nr_areas * sizeof(*areas));
-	if (!areas)
-		return 0;
-	collect(st->busy, areas, &nr);
-	for (size_t i = 0; i < nr; i++) {
-		if (areas[i]->owner != pid)
-			continue;
-		free_vmap_area(m, areas[i]);
-		freed++;
-	}
-	free(areas);
+	do {
+		nr = 0;
+		collect_owned(st->busy, pid, areas, &nr);
+		for (size_t i = 0; i < nr; i++)
+			free_vmap_area(m, areas[i]);
+		freed += nr;
+	} while (nr == RELEASE_BATCH);
 	return freed;
 }
 
@@ -1016,6 +1022,12 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 	for (size_t i = 0; i < b->nr; i++) {
 		const struct vmap_area *va = find_area(m, b->start[i]);
 
+		if (va->owner && !find_task_by_pid(m, va->owner))
+			return check_failed(why, len,
+					    "vmalloc: area %#" PRIx64
+					    " belongs to pid %d, which has "
+					    "exited",
+					    va->node.start, va->owner);
 		err = check_area_pages(m, va, why, len);
 		if (err)
 			return err;

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,17 +28,6 @@
 /* How long stopping waits for clients to take their last replies. */
 #define STOP_GRACE_MS	2000
 #define STATUS_EVERY_MS 1000
-
-void mmd_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 void mmd_update_status(struct mmd *d)
 {
@@ -138,10 +126,9 @@ static void on_check(uv_check_t *c)
 	session_retry_parked(d, false);
 }
 
-static void init_handles(struct mmd *d)
+/* The loop's own handles that serving needs: kswapd, retries, stops. */
+static void init_loop_handles(struct mmd *d)
 {
-	uint64_t usec = 0;
-
 	uv_check_init(d->loop, &d->retry_check);
 	d->retry_check.data = d;
 	uv_check_start(&d->retry_check, on_check);
@@ -149,6 +136,13 @@ static void init_handles(struct mmd *d)
 	d->park_timer.data = d;
 	uv_timer_init(d->loop, &d->stop_timer);
 	d->stop_timer.data = d;
+}
+
+/* Signals and the service manager's timers: a daemon's, not a test's. */
+static void init_handles(struct mmd *d)
+{
+	uint64_t usec = 0;
+
 	uv_timer_init(d->loop, &d->status_timer);
 	d->status_timer.data = d;
 	uv_timer_init(d->loop, &d->watchdog_timer);
@@ -237,11 +231,84 @@ static int serve(struct mmd *d, const char *path)
 	return 0;
 }
 
+/* protobuf-c's allocator for what outlives a frame: plain malloc. */
+static void *heap_alloc(void *data, size_t size)
+{
+	(void)data;
+	return malloc(size);
+}
+
+static void heap_free(void *data, void *p)
+{
+	(void)data;
+	free(p);
+}
+
+int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop)
+{
+	d->l = l;
+	d->m = machine_create(l);
+	if (IS_ERR(d->m)) {
+		int err = (int)PTR_ERR(d->m);
+
+		d->m = NULL;
+		return err;
+	}
+	d->loop = loop;
+	d->conn = &conn_uv_ops;
+	d->max_frame = l->daemon.max_frame_bytes;
+	pb_arena_init(&d->arena);
+	d->heap.alloc = heap_alloc;
+	d->heap.free = heap_free;
+	d->heap.allocator_data = NULL;
+	seq_buf_init(&d->seq);
+	INIT_LIST_HEAD(&d->sessions);
+	INIT_LIST_HEAD(&d->parked);
+	init_loop_handles(d);
+	return 0;
+}
+
+void mmd_fini(struct mmd *d)
+{
+	seq_buf_free(&d->seq);
+	pb_arena_reset(&d->arena);
+	frame_buf_free(&d->out);
+	machine_destroy(d->m);
+	d->m = NULL;
+}
+
+/* Boot, serve until stopped, then close every handle and shut down. */
+static int boot_and_serve(struct mmd *d, const struct layout *l,
+			  const struct mmd_options *o)
+{
+	uv_loop_t loop;
+	int status = 1, err;
+
+	if (uv_loop_init(&loop)) {
+		fputs("mmd: cannot start the event loop\n", stderr);
+		return 1;
+	}
+	err = mmd_init(d, l, &loop);
+	if (err)
+		fprintf(stderr, "mmd: cannot boot '%s': %s\n", l->name,
+			strerror(-err));
+	else
+		status = serve(d, o->socket ? o->socket : l->daemon.socket);
+	/* A failed start may leave handles: close them, then stop. */
+	uv_walk(&loop, close_handle, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	d->listening = false;
+	mmd_unlisten(d);
+	if (!err)
+		mmd_fini(d);
+	return status;
+}
+
 int mmd_run(const struct layout *l, const struct mmd_options *o)
 {
 	struct mmd *d = calloc(1, sizeof(*d));
-	uv_loop_t loop;
-	int status = 1;
+	int status;
 
 	if (!d) {
 		fputs("mmd: out of memory\n", stderr);
@@ -256,33 +323,7 @@ int mmd_run(const struct layout *l, const struct mmd_options *o)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	d->l = l;
-	d->m = machine_create(l);
-	if (IS_ERR(d->m)) {
-		fprintf(stderr, "mmd: cannot boot '%s': %s\n", l->name,
-			strerror((int)-PTR_ERR(d->m)));
-		free(d);
-		return 1;
-	}
-	d->max_frame = l->daemon.max_frame_bytes;
-	pb_arena_init(&d->arena);
-	seq_buf_init(&d->seq);
-	INIT_LIST_HEAD(&d->sessions);
-	INIT_LIST_HEAD(&d->parked);
-	if (uv_loop_init(&loop) == 0) {
-		d->loop = &loop;
-		status = serve(d, o->socket ? o->socket : l->daemon.socket);
-		/* A failed start may leave handles: close them, then stop. */
-		uv_walk(&loop, close_handle, NULL);
-		uv_run(&loop, UV_RUN_DEFAULT);
-		uv_loop_close(&loop);
-		d->listening = false;
-		mmd_unlisten(d);
-	}
-	seq_buf_free(&d->seq);
-	pb_arena_reset(&d->arena);
-	frame_buf_free(&d->out);
-	machine_destroy(d->m);
+	status = boot_and_serve(d, l, o);
 	if (d->ready_fd >= 0)
 		close(d->ready_fd);
 	free(d);

@@ -35,15 +35,45 @@
 /* How often parked requests are retried and their deadlines checked. */
 #define PARK_TICK_MS 10
 
+struct session;
+struct write_req;
+
+/*
+ * A session's connection: how its bytes come and go. conn.c gives the
+ * libuv pipe a client connected on; the fuzzing harness gives one that
+ * needs no socket. Bytes that arrive are appended to s->in and passed
+ * on with session_received(); the end of input with session_eof().
+ */
+struct conn_ops {
+	/* Start or stop taking input. */
+	void (*read)(struct session *s, bool on);
+	/* Write what it can now: bytes taken (0..len), or a UV_ error. */
+	int (*try_write)(struct session *s, const uint8_t *data, size_t len);
+	/* Write all of w later, then session_written(w, status); 0 or a
+	 * UV_ error (w not taken). */
+	int (*write)(struct session *s, struct write_req *w);
+	/* Close; once no callback can come, session_free(s). */
+	void (*close)(struct session *s);
+};
+
 struct mmd {
 	uv_loop_t *loop;
+	const struct conn_ops *conn;
 	struct machine *m;
 	const struct layout *l;
 	uint32_t max_frame;
 
 	uv_pipe_t listener;
 	bool listening;
-	bool activated; /* the socket came from systemd */
+	/*
+	 * A connection there is no memory for is still taken (into spare)
+	 * and hung up on: libuv reads the listener no more until its last
+	 * connection was accepted.
+	 */
+	uv_pipe_t spare;
+	bool spare_busy;     /* closing what it took */
+	bool accept_stalled; /* a connection waits for the spare */
+	bool activated;	     /* the socket came from systemd */
 	char socket_path[LAYOUT_SOCKET_MAX];
 	dev_t socket_dev; /* to unlink only our own socket at exit */
 	ino_t socket_ino;
@@ -71,9 +101,10 @@ struct mmd {
 	char stop_why[128];
 	int ready_fd; /* daemonizing: tell the parent we are up, -1 if not */
 
-	struct seq_buf seq;    /* report text, reused */
-	struct pb_arena arena; /* the request being answered, decoded */
-	struct frame_buf out;  /* replies, lent to the session served */
+	struct seq_buf seq;	 /* report text, reused */
+	struct pb_arena arena;	 /* the request being answered, decoded */
+	ProtobufCAllocator heap; /* a parked request's copy: malloc */
+	struct frame_buf out;	 /* replies, lent to the session served */
 	bool out_lent;
 	unsigned long nr_requests;
 	unsigned long nr_exits;	      /* sessions whose task exited */
@@ -107,6 +138,15 @@ struct session {
 	uint64_t park_deadline; /* loop time in ms; 0: no limit */
 	uint64_t park_since;
 	unsigned long requests;
+};
+
+/* Replies handed to conn->write; the buffer goes with them. */
+struct write_req {
+	uv_write_t req;
+	struct session *s;
+	uint8_t *data; /* the out buffer handed over, freed on completion */
+	unsigned int nreplies;
+	size_t len;
 };
 
 /* What dispatch fills; reply_release frees what it allocated. */
@@ -146,7 +186,13 @@ static inline void mmd_list_del_init(struct list_head *entry)
 #define DISPATCH_PARK 1
 
 /* run.c */
-void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Boot the machine and set up what serving it needs on loop: no socket,
+ * no signals. 0, or -errno with the machine not booted.
+ */
+int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop);
+/* Undo mmd_init once the loop's handles are closed. */
+void mmd_fini(struct mmd *d);
 void mmd_stop(struct mmd *d, const char *why);
 void mmd_update_status(struct mmd *d);
 void mmd_session_gone(struct mmd *d);
@@ -155,8 +201,22 @@ void mmd_session_gone(struct mmd *d);
 int mmd_listen(struct mmd *d, const char *path);
 void mmd_unlisten(struct mmd *d);
 
-/* session.c */
+/* log.c */
+void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* conn.c */
+extern const struct conn_ops conn_uv_ops;
 void session_accept(struct mmd *d);
+
+/* session.c */
+/* A session not yet serving: its connection's credentials come next. */
+struct session *session_new(struct mmd *d);
+/* Serve it, or turn it away (stopping, too many clients) and close. */
+void session_start(struct session *s);
+void session_received(struct session *s);
+void session_eof(struct session *s);
+void session_written(struct write_req *w, int status);
+void session_free(struct session *s);
 void session_close(struct session *s, const char *why);
 void session_send_event(struct session *s, struct reply *r);
 void session_retry_parked(struct mmd *d, bool expire);

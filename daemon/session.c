@@ -1,41 +1,28 @@
 /*
  * session.c - one client connection: a process of the machine.
  *
- * Owns: accepting connections (or turning them away), reading frames,
- * decoding them, handing them to dispatch in order, writing replies in
- * few writes, flow control (a session whose replies go unread is not read
- * from), parking requests that must wait and retrying them, and exit.
- * Must never: block the loop, buffer without bound for a client, answer
- * out of order, or let a session's end leave anything it owned behind.
+ * Owns: admitting connections (or turning them away), cutting input into
+ * frames, decoding them, handing them to dispatch in order, writing
+ * replies in few writes, flow control (a session whose replies go unread
+ * is not read from), parking requests that must wait and retrying them,
+ * and exit. The bytes come and go through d->conn (conn.c: the socket),
+ * so all of this runs without one under the fuzzing harness. Must never:
+ * block the loop, buffer without bound for a client, answer out of
+ * order, touch the socket itself, or let a session's end leave anything
+ * it owned behind.
  */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "core/oom_kill.h"
 #include "core/task.h"
 #include "daemon/server.h"
 
-/* Bytes read in one go; a frame larger than this is read in pieces. */
-#define READ_CHUNK (64u * 1024)
 /* Unprocessed request bytes past which a blocked session is not read. */
 #define SESSION_IN_HIGH (256u * 1024)
 
-struct write_req {
-	uv_write_t req;
-	struct session *s;
-	uint8_t *data; /* the out buffer handed over, freed on completion */
-	unsigned int nreplies;
-	size_t len;
-};
-
 static void session_process(struct session *s);
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
-static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf);
 
 static bool session_blocked(const struct session *s)
 {
@@ -52,15 +39,11 @@ static void session_update_reading(struct session *s)
 	if (want == s->reading)
 		return;
 	s->reading = want;
-	if (want)
-		uv_read_start((uv_stream_t *)&s->pipe, on_alloc, on_read);
-	else
-		uv_read_stop((uv_stream_t *)&s->pipe);
+	s->d->conn->read(s, want);
 }
 
-static void on_closed(uv_handle_t *h)
+void session_free(struct session *s)
 {
-	struct session *s = h->data;
 	struct mmd *d = s->d;
 
 	frame_buf_free(&s->in);
@@ -73,7 +56,7 @@ static void on_closed(uv_handle_t *h)
 static void unpark(struct session *s)
 {
 	mmd_list_del_init(&s->park_node);
-	mm__request__free_unpacked(s->parked, NULL);
+	mm__request__free_unpacked(s->parked, &s->d->heap);
 	s->parked = NULL;
 	s->in_flight--;
 }
@@ -115,7 +98,7 @@ void session_close(struct session *s, const char *why)
 		mmd_list_del_init(&s->node);
 		d->nr_sessions--;
 	}
-	uv_close((uv_handle_t *)&s->pipe, on_closed);
+	d->conn->close(s);
 }
 
 static void maybe_finish(struct session *s)
@@ -125,9 +108,8 @@ static void maybe_finish(struct session *s)
 		session_close(s, NULL);
 }
 
-static void on_write(uv_write_t *req, int status)
+void session_written(struct write_req *w, int status)
 {
-	struct write_req *w = container_of(req, struct write_req, req);
 	struct session *s = w->s;
 
 	s->write_bytes -= w->len;
@@ -147,15 +129,14 @@ static void on_write(uv_write_t *req, int status)
 static void session_flush(struct session *s)
 {
 	size_t used = frame_buf_used(&s->out);
+	const struct conn_ops *conn = s->d->conn;
 	struct write_req *w;
-	uv_buf_t buf;
 	int n;
 
 	if (!used || s->closing)
 		return;
 	if (!s->write_bytes) {
-		buf = uv_buf_init((char *)s->out.data + s->out.start, used);
-		n = uv_try_write((uv_stream_t *)&s->pipe, &buf, 1);
+		n = conn->try_write(s, s->out.data + s->out.start, used);
 		if (n == (int)used) {
 			s->in_flight -= s->out_replies;
 			s->out_replies = 0;
@@ -185,8 +166,7 @@ static void session_flush(struct session *s)
 	frame_buf_init(&s->out);
 	s->out_replies = 0;
 	s->write_bytes += used;
-	buf = uv_buf_init((char *)w->data, used);
-	n = uv_write(&w->req, (uv_stream_t *)&s->pipe, &buf, 1, on_write);
+	n = conn->write(s, w);
 	if (n < 0) {
 		s->write_bytes -= used;
 		s->in_flight -= w->nreplies;
@@ -361,7 +341,7 @@ static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 	/* It waits beyond this frame's bytes and the arena: its own copy. */
 	reply_release(&r);
 	pb_arena_reset(&d->arena);
-	kept = mm__request__unpack(NULL, len, body);
+	kept = mm__request__unpack(&d->heap, len, body);
 	if (kept) {
 		park(s, kept, r.park_timeout_ms);
 		return;
@@ -468,87 +448,23 @@ static void serve_frames(struct session *s)
 		session_update_reading(s);
 }
 
-static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+void session_received(struct session *s)
 {
-	struct session *s = h->data;
-
-	(void)suggested;
-	if (frame_buf_reserve(&s->in, READ_CHUNK)) {
-		*buf = uv_buf_init(NULL, 0); /* the read fails: UV_ENOBUFS */
-		return;
-	}
-	*buf = uv_buf_init((char *)s->in.data + s->in.len,
-			   s->in.cap - s->in.len);
+	session_process(s);
 }
 
-static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+void session_eof(struct session *s)
 {
-	struct session *s = stream->data;
-
-	(void)buf;
-	if (nread > 0) {
-		s->in.len += (size_t)nread;
+	/* Half-closed: answer what came, then go. */
+	s->close_after_flush = true;
+	if (s->parked)
+		session_close(s, frame_buf_used(&s->in)
+					 ? "disconnected mid-frame"
+					 : NULL);
+	else if (frame_buf_used(&s->in))
+		session_close(s, "disconnected mid-frame");
+	else
 		session_process(s);
-	} else if (nread == UV_EOF) {
-		/* Half-closed: answer what came, then go. */
-		s->close_after_flush = true;
-		if (s->parked)
-			session_close(s, frame_buf_used(&s->in)
-						 ? "disconnected mid-frame"
-						 : NULL);
-		else if (frame_buf_used(&s->in))
-			session_close(s, "disconnected mid-frame");
-		else
-			session_process(s);
-	} else if (nread < 0) {
-		session_close(s, uv_strerror((int)nread));
-	}
-}
-
-static void start_reading(struct session *s)
-{
-	s->reading = true;
-	uv_read_start((uv_stream_t *)&s->pipe, on_alloc, on_read);
-}
-
-/* Admin: uid 0, or a member of the layout's admin group. */
-static bool peer_is_admin(const struct mmd *d, uid_t uid, gid_t gid)
-{
-	struct passwd *pw;
-	gid_t groups[256];
-	int n = 256;
-
-	if (uid == 0)
-		return true;
-	if (!d->have_admin_gid)
-		return false;
-	if (gid == d->admin_gid)
-		return true;
-	pw = getpwuid(uid);
-	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == d->admin_gid)
-			return true;
-	return false;
-}
-
-static void read_peer(struct session *s)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-	uv_os_fd_t fd;
-
-	s->uid = (uid_t)-1;
-	s->gid = (gid_t)-1;
-	s->host_pid = 0;
-	if (uv_fileno((uv_handle_t *)&s->pipe, &fd) == 0 &&
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-		s->uid = cred.uid;
-		s->gid = cred.gid;
-		s->host_pid = cred.pid;
-	}
-	s->admin = peer_is_admin(s->d, s->uid, s->gid);
 }
 
 /* Turned away at the door: a reply with id 0 says why, then it closes. */
@@ -565,30 +481,26 @@ static void refuse_session(struct session *s, int err, const char *why)
 	maybe_finish(s);
 }
 
-void session_accept(struct mmd *d)
+struct session *session_new(struct mmd *d)
 {
 	struct session *s = calloc(1, sizeof(*s));
-	char why[160];
 
-	if (!s) {
-		mmd_log("out of host memory for a session");
-		return;
-	}
+	if (!s)
+		return NULL;
 	s->d = d;
 	INIT_LIST_HEAD(&s->node);
 	INIT_LIST_HEAD(&s->park_node);
 	frame_buf_init(&s->in);
 	frame_buf_init(&s->out);
-	uv_pipe_init(d->loop, &s->pipe, 0);
-	s->pipe.data = s;
 	d->nr_handles++;
-	if (uv_accept((uv_stream_t *)&d->listener, (uv_stream_t *)&s->pipe)) {
-		s->refused = true;
-		s->closing = true;
-		uv_close((uv_handle_t *)&s->pipe, on_closed);
-		return;
-	}
-	read_peer(s);
+	return s;
+}
+
+void session_start(struct session *s)
+{
+	struct mmd *d = s->d;
+	char why[160];
+
 	if (d->stopping) {
 		refuse_session(s, -ESHUTDOWN, "mmd is shutting down");
 		return;
@@ -604,7 +516,8 @@ void session_accept(struct mmd *d)
 	}
 	list_add_tail(&s->node, &d->sessions);
 	d->nr_sessions++;
-	start_reading(s);
+	s->reading = true;
+	d->conn->read(s, true);
 }
 
 /* Try the parked requests again; with expire, time out the overdue. */
@@ -648,7 +561,7 @@ void session_retry_parked(struct mmd *d, bool expire)
 		s->parked = NULL;
 		s->in_flight--;
 		finish_request(s, rq, &r);
-		mm__request__free_unpacked(rq, NULL);
+		mm__request__free_unpacked(rq, &d->heap);
 		session_process(s);
 	}
 	if (list_empty(&d->parked))

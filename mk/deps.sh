@@ -4,8 +4,11 @@
 # otherwise it prints the exact command and fails.
 set -eu
 
+# clang and libclang-rt-dev build the libFuzzer harnesses; valgrind runs
+# the memcheck test (docs/reliability.md).
 packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
-libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq"
+libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq \
+clang libclang-rt-dev valgrind"
 
 missing=""
 for p in $packages; do

@@ -537,6 +537,29 @@ static void test_error_format(void **state)
 	assert_string_equal(buf, "x.yaml: end 6G is outside memory (5G)");
 }
 
+/*
+ * A value quoted in a message may hold a newline or escape codes: the
+ * error still comes out as one printable line (found by fuzz_layout).
+ */
+static void test_error_is_one_line(void **state)
+{
+	static const char yaml[] = "daemon: {socket_mode: \"55 and\n\n"
+				   "more\\e[31m\"}\n";
+	struct config_errors errs;
+	struct layout l;
+	char line[640];
+
+	(void)state;
+	assert_int_equal(load(yaml, &l, &errs), -EINVAL);
+	config_error_format(&errs.err[0], line, sizeof(line));
+	assert_string_equal(line, "t.yaml:1:23: daemon.socket_mode: '55 and\\n"
+				  "more\\x1b[31m' is not a mode such as "
+				  "\"0660\"");
+	/* Cut short, still a string. */
+	config_error_format(&errs.err[0], line, 12);
+	assert_string_equal(line, "t.yaml:1:23");
+}
+
 static void test_missing_file(void **state)
 {
 	struct config_errors errs;
@@ -677,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors_collected),
 		cmocka_unit_test(test_semantic_errors_collected),
 		cmocka_unit_test(test_error_format),
+		cmocka_unit_test(test_error_is_one_line),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_shipped_layouts_load),
 		cmocka_unit_test(test_print_config_round_trips),

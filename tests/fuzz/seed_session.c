@@ -1,0 +1,419 @@
+/*
+ * seed_session.c - the session harness's seed corpus, written by playing
+ * short client scripts through the harness itself.
+ *
+ * Owns: the scripts (every family of operations, the waits, the admin
+ * requests, bad framing) and how a seed is made: machines boot the same
+ * way every time, so a script run once learns the pfns and addresses its
+ * later requests name (a free of what was allocated, a read of what was
+ * written), and its frames, replayed as an input, do the same again.
+ * `make fuzz-seeds` runs it into tests/fuzz/corpus/session/. Must never:
+ * write anywhere but the directory it is given.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/gfp.h"
+#include "tests/fuzz/fuzz_session.h"
+
+struct seeder {
+	struct session *s;
+	struct frame_buf frames; /* what the client sent: the seed */
+	uint64_t id;
+	unsigned int layout;
+};
+
+static void put_bytes(struct frame_buf *b, const void *p, size_t len)
+{
+	if (frame_buf_reserve(b, len)) {
+		fputs("seed_session: out of memory\n", stderr);
+		exit(1);
+	}
+	memcpy(b->data + b->len, p, len);
+	b->len += len;
+}
+
+/* Send one request; the value of its reply, whatever kind it is. */
+static uint64_t call(struct seeder *sd, Mm__Request__OpCase op, void *msg)
+{
+	Mm__Request rq = MM__REQUEST__INIT;
+	struct frame_buf one;
+	Mm__Reply *rep;
+	uint64_t v = 0;
+
+	rq.id = ++sd->id;
+	rq.op_case = op;
+	rq.ping = msg; /* every member of the oneof is a pointer in one union */
+	frame_buf_init(&one);
+	if (frame_append(&one, &rq.base, UINT32_MAX))
+		exit(1);
+	put_bytes(&sd->frames, one.data, one.len);
+	fuzz_send(sd->s, one.data, one.len);
+	frame_buf_free(&one);
+	rep = fuzz_replies();
+	if (!rep)
+		return 0;
+	switch (rep->result_case) {
+	case MM__REPLY__RESULT_PFN:
+	case MM__REPLY__RESULT_ADDR:
+	case MM__REPLY__RESULT_CACHE:
+	case MM__REPLY__RESULT_PHYS:
+	case MM__REPLY__RESULT_SIZE:
+		v = rep->pfn; /* one union: the same bytes for each */
+		break;
+	default:
+		break;
+	}
+	mm__reply__free_unpacked(rep, NULL);
+	return v;
+}
+
+static uint64_t alloc_pages(struct seeder *sd, uint32_t gfp, uint32_t order)
+{
+	Mm__AllocPages m = MM__ALLOC_PAGES__INIT;
+
+	m.gfp = gfp;
+	m.order = order;
+	return call(sd, MM__REQUEST__OP_ALLOC_PAGES, &m);
+}
+
+static void free_pages(struct seeder *sd, uint64_t pfn, uint32_t order)
+{
+	Mm__FreePages m = MM__FREE_PAGES__INIT;
+
+	m.pfn = pfn;
+	m.order = order;
+	call(sd, MM__REQUEST__OP_FREE_PAGES, &m);
+}
+
+static uint64_t on_pfn(struct seeder *sd, Mm__Request__OpCase op, uint64_t pfn)
+{
+	Mm__Pfn m = MM__PFN__INIT;
+
+	m.pfn = pfn;
+	return call(sd, op, &m);
+}
+
+static uint64_t on_addr(struct seeder *sd, Mm__Request__OpCase op,
+			uint64_t addr)
+{
+	Mm__Address m = MM__ADDRESS__INIT;
+
+	m.addr = addr;
+	return call(sd, op, &m);
+}
+
+static uint64_t kmalloc(struct seeder *sd, uint64_t size, uint32_t gfp)
+{
+	Mm__Kmalloc m = MM__KMALLOC__INIT;
+
+	m.size = size;
+	m.gfp = gfp;
+	return call(sd, MM__REQUEST__OP_KMALLOC, &m);
+}
+
+static void write_at(struct seeder *sd, uint64_t addr, size_t len, bool phys)
+{
+	Mm__Write m = MM__WRITE__INIT;
+	uint8_t bytes[128];
+
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i * 7 + 1);
+	m.addr = addr;
+	m.data.data = bytes;
+	m.data.len = len < sizeof(bytes) ? len : sizeof(bytes);
+	call(sd, phys ? MM__REQUEST__OP_WRITE_PHYS : MM__REQUEST__OP_WRITE, &m);
+}
+
+static void read_at(struct seeder *sd, uint64_t addr, uint32_t len, bool phys)
+{
+	Mm__Read m = MM__READ__INIT;
+
+	m.addr = addr;
+	m.len = len;
+	call(sd, phys ? MM__REQUEST__OP_READ_PHYS : MM__REQUEST__OP_READ, &m);
+}
+
+static uint64_t direct_map(struct seeder *sd, uint64_t pfn)
+{
+	const struct machine *m = fuzz_machine();
+
+	(void)sd;
+	return m->layout.kernel.page_offset + pfn * m->page_size;
+}
+
+/* ---- the scripts */
+
+static void script_pages(struct seeder *sd)
+{
+	uint64_t pfn = alloc_pages(sd, GFP_KERNEL, 0);
+	uint64_t big = alloc_pages(sd, GFP_KERNEL | __GFP_ZERO, 3);
+
+	write_at(sd, direct_map(sd, pfn), 64, false);
+	read_at(sd, direct_map(sd, pfn), 64, false);
+	on_pfn(sd, MM__REQUEST__OP_GET_PAGE, pfn);
+	on_pfn(sd, MM__REQUEST__OP_PUT_PAGE, pfn);
+	free_pages(sd, big, 2); /* the wrong order */
+	free_pages(sd, big, 3);
+	free_pages(sd, pfn, 0);
+	free_pages(sd, pfn, 0); /* twice */
+	alloc_pages(sd, GFP_DMA, 1);
+	alloc_pages(sd, GFP_ATOMIC, 12); /* above max_order */
+}
+
+static void script_slab(struct seeder *sd)
+{
+	Mm__KmemCacheCreate cc = MM__KMEM_CACHE_CREATE__INIT;
+	Mm__KmemCacheAlloc ca = MM__KMEM_CACHE_ALLOC__INIT;
+	Mm__KmemCacheFree cf = MM__KMEM_CACHE_FREE__INIT;
+	Mm__Cache c = MM__CACHE__INIT;
+	uint64_t cache, obj;
+
+	cc.name = "fuzz_obj";
+	cc.size = 100;
+	cc.align = 8;
+	cache = call(sd, MM__REQUEST__OP_KMEM_CACHE_CREATE, &cc);
+	ca.cache = cache;
+	ca.gfp = GFP_KERNEL;
+	obj = call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC, &ca);
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC, &ca);
+	write_at(sd, obj, 100, false);
+	read_at(sd, obj, 101, false); /* one past its end */
+	cf.cache = cache;
+	cf.addr = obj;
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_FREE, &cf);
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_FREE, &cf);
+	c.cache = cache;
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_SHRINK, &c);
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_DESTROY, &c);
+}
+
+static void script_kmalloc(struct seeder *sd)
+{
+	Mm__Kcalloc kc = MM__KCALLOC__INIT;
+	Mm__Krealloc kr = MM__KREALLOC__INIT;
+	uint64_t a = kmalloc(sd, 100, GFP_KERNEL), b;
+
+	on_addr(sd, MM__REQUEST__OP_KSIZE, a);
+	write_at(sd, a, 96, false);
+	kr.addr = a;
+	kr.size = 300;
+	kr.gfp = GFP_KERNEL;
+	b = call(sd, MM__REQUEST__OP_KREALLOC, &kr);
+	read_at(sd, b, 96, false);
+	kc.n = 4;
+	kc.size = 50;
+	kc.gfp = GFP_KERNEL;
+	call(sd, MM__REQUEST__OP_KCALLOC, &kc);
+	kmalloc(sd, 20000, GFP_KERNEL); /* from the page allocator */
+	kmalloc(sd, 64, GFP_DMA);
+	on_addr(sd, MM__REQUEST__OP_KFREE, b);
+	on_addr(sd, MM__REQUEST__OP_KFREE, b);
+	on_addr(sd, MM__REQUEST__OP_KFREE, a + 8); /* not an object */
+}
+
+static void script_vmalloc(struct seeder *sd)
+{
+	Mm__Vmalloc vm = MM__VMALLOC__INIT;
+	Mm__Vmap vp = MM__VMAP__INIT;
+	Mm__Ioremap io = MM__IOREMAP__INIT;
+	uint64_t v, pfns[2], va, dev;
+
+	vm.size = 20000;
+	v = call(sd, MM__REQUEST__OP_VMALLOC, &vm);
+	write_at(sd, v + 4096, 128, false);
+	call(sd, MM__REQUEST__OP_VZALLOC, &vm);
+	pfns[0] = alloc_pages(sd, GFP_KERNEL, 0);
+	pfns[1] = alloc_pages(sd, GFP_KERNEL, 0);
+	vp.n_pfns = 2;
+	vp.pfns = pfns;
+	va = call(sd, MM__REQUEST__OP_VMAP, &vp);
+	read_at(sd, va, 64, false);
+	on_addr(sd, MM__REQUEST__OP_VUNMAP, va);
+	on_addr(sd, MM__REQUEST__OP_VFREE, v);
+	on_addr(sd, MM__REQUEST__OP_VFREE, v);
+	io.phys = sd->layout ? 0x20000000 : 0xe0000000;
+	io.size = 4096;
+	dev = call(sd, MM__REQUEST__OP_IOREMAP, &io);
+	on_addr(sd, MM__REQUEST__OP_IOUNMAP, dev);
+}
+
+static void script_kmap(struct seeder *sd)
+{
+	Mm__Kmap km = MM__KMAP__INIT;
+	uint64_t hp = alloc_pages(sd, GFP_HIGHUSER, 0), a;
+
+	km.pfn = hp;
+	a = call(sd, MM__REQUEST__OP_KMAP, &km);
+	write_at(sd, a, 64, false);
+	on_pfn(sd, MM__REQUEST__OP_KUNMAP, hp);
+	a = on_pfn(sd, MM__REQUEST__OP_KMAP_ATOMIC, hp);
+	read_at(sd, a, 64, false);
+	on_addr(sd, MM__REQUEST__OP_KUNMAP_ATOMIC, a);
+	/* More kmaps than slots: the last waits 20 ms, then times out. */
+	for (int i = 0; i < 9; i++) {
+		km.pfn = alloc_pages(sd, GFP_HIGHUSER, 0);
+		km.timeout_ms = 20;
+		call(sd, MM__REQUEST__OP_KMAP, &km);
+	}
+}
+
+static void script_percpu_mmz(struct seeder *sd)
+{
+	Mm__AllocPercpu ap = MM__ALLOC_PERCPU__INIT;
+	Mm__PerCpuPtr pp = MM__PER_CPU_PTR__INIT;
+	Mm__MmzAlloc ma = MM__MMZ_ALLOC__INIT;
+	Mm__MmzFind mf = MM__MMZ_FIND__INIT;
+	uint64_t p, phys;
+
+	ap.size = 64;
+	ap.align = 8;
+	p = call(sd, MM__REQUEST__OP_ALLOC_PERCPU, &ap);
+	pp.ptr = p;
+	pp.cpu = 1;
+	write_at(sd, call(sd, MM__REQUEST__OP_PER_CPU_PTR, &pp), 64, false);
+	on_addr(sd, MM__REQUEST__OP_FREE_PERCPU, p);
+	ma.zone = "media";
+	ma.name = "buf";
+	ma.size = 65536;
+	ma.align = 4096;
+	phys = call(sd, MM__REQUEST__OP_MMZ_ALLOC, &ma);
+	write_at(sd, phys, 128, true);
+	read_at(sd, phys, 128, true);
+	mf.name = "buf";
+	call(sd, MM__REQUEST__OP_MMZ_FIND, &mf);
+	on_addr(sd, MM__REQUEST__OP_MMZ_FREE, phys);
+}
+
+static void script_reports(struct seeder *sd)
+{
+	Mm__Report rp = MM__REPORT__INIT;
+	Mm__AdminCheck chk = MM__ADMIN_CHECK__INIT;
+	Mm__AdminDropCaches dc = MM__ADMIN_DROP_CACHES__INIT;
+	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
+	Mm__Ping ping = MM__PING__INIT;
+
+	for (int k = 1; k <= 12; k++) {
+		rp.kind = (Mm__ReportKind)k;
+		call(sd, MM__REQUEST__OP_REPORT, &rp);
+	}
+	rp.kind = MM__REPORT_KIND__REPORT_STATUS;
+	rp.pid = 1; /* the bystander's */
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	call(sd, MM__REQUEST__OP_ADMIN_CHECK, &chk);
+	call(sd, MM__REQUEST__OP_ADMIN_DROP_CACHES, &dc);
+	call(sd, MM__REQUEST__OP_ADMIN_SESSIONS, &ss);
+	call(sd, MM__REQUEST__OP_PING, &ping);
+}
+
+static void script_waits(struct seeder *sd)
+{
+	Mm__AllocPages ap = MM__ALLOC_PAGES__INIT;
+	Mm__Hello hello = MM__HELLO__INIT;
+
+	call(sd, MM__REQUEST__OP_HELLO, &hello); /* a second Hello */
+	/* Take most of memory, then ask for more, waiting a little. */
+	for (int i = 0; i < 6; i++)
+		alloc_pages(sd, GFP_KERNEL, 10);
+	ap.gfp = GFP_KERNEL;
+	ap.order = 10;
+	ap.timeout_ms = 10;
+	call(sd, MM__REQUEST__OP_ALLOC_PAGES, &ap);
+	ap.gfp = GFP_KERNEL | __GFP_NOFAIL;
+	call(sd, MM__REQUEST__OP_ALLOC_PAGES, &ap);
+}
+
+static void script_shutdown(struct seeder *sd)
+{
+	Mm__AdminShutdown sh = MM__ADMIN_SHUTDOWN__INIT;
+
+	alloc_pages(sd, GFP_KERNEL, 0);
+	call(sd, MM__REQUEST__OP_ADMIN_SHUTDOWN, &sh);
+}
+
+/* Frames no client library would send. */
+static void script_bad_frames(struct seeder *sd)
+{
+	static const uint8_t bytes[] = {
+		0,    0, 0,    0,		       /* an empty Request */
+		0,    0, 0,    3,    0xff, 0xff, 0xff, /* not protobuf */
+		0,    0, 0,    2,    0x08, 0x07, /* an id and no operation */
+		0,    0, 0,    4,    0xa2, 0x06, 0x01,
+		0x00,			   /* field 100: unknown */
+		0,    0, 0x10, 0x00, 0x08, /* 4 KiB announced, 1 sent */
+	};
+
+	put_bytes(&sd->frames, bytes, sizeof(bytes));
+	fuzz_send(sd->s, bytes, sizeof(bytes));
+}
+
+static void script_too_long(struct seeder *sd)
+{
+	static const uint8_t bytes[] = {0x7f, 0xff, 0xff, 0xff, 0x08, 0x01};
+
+	put_bytes(&sd->frames, bytes, sizeof(bytes));
+	fuzz_send(sd->s, bytes, sizeof(bytes));
+}
+
+struct script {
+	const char *name;
+	void (*run)(struct seeder *sd);
+	uint8_t layouts; /* bit per layout it makes sense on */
+};
+
+static const struct script scripts[] = {
+	{"pages", script_pages, 3},	  {"slab", script_slab, 3},
+	{"kmalloc", script_kmalloc, 3},	  {"vmalloc", script_vmalloc, 3},
+	{"kmap", script_kmap, 2},	  {"percpu-mmz", script_percpu_mmz, 2},
+	{"reports", script_reports, 3},	  {"waits", script_waits, 3},
+	{"shutdown", script_shutdown, 1}, {"bad-frames", script_bad_frames, 3},
+	{"too-long", script_too_long, 3},
+};
+
+static int write_seed(const char *dir, const char *name, uint8_t opts,
+		      const struct frame_buf *frames)
+{
+	char path[4096];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/seed-%s-%u", dir, name, opts);
+	f = fopen(path, "wb");
+	if (!f)
+		return -errno;
+	if (fwrite(&opts, 1, 1, f) != 1 ||
+	    fwrite(frames->data, 1, frames->len, f) != frames->len)
+		err = -EIO;
+	if (fclose(f))
+		err = -EIO;
+	return err;
+}
+
+/* Each script on each layout it suits, the write mode varied along. */
+int fuzz_write_seeds(const char *dir)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
+		for (unsigned int l = 0; l < FUZZ_NR_LAYOUTS; l++) {
+			struct seeder sd = {.layout = l};
+			uint8_t opts = (uint8_t)(l | (i % 3) << 1);
+
+			if (!(scripts[i].layouts & (1u << l)))
+				continue;
+			frame_buf_init(&sd.frames);
+			sd.id = 1;
+			sd.s = fuzz_begin(opts);
+			scripts[i].run(&sd);
+			fuzz_end();
+			if (write_seed(dir, scripts[i].name, opts, &sd.frames))
+				return -EIO;
+			frame_buf_free(&sd.frames);
+			n++;
+		}
+	}
+	fprintf(stderr, "seed_session: %u seeds in %s\n", n, dir);
+	return 0;
+}
