@@ -63,8 +63,10 @@ LIB_SRC = $(CORE_SRC) $(CONFIG_SRC)
 PROTO_GEN_C = $(GEN)/proto/mm.pb-c.c
 PROTO_GEN_H = $(GEN)/proto/mm.pb-c.h
 # What daemon and client share: the framing and the generated messages.
-PROTO_OBJ = $(B)/proto/frame.o $(B)/proto/codec.o $(B)/gen/proto/mm.pb-c.o
-PROTO_TOBJ = $(T)/proto/frame.o $(T)/proto/codec.o $(T)/gen/proto/mm.pb-c.o
+PROTO_OBJ = $(B)/proto/frame.o $(B)/proto/codec.o $(B)/proto/recording.o \
+	$(B)/gen/proto/mm.pb-c.o
+PROTO_TOBJ = $(T)/proto/frame.o $(T)/proto/codec.o $(T)/proto/recording.o \
+	$(T)/gen/proto/mm.pb-c.o
 CLIENT_PIC_OBJ = $(B)/pic/client/mmclient.o $(B)/pic/proto/frame.o \
 	$(B)/pic/proto/codec.o $(B)/pic/gen/proto/mm.pb-c.o
 CLIENT_TOBJ = $(T)/client/mmclient.o $(PROTO_TOBJ)
@@ -147,15 +149,18 @@ $(T)/libmmtools.a: $(TOOLS_TOBJ)
 
 # mmtrace: replays allocation traces (tools/) through a running mmd,
 # core's malloc in process, or glibc's.
-$(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(B)/libmm.a \
-		$(B)/libmmclient.a
+# mmtrace --replay runs mmd's own session code: the daemon but its main.
+DAEMON_LIB_OBJ = $(filter-out $(B)/daemon/mmd.o,$(DAEMON_OBJ))
+DAEMON_LIB_TOBJ = $(filter-out $(T)/daemon/mmd.o,$(DAEMON_TOBJ))
+$(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(DAEMON_LIB_OBJ) \
+		$(PROTO_OBJ) $(B)/libmm.a $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(B)/libmm.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/mmtrace: $(T)/tools/mmtrace.o $(T)/libmmtools.a $(T)/libmm.a \
-		$(T)/libmmclient.a
+$(T)/mmtrace: $(T)/tools/mmtrace.o $(T)/libmmtools.a $(DAEMON_LIB_TOBJ) \
+		$(PROTO_TOBJ) $(T)/libmm.a $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(T)/libmm.a
@@ -225,9 +230,10 @@ demo: deps
 $(B)/mmc: $(B)/client/mmc.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-install: $(B)/mmd $(CLIENT_LIBS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/mmd
+install: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/mmd
 	install -m 755 $(B)/mmd $(DESTDIR)$(SBINDIR)/mmd
+	install -m 755 $(B)/mmtrace $(DESTDIR)$(BINDIR)/mmtrace
 	install -m 644 config/*.yaml $(DESTDIR)$(DATADIR)/layouts/
 	install -m 644 config/x86_64.yaml $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)

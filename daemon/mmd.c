@@ -32,7 +32,8 @@ struct options {
 static void usage(FILE *out)
 {
 	fputs("usage: mmd [--config FILE] [--socket PATH] [--foreground]\n"
-	      "           [--check-config [FILE]] [--print-config [FILE]]\n"
+	      "           [--record FILE] [--check-config [FILE]]\n"
+	      "           [--print-config [FILE]]\n"
 	      "           [--dump [FILE]] [--version] [--help]\n"
 	      "\n"
 	      "Boots a simulated machine's memory from a YAML layout and "
@@ -50,6 +51,10 @@ static void usage(FILE *out)
 	      "                          mmd detaches once it serves "
 	      "(under a\n"
 	      "                          service manager it never does)\n"
+	      "  -r, --record FILE       write down every session's "
+	      "requests, for\n"
+	      "                          mmtrace --replay "
+	      "(docs/recording.md)\n"
 	      "      --check-config [FILE]\n"
 	      "                          validate the layout: print each "
 	      "error as\n"
@@ -119,6 +124,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"config", required_argument, NULL, 'c'},
 		{"socket", required_argument, NULL, 's'},
 		{"foreground", no_argument, NULL, 'f'},
+		{"record", required_argument, NULL, 'r'},
 		{"check-config", optional_argument, NULL, 'C'},
 		{"print-config", optional_argument, NULL, 'P'},
 		{"dump", optional_argument, NULL, 'D'},
@@ -129,7 +135,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c, err = 0;
 
 	/* "+": stop at the first non-option, so stray words are errors. */
-	while (!err && (c = getopt_long(argc, argv, "+c:s:fVh", longopts,
+	while (!err && (c = getopt_long(argc, argv, "+c:s:fr:Vh", longopts,
 					NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -140,6 +146,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'f':
 			o->run.foreground = true;
+			break;
+		case 'r':
+			o->run.record = optarg;
 			break;
 		case 'C':
 			err = set_mode(o, MODE_CHECK, "check-config",
@@ -203,7 +212,7 @@ static int load_builtin(struct layout *l, struct config_errors *errs)
 
 int main(int argc, char **argv)
 {
-	struct options o = {MODE_RUN, NULL, {NULL, false}};
+	struct options o = {MODE_RUN, NULL, {NULL, false, NULL}};
 	struct config_errors *errs = calloc(1, sizeof(*errs));
 	struct layout l;
 	int status, err;

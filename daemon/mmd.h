@@ -17,6 +17,7 @@
 struct mmd_options {
 	const char *socket; /* NULL: the layout's daemon.socket */
 	bool foreground;    /* false: detach once serving */
+	const char *record; /* --record FILE, or NULL */
 };
 
 /*

@@ -116,8 +116,14 @@ static void on_signal(uv_signal_t *sig, int signum)
  */
 static void on_check(uv_check_t *c)
 {
-	struct mmd *d = c->data;
+	mmd_between_requests(c->data);
+}
 
+void mmd_between_requests(struct mmd *d)
+{
+	if (!kswapd_wanted(d->m) && !d->retry_wanted)
+		return;
+	record_event(d, REC_KSWAPD, NULL, NULL, 0);
 	if (kswapd_wanted(d->m) && kswapd_run(d->m))
 		d->retry_wanted = true;
 	if (!d->retry_wanted)
@@ -270,6 +276,7 @@ int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop)
 
 void mmd_fini(struct mmd *d)
 {
+	record_stop(d);
 	seq_buf_free(&d->seq);
 	pb_arena_reset(&d->arena);
 	frame_buf_free(&d->out);
@@ -292,6 +299,8 @@ static int boot_and_serve(struct mmd *d, const struct layout *l,
 	if (err)
 		fprintf(stderr, "mmd: cannot boot '%s': %s\n", l->name,
 			strerror(-err));
+	else if (o->record && record_start(d, o->record))
+		status = 1;
 	else
 		status = serve(d, o->socket ? o->socket : l->daemon.socket);
 	/* A failed start may leave handles: close them, then stop. */

@@ -21,6 +21,7 @@
 #include "daemon/mmd.h"
 #include "proto/codec.h"
 #include "proto/frame.h"
+#include "proto/recording.h"
 #include "proto/mm.pb-c.h"
 
 /* The protocol version this daemon speaks (mm.proto). */
@@ -62,6 +63,9 @@ struct mmd {
 	struct machine *m;
 	const struct layout *l;
 	uint32_t max_frame;
+	FILE *record; /* --record: the recording, or NULL */
+	const char *record_path;
+	uint32_t record_sessions; /* sessions numbered so far */
 
 	uv_pipe_t listener;
 	bool listening;
@@ -123,7 +127,8 @@ struct session {
 	gid_t gid;
 	pid_t host_pid;
 	bool admin;
-	bool refused; /* turned away at accept: only says why, then closes */
+	uint32_t serial; /* the recording's number for it; 0: not started */
+	bool refused;	 /* turned away at accept: only says why, then closes */
 
 	struct frame_buf in;
 	struct frame_buf out;
@@ -195,6 +200,8 @@ int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop);
 void mmd_fini(struct mmd *d);
 void mmd_stop(struct mmd *d, const char *why);
 void mmd_update_status(struct mmd *d);
+/* What the loop does after each turn: kswapd, then waiting requests. */
+void mmd_between_requests(struct mmd *d);
 void mmd_session_gone(struct mmd *d);
 
 /* listen.c */
@@ -234,6 +241,13 @@ int addr_result(struct reply *r, int err, uint64_t v,
 		Mm__Reply__ResultCase which);
 /* Room a reply needs around its data, so read results fit a frame. */
 #define REPLY_OVERHEAD 64u
+
+/* record.c: mmd --record (docs/recording.md). */
+int record_start(struct mmd *d, const char *path);
+void record_event(struct mmd *d, enum recording_kind kind,
+		  const struct session *s, const void *bytes, uint32_t len);
+/* buddyinfo and slabinfo, then close; before the machine goes. */
+void record_stop(struct mmd *d);
 
 /* dispatch_vm.c: the address-space requests (mmap ... exit_process). */
 int dispatch_vm(struct session *s, const Mm__Request *rq, struct reply *r);

@@ -90,6 +90,8 @@ void session_close(struct session *s, const char *why)
 	if (s->closing)
 		return;
 	s->closing = true;
+	if (s->serial)
+		record_event(d, REC_CLOSE, s, NULL, 0);
 	if (s->parked)
 		unpark(s);
 	if (s->pid)
@@ -284,7 +286,10 @@ static void reap_oom_kills(struct mmd *d)
 
 static void on_park_tick(uv_timer_t *timer)
 {
-	session_retry_parked(timer->data, true);
+	struct mmd *d = timer->data;
+
+	record_event(d, REC_TICK, NULL, NULL, 0);
+	session_retry_parked(d, true);
 }
 
 static void park(struct session *s, Mm__Request *rq, uint32_t timeout_ms)
@@ -317,9 +322,12 @@ static void finish_request(struct session *s, Mm__Request *rq, struct reply *r)
 static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 {
 	struct mmd *d = s->d;
-	Mm__Request *rq = codec_unpack_request(&d->arena, len, body);
+	Mm__Request *rq;
 	Mm__Request *kept;
 	struct reply r;
+
+	record_event(d, REC_FRAME, s, body, len);
+	rq = codec_unpack_request(&d->arena, len, body);
 
 	s->requests++;
 	d->nr_requests++;
@@ -516,6 +524,9 @@ void session_start(struct session *s)
 	}
 	list_add_tail(&s->node, &d->sessions);
 	d->nr_sessions++;
+	s->serial = ++d->record_sessions;
+	/* Whether it may make admin requests is all a replay needs of it. */
+	record_event(d, REC_OPEN, s, &s->admin, 1);
 	s->reading = true;
 	d->conn->read(s, true);
 }

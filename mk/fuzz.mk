@@ -25,7 +25,7 @@ FUZZ_SECONDS ?= 60
 FUZZ ?=
 
 FUZZ_LIB_SRC = $(LIB_SRC) $(filter-out daemon/mmd.c,$(DAEMON_SRC)) \
-	proto/frame.c proto/codec.c
+	proto/frame.c proto/codec.c proto/recording.c
 FUZZ_LIB_OBJ = $(FUZZ_LIB_SRC:%.c=$(FZ)/%.o) $(FZ)/gen/proto/mm.pb-c.o
 FUZZ_HARNESS_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN = $(FUZZ_HARNESS_SRC:tests/fuzz/%.c=$(FZ)/%)
@@ -65,12 +65,10 @@ fuzz-seeds: $(FZ)/fuzz_session
 	@mkdir -p tests/fuzz/corpus/session
 	MM_FUZZ_SEEDS=tests/fuzz/corpus/session $(FZ)/fuzz_session
 
-# The trace reader's harness, once tools/trace.c exists: write
-# tests/fuzz/fuzz_trace.c (LLVMFuzzerTestOneInput over the reader) and
-# seed tests/fuzz/corpus/trace/; nothing else is needed.
-ifneq ($(wildcard tools/trace.c),)
-$(FZ)/fuzz_trace: $(FZ)/tools/trace.o
-endif
+# The trace reader's harness replays what it accepts through core's
+# malloc, in a machine of its own.
+$(FZ)/fuzz_trace: $(FZ)/tools/trace.o $(FZ)/tools/replay.o \
+	$(FZ)/tools/replay_direct.o
 
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzzers

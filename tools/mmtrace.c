@@ -4,6 +4,7 @@
  * per second, then the average utilization.
  *
  *   mmtrace [-s SOCKET] [--direct|--glibc] [--no-check] TRACE...
+ *   mmtrace --replay RECORDING
  *
  * By default each trace runs in a process of a running mmd (at SOCKET,
  * else $MMD_SOCKET, else /run/mmd/mmd.sock), its malloc called over the
@@ -12,6 +13,9 @@
  * host's, each trace in a process of its own so that its heap is the
  * trace's alone. --no-check leaves out the checks of alignment,
  * overlap and bytes, timing the allocator's calls and little else.
+ * --replay runs a recording mmd made with --record on a fresh machine of
+ * the recorded layout and says whether it ends with the same buddyinfo
+ * and slabinfo (exit 0) or not (exit 1).
  * Exits 0, 1 when a trace fails (its line and why on stderr), 2 on bad
  * usage.
  */
@@ -25,7 +29,8 @@
 static int usage(FILE *f)
 {
 	fprintf(f, "usage: mmtrace [-s SOCKET] [--direct|--glibc] "
-		   "[--no-check] TRACE...\n");
+		   "[--no-check] TRACE...\n"
+		   "       mmtrace --replay RECORDING\n");
 	return f == stdout ? 0 : 2;
 }
 
@@ -57,6 +62,16 @@ static int replay_file(const char *path, const struct replay_backend *b,
 	return 0;
 }
 
+static int replay_file_recording(const char *path)
+{
+	char err[256];
+	int rc = replay_recording(path, stdout, err, sizeof(err));
+
+	if (rc < 0)
+		fprintf(stderr, "mmtrace: %s\n", err);
+	return rc ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct replay_opts o = {.check = true, .measure = true};
@@ -68,6 +83,8 @@ int main(int argc, char **argv)
 	int i, first, rc = 0;
 
 	replay_fresh_child();
+	if (argc == 3 && !strcmp(argv[1], "--replay"))
+		return replay_file_recording(argv[2]);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--direct")) {
 			direct = true;

@@ -279,6 +279,10 @@ static int do_realloc(struct replay *r, const struct trace_op *op)
 	b->size = op->size;
 	if (r->o->measure)
 		account(r, old, op->size);
+	if (!op->size) { /* realloc(p, 0) freed it */
+		b->live = false;
+		return 0;
+	}
 	return r->o->check ? accept_block(r, op->id,
 					  old < op->size ? old : op->size)
 			   : 0;

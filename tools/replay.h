@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tools/trace.h"
 
@@ -90,5 +91,13 @@ int replay_run(const struct trace *t, const struct replay_backend *b,
 int replay_glibc_fresh(const char *path, const struct replay_opts *o,
 		       struct replay_result *r, char *err, size_t errlen);
 void replay_fresh_child(void);
+
+/*
+ * mmtrace --replay: run a recording of mmd (mmd --record) on a fresh
+ * machine and compare its end with the recorded one, saying so on out.
+ * 0 when buddyinfo and slabinfo are identical, 1 when they differ, or
+ * -errno with why in err (docs/recording.md).
+ */
+int replay_recording(const char *path, FILE *out, char *err, size_t errlen);
 
 #endif /* MM_TOOLS_REPLAY_H */

@@ -202,7 +202,8 @@ static int check_op(struct parser *ps, const struct trace *t,
 		return fail(ps, op->line, "%s of block %u, which was %s", what,
 			    op->id,
 			    op->kind == TRACE_FREE ? "already freed" : "freed");
-	if (op->kind == TRACE_FREE)
+	/* realloc to 0 bytes frees the block, as C's realloc(p, 0) does. */
+	if (op->kind == TRACE_FREE || op->size == 0)
 		state[op->id] = ID_FREED;
 	return 0;
 }

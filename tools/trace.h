@@ -10,6 +10,7 @@
  * The format: a header of 2 lines (number of ids, number of operations)
  * or 4 (a suggested heap size, the two, a weight), then one operation a
  * line: "a ID SIZE", "r ID SIZE" or "f ID". Blank lines are skipped.
+ * "r ID 0" frees the block, as realloc(p, 0) does.
  */
 #ifndef MM_TOOLS_TRACE_H
 #define MM_TOOLS_TRACE_H

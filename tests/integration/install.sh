@@ -69,7 +69,8 @@ pass "make install DESTDIR=... PREFIX=/usr"
 
 # ---- the tree
 missing=""
-for f in usr/sbin/mmd usr/bin/mmctl usr/lib/libmmclient.so.1.0.0 \
+for f in usr/sbin/mmd usr/bin/mmctl usr/bin/mmtrace \
+	usr/lib/libmmclient.so.1.0.0 \
 	usr/lib/libmmclient.a usr/include/mmclient.h \
 	usr/lib/pkgconfig/mmclient.pc usr/lib/systemd/system/mmd.service \
 	usr/lib/systemd/system/mmd.socket usr/lib/sysusers.d/mmd.conf \
@@ -245,6 +246,7 @@ install_to "$tmp/opt" /opt/mm >"$tmp/install.log" 2>&1 ||
 	fail "make install PREFIX=/opt/mm"
 same "PREFIX=/opt/mm: mmclient.pc, the unit and the files follow" \
 	"$(sed -n 's/^prefix=//p' "$tmp/opt/opt/mm/lib/pkgconfig/mmclient.pc") $(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$tmp/opt/opt/mm/lib/systemd/system/mmd.service") $(ls "$tmp/opt/opt/mm/bin")" \
-	"/opt/mm /opt/mm/sbin/mmd mmctl"
+	"/opt/mm /opt/mm/sbin/mmd mmctl
+mmtrace"
 
 exit $failed

@@ -918,6 +918,9 @@ static void test_trace_errors(void **state)
 	expect_trace_error("2\n1\nr 0 8\n",
 			   "t:3: realloc of block 0, which was never "
 			   "allocated");
+	/* realloc to 0 bytes frees, as realloc(p, 0) does. */
+	expect_trace_error("2\n3\na 1 4\nr 1 0\nf 1\n",
+			   "t:5: free of block 1, which was already freed");
 	expect_trace_error("2\n2\na 0 4\na 0 8\n",
 			   "t:4: block 0 is allocated again while in use");
 	expect_trace_error("2\n1\na 0 4\nf 0\n",
