@@ -58,6 +58,7 @@ check "state under memcheck" "$SOAK" "$s" state
 kill -TERM "$vg"
 wait "$vg"
 status=$?
+forget "$vg"
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$tmp/vg.log")
 lost=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$tmp/vg.log")
 if [ "$status" -eq 0 ] && [ "$errors" = 0 ] && [ "${lost:-0}" = 0 ]; then
