@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +65,20 @@ static void close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
-/* The last session is gone: close every handle so that uv_run returns. */
+/*
+ * A session is gone. When it was the last: stopping, close every handle
+ * so that uv_run returns; else give the heap's free pages back to the
+ * host, so that an idle mmd holds what it uses and no more after a
+ * burst of clients (glibc keeps them otherwise, touched, in its RSS).
+ */
 void mmd_session_gone(struct mmd *d)
 {
-	if (d->stop_begun && d->nr_handles == 0)
+	if (d->nr_handles)
+		return;
+	if (d->stop_begun)
 		uv_walk(d->loop, close_handle, NULL);
+	else
+		malloc_trim(0);
 }
 
 static void on_stop_grace_over(uv_timer_t *t)

@@ -33,6 +33,9 @@ FUZZ_BIN = $(FUZZ_HARNESS_SRC:tests/fuzz/%.c=$(FZ)/%)
 .PHONY: fuzz fuzzers
 fuzzers: $(FUZZ_BIN)
 
+# Kept: make would delete them as intermediates, and build them again.
+.SECONDARY: $(FUZZ_HARNESS_SRC:%.c=$(FZ)/%.o)
+
 $(FZ)/.flags: FORCE
 	@mkdir -p $(FZ)
 	@echo '$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS)' | cmp -s - $@ || \

@@ -56,6 +56,9 @@ run() {
 	pids="$pids $pid"
 	if ! wait_for "$log" "serving" "$pid"; then
 		why="did not start"
+		kill -9 "$pid" 2>/dev/null
+		wait "$pid"
+		forget "$pid"
 		return
 	fi
 	# With no client but the one asking, as it will be at the end.
@@ -82,6 +85,7 @@ run() {
 	kill -TERM "$pid" 2>/dev/null
 	wait "$pid"
 	status=$?
+	forget "$pid"
 	[ "$status" -eq 0 ] || why="${why:-exit $status}"
 	! grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$log" ||
 		why="${why:-a sanitizer report}"

@@ -51,16 +51,19 @@ for seed in 1 2 3; do
 done
 check "garbage frames under memcheck" "$SOAK" "$s" garbage 4
 check "churn under memcheck" "$SOAK" "$s" churn "${MEMCHECK_SECONDS:-5}" 8 5
+sed -n 's/^churn: /    /p' "$tmp/out"
 check "invariant check under memcheck" "$SOAK" "$s" check
 check "state under memcheck" "$SOAK" "$s" state
 
 kill -TERM "$vg"
 wait "$vg"
 status=$?
+forget "$vg"
 errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$tmp/vg.log")
 lost=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$tmp/vg.log")
 if [ "$status" -eq 0 ] && [ "$errors" = 0 ] && [ "${lost:-0}" = 0 ]; then
-	pass "valgrind memcheck: $errors errors, ${lost:-0} bytes definitely lost, exit 0"
+	usage=$(sed -n 's/.*total heap usage: \(.*\)/\1/p' "$tmp/vg.log")
+	pass "valgrind memcheck: $errors errors, ${lost:-0} bytes definitely lost, exit 0 ($usage)"
 else
 	fail "valgrind memcheck: exit $status, ${errors:-?} errors, ${lost:-?} bytes definitely lost"
 	sed 's/^/    /' "$tmp/vg.log" | tail -60

@@ -19,6 +19,12 @@ fail() {
 	failed=1
 }
 
+# forget PID: it has been waited for; its number may be another's now,
+# so cleanup must not kill it.
+forget() {
+	pids=$(echo " $pids " | sed "s/ $1 / /")
+}
+
 # start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
 start_mmd() {
 	name=$1
@@ -42,6 +48,7 @@ stop_mmd() {
 	kill -TERM "$2"
 	wait "$2"
 	status=$?
+	forget "$2"
 	if [ "$status" -eq 0 ] && [ ! -e "$tmp/$1.sock" ]; then
 		pass "$1: stops on SIGTERM, exit 0, socket removed"
 	else
