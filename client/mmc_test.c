@@ -1442,6 +1442,10 @@ static void ops_vmap(void)
 	pfns[2] = q + 1; /* any frame of an owned block will do */
 	EXPECT_ERR(c, 0, mmc_vmap(c, pfns, 3, &va));
 	expect_counts(c, 5, 1, "five pages and one vmap");
+	/* A mapped block's last free waits for vunmap. */
+	EXPECT_ERR(c, -EBUSY, mmc_free_pages(c, p[2], 0));
+	EXPECT_ERR(c, -EBUSY, mmc_free_pages(c, q, 1));
+	expect_counts(c, 5, 1, "refused frees kept the pages");
 	EXPECT_PATTERN(c, va, ps, 22, "vmap page 0 is p[2]");
 	EXPECT_PATTERN(c, va + ps, ps, 20, "vmap page 1 is p[0]");
 	EXPECT_SLICE(c, va + 2 * ps, ps, 23, ps, "vmap page 2 is q + 1");

@@ -165,7 +165,10 @@ int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
 int mmc_kfree(struct mmc *c, uint64_t addr);
 int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size);
 
-/* The vmalloc area. */
+/*
+ * The vmalloc area. A vmap holds the blocks it maps: mmc_free_pages (or
+ * mmc_put_page) of a block's last reference is -EBUSY until mmc_vunmap.
+ */
 int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr);
 int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr);
 int mmc_vfree(struct mmc *c, uint64_t addr);
