@@ -433,6 +433,58 @@ static void test_checker_catches_slab_damage(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Every free object on exactly one freelist: damage in RAM that puts one
+ * object on both the CPU's freelist and its slab's (and, to keep the
+ * counts even, leaves another on none) is reported, as is one on none.
+ */
+static void test_checker_freelist_membership(void **state)
+{
+	struct machine *m = boot_small();
+	struct kmem_cache *s = new_cache(m, "tlists", 64, 0);
+	uint64_t a = alloc_obj(m, s), first = a, last, tail, saved, zero = 0;
+	char why[256], at[32];
+
+	(void)state;
+	alloc_obj(m, s);
+	assert_int_equal(s->objects, 64);
+	last = first + 63 * 64;
+	tail = first + 62 * 64;
+	/* CPU 1 frees CPU 0's object: a alone on the slab's own freelist. */
+	assert_int_equal(machine_set_cpu(m, 1), 0);
+	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(virt_to_slab(m, a)->freelist, a);
+	assert_consistent(m);
+
+	/* The CPU list ends at tail, not last; a's list goes on to tail. */
+	memcpy(&saved, ram_at(m, tail + 32), 8);
+	assert_int_equal(saved, last);
+	memcpy(ram_at(m, tail + 32), &zero, 8);
+	memcpy(ram_at(m, a + 32), &tail, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "tlists: free object on both the CPU "
+				    "and the slab freelist"));
+	snprintf(at, sizeof(at), "(%#lx)", (unsigned long)tail);
+	assert_non_null(strstr(why, at));
+
+	/* Only the end cut off: last is free and on no list. */
+	memcpy(ram_at(m, a + 32), &zero, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "tlists: free object on no freelist"));
+	snprintf(at, sizeof(at), "(%#lx)", (unsigned long)last);
+	assert_non_null(strstr(why, at));
+	memcpy(ram_at(m, tail + 32), &saved, 8);
+	assert_consistent(m);
+
+	/* A list that comes back on itself loops. */
+	memcpy(ram_at(m, a + 32), &a, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "freelist loops"));
+	memcpy(ram_at(m, a + 32), &zero, 8);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* ------------------------------------------------------------------ */
 
 struct live_obj {
@@ -538,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_kmalloc_classes),
 		cmocka_unit_test(test_kmalloc_special_cases),
 		cmocka_unit_test(test_checker_catches_slab_damage),
+		cmocka_unit_test(test_checker_freelist_membership),
 		cmocka_unit_test(test_randomized_slab_workload),
 	};
 
