@@ -488,20 +488,81 @@ int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	return 0;
 }
 
+/*
+ * Where addr lies in its slab, as SLUB's "@offset=" gives it: its offset
+ * from the slab's first byte; and, when it falls in an object's slot,
+ * where in that object (in_object; empty otherwise).
+ */
+static unsigned long slab_offset(const struct kmem_cache *s,
+				 const struct slab *slab, uint64_t addr,
+				 char *in_object, size_t len)
+{
+	uint64_t first = slab->base + slab->colour;
+
+	in_object[0] = '\0';
+	if (addr >= first && (addr - first) / s->size < slab->objects) {
+		uint64_t obj = first + (addr - first) / s->size * s->size +
+			       s->red_left_pad;
+
+		if (addr >= obj)
+			snprintf(in_object, len, ", %lu into object %#lx",
+				 (unsigned long)(addr - obj),
+				 (unsigned long)obj);
+		else
+			snprintf(in_object, len,
+				 ", in the left red zone of object %#lx",
+				 (unsigned long)obj);
+	}
+	return (unsigned long)(addr - slab->base);
+}
+
 /* Why addr cannot be freed into s: another cache, or no object at all. */
 static int refuse_object(struct machine *m, struct kmem_cache *s,
 			 const struct slab *slab, uint64_t addr)
 {
+	char in_object[64];
+	unsigned long off;
+
 	s->errors++;
-	if (slab && slab->cache != s)
+	if (!slab) {
+		printk(m, "BUG %s: Invalid object pointer 0x%lx", s->name,
+		       (unsigned long)addr);
+		return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,
+				 "%s: %#lx is not an object of this cache "
+				 "(not in any slab)",
+				 s->name, (unsigned long)addr);
+	}
+	off = slab_offset(slab->cache, slab, addr, in_object,
+			  sizeof(in_object));
+	if (slab->cache != s)
 		return mm_refuse(m, BAD_SLAB_CACHE, -EINVAL,
-				 "%s: object %#lx belongs to cache %s", s->name,
-				 (unsigned long)addr, slab->cache->name);
+				 "%s: object %#lx belongs to cache %s "
+				 "(offset %lu in its slab)",
+				 s->name, (unsigned long)addr,
+				 slab->cache->name, off);
 	printk(m, "BUG %s: Invalid object pointer 0x%lx", s->name,
 	       (unsigned long)addr);
+	printk(m, "INFO: Object 0x%lx @offset=%lu", (unsigned long)addr, off);
 	return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,
-			 "%s: %#lx is not an object of this cache", s->name,
-			 (unsigned long)addr);
+			 "%s: %#lx is not an object of this cache (offset %lu "
+			 "in its slab%s)",
+			 s->name, (unsigned long)addr, off, in_object);
+}
+
+/* A free of an object that is free already: a double free. */
+static int refuse_double_free(struct machine *m, struct kmem_cache *s,
+			      const struct slab *slab, uint64_t addr)
+{
+	unsigned long off = (unsigned long)(addr - slab->base);
+
+	s->errors++;
+	printk(m, "BUG %s: Object already free 0x%lx", s->name,
+	       (unsigned long)addr);
+	printk(m, "INFO: Object 0x%lx @offset=%lu", (unsigned long)addr, off);
+	return mm_refuse(m, BAD_SLAB_DOUBLE_FREE, -EINVAL,
+			 "%s: object %#lx (offset %lu in its slab) is already "
+			 "free (double free)",
+			 s->name, (unsigned long)addr, off);
 }
 
 /* Free into a slab that is not this CPU's, moving it between lists. */
@@ -538,15 +599,8 @@ int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
 	idx = object_start_index(s, slab, addr);
 	if (unlikely(idx < 0))
 		return refuse_object(m, s, slab, addr);
-	if (unlikely(slab->owner[idx] == SLOT_FREE)) {
-		s->errors++;
-		printk(m, "BUG %s: Object already free 0x%lx", s->name,
-		       (unsigned long)addr);
-		return mm_refuse(m, BAD_SLAB_DOUBLE_FREE, -EINVAL,
-				 "%s: object %#lx is already free (double "
-				 "free)",
-				 s->name, (unsigned long)addr);
-	}
+	if (unlikely(slab->owner[idx] == SLOT_FREE))
+		return refuse_double_free(m, s, slab, addr);
 	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
 		check_object(m, s, addr, SLUB_RED_ACTIVE, SLUB_RED_INACTIVE);
 	slab->owner[idx] = SLOT_FREE;

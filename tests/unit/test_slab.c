@@ -248,30 +248,79 @@ static void test_layout_slub_debug(void **state)
 	assert_int_equal(PTR_ERR(machine_create(&l)), -EINVAL);
 }
 
+/* errmsg, word for word, with the addresses filled in. */
+static void assert_errmsg(const struct machine *m, const char *fmt, ...)
+{
+	char want[sizeof(m->errmsg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	assert_string_equal(m->errmsg, want);
+}
+
+/* Each bad free says which cache and where in its slab (and object). */
 static void test_bad_frees(void **state)
 {
 	struct machine *m = boot_small();
 	struct kmem_cache *s = new_cache(m, "tbad", 64, 0);
 	struct kmem_cache *other = new_cache(m, "tother", 64, 0);
-	uint64_t a = alloc_obj(m, s), b = alloc_obj(m, other), page_addr;
+	struct kmem_cache *rz = new_cache(m, "tbadrz", 30, SLAB_RED_ZONE);
+	uint64_t a = alloc_obj(m, s), a2 = alloc_obj(m, s);
+	uint64_t b = alloc_obj(m, other), r = alloc_obj(m, rz), page_addr;
+	unsigned long rz_off = (unsigned long)(r & 4095);
 	struct alloc_snapshot before;
+	struct seq_buf log;
+	char line[96];
 
 	(void)state;
+	assert_int_equal(a & 4095, 0); /* a fresh slab, colour 0 */
 	assert_int_equal(__get_free_page(m, GFP_KERNEL, &page_addr), 0);
 	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(kmem_cache_free(m, s, a2), 0);
 	snapshot(m, &before);
-	assert_int_equal(kmem_cache_free(m, s, a), -EINVAL);
+	assert_int_equal(kmem_cache_free(m, s, a2), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_DOUBLE_FREE], 1);
-	assert_non_null(strstr(m->errmsg, "double free"));
+	assert_errmsg(m,
+		      "tbad: object %#lx (offset 64 in its slab) is already "
+		      "free (double free)",
+		      (unsigned long)a2);
 	assert_int_equal(kmem_cache_free(m, s, b), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_CACHE], 1);
+	assert_errmsg(m,
+		      "tbad: object %#lx belongs to cache tother (offset 0 in "
+		      "its slab)",
+		      (unsigned long)b);
 	assert_int_equal(kmem_cache_free(m, other, b + 8), -EINVAL);
+	assert_errmsg(m,
+		      "tother: %#lx is not an object of this cache (offset 8 "
+		      "in its slab, 8 into object %#lx)",
+		      (unsigned long)(b + 8), (unsigned long)b);
+	assert_int_equal(kmem_cache_free(m, rz, r - 1), -EINVAL);
+	assert_errmsg(m,
+		      "tbadrz: %#lx is not an object of this cache (offset %lu "
+		      "in its slab, in the left red zone of object %#lx)",
+		      (unsigned long)(r - 1), rz_off - 1, (unsigned long)r);
 	assert_int_equal(kmem_cache_free(m, s, page_addr), -EINVAL);
+	assert_errmsg(m,
+		      "tbad: %#lx is not an object of this cache (not in any "
+		      "slab)",
+		      (unsigned long)page_addr);
 	assert_int_equal(kmem_cache_free(m, s, 0x1000), -EINVAL);
-	assert_int_equal(m->bad[BAD_SLAB_POINTER], 3);
+	assert_int_equal(m->bad[BAD_SLAB_POINTER], 4);
 	assert_int_equal(kfree(m, a), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_DOUBLE_FREE], 2);
+	assert_errmsg(m,
+		      "tbad: object %#lx (offset 0 in its slab) is already "
+		      "free (double free)",
+		      (unsigned long)a);
 	assert_unchanged(m, &before);
+	report_text(m, &log, report_dmesg);
+	snprintf(line, sizeof(line), "INFO: Object 0x%lx @offset=64",
+		 (unsigned long)a2);
+	assert_non_null(strstr(log.buf, line));
+	seq_buf_free(&log);
 	machine_destroy(m);
 }
 
