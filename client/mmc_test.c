@@ -1610,7 +1610,8 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 	struct mmc *c = connect_as("ops-mmz", 0),
 		   *b = connect_as("ops-mmz-b", 1);
 	unsigned long ps = mmc_info(c)->page_size;
-	uint64_t pa = 0, pb = 0, fill = 0, found = 0, fsize = 0, other = 0;
+	uint64_t pa = 0, pb = 0, fill = 0, found = 0, fsize = 0, other = 0,
+		 used;
 	char name[41], zline[160], *text;
 
 	EXPECT_ERR(c, 0, mmc_mmz_alloc(c, zone, "mmc-test-a", 10000, 0, &pa));
@@ -1632,12 +1633,15 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 	EXPECT(pb % (1 << 20) == 0, "a 1M-aligned block at %#llx",
 	       (unsigned long long)pb);
 	expect_counts(c, 0, 2, "two MMZ blocks");
+	/* The zone holds a's three pages, and b's two if b landed in it. */
+	used = 3 * ps + (pb >= start && pb < start + size ? 2 * ps : 0);
 	snprintf(zline, sizeof(zline),
 		 "+---ZONE: PHYS(0x%08llX, 0x%08llX), GFP=0, nBYTES=%lluKB,    "
-		 "NAME=\"%s\"",
+		 "NAME=\"%s\" USED=%lluKB",
 		 (unsigned long long)start,
 		 (unsigned long long)(start + size - 1),
-		 (unsigned long long)(size >> 10), zone);
+		 (unsigned long long)(size >> 10), zone,
+		 (unsigned long long)(used >> 10));
 	text = report_text(c, MMC_REPORT_MEDIA_MEM);
 	EXPECT(text && has_line(text, zline) &&
 		       strstr(text, "block_number=2\n"),
