@@ -1107,6 +1107,54 @@ static int cmd_hostile(const char *name)
 /* ---- one family of operations at a time, every value and error exact */
 
 /*
+ * A cache with SLAB_POISON | SLAB_RED_ZONE: the slot grows by a red zone
+ * on each side and the freelist pointer, a fresh object reads as poison
+ * (POISON_FREE, then POISON_END), a client reaches neither red zone, and
+ * a free poisons the object again.
+ */
+static void slab_debug_cache(struct mmc *c)
+{
+	const char *name = "mmc_test_debug";
+	unsigned long want = is_i386(c) ? 112 : 120, active, num, objsize = 0;
+	uint64_t cache = 0, obj = 0, again = 0;
+	char *text, prefix[40];
+	const char *line;
+
+	EXPECT_ERR(c, 0,
+		   mmc_kmem_cache_create(c, name, 100, 0,
+					 SLAB_POISON | SLAB_RED_ZONE, &cache));
+	text = report_text(c, MMC_REPORT_SLABINFO);
+	snprintf(prefix, sizeof(prefix), "%s ", name);
+	line = text ? find_line(text, prefix) : NULL;
+	EXPECT(line &&
+		       sscanf(line + strlen(prefix), "%lu %lu %lu", &active,
+			      &num, &objsize) == 3 &&
+		       objsize == want,
+	       "slabinfo objsize of %s is %lu, expected %lu", name, objsize,
+	       want);
+	free(text);
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc(c, cache, GFP_KERNEL, &obj));
+	EXPECT_FILL(c, obj, 99, 0x6b, "a fresh object: POISON_FREE");
+	EXPECT_FILL(c, obj + 99, 1, 0xa5, "its last byte: POISON_END");
+	put_pattern(c, obj, 100, 77, false);
+	EXPECT_PATTERN(c, obj, 100, 77, "a debug object keeps its bytes");
+	expect_no_access(c, obj + 1, 100, -EFAULT, "the right red zone");
+	expect_no_access(c, obj - 1, 1, -EFAULT, "the left red zone");
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, obj));
+	EXPECT_ERR(c, -EINVAL, mmc_kmem_cache_free(c, cache, obj));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc(c, cache, GFP_KERNEL, &again));
+	EXPECT(again == obj, "the freed object came back: %#llx, not %#llx",
+	       (unsigned long long)again, (unsigned long long)obj);
+	EXPECT_FILL(c, again, 99, 0x6b, "the free poisoned it again");
+	text = report_text(c, MMC_REPORT_DMESG);
+	EXPECT(text && !strstr(text, "BUG mmc_test_debug (Not tainted)"),
+	       "a clean debug cache reported damage: %s", text ? text : "");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, again));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_destroy(c, cache));
+}
+
+/*
  * kmem_cache_*: create, alloc, bytes, free, shrink, destroy, with every
  * refusal the slab allocator gives a client.
  */
@@ -1197,6 +1245,7 @@ static void ops_slab(void)
 	EXPECT_ERR(c, -ENOENT, mmc_kmem_cache_free(c, cache, objs[1]));
 	EXPECT_ERR(c, 0, mmc_kmem_cache_create(c, name, 100, 8, 0, &other));
 	EXPECT_ERR(c, 0, mmc_kmem_cache_destroy(c, other));
+	slab_debug_cache(c);
 	finish(c, "slab");
 }
 
@@ -1338,12 +1387,30 @@ static void kmalloc_krealloc(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_kfree(c, a));
 }
 
+/* kzalloc: zeroes where a freed object of the same class left bytes. */
+static void kmalloc_kzalloc(struct mmc *c)
+{
+	uint64_t a = 0, z = 0;
+
+	EXPECT_ERR(c, 0, mmc_kmalloc(c, 64, GFP_KERNEL, &a));
+	put_pattern(c, a, 64, 90, false);
+	EXPECT_ERR(c, 0, mmc_kfree(c, a));
+	EXPECT_ERR(c, 0, mmc_kzalloc(c, 64, GFP_KERNEL, &z));
+	EXPECT_FILL(c, z, 64, 0, "kzalloc(64)");
+	EXPECT_ERR(c, 0, mmc_kfree(c, z));
+	EXPECT_ERR(c, 0, mmc_kzalloc(c, 0, GFP_KERNEL, &z));
+	EXPECT(z == 16, "kzalloc(0) gave %#llx, not ZERO_SIZE_PTR (16)",
+	       (unsigned long long)z);
+	EXPECT_ERR(c, -EINVAL, mmc_kzalloc(c, 64, GFP_HIGHUSER, &z));
+}
+
 static void ops_kmalloc(void)
 {
 	struct mmc *c = connect_as("ops-kmalloc", 0);
 
 	kmalloc_sizes(c);
 	kmalloc_edges(c);
+	kmalloc_kzalloc(c);
 	kmalloc_krealloc(c);
 	finish(c, "kmalloc");
 }
