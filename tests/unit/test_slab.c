@@ -324,6 +324,100 @@ static void test_bad_frees(void **state)
 	machine_destroy(m);
 }
 
+/* What the test constructor leaves in each object, and how often. */
+struct constructed {
+	uint32_t magic;
+	uint32_t calls;
+	uint64_t self;
+};
+
+#define CTOR_MAGIC 0xc0ffee42u
+
+static unsigned int ctor_calls;
+
+static void test_ctor(struct machine *m, uint64_t addr, void *obj)
+{
+	struct constructed c = {CTOR_MAGIC, ++ctor_calls, addr};
+
+	(void)m;
+	memcpy(obj, &c, sizeof(c));
+}
+
+static struct constructed read_constructed(struct machine *m, uint64_t addr)
+{
+	struct constructed c;
+
+	memcpy(&c, ram_at(m, addr), sizeof(c));
+	return c;
+}
+
+/*
+ * A constructor runs on every object of a new slab, as SLUB's does, and
+ * not again when an object is reused: what a user leaves in a freed
+ * object comes back, as the kernel's ctor contract says. Poisoning
+ * leaves constructed objects alone.
+ */
+static void test_constructor(void **state)
+{
+	struct machine *m = boot_small();
+	struct kmem_cache *s =
+		kmem_cache_create(m, "tctor", 48, 0, 0, test_ctor);
+	struct kmem_cache *p = kmem_cache_create(
+		m, "tctorp", 48, 0, SLAB_POISON | SLAB_RED_ZONE, test_ctor);
+	uint64_t a, b, objs[200];
+	struct constructed c;
+	unsigned int n;
+
+	(void)state;
+	ctor_calls = 0;
+	assert_false(IS_ERR(s));
+	assert_false(IS_ERR(p));
+	assert_true(s->offset >= 48); /* the pointer spares the object */
+	a = alloc_obj(m, s);
+	assert_int_equal(ctor_calls, s->objects);
+	c = read_constructed(m, a);
+	assert_int_equal(c.magic, CTOR_MAGIC);
+	assert_int_equal(c.self, a);
+	b = alloc_obj(m, s);
+	c = read_constructed(m, b);
+	assert_int_equal(c.magic, CTOR_MAGIC);
+	assert_int_equal(c.self, b);
+	assert_int_equal(c.calls, read_constructed(m, a).calls + 1);
+
+	/* Reuse: no second construction, the user's bytes stay. */
+	ram_at(m, a)[40] = 'u';
+	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(alloc_obj(m, s), a);
+	assert_int_equal(ram_at(m, a)[40], 'u');
+	assert_int_equal(read_constructed(m, a).magic, CTOR_MAGIC);
+	assert_int_equal(ctor_calls, s->objects);
+
+	/* Into a second slab: each of its objects constructed too. */
+	n = s->objects + 1;
+	assert_true(n <= 200);
+	for (unsigned int i = 0; i < n; i++) {
+		objs[i] = alloc_obj(m, s);
+		c = read_constructed(m, objs[i]);
+		assert_int_equal(c.magic, CTOR_MAGIC);
+		assert_int_equal(c.self, objs[i]);
+	}
+	assert_int_equal(ctor_calls, 2 * s->objects); /* two slabs made */
+
+	/* Poison would undo the constructor: a ctor cache is not poisoned. */
+	ctor_calls = 0;
+	a = alloc_obj(m, p);
+	assert_int_equal(ctor_calls, p->objects);
+	assert_int_equal(read_constructed(m, a).self, a);
+	assert_int_equal(kmem_cache_free(m, p, a), 0);
+	assert_int_equal(read_constructed(m, a).magic, CTOR_MAGIC);
+	assert_int_equal(alloc_obj(m, p), a);
+	assert_int_equal(read_constructed(m, a).self, a);
+	assert_int_equal(p->errors, 0);
+	assert_int_equal(m->bad[BAD_SLAB_POISON], 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_create_and_destroy_errors(void **state)
 {
 	struct machine *m = boot_small();
@@ -634,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_redzone_and_poison),
 		cmocka_unit_test(test_layout_slub_debug),
 		cmocka_unit_test(test_bad_frees),
+		cmocka_unit_test(test_constructor),
 		cmocka_unit_test(test_create_and_destroy_errors),
 		cmocka_unit_test(test_slabinfo_line),
 		cmocka_unit_test(test_kmalloc_classes),
