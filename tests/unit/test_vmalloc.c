@@ -401,6 +401,19 @@ static void test_vmapped_page_cannot_be_freed(void **state)
 	assert_false(PageFlag(pfn_to_page(m, q), PG_head));
 	assert_int_equal(vmap_pins(m, q), 0);
 	assert_consistent(m);
+
+	/* A kernel vmap of a task's page keeps it past the task's exit. */
+	task_switch(m, b);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &q), 0);
+	task_switch(m, 0);
+	assert_int_equal(vmap(m, &q, 1, &va), 0);
+	assert_int_equal(task_exit(m, b, NULL), 0);
+	assert_true(PageFlag(pfn_to_page(m, q), PG_head));
+	assert_int_equal(pfn_to_page(m, q)->owner, 0);
+	assert_consistent(m);
+	assert_int_equal(vunmap(m, va), 0);
+	assert_false(PageFlag(pfn_to_page(m, q), PG_head));
+	assert_consistent(m);
 	machine_destroy(m);
 }
 
