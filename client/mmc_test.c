@@ -1107,6 +1107,54 @@ static int cmd_hostile(const char *name)
 /* ---- one family of operations at a time, every value and error exact */
 
 /*
+ * A cache with SLAB_POISON | SLAB_RED_ZONE: the slot grows by a red zone
+ * on each side and the freelist pointer, a fresh object reads as poison
+ * (POISON_FREE, then POISON_END), a client reaches neither red zone, and
+ * a free poisons the object again.
+ */
+static void slab_debug_cache(struct mmc *c)
+{
+	const char *name = "mmc_test_debug";
+	unsigned long want = is_i386(c) ? 112 : 120, active, num, objsize = 0;
+	uint64_t cache = 0, obj = 0, again = 0;
+	char *text, prefix[40];
+	const char *line;
+
+	EXPECT_ERR(c, 0,
+		   mmc_kmem_cache_create(c, name, 100, 0,
+					 SLAB_POISON | SLAB_RED_ZONE, &cache));
+	text = report_text(c, MMC_REPORT_SLABINFO);
+	snprintf(prefix, sizeof(prefix), "%s ", name);
+	line = text ? find_line(text, prefix) : NULL;
+	EXPECT(line &&
+		       sscanf(line + strlen(prefix), "%lu %lu %lu", &active,
+			      &num, &objsize) == 3 &&
+		       objsize == want,
+	       "slabinfo objsize of %s is %lu, expected %lu", name, objsize,
+	       want);
+	free(text);
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc(c, cache, GFP_KERNEL, &obj));
+	EXPECT_FILL(c, obj, 99, 0x6b, "a fresh object: POISON_FREE");
+	EXPECT_FILL(c, obj + 99, 1, 0xa5, "its last byte: POISON_END");
+	put_pattern(c, obj, 100, 77, false);
+	EXPECT_PATTERN(c, obj, 100, 77, "a debug object keeps its bytes");
+	expect_no_access(c, obj + 1, 100, -EFAULT, "the right red zone");
+	expect_no_access(c, obj - 1, 1, -EFAULT, "the left red zone");
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, obj));
+	EXPECT_ERR(c, -EINVAL, mmc_kmem_cache_free(c, cache, obj));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc(c, cache, GFP_KERNEL, &again));
+	EXPECT(again == obj, "the freed object came back: %#llx, not %#llx",
+	       (unsigned long long)again, (unsigned long long)obj);
+	EXPECT_FILL(c, again, 99, 0x6b, "the free poisoned it again");
+	text = report_text(c, MMC_REPORT_DMESG);
+	EXPECT(text && !strstr(text, "BUG mmc_test_debug (Not tainted)"),
+	       "a clean debug cache reported damage: %s", text ? text : "");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, again));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_destroy(c, cache));
+}
+
+/*
  * kmem_cache_*: create, alloc, bytes, free, shrink, destroy, with every
  * refusal the slab allocator gives a client.
  */
@@ -1197,6 +1245,7 @@ static void ops_slab(void)
 	EXPECT_ERR(c, -ENOENT, mmc_kmem_cache_free(c, cache, objs[1]));
 	EXPECT_ERR(c, 0, mmc_kmem_cache_create(c, name, 100, 8, 0, &other));
 	EXPECT_ERR(c, 0, mmc_kmem_cache_destroy(c, other));
+	slab_debug_cache(c);
 	finish(c, "slab");
 }
 
@@ -1338,12 +1387,30 @@ static void kmalloc_krealloc(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_kfree(c, a));
 }
 
+/* kzalloc: zeroes where a freed object of the same class left bytes. */
+static void kmalloc_kzalloc(struct mmc *c)
+{
+	uint64_t a = 0, z = 0;
+
+	EXPECT_ERR(c, 0, mmc_kmalloc(c, 64, GFP_KERNEL, &a));
+	put_pattern(c, a, 64, 90, false);
+	EXPECT_ERR(c, 0, mmc_kfree(c, a));
+	EXPECT_ERR(c, 0, mmc_kzalloc(c, 64, GFP_KERNEL, &z));
+	EXPECT_FILL(c, z, 64, 0, "kzalloc(64)");
+	EXPECT_ERR(c, 0, mmc_kfree(c, z));
+	EXPECT_ERR(c, 0, mmc_kzalloc(c, 0, GFP_KERNEL, &z));
+	EXPECT(z == 16, "kzalloc(0) gave %#llx, not ZERO_SIZE_PTR (16)",
+	       (unsigned long long)z);
+	EXPECT_ERR(c, -EINVAL, mmc_kzalloc(c, 64, GFP_HIGHUSER, &z));
+}
+
 static void ops_kmalloc(void)
 {
 	struct mmc *c = connect_as("ops-kmalloc", 0);
 
 	kmalloc_sizes(c);
 	kmalloc_edges(c);
+	kmalloc_kzalloc(c);
 	kmalloc_krealloc(c);
 	finish(c, "kmalloc");
 }
@@ -1442,6 +1509,10 @@ static void ops_vmap(void)
 	pfns[2] = q + 1; /* any frame of an owned block will do */
 	EXPECT_ERR(c, 0, mmc_vmap(c, pfns, 3, &va));
 	expect_counts(c, 5, 1, "five pages and one vmap");
+	/* A mapped block's last free waits for vunmap. */
+	EXPECT_ERR(c, -EBUSY, mmc_free_pages(c, p[2], 0));
+	EXPECT_ERR(c, -EBUSY, mmc_free_pages(c, q, 1));
+	expect_counts(c, 5, 1, "refused frees kept the pages");
 	EXPECT_PATTERN(c, va, ps, 22, "vmap page 0 is p[2]");
 	EXPECT_PATTERN(c, va + ps, ps, 20, "vmap page 1 is p[0]");
 	EXPECT_SLICE(c, va + 2 * ps, ps, 23, ps, "vmap page 2 is q + 1");
@@ -1606,7 +1677,8 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 	struct mmc *c = connect_as("ops-mmz", 0),
 		   *b = connect_as("ops-mmz-b", 1);
 	unsigned long ps = mmc_info(c)->page_size;
-	uint64_t pa = 0, pb = 0, fill = 0, found = 0, fsize = 0, other = 0;
+	uint64_t pa = 0, pb = 0, fill = 0, found = 0, fsize = 0, other = 0,
+		 used;
 	char name[41], zline[160], *text;
 
 	EXPECT_ERR(c, 0, mmc_mmz_alloc(c, zone, "mmc-test-a", 10000, 0, &pa));
@@ -1628,12 +1700,15 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 	EXPECT(pb % (1 << 20) == 0, "a 1M-aligned block at %#llx",
 	       (unsigned long long)pb);
 	expect_counts(c, 0, 2, "two MMZ blocks");
+	/* The zone holds a's three pages, and b's two if b landed in it. */
+	used = 3 * ps + (pb >= start && pb < start + size ? 2 * ps : 0);
 	snprintf(zline, sizeof(zline),
 		 "+---ZONE: PHYS(0x%08llX, 0x%08llX), GFP=0, nBYTES=%lluKB,    "
-		 "NAME=\"%s\"",
+		 "NAME=\"%s\" USED=%lluKB",
 		 (unsigned long long)start,
 		 (unsigned long long)(start + size - 1),
-		 (unsigned long long)(size >> 10), zone);
+		 (unsigned long long)(size >> 10), zone,
+		 (unsigned long long)(used >> 10));
 	text = report_text(c, MMC_REPORT_MEDIA_MEM);
 	EXPECT(text && has_line(text, zline) &&
 		       strstr(text, "block_number=2\n"),

@@ -759,6 +759,12 @@ int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
 	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
 }
 
+/* As the kernel's kzalloc: kmalloc with __GFP_ZERO, one request. */
+int mmc_kzalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
+{
+	return mmc_kmalloc(c, size, gfp | __GFP_ZERO, addr);
+}
+
 int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp, uint64_t *addr)
 {
 	Mm__Kcalloc a = MM__KCALLOC__INIT;

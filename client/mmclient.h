@@ -88,6 +88,22 @@ typedef uint32_t gfp_t;
 #define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
 #endif
 
+/*
+ * kmem_cache_create flags, with the values the machine takes: Linux's
+ * long-standing ones. Skipped when the machine's own core/slab.h came
+ * first; spelled as it spells them, so either order compiles.
+ */
+#ifndef MM_SLAB_H
+#define SLAB_CONSISTENCY_CHECKS 0x00000100u
+#define SLAB_RED_ZONE		0x00000400u
+#define SLAB_POISON		0x00000800u
+#define SLAB_HWCACHE_ALIGN	0x00002000u
+#define SLAB_CACHE_DMA		0x00004000u
+#define SLAB_STORE_USER		0x00010000u
+#define SLAB_RECLAIM_ACCOUNT	0x00020000u
+#define SLAB_PANIC		0x00040000u
+#endif
+
 struct mmc;
 
 /* How the session presents itself; NULL gives the defaults (all 0). */
@@ -158,6 +174,8 @@ int mmc_kmem_cache_free(struct mmc *c, uint64_t cache, uint64_t addr);
 
 /* kmalloc and friends; kmalloc(0) gives ZERO_SIZE_PTR (16). */
 int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr);
+/* kmalloc with __GFP_ZERO: the object's bytes read 0. */
+int mmc_kzalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr);
 int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp,
 		uint64_t *addr);
 int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
@@ -165,7 +183,10 @@ int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
 int mmc_kfree(struct mmc *c, uint64_t addr);
 int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size);
 
-/* The vmalloc area. */
+/*
+ * The vmalloc area. A vmap holds the blocks it maps: mmc_free_pages (or
+ * mmc_put_page) of a block's last reference is -EBUSY until mmc_vunmap.
+ */
 int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr);
 int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr);
 int mmc_vfree(struct mmc *c, uint64_t addr);

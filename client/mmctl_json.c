@@ -615,11 +615,15 @@ static void add_u64(json_object *o, const char *key, unsigned long long v)
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
 
-/* "+---ZONE: PHYS(0x.., 0x..), GFP=0, nBYTES=NKB,    NAME=\"x\"" */
+/*
+ * "+---ZONE: PHYS(0x.., 0x..), GFP=0, nBYTES=NKB,    NAME=\"x\" USED=NKB";
+ * USED is looked for after the name, which could hold anything.
+ */
 static json_object *mmz_zone(const char *line)
 {
 	char start[24], end[24], name[64];
-	unsigned long long gfp, kb;
+	unsigned long long gfp, kb, used;
+	const char *after_name;
 	json_object *z;
 
 	if (copy_field(line, "PHYS(", ",", start, sizeof(start)) ||
@@ -628,12 +632,17 @@ static json_object *mmz_zone(const char *line)
 	    number_field(line, "nBYTES=", &kb) ||
 	    copy_field(line, "NAME=\"", "\"", name, sizeof(name)))
 		return NULL;
+	after_name = strstr(line, "NAME=\"") + 6 + strlen(name);
+	if (strncmp(after_name, "\" USED=", 7) ||
+	    number_field(after_name, "USED=", &used))
+		return NULL;
 	z = json_object_new_object();
 	add_str(z, "name", name);
 	add_str(z, "phys_start", start);
 	add_str(z, "phys_end", end);
 	add_u64(z, "gfp", gfp);
 	add_u64(z, "size_kb", kb);
+	add_u64(z, "used_kb", used);
 	json_object_object_add(z, "blocks", json_object_new_array());
 	return z;
 }

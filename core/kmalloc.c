@@ -17,6 +17,7 @@
 #include "core/slab_internal.h"
 
 #define KMALLOC_MAX_CACHE_SIZE 8192
+#define likely(x)	       __builtin_expect(!!(x), 1)
 #define GFP_SLAB_BUG_MASK      (__GFP_DMA32 | __GFP_HIGHMEM)
 
 static const unsigned int kmalloc_sizes[NR_KMALLOC_CACHES] = {
@@ -101,6 +102,11 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 
 int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
+	/* The common case first: 1..192 bytes, no zone modifier at all. */
+	if (likely(size - 1 < 192 && !(gfp & (GFP_SLAB_BUG_MASK | __GFP_DMA))))
+		return kmem_cache_alloc(
+			m, m->slab->kmalloc[0][size_index[(size - 1) / 8]], gfp,
+			addr);
 	if (!size) {
 		*addr = ZERO_SIZE_PTR;
 		return 0;

@@ -433,13 +433,20 @@ static uint64_t mmz_kvirt(const struct machine *m, const struct mmz_region *r,
 	return m->layout.kernel.page_offset + b->phys;
 }
 
+/*
+ * HiSilicon's ZONE line, then what it lacks: the zone's own use, after
+ * the name (as " owner=" follows each MMB's), so that a reader of the
+ * vendor's line still reads ours.
+ */
 static void media_mem_region(const struct machine *m,
 			     const struct mmz_region *r, struct seq_buf *s)
 {
 	seq_printf(s,
 		   "+---ZONE: PHYS(0x%08" PRIX64 ", 0x%08" PRIX64
-		   "), GFP=0, nBYTES=%" PRIu64 "KB,    NAME=\"%s\"\n",
-		   r->start, r->start + r->size - 1, r->size >> 10, r->name);
+		   "), GFP=0, nBYTES=%" PRIu64
+		   "KB,    NAME=\"%s\" USED=%" PRIu64 "KB\n",
+		   r->start, r->start + r->size - 1, r->size >> 10, r->name,
+		   r->used >> 10);
 	for (unsigned long j = 0; j < r->nr_blocks; j++) {
 		const struct mmz_block *b = &r->blocks[j];
 

@@ -51,7 +51,11 @@ unsigned long mmz_release(struct machine *m, int pid);
 
 /* Free pages in all MMZ regions, for meminfo MmzFree. */
 unsigned long mmz_free_pages(const struct machine *m);
-/* The media-mem listing, as HiSilicon's /proc/media-mem. */
+/*
+ * The media-mem listing, as HiSilicon's /proc/media-mem: each ZONE line
+ * ends with " USED=NKB", the zone's allocated kilobytes, and each MMB
+ * line with " owner=PID"; the vendor's lines have neither.
+ */
 int report_media_mem(const struct machine *m, struct seq_buf *s);
 
 /*

@@ -672,11 +672,15 @@ uint64_t page_address(const struct machine *m, const struct page *page)
 
 struct page *virt_to_page(const struct machine *m, uint64_t addr)
 {
-	uint64_t base = m->layout.kernel.page_offset;
+	/*
+	 * An address below page_offset wraps to at least 2^64 - page_offset,
+	 * which the direct map must fit in: past its end, so one test.
+	 */
+	uint64_t pfn = (addr - m->layout.kernel.page_offset) >> m->page_shift;
 
-	if (addr < base || addr - base >= pfn_to_phys(m, m->lowmem_end_pfn))
+	if (pfn >= m->lowmem_end_pfn)
 		return NULL;
-	return pfn_to_page(m, (unsigned long)((addr - base) >> m->page_shift));
+	return pfn_to_page(m, (unsigned long)pfn);
 }
 
 int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,

@@ -318,45 +318,93 @@ static int slab_fail(char *why, size_t len, const struct kmem_cache *s,
 	return -EUCLEAN;
 }
 
-/* Walk a freelist in RAM: every entry a free object of slab, no loops. */
+/* Which freelist the checker found an object on. */
+enum {
+	ON_NO_LIST,
+	ON_SLAB_LIST,
+	ON_CPU_LIST,
+};
+
+static uint64_t next_free(const struct machine *m, const struct kmem_cache *s,
+			  uint64_t obj)
+{
+	const uint8_t *p = slab_ram(m, obj + s->offset);
+
+	if (s->ptr_size == 8) {
+		memcpy(&obj, p, 8);
+		return obj;
+	}
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * Walk a freelist in RAM, marking in on[] the list each entry is on:
+ * every entry must be a free object of slab and on no list yet (seen
+ * twice on the same list is a loop; on the other list, a free object
+ * two CPUs could hand out).
+ */
 static int check_freelist(const struct machine *m, const struct kmem_cache *s,
-			  const struct slab *slab, uint64_t obj,
-			  unsigned long *count, char *why, size_t len)
+			  const struct slab *slab, uint64_t obj, uint8_t list,
+			  uint8_t *on, unsigned long *count, char *why,
+			  size_t len)
 {
 	uint64_t first = slab->base + slab->colour + s->red_left_pad;
 
-	for (; obj; (*count)++) {
-		uint64_t off = obj - first;
-		const uint8_t *p;
+	for (; obj; (*count)++, obj = next_free(m, s, obj)) {
+		uint64_t off = obj - first, idx = off / s->size;
 
-		if (obj < first || off % s->size ||
-		    off / s->size >= slab->objects)
+		if (obj < first || off % s->size || idx >= slab->objects)
 			return slab_fail(why, len, s,
 					 "freelist points outside its slab",
 					 obj);
-		if (slab->owner[off / s->size] != SLOT_FREE)
+		if (slab->owner[idx] != SLOT_FREE)
 			return slab_fail(why, len, s,
 					 "allocated object on a freelist", obj);
-		if (*count > slab->objects)
+		if (on[idx] == list)
 			return slab_fail(why, len, s, "freelist loops", obj);
-		p = slab_ram(m, obj + s->offset);
-		if (s->ptr_size == 8) {
-			memcpy(&obj, p, 8);
-		} else {
-			uint32_t v;
-
-			memcpy(&v, p, 4);
-			obj = v;
-		}
+		if (on[idx] != ON_NO_LIST)
+			return slab_fail(why, len, s,
+					 "free object on both the CPU and the "
+					 "slab freelist",
+					 obj);
+		on[idx] = list;
 	}
 	return 0;
+}
+
+/* Every free object on exactly one freelist, every allocated on none. */
+static int check_freelists(const struct machine *m, const struct kmem_cache *s,
+			   const struct slab *slab, uint64_t cpu_freelist,
+			   unsigned long *nfree, char *why, size_t len)
+{
+	uint8_t *on = calloc(slab->objects, 1);
+	int err;
+
+	if (!on)
+		return slab_fail(why, len, s, "no memory to check", slab->base);
+	err = check_freelist(m, s, slab, slab->freelist, ON_SLAB_LIST, on,
+			     nfree, why, len);
+	if (!err)
+		err = check_freelist(m, s, slab, cpu_freelist, ON_CPU_LIST, on,
+				     nfree, why, len);
+	for (unsigned int i = 0; !err && i < slab->objects; i++)
+		if (slab->owner[i] == SLOT_FREE && on[i] == ON_NO_LIST)
+			err = slab_fail(
+				why, len, s, "free object on no freelist",
+				slab->base + slab->colour + s->red_left_pad +
+					(uint64_t)i * s->size);
+	free(on);
+	return err;
 }
 
 static int check_slab(const struct machine *m, const struct kmem_cache *s,
 		      const struct slab *slab, uint64_t cpu_freelist,
 		      struct slab_census *c, char *why, size_t len)
 {
-	unsigned long nfree = 0, marked = 0;
+	unsigned long nfree = 0;
 	int err;
 
 	if (slab->cache != s || !PageFlag(slab->page, PG_slab) ||
@@ -364,25 +412,17 @@ static int check_slab(const struct machine *m, const struct kmem_cache *s,
 	    slab->page->mapping != (uint64_t)(uintptr_t)slab)
 		return slab_fail(why, len, s, "slab page is not its own",
 				 slab->base);
-	err = check_freelist(m, s, slab, slab->freelist, &nfree, why, len);
-	if (!err)
-		err = check_freelist(m, s, slab, cpu_freelist, &nfree, why,
-				     len);
+	err = check_freelists(m, s, slab, cpu_freelist, &nfree, why, len);
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < slab->objects; i++) {
 		int owner = slab->owner[i];
 
-		marked += owner == SLOT_FREE;
 		if (owner > 0 && !find_task_by_pid(m, owner))
 			return slab_fail(why, len, s,
 					 "an object's owner has exited",
 					 slab->base);
 	}
-	if (marked != nfree)
-		return slab_fail(why, len, s,
-				 "free objects and freelists disagree",
-				 slab->base);
 	if (!slab->frozen && slab->inuse != slab->objects - nfree)
 		return slab_fail(why, len, s, "inuse is wrong", slab->base);
 	c->slabs++;

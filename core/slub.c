@@ -28,6 +28,13 @@
 #include "core/slab_internal.h"
 
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define __noinline  __attribute__((noinline))
+#define __cold	    __attribute__((noinline, cold))
+/*
+ * The fast paths, inlined into kmalloc and kfree too when the build
+ * links with LTO (a plain call otherwise).
+ */
+#define __fast_path inline __attribute__((always_inline))
 
 /* slub_max_order: slabs above the costly order are not worth it. */
 #define SLUB_MAX_ORDER	  PAGE_ALLOC_COSTLY_ORDER
@@ -133,16 +140,17 @@ struct slab *virt_to_slab(const struct machine *m, uint64_t addr)
  * The index of the object that starts at addr in slab, or -1 when addr
  * is not the start of one of its objects.
  */
-static int object_start_index(const struct kmem_cache *s,
-			      const struct slab *slab, uint64_t addr)
+static inline int object_start_index(const struct kmem_cache *s,
+				     const struct slab *slab, uint64_t addr)
 {
-	uint64_t first = slab_first_object(s, slab), off;
-	unsigned int idx;
+	/*
+	 * An address below the first object wraps off to within a slab's
+	 * size of 2^64, which no 32-bit index times a 32-bit size reaches:
+	 * the one comparison refuses it too.
+	 */
+	uint64_t off = addr - slab_first_object(s, slab);
+	unsigned int idx = obj_index(s, off);
 
-	if (addr < first)
-		return -1;
-	off = addr - first;
-	idx = obj_index(s, off);
 	if ((uint64_t)idx * s->size != off || idx >= slab->objects)
 		return -1;
 	return (int)idx;
@@ -463,24 +471,37 @@ static int refill_cpu(struct machine *m, struct kmem_cache *s,
 /* ------------------------------------------------------------------ */
 /* Allocation and freeing                                              */
 
-int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
-		     uint64_t *addr)
+/* Take the first object of this CPU's freelist: there is one. */
+static inline uint64_t take_object(const struct machine *m,
+				   struct kmem_cache *s,
+				   struct kmem_cache_cpu *c)
+{
+	uint64_t obj = c->freelist;
+	struct slab *slab = c->slab;
+
+	c->freelist = get_freepointer(m, s, obj);
+	slab->owner[obj_index(s, obj - slab_first_object(s, slab))] = 0;
+	return obj;
+}
+
+/*
+ * The slow path: refill an empty CPU freelist, then what debugging and
+ * __GFP_ZERO add. Out of line, so that the fast path saves no registers.
+ */
+static __noinline int __slab_alloc(struct machine *m, struct kmem_cache *s,
+				   gfp_t gfp, uint64_t *addr)
 {
 	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
 	uint64_t obj;
-	int idx;
 
-	if (unlikely(!c->freelist)) {
+	if (!c->freelist) {
 		int err = refill_cpu(m, s, c, gfp);
 
 		if (err)
 			return err;
 	}
-	obj = c->freelist;
-	c->freelist = get_freepointer(m, s, obj);
-	idx = (int)obj_index(s, obj - slab_first_object(s, c->slab));
-	c->slab->owner[idx] = 0;
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
+	obj = take_object(m, s, c);
+	if (s->flags & SLAB_DEBUG_FLAGS)
 		check_object(m, s, obj, SLUB_RED_INACTIVE, SLUB_RED_ACTIVE);
 	if (gfp & __GFP_ZERO)
 		memset(slab_ram(m, obj), 0, s->object_size);
@@ -488,25 +509,99 @@ int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	return 0;
 }
 
-/* Why addr cannot be freed into s: another cache, or no object at all. */
-static int refuse_object(struct machine *m, struct kmem_cache *s,
-			 const struct slab *slab, uint64_t addr)
+__fast_path int kmem_cache_alloc(struct machine *m, struct kmem_cache *s,
+				 gfp_t gfp, uint64_t *addr)
 {
+	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
+
+	/* One branch sends every case with more to do to the slow path. */
+	if (unlikely(!c->freelist ||
+		     ((gfp & __GFP_ZERO) | (s->flags & SLAB_DEBUG_FLAGS))))
+		return __slab_alloc(m, s, gfp, addr);
+	*addr = take_object(m, s, c);
+	return 0;
+}
+
+/*
+ * Where addr lies in its slab, as SLUB's "@offset=" gives it: its offset
+ * from the slab's first byte; and, when it falls in an object's slot,
+ * where in that object (in_object; empty otherwise).
+ */
+static unsigned long slab_offset(const struct kmem_cache *s,
+				 const struct slab *slab, uint64_t addr,
+				 char *in_object, size_t len)
+{
+	uint64_t first = slab->base + slab->colour;
+
+	in_object[0] = '\0';
+	if (addr >= first && (addr - first) / s->size < slab->objects) {
+		uint64_t obj = first + (addr - first) / s->size * s->size +
+			       s->red_left_pad;
+
+		if (addr >= obj)
+			snprintf(in_object, len, ", %lu into object %#lx",
+				 (unsigned long)(addr - obj),
+				 (unsigned long)obj);
+		else
+			snprintf(in_object, len,
+				 ", in the left red zone of object %#lx",
+				 (unsigned long)obj);
+	}
+	return (unsigned long)(addr - slab->base);
+}
+
+/* Why addr cannot be freed into s: another cache, or no object at all. */
+static __cold int refuse_object(struct machine *m, struct kmem_cache *s,
+				const struct slab *slab, uint64_t addr)
+{
+	char in_object[64];
+	unsigned long off;
+
 	s->errors++;
-	if (slab && slab->cache != s)
+	if (!slab) {
+		printk(m, "BUG %s: Invalid object pointer 0x%lx", s->name,
+		       (unsigned long)addr);
+		return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,
+				 "%s: %#lx is not an object of this cache "
+				 "(not in any slab)",
+				 s->name, (unsigned long)addr);
+	}
+	off = slab_offset(slab->cache, slab, addr, in_object,
+			  sizeof(in_object));
+	if (slab->cache != s)
 		return mm_refuse(m, BAD_SLAB_CACHE, -EINVAL,
-				 "%s: object %#lx belongs to cache %s", s->name,
-				 (unsigned long)addr, slab->cache->name);
+				 "%s: object %#lx belongs to cache %s "
+				 "(offset %lu in its slab)",
+				 s->name, (unsigned long)addr,
+				 slab->cache->name, off);
 	printk(m, "BUG %s: Invalid object pointer 0x%lx", s->name,
 	       (unsigned long)addr);
+	printk(m, "INFO: Object 0x%lx @offset=%lu", (unsigned long)addr, off);
 	return mm_refuse(m, BAD_SLAB_POINTER, -EINVAL,
-			 "%s: %#lx is not an object of this cache", s->name,
-			 (unsigned long)addr);
+			 "%s: %#lx is not an object of this cache (offset %lu "
+			 "in its slab%s)",
+			 s->name, (unsigned long)addr, off, in_object);
+}
+
+/* A free of an object that is free already: a double free. */
+static __cold int refuse_double_free(struct machine *m, struct kmem_cache *s,
+				     const struct slab *slab, uint64_t addr)
+{
+	unsigned long off = (unsigned long)(addr - slab->base);
+
+	s->errors++;
+	printk(m, "BUG %s: Object already free 0x%lx", s->name,
+	       (unsigned long)addr);
+	printk(m, "INFO: Object 0x%lx @offset=%lu", (unsigned long)addr, off);
+	return mm_refuse(m, BAD_SLAB_DOUBLE_FREE, -EINVAL,
+			 "%s: object %#lx (offset %lu in its slab) is already "
+			 "free (double free)",
+			 s->name, (unsigned long)addr, off);
 }
 
 /* Free into a slab that is not this CPU's, moving it between lists. */
-static void __slab_free(struct machine *m, struct kmem_cache *s,
-			struct slab *slab, uint64_t obj)
+static __noinline void __slab_free(struct machine *m, struct kmem_cache *s,
+				   struct slab *slab, uint64_t obj)
 {
 	set_freepointer(m, s, obj, slab->freelist);
 	slab->freelist = obj;
@@ -528,35 +623,45 @@ int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr)
 	return slab_free(m, s, slab, addr);
 }
 
-/* Free an object of a slab already found (kfree finds it on its own). */
-int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
-	      uint64_t addr)
+/* Put a checked object on its CPU's freelist, or on its slab's. */
+static inline void do_slab_free(struct machine *m, struct kmem_cache *s,
+				struct slab *slab, uint64_t addr, int idx)
 {
-	struct kmem_cache_cpu *c;
-	int idx;
+	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
 
-	idx = object_start_index(s, slab, addr);
-	if (unlikely(idx < 0))
-		return refuse_object(m, s, slab, addr);
-	if (unlikely(slab->owner[idx] == SLOT_FREE)) {
-		s->errors++;
-		printk(m, "BUG %s: Object already free 0x%lx", s->name,
-		       (unsigned long)addr);
-		return mm_refuse(m, BAD_SLAB_DOUBLE_FREE, -EINVAL,
-				 "%s: object %#lx is already free (double "
-				 "free)",
-				 s->name, (unsigned long)addr);
-	}
-	if (unlikely(s->flags & SLAB_DEBUG_FLAGS))
-		check_object(m, s, addr, SLUB_RED_ACTIVE, SLUB_RED_INACTIVE);
 	slab->owner[idx] = SLOT_FREE;
-	c = &s->cpu[m->cpu];
-	if (slab == c->slab) {
-		set_freepointer(m, s, addr, c->freelist);
-		c->freelist = addr;
-		return 0;
+	if (unlikely(slab != c->slab)) {
+		__slab_free(m, s, slab, addr);
+		return;
 	}
-	__slab_free(m, s, slab, addr);
+	set_freepointer(m, s, addr, c->freelist);
+	c->freelist = addr;
+}
+
+/* A free the fast path does not take: refused, or checked by debugging. */
+static __noinline int slab_free_checked(struct machine *m, struct kmem_cache *s,
+					struct slab *slab, uint64_t addr,
+					int idx)
+{
+	if (idx < 0)
+		return refuse_object(m, s, slab, addr);
+	if (slab->owner[idx] == SLOT_FREE)
+		return refuse_double_free(m, s, slab, addr);
+	check_object(m, s, addr, SLUB_RED_ACTIVE, SLUB_RED_INACTIVE);
+	do_slab_free(m, s, slab, addr, idx);
+	return 0;
+}
+
+/* Free an object of a slab already found (kfree finds it on its own). */
+__fast_path int slab_free(struct machine *m, struct kmem_cache *s,
+			  struct slab *slab, uint64_t addr)
+{
+	int idx = object_start_index(s, slab, addr);
+
+	if (unlikely(idx < 0 || slab->owner[idx] == SLOT_FREE ||
+		     (s->flags & SLAB_DEBUG_FLAGS)))
+		return slab_free_checked(m, s, slab, addr, idx);
+	do_slab_free(m, s, slab, addr, idx);
 	return 0;
 }
 

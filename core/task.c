@@ -18,6 +18,7 @@
 #include "core/oom_kill.h"
 #include "core/page_alloc.h"
 #include "core/slab.h"
+#include "core/vmalloc.h"
 
 /* sizeof(struct task_struct) and THREAD_SIZE in each arch's kernel. */
 #define TASK_STRUCT_SIZE_X86_64	 9792
@@ -226,7 +227,8 @@ static unsigned long release_pages(struct machine *m, struct task_struct *t)
 
 		list_del(&page->lru);
 		page->owner = 0;
-		page->_refcount = 1; /* every reference was the task's */
+		/* Every reference was the task's, but for a vmap's of it. */
+		page->_refcount = 1 + (int)vmap_pins(m, page_to_pfn(m, page));
 		__free_pages(m, page, page->private);
 		blocks++;
 	}

@@ -92,6 +92,17 @@ static int direct_map_bytes(struct machine *m, int pid, uint64_t addr,
 }
 
 /*
+ * Whether pfn lies in a block pid holds. vmap's references keep such a
+ * block pid's while it is mapped; this makes sure of it on every copy.
+ */
+static bool frame_of(const struct machine *m, int pid, unsigned long pfn)
+{
+	unsigned long head = pfn_to_block_head(m, pfn);
+
+	return head != ULONG_MAX && pfn_to_page(m, head)->owner == pid;
+}
+
+/*
  * Copy between buf and a vmalloc area the task owns, page by page: the
  * area's frames need not be contiguous. Device memory behind ioremap has
  * no RAM: it reads as all ones and ignores writes, as a bus with nothing
@@ -120,6 +131,10 @@ static int vmalloc_copy(struct machine *m, int pid, uint64_t addr, uint8_t *buf,
 
 		if (vmalloc_to_pfn(m, addr, &pfn))
 			return efault(m, addr, len, "unmapped vmalloc page");
+		if (info.kind == VM_MAP && !frame_of(m, pid, pfn))
+			return efault(m, addr, len,
+				      "vmap of a frame the process does not "
+				      "own");
 		ram = pfn_to_ram(m, pfn) + off;
 		memcpy(write ? ram : buf, write ? buf : ram, chunk);
 		addr += chunk;

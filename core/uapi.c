@@ -90,16 +90,35 @@ static int task_and_block(struct machine *m, unsigned long pfn,
 	return *page ? 0 : err;
 }
 
+/*
+ * vmap holds references of its own on a block it maps: the task's last
+ * one may not go while the block is mapped, or the frame could reach
+ * another task while this one still reads and writes it through vmap.
+ */
+static int refuse_vmapped(struct machine *m, unsigned long pfn,
+			  unsigned int pins)
+{
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "pfn %#lx is vmapped (%u page%s): vunmap before the last free",
+		 pfn, pins, pins == 1 ? "" : "s");
+	return -EBUSY;
+}
+
 /* Drop one reference; the last one takes the block off the task's list. */
 static int put_owned(struct machine *m, struct task_struct *t,
 		     struct page *page, unsigned int order)
 {
-	bool last = page->_refcount == 1;
+	unsigned long pfn = page_to_pfn(m, page);
+	unsigned int pins = vmap_pins(m, pfn);
+	bool last = page->_refcount - (int)pins == 1;
 	int err;
+
+	if (last && pins && order == page->private)
+		return refuse_vmapped(m, pfn, pins);
 
 	if (last)
 		list_del(&page->lru);
-	err = free_pages_pfn(m, page_to_pfn(m, page), order);
+	err = free_pages_pfn(m, pfn, order);
 	if (err) {
 		if (last)
 			list_add(&page->lru, &t->pages);

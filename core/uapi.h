@@ -9,7 +9,8 @@
  * Errors: -EINVAL for a bad argument, -EPERM for another task's object,
  * -EDQUOT past the layout's per-session limits, -ENOMEM when memory is
  * short, -EAGAIN when the caller must wait and retry, -ESRCH with no
- * current task. m->errmsg says why.
+ * current task, -EBUSY for the last free (or put) of a block the task
+ * still has vmapped. m->errmsg says why.
  */
 #ifndef MM_UAPI_H
 #define MM_UAPI_H

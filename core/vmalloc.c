@@ -9,8 +9,13 @@
  * lowest-addressed range that fits is found in O(log n), as Linux's
  * free_vmap_area_root does. Both trees are treaps (priorities from the
  * layout's seed, so the same calls give the same trees), split and
- * merged. Must never: map a guard page, free a page it did not allocate,
- * or change anything on a call it refuses.
+ * merged. vmap takes a reference on the block of every page it maps
+ * (get_page on the block's head, as Linux's get_page takes the folio's)
+ * and vunmap drops it, so a block outlives a free by its owner until
+ * the last vmap of it goes; a third treap counts those references per
+ * head, so that the owner's references can be told from vmap's. Must
+ * never: map a guard page, free a page it did not allocate, map a frame
+ * it holds no reference on, or change anything on a call it refuses.
  */
 #include "core/vmalloc.h"
 
@@ -52,6 +57,7 @@ struct vmalloc_state {
 	struct va_node *busy;
 	struct va_node *free;
 	struct va_node *spares; /* nodes for the free tree, linked by left */
+	struct va_node *pins;	/* vmap_pins by head pfn */
 	unsigned long nr_spares;
 	unsigned long nr_areas;
 	unsigned long nr_vmalloc_pages;
@@ -277,6 +283,100 @@ static int alloc_range(struct vmalloc_state *st, uint64_t size, uint64_t *start)
 }
 
 /* ------------------------------------------------------------------ */
+/* vmap's references on the blocks it maps                             */
+
+/* One per block head that some vmap maps; count: pages mapping it. */
+struct vmap_pin {
+	struct va_node node; /* start: the head pfn; size: 1 */
+	unsigned int count;
+};
+
+static struct vmap_pin *find_pin(const struct vmalloc_state *st,
+				 unsigned long head)
+{
+	return (struct vmap_pin *)tree_find(st->pins, head);
+}
+
+unsigned int vmap_pins(const struct machine *m, unsigned long head)
+{
+	const struct vmap_pin *pin =
+		m->vmalloc ? find_pin(m->vmalloc, head) : NULL;
+
+	return pin ? pin->count : 0;
+}
+
+/*
+ * Take a reference on the block holding pfn. Reserved frames (boot
+ * memory, MMZ) are never handed to the buddy allocator: they need none.
+ */
+static int pin_frame(struct machine *m, unsigned long pfn)
+{
+	struct vmalloc_state *st = m->vmalloc;
+	unsigned long head = pfn_to_block_head(m, pfn);
+	struct vmap_pin *pin;
+	int err;
+
+	if (head == ULONG_MAX)
+		return 0;
+	err = get_page(m, pfn_to_page(m, head));
+	if (err)
+		return err;
+	pin = find_pin(st, head);
+	if (!pin) {
+		pin = calloc(1, sizeof(*pin));
+		if (!pin) {
+			put_page(m,
+				 pfn_to_page(m, head)); /* the caller's stays */
+			return -ENOMEM;
+		}
+		pin->node.start = head;
+		pin->node.size = 1;
+		pin->node.prio = next_prio(st);
+		tree_insert(&st->pins, &pin->node);
+	}
+	pin->count++;
+	return 0;
+}
+
+/* Drop the reference pin_frame took; the last one may free the block. */
+static void unpin_frame(struct machine *m, unsigned long pfn)
+{
+	struct vmalloc_state *st = m->vmalloc;
+	unsigned long head = pfn_to_block_head(m, pfn);
+	struct vmap_pin *pin = head == ULONG_MAX ? NULL : find_pin(st, head);
+
+	if (!pin)
+		return;
+	if (--pin->count == 0) {
+		tree_remove(&st->pins, &pin->node);
+		free(pin);
+	}
+	put_page(m, pfn_to_page(m, head));
+}
+
+static void unpin_frames(struct machine *m, const unsigned long *pfns,
+			 unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		unpin_frame(m, pfns[i]);
+}
+
+/* Pin every frame, or none. */
+static int pin_frames(struct machine *m, const unsigned long *pfns,
+		      unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		int err = pin_frame(m, pfns[i]);
+
+		if (err) {
+			unpin_frames(m, pfns, i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* Areas                                                               */
 
 static struct vmap_area *find_area(const struct machine *m, uint64_t addr)
@@ -346,6 +446,8 @@ static void free_vmap_area(struct machine *m, struct vmap_area *va)
 	struct vmalloc_state *st = m->vmalloc;
 
 	unmap_area_pages(m, va, va->nr_pages);
+	if (va->kind == VM_MAP)
+		unpin_frames(m, va->pfns, va->nr_pages);
 	if (va->kind == VM_ALLOC) {
 		for (unsigned int i = 0; i < va->nr_pages; i++)
 			free_pages_pfn(m, va->pfns[i], 0);
@@ -509,6 +611,11 @@ int vfree(struct machine *m, uint64_t addr)
 	return err;
 }
 
+/*
+ * Each frame must be in an allocated block (vmap will hold a reference
+ * on it) or reserved at boot (never freed): not a hole, and not free,
+ * whether it heads a free block or lies inside one.
+ */
 static int check_vmap_pfns(struct machine *m, const unsigned long *pfns,
 			   unsigned int count)
 {
@@ -520,8 +627,9 @@ static int check_vmap_pfns(struct machine *m, const unsigned long *pfns,
 					 "vmap: pfn %#lx is outside RAM",
 					 pfns[i]);
 		page = pfn_to_page(m, pfns[i]);
-		if (PageFlag(page, PG_hole) || PageFlag(page, PG_buddy) ||
-		    PageFlag(page, PG_pcp))
+		if (PageFlag(page, PG_hole) ||
+		    (!PageFlag(page, PG_reserved) &&
+		     pfn_to_block_head(m, pfns[i]) == ULONG_MAX))
 			return mm_refuse(m, BAD_PFN, -EINVAL,
 					 "vmap: pfn %#lx is a hole or free",
 					 pfns[i]);
@@ -555,7 +663,12 @@ int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	}
 	va->pfns = copy;
 	va->nr_pages = count;
-	err = map_area(m, va, PAGE_KERNEL);
+	err = pin_frames(m, copy, count);
+	if (!err) {
+		err = map_area(m, va, PAGE_KERNEL);
+		if (err)
+			unpin_frames(m, copy, count);
+	}
 	if (err) {
 		abandon_area(m, va);
 		return err;
@@ -836,6 +949,7 @@ void vmalloc_exit(struct machine *m)
 	while (st->busy)
 		free_vmap_area(m, (struct vmap_area *)st->busy);
 	free_tree_nodes(st->free);
+	free_tree_nodes(st->pins); /* empty once no area is left */
 	while (st->spares)
 		free(take_spare(st));
 	kernel_pgtable_exit(m, &st->kpt);
@@ -948,6 +1062,45 @@ static int check_tiling(const struct machine *m, const struct range_census *b,
 	return 0;
 }
 
+/*
+ * A vmap'ed frame is reserved boot memory or lies in an allocated block
+ * that vmap holds a reference on, and that belongs to the area's owner
+ * or to the kernel: never free, never another task's.
+ */
+static int check_vmap_frame(const struct machine *m, const struct vmap_area *va,
+			    uint64_t vaddr, unsigned long pfn, char *why,
+			    size_t len)
+{
+	unsigned long head = pfn_to_block_head(m, pfn);
+	const struct page *page;
+	const struct vmap_pin *pin;
+
+	if (head == ULONG_MAX) {
+		if (pfn_valid(m, pfn) &&
+		    PageFlag(pfn_to_page(m, pfn), PG_reserved) &&
+		    !PageFlag(pfn_to_page(m, pfn), PG_hole))
+			return 0;
+		return check_failed(why, len,
+				    "vmap: %#" PRIx64 " maps pfn %#lx, which "
+				    "is free",
+				    vaddr, pfn);
+	}
+	page = pfn_to_page(m, head);
+	pin = find_pin(m->vmalloc, head);
+	if (!pin || page->_refcount < (int)pin->count)
+		return check_failed(why, len,
+				    "vmap: %#" PRIx64 " maps pfn %#lx, whose "
+				    "block holds %d references, %u pinned",
+				    vaddr, pfn, page->_refcount,
+				    pin ? pin->count : 0);
+	if (page->owner && page->owner != va->owner)
+		return check_failed(why, len,
+				    "vmap: %#" PRIx64 " of pid %d maps pfn "
+				    "%#lx of pid %d",
+				    vaddr, va->owner, pfn, page->owner);
+	return 0;
+}
+
 static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 			    char *why, size_t len)
 {
@@ -974,6 +1127,13 @@ static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 					    "vmalloc: %#" PRIx64
 					    " is not mapped to pfn %#lx",
 					    vaddr, want);
+		if (va->kind == VM_MAP) {
+			int err = check_vmap_frame(m, va, vaddr, pfn, why, len);
+
+			if (err)
+				return err;
+			continue;
+		}
 		if (va->kind != VM_ALLOC)
 			continue;
 		page = pfn_to_page(m, pfn);
@@ -1009,6 +1169,77 @@ static int check_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 		return -EUCLEAN;
 	}
 	return 0;
+}
+
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The block heads of every vmap'ed frame that is not reserved, sorted. */
+static unsigned long *vmap_heads(const struct machine *m,
+				 const struct range_census *b, size_t *nr)
+{
+	unsigned long *heads;
+	size_t total = 0;
+
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct vmap_area *va = find_area(m, b->start[i]);
+
+		if (va->kind == VM_MAP)
+			total += va->nr_pages;
+	}
+	heads = malloc((total + 1) * sizeof(*heads));
+	if (!heads)
+		return NULL;
+	*nr = 0;
+	for (size_t i = 0; i < b->nr; i++) {
+		const struct vmap_area *va = find_area(m, b->start[i]);
+
+		for (unsigned int j = 0; va->kind == VM_MAP && j < va->nr_pages;
+		     j++) {
+			unsigned long head = pfn_to_block_head(m, va->pfns[j]);
+
+			if (head != ULONG_MAX)
+				heads[(*nr)++] = head;
+		}
+	}
+	qsort(heads, *nr, sizeof(*heads), cmp_ulong);
+	return heads;
+}
+
+/* Each pin counts exactly the vmap'ed frames of its block. */
+static int check_pins(const struct machine *m, const struct range_census *b,
+		      char *why, size_t len)
+{
+	size_t nr = 0, runs = 0, i, j;
+	unsigned long *heads = vmap_heads(m, b, &nr);
+	int err = 0;
+
+	if (!heads)
+		return check_failed(why, len, "vmap: no memory to check");
+	for (i = 0; i < nr && !err; i = j) {
+		const struct vmap_pin *pin = find_pin(m->vmalloc, heads[i]);
+
+		for (j = i; j < nr && heads[j] == heads[i]; j++)
+			;
+		runs++;
+		if (!pin || pin->count != j - i)
+			err = check_failed(why, len,
+					   "vmap: the block at pfn %#lx is "
+					   "mapped %zu times, pinned %u",
+					   heads[i], j - i,
+					   pin ? pin->count : 0);
+	}
+	if (!err && runs != tree_count(m->vmalloc->pins))
+		err = check_failed(why, len,
+				   "vmap: %zu blocks pinned, %zu mapped",
+				   tree_count(m->vmalloc->pins), runs);
+	free(heads);
+	return err;
 }
 
 static int check_areas(const struct machine *m, const struct range_census *b,
@@ -1051,7 +1282,7 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 			why, len,
 			"vmalloc: %lu PTEs in the area, areas map %lu",
 			c.leaves, pages);
-	return 0;
+	return check_pins(m, b, why, len);
 }
 
 static int check_kernel_pgtable(const struct machine *m, char *why, size_t len)

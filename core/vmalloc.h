@@ -3,8 +3,9 @@
  *
  * Owns: the vmap areas of [layout.kernel.vmalloc_start, + vmalloc_size),
  * each followed by one unmapped guard page (counted in the area's size,
- * as Linux's vm_struct counts it), and the kernel page table (init_mm's
- * pgd) that maps them. Each area records its owner, m->current_pid.
+ * as Linux's vm_struct counts it), the kernel page table (init_mm's
+ * pgd) that maps them, and vmap's references on the blocks it maps.
+ * Each area records its owner, m->current_pid.
  * Must never: map a page outside an area, hand out a guard page, or
  * change anything on a call it refuses.
  *
@@ -47,10 +48,17 @@ int vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int vfree(struct machine *m, uint64_t addr);
 
-/* Map count given frames of RAM contiguously; vunmap leaves the frames. */
+/*
+ * Map count given frames of RAM contiguously. Each frame must lie in an
+ * allocated block or be reserved boot memory; vmap takes a reference on
+ * each frame's block (get_page on its head) and vunmap drops it, so a
+ * block freed by its owner while mapped stays allocated until vunmap.
+ */
 int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	 uint64_t *addr);
 int vunmap(struct machine *m, uint64_t addr);
+/* The references vmap holds on the block headed by pfn head. */
+unsigned int vmap_pins(const struct machine *m, unsigned long head);
 
 /*
  * Map [phys, phys + size) of one device region; *addr keeps phys's offset

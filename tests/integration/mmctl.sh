@@ -471,12 +471,18 @@ hold mmz "$s" -p 2 -o 4 -m 1024
 $M media-mem >"$tmp/media"
 $M --json media-mem >"$tmp/media.json"
 matches "media-mem: ZONE, MMB and usage lines as HiSilicon's mmz prints them" \
-	"$tmp/media" '^(\+---ZONE: PHYS\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), GFP=[0-9]+, nBYTES=[0-9]+KB, +NAME="[^"]*"|   \|-MMB: phys\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), kvirt=0x[0-9A-F]{8}, flags=0x[0-9A-F]{8}, length=[0-9]+KB, +name="[^"]*" owner=[0-9]+|---MMZ_USE_INFO:| total size=[0-9]+KB\([0-9]+MB\),used=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),remain=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),zone_number=[0-9]+,block_number=[0-9]+)$'
+	"$tmp/media" '^(\+---ZONE: PHYS\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), GFP=[0-9]+, nBYTES=[0-9]+KB, +NAME="[^"]*" USED=[0-9]+KB|   \|-MMB: phys\(0x[0-9A-F]{8}, 0x[0-9A-F]{8}\), kvirt=0x[0-9A-F]{8}, flags=0x[0-9A-F]{8}, length=[0-9]+KB, +name="[^"]*" owner=[0-9]+|---MMZ_USE_INFO:| total size=[0-9]+KB\([0-9]+MB\),used=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),remain=[0-9]+KB\([0-9]+MB \+ [0-9]+KB\),zone_number=[0-9]+,block_number=[0-9]+)$'
 same "media-mem: the client's 1024 KB block, owned by it" \
 	"$(grep -c "length=1024KB, *name=\"example\" owner=$held\$" "$tmp/media")" 1
 same "media-mem --json: zones as the text" \
-	"$(sed -n 's/^+---ZONE: PHYS(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), GFP=\([0-9]*\), nBYTES=\([0-9]*\)KB, *NAME="\(.*\)"$/\5 \1 \2 \3 \4/p' "$tmp/media")" \
-	"$(jq -r '.zones[] | "\(.name) \(.phys_start) \(.phys_end) \(.gfp) \(.size_kb)"' "$tmp/media.json")"
+	"$(sed -n 's/^+---ZONE: PHYS(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), GFP=\([0-9]*\), nBYTES=\([0-9]*\)KB, *NAME="\(.*\)" USED=\([0-9]*\)KB$/\5 \1 \2 \3 \4 \6/p' "$tmp/media")" \
+	"$(jq -r '.zones[] | "\(.name) \(.phys_start) \(.phys_end) \(.gfp) \(.size_kb) \(.used_kb)"' "$tmp/media.json")"
+same "media-mem: each zone's USED is the sum of its blocks' lengths" \
+	"$(awk '/^\+---ZONE:/ { if (n++) print u, s; u = $0; s = 0
+			sub(/.*USED=/, "", u); sub(/KB$/, "", u) }
+		/^   \|-MMB:/ { l = $0; sub(/.*length=/, "", l); sub(/KB.*/, "", l)
+			s += l }
+		END { if (n) print u, s }' "$tmp/media" | awk '$1 != $2' | wc -l)" 0
 same "media-mem --json: the block as the text" \
 	"$(sed -n 's/^   |-MMB: phys(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), kvirt=\(0x[0-9A-F]*\), flags=\(0x[0-9A-F]*\), length=\([0-9]*\)KB, *name="\(.*\)" owner=\([0-9]*\)$/\6 \1 \2 \3 \4 \5 \7/p' "$tmp/media")" \
 	"$(jq -r '.zones[].blocks[] | "\(.name) \(.phys_start) \(.phys_end) \(.kvirt) \(.flags) \(.length_kb) \(.owner)"' "$tmp/media.json")"

@@ -178,7 +178,7 @@ static void test_media_mem(void **state)
 	assert_json(
 		media_mem_to_json,
 		"+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
-		"nBYTES=196608KB,    NAME=\"anonymous\"\n"
+		"nBYTES=196608KB,    NAME=\"anonymous\" USED=1024KB\n"
 		"   |-MMB: phys(0x10000000, 0x100FFFFF), kvirt=0xD0000000, "
 		"flags=0x00000000, length=1024KB,    name=\"ex\" owner=3\n"
 		"---MMZ_USE_INFO:\n total size=196608KB(192MB),used=1024KB"
@@ -186,7 +186,8 @@ static void test_media_mem(void **state)
 		"block_number=1\n",
 		"{\"zones\":[{\"name\":\"anonymous\",\"phys_start\":"
 		"\"0x10000000\",\"phys_end\":\"0x1BFFFFFF\",\"gfp\":0,"
-		"\"size_kb\":196608,\"blocks\":[{\"name\":\"ex\","
+		"\"size_kb\":196608,\"used_kb\":1024,\"blocks\":[{\"name\":"
+		"\"ex\","
 		"\"phys_start\":\"0x10000000\",\"phys_end\":\"0x100FFFFF\","
 		"\"kvirt\":\"0xD0000000\",\"flags\":\"0x00000000\","
 		"\"length_kb\":1024,\"owner\":3}]}],\"usage\":{\"total_kb\":"
@@ -195,6 +196,16 @@ static void test_media_mem(void **state)
 	assert_refused(media_mem_to_json, "---MMZ_USE_INFO:\n",
 		       "line 1: no usage line");
 	assert_refused(media_mem_to_json, "+---ZONE: PHYS(0x1)\n",
+		       "line 1: not a ZONE line");
+	/* The vendor's line, without the zone's use, is not ours. */
+	assert_refused(media_mem_to_json,
+		       "+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
+		       "nBYTES=196608KB,    NAME=\"anonymous\"\n",
+		       "line 1: not a ZONE line");
+	/* USED= counts only after the name, whatever the name holds. */
+	assert_refused(media_mem_to_json,
+		       "+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
+		       "nBYTES=196608KB,    NAME=\"a USED=1KB\" USED=x\n",
 		       "line 1: not a ZONE line");
 	assert_refused(media_mem_to_json, "hello\n",
 		       "line 1: unknown media-mem line");

@@ -101,9 +101,9 @@ static void test_boot_listing_and_meminfo(void **state)
 	(void)state;
 	assert_int_equal(mmz_free_pages(m), 65536);
 	assert_listing(m, "+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
-			  "nBYTES=196608KB,    NAME=\"anonymous\"\n"
+			  "nBYTES=196608KB,    NAME=\"anonymous\" USED=0KB\n"
 			  "+---ZONE: PHYS(0x1C000000, 0x1FFFFFFF), GFP=0, "
-			  "nBYTES=65536KB,    NAME=\"jpeg\"\n"
+			  "nBYTES=65536KB,    NAME=\"jpeg\" USED=0KB\n"
 			  "---MMZ_USE_INFO:\n"
 			  " total size=262144KB(256MB),used=0KB(0MB + 0KB),"
 			  "remain=262144KB(256MB + 0KB),zone_number=2,"
@@ -137,14 +137,14 @@ static void test_listing_of_a_small_scenario(void **state)
 	assert_int_equal(mmz_alloc_ok(m, "", "osd", 4096, 2 * MiB), 0x10200000);
 	assert_listing(
 		m, "+---ZONE: PHYS(0x10000000, 0x1BFFFFFF), GFP=0, "
-		   "nBYTES=196608KB,    NAME=\"anonymous\"\n"
+		   "nBYTES=196608KB,    NAME=\"anonymous\" USED=1028KB\n"
 		   "   |-MMB: phys(0x10000000, 0x100FFFFF), kvirt=0xD0000000, "
 		   "flags=0x00000000, length=1024KB,    name=\"vb_pool\" "
 		   "owner=12\n"
 		   "   |-MMB: phys(0x10200000, 0x10200FFF), kvirt=0xD0200000, "
 		   "flags=0x00000000, length=4KB,    name=\"osd\" owner=12\n"
 		   "+---ZONE: PHYS(0x1C000000, 0x1FFFFFFF), GFP=0, "
-		   "nBYTES=65536KB,    NAME=\"jpeg\"\n"
+		   "nBYTES=65536KB,    NAME=\"jpeg\" USED=104KB\n"
 		   "   |-MMB: phys(0x1C000000, 0x1C019FFF), kvirt=0xDC000000, "
 		   "flags=0x00000000, length=104KB,    name=\"jpeg_buf\" "
 		   "owner=0\n"
@@ -173,7 +173,7 @@ static void test_highmem_region_has_no_kvirt(void **state)
 	m = boot(&l);
 	assert_int_equal(mmz_alloc_ok(m, "high", "hb", 8192, 0), 1 * GiB);
 	assert_listing(m, "+---ZONE: PHYS(0x40000000, 0x40FFFFFF), GFP=0, "
-			  "nBYTES=16384KB,    NAME=\"high\"\n"
+			  "nBYTES=16384KB,    NAME=\"high\" USED=8KB\n"
 			  "   |-MMB: phys(0x40000000, 0x40001FFF), "
 			  "kvirt=0x00000000, flags=0x00000000, length=8KB,"
 			  "    name=\"hb\" owner=0\n"

@@ -248,30 +248,173 @@ static void test_layout_slub_debug(void **state)
 	assert_int_equal(PTR_ERR(machine_create(&l)), -EINVAL);
 }
 
+/* errmsg, word for word, with the addresses filled in. */
+static void assert_errmsg(const struct machine *m, const char *fmt, ...)
+{
+	char want[sizeof(m->errmsg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	assert_string_equal(m->errmsg, want);
+}
+
+/* Each bad free says which cache and where in its slab (and object). */
 static void test_bad_frees(void **state)
 {
 	struct machine *m = boot_small();
 	struct kmem_cache *s = new_cache(m, "tbad", 64, 0);
 	struct kmem_cache *other = new_cache(m, "tother", 64, 0);
-	uint64_t a = alloc_obj(m, s), b = alloc_obj(m, other), page_addr;
+	struct kmem_cache *rz = new_cache(m, "tbadrz", 30, SLAB_RED_ZONE);
+	uint64_t a = alloc_obj(m, s), a2 = alloc_obj(m, s);
+	uint64_t b = alloc_obj(m, other), r = alloc_obj(m, rz), page_addr;
+	unsigned long rz_off = (unsigned long)(r & 4095);
 	struct alloc_snapshot before;
+	struct seq_buf log;
+	char line[96];
 
 	(void)state;
+	assert_int_equal(a & 4095, 0); /* a fresh slab, colour 0 */
 	assert_int_equal(__get_free_page(m, GFP_KERNEL, &page_addr), 0);
 	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(kmem_cache_free(m, s, a2), 0);
 	snapshot(m, &before);
-	assert_int_equal(kmem_cache_free(m, s, a), -EINVAL);
+	assert_int_equal(kmem_cache_free(m, s, a2), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_DOUBLE_FREE], 1);
-	assert_non_null(strstr(m->errmsg, "double free"));
+	assert_errmsg(m,
+		      "tbad: object %#lx (offset 64 in its slab) is already "
+		      "free (double free)",
+		      (unsigned long)a2);
 	assert_int_equal(kmem_cache_free(m, s, b), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_CACHE], 1);
+	assert_errmsg(m,
+		      "tbad: object %#lx belongs to cache tother (offset 0 in "
+		      "its slab)",
+		      (unsigned long)b);
 	assert_int_equal(kmem_cache_free(m, other, b + 8), -EINVAL);
+	assert_errmsg(m,
+		      "tother: %#lx is not an object of this cache (offset 8 "
+		      "in its slab, 8 into object %#lx)",
+		      (unsigned long)(b + 8), (unsigned long)b);
+	assert_int_equal(kmem_cache_free(m, rz, r - 1), -EINVAL);
+	assert_errmsg(m,
+		      "tbadrz: %#lx is not an object of this cache (offset %lu "
+		      "in its slab, in the left red zone of object %#lx)",
+		      (unsigned long)(r - 1), rz_off - 1, (unsigned long)r);
 	assert_int_equal(kmem_cache_free(m, s, page_addr), -EINVAL);
+	assert_errmsg(m,
+		      "tbad: %#lx is not an object of this cache (not in any "
+		      "slab)",
+		      (unsigned long)page_addr);
 	assert_int_equal(kmem_cache_free(m, s, 0x1000), -EINVAL);
-	assert_int_equal(m->bad[BAD_SLAB_POINTER], 3);
+	assert_int_equal(m->bad[BAD_SLAB_POINTER], 4);
 	assert_int_equal(kfree(m, a), -EINVAL);
 	assert_int_equal(m->bad[BAD_SLAB_DOUBLE_FREE], 2);
+	assert_errmsg(m,
+		      "tbad: object %#lx (offset 0 in its slab) is already "
+		      "free (double free)",
+		      (unsigned long)a);
 	assert_unchanged(m, &before);
+	report_text(m, &log, report_dmesg);
+	snprintf(line, sizeof(line), "INFO: Object 0x%lx @offset=64",
+		 (unsigned long)a2);
+	assert_non_null(strstr(log.buf, line));
+	seq_buf_free(&log);
+	machine_destroy(m);
+}
+
+/* What the test constructor leaves in each object, and how often. */
+struct constructed {
+	uint32_t magic;
+	uint32_t calls;
+	uint64_t self;
+};
+
+#define CTOR_MAGIC 0xc0ffee42u
+
+static unsigned int ctor_calls;
+
+static void test_ctor(struct machine *m, uint64_t addr, void *obj)
+{
+	struct constructed c = {CTOR_MAGIC, ++ctor_calls, addr};
+
+	(void)m;
+	memcpy(obj, &c, sizeof(c));
+}
+
+static struct constructed read_constructed(struct machine *m, uint64_t addr)
+{
+	struct constructed c;
+
+	memcpy(&c, ram_at(m, addr), sizeof(c));
+	return c;
+}
+
+/*
+ * A constructor runs on every object of a new slab, as SLUB's does, and
+ * not again when an object is reused: what a user leaves in a freed
+ * object comes back, as the kernel's ctor contract says. Poisoning
+ * leaves constructed objects alone.
+ */
+static void test_constructor(void **state)
+{
+	struct machine *m = boot_small();
+	struct kmem_cache *s =
+		kmem_cache_create(m, "tctor", 48, 0, 0, test_ctor);
+	struct kmem_cache *p = kmem_cache_create(
+		m, "tctorp", 48, 0, SLAB_POISON | SLAB_RED_ZONE, test_ctor);
+	uint64_t a, b, objs[200];
+	struct constructed c;
+	unsigned int n;
+
+	(void)state;
+	ctor_calls = 0;
+	assert_false(IS_ERR(s));
+	assert_false(IS_ERR(p));
+	assert_true(s->offset >= 48); /* the pointer spares the object */
+	a = alloc_obj(m, s);
+	assert_int_equal(ctor_calls, s->objects);
+	c = read_constructed(m, a);
+	assert_int_equal(c.magic, CTOR_MAGIC);
+	assert_int_equal(c.self, a);
+	b = alloc_obj(m, s);
+	c = read_constructed(m, b);
+	assert_int_equal(c.magic, CTOR_MAGIC);
+	assert_int_equal(c.self, b);
+	assert_int_equal(c.calls, read_constructed(m, a).calls + 1);
+
+	/* Reuse: no second construction, the user's bytes stay. */
+	ram_at(m, a)[40] = 'u';
+	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(alloc_obj(m, s), a);
+	assert_int_equal(ram_at(m, a)[40], 'u');
+	assert_int_equal(read_constructed(m, a).magic, CTOR_MAGIC);
+	assert_int_equal(ctor_calls, s->objects);
+
+	/* Into a second slab: each of its objects constructed too. */
+	n = s->objects + 1;
+	assert_true(n <= 200);
+	for (unsigned int i = 0; i < n; i++) {
+		objs[i] = alloc_obj(m, s);
+		c = read_constructed(m, objs[i]);
+		assert_int_equal(c.magic, CTOR_MAGIC);
+		assert_int_equal(c.self, objs[i]);
+	}
+	assert_int_equal(ctor_calls, 2 * s->objects); /* two slabs made */
+
+	/* Poison would undo the constructor: a ctor cache is not poisoned. */
+	ctor_calls = 0;
+	a = alloc_obj(m, p);
+	assert_int_equal(ctor_calls, p->objects);
+	assert_int_equal(read_constructed(m, a).self, a);
+	assert_int_equal(kmem_cache_free(m, p, a), 0);
+	assert_int_equal(read_constructed(m, a).magic, CTOR_MAGIC);
+	assert_int_equal(alloc_obj(m, p), a);
+	assert_int_equal(read_constructed(m, a).self, a);
+	assert_int_equal(p->errors, 0);
+	assert_int_equal(m->bad[BAD_SLAB_POISON], 0);
+	assert_consistent(m);
 	machine_destroy(m);
 }
 
@@ -433,6 +576,58 @@ static void test_checker_catches_slab_damage(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Every free object on exactly one freelist: damage in RAM that puts one
+ * object on both the CPU's freelist and its slab's (and, to keep the
+ * counts even, leaves another on none) is reported, as is one on none.
+ */
+static void test_checker_freelist_membership(void **state)
+{
+	struct machine *m = boot_small();
+	struct kmem_cache *s = new_cache(m, "tlists", 64, 0);
+	uint64_t a = alloc_obj(m, s), first = a, last, tail, saved, zero = 0;
+	char why[256], at[32];
+
+	(void)state;
+	alloc_obj(m, s);
+	assert_int_equal(s->objects, 64);
+	last = first + 63 * 64;
+	tail = first + 62 * 64;
+	/* CPU 1 frees CPU 0's object: a alone on the slab's own freelist. */
+	assert_int_equal(machine_set_cpu(m, 1), 0);
+	assert_int_equal(kmem_cache_free(m, s, a), 0);
+	assert_int_equal(virt_to_slab(m, a)->freelist, a);
+	assert_consistent(m);
+
+	/* The CPU list ends at tail, not last; a's list goes on to tail. */
+	memcpy(&saved, ram_at(m, tail + 32), 8);
+	assert_int_equal(saved, last);
+	memcpy(ram_at(m, tail + 32), &zero, 8);
+	memcpy(ram_at(m, a + 32), &tail, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "tlists: free object on both the CPU "
+				    "and the slab freelist"));
+	snprintf(at, sizeof(at), "(%#lx)", (unsigned long)tail);
+	assert_non_null(strstr(why, at));
+
+	/* Only the end cut off: last is free and on no list. */
+	memcpy(ram_at(m, a + 32), &zero, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "tlists: free object on no freelist"));
+	snprintf(at, sizeof(at), "(%#lx)", (unsigned long)last);
+	assert_non_null(strstr(why, at));
+	memcpy(ram_at(m, tail + 32), &saved, 8);
+	assert_consistent(m);
+
+	/* A list that comes back on itself loops. */
+	memcpy(ram_at(m, a + 32), &a, 8);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "freelist loops"));
+	memcpy(ram_at(m, a + 32), &zero, 8);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* ------------------------------------------------------------------ */
 
 struct live_obj {
@@ -533,11 +728,13 @@ int main(void)
 		cmocka_unit_test(test_redzone_and_poison),
 		cmocka_unit_test(test_layout_slub_debug),
 		cmocka_unit_test(test_bad_frees),
+		cmocka_unit_test(test_constructor),
 		cmocka_unit_test(test_create_and_destroy_errors),
 		cmocka_unit_test(test_slabinfo_line),
 		cmocka_unit_test(test_kmalloc_classes),
 		cmocka_unit_test(test_kmalloc_special_cases),
 		cmocka_unit_test(test_checker_catches_slab_damage),
+		cmocka_unit_test(test_checker_freelist_membership),
 		cmocka_unit_test(test_randomized_slab_workload),
 	};
 

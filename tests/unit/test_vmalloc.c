@@ -12,6 +12,8 @@
 
 #include "core/pgtable.h"
 #include "core/stats.h"
+#include "core/task.h"
+#include "core/uapi.h"
 #include "core/vmalloc.h"
 
 #define VSTART 0xffffc90000000000ULL
@@ -277,6 +279,140 @@ static void test_vmap(void **state)
 	/* The frames are the caller's: still allocated after vunmap. */
 	assert_true(PageFlag(pfn_to_page(m, pfns[1]), PG_head));
 	assert_memory_equal(pfn_to_ram(m, pfns[1]) + 7, "vmap", 4);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * vmap holds a reference on each block it maps: a kernel caller that
+ * frees a mapped block drops only its own, and the frame stays allocated
+ * (and out of every other allocation) until vunmap drops the last one.
+ */
+static void test_vmap_holds_its_frames(void **state)
+{
+	struct machine *m = boot_small();
+	unsigned long free0 = settled_free(m), head, pfns[2], free_tail;
+	struct page *page = alloc_pages(m, GFP_KERNEL, 1), *buddy;
+	char why[256];
+	uint64_t v, out = 0;
+
+	(void)state;
+	head = page_to_pfn(m, page);
+	pfns[0] = head + 1;
+	pfns[1] = head;
+	assert_int_equal(vmap(m, pfns, 2, &v), 0);
+	assert_int_equal(vmap_pins(m, head), 2);
+	assert_int_equal(page->_refcount, 3);
+	assert_consistent(m);
+	assert_int_equal(__free_pages(m, page, 1), 0);
+	assert_true(PageFlag(page, PG_head)); /* vmap's references hold it */
+	assert_int_equal(page->_refcount, 2);
+	assert_consistent(m);
+	memcpy(vaddr_ram(m, v + 4096), "held", 4);
+	assert_memory_equal(pfn_to_ram(m, head), "held", 4);
+
+	/* The checker wants every pinned block to hold its references. */
+	page->_refcount--;
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "holds 1 references, 2 pinned"));
+	page->_refcount++;
+	assert_consistent(m);
+
+	assert_int_equal(vunmap(m, v), 0);
+	assert_false(PageFlag(page, PG_head)); /* the last reference went */
+	assert_int_equal(vmap_pins(m, head), 0);
+	assert_int_equal(settled_free(m), free0);
+	assert_consistent(m);
+
+	/* A frame inside a free block is as free as the block's head. */
+	buddy = alloc_pages(m, GFP_KERNEL, 1);
+	free_tail = page_to_pfn(m, buddy) + 1;
+	assert_int_equal(__free_pages(m, buddy, 1), 0);
+	drain_all_pages(m);
+	assert_int_equal(pfn_to_block_head(m, free_tail), ULONG_MAX);
+	assert_int_equal(vmap(m, &free_tail, 1, &out), -EINVAL);
+	assert_non_null(strstr(m->errmsg, "is a hole or free"));
+	assert_int_equal(out, 0);
+	assert_int_equal(settled_free(m), free0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * A task that vmaps its own page cannot free it from under the mapping:
+ * the last free (or put) is -EBUSY until vunmap, so another task can
+ * never be given the frame while the first still reaches it.
+ */
+static void test_vmapped_page_cannot_be_freed(void **state)
+{
+	struct machine *m = boot_small();
+	int a, b;
+	unsigned long p, q, got[64];
+	uint64_t va;
+	char buf[4];
+	char why[256];
+
+	(void)state;
+	assert_int_equal(task_create(m, "a", 0, 0, &a), 0);
+	assert_int_equal(task_create(m, "b", 1, 0, &b), 0);
+	task_switch(m, a);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &p), 0);
+	assert_int_equal(uapi_vmap(m, &p, 1, &va), 0);
+	assert_int_equal(uapi_write(m, va, "mine", 4), 0);
+	assert_int_equal(uapi_free_pages(m, p, 0), -EBUSY);
+	assert_non_null(strstr(m->errmsg, "is vmapped (1 page)"));
+	assert_int_equal(uapi_free_pages(m, p, 1), -EINVAL); /* wrong order */
+	assert_int_equal(uapi_get_page(m, p), 0);
+	assert_int_equal(uapi_put_page(m, p), 0); /* not the last one */
+	assert_int_equal(uapi_put_page(m, p), -EBUSY);
+	assert_consistent(m);
+
+	task_switch(m, b);
+	for (int i = 0; i < 64; i++) {
+		assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &got[i]),
+				 0);
+		assert_int_not_equal(got[i], p);
+		assert_int_equal(
+			uapi_write(m, page_address(m, pfn_to_page(m, got[i])),
+				   "b's!", 4),
+			0);
+	}
+	task_switch(m, a);
+	assert_int_equal(uapi_read(m, va, buf, 4), 0);
+	assert_memory_equal(buf, "mine", 4);
+	assert_consistent(m);
+
+	/* Were the frame another task's, no copy and no check would pass. */
+	pfn_to_page(m, p)->owner = b;
+	assert_int_equal(uapi_read(m, va, buf, 4), -EFAULT);
+	assert_non_null(strstr(m->errmsg, "does not own"));
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "of pid"));
+	pfn_to_page(m, p)->owner = a;
+	assert_consistent(m);
+
+	assert_int_equal(uapi_vunmap(m, va), 0);
+	assert_int_equal(uapi_free_pages(m, p, 0), 0);
+	assert_false(PageFlag(pfn_to_page(m, p), PG_head));
+	/* Exit gives back a vmap before the pages it pins. */
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &q), 0);
+	assert_int_equal(uapi_vmap(m, &q, 1, &va), 0);
+	assert_int_equal(task_exit(m, a, NULL), 0);
+	assert_false(PageFlag(pfn_to_page(m, q), PG_head));
+	assert_int_equal(vmap_pins(m, q), 0);
+	assert_consistent(m);
+
+	/* A kernel vmap of a task's page keeps it past the task's exit. */
+	task_switch(m, b);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &q), 0);
+	task_switch(m, 0);
+	assert_int_equal(vmap(m, &q, 1, &va), 0);
+	assert_int_equal(task_exit(m, b, NULL), 0);
+	assert_true(PageFlag(pfn_to_page(m, q), PG_head));
+	assert_int_equal(pfn_to_page(m, q)->owner, 0);
+	assert_consistent(m);
+	assert_int_equal(vunmap(m, va), 0);
+	assert_false(PageFlag(pfn_to_page(m, q), PG_head));
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -568,6 +704,8 @@ int main(void)
 		cmocka_unit_test(test_large_vmalloc_tables),
 		cmocka_unit_test(test_bad_calls),
 		cmocka_unit_test(test_vmap),
+		cmocka_unit_test(test_vmap_holds_its_frames),
+		cmocka_unit_test(test_vmapped_page_cannot_be_freed),
 		cmocka_unit_test(test_ioremap),
 		cmocka_unit_test(test_area_of),
 		cmocka_unit_test(test_release),
