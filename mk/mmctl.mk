@@ -25,8 +25,10 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLEDIR ?= $(PREFIX)/share/doc/mm/examples
 
-$(B)/client/mmctl.o $(T)/client/mmctl.o: BASE_CFLAGS += $(MMCTL_CFLAGS)
-$(B)/client/mmctl%.o $(T)/client/mmctl%.o: BASE_CFLAGS += $(MMCTL_CFLAGS)
+# private: a prerequisite such as build/.flags must not inherit them, or
+# it records mmctl's flags and every other object rebuilds next time.
+$(B)/client/mmctl.o $(T)/client/mmctl.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
+$(B)/client/mmctl%.o $(T)/client/mmctl%.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 
 $(B)/mmctl: $(MMCTL_OBJ) $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(MMCTL_LIBS)
@@ -89,6 +91,6 @@ $(B)/.prefix: FORCE
 $(B)/mmclient.pc: $(B)/.prefix
 
 # The parsers' unit test links mmctl_json.o and json-c.
-$(T)/tests/unit/test_mmctl_json.o: BASE_CFLAGS += $(MMCTL_CFLAGS)
+$(T)/tests/unit/test_mmctl_json.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 $(T)/test_mmctl_json: $(T)/client/mmctl_json.o
 $(T)/test_mmctl_json: PKG_LIBS += $(MMCTL_LIBS)
