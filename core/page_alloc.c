@@ -369,7 +369,10 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
 
 /*
  * Reclaim and retry while reclaim makes progress, as should_reclaim_retry
- * lets the allocator do up to MAX_RECLAIM_RETRIES times.
+ * lets the allocator do up to MAX_RECLAIM_RETRIES times. __GFP_NORETRY
+ * asks for one pass and no more: the slow path gives up after the first
+ * __alloc_pages_direct_reclaim. Each pass is one allocstall, counted
+ * against the highest zone allowed, as do_try_to_free_pages counts it.
  */
 #define MAX_RECLAIM_RETRIES 16
 
@@ -377,13 +380,18 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
 				   enum zone_type highest_zoneidx)
 {
-	for (int retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
-		unsigned long progress =
-			m->reclaim ? m->reclaim(m, gfp, order, m->reclaim_data)
-				   : 0;
-		struct page *page = get_page_from_freelist(
-			m, gfp, order, alloc_flags, highest_zoneidx);
+	int passes = (gfp & __GFP_NORETRY) ? 1 : MAX_RECLAIM_RETRIES;
 
+	for (int pass = 0; pass < passes; pass++) {
+		unsigned long progress;
+		struct page *page;
+
+		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
+		progress = m->reclaim
+				   ? m->reclaim(m, gfp, order, m->reclaim_data)
+				   : 0;
+		page = get_page_from_freelist(m, gfp, order, alloc_flags,
+					      highest_zoneidx);
 		if (page || !progress)
 			return page;
 	}
@@ -427,7 +435,6 @@ static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 		return page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM) {
-		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
 		drain_all_pages(m);
 		page = direct_reclaim(m, gfp, order, alloc_flags,
 				      highest_zoneidx);
