@@ -189,9 +189,13 @@ rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 	if (unlikely(list_empty(list))) {
 		int batch = pcp->batch;
 
-		/* Refill high orders with fewer blocks, as nr_pcp_alloc does.
+		/*
+		 * As nr_pcp_alloc: one block when the lists are disabled
+		 * (high below batch), else fewer blocks for higher orders.
 		 */
-		if (order)
+		if (pcp->high < pcp->batch)
+			batch = 1;
+		else if (order)
 			batch = (int)ulmax((unsigned long)batch >> order, 2);
 		pcp->count += rmqueue_bulk(m, zone, order, batch, list)
 			      << order;
@@ -231,6 +235,34 @@ void drain_all_pages(struct machine *m)
 {
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		drain_pages(m, cpu);
+}
+
+static void zone_set_pageset_high_and_batch(struct machine *m,
+					    struct zone *zone);
+
+/*
+ * As Linux's zone_pcp_disable (memory hotplug): high 0 and batch 1 on
+ * every CPU, lists drained, so that each allocation takes its block from
+ * the buddy lists and each free gives it straight back, merged.
+ */
+void zone_pcp_disable(struct machine *m, struct zone *zone)
+{
+	if (!zone->pcp)
+		return;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		pcp->high = 0;
+		pcp->batch = 1;
+		free_pcppages_bulk(m, zone, pcp->count, pcp);
+	}
+}
+
+/* The zone's usual high and batch again. */
+void zone_pcp_enable(struct machine *m, struct zone *zone)
+{
+	if (zone->pcp)
+		zone_set_pageset_high_and_batch(m, zone);
 }
 
 /* ------------------------------------------------------------------ */

@@ -454,6 +454,43 @@ static void test_pcp_batching_and_draining(void **state)
 	machine_destroy(m);
 }
 
+/* Lists off: every block comes from the buddy lists and goes back. */
+static void test_pcp_disable_bypasses_lists(void **state)
+{
+	struct machine *m = boot_one_zone();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	int batch = zone->pcp[0].batch, high = zone->pcp[0].high;
+	struct alloc_snapshot before;
+
+	(void)state;
+	zone_pcp_disable(m, zone);
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		assert_int_equal(zone->pcp[cpu].count, 0);
+		assert_int_equal(zone->pcp[cpu].high, 0);
+		assert_int_equal(zone->pcp[cpu].batch, 1);
+	}
+	snapshot(m, &before);
+	for (unsigned int order = 0; order <= PAGE_ALLOC_COSTLY_ORDER;
+	     order++) {
+		long free = zone->vm_stat[NR_FREE_PAGES];
+		struct page *page = alloc_pages(m, GFP_KERNEL, order);
+
+		assert_false(IS_ERR(page));
+		assert_int_equal(zone->pcp[0].count, 0);
+		assert_int_equal(zone->vm_stat[NR_FREE_PAGES],
+				 free - (1L << order));
+		assert_int_equal(__free_pages(m, page, order), 0);
+		assert_unchanged(m, &before);
+	}
+	zone_pcp_enable(m, zone);
+	assert_int_equal(zone->pcp[1].batch, batch);
+	assert_int_equal(zone->pcp[1].high, high);
+	assert_false(IS_ERR(alloc_page(m, GFP_KERNEL)));
+	assert_int_equal(zone->pcp[0].count, batch - 1);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_refcounts(void **state)
 {
 	struct machine *m = boot_small();
@@ -1231,6 +1268,7 @@ int main(void)
 		cmocka_unit_test(test_get_free_pages_and_addresses),
 		cmocka_unit_test(test_highmem_has_no_address),
 		cmocka_unit_test(test_pcp_batching_and_draining),
+		cmocka_unit_test(test_pcp_disable_bypasses_lists),
 		cmocka_unit_test(test_refcounts),
 		cmocka_unit_test(test_bad_calls_leave_lists_alone),
 		cmocka_unit_test(test_vmstat_counts),
