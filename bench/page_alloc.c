@@ -110,7 +110,7 @@ static double ns_per_pair(pair_loop loop, void *ctx, long n)
 static void row(const char *name, double mm, const char *base_name, double base,
 		double target)
 {
-	printf("  %-22s %7.1f ns   %-26s %7.1f ns   ratio %.2f (target <= "
+	printf("  %-22s %7.1f ns   %-26s %7.1f ns   ratio %#.2g (target <= "
 	       "%.2f)\n",
 	       name, mm, base_name, base, mm / base, target);
 }
