@@ -106,9 +106,11 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: %.proto
 	@mkdir -p $(GEN)
 	protoc-c --proto_path=. --c_out=$(GEN) $<
 
-# Made by a pattern rule, so make would delete them after each run (and
-# every object would then be rebuilt on the next): they are kept.
-.SECONDARY: $(PROTO_GEN_C) $(PROTO_GEN_H)
+# Keep every file a chain of pattern rules makes (the generated protobuf
+# files, the unit tests' and benchmarks' objects): make would delete them
+# as intermediates when it exits, after the tests' summary, and rebuild
+# them, and every object including the header, next time.
+.SECONDARY:
 
 # Every object may include the generated header: make it first.
 $(B)/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)

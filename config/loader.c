@@ -304,10 +304,13 @@ static void load_root(struct loader *ld, const yaml_node_t *root)
 			continue;
 		s = cfg_find_section(key);
 		if (!s) {
+			char names[160];
+
+			/* From the schema, so a new section is never left out.
+			 */
+			cfg_list_sections(names, sizeof(names));
 			add_error(ld, AT(k), key,
-				  "unknown section (expected machine, zones, "
-				  "holes, buddy, watermarks, swap, kernel, "
-				  "mmz, devices, daemon or limits)");
+				  "unknown section (expected %s)", names);
 			continue;
 		}
 		record(ld, key, k);

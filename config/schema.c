@@ -151,6 +151,21 @@ void cfg_list_keys(const struct cfg_section *s, char *buf, size_t len)
 					 i ? ", " : "", s->fields[i].key);
 }
 
+void cfg_list_sections(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < cfg_nr_sections && used < len; i++) {
+		const char *sep = i == 0		     ? ""
+				  : i + 1 == cfg_nr_sections ? " or "
+							     : ", ";
+
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", sep,
+					 cfg_sections[i].key);
+	}
+}
+
 const char *cfg_kind_what(enum cfg_kind kind)
 {
 	switch (kind) {

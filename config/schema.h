@@ -52,6 +52,9 @@ const struct cfg_field *cfg_find_field(const struct cfg_section *s,
 /* "name, arch, page_size ..." for messages about unknown keys. */
 void cfg_list_keys(const struct cfg_section *s, char *buf, size_t len);
 
+/* "machine, zones, ... or limits": every section, in the table's order. */
+void cfg_list_sections(char *buf, size_t len);
+
 /* What a field expects, for "expected a size, got a list". */
 const char *cfg_kind_what(enum cfg_kind kind);
 

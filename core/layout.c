@@ -585,25 +585,35 @@ static void check_buddy_and_watermarks(struct check *c)
 		       l->slub_debug);
 }
 
-/* RAM rules shared by the kernel image and MMZ: in zones, not in holes. */
-static bool check_in_ram(struct check *c, const char *key, const char *what,
-			 uint64_t start, uint64_t size)
+/*
+ * RAM rules shared by the kernel image and MMZ: in zones, not in holes.
+ * A start inside memory with a size that runs past its end is the size's
+ * fault, so that error names the size key.
+ */
+static bool check_in_ram(struct check *c, const char *start_key,
+			 const char *size_key, const char *what, uint64_t start,
+			 uint64_t size)
 {
 	int h;
 
-	if (start >= c->l->memory || size > c->l->memory - start) {
-		report(c, key, "%s is outside memory (%s)", what,
+	if (start >= c->l->memory) {
+		report(c, start_key, "%s is outside memory (%s)", what,
+		       SZ(c->l->memory));
+		return false;
+	}
+	if (size > c->l->memory - start) {
+		report(c, size_key, "%s runs past the end of memory (%s)", what,
 		       SZ(c->l->memory));
 		return false;
 	}
 	h = hole_overlapping(c->l, start, size);
 	if (h >= 0) {
-		report(c, key, "%s overlaps holes[%d], where there is no RAM",
-		       what, h);
+		report(c, start_key,
+		       "%s overlaps holes[%d], where there is no RAM", what, h);
 		return false;
 	}
 	if (!in_zones(c->l, start, start + size)) {
-		report(c, key, "%s is not inside a zone", what);
+		report(c, start_key, "%s is not inside a zone", what);
 		return false;
 	}
 	return true;
@@ -624,8 +634,8 @@ static void check_image(struct check *c)
 		       "image_size %s is not a multiple of the page size",
 		       SZ(k->image_size));
 	else
-		check_in_ram(c, "kernel.image_start", "the kernel image",
-			     k->image_start, k->image_size);
+		check_in_ram(c, "kernel.image_start", "kernel.image_size",
+			     "the kernel image", k->image_start, k->image_size);
 }
 
 /* The direct map of low memory must fit in the address space. */
@@ -698,7 +708,9 @@ static void check_kmap(struct check *c)
 			       "fit below 4G",
 			       k->pkmap_slots);
 	}
-	if (zone_present(c->l, ZONE_HIGHMEM) && k->pkmap_slots == 0)
+	/* HighMem on x86_64 is reported on the zone; no pkmap follows. */
+	if (c->l->arch == ARCH_I386 && zone_present(c->l, ZONE_HIGHMEM) &&
+	    k->pkmap_slots == 0)
 		report(c, "kernel.pkmap_slots",
 		       "a HighMem zone needs at least one pkmap slot");
 	if (k->kmap_atomic_slots < 1 || k->kmap_atomic_slots > KMAP_ATOMIC_MAX)
@@ -800,10 +812,14 @@ static void check_mmz(struct check *c)
 	check_region_names(c, "mmz", l->mmz, l->nr_mmz);
 	for (unsigned int i = 0; i < l->nr_mmz; i++) {
 		const struct layout_region *r = &l->mmz[i];
+		char size_key[64];
 		int j;
 
-		if (!check_region_span(c, "mmz", i, r) ||
-		    !check_in_ram(c, item_key(c, "mmz", i, "start"),
+		if (!check_region_span(c, "mmz", i, r))
+			continue;
+		snprintf(size_key, sizeof(size_key), "%s",
+			 item_key(c, "mmz", i, "size"));
+		if (!check_in_ram(c, item_key(c, "mmz", i, "start"), size_key,
 				  "the region", r->start, r->size))
 			continue;
 		j = region_overlapping(l->mmz, i);

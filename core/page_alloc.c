@@ -25,6 +25,7 @@
  */
 #define __hot_inline inline __attribute__((always_inline))
 #define __cold	     __attribute__((noinline, cold))
+#define likely(x)    __builtin_expect(!!(x), 1)
 #define unlikely(x)  __builtin_expect(!!(x), 0)
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
@@ -189,9 +190,13 @@ rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 	if (unlikely(list_empty(list))) {
 		int batch = pcp->batch;
 
-		/* Refill high orders with fewer blocks, as nr_pcp_alloc does.
+		/*
+		 * As nr_pcp_alloc: one block when the lists are disabled
+		 * (high below batch), else fewer blocks for higher orders.
 		 */
-		if (order)
+		if (pcp->high < pcp->batch)
+			batch = 1;
+		else if (order)
 			batch = (int)ulmax((unsigned long)batch >> order, 2);
 		pcp->count += rmqueue_bulk(m, zone, order, batch, list)
 			      << order;
@@ -231,6 +236,34 @@ void drain_all_pages(struct machine *m)
 {
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		drain_pages(m, cpu);
+}
+
+static void zone_set_pageset_high_and_batch(struct machine *m,
+					    struct zone *zone);
+
+/*
+ * As Linux's zone_pcp_disable (memory hotplug): high 0 and batch 1 on
+ * every CPU, lists drained, so that each allocation takes its block from
+ * the buddy lists and each free gives it straight back, merged.
+ */
+void zone_pcp_disable(struct machine *m, struct zone *zone)
+{
+	if (!zone->pcp)
+		return;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pcp[cpu];
+
+		pcp->high = 0;
+		pcp->batch = 1;
+		free_pcppages_bulk(m, zone, pcp->count, pcp);
+	}
+}
+
+/* The zone's usual high and batch again. */
+void zone_pcp_enable(struct machine *m, struct zone *zone)
+{
+	if (zone->pcp)
+		zone_set_pageset_high_and_batch(m, zone);
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,11 +314,6 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 	return false;
 }
 
-/*
- * Free pages keep _mapcount -1 and mapping and index 0 (the checker
- * holds every user to that), so a new block needs only its state and its
- * first reference.
- */
 /* Order 0 well above the mark needs no more than one comparison. */
 static __hot_inline bool zone_watermark_fast(const struct zone *z,
 					     unsigned int order,
@@ -299,12 +327,23 @@ static __hot_inline bool zone_watermark_fast(const struct zone *z,
 	return zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
 }
 
-static __hot_inline void prep_new_page(struct machine *m, struct page *page,
-				       unsigned int order, gfp_t gfp)
+/*
+ * Free pages keep _mapcount -1 and mapping and index 0 (the checker
+ * holds every user to that), so a new block needs only its state and its
+ * first reference.
+ */
+static __hot_inline void set_page_allocated(struct page *page,
+					    unsigned int order)
 {
 	page->flags = (page->flags & ~PG_STATE_MASK) | (1u << PG_head);
 	page->private = order;
 	page->_refcount = 1;
+}
+
+static __hot_inline void prep_new_page(struct machine *m, struct page *page,
+				       unsigned int order, gfp_t gfp)
+{
+	set_page_allocated(page, order);
 	if (gfp & __GFP_ZERO)
 		memset(pfn_to_ram(m, page_to_pfn(m, page)), 0,
 		       m->page_size << order);
@@ -369,7 +408,10 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
 
 /*
  * Reclaim and retry while reclaim makes progress, as should_reclaim_retry
- * lets the allocator do up to MAX_RECLAIM_RETRIES times.
+ * lets the allocator do up to MAX_RECLAIM_RETRIES times. __GFP_NORETRY
+ * asks for one pass and no more: the slow path gives up after the first
+ * __alloc_pages_direct_reclaim. Each pass is one allocstall, counted
+ * against the highest zone allowed, as do_try_to_free_pages counts it.
  */
 #define MAX_RECLAIM_RETRIES 16
 
@@ -377,13 +419,18 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
 				   enum zone_type highest_zoneidx)
 {
-	for (int retries = 0; retries < MAX_RECLAIM_RETRIES; retries++) {
-		unsigned long progress =
-			m->reclaim ? m->reclaim(m, gfp, order, m->reclaim_data)
-				   : 0;
-		struct page *page = get_page_from_freelist(
-			m, gfp, order, alloc_flags, highest_zoneidx);
+	int passes = (gfp & __GFP_NORETRY) ? 1 : MAX_RECLAIM_RETRIES;
 
+	for (int pass = 0; pass < passes; pass++) {
+		unsigned long progress;
+		struct page *page;
+
+		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
+		progress = m->reclaim
+				   ? m->reclaim(m, gfp, order, m->reclaim_data)
+				   : 0;
+		page = get_page_from_freelist(m, gfp, order, alloc_flags,
+					      highest_zoneidx);
 		if (page || !progress)
 			return page;
 	}
@@ -412,9 +459,9 @@ static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
 	return NULL;
 }
 
-static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
-					 unsigned int order,
-					 enum zone_type highest_zoneidx)
+static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
+						unsigned int order,
+						enum zone_type highest_zoneidx)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	struct page *page;
@@ -427,7 +474,6 @@ static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 		return page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM) {
-		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
 		drain_all_pages(m);
 		page = direct_reclaim(m, gfp, order, alloc_flags,
 				      highest_zoneidx);
@@ -452,7 +498,9 @@ static struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 	return ERR_PTR(-ENOMEM);
 }
 
-struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
+/* Every allocation that the per-CPU fast path below does not serve. */
+static __attribute__((noinline)) struct page *
+__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 {
 	int highest_zoneidx;
 	struct page *page;
@@ -472,6 +520,51 @@ struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 		return page;
 	return alloc_pages_slowpath(m, gfp, order,
 				    (enum zone_type)highest_zoneidx);
+}
+
+/*
+ * The common case: one page, not zeroed, from the first zone's per-CPU
+ * list, above the low mark. Doing no call, it saves no register; NULL
+ * sends the caller down the full path, which makes the same checks (and
+ * all the others) again, so both give the same page.
+ */
+static __hot_inline struct page *
+alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	struct page *page;
+	int z;
+
+	if (order || (gfp & (~__GFP_BITS_MASK | __GFP_ZERO)))
+		return NULL;
+	z = m->gfp_zone_table[gfp & GFP_ZONEMASK];
+	if (z < 0)
+		return NULL;
+	zone = &m->zones[z];
+	/* zone_watermark_fast's first test, for order 0 at the low mark. */
+	if (!managed_zone(zone) ||
+	    zone->vm_stat[NR_FREE_PAGES] <=
+		    (long)low_wmark_pages(zone) + zone->lowmem_reserve[z])
+		return NULL;
+	pcp = &zone->pcp[m->cpu];
+	if (list_empty(&pcp->lists[0]))
+		return NULL;
+	page = list_first_entry(&pcp->lists[0], struct page, lru);
+	list_del(&page->lru);
+	pcp->count--;
+	set_page_allocated(page, 0);
+	zone->vm_events[PGALLOC]++;
+	return page;
+}
+
+struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_page_pcp_fast(m, gfp, order);
+
+	if (likely(page))
+		return page;
+	return __alloc_pages(m, gfp, order);
 }
 
 /* ------------------------------------------------------------------ */
@@ -572,19 +665,17 @@ static __cold int refuse_free(struct machine *m, unsigned long pfn,
 			 pfn, page->private, order);
 }
 
-/* Shared by every way of freeing, so that none pays a second call. */
-static __hot_inline int __free_pages_pfn(struct machine *m, unsigned long pfn,
-					 unsigned int order)
+/*
+ * Shared by every way of freeing, so that none pays a second call. The
+ * caller has made sure page is an entry of mem_map.
+ */
+static __hot_inline int __free_valid_page(struct machine *m, struct page *page,
+					  unsigned int order)
 {
-	struct page *page;
-
-	if (unlikely(!pfn_valid(m, pfn)))
-		return refuse_free(m, pfn, order);
-	page = pfn_to_page(m, pfn);
 	/* One test for the good case: an allocated head of this order. */
 	if (unlikely(order > m->max_order || !PageFlag(page, PG_head) ||
 		     page->private != order))
-		return refuse_free(m, pfn, order);
+		return refuse_free(m, page_to_pfn(m, page), order);
 	if (--page->_refcount == 0)
 		free_the_page(m, page, order);
 	return 0;
@@ -592,7 +683,9 @@ static __hot_inline int __free_pages_pfn(struct machine *m, unsigned long pfn,
 
 int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	return __free_pages_pfn(m, pfn, order);
+	if (unlikely(!pfn_valid(m, pfn)))
+		return refuse_free(m, pfn, order);
+	return __free_valid_page(m, pfn_to_page(m, pfn), order);
 }
 
 /* A struct page pointer names a pfn only if it points into mem_map. */
@@ -606,9 +699,61 @@ static unsigned long page_pointer_to_pfn(const struct machine *m,
 	return (unsigned long)(off / sizeof(struct page));
 }
 
+static __cold int refuse_pointer(struct machine *m, const struct page *page,
+				 unsigned int order)
+{
+	return refuse_free(m, page_pointer_to_pfn(m, page), order);
+}
+
+/* Is page an entry of mem_map? Checked without a division. */
+static __hot_inline bool in_mem_map(const struct machine *m,
+				    const struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
+
+	return off < m->mem_map_bytes && off % sizeof(struct page) == 0;
+}
+
+/* Every free that the per-CPU fast path below does not take. */
+static __attribute__((noinline)) int
+__free_pages_slow(struct machine *m, struct page *page, unsigned int order)
+{
+	if (unlikely(!in_mem_map(m, page)))
+		return refuse_pointer(m, page, order);
+	return __free_valid_page(m, page, order);
+}
+
+/*
+ * The common case: the last reference to an allocated block of a
+ * per-CPU order, onto a list that stays below its high mark, so nothing
+ * drains. Doing no call, it saves no register; false leaves everything
+ * as it was, for the full path to check again and free.
+ */
+static __hot_inline bool
+free_page_pcp_fast(struct machine *m, struct page *page, unsigned int order)
+{
+	struct per_cpu_pages *pcp;
+
+	if (order > PAGE_ALLOC_COSTLY_ORDER || order > m->max_order ||
+	    !in_mem_map(m, page) || !PageFlag(page, PG_head) ||
+	    page->private != order || page->_refcount != 1)
+		return false;
+	pcp = &page_zone(m, page)->pcp[m->cpu];
+	if (pcp->count + (1 << order) >= pcp->high)
+		return false;
+	page->_refcount = 0;
+	page->flags = (page->flags & ~PG_STATE_MASK) | (1u << PG_pcp);
+	m->vm_events[PGFREE] += 1UL << order;
+	list_add(&page->lru, &pcp->lists[order]);
+	pcp->count += 1 << order;
+	return true;
+}
+
 int __free_pages(struct machine *m, struct page *page, unsigned int order)
 {
-	return __free_pages_pfn(m, page_pointer_to_pfn(m, page), order);
+	if (likely(free_page_pcp_fast(m, page, order)))
+		return 0;
+	return __free_pages_slow(m, page, order);
 }
 
 int free_pages(struct machine *m, uint64_t addr, unsigned int order)

@@ -55,6 +55,14 @@ struct page *virt_to_page(const struct machine *m, uint64_t addr);
 void drain_pages(struct machine *m, unsigned int cpu);
 void drain_all_pages(struct machine *m);
 
+/*
+ * Turn a zone's per-CPU lists off (high 0, batch 1: every block comes
+ * from and goes back to the buddy lists) and on again, as Linux's
+ * zone_pcp_disable and zone_pcp_enable.
+ */
+void zone_pcp_disable(struct machine *m, struct zone *zone);
+void zone_pcp_enable(struct machine *m, struct zone *zone);
+
 /* The checks the allocator makes, for tests and reports. */
 #define ALLOC_WMARK_MIN	    WMARK_MIN
 #define ALLOC_WMARK_LOW	    WMARK_LOW

@@ -25,6 +25,8 @@ SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLEDIR ?= $(PREFIX)/share/doc/mm/examples
 
+# private: a prerequisite such as build/.flags must not inherit them, or
+# it records mmctl's flags and every other object rebuilds next time.
 $(B)/client/mmctl.o $(T)/client/mmctl.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 $(B)/client/mmctl%.o $(T)/client/mmctl%.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 

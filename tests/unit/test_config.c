@@ -272,6 +272,11 @@ struct bad_yaml {
 	"is not a size (a whole number of bytes, 0x hex, or with K, M, G, "    \
 	"T, KiB, MiB, GiB, TiB)"
 
+/* Every section of the schema, as the unknown-section error lists them. */
+#define SECTIONS                                                               \
+	"machine, zones, holes, buddy, watermarks, swap, slab, kernel, mmz, "  \
+	"devices, daemon or limits"
+
 static const struct bad_yaml bad_yaml[] = {
 	{"tab indentation", "machine:\n\tname: x\n", 2, 1, "",
 	 "syntax error: found character that cannot start any token (while "
@@ -293,8 +298,7 @@ static const struct bad_yaml bad_yaml[] = {
 	{"two documents", "machine: {}\n---\nswap: {}\n", 3, 1, "",
 	 "a second YAML document; a layout file holds one"},
 	{"unknown section", "machine: {}\ncolour: red\n", 2, 1, "colour",
-	 "unknown section (expected machine, zones, holes, buddy, watermarks, "
-	 "swap, kernel, mmz, devices, daemon or limits)"},
+	 "unknown section (expected " SECTIONS ")"},
 	{"unknown key", "machine:\n  name: box\n  colour: red\n", 3, 3,
 	 "machine.colour",
 	 "unknown key (machine takes name, arch, page_size, cpus, memory, "
@@ -469,6 +473,197 @@ static void test_bad_yaml(void **state)
 	if (bad)
 		fail_msg("%u of %u bad files gave other errors", bad, n);
 	print_message("%u bad layout files, each refused as expected\n", n);
+}
+
+/*
+ * Layout rules broken in a file: every error the file gets, each at the
+ * value it names, and nothing else (no error that merely follows from
+ * the first).
+ */
+struct placed_error {
+	unsigned int line, column;
+	const char *key;
+	const char *msg;
+};
+
+struct placed_case {
+	const char *name;
+	const char *yaml;
+	unsigned int nr;
+	struct placed_error err[2];
+};
+
+static const struct placed_case placed[] = {
+	{"zones overlapping",
+	 "machine: {memory: 1G}\n"
+	 "zones:\n"
+	 "  - {name: DMA, start: 0, end: 16M}\n"
+	 "  - {name: DMA32, start: 8M, end: 1G}\n",
+	 1,
+	 {{4, 26, "zones[1].start",
+	   "start 0x800000 overlaps the DMA zone, which ends at 16M"}}},
+	{"zones overlapping, block style",
+	 "machine:\n"
+	 "  memory: 1G\n"
+	 "zones:\n"
+	 "  - name: DMA\n"
+	 "    start: 0\n"
+	 "    end: 16M\n"
+	 "  - name: DMA32\n"
+	 "    start: 12M\n"
+	 "    end: 1G\n",
+	 1,
+	 {{8, 12, "zones[1].start",
+	   "start 0xc00000 overlaps the DMA zone, which ends at 16M"}}},
+	{"zone end off the largest buddy block",
+	 "machine: {memory: 1G}\n"
+	 "zones:\n"
+	 "  - {name: DMA, start: 0, end: 16M}\n"
+	 "  - {name: DMA32, start: 16M, end: 1022M}\n",
+	 1,
+	 {{4, 36, "zones[1].end",
+	   "end 1022M is not aligned to the largest buddy block (4M)"}}},
+	{"zone edges off a 32M buddy block",
+	 "machine: {memory: 1G}\n"
+	 "buddy: {max_order: 13}\n"
+	 "zones:\n"
+	 "  - {name: DMA, start: 0, end: 16M}\n"
+	 "  - {name: DMA32, start: 16M, end: 1G}\n",
+	 2,
+	 {{4, 32, "zones[0].end",
+	   "end 16M is not aligned to the largest buddy block (32M)"},
+	  {5, 26, "zones[1].start",
+	   "start 0x1000000 is not aligned to the largest buddy block "
+	   "(32M)"}}},
+	{"page size not a power of two",
+	 "machine:\n  page_size: 5000\n",
+	 1,
+	 {{2, 14, "machine.page_size",
+	   "page size 5000 is not a power of two"}}},
+	{"absurdly many CPUs",
+	 "machine:\n  cpus: 257\n",
+	 1,
+	 {{2, 9, "machine.cpus", "absurdly many CPUs (257); at most 256"}}},
+	{"HighMem on x86_64",
+	 "machine: {memory: 2G}\n"
+	 "zones:\n"
+	 "  - {name: DMA, start: 0, end: 16M}\n"
+	 "  - {name: Normal, start: 16M, end: 896M}\n"
+	 "  - {name: HighMem, start: 896M, end: 2G}\n",
+	 1,
+	 {{5, 12, "zones[2].name",
+	   "x86_64 has no HighMem zone; it maps all memory"}}},
+	{"DMA32 on i386",
+	 "machine: {arch: i386, memory: 512M}\n"
+	 "zones:\n"
+	 "  - {name: DMA, start: 0, end: 16M}\n"
+	 "  - {name: DMA32, start: 16M, end: 512M}\n",
+	 1,
+	 {{4, 12, "zones[1].name", "i386 has no DMA32 zone"}}},
+	{"MMZ above memory",
+	 "machine: {memory: 1G}\n"
+	 "mmz:\n"
+	 "  - {name: cma, start: 2G, size: 16M}\n",
+	 1,
+	 {{3, 24, "mmz[0].start", "the region is outside memory (1G)"}}},
+	{"MMZ running past memory",
+	 "machine: {memory: 1G}\n"
+	 "mmz:\n"
+	 "  - {name: cma, start: 1016M, size: 16M}\n",
+	 1,
+	 {{3, 37, "mmz[0].size",
+	   "the region runs past the end of memory (1G)"}}},
+	{"MMZ in a hole",
+	 "machine: {memory: 1G}\n"
+	 "holes:\n"
+	 "  - {start: 512M, size: 64M}\n"
+	 "mmz:\n"
+	 "  - {name: cma, start: 520M, size: 4M}\n",
+	 1,
+	 {{5, 24, "mmz[0].start",
+	   "the region overlaps holes[0], where there is no RAM"}}},
+	{"MMZ regions overlapping",
+	 "machine: {memory: 1G}\n"
+	 "mmz:\n"
+	 "  - {name: a, start: 64M, size: 16M}\n"
+	 "  - {name: b, start: 72M, size: 16M}\n",
+	 1,
+	 {{4, 22, "mmz[1].start", "the region overlaps mmz[0] 'a'"}}},
+	{"devices overlapping",
+	 "machine: {memory: 1G}\n"
+	 "devices:\n"
+	 "  - {name: uart, start: 0x80000000, size: 4K}\n"
+	 "  - {name: gpio, start: 0x80000000, size: 8K}\n",
+	 1,
+	 {{4, 25, "devices[1].start",
+	   "the region overlaps devices[0] 'uart'"}}},
+};
+
+static bool placed_matches(const struct config_error *got,
+			   const struct placed_error *want)
+{
+	return got->line == want->line && got->column == want->column &&
+	       strcmp(got->key, want->key) == 0 &&
+	       strcmp(got->msg, want->msg) == 0 &&
+	       strcmp(got->file, "t.yaml") == 0;
+}
+
+static void test_layout_errors_placed(void **state)
+{
+	unsigned int n = sizeof(placed) / sizeof(placed[0]), bad = 0;
+
+	(void)state;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct placed_case *c = &placed[i];
+		struct config_errors errs;
+		struct layout l;
+		int err = load(c->yaml, &l, &errs);
+
+		if (err != -EINVAL || errs.nr != c->nr) {
+			print_error("%s: %d with %u errors, want %u\n", c->name,
+				    err, errs.nr, c->nr);
+			bad++;
+			continue;
+		}
+		for (unsigned int j = 0; j < c->nr; j++) {
+			const struct config_error *e = &errs.err[j];
+			const struct placed_error *w = &c->err[j];
+
+			if (placed_matches(e, w))
+				continue;
+			print_error("%s:\n got  %u:%u: %s: %s\n want %u:%u: "
+				    "%s: %s\n",
+				    c->name, e->line, e->column, e->key, e->msg,
+				    w->line, w->column, w->key, w->msg);
+			bad++;
+		}
+	}
+	if (bad)
+		fail_msg("%u errors of %u layouts were not as expected", bad,
+			 n);
+}
+
+/* Each section the unknown-section error names loads, slab among them. */
+static void test_unknown_section_lists_sections(void **state)
+{
+	char names[] = SECTIONS, *save = NULL;
+	unsigned int nr = 0;
+	struct layout l;
+
+	(void)state;
+	for (char *w = strtok_r(names, ", ", &save); w;
+	     w = strtok_r(NULL, ", ", &save)) {
+		char yaml[64];
+
+		if (strcmp(w, "or") == 0)
+			continue;
+		snprintf(yaml, sizeof(yaml), "%s:\n", w);
+		assert_loads(yaml, &l);
+		nr++;
+	}
+	assert_int_equal(nr, 12);
+	assert_loads("slab: {debug: FZ}\n", &l);
+	assert_string_equal(l.slub_debug, "FZ");
 }
 
 /* Parse errors come several per file, and stop validation. */
@@ -697,6 +892,8 @@ int main(void)
 		cmocka_unit_test(test_zones_replace_defaults),
 		cmocka_unit_test(test_value_forms),
 		cmocka_unit_test(test_bad_yaml),
+		cmocka_unit_test(test_layout_errors_placed),
+		cmocka_unit_test(test_unknown_section_lists_sections),
 		cmocka_unit_test(test_parse_errors_collected),
 		cmocka_unit_test(test_semantic_errors_collected),
 		cmocka_unit_test(test_error_format),

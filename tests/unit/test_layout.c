@@ -375,6 +375,7 @@ M(image_empty, l->kernel.image_size = 0)
 M(image_size_unaligned, l->kernel.image_size = 16 * MiB + 1)
 M(image_in_hole, l->kernel.image_start = 3 * GiB)
 M(image_outside, l->kernel.image_start = 5 * GiB)
+M(image_past_end, l->kernel.image_start = 5 * GiB - 8 * MiB)
 M(image_in_gap, zone(l, 1, ZONE_NORMAL, 64 * MiB, 896 * MiB))
 M(direct_map_too_big, l->nr_zones = 2; l->zones[1].end = 2 * GiB)
 M(page_offset_unaligned, l->kernel.page_offset += 1)
@@ -398,6 +399,7 @@ M(mmz_empty, l->mmz[1].size = 0)
 M(mmz_unaligned, l->mmz[1].start += 2048)
 M(mmz_size_unaligned, l->mmz[1].size -= 2048)
 M(mmz_outside, l->mmz[1].size = 128 * MiB)
+M(mmz_above_memory, l->mmz[1].start = 512 * MiB)
 M(mmz_overlap, l->mmz[1].start = 400 * MiB)
 M(mmz_on_kernel, l->mmz[0].start = 12 * MiB)
 M(mmz_in_hole, l->nr_holes = 1; l->holes[0].start = 300 * MiB;
@@ -514,6 +516,8 @@ static const struct bad_case bad_cases[] = {
 	    "the kernel image overlaps holes[1], where there is no RAM"),
 	BAD(X, image_outside, "kernel.image_start",
 	    "the kernel image is outside memory (5G)"),
+	BAD(X, image_past_end, "kernel.image_size",
+	    "the kernel image runs past the end of memory (5G)"),
 	BAD(I, image_in_gap, "kernel.image_start",
 	    "the kernel image is not inside a zone"),
 	BAD(I, direct_map_too_big, "kernel.page_offset",
@@ -561,7 +565,9 @@ static const struct bad_case bad_cases[] = {
 	    "start 0x1c000800 is not page-aligned"),
 	BAD(E, mmz_size_unaligned, "mmz[1].size",
 	    "size 65534K is not a multiple of the page size"),
-	BAD(E, mmz_outside, "mmz[1].start",
+	BAD(E, mmz_outside, "mmz[1].size",
+	    "the region runs past the end of memory (512M)"),
+	BAD(E, mmz_above_memory, "mmz[1].start",
 	    "the region is outside memory (512M)"),
 	BAD(E, mmz_overlap, "mmz[1].start",
 	    "the region overlaps mmz[0] 'anonymous'"),

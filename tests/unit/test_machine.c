@@ -12,9 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "config/config.h"
+#include "core/pgtable.h"
 #include "core/seq_buf.h"
 #include "core/stats.h"
+#include "core/task.h"
+#include "core/uapi.h"
+#include "core/vmalloc.h"
 
 static void i386_highmem_layout(struct layout *l)
 {
@@ -388,19 +396,176 @@ static void test_boot_teardown_leaks_nothing(void **state)
 	assert_int_equal(count_open_fds(), fds);
 }
 
-static void test_ram_holds_bytes(void **state)
+/* Host pages the RAM memfd holds: st_blocks counts 512-byte units. */
+static unsigned long memfd_pages(const struct machine *m)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(m->ram_fd, &st), 0);
+	return (unsigned long)st.st_blocks * 512 / m->page_size;
+}
+
+/* Rss of the mapping that starts at addr, from /proc/self/smaps, in pages. */
+static unsigned long mapping_rss_pages(const void *addr, unsigned long psize)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in = false;
+	long kb = -1;
+
+	assert_non_null(f);
+	while (kb < 0 && fgets(line, sizeof(line), f)) {
+		unsigned long start, end;
+
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in = start == (uintptr_t)addr;
+		else if (in && strncmp(line, "Rss:", 4) == 0)
+			kb = strtol(line + 4, NULL, 10);
+	}
+	fclose(f);
+	assert_true(kb >= 0);
+	return (unsigned long)kb * 1024 / psize;
+}
+
+/* Pages the allocator has handed out and not had back. */
+static unsigned long pages_in_use(const struct machine *m)
+{
+	unsigned long used = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		used += zone_used_pages(&m->zones[z], m->nr_cpus);
+	return used;
+}
+
+/* shmem's transparent huge pages would fill RAM 2M at a time. */
+static bool shmem_thp_forced(void)
+{
+	FILE *f =
+		fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
+	char text[128] = "";
+
+	if (!f)
+		return false;
+	if (!fgets(text, sizeof(text), f))
+		text[0] = '\0';
+	fclose(f);
+	return strstr(text, "[always]") || strstr(text, "[within_size]") ||
+	       strstr(text, "[force]");
+}
+
+static struct machine *boot_64g(void)
 {
 	struct layout l;
+
+	layout_set_defaults(&l, ARCH_X86_64);
+	l.memory = 64 * GiB;
+	layout_resolve(&l);
+	return boot(&l);
+}
+
+/*
+ * A booted 64 GiB machine holds only what boot wrote. x86_64 makes its
+ * kernel tables from the image's last pages: one PGD, one PUD and one
+ * PMD for the direct map (2M pages below 1G, 1G pages above it), and the
+ * 64 PUD tables of the 32T vmalloc area (512G each), made at boot as
+ * preallocate_vmalloc_pages does: 67 pages. Everything else boot writes
+ * lies in pages it allocated and still holds. So the memfd holds
+ * between 67 pages and 67 plus the pages in use: well under a megabyte
+ * of the 64 GiB, which the mapping's Rss agrees with page for page.
+ */
+static void test_ram_is_sparse(void **state)
+{
 	struct machine *m;
-	unsigned long pfn;
+	struct kernel_pgtable *kpt;
+	unsigned long boot_tables, resident;
 
 	(void)state;
-	small_layout(&l, 64 * MiB);
-	m = boot(&l);
-	pfn = m->max_pfn - 1;
-	memset(pfn_to_ram(m, pfn), 0xa5, m->page_size);
-	assert_int_equal(pfn_to_ram(m, pfn)[m->page_size - 1], 0xa5);
-	assert_int_equal(pfn_to_ram(m, 0)[0], 0);
+	if (shmem_thp_forced())
+		skip();
+	m = boot_64g();
+	kpt = kernel_pgtable(m);
+	boot_tables = kpt->boot_end - kpt->boot_next;
+	assert_int_equal(boot_tables, 3 + 64);
+	resident = memfd_pages(m);
+	assert_true(resident >= boot_tables);
+	assert_true(resident <= boot_tables + pages_in_use(m));
+	assert_true(resident * m->page_size < 1 * MiB);
+	assert_int_equal(mapping_rss_pages(m->ram, m->page_size), resident);
+	machine_destroy(m);
+}
+
+/*
+ * What the machine writes through its own accessors (uapi_write at a
+ * direct-map or vmalloc address) is in the memfd at the frame's physical
+ * offset, seen by pread and by a second mapping of the file; what the
+ * second mapping writes, the machine reads. Reading a frame nobody
+ * wrote gives zeros and costs the host nothing.
+ */
+static void test_ram_is_the_memfd(void **state)
+{
+	struct machine *m;
+	unsigned long pfn, vpfn, before, used_before;
+	uint64_t kaddr, vaddr, phys;
+	char pattern[3 * 4096], got[3 * 4096];
+	uint8_t *second;
+	int pid;
+
+	(void)state;
+	if (shmem_thp_forced())
+		skip();
+	m = boot_64g();
+	assert_int_equal(task_create(m, "ram", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	before = memfd_pages(m);
+	used_before = pages_in_use(m);
+
+	/* A page of the direct map, high in the 64G. */
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+	assert_true(pfn > 4 * GiB / m->page_size);
+	phys = pfn_to_phys(m, pfn);
+	kaddr = m->layout.kernel.page_offset + phys;
+	assert_int_equal(uapi_write(m, kaddr + 100, "through the machine", 19),
+			 0);
+	assert_int_equal(pread(m->ram_fd, got, 19, (off_t)phys + 100), 19);
+	assert_memory_equal(got, "through the machine", 19);
+	second = mmap(NULL, m->page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      m->ram_fd, (off_t)phys);
+	assert_true(second != MAP_FAILED);
+	assert_memory_equal(second + 100, "through the machine", 19);
+	memcpy(second + 200, "through the file", 16);
+	assert_int_equal(uapi_read(m, kaddr + 200, got, 16), 0);
+	assert_memory_equal(got, "through the file", 16);
+	assert_int_equal(munmap(second, m->page_size), 0);
+
+	/* Three vmalloc pages: each at its own frame's offset. */
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (char)(i * 7 + 1);
+	assert_int_equal(uapi_vmalloc(m, sizeof(pattern), &vaddr), 0);
+	assert_int_equal(uapi_write(m, vaddr, pattern, sizeof(pattern)), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_int_equal(
+			vmalloc_to_pfn(m, vaddr + i * m->page_size, &vpfn), 0);
+		assert_int_equal(pread(m->ram_fd, got, m->page_size,
+				       (off_t)pfn_to_phys(m, vpfn)),
+				 (ssize_t)m->page_size);
+		assert_memory_equal(got, pattern + i * m->page_size,
+				    m->page_size);
+	}
+
+	/*
+	 * Four frames written, nothing else but what the calls allocated
+	 * (a slab, the area's page tables): the file grew by that at most.
+	 */
+	assert_true(memfd_pages(m) >= before + 4);
+	assert_true(memfd_pages(m) <= before + pages_in_use(m) - used_before);
+	/* The last frame was never written: zeros, and still no page. */
+	before = memfd_pages(m);
+	assert_int_equal(pread(m->ram_fd, got, m->page_size,
+			       (off_t)(m->layout.memory - m->page_size)),
+			 (ssize_t)m->page_size);
+	for (unsigned long i = 0; i < m->page_size; i++)
+		assert_int_equal(got[i], 0);
+	assert_int_equal(memfd_pages(m), before);
 	machine_destroy(m);
 }
 
@@ -447,7 +612,8 @@ int main(void)
 		cmocka_unit_test(test_x86_64_workstation_boot),
 		cmocka_unit_test(test_i386_file_matches),
 		cmocka_unit_test(test_boot_teardown_leaks_nothing),
-		cmocka_unit_test(test_ram_holds_bytes),
+		cmocka_unit_test(test_ram_is_sparse),
+		cmocka_unit_test(test_ram_is_the_memfd),
 		cmocka_unit_test(test_invalid_layout_refused),
 		cmocka_unit_test(test_set_cpu),
 	};

@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/mm.h"
+#include "core/oom_kill.h"
 #include "core/stats.h"
+#include "core/task.h"
+#include "core/uapi.h"
 #include "core/vmscan.h"
 
 static struct machine *boot_small(void)
@@ -450,6 +454,43 @@ static void test_pcp_batching_and_draining(void **state)
 	machine_destroy(m);
 }
 
+/* Lists off: every block comes from the buddy lists and goes back. */
+static void test_pcp_disable_bypasses_lists(void **state)
+{
+	struct machine *m = boot_one_zone();
+	struct zone *zone = &m->zones[ZONE_DMA32];
+	int batch = zone->pcp[0].batch, high = zone->pcp[0].high;
+	struct alloc_snapshot before;
+
+	(void)state;
+	zone_pcp_disable(m, zone);
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		assert_int_equal(zone->pcp[cpu].count, 0);
+		assert_int_equal(zone->pcp[cpu].high, 0);
+		assert_int_equal(zone->pcp[cpu].batch, 1);
+	}
+	snapshot(m, &before);
+	for (unsigned int order = 0; order <= PAGE_ALLOC_COSTLY_ORDER;
+	     order++) {
+		long free = zone->vm_stat[NR_FREE_PAGES];
+		struct page *page = alloc_pages(m, GFP_KERNEL, order);
+
+		assert_false(IS_ERR(page));
+		assert_int_equal(zone->pcp[0].count, 0);
+		assert_int_equal(zone->vm_stat[NR_FREE_PAGES],
+				 free - (1L << order));
+		assert_int_equal(__free_pages(m, page, order), 0);
+		assert_unchanged(m, &before);
+	}
+	zone_pcp_enable(m, zone);
+	assert_int_equal(zone->pcp[1].batch, batch);
+	assert_int_equal(zone->pcp[1].high, high);
+	assert_false(IS_ERR(alloc_page(m, GFP_KERNEL)));
+	assert_int_equal(zone->pcp[0].count, batch - 1);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_refcounts(void **state)
 {
 	struct machine *m = boot_small();
@@ -642,6 +683,397 @@ static void test_vmstat_counts(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Zone fallback, lowmem_reserve and the reserves below min, page by page */
+
+/*
+ * Every zone below is small enough that its per-CPU batch is one page
+ * (zone_batchsize: managed / 1024 / 4 rounds down to 1), so each order-0
+ * allocation takes exactly one page off the zone's free count and the
+ * counts below are exact.
+ */
+struct zone_run {
+	enum zone_type zone;
+	unsigned long pages;
+};
+
+#define MAX_RUNS 16
+
+/* Order-0 allocations of gfp until -ENOMEM, as runs of one zone each. */
+static unsigned int alloc_runs(struct machine *m, gfp_t gfp,
+			       struct zone_run *runs)
+{
+	unsigned int nr = 0;
+	struct page *page;
+
+	while (!IS_ERR(page = alloc_page(m, gfp))) {
+		enum zone_type z = page_zonenum(page);
+
+		if (!nr || runs[nr - 1].zone != z) {
+			assert_true(nr < MAX_RUNS);
+			runs[nr++] = (struct zone_run){z, 0};
+		}
+		runs[nr - 1].pages++;
+	}
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	return nr;
+}
+
+static void expect_runs(struct machine *m, gfp_t gfp,
+			const struct zone_run *want, unsigned int nr_want)
+{
+	struct zone_run got[MAX_RUNS];
+	unsigned int nr = alloc_runs(m, gfp, got);
+
+	for (unsigned int i = 0; i < nr || i < nr_want; i++) {
+		if (i < nr && i < nr_want && got[i].zone == want[i].zone &&
+		    got[i].pages == want[i].pages)
+			continue;
+		fail_msg("gfp %#x, run %u: got %lu from %s, want %lu from %s",
+			 gfp, i, i < nr ? got[i].pages : 0,
+			 i < nr ? zone_type_name(got[i].zone) : "nowhere",
+			 i < nr_want ? want[i].pages : 0,
+			 i < nr_want ? zone_type_name(want[i].zone)
+				     : "nowhere");
+	}
+	assert_consistent(m);
+}
+
+static long nr_free(const struct machine *m, enum zone_type z)
+{
+	return m->zones[z].vm_stat[NR_FREE_PAGES];
+}
+
+static void expect_marks(const struct zone *zone, unsigned long managed,
+			 unsigned long min, unsigned long low)
+{
+	assert_int_equal(zone->managed_pages, managed);
+	assert_int_equal(min_wmark_pages(zone), min);
+	assert_int_equal(low_wmark_pages(zone), low);
+	assert_int_equal(zone->pcp[0].batch, 1);
+}
+
+/* x86_64, 64 MiB: DMA [0,16M), DMA32 [16M,48M), Normal [48M,64M). */
+static struct machine *boot_x86_three_zones(void)
+{
+	struct layout l;
+
+	small_layout(&l, 64 * MiB);
+	l.nr_zones = 3;
+	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 48 * MiB};
+	l.zones[2] = (struct layout_zone){ZONE_NORMAL, 48 * MiB, 64 * MiB};
+	return boot(&l);
+}
+
+/*
+ * The numbers of that machine, by hand:
+ *   managed: DMA 4096 - 16 (the low 64K) = 4080; DMA32 8192 - 4096 (the
+ *   16M kernel image) = 4096; Normal 4096 - 512 (the mem_map of one 128M
+ *   section, 32768 * 64 bytes) = 3584. Lowmem 11760 pages.
+ *   min_free_kbytes = int_sqrt(11760 * 4 * 16) = 867, so 216 pages, each
+ *   zone's share: DMA 216 * 4080 / 11760 = 74, DMA32 75, Normal 65;
+ *   low = min + max(min / 4, managed * 10 / 10000): 92, 93, 81.
+ *   lowmem_reserve (ratio 256 for DMA and DMA32):
+ *   DMA[DMA32] = 4096 / 256 = 16, DMA[Normal] = (4096 + 3584) / 256 = 30,
+ *   DMA32[Normal] = 3584 / 256 = 14.
+ */
+static void expect_x86_three_zones(struct machine *m)
+{
+	expect_marks(&m->zones[ZONE_DMA], 4080, 74, 92);
+	expect_marks(&m->zones[ZONE_DMA32], 4096, 75, 93);
+	expect_marks(&m->zones[ZONE_NORMAL], 3584, 65, 81);
+	assert_int_equal(m->min_free_kbytes, 867);
+	assert_int_equal(m->zones[ZONE_DMA].lowmem_reserve[ZONE_DMA32], 16);
+	assert_int_equal(m->zones[ZONE_DMA].lowmem_reserve[ZONE_NORMAL], 30);
+	assert_int_equal(m->zones[ZONE_DMA32].lowmem_reserve[ZONE_NORMAL], 14);
+	/* Boot takes nothing from DMA or DMA32. */
+	drain_all_pages(m);
+	assert_int_equal(nr_free(m, ZONE_DMA), 4080);
+	assert_int_equal(nr_free(m, ZONE_DMA32), 4096);
+}
+
+/*
+ * GFP_KERNEL runs Normal, DMA32, DMA down to the low mark plus each
+ * zone's lowmem_reserve for Normal (the fast path), then again down to
+ * min plus that reserve (the slow path). DMA keeps 74 + 30 pages: a
+ * GFP_KERNEL | GFP_DMA32 request may then take DMA32 to its min and DMA
+ * to 74 + 16, GFP_KERNEL gets nothing more, and GFP_KERNEL | GFP_DMA has
+ * DMA to its min.
+ */
+static void test_fallback_dma32_to_dma_x86_64(void **state)
+{
+	struct machine *m = boot_x86_three_zones();
+	long normal0;
+
+	(void)state;
+	expect_x86_three_zones(m);
+	normal0 = nr_free(m, ZONE_NORMAL);
+	{
+		const struct zone_run kernel[] = {
+			{ZONE_NORMAL, (unsigned long)normal0 - 81},
+			{ZONE_DMA32, 4096 - (93 + 14)},
+			{ZONE_DMA, 4080 - (92 + 30)},
+			{ZONE_NORMAL, 81 - 65},
+			{ZONE_DMA32, (93 + 14) - (75 + 14)},
+			{ZONE_DMA, (92 + 30) - (74 + 30)},
+		};
+		expect_runs(m, GFP_KERNEL, kernel, 6);
+	}
+	assert_int_equal(nr_free(m, ZONE_NORMAL), 65);
+	assert_int_equal(nr_free(m, ZONE_DMA32), 75 + 14);
+	assert_int_equal(nr_free(m, ZONE_DMA), 74 + 30);
+	{
+		const struct zone_run dma32[] = {
+			{ZONE_DMA32, 14},
+			{ZONE_DMA, 30 - 16},
+		};
+		expect_runs(m, GFP_KERNEL | GFP_DMA32, dma32, 2);
+	}
+	assert_int_equal(nr_free(m, ZONE_DMA32), 75);
+	assert_int_equal(nr_free(m, ZONE_DMA), 74 + 16);
+	/* lowmem_reserve: DMA's 90 free pages are not for GFP_KERNEL. */
+	expect_runs(m, GFP_KERNEL, NULL, 0);
+	assert_int_equal(nr_free(m, ZONE_DMA), 74 + 16);
+	{
+		const struct zone_run dma[] = {{ZONE_DMA, 16}};
+		expect_runs(m, GFP_KERNEL | GFP_DMA, dma, 1);
+	}
+	assert_int_equal(nr_free(m, ZONE_DMA), 74);
+	/* One direct reclaim pass for each request that failed. */
+	assert_int_equal(m->zones[ZONE_NORMAL].vm_events[ALLOCSTALL], 2);
+	assert_int_equal(m->zones[ZONE_DMA32].vm_events[ALLOCSTALL], 1);
+	assert_int_equal(m->zones[ZONE_DMA].vm_events[ALLOCSTALL], 1);
+	machine_destroy(m);
+}
+
+/*
+ * i386 with high memory, 96 MiB: DMA [0,16M), Normal [16M,64M), HighMem
+ * [64M,80M), Movable [80M,96M): lowmem ends at 64M, as on a machine
+ * booted with a large vmalloc=, so that every zone is small.
+ */
+static struct machine *boot_i386_four_zones(void)
+{
+	struct layout l;
+
+	i386_layout(&l, 96 * MiB);
+	l.nr_zones = 4;
+	l.zones[1].end = 64 * MiB;
+	l.zones[2] = (struct layout_zone){ZONE_HIGHMEM, 64 * MiB, 80 * MiB};
+	l.zones[3] = (struct layout_zone){ZONE_MOVABLE, 80 * MiB, 96 * MiB};
+	return boot(&l);
+}
+
+/*
+ * By hand: managed DMA 4080; Normal 12288 - 2048 (the 8M image) - 192
+ * (the mem_map, 24576 * 32 bytes) = 10048; HighMem and Movable 4096.
+ * Lowmem 14128 pages: min_free_kbytes = int_sqrt(14128 * 4 * 16) = 950,
+ * 237 pages: DMA min 68, Normal 168; HighMem and Movable keep
+ * clamp(4096 / 1024, 32, 128) = 32. low adds max(share / 4, managed /
+ * 1000): DMA 85, Normal 210, HighMem and Movable 32 + 68 / 4 = 49.
+ * lowmem_reserve (ratios 256, 32, 0): DMA[Normal] = 10048 / 256 = 39,
+ * DMA[HighMem] = 14144 / 256 = 55, DMA[Movable] = 18240 / 256 = 71,
+ * Normal[HighMem] = 4096 / 32 = 128, Normal[Movable] = 8192 / 32 = 256.
+ */
+static void expect_i386_four_zones(struct machine *m)
+{
+	const struct zone *dma = &m->zones[ZONE_DMA];
+	const struct zone *normal = &m->zones[ZONE_NORMAL];
+
+	expect_marks(dma, 4080, 68, 85);
+	expect_marks(normal, 10048, 168, 210);
+	expect_marks(&m->zones[ZONE_HIGHMEM], 4096, 32, 49);
+	expect_marks(&m->zones[ZONE_MOVABLE], 4096, 32, 49);
+	assert_int_equal(m->min_free_kbytes, 950);
+	assert_int_equal(dma->lowmem_reserve[ZONE_NORMAL], 39);
+	assert_int_equal(dma->lowmem_reserve[ZONE_HIGHMEM], 55);
+	assert_int_equal(dma->lowmem_reserve[ZONE_MOVABLE], 71);
+	assert_int_equal(normal->lowmem_reserve[ZONE_HIGHMEM], 128);
+	assert_int_equal(normal->lowmem_reserve[ZONE_MOVABLE], 256);
+	assert_int_equal(m->zones[ZONE_HIGHMEM].lowmem_reserve[ZONE_MOVABLE],
+			 0);
+	drain_all_pages(m);
+	assert_int_equal(nr_free(m, ZONE_DMA), 4080);
+	assert_int_equal(nr_free(m, ZONE_HIGHMEM), 4096);
+	assert_int_equal(nr_free(m, ZONE_MOVABLE), 4096);
+}
+
+/*
+ * GFP_HIGHUSER_MOVABLE runs Movable, HighMem, Normal, DMA to low (plus
+ * the reserve each lower zone keeps from Movable requests), then again
+ * to min. GFP_HIGHUSER may then go deeper into Normal and DMA, whose
+ * reserves against HighMem requests are smaller; GFP_KERNEL deeper
+ * still, and GFP_KERNEL | GFP_DMA to DMA's min.
+ */
+static void test_fallback_highmem_to_dma_i386(void **state)
+{
+	struct machine *m = boot_i386_four_zones();
+	unsigned long normal0;
+
+	(void)state;
+	expect_i386_four_zones(m);
+	normal0 = (unsigned long)nr_free(m, ZONE_NORMAL);
+	{
+		const struct zone_run movable[] = {
+			{ZONE_MOVABLE, 4096 - 49},
+			{ZONE_HIGHMEM, 4096 - 49},
+			{ZONE_NORMAL, normal0 - (210 + 256)},
+			{ZONE_DMA, 4080 - (85 + 71)},
+			{ZONE_MOVABLE, 49 - 32},
+			{ZONE_HIGHMEM, 49 - 32},
+			{ZONE_NORMAL, (210 + 256) - (168 + 256)},
+			{ZONE_DMA, (85 + 71) - (68 + 71)},
+		};
+		expect_runs(m, GFP_HIGHUSER_MOVABLE, movable, 8);
+	}
+	{
+		const struct zone_run highuser[] = {
+			{ZONE_NORMAL, 256 - 128},
+			{ZONE_DMA, 71 - 55},
+		};
+		expect_runs(m, GFP_HIGHUSER, highuser, 2);
+	}
+	{
+		const struct zone_run kernel[] = {
+			{ZONE_NORMAL, 128},
+			{ZONE_DMA, 55 - 39},
+		};
+		expect_runs(m, GFP_KERNEL, kernel, 2);
+	}
+	{
+		const struct zone_run dma[] = {{ZONE_DMA, 39}};
+		expect_runs(m, GFP_KERNEL | GFP_DMA, dma, 1);
+	}
+	assert_int_equal(nr_free(m, ZONE_MOVABLE), 32);
+	assert_int_equal(nr_free(m, ZONE_HIGHMEM), 32);
+	assert_int_equal(nr_free(m, ZONE_NORMAL), 168);
+	assert_int_equal(nr_free(m, ZONE_DMA), 68);
+	machine_destroy(m);
+}
+
+/*
+ * __GFP_HIGH may take half of min (ALLOC_MIN_RESERVE: min - min / 2),
+ * even with direct reclaim allowed; GFP_ATOMIC, which cannot reclaim,
+ * a quarter of what is left as well (ALLOC_NON_BLOCK). lowmem_reserve
+ * still applies on top. Neither reclaims while it succeeds.
+ */
+static void test_gfp_high_dips_below_min(void **state)
+{
+	struct machine *m = boot_x86_three_zones();
+	struct zone_run ignored[MAX_RUNS];
+	const struct zone_run high[] = {
+		{ZONE_NORMAL, 65 - (65 - 65 / 2)},
+		{ZONE_DMA32, (75 + 14) - ((75 - 75 / 2) + 14)},
+		{ZONE_DMA, (74 + 30) - ((74 - 74 / 2) + 30)},
+	};
+	const struct zone_run atomic[] = {
+		{ZONE_NORMAL, 33 / 4},
+		{ZONE_DMA32, 38 / 4},
+		{ZONE_DMA, 37 / 4},
+	};
+
+	(void)state;
+	expect_x86_three_zones(m);
+	alloc_runs(m, GFP_KERNEL, ignored);
+	assert_int_equal(m->zones[ZONE_NORMAL].vm_events[ALLOCSTALL], 1);
+	expect_runs(m, GFP_KERNEL | __GFP_HIGH, high, 3);
+	assert_int_equal(high[0].pages, 32);
+	assert_int_equal(high[1].pages, 37);
+	assert_int_equal(high[2].pages, 37);
+	assert_int_equal(nr_free(m, ZONE_NORMAL), 33);
+	assert_int_equal(nr_free(m, ZONE_DMA32), 38 + 14);
+	assert_int_equal(nr_free(m, ZONE_DMA), 37 + 30);
+	/* 106 pages without reclaim; the failure reclaimed once. */
+	assert_int_equal(m->zones[ZONE_NORMAL].vm_events[ALLOCSTALL], 2);
+	expect_runs(m, GFP_ATOMIC, atomic, 3);
+	assert_int_equal(nr_free(m, ZONE_NORMAL), 25);
+	assert_int_equal(nr_free(m, ZONE_DMA32), 29 + 14);
+	assert_int_equal(nr_free(m, ZONE_DMA), 28 + 30);
+	assert_int_equal(m->zones[ZONE_NORMAL].vm_events[ALLOCSTALL], 2);
+	machine_destroy(m);
+}
+
+/* ------------------------------------------------------------------ */
+/* __GFP_NORETRY: one direct reclaim pass, no retry, no OOM killer     */
+
+static unsigned long reclaim_passes;
+
+/* Reports progress without freeing anything: every pass looks useful. */
+static unsigned long claim_progress(struct machine *m, gfp_t gfp,
+				    unsigned int order, void *data)
+{
+	(void)m;
+	(void)gfp;
+	(void)order;
+	(void)data;
+	reclaim_passes++;
+	return 32; /* SWAP_CLUSTER_MAX */
+}
+
+static unsigned long allocstall_normal(const struct machine *m)
+{
+	struct seq_buf s;
+	unsigned long n = vmstat_value(report_text(m, &s, report_vmstat),
+				       "allocstall_normal");
+
+	seq_buf_free(&s);
+	return n;
+}
+
+static void test_noretry_reclaims_once(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct zone_run ignored[MAX_RUNS];
+	struct user_fault fault;
+	struct oom_kill kill;
+	uint64_t addr, word = 1;
+	struct page *page;
+	int pid;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.swap_size = 0;
+	m = boot(&l);
+	/* A process with 1 MiB of anonymous memory: the OOM killer's pick. */
+	assert_int_equal(task_create(m, "victim", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	assert_int_equal(uapi_mmap(m, 0, 0, 1 * MiB, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &addr),
+			 0);
+	for (uint64_t off = 0; off < 1 * MiB; off += m->page_size)
+		assert_int_equal(uapi_access_vm(m, 0, addr + off, &word,
+						sizeof(word), USER_WRITE,
+						&fault),
+				 0);
+	assert_int_equal(task_switch(m, 0), 0);
+	/* Down to min without reclaim; no per-CPU page left to drain. */
+	drain_all_pages(m);
+	alloc_runs(m, GFP_NOWAIT, ignored);
+	assert_int_equal(allocstall_normal(m), 0);
+	m->reclaim = claim_progress;
+
+	reclaim_passes = 0;
+	page = alloc_page(m, GFP_KERNEL | __GFP_NORETRY);
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	assert_int_equal(reclaim_passes, 1);
+	assert_int_equal(allocstall_normal(m), 1);
+	assert_int_equal(m->vm_events[OOM_KILL], 0);
+	assert_false(oom_next_kill(m, &kill));
+
+	/* Without it: every pass made progress, so all 16, then the OOM
+	 * killer, whose victim's memory lets the allocation through. */
+	reclaim_passes = 0;
+	page = alloc_page(m, GFP_KERNEL);
+	assert_false(IS_ERR(page));
+	assert_int_equal(reclaim_passes, 16);
+	assert_int_equal(allocstall_normal(m), 1 + 16);
+	assert_int_equal(m->vm_events[OOM_KILL], 1);
+	assert_true(oom_next_kill(m, &kill));
+	assert_int_equal(kill.pid, pid);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* ------------------------------------------------------------------ */
 /* A long randomized run against a model of what is allocated          */
 
 struct live_block {
@@ -751,15 +1183,30 @@ static void model_compare(struct machine *m, struct model *md)
 		model_fail(md, why);
 }
 
+/*
+ * MM_TEST_SEED=N replays a run (MM_SEED, the older name, still works).
+ * The seed is printed before anything can fail, so that a crash or a
+ * sanitizer report, which never reaches model_fail, still names it.
+ */
+static unsigned long test_seed(void)
+{
+	const char *env = getenv("MM_TEST_SEED");
+
+	if (!env)
+		env = getenv("MM_SEED");
+	return env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+}
+
 static void test_randomized_against_model(void **state)
 {
 	struct layout l;
 	struct machine *m;
 	struct model md = {0};
-	const char *env = getenv("MM_SEED");
 
 	(void)state;
-	md.seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+	md.seed = test_seed();
+	print_message("seed %lu (MM_TEST_SEED=%lu replays this run)\n", md.seed,
+		      md.seed);
 	srand((unsigned int)md.seed);
 	small_layout(&l, 48 * MiB);
 	l.kernel.image_size = 4 * MiB;
@@ -790,13 +1237,17 @@ static void test_randomized_against_model(void **state)
 	drain_all_pages(m);
 	model_compare(m, &md);
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		assert_int_equal(zone_used_pages(&m->zones[z], m->nr_cpus),
-				 md.boot_used[z]);
+		if (zone_used_pages(&m->zones[z], m->nr_cpus) !=
+		    md.boot_used[z])
+			model_fail(&md,
+				   "a zone holds other pages than at boot");
 	print_message("seed %lu: %lu allocations, %lu -ENOMEM, %lu frees\n",
 		      md.seed, md.nr_allocs, md.nr_enomem, md.nr_frees);
 	/* The run must have exercised plenty of both, and memory pressure. */
-	assert_true(md.nr_allocs > 300000 && md.nr_enomem > 1000);
-	assert_int_equal(md.nr_frees, md.nr_allocs);
+	if (md.nr_allocs <= 300000 || md.nr_enomem <= 1000)
+		model_fail(&md, "too few allocations or too little pressure");
+	if (md.nr_frees != md.nr_allocs)
+		model_fail(&md, "frees and allocations differ");
 	free(md.live);
 	free(md.owned);
 	machine_destroy(m);
@@ -817,10 +1268,15 @@ int main(void)
 		cmocka_unit_test(test_get_free_pages_and_addresses),
 		cmocka_unit_test(test_highmem_has_no_address),
 		cmocka_unit_test(test_pcp_batching_and_draining),
+		cmocka_unit_test(test_pcp_disable_bypasses_lists),
 		cmocka_unit_test(test_refcounts),
 		cmocka_unit_test(test_bad_calls_leave_lists_alone),
 		cmocka_unit_test(test_vmstat_counts),
 		cmocka_unit_test(test_checker_catches_corruption),
+		cmocka_unit_test(test_fallback_dma32_to_dma_x86_64),
+		cmocka_unit_test(test_fallback_highmem_to_dma_i386),
+		cmocka_unit_test(test_gfp_high_dips_below_min),
+		cmocka_unit_test(test_noretry_reclaims_once),
 		cmocka_unit_test(test_randomized_against_model),
 	};
 
