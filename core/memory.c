@@ -187,9 +187,12 @@ static int expand_stack(struct machine *m, struct mm_struct *mm,
 	for (unsigned int i = 0; i < mm->map_count; i++)
 		if (mm->vmas[i] == vma && i > 0)
 			prev = mm->vmas[i - 1];
-	if (vma->vm_end - start > STACK_RLIMIT)
+	if (vma->vm_end - start > STACK_RLIMIT || start < MMAP_MIN_ADDR)
 		return -ENOMEM;
-	if (prev && prev->vm_end + stack_guard_gap(m) > start)
+	/* The gap is kept from accessible mappings that do not grow down. */
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
+	    (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    prev->vm_end + stack_guard_gap(m) > start)
 		return -ENOMEM;
 	grow = (unsigned long)((vma->vm_start - start) >> m->page_shift);
 	vma->vm_start = start;
@@ -230,11 +233,18 @@ static int find_fault_vma(struct machine *m, struct mm_struct *mm,
 	return 0;
 }
 
-static void count_fault(struct machine *m, struct mm_struct *mm, bool major)
+/*
+ * As mm_account_fault: pgfault counts every fault handled, failed or
+ * not; the process's minor and major counts only those that succeeded.
+ */
+static void count_fault(struct machine *m, struct mm_struct *mm, bool major,
+			int err)
 {
 	m->vm_events[PGFAULT]++;
 	if (major)
 		m->vm_events[PGMAJFAULT]++;
+	if (err)
+		return;
 	if (major)
 		mm->maj_flt++;
 	else
@@ -468,7 +478,7 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		snprintf(m->errmsg, sizeof(m->errmsg),
 			 "out of memory in a fault at %#lx",
 			 (unsigned long)addr);
-	count_fault(m, mm, major);
+	count_fault(m, mm, major, err);
 	update_hiwater_rss(mm);
 	return err;
 }

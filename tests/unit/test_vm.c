@@ -569,7 +569,13 @@ static void test_bad_input(void **state)
 		-EINVAL);
 	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_PRIVATE, &out),
 			 -EBADF);
-	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, 0x10, anon, &out), -EINVAL);
+	/* mmap ignores prot bits it does not know, as calc_vm_prot_bits. */
+	assert_int_equal(uapi_mmap(m, 0, FIXED + 32 * PAGE, PAGE, 0x10,
+				   anon | MAP_FIXED, &out),
+			 0);
+	assert_int_equal(find_vma(self_mm(f), out)->vm_flags & VM_ACCESS_FLAGS,
+			 0);
+	assert_int_equal(uapi_munmap(m, 0, out, PAGE), 0);
 	assert_int_equal(
 		uapi_mmap(m, 0, 0, PAGE, PROT_READ,
 			  MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, &out),
@@ -620,6 +626,374 @@ static void test_bad_input(void **state)
 	assert_int_equal(uapi_munmap(m, 0, FIXED, PAGE), 0);
 	assert_int_equal(nr_vmas(f), vmas);
 	assert_int_equal(global_free_pages(m), free_before);
+	assert_consistent(m);
+}
+
+static bool present(const struct machine *m, int pid, uint64_t addr)
+{
+	struct pgtable_walk w;
+
+	assert_int_equal(pid_pagewalk(m, pid, addr, &w), 0);
+	return w.present;
+}
+
+#define PTE_UAD (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+/* MAP_POPULATE faults every page in at mmap, as minor faults. */
+static void test_populate(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned long faults = m->vm_events[PGFAULT], minflt = mm->min_flt;
+	uint64_t a = map(m, 0, 16 * PAGE, rw, anon | MAP_POPULATE), b;
+	struct seq_buf s;
+
+	/* Private and writable: a dirty page of its own behind each entry. */
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 16);
+	assert_int_equal(m->vm_events[PGFAULT], faults + 16);
+	assert_int_equal(mm->min_flt, minflt + 16);
+	assert_int_equal(mm->maj_flt, 0);
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(pte_of(m, f->pid, a + i * PAGE) &
+					 (PTE_UAD | _PAGE_RW),
+				 PTE_UAD | _PAGE_RW);
+		assert_int_not_equal(pfn_of(m, f->pid, a + i * PAGE),
+				     m->zero_pfn);
+	}
+	/* Touching them afterwards takes no fault. */
+	write_bytes(m, 0, a + 15 * PAGE, "no fault");
+	assert_int_equal(m->vm_events[PGFAULT], faults + 16);
+	report(m, f->pid, report_pid_status, &s);
+	assert_non_null(strstr(s.buf, "RssAnon:\t      64 kB\n"));
+	seq_buf_free(&s);
+	/* Read-only: the zero page everywhere, read-only, and no RSS. */
+	b = map(m, 0, 8 * PAGE, PROT_READ, anon | MAP_POPULATE);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pfn_of(m, f->pid, b + i * PAGE), m->zero_pfn);
+		assert_int_equal(pte_of(m, f->pid, b + i * PAGE) & _PAGE_RW, 0);
+	}
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 16);
+	assert_int_equal(mm->min_flt, minflt + 24);
+	/* Shared: the object's own pages, counted as RssShmem. */
+	b = map(m, 0, 4 * PAGE, rw, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE);
+	assert_int_equal(mm->rss_stat[MM_SHMEMPAGES], 4);
+	assert_int_equal(m->node_stat[NR_SHMEM], 4);
+	assert_int_equal(mm->min_flt, minflt + 28);
+	/* PROT_NONE, and MAP_NONBLOCK: nothing faulted in. */
+	b = map(m, 0, 4 * PAGE, PROT_NONE, anon | MAP_POPULATE);
+	assert_false(present(m, f->pid, b));
+	b = map(m, 0, 4 * PAGE, rw, anon | MAP_POPULATE | MAP_NONBLOCK);
+	assert_false(present(m, f->pid, b));
+	assert_int_equal(mm->min_flt, minflt + 28);
+	/* Huge pages: one fault for each. */
+	b = map(m, 0, 4 * MiB, rw, anon | MAP_HUGETLB | MAP_POPULATE);
+	assert_int_equal(mm->hugetlb_pages, 1024);
+	assert_true(present(m, f->pid, b + 4 * MiB - PAGE));
+	assert_int_equal(m->vm_events[PGFAULT], faults + 30);
+	assert_int_equal(mm->min_flt, minflt + 30);
+	assert_consistent(m);
+}
+
+/* A fault that fails counts in pgfault, not in the process's counts. */
+static void test_failed_fault_counts(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t huge = 2 * MiB, len = 512 * MiB;
+	uint64_t a = map(m, 0, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
+	unsigned long faults = m->vm_events[PGFAULT], minflt = mm->min_flt;
+	unsigned long got = 0;
+	struct user_fault fault;
+	int err = 0;
+
+	/* Huge pages until none is left: SIGBUS, as hugetlbfs gives. */
+	for (uint64_t off = 0; off < len && !err; off += huge) {
+		char byte = 1;
+
+		err = uapi_access_vm(m, 0, a + off, &byte, 1, USER_WRITE,
+				     &fault);
+		got += !err;
+	}
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(fault.signo, SIGBUS);
+	assert_int_equal(fault.si_code, BUS_ADRERR);
+	assert_true(got > 0);
+	assert_int_equal(mm->hugetlb_pages, got * 512);
+	assert_int_equal(m->vm_events[PGFAULT], faults + got + 1);
+	assert_int_equal(mm->min_flt, minflt + got);
+	assert_int_equal(mm->maj_flt, 0);
+	assert_consistent(m);
+}
+
+/*
+ * A grows-down mapping of a program's own grows as the stack does: any
+ * distance below it, within the stack limit and the guard gap kept
+ * from accessible mappings that do not grow down.
+ */
+static void test_growsdown_mapping(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t g = FIXED + 64 * MiB, lo = g - 11 * PAGE - 300 * PAGE, d;
+	unsigned long stack_vm = mm->stack_vm;
+
+	map(m, g, 2 * PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(mm->stack_vm, stack_vm + 2);
+	write_bytes(m, 0, g - 1, "!");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - PAGE);
+	write_bytes(m, 0, g - 10 * PAGE - 5, "deep");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 11 * PAGE);
+	assert_int_equal(mm->stack_vm, stack_vm + 13);
+	expect_bytes(m, 0, g - 10 * PAGE - 5, "deep");
+	expect_bytes(m, 0, g - 5 * PAGE, "");
+	/* A readable mapping below: growth stops 256 pages above it. */
+	map(m, lo, PAGE, PROT_READ, fl);
+	write_bytes(m, 0, g - 11 * PAGE - 1, "x");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 12 * PAGE);
+	assert_int_equal(
+		fault_of(m, 0, lo + PAGE + 200 * PAGE, USER_WRITE, -EFAULT)
+			.si_code,
+		SEGV_MAPERR);
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 12 * PAGE);
+	/* PROT_NONE below keeps no gap: the mapping grows right to it. */
+	assert_int_equal(uapi_mprotect(m, 0, lo, PAGE, PROT_NONE), 0);
+	write_bytes(m, 0, lo + PAGE + 1, "x");
+	assert_int_equal(find_vma(mm, g)->vm_start, lo + PAGE);
+	assert_int_equal(fault_of(m, 0, lo + 5, USER_READ, -EFAULT).si_code,
+			 SEGV_ACCERR);
+	/* Read-only: it grows, then the write is refused. */
+	d = map(m, FIXED + 128 * MiB, PAGE, PROT_READ, fl | MAP_GROWSDOWN);
+	assert_int_equal(fault_of(m, 0, d - 1, USER_WRITE, -EFAULT).si_code,
+			 SEGV_ACCERR);
+	assert_int_equal(find_vma(mm, d)->vm_start, d - PAGE);
+	/* The stack limit holds for it: 8 MiB from its end. */
+	d = map(m, FIXED + 192 * MiB, PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(
+		fault_of(m, 0, d + PAGE - STACK_RLIMIT - 1, USER_WRITE, -EFAULT)
+			.si_code,
+		SEGV_MAPERR);
+	write_bytes(m, 0, d + PAGE - STACK_RLIMIT, "8 MiB");
+	assert_int_equal(find_vma(mm, d)->vm_start, d + PAGE - STACK_RLIMIT);
+	/* No gap is kept from another grows-down mapping below. */
+	d = map(m, FIXED + 256 * MiB, PAGE, rw, fl | MAP_GROWSDOWN);
+	map(m, d - 20 * PAGE, PAGE, rw, fl | MAP_GROWSDOWN);
+	write_bytes(m, 0, d - 10 * PAGE, "x");
+	assert_int_equal(find_vma(mm, d)->vm_start, d - 10 * PAGE);
+	/* A hint inside the gap below one is not taken; MAP_FIXED is. */
+	assert_int_not_equal(map(m, d - 120 * PAGE, PAGE, PROT_READ,
+				 MAP_PRIVATE | MAP_ANONYMOUS),
+			     d - 120 * PAGE);
+	/* Never below vm.mmap_min_addr. */
+	d = map(m, MMAP_MIN_ADDR + PAGE, PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(
+		fault_of(m, 0, MMAP_MIN_ADDR - 1, USER_WRITE, -EFAULT).si_code,
+		SEGV_MAPERR);
+	write_bytes(m, 0, MMAP_MIN_ADDR, "low");
+	assert_int_equal(find_vma(mm, d)->vm_start, MMAP_MIN_ADDR);
+	assert_consistent(m);
+}
+
+/* mprotect's errors are Linux's, and so is what it leaves changed. */
+static void test_mprotect_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t top = mm->task_size,
+		 a = map(m, FIXED, 4 * PAGE, PROT_READ, fl);
+	uint64_t g = FIXED + 64 * PAGE;
+
+	/* Outside user space there is nothing mapped: -ENOMEM. */
+	assert_int_equal(uapi_mprotect(m, 0, top, PAGE, PROT_READ), -ENOMEM);
+	assert_int_equal(uapi_mprotect(m, 0, m->layout.kernel.page_offset, PAGE,
+				       PROT_READ),
+			 -ENOMEM);
+	assert_int_equal(uapi_mprotect(m, 0, ~0xfffULL, 2 * PAGE, PROT_READ),
+			 -ENOMEM);
+	/* Length 0 is done before prot is looked at. */
+	assert_int_equal(uapi_mprotect(m, 0, a, 0, 0x40), 0);
+	/* PROT_SEM means nothing; other bits are refused. */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ | 0x8), 0);
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, 0x10), -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSDOWN),
+			 -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSUP),
+			 -EINVAL);
+	assert_int_equal(
+		uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+			      PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP),
+		-EINVAL);
+	/* A hole: what lies before it changes, then -ENOMEM. */
+	assert_int_equal(uapi_munmap(m, 0, a + 2 * PAGE, PAGE), 0);
+	assert_int_equal(uapi_mprotect(m, 0, a, 4 * PAGE, rw), -ENOMEM);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_int_equal(find_vma(mm, a)->vm_flags & VM_WRITE, VM_WRITE);
+	assert_int_equal(find_vma(mm, a + 3 * PAGE)->vm_flags & VM_WRITE, 0);
+	/* Starting in the hole, nothing changes. */
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, 2 * PAGE, rw),
+			 -ENOMEM);
+	assert_int_equal(find_vma(mm, a + 3 * PAGE)->vm_flags & VM_WRITE, 0);
+	/* Across the top of user space: the stack's last page changes. */
+	assert_int_equal(uapi_mprotect(m, 0, top - PAGE, 2 * PAGE, PROT_READ),
+			 -ENOMEM);
+	assert_int_equal(find_vma(mm, top - PAGE)->vm_start, top - PAGE);
+	assert_int_equal(find_vma(mm, top - PAGE)->vm_flags & VM_WRITE, 0);
+	/* PROT_GROWSDOWN reaches down to the start of a grows-down VMA... */
+	map(m, g, 4 * PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(uapi_mprotect(m, 0, g + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSDOWN),
+			 0);
+	assert_int_equal(find_vma(mm, g)->vm_start, g);
+	assert_int_equal(find_vma(mm, g)->vm_end, g + 3 * PAGE);
+	assert_int_equal(find_vma(mm, g)->vm_flags & VM_WRITE, 0);
+	/* ...even from the hole below it. */
+	assert_int_equal(uapi_mprotect(m, 0, g - 2 * PAGE, 3 * PAGE,
+				       rw | PROT_GROWSDOWN),
+			 0);
+	assert_int_equal(find_vma(mm, g)->vm_end, g + PAGE);
+	assert_int_equal(find_vma(mm, g)->vm_flags & VM_WRITE, VM_WRITE);
+	assert_consistent(m);
+}
+
+static void test_munmap_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t a = map(m, FIXED, 8 * PAGE, rw, fl), b, c;
+	unsigned int vmas = nr_vmas(f);
+	char word[32];
+	int child;
+
+	for (int i = 0; i < 8; i++)
+		write_bytes(m, 0, a + (uint64_t)i * PAGE, "used");
+	/* The length is rounded up to a page. */
+	assert_int_equal(uapi_munmap(m, 0, a, 1), 0);
+	assert_int_equal(fault_of(m, 0, a, USER_READ, -EFAULT).si_code,
+			 SEGV_MAPERR);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 7);
+	/* A range that wraps or passes the top of user space. */
+	assert_int_equal(uapi_munmap(m, 0, a, -PAGE), -EINVAL);
+	assert_int_equal(uapi_munmap(m, 0, mm->task_size - PAGE, 2 * PAGE),
+			 -EINVAL);
+	/* Across VMAs and holes at once. */
+	map(m, a + 10 * PAGE, 2 * PAGE, PROT_READ, fl);
+	assert_int_equal(nr_vmas(f), vmas + 1);
+	assert_int_equal(uapi_munmap(m, 0, a + 2 * PAGE, 16 * PAGE), 0);
+	assert_int_equal(nr_vmas(f), vmas);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 1);
+	/* Memory shared with a child copy-on-write: the child keeps it. */
+	b = map(m, FIXED + 64 * PAGE, 4 * PAGE, rw, fl);
+	for (int i = 0; i < 4; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		write_bytes(m, 0, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	assert_int_equal(pfn_to_page(m, pfn_of(m, child, b + PAGE))->_mapcount,
+			 1);
+	assert_int_equal(uapi_munmap(m, 0, b + PAGE, 2 * PAGE), 0);
+	assert_int_equal(pfn_to_page(m, pfn_of(m, child, b + PAGE))->_mapcount,
+			 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		expect_bytes(m, child, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	/* The middle of a shared mapping: its object keeps every page. */
+	c = map(m, 0, 3 * PAGE, rw, MAP_SHARED | MAP_ANONYMOUS);
+	write_bytes(m, 0, c, "first");
+	write_bytes(m, 0, c + PAGE, "middle");
+	write_bytes(m, 0, c + 2 * PAGE, "last");
+	assert_int_equal(uapi_munmap(m, 0, c + PAGE, PAGE), 0);
+	assert_int_equal(m->node_stat[NR_SHMEM], 3);
+	assert_int_equal(mm->rss_stat[MM_SHMEMPAGES], 2);
+	assert_int_equal(find_vma(mm, c + 2 * PAGE)->vm_pgoff, 2);
+	expect_bytes(m, 0, c + 2 * PAGE, "last");
+	assert_int_equal(uapi_munmap(m, 0, c, 3 * PAGE), 0);
+	assert_int_equal(m->node_stat[NR_SHMEM], 0);
+	assert_consistent(m);
+}
+
+static void test_mremap_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t a = map(m, FIXED, 4 * PAGE, rw, fl), r = 0, b;
+	unsigned int vmas;
+	char word[32];
+	int child;
+
+	map(m, a + 4 * PAGE, 4 * PAGE, PROT_READ, fl);
+	vmas = nr_vmas(f);
+	/* The same size: the address back, nothing changed. */
+	assert_int_equal(uapi_mremap(m, 0, a, 4 * PAGE, 4 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(nr_vmas(f), vmas);
+	/* Linux duplicates only shared mappings with an old length of 0. */
+	assert_int_equal(uapi_mremap(m, 0, a, 0, PAGE, MREMAP_MAYMOVE, 0, &r),
+			 -EINVAL);
+	/* MREMAP_DONTUNMAP (4) is not taken; nor are unknown flags. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, 3 * PAGE, 4, 0, &r),
+			 -EINVAL);
+	/* Growing a range that spans two VMAs. */
+	assert_int_equal(
+		uapi_mremap(m, 0, a, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE, 0, &r),
+		-EFAULT);
+	/* Shrinking one: the tail goes, whatever it covers. */
+	assert_int_equal(uapi_mremap(m, 0, a, 8 * PAGE, 2 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(nr_vmas(f), vmas - 1);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_true(find_vma(mm, a + 2 * PAGE)->vm_start >= a + 8 * PAGE);
+	/* A new length inside the last page is that page. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, PAGE + 1, 0, 0, &r), 0);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	/* MREMAP_FIXED past the top of user space. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, 3 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     mm->task_size - PAGE, &r),
+			 -EINVAL);
+	/* A move takes swap entries and pages shared with a child along. */
+	b = map(m, 0, 8 * PAGE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		write_bytes(m, 0, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	for (int i = 0; i < 8 && !pte_is_swap(pte_of(m, f->pid, b + PAGE)); i++)
+		shrink_lruvec(m, 1UL << 20);
+	assert_true(pte_is_swap(pte_of(m, f->pid, b + PAGE)));
+	assert_int_equal(uapi_mremap(m, 0, b, 8 * PAGE, 16 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     FIXED + 256 * PAGE, &r),
+			 0);
+	assert_int_equal(r, FIXED + 256 * PAGE);
+	assert_consistent(m);
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		expect_bytes(m, 0, r + (uint64_t)i * PAGE, word);
+		expect_bytes(m, child, b + (uint64_t)i * PAGE, word);
+	}
+	assert_true(mm->maj_flt > 0);
+	expect_bytes(m, 0, r + 15 * PAGE, "");
+	assert_int_equal(uapi_exit_process(m, child), 0);
 	assert_consistent(m);
 }
 
@@ -1050,6 +1424,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mremap_shared, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_populate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_fault_counts, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_growsdown_mapping, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mprotect_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_munmap_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_edges, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_huge_pages, setup,
 						teardown),
