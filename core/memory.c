@@ -17,6 +17,7 @@
 
 #include "core/err.h"
 #include "core/memory.h"
+#include "core/mman.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -825,6 +826,13 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
 		struct copy_ctx c = {dst, 0};
 
+		/* Each charged mapping is charged again for the child. */
+		if (dst && (src->vm_flags & VM_ACCOUNT) &&
+		    vm_enough_memory(m, (long)((src->vm_end - src->vm_start) >>
+					       m->page_shift))) {
+			vm_area_free(m, dst);
+			dst = NULL;
+		}
 		if (!dst) {
 			mmput(m, mm);
 			return -ENOMEM;

@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/memory.h"
+#include "core/mman.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -503,6 +504,27 @@ static int mmap_fixed_range(struct machine *m, struct mm_struct *mm,
 	return 0;
 }
 
+/*
+ * The commit charge of a new mapping, as mmap_region and shmem_zero_setup
+ * make it: private writable memory (marked VM_ACCOUNT) and shared memory
+ * are charged unless MAP_NORESERVE; huge pages never are.
+ */
+static int mmap_account(struct machine *m, unsigned long *vm_flags,
+			uint64_t len)
+{
+	unsigned long f = *vm_flags;
+
+	if (f & (VM_NORESERVE | VM_HUGETLB))
+		return 0;
+	if (!(f & VM_SHARED) && !(f & VM_WRITE))
+		return 0;
+	if (vm_enough_memory(m, (long)(len >> m->page_shift)))
+		return -ENOMEM;
+	if (!(f & VM_SHARED))
+		*vm_flags |= VM_ACCOUNT;
+	return 0;
+}
+
 /* A new VMA for [addr, addr + len), merged with its neighbours. */
 static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		       uint64_t len, unsigned long vm_flags)
@@ -555,6 +577,8 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = mmap_fixed_range(m, mm, addr, len, flags);
 	else
 		err = get_unmapped_area(m, mm, addr, len, align, &addr);
+	if (!err)
+		err = mmap_account(m, &vm_flags, len);
 	/* MAP_FIXED replaces what it lands on, once nothing can fail. */
 	if (!err && (flags & MAP_FIXED))
 		err = do_munmap(m, mm, addr, len);
@@ -682,7 +706,31 @@ static int mprotect_check(struct machine *m, const struct mm_struct *mm,
 	return 0;
 }
 
-/* Give [start, end), whole VMAs, the new prot. */
+/*
+ * The charge as mprotect_fixup makes it: a private mapping that becomes
+ * writable is charged (VM_ACCOUNT) unless it was already; one that stops
+ * being writable before any page was written (no anon_vma) is not.
+ */
+static int mprotect_account(struct machine *m, const struct vm_area_struct *vma,
+			    unsigned long *newflags)
+{
+	unsigned long old = vma->vm_flags;
+
+	if (!(*newflags & VM_WRITE)) {
+		if ((old & VM_ACCOUNT) && !vma->shmem && !vma->anon_vma)
+			*newflags &= ~VM_ACCOUNT;
+		return 0;
+	}
+	if (old &
+	    (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))
+		return 0;
+	if (vm_enough_memory(m, (long)vma_pages(m, vma)))
+		return -ENOMEM;
+	*newflags |= VM_ACCOUNT;
+	return 0;
+}
+
+/* Give [start, end), whole VMAs, the new prot; stop at a refused charge. */
 static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 			 uint64_t start, uint64_t end, unsigned long set)
 {
@@ -694,6 +742,8 @@ static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 		long npages = (long)vma_pages(m, vma);
 		unsigned long newflags = (vma->vm_flags & keep) | set;
 
+		if (mprotect_account(m, vma, &newflags))
+			return -ENOMEM;
 		vm_stat_account(mm, vma->vm_flags, -npages);
 		vma->vm_flags = newflags;
 		vm_stat_account(mm, vma->vm_flags, npages);
@@ -866,6 +916,10 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	old_len = page_align(m, old_len);
 	new_len = page_align(m, new_len);
 	vma = vma_lookup(mm, old_addr);
+	/* Growth of a charged mapping is charged too (vma_to_resize). */
+	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
+	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))
+		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
 		err = do_munmap(m, mm, new_addr, new_len);
 		vma = vma_lookup(mm, old_addr);
@@ -933,8 +987,11 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 				 "vm.max_map_count reached");
 			return -ENOMEM;
 		}
+		if (vm_enough_memory(m,
+				     (long)(newend - oldend) >> m->page_shift))
+			return -ENOMEM;
 		err = mmap_region(m, mm, oldend, newend - oldend,
-				  VM_DATA_DEFAULT);
+				  VM_DATA_DEFAULT | VM_ACCOUNT);
 	}
 	if (err)
 		return err;
@@ -968,7 +1025,7 @@ static int setup_stack(struct machine *m, struct mm_struct *mm)
 	uint64_t top = mm->task_size;
 	int err = mmap_region(m, mm, top - INITIAL_STACK_BYTES,
 			      INITIAL_STACK_BYTES,
-			      VM_DATA_DEFAULT | VM_GROWSDOWN);
+			      VM_DATA_DEFAULT | VM_GROWSDOWN | VM_ACCOUNT);
 
 	mm->start_stack = top - m->page_size;
 	return err;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "core/mm.h"
+#include "core/mman.h"
 #include "core/oom_kill.h"
 #include "core/stats.h"
 #include "core/swap.h"
@@ -729,6 +730,107 @@ static void test_failed_fault_counts(void **state)
 	assert_consistent(m);
 }
 
+/* OVERCOMMIT_GUESS: refuse one commitment bigger than RAM and swap. */
+static uint64_t commit_limit_bytes(const struct machine *m)
+{
+	return (uint64_t)(totalram_pages(m) + total_swap_pages(m)) * PAGE;
+}
+
+static void test_overcommit(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t limit = commit_limit_bytes(m), out = 0, a, start, cur;
+	unsigned long pages = (unsigned long)(limit / PAGE);
+
+	/* A new process has committed its stack: 128 KiB. */
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* More than RAM and swap in one go: only with MAP_NORESERVE. */
+	assert_int_equal(uapi_mmap(m, 0, 0, limit + PAGE, rw, anon, &out),
+			 -ENOMEM);
+	assert_non_null(strstr(m->errmsg, "overcommit"));
+	assert_int_equal(uapi_mmap(m, 0, 0, limit + PAGE, PROT_READ,
+				   MAP_SHARED | MAP_ANONYMOUS, &out),
+			 -ENOMEM);
+	a = map(m, 0, limit + PAGE, rw, anon | MAP_NORESERVE);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_flags &
+				 (VM_NORESERVE | VM_ACCOUNT),
+			 VM_NORESERVE);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	a = map(m, 0, limit + PAGE, rw,
+		MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE);
+	assert_int_equal(vm_memory_committed(m), 32);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	/* Exactly RAM and swap is still a guess worth making. */
+	a = map(m, 0, limit, rw, anon);
+	assert_int_equal(vm_memory_committed(m), 32 + pages);
+	assert_int_equal(uapi_munmap(m, 0, a, limit), 0);
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* Read-only and PROT_NONE commit nothing... */
+	assert_int_equal(
+		uapi_mmap(m, 0, 0, limit + PAGE, PROT_NONE, anon, &out), 0);
+	assert_int_equal(uapi_munmap(m, 0, out, limit + PAGE), 0);
+	a = map(m, 0, limit + PAGE, PROT_READ, anon);
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* ...until made writable: all of it is refused, unchanged. */
+	assert_int_equal(uapi_mprotect(m, 0, a, limit + PAGE, rw), -ENOMEM);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_flags & VM_WRITE, 0);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + limit + PAGE);
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, rw), 0);
+	assert_int_equal(vm_memory_committed(m), 33);
+	/* Read-only again before any write: the charge is given back... */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ), 0);
+	assert_int_equal(vm_memory_committed(m), 32);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + limit + PAGE);
+	/* ...but not after one: the page may hold data now. */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, rw), 0);
+	write_bytes(m, 0, a, "data");
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ), 0);
+	assert_int_equal(vm_memory_committed(m), 33);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	/* brk is charged as it grows. */
+	assert_int_equal(uapi_brk(m, 0, 0, &start), 0);
+	assert_int_equal(uapi_brk(m, 0, start + limit + PAGE, &cur), -ENOMEM);
+	assert_int_equal(cur, start);
+	assert_int_equal(uapi_brk(m, 0, start + 4 * PAGE, &cur), 0);
+	assert_int_equal(vm_memory_committed(m), 36);
+	/* So is mremap, by what it adds: at most RAM and swap at once. */
+	a = map(m, 0, PAGE, rw, anon);
+	assert_int_equal(uapi_mremap(m, 0, a, PAGE, limit + 2 * PAGE,
+				     MREMAP_MAYMOVE, 0, &out),
+			 -ENOMEM);
+	assert_int_equal(uapi_mremap(m, 0, a, PAGE, limit + PAGE,
+				     MREMAP_MAYMOVE, 0, &out),
+			 0);
+	assert_int_equal(vm_memory_committed(m), 36 + pages + 1);
+	assert_non_null(find_vma(self_mm(f), out));
+	assert_int_equal(find_vma(self_mm(f), out)->vm_end - out, limit + PAGE);
+	/* fork charges the child for every charged mapping, each alone. */
+	{
+		int child, tasks = (int)nr_tasks(m);
+
+		assert_int_equal(uapi_fork(m, 0, &child), -ENOMEM);
+		assert_int_equal(nr_tasks(m), tasks);
+		assert_consistent(m);
+		assert_int_equal(uapi_munmap(m, 0, out + limit, PAGE), 0);
+		assert_int_equal(uapi_fork(m, 0, &child), 0);
+		assert_int_equal(vm_memory_committed(m), 2 * (36 + pages));
+		assert_int_equal(uapi_exit_process(m, child), 0);
+	}
+	/* meminfo shows the same figure. */
+	{
+		struct seq_buf s;
+		char line[64];
+
+		snprintf(line, sizeof(line), "Committed_AS:   %8lu kB\n",
+			 (36 + pages) * 4);
+		assert_non_null(
+			strstr(report_text(m, &s, report_meminfo), line));
+		seq_buf_free(&s);
+	}
+}
+
 /*
  * A grows-down mapping of a program's own grows as the stack does: any
  * distance below it, within the stack limit and the guard gap kept
@@ -1226,8 +1328,13 @@ static void test_oom_kills_biggest(void **state)
 			 0);
 	fill(m, small, a, 4 * MiB / PAGE, false);
 	assert_int_equal(task_switch(m, big), 0);
+	/* More than RAM and swap: only MAP_NORESERVE gets it mapped. */
 	assert_int_equal(uapi_mmap(m, 0, 0, 256 * MiB, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, &b),
+			 -ENOMEM);
+	assert_int_equal(uapi_mmap(m, 0, 0, 256 * MiB, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				   &b),
 			 0);
 	for (i = 0; i < 256 * MiB / PAGE && !err; i++)
 		err = uapi_access_vm(m, 0, b + i * PAGE, &i, sizeof(i),
@@ -1427,6 +1534,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_populate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_fault_counts, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_overcommit, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_growsdown_mapping, setup,
 						teardown),
