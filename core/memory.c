@@ -384,6 +384,21 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A huge page's map count is its head's _mapcount, one per PMD (PDE)
+ * mapping it, as hugetlb_add_new_anon_rmap keeps the folio's; huge pages
+ * are not anonymous memory in AnonPages, nor on the LRU lists.
+ */
+static void hugetlb_add_rmap(struct page *head)
+{
+	head->_mapcount++;
+}
+
+static void hugetlb_remove_rmap(struct page *head)
+{
+	head->_mapcount--;
+}
+
 /* A huge page mapping: one fault maps huge_page_size bytes at once. */
 static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t addr, enum user_access access,
@@ -418,6 +433,7 @@ static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 		return 0;
 	}
 	vma->vm_mm->hugetlb_pages += 1UL << order;
+	hugetlb_add_rmap(page);
 	pte_slot_write(m, &slot,
 		       pfn_pte(m, page_to_pfn(m, page), prot | _PAGE_PSE));
 	return 0;
@@ -670,6 +686,7 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 		return;
 	if (vma->vm_flags & VM_HUGETLB) {
 		mm->hugetlb_pages -= 1UL << huge_page_order(m);
+		hugetlb_remove_rmap(pfn_to_page(m, pfn));
 		__free_pages(m, pfn_to_page(m, pfn), huge_page_order(m));
 		return;
 	}
@@ -763,6 +780,7 @@ static int copy_huge_page(struct machine *m, struct vm_area_struct *dst,
 	memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
 	       pfn_to_ram(m, pte_pfn(m, entry)), huge_page_size(m));
 	dst->vm_mm->hugetlb_pages += 1UL << order;
+	hugetlb_add_rmap(page);
 	pte_slot_write(m, dslot,
 		       pfn_pte(m, page_to_pfn(m, page), pte_flags(m, entry)));
 	return 0;

@@ -6,6 +6,7 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -1358,27 +1359,185 @@ static void test_oom_kills_biggest(void **state)
 	machine_destroy(m);
 }
 
+/* The checker finds the corruption and names it, word for word. */
+static void expect_why(const struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void expect_why(const struct machine *m, const char *fmt, ...)
+{
+	char why[256], want[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_string_equal(why, want);
+}
+
+static struct pte_slot slot_of(struct machine *m, const struct mm_struct *mm,
+			       uint64_t addr, unsigned int level)
+{
+	struct pte_slot slot;
+
+	assert_int_equal(pte_slot_get(m, mm->pgd, addr, level, false, &slot),
+			 0);
+	return slot;
+}
+
+/* Every counter the checker ties to the tables, one at a time. */
 static void test_checker_catches(void **state)
 {
 	struct vm_fixture *f = *state;
 	struct machine *m = f->m;
-	uint64_t a = map(m, 0, PAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS);
+	int rw = PROT_READ | PROT_WRITE;
+	uint64_t a = map(m, 0, PAGE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t sh = map(m, 0, PAGE, rw, MAP_SHARED | MAP_ANONYMOUS);
+	uint64_t huge = map(m, 0, 2 * MiB, rw,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
 	struct mm_struct *mm = self_mm(f);
-	char why[256];
+	unsigned long pfn, hpfn;
+	int pid = f->pid;
 
 	write_bytes(m, 0, a, "x");
+	write_bytes(m, 0, sh, "x");
+	write_bytes(m, 0, huge, "x");
+	pfn = pfn_of(m, pid, a);
+	hpfn = pfn_of(m, pid, huge);
+	assert_consistent(m);
 	mm->rss_stat[MM_ANONPAGES]++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "rss counter"));
+	expect_why(m,
+		   "pid %d: rss counter MM_ANONPAGES is 2, its tables "
+		   "hold 1",
+		   pid);
 	mm->rss_stat[MM_ANONPAGES]--;
-	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "_mapcount"));
-	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount--;
+	mm->rss_stat[MM_SHMEMPAGES]--;
+	expect_why(m,
+		   "pid %d: rss counter MM_SHMEMPAGES is 0, its tables "
+		   "hold 1",
+		   pid);
+	mm->rss_stat[MM_SHMEMPAGES]++;
+	mm->rss_stat[MM_SWAPENTS]++;
+	expect_why(m,
+		   "pid %d: rss counter MM_SWAPENTS is 1, its tables "
+		   "hold 0",
+		   pid);
+	mm->rss_stat[MM_SWAPENTS]--;
+	mm->hugetlb_pages++;
+	expect_why(m, "pid %d: hugetlb_pages is 513, its tables map 512", pid);
+	mm->hugetlb_pages--;
+	pfn_to_page(m, pfn)->_mapcount++;
+	expect_why(m, "pfn %#lx: _mapcount 1, _refcount 1, 1 entries map it",
+		   pfn);
+	pfn_to_page(m, pfn)->_mapcount--;
+	pfn_to_page(m, hpfn)->_mapcount++;
+	expect_why(m, "pfn %#lx: huge page _mapcount 1, 1 entries map it",
+		   hpfn);
+	pfn_to_page(m, hpfn)->_mapcount--;
 	find_vma(mm, a)->vm_end += PAGE * 1000000;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_int_equal(machine_check(m, NULL, 0), -EUCLEAN);
 	find_vma(mm, a)->vm_end -= PAGE * 1000000;
+	assert_consistent(m);
+}
+
+/* Entries that point where they must not, and swap entries. */
+static void test_checker_catches_entries(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	unsigned int pte = pgtable_levels(m) - 1;
+	uint64_t a = map(m, FIXED, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	struct pte_slot slot, next;
+	uint64_t entry;
+	unsigned long pfn, free_pfn;
+	struct page *page;
+	int pid = f->pid;
+
+	write_bytes(m, 0, a, "x");
+	slot = slot_of(m, mm, a, pte);
+	next = slot_of(m, mm, a + PAGE, pte);
+	entry = pte_slot_read(m, &slot);
+	pfn = pte_pfn(m, entry);
+	/* A frame that is free again. */
+	page = alloc_page(m, GFP_KERNEL);
+	free_pfn = page_to_pfn(m, page);
+	__free_pages(m, page, 0);
+	pte_slot_set(m, &slot, pfn_pte(m, free_pfn, pte_flags(m, entry)));
+	expect_why(m,
+		   "pid %d: %#llx maps pfn %#lx, not a user page of its VMA "
+		   "at index %#llx",
+		   pid, (unsigned long long)a, free_pfn,
+		   (unsigned long long)(a / PAGE));
+	/* The page at a second index of its VMA. */
+	pte_slot_set(m, &slot, entry);
+	pte_slot_set(m, &next, entry);
+	expect_why(m,
+		   "pid %d: %#llx maps pfn %#lx, not a user page of its VMA "
+		   "at index %#llx",
+		   pid, (unsigned long long)(a + PAGE), pfn,
+		   (unsigned long long)(a / PAGE + 1));
+	pte_slot_set(m, &next, 0);
+	/* A swap entry for a slot nobody holds. */
+	pte_slot_set(m, &slot, swp_entry_pte(0, 100));
+	expect_why(m, "pid %d: %#llx holds a swap entry for free slot 0x64",
+		   pid, (unsigned long long)a);
+	pte_slot_set(m, &slot, entry);
+	/* An entry past the end of its VMA. */
+	assert_int_equal(uapi_munmap(m, 0, a + PAGE, PAGE), 0);
+	pte_slot_set(m, &next, entry);
+	expect_why(m, "pid %d: an entry maps %#llx, outside every VMA", pid,
+		   (unsigned long long)(a + PAGE));
+	pte_slot_set(m, &next, 0);
+	assert_consistent(m);
+}
+
+/* After a swap-out, the counts of swap entries must hold too. */
+static void test_checker_catches_swap(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t a = map(m, FIXED, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	struct pte_slot slot;
+	uint64_t entry;
+	int pid = f->pid;
+
+	write_bytes(m, 0, a, "x");
+	for (int i = 0; i < 4 && !pte_is_swap(pte_of(m, pid, a)); i++)
+		shrink_lruvec(m, 1UL << 20);
+	entry = pte_of(m, pid, a);
+	assert_true(pte_is_swap(entry));
+	assert_int_equal(mm->rss_stat[MM_SWAPENTS], 1);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 0);
+	mm->rss_stat[MM_SWAPENTS]--;
+	expect_why(m,
+		   "pid %d: rss counter MM_SWAPENTS is 0, its tables "
+		   "hold 1",
+		   pid);
+	mm->rss_stat[MM_SWAPENTS]++;
+	/* A second entry for the slot, which counts one reference. */
+	slot = slot_of(m, mm, a, pgtable_levels(m) - 1);
+	assert_int_equal(uapi_mmap(m, 0, a + PAGE, PAGE, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &(uint64_t){0}),
+			 0);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + PAGE);
+	{
+		struct pte_slot next =
+			slot_of(m, mm, a + PAGE, pgtable_levels(m) - 1);
+
+		pte_slot_set(m, &next, entry);
+		mm->rss_stat[MM_SWAPENTS]++;
+		expect_why(m, "swap slot %#lx: count 1, 2 references",
+			   swp_offset(entry));
+		mm->rss_stat[MM_SWAPENTS]--;
+		pte_slot_set(m, &next, 0);
+	}
+	assert_int_equal(pte_slot_read(m, &slot), entry);
+	expect_bytes(m, 0, a, "x");
 	assert_consistent(m);
 }
 
@@ -1549,6 +1708,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches_entries,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches_swap,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ops, setup,
 						teardown),
