@@ -17,6 +17,7 @@
 
 #include "core/err.h"
 #include "core/memory.h"
+#include "core/mman.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -187,9 +188,12 @@ static int expand_stack(struct machine *m, struct mm_struct *mm,
 	for (unsigned int i = 0; i < mm->map_count; i++)
 		if (mm->vmas[i] == vma && i > 0)
 			prev = mm->vmas[i - 1];
-	if (vma->vm_end - start > STACK_RLIMIT)
+	if (vma->vm_end - start > STACK_RLIMIT || start < MMAP_MIN_ADDR)
 		return -ENOMEM;
-	if (prev && prev->vm_end + stack_guard_gap(m) > start)
+	/* The gap is kept from accessible mappings that do not grow down. */
+	if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
+	    (prev->vm_flags & VM_ACCESS_FLAGS) &&
+	    prev->vm_end + stack_guard_gap(m) > start)
 		return -ENOMEM;
 	grow = (unsigned long)((vma->vm_start - start) >> m->page_shift);
 	vma->vm_start = start;
@@ -230,11 +234,18 @@ static int find_fault_vma(struct machine *m, struct mm_struct *mm,
 	return 0;
 }
 
-static void count_fault(struct machine *m, struct mm_struct *mm, bool major)
+/*
+ * As mm_account_fault: pgfault counts every fault handled, failed or
+ * not; the process's minor and major counts only those that succeeded.
+ */
+static void count_fault(struct machine *m, struct mm_struct *mm, bool major,
+			int err)
 {
 	m->vm_events[PGFAULT]++;
 	if (major)
 		m->vm_events[PGMAJFAULT]++;
+	if (err)
+		return;
 	if (major)
 		mm->maj_flt++;
 	else
@@ -373,6 +384,21 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A huge page's map count is its head's _mapcount, one per PMD (PDE)
+ * mapping it, as hugetlb_add_new_anon_rmap keeps the folio's; huge pages
+ * are not anonymous memory in AnonPages, nor on the LRU lists.
+ */
+static void hugetlb_add_rmap(struct page *head)
+{
+	head->_mapcount++;
+}
+
+static void hugetlb_remove_rmap(struct page *head)
+{
+	head->_mapcount--;
+}
+
 /* A huge page mapping: one fault maps huge_page_size bytes at once. */
 static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t addr, enum user_access access,
@@ -407,6 +433,7 @@ static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 		return 0;
 	}
 	vma->vm_mm->hugetlb_pages += 1UL << order;
+	hugetlb_add_rmap(page);
 	pte_slot_write(m, &slot,
 		       pfn_pte(m, page_to_pfn(m, page), prot | _PAGE_PSE));
 	return 0;
@@ -468,7 +495,7 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		snprintf(m->errmsg, sizeof(m->errmsg),
 			 "out of memory in a fault at %#lx",
 			 (unsigned long)addr);
-	count_fault(m, mm, major);
+	count_fault(m, mm, major, err);
 	update_hiwater_rss(mm);
 	return err;
 }
@@ -659,6 +686,7 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 		return;
 	if (vma->vm_flags & VM_HUGETLB) {
 		mm->hugetlb_pages -= 1UL << huge_page_order(m);
+		hugetlb_remove_rmap(pfn_to_page(m, pfn));
 		__free_pages(m, pfn_to_page(m, pfn), huge_page_order(m));
 		return;
 	}
@@ -752,6 +780,7 @@ static int copy_huge_page(struct machine *m, struct vm_area_struct *dst,
 	memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
 	       pfn_to_ram(m, pte_pfn(m, entry)), huge_page_size(m));
 	dst->vm_mm->hugetlb_pages += 1UL << order;
+	hugetlb_add_rmap(page);
 	pte_slot_write(m, dslot,
 		       pfn_pte(m, page_to_pfn(m, page), pte_flags(m, entry)));
 	return 0;
@@ -815,6 +844,13 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
 		struct copy_ctx c = {dst, 0};
 
+		/* Each charged mapping is charged again for the child. */
+		if (dst && (src->vm_flags & VM_ACCOUNT) &&
+		    vm_enough_memory(m, (long)((src->vm_end - src->vm_start) >>
+					       m->page_shift))) {
+			vm_area_free(m, dst);
+			dst = NULL;
+		}
 		if (!dst) {
 			mmput(m, mm);
 			return -ENOMEM;

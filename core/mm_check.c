@@ -4,10 +4,13 @@
  * Owns: the checks that tie VMAs, page tables, struct pages, the LRU
  * lists, shmem objects and swap together: VMAs sorted and apart; every
  * entry inside a VMA; every present entry on an allocated user page of
- * that VMA's object at the right index; map counts equal to the entries
- * mapping each page; RSS counters equal to what the tables hold; every
- * user page on an LRU list; swap slot counts equal to the swap entries
- * and shmem slots naming them. Must never: change anything.
+ * that VMA's object at the right index, and every huge entry on a huge
+ * page of its own; map counts (a huge page's on its head) equal to the
+ * entries mapping each page across every mm; each mm's RSS counters
+ * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
+ * what its tables hold; every user page on an LRU list; swap slot counts
+ * equal to the swap entries and shmem slots naming them. Must never:
+ * change anything.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +32,7 @@ struct mm_tally {
 	uint32_t *swapref; /* references to each swap slot */
 	unsigned long nslots;
 	long rss[NR_MM_COUNTERS];
+	unsigned long hugetlb_pages; /* in the huge entries of this mm */
 	char *why;
 	size_t len;
 };
@@ -105,6 +109,26 @@ static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
 	return 0;
 }
 
+/* A huge entry: the head of an allocated block of the huge order. */
+static int check_huge_page(struct mm_tally *t, uint64_t vaddr,
+			   unsigned long pfn, uint64_t page_size)
+{
+	const struct machine *m = t->m;
+	const struct page *page = pfn_to_page(m, pfn);
+	unsigned int order = huge_page_order(m);
+
+	if (page_size != huge_page_size(m) || !PageFlag(page, PG_head) ||
+	    page->private != order || (pfn & ((1UL << order) - 1)) ||
+	    page->_refcount != 1)
+		return check_failed(t->why, t->len,
+				    "pid %d: huge page at %#lx is not an "
+				    "allocated block of order %u",
+				    t->mm->pid, (unsigned long)vaddr, order);
+	t->mapped[pfn]++;
+	t->hugetlb_pages += 1UL << order;
+	return 0;
+}
+
 static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 		      uint64_t page_size)
 {
@@ -133,24 +157,32 @@ static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 					      t->mm->pid, (unsigned long)vaddr)
 			       : 0;
 	if (vma->vm_flags & VM_HUGETLB)
-		return PageFlag(pfn_to_page(m, pfn), PG_head)
-			       ? 0
-			       : check_failed(t->why, t->len,
-					      "pid %d: huge page at %#lx is "
-					      "not an allocated block",
-					      t->mm->pid, (unsigned long)vaddr);
+		return check_huge_page(t, vaddr, pfn, page_size);
 	return check_user_page(t, vma, vaddr, pfn);
 }
+
+static const char *const mm_counter_names[NR_MM_COUNTERS] = {
+	[MM_FILEPAGES] = "MM_FILEPAGES",
+	[MM_ANONPAGES] = "MM_ANONPAGES",
+	[MM_SWAPENTS] = "MM_SWAPENTS",
+	[MM_SHMEMPAGES] = "MM_SHMEMPAGES",
+};
 
 static int check_rss(struct mm_tally *t)
 {
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		if (t->rss[i] != t->mm->rss_stat[i])
 			return check_failed(t->why, t->len,
-					    "pid %d: rss counter %d is %ld, "
+					    "pid %d: rss counter %s is %ld, "
 					    "its tables hold %ld",
-					    t->mm->pid, i, t->mm->rss_stat[i],
-					    t->rss[i]);
+					    t->mm->pid, mm_counter_names[i],
+					    t->mm->rss_stat[i], t->rss[i]);
+	if (t->hugetlb_pages != t->mm->hugetlb_pages)
+		return check_failed(t->why, t->len,
+				    "pid %d: hugetlb_pages is %lu, its tables "
+				    "map %lu",
+				    t->mm->pid, t->mm->hugetlb_pages,
+				    t->hugetlb_pages);
 	return 0;
 }
 
@@ -186,12 +218,31 @@ static int check_mm(struct mm_tally *t)
 
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		t->rss[i] = 0;
+	t->hugetlb_pages = 0;
 	if (!err && mm->map_count)
 		err = pgtable_for_each_leaf(t->m, mm->pgd, 0, mm->task_size,
 					    tally_leaf, t);
 	for (unsigned int i = 0; !err && i < mm->map_count; i++)
 		err = tally_shmem(t, mm->vmas[i]);
 	return err ? err : check_rss(t);
+}
+
+/*
+ * Any other page: a huge page's head, mapped by huge entries only, or
+ * a page no entry may map, whose _mapcount stays -1.
+ */
+static int check_other_page(const struct mm_tally *t, unsigned long pfn)
+{
+	const struct page *page = &t->m->mem_map[pfn];
+	bool huge = PageFlag(page, PG_head) &&
+		    page->private == huge_page_order(t->m);
+
+	if ((uint32_t)page_mapcount(page) == t->mapped[pfn])
+		return 0;
+	return check_failed(t->why, t->len,
+			    "pfn %#lx: %s_mapcount %d, %u entries map it", pfn,
+			    huge ? "huge page " : "not a user page, ",
+			    page->_mapcount, t->mapped[pfn]);
 }
 
 /* Map counts and LRU membership of every user page; NR_ANON_MAPPED. */
@@ -203,9 +254,14 @@ static int check_pages(struct mm_tally *t)
 	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
 		const struct page *page = &m->mem_map[pfn];
 		bool shmem = PageFlag(page, PG_shmem);
+		int err;
 
-		if (!PageFlag(page, PG_anon) && !shmem)
+		if (!PageFlag(page, PG_anon) && !shmem) {
+			err = check_other_page(t, pfn);
+			if (err)
+				return err;
 			continue;
+		}
 		if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
 		    page->_refcount != page_mapcount(page) + (shmem ? 1 : 0) ||
 		    !PageFlag(page, PG_lru))

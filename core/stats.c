@@ -8,6 +8,7 @@
  */
 #include "core/stats.h"
 
+#include "core/mman.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
@@ -285,7 +286,7 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "Shmem", node_pages(m, NR_SHMEM));
 	meminfo_kernel(m, s);
 	meminfo_pages(m, s, "CommitLimit", total / 2 + swap);
-	meminfo_pages(m, s, "Committed_AS", 0);
+	meminfo_pages(m, s, "Committed_AS", vm_memory_committed(m));
 	meminfo_kb(s, "VmallocTotal",
 		   (unsigned long)(m->layout.kernel.vmalloc_size >> 10));
 	meminfo_pages(m, s, "VmallocUsed", vmalloc_used_pages(m));

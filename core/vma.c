@@ -7,7 +7,9 @@
  * the initial stack, and the mm_struct, vm_area_struct caches.
  * Must never: leave two VMAs overlapping, two neighbours that could be
  * one, or a page mapped outside every VMA; every check comes before the
- * first change, so a refused call leaves the mm as it was.
+ * first change, so a refused call leaves the mm as it was (but for
+ * mprotect over a hole, which changes what lies before the hole and
+ * then fails, as Linux's does).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/memory.h"
+#include "core/mman.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -30,9 +33,8 @@
 #define VMA_SIZE_I386	      96
 #define ANON_VMA_SIZE_X86_64  104
 #define ANON_VMA_SIZE_I386    56
-/* The initial stack, as setup_arg_pages leaves it, and mmap_min_addr. */
+/* The initial stack, as setup_arg_pages leaves it, and the mmap gap. */
 #define INITIAL_STACK_BYTES (128ULL << 10)
-#define MMAP_MIN_ADDR	    (64ULL << 10)
 #define MIN_GAP		    (128ULL << 20)
 
 static uint64_t page_align(const struct machine *m, uint64_t len)
@@ -436,9 +438,13 @@ static unsigned long calc_vm_flags(int prot, int flags)
 	 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB |               \
 	 MAP_FIXED_NOREPLACE)
 
-/* The checks do_mmap makes before it changes anything. */
+/*
+ * The checks do_mmap makes before it changes anything. Unknown prot
+ * bits are ignored, as calc_vm_prot_bits ignores them: only mprotect
+ * refuses them.
+ */
 static int mmap_check(struct machine *m, const struct mm_struct *mm,
-		      uint64_t addr, uint64_t len, int prot, int flags)
+		      uint64_t addr, uint64_t len, int flags)
 {
 	int type = flags & MAP_TYPE;
 
@@ -452,9 +458,6 @@ static int mmap_check(struct machine *m, const struct mm_struct *mm,
 		return mm_refuse(m, BAD_VMA, -EOPNOTSUPP,
 				 "MAP_SHARED_VALIDATE with unknown flags %#x",
 				 flags & ~MAP_KNOWN);
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return mm_refuse(m, BAD_VMA, -EINVAL, "unknown prot bits %#x",
-				 prot);
 	if (!(flags & MAP_ANONYMOUS))
 		return mm_refuse(m, BAD_VMA, -EBADF,
 				 "no files here: mappings must be "
@@ -498,8 +501,27 @@ static int mmap_fixed_range(struct machine *m, struct mm_struct *mm,
 				 "MAP_FIXED_NOREPLACE: [%#lx, %#lx) is mapped",
 				 (unsigned long)vma->vm_start,
 				 (unsigned long)vma->vm_end);
-	if (vma && vma->vm_start < addr + len)
-		return do_munmap(m, mm, addr, len);
+	return 0;
+}
+
+/*
+ * The commit charge of a new mapping, as mmap_region and shmem_zero_setup
+ * make it: private writable memory (marked VM_ACCOUNT) and shared memory
+ * are charged unless MAP_NORESERVE; huge pages never are.
+ */
+static int mmap_account(struct machine *m, unsigned long *vm_flags,
+			uint64_t len)
+{
+	unsigned long f = *vm_flags;
+
+	if (f & (VM_NORESERVE | VM_HUGETLB))
+		return 0;
+	if (!(f & VM_SHARED) && !(f & VM_WRITE))
+		return 0;
+	if (vm_enough_memory(m, (long)(len >> m->page_shift)))
+		return -ENOMEM;
+	if (!(f & VM_SHARED))
+		*vm_flags |= VM_ACCOUNT;
 	return 0;
 }
 
@@ -539,7 +561,8 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	    uint64_t len, int prot, int flags, uint64_t *mapped)
 {
 	uint64_t align = flags & MAP_HUGETLB ? huge_page_size(m) : m->page_size;
-	int err = mmap_check(m, mm, addr, len, prot, flags);
+	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	int err = mmap_check(m, mm, addr, len, flags);
 
 	if (err)
 		return err;
@@ -555,7 +578,12 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	else
 		err = get_unmapped_area(m, mm, addr, len, align, &addr);
 	if (!err)
-		err = mmap_region(m, mm, addr, len, calc_vm_flags(prot, flags));
+		err = mmap_account(m, &vm_flags, len);
+	/* MAP_FIXED replaces what it lands on, once nothing can fail. */
+	if (!err && (flags & MAP_FIXED))
+		err = do_munmap(m, mm, addr, len);
+	if (!err)
+		err = mmap_region(m, mm, addr, len, vm_flags);
 	if (err)
 		return err;
 	*mapped = addr;
@@ -612,71 +640,169 @@ int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 /* ------------------------------------------------------------------ */
 /* mprotect                                                            */
 
-static int mprotect_check(struct machine *m, const struct mm_struct *mm,
-			  uint64_t start, uint64_t end, int prot)
+/* PROT_SEM is accepted and means nothing on x86, as arch_validate_prot. */
+#define PROT_SEM 0x8
+_Static_assert(PROT_GROWSDOWN == 0x01000000 && PROT_GROWSUP == 0x02000000,
+	       "PROT_GROWS* are Linux's");
+
+/* The end of the run of VMAs from start without a hole, capped at end. */
+static uint64_t mapped_reach(const struct mm_struct *mm, uint64_t start,
+			     uint64_t end)
 {
 	uint64_t addr = start;
 
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+	for (unsigned int i = vma_index(mm, start);
+	     addr < end && i < mm->map_count && mm->vmas[i]->vm_start <= addr;
+	     i++)
+		addr = mm->vmas[i]->vm_end;
+	return addr < end ? addr : end;
+}
+
+/*
+ * The checks do_mprotect_pkey makes, in its order; *start moves down to
+ * the VMA's start for PROT_GROWSDOWN. 1 for a length of 0 (nothing to
+ * do), 0 to go on, or the error.
+ */
+static int mprotect_check(struct machine *m, const struct mm_struct *mm,
+			  uint64_t *start, uint64_t len, uint64_t *end,
+			  int prot)
+{
+	int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	const struct vm_area_struct *vma;
+
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) ||
+	    (*start & (m->page_size - 1)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mprotect: %#lx is not page aligned, or "
+				 "both PROT_GROWSDOWN and PROT_GROWSUP",
+				 (unsigned long)*start);
+	if (!len)
+		return 1;
+	*end = *start + page_align(m, len);
+	if (*end <= *start)
+		return mm_refuse(m, BAD_VMA, -ENOMEM,
+				 "mprotect: [%#lx, +%#lx) wraps around",
+				 (unsigned long)*start, (unsigned long)len);
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | grows))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mprotect: unknown prot bits %#x", prot);
-	/* The whole range must be mapped, without holes. */
-	for (unsigned int i = vma_index(mm, start); addr < end; i++) {
-		if (i >= mm->map_count || mm->vmas[i]->vm_start > addr) {
-			snprintf(m->errmsg, sizeof(m->errmsg),
-				 "mprotect: %#lx is not mapped",
-				 (unsigned long)addr);
+	vma = find_vma(mm, *start);
+	if (!vma || vma->vm_start >= *end ||
+	    (!(grows & PROT_GROWSDOWN) && vma->vm_start > *start)) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mprotect: %#lx is not mapped", (unsigned long)*start);
+		return -ENOMEM;
+	}
+	if ((grows & PROT_GROWSDOWN) && !(vma->vm_flags & VM_GROWSDOWN))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mprotect: PROT_GROWSDOWN on a mapping that "
+				 "does not grow down");
+	if (grows & PROT_GROWSUP) /* x86 has no VM_GROWSUP */
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mprotect: PROT_GROWSUP on a mapping that "
+				 "does not grow up");
+	if (grows & PROT_GROWSDOWN)
+		*start = vma->vm_start;
+	return 0;
+}
+
+/*
+ * The charge as mprotect_fixup makes it: a private mapping that becomes
+ * writable is charged (VM_ACCOUNT) unless it was already; one that stops
+ * being writable before any page was written (no anon_vma) is not.
+ */
+static int mprotect_account(struct machine *m, const struct vm_area_struct *vma,
+			    unsigned long *newflags)
+{
+	unsigned long old = vma->vm_flags;
+
+	if (!(*newflags & VM_WRITE)) {
+		if ((old & VM_ACCOUNT) && !vma->shmem && !vma->anon_vma)
+			*newflags &= ~VM_ACCOUNT;
+		return 0;
+	}
+	if (old &
+	    (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))
+		return 0;
+	if (vm_enough_memory(m, (long)vma_pages(m, vma)))
+		return -ENOMEM;
+	*newflags |= VM_ACCOUNT;
+	return 0;
+}
+
+/* Give [start, end), whole VMAs, the new prot; stop at a refused charge. */
+static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
+			 uint64_t start, uint64_t end, unsigned long set)
+{
+	unsigned long keep = ~(VM_READ | VM_WRITE | VM_EXEC);
+
+	for (unsigned int i = vma_index(mm, start);
+	     i < mm->map_count && mm->vmas[i]->vm_start < end; i++) {
+		struct vm_area_struct *vma = mm->vmas[i];
+		long npages = (long)vma_pages(m, vma);
+		unsigned long newflags = (vma->vm_flags & keep) | set;
+
+		if (mprotect_account(m, vma, &newflags))
 			return -ENOMEM;
-		}
-		addr = mm->vmas[i]->vm_end;
+		vm_stat_account(mm, vma->vm_flags, -npages);
+		vma->vm_flags = newflags;
+		vm_stat_account(mm, vma->vm_flags, npages);
+		change_protection(m, vma, vma->vm_start, vma->vm_end);
 	}
 	return 0;
 }
 
+/*
+ * As Linux's: the VMAs from start up to the first hole change, and a
+ * hole before end is -ENOMEM afterwards; a range that starts unmapped
+ * changes nothing.
+ */
 int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
 		uint64_t len, int prot)
 {
-	unsigned long keep = ~(VM_READ | VM_WRITE | VM_EXEC);
 	unsigned long set = calc_vm_flags(prot, MAP_PRIVATE) &
 			    (VM_READ | VM_WRITE | VM_EXEC);
-	uint64_t end;
+	uint64_t end = 0, reach;
 	unsigned int i;
-	int err = check_user_range(m, mm, "mprotect", start, len);
+	int err = mprotect_check(m, mm, &start, len, &end, prot);
 
-	if (err || !len)
-		return err;
-	end = start + page_align(m, len);
-	err = mprotect_check(m, mm, start, end, prot);
-	if (!err)
-		err = split_range(m, mm, start, end);
+	if (err)
+		return err > 0 ? 0 : err;
+	reach = mapped_reach(mm, start, end);
+	err = split_range(m, mm, start, reach);
 	if (err)
 		return err;
-	for (i = vma_index(mm, start);
-	     i < mm->map_count && mm->vmas[i]->vm_start < end; i++) {
-		struct vm_area_struct *vma = mm->vmas[i];
-		long npages = (long)vma_pages(m, vma);
-
-		vm_stat_account(mm, vma->vm_flags, -npages);
-		vma->vm_flags = (vma->vm_flags & keep) | set;
-		vm_stat_account(mm, vma->vm_flags, npages);
-		change_protection(m, vma, vma->vm_start, vma->vm_end);
-	}
+	err = mprotect_vmas(m, mm, start, reach, set);
 	/* Re-merge from the last VMA touched down to the first. */
-	for (i = vma_index(mm, end - 1) + 1;
+	for (i = vma_index(mm, reach - 1) + 1;
 	     i-- > 0 && mm->vmas[i]->vm_end >= start;)
 		if (i < mm->map_count)
 			vma_try_merge(m, mm, i);
-	return 0;
+	if (!err && reach < end) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mprotect: %#lx is not mapped", (unsigned long)reach);
+		err = -ENOMEM;
+	}
+	return err;
 }
 
 /* ------------------------------------------------------------------ */
 /* mremap                                                              */
+
+static int mremap_efault(struct machine *m, uint64_t addr, uint64_t len)
+{
+	snprintf(m->errmsg, sizeof(m->errmsg),
+		 "mremap: [%#lx, +%#lx) is not inside one mapping",
+		 (unsigned long)addr, (unsigned long)len);
+	return -EFAULT;
+}
 
 static int mremap_check(struct machine *m, const struct mm_struct *mm,
 			uint64_t old_addr, uint64_t old_len, uint64_t new_len,
 			int flags, uint64_t new_addr)
 {
 	const struct vm_area_struct *vma;
+	uint64_t fit;
 
 	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
 	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
@@ -687,12 +813,8 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: bad address or length");
 	vma = vma_lookup(mm, old_addr);
-	if (!vma || old_addr + old_len > vma->vm_end) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mremap: [%#lx, +%#lx) is not inside one mapping",
-			 (unsigned long)old_addr, (unsigned long)old_len);
-		return -EFAULT;
-	}
+	if (!vma)
+		return mremap_efault(m, old_addr, old_len);
 	if (vma->vm_flags & VM_HUGETLB)
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap of huge page mappings is not done");
@@ -703,6 +825,17 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: the new range is unaligned, outside "
 				 "user space or over the old one");
+	/*
+	 * What must lie inside the VMA: the old range when it grows, what
+	 * moves for MREMAP_FIXED, and nothing for a shrink in place, which
+	 * unmaps the tail wherever that reaches, as Linux's does.
+	 */
+	if (flags & MREMAP_FIXED)
+		fit = new_len < old_len ? new_len : old_len;
+	else
+		fit = new_len > old_len ? old_len : 0;
+	if (old_addr + fit > vma->vm_end)
+		return mremap_efault(m, old_addr, old_len);
 	return 0;
 }
 
@@ -783,6 +916,10 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	old_len = page_align(m, old_len);
 	new_len = page_align(m, new_len);
 	vma = vma_lookup(mm, old_addr);
+	/* Growth of a charged mapping is charged too (vma_to_resize). */
+	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
+	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))
+		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
 		err = do_munmap(m, mm, new_addr, new_len);
 		vma = vma_lookup(mm, old_addr);
@@ -850,8 +987,11 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 				 "vm.max_map_count reached");
 			return -ENOMEM;
 		}
+		if (vm_enough_memory(m,
+				     (long)(newend - oldend) >> m->page_shift))
+			return -ENOMEM;
 		err = mmap_region(m, mm, oldend, newend - oldend,
-				  VM_DATA_DEFAULT);
+				  VM_DATA_DEFAULT | VM_ACCOUNT);
 	}
 	if (err)
 		return err;
@@ -885,7 +1025,7 @@ static int setup_stack(struct machine *m, struct mm_struct *mm)
 	uint64_t top = mm->task_size;
 	int err = mmap_region(m, mm, top - INITIAL_STACK_BYTES,
 			      INITIAL_STACK_BYTES,
-			      VM_DATA_DEFAULT | VM_GROWSDOWN);
+			      VM_DATA_DEFAULT | VM_GROWSDOWN | VM_ACCOUNT);
 
 	mm->start_stack = top - m->page_size;
 	return err;

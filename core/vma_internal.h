@@ -33,6 +33,9 @@ void mm_append_vma(struct machine *m, struct mm_struct *mm,
 void exit_mmap(struct machine *m, struct mm_struct *mm);
 void mm_free(struct machine *m, struct mm_struct *mm);
 
+/* vm.mmap_min_addr: nothing is mapped, and no stack grows, below it. */
+#define MMAP_MIN_ADDR (64ULL << 10)
+
 /* vm.max_map_count, as the sysctl sets it. */
 void vm_set_max_map_count(struct machine *m, unsigned int count);
 uint64_t stack_guard_gap(const struct machine *m);

@@ -6,10 +6,12 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/mm.h"
+#include "core/mman.h"
 #include "core/oom_kill.h"
 #include "core/stats.h"
 #include "core/swap.h"
@@ -569,7 +571,13 @@ static void test_bad_input(void **state)
 		-EINVAL);
 	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_PRIVATE, &out),
 			 -EBADF);
-	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, 0x10, anon, &out), -EINVAL);
+	/* mmap ignores prot bits it does not know, as calc_vm_prot_bits. */
+	assert_int_equal(uapi_mmap(m, 0, FIXED + 32 * PAGE, PAGE, 0x10,
+				   anon | MAP_FIXED, &out),
+			 0);
+	assert_int_equal(find_vma(self_mm(f), out)->vm_flags & VM_ACCESS_FLAGS,
+			 0);
+	assert_int_equal(uapi_munmap(m, 0, out, PAGE), 0);
 	assert_int_equal(
 		uapi_mmap(m, 0, 0, PAGE, PROT_READ,
 			  MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, &out),
@@ -620,6 +628,475 @@ static void test_bad_input(void **state)
 	assert_int_equal(uapi_munmap(m, 0, FIXED, PAGE), 0);
 	assert_int_equal(nr_vmas(f), vmas);
 	assert_int_equal(global_free_pages(m), free_before);
+	assert_consistent(m);
+}
+
+static bool present(const struct machine *m, int pid, uint64_t addr)
+{
+	struct pgtable_walk w;
+
+	assert_int_equal(pid_pagewalk(m, pid, addr, &w), 0);
+	return w.present;
+}
+
+#define PTE_UAD (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+
+/* MAP_POPULATE faults every page in at mmap, as minor faults. */
+static void test_populate(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	unsigned long faults = m->vm_events[PGFAULT], minflt = mm->min_flt;
+	uint64_t a = map(m, 0, 16 * PAGE, rw, anon | MAP_POPULATE), b;
+	struct seq_buf s;
+
+	/* Private and writable: a dirty page of its own behind each entry. */
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 16);
+	assert_int_equal(m->vm_events[PGFAULT], faults + 16);
+	assert_int_equal(mm->min_flt, minflt + 16);
+	assert_int_equal(mm->maj_flt, 0);
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(pte_of(m, f->pid, a + i * PAGE) &
+					 (PTE_UAD | _PAGE_RW),
+				 PTE_UAD | _PAGE_RW);
+		assert_int_not_equal(pfn_of(m, f->pid, a + i * PAGE),
+				     m->zero_pfn);
+	}
+	/* Touching them afterwards takes no fault. */
+	write_bytes(m, 0, a + 15 * PAGE, "no fault");
+	assert_int_equal(m->vm_events[PGFAULT], faults + 16);
+	report(m, f->pid, report_pid_status, &s);
+	assert_non_null(strstr(s.buf, "RssAnon:\t      64 kB\n"));
+	seq_buf_free(&s);
+	/* Read-only: the zero page everywhere, read-only, and no RSS. */
+	b = map(m, 0, 8 * PAGE, PROT_READ, anon | MAP_POPULATE);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pfn_of(m, f->pid, b + i * PAGE), m->zero_pfn);
+		assert_int_equal(pte_of(m, f->pid, b + i * PAGE) & _PAGE_RW, 0);
+	}
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 16);
+	assert_int_equal(mm->min_flt, minflt + 24);
+	/* Shared: the object's own pages, counted as RssShmem. */
+	b = map(m, 0, 4 * PAGE, rw, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE);
+	assert_int_equal(mm->rss_stat[MM_SHMEMPAGES], 4);
+	assert_int_equal(m->node_stat[NR_SHMEM], 4);
+	assert_int_equal(mm->min_flt, minflt + 28);
+	/* PROT_NONE, and MAP_NONBLOCK: nothing faulted in. */
+	b = map(m, 0, 4 * PAGE, PROT_NONE, anon | MAP_POPULATE);
+	assert_false(present(m, f->pid, b));
+	b = map(m, 0, 4 * PAGE, rw, anon | MAP_POPULATE | MAP_NONBLOCK);
+	assert_false(present(m, f->pid, b));
+	assert_int_equal(mm->min_flt, minflt + 28);
+	/* Huge pages: one fault for each. */
+	b = map(m, 0, 4 * MiB, rw, anon | MAP_HUGETLB | MAP_POPULATE);
+	assert_int_equal(mm->hugetlb_pages, 1024);
+	assert_true(present(m, f->pid, b + 4 * MiB - PAGE));
+	assert_int_equal(m->vm_events[PGFAULT], faults + 30);
+	assert_int_equal(mm->min_flt, minflt + 30);
+	assert_consistent(m);
+}
+
+/* A fault that fails counts in pgfault, not in the process's counts. */
+static void test_failed_fault_counts(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t huge = 2 * MiB, len = 512 * MiB;
+	uint64_t a = map(m, 0, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
+	unsigned long faults = m->vm_events[PGFAULT], minflt = mm->min_flt;
+	unsigned long got = 0;
+	struct user_fault fault;
+	int err = 0;
+
+	/* Huge pages until none is left: SIGBUS, as hugetlbfs gives. */
+	for (uint64_t off = 0; off < len && !err; off += huge) {
+		char byte = 1;
+
+		err = uapi_access_vm(m, 0, a + off, &byte, 1, USER_WRITE,
+				     &fault);
+		got += !err;
+	}
+	assert_int_equal(err, -EFAULT);
+	assert_int_equal(fault.signo, SIGBUS);
+	assert_int_equal(fault.si_code, BUS_ADRERR);
+	assert_true(got > 0);
+	assert_int_equal(mm->hugetlb_pages, got * 512);
+	assert_int_equal(m->vm_events[PGFAULT], faults + got + 1);
+	assert_int_equal(mm->min_flt, minflt + got);
+	assert_int_equal(mm->maj_flt, 0);
+	assert_consistent(m);
+}
+
+/* OVERCOMMIT_GUESS: refuse one commitment bigger than RAM and swap. */
+static uint64_t commit_limit_bytes(const struct machine *m)
+{
+	return (uint64_t)(totalram_pages(m) + total_swap_pages(m)) * PAGE;
+}
+
+static void test_overcommit(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	uint64_t limit = commit_limit_bytes(m), out = 0, a, start, cur;
+	unsigned long pages = (unsigned long)(limit / PAGE);
+
+	/* A new process has committed its stack: 128 KiB. */
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* More than RAM and swap in one go: only with MAP_NORESERVE. */
+	assert_int_equal(uapi_mmap(m, 0, 0, limit + PAGE, rw, anon, &out),
+			 -ENOMEM);
+	assert_non_null(strstr(m->errmsg, "overcommit"));
+	assert_int_equal(uapi_mmap(m, 0, 0, limit + PAGE, PROT_READ,
+				   MAP_SHARED | MAP_ANONYMOUS, &out),
+			 -ENOMEM);
+	a = map(m, 0, limit + PAGE, rw, anon | MAP_NORESERVE);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_flags &
+				 (VM_NORESERVE | VM_ACCOUNT),
+			 VM_NORESERVE);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	a = map(m, 0, limit + PAGE, rw,
+		MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE);
+	assert_int_equal(vm_memory_committed(m), 32);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	/* Exactly RAM and swap is still a guess worth making. */
+	a = map(m, 0, limit, rw, anon);
+	assert_int_equal(vm_memory_committed(m), 32 + pages);
+	assert_int_equal(uapi_munmap(m, 0, a, limit), 0);
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* Read-only and PROT_NONE commit nothing... */
+	assert_int_equal(
+		uapi_mmap(m, 0, 0, limit + PAGE, PROT_NONE, anon, &out), 0);
+	assert_int_equal(uapi_munmap(m, 0, out, limit + PAGE), 0);
+	a = map(m, 0, limit + PAGE, PROT_READ, anon);
+	assert_int_equal(vm_memory_committed(m), 32);
+	/* ...until made writable: all of it is refused, unchanged. */
+	assert_int_equal(uapi_mprotect(m, 0, a, limit + PAGE, rw), -ENOMEM);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_flags & VM_WRITE, 0);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + limit + PAGE);
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, rw), 0);
+	assert_int_equal(vm_memory_committed(m), 33);
+	/* Read-only again before any write: the charge is given back... */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ), 0);
+	assert_int_equal(vm_memory_committed(m), 32);
+	assert_int_equal(find_vma(self_mm(f), a)->vm_end, a + limit + PAGE);
+	/* ...but not after one: the page may hold data now. */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, rw), 0);
+	write_bytes(m, 0, a, "data");
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ), 0);
+	assert_int_equal(vm_memory_committed(m), 33);
+	assert_int_equal(uapi_munmap(m, 0, a, limit + PAGE), 0);
+	/* brk is charged as it grows. */
+	assert_int_equal(uapi_brk(m, 0, 0, &start), 0);
+	assert_int_equal(uapi_brk(m, 0, start + limit + PAGE, &cur), -ENOMEM);
+	assert_int_equal(cur, start);
+	assert_int_equal(uapi_brk(m, 0, start + 4 * PAGE, &cur), 0);
+	assert_int_equal(vm_memory_committed(m), 36);
+	/* So is mremap, by what it adds: at most RAM and swap at once. */
+	a = map(m, 0, PAGE, rw, anon);
+	assert_int_equal(uapi_mremap(m, 0, a, PAGE, limit + 2 * PAGE,
+				     MREMAP_MAYMOVE, 0, &out),
+			 -ENOMEM);
+	assert_int_equal(uapi_mremap(m, 0, a, PAGE, limit + PAGE,
+				     MREMAP_MAYMOVE, 0, &out),
+			 0);
+	assert_int_equal(vm_memory_committed(m), 36 + pages + 1);
+	assert_non_null(find_vma(self_mm(f), out));
+	assert_int_equal(find_vma(self_mm(f), out)->vm_end - out, limit + PAGE);
+	/* fork charges the child for every charged mapping, each alone. */
+	{
+		int child, tasks = (int)nr_tasks(m);
+
+		assert_int_equal(uapi_fork(m, 0, &child), -ENOMEM);
+		assert_int_equal(nr_tasks(m), tasks);
+		assert_consistent(m);
+		assert_int_equal(uapi_munmap(m, 0, out + limit, PAGE), 0);
+		assert_int_equal(uapi_fork(m, 0, &child), 0);
+		assert_int_equal(vm_memory_committed(m), 2 * (36 + pages));
+		assert_int_equal(uapi_exit_process(m, child), 0);
+	}
+	/* meminfo shows the same figure. */
+	{
+		struct seq_buf s;
+		char line[64];
+
+		snprintf(line, sizeof(line), "Committed_AS:   %8lu kB\n",
+			 (36 + pages) * 4);
+		assert_non_null(
+			strstr(report_text(m, &s, report_meminfo), line));
+		seq_buf_free(&s);
+	}
+}
+
+/*
+ * A grows-down mapping of a program's own grows as the stack does: any
+ * distance below it, within the stack limit and the guard gap kept
+ * from accessible mappings that do not grow down.
+ */
+static void test_growsdown_mapping(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t g = FIXED + 64 * MiB, lo = g - 11 * PAGE - 300 * PAGE, d;
+	unsigned long stack_vm = mm->stack_vm;
+
+	map(m, g, 2 * PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(mm->stack_vm, stack_vm + 2);
+	write_bytes(m, 0, g - 1, "!");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - PAGE);
+	write_bytes(m, 0, g - 10 * PAGE - 5, "deep");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 11 * PAGE);
+	assert_int_equal(mm->stack_vm, stack_vm + 13);
+	expect_bytes(m, 0, g - 10 * PAGE - 5, "deep");
+	expect_bytes(m, 0, g - 5 * PAGE, "");
+	/* A readable mapping below: growth stops 256 pages above it. */
+	map(m, lo, PAGE, PROT_READ, fl);
+	write_bytes(m, 0, g - 11 * PAGE - 1, "x");
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 12 * PAGE);
+	assert_int_equal(
+		fault_of(m, 0, lo + PAGE + 200 * PAGE, USER_WRITE, -EFAULT)
+			.si_code,
+		SEGV_MAPERR);
+	assert_int_equal(find_vma(mm, g)->vm_start, g - 12 * PAGE);
+	/* PROT_NONE below keeps no gap: the mapping grows right to it. */
+	assert_int_equal(uapi_mprotect(m, 0, lo, PAGE, PROT_NONE), 0);
+	write_bytes(m, 0, lo + PAGE + 1, "x");
+	assert_int_equal(find_vma(mm, g)->vm_start, lo + PAGE);
+	assert_int_equal(fault_of(m, 0, lo + 5, USER_READ, -EFAULT).si_code,
+			 SEGV_ACCERR);
+	/* Read-only: it grows, then the write is refused. */
+	d = map(m, FIXED + 128 * MiB, PAGE, PROT_READ, fl | MAP_GROWSDOWN);
+	assert_int_equal(fault_of(m, 0, d - 1, USER_WRITE, -EFAULT).si_code,
+			 SEGV_ACCERR);
+	assert_int_equal(find_vma(mm, d)->vm_start, d - PAGE);
+	/* The stack limit holds for it: 8 MiB from its end. */
+	d = map(m, FIXED + 192 * MiB, PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(
+		fault_of(m, 0, d + PAGE - STACK_RLIMIT - 1, USER_WRITE, -EFAULT)
+			.si_code,
+		SEGV_MAPERR);
+	write_bytes(m, 0, d + PAGE - STACK_RLIMIT, "8 MiB");
+	assert_int_equal(find_vma(mm, d)->vm_start, d + PAGE - STACK_RLIMIT);
+	/* No gap is kept from another grows-down mapping below. */
+	d = map(m, FIXED + 256 * MiB, PAGE, rw, fl | MAP_GROWSDOWN);
+	map(m, d - 20 * PAGE, PAGE, rw, fl | MAP_GROWSDOWN);
+	write_bytes(m, 0, d - 10 * PAGE, "x");
+	assert_int_equal(find_vma(mm, d)->vm_start, d - 10 * PAGE);
+	/* A hint inside the gap below one is not taken; MAP_FIXED is. */
+	assert_int_not_equal(map(m, d - 120 * PAGE, PAGE, PROT_READ,
+				 MAP_PRIVATE | MAP_ANONYMOUS),
+			     d - 120 * PAGE);
+	/* Never below vm.mmap_min_addr. */
+	d = map(m, MMAP_MIN_ADDR + PAGE, PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(
+		fault_of(m, 0, MMAP_MIN_ADDR - 1, USER_WRITE, -EFAULT).si_code,
+		SEGV_MAPERR);
+	write_bytes(m, 0, MMAP_MIN_ADDR, "low");
+	assert_int_equal(find_vma(mm, d)->vm_start, MMAP_MIN_ADDR);
+	assert_consistent(m);
+}
+
+/* mprotect's errors are Linux's, and so is what it leaves changed. */
+static void test_mprotect_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t top = mm->task_size,
+		 a = map(m, FIXED, 4 * PAGE, PROT_READ, fl);
+	uint64_t g = FIXED + 64 * PAGE;
+
+	/* Outside user space there is nothing mapped: -ENOMEM. */
+	assert_int_equal(uapi_mprotect(m, 0, top, PAGE, PROT_READ), -ENOMEM);
+	assert_int_equal(uapi_mprotect(m, 0, m->layout.kernel.page_offset, PAGE,
+				       PROT_READ),
+			 -ENOMEM);
+	assert_int_equal(uapi_mprotect(m, 0, ~0xfffULL, 2 * PAGE, PROT_READ),
+			 -ENOMEM);
+	/* Length 0 is done before prot is looked at. */
+	assert_int_equal(uapi_mprotect(m, 0, a, 0, 0x40), 0);
+	/* PROT_SEM means nothing; other bits are refused. */
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, PROT_READ | 0x8), 0);
+	assert_int_equal(uapi_mprotect(m, 0, a, PAGE, 0x10), -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSDOWN),
+			 -EINVAL);
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSUP),
+			 -EINVAL);
+	assert_int_equal(
+		uapi_mprotect(m, 0, a + 2 * PAGE, PAGE,
+			      PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP),
+		-EINVAL);
+	/* A hole: what lies before it changes, then -ENOMEM. */
+	assert_int_equal(uapi_munmap(m, 0, a + 2 * PAGE, PAGE), 0);
+	assert_int_equal(uapi_mprotect(m, 0, a, 4 * PAGE, rw), -ENOMEM);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_int_equal(find_vma(mm, a)->vm_flags & VM_WRITE, VM_WRITE);
+	assert_int_equal(find_vma(mm, a + 3 * PAGE)->vm_flags & VM_WRITE, 0);
+	/* Starting in the hole, nothing changes. */
+	assert_int_equal(uapi_mprotect(m, 0, a + 2 * PAGE, 2 * PAGE, rw),
+			 -ENOMEM);
+	assert_int_equal(find_vma(mm, a + 3 * PAGE)->vm_flags & VM_WRITE, 0);
+	/* Across the top of user space: the stack's last page changes. */
+	assert_int_equal(uapi_mprotect(m, 0, top - PAGE, 2 * PAGE, PROT_READ),
+			 -ENOMEM);
+	assert_int_equal(find_vma(mm, top - PAGE)->vm_start, top - PAGE);
+	assert_int_equal(find_vma(mm, top - PAGE)->vm_flags & VM_WRITE, 0);
+	/* PROT_GROWSDOWN reaches down to the start of a grows-down VMA... */
+	map(m, g, 4 * PAGE, rw, fl | MAP_GROWSDOWN);
+	assert_int_equal(uapi_mprotect(m, 0, g + 2 * PAGE, PAGE,
+				       PROT_READ | PROT_GROWSDOWN),
+			 0);
+	assert_int_equal(find_vma(mm, g)->vm_start, g);
+	assert_int_equal(find_vma(mm, g)->vm_end, g + 3 * PAGE);
+	assert_int_equal(find_vma(mm, g)->vm_flags & VM_WRITE, 0);
+	/* ...even from the hole below it. */
+	assert_int_equal(uapi_mprotect(m, 0, g - 2 * PAGE, 3 * PAGE,
+				       rw | PROT_GROWSDOWN),
+			 0);
+	assert_int_equal(find_vma(mm, g)->vm_end, g + PAGE);
+	assert_int_equal(find_vma(mm, g)->vm_flags & VM_WRITE, VM_WRITE);
+	assert_consistent(m);
+}
+
+static void test_munmap_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t a = map(m, FIXED, 8 * PAGE, rw, fl), b, c;
+	unsigned int vmas = nr_vmas(f);
+	char word[32];
+	int child;
+
+	for (int i = 0; i < 8; i++)
+		write_bytes(m, 0, a + (uint64_t)i * PAGE, "used");
+	/* The length is rounded up to a page. */
+	assert_int_equal(uapi_munmap(m, 0, a, 1), 0);
+	assert_int_equal(fault_of(m, 0, a, USER_READ, -EFAULT).si_code,
+			 SEGV_MAPERR);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 7);
+	/* A range that wraps or passes the top of user space. */
+	assert_int_equal(uapi_munmap(m, 0, a, -PAGE), -EINVAL);
+	assert_int_equal(uapi_munmap(m, 0, mm->task_size - PAGE, 2 * PAGE),
+			 -EINVAL);
+	/* Across VMAs and holes at once. */
+	map(m, a + 10 * PAGE, 2 * PAGE, PROT_READ, fl);
+	assert_int_equal(nr_vmas(f), vmas + 1);
+	assert_int_equal(uapi_munmap(m, 0, a + 2 * PAGE, 16 * PAGE), 0);
+	assert_int_equal(nr_vmas(f), vmas);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 1);
+	/* Memory shared with a child copy-on-write: the child keeps it. */
+	b = map(m, FIXED + 64 * PAGE, 4 * PAGE, rw, fl);
+	for (int i = 0; i < 4; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		write_bytes(m, 0, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	assert_int_equal(pfn_to_page(m, pfn_of(m, child, b + PAGE))->_mapcount,
+			 1);
+	assert_int_equal(uapi_munmap(m, 0, b + PAGE, 2 * PAGE), 0);
+	assert_int_equal(pfn_to_page(m, pfn_of(m, child, b + PAGE))->_mapcount,
+			 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		expect_bytes(m, child, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	/* The middle of a shared mapping: its object keeps every page. */
+	c = map(m, 0, 3 * PAGE, rw, MAP_SHARED | MAP_ANONYMOUS);
+	write_bytes(m, 0, c, "first");
+	write_bytes(m, 0, c + PAGE, "middle");
+	write_bytes(m, 0, c + 2 * PAGE, "last");
+	assert_int_equal(uapi_munmap(m, 0, c + PAGE, PAGE), 0);
+	assert_int_equal(m->node_stat[NR_SHMEM], 3);
+	assert_int_equal(mm->rss_stat[MM_SHMEMPAGES], 2);
+	assert_int_equal(find_vma(mm, c + 2 * PAGE)->vm_pgoff, 2);
+	expect_bytes(m, 0, c + 2 * PAGE, "last");
+	assert_int_equal(uapi_munmap(m, 0, c, 3 * PAGE), 0);
+	assert_int_equal(m->node_stat[NR_SHMEM], 0);
+	assert_consistent(m);
+}
+
+static void test_mremap_edges(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	int rw = PROT_READ | PROT_WRITE,
+	    fl = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t a = map(m, FIXED, 4 * PAGE, rw, fl), r = 0, b;
+	unsigned int vmas;
+	char word[32];
+	int child;
+
+	map(m, a + 4 * PAGE, 4 * PAGE, PROT_READ, fl);
+	vmas = nr_vmas(f);
+	/* The same size: the address back, nothing changed. */
+	assert_int_equal(uapi_mremap(m, 0, a, 4 * PAGE, 4 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(nr_vmas(f), vmas);
+	/* Linux duplicates only shared mappings with an old length of 0. */
+	assert_int_equal(uapi_mremap(m, 0, a, 0, PAGE, MREMAP_MAYMOVE, 0, &r),
+			 -EINVAL);
+	/* MREMAP_DONTUNMAP (4) is not taken; nor are unknown flags. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, 3 * PAGE, 4, 0, &r),
+			 -EINVAL);
+	/* Growing a range that spans two VMAs. */
+	assert_int_equal(
+		uapi_mremap(m, 0, a, 8 * PAGE, 9 * PAGE, MREMAP_MAYMOVE, 0, &r),
+		-EFAULT);
+	/* Shrinking one: the tail goes, whatever it covers. */
+	assert_int_equal(uapi_mremap(m, 0, a, 8 * PAGE, 2 * PAGE, 0, 0, &r), 0);
+	assert_int_equal(r, a);
+	assert_int_equal(nr_vmas(f), vmas - 1);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	assert_true(find_vma(mm, a + 2 * PAGE)->vm_start >= a + 8 * PAGE);
+	/* A new length inside the last page is that page. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, PAGE + 1, 0, 0, &r), 0);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + 2 * PAGE);
+	/* MREMAP_FIXED past the top of user space. */
+	assert_int_equal(uapi_mremap(m, 0, a, 2 * PAGE, 3 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     mm->task_size - PAGE, &r),
+			 -EINVAL);
+	/* A move takes swap entries and pages shared with a child along. */
+	b = map(m, 0, 8 * PAGE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		write_bytes(m, 0, b + (uint64_t)i * PAGE, word);
+	}
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	for (int i = 0; i < 8 && !pte_is_swap(pte_of(m, f->pid, b + PAGE)); i++)
+		shrink_lruvec(m, 1UL << 20);
+	assert_true(pte_is_swap(pte_of(m, f->pid, b + PAGE)));
+	assert_int_equal(uapi_mremap(m, 0, b, 8 * PAGE, 16 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     FIXED + 256 * PAGE, &r),
+			 0);
+	assert_int_equal(r, FIXED + 256 * PAGE);
+	assert_consistent(m);
+	for (int i = 0; i < 8; i++) {
+		snprintf(word, sizeof(word), "page %d", i);
+		expect_bytes(m, 0, r + (uint64_t)i * PAGE, word);
+		expect_bytes(m, child, b + (uint64_t)i * PAGE, word);
+	}
+	assert_true(mm->maj_flt > 0);
+	expect_bytes(m, 0, r + 15 * PAGE, "");
+	assert_int_equal(uapi_exit_process(m, child), 0);
 	assert_consistent(m);
 }
 
@@ -852,8 +1329,13 @@ static void test_oom_kills_biggest(void **state)
 			 0);
 	fill(m, small, a, 4 * MiB / PAGE, false);
 	assert_int_equal(task_switch(m, big), 0);
+	/* More than RAM and swap: only MAP_NORESERVE gets it mapped. */
 	assert_int_equal(uapi_mmap(m, 0, 0, 256 * MiB, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, &b),
+			 -ENOMEM);
+	assert_int_equal(uapi_mmap(m, 0, 0, 256 * MiB, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				   &b),
 			 0);
 	for (i = 0; i < 256 * MiB / PAGE && !err; i++)
 		err = uapi_access_vm(m, 0, b + i * PAGE, &i, sizeof(i),
@@ -877,27 +1359,185 @@ static void test_oom_kills_biggest(void **state)
 	machine_destroy(m);
 }
 
+/* The checker finds the corruption and names it, word for word. */
+static void expect_why(const struct machine *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void expect_why(const struct machine *m, const char *fmt, ...)
+{
+	char why[256], want[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_string_equal(why, want);
+}
+
+static struct pte_slot slot_of(struct machine *m, const struct mm_struct *mm,
+			       uint64_t addr, unsigned int level)
+{
+	struct pte_slot slot;
+
+	assert_int_equal(pte_slot_get(m, mm->pgd, addr, level, false, &slot),
+			 0);
+	return slot;
+}
+
+/* Every counter the checker ties to the tables, one at a time. */
 static void test_checker_catches(void **state)
 {
 	struct vm_fixture *f = *state;
 	struct machine *m = f->m;
-	uint64_t a = map(m, 0, PAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS);
+	int rw = PROT_READ | PROT_WRITE;
+	uint64_t a = map(m, 0, PAGE, rw, MAP_PRIVATE | MAP_ANONYMOUS);
+	uint64_t sh = map(m, 0, PAGE, rw, MAP_SHARED | MAP_ANONYMOUS);
+	uint64_t huge = map(m, 0, 2 * MiB, rw,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB);
 	struct mm_struct *mm = self_mm(f);
-	char why[256];
+	unsigned long pfn, hpfn;
+	int pid = f->pid;
 
 	write_bytes(m, 0, a, "x");
+	write_bytes(m, 0, sh, "x");
+	write_bytes(m, 0, huge, "x");
+	pfn = pfn_of(m, pid, a);
+	hpfn = pfn_of(m, pid, huge);
+	assert_consistent(m);
 	mm->rss_stat[MM_ANONPAGES]++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "rss counter"));
+	expect_why(m,
+		   "pid %d: rss counter MM_ANONPAGES is 2, its tables "
+		   "hold 1",
+		   pid);
 	mm->rss_stat[MM_ANONPAGES]--;
-	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "_mapcount"));
-	pfn_to_page(m, pfn_of(m, f->pid, a))->_mapcount--;
+	mm->rss_stat[MM_SHMEMPAGES]--;
+	expect_why(m,
+		   "pid %d: rss counter MM_SHMEMPAGES is 0, its tables "
+		   "hold 1",
+		   pid);
+	mm->rss_stat[MM_SHMEMPAGES]++;
+	mm->rss_stat[MM_SWAPENTS]++;
+	expect_why(m,
+		   "pid %d: rss counter MM_SWAPENTS is 1, its tables "
+		   "hold 0",
+		   pid);
+	mm->rss_stat[MM_SWAPENTS]--;
+	mm->hugetlb_pages++;
+	expect_why(m, "pid %d: hugetlb_pages is 513, its tables map 512", pid);
+	mm->hugetlb_pages--;
+	pfn_to_page(m, pfn)->_mapcount++;
+	expect_why(m, "pfn %#lx: _mapcount 1, _refcount 1, 1 entries map it",
+		   pfn);
+	pfn_to_page(m, pfn)->_mapcount--;
+	pfn_to_page(m, hpfn)->_mapcount++;
+	expect_why(m, "pfn %#lx: huge page _mapcount 1, 1 entries map it",
+		   hpfn);
+	pfn_to_page(m, hpfn)->_mapcount--;
 	find_vma(mm, a)->vm_end += PAGE * 1000000;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_int_equal(machine_check(m, NULL, 0), -EUCLEAN);
 	find_vma(mm, a)->vm_end -= PAGE * 1000000;
+	assert_consistent(m);
+}
+
+/* Entries that point where they must not, and swap entries. */
+static void test_checker_catches_entries(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	unsigned int pte = pgtable_levels(m) - 1;
+	uint64_t a = map(m, FIXED, 2 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	struct pte_slot slot, next;
+	uint64_t entry;
+	unsigned long pfn, free_pfn;
+	struct page *page;
+	int pid = f->pid;
+
+	write_bytes(m, 0, a, "x");
+	slot = slot_of(m, mm, a, pte);
+	next = slot_of(m, mm, a + PAGE, pte);
+	entry = pte_slot_read(m, &slot);
+	pfn = pte_pfn(m, entry);
+	/* A frame that is free again. */
+	page = alloc_page(m, GFP_KERNEL);
+	free_pfn = page_to_pfn(m, page);
+	__free_pages(m, page, 0);
+	pte_slot_set(m, &slot, pfn_pte(m, free_pfn, pte_flags(m, entry)));
+	expect_why(m,
+		   "pid %d: %#llx maps pfn %#lx, not a user page of its VMA "
+		   "at index %#llx",
+		   pid, (unsigned long long)a, free_pfn,
+		   (unsigned long long)(a / PAGE));
+	/* The page at a second index of its VMA. */
+	pte_slot_set(m, &slot, entry);
+	pte_slot_set(m, &next, entry);
+	expect_why(m,
+		   "pid %d: %#llx maps pfn %#lx, not a user page of its VMA "
+		   "at index %#llx",
+		   pid, (unsigned long long)(a + PAGE), pfn,
+		   (unsigned long long)(a / PAGE + 1));
+	pte_slot_set(m, &next, 0);
+	/* A swap entry for a slot nobody holds. */
+	pte_slot_set(m, &slot, swp_entry_pte(0, 100));
+	expect_why(m, "pid %d: %#llx holds a swap entry for free slot 0x64",
+		   pid, (unsigned long long)a);
+	pte_slot_set(m, &slot, entry);
+	/* An entry past the end of its VMA. */
+	assert_int_equal(uapi_munmap(m, 0, a + PAGE, PAGE), 0);
+	pte_slot_set(m, &next, entry);
+	expect_why(m, "pid %d: an entry maps %#llx, outside every VMA", pid,
+		   (unsigned long long)(a + PAGE));
+	pte_slot_set(m, &next, 0);
+	assert_consistent(m);
+}
+
+/* After a swap-out, the counts of swap entries must hold too. */
+static void test_checker_catches_swap(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	struct mm_struct *mm = self_mm(f);
+	uint64_t a = map(m, FIXED, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	struct pte_slot slot;
+	uint64_t entry;
+	int pid = f->pid;
+
+	write_bytes(m, 0, a, "x");
+	for (int i = 0; i < 4 && !pte_is_swap(pte_of(m, pid, a)); i++)
+		shrink_lruvec(m, 1UL << 20);
+	entry = pte_of(m, pid, a);
+	assert_true(pte_is_swap(entry));
+	assert_int_equal(mm->rss_stat[MM_SWAPENTS], 1);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 0);
+	mm->rss_stat[MM_SWAPENTS]--;
+	expect_why(m,
+		   "pid %d: rss counter MM_SWAPENTS is 0, its tables "
+		   "hold 1",
+		   pid);
+	mm->rss_stat[MM_SWAPENTS]++;
+	/* A second entry for the slot, which counts one reference. */
+	slot = slot_of(m, mm, a, pgtable_levels(m) - 1);
+	assert_int_equal(uapi_mmap(m, 0, a + PAGE, PAGE, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &(uint64_t){0}),
+			 0);
+	assert_int_equal(find_vma(mm, a)->vm_end, a + PAGE);
+	{
+		struct pte_slot next =
+			slot_of(m, mm, a + PAGE, pgtable_levels(m) - 1);
+
+		pte_slot_set(m, &next, entry);
+		mm->rss_stat[MM_SWAPENTS]++;
+		expect_why(m, "swap slot %#lx: count 1, 2 references",
+			   swp_offset(entry));
+		mm->rss_stat[MM_SWAPENTS]--;
+		pte_slot_set(m, &next, 0);
+	}
+	assert_int_equal(pte_slot_read(m, &slot), entry);
+	expect_bytes(m, 0, a, "x");
 	assert_consistent(m);
 }
 
@@ -1051,10 +1691,27 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_populate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_fault_counts, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_overcommit, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_growsdown_mapping, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mprotect_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_munmap_edges, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_edges, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_huge_pages, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches_entries,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checker_catches_swap,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_ops, setup,
 						teardown),
