@@ -81,8 +81,15 @@ static void limits_calls(struct mmc *c, unsigned long limit)
 			       mmc_alloc_pages(c, GFP_KERNEL, 0, &one),
 			       "a page past the limit");
 	EXPECT_ERR(c, 0, mmc_free_pages(c, pfn, order));
+	/* A timeout changes nothing: past the limit is never worth a wait. */
+	mmc_set_timeout(c, 5000);
 	expect_refusal(c, limit, mmc_vmalloc(c, (limit + 1) * ps, &v),
 		       "vmalloc past the limit");
+	expect_refusal(
+		c, limit,
+		mmc_alloc_pages(c, GFP_KERNEL | __GFP_NOFAIL, order + 1, &one),
+		"a __GFP_NOFAIL block past the limit");
+	mmc_set_timeout(c, 0);
 	EXPECT_ERR(c, 0, mmc_vzalloc(c, limit * ps, &v));
 	expect_status(c, 0, "Charged", limit * kb, "vzalloc's frames");
 	expect_refusal(c, limit, mmc_kmalloc(c, 64 << 10, GFP_KERNEL, &k),
@@ -275,6 +282,12 @@ static void park_timeouts(struct mmc *w, uint64_t *pcpu, unsigned int *npcpu)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = mmc_mmz_alloc(w, "media", "huge", 64 << 20, 0, &v);
 	expect_at_once(w, -EINVAL, err, ms_since(&t0), "mmz past the region");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mmc_alloc_percpu(w, 0, 8, &v);
+	expect_at_once(w, -EINVAL, err, ms_since(&t0), "alloc_percpu of 0");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mmc_vzalloc(w, 0, &v);
+	expect_at_once(w, -EINVAL, err, ms_since(&t0), "vzalloc of 0");
 	EXPECT_ERR(w, 0, mmc_ping(w)); /* the session goes on */
 }
 

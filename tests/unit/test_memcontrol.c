@@ -166,6 +166,10 @@ static void test_vmalloc(void **state)
 	expect_refusal(m, pid, 16);
 	assert_int_equal(uapi_vmalloc(m, 0, &b), -EINVAL);
 	assert_int_equal(uapi_vmalloc(m, 1UL << 40, &b), -ENOMEM);
+	/* What the daemon may let wait, and what never could be met. */
+	assert_false(vmalloc_may_fit(m, 0));
+	assert_false(vmalloc_may_fit(m, 1UL << 40));
+	assert_true(vmalloc_may_fit(m, 17 * PAGE));
 	assert_int_equal(uapi_vfree(m, a), 0);
 	assert_int_equal(charged(m, pid), 0);
 	/* More than the whole limit: refused at once. */
