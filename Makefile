@@ -193,7 +193,8 @@ $(T)/libmmclient.a: $(CLIENT_TOBJ)
 
 # The integration tests' client: a small driver of libmmclient.
 MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
-	$(T)/client/mmc_test_vm.o $(T)/client/mmc_test_malloc.o
+	$(T)/client/mmc_test_vm.o $(T)/client/mmc_test_malloc.o \
+	$(T)/client/mmc_test_limits.o
 $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "client/mmc_test.h"
+#include "client/mmc_test_limits.h"
 #include "client/mmc_test_vm.h"
 #include "client/mmclient.h"
 #include "proto/frame.h"
@@ -2373,6 +2374,10 @@ static int cmd_ops(int argc, char **argv)
 		ops_malloc();
 	else if (!strcmp(family, "exit-all") && argc == 6)
 		ops_exit_all(arg1, arg2);
+	else if (!strcmp(family, "limits") && argc == 6)
+		ops_limits(arg1, !strcmp(argv[5], "swap"));
+	else if (!strcmp(family, "alloc-park"))
+		ops_alloc_park();
 	else
 		EXPECT(0, "no ops family '%s' with %d arguments", family,
 		       argc - 4);

@@ -824,6 +824,7 @@ int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr)
 	REQUEST(rq, VMALLOC, vmalloc, &a);
 
 	a.size = size;
+	a.timeout_ms = c->timeout_ms;
 	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
 }
 
@@ -833,6 +834,7 @@ int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr)
 	REQUEST(rq, VZALLOC, vzalloc, &a);
 
 	a.size = size;
+	a.timeout_ms = c->timeout_ms;
 	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
 }
 
@@ -926,6 +928,7 @@ int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
 
 	a.size = size;
 	a.align = align;
+	a.timeout_ms = c->timeout_ms;
 	return call(c, &rq, PENDING(RES_U64, ptr, NULL, 0));
 }
 
@@ -957,6 +960,7 @@ int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
 	a.name = (char *)(name ? name : "");
 	a.size = size;
 	a.align = align;
+	a.timeout_ms = c->timeout_ms;
 	return call(c, &rq, PENDING(RES_U64, phys, NULL, 0));
 }
 

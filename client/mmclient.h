@@ -148,8 +148,10 @@ const char *mmc_errmsg(const struct mmc *c);
 const char *mmc_strerror(int err);
 /*
  * How long allocations that may wait (mm.proto, WAITING) wait at most,
- * in ms; 0, the default, means __GFP_NOFAIL and kmap wait for as long as
- * it takes and others do not wait.
+ * in ms: alloc_pages, kmem_cache_alloc and kmalloc with a gfp that may
+ * reclaim, vmalloc, vzalloc, alloc_percpu, mmz_alloc and kmap. 0, the
+ * default, means __GFP_NOFAIL and kmap wait for as long as it takes and
+ * the others do not wait.
  */
 void mmc_set_timeout(struct mmc *c, unsigned int timeout_ms);
 /* A round trip that does nothing. */
@@ -186,6 +188,7 @@ int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size);
 /*
  * The vmalloc area. A vmap holds the blocks it maps: mmc_free_pages (or
  * mmc_put_page) of a block's last reference is -EBUSY until mmc_vunmap.
+ * vmalloc and vzalloc may wait for memory (mmc_set_timeout).
  */
 int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr);
 int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr);
@@ -203,14 +206,17 @@ int mmc_kunmap(struct mmc *c, unsigned long pfn);
 int mmc_kmap_atomic(struct mmc *c, unsigned long pfn, uint64_t *addr);
 int mmc_kunmap_atomic(struct mmc *c, uint64_t addr);
 
-/* Per-CPU areas. */
+/* Per-CPU areas; alloc_percpu may wait (mmc_set_timeout). */
 int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
 		     uint64_t *ptr);
 int mmc_free_percpu(struct mmc *c, uint64_t ptr);
 int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
 		    uint64_t *addr);
 
-/* Media memory zones; zone NULL or "" means any region. */
+/*
+ * Media memory zones; zone NULL or "" means any region. mmz_alloc may
+ * wait for room (mmc_set_timeout).
+ */
 int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
 		  uint64_t size, uint64_t align, uint64_t *phys);
 int mmc_mmz_free(struct mmc *c, uint64_t phys);

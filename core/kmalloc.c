@@ -100,6 +100,17 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 	return 0;
 }
 
+unsigned long kmalloc_large_pages(const struct machine *m, size_t size)
+{
+	unsigned int order;
+
+	if (size <= KMALLOC_MAX_CACHE_SIZE ||
+	    size > (size_t)(m->page_size << m->max_order))
+		return 0;
+	order = size_order(m, size);
+	return 1UL << order;
+}
+
 int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
 	/* The common case first: 1..192 bytes, no zone modifier at all. */

@@ -22,6 +22,7 @@
 
 #include "core/err.h"
 #include "core/highmem.h"
+#include "core/memcontrol.h"
 #include "core/mm.h"
 #include "core/mmz.h"
 #include "core/oom_kill.h"
@@ -48,6 +49,7 @@ const struct subsystem machine_subsystems[] = {
 	{"oom", oom_init, oom_exit, NULL, NULL},
 	{"vma", vma_init, vma_exit, mm_check, NULL},
 	{"tasks", task_init, task_exit_all, task_check, NULL},
+	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check, NULL},
 };
 const unsigned int nr_machine_subsystems =
 	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/memcontrol.h"
 #include "core/memory.h"
 #include "core/mman.h"
 #include "core/page_alloc.h"
@@ -95,12 +96,22 @@ uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 /* ------------------------------------------------------------------ */
 /* User pages                                                          */
 
-struct page *alloc_user_page(struct machine *m, bool zero)
+struct page *alloc_user_page(struct machine *m, const struct mm_struct *mm,
+			     bool zero)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0);
-	struct page *page = alloc_pages(m, gfp, 0);
+	int err = mem_cgroup_try_charge(m, mm->pid, 1, gfp);
+	struct page *page;
 
-	return IS_ERR(page) ? NULL : page;
+	if (err)
+		return ERR_PTR(err);
+	page = alloc_pages(m, gfp, 0);
+	if (IS_ERR(page)) {
+		mem_cgroup_cancel_charge(m, mm->pid, 1);
+		return ERR_PTR(-ENOMEM);
+	}
+	mem_cgroup_commit_charge(m, page_to_pfn(m, page), 1, mm->pid);
+	return page;
 }
 
 void get_user_page(struct page *page)
@@ -281,9 +292,9 @@ static int do_anonymous_page(struct machine *m, struct vm_area_struct *vma,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_user_page(m, true);
-	if (!page)
-		return -ENOMEM;
+	page = alloc_user_page(m, vma->vm_mm, true);
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot)) { /* reclaim raced us: try again */
 		put_user_page(m, page);
 		return 0;
@@ -301,8 +312,9 @@ static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
 			   const struct pte_slot *slot, bool *major)
 {
 	uint64_t prot = vma_pte_prot(m, vma->vm_flags, true);
-	struct page *page = shmem_get_page(
-		m, vma->shmem, linear_page_index(m, vma, addr), major);
+	struct page *page =
+		shmem_get_page(m, vma->vm_mm, vma->shmem,
+			       linear_page_index(m, vma, addr), major);
 
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
@@ -324,11 +336,11 @@ static int do_swap_page(struct machine *m, struct vm_area_struct *vma,
 {
 	unsigned long offset = swp_offset(entry);
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *page = alloc_user_page(m, false);
+	struct page *page = alloc_user_page(m, mm, false);
 	uint64_t prot;
 
-	if (!page)
-		return -ENOMEM;
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot) != entry) {
 		put_user_page(m, page);
 		return 0;
@@ -364,9 +376,9 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_user_page(m, zero);
-	if (!page)
-		return -ENOMEM;
+	page = alloc_user_page(m, vma->vm_mm, zero);
+	if (IS_ERR(page))
+		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot) != entry) {
 		put_user_page(m, page);
 		return 0;
@@ -409,10 +421,11 @@ static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 	struct pte_slot slot;
 	struct page *page;
 	uint64_t entry;
+	int err = pte_slot_get(m, vma->vm_mm->pgd, haddr, pgtable_huge_level(m),
+			       true, &slot);
 
-	if (pte_slot_get(m, vma->vm_mm->pgd, haddr, pgtable_huge_level(m), true,
-			 &slot))
-		return -ENOMEM;
+	if (err)
+		return err == -EDQUOT ? err : -ENOMEM;
 	entry = pte_slot_read(m, &slot);
 	prot = vma_pte_prot(m, vma->vm_flags, true) | access_bits(access);
 	if (pte_present(entry)) {
@@ -428,6 +441,13 @@ static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 		order);
 	if (IS_ERR(page)) /* no huge page to be had: SIGBUS, as hugetlbfs */
 		return sigbus(fault, addr);
+	/* Past the limit: SIGBUS too, as the hugetlb controller sends. */
+	if (mem_cgroup_charge_block(m, page, order, vma->vm_mm->pid,
+				    GFP_HIGHUSER)) {
+		__free_pages(m, page, order);
+		mem_cgroup_fault_refused(m, vma->vm_mm, addr);
+		return sigbus(fault, addr);
+	}
 	if (pte_slot_read(m, &slot)) {
 		__free_pages(m, page, order);
 		return 0;
@@ -445,9 +465,10 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 {
 	struct pte_slot slot;
 	uint64_t entry;
+	int err = mm_pte_slot(m, vma->vm_mm, addr, true, &slot);
 
-	if (mm_pte_slot(m, vma->vm_mm, addr, true, &slot))
-		return -ENOMEM;
+	if (err) /* a table past the limit, or no memory for one */
+		return err == -EDQUOT ? err : -ENOMEM;
 	entry = pte_slot_read(m, &slot);
 	if (!entry)
 		return vma->shmem
@@ -491,7 +512,9 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = hugetlb_fault(m, vma, addr, access, fault);
 	else
 		err = handle_pte_fault(m, vma, addr, access, &major);
-	if (err == -ENOMEM)
+	if (err == -EDQUOT) /* past the limit, after reclaiming its own */
+		err = mem_cgroup_fault_refused(m, mm, addr);
+	else if (err == -ENOMEM)
 		snprintf(m->errmsg, sizeof(m->errmsg),
 			 "out of memory in a fault at %#lx",
 			 (unsigned long)addr);
@@ -777,6 +800,11 @@ static int copy_huge_page(struct machine *m, struct vm_area_struct *dst,
 
 	if (IS_ERR(page))
 		return -ENOMEM;
+	if (mem_cgroup_charge_block(m, page, order, dst->vm_mm->pid,
+				    GFP_HIGHUSER)) {
+		__free_pages(m, page, order);
+		return -ENOMEM;
+	}
 	memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
 	       pfn_to_ram(m, pte_pfn(m, entry)), huge_page_size(m));
 	dst->vm_mm->hugetlb_pages += 1UL << order;

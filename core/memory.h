@@ -31,8 +31,13 @@ void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 		      bool writable);
 
-/* A page for user memory: zeroed if zero; NULL when memory ran out. */
-struct page *alloc_user_page(struct machine *m, bool zero);
+/*
+ * A page for mm's user memory, charged to mm's process: zeroed if zero.
+ * ERR_PTR(-EDQUOT) past the process's limit (after reclaiming its own
+ * pages), ERR_PTR(-ENOMEM) when memory ran out.
+ */
+struct page *alloc_user_page(struct machine *m, const struct mm_struct *mm,
+			     bool zero);
 /* Drop a reference to a user page; the last frees it. */
 void put_user_page(struct machine *m, struct page *page);
 void get_user_page(struct page *page);

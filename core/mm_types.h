@@ -58,6 +58,7 @@ struct page {
 	struct list_head lru; /* buddy, per-CPU or LRU list, or owner's list */
 	int32_t owner;	      /* pid that allocated the block; 0: the kernel */
 	uint32_t swap;	      /* swap slot holding a copy of it, 0 if none */
+	int32_t memcg;	      /* pid it is charged to (memcontrol.c); 0: none */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must fit 64 bytes");

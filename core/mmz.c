@@ -345,6 +345,16 @@ int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
 	return 0;
 }
 
+int mmz_block_size(const struct machine *m, uint64_t phys, uint64_t *size)
+{
+	const struct mmz_block *b = m->mmz ? mmz_block_of(m, phys) : NULL;
+
+	if (!b || b->phys != phys)
+		return -EINVAL;
+	*size = b->size;
+	return 0;
+}
+
 unsigned long mmz_release(struct machine *m, int pid)
 {
 	unsigned long freed = 0;

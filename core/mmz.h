@@ -84,5 +84,7 @@ int mmz_find(const struct machine *m, const char *block_name, uint64_t *phys,
  */
 int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
 		 int *owner);
+/* The size of the block that starts at phys; -EINVAL when none does. */
+int mmz_block_size(const struct machine *m, uint64_t phys, uint64_t *size);
 
 #endif /* MM_MMZ_H */

@@ -16,6 +16,7 @@
 
 #include "core/err.h"
 #include "core/highmem.h"
+#include "core/memcontrol.h"
 
 #define SWAP_CLUSTER_MAX 32UL
 
@@ -632,6 +633,8 @@ static __hot_inline void free_the_page(struct machine *m, struct page *page,
 {
 	struct zone *zone = page_zone(m, page);
 
+	if (unlikely(page->memcg)) /* whoever frees it, the charge goes */
+		mem_cgroup_uncharge(m, page, order);
 	page->flags &= ~PG_STATE_MASK;
 	m->vm_events[PGFREE] += 1UL << order;
 	if (order <= PAGE_ALLOC_COSTLY_ORDER) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/memcontrol.h"
 #include "core/page_alloc.h"
 
 struct pgtable_fmt {
@@ -170,13 +171,31 @@ static bool is_swapper(const struct machine *m, unsigned long pgd)
 }
 
 /*
- * A zeroed table: from the image's last pages while the kernel's tables
- * are being built at boot, from the page allocator otherwise.
+ * The pid a process pgd's tables are charged to, kept in the pgd's
+ * struct page as x86 keeps the mm there (pgd_set_mm); 0: none.
  */
-static int pt_alloc(struct machine *m, bool kernel, unsigned long *pfn)
+static int pgd_owner(const struct machine *m, unsigned long pgd)
+{
+	return is_swapper(m, pgd) ? 0 : (int)pfn_to_page(m, pgd)->mapping;
+}
+
+void pgd_set_owner(struct machine *m, unsigned long pgd_pfn, int pid)
+{
+	if (pfn_valid(m, pgd_pfn) && !is_swapper(m, pgd_pfn))
+		pfn_to_page(m, pgd_pfn)->mapping = (uint64_t)pid;
+}
+
+/*
+ * A zeroed table: from the image's last pages while the kernel's tables
+ * are being built at boot, from the page allocator otherwise. A table
+ * under a process's pgd is charged to that process (memcg: the pid).
+ */
+static int pt_alloc(struct machine *m, bool kernel, int memcg,
+		    unsigned long *pfn)
 {
 	struct kernel_pgtable *kpt = kernel ? kernel_pgtable(m) : NULL;
 	struct page *page;
+	int err;
 
 	if (kpt && kpt->booting && kpt->boot_next > kpt->boot_first) {
 		*pfn = --kpt->boot_next;
@@ -188,6 +207,11 @@ static int pt_alloc(struct machine *m, bool kernel, unsigned long *pfn)
 	page = alloc_page(m, GFP_KERNEL | __GFP_ZERO);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
+	err = mem_cgroup_charge_block(m, page, 0, memcg, GFP_KERNEL);
+	if (err) {
+		__free_pages(m, page, 0);
+		return err;
+	}
 	page->owner = 0;
 	page->index = 0;
 	SetPageFlag(page, PG_table);
@@ -205,6 +229,7 @@ static void pt_free(struct machine *m, bool kernel, unsigned long pfn)
 	struct page *page = pfn_to_page(m, pfn);
 
 	page->index = 0;
+	page->mapping = 0; /* a pgd's owner */
 	ClearPageFlag(page, PG_table);
 	m->pgtable_gen++; /* cached walks may name this table */
 	if (PageFlag(page, PG_reserved)) {
@@ -289,7 +314,7 @@ static int ensure_table(struct machine *m, unsigned long pgd, uint64_t vaddr,
 
 		if (!e) {
 			unsigned long next;
-			int err = pt_alloc(m, kernel, &next);
+			int err = pt_alloc(m, kernel, pgd_owner(m, pgd), &next);
 
 			if (err)
 				return err;
@@ -444,7 +469,7 @@ int pte_slot_get(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
 
 			if (!alloc)
 				return -ENOENT;
-			err = pt_alloc(m, false, &next);
+			err = pt_alloc(m, false, pgd_owner(m, pgd_pfn), &next);
 			if (err)
 				return err;
 			e = pfn_to_phys(m, next) | _PAGE_TABLE;
@@ -670,7 +695,7 @@ int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
 	kpt->boot_next = kpt->boot_end;
 	kpt->booting = true;
 	kpt->pgd = ULONG_MAX;
-	err = pt_alloc(m, true, &kpt->pgd);
+	err = pt_alloc(m, true, 0, &kpt->pgd);
 	if (err) {
 		kpt->pgd = ULONG_MAX;
 		kpt->booting = false;
@@ -743,7 +768,7 @@ int pgd_alloc(struct machine *m, unsigned long *pgd_pfn)
 
 	if (!kpt || kpt->pgd == ULONG_MAX)
 		return -EINVAL;
-	err = pt_alloc(m, false, &pgd);
+	err = pt_alloc(m, false, 0, &pgd);
 	if (err)
 		return err;
 	pgd_sync_kernel(m, pgd);

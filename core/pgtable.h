@@ -189,6 +189,12 @@ int kernel_pgtable_populate(struct machine *m, struct kernel_pgtable *kpt,
  */
 int pgd_alloc(struct machine *m, unsigned long *pgd_pfn);
 int pgd_free(struct machine *m, unsigned long pgd_pfn);
+/*
+ * Name the process a pgd belongs to: the tables allocated under it from
+ * then on are charged to pid (memcontrol.h); the pgd itself is not, as
+ * VmPTE does not count it.
+ */
+void pgd_set_owner(struct machine *m, unsigned long pgd_pfn, int pid);
 /* Copy the kernel's PGD entries again (i386 adds vmalloc PTE tables). */
 int pgd_sync_kernel(struct machine *m, unsigned long pgd_pfn);
 

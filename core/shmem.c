@@ -77,13 +77,15 @@ int shmem_grow(struct shmem_object *obj, unsigned long nr_pages)
 	return 0;
 }
 
-static struct page *shmem_new_page(struct machine *m, struct shmem_object *obj,
+static struct page *shmem_new_page(struct machine *m,
+				   const struct mm_struct *mm,
+				   struct shmem_object *obj,
 				   unsigned long index, uint64_t swapped)
 {
-	struct page *page = alloc_user_page(m, !swapped);
+	struct page *page = alloc_user_page(m, mm, !swapped);
 
-	if (!page)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(page))
+		return page;
 	if (obj->slots[index] != swapped) { /* reclaim raced us */
 		put_user_page(m, page);
 		return NULL;
@@ -105,8 +107,9 @@ static struct page *shmem_new_page(struct machine *m, struct shmem_object *obj,
 	return page;
 }
 
-struct page *shmem_get_page(struct machine *m, struct shmem_object *obj,
-			    unsigned long index, bool *major)
+struct page *shmem_get_page(struct machine *m, const struct mm_struct *mm,
+			    struct shmem_object *obj, unsigned long index,
+			    bool *major)
 {
 	for (;;) {
 		uint64_t slot = obj->slots[index];
@@ -115,7 +118,7 @@ struct page *shmem_get_page(struct machine *m, struct shmem_object *obj,
 		if (slot & SLOT_PAGE)
 			return pfn_to_page(m, (unsigned long)(slot >> 1));
 		*major = slot != 0;
-		page = shmem_new_page(m, obj, index, slot);
+		page = shmem_new_page(m, mm, obj, index, slot);
 		if (page)
 			return page;
 	}

@@ -32,10 +32,13 @@ int shmem_grow(struct shmem_object *obj, unsigned long nr_pages);
 
 /*
  * The page at index, allocated zeroed or read back from swap when
- * missing (*major says the latter). ERR_PTR(-ENOMEM) when memory ran out.
+ * missing (*major says the latter), charged to mm's process (the one
+ * that touches it first). ERR_PTR(-ENOMEM) when memory ran out,
+ * ERR_PTR(-EDQUOT) past that process's limit.
  */
-struct page *shmem_get_page(struct machine *m, struct shmem_object *obj,
-			    unsigned long index, bool *major);
+struct page *shmem_get_page(struct machine *m, const struct mm_struct *mm,
+			    struct shmem_object *obj, unsigned long index,
+			    bool *major);
 /* Swap-out: the page's bytes are in slot now; the object forgets it. */
 void shmem_page_swapped(struct machine *m, struct shmem_object *obj,
 			unsigned long index, unsigned long slot);

@@ -74,6 +74,11 @@ int krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 int kfree(struct machine *m, uint64_t addr);
 /* The usable size of a kmalloc'ed object. */
 int ksize(struct machine *m, uint64_t addr, size_t *size);
+/*
+ * The pages a kmalloc of size takes straight from the page allocator
+ * (sizes past kmalloc-8k); 0 for a slab object or a size kmalloc refuses.
+ */
+unsigned long kmalloc_large_pages(const struct machine *m, size_t size);
 
 /* Handles for clients: a cache's id, and the cache behind an id. */
 uint64_t kmem_cache_id(const struct kmem_cache *s);

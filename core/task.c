@@ -260,6 +260,7 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 		if (machine_subsystems[i].release)
 			objects += machine_subsystems[i].release(m, pid);
 	pages = release_pages(m, t);
+	mem_cgroup_exit_task(m, pid);
 	free_task_memory(m, t);
 	m->tasks->by_pid[pid] = NULL;
 	m->tasks->nr_tasks--;

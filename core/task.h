@@ -13,6 +13,7 @@
 
 #include "core/list.h"
 #include "core/machine.h"
+#include "core/memcontrol.h"
 #include "core/seq_buf.h"
 
 #define TASK_COMM_LEN 16
@@ -33,6 +34,7 @@ struct task_struct {
 	struct mm_struct *mm;	  /* its address space */
 	int leader;		  /* the session process it was forked from */
 	bool oom_killed;	  /* chosen by the OOM killer, not yet gone */
+	struct page_counter memory; /* frames charged to it (limits.pages) */
 };
 
 /* What an exit had to give back on the task's behalf. */

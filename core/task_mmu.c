@@ -104,6 +104,12 @@ int report_pid_status(const struct machine *m, int pid, struct seq_buf *s)
 	status_kb(s, "VmPTE", mm_pgtables(m, mm) * kb);
 	status_kb(s, "VmSwap", (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb);
 	status_kb(s, "HugetlbPages", mm->hugetlb_pages * kb);
+	/* Not Linux's: its charge against limits.pages, as a memcg's. */
+	status_kb(s, "Charged", t->memory.usage * kb);
+	status_kb(s, "ChargedPeak", t->memory.watermark * kb);
+	status_kb(s, "ChargeLimit", (unsigned long)m->layout.limits.pages * kb);
+	seq_printf(s, "ChargeFailcnt:\t%lu\n", t->memory.failcnt);
+	seq_printf(s, "ChargeRefused:\t%lu\n", t->memory.refused);
 	seq_printf(s, "Cpus_allowed_list:\t%u\n", t->cpu);
 	return s->err;
 }

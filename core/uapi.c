@@ -2,8 +2,11 @@
  * uapi.c - the calls a client process may make into the machine.
  *
  * Owns: ownership and limit checks in front of the kernel-side API. Every
- * check comes before the first change. Must never: be used by the machine
- * for its own allocations (those belong to the kernel, pid 0).
+ * check comes before the first change; the charge against limits.pages
+ * (memcontrol.h) is reserved before the allocation and marked on its
+ * frames after it (an MMZ block alone is charged once found). Must
+ * never: be used by the machine for its own allocations (those belong
+ * to the kernel, pid 0).
  */
 #include "core/uapi.h"
 
@@ -12,6 +15,7 @@
 
 #include "core/err.h"
 #include "core/highmem.h"
+#include "core/memcontrol.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
@@ -29,24 +33,75 @@ static struct task_struct *current_task(struct machine *m)
 	return t;
 }
 
+/* ------------------------------------------------------------------ */
+/* Charges against limits.pages (memcontrol.h)                        */
+
+/*
+ * Every allocation that gives the task pages goes: reserve them in its
+ * charge, allocate, mark the frames (or give the reservation back).
+ * Sizes the allocator refuses anyway reserve nothing, so that a bad
+ * request gets the allocator's own error rather than -EDQUOT.
+ */
+static unsigned long vmalloc_charge_pages(const struct machine *m,
+					  unsigned long size)
+{
+	unsigned long nr =
+		(size >> m->page_shift) + !!(size & (m->page_size - 1));
+
+	return nr <= totalram_pages(m) ? nr : 0;
+}
+
+/* The pages behind a large kmalloc at addr, or 0 when it is none. */
+static unsigned long large_kmalloc_pages_at(const struct machine *m,
+					    uint64_t addr)
+{
+	const struct page *page = virt_to_page(m, addr);
+
+	if (!page || !PageFlag(page, PG_large_kmalloc) ||
+	    page_address(m, page) != addr)
+		return 0;
+	return 1UL << page->private;
+}
+
+/*
+ * A kmalloc charged nr pages ahead: mark the block it made, or give the
+ * pages back when it failed or took none (it kept the object in place).
+ */
+static int settle_kmalloc(struct machine *m, struct task_struct *t, int err,
+			  const uint64_t *addr, unsigned long nr)
+{
+	if (!nr)
+		return err;
+	if (!err && large_kmalloc_pages_at(m, *addr) == nr &&
+	    !virt_to_page(m, *addr)->memcg)
+		mem_cgroup_commit_charge(
+			m, page_to_pfn(m, virt_to_page(m, *addr)), nr, t->pid);
+	else
+		mem_cgroup_cancel_charge(m, t->pid, nr);
+	return err;
+}
+
 int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 		     unsigned long *pfn)
 {
 	struct task_struct *t = current_task(m);
+	unsigned long nr;
 	struct page *page;
+	int err;
 
 	if (!t)
 		return -ESRCH;
-	if (order <= LAYOUT_MAX_ORDER_LIMIT &&
-	    t->nr_pages + (1UL << order) > m->layout.limits.pages) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "pid %d would hold more than its %lu pages", t->pid,
-			 (unsigned long)m->layout.limits.pages);
-		return -EDQUOT;
-	}
+	/* A bad order is the allocator's to refuse, with its reasons. */
+	nr = order <= m->max_order ? 1UL << order : 0;
+	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (err)
+		return err;
 	page = alloc_pages(m, gfp, order);
-	if (IS_ERR(page))
+	if (IS_ERR(page)) {
+		mem_cgroup_cancel_charge(m, t->pid, nr);
 		return (int)PTR_ERR(page);
+	}
+	mem_cgroup_commit_charge(m, page_to_pfn(m, page), nr, t->pid);
 	page->owner = t->pid;
 	list_add(&page->lru, &t->pages);
 	t->nr_pages += 1UL << order;
@@ -333,11 +388,16 @@ int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 
 int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
+	unsigned long nr = kmalloc_large_pages(m, size);
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
 	if (!err)
-		err = kmalloc(m, size, gfp, addr);
+		err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (err)
+		return err;
+	err = kmalloc(m, size, gfp, addr);
+	err = settle_kmalloc(m, t, err, addr, nr);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -346,11 +406,18 @@ int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 		 uint64_t *addr)
 {
+	unsigned long nr = size && n > SIZE_MAX / size
+				   ? 0 /* kcalloc refuses the overflow */
+				   : kmalloc_large_pages(m, n * size);
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
 	if (!err)
-		err = kcalloc(m, n, size, gfp, addr);
+		err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (err)
+		return err;
+	err = kcalloc(m, n, size, gfp, addr);
+	err = settle_kmalloc(m, t, err, addr, nr);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -377,6 +444,7 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 		  uint64_t *new_addr)
 {
 	struct task_struct *t = current_task(m);
+	unsigned long nr;
 	int err;
 
 	if (!t)
@@ -384,8 +452,17 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 	if (addr == 0 || addr == ZERO_SIZE_PTR)
 		return uapi_kmalloc(m, size, gfp, new_addr);
 	err = check_object_owner(m, t, addr);
-	if (!err)
-		err = krealloc(m, addr, size, gfp, new_addr);
+	if (err)
+		return err;
+	/* Growing past what it has takes new pages; in place takes none. */
+	nr = size > (m->page_size * large_kmalloc_pages_at(m, addr))
+		     ? kmalloc_large_pages(m, size)
+		     : 0;
+	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (err)
+		return err;
+	err = krealloc(m, addr, size, gfp, new_addr);
+	err = settle_kmalloc(m, t, err, new_addr, nr);
 	if (err)
 		return err;
 	if (*new_addr == ZERO_SIZE_PTR)
@@ -442,21 +519,49 @@ int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
 	return per_cpu_ptr(m, ptr, cpu, addr);
 }
 
+/*
+ * An MMZ block is charged once it is found, as Linux charges a kernel
+ * page after allocating it: a request the zones refuse gets their error,
+ * and a block past the limit goes back at once (nothing else moved).
+ */
 int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
 		   uint64_t size, uint64_t align, uint64_t *phys)
 {
 	struct task_struct *t;
+	uint64_t bytes;
 	int err = begin_alloc(m, &t);
 
-	return err ? err
-		   : counted(t, mmz_alloc(m, zone, name, size, align, phys), 1);
+	if (!err)
+		err = mmz_alloc(m, zone, name, size, align, phys);
+	if (err)
+		return err;
+	mmz_block_size(m, *phys, &bytes);
+	err = mem_cgroup_try_charge(m, t->pid, bytes >> m->page_shift,
+				    GFP_KERNEL);
+	if (err) {
+		mmz_free(m, *phys); /* never used: it goes back at once */
+		return err;
+	}
+	mem_cgroup_commit_charge(m, (unsigned long)(*phys >> m->page_shift),
+				 bytes >> m->page_shift, t->pid);
+	return counted(t, 0, 1);
 }
 
 int uapi_mmz_free(struct machine *m, uint64_t phys)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t bytes = 0;
+	int err;
 
-	return t ? counted(t, mmz_free(m, phys), -1) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	mmz_block_size(m, phys, &bytes);
+	err = counted(t, mmz_free(m, phys), -1);
+	if (!err)
+		mem_cgroup_uncharge_frames(
+			m, (unsigned long)(phys >> m->page_shift),
+			bytes >> m->page_shift);
+	return err;
 }
 
 /* Any task may look a block up by name: media-mem lists them all. */
@@ -471,12 +576,34 @@ int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
 /* ------------------------------------------------------------------ */
 /* The vmalloc area and high memory                                    */
 
+/* vmalloc or vzalloc, its frames charged to t (GFP_KERNEL may reclaim). */
+static int charged_vmalloc(struct machine *m, struct task_struct *t,
+			   unsigned long size, bool zero, uint64_t *addr)
+{
+	unsigned long nr = vmalloc_charge_pages(m, size), pfn;
+	int err = mem_cgroup_try_charge(m, t->pid, nr, GFP_KERNEL);
+
+	if (err)
+		return err;
+	err = zero ? vzalloc(m, size, addr) : vmalloc(m, size, addr);
+	if (err) {
+		mem_cgroup_cancel_charge(m, t->pid, nr);
+		return err;
+	}
+	for (unsigned long i = 0; i < nr; i++)
+		if (!vmalloc_to_pfn(m, *addr + ((uint64_t)i << m->page_shift),
+				    &pfn))
+			mem_cgroup_commit_charge(m, pfn, 1, t->pid);
+	return 0;
+}
+
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
-	return err ? err : counted(t, vmalloc(m, size, addr), 1);
+	return err ? err
+		   : counted(t, charged_vmalloc(m, t, size, false, addr), 1);
 }
 
 int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
@@ -484,7 +611,8 @@ int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
-	return err ? err : counted(t, vzalloc(m, size, addr), 1);
+	return err ? err
+		   : counted(t, charged_vmalloc(m, t, size, true, addr), 1);
 }
 
 int uapi_vfree(struct machine *m, uint64_t addr)

@@ -7,10 +7,12 @@
  * let a task free, read or write what another task owns.
  *
  * Errors: -EINVAL for a bad argument, -EPERM for another task's object,
- * -EDQUOT past the layout's per-session limits, -ENOMEM when memory is
- * short, -EAGAIN when the caller must wait and retry, -ESRCH with no
- * current task, -EBUSY for the last free (or put) of a block the task
- * still has vmapped. m->errmsg says why.
+ * -EDQUOT past the layout's per-session limits (limits.pages counts
+ * every page the task holds through its calls and its faults, as a
+ * memcg: memcontrol.h), -ENOMEM when memory is short (and for a user
+ * access past limits.pages), -EAGAIN when the caller must wait and
+ * retry, -ESRCH with no current task, -EBUSY for the last free (or put)
+ * of a block the task still has vmapped. m->errmsg says why.
  */
 #ifndef MM_UAPI_H
 #define MM_UAPI_H

@@ -512,6 +512,11 @@ static bool too_large(const struct machine *m, unsigned long nr_pages)
 	       nr_pages > UINT32_MAX;
 }
 
+bool vmalloc_may_fit(const struct machine *m, unsigned long size)
+{
+	return size && !too_large(m, size_to_pages(m, size));
+}
+
 static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
 		     const char *caller, uint64_t *addr)
 {

@@ -47,6 +47,12 @@ unsigned long vmalloc_release(struct machine *m, int pid);
 int vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int vfree(struct machine *m, uint64_t addr);
+/*
+ * Whether a vmalloc of size could ever succeed on this machine (not 0,
+ * not larger than RAM or the vmalloc area): one that could may wait for
+ * memory; one that could not fails at once.
+ */
+bool vmalloc_may_fit(const struct machine *m, unsigned long size);
 
 /*
  * Map count given frames of RAM contiguously. Each frame must lie in an

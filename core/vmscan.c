@@ -7,8 +7,10 @@
  * map, direct reclaim (the page allocator's hook) and kswapd's balancing
  * loop, as mm/vmscan.c's balance_pgdat runs it: reclaim in batches of
  * SWAP_CLUSTER_MAX while a zone that may serve the waking allocation is
- * below its high watermark. Must never: block or loop without progress
- * (a pass that reclaims nothing ends), or free a page an entry maps.
+ * below its high watermark; and reclaim inside one process's charge
+ * when it reaches limits.pages (try_to_free_mem_cgroup_pages). Must
+ * never: block or loop without progress (a pass that reclaims nothing
+ * ends), or free a page an entry maps.
  */
 #include "core/vmscan.h"
 
@@ -357,6 +359,90 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 	freed = shrink_lruvec(m, SWAP_CLUSTER_MAX << order);
 	if (!m->kswapd.running)
 		m->vm_events[PGSTEAL_DIRECT] += freed;
+	return freed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reclaim inside one process's charge                                 */
+
+/*
+ * Swap out pid's inactive pages that nobody touched since the last look,
+ * from the tail, up to nr; pages that show access stay (or go active),
+ * as in shrink_inactive_list. Other processes' pages are passed over
+ * where they lie. *seen counts pid's pages looked at.
+ */
+static unsigned long shrink_memcg_inactive(struct machine *m, int pid,
+					   unsigned long nr,
+					   unsigned long *seen)
+{
+	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_ANON];
+	unsigned long budget = m->lruvec.nr_pages[LRU_INACTIVE_ANON];
+	unsigned long freed = 0;
+	struct list_head *pos = inactive->prev;
+
+	/* pos moves on first: the page may leave the list under it. */
+	while (freed < nr && budget-- && pos != inactive) {
+		struct page *page = list_entry(pos, struct page, lru);
+
+		pos = pos->prev;
+		if (page->memcg != pid)
+			continue;
+		(*seen)++;
+		m->vm_events[PGSCAN_DIRECT]++;
+		switch (page_check_references(m, page)) {
+		case PAGEREF_ACTIVATE:
+			lru_move(m, page, LRU_ACTIVE_ANON);
+			continue;
+		case PAGEREF_KEEP:
+			continue;
+		case PAGEREF_RECLAIM:
+			break;
+		}
+		freed += pageout(m, page);
+	}
+	return freed;
+}
+
+/* Age pid's active pages onto the inactive list for the next pass. */
+static void deactivate_memcg(struct machine *m, int pid, unsigned long *seen)
+{
+	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_ANON];
+	unsigned long budget = m->lruvec.nr_pages[LRU_ACTIVE_ANON];
+	struct list_head *pos = active->prev;
+
+	while (budget-- && pos != active) {
+		struct page *page = list_entry(pos, struct page, lru);
+		unsigned int refs = 0;
+
+		pos = pos->prev;
+		if (page->memcg != pid)
+			continue;
+		(*seen)++;
+		rmap_walk(m, page, referenced_one, &refs);
+		lru_move(m, page, LRU_INACTIVE_ANON);
+	}
+}
+
+unsigned long try_to_free_mem_cgroup_pages(struct machine *m, int pid,
+					   unsigned long nr)
+{
+	unsigned long freed = 0;
+
+	if (!nr_free_swap_pages(m))
+		return 0;
+	if (nr < SWAP_CLUSTER_MAX)
+		nr = SWAP_CLUSTER_MAX; /* a batch, as try_charge asks for */
+	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
+	     priority--) {
+		unsigned long seen = 0;
+
+		freed += shrink_memcg_inactive(m, pid, nr - freed, &seen);
+		if (freed < nr)
+			deactivate_memcg(m, pid, &seen);
+		if (!seen) /* pid has no pages on the lists */
+			break;
+	}
+	m->vm_events[PGSTEAL_DIRECT] += freed;
 	return freed;
 }
 

@@ -36,6 +36,15 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 				unsigned int order, void *data);
 
 /*
+ * Reclaim inside one process's charge, as a memcg at its limit does:
+ * swap out up to nr (at least a batch of 32) of the pages charged to
+ * pid, coldest first, ageing its active pages as it goes. Returns the
+ * pages freed; 0 when pid has none that can go or swap is full.
+ */
+unsigned long try_to_free_mem_cgroup_pages(struct machine *m, int pid,
+					   unsigned long nr);
+
+/*
  * One kswapd pass: reclaim until every zone up to the one that woke it
  * is above its high watermark, or reclaim makes no progress. Returns the
  * pages reclaimed; kswapd sleeps again afterwards either way.

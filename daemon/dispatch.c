@@ -104,6 +104,17 @@ static int may_wait(struct reply *r, int err, gfp_t gfp, uint32_t timeout_ms)
 	return err;
 }
 
+/*
+ * vmalloc, alloc_percpu and mmz_alloc have no gfp: they allocate as
+ * GFP_KERNEL does, so they wait as one that may reclaim (mm.proto,
+ * WAITING). -EDQUOT and bad arguments never wait; neither does a
+ * vmalloc no machine this size could ever meet.
+ */
+static int may_wait_kernel(struct reply *r, int err, uint32_t timeout_ms)
+{
+	return may_wait(r, err, GFP_KERNEL, timeout_ms);
+}
+
 /* One of the u64-result calls: fail, or set the result. */
 int addr_result(struct reply *r, int err, uint64_t v,
 		Mm__Reply__ResultCase which)
@@ -514,9 +525,13 @@ static int do_vmalloc(struct machine *m, const Mm__Request *rq, struct reply *r)
 	switch (rq->op_case) {
 	case MM__REQUEST__OP_VMALLOC:
 		err = uapi_vmalloc(m, rq->vmalloc->size, &v);
+		if (err && vmalloc_may_fit(m, rq->vmalloc->size))
+			return may_wait_kernel(r, err, rq->vmalloc->timeout_ms);
 		break;
 	case MM__REQUEST__OP_VZALLOC:
 		err = uapi_vzalloc(m, rq->vzalloc->size, &v);
+		if (err && vmalloc_may_fit(m, rq->vzalloc->size))
+			return may_wait_kernel(r, err, rq->vzalloc->timeout_ms);
 		break;
 	case MM__REQUEST__OP_VFREE:
 		return uapi_vfree(m, rq->vfree->addr);
@@ -566,6 +581,9 @@ static int do_percpu_mmz(struct machine *m, const Mm__Request *rq,
 	case MM__REQUEST__OP_ALLOC_PERCPU:
 		err = uapi_alloc_percpu(m, rq->alloc_percpu->size,
 					rq->alloc_percpu->align, &v);
+		if (err)
+			return may_wait_kernel(r, err,
+					       rq->alloc_percpu->timeout_ms);
 		return addr_result(r, err, v, MM__REPLY__RESULT_ADDR);
 	case MM__REQUEST__OP_FREE_PERCPU:
 		return uapi_free_percpu(m, rq->free_percpu->addr);
@@ -577,6 +595,9 @@ static int do_percpu_mmz(struct machine *m, const Mm__Request *rq,
 		err = uapi_mmz_alloc(m, rq->mmz_alloc->zone,
 				     rq->mmz_alloc->name, rq->mmz_alloc->size,
 				     rq->mmz_alloc->align, &v);
+		if (err)
+			return may_wait_kernel(r, err,
+					       rq->mmz_alloc->timeout_ms);
 		return addr_result(r, err, v, MM__REPLY__RESULT_PHYS);
 	case MM__REQUEST__OP_MMZ_FREE:
 		return uapi_mmz_free(m, rq->mmz_free->addr);
