@@ -739,7 +739,8 @@ free_page_pcp_fast(struct machine *m, struct page *page, unsigned int order)
 
 	if (order > PAGE_ALLOC_COSTLY_ORDER || order > m->max_order ||
 	    !in_mem_map(m, page) || !PageFlag(page, PG_head) ||
-	    page->private != order || page->_refcount != 1)
+	    page->private != order || page->_refcount != 1 ||
+	    page->memcg /* charged: free_the_page uncharges it */)
 		return false;
 	pcp = &page_zone(m, page)->pcp[m->cpu];
 	if (pcp->count + (1 << order) >= pcp->high)
