@@ -33,8 +33,8 @@ FUZZ_BIN = $(FUZZ_HARNESS_SRC:tests/fuzz/%.c=$(FZ)/%)
 .PHONY: fuzz fuzzers
 fuzzers: $(FUZZ_BIN)
 
-# Kept: make would delete them as intermediates, and build them again.
-.SECONDARY: $(FUZZ_HARNESS_SRC:%.c=$(FZ)/%.o)
+# The harnesses' objects are kept by the Makefile's bare .SECONDARY (a
+# .SECONDARY with prerequisites here would undo it for every other file).
 
 $(FZ)/.flags: FORCE
 	@mkdir -p $(FZ)
