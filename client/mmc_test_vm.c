@@ -225,6 +225,21 @@ static void vm_fork(struct mmc *c, struct mmc *other, unsigned int page)
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * page));
 }
 
+/*
+ * A write as long as a frame may carry: more than the daemon buffers
+ * before it stops reading, so it must read on until the frame is whole.
+ */
+static void vm_frame_sized_write(struct mmc *c)
+{
+	size_t len = mmc_info(c)->max_frame_bytes - 128;
+	uint64_t a = 0, maplen = (len + 4095) & ~4095ULL;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, maplen, RW, ANON_PRIVATE, &a));
+	put_user_pattern(c, 0, a, len, 6);
+	expect_user_bytes(c, 0, a, len, 6, 0, "a frame-sized write");
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, maplen));
+}
+
 void ops_vm(void)
 {
 	struct mmc *c = connect_as("vm", 0), *other = connect_as("other", 0);
@@ -234,6 +249,7 @@ void ops_vm(void)
 	vm_mappings(c, page);
 	vm_brk_and_exec(c, page);
 	vm_fork(c, other, page);
+	vm_frame_sized_write(c);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));
 	EXPECT_ERR(c, -EINVAL,

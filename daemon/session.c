@@ -30,11 +30,24 @@ static bool session_blocked(const struct session *s)
 	       s->in_flight >= s->d->m->layout.limits.requests;
 }
 
+/*
+ * Enough input waits to be served: stop reading. Only whole frames
+ * count, since a frame longer than the mark can only be served once all
+ * of it is in; stopping halfway would wait for it forever.
+ */
+static bool session_input_full(const struct session *s)
+{
+	const uint8_t *body;
+	uint32_t len;
+
+	return frame_buf_used(&s->in) >= SESSION_IN_HIGH &&
+	       frame_next(&s->in, s->d->max_frame, &body, &len) != 0;
+}
+
 static void session_update_reading(struct session *s)
 {
 	bool want = !s->closing && !s->close_after_flush &&
-		    !session_blocked(s) &&
-		    frame_buf_used(&s->in) < SESSION_IN_HIGH;
+		    !session_blocked(s) && !session_input_full(s);
 
 	if (want == s->reading)
 		return;
