@@ -51,6 +51,12 @@ void put_pattern(struct mmc *c, uint64_t addr, size_t len, unsigned int seed,
 		 bool phys);
 void expect_bytes(struct mmc *c, uint64_t addr, size_t len, int seed,
 		  size_t off, int fill, bool phys, const char *what);
+/* len bytes of seed's pattern at a user address of process pid. */
+void put_user_pattern(struct mmc *c, int pid, uint64_t addr, size_t len,
+		      unsigned int seed);
+/* The bytes at a user address of pid are seed's pattern (or all fill). */
+void expect_user_bytes(struct mmc *c, int pid, uint64_t addr, size_t len,
+		       int seed, int fill, const char *what);
 void expect_no_access(struct mmc *c, uint64_t addr, size_t len, int want,
 		      const char *what);
 uint64_t direct_map(struct mmc *c, unsigned long pfn);

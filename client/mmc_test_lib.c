@@ -221,3 +221,36 @@ void finish(struct mmc *c, const char *what)
 	expect_machine_clean(c, what);
 	mmc_close(c);
 }
+
+/* len bytes of seed's pattern written at a user address of pid. */
+void put_user_pattern(struct mmc *c, int pid, uint64_t addr, size_t len,
+		      unsigned int seed)
+{
+	uint8_t *buf = malloc(len);
+
+	if (!buf)
+		exit(1);
+	pattern(buf, len, seed);
+	EXPECT_ERR(c, 0, mmc_write_vm(c, pid, addr, buf, len, NULL));
+	free(buf);
+}
+
+/* The bytes at a user address of pid are seed's pattern (or all fill). */
+void expect_user_bytes(struct mmc *c, int pid, uint64_t addr, size_t len,
+		       int seed, int fill, const char *what)
+{
+	uint8_t *want = malloc(len), *got = malloc(len);
+
+	if (!want || !got)
+		exit(1);
+	if (seed >= 0)
+		pattern(want, len, (unsigned int)seed);
+	else
+		memset(want, fill, len);
+	if (EXPECT_ERR(c, 0, mmc_read_vm(c, pid, addr, got, len, NULL)))
+		EXPECT(memcmp(want, got, len) == 0,
+		       "%s: the bytes at %#llx differ", what,
+		       (unsigned long long)addr);
+	free(want);
+	free(got);
+}

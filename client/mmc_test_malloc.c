@@ -18,31 +18,8 @@
 static void fill_block(struct mmc *c, int pid, uint64_t addr, size_t n,
 		       unsigned int seed)
 {
-	uint8_t *want = malloc(n), *got = malloc(n);
-
-	if (!want || !got)
-		exit(1);
-	pattern(want, n, seed);
-	EXPECT_ERR(c, 0, mmc_write_vm(c, pid, addr, want, n, NULL));
-	if (EXPECT_ERR(c, 0, mmc_read_vm(c, pid, addr, got, n, NULL)))
-		EXPECT(!memcmp(want, got, n), "block %#llx lost its bytes",
-		       (unsigned long long)addr);
-	free(want);
-	free(got);
-}
-
-static void expect_block(struct mmc *c, int pid, uint64_t addr, size_t n,
-			 unsigned int seed, const char *what)
-{
-	uint8_t *want = malloc(n), *got = malloc(n);
-
-	if (!want || !got)
-		exit(1);
-	pattern(want, n, seed);
-	if (EXPECT_ERR(c, 0, mmc_read_vm(c, pid, addr, got, n, NULL)))
-		EXPECT(!memcmp(want, got, n), "%s: the bytes differ", what);
-	free(want);
-	free(got);
+	put_user_pattern(c, pid, addr, n, seed);
+	expect_user_bytes(c, pid, addr, n, (int)seed, 0, "a block's bytes");
 }
 
 /* The call failed with -EINVAL and mmc_errmsg() holds words. */
@@ -91,7 +68,7 @@ static void malloc_blocks(struct mmc *c)
 		EXPECT(!memcmp(zeros, got, sizeof(got)), "calloc's bytes");
 	/* realloc keeps the bytes wherever the block goes. */
 	EXPECT_ERR(c, 0, mmc_realloc(c, 0, a, 5000, &r));
-	expect_block(c, 0, r, 100, 7, "after realloc");
+	expect_user_bytes(c, 0, r, 100, 7, 0, "after realloc");
 	EXPECT_ERR(c, 0, mmc_posix_memalign(c, 0, &al, 4096, 64));
 	EXPECT(al && al % 4096 == 0, "posix_memalign(4096) gave %#llx",
 	       (unsigned long long)al);
@@ -154,11 +131,11 @@ static void malloc_fork(struct mmc *c)
 	fill_block(c, 0, a, 1000, 11);
 	EXPECT_ERR(c, 0, mmc_fork(c, 0, &child));
 	/* The child has its own copy of the heap and of malloc's lists. */
-	expect_block(c, child, a, 1000, 11, "the child's copy");
+	expect_user_bytes(c, child, a, 1000, 11, 0, "the child's copy");
 	EXPECT_ERR(c, 0, mmc_free(c, child, a));
 	EXPECT_ERR(c, 0, mmc_malloc(c, child, 1000, &b));
 	fill_block(c, child, b, 1000, 12);
-	expect_block(c, 0, a, 1000, 11, "the parent's block");
+	expect_user_bytes(c, 0, a, 1000, 11, 0, "the parent's block");
 	EXPECT_ERR(c, 0, mmc_exit_process(c, child));
 	EXPECT_ERR(c, 0, mmc_free(c, 0, a));
 }

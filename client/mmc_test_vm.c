@@ -37,39 +37,6 @@ static void expect_fault(struct mmc *c, int pid, uint64_t addr, bool write,
 	       signo, code);
 }
 
-/* len bytes of seed's pattern written at a user address of pid. */
-static void put_user_pattern(struct mmc *c, int pid, uint64_t addr, size_t len,
-			     unsigned int seed)
-{
-	uint8_t *buf = malloc(len);
-
-	if (!buf)
-		exit(1);
-	pattern(buf, len, seed);
-	EXPECT_ERR(c, 0, mmc_write_vm(c, pid, addr, buf, len, NULL));
-	free(buf);
-}
-
-/* The bytes at a user address of pid are seed's pattern (or all fill). */
-static void expect_user_bytes(struct mmc *c, int pid, uint64_t addr, size_t len,
-			      int seed, int fill, const char *what)
-{
-	uint8_t *want = malloc(len), *got = malloc(len);
-
-	if (!want || !got)
-		exit(1);
-	if (seed >= 0)
-		pattern(want, len, (unsigned int)seed);
-	else
-		memset(want, fill, len);
-	if (EXPECT_ERR(c, 0, mmc_read_vm(c, pid, addr, got, len, NULL)))
-		EXPECT(memcmp(want, got, len) == 0,
-		       "%s: the bytes at %#llx differ", what,
-		       (unsigned long long)addr);
-	free(want);
-	free(got);
-}
-
 /* pid's report of kind (the text, to be freed), or NULL after a failure. */
 static char *process_report(struct mmc *c, enum mmc_report kind, int pid,
 			    uint64_t addr)
@@ -252,6 +219,13 @@ void ops_vm(void)
 	vm_frame_sized_write(c);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));
+	/* A far pointer is a 16-bit selector and a 32-bit offset. */
+	EXPECT_ERR(
+		c, -EINVAL,
+		mmc_report_at(c, MMC_REPORT_TRANSLATE, 0, 0x10000, 0, &text));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_report_at(c, MMC_REPORT_TRANSLATE, 0, 0x7b, 1ULL << 32,
+				 &text));
 	EXPECT_ERR(c, -EINVAL,
 		   mmc_read_vm(c, 0, 0x10000, NULL,
 			       mmc_info(c)->max_frame_bytes, NULL));

@@ -139,7 +139,5 @@ int uapi_mallopt(struct machine *m, int pid, int param, int value);
 int uapi_malloc_trim(struct machine *m, int pid, uint64_t pad,
 		     uint64_t *released);
 int uapi_mallinfo(struct machine *m, int pid, struct user_mallinfo *mi);
-/* malloc_stats(3)'s report of pid's malloc, into s. */
-int uapi_malloc_stats(struct machine *m, int pid, struct seq_buf *s);
 
 #endif /* MM_UAPI_H */

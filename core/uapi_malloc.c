@@ -105,13 +105,3 @@ int uapi_mallinfo(struct machine *m, int pid, struct user_mallinfo *mi)
 		return err;
 	return vm_done(m, t, user_mallinfo(m, t->mm, mi));
 }
-
-int uapi_malloc_stats(struct machine *m, int pid, struct seq_buf *s)
-{
-	struct task_struct *t;
-	int err = vm_task(m, pid, &t);
-
-	if (err)
-		return err;
-	return vm_done(m, t, report_malloc_stats(m, t->mm, s));
-}

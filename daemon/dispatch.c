@@ -228,12 +228,8 @@ static int do_vmap(struct machine *m, const Mm__Vmap *v, struct reply *r)
 static void report_status(const struct session *s, const struct task_struct *t,
 			  struct seq_buf *seq)
 {
-	const struct session *owner = NULL;
-	struct list_head *pos;
+	const struct session *owner = session_by_pid(s->d, t->leader);
 
-	list_for_each(pos,
-		      &s->d->sessions) if (session_of(pos)->pid == t->leader)
-		owner = session_of(pos);
 	if (owner)
 		seq_printf(seq, "Uid:\t%u\nGid:\t%u\nHostPid:\t%d\n",
 			   (unsigned int)owner->uid, (unsigned int)owner->gid,

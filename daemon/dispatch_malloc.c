@@ -3,11 +3,9 @@
  * translated into core's uapi calls: malloc, free, calloc, realloc,
  * posix_memalign, mallopt, malloc_trim and malloc_usable_size.
  *
- * Owns: the wire's checks for them (mallopt's value must fit an int).
- * Must never: touch the machine except through uapi, or do I/O.
+ * Owns: nothing but the translation. Must never: touch the machine except
+ * through uapi, or do I/O.
  */
-#include <errno.h>
-#include <limits.h>
 
 #include "core/uapi.h"
 #include "daemon/server.h"
@@ -31,15 +29,6 @@ static int do_mallinfo(struct machine *m, int pid, struct reply *r)
 	r->rep.result_case = MM__REPLY__RESULT_MALLINFO;
 	r->rep.mallinfo = &r->mallinfo;
 	return 0;
-}
-
-static int do_mallopt(struct machine *m, const Mm__Mallopt *o, struct reply *r)
-{
-	if (o->value < INT_MIN || o->value > INT_MAX)
-		return reply_error(r, -EINVAL,
-				   "mallopt: value %lld does not fit an int",
-				   (long long)o->value);
-	return uapi_mallopt(m, o->pid, o->param, (int)o->value);
 }
 
 int dispatch_malloc(struct session *s, const Mm__Request *rq, struct reply *r)
@@ -69,7 +58,8 @@ int dispatch_malloc(struct session *s, const Mm__Request *rq, struct reply *r)
 					  rq->posix_memalign->size, &v);
 		return addr_result(r, err, v, MM__REPLY__RESULT_ADDR);
 	case MM__REQUEST__OP_MALLOPT:
-		return do_mallopt(m, rq->mallopt, r);
+		return uapi_mallopt(m, rq->mallopt->pid, rq->mallopt->param,
+				    rq->mallopt->value);
 	case MM__REQUEST__OP_MALLOC_TRIM:
 		err = uapi_malloc_trim(m, rq->malloc_trim->pid,
 				       rq->malloc_trim->pad, &v);

@@ -221,6 +221,8 @@ struct session *session_new(struct mmd *d);
 /* Serve it, or turn it away (stopping, too many clients) and close. */
 void session_start(struct session *s);
 void session_received(struct session *s);
+/* The session whose own process is pid, or NULL. */
+struct session *session_by_pid(struct mmd *d, int pid);
 void session_eof(struct session *s);
 void session_written(struct write_req *w, int status);
 void session_free(struct session *s);

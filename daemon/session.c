@@ -237,12 +237,15 @@ void session_send_event(struct session *s, struct reply *r)
 	session_flush(s);
 }
 
-static struct session *session_by_pid(struct mmd *d, int pid)
+struct session *session_by_pid(struct mmd *d, int pid)
 {
 	struct list_head *pos;
 
-	list_for_each(pos, &d->sessions) if (session_of(pos)->pid ==
-					     pid) return session_of(pos);
+	list_for_each(pos, &d->sessions)
+	{
+		if (session_of(pos)->pid == pid)
+			return session_of(pos);
+	}
 	return NULL;
 }
 

@@ -36,7 +36,11 @@ struct replayer {
 	bool same; /* every compared report matched so far */
 };
 
-static struct replayer *rp; /* the one the connection callbacks serve */
+/* The replay a session's connection belongs to. */
+static struct replayer *replayer_of(const struct session *s)
+{
+	return container_of(s->d, struct replayer, d);
+}
 
 static void conn_read(struct session *s, bool on)
 {
@@ -53,7 +57,8 @@ static int conn_try_write(struct session *s, const uint8_t *data, size_t len)
 
 static int conn_write(struct session *s, struct write_req *w)
 {
-	(void)s;
+	struct replayer *rp = replayer_of(s);
+
 	if (rp->nr_writes == MAX_WRITES)
 		return UV_ENOBUFS;
 	rp->writes[rp->nr_writes++] = w;
@@ -62,6 +67,7 @@ static int conn_write(struct session *s, struct write_req *w)
 
 static void conn_close(struct session *s)
 {
+	struct replayer *rp = replayer_of(s);
 	struct session **more =
 		realloc(rp->closed, (rp->nr_closed + 1) * sizeof(*more));
 
@@ -79,13 +85,12 @@ static const struct conn_ops replay_conn = {
 };
 
 /* Writes in flight end, each may start more; then closed sessions go. */
-static void settle(void)
+static void settle(struct replayer *rp)
 {
-	while (rp->nr_writes) {
-		struct write_req *w = rp->writes[--rp->nr_writes];
-
-		session_written(w, 0);
-	}
+	/* In the order they were made; each may start more. */
+	for (unsigned int i = 0; i < rp->nr_writes; i++)
+		session_written(rp->writes[i], 0);
+	rp->nr_writes = 0;
 	for (uint32_t i = 0; i < rp->nr_closed; i++) {
 		for (uint32_t j = 0; j < rp->nr_sessions; j++)
 			if (rp->by_serial[j] == rp->closed[i])
@@ -95,8 +100,8 @@ static void settle(void)
 	rp->nr_closed = 0;
 }
 
-static int open_session(const struct recording_record *r, char *err,
-			size_t errlen)
+static int open_session(struct replayer *rp, const struct recording_record *r,
+			char *err, size_t errlen)
 {
 	struct session **more;
 	struct session *s;
@@ -121,7 +126,8 @@ static int open_session(const struct recording_record *r, char *err,
 }
 
 /* The session a record names, or NULL (never opened, or gone). */
-static struct session *session_of_record(const struct recording_record *r)
+static struct session *session_of_record(const struct replayer *rp,
+					 const struct recording_record *r)
 {
 	if (!r->session || r->session > rp->nr_sessions)
 		return NULL;
@@ -146,7 +152,7 @@ static int take_frame(struct session *s, const struct recording_record *r)
 }
 
 /* The replay's report against the recorded one; says how they differ. */
-static void compare(const char *name,
+static void compare(struct replayer *rp, const char *name,
 		    int (*report)(const struct machine *, struct seq_buf *),
 		    const struct recording_record *r, FILE *out)
 {
@@ -171,14 +177,14 @@ static void compare(const char *name,
 		line);
 }
 
-static int replay_record(const struct recording_record *r, FILE *out, char *err,
-			 size_t errlen)
+static int replay_record(struct replayer *rp, const struct recording_record *r,
+			 FILE *out, char *err, size_t errlen)
 {
-	struct session *s = session_of_record(r);
+	struct session *s = session_of_record(rp, r);
 
 	switch (r->kind) {
 	case REC_OPEN:
-		return open_session(r, err, errlen);
+		return open_session(rp, r, err, errlen);
 	case REC_FRAME:
 		return s ? take_frame(s, r) : 0;
 	case REC_CLOSE:
@@ -192,15 +198,15 @@ static int replay_record(const struct recording_record *r, FILE *out, char *err,
 		session_retry_parked(&rp->d, true);
 		return 0;
 	case REC_BUDDYINFO:
-		compare("buddyinfo", report_buddyinfo, r, out);
+		compare(rp, "buddyinfo", report_buddyinfo, r, out);
 		return 0;
 	default: /* REC_SLABINFO */
-		compare("slabinfo", report_slabinfo, r, out);
+		compare(rp, "slabinfo", report_slabinfo, r, out);
 		return 0;
 	}
 }
 
-static int boot(FILE *f, char *err, size_t errlen)
+static int boot(struct replayer *rp, FILE *f, char *err, size_t errlen)
 {
 	struct config_errors errs;
 	char *yaml = NULL;
@@ -240,12 +246,12 @@ static void close_handle(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
-static void shut_down(void)
+static void shut_down(struct replayer *rp)
 {
 	for (uint32_t i = 0; i < rp->nr_sessions; i++)
 		if (rp->by_serial[i] && !rp->by_serial[i]->closing)
 			session_close(rp->by_serial[i], NULL);
-	settle();
+	settle(rp);
 	mmd_fini(&rp->d);
 	uv_walk(&rp->loop, close_handle, NULL);
 	uv_run(&rp->loop, UV_RUN_DEFAULT);
@@ -257,37 +263,35 @@ static void shut_down(void)
 int replay_recording(const char *path, FILE *out, char *err, size_t errlen)
 {
 	struct recording_record r = {0};
-	struct replayer *self = calloc(1, sizeof(*self));
+	struct replayer *rp = calloc(1, sizeof(*rp));
 	FILE *f = fopen(path, "re");
 	int rc, compared = 0;
 
-	if (!f || !self) {
+	if (!f || !rp) {
 		snprintf(err, errlen, "%s: %s", path,
 			 f ? "out of memory" : strerror(errno));
-		free(self);
+		free(rp);
 		if (f)
 			fclose(f);
 		return -EIO;
 	}
-	rp = self;
 	rp->same = true;
-	rc = boot(f, err, errlen);
+	rc = boot(rp, f, err, errlen);
 	while (!rc && (rc = recording_read(f, &r, err, errlen)) == 1) {
 		compared += r.kind == REC_BUDDYINFO || r.kind == REC_SLABINFO;
-		rc = replay_record(&r, out, err, errlen);
-		settle();
+		rc = replay_record(rp, &r, out, err, errlen);
+		settle(rp);
 	}
 	recording_record_free(&r);
 	fclose(f);
 	if (rp->d.m)
-		shut_down();
+		shut_down(rp);
 	if (!rc && !compared)
 		snprintf(err, errlen,
 			 "%s ends before mmd stopped: no "
 			 "buddyinfo or slabinfo to compare",
 			 path);
 	rc = rc ? rc : !compared ? -EINVAL : rp->same ? 0 : 1;
-	free(self);
-	rp = NULL;
+	free(rp);
 	return rc;
 }

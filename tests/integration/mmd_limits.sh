@@ -16,17 +16,6 @@ HELPER=$(dirname "$MMD")/mmc_test
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/lib/daemon.sh"
 
-# settle NAME BASE: the checker is clean, free pages are back at BASE.
-settle() {
-	check "$1: admin invariant check" "$HELPER" "$s" check
-	after=$("$HELPER" "$s" baseline)
-	if [ -n "$2" ] && [ "$after" = "$2" ]; then
-		pass "$1: free pages back at the baseline ($after)"
-	else
-		fail "$1: free pages $after, baseline $2"
-	fi
-}
-
 # layout NAME SWAP PAGES [MMZ]: a 64 MiB machine in $tmp/NAME.yaml.
 layout() {
 	cat >"$tmp/$1.yaml" <<EOF

@@ -16,25 +16,11 @@ HELPER=$(dirname "$MMD")/mmc_test
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/lib/daemon.sh"
 
-
-
-
 # ops MACHINE FAMILY ARGS...: one family of operations on $s.
 ops() {
 	machine=$1
 	shift
 	check "$machine: $*" "$HELPER" "$s" ops "$@"
-}
-
-# settle MACHINE BASE: the checker is clean, free pages are back at BASE.
-settle() {
-	check "$1: admin invariant check" "$HELPER" "$s" check
-	after=$("$HELPER" "$s" baseline)
-	if [ -n "$2" ] && [ "$after" = "$2" ]; then
-		pass "$1: free pages back at the baseline ($after)"
-	else
-		fail "$1: free pages $after, baseline $2"
-	fi
 }
 
 # HighMem starts at 896M on both i386 layouts.

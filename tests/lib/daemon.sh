@@ -108,3 +108,15 @@ status() {
 		sed 's/^/    /' "$tmp/err" "$tmp/out" | head -10
 	fi
 }
+
+# settle NAME BASE: the checker is clean, free pages are back at BASE
+# (needs HELPER, mmc_test, and the daemon's socket in $s).
+settle() {
+	check "$1: admin invariant check" "$HELPER" "$s" check
+	after=$("$HELPER" "$s" baseline)
+	if [ -n "$2" ] && [ "$after" = "$2" ]; then
+		pass "$1: free pages back at the baseline ($after)"
+	else
+		fail "$1: free pages $after, baseline $2"
+	fi
+}

@@ -840,7 +840,7 @@ static void test_uapi_calls(void **state)
 	assert_int_equal(uapi_mallinfo(f->m, 0, &mi), 0);
 	assert_int_equal(mi.hblks, 0);
 	seq_buf_init(&s);
-	assert_int_equal(uapi_malloc_stats(f->m, 0, &s), 0);
+	assert_int_equal(report_malloc_stats(f->m, f->mm, &s), 0);
 	assert_non_null(strstr(s.buf, "Arena 0:\n"));
 	seq_buf_free(&s);
 	assert_int_equal(uapi_free(f->m, 0, p), 0);
