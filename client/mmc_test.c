@@ -854,6 +854,7 @@ static void hostile_handles(void)
 
 	/* vmalloc and per-CPU areas. */
 	EXPECT_ERR(b, -EPERM, mmc_vfree(b, va));
+	EXPECT_ERR(b, -EFAULT, mmc_vmalloc_to_pfn(b, va, &pfn));
 	expect_no_access(b, va, 8, -EFAULT, "another's vmalloc area");
 	EXPECT_ERR(b, -EPERM, mmc_free_percpu(b, pc));
 	EXPECT_ERR(b, -EINVAL, mmc_per_cpu_ptr(b, pc, 0, &other));
@@ -1523,6 +1524,16 @@ static void ops_vmap(void)
 	EXPECT_SLICE(c, direct_map(c, p[0]), 50, 30, 50,
 		     "a write through vmap, seen in p[0]");
 	expect_no_access(c, va + 3 * ps, 1, -EFAULT, "vmap's guard page");
+	/* vmalloc_to_pfn walks the kernel page table back to each frame. */
+	for (unsigned int i = 0; i < 3; i++) {
+		unsigned long back = 0;
+
+		EXPECT_ERR(c, 0, mmc_vmalloc_to_pfn(c, va + i * ps + 7, &back));
+		EXPECT(back == pfns[i],
+		       "vmalloc_to_pfn of page %u: %#lx, not %#lx", i, back,
+		       pfns[i]);
+	}
+	EXPECT_ERR(c, -EFAULT, mmc_vmalloc_to_pfn(c, va + 3 * ps, &bad));
 	snprintf(rest, sizeof(rest), "vmap pid=%d vmap", mmc_pid(c));
 	area_line(c, line, sizeof(line), va, 4, rest);
 	expect_vmallocinfo(c, line, true);
@@ -1539,6 +1550,7 @@ static void ops_vmap(void)
 	EXPECT_ERR(c, 0, mmc_vunmap(c, va));
 	EXPECT_ERR(c, -EINVAL, mmc_vunmap(c, va));
 	expect_no_access(c, va, 1, -EFAULT, "after vunmap");
+	EXPECT_ERR(c, -EFAULT, mmc_vmalloc_to_pfn(c, va, &bad));
 	expect_vmallocinfo(c, line, false);
 	/* vunmap leaves the frames and their bytes. */
 	EXPECT_SLICE(c, direct_map(c, p[0]) + 50, ps - 50, 20, 50,

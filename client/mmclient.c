@@ -22,26 +22,30 @@
 #include "proto/codec.h"
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
+#include "proto/ops.h"
 
 /* Until Hello says otherwise, replies may be this long. */
 #define DEFAULT_MAX_FRAME (1u << 20)
 /* A queued pipeline is pushed out once this many bytes wait. */
 #define PIPELINE_PUSH (64u * 1024)
 
+/* What a reply's result is, as a row of proto/ops.def names it. */
 enum result_kind {
 	RES_NONE,
-	RES_PFN,      /* unsigned long *: Reply.pfn */
-	RES_U64,      /* uint64_t *: addr, cache or phys */
-	RES_SIZE,     /* size_t *: Reply.size */
-	RES_DATA,     /* buf and len: Reply.data */
-	RES_TEXT,     /* char **: Reply.text, malloc'ed */
-	RES_REGION,   /* uint64_t *, uint64_t *: Reply.region */
-	RES_HELLO,    /* the connection's mmc_info */
-	RES_CHECK,    /* struct mmc_check * */
-	RES_FREE,     /* unsigned long *: Reply.free_pages */
-	RES_SESSIONS, /* struct mmc_session **, size_t * */
-	RES_PID,      /* int *: Reply.pid */
-	RES_MALLINFO, /* struct mmc_mallinfo *: Reply.mallinfo */
+	RES_PFN,	/* unsigned long *: Reply.pfn */
+	RES_ADDR,	/* uint64_t *: Reply.addr */
+	RES_CACHE,	/* uint64_t *: Reply.cache */
+	RES_PHYS,	/* uint64_t *: Reply.phys */
+	RES_SIZE,	/* size_t *: Reply.size */
+	RES_DATA,	/* buf and len: Reply.data */
+	RES_TEXT,	/* char **: Reply.text, malloc'ed */
+	RES_REGION,	/* uint64_t *, uint64_t *: Reply.region */
+	RES_HELLO,	/* the connection's mmc_info */
+	RES_CHECK,	/* struct mmc_check * */
+	RES_FREE_PAGES, /* unsigned long *: Reply.free_pages */
+	RES_SESSIONS,	/* struct mmc_session **, size_t * */
+	RES_PID,	/* int *: Reply.pid */
+	RES_MALLINFO,	/* struct mmc_mallinfo *: Reply.mallinfo */
 };
 
 struct pending {
@@ -227,15 +231,20 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 			break;
 		*(unsigned long *)p->out = r->pfn;
 		return 0;
-	case RES_U64:
-		if (result_is(r, MM__REPLY__RESULT_ADDR))
-			*(uint64_t *)p->out = r->addr;
-		else if (result_is(r, MM__REPLY__RESULT_CACHE))
-			*(uint64_t *)p->out = r->cache;
-		else if (result_is(r, MM__REPLY__RESULT_PHYS))
-			*(uint64_t *)p->out = r->phys;
-		else
+	case RES_ADDR:
+		if (!result_is(r, MM__REPLY__RESULT_ADDR))
 			break;
+		*(uint64_t *)p->out = r->addr;
+		return 0;
+	case RES_CACHE:
+		if (!result_is(r, MM__REPLY__RESULT_CACHE))
+			break;
+		*(uint64_t *)p->out = r->cache;
+		return 0;
+	case RES_PHYS:
+		if (!result_is(r, MM__REPLY__RESULT_PHYS))
+			break;
+		*(uint64_t *)p->out = r->phys;
 		return 0;
 	case RES_SIZE:
 		if (!result_is(r, MM__REPLY__RESULT_SIZE))
@@ -275,7 +284,7 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		((struct mmc_check *)p->out)->leaked_objects =
 			r->check->leaked_objects;
 		return 0;
-	case RES_FREE:
+	case RES_FREE_PAGES:
 		if (!result_is(r, MM__REPLY__RESULT_FREE_PAGES))
 			break;
 		*(unsigned long *)p->out = r->free_pages;
@@ -512,13 +521,41 @@ static int call(struct mmc *c, Mm__Request *rq, struct pending p)
 	return c->last_status;
 }
 
-#define PENDING(kind, out, out2, len)                                          \
-	((struct pending){0, kind, out, out2, len})
-#define NONE PENDING(RES_NONE, NULL, NULL, 0)
-#define REQUEST(rq, OP, field, arg)                                            \
-	Mm__Request rq = MM__REQUEST__INIT;                                    \
-	rq.op_case = MM__REQUEST__OP_##OP;                                     \
-	rq.field = (arg)
+/*
+ * One sender per row of the operation table (proto/ops.def): the
+ * request with the row's operation, made (or queued, pipelining) with
+ * its reply's result going to out (and out2, len where the result says).
+ */
+#define OP(NAME, field, Type, RESULT, FLAGS)                                   \
+	static inline int send_##field(struct mmc *c, Mm__##Type *a,           \
+				       void *out, void *out2, size_t len)      \
+	{                                                                      \
+		Mm__Request rq = MM__REQUEST__INIT;                            \
+                                                                               \
+		rq.op_case = MM__REQUEST__OP_##NAME;                           \
+		rq.field = a;                                                  \
+		return call(                                                   \
+			c, &rq,                                                \
+			(struct pending){0, RES_##RESULT, out, out2, len});    \
+	}
+#include "proto/ops.def"
+
+/* Whether a row of the table is an admin request (mmctl's "(admin)"). */
+bool mmc_op_is_admin(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned int flags;
+	} rows[] = {
+#define OP(NAME, field, Type, RESULT, FLAGS) {#field, FLAGS},
+#include "proto/ops.def"
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (!strcmp(rows[i].name, name))
+			return rows[i].flags & OP_ADMIN;
+	return false;
+}
 
 int mmc_pipeline_begin(struct mmc *c)
 {
@@ -581,14 +618,13 @@ static int connect_socket(const char *path)
 static int hello(struct mmc *c, const struct mmc_options *o)
 {
 	Mm__Hello h = MM__HELLO__INIT;
-	REQUEST(rq, HELLO, hello, &h);
 	int err;
 
 	h.version = MMC_PROTOCOL_VERSION;
 	h.comm = (char *)(o && o->comm ? o->comm : "");
 	h.cpu = o ? o->cpu : 0;
 	h.oom_score_adj = o ? o->oom_score_adj : 0;
-	err = call(c, &rq, PENDING(RES_HELLO, NULL, NULL, 0));
+	err = send_hello(c, &h, NULL, NULL, 0);
 	if (err)
 		copy_str(connect_errmsg, sizeof(connect_errmsg), c->errmsg);
 	return err;
@@ -645,9 +681,8 @@ void mmc_close(struct mmc *c)
 int mmc_ping(struct mmc *c)
 {
 	Mm__Ping a = MM__PING__INIT;
-	REQUEST(rq, PING, ping, &a);
 
-	return call(c, &rq, NONE);
+	return send_ping(c, &a, NULL, NULL, 0);
 }
 
 /* ---- page allocator */
@@ -656,40 +691,36 @@ int mmc_alloc_pages(struct mmc *c, gfp_t gfp, unsigned int order,
 		    unsigned long *pfn)
 {
 	Mm__AllocPages a = MM__ALLOC_PAGES__INIT;
-	REQUEST(rq, ALLOC_PAGES, alloc_pages, &a);
 
 	a.gfp = gfp;
 	a.order = order;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_PFN, pfn, NULL, 0));
+	return send_alloc_pages(c, &a, pfn, NULL, 0);
 }
 
 int mmc_free_pages(struct mmc *c, unsigned long pfn, unsigned int order)
 {
 	Mm__FreePages a = MM__FREE_PAGES__INIT;
-	REQUEST(rq, FREE_PAGES, free_pages, &a);
 
 	a.pfn = pfn;
 	a.order = order;
-	return call(c, &rq, NONE);
+	return send_free_pages(c, &a, NULL, NULL, 0);
 }
 
 int mmc_get_page(struct mmc *c, unsigned long pfn)
 {
 	Mm__Pfn a = MM__PFN__INIT;
-	REQUEST(rq, GET_PAGE, get_page, &a);
 
 	a.pfn = pfn;
-	return call(c, &rq, NONE);
+	return send_get_page(c, &a, NULL, NULL, 0);
 }
 
 int mmc_put_page(struct mmc *c, unsigned long pfn)
 {
 	Mm__Pfn a = MM__PFN__INIT;
-	REQUEST(rq, PUT_PAGE, put_page, &a);
 
 	a.pfn = pfn;
-	return call(c, &rq, NONE);
+	return send_put_page(c, &a, NULL, NULL, 0);
 }
 
 /* ---- slab caches and kmalloc */
@@ -699,64 +730,58 @@ int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,
 			  uint64_t *cache)
 {
 	Mm__KmemCacheCreate a = MM__KMEM_CACHE_CREATE__INIT;
-	REQUEST(rq, KMEM_CACHE_CREATE, kmem_cache_create, &a);
 
 	a.name = (char *)(name ? name : "");
 	a.size = size;
 	a.align = align;
 	a.flags = flags;
-	return call(c, &rq, PENDING(RES_U64, cache, NULL, 0));
+	return send_kmem_cache_create(c, &a, cache, NULL, 0);
 }
 
 int mmc_kmem_cache_destroy(struct mmc *c, uint64_t cache)
 {
 	Mm__Cache a = MM__CACHE__INIT;
-	REQUEST(rq, KMEM_CACHE_DESTROY, kmem_cache_destroy, &a);
 
 	a.cache = cache;
-	return call(c, &rq, NONE);
+	return send_kmem_cache_destroy(c, &a, NULL, NULL, 0);
 }
 
 int mmc_kmem_cache_shrink(struct mmc *c, uint64_t cache)
 {
 	Mm__Cache a = MM__CACHE__INIT;
-	REQUEST(rq, KMEM_CACHE_SHRINK, kmem_cache_shrink, &a);
 
 	a.cache = cache;
-	return call(c, &rq, NONE);
+	return send_kmem_cache_shrink(c, &a, NULL, NULL, 0);
 }
 
 int mmc_kmem_cache_alloc(struct mmc *c, uint64_t cache, gfp_t gfp,
 			 uint64_t *addr)
 {
 	Mm__KmemCacheAlloc a = MM__KMEM_CACHE_ALLOC__INIT;
-	REQUEST(rq, KMEM_CACHE_ALLOC, kmem_cache_alloc, &a);
 
 	a.cache = cache;
 	a.gfp = gfp;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_kmem_cache_alloc(c, &a, addr, NULL, 0);
 }
 
 int mmc_kmem_cache_free(struct mmc *c, uint64_t cache, uint64_t addr)
 {
 	Mm__KmemCacheFree a = MM__KMEM_CACHE_FREE__INIT;
-	REQUEST(rq, KMEM_CACHE_FREE, kmem_cache_free, &a);
 
 	a.cache = cache;
 	a.addr = addr;
-	return call(c, &rq, NONE);
+	return send_kmem_cache_free(c, &a, NULL, NULL, 0);
 }
 
 int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
 {
 	Mm__Kmalloc a = MM__KMALLOC__INIT;
-	REQUEST(rq, KMALLOC, kmalloc, &a);
 
 	a.size = size;
 	a.gfp = gfp;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_kmalloc(c, &a, addr, NULL, 0);
 }
 
 /* As the kernel's kzalloc: kmalloc with __GFP_ZERO, one request. */
@@ -768,52 +793,49 @@ int mmc_kzalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
 int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp, uint64_t *addr)
 {
 	Mm__Kcalloc a = MM__KCALLOC__INIT;
-	REQUEST(rq, KCALLOC, kcalloc, &a);
 
 	a.n = n;
 	a.size = size;
 	a.gfp = gfp;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_kcalloc(c, &a, addr, NULL, 0);
 }
 
 int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
 		 uint64_t *new_addr)
 {
 	Mm__Krealloc a = MM__KREALLOC__INIT;
-	REQUEST(rq, KREALLOC, krealloc, &a);
 
 	a.addr = addr;
 	a.size = size;
 	a.gfp = gfp;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, new_addr, NULL, 0));
+	return send_krealloc(c, &a, new_addr, NULL, 0);
 }
 
 /* The many calls that take one address and return only a status. */
-static int addr_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr)
+static int addr_call(struct mmc *c,
+		     int (*send)(struct mmc *, Mm__Address *, void *, void *,
+				 size_t),
+		     uint64_t addr)
 {
 	Mm__Address a = MM__ADDRESS__INIT;
-	Mm__Request rq = MM__REQUEST__INIT;
 
 	a.addr = addr;
-	rq.op_case = op;
-	rq.kfree = &a; /* every Address operation shares the union slot */
-	return call(c, &rq, NONE);
+	return send(c, &a, NULL, NULL, 0);
 }
 
 int mmc_kfree(struct mmc *c, uint64_t addr)
 {
-	return addr_call(c, MM__REQUEST__OP_KFREE, addr);
+	return addr_call(c, send_kfree, addr);
 }
 
 int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size)
 {
 	Mm__Address a = MM__ADDRESS__INIT;
-	REQUEST(rq, KSIZE, ksize, &a);
 
 	a.addr = addr;
-	return call(c, &rq, PENDING(RES_SIZE, size, NULL, 0));
+	return send_ksize(c, &a, size, NULL, 0);
 }
 
 /* ---- vmalloc area */
@@ -821,33 +843,30 @@ int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size)
 int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr)
 {
 	Mm__Vmalloc a = MM__VMALLOC__INIT;
-	REQUEST(rq, VMALLOC, vmalloc, &a);
 
 	a.size = size;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_vmalloc(c, &a, addr, NULL, 0);
 }
 
 int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr)
 {
 	Mm__Vmalloc a = MM__VMALLOC__INIT;
-	REQUEST(rq, VZALLOC, vzalloc, &a);
 
 	a.size = size;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_vzalloc(c, &a, addr, NULL, 0);
 }
 
 int mmc_vfree(struct mmc *c, uint64_t addr)
 {
-	return addr_call(c, MM__REQUEST__OP_VFREE, addr);
+	return addr_call(c, send_vfree, addr);
 }
 
 int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
 	     uint64_t *addr)
 {
 	Mm__Vmap a = MM__VMAP__INIT;
-	REQUEST(rq, VMAP, vmap, &a);
 	uint64_t *list = malloc((count ? count : 1) * sizeof(*list));
 	int err;
 
@@ -857,30 +876,37 @@ int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
 		list[i] = pfns[i];
 	a.n_pfns = count;
 	a.pfns = list;
-	err = call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	err = send_vmap(c, &a, addr, NULL, 0);
 	free(list); /* packed into the frame already */
 	return err;
 }
 
 int mmc_vunmap(struct mmc *c, uint64_t addr)
 {
-	return addr_call(c, MM__REQUEST__OP_VUNMAP, addr);
+	return addr_call(c, send_vunmap, addr);
 }
 
 int mmc_ioremap(struct mmc *c, uint64_t phys, unsigned long size,
 		uint64_t *addr)
 {
 	Mm__Ioremap a = MM__IOREMAP__INIT;
-	REQUEST(rq, IOREMAP, ioremap, &a);
 
 	a.phys = phys;
 	a.size = size;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_ioremap(c, &a, addr, NULL, 0);
 }
 
 int mmc_iounmap(struct mmc *c, uint64_t addr)
 {
-	return addr_call(c, MM__REQUEST__OP_IOUNMAP, addr);
+	return addr_call(c, send_iounmap, addr);
+}
+
+int mmc_vmalloc_to_pfn(struct mmc *c, uint64_t addr, unsigned long *pfn)
+{
+	Mm__Address a = MM__ADDRESS__INIT;
+
+	a.addr = addr;
+	return send_vmalloc_to_pfn(c, &a, pfn, NULL, 0);
 }
 
 /* ---- high memory */
@@ -888,34 +914,31 @@ int mmc_iounmap(struct mmc *c, uint64_t addr)
 int mmc_kmap(struct mmc *c, unsigned long pfn, uint64_t *addr)
 {
 	Mm__Kmap a = MM__KMAP__INIT;
-	REQUEST(rq, KMAP, kmap, &a);
 
 	a.pfn = pfn;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_kmap(c, &a, addr, NULL, 0);
 }
 
 int mmc_kunmap(struct mmc *c, unsigned long pfn)
 {
 	Mm__Pfn a = MM__PFN__INIT;
-	REQUEST(rq, KUNMAP, kunmap, &a);
 
 	a.pfn = pfn;
-	return call(c, &rq, NONE);
+	return send_kunmap(c, &a, NULL, NULL, 0);
 }
 
 int mmc_kmap_atomic(struct mmc *c, unsigned long pfn, uint64_t *addr)
 {
 	Mm__Pfn a = MM__PFN__INIT;
-	REQUEST(rq, KMAP_ATOMIC, kmap_atomic, &a);
 
 	a.pfn = pfn;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_kmap_atomic(c, &a, addr, NULL, 0);
 }
 
 int mmc_kunmap_atomic(struct mmc *c, uint64_t addr)
 {
-	return addr_call(c, MM__REQUEST__OP_KUNMAP_ATOMIC, addr);
+	return addr_call(c, send_kunmap_atomic, addr);
 }
 
 /* ---- per-CPU areas */
@@ -924,28 +947,26 @@ int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
 		     uint64_t *ptr)
 {
 	Mm__AllocPercpu a = MM__ALLOC_PERCPU__INIT;
-	REQUEST(rq, ALLOC_PERCPU, alloc_percpu, &a);
 
 	a.size = size;
 	a.align = align;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, ptr, NULL, 0));
+	return send_alloc_percpu(c, &a, ptr, NULL, 0);
 }
 
 int mmc_free_percpu(struct mmc *c, uint64_t ptr)
 {
-	return addr_call(c, MM__REQUEST__OP_FREE_PERCPU, ptr);
+	return addr_call(c, send_free_percpu, ptr);
 }
 
 int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
 		    uint64_t *addr)
 {
 	Mm__PerCpuPtr a = MM__PER_CPU_PTR__INIT;
-	REQUEST(rq, PER_CPU_PTR, per_cpu_ptr, &a);
 
 	a.ptr = ptr;
 	a.cpu = cpu;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_per_cpu_ptr(c, &a, addr, NULL, 0);
 }
 
 /* ---- media memory zones */
@@ -954,80 +975,76 @@ int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
 		  uint64_t size, uint64_t align, uint64_t *phys)
 {
 	Mm__MmzAlloc a = MM__MMZ_ALLOC__INIT;
-	REQUEST(rq, MMZ_ALLOC, mmz_alloc, &a);
 
 	a.zone = (char *)(zone ? zone : "");
 	a.name = (char *)(name ? name : "");
 	a.size = size;
 	a.align = align;
 	a.timeout_ms = c->timeout_ms;
-	return call(c, &rq, PENDING(RES_U64, phys, NULL, 0));
+	return send_mmz_alloc(c, &a, phys, NULL, 0);
 }
 
 int mmc_mmz_free(struct mmc *c, uint64_t phys)
 {
-	return addr_call(c, MM__REQUEST__OP_MMZ_FREE, phys);
+	return addr_call(c, send_mmz_free, phys);
 }
 
 int mmc_mmz_find(struct mmc *c, const char *name, uint64_t *phys,
 		 uint64_t *size)
 {
 	Mm__MmzFind a = MM__MMZ_FIND__INIT;
-	REQUEST(rq, MMZ_FIND, mmz_find, &a);
 
 	a.name = (char *)(name ? name : "");
-	return call(c, &rq, PENDING(RES_REGION, phys, size, 0));
+	return send_mmz_find(c, &a, phys, size, 0);
 }
 
 /* ---- bytes */
 
-static int read_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr,
-		     void *buf, size_t len)
+static int read_call(struct mmc *c,
+		     int (*send)(struct mmc *, Mm__Read *, void *, void *,
+				 size_t),
+		     uint64_t addr, void *buf, size_t len)
 {
 	Mm__Read a = MM__READ__INIT;
-	Mm__Request rq = MM__REQUEST__INIT;
 
 	if (len > UINT32_MAX)
 		return -EINVAL;
 	a.addr = addr;
 	a.len = (uint32_t)len;
-	rq.op_case = op;
-	rq.read = &a; /* read and read_phys share the union slot */
-	return call(c, &rq, PENDING(RES_DATA, buf, NULL, len));
+	return send(c, &a, buf, NULL, len);
 }
 
-static int write_call(struct mmc *c, Mm__Request__OpCase op, uint64_t addr,
-		      const void *buf, size_t len)
+static int write_call(struct mmc *c,
+		      int (*send)(struct mmc *, Mm__Write *, void *, void *,
+				  size_t),
+		      uint64_t addr, const void *buf, size_t len)
 {
 	Mm__Write a = MM__WRITE__INIT;
-	Mm__Request rq = MM__REQUEST__INIT;
 
 	a.addr = addr;
 	a.data.data = (uint8_t *)buf;
 	a.data.len = len;
-	rq.op_case = op;
-	rq.write = &a; /* write and write_phys share the union slot */
-	return call(c, &rq, NONE);
+	return send(c, &a, NULL, NULL, 0);
 }
 
 int mmc_read(struct mmc *c, uint64_t addr, void *buf, size_t len)
 {
-	return read_call(c, MM__REQUEST__OP_READ, addr, buf, len);
+	return read_call(c, send_read, addr, buf, len);
 }
 
 int mmc_write(struct mmc *c, uint64_t addr, const void *buf, size_t len)
 {
-	return write_call(c, MM__REQUEST__OP_WRITE, addr, buf, len);
+	return write_call(c, send_write, addr, buf, len);
 }
 
 int mmc_read_phys(struct mmc *c, uint64_t phys, void *buf, size_t len)
 {
-	return read_call(c, MM__REQUEST__OP_READ_PHYS, phys, buf, len);
+	return read_call(c, send_read_phys, phys, buf, len);
 }
 
 int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len)
 {
-	return write_call(c, MM__REQUEST__OP_WRITE_PHYS, phys, buf, len);
+	return write_call(c, send_write_phys, phys, buf, len);
 }
 
 /* ---- processes and address spaces */
@@ -1036,44 +1053,40 @@ int mmc_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
 	     int flags, uint64_t *mapped)
 {
 	Mm__Mmap a = MM__MMAP__INIT;
-	REQUEST(rq, MMAP, mmap, &a);
 
 	a.pid = pid;
 	a.addr = addr;
 	a.len = len;
 	a.prot = (uint32_t)prot;
 	a.flags = (uint32_t)flags;
-	return call(c, &rq, PENDING(RES_U64, mapped, NULL, 0));
+	return send_mmap(c, &a, mapped, NULL, 0);
 }
 
 int mmc_munmap(struct mmc *c, int pid, uint64_t addr, uint64_t len)
 {
 	Mm__Munmap a = MM__MUNMAP__INIT;
-	REQUEST(rq, MUNMAP, munmap, &a);
 
 	a.pid = pid;
 	a.addr = addr;
 	a.len = len;
-	return call(c, &rq, NONE);
+	return send_munmap(c, &a, NULL, NULL, 0);
 }
 
 int mmc_mprotect(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot)
 {
 	Mm__Mprotect a = MM__MPROTECT__INIT;
-	REQUEST(rq, MPROTECT, mprotect, &a);
 
 	a.pid = pid;
 	a.addr = addr;
 	a.len = len;
 	a.prot = (uint32_t)prot;
-	return call(c, &rq, NONE);
+	return send_mprotect(c, &a, NULL, NULL, 0);
 }
 
 int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
 	       uint64_t new_len, int flags, uint64_t new_addr, uint64_t *result)
 {
 	Mm__Mremap a = MM__MREMAP__INIT;
-	REQUEST(rq, MREMAP, mremap, &a);
 
 	a.pid = pid;
 	a.old_addr = old_addr;
@@ -1081,17 +1094,16 @@ int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
 	a.new_len = new_len;
 	a.flags = (uint32_t)flags;
 	a.new_addr = new_addr;
-	return call(c, &rq, PENDING(RES_U64, result, NULL, 0));
+	return send_mremap(c, &a, result, NULL, 0);
 }
 
 int mmc_brk(struct mmc *c, int pid, uint64_t brk, uint64_t *cur)
 {
 	Mm__Brk a = MM__BRK__INIT;
-	REQUEST(rq, BRK, brk, &a);
 
 	a.pid = pid;
 	a.brk = brk;
-	return call(c, &rq, PENDING(RES_U64, cur, NULL, 0));
+	return send_brk(c, &a, cur, NULL, 0);
 }
 
 static void clear_fault(struct mmc_fault *fault)
@@ -1104,7 +1116,6 @@ int mmc_read_vm(struct mmc *c, int pid, uint64_t addr, void *buf, size_t len,
 		struct mmc_fault *fault)
 {
 	Mm__ReadVm a = MM__READ_VM__INIT;
-	REQUEST(rq, READ_VM, read_vm, &a);
 
 	if (len > UINT32_MAX)
 		return -EINVAL;
@@ -1112,28 +1123,26 @@ int mmc_read_vm(struct mmc *c, int pid, uint64_t addr, void *buf, size_t len,
 	a.pid = pid;
 	a.addr = addr;
 	a.len = (uint32_t)len;
-	return call(c, &rq, PENDING(RES_DATA, buf, fault, len));
+	return send_read_vm(c, &a, buf, fault, len);
 }
 
 int mmc_write_vm(struct mmc *c, int pid, uint64_t addr, const void *buf,
 		 size_t len, struct mmc_fault *fault)
 {
 	Mm__WriteVm a = MM__WRITE_VM__INIT;
-	REQUEST(rq, WRITE_VM, write_vm, &a);
 
 	clear_fault(fault);
 	a.pid = pid;
 	a.addr = addr;
 	a.data.data = (uint8_t *)buf;
 	a.data.len = len;
-	return call(c, &rq, PENDING(RES_NONE, NULL, fault, 0));
+	return send_write_vm(c, &a, NULL, fault, 0);
 }
 
 int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
 		struct mmc_fault *fault)
 {
 	Mm__ReadVm a = MM__READ_VM__INIT;
-	REQUEST(rq, EXEC_VM, exec_vm, &a);
 
 	if (len > UINT32_MAX)
 		return -EINVAL;
@@ -1141,25 +1150,23 @@ int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
 	a.pid = pid;
 	a.addr = addr;
 	a.len = (uint32_t)len;
-	return call(c, &rq, PENDING(RES_NONE, NULL, fault, 0));
+	return send_exec_vm(c, &a, NULL, fault, 0);
 }
 
 int mmc_fork(struct mmc *c, int pid, int *child)
 {
 	Mm__Process a = MM__PROCESS__INIT;
-	REQUEST(rq, FORK, fork, &a);
 
 	a.pid = pid;
-	return call(c, &rq, PENDING(RES_PID, child, NULL, 0));
+	return send_fork(c, &a, child, NULL, 0);
 }
 
 int mmc_exit_process(struct mmc *c, int pid)
 {
 	Mm__Process a = MM__PROCESS__INIT;
-	REQUEST(rq, EXIT_PROCESS, exit_process, &a);
 
 	a.pid = pid;
-	return call(c, &rq, NONE);
+	return send_exit_process(c, &a, NULL, NULL, 0);
 }
 
 /* ---- the process's malloc */
@@ -1167,101 +1174,92 @@ int mmc_exit_process(struct mmc *c, int pid)
 int mmc_malloc(struct mmc *c, int pid, size_t size, uint64_t *addr)
 {
 	Mm__Malloc a = MM__MALLOC__INIT;
-	REQUEST(rq, MALLOC, malloc, &a);
 
 	a.pid = pid;
 	a.size = size;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_malloc(c, &a, addr, NULL, 0);
 }
 
 /* free and malloc_usable_size: a pointer of process pid. */
-static int user_addr_call(struct mmc *c, Mm__Request__OpCase op, int pid,
-			  uint64_t addr, struct pending p)
+static int user_addr_call(struct mmc *c,
+			  int (*send)(struct mmc *, Mm__UserAddress *, void *,
+				      void *, size_t),
+			  int pid, uint64_t addr, void *out)
 {
 	Mm__UserAddress a = MM__USER_ADDRESS__INIT;
-	Mm__Request rq = MM__REQUEST__INIT;
 
 	a.pid = pid;
 	a.addr = addr;
-	rq.op_case = op;
-	rq.free = &a; /* free and malloc_usable_size share the union slot */
-	return call(c, &rq, p);
+	return send(c, &a, out, NULL, 0);
 }
 
 int mmc_free(struct mmc *c, int pid, uint64_t addr)
 {
-	return user_addr_call(c, MM__REQUEST__OP_FREE, pid, addr, NONE);
+	return user_addr_call(c, send_free, pid, addr, NULL);
 }
 
 int mmc_calloc(struct mmc *c, int pid, size_t n, size_t size, uint64_t *addr)
 {
 	Mm__Calloc a = MM__CALLOC__INIT;
-	REQUEST(rq, CALLOC, calloc, &a);
 
 	a.pid = pid;
 	a.n = n;
 	a.size = size;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_calloc(c, &a, addr, NULL, 0);
 }
 
 int mmc_realloc(struct mmc *c, int pid, uint64_t addr, size_t size,
 		uint64_t *new_addr)
 {
 	Mm__Realloc a = MM__REALLOC__INIT;
-	REQUEST(rq, REALLOC, realloc, &a);
 
 	a.pid = pid;
 	a.addr = addr;
 	a.size = size;
-	return call(c, &rq, PENDING(RES_U64, new_addr, NULL, 0));
+	return send_realloc(c, &a, new_addr, NULL, 0);
 }
 
 int mmc_posix_memalign(struct mmc *c, int pid, uint64_t *addr, size_t align,
 		       size_t size)
 {
 	Mm__PosixMemalign a = MM__POSIX_MEMALIGN__INIT;
-	REQUEST(rq, POSIX_MEMALIGN, posix_memalign, &a);
 
 	a.pid = pid;
 	a.align = align;
 	a.size = size;
-	return call(c, &rq, PENDING(RES_U64, addr, NULL, 0));
+	return send_posix_memalign(c, &a, addr, NULL, 0);
 }
 
 int mmc_mallopt(struct mmc *c, int pid, int param, int value)
 {
 	Mm__Mallopt a = MM__MALLOPT__INIT;
-	REQUEST(rq, MALLOPT, mallopt, &a);
 
 	a.pid = pid;
 	a.param = param;
 	a.value = value;
-	return call(c, &rq, NONE);
+	return send_mallopt(c, &a, NULL, NULL, 0);
 }
 
 int mmc_malloc_trim(struct mmc *c, int pid, size_t pad, size_t *released)
 {
 	Mm__MallocTrim a = MM__MALLOC_TRIM__INIT;
-	REQUEST(rq, MALLOC_TRIM, malloc_trim, &a);
 
 	a.pid = pid;
 	a.pad = pad;
-	return call(c, &rq, PENDING(RES_SIZE, released, NULL, 0));
+	return send_malloc_trim(c, &a, released, NULL, 0);
 }
 
 int mmc_malloc_usable_size(struct mmc *c, int pid, uint64_t addr, size_t *size)
 {
-	return user_addr_call(c, MM__REQUEST__OP_MALLOC_USABLE_SIZE, pid, addr,
-			      PENDING(RES_SIZE, size, NULL, 0));
+	return user_addr_call(c, send_malloc_usable_size, pid, addr, size);
 }
 
 int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
 {
 	Mm__Process a = MM__PROCESS__INIT;
-	REQUEST(rq, MALLINFO, mallinfo, &a);
 
 	a.pid = pid;
-	return call(c, &rq, PENDING(RES_MALLINFO, mi, NULL, 0));
+	return send_mallinfo(c, &a, mi, NULL, 0);
 }
 
 /* ---- reports and admin */
@@ -1270,14 +1268,13 @@ int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		  unsigned int selector, uint64_t addr, char **text)
 {
 	Mm__Report a = MM__REPORT__INIT;
-	REQUEST(rq, REPORT, report, &a);
 
 	a.kind = (Mm__ReportKind)kind;
 	a.pid = pid;
 	a.selector = selector;
 	a.addr = addr;
 	*text = NULL;
-	return call(c, &rq, PENDING(RES_TEXT, text, NULL, 0));
+	return send_report(c, &a, text, NULL, 0);
 }
 
 int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
@@ -1293,33 +1290,29 @@ int mmc_report(struct mmc *c, enum mmc_report kind, char **text)
 int mmc_admin_check(struct mmc *c, struct mmc_check *check)
 {
 	Mm__AdminCheck a = MM__ADMIN_CHECK__INIT;
-	REQUEST(rq, ADMIN_CHECK, admin_check, &a);
 
-	return call(c, &rq, PENDING(RES_CHECK, check, NULL, 0));
+	return send_admin_check(c, &a, check, NULL, 0);
 }
 
 int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages)
 {
 	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;
-	REQUEST(rq, ADMIN_DROP_CACHES, admin_drop_caches, &a);
 
-	return call(c, &rq, PENDING(RES_FREE, free_pages, NULL, 0));
+	return send_admin_drop_caches(c, &a, free_pages, NULL, 0);
 }
 
 int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n)
 {
 	Mm__AdminSessions a = MM__ADMIN_SESSIONS__INIT;
-	REQUEST(rq, ADMIN_SESSIONS, admin_sessions, &a);
 
 	*list = NULL;
 	*n = 0;
-	return call(c, &rq, PENDING(RES_SESSIONS, list, n, 0));
+	return send_admin_sessions(c, &a, list, n, 0);
 }
 
 int mmc_admin_shutdown(struct mmc *c)
 {
 	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;
-	REQUEST(rq, ADMIN_SHUTDOWN, admin_shutdown, &a);
 
-	return call(c, &rq, NONE);
+	return send_admin_shutdown(c, &a, NULL, NULL, 0);
 }

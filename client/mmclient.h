@@ -156,6 +156,11 @@ const char *mmc_strerror(int err);
 void mmc_set_timeout(struct mmc *c, unsigned int timeout_ms);
 /* A round trip that does nothing. */
 int mmc_ping(struct mmc *c);
+/*
+ * Whether the operation named (as mm.proto's Request field: "admin_check",
+ * "kmalloc" ...) needs admin rights: uid 0 or the daemon's admin group.
+ */
+bool mmc_op_is_admin(const char *name);
 
 /* Page allocator: blocks of 2^order pages named by their first pfn. */
 int mmc_alloc_pages(struct mmc *c, gfp_t gfp, unsigned int order,
@@ -199,6 +204,11 @@ int mmc_vunmap(struct mmc *c, uint64_t addr);
 int mmc_ioremap(struct mmc *c, uint64_t phys, unsigned long size,
 		uint64_t *addr);
 int mmc_iounmap(struct mmc *c, uint64_t addr);
+/*
+ * vmalloc_to_pfn(): the frame mapped at addr, a byte of a vmalloc, vmap
+ * or ioremap area this session made; -EFAULT for any other address.
+ */
+int mmc_vmalloc_to_pfn(struct mmc *c, uint64_t addr, unsigned long *pfn);
 
 /* High memory: kmap waits for a free slot (see mmc_set_timeout). */
 int mmc_kmap(struct mmc *c, unsigned long pfn, uint64_t *addr);

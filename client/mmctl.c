@@ -28,6 +28,9 @@ struct command {
 	int (*run)(struct mmctl *ctl, int argc, char **argv);
 	const char *args; /* after the name, for the usage line */
 	const char *help;
+	/* The request it makes, as mm.proto names it: whether it needs
+	 * admin rights comes from the operation table. */
+	const char *op;
 };
 
 static const struct command *find_command(const char *name);
@@ -564,51 +567,63 @@ static int cmd_shutdown(struct mmctl *ctl, int argc, char **argv)
 static int cmd_help(struct mmctl *ctl, int argc, char **argv);
 
 static const struct command commands[] = {
-	{"meminfo", cmd_report, "", NULL},
-	{"buddyinfo", cmd_report, "", NULL},
-	{"zoneinfo", cmd_report, "", NULL},
-	{"slabinfo", cmd_report, "", NULL},
-	{"vmstat", cmd_report, "", NULL},
-	{"vmallocinfo", cmd_report, "", NULL},
-	{"media-mem", cmd_report, "", NULL},
-	{"dmesg", cmd_report, "", NULL},
-	{"ps", cmd_report, "", NULL},
+	{"meminfo", cmd_report, "", NULL, NULL},
+	{"buddyinfo", cmd_report, "", NULL, NULL},
+	{"zoneinfo", cmd_report, "", NULL, NULL},
+	{"slabinfo", cmd_report, "", NULL, NULL},
+	{"vmstat", cmd_report, "", NULL, NULL},
+	{"vmallocinfo", cmd_report, "", NULL, NULL},
+	{"media-mem", cmd_report, "", NULL, NULL},
+	{"dmesg", cmd_report, "", NULL, NULL},
+	{"ps", cmd_report, "", NULL, NULL},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
-	 "needs admin rights)"},
-	{"maps", cmd_maps, "PID", "/proc/PID/maps of a process"},
+	 "needs admin rights)",
+	 NULL},
+	{"maps", cmd_maps, "PID", "/proc/PID/maps of a process", NULL},
 	{"malloc-stats", cmd_malloc_stats, "PID",
-	 "malloc_stats(3) of a process's own malloc"},
+	 "malloc_stats(3) of a process's own malloc", NULL},
 	{"pagewalk", cmd_pagewalk, "PID ADDR",
 	 "walk PID's page table for ADDR: each level's index and entry, "
-	 "the frame and its struct page"},
+	 "the frame and its struct page",
+	 NULL},
 	{"translate", cmd_translate, "PID SELECTOR:OFFSET",
 	 "translate a far pointer through PID's segments, i386 layouts "
-	 "only"},
+	 "only",
+	 NULL},
 	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS]",
 	 "a live full-screen view, refreshed every second: memory, zones "
 	 "and their free orders, busiest caches, biggest processes. q "
 	 "quits. -b prints plain frames (batch), -n stops after COUNT, -d "
-	 "sets the delay"},
+	 "sets the delay",
+	 NULL},
 	{"watch", cmd_watch, "[-n COUNT] REPORT [SECONDS]",
 	 "show REPORT every SECONDS (default 1) until q or ^C; with --json, "
-	 "one JSON document per line"},
+	 "one JSON document per line",
+	 NULL},
 	{"map", cmd_map, "[--output FILE.png|FILE.svg] [--color WHEN]",
 	 "a picture of physical memory, zone by zone, one cell per block of "
 	 "frames coloured by state: in the terminal, or as a PNG or SVG "
-	 "file. WHEN is auto (default), always or never"},
+	 "file. WHEN is auto (default), always or never",
+	 NULL},
 	{"check", cmd_check, "",
-	 "run the machine's invariant checker (admin); exits 1 with the "
-	 "first inconsistency"},
+	 "run the machine's invariant checker; exits 1 with the first "
+	 "inconsistency",
+	 "admin_check"},
 	{"drop-caches", cmd_drop_caches, "",
-	 "drain the per-CPU page lists and shrink every slab cache (admin); "
-	 "prints the free pages afterwards"},
+	 "drain the per-CPU page lists and shrink every slab cache; prints "
+	 "the free pages afterwards",
+	 "admin_drop_caches"},
 	{"shrink", cmd_shrink, "",
-	 "shrink every slab cache (admin): the same request as drop-caches, "
-	 "reported as meminfo's Slab before and after"},
-	{"sessions", cmd_sessions, "", "every session of the daemon (admin)"},
-	{"shutdown", cmd_shutdown, "", "stop the daemon cleanly (admin)"},
-	{"help", cmd_help, "[COMMAND]", "this list, or one command's help"},
+	 "shrink every slab cache: the same request as drop-caches, "
+	 "reported as meminfo's Slab before and after",
+	 "admin_drop_caches"},
+	{"sessions", cmd_sessions, "", "every session of the daemon",
+	 "admin_sessions"},
+	{"shutdown", cmd_shutdown, "", "stop the daemon cleanly",
+	 "admin_shutdown"},
+	{"help", cmd_help, "[COMMAND]", "this list, or one command's help",
+	 NULL},
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -627,27 +642,37 @@ static const char *command_help(const struct command *cmd)
 	return r ? r->help : cmd->help;
 }
 
+/* Its request needs admin rights, as the operation table says. */
+static bool command_is_admin(const struct command *cmd)
+{
+	return cmd->op && mmc_op_is_admin(cmd->op);
+}
+
 static void print_command_help(const struct command *cmd)
 {
 	print_usage_line(stdout, cmd);
 	printf("\n%s.\n", command_help(cmd));
+	if (command_is_admin(cmd))
+		printf("Needs admin rights: uid 0 or mmd's admin group.\n");
 	if (cmd->run == cmd_report || cmd->run == cmd_status)
 		printf("With --json, the same data as a JSON document.\n");
 }
 
-/* A command's help up to its first ": " or " (", for the list. */
+/* A command's help up to its first ": ", " (" or "; ", for the list. */
 static int summary_len(const struct command *cmd)
 {
 	const char *help = command_help(cmd);
-	const char *colon = strstr(help, ": "), *paren = strstr(help, " (");
+	static const char *const stops[] = {": ", " (", "; "};
 	const char *end = help + strlen(help);
 
 	if (find_report(cmd->name))
 		return (int)(end - help);
-	if (colon && colon < end)
-		end = colon;
-	if (paren && paren < end)
-		end = paren;
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		const char *stop = strstr(help, stops[i]);
+
+		if (stop && stop < end)
+			end = stop;
+	}
 	return (int)(end - help);
 }
 
@@ -678,8 +703,9 @@ static void print_help(void)
 			printf("  %s\n  %22s ", head, "");
 		else
 			printf("  %-22s ", head);
-		printf("%.*s\n", summary_len(&commands[i]),
-		       command_help(&commands[i]));
+		printf("%.*s%s\n", summary_len(&commands[i]),
+		       command_help(&commands[i]),
+		       command_is_admin(&commands[i]) ? " (admin)" : "");
 	}
 	printf("\nExit status: 0 done, 1 an error from the daemon, 2 bad "
 	       "usage.\n");

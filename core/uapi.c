@@ -624,6 +624,22 @@ int uapi_vfree(struct machine *m, uint64_t addr)
 	return addr ? counted(t, vfree(m, addr), -1) : 0; /* NULL: no-op */
 }
 
+int uapi_vmalloc_to_pfn(struct machine *m, uint64_t addr, unsigned long *pfn)
+{
+	struct task_struct *t = current_task(m);
+	struct vmalloc_area_info info;
+
+	if (!t)
+		return -ESRCH;
+	if (vmalloc_area_of(m, addr, 1, &info) || info.owner != t->pid) {
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "%#llx is in no vmalloc area pid %d made",
+			 (unsigned long long)addr, t->pid);
+		return -EFAULT;
+	}
+	return vmalloc_to_pfn(m, addr, pfn);
+}
+
 /* The page at pfn, if it lies in a block the task allocated. */
 static struct page *owned_page(struct machine *m, struct task_struct *t,
 			       unsigned long pfn, int *err)

@@ -56,6 +56,12 @@ int uapi_ksize(struct machine *m, uint64_t addr, size_t *size);
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int uapi_vfree(struct machine *m, uint64_t addr);
+/*
+ * vmalloc_to_pfn: the frame mapped at addr, inside a vmalloc, vmap or
+ * ioremap area the task made (an ioremap's frame lies outside RAM).
+ * -EFAULT for an address in no area of the task's.
+ */
+int uapi_vmalloc_to_pfn(struct machine *m, uint64_t addr, unsigned long *pfn);
 int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	      uint64_t *addr);
 int uapi_vunmap(struct machine *m, uint64_t addr);

@@ -169,6 +169,9 @@ struct reply {
 	Mm__ShuttingDown shutdown;
 	void *heap[2];
 	uint32_t park_timeout_ms; /* with DISPATCH_PARK; 0: no limit */
+	/* A number result (pfn, addr, size ...): dispatch.c puts it in the
+	 * reply as the operation's row says. */
+	uint64_t value;
 	/*
 	 * A read's bytes, put straight into the session's out buffer where
 	 * the reply frame will hold them (codec_data_reply_room): queue the
@@ -238,9 +241,6 @@ int reply_error(struct reply *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int dispatch(struct session *s, const Mm__Request *rq, struct reply *r);
 bool request_may_free(const Mm__Request *rq);
-/* err, or 0 with v as the reply's result of kind which (pfn, addr ...). */
-int addr_result(struct reply *r, int err, uint64_t v,
-		Mm__Reply__ResultCase which);
 /* Room a reply needs around its data, so read results fit a frame. */
 #define REPLY_OVERHEAD 64u
 
@@ -251,9 +251,15 @@ void record_event(struct mmd *d, enum recording_kind kind,
 /* buddyinfo and slabinfo, then close; before the machine goes. */
 void record_stop(struct mmd *d);
 
-/* dispatch_vm.c: the address-space requests (mmap ... exit_process). */
-int dispatch_vm(struct session *s, const Mm__Request *rq, struct reply *r);
-/* dispatch_malloc.c: the process's malloc (malloc ... mallinfo). */
-int dispatch_malloc(struct session *s, const Mm__Request *rq, struct reply *r);
+/*
+ * op_*.c: the handlers of the operation table's rows that are not
+ * mechanical (proto/ops.def), each taking its request's own message.
+ * 0 or -errno with r's result set (a number result in r->value), or
+ * DISPATCH_PARK for a row that may wait.
+ */
+#define OP(NAME, field, Type, RESULT, FLAGS)                                   \
+	int op_##field(struct session *s, const Mm__##Type *a, struct reply *r);
+#define UAPI_OP(NAME, field, Type, RESULT, FLAGS, ARGS)
+#include "proto/ops.def"
 
 #endif /* MMD_SERVER_H */

@@ -231,6 +231,7 @@ static void script_vmalloc(struct seeder *sd)
 	vp.pfns = pfns;
 	va = call(sd, MM__REQUEST__OP_VMAP, &vp);
 	read_at(sd, va, 64, false);
+	on_addr(sd, MM__REQUEST__OP_VMALLOC_TO_PFN, va + 4096);
 	on_addr(sd, MM__REQUEST__OP_VUNMAP, va);
 	on_addr(sd, MM__REQUEST__OP_VFREE, v);
 	on_addr(sd, MM__REQUEST__OP_VFREE, v);

@@ -1,0 +1,201 @@
+/*
+ * op_kernel.c - the handlers of the kernel-API rows of the operation
+ * table that are not mechanical: allocations that may wait, vmap's
+ * list of pages, MMZ lookups, and the bytes of what a session owns.
+ *
+ * Owns: when an allocation waits rather than fails, and the wire's
+ * bounds on lengths that must fit a frame. Must never: touch the
+ * machine except through uapi, do I/O, or set a result the row does
+ * not name (dispatch.c fills number results from r->value).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/uapi.h"
+#include "core/vmalloc.h"
+#include "daemon/server.h"
+
+/*
+ * Whether a failed allocation waits rather than fails (mm.proto,
+ * WAITING): __GFP_NOFAIL always, one that may reclaim only when the
+ * client gave it a timeout. dispatch.c takes the timeout from the
+ * message.
+ */
+static int may_wait(int err, gfp_t gfp, uint32_t timeout_ms)
+{
+	if ((err == -EAGAIN || err == -ENOMEM) && (gfp & __GFP_NOFAIL))
+		return DISPATCH_PARK;
+	if (err == -ENOMEM && (gfp & __GFP_DIRECT_RECLAIM) && timeout_ms)
+		return DISPATCH_PARK;
+	return err;
+}
+
+int op_alloc_pages(struct session *s, const Mm__AllocPages *a, struct reply *r)
+{
+	int err = uapi_alloc_pages(s->d->m, a->gfp, a->order, &r->value);
+
+	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+}
+
+int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
+			struct reply *r)
+{
+	int err = uapi_kmem_cache_alloc(s->d->m, a->cache, a->gfp, &r->value);
+
+	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+}
+
+int op_kmalloc(struct session *s, const Mm__Kmalloc *a, struct reply *r)
+{
+	int err = uapi_kmalloc(s->d->m, a->size, a->gfp, &r->value);
+
+	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+}
+
+int op_kcalloc(struct session *s, const Mm__Kcalloc *a, struct reply *r)
+{
+	int err = uapi_kcalloc(s->d->m, a->n, a->size, a->gfp, &r->value);
+
+	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+}
+
+int op_krealloc(struct session *s, const Mm__Krealloc *a, struct reply *r)
+{
+	int err = uapi_krealloc(s->d->m, a->addr, a->size, a->gfp, &r->value);
+
+	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+}
+
+/*
+ * vmalloc, vzalloc, alloc_percpu and mmz_alloc have no gfp: they
+ * allocate as GFP_KERNEL does, so they wait as one that may reclaim.
+ * -EDQUOT and bad arguments never wait; neither does a vmalloc no
+ * machine this size could ever meet.
+ */
+static int may_wait_kernel(int err, uint32_t timeout_ms)
+{
+	return may_wait(err, GFP_KERNEL, timeout_ms);
+}
+
+int op_vmalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
+{
+	int err = uapi_vmalloc(s->d->m, a->size, &r->value);
+
+	if (err && vmalloc_may_fit(s->d->m, a->size))
+		return may_wait_kernel(err, a->timeout_ms);
+	return err;
+}
+
+int op_vzalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
+{
+	int err = uapi_vzalloc(s->d->m, a->size, &r->value);
+
+	if (err && vmalloc_may_fit(s->d->m, a->size))
+		return may_wait_kernel(err, a->timeout_ms);
+	return err;
+}
+
+int op_vmap(struct session *s, const Mm__Vmap *v, struct reply *r)
+{
+	unsigned long *pfns;
+	int err;
+
+	if (v->n_pfns == 0 || v->n_pfns > UINT32_MAX)
+		return reply_error(r, -EINVAL, "vmap of %zu pages", v->n_pfns);
+	pfns = malloc(v->n_pfns * sizeof(*pfns));
+	if (!pfns)
+		return reply_error(r, -ENOMEM, "no host memory for the pfns");
+	for (size_t i = 0; i < v->n_pfns; i++)
+		pfns[i] = v->pfns[i];
+	err = uapi_vmap(s->d->m, pfns, (unsigned int)v->n_pfns, &r->value);
+	free(pfns);
+	return err;
+}
+
+int op_kmap(struct session *s, const Mm__Kmap *a, struct reply *r)
+{
+	int err = uapi_kmap(s->d->m, a->pfn, &r->value);
+
+	/* No free slot: kmap sleeps for one. */
+	return err == -EAGAIN ? DISPATCH_PARK : err;
+}
+
+int op_alloc_percpu(struct session *s, const Mm__AllocPercpu *a,
+		    struct reply *r)
+{
+	int err = uapi_alloc_percpu(s->d->m, a->size, a->align, &r->value);
+
+	return err ? may_wait_kernel(err, a->timeout_ms) : 0;
+}
+
+int op_mmz_alloc(struct session *s, const Mm__MmzAlloc *a, struct reply *r)
+{
+	int err = uapi_mmz_alloc(s->d->m, a->zone, a->name, a->size, a->align,
+				 &r->value);
+
+	return err ? may_wait_kernel(err, a->timeout_ms) : 0;
+}
+
+int op_mmz_find(struct session *s, const Mm__MmzFind *a, struct reply *r)
+{
+	uint64_t phys = 0, size = 0;
+	int err = uapi_mmz_find(s->d->m, a->name, &phys, &size);
+
+	if (err)
+		return err;
+	mm__region__init(&r->region);
+	r->region.phys = phys;
+	r->region.size = size;
+	r->rep.result_case = MM__REPLY__RESULT_REGION;
+	r->rep.region = &r->region;
+	return 0;
+}
+
+static int read_bytes(struct session *s, const Mm__Read *rd, bool phys,
+		      struct reply *r)
+{
+	struct mmd *d = s->d;
+	uint32_t max = d->max_frame - REPLY_OVERHEAD;
+	uint8_t *dst;
+	int err;
+
+	if (rd->len > max)
+		return reply_error(r, -EINVAL,
+				   "read of %u bytes: at most %u fit a reply",
+				   rd->len, max);
+	/* Straight into the reply's frame: the bytes are copied once. */
+	dst = codec_data_reply_room(&s->out, &r->rep, rd->len);
+	if (!dst)
+		return reply_error(r, -ENOMEM, "no host memory for the reply");
+	err = phys ? uapi_read_phys(d->m, rd->addr, dst, rd->len)
+		   : uapi_read(d->m, rd->addr, dst, rd->len);
+	if (err)
+		return err;
+	r->data_in_place = true;
+	r->rep.result_case = MM__REPLY__RESULT_DATA;
+	r->rep.data.data = dst;
+	r->rep.data.len = rd->len;
+	return 0;
+}
+
+int op_read(struct session *s, const Mm__Read *a, struct reply *r)
+{
+	return read_bytes(s, a, false, r);
+}
+
+int op_read_phys(struct session *s, const Mm__Read *a, struct reply *r)
+{
+	return read_bytes(s, a, true, r);
+}
+
+int op_write(struct session *s, const Mm__Write *a, struct reply *r)
+{
+	(void)r;
+	return uapi_write(s->d->m, a->addr, a->data.data, a->data.len);
+}
+
+int op_write_phys(struct session *s, const Mm__Write *a, struct reply *r)
+{
+	(void)r;
+	return uapi_write_phys(s->d->m, a->addr, a->data.data, a->data.len);
+}

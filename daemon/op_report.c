@@ -1,0 +1,289 @@
+/*
+ * op_report.c - the handlers of the session and report rows of the
+ * operation table: Hello, Ping, the /proc-style reports and the admin
+ * requests.
+ *
+ * Owns: what a session learns of the machine and of itself, and what
+ * an admin may do to the whole daemon. Must never: let a report reach
+ * another session's process for a session that is not admin (the row's
+ * flags say so; dispatch.c checks), or touch the machine but through
+ * core's reports, its checker and its calls for admins.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/check.h"
+#include "core/frame_state.h"
+#include "core/malloc.h"
+#include "core/mmz.h"
+#include "core/page_alloc.h"
+#include "core/printk.h"
+#include "core/segment.h"
+#include "core/slab.h"
+#include "core/stats.h"
+#include "core/task.h"
+#include "core/task_mmu.h"
+#include "core/uapi.h"
+#include "core/vmalloc.h"
+#include "daemon/server.h"
+
+int op_hello(struct session *s, const Mm__Hello *h, struct reply *r)
+{
+	struct mmd *d = s->d;
+	struct machine *m = d->m;
+	char comm[TASK_COMM_LEN];
+	size_t i;
+	int err, pid;
+
+	if (s->pid)
+		return reply_error(r, -EISCONN,
+				   "this connection already is pid %d", s->pid);
+	if (h->version != MMD_PROTOCOL_VERSION) {
+		s->close_after_flush = true;
+		return reply_error(r, -EPROTONOSUPPORT,
+				   "protocol version %u is not supported: "
+				   "mmd " MMD_VERSION " speaks version %u",
+				   h->version, MMD_PROTOCOL_VERSION);
+	}
+	/* Keep the name printable: it ends up in reports and logs. */
+	snprintf(comm, sizeof(comm), "%s",
+		 h->comm && h->comm[0] ? h->comm : "client");
+	for (i = 0; comm[i]; i++)
+		if (comm[i] < 0x20 || comm[i] > 0x7e)
+			comm[i] = '?';
+	err = task_create(m, comm, h->cpu, h->oom_score_adj, &pid);
+	if (err)
+		return err;
+	s->pid = pid;
+	d->nr_tasks++;
+	mm__hello_result__init(&r->hello);
+	r->hello.version = MMD_PROTOCOL_VERSION;
+	r->hello.pid = pid;
+	r->hello.server = "mmd " MMD_VERSION;
+	r->hello.machine = m->layout.name;
+	r->hello.arch = (char *)arch_name(m->layout.arch);
+	r->hello.page_size = (uint32_t)m->page_size;
+	r->hello.nr_cpus = m->nr_cpus;
+	r->hello.max_order = m->max_order;
+	r->hello.page_offset = m->layout.kernel.page_offset;
+	r->hello.max_frame_bytes = d->max_frame;
+	r->hello.max_requests = m->layout.limits.requests;
+	r->hello.admin = s->admin;
+	r->rep.result_case = MM__REPLY__RESULT_HELLO;
+	r->rep.hello = &r->hello;
+	return 0;
+}
+
+int op_ping(struct session *s, const Mm__Ping *a, struct reply *r)
+{
+	(void)s;
+	(void)a;
+	(void)r;
+	return 0;
+}
+
+/* The session's own lines after the kernel's /proc/PID/status. */
+static void report_status(const struct session *s, const struct task_struct *t,
+			  struct seq_buf *seq)
+{
+	const struct session *owner = session_by_pid(s->d, t->leader);
+
+	if (owner)
+		seq_printf(seq, "Uid:\t%u\nGid:\t%u\nHostPid:\t%d\n",
+			   (unsigned int)owner->uid, (unsigned int)owner->gid,
+			   (int)owner->host_pid);
+	seq_printf(seq,
+		   "Cpu:\t%u\noom_score_adj:\t%d\nPages:\t%lu\n"
+		   "Objects:\t%lu\n",
+		   t->cpu, t->oom_score_adj, t->nr_pages, t->nr_objects);
+}
+
+/*
+ * The reports on one process: the session's own processes (itself and
+ * what it forked) for anyone, another session's for admins only (the
+ * row's OP_CROSS_SESSION: dispatch.c checked it).
+ */
+static int report_process(struct session *s, const Mm__Report *rp,
+			  struct seq_buf *seq, struct reply *r)
+{
+	struct machine *m = s->d->m;
+	int pid = rp->pid ? rp->pid : s->pid;
+	const struct task_struct *t = find_task_by_pid(m, pid);
+
+	if (!t) /* dispatch.c checked a pid given; the session's own is gone */
+		return reply_error(r, -ESRCH, "no process with pid %d", pid);
+	switch (rp->kind) {
+	case MM__REPORT_KIND__REPORT_STATUS:
+		report_pid_status(m, pid, seq);
+		report_status(s, t, seq);
+		return seq->err;
+	case MM__REPORT_KIND__REPORT_MAPS:
+		return report_pid_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
+		return report_malloc_stats(m, t->mm, seq);
+	case MM__REPORT_KIND__REPORT_TRANSLATE:
+		if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
+			return reply_error(r, -EINVAL,
+					   "a far pointer is a 16-bit selector "
+					   "and a 32-bit offset");
+		return report_segment_translate(m, pid, rp->selector,
+						(uint32_t)rp->addr, seq);
+	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
+		return report_pagewalk(m, pid, rp->addr, seq);
+	}
+}
+
+/* The reports on the whole machine, by kind. */
+static int (*const machine_reports[])(const struct machine *m,
+				      struct seq_buf *seq) = {
+	[MM__REPORT_KIND__REPORT_MEMINFO] = report_meminfo,
+	[MM__REPORT_KIND__REPORT_BUDDYINFO] = report_buddyinfo,
+	[MM__REPORT_KIND__REPORT_ZONEINFO] = report_zoneinfo,
+	[MM__REPORT_KIND__REPORT_VMSTAT] = report_vmstat,
+	[MM__REPORT_KIND__REPORT_SLABINFO] = report_slabinfo,
+	[MM__REPORT_KIND__REPORT_VMALLOCINFO] = report_vmallocinfo,
+	[MM__REPORT_KIND__REPORT_MEDIA_MEM] = report_media_mem,
+	[MM__REPORT_KIND__REPORT_DMESG] = report_dmesg,
+	[MM__REPORT_KIND__REPORT_PS] = report_ps,
+	[MM__REPORT_KIND__REPORT_FRAMES] = report_frames,
+};
+#define NR_MACHINE_REPORTS                                                     \
+	(sizeof(machine_reports) / sizeof(machine_reports[0]))
+
+static bool process_report(Mm__ReportKind kind)
+{
+	switch (kind) {
+	case MM__REPORT_KIND__REPORT_STATUS:
+	case MM__REPORT_KIND__REPORT_MAPS:
+	case MM__REPORT_KIND__REPORT_PAGEWALK:
+	case MM__REPORT_KIND__REPORT_TRANSLATE:
+	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int op_report(struct session *s, const Mm__Report *rp, struct reply *r)
+{
+	struct mmd *d = s->d;
+	const struct machine *m = d->m;
+	struct seq_buf *seq = &d->seq;
+	size_t kind = (size_t)rp->kind;
+	int err;
+
+	seq_buf_clear(seq);
+	if (process_report(rp->kind)) {
+		err = report_process(s, rp, seq, r);
+		if (r->rep.status)
+			return r->rep.status;
+	} else if (kind < NR_MACHINE_REPORTS && machine_reports[kind]) {
+		err = machine_reports[kind](m, seq);
+	} else {
+		return reply_error(r, -EINVAL, "unknown report kind %d",
+				   (int)rp->kind);
+	}
+	if (!err)
+		err = seq->err;
+	if (err)
+		return reply_error(r, err, "%s",
+				   m->errmsg[0] ? m->errmsg
+						: "the report failed");
+	r->rep.result_case = MM__REPLY__RESULT_TEXT;
+	r->rep.text = seq->buf ? seq->buf : "";
+	return 0;
+}
+
+int op_admin_check(struct session *s, const Mm__AdminCheck *a, struct reply *r)
+{
+	struct mmd *d = s->d;
+	struct machine *m = d->m;
+	char why[256];
+	int err;
+
+	(void)a;
+	why[0] = '\0';
+	err = machine_check(m, why, sizeof(why));
+	if (err)
+		return reply_error(r, err, "%s", why);
+	mm__check_result__init(&r->check);
+	r->check.free_pages = global_free_pages(m);
+	r->check.nr_tasks = nr_tasks(m);
+	r->check.exits = d->nr_exits;
+	r->check.leaked_blocks = d->leaked_blocks;
+	r->check.leaked_objects = d->leaked_objects;
+	r->rep.result_case = MM__REPLY__RESULT_CHECK;
+	r->rep.check = &r->check;
+	return 0;
+}
+
+int op_admin_drop_caches(struct session *s, const Mm__AdminDropCaches *a,
+			 struct reply *r)
+{
+	struct machine *m = s->d->m;
+
+	(void)a;
+	task_switch(m, 0);
+	kmem_cache_shrink_all(m);
+	drain_all_pages(m);
+	r->value = global_free_pages(m);
+	return 0;
+}
+
+int op_admin_sessions(struct session *s, const Mm__AdminSessions *a,
+		      struct reply *r)
+{
+	struct mmd *d = s->d;
+	unsigned int n = 0, i = 0;
+
+	(void)a;
+	Mm__Session *arr, **ptrs;
+	struct list_head *pos;
+
+	list_for_each(pos, &d->sessions) n++;
+	arr = calloc(n ? n : 1, sizeof(*arr));
+	ptrs = calloc(n ? n : 1, sizeof(*ptrs));
+	r->heap[0] = arr;
+	r->heap[1] = ptrs;
+	if (!arr || !ptrs)
+		return reply_error(r, -ENOMEM, "no host memory for the list");
+	list_for_each(pos, &d->sessions)
+	{
+		const struct session *it = session_of(pos);
+		const struct task_struct *t = find_task_by_pid(d->m, it->pid);
+		Mm__Session *e = &arr[i];
+
+		mm__session__init(e);
+		e->pid = it->pid;
+		e->uid = it->uid;
+		e->gid = it->gid;
+		e->host_pid = it->host_pid;
+		e->requests = it->requests;
+		e->comm = "";
+		if (t) {
+			e->comm = (char *)t->comm;
+			e->cpu = t->cpu;
+			e->nr_pages = t->nr_pages;
+			e->nr_objects = t->nr_objects;
+		}
+		ptrs[i++] = e;
+	}
+	mm__sessions__init(&r->sessions);
+	r->sessions.n_sessions = i;
+	r->sessions.sessions = ptrs;
+	r->rep.result_case = MM__REPLY__RESULT_SESSIONS;
+	r->rep.sessions = &r->sessions;
+	return 0;
+}
+
+int op_admin_shutdown(struct session *s, const Mm__AdminShutdown *a,
+		      struct reply *r)
+{
+	(void)a;
+	(void)r;
+	mmd_log("shutdown requested by pid %d (uid %u)", s->pid,
+		(unsigned int)s->uid);
+	mmd_stop(s->d, "an admin asked mmd to shut down");
+	return 0;
+}

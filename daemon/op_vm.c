@@ -1,0 +1,93 @@
+/*
+ * op_vm.c - the handlers of the address-space rows of the operation
+ * table that are not mechanical: user reads, writes and instruction
+ * fetches, and fork. mmap, munmap, mprotect, mremap, brk and the exit
+ * of a forked process are plain uapi calls (proto/ops.def).
+ *
+ * Owns: the wire's checks for these requests (lengths that must fit a
+ * frame) and the signal a failed user access reports. Must never: touch
+ * the machine except through uapi, do I/O, or let a session name a
+ * process it did not fork (uapi refuses; nothing here works around it).
+ */
+#include <errno.h>
+
+#include "core/uapi.h"
+#include "daemon/server.h"
+
+/* A user access failed as the kernel would signal it: say how. */
+static int fault_result(struct reply *r, int err, const struct user_fault *f)
+{
+	if (err != -EFAULT || !f->signo)
+		return err;
+	mm__fault__init(&r->fault);
+	r->fault.signo = f->signo;
+	r->fault.code = f->si_code;
+	r->fault.addr = f->addr;
+	r->rep.result_case = MM__REPLY__RESULT_FAULT;
+	r->rep.fault = &r->fault;
+	return err;
+}
+
+static int access_vm(struct session *s, const Mm__ReadVm *rd, bool exec,
+		     struct reply *r)
+{
+	uint32_t max = s->d->max_frame - REPLY_OVERHEAD;
+	struct user_fault f;
+	uint8_t *dst = NULL;
+	int err;
+
+	if (rd->len > max)
+		return reply_error(r, -EINVAL,
+				   "access of %u bytes: at most %u fit a reply",
+				   rd->len, max);
+	if (!exec) {
+		/* Straight into the reply's frame: the bytes are copied once.
+		 */
+		dst = codec_data_reply_room(&s->out, &r->rep, rd->len);
+		if (!dst)
+			return reply_error(r, -ENOMEM,
+					   "no host memory for the reply");
+	}
+	err = uapi_access_vm(s->d->m, rd->pid, rd->addr, dst, rd->len,
+			     exec ? USER_EXEC : USER_READ, &f);
+	if (err || exec)
+		return fault_result(r, err, &f);
+	r->data_in_place = true;
+	r->rep.result_case = MM__REPLY__RESULT_DATA;
+	r->rep.data.data = dst;
+	r->rep.data.len = rd->len;
+	return 0;
+}
+
+int op_write_vm(struct session *s, const Mm__WriteVm *wr, struct reply *r)
+{
+	struct user_fault f;
+	int err;
+
+	/* uapi copies nothing back into a write's buffer. */
+	err = uapi_access_vm(s->d->m, wr->pid, wr->addr, wr->data.data,
+			     wr->data.len, USER_WRITE, &f);
+	return fault_result(r, err, &f);
+}
+
+int op_read_vm(struct session *s, const Mm__ReadVm *a, struct reply *r)
+{
+	return access_vm(s, a, false, r);
+}
+
+int op_exec_vm(struct session *s, const Mm__ReadVm *a, struct reply *r)
+{
+	return access_vm(s, a, true, r);
+}
+
+int op_fork(struct session *s, const Mm__Process *a, struct reply *r)
+{
+	int child = 0;
+	int err = uapi_fork(s->d->m, a->pid, &child);
+
+	if (!err) {
+		r->rep.result_case = MM__REPLY__RESULT_PID;
+		r->rep.pid = child;
+	}
+	return err;
+}
