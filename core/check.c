@@ -245,16 +245,6 @@ static int check_zone(const struct machine *m, const struct zone *zone,
 	return err;
 }
 
-int check_failed(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	return -EUCLEAN;
-}
-
 int machine_check(const struct machine *m, char *why, size_t len)
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++) {

@@ -9,13 +9,9 @@
 
 #include <stddef.h>
 
+#include "core/err.h" /* check_failed, which every checker calls */
 #include "core/machine.h"
 
 int machine_check(const struct machine *m, char *why, size_t len);
-
-/* Describe an inconsistency in why and return -EUCLEAN: every checker's
- * way of saying what it found. */
-int check_failed(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif /* MM_CHECK_H */

@@ -204,13 +204,12 @@ static int map_new_virtual(struct machine *m, unsigned long pfn)
 	int nr = find_free_slot(m);
 	int err;
 
-	if (nr < 0) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "kmap: all %u pkmap slots are in use; wait for a "
-			 "kunmap",
-			 hs->last_pkmap);
-		return -EAGAIN;
-	}
+	if (nr < 0)
+		return mm_refuse(
+			m, BAD_NONE, -EAGAIN,
+			"kmap: all %u pkmap slots are in use; wait for a "
+			"kunmap",
+			hs->last_pkmap);
 	err = reserve_holder(&hs->slots[nr]);
 	if (!err)
 		err = pgtable_map(m, kernel_pgtable(m)->pgd,
@@ -300,12 +299,10 @@ int kunmap(struct machine *m, struct page *page)
 		return mm_refuse(m, BAD_KMAP, -EINVAL,
 				 "kunmap: pfn %#lx is not kmapped", pfn);
 	h = find_holder(&hs->slots[nr], m->current_pid);
-	if (!h) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "kunmap: pid %d holds no kmap of pfn %#lx",
-			 m->current_pid, pfn);
-		return -EPERM;
-	}
+	if (!h)
+		return mm_refuse(m, BAD_NONE, -EPERM,
+				 "kunmap: pid %d holds no kmap of pfn %#lx",
+				 m->current_pid, pfn);
 	if (--h->count == 0)
 		drop_holder(&hs->slots[nr], h);
 	hs->pkmap_count[nr]--;
@@ -368,12 +365,11 @@ int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
 		return mm_refuse(m, BAD_KMAP, -EINVAL,
 				 "kmap_atomic: no fixmap slots");
 	idx = hs->depth[cpu];
-	if (idx >= hs->atomic_slots) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "kmap_atomic: all %u slots of cpu %u are in use",
-			 hs->atomic_slots, cpu);
-		return -EBUSY;
-	}
+	if (idx >= hs->atomic_slots)
+		return mm_refuse(
+			m, BAD_NONE, -EBUSY,
+			"kmap_atomic: all %u slots of cpu %u are in use",
+			hs->atomic_slots, cpu);
 	err = pgtable_map(m, kernel_pgtable(m)->pgd, atomic_addr(m, cpu, idx),
 			  pfn, PAGE_KERNEL);
 	if (err)
@@ -431,12 +427,11 @@ int kunmap_atomic(struct machine *m, uint64_t addr)
 				 "kunmap_atomic: slot %u of cpu %u is not "
 				 "mapped",
 				 idx, cpu);
-	if (slot->pid != m->current_pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "kunmap_atomic: slot %u of cpu %u belongs to pid %d",
-			 idx, cpu, slot->pid);
-		return -EPERM;
-	}
+	if (slot->pid != m->current_pid)
+		return mm_refuse(
+			m, BAD_NONE, -EPERM,
+			"kunmap_atomic: slot %u of cpu %u belongs to pid %d",
+			idx, cpu, slot->pid);
 	for (unsigned int j = idx + 1; j < m->highmem->depth[cpu]; j++) {
 		const struct kmap_atomic_slot *above = atomic_slot(m, cpu, j);
 
@@ -543,14 +538,13 @@ static int place_areas(struct machine *m, struct highmem_state *hs)
 	if (nr_fix + FIX_KMAP_BEGIN > (hs->fixaddr_top >> m->page_shift) ||
 	    hs->pkmap_base + pkmap_bytes + ps > hs->fixaddr_start ||
 	    overlaps(hs->fixaddr_start, nr_fix * ps, k->page_offset,
-		     pfn_to_phys(m, m->lowmem_end_pfn))) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%u pkmap slots and %" PRIu64
-			 " kmap_atomic slots do not fit between the vmalloc "
-			 "area and 0x%" PRIx64,
-			 k->pkmap_slots, nr_fix, hs->fixaddr_top);
-		return -EINVAL;
-	}
+		     pfn_to_phys(m, m->lowmem_end_pfn)))
+		return mm_refuse(
+			m, BAD_NONE, -EINVAL,
+			"%u pkmap slots and %" PRIu64
+			" kmap_atomic slots do not fit between the vmalloc "
+			"area and 0x%" PRIx64,
+			k->pkmap_slots, nr_fix, hs->fixaddr_top);
 	return 0;
 }
 

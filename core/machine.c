@@ -65,18 +65,6 @@ static const struct arch_info arches[NR_ARCHES] = {
 			       (1u << ZONE_HIGHMEM) | (1u << ZONE_MOVABLE)},
 };
 
-int mm_refuse(struct machine *m, enum bad_item bad, int err, const char *fmt,
-	      ...)
-{
-	va_list ap;
-
-	m->bad[bad]++;
-	va_start(ap, fmt);
-	vsnprintf(m->errmsg, sizeof(m->errmsg), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 int machine_set_cpu(struct machine *m, unsigned int cpu)
 {
 	if (cpu >= m->nr_cpus)

@@ -148,14 +148,6 @@ void machine_destroy(struct machine *m);
 /* Switch the simulated CPU the following calls run on. */
 int machine_set_cpu(struct machine *m, unsigned int cpu);
 
-/*
- * Refuse a bad call: count it under bad, record a message for the caller
- * and return err (a negative errno), so that callers write
- * "return mm_refuse(m, BAD_PFN, -EINVAL, ...)".
- */
-int mm_refuse(struct machine *m, enum bad_item bad, int err, const char *fmt,
-	      ...) __attribute__((format(printf, 4, 5)));
-
 static inline bool pfn_valid(const struct machine *m, unsigned long pfn)
 {
 	return pfn < m->max_pfn;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/malloc_internal.h"
 
 /*
@@ -53,15 +54,12 @@ int mc_fault(struct mctx *c, int err)
 	char why[sizeof(c->m->errmsg)];
 
 	memcpy(why, c->m->errmsg, sizeof(why));
-	snprintf(c->m->errmsg, sizeof(c->m->errmsg), "%s(): %.200s", c->fn,
-		 why);
-	return err;
+	return mm_refuse(c->m, BAD_NONE, err, "%s(): %.200s", c->fn, why);
 }
 
 int mc_invalid(struct mctx *c, const char *msg)
 {
-	snprintf(c->m->errmsg, sizeof(c->m->errmsg), "%s", msg);
-	return -EINVAL;
+	return mm_refuse(c->m, BAD_NONE, -EINVAL, "%s", msg);
 }
 
 static int mc_vfail(struct mctx *c, int err, const char *fmt, va_list ap)
@@ -69,8 +67,7 @@ static int mc_vfail(struct mctx *c, int err, const char *fmt, va_list ap)
 	char why[200];
 
 	vsnprintf(why, sizeof(why), fmt, ap);
-	snprintf(c->m->errmsg, sizeof(c->m->errmsg), "%s(): %s", c->fn, why);
-	return err;
+	return mm_refuse(c->m, BAD_NONE, err, "%s(): %s", c->fn, why);
 }
 
 int mc_corrupt(struct mctx *c, const char *fmt, ...)

@@ -52,10 +52,9 @@ static bool fits(const struct machine *m, const struct task_struct *t,
 static int refuse(struct machine *m, struct task_struct *t)
 {
 	t->memory.refused++;
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "pid %d would hold more than its %lu pages", t->pid,
-		 (unsigned long)m->layout.limits.pages);
-	return -EDQUOT;
+	return mm_refuse(m, BAD_NONE, -EDQUOT,
+			 "pid %d would hold more than its %lu pages", t->pid,
+			 (unsigned long)m->layout.limits.pages);
 }
 
 int mem_cgroup_try_charge(struct machine *m, int pid, unsigned long nr,
@@ -168,10 +167,10 @@ int mem_cgroup_fault_refused(struct machine *m, const struct mm_struct *mm,
 	printk(m, "memory: usage %lukB, limit %lukB, failcnt %lu",
 	       t->memory.usage * kb, (unsigned long)m->layout.limits.pages * kb,
 	       t->memory.failcnt);
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "pid %d is at its limit of %lu pages: fault at %#lx", t->pid,
-		 (unsigned long)m->layout.limits.pages, (unsigned long)addr);
-	return -ENOMEM;
+	return mm_refuse(m, BAD_NONE, -ENOMEM,
+			 "pid %d is at its limit of %lu pages: fault at %#lx",
+			 t->pid, (unsigned long)m->layout.limits.pages,
+			 (unsigned long)addr);
 }
 
 /* ------------------------------------------------------------------ */

@@ -498,15 +498,13 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 
 	if (err) {
 		m->bad[BAD_USER_ACCESS]++;
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%s at %#lx: SIGSEGV (%s)",
-			 access == USER_WRITE  ? "write"
-			 : access == USER_EXEC ? "execute"
-					       : "read",
-			 (unsigned long)addr,
-			 fault->si_code == SEGV_MAPERR ? "SEGV_MAPERR"
-						       : "SEGV_ACCERR");
-		return err;
+		return mm_refuse(m, BAD_NONE, err, "%s at %#lx: SIGSEGV (%s)",
+				 access == USER_WRITE  ? "write"
+				 : access == USER_EXEC ? "execute"
+						       : "read",
+				 (unsigned long)addr,
+				 fault->si_code == SEGV_MAPERR ? "SEGV_MAPERR"
+							       : "SEGV_ACCERR");
 	}
 	if (vma->vm_flags & VM_HUGETLB)
 		err = hugetlb_fault(m, vma, addr, access, fault);
@@ -515,9 +513,8 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	if (err == -EDQUOT) /* past the limit, after reclaiming its own */
 		err = mem_cgroup_fault_refused(m, mm, addr);
 	else if (err == -ENOMEM)
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "out of memory in a fault at %#lx",
-			 (unsigned long)addr);
+		mm_refuse(m, BAD_NONE, err, "out of memory in a fault at %#lx",
+			  (unsigned long)addr);
 	count_fault(m, mm, major, err);
 	update_hiwater_rss(mm);
 	return err;

@@ -138,11 +138,9 @@ static int mmz_reserve_block_slot(struct machine *m, struct mmz_region *r)
 	if (r->nr_blocks < r->cap)
 		return 0;
 	grown = realloc(r->blocks, cap * sizeof(*grown));
-	if (!grown) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no host memory for another MMZ block");
-		return -ENOMEM;
-	}
+	if (!grown)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "no host memory for another MMZ block");
 	r->blocks = grown;
 	r->cap = cap;
 	return 0;
@@ -213,10 +211,10 @@ static int mmz_pick_any(struct machine *m, uint64_t size, uint64_t align,
 				 "an MMZ block of %#" PRIx64
 				 " bytes fits no region",
 				 size);
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "no MMZ region has %#" PRIx64 " bytes free at align %#" PRIx64,
-		 size, align);
-	return -ENOMEM;
+	return mm_refuse(m, BAD_NONE, -ENOMEM,
+			 "no MMZ region has %#" PRIx64
+			 " bytes free at align %#" PRIx64,
+			 size, align);
 }
 
 static int mmz_pick_named(struct machine *m, const char *zone_name,
@@ -233,13 +231,11 @@ static int mmz_pick_named(struct machine *m, const char *zone_name,
 				 "an MMZ block of %#" PRIx64
 				 " bytes does not fit region \"%s\"",
 				 size, zone_name);
-	if (!mmz_find_gap(r, size, align, fit)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "MMZ region \"%s\" has no %#" PRIx64
-			 " bytes free at align %#" PRIx64,
-			 zone_name, size, align);
-		return -ENOMEM;
-	}
+	if (!mmz_find_gap(r, size, align, fit))
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "MMZ region \"%s\" has no %#" PRIx64
+				 " bytes free at align %#" PRIx64,
+				 zone_name, size, align);
 	*region = r;
 	return 0;
 }
@@ -300,13 +296,12 @@ int mmz_free(struct machine *m, uint64_t phys)
 				 " is inside the MMZ block at %#" PRIx64
 				 ", not its start",
 				 phys, b->phys);
-	if (b->owner != m->current_pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "MMZ block %#" PRIx64 " belongs to %s, not to pid %d",
-			 phys, b->owner ? "another task" : "the kernel",
-			 m->current_pid);
-		return -EPERM;
-	}
+	if (b->owner != m->current_pid)
+		return mm_refuse(m, BAD_NONE, -EPERM,
+				 "MMZ block %#" PRIx64
+				 " belongs to %s, not to pid %d",
+				 phys, b->owner ? "another task" : "the kernel",
+				 m->current_pid);
 	mmz_remove_block(mmz_region_of(m, phys), b);
 	return 0;
 }

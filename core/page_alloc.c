@@ -486,17 +486,16 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 			return page;
 	}
 
-	if (gfp & __GFP_NOFAIL) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "order-%u allocation must wait for memory "
-			 "(__GFP_NOFAIL)",
-			 order);
-		return ERR_PTR(-EAGAIN);
-	}
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "out of memory: no zone up to %s can give an order-%u block",
-		 zone_type_name(highest_zoneidx), order);
-	return ERR_PTR(-ENOMEM);
+	if (gfp & __GFP_NOFAIL)
+		return ERR_PTR(
+			mm_refuse(m, BAD_NONE, -EAGAIN,
+				  "order-%u allocation must wait for memory "
+				  "(__GFP_NOFAIL)",
+				  order));
+	return ERR_PTR(mm_refuse(
+		m, BAD_NONE, -ENOMEM,
+		"out of memory: no zone up to %s can give an order-%u block",
+		zone_type_name(highest_zoneidx), order));
 }
 
 /* Every allocation that the per-CPU fast path below does not serve. */

@@ -236,12 +236,9 @@ static struct pcpu_chunk *pcpu_create_chunk(struct machine *m)
 	struct page *page;
 	unsigned long idx;
 
-	if (pcpu_reserve_index_slot(s) ||
-	    !(chunk = pcpu_alloc_chunk_memory(s))) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no host memory for a percpu chunk");
-		return ERR_PTR(-ENOMEM);
-	}
+	if (pcpu_reserve_index_slot(s) || !(chunk = pcpu_alloc_chunk_memory(s)))
+		return ERR_PTR(mm_refuse(m, BAD_NONE, -ENOMEM,
+					 "no host memory for a percpu chunk"));
 	page = alloc_pages(m, GFP_KERNEL, s->chunk_order);
 	if (IS_ERR(page)) {
 		pcpu_free_chunk_memory(chunk);
@@ -529,13 +526,12 @@ int free_percpu(struct machine *m, uint64_t ptr)
 			(unsigned long)(chunk->base +
 					(start << PCPU_MIN_ALLOC_SHIFT)));
 	}
-	if (owner != m->current_pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "percpu pointer %#lx belongs to %s, not to pid %d",
-			 (unsigned long)ptr,
-			 owner ? "another task" : "the kernel", m->current_pid);
-		return -EPERM;
-	}
+	if (owner != m->current_pid)
+		return mm_refuse(
+			m, BAD_NONE, -EPERM,
+			"percpu pointer %#lx belongs to %s, not to pid %d",
+			(unsigned long)ptr,
+			owner ? "another task" : "the kernel", m->current_pid);
 	pcpu_free(m, chunk, g);
 	return 0;
 }
@@ -637,13 +633,12 @@ static int pcpu_setup_geometry(struct machine *m, struct pcpu_state *s)
 		unit = m->page_size;
 	while (unit > m->page_size && unit * units > max_block)
 		unit >>= 1;
-	if (unit * units > max_block) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%u CPUs need a percpu chunk of %lu bytes; "
-			 "max_order %u blocks are %lu",
-			 m->nr_cpus, unit * units, m->max_order, max_block);
-		return -EINVAL;
-	}
+	if (unit * units > max_block)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "%u CPUs need a percpu chunk of %lu bytes; "
+				 "max_order %u blocks are %lu",
+				 m->nr_cpus, unit * units, m->max_order,
+				 max_block);
 	s->unit_size = unit;
 	s->unit_pages = unit / m->page_size;
 	s->nr_granules = unit >> PCPU_MIN_ALLOC_SHIFT;

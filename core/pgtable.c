@@ -703,9 +703,9 @@ int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
 	}
 	err = map_direct(m, kpt->pgd);
 	if (err)
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "cannot map the direct map at %#llx",
-			 (unsigned long long)k->page_offset);
+		mm_refuse(m, BAD_NONE, err,
+			  "cannot map the direct map at %#llx",
+			  (unsigned long long)k->page_offset);
 	kpt->booting = false;
 	return err;
 }

@@ -38,6 +38,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "core/err.h"
 #include "core/mm.h"
 #include "core/task.h"
 
@@ -241,12 +242,12 @@ static int translate(const struct machine *m, unsigned long pgd_pfn,
 
 static int not_segmented(struct machine *m)
 {
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "segment translation is for i386 layouts: this machine is "
-		 "%s, whose long mode keeps CS, DS, ES and SS flat (base 0, "
-		 "no limit), so an offset is already the linear address",
-		 m->arch->name);
-	return -EOPNOTSUPP;
+	return mm_refuse(
+		m, BAD_NONE, -EOPNOTSUPP,
+		"segment translation is for i386 layouts: this machine is "
+		"%s, whose long mode keeps CS, DS, ES and SS flat (base 0, "
+		"no limit), so an offset is already the linear address",
+		m->arch->name);
 }
 
 int segment_translate(struct machine *m, unsigned int cpu,
@@ -276,8 +277,8 @@ int segment_translate(struct machine *m, unsigned int cpu,
 				      .offset = offset};
 	err = translate(m, pgd_pfn, t);
 	if (err)
-		snprintf(m->errmsg, sizeof(m->errmsg), "%s: %s", t->fault.name,
-			 t->fault.reason);
+		mm_refuse(m, BAD_NONE, err, "%s: %s", t->fault.name,
+			  t->fault.reason);
 	return err;
 }
 
@@ -289,10 +290,8 @@ int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
 	if (!m->segment)
 		return not_segmented(m);
 	task = find_task_by_pid(m, pid);
-	if (!task || !task->mm) {
-		snprintf(m->errmsg, sizeof(m->errmsg), "no process %d", pid);
-		return -ESRCH;
-	}
+	if (!task || !task->mm)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
 	/* A process's own access runs in user mode: CPL 3. */
 	return segment_translate(m, task->cpu, task->mm->pgd, selector, offset,
 				 3, t);

@@ -163,10 +163,8 @@ static void slab_bug(struct machine *m, struct kmem_cache *s, enum bad_item bad,
 		     uint64_t obj, unsigned int offset, const char *what)
 {
 	s->errors++;
-	m->bad[bad]++;
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "%s: %s at offset %u of object %#lx", s->name, what, offset,
-		 (unsigned long)obj);
+	mm_refuse(m, bad, 0, "%s: %s at offset %u of object %#lx", s->name,
+		  what, offset, (unsigned long)obj);
 	printk(m, "BUG %s (Not tainted): %s", s->name, what);
 	printk(m, "INFO: object 0x%lx @offset=%u, slab object size %u",
 	       (unsigned long)obj, offset, s->object_size);
@@ -783,28 +781,23 @@ static int check_create_args(struct machine *m, const char *name,
 {
 	unsigned long limit = m->page_size << m->max_order;
 
-	if (!name || !name[0] || strlen(name) >= KMEM_CACHE_NAME_MAX) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "cache name must be 1 to %d characters",
-			 KMEM_CACHE_NAME_MAX - 1);
-		return name && name[0] ? -ENAMETOOLONG : -EINVAL;
-	}
-	if (kmem_cache_by_name(m, name)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "a cache named %s exists already", name);
-		return -EEXIST;
-	}
-	if (size == 0 || size > limit) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "object size %u is not in [1, %lu]", size, limit);
-		return -EINVAL;
-	}
+	if (!name || !name[0] || strlen(name) >= KMEM_CACHE_NAME_MAX)
+		return mm_refuse(m, BAD_NONE,
+				 name && name[0] ? -ENAMETOOLONG : -EINVAL,
+				 "cache name must be 1 to %d characters",
+				 KMEM_CACHE_NAME_MAX - 1);
+	if (kmem_cache_by_name(m, name))
+		return mm_refuse(m, BAD_NONE, -EEXIST,
+				 "a cache named %s exists already", name);
+	if (size == 0 || size > limit)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "object size %u is not in [1, %lu]", size,
+				 limit);
 	if ((align & (align - 1)) || align > m->page_size ||
-	    (flags & ~SLAB_CREATE_MASK)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "align %u or flags %#x make no sense", align, flags);
-		return -EINVAL;
-	}
+	    (flags & ~SLAB_CREATE_MASK))
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "align %u or flags %#x make no sense", align,
+				 flags);
 	return 0;
 }
 
@@ -849,10 +842,10 @@ struct kmem_cache *kmem_cache_create(struct machine *m, const char *name,
 	if (!s)
 		return ERR_PTR(-ENOMEM);
 	if (calculate_sizes(m, s)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "objects of %u bytes do not fit a slab", size);
 		free_cache(s);
-		return ERR_PTR(-EINVAL);
+		return ERR_PTR(mm_refuse(
+			m, BAD_NONE, -EINVAL,
+			"objects of %u bytes do not fit a slab", size));
 	}
 	s->min_partial = ilog2_uint(s->size) / 2;
 	if (s->min_partial < MIN_PARTIAL)

@@ -136,12 +136,10 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 		return mm_refuse(m, BAD_CPU, -EINVAL,
 				 "cpu %u does not exist (%u CPUs)", cpu,
 				 m->nr_cpus);
-	if (oom_score_adj < -1000 || oom_score_adj > 1000) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "oom_score_adj %d is outside [-1000, 1000]",
-			 oom_score_adj);
-		return -EINVAL;
-	}
+	if (oom_score_adj < -1000 || oom_score_adj > 1000)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "oom_score_adj %d is outside [-1000, 1000]",
+				 oom_score_adj);
 	new_pid = alloc_pid(m->tasks);
 	if (new_pid < 0)
 		return new_pid;
@@ -150,17 +148,16 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 		return -ENOMEM;
 	if (alloc_task_memory(m, t)) {
 		free(t);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no memory for a task_struct and kernel stack");
-		return -ENOMEM;
+		return mm_refuse(
+			m, BAD_NONE, -ENOMEM,
+			"no memory for a task_struct and kernel stack");
 	}
 	t->mm = mm_alloc(m, new_pid);
 	if (!t->mm) {
 		free_task_memory(m, t);
 		free(t);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no memory for an address space");
-		return -ENOMEM;
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "no memory for an address space");
 	}
 	t->pid = new_pid;
 	t->leader = new_pid;
@@ -191,9 +188,8 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 	err = dup_mm(m, parent->mm, child->pid, &mm);
 	if (err) {
 		task_exit(m, child->pid, NULL);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "fork: no memory to copy the address space");
-		return err;
+		return mm_refuse(m, BAD_NONE, err,
+				 "fork: no memory to copy the address space");
 	}
 	mmput(m, child->mm);
 	child->mm = mm;

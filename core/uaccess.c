@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/mmz.h"
 #include "core/highmem.h"
 #include "core/page_alloc.h"
@@ -22,9 +23,8 @@
 
 static int efault(struct machine *m, uint64_t addr, size_t len, const char *why)
 {
-	snprintf(m->errmsg, sizeof(m->errmsg), "%zu bytes at %#lx: %s", len,
-		 (unsigned long)addr, why);
-	return -EFAULT;
+	return mm_refuse(m, BAD_NONE, -EFAULT, "%zu bytes at %#lx: %s", len,
+			 (unsigned long)addr, why);
 }
 
 /* [addr, addr + len) inside one slab object the task owns. */
@@ -169,11 +169,9 @@ static int copy_bytes(struct machine *m, uint64_t addr, uint8_t *buf,
 	uint8_t *bytes;
 	int err;
 
-	if (!t) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no current task: connect as a process first");
-		return -ESRCH;
-	}
+	if (!t)
+		return mm_refuse(m, BAD_NONE, -ESRCH,
+				 "no current task: connect as a process first");
 	if (len == 0 || addr + len < addr)
 		return efault(m, addr, len, "empty or wrapping range");
 	if (is_vmalloc_addr(m, addr))

@@ -28,8 +28,8 @@ static struct task_struct *current_task(struct machine *m)
 	struct task_struct *t = find_task_by_pid(m, m->current_pid);
 
 	if (!t)
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "no current task: connect as a process first");
+		mm_refuse(m, BAD_NONE, -ESRCH,
+			  "no current task: connect as a process first");
 	return t;
 }
 
@@ -123,10 +123,10 @@ static struct page *owned_block(struct machine *m, struct task_struct *t,
 	}
 	page = pfn_to_page(m, pfn);
 	if (PageFlag(page, PG_head) && page->owner != t->pid) {
-		*err = -EPERM;
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "pfn %#lx belongs to %s, not to pid %d", pfn,
-			 page->owner ? "another task" : "the kernel", t->pid);
+		*err = mm_refuse(m, BAD_NONE, -EPERM,
+				 "pfn %#lx belongs to %s, not to pid %d", pfn,
+				 page->owner ? "another task" : "the kernel",
+				 t->pid);
 		return NULL;
 	}
 	return page;
@@ -153,10 +153,10 @@ static int task_and_block(struct machine *m, unsigned long pfn,
 static int refuse_vmapped(struct machine *m, unsigned long pfn,
 			  unsigned int pins)
 {
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "pfn %#lx is vmapped (%u page%s): vunmap before the last free",
-		 pfn, pins, pins == 1 ? "" : "s");
-	return -EBUSY;
+	return mm_refuse(
+		m, BAD_NONE, -EBUSY,
+		"pfn %#lx is vmapped (%u page%s): vunmap before the last free",
+		pfn, pins, pins == 1 ? "" : "s");
 }
 
 /* Drop one reference; the last one takes the block off the task's list. */
@@ -231,12 +231,11 @@ int uapi_put_page(struct machine *m, unsigned long pfn)
  */
 static int charge_object(struct machine *m, struct task_struct *t)
 {
-	if (t->nr_objects >= m->layout.limits.objects) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "pid %d would hold more than its %lu objects", t->pid,
-			 (unsigned long)m->layout.limits.objects);
-		return -EDQUOT;
-	}
+	if (t->nr_objects >= m->layout.limits.objects)
+		return mm_refuse(m, BAD_NONE, -EDQUOT,
+				 "pid %d would hold more than its %lu objects",
+				 t->pid,
+				 (unsigned long)m->layout.limits.objects);
 	return 0;
 }
 
@@ -262,9 +261,8 @@ static struct kmem_cache *own_cache(struct machine *m, struct task_struct *t,
 	struct kmem_cache *s = kmem_cache_by_id(m, id);
 
 	if (!s || kmem_cache_owner(s) != t->pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "pid %d has no cache %llu", t->pid,
-			 (unsigned long long)id);
+		mm_refuse(m, BAD_NONE, -ENOENT, "pid %d has no cache %llu",
+			  t->pid, (unsigned long long)id);
 		return NULL;
 	}
 	return s;
@@ -293,11 +291,10 @@ static int check_object_owner(struct machine *m, struct task_struct *t,
 	}
 	if (owner == t->pid)
 		return 0;
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "object %#lx belongs to %s, not to pid %d",
-		 (unsigned long)addr, owner ? "another task" : "the kernel",
-		 t->pid);
-	return -EPERM;
+	return mm_refuse(m, BAD_NONE, -EPERM,
+			 "object %#lx belongs to %s, not to pid %d",
+			 (unsigned long)addr,
+			 owner ? "another task" : "the kernel", t->pid);
 }
 
 static void take_object(struct machine *m, struct task_struct *t, uint64_t addr)
@@ -510,12 +507,10 @@ int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
 
 	if (!t)
 		return -ESRCH;
-	if (pcpu_owner_of(m, ptr, 1, &owner) || owner != t->pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%#lx is no per-CPU allocation of pid %d",
-			 (unsigned long)ptr, t->pid);
-		return -EINVAL;
-	}
+	if (pcpu_owner_of(m, ptr, 1, &owner) || owner != t->pid)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "%#lx is no per-CPU allocation of pid %d",
+				 (unsigned long)ptr, t->pid);
 	return per_cpu_ptr(m, ptr, cpu, addr);
 }
 
@@ -655,9 +650,9 @@ static struct page *owned_page(struct machine *m, struct task_struct *t,
 	}
 	if (head == ULONG_MAX || pfn_to_page(m, head)->owner != t->pid ||
 	    PageFlag(pfn_to_page(m, head), PG_large_kmalloc)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "pfn %#lx is not in a block pid %d allocated", pfn,
-			 t->pid);
+		mm_refuse(m, BAD_NONE, *err,
+			  "pfn %#lx is not in a block pid %d allocated", pfn,
+			  t->pid);
 		return NULL;
 	}
 	return pfn_to_page(m, pfn);

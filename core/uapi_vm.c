@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/err.h"
 #include "core/mm.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -22,26 +23,19 @@ int vm_task(struct machine *m, int pid, struct task_struct **tp)
 	struct task_struct *self = find_task_by_pid(m, m->current_pid);
 	struct task_struct *t;
 
-	if (!self) {
-		snprintf(m->errmsg, sizeof(m->errmsg), "no current process");
-		return -ESRCH;
-	}
+	if (!self)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no current process");
 	t = pid ? find_task_by_pid(m, pid) : self;
-	if (!t) {
-		snprintf(m->errmsg, sizeof(m->errmsg), "no process %d", pid);
-		return -ESRCH;
-	}
+	if (!t)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
 	if (t->leader != self->leader ||
-	    (self->leader != self->pid && t != self)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "process %d is not this session's", pid);
-		return -EPERM;
-	}
-	if (t->oom_killed) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "process %d was killed by the OOM killer", t->pid);
-		return -ESRCH;
-	}
+	    (self->leader != self->pid && t != self))
+		return mm_refuse(m, BAD_NONE, -EPERM,
+				 "process %d is not this session's", pid);
+	if (t->oom_killed)
+		return mm_refuse(m, BAD_NONE, -ESRCH,
+				 "process %d was killed by the OOM killer",
+				 t->pid);
 	*tp = t;
 	m->active_mm = t->mm;
 	return 0;
@@ -52,9 +46,9 @@ int vm_done(struct machine *m, struct task_struct *t, int err)
 	m->active_mm = NULL;
 	if (t->oom_killed && t->mm->map_count) {
 		exit_mmap(m, t->mm);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "process %d was killed by the OOM killer", t->pid);
-		return err ? err : -ENOMEM;
+		return mm_refuse(m, BAD_NONE, err ? err : -ENOMEM,
+				 "process %d was killed by the OOM killer",
+				 t->pid);
 	}
 	return err;
 }
@@ -152,12 +146,11 @@ int uapi_exit_process(struct machine *m, int pid)
 	if (err)
 		return err;
 	m->active_mm = NULL;
-	if (t->pid == t->leader) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "process %d is a session's own: it exits when its "
-			 "connection closes",
-			 t->pid);
-		return -EPERM;
-	}
+	if (t->pid == t->leader)
+		return mm_refuse(
+			m, BAD_NONE, -EPERM,
+			"process %d is a session's own: it exits when its "
+			"connection closes",
+			t->pid);
 	return task_exit(m, t->pid, NULL);
 }

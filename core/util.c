@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/err.h"
 #include "core/mman.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
@@ -26,11 +27,10 @@ int vm_enough_memory(struct machine *m, long pages)
 
 	if (pages <= 0 || (unsigned long)pages <= limit)
 		return 0;
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "%ld pages are more than RAM and swap (%lu pages): "
-		 "overcommit refused",
-		 pages, limit);
-	return -ENOMEM;
+	return mm_refuse(m, BAD_NONE, -ENOMEM,
+			 "%ld pages are more than RAM and swap (%lu pages): "
+			 "overcommit refused",
+			 pages, limit);
 }
 
 /* A shared object, once (from the first VMA on its list), if charged. */

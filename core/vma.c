@@ -332,12 +332,10 @@ static int split_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "cannot split a huge page mapping inside a "
 				 "huge page");
-	if (need && mm->map_count + need > m->vma->max_map_count) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "splitting would pass vm.max_map_count (%u)",
-			 m->vma->max_map_count);
-		return -ENOMEM;
-	}
+	if (need && mm->map_count + need > m->vma->max_map_count)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "splitting would pass vm.max_map_count (%u)",
+				 m->vma->max_map_count);
 	err = vmas_reserve(mm, need);
 	if (!err && cut_first)
 		err = split_vma(m, mm, first, start);
@@ -400,10 +398,9 @@ static int get_unmapped_area(struct machine *m, const struct mm_struct *mm,
 		if (!i)
 			break;
 	}
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "no gap of %#lx bytes left in the address space",
-		 (unsigned long)len);
-	return -ENOMEM;
+	return mm_refuse(m, BAD_NONE, -ENOMEM,
+			 "no gap of %#lx bytes left in the address space",
+			 (unsigned long)len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -567,12 +564,10 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	if (err)
 		return err;
 	len = (len + align - 1) & ~(align - 1);
-	if (mm->map_count >= m->vma->max_map_count) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%u mappings: vm.max_map_count reached",
-			 mm->map_count);
-		return -ENOMEM;
-	}
+	if (mm->map_count >= m->vma->max_map_count)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "%u mappings: vm.max_map_count reached",
+				 mm->map_count);
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
 		err = mmap_fixed_range(m, mm, addr, len, flags);
 	else
@@ -688,11 +683,10 @@ static int mprotect_check(struct machine *m, const struct mm_struct *mm,
 				 "mprotect: unknown prot bits %#x", prot);
 	vma = find_vma(mm, *start);
 	if (!vma || vma->vm_start >= *end ||
-	    (!(grows & PROT_GROWSDOWN) && vma->vm_start > *start)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mprotect: %#lx is not mapped", (unsigned long)*start);
-		return -ENOMEM;
-	}
+	    (!(grows & PROT_GROWSDOWN) && vma->vm_start > *start))
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "mprotect: %#lx is not mapped",
+				 (unsigned long)*start);
 	if ((grows & PROT_GROWSDOWN) && !(vma->vm_flags & VM_GROWSDOWN))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mprotect: PROT_GROWSDOWN on a mapping that "
@@ -778,11 +772,10 @@ int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
 	     i-- > 0 && mm->vmas[i]->vm_end >= start;)
 		if (i < mm->map_count)
 			vma_try_merge(m, mm, i);
-	if (!err && reach < end) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mprotect: %#lx is not mapped", (unsigned long)reach);
-		err = -ENOMEM;
-	}
+	if (!err && reach < end)
+		err = mm_refuse(m, BAD_NONE, -ENOMEM,
+				"mprotect: %#lx is not mapped",
+				(unsigned long)reach);
 	return err;
 }
 
@@ -791,10 +784,9 @@ int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
 
 static int mremap_efault(struct machine *m, uint64_t addr, uint64_t len)
 {
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "mremap: [%#lx, +%#lx) is not inside one mapping",
-		 (unsigned long)addr, (unsigned long)len);
-	return -EFAULT;
+	return mm_refuse(m, BAD_NONE, -EFAULT,
+			 "mremap: [%#lx, +%#lx) is not inside one mapping",
+			 (unsigned long)addr, (unsigned long)len);
 }
 
 static int mremap_check(struct machine *m, const struct mm_struct *mm,
@@ -872,11 +864,9 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 	struct vm_area_struct *new;
 	int err;
 
-	if (mm->map_count + 2 > m->vma->max_map_count) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mremap would pass vm.max_map_count");
-		return -ENOMEM;
-	}
+	if (mm->map_count + 2 > m->vma->max_map_count)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "mremap would pass vm.max_map_count");
 	err = vmas_reserve(mm, 2);
 	if (!err)
 		err = mremap_fit_shmem(vma, pgoff + (new_len >> m->page_shift));
@@ -933,10 +923,9 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 		*result = old_addr;
 		return mremap_expand(m, mm, vma, new_len - old_len);
 	} else if (!(flags & MREMAP_MAYMOVE)) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mremap: no room to grow in place, and no "
-			 "MREMAP_MAYMOVE");
-		return -ENOMEM;
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "mremap: no room to grow in place, and no "
+				 "MREMAP_MAYMOVE");
 	} else {
 		err = get_unmapped_area(m, mm, 0, new_len, m->page_size,
 					&new_addr);
@@ -964,29 +953,23 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 	*brk = mm->brk;
 	if (!newbrk)
 		return 0;
-	if (newbrk < mm->start_brk || newbrk > mm->task_size) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "brk %#lx is outside [start_brk %#lx, %#lx)",
-			 (unsigned long)newbrk, (unsigned long)mm->start_brk,
-			 (unsigned long)mm->task_size);
-		m->bad[BAD_VMA]++;
-		return -ENOMEM;
-	}
+	if (newbrk < mm->start_brk || newbrk > mm->task_size)
+		return mm_refuse(m, BAD_VMA, -ENOMEM,
+				 "brk %#lx is outside [start_brk %#lx, %#lx)",
+				 (unsigned long)newbrk,
+				 (unsigned long)mm->start_brk,
+				 (unsigned long)mm->task_size);
 	newend = page_align(m, newbrk);
 	if (newend < oldend) {
 		err = do_munmap(m, mm, newend, oldend - newend);
 	} else if (newend > oldend) {
-		if (!range_free(m, mm, oldend, newend - oldend)) {
-			snprintf(m->errmsg, sizeof(m->errmsg),
-				 "brk %#lx runs into a mapping",
-				 (unsigned long)newbrk);
-			return -ENOMEM;
-		}
-		if (mm->map_count >= m->vma->max_map_count) {
-			snprintf(m->errmsg, sizeof(m->errmsg),
-				 "vm.max_map_count reached");
-			return -ENOMEM;
-		}
+		if (!range_free(m, mm, oldend, newend - oldend))
+			return mm_refuse(m, BAD_NONE, -ENOMEM,
+					 "brk %#lx runs into a mapping",
+					 (unsigned long)newbrk);
+		if (mm->map_count >= m->vma->max_map_count)
+			return mm_refuse(m, BAD_NONE, -ENOMEM,
+					 "vm.max_map_count reached");
 		if (vm_enough_memory(m,
 				     (long)(newend - oldend) >> m->page_shift))
 			return -ENOMEM;

@@ -402,12 +402,11 @@ static struct vmap_area *alloc_vmap_area(struct machine *m,
 	uint64_t size, start;
 	struct vmap_area *va;
 
-	if (nr_pages >= room >> m->page_shift) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%s of %lu pages cannot fit the vmalloc area", caller,
-			 nr_pages);
-		return ERR_PTR(-ENOMEM);
-	}
+	if (nr_pages >= room >> m->page_shift)
+		return ERR_PTR(
+			mm_refuse(m, BAD_NONE, -ENOMEM,
+				  "%s of %lu pages cannot fit the vmalloc area",
+				  caller, nr_pages));
 	size = (uint64_t)(nr_pages + 1) << m->page_shift;
 	va = calloc(1, sizeof(*va));
 	if (!va || reserve_spare(st)) {
@@ -416,9 +415,9 @@ static struct vmap_area *alloc_vmap_area(struct machine *m,
 	}
 	if (alloc_range(st, size, &start)) {
 		free(va);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "vmalloc area: no free range of %lu pages", nr_pages);
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(mm_refuse(
+			m, BAD_NONE, -ENOMEM,
+			"vmalloc area: no free range of %lu pages", nr_pages));
 	}
 	va->node.start = start;
 	va->node.size = size;
@@ -498,10 +497,9 @@ static unsigned long size_to_pages(const struct machine *m, unsigned long size)
 static int refuse_too_large(struct machine *m, const char *caller,
 			    unsigned long nr_pages)
 {
-	snprintf(m->errmsg, sizeof(m->errmsg),
-		 "%s of %lu pages exceeds the vmalloc area or RAM", caller,
-		 nr_pages);
-	return -ENOMEM;
+	return mm_refuse(m, BAD_NONE, -ENOMEM,
+			 "%s of %lu pages exceeds the vmalloc area or RAM",
+			 caller, nr_pages);
 }
 
 static bool too_large(const struct machine *m, unsigned long nr_pages)
@@ -593,12 +591,10 @@ static int find_for_free(struct machine *m, uint64_t addr, enum vm_kind kind,
 		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
 				 "%s: %#" PRIx64 " was made by %s", what, addr,
 				 va->caller);
-	if (va->owner != m->current_pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%s: %#" PRIx64 " belongs to pid %d", what, addr,
-			 va->owner);
-		return -EPERM;
-	}
+	if (va->owner != m->current_pid)
+		return mm_refuse(m, BAD_NONE, -EPERM,
+				 "%s: %#" PRIx64 " belongs to pid %d", what,
+				 addr, va->owner);
 	*out = va;
 	return 0;
 }
@@ -741,9 +737,8 @@ int ioremap(struct machine *m, uint64_t phys, unsigned long size,
 	err = map_area(m, va, PAGE_KERNEL_IO);
 	if (err) {
 		abandon_area(m, va);
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "ioremap: cannot map %#" PRIx64, phys);
-		return err;
+		return mm_refuse(m, BAD_NONE, err,
+				 "ioremap: cannot map %#" PRIx64, phys);
 	}
 	*addr = va->node.start + va->offset;
 	return 0;
@@ -874,13 +869,11 @@ static int check_range(struct machine *m, uint64_t start, uint64_t size)
 
 	if (start < m->layout.kernel.task_size ||
 	    !pgtable_addr_valid(m, start) || !pgtable_addr_valid(m, last) ||
-	    (m->layout.arch == ARCH_X86_64 && (start >> 47) != (last >> 47))) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "the vmalloc area at %#" PRIx64
-			 " is not kernel space this arch can map",
-			 start);
-		return -EINVAL;
-	}
+	    (m->layout.arch == ARCH_X86_64 && (start >> 47) != (last >> 47)))
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "the vmalloc area at %#" PRIx64
+				 " is not kernel space this arch can map",
+				 start);
 	return 0;
 }
 
