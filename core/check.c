@@ -12,8 +12,6 @@
 #include "core/check.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 
 #include "core/page_alloc.h"
 

@@ -1,10 +1,10 @@
 /*
  * machine.h - one simulated computer's memory: RAM, frames, zones, CPUs.
  *
- * Owns: struct machine, boot from a layout and teardown, and the helpers
- * that translate between pfns, struct pages and RAM bytes. Everything in
- * core hangs off a machine; core keeps no globals and does no I/O.
- * Must never: be called from two threads at once (the daemon runs one
+ * Owns: struct machine, boot from a layout and teardown (mm_init.c), and
+ * the helpers that translate between pfns, struct pages and RAM bytes.
+ * Everything in core hangs off a machine; core keeps no globals and does no
+ * I/O. Must never: be called from two threads at once (the daemon runs one
  * loop; tests and benchmarks run one machine per thread).
  */
 #ifndef MM_MACHINE_H
@@ -37,16 +37,15 @@ struct mm_struct;
 
 /*
  * A subsystem of the machine (slab, vmalloc, ...): set up after the page
- * allocator, checked by machine_check, and asked to give back whatever a
- * pid still owns when that task exits (returns how many objects it
- * freed: they are counted as leaked at exit).
+ * allocator by boot (mm_init.c) and checked by machine_check. What a
+ * task still owns in one is given back by task exit (task.c), which
+ * calls each subsystem's release itself, as do_exit calls exit_mm.
  */
 struct subsystem {
 	const char *name;
 	int (*init)(struct machine *m);
 	void (*exit)(struct machine *m);
 	int (*check)(const struct machine *m, char *why, size_t len);
-	unsigned long (*release)(struct machine *m, int pid);
 };
 
 extern const struct subsystem machine_subsystems[];

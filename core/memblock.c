@@ -2,7 +2,7 @@
  * memblock.c - the boot-time allocator of physical ranges.
  *
  * Owns: sorted, disjoint lists of memory and of reserved ranges. Must
- * never touch RAM bytes or struct pages: machine.c turns what is left
+ * never touch RAM bytes or struct pages: mm_init.c turns what is left
  * free into buddy blocks.
  */
 #include "core/memblock.h"

@@ -1,20 +1,19 @@
 /*
- * machine.c - boot a simulated computer's memory from a layout, and tear
- * it down.
+ * mm_init.c - boot a simulated computer's memory from a layout, and tear
+ * it down, as Linux's mm/mm_init.c and start_kernel's mm steps.
  *
  * Owns: the RAM memfd, the struct page array, the memblock record of what
- * boot reserved, zones' spans and present pages, and the simulated CPUs.
- * Boot follows the kernel's order: memblock knows memory and reserves the
- * kernel image, firmware pages and the memmap; every frame gets its
- * struct page; what is left free goes to the buddy allocator in the
- * largest aligned blocks. Must never: print, or keep state outside the
- * machine.
+ * boot reserved, zones' spans and present pages, the simulated CPUs, and
+ * the order subsystems boot in. Boot follows the kernel's order: memblock
+ * knows memory and reserves the kernel image, firmware pages and the
+ * memmap; every frame gets its struct page; what is left free goes to the
+ * buddy allocator in the largest aligned blocks; then each subsystem
+ * starts. It sits above every file of core: nothing in core calls it.
+ * Must never: print, or keep state outside the machine.
  */
 #include "core/machine.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -38,18 +37,18 @@
 
 /* In boot order; torn down in reverse. Tasks last: they use the others. */
 const struct subsystem machine_subsystems[] = {
-	{"slab", kmem_cache_init, kmem_cache_exit, slab_check, slab_release},
-	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check, vmalloc_release},
-	{"highmem", highmem_init, highmem_exit, highmem_check, highmem_release},
-	{"percpu", pcpu_init, pcpu_exit, pcpu_check, pcpu_release},
-	{"segment", segment_init, segment_exit, segment_check, NULL},
-	{"mmz", mmz_init, mmz_exit, mmz_check, mmz_release},
-	{"vmscan", vmscan_init, vmscan_exit, lru_check, NULL},
-	{"swap", swap_init, swap_exit, swap_check, NULL},
-	{"oom", oom_init, oom_exit, NULL, NULL},
-	{"vma", vma_init, vma_exit, mm_check, NULL},
-	{"tasks", task_init, task_exit_all, task_check, NULL},
-	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check, NULL},
+	{"slab", kmem_cache_init, kmem_cache_exit, slab_check},
+	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check},
+	{"highmem", highmem_init, highmem_exit, highmem_check},
+	{"percpu", pcpu_init, pcpu_exit, pcpu_check},
+	{"segment", segment_init, segment_exit, segment_check},
+	{"mmz", mmz_init, mmz_exit, mmz_check},
+	{"vmscan", vmscan_init, vmscan_exit, lru_check},
+	{"swap", swap_init, swap_exit, swap_check},
+	{"oom", oom_init, oom_exit, NULL},
+	{"vma", vma_init, vma_exit, mm_check},
+	{"tasks", task_init, task_exit_all, task_check},
+	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check},
 };
 const unsigned int nr_machine_subsystems =
 	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);
