@@ -29,6 +29,7 @@ struct highmem_state;
 struct pcpu_state;
 struct mmz_state;
 struct task_state;
+struct pid_namespace;
 struct vma_state;
 struct swap_info_struct;
 struct oom_state;
@@ -112,6 +113,7 @@ struct machine {
 	struct pcpu_state *pcpu;
 	struct mmz_state *mmz;
 	struct task_state *tasks;
+	struct pid_namespace *pid_ns; /* pid.c: which task each pid names */
 	struct vma_state *vma;
 	struct swap_info_struct *swap;
 	struct oom_state *oom;

@@ -28,6 +28,7 @@
 #include "core/swap.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/pid.h"
 #include "core/segment.h"
 #include "core/slab.h"
 #include "core/task.h"
@@ -352,12 +353,11 @@ static int machine_boot(struct machine *m)
 	zones_count_present(m);
 	memblock_free_all(m);
 	page_alloc_init(m);
-	for (unsigned int i = 0; i < nr_machine_subsystems; i++) {
+	/* The pid table first, as start_kernel's pid_idr_init: any may look. */
+	err = pid_namespace_init(m);
+	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)
 		err = machine_subsystems[i].init(m);
-		if (err)
-			return err;
-	}
-	return 0;
+	return err;
 }
 
 struct machine *machine_create(const struct layout *l)
@@ -395,6 +395,7 @@ void machine_destroy(struct machine *m)
 		return;
 	for (unsigned int i = nr_machine_subsystems; i-- > 0;)
 		machine_subsystems[i].exit(m);
+	pid_namespace_exit(m);
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		free(m->zones[z].pcp);
 	if (m->mem_map)

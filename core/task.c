@@ -1,10 +1,9 @@
 /*
  * task.c - simulated processes: the tasks client sessions run as.
  *
- * Owns: the pid table, task_struct records, exit. Pids are handed out in
- * rising order and wrap at PID_MAX, as the kernel's are. Must never: free
- * an object that another task owns, or leave a page of an exited task
- * allocated.
+ * Owns: task_struct records, fork and exit; the pid table they are found
+ * by is pid.c's. Must never: free an object that another task owns, or
+ * leave a page of an exited task allocated.
  */
 #include "core/task.h"
 
@@ -40,9 +39,6 @@ static unsigned long (*const exit_release[])(struct machine *m, int pid) = {
 };
 
 struct task_state {
-	struct task_struct *by_pid[PID_MAX];
-	int last_pid;
-	unsigned int nr_tasks;
 	struct kmem_cache *task_struct_cachep;
 	unsigned int thread_order;
 };
@@ -106,37 +102,12 @@ void task_exit_all(struct machine *m)
 	if (!m->tasks)
 		return;
 	for (int pid = 1; pid < PID_MAX; pid++)
-		if (m->tasks->by_pid[pid])
+		if (find_task_by_pid(m, pid))
 			task_exit(m, pid, NULL);
 	if (m->tasks->task_struct_cachep)
 		kmem_cache_destroy(m, m->tasks->task_struct_cachep);
 	free(m->tasks);
 	m->tasks = NULL;
-}
-
-struct task_struct *find_task_by_pid(const struct machine *m, int pid)
-{
-	if (pid <= 0 || pid >= PID_MAX)
-		return NULL;
-	return m->tasks->by_pid[pid];
-}
-
-unsigned int nr_tasks(const struct machine *m)
-{
-	return m->tasks->nr_tasks;
-}
-
-static int alloc_pid(struct task_state *ts)
-{
-	for (int i = 1; i < PID_MAX; i++) {
-		int pid = (ts->last_pid + i) % PID_MAX;
-
-		if (pid && !ts->by_pid[pid]) {
-			ts->last_pid = pid;
-			return pid;
-		}
-	}
-	return -EAGAIN;
 }
 
 int task_create(struct machine *m, const char *comm, unsigned int cpu,
@@ -153,7 +124,7 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 		return mm_refuse(m, BAD_NONE, -EINVAL,
 				 "oom_score_adj %d is outside [-1000, 1000]",
 				 oom_score_adj);
-	new_pid = alloc_pid(m->tasks);
+	new_pid = alloc_pid(m);
 	if (new_pid < 0)
 		return new_pid;
 	t = calloc(1, sizeof(*t));
@@ -178,8 +149,7 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	t->cpu = cpu;
 	t->oom_score_adj = oom_score_adj;
 	INIT_LIST_HEAD(&t->pages);
-	m->tasks->by_pid[new_pid] = t;
-	m->tasks->nr_tasks++;
+	attach_pid(m, new_pid, t);
 	*pid = new_pid;
 	return 0;
 }
@@ -256,8 +226,8 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	/* A session's process takes the processes it forked with it. */
 	if (t->leader == pid)
 		for (int child = 1; child < PID_MAX; child++)
-			if (child != pid && m->tasks->by_pid[child] &&
-			    m->tasks->by_pid[child]->leader == pid)
+			if (child != pid && find_task_by_pid(m, child) &&
+			    find_task_by_pid(m, child)->leader == pid)
 				task_exit(m, child, NULL);
 	/* Release runs as the kernel on the task's CPU. */
 	m->current_pid = 0;
@@ -271,8 +241,7 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	pages = release_pages(m, t);
 	mem_cgroup_exit_task(m, pid);
 	free_task_memory(m, t);
-	m->tasks->by_pid[pid] = NULL;
-	m->tasks->nr_tasks--;
+	detach_pid(m, pid);
 	free(t);
 	m->current_pid = saved == pid ? 0 : saved;
 	if (leaks) {
@@ -288,7 +257,7 @@ int task_check(const struct machine *m, char *why, size_t len)
 	unsigned long listed = 0, owned = 0;
 
 	for (int pid = 1; pid < PID_MAX; pid++) {
-		const struct task_struct *t = m->tasks->by_pid[pid];
+		const struct task_struct *t = find_task_by_pid(m, pid);
 		const struct list_head *pos;
 		unsigned long pages = 0;
 
@@ -337,7 +306,7 @@ int report_ps(const struct machine *m, struct seq_buf *s)
 		   "VSZ", "RSS", "SWAP", "MINFLT", "MAJFLT", "KPAGES", "KOBJS",
 		   "COMMAND");
 	for (int pid = 1; pid < PID_MAX; pid++) {
-		const struct task_struct *t = m->tasks->by_pid[pid];
+		const struct task_struct *t = find_task_by_pid(m, pid);
 		const struct mm_struct *mm;
 
 		if (!t || !t->mm)

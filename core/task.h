@@ -1,9 +1,10 @@
 /*
  * task.h - simulated processes: the tasks client sessions run as.
  *
- * Owns: pids, task_struct records, the CPU each task runs on, what each
- * task holds, and exit (giving back everything it still owns). Must never:
- * let one task's exit touch another's objects.
+ * Owns: task_struct records, the CPU each task runs on, what each task
+ * holds, and exit (giving back everything it still owns); pids are
+ * looked up in pid.h. Must never: let one task's exit touch another's
+ * objects.
  */
 #ifndef MM_TASK_H
 #define MM_TASK_H
@@ -14,10 +15,10 @@
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/memcontrol.h"
+#include "core/pid.h"
 #include "core/seq_buf.h"
 
 #define TASK_COMM_LEN 16
-#define PID_MAX	      32768
 
 struct mm_struct;
 
@@ -55,12 +56,10 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
  * same CPU, in the same session (leader).
  */
 int task_fork(struct machine *m, int parent_pid, int *child_pid);
-struct task_struct *find_task_by_pid(const struct machine *m, int pid);
 /* Make pid the current task (0: the kernel), on the task's CPU. */
 int task_switch(struct machine *m, int pid);
 /* Exit pid: free all it owns, counting it in leaks (may be NULL). */
 int task_exit(struct machine *m, int pid, struct task_leaks *leaks);
-unsigned int nr_tasks(const struct machine *m);
 
 /*
  * ps: one line per process, as `ps -eo pid,psr,vsz,rss,...` shows them,
