@@ -34,6 +34,7 @@ struct vma_state;
 struct swap_info_struct;
 struct oom_state;
 struct segment_state;
+struct kernel_pgtable;
 struct mm_struct;
 
 /*
@@ -118,6 +119,7 @@ struct machine {
 	struct swap_info_struct *swap;
 	struct oom_state *oom;
 	struct segment_state *segment; /* i386: each CPU's GDT */
+	struct kernel_pgtable *kpt;    /* pgtable.c: init_mm's page table */
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */

@@ -28,6 +28,7 @@
 #include "core/swap.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/pgtable.h"
 #include "core/pid.h"
 #include "core/segment.h"
 #include "core/slab.h"
@@ -39,6 +40,7 @@
 /* In boot order; torn down in reverse. Tasks last: they use the others. */
 const struct subsystem machine_subsystems[] = {
 	{"slab", kmem_cache_init, kmem_cache_exit, slab_check},
+	{"paging", paging_init, paging_exit, kernel_pgtable_check},
 	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check},
 	{"highmem", highmem_init, highmem_exit, highmem_check},
 	{"percpu", pcpu_init, pcpu_exit, pcpu_check},

@@ -2,17 +2,18 @@
  * pgtable.c - page tables in simulated RAM, in the architecture's format.
  *
  * Owns: reading and writing entries in RAM, building and walking tables
- * of x86_64 (4 levels) and i386 (2 levels), the direct map of the kernel
- * page table, and the bookkeeping of table pages (page->index counts a
- * table's non-zero entries; NR_PAGETABLE counts tables from the page
- * allocator). Must never: write an entry outside a table page it owns,
- * follow an entry to a frame outside RAM, or change anything on a call
- * it refuses (every check comes before the first write).
+ * of x86_64 (4 levels) and i386 (2 levels), the kernel page table
+ * (init_mm's, m->kpt) and its direct map, and the bookkeeping of table pages
+ * (page->index counts a table's non-zero entries; NR_PAGETABLE counts tables
+ * from the page allocator). Must never: write an entry outside a table page it
+ * owns, follow an entry to a frame outside RAM, or change anything on a call it
+ * refuses (every check comes before the first write).
  */
 #include "core/pgtable.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -684,7 +685,12 @@ static int map_direct(struct machine *m, unsigned long pgd)
 	return 0;
 }
 
-int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
+struct kernel_pgtable *kernel_pgtable(const struct machine *m)
+{
+	return m->kpt;
+}
+
+static int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
 {
 	const struct layout_kernel *k = &m->layout.kernel;
 	int err;
@@ -710,12 +716,25 @@ int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
 	return err;
 }
 
-void kernel_pgtable_exit(struct machine *m, struct kernel_pgtable *kpt)
+int paging_init(struct machine *m)
 {
-	if (kpt->pgd == ULONG_MAX)
+	m->kpt = calloc(1, sizeof(*m->kpt));
+	if (!m->kpt)
+		return -ENOMEM;
+	m->kpt->pgd = ULONG_MAX;
+	return kernel_pgtable_init(m, m->kpt);
+}
+
+void paging_exit(struct machine *m)
+{
+	struct kernel_pgtable *kpt = m->kpt;
+
+	if (!kpt)
 		return;
-	free_table_tree(m, true, kpt->pgd, 0);
-	kpt->pgd = ULONG_MAX;
+	if (kpt->pgd != ULONG_MAX)
+		free_table_tree(m, true, kpt->pgd, 0);
+	free(kpt);
+	m->kpt = NULL;
 }
 
 int kernel_pgtable_populate(struct machine *m, struct kernel_pgtable *kpt,
@@ -858,4 +877,25 @@ int pgtable_check(const struct machine *m, unsigned long pgd_pfn,
 	*allocated = 0;
 	return check_table(m, pgd_pfn, 0, first_index, last_index, allocated,
 			   why, len);
+}
+
+int kernel_pgtable_check(const struct machine *m, char *why, size_t len)
+{
+	const struct kernel_pgtable *kpt = m->kpt;
+	unsigned long allocated;
+	int err;
+
+	if (!kpt || kpt->pgd == ULONG_MAX)
+		return 0;
+	err = pgtable_check(m, kpt->pgd, 0, ~0u, &allocated, why, len);
+	if (err)
+		return err;
+	if (allocated != kpt->nr_tables ||
+	    (long)allocated > m->node_stat[NR_PAGETABLE])
+		return check_failed(why, len,
+				    "kernel page table: %lu tables allocated, "
+				    "counted %lu, NR_PAGETABLE %ld",
+				    allocated, kpt->nr_tables,
+				    m->node_stat[NR_PAGETABLE]);
+	return 0;
 }

@@ -167,17 +167,19 @@ uint64_t pgtable_level_size(const struct machine *m, unsigned int level);
 /* Whether vaddr can be mapped at all (48-bit canonical; below 4G). */
 bool pgtable_addr_valid(const struct machine *m, uint64_t vaddr);
 
-/* The kernel page table, set up by vmalloc_init (vmalloc.c owns it). */
+/* The kernel page table (init_mm's), NULL before paging_init. */
 struct kernel_pgtable *kernel_pgtable(const struct machine *m);
 
 /*
- * Boot: allocate swapper_pg_dir (kpt->booting must be set and the image
- * range given) and map the direct map of low memory with the largest
- * pages the arch has. Teardown frees every table that came from the page
- * allocator.
+ * Boot, as Linux's paging_init: allocate swapper_pg_dir from the
+ * image's last pages and map the direct map of low memory with the
+ * largest pages the arch has. Teardown frees every table that came from
+ * the page allocator. The checker walks it: every table an allocated
+ * kernel page or a boot page, the count of allocated ones kept.
  */
-int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt);
-void kernel_pgtable_exit(struct machine *m, struct kernel_pgtable *kpt);
+int paging_init(struct machine *m);
+void paging_exit(struct machine *m);
+int kernel_pgtable_check(const struct machine *m, char *why, size_t len);
 /* Boot: make the tables that map [start, end) at level depth exist. */
 int kernel_pgtable_populate(struct machine *m, struct kernel_pgtable *kpt,
 			    uint64_t start, uint64_t end, unsigned int depth);

@@ -2,7 +2,7 @@
  * vmalloc.c - vmalloc, vmap and ioremap over the layout's vmalloc area,
  * as the kernel's mm/vmalloc.c.
  *
- * Owns: the vmap_area allocator and the kernel page table it maps areas
+ * Owns: the vmap_area allocator, not the page table (pgtable.c's) it maps areas
  * in. Busy areas sit in a tree sorted by address (lookup of the area
  * holding an address in O(log n)); free ranges sit in a second tree,
  * augmented with the largest free size under each node, so that the
@@ -52,7 +52,6 @@ struct vmap_area {
 };
 
 struct vmalloc_state {
-	struct kernel_pgtable kpt;
 	uint64_t start, end; /* the vmalloc area; end 0: top of the space */
 	struct va_node *busy;
 	struct va_node *free;
@@ -63,11 +62,6 @@ struct vmalloc_state {
 	unsigned long nr_vmalloc_pages;
 	uint64_t prio_state;
 };
-
-struct kernel_pgtable *kernel_pgtable(const struct machine *m)
-{
-	return m->vmalloc ? &m->vmalloc->kpt : NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* Treaps                                                              */
@@ -434,7 +428,7 @@ static void unmap_area_pages(struct machine *m, const struct vmap_area *va,
 			     unsigned int nr)
 {
 	for (unsigned int i = 0; i < nr; i++)
-		pgtable_unmap(m, m->vmalloc->kpt.pgd,
+		pgtable_unmap(m, kernel_pgtable(m)->pgd,
 			      va->node.start + ((uint64_t)i << m->page_shift),
 			      PGTABLE_FREE_EMPTY, NULL);
 }
@@ -467,7 +461,7 @@ static int map_area(struct machine *m, struct vmap_area *va, uint64_t prot)
 			va->pfns ? va->pfns[i]
 				 : (unsigned long)((va->phys >> m->page_shift) +
 						   i);
-		int err = pgtable_map(m, m->vmalloc->kpt.pgd,
+		int err = pgtable_map(m, kernel_pgtable(m)->pgd,
 				      va->node.start +
 					      ((uint64_t)i << m->page_shift),
 				      pfn, prot);
@@ -774,7 +768,7 @@ int vmalloc_to_pfn(const struct machine *m, uint64_t addr, unsigned long *pfn)
 
 	if (!st || addr < m->layout.kernel.task_size)
 		return -ENOENT;
-	if (pgtable_lookup(m, st->kpt.pgd, addr, NULL, pfn))
+	if (pgtable_lookup(m, kernel_pgtable(m)->pgd, addr, NULL, pfn))
 		return -ENOENT;
 	return 0;
 }
@@ -887,21 +881,18 @@ int vmalloc_init(struct machine *m)
 	if (!st)
 		return -ENOMEM;
 	m->vmalloc = st;
-	st->kpt.pgd = ULONG_MAX;
 	st->start = k->vmalloc_start;
 	st->end = k->vmalloc_start + k->vmalloc_size;
 	st->prio_state = m->layout.seed;
 	err = check_range(m, k->vmalloc_start, k->vmalloc_size);
-	if (!err)
-		err = kernel_pgtable_init(m, &st->kpt);
 	/*
 	 * x86_64 makes every PUD table of the area at boot, as Linux's
 	 * preallocate_vmalloc_pages does, so that the kernel's PGD entries
 	 * never change and process pgds share them from their creation.
 	 */
 	if (!err && m->layout.arch == ARCH_X86_64)
-		err = kernel_pgtable_populate(m, &st->kpt, st->start, st->end,
-					      1);
+		err = kernel_pgtable_populate(m, kernel_pgtable(m), st->start,
+					      st->end, 1);
 	if (!err)
 		err = reserve_spare(st);
 	if (err)
@@ -950,7 +941,6 @@ void vmalloc_exit(struct machine *m)
 	free_tree_nodes(st->pins); /* empty once no area is left */
 	while (st->spares)
 		free(take_spare(st));
-	kernel_pgtable_exit(m, &st->kpt);
 	free(st);
 	m->vmalloc = NULL;
 }
@@ -1102,7 +1092,7 @@ static int check_vmap_frame(const struct machine *m, const struct vmap_area *va,
 static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 			    char *why, size_t len)
 {
-	unsigned long pgd = m->vmalloc->kpt.pgd;
+	unsigned long pgd = kernel_pgtable(m)->pgd;
 
 	if (((uint64_t)va->nr_pages + 1) << m->page_shift != va->node.size)
 		return check_failed(why, len,
@@ -1268,8 +1258,8 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 		return check_failed(
 			why, len, "vmalloc: areas hold %lu pages, counted %lu",
 			vpages, st->nr_vmalloc_pages);
-	err = pgtable_for_each_leaf(m, st->kpt.pgd, st->start, st->end,
-				    check_leaf, &c);
+	err = pgtable_for_each_leaf(m, kernel_pgtable(m)->pgd, st->start,
+				    st->end, check_leaf, &c);
 	if (err)
 		return check_failed(why, len,
 				    "vmalloc: %#" PRIx64
@@ -1281,24 +1271,6 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 			"vmalloc: %lu PTEs in the area, areas map %lu",
 			c.leaves, pages);
 	return check_pins(m, b, why, len);
-}
-
-static int check_kernel_pgtable(const struct machine *m, char *why, size_t len)
-{
-	const struct kernel_pgtable *kpt = &m->vmalloc->kpt;
-	unsigned long allocated;
-	int err = pgtable_check(m, kpt->pgd, 0, ~0u, &allocated, why, len);
-
-	if (err)
-		return err;
-	if (allocated != kpt->nr_tables ||
-	    (long)allocated > m->node_stat[NR_PAGETABLE])
-		return check_failed(why, len,
-				    "kernel page table: %lu tables allocated, "
-				    "counted %lu, NR_PAGETABLE %ld",
-				    allocated, kpt->nr_tables,
-				    m->node_stat[NR_PAGETABLE]);
-	return 0;
 }
 
 int vmalloc_check(const struct machine *m, char *why, size_t len)
@@ -1327,8 +1299,6 @@ int vmalloc_check(const struct machine *m, char *why, size_t len)
 			err = check_tiling(m, &b, &f, why, len);
 		if (!err)
 			err = check_areas(m, &b, why, len);
-		if (!err)
-			err = check_kernel_pgtable(m, why, len);
 	} else {
 		snprintf(why, len, "vmalloc: no memory to check");
 	}

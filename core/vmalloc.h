@@ -3,8 +3,9 @@
  *
  * Owns: the vmap areas of [layout.kernel.vmalloc_start, + vmalloc_size),
  * each followed by one unmapped guard page (counted in the area's size,
- * as Linux's vm_struct counts it), the kernel page table (init_mm's
- * pgd) that maps them, and vmap's references on the blocks it maps.
+ * as Linux's vm_struct counts it), their entries in the kernel page
+ * table (init_mm's pgd, pgtable.h), and vmap's references on the blocks
+ * it maps.
  * Each area records its owner, m->current_pid.
  * Must never: map a page outside an area, hand out a guard page, or
  * change anything on a call it refuses.
