@@ -95,7 +95,7 @@ static void hash_del(struct highmem_state *hs, unsigned int nr)
 	hs->slots[nr].hash_next = -1;
 }
 
-uint64_t pkmap_page_address(const struct machine *m, unsigned long pfn)
+static uint64_t pkmap_page_address(const struct machine *m, unsigned long pfn)
 {
 	const struct highmem_state *hs = m->highmem;
 	int nr;
@@ -104,6 +104,16 @@ uint64_t pkmap_page_address(const struct machine *m, unsigned long pfn)
 		return 0;
 	nr = hash_find(hs, pfn);
 	return nr < 0 ? 0 : hs->pkmap_base + ((uint64_t)nr << m->page_shift);
+}
+
+uint64_t page_address(const struct machine *m, const struct page *page)
+{
+	unsigned long pfn = page_to_pfn(m, page);
+
+	/* A high page has an address only while kmap gives it a slot. */
+	if (pfn >= m->lowmem_end_pfn)
+		return pkmap_page_address(m, pfn);
+	return lowmem_page_address(m, page);
 }
 
 /* ------------------------------------------------------------------ */

@@ -63,8 +63,13 @@ int kunmap_atomic(struct machine *m, uint64_t addr);
  */
 int kmap_to_pfn(const struct machine *m, uint64_t addr, unsigned long *pfn);
 
-/* The pkmap address of a high page while it has a slot, else 0. */
-uint64_t pkmap_page_address(const struct machine *m, unsigned long pfn);
+/*
+ * Direct-map address of a low page; a high page's pkmap address while
+ * it is kmapped, else 0. Here as Linux keeps it in mm/highmem.c: only
+ * the high half needs this file, and a caller whose pages are never high
+ * uses lowmem_page_address (page_alloc.h) instead.
+ */
+uint64_t page_address(const struct machine *m, const struct page *page);
 
 /* The address map, for reports and tests; 0 when the arch has none. */
 struct kmap_layout {

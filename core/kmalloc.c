@@ -96,7 +96,7 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 	list_add(&page->lru, &m->slab->large);
 	m->slab->large_pages += 1UL << order;
 	m->node_stat[NR_SLAB_UNRECLAIMABLE_B] += (long)(m->page_size << order);
-	*addr = page_address(m, page);
+	*addr = lowmem_page_address(m, page);
 	return 0;
 }
 
@@ -154,7 +154,7 @@ static struct page *large_kmalloc_page(const struct machine *m, uint64_t addr)
 	struct page *page = virt_to_page(m, addr);
 
 	if (!page || !PageFlag(page, PG_large_kmalloc) ||
-	    page_address(m, page) != addr)
+	    lowmem_page_address(m, page) != addr)
 		return NULL;
 	return page;
 }

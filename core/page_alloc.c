@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/highmem.h"
 #include "core/memcontrol.h"
 
 #define SWAP_CLUSTER_MAX 32UL
@@ -808,16 +807,6 @@ int put_page(struct machine *m, struct page *page)
 /* ------------------------------------------------------------------ */
 /* Addresses                                                           */
 
-uint64_t page_address(const struct machine *m, const struct page *page)
-{
-	unsigned long pfn = page_to_pfn(m, page);
-
-	/* A high page has an address only while kmap gives it a slot. */
-	if (pfn >= m->lowmem_end_pfn)
-		return pkmap_page_address(m, pfn);
-	return m->layout.kernel.page_offset + pfn_to_phys(m, pfn);
-}
-
 struct page *virt_to_page(const struct machine *m, uint64_t addr)
 {
 	/*
@@ -842,7 +831,7 @@ int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
 	page = alloc_pages(m, gfp, order);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
-	*addr = page_address(m, page);
+	*addr = lowmem_page_address(m, page);
 	return 0;
 }
 

@@ -45,9 +45,17 @@ unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn);
 int get_page(struct machine *m, struct page *page);
 int put_page(struct machine *m, struct page *page);
 
-/* Direct-map address of a low page; a high page's pkmap address while
- * it is kmapped, else 0. */
-uint64_t page_address(const struct machine *m, const struct page *page);
+/*
+ * The direct-map address of a low page, as Linux's lowmem_page_address:
+ * for pages that are never high (slab, page tables, per-CPU chunks,
+ * __get_free_pages). page_address (highmem.h) serves any page.
+ */
+static inline uint64_t lowmem_page_address(const struct machine *m,
+					   const struct page *page)
+{
+	return m->layout.kernel.page_offset +
+	       pfn_to_phys(m, page_to_pfn(m, page));
+}
 /* The page behind a direct-map address, or NULL. */
 struct page *virt_to_page(const struct machine *m, uint64_t addr);
 

@@ -247,7 +247,7 @@ static struct pcpu_chunk *pcpu_create_chunk(struct machine *m)
 	page->owner = 0;
 	chunk->pfn = page_to_pfn(m, page);
 	chunk->order = s->chunk_order;
-	chunk->base = page_address(m, page);
+	chunk->base = lowmem_page_address(m, page);
 	chunk->slot = pcpu_slot(chunk->contig_hint);
 	list_add_tail(&chunk->list, &s->slots[chunk->slot]);
 	idx = pcpu_upper_bound(s, chunk->base);
@@ -805,7 +805,8 @@ static int check_chunk_pages(const struct machine *m,
 	page = pfn_to_page(m, chunk->pfn);
 	if (!PageFlag(page, PG_head) || page->private != chunk->order ||
 	    page->owner != 0 || page->_refcount != 1 ||
-	    PageFlag(page, PG_slab) || chunk->base != page_address(m, page))
+	    PageFlag(page, PG_slab) ||
+	    chunk->base != lowmem_page_address(m, page))
 		return check_failed(
 			why, len,
 			"percpu chunk %#lx: pfn %#lx is not its "

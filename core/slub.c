@@ -331,7 +331,7 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	slab->page = page;
 	slab->order = order;
 	slab->objects = objects;
-	slab->base = page_address(m, page);
+	slab->base = lowmem_page_address(m, page);
 	slab->colour = next_colour(s, order, m);
 	slab->first = slab->base + slab->colour + s->red_left_pad;
 	for (unsigned long i = 0; i < (1UL << order); i++) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/highmem.h"
 #include "core/mm.h"
 #include "core/oom_kill.h"
 #include "core/stats.h"

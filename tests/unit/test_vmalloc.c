@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/highmem.h"
 #include "core/pgtable.h"
 #include "core/stats.h"
 #include "core/task.h"
