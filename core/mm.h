@@ -159,13 +159,30 @@ struct mm_struct {
 	unsigned long hiwater_rss, hiwater_vm;
 	long rss_stat[NR_MM_COUNTERS];
 	unsigned long min_flt, maj_flt;
-	unsigned long hugetlb_pages; /* pages in its huge pages */
+	unsigned long hugetlb_pages;  /* pages in its huge pages */
+	unsigned long pgtables_bytes; /* its page tables, the pgd not counted */
 	struct pte_cache pte_cache;
 	struct user_tlb_entry tlb[USER_TLB_ENTRIES];
 	struct malloc_stats malloc; /* its user-space malloc's figures */
 	uint64_t mm_obj;	    /* its mm_struct in the slab */
 	int pid;		    /* the task that owns it */
 };
+
+/*
+ * Bytes of page tables under mm's pgd, the pgd itself not counted, kept
+ * by pgtable.c as each table comes and goes, as Linux's
+ * mm_pgtables_bytes; and the same in pages, for VmPTE and OOM badness.
+ */
+static inline unsigned long mm_pgtables_bytes(const struct mm_struct *mm)
+{
+	return mm->pgtables_bytes;
+}
+
+static inline unsigned long mm_pgtables(const struct machine *m,
+					const struct mm_struct *mm)
+{
+	return mm_pgtables_bytes(mm) >> m->page_shift;
+}
 
 /* Why a user access failed, as the signal the kernel would send. */
 struct user_fault {

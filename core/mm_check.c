@@ -9,8 +9,9 @@
  * entries mapping each page across every mm; each mm's RSS counters
  * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
  * what its tables hold; every user page on an LRU list; swap slot counts
- * equal to the swap entries and shmem slots naming them. Must never:
- * change anything.
+ * equal to the swap entries and shmem slots naming them; each mm's
+ * pgtables_bytes equal to the tables under its pgd. Must never: change
+ * anything.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -208,6 +209,26 @@ static int tally_shmem(struct mm_tally *t, const struct vm_area_struct *vma)
 	return 0;
 }
 
+/* pgtables_bytes against a walk of the user half of the pgd. */
+static int check_pgtables(const struct machine *m, const struct mm_struct *mm,
+			  char *why, size_t len)
+{
+	unsigned int top = kernel_pgd_boundary(m);
+	unsigned long tables, below;
+	int err = pgtable_check(m, mm->pgd, 0, top ? top - 1 : 0, &tables, why,
+				len);
+
+	if (err)
+		return err;
+	below = tables ? tables - 1 : 0; /* the pgd is not counted */
+	if (below << m->page_shift != mm_pgtables_bytes(mm))
+		return check_failed(why, len,
+				    "pid %d: %lu page tables under its pgd, "
+				    "pgtables_bytes %lu",
+				    mm->pid, below, mm_pgtables_bytes(mm));
+	return 0;
+}
+
 static int check_mm(struct mm_tally *t)
 {
 	const struct mm_struct *mm = t->mm;
@@ -224,7 +245,9 @@ static int check_mm(struct mm_tally *t)
 					    tally_leaf, t);
 	for (unsigned int i = 0; !err && i < mm->map_count; i++)
 		err = tally_shmem(t, mm->vmas[i]);
-	return err ? err : check_rss(t);
+	if (!err)
+		err = check_rss(t);
+	return err ? err : check_pgtables(t->m, mm, t->why, t->len);
 }
 
 /*

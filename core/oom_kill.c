@@ -19,7 +19,6 @@
 #include "core/memory.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
-#include "core/pgtable.h"
 #include "core/printk.h"
 #include "core/swap.h"
 #include "core/task.h"
@@ -44,22 +43,6 @@ void oom_exit(struct machine *m)
 {
 	free(m->oom);
 	m->oom = NULL;
-}
-
-/*
- * Page-table pages under the user half of mm's pgd, the pgd itself not
- * counted, as mm_pgtables_bytes() counts them.
- */
-unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm)
-{
-	unsigned long tables = 0;
-	char why[8];
-	unsigned int top = kernel_pgd_boundary(m);
-
-	if (pgtable_check(m, mm->pgd, 0, top ? top - 1 : 0, &tables, why,
-			  sizeof(why)))
-		return 0;
-	return tables ? tables - 1 : 0;
 }
 
 /*

@@ -22,9 +22,6 @@ struct mm_struct;
 int oom_init(struct machine *m);
 void oom_exit(struct machine *m);
 
-/* Page-table pages of mm's user half, below its pgd. */
-unsigned long mm_pgtables(const struct machine *m, const struct mm_struct *mm);
-
 struct oom_kill {
 	int pid;		 /* the victim */
 	char comm[16];		 /* its name */

@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/memcontrol.h"
+#include "core/mm.h"
 #include "core/page_alloc.h"
 
 struct pgtable_fmt {
@@ -172,26 +173,29 @@ static bool is_swapper(const struct machine *m, unsigned long pgd)
 }
 
 /*
- * The pid a process pgd's tables are charged to, kept in the pgd's
- * struct page as x86 keeps the mm there (pgd_set_mm); 0: none.
+ * The mm a process pgd belongs to, kept in the pgd's struct page as x86
+ * keeps it there (pgd_set_mm, page->pt_mm); NULL: none.
  */
-static int pgd_owner(const struct machine *m, unsigned long pgd)
+static struct mm_struct *pgd_mm(const struct machine *m, unsigned long pgd)
 {
-	return is_swapper(m, pgd) ? 0 : (int)pfn_to_page(m, pgd)->mapping;
+	if (is_swapper(m, pgd))
+		return NULL;
+	return (struct mm_struct *)(uintptr_t)pfn_to_page(m, pgd)->mapping;
 }
 
-void pgd_set_owner(struct machine *m, unsigned long pgd_pfn, int pid)
+void pgd_set_mm(struct machine *m, unsigned long pgd_pfn, struct mm_struct *mm)
 {
 	if (pfn_valid(m, pgd_pfn) && !is_swapper(m, pgd_pfn))
-		pfn_to_page(m, pgd_pfn)->mapping = (uint64_t)pid;
+		pfn_to_page(m, pgd_pfn)->mapping = (uint64_t)(uintptr_t)mm;
 }
 
 /*
  * A zeroed table: from the image's last pages while the kernel's tables
  * are being built at boot, from the page allocator otherwise. A table
- * under a process's pgd is charged to that process (memcg: the pid).
+ * under a process's pgd is charged to that process (memcg: the pid) and
+ * counted in its mm's pgtables_bytes, as mm_inc_nr_ptes and the rest.
  */
-static int pt_alloc(struct machine *m, bool kernel, int memcg,
+static int pt_alloc(struct machine *m, bool kernel, struct mm_struct *mm,
 		    unsigned long *pfn)
 {
 	struct kernel_pgtable *kpt = kernel ? kernel_pgtable(m) : NULL;
@@ -208,7 +212,7 @@ static int pt_alloc(struct machine *m, bool kernel, int memcg,
 	page = alloc_page(m, GFP_KERNEL | __GFP_ZERO);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
-	err = mem_cgroup_charge_block(m, page, 0, memcg, GFP_KERNEL);
+	err = mem_cgroup_charge_block(m, page, 0, mm ? mm->pid : 0, GFP_KERNEL);
 	if (err) {
 		__free_pages(m, page, 0);
 		return err;
@@ -219,12 +223,15 @@ static int pt_alloc(struct machine *m, bool kernel, int memcg,
 	m->node_stat[NR_PAGETABLE]++;
 	if (kpt)
 		kpt->nr_tables++;
+	if (mm)
+		mm->pgtables_bytes += m->page_size;
 	*pfn = page_to_pfn(m, page);
 	return 0;
 }
 
 /* A boot table stays in the image, cleared; others go back. */
-static void pt_free(struct machine *m, bool kernel, unsigned long pfn)
+static void pt_free(struct machine *m, bool kernel, struct mm_struct *mm,
+		    unsigned long pfn)
 {
 	struct kernel_pgtable *kpt = kernel ? kernel_pgtable(m) : NULL;
 	struct page *page = pfn_to_page(m, pfn);
@@ -240,11 +247,14 @@ static void pt_free(struct machine *m, bool kernel, unsigned long pfn)
 	m->node_stat[NR_PAGETABLE]--;
 	if (kpt)
 		kpt->nr_tables--;
+	if (mm)
+		mm->pgtables_bytes -= m->page_size;
 	__free_pages(m, page, 0);
 }
 
 /* Free a table and every table under it (not the frames they map). */
-static void free_table_tree(struct machine *m, bool kernel, unsigned long table,
+static void free_table_tree(struct machine *m, bool kernel,
+			    struct mm_struct *mm, unsigned long table,
 			    unsigned int level)
 {
 	const struct pgtable_fmt *f = fmt(m);
@@ -254,9 +264,10 @@ static void free_table_tree(struct machine *m, bool kernel, unsigned long table,
 		uint64_t e = read_entry(m, table, i);
 
 		if (e && !is_leaf(f, level, e) && pfn_valid(m, entry_pfn(m, e)))
-			free_table_tree(m, kernel, entry_pfn(m, e), level + 1);
+			free_table_tree(m, kernel, mm, entry_pfn(m, e),
+					level + 1);
 	}
-	pt_free(m, kernel, table);
+	pt_free(m, kernel, mm, table);
 }
 
 /* ------------------------------------------------------------------ */
@@ -315,7 +326,7 @@ static int ensure_table(struct machine *m, unsigned long pgd, uint64_t vaddr,
 
 		if (!e) {
 			unsigned long next;
-			int err = pt_alloc(m, kernel, pgd_owner(m, pgd), &next);
+			int err = pt_alloc(m, kernel, pgd_mm(m, pgd), &next);
 
 			if (err)
 				return err;
@@ -403,7 +414,7 @@ static void free_empty_tables(struct machine *m, unsigned long pgd,
 			return;
 		if (l == 1 && idx[0] >= kernel_pgd_boundary(m))
 			return;
-		pt_free(m, kernel, table[l]);
+		pt_free(m, kernel, pgd_mm(m, pgd), table[l]);
 		set_entry(m, table[l - 1], idx[l - 1], 0);
 	}
 }
@@ -470,7 +481,7 @@ int pte_slot_get(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
 
 			if (!alloc)
 				return -ENOENT;
-			err = pt_alloc(m, false, pgd_owner(m, pgd_pfn), &next);
+			err = pt_alloc(m, false, pgd_mm(m, pgd_pfn), &next);
 			if (err)
 				return err;
 			e = pfn_to_phys(m, next) | _PAGE_TABLE;
@@ -701,7 +712,7 @@ static int kernel_pgtable_init(struct machine *m, struct kernel_pgtable *kpt)
 	kpt->boot_next = kpt->boot_end;
 	kpt->booting = true;
 	kpt->pgd = ULONG_MAX;
-	err = pt_alloc(m, true, 0, &kpt->pgd);
+	err = pt_alloc(m, true, NULL, &kpt->pgd);
 	if (err) {
 		kpt->pgd = ULONG_MAX;
 		kpt->booting = false;
@@ -732,7 +743,7 @@ void paging_exit(struct machine *m)
 	if (!kpt)
 		return;
 	if (kpt->pgd != ULONG_MAX)
-		free_table_tree(m, true, kpt->pgd, 0);
+		free_table_tree(m, true, NULL, kpt->pgd, 0);
 	free(kpt);
 	m->kpt = NULL;
 }
@@ -787,7 +798,7 @@ int pgd_alloc(struct machine *m, unsigned long *pgd_pfn)
 
 	if (!kpt || kpt->pgd == ULONG_MAX)
 		return -EINVAL;
-	err = pt_alloc(m, false, 0, &pgd);
+	err = pt_alloc(m, false, NULL, &pgd);
 	if (err)
 		return err;
 	pgd_sync_kernel(m, pgd);
@@ -799,16 +810,18 @@ int pgd_free(struct machine *m, unsigned long pgd_pfn)
 {
 	const struct pgtable_fmt *f = fmt(m);
 	unsigned int boundary = kernel_pgd_boundary(m);
+	struct mm_struct *mm;
 
 	if (!pfn_valid(m, pgd_pfn) || is_swapper(m, pgd_pfn))
 		return -EINVAL;
+	mm = pgd_mm(m, pgd_pfn);
 	for (unsigned int i = 0; i < boundary && i < (1u << f->bits); i++) {
 		uint64_t e = read_entry(m, pgd_pfn, i);
 
 		if (e && !is_leaf(f, 0, e) && pfn_valid(m, entry_pfn(m, e)))
-			free_table_tree(m, false, entry_pfn(m, e), 1);
+			free_table_tree(m, false, mm, entry_pfn(m, e), 1);
 	}
-	pt_free(m, false, pgd_pfn);
+	pt_free(m, false, NULL, pgd_pfn);
 	return 0;
 }
 

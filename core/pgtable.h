@@ -192,11 +192,11 @@ int kernel_pgtable_populate(struct machine *m, struct kernel_pgtable *kpt,
 int pgd_alloc(struct machine *m, unsigned long *pgd_pfn);
 int pgd_free(struct machine *m, unsigned long pgd_pfn);
 /*
- * Name the process a pgd belongs to: the tables allocated under it from
- * then on are charged to pid (memcontrol.h); the pgd itself is not, as
- * VmPTE does not count it.
+ * Name the mm a pgd belongs to: the tables allocated under it from then
+ * on are charged to mm->pid (memcontrol.h) and counted in
+ * mm->pgtables_bytes; the pgd itself is not, as VmPTE does not count it.
  */
-void pgd_set_owner(struct machine *m, unsigned long pgd_pfn, int pid);
+void pgd_set_mm(struct machine *m, unsigned long pgd_pfn, struct mm_struct *mm);
 /* Copy the kernel's PGD entries again (i386 adds vmalloc PTE tables). */
 int pgd_sync_kernel(struct machine *m, unsigned long pgd_pfn);
 

@@ -1031,7 +1031,7 @@ static struct mm_struct *mm_alloc_empty(struct machine *m, int pid)
 		free(mm);
 		return NULL;
 	}
-	pgd_set_owner(m, mm->pgd, pid);
+	pgd_set_mm(m, mm->pgd, mm);
 	mm->mmap_base = mm->task_size - MIN_GAP;
 	mm->start_brk = mm->brk = initial_brk(m);
 	return mm;
