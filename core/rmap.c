@@ -88,10 +88,7 @@ void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma)
 	list_del_init(&vma->rmap_node);
 	if (vma->anon_vma)
 		anon_vma_put(m, vma->anon_vma);
-	else
-		shmem_put(m, vma->shmem);
 	vma->anon_vma = NULL;
-	vma->shmem = NULL;
 }
 
 struct rmap_root *page_rmap_root(const struct page *page)

@@ -33,6 +33,11 @@ int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
 /* vma takes the anon_vma (or shmem object) of src, as on fork or split. */
 void vma_link_rmap(struct vm_area_struct *vma,
 		   const struct vm_area_struct *src);
+/*
+ * vma leaves its anon_vma (dropping its reference) or its shmem object's
+ * list; the reference on a shmem object is the mapping's, dropped by
+ * whoever frees the VMA, as remove_vma drops vm_file.
+ */
 void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma);
 void anon_vma_get(struct anon_vma *av);
 void anon_vma_put(struct machine *m, struct anon_vma *av);

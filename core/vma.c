@@ -199,9 +199,13 @@ struct vm_area_struct *vm_area_alloc(struct machine *m, struct mm_struct *mm)
 	return vma;
 }
 
+/* remove_vma: off the rmap, the shmem object's reference dropped, freed. */
 void vm_area_free(struct machine *m, struct vm_area_struct *vma)
 {
 	vma_unlink_rmap(m, vma);
+	if (vma->shmem)
+		shmem_put(m, vma->shmem); /* as remove_vma's fput(vm_file) */
+	vma->shmem = NULL;
 	kmem_cache_free(m, m->vma->vma_cachep, vma->vma_obj);
 	free(vma);
 }
