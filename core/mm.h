@@ -246,4 +246,10 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 void mmput(struct machine *m, struct mm_struct *mm);
 unsigned long get_mm_rss(const struct mm_struct *mm);
 
+/*
+ * drop_caches.c: shrink every slab cache and drain every CPU's page
+ * lists, as the kernel; returns the free pages after.
+ */
+unsigned long drop_caches(struct machine *m);
+
 #endif /* MM_MM_H */

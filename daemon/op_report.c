@@ -224,10 +224,7 @@ int op_admin_drop_caches(struct session *s, const Mm__AdminDropCaches *a,
 	struct machine *m = s->d->m;
 
 	(void)a;
-	task_switch(m, 0);
-	kmem_cache_shrink_all(m);
-	drain_all_pages(m);
-	r->value = global_free_pages(m);
+	r->value = drop_caches(m);
 	return 0;
 }
 

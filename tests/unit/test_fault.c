@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
+#include "core/mm.h"
 #include "core/slab.h"
 #include "core/swap.h"
 #include "core/task.h"
@@ -26,10 +27,7 @@
 /* Free pages and kernel tables, after the caches give back their slabs. */
 static unsigned long settled(struct machine *m)
 {
-	task_switch(m, 0);
-	kmem_cache_shrink_all(m);
-	drain_all_pages(m);
-	return global_free_pages(m) + (unsigned long)m->node_stat[NR_PAGETABLE];
+	return drop_caches(m) + (unsigned long)m->node_stat[NR_PAGETABLE];
 }
 
 /*
