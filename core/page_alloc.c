@@ -1008,15 +1008,6 @@ unsigned long global_free_pages(const struct machine *m)
 	return (unsigned long)sum;
 }
 
-unsigned long totalram_pages(const struct machine *m)
-{
-	unsigned long sum = 0;
-
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		sum += m->zones[z].managed_pages;
-	return sum;
-}
-
 /* MemAvailable, as si_mem_available() estimates it. */
 unsigned long si_mem_available(const struct machine *m)
 {

@@ -106,7 +106,21 @@ static inline unsigned long high_wmark_pages(const struct zone *z)
 }
 
 unsigned long global_free_pages(const struct machine *m);
-unsigned long totalram_pages(const struct machine *m);
+
+/*
+ * The pages the buddy allocator manages, inline as Linux's
+ * totalram_pages(): overcommit and OOM read it without a call into the
+ * allocator.
+ */
+static inline unsigned long totalram_pages(const struct machine *m)
+{
+	unsigned long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->zones[z].managed_pages;
+	return sum;
+}
+
 unsigned long si_mem_available(const struct machine *m);
 
 #endif /* MM_PAGE_ALLOC_H */
