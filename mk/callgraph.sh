@@ -8,12 +8,17 @@
 # reference to another file's function or table counts as a call, since a
 # table of function pointers is how core calls through subsystems.
 #
-#   mk/callgraph.sh            the circles, largest first, and a summary
+#   mk/callgraph.sh            the circles and a summary
 #   mk/callgraph.sh -e         also every file-to-file edge and its symbols
-#   mk/callgraph.sh -l FILE    also every call from a file to one listed
-#                              after it in FILE (one name per line, lowest
-#                              layer first; '#' starts a comment) that is
-#                              not inside a circle; exits 1 if there are any
+#   mk/callgraph.sh -l FILE    also check the files against the layers FILE
+#                              lists (core/README): each line that starts
+#                              with "  name.c ...:" is one layer, lowest
+#                              first, and "* name.c ...:" one of the
+#                              reclaim loop's. A call from a file to one on
+#                              a later line is a call up: allowed only
+#                              between two loop files. Every call up, every
+#                              file the list misses and every name it has
+#                              that is no file are printed; exits 1 if any.
 #
 # Must never: write outside its temporary directory.
 set -eu
@@ -28,6 +33,8 @@ while getopts el: opt; do
 	esac
 done
 
+# The layers file is named from where the caller stands.
+[ -n "$layers" ] && layers="$(cd "$(dirname "$layers")" && pwd)/${layers##*/}"
 cd "$(dirname "$0")/.."
 CC=${CC:-cc}
 tmp=$(mktemp -d)
@@ -41,9 +48,17 @@ find core -name '*.c' | sort | while read -r src; do
 	nm -P "$obj" | awk -v f="$name" '{ print f, $2, $1 }'
 done >"$tmp/syms"
 
-[ -n "$layers" ] && sed 's/#.*//' "$layers" | awk 'NF { print $1 }' \
-	>"$tmp/layers"
-[ -n "$layers" ] || : >"$tmp/layers"
+# One "rank loop name" line per file the layers file lists.
+: >"$tmp/layers"
+[ -n "$layers" ] && awk '
+/^[* ] [a-z_\/]+\.c[ a-z_\/.]*:/ {
+	loop = substr($0, 1, 1) == "*"
+	names = substr($0, 3, index($0, ":") - 3)
+	n = split(names, f, " ")
+	rank++
+	for (i = 1; i <= n; i++)
+		print rank, loop, f[i]
+}' "$layers" >"$tmp/layers"
 
 awk -v show_edges="$edges" -v layers_file="$tmp/layers" '
 # Tarjan: index[], low[] and the stack find each component in one pass.
@@ -73,8 +88,12 @@ function strongconnect(v,    i, w, c) {
 	}
 }
 BEGIN {
-	while ((getline line < layers_file) > 0)
-		rank[line] = ++nlayers
+	while ((getline line < layers_file) > 0) {
+		split(line, l, " ")
+		rank[l[3]] = l[1]
+		loop[l[3]] = l[2]
+		nlayers++
+	}
 }
 {
 	file[$1] = 1
@@ -116,12 +135,11 @@ END {
 		}
 	for (e in why) {
 		split(e, p, SUBSEP)
-		if (!(p[1] in rank) || !(p[2] in rank) || comp[p[1]] == comp[p[2]])
+		if (!(p[1] in rank) || !(p[2] in rank) ||
+		    rank[p[2]] <= rank[p[1]] || (loop[p[1]] && loop[p[2]]))
 			continue
-		if (rank[p[2]] > rank[p[1]]) {
-			printf "upward: %s -> %s:%s\n", p[1], p[2], why[e]
-			upward++
-		}
+		printf "upward: %s -> %s:%s\n", p[1], p[2], why[e]
+		upward++
 	}
 	if (nlayers) {
 		for (f in file)
@@ -129,7 +147,12 @@ END {
 				printf "not in the layers: %s\n", f
 				upward++
 			}
-		printf "%d calls upward\n", upward + 0
+		for (f in rank)
+			if (!(f in file)) {
+				printf "in the layers but no file: %s\n", f
+				upward++
+			}
+		printf "%d problems with the layers\n", upward + 0
 	}
 	exit upward > 0
 }' "$tmp/syms"
