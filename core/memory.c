@@ -496,16 +496,15 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	bool major = false;
 	int err = find_fault_vma(m, mm, addr, access, &vma, fault);
 
-	if (err) {
-		m->bad[BAD_USER_ACCESS]++;
-		return mm_refuse(m, BAD_NONE, err, "%s at %#lx: SIGSEGV (%s)",
+	if (err)
+		return mm_refuse(m, BAD_USER_ACCESS, err,
+				 "%s at %#lx: SIGSEGV (%s)",
 				 access == USER_WRITE  ? "write"
 				 : access == USER_EXEC ? "execute"
 						       : "read",
 				 (unsigned long)addr,
 				 fault->si_code == SEGV_MAPERR ? "SEGV_MAPERR"
 							       : "SEGV_ACCERR");
-	}
 	if (vma->vm_flags & VM_HUGETLB)
 		err = hugetlb_fault(m, vma, addr, access, fault);
 	else
