@@ -626,12 +626,10 @@ int uapi_vmalloc_to_pfn(struct machine *m, uint64_t addr, unsigned long *pfn)
 
 	if (!t)
 		return -ESRCH;
-	if (vmalloc_area_of(m, addr, 1, &info) || info.owner != t->pid) {
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "%#llx is in no vmalloc area pid %d made",
-			 (unsigned long long)addr, t->pid);
-		return -EFAULT;
-	}
+	if (vmalloc_area_of(m, addr, 1, &info) || info.owner != t->pid)
+		return mm_refuse(m, BAD_NONE, -EFAULT,
+				 "%#llx is in no vmalloc area pid %d made",
+				 (unsigned long long)addr, t->pid);
 	return vmalloc_to_pfn(m, addr, pfn);
 }
 
