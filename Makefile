@@ -79,8 +79,9 @@ DAEMON_OBJ = $(DAEMON_SRC:%.c=$(B)/%.o)
 DAEMON_TOBJ = $(DAEMON_SRC:%.c=$(T)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(T)/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
-# The wire benchmark needs a daemon and Redis: bench/wire.sh runs it.
-CORE_BENCH_BIN = $(filter-out $(B)/bench/wire,$(BENCH_BIN))
+# The wire benchmark needs a daemon and Redis: bench/wire.sh runs it;
+# the fairness benchmark, a daemon and many clients: bench/fairness.sh.
+CORE_BENCH_BIN = $(filter-out $(B)/bench/wire $(B)/bench/fairness,$(BENCH_BIN))
 
 .PHONY: all deps test bench demo install clean format FORCE
 all: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS) $(BENCH_BIN)
@@ -205,6 +206,9 @@ $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(T)/libmm.a \
 $(B)/bench/wire: $(B)/bench/wire.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+$(B)/bench/fairness: $(B)/bench/fairness.o $(B)/libmmclient.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 # bench/malloc replays the traces in ../shared/traces (skipped if absent).
 $(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a \
 		$(B)/libmmclient.a
@@ -224,6 +228,8 @@ bench: deps
 	@for b in $(CORE_BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 	@echo "== bench/wire.sh (mmd over its socket, against Redis)"
 	@sh bench/wire.sh $(B)
+	@echo "== bench/fairness.sh (a thousand clients at once)"
+	@sh bench/fairness.sh $(B)
 
 demo: deps
 	@$(MAKE) --no-print-directory $(B)/mmd $(B)/mmc
