@@ -1781,6 +1781,48 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 }
 
 /* Every report kind answers in its kernel format. */
+/*
+ * A report read piece by piece: the parts, joined, are the whole (the
+ * machine holds still meanwhile: nothing else runs in this session);
+ * an offset at the end gives nothing more, one past it -EINVAL.
+ */
+static void expect_report_parts(struct mmc *c)
+{
+	char *whole = NULL, *part = NULL;
+	uint64_t more = 0, at = 0;
+	size_t len;
+
+	EXPECT_ERR(c, 0, mmc_report(c, MMC_REPORT_BUDDYINFO, &whole));
+	len = whole ? strlen(whole) : 0;
+	EXPECT_ERR(
+		c, 0,
+		mmc_report_part(c, MMC_REPORT_BUDDYINFO, 0, 0, &part, &more));
+	EXPECT(part && more == 0 && strcmp(part, whole ? whole : "") == 0,
+	       "buddyinfo in one part: %llu more", (unsigned long long)more);
+	free(part);
+	at = len > 10 ? len - 10 : 0;
+	EXPECT_ERR(
+		c, 0,
+		mmc_report_part(c, MMC_REPORT_BUDDYINFO, 0, at, &part, &more));
+	EXPECT(part && whole && strcmp(part, whole + at) == 0 && more == 0,
+	       "buddyinfo from byte %llu: '%s'", (unsigned long long)at,
+	       part ? part : "");
+	free(part);
+	EXPECT_ERR(
+		c, 0,
+		mmc_report_part(c, MMC_REPORT_BUDDYINFO, 0, len, &part, &more));
+	EXPECT(part && part[0] == '\0' && more == 0,
+	       "buddyinfo from its end: '%s'", part ? part : "");
+	free(part);
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_report_part(c, MMC_REPORT_BUDDYINFO, 0, len + 1, &part,
+				   &more));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_report_part(c, MMC_REPORT_BUDDYINFO, 0, UINT64_MAX,
+				   &part, &more));
+	free(whole);
+}
+
 static void ops_reports(void)
 {
 	struct mmc *c = connect_as("ops-reports", 0),
@@ -1871,6 +1913,7 @@ static void ops_reports(void)
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_STATUS, -5, &text));
 	EXPECT_ERR(c, -EINVAL, mmc_report(c, (enum mmc_report)77, &text));
 	EXPECT_ERR(c, -EINVAL, mmc_report(c, (enum mmc_report)0, &text));
+	expect_report_parts(c);
 	finish(other, "reports, the other session");
 	finish(c, "reports");
 }

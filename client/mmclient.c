@@ -56,6 +56,18 @@ struct pending {
 	size_t len;
 };
 
+/*
+ * A report that may come in parts (mm.proto, Report): what asking for
+ * the next part needs, and how much is still to come.
+ */
+struct report_rest {
+	struct report_rest *next;
+	Mm__Report args; /* the report asked for; offset set per part */
+	char **text;	 /* the caller's: the parts so far */
+	uint64_t more;	 /* bytes after them, from the last reply */
+	size_t index;	 /* in a pipeline: its status's place */
+};
+
 struct mmc {
 	int fd;
 	int err; /* once the connection is gone: why; later calls get it */
@@ -72,7 +84,8 @@ struct mmc {
 	bool pipelining;
 	int *statuses; /* the pipeline's, in order */
 	size_t nr_statuses, statuses_cap;
-	int last_status; /* of the last reply outside a pipeline */
+	int last_status;	   /* of the last reply outside a pipeline */
+	struct report_rest *rests; /* a pipeline's reports */
 
 	mmc_event_fn event_fn;
 	void *event_data;
@@ -262,6 +275,8 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_TEXT))
 			break;
 		*(char **)p->out = strdup(r->text);
+		if (p->out2)
+			((struct report_rest *)p->out2)->more = r->more;
 		return *(char **)p->out ? 0 : -ENOMEM;
 	case RES_REGION:
 		if (!result_is(r, MM__REPLY__RESULT_REGION))
@@ -566,6 +581,24 @@ int mmc_pipeline_begin(struct mmc *c)
 	return 0;
 }
 
+static int report_rest_fetch(struct mmc *c, struct report_rest *rest);
+
+/* The pipeline's reports that came in parts get their other parts. */
+static void finish_reports(struct mmc *c)
+{
+	while (c->rests) {
+		struct report_rest *rest = c->rests;
+		int err = 0;
+
+		c->rests = rest->next;
+		if (*rest->text && !c->err)
+			err = report_rest_fetch(c, rest);
+		if (err && rest->index < c->nr_statuses)
+			c->statuses[rest->index] = err;
+		free(rest);
+	}
+}
+
 int mmc_pipeline_end(struct mmc *c, int *statuses, size_t n)
 {
 	size_t done;
@@ -574,6 +607,7 @@ int mmc_pipeline_end(struct mmc *c, int *statuses, size_t n)
 		return -EINVAL;
 	collect(c);
 	c->pipelining = false;
+	finish_reports(c);
 	done = c->nr_statuses;
 	for (size_t i = 0; i < done && i < n; i++)
 		statuses[i] = c->statuses[i];
@@ -675,6 +709,12 @@ void mmc_close(struct mmc *c)
 	pb_arena_reset(&c->arena);
 	free(c->q);
 	free(c->statuses);
+	while (c->rests) {
+		struct report_rest *rest = c->rests;
+
+		c->rests = rest->next;
+		free(rest);
+	}
 	free(c);
 }
 
@@ -1264,17 +1304,84 @@ int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
 
 /* ---- reports and admin */
 
+/* The parts of a report after those in *rest->text, appended to it. */
+static int report_rest_fetch(struct mmc *c, struct report_rest *rest)
+{
+	size_t have = strlen(*rest->text);
+
+	while (rest->more) {
+		Mm__Report a = rest->args;
+		char *part = NULL, *joined;
+		size_t len;
+		int err;
+
+		a.offset = have;
+		rest->more = 0;
+		err = send_report(c, &a, &part, rest, 0);
+		len = part ? strlen(part) : 0;
+		if (!err && !len && rest->more)
+			err = -EBADMSG; /* a part that brings nothing */
+		joined = err ? NULL : realloc(*rest->text, have + len + 1);
+		if (!joined) {
+			free(part);
+			free(*rest->text);
+			*rest->text = NULL;
+			return err ? err : -ENOMEM;
+		}
+		memcpy(joined + have, part, len + 1);
+		free(part);
+		*rest->text = joined;
+		have += len;
+	}
+	return 0;
+}
+
 int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		  unsigned int selector, uint64_t addr, char **text)
 {
 	Mm__Report a = MM__REPORT__INIT;
+	struct report_rest one = {0}, *rest = &one;
+	int err;
 
 	a.kind = (Mm__ReportKind)kind;
 	a.pid = pid;
 	a.selector = selector;
 	a.addr = addr;
 	*text = NULL;
-	return send_report(c, &a, text, NULL, 0);
+	if (c->pipelining) {
+		/* Its other parts are asked for when the pipeline ends. */
+		rest = calloc(1, sizeof(*rest));
+		if (!rest)
+			return -ENOMEM;
+		rest->index = c->nr_statuses + (c->tail - c->head);
+		rest->next = c->rests;
+		c->rests = rest;
+	}
+	rest->args = a;
+	rest->text = text;
+	err = send_report(c, &a, text, rest, 0);
+	if (err || c->pipelining)
+		return err;
+	return report_rest_fetch(c, rest);
+}
+
+int mmc_report_part(struct mmc *c, enum mmc_report kind, int pid,
+		    uint64_t offset, char **text, uint64_t *more)
+{
+	Mm__Report a = MM__REPORT__INIT;
+	struct report_rest rest = {0};
+	int err;
+
+	*text = NULL;
+	*more = 0;
+	if (c->pipelining)
+		return -EINVAL; /* *more would be known only at its end */
+	a.kind = (Mm__ReportKind)kind;
+	a.pid = pid;
+	a.offset = offset;
+	err = send_report(c, &a, text, &rest, 0);
+	*more = rest.more;
+	return err;
 }
 
 int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)

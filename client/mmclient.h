@@ -333,13 +333,25 @@ enum mmc_report {
 	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
 };
 
-/* The report's text in *text, to be freed with free(). */
+/*
+ * The report's text in *text, to be freed with free(). A report longer
+ * than a reply frame comes in parts, each asked for in turn (in a
+ * pipeline: when it ends); the text is all of them.
+ */
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text);
 /* MMC_REPORT_STATUS of pid (0: this session; another's is admin only). */
 int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text);
 /* PAGEWALK of addr, or TRANSLATE of selector:addr, in process pid. */
 int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		  unsigned int selector, uint64_t addr, char **text);
+/*
+ * One part of a report, for a client that reads it piece by piece: the
+ * text from byte offset on, as much as a reply holds, and in *more the
+ * bytes after it. An offset past the report's end is -EINVAL; so is a
+ * call inside a pipeline.
+ */
+int mmc_report_part(struct mmc *c, enum mmc_report kind, int pid,
+		    uint64_t offset, char **text, uint64_t *more);
 
 /* Admin requests: uid 0 or the layout's admin group, else -EPERM. */
 struct mmc_check {

@@ -165,6 +165,31 @@ static bool process_report(Mm__ReportKind kind)
 	}
 }
 
+/*
+ * The part of the report made in d->seq that starts at rp->offset and
+ * fits a reply; Reply.more says what is left.
+ */
+static int report_part(struct session *s, const Mm__Report *rp, struct reply *r)
+{
+	struct seq_buf *seq = &s->d->seq;
+	size_t room = s->d->max_frame - REPLY_OVERHEAD, len;
+
+	if (rp->offset > seq->len)
+		return reply_error(r, -EINVAL,
+				   "offset %llu is past the report's %zu bytes",
+				   (unsigned long long)rp->offset, seq->len);
+	len = seq->len - (size_t)rp->offset;
+	if (len > room) {
+		len = room;
+		/* The report is made anew for each part: cut it in place. */
+		seq->buf[rp->offset + len] = '\0';
+	}
+	r->rep.result_case = MM__REPLY__RESULT_TEXT;
+	r->rep.text = seq->buf ? seq->buf + rp->offset : "";
+	r->rep.more = seq->len - (size_t)rp->offset - len;
+	return 0;
+}
+
 int op_report(struct session *s, const Mm__Report *rp, struct reply *r)
 {
 	struct mmd *d = s->d;
@@ -190,9 +215,7 @@ int op_report(struct session *s, const Mm__Report *rp, struct reply *r)
 		return reply_error(r, err, "%s",
 				   m->errmsg[0] ? m->errmsg
 						: "the report failed");
-	r->rep.result_case = MM__REPLY__RESULT_TEXT;
-	r->rep.text = seq->buf ? seq->buf : "";
-	return 0;
+	return report_part(s, rp, r);
 }
 
 int op_admin_check(struct session *s, const Mm__AdminCheck *a, struct reply *r)
