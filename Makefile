@@ -1,7 +1,10 @@
 # mm: build, test, bench, demo and install.
 #
 #   make            optimized build (with debug info) into build/
-#   make test       unit and integration tests under ASan+UBSan
+#   make test       layers, unit and integration tests under ASan+UBSan
+#   make unit       the unit tests alone, under ASan+UBSan (and core's
+#                   borders): the quick loop while editing
+#   make layers     mk/layers.sh: who may include and call whom
 #   make bench      benchmarks; they print figures, never pass or fail
 #   make demo       boots a machine and shows it
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
@@ -50,7 +53,9 @@ SONAME = libmmclient.so.$(SOMAJOR)
 # also make up the static archive, so that it links with any compiler.
 PIC_CFLAGS = -O2 -g -fPIC
 
-CORE_SRC = $(wildcard core/*.c)
+# Wildcards, not lists: a file added, moved or renamed inside a folder
+# keeps its place in the build.
+CORE_SRC = $(wildcard core/*.c core/*/*.c)
 CONFIG_SRC = $(wildcard config/*.c)
 DAEMON_SRC = $(wildcard daemon/*.c)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -60,6 +65,14 @@ TOOLS_SRC = $(filter-out tools/mmtrace.c,$(wildcard tools/*.c))
 TOOLS_OBJ = $(TOOLS_SRC:%.c=$(B)/%.o)
 TOOLS_TOBJ = $(TOOLS_SRC:%.c=$(T)/%.o)
 LIB_SRC = $(CORE_SRC) $(CONFIG_SRC)
+CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o)
+CORE_TOBJ = $(CORE_SRC:%.c=$(T)/%.o)
+CONFIG_OBJ = $(CONFIG_SRC:%.c=$(B)/%.o)
+CONFIG_TOBJ = $(CONFIG_SRC:%.c=$(T)/%.o)
+# core/ is an archive of its own, and config/ (libyaml) another: what
+# links the core archive alone can call nothing but core and libc.
+MM_LIBS = $(B)/libmmconfig.a $(B)/libmmcore.a
+MM_TLIBS = $(T)/libmmconfig.a $(T)/libmmcore.a
 PROTO_GEN_C = $(GEN)/proto/mm.pb-c.c
 PROTO_GEN_H = $(GEN)/proto/mm.pb-c.h
 # What daemon and client share: the framing and the generated messages.
@@ -73,17 +86,23 @@ CLIENT_TOBJ = $(T)/client/mmclient.o $(PROTO_TOBJ)
 CLIENT_LIBS = $(B)/libmmclient.so.$(SOVERSION) $(B)/$(SONAME) \
 	$(B)/libmmclient.so $(B)/libmmclient.a $(B)/mmclient.pc
 
-LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o)
-LIB_TOBJ = $(LIB_SRC:%.c=$(T)/%.o)
 DAEMON_OBJ = $(DAEMON_SRC:%.c=$(B)/%.o)
 DAEMON_TOBJ = $(DAEMON_SRC:%.c=$(T)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(T)/%)
+# A core unit test is one whose own includes name core/ and tests/unit/
+# alone: it links the core archive, cmocka and libc, nothing else. The
+# others (config, proto, client, tools, the fault shim) link what they
+# need.
+CORE_UNIT_SRC = $(shell for f in $(UNIT_SRC); do \
+	grep -E '^[[:space:]]*\#[[:space:]]*include[[:space:]]*"' $$f | \
+	grep -qvE '"(core|tests/unit)/' || echo $$f; done)
+CORE_UNIT_BIN = $(CORE_UNIT_SRC:tests/unit/%.c=$(T)/%)
 BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 # The wire benchmark needs a daemon and Redis: bench/wire.sh runs it;
 # the fairness benchmark, a daemon and many clients: bench/fairness.sh.
 CORE_BENCH_BIN = $(filter-out $(B)/bench/wire $(B)/bench/fairness,$(BENCH_BIN))
 
-.PHONY: all deps test bench demo install clean format FORCE
+.PHONY: all deps test unit layers bench demo install clean format FORCE
 all: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS) $(BENCH_BIN)
 
 deps:
@@ -138,10 +157,16 @@ $(B)/pic/gen/%.o: $(GEN)/%.c $(B)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -c $< -o $@
 
-$(B)/libmm.a: $(LIB_OBJ)
+$(B)/libmmcore.a: $(CORE_OBJ)
 	$(LTO_AR) rcs $@ $^
 
-$(T)/libmm.a: $(LIB_TOBJ)
+$(B)/libmmconfig.a: $(CONFIG_OBJ)
+	$(LTO_AR) rcs $@ $^
+
+$(T)/libmmcore.a: $(CORE_TOBJ)
+	$(AR) rcs $@ $^
+
+$(T)/libmmconfig.a: $(CONFIG_TOBJ)
 	$(AR) rcs $@ $^
 
 $(B)/libmmtools.a: $(TOOLS_OBJ)
@@ -156,17 +181,17 @@ $(T)/libmmtools.a: $(TOOLS_TOBJ)
 DAEMON_LIB_OBJ = $(filter-out $(B)/daemon/mmd.o,$(DAEMON_OBJ))
 DAEMON_LIB_TOBJ = $(filter-out $(T)/daemon/mmd.o,$(DAEMON_TOBJ))
 $(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(DAEMON_LIB_OBJ) \
-		$(PROTO_OBJ) $(B)/libmm.a $(B)/libmmclient.a
+		$(PROTO_OBJ) $(MM_LIBS) $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(B)/libmm.a
+$(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(MM_LIBS)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(T)/mmtrace: $(T)/tools/mmtrace.o $(T)/libmmtools.a $(DAEMON_LIB_TOBJ) \
-		$(PROTO_TOBJ) $(T)/libmm.a $(T)/libmmclient.a
+		$(PROTO_TOBJ) $(MM_TLIBS) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(T)/libmm.a
+$(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(MM_TLIBS)
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # libmmclient: only the mmc_* names are exported (client/libmmclient.map).
@@ -199,7 +224,12 @@ MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
 $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(T)/libmm.a \
+# No PKG_LIBS here: a call from core to libuv, libyaml, libsystemd or
+# protobuf-c (or to anything of ours above core) fails this link.
+$(CORE_UNIT_BIN): $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmcore.a
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
+
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(MM_TLIBS) \
 		$(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
 
@@ -210,15 +240,46 @@ $(B)/bench/fairness: $(B)/bench/fairness.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # bench/malloc replays the traces in ../shared/traces (skipped if absent).
-$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(B)/libmm.a \
+$(B)/bench/malloc: $(B)/bench/malloc.o $(B)/libmmtools.a $(MM_LIBS) \
 		$(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-$(B)/bench/%: $(B)/bench/%.o $(B)/libmm.a
+$(B)/bench/%: $(B)/bench/%.o $(B)/libmmcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# The borders between the parts (mk/layers.sh says which): includes on
+# the sources, calls on the test build's objects. Client's objects are
+# every client/*.c's, whatever program they go into.
+LAYERS_CLIENT_TOBJ = $(patsubst %.c,$(T)/%.o,$(wildcard client/*.c))
+# Each check runs even when one before it failed, so that one run names
+# every breach; `ok` says whether any did.
+LAYERS_CORE = sh mk/layers.sh includes || ok=1; \
+	sh mk/layers.sh core '$(CC) $(TEST_CFLAGS)' $(T)/libmmcore.a || ok=1
+LAYERS_CLIENT = sh mk/layers.sh client $(LAYERS_CLIENT_TOBJ) $(PROTO_TOBJ) \
+	-- $(CORE_TOBJ) $(DAEMON_TOBJ) || ok=1
+
+# What the layers check reads; `@:` so that nothing is said when all of
+# it is up to date.
+.PHONY: layers-objects
+layers-objects: $(T)/libmmcore.a $(LAYERS_CLIENT_TOBJ) $(PROTO_TOBJ) \
+		$(DAEMON_TOBJ)
+	@:
+
+layers: deps
+	@$(MAKE) --no-print-directory layers-objects
+	@ok=0; $(LAYERS_CORE); $(LAYERS_CLIENT); exit $$ok
+
+# The unit tests alone, for the edit-compile-test loop; core's borders
+# first, since they need nothing but core's objects.
+unit: deps
+	@$(MAKE) --no-print-directory $(T)/libmmcore.a $(UNIT_BIN)
+	@ok=0; $(LAYERS_CORE); exit $$ok
+	@sh tests/run.sh --unit $(T)
+
+# Borders first: a breach stops the tests before they run.
 test: deps
+	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd $(T)/mmc_test \
 		$(T)/mmtrace
 	@sh tests/run.sh $(T)

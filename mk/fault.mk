@@ -19,7 +19,7 @@ FAULT_WRAP = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 FAULT_STRIDE ?= 1
 
 $(T)/mmd-fault: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(T)/tests/fault/inject.o \
-		$(T)/libmm.a
+		$(MM_TLIBS)
 	$(CC) $(TEST_CFLAGS) $(FAULT_WRAP) -o $@ $^ $(PKG_LIBS)
 
 .PHONY: fault

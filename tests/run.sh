@@ -1,10 +1,16 @@
 #!/bin/sh
 # Runs every unit test binary and integration script, then prints one
 # closing line "N passed, N failed"; exits non-zero on any failure.
-#   usage: tests/run.sh BUILD_DIR
+#   usage: tests/run.sh [--unit] BUILD_DIR
 # Unit tests are cmocka programs; integration scripts print one line per
-# check, "PASS: name" or "FAIL: name".
+# check, "PASS: name" or "FAIL: name". --unit runs the unit tests alone
+# (make unit), with the same closing line.
 set -u
+unit_only=0
+if [ "${1:-}" = --unit ]; then
+	unit_only=1
+	shift
+fi
 dir=${1:-build/test}
 passed=0
 failed=0
@@ -30,7 +36,12 @@ for t in "$dir"/test_*; do
 	failed=$((failed + f))
 done
 
-for s in tests/integration/*.sh; do
+if [ "$unit_only" -eq 1 ]; then
+	set --
+else
+	set -- tests/integration/*.sh
+fi
+for s; do
 	[ -f "$s" ] || continue
 	MMD="$dir/mmd" sh "$s" >"$log" 2>&1
 	rc=$?
