@@ -217,10 +217,9 @@ $(B)/mmclient.pc: client/mmclient.pc.in Makefile
 $(T)/libmmclient.a: $(CLIENT_TOBJ)
 	$(AR) rcs $@ $^
 
-# The integration tests' client: a small driver of libmmclient.
-MMC_TEST_OBJ = $(T)/client/mmc_test.o $(T)/client/mmc_test_lib.o \
-	$(T)/client/mmc_test_vm.o $(T)/client/mmc_test_malloc.o \
-	$(T)/client/mmc_test_limits.o
+# The integration tests' client (tests/mmc_test/): a driver of
+# libmmclient that checks what the daemon answers.
+MMC_TEST_OBJ = $(patsubst %.c,$(T)/%.o,$(wildcard tests/mmc_test/*.c))
 $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 

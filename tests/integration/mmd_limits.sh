@@ -4,8 +4,8 @@
 # large kmallocs, user pages and page tables), swaps its own pages out
 # before it is refused, and is refused with the exact errors; and
 # vmalloc, vzalloc, alloc_percpu and mmz_alloc wait for memory as kmalloc
-# does (client/mmc_test_limits.c). Each machine checks clean afterwards
-# and its free pages are back at the baseline.
+# does (tests/mmc_test/mmc_test_limits.c). Each machine checks clean
+# afterwards and its free pages are back at the baseline.
 #   usage: MMD=build/test/mmd sh tests/integration/mmd_limits.sh
 # Needs build/test/mmc_test next to mmd. Prints "PASS: name" or
 # "FAIL: name" per check; exits 1 on any failure. Must never: leave a

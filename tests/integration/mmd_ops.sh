@@ -1,11 +1,11 @@
 #!/bin/sh
 # mmd_ops.sh - every operation a client can call, over the wire on a real
 # mmd, one check per family of operations: exact values, exact errors,
-# bytes written and read back (client/mmc_test.c, command "ops"). Each
-# family runs on a layout that has what it needs: the default x86_64
-# machine, i386 with HighMem, the embedded MMZ board, and an i386 layout
-# with 4 pkmap slots for kmaps that must wait. Afterwards each machine
-# checks clean and its free pages are back at the baseline.
+# bytes written and read back (tests/mmc_test/mmc_test.c, command
+# "ops"). Each family runs on a layout that has what it needs: the
+# default x86_64 machine, i386 with HighMem, the embedded MMZ board, and
+# an i386 layout with 4 pkmap slots for kmaps that must wait. Afterwards
+# each machine checks clean and its free pages are back at the baseline.
 #   usage: MMD=build/test/mmd sh tests/integration/mmd_ops.sh
 # Needs build/test/mmc_test next to mmd. Prints "PASS: name" or
 # "FAIL: name" per check;

@@ -3,7 +3,7 @@
 # processes at once while hostile clients do their worst; afterwards the
 # invariant checker is clean and free memory is back at its baseline.
 #   usage: MMD=build/test/mmd sh tests/integration/mmd_serve.sh
-# Needs build/test/mmc_test (client/mmc_test.c) next to mmd. Prints
+# Needs build/test/mmc_test (tests/mmc_test/) next to mmd. Prints
 # "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
 set -u
 MMD=${MMD:-build/test/mmd}

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "client/mmc_test.h"
-#include "client/mmc_test_vm.h"
+#include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_vm.h"
 
 #define ANON_PRIVATE (MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW	     (PROT_READ | PROT_WRITE)

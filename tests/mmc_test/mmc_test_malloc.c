@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/mmc_test.h"
-#include "client/mmc_test_vm.h"
+#include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_vm.h"
 
 /* n bytes of seed's pattern into the block at addr of pid, read back. */
 static void fill_block(struct mmc *c, int pid, uint64_t addr, size_t n,

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/mmc_test.h"
-#include "client/mmc_test_limits.h"
+#include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_limits.h"
 
 #define ANON_PRIVATE (MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW	     (PROT_READ | PROT_WRITE)

@@ -2,30 +2,39 @@
  * mmc_test.c - the integration tests' client: drives a real mmd through
  * libmmclient, or through raw frames to play a hostile client.
  *
- * Owns: the client side of tests/integration/mmd_serve.sh and
- * mmd_ops.sh. Each command checks what it sees and exits 0 only when
- * everything was exactly as expected (values, errnos, bytes read back),
- * saying what differed on stderr otherwise. Must never: be installed or
- * used as a tool; it exists for the tests.
+ * Owns: the client side of the integration scripts that drive a real
+ * daemon (tests/integration/mmd_*.sh, mmtrace.sh). Each command checks
+ * what it sees and exits 0 only when everything was exactly as expected
+ * (values, errnos, bytes read back), saying what differed on stderr
+ * otherwise. Must never: be installed or used as a tool; it exists for
+ * the tests.
  *
+ * The table below is laid out by hand: clang-format must not fill it.
+ */
+/* clang-format off */
+/*
  *   mmc_test SOCK workload NCLIENTS OPS SEED  random mixed ops, N forks
  *   mmc_test SOCK baseline                    drop caches; free pages
  *   mmc_test SOCK check                       admin invariant check
  *   mmc_test SOCK ping N                      N round trips must work
- *   mmc_test SOCK hostile CASE                one hostile client (below)
+ *   mmc_test SOCK hostile CASE [MAX_FRAME]    one hostile client (below)
  *   mmc_test SOCK hold SECONDS                hold pages, wait for events
  *   mmc_test SOCK shutdown                    admin shutdown request
  *   mmc_test SOCK report KIND                 print a report
  *   mmc_test SOCK ops FAMILY [ARGS]           one family of operations:
- *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees | vm |
- * oom ioremap PHYS SIZE          PHYS..+SIZE is one device region mmz ZONE
- * START SIZE        ZONE is a region at START..+SIZE kmap HIGH HighMem starts
- * at physical HIGH kmap-atomic HIGH SLOTS     SLOTS kmap_atomic slots per CPU
+ *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees
+ *     vm | oom | kswapd | malloc | alloc-park
+ *     ioremap PHYS SIZE          PHYS..+SIZE is one device region
+ *     mmz ZONE START SIZE        ZONE is a region at START..+SIZE
+ *     kmap HIGH                  HighMem starts at physical HIGH
+ *     kmap-atomic HIGH SLOTS     SLOTS kmap_atomic slots per CPU
  *     kmap-park HIGH SLOTS       a layout with SLOTS pkmap slots
  *     exit-all HIGH DEVPHYS      killed holding one of every kind
+ *     limits PAGES swap|noswap   a layout with limits.pages PAGES
  *   mmc_test NOTIFY_PATH notify-listen SECS   print sd_notify datagrams
  *   mmc_test PATH stale-socket                leave a dead socket file
  */
+/* clang-format on */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -40,12 +49,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client/mmc_test.h"
-#include "client/mmc_test_limits.h"
-#include "client/mmc_test_vm.h"
 #include "client/mmclient.h"
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
+#include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_limits.h"
+#include "tests/mmc_test/mmc_test_vm.h"
 
 const char *sock;
 int failures;

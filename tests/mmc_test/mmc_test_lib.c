@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client/mmc_test.h"
+#include "tests/mmc_test/mmc_test.h"
 
 struct mmc *connect_adj(const char *comm, unsigned int cpu, int oom_score_adj)
 {
