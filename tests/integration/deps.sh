@@ -5,11 +5,7 @@
 # nothing is installed. Prints "PASS: name" or "FAIL: name" per check.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; }
+. "$root/tests/lib/daemon.sh"
 
 # shims MISSING UID: dpkg-query says MISSING is not installed.
 shims() {
@@ -47,3 +43,4 @@ else
 	fail "deps: prints the exact command"
 	cat "$tmp/out"
 fi
+exit "$failed"

@@ -35,15 +35,6 @@ EOF
 sock=$tmp/fault.sock
 log=$tmp/fault.log
 
-wait_for() { # FILE TEXT PID: until FILE has TEXT, for 10 s or while PID lives
-	for _ in $(seq 200); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 # run ENV...: one daemon, the fault set by ENV; sets $why (empty: passed)
 # and $report (the shim's count of calls and failures).
 run() {

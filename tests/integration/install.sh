@@ -13,41 +13,7 @@
 # directory or leave a daemon running.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
-
-pass() { echo "PASS: $1"; }
-fail() {
-	echo "FAIL: $1"
-	failed=1
-}
-skip() { echo "SKIP: $1"; }
-
-same() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1"
-		printf '    got:  %s\n    want: %s\n' "$2" "$3"
-	fi
-}
-
-check() { # NAME CMD...: CMD exits 0
-	name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		pass "$name"
-	else
-		fail "$name"
-		sed 's/^/    /' "$tmp/out" | tail -20
-	fi
-}
+. "$root/tests/lib/daemon.sh"
 
 # A make of its own, not a part of the make that runs the tests, building
 # into a directory of its own: nobody else's build can change what it
@@ -205,15 +171,10 @@ same "mmc-example needs libmmclient.so.1, the static one does not" \
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # ---- run it against the installed mmd, seen by the installed mmctl
+MMD=$D/usr/sbin/mmd start_mmd mmd \
+	--config "$D/usr/share/mm/layouts/embedded-mmz.yaml"
+mmd=$mmd_pid
 s=$tmp/mmd.sock
-"$D/usr/sbin/mmd" --foreground --socket "$s" \
-	--config "$D/usr/share/mm/layouts/embedded-mmz.yaml" 2>"$tmp/mmd.log" &
-mmd=$!
-pids="$pids $mmd"
-for _ in $(seq 100); do
-	[ -S "$s" ] && break
-	sleep 0.1
-done
 LD_LIBRARY_PATH=$D/usr/lib "$tmp/ex/mmc-example" -s "$s" -p 4 -o 8 -m 64 \
 	>"$tmp/ex.out" 2>&1
 same "mmc-example (shared, from DESTDIR) runs against the installed mmd" \
@@ -223,10 +184,7 @@ LD_LIBRARY_PATH=$D/usr/lib "$tmp/ex/mmc-example" -c shared-ex -s "$s" -w 30 \
 	>"$tmp/ex2.out" 2>&1 &
 ex=$!
 pids="$pids $ex"
-for _ in $(seq 100); do
-	grep -q '^holding' "$tmp/ex2.out" && break
-	sleep 0.1
-done
+wait_for "$tmp/ex2.out" '^holding'
 same "installed mmctl: ps shows the example holding 15 pages" \
 	"$("$D/usr/bin/mmctl" -s "$s" ps | awk '$10 == "shared-ex" { print $8 }')" 15
 "$tmp/ex/mmc-example-static" -s "$s" -o 4 >"$tmp/ex3.out" 2>&1

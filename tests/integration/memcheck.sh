@@ -36,11 +36,8 @@ valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \
 vg=$!
 pids="$pids $vg"
 keep_log() { cp "$tmp/vg.log" "${MEMCHECK_LOG:-/dev/null}" 2>/dev/null; }
-for _ in $(seq 300); do
-	[ -S "$s" ] && break
-	sleep 0.1
-done
-[ -S "$s" ] || {
+# Under valgrind mmd takes longer to start: 30 s, not 10.
+wait_sock "$s" 30 || {
 	fail "mmd did not start under valgrind"
 	cat "$tmp/vg.log" "$tmp/mmd.log"
 	exit 1

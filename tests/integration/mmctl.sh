@@ -25,10 +25,7 @@ hold() {
 	"$EXAMPLE" -s "$sock" -w 120 "$@" >"$tmp/$name.held" 2>&1 &
 	holder=$!
 	pids="$pids $holder"
-	for _ in $(seq 100); do
-		grep -q '^holding' "$tmp/$name.held" && break
-		sleep 0.1
-	done
+	wait_for "$tmp/$name.held" '^holding'
 	held=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$tmp/$name.held")
 	[ -n "$held" ] || fail "$name: the example client did not start"
 }

@@ -8,15 +8,7 @@
 set -u
 MMD=${MMD:-build/test/mmd}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-
-pass() { echo "PASS: $1"; }
-fail() {
-	echo "FAIL: $1"
-	failed=1
-}
+. "$root/tests/lib/daemon.sh"
 
 # run NAME WANT_STATUS ARGS...: runs mmd, keeps stdout and stderr.
 run() {

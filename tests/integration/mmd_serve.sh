@@ -91,10 +91,7 @@ after=$("$HELPER" "$s" baseline)
 # A client holding memory hears of the shutdown, then mmd exits clean.
 "$HELPER" "$s" hold 10 >"$tmp/hold.out" 2>&1 &
 hold=$!
-for _ in $(seq 50); do
-	grep -q holding "$tmp/hold.out" && break
-	sleep 0.1
-done
+wait_for "$tmp/hold.out" holding
 stop_mmd small "$small"
 wait "$hold"
 grep -q '^event shutting-down: SIGTERM' "$tmp/hold.out" &&

@@ -9,37 +9,8 @@
 set -u
 MMD=${MMD:-build/test/mmd}
 HELPER=$(dirname "$MMD")/mmc_test
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
-
-pass() { echo "PASS: $1"; }
-fail() {
-	echo "FAIL: $1"
-	failed=1
-}
-skip() { echo "SKIP: $1"; }
-
-wait_for() { # FILE PATTERN: up to 10 s for PATTERN to appear in FILE
-	for _ in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-wait_sock() { # PATH
-	for _ in $(seq 100); do
-		[ -S "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib/daemon.sh"
 
 # ---- readiness: a real NOTIFY_SOCKET listener
 "$HELPER" "$tmp/notify" notify-listen 20 >"$tmp/notes" 2>&1 &

@@ -1,8 +1,11 @@
-# daemon.sh - what the integration scripts that run a real mmd share.
-# Sourced, never run: it sets up $tmp (removed at exit, with every daemon
-# started here killed), pass/fail lines for tests/run.sh, and helpers to
-# start and stop a daemon, to run a checked command and to compare.
-#   needs: MMD (the daemon binary); sets: tmp, pids, failed
+# daemon.sh - what the integration scripts share, those that run a real
+# mmd and the others: every script in tests/integration/ sources it
+# rather than keep a copy of its own.
+# Sourced, never run: it sets up $tmp (removed at exit, with every process
+# in $pids killed), pass/fail/skip lines for tests/run.sh, and helpers to
+# start and stop a daemon, to wait for one, to run a checked command and
+# to compare. Must never: start anything at the time it is sourced.
+#   needs: MMD (the daemon binary, for start_mmd); sets: tmp, pids, failed
 
 tmp=$(mktemp -d)
 pids=""
@@ -18,11 +21,34 @@ fail() {
 	echo "FAIL: $1"
 	failed=1
 }
+# skip NAME (WHY): a check that could not run here; not a pass.
+skip() { echo "SKIP: $1"; }
 
 # forget PID: it has been waited for; its number may be another's now,
 # so cleanup must not kill it.
 forget() {
 	pids=$(echo " $pids " | sed "s/ $1 / /")
+}
+
+# wait_sock PATH [SECONDS]: until PATH is a socket, for 10 s (or
+# SECONDS); 1 if it never was.
+wait_sock() {
+	for _ in $(seq $((${2:-10} * 10))); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_for FILE PATTERN [PID]: until a line of FILE matches PATTERN (grep),
+# for 10 s, or while PID lives if one is given; 1 if it never did.
+wait_for() {
+	for _ in $(seq 200); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
+		sleep 0.05
+	done
+	return 1
 }
 
 # start_mmd NAME ARGS...: mmd on $tmp/NAME.sock; its pid in $mmd_pid.
@@ -33,10 +59,7 @@ start_mmd() {
 		2>"$tmp/$name.log" &
 	mmd_pid=$!
 	pids="$pids $mmd_pid"
-	for _ in $(seq 100); do
-		[ -S "$tmp/$name.sock" ] && return 0
-		sleep 0.1
-	done
+	wait_sock "$tmp/$name.sock" && return 0
 	fail "$name: mmd did not start"
 	sed 's/^/    /' "$tmp/$name.log"
 	return 1
