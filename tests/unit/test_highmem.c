@@ -13,6 +13,7 @@
 #include "core/highmem.h"
 #include "core/pgtable.h"
 #include "core/vmalloc.h"
+#include "tests/unit/seed.h"
 
 #define PKMAP_BASE  0xff801000ULL
 #define FIXADDR_TOP 0xfffff000ULL
@@ -398,7 +399,7 @@ static void test_randomized(void **state)
 	m = boot(&l);
 	for (int i = 0; i < NPAGES; i++)
 		pages[i] = high_page(m);
-	srand(777);
+	srand((unsigned int)test_seed("kmap randomized", 777));
 	for (int op = 0; op < 4000; op++) {
 		int pid = 1 + rand() % 3, i = rand() % NPAGES, r = rand() % 10;
 		unsigned int cpu = (unsigned int)rand() % 2;

@@ -20,6 +20,7 @@
 #include "core/uapi.h"
 #include "core/vma_internal.h"
 #include "core/vmscan.h"
+#include "tests/unit/seed.h"
 #include "tools/replay.h"
 #include "tools/trace.h"
 
@@ -763,7 +764,8 @@ static void test_random_sequences(void **state)
 {
 	struct mfix *f = *state;
 	struct live live[200] = {{0}};
-	unsigned int seed = 12345;
+	unsigned int seed =
+		(unsigned int)test_seed("malloc random sequences", 12345);
 
 	for (int step = 0; step < 6000; step++) {
 		random_step(f, &live[rand_r(&seed) % 200], &seed);

@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/uapi.h"
+#include "tests/unit/seed.h"
 
 #define NR_SLOTS 3
 #define MAX_LIVE 512
@@ -216,14 +216,13 @@ static void poke_neighbour(struct run *r)
 
 static void test_mixed_tasks(void **state)
 {
-	const char *env = getenv("MM_SEED");
 	struct run r = {0};
 	unsigned long free0;
 	long tables0;
 	char why[256];
 
 	(void)state;
-	r.seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+	r.seed = (unsigned long)test_seed("mixed tasks", 1);
 	srand((unsigned int)r.seed);
 	r.m = boot_mixed();
 	kmem_cache_shrink_all(r.m);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/highmem.h"
 #include "core/mm.h"
@@ -17,6 +16,7 @@
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmscan.h"
+#include "tests/unit/seed.h"
 
 static struct machine *boot_small(void)
 {
@@ -1184,20 +1184,6 @@ static void model_compare(struct machine *m, struct model *md)
 		model_fail(md, why);
 }
 
-/*
- * MM_TEST_SEED=N replays a run (MM_SEED, the older name, still works).
- * The seed is printed before anything can fail, so that a crash or a
- * sanitizer report, which never reaches model_fail, still names it.
- */
-static unsigned long test_seed(void)
-{
-	const char *env = getenv("MM_TEST_SEED");
-
-	if (!env)
-		env = getenv("MM_SEED");
-	return env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
-}
-
 static void test_randomized_against_model(void **state)
 {
 	struct layout l;
@@ -1205,9 +1191,7 @@ static void test_randomized_against_model(void **state)
 	struct model md = {0};
 
 	(void)state;
-	md.seed = test_seed();
-	print_message("seed %lu (MM_TEST_SEED=%lu replays this run)\n", md.seed,
-		      md.seed);
+	md.seed = (unsigned long)test_seed("page_alloc randomized", 1);
 	srand((unsigned int)md.seed);
 	small_layout(&l, 48 * MiB);
 	l.kernel.image_size = 4 * MiB;

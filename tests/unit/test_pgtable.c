@@ -11,6 +11,7 @@
 
 #include "core/pgtable.h"
 #include "core/stats.h"
+#include "tests/unit/seed.h"
 
 #define PROT_USER_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
 
@@ -534,7 +535,7 @@ static void test_randomized(void **state)
 	drain_all_pages(m);
 	free0 = global_free_pages(m);
 	assert_int_equal(pgd_alloc(m, &pgd), 0);
-	srand(4242);
+	srand((unsigned int)test_seed("page tables randomized", 4242));
 	for (int op = 0; op < 6000; op++) {
 		unsigned int i = (unsigned int)rand() % SLOTS;
 		uint64_t vaddr = slot_vaddr(i);

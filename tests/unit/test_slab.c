@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "core/printk.h"
 #include "core/slab_internal.h"
+#include "tests/unit/seed.h"
 
 static struct machine *boot_small(void)
 {
@@ -643,9 +643,8 @@ static void stamp(struct machine *m, struct live_obj *o)
 
 static void test_randomized_slab_workload(void **state)
 {
-	const char *env = getenv("MM_SEED");
 	unsigned long seed =
-		env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
+		(unsigned long)test_seed("slab randomized workload", 1);
 	struct machine *m = boot_small();
 	struct kmem_cache *caches[3];
 	struct live_obj *live = calloc(4096, sizeof(*live));

@@ -21,6 +21,7 @@
 #include "core/uapi.h"
 #include "core/vma_internal.h"
 #include "core/vmscan.h"
+#include "tests/unit/seed.h"
 
 #define PAGE 4096ULL
 
@@ -1612,7 +1613,7 @@ static void test_random_ops(void **state)
 	struct vm_fixture *f = *state;
 	struct machine *m = f->m;
 	int procs[4] = {0, 0, 0, 0};
-	unsigned int seed = 12345;
+	unsigned int seed = (unsigned int)test_seed("vm random ops", 12345);
 
 	for (int op = 0; op < 5000; op++) {
 		int who = rand_r(&seed) % 4, pid = procs[who];

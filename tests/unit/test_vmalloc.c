@@ -16,6 +16,7 @@
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
+#include "tests/unit/seed.h"
 
 #define VSTART 0xffffc90000000000ULL
 #define DEVICE 0xfe000000ULL
@@ -641,7 +642,7 @@ static void test_randomized(void **state)
 	unsigned int nr = 0;
 
 	(void)state;
-	srand(12345);
+	srand((unsigned int)test_seed("vmalloc randomized", 12345));
 	for (int op = 0; op < 3000; op++) {
 		int r = rand() % 10;
 
