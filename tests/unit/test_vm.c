@@ -553,79 +553,170 @@ static void test_mremap_shared(void **state)
 	assert_consistent(m);
 }
 
+/* ------------------------------------------------------------------ */
+/* Bad calls, each with its exact error                                */
+
+enum vm_call { CALL_MMAP, CALL_MUNMAP, CALL_MPROTECT, CALL_ACCESS };
+
+/* Whose address space: the session's own (pid 0), another session's
+ * process, or a pid no process has. */
+enum vm_who { WHO_SELF, WHO_OTHER, WHO_NOBODY };
+
+/* An address or a length: counted from 0, or from the task size. */
+struct vm_at {
+	bool from_top;
+	int64_t off;
+};
+
+#define AT(x)                                                                  \
+	{                                                                      \
+		false, (int64_t)(x)                                            \
+	}
+#define TOP(x)                                                                 \
+	{                                                                      \
+		true, (int64_t)(x)                                             \
+	}
+
+struct bad_call {
+	const char *name;
+	enum vm_call call;
+	enum vm_who who;
+	struct vm_at addr, len;
+	int prot;	   /* mmap, mprotect; CALL_ACCESS: the access kind */
+	int flags;	   /* mmap */
+	bool at_map_limit; /* vm.max_map_count at the VMAs there are */
+	int err;	   /* what the call returns: -errno, or 0 */
+};
+
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+
+/*
+ * Run in order, with one page mapped at FIXED and another session's
+ * process alive; the few calls here that succeed do so on Linux too.
+ */
+static const struct bad_call bad_calls[] = {
+	{"mmap of zero bytes", CALL_MMAP, WHO_SELF, AT(0), AT(0), PROT_READ,
+	 ANON, false, -EINVAL},
+	{"mmap MAP_FIXED at an unaligned address", CALL_MMAP, WHO_SELF,
+	 AT(FIXED + 1), AT(PAGE), PROT_READ, ANON | MAP_FIXED, false, -EINVAL},
+	{"mmap neither private nor shared", CALL_MMAP, WHO_SELF, AT(0),
+	 AT(PAGE), PROT_READ, MAP_ANONYMOUS, false, -EINVAL},
+	{"mmap of a file with no file", CALL_MMAP, WHO_SELF, AT(0), AT(PAGE),
+	 PROT_READ, MAP_PRIVATE, false, -EBADF},
+	{"mmap MAP_SHARED_VALIDATE with an unknown flag", CALL_MMAP, WHO_SELF,
+	 AT(0), AT(PAGE), PROT_READ,
+	 MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, false, -EOPNOTSUPP},
+	{"mmap MAP_HUGETLB | MAP_GROWSDOWN", CALL_MMAP, WHO_SELF, AT(0),
+	 AT(PAGE), PROT_READ, ANON | MAP_HUGETLB | MAP_GROWSDOWN, false,
+	 -EINVAL},
+	{"mmap MAP_FIXED across the task size", CALL_MMAP, WHO_SELF,
+	 TOP(-(int64_t)PAGE), AT(2 * PAGE), PROT_READ, ANON | MAP_FIXED, false,
+	 -ENOMEM},
+	{"mmap MAP_FIXED below mmap_min_addr", CALL_MMAP, WHO_SELF, AT(PAGE),
+	 AT(PAGE), PROT_READ, ANON | MAP_FIXED, false, -EPERM},
+	{"mmap longer than the task size", CALL_MMAP, WHO_SELF, AT(0),
+	 TOP(PAGE), PROT_READ, ANON, false, -ENOMEM},
+	{"mmap MAP_FIXED_NOREPLACE over a mapping", CALL_MMAP, WHO_SELF,
+	 AT(FIXED), AT(PAGE), PROT_READ, ANON | MAP_FIXED_NOREPLACE, false,
+	 -EEXIST},
+	{"munmap at an unaligned address", CALL_MUNMAP, WHO_SELF, AT(FIXED + 1),
+	 AT(PAGE), 0, 0, false, -EINVAL},
+	{"munmap of zero bytes", CALL_MUNMAP, WHO_SELF, AT(FIXED), AT(0), 0, 0,
+	 false, -EINVAL},
+	{"munmap at the task size", CALL_MUNMAP, WHO_SELF, TOP(0), AT(PAGE), 0,
+	 0, false, -EINVAL},
+	{"mprotect at an unaligned address", CALL_MPROTECT, WHO_SELF,
+	 AT(FIXED + 1), AT(PAGE), PROT_READ, 0, false, -EINVAL},
+	{"mprotect with an unknown prot bit", CALL_MPROTECT, WHO_SELF,
+	 AT(FIXED), AT(PAGE), 0x40, 0, false, -EINVAL},
+	{"mprotect past the mapping", CALL_MPROTECT, WHO_SELF, AT(FIXED),
+	 AT(2 * PAGE), PROT_READ, 0, false, -ENOMEM},
+	/* Zero-length mprotect succeeds, as Linux's does. */
+	{"mprotect of zero bytes", CALL_MPROTECT, WHO_SELF, AT(FIXED), AT(0),
+	 PROT_READ, 0, false, 0},
+	/* munmap of a hole is no error, as Linux's. */
+	{"munmap of a hole", CALL_MUNMAP, WHO_SELF, AT(FIXED + 64 * PAGE),
+	 AT(PAGE), 0, 0, false, 0},
+	/* vm.max_map_count: a split that would pass it is refused. */
+	{"mmap past vm.max_map_count", CALL_MMAP, WHO_SELF,
+	 AT(FIXED + 8 * PAGE), AT(PAGE), PROT_WRITE, ANON | MAP_FIXED, true,
+	 -ENOMEM},
+	{"mmap in another session's process", CALL_MMAP, WHO_OTHER, AT(0),
+	 AT(PAGE), PROT_READ, ANON, false, -EPERM},
+	{"munmap in a process that does not exist", CALL_MUNMAP, WHO_NOBODY,
+	 AT(FIXED), AT(PAGE), 0, 0, false, -ESRCH},
+	{"an access of an unknown kind", CALL_ACCESS, WHO_SELF, AT(FIXED),
+	 AT(1), 7, 0, false, -EINVAL},
+};
+
+static uint64_t at(struct vm_at a, uint64_t top)
+{
+	return (a.from_top ? top : 0) + (uint64_t)a.off;
+}
+
+static int bad_call_run(struct vm_fixture *f, const struct bad_call *c,
+			int other)
+{
+	struct machine *m = f->m;
+	uint64_t top = self_mm(f)->task_size, out = 0;
+	uint64_t addr = at(c->addr, top), len = at(c->len, top);
+	int pid = c->who == WHO_OTHER ? other : c->who == WHO_NOBODY ? 4242 : 0;
+	int err;
+
+	if (c->at_map_limit)
+		vm_set_max_map_count(m, nr_vmas(f));
+	switch (c->call) {
+	case CALL_MMAP:
+		err = uapi_mmap(m, pid, addr, len, c->prot, c->flags, &out);
+		break;
+	case CALL_MUNMAP:
+		err = uapi_munmap(m, pid, addr, len);
+		break;
+	case CALL_MPROTECT:
+		err = uapi_mprotect(m, pid, addr, len, c->prot);
+		break;
+	default:
+		err = uapi_access_vm(m, pid, addr, &out, len,
+				     (enum user_access)c->prot,
+				     &(struct user_fault){0});
+		break;
+	}
+	if (c->at_map_limit)
+		vm_set_max_map_count(m, DEFAULT_MAX_MAP_COUNT);
+	return err;
+}
+
 static void test_bad_input(void **state)
 {
 	struct vm_fixture *f = *state;
 	struct machine *m = f->m;
-	int anon = MAP_PRIVATE | MAP_ANONYMOUS;
-	uint64_t top = self_mm(f)->task_size, out = 0;
+	unsigned int n = sizeof(bad_calls) / sizeof(bad_calls[0]);
 	unsigned long free_before = global_free_pages(m);
 	unsigned int vmas = nr_vmas(f);
+	uint64_t out = 0;
 	int other;
 
-	assert_int_equal(uapi_mmap(m, 0, 0, 0, PROT_READ, anon, &out), -EINVAL);
-	assert_int_equal(uapi_mmap(m, 0, FIXED + 1, PAGE, PROT_READ,
-				   anon | MAP_FIXED, &out),
-			 -EINVAL);
-	assert_int_equal(
-		uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_ANONYMOUS, &out),
-		-EINVAL);
-	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ, MAP_PRIVATE, &out),
-			 -EBADF);
 	/* mmap ignores prot bits it does not know, as calc_vm_prot_bits. */
 	assert_int_equal(uapi_mmap(m, 0, FIXED + 32 * PAGE, PAGE, 0x10,
-				   anon | MAP_FIXED, &out),
+				   ANON | MAP_FIXED, &out),
 			 0);
 	assert_int_equal(find_vma(self_mm(f), out)->vm_flags & VM_ACCESS_FLAGS,
 			 0);
 	assert_int_equal(uapi_munmap(m, 0, out, PAGE), 0);
-	assert_int_equal(
-		uapi_mmap(m, 0, 0, PAGE, PROT_READ,
-			  MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x800000, &out),
-		-EOPNOTSUPP);
-	assert_int_equal(uapi_mmap(m, 0, 0, PAGE, PROT_READ,
-				   anon | MAP_HUGETLB | MAP_GROWSDOWN, &out),
-			 -EINVAL);
-	assert_int_equal(uapi_mmap(m, 0, top - PAGE, 2 * PAGE, PROT_READ,
-				   anon | MAP_FIXED, &out),
-			 -ENOMEM);
-	assert_int_equal(
-		uapi_mmap(m, 0, PAGE, PAGE, PROT_READ, anon | MAP_FIXED, &out),
-		-EPERM);
-	assert_int_equal(uapi_mmap(m, 0, 0, top + PAGE, PROT_READ, anon, &out),
-			 -ENOMEM);
-	map(m, FIXED, PAGE, PROT_READ, anon | MAP_FIXED);
-	assert_int_equal(uapi_mmap(m, 0, FIXED, PAGE, PROT_READ,
-				   anon | MAP_FIXED_NOREPLACE, &out),
-			 -EEXIST);
-	assert_int_equal(uapi_munmap(m, 0, FIXED + 1, PAGE), -EINVAL);
-	assert_int_equal(uapi_munmap(m, 0, FIXED, 0), -EINVAL);
-	assert_int_equal(uapi_munmap(m, 0, top, PAGE), -EINVAL);
-	assert_int_equal(uapi_mprotect(m, 0, FIXED + 1, PAGE, PROT_READ),
-			 -EINVAL);
-	assert_int_equal(uapi_mprotect(m, 0, FIXED, PAGE, 0x40), -EINVAL);
-	assert_int_equal(uapi_mprotect(m, 0, FIXED, 2 * PAGE, PROT_READ),
-			 -ENOMEM);
-	/* Zero-length mprotect succeeds, as Linux's does. */
-	assert_int_equal(uapi_mprotect(m, 0, FIXED, 0, PROT_READ), 0);
-	/* munmap of a hole is no error, as Linux's. */
-	assert_int_equal(uapi_munmap(m, 0, FIXED + 64 * PAGE, PAGE), 0);
-	/* vm.max_map_count: a split that would pass it is refused. */
-	vm_set_max_map_count(m, nr_vmas(f));
-	assert_int_equal(uapi_mmap(m, 0, FIXED + 8 * PAGE, PAGE, PROT_WRITE,
-				   anon | MAP_FIXED, &out),
-			 -ENOMEM);
-	vm_set_max_map_count(m, DEFAULT_MAX_MAP_COUNT);
-	/* Another session's process, and one that does not exist. */
+
+	map(m, FIXED, PAGE, PROT_READ, ANON | MAP_FIXED);
 	assert_int_equal(task_create(m, "other", 0, 0, &other), 0);
-	assert_int_equal(uapi_mmap(m, other, 0, PAGE, PROT_READ, anon, &out),
-			 -EPERM);
-	assert_int_equal(uapi_munmap(m, 4242, FIXED, PAGE), -ESRCH);
+	for (unsigned int i = 0; i < n; i++) {
+		const struct bad_call *c = &bad_calls[i];
+		int err = bad_call_run(f, c, other);
+
+		if (err != c->err)
+			fail_msg("%s: got %d (%s), expected %d (%s)", c->name,
+				 err, strerror(-err), c->err,
+				 strerror(-c->err));
+	}
+	print_message("%u bad calls, each answered as expected\n", n);
 	assert_int_equal(task_exit(m, other, NULL), 0);
-	assert_int_equal(uapi_access_vm(m, 0, FIXED, &out, 1,
-					(enum user_access)7,
-					&(struct user_fault){0}),
-			 -EINVAL);
 	assert_int_equal(uapi_munmap(m, 0, FIXED, PAGE), 0);
 	assert_int_equal(nr_vmas(f), vmas);
 	assert_int_equal(global_free_pages(m), free_before);
