@@ -157,17 +157,33 @@ $(B)/pic/gen/%.o: $(GEN)/%.c $(B)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -c $< -o $@
 
-$(B)/libmmcore.a: $(CORE_OBJ)
-	$(LTO_AR) rcs $@ $^
+# Each archive's list of sources, rewritten only when it changes; the
+# archive is made afresh when it does. `ar r` keeps members it is not
+# given: a source removed or renamed would leave its old object in the
+# archive, defining its symbols still.
+$(B)/libmmcore.list $(T)/libmmcore.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CORE_SRC)' | cmp -s - $@ || echo '$(CORE_SRC)' > $@
 
-$(B)/libmmconfig.a: $(CONFIG_OBJ)
-	$(LTO_AR) rcs $@ $^
+$(B)/libmmconfig.list $(T)/libmmconfig.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CONFIG_SRC)' | cmp -s - $@ || echo '$(CONFIG_SRC)' > $@
 
-$(T)/libmmcore.a: $(CORE_TOBJ)
-	$(AR) rcs $@ $^
+$(B)/libmmcore.a: $(CORE_OBJ) $(B)/libmmcore.list
+	rm -f $@
+	$(LTO_AR) rcs $@ $(CORE_OBJ)
 
-$(T)/libmmconfig.a: $(CONFIG_TOBJ)
-	$(AR) rcs $@ $^
+$(B)/libmmconfig.a: $(CONFIG_OBJ) $(B)/libmmconfig.list
+	rm -f $@
+	$(LTO_AR) rcs $@ $(CONFIG_OBJ)
+
+$(T)/libmmcore.a: $(CORE_TOBJ) $(T)/libmmcore.list
+	rm -f $@
+	$(AR) rcs $@ $(CORE_TOBJ)
+
+$(T)/libmmconfig.a: $(CONFIG_TOBJ) $(T)/libmmconfig.list
+	rm -f $@
+	$(AR) rcs $@ $(CONFIG_TOBJ)
 
 $(B)/libmmtools.a: $(TOOLS_OBJ)
 	$(LTO_AR) rcs $@ $^

@@ -64,7 +64,7 @@ source_of() { # OBJ
 # Every #include of the folder's C files: "FILE:LINE:<h>" or 'FILE:LINE:"h"'.
 includes_of() {
 	find "$1" -name '*.[ch]' -type f | sort |
-		xargs grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' |
+		xargs -r grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' |
 		sed -E 's/^([^:]*:[0-9]*):[[:space:]]*#[[:space:]]*include[[:space:]]*([<"][^>"]*[>"]).*/\1:\2/'
 }
 
@@ -120,7 +120,7 @@ check_core() {
 	# shellcheck disable=SC2086
 	if ! $cc -o "$tmp/core-alone" "$tmp/main.c" -Wl,--whole-archive \
 		"$archive" -Wl,--no-whole-archive -lm >"$tmp/ld.out" 2>&1; then
-		sed -n "s/^.*[ /]\([a-z_]*\/[^ :]*\.[ch]:[0-9]*\):.*undefined reference to \`\(.*\)'$/\1 \2/p" \
+		sed -n "s/^\(.*[ /]\)*\(core\/[^ :]*\.[ch]:[0-9]*\):.*undefined reference to \`\(.*\)'$/\2 \3/p" \
 			"$tmp/ld.out" | sort -u >"$tmp/undefined"
 		while read -r where sym; do
 			breach "$where" "calls $sym, which is neither core's nor the C library's: core/ calls nothing above it and no other library"
