@@ -91,8 +91,8 @@ DAEMON_TOBJ = $(DAEMON_SRC:%.c=$(T)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(T)/%)
 # A core unit test is one whose own includes name core/ and tests/unit/
 # alone: it links the core archive, cmocka and libc, nothing else. The
-# others (config, proto, client, tools, the fault shim) link what they
-# need.
+# others (of config, proto, client, tools, or with the fault shim) link
+# every archive of ours and every library.
 CORE_UNIT_SRC = $(shell for f in $(UNIT_SRC); do \
 	grep -E '^[[:space:]]*\#[[:space:]]*include[[:space:]]*"' $$f | \
 	grep -qvE '"(core|tests/unit)/' || echo $$f; done)
