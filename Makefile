@@ -186,9 +186,11 @@ $(T)/libmmconfig.a: $(CONFIG_TOBJ) $(T)/libmmconfig.list
 	$(AR) rcs $@ $(CONFIG_TOBJ)
 
 $(B)/libmmtools.a: $(TOOLS_OBJ)
+	rm -f $@
 	$(LTO_AR) rcs $@ $^
 
 $(T)/libmmtools.a: $(TOOLS_TOBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # mmtrace: replays allocation traces (tools/) through a running mmd,
@@ -223,6 +225,7 @@ $(B)/libmmclient.so: $(B)/$(SONAME)
 	ln -sf $(SONAME) $@
 
 $(B)/libmmclient.a: $(CLIENT_PIC_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(B)/mmclient.pc: client/mmclient.pc.in Makefile
@@ -231,6 +234,7 @@ $(B)/mmclient.pc: client/mmclient.pc.in Makefile
 		-e 's|@VERSION@|$(SOVERSION)|' $< > $@
 
 $(T)/libmmclient.a: $(CLIENT_TOBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The integration tests' client (tests/mmc_test/): a driver of

@@ -49,8 +49,16 @@ $(FZ)/gen/%.o: $(GEN)/%.c $(FZ)/.flags
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
 
-$(FZ)/libmm.a: $(FUZZ_LIB_OBJ)
-	$(AR) rcs $@ $^
+# Made afresh, and whenever its list of sources changes: `ar r` keeps
+# the members it is not given, and a core or daemon file renamed would
+# leave its old object defining the same symbols as the new one.
+$(FZ)/libmm.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(FUZZ_LIB_SRC)' | cmp -s - $@ || echo '$(FUZZ_LIB_SRC)' > $@
+
+$(FZ)/libmm.a: $(FUZZ_LIB_OBJ) $(FZ)/libmm.list
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
 
 # Objects first, then the library, whatever order the prerequisites
 # came in: a harness's own extra sources may call into the library.
