@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/slab_internal.h"
 
 #define KMALLOC_MAX_CACHE_SIZE 8192
-#define likely(x)	       __builtin_expect(!!(x), 1)
 #define GFP_SLAB_BUG_MASK      (__GFP_DMA32 | __GFP_HIGHMEM)
 
 static const unsigned int kmalloc_sizes[NR_KMALLOC_CACHES] = {

@@ -18,11 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define KiB (1ULL << 10)
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
-#define TiB (1ULL << 40)
-
 #define DMA_LIMIT	  (16 * MiB)   /* ISA DMA reaches 24 address bits */
 #define DMA32_LIMIT	  (4 * GiB)    /* 32-bit DMA */
 #define I386_LOWMEM_LIMIT (896 * MiB)  /* what i386 direct-maps */

@@ -29,6 +29,12 @@ enum zone_type {
 	MAX_NR_ZONES,
 };
 
+/* Sizes as a layout writes them. */
+#define KiB (1ULL << 10)
+#define MiB (1ULL << 20)
+#define GiB (1ULL << 30)
+#define TiB (1ULL << 40)
+
 #define LAYOUT_NAME_MAX	       32 /* longest machine, region or group name + 1 */
 #define LAYOUT_MAX_HOLES       16
 #define LAYOUT_MAX_REGIONS     16

@@ -9,12 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/compiler.h"
+
 struct list_head {
 	struct list_head *next, *prev;
 };
-
-#define container_of(ptr, type, member)                                        \
-	((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(head, type, member)                                   \

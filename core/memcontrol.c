@@ -18,12 +18,10 @@
 #include "core/check.h"
 #include "core/mm.h"
 #include "core/mmz.h"
+#include "core/page_alloc.h"
 #include "core/printk.h"
 #include "core/task.h"
 #include "core/vmscan.h"
-
-/* How often try_charge reclaims before it gives up, as Linux's. */
-#define MAX_RECLAIM_RETRIES 16
 
 int mem_cgroup_init(struct machine *m)
 {

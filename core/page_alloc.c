@@ -14,19 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
-
-#define SWAP_CLUSTER_MAX 32UL
-
-/*
- * The order-0 path is a few dozen instructions; keeping the rare paths
- * (refills, drains, refusals) out of line keeps it free of spills.
- */
-#define __hot_inline inline __attribute__((always_inline))
-#define __cold	     __attribute__((noinline, cold))
-#define likely(x)    __builtin_expect(!!(x), 1)
-#define unlikely(x)  __builtin_expect(!!(x), 0)
+#include "core/swap.h"
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {
@@ -180,7 +171,7 @@ static __cold void free_pcppages_bulk(struct machine *m, struct zone *zone,
 	}
 }
 
-static __hot_inline struct page *
+static __always_inline struct page *
 rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 {
 	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
@@ -209,8 +200,10 @@ rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 	return page;
 }
 
-static __hot_inline void free_unref_page(struct machine *m, struct zone *zone,
-					 struct page *page, unsigned int order)
+static __always_inline void free_unref_page(struct machine *m,
+					    struct zone *zone,
+					    struct page *page,
+					    unsigned int order)
 {
 	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
 
@@ -315,11 +308,11 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 }
 
 /* Order 0 well above the mark needs no more than one comparison. */
-static __hot_inline bool zone_watermark_fast(const struct zone *z,
-					     unsigned int order,
-					     unsigned long mark,
-					     enum zone_type highest_zoneidx,
-					     unsigned int alloc_flags)
+static __always_inline bool zone_watermark_fast(const struct zone *z,
+						unsigned int order,
+						unsigned long mark,
+						enum zone_type highest_zoneidx,
+						unsigned int alloc_flags)
 {
 	if (!order && z->vm_stat[NR_FREE_PAGES] >
 			      (long)mark + z->lowmem_reserve[highest_zoneidx])
@@ -332,16 +325,16 @@ static __hot_inline bool zone_watermark_fast(const struct zone *z,
  * holds every user to that), so a new block needs only its state and its
  * first reference.
  */
-static __hot_inline void set_page_allocated(struct page *page,
-					    unsigned int order)
+static __always_inline void set_page_allocated(struct page *page,
+					       unsigned int order)
 {
 	page->flags = (page->flags & ~PG_STATE_MASK) | (1u << PG_head);
 	page->private = order;
 	page->_refcount = 1;
 }
 
-static __hot_inline void prep_new_page(struct machine *m, struct page *page,
-				       unsigned int order, gfp_t gfp)
+static __always_inline void prep_new_page(struct machine *m, struct page *page,
+					  unsigned int order, gfp_t gfp)
 {
 	set_page_allocated(page, order);
 	if (gfp & __GFP_ZERO)
@@ -359,8 +352,8 @@ static __cold struct page *rmqueue_buddy(struct machine *m, struct zone *zone,
 	return page;
 }
 
-static __hot_inline struct page *rmqueue(struct machine *m, struct zone *zone,
-					 unsigned int order)
+static __always_inline struct page *
+rmqueue(struct machine *m, struct zone *zone, unsigned int order)
 {
 	if (order <= PAGE_ALLOC_COSTLY_ORDER)
 		return rmqueue_pcplist(m, zone, order);
@@ -368,7 +361,7 @@ static __hot_inline struct page *rmqueue(struct machine *m, struct zone *zone,
 }
 
 /* Walk the zonelist from the highest zone allowed down to DMA. */
-static __hot_inline struct page *
+static __always_inline struct page *
 get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
 		       unsigned int alloc_flags, enum zone_type highest_zoneidx)
 {
@@ -413,8 +406,6 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
  * __alloc_pages_direct_reclaim. Each pass is one allocstall, counted
  * against the highest zone allowed, as do_try_to_free_pages counts it.
  */
-#define MAX_RECLAIM_RETRIES 16
-
 static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
 				   enum zone_type highest_zoneidx)
@@ -498,8 +489,8 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 }
 
 /* Every allocation that the per-CPU fast path below does not serve. */
-static __attribute__((noinline)) struct page *
-__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
+static __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
+					     unsigned int order)
 {
 	int highest_zoneidx;
 	struct page *page;
@@ -527,7 +518,7 @@ __alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
  * sends the caller down the full path, which makes the same checks (and
  * all the others) again, so both give the same page.
  */
-static __hot_inline struct page *
+static __always_inline struct page *
 alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 {
 	struct per_cpu_pages *pcp;
@@ -626,8 +617,8 @@ static __cold int refuse_not_allocated(struct machine *m, unsigned long pfn)
 			 "pfn %#lx is already free (inside a free block)", pfn);
 }
 
-static __hot_inline void free_the_page(struct machine *m, struct page *page,
-				       unsigned int order)
+static __always_inline void free_the_page(struct machine *m, struct page *page,
+					  unsigned int order)
 {
 	struct zone *zone = page_zone(m, page);
 
@@ -670,8 +661,8 @@ static __cold int refuse_free(struct machine *m, unsigned long pfn,
  * Shared by every way of freeing, so that none pays a second call. The
  * caller has made sure page is an entry of mem_map.
  */
-static __hot_inline int __free_valid_page(struct machine *m, struct page *page,
-					  unsigned int order)
+static __always_inline int
+__free_valid_page(struct machine *m, struct page *page, unsigned int order)
 {
 	/* One test for the good case: an allocated head of this order. */
 	if (unlikely(order > m->max_order || !PageFlag(page, PG_head) ||
@@ -707,8 +698,8 @@ static __cold int refuse_pointer(struct machine *m, const struct page *page,
 }
 
 /* Is page an entry of mem_map? Checked without a division. */
-static __hot_inline bool in_mem_map(const struct machine *m,
-				    const struct page *page)
+static __always_inline bool in_mem_map(const struct machine *m,
+				       const struct page *page)
 {
 	uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
 
@@ -716,8 +707,8 @@ static __hot_inline bool in_mem_map(const struct machine *m,
 }
 
 /* Every free that the per-CPU fast path below does not take. */
-static __attribute__((noinline)) int
-__free_pages_slow(struct machine *m, struct page *page, unsigned int order)
+static __noinline int __free_pages_slow(struct machine *m, struct page *page,
+					unsigned int order)
 {
 	if (unlikely(!in_mem_map(m, page)))
 		return refuse_pointer(m, page, order);
@@ -730,7 +721,7 @@ __free_pages_slow(struct machine *m, struct page *page, unsigned int order)
  * drains. Doing no call, it saves no register; false leaves everything
  * as it was, for the full path to check again and free.
  */
-static __hot_inline bool
+static __always_inline bool
 free_page_pcp_fast(struct machine *m, struct page *page, unsigned int order)
 {
 	struct per_cpu_pages *pcp;

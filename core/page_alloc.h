@@ -85,6 +85,13 @@ void zone_pcp_enable(struct machine *m, struct zone *zone);
 #define ALLOC_RESERVES                                                         \
 	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
 
+/*
+ * How many passes of reclaim an allocation (should_reclaim_retry) or a
+ * memory cgroup's charge (try_charge) makes while reclaim makes
+ * progress, as Linux's mm/internal.h has it.
+ */
+#define MAX_RECLAIM_RETRIES 16
+
 unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
 bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		       unsigned long mark, enum zone_type highest_zoneidx,

@@ -22,19 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/compiler.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
 #include "core/slab_internal.h"
-
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define __noinline  __attribute__((noinline))
-#define __cold	    __attribute__((noinline, cold))
-/*
- * The fast paths, inlined into kmalloc and kfree too when the build
- * links with LTO (a plain call otherwise).
- */
-#define __fast_path inline __attribute__((always_inline))
 
 /* slub_max_order: slabs above the costly order are not worth it. */
 #define SLUB_MAX_ORDER	  PAGE_ALLOC_COSTLY_ORDER
@@ -507,8 +499,8 @@ static __noinline int __slab_alloc(struct machine *m, struct kmem_cache *s,
 	return 0;
 }
 
-__fast_path int kmem_cache_alloc(struct machine *m, struct kmem_cache *s,
-				 gfp_t gfp, uint64_t *addr)
+__always_inline int kmem_cache_alloc(struct machine *m, struct kmem_cache *s,
+				     gfp_t gfp, uint64_t *addr)
 {
 	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
 
@@ -651,8 +643,8 @@ static __noinline int slab_free_checked(struct machine *m, struct kmem_cache *s,
 }
 
 /* Free an object of a slab already found (kfree finds it on its own). */
-__fast_path int slab_free(struct machine *m, struct kmem_cache *s,
-			  struct slab *slab, uint64_t addr)
+__always_inline int slab_free(struct machine *m, struct kmem_cache *s,
+			      struct slab *slab, uint64_t addr)
 {
 	int idx = object_start_index(s, slab, addr);
 

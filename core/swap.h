@@ -15,6 +15,9 @@
 
 #include "core/machine.h"
 
+/* Pages reclaim takes in one batch, as the kernel's <linux/swap.h>. */
+#define SWAP_CLUSTER_MAX 32UL
+
 int swap_init(struct machine *m);
 void swap_exit(struct machine *m);
 int swap_check(const struct machine *m, char *why, size_t len);

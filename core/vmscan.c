@@ -24,7 +24,6 @@
 #include "core/shmem.h"
 #include "core/swap.h"
 
-#define SWAP_CLUSTER_MAX   32
 #define MAX_KSWAPD_BATCHES 64
 #define DEF_PRIORITY	   12
 

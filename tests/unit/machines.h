@@ -18,10 +18,12 @@
 #include "core/layout.h"
 #include "core/machine.h"
 #include "core/page_alloc.h"
+#include "core/pgtable.h"
 #include "core/seq_buf.h"
 
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
+/* The page size of the layouts below (x86_64's and i386's). */
+#define PAGE	     4096ULL
+#define PROT_USER_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
 
 /* An x86_64 machine of mem bytes: DMA [0,16M) and DMA32 above, no holes. */
 static inline void small_layout(struct layout *l, uint64_t mem)

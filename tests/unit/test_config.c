@@ -21,11 +21,6 @@
 #include "config/config.h"
 #include "core/layout.h"
 
-#define KiB (1ULL << 10)
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
-#define TiB (1ULL << 40)
-
 static const char *const shipped[] = {
 	"config/x86_64.yaml",
 	"config/i386-highmem.yaml",

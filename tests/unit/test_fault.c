@@ -22,8 +22,6 @@
 #include "tests/fault/fault.h"
 #include "tests/unit/machines.h"
 
-#define PAGE 4096ULL
-
 /* Free pages and kernel tables, after the caches give back their slabs. */
 static unsigned long settled(struct machine *m)
 {

@@ -19,11 +19,6 @@
 
 #include "core/layout.h"
 
-#define KiB (1ULL << 10)
-#define MiB (1ULL << 20)
-#define GiB (1ULL << 30)
-#define TiB (1ULL << 40)
-
 static void zone(struct layout *l, unsigned int i, enum zone_type type,
 		 uint64_t start, uint64_t end)
 {

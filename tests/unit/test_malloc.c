@@ -24,8 +24,6 @@
 #include "tools/replay.h"
 #include "tools/trace.h"
 
-#define PAGE 4096ULL
-
 struct mfix {
 	struct machine *m;
 	struct mm_struct *mm;

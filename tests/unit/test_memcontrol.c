@@ -23,7 +23,6 @@
 #include "core/uapi.h"
 #include "core/vmalloc.h"
 
-#define PAGE	     4096ULL
 #define ANON_PRIVATE (MAP_PRIVATE | MAP_ANONYMOUS)
 #define ANON_SHARED  (MAP_SHARED | MAP_ANONYMOUS)
 #define RW	     (PROT_READ | PROT_WRITE)

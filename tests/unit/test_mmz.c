@@ -16,8 +16,6 @@
 #include "core/stats.h"
 #include "tests/unit/seed.h"
 
-#define KiB (1ULL << 10)
-
 #define ANON_START 0x10000000ULL /* 256M */
 #define JPEG_START 0x1C000000ULL /* 448M */
 

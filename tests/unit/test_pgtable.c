@@ -13,8 +13,6 @@
 #include "core/stats.h"
 #include "tests/unit/seed.h"
 
-#define PROT_USER_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
-
 static struct machine *boot_small(void)
 {
 	struct layout l;

@@ -16,9 +16,8 @@
 #include "core/task.h"
 #include "core/uapi.h"
 
-#define PROT_USER_RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER)
-#define SPARE	     29 /* an index Linux leaves unused */
-#define SPARE_SEL    (SPARE * 8)
+#define SPARE	  29 /* an index Linux leaves unused */
+#define SPARE_SEL (SPARE * 8)
 
 static struct machine *boot_i386(void)
 {

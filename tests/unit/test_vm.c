@@ -23,8 +23,6 @@
 #include "core/vmscan.h"
 #include "tests/unit/seed.h"
 
-#define PAGE 4096ULL
-
 struct vm_fixture {
 	struct machine *m;
 	int pid;

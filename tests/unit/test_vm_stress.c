@@ -21,7 +21,6 @@
 #include "core/vmscan.h"
 #include "tests/unit/seed.h"
 
-#define PAGE  4096ULL
 #define CHUNK (64 * 1024)
 
 /* The 8 bytes at addr in the pattern named tag: splitmix64 of both. */
