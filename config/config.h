@@ -58,7 +58,4 @@ void config_error_format(const struct config_error *e, char *buf, size_t len);
  */
 int config_parse_size(const char *s, uint64_t *val);
 
-/* The exact suffix form when there is one ("16M"), else decimal bytes. */
-void config_format_size(uint64_t val, char *buf, size_t len);
-
 #endif /* MM_CONFIG_H */

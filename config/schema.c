@@ -275,21 +275,6 @@ int config_parse_size(const char *s, uint64_t *val)
 	return 0;
 }
 
-void config_format_size(uint64_t val, char *buf, size_t len)
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-
-	while (u < 3 && val && !(val & 1023)) {
-		val >>= 10;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, len, "%" PRIu64, val);
-	else
-		snprintf(buf, len, "%" PRIu64 "%c", val, units[u]);
-}
-
 /* "0660", "0o660" read as octal, as YAML 1.1 and 1.2 would; else decimal. */
 static int parse_mode(const char *s, uint64_t *val)
 {
@@ -482,7 +467,7 @@ void cfg_format_value(const struct cfg_field *f, const void *base, char *buf,
 	v = load_uint(src, f->width);
 	*quote = f->kind == CK_MODE; /* plain 0660 is decimal to YAML 1.2 */
 	if (f->kind == CK_SIZE)
-		config_format_size(v, buf, len);
+		layout_format_size(v, buf, len);
 	else if (f->kind == CK_ADDR)
 		snprintf(buf, len, "0x%" PRIx64, v);
 	else if (f->kind == CK_MINFREE && (int64_t)v == -1)

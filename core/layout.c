@@ -262,8 +262,7 @@ static const char *item_key(struct check *c, const char *section,
 	return c->key;
 }
 
-/* Sizes read as a person writes them: 16M, 1G, else plain bytes. */
-static const char *size_str(uint64_t v, char *buf, size_t len)
+const char *layout_format_size(uint64_t v, char *buf, size_t len)
 {
 	static const char units[] = "KMGT";
 	int u = -1;
@@ -279,7 +278,8 @@ static const char *size_str(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-#define SZ(v) size_str((v), (char[24]){0}, 24)
+/* Sizes read as a person writes them: 16M, 1G, else plain bytes. */
+#define SZ(v) layout_format_size((v), (char[24]){0}, 24)
 
 static bool aligned(uint64_t v, uint64_t a)
 {

@@ -11,6 +11,7 @@
 #define MM_LAYOUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum mm_arch {
@@ -140,6 +141,13 @@ const char *arch_name(enum mm_arch arch);
 int arch_from_name(const char *name, enum mm_arch *arch);
 const char *zone_type_name(enum zone_type type);
 int zone_type_from_name(const char *name, enum zone_type *type);
+
+/*
+ * A size as a layout writes it: the exact suffix form when there is one
+ * ("16M", K = 1024), else decimal bytes. Returns buf. The loader prints
+ * layouts with it, the validator its messages.
+ */
+const char *layout_format_size(uint64_t v, char *buf, size_t len);
 
 /*
  * Fill every field with the value Linux or the daemon would use when the

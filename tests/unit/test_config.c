@@ -152,7 +152,7 @@ static void test_format_size(void **state)
 	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint64_t back;
 
-		config_format_size(cases[i].val, buf, sizeof(buf));
+		layout_format_size(cases[i].val, buf, sizeof(buf));
 		assert_string_equal(buf, cases[i].text);
 		assert_int_equal(config_parse_size(buf, &back), 0);
 		assert_int_equal(back, cases[i].val);
