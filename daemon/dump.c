@@ -14,7 +14,7 @@
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 
 static void
 print_report(const char *title, const struct machine *m,

@@ -21,7 +21,7 @@
 #include "core/printk.h"
 #include "core/segment.h"
 #include "core/slab.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "core/task.h"
 #include "core/task_mmu.h"
 #include "core/uapi.h"

@@ -15,7 +15,7 @@
 
 #include "config/config.h"
 #include "core/slab.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "daemon/server.h"
 #include "proto/recording.h"
 

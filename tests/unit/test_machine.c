@@ -19,7 +19,7 @@
 #include "config/config.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"

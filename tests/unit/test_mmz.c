@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 #include "core/mmz.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "tests/unit/seed.h"
 
 #define ANON_START 0x10000000ULL /* 256M */

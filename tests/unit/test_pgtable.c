@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "core/pgtable.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "tests/unit/seed.h"
 
 static struct machine *boot_small(void)

@@ -13,7 +13,7 @@
 #include "core/mm.h"
 #include "core/mman.h"
 #include "core/oom_kill.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "core/swap.h"
 #include "core/pgtable.h"
 #include "core/task.h"

@@ -12,7 +12,7 @@
 
 #include "core/highmem.h"
 #include "core/pgtable.h"
-#include "core/stats.h"
+#include "core/meminfo.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"

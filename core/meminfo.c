@@ -6,7 +6,7 @@
  * these. Must never: change the machine (reports take it const) or write
  * anywhere but the seq_buf it is given.
  */
-#include "core/stats.h"
+#include "core/meminfo.h"
 
 #include "core/mman.h"
 #include "core/mmz.h"
