@@ -1,12 +1,15 @@
 /*
- * stats.c - the machine as /proc shows a real one: buddyinfo, zoneinfo,
- * meminfo and vmstat, in the formats of Linux 6.x.
+ * meminfo.c - /proc/meminfo, as the kernel's fs/proc/meminfo.c prints it.
  *
- * Owns: report text. Anything that parses the real files must parse
- * these. Must never: change the machine (reports take it const) or write
+ * Owns: the report's lines and their order, Linux 6.x's, with the
+ * machine's own (MmzTotal, MmzFree) where the kernel shows its CMA
+ * carve-out. Anything that parses the real file must parse this one.
+ * Must never: change the machine (the report takes it const) or write
  * anywhere but the seq_buf it is given.
  */
 #include "core/meminfo.h"
+
+#include <stdio.h>
 
 #include "core/mman.h"
 #include "core/mmz.h"
@@ -16,127 +19,9 @@
 #include "core/swap.h"
 #include "core/vmalloc.h"
 
-static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {
-	[ZONE_DMA] = "dma",	    [ZONE_DMA32] = "dma32",
-	[ZONE_NORMAL] = "normal",   [ZONE_HIGHMEM] = "high",
-	[ZONE_MOVABLE] = "movable",
-};
-
-static bool arch_has_zone(const struct machine *m, int z)
-{
-	return m->arch->zone_mask & (1u << z);
-}
-
 static unsigned long pages_to_kb(const struct machine *m, unsigned long pages)
 {
 	return pages << (m->page_shift - 10);
-}
-
-int report_buddyinfo(const struct machine *m, struct seq_buf *s)
-{
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
-
-		if (!populated_zone(zone))
-			continue;
-		seq_printf(s, "Node 0, zone %8s ", zone->name);
-		for (unsigned int o = 0; o <= m->max_order; o++)
-			seq_printf(s, "%6lu ", zone->free_area[o].nr_free);
-		seq_printf(s, "\n");
-	}
-	return s->err;
-}
-
-static void zoneinfo_node_stats(const struct machine *m, struct seq_buf *s)
-{
-	seq_printf(s, "\n  per-node stats");
-	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
-		long v = m->node_stat[i];
-
-		/* The slab counters are kept in bytes but shown in pages. */
-		if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
-			v >>= m->page_shift;
-		seq_printf(s, "\n      %-12s %ld", node_stat_names[i], v);
-	}
-}
-
-static void zoneinfo_pagesets(const struct machine *m, const struct zone *zone,
-			      struct seq_buf *s)
-{
-	seq_printf(s, "\n  pagesets");
-	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
-		const struct per_cpu_pages *pcp = &zone->pcp[cpu];
-
-		seq_printf(s,
-			   "\n    cpu: %u"
-			   "\n              count: %d"
-			   "\n              high:  %d"
-			   "\n              batch: %d",
-			   cpu, pcp->count, pcp->high, pcp->batch);
-		seq_printf(s, "\n  vm stats threshold: %d", 0);
-	}
-}
-
-static void zoneinfo_zone(const struct machine *m, const struct zone *zone,
-			  bool first_populated, struct seq_buf *s)
-{
-	const char *sep = "";
-
-	seq_printf(s, "Node 0, zone %8s", zone->name);
-	if (first_populated)
-		zoneinfo_node_stats(m, s);
-	seq_printf(s,
-		   "\n  pages free     %ld"
-		   "\n        boost    %lu"
-		   "\n        min      %lu"
-		   "\n        low      %lu"
-		   "\n        high     %lu"
-		   "\n        promo    %lu"
-		   "\n        spanned  %lu"
-		   "\n        present  %lu"
-		   "\n        managed  %lu"
-		   "\n        cma      %lu"
-		   "\n        protection: (",
-		   zone->vm_stat[NR_FREE_PAGES], zone->watermark_boost,
-		   min_wmark_pages(zone), low_wmark_pages(zone),
-		   high_wmark_pages(zone), zone->_watermark[WMARK_PROMO],
-		   zone->spanned_pages, zone->present_pages,
-		   zone->managed_pages, 0UL);
-	for (int j = 0; j < MAX_NR_ZONES; j++) {
-		if (!arch_has_zone(m, j))
-			continue;
-		seq_printf(s, "%s%ld", sep, zone->lowmem_reserve[j]);
-		sep = ", ";
-	}
-	seq_printf(s, ")");
-	if (!populated_zone(zone)) {
-		seq_printf(s, "\n");
-		return;
-	}
-	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		seq_printf(s, "\n      %-12s %ld", zone_stat_names[i],
-			   zone->vm_stat[i]);
-	zoneinfo_pagesets(m, zone, s);
-	seq_printf(s,
-		   "\n  node_unreclaimable:  %u"
-		   "\n  start_pfn:           %lu\n",
-		   0u, zone->zone_start_pfn);
-}
-
-int report_zoneinfo(const struct machine *m, struct seq_buf *s)
-{
-	bool first = true;
-
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
-
-		if (!arch_has_zone(m, z))
-			continue;
-		zoneinfo_zone(m, zone, first && populated_zone(zone), s);
-		if (populated_zone(zone))
-			first = false;
-	}
-	return s->err;
 }
 
 static void meminfo_kb(struct seq_buf *s, const char *name, unsigned long kb)
@@ -275,7 +160,7 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "Cached", node_pages(m, NR_FILE_PAGES));
 	meminfo_pages(m, s, "SwapCached", node_pages(m, NR_SWAPCACHE));
 	meminfo_lru(m, s);
-	if (arch_has_zone(m, ZONE_HIGHMEM))
+	if (m->arch->zone_mask & (1u << ZONE_HIGHMEM))
 		meminfo_highmem(m, s);
 	meminfo_pages(m, s, "SwapTotal", swap);
 	meminfo_pages(m, s, "SwapFree", nr_free_swap_pages(m));
@@ -303,43 +188,5 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "MmzFree", mmz_free_pages(m));
 	meminfo_huge(m, s);
 	meminfo_directmap(m, s);
-	return s->err;
-}
-
-static void vmstat_zone_events(const struct machine *m, struct seq_buf *s)
-{
-	for (int e = 0; e < NR_VM_ZONE_EVENT_ITEMS; e++)
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			if (arch_has_zone(m, z))
-				seq_printf(s, "%s_%s %lu\n",
-					   zone_event_names[e],
-					   zone_vmstat_suffix[z],
-					   m->zones[z].vm_events[e]);
-}
-
-int report_vmstat(const struct machine *m, struct seq_buf *s)
-{
-	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
-		long sum = 0;
-
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			sum += m->zones[z].vm_stat[i];
-		seq_printf(s, "%s %ld\n", zone_stat_names[i], sum);
-	}
-	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++) {
-		long v = m->node_stat[i];
-
-		if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
-			v >>= m->page_shift;
-		seq_printf(s, "%s %ld\n", node_stat_names[i], v);
-	}
-	/* The kernel prints per-zone events right after pswpout. */
-	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
-		seq_printf(s, "%s %lu\n", vm_event_names[i], m->vm_events[i]);
-		if (i == PSWPOUT)
-			vmstat_zone_events(m, s);
-	}
-	for (int i = 0; i < NR_BAD_ITEMS; i++)
-		seq_printf(s, "%s %lu\n", bad_item_names[i], m->bad[i]);
 	return s->err;
 }

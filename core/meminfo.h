@@ -1,20 +1,15 @@
 /*
- * stats.h - the /proc-format reports of a machine.
+ * meminfo.h - /proc/meminfo of a machine (fs/proc/meminfo.c).
  *
- * Each report prints into s and returns 0 or -ENOMEM. Reports never
- * change the machine.
+ * The report prints into s and returns 0 or -ENOMEM. It never changes
+ * the machine.
  */
-#ifndef MM_STATS_H
-#define MM_STATS_H
-
-#include <stdio.h>
+#ifndef MM_MEMINFO_H
+#define MM_MEMINFO_H
 
 #include "core/machine.h"
 #include "core/seq_buf.h"
 
-int report_buddyinfo(const struct machine *m, struct seq_buf *s);
-int report_zoneinfo(const struct machine *m, struct seq_buf *s);
 int report_meminfo(const struct machine *m, struct seq_buf *s);
-int report_vmstat(const struct machine *m, struct seq_buf *s);
 
-#endif /* MM_STATS_H */
+#endif /* MM_MEMINFO_H */

@@ -1,8 +1,11 @@
 /*
- * vmstat.h - the machine's counters, named and ordered as /proc/vmstat.
+ * vmstat.h - the machine's counters, named and ordered as /proc/vmstat,
+ * and the reports of mm/vmstat.c: vmstat, buddyinfo and zoneinfo.
  *
  * Owns: the zone, node and event counter enums and their names. Counters
- * are plain fields of the machine; this file never changes them.
+ * are plain fields of the machine; this file never changes them. Each
+ * report prints into s and returns 0 or -ENOMEM; reports never change
+ * the machine.
  */
 #ifndef MM_VMSTAT_H
 #define MM_VMSTAT_H
@@ -121,5 +124,13 @@ extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
 extern const char *const zone_event_names[NR_VM_ZONE_EVENT_ITEMS];
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 extern const char *const bad_item_names[NR_BAD_ITEMS];
+
+/* mm_types.h includes this before struct machine is complete. */
+struct machine;
+struct seq_buf;
+
+int report_vmstat(const struct machine *m, struct seq_buf *s);
+int report_buddyinfo(const struct machine *m, struct seq_buf *s);
+int report_zoneinfo(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_VMSTAT_H */

@@ -13,8 +13,9 @@
 #include "core/check.h"
 #include "core/err.h"
 #include "core/machine.h"
-#include "core/seq_buf.h"
 #include "core/meminfo.h"
+#include "core/seq_buf.h"
+#include "core/vmstat.h"
 
 static void
 print_report(const char *title, const struct machine *m,

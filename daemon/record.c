@@ -15,7 +15,7 @@
 
 #include "config/config.h"
 #include "core/slab.h"
-#include "core/meminfo.h"
+#include "core/vmstat.h"
 #include "daemon/server.h"
 #include "proto/recording.h"
 

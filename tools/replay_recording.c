@@ -16,7 +16,7 @@
 #include "config/config.h"
 #include "core/seq_buf.h"
 #include "core/slab.h"
-#include "core/meminfo.h"
+#include "core/vmstat.h"
 #include "daemon/replay.h"
 #include "proto/recording.h"
 #include "tools/replay.h"

@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "core/meminfo.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
-#include "core/meminfo.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
+#include "core/vmstat.h"
 
 static void i386_highmem_layout(struct layout *l)
 {

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "config/config.h"
-#include "core/mmz.h"
 #include "core/meminfo.h"
+#include "core/mmz.h"
 #include "tests/unit/seed.h"
 
 #define ANON_START 0x10000000ULL /* 256M */

@@ -12,10 +12,10 @@
 #include "core/highmem.h"
 #include "core/mm.h"
 #include "core/oom_kill.h"
-#include "core/meminfo.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmscan.h"
+#include "core/vmstat.h"
 #include "tests/unit/seed.h"
 
 static struct machine *boot_small(void)

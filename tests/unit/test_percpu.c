@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/percpu.h"
 #include "core/meminfo.h"
+#include "core/percpu.h"
 #include "tests/unit/seed.h"
 
 /* x86_64, 64 MiB, 2 CPUs: units of 32 KiB, order-4 chunks (16 pages). */

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/pgtable.h"
 #include "core/meminfo.h"
+#include "core/pgtable.h"
 #include "tests/unit/seed.h"
 
 static struct machine *boot_small(void)

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/meminfo.h"
 #include "core/mm.h"
 #include "core/mman.h"
 #include "core/oom_kill.h"
-#include "core/meminfo.h"
-#include "core/swap.h"
 #include "core/pgtable.h"
+#include "core/swap.h"
 #include "core/task.h"
 #include "core/task_mmu.h"
 #include "core/uapi.h"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 
 #include "core/highmem.h"
-#include "core/pgtable.h"
 #include "core/meminfo.h"
+#include "core/pgtable.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
