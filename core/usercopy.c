@@ -1,11 +1,17 @@
 /*
- * uaccess.c - reading and writing bytes of the simulated RAM for a client.
+ * usercopy.c - copying bytes between a client and what it owns in the
+ * machine, checked as the kernel's hardened usercopy (mm/usercopy.c)
+ * checks a copy_to_user or copy_from_user of a kernel object.
  *
  * Owns: turning a kernel virtual address (direct map, vmalloc area, kmap
- * slots) or an MMZ physical address into RAM bytes, and the rule that a
- * task reaches only what it owns: an object it allocated, within that
- * object's bounds. Must never: let a read or write run past the end of
- * an object, into a neighbour, or into memory the task does not own.
+ * slots) into RAM bytes, the checks check_heap_object makes (a copy stays
+ * inside one slab object, one page block, one vmalloc area or one kmap
+ * page), the rule that a task reaches only what it owns, and the same
+ * for an MMZ block's physical addresses (what /dev/mem would give, held
+ * to the block the task allocated). Must never: let a read or write run
+ * past the end of an object, into a neighbour, or into memory the task
+ * does not own. A process's own address space is reached by access_user
+ * (memory.c), through its page tables, not here.
  */
 #include <errno.h>
 #include <stdio.h>
