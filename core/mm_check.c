@@ -17,7 +17,7 @@
 #include <stdlib.h>
 
 #include "core/check.h"
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/memory.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"

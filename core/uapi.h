@@ -21,7 +21,7 @@
 
 #include "core/gfp.h"
 #include "core/machine.h"
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/mm.h"
 
 #include <stddef.h>
@@ -128,7 +128,7 @@ int uapi_fork(struct machine *m, int pid, int *child);
 int uapi_exit_process(struct machine *m, int pid);
 
 /*
- * The process's own malloc (core/malloc.h), run in pid's address space
+ * The process's own malloc (core/libc/malloc.h), run in pid's address space
  * as its C library would run it; pid as for the calls above.
  */
 int uapi_malloc(struct machine *m, int pid, uint64_t size, uint64_t *addr);

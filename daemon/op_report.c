@@ -15,7 +15,7 @@
 
 #include "core/check.h"
 #include "core/frame_state.h"
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/meminfo.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"

@@ -13,7 +13,7 @@
 #include "core/err.h"
 #include "core/layout.h"
 #include "core/machine.h"
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/mm.h"
 #include "core/task.h"
 #include "tools/replay.h"

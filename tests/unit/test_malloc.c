@@ -1,5 +1,5 @@
 /*
- * test_malloc.c - a simulated process's malloc (core/malloc*.c): its
+ * test_malloc.c - a simulated process's malloc (core/libc/malloc*.c): its
  * layout in the process's memory, splitting, coalescing, the mmap
  * threshold, trimming, calloc, realloc, posix_memalign, fork and swap,
  * every bad input with its exact error, randomized sequences checked by
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/malloc.h"
-#include "core/malloc_internal.h"
+#include "core/libc/malloc.h"
+#include "core/libc/malloc_internal.h"
 #include "core/mm.h"
 #include "core/task.h"
 #include "core/task_mmu.h"

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/mm.h"
 
 #define SIZE_SZ	       8ULL   /* a header, footer or link */

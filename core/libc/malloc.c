@@ -12,7 +12,7 @@
  * process's memory (mm->malloc holds only counters), follow a link or a
  * size it has not checked, or loop without a bound.
  */
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "core/err.h"
-#include "core/malloc_internal.h"
+#include "core/libc/malloc_internal.h"
 
 /*
  * A split free chunk gives its high end to requests below this size and

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "core/check.h"
-#include "core/malloc_internal.h"
+#include "core/libc/malloc_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* The counters alone                                                  */

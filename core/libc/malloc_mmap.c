@@ -12,7 +12,7 @@
  */
 #include <errno.h>
 
-#include "core/malloc_internal.h"
+#include "core/libc/malloc_internal.h"
 #include "core/vma_internal.h"
 
 static uint64_t page_align(const struct machine *m, uint64_t len)

@@ -16,6 +16,15 @@
  * alignment; -ENOMEM when brk or mmap fail; -EUCLEAN when the heap is
  * found corrupted; -EFAULT (and the fault's words) when the process
  * unmapped its own heap.
+ *
+ * core/libc/ is the C library of the machine's processes: user-space
+ * code, not the kernel's. It reaches a process's memory only as a C
+ * library would, through the address-space calls (brk, mmap, munmap,
+ * mremap, and loads and stores through access_user); the kernel side
+ * knows it only by mm->malloc's counters and the client calls of
+ * uapi_malloc.c. It sits inside core/ because it runs inside the
+ * machine and is built and tested with it, and core uses nothing
+ * outside core/.
  */
 #ifndef MM_MALLOC_H
 #define MM_MALLOC_H

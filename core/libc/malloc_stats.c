@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "core/malloc_internal.h"
+#include "core/libc/malloc_internal.h"
 
 int user_mallinfo(struct machine *m, struct mm_struct *mm,
 		  struct user_mallinfo *mi)

@@ -6,7 +6,7 @@
  * calls do (uapi_task.h), and nothing else. Must never: run a call in
  * the mm of a process that is not the session's.
  */
-#include "core/malloc.h"
+#include "core/libc/malloc.h"
 #include "core/uapi.h"
 #include "core/uapi_task.h"
 
