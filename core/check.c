@@ -1,13 +1,36 @@
 /*
- * check.c - the machine's invariant checker.
+ * check.c - the machine's invariant checker: machine_check.
  *
- * Owns: the definition of a consistent machine. Every frame is in exactly
- * one state (hole, reserved, a free buddy block, a per-CPU list block, or
- * an allocated block); free lists hold exactly the free blocks, with
- * lengths equal to nr_free and no two free buddies left unmerged; counts
- * per zone add up. Each structure added to the machine adds its checks
- * here. Must never: change the machine, or stop at anything but the
- * first inconsistency it finds.
+ * Owns: the page allocator's part of a consistent machine, and running
+ * the rest. Every frame is in exactly one state (hole, reserved, a free
+ * buddy block, a per-CPU list block, or an allocated block); free lists
+ * hold exactly the free blocks, with lengths equal to nr_free and no two
+ * free buddies left unmerged; counts per zone add up. Then each
+ * subsystem's own checker, in the order of the subsystem table, from
+ * the file that owns the structure it checks:
+ *
+ *   slab_common.c  slab_check: caches, slabs, freelists in RAM
+ *   pgtable.c      kernel_pgtable_check: the kernel page table's pages
+ *   vmalloc.c      vmalloc_check: areas, the trees, their mappings
+ *   highmem.c      highmem_check: pkmap slots, kmap_atomic stacks
+ *   percpu.c       pcpu_check: chunks and their maps
+ *   segment.c      segment_check: each CPU's GDT
+ *   mmz.c          mmz_check: regions and blocks
+ *   vmscan.c       lru_check: the LRU lists
+ *   swap.c         swap_check: slot counts and the swap header
+ *   mm_check.c     mm_check: every address space (VMAs, page tables,
+ *                  RSS, swap entries, malloc's counters)
+ *   task.c         task_check: the pages each task owns
+ *   memcontrol.c   mem_cgroup_check: each process's charge
+ *
+ * Two checkers run from others, not from the table: pgtable.c's
+ * pgtable_check checks the pages of one page table (for the kernel's
+ * and for each mm's), and libc/malloc_check.c's user_malloc_check walks
+ * a process's whole heap through its memory, on demand (tests). A
+ * structure added to the machine adds its checker beside its code and a
+ * row to the table (mm_init.c); each reports with err.c's check_failed.
+ * Must never: change the machine, or stop at anything but the first
+ * inconsistency it finds.
  */
 #include "core/check.h"
 
