@@ -7,15 +7,15 @@
  * holding an address in O(log n)); free ranges sit in a second tree,
  * augmented with the largest free size under each node, so that the
  * lowest-addressed range that fits is found in O(log n), as Linux's
- * free_vmap_area_root does. Both trees are treaps (priorities from the
- * layout's seed, so the same calls give the same trees), split and
- * merged. vmap takes a reference on the block of every page it maps
- * (get_page on the block's head, as Linux's get_page takes the folio's)
- * and vunmap drops it, so a block outlives a free by its owner until
- * the last vmap of it goes; a third treap counts those references per
- * head, so that the owner's references can be told from vmap's. Must
- * never: map a guard page, free a page it did not allocate, map a frame
- * it holds no reference on, or change anything on a call it refuses.
+ * free_vmap_area_root does. Both trees are treaps (treap.c; priorities
+ * from the layout's seed, so the same calls give the same trees). vmap
+ * takes a reference on the block of every page it maps (get_page on the
+ * block's head, as Linux's get_page takes the folio's) and vunmap drops
+ * it, so a block outlives a free by its owner until the last vmap of it
+ * goes; a third treap counts those references per head, so that the
+ * owner's references can be told from vmap's. Must never: map a guard
+ * page, free a page it did not allocate, map a frame it holds no
+ * reference on, or change anything on a call it refuses.
  */
 #include "core/vmalloc.h"
 
@@ -31,13 +31,12 @@
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/task.h"
+#include "core/treap.h"
 
 struct va_node {
-	uint64_t start;
+	struct treap_node tn; /* key: the range's start */
 	uint64_t size;
 	uint64_t subtree_max; /* the largest size in this subtree */
-	uint32_t prio;
-	struct va_node *left, *right;
 };
 
 struct vmap_area {
@@ -45,7 +44,7 @@ struct vmap_area {
 	enum vm_kind kind;
 	int owner;
 	const char *caller;
-	unsigned int nr_pages; /* pages mapped from node.start */
+	unsigned int nr_pages; /* pages mapped from the start */
 	unsigned long *pfns;   /* VM_ALLOC and VM_MAP: the frames mapped */
 	uint64_t phys;	       /* VM_IOREMAP: the first page's address */
 	uint64_t offset;       /* VM_IOREMAP: phys's offset in its page */
@@ -53,10 +52,10 @@ struct vmap_area {
 
 struct vmalloc_state {
 	uint64_t start, end; /* the vmalloc area; end 0: top of the space */
-	struct va_node *busy;
-	struct va_node *free;
-	struct va_node *spares; /* nodes for the free tree, linked by left */
-	struct va_node *pins;	/* vmap_pins by head pfn */
+	struct treap_node *busy;
+	struct treap_node *free;
+	struct va_node *spares;	 /* nodes for the free tree, linked by left */
+	struct treap_node *pins; /* vmap_pins by head pfn */
 	unsigned long nr_spares;
 	unsigned long nr_areas;
 	unsigned long nr_vmalloc_pages;
@@ -75,95 +74,65 @@ static uint32_t next_prio(struct vmalloc_state *st)
 	return (uint32_t)(z ^ (z >> 31));
 }
 
-static uint64_t subtree_max(const struct va_node *n)
+static struct va_node *va_node_of(const struct treap_node *t)
 {
-	return n ? n->subtree_max : 0;
+	return t ? treap_entry(t, struct va_node, tn) : NULL;
 }
 
-static void update(struct va_node *n)
+static uint64_t node_start(const struct va_node *n)
 {
-	uint64_t max = n->size;
-
-	if (subtree_max(n->left) > max)
-		max = subtree_max(n->left);
-	if (subtree_max(n->right) > max)
-		max = subtree_max(n->right);
-	n->subtree_max = max;
+	return n->tn.key;
 }
 
-/* *l gets the nodes that start below key, *r the others. */
-static void split(struct va_node *t, uint64_t key, struct va_node **l,
-		  struct va_node **r)
+static uint64_t subtree_max(const struct treap_node *t)
 {
-	if (!t) {
-		*l = *r = NULL;
-	} else if (t->start < key) {
-		split(t->right, key, &t->right, r);
-		update(t);
-		*l = t;
-	} else {
-		split(t->left, key, l, &t->left);
-		update(t);
-		*r = t;
-	}
+	return t ? va_node_of(t)->subtree_max : 0;
 }
 
-/* Every node of l starts below every node of r. */
-static struct va_node *merge(struct va_node *l, struct va_node *r)
+/* The largest size in t's subtree, from its children's cached values. */
+static uint64_t subtree_max_of(const struct treap_node *t)
 {
-	if (!l || !r)
-		return l ? l : r;
-	if (l->prio >= r->prio) {
-		l->right = merge(l->right, r);
-		update(l);
-		return l;
-	}
-	r->left = merge(l, r->left);
-	update(r);
-	return r;
+	uint64_t max = va_node_of(t)->size;
+
+	if (subtree_max(t->left) > max)
+		max = subtree_max(t->left);
+	if (subtree_max(t->right) > max)
+		max = subtree_max(t->right);
+	return max;
 }
 
-static void tree_insert(struct va_node **root, struct va_node *n)
+/* The free tree's augmented value, kept on all three trees. */
+static void update(struct treap_node *t)
 {
-	struct va_node *l, *r;
-
-	n->left = n->right = NULL;
-	update(n);
-	split(*root, n->start, &l, &r);
-	*root = merge(merge(l, n), r);
+	va_node_of(t)->subtree_max = subtree_max_of(t);
 }
 
-static void tree_remove(struct va_node **root, const struct va_node *n)
+static void tree_insert(struct treap_node **root, struct va_node *n)
 {
-	struct va_node *l, *mid, *r;
+	treap_insert(root, &n->tn, update);
+}
 
-	split(*root, n->start, &l, &r);
-	split(r, n->start + 1, &mid, &r);
-	*root = merge(l, r);
+static void tree_remove(struct treap_node **root, const struct va_node *n)
+{
+	treap_erase(root, &n->tn, update);
 }
 
 /* The node whose [start, start + size) holds addr. */
-static struct va_node *tree_find(struct va_node *t, uint64_t addr)
+static struct va_node *tree_find(struct treap_node *t, uint64_t addr)
 {
-	while (t) {
-		if (addr < t->start)
-			t = t->left;
-		else if (addr - t->start < t->size)
-			return t;
-		else
-			t = t->right;
-	}
-	return NULL;
+	struct va_node *n = va_node_of(treap_floor(t, addr));
+
+	return n && addr - node_start(n) < n->size ? n : NULL;
 }
 
 /* The lowest-addressed node of at least size bytes. */
-static struct va_node *find_lowest_fit(struct va_node *t, uint64_t size)
+static struct va_node *find_lowest_fit(struct treap_node *t, uint64_t size)
 {
 	while (t) {
 		if (subtree_max(t->left) >= size)
 			t = t->left;
-		else if (t->size >= size)
-			return t;
+		else if (va_node_of(t)->size >= size)
+			return va_node_of(t);
 		else if (subtree_max(t->right) >= size)
 			t = t->right;
 		else
@@ -179,7 +148,7 @@ static struct va_node *take_spare(struct vmalloc_state *st)
 {
 	struct va_node *n = st->spares;
 
-	st->spares = n->left;
+	st->spares = va_node_of(n->tn.left);
 	st->nr_spares--;
 	return n;
 }
@@ -190,7 +159,7 @@ static void put_spare(struct vmalloc_state *st, struct va_node *n)
 		free(n);
 		return;
 	}
-	n->left = st->spares;
+	n->tn.left = st->spares ? &st->spares->tn : NULL;
 	st->spares = n;
 	st->nr_spares++;
 }
@@ -215,46 +184,39 @@ static int reserve_spare(struct vmalloc_state *st)
 /* Give [start, start + size) back, merged with the ranges beside it. */
 static void free_range(struct vmalloc_state *st, uint64_t start, uint64_t size)
 {
-	struct va_node *l, *r, *prev = NULL, *next = NULL, *n;
+	struct treap_node *l, *r, *p = NULL, *q = NULL;
+	struct va_node *prev, *next, *n;
 
-	split(st->free, start, &l, &r);
-	if (l) {
-		struct va_node *max = l;
-
-		while (max->right)
-			max = max->right;
-		if (max->start + max->size == start)
-			split(l, max->start, &l, &prev);
-	}
-	if (r) {
-		struct va_node *min = r;
-
-		while (min->left)
-			min = min->left;
-		if (min->start == start + size)
-			split(r, min->start + 1, &next, &r);
-	}
+	treap_split(st->free, start, &l, &r, update);
+	prev = va_node_of(treap_last(l));
+	if (prev && node_start(prev) + prev->size == start)
+		treap_split(l, node_start(prev), &l, &p, update);
+	next = va_node_of(treap_first(r));
+	if (next && node_start(next) == start + size)
+		treap_split(r, node_start(next) + 1, &q, &r, update);
+	prev = va_node_of(p);
+	next = va_node_of(q);
 	if (prev) {
 		n = prev;
 		n->size += size;
 	} else if (next) {
 		n = next;
-		n->start = start;
+		n->tn.key = start;
 		n->size += size;
 		next = NULL;
 	} else {
 		n = take_spare(st);
-		n->start = start;
+		n->tn.key = start;
 		n->size = size;
 	}
 	if (next) {
 		n->size += next->size;
 		put_spare(st, next);
 	}
-	n->left = n->right = NULL;
-	n->prio = next_prio(st);
-	update(n);
-	st->free = merge(merge(l, n), r);
+	n->tn.left = n->tn.right = NULL;
+	n->tn.prio = next_prio(st);
+	update(&n->tn);
+	st->free = treap_merge(treap_merge(l, &n->tn, update), r, update);
 }
 
 /* Carve size bytes from the lowest free range that holds them. */
@@ -264,13 +226,13 @@ static int alloc_range(struct vmalloc_state *st, uint64_t size, uint64_t *start)
 
 	if (!n)
 		return -ENOMEM;
-	*start = n->start;
+	*start = node_start(n);
 	tree_remove(&st->free, n);
 	if (n->size == size) {
 		put_spare(st, n);
 		return 0;
 	}
-	n->start += size;
+	n->tn.key += size;
 	n->size -= size;
 	tree_insert(&st->free, n);
 	return 0;
@@ -288,7 +250,9 @@ struct vmap_pin {
 static struct vmap_pin *find_pin(const struct vmalloc_state *st,
 				 unsigned long head)
 {
-	return (struct vmap_pin *)tree_find(st->pins, head);
+	struct va_node *n = tree_find(st->pins, head);
+
+	return n ? container_of(n, struct vmap_pin, node) : NULL;
 }
 
 unsigned int vmap_pins(const struct machine *m, unsigned long head)
@@ -323,9 +287,9 @@ static int pin_frame(struct machine *m, unsigned long pfn)
 				 pfn_to_page(m, head)); /* the caller's stays */
 			return -ENOMEM;
 		}
-		pin->node.start = head;
+		pin->node.tn.key = head;
 		pin->node.size = 1;
-		pin->node.prio = next_prio(st);
+		pin->node.tn.prio = next_prio(st);
 		tree_insert(&st->pins, &pin->node);
 	}
 	pin->count++;
@@ -377,7 +341,7 @@ static struct vmap_area *find_area(const struct machine *m, uint64_t addr)
 {
 	struct va_node *n = tree_find(m->vmalloc->busy, addr);
 
-	return n ? (struct vmap_area *)n : NULL;
+	return n ? container_of(n, struct vmap_area, node) : NULL;
 }
 
 static uint64_t area_mapped_bytes(const struct machine *m,
@@ -413,9 +377,9 @@ static struct vmap_area *alloc_vmap_area(struct machine *m,
 			m, BAD_NONE, -ENOMEM,
 			"vmalloc area: no free range of %lu pages", nr_pages));
 	}
-	va->node.start = start;
+	va->node.tn.key = start;
 	va->node.size = size;
-	va->node.prio = next_prio(st);
+	va->node.tn.prio = next_prio(st);
 	va->kind = kind;
 	va->owner = m->current_pid;
 	va->caller = caller;
@@ -429,7 +393,8 @@ static void unmap_area_pages(struct machine *m, const struct vmap_area *va,
 {
 	for (unsigned int i = 0; i < nr; i++)
 		pgtable_unmap(m, kernel_pgtable(m)->pgd,
-			      va->node.start + ((uint64_t)i << m->page_shift),
+			      node_start(&va->node) +
+				      ((uint64_t)i << m->page_shift),
 			      PGTABLE_FREE_EMPTY, NULL);
 }
 
@@ -448,7 +413,7 @@ static void free_vmap_area(struct machine *m, struct vmap_area *va)
 	}
 	tree_remove(&st->busy, &va->node);
 	st->nr_areas--;
-	free_range(st, va->node.start, va->node.size);
+	free_range(st, node_start(&va->node), va->node.size);
 	free(va->pfns);
 	free(va);
 }
@@ -462,7 +427,7 @@ static int map_area(struct machine *m, struct vmap_area *va, uint64_t prot)
 				 : (unsigned long)((va->phys >> m->page_shift) +
 						   i);
 		int err = pgtable_map(m, kernel_pgtable(m)->pgd,
-				      va->node.start +
+				      node_start(&va->node) +
 					      ((uint64_t)i << m->page_shift),
 				      pfn, prot);
 
@@ -552,7 +517,7 @@ static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
 		return err;
 	}
 	m->vmalloc->nr_vmalloc_pages += nr;
-	*addr = va->node.start;
+	*addr = node_start(&va->node);
 	return 0;
 }
 
@@ -576,7 +541,7 @@ static int find_for_free(struct machine *m, uint64_t addr, enum vm_kind kind,
 
 	if (kind == VM_IOREMAP)
 		start &= ~((uint64_t)m->page_size - 1);
-	if (!va || va->node.start != start)
+	if (!va || node_start(&va->node) != start)
 		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
 				 "%s: %#" PRIx64 " is not an address it "
 				 "returned",
@@ -668,7 +633,7 @@ int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 		abandon_area(m, va);
 		return err;
 	}
-	*addr = va->node.start;
+	*addr = node_start(&va->node);
 	return 0;
 }
 
@@ -734,7 +699,7 @@ int ioremap(struct machine *m, uint64_t phys, unsigned long size,
 		return mm_refuse(m, BAD_NONE, err,
 				 "ioremap: cannot map %#" PRIx64, phys);
 	}
-	*addr = va->node.start + va->offset;
+	*addr = node_start(&va->node) + va->offset;
 	return 0;
 }
 
@@ -784,11 +749,11 @@ int vmalloc_area_of(const struct machine *m, uint64_t addr, uint64_t len,
 	va = find_area(m, addr);
 	if (!va)
 		return -ENOENT;
-	off = addr - va->node.start;
+	off = addr - node_start(&va->node);
 	if (!len || off >= area_mapped_bytes(m, va) ||
 	    len > area_mapped_bytes(m, va) - off)
 		return -EFAULT;
-	info->start = va->node.start;
+	info->start = node_start(&va->node);
 	info->size = area_mapped_bytes(m, va);
 	info->owner = va->owner;
 	info->kind = va->kind;
@@ -815,8 +780,9 @@ static void show_area(const struct machine *m, const struct vmap_area *va,
 		      struct seq_buf *s)
 {
 	bool i386 = m->layout.arch == ARCH_I386;
-	unsigned long start = (unsigned long)va->node.start;
-	unsigned long end = (unsigned long)(va->node.start + va->node.size);
+	unsigned long start = (unsigned long)node_start(&va->node);
+	unsigned long end =
+		(unsigned long)(node_start(&va->node) + va->node.size);
 
 	if (i386)
 		seq_printf(s, "0x%08lx-0x%08lx %7lu", start, end,
@@ -836,14 +802,19 @@ static void show_area(const struct machine *m, const struct vmap_area *va,
 	seq_printf(s, "\n");
 }
 
-static void show_tree(const struct machine *m, const struct va_node *n,
+static const struct vmap_area *area_of(const struct treap_node *t)
+{
+	return container_of(va_node_of(t), struct vmap_area, node);
+}
+
+static void show_tree(const struct machine *m, const struct treap_node *t,
 		      struct seq_buf *s)
 {
-	if (!n)
+	if (!t)
 		return;
-	show_tree(m, n->left, s);
-	show_area(m, (const struct vmap_area *)n, s);
-	show_tree(m, n->right, s);
+	show_tree(m, t->left, s);
+	show_area(m, area_of(t), s);
+	show_tree(m, t->right, s);
 }
 
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s)
@@ -901,13 +872,13 @@ int vmalloc_init(struct machine *m)
 	return 0;
 }
 
-static void free_tree_nodes(struct va_node *n)
+static void free_tree_nodes(struct treap_node *t)
 {
-	if (!n)
+	if (!t)
 		return;
-	free_tree_nodes(n->left);
-	free_tree_nodes(n->right);
-	free(n);
+	free_tree_nodes(t->left);
+	free_tree_nodes(t->right);
+	free(va_node_of(t));
 }
 
 /* Areas in address order, for release and teardown. */
@@ -918,15 +889,15 @@ static void free_tree_nodes(struct va_node *n)
 #define RELEASE_BATCH 256
 
 /* Up to RELEASE_BATCH of pid's areas, in address order. */
-static void collect_owned(struct va_node *n, int pid, struct vmap_area **out,
+static void collect_owned(struct treap_node *t, int pid, struct vmap_area **out,
 			  size_t *nr)
 {
-	if (!n || *nr == RELEASE_BATCH)
+	if (!t || *nr == RELEASE_BATCH)
 		return;
-	collect_owned(n->left, pid, out, nr);
-	if (*nr < RELEASE_BATCH && ((struct vmap_area *)n)->owner == pid)
-		out[(*nr)++] = (struct vmap_area *)n;
-	collect_owned(n->right, pid, out, nr);
+	collect_owned(t->left, pid, out, nr);
+	if (*nr < RELEASE_BATCH && area_of(t)->owner == pid)
+		out[(*nr)++] = (struct vmap_area *)area_of(t);
+	collect_owned(t->right, pid, out, nr);
 }
 
 void vmalloc_exit(struct machine *m)
@@ -936,7 +907,7 @@ void vmalloc_exit(struct machine *m)
 	if (!st)
 		return;
 	while (st->busy)
-		free_vmap_area(m, (struct vmap_area *)st->busy);
+		free_vmap_area(m, (struct vmap_area *)area_of(st->busy));
 	free_tree_nodes(st->free);
 	free_tree_nodes(st->pins); /* empty once no area is left */
 	while (st->spares)
@@ -972,41 +943,39 @@ struct range_census {
 	size_t nr;
 };
 
-static int check_treap(const struct va_node *n, const struct va_node *parent,
-		       struct range_census *c, char *why, size_t len)
+static int check_treap(const struct treap_node *t,
+		       const struct treap_node *parent, struct range_census *c,
+		       char *why, size_t len)
 {
+	const struct va_node *n = va_node_of(t);
 	uint64_t max;
 	int err;
 
-	if (!n)
+	if (!t)
 		return 0;
-	if (parent && n->prio > parent->prio)
+	if (parent && t->prio > parent->prio)
 		return check_failed(why, len,
 				    "vmalloc tree: heap order broken at "
 				    "%#" PRIx64,
-				    n->start);
-	err = check_treap(n->left, n, c, why, len);
+				    t->key);
+	err = check_treap(t->left, t, c, why, len);
 	if (err)
 		return err;
-	c->start[c->nr] = n->start;
+	c->start[c->nr] = t->key;
 	c->size[c->nr++] = n->size;
-	max = n->size;
-	if (subtree_max(n->left) > max)
-		max = subtree_max(n->left);
-	if (subtree_max(n->right) > max)
-		max = subtree_max(n->right);
+	max = subtree_max_of(t);
 	if (max != n->subtree_max)
 		return check_failed(
 			why, len,
 			"vmalloc free tree: subtree max at %#" PRIx64
 			" is %" PRIu64 ", not %" PRIu64,
-			n->start, n->subtree_max, max);
-	return check_treap(n->right, n, c, why, len);
+			t->key, n->subtree_max, max);
+	return check_treap(t->right, t, c, why, len);
 }
 
-static size_t tree_count(const struct va_node *n)
+static size_t tree_count(const struct treap_node *t)
 {
-	return n ? 1 + tree_count(n->left) + tree_count(n->right) : 0;
+	return t ? 1 + tree_count(t->left) + tree_count(t->right) : 0;
 }
 
 /* Busy and free ranges tile the area exactly; free ones are merged. */
@@ -1098,11 +1067,11 @@ static int check_area_pages(const struct machine *m, const struct vmap_area *va,
 		return check_failed(why, len,
 				    "vmalloc: area at %#" PRIx64
 				    " maps %u pages in %" PRIu64 " bytes",
-				    va->node.start, va->nr_pages,
+				    node_start(&va->node), va->nr_pages,
 				    va->node.size);
 	for (unsigned int i = 0; i < va->nr_pages; i++) {
 		uint64_t vaddr =
-			va->node.start + ((uint64_t)i << m->page_shift);
+			node_start(&va->node) + ((uint64_t)i << m->page_shift);
 		unsigned long want =
 			va->pfns ? va->pfns[i]
 				 : (unsigned long)((va->phys >> m->page_shift) +
@@ -1152,7 +1121,7 @@ static int check_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 	(void)entry;
 	c->leaves++;
 	if (!va || page_size != c->m->page_size ||
-	    vaddr - va->node.start >= area_mapped_bytes(c->m, va)) {
+	    vaddr - node_start(&va->node) >= area_mapped_bytes(c->m, va)) {
 		c->bad = vaddr;
 		return -EUCLEAN;
 	}
@@ -1246,7 +1215,7 @@ static int check_areas(const struct machine *m, const struct range_census *b,
 					    "vmalloc: area %#" PRIx64
 					    " belongs to pid %d, which has "
 					    "exited",
-					    va->node.start, va->owner);
+					    node_start(&va->node), va->owner);
 		err = check_area_pages(m, va, why, len);
 		if (err)
 			return err;

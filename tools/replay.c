@@ -2,9 +2,9 @@
  * replay.c - replaying a trace and checking what the allocator did.
  *
  * Owns: the replay loop, the set of live blocks (a treap ordered by
- * address, one node per trace id, so that an overlap is found among
- * neighbours), the per-id byte patterns and the figures. Must never:
- * allocate while the clock runs (everything it needs is made first, so
+ * address, core/treap.c's, one node per trace id, so that an overlap is
+ * found among neighbours), the per-id byte patterns and the figures. Must
+ * never: allocate while the clock runs (everything it needs is made first, so
  * that a host allocator under test sees only the trace's calls).
  */
 #include "tools/replay.h"
@@ -16,12 +16,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/treap.h"
+
 /* Each id's pattern starts somewhere in the first PATTERN_SPREAD bytes. */
 #define PATTERN_SPREAD 4096u
 
 struct block {
 	uint64_t addr, size;
-	uint32_t left, right, prio; /* treap links: index + 1, 0 for none */
+	struct treap_node node; /* among the live blocks; key: addr */
 	bool live;
 };
 
@@ -30,7 +32,7 @@ struct replay {
 	const struct replay_backend *b;
 	const struct replay_opts *o;
 	struct block *blk;
-	uint32_t root;
+	struct treap_node *root;
 	uint8_t *pattern; /* max_size + PATTERN_SPREAD bytes */
 	uint8_t *buf;	  /* what a block holds, read back */
 	uint64_t live, peak_live, peak_heap;
@@ -74,36 +76,9 @@ static uint64_t now_ns(void)
 /* ------------------------------------------------------------------ */
 /* The live blocks, by address                                         */
 
-static struct block *node(struct replay *r, uint32_t n)
+static const struct block *block_of(const struct treap_node *n)
 {
-	return &r->blk[n - 1];
-}
-
-/* Split the treap at n into those below addr (*l) and the rest (*g). */
-static void split(struct replay *r, uint32_t n, uint64_t addr, uint32_t *l,
-		  uint32_t *g)
-{
-	if (!n) {
-		*l = *g = 0;
-	} else if (node(r, n)->addr < addr) {
-		split(r, node(r, n)->right, addr, &node(r, n)->right, g);
-		*l = n;
-	} else {
-		split(r, node(r, n)->left, addr, l, &node(r, n)->left);
-		*g = n;
-	}
-}
-
-static uint32_t merge(struct replay *r, uint32_t l, uint32_t g)
-{
-	if (!l || !g)
-		return l ? l : g;
-	if (node(r, l)->prio > node(r, g)->prio) {
-		node(r, l)->right = merge(r, node(r, l)->right, g);
-		return l;
-	}
-	node(r, g)->left = merge(r, l, node(r, g)->left);
-	return g;
+	return treap_entry(n, struct block, node);
 }
 
 static uint64_t block_end(const struct block *b)
@@ -111,50 +86,32 @@ static uint64_t block_end(const struct block *b)
 	return b->addr + (b->size ? b->size : 1);
 }
 
-/* The live block nearest addr from below (at or under) or above. */
-static uint32_t neighbour(struct replay *r, uint64_t addr, bool below)
-{
-	uint32_t n = r->root, found = 0;
-
-	while (n) {
-		bool under = node(r, n)->addr <= addr;
-
-		if (under == below)
-			found = n;
-		n = under ? node(r, n)->right : node(r, n)->left;
-	}
-	return found;
-}
-
 static int insert_block(struct replay *r, unsigned int id)
 {
 	struct block *b = &r->blk[id];
-	uint32_t lo = neighbour(r, b->addr, true);
-	uint32_t hi = neighbour(r, b->addr, false), l, g;
-	uint32_t other = lo && block_end(node(r, lo)) > b->addr	  ? lo
-			 : hi && node(r, hi)->addr < block_end(b) ? hi
-								  : 0;
+	const struct treap_node *lo = treap_floor(r->root, b->addr);
+	const struct treap_node *hi = treap_higher(r->root, b->addr);
+	const struct block *other =
+		lo && block_end(block_of(lo)) > b->addr	  ? block_of(lo)
+		: hi && block_of(hi)->addr < block_end(b) ? block_of(hi)
+							  : NULL;
 
 	if (other)
 		return fail(r, -EEXIST,
 			    "block %u [%#lx, +%lu) overlaps block %u [%#lx, "
 			    "+%lu)",
 			    id, (unsigned long)b->addr, (unsigned long)b->size,
-			    other - 1, (unsigned long)node(r, other)->addr,
-			    (unsigned long)node(r, other)->size);
-	b->left = b->right = 0;
-	split(r, r->root, b->addr, &l, &g);
-	r->root = merge(r, merge(r, l, id + 1), g);
+			    (unsigned int)(other - r->blk),
+			    (unsigned long)other->addr,
+			    (unsigned long)other->size);
+	b->node.key = b->addr;
+	treap_insert(&r->root, &b->node, NULL);
 	return 0;
 }
 
 static void remove_block(struct replay *r, unsigned int id)
 {
-	uint32_t l, mid, g;
-
-	split(r, r->root, r->blk[id].addr, &l, &g);
-	split(r, g, r->blk[id].addr + 1, &mid, &g);
-	r->root = merge(r, l, g);
+	treap_erase(&r->root, &r->blk[id].node, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -327,7 +284,7 @@ static int prepare(struct replay *r)
 		r->pattern[i] = (uint8_t)(x >> 24);
 	}
 	for (unsigned int i = 0; i < r->t->nr_ids; i++)
-		r->blk[i].prio = (uint32_t)((i + 1) * 2654435761u);
+		r->blk[i].node.prio = (uint32_t)((i + 1) * 2654435761u);
 	return 0;
 }
 
