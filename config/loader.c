@@ -18,6 +18,7 @@
 #include <yaml.h>
 
 #include "config/schema.h"
+#include "core/array.h"
 
 #define MAX_MARKS      512	 /* every key a full layout can hold, twice */
 #define MAX_FILE_BYTES (1 << 20) /* far above any real layout */
@@ -511,29 +512,28 @@ int config_load_string(const char *name, const char *yaml, size_t len,
 
 static int read_all(FILE *f, char **text, size_t *len)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
+	size_t cap = 0, n = 0;
+	char *buf = NULL;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
-		size_t got = fread(buf + n, 1, cap - n, f);
+		size_t got;
 
-		n += got;
-		if (got == 0)
-			break;
 		if (n == cap) {
 			char *bigger = cap >= MAX_FILE_BYTES
 					       ? NULL
-					       : realloc(buf, cap * 2);
+					       : array_reserve(buf, &cap, n + 1,
+							       1, 4096);
 
 			if (!bigger) {
 				free(buf);
 				return cap >= MAX_FILE_BYTES ? -EFBIG : -ENOMEM;
 			}
 			buf = bigger;
-			cap *= 2;
 		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
 	}
 	if (ferror(f)) {
 		int err = errno ? -errno : -EIO;

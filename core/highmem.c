@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/check.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -33,7 +34,8 @@ struct kmap_holder {
 struct pkmap_slot {
 	unsigned long pfn; /* NO_PFN while pkmap_count is 0 */
 	int hash_next;	   /* next slot in the same hash bucket, or -1 */
-	unsigned int nr_holders, holders_cap;
+	unsigned int nr_holders;
+	size_t holders_cap;
 	struct kmap_holder *holders;
 };
 
@@ -130,17 +132,13 @@ static struct kmap_holder *find_holder(const struct pkmap_slot *slot, int pid)
 /* Room for one more holder, made before anything else changes. */
 static int reserve_holder(struct pkmap_slot *slot)
 {
-	struct kmap_holder *h;
-	unsigned int cap;
+	struct kmap_holder *h =
+		array_reserve(slot->holders, &slot->holders_cap,
+			      slot->nr_holders + 1, sizeof(*h), 2);
 
-	if (slot->nr_holders < slot->holders_cap)
-		return 0;
-	cap = slot->holders_cap ? 2 * slot->holders_cap : 2;
-	h = realloc(slot->holders, cap * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	slot->holders = h;
-	slot->holders_cap = cap;
 	return 0;
 }
 

@@ -150,7 +150,7 @@ struct mm_struct {
 	unsigned long pgd;	      /* pfn of the pgd */
 	struct vm_area_struct **vmas; /* sorted by vm_start */
 	unsigned int map_count;
-	unsigned int vmas_cap;
+	size_t vmas_cap;
 	uint64_t mmap_base; /* top-down allocation starts below this */
 	uint64_t task_size;
 	uint64_t start_brk, brk;

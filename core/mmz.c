@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/check.h"
 
 static bool is_power_of_2(uint64_t n)
@@ -132,17 +133,13 @@ static bool mmz_find_gap(const struct mmz_region *r, uint64_t size,
 
 static int mmz_reserve_block_slot(struct machine *m, struct mmz_region *r)
 {
-	unsigned long cap = r->cap * 2 + 8;
-	struct mmz_block *grown;
+	struct mmz_block *grown = array_reserve(
+		r->blocks, &r->cap, r->nr_blocks + 1, sizeof(*grown), 8);
 
-	if (r->nr_blocks < r->cap)
-		return 0;
-	grown = realloc(r->blocks, cap * sizeof(*grown));
 	if (!grown)
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
 				 "no host memory for another MMZ block");
 	r->blocks = grown;
-	r->cap = cap;
 	return 0;
 }
 

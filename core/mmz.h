@@ -34,7 +34,8 @@ struct mmz_region {
 	uint64_t size;
 	uint64_t used; /* bytes in blocks */
 	struct mmz_block *blocks;
-	unsigned long nr_blocks, cap;
+	unsigned long nr_blocks;
+	size_t cap;
 };
 
 struct mmz_state {

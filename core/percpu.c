@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/check.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
@@ -215,16 +216,13 @@ static struct pcpu_chunk *pcpu_alloc_chunk_memory(const struct pcpu_state *s)
 
 static int pcpu_reserve_index_slot(struct pcpu_state *s)
 {
-	struct pcpu_chunk **grown;
-	unsigned long cap = s->by_addr_cap * 2 + 8;
+	struct pcpu_chunk **grown =
+		array_reserve(s->by_addr, &s->by_addr_cap, s->nr_chunks + 1,
+			      sizeof(*grown), 8);
 
-	if (s->nr_chunks < s->by_addr_cap)
-		return 0;
-	grown = realloc(s->by_addr, cap * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	s->by_addr = grown;
-	s->by_addr_cap = cap;
 	return 0;
 }
 

@@ -72,7 +72,8 @@ struct pcpu_state {
 	struct pcpu_chunk *first_chunk;
 	struct pcpu_chunk *empty;
 	struct pcpu_chunk **by_addr;
-	unsigned long nr_chunks, by_addr_cap;
+	unsigned long nr_chunks;
+	size_t by_addr_cap;
 	unsigned long nr_allocs;
 };
 

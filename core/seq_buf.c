@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/array.h"
+
 void seq_buf_init(struct seq_buf *s)
 {
 	s->buf = NULL;
@@ -34,18 +36,11 @@ void seq_buf_clear(struct seq_buf *s)
 
 static int seq_buf_reserve(struct seq_buf *s, size_t need)
 {
-	size_t size = s->size ? s->size : 4096;
-	char *buf;
+	char *buf = array_reserve(s->buf, &s->size, s->len + need + 1, 1, 4096);
 
-	while (size < s->len + need + 1)
-		size *= 2;
-	if (size == s->size)
-		return 0;
-	buf = realloc(s->buf, size);
 	if (!buf)
 		return -ENOMEM;
 	s->buf = buf;
-	s->size = size;
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/err.h"
 #include "core/memory.h"
 #include "core/mman.h"
@@ -147,18 +148,13 @@ struct vm_area_struct *vma_lookup(const struct mm_struct *mm, uint64_t addr)
 
 static int vmas_reserve(struct mm_struct *mm, unsigned int extra)
 {
-	unsigned int cap = mm->vmas_cap ? mm->vmas_cap : 8;
-	struct vm_area_struct **vmas;
+	struct vm_area_struct **vmas =
+		array_reserve(mm->vmas, &mm->vmas_cap,
+			      (size_t)mm->map_count + extra, sizeof(*vmas), 8);
 
-	if (mm->map_count + extra <= mm->vmas_cap)
-		return 0;
-	while (cap < mm->map_count + extra)
-		cap *= 2;
-	vmas = realloc(mm->vmas, cap * sizeof(*vmas));
 	if (!vmas)
 		return -ENOMEM;
 	mm->vmas = vmas;
-	mm->vmas_cap = cap;
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "daemon/replay.h"
 #include "daemon/server.h"
 #include "proto/recording.h"
@@ -26,8 +27,10 @@ struct mmd_replay {
 	struct layout layout;
 	struct session **by_serial; /* [serial - 1] */
 	uint32_t nr_sessions;
+	size_t by_serial_cap;
 	struct session **closed;
 	uint32_t nr_closed;
+	size_t closed_cap;
 	struct write_req *writes[MAX_WRITES];
 	unsigned int nr_writes;
 };
@@ -65,7 +68,8 @@ static void conn_close(struct session *s)
 {
 	struct mmd_replay *rp = replay_of(s);
 	struct session **more =
-		realloc(rp->closed, (rp->nr_closed + 1) * sizeof(*more));
+		array_reserve(rp->closed, &rp->closed_cap, rp->nr_closed + 1,
+			      sizeof(*more), 8);
 
 	if (!more) /* freed at the end with the rest, if not now */
 		return;
@@ -107,7 +111,8 @@ static int open_session(struct mmd_replay *rp, const struct recording_record *r,
 			 r->session);
 		return -EINVAL;
 	}
-	more = realloc(rp->by_serial, r->session * sizeof(*more));
+	more = array_reserve(rp->by_serial, &rp->by_serial_cap, r->session,
+			     sizeof(*more), 8);
 	s = more ? session_new(&rp->d) : NULL;
 	if (more)
 		rp->by_serial = more;

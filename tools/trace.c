@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
+
 /* More ids than this is a broken header, not a trace. */
 #define MAX_IDS	   (1u << 26)
 #define MAX_TOKENS 4
@@ -278,7 +280,7 @@ int trace_load(const char *path, struct trace *t, char *err, size_t errlen)
 	for (;;) {
 		if (len == cap) {
 			char *bigger =
-				realloc(text, cap = cap ? 2 * cap : 65536);
+				array_reserve(text, &cap, len + 1, 1, 65536);
 
 			if (!bigger) {
 				free(text);
