@@ -304,8 +304,7 @@ static bool zone_present(const struct layout *l, enum zone_type type)
 	return false;
 }
 
-/* Where the direct map ends: the start of HighMem, else the last zone. */
-static uint64_t lowmem_end(const struct layout *l)
+uint64_t layout_lowmem_end(const struct layout *l)
 {
 	uint64_t end = 0;
 
@@ -737,7 +736,7 @@ static void check_task_size(struct check *c)
 
 static void check_kernel(struct check *c)
 {
-	uint64_t low = lowmem_end(c->l);
+	uint64_t low = layout_lowmem_end(c->l);
 	bool map_ok;
 
 	check_image(c);

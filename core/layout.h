@@ -142,6 +142,9 @@ int arch_from_name(const char *name, enum mm_arch *arch);
 const char *zone_type_name(enum zone_type type);
 int zone_type_from_name(const char *name, enum zone_type *type);
 
+/* Where the direct map ends: the start of HighMem, else the last zone. */
+uint64_t layout_lowmem_end(const struct layout *l);
+
 /*
  * A size as a layout writes it: the exact suffix form when there is one
  * ("16M", K = 1024), else decimal bytes. Returns buf. The loader prints

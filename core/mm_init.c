@@ -325,19 +325,6 @@ static void memblock_free_all(struct machine *m)
 	}
 }
 
-/* The end of the direct-mapped memory: where HighMem starts, if it does. */
-static uint64_t lowmem_end(const struct layout *l)
-{
-	uint64_t end = 0;
-
-	for (unsigned int i = 0; i < l->nr_zones; i++) {
-		if (l->zones[i].type == ZONE_HIGHMEM)
-			return l->zones[i].start;
-		end = l->zones[i].end;
-	}
-	return end;
-}
-
 static int machine_boot(struct machine *m)
 {
 	int err;
@@ -380,7 +367,7 @@ struct machine *machine_create(const struct layout *l)
 	m->page_shift = (unsigned int)__builtin_ctz(l->page_size);
 	m->max_order = l->max_order;
 	m->max_pfn = l->memory >> m->page_shift;
-	m->lowmem_end_pfn = lowmem_end(l) >> m->page_shift;
+	m->lowmem_end_pfn = layout_lowmem_end(l) >> m->page_shift;
 	m->nr_cpus = l->nr_cpus;
 
 	err = machine_boot(m);
