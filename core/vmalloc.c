@@ -558,17 +558,24 @@ static int find_for_free(struct machine *m, uint64_t addr, enum vm_kind kind,
 	return 0;
 }
 
-int vfree(struct machine *m, uint64_t addr)
+/* Free the area addr names, if it is of kind; 0 frees nothing. */
+static int free_area(struct machine *m, uint64_t addr, enum vm_kind kind,
+		     const char *what)
 {
 	struct vmap_area *va;
 	int err;
 
 	if (!addr)
 		return 0;
-	err = find_for_free(m, addr, VM_ALLOC, "vfree", &va);
+	err = find_for_free(m, addr, kind, what, &va);
 	if (!err)
 		free_vmap_area(m, va);
 	return err;
+}
+
+int vfree(struct machine *m, uint64_t addr)
+{
+	return free_area(m, addr, VM_ALLOC, "vfree");
 }
 
 /*
@@ -639,15 +646,7 @@ int vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 
 int vunmap(struct machine *m, uint64_t addr)
 {
-	struct vmap_area *va;
-	int err;
-
-	if (!addr)
-		return 0;
-	err = find_for_free(m, addr, VM_MAP, "vunmap", &va);
-	if (!err)
-		free_vmap_area(m, va);
-	return err;
+	return free_area(m, addr, VM_MAP, "vunmap");
 }
 
 /* The device region that holds [phys, phys + size) whole, or NULL. */
@@ -705,15 +704,7 @@ int ioremap(struct machine *m, uint64_t phys, unsigned long size,
 
 int iounmap(struct machine *m, uint64_t addr)
 {
-	struct vmap_area *va;
-	int err;
-
-	if (!addr)
-		return 0;
-	err = find_for_free(m, addr, VM_IOREMAP, "iounmap", &va);
-	if (!err)
-		free_vmap_area(m, va);
-	return err;
+	return free_area(m, addr, VM_IOREMAP, "iounmap");
 }
 
 /* ------------------------------------------------------------------ */
