@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/task.h"
-#include "core/uapi.h"
+#include "core/api.h"
 #include "daemon/server.h"
 #include "proto/ops.h"
 

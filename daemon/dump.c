@@ -10,12 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/check.h"
-#include "core/err.h"
-#include "core/machine.h"
-#include "core/meminfo.h"
-#include "core/seq_buf.h"
-#include "core/vmstat.h"
+#include "core/api.h"
 
 static void
 print_report(const char *title, const struct machine *m,

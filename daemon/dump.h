@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "core/layout.h"
+#include "core/api.h"
 
 /* Returns the process exit status: 0, or 1 when the machine cannot boot. */
 int mmd_dump(const struct layout *l, FILE *out);

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "core/layout.h"
+#include "core/api.h"
 #include "daemon/dump.h"
 #include "daemon/mmd.h"
 

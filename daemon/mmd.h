@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "core/layout.h"
+#include "core/api.h"
 
 #define MMD_VERSION "0.1.0"
 

@@ -11,8 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "core/uapi.h"
-#include "core/vmalloc.h"
+#include "core/api.h"
 #include "daemon/server.h"
 
 /*

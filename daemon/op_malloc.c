@@ -9,7 +9,7 @@
  * through uapi, or do I/O.
  */
 
-#include "core/uapi.h"
+#include "core/api.h"
 #include "daemon/server.h"
 
 int op_mallinfo(struct session *s, const Mm__Process *a, struct reply *r)

@@ -13,20 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/check.h"
-#include "core/frame_state.h"
-#include "core/libc/malloc.h"
-#include "core/meminfo.h"
-#include "core/mmz.h"
-#include "core/page_alloc.h"
-#include "core/printk.h"
-#include "core/segment.h"
-#include "core/slab.h"
-#include "core/task.h"
-#include "core/task_mmu.h"
-#include "core/uapi.h"
-#include "core/vmalloc.h"
-#include "core/vmstat.h"
+#include "core/api.h"
 #include "daemon/server.h"
 
 int op_hello(struct session *s, const Mm__Hello *h, struct reply *r)

@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 
-#include "core/uapi.h"
+#include "core/api.h"
 #include "daemon/server.h"
 
 /* A user access failed as the kernel would signal it: say how. */

@@ -14,8 +14,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "core/slab.h"
-#include "core/vmstat.h"
+#include "core/api.h"
 #include "daemon/server.h"
 #include "proto/recording.h"
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/array.h"
+#include "core/api.h"
 #include "daemon/replay.h"
 #include "daemon/server.h"
 #include "proto/recording.h"

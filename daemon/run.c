@@ -19,10 +19,7 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "core/err.h"
-#include "core/machine.h"
-#include "core/page_alloc.h"
-#include "core/vmscan.h"
+#include "core/api.h"
 #include "daemon/mmd.h"
 #include "daemon/server.h"
 

@@ -15,9 +15,7 @@
 
 #include <uv.h>
 
-#include "core/list.h"
-#include "core/machine.h"
-#include "core/seq_buf.h"
+#include "core/api.h"
 #include "daemon/mmd.h"
 #include "proto/codec.h"
 #include "proto/frame.h"

@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/oom_kill.h"
-#include "core/task.h"
+#include "core/api.h"
 #include "daemon/server.h"
 
 /* Unprocessed request bytes past which a blocked session is not read. */

@@ -10,6 +10,8 @@
 #            machine over the wire only.
 #   proto/   includes proto/ alone, so that what includes it (client/)
 #            reaches nothing more through it.
+#   daemon/  includes core through core/api.h alone: the calls it may
+#            make into the machine are those that header names.
 #   tools/   includes no daemon header but daemon/replay.h, the daemon's
 #            one door for a replay.
 #
@@ -99,6 +101,13 @@ check_includes() {
 		case $h in
 		'"proto/'* | '<'*) ;;
 		*) breach "$where" "#include $h: proto/ includes only proto/: client/ includes it, and must reach nothing more through it" ;;
+		esac
+	done
+	includes_of daemon | while IFS= read -r l; do
+		where=${l%:*} h=${l##*:}
+		case $h in
+		'"core/api.h"') ;;
+		'"core/'*) breach "$where" "#include $h: daemon/ reaches core through core/api.h alone, which names every call it may make" ;;
 		esac
 	done
 	includes_of tools | while IFS= read -r l; do

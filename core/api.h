@@ -1,0 +1,49 @@
+/*
+ * api.h - the machine as its one outside caller, the daemon, sees it:
+ * every call it may make, through this header alone.
+ *
+ * Owns: the list of what lies open to the daemon, by purpose. A core
+ * header not named here is core's own business; a daemon file that
+ * needs more asks for it here first (mk/layers.sh holds the daemon to
+ * this one include). Must never: declare anything itself, or name a
+ * header whose calls the daemon has no business making (the allocator's
+ * internals, the page tables, the LRU lists).
+ */
+#ifndef MM_API_H
+#define MM_API_H
+
+/* Booting a machine from a layout, and tearing it down. */
+#include "core/err.h"	  /* IS_ERR, PTR_ERR of what boot returns */
+#include "core/layout.h"  /* struct layout, layout_validate, defaults */
+#include "core/machine.h" /* struct machine, machine_create/destroy */
+
+/* The tools it shares with core: lists, growing arrays, text. */
+#include "core/array.h"
+#include "core/list.h"
+#include "core/seq_buf.h"
+
+/* Sessions as processes, and the calls a process makes. */
+#include "core/gfp.h"  /* the GFP bits a wait depends on */
+#include "core/task.h" /* task_create, task_exit, task_switch */
+#include "core/uapi.h" /* every call a client's request becomes */
+
+/* The reports, in /proc's formats. */
+#include "core/frame_state.h" /* the map of physical memory */
+#include "core/libc/malloc.h" /* malloc_stats of a process */
+#include "core/meminfo.h"
+#include "core/mmz.h"	   /* media-mem */
+#include "core/printk.h"   /* dmesg */
+#include "core/segment.h"  /* a far pointer's translation */
+#include "core/slab.h"	   /* slabinfo */
+#include "core/task_mmu.h" /* /proc/PID/status, maps, the page walk */
+#include "core/vmalloc.h"  /* vmallocinfo, and whether a vmalloc fits */
+#include "core/vmstat.h"   /* vmstat, buddyinfo, zoneinfo */
+
+/* Keeping the machine honest and running between requests. */
+#include "core/check.h"	     /* machine_check */
+#include "core/mm.h"	     /* drop_caches */
+#include "core/oom_kill.h"   /* the victims to tell their sessions */
+#include "core/page_alloc.h" /* global_free_pages */
+#include "core/vmscan.h"     /* kswapd_wanted, kswapd_run */
+
+#endif /* MM_API_H */
