@@ -365,13 +365,6 @@ static void bystander_verify(struct bystander *b, uint64_t addr)
 
 /* ---- the machine */
 
-static void drop_caches(struct machine *m)
-{
-	task_switch(m, 0);
-	kmem_cache_shrink_all(m);
-	drain_all_pages(m);
-}
-
 static void check_machine(const char *when)
 {
 	char why[256];
