@@ -70,7 +70,8 @@ static uint64_t call(struct seeder *sd, Mm__Request__OpCase op, void *msg)
 	return v;
 }
 
-static uint64_t alloc_pages(struct seeder *sd, uint32_t gfp, uint32_t order)
+static uint64_t seed_alloc_pages(struct seeder *sd, uint32_t gfp,
+				 uint32_t order)
 {
 	Mm__AllocPages m = MM__ALLOC_PAGES__INIT;
 
@@ -79,7 +80,7 @@ static uint64_t alloc_pages(struct seeder *sd, uint32_t gfp, uint32_t order)
 	return call(sd, MM__REQUEST__OP_ALLOC_PAGES, &m);
 }
 
-static void free_pages(struct seeder *sd, uint64_t pfn, uint32_t order)
+static void seed_free_pages(struct seeder *sd, uint64_t pfn, uint32_t order)
 {
 	Mm__FreePages m = MM__FREE_PAGES__INIT;
 
@@ -105,7 +106,7 @@ static uint64_t on_addr(struct seeder *sd, Mm__Request__OpCase op,
 	return call(sd, op, &m);
 }
 
-static uint64_t kmalloc(struct seeder *sd, uint64_t size, uint32_t gfp)
+static uint64_t seed_kmalloc(struct seeder *sd, uint64_t size, uint32_t gfp)
 {
 	Mm__Kmalloc m = MM__KMALLOC__INIT;
 
@@ -148,19 +149,19 @@ static uint64_t direct_map(struct seeder *sd, uint64_t pfn)
 
 static void script_pages(struct seeder *sd)
 {
-	uint64_t pfn = alloc_pages(sd, GFP_KERNEL, 0);
-	uint64_t big = alloc_pages(sd, GFP_KERNEL | __GFP_ZERO, 3);
+	uint64_t pfn = seed_alloc_pages(sd, GFP_KERNEL, 0);
+	uint64_t big = seed_alloc_pages(sd, GFP_KERNEL | __GFP_ZERO, 3);
 
 	write_at(sd, direct_map(sd, pfn), 64, false);
 	read_at(sd, direct_map(sd, pfn), 64, false);
 	on_pfn(sd, MM__REQUEST__OP_GET_PAGE, pfn);
 	on_pfn(sd, MM__REQUEST__OP_PUT_PAGE, pfn);
-	free_pages(sd, big, 2); /* the wrong order */
-	free_pages(sd, big, 3);
-	free_pages(sd, pfn, 0);
-	free_pages(sd, pfn, 0); /* twice */
-	alloc_pages(sd, GFP_DMA, 1);
-	alloc_pages(sd, GFP_ATOMIC, 12); /* above max_order */
+	seed_free_pages(sd, big, 2); /* the wrong order */
+	seed_free_pages(sd, big, 3);
+	seed_free_pages(sd, pfn, 0);
+	seed_free_pages(sd, pfn, 0); /* twice */
+	seed_alloc_pages(sd, GFP_DMA, 1);
+	seed_alloc_pages(sd, GFP_ATOMIC, 12); /* above max_order */
 }
 
 static void script_slab(struct seeder *sd)
@@ -194,7 +195,7 @@ static void script_kmalloc(struct seeder *sd)
 {
 	Mm__Kcalloc kc = MM__KCALLOC__INIT;
 	Mm__Krealloc kr = MM__KREALLOC__INIT;
-	uint64_t a = kmalloc(sd, 100, GFP_KERNEL), b;
+	uint64_t a = seed_kmalloc(sd, 100, GFP_KERNEL), b;
 
 	on_addr(sd, MM__REQUEST__OP_KSIZE, a);
 	write_at(sd, a, 96, false);
@@ -207,8 +208,8 @@ static void script_kmalloc(struct seeder *sd)
 	kc.size = 50;
 	kc.gfp = GFP_KERNEL;
 	call(sd, MM__REQUEST__OP_KCALLOC, &kc);
-	kmalloc(sd, 20000, GFP_KERNEL); /* from the page allocator */
-	kmalloc(sd, 64, GFP_DMA);
+	seed_kmalloc(sd, 20000, GFP_KERNEL); /* from the page allocator */
+	seed_kmalloc(sd, 64, GFP_DMA);
 	on_addr(sd, MM__REQUEST__OP_KFREE, b);
 	on_addr(sd, MM__REQUEST__OP_KFREE, b);
 	on_addr(sd, MM__REQUEST__OP_KFREE, a + 8); /* not an object */
@@ -225,8 +226,8 @@ static void script_vmalloc(struct seeder *sd)
 	v = call(sd, MM__REQUEST__OP_VMALLOC, &vm);
 	write_at(sd, v + 4096, 128, false);
 	call(sd, MM__REQUEST__OP_VZALLOC, &vm);
-	pfns[0] = alloc_pages(sd, GFP_KERNEL, 0);
-	pfns[1] = alloc_pages(sd, GFP_KERNEL, 0);
+	pfns[0] = seed_alloc_pages(sd, GFP_KERNEL, 0);
+	pfns[1] = seed_alloc_pages(sd, GFP_KERNEL, 0);
 	vp.n_pfns = 2;
 	vp.pfns = pfns;
 	va = call(sd, MM__REQUEST__OP_VMAP, &vp);
@@ -244,7 +245,7 @@ static void script_vmalloc(struct seeder *sd)
 static void script_kmap(struct seeder *sd)
 {
 	Mm__Kmap km = MM__KMAP__INIT;
-	uint64_t hp = alloc_pages(sd, GFP_HIGHUSER, 0), a;
+	uint64_t hp = seed_alloc_pages(sd, GFP_HIGHUSER, 0), a;
 
 	km.pfn = hp;
 	a = call(sd, MM__REQUEST__OP_KMAP, &km);
@@ -255,7 +256,7 @@ static void script_kmap(struct seeder *sd)
 	on_addr(sd, MM__REQUEST__OP_KUNMAP_ATOMIC, a);
 	/* More kmaps than slots: the last waits 20 ms, then times out. */
 	for (int i = 0; i < 9; i++) {
-		km.pfn = alloc_pages(sd, GFP_HIGHUSER, 0);
+		km.pfn = seed_alloc_pages(sd, GFP_HIGHUSER, 0);
 		km.timeout_ms = 20;
 		call(sd, MM__REQUEST__OP_KMAP, &km);
 	}
@@ -317,7 +318,7 @@ static void script_waits(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_HELLO, &hello); /* a second Hello */
 	/* Take most of memory, then ask for more, waiting a little. */
 	for (int i = 0; i < 6; i++)
-		alloc_pages(sd, GFP_KERNEL, 10);
+		seed_alloc_pages(sd, GFP_KERNEL, 10);
 	ap.gfp = GFP_KERNEL;
 	ap.order = 10;
 	ap.timeout_ms = 10;
@@ -330,7 +331,7 @@ static void script_shutdown(struct seeder *sd)
 {
 	Mm__AdminShutdown sh = MM__ADMIN_SHUTDOWN__INIT;
 
-	alloc_pages(sd, GFP_KERNEL, 0);
+	seed_alloc_pages(sd, GFP_KERNEL, 0);
 	call(sd, MM__REQUEST__OP_ADMIN_SHUTDOWN, &sh);
 }
 
