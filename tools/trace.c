@@ -147,8 +147,15 @@ static int parse_header(struct parser *ps, struct trace *t, struct line *l,
 		v[0] = v[1];
 		v[1] = v[2];
 	}
-	/* Each operation takes a few bytes: a bigger count is a lie. */
-	if (v[0] > MAX_IDS || v[1] > (uint64_t)(ps->end - ps->begin))
+	/*
+	 * Each operation takes a few bytes, and each id an operation: a
+	 * bigger count is a lie, and would have a replay allocate for ids
+	 * no trace of this size can name.
+	 */
+	if (v[0] > MAX_IDS || v[0] > (uint64_t)(ps->end - ps->begin))
+		return fail(ps, n == 4 ? 2 : 1,
+			    "the header promises more than the trace holds");
+	if (v[1] > (uint64_t)(ps->end - ps->begin))
 		return fail(ps, n == 4 ? 3 : 2,
 			    "the header promises more than the trace holds");
 	t->nr_ids = (unsigned int)v[0];

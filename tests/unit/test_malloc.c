@@ -930,6 +930,13 @@ static void test_trace_errors(void **state)
 	expect_trace_error("2\n99999\na 0 4\n",
 			   "t:2: the header promises more than the trace "
 			   "holds");
+	/* 55 million ids would cost a replay gigabytes for a 10-byte file. */
+	expect_trace_error("55555554\n0\n",
+			   "t:1: the header promises more than the trace "
+			   "holds");
+	expect_trace_error("0\n99999\n2\n1\na 0 4\n",
+			   "t:2: the header promises more than the trace "
+			   "holds");
 }
 
 /* ------------------------------------------------------------------ */
