@@ -34,7 +34,7 @@
 #include "core/mmz.h"	   /* media-mem */
 #include "core/printk.h"   /* dmesg */
 #include "core/segment.h"  /* a far pointer's translation */
-#include "core/slab.h"	   /* slabinfo */
+#include "core/slab.h"	   /* slabinfo, and whether a kmalloc fits */
 #include "core/task_mmu.h" /* /proc/PID/status, maps, the page walk */
 #include "core/vmalloc.h"  /* vmallocinfo, and whether a vmalloc fits */
 #include "core/vmstat.h"   /* vmstat, buddyinfo, zoneinfo */

@@ -69,26 +69,48 @@ int kmalloc_init(struct machine *m)
 	return 0;
 }
 
+/*
+ * The kernel's get_order: the smallest order whose block holds size
+ * bytes, from the highest bit of size - 1 rather than by doubling a
+ * block until it is large enough, which never ends for a size above
+ * 2^63 (the block's size wraps to 0 first).
+ */
 static unsigned int size_order(const struct machine *m, size_t size)
 {
-	unsigned int order = 0;
+	if (size <= m->page_size)
+		return 0;
+	return (unsigned int)(64 -
+			      __builtin_clzll((unsigned long long)size - 1)) -
+	       m->page_shift;
+}
 
-	while ((m->page_size << order) < size)
-		order++;
-	return order;
+/* The largest kmalloc: one block of max_order (KMALLOC_MAX_SIZE). */
+static size_t kmalloc_max_size(const struct machine *m)
+{
+	return (size_t)m->page_size << m->max_order;
+}
+
+/*
+ * Larger than any block: NULL, as the kernel's alloc_pages gives for an
+ * order above MAX_PAGE_ORDER (with a warning, counted here), which
+ * callers see as -ENOMEM. Checked before any order is computed.
+ */
+static int kmalloc_too_large(struct machine *m, const char *what, size_t size)
+{
+	return mm_refuse(m, BAD_KMALLOC_SIZE, -ENOMEM,
+			 "%s of %zu bytes is beyond the largest (%zu)", what,
+			 size, kmalloc_max_size(m));
 }
 
 static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 			 uint64_t *addr)
 {
-	unsigned int order = size_order(m, size);
+	unsigned int order;
 	struct page *page;
 
-	if (order > m->max_order)
-		return mm_refuse(m, BAD_KMALLOC_SIZE, -EINVAL,
-				 "kmalloc of %zu bytes is beyond the largest "
-				 "(%lu)",
-				 size, m->page_size << m->max_order);
+	if (size > kmalloc_max_size(m))
+		return kmalloc_too_large(m, "kmalloc", size);
+	order = size_order(m, size);
 	page = alloc_pages(m, gfp | __GFP_COMP, order);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
@@ -104,11 +126,18 @@ unsigned long kmalloc_large_pages(const struct machine *m, size_t size)
 {
 	unsigned int order;
 
-	if (size <= KMALLOC_MAX_CACHE_SIZE ||
-	    size > (size_t)(m->page_size << m->max_order))
+	if (size <= KMALLOC_MAX_CACHE_SIZE || size > kmalloc_max_size(m))
 		return 0;
 	order = size_order(m, size);
 	return 1UL << order;
+}
+
+bool kmalloc_may_fit(const struct machine *m, size_t n, size_t size)
+{
+	size_t bytes;
+
+	return !__builtin_mul_overflow(n, size, &bytes) &&
+	       bytes <= kmalloc_max_size(m);
 }
 
 int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
@@ -139,13 +168,19 @@ int kzalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 	return kmalloc(m, size, gfp | __GFP_ZERO, addr);
 }
 
+/*
+ * kmalloc_array's check: a product that overflows is NULL, -ENOMEM, as
+ * for any size too large (it is one), never a wrapped small size.
+ */
 int kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp, uint64_t *addr)
 {
-	if (size && n > SIZE_MAX / size)
-		return mm_refuse(m, BAD_KMALLOC_SIZE, -EOVERFLOW,
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return mm_refuse(m, BAD_KMALLOC_SIZE, -ENOMEM,
 				 "kcalloc of %zu * %zu bytes overflows", n,
 				 size);
-	return kmalloc(m, n * size, gfp | __GFP_ZERO, addr);
+	return kmalloc(m, bytes, gfp | __GFP_ZERO, addr);
 }
 
 /* The first page of a large kmalloc at addr, or NULL. */

@@ -65,6 +65,11 @@ int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 		     uint64_t *addr);
 int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr);
 
+/*
+ * kmalloc of more than one max_order block, and a kcalloc whose n * size
+ * overflows, are -ENOMEM: the kernel's kmalloc and kmalloc_array give
+ * NULL (the kernel warns; the refusal is counted as mm_bad_kmalloc_size).
+ */
 int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
 int kzalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
 int kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
@@ -79,6 +84,11 @@ int ksize(struct machine *m, uint64_t addr, size_t *size);
  * (sizes past kmalloc-8k); 0 for a slab object or a size kmalloc refuses.
  */
 unsigned long kmalloc_large_pages(const struct machine *m, size_t size);
+/*
+ * Whether a kmalloc of n * size bytes could ever succeed on this
+ * machine: a caller that may wait for memory waits for nothing else.
+ */
+bool kmalloc_may_fit(const struct machine *m, size_t n, size_t size);
 
 /* Handles for clients: a cache's id, and the cache behind an id. */
 uint64_t kmem_cache_id(const struct kmem_cache *s);

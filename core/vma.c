@@ -800,23 +800,47 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: flags %#x make no sense", flags);
-	if ((old_addr & (m->page_size - 1)) || !old_len || !new_len ||
-	    new_len > mm->task_size)
+	/*
+	 * Lengths as Linux's: rounded up to pages, a new length that wraps
+	 * to 0 is -EINVAL, and so is an old one past user space (a shrink
+	 * would unmap beyond it, which munmap refuses). A new length past
+	 * it is -EINVAL where it must fit at new_addr, else -ENOMEM: no
+	 * room for it anywhere, as get_unmapped_area finds.
+	 */
+	if ((old_addr & (m->page_size - 1)) || !old_len ||
+	    old_len > mm->task_size || !page_align(m, new_len))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: bad address or length");
+	if (new_len > mm->task_size) {
+		if (flags & MREMAP_FIXED)
+			return mm_refuse(m, BAD_VMA, -EINVAL,
+					 "mremap: the new range is outside "
+					 "user space");
+		snprintf(m->errmsg, sizeof(m->errmsg),
+			 "mremap: %#lx bytes is more than the address space",
+			 (unsigned long)new_len);
+		return -ENOMEM;
+	}
 	vma = vma_lookup(mm, old_addr);
 	if (!vma)
 		return mremap_efault(m, old_addr, old_len);
 	if (vma->vm_flags & VM_HUGETLB)
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap of huge page mappings is not done");
+	/* new_len <= task_size: the difference below cannot wrap. */
 	if ((flags & MREMAP_FIXED) &&
 	    ((new_addr & (m->page_size - 1)) ||
-	     new_addr + new_len > mm->task_size ||
+	     new_addr > mm->task_size - new_len ||
 	     (new_addr < old_addr + old_len && old_addr < new_addr + new_len)))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: the new range is unaligned, outside "
 				 "user space or over the old one");
+	/* As mmap's MAP_FIXED: vm.mmap_min_addr holds for a move too. */
+	if ((flags & MREMAP_FIXED) && new_addr < MMAP_MIN_ADDR)
+		return mm_refuse(
+			m, BAD_VMA, -EPERM,
+			"mremap: %#lx is below vm.mmap_min_addr (%#llx)",
+			(unsigned long)new_addr, MMAP_MIN_ADDR);
 	/*
 	 * What must lie inside the VMA: the old range when it grows, what
 	 * moves for MREMAP_FIXED, and nothing for a shrink in place, which

@@ -44,10 +44,13 @@ int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
 	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
 }
 
+/* A size no block could hold is -ENOMEM too, but never waits. */
 int op_kmalloc(struct session *s, const Mm__Kmalloc *a, struct reply *r)
 {
 	int err = uapi_kmalloc(s->d->m, a->size, a->gfp, &r->value);
 
+	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
+		return err;
 	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
 }
 
@@ -55,6 +58,8 @@ int op_kcalloc(struct session *s, const Mm__Kcalloc *a, struct reply *r)
 {
 	int err = uapi_kcalloc(s->d->m, a->n, a->size, a->gfp, &r->value);
 
+	if (err && !kmalloc_may_fit(s->d->m, a->n, a->size))
+		return err;
 	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
 }
 
@@ -62,6 +67,8 @@ int op_krealloc(struct session *s, const Mm__Krealloc *a, struct reply *r)
 {
 	int err = uapi_krealloc(s->d->m, a->addr, a->size, a->gfp, &r->value);
 
+	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
+		return err;
 	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
 }
 

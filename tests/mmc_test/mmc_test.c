@@ -1331,9 +1331,10 @@ static void kmalloc_edges(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_ksize(c, b, &size));
 	EXPECT(size == 512, "ksize of kcalloc(10, 30) is %zu, not 512", size);
 	EXPECT_FILL(c, b, 300, 0, "kcalloc");
-	EXPECT_ERR(c, -EOVERFLOW,
+	/* An overflowing product is NULL from kmalloc_array: -ENOMEM. */
+	EXPECT_ERR(c, -ENOMEM,
 		   mmc_kcalloc(c, (size_t)1 << 62, 8, GFP_KERNEL, &a));
-	EXPECT_ERR(c, -EOVERFLOW,
+	EXPECT_ERR(c, -ENOMEM,
 		   mmc_kcalloc(c, SIZE_MAX / 2 + 1, 2, GFP_KERNEL, &a));
 	EXPECT_ERR(c, 0, mmc_kcalloc(c, 0, 8, GFP_KERNEL, &a));
 	EXPECT(a == 16, "kcalloc(0, 8) gave %#llx", (unsigned long long)a);
