@@ -86,12 +86,21 @@ static const struct cfg_field daemon_fields[] = {
 	L("admin_group", CK_STR, daemon.admin_group),
 	L("max_clients", CK_COUNT, daemon.max_clients),
 	L("max_frame_bytes", CK_SIZE, daemon.max_frame_bytes),
+	L("admin_clients", CK_COUNT, daemon.admin_clients),
+	L("max_clients_per_uid", CK_COUNT, daemon.max_clients_per_uid),
+	L("hello_timeout_ms", CK_COUNT, daemon.hello_timeout_ms),
+	L("frame_timeout_ms", CK_COUNT, daemon.frame_timeout_ms),
+	L("idle_timeout_ms", CK_COUNT, daemon.idle_timeout_ms),
 };
 
 static const struct cfg_field limit_fields[] = {
 	L("pages", CK_COUNT, limits.pages),
 	L("objects", CK_COUNT, limits.objects),
 	L("requests", CK_COUNT, limits.requests),
+	L("processes", CK_COUNT, limits.processes),
+	L("kmap", CK_COUNT, limits.kmap),
+	L("kmap_atomic", CK_COUNT, limits.kmap_atomic),
+	L("vmap_space", CK_SIZE, limits.vmap_space),
 };
 
 #define SECTION(k, f)                                                          \

@@ -206,18 +206,77 @@ static int find_free_slot(struct machine *m)
 	}
 }
 
+unsigned int kmap_slots_held(const struct machine *m, int pid)
+{
+	const struct highmem_state *hs = m->highmem;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; hs && i < hs->last_pkmap; i++)
+		if (hs->pkmap_count[i] > 1 && find_holder(&hs->slots[i], pid))
+			n++;
+	return n;
+}
+
+bool kmap_holds(const struct machine *m, unsigned long pfn, int pid)
+{
+	const struct highmem_state *hs = m->highmem;
+	int nr = hs && hs->last_pkmap ? hash_find(hs, pfn) : -1;
+
+	return nr >= 0 && hs->pkmap_count[nr] > 1 &&
+	       find_holder(&hs->slots[nr], pid);
+}
+
+/*
+ * The pid holding the most pkmap slots (and how many), for a message:
+ * one pass, counting the first few dozen holders met (a hog is among
+ * them whenever it holds more than its share).
+ */
+static int top_pkmap_holder(const struct machine *m, unsigned int *most)
+{
+	const struct highmem_state *hs = m->highmem;
+	struct {
+		int pid;
+		unsigned int n;
+	} seen[32];
+	unsigned int nr_seen = 0, k;
+	int top = 0;
+
+	*most = 0;
+	for (unsigned int i = 0; i < hs->last_pkmap; i++)
+		for (unsigned int j = 0; j < hs->slots[i].nr_holders; j++) {
+			int pid = hs->slots[i].holders[j].pid;
+
+			for (k = 0; k < nr_seen && seen[k].pid != pid; k++)
+				;
+			if (k == nr_seen) {
+				if (nr_seen == 32)
+					continue;
+				seen[nr_seen].pid = pid;
+				seen[nr_seen++].n = 0;
+			}
+			if (++seen[k].n > *most) {
+				*most = seen[k].n;
+				top = pid;
+			}
+		}
+	return top;
+}
+
 static int map_new_virtual(struct machine *m, unsigned long pfn)
 {
 	struct highmem_state *hs = m->highmem;
 	int nr = find_free_slot(m);
-	int err;
+	unsigned int most;
+	int err, top;
 
-	if (nr < 0)
-		return mm_refuse(
-			m, BAD_NONE, -EAGAIN,
-			"kmap: all %u pkmap slots are in use; wait for a "
-			"kunmap",
-			hs->last_pkmap);
+	if (nr < 0) {
+		/* Say who holds them: the waiter may be a hog's victim. */
+		top = top_pkmap_holder(m, &most);
+		return mm_refuse(m, BAD_NONE, -EAGAIN,
+				 "kmap: all %u pkmap slots are in use (pid %d "
+				 "holds %u of them); wait for a kunmap",
+				 hs->last_pkmap, top, most);
+	}
 	err = reserve_holder(&hs->slots[nr]);
 	if (!err)
 		err = pgtable_map(m, kernel_pgtable(m)->pgd,
@@ -355,6 +414,20 @@ static bool decode_atomic(const struct machine *m, uint64_t addr,
 	return true;
 }
 
+unsigned int kmap_atomic_slots_held(const struct machine *m, unsigned int cpu,
+				    int pid)
+{
+	const struct highmem_state *hs = m->highmem;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; hs && cpu < m->nr_cpus && i < hs->depth[cpu];
+	     i++)
+		if (atomic_slot(m, cpu, i)->pfn != NO_PFN &&
+		    atomic_slot(m, cpu, i)->pid == pid)
+			n++;
+	return n;
+}
+
 int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
 {
 	struct highmem_state *hs = m->highmem;
@@ -373,11 +446,15 @@ int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
 		return mm_refuse(m, BAD_KMAP, -EINVAL,
 				 "kmap_atomic: no fixmap slots");
 	idx = hs->depth[cpu];
-	if (idx >= hs->atomic_slots)
-		return mm_refuse(
-			m, BAD_NONE, -EBUSY,
-			"kmap_atomic: all %u slots of cpu %u are in use",
-			hs->atomic_slots, cpu);
+	if (idx >= hs->atomic_slots) {
+		int top = atomic_slot(m, cpu, 0)->pid;
+
+		return mm_refuse(m, BAD_NONE, -EBUSY,
+				 "kmap_atomic: all %u slots of cpu %u are in "
+				 "use (pid %d holds %u of them)",
+				 hs->atomic_slots, cpu, top,
+				 kmap_atomic_slots_held(m, cpu, top));
+	}
 	err = pgtable_map(m, kernel_pgtable(m)->pgd, atomic_addr(m, cpu, idx),
 			  pfn, PAGE_KERNEL);
 	if (err)

@@ -50,6 +50,17 @@ int highmem_check(const struct machine *m, char *why, size_t len);
 /* Free everything pid still owns; returns how many objects that was. */
 unsigned long highmem_release(struct machine *m, int pid);
 
+/*
+ * What pid holds: pkmap slots (a page kmapped many times holds one), and
+ * kmap_atomic slots of a CPU. uapi caps them per process (limits.kmap,
+ * limits.kmap_atomic), since the slots are shared by every process.
+ */
+unsigned int kmap_slots_held(const struct machine *m, int pid);
+unsigned int kmap_atomic_slots_held(const struct machine *m, unsigned int cpu,
+				    int pid);
+/* Whether pid holds a kmap of pfn already (a kmap of it takes no slot). */
+bool kmap_holds(const struct machine *m, unsigned long pfn, int pid);
+
 int kmap(struct machine *m, struct page *page, uint64_t *addr);
 int kunmap(struct machine *m, struct page *page);
 int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr);

@@ -28,6 +28,7 @@
 #define KMAP_ATOMIC_MAX	  64
 #define FRAME_MIN	  64
 #define FRAME_MAX	  (64 * MiB)
+#define PID_SPACE	  32768 /* PID_MAX: pids are 1 .. 32767 */
 
 static const char *const arch_names[NR_ARCHES] = {
 	[ARCH_X86_64] = "x86_64",
@@ -145,6 +146,13 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->daemon.socket_mode = 0660;
 	l->daemon.max_clients = 128;
 	l->daemon.max_frame_bytes = 1 * MiB;
+	/*
+	 * A client has 10 s to say Hello and to finish a frame it began
+	 * (Redis gives a whole client 0: no limit; here a slot taken before
+	 * Hello is one every user is short of). Sessions may idle.
+	 */
+	l->daemon.hello_timeout_ms = 10000;
+	l->daemon.frame_timeout_ms = 10000;
 	l->limits.objects = 1048576;
 	l->limits.requests = 256;
 }
@@ -209,12 +217,58 @@ static void derive_zones(struct layout *l)
 	}
 }
 
+/*
+ * Linux's default RLIMIT_NPROC: half of max_threads, the tasks whose
+ * kernel stacks (THREAD_SIZE: 16 KiB on x86_64, 8 KiB on i386) would
+ * take an eighth of memory (set_max_threads), at least 20 and below
+ * the pid space.
+ */
+static uint32_t default_nproc(const struct layout *l)
+{
+	uint64_t thread_size = l->arch == ARCH_I386 ? 8 * KiB : 16 * KiB;
+	uint64_t max_threads = l->memory / (8 * thread_size);
+
+	if (max_threads < 20)
+		max_threads = 20;
+	if (max_threads > PID_SPACE - 1)
+		max_threads = PID_SPACE - 1;
+	return (uint32_t)(max_threads / 2);
+}
+
+static uint32_t half_at_least_one(uint32_t n)
+{
+	return n / 2 ? n / 2 : 1;
+}
+
 void layout_resolve(struct layout *l)
 {
+	struct layout_daemon *d = &l->daemon;
+	struct layout_limits *lim = &l->limits;
+
 	if (l->nr_zones == 0)
 		derive_zones(l);
-	if (l->limits.pages == 0)
-		l->limits.pages = l->memory / safe_page_size(l);
+	if (lim->pages == 0)
+		lim->pages = l->memory / safe_page_size(l);
+	if (lim->processes == 0)
+		lim->processes = default_nproc(l);
+	/* No one process may take more than half of a shared pool. */
+	if (lim->kmap == 0)
+		lim->kmap = half_at_least_one(l->kernel.pkmap_slots);
+	if (lim->kmap_atomic == 0)
+		lim->kmap_atomic =
+			half_at_least_one(l->kernel.kmap_atomic_slots);
+	if (lim->vmap_space == 0)
+		lim->vmap_space = l->kernel.vmalloc_size / 8;
+	/*
+	 * Redis serves its admins on a path of their own; here they keep
+	 * the last sixteenth of the slots, and one user may hold a quarter.
+	 */
+	if (d->admin_clients == 0 && d->max_clients > 1)
+		d->admin_clients =
+			d->max_clients / 16 ? d->max_clients / 16 : 1;
+	if (d->max_clients_per_uid == 0)
+		d->max_clients_per_uid =
+			d->max_clients / 4 ? d->max_clients / 4 : 1;
 }
 
 void layout_default(struct layout *l)
@@ -884,6 +938,18 @@ static void check_daemon(struct check *c)
 		       LAYOUT_NAME_MAX - 1);
 	if (d->max_clients < 1)
 		report(c, "daemon.max_clients", "max_clients is zero");
+	else if (d->admin_clients >= d->max_clients)
+		report(c, "daemon.admin_clients",
+		       "admin_clients %u leaves no slot of max_clients %u to "
+		       "other users",
+		       d->admin_clients, d->max_clients);
+	if (d->max_clients_per_uid < 1)
+		report(c, "daemon.max_clients_per_uid",
+		       "max_clients_per_uid is zero");
+	else if (d->max_clients >= 1 && d->max_clients_per_uid > d->max_clients)
+		report(c, "daemon.max_clients_per_uid",
+		       "max_clients_per_uid %u is above max_clients %u",
+		       d->max_clients_per_uid, d->max_clients);
 	if (d->max_frame_bytes < FRAME_MIN || d->max_frame_bytes > FRAME_MAX)
 		report(c, "daemon.max_frame_bytes",
 		       "max_frame_bytes %s is outside 64..64M",
@@ -900,6 +966,15 @@ static void check_limits(struct check *c)
 		report(c, "limits.objects", "objects is zero");
 	if (lim->requests < 1)
 		report(c, "limits.requests", "requests is zero");
+	if (lim->processes < 1)
+		report(c, "limits.processes", "processes is zero");
+	if (lim->kmap < 1)
+		report(c, "limits.kmap", "kmap is zero");
+	if (lim->kmap_atomic < 1)
+		report(c, "limits.kmap_atomic", "kmap_atomic is zero");
+	if (lim->vmap_space < 2 * c->ps)
+		report(c, "limits.vmap_space",
+		       "vmap_space is below two pages (one mapped, one guard)");
 }
 
 int layout_validate(const struct layout *l, struct layout_errors *errs)

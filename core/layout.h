@@ -74,11 +74,20 @@ struct layout_kernel {
 	uint64_t task_size;	    /* top of user space */
 };
 
-/* Per-session limits: what one client process may hold at once. */
+/*
+ * Per-session limits: what one client process may hold at once, and
+ * (processes) what one user may run. A 0 in those layout_resolve()
+ * derives is replaced by the derived value.
+ */
 struct layout_limits {
 	uint64_t pages;
 	uint64_t objects;
-	uint32_t requests; /* requests in flight */
+	uint32_t requests;    /* requests in flight */
+	uint32_t processes;   /* per uid, as RLIMIT_NPROC; 0: derived */
+	uint32_t kmap;	      /* pkmap slots per process; 0: derived */
+	uint32_t kmap_atomic; /* kmap_atomic slots per process; 0: derived */
+	uint64_t vmap_space;  /* vmalloc-area bytes of its ioremaps and
+				 vmaps; 0: derived */
 };
 
 /* How the daemon serves the machine; core ignores it. */
@@ -89,6 +98,11 @@ struct layout_daemon {
 	char admin_group[LAYOUT_NAME_MAX];
 	uint32_t max_clients;
 	uint32_t max_frame_bytes;
+	uint32_t admin_clients;	      /* of max_clients, kept for admins */
+	uint32_t max_clients_per_uid; /* 0: derived; uid 0 is exempt */
+	uint32_t hello_timeout_ms;    /* connect to Hello; 0: none */
+	uint32_t frame_timeout_ms;    /* a frame's first to last byte */
+	uint32_t idle_timeout_ms;     /* a session that sends nothing */
 };
 
 struct layout {

@@ -164,11 +164,32 @@ static int mmz_insert_block(struct machine *m, struct mmz_region *r,
 	return 0;
 }
 
+/*
+ * The first byte of a block name that media-mem could not print as it
+ * is, or -1: a control character or DEL would start a line of its own
+ * or reach a terminal as an escape, a byte above 0x7f is no ASCII, and
+ * a quote would end name="..." early. Whatever is printed, a reader of
+ * the listing must be able to trust that one line is one block.
+ */
+static int mmz_bad_name_byte(const char *name)
+{
+	for (int i = 0; name[i]; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+			return i;
+	}
+	return -1;
+}
+
 /* Check the names and the alignment; *align comes back as used. */
 static int mmz_check_request(struct machine *m, const char *zone_name,
 			     const char *block_name, uint64_t size,
 			     uint64_t *align)
 {
+	const char *name = block_name;
+	int bad;
+
 	if (!size)
 		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
 				 "an MMZ block of 0 bytes");
@@ -181,6 +202,16 @@ static int mmz_check_request(struct machine *m, const char *zone_name,
 		return mm_refuse(m, BAD_MMZ_REQUEST, -ENAMETOOLONG,
 				 "an MMZ name is longer than %d characters",
 				 MMZ_NAME_LEN - 1);
+	bad = mmz_bad_name_byte(block_name);
+	if (bad < 0) {
+		bad = mmz_bad_name_byte(zone_name);
+		name = zone_name;
+	}
+	if (bad >= 0)
+		return mm_refuse(m, BAD_MMZ_REQUEST, -EINVAL,
+				 "MMZ name byte %d is %#x: names are printable "
+				 "ASCII without '\"' or '\\'",
+				 bad, (unsigned char)name[bad]);
 	if (*align < m->page_size)
 		*align = m->page_size;
 	return 0;

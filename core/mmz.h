@@ -65,8 +65,9 @@ int report_media_mem(const struct machine *m, struct seq_buf *s);
  * region named zone_name, or from the first region in layout order that
  * has room when zone_name is NULL or "". block_name (NULL means "") is
  * at most 31 characters. The owner is m->current_pid; *phys its address.
- * -EINVAL: size 0, align not a power of two, or a block that could not
- * fit even the empty region (every region, for any); -ENOMEM: no room
+ * -EINVAL: size 0, align not a power of two, a name with a byte outside
+ * printable ASCII or a '"' or '\\' (media-mem prints it), or a block that
+ * could not fit even the empty region (every region, for any); -ENOMEM: no room
  * now; -ENAMETOOLONG: a name over 31 characters; -ENOENT: no such region.
  */
 int mmz_alloc(struct machine *m, const char *zone_name, const char *block_name,

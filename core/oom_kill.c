@@ -139,11 +139,11 @@ static void log_kill(struct machine *m, const struct task_struct *t)
 
 	printk(m,
 	       "Out of memory: Killed process %d (%s) total-vm:%lukB, "
-	       "anon-rss:%lukB, file-rss:0kB, shmem-rss:%lukB, UID:0 "
+	       "anon-rss:%lukB, file-rss:0kB, shmem-rss:%lukB, UID:%u "
 	       "pgtables:%lukB oom_score_adj:%d",
 	       t->pid, t->comm, mm->total_vm * kb,
 	       (unsigned long)mm->rss_stat[MM_ANONPAGES] * kb,
-	       (unsigned long)mm->rss_stat[MM_SHMEMPAGES] * kb,
+	       (unsigned long)mm->rss_stat[MM_SHMEMPAGES] * kb, t->uid,
 	       mm_pgtables(m, mm) * kb, t->oom_score_adj);
 }
 

@@ -19,15 +19,39 @@
 /* sizeof(struct kmem_cache) in the simulated arch's kernel. */
 #define KMEM_CACHE_OBJ_SIZE 256
 
-struct kmem_cache *kmem_cache_by_name(const struct machine *m, const char *name)
+/* The uid a cache's names are scoped to; the kernel's are everyone's. */
+static bool cache_owner_uid(const struct machine *m, int owner, uint32_t *uid)
+{
+	const struct task_struct *t = find_task_by_pid(m, owner);
+
+	if (!owner || !t)
+		return false;
+	*uid = t->uid;
+	return true;
+}
+
+/*
+ * Each user has a namespace of cache names of its own, so that no user
+ * can take a name another user's program needs by creating it first:
+ * a name clashes with the kernel's caches, and with the caches of
+ * processes of the creator's uid; other users' caches of that name are
+ * theirs (slabinfo may list two caches of one name, as Linux's may).
+ */
+struct kmem_cache *kmem_cache_name_clash(const struct machine *m,
+					 const char *name)
 {
 	const struct list_head *pos;
+	uint32_t mine = 0, theirs = 0;
+	bool user = cache_owner_uid(m, m->current_pid, &mine);
 
 	list_for_each(pos, &m->slab->caches)
 	{
 		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
 
-		if (!strcmp(s->name, name))
+		if (strcmp(s->name, name))
+			continue;
+		if (!user || !cache_owner_uid(m, s->owner, &theirs) ||
+		    theirs == mine)
 			return s;
 	}
 	return NULL;

@@ -91,8 +91,9 @@ int slab_free(struct machine *m, struct kmem_cache *s, struct slab *slab,
 	      uint64_t addr);
 
 /* slab_common.c */
-struct kmem_cache *kmem_cache_by_name(const struct machine *m,
-				      const char *name);
+/* A cache whose name a new cache of the current task's may not take. */
+struct kmem_cache *kmem_cache_name_clash(const struct machine *m,
+					 const char *name);
 int register_cache(struct machine *m, struct kmem_cache *s);
 void unregister_cache(struct machine *m, struct kmem_cache *s);
 void free_cache(struct kmem_cache *s);

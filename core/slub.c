@@ -767,18 +767,43 @@ static unsigned int ilog2_uint(unsigned int x)
 	return fls_uint(x) - 1;
 }
 
+/*
+ * The first byte of a cache name slabinfo could not print as one word,
+ * or -1. A name is the first column of a slabinfo line: a space would
+ * shift the columns, a control character, DEL or a byte above 0x7f
+ * could start a forged line or reach a terminal as an escape. Linux's
+ * names are words of printable ASCII too (SLUB makes sysfs files of
+ * them).
+ */
+static int bad_name_byte(const char *name)
+{
+	for (int i = 0; name[i]; i++)
+		if ((unsigned char)name[i] <= 0x20 ||
+		    (unsigned char)name[i] >= 0x7f)
+			return i;
+	return -1;
+}
+
 static int check_create_args(struct machine *m, const char *name,
 			     unsigned int size, unsigned int align,
 			     slab_flags_t flags)
 {
 	unsigned long limit = m->page_size << m->max_order;
+	int bad;
 
 	if (!name || !name[0] || strlen(name) >= KMEM_CACHE_NAME_MAX)
 		return mm_refuse(m, BAD_NONE,
 				 name && name[0] ? -ENAMETOOLONG : -EINVAL,
 				 "cache name must be 1 to %d characters",
 				 KMEM_CACHE_NAME_MAX - 1);
-	if (kmem_cache_by_name(m, name))
+	bad = bad_name_byte(name);
+	if (bad >= 0)
+		return mm_refuse(
+			m, BAD_NONE, -EINVAL,
+			"cache name byte %d is %#x: a name is one word "
+			"of printable ASCII",
+			bad, (unsigned char)name[bad]);
+	if (kmem_cache_name_clash(m, name))
 		return mm_refuse(m, BAD_NONE, -EEXIST,
 				 "a cache named %s exists already", name);
 	if (size == 0 || size > limit)

@@ -1,9 +1,11 @@
 /*
  * task.c - simulated processes: the tasks client sessions run as.
  *
- * Owns: task_struct records, fork and exit; the pid table they are found
- * by is pid.c's. Must never: free an object that another task owns, or
- * leave a page of an exited task allocated.
+ * Owns: task_struct records, fork and exit, and each user's count of
+ * processes (kernel/user.c's user_struct); the pid table they are found
+ * by is pid.c's. Must never: free an object that another task owns,
+ * leave a page of an exited task allocated, or let a user other than
+ * uid 0 fork past limits.processes.
  */
 #include "core/task.h"
 
@@ -38,9 +40,18 @@ static unsigned long (*const exit_release[])(struct machine *m, int pid) = {
 	pcpu_release, mmz_release,
 };
 
+/* The processes one uid runs: Linux's ucounts for RLIMIT_NPROC. */
+struct task_user {
+	uint32_t uid;
+	unsigned int processes;
+};
+
 struct task_state {
 	struct kmem_cache *task_struct_cachep;
 	unsigned int thread_order;
+	/* Users with at least one process; few, so a plain array. */
+	struct task_user *users;
+	unsigned int nr_users, cap_users;
 };
 
 int task_init(struct machine *m)
@@ -106,8 +117,90 @@ void task_exit_all(struct machine *m)
 			task_exit(m, pid, NULL);
 	if (m->tasks->task_struct_cachep)
 		kmem_cache_destroy(m, m->tasks->task_struct_cachep);
+	free(m->tasks->users);
 	free(m->tasks);
 	m->tasks = NULL;
+}
+
+static struct task_user *find_user(const struct task_state *ts, uint32_t uid)
+{
+	for (unsigned int i = 0; i < ts->nr_users; i++)
+		if (ts->users[i].uid == uid)
+			return &ts->users[i];
+	return NULL;
+}
+
+unsigned int task_user_processes(const struct machine *m, uint32_t uid)
+{
+	const struct task_user *u = find_user(m->tasks, uid);
+
+	return u ? u->processes : 0;
+}
+
+/* One more process for uid; -ENOMEM when its count cannot be kept. */
+static int get_user(struct task_state *ts, uint32_t uid)
+{
+	struct task_user *u = find_user(ts, uid);
+
+	if (!u) {
+		if (ts->nr_users == ts->cap_users) {
+			unsigned int cap =
+				ts->cap_users ? 2 * ts->cap_users : 8;
+			struct task_user *more =
+				realloc(ts->users, cap * sizeof(*more));
+
+			if (!more)
+				return -ENOMEM;
+			ts->users = more;
+			ts->cap_users = cap;
+		}
+		u = &ts->users[ts->nr_users++];
+		u->uid = uid;
+		u->processes = 0;
+	}
+	u->processes++;
+	return 0;
+}
+
+static void put_user(struct task_state *ts, uint32_t uid)
+{
+	struct task_user *u = find_user(ts, uid);
+
+	if (u && --u->processes == 0)
+		*u = ts->users[--ts->nr_users];
+}
+
+int task_set_uid(struct machine *m, int pid, uint32_t uid)
+{
+	struct task_struct *t = find_task_by_pid(m, pid);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	if (t->uid == uid)
+		return 0;
+	err = get_user(m->tasks, uid);
+	if (err)
+		return err;
+	put_user(m->tasks, t->uid);
+	t->uid = uid;
+	return 0;
+}
+
+/*
+ * RLIMIT_NPROC as copy_process checks it: the user's processes, this
+ * one's parent among them, against the limit; uid 0 (INIT_USER) passes.
+ */
+static int nproc_check(struct machine *m, const struct task_struct *parent)
+{
+	unsigned int n = task_user_processes(m, parent->uid);
+
+	if (parent->uid == 0 || n < m->layout.limits.processes)
+		return 0;
+	return mm_refuse(m, BAD_NONE, -EAGAIN,
+			 "fork: uid %u runs %u processes, its limit "
+			 "(limits.processes %u)",
+			 parent->uid, n, m->layout.limits.processes);
 }
 
 int task_create(struct machine *m, const char *comm, unsigned int cpu,
@@ -128,9 +221,12 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	if (new_pid < 0)
 		return new_pid;
 	t = calloc(1, sizeof(*t));
-	if (!t)
+	if (!t || get_user(m->tasks, 0)) {
+		free(t);
 		return -ENOMEM;
+	}
 	if (alloc_task_memory(m, t)) {
+		put_user(m->tasks, 0);
 		free(t);
 		return mm_refuse(
 			m, BAD_NONE, -ENOMEM,
@@ -138,6 +234,7 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	}
 	t->mm = mm_alloc(m, new_pid);
 	if (!t->mm) {
+		put_user(m->tasks, 0);
 		free_task_memory(m, t);
 		free(t);
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
@@ -162,12 +259,20 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 
 	if (!parent)
 		return -ESRCH;
+	err = nproc_check(m, parent);
+	if (err)
+		return err;
 	err = task_create(m, parent->comm, parent->cpu, parent->oom_score_adj,
 			  child_pid);
 	if (err)
 		return err;
 	child = find_task_by_pid(m, *child_pid);
 	child->leader = parent->leader;
+	err = task_set_uid(m, child->pid, parent->uid);
+	if (err) {
+		task_exit(m, child->pid, NULL);
+		return err;
+	}
 	err = dup_mm(m, parent->mm, child->pid, &mm);
 	if (err) {
 		task_exit(m, child->pid, NULL);
@@ -241,6 +346,7 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	pages = release_pages(m, t);
 	mem_cgroup_exit_task(m, pid);
 	free_task_memory(m, t);
+	put_user(m->tasks, t->uid);
 	detach_pid(m, pid);
 	free(t);
 	m->current_pid = saved == pid ? 0 : saved;
@@ -251,10 +357,41 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	return 0;
 }
 
+/* Each user's count of processes is the number of its tasks. */
+static int users_check(const struct machine *m, char *why, size_t len)
+{
+	const struct task_state *ts = m->tasks;
+	unsigned int counted = 0;
+
+	for (unsigned int i = 0; i < ts->nr_users; i++) {
+		unsigned int n = 0;
+
+		for (int pid = 1; pid < PID_MAX; pid++)
+			if (find_task_by_pid(m, pid) &&
+			    find_task_by_pid(m, pid)->uid == ts->users[i].uid)
+				n++;
+		if (!n || n != ts->users[i].processes)
+			return check_failed(why, len,
+					    "uid %u counts %u processes, runs "
+					    "%u",
+					    ts->users[i].uid,
+					    ts->users[i].processes, n);
+		counted += n;
+	}
+	if (counted != nr_tasks(m))
+		return check_failed(why, len, "users count %u processes of %u",
+				    counted, nr_tasks(m));
+	return 0;
+}
+
 /* Every page a task owns is on its list, and no other page has an owner. */
 int task_check(const struct machine *m, char *why, size_t len)
 {
 	unsigned long listed = 0, owned = 0;
+	int err = users_check(m, why, len);
+
+	if (err)
+		return err;
 
 	for (int pid = 1; pid < PID_MAX; pid++) {
 		const struct task_struct *t = find_task_by_pid(m, pid);

@@ -34,7 +34,9 @@ struct task_struct {
 	unsigned long nr_objects; /* kernel objects it holds */
 	struct mm_struct *mm;	  /* its address space */
 	int leader;		  /* the session process it was forked from */
-	bool oom_killed;	  /* chosen by the OOM killer, not yet gone */
+	uint32_t uid;		  /* the real uid of the client, or 0 */
+	uint64_t vmap_space; /* vmalloc-area bytes of its ioremaps, vmaps */
+	bool oom_killed;     /* chosen by the OOM killer, not yet gone */
 	struct page_counter memory; /* frames charged to it (limits.pages) */
 };
 
@@ -56,6 +58,15 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
  * same CPU, in the same session (leader).
  */
 int task_fork(struct machine *m, int parent_pid, int *child_pid);
+/*
+ * The user a task runs as (task_create gives uid 0; the daemon sets the
+ * client's real uid at Hello, as a login's setuid would). Forks inherit
+ * it, and the processes of each uid but 0 are limited to
+ * limits.processes: past it fork is -EAGAIN, as RLIMIT_NPROC makes it.
+ */
+int task_set_uid(struct machine *m, int pid, uint32_t uid);
+/* The processes uid runs now. */
+unsigned int task_user_processes(const struct machine *m, uint32_t uid);
 /* Make pid the current task (0: the kernel), on the task's CPU. */
 int task_switch(struct machine *m, int pid);
 /* Exit pid: free all it owns, counting it in leaks (may be NULL). */

@@ -656,6 +656,58 @@ static struct page *owned_page(struct machine *m, struct task_struct *t,
 	return pfn_to_page(m, pfn);
 }
 
+/*
+ * The vmalloc-area bytes the ioremap or vmap area at addr takes, its
+ * guard page included: what limits.vmap_space counts. Such areas take
+ * address space every process shares, but no page a memcg would charge.
+ */
+static uint64_t area_space(const struct machine *m, uint64_t addr)
+{
+	struct vmalloc_area_info info;
+
+	if (vmalloc_area_of(m, addr, 1, &info))
+		return 0;
+	return info.size + m->page_size;
+}
+
+/*
+ * A new area is counted once the allocator made it (a request it
+ * refuses gets its own error); one past the limit is undone at once.
+ */
+static int charge_space(struct machine *m, struct task_struct *t, int err,
+			const uint64_t *addr, const char *what,
+			int (*undo)(struct machine *, uint64_t))
+{
+	uint64_t bytes, limit = m->layout.limits.vmap_space;
+
+	if (err)
+		return err;
+	bytes = area_space(m, *addr);
+	if (t->vmap_space + bytes <= limit) {
+		t->vmap_space += bytes;
+		t->nr_objects++;
+		return 0;
+	}
+	undo(m, *addr);
+	return mm_refuse(m, BAD_NONE, -EDQUOT,
+			 "%s: pid %d's ioremaps and vmaps would span %llu "
+			 "bytes of the vmalloc area, past its "
+			 "limits.vmap_space (%llu)",
+			 what, t->pid,
+			 (unsigned long long)(t->vmap_space + bytes),
+			 (unsigned long long)limit);
+}
+
+/* An unmap that worked gives the area's bytes back. */
+static int uncharge_space(struct task_struct *t, int err, uint64_t bytes)
+{
+	if (!err) {
+		t->vmap_space -= bytes < t->vmap_space ? bytes : t->vmap_space;
+		t->nr_objects--;
+	}
+	return err;
+}
+
 int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	      uint64_t *addr)
 {
@@ -667,16 +719,18 @@ int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 	for (unsigned int i = 0; i < count; i++)
 		if (!owned_page(m, t, pfns[i], &err))
 			return err;
-	return counted(t, vmap(m, pfns, count, addr), 1);
+	err = vmap(m, pfns, count, addr);
+	return charge_space(m, t, err, addr, "vmap", vunmap);
 }
 
 int uapi_vunmap(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t bytes = area_space(m, addr);
 
 	if (!t)
 		return -ESRCH;
-	return addr ? counted(t, vunmap(m, addr), -1) : 0; /* NULL: no-op */
+	return addr ? uncharge_space(t, vunmap(m, addr), bytes) : 0;
 }
 
 int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
@@ -685,28 +739,49 @@ int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
-	return err ? err : counted(t, ioremap(m, phys, size, addr), 1);
+	if (err)
+		return err;
+	err = ioremap(m, phys, size, addr);
+	return charge_space(m, t, err, addr, "ioremap", iounmap);
 }
 
 int uapi_iounmap(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t bytes = area_space(m, addr);
 
 	if (!t)
 		return -ESRCH;
-	return addr ? counted(t, iounmap(m, addr), -1) : 0; /* NULL: no-op */
+	return addr ? uncharge_space(t, iounmap(m, addr), bytes) : 0;
 }
 
+/*
+ * The pkmap and kmap_atomic slots are shared by every process; no one
+ * process may hold more than its limit of them (-EDQUOT at once: only
+ * it could give one back, so waiting would wait for nothing).
+ */
 int uapi_kmap(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);
+	unsigned int held, limit = m->layout.limits.kmap;
 	struct page *page;
 	int err;
 
 	if (!t)
 		return -ESRCH;
 	page = owned_page(m, t, pfn, &err);
-	return page ? kmap(m, page, addr) : err;
+	if (!page)
+		return err;
+	if (pfn >= m->lowmem_end_pfn && !kmap_holds(m, pfn, t->pid)) {
+		held = kmap_slots_held(m, t->pid);
+		if (held >= limit)
+			return mm_refuse(m, BAD_NONE, -EDQUOT,
+					 "kmap: pid %d holds %u pkmap slots, "
+					 "its limit (limits.kmap); kunmap one "
+					 "first",
+					 t->pid, held);
+	}
+	return kmap(m, page, addr);
 }
 
 int uapi_kunmap(struct machine *m, unsigned long pfn)
@@ -723,13 +798,22 @@ int uapi_kunmap(struct machine *m, unsigned long pfn)
 int uapi_kmap_atomic(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);
+	unsigned int held, limit = m->layout.limits.kmap_atomic;
 	struct page *page;
 	int err;
 
 	if (!t)
 		return -ESRCH;
 	page = owned_page(m, t, pfn, &err);
-	return page ? kmap_atomic(m, page, addr) : err;
+	if (!page)
+		return err;
+	held = kmap_atomic_slots_held(m, m->cpu, t->pid);
+	if (pfn >= m->lowmem_end_pfn && held >= limit)
+		return mm_refuse(m, BAD_NONE, -EDQUOT,
+				 "kmap_atomic: pid %d holds %u slots of cpu "
+				 "%u, its limit (limits.kmap_atomic)",
+				 t->pid, held, m->cpu);
+	return kmap_atomic(m, page, addr);
 }
 
 int uapi_kunmap_atomic(struct machine *m, uint64_t addr)

@@ -816,10 +816,10 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 			return mm_refuse(m, BAD_VMA, -EINVAL,
 					 "mremap: the new range is outside "
 					 "user space");
-		snprintf(m->errmsg, sizeof(m->errmsg),
-			 "mremap: %#lx bytes is more than the address space",
-			 (unsigned long)new_len);
-		return -ENOMEM;
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "mremap: %#lx bytes is more than the address "
+				 "space",
+				 (unsigned long)new_len);
 	}
 	vma = vma_lookup(mm, old_addr);
 	if (!vma)

@@ -41,6 +41,11 @@ int op_hello(struct session *s, const Mm__Hello *h, struct reply *r)
 		if (comm[i] < 0x20 || comm[i] > 0x7e)
 			comm[i] = '?';
 	err = task_create(m, comm, h->cpu, h->oom_score_adj, &pid);
+	/* The process runs as its client's uid: its limits are that user's. */
+	if (!err && task_set_uid(m, pid, (uint32_t)s->uid)) {
+		task_exit(m, pid, NULL);
+		err = reply_error(r, -ENOMEM, "no host memory for the task");
+	}
 	if (err)
 		return err;
 	s->pid = pid;

@@ -153,9 +153,63 @@ static void test_defaults_x86_64(void **state)
 	assert_string_equal(l.daemon.admin_group, "");
 	assert_int_equal(l.daemon.max_clients, 128);
 	assert_int_equal(l.daemon.max_frame_bytes, 1 * MiB);
+	assert_int_equal(l.daemon.hello_timeout_ms, 10000);
+	assert_int_equal(l.daemon.frame_timeout_ms, 10000);
+	assert_int_equal(l.daemon.idle_timeout_ms, 0);
 	assert_int_equal(l.limits.pages, 0); /* derived by layout_resolve */
 	assert_int_equal(l.limits.objects, 1048576);
 	assert_int_equal(l.limits.requests, 256);
+	/* These too are derived, from memory, slots and max_clients. */
+	assert_int_equal(l.limits.processes, 0);
+	assert_int_equal(l.limits.kmap, 0);
+	assert_int_equal(l.daemon.admin_clients, 0);
+	assert_int_equal(l.daemon.max_clients_per_uid, 0);
+}
+
+/*
+ * What layout_resolve derives: RLIMIT_NPROC's default (half of
+ * max_threads, which an eighth of memory in kernel stacks would make,
+ * below the pid space), half of each shared kmap pool, an eighth of the
+ * vmalloc area, a sixteenth of the client slots kept for admins and a
+ * quarter for one user.
+ */
+static void test_resolved_limits(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	layout_default(&l); /* 5G of x86_64: 40960 threads, capped */
+	assert_int_equal(l.limits.processes, 16383);
+	assert_int_equal(l.limits.kmap, 1); /* no pkmap on x86_64 */
+	assert_int_equal(l.limits.kmap_atomic, 8);
+	assert_int_equal(l.limits.vmap_space, 4 * TiB);
+	assert_int_equal(l.daemon.admin_clients, 8);
+	assert_int_equal(l.daemon.max_clients_per_uid, 32);
+	layout_set_defaults(&l, ARCH_I386);
+	l.memory = 64 * MiB;
+	l.daemon.max_clients = 4;
+	layout_resolve(&l);
+	assert_int_equal(l.limits.processes, 512); /* 64M / (8 * 8K) / 2 */
+	assert_int_equal(l.limits.kmap, 512);
+	assert_int_equal(l.limits.vmap_space, 14 * MiB);
+	assert_int_equal(l.daemon.admin_clients, 1);
+	assert_int_equal(l.daemon.max_clients_per_uid, 1);
+	assert_int_equal(layout_validate(&l, NULL), 0);
+	/* A value given is kept; one that leaves no room is refused. */
+	l.daemon.admin_clients = 4;
+	assert_int_equal(layout_validate(&l, NULL), -EINVAL);
+	l.daemon.admin_clients = 3;
+	l.daemon.max_clients_per_uid = 5;
+	assert_int_equal(layout_validate(&l, NULL), -EINVAL);
+	l.daemon.max_clients_per_uid = 4;
+	l.limits.vmap_space = 4096;
+	assert_int_equal(layout_validate(&l, NULL), -EINVAL);
+	l.limits.vmap_space = 8192;
+	assert_int_equal(layout_validate(&l, NULL), 0);
+	layout_set_defaults(&l, ARCH_X86_64);
+	l.memory = 1 * MiB;
+	layout_resolve(&l);
+	assert_int_equal(l.limits.processes, 10); /* at least 20 threads */
 }
 
 static void test_defaults_i386(void **state)
@@ -716,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_defaults_x86_64),
 		cmocka_unit_test(test_defaults_i386),
+		cmocka_unit_test(test_resolved_limits),
 		cmocka_unit_test(test_set_defaults_zeroes_everything),
 		cmocka_unit_test(test_default_layout),
 		cmocka_unit_test(test_resolve_derives_zones),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "config/config.h"
+#include "core/highmem.h"
 #include "core/mmz.h"
 #include "core/vmalloc.h"
 #include "core/slab.h"
@@ -357,6 +358,265 @@ static void test_vmalloc_kmap_ioremap(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * limits.processes is RLIMIT_NPROC: the processes of one uid, session
+ * processes and forks alike, and a fork past it is -EAGAIN; uid 0 is
+ * exempt, each uid counts apart, and an exit makes room again.
+ */
+static void test_nproc_limit(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	int a, b, root, kids[3], child;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.limits.processes = 3;
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	b = spawn(m, "b", 0);
+	root = spawn(m, "root", 0);
+	assert_int_equal(task_set_uid(m, a, 1000), 0);
+	assert_int_equal(task_set_uid(m, b, 1000), 0);
+	assert_int_equal(task_set_uid(m, 999999, 1000), -ESRCH);
+	assert_int_equal(task_user_processes(m, 1000), 2);
+	task_switch(m, a);
+	assert_int_equal(uapi_fork(m, 0, &kids[0]), 0);
+	assert_int_equal(find_task_by_pid(m, kids[0])->uid, 1000);
+	assert_int_equal(task_user_processes(m, 1000), 3);
+	/* A child forks as its user too, and is counted likewise. */
+	assert_int_equal(uapi_fork(m, kids[0], &child), -EAGAIN);
+	assert_non_null(strstr(m->errmsg, "limits.processes 3"));
+	assert_int_equal(uapi_fork(m, 0, &child), -EAGAIN);
+	task_switch(m, b);
+	assert_int_equal(uapi_fork(m, 0, &child), -EAGAIN);
+	/* Another uid is not this one's; uid 0 has no limit. */
+	assert_int_equal(task_set_uid(m, b, 1001), 0);
+	assert_int_equal(uapi_fork(m, 0, &kids[1]), 0);
+	assert_int_equal(task_user_processes(m, 1001), 2);
+	task_switch(m, root);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(uapi_fork(m, 0, &child), 0);
+		assert_int_equal(find_task_by_pid(m, child)->uid, 0);
+	}
+	assert_consistent(m);
+	/* An exit makes room. */
+	task_switch(m, a);
+	assert_int_equal(uapi_exit_process(m, kids[0]), 0);
+	assert_int_equal(task_user_processes(m, 1000), 1);
+	assert_int_equal(uapi_fork(m, 0, &kids[2]), 0);
+	assert_int_equal(task_exit(m, a, NULL), 0);
+	assert_int_equal(task_user_processes(m, 1000), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * pkmap and kmap_atomic slots are shared: one process holds at most
+ * limits.kmap and limits.kmap_atomic of them (-EDQUOT, saying so), a
+ * page kmapped again takes no second slot, and the process left out
+ * when every slot is taken hears who holds them.
+ */
+static void test_kmap_caps(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pages[6], other;
+	uint64_t addr, atomic[3];
+	int a, b, c;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.kernel.pkmap_slots = 4;
+	l.limits.kmap = 2;
+	l.limits.kmap_atomic = 2;
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	b = spawn(m, "b", 0);
+	task_switch(m, a);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(
+			uapi_alloc_pages(m, GFP_HIGHUSER, 0, &pages[i]), 0);
+	assert_int_equal(uapi_kmap(m, pages[0], &addr), 0);
+	assert_int_equal(uapi_kmap(m, pages[1], &addr), 0);
+	assert_int_equal(uapi_kmap(m, pages[1], &addr), 0); /* no new slot */
+	assert_int_equal(kmap_slots_held(m, a), 2);
+	assert_int_equal(uapi_kmap(m, pages[2], &addr), -EDQUOT);
+	assert_non_null(strstr(m->errmsg, "holds 2 pkmap slots"));
+	assert_int_equal(uapi_kmap_atomic(m, pages[3], &atomic[0]), 0);
+	assert_int_equal(uapi_kmap_atomic(m, pages[4], &atomic[1]), 0);
+	assert_int_equal(uapi_kmap_atomic(m, pages[5], &atomic[2]), -EDQUOT);
+	assert_non_null(strstr(m->errmsg, "limits.kmap_atomic"));
+	assert_int_equal(kmap_atomic_slots_held(m, 0, a), 2);
+	/* The other two slots are b's to take; then none is left. */
+	task_switch(m, b);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(uapi_alloc_pages(m, GFP_HIGHUSER, 0, &other),
+				 0);
+		assert_int_equal(uapi_kmap(m, other, &addr), 0);
+	}
+	assert_int_equal(uapi_alloc_pages(m, GFP_HIGHUSER, 0, &other), 0);
+	assert_int_equal(uapi_kmap(m, other, &addr), -EDQUOT);
+	/* A third process finds none free, and hears who holds them. */
+	c = spawn(m, "c", 0);
+	task_switch(m, c);
+	assert_int_equal(uapi_alloc_pages(m, GFP_HIGHUSER, 0, &other), 0);
+	assert_int_equal(uapi_kmap(m, other, &addr), -EAGAIN);
+	assert_non_null(strstr(m->errmsg, "all 4 pkmap slots are in use"));
+	assert_non_null(strstr(m->errmsg, "holds 2 of them"));
+	task_switch(m, a);
+	assert_int_equal(uapi_kunmap(m, pages[0]), 0);
+	assert_int_equal(uapi_kunmap(m, pages[1]), 0);
+	assert_int_equal(uapi_kunmap(m, pages[1]), 0);
+	task_switch(m, b);
+	assert_int_equal(kmap_slots_held(m, b), 2);
+	assert_consistent(m);
+	task_switch(m, a);
+	assert_int_equal(uapi_kunmap_atomic(m, atomic[1]), 0);
+	assert_int_equal(uapi_kunmap_atomic(m, atomic[0]), 0);
+	assert_int_equal(task_exit(m, a, NULL), 0);
+	assert_int_equal(task_exit(m, b, NULL), 0);
+	assert_int_equal(task_exit(m, c, NULL), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * ioremap and vmap take vmalloc-area address space and no charged page:
+ * limits.vmap_space caps the bytes (guard pages included) a process's
+ * areas span; the area past it is undone and the call is -EDQUOT.
+ */
+static void test_vmap_space(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+	uint64_t io[3], vm;
+	int a;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.nr_devices = 1;
+	strcpy(l.devices[0].name, "dev0");
+	l.devices[0].start = 0x80000000;
+	l.devices[0].size = 1 * MiB;
+	l.limits.vmap_space = 6 * 4096;
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	task_switch(m, a);
+	/* Two pages and a guard: 12K each. */
+	assert_int_equal(uapi_ioremap(m, 0x80000000, 8192, &io[0]), 0);
+	assert_int_equal(uapi_ioremap(m, 0x80002000, 8192, &io[1]), 0);
+	assert_int_equal(find_task_by_pid(m, a)->vmap_space, 6 * 4096);
+	assert_int_equal(uapi_ioremap(m, 0x80004000, 4096, &io[2]), -EDQUOT);
+	assert_non_null(strstr(m->errmsg, "limits.vmap_space"));
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+	assert_int_equal(uapi_vmap(m, &pfn, 1, &vm), -EDQUOT);
+	assert_int_equal(vmap_pins(m, pfn), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 2);
+	assert_int_equal(uapi_iounmap(m, io[0]), 0);
+	assert_int_equal(uapi_vmap(m, &pfn, 1, &vm), 0);
+	assert_int_equal(find_task_by_pid(m, a)->vmap_space, 5 * 4096);
+	assert_int_equal(uapi_vunmap(m, vm), 0);
+	assert_int_equal(uapi_iounmap(m, io[1]), 0);
+	assert_int_equal(find_task_by_pid(m, a)->vmap_space, 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * Names end up in slabinfo and media-mem, one line each: a name that
+ * could forge a line or reach a terminal as an escape is -EINVAL.
+ */
+static void test_names_are_printable(void **state)
+{
+	static const char *const bad[] = {
+		"a\nkmalloc-8 1 1 8", "red\x1b[31m", "tab\there", "del\x7f",
+		"caf\xc3\xa9",
+	};
+	struct layout l;
+	struct machine *m;
+	uint64_t cache, phys;
+	int a;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	l.nr_mmz = 1;
+	strcpy(l.mmz[0].name, "media");
+	l.mmz[0].start = 32 * MiB;
+	l.mmz[0].size = 4 * MiB;
+	m = boot(&l);
+	a = spawn(m, "a", 0);
+	task_switch(m, a);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+			uapi_kmem_cache_create(m, bad[i], 64, 0, 0, &cache),
+			-EINVAL);
+		assert_int_equal(
+			uapi_mmz_alloc(m, NULL, bad[i], 4096, 0, &phys),
+			-EINVAL);
+		assert_int_equal(uapi_mmz_alloc(m, bad[i], "x", 4096, 0, &phys),
+				 -EINVAL);
+	}
+	/* A space splits a slabinfo column; a quote ends name="...". */
+	assert_int_equal(
+		uapi_kmem_cache_create(m, "two words", 64, 0, 0, &cache),
+		-EINVAL);
+	assert_non_null(strstr(m->errmsg, "byte 3 is 0x20"));
+	assert_int_equal(uapi_mmz_alloc(m, NULL, "say \"hi\"", 4096, 0, &phys),
+			 -EINVAL);
+	assert_int_equal(uapi_mmz_alloc(m, NULL, "two words", 4096, 0, &phys),
+			 0);
+	assert_int_equal(uapi_mmz_free(m, phys), 0);
+	assert_int_equal(
+		uapi_kmem_cache_create(m, "ok_name-1:2", 64, 0, 0, &cache), 0);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cache), 0);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * Cache names are scoped per user: another uid's cache of a name does
+ * not stop this one making its own, the same uid's does (-EEXIST), and
+ * the kernel's names are no one's to take.
+ */
+static void test_cache_names_per_user(void **state)
+{
+	struct machine *m = boot_small();
+	int a = spawn(m, "a", 0), b = spawn(m, "b", 0), c = spawn(m, "c", 0);
+	uint64_t ca, cb, cc;
+
+	(void)state;
+	assert_int_equal(task_set_uid(m, a, 1000), 0);
+	assert_int_equal(task_set_uid(m, b, 1001), 0);
+	assert_int_equal(task_set_uid(m, c, 1000), 0);
+	task_switch(m, a);
+	assert_int_equal(uapi_kmem_cache_create(m, "app_cache", 64, 0, 0, &ca),
+			 0);
+	task_switch(m, b);
+	assert_int_equal(uapi_kmem_cache_create(m, "app_cache", 128, 0, 0, &cb),
+			 0);
+	assert_true(ca != cb);
+	task_switch(m, c);
+	assert_int_equal(uapi_kmem_cache_create(m, "app_cache", 64, 0, 0, &cc),
+			 -EEXIST);
+	assert_int_equal(uapi_kmem_cache_create(m, "kmalloc-64", 64, 0, 0, &cc),
+			 -EEXIST);
+	assert_int_equal(
+		uapi_kmem_cache_create(m, "task_struct", 64, 0, 0, &cc),
+		-EEXIST);
+	/* Each handle names its own user's cache. */
+	task_switch(m, b);
+	assert_int_equal(uapi_kmem_cache_destroy(m, ca), -ENOENT);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cb), 0);
+	task_switch(m, a);
+	assert_int_equal(uapi_kmem_cache_destroy(m, ca), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +628,11 @@ int main(void)
 		cmocka_unit_test(test_exit_gives_everything_back),
 		cmocka_unit_test(test_percpu_and_mmz_belong_to_their_task),
 		cmocka_unit_test(test_vmalloc_kmap_ioremap),
+		cmocka_unit_test(test_nproc_limit),
+		cmocka_unit_test(test_kmap_caps),
+		cmocka_unit_test(test_vmap_space),
+		cmocka_unit_test(test_names_are_printable),
+		cmocka_unit_test(test_cache_names_per_user),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
