@@ -132,8 +132,10 @@ struct mmc_info {
  * Connect to mmd at path (NULL: $MMD_SOCKET, else MMC_DEFAULT_SOCKET) and
  * become a process of its machine. On failure *c is NULL and
  * mmc_errmsg(NULL) says why (in this thread). Refusals come back as the
- * daemon's errno: -EUSERS (too many clients), -EPROTONOSUPPORT (protocol
- * version), -ESHUTDOWN (stopping), -EINVAL (a bad cpu or oom_score_adj).
+ * daemon's errno: -EUSERS (too many clients, only admins' slots left,
+ * or too many connections of this uid), -EMFILE (the daemon is out of
+ * descriptors), -EPROTONOSUPPORT (protocol version), -ESHUTDOWN
+ * (stopping), -EINVAL (a bad cpu or oom_score_adj).
  */
 int mmc_connect(const char *path, const struct mmc_options *opts,
 		struct mmc **c);

@@ -807,8 +807,10 @@ int uapi_kmap_atomic(struct machine *m, unsigned long pfn, uint64_t *addr)
 	page = owned_page(m, t, pfn, &err);
 	if (!page)
 		return err;
+	/* A limit of the whole pool leaves the pool's own -EBUSY to say. */
 	held = kmap_atomic_slots_held(m, m->cpu, t->pid);
-	if (pfn >= m->lowmem_end_pfn && held >= limit)
+	if (pfn >= m->lowmem_end_pfn && held >= limit &&
+	    limit < m->layout.kernel.kmap_atomic_slots)
 		return mm_refuse(m, BAD_NONE, -EDQUOT,
 				 "kmap_atomic: pid %d holds %u slots of cpu "
 				 "%u, its limit (limits.kmap_atomic)",

@@ -1,17 +1,22 @@
 /*
  * conn.c - a session's connection: the libuv pipe a client connected on.
  *
- * Owns: accepting a connection from the listener, who is at the other
- * end (SO_PEERCRED, and whether that is an admin), and moving bytes:
+ * Owns: making a session of a connection accepted (listen.c accepts),
+ * who is at the other end (SO_PEERCRED, and whether that is an admin by
+ * SO_PEERGROUPS),
+ * turning connections away when descriptors run out, and moving bytes:
  * reading into the session's input buffer, writing its replies, closing.
  * session.c decides everything else and reaches the socket only through
  * conn_uv_ops. Must never: look inside the bytes, or free a session
  * before libuv is done with its pipe.
  */
-#include <grp.h>
-#include <pwd.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include "proto/frame.h"
 
 #include "daemon/server.h"
 
@@ -90,12 +95,19 @@ const struct conn_ops conn_uv_ops = {
 	.close = conn_close,
 };
 
-/* Admin: uid 0, or a member of the layout's admin group. */
-static bool peer_is_admin(const struct mmd *d, uid_t uid, gid_t gid)
+/*
+ * Admin: uid 0, or a process in the layout's admin group: its primary
+ * group, or one of the supplementary groups it had when it connected
+ * (SO_PEERGROUPS, as the kernel saw them), never what /etc/group says
+ * of its user now: a process that dropped the group is no admin, and
+ * one given it is, whatever the user database lists.
+ */
+static bool peer_is_admin(const struct mmd *d, int fd, uid_t uid, gid_t gid)
 {
-	struct passwd *pw;
-	gid_t groups[256];
-	int n = 256;
+	gid_t few[64], *groups = few;
+	socklen_t len = sizeof(few);
+	size_t n = 0;
+	bool admin = false;
 
 	if (uid == 0)
 		return true;
@@ -103,13 +115,20 @@ static bool peer_is_admin(const struct mmd *d, uid_t uid, gid_t gid)
 		return false;
 	if (gid == d->admin_gid)
 		return true;
-	pw = getpwuid(uid);
-	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return false;
-	for (int i = 0; i < n; i++)
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) == 0) {
+		n = len / sizeof(gid_t);
+	} else if (errno == ERANGE) { /* len now says how much it needs */
+		groups = malloc(len);
+		if (groups && getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups,
+					 &len) == 0)
+			n = len / sizeof(gid_t);
+	}
+	for (size_t i = 0; i < n; i++)
 		if (groups[i] == d->admin_gid)
-			return true;
-	return false;
+			admin = true;
+	if (groups != few)
+		free(groups);
+	return admin;
 }
 
 static void read_peer(struct session *s)
@@ -126,55 +145,25 @@ static void read_peer(struct session *s)
 		s->uid = cred.uid;
 		s->gid = cred.gid;
 		s->host_pid = cred.pid;
-	}
-	s->admin = peer_is_admin(s->d, s->uid, s->gid);
-}
-
-static void turn_away(struct mmd *d);
-
-/* A connection that came meanwhile may find memory now. */
-static void on_spare_closed(uv_handle_t *h)
-{
-	struct mmd *d = h->data;
-
-	d->spare_busy = false;
-	if (d->accept_stalled) {
-		d->accept_stalled = false;
-		session_accept(d);
+		s->admin = peer_is_admin(s->d, fd, s->uid, s->gid);
 	}
 }
 
-/*
- * No memory for a session: take the connection and close it (the client
- * reads the end of the stream). Left waiting, it would stop the listener
- * for good, since libuv takes no connection while one waits to be
- * accepted.
- */
-static void turn_away(struct mmd *d)
-{
-	if (d->spare_busy) {
-		d->accept_stalled = true;
-		return;
-	}
-	uv_pipe_init(d->loop, &d->spare, 0);
-	d->spare.data = d;
-	d->spare_busy = true;
-	uv_accept((uv_stream_t *)&d->listener, (uv_stream_t *)&d->spare);
-	uv_close((uv_handle_t *)&d->spare, on_spare_closed);
-}
-
-void session_accept(struct mmd *d)
+void session_accept(struct mmd *d, int fd)
 {
 	struct session *s = session_new(d);
 
 	if (!s) {
-		mmd_log("out of host memory for a session; hung up on it");
-		turn_away(d);
+		mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
+				    "out of host memory for a session; hung "
+				    "up on it");
+		close(fd); /* the client reads the end of the stream */
 		return;
 	}
 	uv_pipe_init(d->loop, &s->pipe, 0);
 	s->pipe.data = s;
-	if (uv_accept((uv_stream_t *)&d->listener, (uv_stream_t *)&s->pipe)) {
+	if (uv_pipe_open(&s->pipe, fd)) {
+		close(fd);
 		s->refused = true;
 		s->closing = true;
 		conn_close(s);
@@ -182,4 +171,56 @@ void session_accept(struct mmd *d)
 	}
 	read_peer(s);
 	session_start(s);
+}
+
+/* The refusal a connection gets when mmd has no descriptor for it. */
+static void say_no_descriptors(int fd, const char *why)
+{
+	Mm__Reply r = MM__REPLY__INIT;
+	struct frame_buf b;
+
+	r.status = -EMFILE;
+	r.message = (char *)why;
+	frame_buf_init(&b);
+	if (frame_append(&b, &r.base, UINT32_MAX) == 0 &&
+	    send(fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		/* It hung up first: nothing to tell. */
+	}
+	frame_buf_free(&b);
+}
+
+/*
+ * accept failed. Out of descriptors (EMFILE, ENFILE), the connection
+ * stays in the backlog and the listener is ready again at once: a loop
+ * that only logged would spin. So the descriptor kept in reserve is
+ * spent to take each waiting connection, tell it why and hang up, and
+ * is taken back (the emfile trick of libuv and nginx, with a reason).
+ * The log says so at most a burst of times per interval.
+ */
+void session_accept_failed(struct mmd *d, int status)
+{
+	static const char why[] = "mmd has no file descriptor left for a "
+				  "connection (RLIMIT_NOFILE); try again later";
+	unsigned int turned = 0;
+	int fd;
+
+	if ((status != UV_EMFILE && status != UV_ENFILE) || d->reserve_fd < 0 ||
+	    d->listen_fd < 0) {
+		mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
+				    "accept: %s", uv_strerror(status));
+		return;
+	}
+	close(d->reserve_fd);
+	/* What waits now, not a flood for ever: the rest come next turn. */
+	while (turned < 256 &&
+	       (fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		say_no_descriptors(fd, why);
+		close(fd);
+		turned++;
+	}
+	d->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
+			    "accept: %s: turned %u connection%s away",
+			    uv_strerror(status), turned,
+			    turned == 1 ? "" : "s");
 }

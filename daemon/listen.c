@@ -3,11 +3,15 @@
  *
  * Owns: taking a socket passed by socket activation (sd_listen_fds),
  * creating the Unix socket with the layout's mode and group, replacing a
- * stale socket file left by a dead daemon, and removing our own at exit.
+ * stale socket file left by a dead daemon, accepting its connections
+ * (mmd's own accept, so that none is dropped unseen: libuv's drops those
+ * it has no descriptor for without a word), and removing our own at
+ * exit.
  * Must never: take over the socket of a daemon that still answers, or
  * remove a socket file that is not the one it made.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -21,15 +25,38 @@
 
 #include "daemon/server.h"
 
-static void on_connection(uv_stream_t *listener, int status)
-{
-	struct mmd *d = listener->data;
+/* Accepted per wakeup at most, so that clients already in are served. */
+#define ACCEPT_BATCH 64
 
+/*
+ * The listener is readable: accept what waits, a batch at a time (the
+ * poll is level-triggered: the rest come next turn). Each connection
+ * becomes a session; a failure that leaves it in the backlog (no
+ * descriptor) is answered by conn.c, which takes it out.
+ */
+static void on_listener(uv_poll_t *h, int status, int events)
+{
+	struct mmd *d = h->data;
+
+	(void)events;
 	if (status < 0) {
-		mmd_log("accept: %s", uv_strerror(status));
+		session_accept_failed(d, status);
 		return;
 	}
-	session_accept(d);
+	for (int i = 0; i < ACCEPT_BATCH; i++) {
+		int fd = accept4(d->listen_fd, NULL, NULL,
+				 SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd >= 0) {
+			session_accept(d, fd);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			session_accept_failed(d, uv_translate_sys_error(errno));
+		return;
+	}
 }
 
 static int lookup_group(const char *name, const char *key, gid_t *gid)
@@ -175,19 +202,22 @@ int mmd_listen(struct mmd *d, const char *path)
 		if (fd < 0)
 			return fd;
 	}
-	uv_pipe_init(d->loop, &d->listener, 0);
-	d->listener.data = d;
-	err = uv_pipe_open(&d->listener, fd);
+	d->listen_fd = fd;
+	err = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) ? -errno : 0;
 	if (!err)
-		err = uv_listen((uv_stream_t *)&d->listener, SOMAXCONN,
-				on_connection);
+		err = uv_poll_init(d->loop, &d->listener, fd);
+	if (!err) {
+		d->listener.data = d;
+		d->listening = true;
+		err = uv_poll_start(&d->listener, UV_READABLE, on_listener);
+	}
 	if (err) {
 		mmd_log("cannot serve the socket: %s", uv_strerror(err));
-		uv_close((uv_handle_t *)&d->listener, NULL);
 		mmd_unlisten(d);
 		return -EIO;
 	}
-	d->listening = true;
+	/* One descriptor in reserve, to refuse connections when out of them. */
+	d->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -198,6 +228,14 @@ void mmd_unlisten(struct mmd *d)
 	if (d->listening) {
 		uv_close((uv_handle_t *)&d->listener, NULL);
 		d->listening = false;
+	}
+	if (d->listen_fd >= 0) {
+		close(d->listen_fd);
+		d->listen_fd = -1;
+	}
+	if (d->reserve_fd >= 0) {
+		close(d->reserve_fd);
+		d->reserve_fd = -1;
 	}
 	if (d->activated || !d->socket_ino)
 		return;

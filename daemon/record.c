@@ -62,6 +62,21 @@ void record_event(struct mmd *d, enum recording_kind kind,
 		record_failed(d);
 }
 
+/*
+ * A session begins: whether it may make admin requests, and its uid (4
+ * bytes, big-endian), which is all a replay needs of who it was: the
+ * uid scopes its cache names, counts its processes and its connections.
+ */
+void record_open(struct mmd *d, const struct session *s)
+{
+	uint32_t uid = (uint32_t)s->uid;
+	uint8_t bytes[5] = {s->admin, (uint8_t)(uid >> 24),
+			    (uint8_t)(uid >> 16), (uint8_t)(uid >> 8),
+			    (uint8_t)uid};
+
+	record_event(d, REC_OPEN, s, bytes, sizeof(bytes));
+}
+
 /* A report's text as the recording's last word on the machine. */
 static void record_report(struct mmd *d, enum recording_kind kind,
 			  int (*report)(const struct machine *,

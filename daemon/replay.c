@@ -106,7 +106,8 @@ static int open_session(struct mmd_replay *rp, const struct recording_record *r,
 	struct session **more;
 	struct session *s;
 
-	if (r->session != rp->nr_sessions + 1 || r->len != 1) {
+	/* An admin byte, then the uid (recordings before it: the byte). */
+	if (r->session != rp->nr_sessions + 1 || (r->len != 1 && r->len != 5)) {
 		snprintf(err, errlen, "session %u opens out of order",
 			 r->session);
 		return -EINVAL;
@@ -122,6 +123,10 @@ static int open_session(struct mmd_replay *rp, const struct recording_record *r,
 	}
 	rp->by_serial[rp->nr_sessions++] = s;
 	s->admin = r->bytes[0] != 0;
+	if (r->len == 5)
+		s->uid = (uid_t)((uint32_t)r->bytes[1] << 24 |
+				 (uint32_t)r->bytes[2] << 16 |
+				 (uint32_t)r->bytes[3] << 8 | r->bytes[4]);
 	session_start(s);
 	return 0;
 }

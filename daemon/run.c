@@ -2,9 +2,11 @@
  * run.c - mmd's serving loop: boot the machine, listen, serve, stop.
  *
  * Owns: the libuv loop and its long-lived handles (signals, timers, the
- * retry check), readiness and status for the service manager (sd_notify
- * READY, STATUS, WATCHDOG, STOPPING), detaching without --foreground,
- * and an orderly stop that tells every client first. Must never: parse
+ * retry check, the timeouts' tick), readiness and status for the service
+ * manager (sd_notify READY, STATUS, WATCHDOG, STOPPING), detaching
+ * without --foreground, the descriptors serving max_clients takes
+ * (RLIMIT_NOFILE), SIGHUP (logged and otherwise ignored), and an
+ * orderly stop that tells every client first. Must never: parse
  * options or read layout files (mmd.c has done both), or call core from
  * anywhere but the loop.
  */
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
@@ -26,6 +29,12 @@
 /* How long stopping waits for clients to take their last replies. */
 #define STOP_GRACE_MS	2000
 #define STATUS_EVERY_MS 1000
+/*
+ * Descriptors mmd needs besides one per client: stdio, the listener,
+ * RAM and swap, libuv's own, the reserve, refused connections closing
+ * (Redis keeps 32 likewise: CONFIG_MIN_RESERVED_FDS).
+ */
+#define RESERVED_FDS 32
 
 void mmd_update_status(struct mmd *d)
 {
@@ -117,6 +126,39 @@ static void on_signal(uv_signal_t *sig, int signum)
 }
 
 /*
+ * SIGHUP asks a daemon to reload. mmd's machine is booted from its
+ * layout and cannot change under its clients, and the daemon and limits
+ * sections are read where the machine keeps them; so SIGHUP changes
+ * nothing, says so, and mmd serves on (a terminal that hangs up on a
+ * foreground mmd no longer takes it down either).
+ */
+static void on_sighup(uv_signal_t *sig, int signum)
+{
+	(void)sig;
+	(void)signum;
+	mmd_log("SIGHUP: ignored; mmd does not reload its layout: restart "
+		"it to serve a changed one");
+}
+
+/* The timeouts' tick: a quarter of the shortest, within [10 ms, 1 s]. */
+static uint64_t cron_interval(const struct layout_daemon *ld)
+{
+	uint32_t t[3] = {ld->hello_timeout_ms, ld->frame_timeout_ms,
+			 ld->idle_timeout_ms};
+	uint64_t tick = 1000;
+
+	for (int i = 0; i < 3; i++)
+		if (t[i] && t[i] / 4 < tick)
+			tick = t[i] / 4;
+	return tick < 10 ? 10 : tick;
+}
+
+static void on_cron(uv_timer_t *t)
+{
+	sessions_check_timeouts(t->data);
+}
+
+/*
  * After each turn of the loop: kswapd runs if an allocation woke it (as
  * the kernel's kswapd thread would, between requests), and whoever waits
  * for memory is retried when memory came free.
@@ -165,6 +207,14 @@ static void init_handles(struct mmd *d)
 	uv_signal_init(d->loop, &d->sigint);
 	d->sigint.data = d;
 	uv_signal_start(&d->sigint, on_signal, SIGINT);
+	uv_signal_init(d->loop, &d->sighup);
+	d->sighup.data = d;
+	uv_signal_start(&d->sighup, on_sighup, SIGHUP);
+	uv_timer_init(d->loop, &d->cron_timer);
+	d->cron_timer.data = d;
+	uv_timer_start(&d->cron_timer, on_cron,
+		       cron_interval(&d->m->layout.daemon),
+		       cron_interval(&d->m->layout.daemon));
 	if (!d->notify)
 		return;
 	uv_timer_start(&d->status_timer, on_status_timer, STATUS_EVERY_MS,
@@ -227,9 +277,51 @@ static void tell_ready(struct mmd *d)
 	}
 }
 
+/*
+ * Each client takes a descriptor: raise RLIMIT_NOFILE's soft limit as
+ * far as max_clients needs, and if the hard limit stops short, serve as
+ * many clients as fit and say so, as Redis lowers maxclients.
+ */
+static void fit_open_files(struct mmd *d)
+{
+	rlim_t want = (rlim_t)d->max_clients + RESERVED_FDS;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < want) {
+		struct rlimit raised = {rl.rlim_max == RLIM_INFINITY ||
+							rl.rlim_max >= want
+						? want
+						: rl.rlim_max,
+					rl.rlim_max};
+
+		if (raised.rlim_cur > rl.rlim_cur &&
+		    setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			rl.rlim_cur = raised.rlim_cur;
+	}
+	if (rl.rlim_cur >= want)
+		return;
+	d->max_clients = rl.rlim_cur > RESERVED_FDS + 1
+				 ? (unsigned int)(rl.rlim_cur - RESERVED_FDS)
+				 : 1;
+	if (d->admin_clients >= d->max_clients)
+		d->admin_clients = d->max_clients - 1;
+	if (d->max_clients_per_uid > d->max_clients)
+		d->max_clients_per_uid = d->max_clients;
+	mmd_log("RLIMIT_NOFILE is %llu, and daemon.max_clients %u needs %llu "
+		"descriptors: serving at most %u clients",
+		(unsigned long long)rl.rlim_cur,
+		d->m->layout.daemon.max_clients, (unsigned long long)want,
+		d->max_clients);
+}
+
 static int serve(struct mmd *d, const char *path)
 {
-	int err = mmd_listen(d, path);
+	int err;
+
+	fit_open_files(d);
+	err = mmd_listen(d, path);
 
 	if (err)
 		return 1;
@@ -270,6 +362,14 @@ int mmd_init(struct mmd *d, const struct layout *l, uv_loop_t *loop)
 	d->loop = loop;
 	d->conn = &conn_uv_ops;
 	d->max_frame = l->daemon.max_frame_bytes;
+	d->max_clients = l->daemon.max_clients;
+	d->admin_clients = l->daemon.admin_clients;
+	d->max_clients_per_uid = l->daemon.max_clients_per_uid;
+	d->reserve_fd = -1;
+	d->listen_fd = -1;
+	ratelimit_init(&d->refused_rs, "refused connections");
+	ratelimit_init(&d->accept_rs, "accept");
+	ratelimit_init(&d->exit_rs, "exits");
 	pb_arena_init(&d->arena);
 	d->heap.alloc = heap_alloc;
 	d->heap.free = heap_free;
@@ -339,6 +439,8 @@ int mmd_run(const struct layout *l, const struct mmd_options *o)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* Until the loop handles it (and says so), SIGHUP is ignored. */
+	signal(SIGHUP, SIG_IGN);
 	status = boot_and_serve(d, l, o);
 	if (d->ready_fd >= 0)
 		close(d->ready_fd);

@@ -38,6 +38,22 @@ struct session;
 struct write_req;
 
 /*
+ * printk_ratelimit's defaults (DEFAULT_RATELIMIT_INTERVAL 5 * HZ,
+ * DEFAULT_RATELIMIT_BURST 10): the lines a client can provoke.
+ */
+#define RATELIMIT_INTERVAL_MS 5000
+#define RATELIMIT_BURST	      10
+
+struct ratelimit {
+	const char *name; /* what the "suppressed" line names */
+	uint64_t interval_ms;
+	unsigned int burst;
+	uint64_t begin; /* loop time the interval began; 0: none yet */
+	unsigned int printed;
+	unsigned long missed;
+};
+
+/*
  * A session's connection: how its bytes come and go. conn.c gives the
  * libuv pipe a client connected on; the fuzzing harness gives one that
  * needs no socket. Bytes that arrive are appended to s->in and passed
@@ -65,22 +81,30 @@ struct mmd {
 	const char *record_path;
 	uint32_t record_sessions; /* sessions numbered so far */
 
-	uv_pipe_t listener;
-	bool listening;
-	/*
-	 * A connection there is no memory for is still taken (into spare)
-	 * and hung up on: libuv reads the listener no more until its last
-	 * connection was accepted.
-	 */
-	uv_pipe_t spare;
-	bool spare_busy;     /* closing what it took */
-	bool accept_stalled; /* a connection waits for the spare */
-	bool activated;	     /* the socket came from systemd */
+	/* The listening socket, polled: mmd accepts its connections. */
+	int listen_fd; /* -1 when there is none */
+	uv_poll_t listener;
+	bool listening; /* the poll handle is open */
+	bool activated; /* the socket came from systemd */
 	char socket_path[LAYOUT_SOCKET_MAX];
 	dev_t socket_dev; /* to unlink only our own socket at exit */
 	ino_t socket_ino;
 	gid_t admin_gid;
 	bool have_admin_gid;
+	/* Kept free to turn connections away when descriptors run out. */
+	int reserve_fd;
+
+	/*
+	 * The layout's client limits as served: max_clients may be lowered
+	 * to what RLIMIT_NOFILE allows, and the others with it.
+	 */
+	unsigned int max_clients;
+	unsigned int admin_clients;
+	unsigned int max_clients_per_uid;
+	struct ratelimit refused_rs; /* connections turned away or timed out */
+	struct ratelimit accept_rs;  /* accept failing */
+	struct ratelimit exit_rs;    /* exits that left objects behind */
+	uv_timer_t cron_timer;	     /* timeouts, suppressed-line counts */
 
 	struct list_head sessions;
 	unsigned int nr_sessions; /* accepted and not refused */
@@ -96,7 +120,7 @@ struct mmd {
 	char status[128];
 	uv_timer_t status_timer;
 	uv_timer_t watchdog_timer;
-	uv_signal_t sigterm, sigint;
+	uv_signal_t sigterm, sigint, sighup;
 	uv_timer_t stop_timer;
 	bool stopping;
 	bool stop_begun; /* sessions have been told; handles close at 0 */
@@ -136,6 +160,11 @@ struct session {
 	bool reading;
 	bool closing;
 	bool close_after_flush;
+
+	uint64_t since;		  /* loop time it was accepted */
+	uint64_t last_input;	  /* loop time bytes last came */
+	uint64_t frame_since;	  /* loop time a frame was seen unfinished */
+	unsigned long frame_mark; /* requests then: the same frame still? */
 
 	Mm__Request *parked;	/* the head request, waiting for memory */
 	uint64_t park_deadline; /* loop time in ms; 0: no limit */
@@ -212,9 +241,20 @@ void mmd_unlisten(struct mmd *d);
 /* log.c */
 void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ratelimit.c */
+void ratelimit_init(struct ratelimit *rs, const char *name);
+/* A line through rs: printed, or counted as suppressed. */
+void mmd_log_ratelimited(struct ratelimit *rs, uint64_t now, const char *fmt,
+			 ...) __attribute__((format(printf, 3, 4)));
+/* Say what rs suppressed once its interval is over, with no new line. */
+void ratelimit_flush(struct ratelimit *rs, uint64_t now);
+
 /* conn.c */
 extern const struct conn_ops conn_uv_ops;
-void session_accept(struct mmd *d);
+/* A connection accepted on fd: a session, or hung up on if no memory. */
+void session_accept(struct mmd *d, int fd);
+/* accept failed with status: out of descriptors is turned away here. */
+void session_accept_failed(struct mmd *d, int status);
 
 /* session.c */
 /* A session not yet serving: its connection's credentials come next. */
@@ -230,6 +270,8 @@ void session_free(struct session *s);
 void session_close(struct session *s, const char *why);
 void session_send_event(struct session *s, struct reply *r);
 void session_retry_parked(struct mmd *d, bool expire);
+/* Close sessions past the layout's Hello, frame and idle timeouts. */
+void sessions_check_timeouts(struct mmd *d);
 void sessions_shutdown(struct mmd *d, const char *why);
 
 /* dispatch.c */
@@ -246,6 +288,8 @@ bool request_may_free(const Mm__Request *rq);
 int record_start(struct mmd *d, const char *path);
 void record_event(struct mmd *d, enum recording_kind kind,
 		  const struct session *s, const void *bytes, uint32_t len);
+/* A session was admitted: its admin flag and uid. */
+void record_open(struct mmd *d, const struct session *s);
 /* buddyinfo and slabinfo, then close; before the machine goes. */
 void record_stop(struct mmd *d);
 

@@ -1,13 +1,15 @@
 /*
  * session.c - one client connection: a process of the machine.
  *
- * Owns: admitting connections (or turning them away), cutting input into
- * frames, decoding them, handing them to dispatch in order, writing
+ * Owns: admitting connections (or turning them away: past max_clients,
+ * into the slots kept for admins, past a user's share), cutting input
+ * into frames, decoding them, handing them to dispatch in order, writing
  * replies in few writes, flow control (a session whose replies go unread
  * is not read from), parking requests that must wait and retrying them,
- * and exit. The bytes come and go through d->conn (conn.c: the socket),
- * so all of this runs without one under the fuzzing harness. Must never:
- * block the loop, buffer without bound for a client, answer out of
+ * the timeouts of a connection that never says Hello or never finishes
+ * a frame, and exit. The bytes come and go through d->conn (conn.c: the
+ * socket), so all of this runs without one under the fuzzing harness. Must
+ * never: block the loop, buffer without bound for a client, answer out of
  * order, touch the socket itself, or let a session's end leave anything
  * it owned behind.
  */
@@ -86,11 +88,13 @@ static void session_exit_task(struct session *s, const char *why)
 	d->leaked_objects += leaks.objects;
 	d->retry_wanted = true;
 	if (leaks.pages || leaks.objects || why)
-		mmd_log("pid %d (host pid %d, uid %u) exited%s%s: freed %lu "
-			"page blocks and %lu objects it still held",
-			s->pid, (int)s->host_pid, (unsigned int)s->uid,
-			why ? ": " : "", why ? why : "", leaks.pages,
-			leaks.objects);
+		mmd_log_ratelimited(&d->exit_rs, uv_now(d->loop),
+				    "pid %d (host pid %d, uid %u) exited%s%s: "
+				    "freed %lu page blocks and %lu objects it "
+				    "still held",
+				    s->pid, (int)s->host_pid,
+				    (unsigned int)s->uid, why ? ": " : "",
+				    why ? why : "", leaks.pages, leaks.objects);
 	s->pid = 0;
 }
 
@@ -385,8 +389,9 @@ static void refuse_frame(struct session *s, uint32_t len)
 		    s->d->max_frame);
 	queue_reply(s, &r, false);
 	s->close_after_flush = true;
-	mmd_log("pid %d (host pid %d): %s; closing", s->pid, (int)s->host_pid,
-		r.msg);
+	mmd_log_ratelimited(&s->d->refused_rs, uv_now(s->d->loop),
+			    "pid %d (host pid %d): %s; closing", s->pid,
+			    (int)s->host_pid, r.msg);
 }
 
 static void swap_bufs(struct frame_buf *a, struct frame_buf *b)
@@ -473,6 +478,7 @@ static void serve_frames(struct session *s)
 
 void session_received(struct session *s)
 {
+	s->last_input = uv_now(s->d->loop);
 	session_process(s);
 }
 
@@ -519,31 +525,175 @@ struct session *session_new(struct mmd *d)
 	return s;
 }
 
+/* The sessions of uid now being served. */
+static unsigned int sessions_of_uid(const struct mmd *d, uid_t uid)
+{
+	const struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, &d->sessions)
+	{
+		if (session_of(pos)->uid == uid)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Whether s may be served: 0, or the errno and why. As Redis keeps
+ * maxclients and gives its admins a way in of their own, the last
+ * admin_clients slots are for admins (uid 0 or the admin group), and
+ * one user may hold max_clients_per_uid connections (uid 0 any number),
+ * so that one user's connections lock out neither root nor the others.
+ */
+static int admit(const struct session *s, char *why, size_t len)
+{
+	const struct mmd *d = s->d;
+	unsigned int n = d->nr_sessions, mine;
+
+	if (n >= d->max_clients) {
+		snprintf(why, len,
+			 "mmd serves at most %u clients at once "
+			 "(daemon.max_clients); try again later",
+			 d->max_clients);
+		return -EUSERS;
+	}
+	if (!s->admin && n + d->admin_clients >= d->max_clients) {
+		snprintf(why, len,
+			 "mmd keeps its last %u of %u client slots for admins "
+			 "(daemon.admin_clients); try again later",
+			 d->admin_clients, d->max_clients);
+		return -EUSERS;
+	}
+	mine = sessions_of_uid(d, s->uid);
+	if (s->uid != 0 && mine >= d->max_clients_per_uid) {
+		snprintf(why, len,
+			 "uid %u has %u connections, the most one user may "
+			 "have (daemon.max_clients_per_uid)",
+			 (unsigned int)s->uid, mine);
+		return -EUSERS;
+	}
+	return 0;
+}
+
 void session_start(struct session *s)
 {
 	struct mmd *d = s->d;
 	char why[160];
+	int err;
 
 	if (d->stopping) {
 		refuse_session(s, -ESHUTDOWN, "mmd is shutting down");
 		return;
 	}
-	if (d->nr_sessions >= d->m->layout.daemon.max_clients) {
-		snprintf(why, sizeof(why),
-			 "mmd serves at most %u clients at once "
-			 "(daemon.max_clients); try again later",
-			 d->m->layout.daemon.max_clients);
-		mmd_log("refused host pid %d: %s", (int)s->host_pid, why);
-		refuse_session(s, -EUSERS, why);
+	err = admit(s, why, sizeof(why));
+	if (err) {
+		/* A client can make these as fast as it connects. */
+		mmd_log_ratelimited(&d->refused_rs, uv_now(d->loop),
+				    "refused host pid %d (uid %u): %s",
+				    (int)s->host_pid, (unsigned int)s->uid,
+				    why);
+		refuse_session(s, err, why);
 		return;
 	}
 	list_add_tail(&s->node, &d->sessions);
 	d->nr_sessions++;
+	s->since = s->last_input = uv_now(d->loop);
 	s->serial = ++d->record_sessions;
-	/* Whether it may make admin requests is all a replay needs of it. */
-	record_event(d, REC_OPEN, s, &s->admin, 1);
+	record_open(d, s);
 	s->reading = true;
 	d->conn->read(s, true);
+}
+
+/* Whether s holds the start of a frame whose end has not come. */
+static bool frame_unfinished(const struct session *s)
+{
+	const uint8_t *body;
+	uint32_t len;
+
+	return frame_buf_used(&s->in) &&
+	       frame_next(&s->in, s->d->max_frame, &body, &len) == 0;
+}
+
+/*
+ * A session past a timeout: one reply with id 0 says which, then it is
+ * closed at once (what the socket did not take is lost: a client that
+ * does not read cannot keep its slot by that either).
+ */
+static void time_out(struct session *s, const char *why)
+{
+	struct mmd *d = s->d;
+	struct reply r;
+
+	mmd_log_ratelimited(&d->refused_rs, uv_now(d->loop),
+			    "pid %d (host pid %d, uid %u): %s; closing", s->pid,
+			    (int)s->host_pid, (unsigned int)s->uid, why);
+	reply_init(&r, 0);
+	reply_error(&r, -ETIMEDOUT, "%s", why);
+	queue_reply(s, &r, false);
+	session_flush(s);
+	session_close(s, why);
+}
+
+/* The timeout s is past now, if any, in why. */
+static bool past_timeout(struct session *s, uint64_t now, char *why, size_t len)
+{
+	const struct layout_daemon *ld = &s->d->m->layout.daemon;
+
+	if (!s->pid && ld->hello_timeout_ms &&
+	    now - s->since >= ld->hello_timeout_ms) {
+		snprintf(why, len,
+			 "no Hello within %u ms of connecting "
+			 "(daemon.hello_timeout_ms)",
+			 ld->hello_timeout_ms);
+		return true;
+	}
+	/*
+	 * A frame is timed from the first check that finds it unfinished,
+	 * and only while mmd reads: a session not read from (its replies
+	 * unread, or enough input waiting) is waiting for mmd, not mmd
+	 * for it. A frame that completes moves the request count on.
+	 */
+	if (!s->reading || !frame_unfinished(s)) {
+		s->frame_since = 0;
+	} else if (!s->frame_since || s->frame_mark != s->requests) {
+		s->frame_since = now;
+		s->frame_mark = s->requests;
+	} else if (ld->frame_timeout_ms &&
+		   now - s->frame_since >= ld->frame_timeout_ms) {
+		snprintf(why, len,
+			 "a frame begun %llu ms ago is still unfinished "
+			 "(daemon.frame_timeout_ms %u)",
+			 (unsigned long long)(now - s->frame_since),
+			 ld->frame_timeout_ms);
+		return true;
+	}
+	if (s->pid && ld->idle_timeout_ms && !s->in_flight && !s->parked &&
+	    now - s->last_input >= ld->idle_timeout_ms) {
+		snprintf(why, len, "idle for %u ms (daemon.idle_timeout_ms)",
+			 ld->idle_timeout_ms);
+		return true;
+	}
+	return false;
+}
+
+void sessions_check_timeouts(struct mmd *d)
+{
+	uint64_t now = uv_now(d->loop);
+	struct list_head *pos, *next;
+	char why[160];
+
+	for (pos = d->sessions.next; pos != &d->sessions; pos = next) {
+		struct session *s = session_of(pos);
+
+		next = pos->next;
+		if (!s->closing && !s->close_after_flush &&
+		    past_timeout(s, now, why, sizeof(why)))
+			time_out(s, why);
+	}
+	ratelimit_flush(&d->refused_rs, now);
+	ratelimit_flush(&d->accept_rs, now);
+	ratelimit_flush(&d->exit_rs, now);
 }
 
 /* Try the parked requests again; with expire, time out the overdue. */

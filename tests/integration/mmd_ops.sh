@@ -42,7 +42,11 @@ stop_mmd x86 "$x86"
 # ---- i386 with HighMem. A kernel PGD entry's page table stays once made
 # (as on Linux: process pgds copy the entry), so the baseline is taken
 # after the first vmalloc has made the vmalloc area's first one.
-start_mmd i386 --config "$root/config/i386-highmem.yaml" || exit 1
+# One process nests every kmap_atomic slot of a CPU here (to -EBUSY):
+# its limit is the whole pool (half by default).
+cp "$root/config/i386-highmem.yaml" "$tmp/i386.yaml"
+printf '\nlimits:\n  kmap_atomic: 16\n' >>"$tmp/i386.yaml"
+start_mmd i386 --config "$tmp/i386.yaml" || exit 1
 i386=$mmd_pid
 s=$tmp/i386.sock
 ops i386 vmalloc
@@ -70,6 +74,7 @@ stop_mmd mmz "$mmz"
 
 # ---- i386 with 4 pkmap slots, an MMZ region and a device: kmaps that
 # wait for a slot, and an exit that must free one of every kind.
+# (mmd_attack.sh shows the default: no process takes more than half.)
 sed -e 's/^  name: i386-highmem/  name: i386-pkmap4/' \
 	-e 's/^  pkmap_slots: .*/  pkmap_slots: 4/' \
 	"$root/config/i386-highmem.yaml" >"$tmp/pkmap4.yaml"
@@ -80,6 +85,10 @@ mmz:
 
 devices:
   - {name: dev0, start: 0x90000000, size: 64K}
+
+# One process takes every pkmap slot here (half by default).
+limits:
+  kmap: 4
 EOF
 grep -q '^  pkmap_slots: 4$' "$tmp/pkmap4.yaml" &&
 	pass "a layout with 4 pkmap slots" ||

@@ -21,6 +21,8 @@
  *   mmc_test SOCK hold SECONDS                hold pages, wait for events
  *   mmc_test SOCK shutdown                    admin shutdown request
  *   mmc_test SOCK report KIND                 print a report
+ *   mmc_test SOCK attack NAME [ARGS]          one attack of issue 15 (see
+ *                                             mmc_test_attack.c)
  *   mmc_test SOCK ops FAMILY [ARGS]           one family of operations:
  *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees
  *     vm | oom | kswapd | malloc | alloc-park
@@ -53,6 +55,7 @@
 #include "proto/frame.h"
 #include "proto/mm.pb-c.h"
 #include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_attack.h"
 #include "tests/mmc_test/mmc_test_limits.h"
 #include "tests/mmc_test/mmc_test_vm.h"
 
@@ -537,7 +540,7 @@ static int cmd_hold(int seconds)
 
 /* ---- raw frames, for hostile clients */
 
-static int raw_connect(void)
+int raw_connect(void)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -550,7 +553,7 @@ static int raw_connect(void)
 	return fd;
 }
 
-static void send_bytes(int fd, const void *p, size_t len)
+void send_bytes(int fd, const void *p, size_t len)
 {
 	if (send(fd, p, len, MSG_NOSIGNAL) != (ssize_t)len) {
 		perror("send");
@@ -558,7 +561,7 @@ static void send_bytes(int fd, const void *p, size_t len)
 	}
 }
 
-static void send_msg(int fd, const ProtobufCMessage *msg)
+void send_msg(int fd, const ProtobufCMessage *msg)
 {
 	struct frame_buf b;
 
@@ -569,7 +572,7 @@ static void send_msg(int fd, const ProtobufCMessage *msg)
 }
 
 /* The next reply, or NULL at EOF or after timeout_ms. */
-static Mm__Reply *recv_reply(int fd, int timeout_ms)
+Mm__Reply *recv_reply(int fd, int timeout_ms)
 {
 	static struct frame_buf in;
 	const uint8_t *body;
@@ -595,7 +598,7 @@ static Mm__Reply *recv_reply(int fd, int timeout_ms)
 	}
 }
 
-static void send_hello(int fd, uint32_t version, uint32_t cpu, int adj)
+void send_hello(int fd, uint32_t version, uint32_t cpu, int adj)
 {
 	Mm__Hello h = MM__HELLO__INIT;
 	Mm__Request rq = MM__REQUEST__INIT;
@@ -636,7 +639,7 @@ static void expect_eof(int fd, const char *what)
 		mm__reply__free_unpacked(r, NULL);
 }
 
-static void send_ping(int fd, uint64_t id)
+void send_ping(int fd, uint64_t id)
 {
 	Mm__Ping p = MM__PING__INIT;
 	Mm__Request rq = MM__REQUEST__INIT;
@@ -656,7 +659,7 @@ static int hello_fd(void)
 	return fd;
 }
 
-static void send_len(int fd, uint32_t len)
+void send_len(int fd, uint32_t len)
 {
 	uint8_t hdr[4];
 
@@ -2531,6 +2534,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "ops") && argc >= 4)
 		return cmd_ops(argc, argv);
+	if (!strcmp(cmd, "attack") && argc >= 4)
+		return cmd_attack(argc - 3, argv + 3);
 	if (!strcmp(cmd, "notify-listen") && argc == 4)
 		return cmd_notify_listen(atoi(argv[3]));
 	if (!strcmp(cmd, "stale-socket"))

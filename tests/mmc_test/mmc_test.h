@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "client/mmclient.h"
+#include "proto/mm.pb-c.h"
 
 extern const char *sock; /* the daemon's socket */
 extern int failures;	 /* checks that failed so far */
@@ -68,5 +69,15 @@ void expect_counts(struct mmc *c, unsigned long pages, unsigned long objects,
 		   const char *what);
 void expect_machine_clean(struct mmc *c, const char *what);
 void finish(struct mmc *c, const char *what);
+
+/* Raw frames, for clients that break the rules (mmc_test.c). */
+int raw_connect(void);
+void send_bytes(int fd, const void *p, size_t len);
+void send_msg(int fd, const ProtobufCMessage *msg);
+/* The next reply, or NULL at EOF or after timeout_ms. */
+Mm__Reply *recv_reply(int fd, int timeout_ms);
+void send_hello(int fd, uint32_t version, uint32_t cpu, int adj);
+void send_ping(int fd, uint64_t id);
+void send_len(int fd, uint32_t len);
 
 #endif /* MMC_TEST_H */
