@@ -71,6 +71,7 @@ static const struct cfg_field kernel_fields[] = {
 	L("pkmap_slots", CK_COUNT, kernel.pkmap_slots),
 	L("kmap_atomic_slots", CK_COUNT, kernel.kmap_atomic_slots),
 	L("task_size", CK_ADDR, kernel.task_size),
+	L("init_on_alloc", CK_COUNT, kernel.init_on_alloc),
 };
 
 static const struct cfg_field region_fields[] = {

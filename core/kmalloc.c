@@ -132,6 +132,16 @@ unsigned long kmalloc_large_pages(const struct machine *m, size_t size)
 	return 1UL << order;
 }
 
+bool kmalloc_init_on_alloc(const struct machine *m, size_t size, gfp_t gfp)
+{
+	if (!m->layout.kernel.init_on_alloc)
+		return false;
+	if (size - 1 >= KMALLOC_MAX_CACHE_SIZE) /* pages, or nothing */
+		return true;
+	return kmem_cache_init_on_alloc(
+		m, m->slab->kmalloc[!!(gfp & __GFP_DMA)][kmalloc_index(size)]);
+}
+
 bool kmalloc_may_fit(const struct machine *m, size_t n, size_t size)
 {
 	size_t bytes;

@@ -142,6 +142,8 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->kernel.pkmap_slots = d->pkmap_slots;
 	l->kernel.kmap_atomic_slots = 16;
 	l->kernel.task_size = d->task_size;
+	/* Sessions are users apart: nothing crosses unless told to. */
+	l->kernel.init_on_alloc = 1;
 	strcpy(l->daemon.socket, "/run/mmd/mmd.sock");
 	l->daemon.socket_mode = 0660;
 	l->daemon.max_clients = 128;
@@ -798,6 +800,9 @@ static void check_kernel(struct check *c)
 	check_vmalloc(c, low, map_ok);
 	check_kmap(c);
 	check_task_size(c);
+	if (c->l->kernel.init_on_alloc > 1)
+		report(c, "kernel.init_on_alloc",
+		       "init_on_alloc is 1 (zero) or 0 (as Linux without it)");
 }
 
 /* Names of MMZ or device regions: set, short, unique in their list. */

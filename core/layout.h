@@ -72,6 +72,13 @@ struct layout_kernel {
 	uint32_t pkmap_slots;	    /* permanent kmap slots (LAST_PKMAP) */
 	uint32_t kmap_atomic_slots; /* per-CPU kmap_atomic slots */
 	uint64_t task_size;	    /* top of user space */
+	/*
+	 * init_on_alloc: 1 zeroes what a client process is given (pages,
+	 * objects, vmalloc, MMZ), so no bytes cross from one process, and
+	 * one user, to the next; 0 hands memory over as Linux does without
+	 * it, holding what its last owner left.
+	 */
+	uint32_t init_on_alloc;
 };
 
 /*

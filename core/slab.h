@@ -85,6 +85,15 @@ int ksize(struct machine *m, uint64_t addr, size_t *size);
  */
 unsigned long kmalloc_large_pages(const struct machine *m, size_t size);
 /*
+ * kernel.init_on_alloc for what a client is given (uapi zeroes it):
+ * whether an object of s, or a kmalloc of size with gfp, is to be
+ * zeroed, as the kernel's slab_want_init_on_alloc says (not for a cache
+ * that poisons its free objects or has a constructor).
+ */
+bool kmem_cache_init_on_alloc(const struct machine *m,
+			      const struct kmem_cache *s);
+bool kmalloc_init_on_alloc(const struct machine *m, size_t size, gfp_t gfp);
+/*
  * Whether a kmalloc of n * size bytes could ever succeed on this
  * machine: a caller that may wait for memory waits for nothing else.
  */

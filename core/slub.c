@@ -877,6 +877,18 @@ struct kmem_cache *kmem_cache_create(struct machine *m, const char *name,
 	return s;
 }
 
+/*
+ * slab_want_init_on_alloc for a client's object: zeroed, unless the
+ * cache poisons its free objects (they hold poison, never a former
+ * owner's bytes, and a fresh one reads as poison) or has a constructor.
+ */
+bool kmem_cache_init_on_alloc(const struct machine *m,
+			      const struct kmem_cache *s)
+{
+	return m->layout.kernel.init_on_alloc && !s->ctor &&
+	       !(s->flags & SLAB_POISON);
+}
+
 void flush_cpu_slabs(struct machine *m, struct kmem_cache *s)
 {
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)

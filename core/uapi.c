@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/err.h"
 #include "core/highmem.h"
@@ -31,6 +32,23 @@ static struct task_struct *current_task(struct machine *m)
 		mm_refuse(m, BAD_NONE, -ESRCH,
 			  "no current task: connect as a process first");
 	return t;
+}
+
+/*
+ * init_on_alloc: what a client is given is zeroed, so that it never
+ * holds bytes another process (another user's, root's) wrote and freed;
+ * the kernel's own allocations are never a client's to read. With
+ * kernel.init_on_alloc 0 memory keeps its last owner's bytes, as Linux
+ * without init_on_alloc hands it over.
+ */
+static gfp_t client_gfp(const struct machine *m, gfp_t gfp)
+{
+	return m->layout.kernel.init_on_alloc ? gfp | __GFP_ZERO : gfp;
+}
+
+static gfp_t kmalloc_gfp(const struct machine *m, size_t size, gfp_t gfp)
+{
+	return kmalloc_init_on_alloc(m, size, gfp) ? gfp | __GFP_ZERO : gfp;
 }
 
 /* ------------------------------------------------------------------ */
@@ -96,7 +114,7 @@ int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
 	if (err)
 		return err;
-	page = alloc_pages(m, gfp, order);
+	page = alloc_pages(m, client_gfp(m, gfp), order);
 	if (IS_ERR(page)) {
 		mem_cgroup_cancel_charge(m, t->pid, nr);
 		return (int)PTR_ERR(page);
@@ -359,7 +377,10 @@ int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
 		return -ENOENT;
 	err = charge_object(m, t);
 	if (!err)
-		err = kmem_cache_alloc(m, s, gfp, addr);
+		err = kmem_cache_alloc(
+			m, s,
+			kmem_cache_init_on_alloc(m, s) ? gfp | __GFP_ZERO : gfp,
+			addr);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -393,7 +414,7 @@ int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 		err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
 	if (err)
 		return err;
-	err = kmalloc(m, size, gfp, addr);
+	err = kmalloc(m, size, kmalloc_gfp(m, size, gfp), addr);
 	err = settle_kmalloc(m, t, err, addr, nr);
 	if (!err)
 		take_object(m, t, *addr);
@@ -442,6 +463,7 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 {
 	struct task_struct *t = current_task(m);
 	unsigned long nr;
+	size_t old = 0;
 	int err;
 
 	if (!t)
@@ -458,6 +480,12 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
 	if (err)
 		return err;
+	/*
+	 * Only a move takes a new object to zero: in place, the bytes past
+	 * the new size are this task's own, and krealloc keeps them.
+	 */
+	if (ksize(m, addr, &old) == 0 && size > old)
+		gfp = kmalloc_gfp(m, size, gfp);
 	err = krealloc(m, addr, size, gfp, new_addr);
 	err = settle_kmalloc(m, t, err, new_addr, nr);
 	if (err)
@@ -539,6 +567,10 @@ int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
 	}
 	mem_cgroup_commit_charge(m, (unsigned long)(*phys >> m->page_shift),
 				 bytes >> m->page_shift, t->pid);
+	/* The block is RAM, contiguous: as init_on_alloc would, zero it. */
+	if (m->layout.kernel.init_on_alloc)
+		memset(pfn_to_ram(m, (unsigned long)(*phys >> m->page_shift)),
+		       0, bytes);
 	return counted(t, 0, 1);
 }
 
@@ -587,8 +619,12 @@ static int charged_vmalloc(struct machine *m, struct task_struct *t,
 	}
 	for (unsigned long i = 0; i < nr; i++)
 		if (!vmalloc_to_pfn(m, *addr + ((uint64_t)i << m->page_shift),
-				    &pfn))
+				    &pfn)) {
 			mem_cgroup_commit_charge(m, pfn, 1, t->pid);
+			/* Zeroed as vzalloc's, still named vmalloc's. */
+			if (!zero && m->layout.kernel.init_on_alloc)
+				memset(pfn_to_ram(m, pfn), 0, m->page_size);
+		}
 	return 0;
 }
 

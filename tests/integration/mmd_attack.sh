@@ -84,6 +84,8 @@ daemon:
   max_clients_per_uid: 3
   hello_timeout_ms: 1500
   frame_timeout_ms: 1500
+mmz:
+  - {name: media, start: 48M, size: 4M}
 limits:
   processes: 6
 EOF
@@ -162,6 +164,10 @@ if [ "$users" = yes ]; then
 	check "fork bomb: -EAGAIN at limits.processes (6)" \
 		as "$U1" "$HELPER" "$s" attack fork 6
 	check "root is served after the bomb" "$HELPER" "$s" ping 3
+
+	# Finding 6: what one user freed, the next is given zeroed.
+	check "root's freed kmalloc, pages, vmalloc, MMZ reach a uid zeroed" \
+		"$HELPER" "$s" attack reuse "$U1"
 
 	# Finding 10: admin rights come from the peer's own groups.
 	check "a uid given the admin group (nogroup) is an admin" \

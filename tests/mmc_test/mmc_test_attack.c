@@ -18,6 +18,7 @@
  *   fork LIMIT              forks until limits.processes (LIMIT) says no
  *   kmap SLOTS KMAP ATOMIC  pkmap and kmap_atomic slots hogged, i386
  *   ioremap PHYS SIZE SPACE ioremaps until limits.vmap_space (SPACE)
+ *   reuse UID               what root frees, UID is given zeroed (root)
  *   admin WANT              whether this process is an admin (0 or 1)
  *   flood N SECS            N connections at once, outcomes counted
  * Must never: be installed; it exists for the tests.
@@ -27,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -496,6 +499,92 @@ static void attack_ioremap(uint64_t phys, uint64_t size, uint64_t space)
 	finish(victim, "victim");
 }
 
+/* ---- bytes left behind */
+
+/* What root freed, for the other uid to compare with. */
+struct freed {
+	uint64_t obj, phys;
+	unsigned long pfn;
+};
+
+/* The other uid: connected first, then given what root freed. */
+static int reuse_child(uid_t uid, int ready, int go)
+{
+	struct mmc *u;
+	struct freed f;
+	uint64_t obj = 0, va = 0, phys = 0;
+	unsigned long pfn = 0;
+
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+	    setresuid(uid, uid, uid))
+		return 2;
+	/* Its Hello takes kernel memory (task, stack, pgd) before root frees.
+	 */
+	u = connect_as("user", 0);
+	if (write(ready, "r", 1) != 1 || read(go, &f, sizeof(f)) != sizeof(f))
+		return 2;
+	EXPECT_ERR(u, 0, mmc_kmalloc(u, 200, GFP_KERNEL, &obj));
+	EXPECT(obj == f.obj, "kmalloc gave %#llx, not root's %#llx",
+	       (unsigned long long)obj, (unsigned long long)f.obj);
+	EXPECT_FILL(u, obj, 200, 0, "root's freed kmalloc object");
+	EXPECT_ERR(u, 0, mmc_alloc_pages(u, GFP_KERNEL, 0, &pfn));
+	EXPECT(pfn == f.pfn, "alloc_pages gave %#lx, not root's %#lx", pfn,
+	       f.pfn);
+	EXPECT_FILL(u, direct_map(u, pfn), 4096, 0, "root's freed page");
+	EXPECT_ERR(u, 0, mmc_vmalloc(u, 8192, &va));
+	EXPECT_FILL(u, va, 8192, 0, "vmalloc of root's freed pages");
+	EXPECT_ERR(u, 0, mmc_mmz_alloc(u, NULL, "mine", 4096, 0, &phys));
+	EXPECT(phys == f.phys, "mmz_alloc gave %#llx, not root's %#llx",
+	       (unsigned long long)phys, (unsigned long long)f.phys);
+	expect_bytes(u, phys, 4096, -1, 0, 0, true, "root's freed MMZ block");
+	leave(u, "user");
+	return failures ? 1 : 0;
+}
+
+/*
+ * What root writes and frees, another uid is given next, at the same
+ * address: it must read zeroes (kernel.init_on_alloc). A kmalloc object,
+ * a page block, a vmalloc area and an MMZ block, each freed so that the
+ * same kind of call gets it back first.
+ */
+static void attack_reuse(uid_t uid)
+{
+	struct mmc *c = connect_as("root", 0);
+	struct freed f = {0, 0, 0};
+	int ready[2], go[2], status = 1;
+	uint64_t va = 0;
+	char ch;
+	pid_t child;
+
+	if (pipe(ready) || pipe(go)) {
+		EXPECT(0, "pipe");
+		return;
+	}
+	fflush(NULL);
+	child = fork();
+	if (child == 0)
+		_exit(reuse_child(uid, ready[1], go[0]));
+	EXPECT(child > 0 && read(ready[0], &ch, 1) == 1,
+	       "the other uid did not connect");
+	EXPECT_ERR(c, 0, mmc_kmalloc(c, 200, GFP_KERNEL, &f.obj));
+	put_pattern(c, f.obj, 200, 61, false);
+	EXPECT_ERR(c, 0, mmc_alloc_pages(c, GFP_KERNEL, 0, &f.pfn));
+	put_pattern(c, direct_map(c, f.pfn), 4096, 62, false);
+	EXPECT_ERR(c, 0, mmc_vmalloc(c, 8192, &va));
+	put_pattern(c, va, 8192, 63, false);
+	EXPECT_ERR(c, 0, mmc_mmz_alloc(c, NULL, "secret", 4096, 0, &f.phys));
+	put_pattern(c, f.phys, 4096, 64, true);
+	EXPECT_ERR(c, 0, mmc_vfree(c, va));
+	EXPECT_ERR(c, 0, mmc_free_pages(c, f.pfn, 0));
+	EXPECT_ERR(c, 0, mmc_kfree(c, f.obj));
+	EXPECT_ERR(c, 0, mmc_mmz_free(c, f.phys));
+	if (child > 0 && write(go[1], &f, sizeof(f)) == sizeof(f))
+		waitpid(child, &status, 0);
+	EXPECT(child > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "the other uid's checks failed (status %d)", status);
+	finish(c, "root");
+}
+
 /* ---- who is an admin */
 
 static void attack_admin(int want)
@@ -541,6 +630,8 @@ int cmd_attack(int argc, char **argv)
 		attack_ioremap(strtoull(argv[1], NULL, 0),
 			       strtoull(argv[2], NULL, 0),
 			       strtoull(argv[3], NULL, 0));
+	else if (!strcmp(name, "reuse") && argc == 2)
+		attack_reuse((uid_t)a1);
 	else if (!strcmp(name, "admin") && argc == 2)
 		attack_admin((int)a1);
 	else

@@ -145,6 +145,7 @@ static void test_defaults_x86_64(void **state)
 	assert_int_equal(l.kernel.pkmap_slots, 0);
 	assert_int_equal(l.kernel.kmap_atomic_slots, 16);
 	assert_int_equal(l.kernel.task_size, 0x7ffffffff000ULL);
+	assert_int_equal(l.kernel.init_on_alloc, 1);
 	assert_int_equal(l.nr_mmz, 0);
 	assert_int_equal(l.nr_devices, 0);
 	assert_string_equal(l.daemon.socket, "/run/mmd/mmd.sock");
@@ -205,6 +206,10 @@ static void test_resolved_limits(void **state)
 	l.limits.vmap_space = 4096;
 	assert_int_equal(layout_validate(&l, NULL), -EINVAL);
 	l.limits.vmap_space = 8192;
+	assert_int_equal(layout_validate(&l, NULL), 0);
+	l.kernel.init_on_alloc = 2;
+	assert_int_equal(layout_validate(&l, NULL), -EINVAL);
+	l.kernel.init_on_alloc = 0;
 	assert_int_equal(layout_validate(&l, NULL), 0);
 	layout_set_defaults(&l, ARCH_X86_64);
 	l.memory = 1 * MiB;

@@ -617,6 +617,92 @@ static void test_cache_names_per_user(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * What one process wrote and freed, the next owner reads as zeroes
+ * (kernel.init_on_alloc, on by default): a kmalloc object, a page block,
+ * a vmalloc area and an MMZ block, each handed to another uid at the
+ * same address. With init_on_alloc 0 the bytes cross, as on Linux.
+ */
+static size_t bytes_alike(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t same = 0;
+
+	for (size_t i = 0; i < n; i++)
+		same += a[i] == b[i];
+	return same;
+}
+
+static bool bytes_cross(uint32_t init_on_alloc)
+{
+	struct layout l;
+	struct machine *m;
+	uint64_t obj, again, va, va2, phys, phys2;
+	unsigned long pfn, pfn2;
+	uint8_t pat[256], got[256], zero[256] = {0};
+	int root, user, crossed = 0;
+
+	small_layout(&l, 64 * MiB);
+	l.nr_mmz = 1;
+	strcpy(l.mmz[0].name, "media");
+	l.mmz[0].start = 32 * MiB;
+	l.mmz[0].size = 4 * MiB;
+	l.kernel.init_on_alloc = init_on_alloc;
+	m = boot(&l);
+	for (int i = 0; i < 256; i++)
+		pat[i] = (uint8_t)(i * 13 + 1);
+	root = spawn(m, "root", 0);
+	user = spawn(m, "user", 0);
+	assert_int_equal(task_set_uid(m, user, 1000), 0);
+	task_switch(m, root);
+	assert_int_equal(uapi_kmalloc(m, 200, GFP_KERNEL, &obj), 0);
+	assert_int_equal(uapi_write(m, obj, pat, 200), 0);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+	memcpy(pfn_to_ram(m, pfn) + 1000, pat, 256);
+	assert_int_equal(uapi_vmalloc(m, 8192, &va), 0);
+	assert_int_equal(uapi_write(m, va, pat, 256), 0);
+	assert_int_equal(uapi_write(m, va + 4096, pat, 256), 0);
+	assert_int_equal(uapi_mmz_alloc(m, NULL, "secret", 4096, 0, &phys), 0);
+	assert_int_equal(uapi_write_phys(m, phys, pat, 256), 0);
+	/* Freed so that each comes back first to the same kind of call. */
+	assert_int_equal(uapi_vfree(m, va), 0);
+	assert_int_equal(uapi_free_pages(m, pfn, 0), 0);
+	assert_int_equal(uapi_kfree(m, obj), 0);
+	assert_int_equal(uapi_mmz_free(m, phys), 0);
+
+	task_switch(m, user);
+	assert_int_equal(uapi_kmalloc(m, 200, GFP_KERNEL, &again), 0);
+	assert_int_equal(again, obj);
+	assert_int_equal(uapi_read(m, again, got, 200), 0);
+	/* A free object held the freelist pointer in 8 of its bytes. */
+	crossed += bytes_alike(got, pat, 200) >= 192;
+	assert_true(bytes_alike(got, pat, 200) >= 192 ||
+		    !memcmp(got, zero, 200));
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn2), 0);
+	assert_int_equal(pfn2, pfn);
+	crossed += !memcmp(pfn_to_ram(m, pfn2) + 1000, pat, 256);
+	assert_int_equal(uapi_vmalloc(m, 8192, &va2), 0);
+	assert_int_equal(uapi_read(m, va2 + 4096, got, 256), 0);
+	crossed += !memcmp(got, pat, 256);
+	assert_int_equal(uapi_read(m, va2, got, 256), 0);
+	assert_true(!memcmp(got, pat, 256) == (crossed == 3));
+	assert_int_equal(uapi_mmz_alloc(m, NULL, "mine", 4096, 0, &phys2), 0);
+	assert_int_equal(phys2, phys);
+	assert_int_equal(uapi_read_phys(m, phys2, got, 256), 0);
+	crossed += !memcmp(got, pat, 256);
+	assert_consistent(m);
+	machine_destroy(m);
+	/* All four cross, or none does. */
+	assert_true(crossed == 0 || crossed == 4);
+	return crossed == 4;
+}
+
+static void test_no_bytes_cross_owners(void **state)
+{
+	(void)state;
+	assert_false(bytes_cross(1));
+	assert_true(bytes_cross(0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_vmap_space),
 		cmocka_unit_test(test_names_are_printable),
 		cmocka_unit_test(test_cache_names_per_user),
+		cmocka_unit_test(test_no_bytes_cross_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
