@@ -9,7 +9,8 @@
 #                      paced run (a mix is 2 to 6 calls); a closed loop,
 #                      every client calling without pause, runs first
 # mmd runs on a private socket with a layout that admits that many
-# clients (daemon.max_clients); the descriptor limit is raised to fit.
+# clients of one user (daemon.max_clients, max_clients_per_uid; one slot
+# kept for admins); the descriptor limit is raised to fit.
 # Prints figures; never passes or fails on them.
 set -u
 b=${1:-build}
@@ -30,7 +31,8 @@ machine: {name: fairness, arch: x86_64, cpus: 4, memory: 4G}
 zones:
   - {name: DMA, start: 0, end: 16M}
   - {name: DMA32, start: 16M, end: 4G}
-daemon: {max_clients: $((clients + 16))}
+daemon: {max_clients: $((clients + 16)), admin_clients: 1,
+         max_clients_per_uid: $((clients + 16))}
 YAML
 "$b/mmd" --foreground --socket "$tmp/mmd.sock" --config "$tmp/fair.yaml" \
 	2>"$tmp/mmd.log" &

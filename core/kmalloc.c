@@ -132,6 +132,15 @@ unsigned long kmalloc_large_pages(const struct machine *m, size_t size)
 	return 1UL << order;
 }
 
+size_t kmalloc_slab_size(const struct machine *m, size_t size, gfp_t gfp)
+{
+	(void)m;
+	(void)gfp; /* dma-kmalloc-* have kmalloc-*'s sizes */
+	if (size - 1 >= KMALLOC_MAX_CACHE_SIZE)
+		return 0;
+	return kmalloc_sizes[kmalloc_index(size)];
+}
+
 bool kmalloc_init_on_alloc(const struct machine *m, size_t size, gfp_t gfp)
 {
 	if (!m->layout.kernel.init_on_alloc)

@@ -79,6 +79,45 @@ int mem_cgroup_try_charge(struct machine *m, int pid, unsigned long nr,
 	return 0;
 }
 
+/* The whole pages bytes of kernel objects take. */
+static unsigned long kmem_pages(const struct machine *m, uint64_t bytes)
+{
+	return (unsigned long)((bytes + m->page_size - 1) >> m->page_shift);
+}
+
+int mem_cgroup_charge_kmem(struct machine *m, int pid, uint64_t bytes,
+			   gfp_t gfp)
+{
+	struct task_struct *t = memcg_task(m, pid);
+	unsigned long more;
+	int err;
+
+	if (!t || !bytes)
+		return 0;
+	more = kmem_pages(m, t->memory.kmem_bytes + bytes) - t->memory.kmem;
+	err = mem_cgroup_try_charge(m, pid, more, gfp);
+	if (err)
+		return err;
+	t->memory.kmem += more;
+	t->memory.kmem_bytes += bytes;
+	return 0;
+}
+
+void mem_cgroup_uncharge_kmem(struct machine *m, int pid, uint64_t bytes)
+{
+	struct task_struct *t = memcg_task(m, pid);
+	unsigned long fewer;
+
+	if (!t || !bytes)
+		return;
+	if (bytes > t->memory.kmem_bytes)
+		bytes = t->memory.kmem_bytes;
+	t->memory.kmem_bytes -= bytes;
+	fewer = t->memory.kmem - kmem_pages(m, t->memory.kmem_bytes);
+	t->memory.kmem -= fewer;
+	t->memory.usage -= fewer;
+}
+
 void mem_cgroup_cancel_charge(struct machine *m, int pid, unsigned long nr)
 {
 	struct task_struct *t = memcg_task(m, pid);
@@ -132,7 +171,13 @@ void mem_cgroup_exit_task(struct machine *m, int pid)
 	struct task_struct *t = memcg_task(m, pid);
 	struct task_struct *heir;
 
-	if (!t || !t->memory.usage)
+	if (!t)
+		return;
+	/* Its kernel objects went with the exit: so does their charge. */
+	t->memory.usage -= t->memory.kmem;
+	t->memory.kmem = 0;
+	t->memory.kmem_bytes = 0;
+	if (!t->memory.usage)
 		return; /* the common case: exit gave everything back */
 	heir = t->leader != pid ? memcg_task(m, t->leader) : NULL;
 	for (unsigned long pfn = 0; pfn < m->max_pfn && t->memory.usage;
@@ -258,14 +303,18 @@ int mem_cgroup_check(const struct machine *m, char *why, size_t len)
 
 		if (!t)
 			continue;
-		if (t->memory.usage != usage[pid] ||
-		    t->memory.watermark < t->memory.usage)
-			err = check_failed(why, len,
-					   "memcg: pid %d is charged %lu "
-					   "pages (peak %lu), its frames "
-					   "hold %lu",
-					   pid, t->memory.usage,
-					   t->memory.watermark, usage[pid]);
+		if (t->memory.usage != usage[pid] + t->memory.kmem ||
+		    t->memory.watermark < t->memory.usage ||
+		    t->memory.kmem != kmem_pages(m, t->memory.kmem_bytes))
+			err = check_failed(
+				why, len,
+				"memcg: pid %d is charged %lu "
+				"pages (peak %lu, kmem %lu for "
+				"%llu bytes), its frames hold %lu",
+				pid, t->memory.usage, t->memory.watermark,
+				t->memory.kmem,
+				(unsigned long long)t->memory.kmem_bytes,
+				usage[pid]);
 	}
 	free(usage);
 	return err;

@@ -5,9 +5,10 @@
  * Owns: the page counter of every task and the charge mark of every
  * frame (page->memcg, the pid it is charged to). Charged are the frames
  * a process holds because of its own calls: page blocks, the frames
- * behind its vmalloc areas, large kmallocs, its MMZ blocks, and its user
+ * behind its vmalloc areas, large kmallocs, its MMZ blocks, its user
  * memory (anonymous and shared pages it faulted in, huge pages, and the
- * page tables under its pgd). A charge comes before the memory is used
+ * page tables under its pgd), and its kernel objects by their bytes
+ * (kmem: no frame is marked for those). A charge comes before the memory is used
  * (try, then commit or cancel); it goes when the page allocator frees
  * the frame, whoever frees it, as Linux uncharges in the free path.
  * Must never: let a charge pass the limit, or leave a freed frame
@@ -31,7 +32,9 @@
  * times reclaim could not make room and the charge was refused).
  */
 struct page_counter {
-	unsigned long usage;	 /* frames charged now */
+	unsigned long usage;	 /* pages charged now: frames and kmem */
+	unsigned long kmem;	 /* of which pages of kernel objects */
+	uint64_t kmem_bytes;	 /* the bytes of those objects */
 	unsigned long watermark; /* the most ever charged at once */
 	unsigned long failcnt;	 /* charges that hit the limit */
 	unsigned long refused;	 /* charges refused after reclaim */
@@ -62,6 +65,19 @@ void mem_cgroup_commit_charge(struct machine *m, unsigned long pfn,
  */
 int mem_cgroup_charge_block(struct machine *m, struct page *page,
 			    unsigned int order, int pid, gfp_t gfp);
+
+/*
+ * Kernel memory a process holds through its calls and that no frame of
+ * its own stands for: slab objects, per-CPU areas, and the task_struct
+ * and kernel stack of each process it forks. Charged in bytes and
+ * counted in whole pages, as memcg's kmem accounting charges objects
+ * (obj_cgroup: bytes, pages from its stock), so that these count
+ * against limits.pages as frames do. 0, or -EDQUOT with nothing charged
+ * (after the same reclaim as a frame's charge). pid 0 is never charged.
+ */
+int mem_cgroup_charge_kmem(struct machine *m, int pid, uint64_t bytes,
+			   gfp_t gfp);
+void mem_cgroup_uncharge_kmem(struct machine *m, int pid, uint64_t bytes);
 
 /* The page allocator frees a marked block: its charge goes. */
 void mem_cgroup_uncharge(struct machine *m, struct page *page,

@@ -48,8 +48,10 @@ void oom_exit(struct machine *m)
 /*
  * What killing t gives back: its RSS, swap entries and page tables, as
  * Linux counts them, and, unlike Linux, the pages it took through the
- * kernel calls a client makes (t->nr_pages): in this machine those are
- * the process's own and its exit frees them.
+ * kernel calls a client makes (t->nr_pages) and the kernel objects it
+ * is charged for (t->memory.kmem: slab objects, per-CPU areas, the
+ * task_structs and stacks of its forks): in this machine those are the
+ * process's own and its exit frees them.
  */
 static unsigned long badness_pages(const struct machine *m,
 				   const struct task_struct *t)
@@ -57,7 +59,7 @@ static unsigned long badness_pages(const struct machine *m,
 	const struct mm_struct *mm = t->mm;
 
 	return get_mm_rss(mm) + (unsigned long)mm->rss_stat[MM_SWAPENTS] +
-	       mm_pgtables(m, mm) + t->nr_pages;
+	       mm_pgtables(m, mm) + t->nr_pages + t->memory.kmem;
 }
 
 static unsigned long oom_totalpages(const struct machine *m)

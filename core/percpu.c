@@ -496,6 +496,21 @@ int alloc_percpu(struct machine *m, unsigned long size, unsigned long align,
 	return 0;
 }
 
+uint64_t pcpu_alloc_bytes(const struct machine *m, uint64_t ptr)
+{
+	const struct pcpu_chunk *chunk = pcpu_chunk_of(m, ptr);
+	unsigned long g, end;
+
+	if (!chunk || ptr - chunk->base >= m->pcpu->unit_size ||
+	    ptr % PCPU_MIN_ALLOC_SIZE)
+		return 0;
+	g = (unsigned long)(ptr - chunk->base) >> PCPU_MIN_ALLOC_SHIFT;
+	if (chunk->start_owner[g] == PCPU_NO_ALLOC)
+		return 0;
+	end = find_next_bit(chunk->bound_map, m->pcpu->nr_granules + 1, g + 1);
+	return ((uint64_t)(end - g) << PCPU_MIN_ALLOC_SHIFT) * m->nr_cpus;
+}
+
 int free_percpu(struct machine *m, uint64_t ptr)
 {
 	struct pcpu_chunk *chunk = pcpu_chunk_of(m, ptr);

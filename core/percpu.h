@@ -95,6 +95,11 @@ unsigned long pcpu_nr_pages(const struct machine *m);
  */
 int alloc_percpu(struct machine *m, unsigned long size, unsigned long align,
 		 uint64_t *ptr);
+/*
+ * The bytes the allocation starting at ptr takes in all CPUs' units
+ * together (its granules times the CPUs), or 0 if ptr starts none.
+ */
+uint64_t pcpu_alloc_bytes(const struct machine *m, uint64_t ptr);
 /* -EINVAL unless ptr is what alloc_percpu gave; -EPERM for another's. */
 int free_percpu(struct machine *m, uint64_t ptr);
 /*

@@ -99,6 +99,16 @@ bool kmalloc_init_on_alloc(const struct machine *m, size_t size, gfp_t gfp);
  */
 bool kmalloc_may_fit(const struct machine *m, size_t n, size_t size);
 
+/*
+ * The bytes a kmalloc of size takes from a slab cache (the kernel's
+ * kmalloc_size_roundup, its class's size), or 0 when it takes none: 0
+ * bytes, or a size past kmalloc-8k, which takes pages. What ksize()
+ * then reports of the object, and what a memcg charges for it.
+ */
+size_t kmalloc_slab_size(const struct machine *m, size_t size, gfp_t gfp);
+/* kmem_cache_size: the size of s's objects, as ksize() reports it. */
+unsigned int kmem_cache_size(const struct kmem_cache *s);
+
 /* Handles for clients: a cache's id, and the cache behind an id. */
 uint64_t kmem_cache_id(const struct kmem_cache *s);
 struct kmem_cache *kmem_cache_by_id(const struct machine *m, uint64_t id);

@@ -2,9 +2,11 @@
  * slab_common.c - what every slab cache shares: the list of caches, boot,
  * the checker, giving back an exited task's objects, /proc/slabinfo.
  *
- * Owns: the cache registry (names, ids, the kmem_cache cache that holds
- * each cache's own object) and everything that looks at all caches at
- * once. Must never: reach into a slab's freelist except to check it.
+ * Owns: the cache registry (names, scoped per user; ids; the kmem_cache
+ * cache that holds each cache's own object) and everything that looks at
+ * all caches at once. Must never: reach into a slab's freelist except to
+ * check it, or let a user's cache take a name of the kernel's or of
+ * another cache of the same user.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -79,6 +81,11 @@ uint64_t kmem_cache_id(const struct kmem_cache *s)
 int kmem_cache_owner(const struct kmem_cache *s)
 {
 	return s->owner;
+}
+
+unsigned int kmem_cache_size(const struct kmem_cache *s)
+{
+	return s->object_size;
 }
 
 const char *kmem_cache_name(const struct kmem_cache *s)

@@ -74,6 +74,12 @@ int task_init(struct machine *m)
 	return 0;
 }
 
+uint64_t task_kernel_bytes(const struct machine *m)
+{
+	return kmem_cache_size(m->tasks->task_struct_cachep) +
+	       ((uint64_t)m->page_size << m->tasks->thread_order);
+}
+
 /* The kernel memory a task costs: its task_struct and kernel stack. */
 static int alloc_task_memory(struct machine *m, struct task_struct *t)
 {
@@ -340,6 +346,10 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 		m->active_mm = NULL;
 	mmput(m, t->mm);
 	t->mm = NULL;
+	/* What its fork charged to its parent goes (if the parent stays). */
+	if (t->kmem_parent)
+		mem_cgroup_uncharge_kmem(m, t->kmem_parent,
+					 task_kernel_bytes(m));
 	for (size_t i = 0; i < sizeof(exit_release) / sizeof(exit_release[0]);
 	     i++)
 		objects += exit_release[i](m, pid);

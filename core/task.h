@@ -36,6 +36,7 @@ struct task_struct {
 	int leader;		  /* the session process it was forked from */
 	uint32_t uid;		  /* the real uid of the client, or 0 */
 	uint64_t vmap_space; /* vmalloc-area bytes of its ioremaps, vmaps */
+	int kmem_parent;     /* charged for its task_struct and stack */
 	bool oom_killed;     /* chosen by the OOM killer, not yet gone */
 	struct page_counter memory; /* frames charged to it (limits.pages) */
 };
@@ -67,6 +68,8 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid);
 int task_set_uid(struct machine *m, int pid, uint32_t uid);
 /* The processes uid runs now. */
 unsigned int task_user_processes(const struct machine *m, uint32_t uid);
+/* The kernel memory a process costs: its task_struct and kernel stack. */
+uint64_t task_kernel_bytes(const struct machine *m);
 /* Make pid the current task (0: the kernel), on the task's CPU. */
 int task_switch(struct machine *m, int pid);
 /* Exit pid: free all it owns, counting it in leaks (may be NULL). */

@@ -1,12 +1,16 @@
 /*
  * uapi.c - the calls a client process may make into the machine.
  *
- * Owns: ownership and limit checks in front of the kernel-side API. Every
- * check comes before the first change; the charge against limits.pages
- * (memcontrol.h) is reserved before the allocation and marked on its
- * frames after it (an MMZ block alone is charged once found). Must
- * never: be used by the machine for its own allocations (those belong
- * to the kernel, pid 0).
+ * Owns: ownership and limit checks in front of the kernel-side API: the
+ * charge against limits.pages (memcontrol.h), reserved before the
+ * allocation and marked on its frames after it (an MMZ block, a per-CPU
+ * area and an ioremap or vmap area are charged once made, and undone at
+ * once past the limit), a slab object's bytes as kmem; each process's
+ * share of the pkmap, kmap_atomic and vmalloc-area pools; and zeroing
+ * what a client is given (kernel.init_on_alloc). Every check comes
+ * before the first change. Must never: be used by the machine for its
+ * own allocations (those belong to the kernel, pid 0), or hand a client
+ * bytes another process left, unless the layout says so.
  */
 #include "core/uapi.h"
 
@@ -315,6 +319,31 @@ static int check_object_owner(struct machine *m, struct task_struct *t,
 			 owner ? "another task" : "the kernel", t->pid);
 }
 
+/*
+ * The bytes of the slab object at addr, which its owner's kmem charge
+ * holds (memcontrol.h); 0 for none, or for a large kmalloc, whose
+ * frames are charged instead.
+ */
+static uint64_t slab_bytes_at(const struct machine *m, uint64_t addr)
+{
+	struct slab_object obj;
+
+	if (addr == 0 || addr == ZERO_SIZE_PTR ||
+	    slab_object_of(m, addr, &obj) || !obj.allocated ||
+	    obj.start != addr)
+		return 0;
+	return obj.size;
+}
+
+/* A call failed after its object's bytes were charged: they go back. */
+static int kmem_settle(struct machine *m, struct task_struct *t, int err,
+		       uint64_t bytes)
+{
+	if (err)
+		mem_cgroup_uncharge_kmem(m, t->pid, bytes);
+	return err;
+}
+
 static void take_object(struct machine *m, struct task_struct *t, uint64_t addr)
 {
 	if (addr != ZERO_SIZE_PTR) {
@@ -377,10 +406,14 @@ int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
 		return -ENOENT;
 	err = charge_object(m, t);
 	if (!err)
-		err = kmem_cache_alloc(
-			m, s,
-			kmem_cache_init_on_alloc(m, s) ? gfp | __GFP_ZERO : gfp,
-			addr);
+		err = mem_cgroup_charge_kmem(m, t->pid, kmem_cache_size(s),
+					     gfp);
+	if (err)
+		return err;
+	err = kmem_cache_alloc(
+		m, s, kmem_cache_init_on_alloc(m, s) ? gfp | __GFP_ZERO : gfp,
+		addr);
+	err = kmem_settle(m, t, err, kmem_cache_size(s));
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -390,6 +423,7 @@ int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
 	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
+	uint64_t bytes;
 	int err;
 
 	if (!t)
@@ -397,25 +431,34 @@ int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 	if (!s)
 		return -ENOENT;
 	err = check_object_owner(m, t, addr);
+	bytes = err ? 0 : slab_bytes_at(m, addr);
 	if (!err)
 		err = kmem_cache_free(m, s, addr);
-	if (!err)
+	if (!err) {
 		t->nr_objects--;
+		mem_cgroup_uncharge_kmem(m, t->pid, bytes);
+	}
 	return err;
 }
 
 int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 {
 	unsigned long nr = kmalloc_large_pages(m, size);
+	uint64_t bytes = kmalloc_slab_size(m, size, gfp);
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
 	if (!err)
 		err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (!err) {
+		err = mem_cgroup_charge_kmem(m, t->pid, bytes, gfp);
+		if (err)
+			mem_cgroup_cancel_charge(m, t->pid, nr);
+	}
 	if (err)
 		return err;
 	err = kmalloc(m, size, kmalloc_gfp(m, size, gfp), addr);
-	err = settle_kmalloc(m, t, err, addr, nr);
+	err = kmem_settle(m, t, settle_kmalloc(m, t, err, addr, nr), bytes);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -424,18 +467,23 @@ int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 		 uint64_t *addr)
 {
-	unsigned long nr = size && n > SIZE_MAX / size
-				   ? 0 /* kcalloc refuses the overflow */
-				   : kmalloc_large_pages(m, n * size);
+	bool overflow = size && n > SIZE_MAX / size; /* kcalloc refuses it */
+	unsigned long nr = overflow ? 0 : kmalloc_large_pages(m, n * size);
+	uint64_t bytes = overflow ? 0 : kmalloc_slab_size(m, n * size, gfp);
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
 	if (!err)
 		err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (!err) {
+		err = mem_cgroup_charge_kmem(m, t->pid, bytes, gfp);
+		if (err)
+			mem_cgroup_cancel_charge(m, t->pid, nr);
+	}
 	if (err)
 		return err;
 	err = kcalloc(m, n, size, gfp, addr);
-	err = settle_kmalloc(m, t, err, addr, nr);
+	err = kmem_settle(m, t, settle_kmalloc(m, t, err, addr, nr), bytes);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
@@ -444,6 +492,7 @@ int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 int uapi_kfree(struct machine *m, uint64_t addr)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t bytes;
 	int err;
 
 	if (!t)
@@ -451,10 +500,13 @@ int uapi_kfree(struct machine *m, uint64_t addr)
 	if (addr == 0 || addr == ZERO_SIZE_PTR)
 		return 0;
 	err = check_object_owner(m, t, addr);
+	bytes = err ? 0 : slab_bytes_at(m, addr);
 	if (!err)
 		err = kfree(m, addr);
-	if (!err)
+	if (!err) {
 		t->nr_objects--;
+		mem_cgroup_uncharge_kmem(m, t->pid, bytes);
+	}
 	return err;
 }
 
@@ -462,6 +514,7 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 		  uint64_t *new_addr)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t old_bytes, new_bytes = 0;
 	unsigned long nr;
 	size_t old = 0;
 	int err;
@@ -477,19 +530,31 @@ int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
 	nr = size > (m->page_size * large_kmalloc_pages_at(m, addr))
 		     ? kmalloc_large_pages(m, size)
 		     : 0;
-	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
-	if (err)
-		return err;
 	/*
-	 * Only a move takes a new object to zero: in place, the bytes past
-	 * the new size are this task's own, and krealloc keeps them.
+	 * Only a move takes a new object, charged and zeroed: in place, the
+	 * bytes past the new size are this task's own, and krealloc keeps
+	 * them; the old object's charge goes once it is freed.
 	 */
-	if (ksize(m, addr, &old) == 0 && size > old)
+	old_bytes = slab_bytes_at(m, addr);
+	if (ksize(m, addr, &old) == 0 && size > old) {
+		new_bytes = kmalloc_slab_size(m, size, gfp);
 		gfp = kmalloc_gfp(m, size, gfp);
-	err = krealloc(m, addr, size, gfp, new_addr);
-	err = settle_kmalloc(m, t, err, new_addr, nr);
+	}
+	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
+	if (!err) {
+		err = mem_cgroup_charge_kmem(m, t->pid, new_bytes, gfp);
+		if (err)
+			mem_cgroup_cancel_charge(m, t->pid, nr);
+	}
 	if (err)
 		return err;
+	err = krealloc(m, addr, size, gfp, new_addr);
+	err = kmem_settle(m, t, settle_kmalloc(m, t, err, new_addr, nr),
+			  new_bytes);
+	if (err)
+		return err;
+	if (*new_addr != addr)
+		mem_cgroup_uncharge_kmem(m, t->pid, old_bytes);
 	if (*new_addr == ZERO_SIZE_PTR)
 		t->nr_objects--;
 	else
@@ -517,14 +582,32 @@ int uapi_alloc_percpu(struct machine *m, unsigned long size,
 	struct task_struct *t;
 	int err = begin_alloc(m, &t);
 
-	return err ? err : counted(t, alloc_percpu(m, size, align, ptr), 1);
+	if (!err)
+		err = alloc_percpu(m, size, align, ptr);
+	if (err)
+		return err;
+	/* Charged once made (its size is the allocator's rounding). */
+	err = mem_cgroup_charge_kmem(m, t->pid, pcpu_alloc_bytes(m, *ptr),
+				     GFP_KERNEL);
+	if (err) {
+		free_percpu(m, *ptr);
+		return err;
+	}
+	return counted(t, 0, 1);
 }
 
 int uapi_free_percpu(struct machine *m, uint64_t ptr)
 {
 	struct task_struct *t = current_task(m);
+	uint64_t bytes = pcpu_alloc_bytes(m, ptr);
+	int err;
 
-	return t ? counted(t, free_percpu(m, ptr), -1) : -ESRCH;
+	if (!t)
+		return -ESRCH;
+	err = counted(t, free_percpu(m, ptr), -1);
+	if (!err)
+		mem_cgroup_uncharge_kmem(m, t->pid, bytes);
+	return err;
 }
 
 int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,

@@ -8,11 +8,14 @@
  *
  * Errors: -EINVAL for a bad argument, -EPERM for another task's object,
  * -EDQUOT past the layout's per-session limits (limits.pages counts
- * every page the task holds through its calls and its faults, as a
- * memcg: memcontrol.h), -ENOMEM when memory is short (and for a user
- * access past limits.pages), -EAGAIN when the caller must wait and
- * retry, -ESRCH with no current task, -EBUSY for the last free (or put)
- * of a block the task still has vmapped. m->errmsg says why.
+ * every page the task holds through its calls and its faults, its
+ * kernel objects by their bytes, as a memcg: memcontrol.h; limits.kmap,
+ * kmap_atomic and vmap_space its share of shared pools), -ENOMEM when
+ * memory is short or a size could never be met (and for a user access,
+ * or a fork, past limits.pages), -EAGAIN when the caller must wait and
+ * retry (and a fork past limits.processes), -ESRCH with no current
+ * task, -EBUSY for the last free (or put) of a block the task still has
+ * vmapped. m->errmsg says why.
  */
 #ifndef MM_UAPI_H
 #define MM_UAPI_H

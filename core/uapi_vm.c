@@ -128,6 +128,31 @@ int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
 		       access_user(m, t->mm, addr, buf, len, access, fault));
 }
 
+/*
+ * A forked process's task_struct and kernel stack are its session's
+ * kernel memory, as a memcg's children's are the group's: charged to
+ * the session's process, which outlives every process it forks. Past
+ * its limit the fork fails with -ENOMEM, as Linux's fork does when the
+ * memcg cannot charge them.
+ */
+static int charge_fork(struct machine *m, const struct task_struct *t,
+		       int child)
+{
+	int err = mem_cgroup_charge_kmem(m, t->leader, task_kernel_bytes(m),
+					 GFP_KERNEL);
+
+	if (err) {
+		task_exit(m, child, NULL);
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "fork: a process's task_struct and stack "
+				 "would take pid %d past its %lu pages",
+				 t->leader,
+				 (unsigned long)m->layout.limits.pages);
+	}
+	find_task_by_pid(m, child)->kmem_parent = t->leader;
+	return 0;
+}
+
 int uapi_fork(struct machine *m, int pid, int *child)
 {
 	struct task_struct *t;
@@ -135,7 +160,8 @@ int uapi_fork(struct machine *m, int pid, int *child)
 
 	if (err)
 		return err;
-	return vm_done(m, t, task_fork(m, t->pid, child));
+	err = vm_done(m, t, task_fork(m, t->pid, child));
+	return err ? err : charge_fork(m, t, *child);
 }
 
 int uapi_exit_process(struct machine *m, int pid)

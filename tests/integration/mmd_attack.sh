@@ -88,6 +88,7 @@ mmz:
   - {name: media, start: 48M, size: 4M}
 limits:
   processes: 6
+  pages: 256
 EOF
 start_mmd main --config "$tmp/main.yaml" || exit 1
 main=$mmd_pid
@@ -175,6 +176,10 @@ if [ "$users" = yes ]; then
 	check "the same uid without it is not" \
 		as "$U1" "$HELPER" "$s" attack admin 0
 fi
+
+# Finding 4: kernel memory counts against limits.pages.
+check "slab objects, per-CPU areas, forks: -EDQUOT or -ENOMEM at 256 pages" \
+	"$HELPER" "$s" attack kmem 256
 
 # Finding 7: names that would forge report lines.
 check "cache and MMZ names with a newline or an escape: -EINVAL" \

@@ -16,6 +16,7 @@
  *   names                   cache and MMZ names that would forge lines
  *   cache NAME ERRNO [SECS] kmem_cache_create(NAME) gives ERRNO; held
  *   fork LIMIT              forks until limits.processes (LIMIT) says no
+ *   kmem PAGES              slab, per-CPU and fork memory past limits.pages
  *   kmap SLOTS KMAP ATOMIC  pkmap and kmap_atomic slots hogged, i386
  *   ioremap PHYS SIZE SPACE ioremaps until limits.vmap_space (SPACE)
  *   reuse UID               what root frees, UID is given zeroed (root)
@@ -400,6 +401,58 @@ static void attack_fork(int limit)
 	leave(c, "fork");
 }
 
+/* ---- kernel memory past limits.pages */
+
+/*
+ * The way past limits.pages: kernel memory no charged frame stood for.
+ * Slab objects, per-CPU areas and forked processes' task_structs and
+ * stacks are charged by their bytes now: each stops at the limit
+ * (-EDQUOT, fork -ENOMEM), exactly where its bytes fill it.
+ */
+static void attack_kmem(unsigned long limit)
+{
+	struct mmc *c = connect_as("kmem", 0);
+	unsigned long ps = mmc_info(c)->page_size, cpus = mmc_info(c)->nr_cpus;
+	unsigned long n = 0, most = limit * ps / 8192;
+	uint64_t *objs = calloc(4 * limit * ps / 1024, sizeof(*objs));
+	int child, err = 0, kids[256], nkids = 0;
+
+	while (objs && n <= most &&
+	       (err = mmc_kmalloc(c, 8192, GFP_KERNEL, &objs[n])) == 0)
+		n++;
+	EXPECT(n == most, "%lu kmalloc(8192) fit %lu pages, expected %lu", n,
+	       limit, most);
+	EXPECT(err == -EDQUOT && strstr(mmc_errmsg(c), "would hold more"),
+	       "the one past: %s (%s)", mmc_strerror(err), mmc_errmsg(c));
+	printf("refused: %s\n", mmc_errmsg(c));
+	while (n)
+		EXPECT_ERR(c, 0, mmc_kfree(c, objs[--n]));
+	most = limit * ps / (1024 * cpus);
+	while (objs && n <= most &&
+	       (err = mmc_alloc_percpu(c, 1024, 8, &objs[n])) == 0)
+		n++;
+	EXPECT(n == most && err == -EDQUOT,
+	       "%lu per-CPU areas of 1K fit %lu pages (%s), expected %lu", n,
+	       limit, mmc_strerror(err), most);
+	while (n)
+		EXPECT_ERR(c, 0, mmc_free_percpu(c, objs[--n]));
+	/* Forks: 26176 bytes each on x86_64, limits.processes or not. */
+	while (nkids < 256 && (err = mmc_fork(c, 0, &child)) == 0)
+		kids[nkids++] = child;
+	EXPECT(err == -ENOMEM || err == -EAGAIN, "fork: %s (%s)",
+	       mmc_strerror(err), mmc_errmsg(c));
+	if (err == -ENOMEM)
+		EXPECT(nkids == (int)(limit * ps / 26176),
+		       "%d forks fit %lu pages, expected %lu", nkids, limit,
+		       limit * ps / 26176);
+	printf("fork refused after %d: %s\n", nkids, mmc_errmsg(c));
+	while (nkids)
+		EXPECT_ERR(c, 0, mmc_exit_process(c, kids[--nkids]));
+	free(objs);
+	expect_counts(c, 0, 0, "all given back");
+	finish(c, "kmem");
+}
+
 /* ---- shared kernel slots */
 
 /* n high pages of c's own, one block each. */
@@ -624,6 +677,8 @@ int cmd_attack(int argc, char **argv)
 		attack_cache(argv[1], (int)a2, (int)a3);
 	else if (!strcmp(name, "fork") && argc == 2)
 		attack_fork((int)a1);
+	else if (!strcmp(name, "kmem") && argc == 2)
+		attack_kmem((unsigned long)a1);
 	else if (!strcmp(name, "kmap") && argc == 4)
 		attack_kmap((int)a1, (int)a2, (int)a3);
 	else if (!strcmp(name, "ioremap") && argc == 4)

@@ -187,7 +187,10 @@ static void test_vmalloc(void **state)
 	machine_destroy(m);
 }
 
-/* kmalloc past kmalloc-8k takes pages: charged; slab objects are not. */
+/*
+ * kmalloc past kmalloc-8k takes pages: charged as frames; slab objects
+ * are charged by their bytes (kmem), in whole pages.
+ */
 static void test_large_kmalloc(void **state)
 {
 	uint64_t small, big, p, q;
@@ -196,16 +199,21 @@ static void test_large_kmalloc(void **state)
 
 	(void)state;
 	assert_int_equal(uapi_kmalloc(m, 100, GFP_KERNEL, &small), 0);
+	assert_int_equal(charged(m, pid), 1); /* 128 bytes: a page */
 	assert_int_equal(uapi_kmalloc(m, 8192, GFP_KERNEL, &p), 0);
-	assert_int_equal(charged(m, pid), 0);
+	assert_int_equal(charged(m, pid), 3); /* 8320 bytes */
+	assert_int_equal(memory_of(m, pid)->kmem, 3);
+	assert_int_equal(memory_of(m, pid)->kmem_bytes, 8320);
 	assert_int_equal(uapi_kfree(m, p), 0);
+	assert_int_equal(charged(m, pid), 1);
+	assert_int_equal(uapi_kfree(m, small), 0);
+	assert_int_equal(charged(m, pid), 0);
 	assert_int_equal(uapi_kmalloc(m, 64 << 10, GFP_KERNEL, &big), 0);
 	assert_int_equal(charged(m, pid), 16);
 	assert_int_equal(uapi_kmalloc(m, 9000, GFP_KERNEL, &p), -EDQUOT);
 	expect_refusal(m, pid, 16);
 	assert_int_equal(uapi_kcalloc(m, 3, 4096, GFP_KERNEL, &p), -EDQUOT);
-	assert_int_equal(uapi_kcalloc(m, SIZE_MAX, 2, GFP_KERNEL, &p),
-			 -ENOMEM);
+	assert_int_equal(uapi_kcalloc(m, SIZE_MAX, 2, GFP_KERNEL, &p), -ENOMEM);
 	assert_int_equal(uapi_kmalloc(m, 5 << 20, GFP_KERNEL, &p), -ENOMEM);
 	/* Shrinking stays in place and takes nothing more. */
 	assert_int_equal(uapi_krealloc(m, big, 32 << 10, GFP_KERNEL, &q), 0);
@@ -226,7 +234,6 @@ static void test_large_kmalloc(void **state)
 	assert_consistent(m);
 	assert_int_equal(uapi_kfree(m, p), 0);
 	assert_int_equal(charged(m, pid), 0);
-	assert_int_equal(uapi_kfree(m, small), 0);
 	machine_destroy(m);
 }
 
@@ -393,24 +400,31 @@ static void test_reclaim_own_pages(void **state)
 	machine_destroy(m);
 }
 
-/* Fork: the child pays for what it copies; its leftovers go to the parent. */
+/*
+ * Fork: the child pays for what it copies; the session's process for
+ * the child's task_struct and kernel stack (kmem); the child's
+ * leftovers go to the parent.
+ */
 static void test_fork_and_exit(void **state)
 {
 	int pid, child;
 	struct machine *m = boot_limited(64, 0, &pid);
 	uint64_t priv = map(m, 0, 4 * PAGE, ANON_PRIVATE);
 	uint64_t shared = map(m, 0, 4 * PAGE, ANON_SHARED);
-	unsigned long parent0, child0;
+	unsigned long parent0, child0, kernel;
 
 	(void)state;
 	touch(m, 0, priv, 2);
 	parent0 = charged(m, pid);
+	/* 9792 bytes of task_struct and a 16K stack on x86_64: 7 pages. */
+	kernel = (unsigned long)((task_kernel_bytes(m) + PAGE - 1) / PAGE);
+	assert_int_equal(kernel, 7);
 	assert_int_equal(uapi_fork(m, 0, &child), 0);
 	/* The child's tables are its own; the shared pages stay the parent's.
 	 */
 	child0 = charged(m, child);
 	assert_int_equal(child0, 3);
-	assert_int_equal(charged(m, pid), parent0);
+	assert_int_equal(charged(m, pid), parent0 + kernel);
 	touch(m, child, priv, 1); /* copy-on-write: a page of its own */
 	assert_int_equal(charged(m, child), child0 + 1);
 	touch(m, child, shared, 1); /* the first toucher pays */
@@ -419,7 +433,7 @@ static void test_fork_and_exit(void **state)
 	/* The shmem page outlives the child: its charge passes up. */
 	assert_int_equal(uapi_exit_process(m, child), 0);
 	assert_int_equal(charged(m, pid), parent0 + 1);
-	assert_int_equal(memory_of(m, pid)->watermark, parent0 + 1);
+	assert_int_equal(memory_of(m, pid)->watermark, parent0 + kernel);
 	assert_consistent(m);
 	expect_touched(m, 0, shared, 1);
 	assert_int_equal(task_exit(m, pid, NULL), 0);
@@ -487,6 +501,78 @@ static void test_exit_uncharges(void **state)
 }
 
 /* The checker holds every charge to the frames marked with its pid. */
+/*
+ * The way past limits.pages the attack found: kernel memory that no
+ * charged frame stands for. Slab objects (kmalloc-8k, a cache of large
+ * objects), per-CPU areas and the kernel memory of forked processes
+ * are charged by their bytes (kmem), in whole pages, and count in the
+ * OOM killer's badness; past the limit -EDQUOT (fork: -ENOMEM).
+ */
+static void test_kmem(void **state)
+{
+	uint64_t objs[40], cache, pcpu[40];
+	unsigned long before;
+	int pid, child, n;
+	struct machine *m = boot_limited(16, 0, &pid);
+
+	(void)state;
+	before = oom_badness(m, pid);
+	for (n = 0; n < 40; n++)
+		if (uapi_kmalloc(m, 8192, GFP_KERNEL, &objs[n]))
+			break;
+	assert_int_equal(n, 8); /* 8 x 8K: 16 pages */
+	expect_refusal(m, pid, 16);
+	assert_int_equal(memory_of(m, pid)->kmem, 16);
+	assert_consistent(m);
+	while (n)
+		assert_int_equal(uapi_kfree(m, objs[--n]), 0);
+	assert_int_equal(charged(m, pid), 0);
+
+	assert_int_equal(
+		uapi_kmem_cache_create(m, "big_objects", 4000, 0, 0, &cache),
+		0);
+	for (n = 0; n < 40; n++)
+		if (uapi_kmem_cache_alloc(m, cache, GFP_KERNEL, &objs[n]))
+			break;
+	assert_int_equal(n, 16); /* 64000 bytes fit 16 pages, 68000 not */
+	while (n)
+		assert_int_equal(uapi_kmem_cache_free(m, cache, objs[--n]), 0);
+	assert_int_equal(uapi_kmem_cache_destroy(m, cache), 0);
+	assert_int_equal(charged(m, pid), 0);
+
+	for (n = 0; n < 40; n++)
+		if (uapi_alloc_percpu(m, 1024, 8, &pcpu[n]))
+			break;
+	assert_int_equal(n, 32); /* 1K on each of 2 CPUs: 32 in 16 pages */
+	assert_consistent(m);
+	while (n)
+		assert_int_equal(uapi_free_percpu(m, pcpu[--n]), 0);
+	assert_int_equal(charged(m, pid), 0);
+
+	/* Each fork's task_struct and stack: 26176 bytes of the session's. */
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	assert_int_equal(uapi_fork(m, 0, &n), 0);
+	assert_int_equal(charged(m, pid), 13); /* 52352 bytes */
+	assert_int_equal(uapi_fork(m, 0, &n), -ENOMEM);
+	assert_non_null(strstr(m->errmsg, "task_struct and stack"));
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	assert_int_equal(charged(m, pid), 7);
+	assert_consistent(m);
+	assert_int_equal(task_exit(m, pid, NULL), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+
+	/* What its kernel objects hold counts in its badness. */
+	m = boot_limited(4096, 0, &pid);
+	before = oom_badness(m, pid);
+	for (n = 0; n < 512; n++)
+		assert_int_equal(uapi_kmalloc(m, 8192, GFP_KERNEL, &cache), 0);
+	assert_int_equal(memory_of(m, pid)->kmem, 1024);
+	assert_int_equal(before, 0);
+	assert_int_equal(oom_badness(m, pid), 1024 * 1000 / totalram_pages(m));
+	machine_destroy(m);
+}
+
 static void test_checker_catches(void **state)
 {
 	char why[256], want[256];
@@ -500,10 +586,15 @@ static void test_checker_catches(void **state)
 	t->memory.usage++;
 	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
 	snprintf(want, sizeof(want),
-		 "memcg: pid %d is charged 3 pages (peak 2), its frames hold 2",
+		 "memcg: pid %d is charged 3 pages (peak 2, kmem 0 for 0 "
+		 "bytes), its frames hold 2",
 		 pid);
 	assert_string_equal(why, want);
 	t->memory.usage--;
+	/* kmem pages must be what its bytes take. */
+	t->memory.kmem_bytes = 1;
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	t->memory.kmem_bytes = 0;
 	pfn_to_page(m, pfn + 1)->memcg = 0;
 	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
 	snprintf(want, sizeof(want),
@@ -540,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_fork_and_exit),
 		cmocka_unit_test(test_huge_pages),
 		cmocka_unit_test(test_exit_uncharges),
+		cmocka_unit_test(test_kmem),
 		cmocka_unit_test(test_checker_catches),
 	};
 

@@ -178,7 +178,7 @@ static void test_limits(void **state)
 {
 	struct layout l;
 	struct machine *m;
-	unsigned long pfn;
+	unsigned long pfn, more;
 	uint64_t addr;
 	int pid = 0;
 
@@ -190,7 +190,10 @@ static void test_limits(void **state)
 	assert_int_equal(task_create(m, "small", 0, 0, &pid), 0);
 	task_switch(m, pid);
 	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 2, &pfn), 0);
-	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), -EDQUOT);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &more), -EDQUOT);
+	/* A slab object is charged too: no room for one now. */
+	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), -EDQUOT);
+	assert_int_equal(uapi_free_pages(m, pfn, 2), 0);
 	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), 0);
 	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), 0);
 	assert_int_equal(uapi_kmalloc(m, 8, GFP_KERNEL, &addr), -EDQUOT);
