@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/err.h"
 #include "core/highmem.h"
 #include "core/mm.h"
@@ -51,7 +52,7 @@ struct task_state {
 	unsigned int thread_order;
 	/* Users with at least one process; few, so a plain array. */
 	struct task_user *users;
-	unsigned int nr_users, cap_users;
+	size_t nr_users, cap_users;
 };
 
 int task_init(struct machine *m)
@@ -130,7 +131,7 @@ void task_exit_all(struct machine *m)
 
 static struct task_user *find_user(const struct task_state *ts, uint32_t uid)
 {
-	for (unsigned int i = 0; i < ts->nr_users; i++)
+	for (size_t i = 0; i < ts->nr_users; i++)
 		if (ts->users[i].uid == uid)
 			return &ts->users[i];
 	return NULL;
@@ -149,17 +150,13 @@ static int get_user(struct task_state *ts, uint32_t uid)
 	struct task_user *u = find_user(ts, uid);
 
 	if (!u) {
-		if (ts->nr_users == ts->cap_users) {
-			unsigned int cap =
-				ts->cap_users ? 2 * ts->cap_users : 8;
-			struct task_user *more =
-				realloc(ts->users, cap * sizeof(*more));
+		struct task_user *room =
+			array_reserve(ts->users, &ts->cap_users,
+				      ts->nr_users + 1, sizeof(*room), 8);
 
-			if (!more)
-				return -ENOMEM;
-			ts->users = more;
-			ts->cap_users = cap;
-		}
+		if (!room)
+			return -ENOMEM;
+		ts->users = room;
 		u = &ts->users[ts->nr_users++];
 		u->uid = uid;
 		u->processes = 0;
@@ -373,7 +370,7 @@ static int users_check(const struct machine *m, char *why, size_t len)
 	const struct task_state *ts = m->tasks;
 	unsigned int counted = 0;
 
-	for (unsigned int i = 0; i < ts->nr_users; i++) {
+	for (size_t i = 0; i < ts->nr_users; i++) {
 		unsigned int n = 0;
 
 		for (int pid = 1; pid < PID_MAX; pid++)
