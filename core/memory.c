@@ -868,6 +868,11 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
 		struct copy_ctx c = {dst, 0};
 
+		if (dst && anon_vma_fork(m, dst, src)) {
+			vm_area_free(m, dst);
+			dst = NULL;
+		}
+
 		/* Each charged mapping is charged again for the child. */
 		if (dst && (src->vm_flags & VM_ACCOUNT) &&
 		    vm_enough_memory(m, (long)((src->vm_end - src->vm_start) >>

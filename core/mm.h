@@ -92,7 +92,13 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;
 	struct shmem_object *shmem;
-	struct list_head rmap_node; /* on anon_vma or shmem's list of VMAs */
+	/*
+	 * How many anon_vmas it is linked to, as the length of Linux's
+	 * anon_vma_chain: 1 for its own, one more for each fork it comes
+	 * down through; 0 without an anon_vma.
+	 */
+	unsigned int anon_vma_chain;
+	struct list_head rmap_node; /* on its family's or shmem's VMA list */
 	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
 };
 

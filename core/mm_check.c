@@ -38,6 +38,25 @@ struct mm_tally {
 	size_t len;
 };
 
+/*
+ * A VMA's anon_vma: its chain one link per generation of its anon_vma
+ * (fork made each), the family the root of that line, the VMA on the
+ * family's list and counted in the anon_vma's references.
+ */
+static bool anon_vma_sound(const struct vm_area_struct *vma)
+{
+	const struct anon_vma *av = vma->anon_vma, *a = av;
+	unsigned int depth = 1;
+
+	if (!av)
+		return vma->anon_vma_chain == 0;
+	for (; a->parent; a = a->parent)
+		depth++;
+	return vma->anon_vma_chain == depth && av->family == a &&
+	       a->family == a && av->root.refcount > 0 &&
+	       !list_empty(&vma->rmap_node);
+}
+
 static int check_vmas(const struct machine *m, const struct mm_struct *mm,
 		      char *why, size_t len)
 {
@@ -60,6 +79,14 @@ static int check_vmas(const struct machine *m, const struct mm_struct *mm,
 					    mm->pid, i,
 					    (unsigned long)vma->vm_start,
 					    (unsigned long)vma->vm_end);
+		if (!anon_vma_sound(vma))
+			return check_failed(why, len,
+					    "pid %d: VMA at %#lx: anon_vma "
+					    "chain of %u links does not match "
+					    "its anon_vma's line",
+					    mm->pid,
+					    (unsigned long)vma->vm_start,
+					    vma->anon_vma_chain);
 		if (vma->anon_vma && vma->shmem)
 			return check_failed(why, len,
 					    "pid %d: VMA at %#lx is both "
@@ -92,14 +119,15 @@ static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
 	const struct page *page = pfn_to_page(m, pfn);
 	uint64_t index =
 		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
-	const void *object = vma->shmem ? (const void *)vma->shmem
-					: (const void *)vma->anon_vma;
 	bool anon = PageFlag(page, PG_anon), shmem = PageFlag(page, PG_shmem);
+	/* An anonymous page hangs on the VMA's anon_vma or an ancestor's. */
+	bool owner = shmem ? page->mapping == (uint64_t)(uintptr_t)vma->shmem
+			   : anon_vma_in_chain(
+				     vma, (const struct anon_vma *)(uintptr_t)
+						  page->mapping);
 
 	if (page->_refcount < 1 || (!anon && !shmem) ||
-	    anon == (vma->shmem != NULL) ||
-	    page->mapping != (uint64_t)(uintptr_t)object ||
-	    page->index != index)
+	    anon == (vma->shmem != NULL) || !owner || page->index != index)
 		return check_failed(t->why, t->len,
 				    "pid %d: %#lx maps pfn %#lx, not a "
 				    "user page of its VMA at index %#llx",

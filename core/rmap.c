@@ -2,10 +2,11 @@
  * rmap.c - reverse mapping: from a page to every entry that maps it.
  *
  * Owns: anon_vma objects (from their own slab cache, as Linux's) and the
- * walk over the VMAs of an anon_vma or shmem object. One anon_vma serves
- * a VMA and every copy fork makes of it, so a page shared after fork is
- * found in parent and child alike. Must never: free an anon_vma that a
- * VMA or a page still names.
+ * walk over the VMAs of an anon_vma family or shmem object. A fork child
+ * VMA gets an anon_vma of its own whose parent is the parent VMA's, in
+ * the same family, so a page shared after fork is found in parent and
+ * child alike, and the child's own copies only in the child's line.
+ * Must never: free an anon_vma that a VMA, a page or a child still names.
  */
 #include "core/rmap.h"
 
@@ -43,10 +44,23 @@ void anon_vma_get(struct anon_vma *av)
 
 void anon_vma_put(struct machine *m, struct anon_vma *av)
 {
-	if (--av->root.refcount)
-		return;
-	kmem_cache_free(m, anon_vma_cache(m), av->obj);
-	free(av);
+	while (av && !--av->root.refcount) {
+		struct anon_vma *parent = av->parent;
+
+		kmem_cache_free(m, anon_vma_cache(m), av->obj);
+		free(av);
+		av = parent; /* the child's reference on its parent goes */
+	}
+}
+
+/* vma joins av: the family's list, a reference, chain links. */
+static void anon_vma_link(struct vm_area_struct *vma, struct anon_vma *av,
+			  unsigned int chain)
+{
+	vma->anon_vma = av;
+	vma->anon_vma_chain = chain;
+	anon_vma_get(av);
+	list_add_tail(&vma->rmap_node, &av->family->root.vmas);
 }
 
 int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
@@ -55,13 +69,48 @@ int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma)
 
 	if (vma->anon_vma)
 		return 0;
+	/* A reusable anon_vma has a one-link chain: a family's root. */
+	av = find_mergeable_anon_vma(m, vma);
+	if (av) {
+		anon_vma_link(vma, av, 1);
+		return 0;
+	}
 	av = anon_vma_alloc(m);
 	if (!av)
 		return -ENOMEM;
-	vma->anon_vma = av;
-	anon_vma_get(av);
-	list_add_tail(&vma->rmap_node, &av->root.vmas);
+	av->family = av;
+	anon_vma_link(vma, av, 1);
 	return 0;
+}
+
+int anon_vma_fork(struct machine *m, struct vm_area_struct *vma,
+		  const struct vm_area_struct *pvma)
+{
+	struct anon_vma *av;
+
+	if (!pvma->anon_vma)
+		return 0;
+	av = anon_vma_alloc(m);
+	if (!av)
+		return -ENOMEM;
+	av->parent = pvma->anon_vma;
+	av->family = pvma->anon_vma->family;
+	anon_vma_get(av->parent);
+	/* vm_area_dup put vma on the family's list; only its own changes. */
+	anon_vma_put(m, vma->anon_vma);
+	vma->anon_vma = av;
+	vma->anon_vma_chain = pvma->anon_vma_chain + 1;
+	anon_vma_get(av);
+	return 0;
+}
+
+bool anon_vma_in_chain(const struct vm_area_struct *vma,
+		       const struct anon_vma *av)
+{
+	for (const struct anon_vma *a = vma->anon_vma; a; a = a->parent)
+		if (a == av)
+			return true;
+	return false;
 }
 
 void vma_link_rmap(struct vm_area_struct *vma, const struct vm_area_struct *src)
@@ -70,7 +119,11 @@ void vma_link_rmap(struct vm_area_struct *vma, const struct vm_area_struct *src)
 
 	if (src->anon_vma) {
 		vma->anon_vma = src->anon_vma;
-		root = &src->anon_vma->root;
+		vma->anon_vma_chain = src->anon_vma_chain;
+		anon_vma_get(src->anon_vma);
+		list_add_tail(&vma->rmap_node,
+			      &src->anon_vma->family->root.vmas);
+		return;
 	} else if (src->shmem) {
 		vma->shmem = src->shmem;
 		root = &src->shmem->root;
@@ -89,12 +142,14 @@ void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma)
 	if (vma->anon_vma)
 		anon_vma_put(m, vma->anon_vma);
 	vma->anon_vma = NULL;
+	vma->anon_vma_chain = 0;
 }
 
 struct rmap_root *page_rmap_root(const struct page *page)
 {
 	if (PageFlag(page, PG_anon))
-		return &((struct anon_vma *)(uintptr_t)page->mapping)->root;
+		return &((struct anon_vma *)(uintptr_t)page->mapping)
+				->family->root;
 	if (PageFlag(page, PG_shmem))
 		return &((struct shmem_object *)(uintptr_t)page->mapping)->root;
 	return NULL;

@@ -1,12 +1,14 @@
 /*
  * rmap.h - reverse mapping: from a page to every entry that maps it.
  *
- * Owns: anon_vma (the family of private anonymous VMAs, across forks,
- * whose pages one another may share) and the rmap walk over it and over
- * a shmem object's VMAs. A page's mapping names its anon_vma or shmem
- * object and its index the page offset in it; the address in a VMA is
- * vm_start + (index - vm_pgoff) pages. Must never: walk a VMA that has
- * left its mm, or let an anon_vma go while a VMA or a page points at it.
+ * Owns: anon_vma (the object a private anonymous VMA's pages hang on;
+ * fork gives each child VMA one of its own whose parent is the parent
+ * VMA's, as anon_vma_fork does) and the rmap walk over an anon_vma's
+ * family and over a shmem object's VMAs. A page's mapping names its
+ * anon_vma or shmem object and its index the page offset in it; the
+ * address in a VMA is vm_start + (index - vm_pgoff) pages. Must never:
+ * walk a VMA that has left its mm, or let an anon_vma go while a VMA, a
+ * page or a child anon_vma points at it.
  */
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
@@ -23,16 +25,40 @@ struct rmap_root {
 	unsigned long refcount; /* VMAs and pages pointing at it */
 };
 
+/*
+ * Linux links a VMA to its own anon_vma and to every ancestor's through
+ * a chain and walks one anon_vma's VMAs. Here the root of a family (the
+ * anon_vma a first write made, and every one forked from it) lists all
+ * the family's VMAs, and a walk visits them all; an entry that does not
+ * map the page is passed over by the walker, so the superset is safe.
+ * root.refcount counts the VMAs, pages and child anon_vmas naming this
+ * one; root.vmas is used on a family's root only.
+ */
 struct anon_vma {
 	struct rmap_root root;
-	uint64_t obj; /* its anon_vma in the slab */
+	struct anon_vma *family; /* the root of its family (Linux's ->root) */
+	struct anon_vma *parent; /* the one it was forked from; NULL: a root */
+	uint64_t obj;		 /* its anon_vma in the slab */
 };
 
-/* Give vma an anon_vma (of its merge neighbour if it may), as prepare. */
+/*
+ * Give vma an anon_vma, as __anon_vma_prepare: a touching neighbour's
+ * when find_mergeable_anon_vma finds one, else a new one.
+ */
 int anon_vma_prepare(struct machine *m, struct vm_area_struct *vma);
-/* vma takes the anon_vma (or shmem object) of src, as on fork or split. */
+/* vma takes the anon_vma (or shmem object) of src, as on a split. */
 void vma_link_rmap(struct vm_area_struct *vma,
 		   const struct vm_area_struct *src);
+/*
+ * The fork child's vma, linked to its parent pvma's anon_vma by
+ * vm_area_dup, gets one of its own whose parent that is, one link
+ * longer a chain, as anon_vma_fork.
+ */
+int anon_vma_fork(struct machine *m, struct vm_area_struct *vma,
+		  const struct vm_area_struct *pvma);
+/* av is vma's anon_vma or one of its ancestors: vma may map its pages. */
+bool anon_vma_in_chain(const struct vm_area_struct *vma,
+		       const struct anon_vma *av);
 /*
  * vma leaves its anon_vma (dropping its reference) or its shmem object's
  * list; the reference on a shmem object is the mapping's, dropped by

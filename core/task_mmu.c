@@ -29,8 +29,8 @@ static const char *vma_name(const struct mm_struct *mm,
 {
 	if (vma->shmem)
 		return "/dev/zero (deleted)";
-	if (vma->vm_start <= mm->start_brk && vma->vm_end >= mm->brk &&
-	    mm->brk > mm->start_brk)
+	/* vma_is_initial_heap: any VMA the break's range meets. */
+	if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
 		return "[heap]";
 	if (vma->vm_start <= mm->start_stack && vma->vm_end > mm->start_stack)
 		return "[stack]";

@@ -240,10 +240,39 @@ static void vm_stat_account(struct mm_struct *mm, unsigned long flags,
 }
 
 /* ------------------------------------------------------------------ */
-/* Merging, as mm/vma.c's is_mergeable_vma and can_vma_merge_*        */
+/* Merging, as mm/vma.c's is_mergeable_vma and vma_merge_*_range      */
 
-static bool anon_vma_compatible(const struct vm_area_struct *a,
-				const struct vm_area_struct *b)
+/*
+ * vma_had_uncowed_parents: a fork child's VMA (a chain of more than its
+ * own anon_vma) lends and borrows no anon_vma, for the scalability of
+ * Linux's anon_vma lock; the machine keeps the rule so VMAs split and
+ * merge as Linux's do.
+ */
+static bool vma_had_uncowed_parents(const struct vm_area_struct *vma)
+{
+	return vma->anon_vma && vma->anon_vma_chain > 1;
+}
+
+/*
+ * is_mergeable_anon_vma: when one of the two has no anon_vma it takes the
+ * other's, unless that one is a fork child's; when both have one, it
+ * must be the same. copy is a VMA mremap has just made (copy_vma's
+ * copied_from case), whose old anon_vmas go with the move: its chain
+ * does not count.
+ */
+static bool anon_vmas_mergeable(const struct vm_area_struct *a,
+				const struct vm_area_struct *b,
+				const struct vm_area_struct *copy)
+{
+	if (!a->anon_vma || !b->anon_vma)
+		return (a == copy || !vma_had_uncowed_parents(a)) &&
+		       (b == copy || !vma_had_uncowed_parents(b));
+	return a->anon_vma == b->anon_vma;
+}
+
+/* are_anon_vmas_compatible: prev and next of a three-way merge. */
+static bool anon_vmas_compatible(const struct vm_area_struct *a,
+				 const struct vm_area_struct *b)
 {
 	return !a->anon_vma || !b->anon_vma || a->anon_vma == b->anon_vma;
 }
@@ -251,13 +280,14 @@ static bool anon_vma_compatible(const struct vm_area_struct *a,
 /* a is right below b, and the two could be one VMA. */
 static bool vmas_mergeable(const struct machine *m,
 			   const struct vm_area_struct *a,
-			   const struct vm_area_struct *b)
+			   const struct vm_area_struct *b,
+			   const struct vm_area_struct *copy)
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags)
 		return false;
 	if (a->shmem || b->shmem || (a->vm_flags & VM_HUGETLB))
 		return false;
-	if (!anon_vma_compatible(a, b))
+	if (!anon_vmas_mergeable(a, b, copy))
 		return false;
 	return a->vm_pgoff + vma_pages(m, a) == b->vm_pgoff;
 }
@@ -269,21 +299,73 @@ static void merge_with_next(struct machine *m, struct mm_struct *mm,
 	struct vm_area_struct *vma = mm->vmas[i], *next = mm->vmas[i + 1];
 
 	if (!vma->anon_vma && next->anon_vma)
-		vma_link_rmap(vma, next);
+		vma_link_rmap(vma, next); /* dup_anon_vma */
 	vma->vm_end = next->vm_end;
 	vma_remove_at(mm, i + 1);
 	vm_area_free(m, next);
 }
 
-/* Merge vmas[i] with its neighbours where the rules allow. */
+/*
+ * Merge vmas[i] with its neighbours, as vma_merge_new_range and
+ * vma_merge_existing_range decide: prev first; next too only when prev's
+ * and next's anon_vmas are compatible with each other, else prev alone.
+ * copy: vmas[i] is mremap's new VMA (see anon_vmas_mergeable).
+ */
+static void vma_merge_copy(struct machine *m, struct mm_struct *mm,
+			   unsigned int i, bool copy)
+{
+	struct vm_area_struct *vma = mm->vmas[i];
+	struct vm_area_struct *prev = i ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *next =
+		i + 1 < mm->map_count ? mm->vmas[i + 1] : NULL;
+	const struct vm_area_struct *c = copy ? vma : NULL;
+	bool left = prev && vmas_mergeable(m, prev, vma, c);
+	bool right = next && vmas_mergeable(m, vma, next, c) &&
+		     (!left || anon_vmas_compatible(prev, next));
+
+	if (right)
+		merge_with_next(m, mm, i);
+	if (left)
+		merge_with_next(m, mm, i - 1);
+}
+
 static void vma_try_merge(struct machine *m, struct mm_struct *mm,
 			  unsigned int i)
 {
-	if (i + 1 < mm->map_count &&
-	    vmas_mergeable(m, mm->vmas[i], mm->vmas[i + 1]))
-		merge_with_next(m, mm, i);
-	if (i > 0 && vmas_mergeable(m, mm->vmas[i - 1], mm->vmas[i]))
-		merge_with_next(m, mm, i - 1);
+	vma_merge_copy(m, mm, i, false);
+}
+
+/*
+ * reusable_anon_vma: old's anon_vma, if a and b (one of them the VMA
+ * asking) line up as one mapping would and differ only in access flags,
+ * and old is no fork child's (its chain is its own anon_vma alone).
+ */
+static struct anon_vma *reusable_anon_vma(const struct machine *m,
+					  const struct vm_area_struct *old,
+					  const struct vm_area_struct *a,
+					  const struct vm_area_struct *b)
+{
+	if (a->vm_end != b->vm_start || a->shmem || b->shmem ||
+	    ((a->vm_flags ^ b->vm_flags) & ~VM_ACCESS_FLAGS) ||
+	    b->vm_pgoff != a->vm_pgoff + vma_pages(m, a))
+		return NULL;
+	return old->anon_vma_chain == 1 ? old->anon_vma : NULL;
+}
+
+struct anon_vma *find_mergeable_anon_vma(const struct machine *m,
+					 const struct vm_area_struct *vma)
+{
+	const struct mm_struct *mm = vma->vm_mm;
+	unsigned int i = vma_index(mm, vma->vm_start);
+	struct anon_vma *av = NULL;
+
+	if (i + 1 < mm->map_count)
+		av = reusable_anon_vma(m, mm->vmas[i + 1], vma,
+				       mm->vmas[i + 1]);
+	if (!av && i > 0)
+		av = reusable_anon_vma(m, mm->vmas[i - 1], mm->vmas[i - 1],
+				       vma);
+	return av;
 }
 
 /*
@@ -724,24 +806,40 @@ static int mprotect_account(struct machine *m, const struct vm_area_struct *vma,
 	return 0;
 }
 
-/* Give [start, end), whole VMAs, the new prot; stop at a refused charge. */
+/*
+ * mprotect_fixup over [start, end), one VMA at a time from the lowest: a
+ * VMA whose flags stay as they are is left alone (not split, not
+ * merged); one that changes is cut to the range, charged, changed and
+ * merged with its neighbours. Stops at a refused split or charge.
+ */
 static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 			 uint64_t start, uint64_t end, unsigned long set)
 {
 	unsigned long keep = ~(VM_READ | VM_WRITE | VM_EXEC);
+	uint64_t addr = start;
 
-	for (unsigned int i = vma_index(mm, start);
-	     i < mm->map_count && mm->vmas[i]->vm_start < end; i++) {
-		struct vm_area_struct *vma = mm->vmas[i];
-		long npages = (long)vma_pages(m, vma);
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		uint64_t lo = addr, hi = vma->vm_end < end ? vma->vm_end : end;
 		unsigned long newflags = (vma->vm_flags & keep) | set;
+		long npages;
+		int err;
 
+		addr = hi;
+		if (newflags == vma->vm_flags)
+			continue;
+		err = split_range(m, mm, lo, hi);
+		if (err)
+			return err;
+		vma = find_vma(mm, lo);
 		if (mprotect_account(m, vma, &newflags))
 			return -ENOMEM;
+		npages = (long)vma_pages(m, vma);
 		vm_stat_account(mm, vma->vm_flags, -npages);
 		vma->vm_flags = newflags;
 		vm_stat_account(mm, vma->vm_flags, npages);
 		change_protection(m, vma, vma->vm_start, vma->vm_end);
+		vma_try_merge(m, mm, vma_index(mm, lo));
 	}
 	return 0;
 }
@@ -757,21 +855,12 @@ int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t start,
 	unsigned long set = calc_vm_flags(prot, MAP_PRIVATE) &
 			    (VM_READ | VM_WRITE | VM_EXEC);
 	uint64_t end = 0, reach;
-	unsigned int i;
 	int err = mprotect_check(m, mm, &start, len, &end, prot);
 
 	if (err)
 		return err > 0 ? 0 : err;
 	reach = mapped_reach(mm, start, end);
-	err = split_range(m, mm, start, reach);
-	if (err)
-		return err;
 	err = mprotect_vmas(m, mm, start, reach, set);
-	/* Re-merge from the last VMA touched down to the first. */
-	for (i = vma_index(mm, reach - 1) + 1;
-	     i-- > 0 && mm->vmas[i]->vm_end >= start;)
-		if (i < mm->map_count)
-			vma_try_merge(m, mm, i);
 	if (!err && reach < end)
 		err = mm_refuse(m, BAD_NONE, -ENOMEM,
 				"mprotect: %#lx is not mapped",
@@ -868,12 +957,17 @@ static int mremap_expand(struct machine *m, struct mm_struct *mm,
 {
 	int err = mremap_fit_shmem(vma, vma->vm_pgoff + vma_pages(m, vma) +
 						(delta >> m->page_shift));
+	unsigned int i;
 
 	if (err)
 		return err;
 	vma->vm_end += delta;
 	vm_stat_account(mm, vma->vm_flags, (long)(delta >> m->page_shift));
-	vma_try_merge(m, mm, vma_index(mm, vma->vm_start));
+	/* vma_merge_extend: the grown VMA may meet and take in its next. */
+	i = vma_index(mm, vma->vm_start);
+	if (i + 1 < mm->map_count &&
+	    vmas_mergeable(m, vma, mm->vmas[i + 1], vma))
+		merge_with_next(m, mm, i);
 	return 0;
 }
 
@@ -885,6 +979,10 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 	uint64_t pgoff =
 		vma->vm_pgoff + ((old_addr - vma->vm_start) >> m->page_shift);
 	uint64_t moved = old_len < new_len ? old_len : new_len;
+
+	/* copy_vma: an unfaulted private VMA lines up with its new place. */
+	if (!vma->anon_vma && !vma->shmem)
+		pgoff = new_addr >> m->page_shift;
 	struct vm_area_struct *new;
 	int err;
 
@@ -912,9 +1010,9 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 		vm_area_free(m, new);
 		return err;
 	}
-	err = do_munmap(m, mm, old_addr, old_len);
-	vma_try_merge(m, mm, vma_index(mm, new_addr));
-	return err;
+	/* Merged where it lands, as copy_vma's vma_merge_new_range. */
+	vma_merge_copy(m, mm, vma_index(mm, new_addr), true);
+	return do_munmap(m, mm, old_addr, old_len);
 }
 
 int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
@@ -968,11 +1066,81 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 #define VM_DATA_DEFAULT                                                        \
 	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
+/* vm_start_gap: a grows-down VMA keeps the guard gap below it free. */
+static uint64_t vm_start_gap(const struct machine *m,
+			     const struct vm_area_struct *vma)
+{
+	uint64_t gap = vma->vm_flags & VM_GROWSDOWN ? stack_guard_gap(m) : 0;
+
+	return vma->vm_start > gap ? vma->vm_start - gap : 0;
+}
+
+/* Give back [newend, oldend) of the heap, as brk's shrink does. */
+static int brk_shrink(struct machine *m, struct mm_struct *mm, uint64_t newend,
+		      uint64_t oldend)
+{
+	struct vm_area_struct *vma = find_vma(mm, newend);
+
+	if (!vma || vma->vm_start >= oldend)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "brk: nothing is mapped in [%#lx, %#lx)",
+				 (unsigned long)newend, (unsigned long)oldend);
+	return do_munmap(m, mm, newend, oldend - newend);
+}
+
+/*
+ * do_brk_flags: the VMA ending at oldend grows if it is the heap's and
+ * could take the range in (vma_merge_new_range, expanding only);
+ * otherwise a new VMA, merged with nothing.
+ */
+static int brk_expand(struct machine *m, struct mm_struct *mm, uint64_t oldend,
+		      uint64_t newend)
+{
+	unsigned long flags = VM_DATA_DEFAULT | VM_ACCOUNT;
+	unsigned long npages =
+		(unsigned long)((newend - oldend) >> m->page_shift);
+	unsigned int i = vma_index(mm, oldend);
+	struct vm_area_struct *prev = i ? mm->vmas[i - 1] : NULL;
+	struct vm_area_struct *vma;
+	int err;
+
+	if (mm->map_count > m->vma->max_map_count)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "vm.max_map_count reached");
+	if (vm_enough_memory(m, (long)npages))
+		return -ENOMEM;
+	if (prev && prev->vm_end == oldend && prev->vm_end > mm->start_brk &&
+	    prev->vm_flags == flags && !vma_had_uncowed_parents(prev) &&
+	    prev->vm_pgoff + vma_pages(m, prev) == oldend >> m->page_shift) {
+		prev->vm_end = newend;
+		vm_stat_account(mm, flags, (long)npages);
+		return 0;
+	}
+	err = vmas_reserve(mm, 1);
+	vma = err ? NULL : vm_area_alloc(m, mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = oldend;
+	vma->vm_end = newend;
+	vma->vm_flags = flags;
+	vma->vm_pgoff = oldend >> m->page_shift;
+	vma_insert(mm, vma);
+	vm_stat_account(mm, flags, (long)npages);
+	return 0;
+}
+
+/*
+ * The brk call as Linux's: below the heap's start, into a page of the
+ * next mapping (its guard gap included) or past user space it fails and
+ * the break stays; shrinking needs the heap to be there. *brk is the
+ * break afterwards whatever happens, as the raw syscall returns it.
+ */
 int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 	   uint64_t *brk)
 {
 	uint64_t oldend = page_align(m, mm->brk), newend;
-	int err = 0;
+	struct vm_area_struct *next;
+	int err;
 
 	*brk = mm->brk;
 	if (!newbrk)
@@ -984,22 +1152,19 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 				 (unsigned long)mm->start_brk,
 				 (unsigned long)mm->task_size);
 	newend = page_align(m, newbrk);
-	if (newend < oldend) {
-		err = do_munmap(m, mm, newend, oldend - newend);
-	} else if (newend > oldend) {
-		if (!range_free(m, mm, oldend, newend - oldend))
-			return mm_refuse(m, BAD_NONE, -ENOMEM,
-					 "brk %#lx runs into a mapping",
-					 (unsigned long)newbrk);
-		if (mm->map_count >= m->vma->max_map_count)
-			return mm_refuse(m, BAD_NONE, -ENOMEM,
-					 "vm.max_map_count reached");
-		if (vm_enough_memory(m,
-				     (long)(newend - oldend) >> m->page_shift))
-			return -ENOMEM;
-		err = mmap_region(m, mm, oldend, newend - oldend,
-				  VM_DATA_DEFAULT | VM_ACCOUNT);
-	}
+	if (newend == oldend)
+		err = 0;
+	else if (newbrk <= mm->brk)
+		err = brk_shrink(m, mm, newend, oldend);
+	else if ((next = find_vma(mm, oldend)) &&
+		 newend + m->page_size > vm_start_gap(m, next))
+		err = mm_refuse(m, BAD_NONE, -ENOMEM,
+				"brk %#lx comes within a page of the mapping "
+				"at %#lx",
+				(unsigned long)newbrk,
+				(unsigned long)next->vm_start);
+	else
+		err = brk_expand(m, mm, oldend, newend);
 	if (err)
 		return err;
 	mm->brk = newbrk;

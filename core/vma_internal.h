@@ -24,6 +24,14 @@ struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
 				   const struct vm_area_struct *src);
 void vm_area_free(struct machine *m, struct vm_area_struct *vma);
 
+/*
+ * The anon_vma of a touching neighbour that vma may share from its first
+ * fault, as mm/vma.c's find_mergeable_anon_vma: next first, then prev;
+ * NULL if neither may lend one.
+ */
+struct anon_vma *find_mergeable_anon_vma(const struct machine *m,
+					 const struct vm_area_struct *vma);
+
 /* fork: an mm with the parent's layout and room for its VMAs. */
 struct mm_struct *mm_alloc_for_fork(struct machine *m,
 				    const struct mm_struct *oldmm, int pid);

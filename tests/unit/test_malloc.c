@@ -642,8 +642,11 @@ static void test_brk_moved_and_no_room(void **state)
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 				   &mapped),
 			 0);
-	snprintf(msg, sizeof(msg), "malloc(): brk %#lx runs into a mapping",
-		 (unsigned long)(end + 4016));
+	snprintf(
+		msg, sizeof(msg),
+		"malloc(): brk %#lx comes within a page of the mapping at %#lx",
+		(unsigned long)(end + 4016),
+		(unsigned long)((end + PAGE - 1) & ~(PAGE - 1)));
 	expect_error(f, user_malloc(f->m, f->mm, 4000, &n), -ENOMEM, msg);
 	heap_ok(f);
 }
