@@ -10,6 +10,8 @@
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS each (mk/fuzz.mk)
 #   make fault      the fault-injection sweep, in full (mk/fault.mk)
 #   make soak       churn and soak for SOAK_SECONDS (mk/soak.mk)
+#   make difftest   address spaces against the host kernel for
+#                   DIFFTEST_SECONDS (tests/difftest/; SEED= replays)
 #   make memcheck   mmd under valgrind through an integration run
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -102,7 +104,8 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 # the fairness benchmark, a daemon and many clients: bench/fairness.sh.
 CORE_BENCH_BIN = $(filter-out $(B)/bench/wire $(B)/bench/fairness,$(BENCH_BIN))
 
-.PHONY: all deps test unit layers bench demo install clean format FORCE
+.PHONY: all deps test unit layers bench demo install clean format difftest \
+	FORCE
 all: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS) $(BENCH_BIN)
 
 deps:
@@ -267,6 +270,27 @@ $(B)/bench/%: $(B)/bench/%.o $(B)/libmmcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
+# The differential tester against the host kernel: core in-process, and
+# a child on the host that must never be instrumented (a sanitizer's
+# runtime would map and allocate in its address space).
+$(T)/difftest: $(T)/tests/difftest/difftest.o $(T)/libmmcore.a \
+		$(T)/difftest_child
+	$(CC) $(TEST_CFLAGS) -o $@ $(filter %.o %.a,$^) -lm
+
+$(B)/difftest: $(B)/tests/difftest/difftest.o $(B)/libmmcore.a \
+		$(B)/difftest_child
+	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) -lm
+
+$(T)/difftest_child $(B)/difftest_child: tests/difftest/host_child.c \
+		tests/difftest/difftest.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
+
+DIFFTEST_SECONDS ?= 60
+difftest: deps
+	@$(MAKE) --no-print-directory $(B)/difftest
+	$(B)/difftest -t $(DIFFTEST_SECONDS)
+
 # The borders between the parts (mk/layers.sh says which): includes on
 # the sources, calls on the test build's objects. Client's objects are
 # every client/*.c's, whatever program they go into.
@@ -300,7 +324,7 @@ unit: deps
 test: deps
 	@$(MAKE) --no-print-directory layers
 	@$(MAKE) --no-print-directory $(UNIT_BIN) $(T)/mmd $(T)/mmc_test \
-		$(T)/mmtrace
+		$(T)/mmtrace $(T)/difftest
 	@sh tests/run.sh $(T)
 
 bench: deps

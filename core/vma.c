@@ -285,7 +285,8 @@ static bool vmas_mergeable(const struct machine *m,
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags)
 		return false;
-	if (a->shmem || b->shmem || (a->vm_flags & VM_HUGETLB))
+	/* Pieces of one shared object merge back, as one vm_file's do. */
+	if (a->shmem != b->shmem || (a->vm_flags & VM_HUGETLB))
 		return false;
 	if (!anon_vmas_mergeable(a, b, copy))
 		return false;
@@ -654,6 +655,10 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = mmap_fixed_range(m, mm, addr, len, flags);
 	else
 		err = get_unmapped_area(m, mm, addr, len, align, &addr);
+	/* do_mmap: shared anonymous memory cannot grow down. */
+	if (!err && (vm_flags & VM_SHARED) && (vm_flags & VM_GROWSDOWN))
+		err = mm_refuse(m, BAD_VMA, -EINVAL,
+				"a shared mapping cannot grow down");
 	if (!err)
 		err = mmap_account(m, &vm_flags, len);
 	/* MAP_FIXED replaces what it lands on, once nothing can fail. */
@@ -878,6 +883,14 @@ static int mremap_efault(struct machine *m, uint64_t addr, uint64_t len)
 			 (unsigned long)addr, (unsigned long)len);
 }
 
+/* vrm_move_only: MREMAP_FIXED keeping the size moves every VMA in range. */
+static bool mremap_move_only(const struct machine *m, int flags,
+			     uint64_t old_len, uint64_t new_len)
+{
+	return (flags & MREMAP_FIXED) &&
+	       page_align(m, old_len) == page_align(m, new_len);
+}
+
 static int mremap_check(struct machine *m, const struct mm_struct *mm,
 			uint64_t old_addr, uint64_t old_len, uint64_t new_len,
 			int flags, uint64_t new_addr)
@@ -910,13 +923,8 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 				 "space",
 				 (unsigned long)new_len);
 	}
-	vma = vma_lookup(mm, old_addr);
-	if (!vma)
-		return mremap_efault(m, old_addr, old_len);
-	if (vma->vm_flags & VM_HUGETLB)
-		return mm_refuse(m, BAD_VMA, -EINVAL,
-				 "mremap of huge page mappings is not done");
-	/* new_len <= task_size: the difference below cannot wrap. */
+	/* check_mremap_params: the new range before any mapping;
+	 * new_len <= task_size, so the difference below cannot wrap. */
 	if ((flags & MREMAP_FIXED) &&
 	    ((new_addr & (m->page_size - 1)) ||
 	     new_addr > mm->task_size - new_len ||
@@ -930,12 +938,21 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 			m, BAD_VMA, -EPERM,
 			"mremap: %#lx is below vm.mmap_min_addr (%#llx)",
 			(unsigned long)new_addr, MMAP_MIN_ADDR);
+	vma = vma_lookup(mm, old_addr);
+	if (!vma)
+		return mremap_efault(m, old_addr, old_len);
+	if (vma->vm_flags & VM_HUGETLB)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap of huge page mappings is not done");
 	/*
 	 * What must lie inside the VMA: the old range when it grows, what
 	 * moves for MREMAP_FIXED, and nothing for a shrink in place, which
-	 * unmaps the tail wherever that reaches, as Linux's does.
+	 * unmaps the tail wherever that reaches, as Linux's does. A move
+	 * that keeps the size may span VMAs and holes (mremap_move_range).
 	 */
-	if (flags & MREMAP_FIXED)
+	if (mremap_move_only(m, flags, old_len, new_len))
+		fit = 0;
+	else if (flags & MREMAP_FIXED)
 		fit = new_len < old_len ? new_len : old_len;
 	else
 		fit = new_len > old_len ? old_len : 0;
@@ -1015,6 +1032,41 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 	return do_munmap(m, mm, old_addr, old_len);
 }
 
+/*
+ * remap_move: each VMA (or part) of [old_addr, +len) moves to the same
+ * offset from new_addr, holes kept as holes; each piece's destination is
+ * unmapped first, as mremap_to does. The range starts mapped (checked).
+ */
+static int mremap_move_range(struct machine *m, struct mm_struct *mm,
+			     uint64_t old_addr, uint64_t len, uint64_t new_addr)
+{
+	uint64_t addr = old_addr, end = old_addr + len;
+
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		uint64_t lo, hi;
+		int err;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (vma->vm_flags & VM_HUGETLB)
+			return mm_refuse(m, BAD_VMA, -EINVAL,
+					 "mremap of huge page mappings is "
+					 "not done");
+		lo = vma->vm_start > addr ? vma->vm_start : addr;
+		hi = vma->vm_end < end ? vma->vm_end : end;
+		err = do_munmap(m, mm, new_addr + (lo - old_addr), hi - lo);
+		if (!err)
+			err = mremap_move(m, mm, vma_lookup(mm, lo), lo,
+					  hi - lo, new_addr + (lo - old_addr),
+					  hi - lo);
+		if (err)
+			return err;
+		addr = hi;
+	}
+	return 0;
+}
+
 int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	      uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr,
 	      uint64_t *result)
@@ -1032,7 +1084,12 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))
 		return -ENOMEM;
-	if (flags & MREMAP_FIXED) {
+	if (mremap_move_only(m, flags, old_len, new_len)) {
+		err = mremap_move_range(m, mm, old_addr, old_len, new_addr);
+		if (!err)
+			*result = new_addr;
+		return err;
+	} else if (flags & MREMAP_FIXED) {
 		err = do_munmap(m, mm, new_addr, new_len);
 		vma = vma_lookup(mm, old_addr);
 	} else if (new_len <= old_len) {

@@ -358,7 +358,7 @@ static void op_mprotect(struct model *md, struct mproc *p, unsigned int s,
 
 /* The pages [s, s + n) of the window become [d, d + len) after mremap. */
 static void model_move(struct mproc *p, unsigned int s, unsigned int n,
-		       uint64_t r, unsigned int len)
+		       uint64_t r, unsigned int len, bool holes_stay)
 {
 	struct mpage old[WIN_PAGES], last = p->page[s + n - 1];
 
@@ -370,6 +370,8 @@ static void model_move(struct mproc *p, unsigned int s, unsigned int n,
 		struct mpage pg = i < n ? old[s + i] : last;
 
 		if (r < WIN || d >= WIN_PAGES) /* moved out of sight */
+			continue;
+		if (holes_stay && i < n && pg.kind == M_NONE)
 			continue;
 		if (i >= n && pg.kind == M_SHARED)
 			pg.pgoff = (uint16_t)(old[s].pgoff + i);
@@ -407,10 +409,13 @@ static void op_mremap(struct model *md, struct mproc *p, unsigned int s,
 	}
 	if (flags & MREMAP_FIXED) {
 		assert_int_equal(r, page_addr(md, d));
+		/* Keeping the size, each VMA moves alone (remap_move): */
+		/* what lies under a hole's destination stays. */
 		for (unsigned int i = d; i < d + len && i < WIN_PAGES; i++)
-			p->page[i].kind = M_NONE;
+			if (len != n || p->page[s + i - d].kind != M_NONE)
+				p->page[i].kind = M_NONE;
 	}
-	model_move(p, s, n, r, len);
+	model_move(p, s, n, r, len, (flags & MREMAP_FIXED) && len == n);
 }
 
 static unsigned int heap_pages(const struct model *md, uint64_t brk)

@@ -304,6 +304,60 @@ static void test_brk_does_not_merge_up(void **state)
 	expect_vmas_from(f, 0, sb, "[0,2) [3,5)");
 }
 
+/*
+ * Found by the differential tester. is_mergeable_vma: the pieces of one
+ * shared mapping (one vm_file) merge back once their flags agree; two
+ * shared mappings never do. Linux: [p0,p6) then [p0,p6) [p6,p9).
+ * do_mmap: a shared anonymous mapping may not grow down (-EINVAL).
+ */
+static void test_shared_pieces_merge(void **state)
+{
+	struct fix *f = *state;
+	int shared = MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED;
+	uint64_t got;
+
+	assert_int_equal(uapi_mmap(f->m, 0, P(0), 6 * PAGE, rw, shared, &got),
+			 0);
+	assert_int_equal(uapi_mprotect(f->m, 0, P(2), 2 * PAGE, PROT_READ), 0);
+	expect_vmas(f, 0, "[0,2) [2,4) [4,6)");
+	assert_int_equal(uapi_mprotect(f->m, 0, P(2), 2 * PAGE, rw), 0);
+	expect_vmas(f, 0, "[0,6)");
+	assert_int_equal(uapi_mmap(f->m, 0, P(6), 3 * PAGE, rw, shared, &got),
+			 0);
+	expect_vmas(f, 0, "[0,6) [6,9)");
+	assert_int_equal(uapi_mmap(f->m, 0, P(20), PAGE, rw,
+				   shared | MAP_GROWSDOWN, &got),
+			 -EINVAL);
+}
+
+/*
+ * remap_move (Linux 6.17 on): MREMAP_FIXED that keeps the size moves
+ * every VMA in the range, holes kept; the range must start mapped.
+ * Linux: [p4,p5) moved from [p18,p19), the rest of [p9,p18) stays; and
+ * the MREMAP_FIXED new range over the old one is -EINVAL before the
+ * missing mapping is -EFAULT (check_mremap_params).
+ */
+static void test_mremap_moves_a_range(void **state)
+{
+	struct fix *f = *state;
+	uint64_t got;
+
+	map_at(f, 0, 9, 10, rw | PROT_EXEC);
+	assert_int_equal(uapi_mremap(f->m, 0, P(18), 4 * PAGE, 4 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, P(4), &got),
+			 0);
+	assert_int_equal(got, P(4));
+	expect_vmas(f, 0, "[4,5) [9,18)");
+	assert_int_equal(uapi_mremap(f->m, 0, P(30), 8 * PAGE, 2 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, P(36),
+				     &got),
+			 -EINVAL);
+	assert_int_equal(uapi_mremap(f->m, 0, P(8), 4 * PAGE, 4 * PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, P(40),
+				     &got),
+			 -EFAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +376,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_brk_keeps_a_page_from_next,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_brk_does_not_merge_up,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_pieces_merge, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_moves_a_range,
 						setup, teardown),
 	};
 

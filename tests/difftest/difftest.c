@@ -1,0 +1,590 @@
+/*
+ * difftest.c - address spaces tested against the host kernel: random
+ * sequences of mmap, munmap, mprotect, mremap, brk, reads and writes run
+ * once by a real process on the host (host_child.c) and once by a
+ * process of the machine, driven through core in this process; after
+ * every step the two must agree on the result and errno, the signal of
+ * an access, the VMAs in the window (bounds, perms, shared or private,
+ * [heap]) and which pages are present or swapped.
+ *
+ *   difftest [-t SECONDS] [-n SEQUENCES] [-v]   SEED=n replays a run
+ *
+ * The window is WINDOW_PAGES pages from each side's first break, so brk
+ * and MAP_FIXED mappings meet there as they would. A divergence stops
+ * the run: the sequence is shrunk to the fewest steps that still
+ * diverge and printed with both sides' view. Exits 0 when nothing
+ * diverged. Must never: place a mapping where the host chooses (every
+ * mapping is MAP_FIXED or MAP_FIXED_NOREPLACE in the window), or judge
+ * by time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/check.h"
+#include "core/err.h"
+#include "core/layout.h"
+#include "core/machine.h"
+#include "core/mm.h"
+#include "core/pgtable.h"
+#include "core/seq_buf.h"
+#include "core/task.h"
+#include "core/task_mmu.h"
+#include "core/uapi.h"
+#include "tests/difftest/difftest.h"
+
+#define PAGE	     4096ULL
+#define WINDOW_PAGES 256
+#define MAX_STEPS    48
+#define MAX_VMAS     WINDOW_PAGES
+
+/* One VMA in the window, clipped to it, in pages from its base. */
+struct dt_vma {
+	unsigned int start, end;
+	char perms[5];
+	bool heap;
+};
+
+/* What one side looks like after a step. */
+struct dt_view {
+	struct dt_result res;
+	unsigned int nr_vmas;
+	struct dt_vma vmas[MAX_VMAS];
+	uint8_t page[WINDOW_PAGES]; /* 0 none, 1 present, 2 swapped */
+};
+
+struct host {
+	pid_t pid;
+	int to, from;
+	uint64_t base;
+};
+
+struct sim {
+	struct machine *m;
+	int pid;
+	uint64_t base;
+};
+
+static char child_path[PATH_MAX];
+static bool verbose;
+
+/* ------------------------------------------------------------------ */
+/* Random sequences                                                    */
+
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545F4914F6CDD1DULL;
+}
+
+static unsigned int rnd(uint64_t *s, unsigned int n)
+{
+	return (unsigned int)(rng_next(s) % n);
+}
+
+static int random_prot(uint64_t *s)
+{
+	static const int prots[] = {
+		PROT_NONE,
+		PROT_READ,
+		PROT_READ | PROT_WRITE,
+		PROT_READ | PROT_WRITE,
+		PROT_READ | PROT_WRITE,
+		PROT_READ | PROT_EXEC,
+		PROT_READ | PROT_WRITE | PROT_EXEC,
+	};
+
+	return prots[rnd(s, sizeof(prots) / sizeof(prots[0]))];
+}
+
+/* Mostly near the bottom, where brk works, so calls meet each other. */
+static uint64_t random_page(uint64_t *s)
+{
+	return rnd(s, 4) ? rnd(s, 48) : rnd(s, WINDOW_PAGES - 16);
+}
+
+static uint64_t random_len(uint64_t *s)
+{
+	uint64_t len = (1 + rnd(s, 12)) * PAGE;
+
+	return rnd(s, 10) ? len : len - 1 - rnd(s, PAGE - 1);
+}
+
+static int random_mmap_flags(uint64_t *s)
+{
+	int flags = MAP_ANONYMOUS | (rnd(s, 8) ? MAP_PRIVATE : MAP_SHARED);
+
+	flags |= rnd(s, 8) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+	if (!rnd(s, 10))
+		flags |= MAP_NORESERVE;
+	if (!rnd(s, 10))
+		flags |= MAP_POPULATE;
+	if (!rnd(s, 25))
+		flags |= MAP_GROWSDOWN;
+	return flags;
+}
+
+static void random_call(uint64_t *s, struct dt_call *c)
+{
+	unsigned int pick = rnd(s, 100);
+
+	memset(c, 0, sizeof(*c));
+	c->off = random_page(s) * PAGE;
+	c->len = random_len(s);
+	if (pick < 25) {
+		c->kind = DT_MMAP;
+		c->prot = random_prot(s);
+		c->flags = random_mmap_flags(s);
+	} else if (pick < 37) {
+		c->kind = DT_MUNMAP;
+	} else if (pick < 55) {
+		c->kind = DT_MPROTECT;
+		c->prot = random_prot(s);
+	} else if (pick < 65) {
+		c->kind = DT_MREMAP;
+		c->len = (1 + rnd(s, 8)) * PAGE;
+		c->new_len = (1 + rnd(s, 8)) * PAGE;
+		if (rnd(s, 2)) {
+			c->flags = MREMAP_MAYMOVE | MREMAP_FIXED;
+			c->new_off = random_page(s) * PAGE;
+		}
+	} else if (pick < 75) {
+		c->kind = DT_BRK;
+		c->off = rnd(s, 40) * PAGE + (rnd(s, 2) ? rnd(s, PAGE) : 0);
+	} else {
+		c->kind = pick < 85 ? DT_READ : DT_WRITE;
+		c->len = 1;
+	}
+}
+
+static const char *prot_name(int prot)
+{
+	static char buf[4][8];
+	static unsigned int n;
+	char *b = buf[n++ % 4];
+
+	snprintf(b, 8, "%c%c%c", prot & PROT_READ ? 'r' : '-',
+		 prot & PROT_WRITE ? 'w' : '-', prot & PROT_EXEC ? 'x' : '-');
+	return b;
+}
+
+static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
+{
+	static const char *names[] = {"mmap", "munmap", "mprotect", "mremap",
+				      "brk",  "read",	"write"};
+
+	fprintf(f, "  %2u %-8s p%-3" PRIu64, i, names[c->kind],
+		(uint64_t)(c->off / PAGE));
+	if (c->off % PAGE)
+		fprintf(f, "+%#" PRIx64, (uint64_t)(c->off % PAGE));
+	if (c->kind <= DT_MREMAP)
+		fprintf(f, " len %#" PRIx64, c->len);
+	if (c->kind == DT_MMAP || c->kind == DT_MPROTECT)
+		fprintf(f, " %s", prot_name(c->prot));
+	if (c->kind == DT_MMAP)
+		fprintf(f, " %s%s%s%s%s",
+			c->flags & MAP_SHARED ? "SHARED" : "PRIVATE",
+			c->flags & MAP_FIXED ? "|FIXED" : "|FIXED_NOREPLACE",
+			c->flags & MAP_NORESERVE ? "|NORESERVE" : "",
+			c->flags & MAP_POPULATE ? "|POPULATE" : "",
+			c->flags & MAP_GROWSDOWN ? "|GROWSDOWN" : "");
+	if (c->kind == DT_MREMAP)
+		fprintf(f, " new_len %#" PRIx64 "%s p%" PRIu64, c->new_len,
+			c->flags ? " MAYMOVE|FIXED" : "",
+			(uint64_t)(c->new_off / PAGE));
+	fprintf(f, "\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* Views                                                               */
+
+/* Lines of /proc/PID/maps, from the host or the machine's report. */
+static void parse_maps(const char *text, uint64_t base, struct dt_view *v)
+{
+	uint64_t top = base + WINDOW_PAGES * PAGE;
+
+	v->nr_vmas = 0;
+	for (const char *l = text; *l;) {
+		size_t len = strcspn(l, "\n");
+		unsigned long long a, b;
+		char line[512], perms[5] = "";
+		struct dt_vma *d;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		l += len + (l[len] == '\n');
+		if (sscanf(line, "%llx-%llx %4s", &a, &b, perms) != 3 ||
+		    b <= base || a >= top || v->nr_vmas == MAX_VMAS)
+			continue;
+		d = &v->vmas[v->nr_vmas++];
+		d->start =
+			(unsigned int)(((a < base ? base : a) - base) / PAGE);
+		d->end = (unsigned int)(((b > top ? top : b) - base) / PAGE);
+		memcpy(d->perms, perms, sizeof(d->perms));
+		d->heap = strstr(line, "[heap]") != NULL;
+	}
+}
+
+static int host_view(const struct host *h, struct dt_view *v)
+{
+	char path[64], *text = NULL;
+	size_t cap = 0;
+	uint64_t pm[WINDOW_PAGES];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)h->pid);
+	f = fopen(path, "r");
+	if (!f || getdelim(&text, &cap, 0, f) < 0) {
+		fprintf(stderr, "difftest: cannot read %s\n", path);
+		exit(2);
+	}
+	fclose(f);
+	parse_maps(text, h->base, v);
+	free(text);
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)h->pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || pread(fd, pm, sizeof(pm), (off_t)(h->base / PAGE * 8)) !=
+			      (ssize_t)sizeof(pm)) {
+		fprintf(stderr, "difftest: cannot read %s\n", path);
+		exit(2);
+	}
+	close(fd);
+	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
+		v->page[i] = pm[i] >> 63 ? 1 : (pm[i] >> 62) & 1 ? 2 : 0;
+	return 0;
+}
+
+static void sim_view(const struct sim *s, struct dt_view *v)
+{
+	struct seq_buf sb;
+
+	seq_buf_init(&sb);
+	if (report_pid_maps(s->m, s->pid, &sb)) {
+		fprintf(stderr, "difftest: no maps for pid %d\n", s->pid);
+		exit(2);
+	}
+	parse_maps(sb.buf, s->base, v);
+	seq_buf_free(&sb);
+	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
+		struct pgtable_walk w;
+		uint64_t e = 0;
+
+		if (!pid_pagewalk(s->m, s->pid, s->base + i * PAGE, &w) &&
+		    w.levels)
+			e = w.level[w.levels - 1].entry;
+		v->page[i] = pte_maps_page(e) ? 1 : e ? 2 : 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The two sides                                                       */
+
+static void host_start(struct host *h)
+{
+	int to[2], from[2];
+
+	if (pipe(to) || pipe(from)) {
+		perror("difftest: pipe");
+		exit(2);
+	}
+	h->pid = fork();
+	if (h->pid < 0) {
+		perror("difftest: fork");
+		exit(2);
+	}
+	if (!h->pid) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		close(to[1]);
+		close(from[0]);
+		execl(child_path, child_path, (char *)NULL);
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	h->to = to[1];
+	h->from = from[0];
+	if (read(h->from, &h->base, sizeof(h->base)) != sizeof(h->base)) {
+		fprintf(stderr, "difftest: %s did not start\n", child_path);
+		exit(2);
+	}
+}
+
+static void host_stop(struct host *h)
+{
+	struct dt_call c = {.kind = DT_EXIT};
+
+	if (write(h->to, &c, sizeof(c)) != sizeof(c))
+		kill(h->pid, SIGKILL);
+	close(h->to);
+	close(h->from);
+	waitpid(h->pid, NULL, 0);
+}
+
+static void host_call(struct host *h, const struct dt_call *c,
+		      struct dt_result *r)
+{
+	if (write(h->to, c, sizeof(*c)) != sizeof(*c) ||
+	    read(h->from, r, sizeof(*r)) != sizeof(*r)) {
+		fprintf(stderr, "difftest: the host child died\n");
+		exit(2);
+	}
+}
+
+static void sim_start(struct sim *s)
+{
+	if (task_create(s->m, "difftest", 0, 0, &s->pid) ||
+	    task_switch(s->m, s->pid)) {
+		fprintf(stderr, "difftest: no process in the machine\n");
+		exit(2);
+	}
+	s->base = find_task_by_pid(s->m, s->pid)->mm->start_brk;
+}
+
+static void sim_stop(struct sim *s)
+{
+	struct task_leaks leaks;
+	char why[256];
+
+	if (machine_check(s->m, why, sizeof(why))) {
+		fprintf(stderr, "difftest: machine_check: %s\n", why);
+		exit(1);
+	}
+	task_exit(s->m, s->pid, &leaks);
+}
+
+static int64_t sim_addr(const struct sim *s, int err, uint64_t addr)
+{
+	return err ? 0 : (int64_t)(addr - s->base);
+}
+
+static void sim_call(struct sim *s, const struct dt_call *c,
+		     struct dt_result *r)
+{
+	uint64_t a = s->base + c->off, out = 0;
+	struct user_fault fault = {0};
+	char byte = 1;
+
+	memset(r, 0, sizeof(*r));
+	switch (c->kind) {
+	case DT_MMAP:
+		r->err = uapi_mmap(s->m, s->pid, a, c->len, c->prot, c->flags,
+				   &out);
+		r->value = sim_addr(s, r->err, out);
+		break;
+	case DT_MUNMAP:
+		r->err = uapi_munmap(s->m, s->pid, a, c->len);
+		break;
+	case DT_MPROTECT:
+		r->err = uapi_mprotect(s->m, s->pid, a, c->len, c->prot);
+		break;
+	case DT_MREMAP:
+		r->err = uapi_mremap(s->m, s->pid, a, c->len, c->new_len,
+				     c->flags, s->base + c->new_off, &out);
+		r->value = sim_addr(s, r->err, out);
+		break;
+	case DT_BRK: /* as the raw call: the break, whatever happened */
+		uapi_brk(s->m, s->pid, a, &out);
+		r->value = (int64_t)(out - s->base);
+		break;
+	case DT_READ:
+	case DT_WRITE:
+		r->err = uapi_access_vm(
+			s->m, s->pid, a, &byte, 1,
+			c->kind == DT_WRITE ? USER_WRITE : USER_READ, &fault);
+		r->signo = fault.signo;
+		r->si_code = fault.si_code;
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparing                                                           */
+
+static void print_view(FILE *f, const char *who, const struct dt_view *v)
+{
+	fprintf(f, "    %s: value %" PRId64 " err %d signal %d/%d\n      ", who,
+		v->res.value, v->res.err, v->res.signo, v->res.si_code);
+	for (unsigned int i = 0; i < v->nr_vmas; i++)
+		fprintf(f, "[%u,%u) %s%s ", v->vmas[i].start, v->vmas[i].end,
+			v->vmas[i].perms, v->vmas[i].heap ? " [heap]" : "");
+	fprintf(f, "\n      pages:");
+	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
+		if (v->page[i])
+			fprintf(f, " %u%s", i, v->page[i] == 2 ? "s" : "");
+	fprintf(f, "\n");
+}
+
+static bool views_equal(const struct dt_view *a, const struct dt_view *b)
+{
+	if (a->res.value != b->res.value || a->res.err != b->res.err ||
+	    a->res.signo != b->res.signo || a->res.si_code != b->res.si_code ||
+	    a->nr_vmas != b->nr_vmas ||
+	    memcmp(a->page, b->page, sizeof(a->page)))
+		return false;
+	for (unsigned int i = 0; i < a->nr_vmas; i++)
+		if (a->vmas[i].start != b->vmas[i].start ||
+		    a->vmas[i].end != b->vmas[i].end ||
+		    strcmp(a->vmas[i].perms, b->vmas[i].perms) ||
+		    a->vmas[i].heap != b->vmas[i].heap)
+			return false;
+	return true;
+}
+
+/*
+ * Run calls[0..n) on a fresh host child and a fresh process of the
+ * machine; the index of the first step that diverges, or -1. With out,
+ * the two views at that step are printed to it.
+ */
+static int run_sequence(struct machine *m, const struct dt_call *calls,
+			unsigned int n, FILE *out)
+{
+	static struct dt_view hv, sv;
+	struct host h;
+	struct sim s = {.m = m};
+	int diverged = -1;
+
+	host_start(&h);
+	sim_start(&s);
+	for (unsigned int i = 0; i < n && diverged < 0; i++) {
+		host_call(&h, &calls[i], &hv.res);
+		sim_call(&s, &calls[i], &sv.res);
+		host_view(&h, &hv);
+		sim_view(&s, &sv);
+		if (!views_equal(&hv, &sv)) {
+			diverged = (int)i;
+			if (out) {
+				print_view(out, "host", &hv);
+				print_view(out, "mm  ", &sv);
+			}
+		}
+	}
+	host_stop(&h);
+	sim_stop(&s);
+	return diverged;
+}
+
+/* Drop steps one at a time while what is left still diverges. */
+static unsigned int shrink(struct machine *m, struct dt_call *calls,
+			   unsigned int n)
+{
+	bool progress = true;
+
+	while (progress) {
+		progress = false;
+		for (unsigned int i = 0; i < n; i++) {
+			struct dt_call keep = calls[i];
+			int at;
+
+			memmove(&calls[i], &calls[i + 1],
+				(n - i - 1) * sizeof(*calls));
+			at = run_sequence(m, calls, n - 1, NULL);
+			if (at >= 0) {
+				n = (unsigned int)at + 1;
+				progress = true;
+				break;
+			}
+			memmove(&calls[i + 1], &calls[i],
+				(n - i - 1) * sizeof(*calls));
+			calls[i] = keep;
+		}
+	}
+	return n;
+}
+
+static struct machine *boot(void)
+{
+	struct layout l;
+	struct machine *m;
+
+	layout_default(&l);
+	m = machine_create(&l);
+	if (IS_ERR(m)) {
+		fprintf(stderr, "difftest: machine_create: %ld\n", PTR_ERR(m));
+		exit(2);
+	}
+	return m;
+}
+
+static void find_child(const char *argv0)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		snprintf(self, sizeof(self), "%s", argv0);
+	else
+		self[n] = 0;
+	snprintf(child_path, sizeof(child_path), "%s/difftest_child",
+		 dirname(self));
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("SEED");
+	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
+	unsigned long seconds = 3, limit = 0, sequences = 0, steps = 0;
+	struct machine *m;
+	time_t end;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "t:n:v")) != -1) {
+		if (opt == 't')
+			seconds = strtoul(optarg, NULL, 0);
+		else if (opt == 'n')
+			limit = strtoul(optarg, NULL, 0);
+		else if (opt == 'v')
+			verbose = true;
+		else {
+			fprintf(stderr, "usage: difftest [-t SECONDS] "
+					"[-n SEQUENCES] [-v]\n");
+			return 2;
+		}
+	}
+	find_child(argv[0]);
+	printf("difftest: seed %" PRIu64 " (SEED=%" PRIu64
+	       " replays this run)\n",
+	       seed, seed);
+	fflush(stdout);
+	m = boot();
+	end = time(NULL) + (time_t)seconds;
+	for (uint64_t s = seed ? seed : 1;
+	     limit ? sequences < limit : time(NULL) < end; sequences++) {
+		struct dt_call calls[MAX_STEPS];
+		unsigned int n = 8 + rnd(&s, MAX_STEPS - 8);
+		int at;
+
+		for (unsigned int i = 0; i < n; i++)
+			random_call(&s, &calls[i]);
+		at = run_sequence(m, calls, n, NULL);
+		if (at < 0) {
+			steps += n;
+			continue;
+		}
+		printf("difftest: sequence %lu diverges at step %d; "
+		       "shrunk:\n",
+		       sequences, at);
+		n = shrink(m, calls, (unsigned int)at + 1);
+		for (unsigned int i = 0; i < n; i++)
+			print_call(stdout, i, &calls[i]);
+		run_sequence(m, calls, n, stdout);
+		machine_destroy(m);
+		return 1;
+	}
+	printf("difftest: %lu sequences, %lu steps, no divergence\n", sequences,
+	       steps);
+	machine_destroy(m);
+	return 0;
+}

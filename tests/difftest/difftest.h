@@ -1,0 +1,48 @@
+/*
+ * difftest.h - what the differential tester and its host child say to
+ * each other over two pipes: one call, then its result.
+ *
+ * Owns: the call kinds and the two fixed-size messages. Addresses travel
+ * as byte offsets from the window's base (the child's first break), so
+ * the host and the machine use the same offsets at their own bases.
+ * Must never: carry a pointer.
+ */
+#ifndef MM_DIFFTEST_H
+#define MM_DIFFTEST_H
+
+#include <stdint.h>
+
+enum dt_kind {
+	DT_MMAP,
+	DT_MUNMAP,
+	DT_MPROTECT,
+	DT_MREMAP,
+	DT_BRK,
+	DT_READ,
+	DT_WRITE,
+	DT_EXIT, /* the child leaves */
+	DT_NR_KINDS,
+};
+
+/* One call; off/len/new_off in bytes from the window's base. */
+struct dt_call {
+	int32_t kind;
+	int32_t prot;
+	int32_t flags;
+	int32_t pad;
+	uint64_t off;
+	uint64_t len;
+	uint64_t new_len;
+	uint64_t new_off;
+};
+
+/* Its result: a value (an offset for an address), or an error. */
+struct dt_result {
+	int64_t value; /* mmap, mremap, brk: offset from base; else 0 */
+	int32_t err;   /* -errno, 0 on success */
+	int32_t signo; /* READ, WRITE: the signal the access raised, or 0 */
+	int32_t si_code;
+	int32_t pad;
+};
+
+#endif /* MM_DIFFTEST_H */
