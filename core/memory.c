@@ -199,12 +199,18 @@ static int expand_stack(struct machine *m, struct mm_struct *mm,
 	for (unsigned int i = 0; i < mm->map_count; i++)
 		if (mm->vmas[i] == vma && i > 0)
 			prev = mm->vmas[i - 1];
-	if (vma->vm_end - start > STACK_RLIMIT || start < MMAP_MIN_ADDR)
+	if (start < MMAP_MIN_ADDR)
 		return -ENOMEM;
 	/* The gap is kept from accessible mappings that do not grow down. */
 	if (prev && !(prev->vm_flags & VM_GROWSDOWN) &&
 	    (prev->vm_flags & VM_ACCESS_FLAGS) &&
 	    prev->vm_end + stack_guard_gap(m) > start)
+		return -ENOMEM;
+	/*
+	 * expand_downwards gives the VMA its anon_vma before it grows, so
+	 * its pieces keep their page offsets when mremap moves them.
+	 */
+	if (anon_vma_prepare(m, vma) || vma->vm_end - start > STACK_RLIMIT)
 		return -ENOMEM;
 	grow = (unsigned long)((vma->vm_start - start) >> m->page_shift);
 	vma->vm_start = start;

@@ -883,6 +883,20 @@ static int mremap_efault(struct machine *m, uint64_t addr, uint64_t len)
 			 (unsigned long)addr, (unsigned long)len);
 }
 
+/*
+ * vma_expandable: nothing mapped in the delta above vma and still user
+ * space; a grows-down VMA's guard gap does not count, as on Linux.
+ */
+static bool vma_expandable(const struct mm_struct *mm,
+			   const struct vm_area_struct *vma, uint64_t delta)
+{
+	uint64_t end = vma->vm_end + delta;
+	const struct vm_area_struct *next = find_vma(mm, vma->vm_end);
+
+	return end > vma->vm_end && end <= mm->task_size &&
+	       (!next || next->vm_start >= end);
+}
+
 /* vrm_move_only: MREMAP_FIXED keeping the size moves every VMA in range. */
 static bool mremap_move_only(const struct machine *m, int flags,
 			     uint64_t old_len, uint64_t new_len)
@@ -1098,7 +1112,7 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 						     old_len - new_len)
 					 : 0;
 	} else if (old_addr + old_len == vma->vm_end &&
-		   range_free(m, mm, vma->vm_end, new_len - old_len)) {
+		   vma_expandable(mm, vma, new_len - old_len)) {
 		*result = old_addr;
 		return mremap_expand(m, mm, vma, new_len - old_len);
 	} else if (!(flags & MREMAP_MAYMOVE)) {

@@ -25,8 +25,8 @@ check() {
 	fi
 }
 
-# A fixed seed first, so a change that diverges shows on every run; then
-# a fresh one.
+# Fixed seeds, so that make test gives the same answer every run; fresh
+# seeds are make difftest's, whose finds become fixes (and tests).
 SEED=1 check "seed 1, 200 sequences" -n 200
-check "a fresh seed for 3 seconds" -t 3
+SEED=1796524975 check "seed 1796524975, 100 sequences" -n 100
 exit $failed

@@ -358,6 +358,34 @@ static void test_mremap_moves_a_range(void **state)
 			 -EFAULT);
 }
 
+/*
+ * expand_downwards gives a grows-down VMA its anon_vma before it grows,
+ * even when the access that grew it is refused: so a page mremap moves
+ * out of it keeps its offset and merges with nothing. Linux:
+ * [p19,p20) [p20,p227) [p228,p236).
+ */
+static void test_stack_growth_prepares_anon_vma(void **state)
+{
+	struct fix *f = *state;
+	struct user_fault fault;
+	uint64_t got;
+	char byte;
+
+	assert_int_equal(uapi_mmap(f->m, 0, P(230), 6 * PAGE, PROT_NONE,
+				   fixed | MAP_GROWSDOWN, &got),
+			 0);
+	assert_int_equal(
+		uapi_access_vm(f->m, 0, P(20), &byte, 1, USER_READ, &fault),
+		-EFAULT);
+	assert_int_equal(fault.si_code, SEGV_ACCERR);
+	assert_non_null(find_vma(mm_of(f, 0), P(20))->anon_vma);
+	assert_int_equal(uapi_mremap(f->m, 0, P(227), PAGE, PAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, P(19),
+				     &got),
+			 0);
+	expect_vmas(f, 0, "[19,20) [20,227) [228,236)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +409,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_moves_a_range,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_stack_growth_prepares_anon_vma, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
