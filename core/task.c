@@ -271,6 +271,7 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 		return err;
 	child = find_task_by_pid(m, *child_pid);
 	child->leader = parent->leader;
+	find_task_by_pid(m, child->leader)->nr_forked++;
 	err = task_set_uid(m, child->pid, parent->uid);
 	if (err) {
 		task_exit(m, child->pid, NULL);
@@ -331,12 +332,16 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 
 	if (!t)
 		return -ESRCH;
-	/* A session's process takes the processes it forked with it. */
-	if (t->leader == pid)
-		for (int child = 1; child < PID_MAX; child++)
+	/* A session's process takes the processes it forked with it; most
+	 * forked none, and need not look through every pid. */
+	if (t->leader == pid) {
+		for (int child = 1; t->nr_forked && child < PID_MAX; child++)
 			if (child != pid && find_task_by_pid(m, child) &&
 			    find_task_by_pid(m, child)->leader == pid)
 				task_exit(m, child, NULL);
+	} else {
+		find_task_by_pid(m, t->leader)->nr_forked--;
+	}
 	/* Release runs as the kernel on the task's CPU. */
 	m->current_pid = 0;
 	if (m->active_mm == t->mm)

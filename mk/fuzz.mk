@@ -41,7 +41,8 @@ $(FZ)/.flags: FORCE
 	@echo '$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS)' | cmp -s - $@ || \
 		echo '$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS)' > $@
 
-$(FZ)/%.o: %.c $(FZ)/.flags | $(PROTO_GEN_H)
+# What coverage leaves out is part of how an object is built.
+$(FZ)/%.o: %.c $(FZ)/.flags tests/fuzz/coverage-ignore.txt | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -66,15 +67,17 @@ $(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FZ)/libmm.a
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $(filter %.o,$^) $(FZ)/libmm.a \
 		$(PKG_LIBS)
 
-# The session harness writes its own seeds (tests/fuzz/seed_session.c):
-# `make fuzz-seeds` after a change to the scripts or the protocol.
+# The session harness writes its own seeds and the requests harness's
+# (tests/fuzz/seed_session.c): `make fuzz-seeds` after a change to the
+# scripts or the protocol.
 $(FZ)/fuzz_session: $(FZ)/tests/fuzz/seed_session.o
+$(FZ)/fuzz_session $(FZ)/fuzz_requests: $(FZ)/tests/fuzz/harness.o
 
 .PHONY: fuzz-seeds
 fuzz-seeds: $(FZ)/fuzz_session
-	rm -f tests/fuzz/corpus/session/seed-*
-	@mkdir -p tests/fuzz/corpus/session
-	MM_FUZZ_SEEDS=tests/fuzz/corpus/session $(FZ)/fuzz_session
+	rm -f tests/fuzz/corpus/session/seed-* tests/fuzz/corpus/requests/seed-*
+	@mkdir -p tests/fuzz/corpus/session tests/fuzz/corpus/requests
+	MM_FUZZ_SEEDS=tests/fuzz/corpus $(FZ)/fuzz_session
 
 # The trace reader's harness replays what it accepts through core's
 # malloc, in a machine of its own.

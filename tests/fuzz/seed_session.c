@@ -7,8 +7,12 @@
  * way every time, so a script run once learns the pfns and addresses its
  * later requests name (a free of what was allocated, a read of what was
  * written), and its frames, replayed as an input, do the same again.
- * `make fuzz-seeds` runs it into tests/fuzz/corpus/session/. Must never:
- * write anywhere but the directory it is given.
+ * Each script gives a seed for both session harnesses: its frames as one
+ * client's bytes (corpus/session/), and as records of fuzz_requests.c's
+ * format (corpus/requests/), which also gets one request of every
+ * operation in the table. `make fuzz-seeds` runs it into
+ * tests/fuzz/corpus/. Must never: write anywhere but the directory it is
+ * given.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,11 +20,12 @@
 #include <string.h>
 
 #include "core/gfp.h"
-#include "tests/fuzz/fuzz_session.h"
+#include "tests/fuzz/harness.h"
 
 struct seeder {
 	struct session *s;
-	struct frame_buf frames; /* what the client sent: the seed */
+	struct frame_buf frames;  /* what the client sent: the seed */
+	struct frame_buf records; /* the same, as fuzz_requests.c's records */
 	uint64_t id;
 	unsigned int layout;
 };
@@ -33,6 +38,20 @@ static void put_bytes(struct frame_buf *b, const void *p, size_t len)
 	}
 	memcpy(b->data + b->len, p, len);
 	b->len += len;
+}
+
+/* A record of fuzz_requests.c's input: session, length, bytes. */
+static void put_record(struct frame_buf *b, uint8_t who, const void *p,
+		       size_t len)
+{
+	uint8_t head[3] = {who, (uint8_t)(len >> 8), (uint8_t)len};
+
+	if (len > 0xffff) {
+		fputs("seed_session: a record over 64 KiB\n", stderr);
+		exit(1);
+	}
+	put_bytes(b, head, sizeof(head));
+	put_bytes(b, p, len);
 }
 
 /* Send one request; the value of its reply, whatever kind it is. */
@@ -50,6 +69,7 @@ static uint64_t call(struct seeder *sd, Mm__Request__OpCase op, void *msg)
 	if (frame_append(&one, &rq.base, UINT32_MAX))
 		exit(1);
 	put_bytes(&sd->frames, one.data, one.len);
+	put_record(&sd->records, 0, one.data, one.len);
 	fuzz_send(sd->s, one.data, one.len);
 	frame_buf_free(&one);
 	rep = fuzz_replies();
@@ -348,6 +368,7 @@ static void script_bad_frames(struct seeder *sd)
 	};
 
 	put_bytes(&sd->frames, bytes, sizeof(bytes));
+	put_record(&sd->records, 0, bytes, sizeof(bytes));
 	fuzz_send(sd->s, bytes, sizeof(bytes));
 }
 
@@ -356,6 +377,7 @@ static void script_too_long(struct seeder *sd)
 	static const uint8_t bytes[] = {0x7f, 0xff, 0xff, 0xff, 0x08, 0x01};
 
 	put_bytes(&sd->frames, bytes, sizeof(bytes));
+	put_record(&sd->records, 0, bytes, sizeof(bytes));
 	fuzz_send(sd->s, bytes, sizeof(bytes));
 }
 
@@ -374,23 +396,72 @@ static const struct script scripts[] = {
 	{"too-long", script_too_long, 3},
 };
 
-static int write_seed(const char *dir, const char *name, uint8_t opts,
-		      const struct frame_buf *frames)
+static int write_file(const char *dir, const char *sub, const char *name,
+		      uint8_t opts, const struct frame_buf *bytes)
 {
 	char path[4096];
 	FILE *f;
 	int err = 0;
 
-	snprintf(path, sizeof(path), "%s/seed-%s-%u", dir, name, opts);
+	snprintf(path, sizeof(path), "%s/%s/seed-%s-%u", dir, sub, name, opts);
 	f = fopen(path, "wb");
 	if (!f)
 		return -errno;
 	if (fwrite(&opts, 1, 1, f) != 1 ||
-	    fwrite(frames->data, 1, frames->len, f) != frames->len)
+	    fwrite(bytes->data, 1, bytes->len, f) != bytes->len)
 		err = -EIO;
 	if (fclose(f))
 		err = -EIO;
 	return err;
+}
+
+/*
+ * One request of every operation mm.proto has, each with its message's
+ * defaults: where the requests harness starts from a call it has no
+ * script for.
+ */
+static int write_every_op(const char *dir)
+{
+	const ProtobufCMessageDescriptor *rd = &mm__request__descriptor;
+	struct frame_buf records;
+	int err;
+
+	frame_buf_init(&records);
+	for (unsigned int i = 0; i < rd->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &rd->fields[i];
+		const ProtobufCMessageDescriptor *md = f->descriptor;
+		Mm__Request rq = MM__REQUEST__INIT;
+		struct frame_buf one;
+		uint64_t msg[64];
+
+		if (!(f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ||
+		    f->id == MM__REQUEST__OP_ADMIN_SHUTDOWN)
+			continue;
+		if (md->sizeof_message > sizeof(msg))
+			exit(1);
+		md->message_init((ProtobufCMessage *)msg);
+		rq.id = i + 2;
+		rq.op_case = (Mm__Request__OpCase)f->id;
+		rq.ping = (Mm__Ping *)msg; /* one union of pointers */
+		frame_buf_init(&one);
+		if (frame_append(&one, &rq.base, UINT32_MAX))
+			exit(1);
+		put_record(&records, (uint8_t)(i % FUZZ_NR_SESSIONS), one.data,
+			   one.len);
+		frame_buf_free(&one);
+	}
+	err = write_file(dir, "requests", "every-op", 0, &records);
+	frame_buf_free(&records);
+	return err;
+}
+
+static int write_seed(const char *dir, const char *name, uint8_t opts,
+		      const struct seeder *sd)
+{
+	int err = write_file(dir, "session", name, opts, &sd->frames);
+
+	return err ? err
+		   : write_file(dir, "requests", name, opts, &sd->records);
 }
 
 /* Each script on each layout it suits, the write mode varied along. */
@@ -406,16 +477,23 @@ int fuzz_write_seeds(const char *dir)
 			if (!(scripts[i].layouts & (1u << l)))
 				continue;
 			frame_buf_init(&sd.frames);
+			frame_buf_init(&sd.records);
 			sd.id = 1;
 			sd.s = fuzz_begin(opts);
 			scripts[i].run(&sd);
 			fuzz_end();
-			if (write_seed(dir, scripts[i].name, opts, &sd.frames))
+			if (write_seed(dir, scripts[i].name, opts, &sd))
 				return -EIO;
 			frame_buf_free(&sd.frames);
+			frame_buf_free(&sd.records);
 			n++;
 		}
 	}
-	fprintf(stderr, "seed_session: %u seeds in %s\n", n, dir);
+	if (write_every_op(dir))
+		return -EIO;
+	fprintf(stderr,
+		"seed_session: %u seeds of each kind, and every-op, "
+		"in %s\n",
+		n, dir);
 	return 0;
 }

@@ -1,10 +1,11 @@
 /*
- * fuzz_session.h - what the session harness lends its seed writer: one
- * input's set-up, and a client's requests answered through the daemon.
+ * harness.h - what harness.c lends the session harnesses and their seed
+ * writer: an input's set-up, clients' requests answered through the
+ * daemon, and the checks afterwards.
  *
- * Owns: the boundary between fuzz_session.c (the harness) and
- * seed_session.c (the seed corpus it can write). Must never: be used
- * outside tests/fuzz/.
+ * Owns: the boundary between harness.c, the harnesses (fuzz_session.c,
+ * fuzz_requests.c) and seed_session.c. Must never: be used outside
+ * tests/fuzz/.
  */
 #ifndef MM_FUZZ_SESSION_H
 #define MM_FUZZ_SESSION_H
@@ -17,6 +18,8 @@
 /* What input byte 0 says, and the machine an input runs on. */
 #define FUZZ_LAYOUT(opts) ((opts)&1u)
 #define FUZZ_NR_LAYOUTS	  2
+/* Sessions an input may speak through (a bystander is always there). */
+#define FUZZ_NR_SESSIONS 3
 
 /*
  * Everything an input does before its bytes arrive, on the layout and
@@ -31,6 +34,19 @@ void fuzz_send(struct session *s, const uint8_t *p, size_t len);
 Mm__Reply *fuzz_replies(void);
 /* Everything an input does after its bytes: the checks, then cleanup. */
 void fuzz_end(void);
+
+/*
+ * An input on a machine kept from the last one when it has the layout
+ * opts names (booted, with the bystander, otherwise). Its sessions open
+ * as they are first named; fuzz_end_reused ends them and checks what
+ * they left: the bystander's bytes, free pages back at the baseline,
+ * and with full_check the invariant checker.
+ */
+void fuzz_begin_reused(uint8_t opts);
+/* The input's session in slot (0 .. FUZZ_NR_SESSIONS - 1), opened now if
+ * it is not yet: a Hello, as root. */
+struct session *fuzz_open(unsigned int slot);
+void fuzz_end_reused(bool full_check);
 const struct machine *fuzz_machine(void);
 
 /* With MM_FUZZ_SEEDS=DIR: write the seed corpus to DIR (seed_session.c). */
