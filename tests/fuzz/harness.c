@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "core/check.h"
 #include "core/err.h"
+#include "core/mm.h"
 #include "core/page_alloc.h"
 #include "core/slab.h"
 #include "core/task.h"
@@ -61,7 +62,7 @@ static const char *const layouts_yaml[] = {
 	"limits: {pages: 512, objects: 64, requests: 8}\n",
 };
 #define NR_LAYOUTS (sizeof(layouts_yaml) / sizeof(layouts_yaml[0]))
-_Static_assert(NR_LAYOUTS == FUZZ_NR_LAYOUTS, "fuzz_session.h");
+_Static_assert(NR_LAYOUTS == FUZZ_NR_LAYOUTS, "harness.h");
 
 /* How the fake connection takes what the daemon writes. */
 enum write_mode { TAKE_ALL, TAKE_SOME, TAKE_LATER, NR_WRITE_MODES };
@@ -374,13 +375,6 @@ static void bystander_verify(struct bystander *b, uint64_t addr)
 }
 
 /* ---- the machine */
-
-static void drop_caches(struct machine *m)
-{
-	task_switch(m, 0);
-	kmem_cache_shrink_all(m);
-	drain_all_pages(m);
-}
 
 static void check_machine(const char *when)
 {
