@@ -4,8 +4,10 @@
  * Owns: the page allocator's part of a consistent machine, and running
  * the rest. Every frame is in exactly one state (hole, reserved, a free
  * buddy block, a per-CPU list block, or an allocated block); free lists
- * hold exactly the free blocks, with lengths equal to nr_free and no two
- * free buddies left unmerged; counts per zone add up. Then each
+ * hold exactly the free blocks, each on the list of its pageblocks'
+ * migrate type, with lengths equal to nr_free and no two free buddies
+ * left unmerged that may merge; the highatomic reserve matches its
+ * pageblocks; counts per zone add up. Then each
  * subsystem's own checker, in the order of the subsystem table, from
  * the file that owns the structure it checks:
  *
@@ -127,6 +129,116 @@ static long census_block(const struct machine *m, const struct zone *zone,
 	return 1L << order;
 }
 
+/*
+ * Every pageblock of a free block has the type of the list it is on
+ * (since Linux 6.10 a free block is always on its pageblock's list; the
+ * per-CPU lists are the exception, checked apart).
+ */
+static int check_block_type(const struct machine *m, const struct zone *zone,
+			    unsigned long pfn, unsigned int order, int mt,
+			    char *why, size_t len)
+{
+	unsigned long end = pfn + (1UL << order);
+
+	for (; pfn < end; pfn += pageblock_nr_pages(m)) {
+		int block_mt = get_zone_pfnblock_migratetype(m, zone, pfn);
+
+		if (block_mt != mt)
+			return check_failed(
+				why, len,
+				"%s: free order-%u block at pfn "
+				"%#lx is on the %s list but its "
+				"pageblock is %s",
+				zone->name, order, pfn, migratetype_names[mt],
+				block_mt < MIGRATE_TYPES
+					? migratetype_names[block_mt]
+					: "no type");
+	}
+	return 0;
+}
+
+/*
+ * Free buddies stay apart only when merging is forbidden: above
+ * pageblock_order, between an isolated, highatomic or CMA pageblock
+ * and one of another type.
+ */
+static bool may_stay_apart(const struct machine *m, const struct zone *zone,
+			   unsigned long pfn, unsigned long buddy_pfn,
+			   unsigned int order)
+{
+	int mt, buddy_mt;
+
+	if (order < m->pageblock_order)
+		return false;
+	mt = get_zone_pfnblock_migratetype(m, zone, pfn);
+	buddy_mt = get_zone_pfnblock_migratetype(m, zone, buddy_pfn);
+	return mt != buddy_mt &&
+	       (mt >= MIGRATE_PCPTYPES || buddy_mt >= MIGRATE_PCPTYPES);
+}
+
+static int check_free_list(const struct machine *m, const struct zone *zone,
+			   unsigned int o, int mt, const struct zone_census *c,
+			   unsigned long *n, char *why, size_t len)
+{
+	const struct list_head *pos;
+
+	list_for_each(pos, &zone->free_area[o].free_list[mt])
+	{
+		const struct page *page = list_entry(pos, struct page, lru);
+		unsigned long pfn = page_to_pfn(m, page);
+		unsigned long buddy_pfn = pfn ^ (1UL << o);
+		const struct page *buddy = pfn_to_page(m, buddy_pfn);
+		int err;
+
+		if (!PageFlag(page, PG_buddy) || page->private != o ||
+		    page_zonenum(page) != zone->type)
+			return check_failed(why, len,
+					    "%s free_area[%u] holds pfn %#lx "
+					    "that is not a free order-%u block",
+					    zone->name, o, pfn, o);
+		if (++*n > c->buddy_blocks)
+			return check_failed(why, len,
+					    "%s free_area[%u] is longer than "
+					    "the free blocks",
+					    zone->name, o);
+		err = check_block_type(m, zone, pfn, o, mt, why, len);
+		if (err)
+			return err;
+		if (o < m->max_order && PageFlag(buddy, PG_buddy) &&
+		    buddy->private == o &&
+		    !may_stay_apart(m, zone, pfn, buddy_pfn, o))
+			return check_failed(why, len,
+					    "free buddies %#lx and %#lx of "
+					    "order %u are not merged",
+					    pfn, buddy_pfn, o);
+	}
+	return 0;
+}
+
+/* Pageblocks of the highatomic reserve add up to the zone's count. */
+static int check_highatomic(const struct machine *m, const struct zone *zone,
+			    char *why, size_t len)
+{
+	unsigned long reserved = 0;
+
+	for (unsigned long pfn = pageblock_start_pfn(m, zone->zone_start_pfn);
+	     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages(m)) {
+		unsigned long at =
+			pfn < zone->zone_start_pfn ? zone->zone_start_pfn : pfn;
+
+		if (get_zone_pfnblock_migratetype(m, zone, at) ==
+		    MIGRATE_HIGHATOMIC)
+			reserved += pageblock_nr_pages(m);
+	}
+	if (reserved != zone->nr_reserved_highatomic)
+		return check_failed(why, len,
+				    "%s: nr_reserved_highatomic %lu, "
+				    "highatomic pageblocks hold %lu",
+				    zone->name, zone->nr_reserved_highatomic,
+				    reserved);
+	return 0;
+}
+
 static int check_free_lists(const struct machine *m, const struct zone *zone,
 			    const struct zone_census *c, char *why, size_t len)
 {
@@ -134,37 +246,14 @@ static int check_free_lists(const struct machine *m, const struct zone *zone,
 
 	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
 		const struct free_area *area = &zone->free_area[o];
-		const struct list_head *pos;
 		unsigned long n = 0;
 
-		list_for_each(pos, &area->free_list)
-		{
-			const struct page *page =
-				list_entry(pos, struct page, lru);
-			unsigned long pfn = page_to_pfn(m, page);
-			const struct page *buddy;
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			int err = check_free_list(m, zone, o, mt, c, &n, why,
+						  len);
 
-			if (!PageFlag(page, PG_buddy) || page->private != o ||
-			    page_zonenum(page) != zone->type)
-				return check_failed(why, len,
-						    "%s free_area[%u] holds "
-						    "pfn %#lx that is not a "
-						    "free order-%u block",
-						    zone->name, o, pfn, o);
-			if (++n > c->buddy_blocks)
-				return check_failed(why, len,
-						    "%s free_area[%u] is "
-						    "longer than the free "
-						    "blocks",
-						    zone->name, o);
-			buddy = pfn_to_page(m, pfn ^ (1UL << o));
-			if (o < m->max_order && PageFlag(buddy, PG_buddy) &&
-			    buddy->private == o)
-				return check_failed(why, len,
-						    "free buddies %#lx and "
-						    "%#lx of order %u are "
-						    "not merged",
-						    pfn, pfn ^ (1UL << o), o);
+			if (err)
+				return err;
 		}
 		if (n != area->nr_free)
 			return check_failed(why, len,
@@ -183,7 +272,7 @@ static int check_free_lists(const struct machine *m, const struct zone *zone,
 		return check_failed(
 			why, len, "%s: nr_free_pages %ld, lists hold %lu",
 			zone->name, zone->vm_stat[NR_FREE_PAGES], pages);
-	return 0;
+	return populated_zone(zone) ? check_highatomic(m, zone, why, len) : 0;
 }
 
 static int check_pcp_lists(const struct machine *m, const struct zone *zone,
@@ -204,7 +293,7 @@ static int check_pcp_lists(const struct machine *m, const struct zone *zone,
 					list_entry(pos, struct page, lru);
 
 				if (!PageFlag(page, PG_pcp) ||
-				    page->private != o ||
+				    page->private != pindex_to_order(o) ||
 				    page_zonenum(page) != zone->type)
 					return check_failed(
 						why, len,
@@ -218,7 +307,7 @@ static int check_pcp_lists(const struct machine *m, const struct zone *zone,
 						"%s per-CPU lists hold "
 						"more than the memmap",
 						zone->name);
-				count += 1L << o;
+				count += 1L << pindex_to_order(o);
 			}
 		}
 		if (count != pcp->count)

@@ -92,6 +92,10 @@ struct machine {
 	unsigned int page_shift;
 	unsigned long page_size;
 	unsigned int max_order;
+	/* The huge page order, capped by max_order, as Linux's. */
+	unsigned int pageblock_order;
+	/* Too little memory to group by mobility (page_alloc.c). */
+	bool page_group_by_mobility_disabled;
 	unsigned long max_pfn;	      /* frames in [0, layout.memory) */
 	unsigned long lowmem_end_pfn; /* end of the direct-mapped frames */
 

@@ -198,7 +198,10 @@ static int zones_init(struct machine *m)
 		m->zones[z].type = (enum zone_type)z;
 		m->zones[z].name = zone_type_name((enum zone_type)z);
 		for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++)
-			INIT_LIST_HEAD(&m->zones[z].free_area[o].free_list);
+			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+				INIT_LIST_HEAD(&m->zones[z]
+							.free_area[o]
+							.free_list[mt]);
 	}
 	for (unsigned int i = 0; i < l->nr_zones; i++) {
 		struct zone *zone = &m->zones[l->zones[i].type];
@@ -207,7 +210,10 @@ static int zones_init(struct machine *m)
 		zone->spanned_pages =
 			(l->zones[i].end - l->zones[i].start) >> m->page_shift;
 		zone->pcp = calloc(m->nr_cpus, sizeof(*zone->pcp));
-		if (!zone->pcp)
+		/* The pageblock bitmap, as setup_usemap. */
+		zone->pageblock_flags =
+			calloc(usemap_longs(m, zone), sizeof(unsigned long));
+		if (!zone->pcp || !zone->pageblock_flags)
 			return -ENOMEM;
 		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 			for (int o = 0; o < NR_PCP_LISTS; o++)
@@ -265,6 +271,10 @@ static void memmap_init(struct machine *m)
 		for (unsigned long pfn = zone->zone_start_pfn;
 		     pfn < zone_end_pfn(zone); pfn++)
 			m->mem_map[pfn] = init;
+		/* Every pageblock starts movable, as memmap_init_range. */
+		for (unsigned long pfn = zone->zone_start_pfn;
+		     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages(m))
+			set_pageblock_migratetype(m, pfn, MIGRATE_MOVABLE);
 	}
 	for (unsigned int h = 0; h < l->nr_holes; h++) {
 		unsigned long pfn = l->holes[h].start >> m->page_shift;
@@ -349,6 +359,19 @@ static int machine_boot(struct machine *m)
 	return err;
 }
 
+/*
+ * pageblock_order: the huge page order (a PMD on x86_64, 2 MiB; a 4 MiB
+ * PDE on i386 without PAE), capped by max_order, as Linux's
+ * pageblock_order is HUGETLB_PAGE_ORDER capped by MAX_PAGE_ORDER.
+ */
+static void set_pageblock_order(struct machine *m)
+{
+	unsigned int hpage_shift = m->layout.arch == ARCH_I386 ? 22 : 21;
+	unsigned int order = hpage_shift - m->page_shift;
+
+	m->pageblock_order = order < m->max_order ? order : m->max_order;
+}
+
 struct machine *machine_create(const struct layout *l)
 {
 	struct layout_errors errs = {0};
@@ -366,6 +389,7 @@ struct machine *machine_create(const struct layout *l)
 	m->page_size = l->page_size;
 	m->page_shift = (unsigned int)__builtin_ctz(l->page_size);
 	m->max_order = l->max_order;
+	set_pageblock_order(m);
 	m->max_pfn = l->memory >> m->page_shift;
 	m->lowmem_end_pfn = layout_lowmem_end(l) >> m->page_shift;
 	m->nr_cpus = l->nr_cpus;
@@ -385,8 +409,10 @@ void machine_destroy(struct machine *m)
 	for (unsigned int i = nr_machine_subsystems; i-- > 0;)
 		machine_subsystems[i].exit(m);
 	pid_namespace_exit(m);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		free(m->zones[z].pcp);
+		free(m->zones[z].pageblock_flags);
+	}
 	if (m->mem_map)
 		munmap(m->mem_map, m->mem_map_bytes);
 	if (m->ram)

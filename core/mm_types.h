@@ -71,14 +71,54 @@ enum zone_watermarks {
 	NR_WMARK,
 };
 
+/*
+ * Migrate types, in the kernel's order (a kernel built with CMA and
+ * memory isolation). Each pageblock has one; a free block sits on the
+ * free list of its pageblock's type. The first MIGRATE_PCPTYPES are the
+ * ones allocations ask for and per-CPU lists keep.
+ */
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_CMA,
+	MIGRATE_ISOLATE,
+	MIGRATE_TYPES,
+};
+
+/*
+ * The bits each pageblock keeps in its zone's bitmap, as Linux's
+ * pageblock-flags.h: three for the migrate type, one that compaction
+ * sets on blocks it found nothing in.
+ */
+#define PB_migrate_bits	  3
+#define PB_migrate_skip	  3
+#define NR_PAGEBLOCK_BITS 4
+#define MIGRATETYPE_MASK  ((1UL << PB_migrate_bits) - 1)
+
 struct free_area {
-	struct list_head free_list;
+	struct list_head free_list[MIGRATE_TYPES];
 	unsigned long nr_free;
 };
 
-/* Orders up to PAGE_ALLOC_COSTLY_ORDER go through per-CPU lists. */
+/*
+ * Orders up to PAGE_ALLOC_COSTLY_ORDER go through per-CPU lists, one
+ * list per order and per-CPU migrate type, as Linux's order_to_pindex.
+ */
 #define PAGE_ALLOC_COSTLY_ORDER 3
-#define NR_PCP_LISTS		(PAGE_ALLOC_COSTLY_ORDER + 1)
+#define NR_PCP_LISTS		(MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
+
+static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
+{
+	return MIGRATE_PCPTYPES * order + (unsigned int)migratetype;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	return pindex / MIGRATE_PCPTYPES;
+}
 
 struct per_cpu_pages {
 	int count;	      /* pages on the lists */
@@ -99,7 +139,10 @@ struct zone {
 	unsigned long watermark_boost;
 	long lowmem_reserve[MAX_NR_ZONES];
 	struct free_area free_area[LAYOUT_MAX_ORDER_LIMIT + 1];
-	struct per_cpu_pages *pcp; /* one per simulated CPU */
+	/* NR_PAGEBLOCK_BITS per pageblock, from the block holding the start. */
+	unsigned long *pageblock_flags;
+	unsigned long nr_reserved_highatomic; /* pages in highatomic blocks */
+	struct per_cpu_pages *pcp;	      /* one per simulated CPU */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];
 };

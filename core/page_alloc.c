@@ -36,6 +36,43 @@ static unsigned long ulmax(unsigned long a, unsigned long b)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pageblock bits                                                      */
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+
+void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
+			     unsigned long flags, unsigned long mask)
+{
+	struct zone *zone = page_zone(m, pfn_to_page(m, pfn));
+	unsigned long bitidx = pfn_to_bitidx(m, zone, pfn);
+	unsigned long *word = &zone->pageblock_flags[bitidx / 64];
+
+	bitidx %= 64;
+	*word = (*word & ~(mask << bitidx)) | ((flags & mask) << bitidx);
+}
+
+void set_pageblock_migratetype(struct machine *m, unsigned long pfn,
+			       int migratetype)
+{
+	set_pfnblock_flags_mask(m, pfn, (unsigned long)migratetype,
+				MIGRATETYPE_MASK);
+}
+
+/* Every pageblock of the block [pfn, pfn + 2^order) gets one type. */
+static void change_pageblock_range(struct machine *m, unsigned long pfn,
+				   unsigned int order, int migratetype)
+{
+	unsigned long nr =
+		1UL << (order > m->pageblock_order ? order - m->pageblock_order
+						   : 0);
+
+	for (; nr; nr--, pfn += pageblock_nr_pages(m))
+		set_pageblock_migratetype(m, pfn, migratetype);
+}
+
+/* ------------------------------------------------------------------ */
 /* The buddy lists                                                     */
 
 static void set_buddy_order(struct page *page, unsigned int order)
@@ -45,11 +82,19 @@ static void set_buddy_order(struct page *page, unsigned int order)
 }
 
 static void add_to_free_list(struct page *page, struct zone *zone,
-			     unsigned int order)
+			     unsigned int order, int migratetype)
 {
 	set_buddy_order(page, order);
-	list_add(&page->lru, &zone->free_area[order].free_list);
+	list_add(&page->lru, &zone->free_area[order].free_list[migratetype]);
 	zone->free_area[order].nr_free++;
+}
+
+/* A free block changes list when its pageblock changes type. */
+static void move_to_free_list(struct page *page, struct zone *zone,
+			      unsigned int order, int new_mt)
+{
+	list_del(&page->lru);
+	list_add_tail(&page->lru, &zone->free_area[order].free_list[new_mt]);
 }
 
 static void del_page_from_free_list(struct page *page, struct zone *zone,
@@ -61,63 +106,316 @@ static void del_page_from_free_list(struct page *page, struct zone *zone,
 	zone->free_area[order].nr_free--;
 }
 
+/* Types whose blocks may merge across pageblocks: the per-CPU ones. */
+static bool migratetype_is_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
 /*
  * Free a block into its zone's buddy lists, merging with its buddy (the
  * block at pfn ^ 2^order) for as long as that buddy is free whole at the
  * same order. Zones are aligned to the largest block, so a buddy never
- * lies in another zone. The caller accounts NR_FREE_PAGES.
+ * lies in another zone. Above pageblock_order the buddy's pageblocks may
+ * be of another type: as Linux since 6.10, blocks of isolated,
+ * highatomic or CMA pageblocks merge only with their own kind, and a
+ * merged buddy takes the freed block's type, so that every free block
+ * sits on the list of its pageblocks' one type. The caller accounts
+ * NR_FREE_PAGES.
  */
 static void __free_one_page(struct machine *m, struct zone *zone,
-			    unsigned long pfn, unsigned int order)
+			    unsigned long pfn, unsigned int order,
+			    int migratetype)
 {
 	while (order < m->max_order) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy = pfn_to_page(m, buddy_pfn);
+		int buddy_mt = migratetype;
 
 		if (!PageFlag(buddy, PG_buddy) || buddy->private != order)
 			break;
+		if (order >= m->pageblock_order) {
+			buddy_mt = get_pfnblock_migratetype(m, buddy_pfn);
+			if (buddy_mt != migratetype &&
+			    (!migratetype_is_mergeable(migratetype) ||
+			     !migratetype_is_mergeable(buddy_mt)))
+				break;
+		}
 		del_page_from_free_list(buddy, zone, order);
+		if (buddy_mt != migratetype)
+			change_pageblock_range(m, buddy_pfn, order,
+					       migratetype);
 		pfn &= buddy_pfn;
 		order++;
 	}
-	add_to_free_list(pfn_to_page(m, pfn), zone, order);
+	add_to_free_list(pfn_to_page(m, pfn), zone, order, migratetype);
 }
 
 /* Split a block of order high down to order low, freeing the halves. */
 static void expand(struct zone *zone, struct page *page, unsigned int low,
-		   unsigned int high)
+		   unsigned int high, int migratetype)
 {
 	unsigned long size = 1UL << high;
 
 	while (high > low) {
 		high--;
 		size >>= 1;
-		add_to_free_list(&page[size], zone, high);
+		add_to_free_list(&page[size], zone, high, migratetype);
 	}
 }
 
-static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order,
-				       unsigned int max_order)
+static void page_del_and_expand(struct zone *zone, struct page *page,
+				unsigned int low, unsigned int high,
+				int migratetype)
 {
-	for (unsigned int cur = order; cur <= max_order; cur++) {
-		struct free_area *area = &zone->free_area[cur];
+	del_page_from_free_list(page, zone, high);
+	expand(zone, page, low, high, migratetype);
+}
+
+/* The smallest free block of one type that fits, split down to order. */
+static struct page *__rmqueue_smallest(const struct machine *m,
+				       struct zone *zone, unsigned int order,
+				       int migratetype)
+{
+	for (unsigned int cur = order; cur <= m->max_order; cur++) {
+		struct list_head *list =
+			&zone->free_area[cur].free_list[migratetype];
 		struct page *page;
 
-		if (list_empty(&area->free_list))
+		if (list_empty(list))
 			continue;
-		page = list_first_entry(&area->free_list, struct page, lru);
-		del_page_from_free_list(page, zone, cur);
-		expand(zone, page, order, cur);
+		page = list_first_entry(list, struct page, lru);
+		page_del_and_expand(zone, page, order, cur, migratetype);
 		return page;
 	}
 	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fallback between migrate types                                      */
+
+/* Where each type looks when its own lists are empty, in this order. */
+static const int fallbacks[MIGRATE_PCPTYPES][MIGRATE_PCPTYPES - 1] = {
+	[MIGRATE_UNMOVABLE] = {MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE},
+	[MIGRATE_MOVABLE] = {MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE},
+	[MIGRATE_RECLAIMABLE] = {MIGRATE_UNMOVABLE, MIGRATE_MOVABLE},
+};
+
+/*
+ * May a fallback of this order take the rest of its pageblock too?
+ * Large blocks, and the types that pollute a block anyway, may.
+ */
+static bool can_steal_fallback(const struct machine *m, unsigned int order,
+			       int start_mt)
+{
+	if (order >= m->pageblock_order)
+		return true;
+	return order >= m->pageblock_order / 2 ||
+	       start_mt == MIGRATE_RECLAIMABLE ||
+	       start_mt == MIGRATE_UNMOVABLE ||
+	       m->page_group_by_mobility_disabled;
+}
+
+int find_suitable_fallback(const struct machine *m,
+			   const struct free_area *area, unsigned int order,
+			   int migratetype, bool only_stealable,
+			   bool *can_steal)
+{
+	if (area->nr_free == 0)
+		return -1;
+	*can_steal = false;
+	for (int i = 0; i < MIGRATE_PCPTYPES - 1; i++) {
+		int fallback_mt = fallbacks[migratetype][i];
+
+		if (list_empty(&area->free_list[fallback_mt]))
+			continue;
+		if (can_steal_fallback(m, order, migratetype))
+			*can_steal = true;
+		if (!only_stealable || *can_steal)
+			return fallback_mt;
+	}
+	return -1;
+}
+
+/*
+ * Count the free and the movable (LRU) pages of the pageblock holding
+ * pfn, as prep_move_freepages_block; false when the block straddles the
+ * zone's edge.
+ */
+static bool
+prep_move_freepages_block(const struct machine *m, const struct zone *zone,
+			  unsigned long pfn, unsigned long *start_pfn,
+			  unsigned long *num_free, unsigned long *num_movable)
+{
+	unsigned long start = pageblock_start_pfn(m, pfn);
+	unsigned long end = start + pageblock_nr_pages(m);
+
+	if (start < zone->zone_start_pfn || end > zone_end_pfn(zone))
+		return false;
+	*start_pfn = start;
+	*num_free = *num_movable = 0;
+	for (pfn = start; pfn < end;) {
+		const struct page *page = pfn_to_page(m, pfn);
+
+		if (PageFlag(page, PG_buddy)) {
+			*num_free += 1UL << page->private;
+			pfn += 1UL << page->private;
+			continue;
+		}
+		if (PageFlag(page, PG_lru))
+			(*num_movable)++;
+		pfn++;
+	}
+	return true;
+}
+
+/* Move every free block of a pageblock to new_mt's lists, and the block. */
+static unsigned long __move_freepages_block(struct machine *m,
+					    struct zone *zone,
+					    unsigned long start_pfn, int new_mt)
+{
+	unsigned long end = start_pfn + pageblock_nr_pages(m), moved = 0;
+
+	for (unsigned long pfn = start_pfn; pfn < end;) {
+		struct page *page = pfn_to_page(m, pfn);
+
+		if (!PageFlag(page, PG_buddy)) {
+			pfn++;
+			continue;
+		}
+		move_to_free_list(page, zone, page->private, new_mt);
+		moved += 1UL << page->private;
+		pfn += 1UL << page->private;
+	}
+	set_pageblock_migratetype(m, start_pfn, new_mt);
+	return moved;
+}
+
+/* -1 when the pageblock straddles the zone's edge, else pages moved. */
+long move_freepages_block(struct machine *m, struct zone *zone,
+			  unsigned long pfn, int new_mt)
+{
+	unsigned long start, nr_free, nr_movable;
+
+	if (!prep_move_freepages_block(m, zone, pfn, &start, &nr_free,
+				       &nr_movable))
+		return -1;
+	return (long)__move_freepages_block(m, zone, start, new_mt);
+}
+
+/*
+ * Take a block of order current_order from a fallback type's list and
+ * decide whether start_type claims its whole pageblock: always when the
+ * block is a pageblock or more; when whole_block allows, if at least
+ * half the pageblock is free or of a kind alike (for unmovable and
+ * reclaimable requests in a movable block, every page not free and not
+ * on an LRU list). Otherwise only the block is taken and its unused
+ * halves stay on the fallback type's lists.
+ */
+static struct page *
+steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
+			unsigned int current_order, unsigned int order,
+			int start_type, bool whole_block)
+{
+	unsigned long pfn = page_to_pfn(m, page);
+	int block_type = get_pfnblock_migratetype(m, pfn);
+	unsigned long start_pfn, free_pages, movable_pages, alike_pages;
+
+	if (block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= m->pageblock_order) {
+		del_page_from_free_list(page, zone, current_order);
+		change_pageblock_range(m, pfn, current_order, start_type);
+		expand(zone, page, order, current_order, start_type);
+		return page;
+	}
+	if (!whole_block ||
+	    !prep_move_freepages_block(m, zone, pfn, &start_pfn, &free_pages,
+				       &movable_pages))
+		goto single_page;
+	if (start_type == MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (block_type == MIGRATE_MOVABLE)
+		alike_pages =
+			pageblock_nr_pages(m) - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	if (free_pages + alike_pages >= (1UL << (m->pageblock_order - 1)) ||
+	    m->page_group_by_mobility_disabled) {
+		__move_freepages_block(m, zone, start_pfn, start_type);
+		return __rmqueue_smallest(m, zone, order, start_type);
+	}
+single_page:
+	page_del_and_expand(zone, page, order, current_order, block_type);
+	return page;
+}
+
+/*
+ * No block of the asked type: take the largest block of a fallback type
+ * (roughly the pageblock with most free pages), or, when a movable
+ * request may not claim the pageblock, the smallest, so that it does
+ * not split a large block it would only pollute. ALLOC_NOFRAGMENT
+ * allows only whole pageblocks.
+ */
+static struct page *__rmqueue_fallback(struct machine *m, struct zone *zone,
+				       unsigned int order,
+				       int start_migratetype,
+				       unsigned int alloc_flags)
+{
+	unsigned int min_order = order;
+	int current_order, fallback_mt = -1;
+	bool can_steal = false;
+	struct page *page;
+
+	if (order < m->pageblock_order && (alloc_flags & ALLOC_NOFRAGMENT))
+		min_order = m->pageblock_order;
+	for (current_order = (int)m->max_order; current_order >= (int)min_order;
+	     current_order--) {
+		fallback_mt = find_suitable_fallback(
+			m, &zone->free_area[current_order],
+			(unsigned int)current_order, start_migratetype, false,
+			&can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	if (fallback_mt == -1)
+		return NULL;
+	if (!can_steal && start_migratetype == MIGRATE_MOVABLE &&
+	    (unsigned int)current_order > order) {
+		for (current_order = (int)order;; current_order++) {
+			fallback_mt = find_suitable_fallback(
+				m, &zone->free_area[current_order],
+				(unsigned int)current_order, start_migratetype,
+				false, &can_steal);
+			if (fallback_mt != -1)
+				break;
+		}
+	}
+	page = list_first_entry(
+		&zone->free_area[current_order].free_list[fallback_mt],
+		struct page, lru);
+	return steal_suitable_fallback(m, zone, page,
+				       (unsigned int)current_order, order,
+				       start_migratetype, can_steal);
+}
+
+static struct page *__rmqueue(struct machine *m, struct zone *zone,
+			      unsigned int order, int migratetype,
+			      unsigned int alloc_flags)
+{
+	struct page *page = __rmqueue_smallest(m, zone, order, migratetype);
+
+	if (!page)
+		page = __rmqueue_fallback(m, zone, order, migratetype,
+					  alloc_flags);
+	return page;
 }
 
 void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order)
 {
 	struct zone *zone = page_zone(m, pfn_to_page(m, pfn));
 
-	__free_one_page(m, zone, pfn, order);
+	__free_one_page(m, zone, pfn, order, get_pfnblock_migratetype(m, pfn));
 	zone->managed_pages += 1UL << order;
 	zone->vm_stat[NR_FREE_PAGES] += 1L << order;
 }
@@ -125,16 +423,17 @@ void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order)
 /* ------------------------------------------------------------------ */
 /* Per-CPU lists                                                       */
 
-/* Move up to count blocks of one order from the buddy lists to a list. */
+/* Move up to count blocks of one order and type to a per-CPU list. */
 static __cold int rmqueue_bulk(struct machine *m, struct zone *zone,
 			       unsigned int order, int count,
-			       struct list_head *list)
+			       struct list_head *list, int migratetype,
+			       unsigned int alloc_flags)
 {
 	int i;
 
 	for (i = 0; i < count; i++) {
 		struct page *page =
-			__rmqueue_smallest(zone, order, m->max_order);
+			__rmqueue(m, zone, order, migratetype, alloc_flags);
 
 		if (!page)
 			break;
@@ -146,36 +445,46 @@ static __cold int rmqueue_bulk(struct machine *m, struct zone *zone,
 	return i;
 }
 
-/* Give about count pages back to the buddy lists, coldest first. */
+/*
+ * Give about count pages back to the buddy lists, coldest first, each
+ * to the lists of the type its pageblock has now (it may have changed
+ * while the page sat on a per-CPU list).
+ */
 static __cold void free_pcppages_bulk(struct machine *m, struct zone *zone,
 				      int count, struct per_cpu_pages *pcp)
 {
 	while (count > 0 && pcp->count > 0) {
 		struct list_head *list;
 		struct page *page;
-		unsigned int order;
+		unsigned int pindex, order;
+		unsigned long pfn;
 
 		do {
-			order = pcp->free_rr++ % NR_PCP_LISTS;
-			list = &pcp->lists[order];
+			pindex = pcp->free_rr++ % NR_PCP_LISTS;
+			list = &pcp->lists[pindex];
 		} while (list_empty(list));
 
+		order = pindex_to_order(pindex);
 		page = list_last_entry(list, struct page, lru);
 		list_del(&page->lru);
 		ClearPageFlag(page, PG_pcp);
 		page->private = 0;
 		pcp->count -= 1 << order;
 		count -= 1 << order;
-		__free_one_page(m, zone, page_to_pfn(m, page), order);
+		pfn = page_to_pfn(m, page);
+		__free_one_page(m, zone, pfn, order,
+				get_pfnblock_migratetype(m, pfn));
 		zone->vm_stat[NR_FREE_PAGES] += 1L << order;
 	}
 }
 
 static __always_inline struct page *
-rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
+rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order,
+		int migratetype, unsigned int alloc_flags)
 {
 	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
-	struct list_head *list = &pcp->lists[order];
+	struct list_head *list =
+		&pcp->lists[order_to_pindex(migratetype, order)];
 	struct page *page;
 
 	if (unlikely(list_empty(list))) {
@@ -189,7 +498,8 @@ rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 			batch = 1;
 		else if (order)
 			batch = (int)ulmax((unsigned long)batch >> order, 2);
-		pcp->count += rmqueue_bulk(m, zone, order, batch, list)
+		pcp->count += rmqueue_bulk(m, zone, order, batch, list,
+					   migratetype, alloc_flags)
 			      << order;
 		if (list_empty(list))
 			return NULL;
@@ -200,15 +510,29 @@ rmqueue_pcplist(struct machine *m, struct zone *zone, unsigned int order)
 	return page;
 }
 
-static __always_inline void free_unref_page(struct machine *m,
-					    struct zone *zone,
-					    struct page *page,
-					    unsigned int order)
+/*
+ * Onto the per-CPU list of the pageblock's type; highatomic and CMA
+ * pages go to the movable list and isolated ones straight to the buddy
+ * lists, as free_unref_page sends them.
+ */
+static void free_unref_page(struct machine *m, struct zone *zone,
+			    struct page *page, unsigned int order)
 {
 	struct per_cpu_pages *pcp = &zone->pcp[m->cpu];
+	unsigned long pfn = page_to_pfn(m, page);
+	int mt = get_pfnblock_migratetype(m, pfn);
 
+	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
+		if (mt == MIGRATE_ISOLATE) {
+			page->private = 0;
+			__free_one_page(m, zone, pfn, order, mt);
+			zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+			return;
+		}
+		mt = MIGRATE_MOVABLE;
+	}
 	SetPageFlag(page, PG_pcp);
-	list_add(&page->lru, &pcp->lists[order]);
+	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
 	pcp->count += 1 << order;
 	if (unlikely(pcp->count >= pcp->high))
 		free_pcppages_bulk(m, zone, pcp->batch, pcp);
@@ -279,12 +603,28 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	return alloc_flags;
 }
 
+/*
+ * Free pages an allocation may not count: the rest of its own block,
+ * and the highatomic reserve unless it may use the reserves.
+ */
+static long zone_watermark_unusable_free(const struct zone *z,
+					 unsigned int order,
+					 unsigned int alloc_flags)
+{
+	long unusable = (1L << order) - 1;
+
+	if (likely(!(alloc_flags & ALLOC_RESERVES)))
+		unusable += (long)z->nr_reserved_highatomic;
+	return unusable;
+}
+
 bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		       unsigned long mark, enum zone_type highest_zoneidx,
 		       unsigned int alloc_flags)
 {
 	long min = (long)mark;
-	long free_pages = z->vm_stat[NR_FREE_PAGES] - ((1L << order) - 1);
+	long free_pages = z->vm_stat[NR_FREE_PAGES] -
+			  zone_watermark_unusable_free(z, order, alloc_flags);
 
 	if (alloc_flags & ALLOC_RESERVES) {
 		/* __GFP_HIGH may use half the min reserve; atomic a bit more.
@@ -301,9 +641,19 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		return false;
 	if (!order)
 		return true;
-	for (unsigned int o = order; o < LAYOUT_MAX_ORDER_LIMIT + 1; o++)
-		if (z->free_area[o].nr_free)
+	/* A block of a type this caller may take, of the order or above. */
+	for (unsigned int o = order; o < LAYOUT_MAX_ORDER_LIMIT + 1; o++) {
+		const struct free_area *area = &z->free_area[o];
+
+		if (!area->nr_free)
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
+		    !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
 			return true;
+	}
 	return false;
 }
 
@@ -314,7 +664,8 @@ static __always_inline bool zone_watermark_fast(const struct zone *z,
 						enum zone_type highest_zoneidx,
 						unsigned int alloc_flags)
 {
-	if (!order && z->vm_stat[NR_FREE_PAGES] >
+	if (!order && z->vm_stat[NR_FREE_PAGES] - zone_watermark_unusable_free(
+							  z, 0, alloc_flags) >
 			      (long)mark + z->lowmem_reserve[highest_zoneidx])
 		return true;
 	return zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
@@ -342,22 +693,130 @@ static __always_inline void prep_new_page(struct machine *m, struct page *page,
 		       m->page_size << order);
 }
 
+/*
+ * A high-order atomic allocation looks in the highatomic reserve first;
+ * one that would otherwise fail and may not block takes from it too.
+ */
 static __cold struct page *rmqueue_buddy(struct machine *m, struct zone *zone,
-					 unsigned int order)
+					 unsigned int order, int migratetype,
+					 unsigned int alloc_flags)
 {
-	struct page *page = __rmqueue_smallest(zone, order, m->max_order);
+	struct page *page = NULL;
 
+	if (order > 0 && (alloc_flags & ALLOC_HIGHATOMIC))
+		page = __rmqueue_smallest(m, zone, order, MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = __rmqueue(m, zone, order, migratetype, alloc_flags);
+	if (!page && (alloc_flags & (ALLOC_OOM | ALLOC_NON_BLOCK)))
+		page = __rmqueue_smallest(m, zone, order, MIGRATE_HIGHATOMIC);
 	if (page)
 		zone->vm_stat[NR_FREE_PAGES] -= 1L << order;
 	return page;
 }
 
-static __always_inline struct page *
-rmqueue(struct machine *m, struct zone *zone, unsigned int order)
+static __always_inline struct page *rmqueue(struct machine *m,
+					    struct zone *zone,
+					    unsigned int order, int migratetype,
+					    unsigned int alloc_flags)
 {
-	if (order <= PAGE_ALLOC_COSTLY_ORDER)
-		return rmqueue_pcplist(m, zone, order);
-	return rmqueue_buddy(m, zone, order);
+	if (order <= PAGE_ALLOC_COSTLY_ORDER) {
+		struct page *page = rmqueue_pcplist(m, zone, order, migratetype,
+						    alloc_flags);
+
+		if (likely(page))
+			return page;
+	}
+	return rmqueue_buddy(m, zone, order, migratetype, alloc_flags);
+}
+
+/*
+ * A high-order atomic allocation succeeded: keep its pageblock for the
+ * next ones, up to about 1% of the zone (none if that is under one
+ * pageblock), as reserve_highatomic_pageblock.
+ */
+static void reserve_highatomic_pageblock(struct machine *m, struct page *page,
+					 unsigned int order, struct zone *zone)
+{
+	unsigned long nr = pageblock_nr_pages(m);
+	unsigned long max_managed = zone->managed_pages / 100;
+	unsigned long pfn = page_to_pfn(m, page);
+	int mt;
+
+	if (max_managed < nr)
+		return;
+	max_managed = (max_managed + nr - 1) & ~(nr - 1);
+	if (zone->nr_reserved_highatomic >= max_managed)
+		return;
+	mt = get_pfnblock_migratetype(m, pfn);
+	if (!migratetype_is_mergeable(mt))
+		return;
+	if (order < m->pageblock_order) {
+		if (move_freepages_block(m, zone, pfn, MIGRATE_HIGHATOMIC) < 0)
+			return;
+		zone->nr_reserved_highatomic += nr;
+	} else {
+		change_pageblock_range(m, pfn, order, MIGRATE_HIGHATOMIC);
+		zone->nr_reserved_highatomic += 1UL << order;
+	}
+}
+
+/*
+ * Give highatomic pageblocks back to the caller's type when reclaim
+ * fails; one is kept per zone unless force (the last step before OOM),
+ * as unreserve_highatomic_pageblock. True when a block was given back.
+ */
+static bool unreserve_highatomic_pageblock(struct machine *m,
+					   enum zone_type highest_zoneidx,
+					   int migratetype, bool force)
+{
+	for (int z = (int)highest_zoneidx; z >= 0; z--) {
+		struct zone *zone = &m->zones[z];
+
+		if (!force &&
+		    zone->nr_reserved_highatomic <= pageblock_nr_pages(m))
+			continue;
+		for (unsigned int o = 0; o <= m->max_order; o++) {
+			struct list_head *list =
+				&zone->free_area[o]
+					 .free_list[MIGRATE_HIGHATOMIC];
+			struct page *page;
+			unsigned long pfn, size;
+
+			if (list_empty(list))
+				continue;
+			page = list_first_entry(list, struct page, lru);
+			pfn = page_to_pfn(m, page);
+			size = ulmin(ulmax(pageblock_nr_pages(m), 1UL << o),
+				     zone->nr_reserved_highatomic);
+			zone->nr_reserved_highatomic -= size;
+			if (o < m->pageblock_order) {
+				move_freepages_block(m, zone, pfn, migratetype);
+			} else {
+				move_to_free_list(page, zone, o, migratetype);
+				change_pageblock_range(m, pfn, o, migratetype);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * On a machine with DMA32 below Normal, an allocation whose first zone
+ * is Normal first tries every zone without splitting other types'
+ * pageblocks, as alloc_flags_nofragment: falling back to DMA32 whole is
+ * better than mixing types in Normal.
+ */
+static unsigned int alloc_flags_nofragment(const struct machine *m,
+					   enum zone_type highest_zoneidx)
+{
+	int z = (int)highest_zoneidx;
+
+	if (m->layout.arch != ARCH_X86_64)
+		return 0;
+	while (z >= 0 && !managed_zone(&m->zones[z]))
+		z--;
+	return z == ZONE_NORMAL ? ALLOC_NOFRAGMENT : 0;
 }
 
 /* Walk the zonelist from the highest zone allowed down to DMA. */
@@ -365,6 +824,9 @@ static __always_inline struct page *
 get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
 		       unsigned int alloc_flags, enum zone_type highest_zoneidx)
 {
+	int migratetype = gfp_migratetype(m, gfp);
+
+retry:
 	for (int z = (int)highest_zoneidx; z >= 0; z--) {
 		struct zone *zone = &m->zones[z];
 		unsigned long mark;
@@ -377,12 +839,19 @@ get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
 		    !zone_watermark_fast(zone, order, mark, highest_zoneidx,
 					 alloc_flags))
 			continue;
-		page = rmqueue(m, zone, order);
+		page = rmqueue(m, zone, order, migratetype, alloc_flags);
 		if (page) {
 			prep_new_page(m, page, order, gfp);
 			zone->vm_events[PGALLOC] += 1UL << order;
+			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC))
+				reserve_highatomic_pageblock(m, page, order,
+							     zone);
 			return page;
 		}
+	}
+	if (alloc_flags & ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return NULL;
 }
@@ -470,6 +939,14 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 				      highest_zoneidx);
 		if (page)
 			return page;
+		/* Before OOM, the highatomic reserve goes, block by block. */
+		while (!page && unreserve_highatomic_pageblock(
+					m, highest_zoneidx,
+					gfp_migratetype(m, gfp), true))
+			page = get_page_from_freelist(
+				m, gfp, order, alloc_flags, highest_zoneidx);
+		if (page)
+			return page;
 		page = alloc_pages_may_oom(m, gfp, order, alloc_flags,
 					   highest_zoneidx);
 		if (page)
@@ -503,9 +980,17 @@ static __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
 	if (unlikely((gfp & ~__GFP_BITS_MASK) || highest_zoneidx < 0))
 		return ERR_PTR(mm_refuse(m, BAD_GFP, -EINVAL,
 					 "gfp mask %#x makes no sense", gfp));
+	if (unlikely((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK))
+		return ERR_PTR(mm_refuse(m, BAD_GFP, -EINVAL,
+					 "gfp mask %#x is both movable and "
+					 "reclaimable",
+					 gfp));
 
-	page = get_page_from_freelist(m, gfp, order, ALLOC_WMARK_LOW,
-				      (enum zone_type)highest_zoneidx);
+	page = get_page_from_freelist(
+		m, gfp, order,
+		ALLOC_WMARK_LOW | alloc_flags_nofragment(
+					  m, (enum zone_type)highest_zoneidx),
+		(enum zone_type)highest_zoneidx);
 	if (page)
 		return page;
 	return alloc_pages_slowpath(m, gfp, order,
@@ -522,11 +1007,13 @@ static __always_inline struct page *
 alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 {
 	struct per_cpu_pages *pcp;
+	struct list_head *list;
 	struct zone *zone;
 	struct page *page;
 	int z;
 
-	if (order || (gfp & (~__GFP_BITS_MASK | __GFP_ZERO)))
+	if (order || (gfp & (~__GFP_BITS_MASK | __GFP_ZERO)) ||
+	    (gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
 		return NULL;
 	z = m->gfp_zone_table[gfp & GFP_ZONEMASK];
 	if (z < 0)
@@ -534,13 +1021,14 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 	zone = &m->zones[z];
 	/* zone_watermark_fast's first test, for order 0 at the low mark. */
 	if (!managed_zone(zone) ||
-	    zone->vm_stat[NR_FREE_PAGES] <=
+	    zone->vm_stat[NR_FREE_PAGES] - (long)zone->nr_reserved_highatomic <=
 		    (long)low_wmark_pages(zone) + zone->lowmem_reserve[z])
 		return NULL;
 	pcp = &zone->pcp[m->cpu];
-	if (list_empty(&pcp->lists[0]))
+	list = &pcp->lists[order_to_pindex(gfp_migratetype(m, gfp), 0)];
+	if (list_empty(list))
 		return NULL;
-	page = list_first_entry(&pcp->lists[0], struct page, lru);
+	page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	pcp->count--;
 	set_page_allocated(page, 0);
@@ -631,7 +1119,8 @@ static __always_inline void free_the_page(struct machine *m, struct page *page,
 		return;
 	}
 	page->private = 0;
-	__free_one_page(m, zone, page_to_pfn(m, page), order);
+	__free_one_page(m, zone, page_to_pfn(m, page), order,
+			get_pfnblock_migratetype(m, page_to_pfn(m, page)));
 	zone->vm_stat[NR_FREE_PAGES] += 1L << order;
 }
 
@@ -725,19 +1214,26 @@ static __always_inline bool
 free_page_pcp_fast(struct machine *m, struct page *page, unsigned int order)
 {
 	struct per_cpu_pages *pcp;
+	struct zone *zone;
+	int mt;
 
 	if (order > PAGE_ALLOC_COSTLY_ORDER || order > m->max_order ||
 	    !in_mem_map(m, page) || !PageFlag(page, PG_head) ||
 	    page->private != order || page->_refcount != 1 ||
 	    page->memcg /* charged: free_the_page uncharges it */)
 		return false;
-	pcp = &page_zone(m, page)->pcp[m->cpu];
+	zone = page_zone(m, page);
+	pcp = &zone->pcp[m->cpu];
 	if (pcp->count + (1 << order) >= pcp->high)
+		return false;
+	/* Highatomic, CMA and isolated blocks take free_unref_page's way. */
+	mt = get_zone_pfnblock_migratetype(m, zone, page_to_pfn(m, page));
+	if (mt >= MIGRATE_PCPTYPES)
 		return false;
 	page->_refcount = 0;
 	page->flags = (page->flags & ~PG_STATE_MASK) | (1u << PG_pcp);
 	m->vm_events[PGFREE] += 1UL << order;
-	list_add(&page->lru, &pcp->lists[order]);
+	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
 	pcp->count += 1 << order;
 	return true;
 }
@@ -973,6 +1469,29 @@ static void zone_set_pageset_high_and_batch(struct machine *m,
 	}
 }
 
+/*
+ * Grouping pages by mobility needs a few pageblocks of each type to
+ * work: below that, as build_all_zonelists decides, every allocation
+ * is unmovable and every fallback claims its whole pageblock. The pages
+ * counted are nr_free_zone_pages' (managed above the high watermark)
+ * for the zones GFP_HIGHUSER_MOVABLE may use.
+ */
+static void set_page_group_by_mobility(struct machine *m)
+{
+	int highest = m->gfp_zone_table[GFP_HIGHUSER_MOVABLE & GFP_ZONEMASK];
+	unsigned long vm_total_pages = 0;
+
+	for (int z = 0; z <= highest; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (zone->managed_pages > high_wmark_pages(zone))
+			vm_total_pages +=
+				zone->managed_pages - high_wmark_pages(zone);
+	}
+	m->page_group_by_mobility_disabled =
+		vm_total_pages < pageblock_nr_pages(m) * MIGRATE_TYPES;
+}
+
 void page_alloc_init(struct machine *m)
 {
 	for (gfp_t g = 0; g <= GFP_ZONEMASK; g++)
@@ -985,6 +1504,7 @@ void page_alloc_init(struct machine *m)
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		if (m->zones[z].pcp)
 			zone_set_pageset_high_and_batch(m, &m->zones[z]);
+	set_page_group_by_mobility(m);
 }
 
 /* ------------------------------------------------------------------ */

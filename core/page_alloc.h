@@ -12,6 +12,100 @@
 
 #include "core/machine.h"
 
+/* ------------------------------------------------------------------ */
+/* Pageblocks and migrate types                                        */
+
+static inline unsigned long pageblock_nr_pages(const struct machine *m)
+{
+	return 1UL << m->pageblock_order;
+}
+
+static inline unsigned long pageblock_start_pfn(const struct machine *m,
+						unsigned long pfn)
+{
+	return pfn & ~(pageblock_nr_pages(m) - 1);
+}
+
+/* The bit of pfn's pageblock in its zone's bitmap, as pfn_to_bitidx. */
+static inline unsigned long pfn_to_bitidx(const struct machine *m,
+					  const struct zone *zone,
+					  unsigned long pfn)
+{
+	pfn -= pageblock_start_pfn(m, zone->zone_start_pfn);
+	return (pfn >> m->pageblock_order) * NR_PAGEBLOCK_BITS;
+}
+
+/* Bitmap words a zone needs, as usemap_size (whole longs). */
+static inline unsigned long usemap_longs(const struct machine *m,
+					 const struct zone *zone)
+{
+	unsigned long span =
+		zone->spanned_pages +
+		(zone->zone_start_pfn & (pageblock_nr_pages(m) - 1));
+	unsigned long blocks =
+		(span + pageblock_nr_pages(m) - 1) >> m->pageblock_order;
+
+	return (blocks * NR_PAGEBLOCK_BITS + 63) / 64;
+}
+
+static inline unsigned long
+get_zone_pfnblock_flags_mask(const struct machine *m, const struct zone *zone,
+			     unsigned long pfn, unsigned long mask)
+{
+	unsigned long bitidx = pfn_to_bitidx(m, zone, pfn);
+
+	return (zone->pageblock_flags[bitidx / 64] >> (bitidx % 64)) & mask;
+}
+
+static inline int get_zone_pfnblock_migratetype(const struct machine *m,
+						const struct zone *zone,
+						unsigned long pfn)
+{
+	return (int)get_zone_pfnblock_flags_mask(m, zone, pfn,
+						 MIGRATETYPE_MASK);
+}
+
+static inline int get_pfnblock_migratetype(const struct machine *m,
+					   unsigned long pfn)
+{
+	const struct zone *zone = &m->zones[page_zonenum(pfn_to_page(m, pfn))];
+
+	return get_zone_pfnblock_migratetype(m, zone, pfn);
+}
+
+void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
+			     unsigned long flags, unsigned long mask);
+void set_pageblock_migratetype(struct machine *m, unsigned long pfn,
+			       int migratetype);
+
+/* The kernel's names for the migrate types, as /proc/pagetypeinfo. */
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+#define GFP_MOVABLE_MASK  (__GFP_RECLAIMABLE | __GFP_MOVABLE)
+#define GFP_MOVABLE_SHIFT 3
+
+/* The migrate type a GFP mask asks for (both bits together: refused). */
+static inline int gfp_migratetype(const struct machine *m, gfp_t gfp)
+{
+	if (m->page_group_by_mobility_disabled)
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+/*
+ * The fallback type __rmqueue_fallback would take from area for a
+ * request of migratetype, or -1; can_steal says whether it may claim
+ * the pageblock. only_stealable skips types it may not claim.
+ */
+int find_suitable_fallback(const struct machine *m,
+			   const struct free_area *area, unsigned int order,
+			   int migratetype, bool only_stealable,
+			   bool *can_steal);
+
+/* Move a pageblock's free blocks and the block to new_mt; -1: straddles. */
+long move_freepages_block(struct machine *m, struct zone *zone,
+			  unsigned long pfn, int new_mt);
+
 /* Boot: hand [pfn, pfn + 2^order) to the buddy lists as managed memory. */
 void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order);
 
@@ -80,6 +174,8 @@ void zone_pcp_enable(struct machine *m, struct zone *zone);
 #define ALLOC_OOM	    0x08
 #define ALLOC_NON_BLOCK	    0x10
 #define ALLOC_MIN_RESERVE   0x20
+#define ALLOC_CMA	    0x80
+#define ALLOC_NOFRAGMENT    0x100
 #define ALLOC_HIGHATOMIC    0x200
 #define ALLOC_KSWAPD	    0x800
 #define ALLOC_RESERVES                                                         \

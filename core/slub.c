@@ -839,6 +839,9 @@ static struct kmem_cache *alloc_cache(struct machine *m, const char *name,
 	s->ram_bias = (uintptr_t)m->ram - m->layout.kernel.page_offset;
 	s->align = calculate_alignment(s->flags, align, size, s->ptr_size);
 	s->allocflags = (s->flags & SLAB_CACHE_DMA) ? GFP_DMA : 0;
+	/* Reclaimable caches group their slabs apart, as calculate_sizes. */
+	if (s->flags & SLAB_RECLAIM_ACCOUNT)
+		s->allocflags |= __GFP_RECLAIMABLE;
 	s->owner = m->current_pid;
 	INIT_LIST_HEAD(&s->partial);
 	INIT_LIST_HEAD(&s->full);

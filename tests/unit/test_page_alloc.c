@@ -632,11 +632,24 @@ static void test_checker_catches_corruption(void **state)
 	page->_refcount = 1;
 
 	/* A free page left with a mapping would leak it to the next owner. */
-	loose = list_first_entry(&zone->free_area[10].free_list, struct page,
-				 lru);
+	loose = list_first_entry(
+		&zone->free_area[10].free_list[MIGRATE_MOVABLE], struct page,
+		lru);
 	loose->mapping = 0x1234;
 	expect_check_fails(m, "still has refcount");
 	loose->mapping = 0;
+
+	/* A free block whose pageblock changed type behind its back. */
+	set_pageblock_migratetype(m, page_to_pfn(m, loose) + 512,
+				  MIGRATE_RECLAIMABLE);
+	expect_check_fails(m, "is on the Movable list but its pageblock is "
+			      "Reclaimable");
+	set_pageblock_migratetype(m, page_to_pfn(m, loose) + 512,
+				  MIGRATE_MOVABLE);
+	zone->nr_reserved_highatomic = 512;
+	expect_check_fails(m, "nr_reserved_highatomic 512, highatomic "
+			      "pageblocks hold 0");
+	zone->nr_reserved_highatomic = 0;
 	assert_consistent(m);
 	machine_destroy(m);
 }
