@@ -333,6 +333,7 @@ enum mmc_report {
 	MMC_REPORT_PAGEWALK = 13,     /* the walk to an address */
 	MMC_REPORT_TRANSLATE = 14,    /* selector:offset, i386 */
 	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
+	MMC_REPORT_PAGETYPEINFO = 16, /* /proc/pagetypeinfo */
 };
 
 /*

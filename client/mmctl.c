@@ -40,6 +40,9 @@ const struct report_kind report_kinds[] = {
 	 "/proc/meminfo: the machine's memory in kB"},
 	{"buddyinfo", MMC_REPORT_BUDDYINFO, buddyinfo_to_json,
 	 "/proc/buddyinfo: free blocks of each order, zone by zone"},
+	{"pagetypeinfo", MMC_REPORT_PAGETYPEINFO, pagetypeinfo_to_json,
+	 "/proc/pagetypeinfo: free blocks per migrate type and order, and "
+	 "pageblocks per type"},
 	{"zoneinfo", MMC_REPORT_ZONEINFO, zoneinfo_to_json,
 	 "/proc/zoneinfo: watermarks, counters and per-CPU lists per zone"},
 	{"vmstat", MMC_REPORT_VMSTAT, vmstat_to_json,
@@ -569,6 +572,7 @@ static int cmd_help(struct mmctl *ctl, int argc, char **argv);
 static const struct command commands[] = {
 	{"meminfo", cmd_report, "", NULL, NULL},
 	{"buddyinfo", cmd_report, "", NULL, NULL},
+	{"pagetypeinfo", cmd_report, "", NULL, NULL},
 	{"zoneinfo", cmd_report, "", NULL, NULL},
 	{"slabinfo", cmd_report, "", NULL, NULL},
 	{"vmstat", cmd_report, "", NULL, NULL},

@@ -212,6 +212,133 @@ json_object *buddyinfo_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
+/* "Page block order: 9" or "Pages per block:  512" into doc. */
+static bool pagetypeinfo_header(json_object *doc, const char *line)
+{
+	unsigned long v;
+
+	if (sscanf(line, "Page block order: %lu", &v) == 1)
+		json_object_object_add(doc, "pageblock_order",
+				       json_object_new_int64((int64_t)v));
+	else if (sscanf(line, "Pages per block: %lu", &v) == 1)
+		json_object_object_add(doc, "pages_per_block",
+				       json_object_new_int64((int64_t)v));
+	else
+		return false;
+	return true;
+}
+
+/* Counts after a line's prefix into a new array, or NULL. */
+static json_object *count_array(char *rest, char **bad)
+{
+	json_object *a = json_object_new_array();
+	char *tok[64];
+	int n = split(rest, tok, 63);
+
+	*bad = NULL;
+	if (n < 1 || n > 63) {
+		json_object_put(a);
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		/* '>' marks a list the kernel stopped counting. */
+		json_object *v = json_number(tok[i] + (tok[i][0] == '>'));
+
+		if (!v) {
+			*bad = tok[i];
+			json_object_put(a);
+			return NULL;
+		}
+		json_object_array_add(a, v);
+	}
+	return a;
+}
+
+/*
+ * /proc/pagetypeinfo -> {pageblock_order, pages_per_block, free: [{node,
+ * zone, type, free: [...]}], blocks: [{node, zone, TYPE: n, ...}]}
+ */
+json_object *pagetypeinfo_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	json_object *free_list = json_object_new_array();
+	json_object *blocks = json_object_new_array();
+	char types[8][16];
+	int nr_types = 0;
+	struct lines l;
+	char *line;
+
+	json_object_object_add(doc, "free", free_list);
+	json_object_object_add(doc, "blocks", blocks);
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char zone[32], type[32], *bad;
+		int node, used = 0;
+		json_object *entry, *a;
+
+		if (!*line || pagetypeinfo_header(doc, line) ||
+		    !strncmp(line, "Free pages count", 16))
+			continue;
+		if (!strncmp(line, "Number of blocks type", 21)) {
+			char *tok[8];
+
+			nr_types = split(line + 21, tok, 8);
+			for (int i = 0; i < nr_types; i++)
+				snprintf(types[i], sizeof(types[i]), "%s",
+					 tok[i]);
+			continue;
+		}
+		if (sscanf(line, "Node %d, zone %31[^,], type %31s %n", &node,
+			   zone, type, &used) == 3 &&
+		    used) {
+			a = count_array(line + used, &bad);
+			if (!a && bad)
+				return parse_error(doc, &l, err, len,
+						   "'%s' is not a count", bad);
+			if (!a)
+				return parse_error(doc, &l, err, len,
+						   "no free counts");
+			entry = json_object_new_object();
+			json_object_object_add(entry, "node",
+					       json_object_new_int(node));
+			json_object_object_add(entry, "zone",
+					       json_object_new_string(zone));
+			json_object_object_add(entry, "type",
+					       json_object_new_string(type));
+			json_object_object_add(entry, "free", a);
+			json_object_array_add(free_list, entry);
+			continue;
+		}
+		used = 0;
+		if (sscanf(line, "Node %d, zone %31s %n", &node, zone, &used) !=
+			    2 ||
+		    !used || !nr_types)
+			return parse_error(doc, &l, err, len,
+					   "not a pagetypeinfo line");
+		a = count_array(line + used, &bad);
+		if (!a || json_object_array_length(a) != (size_t)nr_types) {
+			json_object_put(a);
+			return parse_error(doc, &l, err, len,
+					   "not one count per type");
+		}
+		entry = json_object_new_object();
+		json_object_object_add(entry, "node",
+				       json_object_new_int(node));
+		json_object_object_add(entry, "zone",
+				       json_object_new_string(zone));
+		for (int i = 0; i < nr_types; i++)
+			json_object_object_add(
+				entry, types[i],
+				json_object_get(
+					json_object_array_get_idx(a, i)));
+		json_object_put(a);
+		json_object_array_add(blocks, entry);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}
+
 /* ---- zoneinfo */
 
 enum zi_section { ZI_ZONE, ZI_NODE_STATS, ZI_PAGES, ZI_PAGESETS };

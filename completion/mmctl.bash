@@ -12,7 +12,7 @@ _mmctl()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
 
-	local reports="meminfo buddyinfo zoneinfo slabinfo vmstat vmallocinfo
+	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
 		media-mem dmesg ps"
 	local commands="$reports status maps malloc-stats pagewalk translate top watch map
 		check drop-caches shrink sessions shutdown help"

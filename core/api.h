@@ -31,7 +31,8 @@
 #include "core/frame_state.h" /* the map of physical memory */
 #include "core/libc/malloc.h" /* malloc_stats of a process */
 #include "core/meminfo.h"
-#include "core/mmz.h"	   /* media-mem */
+#include "core/mmz.h" /* media-mem */
+#include "core/pagetypeinfo.h"
 #include "core/printk.h"   /* dmesg */
 #include "core/segment.h"  /* a far pointer's translation */
 #include "core/slab.h"	   /* slabinfo, and whether a kmalloc fits */

@@ -140,6 +140,7 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_DMESG] = report_dmesg,
 	[MM__REPORT_KIND__REPORT_PS] = report_ps,
 	[MM__REPORT_KIND__REPORT_FRAMES] = report_frames,
+	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = report_pagetypeinfo,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))

@@ -84,6 +84,20 @@ same "buddyinfo --json: node, zone and every count equal the text" \
 	"$(jq -r '.[] | "Node \(.node), zone \(.zone) " +
 		(.free | map(tostring) | join(" "))' "$tmp/buddyinfo.json")"
 
+# ---- pagetypeinfo: the kernel's three parts; the free counts of each
+# zone's types add up to buddyinfo's
+$M pagetypeinfo >"$tmp/pagetypeinfo"
+$M --json pagetypeinfo >"$tmp/pagetypeinfo.json"
+same "pagetypeinfo: pageblock order 9, 512 pages per block" \
+	"$(head -2 "$tmp/pagetypeinfo" | tr -s ' ')" \
+	"$(printf 'Page block order: 9\nPages per block: 512')"
+matches "pagetypeinfo: 'Node %4d, zone %8s, type %12s' then 11 counts" \
+	"$tmp/pagetypeinfo" \
+	'^(Page|Free|Number|$|Node +0, zone +[A-Za-z0-9]+,? +(type +[A-Za-z]+ +)?([0-9]+ +)+$)'
+same "pagetypeinfo --json: 6 types in each of 3 zones, 3 block counts" \
+	"$(jq -r '[(.free | length), (.blocks | length)] | join(" ")' \
+		"$tmp/pagetypeinfo.json")" "18 3"
+
 # ---- zoneinfo: each zone's fields in the kernel's order
 $M zoneinfo >"$tmp/zoneinfo"
 $M --json zoneinfo >"$tmp/zoneinfo.json"
@@ -415,15 +429,15 @@ status "--version: exit 0" 0 '^mmctl [0-9.]+ \(protocol 1\)$' $MMCTL --version
 status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
-for c in meminfo buddyinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
+for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps status maps malloc-stats pagewalk translate top watch map \
 	check drop-caches shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 23 commands, exit 0, no daemon needed" \
-	"$helped" 23
+same "COMMAND --help: usage for all 24 commands, exit 0, no daemon needed" \
+	"$helped" 24
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

@@ -9,6 +9,10 @@
  */
 #include "tests/unit/machines.h"
 
+#include <stdio.h>
+
+#include "core/pagetypeinfo.h"
+
 /*
  * One DMA32 zone of mem bytes with max_order 9 (one pageblock), per-CPU
  * lists off and no watermarks, so that each call reaches the buddy lists
@@ -389,6 +393,46 @@ static void test_highatomic_reserve(void **state)
 	machine_destroy(m);
 }
 
+/* /proc/pagetypeinfo, line by line as Linux 6.x prints it. */
+static void test_pagetypeinfo_format(void **state)
+{
+	struct machine *m = boot_movable(32 * MiB);
+	struct seq_buf s;
+	const char *text;
+	char want[256];
+	int at = 0;
+
+	(void)state;
+	text = report_text(m, &s, report_pagetypeinfo);
+	assert_non_null(strstr(text,
+			       "Page block order: 9\n"
+			       "Pages per block:  512\n\n"
+			       "Free pages count per migrate type at "
+			       "order       0      1      2      3      4 "
+			       "     5      6      7      8      9 \n"
+			       "Node    0, zone    DMA32, type    "
+			       "Unmovable      0      0      0      0 "
+			       "     0      0      0      0      0      0 "
+			       "\n"));
+	at = snprintf(want, sizeof(want),
+		      "Node    0, zone    DMA32, type "
+		      "     Movable ");
+	for (unsigned int o = 0; o <= 9; o++)
+		at += snprintf(want + at, sizeof(want) - (size_t)at, "%6lu ",
+			       nr_on(dma32(m), o, MIGRATE_MOVABLE));
+	snprintf(want + at, sizeof(want) - (size_t)at, "\n");
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "type      Isolate      0      0"));
+	assert_non_null(strstr(
+		text,
+		"\nNumber of blocks type     Unmovable      Movable  "
+		"Reclaimable   HighAtomic          CMA      Isolate \n"
+		"Node 0, zone    DMA32            1           15 "
+		"           0            0            0            0 \n"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_free_returns_to_block_type),
 		cmocka_unit_test(test_pcp_lists_per_type),
 		cmocka_unit_test(test_highatomic_reserve),
+		cmocka_unit_test(test_pagetypeinfo_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,6 +75,35 @@ static void test_buddyinfo(void **state)
 		       "line 1: not 'Node N, zone NAME ...'");
 }
 
+static void test_pagetypeinfo(void **state)
+{
+	(void)state;
+	assert_json(
+		pagetypeinfo_to_json,
+		"Page block order: 9\n"
+		"Pages per block:  512\n"
+		"\n"
+		"Free pages count per migrate type at order      0      1 \n"
+		"Node    0, zone      DMA, type    Unmovable      1 >100000 \n"
+		"\n"
+		"Number of blocks type     Unmovable      Movable \n"
+		"Node 0, zone      DMA            1            7 \n",
+		"{\"free\":[{\"node\":0,\"zone\":\"DMA\",\"type\":"
+		"\"Unmovable\",\"free\":[1,100000]}],\"blocks\":[{"
+		"\"node\":0,\"zone\":\"DMA\",\"Unmovable\":1,"
+		"\"Movable\":7}],\"pageblock_order\":9,"
+		"\"pages_per_block\":512}");
+	assert_refused(pagetypeinfo_to_json,
+		       "Node    0, zone DMA, type Movable 1 x\n",
+		       "line 1: 'x' is not a count");
+	assert_refused(pagetypeinfo_to_json, "Node 0, zone DMA 1\n",
+		       "line 1: not a pagetypeinfo line");
+	assert_refused(pagetypeinfo_to_json,
+		       "Number of blocks type     Unmovable      Movable \n"
+		       "Node 0, zone      DMA            1 \n",
+		       "line 2: not one count per type");
+}
+
 static void test_zoneinfo(void **state)
 {
 	(void)state;
@@ -246,6 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_buddyinfo),
+		cmocka_unit_test(test_pagetypeinfo),
 		cmocka_unit_test(test_zoneinfo),
 		cmocka_unit_test(test_vmstat),
 		cmocka_unit_test(test_slabinfo),
