@@ -142,7 +142,11 @@ struct zone {
 	/* NR_PAGEBLOCK_BITS per pageblock, from the block holding the start. */
 	unsigned long *pageblock_flags;
 	unsigned long nr_reserved_highatomic; /* pages in highatomic blocks */
-	struct per_cpu_pages *pcp;	      /* one per simulated CPU */
+	/* Compaction's deferral after failures (compaction.c). */
+	unsigned int compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	struct per_cpu_pages *pcp; /* one per simulated CPU */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];
 };

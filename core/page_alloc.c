@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/compaction.h"
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
@@ -697,6 +698,35 @@ static __always_inline void prep_new_page(struct machine *m, struct page *page,
  * A high-order atomic allocation looks in the highatomic reserve first;
  * one that would otherwise fail and may not block takes from it too.
  */
+/*
+ * Compaction's free scanner takes a whole free block, as
+ * __isolate_free_page, unless that would leave the zone below its min
+ * watermark; its pages become allocated order-0 pages (split_map_pages)
+ * for migration targets. A block of half a pageblock or more turns its
+ * pageblocks movable, as Linux does, since movable pages will fill it.
+ * Returns the pages taken, 0 if none.
+ */
+unsigned long isolate_free_block(struct machine *m, struct page *page,
+				 unsigned int order)
+{
+	struct zone *zone = page_zone(m, page);
+	unsigned long pfn = page_to_pfn(m, page), nr = 1UL << order;
+	int mt = get_zone_pfnblock_migratetype(m, zone, pfn);
+
+	if (mt != MIGRATE_ISOLATE &&
+	    !zone_watermark_ok(zone, 0, min_wmark_pages(zone) + nr, 0, 0))
+		return 0;
+	del_page_from_free_list(page, zone, order);
+	zone->vm_stat[NR_FREE_PAGES] -= (long)nr;
+	if (order + 1 == m->pageblock_order && migratetype_is_mergeable(mt))
+		move_freepages_block(m, zone, pfn, MIGRATE_MOVABLE);
+	else if (order >= m->pageblock_order && migratetype_is_mergeable(mt))
+		change_pageblock_range(m, pfn, order, MIGRATE_MOVABLE);
+	for (unsigned long i = 0; i < nr; i++)
+		set_page_allocated(&page[i], 0);
+	return nr;
+}
+
 static __cold struct page *rmqueue_buddy(struct machine *m, struct zone *zone,
 					 unsigned int order, int migratetype,
 					 unsigned int alloc_flags)
@@ -919,6 +949,37 @@ static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
 	return NULL;
 }
 
+/*
+ * Compact, then try again, as __alloc_pages_direct_compact: a stall
+ * that ends in success or failure, unless every zone skipped it.
+ */
+static struct page *direct_compact(struct machine *m, gfp_t gfp,
+				   unsigned int order, unsigned int alloc_flags,
+				   enum zone_type highest_zoneidx,
+				   enum compact_priority prio,
+				   enum compact_result *result)
+{
+	struct page *page;
+
+	*result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	*result = try_to_compact_pages(m, gfp, order, alloc_flags,
+				       highest_zoneidx, prio);
+	if (*result == COMPACT_SKIPPED)
+		return NULL;
+	m->vm_events[COMPACTSTALL]++;
+	page = get_page_from_freelist(m, gfp, order, alloc_flags,
+				      highest_zoneidx);
+	if (page) {
+		compaction_defer_reset(page_zone(m, page), (int)order, true);
+		m->vm_events[COMPACTSUCCESS]++;
+		return page;
+	}
+	m->vm_events[COMPACTFAIL]++;
+	return NULL;
+}
+
 static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 						unsigned int order,
 						enum zone_type highest_zoneidx)
@@ -934,9 +995,36 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 		return page;
 
 	if (gfp & __GFP_DIRECT_RECLAIM) {
+		bool costly = order > PAGE_ALLOC_COSTLY_ORDER;
+		enum compact_result compact_result;
+
+		/*
+		 * Costly and unmovable high orders compact first, async: base
+		 * pages may well be there, only scattered. A costly
+		 * __GFP_NORETRY request that compaction skipped or deferred
+		 * gives up here, as reclaim would hardly make it a block.
+		 */
+		if (costly ||
+		    (order > 0 && gfp_migratetype(m, gfp) != MIGRATE_MOVABLE)) {
+			page = direct_compact(
+				m, gfp, order, alloc_flags, highest_zoneidx,
+				INIT_COMPACT_PRIORITY, &compact_result);
+			if (page)
+				return page;
+			if (costly && (gfp & __GFP_NORETRY) &&
+			    (compact_result == COMPACT_SKIPPED ||
+			     compact_result == COMPACT_DEFERRED))
+				goto nopage;
+		}
 		drain_all_pages(m);
 		page = direct_reclaim(m, gfp, order, alloc_flags,
 				      highest_zoneidx);
+		if (page)
+			return page;
+		/* After reclaim, compaction again, now migrating in sync. */
+		page = direct_compact(m, gfp, order, alloc_flags,
+				      highest_zoneidx, COMPACT_PRIO_SYNC_LIGHT,
+				      &compact_result);
 		if (page)
 			return page;
 		/* Before OOM, the highatomic reserve goes, block by block. */
@@ -953,6 +1041,7 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 			return page;
 	}
 
+nopage:
 	if (gfp & __GFP_NOFAIL)
 		return ERR_PTR(
 			mm_refuse(m, BAD_NONE, -EAGAIN,

@@ -106,6 +106,14 @@ int find_suitable_fallback(const struct machine *m,
 long move_freepages_block(struct machine *m, struct zone *zone,
 			  unsigned long pfn, int new_mt);
 
+/*
+ * Take the free block of order at page off the buddy lists as order-0
+ * allocated pages, for compaction; 0 when the zone's min watermark
+ * forbids it, else the pages taken.
+ */
+unsigned long isolate_free_block(struct machine *m, struct page *page,
+				 unsigned int order);
+
 /* Boot: hand [pfn, pfn + 2^order) to the buddy lists as managed memory. */
 void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order);
 

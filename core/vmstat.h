@@ -77,7 +77,13 @@
 	X(DROP_SLAB, "drop_slab")                                              \
 	X(OOM_KILL, "oom_kill")                                                \
 	X(PGMIGRATE_SUCCESS, "pgmigrate_success")                              \
+	X(PGMIGRATE_FAIL, "pgmigrate_fail")                                    \
+	X(COMPACTMIGRATE_SCANNED, "compact_migrate_scanned")                   \
+	X(COMPACTFREE_SCANNED, "compact_free_scanned")                         \
+	X(COMPACTISOLATED, "compact_isolated")                                 \
 	X(COMPACTSTALL, "compact_stall")                                       \
+	X(COMPACTFAIL, "compact_fail")                                         \
+	X(COMPACTSUCCESS, "compact_success")                                   \
 	X(SWAP_RA, "swap_ra")
 
 /*

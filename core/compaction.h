@@ -1,0 +1,71 @@
+/*
+ * compaction.h - memory compaction, as the kernel's mm/compaction.c:
+ * movable pages move from a zone's low end to free pages at its high
+ * end, so that free memory comes together into large blocks.
+ *
+ * Owns: compact_zone and its callers (direct compaction from the page
+ * allocator, compact_memory from the admin), deferral after failures
+ * and the fragmentation index. Must never: move a page that may not
+ * migrate, or leave an isolated free page off both the buddy lists and
+ * its new owner.
+ */
+#ifndef MM_COMPACTION_H
+#define MM_COMPACTION_H
+
+#include "core/machine.h"
+
+/* What compaction did, in the kernel's order (the larger, the better). */
+enum compact_result {
+	COMPACT_NOT_SUITABLE_ZONE,
+	COMPACT_SKIPPED,
+	COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE,
+	COMPACT_CONTINUE,
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_CONTENDED,
+	COMPACT_SUCCESS,
+};
+
+/* How hard direct compaction tries: the lower, the harder. */
+enum compact_priority {
+	COMPACT_PRIO_SYNC_FULL,
+	COMPACT_PRIO_SYNC_LIGHT,
+	COMPACT_PRIO_ASYNC,
+};
+#define MIN_COMPACT_PRIORITY  COMPACT_PRIO_SYNC_FULL
+#define INIT_COMPACT_PRIORITY COMPACT_PRIO_ASYNC
+
+/* vm.extfrag_threshold's default. */
+#define EXTFRAG_THRESHOLD 500
+
+/*
+ * The fragmentation index of a zone for order, as mm/vmstat.c computes
+ * it: -1000 when a free block of the order exists, else 0 (failure for
+ * lack of memory) to 1000 (for fragmentation).
+ */
+int fragmentation_index(const struct zone *zone, unsigned int order);
+
+/*
+ * Direct compaction for an allocation of order that failed: every zone
+ * up to highest_zoneidx, from the highest, at priority prio; deferred
+ * zones are skipped. The best result over the zones.
+ */
+enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
+					 unsigned int order,
+					 unsigned int alloc_flags,
+					 enum zone_type highest_zoneidx,
+					 enum compact_priority prio);
+
+/* Linux's deferral after a failure, and its reset after a success. */
+void defer_compaction(struct zone *zone, int order);
+bool compaction_deferred(struct zone *zone, int order);
+void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
+
+/*
+ * Compact every zone whole, as a write to /proc/sys/vm/compact_memory
+ * does (sync migration, no order: until the scanners meet).
+ */
+void compact_nodes(struct machine *m);
+
+#endif /* MM_COMPACTION_H */

@@ -1,0 +1,128 @@
+/*
+ * migrate.c - page migration, as the kernel's mm/migrate.c for
+ * anonymous and shmem pages: copy the bytes, point every mapping's entry
+ * and the shmem object's slot at the new frame, hand over the page's
+ * state and free the old frame.
+ *
+ * Owns: migrate_page and the test of what may move. The machine runs
+ * one call at a time, so the entries are rewritten in place where Linux
+ * installs migration entries first and removes them after the copy; no
+ * one can see the page in between. Must never: move a page with an
+ * unexpected reference (pinned), a huge page, or a page that is not a
+ * user page on an LRU list; never change anything before deciding.
+ */
+#include "core/migrate.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/memory.h"
+#include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/rmap.h"
+#include "core/shmem.h"
+
+/* Each mapping holds a reference; a shmem object holds one more. */
+static int expected_refcount(const struct page *page)
+{
+	return page_mapcount(page) + (PageFlag(page, PG_shmem) ? 1 : 0);
+}
+
+bool page_migratable(const struct machine *m, const struct page *page)
+{
+	(void)m;
+	return PageFlag(page, PG_lru) && PageFlag(page, PG_head) &&
+	       page->private == 0 &&
+	       (PageFlag(page, PG_anon) || PageFlag(page, PG_shmem)) &&
+	       page->_refcount == expected_refcount(page);
+}
+
+/* The leaf entry at addr in vma, if it maps page. */
+static bool mapping_slot(struct machine *m, struct page *page,
+			 struct vm_area_struct *vma, uint64_t addr,
+			 struct pte_slot *slot, uint64_t *entry)
+{
+	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
+			 slot) ||
+	    slot->level != pgtable_levels(m) - 1)
+		return false;
+	*entry = pte_slot_read(m, slot);
+	return pte_maps_page(*entry) &&
+	       pte_pfn(m, *entry) == page_to_pfn(m, page);
+}
+
+static int count_one(struct machine *m, struct page *page,
+		     struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (mapping_slot(m, page, vma, addr, &slot, &entry))
+		(*(int *)arg)++;
+	return 0;
+}
+
+/* remove_migration_pte: the entry keeps its bits, with the new frame. */
+static int remap_one(struct machine *m, struct page *page,
+		     struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	unsigned long dst_pfn = *(unsigned long *)arg;
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (mapping_slot(m, page, vma, addr, &slot, &entry))
+		pte_slot_set(m, &slot,
+			     pfn_pte(m, dst_pfn, pte_flags(m, entry)));
+	return 0;
+}
+
+/* The page's state passes to dst, as folio_migrate_flags and mapping. */
+static void migrate_page_state(struct page *src, struct page *dst)
+{
+	const uint32_t moving = (1u << PG_anon) | (1u << PG_shmem) |
+				(1u << PG_swapbacked) | (1u << PG_dirty) |
+				(1u << PG_referenced) | (1u << PG_lru) |
+				(1u << PG_active);
+
+	dst->flags |= src->flags & moving;
+	src->flags &= ~moving;
+	dst->mapping = src->mapping;
+	dst->index = src->index;
+	dst->_mapcount = src->_mapcount;
+	dst->_refcount = src->_refcount;
+	dst->owner = src->owner;
+	dst->memcg = src->memcg; /* the charge moves with the page */
+	dst->swap = src->swap;
+	list_add(&dst->lru, &src->lru); /* its place on the LRU list */
+	list_del(&src->lru);
+	src->mapping = 0;
+	src->index = 0;
+	src->_mapcount = -1;
+	src->_refcount = 1;
+	src->memcg = 0;
+	src->swap = 0;
+}
+
+int migrate_page(struct machine *m, struct page *src, struct page *dst)
+{
+	unsigned long dst_pfn = page_to_pfn(m, dst);
+	int mapped = 0;
+
+	if (!page_migratable(m, src) || page_zone(m, src) != page_zone(m, dst))
+		return -EAGAIN;
+	rmap_walk(m, src, count_one, &mapped);
+	if (mapped != page_mapcount(src))
+		return -EAGAIN; /* an entry rmap cannot reach: leave it */
+	memcpy(pfn_to_ram(m, dst_pfn), pfn_to_ram(m, page_to_pfn(m, src)),
+	       m->page_size);
+	rmap_walk(m, src, remap_one, &dst_pfn);
+	if (PageFlag(src, PG_shmem)) {
+		struct shmem_object *obj =
+			(struct shmem_object *)(uintptr_t)src->mapping;
+
+		obj->slots[src->index] = ((uint64_t)dst_pfn << 1) | 1;
+	}
+	migrate_page_state(src, dst);
+	__free_pages(m, src, 0);
+	return 0;
+}

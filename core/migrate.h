@@ -1,0 +1,30 @@
+/*
+ * migrate.h - page migration, as the kernel's mm/migrate.c: a user page
+ * moves to another frame and every entry that mapped it follows.
+ *
+ * Owns: the decision whether a page can move now and the move itself.
+ * Must never: leave a page half moved; a page it refuses is untouched.
+ */
+#ifndef MM_MIGRATE_H
+#define MM_MIGRATE_H
+
+#include <stdbool.h>
+
+#include "core/machine.h"
+
+/*
+ * May page be migrated: an order-0 anonymous or shmem page on an LRU
+ * list, with no reference beyond its mappings (and its shmem object's)?
+ * A page pinned by anyone else is skipped, as Linux skips it.
+ */
+bool page_migratable(const struct machine *m, const struct page *page);
+
+/*
+ * Move src to dst (a free-ready order-0 page of the same zone, just
+ * allocated): the bytes, every entry (found through rmap), its object's
+ * slot, LRU place, flags, owner and charge; src is freed. 0, or -EAGAIN
+ * when src may not move (nothing changed; dst is the caller's still).
+ */
+int migrate_page(struct machine *m, struct page *src, struct page *dst);
+
+#endif /* MM_MIGRATE_H */

@@ -1,0 +1,319 @@
+/*
+ * test_compaction.c - page migration and compaction on a machine that
+ * user pages fragment.
+ *
+ * Owns: the scenario of issue 19 (fill memory with a process's pages,
+ * free every other one, an order-9 request fails, compaction, it
+ * succeeds) and the promises around it: every byte and mapping kept,
+ * pinned and unmovable pages never moved, the counters Linux keeps.
+ * Must never: depend on timing.
+ */
+#include "tests/unit/machines.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/compaction.h"
+#include "core/memory.h"
+#include "core/migrate.h"
+#include "core/mman.h"
+#include "core/pgtable.h"
+#include "core/vmstat.h"
+#include "core/task.h"
+#include "core/task_mmu.h"
+#include "core/uapi.h"
+
+#define PAGE 4096ULL
+
+struct frag {
+	struct machine *m;
+	int pid;
+	uint64_t base;
+	unsigned long nr; /* pages mapped; the odd ones are unmapped */
+};
+
+static struct zone *dma32(struct machine *m)
+{
+	return &m->zones[ZONE_DMA32];
+}
+
+static unsigned long pfn_at(struct machine *m, int pid, uint64_t addr)
+{
+	struct pgtable_walk w;
+
+	assert_int_equal(pid_pagewalk(m, pid, addr, &w), 0);
+	assert_true(w.present);
+	return w.pfn;
+}
+
+/* Page i holds its number in every word, and i in its first bytes. */
+static void fill_page(struct machine *m, int pid, uint64_t addr,
+		      unsigned long i)
+{
+	struct user_fault fault;
+	uint64_t buf[PAGE / 8];
+
+	for (size_t w = 0; w < PAGE / 8; w++)
+		buf[w] = (uint64_t)i * 0x9e3779b97f4a7c15ULL + w;
+	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
+					USER_WRITE, &fault),
+			 0);
+}
+
+static void expect_page(struct machine *m, int pid, uint64_t addr,
+			unsigned long i)
+{
+	struct user_fault fault;
+	uint64_t buf[PAGE / 8];
+
+	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
+					USER_READ, &fault),
+			 0);
+	for (size_t w = 0; w < PAGE / 8; w++)
+		if (buf[w] != (uint64_t)i * 0x9e3779b97f4a7c15ULL + w)
+			fail_msg("page %lu word %zu changed", i, w);
+}
+
+/*
+ * One DMA32 zone of 64 MiB, no swap (reclaim cannot help), one process
+ * whose anonymous pages fill the zone to its high watermark and a bit
+ * (less than a pageblock stays free); then every odd page goes. Free
+ * memory is then half the pages, none of it in a block of order 9.
+ */
+static void fragment(struct frag *f)
+{
+	struct layout l;
+	uint64_t len;
+
+	small_layout(&l, 64 * MiB);
+	l.nr_zones = 1;
+	l.zones[0] = (struct layout_zone){ZONE_DMA32, 0, 64 * MiB};
+	l.swap_size = 0;
+	f->m = boot(&l);
+	assert_int_equal(task_create(f->m, "frag", 0, 0, &f->pid), 0);
+	assert_int_equal(task_switch(f->m, f->pid), 0);
+	drain_all_pages(f->m);
+	f->nr = (unsigned long)dma32(f->m)->vm_stat[NR_FREE_PAGES] -
+		high_wmark_pages(dma32(f->m)) - 128;
+	len = f->nr * PAGE;
+	assert_int_equal(uapi_mmap(f->m, 0, 0, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &f->base),
+			 0);
+	for (unsigned long i = 0; i < f->nr; i++)
+		fill_page(f->m, f->pid, f->base + i * PAGE, i);
+	for (unsigned long i = 1; i < f->nr; i += 2)
+		assert_int_equal(uapi_munmap(f->m, 0, f->base + i * PAGE, PAGE),
+				 0);
+	drain_all_pages(f->m);
+	assert_consistent(f->m);
+}
+
+static void expect_all_pages(struct frag *f)
+{
+	for (unsigned long i = 0; i < f->nr; i += 2)
+		expect_page(f->m, f->pid, f->base + i * PAGE, i);
+}
+
+/* The counts of one buddyinfo line, parsed from the report's text. */
+static void buddyinfo_counts(struct machine *m, const char *zone,
+			     unsigned long *counts)
+{
+	struct seq_buf s;
+	const char *text = report_text(m, &s, report_buddyinfo);
+	char key[64];
+	const char *at;
+	char *end;
+
+	snprintf(key, sizeof(key), "Node 0, zone %8s ", zone);
+	at = strstr(text, key);
+	assert_non_null(at);
+	at += strlen(key);
+	for (unsigned int o = 0; o <= m->max_order; o++) {
+		counts[o] = strtoul(at, &end, 10);
+		assert_true(end != at);
+		at = end;
+	}
+	seq_buf_free(&s);
+}
+
+static unsigned long sum_pages(const unsigned long *counts, unsigned int n)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int o = 0; o < n; o++)
+		sum += counts[o] << o;
+	return sum;
+}
+
+static unsigned long event(const struct machine *m, enum vm_event_item e)
+{
+	return m->vm_events[e];
+}
+
+/*
+ * The scenario: order 9 fails (a request that may not compact), the
+ * admin compacts, it succeeds; buddyinfo shows the blocks come together.
+ */
+static void test_compact_memory_cures_fragmentation(void **state)
+{
+	struct frag f;
+	unsigned long before[16], after[16], free_pages;
+	struct page *page;
+
+	(void)state;
+	fragment(&f);
+	free_pages = (unsigned long)dma32(f.m)->vm_stat[NR_FREE_PAGES];
+	buddyinfo_counts(f.m, "DMA32", before);
+	assert_int_equal(sum_pages(before, 11), free_pages);
+	assert_int_equal(before[9], 0);
+	assert_int_equal(before[10], 0);
+	assert_true(before[0] >= f.nr / 2 - 1);
+	page = alloc_pages(f.m, GFP_NOWAIT, 9);
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+
+	compact_nodes(f.m);
+	assert_consistent(f.m);
+	buddyinfo_counts(f.m, "DMA32", after);
+	/* The same free pages, now most of them in blocks of order 9+. */
+	assert_int_equal(dma32(f.m)->vm_stat[NR_FREE_PAGES], free_pages);
+	assert_int_equal(sum_pages(after, 11), free_pages);
+	assert_true((after[9] << 9) + (after[10] << 10) >= free_pages / 2);
+	assert_true(after[0] < before[0] / 16);
+	assert_int_equal(event(f.m, PGMIGRATE_FAIL), 0);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) > 0);
+	assert_true(event(f.m, COMPACTMIGRATE_SCANNED) >=
+		    event(f.m, PGMIGRATE_SUCCESS));
+	assert_true(event(f.m, COMPACTISOLATED) >=
+		    2 * event(f.m, PGMIGRATE_SUCCESS));
+	assert_true(event(f.m, COMPACTFREE_SCANNED) > 0);
+	assert_int_equal(event(f.m, COMPACTSTALL), 0);
+	expect_all_pages(&f);
+
+	page = alloc_pages(f.m, GFP_NOWAIT, 9);
+	assert_false(IS_ERR(page));
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
+/*
+ * A movable order-9 request that may reclaim compacts by itself: one
+ * stall (async, from movable pageblocks) that succeeds, as Linux's slow
+ * path for costly orders, and stops as soon as a block is free instead
+ * of compacting the whole zone.
+ */
+static void test_direct_compaction(void **state)
+{
+	struct frag f;
+	struct page *page;
+
+	(void)state;
+	fragment(&f);
+	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 9);
+	assert_false(IS_ERR(page));
+	assert_int_equal(event(f.m, COMPACTSTALL), 1);
+	assert_int_equal(event(f.m, COMPACTSUCCESS), 1);
+	assert_int_equal(event(f.m, COMPACTFAIL), 0);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) > 0);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) < f.nr / 8);
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+	machine_destroy(f.m);
+}
+
+/* Migration keeps the bytes, the entry's bits, the LRU place. */
+static void test_migrate_page_keeps_everything(void **state)
+{
+	struct frag f;
+	struct page *src, *dst;
+	unsigned long old, new_pfn;
+	uint64_t addr;
+
+	(void)state;
+	fragment(&f);
+	addr = f.base + 4 * PAGE;
+	old = pfn_at(f.m, f.pid, addr);
+	src = pfn_to_page(f.m, old);
+	assert_true(page_migratable(f.m, src));
+	dst = alloc_page(f.m, GFP_HIGHUSER_MOVABLE);
+	assert_false(IS_ERR(dst));
+	new_pfn = page_to_pfn(f.m, dst);
+	assert_int_equal(migrate_page(f.m, src, dst), 0);
+	assert_int_equal(pfn_at(f.m, f.pid, addr), new_pfn);
+	assert_true(PageFlag(dst, PG_lru) && PageFlag(dst, PG_anon));
+	assert_int_equal(page_mapcount(dst), 1);
+	assert_int_equal(dst->_refcount, 1);
+	assert_int_equal(dst->memcg, f.pid);
+	expect_page(f.m, f.pid, addr, 4);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
+/* A pinned page (an extra reference) and page tables never move. */
+static void test_pinned_and_unmovable_stay(void **state)
+{
+	struct frag f;
+	unsigned long pinned, table;
+	struct pgtable_walk w;
+	struct page *page;
+
+	(void)state;
+	fragment(&f);
+	pinned = pfn_at(f.m, f.pid, f.base);
+	get_user_page(pfn_to_page(f.m, pinned));
+	assert_false(page_migratable(f.m, pfn_to_page(f.m, pinned)));
+	assert_int_equal(pid_pagewalk(f.m, f.pid, f.base, &w), 0);
+	table = w.level[w.levels - 1].table_pfn;
+	page = alloc_page(f.m, GFP_HIGHUSER_MOVABLE);
+	assert_int_equal(migrate_page(f.m, pfn_to_page(f.m, pinned), page),
+			 -EAGAIN);
+	assert_int_equal(__free_pages(f.m, page, 0), 0);
+
+	compact_nodes(f.m);
+	assert_int_equal(pfn_at(f.m, f.pid, f.base), pinned);
+	assert_int_equal(pid_pagewalk(f.m, f.pid, f.base, &w), 0);
+	assert_int_equal(w.level[w.levels - 1].table_pfn, table);
+	put_user_page(f.m, pfn_to_page(f.m, pinned));
+	expect_all_pages(&f);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
+/* Linux's fragmentation index and deferral, on hand-made numbers. */
+static void test_fragmentation_index_and_deferral(void **state)
+{
+	struct zone zone = {0};
+
+	(void)state;
+	assert_int_equal(fragmentation_index(&zone, 9), 0);
+	zone.free_area[0].nr_free = 1000;
+	/* 1000 - (1000 + 1000 * 1000 / 512) / 1000 = 1000 - 2 */
+	assert_int_equal(fragmentation_index(&zone, 9), 998);
+	zone.free_area[9].nr_free = 1;
+	assert_int_equal(fragmentation_index(&zone, 9), -1000);
+
+	assert_false(compaction_deferred(&zone, 9));
+	defer_compaction(&zone, 9);
+	assert_int_equal(zone.compact_order_failed, 0);
+	/* shift 1: the next one is skipped, the one after tries. */
+	assert_true(compaction_deferred(&zone, 9));
+	assert_false(compaction_deferred(&zone, 9));
+	compaction_defer_reset(&zone, 9, true);
+	assert_int_equal(zone.compact_defer_shift, 0);
+	assert_int_equal(zone.compact_order_failed, 10);
+	assert_false(compaction_deferred(&zone, 9));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compact_memory_cures_fragmentation),
+		cmocka_unit_test(test_direct_compaction),
+		cmocka_unit_test(test_migrate_page_keeps_everything),
+		cmocka_unit_test(test_pinned_and_unmovable_stay),
+		cmocka_unit_test(test_fragmentation_index_and_deferral),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
