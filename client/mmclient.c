@@ -1417,6 +1417,13 @@ int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n)
 	return send_admin_sessions(c, &a, list, n, 0);
 }
 
+int mmc_admin_compact_memory(struct mmc *c)
+{
+	Mm__AdminCompactMemory a = MM__ADMIN_COMPACT_MEMORY__INIT;
+
+	return send_admin_compact_memory(c, &a, NULL, NULL, 0);
+}
+
 int mmc_admin_shutdown(struct mmc *c)
 {
 	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;

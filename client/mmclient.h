@@ -381,6 +381,11 @@ int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages);
 /* Every session; *list is to be freed with free(). */
 int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n);
 int mmc_admin_shutdown(struct mmc *c);
+/*
+ * Compact every zone, as a write to /proc/sys/vm/compact_memory: movable
+ * pages migrate so that free memory comes together in large blocks.
+ */
+int mmc_admin_compact_memory(struct mmc *c);
 
 /* Pipelining (see the top of this file). */
 int mmc_pipeline_begin(struct mmc *c);

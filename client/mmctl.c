@@ -447,6 +447,19 @@ static int cmd_drop_caches(struct mmctl *ctl, int argc, char **argv)
 	return print_free_pages(ctl, free_pages);
 }
 
+/* Compact, then show buddyinfo: the blocks free memory came to. */
+static int cmd_compact(struct mmctl *ctl, int argc, char **argv)
+{
+	int err = no_args(argc, argv);
+
+	if (err)
+		return err;
+	err = mmc_admin_compact_memory(mmctl_connect(ctl));
+	if (err)
+		return mmctl_daemon_error(ctl, "compact", err);
+	return show_report(ctl, find_report("buddyinfo"), 0);
+}
+
 /* meminfo's Slab: line, in kB. */
 static int slab_kb(struct mmctl *ctl, unsigned long long *kb)
 {
@@ -618,6 +631,11 @@ static const struct command commands[] = {
 	 "drain the per-CPU page lists and shrink every slab cache; prints "
 	 "the free pages afterwards",
 	 "admin_drop_caches"},
+	{"compact", cmd_compact, "",
+	 "compact every zone, as writing /proc/sys/vm/compact_memory: "
+	 "movable pages move so that free memory comes together; prints "
+	 "buddyinfo afterwards",
+	 "admin_compact_memory"},
 	{"shrink", cmd_shrink, "",
 	 "shrink every slab cache: the same request as drop-caches, "
 	 "reported as meminfo's Slab before and after",

@@ -245,6 +245,16 @@ int op_admin_drop_caches(struct session *s, const Mm__AdminDropCaches *a,
 	return 0;
 }
 
+/* The compact_memory sysctl: every zone, sync, until the scanners meet. */
+int op_admin_compact_memory(struct session *s, const Mm__AdminCompactMemory *a,
+			    struct reply *r)
+{
+	(void)a;
+	(void)r;
+	compact_nodes(s->d->m);
+	return 0;
+}
+
 int op_admin_sessions(struct session *s, const Mm__AdminSessions *a,
 		      struct reply *r)
 {

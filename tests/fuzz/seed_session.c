@@ -315,6 +315,7 @@ static void script_reports(struct seeder *sd)
 	Mm__AdminCheck chk = MM__ADMIN_CHECK__INIT;
 	Mm__AdminDropCaches dc = MM__ADMIN_DROP_CACHES__INIT;
 	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
+	Mm__AdminCompactMemory cm = MM__ADMIN_COMPACT_MEMORY__INIT;
 	Mm__Ping ping = MM__PING__INIT;
 
 	for (int k = 1; k <= 12; k++) {
@@ -324,6 +325,10 @@ static void script_reports(struct seeder *sd)
 	rp.kind = MM__REPORT_KIND__REPORT_STATUS;
 	rp.pid = 1; /* the bystander's */
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_PAGETYPEINFO;
+	rp.pid = 0;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	call(sd, MM__REQUEST__OP_ADMIN_COMPACT_MEMORY, &cm);
 	call(sd, MM__REQUEST__OP_ADMIN_CHECK, &chk);
 	call(sd, MM__REQUEST__OP_ADMIN_DROP_CACHES, &dc);
 	call(sd, MM__REQUEST__OP_ADMIN_SESSIONS, &ss);

@@ -390,6 +390,11 @@ status "shrink: meminfo's Slab before and after" 0 \
 	'^slab: [0-9]+ kB -> [0-9]+ kB; free pages: [0-9]+$' $M shrink
 same "drop-caches --json: free_pages" \
 	"$($M --json drop-caches | jq -r '.free_pages | type')" number
+status "compact: buddyinfo afterwards" 0 '^Node 0, zone +DMA ' $M compact
+same "compact: the machine stays consistent" \
+	"$($M check | cut -d: -f1)" consistent
+same "compact --json: buddyinfo's zones" \
+	"$($M --json compact | jq -r '[.[].zone] | join(" ")')" "DMA DMA32 Normal"
 status "sessions: the client, its pages and objects" 0 \
 	"^ +$held example +0 .* 18 +82 " $M sessions
 
@@ -431,13 +436,13 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps status maps malloc-stats pagewalk translate top watch map \
-	check drop-caches shrink sessions shutdown help; do
+	check drop-caches compact shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 24 commands, exit 0, no daemon needed" \
-	"$helped" 24
+same "COMMAND --help: usage for all 25 commands, exit 0, no daemon needed" \
+	"$helped" 25
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion
