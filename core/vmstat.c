@@ -1,9 +1,10 @@
 /*
  * vmstat.c - the machine's counters as the kernel's mm/vmstat.c shows
- * them: /proc/vmstat, /proc/buddyinfo and /proc/zoneinfo, in the
- * formats of Linux 6.x, and the names of the counters they print.
+ * them: /proc/vmstat, /proc/buddyinfo, /proc/pagetypeinfo and
+ * /proc/zoneinfo, in the formats of Linux 6.x, and the names of the
+ * counters they print.
  *
- * Owns: the name tables for the counters in vmstat.h and the three
+ * Owns: the name tables for the counters in vmstat.h and the four
  * reports' text. Anything that parses the real files must parse these.
  * Must never: hold counter values (they live in the machine), change
  * the machine (reports take it const) or write anywhere but the seq_buf
@@ -55,6 +56,76 @@ int report_buddyinfo(const struct machine *m, struct seq_buf *s)
 			seq_printf(s, "%6lu ", zone->free_area[o].nr_free);
 		seq_printf(s, "\n");
 	}
+	return s->err;
+}
+
+/*
+ * /proc/pagetypeinfo: free blocks per zone, migrate type and order, and
+ * pageblocks per type; a kernel without page_owner prints no mixed-block
+ * counts, and neither does this one.
+ */
+/* The kernel stops counting a list at 100000 entries and prints '>'. */
+#define FREECOUNT_CAP 100000UL
+
+static void showfree_zone(const struct machine *m, const struct zone *zone,
+			  struct seq_buf *s)
+{
+	for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+		seq_printf(s, "Node %4d, zone %8s, type %12s ", 0, zone->name,
+			   migratetype_names[mt]);
+		for (unsigned int o = 0; o <= m->max_order; o++) {
+			const struct list_head *pos;
+			unsigned long n = 0;
+
+			list_for_each(pos, &zone->free_area[o].free_list[mt])
+			{
+				if (++n >= FREECOUNT_CAP)
+					break;
+			}
+			seq_printf(s, "%s%6lu ", n >= FREECOUNT_CAP ? ">" : "",
+				   n);
+		}
+		seq_printf(s, "\n");
+	}
+}
+
+/* Pageblocks are counted by their first frame, holes skipped. */
+static void showblockcount_zone(const struct machine *m,
+				const struct zone *zone, struct seq_buf *s)
+{
+	unsigned long count[MIGRATE_TYPES] = {0};
+
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages(m)) {
+		if (PageFlag(pfn_to_page(m, pfn), PG_hole))
+			continue;
+		count[get_zone_pfnblock_migratetype(m, zone, pfn)]++;
+	}
+	seq_printf(s, "Node %d, zone %8s ", 0, zone->name);
+	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+		seq_printf(s, "%12lu ", count[mt]);
+	seq_printf(s, "\n");
+}
+
+int report_pagetypeinfo(const struct machine *m, struct seq_buf *s)
+{
+	seq_printf(s, "Page block order: %u\n", m->pageblock_order);
+	seq_printf(s, "Pages per block:  %lu\n\n", pageblock_nr_pages(m));
+	seq_printf(s, "%-43s ", "Free pages count per migrate type at order");
+	for (unsigned int o = 0; o <= m->max_order; o++)
+		seq_printf(s, "%6u ", o);
+	seq_printf(s, "\n");
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&m->zones[z]))
+			showfree_zone(m, &m->zones[z], s);
+
+	seq_printf(s, "\n%-23s", "Number of blocks type ");
+	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+		seq_printf(s, "%12s ", migratetype_names[mt]);
+	seq_printf(s, "\n");
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&m->zones[z]))
+			showblockcount_zone(m, &m->zones[z], s);
 	return s->err;
 }
 

@@ -137,6 +137,7 @@ struct seq_buf;
 
 int report_vmstat(const struct machine *m, struct seq_buf *s);
 int report_buddyinfo(const struct machine *m, struct seq_buf *s);
+int report_pagetypeinfo(const struct machine *m, struct seq_buf *s);
 int report_zoneinfo(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_VMSTAT_H */

@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "core/pagetypeinfo.h"
+#include "core/vmstat.h"
 
 /*
  * One DMA32 zone of mem bytes with max_order 9 (one pageblock), per-CPU
