@@ -42,6 +42,7 @@ struct compact_control {
 	struct list_head freepages; /* isolated order-0 targets */
 	unsigned long nr_freepages;
 	bool watermark_failed; /* the free scanner may take no more */
+	unsigned long total_migrate_scanned, total_free_scanned;
 };
 
 /* ------------------------------------------------------------------ */
@@ -174,6 +175,7 @@ static void isolate_migratepages(struct machine *m, struct compact_control *cc)
 			cc->migratepages[cc->nr_migratepages++] = pfn;
 	}
 	cc->migrate_pfn = pfn;
+	cc->total_migrate_scanned += scanned;
 	m->vm_events[COMPACTMIGRATE_SCANNED] += scanned;
 	m->vm_events[COMPACTISOLATED] += cc->nr_migratepages;
 }
@@ -205,6 +207,7 @@ static unsigned long isolate_freepages_block(struct machine *m,
 		m->vm_events[COMPACTISOLATED] += got;
 		pfn += got - 1;
 	}
+	cc->total_free_scanned += scanned;
 	m->vm_events[COMPACTFREE_SCANNED] += scanned;
 	return pfn;
 }
@@ -346,6 +349,25 @@ static bool compaction_suitable(const struct zone *zone, unsigned int order,
 	return !(fragindex >= 0 && fragindex <= EXTFRAG_THRESHOLD);
 }
 
+/*
+ * compaction_suit_allocation_order: SUCCESS when the allocation would
+ * pass its watermark already, SKIPPED when compaction cannot help,
+ * CONTINUE otherwise.
+ */
+static enum compact_result
+compaction_suit_allocation_order(const struct zone *zone, unsigned int order,
+				 enum zone_type highest_zoneidx,
+				 unsigned int alloc_flags)
+{
+	unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+
+	if (zone_watermark_ok(zone, order, mark, highest_zoneidx, alloc_flags))
+		return COMPACT_SUCCESS;
+	if (!compaction_suitable(zone, order, highest_zoneidx))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
 static enum compact_result compact_zone(struct machine *m,
 					struct compact_control *cc)
 {
@@ -354,20 +376,22 @@ static enum compact_result compact_zone(struct machine *m,
 	unsigned long last_migrated_pfn = 0;
 
 	if (cc->order >= 0) {
-		unsigned long mark =
-			zone->_watermark[cc->alloc_flags & ALLOC_WMARK_MASK];
-
-		if (zone_watermark_ok(zone, (unsigned int)cc->order, mark,
-				      cc->highest_zoneidx, cc->alloc_flags))
-			return COMPACT_SUCCESS;
-		if (!compaction_suitable(zone, (unsigned int)cc->order,
-					 cc->highest_zoneidx))
-			return COMPACT_SKIPPED;
+		ret = compaction_suit_allocation_order(
+			zone, (unsigned int)cc->order, cc->highest_zoneidx,
+			cc->alloc_flags);
+		if (ret != COMPACT_CONTINUE)
+			return ret;
 	}
 	INIT_LIST_HEAD(&cc->freepages);
 	cc->migrate_pfn = zone->zone_start_pfn;
 	cc->free_pfn = pageblock_start_pfn(m, zone_end_pfn(zone) - 1);
-	drain_all_pages(m); /* per-CPU pages merge back first */
+	/*
+	 * Free pages on per-CPU lists neither merge nor can be targets; the
+	 * machine has no concurrency to keep them warm for, so they go
+	 * back first, and the pages migration frees go back at the end
+	 * (Linux drains only the local lists, at block boundaries, below).
+	 */
+	drain_all_pages(m);
 	while ((ret = __compact_finished(m, cc)) == COMPACT_CONTINUE) {
 		unsigned long start_pfn = cc->migrate_pfn;
 
@@ -404,6 +428,9 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 {
 	enum compact_result rc = COMPACT_SKIPPED;
 
+	/* gfp_compaction_allowed: migration may need I/O (swap, writeback). */
+	if (!(gfp & __GFP_IO))
+		return COMPACT_SKIPPED;
 	for (int z = (int)highest_zoneidx; z >= 0; z--) {
 		struct zone *zone = &m->zones[z];
 		struct compact_control cc = {
@@ -437,6 +464,80 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 			defer_compaction(zone, (int)order);
 	}
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* kcompactd                                                           */
+
+/* Is there a zone that compaction could help to the order asked? */
+static bool kcompactd_node_suitable(const struct machine *m)
+{
+	const struct kcompactd_state *k = &m->kcompactd;
+
+	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (populated_zone(zone) && managed_zone(zone) &&
+		    compaction_suit_allocation_order(
+			    zone, k->max_order, (enum zone_type)z,
+			    ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+void wakeup_kcompactd(struct machine *m, unsigned int order,
+		      enum zone_type highest_zoneidx)
+{
+	struct kcompactd_state *k = &m->kcompactd;
+
+	if (!order)
+		return;
+	if (!k->wanted || k->max_order < order)
+		k->max_order = order;
+	if (!k->wanted || k->highest_zoneidx > highest_zoneidx)
+		k->highest_zoneidx = highest_zoneidx;
+	if (kcompactd_node_suitable(m))
+		k->wanted = true;
+}
+
+/*
+ * kcompactd_do_work: each zone up to the one asked for, not deferred
+ * and not already fine, compacted for the order (sync light); a zone
+ * it fails in is deferred, as sync direct compaction defers it.
+ */
+void kcompactd_run(struct machine *m)
+{
+	struct kcompactd_state *k = &m->kcompactd;
+
+	if (!k->wanted)
+		return;
+	m->vm_events[KCOMPACTD_WAKE]++;
+	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
+		struct compact_control cc = {
+			.zone = &m->zones[z],
+			.order = (int)k->max_order,
+			.migratetype = MIGRATE_MOVABLE,
+			.mode = MIGRATE_SYNC_LIGHT,
+			.alloc_flags = ALLOC_WMARK_MIN,
+			.highest_zoneidx = (enum zone_type)z,
+		};
+		enum compact_result status;
+
+		if (!populated_zone(cc.zone) || !managed_zone(cc.zone) ||
+		    compaction_deferred(cc.zone, cc.order))
+			continue;
+		status = compact_zone(m, &cc);
+		if (status == COMPACT_SUCCESS)
+			compaction_defer_reset(cc.zone, cc.order, false);
+		else if (status == COMPACT_COMPLETE)
+			defer_compaction(cc.zone, cc.order);
+		m->vm_events[KCOMPACTD_MIGRATE_SCANNED] +=
+			cc.total_migrate_scanned;
+		m->vm_events[KCOMPACTD_FREE_SCANNED] += cc.total_free_scanned;
+	}
+	k->wanted = false;
+	k->max_order = 0;
 }
 
 void compact_nodes(struct machine *m)

@@ -63,6 +63,15 @@ bool compaction_deferred(struct zone *zone, int order);
 void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
 
 /*
+ * kswapd, going back to sleep after a wake-up for order, wakes kcompactd
+ * when some zone up to highest_zoneidx could be compacted to it; and
+ * kcompactd's work (kcompactd_do_work), run by whoever steps kswapd.
+ */
+void wakeup_kcompactd(struct machine *m, unsigned int order,
+		      enum zone_type highest_zoneidx);
+void kcompactd_run(struct machine *m);
+
+/*
  * Compact every zone whole, as a write to /proc/sys/vm/compact_memory
  * does (sync migration, no order: until the scanners meet).
  */

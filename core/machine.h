@@ -74,6 +74,13 @@ struct kswapd_state {
 	unsigned long wakeups;
 };
 
+/* What kswapd asked kcompactd for (compaction.c), as pgdat keeps it. */
+struct kcompactd_state {
+	bool wanted;
+	unsigned int max_order;
+	enum zone_type highest_zoneidx;
+};
+
 /* The LRU lists of anonymous pages, as a node's lruvec. */
 enum lru_list {
 	LRU_INACTIVE_ANON,
@@ -139,6 +146,7 @@ struct machine {
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	unsigned long bad[NR_BAD_ITEMS];
 	struct kswapd_state kswapd;
+	struct kcompactd_state kcompactd;
 	reclaim_fn reclaim;
 	void *reclaim_data;
 

@@ -17,6 +17,7 @@
 #include <errno.h>
 
 #include "core/check.h"
+#include "core/compaction.h"
 #include "core/memory.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -73,6 +74,13 @@ unsigned long kswapd_run(struct machine *m)
 	m->vm_events[PGSTEAL_KSWAPD] += reclaimed;
 	m->kswapd.running = false;
 	m->kswapd.wanted = false;
+	/*
+	 * Going to sleep, kswapd wakes kcompactd for the order it was woken
+	 * for; kcompactd's work runs in the same step (the machine has no
+	 * threads), so a recording replays it where it happened.
+	 */
+	wakeup_kcompactd(m, order, highest);
+	kcompactd_run(m);
 	m->kswapd.order = 0;
 	m->kswapd.highest_zoneidx = 0;
 	return reclaimed;

@@ -84,6 +84,9 @@
 	X(COMPACTSTALL, "compact_stall")                                       \
 	X(COMPACTFAIL, "compact_fail")                                         \
 	X(COMPACTSUCCESS, "compact_success")                                   \
+	X(KCOMPACTD_WAKE, "compact_daemon_wake")                               \
+	X(KCOMPACTD_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
+	X(KCOMPACTD_FREE_SCANNED, "compact_daemon_free_scanned")               \
 	X(SWAP_RA, "swap_ra")
 
 /*

@@ -22,6 +22,7 @@
 #include "core/task.h"
 #include "core/task_mmu.h"
 #include "core/uapi.h"
+#include "core/vmscan.h"
 
 #define PAGE 4096ULL
 
@@ -222,6 +223,42 @@ static void test_direct_compaction(void **state)
 	machine_destroy(f.m);
 }
 
+/*
+ * An order-9 request that may not compact fails but wakes kswapd for
+ * order 9; kswapd, with nothing to reclaim (no swap), wakes kcompactd on
+ * its way to sleep, which compacts until an order-9 block is free: the
+ * same request then succeeds.
+ */
+static void test_kswapd_wakes_kcompactd(void **state)
+{
+	struct frag f;
+	struct page *page;
+
+	(void)state;
+	fragment(&f);
+	page = alloc_pages(f.m, GFP_NOWAIT, 9);
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	assert_true(f.m->kswapd.wanted);
+	assert_int_equal(f.m->kswapd.order, 9);
+	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 0);
+
+	kswapd_run(f.m);
+	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 1);
+	assert_false(f.m->kcompactd.wanted);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) > 0);
+	assert_int_equal(event(f.m, KCOMPACTD_MIGRATE_SCANNED),
+			 event(f.m, COMPACTMIGRATE_SCANNED));
+	assert_int_equal(event(f.m, KCOMPACTD_FREE_SCANNED),
+			 event(f.m, COMPACTFREE_SCANNED));
+	assert_int_equal(event(f.m, COMPACTSTALL), 0);
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+	page = alloc_pages(f.m, GFP_NOWAIT, 9);
+	assert_false(IS_ERR(page));
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+	machine_destroy(f.m);
+}
+
 /* Migration keeps the bytes, the entry's bits, the LRU place. */
 static void test_migrate_page_keeps_everything(void **state)
 {
@@ -310,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact_memory_cures_fragmentation),
 		cmocka_unit_test(test_direct_compaction),
+		cmocka_unit_test(test_kswapd_wakes_kcompactd),
 		cmocka_unit_test(test_migrate_page_keeps_everything),
 		cmocka_unit_test(test_pinned_and_unmovable_stay),
 		cmocka_unit_test(test_fragmentation_index_and_deferral),
