@@ -1,7 +1,9 @@
 /*
  * slab.c - kmalloc+kfree and kmem_cache_alloc+free pairs against glibc's
- * malloc+free of the same sizes, measured in the same run.
+ * malloc+free of the same sizes, measured in the same run; and the cost
+ * of creating a cache when thousands exist against when none do.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "bench/bench.h"
@@ -78,6 +80,47 @@ static double ns_per_pair(void (*round)(struct ctx *, long), struct ctx *c,
 	return r[ROUNDS / 2];
 }
 
+/* ns per kmem_cache_create of the next count caches, named from base. */
+static double ns_per_create(struct machine *m, struct kmem_cache **held,
+			    unsigned int base, unsigned int count)
+{
+	uint64_t t0 = now_ns();
+	char name[32];
+
+	for (unsigned int i = 0; i < count; i++) {
+		snprintf(name, sizeof(name), "bench%u", base + i);
+		held[base + i] = kmem_cache_create(m, name, 64, 0, 0, NULL);
+	}
+	return (double)(now_ns() - t0) / count;
+}
+
+/*
+ * Caches are found by handle and by name at every request: creating one
+ * must cost the same with 30,000 held as with none.
+ */
+static void cache_pileup(struct machine *m)
+{
+	enum { HELD = 30000, BATCH_CREATE = 1000 };
+	struct kmem_cache **held = calloc(HELD, sizeof(*held));
+	double first, last;
+
+	if (!held)
+		return;
+	first = ns_per_create(m, held, 0, BATCH_CREATE);
+	for (unsigned int at = BATCH_CREATE; at < HELD - BATCH_CREATE;
+	     at += BATCH_CREATE)
+		ns_per_create(m, held, at, BATCH_CREATE);
+	last = ns_per_create(m, held, HELD - BATCH_CREATE, BATCH_CREATE);
+	printf("  %-26s %9.1f %9.1f %7.2f  (ns with %u caches held, ns with "
+	       "none; target <= 2.00: a walk of every cache grows ~60x)\n",
+	       "kmem_cache_create", last, first, last / first,
+	       HELD - BATCH_CREATE);
+	for (unsigned int i = 0; i < HELD; i++)
+		if (held[i])
+			kmem_cache_destroy(m, held[i]);
+	free(held);
+}
+
 int main(void)
 {
 	struct layout l;
@@ -112,6 +155,7 @@ int main(void)
 	gl = ns_per_pair(malloc_round, &c, 100000);
 	printf("  %-26s %9.1f %9.1f %7.2f  (target <= 0.80)\n",
 	       "kmem_cache_alloc 256", mm, gl, mm / gl);
+	cache_pileup(c.m);
 	machine_destroy(c.m);
 	return 0;
 }

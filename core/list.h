@@ -1,7 +1,10 @@
 /*
- * list.h - intrusive doubly linked lists, as the kernel's <linux/list.h>.
+ * list.h - intrusive doubly linked lists, as the kernel's <linux/list.h>:
+ * list_head, and hlist_head for the buckets of a hash table (one pointer
+ * a bucket).
  *
- * Owns: list_head and its few operations. Must never allocate.
+ * Owns: list_head, hlist_head and their few operations. Must never
+ * allocate.
  */
 #ifndef MM_LIST_H
 #define MM_LIST_H
@@ -83,5 +86,37 @@ static inline void list_move_tail(struct list_head *entry,
 
 #define list_for_each(pos, head)                                               \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+
+/* A list whose head is one pointer: a hash table's bucket. */
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+#define hlist_entry(ptr, type, member) container_of(ptr, type, member)
+
+static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+{
+	n->next = h->first;
+	if (h->first)
+		h->first->pprev = &n->next;
+	h->first = n;
+	n->pprev = &h->first;
+}
+
+static inline void hlist_del(struct hlist_node *n)
+{
+	*n->pprev = n->next;
+	if (n->next)
+		n->next->pprev = n->pprev;
+	n->next = NULL;
+	n->pprev = NULL;
+}
+
+#define hlist_for_each(pos, head)                                              \
+	for ((pos) = (head)->first; (pos); (pos) = (pos)->next)
 
 #endif /* MM_LIST_H */

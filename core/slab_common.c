@@ -32,6 +32,24 @@ static bool cache_owner_uid(const struct machine *m, int owner, uint32_t *uid)
 	return true;
 }
 
+/* hash_64's bucket of a handle, as <linux/hash.h> spreads one. */
+static unsigned int id_bucket(uint64_t id)
+{
+	return (unsigned int)((id * 0x61c8864680b583ebULL) >>
+			      (64 - CACHE_HASH_BITS));
+}
+
+/* A name's bucket: FNV-1a over its bytes, folded to the table's bits. */
+static unsigned int name_bucket(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return (h ^ (h >> CACHE_HASH_BITS) ^ (h >> 2 * CACHE_HASH_BITS)) &
+	       (CACHE_HASH_SIZE - 1);
+}
+
 /*
  * Each user has a namespace of cache names of its own, so that no user
  * can take a name another user's program needs by creating it first:
@@ -42,13 +60,14 @@ static bool cache_owner_uid(const struct machine *m, int owner, uint32_t *uid)
 struct kmem_cache *kmem_cache_name_clash(const struct machine *m,
 					 const char *name)
 {
-	const struct list_head *pos;
+	const struct hlist_node *pos;
 	uint32_t mine = 0, theirs = 0;
 	bool user = cache_owner_uid(m, m->current_pid, &mine);
 
-	list_for_each(pos, &m->slab->caches)
+	hlist_for_each(pos, &m->slab->by_name[name_bucket(name)])
 	{
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+		struct kmem_cache *s =
+			hlist_entry(pos, struct kmem_cache, by_name);
 
 		if (strcmp(s->name, name))
 			continue;
@@ -61,11 +80,12 @@ struct kmem_cache *kmem_cache_name_clash(const struct machine *m,
 
 struct kmem_cache *kmem_cache_by_id(const struct machine *m, uint64_t id)
 {
-	const struct list_head *pos;
+	const struct hlist_node *pos;
 
-	list_for_each(pos, &m->slab->caches)
+	hlist_for_each(pos, &m->slab->by_id[id_bucket(id)])
 	{
-		struct kmem_cache *s = list_entry(pos, struct kmem_cache, list);
+		struct kmem_cache *s =
+			hlist_entry(pos, struct kmem_cache, by_id);
 
 		if (s->id == id)
 			return s;
@@ -109,12 +129,16 @@ int register_cache(struct machine *m, struct kmem_cache *s)
 	}
 	s->id = ++st->next_id;
 	list_add(&s->list, &st->caches);
+	hlist_add_head(&s->by_id, &st->by_id[id_bucket(s->id)]);
+	hlist_add_head(&s->by_name, &st->by_name[name_bucket(s->name)]);
 	return 0;
 }
 
 void unregister_cache(struct machine *m, struct kmem_cache *s)
 {
 	list_del(&s->list);
+	hlist_del(&s->by_id);
+	hlist_del(&s->by_name);
 	if (s->self)
 		kmem_cache_free(m, m->slab->kmem_cache, s->self);
 }
@@ -542,19 +566,74 @@ static int check_cache(const struct machine *m, const struct kmem_cache *s,
 	return 0;
 }
 
+/* Whether s is on the bucket's chain. */
+static bool on_chain(const struct hlist_head *bucket,
+		     const struct hlist_node *node)
+{
+	const struct hlist_node *pos;
+
+	hlist_for_each(pos, bucket)
+	{
+		if (pos == node)
+			return true;
+	}
+	return false;
+}
+
+/* Every cache is in both tables, in its own buckets, and nothing else. */
+static int check_cache_tables(const struct slab_state *st, char *why,
+			      size_t len)
+{
+	unsigned long listed = 0, by_id = 0, by_name = 0;
+	const struct list_head *pos;
+	const struct hlist_node *h;
+
+	list_for_each(pos, &st->caches)
+	{
+		const struct kmem_cache *s =
+			list_entry(pos, struct kmem_cache, list);
+
+		listed++;
+		if (!on_chain(&st->by_id[id_bucket(s->id)], &s->by_id) ||
+		    !on_chain(&st->by_name[name_bucket(s->name)], &s->by_name))
+			return slab_fail(why, len, s,
+					 "is missing from its hash bucket", 0);
+	}
+	for (unsigned int b = 0; b < CACHE_HASH_SIZE; b++) {
+		hlist_for_each(h, &st->by_id[b])
+		{
+			by_id++;
+		}
+		hlist_for_each(h, &st->by_name[b])
+		{
+			by_name++;
+		}
+	}
+	if (by_id != listed || by_name != listed) {
+		snprintf(why, len,
+			 "slab: %lu caches listed, %lu by handle, %lu by name",
+			 listed, by_id, by_name);
+		return -EUCLEAN;
+	}
+	return 0;
+}
+
 int slab_check(const struct machine *m, char *why, size_t len)
 {
 	unsigned long pages = 0, marked = 0;
 	const struct list_head *pos;
 	long bytes;
+	int err;
 
 	if (!m->slab)
 		return 0;
+	err = check_cache_tables(m->slab, why, len);
+	if (err)
+		return err;
 	list_for_each(pos, &m->slab->caches)
 	{
-		int err =
-			check_cache(m, list_entry(pos, struct kmem_cache, list),
-				    &pages, why, len);
+		err = check_cache(m, list_entry(pos, struct kmem_cache, list),
+				  &pages, why, len);
 
 		if (err)
 			return err;

@@ -72,10 +72,21 @@ struct kmem_cache {
 	unsigned long errors;
 	uintptr_t ram_bias;    /* host address of RAM minus page_offset */
 	struct list_head list; /* every cache, newest first */
+	struct hlist_node by_id, by_name; /* in slab_state's hash tables */
 };
+
+/*
+ * Buckets of the tables that find a cache by its handle and by its
+ * name: each request names its cache, and a user may make thousands,
+ * so neither may walk the list of every cache.
+ */
+#define CACHE_HASH_BITS 12
+#define CACHE_HASH_SIZE (1u << CACHE_HASH_BITS)
 
 struct slab_state {
 	struct list_head caches;
+	struct hlist_head by_id[CACHE_HASH_SIZE];
+	struct hlist_head by_name[CACHE_HASH_SIZE];
 	uint64_t next_id;
 	slab_flags_t debug_flags; /* added to every cache, e.g. for tests */
 	struct kmem_cache *kmem_cache; /* where caches' own objects live */

@@ -578,6 +578,43 @@ static void test_checker_catches_slab_damage(void **state)
 }
 
 /*
+ * Caches are found by handle and by name through hash tables: thousands
+ * of them are each found, one that drops out of its bucket is reported,
+ * and destroyed ones leave no trace in either table.
+ */
+static void test_cache_tables(void **state)
+{
+	struct machine *m = boot_small();
+	struct kmem_cache *s[3000];
+	char name[32], why[256];
+
+	(void)state;
+	for (unsigned int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "thash%u", i);
+		s[i] = new_cache(m, name, 32 + i % 64, 0);
+	}
+	assert_consistent(m);
+	for (unsigned int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "thash%u", i);
+		assert_ptr_equal(kmem_cache_by_id(m, s[i]->id), s[i]);
+		assert_ptr_equal(kmem_cache_name_clash(m, name), s[i]);
+	}
+	assert_null(kmem_cache_name_clash(m, "thash3000"));
+	assert_null(kmem_cache_by_id(m, s[2999]->id + 1));
+	hlist_del(&s[7]->by_name);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	assert_non_null(strstr(why, "thash7"));
+	/* In another bucket than its name's: found by nobody. */
+	hlist_add_head(&s[7]->by_name, &m->slab->by_name[0]);
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	for (unsigned int i = 0; i < 3000; i++)
+		kmem_cache_destroy(m, s[i]);
+	assert_consistent(m);
+	assert_null(kmem_cache_name_clash(m, "thash0"));
+	machine_destroy(m);
+}
+
+/*
  * Every free object on exactly one freelist: damage in RAM that puts one
  * object on both the CPU's freelist and its slab's (and, to keep the
  * counts even, leaves another on none) is reported, as is one on none.
@@ -735,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_kmalloc_special_cases),
 		cmocka_unit_test(test_checker_catches_slab_damage),
 		cmocka_unit_test(test_checker_freelist_membership),
+		cmocka_unit_test(test_cache_tables),
 		cmocka_unit_test(test_randomized_slab_workload),
 	};
 
