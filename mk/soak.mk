@@ -5,6 +5,9 @@
 #
 #   make soak SOAK_SECONDS=600   the optimized mmd under hundreds of
 #                                clients for 10 minutes (default 60 s)
+#   make soak-hostile SOAK_SECONDS=600
+#                                the same clients beside the hostile ones
+#                                of tests/integration/mmd_attack.sh
 #
 # make test runs a short one on the sanitized daemon
 # (tests/integration/soak.sh). Must never: change a rule the Makefile
@@ -20,6 +23,12 @@ soak: deps
 	@$(MAKE) --no-print-directory $(B)/mmd $(T)/soak
 	@SOAK_SECONDS=$(SOAK_SECONDS) SOAK_MMD=$(B)/mmd MMD=$(T)/mmd \
 		sh tests/integration/soak.sh
+
+.PHONY: soak-hostile
+soak-hostile: deps
+	@$(MAKE) --no-print-directory $(B)/mmd $(T)/soak $(T)/mmc_test
+	@SOAK_SECONDS=$(SOAK_SECONDS) SOAK_MMD=$(B)/mmd MMD=$(T)/mmd \
+		sh tests/integration/soak_hostile.sh
 
 # The soak runs the optimized daemon, as users do (and memcheck too).
 test: $(T)/soak $(B)/mmd
