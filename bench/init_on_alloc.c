@@ -1,0 +1,104 @@
+/*
+ * init_on_alloc.c - what zeroing costs a client: its calls' allocate and
+ * free pairs (kmalloc of 64 bytes and 4 KiB, alloc_pages of order 0 and
+ * 3, vmalloc of 64 KiB) with kernel.init_on_alloc 1, mm's default, against
+ * the same with 0, Linux's behaviour without init_on_alloc, on two
+ * machines booted alike in the same run.
+ */
+#include <stdlib.h>
+
+#include "bench/bench.h"
+#include "core/err.h"
+#include "core/machine.h"
+#include "core/task.h"
+#include "core/uapi.h"
+
+#define ROUNDS 5
+#define PAIRS  20000
+
+enum call { KMALLOC_64, KMALLOC_4K, PAGES_0, PAGES_3, VMALLOC_64K, NR_CALLS };
+
+static const char *const names[NR_CALLS] = {
+	"kmalloc 64", "kmalloc 4096", "alloc_pages order 0",
+	"alloc_pages order 3", "vmalloc 64 KiB"};
+
+static void pair(struct machine *m, enum call c)
+{
+	uint64_t addr = 0;
+	unsigned long pfn = 0;
+
+	switch (c) {
+	case KMALLOC_64:
+	case KMALLOC_4K:
+		if (!uapi_kmalloc(m, c == KMALLOC_64 ? 64 : 4096, GFP_KERNEL,
+				  &addr))
+			uapi_kfree(m, addr);
+		break;
+	case PAGES_0:
+	case PAGES_3:
+		if (!uapi_alloc_pages(m, GFP_KERNEL, c == PAGES_0 ? 0 : 3,
+				      &pfn))
+			uapi_free_pages(m, pfn, c == PAGES_0 ? 0 : 3);
+		break;
+	default:
+		if (!uapi_vmalloc(m, 64 * 1024, &addr))
+			uapi_vfree(m, addr);
+		break;
+	}
+}
+
+/* ns per pair, the median of ROUNDS. */
+static double ns_per_pair(struct machine *m, enum call c)
+{
+	long pairs = c == VMALLOC_64K ? PAIRS / 10 : PAIRS;
+	double r[ROUNDS];
+
+	for (long i = 0; i < pairs / 10; i++)
+		pair(m, c);
+	for (int k = 0; k < ROUNDS; k++) {
+		uint64_t t0 = now_ns();
+
+		for (long i = 0; i < pairs; i++)
+			pair(m, c);
+		r[k] = (double)(now_ns() - t0) / (double)pairs;
+	}
+	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
+	return r[ROUNDS / 2];
+}
+
+static struct machine *boot(int init_on_alloc)
+{
+	struct layout l;
+	struct machine *m;
+	int pid;
+
+	layout_default(&l);
+	l.kernel.init_on_alloc = init_on_alloc;
+	m = machine_create(&l);
+	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
+	    task_switch(m, pid))
+		exit(1);
+	return m;
+}
+
+int main(void)
+{
+	struct machine *zeroing = boot(1), *as_left = boot(0);
+
+	printf("init_on_alloc: a client's allocate+free pairs, median of %d "
+	       "runs\n",
+	       ROUNDS);
+	printf("  %-22s %12s %12s %7s\n", "", "zeroed ns", "as left ns",
+	       "ratio");
+	for (int c = 0; c < NR_CALLS; c++) {
+		double z = ns_per_pair(zeroing, (enum call)c);
+		double a = ns_per_pair(as_left, (enum call)c);
+
+		printf("  %-22s %12.1f %12.1f %7.2f\n", names[c], z, a, z / a);
+	}
+	printf("(zeroed: kernel.init_on_alloc 1, the default; as left: 0, as "
+	       "Linux without init_on_alloc)\n");
+	machine_destroy(zeroing);
+	machine_destroy(as_left);
+	return 0;
+}
