@@ -37,27 +37,13 @@ bool page_migratable(const struct machine *m, const struct page *page)
 	       page->_refcount == expected_refcount(page);
 }
 
-/* The leaf entry at addr in vma, if it maps page. */
-static bool mapping_slot(struct machine *m, struct page *page,
-			 struct vm_area_struct *vma, uint64_t addr,
-			 struct pte_slot *slot, uint64_t *entry)
-{
-	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
-			 slot) ||
-	    slot->level != pgtable_levels(m) - 1)
-		return false;
-	*entry = pte_slot_read(m, slot);
-	return pte_maps_page(*entry) &&
-	       pte_pfn(m, *entry) == page_to_pfn(m, page);
-}
-
 static int count_one(struct machine *m, struct page *page,
 		     struct vm_area_struct *vma, uint64_t addr, void *arg)
 {
 	struct pte_slot slot;
 	uint64_t entry;
 
-	if (mapping_slot(m, page, vma, addr, &slot, &entry))
+	if (page_vma_mapped(m, page, vma, addr, &slot, &entry))
 		(*(int *)arg)++;
 	return 0;
 }
@@ -70,7 +56,7 @@ static int remap_one(struct machine *m, struct page *page,
 	struct pte_slot slot;
 	uint64_t entry;
 
-	if (mapping_slot(m, page, vma, addr, &slot, &entry))
+	if (page_vma_mapped(m, page, vma, addr, &slot, &entry))
 		pte_slot_set(m, &slot,
 			     pfn_pte(m, dst_pfn, pte_flags(m, entry)));
 	return 0;

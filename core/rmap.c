@@ -166,6 +166,19 @@ bool vma_address(const struct vm_area_struct *vma, uint64_t index,
 	return true;
 }
 
+bool page_vma_mapped(struct machine *m, const struct page *page,
+		     const struct vm_area_struct *vma, uint64_t addr,
+		     struct pte_slot *slot, uint64_t *entry)
+{
+	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
+			 slot) ||
+	    slot->level != pgtable_levels(m) - 1)
+		return false;
+	*entry = pte_slot_read(m, slot);
+	return pte_maps_page(*entry) &&
+	       pte_pfn(m, *entry) == page_to_pfn(m, page);
+}
+
 int rmap_walk(struct machine *m, struct page *page, rmap_one_fn fn, void *arg)
 {
 	struct rmap_root *root = page_rmap_root(page);

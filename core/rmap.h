@@ -77,6 +77,13 @@ typedef int (*rmap_one_fn)(struct machine *m, struct page *page,
 			   void *arg);
 /* Stops at the first non-zero return and returns it. */
 int rmap_walk(struct machine *m, struct page *page, rmap_one_fn fn, void *arg);
+/*
+ * page_vma_mapped: whether vma maps page at addr with a leaf entry, and
+ * which (its slot and value), for the work an rmap_walk does there.
+ */
+bool page_vma_mapped(struct machine *m, const struct page *page,
+		     const struct vm_area_struct *vma, uint64_t addr,
+		     struct pte_slot *slot, uint64_t *entry);
 
 /* The address of index in vma, or false when vma does not cover it. */
 bool vma_address(const struct vm_area_struct *vma, uint64_t index,

@@ -152,20 +152,6 @@ static void lru_move(struct machine *m, struct page *page, enum lru_list to)
 /* ------------------------------------------------------------------ */
 /* Reverse-mapped work on one page                                     */
 
-/* The entry mapping page at addr in vma, if one does. */
-static bool page_slot(struct machine *m, struct page *page,
-		      struct vm_area_struct *vma, uint64_t addr,
-		      struct pte_slot *slot, uint64_t *entry)
-{
-	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
-			 slot) ||
-	    slot->level != pgtable_levels(m) - 1)
-		return false;
-	*entry = pte_slot_read(m, slot);
-	return pte_maps_page(*entry) &&
-	       pte_pfn(m, *entry) == page_to_pfn(m, page);
-}
-
 /* page_referenced: count and clear the accessed bits of its entries. */
 static int referenced_one(struct machine *m, struct page *page,
 			  struct vm_area_struct *vma, uint64_t addr, void *arg)
@@ -173,7 +159,7 @@ static int referenced_one(struct machine *m, struct page *page,
 	struct pte_slot slot;
 	uint64_t entry;
 
-	if (!page_slot(m, page, vma, addr, &slot, &entry))
+	if (!page_vma_mapped(m, page, vma, addr, &slot, &entry))
 		return 0;
 	if (vma->vm_flags & VM_LOCKED)
 		return -EBUSY; /* mlocked: never reclaimed */
@@ -195,7 +181,7 @@ static int unmap_one(struct machine *m, struct page *page,
 	struct pte_slot ps;
 	uint64_t entry;
 
-	if (!page_slot(m, page, vma, addr, &ps, &entry))
+	if (!page_vma_mapped(m, page, vma, addr, &ps, &entry))
 		return 0;
 	if (vma->shmem) { /* the object keeps the slot; entries go */
 		pte_slot_set(m, &ps, 0);

@@ -49,6 +49,36 @@ int reply_error(struct reply *r, int err, const char *fmt, ...)
 	return err;
 }
 
+int reply_data_fits(struct session *s, struct reply *r, uint32_t len,
+		    const char *what)
+{
+	uint32_t max = s->d->max_frame - REPLY_OVERHEAD;
+
+	if (len > max)
+		return reply_error(r, -EINVAL,
+				   "%s of %u bytes: at most %u fit a reply",
+				   what, len, max);
+	return 0;
+}
+
+uint8_t *reply_data_room(struct session *s, struct reply *r, uint32_t len)
+{
+	/* Straight into the reply's frame: the bytes are copied once. */
+	uint8_t *room = codec_data_reply_room(&s->out, &r->rep, len);
+
+	if (!room)
+		reply_error(r, -ENOMEM, "no host memory for the reply");
+	return room;
+}
+
+void reply_data_set(struct reply *r, uint8_t *room, uint32_t len)
+{
+	r->data_in_place = true;
+	r->rep.result_case = MM__REPLY__RESULT_DATA;
+	r->rep.data.data = room;
+	r->rep.data.len = len;
+}
+
 /* A success whose result is a number: r->value, as the row says. */
 static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 {

@@ -160,27 +160,20 @@ int op_mmz_find(struct session *s, const Mm__MmzFind *a, struct reply *r)
 static int read_bytes(struct session *s, const Mm__Read *rd, bool phys,
 		      struct reply *r)
 {
-	struct mmd *d = s->d;
-	uint32_t max = d->max_frame - REPLY_OVERHEAD;
+	struct machine *m = s->d->m;
 	uint8_t *dst;
-	int err;
+	int err = reply_data_fits(s, r, rd->len, "read");
 
-	if (rd->len > max)
-		return reply_error(r, -EINVAL,
-				   "read of %u bytes: at most %u fit a reply",
-				   rd->len, max);
-	/* Straight into the reply's frame: the bytes are copied once. */
-	dst = codec_data_reply_room(&s->out, &r->rep, rd->len);
-	if (!dst)
-		return reply_error(r, -ENOMEM, "no host memory for the reply");
-	err = phys ? uapi_read_phys(d->m, rd->addr, dst, rd->len)
-		   : uapi_read(d->m, rd->addr, dst, rd->len);
 	if (err)
 		return err;
-	r->data_in_place = true;
-	r->rep.result_case = MM__REPLY__RESULT_DATA;
-	r->rep.data.data = dst;
-	r->rep.data.len = rd->len;
+	dst = reply_data_room(s, r, rd->len);
+	if (!dst)
+		return r->rep.status;
+	err = phys ? uapi_read_phys(m, rd->addr, dst, rd->len)
+		   : uapi_read(m, rd->addr, dst, rd->len);
+	if (err)
+		return err;
+	reply_data_set(r, dst, rd->len);
 	return 0;
 }
 

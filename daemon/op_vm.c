@@ -31,31 +31,20 @@ static int fault_result(struct reply *r, int err, const struct user_fault *f)
 static int access_vm(struct session *s, const Mm__ReadVm *rd, bool exec,
 		     struct reply *r)
 {
-	uint32_t max = s->d->max_frame - REPLY_OVERHEAD;
 	struct user_fault f;
 	uint8_t *dst = NULL;
-	int err;
+	int err = reply_data_fits(s, r, rd->len, "access");
 
-	if (rd->len > max)
-		return reply_error(r, -EINVAL,
-				   "access of %u bytes: at most %u fit a reply",
-				   rd->len, max);
-	if (!exec) {
-		/* Straight into the reply's frame: the bytes are copied once.
-		 */
-		dst = codec_data_reply_room(&s->out, &r->rep, rd->len);
-		if (!dst)
-			return reply_error(r, -ENOMEM,
-					   "no host memory for the reply");
-	}
+	if (err)
+		return err;
+	/* An instruction fetch brings no bytes back. */
+	if (!exec && !(dst = reply_data_room(s, r, rd->len)))
+		return r->rep.status;
 	err = uapi_access_vm(s->d->m, rd->pid, rd->addr, dst, rd->len,
 			     exec ? USER_EXEC : USER_READ, &f);
 	if (err || exec)
 		return fault_result(r, err, &f);
-	r->data_in_place = true;
-	r->rep.result_case = MM__REPLY__RESULT_DATA;
-	r->rep.data.data = dst;
-	r->rep.data.len = rd->len;
+	reply_data_set(r, dst, rd->len);
 	return 0;
 }
 

@@ -281,6 +281,15 @@ int reply_error(struct reply *r, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int dispatch(struct session *s, const Mm__Request *rq, struct reply *r);
 bool request_may_free(const Mm__Request *rq);
+/*
+ * A Data result: whether len bytes fit a reply (-EINVAL naming what
+ * otherwise), room for them in the session's reply frame itself (NULL
+ * with r's error set), and the bytes there made the result.
+ */
+int reply_data_fits(struct session *s, struct reply *r, uint32_t len,
+		    const char *what);
+uint8_t *reply_data_room(struct session *s, struct reply *r, uint32_t len);
+void reply_data_set(struct reply *r, uint8_t *room, uint32_t len);
 /* Room a reply needs around its data, so read results fit a frame. */
 #define REPLY_OVERHEAD 64u
 
