@@ -216,6 +216,20 @@ static void send_request(struct session *s, Mm__Request *rq)
 	frame_buf_free(&b);
 }
 
+static Mm__Reply *check_wire(int slot, bool ids_rise);
+
+/* The Hello in slot failed as a fork does when memory or pids run out. */
+static bool hello_short_of(int slot)
+{
+	Mm__Reply *rep = check_wire(slot, false);
+	bool short_of =
+		rep && (rep->status == -ENOMEM || rep->status == -EAGAIN);
+
+	if (rep)
+		mm__reply__free_unpacked(rep, NULL);
+	return short_of;
+}
+
 /* A session with its Hello answered: root and admin, or uid 1000. */
 static struct session *open_session(int slot, const char *comm, bool root)
 {
@@ -242,8 +256,9 @@ static struct session *open_session(int slot, const char *comm, bool root)
 	rq.op_case = MM__REQUEST__OP_HELLO;
 	rq.hello = &hello;
 	send_request(s, &rq);
-	/* Refused only while an admin's shutdown is pending: it closes. */
-	if (!s->pid && !(fz.d->stopping && s->closing))
+	/* Refused only while an admin's shutdown is pending (it closes),
+	 * or when memory or pids ran out, as fork(2) may fail. */
+	if (!s->pid && !(fz.d->stopping && s->closing) && !hello_short_of(slot))
 		DIE("Hello did not make %s a process", comm);
 	return s;
 }
