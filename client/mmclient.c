@@ -1209,6 +1209,30 @@ int mmc_exit_process(struct mmc *c, int pid)
 	return send_exit_process(c, &a, NULL, NULL, 0);
 }
 
+int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len, int advice)
+{
+	Mm__Madvise a = MM__MADVISE__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.advice = advice;
+	return send_madvise(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
+		unsigned char *vec)
+{
+	Mm__Mincore a = MM__MINCORE__INIT;
+	uint64_t ps = c->info.page_size ? c->info.page_size : 4096;
+	uint64_t pages = len / ps + (len % ps != 0);
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	return send_mincore(c, &a, vec, NULL, (size_t)pages);
+}
+
 /* ---- the process's malloc */
 
 int mmc_malloc(struct mmc *c, int pid, size_t size, uint64_t *addr)

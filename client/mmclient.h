@@ -278,6 +278,20 @@ int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
 int mmc_fork(struct mmc *c, int pid, int *child);
 /* Exit a process the session forked (the session's own exits at close). */
 int mmc_exit_process(struct mmc *c, int pid);
+/*
+ * madvise(2) in process pid: MADV_NORMAL, MADV_WILLNEED and
+ * MADV_DONTNEED (Linux's values, as <sys/mman.h> has them); other advice
+ * is -EINVAL, a range with a hole -ENOMEM.
+ */
+int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len,
+		int advice);
+/*
+ * mincore(2) in process pid: vec gets a byte per page of [addr, +len),
+ * len rounded up to pages, 1 when the page is resident (mapped; not out
+ * on swap). -ENOMEM when a page lies in no mapping.
+ */
+int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
+		unsigned char *vec);
 
 /*
  * The process's own malloc, run inside the machine over its brk and

@@ -220,6 +220,13 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	      uint64_t *result);
 int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 	   uint64_t *brk);
+
+/* madvise.c: MADV_DONTNEED, MADV_WILLNEED and MADV_NORMAL, as Linux's. */
+int do_madvise(struct machine *m, struct mm_struct *mm, uint64_t start,
+	       uint64_t len, int advice);
+/* mincore.c: a byte per page of [start, +len) into vec, 1 if resident. */
+int do_mincore(struct machine *m, struct mm_struct *mm, uint64_t start,
+	       uint64_t len, uint8_t *vec);
 int report_maps(const struct machine *m, const struct mm_struct *mm,
 		struct seq_buf *s);
 

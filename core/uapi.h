@@ -129,6 +129,15 @@ int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
 int uapi_fork(struct machine *m, int pid, int *child);
 /* Exit a process the caller forked (the caller itself exits by leaving). */
 int uapi_exit_process(struct machine *m, int pid);
+/* madvise(2): MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL; others -EINVAL. */
+int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		 int advice);
+/*
+ * mincore(2): a byte per page of [addr, +len) into vec (len rounded up
+ * to pages), 1 when the page is resident.
+ */
+int uapi_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		 uint8_t *vec);
 
 /*
  * The process's own malloc (core/libc/malloc.h), run in pid's address space

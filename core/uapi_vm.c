@@ -180,3 +180,25 @@ int uapi_exit_process(struct machine *m, int pid)
 			t->pid);
 	return task_exit(m, t->pid, NULL);
 }
+
+int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		 int advice)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_madvise(m, t->mm, addr, len, advice));
+}
+
+int uapi_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		 uint8_t *vec)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_mincore(m, t->mm, addr, len, vec));
+}

@@ -80,3 +80,28 @@ int op_fork(struct session *s, const Mm__Process *a, struct reply *r)
 	}
 	return err;
 }
+
+int op_mincore(struct session *s, const Mm__Mincore *a, struct reply *r)
+{
+	uint64_t pages =
+		(a->len + s->d->m->page_size - 1) >> s->d->m->page_shift;
+	uint8_t *vec;
+	int err;
+
+	/* Rounding up wrapped, or more pages than a reply holds. */
+	if (a->len && !pages)
+		pages = UINT64_MAX;
+	err = reply_data_fits(s, r,
+			      pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages,
+			      "mincore");
+	if (err)
+		return err;
+	vec = reply_data_room(s, r, (uint32_t)pages);
+	if (!vec)
+		return r->rep.status;
+	err = uapi_mincore(s->d->m, a->pid, a->addr, a->len, vec);
+	if (err)
+		return err;
+	reply_data_set(r, vec, (uint32_t)pages);
+	return 0;
+}

@@ -207,6 +207,30 @@ static void vm_frame_sized_write(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, maplen));
 }
 
+/* madvise(MADV_DONTNEED) and mincore over the wire. */
+static void vm_madvise_mincore(struct mmc *c, unsigned int page)
+{
+	unsigned char vec[8] = {0}, want[8] = {1, 0, 1, 0, 0, 0, 0, 0};
+	uint64_t a = 0;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 8 * page, RW, ANON_PRIVATE, &a));
+	put_user_pattern(c, 0, a, 16, 3);
+	put_user_pattern(c, 0, a + 2 * page, 16, 4);
+	put_user_pattern(c, 0, a + 5 * page, 16, 5);
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, a + 3 * page, 5 * page, 4));
+	EXPECT_ERR(c, 0, mmc_mincore(c, 0, a, 8 * page, vec));
+	EXPECT(memcmp(vec, want, sizeof(vec)) == 0,
+	       "mincore after DONTNEED: %d%d%d%d%d%d%d%d", vec[0], vec[1],
+	       vec[2], vec[3], vec[4], vec[5], vec[6], vec[7]);
+	expect_user_bytes(c, 0, a + 5 * page, 16, -1, 0, "a dropped page");
+	expect_user_bytes(c, 0, a + 2 * page, 16, 4, 0, "a kept page");
+	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a + 1, page, 4));
+	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a, page, 999));
+	EXPECT_ERR(c, -ENOMEM, mmc_mincore(c, 0, a + 8 * page, page, vec));
+	EXPECT_ERR(c, -EINVAL, mmc_mincore(c, 0, a + 1, page, vec));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));
+}
+
 void ops_vm(void)
 {
 	struct mmc *c = connect_as("vm", 0), *other = connect_as("other", 0);
@@ -217,6 +241,7 @@ void ops_vm(void)
 	vm_brk_and_exec(c, page);
 	vm_fork(c, other, page);
 	vm_frame_sized_write(c);
+	vm_madvise_mincore(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));
 	/* A far pointer is a 16-bit selector and a 32-bit offset. */
