@@ -39,10 +39,6 @@ static unsigned long ulmax(unsigned long a, unsigned long b)
 /* ------------------------------------------------------------------ */
 /* Pageblock bits                                                      */
 
-const char *const migratetype_names[MIGRATE_TYPES] = {
-	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
-};
-
 void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
 			     unsigned long flags, unsigned long mask)
 {

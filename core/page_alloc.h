@@ -78,9 +78,6 @@ void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
 void set_pageblock_migratetype(struct machine *m, unsigned long pfn,
 			       int migratetype);
 
-/* The kernel's names for the migrate types, as /proc/pagetypeinfo. */
-extern const char *const migratetype_names[MIGRATE_TYPES];
-
 #define GFP_MOVABLE_MASK  (__GFP_RECLAIMABLE | __GFP_MOVABLE)
 #define GFP_MOVABLE_SHIFT 3
 

@@ -21,6 +21,9 @@ const char *const node_stat_names[] = {NODE_STAT_ITEMS(VMSTAT_NAME)};
 const char *const zone_event_names[] = {ZONE_EVENT_ITEMS(VMSTAT_NAME)};
 const char *const vm_event_names[] = {EVENT_ITEMS(VMSTAT_NAME)};
 const char *const bad_item_names[] = {BAD_ITEMS(VMSTAT_NAME)};
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
 #undef VMSTAT_NAME
 
 static const char *const zone_vmstat_suffix[MAX_NR_ZONES] = {

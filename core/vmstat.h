@@ -133,6 +133,8 @@ extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
 extern const char *const zone_event_names[NR_VM_ZONE_EVENT_ITEMS];
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 extern const char *const bad_item_names[NR_BAD_ITEMS];
+/* The kernel's names for the migrate types, as /proc/pagetypeinfo. */
+extern const char *const migratetype_names[]; /* MIGRATE_TYPES of them */
 
 /* mm_types.h includes this before struct machine is complete. */
 struct machine;
