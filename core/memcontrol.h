@@ -8,11 +8,10 @@
  * behind its vmalloc areas, large kmallocs, its MMZ blocks, its user
  * memory (anonymous and shared pages it faulted in, huge pages, and the
  * page tables under its pgd), and its kernel objects by their bytes
- * (kmem: no frame is marked for those). A charge comes before the memory is used
- * (try, then commit or cancel); it goes when the page allocator frees
- * the frame, whoever frees it, as Linux uncharges in the free path.
- * Must never: let a charge pass the limit, or leave a freed frame
- * marked.
+ * (kmem: no frame is marked for those). A charge comes before the memory is
+ * used (try, then commit or cancel); it goes when the page allocator frees the
+ * frame, whoever frees it, as Linux uncharges in the free path. Must never: let
+ * a charge pass the limit, or leave a freed frame marked.
  *
  * Errors: -EDQUOT when a charge would pass the limit even after
  * reclaiming the process's own anonymous pages (m->errmsg says so).

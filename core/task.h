@@ -35,10 +35,10 @@ struct task_struct {
 	struct mm_struct *mm;	  /* its address space */
 	int leader;		  /* the session process it was forked from */
 	uint32_t uid;		  /* the real uid of the client, or 0 */
-	uint64_t vmap_space; /* vmalloc-area bytes of its ioremaps, vmaps */
-	int kmem_parent;     /* charged for its task_struct and stack */
+	uint64_t vmap_space;	/* vmalloc-area bytes of its ioremaps, vmaps */
+	int kmem_parent;	/* charged for its task_struct and stack */
 	unsigned int nr_forked; /* a leader's live forked processes */
-	bool oom_killed;     /* chosen by the OOM killer, not yet gone */
+	bool oom_killed;	/* chosen by the OOM killer, not yet gone */
 	struct page_counter memory; /* frames charged to it (limits.pages) */
 };
 
