@@ -103,7 +103,8 @@ static void one_call(struct mmc *c, struct client_figures *f,
 				  GFP_KERNEL, &addr);
 		record(f, t0, err);
 		t0 = now_ns();
-		record(f, t0, err ? 0 : mmc_kfree(c, addr));
+		if (!err) /* a failed allocation leaves nothing to free */
+			record(f, t0, mmc_kfree(c, addr));
 		break;
 	case 1: {
 		unsigned int order = (unsigned int)rand_r(seed) % 3;
@@ -111,7 +112,8 @@ static void one_call(struct mmc *c, struct client_figures *f,
 		err = mmc_alloc_pages(c, GFP_KERNEL, order, &pfn);
 		record(f, t0, err);
 		t0 = now_ns();
-		record(f, t0, err ? 0 : mmc_free_pages(c, pfn, order));
+		if (!err) /* a failed allocation leaves nothing to free */
+			record(f, t0, mmc_free_pages(c, pfn, order));
 		break;
 	}
 	case 2:
@@ -124,7 +126,8 @@ static void one_call(struct mmc *c, struct client_figures *f,
 			       mmc_write_vm(c, 0, addr + i * ps, "x", 1, NULL));
 		}
 		t0 = now_ns();
-		record(f, t0, err ? 0 : mmc_munmap(c, 0, addr, 4 * ps));
+		if (!err) /* a failed allocation leaves nothing to free */
+			record(f, t0, mmc_munmap(c, 0, addr, 4 * ps));
 		break;
 	default:
 		record(f, t0,
