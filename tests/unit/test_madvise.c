@@ -181,6 +181,27 @@ static void test_errors(void **state)
 	mincore_both(&b, 10, 2, 0);
 	mincore_both(&b, 10, 4, -ENOMEM);
 	mincore_both(&b, 12, 1, -ENOMEM);
+	/*
+	 * Lengths a client may send: past user space, or wrapping. The
+	 * advice is MADV_NORMAL, which changes nothing: on the host the
+	 * range runs over this very process's memory.
+	 */
+	{
+		static const uint64_t lens[] = {(1ULL << 63) + 1, UINT64_MAX,
+						UINT64_MAX - PAGE + 2};
+
+		for (unsigned int i = 0; i < 3; i++) {
+			int h = host_result(
+				madvise(b.host, lens[i], MADV_NORMAL));
+
+			assert_int_equal(uapi_madvise(b.m, 0, b.at, lens[i],
+						      MADV_NORMAL),
+					 h);
+			h = host_result(mincore(b.host, lens[i], host));
+			assert_int_equal(
+				uapi_mincore(b.m, 0, b.at, lens[i], mine), h);
+		}
+	}
 	/* PROT_NONE over a resident page: still resident. */
 	write_both(&b, 0, 7);
 	assert_int_equal(mprotect(b.host, PAGE, PROT_NONE), 0);
