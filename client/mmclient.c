@@ -265,11 +265,14 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		*(size_t *)p->out = r->size;
 		return 0;
 	case RES_DATA:
+		/* With out2, a shorter reply is whole too: its length. */
 		if (!result_is(r, MM__REPLY__RESULT_DATA) ||
-		    r->data.len != p->len)
+		    (p->out2 ? r->data.len > p->len : r->data.len != p->len))
 			break;
-		if (p->len)
-			memcpy(p->out, r->data.data, p->len);
+		if (r->data.len)
+			memcpy(p->out, r->data.data, r->data.len);
+		if (p->out2)
+			*(size_t *)p->out2 = r->data.len;
 		return 0;
 	case RES_TEXT:
 		if (!result_is(r, MM__REPLY__RESULT_TEXT))
@@ -1231,6 +1234,55 @@ int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 	a.addr = addr;
 	a.len = len;
 	return send_mincore(c, &a, vec, NULL, (size_t)pages);
+}
+
+/* ---- struct page, visible */
+
+/* A read of count u64 entries; *nr gets how many came (cut at RAM's end). */
+static int kpage_args(struct mmc *c, uint64_t pfn, size_t count,
+		      Mm__KPageRange *a)
+{
+	(void)c;
+	if (!count || count > SIZE_MAX / 8)
+		return -EINVAL;
+	a->pfn = pfn;
+	a->count = count;
+	return 0;
+}
+
+int mmc_kpageflags(struct mmc *c, uint64_t pfn, size_t count, uint64_t *flags,
+		   size_t *nr)
+{
+	Mm__KPageRange a = MM__KPAGE_RANGE__INIT;
+	size_t bytes = 0;
+	int err = kpage_args(c, pfn, count, &a);
+
+	if (!err)
+		err = send_kpageflags(c, &a, flags, &bytes, count * 8);
+	*nr = err ? 0 : bytes / 8;
+	return err;
+}
+
+int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
+		   size_t *nr)
+{
+	Mm__KPageRange a = MM__KPAGE_RANGE__INIT;
+	size_t bytes = 0;
+	int err = kpage_args(c, pfn, count, &a);
+
+	if (!err)
+		err = send_kpagecount(c, &a, counts, &bytes, count * 8);
+	*nr = err ? 0 : bytes / 8;
+	return err;
+}
+
+int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text)
+{
+	Mm__SlabSysfs a = MM__SLAB_SYSFS__INIT;
+
+	*text = NULL;
+	a.cache = (char *)cache;
+	return send_slab_sysfs(c, &a, text, NULL, 0);
 }
 
 /* ---- the process's malloc */

@@ -348,6 +348,8 @@ enum mmc_report {
 	MMC_REPORT_TRANSLATE = 14,    /* selector:offset, i386 */
 	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
 	MMC_REPORT_PAGETYPEINFO = 16, /* /proc/pagetypeinfo */
+	MMC_REPORT_DUMP_PAGE = 28,    /* dump_page() of a pfn (mmc_report_at) */
+	MMC_REPORT_PAGE_OWNER = 29,   /* /sys/kernel/debug/page_owner */
 };
 
 /*
@@ -361,6 +363,30 @@ int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text);
 /* PAGEWALK of addr, or TRANSLATE of selector:addr, in process pid. */
 int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		  unsigned int selector, uint64_t addr, char **text);
+
+/*
+ * struct page, visible. mmc_kpageflags reads /proc/kpageflags: count
+ * entries from pfn, each the KPF_* bits of include/uapi/linux/
+ * kernel-page-flags.h as a little-endian u64, as the file holds them;
+ * mmc_kpagecount reads /proc/kpagecount (the times each page is
+ * mapped). *nr gets how many came: fewer when the range passes the end
+ * of RAM, as the kernel cuts a read there. -EINVAL for a pfn at or past
+ * the end of RAM, count 0, or more than a reply holds
+ * ((max_frame_bytes - 64) / 8 entries). flags and counts hold count
+ * entries.
+ */
+int mmc_kpageflags(struct mmc *c, uint64_t pfn, size_t count, uint64_t *flags,
+		   size_t *nr);
+int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
+		   size_t *nr);
+/*
+ * SLUB's attributes of the slab cache called cache (/sys/kernel/slab/
+ * <cache>/): "name: value" lines, each value as the sysfs file reads
+ * (partial, cpu_slabs, objects_partial, order, objs_per_slab, slabs,
+ * ...). A kernel cache, or one of a process of this uid; -ENOENT else.
+ * *text is to be freed with free().
+ */
+int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text);
 /*
  * One part of a report, for a client that reads it piece by piece: the
  * text from byte offset on, as much as a reply holds, and in *more the

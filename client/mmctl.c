@@ -608,6 +608,28 @@ static const struct command commands[] = {
 	 "translate a far pointer through PID's segments, i386 layouts "
 	 "only",
 	 NULL},
+	{"kpageflags", cmd_kpageflags, "PFN [N]",
+	 "/proc/kpageflags of N frames from PFN (1 if no N): each pfn, "
+	 "its KPF_* word and the flags' names",
+	 "kpageflags"},
+	{"kpagecount", cmd_kpagecount, "PFN [N]",
+	 "/proc/kpagecount of N frames from PFN: the times each is mapped",
+	 "kpagecount"},
+	{"page-types", cmd_page_types, "[-r] [-F FILE]",
+	 "page-types' summary of every frame: each set of flags and its "
+	 "pages; -r keeps the kernel-hacking bits; -F reads a kpageflags "
+	 "file instead (the host's /proc/kpageflags too)",
+	 "kpageflags"},
+	{"dump-page", cmd_dump_page, "PFN",
+	 "dump_page() of one frame, as the kernel log shows it", "report"},
+	{"page-owner", cmd_page_owner, "",
+	 "/sys/kernel/debug/page_owner: who allocated every block "
+	 "(kernel.page_owner: 1 in the layout)",
+	 "report"},
+	{"slab", cmd_slab, "CACHE",
+	 "/sys/kernel/slab/CACHE/: SLUB's attributes of one cache "
+	 "(partial, cpu_slabs, objects_partial, order, slabs ...)",
+	 "slab_sysfs"},
 	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS]",
 	 "a live full-screen view, refreshed every second: memory, zones "
 	 "and their free orders, busiest caches, biggest processes. q "

@@ -77,6 +77,14 @@ json_object *ps_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);
 json_object *malloc_stats_to_json(const char *text, char *err, size_t len);
 
+/* mmctl_page.c: struct page, and one slab cache's attributes. */
+int cmd_kpageflags(struct mmctl *ctl, int argc, char **argv);
+int cmd_kpagecount(struct mmctl *ctl, int argc, char **argv);
+int cmd_page_types(struct mmctl *ctl, int argc, char **argv);
+int cmd_dump_page(struct mmctl *ctl, int argc, char **argv);
+int cmd_page_owner(struct mmctl *ctl, int argc, char **argv);
+int cmd_slab(struct mmctl *ctl, int argc, char **argv);
+
 /* mmctl_term.c */
 int cmd_top(struct mmctl *ctl, int argc, char **argv);
 int cmd_watch(struct mmctl *ctl, int argc, char **argv);

@@ -72,6 +72,7 @@ static const struct cfg_field kernel_fields[] = {
 	L("kmap_atomic_slots", CK_COUNT, kernel.kmap_atomic_slots),
 	L("task_size", CK_ADDR, kernel.task_size),
 	L("init_on_alloc", CK_COUNT, kernel.init_on_alloc),
+	L("page_owner", CK_COUNT, kernel.page_owner),
 };
 
 static const struct cfg_field region_fields[] = {

@@ -800,6 +800,10 @@ static void check_kernel(struct check *c)
 	check_vmalloc(c, low, map_ok);
 	check_kmap(c);
 	check_task_size(c);
+	if (c->l->kernel.page_owner > 1)
+		report(c, "kernel.page_owner",
+		       "page_owner is 1 (record who allocated each block) or "
+		       "0");
 	if (c->l->kernel.init_on_alloc > 1)
 		report(c, "kernel.init_on_alloc",
 		       "init_on_alloc is 1 (zero) or 0 (as Linux without it)");

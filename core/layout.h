@@ -79,6 +79,11 @@ struct layout_kernel {
 	 * it, holding what its last owner left.
 	 */
 	uint32_t init_on_alloc;
+	/*
+	 * page_owner: 1 records who allocated each block, as Linux's
+	 * page_owner=on (page_owner.c); 0, the default, records nothing.
+	 */
+	uint32_t page_owner;
 };
 
 /*

@@ -36,6 +36,7 @@ struct oom_state;
 struct segment_state;
 struct kernel_pgtable;
 struct mm_struct;
+struct page_owner_state;
 
 /*
  * A subsystem of the machine (slab, vmalloc, ...): set up after the page
@@ -131,6 +132,13 @@ struct machine {
 	struct oom_state *oom;
 	struct segment_state *segment; /* i386: each CPU's GDT */
 	struct kernel_pgtable *kpt;    /* pgtable.c: init_mm's page table */
+	struct page_owner_state *page_owner; /* NULL unless page_owner=on */
+	/*
+	 * The client call in progress (the operation's name), which
+	 * page_owner records where the kernel keeps a stack; NULL for the
+	 * machine's own work. It must outlive the machine: a literal.
+	 */
+	const char *call;
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */

@@ -18,6 +18,7 @@
 
 #include "core/memory.h"
 #include "core/page_alloc.h"
+#include "core/page_owner.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
 #include "core/shmem.h"
@@ -109,6 +110,7 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 		obj->slots[src->index] = ((uint64_t)dst_pfn << 1) | 1;
 	}
 	migrate_page_state(src, dst);
+	copy_page_owner(m, src, dst, MR_COMPACTION);
 	__free_pages(m, src, 0);
 	return 0;
 }

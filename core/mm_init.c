@@ -27,6 +27,7 @@
 #include "core/oom_kill.h"
 #include "core/swap.h"
 #include "core/page_alloc.h"
+#include "core/page_owner.h"
 #include "core/percpu.h"
 #include "core/pgtable.h"
 #include "core/pid.h"
@@ -39,6 +40,8 @@
 
 /* In boot order; torn down in reverse. Tasks last: they use the others. */
 const struct subsystem machine_subsystems[] = {
+	/* First: every block allocated from here on gets a record. */
+	{"page_owner", page_owner_init, page_owner_exit, page_owner_check},
 	{"slab", kmem_cache_init, kmem_cache_exit, slab_check},
 	{"paging", paging_init, paging_exit, kernel_pgtable_check},
 	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check},

@@ -18,6 +18,7 @@
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
+#include "core/page_owner.h"
 #include "core/swap.h"
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
@@ -718,8 +719,10 @@ unsigned long isolate_free_block(struct machine *m, struct page *page,
 		move_freepages_block(m, zone, pfn, MIGRATE_MOVABLE);
 	else if (order >= m->pageblock_order && migratetype_is_mergeable(mt))
 		change_pageblock_range(m, pfn, order, MIGRATE_MOVABLE);
-	for (unsigned long i = 0; i < nr; i++)
+	for (unsigned long i = 0; i < nr; i++) {
 		set_page_allocated(&page[i], 0);
+		set_page_owner(m, &page[i], 0, GFP_HIGHUSER_MOVABLE);
+	}
 	return nr;
 }
 
@@ -1125,9 +1128,11 @@ struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 {
 	struct page *page = alloc_page_pcp_fast(m, gfp, order);
 
-	if (likely(page))
-		return page;
-	return __alloc_pages(m, gfp, order);
+	if (unlikely(!page))
+		page = __alloc_pages(m, gfp, order);
+	if (unlikely(m->page_owner) && page)
+		__set_page_owner(m, page, order, gfp);
+	return page;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1197,6 +1202,7 @@ static __always_inline void free_the_page(struct machine *m, struct page *page,
 
 	if (unlikely(page->memcg)) /* whoever frees it, the charge goes */
 		mem_cgroup_uncharge(m, page, order);
+	reset_page_owner(m, page, order);
 	page->flags &= ~PG_STATE_MASK;
 	m->vm_events[PGFREE] += 1UL << order;
 	if (order <= PAGE_ALLOC_COSTLY_ORDER) {

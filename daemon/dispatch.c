@@ -260,7 +260,10 @@ static int run_op(struct session *s, const struct op *op, const Mm__Request *rq,
 		return err;
 	if (s->pid)
 		task_switch(s->d->m, s->pid);
+	/* page_owner's records name the call where Linux keeps a stack. */
+	s->d->m->call = op->name;
 	err = op->handle(s, rq, r);
+	s->d->m->call = NULL;
 	if (err == DISPATCH_PARK) {
 		if (!(op->flags & OP_MAY_WAIT))
 			return reply_error(r, -EAGAIN,

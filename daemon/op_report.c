@@ -122,6 +122,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 					   "and a 32-bit offset");
 		return report_segment_translate(m, pid, rp->selector,
 						(uint32_t)rp->addr, seq);
+	case MM__REPORT_KIND__REPORT_DUMP_PAGE:
+		return report_dump_page(m, rp->addr, seq);
 	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
 		return report_pagewalk(m, pid, rp->addr, seq);
 	}
@@ -141,6 +143,7 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_PS] = report_ps,
 	[MM__REPORT_KIND__REPORT_FRAMES] = report_frames,
 	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = report_pagetypeinfo,
+	[MM__REPORT_KIND__REPORT_PAGE_OWNER] = report_page_owner,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))
@@ -153,6 +156,7 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_PAGEWALK:
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
+	case MM__REPORT_KIND__REPORT_DUMP_PAGE: /* its pfn is checked there */
 		return true;
 	default:
 		return false;
@@ -210,6 +214,60 @@ int op_report(struct session *s, const Mm__Report *rp, struct reply *r)
 				   m->errmsg[0] ? m->errmsg
 						: "the report failed");
 	return report_part(s, rp, r);
+}
+
+/* A read of /proc/kpageflags or kpagecount, straight into the reply. */
+static int kpage_read(struct session *s, const Mm__KPageRange *a,
+		      struct reply *r,
+		      void (*read)(const struct machine *m, unsigned long pfn,
+				   unsigned long count, uint8_t *buf))
+{
+	struct machine *m = s->d->m;
+	uint64_t count = a->count;
+	uint8_t *buf;
+	int err;
+
+	err = kpage_range(m, a->pfn, &count);
+	if (err)
+		return err;
+	err = reply_data_fits(
+		s, r, count > UINT32_MAX / 8 ? UINT32_MAX : (uint32_t)count * 8,
+		"the read");
+	if (err)
+		return err;
+	buf = reply_data_room(s, r, (uint32_t)count * 8);
+	if (!buf)
+		return r->rep.status;
+	read(m, (unsigned long)a->pfn, (unsigned long)count, buf);
+	reply_data_set(r, buf, (uint32_t)count * 8);
+	return 0;
+}
+
+int op_kpageflags(struct session *s, const Mm__KPageRange *a, struct reply *r)
+{
+	return kpage_read(s, a, r, kpageflags_read);
+}
+
+int op_kpagecount(struct session *s, const Mm__KPageRange *a, struct reply *r)
+{
+	return kpage_read(s, a, r, kpagecount_read);
+}
+
+/* One cache's sysfs attributes: short, one reply. */
+int op_slab_sysfs(struct session *s, const Mm__SlabSysfs *a, struct reply *r)
+{
+	struct seq_buf *seq = &s->d->seq;
+	int err;
+
+	seq_buf_clear(seq);
+	err = slab_sysfs_show(s->d->m, a->cache ? a->cache : "", seq);
+	if (!err)
+		err = seq->err;
+	if (err)
+		return err;
+	r->rep.result_case = MM__REPLY__RESULT_TEXT;
+	r->rep.text = seq->buf ? seq->buf : "";
+	return 0;
 }
 
 int op_admin_check(struct session *s, const Mm__AdminCheck *a, struct reply *r)

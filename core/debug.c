@@ -1,0 +1,238 @@
+/*
+ * debug.c - dump_page and the flag names the kernel prints (mm/debug.c,
+ * with lib/vsprintf.c's %pGp, %pGg and %pGt).
+ *
+ * Owns: the words for a struct page: its counts, its flags in Linux's
+ * bit order and names, its page type, and the GFP masks' names. Must
+ * never: change a page, or print a host pointer.
+ */
+#include <errno.h>
+
+#include "core/debug.h"
+#include "core/err.h"
+#include "core/memory.h"
+#include "core/page_owner.h"
+
+/* The names of __def_gfpflag_names, combinations first, in its order. */
+#define GFP_TRANSHUGE_LIGHT                                                    \
+	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC |               \
+	  __GFP_NOWARN) &                                                      \
+	 ~__GFP_RECLAIM)
+#define GFP_TRANSHUGE (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM)
+
+static const struct flag_name {
+	uint64_t mask;
+	const char *name;
+} gfpflag_names[] = {
+	{GFP_TRANSHUGE, "GFP_TRANSHUGE"},
+	{GFP_TRANSHUGE_LIGHT, "GFP_TRANSHUGE_LIGHT"},
+	{GFP_HIGHUSER_MOVABLE, "GFP_HIGHUSER_MOVABLE"},
+	{GFP_HIGHUSER, "GFP_HIGHUSER"},
+	{GFP_USER, "GFP_USER"},
+	{GFP_KERNEL_ACCOUNT, "GFP_KERNEL_ACCOUNT"},
+	{GFP_KERNEL, "GFP_KERNEL"},
+	{GFP_NOFS, "GFP_NOFS"},
+	{GFP_ATOMIC, "GFP_ATOMIC"},
+	{GFP_NOIO, "GFP_NOIO"},
+	{GFP_NOWAIT, "GFP_NOWAIT"},
+	{GFP_DMA, "GFP_DMA"},
+	{__GFP_HIGHMEM, "__GFP_HIGHMEM"},
+	{GFP_DMA32, "GFP_DMA32"},
+	{__GFP_HIGH, "__GFP_HIGH"},
+	{__GFP_IO, "__GFP_IO"},
+	{__GFP_FS, "__GFP_FS"},
+	{__GFP_NOWARN, "__GFP_NOWARN"},
+	{__GFP_RETRY_MAYFAIL, "__GFP_RETRY_MAYFAIL"},
+	{__GFP_NOFAIL, "__GFP_NOFAIL"},
+	{__GFP_NORETRY, "__GFP_NORETRY"},
+	{__GFP_COMP, "__GFP_COMP"},
+	{__GFP_ZERO, "__GFP_ZERO"},
+	{__GFP_NOMEMALLOC, "__GFP_NOMEMALLOC"},
+	{__GFP_MEMALLOC, "__GFP_MEMALLOC"},
+	{__GFP_HARDWALL, "__GFP_HARDWALL"},
+	{__GFP_THISNODE, "__GFP_THISNODE"},
+	{__GFP_RECLAIMABLE, "__GFP_RECLAIMABLE"},
+	{__GFP_MOVABLE, "__GFP_MOVABLE"},
+	{__GFP_ACCOUNT, "__GFP_ACCOUNT"},
+	{__GFP_WRITE, "__GFP_WRITE"},
+	{__GFP_RECLAIM, "__GFP_RECLAIM"},
+	{__GFP_DIRECT_RECLAIM, "__GFP_DIRECT_RECLAIM"},
+	{__GFP_KSWAPD_RECLAIM, "__GFP_KSWAPD_RECLAIM"},
+};
+
+/* Linux 6.x's enum pageflags (x86_64), the bits dump_page shows. */
+enum linux_pageflags {
+	LPG_locked,
+	LPG_writeback,
+	LPG_referenced,
+	LPG_uptodate,
+	LPG_dirty,
+	LPG_lru,
+	LPG_head,
+	LPG_waiters,
+	LPG_active,
+	LPG_workingset,
+	LPG_error,
+	LPG_slab,
+	LPG_owner_priv_1,
+	LPG_arch_1,
+	LPG_reserved,
+	LPG_private,
+	LPG_private_2,
+	LPG_mappedtodisk,
+	LPG_reclaim,
+	LPG_swapbacked,
+};
+
+/* __def_pageflag_names, in its order. */
+static const struct flag_name pageflag_names[] = {
+	{1ULL << LPG_locked, "locked"},
+	{1ULL << LPG_waiters, "waiters"},
+	{1ULL << LPG_error, "error"},
+	{1ULL << LPG_referenced, "referenced"},
+	{1ULL << LPG_uptodate, "uptodate"},
+	{1ULL << LPG_dirty, "dirty"},
+	{1ULL << LPG_lru, "lru"},
+	{1ULL << LPG_active, "active"},
+	{1ULL << LPG_workingset, "workingset"},
+	{1ULL << LPG_slab, "slab"},
+	{1ULL << LPG_owner_priv_1, "owner_priv_1"},
+	{1ULL << LPG_arch_1, "arch_1"},
+	{1ULL << LPG_reserved, "reserved"},
+	{1ULL << LPG_private, "private"},
+	{1ULL << LPG_private_2, "private_2"},
+	{1ULL << LPG_writeback, "writeback"},
+	{1ULL << LPG_head, "head"},
+	{1ULL << LPG_mappedtodisk, "mappedtodisk"},
+	{1ULL << LPG_reclaim, "reclaim"},
+	{1ULL << LPG_swapbacked, "swapbacked"},
+};
+
+/* The machine's page flags that are Linux's too. */
+static const struct {
+	enum pageflags pg;
+	enum linux_pageflags lpg;
+} same_flags[] = {
+	{PG_referenced, LPG_referenced},
+	{PG_dirty, LPG_dirty},
+	{PG_lru, LPG_lru},
+	{PG_active, LPG_active},
+	{PG_slab, LPG_slab},
+	{PG_reserved, LPG_reserved},
+	{PG_swapbacked, LPG_swapbacked},
+};
+
+/* The zone sits in the top bits of page->flags (ZONES_PGSHIFT). */
+#define ZONES_WIDTH   3
+#define ZONES_PGSHIFT (64 - ZONES_WIDTH)
+
+#define NR(a) (sizeof(a) / sizeof((a)[0]))
+
+/* format_flags: each name whose bits are all set, then what is left. */
+static void seq_flag_names(struct seq_buf *s, uint64_t flags,
+			   const struct flag_name *names, size_t n)
+{
+	for (size_t i = 0; i < n && flags; i++) {
+		if ((flags & names[i].mask) != names[i].mask)
+			continue;
+		seq_printf(s, "%s", names[i].name);
+		flags &= ~names[i].mask;
+		if (flags)
+			seq_printf(s, "|");
+	}
+	if (flags)
+		seq_printf(s, "%#llx", (unsigned long long)flags);
+}
+
+void seq_gfp(struct seq_buf *s, gfp_t gfp)
+{
+	/* The kernel's %#x: 0x0 for none, where printf's says 0. */
+	seq_printf(s, "0x%x(", gfp);
+	seq_flag_names(s, gfp, gfpflag_names, NR(gfpflag_names));
+	seq_printf(s, ")");
+}
+
+/* Anonymous and shared memory a fault filled is up to date. */
+static uint64_t linux_page_flags(const struct page *page)
+{
+	uint64_t f = 0;
+
+	for (size_t i = 0; i < NR(same_flags); i++)
+		if (PageFlag(page, same_flags[i].pg))
+			f |= 1ULL << same_flags[i].lpg;
+	if (PageFlag(page, PG_anon) || PageFlag(page, PG_shmem))
+		f |= 1ULL << LPG_uptodate;
+	return f;
+}
+
+void seq_page_flags(struct seq_buf *s, const struct page *page)
+{
+	uint64_t f = linux_page_flags(page);
+
+	seq_printf(s, "0x%llx(",
+		   (unsigned long long)(f | (uint64_t)page_zonenum(page)
+						    << ZONES_PGSHIFT));
+	seq_flag_names(s, f, pageflag_names, NR(pageflag_names));
+	seq_printf(s, "%snode=0|zone=%d)", f ? "|" : "",
+		   (int)page_zonenum(page));
+}
+
+/*
+ * %p: a pointer the kernel will not show is hashed to 32 bits, so two
+ * prints of one pointer match and the address itself stays hidden.
+ */
+static unsigned long ptr_hash(uint64_t v)
+{
+	if (!v)
+		return 0;
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return (unsigned long)(v & 0xffffffffu);
+}
+
+/* Where the kernel's struct page of pfn sits: x86_64's vmemmap. */
+#define VMEMMAP_START 0xffffea0000000000ULL
+
+/* %pGt: a page type is a cleared bit in an all-ones word. */
+static void seq_page_type(struct seq_buf *s, const struct page *page)
+{
+	if (PageFlag(page, PG_buddy))
+		seq_printf(s, "page_type: 0xffffff7f(buddy)\n");
+	else if (PageFlag(page, PG_table))
+		seq_printf(s, "page_type: 0xfffffdff(table)\n");
+}
+
+int report_dump_page(struct machine *m, uint64_t pfn, struct seq_buf *s)
+{
+	const struct page *page;
+	int mapcount;
+
+	if (pfn >= m->max_pfn)
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#llx is past RAM (%lu frames)",
+				 (unsigned long long)pfn, m->max_pfn);
+	page = pfn_to_page(m, pfn);
+	if (PageFlag(page, PG_hole))
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#llx lies in a hole: no struct page",
+				 (unsigned long long)pfn);
+	/* Slab, buddy and table pages use the mapcount for themselves. */
+	mapcount = page->flags & ((1u << PG_slab) | (1u << PG_buddy) |
+				  (1u << PG_table))
+			   ? 0
+			   : page_mapcount(page);
+	seq_printf(s,
+		   "page:%016lx refcount:%d mapcount:%d mapping:%016lx "
+		   "index:0x%llx pfn:0x%llx\n",
+		   ptr_hash(VMEMMAP_START + pfn * 64), page->_refcount,
+		   mapcount,
+		   PageFlag(page, PG_shmem) ? ptr_hash(page->mapping) : 0,
+		   (unsigned long long)page->index, (unsigned long long)pfn);
+	seq_page_type(s, page);
+	seq_printf(s, "%sflags: ", PageFlag(page, PG_anon) ? "anon " : "");
+	seq_page_flags(s, page);
+	seq_printf(s, "\n");
+	dump_page_owner(m, (unsigned long)pfn, s);
+	return s->err;
+}

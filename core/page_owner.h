@@ -1,0 +1,83 @@
+/*
+ * page_owner.h - who allocated each page, as Linux's mm/page_owner.c
+ * keeps it with page_owner=on (the layout's kernel.page_owner).
+ *
+ * Owns: one record per allocated block, kept beside mem_map as the
+ * kernel's page_ext is (struct page has no room left): the order, the
+ * GFP mask, the allocating process and the call it made, when, and who
+ * freed it last. Must never: change a page, or cost anything when off.
+ */
+#ifndef MM_PAGE_OWNER_H
+#define MM_PAGE_OWNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/gfp.h"
+#include "core/machine.h"
+#include "core/seq_buf.h"
+
+struct page_owner {
+	uint8_t order;
+	bool allocated;		    /* PAGE_EXT_OWNER_ALLOCATED */
+	int8_t last_migrate_reason; /* -1: never migrated; 0: compaction */
+	gfp_t gfp_mask;
+	int32_t pid, tgid, free_pid, free_tgid;
+	const char *call, *free_call; /* in place of the stacks */
+	uint64_t ts_nsec, free_ts_nsec;
+	char comm[16];
+};
+
+/* The migrate reasons this machine has, as migrate_reason_names. */
+#define MR_COMPACTION 0
+
+int page_owner_init(struct machine *m);
+void page_owner_exit(struct machine *m);
+int page_owner_check(const struct machine *m, char *why, size_t len);
+
+/* The block at page was allocated, or freed: post_alloc_hook's part. */
+void __set_page_owner(struct machine *m, const struct page *page,
+		      unsigned int order, gfp_t gfp);
+void __reset_page_owner(struct machine *m, const struct page *page,
+			unsigned int order);
+/* Migration moved a page: its record follows it (folio_copy_owner). */
+void __copy_page_owner(struct machine *m, const struct page *old,
+		       const struct page *newpage, int reason);
+
+static inline void set_page_owner(struct machine *m, const struct page *page,
+				  unsigned int order, gfp_t gfp)
+{
+	if (m->page_owner)
+		__set_page_owner(m, page, order, gfp);
+}
+
+static inline void reset_page_owner(struct machine *m, const struct page *page,
+				    unsigned int order)
+{
+	if (m->page_owner)
+		__reset_page_owner(m, page, order);
+}
+
+static inline void copy_page_owner(struct machine *m, const struct page *old,
+				   const struct page *newpage, int reason)
+{
+	if (m->page_owner)
+		__copy_page_owner(m, old, newpage, reason);
+}
+
+/* The record of the block pfn heads; NULL when none was ever kept. */
+const struct page_owner *get_page_owner(const struct machine *m,
+					unsigned long pfn);
+
+/*
+ * /sys/kernel/debug/page_owner: every allocated block, as
+ * print_page_owner prints it, the call in place of the stack.
+ * -EOPNOTSUPP when page_owner is off (the file does not exist).
+ */
+int report_page_owner(const struct machine *m, struct seq_buf *s);
+
+/* dump_page's part: __dump_page_owner's lines for the block at pfn. */
+void dump_page_owner(const struct machine *m, unsigned long pfn,
+		     struct seq_buf *s);
+
+#endif /* MM_PAGE_OWNER_H */
