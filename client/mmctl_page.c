@@ -294,8 +294,8 @@ static int show_kpage(struct mmctl *ctl, int argc, char **argv, bool flags)
 			char longname[1024];
 
 			page_flag_longname(v, longname, sizeof(longname));
-			printf(flags ? "%#llx\t0x%016llx\t%s\n"
-				     : "%#llx\t%llu\n",
+			printf(flags ? "0x%llx\t0x%016llx\t%s\n"
+				     : "0x%llx\t%llu\n",
 			       pfn + i, (unsigned long long)v, longname);
 		}
 		n = got < want ? 0 : n - got;

@@ -1311,7 +1311,8 @@ free_page_pcp_fast(struct machine *m, struct page *page, unsigned int order)
 	if (order > PAGE_ALLOC_COSTLY_ORDER || order > m->max_order ||
 	    !in_mem_map(m, page) || !PageFlag(page, PG_head) ||
 	    page->private != order || page->_refcount != 1 ||
-	    page->memcg /* charged: free_the_page uncharges it */)
+	    page->memcg /* charged: free_the_page uncharges it */ ||
+	    m->page_owner /* free_the_page records the free */)
 		return false;
 	zone = page_zone(m, page);
 	pcp = &zone->pcp[m->cpu];

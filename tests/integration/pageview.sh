@@ -1,0 +1,144 @@
+#!/bin/sh
+# pageview.sh - struct page made visible, on a real daemon with
+# kernel.page_owner on: mmctl kpageflags, kpagecount, page-types,
+# dump-page, page-owner and slab, each in the format the host kernel
+# gives (the host's /proc/kpageflags and /sys/kernel/slab/*/ where this
+# host lets us read them), and every bad input refused with its errno.
+#   usage: MMD=build/test/mmd sh tests/integration/pageview.sh
+# Prints "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
+# Must never: leave a daemon or a client running.
+set -u
+MMD=${MMD:-build/test/mmd}
+bin=$(dirname "$MMD")
+MMCTL=$bin/mmctl
+EXAMPLE=$bin/mmc-example
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib/daemon.sh"
+
+"$MMD" --print-config | sed "s/page_owner: 0/page_owner: 1/" \
+	>"$tmp/owner.yaml"
+grep -q 'page_owner: 1' "$tmp/owner.yaml" || fail "layout with page_owner"
+start_mmd pv --config "$tmp/owner.yaml" || exit 1
+pv=$mmd_pid
+s=$tmp/pv.sock
+M="$MMCTL -s $s"
+"$EXAMPLE" -s "$s" -w 120 -p 6 -o 40 >"$tmp/held" 2>&1 &
+holder=$!
+pids="$pids $holder"
+wait_for "$tmp/held" '^holding'
+held=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$tmp/held")
+
+# ---- kpageflags / kpagecount: a line per pfn, cut at the end of RAM
+$M kpageflags 0 4 >"$tmp/kpf"
+matches "kpageflags: 'pfn<TAB>0x<16 hex><TAB>names'" "$tmp/kpf" \
+	'^0x[0-9a-f]+	0x[0-9a-f]{16}	[a-z_0-9,]*$'
+same "kpageflags 0 4: four pfns" "$(wc -l <"$tmp/kpf")" 4
+last=$($M page-types | awk '$1 == "total" { print $2 }')
+same "kpageflags: a range past the end of RAM is cut there" \
+	"$($M kpageflags $((last - 2)) 10 | wc -l)" 2
+status "kpageflags of a pfn past RAM: EINVAL" 1 'Invalid argument: pfn .* is past RAM' \
+	$M kpageflags "$last"
+status "kpageflags with a count of 0: usage" 2 'not a count' $M kpageflags 0 0
+status "kpagecount of a pfn past RAM: EINVAL" 1 'past RAM' \
+	$M kpagecount 0xffffffffffffffff
+matches "kpagecount: 'pfn<TAB>count'" "$tmp/kpf" '^0x[0-9a-f]+	'
+$M kpagecount 0 64 >"$tmp/kpc"
+matches "kpagecount: 'pfn<TAB>count'" "$tmp/kpc" '^0x[0-9a-f]+	[0-9]+$'
+
+# ---- page-types: tools/mm/page-types.c's summary
+$M page-types >"$tmp/types"
+same "page-types: the header" "$(head -1 "$tmp/types")" \
+	"$(printf '             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags')"
+sed '1d;$d' "$tmp/types" >"$tmp/types.rows"
+matches "page-types: 'flags count MB symbols names' rows" "$tmp/types.rows" \
+	'^0x[0-9a-f]{16}	 *[0-9]+ +[0-9]+  [A-Za-z0-9_]{43}	[a-z_0-9,]*$'
+same "page-types: the pages of the rows add up to the total" \
+	"$(awk -F'\t' '{ split($2, f, " "); n += f[1] } END { print n }' "$tmp/types.rows")" \
+	"$last"
+grep -q '	buddy$' "$tmp/types" && grep -q '	slab$' "$tmp/types" &&
+	grep -q '	nopage$' "$tmp/types"
+same "page-types: buddy, slab and the PCI hole's nopage frames" "$?" 0
+if [ -r /proc/kpageflags ] && head -c 8 /proc/kpageflags >/dev/null 2>&1; then
+	head -c 8388608 /proc/kpageflags >"$tmp/host.kpf"
+	$M page-types -F "$tmp/host.kpf" >"$tmp/host.types"
+	same "page-types -F the host's /proc/kpageflags: the same header" \
+		"$(head -1 "$tmp/host.types")" "$(head -1 "$tmp/types")"
+	sed '1d;$d' "$tmp/host.types" >"$tmp/host.rows"
+	matches "page-types -F the host's file: rows of the same layout" \
+		"$tmp/host.rows" \
+		'^0x[0-9a-f]{16}	 *[0-9]+ +[0-9]+  [A-Za-z0-9_]{43}	[a-z_0-9,]*$'
+	same "the host's file and mm's: 8 bytes per pfn" \
+		"$(( $(wc -c <"$tmp/host.kpf") % 8 ))" 0
+else
+	skip "the host's /proc/kpageflags is not readable here"
+fi
+status "page-types with an unknown option: usage" 2 'unknown option' \
+	$M page-types -z
+
+# ---- dump-page: mm/debug.c's lines, page_owner's after them
+pfn=$(sed -n 's/^PFN \(0x[0-9a-f]*\) .*/\1/p' "$tmp/kpf" | head -1)
+$M page-owner >"$tmp/owner"
+pfn=$(awk -v p="$held" '/^Page allocated via/ && $0 ~ ", pid " p "," { getline; print $2; exit }' "$tmp/owner")
+[ -n "$pfn" ] || fail "page-owner: a block of the client (pid $held)"
+$M dump-page "$pfn" >"$tmp/dump"
+matches "dump-page: page: refcount: mapcount: mapping: index: pfn: then flags" \
+	"$tmp/dump" \
+	'^(page:[0-9a-f]{16} refcount:-?[0-9]+ mapcount:[0-9]+ mapping:[0-9a-f]{16} index:0x[0-9a-f]+ pfn:0x[0-9a-f]+|(page_type: 0x[0-9a-f]+\([a-z]+\))|(anon )?flags: 0x[0-9a-f]+\([a-z_0-9|=]*\)|page_owner tracks the page as (allocated|freed)|page last allocated via .*|page last free pid .*|page_owner free stack trace missing| [a-z_0-9]+)$'
+same "dump-page: the pfn asked for" \
+	"$(sed -n 's/.* pfn:\(0x[0-9a-f]*\)$/\1/p' "$tmp/dump")" "$pfn"
+status "dump-page: the client's call, its pid" 0 \
+	"pid $held, tgid $held \\(example\\)" $M dump-page "$pfn"
+status "dump-page past RAM: EINVAL" 1 'past RAM' $M dump-page "$last"
+status "dump-page of no number: usage" 2 'not a pfn' $M dump-page x
+
+# ---- page-owner: print_page_owner's records
+grep -v '^$' "$tmp/owner" >"$tmp/owner.lines"
+matches "page-owner: every line is one of print_page_owner's" \
+	"$tmp/owner.lines" \
+	'^(Page allocated via order [0-9]+, mask 0x[0-9a-f]+\([A-Z_a-z0-9|]*\), pid [0-9]+, tgid [0-9]+ \([^)]*\), ts [0-9]+ ns|PFN 0x[0-9a-f]+ type [A-Za-z]+ Block [0-9]+ type [A-Za-z]+ Flags 0x[0-9a-f]+\([a-z_0-9|=]*\)| [a-z_0-9]+|Slab cache page|Charged to memcg [0-9]+|Page has been migrated, last migrate reason: [a-z_]+)$'
+same "page-owner: the client's six blocks, each by alloc_pages" \
+	"$(grep -A2 ", pid $held," "$tmp/owner" | grep -c '^ alloc_pages$')" 6
+
+# ---- slab CACHE: /sys/kernel/slab/<cache>/'s attributes
+$M slab kmalloc-64 >"$tmp/slab"
+attrs="aliases align cache_dma cpu_partial cpu_slabs ctor destroy_by_rcu \
+hwcache_align min_partial object_size objects objects_partial \
+objs_per_slab order partial poison reclaim_account red_zone sanity_checks \
+slab_size slabs slabs_cpu_partial store_user total_objects trace usersize"
+same "slab: SLUB's attribute names" "$(cut -d: -f1 "$tmp/slab" | tr '\n' ' ')" \
+	"$(echo $attrs) "
+host=/sys/kernel/slab/kmalloc-64
+if [ -r "$host/partial" ]; then
+	bad=
+	for a in $attrs; do
+		[ -r "$host/$a" ] || continue
+		hv=$(cat "$host/$a" 2>/dev/null) || continue
+		mv=$(sed -n "s/^$a: //p" "$tmp/slab")
+		# The same shape: digits become N, so "12 N0=12" is "N NN=N".
+		hs=$(printf '%s' "$hv" | sed 's/[0-9][0-9]*/N/g')
+		ms=$(printf '%s' "$mv" | sed 's/[0-9][0-9]*/N/g')
+		case $a in
+		cpu_slabs | objects | objects_partial | partial | slabs | total_objects)
+			# "0" alone when no node has any, as the kernel.
+			[ "$ms" = N ] && hs=${hs%% *} ;;
+		slabs_cpu_partial) hs=${hs%% *}; ms=${ms%% *} ;;
+		ctor) hs= ms= ;;
+		esac
+		[ "$hs" = "$ms" ] || bad="$bad $a($hv|$mv)"
+	done
+	same "slab kmalloc-64: each value as the host's sysfs file reads" "$bad" ""
+else
+	skip "the host's /sys/kernel/slab is not readable here"
+fi
+same "slab kmalloc-64: 64-byte objects, 64 to a slab" \
+	"$(sed -n 's/^\(object_size\|objs_per_slab\): //p' "$tmp/slab" | tr '\n' ' ')" "64 64 "
+status "slab of no such cache: ENOENT" 1 "No such file or directory: no slab cache called 'nosuch'" \
+	$M slab nosuch
+status "slab with no cache: usage" 2 'needs one CACHE' $M slab
+
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+status "check after the client left: page_owner's records agree" 0 '^consistent' \
+	$M check
+stop_mmd pv "$pv"
+exit $failed
