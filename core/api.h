@@ -37,6 +37,7 @@
 #include "core/printk.h"     /* dmesg */
 #include "core/proc_page.h"  /* /proc/kpageflags, /proc/kpagecount */
 #include "core/segment.h"    /* a far pointer's translation */
+#include "core/ldt.h"	     /* a process's LDT */
 #include "core/slab.h"	     /* slabinfo, and whether a kmalloc fits */
 #include "core/slub_sysfs.h" /* /sys/kernel/slab/<cache>/ */
 #include "core/task_mmu.h"   /* /proc/PID/status, maps, the page walk */

@@ -172,6 +172,7 @@ struct mm_struct {
 	struct malloc_stats malloc; /* its user-space malloc's figures */
 	uint64_t mm_obj;	    /* its mm_struct in the slab */
 	int pid;		    /* the task that owns it */
+	struct ldt_struct *ldt;	    /* mm->context.ldt: modify_ldt's (ldt.h) */
 };
 
 /*

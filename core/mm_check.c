@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "core/ldt.h"
 #include "core/check.h"
 #include "core/libc/malloc.h"
 #include "core/memory.h"
@@ -367,6 +368,10 @@ int mm_check(const struct machine *m, char *why, size_t len)
 			continue;
 		t.mm = task->mm;
 		err = check_mm(&t);
+		if (!err)
+			err = ldt_check_mm(m, task->mm, why, len);
+		if (!err)
+			err = segment_regs_check(m, task, why, len);
 	}
 	if (!err)
 		err = check_pages(&t);

@@ -4,9 +4,11 @@
  * Owns: the 8-byte descriptor format, the table each CPU loads at boot
  * (Linux's gdt_page as arch/x86/kernel/cpu/common.c fills it for 32-bit
  * kernels), each CPU's GDTR, and the check that the tables still hold
- * what boot wrote. Must never: write a descriptor after boot. Nothing in
- * the machine loads TLS entries, a TSS or an LDT; whatever comes to do
- * so must teach segment_check what it may write.
+ * what boot wrote. Must never: write a descriptor after boot, but for
+ * the accessed bit a segment load sets (segment_regs.c). Nothing in the
+ * machine loads TLS entries or a TSS, and each process's LDT lives
+ * apart (ldt.c); whatever comes to write the GDT must teach
+ * segment_check what it may write.
  *
  * Where the tables live. Linux's gdt_page is a page-aligned per-CPU
  * variable, so each CPU's GDT is one page of that CPU's unit of the
@@ -277,6 +279,23 @@ int gdt_read(const struct machine *m, unsigned int cpu, unsigned int index,
 	return 0;
 }
 
+/*
+ * A load of a descriptor whose accessed bit is clear: the CPU sets it,
+ * the one write to a GDT after boot (newer kernels preset it).
+ */
+void gdt_set_accessed(struct machine *m, unsigned int cpu, unsigned int index)
+{
+	uint8_t *gdt;
+
+	if (gdt_args(m, cpu, index))
+		return;
+	gdt = gdt_ram(m, cpu);
+	if (gdt)
+		desc_store(gdt + 8 * index,
+			   desc_load(gdt + 8 * index) | (uint64_t)_DESC_ACCESSED
+								<< 40);
+}
+
 /* switch_to_new_gdt, in effect: fill cpu's copy and point its GDTR at it. */
 static int gdt_setup_cpu(struct machine *m, unsigned int cpu)
 {
@@ -366,7 +385,10 @@ static int check_gdt_entries(const struct machine *m, unsigned int cpu,
 		const char *name = gdt_entry_name(i);
 
 		gdt_read(m, cpu, i, &raw);
-		if (raw != want)
+		/* A load may have set the accessed bit of a segment. */
+		if (raw != want &&
+		    !(desc_unpack(want).s &&
+		      raw == (want | (uint64_t)_DESC_ACCESSED << 40)))
 			return check_failed(why, len,
 					    "cpu %u: GDT entry %u (%s) holds "
 					    "%#018llx, not %#018llx",

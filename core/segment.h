@@ -6,7 +6,8 @@
  * Owns: the descriptor format (Linux's struct desc_struct, 8 bytes in
  * RAM), the GDT indices and selectors of arch/x86/include/asm/segment.h
  * for 32-bit kernels, each CPU's GDT and GDTR, the translation and its
- * report. Must never: write a descriptor after boot, or change anything
+ * report. Must never: write a descriptor after boot (but for the
+ * accessed bit a segment load sets), or change anything
  * while translating (a translation is a look, as a page walk is: it sets
  * no accessed bit in a descriptor or an entry).
  *
@@ -157,7 +158,30 @@ const char *gdt_entry_name(unsigned int index);
  */
 int gdt_read(const struct machine *m, unsigned int cpu, unsigned int index,
 	     uint64_t *raw);
+/* The CPU's one write to a GDT: the accessed bit of a loaded segment. */
+void gdt_set_accessed(struct machine *m, unsigned int cpu, unsigned int index);
 int get_gdtr(const struct machine *m, unsigned int cpu, struct desc_ptr *gdtr);
+
+/* The segment registers, numbered as MOV's sreg field encodes them. */
+enum sreg { SREG_ES, SREG_CS, SREG_SS, SREG_DS, SREG_FS, SREG_GS, NR_SREGS };
+
+/*
+ * A segment register: the selector a program sees and the hidden part
+ * the CPU fills from the descriptor at load time and uses from then on,
+ * whatever later happens to the table (the descriptor cache).
+ */
+struct segment_register {
+	uint16_t selector;
+	bool usable;   /* false once a null selector is loaded */
+	uint64_t desc; /* the descriptor as it was loaded */
+	uint32_t base;
+	uint64_t first, last; /* valid offsets, as the limit check takes them */
+};
+
+/* A task's registers, as its pt_regs hold them while it is in the kernel. */
+struct segment_regs {
+	struct segment_register reg[NR_SREGS];
+};
 
 /* How far a translation got: each step done fills its part of the record. */
 enum seg_step {
@@ -200,10 +224,11 @@ struct seg_translation {
 	bool faulted;
 	struct seg_fault fault;
 
+	int sreg; /* through a loaded register: its cache; or -1 */
 	unsigned int index, ti, rpl;
-	struct desc_ptr gdtr;
-	uint32_t desc_addr; /* the descriptor's linear address ... */
-	uint64_t desc_phys; /* ... and its physical one */
+	struct desc_ptr gdtr; /* the table read: the GDTR or the LDTR */
+	uint32_t desc_addr;   /* the descriptor's linear address ... */
+	uint64_t desc_phys;   /* ... and its physical one */
 	uint64_t raw;
 	struct desc_struct desc;
 	uint32_t base;
@@ -227,9 +252,30 @@ int segment_translate(struct machine *m, unsigned int cpu,
 		      unsigned long pgd_pfn, unsigned int selector,
 		      uint32_t offset, unsigned int cpl,
 		      struct seg_translation *t);
-/* The same for process pid from user mode: its CPU, its pgd, CPL 3. */
+/*
+ * The same for process pid: its CPU, its pgd, its LDT for TI=1, at cpl
+ * (3 is the process in user mode, 0 the kernel on its behalf).
+ */
 int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
-			  uint32_t offset, struct seg_translation *t);
+			  uint32_t offset, unsigned int cpl,
+			  struct seg_translation *t);
+
+struct mm_struct;
+/*
+ * For segment_regs.c: decode t->selector and fetch its descriptor from
+ * the GDT or, TI=1, mm's LDT (the LDTR a switch to mm loads), faulting
+ * as the CPU does; then the limit check and the page walk of t->base +
+ * t->offset.
+ */
+int seg_fetch_descriptor(const struct machine *m, unsigned long pgd_pfn,
+			 const struct mm_struct *mm, struct seg_translation *t);
+int seg_limit_and_walk(const struct machine *m, unsigned long pgd_pfn,
+		       struct seg_translation *t);
+int seg_raise(struct seg_translation *t, unsigned int vector,
+	      uint32_t error_code, const char *reason);
+/* Which offsets a descriptor's limit allows ([first, last]). */
+void seg_desc_range(const struct desc_struct *d, uint64_t *first,
+		    uint64_t *last);
 
 /* One line per step done, then the fault or the physical address. */
 int report_seg_translation(const struct seg_translation *t, struct seq_buf *s);
@@ -240,6 +286,35 @@ int report_seg_translation(const struct seg_translation *t, struct seq_buf *s);
  * cannot be made.
  */
 int report_segment_translate(struct machine *m, int pid, unsigned int selector,
-			     uint32_t offset, struct seq_buf *s);
+			     uint32_t offset, unsigned int cpl,
+			     struct seq_buf *s);
+
+/*
+ * The segment registers (segment_regs.c). A process starts as Linux's
+ * start_thread leaves it: CS __USER_CS, DS, ES and SS __USER_DS, FS and
+ * GS null. uapi_load_segment (uapi.h) is MOV sreg, selector at CPL 3:
+ * the checks the CPU makes on a load, then the cache filled and the
+ * descriptor's accessed bit set. -EFAULT with the exception in
+ * m->errmsg (#GP, #NP, #SS) and the register unchanged; -EINVAL for CS
+ * (MOV to CS is #UD), an sreg past GS or a selector past 16 bits;
+ * -EOPNOTSUPP on x86_64.
+ */
+void segment_regs_init(struct machine *m, struct segment_regs *regs,
+		       unsigned int cpu);
+/* A read of sreg:offset through the register's cache, with no table read. */
+int sreg_translate(struct machine *m, int pid, unsigned int sreg,
+		   uint32_t offset, unsigned int cpl,
+		   struct seg_translation *t);
+struct task_struct;
+/*
+ * Each usable register's base and offsets are its cached descriptor's,
+ * and CS and SS are never null.
+ */
+int segment_regs_check(const struct machine *m, const struct task_struct *t,
+		       char *why, size_t len);
+/* mmctl segregs PID: each register, visible and hidden part. */
+int report_segregs(struct machine *m, int pid, struct seq_buf *s);
+/* "es", "cs", ... or NULL. */
+const char *sreg_name(unsigned int sreg);
 
 #endif /* MM_SEGMENT_H */

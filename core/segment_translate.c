@@ -12,11 +12,12 @@
  * The checks, in the order of the SDM's MOV to a segment register and
  * of the access after it:
  *   a null selector (index 0, TI 0) loads, but the access is #GP(0);
- *   TI=1 asks for the LDT, and Linux loads none unless a process calls
- *     modify_ldt(2), so the LDTR is null: #GP(selector);
- *   an index past the GDTR's limit: #GP(selector);
- *   the descriptor is read from the GDT through the page tables, as the
- *     CPU reads it by linear address (a #PF if it were not mapped);
+ *   TI=1 asks for the LDT: the process's own, which a switch to its
+ *     mm loads into the LDTR (load_mm_ldt); a process that never called
+ *     modify_ldt(2) has none, the LDTR is null: #GP(selector);
+ *   an index past the GDTR's (or LDTR's) limit: #GP(selector);
+ *   the descriptor is read from the table through the page tables, as
+ *     the CPU reads it by linear address (a #PF if it were not mapped);
  *   a system descriptor or execute-only code cannot be read through
  *     DS: #GP(selector);
  *   data and non-conforming code need DPL >= max(CPL, RPL), so that a
@@ -39,6 +40,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "core/ldt.h"
 #include "core/mm.h"
 #include "core/task.h"
 
@@ -89,11 +91,6 @@ static int decode_selector(struct seg_translation *t)
 		return raise_fault(t, X86_TRAP_GP, 0,
 				   "the null selector: DS may hold it, but an "
 				   "access through it faults");
-	if (t->ti)
-		return raise_fault(t, X86_TRAP_GP, selector_error(t),
-				   "TI=1 selects the LDT, and none is loaded "
-				   "(Linux gives a process one only through "
-				   "modify_ldt)");
 	return 0;
 }
 
@@ -111,23 +108,50 @@ static int page_fault(struct seg_translation *t, uint32_t addr, bool present,
 				   : "is not mapped");
 }
 
-/* Read the descriptor as the CPU does: at GDTR.base + 8 * index, paged. */
+/* The LDTR a switch to mm loads: its LDT, or null (limit 0, no base). */
+static int load_ldtr(const struct mm_struct *mm, struct seg_translation *t)
+{
+	if (!mm || !mm->ldt)
+		return raise_fault(t, X86_TRAP_GP, selector_error(t),
+				   "TI=1 selects the LDT, and none is loaded "
+				   "(a process has one only once it calls "
+				   "modify_ldt)");
+	t->gdtr.address = (uint32_t)mm->ldt->entries;
+	t->gdtr.size = (uint16_t)(mm->ldt->nr_entries * LDT_ENTRY_SIZE - 1);
+	return 0;
+}
+
+/* Read the descriptor as the CPU does: at table base + 8 * index, paged. */
 static int read_descriptor(const struct machine *m, unsigned long pgd_pfn,
+			   const struct mm_struct *mm,
 			   struct seg_translation *t)
 {
 	struct pgtable_walk w;
 
-	get_gdtr(m, t->cpu, &t->gdtr);
+	if (t->ti && load_ldtr(mm, t))
+		return -EFAULT;
+	if (!t->ti)
+		get_gdtr(m, t->cpu, &t->gdtr);
 	if (t->index * 8 + 7 > t->gdtr.size)
 		return raise_fault(t, X86_TRAP_GP, selector_error(t),
-				   "index %u is past the GDT's limit %#x "
+				   "index %u is past the %s's limit %#x "
 				   "(%u descriptors)",
-				   t->index, t->gdtr.size,
-				   (t->gdtr.size + 1) / 8);
+				   t->index, t->ti ? "LDT" : "GDT",
+				   t->gdtr.size, (t->gdtr.size + 1) / 8);
 	t->desc_addr = t->gdtr.address + t->index * 8;
-	if (pgtable_walk(m, pgd_pfn, t->desc_addr, &w) || !w.present)
+	/*
+	 * A vmalloc'ed LDT may lie under a kernel PGD entry made after the
+	 * process's pgd was copied: the CPU's fetch faults, vmalloc_fault
+	 * copies the entry from swapper_pg_dir and the fetch is retried.
+	 * Reading through swapper_pg_dir gives what the retry reads.
+	 */
+	if ((pgtable_walk(m, pgd_pfn, t->desc_addr, &w) || !w.present) &&
+	    t->desc_addr >= m->layout.kernel.task_size)
+		pgtable_walk(m, kernel_pgtable(m)->pgd, t->desc_addr, &w);
+	if (!w.present)
 		return page_fault(t, t->desc_addr, false, 0,
-				  "the GDT's descriptor at");
+				  t->ti ? "the LDT's descriptor at"
+					: "the GDT's descriptor at");
 	t->desc_phys =
 		pfn_to_phys(m, w.pfn) + (t->desc_addr & (m->page_size - 1));
 	t->raw = desc_load(m->ram + t->desc_phys);
@@ -175,18 +199,24 @@ static int check_present(struct seg_translation *t)
 }
 
 /* Valid offsets: [0, limit], or (limit, top] for expand-down data. */
-static int check_limit(struct seg_translation *t)
+void seg_desc_range(const struct desc_struct *d, uint64_t *first,
+		    uint64_t *last)
 {
-	const struct desc_struct *d = &t->desc;
 	uint64_t limit = desc_limit_bytes(d);
 
 	if (!desc_is_code(d) && (d->type & _DESC_DATA_EXPAND_DOWN)) {
-		t->first = limit + 1;
-		t->last = d->d ? 0xffffffffULL : 0xffffULL;
+		*first = limit + 1;
+		*last = d->d ? 0xffffffffULL : 0xffffULL;
 	} else {
-		t->first = 0;
-		t->last = limit;
+		*first = 0;
+		*last = limit;
 	}
+}
+
+static int check_limit(struct seg_translation *t)
+{
+	if (t->sreg < 0)
+		seg_desc_range(&t->desc, &t->first, &t->last);
 	if (t->offset < t->first || t->offset > t->last)
 		return raise_fault(t, X86_TRAP_GP, 0,
 				   "offset %#x is outside the segment's "
@@ -221,22 +251,40 @@ static int walk_linear(const struct machine *m, unsigned long pgd_pfn,
 	return 0;
 }
 
-/* Every step in order; the first that faults ends the translation. */
-static int translate(const struct machine *m, unsigned long pgd_pfn,
-		     struct seg_translation *t)
+int seg_fetch_descriptor(const struct machine *m, unsigned long pgd_pfn,
+			 const struct mm_struct *mm, struct seg_translation *t)
 {
 	int err = decode_selector(t);
 
-	if (!err)
-		err = read_descriptor(m, pgd_pfn, t);
+	return err ? err : read_descriptor(m, pgd_pfn, mm, t);
+}
+
+int seg_limit_and_walk(const struct machine *m, unsigned long pgd_pfn,
+		       struct seg_translation *t)
+{
+	int err = check_limit(t);
+
+	return err ? err : walk_linear(m, pgd_pfn, t);
+}
+
+int seg_raise(struct seg_translation *t, unsigned int vector,
+	      uint32_t error_code, const char *reason)
+{
+	return raise_fault(t, (enum x86_trap)vector, error_code, "%s", reason);
+}
+
+/* Every step in order; the first that faults ends the translation. */
+static int translate(const struct machine *m, unsigned long pgd_pfn,
+		     const struct mm_struct *mm, struct seg_translation *t)
+{
+	int err = seg_fetch_descriptor(m, pgd_pfn, mm, t);
+
 	if (!err)
 		err = check_privilege(t);
 	if (!err)
 		err = check_present(t);
 	if (!err)
-		err = check_limit(t);
-	if (!err)
-		err = walk_linear(m, pgd_pfn, t);
+		err = seg_limit_and_walk(m, pgd_pfn, t);
 	return err;
 }
 
@@ -250,10 +298,11 @@ static int not_segmented(struct machine *m)
 		m->arch->name);
 }
 
-int segment_translate(struct machine *m, unsigned int cpu,
-		      unsigned long pgd_pfn, unsigned int selector,
-		      uint32_t offset, unsigned int cpl,
-		      struct seg_translation *t)
+static int do_segment_translate(struct machine *m, unsigned int cpu,
+				unsigned long pgd_pfn,
+				const struct mm_struct *mm,
+				unsigned int selector, uint32_t offset,
+				unsigned int cpl, struct seg_translation *t)
 {
 	int err;
 
@@ -263,27 +312,41 @@ int segment_translate(struct machine *m, unsigned int cpu,
 		return mm_refuse(m, BAD_CPU, -EINVAL,
 				 "cpu %u does not exist (%u CPUs)", cpu,
 				 m->nr_cpus);
-	if (selector > 0xffff || cpl > 3)
+	if (selector > 0xffff)
 		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
-				 "selector %#x or CPL %u out of range (16 "
-				 "bits, 0-3)",
-				 selector, cpl);
+				 "selector %#x is wider than 16 bits",
+				 selector);
+	if (cpl > 3)
+		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
+				 "CPL %u does not exist: rings are 0 to 3",
+				 cpl);
 	if (!pfn_valid(m, pgd_pfn))
 		return mm_refuse(m, BAD_PFN, -EINVAL,
 				 "pgd pfn %#lx is not a frame", pgd_pfn);
 	*t = (struct seg_translation){.cpu = cpu,
 				      .cpl = cpl,
 				      .selector = (uint16_t)selector,
-				      .offset = offset};
-	err = translate(m, pgd_pfn, t);
+				      .offset = offset,
+				      .sreg = -1};
+	err = translate(m, pgd_pfn, mm, t);
 	if (err)
 		mm_refuse(m, BAD_NONE, err, "%s: %s", t->fault.name,
 			  t->fault.reason);
 	return err;
 }
 
+int segment_translate(struct machine *m, unsigned int cpu,
+		      unsigned long pgd_pfn, unsigned int selector,
+		      uint32_t offset, unsigned int cpl,
+		      struct seg_translation *t)
+{
+	return do_segment_translate(m, cpu, pgd_pfn, NULL, selector, offset,
+				    cpl, t);
+}
+
 int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
-			  uint32_t offset, struct seg_translation *t)
+			  uint32_t offset, unsigned int cpl,
+			  struct seg_translation *t)
 {
 	const struct task_struct *task;
 
@@ -292,9 +355,8 @@ int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
 	task = find_task_by_pid(m, pid);
 	if (!task || !task->mm)
 		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
-	/* A process's own access runs in user mode: CPL 3. */
-	return segment_translate(m, task->cpu, task->mm->pgd, selector, offset,
-				 3, t);
+	return do_segment_translate(m, task->cpu, task->mm->pgd, task->mm,
+				    selector, offset, cpl, t);
 }
 
 /* ------------------------------------------------------------------ */
@@ -304,6 +366,17 @@ static void show_selector(const struct seg_translation *t, struct seq_buf *s)
 {
 	const char *name = t->ti ? NULL : gdt_entry_name(t->index);
 
+	if (t->sreg >= 0) {
+		seq_printf(s,
+			   "Far pointer:\t%s:0x%08x (%s=0x%04x) on cpu %u at "
+			   "CPL %u\n",
+			   sreg_name((unsigned int)t->sreg), t->offset,
+			   sreg_name((unsigned int)t->sreg), t->selector,
+			   t->cpu, t->cpl);
+		seq_printf(s, "Cache:\tthe descriptor loaded with the "
+			      "register; no table is read\n");
+		return;
+	}
 	seq_printf(s, "Far pointer:\t0x%04x:0x%08x on cpu %u at CPL %u\n",
 		   t->selector, t->offset, t->cpu, t->cpl);
 	seq_printf(s, "Selector:\tindex %u%s%s%s, TI %u (%s), RPL %u\n",
@@ -315,11 +388,18 @@ static void show_descriptor(const struct seg_translation *t, struct seq_buf *s)
 {
 	const struct desc_struct *d = &t->desc;
 
-	seq_printf(s, "GDTR:\tbase 0x%08x, limit 0x%04x\n", t->gdtr.address,
-		   t->gdtr.size);
-	seq_printf(s, "Descriptor:\t0x%016llx at 0x%08x (phys 0x%08llx)\n",
-		   (unsigned long long)t->raw, t->desc_addr,
-		   (unsigned long long)t->desc_phys);
+	if (t->sreg < 0)
+		seq_printf(s, "%s:\tbase 0x%08x, limit 0x%04x\n",
+			   t->ti ? "LDTR" : "GDTR", t->gdtr.address,
+			   t->gdtr.size);
+	if (t->sreg >= 0)
+		seq_printf(s, "Descriptor:\t0x%016llx (cached)\n",
+			   (unsigned long long)t->raw);
+	else
+		seq_printf(s,
+			   "Descriptor:\t0x%016llx at 0x%08x (phys 0x%08llx)\n",
+			   (unsigned long long)t->raw, t->desc_addr,
+			   (unsigned long long)t->desc_phys);
 	seq_printf(s,
 		   "Segment:\tbase 0x%08x, limit 0x%05x, G=%u (last byte "
 		   "0x%08x), D/B=%u, P=%u, DPL %u, S=%u, type 0x%x (%s%s)\n",
@@ -330,14 +410,17 @@ static void show_descriptor(const struct seg_translation *t, struct seq_buf *s)
 
 static void show_checks(const struct seg_translation *t, struct seq_buf *s)
 {
-	if (t->done >= SEG_STEP_PRIVILEGE && t->conforming)
+	if (t->sreg >= 0)
+		seq_printf(s, "Privilege:\tchecked when %s was loaded\n",
+			   sreg_name((unsigned int)t->sreg));
+	else if (t->done >= SEG_STEP_PRIVILEGE && t->conforming)
 		seq_printf(s, "Privilege:\tconforming code: any CPL may "
 			      "read it\n");
 	else if (t->done >= SEG_STEP_PRIVILEGE)
 		seq_printf(s,
 			   "Privilege:\tDPL %u >= max(CPL %u, RPL %u) = %u\n",
 			   t->desc.dpl, t->cpl, t->rpl, t->max_pl);
-	if (t->done >= SEG_STEP_PRESENT)
+	if (t->done >= SEG_STEP_PRESENT && t->sreg < 0)
 		seq_printf(s, "Present:\tP=1\n");
 	if (t->done >= SEG_STEP_LIMIT)
 		seq_printf(s, "Limit:\toffset 0x%08x in [0x%08llx, 0x%08llx]\n",
@@ -390,10 +473,11 @@ int report_seg_translation(const struct seg_translation *t, struct seq_buf *s)
 }
 
 int report_segment_translate(struct machine *m, int pid, unsigned int selector,
-			     uint32_t offset, struct seq_buf *s)
+			     uint32_t offset, unsigned int cpl,
+			     struct seq_buf *s)
 {
 	struct seg_translation t;
-	int err = pid_segment_translate(m, pid, selector, offset, &t);
+	int err = pid_segment_translate(m, pid, selector, offset, cpl, &t);
 
 	if (err && err != -EFAULT)
 		return err;

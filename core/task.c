@@ -17,6 +17,7 @@
 #include "core/array.h"
 #include "core/err.h"
 #include "core/highmem.h"
+#include "core/ldt.h"
 #include "core/mm.h"
 #include "core/mmz.h"
 #include "core/oom_kill.h"
@@ -248,6 +249,7 @@ int task_create(struct machine *m, const char *comm, unsigned int cpu,
 	snprintf(t->comm, sizeof(t->comm), "%s", comm ? comm : "");
 	t->cpu = cpu;
 	t->oom_score_adj = oom_score_adj;
+	segment_regs_init(m, &t->segs, cpu);
 	INIT_LIST_HEAD(&t->pages);
 	attach_pid(m, new_pid, t);
 	*pid = new_pid;
@@ -285,6 +287,14 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 	}
 	mmput(m, child->mm);
 	child->mm = mm;
+	/* copy_process: the child's own copy of the LDT, segment registers */
+	err = ldt_dup_context(m, parent->mm, mm);
+	if (err) {
+		task_exit(m, child->pid, NULL);
+		return mm_refuse(m, BAD_NONE, err,
+				 "fork: no memory to copy the LDT");
+	}
+	child->segs = parent->segs;
 	return 0;
 }
 
@@ -346,6 +356,8 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	m->current_pid = 0;
 	if (m->active_mm == t->mm)
 		m->active_mm = NULL;
+	if (t->mm)
+		destroy_context_ldt(m, t->mm);
 	mmput(m, t->mm);
 	t->mm = NULL;
 	/* What its fork charged to its parent goes (if the parent stays). */

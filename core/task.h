@@ -16,6 +16,7 @@
 #include "core/machine.h"
 #include "core/memcontrol.h"
 #include "core/pid.h"
+#include "core/segment.h"
 #include "core/seq_buf.h"
 
 #define TASK_COMM_LEN 16
@@ -40,6 +41,7 @@ struct task_struct {
 	unsigned int nr_forked; /* a leader's live forked processes */
 	bool oom_killed;	/* chosen by the OOM killer, not yet gone */
 	struct page_counter memory; /* frames charged to it (limits.pages) */
+	struct segment_regs segs;   /* i386: its segment registers */
 };
 
 /* What an exit had to give back on the task's behalf. */

@@ -158,4 +158,14 @@ int uapi_malloc_trim(struct machine *m, int pid, uint64_t pad,
 		     uint64_t *released);
 int uapi_mallinfo(struct machine *m, int pid, struct user_mallinfo *mi);
 
+/*
+ * Segmentation, in process pid as above: modify_ldt(2) (ldt.h says what
+ * each func does; *ret is the syscall's value), and MOV sreg, selector
+ * (segment.h).
+ */
+int uapi_modify_ldt(struct machine *m, int pid, int func, uint64_t ptr,
+		    uint64_t bytecount, uint64_t *ret);
+int uapi_load_segment(struct machine *m, int pid, unsigned int sreg,
+		      unsigned int selector);
+
 #endif /* MM_UAPI_H */

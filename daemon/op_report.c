@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/api.h"
 #include "daemon/server.h"
@@ -92,6 +93,45 @@ static void report_status(const struct session *s, const struct task_struct *t,
 		   t->cpu, t->oom_score_adj, t->nr_pages, t->nr_objects);
 }
 
+/* The register a name names ("ds"), or NR_SREGS. */
+static unsigned int sreg_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_SREGS; i++)
+		if (!strcmp(sreg_name(i), name))
+			break;
+	return i;
+}
+
+/* TRANSLATE: a selector at CPL 3, or rp->translation's CPL and register. */
+static int report_translate(struct machine *m, int pid, const Mm__Report *rp,
+			    struct seq_buf *seq, struct reply *r)
+{
+	const Mm__Translation *tr = rp->translation;
+	unsigned int cpl = tr ? tr->cpl : 3, sreg;
+	struct seg_translation t;
+	int err;
+
+	if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
+		return reply_error(r, -EINVAL,
+				   "a far pointer is a 16-bit selector "
+				   "and a 32-bit offset");
+	if (!tr || !tr->sreg || !tr->sreg[0])
+		return report_segment_translate(m, pid, rp->selector,
+						(uint32_t)rp->addr, cpl, seq);
+	sreg = sreg_by_name(tr->sreg);
+	if (sreg == NR_SREGS)
+		return reply_error(r, -EINVAL,
+				   "%.16s is no segment register (es, cs, ss, "
+				   "ds, fs, gs)",
+				   tr->sreg);
+	err = sreg_translate(m, pid, sreg, (uint32_t)rp->addr, cpl, &t);
+	if (err && err != -EFAULT)
+		return err;
+	return report_seg_translation(&t, seq);
+}
+
 /*
  * The reports on one process: the session's own processes (itself and
  * what it forked) for anyone, another session's for admins only (the
@@ -116,14 +156,13 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
-		if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
-			return reply_error(r, -EINVAL,
-					   "a far pointer is a 16-bit selector "
-					   "and a 32-bit offset");
-		return report_segment_translate(m, pid, rp->selector,
-						(uint32_t)rp->addr, seq);
+		return report_translate(m, pid, rp, seq, r);
 	case MM__REPORT_KIND__REPORT_DUMP_PAGE:
 		return report_dump_page(m, rp->addr, seq);
+	case MM__REPORT_KIND__REPORT_LDT:
+		return report_ldt(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_SEGREGS:
+		return report_segregs(m, pid, seq);
 	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
 		return report_pagewalk(m, pid, rp->addr, seq);
 	}
@@ -157,6 +196,8 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 	case MM__REPORT_KIND__REPORT_DUMP_PAGE: /* its pfn is checked there */
+	case MM__REPORT_KIND__REPORT_LDT:
+	case MM__REPORT_KIND__REPORT_SEGREGS:
 		return true;
 	default:
 		return false;

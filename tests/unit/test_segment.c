@@ -447,7 +447,7 @@ static void report_of(struct machine *m, int pid, unsigned int sel,
 		      uint32_t off, struct seq_buf *s)
 {
 	seq_buf_init(s);
-	assert_int_equal(report_segment_translate(m, pid, sel, off, s), 0);
+	assert_int_equal(report_segment_translate(m, pid, sel, off, 3, s), 0);
 }
 
 static void assert_line(const struct seq_buf *s, const char *line)
@@ -477,7 +477,7 @@ static void test_process_report(void **state)
 					USER_WRITE, &fault),
 			 0);
 	assert_int_equal(pid_segment_translate(m, pid, __USER_DS,
-					       (uint32_t)addr + 0x10, &t),
+					       (uint32_t)addr + 0x10, 3, &t),
 			 0);
 	assert_int_equal(t.cpu, 1);
 	assert_int_equal(t.cpl, 3);
@@ -519,7 +519,7 @@ static void test_process_report(void **state)
 	seq_buf_free(&s);
 
 	seq_buf_init(&s);
-	assert_int_equal(report_segment_translate(m, 4242, __USER_DS, 0, &s),
+	assert_int_equal(report_segment_translate(m, 4242, __USER_DS, 0, 3, &s),
 			 -ESRCH);
 	assert_string_equal(m->errmsg, "no process 4242");
 	seq_buf_free(&s);
@@ -548,7 +548,7 @@ static void test_bad_calls(void **state)
 		-EINVAL);
 	assert_non_null(strstr(m->errmsg, "is not a frame"));
 	assert_int_equal(t.offset, 0x77);
-	assert_int_equal(pid_segment_translate(m, 99, __USER_DS, 0, &t),
+	assert_int_equal(pid_segment_translate(m, 99, __USER_DS, 0, 3, &t),
 			 -ESRCH);
 	assert_consistent(m);
 	machine_destroy(m);
@@ -571,7 +571,7 @@ static void test_x86_64_not_segmented(void **state)
 			 -EOPNOTSUPP);
 	assert_non_null(strstr(m->errmsg, "segment translation is for i386 "
 					  "layouts: this machine is x86_64"));
-	assert_int_equal(pid_segment_translate(m, 1, __USER_DS, 0, &t),
+	assert_int_equal(pid_segment_translate(m, 1, __USER_DS, 0, 3, &t),
 			 -EOPNOTSUPP);
 	assert_int_equal(get_gdtr(m, 0, &gdtr), -EOPNOTSUPP);
 	assert_int_equal(gdt_read(m, 0, 12, &raw), -EOPNOTSUPP);
