@@ -63,9 +63,11 @@ struct pending {
 struct report_rest {
 	struct report_rest *next;
 	Mm__Report args; /* the report asked for; offset set per part */
-	char **text;	 /* the caller's: the parts so far */
-	uint64_t more;	 /* bytes after them, from the last reply */
-	size_t index;	 /* in a pipeline: its status's place */
+	Mm__Translation translation; /* args.translation points here */
+	char sreg[4];
+	char **text;   /* the caller's: the parts so far */
+	uint64_t more; /* bytes after them, from the last reply */
+	size_t index;  /* in a pipeline: its status's place */
 };
 
 struct mmc {
@@ -1412,8 +1414,10 @@ static int report_rest_fetch(struct mmc *c, struct report_rest *rest)
 	return 0;
 }
 
-int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
-		  unsigned int selector, uint64_t addr, char **text)
+/* TRANSLATE with tr (NULL: CPL 3, the selector), or any other report. */
+static int report_translated(struct mmc *c, enum mmc_report kind, int pid,
+			     unsigned int selector, uint64_t addr,
+			     const Mm__Translation *tr, char **text)
 {
 	Mm__Report a = MM__REPORT__INIT;
 	struct report_rest one = {0}, *rest = &one;
@@ -1434,11 +1438,66 @@ int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		c->rests = rest;
 	}
 	rest->args = a;
+	if (tr) {
+		rest->translation = *tr;
+		snprintf(rest->sreg, sizeof(rest->sreg), "%s",
+			 tr->sreg ? tr->sreg : "");
+		rest->translation.sreg = rest->sreg;
+		rest->args.translation = &rest->translation;
+		a.translation = &rest->translation;
+	}
 	rest->text = text;
 	err = send_report(c, &a, text, rest, 0);
 	if (err || c->pipelining)
 		return err;
 	return report_rest_fetch(c, rest);
+}
+
+int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
+		  unsigned int selector, uint64_t addr, char **text)
+{
+	return report_translated(c, kind, pid, selector, addr, NULL, text);
+}
+
+int mmc_translate(struct mmc *c, int pid, const char *sreg,
+		  unsigned int selector, uint32_t offset, unsigned int cpl,
+		  char **text)
+{
+	Mm__Translation tr = MM__TRANSLATION__INIT;
+	char name[4] = "";
+
+	*text = NULL;
+	if (sreg && strlen(sreg) >= sizeof(name))
+		return -EINVAL;
+	if (sreg)
+		snprintf(name, sizeof(name), "%s", sreg);
+	tr.cpl = cpl;
+	tr.sreg = name;
+	return report_translated(c, MMC_REPORT_TRANSLATE, pid, selector, offset,
+				 &tr, text);
+}
+
+int mmc_modify_ldt(struct mmc *c, int pid, int func, uint64_t ptr,
+		   uint64_t bytecount, size_t *ret)
+{
+	Mm__ModifyLdt a = MM__MODIFY_LDT__INIT;
+
+	a.pid = pid;
+	a.func = func;
+	a.ptr = ptr;
+	a.bytecount = bytecount;
+	return send_modify_ldt(c, &a, ret, NULL, 0);
+}
+
+int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
+		     unsigned int selector)
+{
+	Mm__LoadSegment a = MM__LOAD_SEGMENT__INIT;
+
+	a.pid = pid;
+	a.sreg = sreg;
+	a.selector = selector;
+	return send_load_segment(c, &a, NULL, NULL, 0);
 }
 
 int mmc_report_part(struct mmc *c, enum mmc_report kind, int pid,

@@ -348,6 +348,8 @@ enum mmc_report {
 	MMC_REPORT_TRANSLATE = 14,    /* selector:offset, i386 */
 	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
 	MMC_REPORT_PAGETYPEINFO = 16, /* /proc/pagetypeinfo */
+	MMC_REPORT_LDT = 25,	      /* a process's LDT, entry by entry */
+	MMC_REPORT_SEGREGS = 26,      /* a process's segment registers */
 	MMC_REPORT_DUMP_PAGE = 28,    /* dump_page() of a pfn (mmc_report_at) */
 	MMC_REPORT_PAGE_OWNER = 29,   /* /sys/kernel/debug/page_owner */
 };
@@ -387,6 +389,40 @@ int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
  * *text is to be freed with free().
  */
 int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text);
+/*
+ * TRANSLATE at cpl (0-3; more is -EINVAL): of selector:offset, or, when
+ * sreg names a segment register ("ds", "es", "fs", "gs", "ss", "cs"),
+ * of sreg:offset through what that register cached at its last load.
+ */
+int mmc_translate(struct mmc *c, int pid, const char *sreg,
+		  unsigned int selector, uint32_t offset, unsigned int cpl,
+		  char **text);
+
+/*
+ * Segmentation. modify_ldt(2) in process pid, Linux's funcs (0 read, 1
+ * write old mode, 2 read default, 0x11 write), with ptr an address in
+ * the process and *ret what the syscall returns (bytes read, 0 for a
+ * write); -ENOSYS, -EINVAL and -EFAULT as Linux's.
+ */
+int mmc_modify_ldt(struct mmc *c, int pid, int func, uint64_t ptr,
+		   uint64_t bytecount, size_t *ret);
+/* The segment registers, as MOV's sreg field numbers them. */
+enum mmc_sreg {
+	MMC_SREG_ES,
+	MMC_SREG_CS,
+	MMC_SREG_SS,
+	MMC_SREG_DS,
+	MMC_SREG_FS,
+	MMC_SREG_GS,
+};
+/*
+ * MOV sreg, selector at CPL 3 in pid (i386): 0, or -EFAULT with the
+ * CPU's exception in mmc_errmsg() (#GP, #NP, #SS and the error code)
+ * and the register as it was; -EINVAL for CS or a selector past 16 bits.
+ */
+int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
+		     unsigned int selector);
+
 /*
  * One part of a report, for a client that reads it piece by piece: the
  * text from byte offset on, as much as a reply holds, and in *more the

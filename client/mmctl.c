@@ -202,12 +202,20 @@ static int read_input(const char *path, char **text)
 	return 0;
 }
 
+/* A translation's CPL and register, for show_report_tr. */
+struct translation_args {
+	const char *sreg;
+	unsigned int cpl;
+};
+
 /*
  * Print a report's text, or its JSON. pid, selector and addr name what a
- * per-process report is about (0: nothing, or the session's own).
+ * per-process report is about (0: nothing, or the session's own); tr,
+ * when not NULL, how TRANSLATE reads.
  */
-static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
-			  int pid, unsigned int selector, uint64_t addr)
+static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
+			  int pid, unsigned int selector, uint64_t addr,
+			  const struct translation_args *tr)
 {
 	char *text = NULL;
 	int err, ret = 0;
@@ -220,8 +228,11 @@ static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
 			return EXIT_DAEMON;
 		}
 	} else {
-		err = mmc_report_at(mmctl_connect(ctl), r->kind, pid, selector,
-				    addr, &text);
+		err = tr ? mmc_translate(mmctl_connect(ctl), pid, tr->sreg,
+					 selector, (uint32_t)addr, tr->cpl,
+					 &text)
+			 : mmc_report_at(mmctl_connect(ctl), r->kind, pid,
+					 selector, addr, &text);
 		if (err)
 			return mmctl_daemon_error(ctl, r->name, err);
 	}
@@ -242,6 +253,12 @@ static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
 	}
 	free(text);
 	return ret;
+}
+
+static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
+			  int pid, unsigned int selector, uint64_t addr)
+{
+	return show_report_tr(ctl, r, pid, selector, addr, NULL);
 }
 
 static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
@@ -324,9 +341,14 @@ static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
 	return show_report_at(ctl, &pagewalk_report, pid, 0, addr);
 }
 
-/* SELECTOR:OFFSET, both hex or decimal; a selector is 16 bits. */
+static const char *const sreg_names[] = {"es", "cs", "ss", "ds", "fs", "gs"};
+
+/*
+ * SELECTOR:OFFSET, both hex or decimal; a selector is 16 bits. Or
+ * SREG:OFFSET with a segment register's name, which *sreg then holds.
+ */
 static int parse_far_pointer(const char *s, unsigned int *sel,
-			     unsigned long long *off)
+			     unsigned long long *off, const char **sreg)
 {
 	const char *colon = strchr(s, ':');
 	char selector[32];
@@ -336,6 +358,15 @@ static int parse_far_pointer(const char *s, unsigned int *sel,
 		return -EINVAL;
 	memcpy(selector, s, (size_t)(colon - s));
 	selector[colon - s] = '\0';
+	*sreg = NULL;
+	*sel = 0;
+	for (size_t i = 0; i < sizeof(sreg_names) / sizeof(sreg_names[0]); i++)
+		if (!strcmp(selector, sreg_names[i]))
+			*sreg = sreg_names[i];
+	if (*sreg)
+		return mmctl_parse_u64(colon + 1, off) || *off > 0xffffffffULL
+			       ? -EINVAL
+			       : 0;
 	if (mmctl_parse_u64(selector, &v) || v > 0xffff)
 		return -EINVAL;
 	*sel = (unsigned int)v;
@@ -346,20 +377,28 @@ static int parse_far_pointer(const char *s, unsigned int *sel,
 
 static int cmd_translate(struct mmctl *ctl, int argc, char **argv)
 {
-	unsigned long long off;
+	struct translation_args tr = {NULL, 3};
+	unsigned long long off, cpl = 3;
 	unsigned int sel;
 	int pid;
 
-	if (argc != 3)
-		return mmctl_usage_error(argv[0], "translate needs a PID and "
-						  "SELECTOR:OFFSET");
+	if (argc != 3 && argc != 4)
+		return mmctl_usage_error(argv[0], "translate needs a PID, "
+						  "SELECTOR:OFFSET and "
+						  "optionally a CPL");
 	if (parse_pid(argv[1], &pid))
 		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
-	if (parse_far_pointer(argv[2], &sel, &off))
+	if (parse_far_pointer(argv[2], &sel, &off, &tr.sreg))
 		return mmctl_usage_error(argv[0],
 					 "'%s' is not SELECTOR:OFFSET (16-bit "
 					 "selector, 32-bit offset)",
 					 argv[2]);
+	if (argc == 4 && (mmctl_parse_u64(argv[3], &cpl) || cpl > 3))
+		return mmctl_usage_error(argv[0],
+					 "CPL '%s' does not exist: rings are "
+					 "0 to 3",
+					 argv[3]);
+	tr.cpl = (unsigned int)cpl;
 	if (strcmp(mmc_info(mmctl_connect(ctl))->arch, "i386")) {
 		fprintf(stderr,
 			"mmctl: translate: segments exist on i386 layouts "
@@ -367,7 +406,27 @@ static int cmd_translate(struct mmctl *ctl, int argc, char **argv)
 			mmc_info(ctl->c)->arch);
 		return EXIT_DAEMON;
 	}
-	return show_report_at(ctl, &translate_report, pid, sel, off);
+	return show_report_tr(ctl, &translate_report, pid, sel, off, &tr);
+}
+
+static const struct report_kind ldt_report = {
+	"ldt", MMC_REPORT_LDT, status_to_json, "a process's LDT"};
+static const struct report_kind segregs_report = {
+	"segregs", MMC_REPORT_SEGREGS, status_to_json,
+	"a process's segment registers"};
+
+/* mmctl ldt PID, mmctl segregs PID. */
+static int cmd_segments(struct mmctl *ctl, int argc, char **argv)
+{
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "%s needs one PID", argv[0]);
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return show_report(
+		ctl, strcmp(argv[0], "ldt") ? &segregs_report : &ldt_report,
+		pid);
 }
 
 /* ------------------------------------------------------------------ */
@@ -604,9 +663,16 @@ static const struct command commands[] = {
 	 "walk PID's page table for ADDR: each level's index and entry, "
 	 "the frame and its struct page",
 	 NULL},
-	{"translate", cmd_translate, "PID SELECTOR:OFFSET",
-	 "translate a far pointer through PID's segments, i386 layouts "
-	 "only",
+	{"translate", cmd_translate, "PID SELECTOR:OFFSET [CPL]",
+	 "translate a far pointer through PID's segments (the GDT, or its "
+	 "LDT for TI=1) at CPL (default 3), i386 layouts only; SREG:OFFSET "
+	 "(ds:0x1000) reads through what a segment register cached",
+	 NULL},
+	{"ldt", cmd_segments, "PID",
+	 "PID's LDT, as modify_ldt made it: each entry decoded", NULL},
+	{"segregs", cmd_segments, "PID",
+	 "PID's segment registers: selectors and cached descriptors, i386 "
+	 "layouts only",
 	 NULL},
 	{"kpageflags", cmd_kpageflags, "PFN [N]",
 	 "/proc/kpageflags of N frames from PFN (1 if no N): each pfn, "

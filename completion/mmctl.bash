@@ -14,7 +14,7 @@ _mmctl()
 
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
 		media-mem dmesg ps"
-	local commands="$reports status maps malloc-stats pagewalk translate top watch map
+	local commands="$reports status maps malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches compact shrink sessions shutdown help"
 	local globals="--socket --json --help --version"
 

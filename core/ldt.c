@@ -470,13 +470,15 @@ int ldt_check_mm(const struct machine *m, const struct mm_struct *mm, char *why,
 	return err;
 }
 
+/* "Entry 1:\t0x000f 0x0040f301...  base ... limit ... (type)". */
 static void show_ldt_entry(unsigned int i, uint64_t raw, struct seq_buf *s)
 {
 	struct desc_struct d = desc_unpack(raw);
 
 	seq_printf(s,
-		   "%4u  0x%04x  %016llx  base 0x%08x  limit 0x%05x  G=%u "
-		   "D/B=%u P=%u DPL %u AVL=%u  %s\n",
+		   "Entry %u:\tselector 0x%04x, descriptor 0x%016llx, base "
+		   "0x%08x, limit 0x%05x, G=%u, D/B=%u, P=%u, DPL %u, AVL=%u, "
+		   "%s\n",
 		   i, i << 3 | SEGMENT_LDT | USER_RPL, (unsigned long long)raw,
 		   get_desc_base(&d), get_desc_limit(&d), d.g, d.d, d.p, d.dpl,
 		   d.avl, desc_type_name(&d));
@@ -497,7 +499,6 @@ int report_ldt(struct machine *m, int pid, struct seq_buf *s)
 	seq_printf(s, "LDT:\t%u entries at 0x%llx (%s)\n", ldt->nr_entries,
 		   (unsigned long long)ldt->entries,
 		   ldt->vmalloced ? "vmalloc" : "one page");
-	seq_printf(s, "Entry Selector Descriptor\n");
 	for (unsigned int i = 0; i < ldt->nr_entries; i++) {
 		uint64_t raw = ldt_get(m, ldt, i);
 

@@ -271,20 +271,21 @@ int report_segregs(struct machine *m, int pid, struct seq_buf *s)
 	task = find_task_by_pid(m, pid);
 	if (!task || !task->mm)
 		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
-	seq_printf(s, "Reg Selector Descriptor (cached)  Base       Offsets\n");
 	for (unsigned int i = 0; i < NR_SREGS; i++) {
 		const struct segment_register *r = &task->segs.reg[i];
 
 		if (!r->usable) {
-			seq_printf(s, "%s  0x%04x   null (unusable)\n",
+			seq_printf(s, "%s:\tselector 0x%04x, null (unusable)\n",
 				   sreg_names[i], r->selector);
 			continue;
 		}
-		seq_printf(
-			s, "%s  0x%04x   %016llx   0x%08x 0x%08llx-0x%08llx\n",
-			sreg_names[i], r->selector, (unsigned long long)r->desc,
-			r->base, (unsigned long long)r->first,
-			(unsigned long long)r->last);
+		seq_printf(s,
+			   "%s:\tselector 0x%04x, cached descriptor 0x%016llx, "
+			   "base 0x%08x, offsets [0x%08llx, 0x%08llx]\n",
+			   sreg_names[i], r->selector,
+			   (unsigned long long)r->desc, r->base,
+			   (unsigned long long)r->first,
+			   (unsigned long long)r->last);
 	}
 	return s->err;
 }

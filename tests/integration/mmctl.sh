@@ -435,14 +435,14 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
-	dmesg ps status maps malloc-stats pagewalk translate top watch map \
+	dmesg ps status maps malloc-stats pagewalk translate ldt segregs top watch map \
 	check drop-caches compact shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 25 commands, exit 0, no daemon needed" \
-	"$helped" 25
+same "COMMAND --help: usage for all 27 commands, exit 0, no daemon needed" \
+	"$helped" 27
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion
@@ -535,6 +535,24 @@ status "translate of a TI=1 selector: #GP, no LDT" 0 '^Fault:	#GP\(0x7c\)' \
 same "translate --json: every step equals the text" \
 	"$(tr '\t' ' ' <"$tmp/translate" | sed 's/: */: /')" \
 	"$($M --json translate "$held" "0x7b:0x$anon" | jq -r 'to_entries[] | "\(.key): \(.value)"')"
+status "translate __KERNEL_DS at CPL 0: the kernel reads the page" 0 \
+	'^Physical:	0x' $M translate "$held" "0x68:0x$anon" 0
+status "translate __KERNEL_DS|3 at CPL 0: the RPL weakens the access" 0 \
+	'^Fault:	#GP\(0x68\): DPL 0 < max\(CPL 0, RPL 3\) = 3' \
+	$M translate "$held" "0x6b:0x$anon" 0
+status "translate PNP_DS:0x10000 at CPL 0: past its 64 KiB limit" 0 \
+	'^Fault:	#GP\(0\): offset 0x10000 is outside the segment' \
+	$M translate "$held" "0xa0:0x10000" 0
+status "translate at CPL 4: exit 2, no such ring" 2 "CPL '4' does not exist" \
+	$M translate "$held" "0x7b:0x$anon" 4
+status "translate ds:ADDR: through the register's cache" 0 \
+	'^Cache:	the descriptor loaded' $M translate "$held" "ds:0x$anon"
+status "segregs: DS holds __USER_DS, FS is null" 0 \
+	'^fs:	selector 0x0000, null' $M segregs "$held"
+same "segregs --json: CS is __USER_CS" \
+	"$($M --json segregs "$held" | jq -r '.cs' | cut -d, -f1)" "selector 0x0073"
+status "ldt of a process that never called modify_ldt" 0 '^LDT:	none' \
+	$M ldt "$held"
 stop_holder
 status "check on the media board after the client left" 0 '^consistent' \
 	$M check

@@ -231,6 +231,75 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));
 }
 
+/* modify_ldt over the wire: a write, the read back, Linux's errors. */
+static void vm_modify_ldt(struct mmc *c, unsigned int page)
+{
+	/* entry 1: base 0x12345678, limit 0xfff, 32-bit read/write data */
+	static const uint8_t desc[16] = {1,    0,    0,	   0,	 0x78, 0x56,
+					 0x34, 0x12, 0xff, 0x0f, 0,    0,
+					 1,    0,    0,	   0};
+	static const uint8_t entry1[8] = {0xff, 0x0f, 0x78, 0x56,
+					  0x34, 0xf3, 0x40, 0x12};
+	uint8_t back[24];
+	uint64_t a = 0;
+	size_t ret = 99;
+	char *text = NULL;
+
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, page, 3, MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	EXPECT_ERR(c, 0, mmc_modify_ldt(c, 0, 0, a, 64, &ret));
+	EXPECT(ret == 0, "no LDT yet: modify_ldt reads 0 bytes");
+	EXPECT_ERR(c, 0, mmc_write_vm(c, 0, a, desc, sizeof(desc), NULL));
+	EXPECT_ERR(c, 0, mmc_modify_ldt(c, 0, 0x11, a, 16, &ret));
+	EXPECT_ERR(c, 0, mmc_modify_ldt(c, 0, 0, a + 64, 24, &ret));
+	EXPECT(ret == 24, "a read gives bytecount");
+	EXPECT_ERR(c, 0, mmc_read_vm(c, 0, a + 64, back, sizeof(back), NULL));
+	EXPECT(!memcmp(back + 8, entry1, 8) && !back[0] && !back[16],
+	       "entry 1 as fill_ldt makes it, zeros around it");
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_LDT, 0, &text));
+	EXPECT(text && strstr(text, "Entry 1:\tselector 0x000f, descriptor "
+				    "0x1240f33456780fff"),
+	       "mmctl ldt shows the entry");
+	free(text);
+	EXPECT_ERR(c, -ENOSYS, mmc_modify_ldt(c, 0, 7, a, 16, &ret));
+	EXPECT_ERR(c, -EINVAL, mmc_modify_ldt(c, 0, 0x11, a, 15, &ret));
+	EXPECT_ERR(c, -EFAULT, mmc_modify_ldt(c, 0, 0x11, 8, 16, &ret));
+	EXPECT_ERR(c, -EFAULT, mmc_modify_ldt(c, 0, 0, 8, 16, &ret));
+	EXPECT_ERR(c, 0, mmc_write_vm(c, 0, a + 1, "\x20", 1, NULL));
+	EXPECT_ERR(c, -EINVAL, mmc_modify_ldt(c, 0, 0x11, a, 16, &ret));
+	if (strcmp(mmc_info(c)->arch, "i386")) {
+		EXPECT_ERR(c, -EOPNOTSUPP,
+			   mmc_load_segment(c, 0, MMC_SREG_DS, 0x0f));
+		EXPECT_ERR(c, -EOPNOTSUPP,
+			   mmc_translate(c, 0, "ds", 0, 0, 3, &text));
+	} else {
+		/* DS loads entry 1; a read through DS uses its cache. */
+		EXPECT_ERR(c, 0, mmc_load_segment(c, 0, MMC_SREG_DS, 0x0f));
+		EXPECT_ERR(c, -EFAULT,
+			   mmc_load_segment(c, 0, MMC_SREG_SS, 0x68));
+		EXPECT(strstr(mmc_errmsg(c), "#GP: SS needs RPL = CPL"),
+		       "SS with the kernel's data selector: #GP");
+		EXPECT_ERR(c, -EINVAL,
+			   mmc_load_segment(c, 0, MMC_SREG_CS, 0x73));
+		EXPECT_ERR(c, 0, mmc_translate(c, 0, "ds", 0, 0x10, 3, &text));
+		EXPECT(text && strstr(text, "Linear:\t0x12345678 + 0x00000010 "
+					    "= 0x12345688"),
+		       "ds:0x10 is the LDT segment's base + 0x10");
+		free(text);
+		EXPECT_ERR(c, -EINVAL,
+			   mmc_translate(c, 0, NULL, 0x0f, 0, 4, &text));
+		EXPECT_ERR(c, -EINVAL,
+			   mmc_translate(c, 0, "xs", 0x0f, 0, 3, &text));
+		EXPECT_ERR(c, 0,
+			   mmc_translate(c, 0, NULL, 0x0f, 0x1000, 0, &text));
+		EXPECT(text && strstr(text, "Fault:\t#GP(0): offset 0x1000 is "
+					    "outside"),
+		       "an LDT segment's limit at CPL 0");
+		free(text);
+	}
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, page));
+}
+
 void ops_vm(void)
 {
 	struct mmc *c = connect_as("vm", 0), *other = connect_as("other", 0);
@@ -242,6 +311,7 @@ void ops_vm(void)
 	vm_fork(c, other, page);
 	vm_frame_sized_write(c);
 	vm_madvise_mincore(c, page);
+	vm_modify_ldt(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));
 	/* A far pointer is a 16-bit selector and a 32-bit offset. */
