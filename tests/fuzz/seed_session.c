@@ -317,6 +317,8 @@ static void script_reports(struct seeder *sd)
 	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
 	Mm__AdminCompactMemory cm = MM__ADMIN_COMPACT_MEMORY__INIT;
 	Mm__Ping ping = MM__PING__INIT;
+	Mm__ModifyLdt ldt = MM__MODIFY_LDT__INIT;
+	Mm__LoadSegment seg = MM__LOAD_SEGMENT__INIT;
 
 	for (int k = 1; k <= 12; k++) {
 		rp.kind = (Mm__ReportKind)k;
@@ -328,6 +330,17 @@ static void script_reports(struct seeder *sd)
 	rp.kind = MM__REPORT_KIND__REPORT_PAGETYPEINFO;
 	rp.pid = 0;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_LDT;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_SEGREGS;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	ldt.func = 2; /* the default LDT, into no memory: -EFAULT */
+	ldt.ptr = 4096;
+	ldt.bytecount = 16;
+	call(sd, MM__REQUEST__OP_MODIFY_LDT, &ldt);
+	seg.sreg = 3;
+	seg.selector = 0x7b;
+	call(sd, MM__REQUEST__OP_LOAD_SEGMENT, &seg);
 	call(sd, MM__REQUEST__OP_ADMIN_COMPACT_MEMORY, &cm);
 	call(sd, MM__REQUEST__OP_ADMIN_CHECK, &chk);
 	call(sd, MM__REQUEST__OP_ADMIN_DROP_CACHES, &dc);
