@@ -1278,6 +1278,24 @@ int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
 	return err;
 }
 
+int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+		    size_t cells, uint8_t *map, size_t *nr)
+{
+	Mm__FrameCells a = MM__FRAME_CELLS__INIT;
+	size_t bytes = 0;
+	int err = 0;
+
+	if (!cells || cells > UINT32_MAX)
+		err = -EINVAL;
+	a.start_pfn = start_pfn;
+	a.nr_pages = nr_pages;
+	a.cells = (uint32_t)cells;
+	if (!err)
+		err = send_frame_cells(c, &a, map, &bytes, cells);
+	*nr = err ? 0 : bytes;
+	return err;
+}
+
 int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text)
 {
 	Mm__SlabSysfs a = MM__SLAB_SYSFS__INIT;

@@ -382,6 +382,30 @@ int mmc_kpageflags(struct mmc *c, uint64_t pfn, size_t count, uint64_t *flags,
 int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
 		   size_t *nr);
 /*
+ * The map of physical memory, for a picture sized to a screen: nr_pages
+ * frames from start_pfn in at most cells cells (1 .. MMC_FRAME_CELLS_MAX)
+ * of ceil(nr_pages / cells) frames each; map gets a byte per cell and
+ * *nr how many came. A byte's low four bits are the state most of the
+ * cell's frames are in (enum mmc_frame_state); for free memory its high
+ * four are the largest free order in the cell. A cell of more than 64
+ * frames is judged by 64 of them, evenly spaced. -EINVAL: a range
+ * outside RAM, nr_pages 0, cells 0 or too many.
+ */
+enum mmc_frame_state {
+	MMC_FRAME_HOLE,
+	MMC_FRAME_RESERVED,
+	MMC_FRAME_MMZ,
+	MMC_FRAME_FREE,
+	MMC_FRAME_PCP,
+	MMC_FRAME_SLAB,
+	MMC_FRAME_PAGETABLE,
+	MMC_FRAME_USER,
+	MMC_FRAME_KERNEL,
+};
+#define MMC_FRAME_CELLS_MAX 16384
+int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+		    size_t cells, uint8_t *map, size_t *nr);
+/*
  * SLUB's attributes of the slab cache called cache (/sys/kernel/slab/
  * <cache>/): "name: value" lines, each value as the sysfs file reads
  * (partial, cpu_slabs, objects_partial, order, objs_per_slab, slabs,

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "core/page_alloc.h"
 
 const char *const frame_state_names[NR_FRAME_STATES] = {
@@ -70,34 +71,82 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
 	return FRAME_KERNEL;
 }
 
-long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
-		 unsigned long per_cell, uint8_t *cells)
+/*
+ * One cell: the state most of its looked-at frames have (every step-th
+ * frame from c to end), and for free memory the largest block order.
+ */
+static uint8_t frame_cell(const struct machine *m, unsigned long c,
+			  unsigned long end, unsigned long step)
+{
+	unsigned long count[NR_FRAME_STATES] = {0};
+	unsigned int best = 0, max_order = 0;
+
+	for (unsigned long pfn = c; pfn < end; pfn += step) {
+		unsigned int order;
+		enum frame_state st = frame_state(m, pfn, &order);
+
+		count[st]++;
+		if (st == FRAME_FREE && order > max_order)
+			max_order = order;
+	}
+	for (unsigned int st = 1; st < NR_FRAME_STATES; st++)
+		if (count[st] > count[best])
+			best = st;
+	return (uint8_t)(best | (best == FRAME_FREE ? max_order << 4 : 0));
+}
+
+static long cells_step(const struct machine *m, unsigned long start,
+		       unsigned long nr, unsigned long per_cell,
+		       unsigned long step, uint8_t *cells)
 {
 	long n = 0;
 
-	if (!per_cell || start >= m->max_pfn || nr > m->max_pfn - start)
-		return -EINVAL;
 	for (unsigned long c = start; c < start + nr; c += per_cell, n++) {
-		unsigned long count[NR_FRAME_STATES] = {0};
-		unsigned int best = 0, max_order = 0;
 		unsigned long end =
 			c + per_cell < start + nr ? c + per_cell : start + nr;
 
-		for (unsigned long pfn = c; pfn < end; pfn++) {
-			unsigned int order;
-			enum frame_state st = frame_state(m, pfn, &order);
-
-			count[st]++;
-			if (st == FRAME_FREE && order > max_order)
-				max_order = order;
-		}
-		for (unsigned int st = 1; st < NR_FRAME_STATES; st++)
-			if (count[st] > count[best])
-				best = st;
-		cells[n] = (uint8_t)(best |
-				     (best == FRAME_FREE ? max_order << 4 : 0));
+		cells[n] = frame_cell(m, c, end, step);
 	}
 	return n;
+}
+
+long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
+		 unsigned long per_cell, uint8_t *cells)
+{
+	if (!per_cell || start >= m->max_pfn || nr > m->max_pfn - start)
+		return -EINVAL;
+	return cells_step(m, start, nr, per_cell, 1, cells);
+}
+
+int frame_cells_range(struct machine *m, uint64_t start, uint64_t nr,
+		      uint64_t cells, unsigned long *per_cell)
+{
+	if (start >= m->max_pfn)
+		return mm_refuse(m, BAD_PFN, -EINVAL,
+				 "pfn %#llx is past RAM (%lu frames)",
+				 (unsigned long long)start, m->max_pfn);
+	if (!nr || nr > m->max_pfn - start)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "%llu frames from pfn %#llx: not inside RAM "
+				 "(%lu frames)",
+				 (unsigned long long)nr,
+				 (unsigned long long)start, m->max_pfn);
+	if (!cells || cells > FRAME_CELLS_MAX)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "%llu cells: a map has 1 to %u",
+				 (unsigned long long)cells, FRAME_CELLS_MAX);
+	*per_cell = (unsigned long)((nr + cells - 1) / cells);
+	return 0;
+}
+
+long frame_cells_sampled(const struct machine *m, unsigned long start,
+			 unsigned long nr, unsigned long per_cell,
+			 uint8_t *cells)
+{
+	unsigned long step =
+		per_cell > FRAME_SAMPLES ? per_cell / FRAME_SAMPLES : 1;
+
+	return cells_step(m, start, nr, per_cell, step, cells);
 }
 
 #define FRAME_CELLS    4096

@@ -40,6 +40,27 @@ long frame_cells(const struct machine *m, unsigned long start, unsigned long nr,
 		 unsigned long per_cell, uint8_t *cells);
 
 /*
+ * A map of any range for a picture sized to a screen: nr frames from
+ * start in at most cells cells (1 .. FRAME_CELLS_MAX). Sets *per_cell
+ * (nr / cells, rounded up), or refuses with -EINVAL and a message: a
+ * range outside RAM, no frames, no cells or too many.
+ */
+#define FRAME_CELLS_MAX 16384
+int frame_cells_range(struct machine *m, uint64_t start, uint64_t nr,
+		      uint64_t cells, unsigned long *per_cell);
+/*
+ * frame_cells over a checked range, looking at no more than
+ * FRAME_SAMPLES frames of a cell, evenly spaced: a map of 64 GiB costs
+ * no more than one of 256 MiB. A free block is seen whole through any
+ * of its frames, so the largest order stays right at any scale.
+ * Returns the number of cells written.
+ */
+#define FRAME_SAMPLES 64
+long frame_cells_sampled(const struct machine *m, unsigned long start,
+			 unsigned long nr, unsigned long per_cell,
+			 uint8_t *cells);
+
+/*
  * The map of physical memory as text, zone by zone, one character per
  * cell of frames (about 4096 cells in all): ' ' hole, '#' reserved, 'M'
  * MMZ, '0'..'9' 'a'..'f' free (the largest order in the cell), 'p' on a

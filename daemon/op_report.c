@@ -294,6 +294,32 @@ int op_kpagecount(struct session *s, const Mm__KPageRange *a, struct reply *r)
 	return kpage_read(s, a, r, kpagecount_read);
 }
 
+/* A map of a range of frames, a byte per cell, straight into the reply. */
+int op_frame_cells(struct session *s, const Mm__FrameCells *a, struct reply *r)
+{
+	struct machine *m = s->d->m;
+	unsigned long per_cell;
+	uint32_t n;
+	uint8_t *buf;
+	int err;
+
+	err = frame_cells_range(m, a->start_pfn, a->nr_pages, a->cells,
+				&per_cell);
+	if (err)
+		return err;
+	n = (uint32_t)((a->nr_pages + per_cell - 1) / per_cell);
+	err = reply_data_fits(s, r, n, "the map");
+	if (err)
+		return err;
+	buf = reply_data_room(s, r, n);
+	if (!buf)
+		return r->rep.status;
+	frame_cells_sampled(m, (unsigned long)a->start_pfn,
+			    (unsigned long)a->nr_pages, per_cell, buf);
+	reply_data_set(r, buf, n);
+	return 0;
+}
+
 /* One cache's sysfs attributes: short, one reply. */
 int op_slab_sysfs(struct session *s, const Mm__SlabSysfs *a, struct reply *r)
 {

@@ -2401,6 +2401,44 @@ static void ops_kswapd(void)
 	finish(c, "kswapd");
 }
 
+/*
+ * The map of a range, over the wire: an allocated block shows as kernel
+ * memory frame by frame, the whole machine comes sized to the cells
+ * asked for, and every bad range is -EINVAL.
+ */
+static void ops_frame_cells(void)
+{
+	struct mmc *c = connect_as("ops-frame-cells", 0);
+	static uint8_t map[MMC_FRAME_CELLS_MAX];
+	unsigned long pfn = 0;
+	size_t nr = 0;
+
+	EXPECT_ERR(c, 0, mmc_alloc_pages(c, GFP_KERNEL, 2, &pfn));
+	EXPECT_ERR(c, 0, mmc_frame_cells(c, pfn, 4, 4, map, &nr));
+	EXPECT(nr == 4, "4 frames in 4 cells gave %zu", nr);
+	for (size_t i = 0; i < nr; i++)
+		EXPECT(map[i] == MMC_FRAME_KERNEL,
+		       "frame %lu of the block: %#x", pfn + i, map[i]);
+	EXPECT_ERR(c, 0, mmc_free_pages(c, pfn, 2));
+	EXPECT_ERR(c, 0, mmc_frame_cells(c, pfn, 4, 1, map, &nr));
+	/* Freed onto this CPU's list (order 2 is cached), or merged. */
+	EXPECT(nr == 1 &&
+		       ((map[0] & 15) == MMC_FRAME_PCP ||
+			((map[0] & 15) == MMC_FRAME_FREE && map[0] >> 4 >= 2)),
+	       "the freed block: %zu cells, %#x", nr, map[0]);
+	/* The first GiB in 1000 cells of 263 frames: 997 of them. */
+	EXPECT_ERR(c, 0, mmc_frame_cells(c, 0, 262144, 1000, map, &nr));
+	EXPECT(nr == 997, "%zu cells of 263 frames", nr);
+	EXPECT_ERR(c, -EINVAL, mmc_frame_cells(c, 0, 0, 10, map, &nr));
+	EXPECT(nr == 0, "a refusal gave %zu cells", nr);
+	EXPECT_ERR(c, -EINVAL, mmc_frame_cells(c, 0, 1, 0, map, &nr));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_frame_cells(c, 0, 1, MMC_FRAME_CELLS_MAX + 1, map, &nr));
+	EXPECT_ERR(c, -EINVAL, mmc_frame_cells(c, UINT64_MAX, 1, 1, map, &nr));
+	EXPECT_ERR(c, -EINVAL, mmc_frame_cells(c, 1, UINT64_MAX, 16, map, &nr));
+	finish(c, "frame-cells");
+}
+
 static int cmd_ops(int argc, char **argv)
 {
 	const char *family = argv[3];
@@ -2426,6 +2464,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_kswapd();
 	else if (!strcmp(family, "null-frees"))
 		ops_null_frees();
+	else if (!strcmp(family, "frame-cells"))
+		ops_frame_cells();
 	else if (!strcmp(family, "reports"))
 		ops_reports();
 	else if (!strcmp(family, "kmap") && argc == 5)

@@ -94,6 +94,49 @@ static void test_cells(void **state)
 	machine_destroy(m);
 }
 
+/* Any range, sized to a screen: checked, and sampled past 64 frames. */
+static void test_cells_range(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long per_cell = 0;
+	uint8_t exact[2560], sampled[2560];
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	/* 4096 frames in 3 cells: 1366 a cell, the last one shorter. */
+	assert_int_equal(frame_cells_range(m, 0, 4096, 3, &per_cell), 0);
+	assert_int_equal(per_cell, 1366);
+	assert_int_equal(frame_cells_sampled(m, 0, 4096, per_cell, exact), 3);
+	/* One frame a cell: the frame's own state. */
+	assert_int_equal(frame_cells_range(m, 3, 2, 16384, &per_cell), 0);
+	assert_int_equal(per_cell, 1);
+	assert_int_equal(frame_cells_sampled(m, 3, 2, 1, exact), 2);
+	assert_int_equal(exact[0], FRAME_RESERVED);
+	/* The whole machine in 2560 cells of 512: sampling 64 of each
+	 * frame keeps every cell the exact count gives here. */
+	assert_int_equal(frame_cells_range(m, 0, m->max_pfn, 2560, &per_cell),
+			 0);
+	assert_int_equal(per_cell, 512);
+	assert_int_equal(frame_cells(m, 0, m->max_pfn, 512, exact), 2560);
+	assert_int_equal(
+		frame_cells_sampled(m, 0, m->max_pfn, per_cell, sampled), 2560);
+	assert_memory_equal(exact, sampled, sizeof(exact));
+	/* Bad ranges and cell counts are refused, with the kernel's errno. */
+	assert_int_equal(frame_cells_range(m, m->max_pfn, 1, 1, &per_cell),
+			 -EINVAL);
+	assert_int_equal(frame_cells_range(m, 0, 0, 1, &per_cell), -EINVAL);
+	assert_int_equal(frame_cells_range(m, 1, m->max_pfn, 1, &per_cell),
+			 -EINVAL);
+	assert_int_equal(frame_cells_range(m, 0, UINT64_MAX, 1, &per_cell),
+			 -EINVAL);
+	assert_int_equal(frame_cells_range(m, 0, 1, 0, &per_cell), -EINVAL);
+	assert_int_equal(frame_cells_range(m, 0, 1, 16385, &per_cell), -EINVAL);
+	assert_int_equal(per_cell, 512); /* untouched by a refusal */
+	machine_destroy(m);
+}
+
 static void test_frames_report(void **state)
 {
 	struct layout l;
@@ -123,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_state),
 		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_cells_range),
 		cmocka_unit_test(test_frames_report),
 	};
 
