@@ -368,5 +368,6 @@ include mk/fuzz.mk
 include mk/fault.mk
 include mk/soak.mk
 include mk/memcheck.mk
+include mk/mmweb.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -8,6 +8,7 @@ set -eu
 # the memcheck test (docs/reliability.md).
 packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
 libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq \
+libmicrohttpd-dev \
 clang libclang-rt-dev valgrind"
 
 missing=""

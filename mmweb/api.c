@@ -1,0 +1,252 @@
+/*
+ * api.c - the browser's questions that are asked on demand: a map of
+ * the range the browser has zoomed to, one frame's details and owners,
+ * one process's status and maps, a page-table walk.
+ *
+ * Owns: checking each question's arguments (a bad one is HTTP 400 with
+ * why, before mmd is asked) and turning mmd's answers into JSON. Must
+ * never: ask mmd more than a fixed number of calls per question (the
+ * owners of a frame are looked for in at most MAX_OWNER_WALKS
+ * processes), or hold the link while it waits for the browser.
+ */
+#include "mmweb/mmweb.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_OWNER_WALKS 64
+
+void api_error(struct api_reply *r, unsigned int status, const char *msg)
+{
+	buf_free(&r->body);
+	r->status = status;
+	r->type = "application/json";
+	buf_str(&r->body, "{\"error\":");
+	buf_json_str(&r->body, msg);
+	buf_str(&r->body, "}");
+}
+
+/* mmd's errno as HTTP: bad input 400, no such thing 404, no right 403. */
+void api_errno(struct mmd_link *l, struct api_reply *r, int err)
+{
+	unsigned int status =
+		err == -EINVAL					    ? 400
+		: err == -ESRCH || err == -ENOENT || err == -EFAULT ? 404
+		: err == -EPERM					    ? 403
+								    : 502;
+	char msg[300];
+
+	snprintf(msg, sizeof(msg), "%s: %s", mmc_strerror(err),
+		 l->c ? mmc_errmsg(l->c) : "");
+	api_error(r, status, msg);
+	link_check(l, err);
+}
+
+/* A whole number, decimal or 0x hex, and nothing after it. */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && !*end;
+}
+
+static bool args_ok(struct api_reply *r, int n, const char *const *s,
+		    uint64_t *v)
+{
+	for (int i = 0; i < n; i++)
+		if (!parse_u64(s[i], &v[i])) {
+			api_error(r, 400, "a number is missing or malformed");
+			return false;
+		}
+	return true;
+}
+
+static struct mmc *link_or_503(struct mmd_link *l, struct api_reply *r)
+{
+	struct mmc *c = link_get(l);
+
+	if (!c)
+		api_error(r, 503, "mmd is not connected");
+	return c;
+}
+
+void api_frames(struct mmd_link *l, const char *start, const char *nr,
+		const char *cells, struct api_reply *r)
+{
+	const char *s[3] = {start, nr, cells};
+	uint64_t v[3];
+	static __thread uint8_t map[MMC_FRAME_CELLS_MAX];
+	size_t got = 0;
+	struct mmc *c;
+	int err;
+
+	if (!args_ok(r, 3, s, v))
+		return;
+	if (v[2] < 1 || v[2] > MMC_FRAME_CELLS_MAX)
+		return api_error(r, 400, "cells: 1 to 16384");
+	if (!(c = link_or_503(l, r)))
+		return;
+	err = mmc_frame_cells(c, v[0], v[1], (size_t)v[2], map, &got);
+	if (err) {
+		api_errno(l, r, err);
+	} else {
+		r->status = 200;
+		r->type = "application/octet-stream";
+		r->per_cell = (unsigned long)((v[1] + v[2] - 1) / v[2]);
+		buf_add(&r->body, (const char *)map, got);
+	}
+	link_put(l);
+}
+
+/* The Frame: line of a walk: the pfn it ends at, or -1. */
+static long long walk_pfn(const char *walk)
+{
+	const char *f = strstr(walk, "\nFrame:\tpfn ");
+
+	return f ? strtoll(f + 12, NULL, 0) : -1;
+}
+
+/*
+ * Who maps an anonymous page: its index is the user address it was
+ * faulted at; a process whose walk of that address ends at the frame
+ * maps it (the question rmap answers, asked from outside).
+ */
+static void page_owners(struct mmc *c, uint64_t pfn, uint64_t index,
+			uint64_t ps, struct buf *b)
+{
+	struct mmc_session *list = NULL;
+	size_t n = 0;
+	bool first = true;
+
+	buf_str(b, "[");
+	if (mmc_admin_sessions(c, &list, &n) == 0)
+		for (size_t i = 0; i < n && i < MAX_OWNER_WALKS; i++) {
+			char *walk = NULL;
+
+			if (mmc_report_at(c, MMC_REPORT_PAGEWALK, list[i].pid,
+					  0, (index * ps), &walk) == 0 &&
+			    walk_pfn(walk) == (long long)pfn) {
+				buf_printf(b,
+					   "%s{\"pid\":%d,\"comm\":\"%s\","
+					   "\"addr\":\"0x%" PRIx64 "\"}",
+					   first ? "" : ",", list[i].pid,
+					   list[i].comm, (index * ps));
+				first = false;
+			}
+			free(walk);
+		}
+	free(list);
+	buf_str(b, "]");
+}
+
+void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r)
+{
+	uint64_t v, flags = 0, count = 0;
+	const char *s[1] = {pfn};
+	char *dump = NULL;
+	const char *idx;
+	size_t got;
+	struct mmc *c;
+	int err;
+
+	if (!args_ok(r, 1, s, &v) || !(c = link_or_503(l, r)))
+		return;
+	err = mmc_report_at(c, MMC_REPORT_DUMP_PAGE, 0, 0, v, &dump);
+	if (!err)
+		err = mmc_kpageflags(c, v, 1, &flags, &got);
+	if (!err)
+		err = mmc_kpagecount(c, v, 1, &count, &got);
+	if (err) {
+		api_errno(l, r, err);
+	} else {
+		r->status = 200;
+		r->type = "application/json";
+		buf_printf(&r->body,
+			   "{\"pfn\":%" PRIu64 ",\"kpageflags\":\"0x%" PRIx64
+			   "\",\"kpagecount\":%" PRIu64 ",\"dump\":",
+			   v, flags, count);
+		buf_json_str(&r->body, dump);
+		buf_str(&r->body, ",\"owners\":");
+		idx = strstr(dump, " index:");
+		/* KPF_ANON is bit 12: only anonymous pages have an address. */
+		if ((flags >> 12 & 1) && idx)
+			page_owners(c, v, strtoull(idx + 7, NULL, 0),
+				    mmc_info(c)->page_size, &r->body);
+		else
+			buf_str(&r->body, "[]");
+		buf_str(&r->body, "}");
+	}
+	free(dump);
+	link_put(l);
+}
+
+void api_proc(struct mmd_link *l, const char *pid, struct api_reply *r)
+{
+	uint64_t v;
+	const char *s[1] = {pid};
+	char *status = NULL, *maps = NULL;
+	struct mmc *c;
+	int err;
+
+	if (!args_ok(r, 1, s, &v) || !(c = link_or_503(l, r)))
+		return;
+	if (v > INT32_MAX) {
+		link_put(l);
+		return api_error(r, 400, "pid: too large");
+	}
+	err = mmc_report_pid(c, MMC_REPORT_STATUS, (int)v, &status);
+	if (!err)
+		err = mmc_report_pid(c, MMC_REPORT_MAPS, (int)v, &maps);
+	if (err) {
+		api_errno(l, r, err);
+	} else {
+		r->status = 200;
+		r->type = "application/json";
+		buf_printf(&r->body, "{\"pid\":%d,\"status\":", (int)v);
+		buf_json_str(&r->body, status);
+		buf_str(&r->body, ",\"maps\":");
+		buf_json_str(&r->body, maps);
+		buf_str(&r->body, "}");
+	}
+	free(status);
+	free(maps);
+	link_put(l);
+}
+
+void api_walk(struct mmd_link *l, const char *pid, const char *addr,
+	      struct api_reply *r)
+{
+	uint64_t v[2];
+	const char *s[2] = {pid, addr};
+	char *walk = NULL;
+	struct mmc *c;
+	int err;
+
+	if (!args_ok(r, 2, s, v) || !(c = link_or_503(l, r)))
+		return;
+	if (v[0] > INT32_MAX) {
+		link_put(l);
+		return api_error(r, 400, "pid: too large");
+	}
+	err = mmc_report_at(c, MMC_REPORT_PAGEWALK, (int)v[0], 0, v[1], &walk);
+	if (err) {
+		api_errno(l, r, err);
+	} else {
+		r->status = 200;
+		r->type = "application/json";
+		buf_printf(&r->body,
+			   "{\"pid\":%d,\"addr\":\"0x%" PRIx64 "\",\"walk\":",
+			   (int)v[0], v[1]);
+		buf_json_str(&r->body, walk);
+		buf_str(&r->body, "}");
+	}
+	free(walk);
+	link_put(l);
+}

@@ -1,0 +1,421 @@
+// mmweb.js - mmweb's page: reads the event stream and draws the machine.
+// Owns: parsing the /proc-format reports mmweb forwards, the map and its
+// zoom, the panels. Must never: load anything from the network but
+// mmweb itself, or ask mmweb more than once per update for a zoomed map.
+'use strict';
+
+// Okabe-Ito, a palette colour-blind viewers tell apart; free memory in
+// shades of one hue, darker for larger blocks.
+const STATES = [
+  ['hole', '#ffffff'], ['reserved', '#000000'], ['mmz', '#CC79A7'],
+  ['free', '#009E73'], ['per-cpu', '#56B4E9'], ['slab', '#E69F00'],
+  ['page tables', '#0072B2'], ['user', '#D55E00'], ['kernel', '#999999'],
+];
+const COLS = 64;
+const MAP_CELLS = 4096;
+const $ = (id) => document.getElementById(id);
+const S = { status: null, frames: null, view: null, cursor: 0, prev: {},
+  history: {}, slabHist: {}, slabSort: ['active', -1], pid: null,
+  lastDmesg: '', bytes: 0, events: 0, t0: Date.now() };
+
+function freeColour(order) {
+  const l = 75 - Math.min(order, 10) * 5;  // order 0 light, 10 dark
+  return `hsl(164, 100%, ${l}%)`;
+}
+function cellColour(b) {
+  const st = b & 15;
+  if (st === 3) return freeColour(b >> 4);
+  return (STATES[st] || STATES[8])[1];
+}
+function cellName(b) {
+  const st = b & 15;
+  const n = (STATES[st] || ['?'])[0];
+  return st === 3 ? `free (largest block order ${b >> 4})` : n;
+}
+function hex2bytes(h) {
+  const a = new Uint8Array(h.length / 2);
+  for (let i = 0; i < a.length; i++) a[i] = parseInt(h.substr(2 * i, 2), 16);
+  return a;
+}
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const k in attrs || {}) {
+    if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]);
+  }
+  for (const k of kids) e.append(k);
+  return e;
+}
+
+// ---- reports
+function parseMeminfo(t) {
+  const m = {};
+  for (const l of t.split('\n')) {
+    const x = /^(\S+):\s+(\d+)/.exec(l);
+    if (x) m[x[1]] = +x[2];
+  }
+  return m;
+}
+function parseVmstat(t) {
+  const m = {};
+  for (const l of t.split('\n')) {
+    const x = /^(\S+)\s+(\d+)$/.exec(l);
+    if (x) m[x[1]] = +x[2];
+  }
+  return m;
+}
+function parseBuddy(t) {
+  const z = [];
+  for (const l of t.split('\n')) {
+    const x = /^Node (\d+), zone\s+(\S+)\s+(.*)$/.exec(l);
+    if (x) z.push({ node: +x[1], name: x[2], free: x[3].trim().split(/\s+/).map(Number) });
+  }
+  return z;
+}
+function parseZoneinfo(t) {
+  const z = {};
+  let cur = null;
+  for (const l of t.split('\n')) {
+    let x = /^Node \d+, zone\s+(\S+)/.exec(l);
+    if (x) { cur = z[x[1]] = {}; continue; }
+    if (!cur) continue;
+    x = /^\s+pages free\s+(\d+)/.exec(l);
+    if (x) { cur.free = +x[1]; continue; }
+    x = /^\s+(min|low|high|managed|spanned)\s+(\d+)$/.exec(l);
+    if (x && cur[x[1]] === undefined) cur[x[1]] = +x[2];
+  }
+  return z;
+}
+function parseSlab(t) {
+  return t.split('\n').slice(2).filter((l) => l.trim()).map((l) => {
+    const f = l.split(/\s+/);
+    const sd = l.split(':')[2].trim().split(/\s+/);
+    return { name: f[0], active: +f[1], total: +f[2], size: +f[3], slabs: +sd[2] };
+  });
+}
+function parsePs(t) {
+  return t.split('\n').slice(1).filter((l) => l.trim()).map((l) => {
+    const f = l.trim().split(/\s+/);
+    return { pid: +f[0], vsz: +f[2], rss: +f[3], swap: +f[4], minflt: +f[5],
+      majflt: +f[6], kpages: +f[7], comm: f.slice(9).join(' ') };
+  });
+}
+
+// ---- the map
+function mapRange() {
+  const st = S.status;
+  return S.view || { start: 0, nr: st ? st.max_pfn : 0 };
+}
+function drawMap(cells, perCell, start, nr) {
+  const c = $('map');
+  const rows = Math.max(1, Math.ceil(cells.length / COLS));
+  const size = Math.max(4, Math.min(12, Math.floor(768 / COLS)));
+  c.width = COLS * size; c.height = rows * size;
+  const g = c.getContext('2d');
+  g.clearRect(0, 0, c.width, c.height);
+  for (let i = 0; i < cells.length; i++) {
+    g.fillStyle = cellColour(cells[i]);
+    g.fillRect((i % COLS) * size, Math.floor(i / COLS) * size, size - (size > 5 ? 1 : 0), size - (size > 5 ? 1 : 0));
+  }
+  const cur = Math.min(S.cursor, cells.length - 1);
+  g.strokeStyle = '#F0E442'; g.lineWidth = 2;
+  g.strokeRect((cur % COLS) * size + 1, Math.floor(cur / COLS) * size + 1, size - 2, size - 2);
+  S.map = { cells, perCell, start, nr, size };
+  c.dataset.start = start; c.dataset.nr = nr; c.dataset.perCell = perCell;
+  c.dataset.cells = cells.length;
+  $('map-range').textContent = `pfn ${start} to ${start + nr - 1}: ` +
+    `${cells.length} cells of ${perCell} frame${perCell > 1 ? 's' : ''}`;
+}
+let zoomBusy = false;
+async function refreshMap() {
+  if (!S.status || !S.status.connected) return;
+  if (!S.view) {
+    if (S.frames) drawMap(hex2bytes(S.frames.cells), S.frames.per_cell, 0, S.frames.nr);
+    return;
+  }
+  if (zoomBusy) return;
+  zoomBusy = true;
+  try {
+    const v = S.view;
+    const cells = Math.min(v.nr, MAP_CELLS);
+    const r = await fetch(`/api/frames?start=${v.start}&nr=${v.nr}&cells=${cells}`);
+    if (r.ok) drawMap(new Uint8Array(await r.arrayBuffer()), +r.headers.get('X-Per-Cell'), v.start, v.nr);
+  } finally { zoomBusy = false; }
+}
+function cellPfn(i) { return S.map.start + i * S.map.perCell; }
+function zoom(factor) {
+  if (!S.map || !S.status) return;
+  const max = S.status.max_pfn;
+  const centre = cellPfn(S.cursor);
+  const r = mapRange();
+  let nr = Math.max(64, Math.min(max, Math.round(r.nr / factor)));
+  let start = Math.max(0, Math.min(max - nr, centre - Math.floor(nr / 2)));
+  S.view = nr >= max ? null : { start, nr };
+  S.cursor = Math.floor((centre - start) / Math.ceil(nr / Math.min(nr, MAP_CELLS)));
+  refreshMap();
+}
+function hover(i) {
+  if (!S.map || i < 0 || i >= S.map.cells.length) return;
+  const pfn = cellPfn(i);
+  const last = Math.min(pfn + S.map.perCell, S.map.start + S.map.nr) - 1;
+  $('map-hover').textContent = (S.map.perCell > 1 ? `pfn ${pfn}-${last}: ` : `pfn ${pfn} (0x${pfn.toString(16)}): `) +
+    cellName(S.map.cells[i]);
+}
+async function details(i) {
+  const pfn = cellPfn(i);
+  const d = $('page-details');
+  const r = await fetch(`/api/page?pfn=${pfn}`);
+  const j = await r.json();
+  d.replaceChildren();
+  if (!r.ok) { d.append(el('p', { text: j.error })); return; }
+  d.dataset.pfn = j.pfn;
+  d.append(el('h3', { text: `Frame ${j.pfn} (0x${j.pfn.toString(16)})` }),
+    el('pre', { id: 'dump-page', text: j.dump }),
+    el('p', { text: `kpageflags ${j.kpageflags}, kpagecount ${j.kpagecount}` }));
+  if (j.owners.length) {
+    const ul = el('ul', { id: 'owners' });
+    for (const o of j.owners) {
+      const b = el('button', { type: 'button', text: `pid ${o.pid} (${o.comm}) at ${o.addr}: walk` });
+      b.onclick = () => { selectProc(o.pid); $('walk-addr').value = o.addr; walk(); };
+      ul.append(el('li', {}, b));
+    }
+    d.append(el('p', { text: 'Mapped by:' }), ul);
+  }
+}
+function mapIndex(ev) {
+  const c = $('map'), rect = c.getBoundingClientRect();
+  const x = (ev.clientX - rect.left) * c.width / rect.width;
+  const y = (ev.clientY - rect.top) * c.height / rect.height;
+  return Math.floor(y / S.map.size) * COLS + Math.floor(x / S.map.size);
+}
+function setupMap() {
+  const c = $('map');
+  c.addEventListener('mousemove', (ev) => S.map && hover(mapIndex(ev)));
+  c.addEventListener('click', (ev) => {
+    if (!S.map) return;
+    S.cursor = mapIndex(ev); hover(S.cursor); details(S.cursor); drawMapAgain();
+  });
+  c.addEventListener('keydown', (ev) => {
+    if (!S.map) return;
+    const n = S.map.cells.length;
+    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -COLS, ArrowDown: COLS };
+    if (moves[ev.key] !== undefined) S.cursor = Math.max(0, Math.min(n - 1, S.cursor + moves[ev.key]));
+    else if (ev.key === 'Enter' || ev.key === ' ') details(S.cursor);
+    else if (ev.key === '+' || ev.key === '=') zoom(8);
+    else if (ev.key === '-') zoom(1 / 8);
+    else if (ev.key === '0') { S.view = null; refreshMap(); }
+    else return;
+    ev.preventDefault(); hover(S.cursor); drawMapAgain();
+  });
+  $('zoom-in').onclick = () => zoom(8);
+  $('zoom-out').onclick = () => zoom(1 / 8);
+  $('zoom-all').onclick = () => { S.view = null; refreshMap(); };
+  for (const [name, colour] of STATES) {
+    if (name === 'free') {
+      for (const o of [0, 5, 10]) $('legend').append(el('li', {}, el('span', { style: `background:${freeColour(o)}` }), `free, order ${o}`));
+    } else $('legend').append(el('li', {}, el('span', { style: `background:${colour}` }), name));
+  }
+}
+function drawMapAgain() { if (S.map) drawMap(S.map.cells, S.map.perCell, S.map.start, S.map.nr); }
+
+// ---- panels
+function kv(dl, entries, prefix) {
+  dl.replaceChildren();
+  for (const [k, v] of entries) dl.append(el('dt', { text: k }), el('dd', { id: `${prefix}-${k}`, text: v }));
+}
+function showMeminfo(m) {
+  kv($('meminfo'), Object.entries(m).map(([k, v]) => [k, `${v} kB`]), 'meminfo');
+}
+function spark(values, w, h, lines) {
+  const c = el('canvas', { width: w, height: h, 'aria-hidden': 'true' });
+  const g = c.getContext('2d');
+  const max = Math.max(1, ...values, ...(lines || []).map((l) => l[0]));
+  const y = (v) => h - 1 - (v / max) * (h - 2);
+  for (const [v, colour] of lines || []) {
+    g.strokeStyle = colour; g.setLineDash([4, 3]); g.beginPath();
+    g.moveTo(0, y(v)); g.lineTo(w, y(v)); g.stroke();
+  }
+  g.setLineDash([]); g.strokeStyle = '#009E73'; g.lineWidth = 2; g.beginPath();
+  values.forEach((v, i) => { const x = (i / Math.max(1, values.length - 1)) * w; i ? g.lineTo(x, y(v)) : g.moveTo(x, y(v)); });
+  g.stroke();
+  return c;
+}
+function showZones(buddy, zi) {
+  const box = $('zones');
+  box.replaceChildren();
+  for (const z of buddy) {
+    const w = zi[z.name] || {};
+    const h = S.history[z.name] = (S.history[z.name] || []).concat([w.free || 0]).slice(-240);
+    const div = el('div', { class: 'zone', 'data-zone': z.name });
+    div.append(el('h3', { text: `${z.name}: ${w.free} pages free (min ${w.min}, low ${w.low}, high ${w.high})` }),
+      spark(h, 480, 60, [[w.min, '#D55E00'], [w.low, '#E69F00'], [w.high, '#0072B2']]));
+    const t = el('table', { class: 'buddy' });
+    t.append(el('caption', { class: 'sr', text: `${z.name}: free blocks of each order` }));
+    const max = Math.max(1, ...z.free);
+    z.free.forEach((n, o) => {
+      const bar = el('span', { class: 'bar', style: `width:${Math.round((n / max) * 200)}px` });
+      t.append(el('tr', {}, el('th', { scope: 'row', text: `order ${o}` }),
+        el('td', { 'data-order': o, text: n }), el('td', {}, bar)));
+    });
+    div.append(t);
+    box.append(div);
+  }
+}
+function rate(name, now, dt) {
+  const p = S.prev.vmstat ? S.prev.vmstat[name] || 0 : now[name] || 0;
+  return dt > 0 ? (((now[name] || 0) - p) / dt).toFixed(1) : '0';
+}
+function showReclaim(v, dt) {
+  const names = ['pgscan_kswapd', 'pgsteal_kswapd', 'pgscan_direct', 'pgsteal_direct',
+    'allocstall_normal', 'pageoutrun', 'pswpin', 'pswpout', 'compact_stall', 'compact_success', 'oom_kill'];
+  kv($('reclaim'), names.filter((n) => v[n] !== undefined).map((n) => [n, `${rate(n, v, dt)} (total ${v[n]})`]), 'vmstat');
+}
+function showSlab(caches) {
+  const tb = $('slab').tBodies[0];
+  const [key, dir] = S.slabSort;
+  caches.sort((a, b) => (a[key] < b[key] ? -dir : a[key] > b[key] ? dir : 0));
+  tb.replaceChildren();
+  for (const c of caches) {
+    const h = S.slabHist[c.name] = (S.slabHist[c.name] || []).concat([c.active]).slice(-240);
+    tb.append(el('tr', { 'data-cache': c.name }, el('td', { text: c.name }), el('td', { text: c.active }),
+      el('td', { text: c.total }), el('td', { text: c.size }), el('td', { text: c.slabs }),
+      el('td', {}, spark(h, 120, 18))));
+  }
+}
+function showProcs(ps, dt) {
+  const tb = $('procs').tBodies[0];
+  const prev = S.prev.ps || {};
+  tb.replaceChildren();
+  const now = {};
+  for (const p of ps) {
+    now[p.pid] = p;
+    const q = prev[p.pid];
+    const fps = q && dt > 0 ? ((p.minflt + p.majflt - q.minflt - q.majflt) / dt).toFixed(0) : '0';
+    const b = el('button', { type: 'button', text: S.pid === p.pid ? 'Selected' : 'Select', 'aria-pressed': S.pid === p.pid });
+    b.onclick = () => selectProc(p.pid);
+    tb.append(el('tr', { 'data-pid': p.pid }, el('td', { text: p.pid }), el('td', { text: p.comm }),
+      el('td', { text: p.rss }), el('td', { text: p.swap }), el('td', { text: fps }),
+      el('td', { text: p.kpages }), el('td', {}, b)));
+  }
+  S.prev.ps = now;
+}
+async function selectProc(pid) {
+  S.pid = pid;
+  const r = await fetch(`/api/proc?pid=${pid}`);
+  const j = await r.json();
+  const d = $('proc-detail');
+  d.replaceChildren();
+  if (!r.ok) { d.append(el('p', { text: j.error })); return; }
+  const st = {};
+  for (const l of j.status.split('\n')) { const x = /^(\w+):\s+(.*)$/.exec(l); if (x) st[x[1]] = x[2].trim(); }
+  d.append(el('h3', { text: `pid ${pid} (${st.Name}): RSS ${st.VmRSS}, swap ${st.VmSwap}, page tables ${st.VmPTE}` }));
+  const vmas = j.maps.split('\n').filter((l) => l.trim()).map((l) => {
+    const [range, perms] = l.split(/\s+/);
+    const [a, b] = range.split('-').map((x) => BigInt('0x' + x));
+    return { a, b, perms, name: l.split(/\s+/).slice(5).join(' '), range };
+  });
+  // Each VMA's width follows the log of its size: the gaps between them
+  // (terabytes) are left out.
+  const bar = el('div', { class: 'vmas', role: 'list', 'aria-label': 'the address space, VMA by VMA' });
+  const palette = { 'rw-p': '#D55E00', 'r--p': '#56B4E9', 'r-xp': '#0072B2', '---p': '#999999' };
+  for (const v of vmas) {
+    const pages = Number((v.b - v.a) >> 12n);
+    const seg = el('div', { role: 'listitem', tabindex: 0, title: `${v.range} ${v.perms} ${v.name} (${pages} pages)`,
+      'aria-label': `${v.range} ${v.perms} ${v.name}`, style: `flex:${Math.log2(pages + 1) + 1};background:${palette[v.perms] || '#E69F00'}` });
+    seg.onclick = () => { $('walk-addr').value = '0x' + v.a.toString(16); walk(); };
+    bar.append(seg);
+  }
+  d.append(bar, el('pre', { text: j.maps }));
+  if (!$('walk-addr').value && vmas.length) $('walk-addr').value = '0x' + vmas[0].a.toString(16);
+}
+const PTE_BITS = [[0, 'P present'], [1, 'RW writable'], [2, 'US user'], [3, 'PWT'], [4, 'PCD'],
+  [5, 'A accessed'], [6, 'D dirty'], [7, 'PS/PAT'], [8, 'G global'], [63, 'NX no-execute']];
+function decode(entry) {
+  const v = BigInt(entry);
+  return PTE_BITS.filter(([b]) => (v >> BigInt(b)) & 1n).map(([, n]) => n).join(', ') || 'not present';
+}
+async function walk(ev) {
+  if (ev) ev.preventDefault();
+  const w = $('walk');
+  if (S.pid === null) { w.textContent = 'Select a process first.'; return; }
+  const r = await fetch(`/api/walk?pid=${S.pid}&addr=${encodeURIComponent($('walk-addr').value)}`);
+  const j = await r.json();
+  w.replaceChildren();
+  if (!r.ok) { w.append(el('p', { text: j.error })); return; }
+  const t = el('table', { class: 'walk', id: 'walk-table' });
+  t.append(el('caption', { text: `pid ${j.pid}, address ${j.addr}, level by level` }),
+    el('tr', {}, el('th', { scope: 'col', text: 'level' }), el('th', { scope: 'col', text: 'index' }),
+      el('th', { scope: 'col', text: 'table pfn' }), el('th', { scope: 'col', text: 'entry' }), el('th', { scope: 'col', text: 'bits' })));
+  for (const l of j.walk.split('\n')) {
+    const x = /^(\w+):\s+index (\d+)\s+entry (0x[0-9a-f]+)\s+table pfn (0x[0-9a-f]+)/.exec(l);
+    if (x) t.append(el('tr', { 'data-level': x[1] }, el('td', { text: x[1] }), el('td', { text: x[2] }),
+      el('td', { text: x[4] }), el('td', { text: x[3] }), el('td', { text: decode(x[3]) })));
+  }
+  w.append(t, el('pre', { text: j.walk.split('\n').filter((l) => !/index \d+\s+entry/.test(l)).join('\n') }));
+}
+function showEvents(dmesg) {
+  const ol = $('events');
+  const old = S.lastDmesg.split('\n');
+  const lines = dmesg.split('\n').filter((l) => l.trim());
+  const seen = new Set(old);
+  for (const l of lines) {
+    if (seen.has(l)) continue;
+    ol.prepend(el('li', { class: /oom|Out of memory|Killed process|allocation failure/i.test(l) ? 'oom' : '', text: l }));
+  }
+  while (ol.children.length > 200) ol.lastChild.remove();
+  S.lastDmesg = dmesg;
+}
+function showScenario(s) {
+  $('scenario').textContent = s.running ? `running: ${s.running} (${s.processes} processes)` : `idle (${s.runs} run so far)`;
+}
+
+// ---- the stream
+function update(d, bytes) {
+  const now = Date.now();
+  const dt = S.prev.t ? (now - S.prev.t) / 1000 : 0;
+  S.bytes += bytes; S.events++;
+  if (d.status) {
+    S.status = d.status;
+    $('conn').textContent = d.status.connected
+      ? `live: ${d.status.machine} (${d.status.arch}), ${d.status.max_pfn} frames of ${d.status.page_size} bytes`
+      : `mmd is away (${d.status.socket}); reconnecting...`;
+    document.body.dataset.connected = d.status.connected;
+  }
+  if (d.meminfo) showMeminfo(parseMeminfo(d.meminfo));
+  if (d.buddyinfo || d.zoneinfo) {
+    S.buddy = d.buddyinfo ? parseBuddy(d.buddyinfo) : S.buddy;
+    S.zi = d.zoneinfo ? parseZoneinfo(d.zoneinfo) : S.zi;
+    if (S.buddy && S.zi) showZones(S.buddy, S.zi);
+  }
+  if (d.vmstat) { const v = parseVmstat(d.vmstat); showReclaim(v, dt); S.prev.vmstat = v; }
+  if (d.slabinfo) showSlab(parseSlab(d.slabinfo));
+  if (d.ps) showProcs(parsePs(d.ps), dt);
+  if (d.dmesg !== undefined) showEvents(d.dmesg);
+  if (d.scenario) showScenario(d.scenario);
+  if (d.frames) S.frames = d.frames;
+  if (d.frames || S.view) refreshMap();
+  S.prev.t = now;
+  document.body.dataset.seq = d.seq;
+  $('rate').textContent = `update ${d.seq}: ${bytes} bytes (average ${Math.round(S.bytes / S.events)})`;
+}
+function connect() {
+  const es = new EventSource('/events');
+  es.addEventListener('update', (ev) => update(JSON.parse(ev.data), ev.data.length));
+  es.onerror = () => { $('conn').textContent = 'mmweb is away; reconnecting...'; };
+}
+window.addEventListener('DOMContentLoaded', () => {
+  setupMap();
+  $('walk-form').addEventListener('submit', walk);
+  for (const b of document.querySelectorAll('[data-sort]')) {
+    b.onclick = () => {
+      const k = b.dataset.sort;
+      S.slabSort = [k, S.slabSort[0] === k ? -S.slabSort[1] : (k === 'name' ? 1 : -1)];
+    };
+  }
+  for (const b of document.querySelectorAll('[data-scenario]')) {
+    b.onclick = async () => {
+      const r = await fetch(`/api/scenario?name=${b.dataset.scenario}`, { method: 'POST' });
+      if (!r.ok) $('scenario').textContent = (await r.json()).error;
+    };
+  }
+  connect();
+});

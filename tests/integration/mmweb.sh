@@ -1,0 +1,249 @@
+#!/bin/sh
+# mmweb.sh - mmweb, the machine live in a browser: the page, the event
+# stream with 50 clients, bad queries, mmd restarting under it, and a real
+# browser (Debian's headless chromium through chromium-driver) that waits
+# for live data, checks the DOM against mmctl meminfo and buddyinfo,
+# clicks a frame a process maps and follows it to the page walk, and
+# saves three screenshots in build/ (mmweb-overview.png, mmweb-zoom.png,
+# mmweb-walk.png). Bounded: every wait has a limit; the whole runs in
+# well under a minute. Skips the browser part only if chromium cannot
+# run, and says why.
+#   needs: MMD (the daemon), build/test/mmweb-bin, mmctl, mmc, mmc-example
+. tests/lib/daemon.sh
+T=$(dirname "$MMD")
+WEB=$T/mmweb-bin
+command -v curl >/dev/null || { fail "curl is missing"; exit 1; }
+port=$((20000 + $$ % 20000))
+url=http://127.0.0.1:$port
+M() { "$T/mmctl" --socket "$tmp/m.sock" "$@"; }
+
+start_mmd m || exit 1
+"$WEB" --socket "$tmp/m.sock" --listen "127.0.0.1:$port" --www mmweb/www \
+	--bindir "$T" --interval 200 2>"$tmp/web.log" &
+web=$!
+pids="$pids $web"
+for _ in $(seq 50); do
+	curl -sf -o /dev/null "$url/" && break
+	sleep 0.1
+done
+
+# ---- the page and the stream
+curl -sf "$url/" | grep -q '<canvas id="map"' && pass "the page is served" ||
+	fail "the page is served"
+curl -sf "$url/mmweb.js" | grep -q "EventSource('/events')" &&
+	pass "its script is served" || fail "its script is served"
+curl -s -m 2 "$url/events" >"$tmp/ev" 2>/dev/null
+grep -q '^data: {"seq":[0-9]*,"status":{"connected":true' "$tmp/ev" &&
+	grep -q '"frames":{"start":0,"nr":1310720,"per_cell":320,"cells":"' "$tmp/ev" &&
+	pass "the stream sends the machine, its map in 4096 cells of 320 frames" ||
+	fail "the stream sends the machine: $(head -c 300 "$tmp/ev")"
+
+# ---- bad queries: HTTP errors with why; mmweb and mmd carry on
+code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
+for q in "frames?start=0&nr=10&cells=0:400" "frames?start=x&nr=1&cells=1:400" \
+	"frames?start=99999999&nr=1&cells=1:400" "frames?start=0&nr=0&cells=1:400" \
+	"page?pfn=-1:400" "page?pfn=99999999:400" "walk?pid=999&addr=0x1000:404" \
+	"proc?pid=99999999999:400" "nothing:404"; do
+	c=$(code "$url/api/${q%:*}")
+	[ "$c" = "${q##*:}" ] && grep -q '"error":"' "$tmp/body" &&
+		pass "/api/${q%:*}: HTTP $c with why" ||
+		fail "/api/${q%:*}: HTTP $c, not ${q##*:}: $(cat "$tmp/body")"
+done
+c=$(code -X POST -H "Origin: http://evil.example" "$url/api/scenario?name=demo")
+[ "$c" = 403 ] && pass "another site's page may not start a scenario" ||
+	fail "a cross-site scenario: HTTP $c"
+c=$(code -X POST "$url/api/scenario?name=nothing")
+[ "$c" = 400 ] && pass "an unknown scenario: 400" || fail "unknown scenario: $c"
+
+# ---- 50 event-stream clients at once, each fed; a stalled one harms none
+i=0
+clients=""
+while [ $i -lt 50 ]; do
+	curl -s -m 3 "$url/events" >"$tmp/c$i" 2>/dev/null &
+	clients="$clients $!"
+	i=$((i + 1))
+done
+# A browser that never reads: its stream stalls, alone.
+python3 -c "import socket,time; s=socket.create_connection(('127.0.0.1',$port)); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024); s.send(b'GET /events HTTP/1.1\r\nHost: x\r\n\r\n'); time.sleep(4)" &
+stall=$!
+sleep 0.5
+# Something to watch: a process comes, holds a while, goes.
+"$T/mmc-example" -s "$tmp/m.sock" -c churn -p 8 -a 2 -w 1 >/dev/null 2>&1 &
+churn=$!
+sleep 0.5
+streams=$(curl -s "$url/api/stats" | sed -n 's/.*"streams":\([0-9]*\).*/\1/p')
+for p in $clients $churn; do wait "$p"; done
+ok=0
+i=0
+while [ $i -lt 50 ]; do
+	[ "$(grep -c '^event: update' "$tmp/c$i")" -ge 3 ] && ok=$((ok + 1))
+	i=$((i + 1))
+done
+[ "$ok" = 50 ] && [ "${streams:-0}" -ge 50 ] &&
+	pass "50 streams at once ($streams open), each fed the machine as it changed (3 updates or more)" ||
+	fail "50 streams: $ok fed, $streams open"
+t0=$(date +%s%N)
+M ping >/dev/null 2>&1 || M meminfo >/dev/null
+t1=$(date +%s%N)
+[ $(((t1 - t0) / 1000000)) -lt 2000 ] &&
+	pass "mmd answers at once while a browser stalls" ||
+	fail "mmd slow while a browser stalls"
+wait "$stall" 2>/dev/null
+bytes=$(curl -s "$url/api/stats" | sed -n 's/.*"last_event_bytes":\([0-9]*\).*/\1/p')
+echo "# bytes of the last update sent: $bytes"
+
+# ---- mmd restarts: mmweb says so, then reconnects by itself
+kill -TERM "$mmd_pid"
+wait "$mmd_pid"
+forget "$mmd_pid"
+sleep 0.6
+curl -s -m 1 "$url/events" | grep -q '"status":{"connected":false' &&
+	pass "mmd gone: the stream says so" || fail "mmd gone: not said"
+c=$(code "$url/api/page?pfn=1")
+[ "$c" = 503 ] && pass "mmd gone: a query is 503" || fail "mmd gone: $c"
+start_mmd m || exit 1
+sleep 0.8
+curl -s -m 1 "$url/events" | grep -q '"status":{"connected":true' &&
+	pass "mmd back: mmweb reconnected" || fail "mmd back: no reconnect"
+
+# ---- the scenario panel starts the demo's programs
+c=$(code -X POST "$url/api/scenario?name=demo")
+sleep 1
+n=$(M ps | awk '$NF == "editor" || $NF == "compiler" || $NF == "player"' | wc -l)
+[ "$c" = 200 ] && [ "$n" -ge 3 ] && pass "the demo scenario runs ($n processes)" ||
+	fail "the demo scenario: HTTP $c, $n processes"
+c=$(code -X POST "$url/api/scenario?name=workload")
+[ "$c" = 409 ] && pass "one scenario at a time: 409" || fail "two scenarios: $c"
+code -X POST "$url/api/scenario?name=stop" >/dev/null
+for _ in $(seq 50); do
+	curl -s -m 1 "$url/events" | grep -q '"scenario":{"running":null' && break
+	sleep 0.2
+done
+curl -s -m 1 "$url/events" | grep -q '"scenario":{"running":null' &&
+	pass "stop ends the scenario" || fail "stop did not end it"
+
+# ---- a real browser
+if ! sh mk/browser.sh >"$tmp/browser.log" 2>&1; then
+	skip "browser: chromium cannot be installed ($(tail -1 "$tmp/browser.log"))"
+	kill -TERM "$web"; wait "$web"; exit $failed
+fi
+dport=$((port + 1))
+chromedriver --port=$dport >"$tmp/driver.log" 2>&1 &
+drv=$!
+pids="$pids $drv"
+for _ in $(seq 50); do
+	curl -sf -o /dev/null "http://127.0.0.1:$dport/status" && break
+	sleep 0.1
+done
+W=http://127.0.0.1:$dport
+wd() { # METHOD PATH [JSON]
+	curl -s -m 30 -X "$1" -H 'Content-Type: application/json' \
+		${3:+-d "$3"} "$W$2"
+}
+caps='{"capabilities":{"alwaysMatch":{"goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1300,1900"]}}}}'
+sid=$(wd POST /session "$caps" | jq -r '.value.sessionId // empty')
+if [ -z "$sid" ]; then
+	skip "browser: chromium does not run here ($(wd POST /session "$caps" | jq -r '.value.message' | head -1))"
+	kill -TERM "$web"; wait "$web"; exit $failed
+fi
+S=/session/$sid
+js() { # SCRIPT: its value as JSON
+	wd POST "$S/execute/sync" "$(jq -n --arg s "$1" '{script:$s,args:[]}')" | jq -c .value
+}
+shot() {
+	wd GET "$S/screenshot" | jq -r .value | base64 -d >"build/$1"
+	[ -s "build/$1" ] && pass "screenshot build/$1" || fail "screenshot $1"
+}
+# A process that maps and writes anonymous memory, and its first page.
+"$T/mmc-example" -s "$tmp/m.sock" -c holder -a 4 -w 40 >"$tmp/holder" 2>&1 &
+holder=$!
+pids="$pids $holder"
+wait_for "$tmp/holder" '^holding' "$holder"
+hpid=$(M ps | awk '$NF == "holder" { print $1 }')
+haddr=$(M maps "$hpid" | awk '$2 == "rw-p" && $6 == "" { print $1; exit }' | cut -d- -f1)
+hpfn=$(M pagewalk "$hpid" "0x$haddr" | sed -n 's/^Frame:\tpfn \(0x[0-9a-f]*\).*/\1/p')
+hpfn=$((hpfn))
+
+wd POST "$S/url" "{\"url\":\"$url/\"}" >/dev/null
+for _ in $(seq 100); do
+	[ "$(js 'return document.body.dataset.seq ? 1 : 0')" = 1 ] &&
+		[ "$(js 'return document.querySelectorAll("#slab tbody tr").length')" != 0 ] && break
+	sleep 0.1
+done
+# Let the machine settle (the stream's rounds), then compare at once.
+sleep 1
+M meminfo >"$tmp/meminfo"
+M buddyinfo >"$tmp/buddy"
+sleep 0.6
+want=$(awk '$1 == "MemTotal:" { print $2 " kB" }' "$tmp/meminfo")
+got=$(js 'return document.getElementById("meminfo-MemTotal").textContent' | tr -d '"')
+[ "$got" = "$want" ] && pass "browser: MemTotal $got as mmctl meminfo" ||
+	fail "browser: MemTotal '$got', mmctl '$want'"
+want=$(awk '$1 == "SwapFree:" { print $2 " kB" }' "$tmp/meminfo")
+got=$(js 'return document.getElementById("meminfo-SwapFree").textContent' | tr -d '"')
+[ "$got" = "$want" ] && pass "browser: SwapFree $got as mmctl meminfo" ||
+	fail "browser: SwapFree '$got', mmctl '$want'"
+for z in DMA DMA32; do
+	want=$(awk -v z="$z" '$4 == z { $1=$2=$3=$4=""; print }' "$tmp/buddy" | xargs)
+	got=$(js "return [...document.querySelectorAll('[data-zone=\"$z\"] td[data-order]')].map(e => e.textContent).join(' ')" | tr -d '"')
+	[ "$got" = "$want" ] && pass "browser: buddyinfo $z ($got) as mmctl" ||
+		fail "browser: buddyinfo $z '$got', mmctl '$want'"
+done
+got=$(js 'return document.getElementById("map").dataset.cells')
+[ "$got" = '"4096"' ] && pass "browser: the overview map has 4096 cells" ||
+	fail "browser: overview cells $got"
+shot mmweb-overview.png
+
+# Zoom with the keyboard, then to the holder's page; click its cell.
+wd POST "$S/element/$(wd POST "$S/element" '{"using":"css selector","value":"#zoom-in"}' | jq -r '.value[]')/click" '{}' >/dev/null
+sleep 0.5
+got=$(js 'return +document.getElementById("map").dataset.nr')
+[ "$got" = 163840 ] && pass "browser: zoom in shows an eighth of RAM" ||
+	fail "browser: zoomed to $got frames"
+start=$((hpfn - hpfn % 64 - 128))
+js "S.view = {start: $start, nr: 256}; S.cursor = 0; refreshMap(); return 1" >/dev/null
+sleep 0.7
+i=$((hpfn - start))
+xy=$(js "const c = document.getElementById('map'), r = c.getBoundingClientRect(), s = S.map.size * r.width / c.width; return [Math.round(r.left + ($i % 64 + 0.5) * s), Math.round(r.top + (Math.floor($i / 64) + 0.5) * s), S.map.perCell]")
+x=$(echo "$xy" | jq '.[0]')
+y=$(echo "$xy" | jq '.[1]')
+[ "$(echo "$xy" | jq '.[2]')" = 1 ] && pass "browser: zoomed to single frames" ||
+	fail "browser: zoom $xy"
+wd POST "$S/actions" "{\"actions\":[{\"type\":\"pointer\",\"id\":\"m\",\"actions\":[{\"type\":\"pointerMove\",\"x\":$x,\"y\":$y,\"origin\":\"viewport\"},{\"type\":\"pointerDown\",\"button\":0},{\"type\":\"pointerUp\",\"button\":0}]}]}" >/dev/null
+for _ in $(seq 30); do
+	[ "$(js 'return document.getElementById("page-details").dataset.pfn || ""')" != '""' ] && break
+	sleep 0.1
+done
+got=$(js 'return +document.getElementById("page-details").dataset.pfn')
+[ "$got" = "$hpfn" ] && pass "browser: a click on the map shows frame $hpfn" ||
+	fail "browser: clicked frame $got, not $hpfn"
+dump=$(js 'return document.getElementById("dump-page").textContent')
+want=$(M dump-page "$hpfn" | head -1 | sed 's/^page:[0-9a-f]* //')
+echo "$dump" | grep -qF "$want" && echo "$dump" | grep -q 'anon flags' &&
+	pass "browser: its dump_page line is mmctl's" ||
+	fail "browser: dump '$dump', mmctl '$want'"
+got=$(js 'return document.getElementById("owners").textContent')
+echo "$got" | grep -q "pid $hpid (holder) at 0x$haddr" &&
+	pass "browser: the frame is followed to pid $hpid at 0x$haddr" ||
+	fail "browser: owners $got"
+shot mmweb-zoom.png
+wd POST "$S/element/$(wd POST "$S/element" '{"using":"css selector","value":"#owners button"}' | jq -r '.value[]')/click" '{}' >/dev/null
+for _ in $(seq 30); do
+	[ "$(js 'return document.querySelectorAll("#walk-table tr[data-level]").length')" = 4 ] && break
+	sleep 0.1
+done
+got=$(js 'return document.querySelector("#walk-table tr[data-level=PTE]").textContent')
+echo "$got" | grep -q 'P present, RW writable, US user' &&
+	pass "browser: the walk's four levels, the PTE's bits decoded" ||
+	fail "browser: walk $got"
+js 'document.getElementById("walk").scrollIntoView(); return 1' >/dev/null
+shot mmweb-walk.png
+wd DELETE "$S" >/dev/null
+
+kill -TERM "$web"
+wait "$web"
+status=$?
+forget "$web"
+[ "$status" = 0 ] && pass "mmweb stops on SIGTERM, exit 0" ||
+	fail "mmweb exit $status: $(tail -5 "$tmp/web.log")"
+exit $failed
