@@ -25,6 +25,13 @@ $(B)/mmweb/%.o: private BASE_CFLAGS += -pthread \
 	-DMMWEB_WWW='"$(MMWEB_WWWDIR)"' -DMMWEB_BINDIR='"$(MMWEB_BINDIR)"'
 $(T)/mmweb/%.o: private BASE_CFLAGS += -pthread
 
+# The paths are compiled in: an install to another PREFIX rebuilds them.
+$(B)/mmweb.paths: FORCE
+	@mkdir -p $(B)
+	@echo '$(MMWEB_WWWDIR) $(MMWEB_BINDIR)' | cmp -s - $@ || \
+		echo '$(MMWEB_WWWDIR) $(MMWEB_BINDIR)' > $@
+$(MMWEB_OBJ): $(B)/mmweb.paths
+
 $(B)/mmweb-bin: $(MMWEB_OBJ) $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)
 

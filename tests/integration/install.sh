@@ -205,6 +205,13 @@ install_to "$tmp/opt" /opt/mm >"$tmp/install.log" 2>&1 ||
 same "PREFIX=/opt/mm: mmclient.pc, the unit and the files follow" \
 	"$(sed -n 's/^prefix=//p' "$tmp/opt/opt/mm/lib/pkgconfig/mmclient.pc") $(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$tmp/opt/opt/mm/lib/systemd/system/mmd.service") $(ls "$tmp/opt/opt/mm/bin")" \
 	"/opt/mm /opt/mm/sbin/mmd mmctl
-mmtrace"
+mmtrace
+mmweb"
+same "PREFIX=/opt/mm: mmweb, its unit, page and scenario programs follow" \
+	"$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$tmp/opt/opt/mm/lib/systemd/system/mmweb.service") $(ls "$tmp/opt/opt/mm/share/mm/www" "$tmp/opt/opt/mm/lib/mm" | xargs)" \
+	"/opt/mm/bin/mmweb $tmp/opt/opt/mm/lib/mm: mmc mmc-example $tmp/opt/opt/mm/share/mm/www: index.html mmweb.css mmweb.js"
+strings "$tmp/opt/opt/mm/bin/mmweb" | grep -qx /opt/mm/share/mm/www &&
+	pass "PREFIX=/opt/mm: mmweb looks for its page there" ||
+	fail "PREFIX=/opt/mm: mmweb's page path"
 
 exit $failed
