@@ -73,6 +73,7 @@ static const struct cfg_field kernel_fields[] = {
 	L("task_size", CK_ADDR, kernel.task_size),
 	L("init_on_alloc", CK_COUNT, kernel.init_on_alloc),
 	L("page_owner", CK_COUNT, kernel.page_owner),
+	L("debug_atomic_sleep", CK_COUNT, kernel.debug_atomic_sleep),
 };
 
 static const struct cfg_field region_fields[] = {

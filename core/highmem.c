@@ -21,6 +21,7 @@
 #include "core/check.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
+#include "core/preempt.h"
 
 #define I386_FIXADDR_TOP 0xfffff000ULL
 #define FIX_KMAP_BEGIN	 1u /* index 0 is FIX_HOLE, at FIXADDR_TOP */
@@ -327,6 +328,7 @@ int kmap(struct machine *m, struct page *page, uint64_t *addr)
 	unsigned long pfn;
 	int nr, err = check_page(m, page, "kmap", &pfn);
 
+	might_sleep(m);
 	if (err)
 		return err;
 	if (!is_high(m, pfn)) {
@@ -428,7 +430,7 @@ unsigned int kmap_atomic_slots_held(const struct machine *m, unsigned int cpu,
 	return n;
 }
 
-int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
+static int __kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
 {
 	struct highmem_state *hs = m->highmem;
 	struct kmap_atomic_slot *slot;
@@ -467,6 +469,19 @@ int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
 	return 0;
 }
 
+/* kmap_atomic disables preemption (and page faults) until kunmap_atomic. */
+int kmap_atomic(struct machine *m, struct page *page, uint64_t *addr)
+{
+	int err = preempt_disable(m);
+
+	if (err)
+		return err;
+	err = __kmap_atomic(m, page, addr);
+	if (err)
+		preempt_enable(m); /* cannot fail: its disable came just now */
+	return err;
+}
+
 static void release_atomic_slot(struct machine *m, unsigned int cpu,
 				unsigned int idx)
 {
@@ -493,9 +508,10 @@ int kunmap_atomic(struct machine *m, uint64_t addr)
 {
 	const struct kmap_atomic_slot *slot;
 	unsigned int cpu, idx;
+	int err;
 
 	if (is_direct_map(m, addr))
-		return 0;
+		return preempt_enable(m);
 	if (!decode_atomic(m, addr, &cpu, &idx))
 		return mm_refuse(m, BAD_KMAP, -EINVAL,
 				 "kunmap_atomic: %#" PRIx64
@@ -526,8 +542,12 @@ int kunmap_atomic(struct machine *m, uint64_t addr)
 					 "was mapped after slot %u",
 					 j, idx);
 	}
+	/* The preempt_enable half must be possible before anything goes. */
+	err = preempt_may_enable(m, "kunmap_atomic");
+	if (err)
+		return err;
 	release_atomic_slot(m, cpu, idx);
-	return 0;
+	return preempt_enable(m);
 }
 
 /* ------------------------------------------------------------------ */

@@ -144,6 +144,7 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->kernel.task_size = d->task_size;
 	/* Sessions are users apart: nothing crosses unless told to. */
 	l->kernel.init_on_alloc = 1;
+	l->kernel.debug_atomic_sleep = 1;
 	strcpy(l->daemon.socket, "/run/mmd/mmd.sock");
 	l->daemon.socket_mode = 0660;
 	l->daemon.max_clients = 128;
@@ -807,6 +808,9 @@ static void check_kernel(struct check *c)
 	if (c->l->kernel.init_on_alloc > 1)
 		report(c, "kernel.init_on_alloc",
 		       "init_on_alloc is 1 (zero) or 0 (as Linux without it)");
+	if (c->l->kernel.debug_atomic_sleep > 1)
+		report(c, "kernel.debug_atomic_sleep",
+		       "debug_atomic_sleep is 1 (check) or 0 (no check)");
 }
 
 /* Names of MMZ or device regions: set, short, unique in their list. */

@@ -84,6 +84,12 @@ struct layout_kernel {
 	 * page_owner=on (page_owner.c); 0, the default, records nothing.
 	 */
 	uint32_t page_owner;
+	/*
+	 * debug_atomic_sleep: 1 makes every call that may sleep check its
+	 * context and report a sleep in atomic context, as Linux's
+	 * CONFIG_DEBUG_ATOMIC_SLEEP; 0 skips the check.
+	 */
+	uint32_t debug_atomic_sleep;
 };
 
 /*

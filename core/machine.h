@@ -19,6 +19,7 @@
 #include "core/layout.h"
 #include "core/memblock.h"
 #include "core/mm_types.h"
+#include "core/preempt_types.h"
 
 _Static_assert(sizeof(unsigned long) == 8, "mm needs an LP64 host");
 
@@ -27,6 +28,7 @@ struct slab_state;
 struct vmalloc_state;
 struct highmem_state;
 struct pcpu_state;
+struct percpu_defs;
 struct mmz_state;
 struct task_state;
 struct pid_namespace;
@@ -119,11 +121,16 @@ struct machine {
 	unsigned int nr_cpus;
 	unsigned int cpu; /* the CPU the caller runs on */
 	int current_pid;  /* whose calls these are; 0: the kernel */
+	/* The context calls run in (preempt.h): the current task's, or
+	 * init_ctx, the kernel's own, for calls made as no task. */
+	struct preempt_ctx *ctx;
+	struct preempt_ctx init_ctx;
 
 	struct slab_state *slab;
 	struct vmalloc_state *vmalloc;
 	struct highmem_state *highmem;
 	struct pcpu_state *pcpu;
+	struct percpu_defs *pcpu_defs; /* DEFINE_PER_CPU variables */
 	struct mmz_state *mmz;
 	struct task_state *tasks;
 	struct pid_namespace *pid_ns; /* pid.c: which task each pid names */

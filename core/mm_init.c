@@ -29,6 +29,8 @@
 #include "core/page_alloc.h"
 #include "core/page_owner.h"
 #include "core/percpu.h"
+#include "core/percpu_defs.h"
+#include "core/preempt.h"
 #include "core/pgtable.h"
 #include "core/pid.h"
 #include "core/segment.h"
@@ -47,6 +49,7 @@ const struct subsystem machine_subsystems[] = {
 	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check},
 	{"highmem", highmem_init, highmem_exit, highmem_check},
 	{"percpu", pcpu_init, pcpu_exit, pcpu_check},
+	{"percpu_defs", percpu_defs_init, percpu_defs_exit, percpu_defs_check},
 	{"segment", segment_init, segment_exit, segment_check},
 	{"mmz", mmz_init, mmz_exit, mmz_check},
 	{"vmscan", vmscan_init, vmscan_exit, lru_check},
@@ -55,6 +58,7 @@ const struct subsystem machine_subsystems[] = {
 	{"vma", vma_init, vma_exit, mm_check},
 	{"tasks", task_init, task_exit_all, task_check},
 	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check},
+	{"preempt", preempt_init, preempt_exit, preempt_check},
 };
 const unsigned int nr_machine_subsystems =
 	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);
@@ -388,6 +392,7 @@ struct machine *machine_create(const struct layout *l)
 		return ERR_PTR(-ENOMEM);
 	m->layout = *l;
 	m->ram_fd = -1;
+	m->ctx = &m->init_ctx;
 	m->arch = &arches[l->arch];
 	m->page_size = l->page_size;
 	m->page_shift = (unsigned int)__builtin_ctz(l->page_size);

@@ -19,6 +19,7 @@
 
 #include "core/array.h"
 #include "core/check.h"
+#include "core/preempt.h"
 
 static bool is_power_of_2(uint64_t n)
 {
@@ -275,6 +276,7 @@ int mmz_alloc(struct machine *m, const char *zone_name, const char *block_name,
 	struct mmz_fit fit;
 	int err;
 
+	might_sleep(m); /* the block is found and cleared as a sleeper does */
 	if (!zone_name)
 		zone_name = "";
 	if (!block_name)

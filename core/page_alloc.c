@@ -19,6 +19,7 @@
 #include "core/err.h"
 #include "core/memcontrol.h"
 #include "core/page_owner.h"
+#include "core/preempt.h"
 #include "core/swap.h"
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
@@ -1126,7 +1127,10 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 
 struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 {
-	struct page *page = alloc_page_pcp_fast(m, gfp, order);
+	struct page *page;
+
+	might_alloc(m, gfp);
+	page = alloc_page_pcp_fast(m, gfp, order);
 
 	if (unlikely(!page))
 		page = __alloc_pages(m, gfp, order);

@@ -26,6 +26,7 @@
 #include "core/check.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/preempt.h"
 
 #define BITS_PER_LONG	 64UL
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
@@ -469,6 +470,7 @@ int alloc_percpu(struct machine *m, unsigned long size, unsigned long align,
 	struct pcpu_chunk *chunk;
 	struct pcpu_fit fit;
 
+	might_sleep(m); /* GFP_KERNEL: it takes pcpu_alloc_mutex */
 	if (!size || size > s->unit_size)
 		return mm_refuse(m, BAD_PERCPU_REQUEST, -EINVAL,
 				 "percpu size %lu is not in [1, %lu]", size,

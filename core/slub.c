@@ -25,6 +25,7 @@
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/preempt.h"
 #include "core/printk.h"
 #include "core/slab_internal.h"
 
@@ -504,6 +505,7 @@ __always_inline int kmem_cache_alloc(struct machine *m, struct kmem_cache *s,
 {
 	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
 
+	might_alloc(m, gfp);
 	/* One branch sends every case with more to do to the slow path. */
 	if (unlikely(!c->freelist ||
 		     ((gfp & __GFP_ZERO) | (s->flags & SLAB_DEBUG_FLAGS))))

@@ -23,6 +23,8 @@
 #include "core/oom_kill.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/percpu_defs.h"
+#include "core/preempt.h"
 #include "core/slab.h"
 #include "core/vmalloc.h"
 
@@ -39,7 +41,7 @@
  */
 static unsigned long (*const exit_release[])(struct machine *m, int pid) = {
 	slab_release, vmalloc_release, highmem_release,
-	pcpu_release, mmz_release,
+	pcpu_release, mmz_release,     percpu_defs_release,
 };
 
 /* The processes one uid runs: Linux's ucounts for RLIMIT_NPROC. */
@@ -304,13 +306,15 @@ int task_switch(struct machine *m, int pid)
 
 	if (pid == 0) {
 		m->current_pid = 0;
+		preempt_switch(m, NULL, m->cpu);
 		return 0;
 	}
 	t = find_task_by_pid(m, pid);
 	if (!t)
 		return -ESRCH;
 	m->current_pid = pid;
-	m->cpu = t->cpu;
+	/* A context switch: the task's preempt_count comes in with it. */
+	preempt_switch(m, &t->ctx, t->cpu);
 	return 0;
 }
 
@@ -352,6 +356,10 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	} else {
 		find_task_by_pid(m, t->leader)->nr_forked--;
 	}
+	/* A task that goes while atomic is reported, then runs clean. */
+	preempt_exit_task(m, &t->ctx, t->comm, pid);
+	if (m->ctx == &t->ctx)
+		preempt_switch(m, NULL, m->cpu);
 	/* Release runs as the kernel on the task's CPU. */
 	m->current_pid = 0;
 	if (m->active_mm == t->mm)

@@ -42,6 +42,7 @@ struct task_struct {
 	bool oom_killed;	/* chosen by the OOM killer, not yet gone */
 	struct page_counter memory; /* frames charged to it (limits.pages) */
 	struct segment_regs segs;   /* i386: its segment registers */
+	struct preempt_ctx ctx;	    /* its preempt_count (preempt.h) */
 };
 
 /* What an exit had to give back on the task's behalf. */

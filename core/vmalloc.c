@@ -30,6 +30,7 @@
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
+#include "core/preempt.h"
 #include "core/task.h"
 #include "core/treap.h"
 
@@ -483,6 +484,7 @@ static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
 	unsigned int i;
 	int err = 0;
 
+	might_alloc(m, gfp);
 	if (!size)
 		return mm_refuse(m, BAD_VMALLOC_SIZE, -EINVAL, "%s of 0 bytes",
 				 caller);

@@ -118,7 +118,10 @@
 	X(BAD_IOREMAP, "mm_bad_ioremap")                                       \
 	X(BAD_KMAP, "mm_bad_kmap")                                             \
 	X(BAD_VMA, "mm_bad_vma")                                               \
-	X(BAD_USER_ACCESS, "mm_bad_user_access")
+	X(BAD_USER_ACCESS, "mm_bad_user_access")                               \
+	X(BAD_PREEMPT, "mm_bad_preempt")                                       \
+	X(BAD_SLEEP_IN_ATOMIC, "mm_bad_sleep_in_atomic")                       \
+	X(BAD_PERCPU_VAR, "mm_bad_percpu_var")
 
 #define VMSTAT_ENUM(id, name) id,
 enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };
