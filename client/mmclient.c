@@ -43,6 +43,7 @@ enum result_kind {
 	RES_HELLO,	/* the connection's mmc_info */
 	RES_CHECK,	/* struct mmc_check * */
 	RES_FREE_PAGES, /* unsigned long *: Reply.free_pages */
+	RES_VALUE,	/* uint64_t *: Reply.value */
 	RES_SESSIONS,	/* struct mmc_session **, size_t * */
 	RES_PID,	/* int *: Reply.pid */
 	RES_MALLINFO,	/* struct mmc_mallinfo *: Reply.mallinfo */
@@ -250,6 +251,11 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_ADDR))
 			break;
 		*(uint64_t *)p->out = r->addr;
+		return 0;
+	case RES_VALUE:
+		if (!result_is(r, MM__REPLY__RESULT_VALUE))
+			break;
+		*(uint64_t *)p->out = r->value;
 		return 0;
 	case RES_CACHE:
 		if (!result_is(r, MM__REPLY__RESULT_CACHE))
@@ -1012,6 +1018,180 @@ int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
 	a.ptr = ptr;
 	a.cpu = cpu;
 	return send_per_cpu_ptr(c, &a, addr, NULL, 0);
+}
+
+/* ---- execution context */
+
+int mmc_atomic_enter(struct mmc *c, enum mmc_section kind, uint64_t *flags)
+{
+	Mm__Section a = MM__SECTION__INIT;
+	uint64_t ignored;
+
+	a.kind = (Mm__SectionKind)kind;
+	return send_atomic_enter(c, &a, flags ? flags : &ignored, NULL, 0);
+}
+
+int mmc_atomic_exit(struct mmc *c, enum mmc_section kind, uint64_t flags)
+{
+	Mm__Section a = MM__SECTION__INIT;
+
+	a.kind = (Mm__SectionKind)kind;
+	a.flags = flags;
+	return send_atomic_exit(c, &a, NULL, NULL, 0);
+}
+
+#define SECTION_PAIR(enter, exit, KIND)                                        \
+	int mmc_##enter(struct mmc *c)                                         \
+	{                                                                      \
+		return mmc_atomic_enter(c, KIND, NULL);                        \
+	}                                                                      \
+	int mmc_##exit(struct mmc *c)                                          \
+	{                                                                      \
+		return mmc_atomic_exit(c, KIND, 0);                            \
+	}
+SECTION_PAIR(preempt_disable, preempt_enable, MMC_SECTION_PREEMPT)
+SECTION_PAIR(local_irq_disable, local_irq_enable, MMC_SECTION_IRQ)
+SECTION_PAIR(local_bh_disable, local_bh_enable, MMC_SECTION_BH)
+SECTION_PAIR(spin_lock, spin_unlock, MMC_SECTION_SPIN_LOCK)
+SECTION_PAIR(spin_lock_irq, spin_unlock_irq, MMC_SECTION_SPIN_LOCK_IRQ)
+SECTION_PAIR(spin_lock_bh, spin_unlock_bh, MMC_SECTION_SPIN_LOCK_BH)
+
+int mmc_local_irq_save(struct mmc *c, uint64_t *flags)
+{
+	return mmc_atomic_enter(c, MMC_SECTION_IRQSAVE, flags);
+}
+
+int mmc_local_irq_restore(struct mmc *c, uint64_t flags)
+{
+	return mmc_atomic_exit(c, MMC_SECTION_IRQSAVE, flags);
+}
+
+int mmc_spin_lock_irqsave(struct mmc *c, uint64_t *flags)
+{
+	return mmc_atomic_enter(c, MMC_SECTION_SPIN_LOCK_IRQSAVE, flags);
+}
+
+int mmc_spin_unlock_irqrestore(struct mmc *c, uint64_t flags)
+{
+	return mmc_atomic_exit(c, MMC_SECTION_SPIN_LOCK_IRQSAVE, flags);
+}
+
+int mmc_interrupt_enter(struct mmc *c, enum mmc_interrupt kind,
+			unsigned int cpu)
+{
+	Mm__Interrupt a = MM__INTERRUPT__INIT;
+
+	a.kind = (Mm__InterruptKind)kind;
+	a.cpu = cpu;
+	return send_irq_enter(c, &a, NULL, NULL, 0);
+}
+
+int mmc_interrupt_exit(struct mmc *c, enum mmc_interrupt kind, uint64_t *leaked)
+{
+	Mm__Interrupt a = MM__INTERRUPT__INIT;
+	uint64_t ignored;
+
+	a.kind = (Mm__InterruptKind)kind;
+	return send_irq_exit(c, &a, leaked ? leaked : &ignored, NULL, 0);
+}
+
+#define INTERRUPT_PAIR(name, KIND)                                             \
+	int mmc_##name##_enter(struct mmc *c, unsigned int cpu)                \
+	{                                                                      \
+		return mmc_interrupt_enter(c, KIND, cpu);                      \
+	}                                                                      \
+	int mmc_##name##_exit(struct mmc *c, uint64_t *leaked)                 \
+	{                                                                      \
+		return mmc_interrupt_exit(c, KIND, leaked);                    \
+	}
+INTERRUPT_PAIR(irq, MMC_HARDIRQ)
+INTERRUPT_PAIR(softirq, MMC_SOFTIRQ)
+INTERRUPT_PAIR(nmi, MMC_NMI)
+
+/* ---- static per-CPU variables */
+
+int mmc_define_per_cpu(struct mmc *c, const char *name, unsigned int size,
+		       uint64_t *addr)
+{
+	Mm__DefinePerCpu a = MM__DEFINE_PER_CPU__INIT;
+
+	a.name = (char *)name;
+	a.size = size;
+	return send_define_per_cpu(c, &a, addr, NULL, 0);
+}
+
+static void per_cpu_var(Mm__PerCpuVar *a, const char *name, unsigned int cpu,
+			Mm__ThisCpuOp op, uint64_t value)
+{
+	mm__per_cpu_var__init(a);
+	a->name = (char *)name;
+	a->cpu = cpu;
+	a->op = op;
+	a->value = value;
+}
+
+int mmc_get_cpu_var(struct mmc *c, const char *name, uint64_t *addr)
+{
+	Mm__PerCpuVar a;
+
+	per_cpu_var(&a, name, 0, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
+	return send_get_cpu_var(c, &a, addr, NULL, 0);
+}
+
+int mmc_put_cpu_var(struct mmc *c, const char *name)
+{
+	Mm__PerCpuVar a;
+
+	per_cpu_var(&a, name, 0, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
+	return send_put_cpu_var(c, &a, NULL, NULL, 0);
+}
+
+int mmc_per_cpu_read(struct mmc *c, const char *name, unsigned int cpu,
+		     uint64_t *value)
+{
+	Mm__PerCpuVar a;
+
+	per_cpu_var(&a, name, cpu, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
+	return send_per_cpu_read(c, &a, value, NULL, 0);
+}
+
+int mmc_per_cpu_write(struct mmc *c, const char *name, unsigned int cpu,
+		      uint64_t value)
+{
+	Mm__PerCpuVar a;
+
+	per_cpu_var(&a, name, cpu, MM__THIS_CPU_OP__THIS_CPU_READ, value);
+	return send_per_cpu_write(c, &a, NULL, NULL, 0);
+}
+
+static int this_cpu(struct mmc *c, const char *name, Mm__ThisCpuOp op,
+		    uint64_t arg, uint64_t *value)
+{
+	Mm__PerCpuVar a;
+	uint64_t ignored;
+
+	per_cpu_var(&a, name, 0, op, arg);
+	return send_this_cpu_op(c, &a, value ? value : &ignored, NULL, 0);
+}
+
+int mmc_this_cpu_read(struct mmc *c, const char *name, uint64_t *value)
+{
+	return this_cpu(c, name, MM__THIS_CPU_OP__THIS_CPU_READ, 0, value);
+}
+
+int mmc_this_cpu_write(struct mmc *c, const char *name, uint64_t value)
+{
+	return this_cpu(c, name, MM__THIS_CPU_OP__THIS_CPU_WRITE, value, NULL);
+}
+
+int mmc_this_cpu_add(struct mmc *c, const char *name, uint64_t value)
+{
+	return this_cpu(c, name, MM__THIS_CPU_OP__THIS_CPU_ADD, value, NULL);
+}
+
+int mmc_this_cpu_inc(struct mmc *c, const char *name)
+{
+	return this_cpu(c, name, MM__THIS_CPU_OP__THIS_CPU_INC, 0, NULL);
 }
 
 /* ---- media memory zones */

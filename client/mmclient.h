@@ -226,6 +226,85 @@ int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
 		    uint64_t *addr);
 
 /*
+ * Execution context: the session's process enters and leaves atomic
+ * sections as kernel code around its calls would; calls that may sleep
+ * made inside one are logged as Linux logs them ("BUG: sleeping function
+ * called from invalid context") and never wait. Leaving a section never
+ * entered is -EINVAL. flags: what local_irq_save gave (0x200 or 0).
+ */
+enum mmc_section {
+	MMC_SECTION_PREEMPT = 1,
+	MMC_SECTION_IRQ = 2,
+	MMC_SECTION_IRQSAVE = 3,
+	MMC_SECTION_BH = 4,
+	MMC_SECTION_SPIN_LOCK = 5,
+	MMC_SECTION_SPIN_LOCK_IRQ = 6,
+	MMC_SECTION_SPIN_LOCK_IRQSAVE = 7,
+	MMC_SECTION_SPIN_LOCK_BH = 8,
+};
+int mmc_atomic_enter(struct mmc *c, enum mmc_section kind, uint64_t *flags);
+int mmc_atomic_exit(struct mmc *c, enum mmc_section kind, uint64_t flags);
+int mmc_preempt_disable(struct mmc *c);
+int mmc_preempt_enable(struct mmc *c);
+int mmc_local_irq_disable(struct mmc *c);
+int mmc_local_irq_enable(struct mmc *c);
+int mmc_local_irq_save(struct mmc *c, uint64_t *flags);
+int mmc_local_irq_restore(struct mmc *c, uint64_t flags);
+int mmc_local_bh_disable(struct mmc *c);
+int mmc_local_bh_enable(struct mmc *c);
+int mmc_spin_lock(struct mmc *c);
+int mmc_spin_unlock(struct mmc *c);
+int mmc_spin_lock_irq(struct mmc *c);
+int mmc_spin_unlock_irq(struct mmc *c);
+int mmc_spin_lock_irqsave(struct mmc *c, uint64_t *flags);
+int mmc_spin_unlock_irqrestore(struct mmc *c, uint64_t flags);
+int mmc_spin_lock_bh(struct mmc *c);
+int mmc_spin_unlock_bh(struct mmc *c);
+
+/*
+ * Interrupt batches: the calls between enter and exit run as a hardirq
+ * handler, a softirq or an NMI on cpu. The exit ends the batch even if
+ * it left something unbalanced (a get_cpu_var without put_cpu_var, a
+ * lock): that is logged and undone, and *leaked (may be NULL) is the
+ * preempt_count left over, 0 when balanced.
+ */
+enum mmc_interrupt {
+	MMC_HARDIRQ = 1,
+	MMC_SOFTIRQ = 2,
+	MMC_NMI = 3,
+};
+int mmc_interrupt_enter(struct mmc *c, enum mmc_interrupt kind,
+			unsigned int cpu);
+int mmc_interrupt_exit(struct mmc *c, enum mmc_interrupt kind,
+		       uint64_t *leaked);
+int mmc_irq_enter(struct mmc *c, unsigned int cpu);
+int mmc_irq_exit(struct mmc *c, uint64_t *leaked);
+int mmc_softirq_enter(struct mmc *c, unsigned int cpu);
+int mmc_softirq_exit(struct mmc *c, uint64_t *leaked);
+int mmc_nmi_enter(struct mmc *c, unsigned int cpu);
+int mmc_nmi_exit(struct mmc *c, uint64_t *leaked);
+
+/*
+ * Static per-CPU variables: DEFINE_PER_CPU (size bytes, zeroed; the
+ * process's until it exits), get_cpu_var (preemption off; this CPU's
+ * copy) and put_cpu_var, per_cpu(name, cpu) and this_cpu_* on variables
+ * of 1, 2, 4 or 8 bytes. The kernel's cpu_number and this_cpu_off are
+ * there to read.
+ */
+int mmc_define_per_cpu(struct mmc *c, const char *name, unsigned int size,
+		       uint64_t *addr);
+int mmc_get_cpu_var(struct mmc *c, const char *name, uint64_t *addr);
+int mmc_put_cpu_var(struct mmc *c, const char *name);
+int mmc_per_cpu_read(struct mmc *c, const char *name, unsigned int cpu,
+		     uint64_t *value);
+int mmc_per_cpu_write(struct mmc *c, const char *name, unsigned int cpu,
+		      uint64_t value);
+int mmc_this_cpu_read(struct mmc *c, const char *name, uint64_t *value);
+int mmc_this_cpu_write(struct mmc *c, const char *name, uint64_t value);
+int mmc_this_cpu_add(struct mmc *c, const char *name, uint64_t value);
+int mmc_this_cpu_inc(struct mmc *c, const char *name);
+
+/*
  * Media memory zones; zone NULL or "" means any region. mmz_alloc may
  * wait for room (mmc_set_timeout).
  */
@@ -352,6 +431,9 @@ enum mmc_report {
 	MMC_REPORT_SEGREGS = 26,      /* a process's segment registers */
 	MMC_REPORT_DUMP_PAGE = 28,    /* dump_page() of a pfn (mmc_report_at) */
 	MMC_REPORT_PAGE_OWNER = 29,   /* /sys/kernel/debug/page_owner */
+	MMC_REPORT_PREEMPT = 20,      /* each CPU's preempt_count */
+	MMC_REPORT_PERCPU = 21,	      /* each CPU's per-CPU variables */
+	MMC_REPORT_GFP_CONTEXT = 22,  /* GFP flags each context may use */
 };
 
 /*

@@ -56,6 +56,13 @@ const struct report_kind report_kinds[] = {
 	{"dmesg", MMC_REPORT_DMESG, dmesg_to_json, "the kernel log"},
 	{"ps", MMC_REPORT_PS, ps_to_json,
 	 "every process: pid, CPU, VSZ, RSS, swap, faults, kernel memory"},
+	{"preempt", MMC_REPORT_PREEMPT, table_to_json,
+	 "each CPU's preempt_count and context, and the processes in an "
+	 "atomic section or interrupt batch on it"},
+	{"percpu", MMC_REPORT_PERCPU, table_to_json,
+	 "each CPU's static per-CPU variables: address, size, owner, value"},
+	{"gfp-context", MMC_REPORT_GFP_CONTEXT, table_to_json,
+	 "the GFP flags each execution context may use"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -652,6 +659,9 @@ static const struct command commands[] = {
 	{"media-mem", cmd_report, "", NULL, NULL},
 	{"dmesg", cmd_report, "", NULL, NULL},
 	{"ps", cmd_report, "", NULL, NULL},
+	{"preempt", cmd_report, "", NULL, NULL},
+	{"percpu", cmd_report, "", NULL, NULL},
+	{"gfp-context", cmd_report, "", NULL, NULL},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

@@ -1063,3 +1063,71 @@ json_object *ps_to_json(const char *text, char *err, size_t len)
 		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
 }
+
+#define TABLE_MAX_COLS 16
+
+/* A header's names, lower-cased, as the keys of every row. */
+static int table_header(char *line, char names[][24])
+{
+	char *tok[TABLE_MAX_COLS + 1];
+	int cols = line ? split(line, tok, TABLE_MAX_COLS) : 0;
+
+	for (int i = 0; i < cols; i++) {
+		size_t n = strlen(tok[i]);
+
+		if (n >= 24)
+			return 0;
+		for (size_t j = 0; j <= n; j++)
+			names[i][j] = (char)tolower((unsigned char)tok[i][j]);
+	}
+	return cols;
+}
+
+/*
+ * A table with a header of column names and rows of as many words, the
+ * last one the rest of the line (preempt, percpu, gfp-context) -> [{"cpu": 0,
+ * "context": "process",
+ * ...}]: decimal numbers as numbers, other words as strings.
+ */
+json_object *table_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_array();
+	char names[TABLE_MAX_COLS][24];
+	struct lines l;
+	char *line;
+	int cols;
+
+	lines_init(&l, text);
+	cols = table_header(next_line(&l), names);
+	if (cols < 2 || cols > TABLE_MAX_COLS)
+		return parse_error(doc, &l, err, len, "not a table's header");
+	while ((line = next_line(&l))) {
+		json_object *row = json_object_new_object();
+		char *p = skip_spaces(line);
+
+		json_object_array_add(doc, row);
+		for (int i = 0; i < cols; i++) {
+			char *end = i < cols - 1 ? p + strcspn(p, " \t")
+						 : p + strlen(p);
+			json_object *v;
+
+			if (end == p || (i < cols - 1 && !*end))
+				return parse_error(doc, &l, err, len,
+						   "a row of fewer than %d "
+						   "columns",
+						   cols);
+			*end = '\0';
+			if (i == cols - 1)
+				trim_right(p);
+			v = json_number(p);
+			json_object_object_add(row, names[i],
+					       v ? v
+						 : json_object_new_string(p));
+			if (i < cols - 1)
+				p = skip_spaces(end + 1);
+		}
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}

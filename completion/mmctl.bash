@@ -13,7 +13,7 @@ _mmctl()
 	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
 
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
-		media-mem dmesg ps"
+		media-mem dmesg ps preempt percpu gfp-context"
 	local commands="$reports status maps malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches compact shrink sessions shutdown help"
 	local globals="--socket --json --help --version"

@@ -32,17 +32,19 @@
 #include "core/libc/malloc.h" /* malloc_stats of a process */
 #include "core/debug.h"	      /* dump_page */
 #include "core/meminfo.h"
-#include "core/mmz.h"	     /* media-mem */
-#include "core/page_owner.h" /* /sys/kernel/debug/page_owner */
-#include "core/printk.h"     /* dmesg */
-#include "core/proc_page.h"  /* /proc/kpageflags, /proc/kpagecount */
-#include "core/segment.h"    /* a far pointer's translation */
-#include "core/ldt.h"	     /* a process's LDT */
-#include "core/slab.h"	     /* slabinfo, and whether a kmalloc fits */
-#include "core/slub_sysfs.h" /* /sys/kernel/slab/<cache>/ */
-#include "core/task_mmu.h"   /* /proc/PID/status, maps, the page walk */
-#include "core/vmalloc.h"    /* vmallocinfo, and whether a vmalloc fits */
-#include "core/vmstat.h"     /* vmstat, buddyinfo, pagetypeinfo, zoneinfo */
+#include "core/mmz.h"	      /* media-mem */
+#include "core/page_owner.h"  /* /sys/kernel/debug/page_owner */
+#include "core/percpu_defs.h" /* each CPU's static per-CPU variables */
+#include "core/preempt.h"     /* each CPU's context; the GFP table */
+#include "core/printk.h"      /* dmesg */
+#include "core/proc_page.h"   /* /proc/kpageflags, /proc/kpagecount */
+#include "core/segment.h"     /* a far pointer's translation */
+#include "core/ldt.h"	      /* a process's LDT */
+#include "core/slab.h"	      /* slabinfo, and whether a kmalloc fits */
+#include "core/slub_sysfs.h"  /* /sys/kernel/slab/<cache>/ */
+#include "core/task_mmu.h"    /* /proc/PID/status, maps, the page walk */
+#include "core/vmalloc.h"     /* vmallocinfo, and whether a vmalloc fits */
+#include "core/vmstat.h"      /* vmstat, buddyinfo, pagetypeinfo, zoneinfo */
 
 /* Keeping the machine honest and running between requests. */
 #include "core/check.h"	     /* machine_check */

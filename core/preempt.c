@@ -630,12 +630,12 @@ static void preempt_row(struct seq_buf *s, unsigned int cpu, int pid,
 {
 	uint32_t c = ctx->preempt_count;
 
-	seq_printf(s, "%3u %7d %-16s %08x %7u %7u %7u %3u %4s %s\n", cpu, pid,
-		   comm, c, preempt_field(c), softirq_field(c),
+	seq_printf(s, "%3u %7d 0x%08x %7u %7u %7u %3u %4s %-8s %s\n", cpu, pid,
+		   c, preempt_field(c), softirq_field(c),
 		   (c & HARDIRQ_MASK) >> HARDIRQ_SHIFT,
 		   (c & NMI_MASK) >> NMI_SHIFT,
 		   ctx->irqs_disabled ? "off" : "on",
-		   preempt_context_name(c, ctx->irqs_disabled));
+		   preempt_context_name(c, ctx->irqs_disabled), comm);
 }
 
 static unsigned int ctx_cpu(const struct preempt_ctx *ctx, unsigned int cpu)
@@ -676,9 +676,9 @@ int report_preempt(const struct machine *m, struct seq_buf *s)
 {
 	static const struct preempt_ctx idle;
 
-	seq_printf(s, "%3s %7s %-16s %-8s %7s %7s %7s %3s %4s %s\n", "CPU",
-		   "PID", "COMMAND", "COUNT", "PREEMPT", "SOFTIRQ", "HARDIRQ",
-		   "NMI", "IRQS", "CONTEXT");
+	seq_printf(s, "%3s %7s %-10s %7s %7s %7s %3s %4s %-8s %s\n", "CPU",
+		   "PID", "COUNT", "PREEMPT", "SOFTIRQ", "HARDIRQ", "NMI",
+		   "IRQS", "CONTEXT", "COMMAND");
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (!report_cpu(m, s, cpu))
 			preempt_row(s, cpu, 0, "-", &idle);

@@ -85,6 +85,29 @@ int uapi_free_percpu(struct machine *m, uint64_t ptr);
 int uapi_per_cpu_ptr(struct machine *m, uint64_t ptr, unsigned int cpu,
 		     uint64_t *addr);
 
+/*
+ * Execution context (uapi_context.c): kind is preempt.h's enum
+ * atomic_section or enum irq_kind by number; -EINVAL for none.
+ */
+int uapi_atomic_enter(struct machine *m, int kind, uint64_t *flags);
+int uapi_atomic_exit(struct machine *m, int kind, uint64_t flags);
+int uapi_irq_enter(struct machine *m, int kind, unsigned int cpu);
+int uapi_irq_exit(struct machine *m, int kind, uint64_t *leaked);
+/* Whether the current task may sleep: a call may wait only then. */
+bool uapi_preemptible(const struct machine *m);
+
+/* Static per-CPU variables (percpu_defs.h); op: enum this_cpu_op. */
+int uapi_define_per_cpu(struct machine *m, const char *name, unsigned int size,
+			uint64_t *addr);
+int uapi_get_cpu_var(struct machine *m, const char *name, uint64_t *addr);
+int uapi_put_cpu_var(struct machine *m, const char *name);
+int uapi_per_cpu_read(struct machine *m, const char *name, unsigned int cpu,
+		      uint64_t *value);
+int uapi_per_cpu_write(struct machine *m, const char *name, unsigned int cpu,
+		       uint64_t value);
+int uapi_this_cpu_op(struct machine *m, const char *name, int op, uint64_t arg,
+		     uint64_t *value);
+
 /* Media memory zones; zone NULL or "" means any region. */
 int uapi_mmz_alloc(struct machine *m, const char *zone, const char *name,
 		   uint64_t size, uint64_t align, uint64_t *phys);

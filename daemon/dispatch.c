@@ -104,6 +104,9 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 	case MM__REPLY__RESULT_FREE_PAGES:
 		r->rep.free_pages = v;
 		break;
+	case MM__REPLY__RESULT_VALUE:
+		r->rep.value = v;
+		break;
 	default: /* the handler set a result of another kind, or none */
 		r->rep.result_case = MM__REPLY__RESULT__NOT_SET;
 		break;
@@ -133,6 +136,7 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 #define OUT_SIZE  , &r->value
 #define OUT_CACHE , &r->value
 #define OUT_PHYS  , &r->value
+#define OUT_VALUE , &r->value
 
 #define OP(NAME, field, Type, RESULT, FLAGS)
 #define UAPI_OP(NAME, field, Type, RESULT, FLAGS, ARGS)                        \
@@ -264,6 +268,14 @@ static int run_op(struct session *s, const struct op *op, const Mm__Request *rq,
 	s->d->m->call = op->name;
 	err = op->handle(s, rq, r);
 	s->d->m->call = NULL;
+	/* A call in atomic context goes on without sleeping: no wait. */
+	if (err == DISPATCH_PARK && !uapi_preemptible(s->d->m))
+		return reply_error(
+			r,
+			rq->op_case == MM__REQUEST__OP_KMAP ? -EAGAIN : -ENOMEM,
+			"%s would sleep, and the caller is in "
+			"atomic context: it does not wait",
+			op->name);
 	if (err == DISPATCH_PARK) {
 		if (!(op->flags & OP_MAY_WAIT))
 			return reply_error(r, -EAGAIN,

@@ -183,6 +183,9 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_FRAMES] = report_frames,
 	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = report_pagetypeinfo,
 	[MM__REPORT_KIND__REPORT_PAGE_OWNER] = report_page_owner,
+	[MM__REPORT_KIND__REPORT_PREEMPT] = report_preempt,
+	[MM__REPORT_KIND__REPORT_PERCPU] = report_percpu,
+	[MM__REPORT_KIND__REPORT_GFP_CONTEXT] = report_gfp_context,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))

@@ -1668,6 +1668,124 @@ static void ops_percpu(void)
 	finish(c, "percpu");
 }
 
+/* The kernel log has a line holding needle (or not). */
+static void expect_dmesg(struct mmc *c, const char *needle, bool present)
+{
+	char *text = report_text(c, MMC_REPORT_DMESG);
+
+	EXPECT(text && (strstr(text, needle) != NULL) == present,
+	       "dmesg %s '%s':\n%s", present ? "lacks" : "has", needle,
+	       text ? text : "");
+	free(text);
+}
+
+/*
+ * Execution context over the wire: atomic sections, a sleeping call in
+ * one, an interrupt batch that leaks a get_cpu_var, static per-CPU
+ * variables, and a process that goes while atomic.
+ */
+static void ops_context(void)
+{
+	struct mmc *c = connect_as("ops-context", 0), *d;
+	uint64_t addr = 0, v = 0, flags = 1, inner = 1, leaked = 9;
+	char *text;
+	char line[64];
+
+	EXPECT_ERR(c, 0, mmc_preempt_disable(c));
+	EXPECT_ERR(c, 0, mmc_kmalloc(c, 64, GFP_KERNEL, &addr));
+	snprintf(line, sizeof(line), "pid: %d, name: ops-context", mmc_pid(c));
+	expect_dmesg(c, line, true);
+	expect_dmesg(c,
+		     "BUG: sleeping function called from invalid context "
+		     "at core/slub.c:",
+		     true);
+	text = report_text(c, MMC_REPORT_PREEMPT);
+	snprintf(line, sizeof(line), "%7d 0x00000001       1", mmc_pid(c));
+	EXPECT(text && strstr(text, line) && strstr(text, "atomic"),
+	       "preempt lacks '%s':\n%s", line, text ? text : "");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_preempt_enable(c));
+	EXPECT_ERR(c, -EINVAL, mmc_preempt_enable(c));
+	EXPECT_ERR(c, 0, mmc_kfree(c, addr));
+
+	EXPECT_ERR(c, 0, mmc_local_irq_save(c, &flags));
+	EXPECT(flags == 0x200, "local_irq_save gave %#llx",
+	       (unsigned long long)flags);
+	EXPECT_ERR(c, 0, mmc_local_irq_save(c, &inner));
+	EXPECT(inner == 0, "a nested local_irq_save gave %#llx",
+	       (unsigned long long)inner);
+	EXPECT_ERR(c, -EINVAL, mmc_local_irq_restore(c, 5));
+	EXPECT_ERR(c, -EINVAL, mmc_irq_enter(c, 0));
+	EXPECT_ERR(c, 0, mmc_local_irq_restore(c, inner));
+	EXPECT_ERR(c, 0, mmc_local_irq_restore(c, flags));
+	EXPECT_ERR(c, -EINVAL, mmc_local_irq_restore(c, flags));
+	EXPECT_ERR(c, -EINVAL, mmc_spin_unlock(c));
+	EXPECT_ERR(c, -EINVAL, mmc_local_bh_enable(c));
+	EXPECT_ERR(c, 0, mmc_spin_lock_bh(c));
+	EXPECT_ERR(c, -EINVAL, mmc_preempt_enable(c));
+	EXPECT_ERR(c, 0, mmc_spin_unlock_bh(c));
+
+	/* Per-CPU variables: the kernel's and one of our own. */
+	EXPECT_ERR(c, 0, mmc_per_cpu_read(c, "cpu_number", 1, &v));
+	EXPECT(v == 1, "per_cpu(cpu_number, 1) is %llu", (unsigned long long)v);
+	EXPECT_ERR(c, -EPERM, mmc_per_cpu_write(c, "cpu_number", 1, 7));
+	EXPECT_ERR(c, -ENOENT, mmc_this_cpu_read(c, "no_such_var", &v));
+	EXPECT_ERR(c, -EINVAL, mmc_define_per_cpu(c, "9bad", 4, &addr));
+	EXPECT_ERR(c, -EINVAL, mmc_define_per_cpu(c, "zero", 0, &addr));
+	EXPECT_ERR(c, 0, mmc_define_per_cpu(c, "ops_hits", 4, &addr));
+	EXPECT_ERR(c, -EEXIST, mmc_define_per_cpu(c, "ops_hits", 4, &addr));
+	EXPECT_ERR(c, 0, mmc_this_cpu_inc(c, "ops_hits"));
+	EXPECT_ERR(c, 0, mmc_this_cpu_add(c, "ops_hits", 41));
+	EXPECT_ERR(c, 0, mmc_this_cpu_read(c, "ops_hits", &v));
+	EXPECT(v == 42, "this_cpu_read(ops_hits) is %llu",
+	       (unsigned long long)v);
+	EXPECT_ERR(c, 0, mmc_per_cpu_write(c, "ops_hits", 1, 0x1ffffffffULL));
+	EXPECT_ERR(c, 0, mmc_per_cpu_read(c, "ops_hits", 1, &v));
+	EXPECT(v == 0xffffffffULL, "a 4-byte per_cpu kept %#llx",
+	       (unsigned long long)v);
+	EXPECT_ERR(c, -EINVAL, mmc_put_cpu_var(c, "ops_hits"));
+	text = report_text(c, MMC_REPORT_PERCPU);
+	snprintf(line, sizeof(line),
+		 "ops_hits                      4 reserved");
+	EXPECT(text && strstr(text, line) && strstr(text, "cpu_number"),
+	       "percpu lacks ops_hits:\n%s", text ? text : "");
+	free(text);
+
+	/* A hardirq batch on CPU 1 that leaves a get_cpu_var behind. */
+	EXPECT_ERR(c, 0, mmc_irq_enter(c, 1));
+	EXPECT_ERR(c, -EINVAL, mmc_softirq_enter(c, 1));
+	EXPECT_ERR(c, 0, mmc_this_cpu_read(c, "cpu_number", &v));
+	EXPECT(v == 1, "cpu_number in a batch on CPU 1 is %llu",
+	       (unsigned long long)v);
+	EXPECT_ERR(c, 0, mmc_get_cpu_var(c, "ops_hits", &addr));
+	EXPECT_ERR(c, -EINVAL, mmc_softirq_exit(c, &leaked));
+	EXPECT_ERR(c, 0, mmc_irq_exit(c, &leaked));
+	EXPECT(leaked == 1, "the batch leaked %llu",
+	       (unsigned long long)leaked);
+	expect_dmesg(c,
+		     "1 get_cpu_var() without put_cpu_var() at the end of "
+		     "the hardirq on cpu 1",
+		     true);
+	EXPECT_ERR(c, -EINVAL, mmc_irq_exit(c, &leaked));
+	EXPECT_ERR(c, 0, mmc_this_cpu_read(c, "cpu_number", &v));
+	EXPECT(v == 0, "after the batch cpu_number is %llu",
+	       (unsigned long long)v);
+
+	/* A process that goes inside a section is reported. */
+	d = connect_as("ops-atomic", 0);
+	EXPECT_ERR(d, 0, mmc_spin_lock(d));
+	snprintf(line, sizeof(line),
+		 "BUG: scheduling while atomic: ops-atomic/%d/0x00000001",
+		 mmc_pid(d));
+	mmc_close(d);
+	expect_dmesg(c, line, true);
+	text = report_text(c, MMC_REPORT_GFP_CONTEXT);
+	EXPECT(text && strstr(text, "hardirq              no        yes"),
+	       "gfp-context:\n%s", text ? text : "");
+	free(text);
+	finish(c, "context");
+}
+
 /*
  * The media-mem text has (or no longer has) the MMB line of this block:
  * its kvirt depends on where lowmem ends, the rest is exact.
@@ -2457,6 +2575,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_ioremap(arg1, arg2);
 	else if (!strcmp(family, "percpu"))
 		ops_percpu();
+	else if (!strcmp(family, "context"))
+		ops_context();
 	else if (!strcmp(family, "mmz") && argc == 7)
 		ops_mmz(argv[4], strtoull(argv[5], NULL, 0),
 			strtoull(argv[6], NULL, 0));

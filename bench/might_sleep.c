@@ -1,0 +1,89 @@
+/*
+ * might_sleep.c - what the might_sleep check costs a GFP_KERNEL kmalloc:
+ * kmalloc+kfree pairs of 64 and 512 bytes in process context with
+ * kernel.debug_atomic_sleep 1 (the check, mm's default, as Linux's
+ * CONFIG_DEBUG_ATOMIC_SLEEP) against 0 (no check), on two machines
+ * booted alike in the same run.
+ */
+#include <stdlib.h>
+
+#include "bench/bench.h"
+#include "core/err.h"
+#include "core/machine.h"
+#include "core/slab.h"
+#include "core/task.h"
+
+#define ROUNDS 7
+#define PAIRS  200000
+
+static void pairs(struct machine *m, size_t size, long n)
+{
+	for (long i = 0; i < n; i++) {
+		uint64_t addr = 0;
+
+		if (!kmalloc(m, size, GFP_KERNEL, &addr))
+			kfree(m, addr);
+	}
+}
+
+/* ns per pair, the median of ROUNDS, the two machines taking turns. */
+static void measure(struct machine *on, struct machine *off, size_t size,
+		    double *ns_on, double *ns_off)
+{
+	double a[ROUNDS], b[ROUNDS];
+
+	pairs(on, size, PAIRS / 10);
+	pairs(off, size, PAIRS / 10);
+	for (int k = 0; k < ROUNDS; k++) {
+		uint64_t t0 = now_ns();
+
+		pairs(on, size, PAIRS);
+		a[k] = (double)(now_ns() - t0) / PAIRS;
+		t0 = now_ns();
+		pairs(off, size, PAIRS);
+		b[k] = (double)(now_ns() - t0) / PAIRS;
+	}
+	qsort(a, ROUNDS, sizeof(a[0]), cmp_double);
+	qsort(b, ROUNDS, sizeof(b[0]), cmp_double);
+	*ns_on = a[ROUNDS / 2];
+	*ns_off = b[ROUNDS / 2];
+}
+
+static struct machine *boot(int debug_atomic_sleep)
+{
+	struct layout l;
+	struct machine *m;
+	int pid;
+
+	layout_default(&l);
+	l.kernel.debug_atomic_sleep = debug_atomic_sleep;
+	m = machine_create(&l);
+	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
+	    task_switch(m, pid))
+		exit(1);
+	return m;
+}
+
+int main(void)
+{
+	static const size_t sizes[] = {64, 512};
+	struct machine *on = boot(1), *off = boot(0);
+
+	printf("might_sleep: GFP_KERNEL kmalloc+kfree pairs in process "
+	       "context, median of %d runs\n",
+	       ROUNDS);
+	printf("  %-14s %12s %12s %7s\n", "", "checked ns", "unchecked ns",
+	       "ratio");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		double a, b;
+
+		measure(on, off, sizes[i], &a, &b);
+		printf("  kmalloc %-6zu %12.1f %12.1f %7.3f\n", sizes[i], a, b,
+		       a / b);
+	}
+	printf("(checked: kernel.debug_atomic_sleep 1, the default; "
+	       "unchecked: 0)\n");
+	machine_destroy(on);
+	machine_destroy(off);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/*
+ * uapi_context.c - the execution-context and static per-CPU variable
+ * calls a client makes: atomic sections, interrupt batches,
+ * DEFINE_PER_CPU and its accessors, for the current task.
+ *
+ * Owns: turning the wire's numbers into preempt.h's and percpu_defs.h's
+ * kinds, refusing what names none. Must never: act for a call made as
+ * no task (the daemon always switches to the session's task first).
+ */
+#include <errno.h>
+
+#include "core/err.h"
+#include "core/percpu_defs.h"
+#include "core/pid.h"
+#include "core/preempt.h"
+#include "core/uapi.h"
+
+static int need_task(struct machine *m)
+{
+	if (!find_task_by_pid(m, m->current_pid))
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no current process");
+	return 0;
+}
+
+int uapi_atomic_enter(struct machine *m, int kind, uint64_t *flags)
+{
+	int err = need_task(m);
+
+	return err ? err
+		   : atomic_section_enter(m, (enum atomic_section)kind, flags);
+}
+
+int uapi_atomic_exit(struct machine *m, int kind, uint64_t flags)
+{
+	int err = need_task(m);
+
+	return err ? err
+		   : atomic_section_exit(m, (enum atomic_section)kind, flags);
+}
+
+int uapi_irq_enter(struct machine *m, int kind, unsigned int cpu)
+{
+	int err = need_task(m);
+
+	return err ? err : irq_batch_enter(m, (enum irq_kind)kind, cpu);
+}
+
+int uapi_irq_exit(struct machine *m, int kind, uint64_t *leaked)
+{
+	uint32_t left = 0;
+	int err = need_task(m);
+
+	if (!err)
+		err = irq_batch_exit(m, (enum irq_kind)kind, &left);
+	if (!err)
+		*leaked = left;
+	return err;
+}
+
+int uapi_define_per_cpu(struct machine *m, const char *name, unsigned int size,
+			uint64_t *addr)
+{
+	int err = need_task(m);
+
+	return err ? err : define_per_cpu(m, name, size, addr);
+}
+
+int uapi_get_cpu_var(struct machine *m, const char *name, uint64_t *addr)
+{
+	int err = need_task(m);
+
+	return err ? err : get_cpu_var(m, name, addr);
+}
+
+int uapi_put_cpu_var(struct machine *m, const char *name)
+{
+	int err = need_task(m);
+
+	return err ? err : put_cpu_var(m, name);
+}
+
+int uapi_per_cpu_read(struct machine *m, const char *name, unsigned int cpu,
+		      uint64_t *value)
+{
+	int err = need_task(m);
+
+	return err ? err : per_cpu_read(m, name, cpu, value);
+}
+
+int uapi_per_cpu_write(struct machine *m, const char *name, unsigned int cpu,
+		       uint64_t value)
+{
+	int err = need_task(m);
+
+	return err ? err : per_cpu_write(m, name, cpu, value);
+}
+
+int uapi_this_cpu_op(struct machine *m, const char *name, int op, uint64_t arg,
+		     uint64_t *value)
+{
+	int err = need_task(m);
+
+	return err ? err
+		   : this_cpu_op(m, name, (enum this_cpu_op)op, arg, value);
+}
+
+bool uapi_preemptible(const struct machine *m)
+{
+	return preemptible(m);
+}
