@@ -13,6 +13,7 @@
 #include "core/percpu_defs.h"
 #include "core/pid.h"
 #include "core/preempt.h"
+#include "core/task.h"
 #include "core/uapi.h"
 
 static int need_task(struct machine *m)
@@ -57,12 +58,29 @@ int uapi_irq_exit(struct machine *m, int kind, uint64_t *leaked)
 	return err;
 }
 
+/*
+ * A variable is one of the process's objects (limits.objects), as a
+ * kmalloc is: without the charge one process could fill the reserved
+ * area every process shares. Its exit gives them back (task.c).
+ */
 int uapi_define_per_cpu(struct machine *m, const char *name, unsigned int size,
 			uint64_t *addr)
 {
-	int err = need_task(m);
+	struct task_struct *t = find_task_by_pid(m, m->current_pid);
+	int err;
 
-	return err ? err : define_per_cpu(m, name, size, addr);
+	if (!t)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no current process");
+	if (t->nr_objects >= m->layout.limits.objects)
+		return mm_refuse(m, BAD_NONE, -EDQUOT,
+				 "DEFINE_PER_CPU(%.*s): pid %d would hold more "
+				 "than its %lu objects",
+				 PERCPU_NAME_MAX, name, t->pid,
+				 (unsigned long)m->layout.limits.objects);
+	err = define_per_cpu(m, name, size, addr);
+	if (!err)
+		t->nr_objects++;
+	return err;
 }
 
 int uapi_get_cpu_var(struct machine *m, const char *name, uint64_t *addr)

@@ -81,6 +81,7 @@ static uint64_t call(struct seeder *sd, Mm__Request__OpCase op, void *msg)
 	case MM__REPLY__RESULT_CACHE:
 	case MM__REPLY__RESULT_PHYS:
 	case MM__REPLY__RESULT_SIZE:
+	case MM__REPLY__RESULT_VALUE:
 		v = rep->pfn; /* one union: the same bytes for each */
 		break;
 	default:
@@ -348,6 +349,58 @@ static void script_reports(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_PING, &ping);
 }
 
+/* Atomic sections, interrupt batches and static per-CPU variables. */
+static void script_context(struct seeder *sd)
+{
+	Mm__Section sec = MM__SECTION__INIT;
+	Mm__Interrupt irq = MM__INTERRUPT__INIT;
+	Mm__DefinePerCpu def = MM__DEFINE_PER_CPU__INIT;
+	Mm__PerCpuVar var = MM__PER_CPU_VAR__INIT;
+	Mm__Report rp = MM__REPORT__INIT;
+
+	def.name = "hits";
+	def.size = 8;
+	call(sd, MM__REQUEST__OP_DEFINE_PER_CPU, &def);
+	call(sd, MM__REQUEST__OP_DEFINE_PER_CPU, &def); /* -EEXIST */
+	def.name = "9bad";
+	call(sd, MM__REQUEST__OP_DEFINE_PER_CPU, &def); /* -EINVAL */
+	var.name = "hits";
+	call(sd, MM__REQUEST__OP_GET_CPU_VAR, &var);
+	var.op = MM__THIS_CPU_OP__THIS_CPU_INC;
+	call(sd, MM__REQUEST__OP_THIS_CPU_OP, &var);
+	call(sd, MM__REQUEST__OP_PUT_CPU_VAR, &var);
+	call(sd, MM__REQUEST__OP_PUT_CPU_VAR, &var); /* unbalanced */
+	var.cpu = 1;
+	var.value = 7;
+	call(sd, MM__REQUEST__OP_PER_CPU_WRITE, &var);
+	call(sd, MM__REQUEST__OP_PER_CPU_READ, &var);
+	var.name = "cpu_number"; /* the kernel's: read only */
+	call(sd, MM__REQUEST__OP_PER_CPU_WRITE, &var);
+	/* A GFP_KERNEL kmalloc under a spinlock: might_sleep's BUG. */
+	sec.kind = MM__SECTION_KIND__SECTION_SPIN_LOCK_IRQSAVE;
+	sec.flags = call(sd, MM__REQUEST__OP_ATOMIC_ENTER, &sec);
+	seed_kmalloc(sd, 64, GFP_KERNEL);
+	call(sd, MM__REQUEST__OP_ATOMIC_EXIT, &sec);
+	sec.kind = MM__SECTION_KIND__SECTION_BH; /* never entered */
+	call(sd, MM__REQUEST__OP_ATOMIC_EXIT, &sec);
+	/* A hardirq batch that leaves a get_cpu_var behind. */
+	irq.kind = MM__INTERRUPT_KIND__INTERRUPT_HARDIRQ;
+	irq.cpu = 1;
+	call(sd, MM__REQUEST__OP_IRQ_ENTER, &irq);
+	seed_kmalloc(sd, 32, GFP_ATOMIC);
+	var.name = "hits";
+	call(sd, MM__REQUEST__OP_GET_CPU_VAR, &var);
+	call(sd, MM__REQUEST__OP_IRQ_EXIT, &irq);
+	for (int k = MM__REPORT_KIND__REPORT_PREEMPT;
+	     k <= MM__REPORT_KIND__REPORT_GFP_CONTEXT; k++) {
+		rp.kind = (Mm__ReportKind)k;
+		call(sd, MM__REQUEST__OP_REPORT, &rp);
+	}
+	/* Leave inside a section: the exit's "scheduling while atomic". */
+	sec.kind = MM__SECTION_KIND__SECTION_PREEMPT;
+	call(sd, MM__REQUEST__OP_ATOMIC_ENTER, &sec);
+}
+
 static void script_waits(struct seeder *sd)
 {
 	Mm__AllocPages ap = MM__ALLOC_PAGES__INIT;
@@ -411,7 +464,7 @@ static const struct script scripts[] = {
 	{"kmap", script_kmap, 2},	  {"percpu-mmz", script_percpu_mmz, 2},
 	{"reports", script_reports, 3},	  {"waits", script_waits, 3},
 	{"shutdown", script_shutdown, 1}, {"bad-frames", script_bad_frames, 3},
-	{"too-long", script_too_long, 3},
+	{"too-long", script_too_long, 3}, {"context", script_context, 3},
 };
 
 static int write_file(const char *dir, const char *sub, const char *name,

@@ -8,6 +8,7 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/percpu_defs.h"
@@ -15,6 +16,7 @@
 #include "core/printk.h"
 #include "core/slab.h"
 #include "core/task.h"
+#include "core/uapi.h"
 
 static struct machine *boot_task(int *pid)
 {
@@ -230,6 +232,47 @@ static void test_per_cpu_variables(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * Each variable is one of its process's objects (limits.objects): one
+ * process cannot fill the reserved area all of them share.
+ */
+static void test_per_cpu_variables_are_charged(void **state)
+{
+	int a, b;
+	struct machine *m = boot_task(&a);
+	struct task_leaks leaks;
+	uint64_t addr, obj;
+	char name[16];
+
+	(void)state;
+	m->layout.limits.objects = 3;
+	for (int i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "a%d", i);
+		assert_int_equal(uapi_define_per_cpu(m, name, 8, &addr), 0);
+	}
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 3);
+	assert_int_equal(uapi_define_per_cpu(m, "a3", 8, &addr), -EDQUOT);
+	assert_non_null(strstr(m->errmsg, "more than its 3 objects"));
+	/* Refused: no variable made, nothing charged; kmalloc shares it. */
+	assert_int_equal(m->pcpu_defs->nr_vars, 5);
+	assert_int_equal(find_task_by_pid(m, a)->nr_objects, 3);
+	assert_int_equal(uapi_kmalloc(m, 32, GFP_KERNEL, &obj), -EDQUOT);
+	/* Another process still gets room, the rest of the area. */
+	assert_int_equal(task_create(m, "other", 1, 0, &b), 0);
+	task_switch(m, b);
+	assert_int_equal(uapi_define_per_cpu(m, "b0", 8192 - 24, &addr), 0);
+	assert_int_equal(addr, m->pcpu_defs->base + 16 + 24);
+	assert_int_equal(uapi_define_per_cpu(m, "b1", 1, &addr), -ENOMEM);
+	assert_int_equal(find_task_by_pid(m, b)->nr_objects, 1);
+	assert_consistent(m);
+	/* The exit gives the variables back, counted as what it freed. */
+	assert_int_equal(task_exit(m, a, &leaks), 0);
+	assert_int_equal(leaks.objects, 3);
+	assert_int_equal(m->pcpu_defs->nr_vars, 3);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_checker_catches_corruption(void **state)
 {
 	int pid;
@@ -272,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_might_sleep_reports_once),
 		cmocka_unit_test(test_gfp_table),
 		cmocka_unit_test(test_per_cpu_variables),
+		cmocka_unit_test(test_per_cpu_variables_are_charged),
 		cmocka_unit_test(test_checker_catches_corruption),
 	};
 
