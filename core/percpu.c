@@ -407,12 +407,26 @@ static void pcpu_free_area(struct machine *m, struct pcpu_chunk *chunk,
 	pcpu_chunk_relocate(s, chunk);
 }
 
+/* The first chunk's head: the static and reserved areas, never freed. */
+static bool pcpu_is_head(const struct pcpu_state *s,
+			 const struct pcpu_chunk *chunk, unsigned long g)
+{
+	return chunk == s->first_chunk && g == 0 && s->head_bytes;
+}
+
+/* No allocation but, in the first chunk, the head. */
+static bool pcpu_chunk_empty(const struct pcpu_state *s,
+			     const struct pcpu_chunk *chunk)
+{
+	return chunk->nr_allocs == (pcpu_is_head(s, chunk, 0) ? 1u : 0u);
+}
+
 /* Free an allocation; an emptied chunk may go back to the page allocator. */
 static void pcpu_free(struct machine *m, struct pcpu_chunk *chunk,
 		      unsigned long off)
 {
 	pcpu_free_area(m, chunk, off);
-	if (!chunk->nr_allocs)
+	if (pcpu_chunk_empty(m->pcpu, chunk))
 		pcpu_chunk_emptied(m, chunk);
 }
 
@@ -541,7 +555,7 @@ int free_percpu(struct machine *m, uint64_t ptr)
 			(unsigned long)(chunk->base +
 					(start << PCPU_MIN_ALLOC_SHIFT)));
 	}
-	if (owner != m->current_pid)
+	if (owner != m->current_pid || pcpu_is_head(m->pcpu, chunk, g))
 		return mm_refuse(
 			m, BAD_NONE, -EPERM,
 			"percpu pointer %#lx belongs to %s, not to pid %d",
@@ -594,7 +608,8 @@ static unsigned long pcpu_release_chunk(struct machine *m,
 	unsigned long n = m->pcpu->nr_granules, g = 0, freed = 0;
 
 	while ((g = find_next_bit(chunk->bound_map, n, g)) < n) {
-		if (chunk->start_owner[g] == pid) {
+		if (chunk->start_owner[g] == pid &&
+		    !pcpu_is_head(m->pcpu, chunk, g)) {
 			bool last = chunk->nr_allocs == 1;
 
 			pcpu_free(m, chunk, g);
@@ -686,6 +701,23 @@ int pcpu_init(struct machine *m)
 	s->first_chunk = chunk;
 	s->empty = chunk;
 	return 0;
+}
+
+int pcpu_setup_first_chunk(struct machine *m, unsigned long bytes,
+			   uint64_t *base)
+{
+	struct pcpu_state *s = m->pcpu;
+	int err;
+
+	if (m->current_pid || s->head_bytes || s->first_chunk->nr_allocs)
+		return -EINVAL;
+	err = alloc_percpu(m, bytes, PCPU_MIN_ALLOC_SIZE, base);
+	if (err)
+		return err;
+	s->head_bytes = bytes;
+	/* With only the head in it, the first chunk counts as empty. */
+	s->empty = s->first_chunk;
+	return *base == s->first_chunk->base ? 0 : -EINVAL;
 }
 
 void pcpu_exit(struct machine *m)
@@ -860,12 +892,12 @@ static int check_chunk(const struct machine *m, unsigned long idx,
 		err = check_chunk_maps(s, chunk, why, len);
 	if (err)
 		return err;
-	if (!chunk->nr_allocs && chunk != s->empty)
+	if (pcpu_chunk_empty(s, chunk) && chunk != s->empty)
 		return check_failed(why, len,
 				    "percpu chunk %#lx is empty but not the "
 				    "kept empty chunk",
 				    (unsigned long)chunk->base);
-	*empties += !chunk->nr_allocs;
+	*empties += pcpu_chunk_empty(s, chunk);
 	*allocs += chunk->nr_allocs;
 	return 0;
 }
@@ -915,6 +947,15 @@ int pcpu_check(const struct machine *m, char *why, size_t len)
 	    pcpu_chunk_of(m, s->first_chunk->base) != s->first_chunk)
 		return check_failed(why, len,
 				    "percpu: the first chunk is gone");
+	if (s->head_bytes &&
+	    (s->first_chunk->start_owner[0] != 0 ||
+	     pcpu_alloc_bytes(m, s->first_chunk->base) !=
+		     align_up(s->head_bytes, PCPU_MIN_ALLOC_SIZE) * m->nr_cpus))
+		return check_failed(why, len,
+				    "percpu: the first chunk's first %lu "
+				    "bytes are not the kernel's static and "
+				    "reserved areas",
+				    s->head_bytes);
 	err = check_slots(m, why, len);
 	for (unsigned long i = 0; !err && i < s->nr_chunks; i++)
 		err = check_chunk(m, i, &empties, &allocs, why, len);

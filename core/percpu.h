@@ -75,6 +75,7 @@ struct pcpu_state {
 	unsigned long nr_chunks;
 	size_t by_addr_cap;
 	unsigned long nr_allocs;
+	unsigned long head_bytes; /* the first chunk's static + reserved */
 };
 
 int pcpu_init(struct machine *m);
@@ -83,6 +84,15 @@ void pcpu_exit(struct machine *m);
 int pcpu_check(const struct machine *m, char *why, size_t len);
 /* Free everything pid still owns; returns how many objects that was. */
 unsigned long pcpu_release(struct machine *m, int pid);
+
+/*
+ * pcpu_setup_first_chunk: the first bytes of every unit of the first
+ * chunk become the static and reserved areas (percpu_defs.c's), the
+ * kernel's allocation for ever, and alloc_percpu's dynamic area starts
+ * after them, as Linux lays its first chunk out. *base is unit 0's copy.
+ */
+int pcpu_setup_first_chunk(struct machine *m, unsigned long bytes,
+			   uint64_t *base);
 
 /* Pages backing per-CPU chunks, for meminfo Percpu. */
 unsigned long pcpu_nr_pages(const struct machine *m);

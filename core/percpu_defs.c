@@ -5,7 +5,8 @@
  * setup_per_cpu_areas (mm/percpu.c, arch/x86/kernel/setup_percpu.c).
  *
  * Owns: the variables' table and their bytes in every unit of the first
- * chunk's first (static + reserved) bytes. Must never: place a variable
+ * chunk's first (static + reserved) bytes, which percpu.c keeps as the
+ * kernel's allocation. Must never: place a variable
  * outside its area, let two overlap, write the kernel's variables for a
  * task, or let a task reach another task's variables.
  *
@@ -20,7 +21,7 @@
 
 #include "core/array.h"
 #include "core/err.h"
-#include "core/page_alloc.h"
+#include "core/percpu.h"
 #include "core/preempt.h"
 
 /* The kernel's variables, as setup_per_cpu_areas sets them on x86. */
@@ -319,28 +320,24 @@ int this_cpu_op(struct machine *m, const char *name, enum this_cpu_op op,
 /* ------------------------------------------------------------------ */
 /* Boot, teardown, the report and the checker                          */
 
-/* One block, a unit per CPU, as the first chunk's first bytes. */
+/*
+ * setup_per_cpu_areas: the static area, then the reserved one, at the
+ * start of the first chunk's units, before alloc_percpu's dynamic area.
+ * Units of a machine with many CPUs and a small max_order may be too
+ * small for 8 KiB; the reserved area then takes what leaves half of a
+ * unit to alloc_percpu (Linux would make its units bigger instead).
+ */
 static int setup_per_cpu_areas(struct machine *m, struct percpu_defs *d)
 {
-	unsigned long bytes = d->static_size + d->reserved_size;
-	unsigned long pages;
-	unsigned int order = 0;
-	struct page *page;
+	unsigned long unit = m->pcpu->unit_size;
 
-	d->unit_size = (bytes + m->page_size - 1) & ~(m->page_size - 1);
-	pages = d->unit_size / m->page_size * m->nr_cpus;
-	while ((1UL << order) < pages)
-		order++;
-	page = alloc_pages(m, GFP_KERNEL | __GFP_ZERO, order);
-	if (IS_ERR(page))
-		return (int)PTR_ERR(page);
-	page->owner = 0;
-	/* Boot leaves no page on the per-CPU lists, as memblock would. */
-	drain_all_pages(m);
-	d->pfn = page_to_pfn(m, page);
-	d->order = order;
-	d->base = lowmem_page_address(m, page);
-	return 0;
+	d->unit_size = unit;
+	d->static_size = PERCPU_STATIC_SIZE;
+	d->reserved_size = PERCPU_MODULE_RESERVE;
+	if (d->static_size + d->reserved_size > unit / 2)
+		d->reserved_size = unit / 2 - d->static_size;
+	return pcpu_setup_first_chunk(m, d->static_size + d->reserved_size,
+				      &d->base);
 }
 
 int percpu_defs_init(struct machine *m)
@@ -351,8 +348,6 @@ int percpu_defs_init(struct machine *m)
 	if (!d)
 		return -ENOMEM;
 	m->pcpu_defs = d;
-	d->static_size = PERCPU_STATIC_SIZE;
-	d->reserved_size = PERCPU_MODULE_RESERVE;
 	err = setup_per_cpu_areas(m, d);
 	for (size_t i = 0; !err && i < NR_KERNEL_VARS; i++)
 		err = insert_var(m, &kernel_vars[i], i);
@@ -439,15 +434,13 @@ int percpu_defs_check(const struct machine *m, char *why, size_t len)
 
 	if (!d)
 		return 0;
-	if (!pfn_valid(m, d->pfn) ||
-	    !PageFlag(pfn_to_page(m, d->pfn), PG_head) ||
-	    pfn_to_page(m, d->pfn)->private != d->order ||
-	    pfn_to_page(m, d->pfn)->owner != 0 ||
-	    (d->unit_size * m->nr_cpus) > (m->page_size << d->order))
+	if (d->base != m->pcpu->first_chunk->base ||
+	    d->unit_size != m->pcpu->unit_size ||
+	    m->pcpu->head_bytes != d->static_size + d->reserved_size)
 		return check_failed(why, len,
-				    "per-CPU static areas at pfn %#lx are not "
-				    "the kernel's order-%u block",
-				    d->pfn, d->order);
+				    "per-CPU static areas at %#lx are not the "
+				    "first chunk's head",
+				    (unsigned long)d->base);
 	for (size_t i = 0; !err && i < d->nr_vars; i++)
 		err = check_var(m, i, why, len);
 	for (unsigned int cpu = 0; !err && cpu < m->nr_cpus; cpu++)

@@ -5,10 +5,11 @@
  * include/linux/percpu-defs.h and setup_per_cpu_areas.
  *
  * Owns: the table of variables (name, offset in the unit, size, owner)
- * and the block of static areas, one unit per CPU, set up at boot as
- * setup_per_cpu_areas lays out the first chunk's static and reserved
- * areas (Linux puts alloc_percpu's first dynamic area in the same
- * chunk; here alloc_percpu's chunks are percpu.c's, apart). The
+ * and the static and reserved areas at the start of every unit of
+ * alloc_percpu's first chunk, set up at boot as setup_per_cpu_areas
+ * lays the first chunk out: static, reserved, then alloc_percpu's
+ * first dynamic area (percpu.c's, which keeps the head as the kernel's
+ * allocation). The
  * kernel's own variables (cpu_number, this_cpu_off) sit in the static
  * area, set at boot; a client's DEFINE_PER_CPU lands in the reserved
  * area, as a module's does, and goes when its process exits. Must never:
@@ -40,10 +41,8 @@ struct percpu_var {
 };
 
 struct percpu_defs {
-	uint64_t base;		 /* unit 0's direct-map address */
-	unsigned long unit_size; /* between one CPU's copy and the next */
-	unsigned long pfn;	 /* the block of all units */
-	unsigned int order;
+	uint64_t base;		     /* the first chunk's unit 0 */
+	unsigned long unit_size;     /* between one CPU's copy and the next */
 	unsigned long static_size;   /* the kernel's variables */
 	unsigned long reserved_size; /* clients' (modules') variables */
 	struct percpu_var *vars;     /* sorted by offset */

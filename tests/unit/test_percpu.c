@@ -11,9 +11,23 @@
 
 #include "core/meminfo.h"
 #include "core/percpu.h"
+#include "core/percpu_defs.h"
 #include "tests/unit/seed.h"
 
 /* x86_64, 64 MiB, 2 CPUs: units of 32 KiB, order-4 chunks (16 pages). */
+/*
+ * The first chunk's head: the static area (16 bytes) and the reserved
+ * one (8 KiB), percpu_defs.c's, before the first dynamic byte, as
+ * Linux's pcpu_setup_first_chunk lays them out.
+ */
+#define HEAD	      8208UL
+#define HEAD_GRANULES (HEAD / PCPU_MIN_ALLOC_SIZE)
+
+static void flip_bit(unsigned long *map, unsigned long g)
+{
+	map[g / 64] ^= 1UL << (g % 64);
+}
+
 static struct machine *boot_small(void)
 {
 	struct layout l;
@@ -101,7 +115,12 @@ static void test_geometry_many_cpus(void **state)
 	(void)state;
 	assert_int_equal(m->pcpu->unit_size, 16384);
 	assert_int_equal(m->pcpu->chunk_order, 10);
-	assert_int_equal(pcpu_nr_pages(m), 1024);
+	/* A whole unit no longer fits the first chunk, past its head. */
+	assert_int_equal(m->pcpu->nr_chunks, 2);
+	assert_int_equal(pcpu_nr_pages(m), 2048);
+	/* The reserved area leaves half of a 16 KiB unit to alloc_percpu. */
+	assert_int_equal(m->pcpu_defs->reserved_size, 8192 - 16);
+	assert_int_equal(m->pcpu->head_bytes, 8192);
 	assert_int_equal(cpu_addr(m, ptr, 255) - ptr, 255 * 16384);
 	assert_int_equal(alloc_percpu(m, 16385, 4, &addr), -EINVAL);
 	assert_consistent(m);
@@ -115,7 +134,7 @@ static void test_per_cpu_ptr_disjoint(void **state)
 	uint64_t unit = m->pcpu->unit_size;
 
 	(void)state;
-	assert_int_equal(ptr, m->pcpu->first_chunk->base);
+	assert_int_equal(ptr, m->pcpu->first_chunk->base + HEAD);
 	for (unsigned int cpu = 0; cpu < 4; cpu++) {
 		uint64_t addr = cpu_addr(m, ptr, cpu);
 
@@ -177,15 +196,16 @@ static void test_first_fit_with_alignment(void **state)
 	b = pcpu_alloc_ok(m, 8, 64);
 	c = pcpu_alloc_ok(m, 1, 1); /* one granule, in the gap after a */
 	d = pcpu_alloc_ok(m, 6, 8); /* two granules, rounded up */
-	assert_int_equal(a, base);
-	assert_int_equal(b, base + 64);
-	assert_int_equal(c, base + 4);
-	assert_int_equal(d, base + 8);
+	/* The dynamic area starts at 0x2010, after the head. */
+	assert_int_equal(a, base + 0x2010);
+	assert_int_equal(b, base + 0x2040);
+	assert_int_equal(c, base + 0x2014);
+	assert_int_equal(d, base + 0x2018);
 	assert_int_equal(free_percpu(m, c), 0);
-	/* A 4-byte hole at 4: a 16-aligned request goes to 16. */
-	assert_int_equal(pcpu_alloc_ok(m, 4, 16), base + 16);
-	assert_int_equal(pcpu_alloc_ok(m, 4096, 4096), base + 4096);
-	assert_int_equal(m->pcpu->first_chunk->nr_allocs, 5);
+	/* A 4-byte hole at 0x2014: a 16-aligned request goes to 0x2020. */
+	assert_int_equal(pcpu_alloc_ok(m, 4, 16), base + 0x2020);
+	assert_int_equal(pcpu_alloc_ok(m, 4096, 4096), base + 0x3000);
+	assert_int_equal(m->pcpu->first_chunk->nr_allocs, 6); /* and head */
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -195,10 +215,10 @@ static void test_new_chunk_when_full(void **state)
 {
 	struct machine *m = boot_small();
 	unsigned long free_before = global_free_pages(m);
-	uint64_t full = pcpu_alloc_ok(m, 32768, 4), next;
+	uint64_t full = pcpu_alloc_ok(m, 32768 - HEAD, 4), next;
 
 	(void)state;
-	assert_int_equal(full, m->pcpu->first_chunk->base);
+	assert_int_equal(full, m->pcpu->first_chunk->base + HEAD);
 	assert_int_equal(m->pcpu->nr_chunks, 1);
 	next = pcpu_alloc_ok(m, 4, 4);
 	assert_int_equal(m->pcpu->nr_chunks, 2);
@@ -206,7 +226,8 @@ static void test_new_chunk_when_full(void **state)
 	assert_int_equal(pcpu_nr_pages(m), 32);
 	assert_int_equal(global_free_pages(m), free_before - 16);
 	assert_consistent(m);
-	/* The second chunk empties: it goes back (the first stays empty). */
+	/* The second chunk empties: it goes back (the first, with only
+	 * its head, counts as the empty one kept). */
 	assert_int_equal(free_percpu(m, full), 0);
 	assert_int_equal(m->pcpu->nr_chunks, 2); /* one empty is kept */
 	assert_int_equal(free_percpu(m, next), 0);
@@ -257,7 +278,8 @@ static void test_release_frees_only_that_pid(void **state)
 		theirs[i] = pcpu_alloc_ok(m, 900, 4);
 		memset(host(m, cpu_addr(m, theirs[i], 1)), i, 900);
 	}
-	assert_int_equal(m->pcpu->nr_chunks, 3);
+	/* 27 in the first chunk past its head, 36 in each other. */
+	assert_int_equal(m->pcpu->nr_chunks, 4);
 	m->current_pid = 0;
 	assert_int_equal(pcpu_release(m, 5), 50);
 	assert_int_equal(pcpu_release(m, 5), 0);
@@ -297,7 +319,11 @@ static void test_owner_of(void **state)
 	/* Running from a into b, past a's end, or into free space. */
 	assert_int_equal(pcpu_owner_of(m, a + 8, 8, &owner), -EFAULT);
 	assert_int_equal(pcpu_owner_of(m, b + 4, 5, &owner), -EFAULT);
-	assert_int_equal(pcpu_owner_of(m, base + 20, 1, &owner), -EFAULT);
+	assert_int_equal(pcpu_owner_of(m, base + HEAD + 20, 1, &owner),
+			 -EFAULT);
+	/* The head is the kernel's, on every CPU. */
+	assert_int_equal(pcpu_owner_of(m, base + unit + 20, 1, &owner), 0);
+	assert_int_equal(owner, 0);
 	/* Outside every chunk, and in no unit of a chunk. */
 	assert_int_equal(pcpu_owner_of(m, base - 4, 1, &owner), -EFAULT);
 	assert_int_equal(pcpu_owner_of(m, base + 2 * unit, 1, &owner), -EFAULT);
@@ -321,7 +347,7 @@ static void test_bad_alloc(void **state)
 	assert_int_equal(alloc_percpu(m, 8, 8192, &ptr), -EINVAL);
 	assert_int_equal(m->bad[BAD_PERCPU_REQUEST], 6);
 	assert_int_equal(ptr, 0xdead);
-	assert_int_equal(m->pcpu->nr_allocs, 0);
+	assert_int_equal(m->pcpu->nr_allocs, 1); /* the first chunk's head */
 	assert_unchanged(m, &before);
 	machine_destroy(m);
 }
@@ -350,7 +376,10 @@ static void test_bad_free(void **state)
 	assert_int_equal(free_percpu(m, a), -EPERM);
 	m->current_pid = 0;
 	assert_int_equal(free_percpu(m, a), -EPERM);
-	assert_int_equal(m->pcpu->nr_allocs, 1);
+	/* Not even the kernel frees the static and reserved areas. */
+	assert_int_equal(free_percpu(m, m->pcpu->first_chunk->base), -EPERM);
+	assert_int_equal(pcpu_release(m, 0), 0);
+	assert_int_equal(m->pcpu->nr_allocs, 2);
 	assert_unchanged(m, &before);
 	m->current_pid = 3;
 	assert_int_equal(free_percpu(m, a), 0);
@@ -380,7 +409,7 @@ static void test_no_memory_for_a_chunk(void **state)
 	struct machine *m = boot_small();
 	static unsigned long pfns[1024];
 	struct alloc_snapshot before;
-	uint64_t full = pcpu_alloc_ok(m, 32768, 4), ptr = 0xdead;
+	uint64_t full = pcpu_alloc_ok(m, 32768 - HEAD, 4), ptr = 0xdead;
 	unsigned int n = 0;
 
 	(void)state;
@@ -420,25 +449,29 @@ static void test_checker_catches_corruption(void **state)
 	uint64_t ptr = pcpu_alloc_ok(m, 16, 4);
 
 	(void)state;
-	assert_int_equal(ptr, chunk->base);
+	assert_int_equal(ptr, chunk->base + HEAD);
 	assert_consistent(m);
 
-	chunk->alloc_map[0] |= 1UL << 10; /* a free granule, allocated */
+	flip_bit(chunk->alloc_map, HEAD_GRANULES + 10); /* a free one, taken */
 	expect_corrupt(m, "starts no allocation record");
-	chunk->alloc_map[0] &= ~(1UL << 10);
+	flip_bit(chunk->alloc_map, HEAD_GRANULES + 10);
 	assert_consistent(m);
 
-	chunk->start_owner[2] = 7; /* a record inside another */
+	chunk->start_owner[HEAD_GRANULES + 2] = 7; /* a record inside another */
 	expect_corrupt(m, "percpu chunk");
-	chunk->start_owner[2] = PCPU_NO_ALLOC;
+	chunk->start_owner[HEAD_GRANULES + 2] = PCPU_NO_ALLOC;
 
-	chunk->alloc_map[0] &= ~(1UL << 1); /* a hole in an allocation */
+	flip_bit(chunk->alloc_map, HEAD_GRANULES + 1); /* a hole in one */
 	expect_corrupt(m, "is not allocated to it");
-	chunk->alloc_map[0] |= 1UL << 1;
+	flip_bit(chunk->alloc_map, HEAD_GRANULES + 1);
 
-	chunk->bound_map[0] |= 1UL << 9; /* a stray bound bit */
+	flip_bit(chunk->bound_map, HEAD_GRANULES + 9); /* a stray bound bit */
 	expect_corrupt(m, "wrong bound bit");
-	chunk->bound_map[0] &= ~(1UL << 9);
+	flip_bit(chunk->bound_map, HEAD_GRANULES + 9);
+
+	chunk->start_owner[0] = 3; /* the head handed to a task */
+	expect_corrupt(m, "not the kernel's static and reserved areas");
+	chunk->start_owner[0] = 0;
 
 	chunk->free_granules++;
 	expect_corrupt(m, "maps hold");
@@ -574,7 +607,7 @@ static void test_randomized(void **state)
 		}
 		if (op % 250 == 0) {
 			assert_consistent(m);
-			assert_int_equal(m->pcpu->nr_allocs, nr);
+			assert_int_equal(m->pcpu->nr_allocs, nr + 1); /* head */
 		}
 	}
 	while (nr)
