@@ -1734,6 +1734,7 @@ static void ops_context(void)
 	EXPECT_ERR(c, -EINVAL, mmc_define_per_cpu(c, "zero", 0, &addr));
 	EXPECT_ERR(c, 0, mmc_define_per_cpu(c, "ops_hits", 4, &addr));
 	EXPECT_ERR(c, -EEXIST, mmc_define_per_cpu(c, "ops_hits", 4, &addr));
+	expect_counts(c, 0, 1, "ops_hits is one of its objects");
 	EXPECT_ERR(c, 0, mmc_this_cpu_inc(c, "ops_hits"));
 	EXPECT_ERR(c, 0, mmc_this_cpu_add(c, "ops_hits", 41));
 	EXPECT_ERR(c, 0, mmc_this_cpu_read(c, "ops_hits", &v));
@@ -1783,7 +1784,10 @@ static void ops_context(void)
 	EXPECT(text && strstr(text, "hardirq              no        yes"),
 	       "gfp-context:\n%s", text ? text : "");
 	free(text);
-	finish(c, "context");
+	/* ops_hits stays until the process exits: one object still. */
+	expect_counts(c, 0, 1, "context");
+	expect_machine_clean(c, "context");
+	mmc_close(c);
 }
 
 /*
