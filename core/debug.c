@@ -1,12 +1,15 @@
 /*
  * debug.c - dump_page and the flag names the kernel prints (mm/debug.c,
- * with lib/vsprintf.c's %pGp, %pGg and %pGt).
+ * with lib/vsprintf.c's format_flags behind %pGp, %pGg and %pGt).
  *
  * Owns: the words for a struct page: its counts, its flags in Linux's
- * bit order and names, its page type, and the GFP masks' names. Must
- * never: change a page, or print a host pointer.
+ * bit order and names, its page type; and the GFP masks' names in
+ * gfpflag_names' order (combinations first, then single bits), for the
+ * allocation-failure and OOM lines as for page_owner. Must never: change
+ * a page or the machine, or print a host pointer.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include "core/debug.h"
 #include "core/err.h"
@@ -128,20 +131,56 @@ static const struct {
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
 
-/* format_flags: each name whose bits are all set, then what is left. */
+/* Appends "|word" (or "word" first) to buf, never past len. */
+static void put(char *buf, size_t len, size_t *at, const char *word)
+{
+	int n = snprintf(buf + *at, len - *at, "%s%s", *at ? "|" : "", word);
+
+	if (n > 0)
+		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
+}
+
+/*
+ * lib/vsprintf.c's format_flags: each name whose bits are all set, taken
+ * away in the table's order; the bits no name covers, in hex, last.
+ */
+static char *format_flags(char *buf, size_t len, uint64_t flags,
+			  const struct flag_name *names, size_t n)
+{
+	char rest[24];
+	size_t at = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && flags; i++) {
+		if (!names[i].mask || (flags & names[i].mask) != names[i].mask)
+			continue;
+		flags &= ~names[i].mask;
+		put(buf, len, &at, names[i].name);
+	}
+	if (flags) {
+		snprintf(rest, sizeof(rest), "%#llx",
+			 (unsigned long long)flags);
+		put(buf, len, &at, rest);
+	}
+	return buf;
+}
+
+/* Every name of gfpflag_names at once fits in this. */
+#define FLAG_NAMES_MAX 640
+
 static void seq_flag_names(struct seq_buf *s, uint64_t flags,
 			   const struct flag_name *names, size_t n)
 {
-	for (size_t i = 0; i < n && flags; i++) {
-		if ((flags & names[i].mask) != names[i].mask)
-			continue;
-		seq_printf(s, "%s", names[i].name);
-		flags &= ~names[i].mask;
-		if (flags)
-			seq_printf(s, "|");
-	}
-	if (flags)
-		seq_printf(s, "%#llx", (unsigned long long)flags);
+	char buf[FLAG_NAMES_MAX];
+
+	seq_printf(s, "%s", format_flags(buf, sizeof(buf), flags, names, n));
+}
+
+char *format_gfp(char *buf, size_t len, gfp_t gfp)
+{
+	return format_flags(buf, len, gfp, gfpflag_names, NR(gfpflag_names));
 }
 
 void seq_gfp(struct seq_buf *s, gfp_t gfp)

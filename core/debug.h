@@ -9,12 +9,20 @@
 #ifndef MM_DEBUG_H
 #define MM_DEBUG_H
 
+#include <stddef.h>
+
 #include "core/gfp.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
 
 /* A gfp mask as "%#x(%pGg)" prints it: 0xcc0(GFP_KERNEL). */
 void seq_gfp(struct seq_buf *s, gfp_t gfp);
+
+/*
+ * gfp as "GFP_KERNEL|__GFP_NOWARN" (the words of %pGg, without the
+ * number), cut to fit len. Returns buf.
+ */
+char *format_gfp(char *buf, size_t len, gfp_t gfp);
 
 /*
  * A page's flags as "%pGp" prints them, Linux's bit numbers in the

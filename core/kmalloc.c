@@ -4,8 +4,9 @@
  * Owns: the size classes (and their dma-kmalloc-* twins for GFP_DMA),
  * large allocations straight from the page allocator (marked
  * PG_large_kmalloc, as the kernel marks them), krealloc and ksize.
- * Must never: hand out high memory or DMA32 memory (the kernel refuses
- * those flags for kmalloc), or free a block kmalloc did not give.
+ * Must never: hand out high memory or DMA32 memory (those flags are
+ * warned about and dropped, as the kernel's kmalloc_fix_flags does), or
+ * free a block kmalloc did not give.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +19,6 @@
 #include "core/slab_internal.h"
 
 #define KMALLOC_MAX_CACHE_SIZE 8192
-#define GFP_SLAB_BUG_MASK      (__GFP_DMA32 | __GFP_HIGHMEM)
 
 static const unsigned int kmalloc_sizes[NR_KMALLOC_CACHES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -111,6 +111,8 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 	if (size > kmalloc_max_size(m))
 		return kmalloc_too_large(m, "kmalloc", size);
 	order = size_order(m, size);
+	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
+		gfp = kmalloc_fix_flags(m, gfp);
 	page = alloc_pages(m, gfp | __GFP_COMP, order);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
@@ -170,11 +172,6 @@ int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 		*addr = ZERO_SIZE_PTR;
 		return 0;
 	}
-	if (gfp & GFP_SLAB_BUG_MASK)
-		return mm_refuse(m, BAD_GFP, -EINVAL,
-				 "kmalloc cannot give __GFP_HIGHMEM or "
-				 "__GFP_DMA32 memory (gfp %#x)",
-				 gfp);
 	if (size > KMALLOC_MAX_CACHE_SIZE)
 		return kmalloc_large(m, size, gfp, addr);
 	return kmem_cache_alloc(

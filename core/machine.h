@@ -165,6 +165,8 @@ struct machine {
 	reclaim_fn reclaim;
 	void *reclaim_data;
 
+	/* The driver retries a parked call: its failure was logged once. */
+	bool alloc_retrying;
 	char errmsg[256]; /* why the last call failed, for humans */
 	char *log_buf;	  /* the kernel log (printk.c) */
 	size_t log_len;

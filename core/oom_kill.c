@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/debug.h"
 #include "core/memory.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
+#include "core/show_mem.h"
 #include "core/swap.h"
 #include "core/task.h"
 #include "core/vma_internal.h"
@@ -149,6 +151,22 @@ static void log_kill(struct machine *m, const struct task_struct *t)
 	       mm_pgtables(m, mm) * kb, t->oom_score_adj);
 }
 
+/* "invoked oom-killer", then the memory summary, as dump_header. */
+static void dump_header(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	const struct task_struct *cur =
+		m->current_pid ? find_task_by_pid(m, m->current_pid) : NULL;
+	char names[256];
+
+	printk(m,
+	       "%s invoked oom-killer: gfp_mask=%#x(%s), order=%u, "
+	       "oom_score_adj=%d",
+	       cur ? cur->comm : "kernel", gfp,
+	       format_gfp(names, sizeof(names), gfp), order,
+	       cur ? cur->oom_score_adj : 0);
+	show_mem(m);
+}
+
 bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
 {
 	struct task_struct *victim;
@@ -159,10 +177,7 @@ bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
 	victim = select_bad_process(m, &points);
 	if (!victim)
 		return false;
-	printk(m, "%s invoked oom-killer: gfp_mask=%#x, order=%u",
-	       m->current_pid ? find_task_by_pid(m, m->current_pid)->comm
-			      : "kernel",
-	       gfp, order);
+	dump_header(m, gfp, order);
 	log_kill(m, victim);
 	queue_kill(m, victim, points);
 	victim->oom_killed = true;
@@ -172,6 +187,19 @@ bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
 	if (victim->mm != m->active_mm)
 		exit_mmap(m, victim->mm);
 	return true;
+}
+
+bool oom_victim_exiting(const struct machine *m)
+{
+	if (!m->oom || !m->tasks || !m->oom->kills)
+		return false;
+	for (int pid = 1; pid < PID_MAX; pid++) {
+		const struct task_struct *t = find_task_by_pid(m, pid);
+
+		if (t && t->oom_killed && pid != m->current_pid)
+			return true;
+	}
+	return false;
 }
 
 bool oom_next_kill(struct machine *m, struct oom_kill *kill)

@@ -40,6 +40,13 @@ unsigned long oom_badness(const struct machine *m, int pid);
  */
 bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order);
 
+/*
+ * Whether a victim other than the current task is still to exit: its
+ * memory comes back when the driver exits it, so an allocation that
+ * failed now may succeed then (Linux's allocator retries after a kill).
+ */
+bool oom_victim_exiting(const struct machine *m);
+
 /* The oldest kill not yet collected; false when there is none. */
 bool oom_next_kill(struct machine *m, struct oom_kill *kill);
 

@@ -16,11 +16,16 @@
 
 #include "core/compaction.h"
 #include "core/compiler.h"
+#include "core/debug.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
 #include "core/page_owner.h"
+#include "core/pid.h"
 #include "core/preempt.h"
+#include "core/printk.h"
+#include "core/show_mem.h"
 #include "core/swap.h"
+#include "core/task.h"
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {
@@ -928,6 +933,27 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 }
 
 /*
+ * Whether the OOM killer may run for this request, as
+ * __alloc_pages_may_oom decides: it does not help costly orders, the
+ * caller of __GFP_RETRY_MAYFAIL has a fallback better than a killing,
+ * __GFP_THISNODE asks for memory a kill may not free on that node, a
+ * request limited to DMA or DMA32 would kill for zones few processes
+ * use, and IO-less reclaim (no __GFP_FS) is not compensated for by
+ * killing (out_of_memory). __GFP_NORETRY gave up before, after reclaim.
+ */
+static bool oom_may_help(gfp_t gfp, unsigned int order,
+			 enum zone_type highest_zoneidx)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return false;
+	if (gfp & (__GFP_NORETRY | __GFP_RETRY_MAYFAIL | __GFP_THISNODE))
+		return false;
+	if (highest_zoneidx < ZONE_NORMAL)
+		return false;
+	return gfp & __GFP_FS;
+}
+
+/*
  * Reclaim gave nothing: let the OOM killer free a process's memory and
  * try again, as __alloc_pages_may_oom, for the requests it serves.
  */
@@ -936,7 +962,7 @@ static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
 					unsigned int alloc_flags,
 					enum zone_type highest_zoneidx)
 {
-	if ((gfp & __GFP_NORETRY) || order > PAGE_ALLOC_COSTLY_ORDER)
+	if (!oom_may_help(gfp, order, highest_zoneidx))
 		return NULL;
 	for (int kills = 0; kills < 4 && out_of_memory(m, gfp, order);
 	     kills++) {
@@ -947,6 +973,29 @@ static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
 			return page;
 	}
 	return NULL;
+}
+
+/*
+ * A failed allocation says so, as warn_alloc: who, the order, the mask
+ * by name, then the memory summary; not for __GFP_NOWARN, nor while
+ * the machine's driver retries a call whose failure it logged already.
+ */
+static void warn_alloc(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	const struct task_struct *t =
+		m->current_pid ? find_task_by_pid(m, m->current_pid) : NULL;
+	char names[256];
+
+	if ((gfp & __GFP_NOWARN) || m->alloc_retrying)
+		return;
+	printk(m,
+	       "%s: page allocation failure: order:%u, mode:%#x(%s), "
+	       "nodemask=(null),cpuset=/,mems_allowed=0",
+	       t ? t->comm : "swapper/0", order, gfp,
+	       format_gfp(names, sizeof(names), gfp));
+	printk(m, "CPU: %u PID: %d Comm: %s", m->cpu, m->current_pid,
+	       t ? t->comm : "swapper/0");
+	show_mem(m);
 }
 
 /*
@@ -1048,6 +1097,7 @@ nopage:
 				  "order-%u allocation must wait for memory "
 				  "(__GFP_NOFAIL)",
 				  order));
+	warn_alloc(m, gfp, order);
 	return ERR_PTR(mm_refuse(
 		m, BAD_NONE, -ENOMEM,
 		"out of memory: no zone up to %s can give an order-%u block",

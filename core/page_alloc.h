@@ -231,4 +231,14 @@ static inline unsigned long totalram_pages(const struct machine *m)
 
 unsigned long si_mem_available(const struct machine *m);
 
+/*
+ * The driver retries a call it parked (a wait for memory): while it
+ * does, a failure is not logged again, as Linux's allocator, looping,
+ * warns once when it gives up rather than at every pass.
+ */
+static inline void alloc_retrying(struct machine *m, bool retrying)
+{
+	m->alloc_retrying = retrying;
+}
+
 #endif /* MM_PAGE_ALLOC_H */

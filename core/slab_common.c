@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/debug.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/printk.h"
 #include "core/slab_internal.h"
 #include "core/task.h"
 
@@ -175,6 +177,20 @@ static slab_flags_t slub_debug_flags(const char *letters)
 			flags |= SLAB_STORE_USER;
 	}
 	return flags;
+}
+
+gfp_t kmalloc_fix_flags(struct machine *m, gfp_t gfp)
+{
+	gfp_t invalid = gfp & GFP_SLAB_BUG_MASK;
+	char bad[64], fixed[256];
+
+	gfp &= ~GFP_SLAB_BUG_MASK;
+	printk(m,
+	       "Unexpected gfp: %#x (%s). Fixing up to gfp: %#x (%s). "
+	       "Fix your code!",
+	       invalid, format_gfp(bad, sizeof(bad), invalid), gfp,
+	       format_gfp(fixed, sizeof(fixed), gfp));
+	return gfp;
 }
 
 int kmem_cache_init(struct machine *m)

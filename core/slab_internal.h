@@ -110,6 +110,13 @@ void unregister_cache(struct machine *m, struct kmem_cache *s);
 void free_cache(struct kmem_cache *s);
 
 /* kmalloc.c */
+/*
+ * Zone modifiers a slab cannot honour (slab memory is the direct map's):
+ * warned about and taken away, as Linux's kmalloc_fix_flags.
+ */
+#define GFP_SLAB_BUG_MASK (__GFP_DMA32 | __GFP_HIGHMEM)
+gfp_t kmalloc_fix_flags(struct machine *m, gfp_t gfp);
+
 int kmalloc_init(struct machine *m);
 unsigned long kmalloc_release_large(struct machine *m, int pid);
 

@@ -283,18 +283,30 @@ static void build_freelist(struct machine *m, struct kmem_cache *s,
 	slab->freelist = first;
 }
 
+/* What of a caller's mask reaches the page allocator, as mm/internal.h's. */
+#define GFP_RECLAIM_MASK                                                       \
+	(__GFP_RECLAIM | __GFP_HIGH | __GFP_IO | __GFP_FS | __GFP_NOWARN |     \
+	 __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | __GFP_NORETRY | __GFP_MEMALLOC | \
+	 __GFP_NOMEMALLOC)
+
 static struct page *alloc_slab_pages(struct machine *m, struct kmem_cache *s,
 				     gfp_t gfp, unsigned int *order)
 {
 	gfp_t flags =
-		s->allocflags | (gfp & (__GFP_RECLAIM | __GFP_HIGH | __GFP_IO |
-					__GFP_FS | __GFP_NOFAIL));
+		s->allocflags |
+		(gfp & (GFP_RECLAIM_MASK | __GFP_HARDWALL | __GFP_THISNODE));
 	struct page *page;
 
 	*order = s->order;
-	page = alloc_pages(m, flags | __GFP_NOWARN | __GFP_NORETRY, *order);
-	if (IS_ERR(page) && s->min_order < s->order) {
-		/* SLUB falls back to the smallest order that fits one. */
+	page = alloc_pages(
+		m, (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL,
+		*order);
+	if (IS_ERR(page)) {
+		/*
+		 * SLUB falls back to the smallest order that fits one, now
+		 * with the caller's own flags: even at the same order, this
+		 * is the attempt that may retry, kill or warn.
+		 */
 		*order = s->min_order;
 		page = alloc_pages(m, flags, *order);
 	}
@@ -308,6 +320,8 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	struct slab *slab;
 	struct page *page;
 
+	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
+		gfp = kmalloc_fix_flags(m, gfp);
 	page = alloc_slab_pages(m, s, gfp, &order);
 	if (IS_ERR(page)) {
 		*err = (int)PTR_ERR(page);

@@ -16,15 +16,23 @@
 
 /*
  * Whether a failed allocation waits rather than fails (mm.proto,
- * WAITING): __GFP_NOFAIL always, one that may reclaim only when the
- * client gave it a timeout. dispatch.c takes the timeout from the
- * message.
+ * WAITING): __GFP_NOFAIL always, one that may reclaim when the client
+ * gave it a timeout, or until the OOM killer's victim has exited.
+ * dispatch.c takes the timeout from the message.
  */
-static int may_wait(int err, gfp_t gfp, uint32_t timeout_ms)
+static int may_wait(struct session *s, int err, gfp_t gfp, uint32_t timeout_ms)
 {
 	if ((err == -EAGAIN || err == -ENOMEM) && (gfp & __GFP_NOFAIL))
 		return DISPATCH_PARK;
 	if (err == -ENOMEM && (gfp & __GFP_DIRECT_RECLAIM) && timeout_ms)
+		return DISPATCH_PARK;
+	/*
+	 * The OOM killer chose a victim that has yet to exit: Linux's
+	 * allocator would retry once it has, and so does this call, once
+	 * mmd has exited it (at the end of this request).
+	 */
+	if (err == -ENOMEM && (gfp & __GFP_DIRECT_RECLAIM) &&
+	    oom_victim_exiting(s->d->m))
 		return DISPATCH_PARK;
 	return err;
 }
@@ -33,7 +41,7 @@ int op_alloc_pages(struct session *s, const Mm__AllocPages *a, struct reply *r)
 {
 	int err = uapi_alloc_pages(s->d->m, a->gfp, a->order, &r->value);
 
-	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
 int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
@@ -41,7 +49,7 @@ int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
 {
 	int err = uapi_kmem_cache_alloc(s->d->m, a->cache, a->gfp, &r->value);
 
-	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
 /* A size no block could hold is -ENOMEM too, but never waits. */
@@ -51,7 +59,7 @@ int op_kmalloc(struct session *s, const Mm__Kmalloc *a, struct reply *r)
 
 	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
 		return err;
-	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
 int op_kcalloc(struct session *s, const Mm__Kcalloc *a, struct reply *r)
@@ -60,7 +68,7 @@ int op_kcalloc(struct session *s, const Mm__Kcalloc *a, struct reply *r)
 
 	if (err && !kmalloc_may_fit(s->d->m, a->n, a->size))
 		return err;
-	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
 int op_krealloc(struct session *s, const Mm__Krealloc *a, struct reply *r)
@@ -69,7 +77,7 @@ int op_krealloc(struct session *s, const Mm__Krealloc *a, struct reply *r)
 
 	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
 		return err;
-	return err ? may_wait(err, a->gfp, a->timeout_ms) : 0;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
 /*
@@ -78,9 +86,9 @@ int op_krealloc(struct session *s, const Mm__Krealloc *a, struct reply *r)
  * -EDQUOT and bad arguments never wait; neither does a vmalloc no
  * machine this size could ever meet.
  */
-static int may_wait_kernel(int err, uint32_t timeout_ms)
+static int may_wait_kernel(struct session *s, int err, uint32_t timeout_ms)
 {
-	return may_wait(err, GFP_KERNEL, timeout_ms);
+	return may_wait(s, err, GFP_KERNEL, timeout_ms);
 }
 
 int op_vmalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
@@ -88,7 +96,7 @@ int op_vmalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
 	int err = uapi_vmalloc(s->d->m, a->size, &r->value);
 
 	if (err && vmalloc_may_fit(s->d->m, a->size))
-		return may_wait_kernel(err, a->timeout_ms);
+		return may_wait_kernel(s, err, a->timeout_ms);
 	return err;
 }
 
@@ -97,7 +105,7 @@ int op_vzalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
 	int err = uapi_vzalloc(s->d->m, a->size, &r->value);
 
 	if (err && vmalloc_may_fit(s->d->m, a->size))
-		return may_wait_kernel(err, a->timeout_ms);
+		return may_wait_kernel(s, err, a->timeout_ms);
 	return err;
 }
 
@@ -131,7 +139,7 @@ int op_alloc_percpu(struct session *s, const Mm__AllocPercpu *a,
 {
 	int err = uapi_alloc_percpu(s->d->m, a->size, a->align, &r->value);
 
-	return err ? may_wait_kernel(err, a->timeout_ms) : 0;
+	return err ? may_wait_kernel(s, err, a->timeout_ms) : 0;
 }
 
 int op_mmz_alloc(struct session *s, const Mm__MmzAlloc *a, struct reply *r)
@@ -139,7 +147,7 @@ int op_mmz_alloc(struct session *s, const Mm__MmzAlloc *a, struct reply *r)
 	int err = uapi_mmz_alloc(s->d->m, a->zone, a->name, a->size, a->align,
 				 &r->value);
 
-	return err ? may_wait_kernel(err, a->timeout_ms) : 0;
+	return err ? may_wait_kernel(s, err, a->timeout_ms) : 0;
 }
 
 int op_mmz_find(struct session *s, const Mm__MmzFind *a, struct reply *r)

@@ -371,6 +371,8 @@ static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 	kept = mm__request__unpack(&d->heap, len, body);
 	if (kept) {
 		park(s, kept, r.park_timeout_ms);
+		/* Its attempt may have killed: the victim's exit frees. */
+		reap_oom_kills(d);
 		return;
 	}
 	reply_init(&r, r.rep.id);
@@ -696,6 +698,17 @@ void sessions_check_timeouts(struct mmd *d)
 	ratelimit_flush(&d->exit_rs, now);
 }
 
+/* A parked request again: its failure was logged when it parked. */
+static int retry_parked(struct session *s, Mm__Request *rq, struct reply *r)
+{
+	int ret;
+
+	alloc_retrying(s->d->m, true);
+	ret = dispatch(s, rq, r);
+	alloc_retrying(s->d->m, false);
+	return ret;
+}
+
 /* Try the parked requests again; with expire, time out the overdue. */
 void session_retry_parked(struct mmd *d, bool expire)
 {
@@ -720,11 +733,13 @@ void session_retry_parked(struct mmd *d, bool expire)
 
 		mmd_list_del_init(&s->park_node);
 		reply_init(&r, rq->id);
-		if (dispatch(s, rq, &r) == DISPATCH_PARK) {
+		if (retry_parked(s, rq, &r) == DISPATCH_PARK) {
 			reply_release(&r);
 			if (!expire || !s->park_deadline ||
 			    now < s->park_deadline) {
 				list_add_tail(&s->park_node, &d->parked);
+				/* A kill while it tried: its victim frees. */
+				reap_oom_kills(d);
 				continue;
 			}
 			reply_init(&r, rq->id);

@@ -4,7 +4,8 @@
 # large kmallocs, user pages and page tables), swaps its own pages out
 # before it is refused, and is refused with the exact errors; and
 # vmalloc, vzalloc, alloc_percpu and mmz_alloc wait for memory as kmalloc
-# does (tests/mmc_test/mmc_test_limits.c). Each machine checks clean
+# does, and allocations follow Linux's OOM rules, waking as soon as an
+# OOM victim's memory is back (tests/mmc_test/mmc_test_limits.c). Each machine checks clean
 # afterwards and its free pages are back at the baseline.
 #   usage: MMD=build/test/mmd sh tests/integration/mmd_limits.sh
 # Needs build/test/mmc_test next to mmd. Prints "PASS: name" or
@@ -64,6 +65,8 @@ check "park: vmalloc, vzalloc, alloc_percpu, mmz_alloc wait or time out" \
 grep -q '^hog holds [0-9]* pages' "$tmp/out" &&
 	pass "park: the hog filled the machine" ||
 	fail "park: the hog filled the machine"
+check "park: Linux's OOM rules; a parked call wakes at the victim's exit" \
+	"$HELPER" "$s" ops oom-rules
 settle park "$base"
 stop_mmd park "$park"
 

@@ -25,7 +25,7 @@
  *                                             mmc_test_attack.c)
  *   mmc_test SOCK ops FAMILY [ARGS]           one family of operations:
  *     slab | kmalloc | vmalloc | vmap | percpu | reports | null-frees
- *     vm | oom | kswapd | malloc | alloc-park
+ *     vm | oom | kswapd | malloc | alloc-park | oom-rules
  *     ioremap PHYS SIZE          PHYS..+SIZE is one device region
  *     mmz ZONE START SIZE        ZONE is a region at START..+SIZE
  *     kmap HIGH                  HighMem starts at physical HIGH
@@ -2610,6 +2610,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_limits(arg1, !strcmp(argv[5], "swap"));
 	else if (!strcmp(family, "alloc-park"))
 		ops_alloc_park();
+	else if (!strcmp(family, "oom-rules"))
+		ops_oom_rules();
 	else
 		EXPECT(0, "no ops family '%s' with %d arguments", family,
 		       argc - 4);

@@ -364,3 +364,102 @@ void ops_alloc_park(void)
 	finish(w, "the waiter");
 	finish(hog, "the hog");
 }
+
+/*
+ * A hog that fills the machine with kernel pages, down to DMA, never
+ * calling the OOM killer itself (__GFP_RETRY_MAYFAIL): how many pages.
+ */
+static unsigned long fill_machine(struct mmc *hog)
+{
+	const gfp_t quiet = __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+	unsigned long n = 0, pfn;
+
+	for (int order = 9; order >= 0; order--)
+		while (mmc_alloc_pages(hog, GFP_KERNEL | quiet,
+				       (unsigned int)order, &pfn) == 0)
+			n += 1UL << order;
+	while (mmc_alloc_pages(hog, GFP_KERNEL | __GFP_DMA | quiet, 0, &pfn) ==
+	       0)
+		n++;
+	return n;
+}
+
+static bool dmesg_has(struct mmc *c, const char *text)
+{
+	char *log = report_text(c, MMC_REPORT_DMESG);
+	bool has = log && strstr(log, text);
+
+	free(log);
+	return has;
+}
+
+/*
+ * The allocations the OOM killer must not serve fail at once, and kill
+ * nobody: __GFP_RETRY_MAYFAIL, and GFP_DMA when DMA is exhausted. Each
+ * logs its failure with Linux's warn_alloc line, unless __GFP_NOWARN.
+ */
+static void oom_refused(struct mmc *w, struct mmc *hog, gfp_t zero)
+{
+	char want[160];
+	unsigned long pfn = 0;
+	int err;
+
+	err = mmc_alloc_pages(w, GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0, &pfn);
+	EXPECT(err == -ENOMEM, "__GFP_RETRY_MAYFAIL: %s", mmc_strerror(err));
+	err = mmc_alloc_pages(w, GFP_KERNEL | __GFP_DMA, 0, &pfn);
+	EXPECT(err == -ENOMEM, "GFP_KERNEL | GFP_DMA: %s", mmc_strerror(err));
+	err = mmc_kmalloc(w, 100, GFP_KERNEL | __GFP_DMA | __GFP_NOWARN, &pfn);
+	EXPECT(err == -ENOMEM, "dma kmalloc: %s", mmc_strerror(err));
+	EXPECT_ERR(hog, 0, mmc_ping(hog)); /* nobody was killed */
+	/* The mask as the call made it: init_on_alloc adds __GFP_ZERO. */
+	snprintf(want, sizeof(want),
+		 "waiter: page allocation failure: order:0, "
+		 "mode:%#x(GFP_KERNEL|__GFP_RETRY_MAYFAIL%s), nodemask=(null)",
+		 GFP_KERNEL | __GFP_RETRY_MAYFAIL | zero,
+		 zero ? "|__GFP_ZERO" : "");
+	EXPECT(dmesg_has(w, want), "dmesg lacks '%s'", want);
+	snprintf(want, sizeof(want),
+		 "waiter: page allocation failure: order:0, "
+		 "mode:%#x(GFP_KERNEL|GFP_DMA%s), nodemask=(null)",
+		 GFP_KERNEL | __GFP_DMA | zero, zero ? "|__GFP_ZERO" : "");
+	EXPECT(dmesg_has(w, want), "dmesg lacks '%s'", want);
+	EXPECT(!dmesg_has(w, "__GFP_NOWARN), nodemask"),
+	       "a __GFP_NOWARN failure was logged");
+	EXPECT(dmesg_has(w, "] Mem-Info:"), "dmesg lacks show_mem");
+}
+
+/*
+ * A GFP_KERNEL call on a full machine OOM-kills the hog, and succeeds
+ * as soon as the hog's memory is back: at once, not at its timeout.
+ */
+static void oom_woken(gfp_t gfp, uint32_t timeout_ms, const char *what)
+{
+	struct mmc *hog = connect_adj("hog", 0, 0),
+		   *w = connect_adj("waiter", 1, -1000);
+	unsigned long n = fill_machine(hog), pfn = 0;
+	struct timespec t0;
+	long ms;
+	int err;
+
+	printf("%s: the hog holds %lu pages\n", what, n);
+	if (timeout_ms == 0)
+		oom_refused(w, hog, __GFP_ZERO); /* init_on_alloc: 1 */
+	mmc_set_timeout(w, timeout_ms);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = mmc_alloc_pages(w, gfp, 0, &pfn);
+	ms = ms_since(&t0);
+	EXPECT(err == 0 && ms < 1000, "%s: %s after %ld ms (%s)", what,
+	       mmc_strerror(err), ms, mmc_errmsg(w));
+	EXPECT(mmc_ping(hog) < 0, "%s: the hog lives on", what);
+	if (!err)
+		EXPECT_ERR(w, 0, mmc_free_pages(w, pfn, 0));
+	mmc_close(hog);
+	finish(w, what);
+}
+
+void ops_oom_rules(void)
+{
+	oom_woken(GFP_KERNEL, 0, "GFP_KERNEL");
+	oom_woken(GFP_KERNEL, 3000, "GFP_KERNEL waiting up to 3 s");
+	oom_woken(GFP_KERNEL | __GFP_NOFAIL, 0, "__GFP_NOFAIL");
+}

@@ -19,5 +19,12 @@ void ops_limits(unsigned long limit, bool swap);
  * alloc_percpu and mmz_alloc wait and time out, or are woken by frees.
  */
 void ops_alloc_park(void);
+/*
+ * Linux's OOM rules on a full machine without swap: __GFP_RETRY_MAYFAIL
+ * and GFP_DMA fail without a kill, each logged; GFP_KERNEL (with or
+ * without a timeout) and __GFP_NOFAIL kill the hog and succeed as soon
+ * as its memory is back.
+ */
+void ops_oom_rules(void);
 
 #endif /* MMC_TEST_LIMITS_H */
