@@ -1310,11 +1310,30 @@ static void kmalloc_sizes(struct mmc *c)
 }
 
 /* kmalloc(0), kcalloc and its overflow, GFP rules, bad frees. */
+/*
+ * kmalloc(size, gfp) with __GFP_HIGHMEM or __GFP_DMA32: memory of the
+ * direct map (on i386, below 896M, where HighMem begins), bytes that
+ * read back, and a kfree that takes it.
+ */
+static void expect_fixed_up(struct mmc *c, size_t size, gfp_t gfp)
+{
+	uint64_t a = 0;
+
+	EXPECT_ERR(c, 0, mmc_kmalloc(c, size, gfp, &a));
+	EXPECT(!is_i386(c) || a - mmc_info(c)->page_offset < (896u << 20),
+	       "kmalloc(%zu, %#x) at %#llx is not low memory", size, gfp,
+	       (unsigned long long)a);
+	put_pattern(c, a, size, 77, false);
+	EXPECT_PATTERN(c, a, size, 77, "a fixed-up kmalloc's bytes");
+	EXPECT_ERR(c, 0, mmc_kfree(c, a));
+}
+
 static void kmalloc_edges(struct mmc *c)
 {
 	uint64_t zero = 0, a = 0, b = 0;
 	unsigned long pfn = 0;
 	size_t size = 99;
+	char *text;
 
 	EXPECT_ERR(c, 0, mmc_kmalloc(c, 0, GFP_KERNEL, &zero));
 	EXPECT(zero == 16, "kmalloc(0) gave %#llx, not ZERO_SIZE_PTR (16)",
@@ -1343,9 +1362,19 @@ static void kmalloc_edges(struct mmc *c)
 	EXPECT(a == 16, "kcalloc(0, 8) gave %#llx", (unsigned long long)a);
 	EXPECT_ERR(c, 0, mmc_kfree(c, b));
 
-	/* kmalloc never gives HighMem or DMA32; GFP_DMA gives ZONE_DMA. */
-	EXPECT_ERR(c, -EINVAL, mmc_kmalloc(c, 64, GFP_HIGHUSER, &a));
-	EXPECT_ERR(c, -EINVAL, mmc_kmalloc(c, 64, GFP_KERNEL | GFP_DMA32, &a));
+	/*
+	 * kmalloc never gives HighMem or DMA32: as Linux's
+	 * kmalloc_fix_flags, it warns and takes the bits away. GFP_DMA
+	 * gives ZONE_DMA.
+	 */
+	expect_fixed_up(c, 64, GFP_HIGHUSER);
+	expect_fixed_up(c, 64, GFP_KERNEL | GFP_DMA32);
+	expect_fixed_up(c, 20000, GFP_HIGHUSER);
+	text = report_text(c, MMC_REPORT_DMESG);
+	EXPECT(text && strstr(text, "Unexpected gfp: 0x2 (__GFP_HIGHMEM). "
+				    "Fixing up to gfp: 0x"),
+	       "dmesg lacks kmalloc_fix_flags' warning");
+	free(text);
 	EXPECT_ERR(c, 0, mmc_kmalloc(c, 64, GFP_KERNEL | GFP_DMA, &a));
 	EXPECT(a - mmc_info(c)->page_offset < (16u << 20),
 	       "GFP_DMA kmalloc at %#llx is above 16M", (unsigned long long)a);
@@ -1416,7 +1445,9 @@ static void kmalloc_kzalloc(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_kzalloc(c, 0, GFP_KERNEL, &z));
 	EXPECT(z == 16, "kzalloc(0) gave %#llx, not ZERO_SIZE_PTR (16)",
 	       (unsigned long long)z);
-	EXPECT_ERR(c, -EINVAL, mmc_kzalloc(c, 64, GFP_HIGHUSER, &z));
+	EXPECT_ERR(c, 0, mmc_kzalloc(c, 64, GFP_HIGHUSER, &z));
+	EXPECT_FILL(c, z, 64, 0, "kzalloc(64, GFP_HIGHUSER)");
+	EXPECT_ERR(c, 0, mmc_kfree(c, z));
 }
 
 static void ops_kmalloc(void)
