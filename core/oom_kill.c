@@ -33,6 +33,7 @@ struct oom_state {
 	struct oom_kill queue[OOM_QUEUE];
 	unsigned int head, count;
 	unsigned long kills;
+	unsigned int lost; /* live victims the full queue could not hold */
 };
 
 int oom_init(struct machine *m)
@@ -117,23 +118,40 @@ static struct task_struct *select_bad_process(const struct machine *m,
 	return victim;
 }
 
-static void queue_kill(struct machine *m, const struct task_struct *t,
-		       long points)
+/* A queued kill the driver still has to act on: its victim lives. */
+static bool kill_pending(const struct machine *m, const struct oom_kill *k)
 {
-	struct oom_state *os = m->oom;
-	struct oom_kill *k;
+	const struct task_struct *t = find_task_by_pid(m, k->pid);
 
-	if (os->count == OOM_QUEUE) { /* nobody collects: drop the oldest */
-		os->head = (os->head + 1) % OOM_QUEUE;
-		os->count--;
-	}
-	k = &os->queue[(os->head + os->count++) % OOM_QUEUE];
+	return t && t->oom_killed;
+}
+
+static void fill_kill(struct oom_kill *k, const struct task_struct *t,
+		      long points)
+{
 	memset(k, 0, sizeof(*k));
 	k->pid = t->pid;
 	memcpy(k->comm, t->comm, sizeof(k->comm));
 	k->points = (unsigned long)points;
 	k->rss_pages = get_mm_rss(t->mm);
 	k->swap_pages = (unsigned long)t->mm->rss_stat[MM_SWAPENTS];
+}
+
+/*
+ * A victim must reach the driver, or a call waiting for its exit would
+ * wait forever: one the full queue cannot hold is counted, and
+ * oom_next_kill finds it by its task once the queue is empty.
+ */
+static void queue_kill(struct machine *m, const struct task_struct *t,
+		       long points)
+{
+	struct oom_state *os = m->oom;
+
+	if (os->count == OOM_QUEUE) {
+		os->lost++;
+		return;
+	}
+	fill_kill(&os->queue[(os->head + os->count++) % OOM_QUEUE], t, points);
 }
 
 static void log_kill(struct machine *m, const struct task_struct *t)
@@ -202,14 +220,35 @@ bool oom_victim_exiting(const struct machine *m)
 	return false;
 }
 
+/* A victim the full queue did not hold: found by its task instead. */
+static bool find_lost_kill(struct machine *m, struct oom_kill *kill)
+{
+	struct oom_state *os = m->oom;
+
+	for (int pid = 1; pid < PID_MAX && os->lost; pid++) {
+		const struct task_struct *t = find_task_by_pid(m, pid);
+
+		if (!t || !t->oom_killed || pid == m->current_pid)
+			continue;
+		os->lost--;
+		fill_kill(kill, t, 0);
+		return true;
+	}
+	os->lost = 0; /* they have all exited meanwhile */
+	return false;
+}
+
 bool oom_next_kill(struct machine *m, struct oom_kill *kill)
 {
 	struct oom_state *os = m->oom;
 
-	if (!os->count)
-		return false;
-	*kill = os->queue[os->head];
-	os->head = (os->head + 1) % OOM_QUEUE;
-	os->count--;
-	return true;
+	while (os->count) {
+		*kill = os->queue[os->head];
+		os->head = (os->head + 1) % OOM_QUEUE;
+		os->count--;
+		/* Not a pid that exited, still less one used again since. */
+		if (kill_pending(m, kill))
+			return true;
+	}
+	return os->lost && find_lost_kill(m, kill);
 }

@@ -47,7 +47,11 @@ bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order);
  */
 bool oom_victim_exiting(const struct machine *m);
 
-/* The oldest kill not yet collected; false when there is none. */
+/*
+ * The oldest kill not yet collected whose victim is still alive; false
+ * when there is none. Those the full queue could not hold come last,
+ * found by their tasks: the driver is to exit each victim it is handed.
+ */
 bool oom_next_kill(struct machine *m, struct oom_kill *kill);
 
 #endif /* MM_OOM_KILL_H */

@@ -139,6 +139,81 @@ static void test_victim_is_the_caller(void **state)
 	machine_destroy(m);
 }
 
+/* A machine with n processes named "p", none holding memory yet. */
+static struct machine *boot_tasks(int n, int *pids)
+{
+	struct layout l;
+	struct machine *m;
+
+	small_layout(&l, 64 * MiB);
+	m = boot(&l);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(task_create(m, "p", 0, 0, &pids[i]), 0);
+	return m;
+}
+
+/*
+ * Nobody collects the kills while 70 victims exit on their own: the
+ * queue fills with the kills of the gone, and the one victim still
+ * alive, which it could not hold, is the kill the driver is handed, the
+ * only one.
+ */
+static void test_kill_queue_keeps_live_victim(void **state)
+{
+	struct oom_kill kill;
+	int pids[71];
+	struct machine *m = boot_tasks(71, pids);
+
+	(void)state;
+	for (int i = 0; i < 71; i++) {
+		assert_true(out_of_memory(m, GFP_KERNEL, 0));
+		assert_true(find_task_by_pid(m, pids[i])->oom_killed);
+		if (i < 70)
+			assert_int_equal(task_exit(m, pids[i], NULL), 0);
+	}
+	assert_int_equal(m->vm_events[OOM_KILL], 71);
+	assert_true(oom_victim_exiting(m));
+	assert_true(oom_next_kill(m, &kill));
+	assert_int_equal(kill.pid, pids[70]);
+	assert_int_equal(task_exit(m, pids[70], NULL), 0);
+	assert_false(oom_next_kill(m, &kill));
+	assert_false(oom_victim_exiting(m));
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * More live victims than the queue holds (the one-victim rule lifted by
+ * hand to provoke it): every one still reaches the driver, so no call
+ * waits for an exit that nobody will bring.
+ */
+static void test_kill_queue_overflow_loses_nobody(void **state)
+{
+	struct oom_kill kill;
+	int pids[70], seen = 0;
+	struct machine *m = boot_tasks(70, pids);
+
+	(void)state;
+	for (int i = 0; i < 70; i++) {
+		for (int j = 0; j < i; j++) {
+			find_task_by_pid(m, pids[j])->oom_killed = false;
+			find_task_by_pid(m, pids[j])->oom_score_adj = -1000;
+		}
+		assert_true(out_of_memory(m, GFP_KERNEL, 0));
+		for (int j = 0; j < i; j++)
+			find_task_by_pid(m, pids[j])->oom_killed = true;
+	}
+	for (int i = 0; i < 70; i++)
+		assert_true(find_task_by_pid(m, pids[i])->oom_killed);
+	while (oom_next_kill(m, &kill)) {
+		assert_int_equal(task_exit(m, kill.pid, NULL), 0);
+		seen++;
+	}
+	assert_int_equal(seen, 70);
+	assert_false(oom_victim_exiting(m));
+	machine_destroy(m);
+}
+
 static void test_warn_alloc(void **state)
 {
 	int victim;
@@ -244,6 +319,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_oom_only_where_linux_runs_it),
 		cmocka_unit_test(test_victim_is_the_caller),
+		cmocka_unit_test(test_kill_queue_keeps_live_victim),
+		cmocka_unit_test(test_kill_queue_overflow_loses_nobody),
 		cmocka_unit_test(test_warn_alloc),
 		cmocka_unit_test(test_gfp_names),
 		cmocka_unit_test(test_kmalloc_fixes_highmem),
