@@ -774,6 +774,62 @@ int mmc_put_page(struct mmc *c, unsigned long pfn)
 	return send_put_page(c, &a, NULL, NULL, 0);
 }
 
+int mmc___get_free_pages(struct mmc *c, gfp_t gfp, unsigned int order,
+			 uint64_t *addr)
+{
+	Mm__AllocPages a = MM__ALLOC_PAGES__INIT;
+
+	a.gfp = gfp;
+	a.order = order;
+	a.timeout_ms = c->timeout_ms;
+	return send_get_free_pages(c, &a, addr, NULL, 0);
+}
+
+int mmc___get_free_page(struct mmc *c, gfp_t gfp, uint64_t *addr)
+{
+	return mmc___get_free_pages(c, gfp, 0, addr);
+}
+
+int mmc_get_zeroed_page(struct mmc *c, gfp_t gfp, uint64_t *addr)
+{
+	return mmc___get_free_pages(c, gfp | __GFP_ZERO, 0, addr);
+}
+
+int mmc_free_pages_addr(struct mmc *c, uint64_t addr, unsigned int order)
+{
+	Mm__FreePagesAddr a = MM__FREE_PAGES_ADDR__INIT;
+
+	a.addr = addr;
+	a.order = order;
+	return send_free_pages_addr(c, &a, NULL, NULL, 0);
+}
+
+int mmc_free_page(struct mmc *c, uint64_t addr)
+{
+	return mmc_free_pages_addr(c, addr, 0);
+}
+
+int mmc___free_pages(struct mmc *c, unsigned long page, unsigned int order)
+{
+	return mmc_free_pages(c, page, order);
+}
+
+int mmc_page_address(struct mmc *c, unsigned long page, uint64_t *addr)
+{
+	Mm__Pfn a = MM__PFN__INIT;
+
+	a.pfn = page;
+	return send_page_address(c, &a, addr, NULL, 0);
+}
+
+int mmc_virt_to_page(struct mmc *c, uint64_t addr, unsigned long *page)
+{
+	Mm__Address a = MM__ADDRESS__INIT;
+
+	a.addr = addr;
+	return send_virt_to_page(c, &a, page, NULL, 0);
+}
+
 /* ---- slab caches and kmalloc */
 
 int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,

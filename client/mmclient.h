@@ -171,6 +171,33 @@ int mmc_free_pages(struct mmc *c, unsigned long pfn, unsigned int order);
 int mmc_get_page(struct mmc *c, unsigned long pfn);
 int mmc_put_page(struct mmc *c, unsigned long pfn);
 
+/*
+ * The page API of the kernel, by address. A struct page is named by its
+ * pfn, as everywhere here: alloc_pages gives it, page_to_pfn is that
+ * pfn, and mmc_free_pages frees by it as __free_pages does (mmc___free_
+ * pages is the same call). __get_free_pages gives the block's direct-map
+ * address; __GFP_HIGHMEM is dropped as Linux 6.x drops it (a high page
+ * has no address to give), and the kernel log says so. free_pages(addr,
+ * order) is mmc_free_pages_addr, free_page(addr) mmc_free_page; an addr
+ * of 0 is a no-op, one outside the direct map or not page-aligned
+ * -EINVAL. page_address gives 0 (NULL) for a high page no kmap maps and
+ * the pkmap address once kmapped, -EPERM for a page of another's;
+ * virt_to_page the pfn of a direct-map address (-EINVAL past low memory).
+ */
+int mmc___get_free_pages(struct mmc *c, gfp_t gfp, unsigned int order,
+			 uint64_t *addr);
+int mmc___get_free_page(struct mmc *c, gfp_t gfp, uint64_t *addr);
+int mmc_get_zeroed_page(struct mmc *c, gfp_t gfp, uint64_t *addr);
+int mmc_free_pages_addr(struct mmc *c, uint64_t addr, unsigned int order);
+int mmc_free_page(struct mmc *c, uint64_t addr);
+int mmc___free_pages(struct mmc *c, unsigned long page, unsigned int order);
+int mmc_page_address(struct mmc *c, unsigned long page, uint64_t *addr);
+int mmc_virt_to_page(struct mmc *c, uint64_t addr, unsigned long *page);
+static inline unsigned long mmc_page_to_pfn(unsigned long page)
+{
+	return page;
+}
+
 /* Slab caches, named by a handle; objects by kernel virtual address. */
 int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,
 			  unsigned int align, unsigned int flags,

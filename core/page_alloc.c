@@ -1453,15 +1453,32 @@ struct page *virt_to_page(const struct machine *m, uint64_t addr)
 	return pfn_to_page(m, (unsigned long)pfn);
 }
 
+/*
+ * Linux 6.x's get_free_pages drops __GFP_HIGHMEM (its address could not
+ * name a high page) and gives low memory; it says nothing, this machine
+ * says why in the log, once per call.
+ */
+gfp_t get_free_pages_gfp(struct machine *m, gfp_t gfp)
+{
+	if (!(gfp & __GFP_HIGHMEM))
+		return gfp;
+	if (!m->alloc_retrying) /* a parked call said it when it parked */
+		printk(m,
+		       "__get_free_pages: __GFP_HIGHMEM dropped from "
+		       "gfp_mask=%#x: "
+		       "a high page has no address to return; alloc_pages and "
+		       "kmap "
+		       "reach high memory",
+		       gfp);
+	return gfp & ~__GFP_HIGHMEM;
+}
+
 int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
 		     uint64_t *addr)
 {
 	struct page *page;
 
-	if (gfp & __GFP_HIGHMEM)
-		return mm_refuse(m, BAD_GFP, -EINVAL,
-				 "__get_free_pages cannot return high memory");
-	page = alloc_pages(m, gfp, order);
+	page = alloc_pages(m, get_free_pages_gfp(m, gfp), order);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
 	*addr = lowmem_page_address(m, page);

@@ -127,7 +127,11 @@ static inline struct page *alloc_page(struct machine *m, gfp_t gfp)
 	return alloc_pages(m, gfp, 0);
 }
 
-/* Like alloc_pages but gives a direct-map address; refuses __GFP_HIGHMEM. */
+/*
+ * Like alloc_pages but gives a direct-map address; __GFP_HIGHMEM is
+ * dropped, as Linux 6.x drops it, and the log says so.
+ */
+gfp_t get_free_pages_gfp(struct machine *m, gfp_t gfp);
 int __get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
 		     uint64_t *addr);
 int __get_free_page(struct machine *m, gfp_t gfp, uint64_t *addr);

@@ -879,6 +879,73 @@ int uapi_iounmap(struct machine *m, uint64_t addr)
  * process may hold more than its limit of them (-EDQUOT at once: only
  * it could give one back, so waiting would wait for nothing).
  */
+int uapi_get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
+			uint64_t *addr)
+{
+	unsigned long pfn;
+	int err;
+
+	if (!current_task(m))
+		return -ESRCH;
+	err = uapi_alloc_pages(m, get_free_pages_gfp(m, gfp), order, &pfn);
+	if (!err)
+		*addr = lowmem_page_address(m, pfn_to_page(m, pfn));
+	return err;
+}
+
+/* A direct-map address's page, page-aligned, or a refusal saying why. */
+static int direct_map_pfn(struct machine *m, uint64_t addr, unsigned long *pfn)
+{
+	struct page *page = virt_to_page(m, addr);
+
+	if (!page || (addr & (m->page_size - 1)))
+		return mm_refuse(
+			m, BAD_ADDRESS, -EINVAL,
+			"%#llx is not a page in the direct map "
+			"(from %#llx, %lu low frames)",
+			(unsigned long long)addr,
+			(unsigned long long)m->layout.kernel.page_offset,
+			m->lowmem_end_pfn);
+	*pfn = page_to_pfn(m, page);
+	return 0;
+}
+
+int uapi_free_pages_addr(struct machine *m, uint64_t addr, unsigned int order)
+{
+	unsigned long pfn;
+	int err;
+
+	if (!current_task(m))
+		return -ESRCH;
+	if (!addr)
+		return 0; /* free_pages(0, order), as Linux's, does nothing */
+	err = direct_map_pfn(m, addr, &pfn);
+	return err ? err : uapi_free_pages(m, pfn, order);
+}
+
+int uapi_page_address(struct machine *m, unsigned long pfn, uint64_t *addr)
+{
+	struct task_struct *t = current_task(m);
+	struct page *page;
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	page = owned_page(m, t, pfn, &err);
+	if (!page)
+		return err;
+	*addr = page_address(m, page);
+	return 0;
+}
+
+/* Arithmetic on the address, as Linux's: no page is read or owned. */
+int uapi_virt_to_page(struct machine *m, uint64_t addr, unsigned long *pfn)
+{
+	if (!current_task(m))
+		return -ESRCH;
+	return direct_map_pfn(m, addr, pfn);
+}
+
 int uapi_kmap(struct machine *m, unsigned long pfn, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);

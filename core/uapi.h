@@ -35,6 +35,18 @@ int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 int uapi_free_pages(struct machine *m, unsigned long pfn, unsigned int order);
 int uapi_get_page(struct machine *m, unsigned long pfn);
 int uapi_put_page(struct machine *m, unsigned long pfn);
+/*
+ * The page API by address, as Linux's: __get_free_pages gives the block's
+ * direct-map address (__GFP_HIGHMEM dropped, as Linux 6.x drops it, and
+ * logged); free_pages takes it back (0 is a no-op, as in Linux);
+ * page_address of a page of the task's is 0 for a high page no kmap maps;
+ * virt_to_page turns a direct-map address into its pfn.
+ */
+int uapi_get_free_pages(struct machine *m, gfp_t gfp, unsigned int order,
+			uint64_t *addr);
+int uapi_free_pages_addr(struct machine *m, uint64_t addr, unsigned int order);
+int uapi_page_address(struct machine *m, unsigned long pfn, uint64_t *addr);
+int uapi_virt_to_page(struct machine *m, uint64_t addr, unsigned long *pfn);
 
 /* Slab caches, named by a handle; objects by kernel virtual address. */
 int uapi_kmem_cache_create(struct machine *m, const char *name,

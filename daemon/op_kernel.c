@@ -44,6 +44,14 @@ int op_alloc_pages(struct session *s, const Mm__AllocPages *a, struct reply *r)
 	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
+int op_get_free_pages(struct session *s, const Mm__AllocPages *a,
+		      struct reply *r)
+{
+	int err = uapi_get_free_pages(s->d->m, a->gfp, a->order, &r->value);
+
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
+}
+
 int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
 			struct reply *r)
 {

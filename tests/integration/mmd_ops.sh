@@ -55,6 +55,7 @@ for f in slab kmalloc vmap percpu vm malloc; do
 	ops i386 "$f"
 done
 ops i386 kmap "$high"
+ops i386 page-api "$high"
 ops i386 kmap-atomic "$high" 16 # kernel.kmap_atomic_slots
 settle i386 "$base"
 stop_mmd i386 "$i386"

@@ -29,6 +29,7 @@
  *     ioremap PHYS SIZE          PHYS..+SIZE is one device region
  *     mmz ZONE START SIZE        ZONE is a region at START..+SIZE
  *     kmap HIGH                  HighMem starts at physical HIGH
+ *     page-api HIGH              the page API by address (HighMem at HIGH)
  *     kmap-atomic HIGH SLOTS     SLOTS kmap_atomic slots per CPU
  *     kmap-park HIGH SLOTS       a layout with SLOTS pkmap slots
  *     exit-all HIGH DEVPHYS      killed holding one of every kind
@@ -2155,6 +2156,88 @@ static void ops_kmap(uint64_t high)
 	finish(a, "kmap");
 }
 
+/*
+ * The page API by address: __get_free_pages and free_pages, page_address
+ * of low and high pages (0 until kmap maps one), virt_to_page; the bad
+ * inputs; __GFP_HIGHMEM dropped as Linux 6.x drops it, and logged.
+ */
+static void ops_page_api(uint64_t high)
+{
+	struct mmc *a = connect_as("ops-page-api", 0),
+		   *b = connect_as("ops-page-api-b", 1);
+	unsigned long ps = mmc_info(a)->page_size, pfn = 0, hp;
+	uint64_t addr = 0, z = 0, k = 0, pa = 1, lowmem, bytes[4];
+	char *text;
+
+	EXPECT_ERR(a, 0, mmc___get_free_pages(a, GFP_KERNEL, 2, &addr));
+	EXPECT_ERR(a, 0, mmc_virt_to_page(a, addr, &pfn));
+	EXPECT(addr == direct_map(a, pfn) && addr % (4 * ps) == 0,
+	       "__get_free_pages(order 2) at %#llx, pfn %#lx",
+	       (unsigned long long)addr, pfn);
+	EXPECT(mmc_page_to_pfn(pfn) == pfn, "page_to_pfn");
+	EXPECT_ERR(a, 0, mmc_page_address(a, pfn + 3, &pa));
+	EXPECT(pa == addr + 3 * ps, "page_address of the 4th page: %#llx",
+	       (unsigned long long)pa);
+	put_pattern(a, addr, 4 * ps, 81, false);
+	EXPECT_PATTERN(a, addr, 4 * ps, 81, "__get_free_pages' bytes");
+	/* Not the block's order, not its head, not an address: refused. */
+	EXPECT_ERR(a, -EINVAL, mmc_free_pages_addr(a, addr, 1));
+	EXPECT_ERR(a, -EINVAL, mmc_free_pages_addr(a, addr + 8, 2));
+	EXPECT_ERR(a, -EINVAL, mmc_free_pages_addr(a, 0x1000, 0));
+	EXPECT_ERR(a, -EINVAL, mmc_virt_to_page(a, 0x1000, &pfn));
+	EXPECT_ERR(a, -EINVAL, mmc_virt_to_page(a, ~0ULL, &pfn));
+	EXPECT_ERR(a, 0, mmc_free_pages_addr(a, 0, 3)); /* free_pages(0) */
+	/* Another session: not its block to free or to look at. */
+	EXPECT_ERR(b, -EPERM, mmc_free_pages_addr(b, addr, 2));
+	EXPECT_ERR(b, -EPERM, mmc_page_address(b, pfn, &pa));
+	EXPECT_ERR(a, 0, mmc_free_pages_addr(a, addr, 2));
+	EXPECT_ERR(a, -EINVAL, mmc_free_page(a, addr));
+
+	/* get_zeroed_page: zeroes, whatever init_on_alloc says. */
+	EXPECT_ERR(a, 0, mmc_get_zeroed_page(a, GFP_KERNEL, &z));
+	EXPECT_ERR(a, 0,
+		   mmc_read(a, z + ps - sizeof(bytes), bytes, sizeof(bytes)));
+	EXPECT(!bytes[0] && !bytes[1] && !bytes[2] && !bytes[3],
+	       "get_zeroed_page not zero");
+	EXPECT_ERR(a, 0, mmc_free_page(a, z));
+
+	/* __GFP_HIGHMEM: dropped, a low page, and the log says why. */
+	EXPECT_ERR(a, 0, mmc___get_free_page(a, GFP_HIGHUSER, &addr));
+	lowmem = mmc_info(a)->page_offset + high;
+	EXPECT(addr >= mmc_info(a)->page_offset && addr < lowmem,
+	       "__get_free_page(GFP_HIGHUSER) at %#llx, not low memory",
+	       (unsigned long long)addr);
+	text = report_text(a, MMC_REPORT_DMESG);
+	EXPECT(text && strstr(text, "__get_free_pages: __GFP_HIGHMEM "
+				    "dropped from gfp_mask=0x100cc2"),
+	       "dmesg does not say why __GFP_HIGHMEM was dropped");
+	free(text);
+	EXPECT_ERR(a, 0, mmc_free_page(a, addr));
+
+	/* alloc_pages + kmap: a high page's address is kmap's, or NULL. */
+	hp = high_page(a, high);
+	EXPECT_ERR(a, 0, mmc_page_address(a, hp, &pa));
+	EXPECT(pa == 0, "page_address of an unmapped high page: %#llx",
+	       (unsigned long long)pa);
+	EXPECT_ERR(a, 0, mmc_kmap(a, hp, &k));
+	EXPECT_ERR(a, 0, mmc_page_address(a, hp, &pa));
+	EXPECT(pa == k, "page_address %#llx, kmap %#llx",
+	       (unsigned long long)pa, (unsigned long long)k);
+	EXPECT_ERR(a, -EINVAL, mmc_virt_to_page(a, k, &pfn));
+	/*
+	 * As Linux's kunmap, the last one leaves the pkmap entry until a
+	 * flush_all_zero_pkmaps wants the slot: page_address still says it.
+	 */
+	EXPECT_ERR(a, 0, mmc_kunmap(a, hp));
+	EXPECT_ERR(a, 0, mmc_page_address(a, hp, &pa));
+	EXPECT(pa == k, "page_address after kunmap: %#llx, kmap gave %#llx",
+	       (unsigned long long)pa, (unsigned long long)k);
+	EXPECT_ERR(a, -EINVAL, mmc_page_address(a, ~0UL >> 12, &pa));
+	EXPECT_ERR(a, 0, mmc___free_pages(a, hp, 0));
+	finish(b, "page API, the other session");
+	finish(a, "page API");
+}
+
 /* kmap_atomic: a stack of slots per CPU, unmapped in reverse order. */
 static void ops_kmap_atomic(uint64_t high, unsigned int slots)
 {
@@ -2625,6 +2708,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_reports();
 	else if (!strcmp(family, "kmap") && argc == 5)
 		ops_kmap(arg1);
+	else if (!strcmp(family, "page-api") && argc == 5)
+		ops_page_api(arg1);
 	else if (!strcmp(family, "kmap-atomic") && argc == 6)
 		ops_kmap_atomic(arg1, (unsigned int)arg2);
 	else if (!strcmp(family, "kmap-park") && argc == 6)
