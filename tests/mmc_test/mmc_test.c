@@ -2215,11 +2215,17 @@ static void ops_page_api(uint64_t high)
 	EXPECT_ERR(a, 0, mmc_free_page(a, addr));
 
 	/* alloc_pages + kmap: a high page's address is kmap's, or NULL. */
+	/*
+	 * A high page never kmapped has no address; one an earlier kmap
+	 * left in the pkmap (kunmap is lazy, as Linux's) keeps that entry,
+	 * and kmap gives the same address again.
+	 */
 	hp = high_page(a, high);
 	EXPECT_ERR(a, 0, mmc_page_address(a, hp, &pa));
-	EXPECT(pa == 0, "page_address of an unmapped high page: %#llx",
-	       (unsigned long long)pa);
 	EXPECT_ERR(a, 0, mmc_kmap(a, hp, &k));
+	EXPECT(pa == 0 || pa == k,
+	       "page_address of an unmapped high page: %#llx, kmap %#llx",
+	       (unsigned long long)pa, (unsigned long long)k);
 	EXPECT_ERR(a, 0, mmc_page_address(a, hp, &pa));
 	EXPECT(pa == k, "page_address %#llx, kmap %#llx",
 	       (unsigned long long)pa, (unsigned long long)k);
