@@ -369,5 +369,6 @@ include mk/fault.mk
 include mk/soak.mk
 include mk/memcheck.mk
 include mk/mmweb.mk
+include mk/python.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -5,10 +5,12 @@
 set -eu
 
 # clang and libclang-rt-dev build the libFuzzer harnesses; valgrind runs
-# the memcheck test (docs/reliability.md).
+# the memcheck test (docs/reliability.md); python3-protobuf and protobuf-compiler
+# build the Python package (mk/python.mk), python3-matplotlib draws its example.
 packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
 libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq \
 libmicrohttpd-dev \
+python3 python3-protobuf protobuf-compiler python3-matplotlib \
 clang libclang-rt-dev valgrind"
 
 missing=""

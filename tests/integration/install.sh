@@ -47,7 +47,13 @@ for f in usr/sbin/mmd usr/bin/mmctl usr/bin/mmtrace \
 	usr/share/man/man5/mmd.yaml.5 usr/share/man/man8/mmd.8 \
 	usr/share/bash-completion/completions/mmctl \
 	usr/share/doc/mm/examples/mmc-example.c \
-	usr/share/doc/mm/examples/Makefile; do
+	usr/share/doc/mm/examples/Makefile \
+	usr/share/doc/mm/examples/memory_over_time.py \
+	usr/lib/python3/dist-packages/mmclient/__init__.py \
+	usr/lib/python3/dist-packages/mmclient/machine.py \
+	usr/lib/python3/dist-packages/mmclient/reports.py \
+	usr/lib/python3/dist-packages/mmclient/mm_pb2.py \
+	usr/lib/python3/dist-packages/mmclient/_ops.py; do
 	[ -f "$D/$f" ] || missing="$missing $f"
 done
 same "install tree: every file in place" "$missing" ""
@@ -191,6 +197,12 @@ same "installed mmctl: ps shows the example holding 15 pages" \
 same "mmc-example (static) runs against the installed mmd" \
 	"$?:$(sed -n 's/^pid [0-9]* on \([^:]*\): .*/\1/p' "$tmp/ex3.out")" \
 	"0:embedded-mmz (i386)"
+same "installed mmclient (Python): a session on the installed mmd" \
+	"$(PYTHONPATH=$D/usr/lib/python3/dist-packages /usr/bin/python3 -c \
+		'import sys, mmclient
+with mmclient.Machine(sys.argv[1]) as m:
+    print(m.info.machine, m.info.arch, m.meminfo().mem_total > 0)' "$s" 2>&1)" \
+	"embedded-mmz i386 True"
 check "installed mmctl: check is consistent" "$D/usr/bin/mmctl" -s "$s" check
 check "installed mmctl: shutdown" "$D/usr/bin/mmctl" -s "$s" shutdown
 wait "$mmd"

@@ -1,0 +1,345 @@
+"""test_machine.py - mmclient against a real mmd.
+
+Owns: the Python package's tests. Each class boots its own mmd ($MMD,
+the sanitized build's by default) on a socket in a temporary directory,
+so the tests need nothing running; tests/integration/python.sh runs
+them. Must never: leave an mmd running, or pass without asserting what
+the daemon answered (exact values, exact errno, bytes read back).
+"""
+import ctypes
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import mmclient
+from mmclient import reports
+from mmclient._ops import OPS
+Request = mmclient.proto.Request
+
+MMD = os.environ.get("MMD", "build/test/mmd")
+PROT_RW = 0x3
+MAP_PRIVATE_ANON = 0x22
+GFP_KERNEL = 0xCC0
+
+
+class Daemon:
+    """An mmd of its own on a temporary socket."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.mkdtemp(prefix="mmclient-test.")
+        self.sock = os.path.join(self.dir, "mmd.sock")
+        self.log = open(os.path.join(self.dir, "mmd.log"), "w")
+        self.proc = subprocess.Popen(
+            [MMD, "--foreground", "--socket", self.sock, *args],
+            stderr=self.log)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("mmd did not start")
+
+    def stop(self, exiting=False):
+        """mmd's exit code; SIGTERM first unless it is exiting itself."""
+        if not exiting and self.proc.poll() is None:
+            self.proc.terminate()
+        code = self.proc.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return code
+
+
+class DaemonTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.mmd = Daemon()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.mmd.stop() == 0, "mmd did not exit 0"
+
+    def setUp(self):
+        self.m = mmclient.Machine(self.mmd.sock, comm="pytest", timeout=30)
+
+    def tearDown(self):
+        self.m.close()
+
+    def assertErrno(self, err, fn, *args, **kw):
+        with self.assertRaises(mmclient.MMError) as cm:
+            fn(*args, **kw)
+        self.assertEqual(cm.exception.errno, err, cm.exception)
+        self.assertIsInstance(cm.exception, OSError)
+        return cm.exception
+
+
+class TestTable(unittest.TestCase):
+    def test_every_request_has_a_method(self):
+        fields = {f.name for f in Request.DESCRIPTOR.oneofs_by_name["op"]
+                  .fields}
+        rows = {row[1] for row in OPS}
+        self.assertEqual(fields, rows)
+        for field in rows - {"hello"}:
+            self.assertTrue(callable(getattr(mmclient.Machine, field)),
+                            field)
+
+    def test_no_daemon_is_the_hosts_error(self):
+        with self.assertRaises(FileNotFoundError) as cm:
+            mmclient.Machine("/nonexistent/mmd.sock")
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+
+
+class TestSession(DaemonTest):
+    def test_hello(self):
+        info = self.m.info
+        self.assertEqual(info.arch, "x86_64")
+        self.assertEqual(info.page_size, 4096)
+        self.assertEqual(info.max_order, 10)
+        self.assertEqual(info.page_offset, 0xFFFF888000000000)
+        self.assertGreater(self.m.pid, 0)
+        self.assertEqual(self.m.status()["Name"], "pytest")
+        self.assertEqual(self.m.status().pid, self.m.pid)
+
+    def test_bad_cpu_at_hello(self):
+        e = self.assertErrno(errno.EINVAL, mmclient.Machine, self.mmd.sock,
+                             cpu=999)
+        self.assertIn("cpu", e.strerror)
+
+    def test_bad_arguments_are_type_errors(self):
+        with self.assertRaises(TypeError):
+            self.m.kmalloc(64, nosuch=1)
+        with self.assertRaises(TypeError):
+            self.m.kfree(1, 2)
+        with self.assertRaises(TypeError):
+            self.m.kmalloc(64, size=64)
+
+    def test_ping(self):
+        self.assertIsNone(self.m.ping())
+
+
+class TestKernel(DaemonTest):
+    def test_kmalloc_bytes_and_ksize(self):
+        with self.m.kmalloc(100) as addr:
+            self.assertEqual(addr >> 44, 0xFFFF888000000000 >> 44)
+            self.assertEqual(self.m.ksize(addr), 128)
+            self.m.write(addr, b"hello, mm")
+            self.assertEqual(self.m.read(addr, 9), b"hello, mm")
+        self.assertTrue(addr.freed)
+        e = self.assertErrno(errno.EINVAL, self.m.ksize, addr)
+        self.assertIn("not an allocated kmalloc address", e.strerror)
+
+    def test_kmalloc_bad_input(self):
+        e = self.assertErrno(errno.ENOMEM, self.m.kmalloc, 1 << 40)
+        self.assertIn("beyond the largest (4194304)", e.strerror)
+        self.assertEqual(e.op, "kmalloc")
+        self.assertErrno(errno.EINVAL, self.m.kfree, 0x1234)
+        # The machine is intact: the checker passes.
+        self.assertEqual(self.m.admin_check().nr_tasks, 1)
+
+    def test_alloc_pages_frees_with_its_order(self):
+        # Order 4: above PAGE_ALLOC_COSTLY_ORDER, straight from the buddy
+        # lists (per-CPU lists keep orders 0-3).
+        before = self.m.buddyinfo()
+        with self.m.alloc_pages(GFP_KERNEL, 4) as pfn:
+            self.assertEqual(pfn % 16, 0)
+            during = self.m.buddyinfo()
+            self.assertEqual(sum(z.free_pages() for z in before) -
+                             sum(z.free_pages() for z in during), 16)
+        self.assertEqual(self.m.buddyinfo(), before)
+        e = self.assertErrno(errno.EINVAL, self.m.alloc_pages, 0, 11)
+        self.assertEqual(e.strerror, "order 11 is above max_order 10")
+
+    def test_double_free_of_a_handle(self):
+        addr = self.m.vmalloc(3 * 4096)
+        self.assertEqual([a.size for a in self.m.vmallocinfo()
+                          if a.start == addr], [4 * 4096])
+        addr.free()
+        self.assertEqual([a for a in self.m.vmallocinfo()
+                          if a.start == addr], [])
+        self.assertErrno(errno.EINVAL, addr.free)
+
+    def test_slab_cache(self):
+        with self.m.kmem_cache_create("py_cache", 200) as cache:
+            with self.m.kmem_cache_alloc(cache) as obj:
+                self.m.write(obj, b"\x01" * 200)
+                self.assertEqual(self.m.read(obj, 200), b"\x01" * 200)
+                info = {c.name: c for c in self.m.slabinfo()}
+                self.assertEqual(info["py_cache"].objsize, 200)
+                # SLUB counts the CPU's slab as wholly active.
+                self.assertEqual(info["py_cache"].num_slabs, 1)
+                self.assertEqual(info["py_cache"].active_objs,
+                                 info["py_cache"].objperslab)
+            self.assertIn("objs_per_slab", self.m.slab_sysfs("py_cache"))
+        self.assertNotIn("py_cache", [c.name for c in self.m.slabinfo()])
+        e = self.assertErrno(errno.ENOENT, self.m.slab_sysfs, "py_cache")
+        self.assertIsInstance(e, FileNotFoundError)
+
+    def test_atomic_section(self):
+        with self.m.atomic_enter(mmclient.proto.SECTION_IRQSAVE) as flags:
+            self.assertEqual(flags, 0x200)
+        self.assertErrno(errno.EINVAL, self.m.atomic_exit,
+                         mmclient.proto.SECTION_PREEMPT)
+
+    def test_per_cpu_variable(self):
+        self.m.define_per_cpu("py_counter", 8)
+        self.m.per_cpu_write("py_counter", 1, value=41)
+        self.assertEqual(self.m.per_cpu_read("py_counter", 1), 41)
+        self.assertEqual(self.m.this_cpu_op("py_counter",
+                                            op=mmclient.proto.THIS_CPU_ADD,
+                                            value=5), 5)
+        e = self.assertErrno(errno.EEXIST, self.m.define_per_cpu,
+                             "cpu_number", 4)
+        self.assertIsInstance(e, FileExistsError)
+
+
+class TestProcess(DaemonTest):
+    def test_mmap_write_read(self):
+        with self.m.mmap(0, 8192, PROT_RW, MAP_PRIVATE_ANON) as addr:
+            self.m.write_vm(addr + 4096, b"abc")
+            self.assertEqual(self.m.mincore(addr, 8192), b"\0\1")
+            self.assertEqual(self.m.read_vm(addr + 4095, 5),
+                             b"\0abc\0")
+            areas = [a for a in self.m.maps() if a.start <= addr < a.end]
+            self.assertEqual(len(areas), 1)
+            self.assertEqual(areas[0].perms, "rw-p")
+            # A read fault maps the zero page: resident, as on Linux.
+            self.assertEqual(self.m.mincore(addr, 8192), b"\1\1")
+        self.assertEqual([a for a in self.m.maps()
+                          if a.start <= addr < a.end], [])
+
+    def test_fault_carries_the_signal(self):
+        e = self.assertErrno(errno.EFAULT, self.m.read_vm, 0x1000, 8)
+        self.assertIsInstance(e, mmclient.Fault)
+        self.assertEqual((e.signo, e.code, e.addr), (11, 1, 0x1000))
+
+    def test_mmap_errno_as_the_host(self):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mmap.restype = ctypes.c_void_p
+        libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t,
+                              ctypes.c_int, ctypes.c_int, ctypes.c_int,
+                              ctypes.c_long]
+        for length, flags in ((0, MAP_PRIVATE_ANON), (4096, 0x20)):
+            r = libc.mmap(None, length, PROT_RW, flags, -1, 0)
+            self.assertEqual(r, ctypes.c_void_p(-1).value)
+            host = ctypes.get_errno()
+            self.assertErrno(host, self.m.mmap, 0, length, PROT_RW, flags)
+
+    def test_fork_copy_on_write(self):
+        addr = self.m.mmap(0, 4096, PROT_RW, MAP_PRIVATE_ANON)
+        self.m.write_vm(addr, b"parent")
+        with self.m.fork() as child:
+            self.assertNotEqual(child, self.m.pid)
+            self.m.write_vm(addr, b"child!", pid=child)
+            self.assertEqual(self.m.read_vm(addr, 6), b"parent")
+            self.assertEqual(self.m.read_vm(addr, 6, pid=child), b"child!")
+        e = self.assertErrno(errno.ESRCH, self.m.read_vm, addr, 6,
+                             pid=child)
+        self.assertIsInstance(e, ProcessLookupError)
+
+    def test_malloc(self):
+        with self.m.malloc(100) as p:
+            self.assertEqual(self.m.malloc_usable_size(p), 104)
+            self.m.write_vm(p, b"x" * 100)
+            self.assertEqual(self.m.mallinfo().uordblks >= 112, True)
+        e = self.assertErrno(errno.EINVAL, self.m.free, p)
+        self.assertEqual(e.strerror, "free(): double free detected")
+
+
+class TestPipeline(DaemonTest):
+    def test_many_in_flight(self):
+        with self.m.pipeline() as p:
+            addrs = [p.kmalloc(64) for _ in range(300)]
+            bad = p.kfree(0x1234)
+            ping = p.ping()
+        self.assertEqual(p.statuses, [0] * 300 + [-errno.EINVAL, 0])
+        got = [a.result() for a in addrs]
+        self.assertEqual(len(set(got)), 300)
+        self.assertEqual(bad.status, -errno.EINVAL)
+        with self.assertRaises(mmclient.MMError):
+            bad.result()
+        self.assertIsNone(ping.result())
+        with self.m.pipeline() as p:
+            for a in got:
+                p.kfree(a)
+        self.assertEqual(p.statuses, [0] * 300)
+
+    def test_report_in_a_pipeline(self):
+        with self.m.pipeline() as p:
+            text = p.report("meminfo")
+            self.assertFalse(text.done)
+            self.assertErrno(errno.EINPROGRESS, text.result)
+        self.assertTrue(text.result().startswith("MemTotal:"))
+
+
+class TestReports(DaemonTest):
+    def test_meminfo(self):
+        mi = self.m.meminfo()
+        self.assertEqual(mi.mem_total, mi["MemTotal"])
+        self.assertEqual(mi["MemTotal"], 4111936)
+        self.assertLessEqual(mi.mem_free, mi.mem_total)
+        vm = self.m.vmstat()
+        self.assertEqual(vm["nr_free_pages"] * 4, mi.mem_free)
+
+    def test_buddyinfo(self):
+        zones = self.m.buddyinfo()
+        self.assertEqual([z.zone for z in zones], ["DMA", "DMA32", "Normal"])
+        self.assertTrue(all(len(z.free) == 11 for z in zones))
+        self.assertEqual(sum(z.free_pages() for z in zones),
+                         self.m.vmstat()["nr_free_pages"] -
+                         self.m.vmstat().values.get("nr_free_pcp", 0))
+
+    def test_parsers_read_the_hosts_files(self):
+        # The kernel's own files have the layout mm's reports have.
+        with open("/proc/meminfo") as f:
+            self.assertGreater(reports.parse_meminfo(f.read()).mem_total, 0)
+        with open("/proc/buddyinfo") as f:
+            self.assertGreater(len(reports.parse_buddyinfo(f.read())), 0)
+        with open("/proc/vmstat") as f:
+            self.assertIn("pgfault", reports.parse_vmstat(f.read()).values)
+        with open("/proc/self/maps") as f:
+            self.assertGreater(len(reports.parse_maps(f.read())), 0)
+
+    def test_bad_lines_are_named(self):
+        with self.assertRaises(ValueError):
+            reports.parse_buddyinfo("Node zero\n")
+        with self.assertRaises(ValueError):
+            self.m.report("nosuch")
+
+    def test_status_of_another_session_needs_admin(self):
+        other = mmclient.Machine(self.mmd.sock, comm="other", timeout=30)
+        try:
+            st = self.m.status(other.pid)  # root: admin
+            self.assertEqual(st["Name"], "other")
+        finally:
+            other.close()
+
+
+class TestEvents(unittest.TestCase):
+    def test_shutting_down(self):
+        mmd = Daemon()
+        try:
+            m = mmclient.Machine(mmd.sock, timeout=30)
+            seen = []
+            m.on_event = seen.append
+            admin = mmclient.Machine(mmd.sock, timeout=30)
+            admin.admin_shutdown()
+            admin.close()
+            with self.assertRaises(mmclient.ConnectionLost):
+                for _ in range(200):
+                    m.process_events()
+                    time.sleep(0.05)
+            self.assertEqual(len(seen), 1)
+            self.assertIsInstance(seen[0], mmclient.ShuttingDown)
+            self.assertEqual(list(m.events), seen)
+            with self.assertRaises(mmclient.ConnectionLost):
+                m.ping()
+        finally:
+            self.assertEqual(mmd.stop(exiting=True), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
