@@ -29,6 +29,10 @@ DEFAULT_SOCKET = "/run/mmd/mmd.sock"
 GFP_KERNEL = 0xCC0
 _DEFAULT_MAX_FRAME = 1 << 20
 _HEADER = struct.Struct(">I")
+# The statuses of a connection-level refusal (mm.proto, UNSOLICITED
+# FRAMES).
+_REFUSALS = (errno.EUSERS, errno.ESHUTDOWN, errno.EMFILE,
+             errno.EPROTONOSUPPORT, errno.EMSGSIZE, errno.ETIMEDOUT)
 
 # What frees what an operation gave: (the freeing op, its arguments from
 # the result v and the request q). Handle.free() and `with` use it.
@@ -357,9 +361,8 @@ class Machine:
 
     def _lose(self, status, message):
         """The connection is gone: every request awaited fails with it."""
-        self._lost = error_for(status, message or "mmd closed the "
-                               "connection")
-        self._lost.__class__ = ConnectionLost
+        err = -status if status < 0 else status
+        self._lost = ConnectionLost(err, message or os.strerror(err))
         self.close()
         while self._queue:
             _, p, _ = self._queue.popleft()
@@ -371,7 +374,8 @@ class Machine:
             try:
                 chunk = self._sock.recv(65536)
             except socket.timeout:
-                raise
+                # The replies still owed would answer later calls.
+                self._lose(-errno.ETIMEDOUT, "no reply within the timeout")
             except OSError as e:
                 self._lose(-(e.errno or errno.ECONNRESET), str(e))
             if not chunk:
@@ -403,8 +407,11 @@ class Machine:
                 if self.on_event is not None:
                     self.on_event(ev)
             return
-        if not self._queue:
-            # Unasked and no event: mmd refuses the connection.
+        # Id 0, no event: mmd refuses the connection and closes it
+        # (mm.proto, UNSOLICITED FRAMES), unless it answers a frame it
+        # could not decode, in that frame's place.
+        if not self._queue or (reply.id == 0 and
+                               -reply.status in _REFUSALS):
             self._lose(reply.status or -errno.EBADMSG, reply.message)
         rid, p, finish = self._queue[0]
         if reply.id not in (0, rid):

@@ -12,7 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
+import socket
+import struct
 import tempfile
+import threading
 import time
 import unittest
 
@@ -316,6 +319,59 @@ class TestReports(DaemonTest):
             self.assertEqual(st["Name"], "other")
         finally:
             other.close()
+
+
+class FakeDaemon:
+    """A socket that answers Hello with the frame given (None: never)."""
+
+    def __init__(self, frame):
+        self.dir = tempfile.mkdtemp(prefix="mmclient-fake.")
+        self.sock = os.path.join(self.dir, "s")
+        self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.srv.bind(self.sock)
+        self.srv.listen(1)
+        self.thread = threading.Thread(target=self._serve, args=(frame,))
+        self.thread.start()
+
+    def _serve(self, frame):
+        conn, _ = self.srv.accept()
+        conn.recv(4096)
+        if frame is not None:
+            conn.sendall(struct.pack(">I", len(frame)) + frame)
+        conn.recv(4096)  # until the client closes
+        conn.close()
+
+    def close(self):
+        self.thread.join(timeout=10)
+        self.srv.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class TestConnection(unittest.TestCase):
+    def lost(self, frame, timeout=10):
+        fake = FakeDaemon(frame)
+        try:
+            with self.assertRaises(mmclient.ConnectionLost) as cm:
+                mmclient.Machine(fake.sock, timeout=timeout)
+        finally:
+            fake.close()
+        return cm.exception
+
+    def test_no_reply_within_the_timeout(self):
+        e = self.lost(None, timeout=0.2)
+        self.assertEqual(e.errno, errno.ETIMEDOUT)
+
+    def test_refused_at_connect(self):
+        refusal = mmclient.proto.Reply(id=0, status=-errno.EUSERS,
+                                       message="too many clients")
+        e = self.lost(refusal.SerializeToString())
+        # Hello's place in the order: its reply is the refusal.
+        self.assertEqual((e.errno, e.strerror),
+                         (errno.EUSERS, "too many clients"))
+
+    def test_a_frame_that_is_no_reply(self):
+        e = self.lost(b"\xff\xff\xff")
+        self.assertEqual(e.errno, errno.EBADMSG)
 
 
 class TestEvents(unittest.TestCase):
