@@ -58,6 +58,19 @@ static const struct cfg_field swap_fields[] = {
 	L("size", CK_SIZE, swap_size),
 };
 
+static const struct cfg_field storage_fields[] = {
+	L("size", CK_SIZE, storage.size),
+	L("sector_size", CK_SIZE, storage.sector_size),
+	L("read_cost_ns", CK_COUNT, storage.read_cost_ns),
+	L("write_cost_ns", CK_COUNT, storage.write_cost_ns),
+};
+
+static const struct cfg_field file_fields[] = {
+	FIELD("name", CK_STR, struct layout_file, name),
+	FIELD("size", CK_SIZE, struct layout_file, size),
+	FIELD("pattern", CK_STR, struct layout_file, pattern),
+};
+
 static const struct cfg_field slab_fields[] = {
 	L("debug", CK_STR, slub_debug),
 };
@@ -104,6 +117,7 @@ static const struct cfg_field limit_fields[] = {
 	L("kmap", CK_COUNT, limits.kmap),
 	L("kmap_atomic", CK_COUNT, limits.kmap_atomic),
 	L("vmap_space", CK_SIZE, limits.vmap_space),
+	L("nofile", CK_COUNT, limits.nofile),
 };
 
 #define SECTION(k, f)                                                          \
@@ -130,6 +144,8 @@ const struct cfg_section cfg_sections[] = {
 	SECTION("kernel", kernel_fields),
 	LIST("mmz", region_fields, nr_mmz, mmz, "region"),
 	LIST("devices", region_fields, nr_devices, devices, "device"),
+	SECTION("storage", storage_fields),
+	LIST("files", file_fields, nr_files, files, "file"),
 	SECTION("daemon", daemon_fields),
 	SECTION("limits", limit_fields),
 };

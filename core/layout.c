@@ -158,6 +158,10 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->daemon.frame_timeout_ms = 10000;
 	l->limits.objects = 1048576;
 	l->limits.requests = 256;
+	l->limits.nofile = 1024; /* Linux's soft RLIMIT_NOFILE */
+	/* Sparse, as RAM: a large device costs nothing until written. */
+	l->storage.size = 1 * GiB;
+	l->storage.sector_size = 512;
 }
 
 static bool is_power_of_2(uint64_t v)
@@ -969,6 +973,59 @@ static void check_daemon(struct check *c)
 		       SZ(d->max_frame_bytes));
 }
 
+static void check_storage(struct check *c)
+{
+	const struct layout_storage *st = &c->l->storage;
+
+	if (!aligned(st->size, c->ps))
+		report(c, "storage.size",
+		       "storage size %s is not a multiple of the page size",
+		       SZ(st->size));
+	if (!is_power_of_2(st->sector_size) || st->sector_size < 512 ||
+	    st->sector_size > c->ps)
+		report(c, "storage.sector_size",
+		       "sector size %u is not a power of two from 512 to the "
+		       "page size",
+		       st->sector_size);
+}
+
+/* Preloaded files: good names, each once, and room for all of them. */
+static void check_files(struct check *c)
+{
+	const struct layout *l = c->l;
+	uint64_t blocks = 0;
+	char key[32];
+
+	if (l->nr_files > LAYOUT_MAX_FILES) {
+		report(c, "files", "%u files; at most %u", l->nr_files,
+		       LAYOUT_MAX_FILES);
+		return;
+	}
+	for (unsigned int i = 0; i < l->nr_files; i++) {
+		const struct layout_file *f = &l->files[i];
+
+		snprintf(key, sizeof(key), "files[%u]", i);
+		if (!f->name[0] || strchr(f->name, '/') ||
+		    !strcmp(f->name, ".") || !strcmp(f->name, ".."))
+			report(c, key, "a file needs a name without '/'");
+		for (unsigned int j = 0; j < i; j++)
+			if (!strcmp(f->name, l->files[j].name))
+				report(c, key,
+				       "the name '%.31s' is taken by "
+				       "files[%u]",
+				       f->name, j);
+		if (f->size > TiB)
+			report(c, key, "size %s is above 1T", SZ(f->size));
+		else
+			blocks += (f->size + c->ps - 1) / c->ps;
+	}
+	if (blocks > l->storage.size / c->ps)
+		report(c, "files",
+		       "the files need %" PRIu64 " blocks; storage "
+		       "holds %" PRIu64,
+		       blocks, l->storage.size / c->ps);
+}
+
 static void check_limits(struct check *c)
 {
 	const struct layout_limits *lim = &c->l->limits;
@@ -985,6 +1042,9 @@ static void check_limits(struct check *c)
 		report(c, "limits.kmap", "kmap is zero");
 	if (lim->kmap_atomic < 1)
 		report(c, "limits.kmap_atomic", "kmap_atomic is zero");
+	if (lim->nofile < 1 || lim->nofile > 1048576)
+		report(c, "limits.nofile", "nofile %u is outside 1..1048576",
+		       lim->nofile);
 	if (lim->vmap_space < 2 * c->ps)
 		report(c, "limits.vmap_space",
 		       "vmap_space is below two pages (one mapped, one guard)");
@@ -1008,6 +1068,8 @@ int layout_validate(const struct layout *l, struct layout_errors *errs)
 	check_kernel(&c);
 	check_mmz(&c);
 	check_devices(&c);
+	check_storage(&c);
+	check_files(&c);
 	check_daemon(&c);
 	check_limits(&c);
 	return errs->nr ? -EINVAL : 0;

@@ -42,6 +42,8 @@ enum zone_type {
 #define LAYOUT_MAX_CPUS	       256
 #define LAYOUT_MAX_ORDER_LIMIT 15  /* the largest max_order a layout may ask */
 #define LAYOUT_SOCKET_MAX      108 /* sizeof(sun_path) */
+#define LAYOUT_MAX_FILES       16  /* files a layout may preload */
+#define LAYOUT_PATTERN_MAX     32  /* a preloaded file's pattern + 1 */
 
 /* A zone spans physical addresses [start, end). */
 struct layout_zone {
@@ -61,6 +63,30 @@ struct layout_region {
 	char name[LAYOUT_NAME_MAX];
 	uint64_t start;
 	uint64_t size;
+};
+
+/*
+ * The machine's block device (block/bdev.c) and the filesystem on it
+ * (fs/): size 0 means a filesystem with no room for data. A read or a
+ * write costs its cost in simulated nanoseconds per sector, added to the
+ * device's busy time (diskstats' ticks), 0 for none.
+ */
+struct layout_storage {
+	uint64_t size;
+	uint32_t sector_size;
+	uint32_t read_cost_ns;
+	uint32_t write_cost_ns;
+};
+
+/*
+ * A file the filesystem holds at boot: /name, size bytes of pattern
+ * repeated; an empty pattern gives the byte (offset % 251), so that no
+ * two nearby pages hold the same bytes.
+ */
+struct layout_file {
+	char name[LAYOUT_NAME_MAX];
+	uint64_t size;
+	char pattern[LAYOUT_PATTERN_MAX];
 };
 
 struct layout_kernel {
@@ -106,6 +132,7 @@ struct layout_limits {
 	uint32_t kmap_atomic; /* kmap_atomic slots per process; 0: derived */
 	uint64_t vmap_space;  /* vmalloc-area bytes of its ioremaps and
 				 vmaps; 0: derived */
+	uint32_t nofile;      /* descriptors per process, as RLIMIT_NOFILE */
 };
 
 /* How the daemon serves the machine; core ignores it. */
@@ -151,6 +178,10 @@ struct layout {
 	struct layout_region mmz[LAYOUT_MAX_REGIONS];
 	uint32_t nr_devices;
 	struct layout_region devices[LAYOUT_MAX_REGIONS];
+
+	struct layout_storage storage;
+	uint32_t nr_files;
+	struct layout_file files[LAYOUT_MAX_FILES];
 
 	struct layout_daemon daemon;
 	struct layout_limits limits;

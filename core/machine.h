@@ -39,6 +39,8 @@ struct segment_state;
 struct kernel_pgtable;
 struct mm_struct;
 struct page_owner_state;
+struct block_device;
+struct fs_state;
 
 /*
  * A subsystem of the machine (slab, vmalloc, ...): set up after the page
@@ -146,6 +148,8 @@ struct machine {
 	 * machine's own work. It must outlive the machine: a literal.
 	 */
 	const char *call;
+	struct block_device *bdev;     /* block/bdev.c: the storage */
+	struct fs_state *fs;	       /* fs/: the filesystem on it */
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */

@@ -22,6 +22,8 @@
 #include "core/err.h"
 #include "core/highmem.h"
 #include "core/memcontrol.h"
+#include "core/block/blkdev.h"
+#include "core/fs/fs.h"
 #include "core/mm.h"
 #include "core/mmz.h"
 #include "core/oom_kill.h"
@@ -56,6 +58,8 @@ const struct subsystem machine_subsystems[] = {
 	{"swap", swap_init, swap_exit, swap_check},
 	{"oom", oom_init, oom_exit, NULL},
 	{"vma", vma_init, vma_exit, mm_check},
+	{"bdev", bdev_init, bdev_exit, NULL},
+	{"fs", fs_init, fs_exit, fs_check},
 	{"tasks", task_init, task_exit_all, task_check},
 	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check},
 	{"preempt", preempt_init, preempt_exit, preempt_check},

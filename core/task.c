@@ -281,6 +281,12 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 		task_exit(m, child->pid, NULL);
 		return err;
 	}
+	err = dup_fd(&parent->files, &child->files);
+	if (err) {
+		task_exit(m, child->pid, NULL);
+		return mm_refuse(m, BAD_NONE, err,
+				 "fork: no memory to copy the descriptors");
+	}
 	err = dup_mm(m, parent->mm, child->pid, &mm);
 	if (err) {
 		task_exit(m, child->pid, NULL);
@@ -368,6 +374,7 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 		destroy_context_ldt(m, t->mm);
 	mmput(m, t->mm);
 	t->mm = NULL;
+	exit_files(m, &t->files); /* closing is no leak: exit closes */
 	/* What its fork charged to its parent goes (if the parent stays). */
 	if (t->kmem_parent)
 		mem_cgroup_uncharge_kmem(m, t->kmem_parent,

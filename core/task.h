@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/fs/fs.h"
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/memcontrol.h"
@@ -43,6 +44,7 @@ struct task_struct {
 	struct page_counter memory; /* frames charged to it (limits.pages) */
 	struct segment_regs segs;   /* i386: its segment registers */
 	struct preempt_ctx ctx;	    /* its preempt_count (preempt.h) */
+	struct files_struct files;  /* its descriptors (fs/file.c) */
 };
 
 /* What an exit had to give back on the task's behalf. */

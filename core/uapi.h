@@ -24,6 +24,7 @@
 
 #include "core/gfp.h"
 #include "core/machine.h"
+#include "core/fs/fs.h"
 #include "core/libc/malloc.h"
 #include "core/mm.h"
 
@@ -173,6 +174,37 @@ int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
  */
 int uapi_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		 uint8_t *vec);
+
+/*
+ * Files (core/fs/): calls as Linux's syscalls, pid as for the calls
+ * above, descriptors in that process's own table (-EBADF for a number
+ * it has not open). flags, whence and advice take Linux's values;
+ * errors are Linux's errno for the same input. A read's bytes and a
+ * write's count come back through done.
+ */
+int uapi_open(struct machine *m, int pid, const char *path, int flags,
+	      uint32_t mode, int *fd);
+int uapi_close(struct machine *m, int pid, int fd);
+int uapi_sys_read(struct machine *m, int pid, int fd, void *buf, size_t count,
+		  size_t *done);
+int uapi_pread64(struct machine *m, int pid, int fd, void *buf, size_t count,
+		 int64_t offset, size_t *done);
+int uapi_sys_write(struct machine *m, int pid, int fd, const void *buf,
+		   size_t count, size_t *done);
+int uapi_pwrite64(struct machine *m, int pid, int fd, const void *buf,
+		  size_t count, int64_t offset, size_t *done);
+int uapi_lseek(struct machine *m, int pid, int fd, int64_t offset, int whence,
+	       uint64_t *result);
+int uapi_ftruncate(struct machine *m, int pid, int fd, int64_t length);
+int uapi_fsync(struct machine *m, int pid, int fd);
+int uapi_fdatasync(struct machine *m, int pid, int fd);
+int uapi_unlink(struct machine *m, int pid, const char *path);
+int uapi_stat(struct machine *m, int pid, const char *path, struct kstat *st);
+int uapi_fstat(struct machine *m, int pid, int fd, struct kstat *st);
+int uapi_fadvise64(struct machine *m, int pid, int fd, int64_t offset,
+		   int64_t len, int advice);
+int uapi_readahead(struct machine *m, int pid, int fd, int64_t offset,
+		   uint64_t count);
 
 /*
  * The process's own malloc (core/libc/malloc.h), run in pid's address space

@@ -270,7 +270,7 @@ struct bad_yaml {
 /* Every section of the schema, as the unknown-section error lists them. */
 #define SECTIONS                                                               \
 	"machine, zones, holes, buddy, watermarks, swap, slab, kernel, mmz, "  \
-	"devices, daemon or limits"
+	"devices, storage, files, daemon or limits"
 
 static const struct bad_yaml bad_yaml[] = {
 	{"tab indentation", "machine:\n\tname: x\n", 2, 1, "",

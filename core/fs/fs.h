@@ -1,0 +1,198 @@
+/*
+ * fs.h - the machine's filesystem: inodes with their blocks on the
+ * block device, one directory (the root), open files and each process's
+ * descriptor table, as include/linux/fs.h and fdtable.h describe them.
+ *
+ * Owns: struct inode, struct file, struct files_struct and the calls
+ * between the files of core/fs/. Must never: be reached by the daemon
+ * but through uapi.h, or let a descriptor of one process name a file of
+ * another (tables are per task; fork copies one).
+ */
+#ifndef MM_FS_H
+#define MM_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/list.h"
+#include "core/machine.h"
+#include "core/seq_buf.h"
+#include "core/treap.h"
+
+/* Linux's numbers, as the wire carries them. */
+#define O_ACCMODE_   00000003
+#define O_RDONLY_    00000000
+#define O_WRONLY_    00000001
+#define O_RDWR_	     00000002
+#define O_CREAT_     00000100
+#define O_EXCL_	     00000200
+#define O_TRUNC_     00001000
+#define O_APPEND_    00002000
+#define O_DIRECT_    00040000
+#define O_DIRECTORY_ 00200000
+
+#define FMODE_READ  0x1u
+#define FMODE_WRITE 0x2u
+
+#define S_IFMT_	 0170000
+#define S_IFREG_ 0100000
+#define S_IFDIR_ 0040000
+
+#define NAME_MAX_ 255
+#define PATH_MAX_ 4096
+#define FS_UMASK  0022 /* every process's umask */
+
+/* One run of a file's blocks on the device: blocks [key, +len) of the
+ * file are device blocks [pblk, +len). */
+struct fs_extent {
+	struct treap_node node; /* key: the file's first block of the run */
+	uint64_t len;
+	uint64_t pblk;
+};
+
+struct inode {
+	unsigned long i_ino;
+	uint32_t i_mode;
+	uint32_t i_nlink;
+	uint32_t i_uid;
+	uint64_t i_size;
+	uint64_t i_blocks;		   /* fs blocks allocated */
+	int64_t i_atime, i_mtime, i_ctime; /* simulated ns */
+	unsigned int i_count;		   /* open files holding it */
+	struct treap_node *i_extents;
+	struct inode *i_hash_next;  /* the next in its directory bucket */
+	char i_name[NAME_MAX_ + 1]; /* its one link in the root, if linked */
+};
+
+struct file {
+	struct inode *f_inode;
+	unsigned int f_flags; /* the open flags kept: O_APPEND, O_DIRECT */
+	unsigned int f_mode;  /* FMODE_READ, FMODE_WRITE */
+	int64_t f_pos;
+	unsigned int f_count; /* descriptors naming it, in every table */
+};
+
+/* A process's descriptors; fork copies the table, sharing the files. */
+struct files_struct {
+	struct file **fd;
+	unsigned int max_fds; /* slots allocated */
+	unsigned int nr_open; /* descriptors in use */
+};
+
+struct fs_state {
+	unsigned int block_shift; /* fs block = one page */
+	uint64_t nr_blocks;	  /* device blocks, the superblock's too */
+	uint64_t free_blocks;
+	uint64_t next_block; /* where the next allocation looks first */
+	unsigned long *block_bitmap;
+	struct inode **inodes; /* by i_ino; [1] is the root */
+	unsigned long max_inodes;
+	unsigned long nr_inodes;
+	unsigned long next_ino;
+	unsigned long nr_files;	      /* open struct files */
+	struct inode *dir_hash[1024]; /* the root's entries, by name */
+	int64_t now_ns;		      /* the filesystem's clock */
+	uint32_t prio_seed;	      /* the extent treaps' priorities */
+};
+
+#define ROOT_INO 1
+
+/* What stat(2) tells, as struct kstat; times in simulated ns. */
+struct kstat {
+	uint64_t dev;
+	uint64_t ino;
+	uint32_t mode;
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	uint64_t size;
+	uint32_t blksize;
+	uint64_t blocks; /* 512-byte units, as st_blocks */
+	int64_t atime, mtime, ctime;
+};
+
+/* super.c: the mount at boot, the unmount at teardown. */
+int fs_init(struct machine *m);
+void fs_exit(struct machine *m);
+
+/* inode.c: inodes and their blocks. */
+int inode_table_init(struct machine *m);
+void evict_inodes(struct machine *m);
+int fs_check(const struct machine *m, char *why, size_t len);
+int64_t fs_now(struct machine *m);
+struct inode *new_inode(struct machine *m, uint32_t mode);
+/* Drop the inode when nothing names or holds it any more. */
+void iput_final(struct machine *m, struct inode *inode);
+/* The device block behind a file block, 0 for a hole. */
+uint64_t bmap(const struct inode *inode, uint64_t block);
+/* Map file block to a new, zeroed device block; -ENOSPC when full. */
+int inode_alloc_block(struct machine *m, struct inode *inode, uint64_t block,
+		      uint64_t *pblk);
+/* Free every block at or past file block from. */
+void inode_truncate_blocks(struct machine *m, struct inode *inode,
+			   uint64_t from);
+/* The largest file: what one treap of 4 KiB blocks may index, Linux's
+ * MAX_LFS_FILESIZE for 64-bit. */
+#define FS_MAXBYTES ((int64_t)0x7fffffffffffffffLL)
+
+/* namei.c: the root directory. */
+struct nameidata {
+	struct inode *inode; /* what the path names; NULL: nothing yet */
+	const char *last;    /* its name in the root, for a create */
+	size_t last_len;
+	bool must_be_dir; /* written with a trailing '/' */
+};
+int path_lookup(struct machine *m, const char *path, struct nameidata *nd);
+struct inode *d_lookup(struct machine *m, const char *name, size_t len);
+int vfs_create(struct machine *m, struct nameidata *nd, uint32_t mode,
+	       struct inode **inode);
+int do_unlinkat(struct machine *m, const char *path);
+int fs_preload(struct machine *m);
+
+/* file.c: descriptor tables. */
+int files_init_task(struct files_struct *files);
+int dup_fd(const struct files_struct *old, struct files_struct *new);
+void exit_files(struct machine *m, struct files_struct *files);
+int alloc_fd(struct machine *m, struct files_struct *files, struct file *f);
+struct file *fget(const struct files_struct *files, int fd);
+int close_fd(struct machine *m, struct files_struct *files, int fd);
+void fput(struct machine *m, struct file *f);
+
+/* read_write.c: bytes of a file, and its position. */
+long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,
+	      int64_t *pos);
+long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
+	       int64_t *pos);
+int64_t vfs_llseek(struct machine *m, struct file *f, int64_t offset,
+		   int whence);
+int do_truncate(struct machine *m, struct inode *inode, int64_t length);
+
+/* open.c: the calls on names and descriptors. */
+int do_sys_open(struct machine *m, struct files_struct *files, const char *path,
+		int flags, uint32_t mode);
+int do_sys_ftruncate(struct machine *m, struct file *f, int64_t length);
+
+/* stat.c */
+void generic_fillattr(const struct machine *m, const struct inode *inode,
+		      struct kstat *st);
+
+/* sync.c */
+int vfs_fsync(struct machine *m, struct file *f, bool datasync);
+
+/* fadvise.c and readahead.c (mm/): advice on a file's cached pages. */
+/* Linux's values (<fcntl.h> of the host has the same on x86). */
+#ifndef POSIX_FADV_NORMAL
+#define POSIX_FADV_NORMAL     0
+#define POSIX_FADV_RANDOM     1
+#define POSIX_FADV_SEQUENTIAL 2
+#define POSIX_FADV_WILLNEED   3
+#define POSIX_FADV_DONTNEED   4
+#define POSIX_FADV_NOREUSE    5
+#endif
+int vfs_fadvise(struct machine *m, struct file *f, int64_t offset, int64_t len,
+		int advice);
+int ksys_readahead(struct machine *m, struct file *f, int64_t offset,
+		   uint64_t count);
+
+#endif /* MM_FS_H */
