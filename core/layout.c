@@ -1019,11 +1019,12 @@ static void check_files(struct check *c)
 		else
 			blocks += (f->size + c->ps - 1) / c->ps;
 	}
-	if (blocks > l->storage.size / c->ps)
+	/* The first block is the filesystem's superblock. */
+	if (blocks && blocks + 1 > l->storage.size / c->ps)
 		report(c, "files",
 		       "the files need %" PRIu64 " blocks; storage "
 		       "holds %" PRIu64,
-		       blocks, l->storage.size / c->ps);
+		       blocks, l->storage.size / c->ps - 1);
 }
 
 static void check_limits(struct check *c)

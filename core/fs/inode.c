@@ -47,9 +47,9 @@ int inode_table_init(struct machine *m)
 	fs->max_inodes = (unsigned long)(m->bdev->size >> 14) + 64;
 	fs->next_ino = ROOT_INO;
 	fs->prio_seed = (uint32_t)m->layout.seed | 1;
-	fs->block_bitmap = calloc((fs->nr_blocks + BITS_PER_LONG_) /
-					  BITS_PER_LONG_,
-				  sizeof(unsigned long));
+	fs->block_bitmap =
+		calloc((fs->nr_blocks + BITS_PER_LONG_) / BITS_PER_LONG_,
+		       sizeof(unsigned long));
 	fs->inodes = calloc(fs->max_inodes + 1, sizeof(fs->inodes[0]));
 	if (!fs->block_bitmap || !fs->inodes)
 		return -ENOMEM;

@@ -656,7 +656,7 @@ static void test_unknown_section_lists_sections(void **state)
 		assert_loads(yaml, &l);
 		nr++;
 	}
-	assert_int_equal(nr, 12);
+	assert_int_equal(nr, 14);
 	assert_loads("slab: {debug: FZ}\n", &l);
 	assert_string_equal(l.slub_debug, "FZ");
 }

@@ -441,12 +441,48 @@ static void test_storage(void **state)
 	machine_destroy(m);
 }
 
+/* A layout's storage and files are checked, each problem on its key. */
+static void test_layout_checks(void **state)
+{
+	struct layout l;
+	struct layout_errors errs;
+
+	(void)state;
+	small_layout(&l, 32 * MiB);
+	l.storage.sector_size = 100;
+	l.storage.size = 4097;
+	l.limits.nofile = 0;
+	l.nr_files = 3;
+	strcpy(l.files[0].name, "a");
+	strcpy(l.files[1].name, "a");
+	strcpy(l.files[2].name, "x/y");
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_int_equal(errs.nr, 5);
+	assert_string_equal(errs.err[0].key, "storage.size");
+	assert_string_equal(errs.err[1].key, "storage.sector_size");
+	assert_string_equal(errs.err[2].key, "files[1]");
+	assert_string_equal(errs.err[3].key, "files[2]");
+	assert_string_equal(errs.err[4].key, "limits.nofile");
+	small_layout(&l, 32 * MiB);
+	l.storage.size = 64 * KiB;
+	l.nr_files = 1;
+	strcpy(l.files[0].name, "big");
+	l.files[0].size = 64 * KiB; /* the superblock takes one block */
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_string_equal(errs.err[0].key, "files");
+	l.files[0].size = 60 * KiB;
+	assert_int_equal(layout_validate(&l, &errs), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bytes),	  cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_processes), cmocka_unit_test(test_nofile),
+		cmocka_unit_test(test_bytes),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_nofile),
 		cmocka_unit_test(test_storage),
+		cmocka_unit_test(test_layout_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
