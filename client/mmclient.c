@@ -11,6 +11,7 @@
 #include "client/mmclient.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,9 @@ enum result_kind {
 	RES_SESSIONS,	/* struct mmc_session **, size_t * */
 	RES_PID,	/* int *: Reply.pid */
 	RES_MALLINFO,	/* struct mmc_mallinfo *: Reply.mallinfo */
+	RES_FD,		/* int *: Reply.fd */
+	RES_OFFSET,	/* uint64_t *: Reply.offset */
+	RES_STAT,	/* struct mmc_stat *: Reply.stat */
 };
 
 struct pending {
@@ -230,6 +234,22 @@ static void fill_mallinfo(const Mm__Mallinfo *in, struct mmc_mallinfo *out)
 	out->keepcost = in->keepcost;
 }
 
+static void fill_stat(const Mm__Stat *in, struct mmc_stat *out)
+{
+	out->dev = in->dev;
+	out->ino = in->ino;
+	out->mode = in->mode;
+	out->nlink = in->nlink;
+	out->uid = in->uid;
+	out->gid = in->gid;
+	out->size = in->size;
+	out->blksize = in->blksize;
+	out->blocks = in->blocks;
+	out->atime_ns = in->atime_ns;
+	out->mtime_ns = in->mtime_ns;
+	out->ctime_ns = in->ctime_ns;
+}
+
 static bool result_is(const Mm__Reply *r, Mm__Reply__ResultCase want)
 {
 	return r->result_case == want;
@@ -328,6 +348,21 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_MALLINFO))
 			break;
 		fill_mallinfo(r->mallinfo, p->out);
+		return 0;
+	case RES_FD:
+		if (!result_is(r, MM__REPLY__RESULT_FD))
+			break;
+		*(int *)p->out = r->fd;
+		return 0;
+	case RES_OFFSET:
+		if (!result_is(r, MM__REPLY__RESULT_OFFSET))
+			break;
+		*(uint64_t *)p->out = r->offset;
+		return 0;
+	case RES_STAT:
+		if (!result_is(r, MM__REPLY__RESULT_STAT))
+			break;
+		fill_stat(r->stat, p->out);
 		return 0;
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
@@ -1632,6 +1667,175 @@ int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
 
 	a.pid = pid;
 	return send_mallinfo(c, &a, mi, NULL, 0);
+}
+
+/* ---- files */
+
+int mmc_open(struct mmc *c, int pid, const char *path, int flags,
+	     unsigned int mode, int *fd)
+{
+	Mm__Open a = MM__OPEN__INIT;
+
+	a.pid = pid;
+	a.path = (char *)path;
+	a.flags = flags;
+	a.mode = mode;
+	return send_open(c, &a, fd, NULL, 0);
+}
+
+int mmc_creat(struct mmc *c, int pid, const char *path, unsigned int mode,
+	      int *fd)
+{
+	return mmc_open(c, pid, path, O_CREAT | O_WRONLY | O_TRUNC, mode, fd);
+}
+
+static Mm__FileDescriptor fd_msg(int pid, int fd)
+{
+	Mm__FileDescriptor a = MM__FILE_DESCRIPTOR__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	return a;
+}
+
+int mmc_sys_close(struct mmc *c, int pid, int fd)
+{
+	Mm__FileDescriptor a = fd_msg(pid, fd);
+
+	return send_close(c, &a, NULL, NULL, 0);
+}
+
+int mmc_sys_read(struct mmc *c, int pid, int fd, void *buf, size_t count,
+		 size_t *done)
+{
+	Mm__FileRead a = MM__FILE_READ__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.count = count;
+	return send_sys_read(c, &a, buf, done, count);
+}
+
+int mmc_pread64(struct mmc *c, int pid, int fd, void *buf, size_t count,
+		int64_t offset, size_t *done)
+{
+	Mm__FileRead a = MM__FILE_READ__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.count = count;
+	a.offset = offset;
+	return send_pread64(c, &a, buf, done, count);
+}
+
+int mmc_sys_write(struct mmc *c, int pid, int fd, const void *buf, size_t count,
+		  size_t *done)
+{
+	Mm__FileWrite a = MM__FILE_WRITE__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.data.data = (uint8_t *)buf;
+	a.data.len = count;
+	return send_sys_write(c, &a, done, NULL, 0);
+}
+
+int mmc_pwrite64(struct mmc *c, int pid, int fd, const void *buf, size_t count,
+		 int64_t offset, size_t *done)
+{
+	Mm__FileWrite a = MM__FILE_WRITE__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.data.data = (uint8_t *)buf;
+	a.data.len = count;
+	a.offset = offset;
+	return send_pwrite64(c, &a, done, NULL, 0);
+}
+
+int mmc_lseek(struct mmc *c, int pid, int fd, int64_t offset, int whence,
+	      uint64_t *pos)
+{
+	Mm__Lseek a = MM__LSEEK__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.offset = offset;
+	a.whence = whence;
+	return send_lseek(c, &a, pos, NULL, 0);
+}
+
+int mmc_ftruncate(struct mmc *c, int pid, int fd, int64_t length)
+{
+	Mm__Ftruncate a = MM__FTRUNCATE__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.length = length;
+	return send_ftruncate(c, &a, NULL, NULL, 0);
+}
+
+int mmc_fsync(struct mmc *c, int pid, int fd)
+{
+	Mm__FileDescriptor a = fd_msg(pid, fd);
+
+	return send_fsync(c, &a, NULL, NULL, 0);
+}
+
+int mmc_fdatasync(struct mmc *c, int pid, int fd)
+{
+	Mm__FileDescriptor a = fd_msg(pid, fd);
+
+	return send_fdatasync(c, &a, NULL, NULL, 0);
+}
+
+int mmc_unlink(struct mmc *c, int pid, const char *path)
+{
+	Mm__PathName a = MM__PATH_NAME__INIT;
+
+	a.pid = pid;
+	a.path = (char *)path;
+	return send_unlink(c, &a, NULL, NULL, 0);
+}
+
+int mmc_stat(struct mmc *c, int pid, const char *path, struct mmc_stat *st)
+{
+	Mm__PathName a = MM__PATH_NAME__INIT;
+
+	a.pid = pid;
+	a.path = (char *)path;
+	return send_stat(c, &a, st, NULL, 0);
+}
+
+int mmc_fstat(struct mmc *c, int pid, int fd, struct mmc_stat *st)
+{
+	Mm__FileDescriptor a = fd_msg(pid, fd);
+
+	return send_fstat(c, &a, st, NULL, 0);
+}
+
+int mmc_fadvise64(struct mmc *c, int pid, int fd, int64_t offset, int64_t len,
+		  int advice)
+{
+	Mm__Fadvise a = MM__FADVISE__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.offset = offset;
+	a.len = len;
+	a.advice = advice;
+	return send_fadvise64(c, &a, NULL, NULL, 0);
+}
+
+int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count)
+{
+	Mm__Readahead a = MM__READAHEAD__INIT;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.offset = offset;
+	a.count = count;
+	return send_readahead(c, &a, NULL, NULL, 0);
 }
 
 /* ---- reports and admin */

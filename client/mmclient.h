@@ -436,6 +436,61 @@ struct mmc_mallinfo {
 
 int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi);
 
+/*
+ * Files (docs/files.md): the machine's filesystem, one directory (the
+ * root), and each process's descriptor table. Linux's syscalls with
+ * Linux's flag values (<fcntl.h>: O_RDONLY, O_WRONLY, O_RDWR, O_CREAT,
+ * O_EXCL, O_TRUNC, O_APPEND, O_DIRECT, O_DIRECTORY; SEEK_*;
+ * POSIX_FADV_*) and Linux's errno for each bad input: -EBADF for a
+ * descriptor pid has not open (another process's numbers mean nothing
+ * to it), -EBADF for a read of a write-only descriptor and the reverse,
+ * -EINVAL for a negative offset, -ENOENT, -EEXIST, -EISDIR, -ENOTDIR,
+ * -ENAMETOOLONG for names, -EMFILE past the layout's limits.nofile,
+ * -ENOSPC when the device is full. A read gives at most what a reply
+ * holds (max_frame_bytes - 64): *done says how many bytes came.
+ */
+int mmc_open(struct mmc *c, int pid, const char *path, int flags,
+	     unsigned int mode, int *fd);
+/* creat(2): open with O_CREAT | O_WRONLY | O_TRUNC. */
+int mmc_creat(struct mmc *c, int pid, const char *path, unsigned int mode,
+	      int *fd);
+int mmc_sys_close(struct mmc *c, int pid, int fd);
+int mmc_sys_read(struct mmc *c, int pid, int fd, void *buf, size_t count,
+		 size_t *done);
+int mmc_pread64(struct mmc *c, int pid, int fd, void *buf, size_t count,
+		int64_t offset, size_t *done);
+int mmc_sys_write(struct mmc *c, int pid, int fd, const void *buf, size_t count,
+		  size_t *done);
+int mmc_pwrite64(struct mmc *c, int pid, int fd, const void *buf, size_t count,
+		 int64_t offset, size_t *done);
+int mmc_lseek(struct mmc *c, int pid, int fd, int64_t offset, int whence,
+	      uint64_t *pos);
+int mmc_ftruncate(struct mmc *c, int pid, int fd, int64_t length);
+int mmc_fsync(struct mmc *c, int pid, int fd);
+int mmc_fdatasync(struct mmc *c, int pid, int fd);
+int mmc_unlink(struct mmc *c, int pid, const char *path);
+
+/* stat(2)'s fields; times in the machine's simulated nanoseconds. */
+struct mmc_stat {
+	uint64_t dev;
+	uint64_t ino;
+	uint32_t mode;
+	uint32_t nlink;
+	uint32_t uid;
+	uint32_t gid;
+	uint64_t size;
+	uint32_t blksize;
+	uint64_t blocks; /* 512-byte units */
+	int64_t atime_ns, mtime_ns, ctime_ns;
+};
+
+int mmc_stat(struct mmc *c, int pid, const char *path, struct mmc_stat *st);
+int mmc_fstat(struct mmc *c, int pid, int fd, struct mmc_stat *st);
+/* posix_fadvise(2) as the fadvise64 syscall: -errno, not errno. */
+int mmc_fadvise64(struct mmc *c, int pid, int fd, int64_t offset, int64_t len,
+		  int advice);
+int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count);
+
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
 	MMC_REPORT_MEMINFO = 1,

@@ -107,6 +107,12 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 	case MM__REPLY__RESULT_VALUE:
 		r->rep.value = v;
 		break;
+	case MM__REPLY__RESULT_FD:
+		r->rep.fd = (int32_t)v;
+		break;
+	case MM__REPLY__RESULT_OFFSET:
+		r->rep.offset = v;
+		break;
 	default: /* the handler set a result of another kind, or none */
 		r->rep.result_case = MM__REPLY__RESULT__NOT_SET;
 		break;
@@ -137,6 +143,7 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 #define OUT_CACHE , &r->value
 #define OUT_PHYS  , &r->value
 #define OUT_VALUE , &r->value
+#define OUT_OFFSET , &r->value
 
 #define OP(NAME, field, Type, RESULT, FLAGS)
 #define UAPI_OP(NAME, field, Type, RESULT, FLAGS, ARGS)                        \

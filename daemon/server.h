@@ -191,6 +191,7 @@ struct reply {
 	Mm__Sessions sessions;
 	Mm__Fault fault;
 	Mm__Mallinfo mallinfo;
+	Mm__Stat stat;
 	Mm__Event event;
 	Mm__OomKilled oom;
 	Mm__ShuttingDown shutdown;

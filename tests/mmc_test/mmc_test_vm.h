@@ -13,4 +13,7 @@ void ops_oom(void);
 /* A process's malloc over the wire, bad pointers included. */
 void ops_malloc(void);
 
+/* Files over the wire (mmc_test_fs.c). */
+void ops_files(void);
+
 #endif /* MMC_TEST_VM_H */
