@@ -86,10 +86,15 @@ struct kcompactd_state {
 	enum zone_type highest_zoneidx;
 };
 
-/* The LRU lists of anonymous pages, as a node's lruvec. */
+/*
+ * The LRU lists, as a node's lruvec: anonymous (and shmem) pages, and
+ * the page cache's file pages (PG_swapbacked clear), in Linux's order.
+ */
 enum lru_list {
 	LRU_INACTIVE_ANON,
 	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
 	NR_LRU_LISTS,
 };
 

@@ -38,6 +38,10 @@ enum pageflags {
 	PG_table, /* a page-table page, as the kernel's PageTable type */
 	PG_anon,  /* private anonymous memory of address spaces */
 	PG_shmem, /* shared anonymous memory; mapping is its object */
+	/* The page cache's (filemap.c), as Linux uses them. */
+	PG_uptodate,  /* its bytes are the file's */
+	PG_writeback, /* on its way to the device */
+	PG_readahead, /* reaching it starts the next readahead window */
 	NR_PAGEFLAGS,
 };
 

@@ -18,6 +18,7 @@
 
 #include "core/check.h"
 #include "core/compaction.h"
+#include "core/filemap.h"
 #include "core/memory.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -89,24 +90,37 @@ unsigned long kswapd_run(struct machine *m)
 /* ------------------------------------------------------------------ */
 /* LRU lists                                                           */
 
+/* Each list's node and zone counters. */
+static const struct {
+	enum node_stat_item node;
+	enum zone_stat_item zone;
+} lru_stat[NR_LRU_LISTS] = {
+	[LRU_INACTIVE_ANON] = {NR_INACTIVE_ANON, NR_ZONE_INACTIVE_ANON},
+	[LRU_ACTIVE_ANON] = {NR_ACTIVE_ANON, NR_ZONE_ACTIVE_ANON},
+	[LRU_INACTIVE_FILE] = {NR_INACTIVE_FILE, NR_ZONE_INACTIVE_FILE},
+	[LRU_ACTIVE_FILE] = {NR_ACTIVE_FILE, NR_ZONE_ACTIVE_FILE},
+};
+
 static void lru_account(struct machine *m, const struct page *page,
 			enum lru_list lru, long n)
 {
-	struct zone *zone = page_zone(m, page);
-
 	m->lruvec.nr_pages[lru] += (unsigned long)n;
-	if (lru == LRU_ACTIVE_ANON) {
-		m->node_stat[NR_ACTIVE_ANON] += n;
-		zone->vm_stat[NR_ZONE_ACTIVE_ANON] += n;
-	} else {
-		m->node_stat[NR_INACTIVE_ANON] += n;
-		zone->vm_stat[NR_ZONE_INACTIVE_ANON] += n;
-	}
+	m->node_stat[lru_stat[lru].node] += n;
+	page_zone(m, page)->vm_stat[lru_stat[lru].zone] += n;
+}
+
+/* A page-cache page: not swap-backed, as folio_is_file_lru. */
+static bool page_is_file_lru(const struct page *page)
+{
+	return !PageFlag(page, PG_swapbacked);
 }
 
 static enum lru_list page_lru(const struct page *page)
 {
-	return PageFlag(page, PG_active) ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+	enum lru_list base =
+		page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
+
+	return PageFlag(page, PG_active) ? base + 1 : base;
 }
 
 int vmscan_init(struct machine *m)
@@ -126,8 +140,8 @@ void lru_add(struct machine *m, struct page *page)
 {
 	SetPageFlag(page, PG_lru);
 	ClearPageFlag(page, PG_active);
-	list_add(&page->lru, &m->lruvec.lists[LRU_INACTIVE_ANON]);
-	lru_account(m, page, LRU_INACTIVE_ANON, 1);
+	list_add(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	lru_account(m, page, page_lru(page), 1);
 }
 
 void lru_del(struct machine *m, struct page *page)
@@ -141,12 +155,18 @@ void lru_del(struct machine *m, struct page *page)
 static void lru_move(struct machine *m, struct page *page, enum lru_list to)
 {
 	lru_account(m, page, page_lru(page), -1);
-	if (to == LRU_ACTIVE_ANON)
+	if (to == LRU_ACTIVE_ANON || to == LRU_ACTIVE_FILE)
 		SetPageFlag(page, PG_active);
 	else
 		ClearPageFlag(page, PG_active);
 	list_move(&page->lru, &m->lruvec.lists[to]);
 	lru_account(m, page, to, 1);
+}
+
+void lru_activate(struct machine *m, struct page *page)
+{
+	lru_move(m, page, page_lru(page) | 1);
+	m->vm_events[PGACTIVATE]++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -315,16 +335,80 @@ static unsigned long scan_target(unsigned long size, int priority)
 }
 
 /*
+ * The file lists: age the active list's tail onto the inactive one when
+ * the inactive is the smaller (unmapped cache pages are deactivated
+ * without a look, as shrink_active_list does), then reclaim from the
+ * inactive tail: a clean page goes, a dirty one is written first.
+ */
+static void shrink_active_file(struct machine *m, unsigned long nr)
+{
+	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_FILE];
+
+	while (nr-- && !list_empty(active)) {
+		lru_move(m, list_last_entry(active, struct page, lru),
+			 LRU_INACTIVE_FILE);
+		m->vm_events[PGDEACTIVATE]++;
+	}
+}
+
+static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
+					  unsigned long scan)
+{
+	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_FILE];
+	unsigned long scanned = 0, freed = 0;
+
+	while (freed < nr && scanned < scan && !list_empty(inactive)) {
+		struct page *page = list_last_entry(inactive, struct page, lru);
+
+		scanned++;
+		m->vm_events[PGSCAN_FILE]++;
+		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
+					       : PGSCAN_DIRECT]++;
+		if (!filemap_reclaim_page(m, page)) {
+			list_move(&page->lru, inactive); /* held: rotate */
+			continue;
+		}
+		freed++;
+	}
+	m->vm_events[PGSTEAL_FILE] += freed;
+	return freed;
+}
+
+static unsigned long shrink_file_lists(struct machine *m, unsigned long nr)
+{
+	struct lruvec *lv = &m->lruvec;
+	unsigned long freed = 0;
+
+	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
+	     priority--) {
+		if (!lv->nr_pages[LRU_INACTIVE_FILE] &&
+		    !lv->nr_pages[LRU_ACTIVE_FILE])
+			break;
+		if (lv->nr_pages[LRU_INACTIVE_FILE] <
+		    lv->nr_pages[LRU_ACTIVE_FILE])
+			shrink_active_file(
+				m, scan_target(lv->nr_pages[LRU_ACTIVE_FILE],
+					       priority));
+		freed += shrink_inactive_file(
+			m, nr - freed,
+			2 * scan_target(lv->nr_pages[LRU_INACTIVE_FILE],
+					priority));
+	}
+	return freed;
+}
+
+/*
  * Scan harder as priority drops from DEF_PRIORITY to 0, as shrink_node:
  * at 0 a whole list is looked at, twice over for pages that were
  * referenced once.
  */
 unsigned long shrink_lruvec(struct machine *m, unsigned long nr)
 {
-	unsigned long freed = 0;
+	/* Clean cache first: it costs no swap and no write. */
+	unsigned long freed = shrink_file_lists(m, nr);
 
-	if (!nr_free_swap_pages(m))
-		return 0;
+	if (freed >= nr || !nr_free_swap_pages(m))
+		return freed;
 	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
 	     priority--) {
 		struct lruvec *lv = &m->lruvec;
@@ -454,7 +538,8 @@ int lru_check(const struct machine *m, char *why, size_t len)
 			if (!PageFlag(page, PG_lru) ||
 			    (int)page_lru(page) != lru ||
 			    !(PageFlag(page, PG_anon) ||
-			      PageFlag(page, PG_shmem)) ||
+			      PageFlag(page, PG_shmem) ||
+			      (page_is_file_lru(page) && page->mapping)) ||
 			    page->_refcount < 1)
 				return check_failed(
 					why, len,

@@ -69,7 +69,9 @@
 	X(PGSCAN_KSWAPD, "pgscan_kswapd")                                      \
 	X(PGSCAN_DIRECT, "pgscan_direct")                                      \
 	X(PGSCAN_ANON, "pgscan_anon")                                          \
+	X(PGSCAN_FILE, "pgscan_file")                                          \
 	X(PGSTEAL_ANON, "pgsteal_anon")                                        \
+	X(PGSTEAL_FILE, "pgsteal_file")                                        \
 	X(SLABS_SCANNED, "slabs_scanned")                                      \
 	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly")        \
 	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")      \

@@ -61,12 +61,31 @@ struct inode {
 	int64_t i_atime, i_mtime, i_ctime; /* simulated ns */
 	unsigned int i_count;		   /* open files holding it */
 	struct treap_node *i_extents;
+	struct treap_node *i_pages; /* its page cache, by index (filemap.c) */
+	unsigned long i_nrpages;
 	struct inode *i_hash_next;  /* the next in its directory bucket */
 	char i_name[NAME_MAX_ + 1]; /* its one link in the root, if linked */
 };
 
+/*
+ * A file's readahead window, as struct file_ra_state: pages [start,
+ * +size) were read last, the marker sits async_size before their end;
+ * ra_pages is the most one window holds (0: none).
+ */
+struct file_ra_state {
+	uint64_t start;
+	unsigned int size;
+	unsigned int async_size;
+	unsigned int ra_pages;
+	int64_t prev_pos; /* the last byte read, -1 before any */
+};
+
+#define VM_READAHEAD_KB 128 /* Linux's default read_ahead_kb */
+#define FMODE_RANDOM	0x1000u
+
 struct file {
 	struct inode *f_inode;
+	struct file_ra_state f_ra;
 	unsigned int f_flags; /* the open flags kept: O_APPEND, O_DIRECT */
 	unsigned int f_mode;  /* FMODE_READ, FMODE_WRITE */
 	int64_t f_pos;
@@ -116,7 +135,7 @@ struct kstat {
 int fs_init(struct machine *m);
 void fs_exit(struct machine *m);
 
-/* inode.c: inodes and their blocks. */
+/* inode.c: inodes. */
 int inode_table_init(struct machine *m);
 void evict_inodes(struct machine *m);
 int fs_check(const struct machine *m, char *why, size_t len);
@@ -124,6 +143,16 @@ int64_t fs_now(struct machine *m);
 struct inode *new_inode(struct machine *m, uint32_t mode);
 /* Drop the inode when nothing names or holds it any more. */
 void iput_final(struct machine *m, struct inode *inode);
+/* drop_caches 1: every inode's clean, unheld cached pages; how many. */
+unsigned long drop_pagecache_sb(struct machine *m);
+
+/* extents.c: the block bitmap and each inode's runs of blocks. */
+int balloc_init(struct machine *m);
+uint32_t fs_next_prio(struct fs_state *fs);
+/* inode's runs agree with the bitmap; seen marks the blocks met. */
+int inode_extents_check(const struct machine *m, const struct inode *inode,
+			unsigned long *seen, char *why, size_t len);
+unsigned long *fs_block_map_alloc(const struct machine *m);
 /* The device block behind a file block, 0 for a hole. */
 uint64_t bmap(const struct inode *inode, uint64_t block);
 /* Map file block to a new, zeroed device block; -ENOSPC when full. */
@@ -194,5 +223,18 @@ int vfs_fadvise(struct machine *m, struct file *f, int64_t offset, int64_t len,
 		int advice);
 int ksys_readahead(struct machine *m, struct file *f, int64_t offset,
 		   uint64_t count);
+unsigned long vm_readahead_pages(const struct machine *m);
+void file_ra_state_init(const struct machine *m, struct file_ra_state *ra);
+unsigned long get_init_ra_size(unsigned long size, unsigned long max);
+unsigned long get_next_ra_size(const struct file_ra_state *ra,
+			       unsigned long max);
+/* A read of req_count pages at index missed the cache: read a window. */
+void page_cache_sync_ra(struct machine *m, struct file *f, uint64_t index,
+			unsigned long req_count);
+/* A read reached the PG_readahead page at index: the next window. */
+void page_cache_async_ra(struct machine *m, struct file *f, uint64_t index,
+			 unsigned long req_count);
+int force_page_cache_readahead(struct machine *m, struct file *f,
+			       uint64_t index, unsigned long nr);
 
 #endif /* MM_FS_H */

@@ -80,6 +80,7 @@ int do_sys_open(struct machine *m, struct files_struct *files, const char *path,
 		return err;
 	}
 	f->f_inode = inode;
+	file_ra_state_init(m, &f->f_ra);
 	f->f_mode = open_fmode(flags);
 	f->f_flags = (unsigned int)flags & (O_APPEND_ | O_DIRECT_);
 	f->f_count = 1;

@@ -3,9 +3,11 @@
  * read and write at a position, lseek with SEEK_DATA and SEEK_HOLE over
  * the file's blocks, and truncation to a length.
  *
- * Owns: moving bytes between a caller's buffer and the device blocks of
- * a file (read-modify-write of partial blocks; a hole reads as zeros),
- * i_size, mtime and ctime. Must never: read past i_size, or leave bytes
+ * Owns: the checks Linux makes before a read or a write, sending a
+ * buffered one through the page cache (filemap.c) and an O_DIRECT one
+ * to the device blocks (read-modify-write of partial blocks, the
+ * cache's copy written first and dropped after a write), i_size, mtime
+ * and ctime. Must never: read past i_size, or leave bytes
  * past a truncation for a later extension to find.
  */
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "core/block/blkdev.h"
+#include "core/filemap.h"
 #include "core/fs/fs.h"
 
 static bool is_dir(const struct inode *inode)
@@ -57,30 +60,23 @@ static int read_block(struct machine *m, const struct inode *inode, uint64_t b,
 	return err;
 }
 
-long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,
-	      int64_t *pos)
+/* O_DIRECT: the range's dirty pages reach the device first. */
+static int direct_sync(struct machine *m, struct inode *inode, int64_t pos,
+		       size_t count)
 {
-	struct inode *inode = f->f_inode;
-	size_t done = 0;
-	uint8_t *page;
-	int err;
+	uint64_t first = (uint64_t)pos >> m->page_shift;
+	uint64_t last = ((uint64_t)pos + count - 1) >> m->page_shift;
 
-	if (!(f->f_mode & FMODE_READ))
-		return -EBADF;
-	if (is_dir(inode))
-		return -EISDIR;
-	err = rw_verify_area(*pos, count);
-	if (!err)
-		err = direct_io_check(m, f, *pos, count);
-	if (err)
-		return err;
-	if ((uint64_t)*pos >= inode->i_size)
-		return 0;
-	if (count > inode->i_size - (uint64_t)*pos)
-		count = (size_t)(inode->i_size - (uint64_t)*pos);
-	page = malloc(m->page_size);
-	if (!page)
-		return -ENOMEM;
+	return count ? filemap_write_range(m, inode, first, last, NULL) : 0;
+}
+
+static long direct_read(struct machine *m, struct inode *inode, void *buf,
+			size_t count, int64_t *pos)
+{
+	uint8_t *page = malloc(m->page_size);
+	size_t done = 0;
+	int err = page ? direct_sync(m, inode, *pos, count) : -ENOMEM;
+
 	while (!err && done < count) {
 		uint64_t at = (uint64_t)*pos + done;
 		size_t off = at & (m->page_size - 1);
@@ -94,6 +90,33 @@ long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,
 			done += n;
 	}
 	free(page);
+	*pos += (int64_t)done;
+	return done ? (long)done : err;
+}
+
+long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,
+	      int64_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	size_t done = 0;
+	int err;
+
+	if (!(f->f_mode & FMODE_READ))
+		return -EBADF;
+	if (is_dir(inode))
+		return -EISDIR;
+	err = rw_verify_area(*pos, count);
+	if (!err)
+		err = direct_io_check(m, f, *pos, count);
+	if (err)
+		return err;
+	if ((uint64_t)*pos >= inode->i_size || !count)
+		return 0;
+	if (count > inode->i_size - (uint64_t)*pos)
+		count = (size_t)(inode->i_size - (uint64_t)*pos);
+	if (f->f_flags & O_DIRECT_)
+		return direct_read(m, inode, buf, count, pos);
+	err = filemap_read(m, f, (uint64_t)*pos, buf, count, &done);
 	*pos += (int64_t)done;
 	return done ? (long)done : err;
 }
@@ -116,12 +139,42 @@ static int write_block(struct machine *m, struct inode *inode, uint64_t b,
 	return bdev_write(m, pblk << m->page_shift, page, m->page_size);
 }
 
+/* O_DIRECT: to the device, the cache's copy of the range dropped. */
+static long direct_write(struct machine *m, struct inode *inode,
+			 const void *buf, size_t count, int64_t *pos)
+{
+	uint64_t first = (uint64_t)*pos >> m->page_shift;
+	uint64_t last = ((uint64_t)*pos + count - 1) >> m->page_shift;
+	uint8_t *page = calloc(1, m->page_size);
+	size_t done = 0;
+	int err = page ? direct_sync(m, inode, *pos, count) : -ENOMEM;
+
+	if (!err)
+		invalidate_mapping_pages(m, inode, first, last);
+	while (!err && done < count) {
+		uint64_t at = (uint64_t)*pos + done;
+		size_t off = at & (m->page_size - 1);
+		size_t n = m->page_size - off;
+
+		if (n > count - done)
+			n = count - done;
+		memset(page, 0, m->page_size);
+		err = write_block(m, inode, at >> m->page_shift, off, n,
+				  (const uint8_t *)buf + done, page);
+		if (!err)
+			done += n;
+	}
+	free(page);
+	*pos += (int64_t)done;
+	return done ? (long)done : err;
+}
+
 long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
 	       int64_t *pos)
 {
 	struct inode *inode = f->f_inode;
 	size_t done = 0;
-	uint8_t *page;
+	long n;
 	int err;
 
 	if (!(f->f_mode & FMODE_WRITE))
@@ -138,29 +191,19 @@ long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
 		count = (size_t)(FS_MAXBYTES - *pos);
 	if (!count)
 		return -EFBIG;
-	page = calloc(1, m->page_size);
-	if (!page)
-		return -ENOMEM;
-	while (!err && done < count) {
-		uint64_t at = (uint64_t)*pos + done;
-		size_t off = at & (m->page_size - 1);
-		size_t n = m->page_size - off;
-
-		if (n > count - done)
-			n = count - done;
-		memset(page, 0, m->page_size);
-		err = write_block(m, inode, at >> m->page_shift, off, n,
-				  (const uint8_t *)buf + done, page);
-		if (!err)
-			done += n;
+	if (f->f_flags & O_DIRECT_) {
+		n = direct_write(m, inode, buf, count, pos);
+	} else {
+		err = filemap_write(m, inode, (uint64_t)*pos, buf, count,
+				    &done);
+		*pos += (int64_t)done;
+		n = done ? (long)done : err;
 	}
-	free(page);
-	*pos += (int64_t)done;
 	if ((uint64_t)*pos > inode->i_size)
 		inode->i_size = (uint64_t)*pos;
-	if (done)
+	if (n > 0)
 		inode->i_mtime = inode->i_ctime = fs_now(m);
-	return done ? (long)done : err;
+	return n;
 }
 
 /* The first block at or after b that is (data) or is not (hole) mapped;
@@ -243,6 +286,7 @@ int do_truncate(struct machine *m, struct inode *inode, int64_t length)
 	if (len < inode->i_size) {
 		uint64_t tail = len & (bs - 1), pblk;
 
+		truncate_inode_pages(m, inode, len);
 		inode_truncate_blocks(m, inode, (len + bs - 1) / bs);
 		pblk = tail ? bmap(inode, len / bs) : 0;
 		if (pblk) {

@@ -1,0 +1,317 @@
+/*
+ * test_filemap.c - the page cache (mm/filemap.c, mm/readahead.c,
+ * mm/fadvise.c): readahead windows as Linux sizes them for sequential
+ * and random reads, fsync writing exactly the dirty pages, drop_caches
+ * and POSIX_FADV_DONTNEED dropping clean pages only, WILLNEED's bound,
+ * O_DIRECT seeing and leaving the cache coherent, truncation and
+ * unlink emptying it, and a file larger than memory read through it,
+ * reclaim taking the cache instead of killing anyone.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/block/blkdev.h"
+#include "core/filemap.h"
+#include "core/fs/fs.h"
+#include "core/meminfo.h"
+#include "core/mm.h"
+#include "core/task.h"
+#include "core/uapi.h"
+
+struct rig {
+	struct machine *m;
+	int pid;
+	int fd;
+};
+
+/* A machine of mem bytes with /big preloaded (size bytes, % 251). */
+static void setup(struct rig *r, uint64_t mem, uint64_t size, int flags)
+{
+	struct layout l;
+
+	small_layout(&l, mem);
+	l.nr_files = 1;
+	strcpy(l.files[0].name, "big");
+	l.files[0].size = size;
+	r->m = boot(&l);
+	assert_int_equal(task_create(r->m, "fc", 0, 0, &r->pid), 0);
+	assert_int_equal(task_switch(r->m, r->pid), 0);
+	assert_int_equal(uapi_open(r->m, 0, "/big", flags, 0, &r->fd), 0);
+}
+
+static void teardown(struct rig *r)
+{
+	assert_consistent(r->m);
+	machine_destroy(r->m);
+}
+
+static struct inode *big(const struct rig *r)
+{
+	return d_lookup(r->m, "big", 3);
+}
+
+static unsigned long cached(const struct rig *r)
+{
+	return (unsigned long)r->m->node_stat[NR_FILE_PAGES];
+}
+
+static void pread_page(struct rig *r, uint64_t index)
+{
+	uint8_t buf[4096];
+	size_t done;
+
+	assert_int_equal(uapi_pread64(r->m, 0, r->fd, buf, 4096,
+				      (int64_t)(index * 4096), &done),
+			 0);
+	assert_int_equal(done, 4096);
+	for (int i = 0; i < 4096; i += 997)
+		assert_int_equal(buf[i], (index * 4096 + (uint64_t)i) % 251);
+}
+
+/* 128 KiB windows of 4 KiB pages: 4, then 8, 16, 32 as the reads go. */
+static void test_readahead_sequential(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDONLY);
+	assert_int_equal(cached(&r), 0);
+	pread_page(&r, 0);
+	assert_int_equal(cached(&r), 4); /* get_init_ra_size(1, 32) */
+	assert_true(PageFlag(find_get_page(r.m, big(&r), 1), PG_readahead));
+	assert_int_equal(r.m->vm_events[PGPGIN], 16);
+	pread_page(&r, 1); /* the marker: the next window, 8 pages */
+	assert_int_equal(cached(&r), 12);
+	assert_false(PageFlag(find_get_page(r.m, big(&r), 1), PG_readahead));
+	assert_true(PageFlag(find_get_page(r.m, big(&r), 4), PG_readahead));
+	for (uint64_t i = 2; i <= 4; i++)
+		pread_page(&r, i);
+	assert_int_equal(cached(&r), 28);
+	for (uint64_t i = 5; i <= 12; i++)
+		pread_page(&r, i);
+	assert_int_equal(cached(&r), 60);
+	for (uint64_t i = 13; i <= 28; i++)
+		pread_page(&r, i);
+	assert_int_equal(cached(&r), 92); /* the window stays at 32 */
+	/* Each page was read from the device once. */
+	assert_int_equal(r.m->bdev->stats.ios[STAT_READ], 92);
+	teardown(&r);
+}
+
+/* A read away from the last reads itself alone; FADV_RANDOM, always. */
+static void test_readahead_random(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDONLY);
+	pread_page(&r, 100);
+	assert_int_equal(cached(&r), 1);
+	pread_page(&r, 50);
+	assert_int_equal(cached(&r), 2);
+	pread_page(&r, 51); /* next to the last: a window again */
+	assert_int_equal(cached(&r), 2 + 4);
+	assert_int_equal(uapi_fadvise64(r.m, 0, r.fd, 0, 0, POSIX_FADV_RANDOM),
+			 0);
+	pread_page(&r, 0);
+	pread_page(&r, 1);
+	assert_int_equal(cached(&r), 8);
+	/* SEQUENTIAL doubles the window: a big read starts at 64 pages. */
+	assert_int_equal(
+		uapi_fadvise64(r.m, 0, r.fd, 0, 0, POSIX_FADV_SEQUENTIAL), 0);
+	assert_int_equal(big(&r) != NULL, 1);
+	assert_int_equal(get_init_ra_size(64, 64), 64);
+	assert_int_equal(get_init_ra_size(2, 32), 4);
+	assert_int_equal(get_init_ra_size(3, 32), 8);
+	assert_int_equal(get_init_ra_size(8, 32), 16);
+	assert_int_equal(get_init_ra_size(9, 32), 32);
+	teardown(&r);
+}
+
+static unsigned long dirty(const struct rig *r)
+{
+	return (unsigned long)r->m->node_stat[NR_FILE_DIRTY];
+}
+
+/* The meminfo line's number, in kB. */
+static unsigned long meminfo_kb(struct machine *m, const char *key)
+{
+	struct seq_buf s;
+	unsigned long v = ~0UL;
+	char *at;
+
+	seq_buf_init(&s);
+	assert_int_equal(report_meminfo(m, &s), 0);
+	at = strstr(s.buf, key);
+	if (at)
+		v = strtoul(at + strlen(key), NULL, 10);
+	seq_buf_free(&s);
+	return v;
+}
+
+/* fsync writes the dirty pages, each once, and nothing else. */
+static void test_fsync_writes_dirty(void **state)
+{
+	struct rig r;
+	uint8_t buf[40960] = {0};
+	size_t done;
+	uint64_t w0;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	pread_page(&r, 0);
+	assert_int_equal(
+		uapi_pwrite64(r.m, 0, r.fd, buf, sizeof(buf), 65536, &done), 0);
+	assert_int_equal(dirty(&r), 10);
+	assert_int_equal(meminfo_kb(r.m, "Dirty:"), 40);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE], 0);
+	assert_int_equal(uapi_fsync(r.m, 0, r.fd), 0);
+	assert_int_equal(dirty(&r), 0);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE], 10);
+	w0 = r.m->bdev->stats.ios[STAT_WRITE];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "x", 1,
+					       i * 200000 + 7, &done),
+				 0);
+	assert_int_equal(dirty(&r), 3);
+	assert_int_equal(uapi_fdatasync(r.m, 0, r.fd), 0);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE] - w0, 3);
+	assert_int_equal(uapi_fsync(r.m, 0, r.fd), 0);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE] - w0, 3);
+	assert_int_equal(meminfo_kb(r.m, "Dirty:"), 0);
+	teardown(&r);
+}
+
+/* drop_caches and DONTNEED drop clean pages; dirty ones stay. */
+static void test_drop(void **state)
+{
+	struct rig r;
+	size_t done;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	pread_page(&r, 0);
+	pread_page(&r, 1);
+	assert_int_equal(cached(&r), 12);
+	assert_int_equal(meminfo_kb(r.m, "Cached:"), 48);
+	assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "d", 1, 4096 * 3, &done),
+			 0);
+	drop_caches(r.m);
+	assert_int_equal(task_switch(r.m, r.pid), 0);
+	assert_int_equal(cached(&r), 1); /* the dirty one */
+	assert_int_equal(uapi_fsync(r.m, 0, r.fd), 0);
+	drop_caches(r.m);
+	assert_int_equal(task_switch(r.m, r.pid), 0);
+	assert_int_equal(cached(&r), 0);
+	/* WILLNEED reads at most the device's io_pages (1280 KiB). */
+	assert_int_equal(
+		uapi_fadvise64(r.m, 0, r.fd, 0, 0, POSIX_FADV_WILLNEED), 0);
+	assert_int_equal(cached(&r), 256); /* the whole 1 MiB file */
+	/* DONTNEED keeps the partial pages at either end. */
+	assert_int_equal(uapi_fadvise64(r.m, 0, r.fd, 100, 4096 * 10,
+					POSIX_FADV_DONTNEED),
+			 0);
+	assert_int_equal(cached(&r), 256 - 9);
+	assert_non_null(find_get_page(r.m, big(&r), 0));
+	assert_null(find_get_page(r.m, big(&r), 1));
+	assert_non_null(find_get_page(r.m, big(&r), 10));
+	assert_int_equal(uapi_readahead(r.m, 0, r.fd, 0, 1 * MiB), 0);
+	assert_int_equal(cached(&r), 256);
+	teardown(&r);
+}
+
+/* O_DIRECT reads what a buffered write left dirty, and the reverse. */
+static void test_direct_coherent(void **state)
+{
+	struct rig r;
+	uint8_t buf[4096];
+	size_t done;
+	int dfd;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	assert_int_equal(uapi_open(r.m, 0, "/big", O_RDWR | O_DIRECT, 0, &dfd),
+			 0);
+	assert_int_equal(
+		uapi_pwrite64(r.m, 0, r.fd, "buffered", 8, 8192, &done), 0);
+	assert_int_equal(uapi_pread64(r.m, 0, dfd, buf, 4096, 8192, &done), 0);
+	assert_memory_equal(buf, "buffered", 8);
+	assert_int_equal(dirty(&r), 0); /* written before the direct read */
+	memcpy(buf, "direct!!", 8);
+	assert_int_equal(uapi_pwrite64(r.m, 0, dfd, buf, 4096, 8192, &done), 0);
+	assert_int_equal(uapi_pread64(r.m, 0, r.fd, buf, 8, 8192, &done), 0);
+	assert_memory_equal(buf, "direct!!", 8);
+	teardown(&r);
+}
+
+/* Truncation and the last close of an unlinked file empty the cache. */
+static void test_truncate_unlink(void **state)
+{
+	struct rig r;
+	uint8_t buf[16];
+	size_t done;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	assert_int_equal(
+		uapi_fadvise64(r.m, 0, r.fd, 0, 0, POSIX_FADV_WILLNEED), 0);
+	assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "zz", 2, 5000, &done), 0);
+	assert_int_equal(uapi_ftruncate(r.m, 0, r.fd, 5001), 0);
+	assert_int_equal(cached(&r), 2);
+	assert_int_equal(dirty(&r), 1);
+	assert_int_equal(uapi_ftruncate(r.m, 0, r.fd, 8192), 0);
+	assert_int_equal(uapi_pread64(r.m, 0, r.fd, buf, 16, 4998, &done), 0);
+	assert_int_equal(done, 16);
+	assert_int_equal(buf[2], 'z');
+	assert_int_equal(buf[3], 0); /* past the cut: zeros */
+	assert_consistent(r.m);
+	assert_int_equal(uapi_unlink(r.m, 0, "/big"), 0);
+	assert_int_equal(cached(&r), 2); /* still open */
+	assert_int_equal(uapi_close(r.m, 0, r.fd), 0);
+	assert_int_equal(cached(&r), 0);
+	assert_int_equal(dirty(&r), 0);
+	teardown(&r);
+}
+
+/* A file larger than memory reads whole; reclaim takes the cache. */
+static void test_larger_than_memory(void **state)
+{
+	struct rig r;
+	uint64_t size = 96 * MiB, chunk = 256 * KiB;
+	uint8_t *buf = malloc(chunk);
+	size_t done;
+
+	(void)state;
+	setup(&r, 64 * MiB, size, O_RDONLY);
+	for (uint64_t off = 0; off < size; off += chunk) {
+		assert_int_equal(uapi_sys_read(r.m, 0, r.fd, buf, chunk, &done),
+				 0);
+		assert_int_equal(done, chunk);
+		assert_int_equal(buf[chunk - 1], (off + chunk - 1) % 251);
+	}
+	assert_true(r.m->vm_events[PGSTEAL_FILE] > 0);
+	assert_true(cached(&r) < (64 * MiB >> 12));
+	assert_int_equal(r.m->vm_events[OOM_KILL], 0);
+	assert_int_equal(r.m->vm_events[PGPGIN], size >> 10);
+	free(buf);
+	teardown(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readahead_sequential),
+		cmocka_unit_test(test_readahead_random),
+		cmocka_unit_test(test_fsync_writes_dirty),
+		cmocka_unit_test(test_drop),
+		cmocka_unit_test(test_direct_coherent),
+		cmocka_unit_test(test_truncate_unlink),
+		cmocka_unit_test(test_larger_than_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
