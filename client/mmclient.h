@@ -516,6 +516,7 @@ enum mmc_report {
 	MMC_REPORT_PREEMPT = 20,      /* each CPU's preempt_count */
 	MMC_REPORT_PERCPU = 21,	      /* each CPU's per-CPU variables */
 	MMC_REPORT_GFP_CONTEXT = 22,  /* GFP flags each context may use */
+	MMC_REPORT_FILES = 33,	      /* every file and its cached pages */
 };
 
 /*

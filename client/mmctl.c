@@ -63,6 +63,8 @@ const struct report_kind report_kinds[] = {
 	 "each CPU's static per-CPU variables: address, size, owner, value"},
 	{"gfp-context", MMC_REPORT_GFP_CONTEXT, table_to_json,
 	 "the GFP flags each execution context may use"},
+	{"files", MMC_REPORT_FILES, files_to_json,
+	 "every file: inode, size, blocks, pages cached and dirty"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -282,6 +284,67 @@ static int cmd_report(struct mmctl *ctl, int argc, char **argv)
 		return mmctl_usage_error(argv[0], "%s takes no arguments",
 					 argv[0]);
 	return show_report(ctl, find_report(argv[0]), 0);
+}
+
+/* One files line: its name (the last column) and its numbers. */
+struct fincore_row {
+	unsigned long long ino, size, blocks, cached, dirty;
+	char name[300];
+};
+
+static bool parse_files_line(const char *line, struct fincore_row *row)
+{
+	int at = 0;
+
+	if (sscanf(line, "%llu %llu %llu %llu %llu %n", &row->ino, &row->size,
+		   &row->blocks, &row->cached, &row->dirty, &at) != 5 ||
+	    !at)
+		return false;
+	snprintf(row->name, sizeof(row->name), "%s", line + at);
+	return true;
+}
+
+/* util-linux's fincore --bytes: RES PAGES SIZE FILE for each name. */
+static int cmd_fincore(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long page = 4096;
+	char *text = NULL;
+	int err, ret = 0;
+
+	if (argc < 2)
+		return mmctl_usage_error(argv[0], "fincore needs a FILE");
+	err = mmc_report(mmctl_connect(ctl), MMC_REPORT_FILES, &text);
+	if (err)
+		return mmctl_daemon_error(ctl, "fincore", err);
+	if (mmc_info(ctl->c)->page_size)
+		page = mmc_info(ctl->c)->page_size;
+	printf("%12s %8s %12s %s\n", "RES", "PAGES", "SIZE", "FILE");
+	for (int i = 1; i < argc; i++) {
+		const char *want = argv[i][0] == '/' ? argv[i] : NULL;
+		struct fincore_row row;
+		bool found = false;
+
+		for (char *line = strchr(text, '\n'); line && !found;
+		     line = strchr(line + 1, '\n')) {
+			char one[400];
+
+			snprintf(one, sizeof(one), "%.*s",
+				 (int)strcspn(line + 1, "\n"), line + 1);
+			found = parse_files_line(one, &row) &&
+				!strcmp(row.name + 1,
+					want ? want + 1 : argv[i]);
+		}
+		if (!found) {
+			fprintf(stderr, "mmctl: fincore: %s: no such file\n",
+				argv[i]);
+			ret = EXIT_FAILURE;
+			continue;
+		}
+		printf("%12llu %8llu %12llu %s\n", row.cached * page,
+		       row.cached, row.size, argv[i]);
+	}
+	free(text);
+	return ret;
 }
 
 static const struct report_kind status_report = {
@@ -662,6 +725,11 @@ static const struct command commands[] = {
 	{"preempt", cmd_report, "", NULL, NULL},
 	{"percpu", cmd_report, "", NULL, NULL},
 	{"gfp-context", cmd_report, "", NULL, NULL},
+	{"files", cmd_report, "", NULL, NULL},
+	{"fincore", cmd_fincore, "FILE...",
+	 "the pages of each file in the page cache, as fincore --bytes "
+	 "prints them (RES PAGES SIZE FILE)",
+	 NULL},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

@@ -66,6 +66,7 @@ int mmctl_parse_u64(const char *s, unsigned long long *v);
 json_object *meminfo_to_json(const char *text, char *err, size_t len);
 json_object *buddyinfo_to_json(const char *text, char *err, size_t len);
 json_object *pagetypeinfo_to_json(const char *text, char *err, size_t len);
+json_object *files_to_json(const char *text, char *err, size_t len);
 json_object *zoneinfo_to_json(const char *text, char *err, size_t len);
 json_object *vmstat_to_json(const char *text, char *err, size_t len);
 json_object *slabinfo_to_json(const char *text, char *err, size_t len);

@@ -13,8 +13,8 @@ _mmctl()
 	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
 
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
-		media-mem dmesg ps preempt percpu gfp-context"
-	local commands="$reports status maps malloc-stats pagewalk translate ldt segregs top watch map
+		media-mem dmesg ps preempt percpu gfp-context files"
+	local commands="$reports fincore status maps malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches compact shrink sessions shutdown help"
 	local globals="--socket --json --help --version"
 

@@ -371,6 +371,21 @@ bool filemap_reclaim_page(struct machine *m, struct page *page)
 	return true;
 }
 
+unsigned long filemap_nr_dirty(const struct machine *m,
+			       const struct inode *inode)
+{
+	unsigned long n = 0;
+
+	for (struct treap_node *t = treap_first(inode->i_pages); t;
+	     t = treap_higher(inode->i_pages, t->key))
+		n += PageFlag(
+			pfn_to_page(m,
+				    treap_entry(t, struct pagecache_slot, node)
+					    ->pfn),
+			PG_dirty);
+	return n;
+}
+
 int filemap_check(const struct machine *m, const struct inode *inode,
 		  unsigned long *dirty, char *why, size_t len)
 {

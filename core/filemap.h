@@ -58,6 +58,10 @@ bool filemap_reclaim_page(struct machine *m, struct page *page);
 /* mark_page_accessed: the second touch of an inactive page activates it. */
 void mark_page_accessed(struct machine *m, struct page *page);
 
+/* How many of the inode's cached pages are dirty. */
+unsigned long filemap_nr_dirty(const struct machine *m,
+			       const struct inode *inode);
+
 /* One inode's cache: indexes, flags, counts agree. */
 int filemap_check(const struct machine *m, const struct inode *inode,
 		  unsigned long *dirty, char *why, size_t len);

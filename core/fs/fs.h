@@ -202,6 +202,9 @@ int do_sys_open(struct machine *m, struct files_struct *files, const char *path,
 		int flags, uint32_t mode);
 int do_sys_ftruncate(struct machine *m, struct file *f, int64_t length);
 
+/* fincore.c: every file, its size, blocks and cached pages. */
+int report_files(const struct machine *m, struct seq_buf *s);
+
 /* stat.c */
 void generic_fillattr(const struct machine *m, const struct inode *inode,
 		      struct kstat *st);

@@ -207,6 +207,26 @@ same "ps --json: every process but mmctl itself equals the text" \
 	"$(jq -r '.[] | select(.command != "mmctl") | "\(.pid) \(.psr) \(.vsz) \(.rss) \(.swap) \(.minflt) \(.majflt) \(.kpages) \(.kobjs) \(.command)"' \
 		"$tmp/ps.json")"
 
+# ---- files and fincore, on a machine with a preloaded file
+printf 'files:\n  - name: data\n    size: 1M\n    pattern: "ab"\n' \
+	>"$tmp/files.yaml"
+if start_mmd files --config "$tmp/files.yaml"; then
+	files_pid=$mmd_pid
+	F="$MMCTL -s $tmp/files.sock"
+	same "files: the header, then /data: inode 2, 1M, 256 blocks, none cached" \
+		"$($F files | tr -s ' ' | sed 's/^ //')" \
+		"$(printf 'INO SIZE BLOCKS CACHED DIRTY NAME\n2 1048576 256 0 0 /data')"
+	same "files --json: the row's numbers and name" \
+		"$($F --json files | jq -c '.[0] | [.ino, .size, .blocks, .cached, .dirty, .name]')" \
+		'[2,1048576,256,0,0,"/data"]'
+	same "fincore: RES PAGES SIZE FILE, nothing resident yet" \
+		"$($F fincore /data | tr -s ' ' | sed 's/^ //')" \
+		"$(printf 'RES PAGES SIZE FILE\n0 0 1048576 /data')"
+	status "fincore of a missing file: exit 1" 1 'no such file' \
+		$F fincore /nope
+	stop_mmd files "$files_pid"
+fi
+
 # ---- status PID
 $M status "$held" >"$tmp/status"
 $M --json status "$held" >"$tmp/status.json"
@@ -435,14 +455,14 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
-	dmesg ps status maps malloc-stats pagewalk translate ldt segregs top watch map \
+	dmesg ps files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
 	check drop-caches compact shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 27 commands, exit 0, no daemon needed" \
-	"$helped" 27
+same "COMMAND --help: usage for all 29 commands, exit 0, no daemon needed" \
+	"$helped" 29
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

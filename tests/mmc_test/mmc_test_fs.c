@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,54 @@ static void files_fork(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/forked"));
 }
 
+/* The files report's numbers for /name: size blocks cached dirty. */
+static bool file_row(struct mmc *c, const char *name, unsigned long long *v)
+{
+	char *text = NULL, want[64];
+	bool found = false;
+	int err = mmc_report(c, MMC_REPORT_FILES, &text);
+
+	EXPECT(err == 0, "the files report: %s", mmc_strerror(err));
+	snprintf(want, sizeof(want), " /%s\n", name);
+	for (char *line = text; !err && line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		size_t n = strcspn(line, "\n");
+		unsigned long long ino;
+
+		if (n + 1 >= strlen(want) &&
+		    !strncmp(line + n + 1 - strlen(want), want, strlen(want)) &&
+		    sscanf(line, "%llu %llu %llu %llu %llu", &ino, &v[0], &v[1],
+			   &v[2], &v[3]) == 5)
+			found = true;
+	}
+	free(text);
+	return found;
+}
+
+/* The page cache over the wire: dirty pages, fsync, DONTNEED. */
+static void files_cache(struct mmc *c)
+{
+	static uint8_t buf[3 * 4096];
+	unsigned long long v[4] = {0};
+	size_t done = 0;
+	int fd = -1;
+
+	EXPECT_ERR(c, 0, mmc_creat(c, 0, "/cache", 0644, &fd));
+	EXPECT_ERR(c, 0, mmc_sys_write(c, 0, fd, buf, sizeof(buf), &done));
+	EXPECT(file_row(c, "cache", v) && v[0] == 12288 && v[1] == 3 &&
+		       v[2] == 3 && v[3] == 3,
+	       "after a write: size %llu blocks %llu cached %llu dirty %llu",
+	       v[0], v[1], v[2], v[3]);
+	EXPECT_ERR(c, 0, mmc_fsync(c, 0, fd));
+	EXPECT(file_row(c, "cache", v) && v[2] == 3 && v[3] == 0,
+	       "after fsync: cached %llu dirty %llu", v[2], v[3]);
+	EXPECT_ERR(c, 0, mmc_fadvise64(c, 0, fd, 0, 0, 4));
+	EXPECT(file_row(c, "cache", v) && v[2] == 0,
+	       "after DONTNEED: cached %llu", v[2]);
+	EXPECT_ERR(c, 0, mmc_sys_close(c, 0, fd));
+	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/cache"));
+}
+
 void ops_files(void)
 {
 	struct mmc *c = connect_as("files", 0), *other = connect_as("other", 0);
@@ -147,6 +196,7 @@ void ops_files(void)
 	files_errors(c, other);
 	files_long_read(c);
 	files_fork(c);
+	files_cache(c);
 	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/wire"));
 	mmc_close(other);
 	finish(c, "files");
