@@ -1838,6 +1838,15 @@ int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count)
 	return send_readahead(c, &a, NULL, NULL, 0);
 }
 
+int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value)
+{
+	Mm__AdminSysctl a = MM__ADMIN_SYSCTL__INIT;
+
+	a.name = (char *)name;
+	a.value = value;
+	return send_admin_sysctl(c, &a, NULL, NULL, 0);
+}
+
 /* ---- reports and admin */
 
 /* The parts of a report after those in *rest->text, appended to it. */

@@ -490,6 +490,13 @@ int mmc_fstat(struct mmc *c, int pid, int fd, struct mmc_stat *st);
 int mmc_fadvise64(struct mmc *c, int pid, int fd, int64_t offset, int64_t len,
 		  int advice);
 int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count);
+/*
+ * sysctl -w: vm.dirty_background_ratio, vm.dirty_ratio,
+ * vm.dirty_expire_centisecs, vm.dirty_writeback_centisecs,
+ * vm.swappiness (admin; -ENOENT for another name, -EINVAL out of
+ * bounds). MMC_REPORT_SYSCTL lists them.
+ */
+int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
 
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
@@ -517,6 +524,7 @@ enum mmc_report {
 	MMC_REPORT_PERCPU = 21,	      /* each CPU's per-CPU variables */
 	MMC_REPORT_GFP_CONTEXT = 22,  /* GFP flags each context may use */
 	MMC_REPORT_FILES = 33,	      /* every file and its cached pages */
+	MMC_REPORT_SYSCTL = 34,	      /* the vm.* sysctls */
 };
 
 /*

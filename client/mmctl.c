@@ -347,6 +347,34 @@ static int cmd_fincore(struct mmctl *ctl, int argc, char **argv)
 	return ret;
 }
 
+static const struct report_kind sysctl_report = {
+	"sysctl", MMC_REPORT_SYSCTL, sysctl_to_json, "the vm.* sysctls"};
+
+/* sysctl: list the vm.* knobs; NAME=VALUE sets one (admin). */
+static int cmd_sysctl(struct mmctl *ctl, int argc, char **argv)
+{
+	char name[64], *end;
+	const char *eq;
+	long long v;
+	int err;
+
+	if (argc == 1)
+		return show_report(ctl, &sysctl_report, 0);
+	eq = argc == 2 ? strchr(argv[1], '=') : NULL;
+	if (!eq || (size_t)(eq - argv[1]) >= sizeof(name))
+		return mmctl_usage_error(argv[0], "sysctl takes NAME=VALUE");
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - argv[1]), argv[1]);
+	v = strtoll(eq + 1, &end, 10);
+	if (*end || end == eq + 1)
+		return mmctl_usage_error(argv[0], "'%s' is not a number",
+					 eq + 1);
+	err = mmc_admin_sysctl(mmctl_connect(ctl), name, v);
+	if (err)
+		return mmctl_daemon_error(ctl, "sysctl", err);
+	printf("%s = %lld\n", name, v);
+	return 0;
+}
+
 static const struct report_kind status_report = {
 	"status", MMC_REPORT_STATUS, status_to_json, "one process's status"};
 
@@ -797,6 +825,11 @@ static const struct command commands[] = {
 	 "drain the per-CPU page lists and shrink every slab cache; prints "
 	 "the free pages afterwards",
 	 "admin_drop_caches"},
+	{"sysctl", cmd_sysctl, "[NAME=VALUE]",
+	 "the vm.* sysctls (dirty_ratio, dirty_background_ratio, "
+	 "dirty_expire_centisecs, dirty_writeback_centisecs, swappiness) as "
+	 "sysctl vm prints them; NAME=VALUE sets one, as sysctl -w (admin)",
+	 "admin_sysctl"},
 	{"compact", cmd_compact, "",
 	 "compact every zone, as writing /proc/sys/vm/compact_memory: "
 	 "movable pages move so that free memory comes together; prints "

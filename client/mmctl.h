@@ -67,6 +67,7 @@ json_object *meminfo_to_json(const char *text, char *err, size_t len);
 json_object *buddyinfo_to_json(const char *text, char *err, size_t len);
 json_object *pagetypeinfo_to_json(const char *text, char *err, size_t len);
 json_object *files_to_json(const char *text, char *err, size_t len);
+json_object *sysctl_to_json(const char *text, char *err, size_t len);
 json_object *zoneinfo_to_json(const char *text, char *err, size_t len);
 json_object *vmstat_to_json(const char *text, char *err, size_t len);
 json_object *slabinfo_to_json(const char *text, char *err, size_t len);

@@ -1140,3 +1140,30 @@ json_object *files_to_json(const char *text, char *err, size_t len)
 {
 	return table_to_json(text, err, len);
 }
+
+/* "vm.dirty_ratio = 20" -> {"vm.dirty_ratio": 20} */
+json_object *sysctl_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char *eq = strstr(line, " = ");
+		json_object *v;
+
+		if (!eq)
+			return parse_error(doc, &l, err, len,
+					   "not a 'name = value' line");
+		*eq = '\0';
+		v = json_number(eq + 3);
+		if (!v)
+			return parse_error(doc, &l, err, len,
+					   "%s is not a number", line);
+		json_object_object_add(doc, line, v);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}

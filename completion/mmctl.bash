@@ -15,7 +15,7 @@ _mmctl()
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
 		media-mem dmesg ps preempt percpu gfp-context files"
 	local commands="$reports fincore status maps malloc-stats pagewalk translate ldt segregs top watch map
-		check drop-caches compact shrink sessions shutdown help"
+		check drop-caches sysctl compact shrink sessions shutdown help"
 	local globals="--socket --json --help --version"
 
 	case $prev in

@@ -58,6 +58,14 @@ static const struct cfg_field swap_fields[] = {
 	L("size", CK_SIZE, swap_size),
 };
 
+static const struct cfg_field vm_fields[] = {
+	L("dirty_background_ratio", CK_COUNT, vm.dirty_background_ratio),
+	L("dirty_ratio", CK_COUNT, vm.dirty_ratio),
+	L("dirty_expire_centisecs", CK_COUNT, vm.dirty_expire_centisecs),
+	L("dirty_writeback_centisecs", CK_COUNT, vm.dirty_writeback_centisecs),
+	L("swappiness", CK_COUNT, vm.swappiness),
+};
+
 static const struct cfg_field storage_fields[] = {
 	L("size", CK_SIZE, storage.size),
 	L("sector_size", CK_SIZE, storage.sector_size),
@@ -144,6 +152,7 @@ const struct cfg_section cfg_sections[] = {
 	SECTION("kernel", kernel_fields),
 	LIST("mmz", region_fields, nr_mmz, mmz, "region"),
 	LIST("devices", region_fields, nr_devices, devices, "device"),
+	SECTION("vm", vm_fields),
 	SECTION("storage", storage_fields),
 	LIST("files", file_fields, nr_files, files, "file"),
 	SECTION("daemon", daemon_fields),

@@ -53,5 +53,7 @@
 #include "core/oom_kill.h"   /* the victims to tell their sessions */
 #include "core/page_alloc.h" /* global_free_pages */
 #include "core/vmscan.h"     /* kswapd_wanted, kswapd_run */
+#include "core/sysctl.h"     /* the vm.* sysctls */
+#include "core/writeback.h"  /* wb_wanted, wb_workfn: the flusher */
 
 #endif /* MM_API_H */

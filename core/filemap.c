@@ -84,6 +84,11 @@ static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
 
 static void account_dirty(struct machine *m, struct page *page, long n)
 {
+	struct inode *inode = page_inode(page);
+
+	if (n > 0 && !inode->i_nrdirty)
+		inode->dirtied_when = fs_clock(m);
+	inode->i_nrdirty += (unsigned long)n;
 	m->node_stat[NR_FILE_DIRTY] += n;
 	page_zone(m, page)->vm_stat[NR_ZONE_WRITE_PENDING] += n;
 }
@@ -94,6 +99,7 @@ static void set_page_dirty(struct machine *m, struct page *page)
 		return;
 	SetPageFlag(page, PG_dirty);
 	account_dirty(m, page, 1);
+	m->node_stat[NR_DIRTIED]++;
 }
 
 static void delete_from_page_cache(struct machine *m, struct inode *inode,
@@ -154,6 +160,7 @@ static int writepage(struct machine *m, struct inode *inode, struct page *page)
 	if (err)
 		return err;
 	m->vm_events[PGPGOUT] += page_kb(m);
+	m->node_stat[NR_WRITTEN]++;
 	ClearPageFlag(page, PG_dirty);
 	account_dirty(m, page, -1);
 	return 0;
@@ -374,22 +381,31 @@ bool filemap_reclaim_page(struct machine *m, struct page *page)
 unsigned long filemap_nr_dirty(const struct machine *m,
 			       const struct inode *inode)
 {
-	unsigned long n = 0;
+	(void)m;
+	return inode->i_nrdirty;
+}
 
-	for (struct treap_node *t = treap_first(inode->i_pages); t;
-	     t = treap_higher(inode->i_pages, t->key))
-		n += PageFlag(
-			pfn_to_page(m,
-				    treap_entry(t, struct pagecache_slot, node)
-					    ->pfn),
-			PG_dirty);
-	return n;
+void filemap_write_pages(struct machine *m, struct inode *inode,
+			 unsigned long budget, unsigned long *written)
+{
+	unsigned long done = 0;
+
+	for (struct treap_node *n = treap_first(inode->i_pages);
+	     n && done < budget && inode->i_nrdirty;
+	     n = treap_higher(inode->i_pages, n->key)) {
+		struct page *page = pfn_to_page(
+			m, treap_entry(n, struct pagecache_slot, node)->pfn);
+
+		if (PageFlag(page, PG_dirty) && !writepage(m, inode, page))
+			done++;
+	}
+	*written += done;
 }
 
 int filemap_check(const struct machine *m, const struct inode *inode,
 		  unsigned long *dirty, char *why, size_t len)
 {
-	unsigned long n = 0;
+	unsigned long n = 0, nrdirty = 0;
 	uint64_t end = (inode->i_size + m->page_size - 1) >> m->page_shift;
 
 	for (struct treap_node *t = treap_first(inode->i_pages); t;
@@ -409,7 +425,7 @@ int filemap_check(const struct machine *m, const struct inode *inode,
 					    "page",
 					    pfn, (unsigned long long)t->key,
 					    inode->i_ino);
-		*dirty += PageFlag(page, PG_dirty);
+		nrdirty += PageFlag(page, PG_dirty);
 		n++;
 	}
 	if (n != inode->i_nrpages)
@@ -417,5 +433,11 @@ int filemap_check(const struct machine *m, const struct inode *inode,
 				    "page cache: inode %lu holds %lu pages, "
 				    "counts %lu",
 				    inode->i_ino, n, inode->i_nrpages);
+	*dirty += nrdirty;
+	if (nrdirty != inode->i_nrdirty)
+		return check_failed(why, len,
+				    "page cache: inode %lu has %lu dirty "
+				    "pages, counts %lu",
+				    inode->i_ino, nrdirty, inode->i_nrdirty);
 	return 0;
 }

@@ -62,6 +62,10 @@ void mark_page_accessed(struct machine *m, struct page *page);
 unsigned long filemap_nr_dirty(const struct machine *m,
 			       const struct inode *inode);
 
+/* Write up to budget of inode's dirty pages, in index order. */
+void filemap_write_pages(struct machine *m, struct inode *inode,
+			 unsigned long budget, unsigned long *written);
+
 /* One inode's cache: indexes, flags, counts agree. */
 int filemap_check(const struct machine *m, const struct inode *inode,
 		  unsigned long *dirty, char *why, size_t len);

@@ -162,6 +162,12 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	/* Sparse, as RAM: a large device costs nothing until written. */
 	l->storage.size = 1 * GiB;
 	l->storage.sector_size = 512;
+	/* Linux's defaults for the vm.* sysctls. */
+	l->vm.dirty_background_ratio = 10;
+	l->vm.dirty_ratio = 20;
+	l->vm.dirty_expire_centisecs = 3000;
+	l->vm.dirty_writeback_centisecs = 500;
+	l->vm.swappiness = 60;
 }
 
 static bool is_power_of_2(uint64_t v)
@@ -973,6 +979,22 @@ static void check_daemon(struct check *c)
 		       SZ(d->max_frame_bytes));
 }
 
+static void check_vm(struct check *c)
+{
+	const struct layout_vm *vm = &c->l->vm;
+
+	if (vm->dirty_background_ratio > 100)
+		report(c, "vm.dirty_background_ratio",
+		       "dirty_background_ratio %u is above 100",
+		       vm->dirty_background_ratio);
+	if (vm->dirty_ratio > 100)
+		report(c, "vm.dirty_ratio", "dirty_ratio %u is above 100",
+		       vm->dirty_ratio);
+	if (vm->swappiness > 200)
+		report(c, "vm.swappiness", "swappiness %u is above 200",
+		       vm->swappiness);
+}
+
 static void check_storage(struct check *c)
 {
 	const struct layout_storage *st = &c->l->storage;
@@ -1069,6 +1091,7 @@ int layout_validate(const struct layout *l, struct layout_errors *errs)
 	check_kernel(&c);
 	check_mmz(&c);
 	check_devices(&c);
+	check_vm(&c);
 	check_storage(&c);
 	check_files(&c);
 	check_daemon(&c);

@@ -89,6 +89,15 @@ struct layout_file {
 	char pattern[LAYOUT_PATTERN_MAX];
 };
 
+/* The vm.* sysctls a layout may set; each may change at run time. */
+struct layout_vm {
+	uint32_t dirty_background_ratio;
+	uint32_t dirty_ratio;
+	uint32_t dirty_expire_centisecs;
+	uint32_t dirty_writeback_centisecs;
+	uint32_t swappiness;
+};
+
 struct layout_kernel {
 	uint64_t image_start; /* physical address of the kernel image */
 	uint64_t image_size;
@@ -179,6 +188,7 @@ struct layout {
 	uint32_t nr_devices;
 	struct layout_region devices[LAYOUT_MAX_REGIONS];
 
+	struct layout_vm vm;
 	struct layout_storage storage;
 	uint32_t nr_files;
 	struct layout_file files[LAYOUT_MAX_FILES];

@@ -103,8 +103,18 @@ struct lruvec {
 	unsigned long nr_pages[NR_LRU_LISTS];
 };
 
+/* The vm.* sysctls now: the layout's at boot, admin_sysctl's after. */
+struct vm_sysctl {
+	unsigned int dirty_background_ratio;
+	unsigned int dirty_ratio;
+	unsigned int dirty_expire_centisecs;
+	unsigned int dirty_writeback_centisecs;
+	unsigned int swappiness;
+};
+
 struct machine {
 	struct layout layout;
+	struct vm_sysctl vm;
 	const struct arch_info *arch;
 	unsigned int page_shift;
 	unsigned long page_size;

@@ -205,6 +205,8 @@ int uapi_fadvise64(struct machine *m, int pid, int fd, int64_t offset,
 		   int64_t len, int advice);
 int uapi_readahead(struct machine *m, int pid, int fd, int64_t offset,
 		   uint64_t count);
+/* sysctl -w vm.NAME=VALUE (an admin's: the operation table says so). */
+int uapi_admin_sysctl(struct machine *m, const char *name, int64_t value);
 
 /*
  * The process's own malloc (core/libc/malloc.h), run in pid's address space

@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "core/fs/fs.h"
+#include "core/sysctl.h"
 #include "core/task.h"
 #include "core/uapi.h"
 #include "core/uapi_task.h"
@@ -236,4 +237,9 @@ int uapi_readahead(struct machine *m, int pid, int fd, int64_t offset,
 	if (err)
 		return err;
 	return fs_done(m, t, ksys_readahead(m, f, offset, count));
+}
+
+int uapi_admin_sysctl(struct machine *m, const char *name, int64_t value)
+{
+	return sysctl_vm_set(m, name, value);
 }

@@ -41,6 +41,8 @@
 	X(NR_SHMEM, "nr_shmem")                                                \
 	X(NR_ANON_THPS, "nr_anon_transparent_hugepages")                       \
 	X(NR_VMSCAN_WRITE, "nr_vmscan_write")                                  \
+	X(NR_DIRTIED, "nr_dirtied")                                            \
+	X(NR_WRITTEN, "nr_written")                                            \
 	X(NR_KERNEL_MISC_RECLAIMABLE, "nr_kernel_misc_reclaimable")            \
 	X(NR_KERNEL_STACK_KB, "nr_kernel_stack")                               \
 	X(NR_PAGETABLE, "nr_page_table_pages")                                 \

@@ -170,9 +170,12 @@ static void on_check(uv_check_t *c)
 
 void mmd_between_requests(struct mmd *d)
 {
-	if (!kswapd_wanted(d->m) && !d->retry_wanted)
+	if (!kswapd_wanted(d->m) && !d->retry_wanted && !wb_wanted(d->m))
 		return;
 	record_event(d, REC_KSWAPD, NULL, NULL, 0);
+	/* The flusher, as kswapd: its own work between requests. */
+	if (wb_wanted(d->m))
+		wb_workfn(d->m);
 	if (kswapd_wanted(d->m) && kswapd_run(d->m))
 		d->retry_wanted = true;
 	if (!d->retry_wanted)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/block/blkdev.h"
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
@@ -63,6 +64,8 @@ struct inode {
 	struct treap_node *i_extents;
 	struct treap_node *i_pages; /* its page cache, by index (filemap.c) */
 	unsigned long i_nrpages;
+	unsigned long i_nrdirty;    /* of those, dirty */
+	int64_t dirtied_when;	    /* fs clock when the first went dirty */
 	struct inode *i_hash_next;  /* the next in its directory bucket */
 	char i_name[NAME_MAX_ + 1]; /* its one link in the root, if linked */
 };
@@ -109,10 +112,12 @@ struct fs_state {
 	unsigned long max_inodes;
 	unsigned long nr_inodes;
 	unsigned long next_ino;
-	unsigned long nr_files;	      /* open struct files */
-	struct inode *dir_hash[1024]; /* the root's entries, by name */
-	int64_t now_ns;		      /* the filesystem's clock */
-	uint32_t prio_seed;	      /* the extent treaps' priorities */
+	unsigned long nr_files;	       /* open struct files */
+	struct inode *dir_hash[1024];  /* the root's entries, by name */
+	int64_t now_ns;		       /* the filesystem's clock */
+	int64_t next_wb_ns;	       /* the flusher's next periodic pass */
+	unsigned long dirty_throttled; /* writers balance_dirty_pages held */
+	uint32_t prio_seed;	       /* the extent treaps' priorities */
 };
 
 #define ROOT_INO 1
@@ -140,6 +145,12 @@ int inode_table_init(struct machine *m);
 void evict_inodes(struct machine *m);
 int fs_check(const struct machine *m, char *why, size_t len);
 int64_t fs_now(struct machine *m);
+/* The simulated clock: calls made and device time spent, in ns. */
+static inline int64_t fs_clock(const struct machine *m)
+{
+	return m->fs->now_ns +
+	       (int64_t)(m->bdev->stats.nsecs[0] + m->bdev->stats.nsecs[1]);
+}
 struct inode *new_inode(struct machine *m, uint32_t mode);
 /* Drop the inode when nothing names or holds it any more. */
 void iput_final(struct machine *m, struct inode *inode);

@@ -20,8 +20,7 @@ int64_t fs_now(struct machine *m)
 {
 	/* A call costs a microsecond of simulated time, I/O its cost. */
 	m->fs->now_ns += 1000;
-	return m->fs->now_ns +
-	       (int64_t)(m->bdev->stats.nsecs[0] + m->bdev->stats.nsecs[1]);
+	return fs_clock(m);
 }
 
 int inode_table_init(struct machine *m)

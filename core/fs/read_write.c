@@ -16,6 +16,7 @@
 
 #include "core/block/blkdev.h"
 #include "core/filemap.h"
+#include "core/writeback.h"
 #include "core/fs/fs.h"
 
 static bool is_dir(const struct inode *inode)
@@ -196,6 +197,7 @@ long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
 	} else {
 		err = filemap_write(m, inode, (uint64_t)*pos, buf, count,
 				    &done);
+		balance_dirty_pages(m);
 		*pos += (int64_t)done;
 		n = done ? (long)done : err;
 	}

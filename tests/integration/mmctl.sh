@@ -410,6 +410,17 @@ status "shrink: meminfo's Slab before and after" 0 \
 	'^slab: [0-9]+ kB -> [0-9]+ kB; free pages: [0-9]+$' $M shrink
 same "drop-caches --json: free_pages" \
 	"$($M --json drop-caches | jq -r '.free_pages | type')" number
+same "sysctl: the vm knobs, Linux's defaults" \
+	"$($M sysctl | tr '\n' ' ')" \
+	"vm.dirty_background_ratio = 10 vm.dirty_expire_centisecs = 3000 vm.dirty_ratio = 20 vm.dirty_writeback_centisecs = 500 vm.swappiness = 60 "
+status "sysctl NAME=VALUE: set" 0 '^vm.dirty_ratio = 30$' \
+	$M sysctl vm.dirty_ratio=30
+same "sysctl --json: the new value" \
+	"$($M --json sysctl | jq -r '."vm.dirty_ratio"')" 30
+status "sysctl out of bounds: exit 1" 1 'takes 0 to 100' \
+	$M sysctl vm.dirty_ratio=101
+status "sysctl of no such knob: exit 1" 1 'no sysctl' \
+	$M sysctl vm.nope=1
 status "compact: buddyinfo afterwards" 0 '^Node 0, zone +DMA ' $M compact
 same "compact: the machine stays consistent" \
 	"$($M check | cut -d: -f1)" consistent
@@ -456,13 +467,13 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
-	check drop-caches compact shrink sessions shutdown help; do
+	check drop-caches sysctl compact shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 29 commands, exit 0, no daemon needed" \
-	"$helped" 29
+same "COMMAND --help: usage for all 30 commands, exit 0, no daemon needed" \
+	"$helped" 30
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

@@ -270,7 +270,7 @@ struct bad_yaml {
 /* Every section of the schema, as the unknown-section error lists them. */
 #define SECTIONS                                                               \
 	"machine, zones, holes, buddy, watermarks, swap, slab, kernel, mmz, "  \
-	"devices, storage, files, daemon or limits"
+	"devices, vm, storage, files, daemon or limits"
 
 static const struct bad_yaml bad_yaml[] = {
 	{"tab indentation", "machine:\n\tname: x\n", 2, 1, "",
@@ -656,7 +656,7 @@ static void test_unknown_section_lists_sections(void **state)
 		assert_loads(yaml, &l);
 		nr++;
 	}
-	assert_int_equal(nr, 14);
+	assert_int_equal(nr, 15);
 	assert_loads("slab: {debug: FZ}\n", &l);
 	assert_string_equal(l.slub_debug, "FZ");
 }

@@ -20,7 +20,9 @@
 #include "core/meminfo.h"
 #include "core/mm.h"
 #include "core/task.h"
+#include "core/sysctl.h"
 #include "core/uapi.h"
+#include "core/writeback.h"
 
 struct rig {
 	struct machine *m;
@@ -301,6 +303,90 @@ static void test_larger_than_memory(void **state)
 	teardown(&r);
 }
 
+/* Past dirty_ratio a writer writes back itself; the flusher goes on. */
+static void test_dirty_throttle(void **state)
+{
+	static uint8_t buf[64 * 1024];
+	unsigned long background, thresh;
+	struct rig r;
+	size_t done;
+	int fd;
+
+	(void)state;
+	setup(&r, 64 * MiB, 4096, O_RDONLY);
+	r.m->vm.dirty_ratio = 2;
+	r.m->vm.dirty_background_ratio = 1;
+	assert_int_equal(uapi_open(r.m, 0, "/w", O_CREAT | O_WRONLY, 0644, &fd),
+			 0);
+	for (int i = 0; i < 128; i++) {
+		assert_int_equal(
+			uapi_sys_write(r.m, 0, fd, buf, sizeof(buf), &done), 0);
+		global_dirty_limits(r.m, &background, &thresh);
+		assert_true(dirty(&r) <= thresh);
+	}
+	assert_true(thresh > 100 && thresh < 400); /* 2% of ~15000 pages */
+	assert_true(r.m->fs->dirty_throttled > 0);
+	assert_true(r.m->bdev->stats.ios[STAT_WRITE] > 0); /* before fsync */
+	assert_int_equal(r.m->node_stat[NR_DIRTIED], 2048);
+	assert_int_equal(r.m->node_stat[NR_WRITTEN], 2048 - (long)dirty(&r));
+	assert_true(wb_wanted(r.m)); /* above the background threshold */
+	wb_workfn(r.m);
+	global_dirty_limits(r.m, &background, &thresh);
+	assert_true(dirty(&r) <= background);
+	teardown(&r);
+}
+
+/* The flusher writes an inode once it has been dirty past the expiry. */
+static void test_flusher_expire(void **state)
+{
+	struct rig r;
+	size_t done;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "e", 1, 0, &done), 0);
+	assert_true(wb_wanted(r.m)); /* the first periodic pass is due */
+	assert_int_equal(wb_workfn(r.m), 0); /* dirty for 1 us: young */
+	assert_false(wb_wanted(r.m));
+	r.m->fs->now_ns += 10LL * 1000000000; /* 10 s later: due, young */
+	assert_true(wb_wanted(r.m));
+	assert_int_equal(wb_workfn(r.m), 0);
+	r.m->fs->now_ns += 25LL * 1000000000; /* dirty 35 s: past 30 */
+	assert_true(wb_wanted(r.m));
+	assert_int_equal(wb_workfn(r.m), 1);
+	assert_int_equal(dirty(&r), 0);
+	teardown(&r);
+}
+
+/* sysctl -w of the vm knobs: bounds and names as Linux's. */
+static void test_sysctl(void **state)
+{
+	struct rig r;
+	struct seq_buf s;
+
+	(void)state;
+	setup(&r, 32 * MiB, 4096, O_RDONLY);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.dirty_ratio", 101),
+			 -EINVAL);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.dirty_ratio", -1), -EINVAL);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.swappiness", 201), -EINVAL);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.nope", 1), -ENOENT);
+	assert_int_equal(uapi_admin_sysctl(r.m, "dirty_ratio", 1), -ENOENT);
+	assert_int_equal(r.m->vm.dirty_ratio, 20);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.swappiness", 200), 0);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.dirty_ratio", 0), 0);
+	assert_int_equal(r.m->vm.swappiness, 200);
+	seq_buf_init(&s);
+	assert_int_equal(report_sysctl_vm(r.m, &s), 0);
+	assert_string_equal(s.buf, "vm.dirty_background_ratio = 10\n"
+				   "vm.dirty_expire_centisecs = 3000\n"
+				   "vm.dirty_ratio = 0\n"
+				   "vm.dirty_writeback_centisecs = 500\n"
+				   "vm.swappiness = 200\n");
+	seq_buf_free(&s);
+	teardown(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +397,9 @@ int main(void)
 		cmocka_unit_test(test_direct_coherent),
 		cmocka_unit_test(test_truncate_unlink),
 		cmocka_unit_test(test_larger_than_memory),
+		cmocka_unit_test(test_dirty_throttle),
+		cmocka_unit_test(test_flusher_expire),
+		cmocka_unit_test(test_sysctl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,65 @@
+/*
+ * sysctl.c - the vm.* sysctls of the machine, as kernel/sysctl.c's
+ * vm_table holds them: dirty_background_ratio, dirty_ratio (0..100),
+ * dirty_expire_centisecs, dirty_writeback_centisecs (0..INT_MAX) and
+ * swappiness (0..200), set from the layout at boot and by an admin at
+ * run time, listed as `sysctl vm` prints them.
+ *
+ * Owns: the table of names and bounds. Must never: accept a value
+ * outside a knob's bounds (-EINVAL, as proc_dointvec_minmax), or a name
+ * it has not (-ENOENT, as a missing /proc/sys file).
+ */
+#include "core/sysctl.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "core/err.h"
+
+static const struct {
+	const char *name;
+	size_t offset;
+	int64_t max;
+} vm_table[] = {
+	{"vm.dirty_background_ratio",
+	 offsetof(struct vm_sysctl, dirty_background_ratio), 100},
+	{"vm.dirty_expire_centisecs",
+	 offsetof(struct vm_sysctl, dirty_expire_centisecs), INT_MAX},
+	{"vm.dirty_ratio", offsetof(struct vm_sysctl, dirty_ratio), 100},
+	{"vm.dirty_writeback_centisecs",
+	 offsetof(struct vm_sysctl, dirty_writeback_centisecs), INT_MAX},
+	{"vm.swappiness", offsetof(struct vm_sysctl, swappiness), 200},
+};
+#define NR_VM_SYSCTLS (sizeof(vm_table) / sizeof(vm_table[0]))
+
+static unsigned int *knob(struct vm_sysctl *vm, size_t i)
+{
+	return (unsigned int *)((char *)vm + vm_table[i].offset);
+}
+
+int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
+{
+	for (size_t i = 0; i < NR_VM_SYSCTLS; i++) {
+		if (strcmp(vm_table[i].name, name))
+			continue;
+		if (value < 0 || value > vm_table[i].max)
+			return mm_refuse(m, BAD_NONE, -EINVAL,
+					 "%s takes 0 to %lld, not %lld", name,
+					 (long long)vm_table[i].max,
+					 (long long)value);
+		*knob(&m->vm, i) = (unsigned int)value;
+		return 0;
+	}
+	return mm_refuse(m, BAD_NONE, -ENOENT, "no sysctl %s", name);
+}
+
+int report_sysctl_vm(const struct machine *m, struct seq_buf *s)
+{
+	struct vm_sysctl vm = m->vm;
+
+	for (size_t i = 0; i < NR_VM_SYSCTLS; i++)
+		seq_printf(s, "%s = %u\n", vm_table[i].name, *knob(&vm, i));
+	return s->err;
+}

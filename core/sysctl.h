@@ -1,0 +1,20 @@
+/*
+ * sysctl.h - the machine's vm.* sysctls: set by name, listed as
+ * `sysctl vm` prints them (sysctl.c).
+ *
+ * Owns: the calls on the table. Must never: be reached but by an admin
+ * for a change (the operation table says so).
+ */
+#ifndef MM_SYSCTL_H
+#define MM_SYSCTL_H
+
+#include <stdint.h>
+
+#include "core/machine.h"
+#include "core/seq_buf.h"
+
+/* -ENOENT for a name the table has not, -EINVAL out of bounds. */
+int sysctl_vm_set(struct machine *m, const char *name, int64_t value);
+int report_sysctl_vm(const struct machine *m, struct seq_buf *s);
+
+#endif /* MM_SYSCTL_H */
