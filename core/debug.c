@@ -123,6 +123,9 @@ static const struct {
 	{PG_slab, LPG_slab},
 	{PG_reserved, LPG_reserved},
 	{PG_swapbacked, LPG_swapbacked},
+	{PG_uptodate, LPG_uptodate},
+	{PG_writeback, LPG_writeback},
+	{PG_readahead, LPG_reclaim}, /* PG_readahead is PG_reclaim's alias */
 };
 
 /* The zone sits in the top bits of page->flags (ZONES_PGSHIFT). */

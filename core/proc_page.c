@@ -28,6 +28,9 @@ static const struct {
 	{PG_swapbacked, KPF_SWAPBACKED},
 	{PG_table, KPF_PGTABLE},
 	{PG_reserved, KPF_RESERVED},
+	{PG_uptodate, KPF_UPTODATE},
+	{PG_writeback, KPF_WRITEBACK},
+	{PG_readahead, KPF_RECLAIM}, /* PG_readahead is PG_reclaim's alias */
 };
 
 /*
