@@ -8,10 +8,16 @@
  *   mmc [-s SOCKET] check          the invariant checker (admin)
  *   mmc [-s SOCKET] workload N     N client processes allocate, write
  *                                  and read a little, report, and exit
+ *   mmc [-s SOCKET] files READ WRITE MIB
+ *                                  read the file READ whole, then write
+ *                                  MIB MiB to the file WRITE (no fsync:
+ *                                  its pages stay dirty until written)
  *
  * Owns: nothing but its output. Must never: be more than a demo; mmctl
  * is the real tool.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +163,41 @@ static int workload(const char *sock, int n)
 	return check(sock);
 }
 
+/* Read one file whole, write another: the page cache fills. */
+static int files(const char *sock, const char *rd, const char *wrp, int mib)
+{
+	struct mmc *c = connect_or_die(sock, "files");
+	size_t chunk = 512 * 1024, done = 1;
+	unsigned long long total = 0;
+	char *buf = calloc(1, chunk);
+	int fd = -1, err = buf ? 0 : -ENOMEM;
+
+	if (!err)
+		err = mmc_open(c, 0, rd, O_RDONLY, 0, &fd);
+	while (!err && done) {
+		err = mmc_sys_read(c, 0, fd, buf, chunk, &done);
+		total += done;
+	}
+	printf("files: read %llu MiB of %s\n", total >> 20, rd);
+	if (fd >= 0)
+		mmc_sys_close(c, 0, fd);
+	if (!err)
+		err = mmc_creat(c, 0, wrp, 0644, &fd);
+	for (int i = 0; !err && i < mib * 2; i++) {
+		memset(buf, 'a' + i % 26, chunk);
+		err = mmc_sys_write(c, 0, fd, buf, chunk, &done);
+	}
+	if (!err) {
+		printf("files: wrote %d MiB to %s\n", mib, wrp);
+		mmc_sys_close(c, 0, fd);
+	} else {
+		printf("files: %s: %s\n", mmc_strerror(err), mmc_errmsg(c));
+	}
+	free(buf);
+	mmc_close(c);
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *sock = NULL;
@@ -175,8 +216,10 @@ int main(int argc, char **argv)
 		return check(sock);
 	if (argc == i + 2 && !strcmp(argv[i], "workload"))
 		return workload(sock, atoi(argv[i + 1]));
+	if (argc == i + 4 && !strcmp(argv[i], "files"))
+		return files(sock, argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
 	fputs("usage: mmc [-s SOCKET] report KIND | sessions | check | "
-	      "workload N\n",
+	      "workload N | files READ WRITE MIB\n",
 	      stderr);
 	return 2;
 }

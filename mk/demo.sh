@@ -3,8 +3,10 @@
 # private socket, let a few client processes allocate pages and kernel
 # objects and write more anonymous memory than the machine has (faults,
 # a fork's copy-on-write, swap), show the machine as /proc would
-# (buddyinfo, slabinfo, meminfo, vmstat, ps, maps) and its memory map,
-# then stop cleanly.
+# (buddyinfo, slabinfo, meminfo, vmstat, ps, maps) and its memory map;
+# then a process reads a file larger than memory and writes another,
+# and free (procps, reading the machine's meminfo), meminfo's file
+# lines and mmctl fincore show the page cache; then stop cleanly.
 #   usage: mk/demo.sh BUILD_DIR
 # Needs BUILD_DIR/mmd, mmctl and mmc-example. Must never: leave a daemon
 # or a client running.
@@ -25,13 +27,18 @@ mmctl() { "$b/mmctl" --socket "$sock" "$@"; }
 title() { printf '\n== %s\n' "$*"; }
 
 cat >"$tmp/demo.yaml" <<'EOF'
-# The demo's machine: small, so that three programs fill it and swap.
+# The demo's machine: small, so that three programs fill it and swap;
+# its disk holds a file larger than its memory.
 machine:
   name: demo
   arch: x86_64
   memory: 256M
 swap:
   size: 256M
+files:
+  - name: movie
+    size: 384M
+    pattern: ""
 EOF
 title "mmd boots a 256 MiB machine and serves it on $sock"
 "$b/mmd" --foreground --config "$tmp/demo.yaml" --socket "$sock" \
@@ -78,6 +85,25 @@ mmctl map
 mmctl map --output "$b/demo-map.png"
 mmctl map --output "$b/demo-map.svg"
 echo "(also drawn in $b/demo-map.png and $b/demo-map.svg)"
+
+title "a process reads /movie (384 MiB, more than the machine's memory) and writes 24 MiB to /notes"
+"$b/mmc" -s "$sock" files /movie /notes 24
+title "free (procps), reading the machine's meminfo"
+mmctl meminfo >"$tmp/meminfo"
+if unshare -rm sh -c 'mount --bind "$1" /proc/meminfo && free -m' - \
+	"$tmp/meminfo" 2>/dev/null; then
+	:
+else
+	echo "(no mount namespace here: meminfo's own lines below)"
+fi
+title "mmctl meminfo: the page cache's lines"
+mmctl meminfo | grep -E '^(MemFree|MemAvailable|Buffers|Cached|Active\(file\)|Inactive\(file\)|Dirty|Writeback|Mapped):'
+title "mmctl vmstat: reading, writing back and reclaiming file pages"
+mmctl vmstat | grep -E '^(nr_file_pages|nr_dirty|nr_written|pgpgin|pgpgout|pgscan_file|pgsteal_file) '
+title "mmctl fincore /movie /notes"
+mmctl fincore /movie /notes
+title "mmctl files"
+mmctl files
 
 title "mmctl check, then mmctl shutdown"
 mmctl check
