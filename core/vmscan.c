@@ -299,6 +299,7 @@ static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
 		struct page *page = list_last_entry(inactive, struct page, lru);
 
 		scanned++;
+		m->vm_events[PGSCAN_ANON]++;
 		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
 					       : PGSCAN_DIRECT]++;
 		switch (page_check_references(m, page)) {
@@ -317,6 +318,7 @@ static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
 		}
 		freed++;
 	}
+	m->vm_events[PGSTEAL_ANON] += freed;
 	return freed;
 }
 
@@ -374,53 +376,90 @@ static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
 	return freed;
 }
 
-static unsigned long shrink_file_lists(struct machine *m, unsigned long nr)
-{
-	struct lruvec *lv = &m->lruvec;
-	unsigned long freed = 0;
-
-	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
-	     priority--) {
-		if (!lv->nr_pages[LRU_INACTIVE_FILE] &&
-		    !lv->nr_pages[LRU_ACTIVE_FILE])
-			break;
-		if (lv->nr_pages[LRU_INACTIVE_FILE] <
-		    lv->nr_pages[LRU_ACTIVE_FILE])
-			shrink_active_file(
-				m, scan_target(lv->nr_pages[LRU_ACTIVE_FILE],
-					       priority));
-		freed += shrink_inactive_file(
-			m, nr - freed,
-			2 * scan_target(lv->nr_pages[LRU_INACTIVE_FILE],
-					priority));
-	}
-	return freed;
-}
-
 /*
  * Scan harder as priority drops from DEF_PRIORITY to 0, as shrink_node:
  * at 0 a whole list is looked at, twice over for pages that were
  * referenced once.
  */
+/*
+ * How hard to press each kind, as get_scan_count balances them without
+ * the cost history: anonymous pages weigh swappiness, file pages 200 -
+ * swappiness; no swap (or swappiness 0) leaves anonymous pages alone
+ * while there is cache to take, and no cache leaves only them.
+ */
+static void get_scan_count(const struct machine *m, unsigned long *ap,
+			   unsigned long *fp)
+{
+	const struct lruvec *lv = &m->lruvec;
+	bool anon =
+		nr_free_swap_pages(m) > 0 &&
+		lv->nr_pages[LRU_INACTIVE_ANON] + lv->nr_pages[LRU_ACTIVE_ANON];
+	bool file =
+		lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];
+
+	*ap = anon ? m->vm.swappiness : 0;
+	*fp = file ? 200 - m->vm.swappiness : 0;
+	if (anon && !file)
+		*ap = 1;
+	if (file && !*ap && !*fp)
+		*fp = 1; /* swappiness 200 and no swap: the cache still goes */
+}
+
+/* Age each active list onto its inactive one when that is the smaller. */
+static void age_active_lists(struct machine *m, int priority)
+{
+	struct lruvec *lv = &m->lruvec;
+
+	if (lv->nr_pages[LRU_INACTIVE_FILE] < lv->nr_pages[LRU_ACTIVE_FILE])
+		shrink_active_file(m, scan_target(lv->nr_pages[LRU_ACTIVE_FILE],
+						  priority));
+	if (nr_free_swap_pages(m) && inactive_is_low(m))
+		shrink_active_list(m, scan_target(lv->nr_pages[LRU_ACTIVE_ANON],
+						  priority));
+}
+
+static unsigned long batch(unsigned long *left)
+{
+	unsigned long n = *left < SWAP_CLUSTER_MAX ? *left : SWAP_CLUSTER_MAX;
+
+	*left -= n;
+	return n;
+}
+
+/*
+ * Each priority scans the inactive lists by get_scan_count's shares,
+ * in turns of SWAP_CLUSTER_MAX pages, as shrink_lruvec does, until nr
+ * pages are freed.
+ */
 unsigned long shrink_lruvec(struct machine *m, unsigned long nr)
 {
-	/* Clean cache first: it costs no swap and no write. */
-	unsigned long freed = shrink_file_lists(m, nr);
+	unsigned long freed = 0;
 
-	if (freed >= nr || !nr_free_swap_pages(m))
-		return freed;
 	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
 	     priority--) {
 		struct lruvec *lv = &m->lruvec;
+		unsigned long ap, fp, nr_file, nr_anon;
 
-		if (inactive_is_low(m))
-			shrink_active_list(
-				m, scan_target(lv->nr_pages[LRU_ACTIVE_ANON],
-					       priority));
-		freed += shrink_inactive_list(
-			m, nr - freed,
-			2 * scan_target(lv->nr_pages[LRU_INACTIVE_ANON],
-					priority));
+		get_scan_count(m, &ap, &fp);
+		if (!ap && !fp)
+			break;
+		age_active_lists(m, priority);
+		nr_file =
+			2 *
+			scan_target(lv->nr_pages[LRU_INACTIVE_FILE], priority) *
+			fp / (ap + fp);
+		nr_anon =
+			2 *
+			scan_target(lv->nr_pages[LRU_INACTIVE_ANON], priority) *
+			ap / (ap + fp);
+		while ((nr_file || nr_anon) && freed < nr) {
+			if (nr_file)
+				freed += shrink_inactive_file(m, nr - freed,
+							      batch(&nr_file));
+			if (nr_anon && freed < nr)
+				freed += shrink_inactive_list(m, nr - freed,
+							      batch(&nr_anon));
+		}
 	}
 	return freed;
 }

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/block/blkdev.h"
 #include "core/filemap.h"
@@ -22,6 +23,7 @@
 #include "core/task.h"
 #include "core/sysctl.h"
 #include "core/uapi.h"
+#include "core/vmscan.h"
 #include "core/writeback.h"
 
 struct rig {
@@ -387,6 +389,60 @@ static void test_sysctl(void **state)
 	teardown(&r);
 }
 
+/* 16 MiB of anonymous memory touched, a 16 MiB file cached. */
+static void fill_both(struct rig *r, uint64_t *anon)
+{
+	static uint8_t buf[1 << 20];
+	struct user_fault f;
+	size_t done;
+
+	if (!*anon)
+		assert_int_equal(uapi_mmap(r->m, 0, 0, 16 * MiB,
+					   PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS, anon),
+				 0);
+	for (uint64_t off = 0; off < 16 * MiB; off += 4096)
+		assert_int_equal(uapi_access_vm(r->m, 0, *anon + off, "x", 1,
+						USER_WRITE, &f),
+				 0);
+	for (uint64_t off = 0; off < 16 * MiB; off += sizeof(buf))
+		assert_int_equal(uapi_pread64(r->m, 0, r->fd, buf, sizeof(buf),
+					      (int64_t)off, &done),
+				 0);
+}
+
+/* swappiness 0 takes the cache alone; 100 weighs both alike; 200 anon. */
+static void test_swappiness(void **state)
+{
+	struct rig r;
+	uint64_t anon = 0, scan_anon, scan_file;
+
+	(void)state;
+	setup(&r, 128 * MiB, 16 * MiB, O_RDONLY);
+	fill_both(&r, &anon);
+	r.m->vm.swappiness = 0;
+	assert_true(shrink_lruvec(r.m, 1024) >= 1024);
+	assert_int_equal(r.m->vm_events[PGSCAN_ANON], 0);
+	assert_int_equal(r.m->vm_events[PSWPOUT], 0);
+	assert_true(r.m->vm_events[PGSTEAL_FILE] >= 1024);
+	fill_both(&r, &anon);
+	r.m->vm.swappiness = 100;
+	scan_file = r.m->vm_events[PGSCAN_FILE];
+	shrink_lruvec(r.m, 1024);
+	scan_anon = r.m->vm_events[PGSCAN_ANON];
+	scan_file = r.m->vm_events[PGSCAN_FILE] - scan_file;
+	/* Both kinds looked at, in turns (each by its list's size). */
+	assert_true(scan_anon > 0);
+	assert_true(scan_file > 0);
+	fill_both(&r, &anon);
+	r.m->vm.swappiness = 200;
+	scan_file = r.m->vm_events[PGSCAN_FILE];
+	shrink_lruvec(r.m, 256);
+	assert_int_equal(r.m->vm_events[PGSCAN_FILE], scan_file);
+	assert_true(r.m->vm_events[PGSCAN_ANON] > scan_anon);
+	teardown(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_dirty_throttle),
 		cmocka_unit_test(test_flusher_expire),
 		cmocka_unit_test(test_sysctl),
+		cmocka_unit_test(test_swappiness),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
