@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/vmscan.h"
+#include "core/workingset.h"
 
 struct pagecache_slot {
 	struct treap_node node; /* key: the page's index in the file */
@@ -61,6 +62,7 @@ static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
 {
 	struct pagecache_slot *slot = calloc(1, sizeof(*slot));
 	struct page *page;
+	bool workingset;
 
 	if (!slot)
 		return ERR_PTR(-ENOMEM);
@@ -78,7 +80,13 @@ static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
 	page->index = index;
 	page->_mapcount = -1;
 	m->node_stat[NR_FILE_PAGES]++;
-	lru_add(m, page);
+	if (workingset_refault(m, inode, index, &workingset)) {
+		lru_add_active(m, page);
+		if (workingset)
+			SetPageFlag(page, PG_referenced);
+	} else {
+		lru_add(m, page);
+	}
 	return page;
 }
 
@@ -173,6 +181,7 @@ void mark_page_accessed(struct machine *m, struct page *page)
 	} else if (!PageFlag(page, PG_active) && PageFlag(page, PG_lru)) {
 		lru_activate(m, page);
 		ClearPageFlag(page, PG_referenced);
+		workingset_age_nonresident(m, 1); /* workingset_activation */
 	}
 }
 
@@ -351,6 +360,7 @@ void truncate_inode_pages(struct machine *m, struct inode *inode,
 	struct treap_node *n;
 	struct page *page;
 
+	workingset_forget(m, inode, first);
 	while ((n = treap_last(inode->i_pages)) && n->key >= first) {
 		page = pfn_to_page(
 			m, treap_entry(n, struct pagecache_slot, node)->pfn);
@@ -374,6 +384,7 @@ bool filemap_reclaim_page(struct machine *m, struct page *page)
 			return false;
 		m->node_stat[NR_VMSCAN_WRITE]++;
 	}
+	workingset_eviction(m, inode, page);
 	delete_from_page_cache(m, inode, page);
 	return true;
 }

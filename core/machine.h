@@ -101,6 +101,9 @@ enum lru_list {
 struct lruvec {
 	struct list_head lists[NR_LRU_LISTS];
 	unsigned long nr_pages[NR_LRU_LISTS];
+	/* Evictions and activations so far (workingset.c's clock). */
+	unsigned long nonresident_age;
+	unsigned long nr_shadows; /* shadow entries the inodes hold */
 };
 
 /* The vm.* sysctls now: the layout's at boot, admin_sysctl's after. */
@@ -163,8 +166,8 @@ struct machine {
 	 * machine's own work. It must outlive the machine: a literal.
 	 */
 	const char *call;
-	struct block_device *bdev;     /* block/bdev.c: the storage */
-	struct fs_state *fs;	       /* fs/: the filesystem on it */
+	struct block_device *bdev; /* block/bdev.c: the storage */
+	struct fs_state *fs;	   /* fs/: the filesystem on it */
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
 	unsigned long shmem_ino;     /* the last shmem object number */

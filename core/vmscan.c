@@ -144,6 +144,14 @@ void lru_add(struct machine *m, struct page *page)
 	lru_account(m, page, page_lru(page), 1);
 }
 
+void lru_add_active(struct machine *m, struct page *page)
+{
+	SetPageFlag(page, PG_lru);
+	SetPageFlag(page, PG_active);
+	list_add(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	lru_account(m, page, page_lru(page), 1);
+}
+
 void lru_del(struct machine *m, struct page *page)
 {
 	lru_account(m, page, page_lru(page), -1);

@@ -24,6 +24,8 @@ int lru_check(const struct machine *m, char *why, size_t len);
 /* A new user page joins the inactive list; a freed one leaves. */
 void lru_add(struct machine *m, struct page *page);
 void lru_del(struct machine *m, struct page *page);
+/* A page that refaulted as part of the working set starts active. */
+void lru_add_active(struct machine *m, struct page *page);
 /* An inactive page moves to its active list (pgactivate). */
 void lru_activate(struct machine *m, struct page *page);
 

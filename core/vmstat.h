@@ -33,6 +33,14 @@
 	X(NR_SLAB_UNRECLAIMABLE_B, "nr_slab_unreclaimable")                    \
 	X(NR_ISOLATED_ANON, "nr_isolated_anon")                                \
 	X(NR_ISOLATED_FILE, "nr_isolated_file")                                \
+	X(WORKINGSET_NODES, "workingset_nodes")                                \
+	X(WORKINGSET_REFAULT_ANON, "workingset_refault_anon")                  \
+	X(WORKINGSET_REFAULT_FILE, "workingset_refault_file")                  \
+	X(WORKINGSET_ACTIVATE_ANON, "workingset_activate_anon")                \
+	X(WORKINGSET_ACTIVATE_FILE, "workingset_activate_file")                \
+	X(WORKINGSET_RESTORE_ANON, "workingset_restore_anon")                  \
+	X(WORKINGSET_RESTORE_FILE, "workingset_restore_file")                  \
+	X(WORKINGSET_NODERECLAIM, "workingset_nodereclaim")                    \
 	X(NR_ANON_MAPPED, "nr_anon_pages")                                     \
 	X(NR_FILE_MAPPED, "nr_mapped")                                         \
 	X(NR_FILE_PAGES, "nr_file_pages")                                      \

@@ -64,10 +64,11 @@ struct inode {
 	struct treap_node *i_extents;
 	struct treap_node *i_pages; /* its page cache, by index (filemap.c) */
 	unsigned long i_nrpages;
-	unsigned long i_nrdirty;    /* of those, dirty */
-	int64_t dirtied_when;	    /* fs clock when the first went dirty */
-	struct inode *i_hash_next;  /* the next in its directory bucket */
-	char i_name[NAME_MAX_ + 1]; /* its one link in the root, if linked */
+	unsigned long i_nrdirty;      /* of those, dirty */
+	struct treap_node *i_shadows; /* evicted pages\' shadows */
+	int64_t dirtied_when;	      /* fs clock when the first went dirty */
+	struct inode *i_hash_next;    /* the next in its directory bucket */
+	char i_name[NAME_MAX_ + 1];   /* its one link in the root, if linked */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "core/block/blkdev.h"
 #include "core/err.h"
 #include "core/filemap.h"
+#include "core/workingset.h"
 #include "core/fs/fs.h"
 
 int64_t fs_now(struct machine *m)
@@ -91,7 +92,7 @@ int fs_check(const struct machine *m, char *why, size_t len)
 {
 	const struct fs_state *fs = m->fs;
 	unsigned long *seen = fs_block_map_alloc(m);
-	unsigned long inodes = 0, dirty = 0, cached = 0;
+	unsigned long inodes = 0, dirty = 0, cached = 0, shadows = 0;
 	uint64_t used = fs->nr_blocks ? 1 : 0; /* the superblock */
 	int err = 0;
 
@@ -109,6 +110,8 @@ int fs_check(const struct machine *m, char *why, size_t len)
 			      : inode_extents_check(m, inode, seen, why, len);
 		if (!err)
 			err = filemap_check(m, inode, &dirty, why, len);
+		if (!err)
+			err = workingset_check(m, inode, &shadows, why, len);
 		cached += inode->i_nrpages;
 		used += inode->i_blocks;
 		inodes++;
@@ -124,6 +127,11 @@ int fs_check(const struct machine *m, char *why, size_t len)
 				   "nr_file_pages %ld, nr_dirty %ld",
 				   cached, dirty, m->node_stat[NR_FILE_PAGES],
 				   m->node_stat[NR_FILE_DIRTY]);
+	if (!err && (shadows != m->lruvec.nr_shadows ||
+		     (long)shadows != m->node_stat[WORKINGSET_NODES]))
+		err = check_failed(why, len,
+				   "workingset: %lu shadows, counted %lu",
+				   shadows, m->lruvec.nr_shadows);
 	if (!err && used + fs->free_blocks != fs->nr_blocks)
 		err = check_failed(why, len,
 				   "fs: %llu blocks used and %llu free of "

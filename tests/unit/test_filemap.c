@@ -443,6 +443,52 @@ static void test_swappiness(void **state)
 	teardown(&r);
 }
 
+/* Reclaim takes the page at index, as shrink_inactive_file would. */
+static void evict(struct rig *r, uint64_t index)
+{
+	assert_true(
+		filemap_reclaim_page(r->m, find_get_page(r->m, big(r), index)));
+}
+
+/* A page evicted and read again soon comes back active; long after, not. */
+static void test_refault(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDONLY);
+	assert_int_equal(uapi_fadvise64(r.m, 0, r.fd, 0, 0, POSIX_FADV_RANDOM),
+			 0);
+	/* Pages 0-7 read twice: active, the working set's measure. */
+	for (int twice = 0; twice < 2; twice++)
+		for (uint64_t i = 0; i < 8; i++)
+			pread_page(&r, i);
+	assert_int_equal(r.m->lruvec.nr_pages[LRU_ACTIVE_FILE], 8);
+	pread_page(&r, 100);
+	evict(&r, 100);
+	assert_null(find_get_page(r.m, big(&r), 100));
+	assert_int_equal(r.m->node_stat[WORKINGSET_NODES], 1);
+	assert_consistent(r.m);
+	pread_page(&r, 100); /* distance 1: within the 8 active pages */
+	assert_int_equal(r.m->node_stat[WORKINGSET_REFAULT_FILE], 1);
+	assert_int_equal(r.m->node_stat[WORKINGSET_ACTIVATE_FILE], 1);
+	assert_true(PageFlag(find_get_page(r.m, big(&r), 100), PG_active));
+	assert_int_equal(r.m->node_stat[WORKINGSET_NODES], 0);
+	/* 20 pages evicted after page 120: too far to be working set. */
+	pread_page(&r, 120);
+	evict(&r, 120);
+	for (uint64_t i = 0; i < 20; i++) {
+		pread_page(&r, 200 + i);
+		evict(&r, 200 + i);
+	}
+	pread_page(&r, 120);
+	assert_int_equal(r.m->node_stat[WORKINGSET_REFAULT_FILE], 2);
+	assert_int_equal(r.m->node_stat[WORKINGSET_ACTIVATE_FILE], 1);
+	assert_false(PageFlag(find_get_page(r.m, big(&r), 120), PG_active));
+	assert_int_equal(r.m->node_stat[WORKINGSET_NODES], 20);
+	teardown(&r); /* the checker holds shadows and pages apart */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_flusher_expire),
 		cmocka_unit_test(test_sysctl),
 		cmocka_unit_test(test_swappiness),
+		cmocka_unit_test(test_refault),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
