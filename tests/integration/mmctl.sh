@@ -139,7 +139,7 @@ same "zoneinfo --json: free, min, low, high, managed, protection, stats, pageset
 		"$tmp/zoneinfo.json")"
 same "zoneinfo --json: per-node stats equal the text" \
 	"$(sed -n '/^  per-node stats/,/^  pages free/p' "$tmp/zoneinfo" |
-		awk '$1 ~ /^nr_/ { print $1, $2 }')" \
+		awk '$1 ~ /^(nr_|workingset_)/ { print $1, $2 }')" \
 	"$(jq -r '.[0].per_node_stats | to_entries[] | "\(.key) \(.value)"' \
 		"$tmp/zoneinfo.json")"
 
