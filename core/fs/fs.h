@@ -32,6 +32,7 @@
 #define O_APPEND_    00002000
 #define O_DIRECT_    00040000
 #define O_DIRECTORY_ 00200000
+#define __O_TMPFILE_ 020000000
 
 #define FMODE_READ  0x1u
 #define FMODE_WRITE 0x2u

@@ -16,7 +16,7 @@
 /* O_RDONLY 0 reads, O_WRONLY 1 writes, O_RDWR 2 both, 3 neither. */
 static unsigned int open_fmode(int flags)
 {
-	return (unsigned int)((flags + 1) & O_ACCMODE_);
+	return (((unsigned int)flags & O_ACCMODE_) + 1) & O_ACCMODE_;
 }
 
 static bool is_dir(const struct inode *inode)
@@ -33,6 +33,12 @@ static int open_inode(struct machine *m, const char *path, int flags,
 
 	if (err)
 		return err;
+	/* O_TMPFILE names a directory to make an unnamed file in: none
+	 * can be made here (EOPNOTSUPP, as a filesystem without tmpfile). */
+	if (flags & __O_TMPFILE_)
+		return !nd.inode	   ? -ENOENT
+		       : !is_dir(nd.inode) ? -ENOTDIR
+					   : -EOPNOTSUPP;
 	if (!nd.inode) {
 		if (!(flags & O_CREAT_))
 			return -ENOENT;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,10 @@ static void test_errors(void **state)
 	assert_int_equal(open_both(&b, 4, "/", O_CREAT | O_RDONLY), -EISDIR);
 	assert_int_equal(open_both(&b, 4, "f", O_RDONLY | O_DIRECTORY),
 			 -ENOTDIR);
+	/* Every flag at once: O_TMPFILE wants a directory. */
+	assert_int_equal(open_both(&b, 4, "f", INT_MAX), -ENOTDIR);
+	assert_int_equal(open_both(&b, 4, "f", -1), -ENOTDIR);
+	assert_int_equal(open_both(&b, 4, "nope", INT_MAX), -ENOENT);
 	memset(longname, 'n', 256);
 	longname[256] = '\0';
 	assert_int_equal(open_both(&b, 4, longname, O_CREAT | O_RDWR),
