@@ -29,8 +29,6 @@
 #include "core/page_alloc.h"
 #include "core/segment.h"
 #include "core/task.h"
-#include "core/uapi.h"
-#include "core/uapi_task.h"
 #include "core/vmalloc.h"
 
 /* ------------------------------------------------------------------ */
@@ -386,18 +384,6 @@ int do_modify_ldt(struct machine *m, struct mm_struct *mm, int func,
 	}
 	return mm_refuse(m, BAD_NONE, -ENOSYS,
 			 "modify_ldt: func %d is none of 0, 1, 2, 0x11", func);
-}
-
-int uapi_modify_ldt(struct machine *m, int pid, int func, uint64_t ptr,
-		    uint64_t bytecount, uint64_t *ret)
-{
-	struct task_struct *t;
-	int err = vm_task(m, pid, &t);
-
-	if (err)
-		return err;
-	return vm_done(m, t,
-		       do_modify_ldt(m, t->mm, func, ptr, bytecount, ret));
 }
 
 /* ------------------------------------------------------------------ */

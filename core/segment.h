@@ -292,7 +292,8 @@ int report_segment_translate(struct machine *m, int pid, unsigned int selector,
 /*
  * The segment registers (segment_regs.c). A process starts as Linux's
  * start_thread leaves it: CS __USER_CS, DS, ES and SS __USER_DS, FS and
- * GS null. uapi_load_segment (uapi.h) is MOV sreg, selector at CPL 3:
+ * GS null. do_load_segment is MOV sreg, selector at CPL 3 in task t
+ * (uapi_load_segment, uapi.h, finds t for a client):
  * the checks the CPU makes on a load, then the cache filled and the
  * descriptor's accessed bit set. -EFAULT with the exception in
  * m->errmsg (#GP, #NP, #SS) and the register unchanged; -EINVAL for CS
@@ -306,6 +307,8 @@ int sreg_translate(struct machine *m, int pid, unsigned int sreg,
 		   uint32_t offset, unsigned int cpl,
 		   struct seg_translation *t);
 struct task_struct;
+int do_load_segment(struct machine *m, struct task_struct *t, unsigned int sreg,
+		    unsigned int selector);
 /*
  * Each usable register's base and offsets are its cached descriptor's,
  * and CS and SS are never null.

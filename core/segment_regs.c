@@ -31,8 +31,6 @@
 #include "core/mm.h"
 #include "core/segment.h"
 #include "core/task.h"
-#include "core/uapi.h"
-#include "core/uapi_task.h"
 
 enum { SEG_TRAP_NP = 11, SEG_TRAP_SS = 12, SEG_TRAP_GP = 13 };
 
@@ -167,12 +165,9 @@ static int not_segmented(struct machine *m)
 			 "mode CS, DS, ES and SS are flat");
 }
 
-int uapi_load_segment(struct machine *m, int pid, unsigned int sreg,
-		      unsigned int selector)
+int do_load_segment(struct machine *m, struct task_struct *t, unsigned int sreg,
+		    unsigned int selector)
 {
-	struct task_struct *t;
-	int err;
-
 	if (!m->segment)
 		return not_segmented(m);
 	if (sreg >= NR_SREGS || sreg == SREG_CS)
@@ -184,10 +179,7 @@ int uapi_load_segment(struct machine *m, int pid, unsigned int sreg,
 		return mm_refuse(m, BAD_ADDRESS, -EINVAL,
 				 "selector %#x is wider than 16 bits",
 				 selector);
-	err = vm_task(m, pid, &t);
-	if (err)
-		return err;
-	return vm_done(m, t, mov_sreg(m, t, sreg, (uint16_t)selector));
+	return mov_sreg(m, t, sreg, (uint16_t)selector);
 }
 
 int sreg_translate(struct machine *m, int pid, unsigned int sreg,

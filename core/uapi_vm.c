@@ -1,7 +1,7 @@
 /*
  * uapi_vm.c - the address-space calls a client process may make: mmap,
  * munmap, mprotect, brk, user reads, writes and execution, fork, and
- * the exit of a process it forked.
+ * the exit of a process it forked; modify_ldt and MOV sreg.
  *
  * Owns: finding the process a call names (the caller, or one it forked)
  * and running the call in its mm, marked active so that the OOM killer
@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/err.h"
+#include "core/ldt.h"
 #include "core/mm.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -201,4 +202,27 @@ int uapi_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	if (err)
 		return err;
 	return vm_done(m, t, do_mincore(m, t->mm, addr, len, vec));
+}
+
+int uapi_modify_ldt(struct machine *m, int pid, int func, uint64_t ptr,
+		    uint64_t bytecount, uint64_t *ret)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t,
+		       do_modify_ldt(m, t->mm, func, ptr, bytecount, ret));
+}
+
+int uapi_load_segment(struct machine *m, int pid, unsigned int sreg,
+		      unsigned int selector)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_load_segment(m, t, sreg, selector));
 }
