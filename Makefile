@@ -1,6 +1,8 @@
+# SPDX-License-Identifier: MIT
 # mm: build, test, bench, demo and install.
 #
-#   make            optimized build (with debug info) into build/
+#   make            optimized build (with debug info) into build/: mmd,
+#                   mmctl, mmc, mmtrace, libmmclient, the benchmarks
 #   make test       layers, unit and integration tests under ASan+UBSan
 #   make unit       the unit tests alone, under ASan+UBSan (and core's
 #                   borders): the quick loop while editing
@@ -13,7 +15,10 @@
 #   make difftest   address spaces against the host kernel for
 #                   DIFFTEST_SECONDS (tests/difftest/; SEED= replays)
 #   make memcheck   mmd under valgrind through an integration run
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (make uninstall: the same
+#                   variables remove it)
+#   make deb        the Debian packages, into build/deb/ (mk/deb.mk)
+#   make systemd-check  the packages in a booted Debian root (mk/deb.mk)
 #   make clean
 #
 # proto/mm.proto is compiled by protoc-c into build/gen/proto/; mmd and
@@ -46,6 +51,11 @@ TEST_CFLAGS = -O1 -g $(SAN)
 B = build
 T = build/test
 GEN = build/gen
+
+# mm's one version: mmclient.h's MMC_VERSION (mmd.h, mmctl, the man pages,
+# mmclient.pc and debian/changelog agree with it; tests/integration/
+# install.sh checks).
+VERSION := $(shell sed -n 's/^.define MMC_VERSION[[:space:]]*"\(.*\)"$$/\1/p' client/mmclient.h)
 
 # libmmclient's ABI: bump SOMAJOR when a change breaks old programs.
 SOMAJOR = 1
@@ -104,12 +114,22 @@ BENCH_BIN = $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 # the fairness benchmark, a daemon and many clients: bench/fairness.sh.
 CORE_BENCH_BIN = $(filter-out $(B)/bench/wire $(B)/bench/fairness,$(BENCH_BIN))
 
-.PHONY: all deps test unit layers bench demo install clean format difftest \
-	FORCE
-all: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS) $(BENCH_BIN)
+.PHONY: all build deps deps-build test unit layers bench demo install \
+	uninstall clean format difftest FORCE
+# The packages first: a fresh machine gets them (or, without root, the
+# exact apt-get line) before any compiler or protoc-c runs.
+all: deps-build
+	@$(MAKE) --no-print-directory build
 
+build: $(B)/mmd $(B)/mmtrace $(B)/mmc $(CLIENT_LIBS) $(BENCH_BIN)
+
+# deps: everything any target needs (the tests' tools too); deps-build:
+# what building and installing need.
 deps:
 	@sh mk/deps.sh
+
+deps-build:
+	@sh mk/deps.sh build
 
 # Objects follow the flags they were built with: a change rebuilds them.
 $(B)/.flags: FORCE
@@ -234,7 +254,7 @@ $(B)/libmmclient.a: $(CLIENT_PIC_OBJ)
 $(B)/mmclient.pc: client/mmclient.pc.in Makefile
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-		-e 's|@VERSION@|$(SOVERSION)|' $< > $@
+		-e 's|@VERSION@|$(VERSION)|' $< > $@
 
 $(T)/libmmclient.a: $(CLIENT_TOBJ)
 	rm -f $@
@@ -345,12 +365,18 @@ demo: deps
 $(B)/mmc: $(B)/client/mmc.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-install: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS)
+# ldconfig runs when installing into the running system (no DESTDIR) as
+# root, so that the new libmmclient.so.1 is found at once.
+DOCDIR ?= $(PREFIX)/share/doc/mm
+DOCS = README.md LICENSE $(wildcard docs/*.md)
+install: deps-build $(B)/mmd $(B)/mmtrace $(B)/mmc $(CLIENT_LIBS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(SYSCONFDIR)/mmd
 	install -m 755 $(B)/mmd $(DESTDIR)$(SBINDIR)/mmd
 	install -m 755 $(B)/mmtrace $(DESTDIR)$(BINDIR)/mmtrace
+	install -m 755 $(B)/mmc $(DESTDIR)$(BINDIR)/mmc
 	install -m 644 config/*.yaml $(DESTDIR)$(DATADIR)/layouts/
-	install -m 644 config/x86_64.yaml $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml
+	install -m 644 config/mmd.yaml $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml
+	install -m 644 proto/mm.proto $(DESTDIR)$(DATADIR)/mm.proto
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
 	install -m 755 $(B)/libmmclient.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libmmclient.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -358,6 +384,26 @@ install: $(B)/mmd $(B)/mmtrace $(CLIENT_LIBS)
 	install -m 644 $(B)/libmmclient.a $(DESTDIR)$(LIBDIR)/
 	install -m 644 client/mmclient.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(B)/mmclient.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -d $(DESTDIR)$(DOCDIR)
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# Removes what install laid out, with the same PREFIX, SYSCONFDIR and
+# DESTDIR; an /etc/mmd/mmd.yaml the administrator changed is kept.
+uninstall: uninstall-mmctl
+	rm -f $(DESTDIR)$(SBINDIR)/mmd $(DESTDIR)$(BINDIR)/mmtrace \
+		$(DESTDIR)$(BINDIR)/mmc $(DESTDIR)$(DATADIR)/mm.proto \
+		$(addprefix $(DESTDIR)$(DATADIR)/layouts/,$(notdir $(wildcard config/*.yaml))) \
+		$(DESTDIR)$(LIBDIR)/libmmclient.so.$(SOVERSION) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libmmclient.so \
+		$(DESTDIR)$(LIBDIR)/libmmclient.a $(DESTDIR)$(INCLUDEDIR)/mmclient.h \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/mmclient.pc \
+		$(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS)))
+	if cmp -s config/mmd.yaml $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/mmd/mmd.yaml; fi
+	-rmdir $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSCONFDIR)/mmd $(DESTDIR)$(DOCDIR) 2>/dev/null
+	if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * boot.c - how long a 64 GiB x86_64 machine takes to boot and tear down,
  * and what it costs the host per simulated frame.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fairness.c - many client processes at once against a running mmd:
  * does every one of them get served, and how long does a round trip

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fairness.sh - a thousand client processes share one mmd: round-trip
 # p50/p99/max and the slowest client's share of the mean rate, beside
 # the targets (p99 <= 1 ms; no client below half the mean).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.c - the cost of the machine's page faults, fork and swap, against
  * the host kernel doing the same in this process, measured in the same

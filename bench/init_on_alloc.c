@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * init_on_alloc.c - what zeroing costs a client: its calls' allocate and
  * free pairs (kmalloc of 64 bytes and 4 KiB, alloc_pages of order 0 and

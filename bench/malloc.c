@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc.c - a simulated process's malloc (core/malloc.c) against the
  * host's glibc malloc on the same allocation traces, in the same run:

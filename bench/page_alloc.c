@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * page_alloc.c - nanoseconds per alloc+free pair of the buddy allocator,
  * against glibc's malloc and aligned_alloc of the same sizes, measured in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slab.c - kmalloc+kfree and kmem_cache_alloc+free pairs against glibc's
  * malloc+free of the same sizes, measured in the same run; and the cost

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmalloc.c - nanoseconds per vmalloc+vfree pair of 1 MiB in the machine,
  * against the host kernel's mmap+munmap of 1 MiB (untouched, and with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * wire.c - round trips to a running mmd over its socket: requests per
  * second and p50/p99 latency of one operation from N connections at a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # wire.sh - mmd over its Unix socket against Redis over its own, in the
 # same run: requests/s and p50/p99 latency at 1, 16 and 64 clients and
 # pipeline depths 1 and 32. Installs redis-server from Debian if it is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc.c - a tiny command-line client of mmd, for the demo and for
  * trying a daemon by hand.

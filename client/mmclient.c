@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmclient.c - libmmclient: a session with mmd over its Unix socket.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmclient.h - libmmclient: a C client of mmd, the simulated memory
  * machine.
@@ -41,6 +42,18 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * mm's release, which this header, libmmclient, mmd, mmctl and the
+ * packages share; MMC_VERSION_NUMBER compares (0x010203 is 1.2.3).
+ */
+#define MMC_VERSION_MAJOR 0
+#define MMC_VERSION_MINOR 1
+#define MMC_VERSION_PATCH 0
+#define MMC_VERSION	  "0.1.0"
+#define MMC_VERSION_NUMBER                                                     \
+	((MMC_VERSION_MAJOR << 16) | (MMC_VERSION_MINOR << 8) |                \
+	 MMC_VERSION_PATCH)
 
 #define MMC_PROTOCOL_VERSION 1
 /* Used when neither the argument nor $MMD_SOCKET names a socket. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl.c - the command-line view of a running mmd: its machine as /proc
  * shows a real one, the admin requests, and the way in to top, watch and
@@ -20,8 +21,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MMCTL_VERSION "0.1.0"
 
 struct command {
 	const char *name;
@@ -992,7 +991,7 @@ int main(int argc, char **argv)
 			print_help();
 			return 0;
 		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("mmctl %s (protocol %d)\n", MMCTL_VERSION,
+			printf("mmctl %s (protocol %d)\n", MMC_VERSION,
 			       MMC_PROTOCOL_VERSION);
 			return 0;
 		} else {

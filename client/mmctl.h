@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl.h - what the parts of mmctl share: the invocation, the exit codes,
  * the report table and each part's entry points.

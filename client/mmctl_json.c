@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl_json.c - each report's text, in the kernel's format, turned into
  * a JSON document with json-c.

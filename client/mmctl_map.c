@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl_map.c - map: a picture of physical memory, zone by zone, a cell
  * per block of frames, coloured by what the frames are.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl_term.c - the live views: top (a full-screen summary refreshed
  * every second) and watch (one report, again and again).

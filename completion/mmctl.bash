@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mmctl.bash - bash completion for mmctl(1).
 #
 # Owns: what Tab offers after mmctl: global options, commands, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * emit.c - a layout printed as YAML (mmd --print-config).
  *

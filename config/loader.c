@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * loader.c - a YAML layout file into struct layout, with every problem at
  * its file:line:column.

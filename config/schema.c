@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * schema.c - the keys of a layout file and how their values read and
  * print.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * schema.h - every key a layout file may hold, for config/ only.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.h - the machine as its one outside caller, the daemon, sees it:
  * every call it may make, through this header alone.

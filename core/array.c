@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * array.c - growing a heap array by doubling (array.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compaction.c - memory compaction, as the kernel's mm/compaction.c.
  *

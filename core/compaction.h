@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compaction.h - memory compaction, as the kernel's mm/compaction.c:
  * movable pages move from a zone's low end to free pages at its high

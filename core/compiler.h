@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compiler.h - hints to the compiler, as the kernel's <linux/compiler.h>.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * drop_caches.c - echo 3 > /proc/sys/vm/drop_caches, as Linux's
  * fs/drop_caches.c.

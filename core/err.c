@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * err.c - the words that go with an error: one place writes them.
  *

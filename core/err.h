@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * err.h - errors carried in pointers, as the kernel's <linux/err.h>, and
  * the words that go with an error.

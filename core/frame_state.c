@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame_state.c - what each physical frame is, for pictures of memory.
  *

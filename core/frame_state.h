@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame_state.h - what each physical frame is, for pictures of memory.
  *

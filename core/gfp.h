@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gfp.h - the allocation flags, with the kernel's bit values and names.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * highmem.c - kmap and kmap_atomic of high memory, as the kernel's
  * mm/highmem.c and its x86 kmap_atomic.

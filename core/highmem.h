@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * highmem.h - kmap and kmap_atomic of high memory, as the kernel's
  * mm/highmem.c.

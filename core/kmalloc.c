@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kmalloc.c - kmalloc and friends over the kmalloc-8 ... kmalloc-8k caches.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * layout.c - names, defaults and validation of the layout a machine boots
  * from.

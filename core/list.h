@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * list.h - intrusive doubly linked lists, as the kernel's <linux/list.h>:
  * list_head, and hlist_head for the buckets of a hash table (one pointer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * machine.h - one simulated computer's memory: RAM, frames, zones, CPUs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * madvise.c - advice on a range of a process's memory, as mm/madvise.c
  * takes it: MADV_DONTNEED drops the range's pages (anonymous memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memblock.c - the boot-time allocator of physical ranges.
  *

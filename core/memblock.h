@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memblock.h - the boot-time allocator of physical ranges.
  *

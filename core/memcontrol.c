@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memcontrol.c - each process's charge against the layout's limits.pages,
  * as if every process were a memory cgroup of its own (mm/memcontrol.c).

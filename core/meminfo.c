@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * meminfo.c - /proc/meminfo, as the kernel's fs/proc/meminfo.c prints it.
  *

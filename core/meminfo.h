@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * meminfo.h - /proc/meminfo of a machine (fs/proc/meminfo.c).
  *

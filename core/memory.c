@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memory.c - page faults, user access, fork and teardown, as mm/memory.c.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memory.h - what memory.c shares with vma.c, vmscan.c and the checker:
  * the page-level work under a VMA (tearing down, changing protection,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * migrate.c - page migration, as the kernel's mm/migrate.c for
  * anonymous and shmem pages: copy the bytes, point every mapping's entry

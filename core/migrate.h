@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * migrate.h - page migration, as the kernel's mm/migrate.c: a user page
  * moves to another frame and every entry that mapped it follows.

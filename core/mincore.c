@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mincore.c - which pages of a range are resident, as mm/mincore.c
  * tells: a byte per page, 1 when a page is mapped there (the shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mm.h - address spaces: mm_struct, vm_area_struct, and what acts on them.
  *

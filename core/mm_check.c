@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mm_check.c - the invariant checker for address spaces.
  *

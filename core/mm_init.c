@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mm_init.c - boot a simulated computer's memory from a layout, and tear
  * it down, as Linux's mm/mm_init.c and start_kernel's mm steps.

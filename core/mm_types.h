@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mm_types.h - struct page, struct zone and the per-CPU page lists.
  *

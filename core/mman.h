@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mman.h - overcommit accounting, as include/linux/mman.h declares it:
  * whether a new commitment of memory may be made, and how much is

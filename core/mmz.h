@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmz.h - media memory zones: blocks carved from the layout's MMZ regions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * oom_kill.h - the OOM killer: when reclaim cannot free enough, a process
  * dies so that the rest may go on.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * page_alloc.c - the zoned buddy allocator, as the kernel's mm/page_alloc.c.
  *

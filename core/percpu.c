@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * percpu.c - alloc_percpu: chunks with one unit per simulated CPU, as the
  * kernel's mm/percpu.c with percpu-km (chunks backed by contiguous pages).

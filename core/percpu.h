@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * percpu.h - alloc_percpu: chunks with one unit per simulated CPU, as the
  * kernel's mm/percpu.c in its percpu-km flavour.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pgtable.h - page tables in simulated RAM, in the architecture's format.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pid.h - the pid table: which task a pid names, as kernel/pid.c keeps it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printk.h - the machine's kernel log, as dmesg shows it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rmap.c - reverse mapping: from a page to every entry that maps it.
  *

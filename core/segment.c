@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment.c - the GDT of each CPU of an i386 machine, in RAM.
  *

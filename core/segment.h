@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment.h - the segmentation unit of an i386 MMU: each CPU's GDT in
  * RAM, and a far pointer (selector:offset) translated to a linear and

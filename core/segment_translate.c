@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment_translate.c - a far pointer through an i386 MMU: selector and
  * offset to a linear address by the segmentation unit, then to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seq_buf.c - a growing text buffer that reports are printed into.
  *

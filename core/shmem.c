@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmem.c - shared anonymous memory: the object behind MAP_SHARED |
  * MAP_ANONYMOUS, whose pages every VMA mapping it (across forks) shares.

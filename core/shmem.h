@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmem.h - shared anonymous memory: the object behind MAP_SHARED |
  * MAP_ANONYMOUS, as Linux backs it with a shmem file ("/dev/zero

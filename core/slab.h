@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slab.h - slab caches (SLUB as the model) and kmalloc.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slab_common.c - what every slab cache shares: the list of caches, boot,
  * the checker, giving back an exited task's objects, /proc/slabinfo.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slab_internal.h - what slub.c, slab_common.c and kmalloc.c share.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slub.c - slab caches, with the kernel's SLUB as the model.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * swap.c - the swap device: a memfd of the layout's swap size, in slots
  * of a page, as mm/swapfile.c keeps a swap area.

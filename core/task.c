@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task.c - simulated processes: the tasks client sessions run as.
  *

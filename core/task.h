@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task.h - simulated processes: the tasks client sessions run as.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task_mmu.c - a process's memory as /proc/PID shows it: maps, the Vm*
  * lines of status, and the page walk behind mmctl pagewalk.

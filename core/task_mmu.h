@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * task_mmu.h - a process's memory as /proc/PID shows it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * treap.c - intrusive treaps ordered by a 64-bit key (treap.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * treap.h - intrusive treaps ordered by a 64-bit key, used the way the
  * kernel's <linux/rbtree.h> is: the caller embeds a struct treap_node

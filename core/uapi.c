@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi.c - the calls a client process may make into the machine.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi.h - the calls a client process may make into the machine.
  *

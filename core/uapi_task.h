@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi_task.h - how the calls a process makes in its own address space
  * (uapi_vm.c, uapi_malloc.c) find the process they act on.

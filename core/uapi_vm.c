@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi_vm.c - the address-space calls a client process may make: mmap,
  * munmap, mprotect, brk, user reads, writes and execution, fork, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * usercopy.c - copying bytes between a client and what it owns in the
  * machine, checked as the kernel's hardened usercopy (mm/usercopy.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * util.c - overcommit accounting, where Linux's mm/util.c keeps it.
  *

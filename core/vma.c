@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vma.c - address spaces: mm_struct and its VMAs; mmap, munmap, mprotect
  * and brk, with VMAs merged and split by the rules of Linux's mm/vma.c.

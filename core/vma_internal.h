@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vma_internal.h - what vma.c shares with the rest of core's address-space
  * code (memory.c's fork and teardown, task_mmu.c's reports, the checker).

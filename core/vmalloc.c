@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmalloc.c - vmalloc, vmap and ioremap over the layout's vmalloc area,
  * as the kernel's mm/vmalloc.c.

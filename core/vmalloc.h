@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmalloc.h - vmalloc, vmap and ioremap over the layout's vmalloc area.
  *

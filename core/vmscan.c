@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmscan.c - reclaim: kswapd, the background reclaimer, as a step.
  *

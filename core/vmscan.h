@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmscan.h - reclaim: kswapd, the background reclaimer, as a step.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmstat.c - the machine's counters as the kernel's mm/vmstat.c shows
  * them: /proc/vmstat, /proc/buddyinfo, /proc/pagetypeinfo and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmstat.h - the machine's counters, named and ordered as /proc/vmstat,
  * and the reports of mm/vmstat.c: vmstat, buddyinfo and zoneinfo.

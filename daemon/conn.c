@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conn.c - a session's connection: the libuv pipe a client connected on.
  *

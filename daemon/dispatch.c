@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dispatch.c - one decoded request in, one reply out, through the
  * operation table (proto/ops.def).

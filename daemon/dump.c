@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dump.c - mmd --dump: boot a layout's machine once and print what /proc
  * would show of it at boot, then tear it down.

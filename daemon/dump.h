@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dump.h - mmd --dump: boot a machine once and print its /proc views.
  */

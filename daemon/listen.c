@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * listen.c - mmd's listening socket: from systemd, or made at a path.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.c - mmd's log: one line per event on stderr, "mmd: ..." (the
  * journal takes stderr under systemd).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmd.c - mmd's command line: pick the layout, then check it, print it,
  * dump the machine it boots, or hand it to the serving loop.

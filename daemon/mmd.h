@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmd.h - what mmd's command line hands on once a layout is loaded.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * op_kernel.c - the handlers of the kernel-API rows of the operation
  * table that are not mechanical: allocations that may wait, vmap's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * op_malloc.c - the one handler of the process-malloc rows of the
  * operation table that is not mechanical: mallinfo, whose result is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * op_report.c - the handlers of the session and report rows of the
  * operation table: Hello, Ping, the /proc-style reports and the admin

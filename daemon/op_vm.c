@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * op_vm.c - the handlers of the address-space rows of the operation
  * table that are not mechanical: user reads, writes and instruction

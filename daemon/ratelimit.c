@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ratelimit.c - log lines a client can provoke, rate-limited as the
  * kernel's printk_ratelimit limits its own: at most a burst of lines in

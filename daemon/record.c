@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * record.c - mmd --record: everything the machine is asked, written down
  * so that mmtrace --replay can run it again on a fresh machine and check

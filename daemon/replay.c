@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c - a daemon without a socket whose sessions a recording drives
  * (daemon/replay.h): what mmtrace --replay runs a recording through.

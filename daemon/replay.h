@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.h - mmd's session code driven by a recording instead of a
  * socket: the one door tools/ (mmtrace --replay) has into the daemon.

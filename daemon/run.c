@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c - mmd's serving loop: boot the machine, listen, serve, stop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * server.h - mmd's serving state: the loop, the listener and sessions.
  *

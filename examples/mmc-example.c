@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc-example.c - a small, commented client of mmd: one simulated
  * process that allocates pages and kernel objects, writes and reads

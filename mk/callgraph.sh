@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # callgraph.sh - the file-level call graph of core/ and its circles.
 #
 # Compiles every core source file on its own (no optimization, no LTO, so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make demo: boot a small machine (256 MiB of RAM, 256 MiB of swap) on a
 # private socket, let a few client processes allocate pages and kernel
 # objects and write more anonymous memory than the machine has (faults,

@@ -1,17 +1,34 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages mm builds against, and nothing else.
 # Does nothing when all are present; as root it installs what is missing,
 # otherwise it prints the exact command and fails.
+#   usage: mk/deps.sh [build|deb|systemd]
+# No argument: everything the tests need. build: what `make` and `make
+# install` need. deb: build's and the packaging tools (make deb).
+# systemd: deb's and what boots a Debian root (make systemd-check).
 set -eu
 
-# clang and libclang-rt-dev build the libFuzzer harnesses; valgrind runs
-# the memcheck test (docs/reliability.md); python3-protobuf and protobuf-compiler
-# build the Python package (mk/python.mk), python3-matplotlib draws its example.
-packages="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
-libyaml-dev libsystemd-dev libcmocka-dev libjson-c-dev libcairo2-dev systemd jq \
-libmicrohttpd-dev \
-python3 python3-protobuf protobuf-compiler python3-matplotlib \
-clang libclang-rt-dev valgrind"
+# What compiles mm: the compiler, protoc-c and the libraries.
+build="make gcc pkg-config libuv1-dev libprotobuf-c-dev protobuf-c-compiler \
+libyaml-dev libsystemd-dev libjson-c-dev libcairo2-dev libncurses-dev \
+libmicrohttpd-dev python3 python3-protobuf protobuf-compiler"
+# (python3-protobuf and protobuf-compiler build the Python package,
+# mk/python.mk.) clang and libclang-rt-dev build the libFuzzer harnesses;
+# valgrind runs the memcheck test (docs/reliability.md);
+# python3-matplotlib draws the Python example.
+tests="libcmocka-dev systemd jq clang libclang-rt-dev valgrind python3-matplotlib"
+deb="debhelper dpkg-dev fakeroot lintian"
+case "${1:-}" in
+build) packages=$build ;;
+deb) packages="$build $deb" ;;
+systemd) packages="$build $deb mmdebstrap systemd-container" ;;
+"") packages="$build $tests" ;;
+*)
+	echo "usage: mk/deps.sh [build|deb|systemd]" >&2
+	exit 2
+	;;
+esac
 
 missing=""
 for p in $packages; do

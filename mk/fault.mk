@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/fault.mk - mmd-fault, the daemon built for fault injection, and the
 # tests that sweep it (docs/reliability.md).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/fuzz.mk - the libFuzzer harnesses (tests/fuzz/fuzz_*.c): how they
 # build with clang, and `make fuzz`.
 #

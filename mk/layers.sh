@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # layers.sh - the borders between the parts of mm (docs: README.md, "A
 # short tour"), checked on the sources and on the test build's objects:
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/memcheck.mk - `make memcheck`: the optimized mmd under valgrind
 # memcheck through an integration run (tests/integration/memcheck.sh,
 # which make test runs too, with a 5 s churn).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/mmctl.mk - mmctl, the systemd units, the man pages, bash completion
 # and the example client: how they build, install and get tested.
 #
@@ -36,7 +37,7 @@ $(B)/mmctl: $(MMCTL_OBJ) $(B)/libmmclient.a
 $(T)/mmctl: $(MMCTL_TOBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(MMCTL_LIBS)
 
-all: $(B)/mmctl
+build: $(B)/mmctl
 test: $(T)/mmctl
 demo: $(B)/mmctl
 install: install-mmctl
@@ -55,8 +56,11 @@ install-mmctl: $(B)/mmctl
 		$(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/mmctl $(DESTDIR)$(BINDIR)/mmctl
 	sed $(UNIT_SED) systemd/mmd.service > $(DESTDIR)$(UNITDIR)/mmd.service
-	install -m 644 systemd/mmd.socket $(DESTDIR)$(UNITDIR)/mmd.socket
-	chmod 644 $(DESTDIR)$(UNITDIR)/mmd.service
+	sed $(UNIT_SED) systemd/mmd@.service > $(DESTDIR)$(UNITDIR)/mmd@.service
+	install -m 644 systemd/mmd.socket systemd/mmd@.socket \
+		$(DESTDIR)$(UNITDIR)/
+	chmod 644 $(DESTDIR)$(UNITDIR)/mmd.service \
+		$(DESTDIR)$(UNITDIR)/mmd@.service
 	install -m 644 systemd/mmd.sysusers $(DESTDIR)$(SYSUSERSDIR)/mmd.conf
 	install -m 644 completion/mmctl.bash $(DESTDIR)$(COMPLETIONDIR)/mmctl
 	install -m 644 examples/Makefile examples/mmc-example.c \
@@ -65,6 +69,21 @@ install-mmctl: $(B)/mmctl
 	install -m 644 docs/libmmclient.3 $(DESTDIR)$(MANDIR)/man3/libmmclient.3
 	install -m 644 docs/mmd.yaml.5 $(DESTDIR)$(MANDIR)/man5/mmd.yaml.5
 	install -m 644 docs/mmd.8 $(DESTDIR)$(MANDIR)/man8/mmd.8
+
+.PHONY: uninstall-mmctl
+uninstall-mmctl:
+	rm -f $(DESTDIR)$(BINDIR)/mmctl \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,mmd.service mmd@.service \
+			mmd.socket mmd@.socket) \
+		$(DESTDIR)$(SYSUSERSDIR)/mmd.conf \
+		$(DESTDIR)$(COMPLETIONDIR)/mmctl \
+		$(DESTDIR)$(EXAMPLEDIR)/Makefile \
+		$(DESTDIR)$(EXAMPLEDIR)/mmc-example.c \
+		$(DESTDIR)$(MANDIR)/man1/mmctl.1 \
+		$(DESTDIR)$(MANDIR)/man3/libmmclient.3 \
+		$(DESTDIR)$(MANDIR)/man5/mmd.yaml.5 \
+		$(DESTDIR)$(MANDIR)/man8/mmd.8
+	-rmdir $(DESTDIR)$(EXAMPLEDIR) 2>/dev/null
 
 # The example client, built in the tree for the tests and the demo (the
 # installed copy builds with examples/Makefile and pkg-config).
@@ -76,7 +95,7 @@ $(T)/mmc-example: examples/mmc-example.c $(T)/libmmclient.a $(T)/.flags
 	$(CC) $(BASE_CFLAGS) -Iclient $(TEST_CFLAGS) -o $@ $< \
 		$(T)/libmmclient.a $(shell pkg-config --libs libprotobuf-c)
 
-all: $(B)/mmc-example
+build: $(B)/mmc-example
 test: $(T)/mmc-example
 demo: $(B)/mmc-example
 

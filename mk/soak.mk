@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/soak.mk - the churn-and-soak test and its client, build/test/soak
 # (tests/soak/soak.c); docs/reliability.md says what they check.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec.c - mm's messages to and from bytes, on the hot path.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * codec.h - mm's messages to and from bytes, on the hot path.
  *

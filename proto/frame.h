@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frame.h - the framing of mm's wire: a 4-byte big-endian length, then
  * one protobuf message.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ops.h - what a row of the operation table (proto/ops.def) says about
  * an operation, for every side of the wire that reads the table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recording.c - writing and reading mmd's recordings (recording.h).
  *

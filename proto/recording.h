@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recording.h - the file mmd writes with --record and mmtrace --replay
  * reads: a run of the daemon, session by session and frame by frame.

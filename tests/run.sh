@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs every unit test binary and integration script, then prints one
 # closing line "N passed, N failed"; exits non-zero on any failure.
 #   usage: tests/run.sh [--unit] BUILD_DIR

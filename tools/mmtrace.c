@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmtrace.c - replay allocation traces through an allocator and print,
  * per trace, its operations, the heap's utilization and the operations

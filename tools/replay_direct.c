@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_direct.c - the replay backend that runs core's malloc in this
  * process: a machine booted from a built-in layout, one simulated

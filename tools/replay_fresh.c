@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_fresh.c - a replay in a process of its own, for the figures
  * that the rest of a process would spoil: glibc's heap is the whole

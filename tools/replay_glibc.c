@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_glibc.c - the replay backend that calls the host's own malloc,
  * the baseline every figure is compared with.

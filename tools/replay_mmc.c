@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_mmc.c - the replay backend that runs a trace through mmd: one
  * session, whose process's own malloc serves every call over the wire.

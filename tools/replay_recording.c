@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay_recording.c - mmtrace --replay: a recording mmd made with
  * --record run again on a fresh machine, through mmd's own session code

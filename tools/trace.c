@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * trace.c - reading allocation traces (malloc-lab format; see trace.h).
  *

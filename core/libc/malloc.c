@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc.c - the user-space malloc of a simulated process: its heap.
  *

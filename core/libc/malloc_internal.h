@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc_internal.h - what malloc.c, malloc_mmap.c and malloc_check.c
  * share: the layout of chunks and of malloc's state in the process's

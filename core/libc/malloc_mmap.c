@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc_mmap.c - the chunks of a process's malloc that get a mapping of
  * their own: requests at or above the mmap threshold.

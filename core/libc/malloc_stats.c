@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc_stats.c - what a process's malloc tells about itself:
  * mallinfo2(3) and malloc_stats(3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi_malloc.c - the malloc calls a client process may make: its own
  * user-space malloc (malloc.c), run in its own address space.

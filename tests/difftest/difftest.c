@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * difftest.c - address spaces tested against the host kernel: random
  * sequences of mmap, munmap, mprotect, mremap, brk, reads and writes run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * difftest.h - what the differential tester and its host child say to
  * each other over two pipes: one call, then its result.

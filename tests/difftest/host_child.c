@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * host_child.c - the differential tester's process on the host: it
  * makes each call it is sent on its own address space and sends the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.h - fault injection for test builds: the Nth host allocation, the
  * Nth write to a client, the Nth swap write or swap slot fails.

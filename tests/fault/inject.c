@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inject.c - fault injection for test builds (fault.h says how to arm it).
  *

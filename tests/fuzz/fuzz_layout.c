@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_layout.c - libFuzzer harness: any bytes as a YAML layout file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_requests.c - libFuzzer harness that speaks the protocol: inputs
  * are requests from several sessions, mutated field by field.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_session.c - libFuzzer harness: the raw bytes one client sends,
  * through mmd's own frame reader, decoder and dispatch, into a machine

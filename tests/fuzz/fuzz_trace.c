@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_trace.c - libFuzzer harness: any bytes as an allocation trace.
  *

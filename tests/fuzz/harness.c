@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.c - what the session harnesses (fuzz_session.c, raw bytes;
  * fuzz_requests.c, decoded requests) share: mmd's own frame reader,

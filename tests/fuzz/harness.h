@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * harness.h - what harness.c lends the session harnesses and their seed
  * writer: an input's set-up, clients' requests answered through the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh - run every libFuzzer harness for a while, side by side, and say
 # how each did: "PASS: fuzz NAME: ..." or "FAIL: fuzz NAME: ...".
 #   usage: tests/fuzz/run.sh FUZZ_DIR SECONDS [NAME...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seed_session.c - the session harness's seed corpus, written by playing
  * short client scripts through the harness itself.

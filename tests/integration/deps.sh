@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The set-up promise of mk/deps.sh: nothing to do when every package is
 # installed; as non-root, the exact apt-get command and a failure when
 # one is missing. `id` and `dpkg-query` are replaced by shims on PATH, so

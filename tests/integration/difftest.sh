@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # difftest.sh - a short run of the differential tester: random address
 # space calls on the host kernel and on the machine, compared step by
 # step (tests/difftest/). Bounded to a few seconds; `make difftest` runs

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fault.sh - mmd-fault (mk/fault.mk) under a client workload, with its Nth
 # host allocation made to fail, or its Nth write to a client, for N swept
 # over the whole workload. Each run: a bystander client connects and

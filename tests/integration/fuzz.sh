@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz.sh - every libFuzzer harness (tests/fuzz/) for a short while, from
 # its checked-in corpus: the crashes fixed before stay fixed, and a few
 # seconds of new inputs keep the harnesses honest. `make fuzz` runs them

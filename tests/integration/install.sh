@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # install.sh - `make install` into a temporary DESTDIR: the tree it lays
 # out (programs, the library with its version links, header, pkg-config
 # file, units, layouts, man pages, completion, example), the systemd
@@ -35,7 +36,10 @@ pass "make install DESTDIR=... PREFIX=/usr"
 
 # ---- the tree
 missing=""
-for f in usr/sbin/mmd usr/bin/mmctl usr/bin/mmtrace \
+for f in usr/sbin/mmd usr/bin/mmctl usr/bin/mmtrace usr/bin/mmc \
+	usr/share/mm/mm.proto usr/share/doc/mm/LICENSE \
+	usr/share/doc/mm/README.md usr/share/doc/mm/protocol.md \
+	usr/lib/systemd/system/mmd@.service usr/lib/systemd/system/mmd@.socket \
 	usr/lib/libmmclient.so.1.0.0 \
 	usr/lib/libmmclient.a usr/include/mmclient.h \
 	usr/lib/pkgconfig/mmclient.pc usr/lib/systemd/system/mmd.service \
@@ -75,8 +79,21 @@ same "install tree: the library exports mmc_* only" \
 same "install tree: mmclient.pc names /usr" \
 	"$(grep -E '^(prefix|libdir|includedir)=' "$D/usr/lib/pkgconfig/mmclient.pc" | tr '\n' ' ')" \
 	"prefix=/usr libdir=/usr/lib includedir=/usr/include "
-same "install tree: /etc/mmd/mmd.yaml is the shipped x86_64 layout" \
-	"$(cmp "$D/etc/mmd/mmd.yaml" "$root/config/x86_64.yaml" && echo same)" same
+same "install tree: /etc/mmd/mmd.yaml is the shipped default, config/mmd.yaml" \
+	"$(cmp "$D/etc/mmd/mmd.yaml" "$root/config/mmd.yaml" && echo same)" same
+same "install tree: the default machine has 1 GiB, not 16" \
+	"$("$D/usr/sbin/mmd" --print-config "$D/etc/mmd/mmd.yaml" |
+		sed -n 's/^ *memory: *\([^ ]*\).*/\1/p' | head -1)" 1G
+
+# ---- one version everywhere: mmclient.h, mmd, mmctl, the .pc, the man
+# pages and the Debian changelog.
+v=$(sed -n 's/^#define MMC_VERSION[[:space:]]*"\(.*\)"$/\1/p' "$D/usr/include/mmclient.h")
+same "one version: mmd --version, mmctl --version, mmclient.pc" \
+	"$("$D/usr/sbin/mmd" --version) $("$D/usr/bin/mmctl" --version | cut -d' ' -f1-2) $(sed -n 's/^Version: //p' "$D/usr/lib/pkgconfig/mmclient.pc")" \
+	"mmd $v mmctl $v $v"
+same "one version: the man pages and debian/changelog" \
+	"$(sed -n 's/^\.TH .*"mm \([^"]*\)".*/\1/p' "$D"/usr/share/man/man*/* | sort -u) $(sed -n '1s/.*(\(.*\)-[0-9]*).*/\1/p' "$root/debian/changelog")" \
+	"$v $v"
 for f in "$D"/etc/mmd/mmd.yaml "$D"/usr/share/mm/layouts/*.yaml; do
 	check "installed mmd accepts ${f#"$D"}" "$D/usr/sbin/mmd" --check-config "$f"
 done
@@ -211,12 +228,19 @@ wait "$ex" 2>/dev/null
 same "the holding example heard of the shutdown" \
 	"$(grep -c '^event: shutting down' "$tmp/ex2.out")" 1
 
+# ---- make uninstall takes back every file install laid out
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$root" B="$tmp/build" \
+	uninstall DESTDIR="$D" PREFIX=/usr >"$tmp/uninstall.log" 2>&1 ||
+	fail "make uninstall"
+same "make uninstall: no file is left" "$(find "$D" ! -type d)" ""
+
 # ---- another PREFIX: the paths follow it
 install_to "$tmp/opt" /opt/mm >"$tmp/install.log" 2>&1 ||
 	fail "make install PREFIX=/opt/mm"
 same "PREFIX=/opt/mm: mmclient.pc, the unit and the files follow" \
 	"$(sed -n 's/^prefix=//p' "$tmp/opt/opt/mm/lib/pkgconfig/mmclient.pc") $(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$tmp/opt/opt/mm/lib/systemd/system/mmd.service") $(ls "$tmp/opt/opt/mm/bin")" \
-	"/opt/mm /opt/mm/sbin/mmd mmctl
+	"/opt/mm /opt/mm/sbin/mmd mmc
+mmctl
 mmtrace
 mmweb"
 same "PREFIX=/opt/mm: mmweb, its unit, page and scenario programs follow" \

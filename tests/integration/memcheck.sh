@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # memcheck.sh - the optimized mmd (build/mmd, no sanitizer) under valgrind
 # memcheck, through a short integration run: workers doing every kind of
 # operation, a churn of clients killed with SIGKILL, garbage frames, the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmctl.sh - mmctl on real daemons: every report checked against the
 # kernel's format (header lines, column order, field names, units), its
 # --json parsed back with jq and compared with the text value by value,

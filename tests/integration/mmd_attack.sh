@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_attack.sh - a hostile local user against a real mmd: each attack of
 # issue 15 is sent, and mmd must answer as it promises: sizes past every
 # bound refused at once with Linux's errno; connections that never say

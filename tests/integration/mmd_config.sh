@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_config.sh - mmd's command line on layout files: --check-config,
 # --print-config, --version, --help, and bad usage. Asserts exit statuses
 # (0 fine, 1 bad layout, 2 bad usage), the exact error lines, and that

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_limits.sh - limits.pages over the wire on real daemons: a session's
 # process is charged for every page it holds (blocks, vmalloc frames,
 # large kmallocs, user pages and page tables), swaps its own pages out

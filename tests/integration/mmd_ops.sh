@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_ops.sh - every operation a client can call, over the wire on a real
 # mmd, one check per family of operations: exact values, exact errors,
 # bytes written and read back (tests/mmc_test/mmc_test.c, command

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_serve.sh - a real mmd on a private socket, driven by many client
 # processes at once while hostile clients do their worst; afterwards the
 # invariant checker is clean and free memory is back at its baseline.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmd_systemd.sh - mmd under a service manager and beside other daemons:
 # sd_notify readiness (READY, STATUS, WATCHDOG, STOPPING) seen by a real
 # NOTIFY_SOCKET listener, socket activation through

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmtrace.sh - allocation traces replayed through a real mmd: each trace
 # in a process of the machine, its malloc called over the wire, checked
 # for alignment, overlap and bytes; the same utilization as core's malloc

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # record.sh - mmd --record and mmtrace --replay: a run of several client
 # processes under memory pressure (faults, fork, swap, kswapd and direct
 # reclaim, malloc over the wire), recorded, then replayed on a fresh

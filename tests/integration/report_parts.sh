@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # report_parts.sh - reports longer than a reply frame come in parts and
 # are whole again in the client: two fresh daemons booted from the same
 # layout, one with 1 KiB frames and one with the default 1 MiB, must

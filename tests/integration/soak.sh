@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # soak.sh - churn and soak: a real mmd serves hundreds of client processes
 # for SOAK_SECONDS (default 12). Clients connect, work and disconnect, at
 # most 24 at a time; half of the workers are killed with SIGKILL at a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # soak_hostile.sh - the hostile clients of mmd_attack.sh and the soak's
 # verifying workers on one mmd at once, for SOAK_SECONDS (default 8):
 # sizes past every bound, names that would forge report lines, kernel

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # daemon.sh - what the integration scripts share, those that run a real
 # mmd and the others: every script in tests/integration/ sources it
 # rather than keep a copy of its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test.c - the integration tests' client: drives a real mmd through
  * libmmclient, or through raw frames to play a hostile client.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test.h - what the integration tests' client commands share: the
  * socket, the failure count, exact checks and the helpers around them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_attack.c - what a hostile local user would do to mmd, each
  * attack checking that mmd answers as it must: the exact errno and

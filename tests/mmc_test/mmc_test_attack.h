@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_attack.h - the attacks of a hostile local user on mmd, each
  * checking that mmd answers as it must.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_lib.c - the exact checks every command of the integration
  * tests' client uses: errnos, bytes read back, counts, report lines.

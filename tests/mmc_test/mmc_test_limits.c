@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_limits.c - the integration tests' checks of limits.pages over
  * the wire (every page a session's process holds is charged, its own

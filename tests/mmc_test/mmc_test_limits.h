@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_limits.h - the integration tests' checks of per-session page
  * limits and of allocations that wait.

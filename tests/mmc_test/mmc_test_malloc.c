@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_malloc.c - the integration tests' checks of a process's
  * user-space malloc over the wire: blocks and their bytes, calloc,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_vm.c - the integration tests' checks of processes over the
  * wire: mmap, munmap, mprotect, mremap, brk, user reads, writes and

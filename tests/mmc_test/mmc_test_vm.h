@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_vm.h - the integration tests' families of process checks.
  *

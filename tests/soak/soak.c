@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * soak.c - clients for the reliability tests: a worker that tolerates a
  * daemon short of memory, a garbage sender, the churn of hundreds of them,

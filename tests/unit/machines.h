@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * machines.h - small layouts built in C for the unit tests, and helpers
  * that boot them and snapshot allocator state.

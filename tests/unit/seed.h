@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * seed.h - the seed of a unit test's randomized run: a fixed one by
  * default, so that every run checks the same sequence and a failure is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_bounds.c - every size, count, order, alignment and address a
  * client controls, at its boundaries, through every uapi entry point.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_client.c - libmmclient without a daemon: its GFP values are the
  * kernel's (they cross the wire), connect failures say why with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_codec.c - proto/codec.c against protobuf-c itself: for every
  * operation and every result, with random values, the fast encoder emits

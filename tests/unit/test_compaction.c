@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_compaction.c - page migration and compaction on a machine that
  * user pages fragment.

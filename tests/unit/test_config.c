@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_config.c - YAML layouts: sizes, the loader's defaults and forms,
  * every kind of bad file pointed at its exact line, column and key, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_fault.c - the machine when the host fails it: no memory for the
  * host-side structures at exit, swap writes that fail, no swap slots.

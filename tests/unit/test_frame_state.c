@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_frame_state.c - every frame classified as what it is.
  */

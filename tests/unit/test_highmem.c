@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_highmem.c - kmap and kmap_atomic on i386 with HighMem: the address
  * map, pkmap_count, slot reuse, wrap-around flushing, -EAGAIN when full,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_layout.c - layouts built in C: names, defaults, derived zones, and
  * every validation rule, each broken on its own and asserted by the exact

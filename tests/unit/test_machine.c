@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_machine.c - booting machines: zone spans and page counts, the
  * watermarks Linux's formulas give, the boot-time reports, teardown.

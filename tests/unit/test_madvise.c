@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_madvise.c - madvise(MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL)
  * and mincore against the host kernel: each step runs on a real mapping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_malloc.c - a simulated process's malloc (core/libc/malloc*.c): its
  * layout in the process's memory, splitting, coalescing, the mmap

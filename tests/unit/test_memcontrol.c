@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_memcontrol.c - limits.pages as each process's memory cgroup: what
  * is charged (page blocks, vmalloc frames, large kmallocs, MMZ blocks,

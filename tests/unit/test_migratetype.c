@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_migratetype.c - pageblocks, migrate types and fallback, against
  * cases worked out by hand from Linux's mm/page_alloc.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mixed.c - every kernel allocator at once, through the client
  * calls, from several tasks that come and go: bytes stay put, owners are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mmctl_json.c - mmctl's report parsers (client/mmctl_json.c) on
  * exact kernel-format text and on every kind of bad line: a good report

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mmz.c - media memory zones: first fit by address in a named or any
  * region, lookups by name and address, ownership, the media-mem listing,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ops.c - the operation table (proto/ops.def) against mm.proto:
  * every operation of a Request has exactly one row, each row names the

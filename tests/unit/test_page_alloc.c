@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_page_alloc.c - the buddy allocator: split and merge, zone choice,
  * watermarks, per-CPU lists, reference counts, bad calls, and a long

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_percpu.c - alloc_percpu: unit geometry, per-CPU copies and their
  * bytes, first fit with alignment, chunk creation and freeing, ownership,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pgtable.c - page tables in RAM: the x86_64 and i386 entry formats
  * byte for byte, the kernel page table's direct map, process pgds, map,

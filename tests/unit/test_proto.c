@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_proto.c - the wire's framing (proto/frame.c) and the messages it
  * carries: lengths are big-endian, frames split and join exactly, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_segment.c - the i386 segmentation unit: each CPU's GDT in RAM byte
  * for byte, selectors, far pointers translated to linear and physical

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_slab.c - slab caches and kmalloc: SLUB's geometry, freelists in
  * RAM, list moves, per-CPU slabs, colouring, debugging, bad calls, and a

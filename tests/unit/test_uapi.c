@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_uapi.c - the calls clients make: tasks, ownership between tasks,
  * per-session limits, bytes read and written, and exit giving everything

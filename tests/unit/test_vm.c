@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vm.c - address spaces: mmap, munmap, mprotect and brk with VMA
  * merge and split, faults of every kind, fork and copy-on-write, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vm_stress.c - address spaces under pressure: processes that write
  * a pattern of their own over every byte of more memory than the machine

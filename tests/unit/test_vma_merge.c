@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vma_merge.c - the hidden rules of VMA merging that Linux's mm/vma.c,
  * mm/rmap.c, mm/mremap.c and mm/mmap.c keep: anon_vma reuse on the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vmalloc.c - vmalloc, vzalloc, vmap and ioremap: addresses, guard
  * pages, the kernel page table behind them, bytes in RAM, vmallocinfo and
