@@ -45,7 +45,9 @@ const struct report_kind report_kinds[] = {
 	{"zoneinfo", MMC_REPORT_ZONEINFO, zoneinfo_to_json,
 	 "/proc/zoneinfo: watermarks, counters and per-CPU lists per zone"},
 	{"vmstat", MMC_REPORT_VMSTAT, vmstat_to_json,
-	 "/proc/vmstat: every counter, and the mm_bad_* refusals"},
+	 "/proc/vmstat: every counter, and the mm_bad_* refusals; with "
+	 "DELAY, a line of rates every DELAY seconds (COUNT lines) as "
+	 "procps' vmstat prints them"},
 	{"slabinfo", MMC_REPORT_SLABINFO, slabinfo_to_json,
 	 "/proc/slabinfo (version 2.1): every slab cache"},
 	{"vmallocinfo", MMC_REPORT_VMALLOCINFO, vmallocinfo_to_json,
@@ -103,8 +105,8 @@ int mmctl_daemon_error(struct mmctl *ctl, const char *what, int err)
 
 static void print_usage_line(FILE *out, const struct command *cmd)
 {
-	fprintf(out, "usage: mmctl [--socket PATH] [--json] %s%s%s\n",
-		cmd->name, *cmd->args ? " " : "", cmd->args);
+	fprintf(out, "usage: mmctl [OPTIONS] %s%s%s\n", cmd->name,
+		*cmd->args ? " " : "", cmd->args);
 }
 
 int mmctl_usage_error(const char *command, const char *fmt, ...)
@@ -272,6 +274,11 @@ static int show_report_at(struct mmctl *ctl, const struct report_kind *r,
 static int show_report(struct mmctl *ctl, const struct report_kind *r, int pid)
 {
 	return show_report_at(ctl, r, pid, 0, 0);
+}
+
+int mmctl_show_report(struct mmctl *ctl, const struct report_kind *r)
+{
+	return show_report(ctl, r, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -744,7 +751,7 @@ static const struct command commands[] = {
 	{"pagetypeinfo", cmd_report, "", NULL, NULL},
 	{"zoneinfo", cmd_report, "", NULL, NULL},
 	{"slabinfo", cmd_report, "", NULL, NULL},
-	{"vmstat", cmd_report, "", NULL, NULL},
+	{"vmstat", cmd_vmstat, "[DELAY [COUNT]]", NULL, NULL},
 	{"vmallocinfo", cmd_report, "", NULL, NULL},
 	{"media-mem", cmd_report, "", NULL, NULL},
 	{"dmesg", cmd_report, "", NULL, NULL},
@@ -868,13 +875,35 @@ static bool command_is_admin(const struct command *cmd)
 	return cmd->op && mmc_op_is_admin(cmd->op);
 }
 
-static void print_command_help(const struct command *cmd)
+static json_object *command_to_json(const struct command *cmd)
 {
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(cmd->name));
+	json_object_object_add(o, "args", json_object_new_string(cmd->args));
+	json_object_object_add(o, "help",
+			       json_object_new_string(command_help(cmd)));
+	json_object_object_add(o, "admin",
+			       json_object_new_boolean(command_is_admin(cmd)));
+	return o;
+}
+
+static void print_command_help(const struct mmctl *ctl,
+			       const struct command *cmd)
+{
+	if (ctl->json) {
+		json_object *o = command_to_json(cmd);
+
+		mmctl_print_json(stdout, o, true);
+		json_object_put(o);
+		return;
+	}
 	print_usage_line(stdout, cmd);
 	printf("\n%s.\n", command_help(cmd));
 	if (command_is_admin(cmd))
 		printf("Needs admin rights: uid 0 or mmd's admin group.\n");
-	if (cmd->run == cmd_report || cmd->run == cmd_status)
+	if (cmd->run == cmd_report || cmd->run == cmd_status ||
+	    cmd->run == cmd_vmstat)
 		printf("With --json, the same data as a JSON document.\n");
 }
 
@@ -896,17 +925,32 @@ static int summary_len(const struct command *cmd)
 	return (int)(end - help);
 }
 
-static void print_help(void)
+/* --json help: every command, as data. */
+static void print_help_json(void)
 {
-	printf("usage: mmctl [--socket PATH] [--json] COMMAND [ARGS...]\n"
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		json_object_array_add(a, command_to_json(&commands[i]));
+	mmctl_print_json(stdout, a, true);
+	json_object_put(a);
+}
+
+static void print_help(const struct mmctl *ctl)
+{
+	if (ctl->json) {
+		print_help_json();
+		return;
+	}
+	printf("usage: mmctl [OPTIONS] COMMAND [ARGS...]\n"
 	       "\n"
 	       "Shows a running mmd's machine as /proc shows a real one.\n"
 	       "\n"
-	       "Options:\n"
-	       "  -s, --socket PATH  mmd's socket (default: $MMD_SOCKET, "
+	       "Options (before or after the command; -- ends them):\n"
+	       "  -s, --socket=PATH  mmd's socket (default: $MMD_SOCKET, "
 	       "else %s)\n"
 	       "  -j, --json         reports as JSON\n"
-	       "  -i, --input FILE   read the report from FILE (- for stdin)\n"
+	       "  -i, --input=FILE   read the report from FILE (- for stdin)\n"
 	       "                     instead of the daemon: with --json, a\n"
 	       "                     saved report or a real /proc file\n"
 	       "  -h, --help         this help; COMMAND --help for a "
@@ -935,83 +979,186 @@ static int cmd_help(struct mmctl *ctl, int argc, char **argv)
 {
 	const struct command *cmd;
 
-	(void)ctl;
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-		argv[1] = "help";
 	if (argc == 1) {
-		print_help();
+		print_help(ctl);
 		return 0;
 	}
 	cmd = argc == 2 ? find_command(argv[1]) : NULL;
 	if (!cmd)
 		return mmctl_usage_error("help", "no command '%s'", argv[1]);
-	print_command_help(cmd);
+	print_command_help(ctl, cmd);
 	return 0;
 }
 
-static bool wants_help(int argc, char **argv)
+static void print_version(const struct mmctl *ctl)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			return false;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
+	if (ctl->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "mmctl",
+				       json_object_new_string(MMC_VERSION));
+		json_object_object_add(
+			o, "protocol",
+			json_object_new_int(MMC_PROTOCOL_VERSION));
+		mmctl_print_json(stdout, o, true);
+		json_object_put(o);
+		return;
+	}
+	printf("mmctl %s (protocol %d)\n", MMC_VERSION, MMC_PROTOCOL_VERSION);
+}
+
+/* ------------------------------------------------------------------ */
+/* Options                                                             */
+
+#define GLOBAL_SHORTOPTS "s:ji:hV"
+static const struct option global_longopts[] = {
+	{"socket", required_argument, NULL, 's'},
+	{"json", no_argument, NULL, 'j'},
+	{"input", required_argument, NULL, 'i'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+};
+#define NR_GLOBAL_OPTS (sizeof(global_longopts) / sizeof(global_longopts[0]))
+
+/* The command whose options are being parsed: for -h. */
+static const struct command *parsing;
+
+/* What getopt_long said was wrong, in mmctl's words. */
+static int option_error(int argc, char **argv, int c)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	const char *command = parsing ? parsing->name : NULL;
+
+	if (c == ':')
+		return mmctl_usage_error(command, "%s needs an argument", arg);
+	if (optopt && !strchr(arg, '='))
+		return mmctl_usage_error(command, "unknown option '-%c'",
+					 optopt);
+	return mmctl_usage_error(command, "unknown option '%s'", arg);
+}
+
+/* A global option for ctl: true if c was one. */
+static bool global_option(struct mmctl *ctl, int c)
+{
+	switch (c) {
+	case 's':
+		ctl->socket = optarg;
+		return true;
+	case 'j':
+		ctl->json = true;
+		return true;
+	case 'i':
+		ctl->input = optarg;
+		return true;
+	case 'h':
+		ctl->help = true;
+		return true;
+	case 'V':
+		ctl->version = true;
+		return true;
 	}
 	return false;
 }
 
-int main(int argc, char **argv)
+int mmctl_getopt(struct mmctl *ctl, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts)
 {
-	struct mmctl ctl = {NULL, false, NULL, NULL};
-	const struct command *cmd;
-	int i, ret;
+	static struct option all[NR_GLOBAL_OPTS + 16];
+	char opts[64];
+	size_t n = 0;
+	int c;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-s") || !strcmp(a, "--socket")) {
-			if (++i == argc)
-				return mmctl_usage_error(NULL,
-							 "%s needs a "
-							 "PATH",
-							 a);
-			ctl.socket = argv[i];
-		} else if (!strncmp(a, "--socket=", 9)) {
-			ctl.socket = a + 9;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
-			ctl.json = true;
-		} else if (!strcmp(a, "-i") || !strcmp(a, "--input")) {
-			if (++i == argc)
-				return mmctl_usage_error(NULL,
-							 "%s needs a "
-							 "FILE",
-							 a);
-			ctl.input = argv[i];
-		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			print_help();
-			return 0;
-		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-			printf("mmctl %s (protocol %d)\n", MMC_VERSION,
-			       MMC_PROTOCOL_VERSION);
-			return 0;
-		} else {
-			return mmctl_usage_error(NULL, "unknown option '%s'",
-						 a);
+	snprintf(opts, sizeof(opts), ":" GLOBAL_SHORTOPTS "%s", shortopts);
+	for (; longopts && longopts[n].name && n < 16; n++)
+		all[n] = longopts[n];
+	memcpy(all + n, global_longopts, sizeof(global_longopts));
+	memset(all + n + NR_GLOBAL_OPTS, 0, sizeof(all[0]));
+	opterr = 0;
+	for (;;) {
+		c = getopt_long(argc, argv, opts, all, NULL);
+		if (c == '?' || c == ':') {
+			option_error(argc, argv, c);
+			return '?';
+		}
+		if (!global_option(ctl, c))
+			return c;
+		if (ctl->help || ctl->version) {
+			if (ctl->version)
+				print_version(ctl);
+			else if (parsing)
+				print_command_help(ctl, parsing);
+			exit(0);
 		}
 	}
-	if (i == argc)
-		return mmctl_usage_error(NULL, "no command given");
-	cmd = find_command(argv[i]);
-	if (!cmd)
-		return mmctl_usage_error(NULL, "no command '%s'", argv[i]);
-	if (ctl.input && cmd->run != cmd_report && cmd->run != cmd_status)
-		return mmctl_usage_error(NULL, "--input goes with a report "
-					       "only");
-	if (cmd->run != cmd_help && wants_help(argc - i, argv + i)) {
-		print_command_help(cmd);
+}
+
+/*
+ * A command with no options of its own: the global ones taken out,
+ * *argv becomes {name, operands...}. 0, or EXIT_USAGE.
+ */
+static int take_options(struct mmctl *ctl, int *argc, char ***argv)
+{
+	int c;
+
+	optind = 0;
+	c = mmctl_getopt(ctl, *argc, *argv, "", NULL);
+	if (c != -1)
+		return c == '?' ? EXIT_USAGE
+				: mmctl_usage_error(parsing->name,
+						    "unknown option");
+	(*argv)[optind - 1] = (*argv)[0];
+	*argv += optind - 1;
+	*argc -= optind - 1;
+	return 0;
+}
+
+/* top, watch and map parse their own options (with mmctl_getopt). */
+static bool parses_own_options(const struct command *cmd)
+{
+	return cmd->run == cmd_top || cmd->run == cmd_watch ||
+	       cmd->run == cmd_map;
+}
+
+int main(int argc, char **argv)
+{
+	struct mmctl ctl = {0};
+	const struct command *cmd;
+	char **args;
+	int c, nargs, ret;
+
+	/* The options before the command ("+": stop at it). */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:" GLOBAL_SHORTOPTS,
+				global_longopts, NULL)) != -1)
+		if (!global_option(&ctl, c))
+			return option_error(argc, argv, c);
+	if (ctl.version) {
+		print_version(&ctl);
 		return 0;
 	}
-	ret = cmd->run(&ctl, argc - i, argv + i);
+	if (ctl.help || optind == argc) {
+		if (ctl.help) {
+			print_help(&ctl);
+			return 0;
+		}
+		return mmctl_usage_error(NULL, "no command given");
+	}
+	cmd = find_command(argv[optind]);
+	if (!cmd)
+		return mmctl_usage_error(NULL, "no command '%s'", argv[optind]);
+	parsing = cmd;
+	args = argv + optind;
+	nargs = argc - optind;
+	if (!parses_own_options(cmd)) {
+		ret = take_options(&ctl, &nargs, &args);
+		if (ret)
+			return ret;
+	}
+	if (ctl.input && cmd->run != cmd_report && cmd->run != cmd_status &&
+	    cmd->run != cmd_vmstat)
+		return mmctl_usage_error(NULL, "--input goes with a report "
+					       "only");
+	ret = cmd->run(&ctl, nargs, args);
 	if (ctl.c)
 		mmc_close(ctl.c);
 	return ret;

@@ -5,12 +5,14 @@
  *
  * Owns: mmctl's internal interfaces (mmctl.c parses and dispatches,
  * mmctl_json.c turns report text into JSON, mmctl_term.c draws top and
- * watch, mmctl_map.c draws the map). Must never: be installed or used by
+ * watch, mmctl_vmstat.c prints vmstat's rates, mmctl_map.c draws the
+ * map). Must never: be installed or used by
  * anything but mmctl; mmctl talks to mmd only through libmmclient.
  */
 #ifndef MMCTL_H
 #define MMCTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -26,7 +28,8 @@
 struct mmctl {
 	const char *socket; /* NULL: $MMD_SOCKET or the default */
 	bool json;
-	const char *input; /* a saved report to read instead ("-": stdin) */
+	const char *input;  /* a saved report to read instead ("-": stdin) */
+	bool help, version; /* -h, -V seen */
 	struct mmc *c;
 };
 
@@ -48,6 +51,19 @@ struct report_kind {
 const struct report_kind *find_report(const char *name);
 extern const struct report_kind report_kinds[];
 extern const unsigned int nr_report_kinds;
+
+/*
+ * getopt_long over a command's arguments (argv[0] its name): mmctl's
+ * global options (-s, -j, -i, -h, -V, in any order, bundled, before or
+ * after the operands, until "--") are taken into ctl, -h printing the
+ * command's help and exiting 0; the command's own (shortopts, "" for
+ * none, and longopts, NULL for none) are returned as getopt_long returns
+ * them, with optarg. -1 at the end, optind then indexing the first
+ * operand; '?' after printing the error for an unknown option or a
+ * missing argument. Call with optind = 0 first.
+ */
+int mmctl_getopt(struct mmctl *ctl, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts);
 
 /* Connect once (exits 1 with the reason on failure). */
 struct mmc *mmctl_connect(struct mmctl *ctl);
@@ -92,6 +108,12 @@ int cmd_slab(struct mmctl *ctl, int argc, char **argv);
 /* mmctl_term.c */
 int cmd_top(struct mmctl *ctl, int argc, char **argv);
 int cmd_watch(struct mmctl *ctl, int argc, char **argv);
+
+/* Print a report (its text, or --json's document): 0 or an exit code. */
+int mmctl_show_report(struct mmctl *ctl, const struct report_kind *r);
+
+/* mmctl_vmstat.c */
+int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 
 /* mmctl_map.c */
 int cmd_map(struct mmctl *ctl, int argc, char **argv);

@@ -997,7 +997,10 @@ json_object *status_to_json(const char *text, char *err, size_t len)
 		/* "VmRSS:\t  16 kB": the number of kB, as meminfo's. */
 		if (strlen(val) > 3 && !strcmp(val + strlen(val) - 3, " kB"))
 			val[strlen(val) - 3] = '\0';
-		v = json_number(skip_spaces(val));
+		val = skip_spaces(val);
+		/* "Umask: 0022", "SigBlk: 0000000000000000": octal and hex
+		 * masks with their leading zeros stay strings, as written. */
+		v = val[0] == '0' && val[1] ? NULL : json_number(val);
 		json_object_object_add(doc, line,
 				       v ? v : json_object_new_string(val));
 	}

@@ -17,6 +17,7 @@
 #include "client/mmctl.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,27 +497,53 @@ static json_object *map_to_json(const struct frame_map *map)
 	return doc;
 }
 
+/*
+ * The directory the picture goes into exists and may be written: said in
+ * the system's words before cairo, whose error names no cause, tries.
+ */
+static int check_output_dir(const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK)) {
+		err = -errno;
+		fprintf(stderr, "mmctl: map: cannot write %s: %s: %s\n", path,
+			dir, strerror(errno));
+	}
+	free(copy);
+	return err;
+}
+
+static const struct option map_options[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"color", required_argument, NULL, 'C'},
+	{NULL, 0, NULL, 0},
+};
+
 int cmd_map(struct mmctl *ctl, int argc, char **argv)
 {
 	const char *output = NULL, *when = "auto";
 	struct frame_map map;
 	bool colour;
-	int ret;
+	int c, ret;
 
-	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "--output") || !strcmp(argv[i], "-o")) &&
-		    i + 1 < argc)
-			output = argv[++i];
-		else if (!strncmp(argv[i], "--output=", 9))
-			output = argv[i] + 9;
-		else if (!strcmp(argv[i], "--color") && i + 1 < argc)
-			when = argv[++i];
-		else if (!strncmp(argv[i], "--color=", 8))
-			when = argv[i] + 8;
+	optind = 0;
+	while ((c = mmctl_getopt(ctl, argc, argv, "o:", map_options)) != -1) {
+		if (c == 'o')
+			output = optarg;
+		else if (c == 'C')
+			when = optarg;
 		else
-			return mmctl_usage_error(argv[0], "bad argument '%s'",
-						 argv[i]);
+			return EXIT_USAGE;
 	}
+	if (optind < argc)
+		return mmctl_usage_error(argv[0], "bad argument '%s'",
+					 argv[optind]);
 	if (output && !ends_with(output, ".png") && !ends_with(output, ".svg"))
 		return mmctl_usage_error(argv[0],
 					 "--output must name a .png or .svg "
@@ -528,6 +555,8 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 	colour = !strcmp(when, "always") ||
 		 (!strcmp(when, "auto") && isatty(STDOUT_FILENO) &&
 		  !getenv("NO_COLOR"));
+	if (output && check_output_dir(output))
+		return EXIT_DAEMON;
 	ret = map_fetch(ctl, &map);
 	if (!ret && output) {
 		ret = write_picture(&map, output);

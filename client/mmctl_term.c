@@ -5,11 +5,13 @@
  *
  * Owns: the terminal while a live view runs: the alternate screen, raw
  * keyboard input (q quits), the size of the window, and putting all of
- * it back on every way out (q, ^C, SIGTERM, an error). Plain ANSI
- * escapes, so it works in any terminal and in tmux; with -b, or when
- * stdout is not a terminal, frames are printed one after another with
- * no escapes at all. Must never: leave the terminal raw, or read the
- * machine other than through its reports.
+ * it back on every way out (q, ^C, SIGTERM, an error). The terminal's
+ * own sequences come from terminfo (ncurses' libtinfo); with -b, when
+ * stdout is not a terminal, or when the terminal cannot address its
+ * cursor (TERM=dumb), frames are printed one after another as plain
+ * text. Must never: leave the terminal raw, write a terminal sequence
+ * terminfo did not give, or read the machine other than through its
+ * reports.
  */
 #include "client/mmctl.h"
 
@@ -23,11 +25,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curses.h>
+#include <term.h>
+
+/*
+ * A frame marks its emphasis with these bytes, never with a terminal's
+ * own sequences: the screen turns them into what terminfo says the
+ * terminal uses, or drops them when there is no terminal to draw on.
+ */
+#define MARK_BOLD     '\001'
+#define MARK_REVERSE  '\002'
+#define MARK_STANDOUT '\003' /* a field that changed (watch -d) */
+#define MARK_NORMAL   '\004'
+
 struct screen {
-	bool live; /* full-screen: alternate screen, raw keys */
+	bool live; /* full-screen: the terminal can address its cursor */
 	bool keys; /* stdin is a terminal we read q from */
 	struct termios saved;
 	unsigned int rows, cols;
+	/* terminfo's strings, NULL where the terminal lacks one */
+	const char *home, *clear_eol, *clear_eos, *enter_ca, *exit_ca, *hide,
+		*show, *bold, *rev, *so, *normal;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -45,6 +63,25 @@ static void on_resize(int sig)
 	resized = 1;
 }
 
+static int put_char(int c)
+{
+	return putchar(c);
+}
+
+static void put_cap(const char *cap)
+{
+	if (cap)
+		tputs(cap, 1, put_char);
+}
+
+/* A capability the terminal has, or NULL. */
+static const char *cap(const char *name)
+{
+	const char *v = tigetstr(name);
+
+	return v && v != (char *)-1 ? v : NULL;
+}
+
 static void screen_size(struct screen *s)
 {
 	struct winsize ws;
@@ -58,17 +95,48 @@ static void screen_size(struct screen *s)
 	}
 }
 
+/*
+ * Live when stdout is a terminal that terminfo knows can move its cursor
+ * home and clear a line: TERM=dumb, an unknown TERM, a pipe or batch
+ * mode get the frames as plain text, one after another.
+ */
+static bool screen_terminal(struct screen *s, bool batch)
+{
+	int err;
+
+	if (batch || !isatty(STDOUT_FILENO) ||
+	    setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	s->home = cap("home");
+	s->clear_eol = cap("el");
+	s->clear_eos = cap("ed");
+	if (!s->home || !s->clear_eol || !s->clear_eos) {
+		del_curterm(cur_term);
+		return false;
+	}
+	s->enter_ca = cap("smcup");
+	s->exit_ca = cap("rmcup");
+	s->hide = cap("civis");
+	s->show = cap("cnorm");
+	s->bold = cap("bold");
+	s->rev = cap("rev");
+	s->so = cap("smso");
+	s->normal = cap("sgr0");
+	return true;
+}
+
 static void screen_open(struct screen *s, bool batch)
 {
 	struct sigaction sa;
 
+	memset(s, 0, sizeof(*s));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop; /* no SA_RESTART: poll wakes up */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_resize;
 	sigaction(SIGWINCH, &sa, NULL);
-	s->live = !batch && isatty(STDOUT_FILENO);
+	s->live = screen_terminal(s, batch);
 	s->keys = s->live && isatty(STDIN_FILENO) &&
 		  !tcgetattr(STDIN_FILENO, &s->saved);
 	if (s->keys) {
@@ -79,15 +147,21 @@ static void screen_open(struct screen *s, bool batch)
 		raw.c_cc[VTIME] = 0;
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
-	if (s->live)
-		fputs("\033[?1049h\033[?25l", stdout);
+	if (s->live) {
+		put_cap(s->enter_ca);
+		put_cap(s->hide);
+	}
 	screen_size(s);
 }
 
 static void screen_close(struct screen *s)
 {
-	if (s->live)
-		fputs("\033[?25h\033[?1049l", stdout);
+	if (s->live) {
+		put_cap(s->normal);
+		put_cap(s->show);
+		put_cap(s->exit_ca);
+		del_curterm(cur_term);
+	}
 	fflush(stdout);
 	if (s->keys)
 		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved);
@@ -126,42 +200,72 @@ static bool screen_wait(struct screen *s, unsigned int ms)
 	}
 }
 
+static bool is_mark(char c)
+{
+	return c >= MARK_BOLD && c <= MARK_NORMAL;
+}
+
+/* A mark as the terminal's sequence (on a live screen). */
+static void put_mark(const struct screen *s, char mark)
+{
+	switch (mark) {
+	case MARK_BOLD:
+		put_cap(s->bold);
+		break;
+	case MARK_REVERSE:
+		put_cap(s->rev);
+		break;
+	case MARK_STANDOUT:
+		put_cap(s->so ? s->so : s->rev);
+		break;
+	default:
+		put_cap(s->normal);
+	}
+}
+
+/* A frame without its marks: plain text. */
+static void strip_marks(const char *frame)
+{
+	for (; *frame; frame++)
+		if (!is_mark(*frame))
+			putchar(*frame);
+}
+
 /*
  * Put a frame on the screen: live, from the top left, each line cut to
  * the width and cleared to its end, the rest of the screen cleared;
- * else the frame as it is, then a blank line.
+ * else the frame as plain text, then a blank line.
  */
 static void screen_show(const struct screen *s, const char *frame)
 {
 	unsigned int row = 0;
 
 	if (!s->live) {
-		fputs(frame, stdout);
+		strip_marks(frame);
 		fputs("\n", stdout);
 		fflush(stdout);
 		return;
 	}
-	fputs("\033[H", stdout);
+	put_cap(s->home);
 	while (*frame && row < s->rows) {
 		size_t n = strcspn(frame, "\n"), shown = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			if (frame[i] == '\033') { /* escapes take no room */
-				size_t e = i + strcspn(frame + i, "m");
-
-				fwrite(frame + i, 1, e - i + 1, stdout);
-				i = e;
+			if (is_mark(frame[i])) { /* marks take no room */
+				put_mark(s, frame[i]);
 			} else if (shown < s->cols) {
-				fputc(frame[i], stdout);
+				putchar(frame[i]);
 				shown++;
 			}
 		}
 		row++;
-		fputs(row < s->rows ? "\033[0m\033[K\n" : "\033[0m\033[K",
-		      stdout);
+		put_cap(s->normal);
+		put_cap(s->clear_eol);
+		if (row < s->rows)
+			putchar('\n');
 		frame += n + (frame[n] == '\n');
 	}
-	fputs("\033[J", stdout);
+	put_cap(s->clear_eos);
 	fflush(stdout);
 }
 
@@ -239,7 +343,7 @@ static long long get_num(json_object *o, const char *key)
 static void top_memory(FILE *f, json_object *mem)
 {
 	fprintf(f,
-		"\033[1mMemory\033[0m  total %.1f MiB  free %.1f MiB  "
+		"Memory  total %.1f MiB  free %.1f MiB  "
 		"available %.1f MiB\n",
 		get_num(mem, "MemTotal") / 1024.0,
 		get_num(mem, "MemFree") / 1024.0,
@@ -260,8 +364,7 @@ static void top_zones(FILE *f, json_object *buddy)
 {
 	size_t nr = json_object_array_length(buddy);
 
-	fprintf(f,
-		"\n\033[1m%-8s %10s  free blocks of order 0, 1, 2 ...\033[0m\n",
+	fprintf(f, "\n\001%-8s %10s  free blocks of order 0, 1, 2 ...\004\n",
 		"ZONE", "FREE PAGES");
 	for (size_t i = 0; i < nr; i++) {
 		json_object *z = json_object_array_get_idx(buddy, i),
@@ -292,14 +395,44 @@ static long long cache_pages(json_object *cache)
 	return get_num(cache, "num_slabs") * get_num(cache, "pagesperslab");
 }
 
-static int by_cache_pages(const void *a, const void *b)
+/*
+ * The caches' order (-o, --sort), with slabtop's keys for its -s (mmctl's
+ * -s is the socket): a active objects, b objects per
+ * slab, c cache size (pages; the default), l slabs, n name, o objects,
+ * p pages per slab, s object size. Largest first; by name within a tie.
+ */
+static const char cache_sort_keys[] = "abclnops";
+static char cache_sort = 'c';
+
+static long long cache_key(json_object *cache)
+{
+	switch (cache_sort) {
+	case 'a':
+		return get_num(cache, "active_objs");
+	case 'b':
+		return get_num(cache, "objperslab");
+	case 'l':
+		return get_num(cache, "num_slabs");
+	case 'o':
+		return get_num(cache, "num_objs");
+	case 'p':
+		return get_num(cache, "pagesperslab");
+	case 's':
+		return get_num(cache, "objsize");
+	case 'n':
+		return 0;
+	}
+	return cache_pages(cache);
+}
+
+static int by_cache_key(const void *a, const void *b)
 {
 	json_object *ca = *(json_object *const *)a;
 	json_object *cb = *(json_object *const *)b;
-	long long pa = cache_pages(ca), pb = cache_pages(cb);
+	long long ka = cache_key(ca), kb = cache_key(cb);
 
-	if (pa != pb)
-		return pa < pb ? 1 : -1;
+	if (ka != kb)
+		return ka < kb ? 1 : -1;
 	return strcmp(
 		json_object_get_string(json_object_object_get(ca, "name")),
 		json_object_get_string(json_object_object_get(cb, "name")));
@@ -339,9 +472,9 @@ static void top_caches(FILE *f, json_object *slab, unsigned int rows)
 {
 	json_object *caches = json_object_object_get(slab, "caches");
 	size_t n;
-	json_object **v = sorted(caches, by_cache_pages, &n);
+	json_object **v = sorted(caches, by_cache_key, &n);
 
-	fprintf(f, "\n\033[1m%-20s %8s %8s %8s %8s\033[0m\n", "CACHE", "ACTIVE",
+	fprintf(f, "\n\001%-20s %8s %8s %8s %8s\004\n", "CACHE", "ACTIVE",
 		"OBJS", "OBJSIZE", "PAGES");
 	for (size_t i = 0; i < n && i < rows; i++)
 		fprintf(f, "%-20s %8lld %8lld %8lld %8lld\n",
@@ -357,7 +490,7 @@ static void top_procs(FILE *f, json_object *procs, unsigned int rows)
 	size_t n;
 	json_object **v = sorted(procs, by_kernel_pages, &n);
 
-	fprintf(f, "\n\033[1m%7s %-15s %3s %8s %8s %8s %8s %8s\033[0m\n", "PID",
+	fprintf(f, "\n\001%7s %-15s %3s %8s %8s %8s %8s %8s\004\n", "PID",
 		"COMMAND", "PSR", "VSZ", "RSS", "SWAP", "KPAGES", "KOBJS");
 	for (size_t i = 0; i < n && i < rows; i++)
 		fprintf(f, "%7lld %-15s %3lld %8lld %8lld %8lld %8lld %8lld\n",
@@ -385,8 +518,8 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 		return NULL;
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
 	fprintf(f,
-		"\033[7mmmctl top - %s (%s, %u CPUs, %u-byte pages)  %s  "
-		"q quits\033[0m\n",
+		"\002mmctl top - %s (%s, %u CPUs, %u-byte pages)  %s  "
+		"q quits\004\n",
 		info->machine, info->arch, info->nr_cpus, info->page_size,
 		clock);
 	top_memory(f, d->mem);
@@ -398,21 +531,13 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 	return frame;
 }
 
-/* Without escapes, for batch mode. */
-static void strip_escapes(char *s)
-{
-	char *out = s;
-
-	while (*s) {
-		if (*s == '\033') {
-			s += strcspn(s, "m");
-			s += *s != '\0';
-			continue;
-		}
-		*out++ = *s++;
-	}
-	*out = '\0';
-}
+static const struct option top_options[] = {
+	{"batch", no_argument, NULL, 'b'},
+	{"iterations", required_argument, NULL, 'n'},
+	{"delay", required_argument, NULL, 'd'},
+	{"sort", required_argument, NULL, 'o'},
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_top(struct mmctl *ctl, int argc, char **argv)
 {
@@ -420,29 +545,38 @@ int cmd_top(struct mmctl *ctl, int argc, char **argv)
 	unsigned int delay_ms = 1000;
 	struct screen s;
 	bool batch = false;
-	int ret = 0;
+	int c, ret = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-b")) {
+	optind = 0;
+	while ((c = mmctl_getopt(ctl, argc, argv, "bn:d:o:", top_options)) !=
+	       -1) {
+		if (c == 'b') {
 			batch = true;
-		} else if (!strcmp(argv[i], "-n")) {
-			if (parse_count(argv[0],
-					i + 1 < argc ? argv[i + 1] : NULL,
-					&count))
+		} else if (c == 'n') {
+			if (parse_count(argv[0], optarg, &count))
 				return EXIT_USAGE;
-			i++;
-		} else if (!strcmp(argv[i], "-d")) {
-			if (++i == argc ||
-			    mmctl_parse_seconds(argv[i], &delay_ms))
+		} else if (c == 'd') {
+			if (mmctl_parse_seconds(optarg, &delay_ms))
 				return mmctl_usage_error(argv[0],
 							 "-d needs SECONDS");
+		} else if (c == 'o') {
+			if (strlen(optarg) != 1 ||
+			    !strchr(cache_sort_keys, optarg[0]))
+				return mmctl_usage_error(
+					argv[0], "--sort takes one of %s",
+					cache_sort_keys);
+			cache_sort = optarg[0];
 		} else {
-			return mmctl_usage_error(argv[0],
-						 "unknown argument "
-						 "'%s'",
-						 argv[i]);
+			return EXIT_USAGE;
 		}
 	}
+	if (optind < argc)
+		return mmctl_usage_error(argv[0], "unknown argument '%s'",
+					 argv[optind]);
+	if (ctl->json)
+		return mmctl_usage_error(argv[0],
+					 "top draws a screen, not JSON; "
+					 "'watch --json REPORT' gives JSON");
 	mmctl_connect(ctl);
 	screen_open(&s, batch);
 	for (;;) {
@@ -460,8 +594,6 @@ int cmd_top(struct mmctl *ctl, int argc, char **argv)
 			ret = EXIT_DAEMON;
 			break;
 		}
-		if (!s.live)
-			strip_escapes(frame);
 		screen_show(&s, frame);
 		free(frame);
 		if (count && ++shown == count)
@@ -476,8 +608,45 @@ int cmd_top(struct mmctl *ctl, int argc, char **argv)
 /* ------------------------------------------------------------------ */
 /* watch                                                               */
 
+/*
+ * text with each run of characters that differs from last's (the same
+ * line, the same column) marked standout, as watch -d marks them; a line
+ * last lacked is all new.
+ */
+static char *mark_changes(const char *text, const char *last)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+	const char *l = last; /* last's character at the same place */
+	bool on = false;
+
+	if (!f)
+		return NULL;
+	for (; *text; text++) {
+		bool eol = !l || !*l || *l == '\n';
+		bool changed = *text != '\n' && (eol || *l != *text);
+
+		if (changed != on) {
+			fputc(changed ? MARK_STANDOUT : MARK_NORMAL, f);
+			on = changed;
+		}
+		fputc(*text, f);
+		if (*text == '\n' && l) { /* on to last's next line */
+			l += strcspn(l, "\n");
+			l = *l ? l + 1 : NULL;
+		} else if (!eol) {
+			l++;
+		}
+	}
+	if (on)
+		fputc(MARK_NORMAL, f);
+	fclose(f);
+	return out;
+}
+
 static int watch_once(struct mmctl *ctl, const struct report_kind *r,
-		      const struct screen *s, unsigned int ms)
+		      const struct screen *s, unsigned int ms, char **last)
 {
 	char *text = NULL, *frame = NULL, why[160], clock[16];
 	size_t size = 0;
@@ -507,8 +676,18 @@ static int watch_once(struct mmctl *ctl, const struct report_kind *r,
 		return EXIT_DAEMON;
 	}
 	strftime(clock, sizeof(clock), "%H:%M:%S", localtime(&now));
+	if (last && *last) {
+		char *marked = mark_changes(text, *last);
+
+		free(*last);
+		*last = text;
+		text = marked;
+	} else if (last) {
+		*last = text;
+		text = NULL;
+	}
 	fprintf(f, "Every %.1fs: mmctl %s    %s\n\n%s", ms / 1000.0, r->name,
-		clock, text);
+		clock, text ? text : *last);
 	fclose(f);
 	free(text);
 	screen_show(s, frame);
@@ -516,47 +695,56 @@ static int watch_once(struct mmctl *ctl, const struct report_kind *r,
 	return 0;
 }
 
+static const struct option watch_options[] = {
+	{"count", required_argument, NULL, 'n'},
+	{"differences", no_argument, NULL, 'd'},
+	{NULL, 0, NULL, 0},
+};
+
 int cmd_watch(struct mmctl *ctl, int argc, char **argv)
 {
 	const struct report_kind *r = NULL;
 	unsigned long count = 0, shown = 0;
-	unsigned int ms = 1000, positional = 0;
+	unsigned int ms = 1000;
 	struct screen s;
-	int ret = 0;
+	char *last = NULL;
+	bool diff = false;
+	int c, ret = 0;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-n")) {
-			if (parse_count(argv[0],
-					i + 1 < argc ? argv[i + 1] : NULL,
-					&count))
+	optind = 0;
+	while ((c = mmctl_getopt(ctl, argc, argv, "n:d", watch_options)) !=
+	       -1) {
+		if (c == 'n') {
+			if (parse_count(argv[0], optarg, &count))
 				return EXIT_USAGE;
-			i++;
-		} else if (positional == 0) {
-			r = find_report(argv[i]);
-			if (!r)
-				return mmctl_usage_error(
-					argv[0], "no report '%s'", argv[i]);
-			positional++;
-		} else if (positional == 1) {
-			if (mmctl_parse_seconds(argv[i], &ms))
-				return mmctl_usage_error(argv[0],
-							 "'%s' is not a "
-							 "number of seconds",
-							 argv[i]);
-			positional++;
+		} else if (c == 'd') {
+			diff = true;
 		} else {
-			return mmctl_usage_error(argv[0], "too many arguments");
+			return EXIT_USAGE;
 		}
 	}
+	if (optind < argc) {
+		r = find_report(argv[optind]);
+		if (!r)
+			return mmctl_usage_error(argv[0], "no report '%s'",
+						 argv[optind]);
+	}
+	if (optind + 1 < argc && mmctl_parse_seconds(argv[optind + 1], &ms))
+		return mmctl_usage_error(argv[0],
+					 "'%s' is not a number of seconds",
+					 argv[optind + 1]);
+	if (optind + 2 < argc)
+		return mmctl_usage_error(argv[0], "too many arguments");
 	if (!r)
 		return mmctl_usage_error(argv[0], "watch needs a REPORT");
 	mmctl_connect(ctl);
 	screen_open(&s, ctl->json);
 	for (;;) {
-		ret = watch_once(ctl, r, &s, ms);
+		ret = watch_once(ctl, r, &s, ms, diff ? &last : NULL);
 		if (ret || (count && ++shown == count) || screen_wait(&s, ms))
 			break;
 	}
 	screen_close(&s);
+	free(last);
 	return ret;
 }

@@ -17,14 +17,18 @@ _mmctl()
 		media-mem dmesg ps preempt percpu gfp-context files"
 	local commands="$reports fincore status maps malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches sysctl compact shrink sessions shutdown help"
-	local globals="--socket --json --help --version"
+	local globals="--socket --json --input --help --version"
 
 	case $prev in
-	-s | --socket)
+	-s | --socket | -i | --input)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	--output | -o)
+	--sort)
+		COMPREPLY=($(compgen -W "a b c l n o p s" -- "$cur"))
+		return
+		;;
+	--output)
 		COMPREPLY=($(compgen -f -X '!*.png' -- "$cur")
 			$(compgen -f -X '!*.svg' -- "$cur")
 			$(compgen -d -- "$cur"))
@@ -40,7 +44,7 @@ _mmctl()
 	local i command=""
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-s | --socket) ((i++)) ;;
+		-s | --socket | -i | --input) ((i++)) ;;
 		-*) ;;
 		*)
 			command=${COMP_WORDS[i]}
@@ -59,24 +63,39 @@ _mmctl()
 	fi
 
 	case $command in
+	map)
+		if [[ $prev == -o ]]; then
+			COMPREPLY=($(compgen -f -X '!*.png' -- "$cur")
+				$(compgen -f -X '!*.svg' -- "$cur")
+				$(compgen -d -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "--output --color $globals" -- "$cur"))
+		fi
+		return
+		;;
+	top)
+		if [[ $prev == -o ]]; then
+			COMPREPLY=($(compgen -W "a b c l n o p s" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "-b -n -d -o --sort $globals" -- "$cur"))
+		fi
+		return
+		;;
+	esac
+
+	case $command in
 	watch)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-n --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-n -d --differences $globals" -- "$cur"))
 		elif [[ $prev != -n ]]; then
 			COMPREPLY=($(compgen -W "$reports" -- "$cur"))
 		fi
-		;;
-	top)
-		COMPREPLY=($(compgen -W "-b -n -d --help" -- "$cur"))
-		;;
-	map)
-		COMPREPLY=($(compgen -W "--output --color --help" -- "$cur"))
 		;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		;;
 	*)
-		COMPREPLY=($(compgen -W "--help" -- "$cur"))
+		COMPREPLY=($(compgen -W "$globals" -- "$cur"))
 		;;
 	esac
 }

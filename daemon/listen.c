@@ -109,6 +109,22 @@ static int claim_path(const char *path, const struct sockaddr_un *sun)
 	return 0;
 }
 
+/*
+ * Why a socket could not be made where it was asked for, and what to do:
+ * a normal user running mmd meets /run/mmd, which only root (or
+ * systemd's mmd.socket) may make.
+ */
+static void socket_hint(const char *path, int err)
+{
+	if (err != -EACCES && err != -EPERM && err != -EROFS)
+		return;
+	mmd_log("%s is not yours to create: as a normal user, give mmd a "
+		"path of your own with --socket PATH (e.g. --socket "
+		"$XDG_RUNTIME_DIR/mmd.sock), or let systemd's mmd.socket make "
+		"/run/mmd/mmd.sock",
+		path);
+}
+
 static int make_socket(struct mmd *d, const char *path)
 {
 	const struct layout_daemon *ld = &d->l->daemon;
@@ -129,9 +145,11 @@ static int make_socket(struct mmd *d, const char *path)
 		return -ENOENT;
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
-		mmd_log("cannot make the socket's directory: %s",
-			strerror(errno));
-		return -errno;
+		err = -errno;
+		mmd_log("cannot make %s, the directory of the socket %s: %s",
+			dir, path, strerror(-err));
+		socket_hint(dir, err);
+		return err;
 	}
 	err = claim_path(path, &sun);
 	if (err)
@@ -153,6 +171,7 @@ static int make_socket(struct mmd *d, const char *path)
 		err = -errno;
 	if (err) {
 		mmd_log("cannot listen on %s: %s", path, strerror(-err));
+		socket_hint(path, err);
 		close(fd);
 		return err;
 	}

@@ -13,10 +13,11 @@ MMCTL_SRC = $(wildcard client/mmctl*.c)
 MMCTL_OBJ = $(MMCTL_SRC:%.c=$(B)/%.o)
 MMCTL_TOBJ = $(MMCTL_SRC:%.c=$(T)/%.o)
 # json-c writes --json; cairo draws `map --output` (fontconfig: its
-# fonts, whose caches mmctl frees at exit). Their headers are
+# fonts, whose caches mmctl frees at exit); tinfo (ncurses' terminfo)
+# says how the terminal draws top and watch. Their headers are
 # system headers: -Werror must not judge them. Expanded when used, so
 # `make deps` may install them first.
-MMCTL_PKGS = json-c cairo fontconfig
+MMCTL_PKGS = json-c cairo fontconfig tinfo
 MMCTL_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(MMCTL_PKGS) 2>/dev/null))
 MMCTL_LIBS = $(shell pkg-config --libs $(MMCTL_PKGS) libprotobuf-c 2>/dev/null) -lm
 

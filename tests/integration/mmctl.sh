@@ -385,14 +385,14 @@ same "watch --json: one JSON document per line" \
 	"$(jq -c 'has("nr_free_pages")' "$tmp/watch.json" | tr '\n' ' ')" \
 	"true true true "
 if command -v script >/dev/null; then
-	script -qec "$M top -n 1" /dev/null >"$tmp/pty" 2>&1
+	TERM=xterm script -qec "$M top -n 1" /dev/null >"$tmp/pty" 2>&1
 	if grep -q "$(printf '\033\\[?1049h')" "$tmp/pty" &&
 		grep -q "$(printf '\033\\[?1049l')" "$tmp/pty"; then
 		pass "top in a terminal: the alternate screen, then back"
 	else
 		fail "top in a terminal: the alternate screen, then back"
 	fi
-	(sleep 1; printf q) | timeout 20 script -qec "$M top" /dev/null \
+	(sleep 1; printf q) | TERM=xterm timeout 20 script -qec "$M top" /dev/null \
 		>"$tmp/pty" 2>&1
 	same "top in a terminal: q quits, exit 0" "$?" 0
 else
