@@ -134,8 +134,8 @@ deps-build:
 # Objects follow the flags they were built with: a change rebuilds them.
 $(B)/.flags: FORCE
 	@mkdir -p $(B)
-	@echo '$(CC) $(BASE_CFLAGS) $(CFLAGS)' | cmp -s - $@ || \
-		echo '$(CC) $(BASE_CFLAGS) $(CFLAGS)' > $@
+	@echo '$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)' > $@
 
 $(T)/.flags: FORCE
 	@mkdir -p $(T)
@@ -158,7 +158,7 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: %.proto
 # Every object may include the generated header: make it first.
 $(B)/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(T)/%.o: %.c $(T)/.flags | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
@@ -166,11 +166,11 @@ $(T)/%.o: %.c $(T)/.flags | $(PROTO_GEN_H)
 
 $(B)/pic/%.o: %.c $(B)/.flags | $(PROTO_GEN_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(PIC_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/gen/%.o: $(GEN)/%.c $(B)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(T)/gen/%.o: $(GEN)/%.c $(T)/.flags
 	@mkdir -p $(dir $@)
@@ -178,7 +178,7 @@ $(T)/gen/%.o: $(GEN)/%.c $(T)/.flags
 
 $(B)/pic/gen/%.o: $(GEN)/%.c $(B)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) $(PIC_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(PIC_CFLAGS) -c $< -o $@
 
 # Each archive's list of sources, rewritten only when it changes; the
 # archive is made afresh when it does. `ar r` keeps members it is not
@@ -223,10 +223,10 @@ DAEMON_LIB_OBJ = $(filter-out $(B)/daemon/mmd.o,$(DAEMON_OBJ))
 DAEMON_LIB_TOBJ = $(filter-out $(T)/daemon/mmd.o,$(DAEMON_TOBJ))
 $(B)/mmtrace: $(B)/tools/mmtrace.o $(B)/libmmtools.a $(DAEMON_LIB_OBJ) \
 		$(PROTO_OBJ) $(MM_LIBS) $(B)/libmmclient.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/mmd: $(DAEMON_OBJ) $(PROTO_OBJ) $(MM_LIBS)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(T)/mmtrace: $(T)/tools/mmtrace.o $(T)/libmmtools.a $(DAEMON_LIB_TOBJ) \
 		$(PROTO_TOBJ) $(MM_TLIBS) $(T)/libmmclient.a
@@ -237,9 +237,9 @@ $(T)/mmd: $(DAEMON_TOBJ) $(PROTO_TOBJ) $(MM_TLIBS)
 
 # libmmclient: only the mmc_* names are exported (client/libmmclient.map).
 $(B)/libmmclient.so.$(SOVERSION): $(CLIENT_PIC_OBJ) client/libmmclient.map
-	$(CC) -shared -Wl,-soname,$(SONAME) \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
 		-Wl,--version-script=client/libmmclient.map \
-		-o $@ $(CLIENT_PIC_OBJ) $(shell pkg-config --libs libprotobuf-c)
+		-o $@ $(CLIENT_PIC_OBJ) $(shell pkg-config --libs libprotobuf-c) -lc
 
 $(B)/$(SONAME): $(B)/libmmclient.so.$(SOVERSION)
 	ln -sf libmmclient.so.$(SOVERSION) $@
@@ -363,7 +363,7 @@ demo: deps
 
 # A tiny client for the demo and for trying mmd by hand.
 $(B)/mmc: $(B)/client/mmc.o $(B)/libmmclient.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ldconfig runs when installing into the running system (no DESTDIR) as
 # root, so that the new libmmclient.so.1 is found at once.
@@ -418,5 +418,6 @@ include mk/soak.mk
 include mk/memcheck.mk
 include mk/mmweb.mk
 include mk/python.mk
+include mk/deb.mk
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

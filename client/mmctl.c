@@ -808,15 +808,16 @@ static const struct command commands[] = {
 	 "/sys/kernel/slab/CACHE/: SLUB's attributes of one cache "
 	 "(partial, cpu_slabs, objects_partial, order, slabs ...)",
 	 "slab_sysfs"},
-	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS]",
+	{"top", cmd_top, "[-b] [-n COUNT] [-d SECONDS] [-o KEY]",
 	 "a live full-screen view, refreshed every second: memory, zones "
 	 "and their free orders, busiest caches, biggest processes. q "
 	 "quits. -b prints plain frames (batch), -n stops after COUNT, -d "
-	 "sets the delay",
+	 "sets the delay, -o (--sort) orders the caches by slabtop's keys "
+	 "a b c l n o p s",
 	 NULL},
-	{"watch", cmd_watch, "[-n COUNT] REPORT [SECONDS]",
-	 "show REPORT every SECONDS (default 1) until q or ^C; with --json, "
-	 "one JSON document per line",
+	{"watch", cmd_watch, "[-d] [-n COUNT] REPORT [SECONDS]",
+	 "show REPORT every SECONDS (default 1) until q or ^C; -d marks "
+	 "what changed; with --json, one JSON document per line",
 	 NULL},
 	{"map", cmd_map, "[--output FILE.png|FILE.svg] [--color WHEN]",
 	 "a picture of physical memory, zone by zone, one cell per block of "

@@ -173,7 +173,7 @@ static int copy_bytes(struct machine *m, uint64_t addr, uint8_t *buf,
 		      size_t len, bool write)
 {
 	struct task_struct *t = find_task_by_pid(m, m->current_pid);
-	uint8_t *bytes;
+	uint8_t *bytes = NULL; /* set on success: gcc -O2 cannot tell */
 	int err;
 
 	if (!t)

@@ -565,7 +565,7 @@ static int find_for_free(struct machine *m, uint64_t addr, enum vm_kind kind,
 static int free_area(struct machine *m, uint64_t addr, enum vm_kind kind,
 		     const char *what)
 {
-	struct vmap_area *va;
+	struct vmap_area *va = NULL; /* set on success: gcc -O2 cannot tell */
 	int err;
 
 	if (!addr)

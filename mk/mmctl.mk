@@ -33,7 +33,7 @@ $(B)/client/mmctl.o $(T)/client/mmctl.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 $(B)/client/mmctl%.o $(T)/client/mmctl%.o: private BASE_CFLAGS += $(MMCTL_CFLAGS)
 
 $(B)/mmctl: $(MMCTL_OBJ) $(B)/libmmclient.a
-	$(CC) $(CFLAGS) -o $@ $^ $(MMCTL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MMCTL_LIBS)
 
 $(T)/mmctl: $(MMCTL_TOBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(MMCTL_LIBS)
@@ -66,7 +66,8 @@ install-mmctl: $(B)/mmctl
 	install -m 644 completion/mmctl.bash $(DESTDIR)$(COMPLETIONDIR)/mmctl
 	install -m 644 examples/Makefile examples/mmc-example.c \
 		$(DESTDIR)$(EXAMPLEDIR)/
-	install -m 644 docs/mmctl.1 $(DESTDIR)$(MANDIR)/man1/mmctl.1
+	install -m 644 docs/mmctl.1 docs/mmc.1 docs/mmtrace.1 \
+		$(DESTDIR)$(MANDIR)/man1/
 	install -m 644 docs/libmmclient.3 $(DESTDIR)$(MANDIR)/man3/libmmclient.3
 	install -m 644 docs/mmd.yaml.5 $(DESTDIR)$(MANDIR)/man5/mmd.yaml.5
 	install -m 644 docs/mmd.8 $(DESTDIR)$(MANDIR)/man8/mmd.8
@@ -80,7 +81,8 @@ uninstall-mmctl:
 		$(DESTDIR)$(COMPLETIONDIR)/mmctl \
 		$(DESTDIR)$(EXAMPLEDIR)/Makefile \
 		$(DESTDIR)$(EXAMPLEDIR)/mmc-example.c \
-		$(DESTDIR)$(MANDIR)/man1/mmctl.1 \
+		$(DESTDIR)$(MANDIR)/man1/mmctl.1 $(DESTDIR)$(MANDIR)/man1/mmc.1 \
+		$(DESTDIR)$(MANDIR)/man1/mmtrace.1 \
 		$(DESTDIR)$(MANDIR)/man3/libmmclient.3 \
 		$(DESTDIR)$(MANDIR)/man5/mmd.yaml.5 \
 		$(DESTDIR)$(MANDIR)/man8/mmd.8
