@@ -156,6 +156,7 @@ void session_accept(struct mmd *d, int fd)
 
 	if (!s) {
 		mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
+				    MMD_ERR
 				    "out of host memory for a session; hung "
 				    "up on it");
 		close(fd); /* the client reads the end of the stream */
@@ -208,7 +209,7 @@ void session_accept_failed(struct mmd *d, int status)
 	if ((status != UV_EMFILE && status != UV_ENFILE) || d->reserve_fd < 0 ||
 	    d->listen_fd < 0) {
 		mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
-				    "accept: %s", uv_strerror(status));
+				    MMD_ERR "accept: %s", uv_strerror(status));
 		return;
 	}
 	close(d->reserve_fd);
@@ -220,8 +221,8 @@ void session_accept_failed(struct mmd *d, int status)
 		turned++;
 	}
 	d->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	mmd_log_ratelimited(&d->accept_rs, uv_now(d->loop),
-			    "accept: %s: turned %u connection%s away",
-			    uv_strerror(status), turned,
-			    turned == 1 ? "" : "s");
+	mmd_log_ratelimited(
+		&d->accept_rs, uv_now(d->loop),
+		MMD_WARNING "accept: %s: turned %u connection%s away",
+		uv_strerror(status), turned, turned == 1 ? "" : "s");
 }

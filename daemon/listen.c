@@ -65,7 +65,7 @@ static int lookup_group(const char *name, const char *key, gid_t *gid)
 	struct group *gr = getgrnam(name);
 
 	if (!gr) {
-		mmd_log("%s: no group named '%s'", key, name);
+		mmd_log(MMD_ERR "%s: no group named '%s'", key, name);
 		return -ENOENT;
 	}
 	*gid = gr->gr_gid;
@@ -84,7 +84,9 @@ static int claim_path(const char *path, const struct sockaddr_un *sun)
 	if (lstat(path, &st) != 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode)) {
-		mmd_log("%s exists and is not a socket; not touching it", path);
+		mmd_log(MMD_ERR
+			"%s exists and is not a socket; not touching it",
+			path);
 		return -EEXIST;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -94,16 +96,17 @@ static int claim_path(const char *path, const struct sockaddr_un *sun)
 								      : 0;
 	close(fd);
 	if (err == 0) {
-		mmd_log("another mmd is serving %s; not taking its socket",
+		mmd_log(MMD_ERR
+			"another mmd is serving %s; not taking its socket",
 			path);
 		return -EADDRINUSE;
 	}
 	if (err != ECONNREFUSED) {
-		mmd_log("cannot tell whether %s is in use: %s", path,
+		mmd_log(MMD_ERR "cannot tell whether %s is in use: %s", path,
 			strerror(err));
 		return -err;
 	}
-	mmd_log("replacing the stale socket %s", path);
+	mmd_log(MMD_NOTICE "replacing the stale socket %s", path);
 	if (unlink(path) && errno != ENOENT)
 		return -errno;
 	return 0;
@@ -118,7 +121,8 @@ static void socket_hint(const char *path, int err)
 {
 	if (err != -EACCES && err != -EPERM && err != -EROFS)
 		return;
-	mmd_log("%s is not yours to create: as a normal user, give mmd a "
+	mmd_log(MMD_NOTICE
+		"%s is not yours to create: as a normal user, give mmd a "
 		"path of your own with --socket PATH (e.g. --socket "
 		"$XDG_RUNTIME_DIR/mmd.sock), or let systemd's mmd.socket make "
 		"/run/mmd/mmd.sock",
@@ -136,7 +140,7 @@ static int make_socket(struct mmd *d, const char *path)
 	int fd, err;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		mmd_log("socket path %s is too long", path);
+		mmd_log(MMD_ERR "socket path %s is too long", path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
@@ -146,7 +150,8 @@ static int make_socket(struct mmd *d, const char *path)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (mkdir(dirname(dir), 0755) && errno != EEXIST) {
 		err = -errno;
-		mmd_log("cannot make %s, the directory of the socket %s: %s",
+		mmd_log(MMD_ERR
+			"cannot make %s, the directory of the socket %s: %s",
 			dir, path, strerror(-err));
 		socket_hint(dir, err);
 		return err;
@@ -170,7 +175,8 @@ static int make_socket(struct mmd *d, const char *path)
 	if (!err && stat(path, &st))
 		err = -errno;
 	if (err) {
-		mmd_log("cannot listen on %s: %s", path, strerror(-err));
+		mmd_log(MMD_ERR "cannot listen on %s: %s", path,
+			strerror(-err));
 		socket_hint(path, err);
 		close(fd);
 		return err;
@@ -188,13 +194,15 @@ static int activated_socket(void)
 	if (n <= 0)
 		return n;
 	if (n > 1) {
-		mmd_log("the service manager passed %d sockets; mmd takes one",
+		mmd_log(MMD_ERR
+			"the service manager passed %d sockets; mmd takes one",
 			n);
 		return -EINVAL;
 	}
 	if (sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, NULL, 0) <=
 	    0) {
-		mmd_log("the socket passed is not a listening Unix stream "
+		mmd_log(MMD_ERR
+			"the socket passed is not a listening Unix stream "
 			"socket");
 		return -EINVAL;
 	}
@@ -232,7 +240,8 @@ int mmd_listen(struct mmd *d, const char *path)
 		err = uv_poll_start(&d->listener, UV_READABLE, on_listener);
 	}
 	if (err) {
-		mmd_log("cannot serve the socket: %s", uv_strerror(err));
+		mmd_log(MMD_ERR "cannot serve the socket: %s",
+			uv_strerror(err));
 		mmd_unlisten(d);
 		return -EIO;
 	}

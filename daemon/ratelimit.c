@@ -28,7 +28,8 @@ void ratelimit_init(struct ratelimit *rs, const char *name)
 static void ratelimit_roll(struct ratelimit *rs, uint64_t now)
 {
 	if (rs->missed)
-		mmd_log("%s: %lu callbacks suppressed", rs->name, rs->missed);
+		mmd_log(MMD_WARNING "%s: %lu callbacks suppressed", rs->name,
+			rs->missed);
 	rs->begin = now;
 	rs->printed = 0;
 	rs->missed = 0;

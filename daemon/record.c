@@ -21,8 +21,8 @@
 
 static void record_failed(struct mmd *d)
 {
-	mmd_log("recording stopped: cannot write %s: %s", d->record_path,
-		strerror(errno));
+	mmd_log(MMD_ERR "recording stopped: cannot write %s: %s",
+		d->record_path, strerror(errno));
 	fclose(d->record);
 	d->record = NULL;
 }
@@ -96,7 +96,7 @@ void record_stop(struct mmd *d)
 	record_report(d, REC_BUDDYINFO, report_buddyinfo);
 	record_report(d, REC_SLABINFO, report_slabinfo);
 	if (d->record && fclose(d->record))
-		mmd_log("recording: cannot finish %s: %s", d->record_path,
-			strerror(errno));
+		mmd_log(MMD_ERR "recording: cannot finish %s: %s",
+			d->record_path, strerror(errno));
 	d->record = NULL;
 }

@@ -137,7 +137,8 @@ static void on_sighup(uv_signal_t *sig, int signum)
 {
 	(void)sig;
 	(void)signum;
-	mmd_log("SIGHUP: ignored; mmd does not reload its layout: restart "
+	mmd_log(MMD_WARNING
+		"SIGHUP: ignored; mmd does not reload its layout: restart "
 		"it to serve a changed one");
 }
 
@@ -275,7 +276,7 @@ static void tell_ready(struct mmd *d)
 			   d->m->layout.name, d->socket_path);
 	if (d->ready_fd >= 0) {
 		if (write(d->ready_fd, &ok, 1) != 1)
-			mmd_log("cannot tell the parent we are ready");
+			mmd_log(MMD_ERR "cannot tell the parent we are ready");
 		close(d->ready_fd);
 		d->ready_fd = -1;
 	}
@@ -313,7 +314,8 @@ static void fit_open_files(struct mmd *d)
 		d->admin_clients = d->max_clients - 1;
 	if (d->max_clients_per_uid > d->max_clients)
 		d->max_clients_per_uid = d->max_clients;
-	mmd_log("RLIMIT_NOFILE is %llu, and daemon.max_clients %u needs %llu "
+	mmd_log(MMD_WARNING
+		"RLIMIT_NOFILE is %llu, and daemon.max_clients %u needs %llu "
 		"descriptors: serving at most %u clients",
 		(unsigned long long)rl.rlim_cur,
 		d->m->layout.daemon.max_clients, (unsigned long long)want,

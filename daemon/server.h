@@ -241,6 +241,15 @@ int mmd_listen(struct mmd *d, const char *path);
 void mmd_unlisten(struct mmd *d);
 
 /* log.c */
+/*
+ * A line of mmd's log. It may begin with one of these, sd-daemon(3)'s
+ * priority prefixes (syslog's levels): the journal files the line at
+ * that priority; a line without one is LOG_INFO. On a terminal or a
+ * file the prefix is left out.
+ */
+#define MMD_ERR	    "<3>"
+#define MMD_WARNING "<4>"
+#define MMD_NOTICE  "<5>"
 void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ratelimit.c */

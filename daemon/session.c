@@ -287,7 +287,8 @@ static void reap_oom_kills(struct mmd *d)
 
 		if (!t)
 			continue;
-		mmd_log("pid %d (%s) was OOM-killed", kill.pid, kill.comm);
+		mmd_log(MMD_WARNING "pid %d (%s) was OOM-killed", kill.pid,
+			kill.comm);
 		if (!s || s->pid != kill.pid) {
 			task_exit(d->m, kill.pid, NULL);
 			d->retry_wanted = true;
@@ -393,8 +394,8 @@ static void refuse_frame(struct session *s, uint32_t len)
 	queue_reply(s, &r, false);
 	s->close_after_flush = true;
 	mmd_log_ratelimited(&s->d->refused_rs, uv_now(s->d->loop),
-			    "pid %d (host pid %d): %s; closing", s->pid,
-			    (int)s->host_pid, r.msg);
+			    MMD_WARNING "pid %d (host pid %d): %s; closing",
+			    s->pid, (int)s->host_pid, r.msg);
 }
 
 static void swap_bufs(struct frame_buf *a, struct frame_buf *b)
@@ -592,10 +593,10 @@ void session_start(struct session *s)
 	err = admit(s, why, sizeof(why));
 	if (err) {
 		/* A client can make these as fast as it connects. */
-		mmd_log_ratelimited(&d->refused_rs, uv_now(d->loop),
-				    "refused host pid %d (uid %u): %s",
-				    (int)s->host_pid, (unsigned int)s->uid,
-				    why);
+		mmd_log_ratelimited(
+			&d->refused_rs, uv_now(d->loop),
+			MMD_WARNING "refused host pid %d (uid %u): %s",
+			(int)s->host_pid, (unsigned int)s->uid, why);
 		refuse_session(s, err, why);
 		return;
 	}
@@ -628,9 +629,10 @@ static void time_out(struct session *s, const char *why)
 	struct mmd *d = s->d;
 	struct reply r;
 
-	mmd_log_ratelimited(&d->refused_rs, uv_now(d->loop),
-			    "pid %d (host pid %d, uid %u): %s; closing", s->pid,
-			    (int)s->host_pid, (unsigned int)s->uid, why);
+	mmd_log_ratelimited(
+		&d->refused_rs, uv_now(d->loop),
+		MMD_WARNING "pid %d (host pid %d, uid %u): %s; closing", s->pid,
+		(int)s->host_pid, (unsigned int)s->uid, why);
 	reply_init(&r, 0);
 	reply_error(&r, -ETIMEDOUT, "%s", why);
 	queue_reply(s, &r, false);

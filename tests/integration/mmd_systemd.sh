@@ -128,4 +128,16 @@ else
 	skip "socket activation (systemd-socket-activate is not installed)"
 fi
 
+# ---- priorities: on the journal's stream (JOURNAL_STREAM names stderr)
+# an error carries sd-daemon's <3>; on anything else no prefix at all.
+: >"$tmp/notsock"
+: >"$tmp/journal"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/journal") timeout 10 \
+	"$MMD" --foreground --socket "$tmp/notsock" 2>>"$tmp/journal"
+same "journal: an error line is <3> (LOG_ERR)" "$(cat "$tmp/journal")" \
+	"<3>mmd: $tmp/notsock exists and is not a socket; not touching it"
+same "a terminal or file: the same line without the prefix" \
+	"$(timeout 10 "$MMD" --foreground --socket "$tmp/notsock" 2>&1 >/dev/null)" \
+	"mmd: $tmp/notsock exists and is not a socket; not touching it"
+
 exit "$failed"
