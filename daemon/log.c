@@ -34,6 +34,11 @@ static bool stderr_is_journal(void)
 	       st.st_ino == ino;
 }
 
+const char *mmd_log_priority(const char *prio)
+{
+	return stderr_is_journal() ? prio : "";
+}
+
 void mmd_log(const char *fmt, ...)
 {
 	char line[1024];

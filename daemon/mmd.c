@@ -19,6 +19,7 @@
 #include "core/api.h"
 #include "daemon/dump.h"
 #include "daemon/mmd.h"
+#include "daemon/server.h"
 
 #define BUILTIN_NAME "<built-in>"
 
@@ -80,7 +81,7 @@ static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mmd: ", stderr);
+	fprintf(stderr, "%smmd: ", mmd_log_priority(MMD_ERR));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -187,7 +188,7 @@ static void print_errors(const struct config_errors *errs)
 
 	for (unsigned int i = 0; i < errs->nr; i++) {
 		config_error_format(&errs->err[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		fprintf(stderr, "%s%s\n", mmd_log_priority(MMD_ERR), line);
 	}
 }
 

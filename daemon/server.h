@@ -251,6 +251,8 @@ void mmd_unlisten(struct mmd *d);
 #define MMD_WARNING "<4>"
 #define MMD_NOTICE  "<5>"
 void mmd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* prio when stderr is the journal, else "": for lines not "mmd: ...". */
+const char *mmd_log_priority(const char *prio);
 
 /* ratelimit.c */
 void ratelimit_init(struct ratelimit *rs, const char *name);

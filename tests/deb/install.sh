@@ -37,7 +37,7 @@ R=$tmp/root
 in_root() { chroot "$R" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
 
 # A minimal root (apt and its essentials) from the host's archive.
-if ! mmdebstrap --quiet --variant=apt --mode=root bookworm "$R" \
+if ! mmdebstrap --quiet --variant=apt --mode=root --skip=cleanup/apt/lists bookworm "$R" \
 	>"$tmp/strap.log" 2>&1; then
 	fail "mmdebstrap: a clean Debian 12 root"
 	tail -20 "$tmp/strap.log" | sed 's/^/    /'
@@ -49,6 +49,8 @@ in_root find / -xdev \( -path /proc -o -path /tmp -o -path /var/cache \
 	-o -path /var/lib/apt/lists -o -path /var/log \) -prune -o -print |
 	sort >"$tmp/before"
 
+# apt inside the root reaches the archive by the host's resolver.
+cp -L /etc/resolv.conf "$R/etc/resolv.conf" 2>/dev/null
 mkdir -p "$R/debs"
 cp "$debs"/mmd_*.deb "$debs"/mmd-tools_*.deb "$debs"/libmmclient1_*.deb \
 	"$debs"/libmmclient-dev_*.deb "$R/debs/"

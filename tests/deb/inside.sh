@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# tests/deb/inside.sh - run by systemd inside the root tests/deb/systemd.sh
+# boots (as mm-systemd-check.service): mmd's units under a real systemd,
+# with the installed packages. Writes "PASS: name" or "FAIL: name" lines,
+# then DONE, to /var/log/mm-systemd-check.log. Must never: run outside
+# that container (it stops and starts mmd's units).
+set -u
+exec >/var/log/mm-systemd-check.log 2>&1
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; }
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else
+		fail "$1"
+		printf '    got:  %s\n    want: %s\n' "$2" "$3"
+	fi
+}
+main_pid() { systemctl show -p MainPID --value mmd.service; }
+
+# ---- socket activation: nothing runs until the first client
+systemctl enable --now mmd.socket >/dev/null 2>&1
+same "mmd.socket: active after enable --now" \
+	"$(systemctl is-active mmd.socket)" active
+same "mmd.service: not running before the first client" \
+	"$(systemctl is-active mmd.service)" inactive
+mmctl meminfo >/tmp/meminfo 2>&1
+same "the first mmctl meminfo is answered" \
+	"$(head -1 /tmp/meminfo | cut -d: -f1)" MemTotal
+same "mmd.service: started by that connection" \
+	"$(systemctl is-active mmd.service)" active
+pid=$(main_pid)
+same "mmd runs as user mmd (from sysusers.d)" \
+	"$(ps -o user= -p "$pid") $(getent passwd mmd | cut -d: -f1)" "mmd mmd"
+systemctl status mmd.service --no-pager >/tmp/status 2>&1
+same "systemctl status mmd: the STATUS= line" \
+	"$(grep -c "Status: \"serving 'laptop'" /tmp/status)" 1
+
+# ---- the admin model through the shipped unit
+runuser -u alice -- mmctl check >/tmp/alice 2>&1
+same "alice (admin_group mmadmin): mmctl check is allowed" \
+	"$?:$(cut -d: -f1 /tmp/alice)" "0:consistent"
+runuser -u bob -- mmctl check >/tmp/bob 2>&1
+same "bob (group mmd only): mmctl check is refused" \
+	"$?:$(grep -c 'Operation not permitted' /tmp/bob)" "1:1"
+runuser -u bob -- mmctl meminfo >/dev/null 2>&1
+same "bob may still read reports" "$?" 0
+same "sessions show alice's and bob's real uids, not 65534" \
+	"$(mmctl sessions | awk 'NR > 1 { print $4 }' | grep -c 65534)" 0
+
+# ---- reload: refused cleanly, the daemon untouched
+systemctl reload mmd.service >/tmp/reload 2>&1
+same "systemctl reload mmd: refused (no ExecReload), exit 1" \
+	"$?:$(grep -c 'not applicable\|not supported\|does not support' /tmp/reload)" "1:1"
+same "reload: the same mmd still serves" "$(main_pid)" "$pid"
+
+# ---- the watchdog: a stopped mmd is killed and restarted
+kill -STOP "$pid"
+# A client connecting while mmd is stopped waits in the socket's backlog.
+(mmctl meminfo >/tmp/waiting 2>&1; echo "exit $?" >>/tmp/waiting) &
+waiter=$!
+for _ in $(seq 60); do
+	new=$(main_pid)
+	[ "$new" != "$pid" ] && [ "$new" != 0 ] &&
+		[ "$(systemctl is-active mmd.service)" = active ] && break
+	sleep 1
+done
+same "watchdog: mmd restarted with a new pid" \
+	"$([ "$new" != "$pid" ] && [ "$new" != 0 ] && echo yes)" yes
+same "watchdog: the journal says why" \
+	"$(journalctl -u mmd.service --no-pager | grep -c 'Watchdog timeout')" 1
+wait "$waiter"
+same "the socket kept accepting: the waiting client was answered" \
+	"$(tail -1 /tmp/waiting)" "exit 0"
+same "/run/mmd after the restart: 755 mmd mmd, socket 660 root mmd" \
+	"$(stat -c '%a %U %G' /run/mmd) $(stat -c '%a %U %G' /run/mmd/mmd.sock)" \
+	"755 mmd mmd 660 root mmd"
+
+# ---- the journal's priorities: mmd's errors are errors
+systemctl start mmd@broken.socket
+mmctl -s /run/mmd/broken.sock meminfo >/dev/null 2>&1
+sleep 1
+same "journal: a broken layout's error is at priority err (3)" \
+	"$(journalctl -u mmd@broken.service -p err --no-pager -o cat | grep -c 'broken.yaml')" 1
+same "journal: 'serving' is info, not err" \
+	"$(journalctl -u mmd.service -p err --no-pager -o cat | grep -c serving) $(journalctl -u mmd.service -p info --no-pager -o cat | grep -c "serving 'laptop'")" \
+	"0 2"
+systemctl stop mmd@broken.socket mmd@broken.service
+systemctl reset-failed mmd@broken.service 2>/dev/null
+
+# ---- two machines side by side: mmd@lab1, mmd@lab2
+systemctl start mmd@lab1.socket mmd@lab2.socket
+same "mmd@lab1 and mmd@lab2: each serves its own layout" \
+	"$(mmctl -s /run/mmd/lab1.sock top -b -n 1 | head -1 | cut -d' ' -f4) $(mmctl -s /run/mmd/lab2.sock top -b -n 1 | head -1 | cut -d' ' -f4)" \
+	"lab1 lab2"
+same "mmd@lab1 and mmd@lab2: two daemons" \
+	"$(systemctl is-active mmd@lab1.service mmd@lab2.service | tr '\n' ' ')" \
+	"active active "
+
+# ---- a clean stop
+systemctl stop mmd.socket mmd.service mmd@lab1.socket mmd@lab2.socket \
+	mmd@lab1.service mmd@lab2.service
+same "systemctl stop: result success, exit status 0" \
+	"$(systemctl show -p Result --value mmd.service) $(systemctl show -p ExecMainStatus --value mmd.service)" \
+	"success 0"
+same "systemctl stop: the journal has mmd's last line" \
+	"$(journalctl -u mmd.service --no-pager -o cat | tail -3 | grep -c '^mmd: stopped$')" 1
+echo DONE
