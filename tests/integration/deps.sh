@@ -44,4 +44,26 @@ else
 	fail "deps: prints the exact command"
 	cat "$tmp/out"
 fi
+# ---- a plain `make` on a machine without protoc-c: the apt-get line
+# first, and nothing compiled (it used to stop at "protoc-c: No such file
+# or directory").
+shims protobuf-c-compiler 1000
+PATH="$tmp/bin:$PATH" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -C "$root" B="$tmp/build" >"$tmp/make.out" 2>&1
+same "make without protoc-c: fails" "$?" 2
+if grep -qx '  apt-get update && apt-get install -y --no-install-recommends protobuf-c-compiler' "$tmp/make.out"; then
+	pass "make without protoc-c: prints the exact apt-get line"
+else
+	fail "make without protoc-c: prints the exact apt-get line"
+	head -5 "$tmp/make.out" | sed 's/^/    /'
+fi
+same "make without protoc-c: nothing was compiled" \
+	"$(find "$tmp/build" -name '*.o' 2>/dev/null | wc -l) $(grep -c 'protoc-c --proto_path' "$tmp/make.out")" "0 0"
+for t in install deb; do
+	PATH="$tmp/bin:$PATH" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		make -C "$root" B="$tmp/build" $t >"$tmp/make.out" 2>&1
+	same "make $t without protoc-c: the apt-get line, nothing built" \
+		"$(grep -c 'apt-get install -y --no-install-recommends.*protobuf-c-compiler' "$tmp/make.out") $(find "$tmp/build" -name '*.o' 2>/dev/null | wc -l)" "1 0"
+done
+
 exit "$failed"

@@ -118,6 +118,9 @@ for d in ListenStream=/run/mmd/mmd.sock SocketMode=0660 SocketGroup=mmd; do
 	grep -q "^$d\$" "$unit/mmd.socket" || lacks="$lacks $d"
 done
 same "mmd.socket: /run/mmd/mmd.sock, mode 0660, group mmd" "$lacks" ""
+same "mmd@.service: NAME's layout, NAME's socket, no PrivateUsers=" \
+	"$(sed -n 's/^ExecStart=//p' "$unit/mmd@.service") $(sed -n 's/^ListenStream=//p' "$unit/mmd@.socket") $(grep -c '^PrivateUsers=' "$unit/mmd.service" "$unit/mmd@.service" | cut -d: -f2 | tr '\n' ' ')" \
+	"/usr/sbin/mmd --foreground --config /etc/mmd/%i.yaml /run/mmd/%i.sock 0 0 "
 if command -v systemd-analyze >/dev/null; then
 	# verify runs ExecStart's binary check on the host: point it at the
 	# installed mmd; Documentation= man pages resolve in the installed
@@ -126,12 +129,17 @@ if command -v systemd-analyze >/dev/null; then
 	sed "s|^ExecStart=/usr/sbin/mmd|ExecStart=$D/usr/sbin/mmd|" \
 		"$unit/mmd.service" >"$tmp/units/mmd.service"
 	cp "$unit/mmd.socket" "$tmp/units/mmd.socket"
+	# The templates, as an instance: mmd@lab1 boots /etc/mmd/lab1.yaml.
+	sed "s|^ExecStart=/usr/sbin/mmd|ExecStart=$D/usr/sbin/mmd|" \
+		"$unit/mmd@.service" >"$tmp/units/mmd@lab1.service"
+	cp "$unit/mmd@.socket" "$tmp/units/mmd@lab1.socket"
 	MANPATH=$D/usr/share/man systemd-analyze verify \
 		"$tmp/units/mmd.service" "$tmp/units/mmd.socket" \
+		"$tmp/units/mmd@lab1.service" "$tmp/units/mmd@lab1.socket" \
 		>"$tmp/verify" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ] && ! [ -s "$tmp/verify" ]; then
-		pass "systemd-analyze verify mmd.service mmd.socket: clean"
+		pass "systemd-analyze verify mmd.service mmd.socket mmd@lab1: clean"
 	else
 		fail "systemd-analyze verify mmd.service mmd.socket (exit $rc)"
 		sed 's/^/    /' "$tmp/verify"
