@@ -1113,11 +1113,15 @@ static int take_options(struct mmctl *ctl, int *argc, char ***argv)
 	return 0;
 }
 
-/* top, watch and map parse their own options (with mmctl_getopt). */
+/*
+ * The commands with options of their own: they parse all of their
+ * arguments with mmctl_getopt. Every other command gets its operands
+ * alone, the global options taken out (and any other option refused).
+ */
 static bool parses_own_options(const struct command *cmd)
 {
 	return cmd->run == cmd_top || cmd->run == cmd_watch ||
-	       cmd->run == cmd_map;
+	       cmd->run == cmd_map || cmd->run == cmd_page_types;
 }
 
 int main(int argc, char **argv)

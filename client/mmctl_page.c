@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmctl_page.c - mmctl's views of struct page: kpageflags, kpagecount,
  * page-types (tools/mm/page-types.c's summary), dump-page, page-owner
@@ -211,24 +212,32 @@ static int types_of_machine(struct mmctl *ctl, struct page_types *pt, bool raw)
 	return err;
 }
 
+static const struct option page_types_options[] = {
+	{"raw", no_argument, NULL, 'r'},
+	{"kpageflags", required_argument, NULL, 'F'},
+	{NULL, 0, NULL, 0},
+};
+
 int cmd_page_types(struct mmctl *ctl, int argc, char **argv)
 {
 	struct page_types pt = {0};
 	const char *file = NULL;
 	bool raw = false;
-	int err;
+	int c, err;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-r") || !strcmp(argv[i], "--raw"))
+	optind = 0;
+	while ((c = mmctl_getopt(ctl, argc, argv, "rF:", page_types_options)) !=
+	       -1) {
+		if (c == 'r')
 			raw = true;
-		else if ((!strcmp(argv[i], "-F") ||
-			  !strcmp(argv[i], "--kpageflags")) &&
-			 i + 1 < argc)
-			file = argv[++i];
+		else if (c == 'F')
+			file = optarg;
 		else
-			return mmctl_usage_error(argv[0], "unknown option '%s'",
-						 argv[i]);
+			return EXIT_USAGE;
 	}
+	if (optind < argc)
+		return mmctl_usage_error(argv[0], "unknown argument '%s'",
+					 argv[optind]);
 	err = file ? types_of_file(file, &pt, raw)
 		   : types_of_machine(ctl, &pt, raw);
 	if (!err)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debug.c - dump_page and the flag names the kernel prints (mm/debug.c,
  * with lib/vsprintf.c's format_flags behind %pGp, %pGg and %pGt).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * debug.h - dump_page, and the names of page and GFP flags as the
  * kernel prints them (%pGp, %pGg), as Linux's mm/debug.c.

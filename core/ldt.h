@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ldt.h - each process's local descriptor table and modify_ldt(2), as
  * arch/x86/kernel/ldt.c keeps them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * page_owner.c - who allocated each block, and who freed it last
  * (Linux's mm/page_owner.c, on with the layout's kernel.page_owner as

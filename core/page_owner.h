@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * page_owner.h - who allocated each page, as Linux's mm/page_owner.c
  * keeps it with page_owner=on (the layout's kernel.page_owner).

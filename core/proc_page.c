@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * proc_page.c - /proc/kpageflags and /proc/kpagecount (fs/proc/page.c).
  *

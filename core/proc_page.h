@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * proc_page.h - /proc/kpageflags and /proc/kpagecount, as Linux's
  * fs/proc/page.c reads them: one little-endian u64 per pfn.

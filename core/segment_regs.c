@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * segment_regs.c - a process's segment registers on an i386 machine:
  * the selector it can see and the descriptor cache it cannot, loaded by

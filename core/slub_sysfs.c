@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slub_sysfs.c - /sys/kernel/slab/<cache>/: SLUB's per-cache attributes
  * (the sysfs part of Linux's mm/slub.c), so the partial and full lists

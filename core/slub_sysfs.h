@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slub_sysfs.h - a slab cache's attributes, as SLUB shows them in
  * /sys/kernel/slab/<cache>/ (the sysfs part of Linux's mm/slub.c).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # pageview.sh - struct page made visible, on a real daemon with
 # kernel.page_owner on: mmctl kpageflags, kpagecount, page-types,
 # dump-page, page-owner and slab, each in the format the host kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_ldt.c - the LDT and the segment registers: modify_ldt(2) run on
  * the host and on the machine step by step (values, errors and the bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_page_owner.c - struct page made visible: /proc/kpageflags and
  * kpagecount, dump_page, page_owner and SLUB's sysfs attributes, each
