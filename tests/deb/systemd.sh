@@ -24,6 +24,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v mmdebstrap >/dev/null ||
 	exit 0
 fi
 tmp=$(mktemp -d)
+# KEEP_ROOT=1 keeps the booted root (its journal) for a look afterwards.
 trap '[ -n "${KEEP_ROOT:-}" ] || rm -rf "$tmp"' EXIT
 R=$tmp/root
 in_root() { chroot "$R" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
@@ -76,7 +77,7 @@ in_root systemctl enable mm-systemd-check.service >/dev/null 2>&1
 in_root systemctl mask console-getty.service >/dev/null 2>&1
 
 timeout 300 systemd-nspawn --quiet --directory="$R" --boot \
-	--console=pipe --register=no --machine="mmcheck$$" >"$tmp/boot.log" 2>&1
+	--console=pipe --register=no --keep-unit --machine="mmcheck$$" >"$tmp/boot.log" 2>&1
 rc=$?
 if ! [ -s "$R/var/log/mm-systemd-check.log" ]; then
 	echo "SKIP: systemd-check (systemd-nspawn --boot did not run the check here: exit $rc)"
