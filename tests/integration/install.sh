@@ -179,6 +179,12 @@ same "man finds mmctl(1) in the installed tree" \
 	"$(MANPATH=$D/usr/share/man man -w mmctl 2>&1)" \
 	"$D/usr/share/man/man1/mmctl.1"
 
+same "mmd(8) names where the units are: /lib/systemd/system (Debian) and PREFIX/lib/systemd/system" \
+	"$(MANWIDTH=200 man -l "$D/usr/share/man/man8/mmd.8" 2>/dev/null | grep -c '/lib/systemd/system/mmd.service, mmd.socket') $(MANWIDTH=200 man -l "$D/usr/share/man/man8/mmd.8" 2>/dev/null | grep -c 'PREFIX/lib/systemd/system')" \
+	"1 1"
+[ -f "$D/usr/lib/systemd/system/mmd.service" ] ||
+	fail "the units are where mmd(8) says: PREFIX/lib/systemd/system"
+
 # ---- bash completion
 same "completion: the installed file completes mmctl" \
 	"$(bash -c '. "$1"; complete -p mmctl' - \
