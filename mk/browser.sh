@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs Debian's chromium and chromium-driver for mmweb's browser test
 # (tests/integration/mmweb.sh), and nothing else. Does nothing when both
 # are present; as root it installs them, otherwise it says what to run

@@ -1,8 +1,10 @@
+# SPDX-License-Identifier: MIT
 # mk/mmweb.mk - mmweb, the machine live in a browser: how it builds,
 # installs and gets tested.
 #
 # Included at the end of the Makefile. Hooks in only by adding
-# prerequisites: `all` builds mmweb, `install` installs it with its page,
+# prerequisites: `build` (what `make` builds once the packages are
+# there) builds mmweb, `install` installs it with its page,
 # its programs for the scenario panel and mmweb.service, `test` builds
 # the sanitized mmweb (and mmc) tests/integration/mmweb.sh runs; that
 # script installs Debian's chromium and chromium-driver itself
@@ -33,7 +35,7 @@ $(B)/mmweb.paths: FORCE
 $(MMWEB_OBJ): $(B)/mmweb.paths
 
 $(B)/mmweb-bin: $(MMWEB_OBJ) $(B)/libmmclient.a
-	$(CC) $(CFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)
 
 $(T)/mmweb-bin: $(MMWEB_TOBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)
@@ -41,9 +43,10 @@ $(T)/mmweb-bin: $(MMWEB_TOBJ) $(T)/libmmclient.a
 $(T)/mmc: $(T)/client/mmc.o $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-all: $(B)/mmweb-bin
+build: $(B)/mmweb-bin
 test: $(T)/mmweb-bin $(T)/mmc
 install: install-mmweb
+uninstall: uninstall-mmweb
 
 .PHONY: install-mmweb
 install-mmweb: $(B)/mmweb-bin $(B)/mmc $(B)/mmc-example
@@ -56,3 +59,10 @@ install-mmweb: $(B)/mmweb-bin $(B)/mmc $(B)/mmc-example
 	sed -e 's|/usr/local/bin/mmweb|$(BINDIR)/mmweb|' \
 		systemd/mmweb.service > $(DESTDIR)$(UNITDIR)/mmweb.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/mmweb.service
+
+.PHONY: uninstall-mmweb
+uninstall-mmweb:
+	rm -f $(DESTDIR)$(BINDIR)/mmweb $(DESTDIR)$(UNITDIR)/mmweb.service \
+		$(addprefix $(DESTDIR)$(MMWEB_WWWDIR)/,index.html mmweb.css mmweb.js) \
+		$(addprefix $(DESTDIR)$(MMWEB_BINDIR)/,mmc mmc-example)
+	-rmdir $(DESTDIR)$(MMWEB_WWWDIR) $(DESTDIR)$(MMWEB_BINDIR) 2>/dev/null

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the browser's questions that are asked on demand: a map of
  * the range the browser has zoomed to, one frame's details and owners,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmweb.c - mmweb's main: options, the web server and its routes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmweb.h - mmweb, the machine live in a browser: what its parts share.
  *

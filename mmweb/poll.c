@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * poll.c - mmweb's link to mmd and the poller that watches it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scenario.c - the scenario panel: the project's demo workloads, run
  * against the machine at the press of a button.

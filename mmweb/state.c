@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * state.c - what mmweb has published, and the browsers' event streams.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // mmweb.js - mmweb's page: reads the event stream and draws the machine.
 // Owns: parsing the /proc-format reports mmweb forwards, the map and its
 // zoom, the panels. Must never: load anything from the network but

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # mmweb.sh - mmweb, the machine live in a browser: the page, the event
 # stream with 50 clients, bad queries, mmd restarting under it, and a real
 # browser (Debian's headless chromium through chromium-driver) that waits
