@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * might_sleep.c - what the might_sleep check costs a GFP_KERNEL kmalloc:
  * kmalloc+kfree pairs of 64 and 512 bytes in process context with

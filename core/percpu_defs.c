@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * percpu_defs.c - static per-CPU variables: DEFINE_PER_CPU in the first
  * chunk's static and reserved areas, get_cpu_var/put_cpu_var, per_cpu

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * percpu_defs.h - static per-CPU variables: DEFINE_PER_CPU, the static
  * and reserved areas of the first per-CPU chunk, get_cpu_var and

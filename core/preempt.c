@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preempt.c - execution context: preempt_count, interrupts on and off,
  * spinlocks, interrupt and softirq batches, and might_sleep, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preempt.h - execution context: preempt_count with the kernel's fields,
  * interrupts on and off, spinlocks, interrupt and softirq batches, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * preempt_types.h - the records of execution context: a task's
  * preempt_count, interrupt state and the interrupt batches it is in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi_context.c - the execution-context and static per-CPU variable
  * calls a client makes: atomic sections, interrupt batches,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_preempt.c - execution context and static per-CPU variables in
  * core: preempt_count's fields through every section, refusals that
