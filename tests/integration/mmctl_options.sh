@@ -84,9 +84,11 @@ status "vmstat alone: the report, as before" 0 '^nr_free_pages [0-9]+$' \
 
 # ---- the terminal: terminfo's sequences on a terminal, none elsewhere
 if command -v script >/dev/null; then
-	# A client comes and holds memory while watch runs: MemFree moves.
-	( sleep 0.2; "$EXAMPLE" -c watched -s "$s" -w 4 -p 4 >/dev/null 2>&1 ) &
-	TERM=xterm script -qec "$MMCTL -s $s watch -d -n 6 meminfo 0.5" \
+	# A client comes, holds memory for 3 s and goes while watch takes a
+	# frame every 2 s for 6 s: MemFree moves between two of them however
+	# late the client starts (its arrival or its exit is seen).
+	( sleep 0.3; "$EXAMPLE" -c watched -s "$s" -w 3 -p 4 >/dev/null 2>&1 ) &
+	TERM=xterm script -qec "$MMCTL -s $s watch -d -n 4 meminfo 2" \
 		/dev/null >"$tmp/pty" 2>&1
 	wait $!
 	same "watch -d: changed fields in standout (xterm's smso)" \
