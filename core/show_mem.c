@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * show_mem.c - the memory summary the kernel logs when an allocation
  * fails or the OOM killer runs, as mm/show_mem.c's __show_mem prints

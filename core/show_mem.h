@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * show_mem.h - the memory summary the kernel logs when an allocation
  * fails or the OOM killer runs (mm/show_mem.c's __show_mem).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """memory_over_time.py - meminfo and buddyinfo over time, drawn.
 
 Owns: an example for teaching, as one would write it in a notebook: a

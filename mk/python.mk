@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/python.mk - mmclient, the Python package: how it builds, installs
 # and gets tested.
 #
@@ -36,9 +37,16 @@ $(PY_PKG)/_ops.py: proto/ops.def python/gen_ops.py
 .PHONY: python install-python
 python: $(PY_OUT)
 
-all: python
+build: python
 test: python
 install: install-python
+uninstall: uninstall-python
+
+.PHONY: uninstall-python
+uninstall-python:
+	rm -f $(addprefix $(DESTDIR)$(PYTHONDIR)/mmclient/,$(notdir $(PY_OUT))) \
+		$(DESTDIR)$(EXAMPLEDIR)/memory_over_time.py
+	-rmdir $(DESTDIR)$(PYTHONDIR)/mmclient 2>/dev/null
 
 install-python: python
 	install -d $(DESTDIR)$(PYTHONDIR)/mmclient $(DESTDIR)$(EXAMPLEDIR)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """gen_ops.py - writes mmclient/_ops.py from proto/ops.def at build time.
 
 Owns: turning each row of the operation table into a Python tuple

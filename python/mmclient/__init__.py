@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """mmclient - Python's client of mmd, the simulated memory machine.
 
 Owns: what the package exports. Must never: hold state (a Machine does).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """errors.py - the exceptions mmclient raises.
 
 Owns: turning a Reply's negative status and message into an OSError

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """events.py - what mmd sends unasked (Reply id 0 with an Event).
 
 Owns: the dataclasses an event becomes. Must never: read the socket

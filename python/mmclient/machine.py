@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """machine.py - a session with mmd: Machine, its calls and pipelines.
 
 Owns: the socket and its framing (a 4-byte big-endian length, then one

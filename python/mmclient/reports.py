@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """reports.py - mmd's /proc-style reports, read into dataclasses.
 
 Owns: parsing the text of the reports mmclient exposes (meminfo,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """test_machine.py - mmclient against a real mmd.
 
 Owns: the Python package's tests. Each class boots its own mmd ($MMD,

@@ -27,12 +27,12 @@ else
 fi
 
 missing=$(find core config daemon client proto tools tests bench examples \
-	completion systemd mk config debian mmweb Makefile -path tests/fuzz/corpus -prune -o \
+	completion systemd mk config debian mmweb python Makefile -path tests/fuzz/corpus -prune -o \
 	-type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.mk' \
 	-o -name '*.proto' -o -name '*.def' -o -name '*.yaml' -o -name '*.bash' \
 	-o -name '*.service' -o -name '*.socket' -o -name '*.sysusers' \
 	-o -name Makefile -o -name rules -o -name '*.js' -o -name '*.css' \
-	-o -name '*.html' \) -print | sort -u |
+	-o -name '*.html' -o -name '*.py' \) -print | sort -u |
 	while read -r f; do
 		head -3 "$f" | grep -q 'SPDX-License-Identifier: MIT' || echo "$f"
 	done)

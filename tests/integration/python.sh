@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # python.sh - mmclient, the Python package, against real daemons: its
 # unittest suite (python/tests/, each class boots its own mmd from $MMD)
 # one PASS/FAIL line per test, then the matplotlib example drawing into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_oom_rules.c - when the OOM killer may run and what a failed
  * allocation says, as Linux's __alloc_pages_may_oom, out_of_memory and
