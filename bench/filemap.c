@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * filemap.c - the page cache's costs against the host kernel's in the
  * same run: a buffered 4 KiB pread of a page already cached (the host:

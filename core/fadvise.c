@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fadvise.c - posix_fadvise(2), as mm/fadvise.c's generic_fadvise:
  * NORMAL and SEQUENTIAL set the file's readahead window (128 KiB, twice

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * filemap.c - the page cache, as mm/filemap.c: each inode's pages in a
  * treap by index (the XArray's place), filled from the block device on

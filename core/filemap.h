@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * filemap.h - the page cache: each inode's pages by index, between the
  * file calls and the block device, as mm/filemap.c keeps it.

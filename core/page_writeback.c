@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * page_writeback.c - dirty limits, throttling and the flusher, as
  * mm/page-writeback.c and fs/fs-writeback.c: thresholds are the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * readahead.c - how many pages a read brings into the cache, as
  * mm/readahead.c sizes it: a first window from the request

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sysctl.c - the vm.* sysctls of the machine, as kernel/sysctl.c's
  * vm_table holds them: dirty_background_ratio, dirty_ratio (0..100),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sysctl.h - the machine's vm.* sysctls: set by name, listed as
  * `sysctl vm` prints them (sysctl.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uapi_fs.c - the file calls a client process may make: open, creat,
  * close, read, pread64, write, pwrite64, lseek, ftruncate, fsync,

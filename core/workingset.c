@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * workingset.c - refault detection, as mm/workingset.c does it for
  * the classic LRU: a file page reclaim evicts leaves a shadow entry in

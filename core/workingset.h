@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * workingset.h - shadow entries and refault detection (workingset.c).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * writeback.h - dirty page limits and the flusher, as
  * mm/page-writeback.c and fs/fs-writeback.c run them.

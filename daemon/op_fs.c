@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * op_fs.c - the handlers of the file rows of the operation table that
  * are not mechanical: open (a descriptor result), read and pread64

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bdev.c - the machine's block device: a sparse memfd of the layout's
  * storage size, read and written in whole sectors.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * blkdev.h - the machine's one block device: a sparse memfd of the
  * layout's storage size, addressed in sectors, as a disk behind

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * extents.c - where a file's bytes live on the device: the bitmap of
  * the device's blocks (next-fit allocation, a discard on free) and each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * file.c - descriptor tables, as fs/file.c: the lowest free descriptor
  * at open, RLIMIT_NOFILE (limits.nofile) as its ceiling, a copy of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fincore.c - what mmctl files and fincore show: every inode with its
  * size, its blocks on the device and its pages in the cache (resident,

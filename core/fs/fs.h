@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fs.h - the machine's filesystem: inodes with their blocks on the
  * block device, one directory (the root), open files and each process's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inode.c - the filesystem's inodes: an inode table in core, inode
  * numbers, an inode's end (its cached pages, then its blocks), the

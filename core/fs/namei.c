@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * namei.c - names: the root directory, the only one, its entries in a
  * hash by name, and the walk from a path to an inode with Linux's

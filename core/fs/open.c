@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * open.c - open, creat and ftruncate, as fs/open.c: the flags Linux
  * reads (access mode, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECT,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * read_write.c - a file's bytes and its position, as fs/read_write.c:
  * read and write at a position, lseek with SEEK_DATA and SEEK_HOLE over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stat.c - what stat(2) and fstat(2) tell of an inode, as fs/stat.c's
  * generic_fillattr.

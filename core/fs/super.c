@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * super.c - the filesystem's mount at boot and unmount at teardown, as
  * fs/super.c: the superblock on the device's first block, the inode

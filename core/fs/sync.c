@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sync.c - fsync and fdatasync, as fs/sync.c: a file's dirty cached
  * pages reach the device before the call returns (the inode table

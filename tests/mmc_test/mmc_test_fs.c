@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_fs.c - the integration tests' checks of files over the wire:
  * open, creat, read, pread64, write, pwrite64, lseek, ftruncate, fsync,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_filemap.c - the page cache (mm/filemap.c, mm/readahead.c,
  * mm/fadvise.c): readahead windows as Linux sizes them for sequential

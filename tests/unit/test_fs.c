@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_fs.c - the filesystem and the file calls against the host
  * kernel: each step runs on a file in a tmpfs directory of the host and
