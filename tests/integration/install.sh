@@ -76,6 +76,11 @@ same "install tree: the library's soname is libmmclient.so.1" \
 same "install tree: the library exports mmc_* only" \
 	"$(nm -D --defined-only "$D/usr/lib/libmmclient.so.1.0.0" |
 		awk '$3 !~ /^mmc_/ && $2 != "A" { print $3 }')" ""
+same "install tree: debian/libmmclient1.symbols lists every exported call" \
+	"$(nm -D --defined-only "$D/usr/lib/libmmclient.so.1.0.0" |
+		awk '$3 ~ /^mmc_/ { sub(/@.*/, "", $3); print $3 }' | sort -u | tr '\n' ' ')" \
+	"$(sed -n 's/^ \(mmc_[a-z0-9_]*\)@.*/\1/p' "$root/debian/libmmclient1.symbols" |
+		sort -u | tr '\n' ' ')"
 same "install tree: mmclient.pc names /usr" \
 	"$(grep -E '^(prefix|libdir|includedir)=' "$D/usr/lib/pkgconfig/mmclient.pc" | tr '\n' ' ')" \
 	"prefix=/usr libdir=/usr/lib includedir=/usr/include "
