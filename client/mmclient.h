@@ -531,6 +531,7 @@ enum mmc_report {
 	MMC_REPORT_PAGETYPEINFO = 16, /* /proc/pagetypeinfo */
 	MMC_REPORT_LDT = 25,	      /* a process's LDT, entry by entry */
 	MMC_REPORT_SEGREGS = 26,      /* a process's segment registers */
+	MMC_REPORT_VM_LAYOUT = 27,    /* the kernel's virtual memory map */
 	MMC_REPORT_DUMP_PAGE = 28,    /* dump_page() of a pfn (mmc_report_at) */
 	MMC_REPORT_PAGE_OWNER = 29,   /* /sys/kernel/debug/page_owner */
 	MMC_REPORT_PREEMPT = 20,      /* each CPU's preempt_count */

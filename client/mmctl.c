@@ -66,6 +66,10 @@ const struct report_kind report_kinds[] = {
 	 "the GFP flags each execution context may use"},
 	{"files", MMC_REPORT_FILES, files_to_json,
 	 "every file: inode, size, blocks, pages cached and dirty"},
+	{"layout", MMC_REPORT_VM_LAYOUT, vm_layout_to_json,
+	 "the kernel's virtual memory map: direct map, vmalloc, vmemmap or "
+	 "mem_map, pkmap, fixmap, per-CPU offsets, THREAD_SIZE (mm.rst's "
+	 "table; on i386 the boot lines first)"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -764,6 +768,7 @@ static const struct command commands[] = {
 	 "the pages of each file in the page cache, as fincore --bytes "
 	 "prints them (RES PAGES SIZE FILE)",
 	 NULL},
+	{"layout", cmd_report, "", NULL, NULL},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

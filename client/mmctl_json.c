@@ -1171,3 +1171,79 @@ json_object *sysctl_to_json(const char *text, char *err, size_t len)
 		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
 }
+
+/* One row of the table: " start | offset | end | size unit | what". */
+static json_object *vm_area_to_json(char *line)
+{
+	char *col[5], *p = line;
+	json_object *o;
+
+	for (int i = 0; i < 5; i++) {
+		col[i] = p;
+		p = i < 4 ? strchr(p, '|') : NULL;
+		if (i < 4 && !p)
+			return NULL;
+		if (p)
+			*p++ = '\0';
+		col[i] = skip_spaces(col[i]);
+		trim_right(col[i]);
+	}
+	o = json_object_new_object();
+	add_str(o, "start", col[0]);
+	add_str(o, "offset", col[1]);
+	add_str(o, "end", col[2]);
+	add_str(o, "size", col[3]);
+	add_str(o, "description", col[4]);
+	return o;
+}
+
+/*
+ * mmctl layout: {"areas": [{"start", "offset", "end", "size",
+ * "description"}...], "__per_cpu_start": "0x...", ...}. The i386 boot
+ * lines say what the table says and are left out; the header and
+ * rules are skipped.
+ */
+json_object *vm_layout_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	json_object *areas = json_object_new_array();
+	struct lines l;
+	char *line;
+
+	json_object_object_add(doc, "areas", areas);
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char *colon = strchr(line, ':');
+
+		if (!*line || *line == '=' || strstr(line, "Start addr") ||
+		    !strncmp(line, "virtual kernel", 14))
+			continue;
+		if (strchr(line, '|')) {
+			json_object *o = vm_area_to_json(line);
+
+			if (!o)
+				return parse_error(doc, &l, err, len,
+						   "not a row of 5 columns");
+			json_object_array_add(areas, o);
+		} else if (colon && line[0] != ' ') {
+			json_object *v;
+			char *val;
+
+			*colon = '\0';
+			val = skip_spaces(colon + 1);
+			trim_right(val);
+			if (strlen(val) > 3 &&
+			    !strcmp(val + strlen(val) - 3, " kB"))
+				val[strlen(val) - 3] = '\0';
+			v = json_number(val);
+			json_object_object_add(
+				doc, line, v ? v : json_object_new_string(val));
+		} else if (!colon) {
+			return parse_error(doc, &l, err, len,
+					   "no row and no 'key: value'");
+		}
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}

@@ -46,6 +46,7 @@
 #include "core/task_mmu.h"    /* /proc/PID/status, maps, the page walk */
 #include "core/vmalloc.h"     /* vmallocinfo, and whether a vmalloc fits */
 #include "core/vmstat.h"      /* vmstat, buddyinfo, pagetypeinfo, zoneinfo */
+#include "core/vm_layout.h"   /* the kernel's virtual memory map */
 
 /* Keeping the machine honest and running between requests. */
 #include "core/check.h"	     /* machine_check */

@@ -52,13 +52,15 @@ struct arch_defaults {
 	uint64_t vmalloc_size;
 	uint32_t pkmap_slots;
 	uint64_t task_size;
+	uint64_t thread_size; /* THREAD_SIZE: PAGE_SIZE << THREAD_SIZE_ORDER */
 };
 
 static const struct arch_defaults arch_defaults[NR_ARCHES] = {
 	[ARCH_X86_64] = {5 * GiB, 1 * GiB, 16 * MiB, 0xffff888000000000ULL,
-			 0xffffc90000000000ULL, 32 * TiB, 0, X86_64_TASK_MAX},
+			 0xffffc90000000000ULL, 32 * TiB, 0, X86_64_TASK_MAX,
+			 16 * KiB},
 	[ARCH_I386] = {1 * GiB, 512 * MiB, 8 * MiB, 0xC0000000ULL,
-		       0xF8800000ULL, 112 * MiB, 1024, 0xC0000000ULL},
+		       0xF8800000ULL, 112 * MiB, 1024, 0xC0000000ULL, 8 * KiB},
 };
 
 const char *arch_name(enum mm_arch arch)
@@ -143,6 +145,7 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->kernel.pkmap_slots = d->pkmap_slots;
 	l->kernel.kmap_atomic_slots = 16;
 	l->kernel.task_size = d->task_size;
+	l->kernel.thread_size = d->thread_size;
 	/* Sessions are users apart: nothing crosses unless told to. */
 	l->kernel.init_on_alloc = 1;
 	l->kernel.debug_atomic_sleep = 1;
@@ -233,13 +236,13 @@ static void derive_zones(struct layout *l)
 
 /*
  * Linux's default RLIMIT_NPROC: half of max_threads, the tasks whose
- * kernel stacks (THREAD_SIZE: 16 KiB on x86_64, 8 KiB on i386) would
- * take an eighth of memory (set_max_threads), at least 20 and below
- * the pid space.
+ * kernel stacks (kernel.thread_size, THREAD_SIZE) would take an eighth
+ * of memory (set_max_threads), at least 20 and below the pid space.
  */
 static uint32_t default_nproc(const struct layout *l)
 {
-	uint64_t thread_size = l->arch == ARCH_I386 ? 8 * KiB : 16 * KiB;
+	uint64_t thread_size =
+		l->kernel.thread_size ? l->kernel.thread_size : 16 * KiB;
 	uint64_t max_threads = l->memory / (8 * thread_size);
 
 	if (max_threads < 20)
@@ -802,6 +805,29 @@ static void check_task_size(struct check *c)
 		       k->task_size, X86_64_TASK_MAX);
 }
 
+/* THREAD_SIZE is PAGE_SIZE << THREAD_SIZE_ORDER: one buddy block. */
+static void check_thread_size(struct check *c)
+{
+	uint64_t t = c->l->kernel.thread_size;
+
+	if (t < LAYOUT_THREAD_SIZE_MIN || t > LAYOUT_THREAD_SIZE_MAX)
+		report(c, "kernel.thread_size",
+		       "thread_size %s is outside 4K..64K", SZ(t));
+	else if (t & (t - 1))
+		report(c, "kernel.thread_size",
+		       "thread_size %s is not a power of two", SZ(t));
+	else if (!aligned(t, c->ps))
+		report(c, "kernel.thread_size",
+		       "thread_size %s is not a multiple of the page size",
+		       SZ(t));
+	else if (c->l->max_order < 64 &&
+		 t > ((uint64_t)c->ps << c->l->max_order))
+		report(c, "kernel.thread_size",
+		       "thread_size %s is more than one block of max_order "
+		       "%u",
+		       SZ(t), c->l->max_order);
+}
+
 static void check_kernel(struct check *c)
 {
 	uint64_t low = layout_lowmem_end(c->l);
@@ -812,6 +838,7 @@ static void check_kernel(struct check *c)
 	check_vmalloc(c, low, map_ok);
 	check_kmap(c);
 	check_task_size(c);
+	check_thread_size(c);
 	if (c->l->kernel.page_owner > 1)
 		report(c, "kernel.page_owner",
 		       "page_owner is 1 (record who allocated each block) or "

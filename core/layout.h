@@ -126,7 +126,17 @@ struct layout_kernel {
 	 * CONFIG_DEBUG_ATOMIC_SLEEP; 0 skips the check.
 	 */
 	uint32_t debug_atomic_sleep;
+	/*
+	 * thread_size: each task's kernel stack, Linux's THREAD_SIZE (16K
+	 * on x86_64, which KASAN doubles; 8K on i386). A power of two, a
+	 * whole number of pages, from LAYOUT_THREAD_SIZE_MIN to
+	 * LAYOUT_THREAD_SIZE_MAX and one buddy block (max_order) at most.
+	 */
+	uint64_t thread_size;
 };
+
+#define LAYOUT_THREAD_SIZE_MIN (4 * KiB)  /* i386's old 4K stacks */
+#define LAYOUT_THREAD_SIZE_MAX (64 * KiB) /* x86_64 KASAN's 32K, twice */
 
 /*
  * Per-session limits: what one client process may hold at once, and

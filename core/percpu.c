@@ -28,6 +28,7 @@
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/preempt.h"
+#include "core/sections.h"
 
 #define BITS_PER_LONG	 64UL
 #define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
@@ -734,6 +735,41 @@ void pcpu_exit(struct machine *m)
 	free(s->slots);
 	free(s);
 	m->pcpu = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The per-CPU offsets                                                 */
+
+/* Addresses are 32 bits wide on i386: sums wrap there, as the CPU's do. */
+static uint64_t pcpu_wrap(const struct machine *m, uint64_t addr)
+{
+	return m->layout.arch == ARCH_I386 ? (uint32_t)addr : addr;
+}
+
+static uint64_t per_cpu_start(const struct machine *m)
+{
+	struct kernel_sections ks;
+
+	kernel_sections(&m->layout, &ks);
+	return ks.per_cpu_start;
+}
+
+uint64_t per_cpu_offset(const struct machine *m, unsigned int cpu)
+{
+	const struct pcpu_state *s = m->pcpu;
+
+	return pcpu_wrap(m, s->first_chunk->base - per_cpu_start(m) +
+				    (uint64_t)cpu * s->unit_size);
+}
+
+uint64_t pcpu_addr_to_ptr(const struct machine *m, uint64_t addr)
+{
+	return pcpu_wrap(m, addr - per_cpu_offset(m, 0));
+}
+
+uint64_t pcpu_ptr_to_addr(const struct machine *m, uint64_t ptr)
+{
+	return pcpu_wrap(m, ptr + per_cpu_offset(m, 0));
 }
 
 /* ------------------------------------------------------------------ */

@@ -127,4 +127,22 @@ int per_cpu_ptr(const struct machine *m, uint64_t ptr, unsigned int cpu,
 int pcpu_owner_of(const struct machine *m, uint64_t addr, uint64_t len,
 		  int *owner);
 
+/*
+ * __per_cpu_offset[cpu], as setup_per_cpu_areas sets it: pcpu_base_addr
+ * (the first chunk's unit 0) less __per_cpu_start (sections.h), plus
+ * cpu's unit offset. A per-CPU pointer in the kernel's own terms (what
+ * pcpu_addr_to_ptr gives) plus this is cpu's copy; on i386 it is
+ * __KERNEL_PERCPU's base, and the sum wraps at 4 GiB as the CPU's does.
+ * It is not 0 for CPU 0 on i386, where .data..percpu is linked inside
+ * the image; on x86_64 (zero-based) it is the unit's own address.
+ */
+uint64_t per_cpu_offset(const struct machine *m, unsigned int cpu);
+/*
+ * __addr_to_pcpu_ptr: the kernel's per-CPU pointer of the allocation
+ * whose CPU 0 copy is at addr (an address alloc_percpu gave), i.e. the
+ * offset %fs:ptr takes; pcpu_ptr_to_addr is the way back.
+ */
+uint64_t pcpu_addr_to_ptr(const struct machine *m, uint64_t addr);
+uint64_t pcpu_ptr_to_addr(const struct machine *m, uint64_t ptr);
+
 #endif /* MM_PERCPU_H */

@@ -26,10 +26,12 @@
  * bases their drivers would set left 0), the ESPFIX stack segment, and
  * __KERNEL_PERCPU, whose base is the CPU's per-CPU offset, as
  * setup_percpu_segment sets it, so that %fs:var reaches the CPU's own
- * copy of var. That one entry is why each CPU needs a GDT of its own.
- * TLS (6-8), TSS (16), LDT (17) and the double-fault TSS (31) are filled
- * at run time by things the machine does not model: they stay null, as
- * every other entry does.
+ * copy of var: __per_cpu_offset[cpu] (percpu.h), the first chunk's unit
+ * less __per_cpu_start, which is not 0 even for CPU 0, since var is the
+ * address .data..percpu was linked at inside the image. That one entry is why
+ * each CPU needs a GDT of its own. TLS (6-8), TSS (16), LDT (17) and the
+ * double-fault TSS (31) are filled at run time by things the machine does not
+ * model: they stay null, as every other entry does.
  *
  * The values are those 32-bit Linux has written for years, the accessed
  * bit clear (code 0x9a, data 0x92 in the access byte; DPL 3 adds 0x60).
@@ -217,16 +219,6 @@ static uint8_t *gdt_ram(const struct machine *m, unsigned int cpu)
 	       (addr & (m->page_size - 1));
 }
 
-/* __KERNEL_PERCPU's base: what makes a percpu pointer cpu's copy. */
-static uint32_t per_cpu_offset(const struct machine *m, unsigned int cpu)
-{
-	uint64_t copy;
-
-	if (per_cpu_ptr(m, m->segment->gdt_page, cpu, &copy))
-		return 0;
-	return (uint32_t)(copy - m->segment->gdt_page);
-}
-
 /* What boot writes at index of cpu's GDT: Linux's entry, or null. */
 static uint64_t gdt_boot_entry(const struct machine *m, unsigned int cpu,
 			       unsigned int index)
@@ -239,7 +231,7 @@ static uint64_t gdt_boot_entry(const struct machine *m, unsigned int cpu,
 		if (e->index != index)
 			continue;
 		if (index == GDT_ENTRY_PERCPU)
-			base = per_cpu_offset(m, cpu);
+			base = (uint32_t)per_cpu_offset(m, cpu);
 		d = gdt_entry_init(e->flags, base, e->limit);
 		return desc_pack(&d);
 	}

@@ -29,11 +29,9 @@
 #include "core/slab.h"
 #include "core/vmalloc.h"
 
-/* sizeof(struct task_struct) and THREAD_SIZE in each arch's kernel. */
-#define TASK_STRUCT_SIZE_X86_64	 9792
-#define TASK_STRUCT_SIZE_I386	 3968
-#define THREAD_SIZE_ORDER_X86_64 2 /* 16 KiB */
-#define THREAD_SIZE_ORDER_I386	 1 /* 8 KiB */
+/* sizeof(struct task_struct) in each arch's kernel. */
+#define TASK_STRUCT_SIZE_X86_64 9792
+#define TASK_STRUCT_SIZE_I386	3968
 
 /*
  * What a task may still hold in each subsystem, given back at exit in
@@ -74,8 +72,9 @@ int task_init(struct machine *m)
 	if (IS_ERR(s))
 		return (int)PTR_ERR(s);
 	m->tasks->task_struct_cachep = s;
-	m->tasks->thread_order =
-		x86_64 ? THREAD_SIZE_ORDER_X86_64 : THREAD_SIZE_ORDER_I386;
+	/* THREAD_SIZE_ORDER: the layout's THREAD_SIZE, validated a block. */
+	m->tasks->thread_order = (unsigned int)__builtin_ctzll(
+		m->layout.kernel.thread_size >> m->page_shift);
 	return 0;
 }
 

@@ -336,6 +336,8 @@ static void script_reports(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	rp.kind = MM__REPORT_KIND__REPORT_SEGREGS;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_VM_LAYOUT;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	ldt.func = 2; /* the default LDT, into no memory: -EFAULT */
 	ldt.ptr = 4096;
 	ldt.bytecount = 16;

@@ -283,6 +283,28 @@ status "pagewalk: the page is anon, mapped once" 0 \
 status "pagewalk: an unwritten page of the mapping is not present" 0 \
 	'^Frame:	none' $M pagewalk "$held" "0x$(printf %x $((0x$anon + 4096)))"
 
+# ---- layout: mm.rst's table, the per-CPU offsets, THREAD_SIZE
+$M layout >"$tmp/layout"
+$M --json layout >"$tmp/layout.json"
+same "layout: the direct map at page_offset_base, as mm.rst's row" \
+	"$(grep 'page_offset_base' "$tmp/layout")" \
+	" ffff888000000000 | -119.5  TB | ffff88813fffffff |    5 GB | direct mapping of all physical memory (page_offset_base)"
+same "layout: vmalloc and vmemmap at Linux's bases" \
+	"$(grep -c -e '^ ffffc90000000000 |  -55    TB | ffffe8ffffffffff |   32 TB | vmalloc' \
+		-e '^ ffffea0000000000 |  -22    TB | ' "$tmp/layout")" 2
+same "layout: THREAD_SIZE is x86_64's 16K" \
+	"$(sed -n 's/^THREAD_SIZE: //p' "$tmp/layout")" 16384
+same "layout: KernelStack is meminfo's" \
+	"$(sed -n 's/^KernelStack: \([0-9]*\) kB$/\1/p' "$tmp/layout")" \
+	"$($M meminfo | sed -n 's/^KernelStack: *\([0-9]*\) kB$/\1/p')"
+same "layout --json: one area per row of the table" \
+	"$(jq -r '.areas[].start' "$tmp/layout.json" | tr '\n' ' ')" \
+	"$(grep '^ [0-9a-f]* |' "$tmp/layout" | cut -d'|' -f1 | tr -d ' ' | tr '\n' ' ')"
+same "layout --json: zero-based per-CPU, CPU 0's offset is its unit" \
+	"$(jq -r '.["__per_cpu_offset[0]"]' "$tmp/layout.json")" \
+	"$(jq -r '.pcpu_base_addr' "$tmp/layout.json")"
+status "layout with an argument: exit 2" 2 'takes no arguments' $M layout x
+
 # ---- dmesg
 $M dmesg >"$tmp/dmesg"
 $M --json dmesg >"$tmp/dmesg.json"
@@ -467,14 +489,14 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
-	dmesg ps files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
+	dmesg ps layout files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
 	check drop-caches sysctl compact shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 30 commands, exit 0, no daemon needed" \
-	"$helped" 30
+same "COMMAND --help: usage for all 31 commands, exit 0, no daemon needed" \
+	"$helped" 31
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion
@@ -585,6 +607,26 @@ same "segregs --json: CS is __USER_CS" \
 	"$($M --json segregs "$held" | jq -r '.cs' | cut -d, -f1)" "selector 0x0073"
 status "ldt of a process that never called modify_ldt" 0 '^LDT:	none' \
 	$M ldt "$held"
+# i386: the boot lines, and __KERNEL_PERCPU's base is the real offset
+$M layout >"$tmp/layout32"
+same "layout on i386: init_32.c's boot lines first" \
+	"$(sed -n '1p;3p' "$tmp/layout32" | cut -c1-16)" \
+	"virtual kernel m
+    pkmap   : 0x"
+start=$(sed -n 's/^__per_cpu_start: //p' "$tmp/layout32")
+base=$(sed -n 's/^pcpu_base_addr: //p' "$tmp/layout32")
+off0=$(sed -n 's/^__per_cpu_offset\[0\]: //p' "$tmp/layout32")
+same "layout on i386: __per_cpu_offset[0] is pcpu_base_addr - __per_cpu_start" \
+	"$off0" "$(printf '%#x' $(((base - start) & 0xffffffff)))"
+same "layout on i386: CPU 0's per-CPU offset is not 0" \
+	"$(case $off0 in 0 | 0x0 | '') echo zero ;; *) echo set ;; esac)" set
+same "layout on i386: THREAD_SIZE is 8K" \
+	"$(sed -n 's/^THREAD_SIZE: //p' "$tmp/layout32")" 8192
+cpu=$($M status "$held" | sed -n 's/^Cpus_allowed_list:\t*//p')
+offc=$(sed -n "s/^__per_cpu_offset\\[$cpu\\]: //p" "$tmp/layout32")
+status "translate __KERNEL_PERCPU: its base is the CPU's offset, not 0" 0 \
+	"^Segment:	base $(printf '0x%08x' "$offc")," \
+	$M translate "$held" "0xd8:0" 0
 stop_holder
 status "check on the media board after the client left" 0 '^consistent' \
 	$M check

@@ -123,6 +123,18 @@ $tmp/rules.yaml:7:12: mmz[1].name: a second region named 'video'
 $tmp/rules.yaml:7:26: mmz[1].start: the region overlaps mmz[0] 'video'
 $tmp/rules.yaml:9:26: devices[0].start: the region overlaps RAM; a device must sit in a hole or above memory"
 
+printf 'machine:\n  arch: x86_64\nkernel:\n  thread_size: 12K\n' >"$tmp/stack.yaml"
+run "thread_size not a power of two" 1 --check-config "$tmp/stack.yaml" &&
+	expect "thread_size not a power of two" "$tmp/err" \
+		"$tmp/stack.yaml:4:16: kernel.thread_size: thread_size 12K is not a power of two"
+sed -i 's/12K/128K/' "$tmp/stack.yaml"
+run "thread_size past 64K" 1 --check-config "$tmp/stack.yaml" &&
+	expect "thread_size past 64K" "$tmp/err" \
+		"$tmp/stack.yaml:4:16: kernel.thread_size: thread_size 128K is outside 4K..64K"
+sed -i 's/128K/32K/' "$tmp/stack.yaml"
+run "thread_size 32K, KASAN's x86_64 stack" 0 --check-config "$tmp/stack.yaml" &&
+	pass "thread_size 32K, KASAN's x86_64 stack"
+
 printf 'machine:\n\tname: box\n' >"$tmp/tab.yaml"
 run "syntax error" 1 --check-config "$tmp/tab.yaml" &&
 	expect "syntax error" "$tmp/err" \

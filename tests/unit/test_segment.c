@@ -155,14 +155,24 @@ static void test_gdt_bytes_in_ram(void **state)
 	assert_int_equal(gdtr1.address - gdtr0.address, m->pcpu->unit_size);
 	assert_int_equal(pcpu_owner_of(m, gdtr1.address, 4096, &owner), 0);
 	assert_int_equal(owner, 0);
-	/* __KERNEL_PERCPU: the CPU's per-CPU offset is its base. */
-	assert_int_equal(ram_desc(m, 0, 27), 0x00cf92000000ffffULL);
-	{
-		struct desc_struct d = desc_unpack(ram_desc(m, 1, 27));
+	/*
+	 * __KERNEL_PERCPU: the CPU's per-CPU offset is its base, the first
+	 * chunk's unit less __per_cpu_start, the start of the image's init
+	 * sections (22 MiB: the 8 MiB image at 16 MiB, 6/8 of it in).
+	 */
+	for (unsigned int cpu = 0; cpu < 2; cpu++) {
+		struct desc_struct d = desc_unpack(ram_desc(m, cpu, 27));
+		uint32_t want =
+			(uint32_t)(m->pcpu->first_chunk->base - 0xc1600000ULL +
+				   cpu * m->pcpu->unit_size);
 
-		assert_int_equal(get_desc_base(&d), m->pcpu->unit_size);
+		assert_int_equal(get_desc_base(&d), want);
+		assert_int_equal(per_cpu_offset(m, cpu), want);
 		assert_int_equal(get_desc_limit(&d), 0xfffff);
+		assert_int_equal(d.type, 2);
+		assert_int_equal(d.dpl, 0);
 	}
+	assert_int_not_equal(per_cpu_offset(m, 0), 0);
 	assert_int_equal(gdt_read(m, 2, 0, &(uint64_t){0}), -EINVAL);
 	assert_int_equal(gdt_read(m, 0, GDT_ENTRIES, &(uint64_t){0}), -EINVAL);
 	assert_consistent(m);
@@ -424,17 +434,21 @@ static void test_percpu_segment(void **state)
 	struct machine *m = boot_i386();
 	unsigned long kpgd = kernel_pgtable(m)->pgd;
 	struct seg_translation t;
-	uint64_t var, copy;
+	uint64_t var, copy, ptr;
 
 	(void)state;
 	assert_int_equal(alloc_percpu(m, 4, 4, &var), 0);
+	/* %fs takes the kernel's pointer, not CPU 0's copy: they differ. */
+	ptr = pcpu_addr_to_ptr(m, var);
+	assert_int_not_equal(ptr, var);
+	assert_int_equal(pcpu_ptr_to_addr(m, ptr), var);
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		assert_int_equal(per_cpu_ptr(m, var, cpu, &copy), 0);
 		m->ram[copy - m->layout.kernel.page_offset] =
 			(uint8_t)(cpu + 7);
 		assert_int_equal(segment_translate(m, cpu, kpgd,
 						   __KERNEL_PERCPU,
-						   (uint32_t)var, 0, &t),
+						   (uint32_t)ptr, 0, &t),
 				 0);
 		assert_int_equal(t.linear, copy);
 		assert_int_equal(m->ram[t.phys], cpu + 7);
