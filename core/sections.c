@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sections.c - the kernel image's sections, from the layout alone.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sections.h - where the kernel image's sections lie, as Linux's
  * asm/sections.h names their bounds (_text, _etext, _sdata, _edata,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_layout.c - the kernel's virtual memory map, as mm.rst tabulates it
  * for x86_64 and as 32-bit Linux's mem_init printed it at boot.

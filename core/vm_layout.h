@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vm_layout.h - the kernel's virtual memory map, shown: the table of
  * Documentation/arch/x86/x86_64/mm.rst and, on i386, the "virtual kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_vm_layout.c - the kernel's map shown: mm.rst's table on x86_64,
  * init_32.c's boot lines and the table on i386, line for line; the
