@@ -18,7 +18,7 @@ libmicrohttpd-dev python3 python3-protobuf protobuf-compiler"
 # valgrind runs the memcheck test (docs/reliability.md);
 # python3-matplotlib draws the Python example.
 tests="libcmocka-dev systemd jq clang libclang-rt-dev valgrind python3-matplotlib"
-deb="debhelper dpkg-dev fakeroot lintian"
+deb="debhelper dh-python dpkg-dev fakeroot lintian"
 case "${1:-}" in
 build) packages=$build ;;
 deb) packages="$build $deb" ;;

@@ -51,7 +51,8 @@ uninstall: uninstall-mmweb
 .PHONY: install-mmweb
 install-mmweb: $(B)/mmweb-bin $(B)/mmc $(B)/mmc-example
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MMWEB_WWWDIR) \
-		$(DESTDIR)$(MMWEB_BINDIR) $(DESTDIR)$(UNITDIR)
+		$(DESTDIR)$(MMWEB_BINDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(B)/mmweb-bin $(DESTDIR)$(BINDIR)/mmweb
 	install -m 644 mmweb/www/index.html mmweb/www/mmweb.css \
 		mmweb/www/mmweb.js $(DESTDIR)$(MMWEB_WWWDIR)/
@@ -59,10 +60,12 @@ install-mmweb: $(B)/mmweb-bin $(B)/mmc $(B)/mmc-example
 	sed -e 's|/usr/local/bin/mmweb|$(BINDIR)/mmweb|' \
 		systemd/mmweb.service > $(DESTDIR)$(UNITDIR)/mmweb.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/mmweb.service
+	install -m 644 docs/mmweb.1 $(DESTDIR)$(MANDIR)/man1/mmweb.1
 
 .PHONY: uninstall-mmweb
 uninstall-mmweb:
 	rm -f $(DESTDIR)$(BINDIR)/mmweb $(DESTDIR)$(UNITDIR)/mmweb.service \
+		$(DESTDIR)$(MANDIR)/man1/mmweb.1 \
 		$(addprefix $(DESTDIR)$(MMWEB_WWWDIR)/,index.html mmweb.css mmweb.js) \
 		$(addprefix $(DESTDIR)$(MMWEB_BINDIR)/,mmc mmc-example)
 	-rmdir $(DESTDIR)$(MMWEB_WWWDIR) $(DESTDIR)$(MMWEB_BINDIR) 2>/dev/null
