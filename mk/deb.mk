@@ -19,9 +19,12 @@
 DEB_DIR = $(B)/deb
 # lintian fails the build on an error or a warning. What stays is
 # informational: package-supports-alternative-init-but-no-init.d-script
-# (mmd runs under systemd's socket activation and watchdog only), and
+# on mmd and mmweb (mmd runs under systemd's socket activation and
+# watchdog only; mmweb after mmd.socket, in systemd's sandbox), and
 # initial-upload-closes-no-bugs is overridden in debian/*.lintian-overrides
-# (the packages are the project's, with no Debian ITP bug to close).
+# (the packages are the project's, with no Debian ITP bug to close), as is
+# package-contains-documentation-outside-usr-share-doc on mmweb's
+# index.html (the page it serves, not documentation).
 LINTIAN_ARGS = --fail-on error,warning --display-info
 
 .PHONY: deb deb-check systemd-check

@@ -91,7 +91,7 @@ uninstall-mmctl:
 # The example client, built in the tree for the tests and the demo (the
 # installed copy builds with examples/Makefile and pkg-config).
 $(B)/mmc-example: examples/mmc-example.c $(B)/libmmclient.a $(B)/.flags
-	$(CC) $(BASE_CFLAGS) -Iclient $(CFLAGS) -o $@ $< $(B)/libmmclient.a \
+	$(CC) $(BASE_CFLAGS) -Iclient $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libmmclient.a \
 		$(shell pkg-config --libs libprotobuf-c)
 
 $(T)/mmc-example: examples/mmc-example.c $(T)/libmmclient.a $(T)/.flags
