@@ -113,4 +113,43 @@ same "systemctl stop: result success, exit status 0" \
 same "systemctl stop: mmd's last line in the journal" \
 	"$(journalctl -b -u mmd.service --no-pager -o cat | grep '^mmd: ' | tail -1)" \
 	"mmd: stopped"
+
+# ---- mmweb.service: pulls in mmd.socket, starts after it, serves the page
+systemctl start mmweb.service
+web_get() {
+	python3 -c 'import sys, time, urllib.request
+for i in range(50):
+    try:
+        r = urllib.request.urlopen("http://127.0.0.1:8080" + sys.argv[1], timeout=5)
+        break
+    except OSError:
+        time.sleep(0.1)
+print(r.status, r.headers.get_content_type())
+for line in r:
+    if sys.argv[2].encode() in line:
+        print(line.decode(errors="replace").replace("\\n", "\n"))
+        break' "$1" "$2" 2>&1
+}
+same "mmweb.service: active, and mmd.socket with it (Wants=)" \
+	"$(systemctl is-active mmweb.service mmd.socket | tr '\n' ' ')" "active active "
+same "mmweb.service: ordered after mmd.socket" \
+	"$(systemctl show -p After --value mmweb.service | tr ' ' '\n' | grep -c '^mmd.socket$')" 1
+sock_up=$(systemctl show -p ActiveEnterTimestampMonotonic --value mmd.socket)
+web_up=$(systemctl show -p ExecMainStartTimestampMonotonic --value mmweb.service)
+same "mmweb.service: started after mmd.socket was listening" \
+	"$([ "$sock_up" -gt 0 ] && [ "$web_up" -ge "$sock_up" ] && echo yes)" yes
+same "mmweb.service: serves its page on 127.0.0.1:8080" \
+	"$(web_get / '<title>' | tr -s ' ' | tr '\n' '|')" \
+	"200 text/html|$(grep '<title>' /usr/share/mm/www/index.html | tr -s ' ')|"
+same "mmweb.service: its stream has the MemTotal mmctl reads (mmd socket-activated by it)" \
+	"$(web_get /events MemTotal | grep -o 'MemTotal: *[0-9]*' | head -1 | tr -s ' ')" \
+	"$(mmctl meminfo | grep -o 'MemTotal: *[0-9]*' | tr -s ' ')"
+web_pid=$(systemctl show -p MainPID --value mmweb.service)
+same "mmweb.service: a dynamic user (not root), in group mmd" \
+	"$(ps -o user= -p "$web_pid" | grep -vc '^root') $(ps -o supgrp= -p "$web_pid" | tr ',' '\n' | grep -c '^mmd$')" \
+	"1 1"
+systemctl stop mmweb.service mmd.socket mmd.service
+same "mmweb.service: a clean stop" \
+	"$(systemctl show -p Result --value mmweb.service) $(systemctl show -p ExecMainStatus --value mmweb.service)" \
+	"success 0"
 echo DONE
