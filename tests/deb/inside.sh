@@ -127,7 +127,7 @@ for i in range(50):
 print(r.status, r.headers.get_content_type())
 for line in r:
     if sys.argv[2].encode() in line:
-        print(line.decode(errors="replace").replace("\\n", "\n"))
+        print(line.decode(errors="replace").rstrip().replace("\\n", "\n"))
         break' "$1" "$2" 2>&1
 }
 same "mmweb.service: active, and mmd.socket with it (Wants=)" \
