@@ -1927,6 +1927,12 @@ int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 	return report_translated(c, kind, pid, selector, addr, NULL, text);
 }
 
+int mmc_page_owners(struct mmc *c, unsigned long pfn, char **text)
+{
+	return report_translated(c, MMC_REPORT_PAGE_OWNERS, 0, 0, pfn, NULL,
+				 text);
+}
+
 int mmc_translate(struct mmc *c, int pid, const char *sreg,
 		  unsigned int selector, uint32_t offset, unsigned int cpl,
 		  char **text)

@@ -539,6 +539,7 @@ enum mmc_report {
 	MMC_REPORT_GFP_CONTEXT = 22,  /* GFP flags each context may use */
 	MMC_REPORT_FILES = 33,	      /* every file and its cached pages */
 	MMC_REPORT_SYSCTL = 34,	      /* the vm.* sysctls */
+	MMC_REPORT_PAGE_OWNERS = 42,  /* who holds a frame (mmc_page_owners) */
 };
 
 /*
@@ -552,6 +553,15 @@ int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text);
 /* PAGEWALK of addr, or TRANSLATE of selector:addr, in process pid. */
 int mmc_report_at(struct mmc *c, enum mmc_report kind, int pid,
 		  unsigned int selector, uint64_t addr, char **text);
+/*
+ * Who holds the frame pfn now, one line per owner (the reverse map of
+ * a user page: "anon pid P addr 0xA" for each mapping; "slab cache NAME
+ * objects F-L of N ...", "vmalloc 0xSTART pages=N page I CALLER pid P",
+ * "pagetable pid P pgd", "file ino I index X", "mmz NAME ...", "kernel pid
+ * P", "reserved"). -EINVAL past RAM or in a hole, -ENOENT for a free
+ * frame. *text is to be freed with free().
+ */
+int mmc_page_owners(struct mmc *c, unsigned long pfn, char **text);
 
 /*
  * struct page, visible. mmc_kpageflags reads /proc/kpageflags: count

@@ -805,6 +805,10 @@ static const struct command commands[] = {
 	 "kpageflags"},
 	{"dump-page", cmd_dump_page, "PFN",
 	 "dump_page() of one frame, as the kernel log shows it", "report"},
+	{"page-owners", cmd_page_owners, "PFN",
+	 "who holds one frame now: the processes mapping it (rmap), its "
+	 "slab cache, vmalloc area, page table, file or media block",
+	 "report"},
 	{"page-owner", cmd_page_owner, "",
 	 "/sys/kernel/debug/page_owner: who allocated every block "
 	 "(kernel.page_owner: 1 in the layout)",

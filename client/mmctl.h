@@ -103,6 +103,7 @@ int cmd_kpageflags(struct mmctl *ctl, int argc, char **argv);
 int cmd_kpagecount(struct mmctl *ctl, int argc, char **argv);
 int cmd_page_types(struct mmctl *ctl, int argc, char **argv);
 int cmd_dump_page(struct mmctl *ctl, int argc, char **argv);
+int cmd_page_owners(struct mmctl *ctl, int argc, char **argv);
 int cmd_page_owner(struct mmctl *ctl, int argc, char **argv);
 int cmd_slab(struct mmctl *ctl, int argc, char **argv);
 

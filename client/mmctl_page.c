@@ -348,6 +348,20 @@ int cmd_dump_page(struct mmctl *ctl, int argc, char **argv)
 	return print_text(ctl, "dump-page", err, text);
 }
 
+int cmd_page_owners(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long pfn;
+	char *text = NULL;
+	int err;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "page-owners needs one PFN");
+	if (mmctl_parse_u64(argv[1], &pfn))
+		return mmctl_usage_error(argv[0], "'%s' is not a pfn", argv[1]);
+	err = mmc_page_owners(mmctl_connect(ctl), (unsigned long)pfn, &text);
+	return print_text(ctl, "page-owners", err, text);
+}
+
 int cmd_page_owner(struct mmctl *ctl, int argc, char **argv)
 {
 	char *text = NULL;

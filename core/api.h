@@ -32,6 +32,7 @@
 #include "core/frame_state.h" /* the map of physical memory */
 #include "core/libc/malloc.h" /* malloc_stats of a process */
 #include "core/debug.h"	      /* dump_page */
+#include "core/page_owners.h" /* who holds a frame */
 #include "core/meminfo.h"
 #include "core/mmz.h"	      /* media-mem */
 #include "core/page_owner.h"  /* /sys/kernel/debug/page_owner */

@@ -371,6 +371,11 @@ int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
 	return 0;
 }
 
+const struct mmz_block *mmz_find_block(const struct machine *m, uint64_t phys)
+{
+	return m->mmz ? mmz_block_of(m, phys) : NULL;
+}
+
 int mmz_block_size(const struct machine *m, uint64_t phys, uint64_t *size)
 {
 	const struct mmz_block *b = m->mmz ? mmz_block_of(m, phys) : NULL;

@@ -87,6 +87,8 @@ int mmz_find(const struct machine *m, const char *block_name, uint64_t *phys,
  */
 int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
 		 int *owner);
+/* The block phys lies in, or NULL: for the page's owners. */
+const struct mmz_block *mmz_find_block(const struct machine *m, uint64_t phys);
 /* The size of the block that starts at phys; -EINVAL when none does. */
 int mmz_block_size(const struct machine *m, uint64_t phys, uint64_t *size);
 

@@ -131,6 +131,20 @@ struct slab_object {
 int slab_object_of(const struct machine *m, uint64_t addr,
 		   struct slab_object *obj);
 
+/*
+ * A slab page's place in its slab, for the page's owners: the cache,
+ * the objects that start in this frame (first > last: none does, the
+ * frame holds only part of one) and how many objects the slab has and
+ * uses. -ENOENT when pfn is not a slab page.
+ */
+struct slab_page_info {
+	const struct kmem_cache *cache;
+	unsigned long head_pfn; /* the slab's first frame */
+	unsigned int first, last, objects, inuse;
+};
+int slab_page_info(const struct machine *m, unsigned long pfn,
+		   struct slab_page_info *info);
+
 /* Record pid as the owner of an allocated object or large kmalloc. */
 int slab_set_owner(struct machine *m, uint64_t addr, int pid);
 

@@ -130,6 +130,39 @@ struct slab *virt_to_slab(const struct machine *m, uint64_t addr)
 	return (struct slab *)(uintptr_t)page->mapping;
 }
 
+int slab_page_info(const struct machine *m, unsigned long pfn,
+		   struct slab_page_info *info)
+{
+	const struct page *page = pfn_to_page(m, pfn);
+	const struct slab *slab;
+	uint64_t addr, end, size;
+
+	if (!PageFlag(page, PG_slab) || !page->mapping)
+		return -ENOENT;
+	slab = (const struct slab *)(uintptr_t)page->mapping;
+	info->cache = slab->cache;
+	info->head_pfn = page_to_pfn(m, slab->page);
+	info->objects = slab->objects;
+	info->inuse = slab->inuse;
+	size = slab->cache->size;
+	addr = slab->base + ((uint64_t)(pfn - info->head_pfn) << m->page_shift);
+	end = addr + m->page_size;
+	info->first = addr <= slab->first
+			      ? 0
+			      : (unsigned int)((addr - slab->first + size - 1) /
+					       size);
+	info->last = end <= slab->first
+			     ? 0
+			     : (unsigned int)((end - slab->first + size - 1) /
+					      size) -
+				       1;
+	if (info->last >= slab->objects)
+		info->last = slab->objects - 1;
+	if (end <= slab->first)
+		info->first = 1; /* none: the colour and pad only */
+	return 0;
+}
+
 /*
  * The index of the object that starts at addr in slab, or -1 when addr
  * is not the start of one of its objects.

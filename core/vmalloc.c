@@ -811,6 +811,42 @@ static void show_tree(const struct machine *m, const struct treap_node *t,
 	show_tree(m, t->right, s);
 }
 
+static bool area_maps_pfn(const struct vmap_area *va, unsigned long pfn,
+			  struct vmalloc_page_owner *o)
+{
+	if (va->kind == VM_IOREMAP || !va->pfns)
+		return false;
+	for (unsigned int i = 0; i < va->nr_pages; i++)
+		if (va->pfns[i] == pfn) {
+			*o = (struct vmalloc_page_owner){
+				.start = va->node.tn.key,
+				.nr_pages = va->nr_pages,
+				.index = i,
+				.kind = va->kind,
+				.owner = va->owner,
+				.caller = va->caller,
+			};
+			return true;
+		}
+	return false;
+}
+
+static bool find_pfn_in(const struct treap_node *t, unsigned long pfn,
+			struct vmalloc_page_owner *o)
+{
+	return t && (find_pfn_in(t->left, pfn, o) ||
+		     area_maps_pfn(area_of(t), pfn, o) ||
+		     find_pfn_in(t->right, pfn, o));
+}
+
+int vmalloc_area_of_pfn(const struct machine *m, unsigned long pfn,
+			struct vmalloc_page_owner *o)
+{
+	if (!m->vmalloc || !find_pfn_in(m->vmalloc->busy, pfn, o))
+		return -ENOENT;
+	return 0;
+}
+
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s)
 {
 	if (m->vmalloc)

@@ -101,6 +101,23 @@ struct vmalloc_area_info {
 int vmalloc_area_of(const struct machine *m, uint64_t addr, uint64_t len,
 		    struct vmalloc_area_info *info);
 
+/* The vmalloc or vmap area a frame is mapped in, for the page's owners. */
+struct vmalloc_page_owner {
+	uint64_t start; /* the area's first byte */
+	unsigned int nr_pages;
+	unsigned int index; /* the frame's page in the area */
+	enum vm_kind kind;
+	int owner;
+	const char *caller;
+};
+/*
+ * Linux keeps no way back from a page to its area (a vmalloc page has no
+ * mapping): look through every area's frames, as a reader of
+ * /proc/vmallocinfo with pages would. -ENOENT when no area maps pfn.
+ */
+int vmalloc_area_of_pfn(const struct machine *m, unsigned long pfn,
+			struct vmalloc_page_owner *o);
+
 /* Whether addr lies in the vmalloc area (is_vmalloc_addr). */
 bool is_vmalloc_addr(const struct machine *m, uint64_t addr);
 

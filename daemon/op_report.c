@@ -160,6 +160,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return report_translate(m, pid, rp, seq, r);
 	case MM__REPORT_KIND__REPORT_DUMP_PAGE:
 		return report_dump_page(m, rp->addr, seq);
+	case MM__REPORT_KIND__REPORT_PAGE_OWNERS:
+		return report_page_owners(m, rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_LDT:
 		return report_ldt(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_SEGREGS:
@@ -203,6 +205,7 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 	case MM__REPORT_KIND__REPORT_DUMP_PAGE: /* its pfn is checked there */
+	case MM__REPORT_KIND__REPORT_PAGE_OWNERS:
 	case MM__REPORT_KIND__REPORT_LDT:
 	case MM__REPORT_KIND__REPORT_SEGREGS:
 		return true;

@@ -6,9 +6,9 @@
  *
  * Owns: checking each question's arguments (a bad one is HTTP 400 with
  * why, before mmd is asked) and turning mmd's answers into JSON. Must
- * never: ask mmd more than a fixed number of calls per question (the
- * owners of a frame are looked for in at most MAX_OWNER_WALKS
- * processes), or hold the link while it waits for the browser.
+ * never: ask mmd more than a fixed number of calls per question (a
+ * frame's owners are one), or hold the link while it waits for the
+ * browser.
  */
 #include "mmweb/mmweb.h"
 
@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_OWNER_WALKS 64
 
 void api_error(struct api_reply *r, unsigned int status, const char *msg)
 {
@@ -106,44 +104,25 @@ void api_frames(struct mmd_link *l, const char *start, const char *nr,
 	link_put(l);
 }
 
-/* The Frame: line of a walk: the pfn it ends at, or -1. */
-static long long walk_pfn(const char *walk)
-{
-	const char *f = strstr(walk, "\nFrame:\tpfn ");
-
-	return f ? strtoll(f + 12, NULL, 0) : -1;
-}
-
 /*
- * Who maps an anonymous page: its index is the user address it was
- * faulted at; a process whose walk of that address ends at the frame
- * maps it (the question rmap answers, asked from outside).
+ * The frame's owners, one mmd call (the core's reverse lookup: rmap for
+ * user pages, the slab cache, vmalloc area, page table, file, MMZ
+ * block), as a JSON array of its lines; a free frame has none.
  */
-static void page_owners(struct mmc *c, uint64_t pfn, uint64_t index,
-			uint64_t ps, struct buf *b)
+static void page_owners(struct mmc *c, uint64_t pfn, struct buf *b)
 {
-	struct mmc_session *list = NULL;
-	size_t n = 0;
+	char *text = NULL, *line, *save = NULL;
 	bool first = true;
 
 	buf_str(b, "[");
-	if (mmc_admin_sessions(c, &list, &n) == 0)
-		for (size_t i = 0; i < n && i < MAX_OWNER_WALKS; i++) {
-			char *walk = NULL;
-
-			if (mmc_report_at(c, MMC_REPORT_PAGEWALK, list[i].pid,
-					  0, (index * ps), &walk) == 0 &&
-			    walk_pfn(walk) == (long long)pfn) {
-				buf_printf(b,
-					   "%s{\"pid\":%d,\"comm\":\"%s\","
-					   "\"addr\":\"0x%" PRIx64 "\"}",
-					   first ? "" : ",", list[i].pid,
-					   list[i].comm, (index * ps));
-				first = false;
-			}
-			free(walk);
+	if (mmc_page_owners(c, (unsigned long)pfn, &text) == 0)
+		for (line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			buf_str(b, first ? "" : ",");
+			buf_json_str(b, line);
+			first = false;
 		}
-	free(list);
+	free(text);
 	buf_str(b, "]");
 }
 
@@ -152,7 +131,6 @@ void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r)
 	uint64_t v, flags = 0, count = 0;
 	const char *s[1] = {pfn};
 	char *dump = NULL;
-	const char *idx;
 	size_t got;
 	struct mmc *c;
 	int err;
@@ -175,13 +153,7 @@ void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r)
 			   v, flags, count);
 		buf_json_str(&r->body, dump);
 		buf_str(&r->body, ",\"owners\":");
-		idx = strstr(dump, " index:");
-		/* KPF_ANON is bit 12: only anonymous pages have an address. */
-		if ((flags >> 12 & 1) && idx)
-			page_owners(c, v, strtoull(idx + 7, NULL, 0),
-				    mmc_info(c)->page_size, &r->body);
-		else
-			buf_str(&r->body, "[]");
+		page_owners(c, v, &r->body);
 		buf_str(&r->body, "}");
 	}
 	free(dump);

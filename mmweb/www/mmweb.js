@@ -175,11 +175,14 @@ async function details(i) {
   if (j.owners.length) {
     const ul = el('ul', { id: 'owners' });
     for (const o of j.owners) {
-      const b = el('button', { type: 'button', text: `pid ${o.pid} (${o.comm}) at ${o.addr}: walk` });
-      b.onclick = () => { selectProc(o.pid); $('walk-addr').value = o.addr; walk(); };
+      // A user page's mapping can be walked: "anon pid P addr 0xA".
+      const m = /^(?:anon|shmem) pid (\d+) addr (0x[0-9a-f]+)$/.exec(o);
+      if (!m) { ul.append(el('li', { text: o })); continue; }
+      const b = el('button', { type: 'button', text: `${o}: walk` });
+      b.onclick = () => { selectProc(+m[1]); $('walk-addr').value = m[2]; walk(); };
       ul.append(el('li', {}, b));
     }
-    d.append(el('p', { text: 'Mapped by:' }), ul);
+    d.append(el('p', { text: 'Held by:' }), ul);
   }
 }
 function mapIndex(ev) {

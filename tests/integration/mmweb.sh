@@ -224,7 +224,7 @@ echo "$dump" | grep -qF "$want" && echo "$dump" | grep -q 'anon flags' &&
 	pass "browser: its dump_page line is mmctl's" ||
 	fail "browser: dump '$dump', mmctl '$want'"
 got=$(js 'return document.getElementById("owners").textContent')
-echo "$got" | grep -q "pid $hpid (holder) at 0x$haddr" &&
+echo "$got" | grep -q "anon pid $hpid addr 0x$haddr: walk" &&
 	pass "browser: the frame is followed to pid $hpid at 0x$haddr" ||
 	fail "browser: owners $got"
 shot mmweb-zoom.png
