@@ -248,6 +248,10 @@ static int check_pgtables(const struct machine *m, const struct mm_struct *mm,
 	int err = pgtable_check(m, mm->pgd, 0, top ? top - 1 : 0, &tables, why,
 				len);
 
+	unsigned int stale;
+
+	if (!err) /* the kernel half: swapper_pg_dir's, or a fault to come */
+		err = pgd_kernel_check(m, mm->pgd, &stale, why, len);
 	if (err)
 		return err;
 	below = tables ? tables - 1 : 0; /* the pgd is not counted */

@@ -791,6 +791,58 @@ int pgd_sync_kernel(struct machine *m, unsigned long pgd_pfn)
 	return 0;
 }
 
+/*
+ * One kernel PGD entry of a process pgd, brought up to swapper_pg_dir's.
+ * Entries are only ever added to swapper_pg_dir's kernel half (never
+ * changed or cleared before teardown), so a process entry is either the
+ * kernel's or still empty.
+ */
+int vmalloc_sync_one(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr)
+{
+	const struct kernel_pgtable *kpt = kernel_pgtable(m);
+	unsigned int i;
+	uint64_t k;
+
+	if (!kpt || kpt->pgd == ULONG_MAX || !pfn_valid(m, pgd_pfn) ||
+	    pgd_pfn == kpt->pgd || !pgtable_addr_valid(m, vaddr) ||
+	    pgd_index(m, vaddr) < kernel_pgd_boundary(m))
+		return -EINVAL;
+	i = pgd_index(m, vaddr);
+	k = read_entry(m, kpt->pgd, i);
+	if (!k)
+		return -EFAULT;
+	if (read_entry(m, pgd_pfn, i) == k)
+		return 0;
+	set_entry(m, pgd_pfn, i, k);
+	return 1;
+}
+
+int pgd_kernel_check(const struct machine *m, unsigned long pgd_pfn,
+		     unsigned int *stale, char *why, size_t len)
+{
+	const struct kernel_pgtable *kpt = kernel_pgtable(m);
+	unsigned int n = 1u << fmt(m)->bits;
+
+	*stale = 0;
+	if (!kpt || kpt->pgd == ULONG_MAX)
+		return 0;
+	for (unsigned int i = kernel_pgd_boundary(m); i < n; i++) {
+		uint64_t e = read_entry(m, pgd_pfn, i);
+		uint64_t k = read_entry(m, kpt->pgd, i);
+
+		if (e == k)
+			continue;
+		if (e)
+			return check_failed(why, len,
+					    "pgd %#lx: kernel entry %u is "
+					    "%#llx, swapper_pg_dir's %#llx",
+					    pgd_pfn, i, (unsigned long long)e,
+					    (unsigned long long)k);
+		(*stale)++;
+	}
+	return 0;
+}
+
 int pgd_alloc(struct machine *m, unsigned long *pgd_pfn)
 {
 	const struct kernel_pgtable *kpt = kernel_pgtable(m);

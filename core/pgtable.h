@@ -200,6 +200,21 @@ int pgd_free(struct machine *m, unsigned long pgd_pfn);
 void pgd_set_mm(struct machine *m, unsigned long pgd_pfn, struct mm_struct *mm);
 /* Copy the kernel's PGD entries again (i386 adds vmalloc PTE tables). */
 int pgd_sync_kernel(struct machine *m, unsigned long pgd_pfn);
+/*
+ * vmalloc_sync_one: copy swapper_pg_dir's PGD entry over vaddr into a
+ * process pgd that was copied before the kernel made it (i386 makes a
+ * vmalloc PTE table, and so a kernel PDE, after fork). 1 when copied,
+ * 0 when the pgd had it already, -EFAULT when swapper_pg_dir has none
+ * either, -EINVAL for a user address or a bad pgd.
+ */
+int vmalloc_sync_one(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr);
+/*
+ * The checker's view of a process pgd's kernel half: each entry is
+ * swapper_pg_dir's, or empty where swapper_pg_dir's came later (*stale
+ * counts those: the vmalloc faults still to come). Anything else fails.
+ */
+int pgd_kernel_check(const struct machine *m, unsigned long pgd_pfn,
+		     unsigned int *stale, char *why, size_t len);
 
 /*
  * Map one page at vaddr to pfn with prot (which must have _PAGE_PRESENT

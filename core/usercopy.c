@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/fault.h"
+#include "core/mm.h"
 #include "core/mmz.h"
 #include "core/highmem.h"
 #include "core/page_alloc.h"
@@ -111,13 +113,17 @@ static bool frame_of(const struct machine *m, int pid, unsigned long pfn)
 
 /*
  * Copy between buf and a vmalloc area the task owns, page by page: the
- * area's frames need not be contiguous. Device memory behind ioremap has
- * no RAM: it reads as all ones and ignores writes, as a bus with nothing
- * answering does.
+ * area's frames need not be contiguous. Kernel code reaches the area
+ * through the current process's page table, so a kernel PGD entry made
+ * after that table was copied takes the vmalloc fault first. Device memory
+ * behind ioremap has no RAM: it reads as all ones and ignores writes, as a bus
+ * with nothing answering does.
  */
-static int vmalloc_copy(struct machine *m, int pid, uint64_t addr, uint8_t *buf,
-			size_t len, bool write)
+static int vmalloc_copy(struct machine *m, struct task_struct *t, uint64_t addr,
+			uint8_t *buf, size_t len, bool write)
 {
+	struct mm_struct *mm = t->mm;
+	int pid = t->pid;
 	struct vmalloc_area_info info;
 
 	if (vmalloc_area_of(m, addr, len, &info))
@@ -136,7 +142,8 @@ static int vmalloc_copy(struct machine *m, int pid, uint64_t addr, uint8_t *buf,
 		unsigned long pfn;
 		uint8_t *ram;
 
-		if (vmalloc_to_pfn(m, addr, &pfn))
+		/* Through the task's own pgd: the i386 vmalloc fault. */
+		if (kernel_access_pfn(m, mm, addr, &pfn))
 			return efault(m, addr, len, "unmapped vmalloc page");
 		if (info.kind == VM_MAP && !frame_of(m, pid, pfn))
 			return efault(m, addr, len,
@@ -182,7 +189,7 @@ static int copy_bytes(struct machine *m, uint64_t addr, uint8_t *buf,
 	if (len == 0 || addr + len < addr)
 		return efault(m, addr, len, "empty or wrapping range");
 	if (is_vmalloc_addr(m, addr))
-		return vmalloc_copy(m, t->pid, addr, buf, len, write);
+		return vmalloc_copy(m, t, addr, buf, len, write);
 	if (virt_to_page(m, addr))
 		err = direct_map_bytes(m, t->pid, addr, len, &bytes);
 	else

@@ -100,7 +100,8 @@
 	X(KCOMPACTD_WAKE, "compact_daemon_wake")                               \
 	X(KCOMPACTD_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
 	X(KCOMPACTD_FREE_SCANNED, "compact_daemon_free_scanned")               \
-	X(SWAP_RA, "swap_ra")
+	X(SWAP_RA, "swap_ra")                                                  \
+	X(VMALLOC_FAULT, "mm_vmalloc_fault")
 
 /*
  * Bad calls refused by the machine; printed after the kernel's own

@@ -50,6 +50,7 @@ printf '\nlimits:\n  kmap_atomic: 16\n' >>"$tmp/i386.yaml"
 start_mmd i386 --config "$tmp/i386.yaml" || exit 1
 i386=$mmd_pid
 s=$tmp/i386.sock
+ops i386 vmalloc-fault # first: the vmalloc area has no PTE table yet
 ops i386 vmalloc
 base=$("$HELPER" "$s" baseline)
 for f in slab kmalloc vmap percpu vm malloc; do

@@ -1823,6 +1823,71 @@ static void ops_context(void)
 	mmc_close(c);
 }
 
+/* The walk to addr in the session's own process. */
+static char *own_walk(struct mmc *c, uint64_t addr)
+{
+	char *text = NULL;
+
+	EXPECT_ERR(c, 0,
+		   mmc_report_at(c, MMC_REPORT_PAGEWALK, 0, 0, addr, &text));
+	return text;
+}
+
+static unsigned long vmalloc_faults(struct mmc *c);
+
+/*
+ * i386's vmalloc fault over the wire, on a machine whose vmalloc area
+ * has no PTE table yet: a process made before the first vmalloc has
+ * an empty PDE there (pagewalk: not present); its first access to its
+ * area copies swapper_pg_dir's entry (one mm_vmalloc_fault, a log
+ * line), a second access does not fault again, and another session's
+ * refused access to the area syncs nothing.
+ */
+static void ops_vmalloc_fault(void)
+{
+	struct mmc *c = connect_as("ops-vfault", 0);
+	struct mmc *d = connect_as("ops-vfault-other", 0);
+	unsigned long before = vmalloc_faults(c);
+	uint64_t a = 0;
+	uint8_t buf[6] = {0};
+	char *walk;
+	char line[96];
+
+	EXPECT_ERR(c, 0, mmc_vmalloc(c, 4096, &a));
+	walk = own_walk(c, a);
+	EXPECT(walk &&
+		       strstr(walk,
+			      "PGD:\tindex 994  entry 000000000000000000") &&
+		       strstr(walk, "Frame:\tnone (not present)"),
+	       "before the access:\n%s", walk ? walk : "");
+	free(walk);
+	EXPECT_ERR(d, -EFAULT, mmc_read(d, a, buf, 1));
+	EXPECT(vmalloc_faults(c) == before, "a refused access faulted: %lu",
+	       vmalloc_faults(c) - before);
+	EXPECT_ERR(c, 0, mmc_write(c, a + 8, "hello", 6));
+	EXPECT(vmalloc_faults(c) == before + 1, "the first access: %lu faults",
+	       vmalloc_faults(c) - before);
+	walk = own_walk(c, a);
+	EXPECT(walk && strstr(walk, "Frame:\tpfn "), "after the access:\n%s",
+	       walk ? walk : "");
+	free(walk);
+	EXPECT_ERR(c, 0, mmc_read(c, a + 8, buf, 6));
+	EXPECT(!memcmp(buf, "hello", 6), "read back '%.6s'", (char *)buf);
+	EXPECT(vmalloc_faults(c) == before + 1, "a second access: %lu faults",
+	       vmalloc_faults(c) - before);
+	snprintf(line, sizeof(line),
+		 "vmalloc_fault: pid %d at %#llx: PGD entry 994 copied",
+		 mmc_pid(c), (unsigned long long)(a + 8));
+	expect_dmesg(c, line, true);
+	walk = own_walk(d, a);
+	EXPECT(walk && strstr(walk, "not present"),
+	       "the other process's walk:\n%s", walk ? walk : "");
+	free(walk);
+	EXPECT_ERR(c, 0, mmc_vfree(c, a));
+	mmc_close(d);
+	finish(c, "vmalloc-fault");
+}
+
 /*
  * The media-mem text has (or no longer has) the MMB line of this block:
  * its kvirt depends on where lowmem ends, the rest is exact.
@@ -2614,6 +2679,16 @@ static unsigned long report_number(const char *text, const char *name)
 	return at ? strtoul(at + strlen(key), NULL, 10) : 0;
 }
 
+/* vmstat's mm_vmalloc_fault. */
+static unsigned long vmalloc_faults(struct mmc *c)
+{
+	char *text = report_text(c, MMC_REPORT_VMSTAT);
+	unsigned long n = report_number(text, "mm_vmalloc_fault");
+
+	free(text);
+	return n;
+}
+
 /*
  * Fill the machine with order-10 blocks until it says -ENOMEM: on the
  * way the allocator enters direct reclaim and wakes kswapd, which the
@@ -2702,6 +2777,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_percpu();
 	else if (!strcmp(family, "context"))
 		ops_context();
+	else if (!strcmp(family, "vmalloc-fault"))
+		ops_vmalloc_fault();
 	else if (!strcmp(family, "mmz") && argc == 7)
 		ops_mmz(argv[4], strtoull(argv[5], NULL, 0),
 			strtoull(argv[6], NULL, 0));

@@ -13,8 +13,11 @@
 
 #include "core/highmem.h"
 #include "core/meminfo.h"
+#include "core/mm.h"
 #include "core/pgtable.h"
+#include "core/printk.h"
 #include "core/task.h"
+#include "core/task_mmu.h"
 #include "core/uapi.h"
 #include "core/vmalloc.h"
 #include "tests/unit/seed.h"
@@ -570,6 +573,71 @@ static void test_i386(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * i386's vmalloc fault: a process made before the vmalloc area's first
+ * PTE table has an empty PDE there; its first kernel access copies
+ * swapper_pg_dir's (counted once, logged), later ones do not fault, a
+ * process made afterwards has the entry from the start, and the checker
+ * tells an empty entry (a fault to come) from a wrong one.
+ */
+static void test_vmalloc_fault(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct pgtable_walk w;
+	struct seq_buf s;
+	uint8_t buf[6] = {0};
+	char line[96];
+	uint64_t a;
+	int pid, pid2;
+	uint32_t *pde;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	m = boot(&l);
+	assert_int_equal(task_create(m, "old", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	assert_int_equal(uapi_vmalloc(m, 4096, &a), 0);
+	assert_int_equal(pid_pagewalk(m, pid, a, &w), 0);
+	assert_false(w.present);
+	assert_int_equal(w.level[0].entry, 0);
+	assert_consistent(m); /* empty: a fault still to come, not a fault */
+	assert_int_equal(m->vm_events[VMALLOC_FAULT], 0);
+
+	assert_int_equal(uapi_write(m, a + 100, "hello", 6), 0);
+	assert_int_equal(m->vm_events[VMALLOC_FAULT], 1);
+	assert_int_equal(pid_pagewalk(m, pid, a, &w), 0);
+	assert_true(w.present);
+	assert_int_equal(uapi_read(m, a + 100, buf, 6), 0);
+	assert_string_equal((char *)buf, "hello");
+	assert_int_equal(m->vm_events[VMALLOC_FAULT], 1);
+	report_text(m, &s, report_dmesg);
+	snprintf(line, sizeof(line),
+		 "vmalloc_fault: pid %d at 0xf8800064: PGD entry 994 copied "
+		 "from swapper_pg_dir",
+		 pid);
+	assert_non_null(strstr(s.buf, line));
+	seq_buf_free(&s);
+
+	/* Made after the table: copied at pgd_alloc, no fault. */
+	assert_int_equal(task_create(m, "new", 0, 0, &pid2), 0);
+	assert_int_equal(pid_pagewalk(m, pid2, a, &w), 0);
+	assert_true(w.present);
+	/* Not a vmalloc fault: an address no area maps stays refused. */
+	assert_int_equal(uapi_read(m, a + 64 * 4096, buf, 1), -EFAULT);
+	assert_int_equal(m->vm_events[VMALLOC_FAULT], 1);
+	assert_consistent(m);
+
+	/* A kernel PDE that is neither swapper_pg_dir's nor empty. */
+	pde = (uint32_t *)pfn_to_ram(m, find_task_by_pid(m, pid)->mm->pgd);
+	pde[994] ^= 0x1000;
+	assert_int_not_equal(machine_check(m, line, sizeof(line)), 0);
+	pde[994] ^= 0x1000;
+	assert_consistent(m);
+	assert_int_equal(uapi_vfree(m, a), 0);
+	machine_destroy(m);
+}
+
 /* The checker sees a mapped guard page and a PTE that moved. */
 static void test_checker_catches_corruption(void **state)
 {
@@ -714,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_exhaustion),
 		cmocka_unit_test(test_i386),
+		cmocka_unit_test(test_vmalloc_fault),
 		cmocka_unit_test(test_checker_catches_corruption),
 		cmocka_unit_test(test_randomized),
 	};
