@@ -1200,6 +1200,55 @@ INTERRUPT_PAIR(irq, MMC_HARDIRQ)
 INTERRUPT_PAIR(softirq, MMC_SOFTIRQ)
 INTERRUPT_PAIR(nmi, MMC_NMI)
 
+/* ---- mutexes */
+
+static void mutex_msg(struct mmc *c, Mm__Mutex *a, const char *name)
+{
+	mm__mutex__init(a);
+	a->name = (char *)name;
+	a->timeout_ms = c->timeout_ms;
+}
+
+int mmc_mutex_init(struct mmc *c, const char *name)
+{
+	Mm__Mutex a;
+
+	mutex_msg(c, &a, name);
+	return send_mutex_init(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mutex_destroy(struct mmc *c, const char *name)
+{
+	Mm__Mutex a;
+
+	mutex_msg(c, &a, name);
+	return send_mutex_destroy(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mutex_lock(struct mmc *c, const char *name)
+{
+	Mm__Mutex a;
+
+	mutex_msg(c, &a, name);
+	return send_mutex_lock(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mutex_trylock(struct mmc *c, const char *name, uint64_t *locked)
+{
+	Mm__Mutex a;
+
+	mutex_msg(c, &a, name);
+	return send_mutex_trylock(c, &a, locked, NULL, 0);
+}
+
+int mmc_mutex_unlock(struct mmc *c, const char *name)
+{
+	Mm__Mutex a;
+
+	mutex_msg(c, &a, name);
+	return send_mutex_unlock(c, &a, NULL, NULL, 0);
+}
+
 /* ---- static per-CPU variables */
 
 int mmc_define_per_cpu(struct mmc *c, const char *name, unsigned int size,

@@ -345,6 +345,23 @@ int mmc_this_cpu_add(struct mmc *c, const char *name, uint64_t value);
 int mmc_this_cpu_inc(struct mmc *c, const char *name);
 
 /*
+ * Mutexes: mutex_init defines one by name (a C identifier of at most 31
+ * bytes, unique in the machine; the process's until it exits), which
+ * any session may then take. mutex_lock may sleep: while another
+ * process holds it the call waits, first come first served, until an
+ * unlock hands it over (see mmc_set_timeout); in atomic context it logs
+ * the sleeping-in-atomic BUG and, contended, fails with -EAGAIN.
+ * mutex_trylock never waits: *locked is 1 when it took the mutex, else 0.
+ * Unlocking a mutex the caller does not hold is -EPERM (another holds
+ * it) or -EINVAL (nobody does), with DEBUG_MUTEXES' warning in dmesg.
+ */
+int mmc_mutex_init(struct mmc *c, const char *name);
+int mmc_mutex_destroy(struct mmc *c, const char *name);
+int mmc_mutex_lock(struct mmc *c, const char *name);
+int mmc_mutex_trylock(struct mmc *c, const char *name, uint64_t *locked);
+int mmc_mutex_unlock(struct mmc *c, const char *name);
+
+/*
  * Media memory zones; zone NULL or "" means any region. mmz_alloc may
  * wait for room (mmc_set_timeout).
  */
@@ -540,6 +557,7 @@ enum mmc_report {
 	MMC_REPORT_FILES = 33,	      /* every file and its cached pages */
 	MMC_REPORT_SYSCTL = 34,	      /* the vm.* sysctls */
 	MMC_REPORT_PAGE_OWNERS = 42,  /* who holds a frame (mmc_page_owners) */
+	MMC_REPORT_MUTEXES = 23,      /* every mutex, holder and waiters */
 };
 
 /*

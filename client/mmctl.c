@@ -70,6 +70,8 @@ const struct report_kind report_kinds[] = {
 	 "the kernel's virtual memory map: direct map, vmalloc, vmemmap or "
 	 "mem_map, pkmap, fixmap, per-CPU offsets, THREAD_SIZE (mm.rst's "
 	 "table; on i386 the boot lines first)"},
+	{"mutexes", MMC_REPORT_MUTEXES, table_to_json,
+	 "every mutex: its owner, holder and waiters in order"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -769,6 +771,7 @@ static const struct command commands[] = {
 	 "prints them (RES PAGES SIZE FILE)",
 	 NULL},
 	{"layout", cmd_report, "", NULL, NULL},
+	{"mutexes", cmd_report, "", NULL, NULL},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

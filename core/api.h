@@ -34,6 +34,7 @@
 #include "core/debug.h"	      /* dump_page */
 #include "core/page_owners.h" /* who holds a frame */
 #include "core/meminfo.h"
+#include "core/mutex.h"	      /* the mutexes and their waiters */
 #include "core/mmz.h"	      /* media-mem */
 #include "core/page_owner.h"  /* /sys/kernel/debug/page_owner */
 #include "core/percpu_defs.h" /* each CPU's static per-CPU variables */

@@ -30,6 +30,7 @@ struct vmalloc_state;
 struct highmem_state;
 struct pcpu_state;
 struct percpu_defs;
+struct mutex_state;
 struct mmz_state;
 struct task_state;
 struct pid_namespace;
@@ -152,6 +153,7 @@ struct machine {
 	struct highmem_state *highmem;
 	struct pcpu_state *pcpu;
 	struct percpu_defs *pcpu_defs; /* DEFINE_PER_CPU variables */
+	struct mutex_state *mutexes;   /* mutex.c: DEFINE_MUTEX locks */
 	struct mmz_state *mmz;
 	struct task_state *tasks;
 	struct pid_namespace *pid_ns; /* pid.c: which task each pid names */

@@ -32,6 +32,7 @@
 #include "core/page_alloc.h"
 #include "core/page_owner.h"
 #include "core/percpu.h"
+#include "core/mutex.h"
 #include "core/percpu_defs.h"
 #include "core/preempt.h"
 #include "core/pgtable.h"
@@ -64,6 +65,7 @@ const struct subsystem machine_subsystems[] = {
 	{"tasks", task_init, task_exit_all, task_check},
 	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check},
 	{"preempt", preempt_init, preempt_exit, preempt_check},
+	{"mutex", mutex_init_state, mutex_exit_state, mutex_check},
 };
 const unsigned int nr_machine_subsystems =
 	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);

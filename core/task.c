@@ -24,6 +24,7 @@
 #include "core/oom_kill.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/mutex.h"
 #include "core/percpu_defs.h"
 #include "core/preempt.h"
 #include "core/slab.h"
@@ -39,8 +40,8 @@
  * Each returns how many objects it freed: they count as leaked at exit.
  */
 static unsigned long (*const exit_release[])(struct machine *m, int pid) = {
-	slab_release, vmalloc_release, highmem_release,
-	pcpu_release, mmz_release,     percpu_defs_release,
+	slab_release, vmalloc_release,	   highmem_release, pcpu_release,
+	mmz_release,  percpu_defs_release, mutex_release,
 };
 
 /* The processes one uid runs: Linux's ucounts for RLIMIT_NPROC. */

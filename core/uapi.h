@@ -109,6 +109,18 @@ int uapi_irq_enter(struct machine *m, int kind, unsigned int cpu);
 int uapi_irq_exit(struct machine *m, int kind, uint64_t *leaked);
 /* Whether the current task may sleep: a call may wait only then. */
 bool uapi_preemptible(const struct machine *m);
+/*
+ * Mutexes (mutex.h), for the current task. A mutex is one of its
+ * objects (limits.objects: -EDQUOT). uapi_mutex_lock's -EAGAIN asks the
+ * caller to wait and call again (the task is queued, FIFO);
+ * uapi_wait_cancel takes a task that stopped waiting off every queue.
+ */
+int uapi_mutex_init(struct machine *m, const char *name);
+int uapi_mutex_destroy(struct machine *m, const char *name);
+int uapi_mutex_lock(struct machine *m, const char *name);
+int uapi_mutex_trylock(struct machine *m, const char *name, uint64_t *locked);
+int uapi_mutex_unlock(struct machine *m, const char *name);
+void uapi_wait_cancel(struct machine *m, int pid);
 
 /* Static per-CPU variables (percpu_defs.h); op: enum this_cpu_op. */
 int uapi_define_per_cpu(struct machine *m, const char *name, unsigned int size,

@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "core/err.h"
+#include "core/mutex.h"
 #include "core/percpu_defs.h"
 #include "core/pid.h"
 #include "core/preempt.h"
@@ -126,4 +127,66 @@ int uapi_this_cpu_op(struct machine *m, const char *name, int op, uint64_t arg,
 bool uapi_preemptible(const struct machine *m)
 {
 	return preemptible(m);
+}
+
+/* A mutex is one of the process's objects, as a DEFINE_PER_CPU is. */
+int uapi_mutex_init(struct machine *m, const char *name)
+{
+	struct task_struct *t = find_task_by_pid(m, m->current_pid);
+	int err;
+
+	if (!t)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no current process");
+	if (t->nr_objects >= m->layout.limits.objects)
+		return mm_refuse(m, BAD_NONE, -EDQUOT,
+				 "mutex_init(%.*s): pid %d would hold more "
+				 "than its %lu objects",
+				 MUTEX_NAME_MAX - 1, name, t->pid,
+				 (unsigned long)m->layout.limits.objects);
+	err = mutex_define(m, name);
+	if (!err)
+		t->nr_objects++;
+	return err;
+}
+
+int uapi_mutex_destroy(struct machine *m, const char *name)
+{
+	struct task_struct *t = find_task_by_pid(m, m->current_pid);
+	int err = t ? mutex_destroy(m, name)
+		    : mm_refuse(m, BAD_NONE, -ESRCH, "no current process");
+
+	if (!err)
+		t->nr_objects--;
+	return err;
+}
+
+int uapi_mutex_lock(struct machine *m, const char *name)
+{
+	int err = need_task(m);
+
+	return err ? err : mutex_lock(m, name);
+}
+
+int uapi_mutex_trylock(struct machine *m, const char *name, uint64_t *locked)
+{
+	bool got = false;
+	int err = need_task(m);
+
+	if (!err)
+		err = mutex_trylock(m, name, &got);
+	if (!err)
+		*locked = got;
+	return err;
+}
+
+int uapi_mutex_unlock(struct machine *m, const char *name)
+{
+	int err = need_task(m);
+
+	return err ? err : mutex_unlock(m, name);
+}
+
+void uapi_wait_cancel(struct machine *m, int pid)
+{
+	mutex_wait_cancel(m, pid);
 }

@@ -143,6 +143,20 @@ int op_kmap(struct session *s, const Mm__Kmap *a, struct reply *r)
 	return err == -EAGAIN ? DISPATCH_PARK : err;
 }
 
+/*
+ * Held by another: the caller sleeps (queued by core, in FIFO order)
+ * until an unlock hands it the mutex. In atomic context core refuses
+ * instead, and so nothing waits.
+ */
+int op_mutex_lock(struct session *s, const Mm__Mutex *a, struct reply *r)
+{
+	int err = uapi_mutex_lock(s->d->m, a->name);
+
+	(void)r;
+	return err == -EAGAIN && uapi_preemptible(s->d->m) ? DISPATCH_PARK
+							   : err;
+}
+
 int op_alloc_percpu(struct session *s, const Mm__AllocPercpu *a,
 		    struct reply *r)
 {

@@ -192,6 +192,7 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_FILES] = report_files,
 	[MM__REPORT_KIND__REPORT_SYSCTL] = report_sysctl_vm,
 	[MM__REPORT_KIND__REPORT_VM_LAYOUT] = report_vm_layout,
+	[MM__REPORT_KIND__REPORT_MUTEXES] = report_mutexes,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))

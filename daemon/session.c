@@ -377,6 +377,7 @@ static void handle_frame(struct session *s, const uint8_t *body, uint32_t len)
 		reap_oom_kills(d);
 		return;
 	}
+	uapi_wait_cancel(d->m, s->pid);
 	reply_init(&r, r.rep.id);
 	reply_error(&r, -ENOMEM, "no host memory to wait with");
 	finish_request(s, NULL, &r);
@@ -745,6 +746,8 @@ void session_retry_parked(struct mmd *d, bool expire)
 				reap_oom_kills(d);
 				continue;
 			}
+			/* It waits no more: no unlock may hand it a lock. */
+			uapi_wait_cancel(d->m, s->pid);
 			reply_init(&r, rq->id);
 			reply_error(&r, -ETIMEDOUT,
 				    "gave up after waiting %llu ms: %s",

@@ -2757,6 +2757,138 @@ static void ops_frame_cells(void)
 	finish(c, "frame-cells");
 }
 
+/*
+ * Fork a session that takes the mutex name (waiting as long as it
+ * must), writes tag to out, and unlocks: the order of the tags is the
+ * order the waiters got it.
+ */
+static pid_t mutex_waiter(const char *comm, const char *name, char tag, int out)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct mmc *c;
+
+		close_inherited(out);
+		c = connect_as(comm, 1);
+		EXPECT_ERR(c, 0, mmc_mutex_lock(c, name));
+		if (write(out, &tag, 1) != 1)
+			_exit(1);
+		EXPECT_ERR(c, 0, mmc_mutex_unlock(c, name));
+		mmc_close(c);
+		_exit(failures ? 1 : 0);
+	}
+	return pid;
+}
+
+/* The mutexes report's line for name, or "" (to be freed). */
+static char *mutex_line(struct mmc *c, const char *name)
+{
+	char *text = report_text(c, MMC_REPORT_MUTEXES), *line = NULL;
+	const char *at = text ? find_line(text, name) : NULL;
+
+	if (at)
+		line = strndup(at, strcspn(at, "\n"));
+	free(text);
+	return line ? line : strdup("");
+}
+
+/*
+ * Mutexes over the wire: two sessions and two waiters served in the
+ * order they came, the might_sleep BUG and the refusal in atomic
+ * context, the bad unlocks, recursion, a waiter that times out, a
+ * holder that exits holding it, and the per-process limit.
+ */
+static void ops_mutex(void)
+{
+	struct mmc *a = connect_as("mutex-a", 0), *b = connect_as("mutex-b", 1);
+	uint64_t locked = 9;
+	char order[3] = {0}, want[128], *line;
+	pid_t w1, w2;
+	int p[2];
+
+	EXPECT_ERR(a, -EINVAL, mmc_mutex_init(a, "9bad"));
+	EXPECT_ERR(a, -EINVAL, mmc_mutex_init(a, ""));
+	EXPECT_ERR(a, 0, mmc_mutex_init(a, "ops_m"));
+	EXPECT_ERR(b, -EEXIST, mmc_mutex_init(b, "ops_m"));
+	expect_counts(a, 0, 1, "a mutex is one of its objects");
+	EXPECT_ERR(b, -ENOENT, mmc_mutex_lock(b, "no_such_mutex"));
+	EXPECT_ERR(b, -EINVAL, mmc_mutex_unlock(b, "ops_m"));
+	expect_dmesg(a, "DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)",
+		     true);
+
+	EXPECT_ERR(a, 0, mmc_mutex_lock(a, "ops_m"));
+	EXPECT_ERR(a, -EDEADLK, mmc_mutex_lock(a, "ops_m"));
+	EXPECT_ERR(b, 0, mmc_mutex_trylock(b, "ops_m", &locked));
+	EXPECT(locked == 0, "trylock of a held mutex gave %llu",
+	       (unsigned long long)locked);
+	EXPECT_ERR(b, -EPERM, mmc_mutex_unlock(b, "ops_m"));
+	EXPECT_ERR(b, -EPERM, mmc_mutex_destroy(b, "ops_m"));
+	EXPECT_ERR(a, -EBUSY, mmc_mutex_destroy(a, "ops_m"));
+
+	/* Contended in atomic context: the BUG, and no wait. */
+	EXPECT_ERR(b, 0, mmc_spin_lock(b));
+	EXPECT_ERR(b, -EAGAIN, mmc_mutex_lock(b, "ops_m"));
+	EXPECT_ERR(b, 0, mmc_spin_unlock(b));
+	snprintf(want, sizeof(want), "pid: %d, name: mutex-b", mmc_pid(b));
+	expect_dmesg(a, want, true);
+	expect_dmesg(a,
+		     "BUG: sleeping function called from invalid context at "
+		     "core/mutex.c:",
+		     true);
+
+	/* A timed wait gives up and leaves the queue. */
+	mmc_set_timeout(b, 150);
+	EXPECT_ERR(b, -ETIMEDOUT, mmc_mutex_lock(b, "ops_m"));
+	mmc_set_timeout(b, 0);
+	line = mutex_line(a, "ops_m");
+	snprintf(want, sizeof(want), "ops_m%*s %7d %7d -", 26, "", mmc_pid(a),
+		 mmc_pid(a));
+	EXPECT(!strcmp(line, want), "after the timeout: '%s', not '%s'", line,
+	       want);
+	free(line);
+
+	/* Two waiters, served first come first. */
+	if (pipe(p))
+		exit(1);
+	w1 = mutex_waiter("mutex-w1", "ops_m", '1', p[1]);
+	EXPECT(still_waiting(w1, 300), "a contended mutex_lock did not wait");
+	w2 = mutex_waiter("mutex-w2", "ops_m", '2', p[1]);
+	EXPECT(still_waiting(w2, 300), "the second waiter did not wait");
+	line = mutex_line(a, "ops_m");
+	EXPECT(strchr(line, ','), "two waiters: '%s'", line);
+	free(line);
+	EXPECT_ERR(a, 0, mmc_mutex_unlock(a, "ops_m"));
+	EXPECT(reap(w1) == 0 && reap(w2) == 0, "a waiter failed");
+	close(p[1]);
+	EXPECT(read(p[0], order, 2) == 2 && !strcmp(order, "12"),
+	       "the waiters got it in the order '%s'", order);
+	close(p[0]);
+	EXPECT_ERR(b, 0, mmc_mutex_trylock(b, "ops_m", &locked));
+	EXPECT(locked == 1, "trylock of a free mutex gave %llu",
+	       (unsigned long long)locked);
+
+	/* The holder exits holding it: a waiter gets it, with a warning. */
+	if (pipe(p))
+		exit(1);
+	w1 = mutex_waiter("mutex-w3", "ops_m", '3', p[1]);
+	EXPECT(still_waiting(w1, 300), "the waiter before an exit did not "
+				       "wait");
+	snprintf(want, sizeof(want),
+		 "WARNING: mutex-b/%d still has locks held!", mmc_pid(b));
+	mmc_close(b);
+	EXPECT(reap(w1) == 0, "the waiter did not get the exited holder's "
+			      "mutex");
+	close(p[1]);
+	close(p[0]);
+	expect_dmesg(a, want, true);
+	EXPECT_ERR(a, 0, mmc_mutex_destroy(a, "ops_m"));
+	EXPECT_ERR(a, -ENOENT, mmc_mutex_lock(a, "ops_m"));
+	expect_counts(a, 0, 0, "the mutex destroyed");
+	expect_machine_clean(a, "mutexes");
+	finish(a, "mutex");
+}
+
 static int cmd_ops(int argc, char **argv)
 {
 	const char *family = argv[3];
@@ -2777,6 +2909,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_percpu();
 	else if (!strcmp(family, "context"))
 		ops_context();
+	else if (!strcmp(family, "mutex"))
+		ops_mutex();
 	else if (!strcmp(family, "vmalloc-fault"))
 		ops_vmalloc_fault();
 	else if (!strcmp(family, "mmz") && argc == 7)
