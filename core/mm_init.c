@@ -62,10 +62,10 @@ const struct subsystem machine_subsystems[] = {
 	{"vma", vma_init, vma_exit, mm_check},
 	{"bdev", bdev_init, bdev_exit, NULL},
 	{"fs", fs_init, fs_exit, fs_check},
+	{"mutex", mutex_init_state, mutex_exit_state, mutex_check},
 	{"tasks", task_init, task_exit_all, task_check},
 	{"memcg", mem_cgroup_init, mem_cgroup_exit, mem_cgroup_check},
 	{"preempt", preempt_init, preempt_exit, preempt_check},
-	{"mutex", mutex_init_state, mutex_exit_state, mutex_check},
 };
 const unsigned int nr_machine_subsystems =
 	sizeof(machine_subsystems) / sizeof(machine_subsystems[0]);

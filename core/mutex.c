@@ -296,6 +296,8 @@ void mutex_wait_cancel(struct machine *m, int pid)
 {
 	const struct mutex_state *st = m->mutexes;
 
+	if (!st) /* a boot that failed before mutexes */
+		return;
 	for (size_t i = 0; i < st->nr; i++)
 		del_waiter(st->mutexes[i], pid);
 }
@@ -305,6 +307,8 @@ unsigned long mutex_release(struct machine *m, int pid)
 	struct mutex_state *st = m->mutexes;
 	unsigned long defined = 0;
 
+	if (!st)
+		return 0;
 	mutex_wait_cancel(m, pid);
 	for (size_t i = 0; i < st->nr; i++) {
 		struct mutex *lock = st->mutexes[i];
@@ -362,7 +366,7 @@ int mutex_check(const struct machine *m, char *why, size_t len)
 {
 	const struct mutex_state *st = m->mutexes;
 
-	for (size_t i = 0; i < st->nr; i++) {
+	for (size_t i = 0; st && i < st->nr; i++) {
 		int err = check_one(m, st->mutexes[i], why, len);
 
 		if (err)
@@ -382,7 +386,7 @@ int report_mutexes(const struct machine *m, struct seq_buf *s)
 
 	seq_printf(s, "%-31s %7s %7s %s\n", "NAME", "OWNER", "HOLDER",
 		   "WAITERS");
-	for (size_t i = 0; i < st->nr; i++) {
+	for (size_t i = 0; st && i < st->nr; i++) {
 		const struct mutex *lock = st->mutexes[i];
 
 		seq_printf(s, "%-31s %7d %7d", lock->name, lock->owner,

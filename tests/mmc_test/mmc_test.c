@@ -706,9 +706,9 @@ static void hostile_garbage(void)
 static void hostile_ops(void)
 {
 	int fd = hello_fd();
-	/* Request{id=5, field 150 (varint) = 1}: an op from the future. */
+	/* Request{id=5, field 1999 (varint) = 1}: an op from the future. */
 	static const uint8_t unknown[] = {0,	0,    0,    5,	 0x08,
-					  0x05, 0xb0, 0x09, 0x01};
+					  0x05, 0xf8, 0x7c, 0x01};
 	Mm__Request rq = MM__REQUEST__INIT;
 	Mm__AllocPages ap = MM__ALLOC_PAGES__INIT;
 	Mm__Read rd = MM__READ__INIT;
