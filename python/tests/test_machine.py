@@ -199,6 +199,25 @@ class TestKernel(DaemonTest):
                              "cpu_number", 4)
         self.assertIsInstance(e, FileExistsError)
 
+    def test_mutex_two_sessions(self):
+        self.m.mutex_init("py_lock")
+        self.m.mutex_lock("py_lock")
+        other = mmclient.Machine(self.mmd.sock, comm="pytest-2", timeout=30)
+        try:
+            self.assertEqual(other.mutex_trylock("py_lock"), 0)
+            self.assertErrno(errno.EPERM, other.mutex_unlock, "py_lock")
+            self.assertErrno(errno.ETIMEDOUT, other.mutex_lock, "py_lock",
+                             timeout_ms=100)
+            self.m.mutex_unlock("py_lock")
+            self.assertEqual(other.mutex_trylock("py_lock"), 1)
+            self.assertErrno(errno.EBUSY, self.m.mutex_destroy, "py_lock")
+            other.mutex_unlock("py_lock")
+        finally:
+            other.close()
+        self.assertIn("py_lock", self.m.report(mmclient.proto.REPORT_MUTEXES))
+        self.m.mutex_destroy("py_lock")
+        self.assertErrno(errno.ENOENT, self.m.mutex_lock, "py_lock")
+
 
 class TestProcess(DaemonTest):
     def test_mmap_write_read(self):
