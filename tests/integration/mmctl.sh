@@ -194,6 +194,21 @@ same "vmallocinfo --json: the client's area equals the text" \
 	"$(jq -r ".[] | select(.pid == $held) | \"\\(.start)-\\(.end) \\(.size) \\(.caller) pid=\\(.pid) pages=\\(.pages) \\(.flags | join(\" \")) N0=\\(.nodes.N0)\"" \
 		"$tmp/vmallocinfo.json")"
 
+# ---- execution context: preempt, percpu, gfp-context, mutexes
+$M preempt >"$tmp/preempt"
+same "preempt: the header, then one process-context line per CPU" \
+	"$(sed -n 1p "$tmp/preempt" | tr -s ' ') $(grep -c ' on process  -$' "$tmp/preempt")" \
+	"CPU PID COUNT PREEMPT SOFTIRQ HARDIRQ NMI IRQS CONTEXT COMMAND 2"
+same "preempt --json: CPU 1's context" \
+	"$($M --json preempt | jq -r '.[1].context')" process
+same "percpu: the kernel's cpu_number on CPU 1 is 1" \
+	"$($M --json percpu | jq -r '.[] | select(.name == "cpu_number" and .cpu == 1) | .value')" 1
+same "gfp-context: GFP_KERNEL is not allowed in a hardirq" \
+	"$($M gfp-context | awk '$1 == "hardirq" {print $2}')" no
+same "mutexes: the header, and no mutex" \
+	"$($M mutexes | tr -s ' ')" "NAME OWNER HOLDER WAITERS"
+same "mutexes --json: an empty array" "$($M --json mutexes | jq -c .)" "[]"
+
 # ---- ps: the header's columns in order; the client's kernel memory
 $M ps >"$tmp/ps"
 $M --json ps >"$tmp/ps.json"
