@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.c - the kernel-mode page fault of arch/x86/mm/fault.c: kernel
  * code touching the vmalloc area through a process's page table.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fault.h - the kernel-mode page fault, as arch/x86/mm/fault.c takes it:
  * an access by kernel code, in a process's context and so through that

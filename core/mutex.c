@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mutex.c - DEFINE_MUTEX, mutex_lock, mutex_trylock and mutex_unlock,
  * the sleeping lock of kernel/locking/mutex.c, with the checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mutex.h - sleeping locks a client can define and take, as
  * kernel/locking/mutex.c's mutex_lock, mutex_trylock and mutex_unlock

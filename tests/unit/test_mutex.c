@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mutex.c - mutexes in core: FIFO handoff from holder to waiters,
  * the refusals (recursion, bad unlocks, destroy of a held or another's
