@@ -18,11 +18,6 @@
 #include "core/page_owner.h"
 
 /* The names of __def_gfpflag_names, combinations first, in its order. */
-#define GFP_TRANSHUGE_LIGHT                                                    \
-	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC |               \
-	  __GFP_NOWARN) &                                                      \
-	 ~__GFP_RECLAIM)
-#define GFP_TRANSHUGE (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM)
 
 static const struct flag_name {
 	uint64_t mask;

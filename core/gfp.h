@@ -53,6 +53,12 @@ typedef uint32_t gfp_t;
 #define GFP_DMA32	     (__GFP_DMA32)
 #define GFP_HIGHUSER	     (GFP_USER | __GFP_HIGHMEM)
 #define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
+/* Transparent huge pages: movable, never from the reserves, no warning. */
+#define GFP_TRANSHUGE_LIGHT                                                    \
+	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC |               \
+	  __GFP_NOWARN) &                                                      \
+	 ~__GFP_RECLAIM)
+#define GFP_TRANSHUGE (GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM)
 
 /*
  * The highest zone a mask may use, as the kernel's GFP_ZONE_TABLE gives

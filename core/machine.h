@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/gfp.h"
+#include "core/huge_mm_types.h"
 #include "core/layout.h"
 #include "core/memblock.h"
 #include "core/mm_types.h"
@@ -173,6 +174,7 @@ struct machine {
 	struct fs_state *fs;	   /* fs/: the filesystem on it */
 	struct lruvec lruvec;
 	unsigned long zero_pfn;	     /* the shared zero page */
+	struct thp_state thp;	     /* transparent huge pages */
 	unsigned long shmem_ino;     /* the last shmem object number */
 	struct mm_struct *active_mm; /* the mm a call is working in */
 	unsigned long pgtable_gen;   /* bumped whenever a table is freed */

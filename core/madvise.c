@@ -2,19 +2,22 @@
 /*
  * madvise.c - advice on a range of a process's memory, as mm/madvise.c
  * takes it: MADV_DONTNEED drops the range's pages (anonymous memory
- * reads back as zeros, shared memory as its object holds it), and the
- * advice that needs nothing of this machine is accepted as Linux
- * accepts it.
+ * reads back as zeros, shared memory as its object holds it),
+ * MADV_HUGEPAGE and MADV_NOHUGEPAGE set the VMA flags transparent huge
+ * pages follow, and the advice that needs nothing of this machine is
+ * accepted as Linux accepts it.
  *
  * Owns: madvise's checks and errors, and which advice is done. Must
- * never: change a VMA's bounds or flags (no advice done here splits or
- * merges one), or drop a page of a locked range.
+ * never: change a VMA's bounds or flags but through madvise_update_vma
+ * (vma.c cuts and merges), or drop a page of a locked range.
  */
 #include <errno.h>
 
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mm.h"
+#include "core/vma_internal.h"
 
 /* Linux's values (include/uapi/asm-generic/mman-common.h). */
 #define MADV_NORMAL   0
@@ -24,7 +27,8 @@
 static bool advice_done(int advice)
 {
 	return advice == MADV_NORMAL || advice == MADV_WILLNEED ||
-	       advice == MADV_DONTNEED;
+	       advice == MADV_DONTNEED || advice == MADV_HUGEPAGE ||
+	       advice == MADV_NOHUGEPAGE;
 }
 
 /* madvise_dontneed_free_valid_vma and zap_page_range_single's part. */
@@ -58,7 +62,8 @@ int do_madvise(struct machine *m, struct mm_struct *mm, uint64_t start,
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "madvise advice %d is not one this machine "
 				 "takes (MADV_NORMAL, MADV_WILLNEED, "
-				 "MADV_DONTNEED)",
+				 "MADV_DONTNEED, MADV_HUGEPAGE, "
+				 "MADV_NOHUGEPAGE)",
 				 advice);
 	if (start & (m->page_size - 1))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
@@ -85,11 +90,16 @@ int do_madvise(struct machine *m, struct mm_struct *mm, uint64_t start,
 			unmapped = -ENOMEM;
 		addr = vma->vm_start > addr ? vma->vm_start : addr;
 		stop = vma->vm_end < end ? vma->vm_end : end;
-		if (advice == MADV_DONTNEED) {
+		if (advice == MADV_DONTNEED)
 			err = dontneed_vma(m, vma, addr, stop);
-			if (err)
-				return err;
-		}
+		else if (advice == MADV_HUGEPAGE || advice == MADV_NOHUGEPAGE)
+			err = madvise_update_vma(
+				m, mm, addr, stop,
+				hugepage_madvise(vma->vm_flags, advice));
+		else
+			err = 0;
+		if (err)
+			return err;
 		addr = stop;
 	}
 	if (unmapped)

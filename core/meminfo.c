@@ -179,7 +179,7 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_kb(s, "VmallocChunk", 0);
 	meminfo_pages(m, s, "Percpu", pcpu_nr_pages(m));
 	seq_printf(s, "HardwareCorrupted: %5lu kB\n", 0UL);
-	meminfo_pages(m, s, "AnonHugePages", 0);
+	meminfo_pages(m, s, "AnonHugePages", node_pages(m, NR_ANON_THPS));
 	meminfo_pages(m, s, "ShmemHugePages", 0);
 	meminfo_pages(m, s, "ShmemPmdMapped", 0);
 	meminfo_pages(m, s, "FileHugePages", 0);

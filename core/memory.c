@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
 #include "core/mman.h"
@@ -496,6 +497,30 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * __handle_mm_fault's PMD step: a PTE table already there sends the
+ * fault on to the PTE level (1); an empty PMD entry in a VMA that may
+ * have a transparent huge page, or a huge entry there, is handled here.
+ */
+static int handle_pmd_fault(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t addr, enum user_access access)
+{
+	struct pte_slot slot;
+	int err = mm_pte_slot(m, vma->vm_mm, addr, false, &slot);
+
+	if (!err && slot.level == pte_level(m))
+		return 1;
+	if (err) {
+		if (!thp_vma_allowable(m, vma))
+			return 1;
+		err = pte_slot_get(m, vma->vm_mm->pgd, addr,
+				   pgtable_huge_level(m), true, &slot);
+		if (err)
+			return err == -EDQUOT ? err : -ENOMEM;
+	}
+	return do_huge_pmd_fault(m, vma, addr, access, &slot);
+}
+
 int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		    enum user_access access, struct user_fault *fault)
 {
@@ -514,7 +539,7 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 							       : "SEGV_ACCERR");
 	if (vma->vm_flags & VM_HUGETLB)
 		err = hugetlb_fault(m, vma, addr, access, fault);
-	else
+	else if ((err = handle_pmd_fault(m, vma, addr, access)) > 0)
 		err = handle_pte_fault(m, vma, addr, access, &major);
 	if (err == -EDQUOT) /* past the limit, after reclaiming its own */
 		err = mem_cgroup_fault_refused(m, mm, addr);
@@ -662,6 +687,14 @@ typedef void (*range_fn)(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t addr, const struct pte_slot *slot,
 			 uint64_t entry, void *arg);
 
+/* A huge entry at addr lies wholly inside the walk up to end. */
+static bool thp_covered(uint64_t addr, uint64_t size, uint64_t end)
+{
+	uint64_t start = addr & ~(size - 1);
+
+	return start == addr && end - addr >= size;
+}
+
 static void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t start, uint64_t end, range_fn fn, void *arg)
 {
@@ -682,9 +715,15 @@ static void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
 			continue;
 		}
 		entry = pte_slot_read(m, &slot);
-		if (entry)
+		if (!huge && slot.level != leaf &&
+		    !thp_covered(addr, size, end)) {
+			/* A range that cuts a THP: the PTEs take it. */
+			if (!split_huge_pmd_address(m, vma, addr))
+				continue;
+		} else if (entry) {
 			fn(m, vma, addr, &slot, entry, arg);
-		addr = (addr | (pgtable_level_size(m, leaf) - 1)) + 1;
+		}
+		addr = (addr | (size - 1)) + 1;
 		if (!addr)
 			break;
 	}
@@ -702,6 +741,10 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 
 	(void)addr;
 	(void)arg;
+	if (slot->level != pte_level(m) && !(vma->vm_flags & VM_HUGETLB)) {
+		zap_huge_pmd(m, vma, slot, entry);
+		return;
+	}
 	pte_slot_write(m, slot, 0);
 	if (pte_is_swap(entry)) {
 		swap_free(m, swp_offset(entry));
@@ -767,6 +810,9 @@ int move_page_tables(struct machine *m, struct vm_area_struct *vma,
 	struct mm_struct *mm = vma->vm_mm;
 	struct pte_slot from, to;
 
+	/* THPs move as their pages, split first (move_huge_pmd is not). */
+	if (split_huge_pmd_range(m, vma, old_addr, old_addr + len))
+		return -ENOMEM;
 	/* Every table the new range needs, before anything moves. */
 	for (uint64_t off = 0; off < len; off += m->page_size)
 		if (mm_pte_slot(m, new_vma->vm_mm, new_addr + off, true, &to))
@@ -892,6 +938,11 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 			return -ENOMEM;
 		}
 		mm_append_vma(m, mm, dst);
+		/* The parent's THPs are split: the child shares 4K pages. */
+		if (split_huge_pmd_range(m, src, src->vm_start, src->vm_end)) {
+			mmput(m, mm);
+			return -ENOMEM;
+		}
 		walk_vma_range(m, src, src->vm_start, src->vm_end, copy_one,
 			       &c);
 		if (c.err) {

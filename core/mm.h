@@ -59,6 +59,8 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
+#define VM_HUGEPAGE	0x20000000UL /* MADV_HUGEPAGE */
+#define VM_NOHUGEPAGE	0x40000000UL /* MADV_NOHUGEPAGE */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 /* vm.max_map_count's default, and the stack's rlimit (8 MiB). */

@@ -9,7 +9,10 @@
  * page of its own; map counts (a huge page's on its head) equal to the
  * entries mapping each page across every mm; each mm's RSS counters
  * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
- * what its tables hold; every user page on an LRU list; swap slot counts
+ * what its tables hold; every user page on an LRU list; each THP (a
+ * PMD-mapped anonymous block of the huge order) mapped once, off the
+ * LRU, and NR_ANON_THPS their sum; the huge zero page read-only and
+ * all zero; swap slot counts
  * equal to the swap entries and shmem slots naming them; each mm's
  * pgtables_bytes equal to the tables under its pgd. Must never: change
  * anything.
@@ -19,6 +22,7 @@
 
 #include "core/ldt.h"
 #include "core/check.h"
+#include "core/huge_mm.h"
 #include "core/libc/malloc.h"
 #include "core/memory.h"
 #include "core/pgtable.h"
@@ -36,6 +40,7 @@ struct mm_tally {
 	unsigned long nslots;
 	long rss[NR_MM_COUNTERS];
 	unsigned long hugetlb_pages; /* in the huge entries of this mm */
+	unsigned long thp_pages;     /* in THPs mapped by PMDs, all mms */
 	char *why;
 	size_t len;
 };
@@ -160,6 +165,45 @@ static int check_huge_page(struct mm_tally *t, uint64_t vaddr,
 	return 0;
 }
 
+/*
+ * A PMD entry of an anonymous VMA: a THP, the head of an allocated
+ * block of the huge order, anonymous at its VMA's index, mapped by this
+ * entry alone (fork splits them), or the huge zero page, read-only.
+ */
+static int check_thp(struct mm_tally *t, const struct vm_area_struct *vma,
+		     uint64_t vaddr, uint64_t entry, uint64_t page_size)
+{
+	const struct machine *m = t->m;
+	unsigned long pfn = pte_pfn(m, entry);
+	const struct page *page = pfn_to_page(m, pfn);
+	unsigned int order = huge_page_order(m);
+	uint64_t index =
+		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
+
+	if (is_huge_zero_pfn(m, pfn))
+		return (entry & _PAGE_RW) || page_size != huge_page_size(m)
+			       ? check_failed(t->why, t->len,
+					      "pid %d: the huge zero page is "
+					      "writable at %#lx",
+					      t->mm->pid, (unsigned long)vaddr)
+			       : 0;
+	if (page_size != huge_page_size(m) || !PageFlag(page, PG_head) ||
+	    page->private != order || !PageFlag(page, PG_anon) ||
+	    page->index != index || page->_refcount != 1 ||
+	    !anon_vma_in_chain(
+		    vma, (const struct anon_vma *)(uintptr_t)page->mapping))
+		return check_failed(t->why, t->len,
+				    "pid %d: THP at %#lx (pfn %#lx) is not an "
+				    "anonymous order-%u block of its VMA at "
+				    "index %#llx",
+				    t->mm->pid, (unsigned long)vaddr, pfn,
+				    order, (unsigned long long)index);
+	t->mapped[pfn]++;
+	t->rss[MM_ANONPAGES] += 1L << order;
+	t->thp_pages += 1UL << order;
+	return 0;
+}
+
 static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 		      uint64_t page_size)
 {
@@ -189,6 +233,8 @@ static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 			       : 0;
 	if (vma->vm_flags & VM_HUGETLB)
 		return check_huge_page(t, vaddr, pfn, page_size);
+	if (page_size != m->page_size)
+		return check_thp(t, vma, vaddr, entry, page_size);
 	return check_user_page(t, vma, vaddr, pfn);
 }
 
@@ -302,6 +348,56 @@ static int check_other_page(const struct mm_tally *t, unsigned long pfn)
 			    page->_mapcount, t->mapped[pfn]);
 }
 
+/*
+ * A THP head: mapped by the PMD entries found, off the LRU lists (this
+ * machine does not reclaim THPs whole), its pages in NR_ANON_MAPPED.
+ */
+static int check_thp_page(struct mm_tally *t, unsigned long pfn,
+			  long *anon_mapped)
+{
+	const struct page *page = &t->m->mem_map[pfn];
+
+	if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
+	    page->_refcount != page_mapcount(page) ||
+	    page->private != huge_page_order(t->m) || PageFlag(page, PG_lru))
+		return check_failed(t->why, t->len,
+				    "THP pfn %#lx: _mapcount %d, _refcount "
+				    "%d, order %u, %u entries map it%s",
+				    pfn, page->_mapcount, page->_refcount,
+				    page->private, t->mapped[pfn],
+				    PageFlag(page, PG_lru) ? ", on an LRU list"
+							   : "");
+	if (page_mapcount(page) > 0)
+		*anon_mapped += 1L << page->private;
+	return 0;
+}
+
+/* The huge zero page: an allocated block of the huge order, all zero. */
+static int check_huge_zero_page(const struct mm_tally *t)
+{
+	const struct machine *m = t->m;
+	unsigned long pfn = m->thp.huge_zero_pfn;
+	const struct page *page = pfn_to_page(m, pfn);
+	const uint64_t *w = (const uint64_t *)(const void *)pfn_to_ram(m, pfn);
+	size_t words = huge_page_size(m) / sizeof(*w);
+
+	if (!m->thp.huge_zero)
+		return 0;
+	if (!PageFlag(page, PG_head) || page->private != huge_page_order(m) ||
+	    PageFlag(page, PG_anon) || page->_mapcount != -1)
+		return check_failed(t->why, t->len,
+				    "the huge zero page (pfn %#lx) is not a "
+				    "kernel block of order %u",
+				    pfn, huge_page_order(m));
+	for (size_t i = 0; i < words; i++)
+		if (w[i])
+			return check_failed(t->why, t->len,
+					    "the huge zero page holds a "
+					    "non-zero byte at +%#zx",
+					    i * sizeof(*w));
+	return 0;
+}
+
 /* Map counts and LRU membership of every user page; NR_ANON_MAPPED. */
 static int check_pages(struct mm_tally *t)
 {
@@ -315,6 +411,12 @@ static int check_pages(struct mm_tally *t)
 
 		if (!PageFlag(page, PG_anon) && !shmem) {
 			err = check_other_page(t, pfn);
+			if (err)
+				return err;
+			continue;
+		}
+		if (PageFlag(page, PG_head) && page->private) {
+			err = check_thp_page(t, pfn, &anon_mapped);
 			if (err)
 				return err;
 			continue;
@@ -333,6 +435,10 @@ static int check_pages(struct mm_tally *t)
 		if (!shmem && page_mapcount(page) > 0)
 			anon_mapped++;
 	}
+	if ((long)t->thp_pages != m->node_stat[NR_ANON_THPS])
+		return check_failed(t->why, t->len,
+				    "NR_ANON_THPS is %ld pages, PMDs map %lu",
+				    m->node_stat[NR_ANON_THPS], t->thp_pages);
 	if (anon_mapped != m->node_stat[NR_ANON_MAPPED])
 		return check_failed(t->why, t->len,
 				    "nr_anon_pages is %ld, %ld pages are "
@@ -380,6 +486,8 @@ int mm_check(const struct machine *m, char *why, size_t len)
 	}
 	if (!err)
 		err = check_pages(&t);
+	if (!err)
+		err = check_huge_zero_page(&t);
 	if (!err)
 		err = check_swap_refs(&t);
 	free(t.mapped);

@@ -698,6 +698,19 @@ static __always_inline void prep_new_page(struct machine *m, struct page *page,
 		       m->page_size << order);
 }
 
+void split_page(struct machine *m, struct page *page, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+
+	for (unsigned long i = 1; i < nr; i++) {
+		set_page_allocated(&page[i], 0);
+		page[i].owner = page->owner;
+	}
+	page->private = 0;
+	for (unsigned long i = 0; m->page_owner && i < nr; i++)
+		__set_page_owner(m, &page[i], 0, GFP_TRANSHUGE);
+}
+
 /*
  * A high-order atomic allocation looks in the highatomic reserve first;
  * one that would otherwise fail and may not block takes from it too.

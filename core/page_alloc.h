@@ -143,6 +143,12 @@ int __free_pages(struct machine *m, struct page *page, unsigned int order);
 int free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order);
 int free_pages(struct machine *m, uint64_t addr, unsigned int order);
 
+/*
+ * split_page: an allocated block of 2^order becomes 2^order allocated
+ * order-0 pages, each with one reference, its owner and charge kept.
+ */
+void split_page(struct machine *m, struct page *page, unsigned int order);
+
 /* The first pfn of the allocated block covering pfn, or ULONG_MAX. */
 unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn);
 

@@ -19,6 +19,7 @@
 
 #include "core/array.h"
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mman.h"
 #include "core/page_alloc.h"
@@ -87,6 +88,7 @@ int vma_init(struct machine *m)
 						0, SLAB_HWCACHE_ALIGN, NULL);
 	if (IS_ERR(vs->anon_vma_cachep))
 		return (int)PTR_ERR(vs->anon_vma_cachep);
+	thp_init(m);
 	return alloc_zero_page(m);
 }
 
@@ -96,6 +98,7 @@ void vma_exit(struct machine *m)
 
 	if (!vs)
 		return;
+	thp_exit(m);
 	if (m->zero_pfn)
 		__free_pages(m, pfn_to_page(m, m->zero_pfn), 0);
 	m->zero_pfn = 0;
@@ -420,7 +423,12 @@ static int split_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
 				 "splitting would pass vm.max_map_count (%u)",
 				 m->vma->max_map_count);
-	err = vmas_reserve(mm, need);
+	/* vma_adjust_trans_huge: a cut inside a THP splits it first. */
+	err = cut_first ? vma_adjust_trans_huge(m, first, start, start) : 0;
+	if (!err && cut_last)
+		err = vma_adjust_trans_huge(m, last, end, end);
+	if (!err)
+		err = vmas_reserve(mm, need);
 	if (!err && cut_first)
 		err = split_vma(m, mm, first, start);
 	if (!err && cut_last)
@@ -847,6 +855,23 @@ static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 		change_protection(m, vma, vma->vm_start, vma->vm_end);
 		vma_try_merge(m, mm, vma_index(mm, lo));
 	}
+	return 0;
+}
+
+int madvise_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end, unsigned long newflags)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int err;
+
+	if (newflags == vma->vm_flags)
+		return 0;
+	err = split_range(m, mm, start, end);
+	if (err)
+		return err;
+	vma = find_vma(mm, start);
+	vma->vm_flags = newflags;
+	vma_try_merge(m, mm, vma_index(mm, start));
 	return 0;
 }
 

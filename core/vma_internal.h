@@ -42,6 +42,14 @@ void mm_append_vma(struct machine *m, struct mm_struct *mm,
 void exit_mmap(struct machine *m, struct mm_struct *mm);
 void mm_free(struct machine *m, struct mm_struct *mm);
 
+/*
+ * madvise_update_vma: [start, end), inside one VMA, gets newflags; the
+ * VMA is cut to the range and merged again as mprotect's are. 0, or the
+ * split's error (-ENOMEM past vm.max_map_count) with nothing changed.
+ */
+int madvise_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end, unsigned long newflags);
+
 /* vm.mmap_min_addr: nothing is mapped, and no stack grows, below it. */
 #define MMAP_MIN_ADDR (64ULL << 10)
 

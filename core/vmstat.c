@@ -45,6 +45,9 @@ static long node_stat_shown(const struct machine *m, int i)
 
 	if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
 		v >>= m->page_shift;
+	/* Kept in pages, shown in huge pages, as vmstat_item_print_in_thp. */
+	if (i == NR_ANON_THPS)
+		v >>= m->pageblock_order;
 	return v;
 }
 

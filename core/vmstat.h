@@ -100,6 +100,13 @@
 	X(KCOMPACTD_WAKE, "compact_daemon_wake")                               \
 	X(KCOMPACTD_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
 	X(KCOMPACTD_FREE_SCANNED, "compact_daemon_free_scanned")               \
+	X(THP_FAULT_ALLOC, "thp_fault_alloc")                                  \
+	X(THP_FAULT_FALLBACK, "thp_fault_fallback")                            \
+	X(THP_FAULT_FALLBACK_CHARGE, "thp_fault_fallback_charge")              \
+	X(THP_SPLIT_PAGE, "thp_split_page")                                    \
+	X(THP_SPLIT_PMD, "thp_split_pmd")                                      \
+	X(THP_ZERO_PAGE_ALLOC, "thp_zero_page_alloc")                          \
+	X(THP_ZERO_PAGE_ALLOC_FAILED, "thp_zero_page_alloc_failed")            \
 	X(SWAP_RA, "swap_ra")                                                  \
 	X(VMALLOC_FAULT, "mm_vmalloc_fault")
 
