@@ -2082,6 +2082,16 @@ int mmc_admin_compact_memory(struct mmc *c)
 	return send_admin_compact_memory(c, &a, NULL, NULL, 0);
 }
 
+int mmc_admin_transparent_hugepage(struct mmc *c, const char *enabled,
+				   const char *defrag)
+{
+	Mm__AdminTransparentHugepage a = MM__ADMIN_TRANSPARENT_HUGEPAGE__INIT;
+
+	a.enabled = (char *)(enabled ? enabled : "");
+	a.defrag = (char *)(defrag ? defrag : "");
+	return send_admin_transparent_hugepage(c, &a, NULL, NULL, 0);
+}
+
 int mmc_admin_shutdown(struct mmc *c)
 {
 	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;

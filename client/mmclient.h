@@ -558,6 +558,8 @@ enum mmc_report {
 	MMC_REPORT_SYSCTL = 34,	      /* the vm.* sysctls */
 	MMC_REPORT_PAGE_OWNERS = 42,  /* who holds a frame (mmc_page_owners) */
 	MMC_REPORT_MUTEXES = 23,      /* every mutex, holder and waiters */
+	/* /sys/kernel/mm/transparent_hugepage/: enabled, defrag, ... */
+	MMC_REPORT_TRANSPARENT_HUGEPAGE = 47,
 };
 
 /*
@@ -701,6 +703,13 @@ int mmc_admin_shutdown(struct mmc *c);
  * pages migrate so that free memory comes together in large blocks.
  */
 int mmc_admin_compact_memory(struct mmc *c);
+/*
+ * Set /sys/kernel/mm/transparent_hugepage/enabled ("always", "madvise",
+ * "never") and defrag ("always", "defer", "defer+madvise", "madvise",
+ * "never"); NULL leaves one as it is. -EINVAL for another name.
+ */
+int mmc_admin_transparent_hugepage(struct mmc *c, const char *enabled,
+				   const char *defrag);
 
 /* Pipelining (see the top of this file). */
 int mmc_pipeline_begin(struct mmc *c);

@@ -72,6 +72,9 @@ const struct report_kind report_kinds[] = {
 	 "table; on i386 the boot lines first)"},
 	{"mutexes", MMC_REPORT_MUTEXES, table_to_json,
 	 "every mutex: its owner, holder and waiters in order"},
+	{"thp", MMC_REPORT_TRANSPARENT_HUGEPAGE, thp_to_json,
+	 "/sys/kernel/mm/transparent_hugepage/: enabled and defrag (the "
+	 "setting in force in brackets), use_zero_page, hpage_pmd_size"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -629,6 +632,33 @@ static int cmd_compact(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, find_report("buddyinfo"), 0);
 }
 
+/* thp-set enabled=MODE defrag=MODE, then the files as they now read. */
+static int cmd_thp_set(struct mmctl *ctl, int argc, char **argv)
+{
+	const char *enabled = NULL, *defrag = NULL;
+	int err;
+
+	if (argc < 2)
+		return mmctl_usage_error(argv[0], "thp-set needs enabled=MODE "
+						  "or defrag=MODE");
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "enabled=", 8))
+			enabled = argv[i] + 8;
+		else if (!strncmp(argv[i], "defrag=", 7))
+			defrag = argv[i] + 7;
+		else
+			return mmctl_usage_error(argv[0],
+						 "'%s' is not enabled=MODE or "
+						 "defrag=MODE",
+						 argv[i]);
+	}
+	err = mmc_admin_transparent_hugepage(mmctl_connect(ctl), enabled,
+					     defrag);
+	if (err)
+		return mmctl_daemon_error(ctl, "thp-set", err);
+	return show_report(ctl, find_report("thp"), 0);
+}
+
 /* meminfo's Slab: line, in kB. */
 static int slab_kb(struct mmctl *ctl, unsigned long long *kb)
 {
@@ -772,6 +802,12 @@ static const struct command commands[] = {
 	 NULL},
 	{"layout", cmd_report, "", NULL, NULL},
 	{"mutexes", cmd_report, "", NULL, NULL},
+	{"thp", cmd_report, "", NULL, NULL},
+	{"thp-set", cmd_thp_set, "[enabled=MODE] [defrag=MODE]",
+	 "set /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, "
+	 "never) and defrag (always, defer, defer+madvise, madvise, never); "
+	 "prints the thp report afterwards",
+	 "admin_transparent_hugepage"},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

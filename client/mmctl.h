@@ -95,6 +95,7 @@ json_object *status_to_json(const char *text, char *err, size_t len);
 json_object *ps_to_json(const char *text, char *err, size_t len);
 json_object *table_to_json(const char *text, char *err, size_t len);
 json_object *vm_layout_to_json(const char *text, char *err, size_t len);
+json_object *thp_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);
 json_object *malloc_stats_to_json(const char *text, char *err, size_t len);
 

@@ -1247,3 +1247,58 @@ json_object *vm_layout_to_json(const char *text, char *err, size_t len)
 		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
 }
+
+/* One "file:value" line's value: a choice in [brackets], or the word. */
+static json_object *thp_value(char *v, json_object **choices)
+{
+	char *open = strchr(v, '['), *close = open ? strchr(open, ']') : NULL;
+	json_object *n;
+
+	*choices = NULL;
+	if (!open || !close)
+		return (n = json_number(v)) ? n : json_object_new_string(v);
+	*choices = json_object_new_array();
+	for (char *w = strtok(v, " "); w; w = strtok(NULL, " ")) {
+		size_t len = strlen(w);
+
+		if (*w == '[' && len > 2 && w[len - 1] == ']') {
+			w[len - 1] = '\0';
+			w++;
+		}
+		json_object_array_add(*choices, json_object_new_string(w));
+	}
+	*close = '\0';
+	return json_object_new_string(open + 1);
+}
+
+/*
+ * /sys/kernel/mm/transparent_hugepage/ as "file:value" lines ->
+ * {"enabled": "madvise", "enabled_choices": ["always", ...], ...,
+ * "use_zero_page": 1, "hpage_pmd_size": 2097152}
+ */
+json_object *thp_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char *colon = strchr(line, ':'), key[48];
+		json_object *choices;
+
+		if (!colon || colon == line || colon - line >= 32)
+			return parse_error(doc, &l, err, len,
+					   "not a file:value line");
+		*colon = '\0';
+		json_object_object_add(doc, line,
+				       thp_value(colon + 1, &choices));
+		if (choices) {
+			snprintf(key, sizeof(key), "%s_choices", line);
+			json_object_object_add(doc, key, choices);
+		}
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}

@@ -53,6 +53,7 @@
 /* Keeping the machine honest and running between requests. */
 #include "core/check.h"	     /* machine_check */
 #include "core/compaction.h" /* compact_nodes: compact_memory */
+#include "core/huge_mm.h"    /* thp_set, report_transparent_hugepage */
 #include "core/mm.h"	     /* drop_caches */
 #include "core/oom_kill.h"   /* the victims to tell their sessions */
 #include "core/page_alloc.h" /* global_free_pages */

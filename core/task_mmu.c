@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mm.h"
 #include "core/oom_kill.h"
@@ -129,6 +130,7 @@ static void show_frame(const struct machine *m, const struct pgtable_walk *w,
 		       struct seq_buf *s)
 {
 	const struct page *page = pfn_to_page(m, w->pfn);
+	unsigned long head = w->pfn & ~((w->page_size >> m->page_shift) - 1);
 
 	seq_printf(s, "Frame:\tpfn %#lx, phys %#llx, %llu kB page\n", w->pfn,
 		   (unsigned long long)pfn_to_phys(m, w->pfn),
@@ -136,6 +138,19 @@ static void show_frame(const struct machine *m, const struct pgtable_walk *w,
 	if (w->pfn == m->zero_pfn) {
 		seq_printf(s, "Page:\tthe shared zero page\n");
 		return;
+	}
+	if (w->page_size > m->page_size && is_huge_zero_pfn(m, head)) {
+		seq_printf(s, "Page:\tthe huge zero page\n");
+		return;
+	}
+	/* A huge page's struct page is its head's, as a folio's is. */
+	if (w->page_size > m->page_size) {
+		seq_printf(s, "Head:\tpfn %#lx, order %u%s\n", head,
+			   pfn_to_page(m, head)->private,
+			   PageFlag(pfn_to_page(m, head), PG_anon)
+				   ? ", a transparent huge page"
+				   : "");
+		page = pfn_to_page(m, head);
 	}
 	seq_printf(s,
 		   "Page:\tflags %#x%s%s%s%s%s, _refcount %d, _mapcount %d, "

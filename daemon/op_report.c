@@ -193,6 +193,8 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_SYSCTL] = report_sysctl_vm,
 	[MM__REPORT_KIND__REPORT_VM_LAYOUT] = report_vm_layout,
 	[MM__REPORT_KIND__REPORT_MUTEXES] = report_mutexes,
+	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] =
+		report_transparent_hugepage,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))
@@ -389,6 +391,16 @@ int op_admin_compact_memory(struct session *s, const Mm__AdminCompactMemory *a,
 	(void)r;
 	compact_nodes(s->d->m);
 	return 0;
+}
+
+/* The transparent_hugepage files: "" leaves one as it is. */
+int op_admin_transparent_hugepage(struct session *s,
+				  const Mm__AdminTransparentHugepage *a,
+				  struct reply *r)
+{
+	(void)r;
+	return thp_set(s->d->m, *a->enabled ? a->enabled : NULL,
+		       *a->defrag ? a->defrag : NULL);
 }
 
 int op_admin_sessions(struct session *s, const Mm__AdminSessions *a,

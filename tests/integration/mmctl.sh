@@ -459,6 +459,20 @@ status "sysctl out of bounds: exit 1" 1 'takes 0 to 100' \
 	$M sysctl vm.dirty_ratio=101
 status "sysctl of no such knob: exit 1" 1 'no sysctl' \
 	$M sysctl vm.nope=1
+status "thp: the transparent_hugepage files" 0 \
+	'^enabled:always \[madvise\] never$' $M thp
+same "thp --json: the setting in force and its choices" \
+	"$($M --json thp | jq -r '.defrag + " " + (.enabled_choices | join(","))')" \
+	"madvise always,madvise,never"
+status "thp-set: enabled=always, the report afterwards" 0 \
+	'^enabled:\[always\] madvise never$' $M thp-set enabled=always
+status "thp-set: a mode the file refuses" 1 \
+	'mmctl: thp-set: Invalid argument: transparent_hugepage/enabled' \
+	$M thp-set enabled=sometimes
+status "thp-set: not FILE=MODE" 2 "'defrag' is not enabled=MODE" \
+	$M thp-set defrag
+status "thp-set: back to madvise" 0 '^enabled:always \[madvise\] never$' \
+	$M thp-set enabled=madvise defrag=madvise
 status "compact: buddyinfo afterwards" 0 '^Node 0, zone +DMA ' $M compact
 same "compact: the machine stays consistent" \
 	"$($M check | cut -d: -f1)" consistent
@@ -505,13 +519,13 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps layout files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
-	check drop-caches sysctl compact shrink sessions shutdown help; do
+	check drop-caches sysctl compact thp thp-set shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 31 commands, exit 0, no daemon needed" \
-	"$helped" 31
+same "COMMAND --help: usage for all 33 commands, exit 0, no daemon needed" \
+	"$helped" 33
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

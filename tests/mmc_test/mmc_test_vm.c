@@ -232,6 +232,53 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));
 }
 
+/*
+ * Transparent huge pages over the wire: the settings' report, a fault in
+ * a MADV_HUGEPAGE range mapping a whole huge page (the page walk ends at
+ * a huge leaf of a transparent huge page), a partial munmap splitting it
+ * with every byte kept, and the settings' errors.
+ */
+static void vm_thp(struct mmc *c, unsigned int page)
+{
+	char *text = NULL, *walk = NULL;
+	const char *p;
+	uint64_t a = 0, h = 0, at;
+
+	EXPECT_ERR(c, 0, mmc_report(c, MMC_REPORT_TRANSPARENT_HUGEPAGE, &text));
+	p = text ? strstr(text, "hpage_pmd_size:") : NULL;
+	if (p)
+		h = strtoull(p + 15, NULL, 10);
+	EXPECT(text && strstr(text, "enabled:always [madvise] never\n") && h,
+	       "the THP settings report:\n%s", text ? text : "");
+	free(text);
+	if (!h)
+		return;
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 2 * h, RW, ANON_PRIVATE, &a));
+	at = (a + h - 1) & ~(h - 1);
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, at, h, 14 /* MADV_HUGEPAGE */));
+	put_user_pattern(c, 0, at, 3 * page, 7);
+	EXPECT_ERR(c, 0,
+		   mmc_report_at(c, MMC_REPORT_PAGEWALK, 0, 0, at, &walk));
+	EXPECT(walk && strstr(walk, "a transparent huge page"),
+	       "a THP's page walk:\n%s", walk ? walk : "");
+	free(walk);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, at + h / 2, page));
+	expect_user_bytes(c, 0, at, 3 * page, 7, 0, "a split THP's bytes");
+	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, at + 1, page, 14));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * h));
+	if (mmc_info(c)->admin) {
+		EXPECT_ERR(
+			c, -EINVAL,
+			mmc_admin_transparent_hugepage(c, "sometimes", NULL));
+		EXPECT_ERR(c, -EINVAL,
+			   mmc_admin_transparent_hugepage(c, NULL, "eager"));
+		EXPECT_ERR(c, 0, mmc_admin_transparent_hugepage(c, NULL, NULL));
+	} else {
+		EXPECT_ERR(c, -EPERM,
+			   mmc_admin_transparent_hugepage(c, "never", NULL));
+	}
+}
+
 /* modify_ldt over the wire: a write, the read back, Linux's errors. */
 static void vm_modify_ldt(struct mmc *c, unsigned int page)
 {
@@ -312,6 +359,7 @@ void ops_vm(void)
 	vm_fork(c, other, page);
 	vm_frame_sized_write(c);
 	vm_madvise_mincore(c, page);
+	vm_thp(c, page);
 	vm_modify_ldt(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
 	EXPECT_ERR(c, -ESRCH, mmc_report_pid(c, MMC_REPORT_MAPS, 99999, &text));

@@ -261,6 +261,22 @@ static void test_ps_status_dmesg(void **state)
 }
 
 /* A line longer than the parser's buffer is refused, not cut. */
+static void test_thp(void **state)
+{
+	(void)state;
+	assert_json(
+		thp_to_json,
+		"enabled:always [madvise] never\n"
+		"defrag:always defer defer+madvise [madvise] never\n"
+		"use_zero_page:1\nhpage_pmd_size:2097152\n",
+		"{\"enabled\":\"madvise\",\"enabled_choices\":[\"always\","
+		"\"madvise\",\"never\"],\"defrag\":\"madvise\","
+		"\"defrag_choices\":[\"always\",\"defer\",\"defer+madvise\","
+		"\"madvise\",\"never\"],\"use_zero_page\":1,"
+		"\"hpage_pmd_size\":2097152}");
+	assert_refused(thp_to_json, "enabled always\n", "line 1");
+}
+
 static void test_long_line(void **state)
 {
 	static char text[3000];
@@ -283,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_vmallocinfo),
 		cmocka_unit_test(test_media_mem),
 		cmocka_unit_test(test_ps_status_dmesg),
+		cmocka_unit_test(test_thp),
 		cmocka_unit_test(test_long_line),
 	};
 

@@ -147,6 +147,10 @@ static void test_known_rows(void **state)
 	/* compact_memory is root's sysctl; what it frees may wake waiters. */
 	assert_int_equal(row_of(MM__REQUEST__OP_ADMIN_COMPACT_MEMORY)->flags,
 			 OP_ADMIN | OP_MAY_FREE);
+	/* transparent_hugepage's files are root's to write; freeing none. */
+	assert_int_equal(
+		row_of(MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE)->flags,
+		OP_ADMIN);
 	assert_true(row_of(MM__REQUEST__OP_PING)->flags & OP_BEFORE_HELLO);
 	assert_false(row_of(MM__REQUEST__OP_MMAP)->flags & OP_CROSS_SESSION);
 	assert_true(row_of(MM__REQUEST__OP_REPORT)->flags & OP_CROSS_SESSION);
@@ -163,8 +167,8 @@ static void test_client_reads_the_admin_flag(void **state)
 		assert_int_equal(mmc_op_is_admin(rows[i].field), admin);
 		admins += admin;
 	}
-	/* check, drop caches, sessions, shutdown, compact, sysctl */
-	assert_int_equal(admins, 6);
+	/* check, drop caches, sessions, shutdown, compact, sysctl, THP */
+	assert_int_equal(admins, 7);
 	assert_false(mmc_op_is_admin("no_such_operation"));
 	assert_false(mmc_op_is_admin(""));
 }
