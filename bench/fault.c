@@ -6,9 +6,13 @@
  * page, munmap), fork of a process with 256 MiB mapped and touched (fork
  * and the child's exit), and swap-out plus swap-in throughput. Also the
  * cost of compaction per migrated page, with no host figure beside it:
- * the host's compact_memory needs root and moves what it likes.
+ * the host's compact_memory needs root and moves what it likes. And the
+ * transparent huge page fault of a 2 MiB region (aligned, MADV_HUGEPAGE,
+ * one write, munmap) against the host's own THP fault done the same way;
+ * the host's thp_fault_alloc says whether it gave huge pages.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +20,7 @@
 #include "bench/bench.h"
 #include "core/compaction.h"
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/machine.h"
 #include "core/mm.h"
 #include "core/task.h"
@@ -239,8 +244,103 @@ static void bench_compact(void)
 	machine_destroy(m);
 }
 
+#define THP_REGIONS 64
+#define HPAGE	    (2UL << 20)
+
+/* ns per 2 MiB region: map it aligned, advise it, write once, unmap. */
+static double sim_thp(struct machine *m)
+{
+	struct user_fault fault;
+	uint64_t a, t0 = now_ns();
+	char byte = 1;
+
+	for (int i = 0; i < THP_REGIONS; i++) {
+		uint64_t at = (1ULL << 32) + (uint64_t)i * HPAGE;
+
+		if (uapi_mmap(m, 0, at, HPAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, &a) ||
+		    uapi_madvise(m, 0, at, HPAGE, MADV_HUGEPAGE) ||
+		    uapi_access_vm(m, 0, at, &byte, 1, USER_WRITE, &fault))
+			exit(1);
+	}
+	for (int i = 0; i < THP_REGIONS; i++)
+		uapi_munmap(m, 0, (1ULL << 32) + (uint64_t)i * HPAGE, HPAGE);
+	return (double)(now_ns() - t0) / THP_REGIONS;
+}
+
+static double host_thp(void)
+{
+	uint8_t *raw[THP_REGIONS];
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < THP_REGIONS; i++) {
+		uint8_t *p;
+
+		raw[i] = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (raw[i] == MAP_FAILED)
+			exit(1);
+		p = (uint8_t *)(((uintptr_t)raw[i] + HPAGE - 1) &
+				~(uintptr_t)(HPAGE - 1));
+		madvise(p, HPAGE, MADV_HUGEPAGE);
+		*(volatile uint8_t *)p = 1;
+	}
+	for (int i = 0; i < THP_REGIONS; i++)
+		munmap(raw[i], 2 * HPAGE);
+	return (double)(now_ns() - t0) / THP_REGIONS;
+}
+
+/* One counter of the host's /proc/vmstat, or 0. */
+static unsigned long host_vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char key[64];
+	unsigned long v = 0, got;
+
+	if (!f)
+		return 0;
+	while (fscanf(f, "%63s %lu", key, &got) == 2)
+		if (!strcmp(key, name))
+			v = got;
+	fclose(f);
+	return v;
+}
+
+static void bench_thp(void)
+{
+	struct machine *m = boot_machine(1ULL << 30, 0);
+	double sim[ROUNDS], host[ROUNDS], s, h;
+	unsigned long before = host_vmstat("thp_fault_alloc"), thps;
+	char mode[64] = "unknown";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (f) {
+		if (!fgets(mode, sizeof(mode), f))
+			strcpy(mode, "unknown\n");
+		mode[strcspn(mode, "\n")] = '\0';
+		fclose(f);
+	}
+	sim_thp(m);
+	host_thp();
+	for (int r = 0; r < ROUNDS; r++) {
+		sim[r] = sim_thp(m);
+		host[r] = host_thp();
+	}
+	thps = host_vmstat("thp_fault_alloc") - before;
+	s = median(sim, ROUNDS);
+	h = median(host, ROUNDS);
+	printf("THP fault of a 2 MiB region: machine %.0f ns, host %.0f ns, "
+	       "ratio %.2f; machine thp_fault_alloc %lu of %d, host %lu of %d "
+	       "(host enabled: %s)\n",
+	       s, h, s / h, m->vm_events[THP_FAULT_ALLOC],
+	       (ROUNDS + 1) * THP_REGIONS, thps, (ROUNDS + 1) * THP_REGIONS,
+	       mode);
+	machine_destroy(m);
+}
+
 int main(void)
 {
+	bench_thp();
 	bench_touch();
 	bench_fork();
 	bench_swap();

@@ -318,6 +318,7 @@ static void script_reports(struct seeder *sd)
 	Mm__AdminDropCaches dc = MM__ADMIN_DROP_CACHES__INIT;
 	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
 	Mm__AdminCompactMemory cm = MM__ADMIN_COMPACT_MEMORY__INIT;
+	Mm__AdminTransparentHugepage thp = MM__ADMIN_TRANSPARENT_HUGEPAGE__INIT;
 	Mm__Ping ping = MM__PING__INIT;
 	Mm__ModifyLdt ldt = MM__MODIFY_LDT__INIT;
 	Mm__LoadSegment seg = MM__LOAD_SEGMENT__INIT;
@@ -346,6 +347,12 @@ static void script_reports(struct seeder *sd)
 	seg.selector = 0x7b;
 	call(sd, MM__REQUEST__OP_LOAD_SEGMENT, &seg);
 	call(sd, MM__REQUEST__OP_ADMIN_COMPACT_MEMORY, &cm);
+	rp.kind = MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	thp.enabled = "always";
+	call(sd, MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE, &thp);
+	thp.enabled = "sometimes"; /* refused: -EINVAL */
+	call(sd, MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE, &thp);
 	call(sd, MM__REQUEST__OP_ADMIN_CHECK, &chk);
 	call(sd, MM__REQUEST__OP_ADMIN_DROP_CACHES, &dc);
 	call(sd, MM__REQUEST__OP_ADMIN_SESSIONS, &ss);
