@@ -2092,6 +2092,23 @@ int mmc_admin_transparent_hugepage(struct mmc *c, const char *enabled,
 	return send_admin_transparent_hugepage(c, &a, NULL, NULL, 0);
 }
 
+int mmc_admin_khugepaged(struct mmc *c, unsigned int pages_to_scan,
+			 int max_ptes_none, bool scan, unsigned long *collapsed)
+{
+	Mm__AdminKhugepaged a = MM__ADMIN_KHUGEPAGED__INIT;
+	uint64_t v = 0;
+	int err;
+
+	a.pages_to_scan = pages_to_scan;
+	a.set_max_ptes_none = max_ptes_none >= 0;
+	a.max_ptes_none = max_ptes_none >= 0 ? (uint32_t)max_ptes_none : 0;
+	a.scan = scan;
+	err = send_admin_khugepaged(c, &a, &v, NULL, 0);
+	if (!err && collapsed)
+		*collapsed = (unsigned long)v;
+	return err;
+}
+
 int mmc_admin_shutdown(struct mmc *c)
 {
 	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;

@@ -710,6 +710,14 @@ int mmc_admin_compact_memory(struct mmc *c);
  */
 int mmc_admin_transparent_hugepage(struct mmc *c, const char *enabled,
 				   const char *defrag);
+/*
+ * khugepaged: set pages_to_scan (0 leaves it) and max_ptes_none (-1
+ * leaves it; 0 to HPAGE_PMD_NR - 1, else -EINVAL); with scan, run one
+ * pass now and get the huge pages it collapsed in *collapsed.
+ */
+int mmc_admin_khugepaged(struct mmc *c, unsigned int pages_to_scan,
+			 int max_ptes_none, bool scan,
+			 unsigned long *collapsed);
 
 /* Pipelining (see the top of this file). */
 int mmc_pipeline_begin(struct mmc *c);

@@ -659,6 +659,49 @@ static int cmd_thp_set(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, find_report("thp"), 0);
 }
 
+/* "NAME=N" into *v: 1 if arg is NAME=, -1 if its number is bad. */
+static int key_number(const char *arg, const char *name, unsigned long *v)
+{
+	size_t n = strlen(name);
+	char *end;
+
+	if (strncmp(arg, name, n) || arg[n] != '=')
+		return 0;
+	*v = strtoul(arg + n + 1, &end, 10);
+	return arg[n + 1] && !*end && *v <= 0x7fffffffUL ? 1 : -1;
+}
+
+/* khugepaged [scan] [pages_to_scan=N] [max_ptes_none=N] */
+static int cmd_khugepaged(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long pages = 0, none = 0, made = 0;
+	int set_none = 0, err;
+	bool scan = false;
+
+	for (int i = 1; i < argc; i++) {
+		int p = key_number(argv[i], "pages_to_scan", &pages);
+		int n = p ? 0 : key_number(argv[i], "max_ptes_none", &none);
+
+		if (n > 0)
+			set_none = 1;
+		if (!strcmp(argv[i], "scan"))
+			scan = true;
+		else if (p < 0 || n < 0 || (!p && !n))
+			return mmctl_usage_error(argv[0],
+						 "'%s' is not scan, "
+						 "pages_to_scan=N or "
+						 "max_ptes_none=N",
+						 argv[i]);
+	}
+	err = mmc_admin_khugepaged(mmctl_connect(ctl), (unsigned int)pages,
+				   set_none ? (int)none : -1, scan, &made);
+	if (err)
+		return mmctl_daemon_error(ctl, "khugepaged", err);
+	if (scan && !ctl->json)
+		printf("collapsed:%lu\n", made);
+	return show_report(ctl, find_report("thp"), 0);
+}
+
 /* meminfo's Slab: line, in kB. */
 static int slab_kb(struct mmctl *ctl, unsigned long long *kb)
 {
@@ -808,6 +851,12 @@ static const struct command commands[] = {
 	 "never) and defrag (always, defer, defer+madvise, madvise, never); "
 	 "prints the thp report afterwards",
 	 "admin_transparent_hugepage"},
+	{"khugepaged", cmd_khugepaged,
+	 "[scan] [pages_to_scan=N] [max_ptes_none=N]",
+	 "set khugepaged's pages_to_scan and max_ptes_none; with scan, run "
+	 "one pass now, collapsing ranges of small pages into huge pages, "
+	 "and print how many; then the thp report",
+	 "admin_khugepaged"},
 	{"status", cmd_status, "PID",
 	 "/proc/PID/status-like lines for one process (another session's "
 	 "needs admin rights)",

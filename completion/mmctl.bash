@@ -16,7 +16,7 @@ _mmctl()
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
 		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp"
 	local commands="$reports fincore status maps malloc-stats pagewalk translate ldt segregs top watch map
-		check drop-caches sysctl compact thp-set shrink sessions shutdown help"
+		check drop-caches sysctl compact thp-set khugepaged shrink sessions shutdown help"
 	local globals="--socket --json --input --help --version"
 
 	case $prev in

@@ -48,6 +48,13 @@ void thp_init(struct machine *m)
 	m->thp.defrag = THP_DEFRAG_MADVISE;
 	m->thp.use_zero_page = true;
 	m->thp.huge_zero = false;
+	m->thp.khugepaged = (struct khugepaged_state){
+		.pages_to_scan = 8u << huge_page_order(m),
+		.max_ptes_none = (1u << huge_page_order(m)) - 1,
+		.max_ptes_swap = 64,
+		.max_ptes_shared = 256,
+		.scan_pid = 1,
+	};
 }
 
 void thp_exit(struct machine *m)
@@ -106,6 +113,18 @@ int report_transparent_hugepage(const struct machine *m, struct seq_buf *s)
 	seq_printf(s, "use_zero_page:%d\n", m->thp.use_zero_page ? 1 : 0);
 	seq_printf(s, "hpage_pmd_size:%llu\n",
 		   (unsigned long long)huge_page_size(m));
+	seq_printf(s, "khugepaged/pages_to_scan:%u\n",
+		   m->thp.khugepaged.pages_to_scan);
+	seq_printf(s, "khugepaged/max_ptes_none:%u\n",
+		   m->thp.khugepaged.max_ptes_none);
+	seq_printf(s, "khugepaged/max_ptes_swap:%u\n",
+		   m->thp.khugepaged.max_ptes_swap);
+	seq_printf(s, "khugepaged/max_ptes_shared:%u\n",
+		   m->thp.khugepaged.max_ptes_shared);
+	seq_printf(s, "khugepaged/pages_collapsed:%lu\n",
+		   m->thp.khugepaged.pages_collapsed);
+	seq_printf(s, "khugepaged/full_scans:%lu\n",
+		   m->thp.khugepaged.full_scans);
 	return s->err;
 }
 
@@ -183,8 +202,8 @@ static uint64_t access_bits(enum user_access access)
 }
 
 /* A fresh THP's head: anonymous, on vma's anon_vma, one PMD mapping. */
-static void thp_add_new_anon_rmap(struct machine *m, struct page *head,
-				  struct vm_area_struct *vma, uint64_t haddr)
+void thp_add_new_anon_rmap(struct machine *m, struct page *head,
+			   struct vm_area_struct *vma, uint64_t haddr)
 {
 	unsigned long nr = hpage_nr(m);
 

@@ -67,6 +67,21 @@ int vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma,
 /* Unmap the PMD entry in slot (a THP or the huge zero page). */
 void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 		  const struct pte_slot *slot, uint64_t entry);
+/* A new THP's head: anonymous in vma at haddr, mapped by one PMD. */
+void thp_add_new_anon_rmap(struct machine *m, struct page *head,
+			   struct vm_area_struct *vma, uint64_t haddr);
+
+/*
+ * khugepaged (khugepaged.c): set pages_to_scan (0 leaves it) and, when
+ * set_none, max_ptes_none; -EINVAL past HPAGE_PMD_NR - 1, nothing
+ * changed. khugepaged_scan runs one pass of pages_to_scan pages from
+ * where the last one stopped, collapsing each PMD range of an eligible
+ * VMA whose PTEs allow it into a THP; it returns the THPs made.
+ */
+int khugepaged_set(struct machine *m, unsigned int pages_to_scan, bool set_none,
+		   unsigned int max_ptes_none);
+unsigned long khugepaged_scan(struct machine *m);
+
 /* MADV_HUGEPAGE and MADV_NOHUGEPAGE: the flags vma gets. */
 unsigned long hugepage_madvise(unsigned long vm_flags, int advice);
 

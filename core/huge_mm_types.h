@@ -9,6 +9,7 @@
 #define MM_HUGE_MM_TYPES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* /sys/kernel/mm/transparent_hugepage/enabled, in the file's order. */
 enum thp_enabled {
@@ -28,12 +29,25 @@ enum thp_defrag {
 	NR_THP_DEFRAG,
 };
 
+/* /sys/kernel/mm/transparent_hugepage/khugepaged/, and where it is. */
+struct khugepaged_state {
+	unsigned int pages_to_scan;    /* 8 huge pages' worth: 4096 */
+	unsigned int max_ptes_none;    /* 511: any one page makes a THP */
+	unsigned int max_ptes_swap;    /* 64 */
+	unsigned int max_ptes_shared;  /* 256 */
+	unsigned long pages_collapsed; /* huge pages made, as Linux counts */
+	unsigned long full_scans;
+	int scan_pid;	    /* the mm the next scan starts in */
+	uint64_t scan_addr; /* and the address in it */
+};
+
 struct thp_state {
 	enum thp_enabled enabled; /* madvise, as the host's default */
 	enum thp_defrag defrag;	  /* madvise, Linux's default */
 	bool use_zero_page;	  /* use_zero_page: 1 */
 	bool huge_zero;		  /* the huge zero page exists */
 	unsigned long huge_zero_pfn;
+	struct khugepaged_state khugepaged;
 };
 
 #endif /* MM_HUGE_MM_TYPES_H */

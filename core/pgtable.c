@@ -507,6 +507,14 @@ void pte_slot_write(struct machine *m, const struct pte_slot *slot,
 		free_empty_tables(m, slot->table[0], slot->table, slot->idx, l);
 }
 
+void pte_slot_free_table(struct machine *m, const struct pte_slot *slot)
+{
+	unsigned int l = slot->level;
+
+	pt_free(m, false, pgd_mm(m, slot->table[0]), slot->table[l]);
+	set_entry(m, slot->table[l - 1], slot->idx[l - 1], 0);
+}
+
 void pte_slot_set(struct machine *m, const struct pte_slot *slot,
 		  uint64_t entry)
 {

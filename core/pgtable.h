@@ -259,6 +259,13 @@ int pgtable_for_each_leaf(const struct machine *m, unsigned long pgd_pfn,
 int pte_slot_get(struct machine *m, unsigned long pgd_pfn, uint64_t vaddr,
 		 unsigned int leaf, bool alloc, struct pte_slot *slot);
 uint64_t pte_slot_read(const struct machine *m, const struct pte_slot *slot);
+/*
+ * The PTE table at slot (every entry of it zero) is freed and the PMD
+ * entry above it cleared, the PMD table kept, as collapse_huge_page's
+ * pmdp_collapse_flush and pte_free: the PMD entry is then free for a
+ * huge leaf.
+ */
+void pte_slot_free_table(struct machine *m, const struct pte_slot *slot);
 /* Write an entry; writing 0 frees the tables it leaves empty. */
 void pte_slot_write(struct machine *m, const struct pte_slot *slot,
 		    uint64_t entry);

@@ -103,6 +103,8 @@
 	X(THP_FAULT_ALLOC, "thp_fault_alloc")                                  \
 	X(THP_FAULT_FALLBACK, "thp_fault_fallback")                            \
 	X(THP_FAULT_FALLBACK_CHARGE, "thp_fault_fallback_charge")              \
+	X(THP_COLLAPSE_ALLOC, "thp_collapse_alloc")                            \
+	X(THP_COLLAPSE_ALLOC_FAILED, "thp_collapse_alloc_failed")              \
 	X(THP_SPLIT_PAGE, "thp_split_page")                                    \
 	X(THP_SPLIT_PMD, "thp_split_pmd")                                      \
 	X(THP_ZERO_PAGE_ALLOC, "thp_zero_page_alloc")                          \

@@ -403,6 +403,18 @@ int op_admin_transparent_hugepage(struct session *s,
 		       *a->defrag ? a->defrag : NULL);
 }
 
+/* khugepaged's files, and a pass of it now: the huge pages it made. */
+int op_admin_khugepaged(struct session *s, const Mm__AdminKhugepaged *a,
+			struct reply *r)
+{
+	int err = khugepaged_set(s->d->m, a->pages_to_scan,
+				 a->set_max_ptes_none, a->max_ptes_none);
+
+	if (!err && a->scan)
+		r->value = khugepaged_scan(s->d->m);
+	return err;
+}
+
 int op_admin_sessions(struct session *s, const Mm__AdminSessions *a,
 		      struct reply *r)
 {

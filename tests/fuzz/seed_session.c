@@ -319,6 +319,7 @@ static void script_reports(struct seeder *sd)
 	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
 	Mm__AdminCompactMemory cm = MM__ADMIN_COMPACT_MEMORY__INIT;
 	Mm__AdminTransparentHugepage thp = MM__ADMIN_TRANSPARENT_HUGEPAGE__INIT;
+	Mm__AdminKhugepaged kh = MM__ADMIN_KHUGEPAGED__INIT;
 	Mm__Ping ping = MM__PING__INIT;
 	Mm__ModifyLdt ldt = MM__MODIFY_LDT__INIT;
 	Mm__LoadSegment seg = MM__LOAD_SEGMENT__INIT;
@@ -353,6 +354,11 @@ static void script_reports(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE, &thp);
 	thp.enabled = "sometimes"; /* refused: -EINVAL */
 	call(sd, MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE, &thp);
+	kh.scan = true;
+	call(sd, MM__REQUEST__OP_ADMIN_KHUGEPAGED, &kh);
+	kh.set_max_ptes_none = true;
+	kh.max_ptes_none = 512; /* refused: -EINVAL */
+	call(sd, MM__REQUEST__OP_ADMIN_KHUGEPAGED, &kh);
 	call(sd, MM__REQUEST__OP_ADMIN_CHECK, &chk);
 	call(sd, MM__REQUEST__OP_ADMIN_DROP_CACHES, &dc);
 	call(sd, MM__REQUEST__OP_ADMIN_SESSIONS, &ss);

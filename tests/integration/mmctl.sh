@@ -473,6 +473,15 @@ status "thp-set: not FILE=MODE" 2 "'defrag' is not enabled=MODE" \
 	$M thp-set defrag
 status "thp-set: back to madvise" 0 '^enabled:always \[madvise\] never$' \
 	$M thp-set enabled=madvise defrag=madvise
+status "khugepaged: a pass, what it made, the settings" 0 \
+	'^khugepaged/max_ptes_none:100$' $M khugepaged scan max_ptes_none=100
+status "khugepaged: the count of collapsed huge pages first" 0 \
+	'^collapsed:[0-9]+$' $M khugepaged scan
+status "khugepaged: max_ptes_none past 511" 1 'Invalid argument' \
+	$M khugepaged max_ptes_none=512
+status "khugepaged: not a setting" 2 "'now' is not scan" $M khugepaged now
+status "khugepaged: back to 511" 0 '^khugepaged/max_ptes_none:511$' \
+	$M khugepaged max_ptes_none=511
 status "compact: buddyinfo afterwards" 0 '^Node 0, zone +DMA ' $M compact
 same "compact: the machine stays consistent" \
 	"$($M check | cut -d: -f1)" consistent
@@ -519,13 +528,13 @@ status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 helped=0
 for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps layout files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
-	check drop-caches sysctl compact thp thp-set shrink sessions shutdown help; do
+	check drop-caches sysctl compact thp thp-set khugepaged shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 33 commands, exit 0, no daemon needed" \
-	"$helped" 33
+same "COMMAND --help: usage for all 34 commands, exit 0, no daemon needed" \
+	"$helped" 34
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

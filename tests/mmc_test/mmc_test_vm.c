@@ -233,6 +233,38 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 }
 
 /*
+ * khugepaged over the wire: three small pages of a range advised
+ * MADV_HUGEPAGE after they were written become one huge page in a pass
+ * long enough to reach this process, their bytes kept.
+ */
+static void vm_khugepaged(struct mmc *c, unsigned int page, uint64_t h)
+{
+	uint64_t a = 0, at;
+	unsigned long made = 0;
+	char *walk = NULL;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 2 * h, RW, ANON_PRIVATE, &a));
+	at = (a + h - 1) & ~(h - 1);
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, at, h, 15 /* MADV_NOHUGEPAGE */));
+	put_user_pattern(c, 0, at, 3 * page, 8);
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, at, h, 14 /* MADV_HUGEPAGE */));
+	EXPECT_ERR(c, 0, mmc_admin_khugepaged(c, 1u << 24, -1, true, &made));
+	EXPECT(made >= 1, "khugepaged collapsed %lu huge pages", made);
+	EXPECT_ERR(c, 0,
+		   mmc_report_at(c, MMC_REPORT_PAGEWALK, 0, 0, at, &walk));
+	EXPECT(walk && strstr(walk, "a transparent huge page"),
+	       "a collapsed range's page walk:\n%s", walk ? walk : "");
+	free(walk);
+	expect_user_bytes(c, 0, at, 3 * page, 8, 0, "a collapsed range");
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_admin_khugepaged(c, 0, 1 << 20, false, NULL));
+	EXPECT_ERR(c, 0,
+		   mmc_admin_khugepaged(c, 8 * (unsigned int)(h / page), -1,
+					false, NULL));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * h));
+}
+
+/*
  * Transparent huge pages over the wire: the settings' report, a fault in
  * a MADV_HUGEPAGE range mapping a whole huge page (the page walk ends at
  * a huge leaf of a transparent huge page), a partial munmap splitting it
@@ -266,6 +298,8 @@ static void vm_thp(struct mmc *c, unsigned int page)
 	expect_user_bytes(c, 0, at, 3 * page, 7, 0, "a split THP's bytes");
 	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, at + 1, page, 14));
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * h));
+	if (mmc_info(c)->admin)
+		vm_khugepaged(c, page, h);
 	if (mmc_info(c)->admin) {
 		EXPECT_ERR(
 			c, -EINVAL,

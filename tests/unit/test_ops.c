@@ -151,6 +151,9 @@ static void test_known_rows(void **state)
 	assert_int_equal(
 		row_of(MM__REQUEST__OP_ADMIN_TRANSPARENT_HUGEPAGE)->flags,
 		OP_ADMIN);
+	/* A collapse frees the small pages it copied. */
+	assert_int_equal(row_of(MM__REQUEST__OP_ADMIN_KHUGEPAGED)->flags,
+			 OP_ADMIN | OP_MAY_FREE);
 	assert_true(row_of(MM__REQUEST__OP_PING)->flags & OP_BEFORE_HELLO);
 	assert_false(row_of(MM__REQUEST__OP_MMAP)->flags & OP_CROSS_SESSION);
 	assert_true(row_of(MM__REQUEST__OP_REPORT)->flags & OP_CROSS_SESSION);
@@ -167,8 +170,9 @@ static void test_client_reads_the_admin_flag(void **state)
 		assert_int_equal(mmc_op_is_admin(rows[i].field), admin);
 		admins += admin;
 	}
-	/* check, drop caches, sessions, shutdown, compact, sysctl, THP */
-	assert_int_equal(admins, 7);
+	/* check, drop caches, sessions, shutdown, compact, sysctl, THP, and
+	 * khugepaged */
+	assert_int_equal(admins, 8);
 	assert_false(mmc_op_is_admin("no_such_operation"));
 	assert_false(mmc_op_is_admin(""));
 }

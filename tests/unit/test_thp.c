@@ -215,7 +215,13 @@ static void test_settings_report(void **state)
 			    "defrag:always defer defer+madvise [madvise] "
 			    "never\n"
 			    "use_zero_page:1\n"
-			    "hpage_pmd_size:2097152\n");
+			    "hpage_pmd_size:2097152\n"
+			    "khugepaged/pages_to_scan:4096\n"
+			    "khugepaged/max_ptes_none:511\n"
+			    "khugepaged/max_ptes_swap:64\n"
+			    "khugepaged/max_ptes_shared:256\n"
+			    "khugepaged/pages_collapsed:0\n"
+			    "khugepaged/full_scans:0\n");
 	assert_int_equal(thp_set(t.m, "sometimes", NULL), -EINVAL);
 	assert_int_equal(thp_set(t.m, "always", "eager"), -EINVAL);
 	assert_int_equal(thp_set(t.m, "", NULL), -EINVAL);
@@ -410,6 +416,87 @@ static void test_fallback_charge(void **state)
 	teardown(&t);
 }
 
+/* pages 4K pages of an aligned range written, then MADV_HUGEPAGE. */
+static void small_pages_at(struct thp *t, uint64_t at, unsigned int pages)
+{
+	map_at(t, at, HPAGE);
+	assert_int_equal(uapi_madvise(t->m, 0, at, HPAGE, MADV_NOHUGEPAGE), 0);
+	for (unsigned int i = 0; i < pages; i++)
+		poke(t, at + i * PAGE + i % 97, (uint8_t)i);
+	assert_int_equal(leaf_size(t, at), PAGE);
+	assert_int_equal(uapi_madvise(t->m, 0, at, HPAGE, MADV_HUGEPAGE), 0);
+}
+
+/* khugepaged collapses a range of small pages: every byte kept. */
+static void test_khugepaged_collapse(void **state)
+{
+	struct thp t;
+
+	(void)state;
+	setup(&t, 64 * MiB);
+	small_pages_at(&t, W, 300);
+	assert_int_equal(anon_rss(&t), 300);
+	assert_int_equal(khugepaged_scan(t.m), 1);
+	assert_int_equal(leaf_size(&t, W), HPAGE);
+	assert_int_equal(ev(&t, THP_COLLAPSE_ALLOC), 1);
+	assert_int_equal(t.m->thp.khugepaged.pages_collapsed, 1);
+	assert_int_equal(anon_rss(&t), 512);
+	assert_int_equal(t.m->node_stat[NR_ANON_THPS], 512);
+	for (unsigned int i = 0; i < 300; i++)
+		assert_int_equal(peek(&t, W + i * PAGE + i % 97), (uint8_t)i);
+	assert_int_equal(peek(&t, W + 400 * PAGE), 0);
+	assert_consistent(t.m);
+	/* Nothing left to collapse: the next pass makes none. */
+	assert_int_equal(khugepaged_scan(t.m), 0);
+	teardown(&t);
+}
+
+/* max_ptes_none: too many empty entries keep the range small. */
+static void test_khugepaged_max_ptes_none(void **state)
+{
+	struct thp t;
+
+	(void)state;
+	setup(&t, 64 * MiB);
+	assert_int_equal(khugepaged_set(t.m, 0, true, 512), -EINVAL);
+	assert_int_equal(t.m->thp.khugepaged.max_ptes_none, 511);
+	assert_int_equal(khugepaged_set(t.m, 0, true, 100), 0);
+	small_pages_at(&t, W, 300);		/* 212 empty: too many */
+	small_pages_at(&t, W + 2 * HPAGE, 450); /* 62 empty */
+	assert_int_equal(khugepaged_scan(t.m), 1);
+	assert_int_equal(leaf_size(&t, W), PAGE);
+	assert_int_equal(leaf_size(&t, W + 2 * HPAGE), HPAGE);
+	/* Not advised, in madvise mode: never scanned. */
+	assert_int_equal(uapi_madvise(t.m, 0, W, HPAGE, MADV_NOHUGEPAGE), 0);
+	assert_int_equal(khugepaged_set(t.m, 0, true, 0), 0);
+	assert_int_equal(khugepaged_scan(t.m), 0);
+	assert_int_equal(leaf_size(&t, W), PAGE);
+	assert_consistent(t.m);
+	teardown(&t);
+}
+
+/* Pages shared with a child past max_ptes_shared are left alone. */
+static void test_khugepaged_shared(void **state)
+{
+	struct thp t;
+	int child;
+
+	(void)state;
+	setup(&t, 64 * MiB);
+	small_pages_at(&t, W, 300);
+	assert_int_equal(uapi_fork(t.m, 0, &child), 0);
+	assert_int_equal(khugepaged_scan(t.m), 0); /* 300 > 256 shared */
+	assert_int_equal(leaf_size(&t, W), PAGE);
+	assert_int_equal(uapi_exit_process(t.m, child), 0);
+	/* Fork left every entry read-only: none writable, none taken. */
+	assert_int_equal(khugepaged_scan(t.m), 0);
+	poke(&t, W, 0); /* this mm alone: the page is reused, writable */
+	assert_int_equal(khugepaged_scan(t.m), 1);
+	assert_int_equal(leaf_size(&t, W), HPAGE);
+	assert_consistent(t.m);
+	teardown(&t);
+}
+
 /* The host's smaps line for the mapping at p, in kB; -1 if none. */
 static long host_anon_huge_kb(const void *p)
 {
@@ -478,6 +565,9 @@ int main(void)
 		cmocka_unit_test(test_split_mremap_dontneed),
 		cmocka_unit_test(test_fork_cow),
 		cmocka_unit_test(test_fallback_charge),
+		cmocka_unit_test(test_khugepaged_collapse),
+		cmocka_unit_test(test_khugepaged_max_ptes_none),
+		cmocka_unit_test(test_khugepaged_shared),
 		cmocka_unit_test(test_host_fault),
 	};
 
