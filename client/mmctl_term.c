@@ -284,8 +284,8 @@ static int parse_count(const char *command, const char *arg,
 /* top                                                                 */
 
 struct top_data {
-	char *meminfo, *buddyinfo, *slabinfo, *ps;
-	json_object *mem, *buddy, *slab, *procs;
+	char *meminfo, *buddyinfo, *slabinfo, *ps, *vmstat;
+	json_object *mem, *buddy, *slab, *procs, *vm;
 };
 
 static void top_data_free(struct top_data *d)
@@ -294,17 +294,19 @@ static void top_data_free(struct top_data *d)
 	free(d->buddyinfo);
 	free(d->slabinfo);
 	free(d->ps);
+	free(d->vmstat);
 	json_object_put(d->mem);
 	json_object_put(d->buddy);
 	json_object_put(d->slab);
 	json_object_put(d->procs);
+	json_object_put(d->vm);
 	memset(d, 0, sizeof(*d));
 }
 
-/* The four reports in one pipelined round trip, parsed. */
+/* The five reports in one pipelined round trip, parsed. */
 static int top_fetch(struct mmctl *ctl, struct top_data *d)
 {
-	int status[4], n;
+	int status[5], n;
 	char why[160];
 
 	mmc_pipeline_begin(ctl->c);
@@ -312,17 +314,19 @@ static int top_fetch(struct mmctl *ctl, struct top_data *d)
 	mmc_report(ctl->c, MMC_REPORT_BUDDYINFO, &d->buddyinfo);
 	mmc_report(ctl->c, MMC_REPORT_SLABINFO, &d->slabinfo);
 	mmc_report(ctl->c, MMC_REPORT_PS, &d->ps);
-	n = mmc_pipeline_end(ctl->c, status, 4);
+	mmc_report(ctl->c, MMC_REPORT_VMSTAT, &d->vmstat);
+	n = mmc_pipeline_end(ctl->c, status, 5);
 	if (n < 0)
 		return mmctl_daemon_error(ctl, "top", n);
-	for (int i = 0; i < n && i < 4; i++)
+	for (int i = 0; i < n && i < 5; i++)
 		if (status[i])
 			return mmctl_daemon_error(ctl, "top", status[i]);
 	d->mem = meminfo_to_json(d->meminfo, why, sizeof(why));
 	d->buddy = buddyinfo_to_json(d->buddyinfo, why, sizeof(why));
 	d->slab = slabinfo_to_json(d->slabinfo, why, sizeof(why));
 	d->procs = ps_to_json(d->ps, why, sizeof(why));
-	if (!d->mem || !d->buddy || !d->slab || !d->procs) {
+	d->vm = vmstat_to_json(d->vmstat, why, sizeof(why));
+	if (!d->mem || !d->buddy || !d->slab || !d->procs || !d->vm) {
 		fprintf(stderr, "mmctl: top: cannot parse a report: %s\n", why);
 		return EXIT_DAEMON;
 	}
@@ -358,6 +362,23 @@ static void top_memory(FILE *f, json_object *mem)
 		"        mmz %lld of %lld kB free  swap %lld of %lld kB free\n",
 		get_num(mem, "MmzFree"), get_num(mem, "MmzTotal"),
 		get_num(mem, "SwapFree"), get_num(mem, "SwapTotal"));
+}
+
+/* Compaction and transparent huge pages: vmstat's counts so far. */
+static void top_activity(FILE *f, json_object *vm, json_object *mem)
+{
+	fprintf(f,
+		"Compact stall %lld  success %lld  fail %lld  "
+		"migrated %lld  kcompactd %lld\n",
+		get_num(vm, "compact_stall"), get_num(vm, "compact_success"),
+		get_num(vm, "compact_fail"), get_num(vm, "pgmigrate_success"),
+		get_num(vm, "compact_daemon_wake"));
+	fprintf(f,
+		"THP     %lld kB  fault %lld  fallback %lld  "
+		"split %lld  collapse %lld\n",
+		get_num(mem, "AnonHugePages"), get_num(vm, "thp_fault_alloc"),
+		get_num(vm, "thp_fault_fallback"), get_num(vm, "thp_split_pmd"),
+		get_num(vm, "thp_collapse_alloc"));
 }
 
 static void top_zones(FILE *f, json_object *buddy)
@@ -509,7 +530,7 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 {
 	const struct mmc_info *info = mmc_info(ctl->c);
 	size_t zones = json_object_array_length(d->buddy), size = 0;
-	unsigned int fixed = 4 + 2 + (unsigned int)zones + 4, left;
+	unsigned int fixed = 4 + 2 + 2 + (unsigned int)zones + 4, left;
 	char *frame = NULL, clock[16];
 	time_t now = time(NULL);
 	FILE *f = open_memstream(&frame, &size);
@@ -523,6 +544,7 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 		info->machine, info->arch, info->nr_cpus, info->page_size,
 		clock);
 	top_memory(f, d->mem);
+	top_activity(f, d->vm, d->mem);
 	top_zones(f, d->buddy);
 	left = s->rows > fixed + 4 ? s->rows - fixed : 4;
 	top_caches(f, d->slab, left / 2);

@@ -413,7 +413,7 @@ status "--json --input of a file in another format: exit 1" 1 \
 status "top -b -n 2: two frames, memory, zones, caches, processes" 0 \
 	'example' sh -c "$M top -b -n 2 -d 0.1"
 same "top -b: two frames with every section" \
-	"$(grep -c '^mmctl top - default\|^Memory \|^ZONE \|^CACHE \|^ *PID COMMAND\|^example_cache ' "$tmp/out")" 12
+	"$(grep -c '^mmctl top - default\|^Memory \|^Compact \|^THP \|^ZONE \|^CACHE \|^ *PID COMMAND\|^example_cache ' "$tmp/out")" 16
 status "watch -n 2 meminfo 0.1: two frames" 0 'MemTotal' \
 	$M watch -n 2 meminfo 0.1
 same "watch: a header per frame" "$(grep -c '^Every 0.1s: mmctl meminfo' "$tmp/out")" 2
