@@ -530,7 +530,7 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 {
 	const struct mmc_info *info = mmc_info(ctl->c);
 	size_t zones = json_object_array_length(d->buddy), size = 0;
-	unsigned int fixed = 4 + 2 + 2 + (unsigned int)zones + 4, left;
+	unsigned int fixed = 4 + 2 + (unsigned int)zones + 4, left, procs;
 	char *frame = NULL, clock[16];
 	time_t now = time(NULL);
 	FILE *f = open_memstream(&frame, &size);
@@ -547,8 +547,10 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 	top_activity(f, d->vm, d->mem);
 	top_zones(f, d->buddy);
 	left = s->rows > fixed + 4 ? s->rows - fixed : 4;
+	/* The two activity lines come out of the processes' share. */
+	procs = left - left / 2 > 3 ? left - left / 2 - 2 : 1;
 	top_caches(f, d->slab, left / 2);
-	top_procs(f, d->procs, left - left / 2);
+	top_procs(f, d->procs, procs);
 	fclose(f);
 	return frame;
 }
