@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * huge_memory.c - transparent huge pages, as mm/huge_memory.c: the
  * enabled and defrag settings, the anonymous fault that maps a whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * huge_mm.h - transparent huge pages, as include/linux/huge_mm.h: the
  * settings of /sys/kernel/mm/transparent_hugepage/ and what the fault

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * huge_mm_types.h - the transparent huge page settings the machine
  * keeps (huge_mm.h has the calls), apart so machine.h can hold them.

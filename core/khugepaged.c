@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * khugepaged.c - collapsing small pages into transparent huge pages, as
  * mm/khugepaged.c: a pass walks the processes' anonymous VMAs that may

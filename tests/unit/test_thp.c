@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_thp.c - transparent huge pages (mm/huge_memory.c): the PMD fault
  * under each enabled setting and MADV_HUGEPAGE/MADV_NOHUGEPAGE, the
