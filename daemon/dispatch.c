@@ -138,12 +138,12 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
 #define FIELDS(a, args)				 FIELDS_(a, UNPAREN args)
 #define FIELDS_(a, ...)				 PASTE(FIELDS_, NR_ARGS(__VA_ARGS__))(a, __VA_ARGS__)
 #define OUT_NONE
-#define OUT_PFN	  , &r->value
-#define OUT_ADDR  , &r->value
-#define OUT_SIZE  , &r->value
-#define OUT_CACHE , &r->value
-#define OUT_PHYS  , &r->value
-#define OUT_VALUE , &r->value
+#define OUT_PFN	   , &r->value
+#define OUT_ADDR   , &r->value
+#define OUT_SIZE   , &r->value
+#define OUT_CACHE  , &r->value
+#define OUT_PHYS   , &r->value
+#define OUT_VALUE  , &r->value
 #define OUT_OFFSET , &r->value
 
 #define OP(NAME, field, Type, RESULT, FLAGS)
