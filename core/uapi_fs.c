@@ -156,7 +156,8 @@ int uapi_ftruncate(struct machine *m, int pid, int fd, int64_t length)
 	return fs_done(m, t, do_sys_ftruncate(m, f, length));
 }
 
-int uapi_fsync(struct machine *m, int pid, int fd)
+/* fsync and fdatasync are one call, as fs/sync.c's do_fsync makes them. */
+static int do_fsync(struct machine *m, int pid, int fd, bool datasync)
 {
 	struct task_struct *t;
 	struct file *f;
@@ -164,18 +165,17 @@ int uapi_fsync(struct machine *m, int pid, int fd)
 
 	if (err)
 		return err;
-	return fs_done(m, t, vfs_fsync(m, f, false));
+	return fs_done(m, t, vfs_fsync(m, f, datasync));
+}
+
+int uapi_fsync(struct machine *m, int pid, int fd)
+{
+	return do_fsync(m, pid, fd, false);
 }
 
 int uapi_fdatasync(struct machine *m, int pid, int fd)
 {
-	struct task_struct *t;
-	struct file *f;
-	int err = fs_task(m, pid, fd, &t, &f);
-
-	if (err)
-		return err;
-	return fs_done(m, t, vfs_fsync(m, f, true));
+	return do_fsync(m, pid, fd, true);
 }
 
 int uapi_unlink(struct machine *m, int pid, const char *path)
