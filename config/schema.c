@@ -96,6 +96,8 @@ static const struct cfg_field kernel_fields[] = {
 	L("init_on_alloc", CK_COUNT, kernel.init_on_alloc),
 	L("page_owner", CK_COUNT, kernel.page_owner),
 	L("debug_atomic_sleep", CK_COUNT, kernel.debug_atomic_sleep),
+	L("deferred_struct_page_init", CK_COUNT,
+	  kernel.deferred_struct_page_init),
 	L("thread_size", CK_SIZE, kernel.thread_size),
 };
 

@@ -40,6 +40,7 @@
 #include <errno.h>
 
 #include "core/page_alloc.h"
+#include "core/sparse.h"
 
 #define STATE_FLAGS                                                            \
 	((1u << PG_buddy) | (1u << PG_pcp) | (1u << PG_head) |                 \
@@ -48,6 +49,7 @@
 struct zone_census {
 	unsigned long free, pcp, allocated, reserved, holes;
 	unsigned long buddy_blocks, pcp_blocks;
+	unsigned long deferred_blocks; /* of unwritten sections: no list */
 };
 
 /* Pages behind the first page of a block carry no state of their own. */
@@ -247,7 +249,7 @@ static int check_free_lists(const struct machine *m, const struct zone *zone,
 
 	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
 		const struct free_area *area = &zone->free_area[o];
-		unsigned long n = 0;
+		unsigned long n = o == m->max_order ? c->deferred_blocks : 0;
 
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			int err = check_free_list(m, zone, o, mt, c, &n, why,
@@ -325,6 +327,42 @@ static int check_pcp_lists(const struct machine *m, const struct zone *zone,
 	return 0;
 }
 
+/*
+ * An unwritten section (sparse.c) is counted without reading its
+ * struct pages: free max-order blocks in movable pageblocks, which the
+ * movable max-order list must not run out before, or the memmap's own
+ * reserve.
+ */
+static long census_unwritten(const struct machine *m, const struct zone *zone,
+			     unsigned long pfn, struct zone_census *c,
+			     char *why, size_t len)
+{
+	unsigned long pages = pages_per_section(m);
+
+	if (pfn_section_state(m, pfn) == SECTION_DEFERRED_RESERVED) {
+		c->reserved += pages;
+		return (long)pages;
+	}
+	for (unsigned long p = pfn; p < pfn + pages; p += pageblock_nr_pages(m))
+		if (get_zone_pfnblock_migratetype(m, zone, p) !=
+		    MIGRATE_MOVABLE)
+			return check_failed(
+				why, len,
+				"%s: pageblock %#lx of an unwritten "
+				"section is not movable",
+				zone->name, p);
+	if (list_empty(
+		    &zone->free_area[m->max_order].free_list[MIGRATE_MOVABLE]))
+		return check_failed(why, len,
+				    "%s: sections wait unwritten but the "
+				    "movable order-%u list is empty",
+				    zone->name, m->max_order);
+	c->free += pages;
+	c->buddy_blocks += pages >> m->max_order;
+	c->deferred_blocks += pages >> m->max_order;
+	return (long)pages;
+}
+
 static int check_zone(const struct machine *m, const struct zone *zone,
 		      char *why, size_t len)
 {
@@ -333,7 +371,10 @@ static int check_zone(const struct machine *m, const struct zone *zone,
 	int err;
 
 	while (pfn < zone_end_pfn(zone)) {
-		long step = census_block(m, zone, pfn, &c, why, len);
+		long step =
+			pfn_memmap_written(m, pfn)
+				? census_block(m, zone, pfn, &c, why, len)
+				: census_unwritten(m, zone, pfn, &c, why, len);
 
 		if (step < 0)
 			return (int)step;
@@ -358,20 +399,15 @@ static int check_zone(const struct machine *m, const struct zone *zone,
 
 int machine_check(const struct machine *m, char *why, size_t len)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		int err = check_zone(m, &m->zones[z], why, len);
+	int err = sparse_check(m, why, len);
 
-		if (err)
-			return err;
-	}
-	for (unsigned int i = 0; i < nr_machine_subsystems; i++) {
-		int err = machine_subsystems[i].check
-				  ? machine_subsystems[i].check(m, why, len)
-				  : 0;
-
-		if (err)
-			return err;
-	}
+	for (int z = 0; !err && z < MAX_NR_ZONES; z++)
+		err = check_zone(m, &m->zones[z], why, len);
+	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)
+		if (machine_subsystems[i].check)
+			err = machine_subsystems[i].check(m, why, len);
+	if (err)
+		return err;
 	if (len)
 		why[0] = '\0';
 	return 0;

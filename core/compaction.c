@@ -18,6 +18,7 @@
 #include "core/list.h"
 #include "core/migrate.h"
 #include "core/page_alloc.h"
+#include "core/sparse.h"
 
 #define COMPACT_CLUSTER_MAX	32 /* pages isolated for one migrate pass */
 #define COMPACT_MAX_DEFER_SHIFT 6
@@ -121,6 +122,9 @@ static bool suitable_migration_source(const struct machine *m,
 {
 	int block_mt;
 
+	/* An unwritten section is free max-order blocks: nothing to move. */
+	if (!pfn_memmap_written(m, pfn))
+		return false;
 	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
 		return true;
 	block_mt = get_pfnblock_migratetype(m, pfn);
@@ -137,6 +141,9 @@ static bool suitable_migration_target(const struct machine *m,
 	const struct page *page = pfn_to_page(m, pfn);
 	int block_mt;
 
+	/* Unwritten sections hold only blocks too large to split. */
+	if (!pfn_memmap_written(m, pfn))
+		return false;
 	/* A free block as large as the goal is left as it is. */
 	if (PageFlag(page, PG_buddy) &&
 	    page->private >= (cc->order > 0 ? (unsigned int)cc->order

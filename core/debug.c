@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/memory.h"
 #include "core/page_owner.h"
+#include "core/sparse.h"
 
 /* The names of __def_gfpflag_names, combinations first, in its order. */
 
@@ -244,13 +245,14 @@ static void seq_page_type(struct seq_buf *s, const struct page *page)
 int report_dump_page(struct machine *m, uint64_t pfn, struct seq_buf *s)
 {
 	const struct page *page;
+	struct page scratch;
 	int mapcount;
 
 	if (pfn >= m->max_pfn)
 		return mm_refuse(m, BAD_PFN, -EINVAL,
 				 "pfn %#llx is past RAM (%lu frames)",
 				 (unsigned long long)pfn, m->max_pfn);
-	page = pfn_to_page(m, pfn);
+	page = memmap_page_view(m, (unsigned long)pfn, &scratch);
 	if (PageFlag(page, PG_hole))
 		return mm_refuse(m, BAD_PFN, -EINVAL,
 				 "pfn %#llx lies in a hole: no struct page",

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/sparse.h"
 
 const char *const frame_state_names[NR_FRAME_STATES] = {
 	[FRAME_HOLE] = "hole",
@@ -47,6 +48,16 @@ enum frame_state frame_state(const struct machine *m, unsigned long pfn,
 	const struct page *free;
 
 	*order = 0;
+	/* An unwritten section is what sparse.c says, unread. */
+	switch (pfn_section_state(m, pfn)) {
+	case SECTION_DEFERRED_FREE:
+		*order = m->max_order;
+		return FRAME_FREE;
+	case SECTION_DEFERRED_RESERVED:
+		return FRAME_RESERVED;
+	case SECTION_WRITTEN:
+		break;
+	}
 	if (PageFlag(page, PG_hole))
 		return FRAME_HOLE;
 	if (PageFlag(page, PG_mmz))
@@ -85,8 +96,18 @@ static uint8_t frame_cell(const struct machine *m, unsigned long c,
 	for (unsigned long pfn = c; pfn < end; pfn += step) {
 		unsigned int order;
 		enum frame_state st = frame_state(m, pfn, &order);
+		unsigned long same = 1;
 
-		count[st]++;
+		/* The rest of an unwritten section is all the same. */
+		if (!pfn_memmap_written(m, pfn)) {
+			unsigned long next = section_nr_to_pfn(
+				m, pfn_to_section_nr(m, pfn) + 1);
+
+			same = ((next < end ? next : end) - pfn + step - 1) /
+			       step;
+			pfn += (same - 1) * step;
+		}
+		count[st] += same;
 		if (st == FRAME_FREE && order > max_order)
 			max_order = order;
 	}

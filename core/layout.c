@@ -19,17 +19,19 @@
 #include <string.h>
 #include <strings.h>
 
-#define DMA_LIMIT	  (16 * MiB)   /* ISA DMA reaches 24 address bits */
-#define DMA32_LIMIT	  (4 * GiB)    /* 32-bit DMA */
-#define I386_LOWMEM_LIMIT (896 * MiB)  /* what i386 direct-maps */
-#define I386_SPACE	  (4 * GiB)    /* i386 without PAE */
-#define X86_64_MAX_MEMORY TiB	       /* what the simulator will map */
-#define X86_64_PHYS_LIMIT (1ULL << 46) /* 46 physical address bits */
-#define X86_64_TASK_MAX	  0x7ffffffff000ULL /* 2^47 minus one guard page */
-#define KMAP_ATOMIC_MAX	  64
-#define FRAME_MIN	  64
-#define FRAME_MAX	  (64 * MiB)
-#define PID_SPACE	  32768 /* PID_MAX: pids are 1 .. 32767 */
+#define DMA_LIMIT	  (16 * MiB)  /* ISA DMA reaches 24 address bits */
+#define DMA32_LIMIT	  (4 * GiB)   /* 32-bit DMA */
+#define I386_LOWMEM_LIMIT (896 * MiB) /* what i386 direct-maps */
+#define I386_SPACE	  (4 * GiB)   /* i386 without PAE */
+#define X86_64_MAX_MEMORY TiB	      /* what the simulator will map */
+/* With the memmap written on first use, the host pays for what is used. */
+#define X86_64_MAX_DEFERRED (4 * TiB)
+#define X86_64_PHYS_LIMIT   (1ULL << 46)      /* 46 physical address bits */
+#define X86_64_TASK_MAX	    0x7ffffffff000ULL /* 2^47 minus one guard page */
+#define KMAP_ATOMIC_MAX	    64
+#define FRAME_MIN	    64
+#define FRAME_MAX	    (64 * MiB)
+#define PID_SPACE	    32768 /* PID_MAX: pids are 1 .. 32767 */
 
 static const char *const arch_names[NR_ARCHES] = {
 	[ARCH_X86_64] = "x86_64",
@@ -457,7 +459,10 @@ static void check_memory(struct check *c)
 {
 	const struct layout *l = c->l;
 	bool i386 = l->arch == ARCH_I386;
-	uint64_t max = i386 ? I386_SPACE : X86_64_MAX_MEMORY;
+	bool deferred = l->kernel.deferred_struct_page_init == 1;
+	uint64_t max = i386	  ? I386_SPACE
+		       : deferred ? X86_64_MAX_DEFERRED
+				  : X86_64_MAX_MEMORY;
 
 	if (l->memory == 0)
 		report(c, "machine.memory", "memory is zero");
@@ -468,8 +473,10 @@ static void check_memory(struct check *c)
 	else if (l->memory > max)
 		report(c, "machine.memory", "memory %s is more than %s%s",
 		       SZ(l->memory), SZ(max),
-		       i386 ? ", all i386 can address without PAE"
-			    : ", the most an x86_64 layout may have");
+		       i386	  ? ", all i386 can address without PAE"
+		       : deferred ? ", the most an x86_64 layout with "
+				    "deferred_struct_page_init may have"
+				  : ", the most an x86_64 layout may have");
 }
 
 static void check_machine(struct check *c)
@@ -846,6 +853,10 @@ static void check_kernel(struct check *c)
 	if (c->l->kernel.init_on_alloc > 1)
 		report(c, "kernel.init_on_alloc",
 		       "init_on_alloc is 1 (zero) or 0 (as Linux without it)");
+	if (c->l->kernel.deferred_struct_page_init > 1)
+		report(c, "kernel.deferred_struct_page_init",
+		       "deferred_struct_page_init is 1 (write struct pages on "
+		       "first use) or 0 (all at boot)");
 	if (c->l->kernel.debug_atomic_sleep > 1)
 		report(c, "kernel.debug_atomic_sleep",
 		       "debug_atomic_sleep is 1 (check) or 0 (no check)");

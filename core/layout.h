@@ -127,6 +127,14 @@ struct layout_kernel {
 	 */
 	uint32_t debug_atomic_sleep;
 	/*
+	 * deferred_struct_page_init: 1 leaves the memmap of the highest
+	 * zone's free sections (and of the memmap's own reserved ones)
+	 * unwritten at boot, as Linux's DEFERRED_STRUCT_PAGE_INIT with a
+	 * SPARSEMEM_VMEMMAP memmap (sparse.c); 0, the default, writes every
+	 * struct page at boot.
+	 */
+	uint32_t deferred_struct_page_init;
+	/*
 	 * thread_size: each task's kernel stack, Linux's THREAD_SIZE (16K
 	 * on x86_64, which KASAN doubles; 8K on i386). A power of two, a
 	 * whole number of pages, from LAYOUT_THREAD_SIZE_MIN to

@@ -118,6 +118,18 @@ struct vm_sysctl {
 	unsigned int swappiness;
 };
 
+/*
+ * The memmap's sections (sparse.c): with deferred struct page init, a
+ * section whose struct pages were never written stands for frames in a
+ * known state (all free in max-order blocks, or all reserved).
+ */
+struct mem_sections {
+	unsigned int pfn_shift; /* frames per section, as a shift */
+	unsigned long nr;	/* sections in [0, max_pfn) */
+	uint8_t *state;		/* enum section_state each; NULL: all written */
+	unsigned long nr_deferred; /* sections not written yet */
+};
+
 struct machine {
 	struct layout layout;
 	struct vm_sysctl vm;
@@ -135,7 +147,8 @@ struct machine {
 	int ram_fd;
 	uint8_t *ram;
 	struct page *mem_map;
-	size_t mem_map_bytes; /* host bytes of mem_map */
+	size_t mem_map_bytes;	      /* host bytes of mem_map */
+	struct mem_sections sections; /* sparse.c: which are written */
 	struct memblock memblock;
 
 	struct zone zones[MAX_NR_ZONES];

@@ -23,6 +23,7 @@
 #include "core/printk.h"
 #include "core/task.h"
 #include "core/vmscan.h"
+#include "core/sparse.h"
 
 int mem_cgroup_init(struct machine *m)
 {
@@ -171,6 +172,7 @@ void mem_cgroup_exit_task(struct machine *m, int pid)
 {
 	struct task_struct *t = memcg_task(m, pid);
 	struct task_struct *heir;
+	unsigned long pfn;
 
 	if (!t)
 		return;
@@ -181,8 +183,9 @@ void mem_cgroup_exit_task(struct machine *m, int pid)
 	if (!t->memory.usage)
 		return; /* the common case: exit gave everything back */
 	heir = t->leader != pid ? memcg_task(m, t->leader) : NULL;
-	for (unsigned long pfn = 0; pfn < m->max_pfn && t->memory.usage;
-	     pfn++) {
+	/* Unwritten sections hold no charged page (sparse.c). */
+	for (pfn = memmap_next_pfn(m, 0); pfn < m->max_pfn && t->memory.usage;
+	     pfn = memmap_next_pfn(m, pfn + 1)) {
 		struct page *page = pfn_to_page(m, pfn);
 
 		if (page->memcg != pid)
@@ -268,7 +271,7 @@ static int check_marks(const struct machine *m, unsigned long *usage, char *why,
 {
 	unsigned long pfn = 0;
 
-	while (pfn < m->max_pfn) {
+	while ((pfn = memmap_next_pfn(m, pfn)) < m->max_pfn) {
 		const struct page *page = pfn_to_page(m, pfn);
 		int err;
 

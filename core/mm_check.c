@@ -31,6 +31,7 @@
 #include "core/swap.h"
 #include "core/task.h"
 #include "core/vma_internal.h"
+#include "core/sparse.h"
 
 struct mm_tally {
 	const struct machine *m;
@@ -404,7 +405,11 @@ static int check_pages(struct mm_tally *t)
 	const struct machine *m = t->m;
 	long anon_mapped = 0;
 
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
+	unsigned long pfn;
+
+	/* Unwritten sections hold no user page (sparse.c). */
+	for_each_written_pfn(m, pfn, 0, m->max_pfn)
+	{
 		const struct page *page = &m->mem_map[pfn];
 		bool shmem = PageFlag(page, PG_shmem);
 		int err;

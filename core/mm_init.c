@@ -39,6 +39,7 @@
 #include "core/pid.h"
 #include "core/segment.h"
 #include "core/slab.h"
+#include "core/sparse.h"
 #include "core/task.h"
 #include "core/vmalloc.h"
 #include "core/vma_internal.h"
@@ -246,7 +247,11 @@ static unsigned long mark_range(struct machine *m, uint64_t start, uint64_t end,
 
 	if (last > m->max_pfn)
 		last = m->max_pfn;
-	for (; pfn < last; pfn++) {
+	/* The memmap's own unwritten sections are reserved as they are. */
+	marked += deferred_pages_in_range(m, pfn, last,
+					  SECTION_DEFERRED_RESERVED);
+	for_each_written_pfn(m, pfn, pfn, last)
+	{
 		struct page *page = pfn_to_page(m, pfn);
 
 		if (PageFlag(page, PG_hole))
@@ -273,8 +278,13 @@ static void memmap_init(struct machine *m)
 		._mapcount = -1,
 	};
 
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+	unsigned long pfn;
+
+	/* Sections left unwritten (sparse.c) are skipped: that is the win. */
+	for_each_written_pfn(m, pfn, 0, m->max_pfn)
+	{
 		m->mem_map[pfn] = hole;
+	}
 	for (unsigned int i = 0; i < l->nr_zones; i++) {
 		struct zone *zone = &m->zones[l->zones[i].type];
 		struct page init = {
@@ -282,20 +292,25 @@ static void memmap_init(struct machine *m)
 			._mapcount = -1,
 		};
 
-		for (unsigned long pfn = zone->zone_start_pfn;
-		     pfn < zone_end_pfn(zone); pfn++)
+		for_each_written_pfn(m, pfn, zone->zone_start_pfn,
+				     zone_end_pfn(zone))
+		{
 			m->mem_map[pfn] = init;
+		}
 		/* Every pageblock starts movable, as memmap_init_range. */
-		for (unsigned long pfn = zone->zone_start_pfn;
-		     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages(m))
-			set_pageblock_migratetype(m, pfn, MIGRATE_MOVABLE);
+		for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+		     pfn += pageblock_nr_pages(m))
+			set_zone_pfnblock_flags_mask(m, zone, pfn,
+						     MIGRATE_MOVABLE,
+						     MIGRATETYPE_MASK);
 	}
 	for (unsigned int h = 0; h < l->nr_holes; h++) {
-		unsigned long pfn = l->holes[h].start >> m->page_shift;
 		unsigned long end =
 			(l->holes[h].start + l->holes[h].size) >> m->page_shift;
 
-		for (; pfn < end && pfn < m->max_pfn; pfn++)
+		/* No unwritten section holds a hole (sparse.c). */
+		for (pfn = l->holes[h].start >> m->page_shift;
+		     pfn < end && pfn < m->max_pfn; pfn++)
 			m->mem_map[pfn].flags |= hole.flags;
 	}
 	for (unsigned int i = 0; i < m->memblock.reserved.cnt; i++) {
@@ -315,11 +330,19 @@ static void zones_count_present(struct machine *m)
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &m->zones[z];
 
-		zone->present_pages = 0;
-		for (unsigned long pfn = zone->zone_start_pfn;
-		     pfn < zone_end_pfn(zone); pfn++)
+		unsigned long pfn, end = zone_end_pfn(zone);
+
+		/* Unwritten sections hold no hole: all of them is present. */
+		zone->present_pages =
+			deferred_pages_in_range(m, zone->zone_start_pfn, end,
+						SECTION_DEFERRED_FREE) +
+			deferred_pages_in_range(m, zone->zone_start_pfn, end,
+						SECTION_DEFERRED_RESERVED);
+		for_each_written_pfn(m, pfn, zone->zone_start_pfn, end)
+		{
 			if (!PageFlag(pfn_to_page(m, pfn), PG_hole))
 				zone->present_pages++;
+		}
 		m->hole_pages += zone->spanned_pages - zone->present_pages;
 	}
 }
@@ -340,12 +363,31 @@ static void memblock_free_all(struct machine *m)
 		while (pfn < end) {
 			unsigned int order = m->max_order;
 
+			/* Counted by sparse_init; its blocks wait unlisted. */
+			if (pfn_section_state(m, pfn) ==
+			    SECTION_DEFERRED_FREE) {
+				pfn = section_nr_to_pfn(
+					m, pfn_to_section_nr(m, pfn) + 1);
+				continue;
+			}
 			while ((pfn & ((1UL << order) - 1)) ||
 			       pfn + (1UL << order) > end)
 				order--;
 			free_boot_pages(m, pfn, order);
 			pfn += 1UL << order;
 		}
+	}
+}
+
+/* A zone with unwritten free sections shows one of them on its lists. */
+static void deferred_fill_lists(struct machine *m)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+
+		if (list_empty(&zone->free_area[m->max_order]
+					.free_list[MIGRATE_MOVABLE]))
+			deferred_grow_zone(m, zone);
 	}
 }
 
@@ -360,11 +402,14 @@ static int machine_boot(struct machine *m)
 		err = memblock_setup(m);
 	if (!err)
 		err = zones_init(m);
+	if (!err)
+		err = sparse_init(m);
 	if (err)
 		return err;
 	memmap_init(m);
 	zones_count_present(m);
 	memblock_free_all(m);
+	deferred_fill_lists(m);
 	page_alloc_init(m);
 	/* The pid table first, as start_kernel's pid_idr_init: any may look. */
 	err = pid_namespace_init(m);
@@ -432,6 +477,7 @@ void machine_destroy(struct machine *m)
 		free(m->zones[z].pcp);
 		free(m->zones[z].pageblock_flags);
 	}
+	sparse_exit(m);
 	if (m->mem_map)
 		munmap(m->mem_map, m->mem_map_bytes);
 	if (m->ram)

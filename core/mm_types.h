@@ -147,6 +147,8 @@ struct zone {
 	/* NR_PAGEBLOCK_BITS per pageblock, from the block holding the start. */
 	unsigned long *pageblock_flags;
 	unsigned long nr_reserved_highatomic; /* pages in highatomic blocks */
+	/* Free sections whose memmap is not written yet (sparse.c). */
+	unsigned long nr_deferred_sections;
 	/* Compaction's deferral after failures (compaction.c). */
 	unsigned int compact_considered;
 	unsigned int compact_defer_shift;

@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/memcontrol.h"
 #include "core/page_owner.h"
+#include "core/sparse.h"
 #include "core/pid.h"
 #include "core/preempt.h"
 #include "core/printk.h"
@@ -50,7 +51,15 @@ static unsigned long ulmax(unsigned long a, unsigned long b)
 void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
 			     unsigned long flags, unsigned long mask)
 {
-	struct zone *zone = page_zone(m, pfn_to_page(m, pfn));
+	set_zone_pfnblock_flags_mask(m, page_zone(m, pfn_to_page(m, pfn)), pfn,
+				     flags, mask);
+}
+
+/* With the zone given: boot sets the blocks of unwritten sections. */
+void set_zone_pfnblock_flags_mask(const struct machine *m, struct zone *zone,
+				  unsigned long pfn, unsigned long flags,
+				  unsigned long mask)
+{
 	unsigned long bitidx = pfn_to_bitidx(m, zone, pfn);
 	unsigned long *word = &zone->pageblock_flags[bitidx / 64];
 
@@ -94,21 +103,36 @@ static void add_to_free_list(struct page *page, struct zone *zone,
 	zone->free_area[order].nr_free++;
 }
 
+/*
+ * While sections of the zone wait unwritten (sparse.c), their blocks
+ * count as free max-order movable blocks: the list of those never runs
+ * empty before they do, as it would not after deferred init completed.
+ */
+static void deferred_refill(struct machine *m, struct zone *zone,
+			    unsigned int order)
+{
+	if (order == m->max_order && zone->nr_deferred_sections &&
+	    list_empty(&zone->free_area[order].free_list[MIGRATE_MOVABLE]))
+		deferred_grow_zone(m, zone);
+}
+
 /* A free block changes list when its pageblock changes type. */
-static void move_to_free_list(struct page *page, struct zone *zone,
-			      unsigned int order, int new_mt)
+static void move_to_free_list(struct machine *m, struct page *page,
+			      struct zone *zone, unsigned int order, int new_mt)
 {
 	list_del(&page->lru);
 	list_add_tail(&page->lru, &zone->free_area[order].free_list[new_mt]);
+	deferred_refill(m, zone, order);
 }
 
-static void del_page_from_free_list(struct page *page, struct zone *zone,
-				    unsigned int order)
+static void del_page_from_free_list(struct machine *m, struct page *page,
+				    struct zone *zone, unsigned int order)
 {
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
 	page->private = 0;
 	zone->free_area[order].nr_free--;
+	deferred_refill(m, zone, order);
 }
 
 /* Types whose blocks may merge across pageblocks: the per-CPU ones. */
@@ -146,7 +170,7 @@ static void __free_one_page(struct machine *m, struct zone *zone,
 			     !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		del_page_from_free_list(buddy, zone, order);
+		del_page_from_free_list(m, buddy, zone, order);
 		if (buddy_mt != migratetype)
 			change_pageblock_range(m, buddy_pfn, order,
 					       migratetype);
@@ -169,18 +193,17 @@ static void expand(struct zone *zone, struct page *page, unsigned int low,
 	}
 }
 
-static void page_del_and_expand(struct zone *zone, struct page *page,
-				unsigned int low, unsigned int high,
-				int migratetype)
+static void page_del_and_expand(struct machine *m, struct zone *zone,
+				struct page *page, unsigned int low,
+				unsigned int high, int migratetype)
 {
-	del_page_from_free_list(page, zone, high);
+	del_page_from_free_list(m, page, zone, high);
 	expand(zone, page, low, high, migratetype);
 }
 
 /* The smallest free block of one type that fits, split down to order. */
-static struct page *__rmqueue_smallest(const struct machine *m,
-				       struct zone *zone, unsigned int order,
-				       int migratetype)
+static struct page *__rmqueue_smallest(struct machine *m, struct zone *zone,
+				       unsigned int order, int migratetype)
 {
 	for (unsigned int cur = order; cur <= m->max_order; cur++) {
 		struct list_head *list =
@@ -190,7 +213,7 @@ static struct page *__rmqueue_smallest(const struct machine *m,
 		if (list_empty(list))
 			continue;
 		page = list_first_entry(list, struct page, lru);
-		page_del_and_expand(zone, page, order, cur, migratetype);
+		page_del_and_expand(m, zone, page, order, cur, migratetype);
 		return page;
 	}
 	return NULL;
@@ -288,7 +311,7 @@ static unsigned long __move_freepages_block(struct machine *m,
 			pfn++;
 			continue;
 		}
-		move_to_free_list(page, zone, page->private, new_mt);
+		move_to_free_list(m, page, zone, page->private, new_mt);
 		moved += 1UL << page->private;
 		pfn += 1UL << page->private;
 	}
@@ -329,7 +352,7 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 	if (block_type == MIGRATE_HIGHATOMIC)
 		goto single_page;
 	if (current_order >= m->pageblock_order) {
-		del_page_from_free_list(page, zone, current_order);
+		del_page_from_free_list(m, page, zone, current_order);
 		change_pageblock_range(m, pfn, current_order, start_type);
 		expand(zone, page, order, current_order, start_type);
 		return page;
@@ -351,7 +374,7 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 		return __rmqueue_smallest(m, zone, order, start_type);
 	}
 single_page:
-	page_del_and_expand(zone, page, order, current_order, block_type);
+	page_del_and_expand(m, zone, page, order, current_order, block_type);
 	return page;
 }
 
@@ -733,7 +756,7 @@ unsigned long isolate_free_block(struct machine *m, struct page *page,
 	if (mt != MIGRATE_ISOLATE &&
 	    !zone_watermark_ok(zone, 0, min_wmark_pages(zone) + nr, 0, 0))
 		return 0;
-	del_page_from_free_list(page, zone, order);
+	del_page_from_free_list(m, page, zone, order);
 	zone->vm_stat[NR_FREE_PAGES] -= (long)nr;
 	if (order + 1 == m->pageblock_order && migratetype_is_mergeable(mt))
 		move_freepages_block(m, zone, pfn, MIGRATE_MOVABLE);
@@ -841,7 +864,8 @@ static bool unreserve_highatomic_pageblock(struct machine *m,
 			if (o < m->pageblock_order) {
 				move_freepages_block(m, zone, pfn, migratetype);
 			} else {
-				move_to_free_list(page, zone, o, migratetype);
+				move_to_free_list(m, page, zone, o,
+						  migratetype);
 				change_pageblock_range(m, pfn, o, migratetype);
 			}
 			return true;

@@ -76,6 +76,9 @@ static inline int get_pfnblock_migratetype(const struct machine *m,
 
 void set_pfnblock_flags_mask(struct machine *m, unsigned long pfn,
 			     unsigned long flags, unsigned long mask);
+void set_zone_pfnblock_flags_mask(const struct machine *m, struct zone *zone,
+				  unsigned long pfn, unsigned long flags,
+				  unsigned long mask);
 void set_pageblock_migratetype(struct machine *m, unsigned long pfn,
 			       int migratetype);
 

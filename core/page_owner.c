@@ -20,6 +20,7 @@
 #include "core/page_alloc.h"
 #include "core/page_owner.h"
 #include "core/pid.h"
+#include "core/sparse.h"
 #include "core/task.h"
 #include "core/vmstat.h"
 
@@ -191,7 +192,14 @@ int report_page_owner(const struct machine *m, struct seq_buf *s)
 	if (!m->page_owner)
 		return -EOPNOTSUPP;
 	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
-		const struct page_owner *po = get_page_owner(m, pfn);
+		const struct page_owner *po;
+
+		/* A section no block was ever recorded in is skipped whole. */
+		if (!m->page_owner->sections[pfn >> SECTION_SHIFT]) {
+			pfn |= SECTION_SIZE - 1;
+			continue;
+		}
+		po = get_page_owner(m, pfn);
 
 		/* Free blocks keep their last record: not shown, as Linux. */
 		if (!po || !po->allocated)
@@ -282,7 +290,10 @@ int page_owner_check(const struct machine *m, char *why, size_t len)
 {
 	if (!m->page_owner)
 		return 0;
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
+	unsigned long pfn;
+
+	for_each_written_pfn(m, pfn, 0, m->max_pfn)
+	{
 		int err = check_pfn(m, pfn, why, len);
 
 		if (err)

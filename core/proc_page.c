@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/memory.h"
 #include "core/proc_page.h"
+#include "core/sparse.h"
 
 #define KPF(bit) (1ULL << (bit))
 
@@ -53,7 +54,8 @@ static uint64_t user_page_flags(const struct page *page)
 
 uint64_t stable_page_flags(const struct machine *m, unsigned long pfn)
 {
-	const struct page *page = pfn_to_page(m, pfn);
+	struct page scratch;
+	const struct page *page = memmap_page_view(m, pfn, &scratch);
 	uint64_t u = 0;
 
 	/* No RAM behind it: the kernel has no struct page to read. */
@@ -73,7 +75,8 @@ uint64_t stable_page_flags(const struct machine *m, unsigned long pfn)
 
 uint64_t kpagecount(const struct machine *m, unsigned long pfn)
 {
-	const struct page *page = pfn_to_page(m, pfn);
+	struct page scratch;
+	const struct page *page = memmap_page_view(m, pfn, &scratch);
 
 	/* Slab, buddy and table pages reuse the mapcount: the kernel says 0. */
 	if (page->flags & ((1u << PG_hole) | (1u << PG_slab) |

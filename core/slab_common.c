@@ -20,6 +20,7 @@
 #include "core/printk.h"
 #include "core/slab_internal.h"
 #include "core/task.h"
+#include "core/sparse.h"
 
 /* sizeof(struct kmem_cache) in the simulated arch's kernel. */
 #define KMEM_CACHE_OBJ_SIZE 256
@@ -637,7 +638,7 @@ static int check_cache_tables(const struct slab_state *st, char *why,
 
 int slab_check(const struct machine *m, char *why, size_t len)
 {
-	unsigned long pages = 0, marked = 0;
+	unsigned long pages = 0, marked = 0, pfn;
 	const struct list_head *pos;
 	long bytes;
 	int err;
@@ -655,8 +656,10 @@ int slab_check(const struct machine *m, char *why, size_t len)
 		if (err)
 			return err;
 	}
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+	for_each_written_pfn(m, pfn, 0, m->max_pfn)
+	{
 		marked += PageFlag(&m->mem_map[pfn], PG_slab);
+	}
 	bytes = m->node_stat[NR_SLAB_RECLAIMABLE_B] +
 		m->node_stat[NR_SLAB_UNRECLAIMABLE_B];
 	if (marked != pages ||

@@ -29,6 +29,7 @@
 #include "core/preempt.h"
 #include "core/slab.h"
 #include "core/vmalloc.h"
+#include "core/sparse.h"
 
 /* sizeof(struct task_struct) in each arch's kernel. */
 #define TASK_STRUCT_SIZE_X86_64 9792
@@ -427,7 +428,7 @@ static int users_check(const struct machine *m, char *why, size_t len)
 /* Every page a task owns is on its list, and no other page has an owner. */
 int task_check(const struct machine *m, char *why, size_t len)
 {
-	unsigned long listed = 0, owned = 0;
+	unsigned long listed = 0, owned = 0, pfn;
 	int err = users_check(m, why, len);
 
 	if (err)
@@ -463,10 +464,12 @@ int task_check(const struct machine *m, char *why, size_t len)
 		}
 	}
 	/* Large kmallocs have owners too, but count as objects. */
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++)
+	for_each_written_pfn(m, pfn, 0, m->max_pfn)
+	{
 		if (m->mem_map[pfn].owner &&
 		    !PageFlag(&m->mem_map[pfn], PG_large_kmalloc))
 			owned++;
+	}
 	if (owned != listed) {
 		snprintf(why, len, "%lu blocks have owners, tasks list %lu",
 			 owned, listed);

@@ -15,6 +15,7 @@
 
 #include "core/page_alloc.h"
 #include "core/seq_buf.h"
+#include "core/sparse.h"
 
 #define VMSTAT_NAME(id, name) [id] = name,
 const char *const zone_stat_names[] = {ZONE_STAT_ITEMS(VMSTAT_NAME)};
@@ -82,13 +83,21 @@ static void showfree_zone(const struct machine *m, const struct zone *zone,
 			   migratetype_names[mt]);
 		for (unsigned int o = 0; o <= m->max_order; o++) {
 			const struct list_head *pos;
-			unsigned long n = 0;
+			/* Unwritten sections' blocks, as after deferred init.
+			 */
+			unsigned long n =
+				o == m->max_order && mt == MIGRATE_MOVABLE
+					? zone->nr_deferred_sections *
+						  (pages_per_section(m) >> o)
+					: 0;
 
 			list_for_each(pos, &zone->free_area[o].free_list[mt])
 			{
 				if (++n >= FREECOUNT_CAP)
 					break;
 			}
+			if (n > FREECOUNT_CAP)
+				n = FREECOUNT_CAP;
 			seq_printf(s, "%s%6lu ", n >= FREECOUNT_CAP ? ">" : "",
 				   n);
 		}
@@ -104,7 +113,8 @@ static void showblockcount_zone(const struct machine *m,
 
 	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
 	     pfn += pageblock_nr_pages(m)) {
-		if (PageFlag(pfn_to_page(m, pfn), PG_hole))
+		if (pfn_memmap_written(m, pfn) &&
+		    PageFlag(pfn_to_page(m, pfn), PG_hole))
 			continue;
 		count[get_zone_pfnblock_migratetype(m, zone, pfn)]++;
 	}

@@ -47,6 +47,7 @@ for f in usr/sbin/mmd usr/bin/mmctl usr/bin/mmtrace usr/bin/mmc \
 	etc/mmd/mmd.yaml usr/share/mm/layouts/x86_64.yaml \
 	usr/share/mm/layouts/i386-highmem.yaml \
 	usr/share/mm/layouts/embedded-mmz.yaml \
+	usr/share/mm/layouts/x86_64-1t.yaml \
 	usr/share/man/man1/mmctl.1 usr/share/man/man3/libmmclient.3 \
 	usr/share/man/man5/mmd.yaml.5 usr/share/man/man8/mmd.8 \
 	usr/share/bash-completion/completions/mmctl \

@@ -26,6 +26,7 @@ static const char *const shipped[] = {
 	"config/x86_64.yaml",
 	"config/i386-highmem.yaml",
 	"config/embedded-mmz.yaml",
+	"config/x86_64-1t.yaml",
 };
 
 /* Load from a C string; every caller gets a zeroed struct to fill. */

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_sparse.c - deferred struct page init (core/sparse.c): a machine
+ * whose memmap is written on first use reports exactly what the same
+ * machine written whole at boot reports, allocates in every zone, and
+ * boots 1 TiB (config/x86_64-1t.yaml) without touching what it does
+ * not use; the checker covers the section map.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config/config.h"
+#include "core/debug.h"
+#include "core/frame_state.h"
+#include "core/meminfo.h"
+#include "core/proc_page.h"
+#include "core/sparse.h"
+#include "core/vmstat.h"
+
+#define SECTION_PAGES 32768UL /* 128 MiB of 4 KiB frames */
+
+static struct machine *boot_file(const char *path, int deferred)
+{
+	struct config_errors errs;
+	struct layout l;
+
+	assert_int_equal(config_load_file(path, &l, &errs), 0);
+	if (deferred >= 0)
+		l.kernel.deferred_struct_page_init = (uint32_t)deferred;
+	return boot(&l);
+}
+
+typedef int (*report_fn)(const struct machine *, struct seq_buf *);
+
+static void assert_same_report(const struct machine *a, const struct machine *b,
+			       report_fn fn, const char *what)
+{
+	struct seq_buf sa, sb;
+
+	seq_buf_init(&sa);
+	seq_buf_init(&sb);
+	assert_int_equal(fn(a, &sa), 0);
+	assert_int_equal(fn(b, &sb), 0);
+	if (sa.len != sb.len || memcmp(sa.buf, sb.buf, sa.len))
+		fail_msg("%s differs:\n%.*s\n---\n%.*s", what, (int)sa.len,
+			 sa.buf, (int)sb.len, sb.buf);
+	seq_buf_free(&sa);
+	seq_buf_free(&sb);
+}
+
+static void assert_same_reports(const struct machine *a,
+				const struct machine *b)
+{
+	assert_same_report(a, b, report_buddyinfo, "buddyinfo");
+	assert_same_report(a, b, report_zoneinfo, "zoneinfo");
+	assert_same_report(a, b, report_meminfo, "meminfo");
+	assert_same_report(a, b, report_pagetypeinfo, "pagetypeinfo");
+	assert_same_report(a, b, report_vmstat, "vmstat");
+	assert_same_report(a, b, report_frames, "frames");
+}
+
+/* config/x86_64.yaml both ways: Normal 4G-17G is 104 sections. */
+static void test_deferred_reports_as_written_whole(void **state)
+{
+	struct machine *eager = boot_file("config/x86_64.yaml", 0);
+	struct machine *lazy = boot_file("config/x86_64.yaml", 1);
+	const struct zone *normal = &lazy->zones[ZONE_NORMAL];
+
+	(void)state;
+	assert_null(eager->sections.state);
+	/* The first Normal section is written; the memmap's top 2 stay. */
+	assert_int_equal(normal->nr_deferred_sections, 104 - 1 - 2);
+	assert_int_equal(lazy->sections.nr_deferred, 104 - 1);
+	assert_int_equal(pfn_section_state(lazy, lazy->max_pfn - 1),
+			 SECTION_DEFERRED_RESERVED);
+	assert_int_equal(pfn_section_state(lazy, (5ULL << 30) / PAGE),
+			 SECTION_DEFERRED_FREE);
+	assert_int_equal(pfn_section_state(lazy, (4ULL << 30) / PAGE),
+			 SECTION_WRITTEN);
+	assert_int_equal(normal->managed_pages,
+			 eager->zones[ZONE_NORMAL].managed_pages);
+	assert_int_equal(normal->present_pages,
+			 eager->zones[ZONE_NORMAL].present_pages);
+	assert_int_equal(lazy->reserved_pages[MB_MEMMAP],
+			 eager->reserved_pages[MB_MEMMAP]);
+	assert_same_reports(eager, lazy);
+	assert_consistent(lazy);
+	machine_destroy(eager);
+	machine_destroy(lazy);
+}
+
+/*
+ * The same allocations on both: 100 max-order blocks (three sections'
+ * worth past the written one) and a page of every zone. The deferred
+ * machine writes sections as its movable list runs out; the counts
+ * and buddyinfo stay the eager machine's.
+ */
+static void test_deferred_grows_on_demand(void **state)
+{
+	struct machine *eager = boot_file("config/x86_64.yaml", 0);
+	struct machine *lazy = boot_file("config/x86_64.yaml", 1);
+	static const gfp_t zone_gfp[] = {GFP_DMA, GFP_DMA32, GFP_KERNEL,
+					 GFP_HIGHUSER_MOVABLE};
+	struct page *e[104], *l[104];
+	unsigned long deferred = lazy->sections.nr_deferred;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		e[i] = alloc_pages(eager, GFP_HIGHUSER_MOVABLE, 10);
+		l[i] = alloc_pages(lazy, GFP_HIGHUSER_MOVABLE, 10);
+		assert_false(IS_ERR_OR_NULL(e[i]));
+		assert_false(IS_ERR_OR_NULL(l[i]));
+		assert_int_equal(page_zonenum(l[i]), ZONE_NORMAL);
+	}
+	for (int i = 0; i < 4; i++) {
+		e[100 + i] = alloc_pages(eager, zone_gfp[i], 0);
+		l[100 + i] = alloc_pages(lazy, zone_gfp[i], 0);
+		assert_false(IS_ERR_OR_NULL(l[100 + i]));
+		assert_int_equal(page_zonenum(l[100 + i]),
+				 page_zonenum(e[100 + i]));
+	}
+	/* 100 blocks of 4 MiB: the written section and three more. */
+	assert_int_equal(lazy->sections.nr_deferred, deferred - 3);
+	assert_consistent(lazy);
+	assert_same_report(eager, lazy, report_buddyinfo, "buddyinfo");
+	assert_same_report(eager, lazy, report_meminfo, "meminfo");
+	for (int i = 0; i < 104; i++) {
+		unsigned int order = i < 100 ? 10 : 0;
+
+		assert_int_equal(__free_pages(eager, e[i], order), 0);
+		assert_int_equal(__free_pages(lazy, l[i], order), 0);
+	}
+	drain_all_pages(eager);
+	drain_all_pages(lazy);
+	assert_consistent(lazy);
+	assert_same_report(eager, lazy, report_buddyinfo, "buddyinfo");
+	machine_destroy(eager);
+	machine_destroy(lazy);
+}
+
+/* Reports read an unwritten section without writing it. */
+static void test_reports_leave_sections_unwritten(void **state)
+{
+	struct machine *m = boot_file("config/x86_64.yaml", 1);
+	unsigned long pfn = (8ULL << 30) / PAGE, nr = pfn / SECTION_PAGES;
+	unsigned int order;
+	struct seq_buf s;
+
+	(void)state;
+	assert_int_equal(m->sections.state[nr], SECTION_DEFERRED_FREE);
+	assert_int_equal(stable_page_flags(m, pfn), 1ULL << KPF_BUDDY);
+	assert_int_equal(stable_page_flags(m, pfn + 1), 0);
+	assert_int_equal(kpagecount(m, pfn), 0);
+	assert_int_equal(stable_page_flags(m, m->max_pfn - 1),
+			 1ULL << KPF_RESERVED);
+	assert_int_equal(frame_state(m, pfn + 5, &order), FRAME_FREE);
+	assert_int_equal(order, 10);
+	assert_int_equal(frame_state(m, m->max_pfn - 1, &order),
+			 FRAME_RESERVED);
+	seq_buf_init(&s);
+	assert_int_equal(report_dump_page(m, pfn, &s), 0);
+	assert_non_null(strstr(s.buf, "refcount:0 mapcount:0"));
+	assert_non_null(strstr(s.buf, "page_type: 0xffffff7f(buddy)"));
+	seq_buf_free(&s);
+	assert_int_equal(m->sections.state[nr], SECTION_DEFERRED_FREE);
+	machine_destroy(m);
+}
+
+static void expect_check_fails(const struct machine *m, const char *what)
+{
+	char why[256];
+
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	if (!strstr(why, what))
+		fail_msg("checker said \"%s\", expected \"%s\"", why, what);
+}
+
+/* The checker notices a section map that lies, and names it. */
+static void test_checker_covers_sections(void **state)
+{
+	struct machine *m = boot_file("config/x86_64.yaml", 1);
+	struct zone *normal = &m->zones[ZONE_NORMAL];
+	unsigned long first = (4ULL << 30) / PAGE / SECTION_PAGES;
+	unsigned long pfn = (8ULL << 30) / PAGE;
+
+	(void)state;
+	normal->nr_deferred_sections++;
+	expect_check_fails(m, "unwritten free sections, counts");
+	normal->nr_deferred_sections--;
+	m->sections.nr_deferred++;
+	expect_check_fails(m, "nr_deferred");
+	m->sections.nr_deferred--;
+	/* The first section holds the VGA hole; the last, the memmap. */
+	m->sections.state[0] = SECTION_DEFERRED_FREE;
+	m->sections.nr_deferred++;
+	expect_check_fails(m, "unwritten section 0 holds a hole");
+	m->sections.state[0] = SECTION_WRITTEN;
+	m->sections.nr_deferred--;
+	m->sections.state[m->sections.nr - 1] = SECTION_DEFERRED_FREE;
+	expect_check_fails(m, "overlaps a reserved region");
+	m->sections.state[m->sections.nr - 1] = SECTION_DEFERRED_RESERVED;
+	m->sections.state[first] = SECTION_DEFERRED_RESERVED;
+	m->sections.nr_deferred++;
+	expect_check_fails(m, "memblock has none");
+	m->sections.state[first] = SECTION_WRITTEN;
+	m->sections.nr_deferred--;
+	set_zone_pfnblock_flags_mask(m, normal, pfn, MIGRATE_UNMOVABLE,
+				     MIGRATETYPE_MASK);
+	expect_check_fails(m, "of an unwritten section is not movable");
+	set_zone_pfnblock_flags_mask(m, normal, pfn, MIGRATE_MOVABLE,
+				     MIGRATETYPE_MASK);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * config/x86_64-1t.yaml: 1 TiB of RAM (8192 sections with memory, so a
+ * 16 GiB memmap), booted with every Normal section but its first and
+ * the memmap's 128 unwritten, allocating in every zone.
+ */
+static void test_boot_1t(void **state)
+{
+	struct machine *m = boot_file("config/x86_64-1t.yaml", -1);
+	const struct zone *normal = &m->zones[ZONE_NORMAL];
+	static const gfp_t zone_gfp[] = {GFP_DMA, GFP_DMA32, GFP_KERNEL};
+	static const enum zone_type zone_of[] = {ZONE_DMA, ZONE_DMA32,
+						 ZONE_NORMAL};
+	struct page *pages[3 * 64];
+
+	(void)state;
+	assert_int_equal(normal->spanned_pages, (1021ULL << 30) / PAGE);
+	assert_int_equal(normal->present_pages, (1021ULL << 30) / PAGE);
+	assert_int_equal(m->reserved_pages[MB_MEMMAP], (16ULL << 30) / PAGE);
+	assert_int_equal(normal->managed_pages, (1005ULL << 30) / PAGE);
+	assert_int_equal(normal->nr_deferred_sections, 8168 - 1 - 128);
+	assert_int_equal(normal->free_area[10].nr_free,
+			 normal->vm_stat[NR_FREE_PAGES] >> 10);
+	assert_consistent(m);
+	for (int z = 0; z < 3; z++) {
+		for (int i = 0; i < 64; i++) {
+			struct page *p = alloc_pages(m, zone_gfp[z], i % 5);
+
+			assert_false(IS_ERR_OR_NULL(p));
+			assert_int_equal(page_zonenum(p), zone_of[z]);
+			pages[z * 64 + i] = p;
+		}
+	}
+	assert_consistent(m);
+	for (int i = 0; i < 3 * 64; i++)
+		assert_int_equal(__free_pages(m, pages[i], (i % 64) % 5), 0);
+	drain_all_pages(m);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* A deferred layout may be larger; one without it keeps the old bound. */
+static void test_layout_bounds(void **state)
+{
+	struct layout l;
+	struct layout_errors errs = {0};
+
+	(void)state;
+	layout_default(&l);
+	l.memory = 2048ULL << 30;
+	l.zones[2].end = l.memory;
+	l.limits.pages = l.memory / PAGE;
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_string_equal(errs.err[0].msg,
+			    "memory 2T is more than 1T, the most an x86_64 "
+			    "layout may have");
+	l.kernel.deferred_struct_page_init = 1;
+	memset(&errs, 0, sizeof(errs));
+	assert_int_equal(layout_validate(&l, &errs), 0);
+	l.memory = 8192ULL << 30;
+	l.zones[2].end = l.memory;
+	l.limits.pages = l.memory / PAGE;
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_string_equal(errs.err[0].msg,
+			    "memory 8T is more than 4T, the most an x86_64 "
+			    "layout with deferred_struct_page_init may have");
+	l.memory = 1024ULL << 30;
+	l.zones[2].end = l.memory;
+	l.limits.pages = l.memory / PAGE;
+	l.kernel.deferred_struct_page_init = 2;
+	memset(&errs, 0, sizeof(errs));
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_string_equal(errs.err[0].key,
+			    "kernel.deferred_struct_page_init");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deferred_reports_as_written_whole),
+		cmocka_unit_test(test_deferred_grows_on_demand),
+		cmocka_unit_test(test_reports_leave_sections_unwritten),
+		cmocka_unit_test(test_checker_covers_sections),
+		cmocka_unit_test(test_boot_1t),
+		cmocka_unit_test(test_layout_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
