@@ -8,7 +8,9 @@
  * hold exactly the free blocks, each on the list of its pageblocks'
  * migrate type, with lengths equal to nr_free and no two free buddies
  * left unmerged that may merge; the highatomic reserve matches its
- * pageblocks; counts per zone add up. Then each
+ * pageblocks; counts per zone add up. Sections whose memmap is not
+ * written yet (sparse.c, which checks its map first) are counted from
+ * the map, never read. Then each
  * subsystem's own checker, in the order of the subsystem table, from
  * the file that owns the structure it checks:
  *

@@ -9,8 +9,10 @@
  * knows memory and reserves the kernel image, firmware pages and the
  * memmap; every frame gets its struct page; what is left free goes to the
  * buddy allocator in the largest aligned blocks; then each subsystem
- * starts. It sits above every file of core: nothing in core calls it.
- * Must never: print, or keep state outside the machine.
+ * starts. With deferred struct page init (sparse.c) the sections it
+ * leaves unwritten are skipped by every step: counted, never touched. It sits
+ * above every file of core: nothing in core calls it. Must never: print, or
+ * keep state outside the machine.
  */
 #include "core/machine.h"
 
@@ -277,7 +279,6 @@ static void memmap_init(struct machine *m)
 		._refcount = 1,
 		._mapcount = -1,
 	};
-
 	unsigned long pfn;
 
 	/* Sections left unwritten (sparse.c) are skipped: that is the win. */
