@@ -1599,8 +1599,8 @@ int mmc_kpagecount(struct mmc *c, uint64_t pfn, size_t count, uint64_t *counts,
 	return err;
 }
 
-int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
-		    size_t cells, uint8_t *map, size_t *nr)
+static int frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+		       size_t cells, bool pageblocks, uint8_t *map, size_t *nr)
 {
 	Mm__FrameCells a = MM__FRAME_CELLS__INIT;
 	size_t bytes = 0;
@@ -1611,10 +1611,23 @@ int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
 	a.start_pfn = start_pfn;
 	a.nr_pages = nr_pages;
 	a.cells = (uint32_t)cells;
+	a.pageblocks = pageblocks;
 	if (!err)
 		err = send_frame_cells(c, &a, map, &bytes, cells);
 	*nr = err ? 0 : bytes;
 	return err;
+}
+
+int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+		    size_t cells, uint8_t *map, size_t *nr)
+{
+	return frame_cells(c, start_pfn, nr_pages, cells, false, map, nr);
+}
+
+int mmc_pageblock_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+			size_t cells, uint8_t *map, size_t *nr)
+{
+	return frame_cells(c, start_pfn, nr_pages, cells, true, map, nr);
 }
 
 int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text)

@@ -623,6 +623,28 @@ enum mmc_frame_state {
 int mmc_frame_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
 		    size_t cells, uint8_t *map, size_t *nr);
 /*
+ * The same map by pageblock, for colouring memory by migrate type
+ * (get_pageblock_migratetype): a byte's low four bits are the
+ * enum mmc_migratetype most of the cell's pageblocks have
+ * (MMC_PAGEBLOCK_HOLE when it covers only holes), and
+ * MMC_PAGEBLOCK_START is set when a pageblock begins inside the cell.
+ * A cell of more than 64 pageblocks is judged by 64 of them. The
+ * pageblock size is /proc/pagetypeinfo's "Pages per block". Errors as
+ * mmc_frame_cells.
+ */
+enum mmc_migratetype {
+	MMC_MIGRATE_UNMOVABLE,
+	MMC_MIGRATE_MOVABLE,
+	MMC_MIGRATE_RECLAIMABLE,
+	MMC_MIGRATE_HIGHATOMIC,
+	MMC_MIGRATE_CMA,
+	MMC_MIGRATE_ISOLATE,
+};
+#define MMC_PAGEBLOCK_HOLE  0x0f
+#define MMC_PAGEBLOCK_START 0x10
+int mmc_pageblock_cells(struct mmc *c, uint64_t start_pfn, uint64_t nr_pages,
+			size_t cells, uint8_t *map, size_t *nr);
+/*
  * SLUB's attributes of the slab cache called cache (/sys/kernel/slab/
  * <cache>/): "name: value" lines, each value as the sysfs file reads
  * (partial, cpu_slabs, objects_partial, order, objs_per_slab, slabs,

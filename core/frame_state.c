@@ -171,6 +171,51 @@ long frame_cells_sampled(const struct machine *m, unsigned long start,
 	return cells_step(m, start, nr, per_cell, step, cells);
 }
 
+/* The migrate type most of the pageblocks in [c, end) have. */
+static uint8_t pageblock_cell(const struct machine *m, unsigned long c,
+			      unsigned long end, unsigned long step)
+{
+	unsigned long count[MIGRATE_TYPES] = {0}, seen = 0;
+	unsigned long pb = pageblock_nr_pages(m);
+	uint8_t best = 0;
+
+	for (unsigned long pfn = c; pfn < end; pfn += step) {
+		if (PageFlag(pfn_to_page(m, pfn), PG_hole))
+			continue;
+		count[get_pfnblock_migratetype(m, pfn)]++;
+		seen++;
+	}
+	for (uint8_t mt = 1; mt < MIGRATE_TYPES; mt++)
+		if (count[mt] > count[best])
+			best = mt;
+	if (!seen)
+		best = PAGEBLOCK_CELL_HOLE;
+	/* A pageblock begins in the cell: c rounded up to one is inside. */
+	if (((c + pb - 1) & ~(pb - 1)) < end)
+		best |= PAGEBLOCK_CELL_START;
+	return best;
+}
+
+long pageblock_cells_sampled(const struct machine *m, unsigned long start,
+			     unsigned long nr, unsigned long per_cell,
+			     uint8_t *cells)
+{
+	unsigned long pb = pageblock_nr_pages(m);
+	/* One look per pageblock, and no more than FRAME_SAMPLES a cell. */
+	unsigned long step = per_cell / FRAME_SAMPLES > pb
+				     ? per_cell / FRAME_SAMPLES / pb * pb
+				     : pb;
+	long n = 0;
+
+	for (unsigned long c = start; c < start + nr; c += per_cell, n++) {
+		unsigned long end =
+			c + per_cell < start + nr ? c + per_cell : start + nr;
+
+		cells[n] = pageblock_cell(m, c, end, step);
+	}
+	return n;
+}
+
 #define FRAME_CELLS    4096
 #define CELLS_PER_LINE 64
 

@@ -62,6 +62,21 @@ long frame_cells_sampled(const struct machine *m, unsigned long start,
 			 uint8_t *cells);
 
 /*
+ * The same cells seen as pageblocks, for a map coloured by migrate
+ * type: a cell's low four bits are the migrate type most of its
+ * pageblocks have (PAGEBLOCK_CELL_HOLE when it covers only holes); bit
+ * PAGEBLOCK_CELL_START says a pageblock begins inside the cell, so a
+ * picture can outline each one. A pageblock is judged by its first
+ * looked-at frame; at most FRAME_SAMPLES pageblocks of a cell are
+ * looked at, evenly spaced. Returns the number of cells written.
+ */
+#define PAGEBLOCK_CELL_HOLE  0x0f
+#define PAGEBLOCK_CELL_START 0x10
+long pageblock_cells_sampled(const struct machine *m, unsigned long start,
+			     unsigned long nr, unsigned long per_cell,
+			     uint8_t *cells);
+
+/*
  * The map of physical memory as text, zone by zone, one character per
  * cell of frames (about 4096 cells in all): ' ' hole, '#' reserved, 'M'
  * MMZ, '0'..'9' 'a'..'f' free (the largest order in the cell), 'p' on a

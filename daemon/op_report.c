@@ -307,7 +307,8 @@ int op_kpagecount(struct session *s, const Mm__KPageRange *a, struct reply *r)
 	return kpage_read(s, a, r, kpagecount_read);
 }
 
-/* A map of a range of frames, a byte per cell, straight into the reply. */
+/* A map of a range of frames (or of their pageblocks), a byte per cell,
+ * straight into the reply. */
 int op_frame_cells(struct session *s, const Mm__FrameCells *a, struct reply *r)
 {
 	struct machine *m = s->d->m;
@@ -327,8 +328,13 @@ int op_frame_cells(struct session *s, const Mm__FrameCells *a, struct reply *r)
 	buf = reply_data_room(s, r, n);
 	if (!buf)
 		return r->rep.status;
-	frame_cells_sampled(m, (unsigned long)a->start_pfn,
-			    (unsigned long)a->nr_pages, per_cell, buf);
+	if (a->pageblocks)
+		pageblock_cells_sampled(m, (unsigned long)a->start_pfn,
+					(unsigned long)a->nr_pages, per_cell,
+					buf);
+	else
+		frame_cells_sampled(m, (unsigned long)a->start_pfn,
+				    (unsigned long)a->nr_pages, per_cell, buf);
 	reply_data_set(r, buf, n);
 	return 0;
 }

@@ -32,7 +32,7 @@ start_mmd x86 || exit 1
 x86=$mmd_pid
 s=$tmp/x86.sock
 base=$("$HELPER" "$s" baseline)
-for f in slab kmalloc vmalloc vmap percpu context mutex reports vm malloc frame-cells files; do
+for f in slab kmalloc vmalloc vmap percpu context mutex reports vm malloc frame-cells pageblock-cells files; do
 	ops x86 "$f"
 done
 ops x86 ioremap 0xe0000000 0x1000000 # the pci-bar0 device region

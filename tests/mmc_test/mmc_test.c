@@ -2757,6 +2757,92 @@ static void ops_frame_cells(void)
 	finish(c, "frame-cells");
 }
 
+/* pagetypeinfo's "Number of blocks type" rows, summed over the zones. */
+static unsigned long pagetype_blocks(const char *text, unsigned long *count)
+{
+	const char *at = strstr(text, "Number of blocks type");
+	unsigned long total = 0;
+
+	while (at && (at = strstr(at, "\nNode 0, zone"))) {
+		unsigned long n[6] = {0};
+
+		at++;
+		if (sscanf(at, "Node 0, zone %*s %lu %lu %lu %lu %lu %lu",
+			   &n[0], &n[1], &n[2], &n[3], &n[4], &n[5]) != 6)
+			break;
+		for (int mt = 0; mt < 6; mt++) {
+			count[mt] += n[mt];
+			total += n[mt];
+		}
+	}
+	return total;
+}
+
+/* The end of RAM: the frames report's last "zone N start_pfn S pages P". */
+static unsigned long frames_end(const char *text)
+{
+	unsigned long end = 0, start, pages;
+	const char *at = text;
+
+	while ((at = strstr(at, "\nzone "))) {
+		at++;
+		if (sscanf(at, "zone %*s start_pfn %lu pages %lu", &start,
+			   &pages) == 2 &&
+		    start + pages > end)
+			end = start + pages;
+	}
+	return end;
+}
+
+/*
+ * The pageblocks' map, over the wire: a cell per pageblock over all of
+ * RAM counts, type by type, what /proc/pagetypeinfo counts (holes,
+ * such as the PCI hole below 4G, in neither).
+ */
+static void ops_pageblock_cells(void)
+{
+	struct mmc *c = connect_as("ops-pageblocks", 0);
+	static uint8_t map[MMC_FRAME_CELLS_MAX];
+	unsigned long want[6] = {0}, got[6] = {0}, blocks, pb = 0, max_pfn;
+	char *text = NULL;
+	const char *at;
+	size_t nr = 0;
+
+	EXPECT_ERR(c, 0, mmc_report(c, MMC_REPORT_PAGETYPEINFO, &text));
+	at = strstr(text, "Pages per block:");
+	if (at)
+		pb = strtoul(at + 16, NULL, 10);
+	blocks = pagetype_blocks(text, want);
+	free(text);
+	EXPECT_ERR(c, 0, mmc_report(c, MMC_REPORT_FRAMES, &text));
+	max_pfn = frames_end(text);
+	free(text);
+	EXPECT(pb && blocks && max_pfn % pb == 0 &&
+		       max_pfn / pb <= MMC_FRAME_CELLS_MAX,
+	       "%lu pageblocks of %lu pages, RAM ends at %lu", blocks, pb,
+	       max_pfn);
+	EXPECT_ERR(c, 0,
+		   mmc_pageblock_cells(c, 0, max_pfn, max_pfn / pb, map, &nr));
+	EXPECT(nr == max_pfn / pb, "%lu pageblocks gave %zu cells",
+	       max_pfn / pb, nr);
+	for (size_t i = 0; i < nr; i++) {
+		EXPECT(map[i] & MMC_PAGEBLOCK_START, "cell %zu: %#x", i,
+		       map[i]);
+		if ((map[i] & 15) < 6)
+			got[map[i] & 15]++;
+	}
+	for (int mt = 0; mt < 6; mt++)
+		EXPECT(got[mt] == want[mt], "type %d: %lu cells, %lu blocks",
+		       mt, got[mt], want[mt]);
+	EXPECT_ERR(c, -EINVAL, mmc_pageblock_cells(c, 0, 0, 1, map, &nr));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_pageblock_cells(c, UINT64_MAX, 1, 1, map, &nr));
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_pageblock_cells(c, 0, pb, MMC_FRAME_CELLS_MAX + 1, map,
+				       &nr));
+	finish(c, "pageblock-cells");
+}
+
 /*
  * Fork a session that takes the mutex name (waiting as long as it
  * must), writes tag to out, and unlocks: the order of the tags is the
@@ -2922,6 +3008,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_null_frees();
 	else if (!strcmp(family, "frame-cells"))
 		ops_frame_cells();
+	else if (!strcmp(family, "pageblock-cells"))
+		ops_pageblock_cells();
 	else if (!strcmp(family, "reports"))
 		ops_reports();
 	else if (!strcmp(family, "kmap") && argc == 5)

@@ -5,8 +5,11 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #include "core/frame_state.h"
+#include "core/page_alloc.h"
+#include "core/vmstat.h"
 #include "core/slab.h"
 #include "core/task.h"
 #include "core/task_mmu.h"
@@ -138,6 +141,73 @@ static void test_cells_range(void **state)
 	machine_destroy(m);
 }
 
+/* The pageblocks' migrate types, as pagetypeinfo counts them. */
+static void test_pageblock_cells(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct seq_buf s;
+	uint8_t cells[2560];
+	unsigned long count[MIGRATE_TYPES] = {0}, pb;
+	const char *text;
+	struct zone *zone;
+
+	(void)state;
+	layout_default(&l);
+	m = boot(&l);
+	pb = pageblock_nr_pages(m);
+	assert_int_equal(pb, 512);
+	/* The pageblock at pfn 8192 turned Reclaimable, as a fallback
+	 * steal would, and so its cell; the cells around it stay. */
+	zone = &m->zones[page_zonenum(pfn_to_page(m, 8192))];
+	assert_true(move_freepages_block(m, zone, 8192, MIGRATE_RECLAIMABLE) >=
+		    0);
+	assert_int_equal(pageblock_cells_sampled(m, 0, m->max_pfn, pb, cells),
+			 2560);
+	assert_int_equal(cells[16], MIGRATE_RECLAIMABLE | PAGEBLOCK_CELL_START);
+	assert_int_equal(cells[17], MIGRATE_MOVABLE | PAGEBLOCK_CELL_START);
+	/* Every cell is one pageblock, judged by its first frame: summed
+	 * they are pagetypeinfo's "Number of blocks type" totals. */
+	for (int i = 0; i < 2560; i++) {
+		assert_true(cells[i] & PAGEBLOCK_CELL_START);
+		if ((cells[i] & 15) != PAGEBLOCK_CELL_HOLE)
+			count[cells[i] & 15]++;
+	}
+	assert_int_equal(count[MIGRATE_RECLAIMABLE], 1);
+	text = report_text(m, &s, report_pagetypeinfo);
+	text = strstr(text, "Number of blocks type");
+	assert_non_null(text);
+	while ((text = strstr(text, "\nNode 0, zone"))) {
+		unsigned long n[MIGRATE_TYPES];
+
+		text++;
+		assert_int_equal(sscanf(text,
+					"Node 0, zone %*s %lu %lu %lu %lu "
+					"%lu %lu",
+					&n[0], &n[1], &n[2], &n[3], &n[4],
+					&n[5]),
+				 MIGRATE_TYPES);
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			count[mt] -= n[mt];
+	}
+	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+		assert_int_equal(count[mt], 0);
+	seq_buf_free(&s);
+	/* Smaller cells: only the one holding a pageblock's first frame
+	 * says a pageblock begins; the ISA hole is a hole. */
+	assert_int_equal(pageblock_cells_sampled(m, 8192, 1024, 256, cells), 4);
+	assert_int_equal(cells[0], MIGRATE_RECLAIMABLE | PAGEBLOCK_CELL_START);
+	assert_int_equal(cells[1], MIGRATE_RECLAIMABLE);
+	assert_int_equal(cells[2], MIGRATE_MOVABLE | PAGEBLOCK_CELL_START);
+	assert_int_equal(pageblock_cells_sampled(m, 160, 1, 1, cells), 1);
+	assert_int_equal(cells[0], PAGEBLOCK_CELL_HOLE);
+	/* Cells of four pageblocks take the type most of them have. */
+	assert_int_equal(pageblock_cells_sampled(m, 8192, 2048, 2048, cells),
+			 1);
+	assert_int_equal(cells[0], MIGRATE_MOVABLE | PAGEBLOCK_CELL_START);
+	machine_destroy(m);
+}
+
 static void test_frames_report(void **state)
 {
 	struct layout l;
@@ -168,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_each_state),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_cells_range),
+		cmocka_unit_test(test_pageblock_cells),
 		cmocka_unit_test(test_frames_report),
 	};
 
