@@ -77,8 +77,9 @@ static struct mmc *link_or_503(struct mmd_link *l, struct api_reply *r)
 }
 
 void api_frames(struct mmd_link *l, const char *start, const char *nr,
-		const char *cells, struct api_reply *r)
+		const char *cells, const char *pageblocks, struct api_reply *r)
 {
+	bool by_block = pageblocks && !strcmp(pageblocks, "1");
 	const char *s[3] = {start, nr, cells};
 	uint64_t v[3];
 	static __thread uint8_t map[MMC_FRAME_CELLS_MAX];
@@ -92,7 +93,10 @@ void api_frames(struct mmd_link *l, const char *start, const char *nr,
 		return api_error(r, 400, "cells: 1 to 16384");
 	if (!(c = link_or_503(l, r)))
 		return;
-	err = mmc_frame_cells(c, v[0], v[1], (size_t)v[2], map, &got);
+	err = by_block
+		      ? mmc_pageblock_cells(c, v[0], v[1], (size_t)v[2], map,
+					    &got)
+		      : mmc_frame_cells(c, v[0], v[1], (size_t)v[2], map, &got);
 	if (err) {
 		api_errno(l, r, err);
 	} else {

@@ -223,7 +223,7 @@ static void get_route(struct MHD_Connection *conn, const char *url,
 {
 	if (!strcmp(url, "/api/frames"))
 		api_frames(&link_, arg(conn, "start"), arg(conn, "nr"),
-			   arg(conn, "cells"), r);
+			   arg(conn, "cells"), arg(conn, "pageblocks"), r);
 	else if (!strcmp(url, "/api/page"))
 		api_page(&link_, arg(conn, "pfn"), r);
 	else if (!strcmp(url, "/api/proc"))

@@ -39,7 +39,8 @@ struct mmd_link {
 	pthread_mutex_t lock;
 	struct mmc *c; /* NULL while mmd is away */
 	const char *socket;
-	uint64_t max_pfn; /* end of RAM, from the frames report */
+	uint64_t max_pfn;	 /* end of RAM, from the frames report */
+	unsigned long pageblock; /* pagetypeinfo's "Pages per block" */
 };
 
 /* Lock the link; NULL (unlocked) when mmd is not connected. */
@@ -60,6 +61,7 @@ enum part {
 	PART_PS,
 	PART_DMESG,
 	PART_FRAMES,
+	PART_PAGEBLOCKS,
 	PART_SCENARIO,
 	NR_PARTS,
 };
@@ -97,8 +99,9 @@ struct api_reply {
 	unsigned long per_cell; /* /api/frames */
 };
 
+/* pageblocks non-NULL and "1": the cells by migrate type. */
 void api_frames(struct mmd_link *l, const char *start, const char *nr,
-		const char *cells, struct api_reply *r);
+		const char *cells, const char *pageblocks, struct api_reply *r);
 void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r);
 void api_proc(struct mmd_link *l, const char *pid, struct api_reply *r);
 void api_walk(struct mmd_link *l, const char *pid, const char *addr,

@@ -5,10 +5,11 @@
  * Owns: connecting to mmd (again and again while it is away, so that a
  * restarted mmd is picked up), and each round's reads: the /proc-style
  * reports, a map of all of RAM sized to a screen (mmc_frame_cells) and
- * the scenario panel, published as parts (state.c). Must never: hold
+ * the scenario panel, published as parts (state.c), and the
+ * pageblocks' migrate types (mmc_pageblock_cells). Must never: hold
  * the link while it sleeps, or read more per round than a fixed bound
- * (a few reports and one map of MAP_CELLS cells, whatever the machine's
- * size).
+ * (a few reports, one map of MAP_CELLS cells and one of at most
+ * PAGEBLOCK_CELLS, whatever the machine's size).
  */
 #include "mmweb/mmweb.h"
 
@@ -22,6 +23,9 @@
 
 /* The overview map: cells enough for a wide screen, 8 KiB of hex. */
 #define MAP_CELLS 4096
+/* The pageblocks' map: at most this many cells (a pageblock each while
+ * RAM has no more pageblocks than that: 8 GiB of 2 MiB ones). */
+#define PAGEBLOCK_CELLS 4096
 /* The kernel log's tail the events panel gets. */
 #define DMESG_BYTES 8192
 
@@ -87,17 +91,31 @@ static void publish_status(struct mmd_link *l, const char *zones)
 			   "{\"connected\":true,\"machine\":\"%s\",\"arch\":"
 			   "\"%s\",\"page_size\":%u,\"max_order\":%u,"
 			   "\"nr_cpus\":%u,\"admin\":%s,\"pid\":%d,"
-			   "\"max_pfn\":%" PRIu64 ",\"zones\":%s}",
+			   "\"max_pfn\":%" PRIu64 ",\"pageblock\":%lu,"
+			   "\"zones\":%s}",
 			   i->machine, i->arch, i->page_size, i->max_order,
 			   i->nr_cpus, i->admin ? "true" : "false", i->pid,
-			   l->max_pfn, zones);
+			   l->max_pfn, l->pageblock, zones);
 	}
 	if (!b.oom)
 		state_set(PART_STATUS, b.s);
 	buf_free(&b);
 }
 
-/* Connect, and learn the machine's zones and size. */
+/* The pageblock's size, from /proc/pagetypeinfo's "Pages per block". */
+static unsigned long pageblock_pages(struct mmc *c)
+{
+	char *text = NULL, *at;
+	unsigned long pages = 0;
+
+	if (mmc_report(c, MMC_REPORT_PAGETYPEINFO, &text) == 0 &&
+	    (at = strstr(text, "Pages per block:")))
+		pages = strtoul(at + strlen("Pages per block:"), NULL, 10);
+	free(text);
+	return pages;
+}
+
+/* Connect, and learn the machine's zones, size and pageblock size. */
 static void link_connect(struct mmd_link *l, struct buf *zones)
 {
 	struct mmc_options o = {"mmweb", 0, 0};
@@ -109,7 +127,8 @@ static void link_connect(struct mmd_link *l, struct buf *zones)
 	if (mmc_report(l->c, MMC_REPORT_FRAMES, &frames) == 0)
 		zones_json(l, frames, zones);
 	free(frames);
-	if (!l->max_pfn) {
+	l->pageblock = pageblock_pages(l->c);
+	if (!l->max_pfn || !l->pageblock) {
 		mmc_close(l->c);
 		l->c = NULL;
 	}
@@ -160,6 +179,43 @@ static int publish_frames(struct mmd_link *l)
 	return 0;
 }
 
+/*
+ * All of RAM by pageblock: cells of a whole number of pageblocks each
+ * (one while there are at most PAGEBLOCK_CELLS), and a last, shorter
+ * cell for a tail of RAM that is not a whole cell.
+ */
+static int publish_pageblocks(struct mmd_link *l)
+{
+	static uint8_t cells[PAGEBLOCK_CELLS + 1];
+	uint64_t blocks = (l->max_pfn + l->pageblock - 1) / l->pageblock;
+	uint64_t per_cell = l->pageblock *
+			    ((blocks + PAGEBLOCK_CELLS - 1) / PAGEBLOCK_CELLS);
+	uint64_t whole = l->max_pfn / per_cell * per_cell;
+	size_t nr = 0, tail = 0;
+	struct buf b = {0};
+	int err = 0;
+
+	if (whole)
+		err = mmc_pageblock_cells(l->c, 0, whole, whole / per_cell,
+					  cells, &nr);
+	if (!err && whole < l->max_pfn)
+		err = mmc_pageblock_cells(l->c, whole, l->max_pfn - whole, 1,
+					  cells + nr, &tail);
+	if (err)
+		return err;
+	buf_printf(&b,
+		   "{\"start\":0,\"nr\":%" PRIu64 ",\"per_cell\":%" PRIu64
+		   ",\"pageblock\":%lu,\"cells\":\"",
+		   l->max_pfn, per_cell, l->pageblock);
+	for (size_t i = 0; i < nr + tail; i++)
+		buf_printf(&b, "%02x", cells[i]);
+	buf_str(&b, "\"}");
+	if (!b.oom)
+		state_set(PART_PAGEBLOCKS, b.s);
+	buf_free(&b);
+	return 0;
+}
+
 static int poll_round(struct mmd_link *l)
 {
 	static const struct {
@@ -182,6 +238,8 @@ static int poll_round(struct mmd_link *l)
 				     reports[i].tail);
 	if (!err)
 		err = publish_frames(l);
+	if (!err)
+		err = publish_pageblocks(l);
 	return err;
 }
 

@@ -26,6 +26,7 @@ const char *const part_names[NR_PARTS] = {
 	[PART_PS] = "ps",
 	[PART_DMESG] = "dmesg",
 	[PART_FRAMES] = "frames",
+	[PART_PAGEBLOCKS] = "pageblocks",
 	[PART_SCENARIO] = "scenario",
 };
 

@@ -12,12 +12,33 @@ const STATES = [
   ['free', '#009E73'], ['per-cpu', '#56B4E9'], ['slab', '#E69F00'],
   ['page tables', '#0072B2'], ['user', '#D55E00'], ['kernel', '#999999'],
 ];
+// The migrate types (enum migratetype), in the same palette; a cell
+// byte's low four bits by pageblock, 15 for holes, 0x10: a pageblock
+// begins in the cell.
+const MIGRATE = [
+  ['Unmovable', '#D55E00'], ['Movable', '#009E73'], ['Reclaimable', '#E69F00'],
+  ['HighAtomic', '#CC79A7'], ['CMA', '#56B4E9'], ['Isolate', '#000000'],
+];
+const PB_HOLE = 15, PB_START = 0x10;
+// The reclaim and compaction timeline: vmstat counters as rates (a
+// series' name, its counters summed, its colour, its id in the DOM).
+const SERIES = [
+  ['kswapd runs', ['pageoutrun'], '#0072B2', 'pageoutrun'],
+  ['kswapd scans', ['pgscan_kswapd'], '#56B4E9', 'pgscan_kswapd'],
+  ['direct reclaim stalls', ['allocstall_dma', 'allocstall_dma32', 'allocstall_normal', 'allocstall_movable'], '#D55E00', 'allocstall'],
+  ['direct scans', ['pgscan_direct'], '#E69F00', 'pgscan_direct'],
+  ['pages reclaimed', ['pgsteal_kswapd', 'pgsteal_direct'], '#009E73', 'pgsteal'],
+  ['compaction stalls', ['compact_stall'], '#CC79A7', 'compact_stall'],
+  ['compaction successes', ['compact_success'], '#F0E442', 'compact_success'],
+  ['kcompactd wakes', ['compact_daemon_wake'], '#000000', 'compact_daemon_wake'],
+];
 const COLS = 64;
 const MAP_CELLS = 4096;
 const $ = (id) => document.getElementById(id);
 const S = { status: null, frames: null, view: null, cursor: 0, prev: {},
   history: {}, slabHist: {}, slabSort: ['active', -1], pid: null,
-  lastDmesg: '', bytes: 0, events: 0, t0: Date.now() };
+  lastDmesg: '', bytes: 0, events: 0, t0: Date.now(), byType: false,
+  pageblocks: null, timeline: SERIES.map(() => []), peak: SERIES.map(() => 0) };
 
 function freeColour(order) {
   const l = 75 - Math.min(order, 10) * 5;  // order 0 light, 10 dark
@@ -32,6 +53,14 @@ function cellName(b) {
   const st = b & 15;
   const n = (STATES[st] || ['?'])[0];
   return st === 3 ? `free (largest block order ${b >> 4})` : n;
+}
+function typeColour(b) {
+  const t = b & 15;
+  return t === PB_HOLE ? '#ffffff' : (MIGRATE[t] || ['', '#999999'])[1];
+}
+function typeName(b) {
+  const t = b & 15;
+  return t === PB_HOLE ? 'hole' : (MIGRATE[t] || ['?'])[0];
 }
 function hex2bytes(h) {
   const a = new Uint8Array(h.length / 2);
@@ -106,22 +135,31 @@ function mapRange() {
   const st = S.status;
   return S.view || { start: 0, nr: st ? st.max_pfn : 0 };
 }
-function drawMap(cells, perCell, start, nr) {
+function drawMap(cells, perCell, start, nr, kind) {
   const c = $('map');
   const rows = Math.max(1, Math.ceil(cells.length / COLS));
   const size = Math.max(4, Math.min(12, Math.floor(768 / COLS)));
   c.width = COLS * size; c.height = rows * size;
   const g = c.getContext('2d');
   g.clearRect(0, 0, c.width, c.height);
+  const byType = kind === 'pageblocks';
+  const pb = S.status ? S.status.pageblock : 0;
   for (let i = 0; i < cells.length; i++) {
-    g.fillStyle = cellColour(cells[i]);
-    g.fillRect((i % COLS) * size, Math.floor(i / COLS) * size, size - (size > 5 ? 1 : 0), size - (size > 5 ? 1 : 0));
+    const x = (i % COLS) * size, y = Math.floor(i / COLS) * size;
+    g.fillStyle = byType ? typeColour(cells[i]) : cellColour(cells[i]);
+    g.fillRect(x, y, size - (size > 5 ? 1 : 0), size - (size > 5 ? 1 : 0));
+    // Outline: a pageblock of four cells or more starts with a bar.
+    if (byType && perCell * 4 <= pb && (cells[i] & PB_START) && (cells[i] & 15) !== PB_HOLE) {
+      g.fillStyle = '#000000';
+      g.fillRect(x, y, Math.max(2, size / 4), size);
+    }
   }
   const cur = Math.min(S.cursor, cells.length - 1);
   g.strokeStyle = '#F0E442'; g.lineWidth = 2;
   g.strokeRect((cur % COLS) * size + 1, Math.floor(cur / COLS) * size + 1, size - 2, size - 2);
-  S.map = { cells, perCell, start, nr, size };
+  S.map = { cells, perCell, start, nr, size, kind };
   c.dataset.start = start; c.dataset.nr = nr; c.dataset.perCell = perCell;
+  c.dataset.kind = kind || 'frames';
   c.dataset.cells = cells.length;
   $('map-range').textContent = `pfn ${start} to ${start + nr - 1}: ` +
     `${cells.length} cells of ${perCell} frame${perCell > 1 ? 's' : ''}`;
@@ -129,17 +167,19 @@ function drawMap(cells, perCell, start, nr) {
 let zoomBusy = false;
 async function refreshMap() {
   if (!S.status || !S.status.connected) return;
-  if (!S.view) {
+  if (!S.view && !S.byType) {
     if (S.frames) drawMap(hex2bytes(S.frames.cells), S.frames.per_cell, 0, S.frames.nr);
     return;
   }
   if (zoomBusy) return;
   zoomBusy = true;
   try {
-    const v = S.view;
+    // By migrate type, the same cells by pageblock (one query either way).
+    const v = S.view || { start: 0, nr: S.status.max_pfn };
     const cells = Math.min(v.nr, MAP_CELLS);
-    const r = await fetch(`/api/frames?start=${v.start}&nr=${v.nr}&cells=${cells}`);
-    if (r.ok) drawMap(new Uint8Array(await r.arrayBuffer()), +r.headers.get('X-Per-Cell'), v.start, v.nr);
+    const kind = S.byType ? 'pageblocks' : 'frames';
+    const r = await fetch(`/api/frames?start=${v.start}&nr=${v.nr}&cells=${cells}${S.byType ? '&pageblocks=1' : ''}`);
+    if (r.ok) drawMap(new Uint8Array(await r.arrayBuffer()), +r.headers.get('X-Per-Cell'), v.start, v.nr, kind);
   } finally { zoomBusy = false; }
 }
 function cellPfn(i) { return S.map.start + i * S.map.perCell; }
@@ -158,8 +198,19 @@ function hover(i) {
   if (!S.map || i < 0 || i >= S.map.cells.length) return;
   const pfn = cellPfn(i);
   const last = Math.min(pfn + S.map.perCell, S.map.start + S.map.nr) - 1;
+  const b = S.map.cells[i];
+  let what = cellName(b);
+  if (S.map.kind === 'pageblocks') {
+    const pb = S.status.pageblock;
+    const first = pfn - (pfn % pb);
+    what = S.map.perCell <= pb
+      ? `pageblock ${first}-${first + pb - 1}: ${typeName(b)}`
+      : `${Math.ceil(S.map.perCell / pb)} pageblocks, mostly ${typeName(b)}`;
+    $('map-hover').dataset.pageblock = first;
+  }
+  $('map-hover').dataset.type = S.map.kind === 'pageblocks' ? typeName(b) : '';
   $('map-hover').textContent = (S.map.perCell > 1 ? `pfn ${pfn}-${last}: ` : `pfn ${pfn} (0x${pfn.toString(16)}): `) +
-    cellName(S.map.cells[i]);
+    what;
 }
 async function details(i) {
   const pfn = cellPfn(i);
@@ -213,13 +264,53 @@ function setupMap() {
   $('zoom-in').onclick = () => zoom(8);
   $('zoom-out').onclick = () => zoom(1 / 8);
   $('zoom-all').onclick = () => { S.view = null; refreshMap(); };
+  $('by-type').onclick = () => {
+    S.byType = !S.byType;
+    $('by-type').setAttribute('aria-pressed', S.byType);
+    legend(); refreshMap();
+  };
+  legend();
+}
+function legend() {
+  const ul = $('legend');
+  ul.replaceChildren();
+  ul.dataset.kind = S.byType ? 'pageblocks' : 'frames';
+  if (S.byType) {
+    for (const [name, colour] of MIGRATE) ul.append(el('li', {}, el('span', { style: `background:${colour}` }), name));
+    ul.append(el('li', {}, el('span', { style: 'background:#fff' }), 'hole'),
+      el('li', {}, el('span', { style: 'background:#000;width:.3em' }), 'a pageblock begins'));
+    return;
+  }
   for (const [name, colour] of STATES) {
     if (name === 'free') {
-      for (const o of [0, 5, 10]) $('legend').append(el('li', {}, el('span', { style: `background:${freeColour(o)}` }), `free, order ${o}`));
-    } else $('legend').append(el('li', {}, el('span', { style: `background:${colour}` }), name));
+      for (const o of [0, 5, 10]) ul.append(el('li', {}, el('span', { style: `background:${freeColour(o)}` }), `free, order ${o}`));
+    } else ul.append(el('li', {}, el('span', { style: `background:${colour}` }), name));
   }
 }
-function drawMapAgain() { if (S.map) drawMap(S.map.cells, S.map.perCell, S.map.start, S.map.nr); }
+function drawMapAgain() { if (S.map) drawMap(S.map.cells, S.map.perCell, S.map.start, S.map.nr, S.map.kind); }
+// Pageblocks of each zone by migrate type, counted from the pageblocks'
+// map (a cell a pageblock up to 4096 of them: then exactly what
+// /proc/pagetypeinfo's "Number of blocks type" rows count).
+function showPageblocks(p) {
+  const zones = (S.status && S.status.zones) || [];
+  const count = zones.map(() => MIGRATE.map(() => 0));
+  const cells = hex2bytes(p.cells);
+  for (let i = 0; i < cells.length; i++) {
+    const pfn = p.start + i * p.per_cell;
+    const t = cells[i] & 15;
+    const z = zones.findIndex((q) => pfn >= q.start && pfn < q.start + q.pages);
+    if (t === PB_HOLE || z < 0) continue;
+    const len = Math.min(p.per_cell, p.start + p.nr - pfn);
+    count[z][t] += Math.ceil(len / p.pageblock);
+  }
+  const t = $('pageblocks');
+  t.replaceChildren(el('caption', { text: `Pageblocks of ${p.pageblock} pages by migrate type` +
+    (p.per_cell > p.pageblock ? ` (cells of ${p.per_cell / p.pageblock}, by the type most have)` : '') }));
+  t.append(el('tr', {}, el('th', { scope: 'col', text: 'zone' }),
+    ...MIGRATE.map(([n]) => el('th', { scope: 'col', text: n }))));
+  zones.forEach((z, i) => t.append(el('tr', { 'data-zone': z.name }, el('th', { scope: 'row', text: z.name }),
+    ...MIGRATE.map(([n], mt) => el('td', { 'data-type': n, text: count[i][mt] })))));
+}
 
 // ---- panels
 function kv(dl, entries, prefix) {
@@ -267,6 +358,45 @@ function showZones(buddy, zi) {
 function rate(name, now, dt) {
   const p = S.prev.vmstat ? S.prev.vmstat[name] || 0 : now[name] || 0;
   return dt > 0 ? (((now[name] || 0) - p) / dt).toFixed(1) : '0';
+}
+// Reclaim and compaction over time: each series' rate per second, on a
+// log scale (scans run to thousands, stalls to a few), the same 240
+// updates as the free-pages charts.
+function showTimeline(v, dt) {
+  SERIES.forEach(([, names], k) => {
+    const sum = (m) => names.reduce((a, n) => a + ((m && m[n]) || 0), 0);
+    const r = dt > 0 && S.prev.vmstat ? Math.max(0, (sum(v) - sum(S.prev.vmstat)) / dt) : 0;
+    S.timeline[k] = S.timeline[k].concat([r]).slice(-240);
+    S.peak[k] = Math.max(S.peak[k], r);
+  });
+  const c = $('timeline'), g = c.getContext('2d');
+  const w = c.width, h = c.height;
+  const top = Math.log10(1 + Math.max(10, ...S.peak));
+  g.clearRect(0, 0, w, h);
+  g.strokeStyle = '#ccc'; g.setLineDash([2, 3]);
+  for (let d = 1; d <= top; d++) {
+    const y = h - 1 - (d / top) * (h - 2);
+    g.beginPath(); g.moveTo(0, y); g.lineTo(w, y); g.stroke();
+  }
+  g.setLineDash([]); g.lineWidth = 2;
+  SERIES.forEach(([, , colour], k) => {
+    const vals = S.timeline[k];
+    g.strokeStyle = colour; g.beginPath();
+    vals.forEach((r, i) => {
+      const x = ((240 - vals.length + i) / 239) * w;
+      const y = h - 1 - (Math.log10(1 + r) / top) * (h - 2);
+      i ? g.lineTo(x, y) : g.moveTo(x, y);
+    });
+    g.stroke();
+  });
+  const t = $('timeline-table');
+  t.replaceChildren(el('caption', { class: 'sr', text: 'Reclaim and compaction: rates now and at their peak' }),
+    el('tr', {}, el('th', { scope: 'col', text: 'per second' }), el('th', { scope: 'col', text: 'now' }),
+      el('th', { scope: 'col', text: 'peak' })));
+  SERIES.forEach(([name, , colour, id], k) => t.append(el('tr', { 'data-series': id },
+    el('th', { scope: 'row' }, el('span', { class: 'swatch', style: `background:${colour}` }), name),
+    el('td', { class: 'now', text: S.timeline[k][S.timeline[k].length - 1].toFixed(1) }),
+    el('td', { class: 'peak', text: S.peak[k].toFixed(1) }))));
 }
 function showReclaim(v, dt) {
   const names = ['pgscan_kswapd', 'pgsteal_kswapd', 'pgscan_direct', 'pgsteal_direct',
@@ -390,12 +520,19 @@ function update(d, bytes) {
     S.zi = d.zoneinfo ? parseZoneinfo(d.zoneinfo) : S.zi;
     if (S.buddy && S.zi) showZones(S.buddy, S.zi);
   }
-  if (d.vmstat) { const v = parseVmstat(d.vmstat); showReclaim(v, dt); S.prev.vmstat = v; }
+  if (d.vmstat) {
+    // Rates over the time since the last vmstat that came, not the last update.
+    const v = parseVmstat(d.vmstat);
+    const vdt = S.prev.vt ? (now - S.prev.vt) / 1000 : 0;
+    showReclaim(v, vdt); showTimeline(v, vdt);
+    S.prev.vmstat = v; S.prev.vt = now;
+  }
   if (d.slabinfo) showSlab(parseSlab(d.slabinfo));
   if (d.ps) showProcs(parsePs(d.ps), dt);
   if (d.dmesg !== undefined) showEvents(d.dmesg);
   if (d.scenario) showScenario(d.scenario);
   if (d.frames) S.frames = d.frames;
+  if (d.pageblocks) { S.pageblocks = d.pageblocks; showPageblocks(d.pageblocks); }
   if (d.frames || S.view) refreshMap();
   S.prev.t = now;
   document.body.dataset.seq = d.seq;

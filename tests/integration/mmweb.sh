@@ -5,11 +5,15 @@
 # browser (Debian's headless chromium through chromium-driver) that waits
 # for live data, checks the DOM against mmctl meminfo and buddyinfo,
 # clicks a frame a process maps and follows it to the page walk, and
-# saves three screenshots in build/ (mmweb-overview.png, mmweb-zoom.png,
-# mmweb-walk.png). Bounded: every wait has a limit; the whole runs in
+# saves screenshots in build/ (mmweb-overview.png, mmweb-zoom.png,
+# mmweb-walk.png, mmweb-pageblocks.png, mmweb-timeline.png); colours the
+# map by migrate type and checks each zone's pageblocks against
+# pagetypeinfo and a hovered pageblock against the core's map; runs a
+# workload that reclaims and checks the timeline's rates. Bounded: every wait has a limit; the whole runs in
 # well under a minute. Skips the browser part only if chromium cannot
 # run, and says why.
-#   needs: MMD (the daemon), build/test/mmweb-bin, mmctl, mmc, mmc-example
+#   needs: MMD (the daemon), build/test/mmweb-bin, mmctl, mmc, mmc-example,
+#   mmc_test
 . tests/lib/daemon.sh
 T=$(dirname "$MMD")
 WEB=$T/mmweb-bin
@@ -239,6 +243,64 @@ echo "$got" | grep -q 'P present, RW writable, US user' &&
 	fail "browser: walk $got"
 js 'document.getElementById("walk").scrollIntoView(); return 1' >/dev/null
 shot mmweb-walk.png
+
+# ---- pageblocks by migrate type: the whole map, each zone's count as
+# /proc/pagetypeinfo's, and one pageblock's type as the core's
+click() { wd POST "$S/element/$(wd POST "$S/element" "{\"using\":\"css selector\",\"value\":\"$1\"}" | jq -r '.value[]')/click" '{}' >/dev/null; }
+click '#zoom-all'
+click '#by-type'
+for _ in $(seq 30); do
+	[ "$(js 'return document.getElementById("map").dataset.kind')" = '"pageblocks"' ] && break
+	sleep 0.1
+done
+got=$(js 'const c = document.getElementById("map"); return [c.dataset.kind, document.getElementById("by-type").getAttribute("aria-pressed"), document.getElementById("legend").textContent]')
+echo "$got" | grep -q '^\["pageblocks","true",".*Unmovable.*Movable.*Reclaimable.*HighAtomic' &&
+	pass "browser: the toggle colours the map by migrate type, with its legend" ||
+	fail "browser: by type: $got"
+M pagetypeinfo >"$tmp/pti"
+for z in DMA DMA32 Normal; do
+	want=$(awk -v z="$z" '/^Number of blocks/ { on = 1 } on && $4 == z { $1=$2=$3=$4=""; print }' "$tmp/pti" | xargs)
+	got=$(js "return [...document.querySelectorAll('#pageblocks tr[data-zone=\"$z\"] td')].map(e => e.textContent).join(' ')" | tr -d '"')
+	[ -n "$want" ] && [ "$got" = "$want" ] &&
+		pass "browser: $z's pageblocks by type ($got) as pagetypeinfo" ||
+		fail "browser: $z's pageblocks '$got', pagetypeinfo '$want'"
+done
+js 'document.getElementById("map-panel").scrollIntoView(); return 1' >/dev/null
+shot mmweb-pageblocks.png
+# The first Unmovable pageblock, zoomed to; the pointer over it.
+pb=$(js 'return S.status.pageblock')
+first=$(js "const c = hex2bytes(S.pageblocks.cells); const i = c.findIndex(b => (b & 15) === 0); return i < 0 ? -1 : S.pageblocks.start + i * S.pageblocks.per_cell")
+if [ "$first" -ge 0 ] 2>/dev/null; then
+	js "S.view = {start: $first, nr: $((pb * 4))}; S.cursor = 0; refreshMap(); return 1" >/dev/null
+	sleep 0.7
+	xy=$(js "const c = document.getElementById('map'), r = c.getBoundingClientRect(), s = S.map.size * r.width / c.width; return [Math.round(r.left + 0.5 * s), Math.round(r.top + 0.5 * s)]")
+	wd POST "$S/actions" "{\"actions\":[{\"type\":\"pointer\",\"id\":\"m\",\"actions\":[{\"type\":\"pointerMove\",\"x\":$(echo "$xy" | jq '.[0]'),\"y\":$(echo "$xy" | jq '.[1]'),\"origin\":\"viewport\"}]}]}" >/dev/null
+	sleep 0.2
+	got=$(js 'const h = document.getElementById("map-hover"); return h.dataset.type + " " + h.dataset.pageblock + " " + h.textContent')
+	core=$(curl -s "$url/api/frames?start=$first&nr=$pb&cells=1&pageblocks=1" | od -An -tu1 | xargs)
+	echo "$got" | grep -q "^\"Unmovable $first pfn $first[ -].*pageblock $first-$((first + pb - 1)): Unmovable\"" &&
+		[ "$core" = 16 ] &&
+		pass "browser: hover shows pageblock $first Unmovable, as the core's map ($core)" ||
+		fail "browser: hover '$got', core $core"
+else
+	fail "browser: no Unmovable pageblock in the map"
+fi
+js 'S.view = null; S.byType = false; refreshMap(); return 1' >/dev/null
+
+# ---- the reclaim timeline: a workload that fills RAM to -ENOMEM wakes
+# kswapd and stalls in direct reclaim; both rates show
+"$T/mmc_test" "$tmp/m.sock" ops kswapd >"$tmp/kswapd" 2>&1 ||
+	fail "the reclaiming workload: $(tail -3 "$tmp/kswapd")"
+for _ in $(seq 30); do
+	[ "$(js 'return +document.querySelector("#timeline-table tr[data-series=allocstall] .peak").textContent > 0 ? 1 : 0')" = 1 ] && break
+	sleep 0.1
+done
+got=$(js 'return ["pageoutrun", "allocstall"].map(n => +document.querySelector(`#timeline-table tr[data-series=${n}] .peak`).textContent)')
+echo "$got" | jq -e 'all(. > 0)' >/dev/null &&
+	pass "browser: the timeline shows kswapd runs and direct reclaim stalls per second ($got)" ||
+	fail "browser: timeline peaks $got"
+js 'document.getElementById("zones-panel").scrollIntoView(); return 1' >/dev/null
+shot mmweb-timeline.png
 wd DELETE "$S" >/dev/null
 
 kill -TERM "$web"
