@@ -171,6 +171,20 @@ long frame_cells_sampled(const struct machine *m, unsigned long start,
 	return cells_step(m, start, nr, per_cell, step, cells);
 }
 
+/* The zone whose span holds pfn, found without reading its struct page. */
+static const struct zone *zone_spanning(const struct machine *m,
+					unsigned long pfn)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (zone->spanned_pages && pfn >= zone->zone_start_pfn &&
+		    pfn < zone_end_pfn(zone))
+			return zone;
+	}
+	return NULL;
+}
+
 /* The migrate type most of the pageblocks in [c, end) have. */
 static uint8_t pageblock_cell(const struct machine *m, unsigned long c,
 			      unsigned long end, unsigned long step)
@@ -180,9 +194,14 @@ static uint8_t pageblock_cell(const struct machine *m, unsigned long c,
 	uint8_t best = 0;
 
 	for (unsigned long pfn = c; pfn < end; pfn += step) {
-		if (PageFlag(pfn_to_page(m, pfn), PG_hole))
+		const struct zone *zone = zone_spanning(m, pfn);
+
+		/* An unwritten section has no holes, and no struct page to
+		 * read: its zone is the one spanning it. */
+		if (!zone || (pfn_memmap_written(m, pfn) &&
+			      PageFlag(pfn_to_page(m, pfn), PG_hole)))
 			continue;
-		count[get_pfnblock_migratetype(m, pfn)]++;
+		count[get_zone_pfnblock_migratetype(m, zone, pfn)]++;
 		seen++;
 	}
 	for (uint8_t mt = 1; mt < MIGRATE_TYPES; mt++)
