@@ -1425,6 +1425,7 @@ int mmc_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
 	a.len = len;
 	a.prot = (uint32_t)prot;
 	a.flags = (uint32_t)flags;
+	a.fd = -1;
 	return send_mmap(c, &a, mapped, NULL, 0);
 }
 
@@ -1899,6 +1900,32 @@ int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count)
 	a.offset = offset;
 	a.count = count;
 	return send_readahead(c, &a, NULL, NULL, 0);
+}
+
+int mmc_sys_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
+		 int flags, int fd, int64_t offset, uint64_t *mapped)
+{
+	Mm__Mmap a = MM__MMAP__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.prot = (uint32_t)prot;
+	a.flags = (uint32_t)flags;
+	a.fd = fd;
+	a.offset = offset;
+	return send_sys_mmap(c, &a, mapped, NULL, 0);
+}
+
+int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	Mm__Msync a = MM__MSYNC__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.flags = flags;
+	return send_msync(c, &a, NULL, NULL, 0);
 }
 
 int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value)

@@ -521,10 +521,23 @@ int mmc_fadvise64(struct mmc *c, int pid, int fd, int64_t offset, int64_t len,
 		  int advice);
 int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count);
 /*
+ * mmap(2) of a descriptor, as x86's sys_mmap: fd and the byte offset
+ * (page aligned, else -EINVAL) of the file; MAP_ANONYMOUS ignores both.
+ * MAP_SHARED writes reach the file's page cache (and the device at
+ * writeback or msync); MAP_PRIVATE copies a page on its first write.
+ * -EBADF, -EACCES (mode), -ENODEV (a directory), -EOVERFLOW; an access
+ * past the file's end is SIGBUS (-EFAULT with the fault's signal).
+ */
+int mmc_sys_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
+		 int flags, int fd, int64_t offset, uint64_t *mapped);
+/* msync(2): MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4 (writes the range). */
+int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
+/*
  * sysctl -w: vm.dirty_background_ratio, vm.dirty_ratio,
  * vm.dirty_expire_centisecs, vm.dirty_writeback_centisecs,
- * vm.swappiness (admin; -ENOENT for another name, -EINVAL out of
- * bounds). MMC_REPORT_SYSCTL lists them.
+ * vm.swappiness, and debugfs's debug.fault_around_bytes (admin;
+ * -ENOENT for another name, -EINVAL out of bounds). MMC_REPORT_SYSCTL
+ * lists the vm ones.
  */
 int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
 

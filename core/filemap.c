@@ -22,6 +22,7 @@
 #include "core/check.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
+#include "core/rmap.h"
 #include "core/vmscan.h"
 #include "core/workingset.h"
 
@@ -102,7 +103,7 @@ static void account_dirty(struct machine *m, struct page *page, long n)
 	page_zone(m, page)->vm_stat[NR_ZONE_WRITE_PENDING] += n;
 }
 
-static void set_page_dirty(struct machine *m, struct page *page)
+void set_page_dirty(struct machine *m, struct page *page)
 {
 	if (PageFlag(page, PG_dirty))
 		return;
@@ -160,6 +161,8 @@ static int writepage(struct machine *m, struct inode *inode, struct page *page)
 		err = inode_alloc_block(m, inode, page->index, &pblk);
 	if (err)
 		return err;
+	/* folio_clear_dirty_for_io: a write through a mapping faults again. */
+	page_mkclean(m, page);
 	SetPageFlag(page, PG_writeback);
 	m->node_stat[NR_WRITEBACK]++;
 	err = bdev_write(m, pblk << m->page_shift,
@@ -216,6 +219,76 @@ unsigned long page_cache_ra_unbounded(struct machine *m, struct inode *inode,
 		read++;
 	}
 	return read;
+}
+
+/* Past this many misses a mapping reads no more around its faults. */
+#define MMAP_LOTSAMISS 100
+
+/*
+ * do_sync_mmap_readahead: a fault missed the cache. Read around it,
+ * half the window before and half after, its last quarter behind a
+ * PG_readahead marker, unless readahead is off or the mapping missed
+ * too often (mmap_miss); then the page alone.
+ */
+static void do_sync_mmap_readahead(struct machine *m, struct file *f,
+				   uint64_t index)
+{
+	struct file_ra_state *ra = &f->f_ra;
+	unsigned int half = ra->ra_pages / 2;
+
+	if (ra->mmap_miss < MMAP_LOTSAMISS * 10)
+		ra->mmap_miss++;
+	if (!ra->ra_pages || ra->mmap_miss > MMAP_LOTSAMISS) {
+		page_cache_ra_unbounded(m, f->f_inode, index, 1, 0);
+		return;
+	}
+	ra->start = index > half ? index - half : 0;
+	ra->size = ra->ra_pages;
+	ra->async_size = ra->ra_pages / 4;
+	page_cache_ra_unbounded(m, f->f_inode, ra->start, ra->size,
+				ra->async_size);
+}
+
+/* do_async_mmap_readahead: a hit; the marker starts the next window. */
+static void do_async_mmap_readahead(struct machine *m, struct file *f,
+				    struct page *page)
+{
+	if (f->f_ra.mmap_miss)
+		f->f_ra.mmap_miss--;
+	if (!PageFlag(page, PG_readahead))
+		return;
+	ClearPageFlag(page, PG_readahead);
+	page_cache_async_ra(m, f, page->index, f->f_ra.ra_pages);
+}
+
+struct page *filemap_fault(struct machine *m, struct file *f, uint64_t index,
+			   bool *major)
+{
+	struct inode *inode = f->f_inode;
+	uint64_t max_idx = (inode->i_size + m->page_size - 1) >> m->page_shift;
+	struct page *page;
+
+	if (index >= max_idx)
+		return ERR_PTR(-EFAULT); /* VM_FAULT_SIGBUS */
+	page = find_get_page(m, inode, index);
+	if (page) {
+		do_async_mmap_readahead(m, f, page);
+		return page;
+	}
+	*major = true; /* VM_FAULT_MAJOR: the page was not in the cache */
+	do_sync_mmap_readahead(m, f, index);
+	page = find_get_page(m, inode, index);
+	return page ? page : ERR_PTR(-ENOMEM);
+}
+
+bool filemap_page_mappable(const struct machine *m, const struct page *page)
+{
+	const struct inode *inode =
+		(const struct inode *)(uintptr_t)page->mapping;
+	uint64_t max_idx = (inode->i_size + m->page_size - 1) >> m->page_shift;
+
+	return PageFlag(page, PG_uptodate) && !PageFlag(page, PG_readahead) &&
+	       page->index < max_idx;
 }
 
 int filemap_read(struct machine *m, struct file *f, uint64_t pos, void *buf,

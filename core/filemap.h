@@ -59,6 +59,22 @@ bool filemap_reclaim_page(struct machine *m, struct page *page);
 /* mark_page_accessed: the second touch of an inactive page activates it. */
 void mark_page_accessed(struct machine *m, struct page *page);
 
+/*
+ * filemap_fault: the page at index for a fault on a mapping of f. A hit
+ * may start the next readahead window (PG_readahead); a miss is a major
+ * fault (*major) that reads around index. ERR_PTR(-EFAULT) past EOF
+ * (SIGBUS), ERR_PTR(-ENOMEM) when no page could be had.
+ */
+struct page *filemap_fault(struct machine *m, struct file *f, uint64_t index,
+			   bool *major);
+/*
+ * What filemap_map_pages maps around a fault: up to date, no readahead
+ * marker (that one must fault, to start the next window), within EOF.
+ */
+bool filemap_page_mappable(const struct machine *m, const struct page *page);
+/* folio_mark_dirty: PG_dirty, counted (a write through a mapping). */
+void set_page_dirty(struct machine *m, struct page *page);
+
 /* How many of the inode's cached pages are dirty. */
 unsigned long filemap_nr_dirty(const struct machine *m,
 			       const struct inode *inode);

@@ -116,6 +116,8 @@ struct vm_sysctl {
 	unsigned int dirty_expire_centisecs;
 	unsigned int dirty_writeback_centisecs;
 	unsigned int swappiness;
+	/* debugfs's fault_around_bytes: what a read fault maps around it. */
+	unsigned int fault_around_bytes;
 };
 
 /*

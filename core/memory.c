@@ -6,8 +6,9 @@
  * (present, user, writable, no-execute; accessed and dirty set as the
  * hardware sets them), the fault handler that the check falls into
  * (stack growth, demand zero with the shared zero page, copy-on-write,
- * swap-in, shared anonymous pages, huge pages), fork's copy of the page
- * tables and the teardown of a range. Must never: map a frame that is
+ * swap-in, shared anonymous pages, huge pages, file pages with
+ * fault-around, copy-on-write of a private file page), fork's copy of the
+ * page tables and the teardown of a range. Must never: map a frame that is
  * not a user page of this VMA's object, or keep an entry that points at
  * a freed frame; after any allocation, the entry is read again and the
  * fault retried if reclaim changed it (as pte_same() guards Linux's).
@@ -17,6 +18,8 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/filemap.h"
+#include "core/fs/fs.h"
 #include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
@@ -145,16 +148,37 @@ void put_user_page(struct machine *m, struct page *page)
 		anon_vma_put(m, av);
 }
 
+/* The node counter of mapped pages of this kind: anon or file. */
+static long *mapped_stat(struct machine *m, const struct page *page)
+{
+	if (PageFlag(page, PG_anon))
+		return &m->node_stat[NR_ANON_MAPPED];
+	if (page_is_pagecache(page))
+		return &m->node_stat[NR_FILE_MAPPED];
+	return NULL;
+}
+
 void page_add_anon_rmap(struct machine *m, struct page *page)
 {
-	if (++page->_mapcount == 0 && PageFlag(page, PG_anon))
-		m->node_stat[NR_ANON_MAPPED]++;
+	long *stat = mapped_stat(m, page);
+
+	if (++page->_mapcount == 0 && stat)
+		(*stat)++;
 }
 
 void page_remove_rmap(struct machine *m, struct page *page)
 {
-	if (--page->_mapcount == -1 && PageFlag(page, PG_anon))
-		m->node_stat[NR_ANON_MAPPED]--;
+	long *stat = mapped_stat(m, page);
+
+	if (--page->_mapcount == -1 && stat)
+		(*stat)--;
+}
+
+enum mm_counter mm_counter(const struct page *page)
+{
+	if (PageFlag(page, PG_anon))
+		return MM_ANONPAGES;
+	return PageFlag(page, PG_shmem) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
 /* A fresh private anonymous page of vma at addr: rmap and LRU. */
@@ -377,8 +401,15 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	uint64_t prot =
 		vma_pte_prot(m, vma->vm_flags, true) | access_bits(USER_WRITE);
 
-	if ((vma->vm_flags & VM_SHARED) ||
-	    (!zero && page_mapcount(old) == 1 && old->_refcount == 1)) {
+	if (vma->vm_flags & VM_SHARED) {
+		if (vma->vm_file) /* wp_page_shared: the page goes dirty */
+			set_page_dirty(m, old);
+		pte_slot_write(m, slot, entry | prot);
+		return 0;
+	}
+	/* A page-cache page is never reused: the copy is the process's. */
+	if (!zero && PageFlag(old, PG_anon) && page_mapcount(old) == 1 &&
+	    old->_refcount == 1) {
 		pte_slot_write(m, slot, entry | prot);
 		return 0;
 	}
@@ -394,6 +425,10 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	if (!zero) {
 		memcpy(pfn_to_ram(m, page_to_pfn(m, page)),
 		       pfn_to_ram(m, old_pfn), m->page_size);
+		if (!PageFlag(old, PG_anon)) { /* the file's page stays */
+			vma->vm_mm->rss_stat[MM_FILEPAGES]--;
+			vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+		}
 		page_remove_rmap(m, old);
 		put_user_page(m, old);
 	} else {
@@ -467,9 +502,176 @@ static int hugetlb_fault(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* File pages                                                          */
+
+/* finish_fault for a page-cache page: a reference, rmap, RSS, entry. */
+static void map_file_page(struct machine *m, struct vm_area_struct *vma,
+			  const struct pte_slot *slot, struct page *page,
+			  bool write)
+{
+	uint64_t bits = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+
+	get_user_page(page);
+	page_add_anon_rmap(m, page); /* page_add_file_rmap: NR_FILE_MAPPED */
+	vma->vm_mm->rss_stat[MM_FILEPAGES]++;
+	pte_slot_write(m, slot,
+		       pfn_pte(m, page_to_pfn(m, page),
+			       vma_pte_prot(m, vma->vm_flags, write) | bits));
+}
+
+/* The pages fault-around maps at once: fault_around_bytes, a power of 2. */
+static unsigned long fault_around_pages(const struct machine *m)
+{
+	unsigned long nr = m->vm.fault_around_bytes >> m->page_shift;
+
+	while (nr & (nr - 1))
+		nr &= nr - 1;
+	return nr ? nr : 1;
+}
+
+/*
+ * do_fault_around and filemap_map_pages: map the cached pages of an
+ * aligned window of fault_around_pages around addr, inside its VMA and
+ * its PTE table, read-only, where nothing is mapped yet. True when the
+ * faulting page itself was among them (no further work, as
+ * VM_FAULT_NOPAGE).
+ */
+static bool do_fault_around(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t addr)
+{
+	uint64_t nr = fault_around_pages(m);
+	uint64_t ptrs =
+		pgtable_level_size(m, pte_level(m) - 1) >> m->page_shift;
+	uint64_t pte_off = (addr >> m->page_shift) & (ptrs - 1);
+	uint64_t pgoff = linear_page_index(m, vma, addr);
+	uint64_t vma_off = pgoff - vma->vm_pgoff;
+	uint64_t vma_pages = (vma->vm_end - vma->vm_start) >> m->page_shift;
+	uint64_t from = pte_off & ~(nr - 1), to;
+	struct file *f = vma->vm_file;
+	bool mapped = false;
+
+	if (from < pte_off - (pte_off < vma_off ? pte_off : vma_off))
+		from = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+	to = from + nr < ptrs ? from + nr : ptrs;
+	if (to > pte_off + vma_pages - vma_off)
+		to = pte_off + vma_pages - vma_off;
+	for (uint64_t i = from; i < to; i++) {
+		uint64_t a = addr - (pte_off << m->page_shift) +
+			     (i << m->page_shift);
+		struct page *page =
+			find_get_page(m, f->f_inode, pgoff - pte_off + i);
+		struct pte_slot slot;
+
+		if (!page || !filemap_page_mappable(m, page) ||
+		    mm_pte_slot(m, vma->vm_mm, a, false, &slot) ||
+		    pte_slot_read(m, &slot))
+			continue;
+		map_file_page(m, vma, &slot, page, false);
+		if (f->f_ra.mmap_miss)
+			f->f_ra.mmap_miss--;
+		mapped |= a == addr;
+	}
+	return mapped;
+}
+
+/* filemap_fault's page, or the signal (SIGBUS past EOF) or errno. */
+static struct page *file_fault_page(struct machine *m,
+				    struct vm_area_struct *vma, uint64_t addr,
+				    struct user_fault *fault, bool *major,
+				    int *err)
+{
+	struct page *page = filemap_fault(
+		m, vma->vm_file, linear_page_index(m, vma, addr), major);
+
+	if (!IS_ERR(page))
+		return page;
+	*err = (int)PTR_ERR(page);
+	if (*err == -EFAULT)
+		*err = sigbus(fault, addr);
+	return NULL;
+}
+
+/* do_read_fault: fault-around first, then the page alone, read-only. */
+static int do_read_fault(struct machine *m, struct vm_area_struct *vma,
+			 uint64_t addr, const struct pte_slot *slot,
+			 struct user_fault *fault, bool *major)
+{
+	struct page *page;
+	int err = 0;
+
+	if (fault_around_pages(m) > 1 && do_fault_around(m, vma, addr))
+		return 0;
+	page = file_fault_page(m, vma, addr, fault, major, &err);
+	if (!page)
+		return err;
+	if (!pte_slot_read(m, slot))
+		map_file_page(m, vma, slot, page, false);
+	return 0;
+}
+
+/* do_cow_fault: a write to a private file page copies it at once. */
+static int do_cow_fault(struct machine *m, struct vm_area_struct *vma,
+			uint64_t addr, const struct pte_slot *slot,
+			struct user_fault *fault, bool *major)
+{
+	struct page *new, *page;
+	uint64_t prot;
+	int err = 0;
+
+	if (anon_vma_prepare(m, vma))
+		return -ENOMEM;
+	new = alloc_user_page(m, vma->vm_mm, false);
+	if (IS_ERR(new))
+		return (int)PTR_ERR(new);
+	page = file_fault_page(m, vma, addr, fault, major, &err);
+	if (!page || pte_slot_read(m, slot)) {
+		put_user_page(m, new);
+		return err;
+	}
+	memcpy(pfn_to_ram(m, page_to_pfn(m, new)),
+	       pfn_to_ram(m, page_to_pfn(m, page)), m->page_size);
+	page_add_new_anon_rmap(m, new, vma, addr);
+	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+	prot = vma_pte_prot(m, vma->vm_flags, true) | access_bits(USER_WRITE);
+	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, new), prot));
+	return 0;
+}
+
+/* do_shared_fault: a write to a shared file page dirties it. */
+static int do_shared_file_fault(struct machine *m, struct vm_area_struct *vma,
+				uint64_t addr, const struct pte_slot *slot,
+				struct user_fault *fault, bool *major)
+{
+	int err = 0;
+	struct page *page = file_fault_page(m, vma, addr, fault, major, &err);
+
+	if (!page)
+		return err;
+	if (!pte_slot_read(m, slot)) {
+		set_page_dirty(m, page);
+		map_file_page(m, vma, slot, page, true);
+	}
+	return 0;
+}
+
+/* do_fault: the three ways a file VMA's empty entry is filled. */
+static int do_fault(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t addr, enum user_access access,
+		    const struct pte_slot *slot, struct user_fault *fault,
+		    bool *major)
+{
+	if (access != USER_WRITE)
+		return do_read_fault(m, vma, addr, slot, fault, major);
+	if (!(vma->vm_flags & VM_SHARED))
+		return do_cow_fault(m, vma, addr, slot, fault, major);
+	return do_shared_file_fault(m, vma, addr, slot, fault, major);
+}
+
 /* The fault for one page once the VMA allows the access. */
 static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
-			    uint64_t addr, enum user_access access, bool *major)
+			    uint64_t addr, enum user_access access,
+			    struct user_fault *fault, bool *major)
 {
 	struct pte_slot slot;
 	uint64_t entry;
@@ -478,6 +680,8 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 	if (err) /* a table past the limit, or no memory for one */
 		return err == -EDQUOT ? err : -ENOMEM;
 	entry = pte_slot_read(m, &slot);
+	if (!entry && vma->vm_file)
+		return do_fault(m, vma, addr, access, &slot, fault, major);
 	if (!entry)
 		return vma->shmem
 			       ? do_shared_fault(m, vma, addr, access, &slot,
@@ -540,7 +744,7 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	if (vma->vm_flags & VM_HUGETLB)
 		err = hugetlb_fault(m, vma, addr, access, fault);
 	else if ((err = handle_pmd_fault(m, vma, addr, access)) > 0)
-		err = handle_pte_fault(m, vma, addr, access, &major);
+		err = handle_pte_fault(m, vma, addr, access, fault, &major);
 	if (err == -EDQUOT) /* past the limit, after reclaiming its own */
 		err = mem_cgroup_fault_refused(m, mm, addr);
 	else if (err == -ENOMEM)
@@ -738,6 +942,7 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long pfn = pte_pfn(m, entry);
+	struct page *page;
 
 	(void)addr;
 	(void)arg;
@@ -759,15 +964,40 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 		__free_pages(m, pfn_to_page(m, pfn), huge_page_order(m));
 		return;
 	}
-	mm->rss_stat[vma->shmem ? MM_SHMEMPAGES : MM_ANONPAGES]--;
-	page_remove_rmap(m, pfn_to_page(m, pfn));
-	put_user_page(m, pfn_to_page(m, pfn));
+	if (vma->vm_flags & VM_PFNMAP) /* raw frames: no page to put */
+		return;
+	page = pfn_to_page(m, pfn);
+	mm->rss_stat[mm_counter(page)]--;
+	/* zap_pte_range: a dirty entry of a file page dirties the page. */
+	if (page_is_pagecache(page) && (entry & _PAGE_DIRTY))
+		set_page_dirty(m, page);
+	page_remove_rmap(m, page);
+	put_user_page(m, page);
 }
 
 void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end)
 {
 	walk_vma_range(m, vma, start, end, zap_one, NULL);
+}
+
+void unmap_mapping_range(struct machine *m, struct inode *inode, uint64_t first)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &inode->i_mmap.vmas)
+	{
+		struct vm_area_struct *vma =
+			list_entry(pos, struct vm_area_struct, i_mmap_node);
+		uint64_t pages = (vma->vm_end - vma->vm_start) >> m->page_shift;
+		uint64_t start = vma->vm_start;
+
+		if (vma->vm_pgoff + pages <= first)
+			continue;
+		if (first > vma->vm_pgoff)
+			start += (first - vma->vm_pgoff) << m->page_shift;
+		zap_vma_range(m, vma, start, vma->vm_end);
+	}
 }
 
 static void change_one(struct machine *m, struct vm_area_struct *vma,
@@ -784,7 +1014,9 @@ static void change_one(struct machine *m, struct vm_area_struct *vma,
 	if (pte_is_swap(entry))
 		return;
 	/* Private pages stay read-only unless this mm alone maps them. */
-	writable = (vma->vm_flags & VM_SHARED) ||
+	/* A shared file page stays read-only until written (dirtied). */
+	writable = ((vma->vm_flags & VM_SHARED) &&
+		    (!vma->vm_file || (entry & _PAGE_DIRTY))) ||
 		   (vma->vm_flags & VM_HUGETLB) ||
 		   (pfn != m->zero_pfn && PageFlag(page, PG_anon) &&
 		    page_mapcount(page) == 1 && (entry & _PAGE_DIRTY));
@@ -899,7 +1131,7 @@ static void copy_one(struct machine *m, struct vm_area_struct *vma,
 
 		get_user_page(page);
 		page_add_anon_rmap(m, page);
-		dst_mm->rss_stat[vma->shmem ? MM_SHMEMPAGES : MM_ANONPAGES]++;
+		dst_mm->rss_stat[mm_counter(page)]++;
 	}
 	/* Private: both sides lose write access, for copy-on-write. */
 	if (!(vma->vm_flags & VM_SHARED) && (entry & _PAGE_RW)) {
@@ -943,8 +1175,14 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 			mmput(m, mm);
 			return -ENOMEM;
 		}
-		walk_vma_range(m, src, src->vm_start, src->vm_end, copy_one,
-			       &c);
+		/*
+		 * vma_needs_copy: a file VMA with no private page is faulted
+		 * again in the child rather than copied.
+		 */
+		if (!src->vm_file || src->anon_vma ||
+		    (src->vm_flags & VM_PFNMAP))
+			walk_vma_range(m, src, src->vm_start, src->vm_end,
+				       copy_one, &c);
 		if (c.err) {
 			mmput(m, mm);
 			return -ENOMEM;

@@ -45,6 +45,15 @@ void get_user_page(struct page *page);
 /* One more or one fewer entry maps the page (NR_ANON_MAPPED follows). */
 void page_add_anon_rmap(struct machine *m, struct page *page);
 void page_remove_rmap(struct machine *m, struct page *page);
+/* Which RSS counter a mapped page counts in, as mm_counter. */
+enum mm_counter mm_counter(const struct page *page);
+/*
+ * unmap_mapping_range: every entry of every VMA mapping inode at page
+ * offset first or beyond goes, private copies too (truncation).
+ */
+struct inode;
+void unmap_mapping_range(struct machine *m, struct inode *inode,
+			 uint64_t first);
 static inline int page_mapcount(const struct page *page)
 {
 	return page->_mapcount + 1;

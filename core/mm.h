@@ -55,13 +55,19 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_MAYEXEC	0x00000040UL
 #define VM_MAYSHARE	0x00000080UL
 #define VM_GROWSDOWN	0x00000100UL
+#define VM_PFNMAP	0x00000400UL /* raw frames, no struct page use */
 #define VM_LOCKED	0x00002000UL
+#define VM_IO		0x00004000UL /* device memory */
+#define VM_DONTEXPAND	0x00040000UL
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
+#define VM_DONTDUMP	0x04000000UL
 #define VM_HUGEPAGE	0x20000000UL /* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE	0x40000000UL /* MADV_NOHUGEPAGE */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+/* Mappings of raw frames: never merged, grown or copied page by page. */
+#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP)
 
 /* vm.max_map_count's default, and the stack's rlimit (8 MiB). */
 #define DEFAULT_MAX_MAP_COUNT 65530
@@ -78,6 +84,7 @@ enum mm_counter {
 };
 
 struct anon_vma;
+struct file;
 struct shmem_object;
 struct mm_struct;
 
@@ -95,6 +102,14 @@ struct vm_area_struct {
 	struct mm_struct *vm_mm;
 	struct anon_vma *anon_vma;
 	struct shmem_object *shmem;
+	/*
+	 * The file it maps (a reference held, as vm_file), its pages the
+	 * file's page cache at vm_pgoff on; on the inode's i_mmap list by
+	 * i_mmap_node. A private file VMA has an anon_vma too once a
+	 * write copied a page.
+	 */
+	struct file *vm_file;
+	struct list_head i_mmap_node;
 	/*
 	 * How many anon_vmas it is linked to, as the length of Linux's
 	 * anon_vma_chain: 1 for its own, one more for each fork it comes
@@ -215,6 +230,16 @@ struct mm_struct *mm_alloc(struct machine *m, int pid);
 struct vm_area_struct *find_vma(const struct mm_struct *mm, uint64_t addr);
 int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	    uint64_t len, int prot, int flags, uint64_t *mapped);
+/*
+ * mmap of a file (flags without MAP_ANONYMOUS), from the page offset
+ * pgoff, as do_mmap's file branch: Linux's checks and errno.
+ */
+int do_mmap_file(struct machine *m, struct mm_struct *mm, struct file *file,
+		 uint64_t addr, uint64_t len, int prot, int flags,
+		 uint64_t pgoff, uint64_t *mapped);
+/* msync: MS_ASYNC, MS_SYNC, MS_INVALIDATE, with Linux's errno. */
+int do_msync(struct machine *m, struct mm_struct *mm, uint64_t start,
+	     uint64_t len, int flags);
 int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	      uint64_t len);
 int do_mprotect(struct machine *m, struct mm_struct *mm, uint64_t addr,

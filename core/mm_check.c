@@ -22,6 +22,7 @@
 
 #include "core/ldt.h"
 #include "core/check.h"
+#include "core/fs/fs.h"
 #include "core/huge_mm.h"
 #include "core/libc/malloc.h"
 #include "core/memory.h"
@@ -95,6 +96,15 @@ static int check_vmas(const struct machine *m, const struct mm_struct *mm,
 					    mm->pid,
 					    (unsigned long)vma->vm_start,
 					    vma->anon_vma_chain);
+		if (vma->vm_file &&
+		    (vma->shmem || list_empty(&vma->i_mmap_node) ||
+		     !vma->vm_file->f_count))
+			return check_failed(why, len,
+					    "pid %d: VMA at %#lx maps a file "
+					    "it is not listed on, or a shared "
+					    "object too",
+					    mm->pid,
+					    (unsigned long)vma->vm_start);
 		if (vma->anon_vma && vma->shmem)
 			return check_failed(why, len,
 					    "pid %d: VMA at %#lx is both "
@@ -128,6 +138,20 @@ static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
 	uint64_t index =
 		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
 	bool anon = PageFlag(page, PG_anon), shmem = PageFlag(page, PG_shmem);
+
+	/* A page-cache page: its VMA's file's, at its own offset. */
+	if (!anon && !shmem && vma->vm_file) {
+		if (!page_is_pagecache(page) || page->index != index ||
+		    page->mapping != (uint64_t)(uintptr_t)vma->vm_file->f_inode)
+			return check_failed(t->why, t->len,
+					    "pid %d: %#lx maps pfn %#lx, not "
+					    "its file's page at index %#llx",
+					    t->mm->pid, (unsigned long)vaddr,
+					    pfn, (unsigned long long)index);
+		t->mapped[pfn]++;
+		t->rss[MM_FILEPAGES]++;
+		return 0;
+	}
 	/* An anonymous page hangs on the VMA's anon_vma or an ancestor's. */
 	bool owner = shmem ? page->mapping == (uint64_t)(uintptr_t)vma->shmem
 			   : anon_vma_in_chain(
@@ -400,10 +424,28 @@ static int check_huge_zero_page(const struct mm_tally *t)
 }
 
 /* Map counts and LRU membership of every user page; NR_ANON_MAPPED. */
+/* A page-cache page: one reference for the cache, one per entry. */
+static int check_file_page(const struct mm_tally *t, unsigned long pfn,
+			   long *file_mapped)
+{
+	const struct page *page = &t->m->mem_map[pfn];
+
+	if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
+	    page->_refcount != page_mapcount(page) + 1)
+		return check_failed(t->why, t->len,
+				    "file pfn %#lx: _mapcount %d, _refcount "
+				    "%d, %u entries map it",
+				    pfn, page->_mapcount, page->_refcount,
+				    t->mapped[pfn]);
+	if (page_mapcount(page) > 0)
+		(*file_mapped)++;
+	return 0;
+}
+
 static int check_pages(struct mm_tally *t)
 {
 	const struct machine *m = t->m;
-	long anon_mapped = 0;
+	long anon_mapped = 0, file_mapped = 0;
 
 	unsigned long pfn;
 
@@ -414,6 +456,12 @@ static int check_pages(struct mm_tally *t)
 		bool shmem = PageFlag(page, PG_shmem);
 		int err;
 
+		if (page_is_pagecache(page)) {
+			err = check_file_page(t, pfn, &file_mapped);
+			if (err)
+				return err;
+			continue;
+		}
 		if (!PageFlag(page, PG_anon) && !shmem) {
 			err = check_other_page(t, pfn);
 			if (err)
@@ -444,6 +492,11 @@ static int check_pages(struct mm_tally *t)
 		return check_failed(t->why, t->len,
 				    "NR_ANON_THPS is %ld pages, PMDs map %lu",
 				    m->node_stat[NR_ANON_THPS], t->thp_pages);
+	if (file_mapped != m->node_stat[NR_FILE_MAPPED])
+		return check_failed(t->why, t->len,
+				    "nr_mapped is %ld, %ld file pages are "
+				    "mapped",
+				    m->node_stat[NR_FILE_MAPPED], file_mapped);
 	if (anon_mapped != m->node_stat[NR_ANON_MAPPED])
 		return check_failed(t->why, t->len,
 				    "nr_anon_pages is %ld, %ld pages are "

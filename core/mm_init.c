@@ -444,10 +444,12 @@ struct machine *machine_create(const struct layout *l)
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->layout = *l;
-	m->vm = (struct vm_sysctl){
-		l->vm.dirty_background_ratio, l->vm.dirty_ratio,
-		l->vm.dirty_expire_centisecs, l->vm.dirty_writeback_centisecs,
-		l->vm.swappiness};
+	m->vm = (struct vm_sysctl){l->vm.dirty_background_ratio,
+				   l->vm.dirty_ratio,
+				   l->vm.dirty_expire_centisecs,
+				   l->vm.dirty_writeback_centisecs,
+				   l->vm.swappiness,
+				   65536};
 	m->ram_fd = -1;
 	m->ctx = &m->init_ctx;
 	m->arch = &arches[l->arch];

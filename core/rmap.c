@@ -3,7 +3,8 @@
  * rmap.c - reverse mapping: from a page to every entry that maps it.
  *
  * Owns: anon_vma objects (from their own slab cache, as Linux's) and the
- * walk over the VMAs of an anon_vma family or shmem object. A fork child
+ * walk over the VMAs of an anon_vma family, a shmem object or a file
+ * (its inode's i_mmap list). A fork child
  * VMA gets an anon_vma of its own whose parent is the parent VMA's, in
  * the same family, so a page shared after fork is found in parent and
  * child alike, and the child's own copies only in the child's line.
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 
 #include "core/err.h"
+#include "core/fs/fs.h"
 #include "core/shmem.h"
 #include "core/slab.h"
 #include "core/vma_internal.h"
@@ -180,11 +182,57 @@ bool page_vma_mapped(struct machine *m, const struct page *page,
 	       pte_pfn(m, *entry) == page_to_pfn(m, page);
 }
 
+/* rmap_walk_file: the VMAs of the inode's i_mmap list. */
+static int rmap_walk_file(struct machine *m, struct page *page, rmap_one_fn fn,
+			  void *arg)
+{
+	struct inode *inode = (struct inode *)(uintptr_t)page->mapping;
+	struct list_head *pos, *next;
+
+	list_for_each_safe(pos, next, &inode->i_mmap.vmas)
+	{
+		struct vm_area_struct *vma =
+			list_entry(pos, struct vm_area_struct, i_mmap_node);
+		uint64_t addr;
+		int err;
+
+		if (!vma_address(vma, page->index, &addr, m->page_shift))
+			continue;
+		err = fn(m, page, vma, addr, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int mkclean_one(struct machine *m, struct page *page,
+		       struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	(void)arg;
+	if (!(vma->vm_flags & VM_SHARED) ||
+	    !page_vma_mapped(m, page, vma, addr, &slot, &entry))
+		return 0;
+	if (entry & (_PAGE_RW | _PAGE_DIRTY))
+		pte_slot_set(m, &slot, entry & ~(_PAGE_RW | _PAGE_DIRTY));
+	return 0;
+}
+
+void page_mkclean(struct machine *m, struct page *page)
+{
+	if (page->_mapcount >= 0)
+		rmap_walk_file(m, page, mkclean_one, NULL);
+}
+
 int rmap_walk(struct machine *m, struct page *page, rmap_one_fn fn, void *arg)
 {
 	struct rmap_root *root = page_rmap_root(page);
 	struct list_head *pos, *next;
 
+	if (page_is_pagecache(page))
+		return rmap_walk_file(m, page, fn, arg);
 	if (!root)
 		return 0;
 	list_for_each_safe(pos, next, &root->vmas)

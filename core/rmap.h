@@ -69,6 +69,24 @@ void vma_unlink_rmap(struct machine *m, struct vm_area_struct *vma);
 void anon_vma_get(struct anon_vma *av);
 void anon_vma_put(struct machine *m, struct anon_vma *av);
 
+/*
+ * A page of a file's page cache (filemap.c): its mapping is the inode,
+ * it is on a file LRU list while cached; found through the inode's
+ * i_mmap list of VMAs, as Linux's address_space->i_mmap.
+ */
+static inline bool page_is_pagecache(const struct page *page)
+{
+	return page->mapping && PageFlag(page, PG_lru) &&
+	       !PageFlag(page, PG_swapbacked);
+}
+
+/*
+ * folio_mkclean: every shared mapping of a page-cache page loses write
+ * and dirty bits, so that the next write faults and dirties the page
+ * again (writeback calls it before the page goes to the device).
+ */
+void page_mkclean(struct machine *m, struct page *page);
+
 /* The rmap root a user page hangs on, NULL for any other page. */
 struct rmap_root *page_rmap_root(const struct page *page);
 

@@ -4,7 +4,8 @@
  * vm_table holds them: dirty_background_ratio, dirty_ratio (0..100),
  * dirty_expire_centisecs, dirty_writeback_centisecs (0..INT_MAX) and
  * swappiness (0..200), set from the layout at boot and by an admin at
- * run time, listed as `sysctl vm` prints them.
+ * run time, listed as `sysctl vm` prints them; and debugfs's
+ * fault_around_bytes (debug.fault_around_bytes, not listed).
  *
  * Owns: the table of names and bounds. Must never: accept a value
  * outside a knob's bounds (-EINVAL, as proc_dointvec_minmax), or a name
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/pgtable.h"
 
 static const struct {
 	const char *name;
@@ -40,8 +42,28 @@ static unsigned int *knob(struct vm_sysctl *vm, size_t i)
 	return (unsigned int *)((char *)vm + vm_table[i].offset);
 }
 
+/*
+ * /sys/kernel/debug/fault_around_bytes, as fault_around_bytes_set: at
+ * most a PTE table's reach, rounded down to a power of two of pages
+ * when used (at least one page).
+ */
+static int fault_around_bytes_set(struct machine *m, int64_t value)
+{
+	uint64_t ptrs =
+		pgtable_level_size(m, pgtable_levels(m) - 2) >> m->page_shift;
+
+	if (value < 0 || (uint64_t)value / m->page_size > ptrs)
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "fault_around_bytes takes 0 to %llu bytes",
+				 (unsigned long long)(ptrs * m->page_size));
+	m->vm.fault_around_bytes = (unsigned int)value;
+	return 0;
+}
+
 int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
 {
+	if (!strcmp(name, "debug.fault_around_bytes"))
+		return fault_around_bytes_set(m, value);
 	for (size_t i = 0; i < NR_VM_SYSCTLS; i++) {
 		if (strcmp(vm_table[i].name, name))
 			continue;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/fs/fs.h"
 #include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mm.h"
@@ -24,6 +25,36 @@ static const struct mm_struct *pid_mm(const struct machine *m, int pid)
 	const struct task_struct *t = find_task_by_pid(m, pid);
 
 	return t ? t->mm : NULL;
+}
+
+/* The device, inode and page offset maps shows for a VMA. */
+static void vma_file_fields(const struct machine *m,
+			    const struct vm_area_struct *vma, unsigned int *maj,
+			    unsigned int *min, unsigned long *ino,
+			    unsigned long long *off)
+{
+	*maj = *min = 0;
+	*ino = 0;
+	*off = 0;
+	if (vma->vm_file) {
+		*maj = MMBLK_MAJOR;
+		*ino = vma->vm_file->f_inode->i_ino;
+	} else if (vma->shmem) {
+		*min = 1;
+		*ino = vma->shmem->ino;
+	}
+	if (vma->vm_file || vma->shmem || (vma->vm_flags & VM_PFNMAP))
+		*off = (unsigned long long)vma->vm_pgoff << m->page_shift;
+}
+
+/* A file's path as d_path gives it: "/name", " (deleted)" once unlinked. */
+static void vma_file_name(const struct vm_area_struct *vma, char *buf,
+			  size_t len)
+{
+	const struct inode *inode = vma->vm_file->f_inode;
+
+	snprintf(buf, len, "/%s%s", inode->i_name,
+		 inode->i_nlink ? "" : " (deleted)");
 }
 
 static const char *vma_name(const struct mm_struct *mm,
@@ -46,16 +77,22 @@ static void show_map_vma(const struct machine *m, const struct mm_struct *mm,
 	unsigned long flags = vma->vm_flags;
 	const char *name = vma_name(mm, vma);
 	int width = m->layout.arch == ARCH_X86_64 ? 73 : 49;
+	char path[NAME_MAX_ + 16];
+	unsigned long long off;
+	unsigned int maj, min;
+	unsigned long ino;
 	int n = 0;
 
-	seq_printf(
-		s, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu %n",
-		(unsigned long)vma->vm_start, (unsigned long)vma->vm_end,
-		flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
-		flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
-		vma->shmem ? (unsigned long long)vma->vm_pgoff << m->page_shift
-			   : 0ULL,
-		0, vma->shmem ? 1 : 0, vma->shmem ? vma->shmem->ino : 0UL, &n);
+	vma_file_fields(m, vma, &maj, &min, &ino, &off);
+	if (vma->vm_file) {
+		vma_file_name(vma, path, sizeof(path));
+		name = path;
+	}
+	seq_printf(s, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu %n",
+		   (unsigned long)vma->vm_start, (unsigned long)vma->vm_end,
+		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
+		   off, maj, min, ino, &n);
 	if (name)
 		seq_printf(s, "%*s%s", n < width ? width - n : 0, "", name);
 	seq_printf(s, "\n");

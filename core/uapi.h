@@ -162,6 +162,19 @@ int uapi_write_phys(struct machine *m, uint64_t phys, const void *buf,
  */
 int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 	      int flags, uint64_t *mapped);
+/*
+ * mmap of descriptor fd from byte offset (page aligned, else -EINVAL),
+ * as x86's sys_mmap: MAP_ANONYMOUS ignores fd and offset; -EBADF for a
+ * descriptor not open in the process; -EACCES for a mode the mapping
+ * may not have; -ENODEV for a directory; -EOVERFLOW past the largest
+ * file.
+ */
+int uapi_sys_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		  int prot, int flags, int fd, int64_t offset,
+		  uint64_t *mapped);
+/* msync: MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4, as Linux's. */
+int uapi_msync(struct machine *m, int pid, uint64_t addr, uint64_t len,
+	       int flags);
 int uapi_munmap(struct machine *m, int pid, uint64_t addr, uint64_t len);
 int uapi_mprotect(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		  int prot);

@@ -2,7 +2,8 @@
 /*
  * uapi_fs.c - the file calls a client process may make: open, creat,
  * close, read, pread64, write, pwrite64, lseek, ftruncate, fsync,
- * fdatasync, unlink, stat, fstat, fadvise64 and readahead.
+ * fdatasync, unlink, stat, fstat, fadvise64, readahead, and mmap of a
+ * descriptor (sys_mmap).
  *
  * Owns: finding the process a call names and the file a descriptor
  * names in that process's own table (-EBADF for any other number).
@@ -12,6 +13,7 @@
 
 #include "core/err.h"
 #include "core/fs/fs.h"
+#include "core/mm.h"
 #include "core/sysctl.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -243,4 +245,26 @@ int uapi_readahead(struct machine *m, int pid, int fd, int64_t offset,
 int uapi_admin_sysctl(struct machine *m, const char *name, int64_t value)
 {
 	return sysctl_vm_set(m, name, value);
+}
+
+int uapi_sys_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len,
+		  int prot, int flags, int fd, int64_t offset, uint64_t *mapped)
+{
+	struct task_struct *t;
+	struct file *f;
+	int err;
+
+	/* arch/x86's sys_mmap: the offset in whole pages, before the fd. */
+	if ((uint64_t)offset & (m->page_size - 1))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mmap: offset %#llx is not page aligned",
+				 (unsigned long long)offset);
+	if (flags & MAP_ANONYMOUS)
+		return uapi_mmap(m, pid, addr, len, prot, flags, mapped);
+	err = fs_task(m, pid, fd, &t, &f);
+	if (err)
+		return err;
+	return fs_done(m, t,
+		       do_mmap_file(m, t->mm, f, addr, len, prot, flags,
+				    (uint64_t)offset >> m->page_shift, mapped));
 }

@@ -66,6 +66,17 @@ int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 	return vm_done(m, t, do_mmap(m, t->mm, addr, len, prot, flags, mapped));
 }
 
+int uapi_msync(struct machine *m, int pid, uint64_t addr, uint64_t len,
+	       int flags)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_msync(m, t->mm, addr, len, flags));
+}
+
 int uapi_munmap(struct machine *m, int pid, uint64_t addr, uint64_t len)
 {
 	struct task_struct *t;

@@ -19,6 +19,8 @@
 
 #include "core/array.h"
 #include "core/err.h"
+#include "core/filemap.h"
+#include "core/fs/fs.h"
 #include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mman.h"
@@ -196,6 +198,7 @@ struct vm_area_struct *vm_area_alloc(struct machine *m, struct mm_struct *mm)
 	}
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->rmap_node);
+	INIT_LIST_HEAD(&vma->i_mmap_node);
 	return vma;
 }
 
@@ -206,8 +209,20 @@ void vm_area_free(struct machine *m, struct vm_area_struct *vma)
 	if (vma->shmem)
 		shmem_put(m, vma->shmem); /* as remove_vma's fput(vm_file) */
 	vma->shmem = NULL;
+	if (vma->vm_file) { /* off the inode's i_mmap; fput(vm_file) */
+		list_del_init(&vma->i_mmap_node);
+		fput(m, vma->vm_file);
+	}
+	vma->vm_file = NULL;
 	kmem_cache_free(m, m->vma->vma_cachep, vma->vma_obj);
 	free(vma);
+}
+
+/* vma maps file: a reference on it, and a place on its i_mmap list. */
+static void vma_link_file(struct vm_area_struct *vma, struct file *file)
+{
+	vma->vm_file = get_file(file);
+	list_add_tail(&vma->i_mmap_node, &file->f_inode->i_mmap.vmas);
 }
 
 /* A copy of src (same rmap), for a split or fork. */
@@ -223,6 +238,8 @@ struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
 	vma->vm_flags = src->vm_flags;
 	vma->vm_pgoff = src->vm_pgoff;
 	vma_link_rmap(vma, src);
+	if (src->vm_file)
+		vma_link_file(vma, src->vm_file);
 	return vma;
 }
 
@@ -290,7 +307,8 @@ static bool vmas_mergeable(const struct machine *m,
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags)
 		return false;
 	/* Pieces of one shared object merge back, as one vm_file's do. */
-	if (a->shmem != b->shmem || (a->vm_flags & VM_HUGETLB))
+	if (a->shmem != b->shmem || a->vm_file != b->vm_file ||
+	    (a->vm_flags & (VM_HUGETLB | VM_SPECIAL)))
 		return false;
 	if (!anon_vmas_mergeable(a, b, copy))
 		return false;
@@ -351,6 +369,7 @@ static struct anon_vma *reusable_anon_vma(const struct machine *m,
 					  const struct vm_area_struct *b)
 {
 	if (a->vm_end != b->vm_start || a->shmem || b->shmem ||
+	    a->vm_file != b->vm_file ||
 	    ((a->vm_flags ^ b->vm_flags) & ~VM_ACCESS_FLAGS) ||
 	    b->vm_pgoff != a->vm_pgoff + vma_pages(m, a))
 		return NULL;
@@ -533,7 +552,7 @@ static unsigned long calc_vm_flags(int prot, int flags)
  * refuses them.
  */
 static int mmap_check(struct machine *m, const struct mm_struct *mm,
-		      uint64_t addr, uint64_t len, int flags)
+		      uint64_t addr, uint64_t len, int flags, bool file)
 {
 	int type = flags & MAP_TYPE;
 
@@ -547,10 +566,10 @@ static int mmap_check(struct machine *m, const struct mm_struct *mm,
 		return mm_refuse(m, BAD_VMA, -EOPNOTSUPP,
 				 "MAP_SHARED_VALIDATE with unknown flags %#x",
 				 flags & ~MAP_KNOWN);
-	if (!(flags & MAP_ANONYMOUS))
+	if (!file && !(flags & MAP_ANONYMOUS))
 		return mm_refuse(m, BAD_VMA, -EBADF,
-				 "no files here: mappings must be "
-				 "MAP_ANONYMOUS");
+				 "mmap without MAP_ANONYMOUS needs a file "
+				 "descriptor (sys_mmap)");
 	if ((flags & MAP_HUGETLB) && (flags & MAP_GROWSDOWN))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "a huge page mapping cannot grow down");
@@ -599,13 +618,15 @@ static int mmap_fixed_range(struct machine *m, struct mm_struct *mm,
  * are charged unless MAP_NORESERVE; huge pages never are.
  */
 static int mmap_account(struct machine *m, unsigned long *vm_flags,
-			uint64_t len)
+			uint64_t len, bool file)
 {
 	unsigned long f = *vm_flags;
 
 	if (f & (VM_NORESERVE | VM_HUGETLB))
 		return 0;
 	if (!(f & VM_SHARED) && !(f & VM_WRITE))
+		return 0;
+	if ((f & VM_SHARED) && file) /* the file holds the pages */
 		return 0;
 	if (vm_enough_memory(m, (long)(len >> m->page_shift)))
 		return -ENOMEM;
@@ -616,7 +637,8 @@ static int mmap_account(struct machine *m, unsigned long *vm_flags,
 
 /* A new VMA for [addr, addr + len), merged with its neighbours. */
 static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
-		       uint64_t len, unsigned long vm_flags)
+		       uint64_t len, unsigned long vm_flags, struct file *file,
+		       uint64_t pgoff)
 {
 	unsigned long npages = (unsigned long)(len >> m->page_shift);
 	struct vm_area_struct *vma;
@@ -630,7 +652,10 @@ static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
-	if (vm_flags & VM_SHARED) {
+	if (file) {
+		vma->vm_pgoff = pgoff;
+		vma_link_file(vma, file);
+	} else if (vm_flags & VM_SHARED) {
 		vma->shmem = shmem_create(m, npages);
 		if (!vma->shmem) {
 			vm_area_free(m, vma);
@@ -651,7 +676,7 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 {
 	uint64_t align = flags & MAP_HUGETLB ? huge_page_size(m) : m->page_size;
 	unsigned long vm_flags = calc_vm_flags(prot, flags);
-	int err = mmap_check(m, mm, addr, len, flags);
+	int err = mmap_check(m, mm, addr, len, flags, false);
 
 	if (err)
 		return err;
@@ -669,12 +694,12 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = mm_refuse(m, BAD_VMA, -EINVAL,
 				"a shared mapping cannot grow down");
 	if (!err)
-		err = mmap_account(m, &vm_flags, len);
+		err = mmap_account(m, &vm_flags, len, false);
 	/* MAP_FIXED replaces what it lands on, once nothing can fail. */
 	if (!err && (flags & MAP_FIXED))
 		err = do_munmap(m, mm, addr, len);
 	if (!err)
-		err = mmap_region(m, mm, addr, len, vm_flags);
+		err = mmap_region(m, mm, addr, len, vm_flags, NULL, 0);
 	if (err)
 		return err;
 	*mapped = addr;
@@ -682,6 +707,166 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	    (flags & MAP_LOCKED))
 		populate_vma_range(m, mm, addr, addr + len);
 	return 0;
+}
+
+/*
+ * do_mmap's file branch: what the descriptor's mode allows, as Linux
+ * decides it. A MAP_SHARED mapping of a file not open for writing is
+ * shared in name only (VM_MAYSHARE): it can never be written.
+ */
+static int mmap_file_flags(struct machine *m, const struct file *file, int prot,
+			   int flags, unsigned long *vm_flags)
+{
+	if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return mm_refuse(m, BAD_VMA, -EACCES,
+					 "MAP_SHARED with PROT_WRITE of a "
+					 "descriptor not open for writing");
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
+	if (!(file->f_mode & FMODE_READ))
+		return mm_refuse(m, BAD_VMA, -EACCES,
+				 "mmap of a descriptor not open for reading");
+	if ((file->f_inode->i_mode & S_IFMT_) != S_IFREG_)
+		return mm_refuse(m, BAD_VMA, -ENODEV,
+				 "mmap of a directory: it has no mmap");
+	if (*vm_flags & VM_GROWSDOWN)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "a file mapping cannot grow down");
+	return 0;
+}
+
+/* file_mmap_ok: the last page offset stays within MAX_LFS_FILESIZE. */
+static bool file_mmap_ok(const struct machine *m, uint64_t pgoff, uint64_t len)
+{
+	uint64_t maxsize = (uint64_t)FS_MAXBYTES;
+
+	return len <= maxsize && pgoff <= (maxsize - len) >> m->page_shift;
+}
+
+int do_mmap_file(struct machine *m, struct mm_struct *mm, struct file *file,
+		 uint64_t addr, uint64_t len, int prot, int flags,
+		 uint64_t pgoff, uint64_t *mapped)
+{
+	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	int err = mmap_check(m, mm, addr, len, flags, true);
+
+	if (err)
+		return err;
+	if (flags & MAP_HUGETLB) /* ksys_mmap_pgoff: not a hugetlbfs file */
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "MAP_HUGETLB of a file not on hugetlbfs");
+	len = page_align(m, len);
+	if (pgoff + (len >> m->page_shift) < pgoff)
+		return mm_refuse(m, BAD_VMA, -EOVERFLOW,
+				 "mmap: the page offset wraps around");
+	if (mm->map_count >= m->vma->max_map_count)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "%u mappings: vm.max_map_count reached",
+				 mm->map_count);
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		err = mmap_fixed_range(m, mm, addr, len, flags);
+	else
+		err = get_unmapped_area(m, mm, addr, len, m->page_size, &addr);
+	if (!err && !file_mmap_ok(m, pgoff, len))
+		err = mm_refuse(m, BAD_VMA, -EOVERFLOW,
+				"mmap: offset %#llx pages is past the largest "
+				"file",
+				(unsigned long long)pgoff);
+	if (!err)
+		err = mmap_file_flags(m, file, prot, flags, &vm_flags);
+	if (!err)
+		err = mmap_account(m, &vm_flags, len, true);
+	if (!err && (flags & MAP_FIXED))
+		err = do_munmap(m, mm, addr, len);
+	if (!err)
+		err = mmap_region(m, mm, addr, len, vm_flags, file, pgoff);
+	if (err)
+		return err;
+	*mapped = addr;
+	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
+	    (flags & MAP_LOCKED))
+		populate_vma_range(m, mm, addr, addr + len);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* msync                                                               */
+
+#define MS_ASYNC_      1
+#define MS_INVALIDATE_ 2
+#define MS_SYNC_       4
+
+static int msync_check(struct machine *m, uint64_t start, uint64_t len,
+		       int flags, uint64_t *end)
+{
+	if (flags & ~(MS_ASYNC_ | MS_INVALIDATE_ | MS_SYNC_))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "msync: unknown flags %#x", flags);
+	if ((start & (m->page_size - 1)) ||
+	    ((flags & MS_ASYNC_) && (flags & MS_SYNC_)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "msync: %#lx is not page aligned, or both "
+				 "MS_ASYNC and MS_SYNC",
+				 (unsigned long)start);
+	*end = start + page_align(m, len);
+	if (*end < start)
+		return mm_refuse(m, BAD_VMA, -ENOMEM,
+				 "msync: [%#lx, +%#lx) wraps around",
+				 (unsigned long)start, (unsigned long)len);
+	return 0;
+}
+
+/*
+ * As Linux's msync: MS_SYNC writes the dirty pages of each shared file
+ * mapping in the range (vfs_fsync_range); MS_ASYNC and MS_INVALIDATE
+ * do nothing more (the cache is the file), but MS_INVALIDATE refuses an
+ * mlocked mapping (-EBUSY). Holes in the range are -ENOMEM at the end,
+ * or at once for a plain MS_ASYNC.
+ */
+int do_msync(struct machine *m, struct mm_struct *mm, uint64_t start,
+	     uint64_t len, int flags)
+{
+	uint64_t end = 0;
+	int err = msync_check(m, start, len, flags, &end), unmapped = 0;
+	struct vm_area_struct *vma;
+
+	if (err || end == start)
+		return err;
+	for (vma = find_vma(mm, start);; vma = find_vma(mm, start)) {
+		uint64_t fstart, fend;
+
+		if (!vma)
+			return mm_refuse(m, BAD_NONE, -ENOMEM,
+					 "msync: %#lx is not mapped",
+					 (unsigned long)start);
+		if (start < vma->vm_start) {
+			if (flags == MS_ASYNC_ || vma->vm_start >= end)
+				return mm_refuse(m, BAD_NONE, -ENOMEM,
+						 "msync: %#lx is not mapped",
+						 (unsigned long)start);
+			start = vma->vm_start;
+			unmapped = -ENOMEM;
+		}
+		if ((flags & MS_INVALIDATE_) && (vma->vm_flags & VM_LOCKED))
+			return mm_refuse(m, BAD_VMA, -EBUSY,
+					 "msync: MS_INVALIDATE of a locked "
+					 "mapping");
+		fstart = vma->vm_pgoff +
+			 ((start - vma->vm_start) >> m->page_shift);
+		fend = fstart +
+		       (((end < vma->vm_end ? end : vma->vm_end) - start) >>
+			m->page_shift) -
+		       1;
+		start = vma->vm_end;
+		if ((flags & MS_SYNC_) && vma->vm_file &&
+		    (vma->vm_flags & VM_SHARED))
+			err = filemap_write_range(m, vma->vm_file->f_inode,
+						  fstart, fend, NULL);
+		if (err || start >= end)
+			return err ? err : unmapped;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -839,6 +1024,13 @@ static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 		long npages;
 		int err;
 
+		/* VM_MAY* shifted onto VM_*: what the mapping may ever be. */
+		if ((newflags & ~(newflags >> 4)) & VM_ACCESS_FLAGS)
+			return mm_refuse(
+				m, BAD_VMA, -EACCES,
+				"mprotect: the mapping at %#lx may not "
+				"take that access",
+				(unsigned long)vma->vm_start);
 		addr = hi;
 		if (newflags == vma->vm_flags)
 			continue;
@@ -1038,7 +1230,7 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 	uint64_t moved = old_len < new_len ? old_len : new_len;
 
 	/* copy_vma: an unfaulted private VMA lines up with its new place. */
-	if (!vma->anon_vma && !vma->shmem)
+	if (!vma->anon_vma && !vma->shmem && !vma->vm_file)
 		pgoff = new_addr >> m->page_shift;
 	struct vm_area_struct *new;
 	int err;
@@ -1292,9 +1484,9 @@ static uint64_t initial_brk(const struct machine *m)
 static int setup_stack(struct machine *m, struct mm_struct *mm)
 {
 	uint64_t top = mm->task_size;
-	int err = mmap_region(m, mm, top - INITIAL_STACK_BYTES,
-			      INITIAL_STACK_BYTES,
-			      VM_DATA_DEFAULT | VM_GROWSDOWN | VM_ACCOUNT);
+	int err = mmap_region(
+		m, mm, top - INITIAL_STACK_BYTES, INITIAL_STACK_BYTES,
+		VM_DATA_DEFAULT | VM_GROWSDOWN | VM_ACCOUNT, NULL, 0);
 
 	mm->start_stack = top - m->page_size;
 	return err;

@@ -226,6 +226,25 @@ static int unmap_one(struct machine *m, struct page *page,
 	return 0;
 }
 
+/* try_to_unmap of a page-cache page: its entries go, dirt kept. */
+static int unmap_file_one(struct machine *m, struct page *page,
+			  struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot ps;
+	uint64_t entry;
+
+	(void)arg;
+	if (!page_vma_mapped(m, page, vma, addr, &ps, &entry))
+		return 0;
+	if (entry & _PAGE_DIRTY)
+		set_page_dirty(m, page);
+	pte_slot_set(m, &ps, 0);
+	vma->vm_mm->rss_stat[MM_FILEPAGES]--;
+	page_remove_rmap(m, page);
+	put_user_page(m, page);
+	return 0;
+}
+
 /* Swap one page out; false when it cannot go now. */
 static bool pageout(struct machine *m, struct page *page)
 {
@@ -356,10 +375,40 @@ static void shrink_active_file(struct machine *m, unsigned long nr)
 	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_FILE];
 
 	while (nr-- && !list_empty(active)) {
-		lru_move(m, list_last_entry(active, struct page, lru),
-			 LRU_INACTIVE_FILE);
+		struct page *page = list_last_entry(active, struct page, lru);
+		unsigned int refs = 0;
+
+		/* A mapped page's entries are looked at (and aged) too. */
+		if (page_mapcount(page) > 0)
+			rmap_walk(m, page, referenced_one, &refs);
+		lru_move(m, page, LRU_INACTIVE_FILE);
 		m->vm_events[PGDEACTIVATE]++;
 	}
+}
+
+/*
+ * A mapped inactive file page: its entries decide (kept or activated
+ * when they show access, as folio_check_references); one nobody
+ * touched is unmapped through rmap. False when it stays.
+ */
+static bool unmap_file_page(struct machine *m, struct page *page)
+{
+	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_FILE];
+
+	if (page_mapcount(page) <= 0)
+		return true;
+	switch (page_check_references(m, page)) {
+	case PAGEREF_ACTIVATE:
+		lru_move(m, page, LRU_ACTIVE_FILE);
+		return false;
+	case PAGEREF_KEEP:
+		list_move(&page->lru, inactive);
+		return false;
+	case PAGEREF_RECLAIM:
+		break;
+	}
+	rmap_walk(m, page, unmap_file_one, NULL);
+	return true;
 }
 
 static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
@@ -375,6 +424,8 @@ static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
 		m->vm_events[PGSCAN_FILE]++;
 		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
 					       : PGSCAN_DIRECT]++;
+		if (!unmap_file_page(m, page))
+			continue;
 		if (!filemap_reclaim_page(m, page)) {
 			list_move(&page->lru, inactive); /* held: rotate */
 			continue;

@@ -124,19 +124,20 @@ static void set_value(struct reply *r, Mm__Reply__ResultCase which)
  * The handlers of mechanical rows: uapi_<field>(m, a->arg, ...), with
  * &r->value last when the result is a number.
  */
-#define FIELDS_1(a, x)				 a->x
-#define FIELDS_2(a, x, ...)			 a->x, FIELDS_1(a, __VA_ARGS__)
-#define FIELDS_3(a, x, ...)			 a->x, FIELDS_2(a, __VA_ARGS__)
-#define FIELDS_4(a, x, ...)			 a->x, FIELDS_3(a, __VA_ARGS__)
-#define FIELDS_5(a, x, ...)			 a->x, FIELDS_4(a, __VA_ARGS__)
-#define FIELDS_6(a, x, ...)			 a->x, FIELDS_5(a, __VA_ARGS__)
-#define NR_ARGS(...)				 NR_ARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
-#define NR_ARGS_(_1, _2, _3, _4, _5, _6, n, ...) n
-#define PASTE(x, y)				 PASTE_(x, y)
-#define PASTE_(x, y)				 x##y
-#define UNPAREN(...)				 __VA_ARGS__
-#define FIELDS(a, args)				 FIELDS_(a, UNPAREN args)
-#define FIELDS_(a, ...)				 PASTE(FIELDS_, NR_ARGS(__VA_ARGS__))(a, __VA_ARGS__)
+#define FIELDS_1(a, x)				     a->x
+#define FIELDS_2(a, x, ...)			     a->x, FIELDS_1(a, __VA_ARGS__)
+#define FIELDS_3(a, x, ...)			     a->x, FIELDS_2(a, __VA_ARGS__)
+#define FIELDS_4(a, x, ...)			     a->x, FIELDS_3(a, __VA_ARGS__)
+#define FIELDS_5(a, x, ...)			     a->x, FIELDS_4(a, __VA_ARGS__)
+#define FIELDS_6(a, x, ...)			     a->x, FIELDS_5(a, __VA_ARGS__)
+#define FIELDS_7(a, x, ...)			     a->x, FIELDS_6(a, __VA_ARGS__)
+#define NR_ARGS(...)				     NR_ARGS_(__VA_ARGS__, 7, 6, 5, 4, 3, 2, 1, 0)
+#define NR_ARGS_(_1, _2, _3, _4, _5, _6, _7, n, ...) n
+#define PASTE(x, y)				     PASTE_(x, y)
+#define PASTE_(x, y)				     x##y
+#define UNPAREN(...)				     __VA_ARGS__
+#define FIELDS(a, args)				     FIELDS_(a, UNPAREN args)
+#define FIELDS_(a, ...)				     PASTE(FIELDS_, NR_ARGS(__VA_ARGS__))(a, __VA_ARGS__)
 #define OUT_NONE
 #define OUT_PFN	   , &r->value
 #define OUT_ADDR   , &r->value

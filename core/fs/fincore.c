@@ -26,7 +26,8 @@ int report_files(const struct machine *m, struct seq_buf *s)
 			   "%8lu %12" PRIu64 " %9" PRIu64 " %9lu %9lu %s%s\n",
 			   inode->i_ino, inode->i_size, inode->i_blocks,
 			   inode->i_nrpages, filemap_nr_dirty(m, inode),
-			   inode->i_name[0] ? "/" : "(deleted)", inode->i_name);
+			   inode->i_nlink ? "/" : "(deleted)",
+			   inode->i_nlink ? inode->i_name : "");
 	}
 	return s->err;
 }

@@ -19,6 +19,7 @@
 #include "core/block/blkdev.h"
 #include "core/list.h"
 #include "core/machine.h"
+#include "core/rmap.h"
 #include "core/seq_buf.h"
 #include "core/treap.h"
 
@@ -68,6 +69,7 @@ struct inode {
 	unsigned long i_nrpages;
 	unsigned long i_nrdirty;      /* of those, dirty */
 	struct treap_node *i_shadows; /* evicted pages\' shadows */
+	struct rmap_root i_mmap;      /* the VMAs mapping it (i_mmap_node) */
 	int64_t dirtied_when;	      /* fs clock when the first went dirty */
 	struct inode *i_hash_next;    /* the next in its directory bucket */
 	char i_name[NAME_MAX_ + 1];   /* its one link in the root, if linked */
@@ -83,7 +85,8 @@ struct file_ra_state {
 	unsigned int size;
 	unsigned int async_size;
 	unsigned int ra_pages;
-	int64_t prev_pos; /* the last byte read, -1 before any */
+	int64_t prev_pos;	/* the last byte read, -1 before any */
+	unsigned int mmap_miss; /* faults that missed the cache, less hits */
 };
 
 #define VM_READAHEAD_KB 128 /* Linux's default read_ahead_kb */
@@ -124,6 +127,8 @@ struct fs_state {
 };
 
 #define ROOT_INO 1
+/* mmblk0's device number, as the host's NVMe disks have it: 259:0. */
+#define MMBLK_MAJOR 259
 
 /* What stat(2) tells, as struct kstat; times in simulated ns. */
 struct kstat {
@@ -201,6 +206,12 @@ int alloc_fd(struct machine *m, struct files_struct *files, struct file *f);
 struct file *fget(const struct files_struct *files, int fd);
 int close_fd(struct machine *m, struct files_struct *files, int fd);
 void fput(struct machine *m, struct file *f);
+/* Another reference on an open file (a mapping's, as get_file). */
+static inline struct file *get_file(struct file *f)
+{
+	f->f_count++;
+	return f;
+}
 
 /* read_write.c: bytes of a file, and its position. */
 long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,

@@ -71,6 +71,7 @@ struct inode *new_inode(struct machine *m, uint32_t mode)
 	inode->i_nlink = 1;
 	inode->i_uid = 0;
 	inode->i_atime = inode->i_mtime = inode->i_ctime = fs_now(m);
+	INIT_LIST_HEAD(&inode->i_mmap.vmas);
 	fs->inodes[ino] = inode;
 	fs->nr_inodes++;
 	fs->next_ino = ino < fs->max_inodes ? ino + 1 : ROOT_INO;

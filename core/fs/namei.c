@@ -54,7 +54,7 @@ static void d_delete(struct machine *m, struct inode *inode)
 	while (*p != inode)
 		p = &(*p)->i_hash_next;
 	*p = inode->i_hash_next;
-	inode->i_name[0] = '\0';
+	/* The name stays, as a deleted dentry's: maps prints it. */
 }
 
 /*

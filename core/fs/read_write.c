@@ -19,6 +19,7 @@
 #include "core/filemap.h"
 #include "core/writeback.h"
 #include "core/fs/fs.h"
+#include "core/memory.h"
 
 static bool is_dir(const struct inode *inode)
 {
@@ -289,6 +290,8 @@ int do_truncate(struct machine *m, struct inode *inode, int64_t length)
 	if (len < inode->i_size) {
 		uint64_t tail = len & (bs - 1), pblk;
 
+		/* truncate_pagecache: mappings of the cut pages go first. */
+		unmap_mapping_range(m, inode, (len + bs - 1) / bs);
 		truncate_inode_pages(m, inode, len);
 		inode_truncate_blocks(m, inode, (len + bs - 1) / bs);
 		pblk = tail ? bmap(inode, len / bs) : 0;

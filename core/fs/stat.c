@@ -8,7 +8,7 @@
 #include "core/fs/fs.h"
 
 /* The device's number as the host would print it: major 259, minor 0. */
-#define MMBLK_DEV ((259ULL << 8) | 0)
+#define MMBLK_DEV ((uint64_t)MMBLK_MAJOR << 8 | 0)
 
 void generic_fillattr(const struct machine *m, const struct inode *inode,
 		      struct kstat *st)

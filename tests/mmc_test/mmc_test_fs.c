@@ -4,15 +4,18 @@
  * open, creat, read, pread64, write, pwrite64, lseek, ftruncate, fsync,
  * unlink, stat, fstat, fadvise64 and readahead, the errors of bad
  * descriptors (another session's among them), a read longer than a
- * reply, and a forked process's copy of the table.
+ * reply, a forked process's copy of the table, and mappings of files
+ * (sys_mmap, msync, maps, SIGBUS past the end).
  *
  * Owns: the "ops files" family of mmc_test. Must never: be installed.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tests/mmc_test/mmc_test.h"
 #include "tests/mmc_test/mmc_test_vm.h"
@@ -189,6 +192,50 @@ static void files_cache(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/cache"));
 }
 
+/* A shared mapping of a file over the wire: the bytes are the file's. */
+static void files_mmap(struct mmc *c, struct mmc *other)
+{
+	struct mmc_fault fault;
+	uint8_t b[4] = {0};
+	char *text = NULL;
+	uint64_t a = 0;
+	size_t done = 0;
+	int fd = -1, wfd = -1;
+
+	EXPECT_ERR(c, 0, mmc_open(c, 0, "/mapf", O_CREAT | O_RDWR, 0644, &fd));
+	EXPECT_ERR(c, 0, mmc_ftruncate(c, 0, fd, 8192));
+	EXPECT_ERR(c, 0,
+		   mmc_sys_mmap(c, 0, 0, 12288, PROT_READ | PROT_WRITE,
+				MAP_SHARED, fd, 0, &a));
+	EXPECT_ERR(c, 0, mmc_write_vm(c, 0, a + 4096, "map", 3, &fault));
+	EXPECT_ERR(c, 0, mmc_pread64(c, 0, fd, b, 3, 4096, &done));
+	EXPECT(done == 3 && !memcmp(b, "map", 3),
+	       "the file does not hold the mapping's bytes");
+	EXPECT_ERR(c, 0, mmc_msync(c, 0, a, 8192, 4 /* MS_SYNC */));
+	EXPECT_ERR(c, -EINVAL, mmc_msync(c, 0, a, 8192, 1 | 4));
+	EXPECT_ERR(c, -EFAULT, mmc_read_vm(c, 0, a + 8192, b, 1, &fault));
+	EXPECT(fault.signo == SIGBUS, "past the end: signal %d, not SIGBUS",
+	       fault.signo);
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_MAPS, 0, &text));
+	EXPECT(text && strstr(text, " rw-s 00000000 103:00 ") &&
+		       strstr(text, "/mapf\n"),
+	       "maps has no line for /mapf:\n%s", text ? text : "");
+	free(text);
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_sys_mmap(c, 0, 0, 4096, PROT_READ, MAP_SHARED, fd, 100,
+				&a));
+	EXPECT_ERR(other, -EBADF,
+		   mmc_sys_mmap(other, 0, 0, 4096, PROT_READ, MAP_SHARED, fd, 0,
+				&a));
+	EXPECT_ERR(c, 0, mmc_open(c, 0, "/mapf", O_WRONLY, 0, &wfd));
+	EXPECT_ERR(c, -EACCES,
+		   mmc_sys_mmap(c, 0, 0, 4096, PROT_READ, MAP_PRIVATE, wfd, 0,
+				&a));
+	EXPECT_ERR(c, 0, mmc_sys_close(c, 0, wfd));
+	EXPECT_ERR(c, 0, mmc_sys_close(c, 0, fd));
+	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/mapf"));
+}
+
 void ops_files(void)
 {
 	struct mmc *c = connect_as("files", 0), *other = connect_as("other", 0);
@@ -198,6 +245,7 @@ void ops_files(void)
 	files_long_read(c);
 	files_fork(c);
 	files_cache(c);
+	files_mmap(c, other);
 	EXPECT_ERR(c, 0, mmc_unlink(c, 0, "/wire"));
 	mmc_close(other);
 	finish(c, "files");
