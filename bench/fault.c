@@ -55,20 +55,17 @@ static struct machine *boot_machine(uint64_t memory, uint64_t swap)
 	return m;
 }
 
-static double median(double *v, int n)
+/* Per page: mmap, write a byte to each page, munmap. */
+static long sim_touch(void *arg, long n, uint64_t *untimed)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-/* ns per page: mmap, write a byte to each page, munmap. */
-static double sim_touch(struct machine *m, unsigned long pages)
-{
+	struct machine *m = arg;
+	unsigned long pages = TOUCH_PAGES;
 	struct user_fault fault;
-	uint64_t a, t0;
+	uint64_t a;
 	char byte = 1;
 
-	t0 = now_ns();
+	(void)n;
+	(void)untimed;
 	if (uapi_mmap(m, 0, 0, pages * PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, &a))
 		exit(1);
@@ -77,69 +74,69 @@ static double sim_touch(struct machine *m, unsigned long pages)
 				   &fault))
 			exit(1);
 	uapi_munmap(m, 0, a, pages * PAGE);
-	return (double)(now_ns() - t0) / (double)pages;
+	return (long)pages;
 }
 
-static double host_touch(unsigned long pages)
+static long host_touch(void *arg, long n, uint64_t *untimed)
 {
-	uint64_t t0 = now_ns();
+	unsigned long pages = TOUCH_PAGES;
 	volatile char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	(void)arg;
+	(void)n;
+	(void)untimed;
 	if (p == MAP_FAILED)
 		exit(1);
 	for (unsigned long i = 0; i < pages; i++)
 		p[i * PAGE] = 1;
 	munmap((void *)p, pages * PAGE);
-	return (double)(now_ns() - t0) / (double)pages;
+	return (long)pages;
 }
 
 static void bench_touch(void)
 {
 	struct machine *m = boot_machine(1ULL << 30, 0);
-	double sim[ROUNDS], host[ROUNDS], s, h;
+	double s, h;
 
-	sim_touch(m, TOUCH_PAGES);
-	host_touch(TOUCH_PAGES);
-	for (int r = 0; r < ROUNDS; r++) {
-		sim[r] = sim_touch(m, TOUCH_PAGES);
-		host[r] = host_touch(TOUCH_PAGES);
-	}
-	s = median(sim, ROUNDS);
-	h = median(host, ROUNDS);
+	bench_turns(ROUNDS, 0, sim_touch, m, host_touch, NULL, &s, &h);
 	printf("touch %lu fresh pages: machine %.0f ns/page, host %.0f "
 	       "ns/page, ratio %.2f (target <= 0.50)\n",
 	       TOUCH_PAGES, s, h, s / h);
 	machine_destroy(m);
 }
 
-/* ms for a fork of the process and the child's exit. */
-static double sim_fork(struct machine *m)
+/* A fork of the process and the child's exit (ns per fork). */
+static long sim_fork(void *arg, long n, uint64_t *untimed)
 {
-	uint64_t t0 = now_ns();
+	struct machine *m = arg;
 	int child;
 
+	(void)n;
+	(void)untimed;
 	if (uapi_fork(m, 0, &child) || uapi_exit_process(m, child))
 		exit(1);
-	return (double)(now_ns() - t0) / 1e6;
+	return 1;
 }
 
-static double host_fork(void)
+static long host_fork(void *arg, long n, uint64_t *untimed)
 {
-	uint64_t t0 = now_ns();
 	pid_t pid = fork();
 
+	(void)arg;
+	(void)n;
+	(void)untimed;
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
-	return (double)(now_ns() - t0) / 1e6;
+	return 1;
 }
 
 static void bench_fork(void)
 {
 	struct machine *m = boot_machine(1ULL << 30, 0);
 	unsigned long pages = FORK_BYTES / PAGE;
-	double sim[ROUNDS], host[ROUNDS], s, h;
+	double s, h;
 	struct user_fault fault;
 	char *p;
 	uint64_t a;
@@ -156,15 +153,10 @@ static void bench_fork(void)
 			       &fault);
 		p[i * PAGE] = 1;
 	}
-	for (int r = 0; r < ROUNDS; r++) {
-		sim[r] = sim_fork(m);
-		host[r] = host_fork();
-	}
-	s = median(sim, ROUNDS);
-	h = median(host, ROUNDS);
+	bench_turns(ROUNDS, 0, sim_fork, m, host_fork, NULL, &s, &h);
 	printf("fork with 256 MiB touched, and exit: machine %.2f ms, host "
 	       "%.2f ms, ratio %.2f\n",
-	       s, h, s / h);
+	       s / 1e6, h / 1e6, s / h);
 	munmap(p, FORK_BYTES);
 	machine_destroy(m);
 }
@@ -248,12 +240,15 @@ static void bench_compact(void)
 #define HPAGE	    (2UL << 20)
 
 /* ns per 2 MiB region: map it aligned, advise it, write once, unmap. */
-static double sim_thp(struct machine *m)
+static long sim_thp(void *arg, long n, uint64_t *untimed)
 {
+	struct machine *m = arg;
 	struct user_fault fault;
-	uint64_t a, t0 = now_ns();
+	uint64_t a;
 	char byte = 1;
 
+	(void)n;
+	(void)untimed;
 	for (int i = 0; i < THP_REGIONS; i++) {
 		uint64_t at = (1ULL << 32) + (uint64_t)i * HPAGE;
 
@@ -265,14 +260,16 @@ static double sim_thp(struct machine *m)
 	}
 	for (int i = 0; i < THP_REGIONS; i++)
 		uapi_munmap(m, 0, (1ULL << 32) + (uint64_t)i * HPAGE, HPAGE);
-	return (double)(now_ns() - t0) / THP_REGIONS;
+	return THP_REGIONS;
 }
 
-static double host_thp(void)
+static long host_thp(void *arg, long n, uint64_t *untimed)
 {
 	uint8_t *raw[THP_REGIONS];
-	uint64_t t0 = now_ns();
 
+	(void)arg;
+	(void)n;
+	(void)untimed;
 	for (int i = 0; i < THP_REGIONS; i++) {
 		uint8_t *p;
 
@@ -287,7 +284,7 @@ static double host_thp(void)
 	}
 	for (int i = 0; i < THP_REGIONS; i++)
 		munmap(raw[i], 2 * HPAGE);
-	return (double)(now_ns() - t0) / THP_REGIONS;
+	return THP_REGIONS;
 }
 
 /* One counter of the host's /proc/vmstat, or 0. */
@@ -309,7 +306,7 @@ static unsigned long host_vmstat(const char *name)
 static void bench_thp(void)
 {
 	struct machine *m = boot_machine(1ULL << 30, 0);
-	double sim[ROUNDS], host[ROUNDS], s, h;
+	double s, h;
 	unsigned long before = host_vmstat("thp_fault_alloc"), thps;
 	char mode[64] = "unknown";
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -320,15 +317,8 @@ static void bench_thp(void)
 		mode[strcspn(mode, "\n")] = '\0';
 		fclose(f);
 	}
-	sim_thp(m);
-	host_thp();
-	for (int r = 0; r < ROUNDS; r++) {
-		sim[r] = sim_thp(m);
-		host[r] = host_thp();
-	}
+	bench_turns(ROUNDS, 0, sim_thp, m, host_thp, NULL, &s, &h);
 	thps = host_vmstat("thp_fault_alloc") - before;
-	s = median(sim, ROUNDS);
-	h = median(host, ROUNDS);
 	printf("THP fault of a 2 MiB region: machine %.0f ns, host %.0f ns, "
 	       "ratio %.2f; machine thp_fault_alloc %lu of %d, host %lu of %d "
 	       "(host enabled: %s)\n",

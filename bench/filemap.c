@@ -5,9 +5,13 @@
  * pread of a tmpfs file), and a sequential read of a 256 MiB file in
  * 128 KiB reads through readahead from the block device (the host: the
  * same reads of a 256 MiB tmpfs file, whose pages are always cached).
- * A file page fault has no figure yet: file mmap is still to come.
+ * And the faults of a 64 MiB MAP_SHARED file mapping read a byte a
+ * page, the file cached and uncached (the host: a tmpfs file's
+ * mapping), fault-around on both sides. The rounds take turns with the
+ * host's (bench_turns).
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,10 +23,11 @@
 #include "core/task.h"
 #include "core/uapi.h"
 
-#define ROUNDS	  5
-#define PREADS	  200000
-#define SEQ_BYTES (256UL << 20)
-#define SEQ_CHUNK (128UL << 10)
+#define ROUNDS	    5
+#define PREADS	    200000
+#define SEQ_BYTES   (256UL << 20)
+#define SEQ_CHUNK   (128UL << 10)
+#define FAULT_BYTES (64UL << 20)
 
 static struct machine *boot_machine(uint64_t memory, uint64_t file)
 {
@@ -50,12 +55,6 @@ static struct machine *boot_machine(uint64_t memory, uint64_t file)
 	return m;
 }
 
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 /* A tmpfs file of size bytes, filled, on the host. */
 static int host_file(uint64_t size)
 {
@@ -78,90 +77,160 @@ static int host_file(uint64_t size)
 	return fd;
 }
 
-static double sim_pread(struct machine *m, int fd)
-{
-	char buf[4096];
-	size_t done;
-	uint64_t t0;
+struct sim {
+	struct machine *m;
+	int pid, fd;
+	char *buf;
+	bool cached; /* faults: the cache kept between rounds, or dropped */
+};
 
-	uapi_pread64(m, 0, fd, buf, 4096, 8192, &done); /* cache it */
-	t0 = now_ns();
-	for (int i = 0; i < PREADS; i++)
-		if (uapi_pread64(m, 0, fd, buf, 4096, 8192, &done) ||
+struct host {
+	int fd;
+	char *buf;
+};
+
+/* The cache emptied, as the kernel does it, off the clock. */
+static void drop_untimed(struct sim *s, uint64_t *untimed)
+{
+	uint64_t t0 = now_ns();
+
+	drop_caches(s->m);
+	task_switch(s->m, s->pid);
+	*untimed += now_ns() - t0;
+}
+
+static long sim_pread(void *arg, long n, uint64_t *untimed)
+{
+	struct sim *s = arg;
+	size_t done;
+
+	(void)untimed;
+	for (long i = 0; i < n; i++)
+		if (uapi_pread64(s->m, 0, s->fd, s->buf, 4096, 8192, &done) ||
 		    done != 4096)
 			exit(1);
-	keep(buf);
-	return (double)(now_ns() - t0) / PREADS;
+	keep(s->buf);
+	return n;
 }
 
-static double host_pread(int fd)
+static long host_pread(void *arg, long n, uint64_t *untimed)
 {
-	char buf[4096];
-	uint64_t t0 = now_ns();
+	struct host *h = arg;
 
-	for (int i = 0; i < PREADS; i++)
-		if (pread(fd, buf, 4096, 8192) != 4096)
+	(void)untimed;
+	for (long i = 0; i < n; i++)
+		if (pread(h->fd, h->buf, 4096, 8192) != 4096)
 			exit(1);
-	keep(buf);
-	return (double)(now_ns() - t0) / PREADS;
+	keep(h->buf);
+	return n;
 }
 
-/* MB/s of a whole sequential read, from an empty cache. */
-static double sim_sequential(struct machine *m, int pid, int fd, char *buf)
+/* A whole sequential read from an empty cache; counts bytes. */
+static long sim_sequential(void *arg, long n, uint64_t *untimed)
 {
+	struct sim *s = arg;
 	size_t done;
-	uint64_t t0;
 
-	drop_caches(m); /* runs as the kernel */
-	task_switch(m, pid);
-	t0 = now_ns();
+	(void)n;
+	drop_untimed(s, untimed);
 	for (uint64_t off = 0; off < SEQ_BYTES; off += SEQ_CHUNK)
-		if (uapi_pread64(m, 0, fd, buf, SEQ_CHUNK, (int64_t)off,
-				 &done) ||
+		if (uapi_pread64(s->m, 0, s->fd, s->buf, SEQ_CHUNK,
+				 (int64_t)off, &done) ||
 		    done != SEQ_CHUNK)
 			exit(1);
-	return (double)SEQ_BYTES / 1e6 / ((double)(now_ns() - t0) / 1e9);
+	return (long)SEQ_BYTES;
 }
 
-static double host_sequential(int fd, char *buf)
+static long host_sequential(void *arg, long n, uint64_t *untimed)
 {
-	uint64_t t0 = now_ns();
+	struct host *h = arg;
 
+	(void)n;
+	(void)untimed;
 	for (uint64_t off = 0; off < SEQ_BYTES; off += SEQ_CHUNK)
-		if (pread(fd, buf, SEQ_CHUNK, (off_t)off) != (ssize_t)SEQ_CHUNK)
+		if (pread(h->fd, h->buf, SEQ_CHUNK, (off_t)off) !=
+		    (ssize_t)SEQ_CHUNK)
 			exit(1);
-	return (double)SEQ_BYTES / 1e6 / ((double)(now_ns() - t0) / 1e9);
+	return (long)SEQ_BYTES;
+}
+
+/*
+ * A file mapping of FAULT_BYTES, read a byte a page, unmapped: per page
+ * touched (fault-around maps 16 pages a fault on both sides).
+ */
+static long sim_faults(void *arg, long n, uint64_t *untimed)
+{
+	struct sim *s = arg;
+	struct user_fault f;
+	uint64_t a = 0;
+	uint8_t b;
+
+	(void)n;
+	if (!s->cached)
+		drop_untimed(s, untimed);
+	if (uapi_sys_mmap(s->m, 0, 0, FAULT_BYTES, PROT_READ, MAP_SHARED, s->fd,
+			  0, &a))
+		exit(1);
+	for (uint64_t off = 0; off < FAULT_BYTES; off += 4096)
+		if (uapi_access_vm(s->m, 0, a + off, &b, 1, USER_READ, &f))
+			exit(1);
+	if (uapi_munmap(s->m, 0, a, FAULT_BYTES))
+		exit(1);
+	return (long)(FAULT_BYTES / 4096);
+}
+
+static long host_faults(void *arg, long n, uint64_t *untimed)
+{
+	struct host *h = arg;
+	volatile uint8_t *p =
+		mmap(NULL, FAULT_BYTES, PROT_READ, MAP_SHARED, h->fd, 0);
+	uint8_t sum = 0;
+
+	(void)n;
+	(void)untimed;
+	if (p == MAP_FAILED)
+		exit(1);
+	for (uint64_t off = 0; off < FAULT_BYTES; off += 4096)
+		sum += p[off];
+	munmap((void *)p, FAULT_BYTES);
+	keep(&sum);
+	return (long)(FAULT_BYTES / 4096);
 }
 
 int main(void)
 {
 	struct machine *m = boot_machine(512ULL << 20, SEQ_BYTES);
-	int hfd = host_file(SEQ_BYTES), fd, pid = m->current_pid;
-	double sim[ROUNDS], host[ROUNDS];
-	char *buf = malloc(SEQ_CHUNK);
+	struct sim s = {m, m->current_pid, -1, malloc(SEQ_CHUNK), true};
+	struct host h = {host_file(SEQ_BYTES), malloc(SEQ_CHUNK)};
+	double sim, host;
 
-	if (!buf || uapi_open(m, 0, "/data", O_RDONLY, 0, &fd))
+	if (!s.buf || !h.buf || uapi_open(m, 0, "/data", O_RDONLY, 0, &s.fd))
 		return 1;
-	for (int r = 0; r < ROUNDS; r++) {
-		sim[r] = sim_pread(m, fd);
-		host[r] = host_pread(hfd);
-	}
+	bench_turns(ROUNDS, PREADS, sim_pread, &s, host_pread, &h, &sim, &host);
 	printf("buffered 4 KiB pread of a cached page: machine %.0f ns, "
 	       "host (tmpfs) %.0f ns: %.2fx the host's cost\n",
-	       median(sim, ROUNDS), median(host, ROUNDS),
-	       median(sim, ROUNDS) / median(host, ROUNDS));
-	for (int r = 0; r < ROUNDS; r++) {
-		sim[r] = sim_sequential(m, pid, fd, buf);
-		host[r] = host_sequential(hfd, buf);
-	}
+	       sim, host, sim / host);
+	bench_turns(ROUNDS, 0, sim_sequential, &s, host_sequential, &h, &sim,
+		    &host);
 	printf("sequential read of 256 MiB in 128 KiB reads: machine %.0f "
 	       "MB/s (readahead from the device, cache dropped first), host "
 	       "(tmpfs, cached) %.0f MB/s: %.2fx the host's throughput\n",
-	       median(sim, ROUNDS), median(host, ROUNDS),
-	       median(sim, ROUNDS) / median(host, ROUNDS));
-	printf("file page fault: not measured (file mmap is still to come)\n");
-	free(buf);
-	close(hfd);
+	       1e3 / sim, 1e3 / host, host / sim);
+	bench_turns(ROUNDS, 0, sim_faults, &s, host_faults, &h, &sim, &host);
+	printf("file page faults, a %lu MiB MAP_SHARED mapping read a byte a "
+	       "page, cached: machine %.0f ns, host (tmpfs) %.0f ns per "
+	       "page: %.2fx the host's cost\n",
+	       FAULT_BYTES >> 20, sim, host, sim / host);
+	s.cached = false;
+	bench_turns(ROUNDS, 0, sim_faults, &s, host_faults, &h, &sim, &host);
+	printf("file page faults, uncached (major faults reading around from "
+	       "the device, cache dropped first): machine %.0f ns, host "
+	       "(tmpfs, always cached) %.0f ns per page: %.2fx the host's "
+	       "cost\n",
+	       sim, host, sim / host);
+	free(s.buf);
+	free(h.buf);
+	close(h.fd);
 	machine_destroy(m);
 	return 0;
 }

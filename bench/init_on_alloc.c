@@ -48,23 +48,29 @@ static void pair(struct machine *m, enum call c)
 	}
 }
 
-/* ns per pair, the median of ROUNDS. */
-static double ns_per_pair(struct machine *m, enum call c)
+struct pair_arg {
+	struct machine *m;
+	enum call c;
+};
+
+static long pairs(void *arg, long n, uint64_t *untimed)
 {
-	long pairs = c == VMALLOC_64K ? PAIRS / 10 : PAIRS;
-	double r[ROUNDS];
+	struct pair_arg *p = arg;
 
-	for (long i = 0; i < pairs / 10; i++)
-		pair(m, c);
-	for (int k = 0; k < ROUNDS; k++) {
-		uint64_t t0 = now_ns();
+	(void)untimed;
+	for (long i = 0; i < n; i++)
+		pair(p->m, p->c);
+	return n;
+}
 
-		for (long i = 0; i < pairs; i++)
-			pair(m, c);
-		r[k] = (double)(now_ns() - t0) / (double)pairs;
-	}
-	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
-	return r[ROUNDS / 2];
+/* ns per pair on each machine, the median of ROUNDS, taking turns. */
+static void ns_per_pair(struct machine *zeroing, struct machine *as_left,
+			enum call c, double *z, double *a)
+{
+	struct pair_arg pz = {zeroing, c}, pa = {as_left, c};
+
+	bench_turns(ROUNDS, c == VMALLOC_64K ? PAIRS / 10 : PAIRS, pairs, &pz,
+		    pairs, &pa, z, a);
 }
 
 static struct machine *boot(int init_on_alloc)
@@ -92,8 +98,9 @@ int main(void)
 	printf("  %-22s %12s %12s %7s\n", "", "zeroed ns", "as left ns",
 	       "ratio");
 	for (int c = 0; c < NR_CALLS; c++) {
-		double z = ns_per_pair(zeroing, (enum call)c);
-		double a = ns_per_pair(as_left, (enum call)c);
+		double z, a;
+
+		ns_per_pair(zeroing, as_left, (enum call)c, &z, &a);
 
 		printf("  %-22s %12.1f %12.1f %7.2f\n", names[c], z, a, z / a);
 	}

@@ -17,37 +17,32 @@
 #define ROUNDS 7
 #define PAIRS  200000
 
-static void pairs(struct machine *m, size_t size, long n)
+struct pairs_arg {
+	struct machine *m;
+	size_t size;
+};
+
+static long pairs(void *arg, long n, uint64_t *untimed)
 {
+	struct pairs_arg *p = arg;
+
+	(void)untimed;
 	for (long i = 0; i < n; i++) {
 		uint64_t addr = 0;
 
-		if (!kmalloc(m, size, GFP_KERNEL, &addr))
-			kfree(m, addr);
+		if (!kmalloc(p->m, p->size, GFP_KERNEL, &addr))
+			kfree(p->m, addr);
 	}
+	return n;
 }
 
 /* ns per pair, the median of ROUNDS, the two machines taking turns. */
 static void measure(struct machine *on, struct machine *off, size_t size,
 		    double *ns_on, double *ns_off)
 {
-	double a[ROUNDS], b[ROUNDS];
+	struct pairs_arg a = {on, size}, b = {off, size};
 
-	pairs(on, size, PAIRS / 10);
-	pairs(off, size, PAIRS / 10);
-	for (int k = 0; k < ROUNDS; k++) {
-		uint64_t t0 = now_ns();
-
-		pairs(on, size, PAIRS);
-		a[k] = (double)(now_ns() - t0) / PAIRS;
-		t0 = now_ns();
-		pairs(off, size, PAIRS);
-		b[k] = (double)(now_ns() - t0) / PAIRS;
-	}
-	qsort(a, ROUNDS, sizeof(a[0]), cmp_double);
-	qsort(b, ROUNDS, sizeof(b[0]), cmp_double);
-	*ns_on = a[ROUNDS / 2];
-	*ns_off = b[ROUNDS / 2];
+	bench_turns(ROUNDS, PAIRS, pairs, &a, pairs, &b, ns_on, ns_off);
 }
 
 static struct machine *boot(int debug_atomic_sleep)
