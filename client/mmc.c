@@ -19,9 +19,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,6 +167,64 @@ static int workload(const char *sock, int n)
 }
 
 /* Read one file whole, write another: the page cache fills. */
+/* Print the lines of report text that hold (or start with) a key. */
+static void print_lines(const char *text, const char *const *keys,
+			bool anywhere)
+{
+	for (const char *l = text; l && *l;) {
+		size_t n = strcspn(l, "\n");
+
+		for (const char *const *k = keys; *k; k++)
+			if (anywhere ? strstr(l, *k) && strstr(l, *k) < l + n
+				     : !strncmp(l, *k, strlen(*k)))
+				printf("  %.*s\n", (int)n, l);
+		l += n + (l[n] == '\n');
+	}
+}
+
+/*
+ * Map the file written (shared), read a byte a page and write one in
+ * every 16th: faults on the cache, the writes dirty it; its maps line,
+ * RssFile and the machine's Mapped while it is mapped; msync writes.
+ */
+static int map_file(struct mmc *c, const char *path, int mib)
+{
+	static const char *const keys[] = {"RssFile",
+					   "Mapped:", "Dirty:", NULL};
+	uint64_t len = (uint64_t)mib << 20, a = 0;
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') : path;
+	char *text = NULL, b = 0;
+	int fd = -1, err = mmc_open(c, 0, path, O_RDWR, 0, &fd);
+
+	if (!err)
+		err = mmc_sys_mmap(c, 0, 0, len, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, fd, 0, &a);
+	for (uint64_t off = 0; !err && off < len; off += 4096)
+		err = (off >> 12) % 16
+			      ? mmc_read_vm(c, 0, a + off, &b, 1, NULL)
+			      : mmc_write_vm(c, 0, a + off, "m", 1, NULL);
+	if (err)
+		return err;
+	printf("files: mapped %s shared, read every page, wrote every 16th\n",
+	       path);
+	if (!mmc_report_pid(c, MMC_REPORT_MAPS, 0, &text))
+		print_lines(text, (const char *const[]){name, NULL}, true);
+	free(text);
+	text = NULL;
+	if (!mmc_report_pid(c, MMC_REPORT_STATUS, 0, &text))
+		print_lines(text, keys, false);
+	free(text);
+	text = NULL;
+	if (!mmc_report(c, MMC_REPORT_MEMINFO, &text))
+		print_lines(text, keys, false);
+	free(text);
+	err = mmc_msync(c, 0, a, len, 4 /* MS_SYNC */);
+	if (!err)
+		err = mmc_munmap(c, 0, a, len);
+	mmc_sys_close(c, 0, fd);
+	return err;
+}
+
 static int files(const char *sock, const char *rd, const char *wrp, int mib)
 {
 	struct mmc *c = connect_or_die(sock, "files");
@@ -191,7 +251,9 @@ static int files(const char *sock, const char *rd, const char *wrp, int mib)
 	if (!err) {
 		printf("files: wrote %d MiB to %s\n", mib, wrp);
 		mmc_sys_close(c, 0, fd);
-	} else {
+		err = map_file(c, wrp, mib);
+	}
+	if (err) {
 		printf("files: %s: %s\n", mmc_strerror(err), mmc_errmsg(c));
 	}
 	free(buf);

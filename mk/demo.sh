@@ -5,7 +5,7 @@
 # objects and write more anonymous memory than the machine has (faults,
 # a fork's copy-on-write, swap), show the machine as /proc would
 # (buddyinfo, slabinfo, meminfo, vmstat, ps, maps) and its memory map;
-# then a process reads a file larger than memory and writes another,
+# then a process reads a file larger than memory, writes another and maps it,
 # and free (procps, reading the machine's meminfo), meminfo's file
 # lines and mmctl fincore show the page cache; then stop cleanly.
 #   usage: mk/demo.sh BUILD_DIR
@@ -87,7 +87,7 @@ mmctl map --output "$b/demo-map.png"
 mmctl map --output "$b/demo-map.svg"
 echo "(also drawn in $b/demo-map.png and $b/demo-map.svg)"
 
-title "a process reads /movie (384 MiB, more than the machine's memory) and writes 24 MiB to /notes"
+title "a process reads /movie (384 MiB, more than the machine's memory), writes 24 MiB to /notes and maps it"
 "$b/mmc" -s "$sock" files /movie /notes 24
 title "free (procps), reading the machine's meminfo"
 mmctl meminfo >"$tmp/meminfo"
