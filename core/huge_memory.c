@@ -132,8 +132,10 @@ int report_transparent_hugepage(const struct machine *m, struct seq_buf *s)
 bool thp_vma_allowable(const struct machine *m,
 		       const struct vm_area_struct *vma)
 {
-	if (vma->shmem ||
-	    (vma->vm_flags & (VM_HUGETLB | VM_SHARED | VM_NOHUGEPAGE)))
+	/* Anonymous THPs only: a file's pages are its page cache's. */
+	if (vma->shmem || vma->vm_file ||
+	    (vma->vm_flags &
+	     (VM_HUGETLB | VM_SHARED | VM_NOHUGEPAGE | VM_PFNMAP)))
 		return false;
 	if (m->thp.enabled == THP_ENABLED_ALWAYS)
 		return true;

@@ -35,9 +35,10 @@ static bool advice_done(int advice)
 static int dontneed_vma(struct machine *m, struct vm_area_struct *vma,
 			uint64_t start, uint64_t end)
 {
-	if (vma->vm_flags & VM_LOCKED)
+	if (vma->vm_flags & (VM_LOCKED | VM_PFNMAP))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
-				 "madvise(MADV_DONTNEED) of a locked range");
+				 "madvise(MADV_DONTNEED) of a locked range or "
+				 "of raw frames");
 	if (vma->vm_flags & VM_HUGETLB) {
 		uint64_t huge = (uint64_t)m->page_size << huge_page_order(m);
 

@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/memory.h"
 #include "core/mm.h"
+#include "core/filemap.h"
 #include "core/shmem.h"
 
 /* 1 when a page is mapped at addr, in vma. */
@@ -33,10 +34,17 @@ static uint8_t resident(struct machine *m, const struct vm_area_struct *vma,
 		return index < vma->shmem->nr_pages &&
 		       (vma->shmem->slots[index] & 1);
 	}
-	if (pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false, &slot) ||
-	    slot.level != leaf)
-		return 0;
-	return pte_maps_page(pte_slot_read(m, &slot)) ? 1 : 0;
+	if (!pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false, &slot) &&
+	    slot.level == leaf && pte_maps_page(pte_slot_read(m, &slot)))
+		return 1;
+	/* mincore_page: a file's page counts when its cache holds it. */
+	if (vma->vm_file && !(vma->vm_flags & VM_PFNMAP))
+		return find_get_page(m, vma->vm_file->f_inode,
+				     vma->vm_pgoff + ((addr - vma->vm_start) >>
+						      m->page_shift))
+			       ? 1
+			       : 0;
+	return 0;
 }
 
 int do_mincore(struct machine *m, struct mm_struct *mm, uint64_t start,

@@ -730,6 +730,29 @@ static void test_maps_and_merge(void **state)
 	teardown(&r);
 }
 
+/*
+ * A private file mapping never gets an anonymous THP (THP "always"),
+ * and mincore of a file mapping tells what the cache holds.
+ */
+static void test_thp_and_mincore(void **state)
+{
+	struct rig r;
+	uint8_t vec[64];
+	uint64_t a;
+
+	(void)state;
+	setup(&r, 64 * MiB, 4 * MiB, O_RDONLY);
+	r.m->thp.enabled = THP_ENABLED_ALWAYS;
+	a = map_at(&r, 4 * MiB, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	assert_int_equal(peek(&r, 0, a + 40 * PAGE), (40 * PAGE) % 251);
+	assert_int_equal(r.m->node_stat[NR_ANON_THPS], 0);
+	assert_int_equal(mm_of(&r, 0)->rss_stat[MM_FILEPAGES], 1);
+	assert_int_equal(uapi_mincore(r.m, 0, a, 64 * PAGE, vec), 0);
+	for (int i = 0; i < 64; i++) /* read around 40: [24, 56) cached */
+		assert_int_equal(vec[i], i >= 24 && i < 56);
+	teardown(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_unmaps),
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_maps_and_merge),
+		cmocka_unit_test(test_thp_and_mincore),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
