@@ -85,12 +85,21 @@ static int direct_map_bytes(struct machine *m, int pid, uint64_t addr,
 	} else {
 		int owner = 0;
 
+		uint64_t phys = addr - m->layout.kernel.page_offset;
+
 		/* Per-CPU chunks are the kernel's pages holding pids' data. */
 		if (pcpu_owner_of(m, addr, len, &owner) == 0)
 			err = owner == pid ? 0
 					   : efault(m, addr, len,
 						    "per-CPU memory of "
 						    "another owner");
+		/* A low-memory MMZ block, at media-mem's kvirt. */
+		else if (PageFlag(page, PG_mmz))
+			err = mmz_owner_of(m, phys, len, &owner) || owner != pid
+				      ? efault(m, addr, len,
+					       "not inside an MMZ block of "
+					       "this process")
+				      : 0;
 		else
 			err = block_span(m, pid, addr, len);
 	}

@@ -15,6 +15,8 @@
 #include "config/config.h"
 #include "core/meminfo.h"
 #include "core/mmz.h"
+#include "core/uapi.h"
+#include "core/task.h"
 #include "tests/unit/seed.h"
 
 #define ANON_START 0x10000000ULL /* 256M */
@@ -156,6 +158,39 @@ static void test_listing_of_a_small_scenario(void **state)
 	assert_non_null(strstr(report_text(m, &s, report_meminfo),
 			       "\nMmzFree:          261012 kB\n"));
 	seq_buf_free(&s);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * media-mem's kvirt reads back the block: the direct map of a
+ * low-memory block, for the task that owns it, within the block only.
+ */
+static void test_kvirt_reads_the_block(void **state)
+{
+	struct machine *m = boot_embedded();
+	uint64_t phys = 0, kvirt;
+	char buf[8] = {0};
+	int a, b;
+
+	(void)state;
+	assert_int_equal(task_create(m, "a", 0, 0, &a), 0);
+	assert_int_equal(task_create(m, "b", 0, 0, &b), 0);
+	assert_int_equal(task_switch(m, a), 0);
+	assert_int_equal(uapi_mmz_alloc(m, "", "buf", 8192, 0, &phys), 0);
+	kvirt = m->layout.kernel.page_offset + phys;
+	assert_int_equal(uapi_write_phys(m, phys + 4096, "media", 6), 0);
+	assert_int_equal(uapi_read(m, kvirt + 4096, buf, 6), 0);
+	assert_string_equal(buf, "media");
+	assert_int_equal(uapi_write(m, kvirt, "kv", 3), 0);
+	assert_int_equal(uapi_read_phys(m, phys, buf, 3), 0);
+	assert_string_equal(buf, "kv");
+	assert_int_equal(uapi_read(m, kvirt + 8190, buf, 4), -EFAULT);
+	assert_int_equal(task_switch(m, b), 0);
+	assert_int_equal(uapi_read(m, kvirt, buf, 1), -EFAULT);
+	assert_int_equal(task_switch(m, a), 0);
+	assert_int_equal(uapi_mmz_free(m, phys), 0);
+	assert_int_equal(uapi_read(m, kvirt, buf, 1), -EFAULT);
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -599,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_boot_listing_and_meminfo),
 		cmocka_unit_test(test_listing_of_a_small_scenario),
 		cmocka_unit_test(test_highmem_region_has_no_kvirt),
+		cmocka_unit_test(test_kvirt_reads_the_block),
 		cmocka_unit_test(test_first_fit_by_address),
 		cmocka_unit_test(test_any_region_spills_in_layout_order),
 		cmocka_unit_test(test_find_by_name),
