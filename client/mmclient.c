@@ -1917,6 +1917,20 @@ int mmc_sys_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
 	return send_sys_mmap(c, &a, mapped, NULL, 0);
 }
 
+int mmc_ioctl(struct mmc *c, int pid, int fd, unsigned int cmd, void *arg,
+	      size_t len)
+{
+	Mm__Ioctl a = MM__IOCTL__INIT;
+	size_t done = 0;
+
+	a.pid = pid;
+	a.fd = fd;
+	a.cmd = cmd;
+	a.arg.data = arg;
+	a.arg.len = len;
+	return send_ioctl(c, &a, arg, &done, len);
+}
+
 int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)
 {
 	Mm__Msync a = MM__MSYNC__INIT;

@@ -530,6 +530,37 @@ int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count);
  */
 int mmc_sys_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
 		 int flags, int fd, int64_t offset, uint64_t *mapped);
+/*
+ * ioctl(2): arg's len bytes go in and come back as the call left them
+ * (at most 4096). -ENOTTY for a file without ioctls. /dev/mmz_userdev
+ * (on machines with media memory) has two, allocating and freeing MMZ
+ * blocks; mmap of it at a block's physical address (MAP_SHARED) maps
+ * the block's frames.
+ */
+int mmc_ioctl(struct mmc *c, int pid, int fd, unsigned int cmd, void *arg,
+	      size_t len);
+
+/* /dev/mmz_userdev's ioctls: _IOWR('m', 10, 96 bytes), _IOW('m', 12, 8). */
+#define MMC_IOC_MMB_ALLOC 0xC0606D0Au
+#define MMC_IOC_MMB_FREE  0x40086D0Cu
+
+/*
+ * MMC_IOC_MMB_ALLOC's argument: size and align in bytes (align 0: a
+ * page), the region's name ("": the first with room), the block's name;
+ * gfp is the vendor driver's and unused. phys comes back.
+ */
+struct mmc_mmb_alloc {
+	uint64_t size;
+	uint64_t align;
+	uint64_t phys;
+	uint32_t gfp;
+	uint32_t reserved;
+	char mmz_name[32];
+	char mmb_name[32];
+};
+_Static_assert(sizeof(struct mmc_mmb_alloc) == 96,
+	       "MMC_IOC_MMB_ALLOC's argument is 96 bytes");
+
 /* msync(2): MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4 (writes the range). */
 int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
 /*

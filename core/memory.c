@@ -981,6 +981,24 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 	walk_vma_range(m, vma, start, end, zap_one, NULL);
 }
 
+int remap_pfn_range(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t addr, unsigned long pfn, uint64_t size)
+{
+	uint64_t prot = vma_pte_prot(m, vma->vm_flags, true) | _PAGE_ACCESSED;
+
+	for (uint64_t off = 0; off < size; off += m->page_size) {
+		struct pte_slot slot;
+
+		if (mm_pte_slot(m, vma->vm_mm, addr + off, true, &slot)) {
+			zap_vma_range(m, vma, addr, addr + off);
+			return -ENOMEM;
+		}
+		pte_slot_write(m, &slot,
+			       pfn_pte(m, pfn + (off >> m->page_shift), prot));
+	}
+	return 0;
+}
+
 void unmap_mapping_range(struct machine *m, struct inode *inode, uint64_t first)
 {
 	struct list_head *pos;
@@ -1016,7 +1034,8 @@ static void change_one(struct machine *m, struct vm_area_struct *vma,
 	/* Private pages stay read-only unless this mm alone maps them. */
 	/* A shared file page stays read-only until written (dirtied). */
 	writable = ((vma->vm_flags & VM_SHARED) &&
-		    (!vma->vm_file || (entry & _PAGE_DIRTY))) ||
+		    (!vma->vm_file || (vma->vm_flags & VM_PFNMAP) ||
+		     (entry & _PAGE_DIRTY))) ||
 		   (vma->vm_flags & VM_HUGETLB) ||
 		   (pfn != m->zero_pfn && PageFlag(page, PG_anon) &&
 		    page_mapcount(page) == 1 && (entry & _PAGE_DIRTY));
@@ -1123,6 +1142,10 @@ static void copy_one(struct machine *m, struct vm_area_struct *vma,
 	if (pte_is_swap(entry)) {
 		swap_duplicate(m, swp_offset(entry));
 		dst_mm->rss_stat[MM_SWAPENTS]++;
+		pte_slot_write(m, &dslot, entry);
+		return;
+	}
+	if (vma->vm_flags & VM_PFNMAP) { /* raw frames: the entry alone */
 		pte_slot_write(m, &dslot, entry);
 		return;
 	}

@@ -45,6 +45,13 @@ void get_user_page(struct page *page);
 /* One more or one fewer entry maps the page (NR_ANON_MAPPED follows). */
 void page_add_anon_rmap(struct machine *m, struct page *page);
 void page_remove_rmap(struct machine *m, struct page *page);
+/*
+ * remap_pfn_range: [addr, +size) of vma maps raw frames from pfn, every
+ * entry now, no struct page touched (a driver's mmap); -ENOMEM for a
+ * table, nothing left mapped.
+ */
+int remap_pfn_range(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t addr, unsigned long pfn, uint64_t size);
 /* Which RSS counter a mapped page counts in, as mm_counter. */
 enum mm_counter mm_counter(const struct page *page);
 /*

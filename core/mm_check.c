@@ -26,6 +26,7 @@
 #include "core/huge_mm.h"
 #include "core/libc/malloc.h"
 #include "core/memory.h"
+#include "core/mmz.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
 #include "core/shmem.h"
@@ -229,6 +230,28 @@ static int check_thp(struct mm_tally *t, const struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * A raw frame of /dev/mmz_userdev's mapping: the VMA's own frame at its
+ * offset, inside an MMZ block; no page is counted as mapped.
+ */
+static int check_pfnmap(const struct mm_tally *t,
+			const struct vm_area_struct *vma, uint64_t vaddr,
+			unsigned long pfn)
+{
+	const struct machine *m = t->m;
+	uint64_t want =
+		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
+
+	if (pfn != want || !PageFlag(pfn_to_page(m, pfn), PG_mmz) ||
+	    !mmz_find_block(m, pfn_to_phys(m, pfn)))
+		return check_failed(t->why, t->len,
+				    "pid %d: %#lx maps frame %#lx, not its "
+				    "MMZ block's frame %#llx",
+				    t->mm->pid, (unsigned long)vaddr, pfn,
+				    (unsigned long long)want);
+	return 0;
+}
+
 static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 		      uint64_t page_size)
 {
@@ -256,6 +279,8 @@ static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 					      "at %#lx",
 					      t->mm->pid, (unsigned long)vaddr)
 			       : 0;
+	if (vma->vm_flags & VM_PFNMAP)
+		return check_pfnmap(t, vma, vaddr, pfn);
 	if (vma->vm_flags & VM_HUGETLB)
 		return check_huge_page(t, vaddr, pfn, page_size);
 	if (page_size != m->page_size)
@@ -517,6 +542,46 @@ static int check_swap_refs(const struct mm_tally *t)
 	return 0;
 }
 
+/* Each MMZ block's map count is the VMAs of /dev/mmz_userdev on it. */
+static int check_mmz_maps(const struct machine *m, char *why, size_t len)
+{
+	for (unsigned int r = 0; m->mmz && r < m->mmz->nr_regions; r++) {
+		const struct mmz_region *reg = &m->mmz->regions[r];
+
+		for (unsigned long b = 0; b < reg->nr_blocks; b++) {
+			const struct mmz_block *blk = &reg->blocks[b];
+			unsigned int n = 0;
+
+			for (int pid = 1; pid < PID_MAX; pid++) {
+				const struct task_struct *task =
+					find_task_by_pid(m, pid);
+
+				for (unsigned int i = 0;
+				     task && task->mm &&
+				     i < task->mm->map_count;
+				     i++) {
+					const struct vm_area_struct *v =
+						task->mm->vmas[i];
+					uint64_t at = v->vm_pgoff
+						      << m->page_shift;
+
+					n += (v->vm_flags & VM_PFNMAP) &&
+					     at >= blk->phys &&
+					     at < blk->phys + blk->size;
+				}
+			}
+			if (n != blk->map_count)
+				return check_failed(
+					why, len,
+					"MMZ block %#llx: %u "
+					"mappings counted, %u VMAs",
+					(unsigned long long)blk->phys,
+					blk->map_count, n);
+		}
+	}
+	return 0;
+}
+
 int mm_check(const struct machine *m, char *why, size_t len)
 {
 	struct mm_tally t = {.m = m, .why = why, .len = len};
@@ -548,6 +613,8 @@ int mm_check(const struct machine *m, char *why, size_t len)
 		err = check_huge_zero_page(&t);
 	if (!err)
 		err = check_swap_refs(&t);
+	if (!err)
+		err = check_mmz_maps(m, why, len);
 	free(t.mapped);
 	free(t.swapref);
 	return err;

@@ -333,8 +333,22 @@ int mmz_free(struct machine *m, uint64_t phys)
 				 " belongs to %s, not to pid %d",
 				 phys, b->owner ? "another task" : "the kernel",
 				 m->current_pid);
+	if (b->map_count)
+		return mm_refuse(
+			m, BAD_NONE, -EBUSY,
+			"MMZ block %#" PRIx64
+			" is mapped by %u mappings of /dev/mmz_userdev",
+			phys, b->map_count);
 	mmz_remove_block(mmz_region_of(m, phys), b);
 	return 0;
+}
+
+void mmz_block_map(struct machine *m, uint64_t phys, int delta)
+{
+	struct mmz_block *b = mmz_block_of(m, phys);
+
+	if (b)
+		b->map_count += (unsigned int)delta;
 }
 
 int mmz_find(const struct machine *m, const char *block_name, uint64_t *phys,

@@ -25,6 +25,7 @@ struct mmz_block {
 	uint64_t phys;
 	uint64_t size;
 	int owner;
+	unsigned int map_count; /* VMAs of /dev/mmz_userdev mapping it */
 	char name[MMZ_NAME_LEN];
 };
 
@@ -87,6 +88,11 @@ int mmz_find(const struct machine *m, const char *block_name, uint64_t *phys,
  */
 int mmz_owner_of(const struct machine *m, uint64_t phys, uint64_t len,
 		 int *owner);
+/*
+ * One more (delta 1) or one fewer (-1) VMA maps the block phys lies in
+ * (mmz_userdev.c); a mapped block cannot be freed (-EBUSY).
+ */
+void mmz_block_map(struct machine *m, uint64_t phys, int delta);
 /* The block phys lies in, or NULL: for the page's owners. */
 const struct mmz_block *mmz_find_block(const struct machine *m, uint64_t phys);
 /* The size of the block that starts at phys; -EINVAL when none does. */

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/fs/fs.h"
 #include "core/huge_mm.h"
@@ -37,8 +38,14 @@ static void vma_file_fields(const struct machine *m,
 	*ino = 0;
 	*off = 0;
 	if (vma->vm_file) {
-		*maj = MMBLK_MAJOR;
-		*ino = vma->vm_file->f_inode->i_ino;
+		const struct inode *inode = vma->vm_file->f_inode;
+
+		/* A device node lives on devtmpfs (0:5), a file on mmblk0. */
+		if ((inode->i_mode & S_IFMT_) == S_IFCHR_)
+			*min = 5;
+		else
+			*maj = MMBLK_MAJOR;
+		*ino = inode->i_ino;
 	} else if (vma->shmem) {
 		*min = 1;
 		*ino = vma->shmem->ino;
@@ -47,14 +54,17 @@ static void vma_file_fields(const struct machine *m,
 		*off = (unsigned long long)vma->vm_pgoff << m->page_shift;
 }
 
-/* A file's path as d_path gives it: "/name", " (deleted)" once unlinked. */
+/* A file's path as d_path gives it, " (deleted)" once unlinked. */
 static void vma_file_name(const struct vm_area_struct *vma, char *buf,
 			  size_t len)
 {
 	const struct inode *inode = vma->vm_file->f_inode;
+	size_t n;
 
-	snprintf(buf, len, "/%s%s", inode->i_name,
-		 inode->i_nlink ? "" : " (deleted)");
+	inode_path(inode, buf, len);
+	n = strlen(buf);
+	if (!inode->i_nlink && n < len)
+		snprintf(buf + n, len - n, " (deleted)");
 }
 
 static const char *vma_name(const struct mm_struct *mm,
@@ -77,7 +87,7 @@ static void show_map_vma(const struct machine *m, const struct mm_struct *mm,
 	unsigned long flags = vma->vm_flags;
 	const char *name = vma_name(mm, vma);
 	int width = m->layout.arch == ARCH_X86_64 ? 73 : 49;
-	char path[NAME_MAX_ + 16];
+	char path[2 * NAME_MAX_ + 16];
 	unsigned long long off;
 	unsigned int maj, min;
 	unsigned long ino;

@@ -172,6 +172,14 @@ int uapi_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 int uapi_sys_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		  int prot, int flags, int fd, int64_t offset,
 		  uint64_t *mapped);
+/*
+ * ioctl of descriptor fd: arg holds len bytes (at most IOCTL_ARG_MAX)
+ * in and out. -ENOTTY for a file without ioctls (a regular file, a
+ * directory); /dev/mmz_userdev's are mmz_userdev.h's.
+ */
+#define IOCTL_ARG_MAX 4096
+int uapi_ioctl(struct machine *m, int pid, int fd, unsigned int cmd, void *arg,
+	       size_t len);
 /* msync: MS_ASYNC 1, MS_INVALIDATE 2, MS_SYNC 4, as Linux's. */
 int uapi_msync(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	       int flags);

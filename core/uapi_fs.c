@@ -2,8 +2,8 @@
 /*
  * uapi_fs.c - the file calls a client process may make: open, creat,
  * close, read, pread64, write, pwrite64, lseek, ftruncate, fsync,
- * fdatasync, unlink, stat, fstat, fadvise64, readahead, and mmap of a
- * descriptor (sys_mmap).
+ * fdatasync, unlink, stat, fstat, fadvise64, readahead, mmap of a
+ * descriptor (sys_mmap) and ioctl.
  *
  * Owns: finding the process a call names and the file a descriptor
  * names in that process's own table (-EBADF for any other number).
@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/fs/fs.h"
 #include "core/mm.h"
+#include "core/mmz_userdev.h"
 #include "core/sysctl.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -267,4 +268,24 @@ int uapi_sys_mmap(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	return fs_done(m, t,
 		       do_mmap_file(m, t->mm, f, addr, len, prot, flags,
 				    (uint64_t)offset >> m->page_shift, mapped));
+}
+
+int uapi_ioctl(struct machine *m, int pid, int fd, unsigned int cmd, void *arg,
+	       size_t len)
+{
+	struct task_struct *t;
+	struct file *f;
+	int err = fs_task(m, pid, fd, &t, &f);
+
+	if (err)
+		return err;
+	if (len > IOCTL_ARG_MAX)
+		err = mm_refuse(m, BAD_NONE, -EFAULT,
+				"an ioctl argument of %zu bytes", len);
+	else if ((f->f_inode->i_mode & S_IFMT_) == S_IFCHR_)
+		err = mmz_userdev_ioctl(m, cmd, arg, len);
+	else
+		err = mm_refuse(m, BAD_NONE, -ENOTTY,
+				"ioctl %#x of a file without ioctls", cmd);
+	return fs_done(m, t, err);
 }

@@ -24,6 +24,7 @@
 #include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mman.h"
+#include "core/mmz_userdev.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -209,6 +210,8 @@ void vm_area_free(struct machine *m, struct vm_area_struct *vma)
 	if (vma->shmem)
 		shmem_put(m, vma->shmem); /* as remove_vma's fput(vm_file) */
 	vma->shmem = NULL;
+	if (vma->vm_flags & VM_PFNMAP) /* vm_ops->close: the block's count */
+		mmz_userdev_vma_close(m, vma);
 	if (vma->vm_file) { /* off the inode's i_mmap; fput(vm_file) */
 		list_del_init(&vma->i_mmap_node);
 		fput(m, vma->vm_file);
@@ -240,6 +243,8 @@ struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
 	vma_link_rmap(vma, src);
 	if (src->vm_file)
 		vma_link_file(vma, src->vm_file);
+	if (src->vm_flags & VM_PFNMAP) /* vm_ops->open */
+		mmz_userdev_vma_open(m, vma);
 	return vma;
 }
 
@@ -655,6 +660,14 @@ static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	if (file) {
 		vma->vm_pgoff = pgoff;
 		vma_link_file(vma, file);
+		/* call_mmap: the device maps its frames (mmz_userdev). */
+		if ((file->f_inode->i_mode & S_IFMT_) == S_IFCHR_) {
+			err = mmz_userdev_mmap(m, vma);
+			if (err) {
+				vm_area_free(m, vma);
+				return err;
+			}
+		}
 	} else if (vm_flags & VM_SHARED) {
 		vma->shmem = shmem_create(m, npages);
 		if (!vma->shmem) {
@@ -728,7 +741,8 @@ static int mmap_file_flags(struct machine *m, const struct file *file, int prot,
 	if (!(file->f_mode & FMODE_READ))
 		return mm_refuse(m, BAD_VMA, -EACCES,
 				 "mmap of a descriptor not open for reading");
-	if ((file->f_inode->i_mode & S_IFMT_) != S_IFREG_)
+	if ((file->f_inode->i_mode & S_IFMT_) != S_IFREG_ &&
+	    (file->f_inode->i_mode & S_IFMT_) != S_IFCHR_)
 		return mm_refuse(m, BAD_VMA, -ENODEV,
 				 "mmap of a directory: it has no mmap");
 	if (*vm_flags & VM_GROWSDOWN)
@@ -1312,6 +1326,10 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	old_len = page_align(m, old_len);
 	new_len = page_align(m, new_len);
 	vma = vma_lookup(mm, old_addr);
+	/* vma_to_resize: raw frames and VM_DONTEXPAND mappings never grow. */
+	if (new_len > old_len && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
+		return mm_refuse(m, BAD_VMA, -EFAULT,
+				 "mremap: a mapping of raw frames cannot grow");
 	/* Growth of a charged mapping is charged too (vma_to_resize). */
 	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))

@@ -3,7 +3,8 @@
  * op_fs.c - the handlers of the file rows of the operation table that
  * are not mechanical: open (a descriptor result), read and pread64
  * (bytes straight into the reply frame), write and pwrite64 (the bytes
- * of the request), stat and fstat (a message result). close, lseek,
+ * of the request), stat and fstat (a message result), ioctl (its
+ * argument in and back out). close, lseek,
  * ftruncate, fsync, unlink, fadvise64 and readahead are plain uapi
  * calls (proto/ops.def).
  *
@@ -62,6 +63,24 @@ int op_sys_read(struct session *s, const Mm__FileRead *a, struct reply *r)
 int op_pread64(struct session *s, const Mm__FileRead *a, struct reply *r)
 {
 	return file_read(s, a, true, r);
+}
+
+/* ioctl: the argument's bytes go in and come back in the reply. */
+int op_ioctl(struct session *s, const Mm__Ioctl *a, struct reply *r)
+{
+	uint32_t len = a->arg.len > IOCTL_ARG_MAX ? IOCTL_ARG_MAX + 1
+						  : (uint32_t)a->arg.len;
+	uint8_t *room = reply_data_room(s, r, len);
+	int err;
+
+	if (!room)
+		return r->rep.status;
+	if (a->arg.len)
+		memcpy(room, a->arg.data, len);
+	err = uapi_ioctl(s->d->m, a->pid, a->fd, a->cmd, room, a->arg.len);
+	if (!err)
+		reply_data_set(r, room, len);
+	return err;
 }
 
 int op_sys_write(struct session *s, const Mm__FileWrite *a, struct reply *r)

@@ -20,7 +20,7 @@ int report_files(const struct machine *m, struct seq_buf *s)
 	for (unsigned long i = ROOT_INO + 1; i <= fs->max_inodes; i++) {
 		const struct inode *inode = fs->inodes[i];
 
-		if (!inode)
+		if (!inode || (inode->i_mode & S_IFMT_) != S_IFREG_)
 			continue;
 		seq_printf(s,
 			   "%8lu %12" PRIu64 " %9" PRIu64 " %9lu %9lu %s%s\n",

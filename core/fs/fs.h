@@ -39,9 +39,11 @@
 #define FMODE_READ  0x1u
 #define FMODE_WRITE 0x2u
 
-#define S_IFMT_	 0170000
-#define S_IFREG_ 0100000
-#define S_IFDIR_ 0040000
+#define S_IFMT_	       0170000
+#define S_IFREG_       0100000
+#define S_IFDIR_       0040000
+#define S_IFCHR_       0020000
+#define MKDEV_(ma, mi) ((uint32_t)(ma) << 20 | (uint32_t)(mi))
 
 #define NAME_MAX_ 255
 #define PATH_MAX_ 4096
@@ -72,6 +74,8 @@ struct inode {
 	struct rmap_root i_mmap;      /* the VMAs mapping it (i_mmap_node) */
 	int64_t dirtied_when;	      /* fs clock when the first went dirty */
 	struct inode *i_hash_next;    /* the next in its directory bucket */
+	struct inode *i_parent;	      /* the directory its name is in */
+	uint32_t i_rdev;	      /* a device node's number (MKDEV_) */
 	char i_name[NAME_MAX_ + 1];   /* its one link in the root, if linked */
 };
 
@@ -187,12 +191,20 @@ void inode_truncate_blocks(struct machine *m, struct inode *inode,
 /* namei.c: the root directory. */
 struct nameidata {
 	struct inode *inode; /* what the path names; NULL: nothing yet */
+	struct inode *dir;   /* the directory the last name is looked in */
 	const char *last;    /* its name in the root, for a create */
 	size_t last_len;
 	bool must_be_dir; /* written with a trailing '/' */
 };
 int path_lookup(struct machine *m, const char *path, struct nameidata *nd);
 struct inode *d_lookup(struct machine *m, const char *name, size_t len);
+struct inode *d_lookup_at(struct machine *m, const struct inode *dir,
+			  const char *name, size_t len);
+/* mknod: a directory or device node name in dir (devtmpfs's /dev). */
+struct inode *vfs_mknod(struct machine *m, struct inode *dir, const char *name,
+			uint32_t mode, uint32_t rdev);
+/* The path of a linked inode from the root, as d_path writes it. */
+void inode_path(const struct inode *inode, char *buf, size_t len);
 int vfs_create(struct machine *m, struct nameidata *nd, uint32_t mode,
 	       struct inode **inode);
 int do_unlinkat(struct machine *m, const char *path);

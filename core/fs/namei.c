@@ -9,6 +9,7 @@
  * file still holds open (unlink drops the name; the last close frees).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,19 +26,27 @@ static unsigned int name_hash(const char *name, size_t len)
 	return h % 1024;
 }
 
-struct inode *d_lookup(struct machine *m, const char *name, size_t len)
+struct inode *d_lookup_at(struct machine *m, const struct inode *dir,
+			  const char *name, size_t len)
 {
 	struct inode *i = m->fs->dir_hash[name_hash(name, len)];
 
 	for (; i; i = i->i_hash_next)
-		if (strlen(i->i_name) == len && !memcmp(i->i_name, name, len))
+		if (i->i_parent == dir && strlen(i->i_name) == len &&
+		    !memcmp(i->i_name, name, len))
 			return i;
 	return NULL;
 }
 
-static void d_add(struct machine *m, struct inode *inode, const char *name,
-		  size_t len)
+struct inode *d_lookup(struct machine *m, const char *name, size_t len)
 {
+	return d_lookup_at(m, m->fs->inodes[ROOT_INO], name, len);
+}
+
+static void d_add(struct machine *m, struct inode *dir, struct inode *inode,
+		  const char *name, size_t len)
+{
+	inode->i_parent = dir;
 	struct inode **b = &m->fs->dir_hash[name_hash(name, len)];
 
 	memcpy(inode->i_name, name, len);
@@ -90,11 +99,14 @@ int path_lookup(struct machine *m, const char *path, struct nameidata *nd)
 			return -ENAMETOOLONG;
 		nd->last = p;
 		nd->last_len = len;
-		if ((len == 1 && p[0] == '.') ||
-		    (len == 2 && p[0] == '.' && p[1] == '.'))
-			nd->last = NULL; /* names the root itself */
-		else
-			cur = d_lookup(m, p, len);
+		nd->dir = cur;
+		if (len == 1 && p[0] == '.')
+			nd->last = NULL; /* names the directory itself */
+		else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			nd->last = NULL; /* the parent; the root's is itself */
+			cur = cur->i_parent ? cur->i_parent : cur;
+		} else
+			cur = d_lookup_at(m, cur, p, len);
 		p += len;
 	}
 	if (cur && nd->must_be_dir && (cur->i_mode & S_IFMT_) != S_IFDIR_)
@@ -113,8 +125,10 @@ int vfs_create(struct machine *m, struct nameidata *nd, uint32_t mode,
 	inode = new_inode(m, S_IFREG_ | (mode & 07777 & ~FS_UMASK));
 	if (!inode)
 		return -ENOSPC;
-	d_add(m, inode, nd->last, nd->last_len);
-	m->fs->inodes[ROOT_INO]->i_mtime = inode->i_ctime;
+	if (!nd->dir)
+		nd->dir = m->fs->inodes[ROOT_INO];
+	d_add(m, nd->dir, inode, nd->last, nd->last_len);
+	nd->dir->i_mtime = inode->i_ctime;
 	*inodep = inode;
 	return 0;
 }
@@ -135,6 +149,30 @@ int do_unlinkat(struct machine *m, const char *path)
 	nd.inode->i_ctime = fs_now(m);
 	iput_final(m, nd.inode);
 	return 0;
+}
+
+struct inode *vfs_mknod(struct machine *m, struct inode *dir, const char *name,
+			uint32_t mode, uint32_t rdev)
+{
+	struct inode *inode = new_inode(m, mode);
+
+	if (!inode)
+		return NULL;
+	inode->i_rdev = rdev;
+	if ((mode & S_IFMT_) == S_IFDIR_)
+		inode->i_nlink = 2;
+	d_add(m, dir, inode, name, strlen(name));
+	return inode;
+}
+
+void inode_path(const struct inode *inode, char *buf, size_t len)
+{
+	const struct inode *dir = inode->i_parent;
+
+	if (dir && dir->i_parent)
+		snprintf(buf, len, "/%s/%s", dir->i_name, inode->i_name);
+	else
+		snprintf(buf, len, "/%s", inode->i_name);
 }
 
 /* The byte at offset of a preloaded file (layout.h says which). */

@@ -52,7 +52,8 @@ static int open_inode(struct machine *m, const char *path, int flags,
 		return -EISDIR;
 	if ((flags & O_DIRECTORY_) && !is_dir(nd.inode))
 		return -ENOTDIR;
-	if ((flags & O_TRUNC_) && !is_dir(nd.inode)) {
+	if ((flags & O_TRUNC_) &&
+	    (nd.inode->i_mode & S_IFMT_) == S_IFREG_) { /* a device: none */
 		err = do_truncate(m, nd.inode, 0);
 		if (err)
 			return err;
@@ -100,7 +101,8 @@ int do_sys_ftruncate(struct machine *m, struct file *f, int64_t length)
 {
 	if (length < 0)
 		return -EINVAL;
-	if (is_dir(f->f_inode) || !(f->f_mode & FMODE_WRITE))
+	if ((f->f_inode->i_mode & S_IFMT_) != S_IFREG_ ||
+	    !(f->f_mode & FMODE_WRITE))
 		return -EINVAL;
 	return do_truncate(m, f->f_inode, length);
 }

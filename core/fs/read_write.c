@@ -108,6 +108,8 @@ long vfs_read(struct machine *m, struct file *f, void *buf, size_t count,
 		return -EBADF;
 	if (is_dir(inode))
 		return -EISDIR;
+	if ((inode->i_mode & S_IFMT_) == S_IFCHR_) /* the device: no read */
+		return -EINVAL;
 	err = rw_verify_area(*pos, count);
 	if (!err)
 		err = direct_io_check(m, f, *pos, count);
@@ -182,6 +184,8 @@ long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
 
 	if (!(f->f_mode & FMODE_WRITE))
 		return -EBADF;
+	if ((inode->i_mode & S_IFMT_) == S_IFCHR_) /* the device: no write */
+		return -EINVAL;
 	err = rw_verify_area(*pos, count);
 	if (err)
 		return err;

@@ -13,6 +13,7 @@
 
 #include "core/block/blkdev.h"
 #include "core/fs/fs.h"
+#include "core/mmz_userdev.h"
 
 #define FS_MAGIC "MMFS0001"
 
@@ -27,6 +28,23 @@ static void write_super(struct machine *m)
 	memcpy(sb + 8, v, sizeof(v));
 	bdev_write(m, 0, sb, m->page_size);
 	free(sb);
+}
+
+/*
+ * /dev, as devtmpfs fills it: /dev/mmz_userdev when the machine has
+ * media memory (a misc character device, 10:60).
+ */
+static int devtmpfs_mount(struct machine *m)
+{
+	struct inode *dev;
+
+	if (!m->layout.nr_mmz)
+		return 0;
+	dev = vfs_mknod(m, m->fs->inodes[ROOT_INO], "dev", S_IFDIR_ | 0755, 0);
+	if (!dev || !vfs_mknod(m, dev, "mmz_userdev", S_IFCHR_ | 0666,
+			       MKDEV_(MMZ_USERDEV_MAJOR, MMZ_USERDEV_MINOR)))
+		return -ENOMEM;
+	return 0;
 }
 
 int fs_init(struct machine *m)
@@ -46,7 +64,8 @@ int fs_init(struct machine *m)
 	root->i_nlink = 2;
 	if (m->fs->nr_blocks)
 		write_super(m);
-	return fs_preload(m);
+	err = fs_preload(m);
+	return err ? err : devtmpfs_mount(m);
 }
 
 void fs_exit(struct machine *m)

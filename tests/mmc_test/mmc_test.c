@@ -40,6 +40,7 @@
  */
 /* clang-format on */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdint.h>
@@ -47,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -1918,6 +1920,45 @@ static void expect_mmb(struct mmc *c, uint64_t phys, uint64_t size,
 }
 
 /* Media memory zones: zone is a region of the layout at [start, +size). */
+/*
+ * /dev/mmz_userdev over the wire: a block allocated by ioctl, mapped,
+ * written through the mapping and read back by its physical address;
+ * another session's descriptor numbers name nothing.
+ */
+static void ops_mmz_userdev(struct mmc *c, struct mmc *b, const char *zone)
+{
+	struct mmc_mmb_alloc a;
+	struct mmc_fault f;
+	uint64_t addr = 0;
+	char back[8] = {0};
+	int fd = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.size = 8192;
+	snprintf(a.mmz_name, sizeof(a.mmz_name), "%s", zone);
+	strcpy(a.mmb_name, "userdev");
+	EXPECT_ERR(c, 0, mmc_open(c, 0, "/dev/mmz_userdev", O_RDWR, 0, &fd));
+	EXPECT_ERR(c, 0, mmc_ioctl(c, 0, fd, MMC_IOC_MMB_ALLOC, &a, sizeof(a)));
+	EXPECT(a.phys != 0, "IOC_MMB_ALLOC gave no address");
+	EXPECT_ERR(c, -ENOTTY, mmc_ioctl(c, 0, fd, 0x6d00, &a, sizeof(a)));
+	EXPECT_ERR(b, -EBADF,
+		   mmc_ioctl(b, 0, fd, MMC_IOC_MMB_ALLOC, &a, sizeof(a)));
+	EXPECT_ERR(c, 0,
+		   mmc_sys_mmap(c, 0, 0, 8192, PROT_READ | PROT_WRITE,
+				MAP_SHARED, fd, (int64_t)a.phys, &addr));
+	EXPECT_ERR(c, 0, mmc_write_vm(c, 0, addr + 4096, "mmzdev", 7, &f));
+	EXPECT_ERR(c, 0, mmc_read_phys(c, a.phys + 4096, back, 7));
+	EXPECT(!strcmp(back, "mmzdev"), "the block holds '%s'", back);
+	EXPECT_ERR(
+		c, -EBUSY,
+		mmc_ioctl(c, 0, fd, MMC_IOC_MMB_FREE, &a.phys, sizeof(a.phys)));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, addr, 8192));
+	EXPECT_ERR(
+		c, 0,
+		mmc_ioctl(c, 0, fd, MMC_IOC_MMB_FREE, &a.phys, sizeof(a.phys)));
+	EXPECT_ERR(c, 0, mmc_sys_close(c, 0, fd));
+}
+
 static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 {
 	struct mmc *c = connect_as("ops-mmz", 0),
@@ -2009,6 +2050,7 @@ static void ops_mmz(const char *zone, uint64_t start, uint64_t size)
 	EXPECT(text && strstr(text, ",block_number=0\n"),
 	       "media-mem after every free:\n%s", text ? text : "");
 	free(text);
+	ops_mmz_userdev(c, b, zone);
 	finish(b, "mmz, the other session");
 	finish(c, "mmz");
 }
