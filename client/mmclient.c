@@ -2113,6 +2113,15 @@ int mmc_admin_check(struct mmc *c, struct mmc_check *check)
 	return send_admin_check(c, &a, check, NULL, 0);
 }
 
+int mmc_admin_drop_caches_mode(struct mmc *c, unsigned int mode,
+			       unsigned long *free_pages)
+{
+	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;
+
+	a.mode = mode;
+	return send_admin_drop_caches(c, &a, free_pages, NULL, 0);
+}
+
 int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages)
 {
 	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;

@@ -761,6 +761,12 @@ struct mmc_session {
 int mmc_admin_check(struct mmc *c, struct mmc_check *check);
 /* Drain per-CPU lists and shrink slab caches; free pages afterwards. */
 int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages);
+/*
+ * echo MODE > drop_caches: 1 the clean page cache, 2 the slab caches,
+ * 3 both (what mmc_admin_drop_caches does), 4 nothing; -EINVAL above 4.
+ */
+int mmc_admin_drop_caches_mode(struct mmc *c, unsigned int mode,
+			       unsigned long *free_pages);
 /* Every session; *list is to be freed with free(). */
 int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n);
 int mmc_admin_shutdown(struct mmc *c);

@@ -609,11 +609,20 @@ static int print_free_pages(struct mmctl *ctl, unsigned long free_pages)
 static int cmd_drop_caches(struct mmctl *ctl, int argc, char **argv)
 {
 	unsigned long free_pages;
-	int err = no_args(argc, argv);
+	unsigned int mode = 3;
+	char *end = NULL;
+	int err;
 
-	if (err)
-		return err;
-	err = mmc_admin_drop_caches(mmctl_connect(ctl), &free_pages);
+	if (argc > 2)
+		return mmctl_usage_error(argv[0], "%s takes one mode at most",
+					 argv[0]);
+	if (argc == 2) {
+		mode = (unsigned int)strtoul(argv[1], &end, 10);
+		if (!*argv[1] || *end)
+			return mmctl_usage_error(argv[0], "%s: %s is no mode",
+						 argv[0], argv[1]);
+	}
+	err = mmc_admin_drop_caches_mode(mmctl_connect(ctl), mode, &free_pages);
 	if (err)
 		return mmctl_daemon_error(ctl, "drop-caches", err);
 	return print_free_pages(ctl, free_pages);
@@ -925,9 +934,10 @@ static const struct command commands[] = {
 	 "run the machine's invariant checker; exits 1 with the first "
 	 "inconsistency",
 	 "admin_check"},
-	{"drop-caches", cmd_drop_caches, "",
-	 "drain the per-CPU page lists and shrink every slab cache; prints "
-	 "the free pages afterwards",
+	{"drop-caches", cmd_drop_caches, "[1|2|3]",
+	 "as echo N > /proc/sys/vm/drop_caches (3 by default): 1 drops the "
+	 "clean page cache, 2 shrinks every slab cache, 3 both; then drains "
+	 "the per-CPU page lists and prints the free pages",
 	 "admin_drop_caches"},
 	{"sysctl", cmd_sysctl, "[NAME=VALUE]",
 	 "the vm.* sysctls (dirty_ratio, dirty_background_ratio, "

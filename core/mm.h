@@ -293,5 +293,12 @@ unsigned long get_mm_rss(const struct mm_struct *mm);
  * lists, as the kernel; returns the free pages after.
  */
 unsigned long drop_caches(struct machine *m);
+/*
+ * The drop_caches sysctl's value: 1 the clean page cache, 2 the slab
+ * caches, 3 both, 4 nothing (0 means 3); -EINVAL above 4. Counts
+ * drop_pagecache and drop_slab in vmstat, as Linux's.
+ */
+int drop_caches_mode(struct machine *m, unsigned int mode,
+		     unsigned long *free_pages);
 
 #endif /* MM_MM_H */

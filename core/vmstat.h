@@ -87,6 +87,7 @@
 	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly")        \
 	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")      \
 	X(PAGEOUTRUN, "pageoutrun")                                            \
+	X(DROP_PAGECACHE, "drop_pagecache")                                    \
 	X(DROP_SLAB, "drop_slab")                                              \
 	X(OOM_KILL, "oom_kill")                                                \
 	X(PGMIGRATE_SUCCESS, "pgmigrate_success")                              \

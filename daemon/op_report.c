@@ -384,9 +384,12 @@ int op_admin_drop_caches(struct session *s, const Mm__AdminDropCaches *a,
 {
 	struct machine *m = s->d->m;
 
-	(void)a;
-	r->value = drop_caches(m);
-	return 0;
+	unsigned long free_pages = 0;
+	int err = drop_caches_mode(m, a->mode, &free_pages);
+
+	if (!err)
+		r->value = free_pages;
+	return err;
 }
 
 /* The compact_memory sysctl: every zone, sync, until the scanners meet. */

@@ -444,6 +444,13 @@ same "check --json: consistent, with the counts" \
 	"true true 2"
 status "drop-caches: the free pages afterwards" 0 '^free pages: [0-9]+$' \
 	$M drop-caches
+status "drop-caches 1: the page cache alone" 0 '^free pages: [0-9]+$' \
+	$M drop-caches 1
+status "drop-caches 5: out of range, exit 1" 1 '' $M drop-caches 5
+status "drop-caches x: no mode, exit 2" 2 'no mode' $M drop-caches x
+same "drop-caches: vmstat counts each kind" \
+	"$($M vmstat | awk '$1 == "drop_pagecache" || $1 == "drop_slab"' |
+		tr '\n' ' ')" "drop_pagecache 2 drop_slab 1 "
 status "shrink: meminfo's Slab before and after" 0 \
 	'^slab: [0-9]+ kB -> [0-9]+ kB; free pages: [0-9]+$' $M shrink
 same "drop-caches --json: free_pages" \

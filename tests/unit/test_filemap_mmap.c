@@ -753,6 +753,37 @@ static void test_thp_and_mincore(void **state)
 	teardown(&r);
 }
 
+/*
+ * drop_caches 1, 2, 3 as Linux's: 2 leaves the cache, 1 drops the
+ * clean unmapped pages (a mapped one stays), above 4 is -EINVAL.
+ */
+static void test_drop_caches_modes(void **state)
+{
+	struct rig r;
+	struct inode *inode;
+	unsigned long free_pages = 0;
+	uint64_t a;
+
+	(void)state;
+	setup(&r, 64 * MiB, 64 * PAGE, O_RDONLY);
+	inode = d_lookup(r.m, "big", 3);
+	cache_all(&r, 64 * PAGE);
+	a = map_at(&r, PAGE, PROT_READ, MAP_SHARED, 0);
+	(void)peek(&r, 0, a);
+	assert_int_equal(drop_caches_mode(r.m, 5, &free_pages), -EINVAL);
+	assert_int_equal(drop_caches_mode(r.m, 2, &free_pages), 0);
+	assert_int_equal(inode->i_nrpages, 64);
+	assert_int_equal(r.m->vm_events[DROP_SLAB], 1);
+	assert_int_equal(r.m->vm_events[DROP_PAGECACHE], 0);
+	assert_int_equal(drop_caches_mode(r.m, 1, &free_pages), 0);
+	assert_int_equal(inode->i_nrpages, 1); /* the mapped page stays */
+	assert_int_equal(r.m->vm_events[DROP_PAGECACHE], 1);
+	assert_int_equal(r.m->vm_events[DROP_SLAB], 1);
+	assert_int_equal(free_pages, global_free_pages(r.m));
+	assert_int_equal(task_switch(r.m, r.pid), 0);
+	teardown(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -768,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_maps_and_merge),
 		cmocka_unit_test(test_thp_and_mincore),
+		cmocka_unit_test(test_drop_caches_modes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
