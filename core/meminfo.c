@@ -158,7 +158,9 @@ int report_meminfo(const struct machine *m, struct seq_buf *s)
 	meminfo_pages(m, s, "MemFree", global_free_pages(m));
 	meminfo_pages(m, s, "MemAvailable", si_mem_available(m));
 	meminfo_pages(m, s, "Buffers", 0);
-	meminfo_pages(m, s, "Cached", node_pages(m, NR_FILE_PAGES));
+	/* Linux's Cached holds shmem pages (they are in its NR_FILE_PAGES). */
+	meminfo_pages(m, s, "Cached",
+		      node_pages(m, NR_FILE_PAGES) + node_pages(m, NR_SHMEM));
 	meminfo_pages(m, s, "SwapCached", node_pages(m, NR_SWAPCACHE));
 	meminfo_lru(m, s);
 	if (m->arch->zone_mask & (1u << ZONE_HIGHMEM))

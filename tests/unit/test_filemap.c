@@ -203,6 +203,23 @@ static void test_drop(void **state)
 	pread_page(&r, 1);
 	assert_int_equal(cached(&r), 12);
 	assert_int_equal(meminfo_kb(r.m, "Cached:"), 48);
+	{ /* shmem pages are in Cached too, as Linux's NR_FILE_PAGES has them */
+		struct user_fault f;
+		uint64_t a = 0;
+
+		assert_int_equal(uapi_mmap(r.m, 0, 0, 4 * 4096,
+					   PROT_READ | PROT_WRITE,
+					   MAP_SHARED | MAP_ANONYMOUS, &a),
+				 0);
+		for (int i = 0; i < 4; i++)
+			assert_int_equal(uapi_access_vm(r.m, 0, a + i * 4096u,
+							"s", 1, USER_WRITE, &f),
+					 0);
+		assert_int_equal(meminfo_kb(r.m, "Shmem:"), 16);
+		assert_int_equal(meminfo_kb(r.m, "Cached:"), 64);
+		assert_int_equal(uapi_munmap(r.m, 0, a, 4 * 4096), 0);
+		assert_int_equal(meminfo_kb(r.m, "Cached:"), 48);
+	}
 	assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "d", 1, 4096 * 3, &done),
 			 0);
 	drop_caches(r.m);
