@@ -271,6 +271,12 @@ $(T)/mmc_test: $(MMC_TEST_OBJ) $(T)/libmmclient.a
 $(CORE_UNIT_BIN): $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmcore.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(CMOCKA_LIBS) -lm
 
+# The structured reports' tables against mm.proto: the daemon's side.
+$(T)/test_report_data: $(T)/tests/unit/test_report_data.o \
+		$(DAEMON_LIB_TOBJ) $(PROTO_TOBJ) $(T)/libmmtools.a $(MM_TLIBS) \
+		$(T)/libmmclient.a
+	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm
+
 $(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libmmtools.a $(MM_TLIBS) \
 		$(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS) -lm

@@ -34,24 +34,25 @@
 /* What a reply's result is, as a row of proto/ops.def names it. */
 enum result_kind {
 	RES_NONE,
-	RES_PFN,	/* unsigned long *: Reply.pfn */
-	RES_ADDR,	/* uint64_t *: Reply.addr */
-	RES_CACHE,	/* uint64_t *: Reply.cache */
-	RES_PHYS,	/* uint64_t *: Reply.phys */
-	RES_SIZE,	/* size_t *: Reply.size */
-	RES_DATA,	/* buf and len: Reply.data */
-	RES_TEXT,	/* char **: Reply.text, malloc'ed */
-	RES_REGION,	/* uint64_t *, uint64_t *: Reply.region */
-	RES_HELLO,	/* the connection's mmc_info */
-	RES_CHECK,	/* struct mmc_check * */
-	RES_FREE_PAGES, /* unsigned long *: Reply.free_pages */
-	RES_VALUE,	/* uint64_t *: Reply.value */
-	RES_SESSIONS,	/* struct mmc_session **, size_t * */
-	RES_PID,	/* int *: Reply.pid */
-	RES_MALLINFO,	/* struct mmc_mallinfo *: Reply.mallinfo */
-	RES_FD,		/* int *: Reply.fd */
-	RES_OFFSET,	/* uint64_t *: Reply.offset */
-	RES_STAT,	/* struct mmc_stat *: Reply.stat */
+	RES_PFN,	 /* unsigned long *: Reply.pfn */
+	RES_ADDR,	 /* uint64_t *: Reply.addr */
+	RES_CACHE,	 /* uint64_t *: Reply.cache */
+	RES_PHYS,	 /* uint64_t *: Reply.phys */
+	RES_SIZE,	 /* size_t *: Reply.size */
+	RES_DATA,	 /* buf and len: Reply.data */
+	RES_TEXT,	 /* char **: Reply.text, malloc'ed */
+	RES_REGION,	 /* uint64_t *, uint64_t *: Reply.region */
+	RES_HELLO,	 /* the connection's mmc_info */
+	RES_CHECK,	 /* struct mmc_check * */
+	RES_FREE_PAGES,	 /* unsigned long *: Reply.free_pages */
+	RES_VALUE,	 /* uint64_t *: Reply.value */
+	RES_SESSIONS,	 /* struct mmc_session **, size_t * */
+	RES_PID,	 /* int *: Reply.pid */
+	RES_MALLINFO,	 /* struct mmc_mallinfo *: Reply.mallinfo */
+	RES_FD,		 /* int *: Reply.fd */
+	RES_OFFSET,	 /* uint64_t *: Reply.offset */
+	RES_STAT,	 /* struct mmc_stat *: Reply.stat */
+	RES_REPORT_DATA, /* void **, size_t *: Reply.report_data, packed */
 };
 
 struct pending {
@@ -251,6 +252,20 @@ static void fill_stat(const Mm__Stat *in, struct mmc_stat *out)
 	out->ctime_ns = in->ctime_ns;
 }
 
+/* A structured report, packed again for the caller (mm.proto's ReportData). */
+static int pack_report_data(const Mm__ReportData *rd, const struct pending *p)
+{
+	size_t len = mm__report_data__get_packed_size(rd);
+	uint8_t *buf = malloc(len ? len : 1);
+
+	if (!buf)
+		return -ENOMEM;
+	mm__report_data__pack(rd, buf);
+	*(void **)p->out = buf;
+	*(size_t *)p->out2 = len;
+	return 0;
+}
+
 static bool result_is(const Mm__Reply *r, Mm__Reply__ResultCase want)
 {
 	return r->result_case == want;
@@ -365,6 +380,10 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 			break;
 		fill_stat(r->stat, p->out);
 		return 0;
+	case RES_REPORT_DATA:
+		if (!result_is(r, MM__REPLY__RESULT_REPORT_DATA))
+			break;
+		return pack_report_data(r->report_data, p);
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
 		 "the reply to request %llu lacks its result",
@@ -2099,6 +2118,22 @@ int mmc_report_part(struct mmc *c, enum mmc_report kind, int pid,
 int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
 {
 	return mmc_report_at(c, kind, pid, 0, 0, text);
+}
+
+int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
+		    size_t *len)
+{
+	Mm__Request rq = MM__REQUEST__INIT;
+	Mm__Report a = MM__REPORT__INIT;
+
+	*buf = NULL;
+	*len = 0;
+	a.kind = (Mm__ReportKind)kind;
+	a.pid = pid;
+	a.structured = true;
+	rq.op_case = MM__REQUEST__OP_REPORT;
+	rq.report = &a;
+	return call(c, &rq, (struct pending){0, RES_REPORT_DATA, buf, len, 0});
 }
 
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text)

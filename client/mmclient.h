@@ -731,6 +731,20 @@ int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
 		     unsigned int selector);
 
 /*
+ * A report as data: the values its text is printed from, as mm.proto's
+ * ReportData message, packed, in *buf (*len bytes; free() it). Unpack
+ * it with the code protoc (or protoc-c: mm__report_data__unpack) makes
+ * from the mm.proto libmmclient-dev installs; ReportData's field of the
+ * kind's number holds the report (meminfo = 1 ...). pid: as
+ * mmc_report_pid. A kind that has no structured form yet is
+ * -EOPNOTSUPP; a report larger than a reply frame -EMSGSIZE (read its
+ * text, which comes in parts). Works in a pipeline (*buf is set when
+ * it ends).
+ */
+int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
+		    size_t *len);
+
+/*
  * One part of a report, for a client that reads it piece by piece: the
  * text from byte offset on, as much as a reply holds, and in *more the
  * bytes after it. An offset past the report's end is -EINVAL; so is a

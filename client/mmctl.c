@@ -228,6 +228,34 @@ struct translation_args {
 };
 
 /*
+ * A report's JSON from its structured form: the exit code, or
+ * -EOPNOTSUPP for a kind mmd does not structure (its text is parsed).
+ */
+static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
+			    int pid)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	char why[160];
+	json_object *doc;
+	int err = mmc_report_data(mmctl_connect(ctl), r->kind, pid, &buf, &len);
+
+	if (err == -EOPNOTSUPP && r->to_json)
+		return err;
+	if (err)
+		return mmctl_daemon_error(ctl, r->name, err);
+	doc = report_data_to_json(buf, len, why, sizeof(why));
+	free(buf);
+	if (!doc) {
+		fprintf(stderr, "mmctl: %s: %s\n", r->name, why);
+		return EXIT_DAEMON;
+	}
+	mmctl_print_json(stdout, doc, true);
+	json_object_put(doc);
+	return 0;
+}
+
+/*
  * Print a report's text, or its JSON. pid, selector and addr name what a
  * per-process report is about (0: nothing, or the session's own); tr,
  * when not NULL, how TRANSLATE reads.
@@ -239,6 +267,11 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 	char *text = NULL;
 	int err, ret = 0;
 
+	if (ctl->json && !ctl->input && !tr) {
+		err = show_report_data(ctl, r, pid);
+		if (err != -EOPNOTSUPP)
+			return err;
+	}
 	if (ctl->input) {
 		err = read_input(ctl->input, &text);
 		if (err) {
@@ -257,7 +290,13 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 	}
 	if (ctl->json) {
 		char why[160];
-		json_object *doc = r->to_json(text, why, sizeof(why));
+		json_object *doc = NULL;
+
+		/* --input alone: mmd's reports come as data. */
+		if (r->to_json)
+			doc = r->to_json(text, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "no parser of its text");
 
 		if (doc) {
 			mmctl_print_json(stdout, doc, true);

@@ -115,6 +115,11 @@ int cmd_watch(struct mmctl *ctl, int argc, char **argv);
 /* Print a report (its text, or --json's document): 0 or an exit code. */
 int mmctl_show_report(struct mmctl *ctl, const struct report_kind *r);
 
+/* mmctl_data.c: a packed ReportData (mmc_report_data) as JSON, or NULL
+ * with why in err. */
+json_object *report_data_to_json(const void *buf, size_t len, char *err,
+				 size_t errlen);
+
 /* mmctl_vmstat.c */
 int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 

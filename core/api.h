@@ -22,6 +22,7 @@
 #include "core/array.h"
 #include "core/list.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h" /* the reports' values, as data */
 
 /* Sessions as processes, and the calls a process makes. */
 #include "core/gfp.h"  /* the GFP bits a wait depends on */

@@ -26,6 +26,7 @@ void reply_init(struct reply *r, uint64_t id)
 	r->rep.id = id;
 	r->msg[0] = '\0';
 	r->heap[0] = r->heap[1] = NULL;
+	r->report_data = NULL;
 	r->park_timeout_ms = 0;
 	r->data_in_place = false;
 	r->value = 0;
@@ -36,6 +37,9 @@ void reply_release(struct reply *r)
 	free(r->heap[0]);
 	free(r->heap[1]);
 	r->heap[0] = r->heap[1] = NULL;
+	if (r->report_data)
+		mm__report_data__free_unpacked(r->report_data, NULL);
+	r->report_data = NULL;
 }
 
 int reply_error(struct reply *r, int err, const char *fmt, ...)

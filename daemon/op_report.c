@@ -250,6 +250,8 @@ int op_report(struct session *s, const Mm__Report *rp, struct reply *r)
 	size_t kind = (size_t)rp->kind;
 	int err;
 
+	if (rp->structured)
+		return report_data(s, rp, rp->pid ? rp->pid : s->pid, r);
 	seq_buf_clear(seq);
 	if (process_report(rp->kind)) {
 		err = report_process(s, rp, seq, r);

@@ -197,7 +197,8 @@ struct reply {
 	Mm__OomKilled oom;
 	Mm__ShuttingDown shutdown;
 	void *heap[2];
-	uint32_t park_timeout_ms; /* with DISPATCH_PARK; 0: no limit */
+	Mm__ReportData *report_data; /* a structured report's, freed here */
+	uint32_t park_timeout_ms;    /* with DISPATCH_PARK; 0: no limit */
 	/* A number result (pfn, addr, size ...): dispatch.c puts it in the
 	 * reply as the operation's row says. */
 	uint64_t value;
@@ -286,6 +287,20 @@ void session_retry_parked(struct mmd *d, bool expire);
 /* Close sessions past the layout's Hello, frame and idle timeouts. */
 void sessions_check_timeouts(struct mmd *d);
 void sessions_shutdown(struct mmd *d, const char *why);
+
+/*
+ * report_data.c: a structured report (Report.structured) of process pid
+ * into r; the core report_type of a kind that has one, else NULL; and
+ * whether a snapshot's table and its message agree (0, or -EINVAL with
+ * where they differ in why).
+ */
+int report_data(struct session *s, const Mm__Report *rp, int pid,
+		struct reply *r);
+const struct report_type *report_data_type(unsigned int kind);
+unsigned int report_data_nr_kinds(void);
+int report_data_check(const struct snap_desc *d,
+		      const ProtobufCMessageDescriptor *md, char *why,
+		      size_t len);
 
 /* dispatch.c */
 void reply_init(struct reply *r, uint64_t id);

@@ -262,9 +262,15 @@ class Machine:
         return self._wait(self._send_report(
             _report_kind(kind), pid, addr, selector, translation))
 
+    def report_data(self, kind, pid=0):
+        """A report as data: the mm.proto message of its kind (Meminfo
+        ...), the values its text is printed from. A kind mmd does not
+        structure yet raises OSError with errno EOPNOTSUPP."""
+        return self._wait(self._send_report_data(_report_kind(kind), pid))
+
     def meminfo(self):
-        """/proc/meminfo, as reports.Meminfo."""
-        return _reports.parse_meminfo(self.report(pb.REPORT_MEMINFO))
+        """/proc/meminfo, as reports.Meminfo (from the structured report)."""
+        return _reports.from_message(self.report_data(pb.REPORT_MEMINFO))
 
     def buddyinfo(self):
         """/proc/buddyinfo, as a list of reports.BuddyZone."""
@@ -314,6 +320,17 @@ class Machine:
             p._set(value)
 
         self._send(op, msg, p, finish)
+        return p
+
+    def _send_report_data(self, kind, pid):
+        q = pb.Report(kind=kind, pid=pid, structured=True)
+        p = Pending("report")
+
+        def finish(reply):
+            data = _result(reply, "REPORT_DATA")
+            p._set(getattr(data, data.WhichOneof("report")))
+
+        self._send("report", q, p, finish)
         return p
 
     def _send_report(self, kind, pid, addr, selector, translation):
@@ -468,6 +485,11 @@ class Pipeline:
 
         send.__name__ = op
         return send
+
+    def report_data(self, kind, pid=0):
+        p = self._m._send_report_data(_report_kind(kind), pid)
+        self.pending.append(p)
+        return p
 
     def report(self, kind, pid=0, addr=0, selector=0, translation=None):
         p = self._m._send_report(_report_kind(kind), pid, addr, selector,

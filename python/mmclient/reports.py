@@ -1,47 +1,127 @@
 # SPDX-License-Identifier: MIT
-"""reports.py - mmd's /proc-style reports, read into dataclasses.
+"""reports.py - mmd's reports as dataclasses.
 
-Owns: parsing the text of the reports mmclient exposes (meminfo,
-buddyinfo, vmstat, slabinfo, ps, status, maps, vmallocinfo) into
-dataclasses. The one place that knows the texts' layout: when mmd sends
-reports as structured messages, this module alone is replaced. Must
-never: talk to mmd (machine.py asks for the text), or guess at a line
-it cannot read (it raises ValueError naming it).
+Owns: the dataclasses a report is read into, filled from the structured
+report mmd sends (mm.proto's message of the report's kind, the values
+its /proc text is printed from: from_message), and the parsers of the
+kernel's own text files (parse_*), for /proc files of a real machine,
+which give the same dataclasses. Must never: talk to mmd (machine.py
+asks for the messages), parse mmd's text where its data exists, or guess
+at a line it cannot read (it raises ValueError naming it).
+
+Names: a message's fields keep their mm.proto (snake_case) names; a
+report read by a kernel key accepts the kernel's name too (m["MemTotal"]
+is m.mem_total: snake() says how a key becomes a field's name).
 """
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 __all__ = ["Meminfo", "BuddyZone", "Vmstat", "SlabInfo", "Process",
-           "Status", "VmArea", "VmallocArea", "parse_meminfo",
-           "parse_buddyinfo", "parse_vmstat", "parse_slabinfo", "parse_ps",
-           "parse_status", "parse_maps", "parse_vmallocinfo"]
+           "Status", "VmArea", "VmallocArea", "from_message", "snake",
+           "parse_meminfo", "parse_buddyinfo", "parse_vmstat",
+           "parse_slabinfo", "parse_ps", "parse_status", "parse_maps",
+           "parse_vmallocinfo"]
 
 
 def _bad(report, line):
     return ValueError("%s: cannot read line %r" % (report, line))
 
 
+def snake(key):
+    """A kernel key as mm.proto names its field: MemTotal mem_total,
+    Active(anon) active_anon, SReclaimable s_reclaimable."""
+    key = re.sub(r"\((\w+)\)", r"_\1", key)
+    key = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key)
+    key = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", key)
+    return key.lower()
+
+
+# The classes of the messages that have one here (with its methods);
+# any other message gets a dataclass made from its descriptor.
+_CLASSES = {}
+_MADE = {}
+
+
+def _message_class(name):
+    def register(cls):
+        _CLASSES[name] = cls
+        return cls
+    return register
+
+
+def _value(f, v):
+    if f.label == f.LABEL_REPEATED:
+        if f.message_type is not None and f.message_type.name == "Counter":
+            return {c.name: c.value for c in v}
+        return [_value_one(f, x) for x in v]
+    return _value_one(f, v)
+
+
+def _value_one(f, v):
+    if f.message_type is not None:
+        return from_message(v)
+    if f.enum_type is not None:
+        ev = f.enum_type.values_by_number.get(v)
+        return ev.name if ev is not None else v
+    return v
+
+
+def _made_class(d):
+    cls = _MADE.get(d.full_name)
+    if cls is None:
+        cls = dataclasses.make_dataclass(
+            d.name, [(f.name, object) for f in d.fields],
+            bases=(_Record,))
+        _MADE[d.full_name] = cls
+    return cls
+
+
+class _Record:
+    """A message's fields as attributes; r["Key"] is r.snake("Key")."""
+
+    def __getitem__(self, key):
+        try:
+            return getattr(self, snake(key))
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+def from_message(msg):
+    """A structured report's message (or any message of one) as its
+    dataclass: its fields by name, nested messages as dataclasses,
+    repeated ones as lists, a repeated Counter as a dict."""
+    values = {f.name: _value(f, getattr(msg, f.name))
+              for f in msg.DESCRIPTOR.fields}
+    cls = _CLASSES.get(msg.DESCRIPTOR.name)
+    if cls is not None:
+        return cls.from_values(values)
+    return _made_class(msg.DESCRIPTOR)(**values)
+
+
+@_message_class("Meminfo")
 @dataclass
 class Meminfo:
-    """/proc/meminfo: each line's value, in kB as the file gives them
-    (the HugePages_* counts are counts). m["MemFree"] or m.values."""
+    """/proc/meminfo: each line's value by its field's name, in kB as the
+    file gives them (the huge_pages_* are counts). m.mem_free,
+    m["MemFree"] or m.values["mem_free"]; the machine's report also has
+    mm.proto's two flags (highmem, x86_64) in values."""
 
     values: Dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def from_values(cls, values):
+        return cls(dict(values))
+
     def __getitem__(self, key):
-        return self.values[key]
+        return self.values[snake(key)]
 
-    @property
-    def mem_total(self):
-        return self.values["MemTotal"]
-
-    @property
-    def mem_free(self):
-        return self.values["MemFree"]
-
-    @property
-    def mem_available(self):
-        return self.values["MemAvailable"]
+    def __getattr__(self, name):
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
 
 
 def parse_meminfo(text):
@@ -53,7 +133,7 @@ def parse_meminfo(text):
         words = rest.split()
         if not sep or not words or not words[0].isdigit():
             raise _bad("meminfo", line)
-        m.values[key] = int(words[0])
+        m.values[snake(key)] = int(words[0])
     return m
 
 

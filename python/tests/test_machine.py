@@ -307,6 +307,20 @@ class TestReports(DaemonTest):
         vm = self.m.vmstat()
         self.assertEqual(vm["nr_free_pages"] * 4, mi.mem_free)
 
+    def test_meminfo_is_the_texts_values(self):
+        # The data and the text are printed from the same values.
+        text = self.m.report("meminfo")
+        mi = self.m.meminfo()
+        for line in text.splitlines():
+            key, _, rest = line.partition(":")
+            self.assertEqual(mi[key], int(rest.split()[0]), key)
+        self.assertIs(mi.values["x86_64"], True)
+        data = self.m.report_data("meminfo")
+        self.assertEqual(data.mem_total, 4111936)
+
+    def test_report_data_of_a_text_only_kind(self):
+        self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
+
     def test_buddyinfo(self):
         zones = self.m.buddyinfo()
         self.assertEqual([z.zone for z in zones], ["DMA", "DMA32", "Normal"])

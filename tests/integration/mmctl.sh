@@ -67,11 +67,20 @@ for k in $keys; do
 done
 same "meminfo: the kernel's fields in the kernel's order" \
 	"$(echo $seen)" "$(echo $order)"
-same "meminfo --json: every value and unit equals the text" \
-	"$(sed -E 's/^([^:]+): +([0-9]+)( kB)?$/\1 \2\3/' "$tmp/meminfo")" \
-	"$(jq -r 'to_entries[] | "\(.key) \(.value.value)" +
-		(if .value.unit then " " + .value.unit else "" end)' \
-		"$tmp/meminfo.json")"
+# The structured report: each key in snake_case (mm.proto's Meminfo).
+sed -E 's/^([^:]+): +([0-9]+)( kB)?$/\1 \2/; s/\(([a-z]+)\)/_\1/
+	s/([a-z])([A-Z])/\1_\2/g; s/([A-Z])([A-Z][a-z])/\1_\2/g' \
+	"$tmp/meminfo" | tr 'A-Z' 'a-z' >"$tmp/meminfo.snake"
+same "meminfo --json: every line's value under its snake_case key" \
+	"$(cat "$tmp/meminfo.snake")" \
+	"$(cut -d' ' -f1 "$tmp/meminfo.snake" | while read -r k; do
+		jq -r --arg k "$k" '"\($k) \(.[$k])"' "$tmp/meminfo.json"; done)"
+same "meminfo --json: numbers, and the flags that say which lines print" \
+	"$(jq -r '[(.mem_total | type), .x86_64, .highmem] | join(" ")' \
+		"$tmp/meminfo.json")" "number true false"
+same "meminfo --json: a field per line and the two flags" \
+	"$(jq length "$tmp/meminfo.json")" \
+	"$(($(wc -l <"$tmp/meminfo") + 2 + 4 + 1))"
 
 # ---- buddyinfo: "Node 0, zone NAME" and max_order + 1 counts
 $M buddyinfo >"$tmp/buddyinfo"

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * snapshot.c - taking and releasing a report's snapshot (snapshot.h).
+ *
+ * Owns: the generic walk of a snapshot's table that frees what its fill
+ * allocated. Must never: read the machine (the fill does) or print (the
+ * show does).
+ */
+#include "core/snapshot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void *snap_alloc(size_t n, size_t size)
+{
+	return calloc(n ? n : 1, size);
+}
+
+char *snap_strdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+static void snapshot_release(const struct snap_desc *d, void *snap);
+
+/* The items of an array field, then the array. */
+static void release_items(const struct snap_field *f, char *base)
+{
+	char *items = *(char **)(base + f->off);
+	size_t n = *(size_t *)(base + f->count_off), i;
+
+	for (i = 0; items && i < n; i++)
+		snapshot_release(f->item, items + i * f->item->size);
+	free(items);
+}
+
+/* What the fill allocated inside snap, not snap itself. */
+static void snapshot_release(const struct snap_desc *d, void *snap)
+{
+	char *base = snap;
+	size_t i;
+
+	for (i = 0; i < d->nr_fields; i++) {
+		const struct snap_field *f = &d->fields[i];
+
+		switch (f->kind) {
+		case SNAP_STR:
+		case SNAP_U64S:
+			free(*(void **)(base + f->off));
+			break;
+		case SNAP_ITEMS:
+			release_items(f, base);
+			break;
+		case SNAP_ITEM:
+			snapshot_release(f->item, base + f->off);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+void snapshot_free(const struct snap_desc *d, void *snap)
+{
+	if (!snap)
+		return;
+	snapshot_release(d, snap);
+	free(snap);
+}
+
+void *snapshot_take(const struct report_type *t, const struct machine *m,
+		    int pid, int *err)
+{
+	void *snap = calloc(1, t->desc->size);
+
+	*err = -ENOMEM;
+	if (!snap)
+		return NULL;
+	*err = t->fill(m, pid, snap);
+	if (*err) {
+		snapshot_free(t->desc, snap);
+		return NULL;
+	}
+	return snap;
+}
+
+int report_show(const struct report_type *t, const struct machine *m, int pid,
+		struct seq_buf *s)
+{
+	int err;
+	void *snap = snapshot_take(t, m, pid, &err);
+
+	if (!snap)
+		return err;
+	err = t->show(snap, s);
+	snapshot_free(t->desc, snap);
+	return err ? err : s->err;
+}

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_data.c - a report's snapshot (core/snapshot.h) as mm.proto's
+ * message of the same name: the structured reports of Reply.report_data.
+ *
+ * Owns: the table of the kinds that are structured (a row each: the
+ * ReportKind and core's report_type) and the walk that copies a
+ * snapshot into its message by the names in core's table, so that a
+ * report made structured needs no code here but its row. The message
+ * of a kind is ReportData's field of the kind's number. Must never:
+ * compute a value (core's fill did; this only copies), or let a table
+ * and a message disagree silently: report_data_check says where they do
+ * (a unit test runs it over every row).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/api.h"
+#include "daemon/server.h"
+
+static const struct report_type *const structured[] = {
+	[MM__REPORT_KIND__REPORT_MEMINFO] = &meminfo_report,
+};
+#define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
+
+const struct report_type *report_data_type(unsigned int kind)
+{
+	return kind < NR_STRUCTURED ? structured[kind] : NULL;
+}
+
+unsigned int report_data_nr_kinds(void)
+{
+	return NR_STRUCTURED;
+}
+
+static bool is_int(ProtobufCType t)
+{
+	switch (t) {
+	case PROTOBUF_C_TYPE_INT32:
+	case PROTOBUF_C_TYPE_SINT32:
+	case PROTOBUF_C_TYPE_SFIXED32:
+	case PROTOBUF_C_TYPE_INT64:
+	case PROTOBUF_C_TYPE_SINT64:
+	case PROTOBUF_C_TYPE_SFIXED64:
+	case PROTOBUF_C_TYPE_UINT32:
+	case PROTOBUF_C_TYPE_FIXED32:
+	case PROTOBUF_C_TYPE_UINT64:
+	case PROTOBUF_C_TYPE_FIXED64:
+	case PROTOBUF_C_TYPE_ENUM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_32(ProtobufCType t)
+{
+	return t == PROTOBUF_C_TYPE_INT32 || t == PROTOBUF_C_TYPE_SINT32 ||
+	       t == PROTOBUF_C_TYPE_SFIXED32 || t == PROTOBUF_C_TYPE_UINT32 ||
+	       t == PROTOBUF_C_TYPE_FIXED32 || t == PROTOBUF_C_TYPE_ENUM;
+}
+
+/* Whether a snapshot's field can fill the message's field. */
+static bool kinds_agree(const struct snap_field *f,
+			const ProtobufCFieldDescriptor *pf)
+{
+	bool repeated = pf->label == PROTOBUF_C_LABEL_REPEATED;
+
+	switch (f->kind) {
+	case SNAP_U64:
+	case SNAP_S64:
+		return !repeated && is_int(pf->type);
+	case SNAP_BOOL:
+		return !repeated && pf->type == PROTOBUF_C_TYPE_BOOL;
+	case SNAP_CHARS:
+	case SNAP_STR:
+		return !repeated && pf->type == PROTOBUF_C_TYPE_STRING;
+	case SNAP_U64S:
+		return repeated && is_int(pf->type);
+	case SNAP_ITEMS:
+		return repeated && pf->type == PROTOBUF_C_TYPE_MESSAGE;
+	case SNAP_ITEM:
+		return !repeated && pf->type == PROTOBUF_C_TYPE_MESSAGE;
+	}
+	return false;
+}
+
+int report_data_check(const struct snap_desc *d,
+		      const ProtobufCMessageDescriptor *md, char *why,
+		      size_t len)
+{
+	size_t i;
+
+	if (strcmp(d->name, md->short_name))
+		return snprintf(why, len, "%s is filled from %s's table",
+				md->short_name, d->name),
+		       -EINVAL;
+	if (d->nr_fields != md->n_fields)
+		return snprintf(why, len, "%s has %u fields, its table %zu",
+				md->short_name, md->n_fields, d->nr_fields),
+		       -EINVAL;
+	for (i = 0; i < d->nr_fields; i++) {
+		const struct snap_field *f = &d->fields[i];
+		const ProtobufCFieldDescriptor *pf =
+			protobuf_c_message_descriptor_get_field_by_name(
+				md, f->name);
+		int err;
+
+		if (!pf || !kinds_agree(f, pf))
+			return snprintf(why, len, "%s.%s: %s", md->short_name,
+					f->name,
+					pf ? "not of the table's kind"
+					   : "no such field"),
+			       -EINVAL;
+		if (f->item) {
+			err = report_data_check(f->item, pf->descriptor, why,
+						len);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static void put_int(const ProtobufCFieldDescriptor *pf, void *to, uint64_t v)
+{
+	if (is_32(pf->type))
+		*(uint32_t *)to = (uint32_t)v;
+	else
+		*(uint64_t *)to = v;
+}
+
+static ProtobufCMessage *message_new(const ProtobufCMessageDescriptor *md)
+{
+	ProtobufCMessage *msg = malloc(md->sizeof_message);
+
+	if (msg)
+		md->message_init(msg);
+	return msg;
+}
+
+static int fill_message(const struct snap_desc *d, const char *snap,
+			ProtobufCMessage *msg);
+
+/* A repeated number: an array of the message's width. */
+static int put_numbers(const struct snap_field *f, const char *snap,
+		       const ProtobufCFieldDescriptor *pf, char *msg)
+{
+	const uint64_t *v = *(uint64_t *const *)(snap + f->off);
+	size_t n = *(const size_t *)(snap + f->count_off), i;
+	size_t width = is_32(pf->type) ? 4 : 8;
+	char *arr = calloc(n ? n : 1, width);
+
+	if (!arr)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		put_int(pf, arr + i * width, v[i]);
+	*(size_t *)(msg + pf->quantifier_offset) = n;
+	*(char **)(msg + pf->offset) = arr;
+	return 0;
+}
+
+/* A repeated message: one per item, each filled by the item's table. */
+static int put_items(const struct snap_field *f, const char *snap,
+		     const ProtobufCFieldDescriptor *pf, char *msg)
+{
+	const char *items = *(char *const *)(snap + f->off);
+	size_t n = *(const size_t *)(snap + f->count_off), i;
+	ProtobufCMessage **arr = calloc(n ? n : 1, sizeof(*arr));
+	int err = 0;
+
+	if (!arr)
+		return -ENOMEM;
+	/* Counted as it fills: a failure frees what is there. */
+	*(ProtobufCMessage ***)(msg + pf->offset) = arr;
+	for (i = 0; i < n && !err; i++) {
+		arr[i] = message_new(pf->descriptor);
+		if (!arr[i])
+			return -ENOMEM;
+		*(size_t *)(msg + pf->quantifier_offset) = i + 1;
+		err = fill_message(f->item, items + i * f->item->size, arr[i]);
+	}
+	return err;
+}
+
+static int put_field(const struct snap_field *f, const char *snap,
+		     const ProtobufCFieldDescriptor *pf, char *msg)
+{
+	const char *s;
+	ProtobufCMessage *sub;
+
+	switch (f->kind) {
+	case SNAP_U64:
+	case SNAP_S64: /* the same bits: the message's type says the sign */
+		put_int(pf, msg + pf->offset,
+			*(const uint64_t *)(snap + f->off));
+		return 0;
+	case SNAP_BOOL:
+		*(protobuf_c_boolean *)(msg + pf->offset) =
+			*(const bool *)(snap + f->off);
+		return 0;
+	case SNAP_CHARS:
+	case SNAP_STR:
+		s = f->kind == SNAP_CHARS ? snap + f->off
+					  : *(char *const *)(snap + f->off);
+		s = strdup(s ? s : "");
+		*(const char **)(msg + pf->offset) = s;
+		return s ? 0 : -ENOMEM;
+	case SNAP_U64S:
+		return put_numbers(f, snap, pf, msg);
+	case SNAP_ITEMS:
+		return put_items(f, snap, pf, msg);
+	case SNAP_ITEM:
+		sub = message_new(pf->descriptor);
+		*(ProtobufCMessage **)(msg + pf->offset) = sub;
+		return sub ? fill_message(f->item, snap + f->off, sub)
+			   : -ENOMEM;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Every string is given one (strdup'ed), so that the message is freed
+ * whole by protobuf_c_message_free_unpacked, however far it got.
+ */
+static void strings_empty(ProtobufCMessage *msg)
+{
+	const ProtobufCMessageDescriptor *md = msg->descriptor;
+	unsigned int i;
+
+	for (i = 0; i < md->n_fields; i++)
+		if (md->fields[i].type == PROTOBUF_C_TYPE_STRING &&
+		    md->fields[i].label != PROTOBUF_C_LABEL_REPEATED)
+			*(char **)((char *)msg + md->fields[i].offset) = NULL;
+}
+
+static int fill_message(const struct snap_desc *d, const char *snap,
+			ProtobufCMessage *msg)
+{
+	size_t i;
+	int err;
+
+	strings_empty(msg);
+	for (i = 0; i < d->nr_fields; i++) {
+		const ProtobufCFieldDescriptor *pf =
+			protobuf_c_message_descriptor_get_field_by_name(
+				msg->descriptor, d->fields[i].name);
+
+		if (!pf)
+			return -EINVAL; /* report_data_check says which */
+		err = put_field(&d->fields[i], snap, pf, (char *)msg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The kind's message in a new ReportData, for r to send and free. */
+static int report_data_message(const struct report_type *t, unsigned int kind,
+			       const void *snap, struct reply *r)
+{
+	const ProtobufCFieldDescriptor *pf =
+		protobuf_c_message_descriptor_get_field(
+			&mm__report_data__descriptor, kind);
+	Mm__ReportData *rd = malloc(sizeof(*rd));
+	ProtobufCMessage *msg;
+
+	if (!rd)
+		return -ENOMEM;
+	mm__report_data__init(rd);
+	r->report_data = rd;
+	if (!pf)
+		return -EINVAL;
+	msg = message_new(pf->descriptor);
+	if (!msg)
+		return -ENOMEM;
+	*(ProtobufCMessage **)((char *)rd + pf->offset) = msg;
+	*(uint32_t *)((char *)rd + pf->quantifier_offset) = kind;
+	return fill_message(t->desc, snap, msg);
+}
+
+int report_data(struct session *s, const Mm__Report *rp, int pid,
+		struct reply *r)
+{
+	const struct report_type *t = report_data_type((unsigned int)rp->kind);
+	struct machine *m = s->d->m;
+	size_t size;
+	void *snap;
+	int err;
+
+	if (!t)
+		return reply_error(r, -EOPNOTSUPP,
+				   "report kind %d has no structured form yet: "
+				   "ask for its text",
+				   (int)rp->kind);
+	if (rp->offset)
+		return reply_error(r, -EINVAL,
+				   "a structured report comes whole: offset "
+				   "must be 0");
+	snap = snapshot_take(t, m, pid, &err);
+	if (!snap)
+		return reply_error(r, err, "%s",
+				   m->errmsg[0] ? m->errmsg
+						: "the report failed");
+	err = report_data_message(t, (unsigned int)rp->kind, snap, r);
+	snapshot_free(t->desc, snap);
+	if (err)
+		return reply_error(r, err, "no host memory for the report");
+	size = mm__report_data__get_packed_size(r->report_data);
+	if (size > s->d->max_frame - REPLY_OVERHEAD)
+		return reply_error(
+			r, -EMSGSIZE,
+			"the report's %zu bytes do not fit a "
+			"reply of at most %u: read its text in parts",
+			size, s->d->max_frame);
+	r->rep.result_case = MM__REPLY__RESULT_REPORT_DATA;
+	r->rep.report_data = r->report_data;
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_report_data.c - the structured reports: each kind's snapshot
+ * table (core) against its mm.proto message, both ways, and the text
+ * printed from the same snapshot the data comes from.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/api.h"
+#include "daemon/server.h"
+#include "tests/unit/machines.h"
+
+/* Every structured kind: ReportData has a field of its number, of the
+ * message its table names, and every field of each agrees. */
+static void test_tables_match_the_messages(void **state)
+{
+	unsigned int kind, n = 0;
+	char why[160];
+
+	(void)state;
+	for (kind = 0; kind < report_data_nr_kinds(); kind++) {
+		const struct report_type *t = report_data_type(kind);
+		const ProtobufCFieldDescriptor *f;
+
+		if (!t)
+			continue;
+		f = protobuf_c_message_descriptor_get_field(
+			&mm__report_data__descriptor, kind);
+		assert_non_null(f);
+		why[0] = '\0';
+		if (report_data_check(t->desc, f->descriptor, why, sizeof(why)))
+			fail_msg("kind %u: %s", kind, why);
+		n++;
+	}
+	assert_true(n >= 1);
+}
+
+struct two {
+	uint64_t mem_total;
+	uint64_t nosuch;
+};
+
+/* A table that names a field the message lacks, or too few, is caught. */
+static void test_a_disagreement_is_named(void **state)
+{
+	static const struct snap_field wrong[] = {
+		SNAP_FIELD(struct two, mem_total, SNAP_U64),
+		SNAP_FIELD(struct two, nosuch, SNAP_U64),
+	};
+	static const struct snap_desc d =
+		SNAP_DESC("Meminfo", struct two, wrong);
+	static const struct snap_desc other =
+		SNAP_DESC("Vmstat", struct two, wrong);
+	char why[160];
+
+	(void)state;
+	assert_int_equal(report_data_check(&d, &mm__meminfo__descriptor, why,
+					   sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "Meminfo has"));
+	assert_int_equal(report_data_check(&other, &mm__meminfo__descriptor,
+					   why, sizeof(why)),
+			 -EINVAL);
+	assert_string_equal(why, "Meminfo is filled from Vmstat's table");
+}
+
+/* The text's MemFree line is the snapshot's mem_free. */
+static void test_text_is_the_snapshot(void **state)
+{
+	struct machine *m = boot_default();
+	struct seq_buf s;
+	struct meminfo_snapshot *mi;
+	char line[64];
+	int err;
+
+	(void)state;
+	seq_buf_init(&s);
+	mi = snapshot_take(&meminfo_report, m, 0, &err);
+	assert_non_null(mi);
+	assert_int_equal(meminfo_show(mi, &s), 0);
+	snprintf(line, sizeof(line), "\nMemFree:        %8llu kB\n",
+		 (unsigned long long)mi->mem_free);
+	assert_non_null(strstr(s.buf, line));
+	assert_true(mi->mem_free > 0 && mi->mem_free <= mi->mem_total);
+	snapshot_free(meminfo_report.desc, mi);
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables_match_the_messages),
+		cmocka_unit_test(test_a_disagreement_is_named),
+		cmocka_unit_test(test_text_is_the_snapshot),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
