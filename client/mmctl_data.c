@@ -9,7 +9,8 @@
  * field present, numbers as numbers (addresses too: uint64), enums by
  * their mm.proto names, nested messages as objects, repeated ones as
  * arrays, and a repeated Counter (name and value, as vmstat's) as one
- * object of name: value in the report's order. Must never: parse text
+ * object of name: value in the report's order; a report whose message
+ * has one field (a list) prints as that field. Must never: parse text
  * (mmctl_json.c does, for --input alone) or know a report by its kind.
  */
 #include "client/mmctl.h"
@@ -141,6 +142,18 @@ static json_object *message_to_json(const ProtobufCMessage *msg)
 	return o;
 }
 
+/* A report of one field (a list: Buddyinfo's zones) is that field. */
+static json_object *report_to_json(const ProtobufCMessage *msg)
+{
+	const ProtobufCFieldDescriptor *f = &msg->descriptor->fields[0];
+
+	if (msg->descriptor->n_fields != 1)
+		return message_to_json(msg);
+	return f->label == PROTOBUF_C_LABEL_REPEATED
+		       ? repeated_to_json(f, (const char *)msg)
+		       : value_to_json(f, (const char *)msg + f->offset);
+}
+
 json_object *report_data_to_json(const void *buf, size_t len, char *err,
 				 size_t errlen)
 {
@@ -156,7 +169,8 @@ json_object *report_data_to_json(const void *buf, size_t len, char *err,
 	f = protobuf_c_message_descriptor_get_field(
 		&mm__report_data__descriptor, (unsigned)rd->report_case);
 	if (f)
-		doc = value_to_json(f, (const char *)rd + f->offset);
+		doc = report_to_json(
+			*(const ProtobufCMessage **)((char *)rd + f->offset));
 	else
 		snprintf(err, errlen, "the reply holds no report");
 	mm__report_data__free_unpacked(rd, NULL);

@@ -9,6 +9,7 @@
 #include "core/snapshot.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,30 @@ void *snap_alloc(size_t n, size_t size)
 char *snap_strdup(const char *s)
 {
 	return strdup(s ? s : "");
+}
+
+static const struct snap_field counter_fields[] = {
+	SNAP_FIELD(struct snap_counter, name, SNAP_CHARS),
+	SNAP_FIELD(struct snap_counter, value, SNAP_S64),
+};
+const struct snap_desc snap_counter_desc =
+	SNAP_DESC("Counter", struct snap_counter, counter_fields);
+
+void snap_counter_set(struct snap_counter *c, const char *name, int64_t value)
+{
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->value = value;
+}
+
+/* Each counter by fmt, which takes the name and the value (%lld). */
+int snap_counters_show(const struct snap_counter *c, size_t n, const char *fmt,
+		       struct seq_buf *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		seq_printf(s, fmt, c[i].name, (long long)c[i].value);
+	return s->err;
 }
 
 static void snapshot_release(const struct snap_desc *d, void *snap);

@@ -96,6 +96,19 @@ void snapshot_free(const struct snap_desc *d, void *snap);
 int report_show(const struct report_type *t, const struct machine *m, int pid,
 		struct seq_buf *s);
 
+/*
+ * A named counter (mm.proto's Counter), as /proc/vmstat's lines: the
+ * item of the reports that are lists of counters.
+ */
+struct snap_counter {
+	char name[48];
+	int64_t value;
+};
+extern const struct snap_desc snap_counter_desc;
+void snap_counter_set(struct snap_counter *c, const char *name, int64_t value);
+int snap_counters_show(const struct snap_counter *c, size_t n, const char *fmt,
+		       struct seq_buf *s);
+
 /* A fill's helpers: an array of n items (zeroed), a copied string. */
 void *snap_alloc(size_t n, size_t size);
 char *snap_strdup(const char *s);

@@ -5,13 +5,17 @@
  * /proc/zoneinfo, in the formats of Linux 6.x, and the names of the
  * counters they print.
  *
- * Owns: the name tables for the counters in vmstat.h and the four
- * reports' text. Anything that parses the real files must parse these.
- * Must never: hold counter values (they live in the machine), change
- * the machine (reports take it const) or write anywhere but the seq_buf
+ * Owns: the name tables for the counters in vmstat.h, the four reports'
+ * snapshots (taken once: the text and mm.proto's messages of the same
+ * names come from them) and their text. Anything that parses the real files
+ * must parse these. Must never: hold counter values (they live in the machine),
+ * change the machine (reports take it const) or write anywhere but the seq_buf
  * it is given.
  */
 #include "core/vmstat.h"
+
+#include <errno.h>
+#include <stdio.h>
 
 #include "core/page_alloc.h"
 #include "core/seq_buf.h"
@@ -52,62 +56,91 @@ static long node_stat_shown(const struct machine *m, int i)
 	return v;
 }
 
-int report_buddyinfo(const struct machine *m, struct seq_buf *s)
+/* ---- /proc/buddyinfo ---------------------------------------------- */
+
+int buddyinfo_fill(const struct machine *m, int pid, void *snap)
 {
+	struct buddyinfo_snapshot *bi = snap;
+
+	(void)pid;
+	bi->zones = snap_alloc(MAX_NR_ZONES, sizeof(*bi->zones));
+	if (!bi->zones)
+		return -ENOMEM;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct zone *zone = &m->zones[z];
+		struct buddy_zone_snapshot *bz = &bi->zones[bi->nr_zones];
 
 		if (!populated_zone(zone))
 			continue;
-		seq_printf(s, "Node 0, zone %8s ", zone->name);
+		bi->nr_zones++;
+		snprintf(bz->zone, sizeof(bz->zone), "%s", zone->name);
+		bz->free = snap_alloc(m->max_order + 1, sizeof(*bz->free));
+		if (!bz->free)
+			return -ENOMEM;
+		bz->nr_free = m->max_order + 1;
 		for (unsigned int o = 0; o <= m->max_order; o++)
-			seq_printf(s, "%6lu ", zone->free_area[o].nr_free);
+			bz->free[o] = zone->free_area[o].nr_free;
+	}
+	return 0;
+}
+
+int buddyinfo_show(const void *snap, struct seq_buf *s)
+{
+	const struct buddyinfo_snapshot *bi = snap;
+
+	for (size_t z = 0; z < bi->nr_zones; z++) {
+		const struct buddy_zone_snapshot *bz = &bi->zones[z];
+
+		seq_printf(s, "Node %llu, zone %8s ",
+			   (unsigned long long)bz->node, bz->zone);
+		for (size_t o = 0; o < bz->nr_free; o++)
+			seq_printf(s, "%6llu ",
+				   (unsigned long long)bz->free[o]);
 		seq_printf(s, "\n");
 	}
 	return s->err;
 }
 
+/* ---- /proc/pagetypeinfo -------------------------------------------- */
+
 /*
- * /proc/pagetypeinfo: free blocks per zone, migrate type and order, and
- * pageblocks per type; a kernel without page_owner prints no mixed-block
- * counts, and neither does this one.
+ * Free blocks per zone, migrate type and order, and pageblocks per
+ * type; a kernel without page_owner prints no mixed-block counts, and
+ * neither does this one. The kernel stops counting a list at 100000
+ * entries and prints '>' before it: a count of FREECOUNT_CAP says so.
  */
-/* The kernel stops counting a list at 100000 entries and prints '>'. */
 #define FREECOUNT_CAP 100000UL
 
-static void showfree_zone(const struct machine *m, const struct zone *zone,
-			  struct seq_buf *s)
+static int fill_free_type(const struct machine *m, const struct zone *zone,
+			  int mt, struct pagetype_free_snapshot *f)
 {
-	for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
-		seq_printf(s, "Node %4d, zone %8s, type %12s ", 0, zone->name,
-			   migratetype_names[mt]);
-		for (unsigned int o = 0; o <= m->max_order; o++) {
-			const struct list_head *pos;
-			/* Unwritten sections' blocks, as after deferred init.
-			 */
-			unsigned long n =
-				o == m->max_order && mt == MIGRATE_MOVABLE
-					? zone->nr_deferred_sections *
-						  (pages_per_section(m) >> o)
-					: 0;
+	snprintf(f->zone, sizeof(f->zone), "%s", zone->name);
+	snprintf(f->type, sizeof(f->type), "%s", migratetype_names[mt]);
+	f->free = snap_alloc(m->max_order + 1, sizeof(*f->free));
+	if (!f->free)
+		return -ENOMEM;
+	f->nr_free = m->max_order + 1;
+	for (unsigned int o = 0; o <= m->max_order; o++) {
+		const struct list_head *pos;
+		/* Unwritten sections' blocks, as after deferred init. */
+		unsigned long n = o == m->max_order && mt == MIGRATE_MOVABLE
+					  ? zone->nr_deferred_sections *
+						    (pages_per_section(m) >> o)
+					  : 0;
 
-			list_for_each(pos, &zone->free_area[o].free_list[mt])
-			{
-				if (++n >= FREECOUNT_CAP)
-					break;
-			}
-			if (n > FREECOUNT_CAP)
-				n = FREECOUNT_CAP;
-			seq_printf(s, "%s%6lu ", n >= FREECOUNT_CAP ? ">" : "",
-				   n);
+		list_for_each(pos, &zone->free_area[o].free_list[mt])
+		{
+			if (++n >= FREECOUNT_CAP)
+				break;
 		}
-		seq_printf(s, "\n");
+		f->free[o] = n > FREECOUNT_CAP ? FREECOUNT_CAP : n;
 	}
+	return 0;
 }
 
 /* Pageblocks are counted by their first frame, holes skipped. */
-static void showblockcount_zone(const struct machine *m,
-				const struct zone *zone, struct seq_buf *s)
+static int fill_block_count(const struct machine *m, const struct zone *zone,
+			    struct pagetype_blocks_snapshot *b)
 {
 	unsigned long count[MIGRATE_TYPES] = {0};
 
@@ -118,151 +151,441 @@ static void showblockcount_zone(const struct machine *m,
 			continue;
 		count[get_zone_pfnblock_migratetype(m, zone, pfn)]++;
 	}
-	seq_printf(s, "Node %d, zone %8s ", 0, zone->name);
+	snprintf(b->zone, sizeof(b->zone), "%s", zone->name);
+	b->types = snap_alloc(MIGRATE_TYPES, sizeof(*b->types));
+	if (!b->types)
+		return -ENOMEM;
+	b->nr_types = MIGRATE_TYPES;
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-		seq_printf(s, "%12lu ", count[mt]);
-	seq_printf(s, "\n");
+		snap_counter_set(&b->types[mt], migratetype_names[mt],
+				 (int64_t)count[mt]);
+	return 0;
 }
 
-int report_pagetypeinfo(const struct machine *m, struct seq_buf *s)
+int pagetypeinfo_fill(const struct machine *m, int pid, void *snap)
 {
-	seq_printf(s, "Page block order: %u\n", m->pageblock_order);
-	seq_printf(s, "Pages per block:  %lu\n\n", pageblock_nr_pages(m));
-	seq_printf(s, "%-43s ", "Free pages count per migrate type at order");
-	for (unsigned int o = 0; o <= m->max_order; o++)
-		seq_printf(s, "%6u ", o);
-	seq_printf(s, "\n");
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (populated_zone(&m->zones[z]))
-			showfree_zone(m, &m->zones[z], s);
+	struct pagetypeinfo_snapshot *pt = snap;
+	int err = 0;
 
+	(void)pid;
+	pt->page_block_order = m->pageblock_order;
+	pt->pages_per_block = pageblock_nr_pages(m);
+	pt->free = snap_alloc(MAX_NR_ZONES * MIGRATE_TYPES, sizeof(*pt->free));
+	pt->blocks = snap_alloc(MAX_NR_ZONES, sizeof(*pt->blocks));
+	if (!pt->free || !pt->blocks)
+		return -ENOMEM;
+	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		for (int mt = 0; mt < MIGRATE_TYPES && !err; mt++)
+			err = fill_free_type(m, zone, mt,
+					     &pt->free[pt->nr_free++]);
+		if (!err)
+			err = fill_block_count(m, zone,
+					       &pt->blocks[pt->nr_blocks++]);
+	}
+	return err;
+}
+
+int pagetypeinfo_show(const void *snap, struct seq_buf *s)
+{
+	const struct pagetypeinfo_snapshot *pt = snap;
+	size_t orders = pt->nr_free ? pt->free[0].nr_free : 0;
+
+	seq_printf(s, "Page block order: %llu\n",
+		   (unsigned long long)pt->page_block_order);
+	seq_printf(s, "Pages per block:  %llu\n\n",
+		   (unsigned long long)pt->pages_per_block);
+	seq_printf(s, "%-43s ", "Free pages count per migrate type at order");
+	for (size_t o = 0; o < orders; o++)
+		seq_printf(s, "%6zu ", o);
+	seq_printf(s, "\n");
+	for (size_t i = 0; i < pt->nr_free; i++) {
+		const struct pagetype_free_snapshot *f = &pt->free[i];
+
+		seq_printf(s, "Node %4llu, zone %8s, type %12s ",
+			   (unsigned long long)f->node, f->zone, f->type);
+		for (size_t o = 0; o < f->nr_free; o++)
+			seq_printf(s, "%s%6llu ",
+				   f->free[o] >= FREECOUNT_CAP ? ">" : "",
+				   (unsigned long long)f->free[o]);
+		seq_printf(s, "\n");
+	}
 	seq_printf(s, "\n%-23s", "Number of blocks type ");
 	for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 		seq_printf(s, "%12s ", migratetype_names[mt]);
 	seq_printf(s, "\n");
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (populated_zone(&m->zones[z]))
-			showblockcount_zone(m, &m->zones[z], s);
+	for (size_t i = 0; i < pt->nr_blocks; i++) {
+		const struct pagetype_blocks_snapshot *b = &pt->blocks[i];
+
+		seq_printf(s, "Node %llu, zone %8s ",
+			   (unsigned long long)b->node, b->zone);
+		for (size_t mt = 0; mt < b->nr_types; mt++)
+			seq_printf(s, "%12lld ", (long long)b->types[mt].value);
+		seq_printf(s, "\n");
+	}
 	return s->err;
 }
 
-static void zoneinfo_node_stats(const struct machine *m, struct seq_buf *s)
+/* ---- /proc/zoneinfo ------------------------------------------------ */
+
+static int fill_node_stats(const struct machine *m,
+			   struct zoneinfo_zone_snapshot *zs)
 {
-	seq_printf(s, "\n  per-node stats");
+	zs->per_node_stats =
+		snap_alloc(NR_VM_NODE_STAT_ITEMS, sizeof(*zs->per_node_stats));
+	if (!zs->per_node_stats)
+		return -ENOMEM;
+	zs->nr_per_node_stats = NR_VM_NODE_STAT_ITEMS;
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
-		seq_printf(s, "\n      %-12s %ld", node_stat_names[i],
-			   node_stat_shown(m, i));
+		snap_counter_set(&zs->per_node_stats[i], node_stat_names[i],
+				 node_stat_shown(m, i));
+	return 0;
 }
 
-static void zoneinfo_pagesets(const struct machine *m, const struct zone *zone,
-			      struct seq_buf *s)
+static int fill_zone_pages(const struct machine *m, const struct zone *zone,
+			   struct zone_pages_snapshot *p)
 {
-	seq_printf(s, "\n  pagesets");
-	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
-		const struct per_cpu_pages *pcp = &zone->pcp[cpu];
-
-		seq_printf(s,
-			   "\n    cpu: %u"
-			   "\n              count: %d"
-			   "\n              high:  %d"
-			   "\n              batch: %d",
-			   cpu, pcp->count, pcp->high, pcp->batch);
-		seq_printf(s, "\n  vm stats threshold: %d", 0);
-	}
+	p->protection = snap_alloc(MAX_NR_ZONES, sizeof(*p->protection));
+	if (!p->protection)
+		return -ENOMEM;
+	p->free = zone->vm_stat[NR_FREE_PAGES];
+	p->boost = zone->watermark_boost;
+	p->min = min_wmark_pages(zone);
+	p->low = low_wmark_pages(zone);
+	p->high = high_wmark_pages(zone);
+	p->promo = zone->_watermark[WMARK_PROMO];
+	p->spanned = zone->spanned_pages;
+	p->present = zone->present_pages;
+	p->managed = zone->managed_pages;
+	for (int j = 0; j < MAX_NR_ZONES; j++)
+		if (arch_has_zone(m, j))
+			p->protection[p->nr_protection++] =
+				(uint64_t)zone->lowmem_reserve[j];
+	return 0;
 }
 
-static void zoneinfo_zone(const struct machine *m, const struct zone *zone,
-			  bool first_populated, struct seq_buf *s)
+static int fill_zone_stats(const struct machine *m, const struct zone *zone,
+			   struct zoneinfo_zone_snapshot *zs)
 {
-	const char *sep = "";
-
-	seq_printf(s, "Node 0, zone %8s", zone->name);
-	if (first_populated)
-		zoneinfo_node_stats(m, s);
-	seq_printf(s,
-		   "\n  pages free     %ld"
-		   "\n        boost    %lu"
-		   "\n        min      %lu"
-		   "\n        low      %lu"
-		   "\n        high     %lu"
-		   "\n        promo    %lu"
-		   "\n        spanned  %lu"
-		   "\n        present  %lu"
-		   "\n        managed  %lu"
-		   "\n        cma      %lu"
-		   "\n        protection: (",
-		   zone->vm_stat[NR_FREE_PAGES], zone->watermark_boost,
-		   min_wmark_pages(zone), low_wmark_pages(zone),
-		   high_wmark_pages(zone), zone->_watermark[WMARK_PROMO],
-		   zone->spanned_pages, zone->present_pages,
-		   zone->managed_pages, 0UL);
-	for (int j = 0; j < MAX_NR_ZONES; j++) {
-		if (!arch_has_zone(m, j))
-			continue;
-		seq_printf(s, "%s%ld", sep, zone->lowmem_reserve[j]);
-		sep = ", ";
-	}
-	seq_printf(s, ")");
-	if (!populated_zone(zone)) {
-		seq_printf(s, "\n");
-		return;
-	}
+	zs->stats = snap_alloc(NR_VM_ZONE_STAT_ITEMS, sizeof(*zs->stats));
+	zs->pagesets = snap_alloc(m->nr_cpus, sizeof(*zs->pagesets));
+	if (!zs->stats || !zs->pagesets)
+		return -ENOMEM;
+	zs->nr_stats = NR_VM_ZONE_STAT_ITEMS;
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		seq_printf(s, "\n      %-12s %ld", zone_stat_names[i],
-			   zone->vm_stat[i]);
-	zoneinfo_pagesets(m, zone, s);
-	seq_printf(s,
-		   "\n  node_unreclaimable:  %u"
-		   "\n  start_pfn:           %lu\n",
-		   0u, zone->zone_start_pfn);
+		snap_counter_set(&zs->stats[i], zone_stat_names[i],
+				 zone->vm_stat[i]);
+	zs->nr_pagesets = m->nr_cpus;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		zs->pagesets[cpu].cpu = cpu;
+		zs->pagesets[cpu].count = zone->pcp[cpu].count;
+		zs->pagesets[cpu].high = zone->pcp[cpu].high;
+		zs->pagesets[cpu].batch = zone->pcp[cpu].batch;
+	}
+	zs->start_pfn = zone->zone_start_pfn;
+	return 0;
 }
 
-int report_zoneinfo(const struct machine *m, struct seq_buf *s)
+int zoneinfo_fill(const struct machine *m, int pid, void *snap)
 {
+	struct zoneinfo_snapshot *zi = snap;
 	bool first = true;
+	int err = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	(void)pid;
+	zi->zones = snap_alloc(MAX_NR_ZONES, sizeof(*zi->zones));
+	if (!zi->zones)
+		return -ENOMEM;
+	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
 		const struct zone *zone = &m->zones[z];
+		struct zoneinfo_zone_snapshot *zs = &zi->zones[zi->nr_zones];
 
 		if (!arch_has_zone(m, z))
 			continue;
-		zoneinfo_zone(m, zone, first && populated_zone(zone), s);
-		if (populated_zone(zone))
+		zi->nr_zones++;
+		snprintf(zs->zone, sizeof(zs->zone), "%s", zone->name);
+		zs->populated = populated_zone(zone);
+		err = fill_zone_pages(m, zone, &zs->pages);
+		if (!err && zs->populated && first)
+			err = fill_node_stats(m, zs);
+		if (zs->populated && !err)
+			err = fill_zone_stats(m, zone, zs);
+		if (zs->populated)
 			first = false;
+	}
+	return err;
+}
+
+static void show_zone_pages(const struct zone_pages_snapshot *p,
+			    struct seq_buf *s)
+{
+	seq_printf(s,
+		   "\n  pages free     %lld"
+		   "\n        boost    %llu"
+		   "\n        min      %llu"
+		   "\n        low      %llu"
+		   "\n        high     %llu"
+		   "\n        promo    %llu"
+		   "\n        spanned  %llu"
+		   "\n        present  %llu"
+		   "\n        managed  %llu"
+		   "\n        cma      %llu"
+		   "\n        protection: (",
+		   (long long)p->free, (unsigned long long)p->boost,
+		   (unsigned long long)p->min, (unsigned long long)p->low,
+		   (unsigned long long)p->high, (unsigned long long)p->promo,
+		   (unsigned long long)p->spanned,
+		   (unsigned long long)p->present,
+		   (unsigned long long)p->managed, (unsigned long long)p->cma);
+	for (size_t j = 0; j < p->nr_protection; j++)
+		seq_printf(s, "%s%lld", j ? ", " : "",
+			   (long long)p->protection[j]);
+	seq_printf(s, ")");
+}
+
+static void show_zone_pagesets(const struct zoneinfo_zone_snapshot *zs,
+			       struct seq_buf *s)
+{
+	seq_printf(s, "\n  pagesets");
+	for (size_t i = 0; i < zs->nr_pagesets; i++) {
+		const struct pageset_snapshot *p = &zs->pagesets[i];
+
+		seq_printf(s,
+			   "\n    cpu: %llu"
+			   "\n              count: %lld"
+			   "\n              high:  %lld"
+			   "\n              batch: %lld"
+			   "\n  vm stats threshold: %lld",
+			   (unsigned long long)p->cpu, (long long)p->count,
+			   (long long)p->high, (long long)p->batch,
+			   (long long)p->vm_stats_threshold);
+	}
+}
+
+int zoneinfo_show(const void *snap, struct seq_buf *s)
+{
+	const struct zoneinfo_snapshot *zi = snap;
+
+	for (size_t z = 0; z < zi->nr_zones; z++) {
+		const struct zoneinfo_zone_snapshot *zs = &zi->zones[z];
+
+		seq_printf(s, "Node %llu, zone %8s",
+			   (unsigned long long)zs->node, zs->zone);
+		if (zs->nr_per_node_stats)
+			seq_printf(s, "\n  per-node stats");
+		snap_counters_show(zs->per_node_stats, zs->nr_per_node_stats,
+				   "\n      %-12s %lld", s);
+		show_zone_pages(&zs->pages, s);
+		if (!zs->populated) {
+			seq_printf(s, "\n");
+			continue;
+		}
+		snap_counters_show(zs->stats, zs->nr_stats,
+				   "\n      %-12s %lld", s);
+		show_zone_pagesets(zs, s);
+		seq_printf(s,
+			   "\n  node_unreclaimable:  %llu"
+			   "\n  start_pfn:           %llu\n",
+			   (unsigned long long)zs->node_unreclaimable,
+			   (unsigned long long)zs->start_pfn);
 	}
 	return s->err;
 }
 
-static void vmstat_zone_events(const struct machine *m, struct seq_buf *s)
+/* ---- /proc/vmstat -------------------------------------------------- */
+
+#define NR_VMSTAT_LINES                                                        \
+	(NR_VM_ZONE_STAT_ITEMS + NR_VM_NODE_STAT_ITEMS + NR_VM_EVENT_ITEMS +   \
+	 NR_VM_ZONE_EVENT_ITEMS * MAX_NR_ZONES + NR_BAD_ITEMS)
+
+static void fill_zone_events(const struct machine *m,
+			     struct vmstat_snapshot *vs)
 {
+	char name[48];
+
 	for (int e = 0; e < NR_VM_ZONE_EVENT_ITEMS; e++)
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			if (arch_has_zone(m, z))
-				seq_printf(s, "%s_%s %lu\n",
-					   zone_event_names[e],
-					   zone_vmstat_suffix[z],
-					   m->zones[z].vm_events[e]);
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			if (!arch_has_zone(m, z))
+				continue;
+			snprintf(name, sizeof(name), "%s_%s",
+				 zone_event_names[e], zone_vmstat_suffix[z]);
+			snap_counter_set(&vs->counters[vs->nr_counters++], name,
+					 (int64_t)m->zones[z].vm_events[e]);
+		}
 }
 
-int report_vmstat(const struct machine *m, struct seq_buf *s)
+int vmstat_fill(const struct machine *m, int pid, void *snap)
 {
+	struct vmstat_snapshot *vs = snap;
+	struct snap_counter *c;
+
+	(void)pid;
+	c = vs->counters = snap_alloc(NR_VMSTAT_LINES, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
 		long sum = 0;
 
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			sum += m->zones[z].vm_stat[i];
-		seq_printf(s, "%s %ld\n", zone_stat_names[i], sum);
+		snap_counter_set(&c[vs->nr_counters++], zone_stat_names[i],
+				 sum);
 	}
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
-		seq_printf(s, "%s %ld\n", node_stat_names[i],
-			   node_stat_shown(m, i));
+		snap_counter_set(&c[vs->nr_counters++], node_stat_names[i],
+				 node_stat_shown(m, i));
 	/* The kernel prints per-zone events right after pswpout. */
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
-		seq_printf(s, "%s %lu\n", vm_event_names[i], m->vm_events[i]);
+		snap_counter_set(&c[vs->nr_counters++], vm_event_names[i],
+				 (int64_t)m->vm_events[i]);
 		if (i == PSWPOUT)
-			vmstat_zone_events(m, s);
+			fill_zone_events(m, vs);
 	}
 	for (int i = 0; i < NR_BAD_ITEMS; i++)
-		seq_printf(s, "%s %lu\n", bad_item_names[i], m->bad[i]);
-	return s->err;
+		snap_counter_set(&c[vs->nr_counters++], bad_item_names[i],
+				 (int64_t)m->bad[i]);
+	return 0;
+}
+
+int vmstat_show(const void *snap, struct seq_buf *s)
+{
+	const struct vmstat_snapshot *vs = snap;
+
+	return snap_counters_show(vs->counters, vs->nr_counters, "%s %lld\n",
+				  s);
+}
+
+/* ---- the tables: mm.proto's names for each struct's members -------- */
+
+#define BZ(member, k) SNAP_FIELD(struct buddy_zone_snapshot, member, k)
+static const struct snap_field buddy_zone_fields[] = {
+	BZ(node, SNAP_U64),
+	BZ(zone, SNAP_CHARS),
+	SNAP_ARRAY(struct buddy_zone_snapshot, free, nr_free, SNAP_U64S, NULL),
+};
+static const struct snap_desc buddy_zone_desc =
+	SNAP_DESC("BuddyZone", struct buddy_zone_snapshot, buddy_zone_fields);
+static const struct snap_field buddyinfo_fields[] = {
+	SNAP_ARRAY(struct buddyinfo_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &buddy_zone_desc),
+};
+static const struct snap_desc buddyinfo_desc =
+	SNAP_DESC("Buddyinfo", struct buddyinfo_snapshot, buddyinfo_fields);
+const struct report_type buddyinfo_report = {&buddyinfo_desc, buddyinfo_fill,
+					     buddyinfo_show};
+
+#define PF(member, k) SNAP_FIELD(struct pagetype_free_snapshot, member, k)
+static const struct snap_field pagetype_free_fields[] = {
+	PF(node, SNAP_U64),
+	PF(zone, SNAP_CHARS),
+	PF(type, SNAP_CHARS),
+	SNAP_ARRAY(struct pagetype_free_snapshot, free, nr_free, SNAP_U64S,
+		   NULL),
+};
+static const struct snap_desc pagetype_free_desc = SNAP_DESC(
+	"PagetypeFree", struct pagetype_free_snapshot, pagetype_free_fields);
+static const struct snap_field pagetype_blocks_fields[] = {
+	SNAP_FIELD(struct pagetype_blocks_snapshot, node, SNAP_U64),
+	SNAP_FIELD(struct pagetype_blocks_snapshot, zone, SNAP_CHARS),
+	SNAP_ARRAY(struct pagetype_blocks_snapshot, types, nr_types, SNAP_ITEMS,
+		   &snap_counter_desc),
+};
+static const struct snap_desc pagetype_blocks_desc =
+	SNAP_DESC("PagetypeBlocks", struct pagetype_blocks_snapshot,
+		  pagetype_blocks_fields);
+static const struct snap_field pagetypeinfo_fields[] = {
+	SNAP_FIELD(struct pagetypeinfo_snapshot, page_block_order, SNAP_U64),
+	SNAP_FIELD(struct pagetypeinfo_snapshot, pages_per_block, SNAP_U64),
+	SNAP_ARRAY(struct pagetypeinfo_snapshot, free, nr_free, SNAP_ITEMS,
+		   &pagetype_free_desc),
+	SNAP_ARRAY(struct pagetypeinfo_snapshot, blocks, nr_blocks, SNAP_ITEMS,
+		   &pagetype_blocks_desc),
+};
+static const struct snap_desc pagetypeinfo_desc = SNAP_DESC(
+	"Pagetypeinfo", struct pagetypeinfo_snapshot, pagetypeinfo_fields);
+const struct report_type pagetypeinfo_report = {
+	&pagetypeinfo_desc, pagetypeinfo_fill, pagetypeinfo_show};
+
+#define ZP(member, k) SNAP_FIELD(struct zone_pages_snapshot, member, k)
+static const struct snap_field zone_pages_fields[] = {
+	ZP(free, SNAP_S64),
+	ZP(boost, SNAP_U64),
+	ZP(min, SNAP_U64),
+	ZP(low, SNAP_U64),
+	ZP(high, SNAP_U64),
+	ZP(promo, SNAP_U64),
+	ZP(spanned, SNAP_U64),
+	ZP(present, SNAP_U64),
+	ZP(managed, SNAP_U64),
+	ZP(cma, SNAP_U64),
+	SNAP_ARRAY(struct zone_pages_snapshot, protection, nr_protection,
+		   SNAP_U64S, NULL),
+};
+static const struct snap_desc zone_pages_desc =
+	SNAP_DESC("ZonePages", struct zone_pages_snapshot, zone_pages_fields);
+#define PS(member) SNAP_FIELD(struct pageset_snapshot, member, SNAP_S64)
+static const struct snap_field pageset_fields[] = {
+	SNAP_FIELD(struct pageset_snapshot, cpu, SNAP_U64),
+	PS(count),
+	PS(high),
+	PS(batch),
+	PS(vm_stats_threshold),
+};
+static const struct snap_desc pageset_desc =
+	SNAP_DESC("Pageset", struct pageset_snapshot, pageset_fields);
+#define ZZ struct zoneinfo_zone_snapshot
+static const struct snap_field zoneinfo_zone_fields[] = {
+	SNAP_FIELD(ZZ, node, SNAP_U64),
+	SNAP_FIELD(ZZ, zone, SNAP_CHARS),
+	SNAP_FIELD(ZZ, populated, SNAP_BOOL),
+	SNAP_ARRAY(ZZ, per_node_stats, nr_per_node_stats, SNAP_ITEMS,
+		   &snap_counter_desc),
+	SNAP_ONE(ZZ, pages, &zone_pages_desc),
+	SNAP_ARRAY(ZZ, stats, nr_stats, SNAP_ITEMS, &snap_counter_desc),
+	SNAP_ARRAY(ZZ, pagesets, nr_pagesets, SNAP_ITEMS, &pageset_desc),
+	SNAP_FIELD(ZZ, node_unreclaimable, SNAP_U64),
+	SNAP_FIELD(ZZ, start_pfn, SNAP_U64),
+};
+#undef ZZ
+static const struct snap_desc zoneinfo_zone_desc = SNAP_DESC(
+	"ZoneinfoZone", struct zoneinfo_zone_snapshot, zoneinfo_zone_fields);
+static const struct snap_field zoneinfo_fields[] = {
+	SNAP_ARRAY(struct zoneinfo_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &zoneinfo_zone_desc),
+};
+static const struct snap_desc zoneinfo_desc =
+	SNAP_DESC("Zoneinfo", struct zoneinfo_snapshot, zoneinfo_fields);
+const struct report_type zoneinfo_report = {&zoneinfo_desc, zoneinfo_fill,
+					    zoneinfo_show};
+
+static const struct snap_field vmstat_fields[] = {
+	SNAP_ARRAY(struct vmstat_snapshot, counters, nr_counters, SNAP_ITEMS,
+		   &snap_counter_desc),
+};
+static const struct snap_desc vmstat_desc =
+	SNAP_DESC("Vmstat", struct vmstat_snapshot, vmstat_fields);
+const struct report_type vmstat_report = {&vmstat_desc, vmstat_fill,
+					  vmstat_show};
+
+int report_buddyinfo(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&buddyinfo_report, m, 0, s);
+}
+
+int report_pagetypeinfo(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&pagetypeinfo_report, m, 0, s);
+}
+
+int report_zoneinfo(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&zoneinfo_report, m, 0, s);
+}
+
+int report_vmstat(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&vmstat_report, m, 0, s);
 }

@@ -11,6 +11,12 @@
 #ifndef MM_VMSTAT_H
 #define MM_VMSTAT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/snapshot.h"
+
 #define ZONE_STAT_ITEMS(X)                                                     \
 	X(NR_FREE_PAGES, "nr_free_pages")                                      \
 	X(NR_ZONE_INACTIVE_ANON, "nr_zone_inactive_anon")                      \
@@ -165,7 +171,88 @@ extern const char *const migratetype_names[]; /* MIGRATE_TYPES of them */
 
 /* mm_types.h includes this before struct machine is complete. */
 struct machine;
-struct seq_buf;
+
+/*
+ * The four reports' snapshots (snapshot.h): what their text is printed
+ * from, and mm.proto's Vmstat, Buddyinfo, Pagetypeinfo and Zoneinfo.
+ * Counts are pages (free blocks: blocks of their order); node is 0.
+ */
+struct vmstat_snapshot {
+	struct snap_counter *counters; /* every line, in the kernel's order */
+	size_t nr_counters;
+};
+
+struct buddy_zone_snapshot {
+	uint64_t node;
+	char zone[16];
+	uint64_t *free; /* free blocks of each order, 0 to max_order */
+	size_t nr_free;
+};
+struct buddyinfo_snapshot {
+	struct buddy_zone_snapshot *zones; /* the populated ones */
+	size_t nr_zones;
+};
+
+/* A free count of 100000 is "100000 or more" (the text's '>'). */
+struct pagetype_free_snapshot {
+	uint64_t node;
+	char zone[16];
+	char type[16];	/* the migrate type's name, "Unmovable" ... */
+	uint64_t *free; /* free blocks of each order on its list */
+	size_t nr_free;
+};
+struct pagetype_blocks_snapshot {
+	uint64_t node;
+	char zone[16];
+	struct snap_counter *types; /* pageblocks of each migrate type */
+	size_t nr_types;
+};
+struct pagetypeinfo_snapshot {
+	uint64_t page_block_order, pages_per_block;
+	struct pagetype_free_snapshot *free; /* zone by zone, type by type */
+	size_t nr_free;
+	struct pagetype_blocks_snapshot *blocks;
+	size_t nr_blocks;
+};
+
+struct zone_pages_snapshot {
+	int64_t free;
+	uint64_t boost, min, low, high, promo, spanned, present, managed, cma;
+	uint64_t *protection; /* lowmem_reserve, per zone of the arch */
+	size_t nr_protection;
+};
+struct pageset_snapshot {
+	uint64_t cpu;
+	int64_t count, high, batch, vm_stats_threshold;
+};
+struct zoneinfo_zone_snapshot {
+	uint64_t node;
+	char zone[16];
+	bool populated; /* else the text stops after protection */
+	struct snap_counter *per_node_stats; /* the first populated zone's */
+	size_t nr_per_node_stats;
+	struct zone_pages_snapshot pages;
+	struct snap_counter *stats;
+	size_t nr_stats;
+	struct pageset_snapshot *pagesets;
+	size_t nr_pagesets;
+	uint64_t node_unreclaimable, start_pfn;
+};
+struct zoneinfo_snapshot {
+	struct zoneinfo_zone_snapshot *zones; /* every zone of the arch */
+	size_t nr_zones;
+};
+
+extern const struct report_type vmstat_report, buddyinfo_report,
+	pagetypeinfo_report, zoneinfo_report;
+int vmstat_fill(const struct machine *m, int pid, void *snap);
+int vmstat_show(const void *snap, struct seq_buf *s);
+int buddyinfo_fill(const struct machine *m, int pid, void *snap);
+int buddyinfo_show(const void *snap, struct seq_buf *s);
+int pagetypeinfo_fill(const struct machine *m, int pid, void *snap);
+int pagetypeinfo_show(const void *snap, struct seq_buf *s);
+int zoneinfo_fill(const struct machine *m, int pid, void *snap);
+int zoneinfo_show(const void *snap, struct seq_buf *s);
 
 int report_vmstat(const struct machine *m, struct seq_buf *s);
 int report_buddyinfo(const struct machine *m, struct seq_buf *s);

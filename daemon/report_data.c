@@ -22,6 +22,10 @@
 
 static const struct report_type *const structured[] = {
 	[MM__REPORT_KIND__REPORT_MEMINFO] = &meminfo_report,
+	[MM__REPORT_KIND__REPORT_BUDDYINFO] = &buddyinfo_report,
+	[MM__REPORT_KIND__REPORT_ZONEINFO] = &zoneinfo_report,
+	[MM__REPORT_KIND__REPORT_VMSTAT] = &vmstat_report,
+	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = &pagetypeinfo_report,
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 
@@ -257,9 +261,9 @@ static int fill_message(const struct snap_desc *d, const char *snap,
 	return 0;
 }
 
-/* The kind's message in a new ReportData, for r to send and free. */
+/* The kind's message in a new ReportData, *out, for the caller to free. */
 static int report_data_message(const struct report_type *t, unsigned int kind,
-			       const void *snap, struct reply *r)
+			       const void *snap, Mm__ReportData **out)
 {
 	const ProtobufCFieldDescriptor *pf =
 		protobuf_c_message_descriptor_get_field(
@@ -267,10 +271,10 @@ static int report_data_message(const struct report_type *t, unsigned int kind,
 	Mm__ReportData *rd = malloc(sizeof(*rd));
 	ProtobufCMessage *msg;
 
+	*out = rd;
 	if (!rd)
 		return -ENOMEM;
 	mm__report_data__init(rd);
-	r->report_data = rd;
 	if (!pf)
 		return -EINVAL;
 	msg = message_new(pf->descriptor);
@@ -281,13 +285,30 @@ static int report_data_message(const struct report_type *t, unsigned int kind,
 	return fill_message(t->desc, snap, msg);
 }
 
+int report_data_make(const struct machine *m, unsigned int kind, int pid,
+		     Mm__ReportData **out)
+{
+	const struct report_type *t = report_data_type(kind);
+	void *snap;
+	int err;
+
+	*out = NULL;
+	if (!t)
+		return -EOPNOTSUPP;
+	snap = snapshot_take(t, m, pid, &err);
+	if (!snap)
+		return err;
+	err = report_data_message(t, kind, snap, out);
+	snapshot_free(t->desc, snap);
+	return err;
+}
+
 int report_data(struct session *s, const Mm__Report *rp, int pid,
 		struct reply *r)
 {
 	const struct report_type *t = report_data_type((unsigned int)rp->kind);
 	struct machine *m = s->d->m;
 	size_t size;
-	void *snap;
 	int err;
 
 	if (!t)
@@ -299,15 +320,12 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 		return reply_error(r, -EINVAL,
 				   "a structured report comes whole: offset "
 				   "must be 0");
-	snap = snapshot_take(t, m, pid, &err);
-	if (!snap)
+	m->errmsg[0] = '\0';
+	err = report_data_make(m, (unsigned int)rp->kind, pid, &r->report_data);
+	if (err)
 		return reply_error(r, err, "%s",
 				   m->errmsg[0] ? m->errmsg
 						: "the report failed");
-	err = report_data_message(t, (unsigned int)rp->kind, snap, r);
-	snapshot_free(t->desc, snap);
-	if (err)
-		return reply_error(r, err, "no host memory for the report");
 	size = mm__report_data__get_packed_size(r->report_data);
 	if (size > s->d->max_frame - REPLY_OVERHEAD)
 		return reply_error(

@@ -297,6 +297,10 @@ void sessions_shutdown(struct mmd *d, const char *why);
 int report_data(struct session *s, const Mm__Report *rp, int pid,
 		struct reply *r);
 const struct report_type *report_data_type(unsigned int kind);
+/* The kind's ReportData of the machine now, in *out (free it, even on
+ * an error: it may hold part): 0 or -errno. */
+int report_data_make(const struct machine *m, unsigned int kind, int pid,
+		     Mm__ReportData **out);
 unsigned int report_data_nr_kinds(void);
 int report_data_check(const struct snap_desc *d,
 		      const ProtobufCMessageDescriptor *md, char *why,

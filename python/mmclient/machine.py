@@ -274,11 +274,12 @@ class Machine:
 
     def buddyinfo(self):
         """/proc/buddyinfo, as a list of reports.BuddyZone."""
-        return _reports.parse_buddyinfo(self.report(pb.REPORT_BUDDYINFO))
+        return _reports.from_message(
+            self.report_data(pb.REPORT_BUDDYINFO)).zones
 
     def vmstat(self):
         """/proc/vmstat, as reports.Vmstat."""
-        return _reports.parse_vmstat(self.report(pb.REPORT_VMSTAT))
+        return _reports.from_message(self.report_data(pb.REPORT_VMSTAT))
 
     def slabinfo(self):
         """/proc/slabinfo, as a list of reports.SlabInfo."""

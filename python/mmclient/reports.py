@@ -137,6 +137,7 @@ def parse_meminfo(text):
     return m
 
 
+@_message_class("BuddyZone")
 @dataclass
 class BuddyZone:
     """A line of /proc/buddyinfo: free blocks of each order in a zone."""
@@ -144,6 +145,10 @@ class BuddyZone:
     node: int
     zone: str
     free: List[int]
+
+    @classmethod
+    def from_values(cls, values):
+        return cls(**values)
 
     def free_pages(self):
         """The pages those blocks hold."""
@@ -163,11 +168,16 @@ def parse_buddyinfo(text):
     return zones
 
 
+@_message_class("Vmstat")
 @dataclass
 class Vmstat:
     """/proc/vmstat: every counter by name. v["pgfault"] or v.values."""
 
     values: Dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_values(cls, values):
+        return cls(dict(values["counters"]))
 
     def __getitem__(self, key):
         return self.values[key]

@@ -107,6 +107,13 @@ matches "pagetypeinfo: 'Node %4d, zone %8s, type %12s' then 11 counts" \
 same "pagetypeinfo --json: 6 types in each of 3 zones, 3 block counts" \
 	"$(jq -r '[(.free | length), (.blocks | length)] | join(" ")' \
 		"$tmp/pagetypeinfo.json")" "18 3"
+same "pagetypeinfo --json: every free count and block count equals the text" \
+	"$(grep '^Node' "$tmp/pagetypeinfo" | tr -d ',' | tr -s ' ' | sed 's/ $//')" \
+	"$(jq -r '(.free[] | "Node \(.node) zone \(.zone) type \(.type) " +
+		(.free | map(tostring) | join(" "))),
+		(.blocks[] | "Node \(.node) zone \(.zone) " +
+		([.types[]] | map(tostring) | join(" ")))' \
+		"$tmp/pagetypeinfo.json")"
 
 # ---- zoneinfo: each zone's fields in the kernel's order
 $M zoneinfo >"$tmp/zoneinfo"
@@ -145,7 +152,7 @@ same "zoneinfo --json: free, min, low, high, managed, protection, stats, pageset
 	$1 == "cpu:" { ps++ }
 	$1 == "start_pfn:" { sp = $2 }
 	END { print z, f, mi, lo, hi, ma, pr, nf, ps, sp }' "$tmp/zoneinfo")" \
-	"$(jq -r '.[] | "\(.zone) \(.pages.free) \(.pages.min) \(.pages.low) \(.pages.high) \(.pages.managed) \(.pages.protection | map(tostring) | join(",")) \(.stats.nr_free_pages // "") \(.pagesets // [] | length) \(.start_pfn // "")"' \
+	"$(jq -r '.[] | "\(.zone) \(.pages.free) \(.pages.min) \(.pages.low) \(.pages.high) \(.pages.managed) \(.pages.protection | map(tostring) | join(",")) \(.stats.nr_free_pages // "") \(.pagesets | length) \(if .populated then .start_pfn else "" end)"' \
 		"$tmp/zoneinfo.json")"
 same "zoneinfo --json: per-node stats equal the text" \
 	"$(sed -n '/^  per-node stats/,/^  pages free/p' "$tmp/zoneinfo" |

@@ -44,6 +44,68 @@ static void test_tables_match_the_messages(void **state)
 	assert_true(n >= 1);
 }
 
+/* Every kind's data of a machine, packed and read back whole. */
+static void every_kind(struct machine *m, int pid)
+{
+	unsigned int kind;
+
+	for (kind = 0; kind < report_data_nr_kinds(); kind++) {
+		Mm__ReportData *rd = NULL, *back;
+		uint8_t *buf;
+		size_t len;
+		int err;
+
+		if (!report_data_type(kind))
+			continue;
+		err = report_data_make(m, kind, pid, &rd);
+		if (err)
+			fail_msg("kind %u: %d: %s", kind, err, m->errmsg);
+		assert_int_equal(rd->report_case, kind);
+		len = mm__report_data__get_packed_size(rd);
+		buf = malloc(len);
+		assert_non_null(buf);
+		mm__report_data__pack(rd, buf);
+		back = mm__report_data__unpack(NULL, len, buf);
+		assert_non_null(back);
+		assert_int_equal(back->report_case, kind);
+		mm__report_data__free_unpacked(back, NULL);
+		mm__report_data__free_unpacked(rd, NULL);
+		free(buf);
+	}
+}
+
+static void test_every_kind_on_both_architectures(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	int pid;
+
+	(void)state;
+	m = boot_default();
+	assert_int_equal(task_create(m, "data", 0, 0, &pid), 0);
+	every_kind(m, pid);
+	machine_destroy(m);
+	i386_layout(&l, 1ULL << 30); /* HighMem above 896M */
+	m = boot(&l);
+	assert_int_equal(task_create(m, "data", 0, 0, &pid), 0);
+	every_kind(m, pid);
+	machine_destroy(m);
+}
+
+/* An unstructured kind is -EOPNOTSUPP, with nothing made. */
+static void test_a_text_only_kind(void **state)
+{
+	struct machine *m = boot_default();
+	Mm__ReportData *rd = (Mm__ReportData *)1;
+
+	(void)state;
+	assert_int_equal(
+		report_data_make(m, MM__REPORT_KIND__REPORT_FRAMES, 0, &rd),
+		-EOPNOTSUPP);
+	assert_null(rd);
+	machine_destroy(m);
+}
+
 struct two {
 	uint64_t mem_total;
 	uint64_t nosuch;
@@ -101,6 +163,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_match_the_messages),
 		cmocka_unit_test(test_a_disagreement_is_named),
+		cmocka_unit_test(test_every_kind_on_both_architectures),
+		cmocka_unit_test(test_a_text_only_kind),
 		cmocka_unit_test(test_text_is_the_snapshot),
 	};
 
