@@ -18,6 +18,7 @@
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 typedef uint32_t slab_flags_t;
 
@@ -154,6 +155,26 @@ int slab_check(const struct machine *m, char *why, size_t len);
 unsigned long slab_release(struct machine *m, int pid);
 
 /* /proc/slabinfo, version 2.1 */
+/*
+ * /proc/slabinfo's snapshot (snapshot.h; mm.proto's Slabinfo): a cache
+ * per row, slabinfo 2.1's columns by their header's names (objsize in
+ * bytes, slabs counted in slabs; the tunables and sharedavail are 0, as
+ * SLUB prints them).
+ */
+struct slab_cache_snapshot {
+	char name[KMEM_CACHE_NAME_MAX];
+	uint64_t active_objs, num_objs, objsize, objperslab, pagesperslab;
+	uint64_t limit, batchcount, sharedfactor;
+	uint64_t active_slabs, num_slabs, sharedavail;
+};
+struct slabinfo_snapshot {
+	char version[8];
+	struct slab_cache_snapshot *caches;
+	size_t nr_caches;
+};
+extern const struct report_type slabinfo_report;
+int slabinfo_fill(const struct machine *m, int pid, void *snap);
+int slabinfo_show(const void *snap, struct seq_buf *s);
 int report_slabinfo(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_SLAB_H */

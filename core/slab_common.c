@@ -677,7 +677,8 @@ int slab_check(const struct machine *m, char *why, size_t len)
 /* ------------------------------------------------------------------ */
 /* /proc/slabinfo                                                      */
 
-static void slabinfo_line(const struct kmem_cache *s, struct seq_buf *sb)
+static void slabinfo_cache(const struct kmem_cache *s,
+			   struct slab_cache_snapshot *c)
 {
 	unsigned long free = 0;
 	const struct list_head *pos;
@@ -691,24 +692,86 @@ static void slabinfo_line(const struct kmem_cache *s, struct seq_buf *sb)
 	}
 	list_for_each(pos, &s->empty) free +=
 		list_entry(pos, struct slab, list)->objects;
-	seq_printf(sb, "%-17s %6lu %6lu %6u %4u %4d", s->name,
-		   s->total_objects - free, s->total_objects, s->size,
-		   s->objects, 1 << s->order);
-	seq_printf(sb, " : tunables %4u %4u %4u", 0u, 0u, 0u);
-	seq_printf(sb, " : slabdata %6lu %6lu %6lu\n", s->nr_slabs, s->nr_slabs,
-		   0UL);
+	snprintf(c->name, sizeof(c->name), "%s", s->name);
+	c->active_objs = s->total_objects - free;
+	c->num_objs = s->total_objects;
+	c->objsize = s->size;
+	c->objperslab = s->objects;
+	c->pagesperslab = 1ULL << s->order;
+	c->active_slabs = s->nr_slabs;
+	c->num_slabs = s->nr_slabs;
 }
 
-int report_slabinfo(const struct machine *m, struct seq_buf *sb)
+int slabinfo_fill(const struct machine *m, int pid, void *snap)
 {
+	struct slabinfo_snapshot *si = snap;
 	const struct list_head *pos;
+	size_t n = 0;
 
-	seq_printf(sb, "slabinfo - version: 2.1\n");
+	(void)pid;
+	snprintf(si->version, sizeof(si->version), "2.1");
+	list_for_each(pos, &m->slab->caches) n++;
+	si->caches = snap_alloc(n, sizeof(*si->caches));
+	if (!si->caches)
+		return -ENOMEM;
+	list_for_each(pos, &m->slab->caches)
+		slabinfo_cache(list_entry(pos, struct kmem_cache, list),
+			       &si->caches[si->nr_caches++]);
+	return 0;
+}
+
+int slabinfo_show(const void *snap, struct seq_buf *sb)
+{
+	const struct slabinfo_snapshot *si = snap;
+
+	seq_printf(sb, "slabinfo - version: %s\n", si->version);
 	seq_printf(sb, "# name            <active_objs> <num_objs> <objsize> "
 		       "<objperslab> <pagesperslab> : tunables <limit> "
 		       "<batchcount> <sharedfactor> : slabdata <active_slabs> "
 		       "<num_slabs> <sharedavail>\n");
-	list_for_each(pos, &m->slab->caches)
-		slabinfo_line(list_entry(pos, struct kmem_cache, list), sb);
+	for (size_t i = 0; i < si->nr_caches; i++) {
+		const struct slab_cache_snapshot *c = &si->caches[i];
+
+		seq_printf(sb, "%-17s %6llu %6llu %6llu %4llu %4llu", c->name,
+			   (unsigned long long)c->active_objs,
+			   (unsigned long long)c->num_objs,
+			   (unsigned long long)c->objsize,
+			   (unsigned long long)c->objperslab,
+			   (unsigned long long)c->pagesperslab);
+		seq_printf(sb, " : tunables %4llu %4llu %4llu",
+			   (unsigned long long)c->limit,
+			   (unsigned long long)c->batchcount,
+			   (unsigned long long)c->sharedfactor);
+		seq_printf(sb, " : slabdata %6llu %6llu %6llu\n",
+			   (unsigned long long)c->active_slabs,
+			   (unsigned long long)c->num_slabs,
+			   (unsigned long long)c->sharedavail);
+	}
 	return sb->err;
+}
+
+#define SC(member, k) SNAP_FIELD(struct slab_cache_snapshot, member, k)
+static const struct snap_field slab_cache_fields[] = {
+	SC(name, SNAP_CHARS),	    SC(active_objs, SNAP_U64),
+	SC(num_objs, SNAP_U64),	    SC(objsize, SNAP_U64),
+	SC(objperslab, SNAP_U64),   SC(pagesperslab, SNAP_U64),
+	SC(limit, SNAP_U64),	    SC(batchcount, SNAP_U64),
+	SC(sharedfactor, SNAP_U64), SC(active_slabs, SNAP_U64),
+	SC(num_slabs, SNAP_U64),    SC(sharedavail, SNAP_U64),
+};
+static const struct snap_desc slab_cache_desc =
+	SNAP_DESC("SlabCache", struct slab_cache_snapshot, slab_cache_fields);
+static const struct snap_field slabinfo_fields[] = {
+	SNAP_FIELD(struct slabinfo_snapshot, version, SNAP_CHARS),
+	SNAP_ARRAY(struct slabinfo_snapshot, caches, nr_caches, SNAP_ITEMS,
+		   &slab_cache_desc),
+};
+static const struct snap_desc slabinfo_desc =
+	SNAP_DESC("Slabinfo", struct slabinfo_snapshot, slabinfo_fields);
+const struct report_type slabinfo_report = {&slabinfo_desc, slabinfo_fill,
+					    slabinfo_show};
+
+int report_slabinfo(const struct machine *m, struct seq_buf *sb)
+{
+	return report_show(&slabinfo_report, m, 0, sb);
 }

@@ -478,27 +478,85 @@ int task_check(const struct machine *m, char *why, size_t len)
 	return 0;
 }
 
-int report_ps(const struct machine *m, struct seq_buf *s)
+/* VSZ, RSS and SWAP in KiB, as ps shows them. */
+static void ps_process(const struct machine *m, const struct task_struct *t,
+		       struct ps_process_snapshot *p)
 {
+	const struct mm_struct *mm = t->mm;
 	unsigned long kb = m->page_size >> 10;
+
+	p->pid = t->pid;
+	p->psr = t->cpu;
+	p->vsz = mm->total_vm * kb;
+	p->rss = get_mm_rss(mm) * kb;
+	p->swap = (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb;
+	p->minflt = mm->min_flt;
+	p->majflt = mm->maj_flt;
+	p->kpages = t->nr_pages;
+	p->kobjs = t->nr_objects;
+	snprintf(p->command, sizeof(p->command), "%s", t->comm);
+}
+
+int ps_fill(const struct machine *m, int pid, void *snap)
+{
+	struct ps_snapshot *ps = snap;
+
+	(void)pid;
+	ps->processes = snap_alloc(nr_tasks(m), sizeof(*ps->processes));
+	if (!ps->processes)
+		return -ENOMEM;
+	for (int p = 1; p < PID_MAX && ps->nr_processes < nr_tasks(m); p++) {
+		const struct task_struct *t = find_task_by_pid(m, p);
+
+		if (t && t->mm)
+			ps_process(m, t, &ps->processes[ps->nr_processes++]);
+	}
+	return 0;
+}
+
+int ps_show(const void *snap, struct seq_buf *s)
+{
+	const struct ps_snapshot *ps = snap;
 
 	seq_printf(s, "%7s %3s %8s %8s %8s %8s %8s %8s %8s %s\n", "PID", "PSR",
 		   "VSZ", "RSS", "SWAP", "MINFLT", "MAJFLT", "KPAGES", "KOBJS",
 		   "COMMAND");
-	for (int pid = 1; pid < PID_MAX; pid++) {
-		const struct task_struct *t = find_task_by_pid(m, pid);
-		const struct mm_struct *mm;
+	for (size_t i = 0; i < ps->nr_processes; i++) {
+		const struct ps_process_snapshot *p = &ps->processes[i];
 
-		if (!t || !t->mm)
-			continue;
-		mm = t->mm;
-		/* VSZ, RSS and SWAP in KiB, as ps shows them. */
-		seq_printf(s, "%7d %3u %8lu %8lu %8lu %8lu %8lu %8lu %8lu %s\n",
-			   t->pid, t->cpu, mm->total_vm * kb,
-			   get_mm_rss(mm) * kb,
-			   (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb,
-			   mm->min_flt, mm->maj_flt, t->nr_pages, t->nr_objects,
-			   t->comm);
+		seq_printf(s,
+			   "%7lld %3llu %8llu %8llu %8llu %8llu %8llu %8llu "
+			   "%8llu %s\n",
+			   (long long)p->pid, (unsigned long long)p->psr,
+			   (unsigned long long)p->vsz,
+			   (unsigned long long)p->rss,
+			   (unsigned long long)p->swap,
+			   (unsigned long long)p->minflt,
+			   (unsigned long long)p->majflt,
+			   (unsigned long long)p->kpages,
+			   (unsigned long long)p->kobjs, p->command);
 	}
 	return s->err;
+}
+
+#define PP(member, k) SNAP_FIELD(struct ps_process_snapshot, member, k)
+static const struct snap_field ps_process_fields[] = {
+	PP(pid, SNAP_S64),	 PP(psr, SNAP_U64),    PP(vsz, SNAP_U64),
+	PP(rss, SNAP_U64),	 PP(swap, SNAP_U64),   PP(minflt, SNAP_U64),
+	PP(majflt, SNAP_U64),	 PP(kpages, SNAP_U64), PP(kobjs, SNAP_U64),
+	PP(command, SNAP_CHARS),
+};
+static const struct snap_desc ps_process_desc =
+	SNAP_DESC("PsProcess", struct ps_process_snapshot, ps_process_fields);
+static const struct snap_field ps_fields[] = {
+	SNAP_ARRAY(struct ps_snapshot, processes, nr_processes, SNAP_ITEMS,
+		   &ps_process_desc),
+};
+static const struct snap_desc ps_desc =
+	SNAP_DESC("Ps", struct ps_snapshot, ps_fields);
+const struct report_type ps_report = {&ps_desc, ps_fill, ps_show};
+
+int report_ps(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&ps_report, m, 0, s);
 }

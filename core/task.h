@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/fs/fs.h"
 #include "core/list.h"
@@ -20,6 +21,7 @@
 #include "core/pid.h"
 #include "core/segment.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 #define TASK_COMM_LEN 16
 
@@ -86,6 +88,19 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks);
  * ps: one line per process, as `ps -eo pid,psr,vsz,rss,...` shows them,
  * then the kernel memory each holds through its calls (pages, objects).
  */
+struct ps_process_snapshot {
+	int64_t pid;
+	uint64_t psr, vsz, rss, swap; /* vsz, rss, swap in kB */
+	uint64_t minflt, majflt, kpages, kobjs;
+	char command[TASK_COMM_LEN];
+};
+struct ps_snapshot { /* snapshot.h; mm.proto's Ps */
+	struct ps_process_snapshot *processes;
+	size_t nr_processes;
+};
+extern const struct report_type ps_report;
+int ps_fill(const struct machine *m, int pid, void *snap);
+int ps_show(const void *snap, struct seq_buf *s);
 int report_ps(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_TASK_H */

@@ -80,88 +80,241 @@ static const char *vma_name(const struct mm_struct *mm,
 	return NULL;
 }
 
-/* One line, as show_map_vma: the name padded to a fixed column. */
-static void show_map_vma(const struct machine *m, const struct mm_struct *mm,
-			 const struct vm_area_struct *vma, struct seq_buf *s)
+static void map_vma(const struct machine *m, const struct mm_struct *mm,
+		    const struct vm_area_struct *vma, struct vma_snapshot *v)
 {
 	unsigned long flags = vma->vm_flags;
 	const char *name = vma_name(mm, vma);
-	int width = m->layout.arch == ARCH_X86_64 ? 73 : 49;
 	char path[2 * NAME_MAX_ + 16];
 	unsigned long long off;
 	unsigned int maj, min;
 	unsigned long ino;
-	int n = 0;
 
 	vma_file_fields(m, vma, &maj, &min, &ino, &off);
 	if (vma->vm_file) {
 		vma_file_name(vma, path, sizeof(path));
 		name = path;
 	}
-	seq_printf(s, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu %n",
-		   (unsigned long)vma->vm_start, (unsigned long)vma->vm_end,
-		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
-		   flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p',
-		   off, maj, min, ino, &n);
-	if (name)
-		seq_printf(s, "%*s%s", n < width ? width - n : 0, "", name);
-	seq_printf(s, "\n");
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	snprintf(v->perms, sizeof(v->perms), "%c%c%c%c",
+		 flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
+		 flags & VM_EXEC ? 'x' : '-', flags & VM_MAYSHARE ? 's' : 'p');
+	v->offset = off;
+	snprintf(v->dev, sizeof(v->dev), "%02x:%02x", maj, min);
+	v->inode = ino;
+	snprintf(v->name, sizeof(v->name), "%s", name ? name : "");
 }
 
-int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s)
+int pid_maps_fill(const struct machine *m, int pid, void *snap)
 {
+	struct maps_snapshot *ms = snap;
 	const struct mm_struct *mm = pid_mm(m, pid);
 
 	if (!mm)
 		return -ESRCH;
+	ms->pointer_size = m->layout.arch == ARCH_X86_64 ? 8 : 4;
+	ms->vmas = snap_alloc(mm->map_count, sizeof(*ms->vmas));
+	if (!ms->vmas)
+		return -ENOMEM;
 	for (unsigned int i = 0; i < mm->map_count; i++)
-		show_map_vma(m, mm, mm->vmas[i], s);
+		map_vma(m, mm, mm->vmas[i], &ms->vmas[ms->nr_vmas++]);
+	return 0;
+}
+
+/* One line, as show_map_vma: the name padded to a fixed column. */
+int pid_maps_show(const void *snap, struct seq_buf *s)
+{
+	const struct maps_snapshot *ms = snap;
+	int width = 25 + 6 * (int)ms->pointer_size;
+
+	for (size_t i = 0; i < ms->nr_vmas; i++) {
+		const struct vma_snapshot *v = &ms->vmas[i];
+		int n = 0;
+
+		seq_printf(s, "%08llx-%08llx %s %08llx %s %llu %n",
+			   (unsigned long long)v->start,
+			   (unsigned long long)v->end, v->perms,
+			   (unsigned long long)v->offset, v->dev,
+			   (unsigned long long)v->inode, &n);
+		if (v->name[0])
+			seq_printf(s, "%*s%s", n < width ? width - n : 0, "",
+				   v->name);
+		seq_printf(s, "\n");
+	}
 	return s->err;
 }
 
-static void status_kb(struct seq_buf *s, const char *name, unsigned long kb)
+int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s)
 {
-	seq_printf(s, "%s:\t%8lu kB\n", name, kb);
+	return report_show(&pid_maps_report, m, pid, s);
+}
+
+static void fill_vm(const struct machine *m, const struct mm_struct *mm,
+		    struct status_snapshot *st)
+{
+	unsigned long kb = m->page_size >> 10, rss = get_mm_rss(mm);
+
+	st->vm_peak = mm->hiwater_vm * kb;
+	st->vm_size = mm->total_vm * kb;
+	st->vm_lck = mm->locked_vm * kb;
+	st->vm_hwm = (mm->hiwater_rss > rss ? mm->hiwater_rss : rss) * kb;
+	st->vm_rss = rss * kb;
+	st->rss_anon = (unsigned long)mm->rss_stat[MM_ANONPAGES] * kb;
+	st->rss_file = (unsigned long)mm->rss_stat[MM_FILEPAGES] * kb;
+	st->rss_shmem = (unsigned long)mm->rss_stat[MM_SHMEMPAGES] * kb;
+	st->vm_data = mm->data_vm * kb;
+	st->vm_stk = mm->stack_vm * kb;
+	st->vm_pte = mm_pgtables(m, mm) * kb;
+	st->vm_swap = (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb;
+	st->hugetlb_pages = mm->hugetlb_pages * kb;
+}
+
+int pid_status_fill(const struct machine *m, int pid, void *snap)
+{
+	struct status_snapshot *st = snap;
+	const struct task_struct *t = find_task_by_pid(m, pid);
+	unsigned long kb = m->page_size >> 10;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	snprintf(st->name, sizeof(st->name), "%s", t->comm);
+	st->pid = t->pid;
+	st->p_pid = t->leader == t->pid ? 0 : t->leader;
+	fill_vm(m, t->mm, st);
+	/* Not Linux's: its charge against limits.pages, as a memcg's. */
+	st->charged = t->memory.usage * kb;
+	st->charged_peak = t->memory.watermark * kb;
+	st->charge_limit = (uint64_t)m->layout.limits.pages * kb;
+	st->charge_failcnt = t->memory.failcnt;
+	st->charge_refused = t->memory.refused;
+	st->cpus_allowed_list = t->cpu;
+	st->uid = t->uid;
+	st->cpu = t->cpu;
+	st->oom_score_adj = t->oom_score_adj;
+	st->pages = t->nr_pages;
+	st->objects = t->nr_objects;
+	return 0;
+}
+
+static void status_kb(struct seq_buf *s, const char *name, uint64_t kb)
+{
+	seq_printf(s, "%s:\t%8llu kB\n", name, (unsigned long long)kb);
+}
+
+static void show_vm(const struct status_snapshot *st, struct seq_buf *s)
+{
+	status_kb(s, "VmPeak", st->vm_peak);
+	status_kb(s, "VmSize", st->vm_size);
+	status_kb(s, "VmLck", st->vm_lck);
+	status_kb(s, "VmPin", st->vm_pin);
+	status_kb(s, "VmHWM", st->vm_hwm);
+	status_kb(s, "VmRSS", st->vm_rss);
+	status_kb(s, "RssAnon", st->rss_anon);
+	status_kb(s, "RssFile", st->rss_file);
+	status_kb(s, "RssShmem", st->rss_shmem);
+	status_kb(s, "VmData", st->vm_data);
+	status_kb(s, "VmStk", st->vm_stk);
+	status_kb(s, "VmExe", st->vm_exe);
+	status_kb(s, "VmLib", st->vm_lib);
+	status_kb(s, "VmPTE", st->vm_pte);
+	status_kb(s, "VmSwap", st->vm_swap);
+	status_kb(s, "HugetlbPages", st->hugetlb_pages);
+}
+
+/* The kernel's lines, then mm's own: the session's (host_pid set by
+ * the daemon) and the task's place in the machine. */
+int pid_status_show(const void *snap, struct seq_buf *s)
+{
+	const struct status_snapshot *st = snap;
+
+	seq_printf(s, "Name:\t%s\nPid:\t%lld\nPPid:\t%lld\n", st->name,
+		   (long long)st->pid, (long long)st->p_pid);
+	show_vm(st, s);
+	status_kb(s, "Charged", st->charged);
+	status_kb(s, "ChargedPeak", st->charged_peak);
+	status_kb(s, "ChargeLimit", st->charge_limit);
+	seq_printf(s, "ChargeFailcnt:\t%llu\n",
+		   (unsigned long long)st->charge_failcnt);
+	seq_printf(s, "ChargeRefused:\t%llu\n",
+		   (unsigned long long)st->charge_refused);
+	seq_printf(s, "Cpus_allowed_list:\t%llu\n",
+		   (unsigned long long)st->cpus_allowed_list);
+	if (st->host_pid)
+		seq_printf(s, "Uid:\t%llu\nGid:\t%llu\nHostPid:\t%lld\n",
+			   (unsigned long long)st->uid,
+			   (unsigned long long)st->gid,
+			   (long long)st->host_pid);
+	seq_printf(s,
+		   "Cpu:\t%llu\noom_score_adj:\t%lld\nPages:\t%llu\n"
+		   "Objects:\t%llu\n",
+		   (unsigned long long)st->cpu, (long long)st->oom_score_adj,
+		   (unsigned long long)st->pages,
+		   (unsigned long long)st->objects);
+	return s->err;
 }
 
 int report_pid_status(const struct machine *m, int pid, struct seq_buf *s)
 {
-	const struct task_struct *t = find_task_by_pid(m, pid);
-	const struct mm_struct *mm = t ? t->mm : NULL;
-	unsigned long kb = m->page_size >> 10, rss;
-
-	if (!mm)
-		return -ESRCH;
-	rss = get_mm_rss(mm);
-	seq_printf(s, "Name:\t%s\nPid:\t%d\nPPid:\t%d\n", t->comm, t->pid,
-		   t->leader == t->pid ? 0 : t->leader);
-	status_kb(s, "VmPeak", mm->hiwater_vm * kb);
-	status_kb(s, "VmSize", mm->total_vm * kb);
-	status_kb(s, "VmLck", mm->locked_vm * kb);
-	status_kb(s, "VmPin", 0);
-	status_kb(s, "VmHWM",
-		  (mm->hiwater_rss > rss ? mm->hiwater_rss : rss) * kb);
-	status_kb(s, "VmRSS", rss * kb);
-	status_kb(s, "RssAnon", (unsigned long)mm->rss_stat[MM_ANONPAGES] * kb);
-	status_kb(s, "RssFile", (unsigned long)mm->rss_stat[MM_FILEPAGES] * kb);
-	status_kb(s, "RssShmem",
-		  (unsigned long)mm->rss_stat[MM_SHMEMPAGES] * kb);
-	status_kb(s, "VmData", mm->data_vm * kb);
-	status_kb(s, "VmStk", mm->stack_vm * kb);
-	status_kb(s, "VmExe", 0);
-	status_kb(s, "VmLib", 0);
-	status_kb(s, "VmPTE", mm_pgtables(m, mm) * kb);
-	status_kb(s, "VmSwap", (unsigned long)mm->rss_stat[MM_SWAPENTS] * kb);
-	status_kb(s, "HugetlbPages", mm->hugetlb_pages * kb);
-	/* Not Linux's: its charge against limits.pages, as a memcg's. */
-	status_kb(s, "Charged", t->memory.usage * kb);
-	status_kb(s, "ChargedPeak", t->memory.watermark * kb);
-	status_kb(s, "ChargeLimit", (unsigned long)m->layout.limits.pages * kb);
-	seq_printf(s, "ChargeFailcnt:\t%lu\n", t->memory.failcnt);
-	seq_printf(s, "ChargeRefused:\t%lu\n", t->memory.refused);
-	seq_printf(s, "Cpus_allowed_list:\t%u\n", t->cpu);
-	return s->err;
+	return report_show(&pid_status_report, m, pid, s);
 }
+
+#define VF(member, k) SNAP_FIELD(struct vma_snapshot, member, k)
+static const struct snap_field vma_fields[] = {
+	VF(start, SNAP_U64),  VF(end, SNAP_U64),   VF(perms, SNAP_CHARS),
+	VF(offset, SNAP_U64), VF(dev, SNAP_CHARS), VF(inode, SNAP_U64),
+	VF(name, SNAP_CHARS),
+};
+static const struct snap_desc vma_desc =
+	SNAP_DESC("Vma", struct vma_snapshot, vma_fields);
+static const struct snap_field maps_fields[] = {
+	SNAP_ARRAY(struct maps_snapshot, vmas, nr_vmas, SNAP_ITEMS, &vma_desc),
+	SNAP_FIELD(struct maps_snapshot, pointer_size, SNAP_U64),
+};
+static const struct snap_desc maps_desc =
+	SNAP_DESC("Maps", struct maps_snapshot, maps_fields);
+const struct report_type pid_maps_report = {&maps_desc, pid_maps_fill,
+					    pid_maps_show};
+
+#define SF(member) SNAP_FIELD(struct status_snapshot, member, SNAP_U64)
+static const struct snap_field status_fields[] = {
+	SNAP_FIELD(struct status_snapshot, name, SNAP_CHARS),
+	SNAP_FIELD(struct status_snapshot, pid, SNAP_S64),
+	SNAP_FIELD(struct status_snapshot, p_pid, SNAP_S64),
+	SF(vm_peak),
+	SF(vm_size),
+	SF(vm_lck),
+	SF(vm_pin),
+	SF(vm_hwm),
+	SF(vm_rss),
+	SF(rss_anon),
+	SF(rss_file),
+	SF(rss_shmem),
+	SF(vm_data),
+	SF(vm_stk),
+	SF(vm_exe),
+	SF(vm_lib),
+	SF(vm_pte),
+	SF(vm_swap),
+	SF(hugetlb_pages),
+	SF(charged),
+	SF(charged_peak),
+	SF(charge_limit),
+	SF(charge_failcnt),
+	SF(charge_refused),
+	SF(cpus_allowed_list),
+	SF(uid),
+	SF(gid),
+	SNAP_FIELD(struct status_snapshot, host_pid, SNAP_S64),
+	SF(cpu),
+	SNAP_FIELD(struct status_snapshot, oom_score_adj, SNAP_S64),
+	SF(pages),
+	SF(objects),
+};
+static const struct snap_desc status_desc =
+	SNAP_DESC("Status", struct status_snapshot, status_fields);
+const struct report_type pid_status_report = {&status_desc, pid_status_fill,
+					      pid_status_show};
 
 int pid_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		 struct pgtable_walk *w)

@@ -14,8 +14,45 @@
 #include "core/machine.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
-/* -ESRCH when there is no such process. */
+/*
+ * The snapshots (snapshot.h) of maps and status, mm.proto's Maps and
+ * Status: -ESRCH when there is no such process. A VMA's name is "" for
+ * an anonymous one; pointer_size (bytes) sets the text's name column.
+ * Status: the kB lines in kB; uid, gid and host_pid are the session's
+ * (host_pid 0: no session; the daemon sets gid and host_pid, which the
+ * machine does not know).
+ */
+struct vma_snapshot {
+	uint64_t start, end, offset, inode;
+	char perms[8], dev[16];
+	char name[2 * 255 + 16]; /* a file's path, " (deleted)" after it */
+};
+struct maps_snapshot {
+	struct vma_snapshot *vmas;
+	size_t nr_vmas;
+	uint64_t pointer_size;
+};
+struct status_snapshot {
+	char name[16];
+	int64_t pid, p_pid;
+	uint64_t vm_peak, vm_size, vm_lck, vm_pin, vm_hwm, vm_rss, rss_anon,
+		rss_file, rss_shmem, vm_data, vm_stk, vm_exe, vm_lib, vm_pte,
+		vm_swap, hugetlb_pages;
+	uint64_t charged, charged_peak, charge_limit, charge_failcnt,
+		charge_refused, cpus_allowed_list;
+	uint64_t uid, gid;
+	int64_t host_pid;
+	uint64_t cpu;
+	int64_t oom_score_adj;
+	uint64_t pages, objects;
+};
+extern const struct report_type pid_maps_report, pid_status_report;
+int pid_maps_fill(const struct machine *m, int pid, void *snap);
+int pid_maps_show(const void *snap, struct seq_buf *s);
+int pid_status_fill(const struct machine *m, int pid, void *snap);
+int pid_status_show(const void *snap, struct seq_buf *s);
 int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s);
 int report_pid_status(const struct machine *m, int pid, struct seq_buf *s);
 

@@ -78,22 +78,6 @@ int op_ping(struct session *s, const Mm__Ping *a, struct reply *r)
 	return 0;
 }
 
-/* The session's own lines after the kernel's /proc/PID/status. */
-static void report_status(const struct session *s, const struct task_struct *t,
-			  struct seq_buf *seq)
-{
-	const struct session *owner = session_by_pid(s->d, t->leader);
-
-	if (owner)
-		seq_printf(seq, "Uid:\t%u\nGid:\t%u\nHostPid:\t%d\n",
-			   (unsigned int)owner->uid, (unsigned int)owner->gid,
-			   (int)owner->host_pid);
-	seq_printf(seq,
-		   "Cpu:\t%u\noom_score_adj:\t%d\nPages:\t%lu\n"
-		   "Objects:\t%lu\n",
-		   t->cpu, t->oom_score_adj, t->nr_pages, t->nr_objects);
-}
-
 /* The register a name names ("ds"), or NR_SREGS. */
 static unsigned int sreg_by_name(const char *name)
 {
@@ -149,9 +133,7 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return reply_error(r, -ESRCH, "no process with pid %d", pid);
 	switch (rp->kind) {
 	case MM__REPORT_KIND__REPORT_STATUS:
-		report_pid_status(m, pid, seq);
-		report_status(s, t, seq);
-		return seq->err;
+		return report_data_text(s, rp->kind, pid, seq);
 	case MM__REPORT_KIND__REPORT_MAPS:
 		return report_pid_maps(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:

@@ -20,18 +20,71 @@
 #include "core/api.h"
 #include "daemon/server.h"
 
-static const struct report_type *const structured[] = {
-	[MM__REPORT_KIND__REPORT_MEMINFO] = &meminfo_report,
-	[MM__REPORT_KIND__REPORT_BUDDYINFO] = &buddyinfo_report,
-	[MM__REPORT_KIND__REPORT_ZONEINFO] = &zoneinfo_report,
-	[MM__REPORT_KIND__REPORT_VMSTAT] = &vmstat_report,
-	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = &pagetypeinfo_report,
+/* What only the daemon knows of a process: its session's gid and pid. */
+static void status_session(const struct session *s, void *snap)
+{
+	struct status_snapshot *st = snap;
+	const struct task_struct *t = find_task_by_pid(s->d->m, (int)st->pid);
+	const struct session *owner =
+		t ? session_by_pid(s->d, t->leader) : NULL;
+
+	if (!owner)
+		return;
+	st->uid = owner->uid;
+	st->gid = owner->gid;
+	st->host_pid = owner->host_pid;
+}
+
+/* A structured kind: core's report, and what the daemon adds to it. */
+static const struct {
+	const struct report_type *t;
+	void (*add)(const struct session *s, void *snap);
+} structured[] = {
+	[MM__REPORT_KIND__REPORT_MEMINFO] = {&meminfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_BUDDYINFO] = {&buddyinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_ZONEINFO] = {&zoneinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_VMSTAT] = {&vmstat_report, NULL},
+	[MM__REPORT_KIND__REPORT_SLABINFO] = {&slabinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_STATUS] = {&pid_status_report, status_session},
+	[MM__REPORT_KIND__REPORT_PS] = {&ps_report, NULL},
+	[MM__REPORT_KIND__REPORT_MAPS] = {&pid_maps_report, NULL},
+	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = {&pagetypeinfo_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 
 const struct report_type *report_data_type(unsigned int kind)
 {
-	return kind < NR_STRUCTURED ? structured[kind] : NULL;
+	return kind < NR_STRUCTURED ? structured[kind].t : NULL;
+}
+
+/* The kind's snapshot of process pid, with the session's part (s may be
+ * NULL: a test's machine has no sessions). */
+static void *report_snapshot(const struct session *s, const struct machine *m,
+			     unsigned int kind, int pid, int *err)
+{
+	const struct report_type *t = report_data_type(kind);
+	void *snap;
+
+	*err = -EOPNOTSUPP;
+	if (!t)
+		return NULL;
+	snap = snapshot_take(t, m, pid, err);
+	if (snap && s && structured[kind].add)
+		structured[kind].add(s, snap);
+	return snap;
+}
+
+int report_data_text(const struct session *s, unsigned int kind, int pid,
+		     struct seq_buf *seq)
+{
+	int err;
+	void *snap = report_snapshot(s, s->d->m, kind, pid, &err);
+
+	if (!snap)
+		return err;
+	err = report_data_type(kind)->show(snap, seq);
+	snapshot_free(report_data_type(kind)->desc, snap);
+	return err;
 }
 
 unsigned int report_data_nr_kinds(void)
@@ -285,17 +338,15 @@ static int report_data_message(const struct report_type *t, unsigned int kind,
 	return fill_message(t->desc, snap, msg);
 }
 
-int report_data_make(const struct machine *m, unsigned int kind, int pid,
-		     Mm__ReportData **out)
+int report_data_make(const struct session *s, const struct machine *m,
+		     unsigned int kind, int pid, Mm__ReportData **out)
 {
 	const struct report_type *t = report_data_type(kind);
 	void *snap;
 	int err;
 
 	*out = NULL;
-	if (!t)
-		return -EOPNOTSUPP;
-	snap = snapshot_take(t, m, pid, &err);
+	snap = report_snapshot(s, m, kind, pid, &err);
 	if (!snap)
 		return err;
 	err = report_data_message(t, kind, snap, out);
@@ -321,7 +372,10 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 				   "a structured report comes whole: offset "
 				   "must be 0");
 	m->errmsg[0] = '\0';
-	err = report_data_make(m, (unsigned int)rp->kind, pid, &r->report_data);
+	err = report_data_make(s, m, (unsigned int)rp->kind, pid,
+			       &r->report_data);
+	if (err == -ESRCH)
+		return reply_error(r, err, "no process with pid %d", pid);
 	if (err)
 		return reply_error(r, err, "%s",
 				   m->errmsg[0] ? m->errmsg

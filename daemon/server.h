@@ -299,8 +299,11 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 const struct report_type *report_data_type(unsigned int kind);
 /* The kind's ReportData of the machine now, in *out (free it, even on
  * an error: it may hold part): 0 or -errno. */
-int report_data_make(const struct machine *m, unsigned int kind, int pid,
-		     Mm__ReportData **out);
+int report_data_make(const struct session *s, const struct machine *m,
+		     unsigned int kind, int pid, Mm__ReportData **out);
+/* The text of a structured kind, from the same snapshot. */
+int report_data_text(const struct session *s, unsigned int kind, int pid,
+		     struct seq_buf *seq);
 unsigned int report_data_nr_kinds(void);
 int report_data_check(const struct snap_desc *d,
 		      const ProtobufCMessageDescriptor *md, char *why,

@@ -283,19 +283,22 @@ class Machine:
 
     def slabinfo(self):
         """/proc/slabinfo, as a list of reports.SlabInfo."""
-        return _reports.parse_slabinfo(self.report(pb.REPORT_SLABINFO))
+        return _reports.from_message(
+            self.report_data(pb.REPORT_SLABINFO)).caches
 
     def ps(self):
         """Every process, as a list of reports.Process."""
-        return _reports.parse_ps(self.report(pb.REPORT_PS))
+        return _reports.from_message(self.report_data(pb.REPORT_PS)).processes
 
     def status(self, pid=0):
         """/proc/PID/status-like lines, as reports.Status."""
-        return _reports.parse_status(self.report(pb.REPORT_STATUS, pid))
+        return _reports.from_message(
+            self.report_data(pb.REPORT_STATUS, pid))
 
     def maps(self, pid=0):
         """/proc/PID/maps, as a list of reports.VmArea."""
-        return _reports.parse_maps(self.report(pb.REPORT_MAPS, pid))
+        return _reports.from_message(
+            self.report_data(pb.REPORT_MAPS, pid)).vmas
 
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""

@@ -195,9 +195,10 @@ def parse_vmstat(text):
     return v
 
 
+@_message_class("SlabCache")
 @dataclass
 class SlabInfo:
-    """A cache's line of /proc/slabinfo 2.1."""
+    """A cache's line of /proc/slabinfo 2.1 (mm.proto's SlabCache)."""
 
     name: str
     active_objs: int
@@ -207,6 +208,14 @@ class SlabInfo:
     pagesperslab: int
     active_slabs: int
     num_slabs: int
+    limit: int = 0
+    batchcount: int = 0
+    sharedfactor: int = 0
+    sharedavail: int = 0
+
+    @classmethod
+    def from_values(cls, values):
+        return cls(**values)
 
 
 def parse_slabinfo(text):
@@ -223,6 +232,7 @@ def parse_slabinfo(text):
     return caches
 
 
+@_message_class("PsProcess")
 @dataclass
 class Process:
     """A line of the ps report (sizes in kB, as ps shows them)."""
@@ -238,6 +248,10 @@ class Process:
     kobjs: int
     command: str
 
+    @classmethod
+    def from_values(cls, values):
+        return cls(**values)
+
 
 def parse_ps(text):
     procs = []
@@ -252,20 +266,28 @@ def parse_ps(text):
     return procs
 
 
+@_message_class("Status")
 @dataclass
 class Status:
-    """/proc/PID/status-like lines: the values as text by name, and the
-    kB ones as numbers (s.kb["VmRSS"]); s["Name"], s.pid."""
+    """/proc/PID/status-like lines by their snake_case names: s["VmRSS"]
+    is s.values["vm_rss"]; s.pid. From mmd, the values are mm.proto's
+    Status (numbers, kB where the text says kB); read from a kernel's
+    file (parse_status), they are its text, and kb holds the kB ones as
+    numbers."""
 
-    values: Dict[str, str] = field(default_factory=dict)
+    values: Dict[str, object] = field(default_factory=dict)
     kb: Dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def from_values(cls, values):
+        return cls(dict(values))
+
     def __getitem__(self, key):
-        return self.values[key]
+        return self.values[snake(key)]
 
     @property
     def pid(self):
-        return int(self.values["Pid"])
+        return int(self.values["pid"])
 
 
 def parse_status(text):
@@ -277,15 +299,17 @@ def parse_status(text):
         if not sep:
             raise _bad("status", line)
         value = value.strip()
-        s.values[key] = value
+        s.values[snake(key)] = value
         if value.endswith(" kB"):
-            s.kb[key] = int(value[:-3])
+            s.kb[snake(key)] = int(value[:-3])
     return s
 
 
+@_message_class("Vma")
 @dataclass
 class VmArea:
-    """A line of /proc/PID/maps."""
+    """A line of /proc/PID/maps (mm.proto's Vma; path None for an
+    anonymous mapping)."""
 
     start: int
     end: int
@@ -294,6 +318,12 @@ class VmArea:
     dev: str
     inode: int
     path: Optional[str]
+
+    @classmethod
+    def from_values(cls, values):
+        v = dict(values)
+        path = v.pop("name")
+        return cls(path=path or None, **v)
 
     @property
     def size(self):

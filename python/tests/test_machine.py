@@ -21,7 +21,7 @@ import time
 import unittest
 
 import mmclient
-from mmclient import reports
+from mmclient import machine, reports
 from mmclient._ops import OPS
 Request = mmclient.proto.Request
 
@@ -320,6 +320,29 @@ class TestReports(DaemonTest):
 
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
+
+    def test_report_data_comes_whole(self):
+        # A structured report has no parts: an offset is refused.
+        q = mmclient.proto.Report(kind=mmclient.proto.REPORT_MEMINFO,
+                                  structured=True, offset=1)
+        p = machine.Pending("report")
+        self.m._send("report", q, p, lambda reply: p._set(reply))
+        self.assertErrno(errno.EINVAL, self.m._wait, p)
+        self.assertErrno(errno.ESRCH, self.m.report_data, "status", 9999)
+
+    def test_ps_status_maps_slabinfo_are_the_texts(self):
+        procs = self.m.ps()
+        me = [p for p in procs if p.pid == self.m.pid]
+        self.assertEqual([p.command for p in me], ["pytest"])
+        st = self.m.status()
+        self.assertEqual((st["VmRSS"], st["PPid"]), (0, 0))
+        self.assertEqual(st.values["uid"], os.getuid())
+        with self.m.mmap(0, 8192, PROT_RW, MAP_PRIVATE_ANON) as addr:
+            self.assertEqual([(a.start, a.size, a.perms, a.path)
+                              for a in self.m.maps() if a.start == addr],
+                             [(addr, 8192, "rw-p", None)])
+        caches = {c.name: c for c in self.m.slabinfo()}
+        self.assertEqual(caches["kmalloc-64"].objsize, 64)
 
     def test_buddyinfo(self):
         zones = self.m.buddyinfo()

@@ -272,8 +272,11 @@ same "status: the client's two written pages are its RSS" \
 	"$(grep -E '^(VmRSS|RssAnon):' "$tmp/status" | tr -s '\t ' ' ')" \
 	"VmRSS: 8 kB
 RssAnon: 8 kB"
-same "status --json: every field equals the text (kB as numbers)" \
-	"$(tr -s '\t ' ' ' <"$tmp/status" | sed 's/ kB$//')" \
+same "status --json: every field equals the text (snake_case keys, kB as numbers)" \
+	"$(tr -s '\t ' ' ' <"$tmp/status" | sed -E 's/ kB$//
+		s/^([^:]*)([a-z])([A-Z])/\1\2_\3/; s/^([^:]*)([a-z])([A-Z])/\1\2_\3/
+		s/^([^:]*)([A-Z])([A-Z][a-z])/\1\2_\3/' |
+		awk -F: '{ printf "%s:%s\n", tolower($1), $2 }')" \
 	"$(jq -r 'to_entries[] | "\(.key): \(.value)"' "$tmp/status.json")"
 
 # ---- maps and pagewalk PID
@@ -289,7 +292,9 @@ same "maps --json: every mapping equals the text" \
 	"$(tr -s ' ' <"$tmp/maps" | while read -r range perms _ _ _ name; do
 		echo "$((0x${range%-*})) $((0x${range#*-})) $perms $name" | sed 's/ $//'
 	done)" \
-	"$(jq -r '.[] | "\(.start) \(.end) \(.perms) \(.name)"' "$tmp/maps.json" | sed 's/ $//')"
+	"$(jq -r '.vmas[] | "\(.start) \(.end) \(.perms) \(.name)"' "$tmp/maps.json" | sed 's/ $//')"
+same "maps --json: a pointer is 8 bytes on x86_64" \
+	"$(jq .pointer_size "$tmp/maps.json")" 8
 $M malloc-stats "$held" >"$tmp/mstats"
 same "malloc-stats: glibc's malloc_stats lines, an unused malloc" \
 	"$(tr -s ' ' <"$tmp/mstats")" \

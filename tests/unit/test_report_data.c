@@ -57,7 +57,7 @@ static void every_kind(struct machine *m, int pid)
 
 		if (!report_data_type(kind))
 			continue;
-		err = report_data_make(m, kind, pid, &rd);
+		err = report_data_make(NULL, m, kind, pid, &rd);
 		if (err)
 			fail_msg("kind %u: %d: %s", kind, err, m->errmsg);
 		assert_int_equal(rd->report_case, kind);
@@ -99,9 +99,10 @@ static void test_a_text_only_kind(void **state)
 	Mm__ReportData *rd = (Mm__ReportData *)1;
 
 	(void)state;
-	assert_int_equal(
-		report_data_make(m, MM__REPORT_KIND__REPORT_FRAMES, 0, &rd),
-		-EOPNOTSUPP);
+	assert_int_equal(report_data_make(NULL, m,
+					  MM__REPORT_KIND__REPORT_FRAMES, 0,
+					  &rd),
+			 -EOPNOTSUPP);
 	assert_null(rd);
 	machine_destroy(m);
 }
