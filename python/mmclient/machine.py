@@ -27,7 +27,7 @@ __all__ = ["Machine", "Handle", "Pending", "Pipeline", "DEFAULT_SOCKET",
            "GFP_KERNEL"]
 
 DEFAULT_SOCKET = "/run/mmd/mmd.sock"
-GFP_KERNEL = 0xCC0
+GFP_KERNEL = pb.GFP_KERNEL  # mm.proto names the kernel's masks
 _DEFAULT_MAX_FRAME = 1 << 20
 _HEADER = struct.Struct(">I")
 # The statuses of a connection-level refusal (mm.proto, UNSOLICITED
