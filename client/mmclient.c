@@ -381,6 +381,12 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		fill_stat(r->stat, p->out);
 		return 0;
 	case RES_REPORT_DATA:
+		/* An mmd older than structured reports sends the text. */
+		if (result_is(r, MM__REPLY__RESULT_TEXT)) {
+			snprintf(c->errmsg, sizeof(c->errmsg),
+				 "this mmd sends reports as text only");
+			return -EOPNOTSUPP;
+		}
 		if (!result_is(r, MM__REPLY__RESULT_REPORT_DATA))
 			break;
 		return pack_report_data(r->report_data, p);

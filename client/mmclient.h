@@ -737,9 +737,9 @@ int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
  * from the mm.proto libmmclient-dev installs; ReportData's field of the
  * kind's number holds the report (meminfo = 1 ...). pid: as
  * mmc_report_pid. A kind that has no structured form yet is
- * -EOPNOTSUPP; a report larger than a reply frame -EMSGSIZE (read its
- * text, which comes in parts). Works in a pipeline (*buf is set when
- * it ends).
+ * -EOPNOTSUPP (so is every kind, from an mmd older than this call); a report
+ * larger than a reply frame -EMSGSIZE (read its text, which comes in parts).
+ * Works in a pipeline (*buf is set when it ends).
  */
 int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 		    size_t *len);

@@ -488,56 +488,132 @@ static uint64_t mmz_kvirt(const struct machine *m, const struct mmz_region *r,
 	return m->layout.kernel.page_offset + b->phys;
 }
 
+static int fill_region(const struct machine *m, const struct mmz_region *r,
+		       struct mmz_zone_snapshot *z)
+{
+	z->start = r->start;
+	z->size = r->size;
+	z->used = r->used;
+	z->name = snap_strdup(r->name);
+	z->blocks = snap_alloc(r->nr_blocks, sizeof(*z->blocks));
+	if (!z->name || !z->blocks)
+		return -ENOMEM;
+	for (unsigned long j = 0; j < r->nr_blocks; j++) {
+		const struct mmz_block *b = &r->blocks[j];
+		struct mmz_block_snapshot *bs = &z->blocks[z->nr_blocks++];
+
+		bs->phys = b->phys;
+		bs->size = b->size;
+		bs->kvirt = mmz_kvirt(m, r, b);
+		bs->owner = b->owner;
+		bs->name = snap_strdup(b->name);
+		if (!bs->name)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int media_mem_fill(const struct machine *m, int pid, void *snap)
+{
+	struct media_mem_snapshot *mm = snap;
+	unsigned int n = m->mmz ? m->mmz->nr_regions : 0;
+	int err = 0;
+
+	(void)pid;
+	mm->zones = snap_alloc(n, sizeof(*mm->zones));
+	if (!mm->zones)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n && !err; i++) {
+		err = fill_region(m, &m->mmz->regions[i],
+				  &mm->zones[mm->nr_zones++]);
+		mm->total_kb += m->mmz->regions[i].size >> 10;
+		mm->used_kb += m->mmz->regions[i].used >> 10;
+		mm->block_number += m->mmz->regions[i].nr_blocks;
+	}
+	mm->zone_number = n;
+	return err;
+}
+
 /*
  * HiSilicon's ZONE line, then what it lacks: the zone's own use, after
  * the name (as " owner=" follows each MMB's), so that a reader of the
  * vendor's line still reads ours.
  */
-static void media_mem_region(const struct machine *m,
-			     const struct mmz_region *r, struct seq_buf *s)
+static void media_mem_zone(const struct mmz_zone_snapshot *z, struct seq_buf *s)
 {
 	seq_printf(s,
 		   "+---ZONE: PHYS(0x%08" PRIX64 ", 0x%08" PRIX64
 		   "), GFP=0, nBYTES=%" PRIu64
 		   "KB,    NAME=\"%s\" USED=%" PRIu64 "KB\n",
-		   r->start, r->start + r->size - 1, r->size >> 10, r->name,
-		   r->used >> 10);
-	for (unsigned long j = 0; j < r->nr_blocks; j++) {
-		const struct mmz_block *b = &r->blocks[j];
+		   z->start, z->start + z->size - 1, z->size >> 10, z->name,
+		   z->used >> 10);
+	for (size_t j = 0; j < z->nr_blocks; j++) {
+		const struct mmz_block_snapshot *b = &z->blocks[j];
 
 		seq_printf(s,
 			   "   |-MMB: phys(0x%08" PRIX64 ", 0x%08" PRIX64
 			   "), kvirt=0x%08" PRIX64
 			   ", flags=0x00000000, length=%" PRIu64
-			   "KB,    name=\"%s\" owner=%d\n",
-			   b->phys, b->phys + b->size - 1, mmz_kvirt(m, r, b),
+			   "KB,    name=\"%s\" owner=%" PRId64 "\n",
+			   b->phys, b->phys + b->size - 1, b->kvirt,
 			   b->size >> 10, b->name, b->owner);
 	}
 }
 
-int report_media_mem(const struct machine *m, struct seq_buf *s)
+int media_mem_show(const void *snap, struct seq_buf *s)
 {
-	uint64_t total = 0, used = 0, remain;
-	unsigned long blocks = 0;
+	const struct media_mem_snapshot *mm = snap;
+	uint64_t total = mm->total_kb, used = mm->used_kb;
+	uint64_t remain = total - used;
 
-	for (unsigned int i = 0; m->mmz && i < m->mmz->nr_regions; i++) {
-		const struct mmz_region *r = &m->mmz->regions[i];
-
-		media_mem_region(m, r, s);
-		total += r->size >> 10;
-		used += r->used >> 10;
-		blocks += r->nr_blocks;
-	}
-	remain = total - used;
+	for (size_t i = 0; i < mm->nr_zones; i++)
+		media_mem_zone(&mm->zones[i], s);
 	seq_printf(s,
 		   "---MMZ_USE_INFO:\n total size=%" PRIu64 "KB(%" PRIu64
 		   "MB),used=%" PRIu64 "KB(%" PRIu64 "MB + %" PRIu64
 		   "KB),remain=%" PRIu64 "KB(%" PRIu64 "MB + %" PRIu64
-		   "KB),zone_number=%u,block_number=%lu\n",
+		   "KB),zone_number=%" PRIu64 ",block_number=%" PRIu64 "\n",
 		   total, total >> 10, used, used >> 10, used & 1023, remain,
-		   remain >> 10, remain & 1023, m->mmz ? m->mmz->nr_regions : 0,
-		   blocks);
+		   remain >> 10, remain & 1023, mm->zone_number,
+		   mm->block_number);
 	return s->err;
+}
+
+#define MB_(member, k) SNAP_FIELD(struct mmz_block_snapshot, member, k)
+static const struct snap_field mmz_block_fields[] = {
+	MB_(phys, SNAP_U64),  MB_(size, SNAP_U64), MB_(kvirt, SNAP_U64),
+	MB_(owner, SNAP_S64), MB_(name, SNAP_STR),
+};
+static const struct snap_desc mmz_block_desc =
+	SNAP_DESC("MmzBlock", struct mmz_block_snapshot, mmz_block_fields);
+#define MZ(member, k) SNAP_FIELD(struct mmz_zone_snapshot, member, k)
+static const struct snap_field mmz_zone_fields[] = {
+	MZ(name, SNAP_STR),
+	MZ(start, SNAP_U64),
+	MZ(size, SNAP_U64),
+	MZ(used, SNAP_U64),
+	SNAP_ARRAY(struct mmz_zone_snapshot, blocks, nr_blocks, SNAP_ITEMS,
+		   &mmz_block_desc),
+};
+static const struct snap_desc mmz_zone_desc =
+	SNAP_DESC("MmzZone", struct mmz_zone_snapshot, mmz_zone_fields);
+#define MM_(member, k) SNAP_FIELD(struct media_mem_snapshot, member, k)
+static const struct snap_field media_mem_fields[] = {
+	SNAP_ARRAY(struct media_mem_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &mmz_zone_desc),
+	MM_(total_kb, SNAP_U64),
+	MM_(used_kb, SNAP_U64),
+	MM_(zone_number, SNAP_U64),
+	MM_(block_number, SNAP_U64),
+};
+static const struct snap_desc media_mem_desc =
+	SNAP_DESC("MediaMem", struct media_mem_snapshot, media_mem_fields);
+const struct report_type media_mem_report = {&media_mem_desc, media_mem_fill,
+					     media_mem_show};
+
+int report_media_mem(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&media_mem_report, m, 0, s);
 }
 
 /* ------------------------------------------------------------------ */

@@ -16,6 +16,7 @@
 
 #include "core/machine.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 /* A block name holds at most 31 characters, as HIL_MMB_NAME_LEN says. */
 #define MMZ_NAME_LEN 32
@@ -59,6 +60,31 @@ unsigned long mmz_free_pages(const struct machine *m);
  * ends with " USED=NKB", the zone's allocated kilobytes, and each MMB
  * line with " owner=PID"; the vendor's lines have neither.
  */
+/*
+ * media-mem's snapshot (snapshot.h; mm.proto's MediaMem): each region
+ * (zone) and its blocks, in bytes (start, size, used; a block's phys,
+ * size, kvirt: 0 for one past the direct map), and the use summary in
+ * kB as HiSilicon's MMZ_USE_INFO prints it.
+ */
+struct mmz_block_snapshot {
+	uint64_t phys, size, kvirt;
+	int64_t owner;
+	char *name;
+};
+struct mmz_zone_snapshot {
+	char *name;
+	uint64_t start, size, used;
+	struct mmz_block_snapshot *blocks;
+	size_t nr_blocks;
+};
+struct media_mem_snapshot {
+	struct mmz_zone_snapshot *zones;
+	size_t nr_zones;
+	uint64_t total_kb, used_kb, zone_number, block_number;
+};
+extern const struct report_type media_mem_report;
+int media_mem_fill(const struct machine *m, int pid, void *snap);
+int media_mem_show(const void *snap, struct seq_buf *s);
 int report_media_mem(const struct machine *m, struct seq_buf *s);
 
 /*

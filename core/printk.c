@@ -50,9 +50,103 @@ void printk(struct machine *m, const char *fmt, ...)
 	m->log_len += (size_t)n;
 }
 
+/*
+ * The log as records: a line "[   seq] message" begins one; a line
+ * without the prefix (a message with a newline in it) continues the
+ * record before it.
+ */
+static size_t log_lines(const struct machine *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->log_len; i++)
+		n += m->log_buf[i] == '\n';
+	return n;
+}
+
+/* A line without the prefix: the record before it goes on. */
+static int continue_record(struct log_record_snapshot *r, const char *line,
+			   size_t len)
+{
+	size_t had = strlen(r->message);
+	char *text = realloc(r->message, had + len + 2);
+
+	if (!text)
+		return -ENOMEM;
+	text[had] = '\n';
+	memcpy(text + had + 1, line, len);
+	text[had + 1 + len] = '\0';
+	r->message = text;
+	return 0;
+}
+
+static int add_line(struct dmesg_snapshot *d, const char *line, size_t len)
+{
+	struct log_record_snapshot *r;
+	unsigned long seq = 0;
+	int used = 0;
+
+	/* "[%6lu] ": the number, the bracket and one space. */
+	if (sscanf(line, "[%lu]%n", &seq, &used) != 1 || (size_t)used >= len ||
+	    line[used] != ' ')
+		used = 0;
+	if (!used && d->nr_records)
+		return continue_record(&d->records[d->nr_records - 1], line,
+				       len);
+	used += used ? 1 : 0;
+	r = &d->records[d->nr_records++];
+	r->seq = seq;
+	r->message = strndup(line + used, len - (size_t)used);
+	return r->message ? 0 : -ENOMEM;
+}
+
+int dmesg_fill(const struct machine *m, int pid, void *snap)
+{
+	struct dmesg_snapshot *d = snap;
+	size_t at = 0;
+	int err = 0;
+
+	(void)pid;
+	d->records = snap_alloc(log_lines(m), sizeof(*d->records));
+	if (!d->records)
+		return -ENOMEM;
+	while (at < m->log_len && !err) {
+		const char *line = m->log_buf + at;
+		const char *nl = memchr(line, '\n', m->log_len - at);
+		size_t len = nl ? (size_t)(nl - line) : m->log_len - at;
+
+		err = add_line(d, line, len);
+		at += len + 1;
+	}
+	return err;
+}
+
+int dmesg_show(const void *snap, struct seq_buf *s)
+{
+	const struct dmesg_snapshot *d = snap;
+
+	for (size_t i = 0; i < d->nr_records; i++)
+		seq_printf(s, "[%6llu] %s\n",
+			   (unsigned long long)d->records[i].seq,
+			   d->records[i].message);
+	return s->err;
+}
+
+static const struct snap_field log_record_fields[] = {
+	SNAP_FIELD(struct log_record_snapshot, seq, SNAP_U64),
+	SNAP_FIELD(struct log_record_snapshot, message, SNAP_STR),
+};
+static const struct snap_desc log_record_desc =
+	SNAP_DESC("LogRecord", struct log_record_snapshot, log_record_fields);
+static const struct snap_field dmesg_fields[] = {
+	SNAP_ARRAY(struct dmesg_snapshot, records, nr_records, SNAP_ITEMS,
+		   &log_record_desc),
+};
+static const struct snap_desc dmesg_desc =
+	SNAP_DESC("Dmesg", struct dmesg_snapshot, dmesg_fields);
+const struct report_type dmesg_report = {&dmesg_desc, dmesg_fill, dmesg_show};
+
 int report_dmesg(const struct machine *m, struct seq_buf *s)
 {
-	if (m->log_len)
-		seq_printf(s, "%.*s", (int)m->log_len, m->log_buf);
-	return s->err;
+	return report_show(&dmesg_report, m, 0, s);
 }

@@ -78,11 +78,39 @@ int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
 	return mm_refuse(m, BAD_NONE, -ENOENT, "no sysctl %s", name);
 }
 
-int report_sysctl_vm(const struct machine *m, struct seq_buf *s)
+int sysctl_vm_fill(const struct machine *m, int pid, void *snap)
 {
+	struct sysctl_snapshot *sc = snap;
 	struct vm_sysctl vm = m->vm;
 
+	(void)pid;
+	sc->sysctls = snap_alloc(NR_VM_SYSCTLS, sizeof(*sc->sysctls));
+	if (!sc->sysctls)
+		return -ENOMEM;
 	for (size_t i = 0; i < NR_VM_SYSCTLS; i++)
-		seq_printf(s, "%s = %u\n", vm_table[i].name, *knob(&vm, i));
-	return s->err;
+		snap_counter_set(&sc->sysctls[sc->nr_sysctls++],
+				 vm_table[i].name, *knob(&vm, i));
+	return 0;
+}
+
+int sysctl_vm_show(const void *snap, struct seq_buf *s)
+{
+	const struct sysctl_snapshot *sc = snap;
+
+	return snap_counters_show(sc->sysctls, sc->nr_sysctls, "%s = %lld\n",
+				  s);
+}
+
+static const struct snap_field sysctl_fields[] = {
+	SNAP_ARRAY(struct sysctl_snapshot, sysctls, nr_sysctls, SNAP_ITEMS,
+		   &snap_counter_desc),
+};
+static const struct snap_desc sysctl_desc =
+	SNAP_DESC("Sysctl", struct sysctl_snapshot, sysctl_fields);
+const struct report_type sysctl_vm_report = {&sysctl_desc, sysctl_vm_fill,
+					     sysctl_vm_show};
+
+int report_sysctl_vm(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&sysctl_vm_report, m, 0, s);
 }

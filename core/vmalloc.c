@@ -770,45 +770,42 @@ static const char *kind_name(enum vm_kind kind)
 				  : "vmap";
 }
 
-static void show_area(const struct machine *m, const struct vmap_area *va,
-		      struct seq_buf *s)
-{
-	bool i386 = m->layout.arch == ARCH_I386;
-	unsigned long start = (unsigned long)node_start(&va->node);
-	unsigned long end =
-		(unsigned long)(node_start(&va->node) + va->node.size);
-
-	if (i386)
-		seq_printf(s, "0x%08lx-0x%08lx %7lu", start, end,
-			   (unsigned long)va->node.size);
-	else
-		seq_printf(s, "0x%016lx-0x%016lx %7lu", start, end,
-			   (unsigned long)va->node.size);
-	seq_printf(s, " %s pid=%d", va->caller, va->owner);
-	if (va->kind == VM_ALLOC)
-		seq_printf(s, " pages=%u", va->nr_pages);
-	if (va->kind == VM_IOREMAP)
-		seq_printf(s, i386 ? " phys=0x%08llx" : " phys=0x%016llx",
-			   (unsigned long long)va->phys);
-	seq_printf(s, " %s", kind_name(va->kind));
-	if (va->kind == VM_ALLOC)
-		seq_printf(s, " N0=%u", va->nr_pages);
-	seq_printf(s, "\n");
-}
-
 static const struct vmap_area *area_of(const struct treap_node *t)
 {
 	return container_of(va_node_of(t), struct vmap_area, node);
 }
 
-static void show_tree(const struct machine *m, const struct treap_node *t,
-		      struct seq_buf *s)
+static size_t count_tree(const struct treap_node *t)
 {
+	return t ? 1 + count_tree(t->left) + count_tree(t->right) : 0;
+}
+
+static int fill_area(const struct vmap_area *va,
+		     struct vmalloc_area_snapshot *a)
+{
+	a->start = node_start(&va->node);
+	a->end = node_start(&va->node) + va->node.size;
+	a->size = va->node.size;
+	a->caller = snap_strdup(va->caller);
+	a->pid = va->owner;
+	a->pages = va->kind == VM_ALLOC ? va->nr_pages : 0;
+	a->phys = va->kind == VM_IOREMAP ? va->phys : 0;
+	snprintf(a->kind, sizeof(a->kind), "%s", kind_name(va->kind));
+	return a->caller ? 0 : -ENOMEM;
+}
+
+/* In address order, as the kernel walks its busy tree. */
+static int fill_tree(const struct treap_node *t,
+		     struct vmallocinfo_snapshot *vi)
+{
+	int err;
+
 	if (!t)
-		return;
-	show_tree(m, t->left, s);
-	show_area(m, area_of(t), s);
-	show_tree(m, t->right, s);
+		return 0;
+	err = fill_tree(t->left, vi);
+	if (!err)
+		err = fill_area(area_of(t), &vi->areas[vi->nr_areas++]);
+	return err ? err : fill_tree(t->right, vi);
 }
 
 static bool area_maps_pfn(const struct vmap_area *va, unsigned long pfn,
@@ -847,11 +844,68 @@ int vmalloc_area_of_pfn(const struct machine *m, unsigned long pfn,
 	return 0;
 }
 
+int vmallocinfo_fill(const struct machine *m, int pid, void *snap)
+{
+	struct vmallocinfo_snapshot *vi = snap;
+	const struct treap_node *busy = m->vmalloc ? m->vmalloc->busy : NULL;
+
+	(void)pid;
+	vi->pointer_size = m->layout.arch == ARCH_I386 ? 4 : 8;
+	vi->areas = snap_alloc(count_tree(busy), sizeof(*vi->areas));
+	if (!vi->areas)
+		return -ENOMEM;
+	return fill_tree(busy, vi);
+}
+
+int vmallocinfo_show(const void *snap, struct seq_buf *s)
+{
+	const struct vmallocinfo_snapshot *vi = snap;
+	int w = (int)vi->pointer_size * 2;
+
+	for (size_t i = 0; i < vi->nr_areas; i++) {
+		const struct vmalloc_area_snapshot *a = &vi->areas[i];
+		bool vmalloc = !strcmp(a->kind, "vmalloc");
+
+		seq_printf(s, "0x%0*llx-0x%0*llx %7llu %s pid=%lld", w,
+			   (unsigned long long)a->start, w,
+			   (unsigned long long)a->end,
+			   (unsigned long long)a->size, a->caller,
+			   (long long)a->pid);
+		if (vmalloc)
+			seq_printf(s, " pages=%llu",
+				   (unsigned long long)a->pages);
+		if (!strcmp(a->kind, "ioremap"))
+			seq_printf(s, " phys=0x%0*llx", w,
+				   (unsigned long long)a->phys);
+		seq_printf(s, " %s", a->kind);
+		if (vmalloc)
+			seq_printf(s, " N0=%llu", (unsigned long long)a->pages);
+		seq_printf(s, "\n");
+	}
+	return s->err;
+}
+
+#define VA(member, k) SNAP_FIELD(struct vmalloc_area_snapshot, member, k)
+static const struct snap_field vmalloc_area_fields[] = {
+	VA(start, SNAP_U64),  VA(end, SNAP_U64),    VA(size, SNAP_U64),
+	VA(caller, SNAP_STR), VA(pid, SNAP_S64),    VA(pages, SNAP_U64),
+	VA(phys, SNAP_U64),   VA(kind, SNAP_CHARS),
+};
+static const struct snap_desc vmalloc_area_desc = SNAP_DESC(
+	"VmallocArea", struct vmalloc_area_snapshot, vmalloc_area_fields);
+static const struct snap_field vmallocinfo_fields[] = {
+	SNAP_ARRAY(struct vmallocinfo_snapshot, areas, nr_areas, SNAP_ITEMS,
+		   &vmalloc_area_desc),
+	SNAP_FIELD(struct vmallocinfo_snapshot, pointer_size, SNAP_U64),
+};
+static const struct snap_desc vmallocinfo_desc = SNAP_DESC(
+	"Vmallocinfo", struct vmallocinfo_snapshot, vmallocinfo_fields);
+const struct report_type vmallocinfo_report = {
+	&vmallocinfo_desc, vmallocinfo_fill, vmallocinfo_show};
+
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s)
 {
-	if (m->vmalloc)
-		show_tree(m, m->vmalloc->busy, s);
-	return s->err;
+	return report_show(&vmallocinfo_report, m, 0, s);
 }
 
 /* ------------------------------------------------------------------ */

@@ -30,6 +30,7 @@
 
 #include "core/machine.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 /* Kinds of area, with Linux's vm_struct flag values. */
 enum vm_kind {
@@ -128,6 +129,27 @@ unsigned long vmalloc_used_pages(const struct machine *m);
  * digits on i386), the caller and pid, " pages=N", " phys=0x...", the
  * kind, " N0=N".
  */
+/*
+ * /proc/vmallocinfo's snapshot (snapshot.h; mm.proto's Vmallocinfo):
+ * each busy area in address order; pages for a vmalloc, phys for an
+ * ioremap, kind "vmalloc", "vmap" or "ioremap"; pointer_size (bytes)
+ * sets the text's address width.
+ */
+struct vmalloc_area_snapshot {
+	uint64_t start, end, size;
+	char *caller;
+	int64_t pid;
+	uint64_t pages, phys;
+	char kind[8];
+};
+struct vmallocinfo_snapshot {
+	struct vmalloc_area_snapshot *areas;
+	size_t nr_areas;
+	uint64_t pointer_size;
+};
+extern const struct report_type vmallocinfo_report;
+int vmallocinfo_fill(const struct machine *m, int pid, void *snap);
+int vmallocinfo_show(const void *snap, struct seq_buf *s);
 int report_vmallocinfo(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_VMALLOC_H */

@@ -45,10 +45,15 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_ZONEINFO] = {&zoneinfo_report, NULL},
 	[MM__REPORT_KIND__REPORT_VMSTAT] = {&vmstat_report, NULL},
 	[MM__REPORT_KIND__REPORT_SLABINFO] = {&slabinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_VMALLOCINFO] = {&vmallocinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_MEDIA_MEM] = {&media_mem_report, NULL},
+	[MM__REPORT_KIND__REPORT_DMESG] = {&dmesg_report, NULL},
 	[MM__REPORT_KIND__REPORT_STATUS] = {&pid_status_report, status_session},
 	[MM__REPORT_KIND__REPORT_PS] = {&ps_report, NULL},
 	[MM__REPORT_KIND__REPORT_MAPS] = {&pid_maps_report, NULL},
 	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = {&pagetypeinfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_FILES] = {&files_report, NULL},
+	[MM__REPORT_KIND__REPORT_SYSCTL] = {&sysctl_vm_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 

@@ -21,6 +21,7 @@
 #include "core/machine.h"
 #include "core/rmap.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 #include "core/treap.h"
 
 /* Linux's numbers, as the wire carries them. */
@@ -240,6 +241,20 @@ int do_sys_open(struct machine *m, struct files_struct *files, const char *path,
 int do_sys_ftruncate(struct machine *m, struct file *f, int64_t length);
 
 /* fincore.c: every file, its size, blocks and cached pages. */
+/* The files report's snapshot (snapshot.h; mm.proto's Files): each
+ * inode, its size in bytes, blocks on the device, pages cached and
+ * dirty, and "/name" (or "(deleted)"). */
+struct file_snapshot {
+	uint64_t ino, size, blocks, cached, dirty;
+	char *name;
+};
+struct files_snapshot {
+	struct file_snapshot *files;
+	size_t nr_files;
+};
+extern const struct report_type files_report;
+int files_fill(const struct machine *m, int pid, void *snap);
+int files_show(const void *snap, struct seq_buf *s);
 int report_files(const struct machine *m, struct seq_buf *s);
 
 /* stat.c */

@@ -207,8 +207,13 @@ same "vmallocinfo: the client's 4 pages (and guard) with pid, pages, N0" \
 		"$tmp/vmallocinfo")" 1
 same "vmallocinfo --json: the client's area equals the text" \
 	"$(grep " pid=$held " "$tmp/vmallocinfo" | tr -s ' ')" \
-	"$(jq -r ".[] | select(.pid == $held) | \"\\(.start)-\\(.end) \\(.size) \\(.caller) pid=\\(.pid) pages=\\(.pages) \\(.flags | join(\" \")) N0=\\(.nodes.N0)\"" \
-		"$tmp/vmallocinfo.json")"
+	"$(python3 -c 'import json, sys
+# Kernel addresses pass 2**53: read them as exact integers (jq 1.6 cannot).
+for a in json.load(open(sys.argv[1]))["areas"]:
+    if a["pid"] == int(sys.argv[2]):
+        print("0x%016x-0x%016x %d %s pid=%d pages=%d %s N0=%d" % (a["start"],
+              a["end"], a["size"], a["caller"], a["pid"], a["pages"],
+              a["kind"], a["pages"]))' "$tmp/vmallocinfo.json" "$held")"
 
 # ---- execution context: preempt, percpu, gfp-context, mutexes
 $M preempt >"$tmp/preempt"
@@ -612,7 +617,10 @@ same "media-mem: the client's 1024 KB block, owned by it" \
 	"$(grep -c "length=1024KB, *name=\"example\" owner=$held\$" "$tmp/media")" 1
 same "media-mem --json: zones as the text" \
 	"$(sed -n 's/^+---ZONE: PHYS(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), GFP=\([0-9]*\), nBYTES=\([0-9]*\)KB, *NAME="\(.*\)" USED=\([0-9]*\)KB$/\5 \1 \2 \3 \4 \6/p' "$tmp/media")" \
-	"$(jq -r '.zones[] | "\(.name) \(.phys_start) \(.phys_end) \(.gfp) \(.size_kb) \(.used_kb)"' "$tmp/media.json")"
+	"$(jq -r '.zones[] | "\(.name) \(.start) \(.start + .size - 1) 0 \(.size / 1024) \(.used / 1024)"' "$tmp/media.json" |
+		while read -r n a b g k u; do
+			printf '%s 0x%08X 0x%08X %s %s %s\n' "$n" "$a" "$b" "$g" "$k" "$u"
+		done)"
 same "media-mem: each zone's USED is the sum of its blocks' lengths" \
 	"$(awk '/^\+---ZONE:/ { if (n++) print u, s; u = $0; s = 0
 			sub(/.*USED=/, "", u); sub(/KB$/, "", u) }
@@ -621,10 +629,13 @@ same "media-mem: each zone's USED is the sum of its blocks' lengths" \
 		END { if (n) print u, s }' "$tmp/media" | awk '$1 != $2' | wc -l)" 0
 same "media-mem --json: the block as the text" \
 	"$(sed -n 's/^   |-MMB: phys(\(0x[0-9A-F]*\), \(0x[0-9A-F]*\)), kvirt=\(0x[0-9A-F]*\), flags=\(0x[0-9A-F]*\), length=\([0-9]*\)KB, *name="\(.*\)" owner=\([0-9]*\)$/\6 \1 \2 \3 \4 \5 \7/p' "$tmp/media")" \
-	"$(jq -r '.zones[].blocks[] | "\(.name) \(.phys_start) \(.phys_end) \(.kvirt) \(.flags) \(.length_kb) \(.owner)"' "$tmp/media.json")"
+	"$(jq -r '.zones[].blocks[] | "\(.name) \(.phys) \(.phys + .size - 1) \(.kvirt) \(.size / 1024) \(.owner)"' "$tmp/media.json" |
+		while read -r n a b v k o; do
+			printf '%s 0x%08X 0x%08X 0x%08X 0x00000000 %s %s\n' "$n" "$a" "$b" "$v" "$k" "$o"
+		done)"
 same "media-mem --json: usage as the text" \
 	"$(sed -n 's/^ total size=\([0-9]*\)KB.*,used=\([0-9]*\)KB.*,remain=\([0-9]*\)KB.*,zone_number=\([0-9]*\),block_number=\([0-9]*\)$/\1 \2 \3 \4 \5/p' "$tmp/media")" \
-	"$(jq -r '.usage | "\(.total_kb) \(.used_kb) \(.remain_kb) \(.zone_number) \(.block_number)"' "$tmp/media.json")"
+	"$(jq -r '"\(.total_kb) \(.used_kb) \(.total_kb - .used_kb) \(.zone_number) \(.block_number)"' "$tmp/media.json")"
 $M map >"$tmp/map"
 same "map: MMZ cells on the media board" \
 	"$(grep -v '^zone\|^legend\|^physical' "$tmp/map" | grep -c M | awk '{ print ($1 > 0) }')" 1

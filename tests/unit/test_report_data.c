@@ -159,6 +159,38 @@ static void test_text_is_the_snapshot(void **state)
 	machine_destroy(m);
 }
 
+/* The log's records print back to its very bytes, a message with a
+ * newline inside one record. */
+static void test_dmesg_records(void **state)
+{
+	struct machine *m = boot_default();
+	struct dmesg_snapshot *d;
+	struct seq_buf s;
+	size_t before;
+	int err;
+
+	(void)state;
+	before = m->log_len;
+	printk(m, "first %d", 1);
+	printk(m, "two lines\n  the second");
+	seq_buf_init(&s);
+	d = snapshot_take(&dmesg_report, m, 0, &err);
+	assert_non_null(d);
+	assert_int_equal(dmesg_show(d, &s), 0);
+	assert_int_equal(s.len, m->log_len);
+	assert_memory_equal(s.buf, m->log_buf, m->log_len);
+	assert_true(d->nr_records >= 2);
+	assert_string_equal(d->records[d->nr_records - 1].message,
+			    "two lines\n  the second");
+	assert_string_equal(d->records[d->nr_records - 2].message, "first 1");
+	assert_int_equal(d->records[d->nr_records - 1].seq,
+			 d->records[d->nr_records - 2].seq + 1);
+	assert_true(m->log_len > before);
+	snapshot_free(dmesg_report.desc, d);
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_every_kind_on_both_architectures),
 		cmocka_unit_test(test_a_text_only_kind),
 		cmocka_unit_test(test_text_is_the_snapshot),
+		cmocka_unit_test(test_dmesg_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
