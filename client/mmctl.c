@@ -240,8 +240,9 @@ static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
 	json_object *doc;
 	int err = mmc_report_data(mmctl_connect(ctl), r->kind, pid, &buf, &len);
 
-	if (err == -EOPNOTSUPP && r->to_json)
-		return err;
+	/* Text-only kinds, and data larger than a frame: the text's parser. */
+	if ((err == -EOPNOTSUPP || err == -EMSGSIZE) && r->to_json)
+		return -EOPNOTSUPP;
 	if (err)
 		return mmctl_daemon_error(ctl, r->name, err);
 	doc = report_data_to_json(buf, len, why, sizeof(why));

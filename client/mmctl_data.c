@@ -15,8 +15,10 @@
  */
 #include "client/mmctl.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto/mm.pb-c.h"
@@ -175,4 +177,83 @@ json_object *report_data_to_json(const void *buf, size_t len, char *err,
 		snprintf(err, errlen, "the reply holds no report");
 	mm__report_data__free_unpacked(rd, NULL);
 	return doc;
+}
+
+/*
+ * The reports as text, parsed (what mmctl does with /proc files): for a
+ * report larger than a frame (the text comes in parts; the data whole),
+ * or an mmd that sends only text. The parsers give the data's shapes.
+ */
+static int text_fallback(struct mmctl *ctl, const char *what,
+			 const enum mmc_report *kinds, json_object ***docs,
+			 int n)
+{
+	char why[160];
+
+	for (int i = 0; i < n; i++) {
+		const struct report_kind *r = NULL;
+		char *text = NULL;
+		int err;
+
+		for (unsigned int k = 0; k < nr_report_kinds && !r; k++)
+			if (report_kinds[k].kind == kinds[i])
+				r = &report_kinds[k];
+		if (!r || !r->to_json)
+			return EXIT_DAEMON;
+		err = mmc_report(ctl->c, kinds[i], &text);
+		if (err)
+			return mmctl_daemon_error(ctl, what, err);
+		*docs[i] = r->to_json(text, why, sizeof(why));
+		free(text);
+		if (!*docs[i]) {
+			fprintf(stderr, "mmctl: %s: %s: %s\n", what, r->name,
+				why);
+			return EXIT_DAEMON;
+		}
+	}
+	return 0;
+}
+
+/*
+ * n reports as data in one pipelined round trip, each as its JSON in
+ * *docs[i] (NULL where none came): 0, or mmctl's exit code after saying
+ * why, naming what.
+ */
+int mmctl_report_data_json(struct mmctl *ctl, const char *what,
+			   const enum mmc_report *kinds, json_object ***docs,
+			   int n)
+{
+	void *buf[8] = {NULL};
+	size_t len[8] = {0};
+	int status[8], got, ret = 0, i;
+	char why[160];
+
+	if (n > 8)
+		return EXIT_DAEMON;
+	mmc_pipeline_begin(ctl->c);
+	for (i = 0; i < n; i++)
+		mmc_report_data(ctl->c, kinds[i], 0, &buf[i], &len[i]);
+	got = mmc_pipeline_end(ctl->c, status, (size_t)n);
+	for (i = 0; i < n && !ret; i++) {
+		if (got >= 0 &&
+		    (status[i] == -EMSGSIZE || status[i] == -EOPNOTSUPP)) {
+			ret = text_fallback(ctl, what, kinds, docs, n);
+			got = -1; /* the data is not used */
+			break;
+		}
+		if (got < 0 || status[i])
+			ret = mmctl_daemon_error(ctl, what,
+						 got < 0 ? got : status[i]);
+	}
+	for (i = 0; i < n && !ret && got >= 0; i++) {
+		*docs[i] =
+			report_data_to_json(buf[i], len[i], why, sizeof(why));
+		if (!*docs[i]) {
+			fprintf(stderr, "mmctl: %s: %s\n", what, why);
+			ret = EXIT_DAEMON;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(buf[i]);
+	return ret;
 }

@@ -133,7 +133,37 @@ static int split(char *s, char **tok, int max)
 
 /* ------------------------------------------------------------------ */
 
-/* "MemTotal:        4111936 kB" -> {"MemTotal": {"value": N, "unit"}} */
+/*
+ * A kernel key as mm.proto names its field: MemTotal mem_total,
+ * Active(anon) active_anon, SReclaimable s_reclaimable, NFS_Unstable
+ * nfs_unstable (an underscore before an upper-case letter that follows
+ * a lower-case one, or that ends a run of capitals).
+ */
+static void snake_case(const char *key, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; key[i] && n + 2 < len; i++) {
+		unsigned char c = (unsigned char)key[i];
+		bool up = isupper(c);
+
+		if (c == ')')
+			continue;
+		if (c == '(') {
+			out[n++] = '_';
+			continue;
+		}
+		if (up && i &&
+		    (islower((unsigned char)key[i - 1]) ||
+		     (isupper((unsigned char)key[i - 1]) &&
+		      islower((unsigned char)key[i + 1]))))
+			out[n++] = '_';
+		out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+}
+
+/* "MemTotal:        4111936 kB" -> {"mem_total": N}, as mmd's Meminfo */
 json_object *meminfo_to_json(const char *text, char *err, size_t len)
 {
 	json_object *doc = json_object_new_object();
@@ -142,8 +172,8 @@ json_object *meminfo_to_json(const char *text, char *err, size_t len)
 
 	lines_init(&l, text);
 	while ((line = next_line(&l))) {
-		char *colon = strchr(line, ':'), *tok[3];
-		json_object *v, *entry;
+		char *colon = strchr(line, ':'), *tok[3], key[64];
+		json_object *v;
 		int n;
 
 		if (!colon || colon == line)
@@ -157,12 +187,8 @@ json_object *meminfo_to_json(const char *text, char *err, size_t len)
 		if (!v)
 			return parse_error(doc, &l, err, len,
 					   "'%s' is not a number", tok[0]);
-		entry = json_object_new_object();
-		json_object_object_add(entry, "value", v);
-		if (n == 2)
-			json_object_object_add(entry, "unit",
-					       json_object_new_string("kB"));
-		json_object_object_add(doc, line, entry);
+		snake_case(line, key, sizeof(key));
+		json_object_object_add(doc, key, v);
 	}
 	if (l.too_long)
 		return parse_error(doc, &l, err, len, "line too long");

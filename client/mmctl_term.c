@@ -284,17 +284,11 @@ static int parse_count(const char *command, const char *arg,
 /* top                                                                 */
 
 struct top_data {
-	char *meminfo, *buddyinfo, *slabinfo, *ps, *vmstat;
 	json_object *mem, *buddy, *slab, *procs, *vm;
 };
 
 static void top_data_free(struct top_data *d)
 {
-	free(d->meminfo);
-	free(d->buddyinfo);
-	free(d->slabinfo);
-	free(d->ps);
-	free(d->vmstat);
 	json_object_put(d->mem);
 	json_object_put(d->buddy);
 	json_object_put(d->slab);
@@ -303,34 +297,16 @@ static void top_data_free(struct top_data *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* The five reports in one pipelined round trip, parsed. */
+/* The five reports as data, in one pipelined round trip. */
 static int top_fetch(struct mmctl *ctl, struct top_data *d)
 {
-	int status[5], n;
-	char why[160];
+	static const enum mmc_report kinds[5] = {
+		MMC_REPORT_MEMINFO, MMC_REPORT_BUDDYINFO, MMC_REPORT_SLABINFO,
+		MMC_REPORT_PS, MMC_REPORT_VMSTAT};
+	json_object **docs[5] = {&d->mem, &d->buddy, &d->slab, &d->procs,
+				 &d->vm};
 
-	mmc_pipeline_begin(ctl->c);
-	mmc_report(ctl->c, MMC_REPORT_MEMINFO, &d->meminfo);
-	mmc_report(ctl->c, MMC_REPORT_BUDDYINFO, &d->buddyinfo);
-	mmc_report(ctl->c, MMC_REPORT_SLABINFO, &d->slabinfo);
-	mmc_report(ctl->c, MMC_REPORT_PS, &d->ps);
-	mmc_report(ctl->c, MMC_REPORT_VMSTAT, &d->vmstat);
-	n = mmc_pipeline_end(ctl->c, status, 5);
-	if (n < 0)
-		return mmctl_daemon_error(ctl, "top", n);
-	for (int i = 0; i < n && i < 5; i++)
-		if (status[i])
-			return mmctl_daemon_error(ctl, "top", status[i]);
-	d->mem = meminfo_to_json(d->meminfo, why, sizeof(why));
-	d->buddy = buddyinfo_to_json(d->buddyinfo, why, sizeof(why));
-	d->slab = slabinfo_to_json(d->slabinfo, why, sizeof(why));
-	d->procs = ps_to_json(d->ps, why, sizeof(why));
-	d->vm = vmstat_to_json(d->vmstat, why, sizeof(why));
-	if (!d->mem || !d->buddy || !d->slab || !d->procs || !d->vm) {
-		fprintf(stderr, "mmctl: top: cannot parse a report: %s\n", why);
-		return EXIT_DAEMON;
-	}
-	return 0;
+	return mmctl_report_data_json(ctl, "top", kinds, docs, 5);
 }
 
 static long long get_num(json_object *o, const char *key)
@@ -349,19 +325,19 @@ static void top_memory(FILE *f, json_object *mem)
 	fprintf(f,
 		"Memory  total %.1f MiB  free %.1f MiB  "
 		"available %.1f MiB\n",
-		get_num(mem, "MemTotal") / 1024.0,
-		get_num(mem, "MemFree") / 1024.0,
-		get_num(mem, "MemAvailable") / 1024.0);
+		get_num(mem, "mem_total") / 1024.0,
+		get_num(mem, "mem_free") / 1024.0,
+		get_num(mem, "mem_available") / 1024.0);
 	fprintf(f,
 		"        slab %lld kB  stacks %lld kB  page tables %lld kB  "
 		"vmalloc %lld kB  percpu %lld kB\n",
-		get_num(mem, "Slab"), get_num(mem, "KernelStack"),
-		get_num(mem, "PageTables"), get_num(mem, "VmallocUsed"),
-		get_num(mem, "Percpu"));
+		get_num(mem, "slab"), get_num(mem, "kernel_stack"),
+		get_num(mem, "page_tables"), get_num(mem, "vmalloc_used"),
+		get_num(mem, "percpu"));
 	fprintf(f,
 		"        mmz %lld of %lld kB free  swap %lld of %lld kB free\n",
-		get_num(mem, "MmzFree"), get_num(mem, "MmzTotal"),
-		get_num(mem, "SwapFree"), get_num(mem, "SwapTotal"));
+		get_num(mem, "mmz_free"), get_num(mem, "mmz_total"),
+		get_num(mem, "swap_free"), get_num(mem, "swap_total"));
 }
 
 /* Compaction and transparent huge pages: vmstat's counts so far. */
@@ -376,7 +352,7 @@ static void top_activity(FILE *f, json_object *vm, json_object *mem)
 	fprintf(f,
 		"THP     %lld kB  fault %lld  fallback %lld  "
 		"split %lld  collapse %lld\n",
-		get_num(mem, "AnonHugePages"), get_num(vm, "thp_fault_alloc"),
+		get_num(mem, "anon_huge_pages"), get_num(vm, "thp_fault_alloc"),
 		get_num(vm, "thp_fault_fallback"), get_num(vm, "thp_split_pmd"),
 		get_num(vm, "thp_collapse_alloc"));
 }

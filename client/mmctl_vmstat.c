@@ -57,10 +57,10 @@ static int fill_sample(struct vm_sample *s, json_object *mem, json_object *vm,
 		       json_object *ps)
 {
 	s->procs = json_object_array_length(ps);
-	s->swpd = num(mem, "SwapTotal") - num(mem, "SwapFree");
-	s->free = num(mem, "MemFree");
-	s->buff = num(mem, "Buffers");
-	s->cache = num(mem, "Cached");
+	s->swpd = num(mem, "swap_total") - num(mem, "swap_free");
+	s->free = num(mem, "mem_free");
+	s->buff = num(mem, "buffers");
+	s->cache = num(mem, "cached");
 	s->pswpin = num(vm, "pswpin");
 	s->pswpout = num(vm, "pswpout");
 	s->pgpgin = num(vm, "pgpgin");
@@ -73,39 +73,19 @@ static int fill_sample(struct vm_sample *s, json_object *mem, json_object *vm,
 	return 0;
 }
 
-/* meminfo, vmstat and ps in one pipelined round trip. */
+/* meminfo, vmstat and ps as data, in one pipelined round trip. */
 static int take_sample(struct mmctl *ctl, struct vm_sample *s)
 {
-	char *text[3] = {NULL, NULL, NULL}, why[160];
+	static const enum mmc_report kinds[3] = {
+		MMC_REPORT_MEMINFO, MMC_REPORT_VMSTAT, MMC_REPORT_PS};
 	json_object *doc[3] = {NULL, NULL, NULL};
-	int status[3], n, ret = 0;
+	json_object **docs[3] = {&doc[0], &doc[1], &doc[2]};
+	int ret = mmctl_report_data_json(ctl, "vmstat", kinds, docs, 3);
 
-	mmc_pipeline_begin(ctl->c);
-	mmc_report(ctl->c, MMC_REPORT_MEMINFO, &text[0]);
-	mmc_report(ctl->c, MMC_REPORT_VMSTAT, &text[1]);
-	mmc_report(ctl->c, MMC_REPORT_PS, &text[2]);
-	n = mmc_pipeline_end(ctl->c, status, 3);
-	for (int i = 0; i < 3 && !ret; i++)
-		if (n < 0 || status[i])
-			ret = mmctl_daemon_error(ctl, "vmstat",
-						 n < 0 ? n : status[i]);
-	if (!ret) {
-		doc[0] = meminfo_to_json(text[0], why, sizeof(why));
-		doc[1] = doc[0] ? vmstat_to_json(text[1], why, sizeof(why))
-				: NULL;
-		doc[2] = doc[1] ? ps_to_json(text[2], why, sizeof(why)) : NULL;
-		if (!doc[2]) {
-			fprintf(stderr, "mmctl: vmstat: cannot parse: %s\n",
-				why);
-			ret = EXIT_DAEMON;
-		}
-	}
 	if (!ret)
 		fill_sample(s, doc[0], doc[1], doc[2]);
-	for (int i = 0; i < 3; i++) {
-		free(text[i]);
+	for (int i = 0; i < 3; i++)
 		json_object_put(doc[i]);
-	}
 	return ret;
 }
 

@@ -94,7 +94,7 @@ in_root sh -c 'mmd --foreground --config /etc/mmd/mmd.yaml --socket /tmp/m.sock 
 	>/tmp/mmd.log 2>&1 & echo $! >/tmp/mmd.pid; for i in $(seq 50); do
 	[ -S /tmp/m.sock ] && break; sleep 0.1; done'
 same "installed mmd boots /etc/mmd/mmd.yaml: mmctl meminfo says 1 GiB" \
-	"$(in_root mmctl -s /tmp/m.sock --json meminfo | sed -n '/"MemTotal"/,/}/s/.*"value": *\([0-9]*\).*/\1/p')" \
+	"$(in_root mmctl -s /tmp/m.sock --json meminfo | sed -n 's/.*"mem_total": *\([0-9]*\).*/\1/p')" \
 	1015360
 
 # The installed Python package, on Debian's python3 and python3-protobuf.

@@ -33,11 +33,11 @@ for form in "-s $s meminfo" "-s$s meminfo" "--socket=$s meminfo" \
 		"$(cmp -s "$tmp/got" "$tmp/want" && echo same)" same
 done
 same "options: --json after the command (meminfo --json)" \
-	"$($MMCTL meminfo --json -s "$s" | jq -r '.MemTotal.unit')" kB
+	"$($MMCTL meminfo --json -s "$s" | jq -r '.mem_total | type')" number
 same "options: bundled -js PATH" \
-	"$($MMCTL -js "$s" meminfo | jq -r '.MemTotal.unit')" kB
+	"$($MMCTL -js "$s" meminfo | jq -r '.mem_total | type')" number
 same "options: bundled after the command (-js PATH)" \
-	"$($MMCTL meminfo -js "$s" | jq -r '.MemTotal.unit')" kB
+	"$($MMCTL meminfo -js "$s" | jq -r '.mem_total | type')" number
 status "options: an unknown option after the command: exit 2" 2 \
 	"unknown option '-x'" $MMCTL -s "$s" meminfo -x
 status "options: -s without its PATH: exit 2" 2 '-s needs an argument' \
@@ -73,7 +73,7 @@ same "vmstat 0.2 3: three lines of 14 numbers" \
 	"$(tail -n +3 "$tmp/vmstat" | awk 'NF == 14 && $0 ~ /^[ 0-9]+$/' | wc -l)" 3
 same "vmstat: free is meminfo's MemFree, r the processes" \
 	"$(sed -n 3p "$tmp/vmstat" | awk '{ print $1, $4 }')" \
-	"2 $($MMCTL -s "$s" --json meminfo | jq .MemFree.value)"
+	"2 $($MMCTL -s "$s" --json meminfo | jq .mem_free)"
 status "vmstat 0: exit 2" 2 'is not a number of seconds' \
 	$MMCTL -s "$s" vmstat 0
 status "vmstat 1 0: exit 2" 2 'is not a COUNT' $MMCTL -s "$s" vmstat 1 0

@@ -48,9 +48,13 @@ static void test_meminfo(void **state)
 	assert_json(meminfo_to_json,
 		    "MemTotal:        4111936 kB\nActive(anon):          0 kB\n"
 		    "HugePages_Total:       0\n",
-		    "{\"MemTotal\":{\"value\":4111936,\"unit\":\"kB\"},"
-		    "\"Active(anon)\":{\"value\":0,\"unit\":\"kB\"},"
-		    "\"HugePages_Total\":{\"value\":0}}");
+		    "{\"mem_total\":4111936,\"active_anon\":0,"
+		    "\"huge_pages_total\":0}");
+	assert_json(meminfo_to_json,
+		    "SReclaimable: 1 kB\nNFS_Unstable: 2 kB\n"
+		    "Committed_AS: 3 kB\nDirectMap2M: 4 kB\n",
+		    "{\"s_reclaimable\":1,\"nfs_unstable\":2,"
+		    "\"committed_as\":3,\"direct_map2m\":4}");
 	assert_json(meminfo_to_json, "", "{}");
 	assert_refused(meminfo_to_json, "MemTotal: 1 kB\nMemFree 2 kB\n",
 		       "line 2: no 'Key:'");
