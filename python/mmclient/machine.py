@@ -302,8 +302,8 @@ class Machine:
 
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""
-        return _reports.parse_vmallocinfo(
-            self.report(pb.REPORT_VMALLOCINFO))
+        return _reports.from_message(
+            self.report_data(pb.REPORT_VMALLOCINFO)).areas
 
     # -- sending -------------------------------------------------------
 

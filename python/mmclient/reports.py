@@ -345,18 +345,34 @@ def parse_maps(text):
     return areas
 
 
+@_message_class("VmallocArea")
 @dataclass
 class VmallocArea:
-    """A line of /proc/vmallocinfo: the range, its size, the caller and
-    the rest (pid=, pages=, vmalloc, N0=...) as words."""
+    """A line of /proc/vmallocinfo: the range, its size, the caller, and
+    from mmd (mm.proto's VmallocArea) the owner's pid, the pages of a
+    vmalloc, the phys of an ioremap and the kind ("vmalloc", "vmap",
+    "ioremap"); read from a kernel's file, the rest of the line as words
+    in flags."""
 
     start: int
     end: int
     size: int
     caller: str
-    flags: List[str]
+    flags: List[str] = field(default_factory=list)
+    pid: Optional[int] = None
+    nr_pages: int = 0
+    phys: int = 0
+    kind: str = ""
+
+    @classmethod
+    def from_values(cls, values):
+        v = dict(values)
+        return cls(v["start"], v["end"], v["size"], v["caller"],
+                   [v["kind"]], v["pid"], v["pages"], v["phys"], v["kind"])
 
     def pages(self):
+        if self.nr_pages:
+            return self.nr_pages
         for w in self.flags:
             if w.startswith("pages="):
                 return int(w[6:])

@@ -318,6 +318,16 @@ class TestReports(DaemonTest):
         data = self.m.report_data("meminfo")
         self.assertEqual(data.mem_total, 4111936)
 
+    def test_any_structured_report_as_dataclasses(self):
+        z = reports.from_message(self.m.report_data("zoneinfo"))
+        dma = z.zones[0]
+        self.assertEqual((dma.zone, dma.populated), ("DMA", True))
+        self.assertEqual(dma.pages.managed, 3984)
+        self.assertEqual(dma.stats["nr_free_pages"], dma.pages.free)
+        self.assertEqual(len(dma.pagesets), 2)
+        sc = reports.from_message(self.m.report_data("sysctl"))
+        self.assertEqual(sc.sysctls["vm.swappiness"], 60)
+
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
 
