@@ -328,6 +328,16 @@ static void script_reports(struct seeder *sd)
 		rp.kind = (Mm__ReportKind)k;
 		call(sd, MM__REQUEST__OP_REPORT, &rp);
 	}
+	/* The same as data; FRAMES has none (-EOPNOTSUPP). */
+	rp.structured = true;
+	for (int k = 1; k <= 16; k++) {
+		rp.kind = (Mm__ReportKind)k;
+		call(sd, MM__REQUEST__OP_REPORT, &rp);
+	}
+	rp.offset = 1; /* data comes whole: -EINVAL */
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.offset = 0;
+	rp.structured = false;
 	rp.kind = MM__REPORT_KIND__REPORT_STATUS;
 	rp.pid = 1; /* the bystander's */
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
