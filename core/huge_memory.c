@@ -15,6 +15,7 @@
  * lose a byte or a mapping in a split.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -94,39 +95,113 @@ int thp_set(struct machine *m, const char *enabled, const char *defrag)
 	return 0;
 }
 
+/* A setting's choices, copied; its name is chosen's. */
+static int fill_choices(const char *const *names, int n, int chosen, char *name,
+			size_t len, char ***choices, size_t *nr)
+{
+	snprintf(name, len, "%s", names[chosen]);
+	*choices = snap_alloc((size_t)n, sizeof(**choices));
+	if (!*choices)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		(*choices)[i] = snap_strdup(names[i]);
+		if (!(*choices)[i])
+			return -ENOMEM;
+		*nr = (size_t)i + 1;
+	}
+	return 0;
+}
+
+int thp_fill(const struct machine *m, int pid, void *snap)
+{
+	struct thp_snapshot *t = snap;
+	const struct khugepaged_snapshot k = {
+		.pages_to_scan = m->thp.khugepaged.pages_to_scan,
+		.max_ptes_none = m->thp.khugepaged.max_ptes_none,
+		.max_ptes_swap = m->thp.khugepaged.max_ptes_swap,
+		.max_ptes_shared = m->thp.khugepaged.max_ptes_shared,
+		.pages_collapsed = m->thp.khugepaged.pages_collapsed,
+		.full_scans = m->thp.khugepaged.full_scans,
+	};
+	int err;
+
+	(void)pid;
+	t->use_zero_page = m->thp.use_zero_page;
+	t->hpage_pmd_size = huge_page_size(m);
+	t->khugepaged = k;
+	err = fill_choices(thp_enabled_names, NR_THP_ENABLED,
+			   (int)m->thp.enabled, t->enabled, sizeof(t->enabled),
+			   &t->enabled_choices, &t->nr_enabled_choices);
+	return err ? err
+		   : fill_choices(thp_defrag_names, NR_THP_DEFRAG,
+				  (int)m->thp.defrag, t->defrag,
+				  sizeof(t->defrag), &t->defrag_choices,
+				  &t->nr_defrag_choices);
+}
+
 /* One file's line: every choice, the one in force in brackets. */
 static void show_choices(struct seq_buf *s, const char *file,
-			 const char *const *names, int n, int chosen)
+			 char *const *choices, size_t n, const char *chosen)
 {
 	seq_printf(s, "%s:", file);
-	for (int i = 0; i < n; i++)
-		seq_printf(s, i == chosen ? "%s[%s]" : "%s%s", i ? " " : "",
-			   names[i]);
+	for (size_t i = 0; i < n; i++)
+		seq_printf(s, !strcmp(choices[i], chosen) ? "%s[%s]" : "%s%s",
+			   i ? " " : "", choices[i]);
 	seq_printf(s, "\n");
 }
 
+int thp_show(const void *snap, struct seq_buf *s)
+{
+	const struct thp_snapshot *t = snap;
+	const struct khugepaged_snapshot *k = &t->khugepaged;
+
+	show_choices(s, "enabled", t->enabled_choices, t->nr_enabled_choices,
+		     t->enabled);
+	show_choices(s, "defrag", t->defrag_choices, t->nr_defrag_choices,
+		     t->defrag);
+	seq_printf(s, "use_zero_page:%d\n", t->use_zero_page ? 1 : 0);
+	seq_printf(s, "hpage_pmd_size:%llu\n",
+		   (unsigned long long)t->hpage_pmd_size);
+	seq_printf(s, "khugepaged/pages_to_scan:%llu\n",
+		   (unsigned long long)k->pages_to_scan);
+	seq_printf(s, "khugepaged/max_ptes_none:%llu\n",
+		   (unsigned long long)k->max_ptes_none);
+	seq_printf(s, "khugepaged/max_ptes_swap:%llu\n",
+		   (unsigned long long)k->max_ptes_swap);
+	seq_printf(s, "khugepaged/max_ptes_shared:%llu\n",
+		   (unsigned long long)k->max_ptes_shared);
+	seq_printf(s, "khugepaged/pages_collapsed:%llu\n",
+		   (unsigned long long)k->pages_collapsed);
+	seq_printf(s, "khugepaged/full_scans:%llu\n",
+		   (unsigned long long)k->full_scans);
+	return s->err;
+}
+
+#define KH(member) SNAP_FIELD(struct khugepaged_snapshot, member, SNAP_U64)
+static const struct snap_field khugepaged_fields[] = {
+	KH(pages_to_scan),   KH(max_ptes_none),	  KH(max_ptes_swap),
+	KH(max_ptes_shared), KH(pages_collapsed), KH(full_scans),
+};
+static const struct snap_desc khugepaged_desc =
+	SNAP_DESC("Khugepaged", struct khugepaged_snapshot, khugepaged_fields);
+#define TH struct thp_snapshot
+static const struct snap_field thp_fields[] = {
+	SNAP_FIELD(TH, enabled, SNAP_CHARS),
+	SNAP_ARRAY(TH, enabled_choices, nr_enabled_choices, SNAP_STRS, NULL),
+	SNAP_FIELD(TH, defrag, SNAP_CHARS),
+	SNAP_ARRAY(TH, defrag_choices, nr_defrag_choices, SNAP_STRS, NULL),
+	SNAP_FIELD(TH, use_zero_page, SNAP_BOOL),
+	SNAP_FIELD(TH, hpage_pmd_size, SNAP_U64),
+	SNAP_ONE(TH, khugepaged, &khugepaged_desc),
+};
+#undef TH
+static const struct snap_desc thp_desc =
+	SNAP_DESC("TransparentHugepage", struct thp_snapshot, thp_fields);
+const struct report_type thp_report = {&thp_desc, thp_fill, thp_show};
+
 int report_transparent_hugepage(const struct machine *m, struct seq_buf *s)
 {
-	show_choices(s, "enabled", thp_enabled_names, NR_THP_ENABLED,
-		     (int)m->thp.enabled);
-	show_choices(s, "defrag", thp_defrag_names, NR_THP_DEFRAG,
-		     (int)m->thp.defrag);
-	seq_printf(s, "use_zero_page:%d\n", m->thp.use_zero_page ? 1 : 0);
-	seq_printf(s, "hpage_pmd_size:%llu\n",
-		   (unsigned long long)huge_page_size(m));
-	seq_printf(s, "khugepaged/pages_to_scan:%u\n",
-		   m->thp.khugepaged.pages_to_scan);
-	seq_printf(s, "khugepaged/max_ptes_none:%u\n",
-		   m->thp.khugepaged.max_ptes_none);
-	seq_printf(s, "khugepaged/max_ptes_swap:%u\n",
-		   m->thp.khugepaged.max_ptes_swap);
-	seq_printf(s, "khugepaged/max_ptes_shared:%u\n",
-		   m->thp.khugepaged.max_ptes_shared);
-	seq_printf(s, "khugepaged/pages_collapsed:%lu\n",
-		   m->thp.khugepaged.pages_collapsed);
-	seq_printf(s, "khugepaged/full_scans:%lu\n",
-		   m->thp.khugepaged.full_scans);
-	return s->err;
+	return report_show(&thp_report, m, 0, s);
 }
 
 bool thp_vma_allowable(const struct machine *m,

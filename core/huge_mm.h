@@ -13,6 +13,7 @@
 
 #include "core/huge_mm_types.h"
 #include "core/mm.h"
+#include "core/snapshot.h"
 
 struct pte_slot;
 struct seq_buf;
@@ -32,6 +33,26 @@ void thp_exit(struct machine *m);
  */
 int thp_set(struct machine *m, const char *enabled, const char *defrag);
 /* The two files as they read: "always [madvise] never\n" ... */
+/*
+ * /sys/kernel/mm/transparent_hugepage/'s snapshot (snapshot.h; mm.proto's
+ * TransparentHugepage): enabled and defrag (the setting in force) with
+ * their choices, use_zero_page, hpage_pmd_size (bytes), khugepaged's.
+ */
+struct khugepaged_snapshot {
+	uint64_t pages_to_scan, max_ptes_none, max_ptes_swap, max_ptes_shared;
+	uint64_t pages_collapsed, full_scans;
+};
+struct thp_snapshot {
+	char enabled[16], defrag[16];
+	char **enabled_choices, **defrag_choices;
+	size_t nr_enabled_choices, nr_defrag_choices;
+	bool use_zero_page;
+	uint64_t hpage_pmd_size;
+	struct khugepaged_snapshot khugepaged;
+};
+extern const struct report_type thp_report;
+int thp_fill(const struct machine *m, int pid, void *snap);
+int thp_show(const void *snap, struct seq_buf *s);
 int report_transparent_hugepage(const struct machine *m, struct seq_buf *s);
 
 /* A PMD-mapped THP may be faulted into vma (the settings and its flags). */

@@ -50,6 +50,16 @@ int snap_counters_show(const struct snap_counter *c, size_t n, const char *fmt,
 static void snapshot_release(const struct snap_desc *d, void *snap);
 
 /* The items of an array field, then the array. */
+static void release_strings(const struct snap_field *f, char *base)
+{
+	char **strs = *(char ***)(base + f->off);
+	size_t n = *(size_t *)(base + f->count_off), i;
+
+	for (i = 0; strs && i < n; i++)
+		free(strs[i]);
+	free(strs);
+}
+
 static void release_items(const struct snap_field *f, char *base)
 {
 	char *items = *(char **)(base + f->off);
@@ -76,6 +86,9 @@ static void snapshot_release(const struct snap_desc *d, void *snap)
 			break;
 		case SNAP_ITEMS:
 			release_items(f, base);
+			break;
+		case SNAP_STRS:
+			release_strings(f, base);
 			break;
 		case SNAP_ITEM:
 			snapshot_release(f->item, base + f->off);

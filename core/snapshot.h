@@ -37,6 +37,7 @@ enum snap_kind {
 	SNAP_U64S,  /* uint64_t *, count at count_off (a size_t) */
 	SNAP_ITEMS, /* an array of item structs, count at count_off */
 	SNAP_ITEM,  /* one item struct, in the struct */
+	SNAP_STRS,  /* char **, each malloc'ed, count at count_off */
 };
 
 struct snap_desc;

@@ -51,9 +51,11 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_STATUS] = {&pid_status_report, status_session},
 	[MM__REPORT_KIND__REPORT_PS] = {&ps_report, NULL},
 	[MM__REPORT_KIND__REPORT_MAPS] = {&pid_maps_report, NULL},
+	[MM__REPORT_KIND__REPORT_MALLOC_STATS] = {&malloc_stats_report, NULL},
 	[MM__REPORT_KIND__REPORT_PAGETYPEINFO] = {&pagetypeinfo_report, NULL},
 	[MM__REPORT_KIND__REPORT_FILES] = {&files_report, NULL},
 	[MM__REPORT_KIND__REPORT_SYSCTL] = {&sysctl_vm_report, NULL},
+	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] = {&thp_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 
@@ -145,6 +147,8 @@ static bool kinds_agree(const struct snap_field *f,
 		return repeated && pf->type == PROTOBUF_C_TYPE_MESSAGE;
 	case SNAP_ITEM:
 		return !repeated && pf->type == PROTOBUF_C_TYPE_MESSAGE;
+	case SNAP_STRS:
+		return repeated && pf->type == PROTOBUF_C_TYPE_STRING;
 	}
 	return false;
 }
@@ -224,6 +228,26 @@ static int put_numbers(const struct snap_field *f, const char *snap,
 	return 0;
 }
 
+/* A repeated string: each copied (counted as it is, for a failure). */
+static int put_strings(const struct snap_field *f, const char *snap,
+		       const ProtobufCFieldDescriptor *pf, char *msg)
+{
+	char *const *v = *(char *const *const *)(snap + f->off);
+	size_t n = *(const size_t *)(snap + f->count_off), i;
+	char **arr = calloc(n ? n : 1, sizeof(*arr));
+
+	if (!arr)
+		return -ENOMEM;
+	*(char ***)(msg + pf->offset) = arr;
+	for (i = 0; i < n; i++) {
+		arr[i] = strdup(v[i] ? v[i] : "");
+		if (!arr[i])
+			return -ENOMEM;
+		*(size_t *)(msg + pf->quantifier_offset) = i + 1;
+	}
+	return 0;
+}
+
 /* A repeated message: one per item, each filled by the item's table. */
 static int put_items(const struct snap_field *f, const char *snap,
 		     const ProtobufCFieldDescriptor *pf, char *msg)
@@ -274,6 +298,8 @@ static int put_field(const struct snap_field *f, const char *snap,
 		return put_numbers(f, snap, pf, msg);
 	case SNAP_ITEMS:
 		return put_items(f, snap, pf, msg);
+	case SNAP_STRS:
+		return put_strings(f, snap, pf, msg);
 	case SNAP_ITEM:
 		sub = message_new(pf->descriptor);
 		*(ProtobufCMessage **)(msg + pf->offset) = sub;

@@ -35,6 +35,7 @@
 
 #include "core/mm.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 /* mallopt's parameters, with glibc's values. */
 #define M_TRIM_THRESHOLD -1
@@ -100,6 +101,21 @@ int malloc_check_counters(const struct machine *m, const struct mm_struct *mm,
 			  char *why, size_t len);
 
 /* malloc_stats(3), in glibc's format, from mm's counters. */
+/*
+ * malloc_stats(3)'s snapshot (snapshot.h; mm.proto's MallocStats), in
+ * bytes: the heap (arena_0), the total with mmapped chunks, and the
+ * most mmapped chunks and bytes there have been; -ESRCH for no process.
+ */
+struct malloc_arena_snapshot {
+	uint64_t system_bytes, in_use_bytes;
+};
+struct malloc_stats_snapshot {
+	struct malloc_arena_snapshot arena_0, total;
+	uint64_t max_mmap_regions, max_mmap_bytes;
+};
+extern const struct report_type malloc_stats_report;
+int malloc_stats_fill(const struct machine *m, int pid, void *snap);
+int malloc_stats_show(const void *snap, struct seq_buf *s);
 int report_malloc_stats(const struct machine *m, const struct mm_struct *mm,
 			struct seq_buf *s);
 

@@ -325,6 +325,12 @@ class TestReports(DaemonTest):
         self.assertEqual(dma.pages.managed, 3984)
         self.assertEqual(dma.stats["nr_free_pages"], dma.pages.free)
         self.assertEqual(len(dma.pagesets), 2)
+        thp = reports.from_message(
+            self.m.report_data("transparent_hugepage"))
+        self.assertIn(thp.enabled, thp.enabled_choices)
+        self.assertEqual(thp.khugepaged.max_ptes_none, 511)
+        ms = reports.from_message(self.m.report_data("malloc_stats"))
+        self.assertEqual(ms.total.in_use_bytes, 0)
         sc = reports.from_message(self.m.report_data("sysctl"))
         self.assertEqual(sc.sysctls["vm.swappiness"], 60)
 
