@@ -17,6 +17,7 @@
 #include "core/mutex.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,22 +382,76 @@ int mutex_check(const struct machine *m, char *why, size_t len)
 	return 0;
 }
 
-int report_mutexes(const struct machine *m, struct seq_buf *s)
+static int fill_mutex(const struct mutex *lock, struct mutex_snapshot *ms)
+{
+	snprintf(ms->name, sizeof(ms->name), "%s", lock->name);
+	ms->owner = lock->owner;
+	ms->holder = lock->holder;
+	ms->waiters = snap_alloc(lock->nr_waiters, sizeof(*ms->waiters));
+	if (!ms->waiters)
+		return -ENOMEM;
+	for (size_t j = 0; j < lock->nr_waiters; j++)
+		ms->waiters[ms->nr_waiters++] = (uint64_t)lock->waiters[j];
+	return 0;
+}
+
+int mutexes_fill(const struct machine *m, int pid, void *snap)
 {
 	const struct mutex_state *st = m->mutexes;
+	struct mutexes_snapshot *ms = snap;
+	size_t n = st ? st->nr : 0;
+	int err = 0;
+
+	(void)pid;
+	ms->mutexes = snap_alloc(n, sizeof(*ms->mutexes));
+	if (!ms->mutexes)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++)
+		err = fill_mutex(st->mutexes[i],
+				 &ms->mutexes[ms->nr_mutexes++]);
+	return err;
+}
+
+int mutexes_show(const void *snap, struct seq_buf *s)
+{
+	const struct mutexes_snapshot *ms = snap;
 
 	seq_printf(s, "%-31s %7s %7s %s\n", "NAME", "OWNER", "HOLDER",
 		   "WAITERS");
-	for (size_t i = 0; st && i < st->nr; i++) {
-		const struct mutex *lock = st->mutexes[i];
+	for (size_t i = 0; i < ms->nr_mutexes; i++) {
+		const struct mutex_snapshot *x = &ms->mutexes[i];
 
-		seq_printf(s, "%-31s %7d %7d", lock->name, lock->owner,
-			   lock->holder);
-		if (!lock->nr_waiters)
+		seq_printf(s, "%-31s %7lld %7lld", x->name, (long long)x->owner,
+			   (long long)x->holder);
+		if (!x->nr_waiters)
 			seq_printf(s, " -");
-		for (size_t j = 0; j < lock->nr_waiters; j++)
-			seq_printf(s, "%s%d", j ? "," : " ", lock->waiters[j]);
+		for (size_t j = 0; j < x->nr_waiters; j++)
+			seq_printf(s, "%s%llu", j ? "," : " ",
+				   (unsigned long long)x->waiters[j]);
 		seq_printf(s, "\n");
 	}
 	return s->err;
+}
+
+#define MX(member, k) SNAP_FIELD(struct mutex_snapshot, member, k)
+static const struct snap_field mutex_fields[] = {
+	MX(name, SNAP_CHARS),
+	MX(owner, SNAP_S64),
+	MX(holder, SNAP_S64),
+	SNAP_ARRAY(struct mutex_snapshot, waiters, nr_waiters, SNAP_U64S, NULL),
+};
+static const struct snap_desc mutex_desc =
+	SNAP_DESC("MutexRow", struct mutex_snapshot, mutex_fields);
+static const struct snap_field mutexes_fields[] = {
+	SNAP_ARRAY(struct mutexes_snapshot, mutexes, nr_mutexes, SNAP_ITEMS,
+		   &mutex_desc),
+};
+static const struct snap_desc mutexes_desc =
+	SNAP_DESC("Mutexes", struct mutexes_snapshot, mutexes_fields);
+const struct report_type mutexes_report = {&mutexes_desc, mutexes_fill,
+					   mutexes_show};
+
+int report_mutexes(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&mutexes_report, m, 0, s);
 }

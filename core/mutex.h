@@ -17,7 +17,10 @@
 #include <stddef.h>
 
 #include "core/machine.h"
+#include <stdint.h>
+
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 #define MUTEX_NAME_MAX 32 /* with the NUL, as PERCPU_NAME_MAX */
 
@@ -59,6 +62,24 @@ void mutex_wait_cancel(struct machine *m, int pid);
  */
 unsigned long mutex_release(struct machine *m, int pid);
 /* Every mutex: name, owner, holder and waiters, as a table. */
+/*
+ * The mutexes report's snapshot (snapshot.h; mm.proto's Mutexes): each
+ * mutex, the process that defined it, its holder (0: unlocked) and the
+ * pids waiting, first to be served first.
+ */
+struct mutex_snapshot {
+	char name[MUTEX_NAME_MAX];
+	int64_t owner, holder;
+	uint64_t *waiters;
+	size_t nr_waiters;
+};
+struct mutexes_snapshot {
+	struct mutex_snapshot *mutexes;
+	size_t nr_mutexes;
+};
+extern const struct report_type mutexes_report;
+int mutexes_fill(const struct machine *m, int pid, void *snap);
+int mutexes_show(const void *snap, struct seq_buf *s);
 int report_mutexes(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_MUTEX_H */

@@ -17,6 +17,7 @@
 #include "core/percpu_defs.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -371,30 +372,77 @@ void percpu_defs_exit(struct machine *m)
 	m->pcpu_defs = NULL;
 }
 
-int report_percpu(const struct machine *m, struct seq_buf *s)
+int percpu_fill(const struct machine *m, int pid, void *snap)
 {
 	const struct percpu_defs *d = m->pcpu_defs;
+	struct percpu_snapshot *ps = snap;
 
-	seq_printf(s, "%3s %-18s %-24s %6s %-8s %7s %s\n", "CPU", "ADDR",
-		   "NAME", "SIZE", "AREA", "OWNER", "VALUE");
+	(void)pid;
+	ps->vars = snap_alloc(m->nr_cpus * d->nr_vars, sizeof(*ps->vars));
+	if (!ps->vars)
+		return -ENOMEM;
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		for (size_t i = 0; i < d->nr_vars; i++) {
 			const struct percpu_var *v = &d->vars[i];
-			uint64_t addr =
-				d->base +
-				(uint64_t)cpu * m->pcpu_defs->unit_size +
-				v->offset;
+			struct percpu_var_snapshot *p =
+				&ps->vars[ps->nr_vars++];
 
-			seq_printf(s, "%3u %#-18lx %-24s %6u %-8s %7d ", cpu,
-				   (unsigned long)addr, v->name, v->size,
-				   v->owner ? "reserved" : "static", v->owner);
-			if (whole_size(v->size))
-				seq_printf(s, "%lu\n",
-					   (unsigned long)var_load(m, v, cpu));
-			else
-				seq_printf(s, "-\n");
+			p->cpu = cpu;
+			p->addr = d->base + (uint64_t)cpu * d->unit_size +
+				  v->offset;
+			snprintf(p->name, sizeof(p->name), "%s", v->name);
+			p->size = v->size;
+			snprintf(p->area, sizeof(p->area), "%s",
+				 v->owner ? "reserved" : "static");
+			p->owner = v->owner;
+			p->whole = whole_size(v->size);
+			p->value = p->whole ? var_load(m, v, cpu) : 0;
 		}
+	return 0;
+}
+
+int percpu_show(const void *snap, struct seq_buf *s)
+{
+	const struct percpu_snapshot *ps = snap;
+
+	seq_printf(s, "%3s %-18s %-24s %6s %-8s %7s %s\n", "CPU", "ADDR",
+		   "NAME", "SIZE", "AREA", "OWNER", "VALUE");
+	for (size_t i = 0; i < ps->nr_vars; i++) {
+		const struct percpu_var_snapshot *p = &ps->vars[i];
+
+		seq_printf(s, "%3llu %#-18llx %-24s %6llu %-8s %7lld ",
+			   (unsigned long long)p->cpu,
+			   (unsigned long long)p->addr, p->name,
+			   (unsigned long long)p->size, p->area,
+			   (long long)p->owner);
+		if (p->whole)
+			seq_printf(s, "%llu\n", (unsigned long long)p->value);
+		else
+			seq_printf(s, "-\n");
+	}
 	return s->err;
+}
+
+#define PV(member, k) SNAP_FIELD(struct percpu_var_snapshot, member, k)
+static const struct snap_field percpu_var_fields[] = {
+	PV(cpu, SNAP_U64),    PV(addr, SNAP_U64),   PV(name, SNAP_CHARS),
+	PV(size, SNAP_U64),   PV(area, SNAP_CHARS), PV(owner, SNAP_S64),
+	PV(whole, SNAP_BOOL), PV(value, SNAP_U64),
+};
+static const struct snap_desc percpu_var_desc =
+	SNAP_DESC("PercpuVar", struct percpu_var_snapshot, percpu_var_fields);
+static const struct snap_field percpu_fields[] = {
+	SNAP_ARRAY(struct percpu_snapshot, vars, nr_vars, SNAP_ITEMS,
+		   &percpu_var_desc),
+};
+static const struct snap_desc percpu_desc =
+	SNAP_DESC("Percpu", struct percpu_snapshot, percpu_fields);
+const struct report_type percpu_report = {&percpu_desc, percpu_fill,
+					  percpu_show};
+
+int report_percpu(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&percpu_report, m, 0, s);
 }
 
 static int check_var(const struct machine *m, size_t i, char *why, size_t len)

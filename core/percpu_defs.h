@@ -29,6 +29,7 @@
 
 #include "core/machine.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 #define PERCPU_NAME_MAX 32
 /* What Linux keeps in the first chunk for modules' static variables. */
@@ -88,6 +89,28 @@ int this_cpu_op(struct machine *m, const char *name, enum this_cpu_op op,
 		uint64_t arg, uint64_t *value);
 
 /* Each CPU's static area: every variable's copy and its value. */
+/*
+ * The percpu report's snapshot (snapshot.h; mm.proto's Percpu): every
+ * variable's copy on every CPU, its address, size (bytes), area
+ * ("static" the kernel's, "reserved" a process's), owner, and value
+ * when whole (a variable of 1, 2, 4 or 8 bytes: the text's "-" else).
+ */
+struct percpu_var_snapshot {
+	uint64_t cpu, addr;
+	char name[PERCPU_NAME_MAX];
+	uint64_t size;
+	char area[12];
+	int64_t owner;
+	bool whole;
+	uint64_t value;
+};
+struct percpu_snapshot {
+	struct percpu_var_snapshot *vars;
+	size_t nr_vars;
+};
+extern const struct report_type percpu_report;
+int percpu_fill(const struct machine *m, int pid, void *snap);
+int percpu_show(const void *snap, struct seq_buf *s);
 int report_percpu(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_PERCPU_DEFS_H */

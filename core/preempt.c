@@ -626,17 +626,23 @@ const char *preempt_context_name(uint32_t count, bool irqs_off)
 	return irqs_off ? "irqs-off" : "process";
 }
 
-static void preempt_row(struct seq_buf *s, unsigned int cpu, int pid,
+static void preempt_row(struct preempt_snapshot *ps, unsigned int cpu, int pid,
 			const char *comm, const struct preempt_ctx *ctx)
 {
+	struct preempt_row_snapshot *r = &ps->rows[ps->nr_rows++];
 	uint32_t c = ctx->preempt_count;
 
-	seq_printf(s, "%3u %7d 0x%08x %7u %7u %7u %3u %4s %-8s %s\n", cpu, pid,
-		   c, preempt_field(c), softirq_field(c),
-		   (c & HARDIRQ_MASK) >> HARDIRQ_SHIFT,
-		   (c & NMI_MASK) >> NMI_SHIFT,
-		   ctx->irqs_disabled ? "off" : "on",
-		   preempt_context_name(c, ctx->irqs_disabled), comm);
+	r->cpu = cpu;
+	r->pid = pid;
+	r->count = c;
+	r->preempt = preempt_field(c);
+	r->softirq = softirq_field(c);
+	r->hardirq = (c & HARDIRQ_MASK) >> HARDIRQ_SHIFT;
+	r->nmi = (c & NMI_MASK) >> NMI_SHIFT;
+	r->irqs_disabled = ctx->irqs_disabled;
+	snprintf(r->context, sizeof(r->context), "%s",
+		 preempt_context_name(c, ctx->irqs_disabled));
+	snprintf(r->command, sizeof(r->command), "%s", comm);
 }
 
 static unsigned int ctx_cpu(const struct preempt_ctx *ctx, unsigned int cpu)
@@ -649,8 +655,8 @@ static bool ctx_clean(const struct preempt_ctx *ctx)
 	return !ctx->preempt_count && !ctx->irqs_disabled && !ctx->nr_frames;
 }
 
-static unsigned int report_cpu(const struct machine *m, struct seq_buf *s,
-			       unsigned int cpu)
+static unsigned int report_cpu(const struct machine *m,
+			       struct preempt_snapshot *ps, unsigned int cpu)
 {
 	unsigned int rows = 0;
 
@@ -658,7 +664,7 @@ static unsigned int report_cpu(const struct machine *m, struct seq_buf *s,
 		char comm[24];
 
 		snprintf(comm, sizeof(comm), "swapper/%u", cpu);
-		preempt_row(s, cpu, 0, comm, &m->init_ctx);
+		preempt_row(ps, cpu, 0, comm, &m->init_ctx);
 		rows++;
 	}
 	for (int pid = 1; pid < PID_MAX; pid++) {
@@ -666,24 +672,57 @@ static unsigned int report_cpu(const struct machine *m, struct seq_buf *s,
 
 		if (t && !ctx_clean(&t->ctx) &&
 		    ctx_cpu(&t->ctx, t->cpu) == cpu) {
-			preempt_row(s, cpu, pid, t->comm, &t->ctx);
+			preempt_row(ps, cpu, pid, t->comm, &t->ctx);
 			rows++;
 		}
 	}
 	return rows;
 }
 
-int report_preempt(const struct machine *m, struct seq_buf *s)
+/* Each task is on one CPU: at most a row each, and one per CPU more. */
+int preempt_fill(const struct machine *m, int pid, void *snap)
 {
 	static const struct preempt_ctx idle;
+	struct preempt_snapshot *ps = snap;
+
+	(void)pid;
+	ps->rows = snap_alloc(nr_tasks(m) + 2 * m->nr_cpus, sizeof(*ps->rows));
+	if (!ps->rows)
+		return -ENOMEM;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (!report_cpu(m, ps, cpu))
+			preempt_row(ps, cpu, 0, "-", &idle);
+	return 0;
+}
+
+int preempt_show(const void *snap, struct seq_buf *s)
+{
+	const struct preempt_snapshot *ps = snap;
 
 	seq_printf(s, "%3s %7s %-10s %7s %7s %7s %3s %4s %-8s %s\n", "CPU",
 		   "PID", "COUNT", "PREEMPT", "SOFTIRQ", "HARDIRQ", "NMI",
 		   "IRQS", "CONTEXT", "COMMAND");
-	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
-		if (!report_cpu(m, s, cpu))
-			preempt_row(s, cpu, 0, "-", &idle);
+	for (size_t i = 0; i < ps->nr_rows; i++) {
+		const struct preempt_row_snapshot *r = &ps->rows[i];
+
+		seq_printf(s,
+			   "%3llu %7lld 0x%08llx %7llu %7llu %7llu %3llu %4s "
+			   "%-8s %s\n",
+			   (unsigned long long)r->cpu, (long long)r->pid,
+			   (unsigned long long)r->count,
+			   (unsigned long long)r->preempt,
+			   (unsigned long long)r->softirq,
+			   (unsigned long long)r->hardirq,
+			   (unsigned long long)r->nmi,
+			   r->irqs_disabled ? "off" : "on", r->context,
+			   r->command);
+	}
 	return s->err;
+}
+
+int report_preempt(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&preempt_report, m, 0, s);
 }
 
 bool gfp_allowed(gfp_t gfp, uint32_t count, bool irqs_off)
@@ -691,46 +730,119 @@ bool gfp_allowed(gfp_t gfp, uint32_t count, bool irqs_off)
 	return !(gfp & __GFP_DIRECT_RECLAIM) || (!count && !irqs_off);
 }
 
-int report_gfp_context(const struct machine *m, struct seq_buf *s)
+static const struct {
+	const char *name;
+	uint32_t count;
+	bool irqs_off;
+} gfp_contexts[] = {
+	{"process", 0, false},
+	{"preempt-off", PREEMPT_OFFSET, false},
+	{"spinlock", PREEMPT_OFFSET, false},
+	{"irqs-off", 0, true},
+	{"bh-off", SOFTIRQ_DISABLE_OFFSET, false},
+	{"softirq", SOFTIRQ_OFFSET, false},
+	{"hardirq", HARDIRQ_OFFSET, true},
+	{"nmi", NMI_OFFSET + HARDIRQ_OFFSET, true},
+};
+#define NR_GFP_CONTEXTS (sizeof(gfp_contexts) / sizeof(gfp_contexts[0]))
+
+static const struct {
+	const char *name;
+	gfp_t gfp;
+} gfp_masks[] = {
+	{"GFP_KERNEL", GFP_KERNEL},	{"GFP_ATOMIC", GFP_ATOMIC},
+	{"GFP_NOWAIT", GFP_NOWAIT},	{"GFP_NOIO", GFP_NOIO},
+	{"GFP_NOFS", GFP_NOFS},		{"GFP_USER", GFP_USER},
+	{"GFP_HIGHUSER", GFP_HIGHUSER}, {"GFP_DMA", GFP_DMA},
+};
+#define NR_GFP_MASKS (sizeof(gfp_masks) / sizeof(gfp_masks[0]))
+
+/* A row per context: 1 where the mask may be used, 0 where not. */
+int gfp_context_fill(const struct machine *m, int pid, void *snap)
 {
-	static const struct {
-		const char *name;
-		uint32_t count;
-		bool irqs_off;
-	} contexts[] = {
-		{"process", 0, false},
-		{"preempt-off", PREEMPT_OFFSET, false},
-		{"spinlock", PREEMPT_OFFSET, false},
-		{"irqs-off", 0, true},
-		{"bh-off", SOFTIRQ_DISABLE_OFFSET, false},
-		{"softirq", SOFTIRQ_OFFSET, false},
-		{"hardirq", HARDIRQ_OFFSET, true},
-		{"nmi", NMI_OFFSET + HARDIRQ_OFFSET, true},
-	};
-	static const struct {
-		const char *name;
-		gfp_t gfp;
-	} flags[] = {
-		{"GFP_KERNEL", GFP_KERNEL},	{"GFP_ATOMIC", GFP_ATOMIC},
-		{"GFP_NOWAIT", GFP_NOWAIT},	{"GFP_NOIO", GFP_NOIO},
-		{"GFP_NOFS", GFP_NOFS},		{"GFP_USER", GFP_USER},
-		{"GFP_HIGHUSER", GFP_HIGHUSER}, {"GFP_DMA", GFP_DMA},
-	};
+	struct gfp_context_snapshot *g = snap;
 
 	(void)m;
+	(void)pid;
+	g->contexts = snap_alloc(NR_GFP_CONTEXTS, sizeof(*g->contexts));
+	if (!g->contexts)
+		return -ENOMEM;
+	for (size_t c = 0; c < NR_GFP_CONTEXTS; c++) {
+		struct gfp_context_row_snapshot *r = &g->contexts[c];
+
+		snprintf(r->context, sizeof(r->context), "%s",
+			 gfp_contexts[c].name);
+		r->allowed = snap_alloc(NR_GFP_MASKS, sizeof(*r->allowed));
+		if (!r->allowed)
+			return -ENOMEM;
+		g->nr_contexts++;
+		r->nr_allowed = NR_GFP_MASKS;
+		for (size_t f = 0; f < NR_GFP_MASKS; f++)
+			snap_counter_set(&r->allowed[f], gfp_masks[f].name,
+					 gfp_allowed(gfp_masks[f].gfp,
+						     gfp_contexts[c].count,
+						     gfp_contexts[c].irqs_off));
+	}
+	return 0;
+}
+
+int gfp_context_show(const void *snap, struct seq_buf *s)
+{
+	const struct gfp_context_snapshot *g = snap;
+
 	seq_printf(s, "%-12s", "CONTEXT");
-	for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
-		seq_printf(s, " %s", flags[f].name);
+	for (size_t f = 0; g->nr_contexts && f < g->contexts[0].nr_allowed; f++)
+		seq_printf(s, " %s", g->contexts[0].allowed[f].name);
 	seq_printf(s, "\n");
-	for (size_t c = 0; c < sizeof(contexts) / sizeof(contexts[0]); c++) {
-		seq_printf(s, "%-12s", contexts[c].name);
-		for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
-			seq_printf(s, " %*s", (int)strlen(flags[f].name),
-				   gfp_allowed(flags[f].gfp, contexts[c].count,
-					       contexts[c].irqs_off)
-					   ? "yes"
-					   : "no");
+	for (size_t c = 0; c < g->nr_contexts; c++) {
+		const struct gfp_context_row_snapshot *r = &g->contexts[c];
+
+		seq_printf(s, "%-12s", r->context);
+		for (size_t f = 0; f < r->nr_allowed; f++)
+			seq_printf(s, " %*s", (int)strlen(r->allowed[f].name),
+				   r->allowed[f].value ? "yes" : "no");
 		seq_printf(s, "\n");
 	}
 	return s->err;
 }
+
+int report_gfp_context(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&gfp_context_report, m, 0, s);
+}
+
+#define PR(member, k) SNAP_FIELD(struct preempt_row_snapshot, member, k)
+static const struct snap_field preempt_row_fields[] = {
+	PR(cpu, SNAP_U64),	 PR(pid, SNAP_S64),
+	PR(count, SNAP_U64),	 PR(preempt, SNAP_U64),
+	PR(softirq, SNAP_U64),	 PR(hardirq, SNAP_U64),
+	PR(nmi, SNAP_U64),	 PR(irqs_disabled, SNAP_BOOL),
+	PR(context, SNAP_CHARS), PR(command, SNAP_CHARS),
+};
+static const struct snap_desc preempt_row_desc = SNAP_DESC(
+	"PreemptRow", struct preempt_row_snapshot, preempt_row_fields);
+static const struct snap_field preempt_fields[] = {
+	SNAP_ARRAY(struct preempt_snapshot, rows, nr_rows, SNAP_ITEMS,
+		   &preempt_row_desc),
+};
+static const struct snap_desc preempt_desc =
+	SNAP_DESC("Preempt", struct preempt_snapshot, preempt_fields);
+const struct report_type preempt_report = {&preempt_desc, preempt_fill,
+					   preempt_show};
+
+static const struct snap_field gfp_context_row_fields[] = {
+	SNAP_FIELD(struct gfp_context_row_snapshot, context, SNAP_CHARS),
+	SNAP_ARRAY(struct gfp_context_row_snapshot, allowed, nr_allowed,
+		   SNAP_ITEMS, &snap_counter_desc),
+};
+static const struct snap_desc gfp_context_row_desc =
+	SNAP_DESC("GfpContextRow", struct gfp_context_row_snapshot,
+		  gfp_context_row_fields);
+static const struct snap_field gfp_context_fields[] = {
+	SNAP_ARRAY(struct gfp_context_snapshot, contexts, nr_contexts,
+		   SNAP_ITEMS, &gfp_context_row_desc),
+};
+static const struct snap_desc gfp_context_desc = SNAP_DESC(
+	"GfpContext", struct gfp_context_snapshot, gfp_context_fields);
+const struct report_type gfp_context_report = {
+	&gfp_context_desc, gfp_context_fill, gfp_context_show};

@@ -28,6 +28,7 @@
 #include "core/machine.h"
 #include "core/preempt_types.h"
 #include "core/seq_buf.h"
+#include "core/snapshot.h"
 
 /* The fields of preempt_count, as include/linux/preempt.h lays them. */
 #define PREEMPT_BITS   8
@@ -181,6 +182,38 @@ int preempt_put_cpu_var(struct machine *m, const char *name);
 /* The context a call of pid would see now, for the reports. */
 const char *preempt_context_name(uint32_t count, bool irqs_disabled);
 /* Each CPU's context: one row a CPU, or one per task atomic on it. */
+/*
+ * The snapshots (snapshot.h) of the preempt report (mm.proto's Preempt:
+ * a row per process in an atomic section or interrupt batch on a CPU,
+ * else an idle row) and of the GFP table (GfpContext: per context, each
+ * usual mask and whether it may be used there, 1 or 0).
+ */
+struct preempt_row_snapshot {
+	uint64_t cpu;
+	int64_t pid;
+	uint64_t count, preempt, softirq, hardirq, nmi;
+	bool irqs_disabled;
+	char context[16];
+	char command[24];
+};
+struct preempt_snapshot {
+	struct preempt_row_snapshot *rows;
+	size_t nr_rows;
+};
+struct gfp_context_row_snapshot {
+	char context[16];
+	struct snap_counter *allowed;
+	size_t nr_allowed;
+};
+struct gfp_context_snapshot {
+	struct gfp_context_row_snapshot *contexts;
+	size_t nr_contexts;
+};
+extern const struct report_type preempt_report, gfp_context_report;
+int preempt_fill(const struct machine *m, int pid, void *snap);
+int preempt_show(const void *snap, struct seq_buf *s);
+int gfp_context_fill(const struct machine *m, int pid, void *snap);
+int gfp_context_show(const void *snap, struct seq_buf *s);
 int report_preempt(const struct machine *m, struct seq_buf *s);
 /* The GFP usage table: which flags each context may use. */
 int report_gfp_context(const struct machine *m, struct seq_buf *s);

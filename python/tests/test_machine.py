@@ -215,6 +215,10 @@ class TestKernel(DaemonTest):
         finally:
             other.close()
         self.assertIn("py_lock", self.m.report(mmclient.proto.REPORT_MUTEXES))
+        rows = reports.from_message(self.m.report_data("mutexes")).mutexes
+        self.assertEqual([(r.name, r.owner, r.holder, r.waiters)
+                          for r in rows if r.name == "py_lock"],
+                         [("py_lock", self.m.pid, 0, [])])
         self.m.mutex_destroy("py_lock")
         self.assertErrno(errno.ENOENT, self.m.mutex_lock, "py_lock")
 
