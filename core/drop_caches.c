@@ -6,8 +6,10 @@
  *
  * Owns: what dropping caches means in this machine: the page cache's
  * clean, unheld, unmapped pages dropped (drop_pagecache_sb), every slab
- * cache shrunk (drop_slab: the machine's reclaimable objects are the
- * slabs' free ones; inodes and names live outside slabs here), then
+ * cache shrunk and every shrinker run (drop_slab: the machine's
+ * reclaimable objects are the slabs' free ones, inodes and names live
+ * outside slabs here; the deferred split queue's THPs are split, their
+ * unmapped pages freed), then
  * every CPU's page lists drained back to the buddy lists, done as the
  * kernel (pid 0), not as whoever asked.
  * Anonymous and shmem pages stay, and so do dirty cached pages, as on
@@ -18,6 +20,7 @@
 
 #include "core/err.h"
 #include "core/fs/fs.h"
+#include "core/huge_mm.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
 #include "core/slab.h"
@@ -38,6 +41,7 @@ int drop_caches_mode(struct machine *m, unsigned int mode,
 	}
 	if (mode & 2) {
 		kmem_cache_shrink_all(m);
+		deferred_split_scan(m, m->thp.split_queue_len);
 		m->vm_events[DROP_SLAB]++;
 	}
 	drain_all_pages(m);

@@ -4,15 +4,27 @@
  * enabled and defrag settings, the anonymous fault that maps a whole
  * PMD-sized page (2 MiB on x86_64, 4 MiB on i386 without PAE) when the
  * VMA covers the aligned range and one can be had, the huge zero page
- * behind a read, and the split of a PMD mapping into PTEs (and of the
- * huge page into order-0 pages) wherever a range is cut inside one.
+ * behind a read; fork sharing a THP at the PMD level (copy_huge_pmd),
+ * the write fault that reuses an exclusive THP or splits the PMD for the
+ * PTE level to copy one page (do_huge_pmd_wp_page); the split of a PMD
+ * mapping into PTEs wherever a range is cut inside one, which leaves a
+ * PTE-mapped THP whole, and the split of the THP itself into order-0
+ * pages later, from the deferred split queue, when memory is short.
  *
- * Owns: the huge PMD entries of anonymous private VMAs, the head page's
- * rmap (PG_anon, mapping, index, one _mapcount for the PMD), the
- * thp_* events, NR_ANON_THPS (in pages, as Linux keeps it) and the huge
- * zero page. Must never: leave a PMD mapping of a page that is not a
- * whole huge block, split a hugetlb page (memory.c keeps those), or
- * lose a byte or a mapping in a split.
+ * A THP is a folio as Linux keeps one: the head holds the reference
+ * count (one per PMD and one per PTE mapping it) and the anon rmap;
+ * every page keeps its own _mapcount (its PTE mappings, -1 based); the
+ * first tail page keeps _entire_mapcount (PMD mappings, -1 based) and
+ * _nr_pages_mapped (pages a PTE maps); the second tail page's lru links
+ * it on the deferred split queue.
+ *
+ * Owns: the huge PMD entries of anonymous private VMAs, a THP's rmap and
+ * map counts, PG_tail and PG_anon_exclusive, the deferred split queue,
+ * the thp_* events, NR_ANON_THPS (the pages of THPs some PMD maps, as
+ * Linux keeps it) and the huge zero page. Must never: leave a PMD
+ * mapping of a page that is not a whole huge block, split a hugetlb page
+ * (memory.c keeps those), split a THP that a PMD still maps, or lose a
+ * byte or a mapping in a split.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,6 +62,8 @@ void thp_init(struct machine *m)
 	m->thp.defrag = THP_DEFRAG_MADVISE;
 	m->thp.use_zero_page = true;
 	m->thp.huge_zero = false;
+	INIT_LIST_HEAD(&m->thp.split_queue);
+	m->thp.split_queue_len = 0;
 	m->thp.khugepaged = (struct khugepaged_state){
 		.pages_to_scan = 8u << huge_page_order(m),
 		.max_ptes_none = (1u << huge_page_order(m)) - 1,
@@ -279,21 +293,155 @@ static uint64_t access_bits(enum user_access access)
 	return _PAGE_ACCESSED | (access == USER_WRITE ? _PAGE_DIRTY : 0);
 }
 
-/* A fresh THP's head: anonymous, on vma's anon_vma, one PMD mapping. */
+/* ------------------------------------------------------------------ */
+/* A THP's map counts                                                  */
+
+struct page *thp_head(const struct machine *m, struct page *page)
+{
+	unsigned long pfn = page_to_pfn(m, page);
+
+	if (PageFlag(page, PG_tail))
+		return pfn_to_page(m, pfn & ~(hpage_nr(m) - 1));
+	return PageThp(page) ? page : NULL;
+}
+
+int thp_entire_mapcount(const struct page *head)
+{
+	return head[1]._entire_mapcount + 1;
+}
+
+int thp_nr_pages_mapped(const struct page *head)
+{
+	return head[1]._nr_pages_mapped;
+}
+
+struct list_head *thp_deferred_list(struct page *head)
+{
+	return &head[2].lru;
+}
+
+int thp_page_mapcount(const struct machine *m, const struct page *page)
+{
+	const struct page *head = thp_head(m, (struct page *)page);
+
+	return page_mapcount(page) + (head ? thp_entire_mapcount(head) : 0);
+}
+
+/*
+ * deferred_split_folio: a THP that lost some of its pages' mappings
+ * and no PMD maps waits on the queue, counted once.
+ */
+static void deferred_split_folio(struct machine *m, struct page *head)
+{
+	struct list_head *l = thp_deferred_list(head);
+
+	if (!list_empty(l))
+		return;
+	list_add_tail(l, &m->thp.split_queue);
+	m->thp.split_queue_len++;
+	m->vm_events[THP_DEFERRED_SPLIT_PAGE]++;
+}
+
+static void deferred_split_remove(struct machine *m, struct page *head)
+{
+	struct list_head *l = thp_deferred_list(head);
+
+	if (list_empty(l))
+		return;
+	list_del_init(l);
+	m->thp.split_queue_len--;
+}
+
+/* One more PMD maps the THP: its pages count as mapped from the first. */
+static void thp_add_rmap_pmd(struct machine *m, struct page *head)
+{
+	unsigned long nr = hpage_nr(m);
+
+	if (++head[1]._entire_mapcount == 0) {
+		m->node_stat[NR_ANON_THPS] += (long)nr;
+		m->node_stat[NR_ANON_MAPPED] +=
+			(long)nr - head[1]._nr_pages_mapped;
+	}
+}
+
+/*
+ * A PMD mapping gone: with the last, the pages no PTE maps leave
+ * NR_ANON_MAPPED and a THP some of whose pages stay mapped is queued.
+ */
+static void thp_remove_rmap_pmd(struct machine *m, struct page *head)
+{
+	long nr = (long)hpage_nr(m), unmapped;
+
+	if (--head[1]._entire_mapcount != -1)
+		return;
+	unmapped = nr - head[1]._nr_pages_mapped;
+	m->node_stat[NR_ANON_THPS] -= nr;
+	m->node_stat[NR_ANON_MAPPED] -= unmapped;
+	if (unmapped && head[1]._nr_pages_mapped)
+		deferred_split_folio(m, head);
+}
+
+/* One more PTE maps page of the THP at head. */
+static void thp_add_rmap_pte(struct machine *m, struct page *head,
+			     struct page *page)
+{
+	if (++page->_mapcount)
+		return;
+	head[1]._nr_pages_mapped++;
+	if (head[1]._entire_mapcount < 0)
+		m->node_stat[NR_ANON_MAPPED]++;
+}
+
+void thp_remove_rmap_pte(struct machine *m, struct page *page)
+{
+	struct page *head = thp_head(m, page);
+
+	if (--page->_mapcount != -1)
+		return;
+	head[1]._nr_pages_mapped--;
+	if (head[1]._entire_mapcount >= 0)
+		return;
+	m->node_stat[NR_ANON_MAPPED]--;
+	if (head[1]._nr_pages_mapped)
+		deferred_split_folio(m, head);
+}
+
+void thp_dup_rmap_pte(struct machine *m, struct page *page)
+{
+	struct page *head = thp_head(m, page);
+
+	/* The copy is shared: neither side's page is exclusive now. */
+	ClearPageFlag(page, PG_anon_exclusive);
+	head->_refcount++;
+	thp_add_rmap_pte(m, head, page);
+}
+
+/* A fresh THP: anonymous, on vma's anon_vma, one PMD mapping, exclusive. */
 void thp_add_new_anon_rmap(struct machine *m, struct page *head,
 			   struct vm_area_struct *vma, uint64_t haddr)
 {
 	unsigned long nr = hpage_nr(m);
-
-	SetPageFlag(head, PG_anon);
-	SetPageFlag(head, PG_swapbacked);
-	head->mapping = (uint64_t)(uintptr_t)vma->anon_vma;
-	head->index =
+	uint64_t index =
 		vma->vm_pgoff + ((haddr - vma->vm_start) >> m->page_shift);
-	head->_mapcount = 0;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		struct page *page = head + i;
+
+		if (i)
+			SetPageFlag(page, PG_tail);
+		SetPageFlag(page, PG_anon);
+		SetPageFlag(page, PG_swapbacked);
+		ClearPageFlag(page, PG_anon_exclusive);
+		page->mapping = (uint64_t)(uintptr_t)vma->anon_vma;
+		page->index = index + i;
+		page->_mapcount = -1;
+	}
+	SetPageFlag(head, PG_anon_exclusive);
+	head[1]._entire_mapcount = -1;
+	head[1]._nr_pages_mapped = 0;
+	INIT_LIST_HEAD(thp_deferred_list(head));
 	anon_vma_get(vma->anon_vma);
-	m->node_stat[NR_ANON_MAPPED] += (long)nr;
-	m->node_stat[NR_ANON_THPS] += (long)nr;
+	thp_add_rmap_pmd(m, head);
 	vma->vm_mm->rss_stat[MM_ANONPAGES] += (long)nr;
 }
 
@@ -343,6 +491,27 @@ static int do_huge_pmd_anonymous_page(struct machine *m,
 	return 0;
 }
 
+/*
+ * do_huge_pmd_wp_page: a THP this mm alone may write (PageAnonExclusive,
+ * or no other reference than this PMD) is reused, 0; otherwise, and for
+ * the huge zero page, the PMD is split and the PTE level copies the one
+ * page written (1), as Linux's fallback does.
+ */
+static int do_huge_pmd_wp_page(struct machine *m, struct vm_area_struct *vma,
+			       uint64_t addr, unsigned long pfn)
+{
+	struct page *head = pfn_to_page(m, pfn);
+	int err;
+
+	if (!is_huge_zero_pfn(m, pfn) &&
+	    (PageFlag(head, PG_anon_exclusive) || head->_refcount == 1)) {
+		SetPageFlag(head, PG_anon_exclusive);
+		return 0;
+	}
+	err = split_huge_pmd_address(m, vma, addr);
+	return err ? err : 1;
+}
+
 int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 		      uint64_t addr, enum user_access access,
 		      const struct pte_slot *slot)
@@ -362,17 +531,10 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 		return 0;
 	}
 	if (access == USER_WRITE && !(entry & _PAGE_RW)) {
-		/*
-		 * do_huge_pmd_wp_page: a THP this mm alone maps is reused;
-		 * the huge zero page is split and the PTE level copies the
-		 * one page written, as Linux's fallback does.
-		 */
-		if (is_huge_zero_pfn(m, pfn) ||
-		    page_mapcount(pfn_to_page(m, pfn)) != 1) {
-			int err = split_huge_pmd_address(m, vma, addr);
+		int err = do_huge_pmd_wp_page(m, vma, addr, pfn);
 
-			return err ? err : 1;
-		}
+		if (err)
+			return err;
 		entry |= vma_pte_prot(m, vma->vm_flags, true);
 	}
 	pte_slot_write(m, slot, entry | access_bits(access));
@@ -380,41 +542,105 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 }
 
 /* ------------------------------------------------------------------ */
-/* Splitting                                                           */
+/* fork                                                                */
 
-/*
- * __split_huge_page: the head's block becomes order-0 pages, each an
- * anonymous page of the same anon_vma at its own index, mapped once,
- * on the LRU lists as any anonymous page.
- */
-static void split_huge_page(struct machine *m, struct page *head, bool dirty)
+int copy_huge_pmd(struct machine *m, struct vm_area_struct *dst,
+		  const struct pte_slot *src_pmd, uint64_t addr, uint64_t entry)
 {
-	unsigned long nr = hpage_nr(m);
-	uint64_t av = head->mapping, index = head->index;
+	unsigned long pfn = pte_pfn(m, entry);
+	struct pte_slot dpmd;
+	int err = pte_slot_get(m, dst->vm_mm->pgd, addr, pgtable_huge_level(m),
+			       true, &dpmd);
 
-	split_page(m, head, huge_page_order(m));
-	for (unsigned long i = 0; i < nr; i++) {
-		struct page *page = head + i;
+	if (err)
+		return err;
+	if (!is_huge_zero_pfn(m, pfn)) {
+		struct page *head = pfn_to_page(m, pfn);
 
-		SetPageFlag(page, PG_anon);
-		SetPageFlag(page, PG_swapbacked);
-		if (dirty)
-			SetPageFlag(page, PG_dirty);
-		page->mapping = av;
-		page->index = index + i;
-		page->_mapcount = 0;
-		if (i)
-			anon_vma_get((struct anon_vma *)(uintptr_t)av);
-		lru_add(m, page);
+		/* folio_try_dup_anon_rmap_pmd: shared, so not exclusive. */
+		ClearPageFlag(head, PG_anon_exclusive);
+		head->_refcount++;
+		thp_add_rmap_pmd(m, head);
+		dst->vm_mm->rss_stat[MM_ANONPAGES] += (long)hpage_nr(m);
 	}
-	m->node_stat[NR_ANON_THPS] -= (long)nr;
-	m->vm_events[THP_SPLIT_PAGE]++;
+	/* Both sides read-only, for copy-on-write; the child's is old. */
+	if (entry & _PAGE_RW) {
+		entry &= ~(uint64_t)_PAGE_RW;
+		pte_slot_write(m, src_pmd, entry);
+	}
+	pte_slot_write(m, &dpmd, entry & ~(uint64_t)_PAGE_ACCESSED);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Write faults on a page of a PTE-mapped THP                          */
+
+/* Another mm's VMA maps a page of the THP at head. */
+static bool thp_mapped_in(struct machine *m, const struct vm_area_struct *vma,
+			  const struct page *head)
+{
+	unsigned long hpfn = page_to_pfn(m, head), nr = hpage_nr(m);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		struct pte_slot slot;
+		uint64_t addr, entry;
+
+		if (!vma_address(vma, head->index + i, &addr, m->page_shift) ||
+		    pte_slot_get(m, vma->vm_mm->pgd, addr, pte_level(m), false,
+				 &slot))
+			continue;
+		entry = pte_slot_read(m, &slot);
+		if (pte_maps_page(entry) && pte_pfn(m, entry) >= hpfn &&
+		    pte_pfn(m, entry) < hpfn + nr)
+			return true;
+	}
+	return false;
 }
 
 /*
+ * __wp_can_reuse_large_anon_folio (Linux 6.15 and later): a page of a
+ * PTE-mapped THP is written in place when every reference to the THP
+ * is a mapping of this mm, and more than the one page is mapped (the
+ * last page mapped is copied, to give the THP back sooner).
+ */
+bool thp_wp_can_reuse(struct machine *m, const struct vm_area_struct *vma,
+		      struct page *page)
+{
+	struct page *head = thp_head(m, page);
+	struct rmap_root *root = page_rmap_root(head);
+	struct list_head *pos;
+
+	if (PageFlag(page, PG_anon_exclusive))
+		return true;
+	if (head->_refcount <= 1)
+		return false;
+	list_for_each(pos, &root->vmas)
+	{
+		const struct vm_area_struct *v =
+			list_entry(pos, struct vm_area_struct, rmap_node);
+
+		if (v->vm_mm != vma->vm_mm && thp_mapped_in(m, v, head))
+			return false;
+	}
+	SetPageFlag(page, PG_anon_exclusive);
+	return true;
+}
+
+bool thp_page_exclusive(const struct machine *m, const struct page *page)
+{
+	(void)m;
+	return PageFlag(page, PG_anon_exclusive);
+}
+
+/* ------------------------------------------------------------------ */
+/* Splitting a PMD mapping                                             */
+
+/*
  * __split_huge_pmd_locked: the PMD entry gives way to a PTE table with
- * one entry per page, the flags kept. The huge zero page's PTEs map the
- * small zero page, as Linux's __split_huge_zero_page_pmd does.
+ * one entry per page, the flags kept; the THP stays whole, mapped by
+ * PTEs now (one reference each), each page exclusive if the PMD was.
+ * The huge zero page's PTEs map the small zero page, as Linux's
+ * __split_huge_zero_page_pmd does.
  */
 static int __split_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 			    const struct pte_slot *pmd, uint64_t haddr,
@@ -424,6 +650,8 @@ static int __split_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 	unsigned long pfn = pte_pfn(m, entry), nr = hpage_nr(m);
 	bool zero = is_huge_zero_pfn(m, pfn);
 	uint64_t flags = pte_flags(m, entry) & ~_PAGE_PSE;
+	struct page *head = pfn_to_page(m, pfn);
+	bool exclusive = !zero && PageFlag(head, PG_anon_exclusive);
 	struct pte_slot pte;
 
 	pte_slot_set(m, pmd, 0);
@@ -436,18 +664,28 @@ static int __split_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 	}
 	m->vm_events[THP_SPLIT_PMD]++;
 	if (!zero)
-		split_huge_page(m, pfn_to_page(m, pfn), entry & _PAGE_DIRTY);
+		head->_refcount += (int)nr - 1;
 	for (unsigned long i = 0; i < nr; i++) {
 		pte.idx[leaf] = (unsigned int)i;
-		pte_slot_write(m, &pte,
-			       zero ? pfn_pte(m, m->zero_pfn,
-					      flags & ~(_PAGE_RW | _PAGE_DIRTY))
-				    : pfn_pte(m, pfn + i, flags));
+		if (zero) {
+			pte_slot_write(
+				m, &pte,
+				pfn_pte(m, m->zero_pfn,
+					flags & ~(_PAGE_RW | _PAGE_DIRTY)));
+			continue;
+		}
+		if (exclusive)
+			SetPageFlag(head + i, PG_anon_exclusive);
+		else
+			ClearPageFlag(head + i, PG_anon_exclusive);
+		thp_add_rmap_pte(m, head, head + i);
+		pte_slot_write(m, &pte, pfn_pte(m, pfn + i, flags));
 	}
+	if (!zero)
+		thp_remove_rmap_pmd(m, head);
 	m->tlb_gen++;
 	return 0;
 }
-
 /* The huge PMD entry covering addr in vma, if there is one. */
 static bool find_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 			  uint64_t addr, struct pte_slot *slot, uint64_t *entry)
@@ -510,32 +748,100 @@ int vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma,
 static void free_transhuge_page(struct machine *m, struct page *head)
 {
 	struct anon_vma *av = (struct anon_vma *)(uintptr_t)head->mapping;
+	unsigned long nr = hpage_nr(m);
 
-	if (--head->_refcount > 0)
-		return;
-	ClearPageFlag(head, PG_anon);
-	ClearPageFlag(head, PG_swapbacked);
-	ClearPageFlag(head, PG_dirty);
-	head->mapping = 0;
-	head->index = 0;
-	head->_mapcount = -1;
+	deferred_split_remove(m, head);
+	INIT_LIST_HEAD(&head[1].lru);
+	for (unsigned long i = 0; i < nr; i++) {
+		struct page *page = head + i;
+
+		ClearPageFlag(page, PG_tail);
+		ClearPageFlag(page, PG_anon);
+		ClearPageFlag(page, PG_swapbacked);
+		ClearPageFlag(page, PG_dirty);
+		ClearPageFlag(page, PG_anon_exclusive);
+		page->mapping = 0;
+		page->index = 0;
+		page->_mapcount = -1;
+	}
 	head->_refcount = 1;
 	__free_pages(m, head, huge_page_order(m));
 	anon_vma_put(m, av);
 }
 
+void thp_put_page(struct machine *m, struct page *page)
+{
+	struct page *head = thp_head(m, page);
+
+	if (--head->_refcount == 0)
+		free_transhuge_page(m, head);
+}
+
 void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 		  const struct pte_slot *slot, uint64_t entry)
 {
-	unsigned long pfn = pte_pfn(m, entry), nr = hpage_nr(m);
+	unsigned long pfn = pte_pfn(m, entry);
 	struct page *head = pfn_to_page(m, pfn);
 
 	pte_slot_write(m, slot, 0);
 	if (is_huge_zero_pfn(m, pfn))
 		return;
-	vma->vm_mm->rss_stat[MM_ANONPAGES] -= (long)nr;
-	m->node_stat[NR_ANON_THPS] -= (long)nr;
-	if (--head->_mapcount == -1)
-		m->node_stat[NR_ANON_MAPPED] -= (long)nr;
-	free_transhuge_page(m, head);
+	vma->vm_mm->rss_stat[MM_ANONPAGES] -= (long)hpage_nr(m);
+	thp_remove_rmap_pmd(m, head);
+	thp_put_page(m, head);
+}
+
+/* ------------------------------------------------------------------ */
+/* Splitting a THP: the deferred split queue                           */
+
+/*
+ * __split_huge_page of a THP only PTEs map: each page becomes an order-0
+ * anonymous page of the same anon_vma at its own index, with the map
+ * count it had and one reference per mapping, on the LRU lists; pages
+ * no entry maps go back to the buddy allocator.
+ */
+static unsigned long split_huge_page(struct machine *m, struct page *head)
+{
+	unsigned long nr = hpage_nr(m), freed = 0;
+	struct anon_vma *av = (struct anon_vma *)(uintptr_t)head->mapping;
+
+	deferred_split_remove(m, head);
+	split_page(m, head, huge_page_order(m));
+	for (unsigned long i = 0; i < nr; i++) {
+		struct page *page = head + i;
+
+		ClearPageFlag(page, PG_tail);
+		ClearPageFlag(page, PG_anon_exclusive);
+		SetPageFlag(page, PG_dirty);
+		if (i)
+			anon_vma_get(av);
+		/* One reference per mapping, and one the split holds. */
+		page->_refcount = page_mapcount(page) + 1;
+		if (page_mapcount(page))
+			lru_add(m, page);
+		else
+			freed++;
+		put_user_page(m, page);
+	}
+	m->vm_events[THP_SPLIT_PAGE]++;
+	return freed;
+}
+
+unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)
+{
+	unsigned long freed = 0;
+
+	while (nr_to_scan-- && !list_empty(&m->thp.split_queue)) {
+		struct page *second =
+			list_first_entry(&m->thp.split_queue, struct page, lru);
+		struct page *head = second - 2;
+
+		if (thp_entire_mapcount(head)) { /* a PMD maps it again */
+			m->vm_events[THP_SPLIT_PAGE_FAILED]++;
+			list_move_tail(&second->lru, &m->thp.split_queue);
+			continue;
+		}
+		freed += split_huge_page(m, head);
+	}
+	return freed;
 }

@@ -72,8 +72,8 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 		      const struct pte_slot *slot);
 /*
  * Split the PMD mapping of the THP that covers addr (if one does) into
- * PTEs, and the huge page into order-0 pages: every byte and the
- * mapping stay. 0, or -ENOMEM when no PTE table could be had.
+ * PTEs; the THP stays whole, PTE-mapped. Every byte and the mapping
+ * stay. 0, or -ENOMEM when no PTE table could be had.
  */
 int split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t addr);
@@ -82,7 +82,7 @@ int split_huge_pmd_range(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t start, uint64_t end);
 /*
  * As vma_adjust_trans_huge: before a VMA is cut at start and end, the
- * THPs the cuts fall inside are split.
+ * PMD mappings the cuts fall inside are split.
  */
 int vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma,
 			  uint64_t start, uint64_t end);
@@ -92,6 +92,54 @@ void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 /* A new THP's head: anonymous in vma at haddr, mapped by one PMD. */
 void thp_add_new_anon_rmap(struct machine *m, struct page *head,
 			   struct vm_area_struct *vma, uint64_t haddr);
+/*
+ * copy_huge_pmd: fork shares the THP (or the huge zero page) that the
+ * PMD entry in src_pmd maps with dst at addr, write-protected on both
+ * sides, as Linux does; 0, or -ENOMEM when the child's table could not
+ * be had.
+ */
+int copy_huge_pmd(struct machine *m, struct vm_area_struct *dst,
+		  const struct pte_slot *src_pmd, uint64_t addr,
+		  uint64_t entry);
+
+/* A page of a THP: its head, or a tail (PG_tail). */
+static inline bool PageThp(const struct page *page)
+{
+	return PageFlag(page, PG_tail) ||
+	       (PageFlag(page, PG_head) && page->private &&
+		PageFlag(page, PG_anon));
+}
+/* The head of the THP page is part of, NULL for any other page. */
+struct page *thp_head(const struct machine *m, struct page *page);
+/* The THP's PMD mappings, its pages some PTE maps, its queue link. */
+int thp_entire_mapcount(const struct page *head);
+int thp_nr_pages_mapped(const struct page *head);
+struct list_head *thp_deferred_list(struct page *head);
+/* As Linux's page_mapcount: the page's PTEs and the THP's PMDs. */
+int thp_page_mapcount(const struct machine *m, const struct page *page);
+/*
+ * A PTE mapping page of a THP is gone (thp_remove_rmap_pte), its
+ * reference dropped (thp_put_page: the last frees the whole block), or
+ * fork copied it (thp_dup_rmap_pte: one more mapping and reference,
+ * neither side exclusive).
+ */
+void thp_remove_rmap_pte(struct machine *m, struct page *page);
+void thp_put_page(struct machine *m, struct page *page);
+void thp_dup_rmap_pte(struct machine *m, struct page *page);
+/*
+ * The PTE-level write fault on a page of a THP: reuse the page (true,
+ * and it becomes exclusive) or copy it (false).
+ */
+bool thp_wp_can_reuse(struct machine *m, const struct vm_area_struct *vma,
+		      struct page *page);
+/* mprotect may make the entry of page writable (PageAnonExclusive). */
+bool thp_page_exclusive(const struct machine *m, const struct page *page);
+/*
+ * deferred_split_scan: split up to nr_to_scan THPs of the deferred split
+ * queue into order-0 pages, freeing the pages no entry maps; returns the
+ * pages freed. Reclaim and drop_caches call it, as Linux's shrinker runs.
+ */
+unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan);
 
 /*
  * khugepaged (khugepaged.c): set pages_to_scan (0 leaves it) and, when

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/list.h"
+
 /* /sys/kernel/mm/transparent_hugepage/enabled, in the file's order. */
 enum thp_enabled {
 	THP_ENABLED_ALWAYS,
@@ -49,6 +51,13 @@ struct thp_state {
 	bool huge_zero;		  /* the huge zero page exists */
 	unsigned long huge_zero_pfn;
 	struct khugepaged_state khugepaged;
+	/*
+	 * The deferred split queue (Linux's ds_queue): THPs partly
+	 * unmapped, each linked by its second tail page's lru, split when
+	 * memory is short (deferred_split_scan).
+	 */
+	struct list_head split_queue;
+	unsigned long split_queue_len;
 };
 
 #endif /* MM_HUGE_MM_TYPES_H */

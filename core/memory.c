@@ -128,6 +128,10 @@ void put_user_page(struct machine *m, struct page *page)
 {
 	struct anon_vma *av = NULL;
 
+	if (PageThp(page)) { /* the reference is the THP's */
+		thp_put_page(m, page);
+		return;
+	}
 	if (--page->_refcount > 0)
 		return;
 	if (PageFlag(page, PG_lru))
@@ -170,6 +174,10 @@ void page_remove_rmap(struct machine *m, struct page *page)
 {
 	long *stat = mapped_stat(m, page);
 
+	if (PageThp(page)) {
+		thp_remove_rmap_pte(m, page);
+		return;
+	}
 	if (--page->_mapcount == -1 && stat)
 		(*stat)--;
 }
@@ -408,8 +416,9 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 		return 0;
 	}
 	/* A page-cache page is never reused: the copy is the process's. */
-	if (!zero && PageFlag(old, PG_anon) && page_mapcount(old) == 1 &&
-	    old->_refcount == 1) {
+	if (!zero && PageFlag(old, PG_anon) &&
+	    (PageThp(old) ? thp_wp_can_reuse(m, vma, old)
+			  : page_mapcount(old) == 1 && old->_refcount == 1)) {
 		pte_slot_write(m, slot, entry | prot);
 		return 0;
 	}
@@ -1038,7 +1047,9 @@ static void change_one(struct machine *m, struct vm_area_struct *vma,
 		     (entry & _PAGE_DIRTY))) ||
 		   (vma->vm_flags & VM_HUGETLB) ||
 		   (pfn != m->zero_pfn && PageFlag(page, PG_anon) &&
-		    page_mapcount(page) == 1 && (entry & _PAGE_DIRTY));
+		    (PageThp(page) ? thp_page_exclusive(m, page)
+				   : page_mapcount(page) == 1) &&
+		    (entry & _PAGE_DIRTY));
 	pte_slot_write(
 		m, slot,
 		pfn_pte(m, pfn,
@@ -1127,6 +1138,10 @@ static void copy_one(struct machine *m, struct vm_area_struct *vma,
 
 	if (c->err)
 		return;
+	if (slot->level != leaf) { /* a THP, shared at the PMD level */
+		c->err = copy_huge_pmd(m, c->dst, slot, addr, entry);
+		return;
+	}
 	/* The child's tables first: their allocation may reclaim. */
 	c->err = pte_slot_get(m, dst_mm->pgd, addr, leaf, true, &dslot);
 	if (c->err)
@@ -1149,7 +1164,10 @@ static void copy_one(struct machine *m, struct vm_area_struct *vma,
 		pte_slot_write(m, &dslot, entry);
 		return;
 	}
-	if (pfn != m->zero_pfn) {
+	if (pfn != m->zero_pfn && PageThp(pfn_to_page(m, pfn))) {
+		thp_dup_rmap_pte(m, pfn_to_page(m, pfn));
+		dst_mm->rss_stat[MM_ANONPAGES]++;
+	} else if (pfn != m->zero_pfn) {
 		struct page *page = pfn_to_page(m, pfn);
 
 		get_user_page(page);
@@ -1193,11 +1211,6 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 			return -ENOMEM;
 		}
 		mm_append_vma(m, mm, dst);
-		/* The parent's THPs are split: the child shares 4K pages. */
-		if (split_huge_pmd_range(m, src, src->vm_start, src->vm_end)) {
-			mmput(m, mm);
-			return -ENOMEM;
-		}
 		/*
 		 * vma_needs_copy: a file VMA with no private page is faulted
 		 * again in the child rather than copied.

@@ -9,9 +9,13 @@
  * page of its own; map counts (a huge page's on its head) equal to the
  * entries mapping each page across every mm; each mm's RSS counters
  * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
- * what its tables hold; every user page on an LRU list; each THP (a
- * PMD-mapped anonymous block of the huge order) mapped once, off the
- * LRU, and NR_ANON_THPS their sum; the huge zero page read-only and
+ * what its tables hold; every user page on an LRU list; each THP (an
+ * anonymous block of the huge order, its tails PG_tail) off the LRU,
+ * its entire mapcount equal to the PMDs mapping it, each page's
+ * _mapcount to the PTEs mapping it, _nr_pages_mapped to the pages some
+ * PTE maps, its reference count to all of those, on the deferred split
+ * queue exactly when no PMD and only some PTEs map it, NR_ANON_THPS the
+ * pages of the THPs some PMD maps; the huge zero page read-only and
  * all zero; swap slot counts
  * equal to the swap entries and shmem slots naming them; each mm's
  * pgtables_bytes equal to the tables under its pgd. Must never: change
@@ -38,12 +42,14 @@
 struct mm_tally {
 	const struct machine *m;
 	const struct mm_struct *mm;
-	uint32_t *mapped;  /* entries mapping each pfn */
-	uint32_t *swapref; /* references to each swap slot */
+	uint32_t *mapped;     /* entries mapping each pfn */
+	uint32_t *pmd_mapped; /* PMD entries mapping each THP (pfn >> order) */
+	uint32_t *swapref;    /* references to each swap slot */
 	unsigned long nslots;
 	long rss[NR_MM_COUNTERS];
 	unsigned long hugetlb_pages; /* in the huge entries of this mm */
 	unsigned long thp_pages;     /* in THPs mapped by PMDs, all mms */
+	unsigned long thp_queued;    /* THPs on the deferred split queue */
 	char *why;
 	size_t len;
 };
@@ -139,6 +145,8 @@ static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
 	uint64_t index =
 		vma->vm_pgoff + ((vaddr - vma->vm_start) >> m->page_shift);
 	bool anon = PageFlag(page, PG_anon), shmem = PageFlag(page, PG_shmem);
+	const struct page *ref =
+		PageThp(page) ? thp_head(m, (struct page *)page) : page;
 
 	/* A page-cache page: its VMA's file's, at its own offset. */
 	if (!anon && !shmem && vma->vm_file) {
@@ -159,7 +167,7 @@ static int check_user_page(struct mm_tally *t, const struct vm_area_struct *vma,
 				     vma, (const struct anon_vma *)(uintptr_t)
 						  page->mapping);
 
-	if (page->_refcount < 1 || (!anon && !shmem) ||
+	if (ref->_refcount < 1 || (!anon && !shmem) ||
 	    anon == (vma->shmem != NULL) || !owner || page->index != index)
 		return check_failed(t->why, t->len,
 				    "pid %d: %#lx maps pfn %#lx, not a "
@@ -193,8 +201,9 @@ static int check_huge_page(struct mm_tally *t, uint64_t vaddr,
 
 /*
  * A PMD entry of an anonymous VMA: a THP, the head of an allocated
- * block of the huge order, anonymous at its VMA's index, mapped by this
- * entry alone (fork splits them), or the huge zero page, read-only.
+ * block of the huge order, anonymous at its VMA's index (fork shares
+ * it: check_thp_folio counts the PMDs), or the huge zero page,
+ * read-only.
  */
 static int check_thp(struct mm_tally *t, const struct vm_area_struct *vma,
 		     uint64_t vaddr, uint64_t entry, uint64_t page_size)
@@ -215,7 +224,7 @@ static int check_thp(struct mm_tally *t, const struct vm_area_struct *vma,
 			       : 0;
 	if (page_size != huge_page_size(m) || !PageFlag(page, PG_head) ||
 	    page->private != order || !PageFlag(page, PG_anon) ||
-	    page->index != index || page->_refcount != 1 ||
+	    page->index != index || PageFlag(page, PG_tail) ||
 	    !anon_vma_in_chain(
 		    vma, (const struct anon_vma *)(uintptr_t)page->mapping))
 		return check_failed(t->why, t->len,
@@ -224,9 +233,8 @@ static int check_thp(struct mm_tally *t, const struct vm_area_struct *vma,
 				    "index %#llx",
 				    t->mm->pid, (unsigned long)vaddr, pfn,
 				    order, (unsigned long long)index);
-	t->mapped[pfn]++;
+	t->pmd_mapped[pfn >> order]++;
 	t->rss[MM_ANONPAGES] += 1L << order;
-	t->thp_pages += 1UL << order;
 	return 0;
 }
 
@@ -398,27 +406,105 @@ static int check_other_page(const struct mm_tally *t, unsigned long pfn)
 			    page->_mapcount, t->mapped[pfn]);
 }
 
-/*
- * A THP head: mapped by the PMD entries found, off the LRU lists (this
- * machine does not reclaim THPs whole), its pages in NR_ANON_MAPPED.
- */
-static int check_thp_page(struct mm_tally *t, unsigned long pfn,
-			  long *anon_mapped)
+/* Page i of the THP at head: its tail, at its index, off the LRU lists. */
+static int check_thp_subpage(struct mm_tally *t, const struct page *head,
+			     unsigned long i)
 {
-	const struct page *page = &t->m->mem_map[pfn];
+	const struct page *page = head + i;
+	unsigned long pfn = page_to_pfn(t->m, head) + i;
 
-	if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
-	    page->_refcount != page_mapcount(page) ||
-	    page->private != huge_page_order(t->m) || PageFlag(page, PG_lru))
+	if ((i && (!PageFlag(page, PG_tail) || !PageFlag(page, PG_anon) ||
+		   PageFlag(page, PG_head) || page->mapping != head->mapping ||
+		   page->index != head->index + i)) ||
+	    PageFlag(page, PG_lru))
 		return check_failed(t->why, t->len,
-				    "THP pfn %#lx: _mapcount %d, _refcount "
-				    "%d, order %u, %u entries map it%s",
-				    pfn, page->_mapcount, page->_refcount,
-				    page->private, t->mapped[pfn],
-				    PageFlag(page, PG_lru) ? ", on an LRU list"
-							   : "");
-	if (page_mapcount(page) > 0)
-		*anon_mapped += 1L << page->private;
+				    "THP pfn %#lx: page %lu is not its tail "
+				    "at index %#llx, off the LRU lists",
+				    pfn - i, i,
+				    (unsigned long long)(head->index + i));
+	if ((uint32_t)page_mapcount(page) != t->mapped[pfn])
+		return check_failed(t->why, t->len,
+				    "THP pfn %#lx: page %lu's map count %d, "
+				    "%u PTEs map it",
+				    pfn - i, i, page_mapcount(page),
+				    t->mapped[pfn]);
+	return 0;
+}
+
+/* A THP's folio counts against its pages and the entries found. */
+static int check_thp_counts(struct mm_tally *t, struct page *head,
+			    unsigned long ptes, unsigned long pages)
+{
+	unsigned long pfn = page_to_pfn(t->m, head);
+	unsigned int order = huge_page_order(t->m);
+	int entire = thp_entire_mapcount(head);
+	bool queued = !list_empty(thp_deferred_list(head));
+	bool partial = !entire && pages < (1UL << order);
+
+	if ((uint32_t)entire != t->pmd_mapped[pfn >> order] ||
+	    thp_nr_pages_mapped(head) != (int)pages ||
+	    head->_refcount != (int)ptes + entire || head->_refcount < 1 ||
+	    queued != partial)
+		return check_failed(
+			t->why, t->len,
+			"THP pfn %#lx: entire mapcount %d (%u "
+			"PMDs), %d pages mapped (%lu), _refcount "
+			"%d (%lu mappings), %son the deferred "
+			"split queue",
+			pfn, entire, t->pmd_mapped[pfn >> order],
+			thp_nr_pages_mapped(head), pages, head->_refcount,
+			ptes + (unsigned long)entire, queued ? "" : "not ");
+	if (entire)
+		t->thp_pages += 1UL << order;
+	t->thp_queued += queued;
+	return 0;
+}
+
+/*
+ * A THP: every page a tail of it, mapped by the PTEs found, the folio's
+ * counts right; its pages in NR_ANON_MAPPED if a PMD or a PTE maps them.
+ */
+static int check_thp_folio(struct mm_tally *t, unsigned long pfn,
+			   long *anon_mapped)
+{
+	struct page *head = &t->m->mem_map[pfn];
+	unsigned long nr = 1UL << huge_page_order(t->m);
+	unsigned long ptes = 0, pages = 0;
+	int err;
+
+	if (pfn & (nr - 1))
+		return check_failed(t->why, t->len,
+				    "THP pfn %#lx is not aligned to its "
+				    "order",
+				    pfn);
+	for (unsigned long i = 0; i < nr; i++) {
+		err = check_thp_subpage(t, head, i);
+		if (err)
+			return err;
+		ptes += (unsigned long)page_mapcount(head + i);
+		pages += page_mapcount(head + i) > 0;
+	}
+	err = check_thp_counts(t, head, ptes, pages);
+	*anon_mapped += thp_entire_mapcount(head) ? (long)nr : (long)pages;
+	return err;
+}
+
+/* The deferred split queue: as long as its count, THPs only. */
+static int check_split_queue(const struct mm_tally *t)
+{
+	const struct machine *m = t->m;
+	const struct list_head *pos;
+	unsigned long n = 0;
+
+	for (pos = m->thp.split_queue.next;
+	     pos != &m->thp.split_queue && n <= m->thp.split_queue_len;
+	     pos = pos->next)
+		n++;
+	if (n != m->thp.split_queue_len || n != t->thp_queued)
+		return check_failed(t->why, t->len,
+				    "deferred split queue: %lu entries, "
+				    "split_queue_len %lu, %lu THPs queued",
+				    n, m->thp.split_queue_len, t->thp_queued);
 	return 0;
 }
 
@@ -481,6 +567,13 @@ static int check_pages(struct mm_tally *t)
 		bool shmem = PageFlag(page, PG_shmem);
 		int err;
 
+		if (PageFlag(page, PG_tail))
+			continue; /* checked with its head */
+		if (PageFlag(page, PG_anon_exclusive) && !PageThp(page))
+			return check_failed(t->why, t->len,
+					    "pfn %#lx: PG_anon_exclusive on a "
+					    "page no THP holds",
+					    pfn);
 		if (page_is_pagecache(page)) {
 			err = check_file_page(t, pfn, &file_mapped);
 			if (err)
@@ -493,8 +586,8 @@ static int check_pages(struct mm_tally *t)
 				return err;
 			continue;
 		}
-		if (PageFlag(page, PG_head) && page->private) {
-			err = check_thp_page(t, pfn, &anon_mapped);
+		if (PageThp(page)) {
+			err = check_thp_folio(t, pfn, &anon_mapped);
 			if (err)
 				return err;
 			continue;
@@ -513,6 +606,8 @@ static int check_pages(struct mm_tally *t)
 		if (!shmem && page_mapcount(page) > 0)
 			anon_mapped++;
 	}
+	if (t->thp_queued != m->thp.split_queue_len)
+		return check_split_queue(t);
 	if ((long)t->thp_pages != m->node_stat[NR_ANON_THPS])
 		return check_failed(t->why, t->len,
 				    "NR_ANON_THPS is %ld pages, PMDs map %lu",
@@ -589,9 +684,12 @@ int mm_check(const struct machine *m, char *why, size_t len)
 
 	t.nslots = total_swap_pages(m) + 1;
 	t.mapped = calloc(m->max_pfn, sizeof(*t.mapped));
+	t.pmd_mapped = calloc((m->max_pfn >> huge_page_order(m)) + 1,
+			      sizeof(*t.pmd_mapped));
 	t.swapref = calloc(t.nslots, sizeof(*t.swapref));
-	if (!t.mapped || !t.swapref) {
+	if (!t.mapped || !t.pmd_mapped || !t.swapref) {
 		free(t.mapped);
+		free(t.pmd_mapped);
 		free(t.swapref);
 		return -ENOMEM;
 	}
@@ -610,12 +708,15 @@ int mm_check(const struct machine *m, char *why, size_t len)
 	if (!err)
 		err = check_pages(&t);
 	if (!err)
+		err = check_split_queue(&t);
+	if (!err)
 		err = check_huge_zero_page(&t);
 	if (!err)
 		err = check_swap_refs(&t);
 	if (!err)
 		err = check_mmz_maps(m, why, len);
 	free(t.mapped);
+	free(t.pmd_mapped);
 	free(t.swapref);
 	return err;
 }

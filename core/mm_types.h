@@ -43,6 +43,15 @@ enum pageflags {
 	PG_uptodate,  /* its bytes are the file's */
 	PG_writeback, /* on its way to the device */
 	PG_readahead, /* reaching it starts the next readahead window */
+	/*
+	 * Transparent huge pages (huge_memory.c): PG_tail on every page of
+	 * a THP but its head (the head is found by the huge order's
+	 * alignment, as compound_head); PG_anon_exclusive on a page only
+	 * this mm may map, as Linux's PageAnonExclusive (the head's stands
+	 * for a PMD mapping).
+	 */
+	PG_tail,
+	PG_anon_exclusive,
 	NR_PAGEFLAGS,
 };
 
@@ -60,10 +69,20 @@ struct page {
 	uint32_t private;  /* order of a free or allocated block */
 	uint64_t mapping;
 	uint64_t index;
-	struct list_head lru; /* buddy, per-CPU or LRU list, or owner's list */
-	int32_t owner;	      /* pid that allocated the block; 0: the kernel */
-	uint32_t swap;	      /* swap slot holding a copy of it, 0 if none */
-	int32_t memcg;	      /* pid it is charged to (memcontrol.c); 0: none */
+	union {
+		/* buddy, per-CPU or LRU list, or owner's list */
+		struct list_head lru;
+		/* A THP's first tail page: its folio's map counts, as Linux's
+		 */
+		struct {
+			int32_t _entire_mapcount; /* PMDs mapping it, -1 based
+						   */
+			int32_t _nr_pages_mapped; /* its pages a PTE maps */
+		};
+	};
+	int32_t owner; /* pid that allocated the block; 0: the kernel */
+	uint32_t swap; /* swap slot holding a copy of it, 0 if none */
+	int32_t memcg; /* pid it is charged to (memcontrol.c); 0: none */
 };
 
 _Static_assert(sizeof(struct page) <= 64, "struct page must fit 64 bytes");

@@ -9,6 +9,7 @@
 #include <errno.h>
 
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/proc_page.h"
 #include "core/sparse.h"
@@ -52,6 +53,31 @@ static uint64_t user_page_flags(const struct page *page)
 	return u;
 }
 
+/*
+ * A page of a THP, as Linux's folio_precise_page_mapcount counts it: its
+ * PTEs and the PMDs mapping the whole THP (read through pfn, since page
+ * may be a scratch copy of an unwritten section's entry).
+ */
+static int user_page_mapcount(const struct machine *m, unsigned long pfn,
+			      const struct page *page)
+{
+	unsigned long nr = 1UL << huge_page_order(m);
+
+	if (!PageThp(page))
+		return page_mapcount(page);
+	return page_mapcount(page) +
+	       thp_entire_mapcount(&m->mem_map[pfn & ~(nr - 1)]);
+}
+
+/* KPF_THP and the compound head and tail bits of a THP's pages. */
+static uint64_t thp_page_flags(const struct page *page)
+{
+	if (!PageThp(page))
+		return 0;
+	return KPF(KPF_THP) | KPF(PageFlag(page, PG_tail) ? KPF_COMPOUND_TAIL
+							  : KPF_COMPOUND_HEAD);
+}
+
 uint64_t stable_page_flags(const struct machine *m, unsigned long pfn)
 {
 	struct page scratch;
@@ -63,14 +89,14 @@ uint64_t stable_page_flags(const struct machine *m, unsigned long pfn)
 		return KPF(KPF_NOPAGE);
 	/* Buddy and page-table pages keep no mapcount (a page type). */
 	if (!PageFlag(page, PG_buddy) && !PageFlag(page, PG_table) &&
-	    !PageFlag(page, PG_slab) && page_mapcount(page) > 0)
+	    !PageFlag(page, PG_slab) && user_page_mapcount(m, pfn, page) > 0)
 		u |= KPF(KPF_MMAP);
 	for (size_t i = 0; i < sizeof(kpf_copy) / sizeof(kpf_copy[0]); i++)
 		if (PageFlag(page, kpf_copy[i].pg))
 			u |= KPF(kpf_copy[i].kpf);
 	if (pfn == m->zero_pfn)
 		u |= KPF(KPF_ZERO_PAGE);
-	return u | user_page_flags(page);
+	return u | user_page_flags(page) | thp_page_flags(page);
 }
 
 uint64_t kpagecount(const struct machine *m, unsigned long pfn)
@@ -82,7 +108,9 @@ uint64_t kpagecount(const struct machine *m, unsigned long pfn)
 	if (page->flags & ((1u << PG_hole) | (1u << PG_slab) |
 			   (1u << PG_buddy) | (1u << PG_table)))
 		return 0;
-	return page_mapcount(page) > 0 ? (uint64_t)page_mapcount(page) : 0;
+	return user_page_mapcount(m, pfn, page) > 0
+		       ? (uint64_t)user_page_mapcount(m, pfn, page)
+		       : 0;
 }
 
 int kpage_range(struct machine *m, uint64_t pfn, uint64_t *count)

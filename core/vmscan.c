@@ -20,6 +20,7 @@
 #include "core/check.h"
 #include "core/compaction.h"
 #include "core/filemap.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -535,7 +536,11 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 	freed = shrink_lruvec(m, SWAP_CLUSTER_MAX << order);
 	if (!m->kswapd.running)
 		m->vm_events[PGSTEAL_DIRECT] += freed;
-	return freed;
+	/*
+	 * The shrinkers after the LRU lists, as shrink_node runs them: the
+	 * pages a THP split frees are progress, though not pgsteal.
+	 */
+	return freed + deferred_split_scan(m, SWAP_CLUSTER_MAX);
 }
 
 /* ------------------------------------------------------------------ */

@@ -113,6 +113,8 @@
 	X(THP_COLLAPSE_ALLOC, "thp_collapse_alloc")                            \
 	X(THP_COLLAPSE_ALLOC_FAILED, "thp_collapse_alloc_failed")              \
 	X(THP_SPLIT_PAGE, "thp_split_page")                                    \
+	X(THP_SPLIT_PAGE_FAILED, "thp_split_page_failed")                      \
+	X(THP_DEFERRED_SPLIT_PAGE, "thp_deferred_split_page")                  \
 	X(THP_SPLIT_PMD, "thp_split_pmd")                                      \
 	X(THP_ZERO_PAGE_ALLOC, "thp_zero_page_alloc")                          \
 	X(THP_ZERO_PAGE_ALLOC_FAILED, "thp_zero_page_alloc_failed")            \
