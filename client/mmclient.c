@@ -1572,17 +1572,47 @@ int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len, int advice)
 	return send_madvise(c, &a, NULL, NULL, 0);
 }
 
-int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
-		unsigned char *vec)
+/* One mincore request, its vector of pages bytes straight into vec. */
+static int mincore_one(struct mmc *c, int pid, uint64_t addr, uint64_t len,
+		       unsigned char *vec, uint64_t pages)
 {
 	Mm__Mincore a = MM__MINCORE__INIT;
-	uint64_t ps = c->info.page_size ? c->info.page_size : 4096;
-	uint64_t pages = len / ps + (len % ps != 0);
 
 	a.pid = pid;
 	a.addr = addr;
 	a.len = len;
 	return send_mincore(c, &a, vec, NULL, (size_t)pages);
+}
+
+/*
+ * A vector longer than a reply frame holds goes in frame-sized pieces,
+ * in address order, so any range Linux takes works; a piece that fails
+ * stops there with its error, the bytes before it filled, as Linux's
+ * do_mincore fills vec as it goes. A range the daemon refuses whole
+ * (unaligned, wrapping) goes as one request, for its errno.
+ */
+int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
+		unsigned char *vec)
+{
+	uint64_t ps = c->info.page_size ? c->info.page_size : 4096;
+	uint64_t pages = len / ps + (len % ps != 0);
+	uint64_t room = c->max_frame > 64 ? c->max_frame - 64 : 1;
+
+	if (pages <= room || addr % ps || len > UINT64_MAX - addr)
+		return mincore_one(c, pid, addr, len, vec, pages);
+	while (len) {
+		uint64_t n = pages < room ? pages : room;
+		uint64_t bytes = n * ps < len ? n * ps : len;
+		int err = mincore_one(c, pid, addr, bytes, vec, n);
+
+		if (err)
+			return err;
+		addr += bytes;
+		len -= bytes;
+		vec += n;
+		pages -= n;
+	}
+	return 0;
 }
 
 /* ---- struct page, visible */

@@ -423,8 +423,11 @@ int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		int advice);
 /*
  * mincore(2) in process pid: vec gets a byte per page of [addr, +len),
- * len rounded up to pages, 1 when the page is resident (mapped; not out
- * on swap). -ENOMEM when a page lies in no mapping.
+ * len rounded up to pages, 1 when the page is resident (mapped, a THP's
+ * pages too; not out on swap). -ENOMEM when a page lies in no mapping
+ * (vec filled up to the piece that has it), -EINVAL when addr is not
+ * page aligned. A vector of any length: one longer than a frame holds
+ * is asked for in frame-sized pieces.
  */
 int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		unsigned char *vec);

@@ -26,6 +26,7 @@ static uint8_t resident(struct machine *m, const struct vm_area_struct *vma,
 				    ? pgtable_huge_level(m)
 				    : pgtable_levels(m) - 1;
 	struct pte_slot slot;
+	uint64_t entry;
 
 	if (vma->shmem) {
 		uint64_t index = vma->vm_pgoff +
@@ -34,9 +35,15 @@ static uint8_t resident(struct machine *m, const struct vm_area_struct *vma,
 		return index < vma->shmem->nr_pages &&
 		       (vma->shmem->slots[index] & 1);
 	}
-	if (!pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false, &slot) &&
-	    slot.level == leaf && pte_maps_page(pte_slot_read(m, &slot)))
-		return 1;
+	if (!pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false, &slot)) {
+		entry = pte_slot_read(m, &slot);
+		/* A THP's PMD: every page under it is resident. */
+		if ((slot.level == leaf ||
+		     (slot.level == pgtable_huge_level(m) &&
+		      (entry & _PAGE_PSE))) &&
+		    pte_maps_page(entry))
+			return 1;
+	}
 	/* mincore_page: a file's page counts when its cache holds it. */
 	if (vma->vm_file && !(vma->vm_flags & VM_PFNMAP))
 		return find_get_page(m, vma->vm_file->f_inode,

@@ -233,6 +233,55 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 }
 
 /*
+ * mincore of a range whose vector is longer than a reply frame: the
+ * client asks in pieces, every byte lands where its page is, and a range
+ * running past the mapping fails with -ENOMEM in its last piece.
+ */
+static void vm_mincore_long(struct mmc *c, unsigned int page)
+{
+	uint64_t room = mmc_info(c)->max_frame_bytes - 64;
+	uint64_t pages = room + room / 4, len = pages * page, a = 0;
+	uint64_t marks[3] = {0, room, pages - 1};
+	unsigned char *vec;
+	uint64_t ones = 0;
+
+	/* i386's 3 GiB hold fewer pages than a 1 MiB frame has bytes. */
+	if (strcmp(mmc_info(c)->arch, "x86_64"))
+		return;
+	vec = malloc(pages + 1);
+	EXPECT(vec != NULL, "no memory for a vector of %llu bytes",
+	       (unsigned long long)pages);
+	if (!vec)
+		return;
+	/* PROT_NONE reserves nothing; the marked pages are made writable. */
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, len, PROT_NONE, ANON_PRIVATE, &a));
+	for (int i = 0; i < 3; i++) {
+		uint64_t at = a + marks[i] * page;
+
+		EXPECT_ERR(c, 0, mmc_mprotect(c, 0, at, page, RW));
+		put_user_pattern(c, 0, at, 8, 7);
+	}
+	memset(vec, 0xee, pages + 1);
+	EXPECT_ERR(c, 0, mmc_mincore(c, 0, a, len, vec));
+	for (uint64_t i = 0; i < pages; i++)
+		ones += vec[i] == 1;
+	EXPECT(ones == 3 && vec[0] == 1 && vec[room] == 1 &&
+		       vec[pages - 1] == 1 && vec[pages] == 0xee,
+	       "mincore over %llu pages: %llu resident, [0] %d [%llu] %d "
+	       "[last] %d, past the end %#x",
+	       (unsigned long long)pages, (unsigned long long)ones, vec[0],
+	       (unsigned long long)room, vec[room], vec[pages - 1], vec[pages]);
+	/* One page past the mapping: the second piece fails, as Linux. */
+	memset(vec, 0xee, pages + 1);
+	EXPECT_ERR(c, -ENOMEM, mmc_mincore(c, 0, a, len + page, vec));
+	EXPECT(vec[0] == 1 && vec[room - 1] == 0,
+	       "the first piece's bytes before the failure: %d %d", vec[0],
+	       vec[room - 1]);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, len));
+	free(vec);
+}
+
+/*
  * khugepaged over the wire: three small pages of a range advised
  * MADV_HUGEPAGE after they were written become one huge page in a pass
  * long enough to reach this process, their bytes kept.
@@ -270,6 +319,23 @@ static void vm_khugepaged(struct mmc *c, unsigned int page, uint64_t h)
  * a huge leaf of a transparent huge page), a partial munmap splitting it
  * with every byte kept, and the settings' errors.
  */
+/* mincore of a PMD-mapped THP: every page under the PMD is resident. */
+static void vm_thp_mincore(struct mmc *c, unsigned int page, uint64_t at,
+			   uint64_t h)
+{
+	unsigned char *vec = malloc(h / page);
+	uint64_t ones = 0;
+
+	if (!vec)
+		return;
+	EXPECT_ERR(c, 0, mmc_mincore(c, 0, at, h, vec));
+	for (uint64_t i = 0; i < h / page; i++)
+		ones += vec[i] == 1;
+	EXPECT(ones == h / page, "mincore of a THP: %llu of %llu resident",
+	       (unsigned long long)ones, (unsigned long long)(h / page));
+	free(vec);
+}
+
 static void vm_thp(struct mmc *c, unsigned int page)
 {
 	char *text = NULL, *walk = NULL;
@@ -294,6 +360,7 @@ static void vm_thp(struct mmc *c, unsigned int page)
 	EXPECT(walk && strstr(walk, "a transparent huge page"),
 	       "a THP's page walk:\n%s", walk ? walk : "");
 	free(walk);
+	vm_thp_mincore(c, page, at, h);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, at + h / 2, page));
 	expect_user_bytes(c, 0, at, 3 * page, 7, 0, "a split THP's bytes");
 	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, at + 1, page, 14));
@@ -393,6 +460,7 @@ void ops_vm(void)
 	vm_fork(c, other, page);
 	vm_frame_sized_write(c);
 	vm_madvise_mincore(c, page);
+	vm_mincore_long(c, page);
 	vm_thp(c, page);
 	vm_modify_ldt(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
