@@ -445,14 +445,50 @@ void thp_add_new_anon_rmap(struct machine *m, struct page *head,
 	vma->vm_mm->rss_stat[MM_ANONPAGES] += (long)nr;
 }
 
+/*
+ * vma_alloc_anon_folio_pmd: a zeroed THP charged to vma's process, or
+ * NULL with thp_fault_fallback (and thp_fault_fallback_charge) counted.
+ */
+static struct page *alloc_anon_thp(struct machine *m,
+				   struct vm_area_struct *vma)
+{
+	unsigned int order = huge_page_order(m);
+	gfp_t gfp = vma_thp_gfp_mask(m, vma);
+	struct page *page = alloc_pages(m, gfp | __GFP_ZERO, order);
+
+	if (IS_ERR(page)) {
+		m->vm_events[THP_FAULT_FALLBACK]++;
+		return NULL;
+	}
+	if (mem_cgroup_charge_block(m, page, order, vma->vm_mm->pid, gfp)) {
+		__free_pages(m, page, order);
+		m->vm_events[THP_FAULT_FALLBACK]++;
+		m->vm_events[THP_FAULT_FALLBACK_CHARGE]++;
+		return NULL;
+	}
+	return page;
+}
+
+/* map_anon_folio_pmd: the new THP mapped at haddr by the PMD in slot. */
+static void map_anon_thp_pmd(struct machine *m, struct vm_area_struct *vma,
+			     struct page *page, uint64_t haddr,
+			     enum user_access access,
+			     const struct pte_slot *slot)
+{
+	uint64_t prot = vma_pte_prot(m, vma->vm_flags, true) | _PAGE_PSE |
+			access_bits(access);
+
+	thp_add_new_anon_rmap(m, page, vma, haddr);
+	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
+	m->vm_events[THP_FAULT_ALLOC]++;
+}
+
 /* A read maps the huge zero page; a write, a zeroed huge page. */
 static int do_huge_pmd_anonymous_page(struct machine *m,
 				      struct vm_area_struct *vma,
 				      uint64_t haddr, enum user_access access,
 				      const struct pte_slot *slot)
 {
-	unsigned int order = huge_page_order(m);
-	gfp_t gfp = vma_thp_gfp_mask(m, vma);
 	struct page *page;
 	uint64_t prot;
 
@@ -468,44 +504,66 @@ static int do_huge_pmd_anonymous_page(struct machine *m,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_pages(m, gfp | __GFP_ZERO, order);
-	if (IS_ERR(page)) {
-		m->vm_events[THP_FAULT_FALLBACK]++;
+	page = alloc_anon_thp(m, vma);
+	if (!page)
 		return 1;
-	}
-	if (mem_cgroup_charge_block(m, page, order, vma->vm_mm->pid, gfp)) {
-		__free_pages(m, page, order);
-		m->vm_events[THP_FAULT_FALLBACK]++;
-		m->vm_events[THP_FAULT_FALLBACK_CHARGE]++;
-		return 1;
-	}
 	if (pte_slot_read(m, slot)) { /* reclaim raced us: try again */
-		__free_pages(m, page, order);
+		__free_pages(m, page, huge_page_order(m));
 		return 0;
 	}
-	thp_add_new_anon_rmap(m, page, vma, haddr);
-	prot = vma_pte_prot(m, vma->vm_flags, true) | _PAGE_PSE |
-	       access_bits(access);
-	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
-	m->vm_events[THP_FAULT_ALLOC]++;
+	map_anon_thp_pmd(m, vma, page, haddr, access, slot);
+	return 0;
+}
+
+/*
+ * do_huge_zero_wp_pmd (Linux 6.12 and later): a write to the huge zero
+ * page maps a fresh zeroed THP in its place; with none to be had, the
+ * PMD is split and the PTE level takes the write (1).
+ */
+static int do_huge_zero_wp_pmd(struct machine *m, struct vm_area_struct *vma,
+			       uint64_t addr, const struct pte_slot *slot,
+			       uint64_t entry)
+{
+	uint64_t haddr = addr & ~(huge_page_size(m) - 1);
+	struct page *page;
+	int err;
+
+	if (anon_vma_prepare(m, vma))
+		return -ENOMEM;
+	page = alloc_anon_thp(m, vma);
+	if (!page) {
+		err = split_huge_pmd_address(m, vma, addr);
+		return err ? err : 1;
+	}
+	if (pte_slot_read(m, slot) != entry) { /* reclaim raced us */
+		__free_pages(m, page, huge_page_order(m));
+		return 0;
+	}
+	map_anon_thp_pmd(m, vma, page, haddr, USER_WRITE, slot);
 	return 0;
 }
 
 /*
  * do_huge_pmd_wp_page: a THP this mm alone may write (PageAnonExclusive,
- * or no other reference than this PMD) is reused, 0; otherwise, and for
- * the huge zero page, the PMD is split and the PTE level copies the one
- * page written (1), as Linux's fallback does.
+ * or no other reference than this PMD) is reused and made writable (0);
+ * otherwise the PMD is split and the PTE level copies the one page
+ * written (1), as Linux's fallback does.
  */
 static int do_huge_pmd_wp_page(struct machine *m, struct vm_area_struct *vma,
-			       uint64_t addr, unsigned long pfn)
+			       uint64_t addr, const struct pte_slot *slot,
+			       uint64_t entry)
 {
+	unsigned long pfn = pte_pfn(m, entry);
 	struct page *head = pfn_to_page(m, pfn);
 	int err;
 
-	if (!is_huge_zero_pfn(m, pfn) &&
-	    (PageFlag(head, PG_anon_exclusive) || head->_refcount == 1)) {
+	if (is_huge_zero_pfn(m, pfn))
+		return do_huge_zero_wp_pmd(m, vma, addr, slot, entry);
+	if (PageFlag(head, PG_anon_exclusive) || head->_refcount == 1) {
 		SetPageFlag(head, PG_anon_exclusive);
+		pte_slot_write(m, slot,
+			       entry | vma_pte_prot(m, vma->vm_flags, true) |
+				       access_bits(USER_WRITE));
 		return 0;
 	}
 	err = split_huge_pmd_address(m, vma, addr);
@@ -518,7 +576,6 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 {
 	uint64_t size = huge_page_size(m), haddr = addr & ~(size - 1);
 	uint64_t entry = pte_slot_read(m, slot);
-	unsigned long pfn = pte_pfn(m, entry);
 
 	if (!entry) {
 		if (!thp_vma_allowable(m, vma) || haddr < vma->vm_start ||
@@ -530,13 +587,8 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 		change_protection(m, vma, haddr, haddr + size);
 		return 0;
 	}
-	if (access == USER_WRITE && !(entry & _PAGE_RW)) {
-		int err = do_huge_pmd_wp_page(m, vma, addr, pfn);
-
-		if (err)
-			return err;
-		entry |= vma_pte_prot(m, vma->vm_flags, true);
-	}
+	if (access == USER_WRITE && !(entry & _PAGE_RW))
+		return do_huge_pmd_wp_page(m, vma, addr, slot, entry);
 	pte_slot_write(m, slot, entry | access_bits(access));
 	return 0;
 }

@@ -69,8 +69,10 @@ unsigned long kswapd_run(struct machine *m)
 	     batch++) {
 		unsigned long got =
 			m->reclaim(m, GFP_KERNEL, order, m->reclaim_data);
+		/* The shrinkers after the LRU lists, as shrink_node. */
+		unsigned long split = deferred_split_scan(m, SWAP_CLUSTER_MAX);
 
-		if (!got)
+		if (!got && !split)
 			break;
 		reclaimed += got;
 	}
@@ -536,6 +538,8 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 	freed = shrink_lruvec(m, SWAP_CLUSTER_MAX << order);
 	if (!m->kswapd.running)
 		m->vm_events[PGSTEAL_DIRECT] += freed;
+	if (m->kswapd.running) /* kswapd runs the shrinkers itself */
+		return freed;
 	/*
 	 * The shrinkers after the LRU lists, as shrink_node runs them: the
 	 * pages a THP split frees are progress, though not pgsteal.

@@ -2,8 +2,9 @@
 /*
  * test_thp.c - transparent huge pages (mm/huge_memory.c): the PMD fault
  * under each enabled setting and MADV_HUGEPAGE/MADV_NOHUGEPAGE, the
- * huge zero page, PMD splits on partial munmap, mprotect, mremap,
- * DONTNEED and a write to the huge zero page, the fallbacks, the counters
+ * huge zero page and the THP a write to it gets, PMD splits on partial
+ * munmap, mprotect, mremap, DONTNEED and a write to the huge zero page
+ * when no THP can be had, the fallbacks, the counters
  * (thp_*, AnonHugePages, nr_anon_transparent_hugepages), and the same
  * fault on the host, whose smaps must show the same AnonHugePages.
  */
@@ -251,13 +252,16 @@ static void test_huge_zero_page(void **state)
 	assert_int_equal(ev(&t, THP_FAULT_ALLOC), 0);
 	assert_int_equal(anon_rss(&t), 0);
 	assert_consistent(t.m);
+	/* A write maps a fresh THP in its place (Linux 6.12 and later). */
 	poke(&t, W + 3 * PAGE, 9);
-	assert_int_equal(ev(&t, THP_SPLIT_PMD), 1);
-	assert_int_equal(ev(&t, THP_SPLIT_PAGE), 0);
-	assert_int_equal(leaf_size(&t, W), PAGE);
-	assert_int_equal(anon_rss(&t), 1);
+	assert_int_equal(ev(&t, THP_SPLIT_PMD), 0);
+	assert_int_equal(ev(&t, THP_FAULT_ALLOC), 1);
+	assert_int_equal(leaf_size(&t, W), HPAGE);
+	assert_int_equal(anon_rss(&t), 512);
 	assert_int_equal(peek(&t, W + 3 * PAGE), 9);
 	assert_int_equal(peek(&t, W + 4 * PAGE), 0);
+	assert_int_equal(report_value(t.m, report_meminfo, "AnonHugePages"),
+			 2048);
 	assert_consistent(t.m);
 	/* A second read elsewhere reuses the same huge zero page. */
 	map_at(&t, W + 2 * HPAGE, HPAGE);
@@ -423,6 +427,22 @@ static void test_fallback_charge(void **state)
 	assert_int_equal(ev(&t, THP_FAULT_FALLBACK_CHARGE), 1);
 	assert_int_equal(ev(&t, THP_FAULT_ALLOC), 0);
 	assert_int_equal(peek(&t, W + 1), 3);
+	/*
+	 * A write to the huge zero page with no THP to be had: the PMD is
+	 * split into small zero pages and the one page written is copied.
+	 */
+	map_at(&t, W + 2 * HPAGE, HPAGE);
+	assert_int_equal(
+		uapi_madvise(t.m, 0, W + 2 * HPAGE, HPAGE, MADV_HUGEPAGE), 0);
+	assert_int_equal(peek(&t, W + 2 * HPAGE + 5), 0);
+	assert_int_equal(leaf_size(&t, W + 2 * HPAGE), HPAGE);
+	poke(&t, W + 2 * HPAGE + 3 * PAGE, 9);
+	assert_int_equal(ev(&t, THP_FAULT_FALLBACK_CHARGE), 2);
+	assert_int_equal(ev(&t, THP_SPLIT_PMD), 1);
+	assert_int_equal(leaf_size(&t, W + 2 * HPAGE), PAGE);
+	assert_int_equal(peek(&t, W + 2 * HPAGE + 3 * PAGE), 9);
+	assert_int_equal(peek(&t, W + 2 * HPAGE + 4 * PAGE), 0);
+	assert_int_equal(anon_rss(&t), 2);
 	teardown(&t);
 }
 
@@ -563,6 +583,47 @@ static void test_host_fault(void **state)
 	teardown(&t);
 }
 
+/*
+ * The host's huge zero page, then a write: Linux 6.12 and later map a
+ * THP in its place, as the machine does; smaps shows it whole.
+ */
+static void test_host_zero_page_write(void **state)
+{
+	uint8_t *raw = mmap(NULL, 2 * HPAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = (uint8_t *)(((uintptr_t)raw + HPAGE - 1) &
+				 ~(uintptr_t)(HPAGE - 1));
+	volatile uint8_t *v = p;
+	struct thp t;
+	long before, after;
+
+	(void)state;
+	assert_true(raw != MAP_FAILED);
+	assert_int_equal(madvise(p, HPAGE, MADV_HUGEPAGE), 0);
+	assert_int_equal(v[12345], 0);
+	before = host_anon_huge_kb(p);
+	v[3 * PAGE] = 9;
+	after = host_anon_huge_kb(p);
+	munmap(raw, 2 * HPAGE);
+	setup(&t, 64 * MiB);
+	map_at(&t, W, HPAGE);
+	assert_int_equal(uapi_madvise(t.m, 0, W, HPAGE, MADV_HUGEPAGE), 0);
+	assert_int_equal(peek(&t, W + 12345), 0);
+	assert_int_equal(report_value(t.m, report_meminfo, "AnonHugePages"), 0);
+	poke(&t, W + 3 * PAGE, 9);
+	print_message("host: AnonHugePages %ld kB after the read, %ld kB "
+		      "after the write\n",
+		      before, after);
+	/* A host that gave a THP on the write shows it whole, as we do. */
+	if (before == 0 && after == 2048)
+		assert_int_equal(
+			report_value(t.m, report_meminfo, "AnonHugePages"),
+			after);
+	assert_int_equal(report_value(t.m, report_meminfo, "AnonHugePages"),
+			 2048);
+	teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_khugepaged_max_ptes_none),
 		cmocka_unit_test(test_khugepaged_shared),
 		cmocka_unit_test(test_host_fault),
+		cmocka_unit_test(test_host_zero_page_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
