@@ -381,6 +381,162 @@ static void test_split_exclusive_reuse(void **state)
 	teardown(&t);
 }
 
+/* ------------------------------------------------------------------ */
+/* A random walk                                                       */
+
+#define RND_THPS  4
+#define RND_PAGES (RND_THPS * (HPAGE / PAGE))
+#define RND_PROCS 4
+
+/* Each live process's pid and the byte each of its pages should hold. */
+struct rnd {
+	struct thp t;
+	int pids[RND_PROCS];
+	uint8_t bytes[RND_PROCS][RND_PAGES];
+	unsigned int seed;
+};
+
+static unsigned int rnd_next(struct rnd *r, unsigned int n)
+{
+	r->seed = r->seed * 1103515245u + 12345u;
+	return (r->seed >> 8) % n;
+}
+
+/* A live process at random (slot 0, the session's, always lives). */
+static unsigned int rnd_proc(struct rnd *r)
+{
+	unsigned int i;
+
+	do
+		i = rnd_next(r, RND_PROCS);
+	while (!r->pids[i]);
+	return i;
+}
+
+static int rnd_pid(struct rnd *r, unsigned int i)
+{
+	return i ? r->pids[i] : 0;
+}
+
+static void rnd_check_bytes(struct rnd *r)
+{
+	for (unsigned int i = 0; i < RND_PROCS; i++)
+		for (uint64_t pg = 0; r->pids[i] && pg < RND_PAGES; pg++)
+			if (peek(&r->t, rnd_pid(r, i), spot(W, pg)) !=
+			    r->bytes[i][pg])
+				fail_msg("seed walk: pid %d page %llu lost its "
+					 "byte",
+					 r->pids[i], (unsigned long long)pg);
+}
+
+/* One page of process i back to a fresh zero page, by mmap MAP_FIXED. */
+static void rnd_remap(struct rnd *r, unsigned int i, uint64_t pg)
+{
+	uint64_t got = 0;
+
+	assert_int_equal(uapi_mmap(r->t.m, rnd_pid(r, i), spot(W, pg) & ~4095,
+				   PAGE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &got),
+			 0);
+	r->bytes[i][pg] = 0;
+}
+
+static void rnd_fork(struct rnd *r, unsigned int i)
+{
+	for (unsigned int j = 1; j < RND_PROCS; j++) {
+		if (r->pids[j])
+			continue;
+		assert_int_equal(uapi_fork(r->t.m, rnd_pid(r, i), &r->pids[j]),
+				 0);
+		memcpy(r->bytes[j], r->bytes[i], RND_PAGES);
+		return;
+	}
+}
+
+static void rnd_step(struct rnd *r)
+{
+	unsigned int i = rnd_proc(r), op = rnd_next(r, 10);
+	uint64_t pg = rnd_next(r, RND_PAGES);
+	int pid = rnd_pid(r, i);
+	uint8_t v = (uint8_t)rnd_next(r, 256);
+
+	if (op <= 3) { /* writes are the most common */
+		poke(&r->t, pid, spot(W, pg), v);
+		r->bytes[i][pg] = v;
+	} else if (op == 4) {
+		rnd_fork(r, i);
+	} else if (op == 5 && i) {
+		assert_int_equal(uapi_exit_process(r->t.m, pid), 0);
+		r->pids[i] = 0;
+	} else if (op == 6) {
+		assert_int_equal(
+			uapi_munmap(r->t.m, pid, spot(W, pg) & ~4095, PAGE), 0);
+		rnd_remap(r, i, pg);
+	} else if (op == 7) {
+		assert_int_equal(uapi_madvise(r->t.m, pid, spot(W, pg) & ~4095,
+					      PAGE, MADV_DONTNEED),
+				 0);
+		r->bytes[i][pg] = 0;
+	} else if (op == 8) {
+		assert_int_equal(uapi_mprotect(r->t.m, pid, spot(W, pg) & ~4095,
+					       PAGE, PROT_READ),
+				 0);
+		assert_int_equal(uapi_mprotect(r->t.m, pid, spot(W, pg) & ~4095,
+					       PAGE, PROT_READ | PROT_WRITE),
+				 0);
+	} else if (rnd_next(r, 2)) {
+		drop_caches(r->t.m);
+		assert_int_equal(task_switch(r->t.m, r->t.pid), 0);
+	} else {
+		khugepaged_scan(r->t.m);
+	}
+}
+
+/*
+ * A seeded walk of writes, forks, exits, partial munmaps, DONTNEEDs,
+ * mprotects, deferred splits and collapses over four THPs in up to four
+ * processes: the checker holds after each step, every byte after each
+ * tenth.
+ */
+static void test_random_walk(void **state)
+{
+	struct rnd *r = calloc(1, sizeof(*r));
+
+	(void)state;
+	assert_non_null(r);
+	setup(&r->t);
+	thps_at(&r->t, RND_THPS);
+	r->pids[0] = r->t.pid;
+	for (uint64_t pg = 0; pg < RND_PAGES; pg++)
+		r->bytes[0][pg] = pattern(pg);
+	for (unsigned int seed = 1; seed <= 3; seed++) {
+		r->seed = seed;
+		for (int step = 0; step < 150; step++) {
+			rnd_step(r);
+			assert_consistent(r->t.m);
+			if (step % 10 == 9)
+				rnd_check_bytes(r);
+		}
+	}
+	rnd_check_bytes(r);
+	print_message("walk: thp_split_pmd %lu, thp_deferred_split_page %lu, "
+		      "thp_split_page %lu, thp_collapse_alloc %lu\n",
+		      ev(&r->t, THP_SPLIT_PMD),
+		      ev(&r->t, THP_DEFERRED_SPLIT_PAGE),
+		      ev(&r->t, THP_SPLIT_PAGE), ev(&r->t, THP_COLLAPSE_ALLOC));
+	/* The walk went through every path it is there for. */
+	assert_true(ev(&r->t, THP_SPLIT_PMD) > 0);
+	assert_true(ev(&r->t, THP_DEFERRED_SPLIT_PAGE) > 0);
+	assert_true(ev(&r->t, THP_SPLIT_PAGE) > 0);
+	for (unsigned int i = 1; i < RND_PROCS; i++)
+		if (r->pids[i])
+			assert_int_equal(uapi_exit_process(r->t.m, r->pids[i]),
+					 0);
+	teardown(&r->t);
+	free(r);
+}
+
 /* machine_check's message, which must name what is wrong. */
 static void assert_check_fails(struct thp *t, const char *what)
 {
@@ -580,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_split_drop_caches),
 		cmocka_unit_test(test_split_exclusive_reuse),
 		cmocka_unit_test(test_check_thp_counts),
+		cmocka_unit_test(test_random_walk),
 		cmocka_unit_test(test_host_fork_cow),
 	};
 
