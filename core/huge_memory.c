@@ -392,18 +392,71 @@ static void thp_add_rmap_pte(struct machine *m, struct page *head,
 		m->node_stat[NR_ANON_MAPPED]++;
 }
 
-void thp_remove_rmap_pte(struct machine *m, struct page *page)
+/*
+ * nr PTEs mapping page and the pages after it are gone at once, as
+ * folio_remove_rmap_ptes: the THP is queued only when, after all of
+ * them, some of its pages are mapped and some not, and no PMD maps it.
+ */
+static void thp_remove_rmap_ptes(struct machine *m, struct page *page,
+				 unsigned long nr)
 {
 	struct page *head = thp_head(m, page);
+	long unmapped = 0;
 
-	if (--page->_mapcount != -1)
-		return;
-	head[1]._nr_pages_mapped--;
+	for (unsigned long i = 0; i < nr; i++)
+		if (--page[i]._mapcount == -1)
+			unmapped++;
+	head[1]._nr_pages_mapped -= (int)unmapped;
 	if (head[1]._entire_mapcount >= 0)
 		return;
-	m->node_stat[NR_ANON_MAPPED]--;
-	if (head[1]._nr_pages_mapped)
+	m->node_stat[NR_ANON_MAPPED] -= unmapped;
+	if (unmapped && head[1]._nr_pages_mapped)
 		deferred_split_folio(m, head);
+}
+
+void thp_remove_rmap_pte(struct machine *m, struct page *page)
+{
+	thp_remove_rmap_ptes(m, page, 1);
+}
+
+/* The PTEs from slot on that map the THP's next pages, up to end. */
+static unsigned long thp_pte_batch(struct machine *m, uint64_t addr,
+				   uint64_t end, const struct pte_slot *slot,
+				   unsigned long pfn)
+{
+	unsigned int leaf = pte_level(m);
+	unsigned long nr = hpage_nr(m), hpfn = pfn & ~(nr - 1), n = 1;
+	struct pte_slot s = *slot;
+
+	/* A THP's pages lie in one PTE table, as its PMD would map them. */
+	while (pfn + n < hpfn + nr && s.idx[leaf] + 1 < nr &&
+	       addr + (n << m->page_shift) < end) {
+		uint64_t e;
+
+		s.idx[leaf]++;
+		e = pte_slot_read(m, &s);
+		if (!pte_maps_page(e) || pte_pfn(m, e) != pfn + n)
+			break;
+		n++;
+	}
+	return n;
+}
+
+void zap_thp_ptes(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		  uint64_t end, const struct pte_slot *slot, uint64_t entry)
+{
+	unsigned long pfn = pte_pfn(m, entry);
+	unsigned long n = thp_pte_batch(m, addr, end, slot, pfn);
+	struct page *page = pfn_to_page(m, pfn);
+	struct pte_slot s = *slot;
+
+	for (unsigned long i = 0; i < n; i++, s.idx[pte_level(m)]++)
+		pte_slot_write(m, &s, 0);
+	vma->vm_mm->rss_stat[MM_ANONPAGES] -= (long)n;
+	thp_remove_rmap_ptes(m, page, n);
+	/* Each PTE held a reference: the last one put may free the THP. */
+	thp_head(m, page)->_refcount -= (int)n - 1;
+	thp_put_page(m, page);
 }
 
 void thp_dup_rmap_pte(struct machine *m, struct page *page)

@@ -124,6 +124,14 @@ int thp_page_mapcount(const struct machine *m, const struct page *page);
  * neither side exclusive).
  */
 void thp_remove_rmap_pte(struct machine *m, struct page *page);
+/*
+ * zap_present_folio_ptes: the PTE in slot (at addr, mapping a page of a
+ * THP) and those after it mapping the THP's next pages, up to end,
+ * cleared as one batch; the THP is queued for a deferred split only if
+ * partly mapped after all of them, as Linux's batched zap leaves it.
+ */
+void zap_thp_ptes(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
+		  uint64_t end, const struct pte_slot *slot, uint64_t entry);
 void thp_put_page(struct machine *m, struct page *page);
 void thp_dup_rmap_pte(struct machine *m, struct page *page);
 /*

@@ -953,10 +953,13 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 	unsigned long pfn = pte_pfn(m, entry);
 	struct page *page;
 
-	(void)addr;
-	(void)arg;
 	if (slot->level != pte_level(m) && !(vma->vm_flags & VM_HUGETLB)) {
 		zap_huge_pmd(m, vma, slot, entry);
+		return;
+	}
+	if (pte_maps_page(entry) && pfn != m->zero_pfn &&
+	    PageThp(pfn_to_page(m, pfn))) { /* a batch, to the end */
+		zap_thp_ptes(m, vma, addr, *(const uint64_t *)arg, slot, entry);
 		return;
 	}
 	pte_slot_write(m, slot, 0);
@@ -987,7 +990,7 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end)
 {
-	walk_vma_range(m, vma, start, end, zap_one, NULL);
+	walk_vma_range(m, vma, start, end, zap_one, &end);
 }
 
 int remap_pfn_range(struct machine *m, struct vm_area_struct *vma,

@@ -349,6 +349,7 @@ static void test_deferred_split_drop_caches(void **state)
  */
 static void test_split_exclusive_reuse(void **state)
 {
+	const struct vm_area_struct *vma;
 	struct thp t;
 	unsigned long head;
 
@@ -378,6 +379,22 @@ static void test_split_exclusive_reuse(void **state)
 	assert_int_equal(peek(&t, 0, spot(W, 7)), 0x42);
 	assert_consistent(t.m);
 	assert_int_equal(uapi_exit_process(t.m, t.child), 0);
+	/*
+	 * Page 100 writable again: one VMA, whose munmap unmaps the THP's
+	 * PTEs as one batch, as zap_present_ptes does: never partly
+	 * mapped, never queued.
+	 */
+	assert_int_equal(uapi_mprotect(t.m, 0, W + 100 * PAGE, PAGE,
+				       PROT_READ | PROT_WRITE),
+			 0);
+	vma = find_vma(find_task_by_pid(t.m, t.pid)->mm, W);
+	assert_true(vma && vma->vm_start == W && vma->vm_end == W + HPAGE);
+	assert_int_equal(uapi_munmap(t.m, 0, W, HPAGE), 0);
+	assert_int_equal(ev(&t, THP_DEFERRED_SPLIT_PAGE), 0);
+	assert_int_equal(t.m->thp.split_queue_len, 0);
+	assert_true(PageFlag(&t.m->mem_map[head], PG_buddy) ||
+		    PageFlag(&t.m->mem_map[head], PG_pcp) ||
+		    !PageFlag(&t.m->mem_map[head], PG_anon));
 	teardown(&t);
 }
 
