@@ -804,6 +804,51 @@ static bool find_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 	return *entry && !pte_is_swap(*entry) && (*entry & _PAGE_PSE);
 }
 
+bool pmd_trans_huge_at(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t addr)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	return find_huge_pmd(m, vma, addr, &slot, &entry);
+}
+
+/*
+ * The empty PMD slot at new_addr a THP at old_addr may move to whole:
+ * both aligned, the tables above it made; false when either is not so
+ * (a PTE table there, or no memory for the tables).
+ */
+bool move_huge_pmd_prepare(struct machine *m, struct vm_area_struct *vma,
+			   uint64_t old_addr, struct vm_area_struct *new_vma,
+			   uint64_t new_addr)
+{
+	uint64_t size = huge_page_size(m), entry;
+	struct pte_slot from, to;
+
+	if (((old_addr | new_addr) & (size - 1)) ||
+	    !find_huge_pmd(m, vma, old_addr, &from, &entry) ||
+	    pte_slot_get(m, new_vma->vm_mm->pgd, new_addr,
+			 pgtable_huge_level(m), true, &to) ||
+	    to.level != pgtable_huge_level(m))
+		return false;
+	return pte_slot_read(m, &to) == 0;
+}
+
+void move_huge_pmd(struct machine *m, struct vm_area_struct *vma,
+		   uint64_t old_addr, struct vm_area_struct *new_vma,
+		   uint64_t new_addr)
+{
+	struct pte_slot from, to;
+	uint64_t entry;
+
+	if (!find_huge_pmd(m, vma, old_addr, &from, &entry) ||
+	    pte_slot_get(m, new_vma->vm_mm->pgd, new_addr,
+			 pgtable_huge_level(m), false, &to))
+		return;
+	pte_slot_write(m, &to, entry);
+	pte_slot_write(m, &from, 0);
+}
+
 int split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t addr)
 {

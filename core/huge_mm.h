@@ -86,6 +86,20 @@ int split_huge_pmd_range(struct machine *m, struct vm_area_struct *vma,
  */
 int vma_adjust_trans_huge(struct machine *m, struct vm_area_struct *vma,
 			  uint64_t start, uint64_t end);
+/* A THP's (or the huge zero page's) PMD maps addr in vma. */
+bool pmd_trans_huge_at(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t addr);
+/*
+ * mremap's move_huge_pmd: move_huge_pmd_prepare says whether the PMD
+ * at old_addr may move whole to new_addr (both aligned, the new slot
+ * empty; the tables above it are made), move_huge_pmd moves it.
+ */
+bool move_huge_pmd_prepare(struct machine *m, struct vm_area_struct *vma,
+			   uint64_t old_addr, struct vm_area_struct *new_vma,
+			   uint64_t new_addr);
+void move_huge_pmd(struct machine *m, struct vm_area_struct *vma,
+		   uint64_t old_addr, struct vm_area_struct *new_vma,
+		   uint64_t new_addr);
 /* Unmap the PMD entry in slot (a THP or the huge zero page). */
 void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 		  const struct pte_slot *slot, uint64_t entry);

@@ -1068,23 +1068,56 @@ void change_protection(struct machine *m, struct vm_area_struct *vma,
 /* ------------------------------------------------------------------ */
 /* mremap                                                              */
 
+/*
+ * Each THP of the range either moves whole (move_huge_pmd: its whole
+ * PMD inside the range, both places aligned) or has its PMD split, so
+ * that the PTE level moves its pages.
+ */
+static int prepare_huge_pmds(struct machine *m, struct vm_area_struct *vma,
+			     uint64_t old_addr, struct vm_area_struct *new_vma,
+			     uint64_t new_addr, uint64_t len)
+{
+	uint64_t size = huge_page_size(m);
+
+	if (vma->vm_flags & VM_HUGETLB)
+		return 0;
+	for (uint64_t a = old_addr & ~(size - 1); a < old_addr + len;
+	     a += size) {
+		bool whole = a >= old_addr && a + size <= old_addr + len &&
+			     move_huge_pmd_prepare(m, vma, a, new_vma,
+						   new_addr + (a - old_addr));
+
+		if (!whole &&
+		    split_huge_pmd_address(m, vma, a < old_addr ? old_addr : a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int move_page_tables(struct machine *m, struct vm_area_struct *vma,
 		     uint64_t old_addr, struct vm_area_struct *new_vma,
 		     uint64_t new_addr, uint64_t len)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	uint64_t hsize = huge_page_size(m);
 	struct pte_slot from, to;
 
-	/* THPs move as their pages, split first (move_huge_pmd is not). */
-	if (split_huge_pmd_range(m, vma, old_addr, old_addr + len))
+	if (prepare_huge_pmds(m, vma, old_addr, new_vma, new_addr, len))
 		return -ENOMEM;
 	/* Every table the new range needs, before anything moves. */
 	for (uint64_t off = 0; off < len; off += m->page_size)
-		if (mm_pte_slot(m, new_vma->vm_mm, new_addr + off, true, &to))
+		if (!pmd_trans_huge_at(m, vma, old_addr + off) &&
+		    mm_pte_slot(m, new_vma->vm_mm, new_addr + off, true, &to))
 			return -ENOMEM;
 	for (uint64_t off = 0; off < len; off += m->page_size) {
 		uint64_t entry;
 
+		if (pmd_trans_huge_at(m, vma, old_addr + off)) {
+			move_huge_pmd(m, vma, old_addr + off, new_vma,
+				      new_addr + off);
+			off += hsize - m->page_size;
+			continue;
+		}
 		if (mm_pte_slot(m, mm, old_addr + off, false, &from))
 			continue;
 		entry = pte_slot_read(m, &from);

@@ -2,7 +2,8 @@
 /*
  * test_thp.c - transparent huge pages (mm/huge_memory.c): the PMD fault
  * under each enabled setting and MADV_HUGEPAGE/MADV_NOHUGEPAGE, the
- * huge zero page and the THP a write to it gets, PMD splits on partial
+ * huge zero page and the THP a write to it gets, a THP moved whole by
+ * an aligned mremap, PMD splits on partial
  * munmap, mprotect, mremap, DONTNEED and a write to the huge zero page
  * when no THP can be had, the fallbacks, the counters
  * (thp_*, AnonHugePages, nr_anon_transparent_hugepages), and the same
@@ -359,6 +360,20 @@ static void test_split_mremap_dontneed(void **state)
 	assert_int_equal(ev(&t, THP_SPLIT_PMD), 1);
 	assert_filled(&t, got, 0, 0);
 	assert_consistent(t.m);
+	/* Both places aligned: the PMD moves whole (move_huge_pmd). */
+	thp_at(&t, W + 2 * HPAGE);
+	assert_int_equal(uapi_mremap(t.m, 0, W + 2 * HPAGE, HPAGE, HPAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     W + 16 * HPAGE, &got),
+			 0);
+	assert_int_equal(got, W + 16 * HPAGE);
+	assert_int_equal(ev(&t, THP_SPLIT_PMD), 1);
+	assert_int_equal(leaf_size(&t, got), HPAGE);
+	assert_int_equal(report_value(t.m, report_meminfo, "AnonHugePages"),
+			 2048);
+	assert_filled(&t, got, 0, 0);
+	assert_consistent(t.m);
+	assert_int_equal(uapi_munmap(t.m, 0, got, HPAGE), 0);
 	thp_at(&t, W + 4 * HPAGE);
 	assert_int_equal(
 		uapi_madvise(t.m, 0, W + 4 * HPAGE, PAGE, MADV_DONTNEED), 0);
@@ -624,6 +639,46 @@ static void test_host_zero_page_write(void **state)
 	teardown(&t);
 }
 
+/*
+ * mremap of a THP between aligned places on the host: it stays a THP,
+ * as the machine's does (move_huge_pmd).
+ */
+static void test_host_mremap_aligned(void **state)
+{
+	uint8_t *raw = mmap(NULL, 5 * HPAGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = (uint8_t *)(((uintptr_t)raw + HPAGE - 1) &
+				 ~(uintptr_t)(HPAGE - 1));
+	uint8_t *q = p + 2 * HPAGE, *got;
+	struct thp t;
+	uint64_t to = 0;
+	long host;
+
+	(void)state;
+	assert_true(raw != MAP_FAILED);
+	assert_int_equal(madvise(p, HPAGE, MADV_HUGEPAGE), 0);
+	memset(p, 7, HPAGE);
+	got = mremap(p, HPAGE, HPAGE, MREMAP_MAYMOVE | MREMAP_FIXED, q);
+	assert_true(got == q);
+	host = host_anon_huge_kb(q);
+	assert_int_equal(q[HPAGE - 1], 7);
+	munmap(raw, 5 * HPAGE);
+	setup(&t, 64 * MiB);
+	thp_at(&t, W);
+	assert_int_equal(uapi_mremap(t.m, 0, W, HPAGE, HPAGE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED,
+				     W + 2 * HPAGE, &to),
+			 0);
+	print_message("host: AnonHugePages %ld kB after an aligned mremap\n",
+		      host);
+	assert_int_equal(leaf_size(&t, to), HPAGE);
+	if (host == 2048 || host == 0)
+		assert_int_equal(
+			report_value(t.m, report_meminfo, "AnonHugePages"),
+			(unsigned long)host);
+	teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_khugepaged_shared),
 		cmocka_unit_test(test_host_fault),
 		cmocka_unit_test(test_host_zero_page_write),
+		cmocka_unit_test(test_host_mremap_aligned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
