@@ -14,7 +14,8 @@
  * its entire mapcount equal to the PMDs mapping it, each page's
  * _mapcount to the PTEs mapping it, _nr_pages_mapped to the pages some
  * PTE maps, its reference count to all of those, on the deferred split
- * queue exactly when no PMD and only some PTEs map it, NR_ANON_THPS the
+ * queue exactly when no PMD and only some PTEs map it, an exclusive
+ * page (PG_anon_exclusive) mapped once at most, NR_ANON_THPS the
  * pages of the THPs some PMD maps; the huge zero page read-only and
  * all zero; swap slot counts
  * equal to the swap entries and shmem slots naming them; each mm's
@@ -428,6 +429,17 @@ static int check_thp_subpage(struct mm_tally *t, const struct page *head,
 				    "%u PTEs map it",
 				    pfn - i, i, page_mapcount(page),
 				    t->mapped[pfn]);
+	/* An exclusive page (the head: or PMD) has one mapping at most. */
+	if (PageFlag(page, PG_anon_exclusive) &&
+	    page_mapcount(page) +
+			    (i ? 0
+			       : (int)t->pmd_mapped[pfn >>
+						    huge_page_order(t->m)]) >
+		    1)
+		return check_failed(t->why, t->len,
+				    "THP pfn %#lx: page %lu is exclusive but "
+				    "mapped more than once",
+				    pfn - i, i);
 	return 0;
 }
 

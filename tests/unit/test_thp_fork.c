@@ -578,6 +578,9 @@ static void test_check_thp_counts(void **state)
 	head[1]._entire_mapcount--;
 	assert_check_fails(&t, "entire mapcount 1 (2 PMDs)");
 	head[1]._entire_mapcount++;
+	SetPageFlag(head, PG_anon_exclusive);
+	assert_check_fails(&t, "page 0 is exclusive but mapped more than once");
+	ClearPageFlag(head, PG_anon_exclusive);
 	head->_refcount++;
 	assert_check_fails(&t, "_refcount 3 (2 mappings)");
 	head->_refcount--;
