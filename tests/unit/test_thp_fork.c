@@ -554,6 +554,51 @@ static void test_random_walk(void **state)
 	free(r);
 }
 
+/*
+ * i386 without PAE: a THP is 4 MiB, 1024 pages under one PDE; fork,
+ * copy-on-write, a partial munmap and the deferred split keep every
+ * byte and every count there too.
+ */
+static void test_i386_fork_split(void **state)
+{
+	const uint64_t huge = 4 * MiB, pages = huge / PAGE;
+	struct layout l;
+	struct thp t;
+	uint64_t got = 0;
+
+	(void)state;
+	i386_layout(&l, 1024 * MiB);
+	t.m = boot(&l);
+	assert_int_equal(task_create(t.m, "thp", 0, 0, &t.pid), 0);
+	assert_int_equal(task_switch(t.m, t.pid), 0);
+	assert_int_equal(uapi_mmap(t.m, 0, W, huge, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &got),
+			 0);
+	assert_int_equal(uapi_madvise(t.m, 0, W, huge, MADV_HUGEPAGE), 0);
+	for (uint64_t i = 0; i < pages; i++)
+		poke(&t, 0, W + i * PAGE, pattern(i));
+	assert_int_equal(leaf_size(&t, 0, W), huge);
+	assert_int_equal(uapi_fork(t.m, 0, &t.child), 0);
+	assert_int_equal(leaf_size(&t, t.child, W), huge);
+	assert_int_equal(t.m->node_stat[NR_ANON_THPS], (long)pages);
+	poke(&t, t.child, W + 1000 * PAGE, 0x55);
+	assert_int_equal(ev(&t, THP_SPLIT_PMD), 1);
+	assert_int_equal(leaf_size(&t, 0, W), huge);
+	assert_consistent(t.m);
+	assert_int_equal(uapi_exit_process(t.m, t.child), 0);
+	assert_int_equal(uapi_munmap(t.m, 0, W + 1023 * PAGE, PAGE), 0);
+	assert_int_equal(ev(&t, THP_DEFERRED_SPLIT_PAGE), 1);
+	drop_caches(t.m);
+	assert_int_equal(task_switch(t.m, t.pid), 0);
+	assert_int_equal(ev(&t, THP_SPLIT_PAGE), 1);
+	for (uint64_t i = 0; i < pages - 1; i++)
+		if (peek(&t, 0, W + i * PAGE) != pattern(i))
+			fail_msg("i386: byte of page %llu lost",
+				 (unsigned long long)i);
+	teardown(&t);
+}
+
 /* machine_check's message, which must name what is wrong. */
 static void assert_check_fails(struct thp *t, const char *what)
 {
@@ -757,6 +802,7 @@ int main(void)
 		cmocka_unit_test(test_split_exclusive_reuse),
 		cmocka_unit_test(test_check_thp_counts),
 		cmocka_unit_test(test_random_walk),
+		cmocka_unit_test(test_i386_fork_split),
 		cmocka_unit_test(test_host_fork_cow),
 	};
 
