@@ -957,7 +957,8 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 		zap_huge_pmd(m, vma, slot, entry);
 		return;
 	}
-	if (pte_maps_page(entry) && pfn != m->zero_pfn &&
+	if (!(vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)) &&
+	    pte_maps_page(entry) && pfn != m->zero_pfn &&
 	    PageThp(pfn_to_page(m, pfn))) { /* a batch, to the end */
 		zap_thp_ptes(m, vma, addr, *(const uint64_t *)arg, slot, entry);
 		return;
