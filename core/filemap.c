@@ -60,7 +60,7 @@ static unsigned long page_kb(const struct machine *m)
 
 /* A new page at index, on the inactive file list; ERR_PTR on failure. */
 static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
-				      uint64_t index)
+				      uint64_t index, gfp_t gfp)
 {
 	struct pagecache_slot *slot = calloc(1, sizeof(*slot));
 	struct page *page;
@@ -68,7 +68,7 @@ static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
 
 	if (!slot)
 		return ERR_PTR(-ENOMEM);
-	page = alloc_page(m, GFP_HIGHUSER_MOVABLE);
+	page = alloc_page(m, gfp);
 	if (IS_ERR(page)) {
 		free(slot);
 		return page;
@@ -140,7 +140,7 @@ static int read_page(struct machine *m, struct inode *inode, struct page *page)
 	uint8_t *ram = pfn_to_ram(m, page_to_pfn(m, page));
 	int err = 0;
 
-	if (!pblk) {
+	if (!pblk && !inode_is_bdev(inode)) {
 		memset(ram, 0, m->page_size);
 	} else {
 		err = bdev_read(m, pblk << m->page_shift, ram, m->page_size);
@@ -157,7 +157,7 @@ static int writepage(struct machine *m, struct inode *inode, struct page *page)
 	uint64_t pblk = bmap(inode, page->index);
 	int err = 0;
 
-	if (!pblk)
+	if (!pblk && !inode_is_bdev(inode))
 		err = inode_alloc_block(m, inode, page->index, &pblk);
 	if (err)
 		return err;
@@ -207,7 +207,8 @@ unsigned long page_cache_ra_unbounded(struct machine *m, struct inode *inode,
 
 		if (find_get_page(m, inode, start + i))
 			continue;
-		page = add_to_page_cache(m, inode, start + i);
+		page = add_to_page_cache(m, inode, start + i,
+					 GFP_HIGHUSER_MOVABLE);
 		if (IS_ERR(page))
 			break; /* no memory: read what fits */
 		if (read_page(m, inode, page)) {
@@ -219,6 +220,25 @@ unsigned long page_cache_ra_unbounded(struct machine *m, struct inode *inode,
 		read++;
 	}
 	return read;
+}
+
+struct page *read_cache_page(struct machine *m, struct inode *inode,
+			     uint64_t index, gfp_t gfp)
+{
+	struct page *page = find_get_page(m, inode, index);
+	int err;
+
+	if (page)
+		return page;
+	page = add_to_page_cache(m, inode, index, gfp);
+	if (IS_ERR(page))
+		return page;
+	err = read_page(m, inode, page);
+	if (err) {
+		delete_from_page_cache(m, inode, page);
+		return ERR_PTR(err);
+	}
+	return page;
 }
 
 /* Past this many misses a mapping reads no more around its faults. */
@@ -338,7 +358,7 @@ static struct page *write_begin(struct machine *m, struct inode *inode,
 		err = inode_alloc_block(m, inode, index, &pblk);
 	if (err)
 		return ERR_PTR(err);
-	page = add_to_page_cache(m, inode, index);
+	page = add_to_page_cache(m, inode, index, GFP_HIGHUSER_MOVABLE);
 	if (IS_ERR(page))
 		return page;
 	if (off || n < m->page_size)

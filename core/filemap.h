@@ -29,6 +29,13 @@ struct page *find_get_page(const struct machine *m, const struct inode *inode,
  * copies into the cached pages and dirties them. *done gets the bytes
  * moved; an error after some bytes is no error.
  */
+/*
+ * The page at index, read from the device when it is not cached, its
+ * frame allocated with gfp (read_cache_page_gfp); ERR_PTR on failure.
+ */
+struct page *read_cache_page(struct machine *m, struct inode *inode,
+			     uint64_t index, gfp_t gfp);
+
 int filemap_read(struct machine *m, struct file *f, uint64_t pos, void *buf,
 		 size_t count, size_t *done);
 int filemap_write(struct machine *m, struct inode *inode, uint64_t pos,

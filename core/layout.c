@@ -1034,6 +1034,19 @@ static void check_vm(struct check *c)
 		       vm->swappiness);
 }
 
+uint64_t layout_storage_inodes(uint64_t size)
+{
+	return (size >> 14) + 64;
+}
+
+uint64_t layout_storage_meta_blocks(uint64_t size, uint64_t page_size)
+{
+	uint64_t blocks = size / page_size, bits = page_size * 8;
+
+	return 1 + (blocks + bits - 1) / bits +
+	       (layout_storage_inodes(size) * 128 + page_size - 1) / page_size;
+}
+
 static void check_storage(struct check *c)
 {
 	const struct layout_storage *st = &c->l->storage;
@@ -1041,6 +1054,12 @@ static void check_storage(struct check *c)
 	if (!aligned(st->size, c->ps))
 		report(c, "storage.size",
 		       "storage size %s is not a multiple of the page size",
+		       SZ(st->size));
+	else if (st->size && layout_storage_meta_blocks(st->size, c->ps) >=
+				     st->size / c->ps)
+		report(c, "storage.size",
+		       "storage size %s leaves no block past the filesystem's "
+		       "metadata",
 		       SZ(st->size));
 	if (!is_power_of_2(st->sector_size) || st->sector_size < 512 ||
 	    st->sector_size > c->ps)
@@ -1054,7 +1073,7 @@ static void check_storage(struct check *c)
 static void check_files(struct check *c)
 {
 	const struct layout *l = c->l;
-	uint64_t blocks = 0;
+	uint64_t blocks = 0, meta;
 	char key[32];
 
 	if (l->nr_files > LAYOUT_MAX_FILES) {
@@ -1080,12 +1099,16 @@ static void check_files(struct check *c)
 		else
 			blocks += (f->size + c->ps - 1) / c->ps;
 	}
-	/* The first block is the filesystem's superblock. */
-	if (blocks && blocks + 1 > l->storage.size / c->ps)
+	/* The first blocks are the filesystem's metadata. */
+	meta = layout_storage_meta_blocks(l->storage.size, c->ps);
+	if (blocks && blocks + meta > l->storage.size / c->ps)
 		report(c, "files",
 		       "the files need %" PRIu64 " blocks; storage "
 		       "holds %" PRIu64,
-		       blocks, l->storage.size / c->ps - 1);
+		       blocks,
+		       l->storage.size / c->ps > meta
+			       ? l->storage.size / c->ps - meta
+			       : 0);
 }
 
 static void check_limits(struct check *c)

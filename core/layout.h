@@ -260,6 +260,15 @@ void layout_default(struct layout *l);
 /* Check everything; returns 0 or -EINVAL with errs filled. */
 int layout_validate(const struct layout *l, struct layout_errors *errs);
 
+/*
+ * The filesystem's inode count for a device of size bytes (one per 16
+ * KiB, as mke2fs's default ratio, and 64 more), and the device blocks
+ * of page_size its metadata takes: the superblock, the block bitmap and
+ * the inode table of FS_INODE_SIZE (128) byte records.
+ */
+uint64_t layout_storage_inodes(uint64_t size);
+uint64_t layout_storage_meta_blocks(uint64_t size, uint64_t page_size);
+
 /* Append an error; used by the validator and by the loader alike. */
 void layout_error_add(struct layout_errors *errs, const char *key,
 		      const char *fmt, ...)

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 
+#include "core/fs/fs.h"
 #include "core/mman.h"
 #include "core/mmz.h"
 #include "core/page_alloc.h"
@@ -133,9 +134,12 @@ int meminfo_fill(const struct machine *m, int pid, void *snap)
 	mi->mem_total = pages_to_kb(m, total);
 	mi->mem_free = pages_to_kb(m, global_free_pages(m));
 	mi->mem_available = pages_to_kb(m, si_mem_available(m));
-	/* Linux's Cached holds shmem pages (they are in its NR_FILE_PAGES). */
+	mi->buffers = pages_to_kb(m, nr_blockdev_pages(m));
+	/* Linux's Cached holds shmem pages (they are in its NR_FILE_PAGES)
+	 * but not the block device's (Buffers), as meminfo_proc_show. */
 	mi->cached = pages_to_kb(m, node_pages(m, NR_FILE_PAGES) +
-					    node_pages(m, NR_SHMEM));
+					    node_pages(m, NR_SHMEM) -
+					    nr_blockdev_pages(m));
 	mi->swap_cached = pages_to_kb(m, node_pages(m, NR_SWAPCACHE));
 	fill_lru(m, mi);
 	fill_highmem(m, mi);

@@ -554,7 +554,8 @@ static int check_file_page(const struct mm_tally *t, unsigned long pfn,
 	const struct page *page = &t->m->mem_map[pfn];
 
 	if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
-	    page->_refcount != page_mapcount(page) + 1)
+	    page->_refcount !=
+		    page_mapcount(page) + 1 + fs_page_refs(t->m, page))
 		return check_failed(t->why, t->len,
 				    "file pfn %#lx: _mapcount %d, _refcount "
 				    "%d, %u entries map it",

@@ -54,7 +54,9 @@ static unsigned long nr_dirty(const struct machine *m)
 static struct inode *oldest_dirty(const struct machine *m)
 {
 	const struct fs_state *fs = m->fs;
-	struct inode *best = NULL;
+	struct inode *best = fs->bd_inode && fs->bd_inode->i_nrdirty
+				     ? fs->bd_inode
+				     : NULL; /* the metadata blocks */
 
 	for (unsigned long i = ROOT_INO + 1; i <= fs->max_inodes; i++) {
 		struct inode *inode = fs->inodes[i];

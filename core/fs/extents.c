@@ -44,6 +44,8 @@ uint64_t bmap(const struct inode *inode, uint64_t block)
 {
 	struct fs_extent *e = extent_of(treap_floor(inode->i_extents, block));
 
+	if (inode_is_bdev(inode))
+		return block; /* the device's own blocks: no map */
 	if (!e || block >= e->node.key + e->len)
 		return 0;
 	return e->pblk + (block - e->node.key);
@@ -72,6 +74,8 @@ static void bfree(struct machine *m, uint64_t pblk, uint64_t len)
 	for (uint64_t i = 0; i < len; i++)
 		change_bit_(fs->block_bitmap, pblk + i);
 	fs->free_blocks += len;
+	if (len)
+		bitmap_mark_dirty(m, pblk, pblk + len - 1);
 	bdev_discard(m, pblk << fs->block_shift, len << fs->block_shift);
 }
 
@@ -106,7 +110,9 @@ int inode_alloc_block(struct machine *m, struct inode *inode, uint64_t block,
 
 	if (err)
 		return err;
+	bitmap_mark_dirty(m, *pblk, *pblk);
 	inode->i_blocks++;
+	mark_inode_dirty(m, inode);
 	if (grows && *pblk == prev->pblk + prev->len) {
 		prev->len++;
 		try_merge_next(inode, prev);
@@ -116,6 +122,7 @@ int inode_alloc_block(struct machine *m, struct inode *inode, uint64_t block,
 	if (!e) {
 		bfree(m, *pblk, 1);
 		inode->i_blocks--;
+		mark_inode_dirty(m, inode);
 		return -ENOMEM;
 	}
 	e->node.key = block;
@@ -144,6 +151,7 @@ void inode_truncate_blocks(struct machine *m, struct inode *inode,
 		treap_erase(&inode->i_extents, &e->node, NULL);
 		free(e);
 	}
+	mark_inode_dirty(m, inode);
 }
 
 /* One inode's runs: ordered, apart, on the device, in the bitmap, once. */
@@ -191,6 +199,11 @@ int inode_extents_check(const struct machine *m, const struct inode *inode,
 	return 0;
 }
 
+static uint64_t blocks_for(uint64_t n, uint64_t per_block)
+{
+	return (n + per_block - 1) / per_block;
+}
+
 int balloc_init(struct machine *m)
 {
 	struct fs_state *fs = m->fs;
@@ -200,10 +213,18 @@ int balloc_init(struct machine *m)
 	fs->block_bitmap = fs_block_map_alloc(m);
 	if (!fs->block_bitmap)
 		return -ENOMEM;
-	if (fs->nr_blocks) {
-		change_bit_(fs->block_bitmap, 0); /* the superblock */
-		fs->free_blocks = fs->nr_blocks - 1;
-		fs->next_block = 1;
-	}
+	if (!fs->nr_blocks)
+		return 0;
+	/* mke2fs's order: superblock, block bitmap, inode table. */
+	fs->bitmap_start = 1;
+	fs->itable_start = 1 + blocks_for(fs->nr_blocks, m->page_size * 8);
+	fs->meta_blocks =
+		layout_storage_meta_blocks(m->bdev->size, m->page_size);
+	if (fs->meta_blocks >= fs->nr_blocks)
+		return -EINVAL; /* no room for a file's block */
+	for (uint64_t b = 0; b < fs->meta_blocks; b++)
+		change_bit_(fs->block_bitmap, b);
+	fs->free_blocks = fs->nr_blocks - fs->meta_blocks;
+	fs->next_block = fs->meta_blocks;
 	return 0;
 }

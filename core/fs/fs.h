@@ -44,11 +44,13 @@
 #define S_IFREG_       0100000
 #define S_IFDIR_       0040000
 #define S_IFCHR_       0020000
+#define S_IFBLK_       0060000
 #define MKDEV_(ma, mi) ((uint32_t)(ma) << 20 | (uint32_t)(mi))
 
-#define NAME_MAX_ 255
-#define PATH_MAX_ 4096
-#define FS_UMASK  0022 /* every process's umask */
+#define NAME_MAX_     255
+#define PATH_MAX_     4096
+#define FS_UMASK      0022 /* every process's umask */
+#define FS_INODE_SIZE 128  /* an inode's record in the table, as ext2's */
 
 /* One run of a file's blocks on the device: blocks [key, +len) of the
  * file are device blocks [pblk, +len). */
@@ -129,6 +131,12 @@ struct fs_state {
 	int64_t next_wb_ns;	       /* the flusher's next periodic pass */
 	unsigned long dirty_throttled; /* writers balance_dirty_pages held */
 	uint32_t prio_seed;	       /* the extent treaps' priorities */
+	/* The metadata on the device (buffer.c): block 0 the superblock,
+	 * then the block bitmap, then the inode table. */
+	uint64_t bitmap_start, itable_start, meta_blocks;
+	struct inode *bd_inode; /* the device's own page cache: Buffers */
+	bool mounted;		/* metadata goes through bd_inode's cache */
+	bool sb_held;		/* the superblock's page, held (s_sbh) */
 };
 
 #define ROOT_INO 1
@@ -148,6 +156,44 @@ struct kstat {
 	uint64_t blocks; /* 512-byte units, as st_blocks */
 	int64_t atime, mtime, ctime;
 };
+
+/* The device's own inode (its page cache holds metadata blocks). */
+static inline bool inode_is_bdev(const struct inode *inode)
+{
+	return (inode->i_mode & S_IFMT_) == S_IFBLK_;
+}
+
+/* The references the filesystem itself holds on a cached page: the
+ * superblock's, held for the mount (s_sbh). */
+static inline int fs_page_refs(const struct machine *m, const struct page *page)
+{
+	const struct fs_state *fs = m->fs;
+
+	return fs && fs->sb_held && !page->index &&
+	       page->mapping == (uint64_t)(uintptr_t)fs->bd_inode;
+}
+
+/* buffer.c: metadata blocks through the device's page cache, as
+ * fs/buffer.c's sb_bread and mark_buffer_dirty. */
+int bdev_cache_init(struct machine *m);
+void bdev_cache_exit(struct machine *m);
+/* The mount: from here on metadata goes through the cache. */
+void bdev_cache_mount(struct machine *m);
+/* iget: the inode's table block read into the cache, if not there. */
+void inode_bread(struct machine *m, const struct inode *inode);
+/* write_inode: the inode's record into its table block, dirtied. */
+void mark_inode_dirty(struct machine *m, const struct inode *inode);
+/* The inode's table block written, if dirty (write_inode_now). */
+int write_inode_now(struct machine *m, const struct inode *inode);
+/* The in-core bitmap's bits [first, last] into the on-disk bitmap. */
+void bitmap_mark_dirty(struct machine *m, uint64_t first, uint64_t last);
+/* Write every dirty metadata block (sync_blockdev). */
+int sync_blockdev(struct machine *m);
+/* The bdev cache: every page a metadata block, counts agree. */
+int bdev_cache_check(const struct machine *m, unsigned long *dirty,
+		     unsigned long *shadows, char *why, size_t len);
+/* Pages in the device's cache: meminfo's Buffers (nr_blockdev_pages). */
+unsigned long nr_blockdev_pages(const struct machine *m);
 
 /* super.c: the mount at boot, the unmount at teardown. */
 int fs_init(struct machine *m);

@@ -30,7 +30,7 @@ int inode_table_init(struct machine *m)
 	struct fs_state *fs = m->fs;
 
 	/* One inode per 16 KiB, as mke2fs's default ratio; at least 64. */
-	fs->max_inodes = (unsigned long)(m->bdev->size >> 14) + 64;
+	fs->max_inodes = (unsigned long)layout_storage_inodes(m->bdev->size);
 	fs->next_ino = ROOT_INO;
 	fs->prio_seed = (uint32_t)m->layout.seed | 1;
 	fs->inodes = calloc(fs->max_inodes + 1, sizeof(fs->inodes[0]));
@@ -75,6 +75,7 @@ struct inode *new_inode(struct machine *m, uint32_t mode)
 	fs->inodes[ino] = inode;
 	fs->nr_inodes++;
 	fs->next_ino = ino < fs->max_inodes ? ino + 1 : ROOT_INO;
+	mark_inode_dirty(m, inode);
 	return inode;
 }
 
@@ -95,11 +96,18 @@ int fs_check(const struct machine *m, char *why, size_t len)
 	const struct fs_state *fs = m->fs;
 	unsigned long *seen = fs_block_map_alloc(m);
 	unsigned long inodes = 0, dirty = 0, cached = 0, shadows = 0;
-	uint64_t used = fs->nr_blocks ? 1 : 0; /* the superblock */
+	uint64_t used = fs->meta_blocks; /* superblock, bitmap, inode table */
 	int err = 0;
 
 	if (!seen)
 		return 0; /* no host memory to check with: not the machine's */
+	for (uint64_t b = 0; b < fs->meta_blocks; b++) /* no file's block */
+		seen[b / (8 * sizeof(*seen))] |= 1UL
+						 << (b % (8 * sizeof(*seen)));
+	if (fs->bd_inode) {
+		err = bdev_cache_check(m, &dirty, &shadows, why, len);
+		cached += fs->bd_inode->i_nrpages;
+	}
 	for (unsigned long i = 1; !err && i <= fs->max_inodes; i++) {
 		const struct inode *inode = fs->inodes[i];
 
@@ -149,6 +157,9 @@ unsigned long drop_pagecache_sb(struct machine *m)
 	struct fs_state *fs = m->fs;
 	unsigned long dropped = 0;
 
+	if (fs->bd_inode) /* Buffers: the clean metadata blocks */
+		dropped += invalidate_mapping_pages(m, fs->bd_inode, 0,
+						    UINT64_MAX);
 	for (unsigned long i = 1; i <= fs->max_inodes; i++)
 		if (fs->inodes[i] && fs->inodes[i]->i_nrpages)
 			dropped += invalidate_mapping_pages(m, fs->inodes[i], 0,

@@ -105,8 +105,11 @@ int path_lookup(struct machine *m, const char *path, struct nameidata *nd)
 		else if (len == 2 && p[0] == '.' && p[1] == '.') {
 			nd->last = NULL; /* the parent; the root's is itself */
 			cur = cur->i_parent ? cur->i_parent : cur;
-		} else
+		} else {
 			cur = d_lookup_at(m, cur, p, len);
+			if (cur)
+				inode_bread(m, cur); /* iget reads it */
+		}
 		p += len;
 	}
 	if (cur && nd->must_be_dir && (cur->i_mode & S_IFMT_) != S_IFDIR_)
@@ -129,6 +132,7 @@ int vfs_create(struct machine *m, struct nameidata *nd, uint32_t mode,
 		nd->dir = m->fs->inodes[ROOT_INO];
 	d_add(m, nd->dir, inode, nd->last, nd->last_len);
 	nd->dir->i_mtime = inode->i_ctime;
+	mark_inode_dirty(m, nd->dir);
 	*inodep = inode;
 	return 0;
 }
@@ -147,6 +151,7 @@ int do_unlinkat(struct machine *m, const char *path)
 	d_delete(m, nd.inode);
 	nd.inode->i_nlink = 0;
 	nd.inode->i_ctime = fs_now(m);
+	mark_inode_dirty(m, nd.inode); /* an orphan's record while open */
 	iput_final(m, nd.inode);
 	return 0;
 }
@@ -161,6 +166,7 @@ struct inode *vfs_mknod(struct machine *m, struct inode *dir, const char *name,
 	inode->i_rdev = rdev;
 	if ((mode & S_IFMT_) == S_IFDIR_)
 		inode->i_nlink = 2;
+	mark_inode_dirty(m, inode);
 	d_add(m, dir, inode, name, strlen(name));
 	return inode;
 }
@@ -215,6 +221,5 @@ int fs_preload(struct machine *m)
 		err = preload_one(m, &m->layout.files[i], buf);
 	free(buf);
 	/* The device statistics start at boot, as a freshly mounted disk's. */
-	memset(&m->bdev->stats, 0, sizeof(m->bdev->stats));
 	return err;
 }

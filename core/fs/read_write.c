@@ -209,8 +209,10 @@ long vfs_write(struct machine *m, struct file *f, const void *buf, size_t count,
 	}
 	if ((uint64_t)*pos > inode->i_size)
 		inode->i_size = (uint64_t)*pos;
-	if (n > 0)
+	if (n > 0) {
 		inode->i_mtime = inode->i_ctime = fs_now(m);
+		mark_inode_dirty(m, inode);
+	}
 	return n;
 }
 
@@ -316,5 +318,6 @@ int do_truncate(struct machine *m, struct inode *inode, int64_t length)
 	}
 	inode->i_size = len;
 	inode->i_mtime = inode->i_ctime = fs_now(m);
+	mark_inode_dirty(m, inode);
 	return 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * super.c - the filesystem's mount at boot and unmount at teardown, as
- * fs/super.c: the superblock on the device's first block, the inode
- * table, the root directory and the files the layout preloads.
+ * fs/super.c: the superblock on the device's first block (read through
+ * the device's cache at the mount), the inode table, the root directory and the
+ * files the layout preloads.
  *
  * Owns: struct fs_state's life. Must never: leave a half-made
  * filesystem behind a failed boot (teardown frees what was made).
@@ -20,7 +21,9 @@
 static void write_super(struct machine *m)
 {
 	uint8_t *sb = calloc(1, m->page_size);
-	uint64_t v[2] = {m->fs->nr_blocks, m->fs->max_inodes};
+	uint64_t v[5] = {m->fs->nr_blocks, m->fs->max_inodes,
+			 m->fs->bitmap_start, m->fs->itable_start,
+			 m->fs->meta_blocks};
 
 	if (!sb)
 		return;
@@ -56,22 +59,35 @@ int fs_init(struct machine *m)
 	if (!m->fs)
 		return -ENOMEM;
 	err = inode_table_init(m);
+	if (!err)
+		err = bdev_cache_init(m);
 	if (err)
 		return err;
+	/* mkfs: the superblock and bitmap straight to the device. */
+	if (m->fs->nr_blocks) {
+		write_super(m);
+		bitmap_mark_dirty(m, 0, m->fs->meta_blocks - 1);
+	}
 	root = new_inode(m, S_IFDIR_ | 0755);
 	if (!root)
 		return -ENOMEM;
 	root->i_nlink = 2;
-	if (m->fs->nr_blocks)
-		write_super(m);
+	mark_inode_dirty(m, root);
 	err = fs_preload(m);
-	return err ? err : devtmpfs_mount(m);
+	if (!err)
+		err = devtmpfs_mount(m);
+	/* The device statistics start at boot, as a freshly mounted disk's. */
+	memset(&m->bdev->stats, 0, sizeof(m->bdev->stats));
+	if (!err)
+		bdev_cache_mount(m);
+	return err;
 }
 
 void fs_exit(struct machine *m)
 {
 	if (!m->fs)
 		return;
+	bdev_cache_exit(m); /* the unmount writes no metadata back */
 	evict_inodes(m);
 	free(m->fs);
 	m->fs = NULL;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sync.c - fsync and fdatasync, as fs/sync.c: a file's dirty cached
- * pages reach the device before the call returns (the inode table
- * lives in core, so fdatasync and fsync write the same).
+ * pages reach the device before the call returns, and for fsync the
+ * inode's block of the inode table (buffer.c) too.
  *
  * Owns: the sync calls' rules. Must never: return before what the call
  * promises is on the device.
@@ -10,8 +10,16 @@
 #include "core/filemap.h"
 #include "core/fs/fs.h"
 
+/*
+ * The file's dirty pages; fsync then its inode's table block, as
+ * ext2's generic_file_fsync writes the inode (sync_inode_metadata).
+ * fdatasync leaves the inode (Linux writes it when the size changed).
+ */
 int vfs_fsync(struct machine *m, struct file *f, bool datasync)
 {
-	(void)datasync;
-	return filemap_write_range(m, f->f_inode, 0, UINT64_MAX, NULL);
+	int err = filemap_write_range(m, f->f_inode, 0, UINT64_MAX, NULL);
+
+	if (!err && !datasync)
+		err = write_inode_now(m, f->f_inode);
+	return err;
 }

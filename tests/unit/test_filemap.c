@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -59,9 +60,11 @@ static struct inode *big(const struct rig *r)
 	return d_lookup(r->m, "big", 3);
 }
 
+/* The file's cached pages: nr_file_pages less Buffers (metadata). */
 static unsigned long cached(const struct rig *r)
 {
-	return (unsigned long)r->m->node_stat[NR_FILE_PAGES];
+	return (unsigned long)r->m->node_stat[NR_FILE_PAGES] -
+	       nr_blockdev_pages(r->m);
 }
 
 static void pread_page(struct rig *r, uint64_t index)
@@ -88,7 +91,8 @@ static void test_readahead_sequential(void **state)
 	pread_page(&r, 0);
 	assert_int_equal(cached(&r), 4); /* get_init_ra_size(1, 32) */
 	assert_true(PageFlag(find_get_page(r.m, big(&r), 1), PG_readahead));
-	assert_int_equal(r.m->vm_events[PGPGIN], 16);
+	/* The mount's superblock and the open's inode block: 8 KiB. */
+	assert_int_equal(r.m->vm_events[PGPGIN], 8 + 16);
 	pread_page(&r, 1); /* the marker: the next window, 8 pages */
 	assert_int_equal(cached(&r), 12);
 	assert_false(PageFlag(find_get_page(r.m, big(&r), 1), PG_readahead));
@@ -102,8 +106,9 @@ static void test_readahead_sequential(void **state)
 	for (uint64_t i = 13; i <= 28; i++)
 		pread_page(&r, i);
 	assert_int_equal(cached(&r), 92); /* the window stays at 32 */
-	/* Each page was read from the device once. */
-	assert_int_equal(r.m->bdev->stats.ios[STAT_READ], 92);
+	/* Each page was read from the device once, after the 2 blocks of
+	 * metadata. */
+	assert_int_equal(r.m->bdev->stats.ios[STAT_READ], 2 + 92);
 	teardown(&r);
 }
 
@@ -137,9 +142,11 @@ static void test_readahead_random(void **state)
 	teardown(&r);
 }
 
+/* Dirty file pages: nr_dirty less the dirty metadata blocks. */
 static unsigned long dirty(const struct rig *r)
 {
-	return (unsigned long)r->m->node_stat[NR_FILE_DIRTY];
+	return (unsigned long)r->m->node_stat[NR_FILE_DIRTY] -
+	       r->m->fs->bd_inode->i_nrdirty;
 }
 
 /* The meminfo line's number, in kB. */
@@ -172,11 +179,14 @@ static void test_fsync_writes_dirty(void **state)
 	assert_int_equal(
 		uapi_pwrite64(r.m, 0, r.fd, buf, sizeof(buf), 65536, &done), 0);
 	assert_int_equal(dirty(&r), 10);
-	assert_int_equal(meminfo_kb(r.m, "Dirty:"), 40);
+	/* and the inode's table block (its mtime): a Buffers page */
+	assert_int_equal(r.m->fs->bd_inode->i_nrdirty, 1);
+	assert_int_equal(meminfo_kb(r.m, "Dirty:"), 44);
 	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE], 0);
 	assert_int_equal(uapi_fsync(r.m, 0, r.fd), 0);
 	assert_int_equal(dirty(&r), 0);
-	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE], 10);
+	assert_int_equal(r.m->fs->bd_inode->i_nrdirty, 0);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE], 10 + 1);
 	w0 = r.m->bdev->stats.ios[STAT_WRITE];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "x", 1,
@@ -185,8 +195,9 @@ static void test_fsync_writes_dirty(void **state)
 	assert_int_equal(dirty(&r), 3);
 	assert_int_equal(uapi_fdatasync(r.m, 0, r.fd), 0);
 	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE] - w0, 3);
+	assert_int_equal(r.m->fs->bd_inode->i_nrdirty, 1); /* the inode */
 	assert_int_equal(uapi_fsync(r.m, 0, r.fd), 0);
-	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE] - w0, 3);
+	assert_int_equal(r.m->bdev->stats.ios[STAT_WRITE] - w0, 3 + 1);
 	assert_int_equal(meminfo_kb(r.m, "Dirty:"), 0);
 	teardown(&r);
 }
@@ -318,7 +329,8 @@ static void test_larger_than_memory(void **state)
 	assert_true(r.m->vm_events[PGSTEAL_FILE] > 0);
 	assert_true(cached(&r) < (64 * MiB >> 12));
 	assert_int_equal(r.m->vm_events[OOM_KILL], 0);
-	assert_int_equal(r.m->vm_events[PGPGIN], size >> 10);
+	/* the file and the 2 metadata blocks (superblock, inode) */
+	assert_int_equal(r.m->vm_events[PGPGIN], (size >> 10) + 8);
 	free(buf);
 	teardown(&r);
 }
@@ -347,8 +359,12 @@ static void test_dirty_throttle(void **state)
 	assert_true(thresh > 100 && thresh < 400); /* 2% of ~15000 pages */
 	assert_true(r.m->fs->dirty_throttled > 0);
 	assert_true(r.m->bdev->stats.ios[STAT_WRITE] > 0); /* before fsync */
-	assert_int_equal(r.m->node_stat[NR_DIRTIED], 2048);
-	assert_int_equal(r.m->node_stat[NR_WRITTEN], 2048 - (long)dirty(&r));
+	/* The file's 2048 pages and its metadata (inode, bitmap blocks),
+	 * each dirtying written once or dirty still. */
+	assert_true(r.m->node_stat[NR_DIRTIED] >= 2048 + 2);
+	assert_int_equal(r.m->node_stat[NR_WRITTEN],
+			 r.m->node_stat[NR_DIRTIED] -
+				 r.m->node_stat[NR_FILE_DIRTY]);
 	assert_true(wb_wanted(r.m)); /* above the background threshold */
 	wb_workfn(r.m);
 	global_dirty_limits(r.m, &background, &thresh);
@@ -373,8 +389,86 @@ static void test_flusher_expire(void **state)
 	assert_int_equal(wb_workfn(r.m), 0);
 	r.m->fs->now_ns += 25LL * 1000000000; /* dirty 35 s: past 30 */
 	assert_true(wb_wanted(r.m));
-	assert_int_equal(wb_workfn(r.m), 1);
+	assert_int_equal(wb_workfn(r.m), 2); /* the page, the inode block */
 	assert_int_equal(dirty(&r), 0);
+	assert_int_equal(r.m->node_stat[NR_FILE_DIRTY], 0);
+	teardown(&r);
+}
+
+/* The device's own cache: the mount, stat, allocation, sync, drop. */
+static void test_buffers(void **state)
+{
+	struct rig r;
+	struct kstat st;
+	unsigned long free_pages;
+	char name[16];
+	size_t done;
+	uint64_t rd, pos;
+	int fd;
+
+	(void)state;
+	setup(&r, 64 * MiB, 1 * MiB, O_RDWR);
+	/* The superblock (held) and big's inode block (its open). */
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 8);
+	for (int i = 0; i < 40; i++) { /* inodes 3 to 42 */
+		snprintf(name, sizeof(name), "/f%d", i);
+		assert_int_equal(
+			uapi_open(r.m, 0, name, O_CREAT | O_WRONLY, 0644, &fd),
+			0);
+		assert_int_equal(uapi_close(r.m, 0, fd), 0);
+	}
+	/* 32 records a block: inodes 1-31 in the first, 32-42 the next. */
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 12);
+	assert_int_equal(r.m->fs->bd_inode->i_nrdirty, 2);
+	/* Dirty metadata stays through drop_caches 1, as Linux's. */
+	assert_int_equal(drop_caches_mode(r.m, 1, &free_pages), 0);
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 12);
+	assert_int_equal(sync_blockdev(r.m), 0);
+	assert_int_equal(r.m->fs->bd_inode->i_nrdirty, 0);
+	assert_int_equal(drop_caches_mode(r.m, 1, &free_pages), 0);
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 4); /* s_sbh */
+	assert_int_equal(task_switch(r.m, r.pid), 0); /* from the kernel's */
+	/* stat of every file reads their two inode-table blocks again. */
+	rd = r.m->bdev->stats.ios[STAT_READ];
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "/f%d", i);
+		assert_int_equal(uapi_stat(r.m, 0, name, &st), 0);
+	}
+	assert_int_equal(r.m->bdev->stats.ios[STAT_READ] - rd, 2);
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 12);
+	/* Cached leaves them out; nr_file_pages holds them. */
+	assert_int_equal(meminfo_kb(r.m, "Cached:"), cached(&r) * 4);
+	/* A write that allocates reads the bitmap block and dirties it. */
+	assert_int_equal(uapi_open(r.m, 0, "/f39", O_WRONLY, 0, &fd), 0);
+	assert_int_equal(uapi_sys_write(r.m, 0, fd, "abc", 3, &done), 0);
+	assert_int_equal(meminfo_kb(r.m, "Buffers:"), 16);
+	assert_true(PageFlag(
+		find_get_page(r.m, r.m->fs->bd_inode, r.m->fs->bitmap_start),
+		PG_dirty));
+	assert_int_equal(uapi_fsync(r.m, 0, fd), 0);
+	assert_int_equal(sync_blockdev(r.m), 0);
+	/* On the device: the record's size, and the block's bit. */
+	st.ino = d_lookup(r.m, "f39", 3)->i_ino;
+	pos = (r.m->fs->itable_start << 12) + (st.ino - 1) * FS_INODE_SIZE;
+	assert_int_equal(*(uint64_t *)(r.m->bdev->data + pos + 16), 3);
+	pos = bmap(d_lookup(r.m, "f39", 3), 0);
+	assert_int_equal(
+		r.m->bdev->data[(r.m->fs->bitmap_start << 12) + pos / 8] >>
+				(pos % 8) &
+			1,
+		1);
+	/* Unlink frees the record and the bit, through the cache. */
+	assert_int_equal(uapi_close(r.m, 0, fd), 0);
+	assert_int_equal(uapi_unlink(r.m, 0, "/f39"), 0);
+	assert_int_equal(sync_blockdev(r.m), 0);
+	assert_int_equal(
+		r.m->bdev->data[(r.m->fs->bitmap_start << 12) + pos / 8] >>
+				(pos % 8) &
+			1,
+		0);
+	pos = (r.m->fs->itable_start << 12) + (st.ino - 1) * FS_INODE_SIZE;
+	for (int i = 0; i < FS_INODE_SIZE; i++)
+		assert_int_equal(r.m->bdev->data[pos + i], 0);
 	teardown(&r);
 }
 
@@ -519,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_larger_than_memory),
 		cmocka_unit_test(test_dirty_throttle),
 		cmocka_unit_test(test_flusher_expire),
+		cmocka_unit_test(test_buffers),
 		cmocka_unit_test(test_sysctl),
 		cmocka_unit_test(test_swappiness),
 		cmocka_unit_test(test_refault),

@@ -408,7 +408,9 @@ static void test_storage(void **state)
 
 	(void)state;
 	small_layout(&l, 32 * MiB);
-	l.storage.size = 64 * KiB; /* the superblock and 15 blocks */
+	/* 16 blocks: the superblock, the bitmap, 3 of inode table (68
+	 * inodes of 128 bytes), 11 for data */
+	l.storage.size = 64 * KiB;
 	l.nr_files = 2;
 	strcpy(l.files[0].name, "abc");
 	l.files[0].size = 5000;
@@ -432,12 +434,13 @@ static void test_storage(void **state)
 	assert_int_equal(uapi_pread64(m, 0, fd, buf, 512, 0, &done), 0);
 	assert_int_equal(done, 300);
 	assert_int_equal(buf[252], 1); /* 252 % 251 */
-	/* Two blocks for the first pread, one for this: three reads. */
-	assert_int_equal(m->bdev->stats.ios[STAT_READ], 3);
-	/* 15 data blocks, 3 taken: a write of 13 blocks stops at 12. */
+	/* The mount's superblock, the inode table block of both files,
+	 * two blocks for the first pread, one for this: five reads. */
+	assert_int_equal(m->bdev->stats.ios[STAT_READ], 5);
+	/* 11 data blocks, 3 taken: a write of 9 blocks stops at 8. */
 	assert_int_equal(uapi_open(m, 0, "/big", O_CREAT | O_WRONLY, 0644, &fd),
 			 0);
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < 8; i++)
 		assert_int_equal(uapi_sys_write(m, 0, fd, buf, 4096, &done), 0);
 	assert_int_equal(uapi_sys_write(m, 0, fd, buf, 4096, &done), -ENOSPC);
 	assert_int_equal(uapi_ftruncate(m, 0, fd, 4096), 0);
@@ -473,10 +476,19 @@ static void test_layout_checks(void **state)
 	l.storage.size = 64 * KiB;
 	l.nr_files = 1;
 	strcpy(l.files[0].name, "big");
-	l.files[0].size = 64 * KiB; /* the superblock takes one block */
+	l.files[0].size = 48 * KiB; /* the metadata takes 5 blocks */
 	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_int_equal(errs.nr, 1);
 	assert_string_equal(errs.err[0].key, "files");
-	l.files[0].size = 60 * KiB;
+	l.files[0].size = 44 * KiB;
+	assert_int_equal(layout_validate(&l, &errs), 0);
+	/* 5 blocks of metadata in 20 KiB: no room for data */
+	l.nr_files = 0;
+	l.storage.size = 20 * KiB;
+	assert_int_equal(layout_validate(&l, &errs), -EINVAL);
+	assert_int_equal(errs.nr, 1);
+	assert_string_equal(errs.err[0].key, "storage.size");
+	l.storage.size = 24 * KiB;
 	assert_int_equal(layout_validate(&l, &errs), 0);
 }
 
