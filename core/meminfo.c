@@ -135,10 +135,10 @@ int meminfo_fill(const struct machine *m, int pid, void *snap)
 	mi->mem_free = pages_to_kb(m, global_free_pages(m));
 	mi->mem_available = pages_to_kb(m, si_mem_available(m));
 	mi->buffers = pages_to_kb(m, nr_blockdev_pages(m));
-	/* Linux's Cached holds shmem pages (they are in its NR_FILE_PAGES)
-	 * but not the block device's (Buffers), as meminfo_proc_show. */
-	mi->cached = pages_to_kb(m, node_pages(m, NR_FILE_PAGES) +
-					    node_pages(m, NR_SHMEM) -
+	/* nr_file_pages less the swap cache and the block device's pages
+	 * (Buffers), as meminfo_proc_show: shmem pages are in it. */
+	mi->cached = pages_to_kb(m, node_pages(m, NR_FILE_PAGES) -
+					    node_pages(m, NR_SWAPCACHE) -
 					    nr_blockdev_pages(m));
 	mi->swap_cached = pages_to_kb(m, node_pages(m, NR_SWAPCACHE));
 	fill_lru(m, mi);

@@ -53,6 +53,7 @@ void shmem_put(struct machine *m, struct shmem_object *obj)
 				pfn_to_page(m, (unsigned long)(slot >> 1));
 
 			m->node_stat[NR_SHMEM]--;
+			m->node_stat[NR_FILE_PAGES]--;
 			put_user_page(m, page);
 		} else if (slot) {
 			swap_free(m, (unsigned long)(slot >> 1));
@@ -103,7 +104,9 @@ static struct page *shmem_new_page(struct machine *m,
 	page->index = index;
 	page->_mapcount = -1;
 	obj->slots[index] = ((uint64_t)page_to_pfn(m, page) << 1) | SLOT_PAGE;
+	/* shmem pages are file pages to Linux (NR_FILE_PAGES holds them). */
 	m->node_stat[NR_SHMEM]++;
+	m->node_stat[NR_FILE_PAGES]++;
 	lru_add(m, page);
 	return page;
 }
@@ -133,6 +136,7 @@ void shmem_page_swapped(struct machine *m, struct shmem_object *obj,
 
 	obj->slots[index] = (uint64_t)slot << 1;
 	m->node_stat[NR_SHMEM]--;
+	m->node_stat[NR_FILE_PAGES]--;
 	put_user_page(m, page);
 }
 

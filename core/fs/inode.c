@@ -130,12 +130,17 @@ int fs_check(const struct machine *m, char *why, size_t len)
 	if (!err && inodes != fs->nr_inodes)
 		err = check_failed(why, len, "fs: %lu inodes, nr_inodes %lu",
 				   inodes, fs->nr_inodes);
-	if (!err && (cached != (unsigned long)m->node_stat[NR_FILE_PAGES] ||
+	/* nr_file_pages holds shmem pages too, as Linux's. */
+	if (!err && (cached != (unsigned long)(m->node_stat[NR_FILE_PAGES] -
+					       m->node_stat[NR_SHMEM]) ||
 		     dirty != (unsigned long)m->node_stat[NR_FILE_DIRTY]))
 		err = check_failed(why, len,
 				   "page cache: %lu pages, %lu dirty; "
-				   "nr_file_pages %ld, nr_dirty %ld",
-				   cached, dirty, m->node_stat[NR_FILE_PAGES],
+				   "nr_file_pages less nr_shmem %ld, "
+				   "nr_dirty %ld",
+				   cached, dirty,
+				   m->node_stat[NR_FILE_PAGES] -
+					   m->node_stat[NR_SHMEM],
 				   m->node_stat[NR_FILE_DIRTY]);
 	if (!err && (shadows != m->lruvec.nr_shadows ||
 		     (long)shadows != m->node_stat[WORKINGSET_NODES]))

@@ -60,10 +60,11 @@ static struct inode *big(const struct rig *r)
 	return d_lookup(r->m, "big", 3);
 }
 
-/* The file's cached pages: nr_file_pages less Buffers (metadata). */
+/* The file's cached pages: nr_file_pages less shmem and Buffers. */
 static unsigned long cached(const struct rig *r)
 {
-	return (unsigned long)r->m->node_stat[NR_FILE_PAGES] -
+	return (unsigned long)(r->m->node_stat[NR_FILE_PAGES] -
+			       r->m->node_stat[NR_SHMEM]) -
 	       nr_blockdev_pages(r->m);
 }
 
@@ -228,8 +229,12 @@ static void test_drop(void **state)
 					 0);
 		assert_int_equal(meminfo_kb(r.m, "Shmem:"), 16);
 		assert_int_equal(meminfo_kb(r.m, "Cached:"), 64);
+		/* nr_file_pages: the file's 12, 2 of Buffers, 4 of shmem */
+		assert_int_equal(r.m->node_stat[NR_FILE_PAGES], 12 + 2 + 4);
+		assert_int_equal(r.m->node_stat[NR_SHMEM], 4);
 		assert_int_equal(uapi_munmap(r.m, 0, a, 4 * 4096), 0);
 		assert_int_equal(meminfo_kb(r.m, "Cached:"), 48);
+		assert_int_equal(r.m->node_stat[NR_FILE_PAGES], 12 + 2);
 	}
 	assert_int_equal(uapi_pwrite64(r.m, 0, r.fd, "d", 1, 4096 * 3, &done),
 			 0);
