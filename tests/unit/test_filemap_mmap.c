@@ -323,6 +323,25 @@ static long host_minflt(void)
  * maps 16 pages per fault, 4 minor faults in all, on the host's tmpfs
  * and here.
  */
+/* mmctl ps's RSS column (the fourth) of pid, in KiB. */
+static unsigned long ps_rss_kb(struct machine *m, int pid)
+{
+	struct seq_buf s;
+	unsigned long rss = ~0UL;
+	int p;
+	unsigned int psr;
+	unsigned long vsz, kb;
+
+	seq_buf_init(&s);
+	assert_int_equal(report_ps(m, &s), 0);
+	for (char *l = strchr(s.buf, '\n'); l && l[1]; l = strchr(l + 1, '\n'))
+		if (sscanf(l + 1, "%d %u %lu %lu", &p, &psr, &vsz, &kb) == 4 &&
+		    p == pid)
+			rss = kb;
+	seq_buf_free(&s);
+	return rss;
+}
+
 static void test_fault_around_host(void **state)
 {
 	struct rig r;
@@ -358,6 +377,11 @@ static void test_fault_around_host(void **state)
 	assert_int_equal(mm_of(&r, 0)->maj_flt, 0);
 	assert_int_equal(mm_of(&r, 0)->rss_stat[MM_FILEPAGES], 64);
 	assert_int_equal(r.m->node_stat[NR_FILE_MAPPED], 64);
+	/* ps's RSS holds file pages, as ps -o rss (get_mm_rss). */
+	assert_int_equal(ps_rss_kb(r.m, r.pid),
+			 (mm_of(&r, 0)->rss_stat[MM_ANONPAGES] + 64 +
+			  mm_of(&r, 0)->rss_stat[MM_SHMEMPAGES]) *
+				 4);
 	/* A knob of one page: every page faults on its own. */
 	assert_int_equal(uapi_munmap(r.m, 0, a, 64 * PAGE), 0);
 	assert_int_equal(r.m->node_stat[NR_FILE_MAPPED], 0);
