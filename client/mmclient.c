@@ -1908,6 +1908,14 @@ int mmc_fdatasync(struct mmc *c, int pid, int fd)
 	return send_fdatasync(c, &a, NULL, NULL, 0);
 }
 
+int mmc_sync(struct mmc *c, int pid)
+{
+	Mm__Process a = MM__PROCESS__INIT;
+
+	a.pid = pid;
+	return send_sync(c, &a, NULL, NULL, 0);
+}
+
 int mmc_unlink(struct mmc *c, int pid, const char *path)
 {
 	Mm__PathName a = MM__PATH_NAME__INIT;

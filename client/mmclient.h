@@ -501,6 +501,9 @@ int mmc_lseek(struct mmc *c, int pid, int fd, int64_t offset, int whence,
 int mmc_ftruncate(struct mmc *c, int pid, int fd, int64_t length);
 int mmc_fsync(struct mmc *c, int pid, int fd);
 int mmc_fdatasync(struct mmc *c, int pid, int fd);
+/* sync(2), made by process pid (0: the session's own): every file's
+ * dirty pages, then the filesystem's metadata blocks (Buffers). */
+int mmc_sync(struct mmc *c, int pid);
 int mmc_unlink(struct mmc *c, int pid, const char *path);
 
 /* stat(2)'s fields; times in the machine's simulated nanoseconds. */

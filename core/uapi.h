@@ -232,6 +232,8 @@ int uapi_lseek(struct machine *m, int pid, int fd, int64_t offset, int whence,
 int uapi_ftruncate(struct machine *m, int pid, int fd, int64_t length);
 int uapi_fsync(struct machine *m, int pid, int fd);
 int uapi_fdatasync(struct machine *m, int pid, int fd);
+/* sync(2): every file's dirty pages, then the metadata blocks. */
+int uapi_sync(struct machine *m, int pid);
 int uapi_unlink(struct machine *m, int pid, const char *path);
 int uapi_stat(struct machine *m, int pid, const char *path, struct kstat *st);
 int uapi_fstat(struct machine *m, int pid, int fd, struct kstat *st);

@@ -181,6 +181,16 @@ int uapi_fdatasync(struct machine *m, int pid, int fd)
 	return do_fsync(m, pid, fd, true);
 }
 
+int uapi_sync(struct machine *m, int pid)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return fs_done(m, t, ksys_sync(m));
+}
+
 int uapi_unlink(struct machine *m, int pid, const char *path)
 {
 	struct task_struct *t;

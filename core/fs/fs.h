@@ -309,6 +309,8 @@ void generic_fillattr(const struct machine *m, const struct inode *inode,
 
 /* sync.c */
 int vfs_fsync(struct machine *m, struct file *f, bool datasync);
+/* sync(2): every inode's dirty pages, then the device's (metadata). */
+int ksys_sync(struct machine *m);
 
 /* fadvise.c and readahead.c (mm/): advice on a file's cached pages. */
 /* Linux's values (<fcntl.h> of the host has the same on x86). */

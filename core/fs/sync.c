@@ -23,3 +23,25 @@ int vfs_fsync(struct machine *m, struct file *f, bool datasync)
 		err = write_inode_now(m, f->f_inode);
 	return err;
 }
+
+/*
+ * As ksys_sync: the data of every inode first (its writes may allocate
+ * blocks, dirtying bitmap and inode blocks), then the block device's
+ * own dirty pages. The first error is returned, after the rest ran.
+ */
+int ksys_sync(struct machine *m)
+{
+	struct fs_state *fs = m->fs;
+	int err = 0, e;
+
+	for (unsigned long i = 1; i <= fs->max_inodes; i++) {
+		struct inode *inode = fs->inodes[i];
+
+		if (!inode || !inode->i_nrdirty)
+			continue;
+		e = filemap_write_range(m, inode, 0, UINT64_MAX, NULL);
+		err = err ? err : e;
+	}
+	e = sync_blockdev(m);
+	return err ? err : e;
+}

@@ -15,7 +15,7 @@
 /* clang-format off */
 /*
  *   mmc_test SOCK workload NCLIENTS OPS SEED  random mixed ops, N forks
- *   mmc_test SOCK baseline                    drop caches; free pages
+ *   mmc_test SOCK baseline                    sync, drop caches; free pages
  *   mmc_test SOCK check                       admin invariant check
  *   mmc_test SOCK ping N                      N round trips must work
  *   mmc_test SOCK hostile CASE [MAX_FRAME]    one hostile client (below)
@@ -428,7 +428,11 @@ static int cmd_baseline(void)
 {
 	struct mmc *c = connect_as("baseline", 0);
 	unsigned long free_pages = 0;
-	int err = mmc_admin_drop_caches(c, &free_pages);
+	/* sync; echo 3 > drop_caches: dirty metadata blocks stay else */
+	int err = mmc_sync(c, 0);
+
+	if (!err)
+		err = mmc_admin_drop_caches(c, &free_pages);
 
 	mmc_close(c);
 	if (err) {

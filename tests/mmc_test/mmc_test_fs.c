@@ -61,6 +61,21 @@ static void files_bytes(struct mmc *c)
 	       done);
 	EXPECT_ERR(c, 0, mmc_fsync(c, 0, fd));
 	EXPECT_ERR(c, 0, mmc_fdatasync(c, 0, fd));
+	EXPECT_ERR(c, 0, mmc_pwrite64(c, 0, fd, "s", 1, 0, &done));
+	EXPECT_ERR(c, 0, mmc_sync(c, 0)); /* the page and its metadata */
+	{
+		char *text = NULL;
+		int err = mmc_report(c, MMC_REPORT_MEMINFO, &text);
+
+		EXPECT(err == 0 && text && strstr(text, "\nDirty:"),
+		       "meminfo: %s", mmc_strerror(err));
+		EXPECT(text && strstr(text, "\nDirty:                 0 kB\n"),
+		       "Dirty after sync: %.40s",
+		       text && strstr(text, "\nDirty:")
+			       ? strstr(text, "\nDirty:")
+			       : "");
+		free(text);
+	}
 	EXPECT_ERR(c, 0, mmc_fadvise64(c, 0, fd, 0, 0, 4));
 	EXPECT_ERR(c, 0, mmc_readahead(c, 0, fd, 0, 4096));
 	EXPECT_ERR(c, 0, mmc_sys_close(c, 0, fd));
@@ -89,6 +104,7 @@ static void files_errors(struct mmc *c, struct mmc *other)
 	EXPECT_ERR(c, -EBADF, mmc_sys_close(c, 0, 77));
 	EXPECT_ERR(c, -EBADF, mmc_fstat(c, 0, -1, &st));
 	EXPECT_ERR(c, -EISDIR, mmc_unlink(c, 0, "/"));
+	EXPECT_ERR(c, -ESRCH, mmc_sync(c, 99999)); /* no such process */
 	/* Another session's descriptor 0 is its own, and there is none. */
 	EXPECT_ERR(other, -EBADF, mmc_sys_read(other, 0, fd, b, 1, &done));
 	EXPECT_ERR(other, -EBADF, mmc_sys_close(other, 0, fd));
