@@ -41,6 +41,13 @@ static const struct cfg_field zone_fields[] = {
 	FIELD("end", CK_SIZE, struct layout_zone, end),
 };
 
+static const struct cfg_field node_fields[] = {
+	FIELD("start", CK_ADDR, struct layout_node, start),
+	FIELD("end", CK_SIZE, struct layout_node, end),
+	FIELD("cpus", CK_CPULIST, struct layout_node, cpus),
+	FIELD("distance", CK_DISTANCE, struct layout_node, distance),
+};
+
 static const struct cfg_field hole_fields[] = {
 	FIELD("start", CK_ADDR, struct layout_hole, start),
 	FIELD("size", CK_SIZE, struct layout_hole, size),
@@ -149,6 +156,7 @@ const struct cfg_section cfg_sections[] = {
 	SECTION("machine", machine_fields),
 	LIST("zones", zone_fields, nr_zones, zones, "zone"),
 	LIST("holes", hole_fields, nr_holes, holes, "hole"),
+	LIST("nodes", node_fields, nr_nodes, nodes, "node"),
 	SECTION("buddy", buddy_fields),
 	SECTION("watermarks", watermark_fields),
 	SECTION("swap", swap_fields),
@@ -226,6 +234,10 @@ const char *cfg_kind_what(enum cfg_kind kind)
 		return "\"auto\" or a whole number";
 	case CK_MODE:
 		return "a mode such as \"0660\"";
+	case CK_CPULIST:
+		return "a CPU list such as \"0-1\"";
+	case CK_DISTANCE:
+		return "distances such as \"10 20\"";
 	}
 	return "a value";
 }
@@ -444,6 +456,10 @@ int cfg_parse_value(const struct cfg_field *f, const char *text, void *base,
 
 	if (f->kind == CK_STR)
 		return parse_str(f, text, dst, why, len);
+	if (f->kind == CK_CPULIST)
+		return cfg_parse_cpulist(text, (uint64_t *)dst, why, len);
+	if (f->kind == CK_DISTANCE)
+		return cfg_parse_distance(text, dst, why, len);
 	if (f->kind == CK_ARCH || f->kind == CK_ZONE)
 		return parse_name(f, text, dst, why, len);
 	if (f->kind == CK_MINFREE && strcmp(text, "auto") == 0) {
@@ -493,6 +509,14 @@ void cfg_format_value(const struct cfg_field *f, const void *base, char *buf,
 	if (f->kind == CK_STR) {
 		snprintf(buf, len, "%.*s", (int)strnlen(src, f->width), src);
 		*quote = needs_quotes(buf);
+		return;
+	}
+	if (f->kind == CK_CPULIST || f->kind == CK_DISTANCE) {
+		if (f->kind == CK_CPULIST)
+			cfg_format_cpulist((const uint64_t *)src, buf, len);
+		else
+			cfg_format_distance(src, buf, len);
+		*quote = true;
 		return;
 	}
 	if (f->kind == CK_ARCH || f->kind == CK_ZONE) {

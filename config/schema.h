@@ -13,16 +13,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum cfg_kind {
-	CK_STR,	    /* char[width] */
-	CK_ARCH,    /* enum mm_arch by name */
-	CK_ZONE,    /* enum zone_type by name */
-	CK_SIZE,    /* bytes; printed as 16M when exact */
-	CK_ADDR,    /* an address; read like a size, printed in hex */
-	CK_COUNT,   /* a whole number, decimal or 0x hex */
-	CK_MINFREE, /* int64: "auto" (-1) or a whole number */
-	CK_MODE,    /* file mode bits; "0660" reads as octal */
+	CK_STR,	     /* char[width] */
+	CK_ARCH,     /* enum mm_arch by name */
+	CK_ZONE,     /* enum zone_type by name */
+	CK_SIZE,     /* bytes; printed as 16M when exact */
+	CK_ADDR,     /* an address; read like a size, printed in hex */
+	CK_COUNT,    /* a whole number, decimal or 0x hex */
+	CK_MINFREE,  /* int64: "auto" (-1) or a whole number */
+	CK_MODE,     /* file mode bits; "0660" reads as octal */
+	CK_CPULIST,  /* a CPU bitmap, written as a cpulist: "0-1,4" */
+	CK_DISTANCE, /* struct layout_distance: "10 20", as nodeN/distance */
 };
 
 struct cfg_field {
@@ -72,5 +75,11 @@ int cfg_parse_value(const struct cfg_field *f, const char *text, void *base,
  */
 void cfg_format_value(const struct cfg_field *f, const void *base, char *buf,
 		      size_t len, bool *quote);
+
+/* The nodes: section's two kinds (schema_numa.c). */
+int cfg_parse_cpulist(const char *text, uint64_t *cpus, char *why, size_t len);
+void cfg_format_cpulist(const uint64_t *cpus, char *buf, size_t len);
+int cfg_parse_distance(const char *text, void *dst, char *why, size_t len);
+void cfg_format_distance(const void *src, char *buf, size_t len);
 
 #endif /* MM_CONFIG_SCHEMA_H */

@@ -55,6 +55,13 @@ struct zone_census {
 };
 
 /* Pages behind the first page of a block carry no state of their own. */
+/* The zone and node a page's flags name are this zone's. */
+static bool page_in_zone(const struct page *page, const struct zone *zone)
+{
+	return page_zonenum(page) == zone->type &&
+	       page_to_nid(page) == zone->node;
+}
+
 static int check_tails(const struct machine *m, const struct zone *zone,
 		       unsigned long pfn, unsigned int order, char *why,
 		       size_t len)
@@ -68,7 +75,7 @@ static int check_tails(const struct machine *m, const struct zone *zone,
 				"pfn %#lx inside the order-%u block at "
 				"%#lx has flags %#x",
 				t, order, pfn, page->flags);
-		if (page_zonenum(page) != zone->type)
+		if (!page_in_zone(page, zone))
 			return check_failed(why, len,
 					    "pfn %#lx has zone %d, not %s", t,
 					    page_zonenum(page), zone->name);
@@ -86,7 +93,7 @@ static long census_block(const struct machine *m, const struct zone *zone,
 	unsigned int order = page->private;
 	int err;
 
-	if (page_zonenum(page) != zone->type && !PageFlag(page, PG_hole))
+	if (!page_in_zone(page, zone) && !PageFlag(page, PG_hole))
 		return check_failed(why, len, "pfn %#lx has zone %d, not %s",
 				    pfn, page_zonenum(page), zone->name);
 	if (PageFlag(page, PG_hole) || state == (1u << PG_reserved)) {
@@ -196,7 +203,7 @@ static int check_free_list(const struct machine *m, const struct zone *zone,
 		int err;
 
 		if (!PageFlag(page, PG_buddy) || page->private != o ||
-		    page_zonenum(page) != zone->type)
+		    !page_in_zone(page, zone))
 			return check_failed(why, len,
 					    "%s free_area[%u] holds pfn %#lx "
 					    "that is not a free order-%u block",
@@ -299,7 +306,7 @@ static int check_pcp_lists(const struct machine *m, const struct zone *zone,
 
 				if (!PageFlag(page, PG_pcp) ||
 				    page->private != pindex_to_order(o) ||
-				    page_zonenum(page) != zone->type)
+				    !page_in_zone(page, zone))
 					return check_failed(
 						why, len,
 						"%s cpu %u list %u holds "
@@ -403,7 +410,7 @@ int machine_check(const struct machine *m, char *why, size_t len)
 {
 	int err = sparse_check(m, why, len);
 
-	for (int z = 0; !err && z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; !err && z < nr_zone_slots(m); z++)
 		err = check_zone(m, &m->zones[z], why, len);
 	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)
 		if (machine_subsystems[i].check)

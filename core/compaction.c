@@ -439,7 +439,7 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 	/* gfp_compaction_allowed: migration may need I/O (swap, writeback). */
 	if (!(gfp & __GFP_IO))
 		return COMPACT_SKIPPED;
-	for (int z = (int)highest_zoneidx; z >= 0; z--) {
+	for (int z = (int)nr_zone_slots(m) - 1; z >= 0; z--) {
 		struct zone *zone = &m->zones[z];
 		struct compact_control cc = {
 			.zone = zone,
@@ -453,7 +453,7 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 		};
 		enum compact_result status;
 
-		if (!managed_zone(zone))
+		if (zone->type > highest_zoneidx || !managed_zone(zone))
 			continue;
 		if (prio > MIN_COMPACT_PRIORITY &&
 		    compaction_deferred(zone, (int)order)) {
@@ -482,13 +482,14 @@ static bool kcompactd_node_suitable(const struct machine *m)
 {
 	const struct kcompactd_state *k = &m->kcompactd;
 
-	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
-		if (populated_zone(zone) && managed_zone(zone) &&
+		if (zone->type <= k->highest_zoneidx && populated_zone(zone) &&
+		    managed_zone(zone) &&
 		    compaction_suit_allocation_order(
-			    zone, k->max_order, (enum zone_type)z,
-			    ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
+			    zone, k->max_order, zone->type, ALLOC_WMARK_MIN) ==
+			    COMPACT_CONTINUE)
 			return true;
 	}
 	return false;
@@ -521,18 +522,19 @@ void kcompactd_run(struct machine *m)
 	if (!k->wanted)
 		return;
 	m->vm_events[KCOMPACTD_WAKE]++;
-	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct compact_control cc = {
 			.zone = &m->zones[z],
 			.order = (int)k->max_order,
 			.migratetype = MIGRATE_MOVABLE,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.alloc_flags = ALLOC_WMARK_MIN,
-			.highest_zoneidx = (enum zone_type)z,
+			.highest_zoneidx = m->zones[z].type,
 		};
 		enum compact_result status;
 
-		if (!populated_zone(cc.zone) || !managed_zone(cc.zone) ||
+		if (cc.zone->type > k->highest_zoneidx ||
+		    !populated_zone(cc.zone) || !managed_zone(cc.zone) ||
 		    compaction_deferred(cc.zone, cc.order))
 			continue;
 		status = compact_zone(m, &cc);
@@ -550,7 +552,7 @@ void kcompactd_run(struct machine *m)
 
 void compact_nodes(struct machine *m)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct compact_control cc = {
 			.zone = &m->zones[z],
 			.order = -1,

@@ -264,14 +264,18 @@ int report_frames(const struct machine *m, struct seq_buf *s)
 	seq_printf(s, "legend: ' ' hole, '#' reserved, 'M' mmz, '0'-'f' free "
 		      "(largest order), 'p' per-cpu, 's' slab, 't' page "
 		      "tables, 'u' user, 'k' kernel\n");
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 		unsigned long pfn = zone->zone_start_pfn;
 
 		if (!zone->spanned_pages)
 			continue;
-		seq_printf(s, "zone %s start_pfn %lu pages %lu\n", zone->name,
+		seq_printf(s, "zone %s start_pfn %lu pages %lu", zone->name,
 			   pfn, zone->spanned_pages);
+		/* Which node it is on, when there are several to draw. */
+		if (m->nr_node_ids > 1)
+			seq_printf(s, " node %d", zone->node);
+		seq_printf(s, "\n");
 		while (pfn < zone_end_pfn(zone)) {
 			unsigned long left = zone_end_pfn(zone) - pfn;
 			unsigned long nr = left < per_cell * CELLS_PER_LINE

@@ -503,11 +503,13 @@ void thp_add_new_anon_rmap(struct machine *m, struct page *head,
  * NULL with thp_fault_fallback (and thp_fault_fallback_charge) counted.
  */
 static struct page *alloc_anon_thp(struct machine *m,
-				   struct vm_area_struct *vma)
+				   struct vm_area_struct *vma, uint64_t haddr)
 {
 	unsigned int order = huge_page_order(m);
 	gfp_t gfp = vma_thp_gfp_mask(m, vma);
-	struct page *page = alloc_pages(m, gfp | __GFP_ZERO, order);
+	/* Placed by the VMA's (or the task's) memory policy. */
+	struct page *page =
+		vma_alloc_pages(m, gfp | __GFP_ZERO, order, vma, haddr);
 
 	if (IS_ERR(page)) {
 		m->vm_events[THP_FAULT_FALLBACK]++;
@@ -557,7 +559,7 @@ static int do_huge_pmd_anonymous_page(struct machine *m,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_anon_thp(m, vma);
+	page = alloc_anon_thp(m, vma, haddr);
 	if (!page)
 		return 1;
 	if (pte_slot_read(m, slot)) { /* reclaim raced us: try again */
@@ -583,7 +585,7 @@ static int do_huge_zero_wp_pmd(struct machine *m, struct vm_area_struct *vma,
 
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_anon_thp(m, vma);
+	page = alloc_anon_thp(m, vma, haddr);
 	if (!page) {
 		err = split_huge_pmd_address(m, vma, addr);
 		return err ? err : 1;

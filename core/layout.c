@@ -1149,6 +1149,7 @@ int layout_validate(const struct layout *l, struct layout_errors *errs)
 	check_machine(&c);
 	check_zones(&c);
 	check_holes(&c);
+	layout_validate_nodes(l, errs);
 	check_buddy_and_watermarks(&c);
 	check_kernel(&c);
 	check_mmz(&c);

@@ -46,11 +46,40 @@ enum zone_type {
 #define LAYOUT_MAX_FILES       16  /* files a layout may preload */
 #define LAYOUT_PATTERN_MAX     32  /* a preloaded file's pattern + 1 */
 
+/*
+ * NUMA nodes: at most MAX_NUMNODES (NODES_SHIFT 3, as a small distro
+ * kernel's), with SLIT distances as Linux reads them: LOCAL_DISTANCE to
+ * itself, more than that to any other node.
+ */
+#define NODES_SHIFT	 3
+#define MAX_NUMNODES	 (1 << NODES_SHIFT)
+#define LOCAL_DISTANCE	 10
+#define REMOTE_DISTANCE	 20
+#define LAYOUT_CPU_WORDS (LAYOUT_MAX_CPUS / 64)
+
 /* A zone spans physical addresses [start, end). */
 struct layout_zone {
 	enum zone_type type;
 	uint64_t start;
 	uint64_t end;
+};
+
+/* One node's row of the distance table (SLIT), as nodeN/distance. */
+struct layout_distance {
+	uint32_t nr;
+	uint8_t to[MAX_NUMNODES];
+};
+
+/*
+ * A NUMA node: the physical range [start, end) (its zones are the
+ * layout's zones cut at its bounds), the CPUs on it (a bitmap, written
+ * as a cpulist such as "0-1"), and its distances to every node.
+ */
+struct layout_node {
+	uint64_t start;
+	uint64_t end;
+	uint64_t cpus[LAYOUT_CPU_WORDS];
+	struct layout_distance distance;
 };
 
 /* A range of physical addresses with no RAM behind it. */
@@ -190,6 +219,9 @@ struct layout {
 	struct layout_zone zones[MAX_NR_ZONES];
 	uint32_t nr_holes;
 	struct layout_hole holes[LAYOUT_MAX_HOLES];
+	/* 0: one node holding everything, as a machine without nodes:. */
+	uint32_t nr_nodes;
+	struct layout_node nodes[MAX_NUMNODES];
 
 	uint32_t max_order; /* MAX_PAGE_ORDER: the largest buddy order */
 	/* min_free_kbytes < 0: computed with Linux's formula at boot. */
@@ -268,6 +300,14 @@ int layout_validate(const struct layout *l, struct layout_errors *errs);
  */
 uint64_t layout_storage_inodes(uint64_t size);
 uint64_t layout_storage_meta_blocks(uint64_t size, uint64_t page_size);
+
+/* The nodes: section's rules (layout_numa.c), called by layout_validate. */
+void layout_validate_nodes(const struct layout *l, struct layout_errors *errs);
+
+static inline bool layout_cpu_isset(const uint64_t *cpus, unsigned int cpu)
+{
+	return cpu < LAYOUT_MAX_CPUS && (cpus[cpu / 64] >> (cpu % 64)) & 1;
+}
 
 /* Append an error; used by the validator and by the loader alike. */
 void layout_error_add(struct layout_errors *errs, const char *key,

@@ -21,6 +21,7 @@
 #include "core/layout.h"
 #include "core/memblock.h"
 #include "core/mm_types.h"
+#include "core/nodemask.h"
 #include "core/preempt_types.h"
 
 _Static_assert(sizeof(unsigned long) == 8, "mm needs an LP64 host");
@@ -44,6 +45,8 @@ struct mm_struct;
 struct page_owner_state;
 struct block_device;
 struct fs_state;
+struct pglist_data;
+struct mempolicy;
 
 /*
  * A subsystem of the machine (slab, vmalloc, ...): set up after the page
@@ -153,7 +156,19 @@ struct machine {
 	struct mem_sections sections; /* sparse.c: which are written */
 	struct memblock memblock;
 
-	struct zone zones[MAX_NR_ZONES];
+	/* Every node's zones: node n's are zones[n * MAX_NR_ZONES + type]. */
+	struct zone zones[MAX_NUMNODES * MAX_NR_ZONES];
+	unsigned int nr_node_ids; /* nodes 0 .. nr_node_ids - 1, all online */
+	nodemask_t node_online_map;
+	struct pglist_data *node_data; /* mmzone.h: one per node */
+	uint8_t cpu_to_node[LAYOUT_MAX_CPUS];
+	uint8_t node_distance[MAX_NUMNODES][MAX_NUMNODES];
+	/* The highest zone a bind policy holds for, as policy_zone. */
+	enum zone_type policy_zone;
+	/* The current task's policy (mempolicy.h); NULL for the kernel. */
+	struct mempolicy *mempolicy;
+	/* weighted_interleave/nodeN: each node's weight, 1 by default. */
+	uint8_t iw_table[MAX_NUMNODES];
 	/* gfp_zone() of each zone-modifier combination, -EINVAL for bad. */
 	int8_t gfp_zone_table[GFP_ZONEMASK + 1];
 	unsigned int nr_cpus;
@@ -244,9 +259,20 @@ static inline enum zone_type page_zonenum(const struct page *page)
 	return (enum zone_type)((page->flags >> ZONES_SHIFT) & ZONES_MASK);
 }
 
+static inline int page_to_nid(const struct page *page)
+{
+	return (int)((page->flags >> NODES_PGSHIFT) & NODES_MASK);
+}
+
 static inline struct zone *page_zone(struct machine *m, const struct page *page)
 {
-	return &m->zones[page_zonenum(page)];
+	return &m->zones[page_to_nid(page) * MAX_NR_ZONES + page_zonenum(page)];
+}
+
+/* The zone slots in use: MAX_NR_ZONES for each node. */
+static inline unsigned int nr_zone_slots(const struct machine *m)
+{
+	return m->nr_node_ids * MAX_NR_ZONES;
 }
 
 /* The host address of a frame's bytes in RAM. */

@@ -101,8 +101,11 @@ uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 /* ------------------------------------------------------------------ */
 /* User pages                                                          */
 
-struct page *alloc_user_page(struct machine *m, const struct mm_struct *mm,
-			     bool zero)
+/* vma's page for addr under its policy; NULL vma: the task's policy. */
+static struct page *alloc_user_page_vma(struct machine *m,
+					const struct mm_struct *mm,
+					struct vm_area_struct *vma,
+					uint64_t addr, bool zero)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (zero ? __GFP_ZERO : 0);
 	int err = mem_cgroup_try_charge(m, mm->pid, 1, gfp);
@@ -110,13 +113,20 @@ struct page *alloc_user_page(struct machine *m, const struct mm_struct *mm,
 
 	if (err)
 		return ERR_PTR(err);
-	page = alloc_pages(m, gfp, 0);
+	page = vma ? vma_alloc_pages(m, gfp, 0, vma, addr)
+		   : alloc_pages(m, gfp, 0);
 	if (IS_ERR(page)) {
 		mem_cgroup_cancel_charge(m, mm->pid, 1);
 		return ERR_PTR(-ENOMEM);
 	}
 	mem_cgroup_commit_charge(m, page_to_pfn(m, page), 1, mm->pid);
 	return page;
+}
+
+struct page *alloc_user_page(struct machine *m, const struct mm_struct *mm,
+			     bool zero)
+{
+	return alloc_user_page_vma(m, mm, NULL, 0, zero);
 }
 
 void get_user_page(struct page *page)
@@ -332,7 +342,7 @@ static int do_anonymous_page(struct machine *m, struct vm_area_struct *vma,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_user_page(m, vma->vm_mm, true);
+	page = alloc_user_page_vma(m, vma->vm_mm, vma, addr, true);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot)) { /* reclaim raced us: try again */
@@ -376,7 +386,7 @@ static int do_swap_page(struct machine *m, struct vm_area_struct *vma,
 {
 	unsigned long offset = swp_offset(entry);
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *page = alloc_user_page(m, mm, false);
+	struct page *page = alloc_user_page_vma(m, mm, vma, addr, false);
 	uint64_t prot;
 
 	if (IS_ERR(page))
@@ -424,7 +434,7 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	}
 	if (anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	page = alloc_user_page(m, vma->vm_mm, zero);
+	page = alloc_user_page_vma(m, vma->vm_mm, vma, addr, zero);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot) != entry) {

@@ -23,6 +23,7 @@
 #include "core/pgtable.h"
 #include "core/rmap.h"
 #include "core/shmem.h"
+#include "core/vmscan.h"
 
 /* Each mapping holds a reference; a shmem object holds one more. */
 static int expected_refcount(const struct page *page)
@@ -96,7 +97,7 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 	unsigned long dst_pfn = page_to_pfn(m, dst);
 	int mapped = 0;
 
-	if (!page_migratable(m, src) || page_zone(m, src) != page_zone(m, dst))
+	if (!page_migratable(m, src))
 		return -EAGAIN;
 	rmap_walk(m, src, count_one, &mapped);
 	if (mapped != page_mapcount(src))
@@ -110,6 +111,8 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 
 		obj->slots[src->index] = ((uint64_t)dst_pfn << 1) | 1;
 	}
+	if (page_zone(m, src) != page_zone(m, dst)) /* to another node */
+		lru_move_zone(m, src, dst);
 	migrate_page_state(src, dst);
 	copy_page_owner(m, src, dst, MR_COMPACTION);
 	__free_pages(m, src, 0);

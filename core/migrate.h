@@ -21,10 +21,11 @@
 bool page_migratable(const struct machine *m, const struct page *page);
 
 /*
- * Move src to dst (a free-ready order-0 page of the same zone, just
- * allocated): the bytes, every entry (found through rmap), its object's
- * slot, LRU place, flags, owner and charge; src is freed. 0, or -EAGAIN
- * when src may not move (nothing changed; dst is the caller's still).
+ * Move src to dst (an order-0 page just allocated, in src's zone for
+ * compaction, on another node for a memory policy): the bytes, every entry
+ * (found through rmap), its object's slot, LRU place, flags, owner and charge;
+ * src is freed. 0, or -EAGAIN when src may not move (nothing changed; dst is
+ * the caller's still).
  */
 int migrate_page(struct machine *m, struct page *src, struct page *dst);
 

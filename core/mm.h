@@ -21,6 +21,7 @@
 
 #include "core/list.h"
 #include "core/machine.h"
+#include "core/mempolicy.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
 
@@ -118,6 +119,7 @@ struct vm_area_struct {
 	unsigned int anon_vma_chain;
 	struct list_head rmap_node; /* on its family's or shmem's VMA list */
 	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
+	struct mempolicy vm_policy; /* mbind's; MPOL_DEFAULT: the task's */
 };
 
 /*

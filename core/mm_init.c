@@ -28,6 +28,7 @@
 #include "core/block/blkdev.h"
 #include "core/fs/fs.h"
 #include "core/mm.h"
+#include "core/mmzone.h"
 #include "core/mmz.h"
 #include "core/oom_kill.h"
 #include "core/swap.h"
@@ -207,34 +208,95 @@ static int memblock_setup(struct machine *m)
 	return memmap == UINT64_MAX ? -ENOMEM : 0;
 }
 
+/*
+ * The nodes: each one's range and CPUs, and the distance table; a
+ * layout without nodes: is one node holding everything, at distance 10
+ * from itself, as a machine without NUMA.
+ */
+static int numa_init(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+
+	m->nr_node_ids = l->nr_nodes ? l->nr_nodes : 1;
+	m->node_data = calloc(m->nr_node_ids, sizeof(*m->node_data));
+	if (!m->node_data)
+		return -ENOMEM;
+	for (unsigned int n = 0; n < m->nr_node_ids; n++) {
+		struct pglist_data *pgdat = &m->node_data[n];
+		const struct layout_node *ln = &l->nodes[n];
+
+		pgdat->node_id = (int)n;
+		pgdat->node_zones = &m->zones[n * MAX_NR_ZONES];
+		pgdat->node_start_pfn =
+			l->nr_nodes ? ln->start >> m->page_shift : 0;
+		pgdat->node_spanned_pages =
+			l->nr_nodes ? (ln->end - ln->start) >> m->page_shift
+				    : m->max_pfn;
+		node_set((int)n, &m->node_online_map);
+		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+			if (!l->nr_nodes || layout_cpu_isset(ln->cpus, cpu)) {
+				pgdat->cpumask[cpu / 64] |= 1ULL << (cpu % 64);
+				m->cpu_to_node[cpu] = (uint8_t)n;
+			}
+		for (unsigned int o = 0; o < m->nr_node_ids; o++)
+			m->node_distance[n][o] = l->nr_nodes
+							 ? ln->distance.to[o]
+							 : LOCAL_DISTANCE;
+	}
+	return 0;
+}
+
+/* One zone of one node: the layout's zone cut at the node's bounds. */
+static int zone_init_span(struct machine *m, struct zone *zone,
+			  unsigned long start, unsigned long end)
+{
+	zone->zone_start_pfn = start;
+	zone->spanned_pages = end - start;
+	zone->pcp = calloc(m->nr_cpus, sizeof(*zone->pcp));
+	/* The pageblock bitmap, as setup_usemap. */
+	zone->pageblock_flags =
+		calloc(usemap_longs(m, zone), sizeof(unsigned long));
+	if (!zone->pcp || !zone->pageblock_flags)
+		return -ENOMEM;
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		for (int o = 0; o < NR_PCP_LISTS; o++)
+			INIT_LIST_HEAD(&zone->pcp[cpu].lists[o]);
+	return 0;
+}
+
 static int zones_init(struct machine *m)
 {
 	const struct layout *l = &m->layout;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		m->zones[z].type = (enum zone_type)z;
-		m->zones[z].name = zone_type_name((enum zone_type)z);
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+		m->zones[z].type = (enum zone_type)(z % MAX_NR_ZONES);
+		m->zones[z].node = (int)(z / MAX_NR_ZONES);
+		m->zones[z].name = zone_type_name(m->zones[z].type);
 		for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++)
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
 				INIT_LIST_HEAD(&m->zones[z]
 							.free_area[o]
 							.free_list[mt]);
 	}
-	for (unsigned int i = 0; i < l->nr_zones; i++) {
-		struct zone *zone = &m->zones[l->zones[i].type];
+	for (unsigned int n = 0; n < m->nr_node_ids; n++) {
+		const struct pglist_data *pgdat = &m->node_data[n];
+		unsigned long ns = pgdat->node_start_pfn;
+		unsigned long ne = ns + pgdat->node_spanned_pages;
 
-		zone->zone_start_pfn = l->zones[i].start >> m->page_shift;
-		zone->spanned_pages =
-			(l->zones[i].end - l->zones[i].start) >> m->page_shift;
-		zone->pcp = calloc(m->nr_cpus, sizeof(*zone->pcp));
-		/* The pageblock bitmap, as setup_usemap. */
-		zone->pageblock_flags =
-			calloc(usemap_longs(m, zone), sizeof(unsigned long));
-		if (!zone->pcp || !zone->pageblock_flags)
-			return -ENOMEM;
-		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
-			for (int o = 0; o < NR_PCP_LISTS; o++)
-				INIT_LIST_HEAD(&zone->pcp[cpu].lists[o]);
+		for (unsigned int i = 0; i < l->nr_zones; i++) {
+			unsigned long s = l->zones[i].start >> m->page_shift;
+			unsigned long e = l->zones[i].end >> m->page_shift;
+			int err;
+
+			s = s > ns ? s : ns;
+			e = e < ne ? e : ne;
+			if (s >= e)
+				continue;
+			err = zone_init_span(
+				m, &pgdat->node_zones[l->zones[i].type], s, e);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
@@ -286,10 +348,11 @@ static void memmap_init(struct machine *m)
 	{
 		m->mem_map[pfn] = hole;
 	}
-	for (unsigned int i = 0; i < l->nr_zones; i++) {
-		struct zone *zone = &m->zones[l->zones[i].type];
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+		struct zone *zone = &m->zones[z];
 		struct page init = {
-			.flags = (uint32_t)zone->type << ZONES_SHIFT,
+			.flags = (uint32_t)zone->type << ZONES_SHIFT |
+				 (uint32_t)zone->node << NODES_PGSHIFT,
 			._mapcount = -1,
 		};
 
@@ -328,7 +391,7 @@ static void memmap_init(struct machine *m)
 
 static void zones_count_present(struct machine *m)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct zone *zone = &m->zones[z];
 
 		unsigned long pfn, end = zone_end_pfn(zone);
@@ -345,6 +408,8 @@ static void zones_count_present(struct machine *m)
 				zone->present_pages++;
 		}
 		m->hole_pages += zone->spanned_pages - zone->present_pages;
+		m->node_data[zone->node].node_present_pages +=
+			zone->present_pages;
 	}
 }
 
@@ -383,7 +448,7 @@ static void memblock_free_all(struct machine *m)
 /* A zone with unwritten free sections shows one of them on its lists. */
 static void deferred_fill_lists(struct machine *m)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct zone *zone = &m->zones[z];
 
 		if (list_empty(&zone->free_area[m->max_order]
@@ -402,6 +467,8 @@ static int machine_boot(struct machine *m)
 	if (!err)
 		err = memblock_setup(m);
 	if (!err)
+		err = numa_init(m);
+	if (!err)
 		err = zones_init(m);
 	if (!err)
 		err = sparse_init(m);
@@ -409,6 +476,7 @@ static int machine_boot(struct machine *m)
 		return err;
 	memmap_init(m);
 	zones_count_present(m);
+	build_all_zonelists(m);
 	memblock_free_all(m);
 	deferred_fill_lists(m);
 	page_alloc_init(m);
@@ -476,11 +544,12 @@ void machine_destroy(struct machine *m)
 	for (unsigned int i = nr_machine_subsystems; i-- > 0;)
 		machine_subsystems[i].exit(m);
 	pid_namespace_exit(m);
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < MAX_NUMNODES * MAX_NR_ZONES; z++) {
 		free(m->zones[z].pcp);
 		free(m->zones[z].pageblock_flags);
 	}
 	sparse_exit(m);
+	free(m->node_data);
 	if (m->mem_map)
 		munmap(m->mem_map, m->mem_map_bytes);
 	if (m->ram)

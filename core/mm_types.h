@@ -20,7 +20,8 @@
  * list and PG_pcp one on a per-CPU list; PG_head marks the first page of
  * every allocated block (not only compound ones) so that frees can be
  * checked. For all three, page->private holds the block's order. The top
- * bits hold the zone, as the kernel keeps it in page->flags.
+ * bits hold the zone and the node, as the kernel keeps them in
+ * page->flags.
  */
 enum pageflags {
 	PG_reserved,
@@ -61,6 +62,10 @@ enum pageflags {
 
 #define ZONES_SHIFT 28
 #define ZONES_MASK  0x7u
+/* The node, below the zone, as Linux keeps it in page->flags. */
+#define NODES_PGSHIFT 25
+#define NODES_MASK    ((1u << NODES_SHIFT) - 1)
+_Static_assert(NODES_PGSHIFT + NODES_SHIFT <= ZONES_SHIFT, "node bits");
 
 struct page {
 	uint32_t flags;
@@ -154,6 +159,7 @@ struct per_cpu_pages {
 
 struct zone {
 	enum zone_type type;
+	int node; /* the node it belongs to, as zone_to_nid */
 	const char *name;
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
@@ -175,6 +181,7 @@ struct zone {
 	struct per_cpu_pages *pcp; /* one per simulated CPU */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];
+	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
 };
 
 static inline unsigned long zone_end_pfn(const struct zone *zone)

@@ -94,15 +94,28 @@ unsigned long oom_badness(const struct machine *m, int pid)
 	return (unsigned long)points * 1000 / oom_totalpages(m);
 }
 
+/*
+ * Under a memory-policy constraint only tasks that may hold memory on
+ * its nodes are worth killing: a task bound elsewhere is not, as
+ * oom_cpuset_eligible asks mempolicy_in_oom_domain.
+ */
+static bool oom_eligible(const struct task_struct *t, const nodemask_t *mask)
+{
+	if (!mask || t->mempolicy.mode != MPOL_BIND)
+		return true;
+	return !nodes_empty(nodes_and(t->mempolicy.nodes, *mask));
+}
+
 static struct task_struct *select_bad_process(const struct machine *m,
-					      long *points)
+					      long *points,
+					      const nodemask_t *mask)
 {
 	struct task_struct *victim = NULL;
 
 	*points = 0;
 	for (int pid = 1; pid < PID_MAX; pid++) {
 		struct task_struct *t = find_task_by_pid(m, pid);
-		long p = t ? badness(m, t) : -1;
+		long p = t && oom_eligible(t, mask) ? badness(m, t) : -1;
 
 		/*
 		 * A victim still dying: wait for it, kill nobody else. Its
@@ -170,6 +183,35 @@ static void log_kill(struct machine *m, const struct task_struct *t)
 	       mm_pgtables(m, mm) * kb, t->oom_score_adj);
 }
 
+/*
+ * A nodemask that leaves out an online node constrains the kill, as
+ * constrained_alloc's CONSTRAINT_MEMORY_POLICY; NULL when it does not.
+ */
+static const nodemask_t *constrained_alloc(const struct machine *m,
+					   const nodemask_t *nodemask)
+{
+	if (!nodemask || nodes_equal(nodes_and(*nodemask, m->node_online_map),
+				     m->node_online_map))
+		return NULL;
+	return nodemask;
+}
+
+/* The oom-kill: line, as dump_oom_summary prints it. */
+static void oom_summary(struct machine *m, const nodemask_t *constraint,
+			const struct task_struct *victim)
+{
+	char mask[32] = "(null)";
+
+	if (constraint)
+		nodelist_format(*constraint, mask, sizeof(mask));
+	printk(m,
+	       "oom-kill:constraint=CONSTRAINT_%s,nodemask=%s,cpuset=/,"
+	       "mems_allowed=%s,global_oom,task=%s,pid=%d,uid=%u",
+	       constraint ? "MEMORY_POLICY" : "NONE", mask,
+	       nodelist_format(m->node_online_map, (char[32]){0}, 32),
+	       victim->comm, victim->pid, victim->uid);
+}
+
 /* "invoked oom-killer", then the memory summary, as dump_header. */
 static void dump_header(struct machine *m, gfp_t gfp, unsigned int order)
 {
@@ -186,17 +228,20 @@ static void dump_header(struct machine *m, gfp_t gfp, unsigned int order)
 	show_mem(m);
 }
 
-bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
+bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order,
+		   const nodemask_t *nodemask)
 {
+	const nodemask_t *constraint = constrained_alloc(m, nodemask);
 	struct task_struct *victim;
 	long points;
 
 	if (!m->oom || !m->tasks)
 		return false;
-	victim = select_bad_process(m, &points);
+	victim = select_bad_process(m, &points, constraint);
 	if (!victim)
 		return false;
 	dump_header(m, gfp, order);
+	oom_summary(m, constraint, victim);
 	log_kill(m, victim);
 	queue_kill(m, victim, points);
 	victim->oom_killed = true;

@@ -39,7 +39,8 @@ unsigned long oom_badness(const struct machine *m, int pid);
  * address space is torn down at once, its task stays (marked killed)
  * until the driver exits it. false when no process may be killed.
  */
-bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order);
+bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order,
+		   const nodemask_t *nodemask);
 
 /*
  * Whether a victim other than the current task is still to exit: its

@@ -20,6 +20,7 @@
 #include "core/debug.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
+#include "core/mempolicy.h"
 #include "core/page_owner.h"
 #include "core/sparse.h"
 #include "core/pid.h"
@@ -568,7 +569,7 @@ static void free_unref_page(struct machine *m, struct zone *zone,
 
 void drain_pages(struct machine *m, unsigned int cpu)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct zone *zone = &m->zones[z];
 
 		if (zone->pcp && cpu < m->nr_cpus)
@@ -832,18 +833,28 @@ static void reserve_highatomic_pageblock(struct machine *m, struct page *page,
 	}
 }
 
+/* What one allocation walks, as Linux's struct alloc_context. */
+struct alloc_context {
+	struct zonelist *zonelist;
+	const nodemask_t *nodemask;
+	struct zone *preferred_zone; /* the first zone the walk may use */
+	enum zone_type highest_zoneidx;
+};
+
 /*
  * Give highatomic pageblocks back to the caller's type when reclaim
  * fails; one is kept per zone unless force (the last step before OOM),
  * as unreserve_highatomic_pageblock. True when a block was given back.
  */
 static bool unreserve_highatomic_pageblock(struct machine *m,
-					   enum zone_type highest_zoneidx,
+					   const struct alloc_context *ac,
 					   int migratetype, bool force)
 {
-	for (int z = (int)highest_zoneidx; z >= 0; z--) {
-		struct zone *zone = &m->zones[z];
+	struct zone **z, *zone;
 
+	for_each_zone_zonelist_nodemask(zone, z, ac->zonelist,
+					ac->highest_zoneidx, ac->nodemask)
+	{
 		if (!force &&
 		    zone->nr_reserved_highatomic <= pageblock_nr_pages(m))
 			continue;
@@ -878,44 +889,70 @@ static bool unreserve_highatomic_pageblock(struct machine *m,
  * On a machine with DMA32 below Normal, an allocation whose first zone
  * is Normal first tries every zone without splitting other types'
  * pageblocks, as alloc_flags_nofragment: falling back to DMA32 whole is
- * better than mixing types in Normal.
+ * better than mixing types in Normal. With several nodes, only where
+ * the preferred node has a DMA32 zone to fall back to.
  */
 static unsigned int alloc_flags_nofragment(const struct machine *m,
-					   enum zone_type highest_zoneidx)
+					   const struct zone *zone)
 {
-	int z = (int)highest_zoneidx;
-
-	if (m->layout.arch != ARCH_X86_64)
+	if (m->layout.arch != ARCH_X86_64 || !zone || zone->type != ZONE_NORMAL)
 		return 0;
-	while (z >= 0 && !managed_zone(&m->zones[z]))
-		z--;
-	return z == ZONE_NORMAL ? ALLOC_NOFRAGMENT : 0;
+	if (m->nr_node_ids > 1 && !populated_zone(zone - 1))
+		return 0;
+	return ALLOC_NOFRAGMENT;
 }
 
-/* Walk the zonelist from the highest zone allowed down to DMA. */
+/*
+ * The NUMA events of one allocation, as zone_statistics: a hit on the
+ * preferred node or a miss there and a foreign on the preferred zone;
+ * local or other by the node of the CPU that asked.
+ */
+static inline void zone_statistics(const struct machine *m,
+				   struct zone *preferred, struct zone *z,
+				   unsigned long nr)
+{
+	if (z->node == preferred->node) {
+		z->vm_numa_event[NUMA_HIT] += nr;
+	} else {
+		z->vm_numa_event[NUMA_MISS] += nr;
+		preferred->vm_numa_event[NUMA_FOREIGN] += nr;
+	}
+	z->vm_numa_event[z->node == numa_node_id(m) ? NUMA_LOCAL
+						    : NUMA_OTHER] += nr;
+}
+
+/* Walk the zonelist: the nodes by distance, each from its highest zone. */
 static __always_inline struct page *
 get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
-		       unsigned int alloc_flags, enum zone_type highest_zoneidx)
+		       unsigned int alloc_flags, const struct alloc_context *ac)
 {
 	int migratetype = gfp_migratetype(m, gfp);
+	struct zone **z, *zone;
 
 retry:
-	for (int z = (int)highest_zoneidx; z >= 0; z--) {
-		struct zone *zone = &m->zones[z];
+	for_each_zone_zonelist_nodemask(zone, z, ac->zonelist,
+					ac->highest_zoneidx, ac->nodemask)
+	{
 		unsigned long mark;
 		struct page *page;
 
 		if (!managed_zone(zone))
 			continue;
+		/* Nofragment keeps to the preferred node, as Linux's does. */
+		if ((alloc_flags & ALLOC_NOFRAGMENT) &&
+		    zone->node != ac->preferred_zone->node)
+			continue;
 		mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !zone_watermark_fast(zone, order, mark, highest_zoneidx,
+		    !zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
 					 alloc_flags))
 			continue;
 		page = rmqueue(m, zone, order, migratetype, alloc_flags);
 		if (page) {
 			prep_new_page(m, page, order, gfp);
 			zone->vm_events[PGALLOC] += 1UL << order;
+			zone_statistics(m, ac->preferred_zone, zone,
+					1UL << order);
 			if (unlikely(alloc_flags & ALLOC_HIGHATOMIC))
 				reserve_highatomic_pageblock(m, page, order,
 							     zone);
@@ -932,6 +969,7 @@ retry:
 static void wake_all_kswapds(struct machine *m, unsigned int order,
 			     enum zone_type highest_zoneidx)
 {
+	/* One kswapd serves every node here (docs/vm.md says so). */
 	if (!m->kswapd.wanted)
 		m->kswapd.wakeups++;
 	m->kswapd.wanted = true;
@@ -950,7 +988,7 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
  */
 static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
-				   enum zone_type highest_zoneidx)
+				   const struct alloc_context *ac)
 {
 	int passes = (gfp & __GFP_NORETRY) ? 1 : MAX_RECLAIM_RETRIES;
 
@@ -958,12 +996,13 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 		unsigned long progress;
 		struct page *page;
 
-		m->zones[highest_zoneidx].vm_events[ALLOCSTALL]++;
+		m->zones[ac->preferred_zone->node * MAX_NR_ZONES +
+			 ac->highest_zoneidx]
+			.vm_events[ALLOCSTALL]++;
 		progress = m->reclaim
 				   ? m->reclaim(m, gfp, order, m->reclaim_data)
 				   : 0;
-		page = get_page_from_freelist(m, gfp, order, alloc_flags,
-					      highest_zoneidx);
+		page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 		if (page || !progress)
 			return page;
 	}
@@ -998,14 +1037,14 @@ static bool oom_may_help(gfp_t gfp, unsigned int order,
 static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
 					unsigned int order,
 					unsigned int alloc_flags,
-					enum zone_type highest_zoneidx)
+					const struct alloc_context *ac)
 {
-	if (!oom_may_help(gfp, order, highest_zoneidx))
+	if (!oom_may_help(gfp, order, ac->highest_zoneidx))
 		return NULL;
-	for (int kills = 0; kills < 4 && out_of_memory(m, gfp, order);
-	     kills++) {
-		struct page *page = get_page_from_freelist(
-			m, gfp, order, alloc_flags, highest_zoneidx);
+	for (int kills = 0;
+	     kills < 4 && out_of_memory(m, gfp, order, ac->nodemask); kills++) {
+		struct page *page =
+			get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 
 		if (page)
 			return page;
@@ -1018,19 +1057,24 @@ static struct page *alloc_pages_may_oom(struct machine *m, gfp_t gfp,
  * by name, then the memory summary; not for __GFP_NOWARN, nor while
  * the machine's driver retries a call whose failure it logged already.
  */
-static void warn_alloc(struct machine *m, gfp_t gfp, unsigned int order)
+static void warn_alloc(struct machine *m, gfp_t gfp, unsigned int order,
+		       const nodemask_t *nodemask)
 {
 	const struct task_struct *t =
 		m->current_pid ? find_task_by_pid(m, m->current_pid) : NULL;
-	char names[256];
+	char names[256], mask[32], online[32];
 
 	if ((gfp & __GFP_NOWARN) || m->alloc_retrying)
 		return;
+	if (nodemask)
+		nodelist_format(*nodemask, mask, sizeof(mask));
+	nodelist_format(m->node_online_map, online, sizeof(online));
 	printk(m,
 	       "%s: page allocation failure: order:%u, mode:%#x(%s), "
-	       "nodemask=(null),cpuset=/,mems_allowed=0",
+	       "nodemask=%s,cpuset=/,mems_allowed=%s",
 	       t ? t->comm : "swapper/0", order, gfp,
-	       format_gfp(names, sizeof(names), gfp));
+	       format_gfp(names, sizeof(names), gfp),
+	       nodemask ? mask : "(null)", online);
 	printk(m, "CPU: %u PID: %d Comm: %s", m->cpu, m->current_pid,
 	       t ? t->comm : "swapper/0");
 	show_mem(m);
@@ -1042,7 +1086,7 @@ static void warn_alloc(struct machine *m, gfp_t gfp, unsigned int order)
  */
 static struct page *direct_compact(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
-				   enum zone_type highest_zoneidx,
+				   const struct alloc_context *ac,
 				   enum compact_priority prio,
 				   enum compact_result *result)
 {
@@ -1052,12 +1096,11 @@ static struct page *direct_compact(struct machine *m, gfp_t gfp,
 	if (!order)
 		return NULL;
 	*result = try_to_compact_pages(m, gfp, order, alloc_flags,
-				       highest_zoneidx, prio);
+				       ac->highest_zoneidx, prio);
 	if (*result == COMPACT_SKIPPED)
 		return NULL;
 	m->vm_events[COMPACTSTALL]++;
-	page = get_page_from_freelist(m, gfp, order, alloc_flags,
-				      highest_zoneidx);
+	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page) {
 		compaction_defer_reset(page_zone(m, page), (int)order, true);
 		m->vm_events[COMPACTSUCCESS]++;
@@ -1069,15 +1112,14 @@ static struct page *direct_compact(struct machine *m, gfp_t gfp,
 
 static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 						unsigned int order,
-						enum zone_type highest_zoneidx)
+						const struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(m, order, highest_zoneidx);
-	page = get_page_from_freelist(m, gfp, order, alloc_flags,
-				      highest_zoneidx);
+		wake_all_kswapds(m, order, ac->highest_zoneidx);
+	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
 
@@ -1093,9 +1135,9 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 		 */
 		if (costly ||
 		    (order > 0 && gfp_migratetype(m, gfp) != MIGRATE_MOVABLE)) {
-			page = direct_compact(
-				m, gfp, order, alloc_flags, highest_zoneidx,
-				INIT_COMPACT_PRIORITY, &compact_result);
+			page = direct_compact(m, gfp, order, alloc_flags, ac,
+					      INIT_COMPACT_PRIORITY,
+					      &compact_result);
 			if (page)
 				return page;
 			if (costly && (gfp & __GFP_NORETRY) &&
@@ -1104,26 +1146,22 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 				goto nopage;
 		}
 		drain_all_pages(m);
-		page = direct_reclaim(m, gfp, order, alloc_flags,
-				      highest_zoneidx);
+		page = direct_reclaim(m, gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
 		/* After reclaim, compaction again, now migrating in sync. */
-		page = direct_compact(m, gfp, order, alloc_flags,
-				      highest_zoneidx, COMPACT_PRIO_SYNC_LIGHT,
-				      &compact_result);
+		page = direct_compact(m, gfp, order, alloc_flags, ac,
+				      COMPACT_PRIO_SYNC_LIGHT, &compact_result);
 		if (page)
 			return page;
 		/* Before OOM, the highatomic reserve goes, block by block. */
 		while (!page && unreserve_highatomic_pageblock(
-					m, highest_zoneidx,
-					gfp_migratetype(m, gfp), true))
-			page = get_page_from_freelist(
-				m, gfp, order, alloc_flags, highest_zoneidx);
+					m, ac, gfp_migratetype(m, gfp), true))
+			page = get_page_from_freelist(m, gfp, order,
+						      alloc_flags, ac);
 		if (page)
 			return page;
-		page = alloc_pages_may_oom(m, gfp, order, alloc_flags,
-					   highest_zoneidx);
+		page = alloc_pages_may_oom(m, gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
 	}
@@ -1135,17 +1173,35 @@ nopage:
 				  "order-%u allocation must wait for memory "
 				  "(__GFP_NOFAIL)",
 				  order));
-	warn_alloc(m, gfp, order);
+	warn_alloc(m, gfp, order, ac->nodemask);
 	return ERR_PTR(mm_refuse(
 		m, BAD_NONE, -ENOMEM,
 		"out of memory: no zone up to %s can give an order-%u block",
-		zone_type_name(highest_zoneidx), order));
+		zone_type_name(ac->highest_zoneidx), order));
 }
 
-/* Every allocation that the per-CPU fast path below does not serve. */
-static __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
-					     unsigned int order)
+/* No zone on the nodes allowed is low enough: nothing to reclaim for. */
+static __cold struct page *alloc_pages_nozone(struct machine *m, gfp_t gfp,
+					      unsigned int order,
+					      const struct alloc_context *ac)
 {
+	warn_alloc(m, gfp, order, ac->nodemask);
+	return ERR_PTR(mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "out of memory: the nodes allowed have no "
+				 "zone up to %s",
+				 zone_type_name(ac->highest_zoneidx)));
+}
+
+/*
+ * Every allocation that the per-CPU fast path below does not serve:
+ * preferred_nid's zonelist (its own node alone for __GFP_THISNODE),
+ * limited to nodemask when there is one, as Linux's __alloc_pages.
+ */
+__noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
+				      unsigned int order, int preferred_nid,
+				      const nodemask_t *nodemask)
+{
+	struct alloc_context ac = {.nodemask = nodemask};
 	int highest_zoneidx;
 	struct page *page;
 
@@ -1162,16 +1218,23 @@ static __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
 					 "gfp mask %#x is both movable and "
 					 "reclaimable",
 					 gfp));
-
+	if (unlikely(preferred_nid < 0 || preferred_nid >= (int)m->nr_node_ids))
+		return ERR_PTR(mm_refuse(m, BAD_NONE, -EINVAL,
+					 "node %d is not online",
+					 preferred_nid));
+	ac.highest_zoneidx = (enum zone_type)highest_zoneidx;
+	ac.zonelist = node_zonelist(m, preferred_nid, gfp);
+	ac.preferred_zone =
+		first_zones_zonelist(ac.zonelist, ac.highest_zoneidx, nodemask);
+	if (unlikely(!ac.preferred_zone))
+		return alloc_pages_nozone(m, gfp, order, &ac);
 	page = get_page_from_freelist(
 		m, gfp, order,
-		ALLOC_WMARK_LOW | alloc_flags_nofragment(
-					  m, (enum zone_type)highest_zoneidx),
-		(enum zone_type)highest_zoneidx);
+		ALLOC_WMARK_LOW | alloc_flags_nofragment(m, ac.preferred_zone),
+		&ac);
 	if (page)
 		return page;
-	return alloc_pages_slowpath(m, gfp, order,
-				    (enum zone_type)highest_zoneidx);
+	return alloc_pages_slowpath(m, gfp, order, &ac);
 }
 
 /*
@@ -1195,7 +1258,7 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 	z = m->gfp_zone_table[gfp & GFP_ZONEMASK];
 	if (z < 0)
 		return NULL;
-	zone = &m->zones[z];
+	zone = &m->zones[numa_node_id(m) * MAX_NR_ZONES + z];
 	/* zone_watermark_fast's first test, for order 0 at the low mark. */
 	if (!managed_zone(zone) ||
 	    zone->vm_stat[NR_FREE_PAGES] - (long)zone->nr_reserved_highatomic <=
@@ -1210,19 +1273,44 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 	pcp->count--;
 	set_page_allocated(page, 0);
 	zone->vm_events[PGALLOC]++;
+	zone->vm_numa_event[NUMA_HIT]++;
+	zone->vm_numa_event[NUMA_LOCAL]++;
 	return page;
 }
 
+/*
+ * A kernel allocation for the current task follows the task's policy,
+ * as Linux's alloc_pages, unless it asks for this node alone; the
+ * default policy takes the per-CPU fast path on the local node.
+ */
 struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+
+	might_alloc(m, gfp);
+	if (unlikely(m->mempolicy && m->mempolicy->mode != MPOL_DEFAULT) &&
+	    !(gfp & __GFP_THISNODE))
+		page = alloc_pages_mpol(m, gfp, order, m->mempolicy,
+					NO_INTERLEAVE_INDEX, numa_node_id(m));
+	else
+		page = alloc_page_pcp_fast(m, gfp, order);
+	if (unlikely(!page))
+		page = __alloc_pages(m, gfp, order, numa_node_id(m), NULL);
+	if (unlikely(m->page_owner) && !IS_ERR(page))
+		__set_page_owner(m, page, order, gfp);
+	return page;
+}
+
+struct page *alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
+			      unsigned int order)
 {
 	struct page *page;
 
 	might_alloc(m, gfp);
-	page = alloc_page_pcp_fast(m, gfp, order);
-
-	if (unlikely(!page))
-		page = __alloc_pages(m, gfp, order);
-	if (unlikely(m->page_owner) && page)
+	if (nid == NUMA_NO_NODE)
+		nid = numa_node_id(m);
+	page = __alloc_pages(m, gfp, order, nid, NULL);
+	if (unlikely(m->page_owner) && !IS_ERR(page))
 		__set_page_owner(m, page, order, gfp);
 	return page;
 }
@@ -1559,8 +1647,9 @@ static int calculate_min_free_kbytes(const struct machine *m)
 {
 	unsigned long lowmem_pages = 0, kbytes;
 
-	for (int z = 0; z <= ZONE_NORMAL; z++)
-		lowmem_pages += m->zones[z].managed_pages;
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
+		if (m->zones[z].type <= ZONE_NORMAL)
+			lowmem_pages += m->zones[z].managed_pages;
 	kbytes = int_sqrt(lowmem_pages * (m->page_size >> 10) * 16);
 	return (int)ulmin(ulmax(kbytes, 128), 262144);
 }
@@ -1568,11 +1657,11 @@ static int calculate_min_free_kbytes(const struct machine *m)
 static void calculate_totalreserve_pages(struct machine *m)
 {
 	m->totalreserve_pages = 0;
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
+	for (unsigned int i = 0; i < nr_zone_slots(m); i++) {
 		struct zone *zone = &m->zones[i];
 		long max = 0;
 
-		for (int j = i; j < MAX_NR_ZONES; j++)
+		for (int j = (int)zone->type; j < MAX_NR_ZONES; j++)
 			if (zone->lowmem_reserve[j] > max)
 				max = zone->lowmem_reserve[j];
 		max += (long)high_wmark_pages(zone);
@@ -1589,17 +1678,18 @@ void setup_per_zone_wmarks(struct machine *m)
 	unsigned long lowmem_pages = 0;
 	unsigned long wsf = m->layout.watermark_scale_factor;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (z != ZONE_HIGHMEM && z != ZONE_MOVABLE)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
+		if (m->zones[z].type != ZONE_HIGHMEM &&
+		    m->zones[z].type != ZONE_MOVABLE)
 			lowmem_pages += m->zones[z].managed_pages;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct zone *zone = &m->zones[z];
 		unsigned long managed = zone->managed_pages;
 		unsigned long tmp =
 			lowmem_pages ? pages_min * managed / lowmem_pages : 0;
 
-		if (z == ZONE_HIGHMEM || z == ZONE_MOVABLE) {
+		if (zone->type == ZONE_HIGHMEM || zone->type == ZONE_MOVABLE) {
 			/* High memory keeps a small fixed reserve. */
 			zone->_watermark[WMARK_MIN] = ulmin(
 				ulmax(managed / 1024, SWAP_CLUSTER_MAX), 128);
@@ -1615,21 +1705,28 @@ void setup_per_zone_wmarks(struct machine *m)
 	calculate_totalreserve_pages(m);
 }
 
-static void setup_per_zone_lowmem_reserve(struct machine *m)
+/* Each node's zones keep a reserve against its own higher zones. */
+static void setup_node_lowmem_reserve(struct zone *zones)
 {
 	for (int i = 0; i < MAX_NR_ZONES - 1; i++) {
-		struct zone *zone = &m->zones[i];
+		struct zone *zone = &zones[i];
 		int ratio = lowmem_reserve_ratio[i];
 		bool clear = !ratio || !zone->managed_pages;
 		unsigned long upper = 0;
 
 		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
-			upper += m->zones[j].managed_pages;
+			upper += zones[j].managed_pages;
 			zone->lowmem_reserve[j] =
 				clear ? 0
 				      : (long)(upper / (unsigned long)ratio);
 		}
 	}
+}
+
+static void setup_per_zone_lowmem_reserve(struct machine *m)
+{
+	for (unsigned int n = 0; n < m->nr_node_ids; n++)
+		setup_node_lowmem_reserve(&m->zones[n * MAX_NR_ZONES]);
 	calculate_totalreserve_pages(m);
 }
 
@@ -1682,9 +1779,11 @@ static void set_page_group_by_mobility(struct machine *m)
 	int highest = m->gfp_zone_table[GFP_HIGHUSER_MOVABLE & GFP_ZONEMASK];
 	unsigned long vm_total_pages = 0;
 
-	for (int z = 0; z <= highest; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
+		if ((int)zone->type > highest)
+			continue;
 		if (zone->managed_pages > high_wmark_pages(zone))
 			vm_total_pages +=
 				zone->managed_pages - high_wmark_pages(zone);
@@ -1702,9 +1801,17 @@ void page_alloc_init(struct machine *m)
 				     : calculate_min_free_kbytes(m);
 	setup_per_zone_wmarks(m);
 	setup_per_zone_lowmem_reserve(m);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		if (m->zones[z].pcp)
 			zone_set_pageset_high_and_batch(m, &m->zones[z]);
+		/* The highest zone but Movable, as check_highest_zone. */
+		if (populated_zone(&m->zones[z]) &&
+		    m->zones[z].type != ZONE_MOVABLE &&
+		    m->zones[z].type > m->policy_zone)
+			m->policy_zone = m->zones[z].type;
+	}
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		m->iw_table[n] = 1;
 	set_page_group_by_mobility(m);
 }
 
@@ -1715,7 +1822,7 @@ unsigned long global_free_pages(const struct machine *m)
 {
 	long sum = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		sum += m->zones[z].vm_stat[NR_FREE_PAGES];
 	return (unsigned long)sum;
 }
@@ -1726,7 +1833,7 @@ unsigned long si_mem_available(const struct machine *m)
 	unsigned long wmark_low = 0, pagecache, reclaimable;
 	long available;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		wmark_low += low_wmark_pages(&m->zones[z]);
 
 	available = (long)global_free_pages(m) - (long)m->totalreserve_pages;

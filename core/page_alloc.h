@@ -69,7 +69,9 @@ static inline int get_zone_pfnblock_migratetype(const struct machine *m,
 static inline int get_pfnblock_migratetype(const struct machine *m,
 					   unsigned long pfn)
 {
-	const struct zone *zone = &m->zones[page_zonenum(pfn_to_page(m, pfn))];
+	const struct page *page = pfn_to_page(m, pfn);
+	const struct zone *zone = &m->zones[page_to_nid(page) * MAX_NR_ZONES +
+					    page_zonenum(page)];
 
 	return get_zone_pfnblock_migratetype(m, zone, pfn);
 }
@@ -125,6 +127,15 @@ void page_alloc_init(struct machine *m);
 void setup_per_zone_wmarks(struct machine *m);
 
 struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order);
+/*
+ * The allocator's heart, as Linux's __alloc_pages: preferred_nid's
+ * zonelist, limited to nodemask when not NULL.
+ */
+struct page *__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
+			   int preferred_nid, const nodemask_t *nodemask);
+/* From node nid first (NUMA_NO_NODE: the caller's), no task policy. */
+struct page *alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
+			      unsigned int order);
 
 static inline struct page *alloc_page(struct machine *m, gfp_t gfp)
 {
@@ -238,7 +249,7 @@ static inline unsigned long totalram_pages(const struct machine *m)
 {
 	unsigned long sum = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		sum += m->zones[z].managed_pages;
 	return sum;
 }

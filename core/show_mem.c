@@ -38,7 +38,7 @@ static void show_node(struct machine *m)
 {
 	unsigned long free = 0, pcp = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		if (!populated_zone(&m->zones[z]))
 			continue;
 		free += (unsigned long)m->zones[z].vm_stat[NR_FREE_PAGES];
@@ -70,16 +70,16 @@ static void show_zone(struct machine *m, const struct zone *z)
 	size_t at = 0;
 
 	printk(m,
-	       "Node 0 %s free:%lukB boost:%lukB min:%lukB low:%lukB "
+	       "Node %d %s free:%lukB boost:%lukB min:%lukB low:%lukB "
 	       "high:%lukB reserved_highatomic:%luKB present:%lukB "
 	       "managed:%lukB free_pcp:%lukB",
-	       z->name, (unsigned long)z->vm_stat[NR_FREE_PAGES] * kb,
+	       z->node, z->name, (unsigned long)z->vm_stat[NR_FREE_PAGES] * kb,
 	       z->watermark_boost * kb, z->_watermark[WMARK_MIN] * kb,
 	       z->_watermark[WMARK_LOW] * kb, z->_watermark[WMARK_HIGH] * kb,
 	       z->nr_reserved_highatomic * kb, z->present_pages * kb,
 	       z->managed_pages * kb, zone_free_pcp(m, z) * kb);
 	for (int i = 0; i < MAX_NR_ZONES && at < sizeof(reserve); i++) {
-		if (!populated_zone(&m->zones[i]))
+		if (!populated_zone(&m->zones[z->node * MAX_NR_ZONES + i]))
 			continue;
 		at += (size_t)snprintf(reserve + at, sizeof(reserve) - at,
 				       " %ld", z->lowmem_reserve[i]);
@@ -119,7 +119,7 @@ static void show_free_areas(struct machine *m, const struct zone *z)
 				       nr ? "(" : "", nr ? types : "",
 				       nr ? ") " : "");
 	}
-	printk(m, "Node 0 %s: %s= %lukB", z->name, line, total);
+	printk(m, "Node %d %s: %s= %lukB", z->node, z->name, line, total);
 }
 
 /* The totals: Linux's show_mem lines after the zones. */
@@ -127,12 +127,12 @@ static void show_totals(struct machine *m)
 {
 	unsigned long present = 0, high = 0, reserved = 0;
 
-	for (int i = 0; i < MAX_NR_ZONES; i++) {
+	for (unsigned int i = 0; i < nr_zone_slots(m); i++) {
 		const struct zone *z = &m->zones[i];
 
 		present += z->present_pages;
 		reserved += z->present_pages - z->managed_pages;
-		if (is_highmem_idx((enum zone_type)i) || i == ZONE_MOVABLE)
+		if (is_highmem_idx(z->type) || z->type == ZONE_MOVABLE)
 			high += z->present_pages;
 	}
 	printk(m, "%lu total pagecache pages", node(m, NR_FILE_PAGES));
@@ -149,10 +149,10 @@ static void show_totals(struct machine *m)
 void show_mem(struct machine *m)
 {
 	show_node(m);
-	for (int i = 0; i < MAX_NR_ZONES; i++)
+	for (unsigned int i = 0; i < nr_zone_slots(m); i++)
 		if (populated_zone(&m->zones[i]))
 			show_zone(m, &m->zones[i]);
-	for (int i = 0; i < MAX_NR_ZONES; i++)
+	for (unsigned int i = 0; i < nr_zone_slots(m); i++)
 		if (populated_zone(&m->zones[i]))
 			show_free_areas(m, &m->zones[i]);
 	show_totals(m);

@@ -64,22 +64,25 @@ reserved_cover(const struct machine *m, uint64_t a, uint64_t b, bool *any)
 	return NULL;
 }
 
-/* The zone whose span ends highest: the one Linux's defer_init defers. */
-static struct zone *highest_zone(struct machine *m)
+/*
+ * Whether zone's span ends highest of its node's: the zone Linux's
+ * defer_init defers, one per node.
+ */
+static bool node_top_zone(const struct machine *m, const struct zone *zone)
 {
-	struct zone *best = NULL;
+	const struct zone *node_zones = &m->zones[zone->node * MAX_NR_ZONES];
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (m->zones[z].spanned_pages &&
-		    (!best || zone_end_pfn(&m->zones[z]) > zone_end_pfn(best)))
-			best = &m->zones[z];
-	return best;
+		if (node_zones[z].spanned_pages &&
+		    zone_end_pfn(&node_zones[z]) > zone_end_pfn(zone))
+			return false;
+	return true;
 }
 
 static struct zone *zone_of_range(struct machine *m, unsigned long a,
 				  unsigned long b)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		if (m->zones[z].spanned_pages &&
 		    m->zones[z].zone_start_pfn <= a &&
 		    b <= zone_end_pfn(&m->zones[z]))
@@ -87,8 +90,7 @@ static struct zone *zone_of_range(struct machine *m, unsigned long a,
 	return NULL;
 }
 
-static enum section_state section_may_defer(struct machine *m, unsigned long nr,
-					    const struct zone *top)
+static enum section_state section_may_defer(struct machine *m, unsigned long nr)
 {
 	unsigned long a = section_nr_to_pfn(m, nr);
 	unsigned long b = a + pages_per_section(m);
@@ -103,7 +105,7 @@ static enum section_state section_may_defer(struct machine *m, unsigned long nr,
 	if (cover && cover->owner == MB_MEMMAP)
 		return SECTION_DEFERRED_RESERVED;
 	/* One written section at the zone's start, as defer_init keeps. */
-	if (!any && zone == top && a > zone->zone_start_pfn)
+	if (!any && node_top_zone(m, zone) && a > zone->zone_start_pfn)
 		return SECTION_DEFERRED_FREE;
 	return SECTION_WRITTEN;
 }
@@ -122,7 +124,6 @@ static void account_deferred_free(struct machine *m, struct zone *zone)
 int sparse_init(struct machine *m)
 {
 	unsigned int shift = m->arch->section_shift;
-	struct zone *top;
 
 	if (!m->layout.kernel.deferred_struct_page_init || !shift)
 		return 0;
@@ -134,16 +135,17 @@ int sparse_init(struct machine *m)
 	m->sections.state = calloc(m->sections.nr ? m->sections.nr : 1, 1);
 	if (!m->sections.state)
 		return -ENOMEM;
-	top = highest_zone(m);
 	for (unsigned long nr = 0; nr < m->sections.nr; nr++) {
-		enum section_state st = section_may_defer(m, nr, top);
+		enum section_state st = section_may_defer(m, nr);
 
 		m->sections.state[nr] = (uint8_t)st;
 		if (st == SECTION_WRITTEN)
 			continue;
 		m->sections.nr_deferred++;
 		if (st == SECTION_DEFERRED_FREE)
-			account_deferred_free(m, top);
+			account_deferred_free(
+				m, zone_of_range(m, section_nr_to_pfn(m, nr),
+						 section_nr_to_pfn(m, nr + 1)));
 	}
 	return 0;
 }
@@ -171,14 +173,16 @@ unsigned long deferred_pages_in_range(const struct machine *m,
 	return pages;
 }
 
-static enum zone_type zone_of_pfn(const struct machine *m, unsigned long pfn)
+/* The zone and node bits of pfn's struct page, as page->flags holds them. */
+static uint32_t zone_flags_of_pfn(const struct machine *m, unsigned long pfn)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		if (m->zones[z].spanned_pages &&
 		    m->zones[z].zone_start_pfn <= pfn &&
 		    pfn < zone_end_pfn(&m->zones[z]))
-			return (enum zone_type)z;
-	return ZONE_NORMAL;
+			return (uint32_t)m->zones[z].type << ZONES_SHIFT |
+			       (uint32_t)m->zones[z].node << NODES_PGSHIFT;
+	return (uint32_t)ZONE_NORMAL << ZONES_SHIFT;
 }
 
 const struct page *memmap_page_view(const struct machine *m, unsigned long pfn,
@@ -189,7 +193,7 @@ const struct page *memmap_page_view(const struct machine *m, unsigned long pfn,
 	if (st == SECTION_WRITTEN)
 		return pfn_to_page(m, pfn);
 	*scratch = (struct page){
-		.flags = (uint32_t)zone_of_pfn(m, pfn) << ZONES_SHIFT,
+		.flags = zone_flags_of_pfn(m, pfn),
 		._mapcount = -1,
 	};
 	if (st == SECTION_DEFERRED_RESERVED) {
@@ -211,7 +215,8 @@ static void deferred_init_section(struct machine *m, struct zone *zone,
 	struct list_head *list =
 		&zone->free_area[m->max_order].free_list[MIGRATE_MOVABLE];
 	struct page init = {
-		.flags = (uint32_t)zone->type << ZONES_SHIFT,
+		.flags = (uint32_t)zone->type << ZONES_SHIFT |
+			 (uint32_t)zone->node << NODES_PGSHIFT,
 		._mapcount = -1,
 	};
 
@@ -275,7 +280,7 @@ static int check_section(const struct machine *m, unsigned long nr,
 				    "sparse: free section %lu overlaps a "
 				    "reserved region",
 				    nr);
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
 		if (zone->spanned_pages && zone->zone_start_pfn <= a &&
@@ -290,7 +295,8 @@ static int check_section(const struct machine *m, unsigned long nr,
 
 int sparse_check(const struct machine *m, char *why, size_t len)
 {
-	unsigned long free_in_zone[MAX_NR_ZONES] = {0}, deferred = 0;
+	unsigned long free_in_zone[MAX_NUMNODES * MAX_NR_ZONES] = {0};
+	unsigned long deferred = 0;
 
 	for (unsigned long nr = 0; m->sections.state && nr < m->sections.nr;
 	     nr++) {
@@ -312,7 +318,7 @@ int sparse_check(const struct machine *m, char *why, size_t len)
 				    "sparse: %lu sections unwritten, "
 				    "nr_deferred %lu",
 				    deferred, m->sections.nr_deferred);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		if (free_in_zone[z] != m->zones[z].nr_deferred_sections)
 			return check_failed(why, len,
 					    "sparse: %s has %lu unwritten free "

@@ -305,6 +305,8 @@ int task_fork(struct machine *m, int parent_pid, int *child_pid)
 				 "fork: no memory to copy the LDT");
 	}
 	child->segs = parent->segs;
+	/* The policy is inherited, its interleave turn too, as fork's. */
+	child->mempolicy = parent->mempolicy;
 	return 0;
 }
 
@@ -314,6 +316,7 @@ int task_switch(struct machine *m, int pid)
 
 	if (pid == 0) {
 		m->current_pid = 0;
+		m->mempolicy = NULL;
 		preempt_switch(m, NULL, m->cpu);
 		return 0;
 	}
@@ -321,6 +324,7 @@ int task_switch(struct machine *m, int pid)
 	if (!t)
 		return -ESRCH;
 	m->current_pid = pid;
+	m->mempolicy = &t->mempolicy; /* its allocations follow it */
 	/* A context switch: the task's preempt_count comes in with it. */
 	preempt_switch(m, &t->ctx, t->cpu);
 	return 0;
@@ -368,6 +372,8 @@ int task_exit(struct machine *m, int pid, struct task_leaks *leaks)
 	preempt_exit_task(m, &t->ctx, t->comm, pid);
 	if (m->ctx == &t->ctx)
 		preempt_switch(m, NULL, m->cpu);
+	if (m->mempolicy == &t->mempolicy)
+		m->mempolicy = NULL;
 	/* Release runs as the kernel on the task's CPU. */
 	m->current_pid = 0;
 	if (m->active_mm == t->mm)

@@ -18,6 +18,7 @@
 #include "core/list.h"
 #include "core/machine.h"
 #include "core/memcontrol.h"
+#include "core/mempolicy.h"
 #include "core/pid.h"
 #include "core/segment.h"
 #include "core/seq_buf.h"
@@ -48,6 +49,7 @@ struct task_struct {
 	struct segment_regs segs;   /* i386: its segment registers */
 	struct preempt_ctx ctx;	    /* its preempt_count (preempt.h) */
 	struct files_struct files;  /* its descriptors (fs/file.c) */
+	struct mempolicy mempolicy; /* set_mempolicy's; forks inherit it */
 };
 
 /* What an exit had to give back on the task's behalf. */

@@ -104,8 +104,9 @@ static int settle_kmalloc(struct machine *m, struct task_struct *t, int err,
 	return err;
 }
 
-int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
-		     unsigned long *pfn)
+/* A block for the current task: from nid, or by its policy (no node). */
+static int task_alloc_pages(struct machine *m, int nid, gfp_t gfp,
+			    unsigned int order, unsigned long *pfn)
 {
 	struct task_struct *t = current_task(m);
 	unsigned long nr;
@@ -119,7 +120,9 @@ int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 	err = mem_cgroup_try_charge(m, t->pid, nr, gfp);
 	if (err)
 		return err;
-	page = alloc_pages(m, client_gfp(m, gfp), order);
+	page = nid == NUMA_NO_NODE
+		       ? alloc_pages(m, client_gfp(m, gfp), order)
+		       : alloc_pages_node(m, nid, client_gfp(m, gfp), order);
 	if (IS_ERR(page)) {
 		mem_cgroup_cancel_charge(m, t->pid, nr);
 		return (int)PTR_ERR(page);
@@ -130,6 +133,23 @@ int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 	t->nr_pages += 1UL << order;
 	*pfn = page_to_pfn(m, page);
 	return 0;
+}
+
+int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
+		     unsigned long *pfn)
+{
+	return task_alloc_pages(m, NUMA_NO_NODE, gfp, order, pfn);
+}
+
+int uapi_alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
+			  unsigned int order, unsigned long *pfn)
+{
+	if (nid != NUMA_NO_NODE && !node_online(m, nid))
+		return mm_refuse(m, BAD_NONE, -EINVAL,
+				 "alloc_pages_node: node %d is not online "
+				 "(%u nodes)",
+				 nid, m->nr_node_ids);
+	return task_alloc_pages(m, nid, gfp, order, pfn);
 }
 
 /* The page at pfn if it is a block the current task allocated. */

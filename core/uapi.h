@@ -35,6 +35,33 @@
 int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 		     unsigned long *pfn);
 int uapi_free_pages(struct machine *m, unsigned long pfn, unsigned int order);
+/* From node nid first, falling back by distance (-1: the caller's). */
+int uapi_alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
+			  unsigned int order, unsigned long *pfn);
+
+/*
+ * NUMA memory policies, as the system calls (uapi_numa.c): nodemasks
+ * come as maxnode - 1 bits in nwords words, as a user's unsigned long
+ * array; pid 0 is the caller, else a process it forked. admin: the
+ * session may move shared pages (MPOL_MF_MOVE_ALL, CAP_SYS_NICE).
+ */
+int uapi_set_mempolicy(struct machine *m, int pid, int mode,
+		       const uint64_t *nmask, size_t nwords, uint64_t maxnode);
+/* nmask_out: room for 512 words (a page of bits); *nwords what it got. */
+int uapi_get_mempolicy(struct machine *m, int pid, uint64_t maxnode,
+		       uint64_t addr, uint32_t flags, bool want_mask,
+		       int32_t *policy, uint64_t *nmask_out, size_t *nwords);
+int uapi_mbind(struct machine *m, int pid, uint64_t addr, uint64_t len,
+	       int mode, const uint64_t *nmask, size_t nwords, uint64_t maxnode,
+	       uint32_t flags, bool admin);
+int uapi_migrate_pages(struct machine *m, int pid, uint64_t maxnode,
+		       const uint64_t *old_nodes, size_t nold,
+		       const uint64_t *new_nodes, size_t nnew, uint64_t *left);
+int uapi_move_pages(struct machine *m, int pid, size_t nr,
+		    const uint64_t *pages, const int32_t *nodes,
+		    int32_t *status, int flags, bool admin);
+/* /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (admin). */
+int uapi_admin_weighted_interleave(struct machine *m, int nid, uint32_t weight);
 int uapi_get_page(struct machine *m, unsigned long pfn);
 int uapi_put_page(struct machine *m, unsigned long pfn);
 /*

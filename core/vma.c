@@ -240,6 +240,7 @@ struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
 	vma->vm_end = src->vm_end;
 	vma->vm_flags = src->vm_flags;
 	vma->vm_pgoff = src->vm_pgoff;
+	vma->vm_policy = src->vm_policy; /* vma_dup_policy: split and fork */
 	vma_link_rmap(vma, src);
 	if (src->vm_file)
 		vma_link_file(vma, src->vm_file);
@@ -314,6 +315,9 @@ static bool vmas_mergeable(const struct machine *m,
 	/* Pieces of one shared object merge back, as one vm_file's do. */
 	if (a->shmem != b->shmem || a->vm_file != b->vm_file ||
 	    (a->vm_flags & (VM_HUGETLB | VM_SPECIAL)))
+		return false;
+	/* The policy is part of the rules, as is_mergeable_vma's. */
+	if (!mpol_equal(&a->vm_policy, &b->vm_policy))
 		return false;
 	if (!anon_vmas_mergeable(a, b, copy))
 		return false;
@@ -1081,6 +1085,24 @@ int madvise_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
 	return 0;
 }
 
+/* mbind_range: [start, end) of one VMA takes pol, split and merged. */
+int mbind_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
+		     uint64_t end, const struct mempolicy *pol)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	int err;
+
+	if (mpol_equal(&vma->vm_policy, pol))
+		return 0;
+	err = split_range(m, mm, start, end);
+	if (err)
+		return err;
+	vma = find_vma(mm, start);
+	vma->vm_policy = *pol;
+	vma_try_merge(m, mm, vma_index(mm, start));
+	return 0;
+}
+
 /*
  * As Linux's: the VMAs from start up to the first hole change, and a
  * hole before end is -ENOMEM afterwards; a range that starts unmapped
@@ -1418,6 +1440,7 @@ static int brk_expand(struct machine *m, struct mm_struct *mm, uint64_t oldend,
 		return -ENOMEM;
 	if (prev && prev->vm_end == oldend && prev->vm_end > mm->start_brk &&
 	    prev->vm_flags == flags && !vma_had_uncowed_parents(prev) &&
+	    prev->vm_policy.mode == MPOL_DEFAULT &&
 	    prev->vm_pgoff + vma_pages(m, prev) == oldend >> m->page_shift) {
 		prev->vm_end = newend;
 		vm_stat_account(mm, flags, (long)npages);

@@ -47,6 +47,8 @@ void mm_free(struct machine *m, struct mm_struct *mm);
  * VMA is cut to the range and merged again as mprotect's are. 0, or the
  * split's error (-ENOMEM past vm.max_map_count) with nothing changed.
  */
+int mbind_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
+		     uint64_t end, const struct mempolicy *pol);
 int madvise_update_vma(struct machine *m, struct mm_struct *mm, uint64_t start,
 		       uint64_t end, unsigned long newflags);
 

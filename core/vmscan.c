@@ -40,10 +40,10 @@ bool kswapd_wanted(const struct machine *m)
 static bool pgdat_balanced(const struct machine *m, enum zone_type highest,
 			   unsigned int order)
 {
-	for (int z = 0; z <= (int)highest; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
-		if (!managed_zone(zone))
+		if (zone->type > highest || !managed_zone(zone))
 			continue;
 		if (!zone_watermark_ok(zone, order, high_wmark_pages(zone),
 				       highest, 0))
@@ -125,6 +125,15 @@ static enum lru_list page_lru(const struct page *page)
 		page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
 
 	return PageFlag(page, PG_active) ? base + 1 : base;
+}
+
+void lru_move_zone(struct machine *m, const struct page *from,
+		   const struct page *to)
+{
+	enum lru_list lru = page_lru(from);
+
+	page_zone(m, from)->vm_stat[lru_stat[lru].zone]--;
+	page_zone(m, to)->vm_stat[lru_stat[lru].zone]++;
 }
 
 int vmscan_init(struct machine *m)

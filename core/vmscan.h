@@ -36,6 +36,9 @@ void lru_activate(struct machine *m, struct page *page);
  * the pages freed.
  */
 unsigned long shrink_lruvec(struct machine *m, unsigned long nr);
+/* A page on an LRU list moves to to's zone (migration to a node). */
+void lru_move_zone(struct machine *m, const struct page *from,
+		   const struct page *to);
 /* The page allocator's reclaim hook: direct reclaim of a batch. */
 unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 				unsigned int order, void *data);

@@ -25,6 +25,7 @@
 const char *const zone_stat_names[] = {ZONE_STAT_ITEMS(VMSTAT_NAME)};
 const char *const node_stat_names[] = {NODE_STAT_ITEMS(VMSTAT_NAME)};
 const char *const zone_event_names[] = {ZONE_EVENT_ITEMS(VMSTAT_NAME)};
+const char *const numa_event_names[] = {NUMA_EVENT_ITEMS(VMSTAT_NAME)};
 const char *const vm_event_names[] = {EVENT_ITEMS(VMSTAT_NAME)};
 const char *const bad_item_names[] = {BAD_ITEMS(VMSTAT_NAME)};
 const char *const migratetype_names[MIGRATE_TYPES] = {
@@ -63,16 +64,17 @@ int buddyinfo_fill(const struct machine *m, int pid, void *snap)
 	struct buddyinfo_snapshot *bi = snap;
 
 	(void)pid;
-	bi->zones = snap_alloc(MAX_NR_ZONES, sizeof(*bi->zones));
+	bi->zones = snap_alloc(nr_zone_slots(m), sizeof(*bi->zones));
 	if (!bi->zones)
 		return -ENOMEM;
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 		struct buddy_zone_snapshot *bz = &bi->zones[bi->nr_zones];
 
 		if (!populated_zone(zone))
 			continue;
 		bi->nr_zones++;
+		bz->node = (uint64_t)zone->node;
 		snprintf(bz->zone, sizeof(bz->zone), "%s", zone->name);
 		bz->free = snap_alloc(m->max_order + 1, sizeof(*bz->free));
 		if (!bz->free)
@@ -114,6 +116,7 @@ int buddyinfo_show(const void *snap, struct seq_buf *s)
 static int fill_free_type(const struct machine *m, const struct zone *zone,
 			  int mt, struct pagetype_free_snapshot *f)
 {
+	f->node = (uint64_t)zone->node;
 	snprintf(f->zone, sizeof(f->zone), "%s", zone->name);
 	snprintf(f->type, sizeof(f->type), "%s", migratetype_names[mt]);
 	f->free = snap_alloc(m->max_order + 1, sizeof(*f->free));
@@ -151,6 +154,7 @@ static int fill_block_count(const struct machine *m, const struct zone *zone,
 			continue;
 		count[get_zone_pfnblock_migratetype(m, zone, pfn)]++;
 	}
+	b->node = (uint64_t)zone->node;
 	snprintf(b->zone, sizeof(b->zone), "%s", zone->name);
 	b->types = snap_alloc(MIGRATE_TYPES, sizeof(*b->types));
 	if (!b->types)
@@ -170,11 +174,12 @@ int pagetypeinfo_fill(const struct machine *m, int pid, void *snap)
 	(void)pid;
 	pt->page_block_order = m->pageblock_order;
 	pt->pages_per_block = pageblock_nr_pages(m);
-	pt->free = snap_alloc(MAX_NR_ZONES * MIGRATE_TYPES, sizeof(*pt->free));
-	pt->blocks = snap_alloc(MAX_NR_ZONES, sizeof(*pt->blocks));
+	pt->free =
+		snap_alloc(nr_zone_slots(m) * MIGRATE_TYPES, sizeof(*pt->free));
+	pt->blocks = snap_alloc(nr_zone_slots(m), sizeof(*pt->blocks));
 	if (!pt->free || !pt->blocks)
 		return -ENOMEM;
-	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m) && !err; z++) {
 		const struct zone *zone = &m->zones[z];
 
 		if (!populated_zone(zone))
@@ -270,14 +275,19 @@ static int fill_zone_pages(const struct machine *m, const struct zone *zone,
 static int fill_zone_stats(const struct machine *m, const struct zone *zone,
 			   struct zoneinfo_zone_snapshot *zs)
 {
-	zs->stats = snap_alloc(NR_VM_ZONE_STAT_ITEMS, sizeof(*zs->stats));
+	/* The zone's NUMA events follow its counters, as Linux prints them. */
+	zs->stats = snap_alloc(NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_EVENT_ITEMS,
+			       sizeof(*zs->stats));
 	zs->pagesets = snap_alloc(m->nr_cpus, sizeof(*zs->pagesets));
 	if (!zs->stats || !zs->pagesets)
 		return -ENOMEM;
-	zs->nr_stats = NR_VM_ZONE_STAT_ITEMS;
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		snap_counter_set(&zs->stats[i], zone_stat_names[i],
+		snap_counter_set(&zs->stats[zs->nr_stats++], zone_stat_names[i],
 				 zone->vm_stat[i]);
+	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
+		snap_counter_set(&zs->stats[zs->nr_stats++],
+				 numa_event_names[i],
+				 (int64_t)zone->vm_numa_event[i]);
 	zs->nr_pagesets = m->nr_cpus;
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		zs->pagesets[cpu].cpu = cpu;
@@ -289,23 +299,21 @@ static int fill_zone_stats(const struct machine *m, const struct zone *zone,
 	return 0;
 }
 
-int zoneinfo_fill(const struct machine *m, int pid, void *snap)
+/* One node's zones; its first populated zone carries the node's stats. */
+static int fill_node_zones(const struct machine *m, unsigned int nid,
+			   struct zoneinfo_snapshot *zi)
 {
-	struct zoneinfo_snapshot *zi = snap;
 	bool first = true;
 	int err = 0;
 
-	(void)pid;
-	zi->zones = snap_alloc(MAX_NR_ZONES, sizeof(*zi->zones));
-	if (!zi->zones)
-		return -ENOMEM;
 	for (int z = 0; z < MAX_NR_ZONES && !err; z++) {
-		const struct zone *zone = &m->zones[z];
+		const struct zone *zone = &m->zones[nid * MAX_NR_ZONES + z];
 		struct zoneinfo_zone_snapshot *zs = &zi->zones[zi->nr_zones];
 
 		if (!arch_has_zone(m, z))
 			continue;
 		zi->nr_zones++;
+		zs->node = (uint64_t)zone->node;
 		snprintf(zs->zone, sizeof(zs->zone), "%s", zone->name);
 		zs->populated = populated_zone(zone);
 		err = fill_zone_pages(m, zone, &zs->pages);
@@ -316,6 +324,20 @@ int zoneinfo_fill(const struct machine *m, int pid, void *snap)
 		if (zs->populated)
 			first = false;
 	}
+	return err;
+}
+
+int zoneinfo_fill(const struct machine *m, int pid, void *snap)
+{
+	struct zoneinfo_snapshot *zi = snap;
+	int err = 0;
+
+	(void)pid;
+	zi->zones = snap_alloc(nr_zone_slots(m), sizeof(*zi->zones));
+	if (!zi->zones)
+		return -ENOMEM;
+	for (unsigned int n = 0; n < m->nr_node_ids && !err; n++)
+		err = fill_node_zones(m, n, zi);
 	return err;
 }
 
@@ -398,8 +420,33 @@ int zoneinfo_show(const void *snap, struct seq_buf *s)
 /* ---- /proc/vmstat -------------------------------------------------- */
 
 #define NR_VMSTAT_LINES                                                        \
-	(NR_VM_ZONE_STAT_ITEMS + NR_VM_NODE_STAT_ITEMS + NR_VM_EVENT_ITEMS +   \
+	(NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_EVENT_ITEMS +                      \
+	 NR_VM_NODE_STAT_ITEMS + NR_VM_EVENT_ITEMS +                           \
 	 NR_VM_ZONE_EVENT_ITEMS * MAX_NR_ZONES + NR_BAD_ITEMS)
+
+/* A zone event summed over the nodes, for one zone type. */
+static unsigned long zone_event_sum(const struct machine *m, int type, int e)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int n = 0; n < m->nr_node_ids; n++)
+		sum += m->zones[n * MAX_NR_ZONES + type].vm_events[e];
+	return sum;
+}
+
+/* The NUMA events of every zone, after the zone counters, as Linux. */
+static void fill_numa_events(const struct machine *m,
+			     struct vmstat_snapshot *vs)
+{
+	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++) {
+		unsigned long sum = 0;
+
+		for (unsigned int z = 0; z < nr_zone_slots(m); z++)
+			sum += m->zones[z].vm_numa_event[i];
+		snap_counter_set(&vs->counters[vs->nr_counters++],
+				 numa_event_names[i], (int64_t)sum);
+	}
+}
 
 static void fill_zone_events(const struct machine *m,
 			     struct vmstat_snapshot *vs)
@@ -413,7 +460,7 @@ static void fill_zone_events(const struct machine *m,
 			snprintf(name, sizeof(name), "%s_%s",
 				 zone_event_names[e], zone_vmstat_suffix[z]);
 			snap_counter_set(&vs->counters[vs->nr_counters++], name,
-					 (int64_t)m->zones[z].vm_events[e]);
+					 (int64_t)zone_event_sum(m, z, e));
 		}
 }
 
@@ -429,11 +476,12 @@ int vmstat_fill(const struct machine *m, int pid, void *snap)
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
 		long sum = 0;
 
-		for (int z = 0; z < MAX_NR_ZONES; z++)
+		for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 			sum += m->zones[z].vm_stat[i];
 		snap_counter_set(&c[vs->nr_counters++], zone_stat_names[i],
 				 sum);
 	}
+	fill_numa_events(m, vs);
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		snap_counter_set(&c[vs->nr_counters++], node_stat_names[i],
 				 node_stat_shown(m, i));

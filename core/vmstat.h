@@ -63,6 +63,15 @@
 	X(NR_PAGETABLE, "nr_page_table_pages")                                 \
 	X(NR_SWAPCACHE, "nr_swapcached")
 
+/* NUMA allocation events, per zone, as CONFIG_NUMA's zone_statistics. */
+#define NUMA_EVENT_ITEMS(X)                                                    \
+	X(NUMA_HIT, "numa_hit")                                                \
+	X(NUMA_MISS, "numa_miss")                                              \
+	X(NUMA_FOREIGN, "numa_foreign")                                        \
+	X(NUMA_INTERLEAVE_HIT, "numa_interleave")                              \
+	X(NUMA_LOCAL, "numa_local")                                            \
+	X(NUMA_OTHER, "numa_other")
+
 /* Events counted per zone print once per zone: pgalloc_dma, ... */
 #define ZONE_EVENT_ITEMS(X)                                                    \
 	X(PGALLOC, "pgalloc")                                                  \
@@ -159,6 +168,7 @@
 enum zone_stat_item { ZONE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_STAT_ITEMS };
 enum node_stat_item { NODE_STAT_ITEMS(VMSTAT_ENUM) NR_VM_NODE_STAT_ITEMS };
 enum zone_event_item { ZONE_EVENT_ITEMS(VMSTAT_ENUM) NR_VM_ZONE_EVENT_ITEMS };
+enum numa_stat_item { NUMA_EVENT_ITEMS(VMSTAT_ENUM) NR_VM_NUMA_EVENT_ITEMS };
 enum vm_event_item { EVENT_ITEMS(VMSTAT_ENUM) NR_VM_EVENT_ITEMS };
 enum bad_item { BAD_ITEMS(VMSTAT_ENUM) NR_BAD_ITEMS };
 #undef VMSTAT_ENUM
@@ -166,6 +176,7 @@ enum bad_item { BAD_ITEMS(VMSTAT_ENUM) NR_BAD_ITEMS };
 extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
 extern const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS];
 extern const char *const zone_event_names[NR_VM_ZONE_EVENT_ITEMS];
+extern const char *const numa_event_names[NR_VM_NUMA_EVENT_ITEMS];
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 extern const char *const bad_item_names[NR_BAD_ITEMS];
 /* The kernel's names for the migrate types, as /proc/pagetypeinfo. */
@@ -177,7 +188,8 @@ struct machine;
 /*
  * The four reports' snapshots (snapshot.h): what their text is printed
  * from, and mm.proto's Vmstat, Buddyinfo, Pagetypeinfo and Zoneinfo.
- * Counts are pages (free blocks: blocks of their order); node is 0.
+ * Counts are pages (free blocks: blocks of their order); node is the
+ * zone's node, zones node by node.
  */
 struct vmstat_snapshot {
 	struct snap_counter *counters; /* every line, in the kernel's order */
@@ -231,17 +243,17 @@ struct zoneinfo_zone_snapshot {
 	uint64_t node;
 	char zone[16];
 	bool populated; /* else the text stops after protection */
-	struct snap_counter *per_node_stats; /* the first populated zone's */
+	struct snap_counter *per_node_stats; /* its node's first populated */
 	size_t nr_per_node_stats;
 	struct zone_pages_snapshot pages;
-	struct snap_counter *stats;
+	struct snap_counter *stats; /* the zone's counters, then numa_* */
 	size_t nr_stats;
 	struct pageset_snapshot *pagesets;
 	size_t nr_pagesets;
 	uint64_t node_unreclaimable, start_pfn;
 };
 struct zoneinfo_snapshot {
-	struct zoneinfo_zone_snapshot *zones; /* every zone of the arch */
+	struct zoneinfo_zone_snapshot *zones; /* each node's arch zones */
 	size_t nr_zones;
 };
 

@@ -271,7 +271,8 @@ struct bad_yaml {
 
 /* Every section of the schema, as the unknown-section error lists them. */
 #define SECTIONS                                                               \
-	"machine, zones, holes, buddy, watermarks, swap, slab, kernel, mmz, "  \
+	"machine, zones, holes, nodes, buddy, watermarks, swap, slab, "        \
+	"kernel, mmz, "                                                        \
 	"devices, vm, storage, files, daemon or limits"
 
 static const struct bad_yaml bad_yaml[] = {
@@ -491,6 +492,28 @@ struct placed_case {
 };
 
 static const struct placed_case placed[] = {
+	{"node distances off Linux's rules",
+	 "machine: {memory: 1G, cpus: 2}\n"
+	 "nodes:\n"
+	 "  - {start: 0, end: 512M, cpus: \"0\", distance: \"10 9\"}\n"
+	 "  - {start: 512M, end: 1G, cpus: \"1\", distance: \"9 10\"}\n",
+	 2,
+	 {{3, 48, "nodes[0].distance",
+	   "the distance from node 0 to node 1 is 9; another node's must "
+	   "be above 10"},
+	  {4, 49, "nodes[1].distance",
+	   "the distance from node 1 to node 0 is 9; another node's must "
+	   "be above 10"}}},
+	{"nodes leaving memory out, a CPU twice",
+	 "machine: {memory: 1G, cpus: 2}\n"
+	 "nodes:\n"
+	 "  - {start: 0, end: 512M, cpus: \"0-1\", distance: \"10 20\"}\n"
+	 "  - {start: 640M, end: 1G, cpus: \"1\", distance: \"20 10\"}\n",
+	 2,
+	 {{4, 13, "nodes[1].start",
+	   "node 1 starts at 0x28000000; it must start where the node "
+	   "before it ends (0x20000000)"},
+	  {4, 34, "nodes[1].cpus", "CPU 1 is on node 0 already"}}},
 	{"zones overlapping",
 	 "machine: {memory: 1G}\n"
 	 "zones:\n"
@@ -658,7 +681,7 @@ static void test_unknown_section_lists_sections(void **state)
 		assert_loads(yaml, &l);
 		nr++;
 	}
-	assert_int_equal(nr, 15);
+	assert_int_equal(nr, 16);
 	assert_loads("slab: {debug: FZ}\n", &l);
 	assert_string_equal(l.slub_debug, "FZ");
 }

@@ -167,7 +167,7 @@ static void test_kill_queue_keeps_live_victim(void **state)
 
 	(void)state;
 	for (int i = 0; i < 71; i++) {
-		assert_true(out_of_memory(m, GFP_KERNEL, 0));
+		assert_true(out_of_memory(m, GFP_KERNEL, 0, NULL));
 		assert_true(find_task_by_pid(m, pids[i])->oom_killed);
 		if (i < 70)
 			assert_int_equal(task_exit(m, pids[i], NULL), 0);
@@ -200,7 +200,7 @@ static void test_kill_queue_overflow_loses_nobody(void **state)
 			find_task_by_pid(m, pids[j])->oom_killed = false;
 			find_task_by_pid(m, pids[j])->oom_score_adj = -1000;
 		}
-		assert_true(out_of_memory(m, GFP_KERNEL, 0));
+		assert_true(out_of_memory(m, GFP_KERNEL, 0, NULL));
 		for (int j = 0; j < i; j++)
 			find_task_by_pid(m, pids[j])->oom_killed = true;
 	}

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mempolicy_syscalls.c - the memory-policy system calls of
+ * mm/mempolicy.c and mm/migrate.c: set_mempolicy, get_mempolicy, mbind,
+ * migrate_pages and move_pages, with Linux's errno for every bad input.
+ *
+ * Owns: reading a user nodemask (get_nodes) and writing one back, a
+ * task's policy, a range's VMA policy (split and merged by vma.c), and
+ * moving a task's pages between nodes with migrate.c. Must never: move
+ * a page it may not (pinned, shared without MPOL_MF_MOVE_ALL), or leave
+ * a range half changed when its checks fail.
+ */
+#include "core/mempolicy_syscalls.h"
+
+#include <errno.h>
+
+#include "core/err.h"
+#include "core/memory.h"
+#include "core/migrate.h"
+#include "core/mm.h"
+#include "core/page_alloc.h"
+#include "core/task.h"
+#include "core/vma_internal.h"
+
+#define BITS_PER_LONG 64
+
+int get_nodes(const struct machine *m, const uint64_t *nmask, size_t nwords,
+	      uint64_t maxnode, nodemask_t *nodes)
+{
+	uint64_t bits;
+
+	nodes->bits = 0;
+	if (maxnode-- == 0 || maxnode == 0 || !nwords)
+		return 0;
+	if (maxnode > (uint64_t)m->page_size * 8)
+		return -EINVAL;
+	if (nwords < (maxnode + BITS_PER_LONG - 1) / BITS_PER_LONG)
+		return -EFAULT; /* the mask is shorter than maxnode says */
+	/* Any node above MAX_NUMNODES set is refused, word by word. */
+	for (uint64_t w = 0; w * BITS_PER_LONG < maxnode; w++) {
+		uint64_t word = nmask[w];
+		uint64_t left = maxnode - w * BITS_PER_LONG;
+
+		if (left < BITS_PER_LONG)
+			word &= (1ULL << left) - 1;
+		if (w == 0) {
+			bits = word & ((1ULL << MAX_NUMNODES) - 1);
+			word &= ~((1ULL << MAX_NUMNODES) - 1);
+		}
+		if (word)
+			return -EINVAL;
+	}
+	nodes->bits = (unsigned long)bits;
+	return 0;
+}
+
+int copy_nodes_to_user(const struct machine *m, uint64_t maxnode,
+		       nodemask_t nodes, uint64_t *out, size_t *nwords)
+{
+	uint64_t copy = ((maxnode - 1 + 63) & ~63ULL) / 8;
+
+	if (copy > 8 && copy > m->page_size)
+		return -EINVAL;
+	*nwords = (size_t)(copy / 8);
+	for (size_t w = 0; w < *nwords; w++)
+		out[w] = w ? 0 : nodes.bits;
+	return 0;
+}
+
+int kernel_set_mempolicy(struct machine *m, struct task_struct *t, int mode,
+			 const uint64_t *nmask, size_t nwords, uint64_t maxnode)
+{
+	unsigned short flags;
+	struct mempolicy pol;
+	nodemask_t nodes;
+	int err = sanitize_mpol_flags(&mode, &flags);
+
+	if (!err)
+		err = get_nodes(m, nmask, nwords, maxnode, &nodes);
+	if (!err)
+		err = mpol_new(m, mode, flags, nodes, &pol);
+	if (err)
+		return mm_refuse(m, BAD_NONE, err,
+				 "set_mempolicy: mode %d with nodes %#lx is "
+				 "not a policy",
+				 mode, nodes.bits);
+	/* Interleave starts its turn at the first node, as Linux's. */
+	t->mempolicy = pol;
+	return 0;
+}
+
+/* The node of the page at addr, read in first, as lookup_node. */
+static int lookup_node(struct machine *m, struct mm_struct *mm, uint64_t addr)
+{
+	struct user_fault fault;
+	unsigned long pfn;
+	uint64_t pte;
+
+	if (pgtable_lookup(m, mm->pgd, addr, &pte, &pfn) || !pte_present(pte)) {
+		int err = handle_mm_fault(m, mm, addr, USER_READ, &fault);
+
+		if (err)
+			return -EFAULT;
+		if (pgtable_lookup(m, mm->pgd, addr, &pte, &pfn))
+			return -EFAULT;
+	}
+	return page_to_nid(pfn_to_page(m, pfn));
+}
+
+/* What policy MPOL_F_NODE reports without an address. */
+static int policy_node(struct mempolicy *pol, bool task)
+{
+	if (task && pol->mode == MPOL_INTERLEAVE)
+		return next_node_in(pol->il_prev, pol->nodes);
+	if (task && pol->mode == MPOL_WEIGHTED_INTERLEAVE)
+		return pol->il_weight ? pol->il_prev
+				      : next_node_in(pol->il_prev, pol->nodes);
+	return -EINVAL;
+}
+
+int kernel_get_mempolicy(struct machine *m, struct task_struct *t, int *policy,
+			 nodemask_t *nodes, uint64_t addr, unsigned long flags)
+{
+	struct mempolicy *pol = &t->mempolicy;
+	struct vm_area_struct *vma = NULL;
+
+	if (flags &
+	    ~(unsigned long)(MPOL_F_NODE | MPOL_F_ADDR | MPOL_F_MEMS_ALLOWED))
+		return -EINVAL;
+	*policy = 0;
+	*nodes = (nodemask_t){0};
+	if (flags & MPOL_F_MEMS_ALLOWED) {
+		if (flags & (MPOL_F_NODE | MPOL_F_ADDR))
+			return -EINVAL;
+		*nodes = m->node_online_map;
+		return 0;
+	}
+	if (flags & MPOL_F_ADDR) {
+		vma = find_vma(t->mm, addr);
+		if (!vma || addr < vma->vm_start)
+			return -EFAULT;
+		pol = &vma->vm_policy; /* MPOL_DEFAULT when it has none */
+	} else if (addr) {
+		return -EINVAL;
+	}
+	if (flags & MPOL_F_NODE) {
+		*policy = vma ? lookup_node(m, t->mm, addr)
+			      : policy_node(pol, true);
+		if (*policy < 0)
+			return *policy;
+	} else {
+		*policy = pol->mode | (pol->flags & MPOL_MODE_FLAGS);
+	}
+	*nodes = (pol->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES))
+			 ? pol->user_nodemask
+			 : get_policy_nodemask(pol);
+	return 0;
+}
+
+/*
+ * Move one page to node nid (a fresh page there, __GFP_THISNODE), as
+ * migrate_pages does for a page it isolated; 0 or -errno.
+ */
+static int migrate_to_nid(struct machine *m, struct page *src, int nid)
+{
+	struct page *dst;
+
+	if (page_to_nid(src) == nid)
+		return 0;
+	if (!page_migratable(m, src))
+		return -EBUSY;
+	dst = __alloc_pages(m,
+			    GFP_HIGHUSER_MOVABLE | __GFP_THISNODE |
+				    __GFP_NOWARN | __GFP_NORETRY,
+			    0, nid, NULL);
+	if (IS_ERR(dst))
+		return -ENOMEM;
+	if (migrate_page(m, src, dst)) {
+		__free_pages(m, dst, 0);
+		m->vm_events[PGMIGRATE_FAIL]++;
+		return -EBUSY;
+	}
+	m->vm_events[PGMIGRATE_SUCCESS]++;
+	return 0;
+}
+
+/* Where a misplaced page of vma at addr goes under pol. */
+static int mbind_target(struct machine *m, const struct mempolicy *pol,
+			struct vm_area_struct *vma, uint64_t addr)
+{
+	unsigned long ilx =
+		(unsigned long)vma->vm_pgoff +
+		(unsigned long)((addr - vma->vm_start) >> m->page_shift);
+
+	switch (pol->mode) {
+	case MPOL_INTERLEAVE:
+	case MPOL_WEIGHTED_INTERLEAVE:
+		return mpol_interleave_nid(m, pol, ilx);
+	case MPOL_PREFERRED:
+	case MPOL_BIND:
+	case MPOL_PREFERRED_MANY:
+		/* The allowed node nearest the caller, as the zonelist. */
+		if (node_isset(numa_node_id(m), pol->nodes))
+			return numa_node_id(m);
+		return first_node(pol->nodes);
+	}
+	return numa_node_id(m);
+}
+
+/*
+ * Each present page of [start, end) not on nodes: moved where pol puts
+ * it (MPOL_MF_MOVE: only pages this mm alone maps; MPOL_MF_MOVE_ALL:
+ * shared ones too), else counted as failed, as queue_pages_range and
+ * migrate_pages. Returns the pages that stayed misplaced.
+ */
+static unsigned long mbind_queue_pages(struct machine *m, struct mm_struct *mm,
+				       uint64_t start, uint64_t end,
+				       nodemask_t nodes,
+				       const struct mempolicy *pol,
+				       unsigned long flags)
+{
+	unsigned long failed = 0;
+
+	for (uint64_t addr = start; addr < end; addr += m->page_size) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		unsigned long pfn;
+		struct page *page;
+		uint64_t pte;
+
+		if (!vma || addr < vma->vm_start ||
+		    pgtable_lookup(m, mm->pgd, addr, &pte, &pfn) ||
+		    !pte_present(pte) || pfn == m->zero_pfn)
+			continue;
+		page = pfn_to_page(m, pfn);
+		if (node_isset(page_to_nid(page), nodes) ||
+		    !PageFlag(page, PG_lru))
+			continue;
+		if (!(flags & MPOL_MF_MOVE_FLAGS) ||
+		    (!(flags & MPOL_MF_MOVE_ALL) && page_mapcount(page) > 1) ||
+		    migrate_to_nid(m, page, mbind_target(m, pol, vma, addr)))
+			failed++;
+	}
+	return failed;
+}
+
+/*
+ * The range must be mapped: a hole anywhere is -EFAULT, unless the
+ * policy is the default (MPOL_MF_DISCONTIG_OK), and a range that is all
+ * hole is -EFAULT always, as queue_pages_test_walk.
+ */
+static int mbind_check_range(struct mm_struct *mm, uint64_t start, uint64_t end,
+			     bool discontig_ok)
+{
+	uint64_t addr = start;
+	bool any = false;
+
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (vma->vm_start > addr && !discontig_ok)
+			return -EFAULT;
+		any = true;
+		addr = vma->vm_end;
+	}
+	if (!any || (addr < end && !discontig_ok))
+		return -EFAULT;
+	return 0;
+}
+
+static int mbind_apply(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end, const struct mempolicy *pol)
+{
+	uint64_t addr = start;
+
+	while (addr < end) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		uint64_t s, e;
+		int err;
+
+		if (!vma || vma->vm_start >= end)
+			break;
+		s = vma->vm_start > addr ? vma->vm_start : addr;
+		e = vma->vm_end < end ? vma->vm_end : end;
+		err = mbind_update_vma(m, mm, s, e, pol);
+		if (err)
+			return err;
+		addr = e;
+	}
+	return 0;
+}
+
+long kernel_mbind(struct machine *m, struct task_struct *t, uint64_t start,
+		  uint64_t len, int mode, const uint64_t *nmask, size_t nwords,
+		  uint64_t maxnode, unsigned long flags, bool admin)
+{
+	uint64_t mask = m->page_size - 1, end;
+	unsigned short mflags;
+	struct mempolicy pol;
+	nodemask_t nodes;
+	unsigned long failed;
+	int err = sanitize_mpol_flags(&mode, &mflags);
+
+	if (!err)
+		err = get_nodes(m, nmask, nwords, maxnode, &nodes);
+	if (err)
+		return err;
+	if (flags & ~(unsigned long)MPOL_MF_VALID)
+		return -EINVAL;
+	if ((flags & MPOL_MF_MOVE_ALL) && !admin)
+		return -EPERM; /* CAP_SYS_NICE */
+	if (start & mask)
+		return -EINVAL;
+	if (mode == MPOL_DEFAULT)
+		flags &= ~(unsigned long)MPOL_MF_STRICT;
+	len = (len + mask) & ~mask;
+	end = start + len;
+	if (end < start || (len == 0 && end != start))
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	err = mpol_new(m, mode, mflags, nodes, &pol);
+	if (!err)
+		err = mbind_check_range(t->mm, start, end,
+					pol.mode == MPOL_DEFAULT);
+	if (err)
+		return err;
+	failed = mbind_queue_pages(m, t->mm, start, end,
+				   pol.mode == MPOL_DEFAULT ? m->node_online_map
+							    : nodes,
+				   &pol, flags);
+	err = mbind_apply(m, t->mm, start, end, &pol);
+	if (!err && failed && (flags & MPOL_MF_STRICT))
+		err = -EIO;
+	return err;
+}
+
+/* Every page of mm on node from moves to node to; the ones left. */
+static unsigned long migrate_node(struct machine *m, struct mm_struct *mm,
+				  int from, int to)
+{
+	unsigned long failed = 0;
+
+	for (unsigned int i = 0; i < mm->map_count; i++) {
+		struct vm_area_struct *vma = mm->vmas[i];
+
+		for (uint64_t a = vma->vm_start; a < vma->vm_end;
+		     a += m->page_size) {
+			unsigned long pfn;
+			uint64_t pte;
+			struct page *page;
+
+			if (pgtable_lookup(m, mm->pgd, a, &pte, &pfn) ||
+			    !pte_present(pte) || pfn == m->zero_pfn)
+				continue;
+			page = pfn_to_page(m, pfn);
+			if (page_to_nid(page) != from ||
+			    !PageFlag(page, PG_lru) || page_mapcount(page) > 1)
+				continue;
+			if (migrate_to_nid(m, page, to))
+				failed++;
+		}
+	}
+	return failed;
+}
+
+long kernel_migrate_pages(struct machine *m, struct task_struct *t,
+			  uint64_t maxnode, const uint64_t *old_nodes,
+			  size_t nold, const uint64_t *new_nodes, size_t nnew)
+{
+	nodemask_t from, to;
+	unsigned long failed = 0;
+	int err = get_nodes(m, old_nodes, nold, maxnode, &from);
+	int s;
+
+	if (!err)
+		err = get_nodes(m, new_nodes, nnew, maxnode, &to);
+	if (err)
+		return err;
+	/* Nodes not online: -EINVAL, as its check against N_MEMORY. */
+	if (!nodes_equal(nodes_and(to, m->node_online_map), to))
+		return -EINVAL;
+	if (nodes_empty(to))
+		return 0;
+	/* Each source node to its counterpart, as do_migrate_pages. */
+	for_each_node_mask(s, from)
+	{
+		int d = nth_node(to, s % nodes_weight(to));
+
+		if (nodes_weight(from) != nodes_weight(to) && node_isset(s, to))
+			continue;
+		if (s != d)
+			failed += migrate_node(m, t->mm, s, d);
+	}
+	return (long)failed;
+}
+
+int kernel_move_pages(struct machine *m, struct task_struct *t,
+		      unsigned long nr, const uint64_t *pages,
+		      const int32_t *nodes, int32_t *status, int flags,
+		      bool admin)
+{
+	if (flags & ~MPOL_MF_MOVE_FLAGS)
+		return -EINVAL;
+	if ((flags & MPOL_MF_MOVE_ALL) && !admin)
+		return -EPERM;
+	for (unsigned long i = 0; nodes && i < nr; i++)
+		if (nodes[i] < 0 || nodes[i] >= MAX_NUMNODES ||
+		    !node_online(m, nodes[i]))
+			return -ENODEV;
+	for (unsigned long i = 0; i < nr; i++) {
+		struct vm_area_struct *vma = find_vma(t->mm, pages[i]);
+		unsigned long pfn;
+		uint64_t pte;
+		struct page *page;
+
+		if (!vma || pages[i] < vma->vm_start) {
+			status[i] = -EFAULT;
+			continue;
+		}
+		if (pgtable_lookup(m, t->mm->pgd, pages[i], &pte, &pfn) ||
+		    !pte_present(pte) || pfn == m->zero_pfn) {
+			status[i] = -ENOENT;
+			continue;
+		}
+		page = pfn_to_page(m, pfn);
+		if (nodes && page_mapcount(page) > 1 &&
+		    !(flags & MPOL_MF_MOVE_ALL)) {
+			status[i] = -EACCES;
+			continue;
+		}
+		if (nodes && migrate_to_nid(m, page, nodes[i])) {
+			status[i] = -EBUSY;
+			continue;
+		}
+		/* Where it is now, moved or not. */
+		pgtable_lookup(m, t->mm->pgd, pages[i], &pte, &pfn);
+		status[i] = page_to_nid(pfn_to_page(m, pfn));
+	}
+	return 0;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmzone.c - the order in which an allocation tries the nodes' zones.
+ *
+ * Owns: each node's zonelists, built at boot as Linux's build_zonelists
+ * does by default (node order: the local node, then the others by
+ * distance, then each node's zones from the highest down), and the
+ * first zone a walk would try. Must never: allocate or free pages, or
+ * change after boot (zonelists are read on every allocation).
+ */
+#include "core/mmzone.h"
+
+#include <limits.h>
+#include <stdio.h>
+
+/* Nodes with CPUs are a little further, as PENALTY_FOR_NODE_WITH_CPUS. */
+#define PENALTY_FOR_NODE_WITH_CPUS 1
+
+static bool node_has_cpus(const struct machine *m, int nid)
+{
+	for (unsigned int w = 0; w < LAYOUT_CPU_WORDS; w++)
+		if (m->node_data[nid].cpumask[w])
+			return true;
+	return false;
+}
+
+/*
+ * The nearest node not used yet, as find_next_best_node: the local node
+ * first; then by distance, nodes below the local one a step further,
+ * nodes with CPUs a step further, and of equals the less loaded.
+ */
+static int find_next_best_node(const struct machine *m, int node,
+			       nodemask_t *used, const int *node_load)
+{
+	int best = NUMA_NO_NODE, min_val = INT_MAX;
+
+	if (!node_isset(node, *used)) {
+		node_set(node, used);
+		return node;
+	}
+	for (int n = 0; n < (int)m->nr_node_ids; n++) {
+		int val;
+
+		if (node_isset(n, *used))
+			continue;
+		val = node_distance(m, node, n) + (n < node);
+		if (node_has_cpus(m, n))
+			val += PENALTY_FOR_NODE_WITH_CPUS;
+		val = val * MAX_NUMNODES + node_load[n];
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		node_set(best, used);
+	return best;
+}
+
+/* A node's populated zones, highest first, as build_zonerefs_node. */
+static unsigned int add_node_zones(struct machine *m, struct zonelist *zl,
+				   unsigned int nr, int nid)
+{
+	for (int z = MAX_NR_ZONES - 1; z >= 0; z--) {
+		struct zone *zone = &m->node_data[nid].node_zones[z];
+
+		if (populated_zone(zone))
+			zl->_zonerefs[nr++] = zone;
+	}
+	return nr;
+}
+
+/*
+ * One node's zonelists. The first node of each distance group gets a
+ * load, so that nodes at equal distance take turns being first across
+ * the machine's zonelists, as build_zonelists does.
+ */
+static void build_zonelists(struct machine *m, int local, int *node_load)
+{
+	struct pglist_data *pgdat = &m->node_data[local];
+	struct zonelist *zl = &pgdat->node_zonelists[ZONELIST_FALLBACK];
+	nodemask_t used = {0};
+	unsigned int nr = 0;
+	int node, prev = local;
+
+	while ((node = find_next_best_node(m, local, &used, node_load)) >= 0) {
+		if (node_distance(m, local, node) !=
+		    node_distance(m, local, prev))
+			node_load[node]++;
+		nr = add_node_zones(m, zl, nr, node);
+		prev = node;
+	}
+	zl->_zonerefs[nr] = NULL;
+	zl = &pgdat->node_zonelists[ZONELIST_NOFALLBACK];
+	zl->_zonerefs[add_node_zones(m, zl, 0, local)] = NULL;
+}
+
+void build_all_zonelists(struct machine *m)
+{
+	int node_load[MAX_NUMNODES] = {0};
+
+	for (unsigned int n = 0; n < m->nr_node_ids; n++)
+		build_zonelists(m, (int)n, node_load);
+}
+
+struct zone *first_zones_zonelist(struct zonelist *zl,
+				  enum zone_type highest_zoneidx,
+				  const nodemask_t *nodemask)
+{
+	struct zone **z, *zone;
+
+	for_each_zone_zonelist_nodemask(zone, z, zl, highest_zoneidx,
+					nodemask) return zone;
+	return NULL;
+}
+
+int cpu_to_node(const struct machine *m, unsigned int cpu)
+{
+	return cpu < m->nr_cpus ? m->cpu_to_node[cpu] : NUMA_NO_NODE;
+}
+
+const char *nodelist_format(nodemask_t mask, char *buf, size_t len)
+{
+	size_t used = 0;
+	int nid;
+
+	buf[0] = '\0';
+	for_each_node_mask(nid, mask)
+	{
+		int end = nid;
+
+		while (node_isset(end + 1, mask))
+			end++;
+		if (used < len)
+			used += (size_t)snprintf(buf + used, len - used,
+						 end == nid ? "%s%d"
+							    : "%s%d-%d",
+						 used ? "," : "", nid, end);
+		nid = end;
+	}
+	return buf;
+}

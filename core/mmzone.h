@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmzone.h - NUMA nodes: pglist_data, zonelists and their walks.
+ *
+ * Owns: struct pglist_data (a node: its zones, its span, its CPUs and
+ * its two zonelists) and the zonelist walk the page allocator makes,
+ * as include/linux/mmzone.h. mmzone.c builds the zonelists at boot.
+ * Must never: allocate or free pages; it only says in what order the
+ * zones are tried.
+ */
+#ifndef MM_MMZONE_H
+#define MM_MMZONE_H
+
+#include "core/machine.h"
+
+/* A node's zonelist: every populated zone in fallback order, NULL-ended. */
+#define MAX_ZONES_PER_ZONELIST (MAX_NUMNODES * MAX_NR_ZONES)
+
+struct zonelist {
+	struct zone *_zonerefs[MAX_ZONES_PER_ZONELIST + 1];
+};
+
+/*
+ * ZONELIST_FALLBACK: this node's zones, then the other nodes' by
+ * distance (Linux's default node order); ZONELIST_NOFALLBACK: this
+ * node's alone, for __GFP_THISNODE.
+ */
+enum {
+	ZONELIST_FALLBACK,
+	ZONELIST_NOFALLBACK,
+	MAX_ZONELISTS,
+};
+
+struct pglist_data {
+	struct zone *node_zones; /* this node's MAX_NR_ZONES zones */
+	struct zonelist node_zonelists[MAX_ZONELISTS];
+	int node_id;
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+	unsigned long node_present_pages;
+	uint64_t cpumask[LAYOUT_CPU_WORDS];
+};
+
+static inline struct pglist_data *NODE_DATA(struct machine *m, int nid)
+{
+	return &m->node_data[nid];
+}
+
+static inline int zone_to_nid(const struct zone *zone)
+{
+	return zone->node;
+}
+
+static inline int numa_node_id(const struct machine *m)
+{
+	return m->cpu_to_node[m->cpu];
+}
+
+static inline int node_distance(const struct machine *m, int a, int b)
+{
+	return m->node_distance[a][b];
+}
+
+static inline bool node_online(const struct machine *m, int nid)
+{
+	return node_isset(nid, m->node_online_map);
+}
+
+/* The zonelist an allocation preferring nid walks, as node_zonelist. */
+static inline struct zonelist *node_zonelist(struct machine *m, int nid,
+					     gfp_t gfp)
+{
+	return &m->node_data[nid].node_zonelists[(gfp & __GFP_THISNODE)
+							 ? ZONELIST_NOFALLBACK
+							 : ZONELIST_FALLBACK];
+}
+
+/* A zone the walk may use: not above highest_zoneidx, in nodemask. */
+static inline bool zonelist_zone_allowed(const struct zone *zone,
+					 enum zone_type highest_zoneidx,
+					 const nodemask_t *nodemask)
+{
+	return zone->type <= highest_zoneidx &&
+	       (!nodemask || node_isset(zone->node, *nodemask));
+}
+
+#define for_each_zone_zonelist_nodemask(zone, z, zlist, highidx, nodemask)     \
+	for ((z) = (zlist)->_zonerefs; ((zone) = *(z)) != NULL; (z)++)         \
+		if (zonelist_zone_allowed((zone), (highidx), (nodemask)))
+
+/* The first zone the walk would try, NULL when none, as
+ * first_zones_zonelist. */
+struct zone *first_zones_zonelist(struct zonelist *zl,
+				  enum zone_type highest_zoneidx,
+				  const nodemask_t *nodemask);
+
+/* Every zone of every node, populated or not. */
+#define for_each_zone(m, zone)                                                 \
+	for ((zone) = (m)->zones; (zone) < (m)->zones + nr_zone_slots(m);      \
+	     (zone)++)
+
+/* Build every node's span and zonelists after the zones are sized. */
+void build_all_zonelists(struct machine *m);
+
+/* The node of a CPU, and the CPUs of a node as a cpulist ("0-1"). */
+int cpu_to_node(const struct machine *m, unsigned int cpu);
+
+/* "0-1,3" for a nodemask, as %*pbl prints it; "" for none. */
+const char *nodelist_format(nodemask_t mask, char *buf, size_t len);
+
+#endif /* MM_MMZONE_H */

@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_numa.c - NUMA nodes, zonelists, NUMA events and memory policies
+ * in core: where each policy puts every page, interleave's turns, the
+ * counters of zone_statistics, VMA split and merge by policy, fork,
+ * migration by mbind, migrate_pages and move_pages, a bind-constrained
+ * OOM kill, and every bad input's errno.
+ */
+#include <stdlib.h>
+
+#include "tests/unit/machines.h"
+
+#include "core/mempolicy_syscalls.h"
+#include "core/mmzone.h"
+#include "core/oom_kill.h"
+#include "core/task.h"
+#include "core/uapi.h"
+
+#define ADDR 0x10000000ULL
+
+/*
+ * Two nodes of 256 MiB: node 0 holds DMA, DMA32 and the Normal zone up
+ * to 256M with CPUs 0-1; node 1 a Normal zone with CPUs 2-3; 21 apart.
+ */
+static void numa_layout(struct layout *l)
+{
+	layout_default(l);
+	l->memory = 512 * MiB;
+	l->nr_cpus = 4;
+	l->nr_zones = 3;
+	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
+	l->zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 64 * MiB};
+	l->zones[2] = (struct layout_zone){ZONE_NORMAL, 64 * MiB, 512 * MiB};
+	l->nr_holes = 0;
+	l->nr_devices = 0;
+	l->nr_nodes = 2;
+	l->nodes[0] = (struct layout_node){
+		0, 256 * MiB, {0x3}, {2, {LOCAL_DISTANCE, 21}}};
+	l->nodes[1] = (struct layout_node){
+		256 * MiB, 512 * MiB, {0xc}, {2, {21, LOCAL_DISTANCE}}};
+	l->limits.pages = (512 * MiB) >> 12;
+	layout_resolve(l);
+}
+
+struct numa_fixture {
+	struct machine *m;
+	int pid;
+};
+
+static int setup(void **state)
+{
+	struct numa_fixture *f = calloc(1, sizeof(*f));
+	struct layout l;
+
+	numa_layout(&l);
+	f->m = boot(&l);
+	assert_int_equal(task_create(f->m, "numa", 0, 0, &f->pid), 0);
+	assert_int_equal(task_switch(f->m, f->pid), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct numa_fixture *f = *state;
+
+	assert_consistent(f->m);
+	machine_destroy(f->m);
+	free(f);
+	return 0;
+}
+
+static unsigned long numa_event(const struct machine *m, int nid, int item)
+{
+	unsigned long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->zones[nid * MAX_NR_ZONES + z].vm_numa_event[item];
+	return sum;
+}
+
+static uint64_t map_pages(struct machine *m, unsigned int n)
+{
+	uint64_t out = 0;
+
+	assert_int_equal(uapi_mmap(m, 0, ADDR, n * PAGE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &out),
+			 0);
+	return out;
+}
+
+static void touch(struct machine *m, uint64_t addr)
+{
+	struct user_fault fault;
+	char c = 'x';
+
+	assert_int_equal(uapi_access_vm(m, 0, addr, &c, 1, USER_WRITE, &fault),
+			 0);
+}
+
+/* The node of the frame behind addr in the current task. */
+static int node_of(struct numa_fixture *f, uint64_t addr)
+{
+	const struct mm_struct *mm = find_task_by_pid(f->m, f->pid)->mm;
+	unsigned long pfn;
+	uint64_t pte;
+
+	assert_int_equal(pgtable_lookup(f->m, mm->pgd, addr, &pte, &pfn), 0);
+	return page_to_nid(pfn_to_page(f->m, pfn));
+}
+
+static int set_policy(struct machine *m, int mode, unsigned long mask)
+{
+	uint64_t w = mask;
+
+	return uapi_set_mempolicy(m, 0, mode, &w, 1, 64);
+}
+
+static int do_mbind(struct machine *m, uint64_t addr, uint64_t len, int mode,
+		    unsigned long mask, uint32_t flags)
+{
+	uint64_t w = mask;
+
+	return uapi_mbind(m, 0, addr, len, mode, &w, 1, 64, flags, false);
+}
+
+static void test_nodes_and_zonelists(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	struct zonelist *zl = &NODE_DATA(m, 1)->node_zonelists[0];
+	struct zonelist *own = &NODE_DATA(m, 1)->node_zonelists[1];
+
+	assert_int_equal(m->nr_node_ids, 2);
+	assert_int_equal(cpu_to_node(m, 1), 0);
+	assert_int_equal(cpu_to_node(m, 2), 1);
+	assert_int_equal(NODE_DATA(m, 1)->node_start_pfn, 65536);
+	assert_int_equal(NODE_DATA(m, 1)->node_present_pages, 65536);
+	/* Node 1: its Normal, then node 0's zones from the highest. */
+	assert_ptr_equal(zl->_zonerefs[0], &m->zones[MAX_NR_ZONES + 2]);
+	assert_ptr_equal(zl->_zonerefs[1], &m->zones[ZONE_NORMAL]);
+	assert_ptr_equal(zl->_zonerefs[2], &m->zones[ZONE_DMA32]);
+	assert_ptr_equal(zl->_zonerefs[3], &m->zones[ZONE_DMA]);
+	assert_null(zl->_zonerefs[4]);
+	assert_ptr_equal(own->_zonerefs[0], &m->zones[MAX_NR_ZONES + 2]);
+	assert_null(own->_zonerefs[1]);
+	/* DMA and DMA32 live on node 0 alone. */
+	assert_false(populated_zone(&m->zones[MAX_NR_ZONES + ZONE_DMA32]));
+}
+
+static void test_local_alloc_and_events(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	unsigned long pfn, hit1, local1, other0, miss0, foreign1;
+
+	find_task_by_pid(m, f->pid)->cpu = 2;
+	assert_int_equal(task_switch(m, f->pid), 0);
+	assert_int_equal(numa_node_id(m), 1);
+	hit1 = numa_event(m, 1, NUMA_HIT);
+	local1 = numa_event(m, 1, NUMA_LOCAL);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 1);
+	assert_int_equal(numa_event(m, 1, NUMA_HIT), hit1 + 1);
+	assert_int_equal(numa_event(m, 1, NUMA_LOCAL), local1 + 1);
+	/* From node 0 by name, asked on node 1: a hit there, not local. */
+	other0 = numa_event(m, 0, NUMA_OTHER);
+	assert_int_equal(uapi_alloc_pages_node(m, 0, GFP_KERNEL, 2, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 0);
+	assert_int_equal(numa_event(m, 0, NUMA_OTHER), other0 + 4);
+	/*
+	 * DMA32 asked on node 1: node 0's DMA32 is the first zone its
+	 * zonelist allows, so the preferred zone: a hit, no miss.
+	 */
+	miss0 = numa_event(m, 0, NUMA_MISS);
+	foreign1 = numa_event(m, 1, NUMA_FOREIGN);
+	assert_int_equal(uapi_alloc_pages(m, GFP_DMA32, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 0);
+	assert_int_equal(numa_event(m, 0, NUMA_MISS), miss0);
+	assert_int_equal(numa_event(m, 1, NUMA_FOREIGN), foreign1);
+	/* Node 1 full, the fallback to node 0 is a miss and a foreign. */
+	while (m->zones[MAX_NR_ZONES + ZONE_NORMAL].vm_stat[NR_FREE_PAGES] >
+	       (long)m->zones[MAX_NR_ZONES + ZONE_NORMAL]
+			       ._watermark[WMARK_HIGH] +
+		       1100)
+		assert_int_equal(
+			uapi_alloc_pages_node(m, 1, GFP_KERNEL | __GFP_THISNODE,
+					      10, &pfn),
+			0);
+	while (uapi_alloc_pages_node(m, 1, GFP_NOWAIT | __GFP_THISNODE, 0,
+				     &pfn) == 0)
+		;
+	assert_int_equal(uapi_alloc_pages(m, GFP_NOWAIT, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 0);
+	assert_int_equal(numa_event(m, 0, NUMA_MISS), miss0 + 1);
+	assert_int_equal(numa_event(m, 1, NUMA_FOREIGN), foreign1 + 1);
+	/* __GFP_THISNODE on node 1 has no DMA32 zone to give. */
+	assert_int_equal(uapi_alloc_pages_node(m, 1, GFP_DMA32 | __GFP_THISNODE,
+					       0, &pfn),
+			 -ENOMEM);
+	assert_int_equal(uapi_alloc_pages_node(m, 2, GFP_KERNEL, 0, &pfn),
+			 -EINVAL);
+}
+
+static void test_vma_policies_place_pages(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	unsigned int base = find_task_by_pid(m, f->pid)->mm->map_count;
+	uint64_t a = map_pages(m, 8);
+
+	/* Interleave by page offset: anon pgoff is the address's page. */
+	assert_int_equal(do_mbind(m, a, 4 * PAGE, MPOL_INTERLEAVE, 0x3, 0), 0);
+	assert_int_equal(do_mbind(m, a + 4 * PAGE, 2 * PAGE, MPOL_BIND, 0x2, 0),
+			 0);
+	assert_int_equal(
+		do_mbind(m, a + 6 * PAGE, PAGE, MPOL_PREFERRED, 0x2, 0), 0);
+	assert_int_equal(find_task_by_pid(m, f->pid)->mm->map_count, base + 4);
+	for (unsigned int i = 0; i < 8; i++)
+		touch(m, a + i * PAGE);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(node_of(f, a + i * PAGE),
+				 (int)(((a >> 12) + i) % 2));
+	assert_int_equal(node_of(f, a + 4 * PAGE), 1);
+	assert_int_equal(node_of(f, a + 5 * PAGE), 1);
+	assert_int_equal(node_of(f, a + 6 * PAGE), 1);
+	assert_int_equal(node_of(f, a + 7 * PAGE), 0); /* default: local */
+	assert_true(numa_event(m, 0, NUMA_INTERLEAVE_HIT) +
+			    numa_event(m, 1, NUMA_INTERLEAVE_HIT) >=
+		    4);
+	/* Back to the default everywhere: the VMAs merge into one. */
+	assert_int_equal(do_mbind(m, a, 8 * PAGE, MPOL_DEFAULT, 0, 0), 0);
+	assert_int_equal(find_task_by_pid(m, f->pid)->mm->map_count, base + 1);
+}
+
+static void test_task_interleave_and_weights(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	int want[] = {0, 1, 0, 1, 0};
+	int weighted[] = {0, 0, 0, 1, 0, 0, 0, 1};
+	unsigned long pfn;
+
+	assert_int_equal(set_policy(m, MPOL_INTERLEAVE, 0x3), 0);
+	for (unsigned int i = 0; i < 5; i++) {
+		assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+		assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), want[i]);
+	}
+	assert_int_equal(uapi_admin_weighted_interleave(m, 0, 3), 0);
+	assert_int_equal(set_policy(m, MPOL_WEIGHTED_INTERLEAVE, 0x3), 0);
+	for (unsigned int i = 0; i < 8; i++) {
+		assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+		assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), weighted[i]);
+	}
+	assert_int_equal(uapi_admin_weighted_interleave(m, 2, 1), -EINVAL);
+	assert_int_equal(uapi_admin_weighted_interleave(m, 0, 0), -EINVAL);
+	/* Bind to node 1: every page there, even asked on node 0. */
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x2), 0);
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 1);
+	/* Below policy_zone the bind does not hold, as Linux's. */
+	assert_int_equal(uapi_alloc_pages(m, GFP_DMA32, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 0);
+}
+
+static void test_get_mempolicy(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t out[512], a = map_pages(m, 2);
+	size_t n;
+	int32_t pol;
+
+	assert_int_equal(
+		set_policy(m, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, 0x3), 0);
+	assert_int_equal(
+		uapi_get_mempolicy(m, 0, 64, 0, 0, true, &pol, out, &n), 0);
+	assert_int_equal(pol, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0], 0x3);
+	/* MPOL_F_NODE: the next interleave node; first, node 0. */
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, 0, MPOL_F_NODE, false,
+					    &pol, out, &n),
+			 0);
+	assert_int_equal(pol, 0);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, 0, MPOL_F_MEMS_ALLOWED,
+					    true, &pol, out, &n),
+			 0);
+	assert_int_equal(out[0], 0x3);
+	assert_int_equal(do_mbind(m, a, PAGE, MPOL_BIND, 0x2, 0), 0);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, a, MPOL_F_ADDR, true,
+					    &pol, out, &n),
+			 0);
+	assert_int_equal(pol, MPOL_BIND);
+	assert_int_equal(out[0], 0x2);
+	/* Untouched, the read finds the zero page, as Linux's GUP does. */
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, a,
+					    MPOL_F_ADDR | MPOL_F_NODE, false,
+					    &pol, out, &n),
+			 0);
+	assert_int_equal(pol, 0);
+	touch(m, a);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, a,
+					    MPOL_F_ADDR | MPOL_F_NODE, false,
+					    &pol, out, &n),
+			 0);
+	assert_int_equal(pol, 1); /* the page written lies on node 1 */
+}
+
+static void test_bad_policies(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t out[512], a = map_pages(m, 4), big[3] = {1, 0, 1};
+	size_t n;
+	int32_t pol;
+
+	assert_int_equal(set_policy(m, MPOL_BIND, 0), -EINVAL);
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x4), -EINVAL);
+	assert_int_equal(set_policy(m, MPOL_MAX, 0x1), -EINVAL);
+	assert_int_equal(set_policy(m, MPOL_DEFAULT, 0x1), -EINVAL);
+	assert_int_equal(set_policy(m, MPOL_LOCAL, 0x1), -EINVAL);
+	assert_int_equal(set_policy(m, MPOL_PREFERRED | MPOL_F_STATIC_NODES, 0),
+			 -EINVAL);
+	assert_int_equal(set_policy(m,
+				    MPOL_BIND | MPOL_F_STATIC_NODES |
+					    MPOL_F_RELATIVE_NODES,
+				    0x1),
+			 -EINVAL);
+	assert_int_equal(
+		set_policy(m, MPOL_INTERLEAVE | MPOL_F_NUMA_BALANCING, 0x1),
+		-EINVAL);
+	assert_int_equal(set_policy(m, MPOL_BIND | MPOL_F_NUMA_BALANCING, 0x1),
+			 0);
+	/* An empty preferred mask is local; relative nodes fold onto 0-1. */
+	assert_int_equal(set_policy(m, MPOL_PREFERRED, 0), 0);
+	assert_int_equal(find_task_by_pid(m, f->pid)->mempolicy.mode,
+			 MPOL_LOCAL);
+	assert_int_equal(set_policy(m, MPOL_BIND | MPOL_F_RELATIVE_NODES, 0x4),
+			 0);
+	assert_int_equal(find_task_by_pid(m, f->pid)->mempolicy.nodes.bits, 1);
+	/* A node above MAX_NUMNODES, a mask too short, maxnode too big. */
+	assert_int_equal(uapi_set_mempolicy(m, 0, MPOL_BIND, big, 3, 192),
+			 -EINVAL);
+	assert_int_equal(uapi_set_mempolicy(m, 0, MPOL_BIND, big, 1, 192),
+			 -EFAULT);
+	assert_int_equal(
+		uapi_set_mempolicy(m, 0, MPOL_BIND, big, 1, 4096 * 8 + 2),
+		-EINVAL);
+	/* maxnode 1 holds no node: an empty mask. */
+	assert_int_equal(uapi_set_mempolicy(m, 0, MPOL_BIND, big, 1, 1),
+			 -EINVAL);
+	/* mbind: unaligned, bad flags, MOVE_ALL, a hole, wrapping. */
+	assert_int_equal(do_mbind(m, a + 1, PAGE, MPOL_BIND, 1, 0), -EINVAL);
+	assert_int_equal(do_mbind(m, a, PAGE, MPOL_BIND, 1, 8), -EINVAL);
+	assert_int_equal(do_mbind(m, a, PAGE, MPOL_BIND, 1, MPOL_MF_MOVE_ALL),
+			 -EPERM);
+	assert_int_equal(do_mbind(m, a, 8 * PAGE, MPOL_BIND, 1, 0), -EFAULT);
+	assert_int_equal(do_mbind(m, a + 64 * PAGE, PAGE, MPOL_DEFAULT, 0, 0),
+			 -EFAULT);
+	assert_int_equal(do_mbind(m, a, 0, MPOL_BIND, 1, 0), 0);
+	assert_int_equal(do_mbind(m, a, -2 * PAGE, MPOL_BIND, 1, 0), -EINVAL);
+	assert_int_equal(do_mbind(m, a, PAGE, MPOL_BIND, 0, 0), -EINVAL);
+	/* get_mempolicy: bad flags and combinations, a short mask. */
+	assert_int_equal(
+		uapi_get_mempolicy(m, 0, 64, 0, 8, false, &pol, out, &n),
+		-EINVAL);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, 0,
+					    MPOL_F_MEMS_ALLOWED | MPOL_F_NODE,
+					    false, &pol, out, &n),
+			 -EINVAL);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 1, 0, 0, true, &pol, out, &n),
+			 -EINVAL);
+	assert_int_equal(
+		uapi_get_mempolicy(m, 0, 64, a, 0, false, &pol, out, &n),
+		-EINVAL);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, a + 64 * PAGE,
+					    MPOL_F_ADDR, false, &pol, out, &n),
+			 -EFAULT);
+	/* Default policy, node 0 or 1 task policy: no MPOL_F_NODE. */
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x1), 0);
+	assert_int_equal(uapi_get_mempolicy(m, 0, 64, 0, MPOL_F_NODE, false,
+					    &pol, out, &n),
+			 -EINVAL);
+}
+
+static void test_mbind_move_and_strict(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map_pages(m, 4);
+	char buf[8] = {0};
+	struct user_fault fault;
+
+	for (unsigned int i = 0; i < 4; i++)
+		touch(m, a + i * PAGE);
+	assert_int_equal(node_of(f, a), 0);
+	/* STRICT alone: misplaced pages stay, -EIO, the policy is set. */
+	assert_int_equal(
+		do_mbind(m, a, 4 * PAGE, MPOL_BIND, 0x2, MPOL_MF_STRICT), -EIO);
+	assert_int_equal(node_of(f, a), 0);
+	assert_int_equal(do_mbind(m, a, 4 * PAGE, MPOL_BIND, 0x2,
+				  MPOL_MF_MOVE | MPOL_MF_STRICT),
+			 0);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(node_of(f, a + i * PAGE), 1);
+	assert_int_equal(uapi_access_vm(m, 0, a, buf, 1, USER_READ, &fault), 0);
+	assert_int_equal(buf[0], 'x');
+	assert_consistent(m);
+}
+
+static void test_migrate_and_move_pages(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map_pages(m, 3), from = 0x1, to = 0x2, left = 9;
+	uint64_t pages[4];
+	int32_t nodes[4] = {0, 0, 0, 0}, status[4];
+
+	for (unsigned int i = 0; i < 2; i++)
+		touch(m, a + i * PAGE);
+	assert_int_equal(uapi_migrate_pages(m, 0, 64, &from, 1, &to, 1, &left),
+			 0);
+	assert_int_equal(left, 0);
+	assert_int_equal(node_of(f, a), 1);
+	assert_int_equal(node_of(f, a + PAGE), 1);
+	for (unsigned int i = 0; i < 4; i++)
+		pages[i] = a + i * PAGE;
+	pages[3] = a + 64 * PAGE;
+	assert_int_equal(
+		uapi_move_pages(m, 0, 4, pages, nodes, status, 0, false), 0);
+	assert_int_equal(status[0], 0);
+	assert_int_equal(status[1], 0);
+	assert_int_equal(status[2], -ENOENT);
+	assert_int_equal(status[3], -EFAULT);
+	assert_int_equal(node_of(f, a), 0);
+	assert_int_equal(
+		uapi_move_pages(m, 0, 1, pages, NULL, status, 0, false), 0);
+	assert_int_equal(status[0], 0);
+	nodes[0] = 5;
+	assert_int_equal(
+		uapi_move_pages(m, 0, 1, pages, nodes, status, 0, false),
+		-ENODEV);
+	assert_int_equal(
+		uapi_move_pages(m, 0, 1, pages, nodes, status, 8, false),
+		-EINVAL);
+	to = 0x4;
+	assert_int_equal(uapi_migrate_pages(m, 0, 64, &from, 1, &to, 1, &left),
+			 -EINVAL);
+	assert_consistent(m);
+}
+
+static void test_fork_inherits_policy(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map_pages(m, 2);
+	int child;
+
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x2), 0);
+	assert_int_equal(do_mbind(m, a, PAGE, MPOL_INTERLEAVE, 0x3, 0), 0);
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	assert_int_equal(find_task_by_pid(m, child)->mempolicy.mode, MPOL_BIND);
+	assert_int_equal(
+		find_vma(find_task_by_pid(m, child)->mm, a)->vm_policy.mode,
+		MPOL_INTERLEAVE);
+}
+
+/* A bind to node 1 that runs out kills only a task that uses node 1. */
+static void test_bind_oom_kills_within(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	nodemask_t one = nodemask_of_node(1);
+	uint64_t a;
+	int other;
+
+	/* The big one: bound to node 0, most memory there. */
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x1), 0);
+	a = map_pages(m, 2048);
+	for (unsigned int i = 0; i < 2048; i++)
+		touch(m, a + i * PAGE);
+	assert_int_equal(task_create(m, "small", 2, 0, &other), 0);
+	assert_int_equal(task_switch(m, other), 0);
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x2), 0);
+	a = map_pages(m, 16);
+	for (unsigned int i = 0; i < 16; i++)
+		touch(m, a + i * PAGE);
+	assert_true(out_of_memory(m, GFP_KERNEL, 0, &one));
+	assert_true(find_task_by_pid(m, other)->oom_killed);
+	assert_false(find_task_by_pid(m, f->pid)->oom_killed);
+	assert_non_null(strstr(m->log_buf, "constraint=CONSTRAINT_MEMORY_POLICY"
+					   ",nodemask=1"));
+	task_switch(m, f->pid);
+	assert_int_equal(task_exit(m, other, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nodes_and_zonelists, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_local_alloc_and_events,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vma_policies_place_pages,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_task_interleave_and_weights, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_mempolicy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_policies, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_mbind_move_and_strict,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_and_move_pages,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_inherits_policy,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
