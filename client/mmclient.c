@@ -53,6 +53,8 @@ enum result_kind {
 	RES_OFFSET,	 /* uint64_t *: Reply.offset */
 	RES_STAT,	 /* struct mmc_stat *: Reply.stat */
 	RES_REPORT_DATA, /* void **, size_t *: Reply.report_data, packed */
+	RES_MEMPOLICY, /* int *, unsigned long * (len words): Reply.mempolicy */
+	RES_MOVE_PAGES, /* int * (len of them): Reply.move_pages */
 };
 
 struct pending {
@@ -390,6 +392,24 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_REPORT_DATA))
 			break;
 		return pack_report_data(r->report_data, p);
+	case RES_MEMPOLICY:
+		if (!result_is(r, MM__REPLY__RESULT_MEMPOLICY))
+			break;
+		if (p->out)
+			*(int *)p->out = r->mempolicy->mode;
+		for (size_t w = 0; p->out2 && w < p->len; w++)
+			((unsigned long *)p->out2)[w] =
+				w < r->mempolicy->n_nmask
+					? (unsigned long)r->mempolicy->nmask[w]
+					: 0;
+		return 0;
+	case RES_MOVE_PAGES:
+		if (!result_is(r, MM__REPLY__RESULT_MOVE_PAGES) ||
+		    r->move_pages->n_status != p->len)
+			break;
+		for (size_t i = 0; i < p->len; i++)
+			((int *)p->out)[i] = r->move_pages->status[i];
+		return 0;
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
 		 "the reply to request %llu lacks its result",
@@ -1786,6 +1806,123 @@ int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
 
 	a.pid = pid;
 	return send_mallinfo(c, &a, mi, NULL, 0);
+}
+
+/* ---- NUMA */
+
+/* The words of a user nodemask of maxnode - 1 bits (NULL: none). */
+static size_t nodemask_words(const unsigned long *nodemask,
+			     unsigned long maxnode)
+{
+	size_t words;
+
+	if (!nodemask || maxnode <= 1)
+		return 0;
+	words = (maxnode - 1 + 63) / 64;
+	/* The machine refuses above a page of bits: send what shows it. */
+	return words > 513 ? 513 : words;
+}
+
+int mmc_set_mempolicy(struct mmc *c, int pid, int mode,
+		      const unsigned long *nodemask, unsigned long maxnode)
+{
+	Mm__SetMempolicy a = MM__SET_MEMPOLICY__INIT;
+
+	a.pid = pid;
+	a.mode = mode;
+	a.n_nmask = nodemask_words(nodemask, maxnode);
+	a.nmask = (uint64_t *)nodemask;
+	a.maxnode = maxnode;
+	return send_set_mempolicy(c, &a, NULL, NULL, 0);
+}
+
+int mmc_get_mempolicy(struct mmc *c, int pid, int *mode,
+		      unsigned long *nodemask, unsigned long maxnode,
+		      uint64_t addr, unsigned long flags)
+{
+	Mm__GetMempolicy a = MM__GET_MEMPOLICY__INIT;
+	size_t words = nodemask_words(nodemask, maxnode);
+
+	a.pid = pid;
+	a.maxnode = maxnode;
+	a.addr = addr;
+	a.flags = (uint32_t)flags;
+	a.want_nmask = nodemask != NULL;
+	return send_get_mempolicy(c, &a, mode, nodemask,
+				  words > 512 ? 512 : words);
+}
+
+int mmc_mbind(struct mmc *c, int pid, uint64_t addr, uint64_t len, int mode,
+	      const unsigned long *nodemask, unsigned long maxnode,
+	      unsigned int flags)
+{
+	Mm__Mbind a = MM__MBIND__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.mode = mode;
+	a.n_nmask = nodemask_words(nodemask, maxnode);
+	a.nmask = (uint64_t *)nodemask;
+	a.maxnode = maxnode;
+	a.flags = flags;
+	return send_mbind(c, &a, NULL, NULL, 0);
+}
+
+int mmc_migrate_pages(struct mmc *c, int pid, unsigned long maxnode,
+		      const unsigned long *old_nodes,
+		      const unsigned long *new_nodes, unsigned long *left)
+{
+	Mm__MigratePages a = MM__MIGRATE_PAGES__INIT;
+	uint64_t v = 0;
+	int err;
+
+	a.pid = pid;
+	a.maxnode = maxnode;
+	a.n_old_nodes = nodemask_words(old_nodes, maxnode);
+	a.old_nodes = (uint64_t *)old_nodes;
+	a.n_new_nodes = nodemask_words(new_nodes, maxnode);
+	a.new_nodes = (uint64_t *)new_nodes;
+	err = send_migrate_pages(c, &a, &v, NULL, 0);
+	if (!err && left)
+		*left = (unsigned long)v;
+	return err;
+}
+
+int mmc_move_pages(struct mmc *c, int pid, unsigned long count,
+		   const uint64_t *pages, const int *nodes, int *status,
+		   int flags)
+{
+	Mm__MovePages a = MM__MOVE_PAGES__INIT;
+
+	a.pid = pid;
+	a.n_pages = count;
+	a.pages = (uint64_t *)pages;
+	a.n_nodes = nodes ? count : 0;
+	a.nodes = (int32_t *)nodes;
+	a.flags = flags;
+	return send_move_pages(c, &a, status, NULL, count);
+}
+
+int mmc_alloc_pages_node(struct mmc *c, int nid, gfp_t gfp, unsigned int order,
+			 unsigned long *pfn)
+{
+	Mm__AllocPagesNode a = MM__ALLOC_PAGES_NODE__INIT;
+
+	a.nid = nid;
+	a.gfp = gfp;
+	a.order = order;
+	return send_alloc_pages_node(c, &a, pfn, NULL, 0);
+}
+
+int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
+				  unsigned int weight)
+{
+	Mm__AdminWeightedInterleave a = MM__ADMIN_WEIGHTED_INTERLEAVE__INIT;
+
+	a.node = node;
+	a.weight = weight;
+	return send_admin_weighted_interleave(c, &a, NULL, NULL, 0);
 }
 
 /* ---- files */

@@ -578,6 +578,42 @@ int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
  */
 int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
 
+/*
+ * NUMA memory policies, as the system calls of <numaif.h> with their
+ * errno (mm's docs/vm.md lists them): modes MPOL_DEFAULT (0),
+ * MPOL_PREFERRED (1), MPOL_BIND (2), MPOL_INTERLEAVE (3), MPOL_LOCAL
+ * (4), MPOL_PREFERRED_MANY (5), MPOL_WEIGHTED_INTERLEAVE (6), or'ed
+ * with MPOL_F_STATIC_NODES (1 << 15), MPOL_F_RELATIVE_NODES (1 << 14)
+ * or MPOL_F_NUMA_BALANCING (1 << 13). A nodemask holds maxnode - 1
+ * bits, as the kernel reads it. pid 0 is this session's process, else
+ * one it forked. mmc_mbind's flags: MPOL_MF_STRICT (1), MPOL_MF_MOVE
+ * (2), MPOL_MF_MOVE_ALL (4, admin only: -EPERM). mmc_get_mempolicy's:
+ * MPOL_F_NODE (1), MPOL_F_ADDR (2), MPOL_F_MEMS_ALLOWED (4).
+ * mmc_migrate_pages gives the pages it could not move in *left;
+ * mmc_move_pages each page's node (or -errno) in status, moving the
+ * pages first unless nodes is NULL; at most 1024 pages a call.
+ */
+int mmc_set_mempolicy(struct mmc *c, int pid, int mode,
+		      const unsigned long *nodemask, unsigned long maxnode);
+int mmc_get_mempolicy(struct mmc *c, int pid, int *mode,
+		      unsigned long *nodemask, unsigned long maxnode,
+		      uint64_t addr, unsigned long flags);
+int mmc_mbind(struct mmc *c, int pid, uint64_t addr, uint64_t len, int mode,
+	      const unsigned long *nodemask, unsigned long maxnode,
+	      unsigned int flags);
+int mmc_migrate_pages(struct mmc *c, int pid, unsigned long maxnode,
+		      const unsigned long *old_nodes,
+		      const unsigned long *new_nodes, unsigned long *left);
+int mmc_move_pages(struct mmc *c, int pid, unsigned long count,
+		   const uint64_t *pages, const int *nodes, int *status,
+		   int flags);
+/* alloc_pages_node: node nid first (-1: the caller's), then by distance. */
+int mmc_alloc_pages_node(struct mmc *c, int nid, gfp_t gfp, unsigned int order,
+			 unsigned long *pfn);
+/* Admin: /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (1-255). */
+int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
+				  unsigned int weight);
+
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
 	MMC_REPORT_MEMINFO = 1,
@@ -610,6 +646,10 @@ enum mmc_report {
 	MMC_REPORT_MUTEXES = 23,      /* every mutex, holder and waiters */
 	/* /sys/kernel/mm/transparent_hugepage/: enabled, defrag, ... */
 	MMC_REPORT_TRANSPARENT_HUGEPAGE = 47,
+	MMC_REPORT_NUMA_MAPS = 48, /* /proc/PID/numa_maps */
+	MMC_REPORT_NUMASTAT = 49,  /* numastat: each node's NUMA events */
+	/* /sys/devices/system/node/nodeN/meminfo (mmc_report_at, addr N) */
+	MMC_REPORT_NODE_MEMINFO = 50,
 };
 
 /*

@@ -72,6 +72,9 @@ const struct report_kind report_kinds[] = {
 	 "table; on i386 the boot lines first)"},
 	{"mutexes", MMC_REPORT_MUTEXES, table_to_json,
 	 "every mutex: its owner, holder and waiters in order"},
+	{"numastat", MMC_REPORT_NUMASTAT, numastat_to_json,
+	 "numastat: each node's numa_hit, numa_miss, numa_foreign, "
+	 "interleave_hit, local_node and other_node, as numactl's numastat"},
 	{"thp", MMC_REPORT_TRANSPARENT_HUGEPAGE, thp_to_json,
 	 "/sys/kernel/mm/transparent_hugepage/: enabled and defrag (the "
 	 "setting in force in brackets), use_zero_page, hpage_pmd_size"},
@@ -476,6 +479,36 @@ static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
 	if (parse_pid(argv[1], &pid))
 		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
 	return show_report(ctl, &maps_report, pid);
+}
+
+static const struct report_kind numa_maps_report = {
+	"numa-maps", MMC_REPORT_NUMA_MAPS, numa_maps_to_json,
+	"a process's numa_maps"};
+static const struct report_kind node_meminfo_report = {
+	"node-meminfo", MMC_REPORT_NODE_MEMINFO, status_to_json,
+	"a node's meminfo"};
+
+static int cmd_numa_maps(struct mmctl *ctl, int argc, char **argv)
+{
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "numa-maps needs one PID");
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return show_report(ctl, &numa_maps_report, pid);
+}
+
+static int cmd_node_meminfo(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long node;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "node-meminfo needs a NODE");
+	if (mmctl_parse_u64(argv[1], &node))
+		return mmctl_usage_error(argv[0], "'%s' is not a node",
+					 argv[1]);
+	return show_report_at(ctl, &node_meminfo_report, 0, 0, node);
 }
 
 static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
@@ -895,6 +928,7 @@ static const struct command commands[] = {
 	{"layout", cmd_report, "", NULL, NULL},
 	{"mutexes", cmd_report, "", NULL, NULL},
 	{"thp", cmd_report, "", NULL, NULL},
+	{"numastat", cmd_report, "", NULL, NULL},
 	{"thp-set", cmd_thp_set, "[enabled=MODE] [defrag=MODE]",
 	 "set /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, "
 	 "never) and defrag (always, defer, defer+madvise, madvise, never); "
@@ -911,6 +945,12 @@ static const struct command commands[] = {
 	 "needs admin rights)",
 	 NULL},
 	{"maps", cmd_maps, "PID", "/proc/PID/maps of a process", NULL},
+	{"numa-maps", cmd_numa_maps, "PID",
+	 "/proc/PID/numa_maps of a process: each mapping's policy and the "
+	 "node of its pages",
+	 NULL},
+	{"node-meminfo", cmd_node_meminfo, "NODE",
+	 "/sys/devices/system/node/nodeNODE/meminfo", NULL},
 	{"malloc-stats", cmd_malloc_stats, "PID",
 	 "malloc_stats(3) of a process's own malloc", NULL},
 	{"pagewalk", cmd_pagewalk, "PID ADDR",

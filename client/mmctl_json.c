@@ -1328,3 +1328,99 @@ json_object *thp_to_json(const char *text, char *err, size_t len)
 		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
 }
+
+/*
+ * numastat: "   node0   node1" then "numa_hit   N   N" ->
+ * {"node0": {"numa_hit": N, ...}, "node1": {...}}
+ */
+json_object *numastat_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	json_object *nodes[64];
+	struct lines l;
+	char *line, *p, *save = NULL;
+	int n = 0;
+
+	lines_init(&l, text);
+	line = next_line(&l);
+	if (!line)
+		return parse_error(doc, &l, err, len, "no header");
+	for (p = strtok_r(line, " ", &save); p && n < 64;
+	     p = strtok_r(NULL, " ", &save)) {
+		nodes[n] = json_object_new_object();
+		json_object_object_add(doc, p, nodes[n++]);
+	}
+	while ((line = next_line(&l))) {
+		char *name = strtok_r(line, " ", &save);
+
+		for (int i = 0; name && i < n; i++) {
+			json_object *v;
+
+			p = strtok_r(NULL, " ", &save);
+			v = p ? json_number(p) : NULL;
+			if (!v)
+				return parse_error(doc, &l, err, len,
+						   "a row of fewer than %d "
+						   "numbers",
+						   n);
+			json_object_object_add(nodes[i], name, v);
+		}
+	}
+	return doc;
+}
+
+/*
+ * numa_maps: "7f00 interleave:0-1 anon=4 N0=2 N1=2 ..." -> an array of
+ * {"address": "7f00", "policy": "interleave:0-1", "anon": 4, ...}.
+ */
+json_object *numa_maps_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_array();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		json_object *row = json_object_new_object();
+		char *save = NULL, *addr = strtok_r(line, " ", &save);
+		char *tok = addr ? strtok_r(NULL, " ", &save) : NULL;
+		char policy[64] = "";
+
+		if (!tok)
+			return parse_error(doc, &l, err, len,
+					   "not an address and a policy");
+		json_object_array_add(doc, row);
+		json_object_object_add(row, "address",
+				       json_object_new_string(addr));
+		/* "prefer (many):0-1" and "weighted interleave" hold a
+		 * space: the policy runs up to the first key=value. */
+		for (; tok && !strchr(tok, '=');
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (!strcmp(tok, "heap") || !strcmp(tok, "stack")) {
+				json_object_object_add(
+					row, tok, json_object_new_boolean(1));
+				continue;
+			}
+			snprintf(policy + strlen(policy),
+				 sizeof(policy) - strlen(policy), "%s%s",
+				 policy[0] ? " " : "", tok);
+		}
+		json_object_object_add(row, "policy",
+				       json_object_new_string(policy));
+		for (; tok; tok = strtok_r(NULL, " ", &save)) {
+			char *eq = strchr(tok, '=');
+			json_object *v;
+
+			if (!eq)
+				return parse_error(doc, &l, err, len,
+						   "'%s' is not key=value",
+						   tok);
+			*eq = '\0';
+			v = json_number(eq + 1);
+			json_object_object_add(
+				row, tok,
+				v ? v : json_object_new_string(eq + 1));
+		}
+	}
+	return doc;
+}

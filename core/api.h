@@ -35,6 +35,8 @@
 #include "core/debug.h"	      /* dump_page */
 #include "core/page_owners.h" /* who holds a frame */
 #include "core/meminfo.h"
+#include "core/node.h"	      /* numastat, nodeN/meminfo */
+#include "core/mempolicy.h"   /* the MPOL_* values; numa_maps */
 #include "core/mutex.h"	      /* the mutexes and their waiters */
 #include "core/mmz.h"	      /* media-mem */
 #include "core/page_owner.h"  /* /sys/kernel/debug/page_owner */

@@ -394,3 +394,81 @@ int report_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		seq_printf(s, "Frame:\tnone (not present)\n");
 	return s->err;
 }
+
+/* What numa_maps counts over one VMA, as its struct numa_maps. */
+struct numa_maps {
+	unsigned long pages, anon, active, dirty, mapcount_max;
+	unsigned long node[MAX_NUMNODES];
+};
+
+static void gather_pte_stats(const struct machine *m,
+			     const struct mm_struct *mm,
+			     const struct vm_area_struct *vma,
+			     struct numa_maps *md)
+{
+	for (uint64_t a = vma->vm_start; a < vma->vm_end; a += m->page_size) {
+		const struct page *page;
+		unsigned long pfn;
+		uint64_t pte;
+
+		if (pgtable_lookup(m, mm->pgd, a, &pte, &pfn) ||
+		    !pte_present(pte) || pfn == m->zero_pfn)
+			continue;
+		page = pfn_to_page(m, pfn);
+		md->pages++;
+		md->anon += PageFlag(page, PG_anon);
+		md->active += PageFlag(page, PG_active);
+		md->dirty += (pte & _PAGE_DIRTY) || PageFlag(page, PG_dirty);
+		if ((unsigned long)page_mapcount(page) > md->mapcount_max)
+			md->mapcount_max = (unsigned long)page_mapcount(page);
+		md->node[page_to_nid(page)]++;
+	}
+}
+
+/* One VMA, as show_numa_map: its policy, then what its pages are. */
+static void show_numa_map(const struct machine *m, const struct task_struct *t,
+			  const struct vm_area_struct *vma, struct seq_buf *s)
+{
+	const struct mempolicy *pol = vma->vm_policy.mode != MPOL_DEFAULT
+					      ? &vma->vm_policy
+					      : &t->mempolicy;
+	const char *name = vma_name(t->mm, vma);
+	struct numa_maps md = {0};
+	char buf[64];
+
+	seq_printf(s, "%08lx %s", (unsigned long)vma->vm_start,
+		   mpol_to_str(pol, buf, sizeof(buf)));
+	if (name && name[1] == 'h')
+		seq_printf(s, " heap");
+	else if (name && name[1] == 's')
+		seq_printf(s, " stack");
+	gather_pte_stats(m, t->mm, vma, &md);
+	if (md.pages) {
+		if (md.anon)
+			seq_printf(s, " anon=%lu", md.anon);
+		if (md.dirty)
+			seq_printf(s, " dirty=%lu", md.dirty);
+		if (md.pages != md.anon && md.pages != md.dirty)
+			seq_printf(s, " mapped=%lu", md.pages);
+		if (md.mapcount_max > 1)
+			seq_printf(s, " mapmax=%lu", md.mapcount_max);
+		if (md.active < md.pages)
+			seq_printf(s, " active=%lu", md.active);
+		for (unsigned int n = 0; n < m->nr_node_ids; n++)
+			if (md.node[n])
+				seq_printf(s, " N%u=%lu", n, md.node[n]);
+		seq_printf(s, " kernelpagesize_kB=%lu", m->page_size >> 10);
+	}
+	seq_printf(s, "\n");
+}
+
+int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
+{
+	const struct task_struct *t = find_task_by_pid(m, pid);
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	for (unsigned int i = 0; i < t->mm->map_count; i++)
+		show_numa_map(m, t, t->mm->vmas[i], s);
+	return s->err;
+}

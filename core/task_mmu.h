@@ -54,6 +54,11 @@ int pid_maps_show(const void *snap, struct seq_buf *s);
 int pid_status_fill(const struct machine *m, int pid, void *snap);
 int pid_status_show(const void *snap, struct seq_buf *s);
 int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s);
+/*
+ * /proc/PID/numa_maps: each VMA's start, its policy (the task's when it
+ * has none) and its pages: anon, dirty, active, on each node.
+ */
+int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s);
 int report_pid_status(const struct machine *m, int pid, struct seq_buf *s);
 
 /*

@@ -136,6 +136,15 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return report_data_text(s, rp->kind, pid, seq);
 	case MM__REPORT_KIND__REPORT_MAPS:
 		return report_pid_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_NUMA_MAPS:
+		return report_pid_numa_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_NODE_MEMINFO:
+		if (rp->addr >= m->nr_node_ids)
+			return reply_error(
+				r, -EINVAL,
+				"node %llu does not exist (%u nodes)",
+				(unsigned long long)rp->addr, m->nr_node_ids);
+		return report_node_meminfo(m, (unsigned int)rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
@@ -177,6 +186,7 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_MUTEXES] = report_mutexes,
 	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] =
 		report_transparent_hugepage,
+	[MM__REPORT_KIND__REPORT_NUMASTAT] = report_numastat,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))
@@ -193,6 +203,8 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_PAGE_OWNERS:
 	case MM__REPORT_KIND__REPORT_LDT:
 	case MM__REPORT_KIND__REPORT_SEGREGS:
+	case MM__REPORT_KIND__REPORT_NUMA_MAPS:
+	case MM__REPORT_KIND__REPORT_NODE_MEMINFO: /* its node is checked */
 		return true;
 	default:
 		return false;

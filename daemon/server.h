@@ -192,6 +192,8 @@ struct reply {
 	Mm__Sessions sessions;
 	Mm__Fault fault;
 	Mm__Mallinfo mallinfo;
+	Mm__Mempolicy mempolicy;
+	Mm__MovePagesResult move_pages;
 	Mm__Stat stat;
 	Mm__Event event;
 	Mm__OomKilled oom;

@@ -16,5 +16,6 @@ void ops_malloc(void);
 
 /* Files over the wire (mmc_test_fs.c). */
 void ops_files(void);
+void ops_numa(void);
 
 #endif /* MMC_TEST_VM_H */

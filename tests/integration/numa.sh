@@ -1,0 +1,64 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# numa.sh - a two-node machine over the wire: the shipped
+# config/x86_64-numa.yaml checks clean; a small two-node layout boots,
+# mmc_test's "numa" family places pages by each policy and reads their
+# nodes back, moves them, compares bad policies' errno with the host's;
+# mmctl's numastat, numa-maps and node-meminfo (and --json) show the
+# nodes; zoneinfo and buddyinfo name node 1.
+#   usage: MMD=build/test/mmd sh tests/integration/numa.sh
+# Prints "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
+# Must never: leave a daemon running.
+set -u
+MMD=${MMD:-build/test/mmd}
+HELPER=$(dirname "$MMD")/mmc_test
+MMCTL=$(dirname "$MMD")/mmctl
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/lib/daemon.sh"
+
+check "x86_64-numa.yaml checks clean" \
+	"$MMD" --check-config "$root/config/x86_64-numa.yaml"
+
+# Two nodes of 1 GiB; DMA and DMA32 on node 0 only.
+cat >"$tmp/numa.yaml" <<YAML
+machine: {name: numa-test, memory: 2G, cpus: 4}
+zones:
+  - {name: DMA, start: 0, end: 16M}
+  - {name: DMA32, start: 16M, end: 512M}
+  - {name: Normal, start: 512M, end: 2G}
+holes: []
+devices: []
+nodes:
+  - {start: 0, end: 1G, cpus: "0-1", distance: "10 21"}
+  - {start: 1G, end: 2G, cpus: "2-3", distance: "21 10"}
+YAML
+start_mmd numa --config "$tmp/numa.yaml" || exit 1
+pid=$mmd_pid
+s=$tmp/numa.sock
+check "numa: policies place, move and refuse as Linux" \
+	"$HELPER" "$s" ops numa
+
+# numastat: a column per node, Linux's row names.
+"$MMCTL" -s "$s" numastat >"$tmp/numastat" 2>&1
+same "numastat's rows" \
+	"node0 node1|numa_hit|numa_miss|numa_foreign|interleave_hit|local_node|other_node" \
+	"$(awk 'NR == 1 { printf "%s %s", $1, $2; next } { printf "|%s", $1 }' "$tmp/numastat")"
+"$MMCTL" -s "$s" --json numastat >"$tmp/numastat.json" 2>&1
+same "numastat --json" "true" \
+	"$(jq '.node1.numa_hit >= 0 and .node0.numa_hit > 0' "$tmp/numastat.json")"
+"$MMCTL" -s "$s" --json node-meminfo 1 >"$tmp/node.json" 2>&1
+same "node-meminfo 1 --json" "true" \
+	"$(jq '."Node 1 MemTotal" > 0' "$tmp/node.json")"
+status "node-meminfo of no node is -EINVAL" 1 "Invalid argument|node 2" \
+	"$MMCTL" -s "$s" node-meminfo 2
+"$MMCTL" -s "$s" zoneinfo >"$tmp/zoneinfo" 2>&1
+same "zoneinfo names node 1's Normal zone" "1" \
+	"$(grep -c '^Node 1, zone   Normal' "$tmp/zoneinfo")"
+"$MMCTL" -s "$s" buddyinfo >"$tmp/buddyinfo" 2>&1
+same "buddyinfo: DMA, DMA32 on node 0 alone" \
+	"Node 0, zone DMA|Node 0, zone DMA32|Node 0, zone Normal|Node 1, zone Normal" \
+	"$(awk '{ printf "%s%s %s %s %s", (NR > 1 ? "|" : ""), $1, $2, $3, $4 }' "$tmp/buddyinfo")"
+status "numa-maps of pid 9999 is -ESRCH" 1 "No such process|9999" \
+	"$MMCTL" -s "$s" numa-maps 9999
+stop_mmd numa "$pid"
+exit $failed

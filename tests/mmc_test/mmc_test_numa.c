@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmc_test_numa.c - NUMA over the wire, on a two-node machine: where
+ * each memory policy puts every page (read back with move_pages), page
+ * moves by mbind and move_pages, alloc_pages_node, numa_maps, numastat
+ * and a node's meminfo; bad policies get the errno the host kernel
+ * gives the same call (the host may have one node: a node it lacks is
+ * -EINVAL on both).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "tests/mmc_test/mmc_test.h"
+#include "tests/mmc_test/mmc_test_vm.h"
+
+#define NPAGES 8
+#define PG     4096UL
+
+/* The host's answer to the same call: 0 or -errno. */
+static int host(long ret)
+{
+	return ret < 0 ? -errno : 0;
+}
+
+static void expect_nodes(struct mmc *c, uint64_t a, const int *want,
+			 const char *what)
+{
+	uint64_t pages[NPAGES];
+	int status[NPAGES];
+
+	for (unsigned int i = 0; i < NPAGES; i++)
+		pages[i] = a + i * PG;
+	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, NPAGES, pages, NULL, status, 0));
+	for (unsigned int i = 0; i < NPAGES; i++)
+		EXPECT(status[i] == want[i], "%s: page %u on node %d, not %d",
+		       what, i, status[i], want[i]);
+}
+
+/* Bad inputs: mm's errno is the host's for the same call. */
+static void numa_errno_as_host(struct mmc *c, uint64_t a)
+{
+	unsigned long bad = 1UL << 7, none = 0, mask[2] = {0, 0};
+	void *h = mmap(NULL, PG * 2, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct {
+		const char *what;
+		int host, mm;
+	} cases[] = {
+		{"set_mempolicy bind to a node not online",
+		 host(syscall(SYS_set_mempolicy, 2, &bad, 9)),
+		 mmc_set_mempolicy(c, 0, 2, &bad, 9)},
+		{"set_mempolicy bind to no node",
+		 host(syscall(SYS_set_mempolicy, 2, &none, 9)),
+		 mmc_set_mempolicy(c, 0, 2, &none, 9)},
+		{"set_mempolicy mode 99",
+		 host(syscall(SYS_set_mempolicy, 99, &none, 9)),
+		 mmc_set_mempolicy(c, 0, 99, &none, 9)},
+		{"set_mempolicy static and relative",
+		 host(syscall(SYS_set_mempolicy, 2 | 3 << 14, &bad, 9)),
+		 mmc_set_mempolicy(c, 0, 2 | 3 << 14, &bad, 9)},
+		{"mbind unaligned",
+		 host(syscall(SYS_mbind, (char *)h + 1, PG, 0, NULL, 0, 0)),
+		 mmc_mbind(c, 0, a + 1, PG, 0, NULL, 0, 0)},
+		{"mbind bad flags",
+		 host(syscall(SYS_mbind, h, PG, 0, NULL, 0, 8)),
+		 mmc_mbind(c, 0, a, PG, 0, NULL, 0, 8)},
+		{"get_mempolicy bad flags",
+		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 8)),
+		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, 0, 8)},
+		{"get_mempolicy mems_allowed with node",
+		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 5)),
+		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, 0, 5)},
+		{"get_mempolicy an address without MPOL_F_ADDR",
+		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, h, 0)),
+		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, a, 0)},
+		{"get_mempolicy a mask of no bits",
+		 host(syscall(SYS_get_mempolicy, NULL, mask, 0, NULL, 0)),
+		 mmc_get_mempolicy(c, 0, NULL, mask, 0, 0, 0)},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		EXPECT(cases[i].host == cases[i].mm && cases[i].mm < 0,
+		       "%s: host %d, mm %d", cases[i].what, cases[i].host,
+		       cases[i].mm);
+	munmap(h, PG * 2);
+}
+
+void ops_numa(void)
+{
+	struct mmc *c = connect_as("numa", 0);
+	unsigned long both = 0x3, one = 0x2, pfn, left = 1;
+	int inter[NPAGES], on1[NPAGES], mode = -1, nodes[NPAGES];
+	uint64_t a = 0, pages[NPAGES];
+	char *text;
+	unsigned long got[1];
+
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, NPAGES * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	EXPECT_ERR(c, 0, mmc_mbind(c, 0, a, NPAGES * PG, 3, &both, 3, 0));
+	for (unsigned int i = 0; i < NPAGES; i++) {
+		put_user_pattern(c, 0, a + i * PG, PG, i);
+		inter[i] = (int)(((a / PG) + i) % 2);
+		on1[i] = 1;
+		nodes[i] = 1;
+		pages[i] = a + i * PG;
+	}
+	expect_nodes(c, a, inter, "interleave 0-1");
+	EXPECT_ERR(c, 0,
+		   mmc_get_mempolicy(c, 0, &mode, got, 65, a, 2 /* ADDR */));
+	EXPECT(mode == 3 && got[0] == 0x3, "get_mempolicy gave %d %#lx", mode,
+	       got[0]);
+	text = NULL;
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_NUMA_MAPS, 0, &text));
+	EXPECT(text && strstr(text, " interleave:0-1 anon=8 dirty=8") &&
+		       strstr(text, " N0=4 N1=4 kernelpagesize_kB=4"),
+	       "numa_maps: %s", text ? text : "(none)");
+	free(text);
+	/* mbind with MPOL_MF_MOVE: every page to node 1, bytes kept. */
+	EXPECT_ERR(c, 0, mmc_mbind(c, 0, a, NPAGES * PG, 2, &one, 3, 2 | 1));
+	expect_nodes(c, a, on1, "bind 1, moved");
+	for (unsigned int i = 0; i < NPAGES; i++)
+		expect_user_bytes(c, 0, a + i * PG, PG, (int)i, 0,
+				  "a moved page");
+	/* move_pages back to node 0, then migrate_pages to node 1. */
+	for (unsigned int i = 0; i < NPAGES; i++)
+		nodes[i] = 0;
+	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, NPAGES, pages, nodes, inter, 0));
+	for (unsigned int i = 0; i < NPAGES; i++)
+		EXPECT(inter[i] == 0, "move_pages left page %u on %d", i,
+		       inter[i]);
+	{
+		unsigned long from = 0x1, to = 0x2;
+
+		EXPECT_ERR(c, 0, mmc_migrate_pages(c, 0, 3, &from, &to, &left));
+		EXPECT(left == 0, "migrate_pages left %lu", left);
+	}
+	expect_nodes(c, a, on1, "migrate_pages 0 -> 1");
+	/* alloc_pages_node: node 1's frames lie above its start. */
+	EXPECT_ERR(c, 0, mmc_alloc_pages_node(c, 1, 0xcc0, 0, &pfn));
+	EXPECT(pfn >= 0x40000, "node 1's page is pfn %#lx", pfn);
+	EXPECT_ERR(c, 0, mmc_free_pages(c, pfn, 0));
+	EXPECT_ERR(c, -EINVAL, mmc_alloc_pages_node(c, 2, 0xcc0, 0, &pfn));
+	text = report_text(c, MMC_REPORT_NUMASTAT);
+	EXPECT(text && strstr(text, "node1") && strstr(text, "numa_hit"),
+	       "numastat: %s", text ? text : "(none)");
+	free(text);
+	text = NULL;
+	EXPECT_ERR(c, 0,
+		   mmc_report_at(c, MMC_REPORT_NODE_MEMINFO, 0, 0, 1, &text));
+	EXPECT(text && strstr(text, "Node 1 MemTotal:"), "node meminfo: %s",
+	       text ? text : "(none)");
+	free(text);
+	numa_errno_as_host(c, a);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));
+	expect_machine_clean(c, "numa");
+	finish(c, "numa");
+}
