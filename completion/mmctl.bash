@@ -14,8 +14,8 @@ _mmctl()
 	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
 
 	local reports="meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo
-		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp"
-	local commands="$reports fincore status maps malloc-stats pagewalk translate ldt segregs top watch map
+		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp numastat"
+	local commands="$reports fincore status maps numa-maps node-meminfo malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches sysctl compact thp-set khugepaged shrink sessions shutdown help"
 	local globals="--socket --json --input --help --version"
 

@@ -41,6 +41,7 @@
 
 #include <errno.h>
 
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/sparse.h"
 
@@ -408,8 +409,10 @@ static int check_zone(const struct machine *m, const struct zone *zone,
 
 int machine_check(const struct machine *m, char *why, size_t len)
 {
-	int err = sparse_check(m, why, len);
+	int err = numa_check(m, why, len);
 
+	if (!err)
+		err = sparse_check(m, why, len);
 	for (unsigned int z = 0; !err && z < nr_zone_slots(m); z++)
 		err = check_zone(m, &m->zones[z], why, len);
 	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)

@@ -90,6 +90,18 @@ int mpol_new(const struct machine *m, int mode, unsigned short flags,
 	return 0;
 }
 
+bool mpol_sound(const struct machine *m, const struct mempolicy *pol)
+{
+	if (pol->mode >= MPOL_MAX)
+		return false;
+	if (pol->mode == MPOL_DEFAULT || pol->mode == MPOL_LOCAL)
+		return nodes_empty(pol->nodes);
+	if (nodes_empty(pol->nodes) ||
+	    !nodes_equal(nodes_and(pol->nodes, m->node_online_map), pol->nodes))
+		return false;
+	return pol->mode != MPOL_PREFERRED || nodes_weight(pol->nodes) == 1;
+}
+
 bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b)
 {
 	if (a->mode != b->mode || a->flags != b->flags)

@@ -77,6 +77,12 @@ int sanitize_mpol_flags(int *mode, unsigned short *flags);
 int mpol_new(const struct machine *m, int mode, unsigned short flags,
 	     nodemask_t nodes, struct mempolicy *pol);
 
+/*
+ * A policy the checker accepts: a known mode; for the default and local
+ * no node, for the others online nodes only, one for MPOL_PREFERRED.
+ */
+bool mpol_sound(const struct machine *m, const struct mempolicy *pol);
+
 /* Equal for the VMA merge rules, as mpol_equal. */
 bool mpol_equal(const struct mempolicy *a, const struct mempolicy *b);
 

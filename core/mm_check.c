@@ -119,6 +119,14 @@ static int check_vmas(const struct machine *m, const struct mm_struct *mm,
 					    "private and shared",
 					    mm->pid,
 					    (unsigned long)vma->vm_start);
+		if (!mpol_sound(m, &vma->vm_policy))
+			return check_failed(
+				why, len,
+				"pid %d: VMA at %#lx has policy "
+				"mode %u on nodes %#lx",
+				mm->pid, (unsigned long)vma->vm_start,
+				vma->vm_policy.mode, vma->vm_policy.nodes.bits);
+		/* Neighbours that could be one VMA are one, policy included. */
 		prev_end = vma->vm_end;
 	}
 	return 0;

@@ -13,6 +13,8 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "core/err.h"
+
 /* Nodes with CPUs are a little further, as PENALTY_FOR_NODE_WITH_CPUS. */
 #define PENALTY_FOR_NODE_WITH_CPUS 1
 
@@ -139,4 +141,87 @@ const char *nodelist_format(nodemask_t mask, char *buf, size_t len)
 		nid = end;
 	}
 	return buf;
+}
+
+/* A node's zones: its own, inside its span, adding up to its pages. */
+static int check_node_zones(const struct machine *m, int nid, char *why,
+			    size_t len)
+{
+	const struct pglist_data *pgdat = &m->node_data[nid];
+	unsigned long present = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &pgdat->node_zones[z];
+
+		if (zone->node != nid || zone->type != (enum zone_type)z)
+			return check_failed(why, len,
+					    "node %d's zone slot %d names "
+					    "node %d, type %d",
+					    nid, z, zone->node, zone->type);
+		if (zone->spanned_pages &&
+		    (zone->zone_start_pfn < pgdat->node_start_pfn ||
+		     zone_end_pfn(zone) >
+			     pgdat->node_start_pfn + pgdat->node_spanned_pages))
+			return check_failed(why, len,
+					    "node %d's %s zone lies outside "
+					    "the node",
+					    nid, zone->name);
+		present += zone->present_pages;
+	}
+	if (present != pgdat->node_present_pages)
+		return check_failed(why, len,
+				    "node %d: its zones hold %lu pages, the "
+				    "node %lu",
+				    nid, present, pgdat->node_present_pages);
+	return 0;
+}
+
+/* Each populated zone of the machine once in a fallback zonelist. */
+static int check_zonelists(const struct machine *m, int nid, char *why,
+			   size_t len)
+{
+	const struct pglist_data *pgdat = &m->node_data[nid];
+	unsigned int seen[MAX_ZONES_PER_ZONELIST] = {0}, n = 0, want = 0;
+	struct zone *const *z;
+
+	for (z = pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs; *z;
+	     z++, n++) {
+		unsigned int slot = (unsigned int)(*z - m->zones);
+
+		if (slot >= nr_zone_slots(m) || seen[slot]++ ||
+		    !populated_zone(*z))
+			return check_failed(why, len,
+					    "node %d's zonelist holds zone "
+					    "slot %u wrongly",
+					    nid, slot);
+	}
+	for (unsigned int s = 0; s < nr_zone_slots(m); s++)
+		want += populated_zone(&m->zones[s]) ? 1 : 0;
+	if (n != want ||
+	    (n &&
+	     pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs[0]->node !=
+		     nid &&
+	     pgdat->node_present_pages))
+		return check_failed(why, len,
+				    "node %d's zonelist has %u zones of %u, "
+				    "or starts off the node",
+				    nid, n, want);
+	return 0;
+}
+
+int numa_check(const struct machine *m, char *why, size_t len)
+{
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (m->cpu_to_node[cpu] >= m->nr_node_ids)
+			return check_failed(why, len, "cpu %u is on node %u",
+					    cpu, m->cpu_to_node[cpu]);
+	for (int nid = 0; nid < (int)m->nr_node_ids; nid++) {
+		int err = check_node_zones(m, nid, why, len);
+
+		if (!err)
+			err = check_zonelists(m, nid, why, len);
+		if (err)
+			return err;
+	}
+	return 0;
 }

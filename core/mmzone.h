@@ -105,6 +105,9 @@ void build_all_zonelists(struct machine *m);
 /* The node of a CPU, and the CPUs of a node as a cpulist ("0-1"). */
 int cpu_to_node(const struct machine *m, unsigned int cpu);
 
+/* The nodes, their zones and zonelists are consistent (machine_check). */
+int numa_check(const struct machine *m, char *why, size_t len);
+
 /* "0-1,3" for a nodemask, as %*pbl prints it; "" for none. */
 const char *nodelist_format(nodemask_t mask, char *buf, size_t len);
 

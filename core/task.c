@@ -447,6 +447,13 @@ int task_check(const struct machine *m, char *why, size_t len)
 
 		if (!t)
 			continue;
+		if (!mpol_sound(m, &t->mempolicy)) {
+			snprintf(why, len,
+				 "task %d has policy mode %u on nodes %#lx",
+				 pid, t->mempolicy.mode,
+				 t->mempolicy.nodes.bits);
+			return -EUCLEAN;
+		}
 		list_for_each(pos, &t->pages)
 		{
 			const struct page *page =

@@ -496,6 +496,27 @@ static void test_bind_oom_kills_within(void **state)
 	assert_int_equal(task_exit(m, other, NULL), 0);
 }
 
+/* The checker sees a policy on no online node and a broken zonelist. */
+static void test_checker_sees_numa(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	struct task_struct *t = find_task_by_pid(m, f->pid);
+	struct zonelist *zl = &NODE_DATA(m, 1)->node_zonelists[0];
+	struct zone *saved = zl->_zonerefs[1];
+	char why[256];
+
+	t->mempolicy = (struct mempolicy){.mode = MPOL_BIND, .nodes = {0x4}};
+	assert_int_not_equal(machine_check(m, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "policy"));
+	t->mempolicy = (struct mempolicy){0};
+	zl->_zonerefs[1] = zl->_zonerefs[0];
+	assert_int_not_equal(machine_check(m, why, sizeof(why)), 0);
+	assert_non_null(strstr(why, "zonelist"));
+	zl->_zonerefs[1] = saved;
+	assert_consistent(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +540,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checker_sees_numa, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
