@@ -155,6 +155,16 @@ void ops_numa(void)
 	EXPECT(text && strstr(text, "Node 1 MemTotal:"), "node meminfo: %s",
 	       text ? text : "(none)");
 	free(text);
+	/* The weights: admin only; a node that is not, or weight 0, -EINVAL. */
+	if (mmc_info(c)->admin) {
+		EXPECT_ERR(c, 0, mmc_admin_weighted_interleave(c, 1, 3));
+		EXPECT_ERR(c, -EINVAL, mmc_admin_weighted_interleave(c, 2, 1));
+		EXPECT_ERR(c, -EINVAL, mmc_admin_weighted_interleave(c, 0, 0));
+		EXPECT_ERR(c, 0, mmc_admin_weighted_interleave(c, 1, 1));
+	} else {
+		EXPECT_ERR(c, -EPERM, mmc_admin_weighted_interleave(c, 1, 3));
+		EXPECT_ERR(c, -EPERM, mmc_mbind(c, 0, a, PG, 2, &one, 3, 4));
+	}
 	numa_errno_as_host(c, a);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));
 	expect_machine_clean(c, "numa");

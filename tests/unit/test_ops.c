@@ -154,6 +154,12 @@ static void test_known_rows(void **state)
 	/* A collapse frees the small pages it copied. */
 	assert_int_equal(row_of(MM__REQUEST__OP_ADMIN_KHUGEPAGED)->flags,
 			 OP_ADMIN | OP_MAY_FREE);
+	/* The weights are a sysfs file's: root's to write. */
+	assert_int_equal(
+		row_of(MM__REQUEST__OP_ADMIN_WEIGHTED_INTERLEAVE)->flags,
+		OP_ADMIN);
+	/* Moving pages frees the frames they leave. */
+	assert_true(row_of(MM__REQUEST__OP_MBIND)->flags & OP_MAY_FREE);
 	assert_true(row_of(MM__REQUEST__OP_PING)->flags & OP_BEFORE_HELLO);
 	assert_false(row_of(MM__REQUEST__OP_MMAP)->flags & OP_CROSS_SESSION);
 	assert_true(row_of(MM__REQUEST__OP_REPORT)->flags & OP_CROSS_SESSION);
@@ -170,9 +176,9 @@ static void test_client_reads_the_admin_flag(void **state)
 		assert_int_equal(mmc_op_is_admin(rows[i].field), admin);
 		admins += admin;
 	}
-	/* check, drop caches, sessions, shutdown, compact, sysctl, THP, and
-	 * khugepaged */
-	assert_int_equal(admins, 8);
+	/* check, drop caches, sessions, shutdown, compact, sysctl, THP,
+	 * khugepaged and the weighted-interleave weights */
+	assert_int_equal(admins, 9);
 	assert_false(mmc_op_is_admin("no_such_operation"));
 	assert_false(mmc_op_is_admin(""));
 }
