@@ -9,6 +9,7 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -247,41 +248,70 @@ static void test_checker_covers_sections(void **state)
 	machine_destroy(m);
 }
 
+/* A Normal zone counter summed over the nodes. */
+static unsigned long normal_sum(const struct machine *m, size_t off)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int n = 0; n < m->nr_node_ids; n++)
+		sum += *(const unsigned long
+				 *)((const char *)&m->zones[n * MAX_NR_ZONES +
+							    ZONE_NORMAL] +
+				    off);
+	return sum;
+}
+
 /*
- * config/x86_64-1t.yaml: 1 TiB of RAM (8192 sections with memory, so a
- * 16 GiB memmap), booted with every Normal section but its first and
- * the memmap's 128 unwritten, allocating in every zone.
+ * config/x86_64-1t.yaml: 1 TiB of RAM in four nodes of 256 GiB (8192
+ * sections with memory, so a 16 GiB memmap, at the top of node 3),
+ * booted with every Normal section but each node's first and the
+ * memmap's 128 unwritten, allocating in every zone of every node.
  */
 static void test_boot_1t(void **state)
 {
 	struct machine *m = boot_file("config/x86_64-1t.yaml", -1);
-	const struct zone *normal = &m->zones[ZONE_NORMAL];
 	static const gfp_t zone_gfp[] = {GFP_DMA, GFP_DMA32, GFP_KERNEL};
 	static const enum zone_type zone_of[] = {ZONE_DMA, ZONE_DMA32,
 						 ZONE_NORMAL};
-	struct page *pages[3 * 64];
+	struct page *pages[4 * 3 * 16];
+	unsigned int n = 0;
 
 	(void)state;
-	assert_int_equal(normal->spanned_pages, (1021ULL << 30) / PAGE);
-	assert_int_equal(normal->present_pages, (1021ULL << 30) / PAGE);
+	assert_int_equal(m->nr_node_ids, 4);
+	assert_int_equal(normal_sum(m, offsetof(struct zone, spanned_pages)),
+			 (1021ULL << 30) / PAGE);
+	assert_int_equal(normal_sum(m, offsetof(struct zone, present_pages)),
+			 (1021ULL << 30) / PAGE);
 	assert_int_equal(m->reserved_pages[MB_MEMMAP], (16ULL << 30) / PAGE);
-	assert_int_equal(normal->managed_pages, (1005ULL << 30) / PAGE);
-	assert_int_equal(normal->nr_deferred_sections, 8168 - 1 - 128);
-	assert_int_equal(normal->free_area[10].nr_free,
-			 normal->vm_stat[NR_FREE_PAGES] >> 10);
-	assert_consistent(m);
-	for (int z = 0; z < 3; z++) {
-		for (int i = 0; i < 64; i++) {
-			struct page *p = alloc_pages(m, zone_gfp[z], i % 5);
+	assert_int_equal(normal_sum(m, offsetof(struct zone, managed_pages)),
+			 (1005ULL << 30) / PAGE);
+	assert_int_equal(
+		normal_sum(m, offsetof(struct zone, nr_deferred_sections)),
+		8168 - 4 - 128);
+	for (unsigned int nid = 0; nid < 4; nid++) {
+		const struct zone *normal =
+			&m->zones[nid * MAX_NR_ZONES + ZONE_NORMAL];
 
-			assert_false(IS_ERR_OR_NULL(p));
-			assert_int_equal(page_zonenum(p), zone_of[z]);
-			pages[z * 64 + i] = p;
-		}
+		assert_int_equal(normal->free_area[10].nr_free,
+				 normal->vm_stat[NR_FREE_PAGES] >> 10);
 	}
 	assert_consistent(m);
-	for (int i = 0; i < 3 * 64; i++)
-		assert_int_equal(__free_pages(m, pages[i], (i % 64) % 5), 0);
+	/* Each node's zones: DMA and DMA32 are node 0's, so they fall back. */
+	for (int nid = 0; nid < 4; nid++)
+		for (int z = 0; z < 3; z++)
+			for (int i = 0; i < 16; i++) {
+				struct page *p = alloc_pages_node(
+					m, nid, zone_gfp[z], i % 5);
+
+				assert_false(IS_ERR_OR_NULL(p));
+				assert_int_equal(page_zonenum(p), zone_of[z]);
+				assert_int_equal(page_to_nid(p),
+						 z == 2 ? nid : 0);
+				pages[n++] = p;
+			}
+	assert_consistent(m);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(__free_pages(m, pages[i], (i % 16) % 5), 0);
 	drain_all_pages(m);
 	assert_consistent(m);
 	machine_destroy(m);
