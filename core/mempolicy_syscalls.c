@@ -207,11 +207,54 @@ static int mbind_target(struct machine *m, const struct mempolicy *pol,
 	return numa_node_id(m);
 }
 
+/* What the leaf walk of mbind and migrate_pages carries along. */
+struct queue_walk {
+	struct machine *m;
+	struct mm_struct *mm;
+	const struct mempolicy *pol; /* mbind: where pages go */
+	nodemask_t nodes;	     /* pages on these stay */
+	int to;			     /* migrate_pages: the node they go to */
+	unsigned long flags;
+	unsigned long failed;
+};
+
 /*
- * Each present page of [start, end) not on nodes: moved where pol puts
- * it (MPOL_MF_MOVE: only pages this mm alone maps; MPOL_MF_MOVE_ALL:
- * shared ones too), else counted as failed, as queue_pages_range and
- * migrate_pages. Returns the pages that stayed misplaced.
+ * One present page: left where it is when on the nodes (or not a user
+ * page on an LRU list), else moved where pol puts it (MPOL_MF_MOVE:
+ * only pages this mm alone maps, shared ones skipped and not counted;
+ * MPOL_MF_MOVE_ALL: shared ones too), or counted as failed, as
+ * queue_folios_pte_range and migrate_folio_add.
+ */
+static int queue_one(void *ctx, uint64_t addr, uint64_t entry,
+		     uint64_t page_size)
+{
+	struct queue_walk *q = ctx;
+	struct machine *m = q->m;
+	unsigned long pfn = pte_pfn(m, entry);
+	struct vm_area_struct *vma;
+	struct page *page;
+	int nid;
+
+	if (!pte_present(entry) || page_size != m->page_size ||
+	    pfn == m->zero_pfn || !pfn_valid(m, pfn))
+		return 0;
+	page = pfn_to_page(m, pfn);
+	if (node_isset(page_to_nid(page), q->nodes) || !PageFlag(page, PG_lru))
+		return 0;
+	/* A shared page without MPOL_MF_MOVE_ALL is skipped, no failure. */
+	if ((q->flags & MPOL_MF_MOVE) && !(q->flags & MPOL_MF_MOVE_ALL) &&
+	    page_mapcount(page) > 1)
+		return 0;
+	vma = find_vma(q->mm, addr);
+	nid = q->pol ? mbind_target(m, q->pol, vma, addr) : q->to;
+	if (!(q->flags & MPOL_MF_MOVE_FLAGS) || migrate_to_nid(m, page, nid))
+		q->failed++;
+	return 0;
+}
+
+/*
+ * Walks only the entries that exist, so a huge range costs what it
+ * maps, not what it spans. Returns the pages that stayed misplaced.
  */
 static unsigned long mbind_queue_pages(struct machine *m, struct mm_struct *mm,
 				       uint64_t start, uint64_t end,
@@ -219,28 +262,10 @@ static unsigned long mbind_queue_pages(struct machine *m, struct mm_struct *mm,
 				       const struct mempolicy *pol,
 				       unsigned long flags)
 {
-	unsigned long failed = 0;
+	struct queue_walk q = {m, mm, pol, nodes, 0, flags, 0};
 
-	for (uint64_t addr = start; addr < end; addr += m->page_size) {
-		struct vm_area_struct *vma = find_vma(mm, addr);
-		unsigned long pfn;
-		struct page *page;
-		uint64_t pte;
-
-		if (!vma || addr < vma->vm_start ||
-		    pgtable_lookup(m, mm->pgd, addr, &pte, &pfn) ||
-		    !pte_present(pte) || pfn == m->zero_pfn)
-			continue;
-		page = pfn_to_page(m, pfn);
-		if (node_isset(page_to_nid(page), nodes) ||
-		    !PageFlag(page, PG_lru))
-			continue;
-		if (!(flags & MPOL_MF_MOVE_FLAGS) ||
-		    (!(flags & MPOL_MF_MOVE_ALL) && page_mapcount(page) > 1) ||
-		    migrate_to_nid(m, page, mbind_target(m, pol, vma, addr)))
-			failed++;
-	}
-	return failed;
+	pgtable_for_each_leaf(m, mm->pgd, start, end, queue_one, &q);
+	return q.failed;
 }
 
 /*
@@ -340,29 +365,11 @@ long kernel_mbind(struct machine *m, struct task_struct *t, uint64_t start,
 static unsigned long migrate_node(struct machine *m, struct mm_struct *mm,
 				  int from, int to)
 {
-	unsigned long failed = 0;
+	nodemask_t others = {m->node_online_map.bits & ~(1UL << from)};
+	struct queue_walk q = {m, mm, NULL, others, to, MPOL_MF_MOVE, 0};
 
-	for (unsigned int i = 0; i < mm->map_count; i++) {
-		struct vm_area_struct *vma = mm->vmas[i];
-
-		for (uint64_t a = vma->vm_start; a < vma->vm_end;
-		     a += m->page_size) {
-			unsigned long pfn;
-			uint64_t pte;
-			struct page *page;
-
-			if (pgtable_lookup(m, mm->pgd, a, &pte, &pfn) ||
-			    !pte_present(pte) || pfn == m->zero_pfn)
-				continue;
-			page = pfn_to_page(m, pfn);
-			if (page_to_nid(page) != from ||
-			    !PageFlag(page, PG_lru) || page_mapcount(page) > 1)
-				continue;
-			if (migrate_to_nid(m, page, to))
-				failed++;
-		}
-	}
-	return failed;
+	pgtable_for_each_leaf(m, mm->pgd, 0, mm->task_size, queue_one, &q);
+	return q.failed;
 }
 
 long kernel_migrate_pages(struct machine *m, struct task_struct *t,

@@ -401,28 +401,46 @@ struct numa_maps {
 	unsigned long node[MAX_NUMNODES];
 };
 
+struct numa_walk {
+	const struct machine *m;
+	struct numa_maps *md;
+};
+
+static int gather_one(void *ctx, uint64_t addr, uint64_t pte,
+		      uint64_t page_size)
+{
+	struct numa_walk *w = ctx;
+	const struct machine *m = w->m;
+	struct numa_maps *md = w->md;
+	unsigned long pfn = pte_pfn(m, pte);
+	const struct page *page;
+	unsigned long n = page_size >> m->page_shift;
+
+	(void)addr;
+	if (!pte_present(pte) || pfn == m->zero_pfn || !pfn_valid(m, pfn) ||
+	    is_huge_zero_pfn(m, pfn))
+		return 0;
+	page = pfn_to_page(m, pfn);
+	md->pages += n;
+	md->anon += PageFlag(page, PG_anon) ? n : 0;
+	md->active += PageFlag(page, PG_active) ? n : 0;
+	md->dirty += (pte & _PAGE_DIRTY) || PageFlag(page, PG_dirty) ? n : 0;
+	if ((unsigned long)page_mapcount(page) > md->mapcount_max)
+		md->mapcount_max = (unsigned long)page_mapcount(page);
+	md->node[page_to_nid(page)] += n;
+	return 0;
+}
+
+/* The VMA's present pages, by the entries that exist, as the walk. */
 static void gather_pte_stats(const struct machine *m,
 			     const struct mm_struct *mm,
 			     const struct vm_area_struct *vma,
 			     struct numa_maps *md)
 {
-	for (uint64_t a = vma->vm_start; a < vma->vm_end; a += m->page_size) {
-		const struct page *page;
-		unsigned long pfn;
-		uint64_t pte;
+	struct numa_walk w = {m, md};
 
-		if (pgtable_lookup(m, mm->pgd, a, &pte, &pfn) ||
-		    !pte_present(pte) || pfn == m->zero_pfn)
-			continue;
-		page = pfn_to_page(m, pfn);
-		md->pages++;
-		md->anon += PageFlag(page, PG_anon);
-		md->active += PageFlag(page, PG_active);
-		md->dirty += (pte & _PAGE_DIRTY) || PageFlag(page, PG_dirty);
-		if ((unsigned long)page_mapcount(page) > md->mapcount_max)
-			md->mapcount_max = (unsigned long)page_mapcount(page);
-		md->node[page_to_nid(page)]++;
-	}
+	pgtable_for_each_leaf(m, mm->pgd, vma->vm_start, vma->vm_end,
+			      gather_one, &w);
 }
 
 /* One VMA, as show_numa_map: its policy, then what its pages are. */

@@ -360,6 +360,9 @@ static void test_bad_policies(void **state)
 	assert_int_equal(do_mbind(m, a + 64 * PAGE, PAGE, MPOL_DEFAULT, 0, 0),
 			 -EFAULT);
 	assert_int_equal(do_mbind(m, a, 0, MPOL_BIND, 1, 0), 0);
+	/* A default policy over 64 TiB with holes: as quick as what maps. */
+	assert_int_equal(
+		do_mbind(m, a, 1ULL << 46, MPOL_DEFAULT, 0, MPOL_MF_MOVE), 0);
 	assert_int_equal(do_mbind(m, a, -2 * PAGE, MPOL_BIND, 1, 0), -EINVAL);
 	assert_int_equal(do_mbind(m, a, PAGE, MPOL_BIND, 0, 0), -EINVAL);
 	/* get_mempolicy: bad flags and combinations, a short mask. */
