@@ -175,7 +175,7 @@ long frame_cells_sampled(const struct machine *m, unsigned long start,
 static const struct zone *zone_spanning(const struct machine *m,
 					unsigned long pfn)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
 		if (zone->spanned_pages && pfn >= zone->zone_start_pfn &&
