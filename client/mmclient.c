@@ -2304,6 +2304,12 @@ int mmc_report_pid(struct mmc *c, enum mmc_report kind, int pid, char **text)
 int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 		    size_t *len)
 {
+	return mmc_report_data_at(c, kind, pid, 0, buf, len);
+}
+
+int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
+		       uint64_t addr, void **buf, size_t *len)
+{
 	Mm__Request rq = MM__REQUEST__INIT;
 	Mm__Report a = MM__REPORT__INIT;
 
@@ -2311,6 +2317,7 @@ int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 	*len = 0;
 	a.kind = (Mm__ReportKind)kind;
 	a.pid = pid;
+	a.addr = addr;
 	a.structured = true;
 	rq.op_case = MM__REQUEST__OP_REPORT;
 	rq.report = &a;

@@ -789,6 +789,13 @@ int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
  */
 int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 		    size_t *len);
+/*
+ * mmc_report_data of a kind that is about something other than a
+ * process: MMC_REPORT_NODE_MEMINFO's node is addr (-EINVAL past the
+ * last node); the others ignore addr.
+ */
+int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
+		       uint64_t addr, void **buf, size_t *len);
 
 /*
  * One part of a report, for a client that reads it piece by piece: the

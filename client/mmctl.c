@@ -235,13 +235,14 @@ struct translation_args {
  * -EOPNOTSUPP for a kind mmd does not structure (its text is parsed).
  */
 static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
-			    int pid)
+			    int pid, uint64_t addr)
 {
 	void *buf = NULL;
 	size_t len = 0;
 	char why[160];
 	json_object *doc;
-	int err = mmc_report_data(mmctl_connect(ctl), r->kind, pid, &buf, &len);
+	int err = mmc_report_data_at(mmctl_connect(ctl), r->kind, pid, addr,
+				     &buf, &len);
 
 	/* Text-only kinds, and data larger than a frame: the text's parser. */
 	if ((err == -EOPNOTSUPP || err == -EMSGSIZE) && r->to_json)
@@ -272,7 +273,7 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 	int err, ret = 0;
 
 	if (ctl->json && !ctl->input && !tr) {
-		err = show_report_data(ctl, r, pid);
+		err = show_report_data(ctl, r, pid, addr);
 		if (err != -EOPNOTSUPP)
 			return err;
 	}
@@ -485,7 +486,7 @@ static const struct report_kind numa_maps_report = {
 	"numa-maps", MMC_REPORT_NUMA_MAPS, numa_maps_to_json,
 	"a process's numa_maps"};
 static const struct report_kind node_meminfo_report = {
-	"node-meminfo", MMC_REPORT_NODE_MEMINFO, status_to_json,
+	"node-meminfo", MMC_REPORT_NODE_MEMINFO, node_meminfo_to_json,
 	"a node's meminfo"};
 
 static int cmd_numa_maps(struct mmctl *ctl, int argc, char **argv)

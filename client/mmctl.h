@@ -99,6 +99,7 @@ json_object *thp_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);
 json_object *numastat_to_json(const char *text, char *err, size_t len);
 json_object *numa_maps_to_json(const char *text, char *err, size_t len);
+json_object *node_meminfo_to_json(const char *text, char *err, size_t len);
 json_object *malloc_stats_to_json(const char *text, char *err, size_t len);
 
 /* mmctl_page.c: struct page, and one slab cache's attributes. */

@@ -1330,12 +1330,12 @@ json_object *thp_to_json(const char *text, char *err, size_t len)
 }
 
 /*
- * numastat: "   node0   node1" then "numa_hit   N   N" ->
- * {"node0": {"numa_hit": N, ...}, "node1": {...}}
+ * numastat: "   node0   node1" then "numa_hit   N   N" -> [{"node": 0,
+ * "numa_hit": N, ...}, {"node": 1, ...}], as mmd's Numastat.
  */
 json_object *numastat_to_json(const char *text, char *err, size_t len)
 {
-	json_object *doc = json_object_new_object();
+	json_object *doc = json_object_new_array();
 	json_object *nodes[64];
 	struct lines l;
 	char *line, *p, *save = NULL;
@@ -1347,8 +1347,15 @@ json_object *numastat_to_json(const char *text, char *err, size_t len)
 		return parse_error(doc, &l, err, len, "no header");
 	for (p = strtok_r(line, " ", &save); p && n < 64;
 	     p = strtok_r(NULL, " ", &save)) {
+		json_object *id =
+			strncmp(p, "node", 4) ? NULL : json_number(p + 4);
+
+		if (!id)
+			return parse_error(doc, &l, err, len,
+					   "'%s' is not nodeN", p);
 		nodes[n] = json_object_new_object();
-		json_object_object_add(doc, p, nodes[n++]);
+		json_object_object_add(nodes[n], "node", id);
+		json_object_array_add(doc, nodes[n++]);
 	}
 	while ((line = next_line(&l))) {
 		char *name = strtok_r(line, " ", &save);
@@ -1366,6 +1373,50 @@ json_object *numastat_to_json(const char *text, char *err, size_t len)
 			json_object_object_add(nodes[i], name, v);
 		}
 	}
+	return doc;
+}
+
+/*
+ * nodeN/meminfo: "Node 1 MemTotal:   1048576 kB" -> {"node": 1,
+ * "mem_total": 1048576, ...}, as mmd's NodeMeminfo.
+ */
+json_object *node_meminfo_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char *tok[5], key[64];
+		json_object *v;
+		int n = split(line, tok, 5);
+		size_t klen = n >= 3 ? strlen(tok[2]) : 0;
+
+		if (n < 4 || strcmp(tok[0], "Node") || tok[2][klen - 1] != ':')
+			return parse_error(doc, &l, err, len,
+					   "not 'Node N Key: value kB'");
+		tok[2][klen - 1] = '\0';
+		v = json_number(tok[3]);
+		if (!v)
+			return parse_error(doc, &l, err, len,
+					   "'%s' is not a number", tok[3]);
+		if (!json_object_object_get_ex(doc, "node", NULL)) {
+			json_object *id = json_number(tok[1]);
+
+			if (!id) {
+				json_object_put(v);
+				return parse_error(doc, &l, err, len,
+						   "'%s' is not a node",
+						   tok[1]);
+			}
+			json_object_object_add(doc, "node", id);
+		}
+		snake_case(tok[2], key, sizeof(key));
+		json_object_object_add(doc, key, v);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
 }
 

@@ -4,8 +4,9 @@
  * shows them: nodeN/meminfo, and the per-node NUMA events that numastat
  * (numactl's, with no arguments) prints side by side.
  *
- * Owns: the two reports' text. Must never: change the machine or hold a
- * counter of its own (the zones hold them).
+ * Owns: the two reports' snapshots (taken once: the text and mm.proto's
+ * Numastat and NodeMeminfo come from them) and their text. Must never:
+ * change the machine or hold a counter of its own (the zones hold them).
  */
 #include "core/node.h"
 
@@ -15,82 +16,204 @@
 #include "core/mmzone.h"
 #include "core/page_alloc.h"
 
-static const char *const numastat_names[NR_VM_NUMA_EVENT_ITEMS] = {
-	"numa_hit",	  "numa_miss",	"numa_foreign",
-	"interleave_hit", "local_node", "other_node",
+/* ---- numastat ------------------------------------------------------ */
+
+/* numastat's row names and where each row's value is, in event order. */
+#define NS(member) offsetof(struct numastat_node_snapshot, member)
+static const struct {
+	const char *name;
+	size_t off;
+} numastat_rows[NR_VM_NUMA_EVENT_ITEMS] = {
+	[NUMA_HIT] = {"numa_hit", NS(numa_hit)},
+	[NUMA_MISS] = {"numa_miss", NS(numa_miss)},
+	[NUMA_FOREIGN] = {"numa_foreign", NS(numa_foreign)},
+	[NUMA_INTERLEAVE_HIT] = {"interleave_hit", NS(interleave_hit)},
+	[NUMA_LOCAL] = {"local_node", NS(local_node)},
+	[NUMA_OTHER] = {"other_node", NS(other_node)},
 };
+#undef NS
 
-static unsigned long node_numa_event(const struct machine *m, unsigned int nid,
-				     int item)
+static uint64_t *numastat_value(struct numastat_node_snapshot *n, int item)
 {
-	unsigned long sum = 0;
-
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		sum += m->zones[nid * MAX_NR_ZONES + z].vm_numa_event[item];
-	return sum;
+	return (uint64_t *)((char *)n + numastat_rows[item].off);
 }
 
-int report_numastat(const struct machine *m, struct seq_buf *s)
+static uint64_t numastat_get(const struct numastat_node_snapshot *n, int item)
 {
-	seq_printf(s, "%16s", "");
-	for (unsigned int n = 0; n < m->nr_node_ids; n++) {
-		char name[16];
+	return *(const uint64_t *)((const char *)n + numastat_rows[item].off);
+}
 
-		snprintf(name, sizeof(name), "node%u", n);
+int numastat_fill(const struct machine *m, int pid, void *snap)
+{
+	struct numastat_snapshot *ns = snap;
+
+	(void)pid;
+	ns->nodes = snap_alloc(m->nr_node_ids, sizeof(*ns->nodes));
+	if (!ns->nodes)
+		return -ENOMEM;
+	for (unsigned int n = 0; n < m->nr_node_ids; n++) {
+		struct numastat_node_snapshot *nn = &ns->nodes[ns->nr_nodes++];
+
+		nn->node = n;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
+				*numastat_value(nn, i) +=
+					m->zones[n * MAX_NR_ZONES + z]
+						.vm_numa_event[i];
+	}
+	return 0;
+}
+
+int numastat_show(const void *snap, struct seq_buf *s)
+{
+	const struct numastat_snapshot *ns = snap;
+
+	seq_printf(s, "%16s", "");
+	for (size_t n = 0; n < ns->nr_nodes; n++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "node%llu",
+			 (unsigned long long)ns->nodes[n].node);
 		seq_printf(s, "%16s", name);
 	}
 	seq_printf(s, "\n");
 	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++) {
-		seq_printf(s, "%-16s", numastat_names[i]);
-		for (unsigned int n = 0; n < m->nr_node_ids; n++)
-			seq_printf(s, "%16lu", node_numa_event(m, n, i));
+		seq_printf(s, "%-16s", numastat_rows[i].name);
+		for (size_t n = 0; n < ns->nr_nodes; n++)
+			seq_printf(s, "%16llu",
+				   (unsigned long long)numastat_get(
+					   &ns->nodes[n], i));
 		seq_printf(s, "\n");
 	}
 	return s->err;
 }
 
-static long node_zone_stat(const struct machine *m, unsigned int nid, int item,
-			   bool high)
+/* ---- nodeN/meminfo ------------------------------------------------- */
+
+/* Each line's name and member, in the file's order. */
+#define NM(member) offsetof(struct node_meminfo_snapshot, member)
+static const struct {
+	const char *name;
+	size_t off;
+} node_meminfo_lines[] = {
+	{"MemTotal:", NM(mem_total)},
+	{"MemFree:", NM(mem_free)},
+	{"MemUsed:", NM(mem_used)},
+	{"Active:", NM(active)},
+	{"Inactive:", NM(inactive)},
+	{"Active(anon):", NM(active_anon)},
+	{"Inactive(anon):", NM(inactive_anon)},
+	{"Active(file):", NM(active_file)},
+	{"Inactive(file):", NM(inactive_file)},
+	{"Dirty:", NM(dirty)},
+};
+#undef NM
+
+static long node_zone_stat(const struct machine *m, unsigned int nid, int item)
 {
 	long sum = 0;
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (!high || z == ZONE_HIGHMEM)
-			sum += m->zones[nid * MAX_NR_ZONES + z].vm_stat[item];
+		sum += m->zones[nid * MAX_NR_ZONES + z].vm_stat[item];
 	return sum;
 }
 
-static void node_kb(const struct machine *m, struct seq_buf *s,
-		    unsigned int nid, const char *name, long pages)
+/* Pages in kB; a counter gone below zero between updates shows 0. */
+static uint64_t node_kb(const struct machine *m, long pages)
 {
-	seq_printf(s, "Node %u %-15s %8lu kB\n", nid, name,
-		   (unsigned long)(pages < 0 ? 0 : pages) *
-			   (m->page_size >> 10));
+	return (uint64_t)(pages < 0 ? 0 : pages) * (m->page_size >> 10);
+}
+
+int node_meminfo_fill(const struct machine *m, int nid, void *snap)
+{
+	struct node_meminfo_snapshot *nm = snap;
+	unsigned int n = (unsigned int)nid;
+	long total = 0, free, aa, ia, af, inf;
+
+	if (nid < 0 || n >= m->nr_node_ids)
+		return -EINVAL;
+	free = node_zone_stat(m, n, NR_FREE_PAGES);
+	aa = node_zone_stat(m, n, NR_ZONE_ACTIVE_ANON);
+	ia = node_zone_stat(m, n, NR_ZONE_INACTIVE_ANON);
+	af = node_zone_stat(m, n, NR_ZONE_ACTIVE_FILE);
+	inf = node_zone_stat(m, n, NR_ZONE_INACTIVE_FILE);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		total += (long)m->zones[n * MAX_NR_ZONES + z].managed_pages;
+	nm->node = n;
+	nm->mem_total = node_kb(m, total);
+	nm->mem_free = node_kb(m, free);
+	nm->mem_used = node_kb(m, total - free);
+	nm->active = node_kb(m, aa + af);
+	nm->inactive = node_kb(m, ia + inf);
+	nm->active_anon = node_kb(m, aa);
+	nm->inactive_anon = node_kb(m, ia);
+	nm->active_file = node_kb(m, af);
+	nm->inactive_file = node_kb(m, inf);
+	nm->dirty = node_kb(m, node_zone_stat(m, n, NR_ZONE_WRITE_PENDING));
+	return 0;
+}
+
+static uint64_t node_meminfo_get(const struct node_meminfo_snapshot *nm,
+				 size_t line)
+{
+	return *(const uint64_t *)((const char *)nm +
+				   node_meminfo_lines[line].off);
+}
+
+int node_meminfo_show(const void *snap, struct seq_buf *s)
+{
+	const struct node_meminfo_snapshot *nm = snap;
+	const size_t nr =
+		sizeof(node_meminfo_lines) / sizeof(node_meminfo_lines[0]);
+
+	for (size_t i = 0; i < nr; i++)
+		seq_printf(s, "Node %llu %-15s %8llu kB\n",
+			   (unsigned long long)nm->node,
+			   node_meminfo_lines[i].name,
+			   (unsigned long long)node_meminfo_get(nm, i));
+	return s->err;
+}
+
+/* ---- the tables: mm.proto's names for each struct's members -------- */
+
+#define NN(member) SNAP_FIELD(struct numastat_node_snapshot, member, SNAP_U64)
+static const struct snap_field numastat_node_fields[] = {
+	NN(node),	    NN(numa_hit),   NN(numa_miss),  NN(numa_foreign),
+	NN(interleave_hit), NN(local_node), NN(other_node),
+};
+#undef NN
+static const struct snap_desc numastat_node_desc = SNAP_DESC(
+	"NumastatNode", struct numastat_node_snapshot, numastat_node_fields);
+static const struct snap_field numastat_fields[] = {
+	SNAP_ARRAY(struct numastat_snapshot, nodes, nr_nodes, SNAP_ITEMS,
+		   &numastat_node_desc),
+};
+static const struct snap_desc numastat_desc =
+	SNAP_DESC("Numastat", struct numastat_snapshot, numastat_fields);
+const struct report_type numastat_report = {&numastat_desc, numastat_fill,
+					    numastat_show};
+
+#define NM(member) SNAP_FIELD(struct node_meminfo_snapshot, member, SNAP_U64)
+static const struct snap_field node_meminfo_fields[] = {
+	NM(node),	 NM(mem_total),	    NM(mem_free),    NM(mem_used),
+	NM(active),	 NM(inactive),	    NM(active_anon), NM(inactive_anon),
+	NM(active_file), NM(inactive_file), NM(dirty),
+};
+#undef NM
+static const struct snap_desc node_meminfo_desc = SNAP_DESC(
+	"NodeMeminfo", struct node_meminfo_snapshot, node_meminfo_fields);
+const struct report_type node_meminfo_report = {
+	&node_meminfo_desc, node_meminfo_fill, node_meminfo_show};
+
+int report_numastat(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&numastat_report, m, 0, s);
 }
 
 int report_node_meminfo(const struct machine *m, unsigned int nid,
 			struct seq_buf *s)
 {
-	long total = 0, free = node_zone_stat(m, nid, NR_FREE_PAGES, false);
-	long aa = node_zone_stat(m, nid, NR_ZONE_ACTIVE_ANON, false);
-	long ia = node_zone_stat(m, nid, NR_ZONE_INACTIVE_ANON, false);
-	long af = node_zone_stat(m, nid, NR_ZONE_ACTIVE_FILE, false);
-	long inf = node_zone_stat(m, nid, NR_ZONE_INACTIVE_FILE, false);
-
 	if (nid >= m->nr_node_ids)
 		return -EINVAL;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		total += (long)m->zones[nid * MAX_NR_ZONES + z].managed_pages;
-	node_kb(m, s, nid, "MemTotal:", total);
-	node_kb(m, s, nid, "MemFree:", free);
-	node_kb(m, s, nid, "MemUsed:", total - free);
-	node_kb(m, s, nid, "Active:", aa + af);
-	node_kb(m, s, nid, "Inactive:", ia + inf);
-	node_kb(m, s, nid, "Active(anon):", aa);
-	node_kb(m, s, nid, "Inactive(anon):", ia);
-	node_kb(m, s, nid, "Active(file):", af);
-	node_kb(m, s, nid, "Inactive(file):", inf);
-	node_kb(m, s, nid,
-		"Dirty:", node_zone_stat(m, nid, NR_ZONE_WRITE_PENDING, false));
-	return s->err;
+	return report_show(&node_meminfo_report, m, (int)nid, s);
 }

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * task_mmu.c - a process's memory as /proc/PID shows it: maps, the Vm*
- * lines of status, and the page walk behind mmctl pagewalk.
+ * task_mmu.c - a process's memory as /proc/PID shows it: maps,
+ * numa_maps, the Vm* lines of status, and the page walk behind mmctl
+ * pagewalk.
  *
- * Owns: the formats of fs/proc/task_mmu.c's show_map_vma and task_mem.
+ * Owns: the formats of fs/proc/task_mmu.c's show_map_vma, show_numa_map
+ * and task_mem, and their reports' snapshots.
  * Must never: change what it reports on (a walk reads entries, it does
  * not set accessed bits).
  */
@@ -443,50 +445,123 @@ static void gather_pte_stats(const struct machine *m,
 			      gather_one, &w);
 }
 
-/* One VMA, as show_numa_map: its policy, then what its pages are. */
-static void show_numa_map(const struct machine *m, const struct task_struct *t,
-			  const struct vm_area_struct *vma, struct seq_buf *s)
+/* One VMA, as show_numa_map takes it: its policy, then its pages. */
+static int fill_numa_map(const struct machine *m, const struct task_struct *t,
+			 const struct vm_area_struct *vma,
+			 struct numa_maps_vma_snapshot *v)
 {
 	const struct mempolicy *pol = vma->vm_policy.mode != MPOL_DEFAULT
 					      ? &vma->vm_policy
 					      : &t->mempolicy;
 	const char *name = vma_name(t->mm, vma);
 	struct numa_maps md = {0};
-	char buf[64];
 
-	seq_printf(s, "%08lx %s", (unsigned long)vma->vm_start,
-		   mpol_to_str(pol, buf, sizeof(buf)));
+	v->start = vma->vm_start;
+	mpol_to_str(pol, v->policy, sizeof(v->policy));
 	if (name && name[1] == 'h')
-		seq_printf(s, " heap");
+		snprintf(v->name, sizeof(v->name), "heap");
 	else if (name && name[1] == 's')
-		seq_printf(s, " stack");
+		snprintf(v->name, sizeof(v->name), "stack");
 	gather_pte_stats(m, t->mm, vma, &md);
-	if (md.pages) {
-		if (md.anon)
-			seq_printf(s, " anon=%lu", md.anon);
-		if (md.dirty)
-			seq_printf(s, " dirty=%lu", md.dirty);
-		if (md.pages != md.anon && md.pages != md.dirty)
-			seq_printf(s, " mapped=%lu", md.pages);
-		if (md.mapcount_max > 1)
-			seq_printf(s, " mapmax=%lu", md.mapcount_max);
-		if (md.active < md.pages)
-			seq_printf(s, " active=%lu", md.active);
-		for (unsigned int n = 0; n < m->nr_node_ids; n++)
-			if (md.node[n])
-				seq_printf(s, " N%u=%lu", n, md.node[n]);
-		seq_printf(s, " kernelpagesize_kB=%lu", m->page_size >> 10);
-	}
-	seq_printf(s, "\n");
+	v->pages = md.pages;
+	v->anon = md.anon;
+	v->dirty = md.dirty;
+	v->mapmax = md.mapcount_max;
+	v->active = md.active;
+	v->kernelpagesize_kb = m->page_size >> 10;
+	v->nodes = snap_alloc(m->nr_node_ids, sizeof(*v->nodes));
+	if (!v->nodes)
+		return -ENOMEM;
+	v->nr_nodes = m->nr_node_ids;
+	for (unsigned int n = 0; n < m->nr_node_ids; n++)
+		v->nodes[n] = md.node[n];
+	return 0;
 }
 
-int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
+int pid_numa_maps_fill(const struct machine *m, int pid, void *snap)
 {
+	struct numa_maps_snapshot *ns = snap;
 	const struct task_struct *t = find_task_by_pid(m, pid);
+	int err = 0;
 
 	if (!t || !t->mm)
 		return -ESRCH;
-	for (unsigned int i = 0; i < t->mm->map_count; i++)
-		show_numa_map(m, t, t->mm->vmas[i], s);
+	ns->vmas = snap_alloc(t->mm->map_count, sizeof(*ns->vmas));
+	if (!ns->vmas)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < t->mm->map_count && !err; i++)
+		err = fill_numa_map(m, t, t->mm->vmas[i],
+				    &ns->vmas[ns->nr_vmas++]);
+	return err;
+}
+
+/* What a VMA's pages are, as show_numa_map prints only what says much. */
+static void show_numa_pages(const struct numa_maps_vma_snapshot *v,
+			    struct seq_buf *s)
+{
+	if (v->anon)
+		seq_printf(s, " anon=%llu", (unsigned long long)v->anon);
+	if (v->dirty)
+		seq_printf(s, " dirty=%llu", (unsigned long long)v->dirty);
+	if (v->pages != v->anon && v->pages != v->dirty)
+		seq_printf(s, " mapped=%llu", (unsigned long long)v->pages);
+	if (v->mapmax > 1)
+		seq_printf(s, " mapmax=%llu", (unsigned long long)v->mapmax);
+	if (v->active < v->pages)
+		seq_printf(s, " active=%llu", (unsigned long long)v->active);
+	for (size_t n = 0; n < v->nr_nodes; n++)
+		if (v->nodes[n])
+			seq_printf(s, " N%zu=%llu", n,
+				   (unsigned long long)v->nodes[n]);
+	seq_printf(s, " kernelpagesize_kB=%llu",
+		   (unsigned long long)v->kernelpagesize_kb);
+}
+
+int pid_numa_maps_show(const void *snap, struct seq_buf *s)
+{
+	const struct numa_maps_snapshot *ns = snap;
+
+	for (size_t i = 0; i < ns->nr_vmas; i++) {
+		const struct numa_maps_vma_snapshot *v = &ns->vmas[i];
+
+		seq_printf(s, "%08llx %s", (unsigned long long)v->start,
+			   v->policy);
+		if (v->name[0])
+			seq_printf(s, " %s", v->name);
+		if (v->pages)
+			show_numa_pages(v, s);
+		seq_printf(s, "\n");
+	}
 	return s->err;
+}
+
+#define NF(member, k) SNAP_FIELD(struct numa_maps_vma_snapshot, member, k)
+static const struct snap_field numa_maps_vma_fields[] = {
+	NF(start, SNAP_U64),
+	NF(policy, SNAP_CHARS),
+	NF(name, SNAP_CHARS),
+	NF(pages, SNAP_U64),
+	NF(anon, SNAP_U64),
+	NF(dirty, SNAP_U64),
+	NF(mapmax, SNAP_U64),
+	NF(active, SNAP_U64),
+	SNAP_ARRAY(struct numa_maps_vma_snapshot, nodes, nr_nodes, SNAP_U64S,
+		   NULL),
+	NF(kernelpagesize_kb, SNAP_U64),
+};
+#undef NF
+static const struct snap_desc numa_maps_vma_desc = SNAP_DESC(
+	"NumaMapsVma", struct numa_maps_vma_snapshot, numa_maps_vma_fields);
+static const struct snap_field numa_maps_fields[] = {
+	SNAP_ARRAY(struct numa_maps_snapshot, vmas, nr_vmas, SNAP_ITEMS,
+		   &numa_maps_vma_desc),
+};
+static const struct snap_desc numa_maps_desc =
+	SNAP_DESC("NumaMaps", struct numa_maps_snapshot, numa_maps_fields);
+const struct report_type pid_numa_maps_report = {
+	&numa_maps_desc, pid_numa_maps_fill, pid_numa_maps_show};
+
+int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
+{
+	return report_show(&pid_numa_maps_report, m, pid, s);
 }

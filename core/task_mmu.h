@@ -56,8 +56,28 @@ int pid_status_show(const void *snap, struct seq_buf *s);
 int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s);
 /*
  * /proc/PID/numa_maps: each VMA's start, its policy (the task's when it
- * has none) and its pages: anon, dirty, active, on each node.
+ * has none) and its pages: anon, dirty, active, on each node. The text
+ * prints a count only where it says something (anon= when some are,
+ * mapped= when pages is neither anon nor dirty, active= below pages);
+ * the snapshot (mm.proto's NumaMaps) has them all.
  */
+struct numa_maps_vma_snapshot {
+	uint64_t start;
+	char policy[64]; /* "interleave:0-1", "default" ... */
+	char name[8];	 /* "heap", "stack" or "" */
+	uint64_t pages;	 /* present pages (the text's mapped=) */
+	uint64_t anon, dirty, mapmax, active;
+	uint64_t *nodes; /* pages on each node, node 0 up */
+	size_t nr_nodes;
+	uint64_t kernelpagesize_kb;
+};
+struct numa_maps_snapshot {
+	struct numa_maps_vma_snapshot *vmas;
+	size_t nr_vmas;
+};
+extern const struct report_type pid_numa_maps_report;
+int pid_numa_maps_fill(const struct machine *m, int pid, void *snap);
+int pid_numa_maps_show(const void *snap, struct seq_buf *s);
 int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s);
 int report_pid_status(const struct machine *m, int pid, struct seq_buf *s);
 

@@ -60,12 +60,25 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_FILES] = {&files_report, NULL},
 	[MM__REPORT_KIND__REPORT_SYSCTL] = {&sysctl_vm_report, NULL},
 	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] = {&thp_report, NULL},
+	[MM__REPORT_KIND__REPORT_NUMA_MAPS] = {&pid_numa_maps_report, NULL},
+	[MM__REPORT_KIND__REPORT_NUMASTAT] = {&numastat_report, NULL},
+	[MM__REPORT_KIND__REPORT_NODE_MEMINFO] = {&node_meminfo_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
+
+/* The kinds whose fill takes the node Report.addr names, not a pid. */
+static const bool by_node[] = {
+	[MM__REPORT_KIND__REPORT_NODE_MEMINFO] = true,
+};
 
 const struct report_type *report_data_type(unsigned int kind)
 {
 	return kind < NR_STRUCTURED ? structured[kind].t : NULL;
+}
+
+bool report_data_by_node(unsigned int kind)
+{
+	return kind < sizeof(by_node) / sizeof(by_node[0]) && by_node[kind];
 }
 
 /* The kind's snapshot of process pid, with the session's part (s may be
@@ -406,6 +419,14 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 		return reply_error(r, -EINVAL,
 				   "a structured report comes whole: offset "
 				   "must be 0");
+	if (report_data_by_node((unsigned int)rp->kind)) {
+		if (rp->addr >= m->nr_node_ids)
+			return reply_error(
+				r, -EINVAL,
+				"node %llu does not exist (%u nodes)",
+				(unsigned long long)rp->addr, m->nr_node_ids);
+		pid = (int)rp->addr;
+	}
 	m->errmsg[0] = '\0';
 	err = report_data_make(s, m, (unsigned int)rp->kind, pid,
 			       &r->report_data);

@@ -299,6 +299,9 @@ void sessions_shutdown(struct mmd *d, const char *why);
 int report_data(struct session *s, const Mm__Report *rp, int pid,
 		struct reply *r);
 const struct report_type *report_data_type(unsigned int kind);
+/* Whether the kind's fill takes a node (Report.addr: nodeN/meminfo)
+ * where the others take a pid; report_data_make's pid is then the node. */
+bool report_data_by_node(unsigned int kind);
 /* The kind's ReportData of the machine now, in *out (free it, even on
  * an error: it may hold part): 0 or -errno. */
 int report_data_make(const struct session *s, const struct machine *m,

@@ -44,11 +44,23 @@ same "numastat's rows" \
 	"node0 node1|numa_hit|numa_miss|numa_foreign|interleave_hit|local_node|other_node" \
 	"$(awk 'NR == 1 { printf "%s %s", $1, $2; next } { printf "|%s", $1 }' "$tmp/numastat")"
 "$MMCTL" -s "$s" --json numastat >"$tmp/numastat.json" 2>&1
-same "numastat --json" "true" \
-	"$(jq '.node1.numa_hit >= 0 and .node0.numa_hit > 0' "$tmp/numastat.json")"
+same "numastat --json: a node each, its events" "true" \
+	"$(jq 'length == 2 and .[1].node == 1 and .[1].numa_hit >= 0 and .[0].numa_hit > 0' "$tmp/numastat.json")"
+# Nothing allocates between the two: the data and the text agree.
+"$MMCTL" -s "$s" numastat >"$tmp/numastat" 2>&1
+same "numastat --json: interleave_hit and other_node equal the text" \
+	"$(awk '$1 == "interleave_hit" || $1 == "other_node" { print $1, $2, $3 }' "$tmp/numastat")" \
+	"$(jq -r '"interleave_hit \(.[0].interleave_hit) \(.[1].interleave_hit)", "other_node \(.[0].other_node) \(.[1].other_node)"' "$tmp/numastat.json")"
+same "numastat --json --input: the text in the data's shape" \
+	"$(jq -c '[.[] | {node, interleave_hit, other_node}]' "$tmp/numastat.json")" \
+	"$("$MMCTL" --json --input "$tmp/numastat" numastat | jq -c '[.[] | {node, interleave_hit, other_node}]')"
 "$MMCTL" -s "$s" --json node-meminfo 1 >"$tmp/node.json" 2>&1
-same "node-meminfo 1 --json" "true" \
-	"$(jq '."Node 1 MemTotal" > 0' "$tmp/node.json")"
+"$MMCTL" -s "$s" node-meminfo 1 >"$tmp/node" 2>&1
+same "node-meminfo 1 --json: node 1's MemTotal, as the text" \
+	"1 $(awk '$3 == "MemTotal:" { print $4 }' "$tmp/node")" \
+	"$(jq -r '"\(.node) \(.mem_total)"' "$tmp/node.json")"
+status "node-meminfo 2 --json is -EINVAL" 1 "Invalid argument|node 2" \
+	"$MMCTL" -s "$s" --json node-meminfo 2
 status "node-meminfo of no node is -EINVAL" 1 "Invalid argument|node 2" \
 	"$MMCTL" -s "$s" node-meminfo 2
 "$MMCTL" -s "$s" zoneinfo >"$tmp/zoneinfo" 2>&1
@@ -60,5 +72,7 @@ same "buddyinfo: DMA, DMA32 on node 0 alone" \
 	"$(awk '{ printf "%s%s %s %s %s", (NR > 1 ? "|" : ""), $1, $2, $3, $4 }' "$tmp/buddyinfo")"
 status "numa-maps of pid 9999 is -ESRCH" 1 "No such process|9999" \
 	"$MMCTL" -s "$s" numa-maps 9999
+status "numa-maps --json of pid 9999 is -ESRCH" 1 "No such process|9999" \
+	"$MMCTL" -s "$s" --json numa-maps 9999
 stop_mmd numa "$pid"
 exit $failed

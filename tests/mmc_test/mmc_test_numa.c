@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "proto/mm.pb-c.h"
 #include "tests/mmc_test/mmc_test.h"
 #include "tests/mmc_test/mmc_test_vm.h"
 
@@ -24,6 +25,56 @@
 static int host(long ret)
 {
 	return ret < 0 ? -errno : 0;
+}
+
+/* A report as data, unpacked (NULL, with a failure said, if none). */
+static Mm__ReportData *report_data_at(struct mmc *c, enum mmc_report kind,
+				      uint64_t addr)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	Mm__ReportData *rd = NULL;
+
+	EXPECT_ERR(c, 0, mmc_report_data_at(c, kind, 0, addr, &buf, &len));
+	if (buf)
+		rd = mm__report_data__unpack(NULL, len, buf);
+	free(buf);
+	EXPECT(rd && rd->report_case == (Mm__ReportData__ReportCase)kind,
+	       "report %d came as no data", (int)kind);
+	return rd && rd->report_case == (Mm__ReportData__ReportCase)kind ? rd
+									 : NULL;
+}
+
+/* numa_maps and node 1's meminfo as data: the interleaved VMA at a has
+ * its 8 pages 4 and 4 on the nodes; no node 2. */
+static void numa_reports_as_data(struct mmc *c, uint64_t a)
+{
+	Mm__ReportData *rd = report_data_at(c, MMC_REPORT_NUMA_MAPS, 0);
+	const Mm__NumaMapsVma *v = NULL;
+	void *buf = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; rd && i < rd->numa_maps->n_vmas; i++)
+		if (rd->numa_maps->vmas[i]->start == a)
+			v = rd->numa_maps->vmas[i];
+	EXPECT(v && !strcmp(v->policy, "interleave:0-1") && v->pages == 8 &&
+		       v->anon == 8 && v->n_nodes == 2 && v->nodes[0] == 4 &&
+		       v->nodes[1] == 4 && v->kernelpagesize_kb == 4,
+	       "numa_maps' data of %#llx is not interleave 4 + 4",
+	       (unsigned long long)a);
+	mm__report_data__free_unpacked(rd, NULL);
+	rd = report_data_at(c, MMC_REPORT_NODE_MEMINFO, 1);
+	EXPECT(rd && rd->node_meminfo->node == 1 &&
+		       rd->node_meminfo->mem_total > 0 &&
+		       rd->node_meminfo->mem_used ==
+			       rd->node_meminfo->mem_total -
+				       rd->node_meminfo->mem_free,
+	       "node 1's meminfo as data");
+	mm__report_data__free_unpacked(rd, NULL);
+	EXPECT_ERR(c, -EINVAL,
+		   mmc_report_data_at(c, MMC_REPORT_NODE_MEMINFO, 0, 2, &buf,
+				      &len));
+	EXPECT(!buf && !len, "a refused report gave %zu bytes", len);
 }
 
 static void expect_nodes(struct mmc *c, uint64_t a, const int *want,
@@ -120,6 +171,7 @@ void ops_numa(void)
 		       strstr(text, " N0=4 N1=4 kernelpagesize_kB=4"),
 	       "numa_maps: %s", text ? text : "(none)");
 	free(text);
+	numa_reports_as_data(c, a);
 	/* mbind with MPOL_MF_MOVE: every page to node 1, bytes kept. */
 	EXPECT_ERR(c, 0, mmc_mbind(c, 0, a, NPAGES * PG, 2, &one, 3, 2 | 1));
 	expect_nodes(c, a, on1, "bind 1, moved");

@@ -281,6 +281,37 @@ static void test_thp(void **state)
 	assert_refused(thp_to_json, "enabled always\n", "line 1");
 }
 
+/* numastat and nodeN/meminfo in the shape of mmd's data; numa_maps's
+ * lines by their keys. */
+static void test_numa_reports(void **state)
+{
+	(void)state;
+	assert_json(numastat_to_json,
+		    "                           node0           node1\n"
+		    "numa_hit                      82               5\n"
+		    "other_node                     0               5\n",
+		    "[{\"node\":0,\"numa_hit\":82,\"other_node\":0},"
+		    "{\"node\":1,\"numa_hit\":5,\"other_node\":5}]");
+	assert_refused(numastat_to_json, "  node0 cpu1\n",
+		       "line 1: 'cpu1' is not nodeN");
+	assert_refused(numastat_to_json, "  node0 node1\nnuma_hit 1\n",
+		       "line 2: a row of fewer than 2 numbers");
+	assert_json(node_meminfo_to_json,
+		    "Node 1 MemTotal:        1015808 kB\n"
+		    "Node 1 Active(anon):          4 kB\n",
+		    "{\"node\":1,\"mem_total\":1015808,\"active_anon\":4}");
+	assert_refused(node_meminfo_to_json, "Node 1 MemTotal 1 kB\n",
+		       "line 1: not 'Node N Key: value kB'");
+	assert_refused(node_meminfo_to_json, "Node x MemTotal: 1 kB\n",
+		       "line 1: 'x' is not a node");
+	assert_refused(node_meminfo_to_json, "Node 1 MemTotal: y kB\n",
+		       "line 1: 'y' is not a number");
+	assert_json(numa_maps_to_json,
+		    "7ffff7fbf000 interleave:0-1 anon=32 N0=16 N1=16\n",
+		    "[{\"address\":\"7ffff7fbf000\",\"policy\":"
+		    "\"interleave:0-1\",\"anon\":32,\"N0\":16,\"N1\":16}]");
+}
+
 static void test_long_line(void **state)
 {
 	static char text[3000];
@@ -304,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_media_mem),
 		cmocka_unit_test(test_ps_status_dmesg),
 		cmocka_unit_test(test_thp),
+		cmocka_unit_test(test_numa_reports),
 		cmocka_unit_test(test_long_line),
 	};
 

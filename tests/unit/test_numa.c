@@ -6,14 +6,17 @@
  * migration by mbind, migrate_pages and move_pages, a bind-constrained
  * OOM kill, and every bad input's errno.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "tests/unit/machines.h"
 
 #include "core/mempolicy_syscalls.h"
 #include "core/mmzone.h"
+#include "core/node.h"
 #include "core/oom_kill.h"
 #include "core/task.h"
+#include "core/task_mmu.h"
 #include "core/uapi.h"
 
 #define ADDR 0x10000000ULL
@@ -520,6 +523,161 @@ static void test_checker_sees_numa(void **state)
 	assert_consistent(m);
 }
 
+/* A named counter of a list, or fail. */
+static int64_t counter(const struct snap_counter *c, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(c[i].name, name))
+			return c[i].value;
+	fail_msg("no counter %s", name);
+	return -1;
+}
+
+/* numastat and nodeN/meminfo as data: each node's own values, and the
+ * text printed from them. */
+static void test_node_reports_as_data(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	struct numastat_snapshot *ns;
+	struct node_meminfo_snapshot *nm;
+	unsigned long total = 0;
+	struct seq_buf s;
+	char line[96];
+	int err;
+
+	touch(m, map_pages(m, 2));
+	ns = snapshot_take(&numastat_report, m, 0, &err);
+	assert_non_null(ns);
+	assert_int_equal(ns->nr_nodes, 2);
+	for (unsigned int n = 0; n < 2; n++) {
+		assert_int_equal(ns->nodes[n].node, n);
+		assert_int_equal(ns->nodes[n].numa_hit,
+				 numa_event(m, (int)n, NUMA_HIT));
+		assert_int_equal(ns->nodes[n].other_node,
+				 numa_event(m, (int)n, NUMA_OTHER));
+	}
+	assert_true(ns->nodes[0].numa_hit > 0);
+	seq_buf_init(&s);
+	assert_int_equal(numastat_show(ns, &s), 0);
+	snprintf(line, sizeof(line), "\nnuma_hit        %16llu%16llu\n",
+		 (unsigned long long)ns->nodes[0].numa_hit,
+		 (unsigned long long)ns->nodes[1].numa_hit);
+	assert_non_null(strstr(s.buf, line));
+	snapshot_free(numastat_report.desc, ns);
+	seq_buf_free(&s);
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		total += m->zones[MAX_NR_ZONES + z].managed_pages;
+	nm = snapshot_take(&node_meminfo_report, m, 1, &err);
+	assert_non_null(nm);
+	assert_int_equal(nm->node, 1);
+	assert_int_equal(nm->mem_total, total * 4);
+	assert_int_equal(nm->mem_used, nm->mem_total - nm->mem_free);
+	seq_buf_init(&s);
+	assert_int_equal(node_meminfo_show(nm, &s), 0);
+	snprintf(line, sizeof(line), "Node 1 MemTotal:       %8llu kB\n",
+		 (unsigned long long)nm->mem_total);
+	assert_memory_equal(s.buf, line, strlen(line));
+	snapshot_free(node_meminfo_report.desc, nm);
+	seq_buf_free(&s);
+	/* No node 2, and no node -1. */
+	assert_null(snapshot_take(&node_meminfo_report, m, 2, &err));
+	assert_int_equal(err, -EINVAL);
+	assert_null(snapshot_take(&node_meminfo_report, m, -1, &err));
+	assert_int_equal(err, -EINVAL);
+}
+
+/* numa_maps as data: an interleaved VMA's pages on each node, every
+ * count there, and its line of text. */
+static void test_numa_maps_as_data(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map_pages(m, 4);
+	struct numa_maps_snapshot *ns;
+	const struct numa_maps_vma_snapshot *v = NULL;
+	struct seq_buf s;
+	char line[96];
+	int err;
+
+	assert_int_equal(do_mbind(m, a, 4 * PAGE, MPOL_INTERLEAVE, 0x3, 0), 0);
+	for (unsigned int i = 0; i < 4; i++)
+		touch(m, a + i * PAGE);
+	ns = snapshot_take(&pid_numa_maps_report, m, f->pid, &err);
+	assert_non_null(ns);
+	for (size_t i = 0; i < ns->nr_vmas; i++)
+		if (ns->vmas[i].start == a)
+			v = &ns->vmas[i];
+	assert_non_null(v);
+	assert_string_equal(v->policy, "interleave:0-1");
+	assert_string_equal(v->name, "");
+	assert_int_equal(v->pages, 4);
+	assert_int_equal(v->anon, 4);
+	assert_int_equal(v->nr_nodes, 2);
+	assert_int_equal(v->nodes[0], 2);
+	assert_int_equal(v->nodes[1], 2);
+	assert_int_equal(v->kernelpagesize_kb, 4);
+	seq_buf_init(&s);
+	assert_int_equal(pid_numa_maps_show(ns, &s), 0);
+	snprintf(line, sizeof(line), "%08llx interleave:0-1 anon=4 dirty=4",
+		 (unsigned long long)a);
+	assert_non_null(strstr(s.buf, line));
+	assert_non_null(strstr(s.buf, " N0=2 N1=2 kernelpagesize_kB=4\n"));
+	snapshot_free(pid_numa_maps_report.desc, ns);
+	seq_buf_free(&s);
+	assert_null(snapshot_take(&pid_numa_maps_report, m, 9999, &err));
+	assert_int_equal(err, -ESRCH);
+}
+
+/* zoneinfo, buddyinfo and vmstat as data: each zone's node, node 1's
+ * own per-node stats, and the numa_* counters summed over the nodes. */
+static void test_zone_reports_name_nodes(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	struct zoneinfo_snapshot *zi;
+	struct buddyinfo_snapshot *bi;
+	struct vmstat_snapshot *vs;
+	unsigned int with_stats = 0;
+	int err;
+
+	zi = snapshot_take(&zoneinfo_report, m, 0, &err);
+	assert_non_null(zi);
+	assert_true(zi->nr_zones > 2);
+	for (size_t z = 0; z < zi->nr_zones; z++) {
+		const struct zoneinfo_zone_snapshot *zs = &zi->zones[z];
+
+		assert_int_equal(zs->node, z * 2 < zi->nr_zones ? 0 : 1);
+		with_stats += zs->nr_per_node_stats ? 1 : 0;
+		for (int t = 0; zs->populated && t < MAX_NR_ZONES; t++) {
+			const struct zone *zone =
+				&m->zones[zs->node * MAX_NR_ZONES + t];
+
+			if (zone->name && !strcmp(zone->name, zs->zone))
+				assert_int_equal(
+					counter(zs->stats, zs->nr_stats,
+						"numa_hit"),
+					(int64_t)zone->vm_numa_event[NUMA_HIT]);
+		}
+	}
+	assert_int_equal(with_stats, 2); /* one zone of each node */
+	snapshot_free(zoneinfo_report.desc, zi);
+
+	bi = snapshot_take(&buddyinfo_report, m, 0, &err);
+	assert_non_null(bi);
+	assert_int_equal(bi->zones[bi->nr_zones - 1].node, 1);
+	assert_string_equal(bi->zones[bi->nr_zones - 1].zone, "Normal");
+	snapshot_free(buddyinfo_report.desc, bi);
+
+	vs = snapshot_take(&vmstat_report, m, 0, &err);
+	assert_non_null(vs);
+	assert_int_equal(counter(vs->counters, vs->nr_counters, "numa_hit"),
+			 (int64_t)(numa_event(m, 0, NUMA_HIT) +
+				   numa_event(m, 1, NUMA_HIT)));
+	snapshot_free(vmstat_report.desc, vs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +700,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fork_inherits_policy,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_node_reports_as_data,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numa_maps_as_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_zone_reports_name_nodes,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checker_sees_numa, setup,
 						teardown),

@@ -57,7 +57,10 @@ static void every_kind(struct machine *m, int pid)
 
 		if (!report_data_type(kind))
 			continue;
-		err = report_data_make(NULL, m, kind, pid, &rd);
+		/* nodeN/meminfo's argument is a node: node 0. */
+		err = report_data_make(NULL, m, kind,
+				       report_data_by_node(kind) ? 0 : pid,
+				       &rd);
 		if (err)
 			fail_msg("kind %u: %d: %s", kind, err, m->errmsg);
 		assert_int_equal(rd->report_case, kind);
