@@ -262,11 +262,13 @@ class Machine:
         return self._wait(self._send_report(
             _report_kind(kind), pid, addr, selector, translation))
 
-    def report_data(self, kind, pid=0):
+    def report_data(self, kind, pid=0, addr=0):
         """A report as data: the mm.proto message of its kind (Meminfo
-        ...), the values its text is printed from. A kind mmd does not
-        structure yet raises OSError with errno EOPNOTSUPP."""
-        return self._wait(self._send_report_data(_report_kind(kind), pid))
+        ...), the values its text is printed from; addr is the node of
+        node_meminfo. A kind mmd does not structure yet raises OSError
+        with errno EOPNOTSUPP."""
+        return self._wait(
+            self._send_report_data(_report_kind(kind), pid, addr))
 
     def meminfo(self):
         """/proc/meminfo, as reports.Meminfo (from the structured report)."""
@@ -326,8 +328,8 @@ class Machine:
         self._send(op, msg, p, finish)
         return p
 
-    def _send_report_data(self, kind, pid):
-        q = pb.Report(kind=kind, pid=pid, structured=True)
+    def _send_report_data(self, kind, pid, addr=0):
+        q = pb.Report(kind=kind, pid=pid, addr=addr, structured=True)
         p = Pending("report")
 
         def finish(reply):
@@ -490,8 +492,8 @@ class Pipeline:
         send.__name__ = op
         return send
 
-    def report_data(self, kind, pid=0):
-        p = self._m._send_report_data(_report_kind(kind), pid)
+    def report_data(self, kind, pid=0, addr=0):
+        p = self._m._send_report_data(_report_kind(kind), pid, addr)
         self.pending.append(p)
         return p
 

@@ -337,6 +337,13 @@ class TestReports(DaemonTest):
         self.assertEqual(ms.total.in_use_bytes, 0)
         sc = reports.from_message(self.m.report_data("sysctl"))
         self.assertEqual(sc.sysctls["vm.swappiness"], 60)
+        # One node: numastat's column and node 0's meminfo, node 1 none.
+        ns = reports.from_message(self.m.report_data("numastat"))
+        self.assertEqual([n.node for n in ns.nodes], [0])
+        nm = self.m.report_data("node_meminfo", addr=0)
+        self.assertEqual((nm.node, nm.mem_total > 0), (0, True))
+        self.assertErrno(errno.EINVAL, self.m.report_data, "node_meminfo",
+                         0, 1)
 
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
