@@ -350,6 +350,17 @@ static void script_reports(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	rp.kind = MM__REPORT_KIND__REPORT_VM_LAYOUT;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	/* The NUMA reports as data; a node past the last is -EINVAL. */
+	rp.structured = true;
+	for (int k = MM__REPORT_KIND__REPORT_NUMA_MAPS;
+	     k <= MM__REPORT_KIND__REPORT_NODE_MEMINFO; k++) {
+		rp.kind = (Mm__ReportKind)k;
+		call(sd, MM__REQUEST__OP_REPORT, &rp);
+	}
+	rp.addr = 5;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.addr = 0;
+	rp.structured = false;
 	ldt.func = 2; /* the default LDT, into no memory: -EFAULT */
 	ldt.ptr = 4096;
 	ldt.bytecount = 16;
