@@ -12,6 +12,7 @@
 #include "tests/unit/machines.h"
 
 #include "core/mempolicy_syscalls.h"
+#include "core/huge_mm.h"
 #include "core/mmzone.h"
 #include "core/node.h"
 #include "core/oom_kill.h"
@@ -523,6 +524,36 @@ static void test_checker_sees_numa(void **state)
 	assert_consistent(m);
 }
 
+/* A THP takes its VMA's policy: a write fault's huge page, and the one a
+ * write to the huge zero page maps in its place, both on node 1. */
+static void test_thp_follows_the_policy(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	const uint64_t huge = 512 * PAGE;
+	uint64_t a = 0, before = m->vm_events[THP_FAULT_ALLOC];
+	char c;
+	struct user_fault fault;
+
+	assert_int_equal(thp_set(m, "always", NULL), 0);
+	assert_int_equal(uapi_mmap(m, 0, ADDR, 2 * huge, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, &a),
+			 0);
+	assert_int_equal(do_mbind(m, a, 2 * huge, MPOL_BIND, 0x2, 0), 0);
+	touch(m, a);
+	assert_int_equal(m->vm_events[THP_FAULT_ALLOC], before + 1);
+	assert_int_equal(node_of(f, a), 1);
+	assert_int_equal(node_of(f, a + huge - PAGE), 1);
+	/* A read maps the huge zero page; the write then a THP, on node 1. */
+	assert_int_equal(
+		uapi_access_vm(m, 0, a + huge, &c, 1, USER_READ, &fault), 0);
+	touch(m, a + huge + PAGE);
+	assert_int_equal(m->vm_events[THP_FAULT_ALLOC], before + 2);
+	assert_int_equal(node_of(f, a + huge), 1);
+	assert_int_equal(node_of(f, a + 2 * huge - PAGE), 1);
+	assert_int_equal(uapi_munmap(m, 0, a, 2 * huge), 0);
+}
+
 /* A named counter of a list, or fail. */
 static int64_t counter(const struct snap_counter *c, size_t n, const char *name)
 {
@@ -700,6 +731,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fork_inherits_policy,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thp_follows_the_policy,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_reports_as_data,
 						setup, teardown),
