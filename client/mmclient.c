@@ -1592,6 +1592,49 @@ int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len, int advice)
 	return send_madvise(c, &a, NULL, NULL, 0);
 }
 
+int mmc_mlock2(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	Mm__Mlock a = MM__MLOCK__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	a.flags = flags;
+	return send_mlock(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mlock(struct mmc *c, int pid, uint64_t addr, uint64_t len)
+{
+	return mmc_mlock2(c, pid, addr, len, 0);
+}
+
+int mmc_munlock(struct mmc *c, int pid, uint64_t addr, uint64_t len)
+{
+	Mm__Munlock a = MM__MUNLOCK__INIT;
+
+	a.pid = pid;
+	a.addr = addr;
+	a.len = len;
+	return send_munlock(c, &a, NULL, NULL, 0);
+}
+
+int mmc_mlockall(struct mmc *c, int pid, int flags)
+{
+	Mm__Mlockall a = MM__MLOCKALL__INIT;
+
+	a.pid = pid;
+	a.flags = flags;
+	return send_mlockall(c, &a, NULL, NULL, 0);
+}
+
+int mmc_munlockall(struct mmc *c, int pid)
+{
+	Mm__Process a = MM__PROCESS__INIT;
+
+	a.pid = pid;
+	return send_munlockall(c, &a, NULL, NULL, 0);
+}
+
 /* One mincore request, its vector of pages bytes straight into vec. */
 static int mincore_one(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		       unsigned char *vec, uint64_t pages)

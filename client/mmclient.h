@@ -431,6 +431,20 @@ int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len,
  */
 int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		unsigned char *vec);
+/*
+ * mlock(2), mlock2(2) (flags 0 or MLOCK_ONFAULT), munlock(2),
+ * mlockall(2) (MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT) and munlockall(2)
+ * in process pid, Linux's values and errors: the locked pages leave
+ * reclaim for the unevictable list (meminfo's Unevictable and Mlocked,
+ * status's VmLck). The layout's limits.memlock is RLIMIT_MEMLOCK: past
+ * it mlock is -ENOMEM (MAP_LOCKED and MCL_FUTURE mappings -EAGAIN), and
+ * with it 0 every lock is -EPERM. A hole in the range is -ENOMEM.
+ */
+int mmc_mlock(struct mmc *c, int pid, uint64_t addr, uint64_t len);
+int mmc_mlock2(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
+int mmc_munlock(struct mmc *c, int pid, uint64_t addr, uint64_t len);
+int mmc_mlockall(struct mmc *c, int pid, int flags);
+int mmc_munlockall(struct mmc *c, int pid);
 
 /*
  * The process's own malloc, run inside the machine over its brk and

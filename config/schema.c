@@ -137,6 +137,7 @@ static const struct cfg_field limit_fields[] = {
 	L("kmap_atomic", CK_COUNT, limits.kmap_atomic),
 	L("vmap_space", CK_SIZE, limits.vmap_space),
 	L("nofile", CK_COUNT, limits.nofile),
+	L("memlock", CK_SIZE, limits.memlock),
 };
 
 #define SECTION(k, f)                                                          \

@@ -164,7 +164,8 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->daemon.frame_timeout_ms = 10000;
 	l->limits.objects = 1048576;
 	l->limits.requests = 256;
-	l->limits.nofile = 1024; /* Linux's soft RLIMIT_NOFILE */
+	l->limits.nofile = 1024;     /* Linux's soft RLIMIT_NOFILE */
+	l->limits.memlock = 8 * MiB; /* Linux's MLOCK_LIMIT (since 5.16) */
 	/* Sparse, as RAM: a large device costs nothing until written. */
 	l->storage.size = 1 * GiB;
 	l->storage.sector_size = 512;

@@ -190,6 +190,7 @@ struct layout_limits {
 	uint64_t vmap_space;  /* vmalloc-area bytes of its ioremaps and
 				 vmaps; 0: derived */
 	uint32_t nofile;      /* descriptors per process, as RLIMIT_NOFILE */
+	uint64_t memlock;     /* bytes a process may mlock, RLIMIT_MEMLOCK */
 };
 
 /* How the daemon serves the machine; core ignores it. */

@@ -94,13 +94,15 @@ struct kcompactd_state {
 
 /*
  * The LRU lists, as a node's lruvec: anonymous (and shmem) pages, and
- * the page cache's file pages (PG_swapbacked clear), in Linux's order.
+ * the page cache's file pages (PG_swapbacked clear), and the pages no
+ * reclaim may take (PG_unevictable: mlocked), in Linux's order.
  */
 enum lru_list {
 	LRU_INACTIVE_ANON,
 	LRU_ACTIVE_ANON,
 	LRU_INACTIVE_FILE,
 	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE, /* mlocked pages: reclaim never looks at them */
 	NR_LRU_LISTS,
 };
 

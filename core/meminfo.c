@@ -36,6 +36,16 @@ static unsigned long node_pages(const struct machine *m,
 	return v < 0 ? 0 : (unsigned long)v;
 }
 
+/* global_zone_page_state: a zone counter summed over the zones. */
+static unsigned long zone_sum(const struct machine *m, enum zone_stat_item item)
+{
+	long v = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		v += m->zones[z].vm_stat[item];
+	return v < 0 ? 0 : (unsigned long)v;
+}
+
 /* Bytes of the direct map by the size of the leaf that maps them. */
 static int count_directmap(void *ctx, uint64_t vaddr, uint64_t entry,
 			   uint64_t page_size)
@@ -88,6 +98,7 @@ static void fill_lru(const struct machine *m, struct meminfo_snapshot *mi)
 	mi->active_file = pages_to_kb(m, af);
 	mi->inactive_file = pages_to_kb(m, inf);
 	mi->unevictable = pages_to_kb(m, node_pages(m, NR_UNEVICTABLE));
+	mi->mlocked = pages_to_kb(m, zone_sum(m, NR_MLOCK));
 }
 
 static void fill_highmem(const struct machine *m, struct meminfo_snapshot *mi)

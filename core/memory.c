@@ -23,6 +23,7 @@
 #include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
+#include "core/mlock.h"
 #include "core/mman.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
@@ -144,6 +145,7 @@ void put_user_page(struct machine *m, struct page *page)
 	}
 	if (--page->_refcount > 0)
 		return;
+	mlock_page_freed(m, page);
 	if (PageFlag(page, PG_lru))
 		lru_del(m, page);
 	if (PageFlag(page, PG_anon))
@@ -449,12 +451,16 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 			vma->vm_mm->rss_stat[MM_ANONPAGES]++;
 		}
 		page_remove_rmap(m, old);
-		put_user_page(m, old);
 	} else {
 		vma->vm_mm->rss_stat[MM_ANONPAGES]++;
 	}
 	page_add_new_anon_rmap(m, page, vma, addr);
 	pte_slot_write(m, slot, pfn_pte(m, page_to_pfn(m, page), prot));
+	if (!zero) { /* the copy took this locked mapping of the old page */
+		if (vma->vm_flags & VM_LOCKED)
+			munlock_page(m, old);
+		put_user_page(m, old);
+	}
 	return 0;
 }
 
@@ -769,6 +775,9 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	else if (err == -ENOMEM)
 		mm_refuse(m, BAD_NONE, err, "out of memory in a fault at %#lx",
 			  (unsigned long)addr);
+	/* folio_add_lru_vma: a page a locked VMA faults in is mlocked. */
+	if (!err && (vma->vm_flags & VM_LOCKED))
+		mlock_fault_page(m, vma, addr);
 	count_fault(m, mm, major, err);
 	update_hiwater_rss(mm);
 	return err;
@@ -874,8 +883,8 @@ int access_user(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	return 0;
 }
 
-void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
-			uint64_t end)
+int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 	enum user_access access;
@@ -883,7 +892,7 @@ void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 	uint64_t step = m->page_size;
 
 	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS))
-		return;
+		return 0;
 	access = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
 			 ? USER_WRITE
 			 : USER_READ;
@@ -892,23 +901,19 @@ void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 	for (uint64_t addr = start; addr < end; addr += step) {
 		unsigned long pfn;
 
+		int err;
+
 		if (!mmu_access(m, mm, addr, access, &pfn))
 			continue;
-		if (handle_mm_fault(m, mm, addr, access, &fault))
-			return;
+		err = handle_mm_fault(m, mm, addr, access, &fault);
+		if (err)
+			return err;
 	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* Walking a range of entries                                         */
-
-/*
- * Call fn for each non-zero entry of [start, end) in a VMA, a page (or
- * a huge page) at a time, skipping ranges whose tables are missing.
- */
-typedef void (*range_fn)(struct machine *m, struct vm_area_struct *vma,
-			 uint64_t addr, const struct pte_slot *slot,
-			 uint64_t entry, void *arg);
 
 /* A huge entry at addr lies wholly inside the walk up to end. */
 static bool thp_covered(uint64_t addr, uint64_t size, uint64_t end)
@@ -918,8 +923,8 @@ static bool thp_covered(uint64_t addr, uint64_t size, uint64_t end)
 	return start == addr && end - addr >= size;
 }
 
-static void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
-			   uint64_t start, uint64_t end, range_fn fn, void *arg)
+void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end, range_fn fn, void *arg)
 {
 	bool huge = vma->vm_flags & VM_HUGETLB;
 	unsigned int leaf = huge ? pgtable_huge_level(m) : pte_level(m);
@@ -995,6 +1000,8 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 	if (page_is_pagecache(page) && (entry & _PAGE_DIRTY))
 		set_page_dirty(m, page);
 	page_remove_rmap(m, page);
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_page(m, page);
 	put_user_page(m, page);
 }
 
@@ -1240,6 +1247,10 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		struct vm_area_struct *src = oldmm->vmas[i];
 		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
 		struct copy_ctx c = {dst, 0};
+
+		/* dup_mmap: the child does not inherit mlock. */
+		if (dst)
+			dst->vm_flags &= ~VM_LOCKED_MASK;
 
 		if (dst && anon_vma_fork(m, dst, src)) {
 			vm_area_free(m, dst);

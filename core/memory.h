@@ -11,6 +11,16 @@
 
 #include "core/mm.h"
 
+/*
+ * Call fn for each non-zero entry of [start, end) in a VMA, a page (or
+ * a huge page) at a time, skipping ranges whose tables are missing; a
+ * THP the range cuts is split first, as walk_page_range's callers do.
+ */
+typedef void (*range_fn)(struct machine *m, struct vm_area_struct *vma,
+			 uint64_t addr, const struct pte_slot *slot,
+			 uint64_t entry, void *arg);
+void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end, range_fn fn, void *arg);
 /* Remove every entry of [start, end) in vma, giving back what it held. */
 void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end);
@@ -25,9 +35,13 @@ void change_protection(struct machine *m, struct vm_area_struct *vma,
 int move_page_tables(struct machine *m, struct vm_area_struct *vma,
 		     uint64_t old_addr, struct vm_area_struct *new_vma,
 		     uint64_t new_addr, uint64_t len);
-/* Fault in every page of [start, end), as MAP_POPULATE; best effort. */
-void populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
-			uint64_t end);
+/*
+ * Fault in every page of [start, end) of the VMA at start, as
+ * MAP_POPULATE: 0, or the first fault's error (the pages before it
+ * stay). Callers that only hint ignore it.
+ */
+int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
+		       uint64_t end);
 /* The entry bits a page of vma gets (write only if it may be written). */
 uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 		      bool writable);

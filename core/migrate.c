@@ -68,10 +68,10 @@ static int remap_one(struct machine *m, struct page *page,
 /* The page's state passes to dst, as folio_migrate_flags and mapping. */
 static void migrate_page_state(struct page *src, struct page *dst)
 {
-	const uint32_t moving = (1u << PG_anon) | (1u << PG_shmem) |
-				(1u << PG_swapbacked) | (1u << PG_dirty) |
-				(1u << PG_referenced) | (1u << PG_lru) |
-				(1u << PG_active);
+	const uint32_t moving =
+		(1u << PG_anon) | (1u << PG_shmem) | (1u << PG_swapbacked) |
+		(1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_lru) |
+		(1u << PG_active) | (1u << PG_mlocked) | (1u << PG_unevictable);
 
 	dst->flags |= src->flags & moving;
 	src->flags &= ~moving;

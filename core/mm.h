@@ -60,6 +60,10 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_LOCKED	0x00002000UL
 #define VM_IO		0x00004000UL /* device memory */
 #define VM_DONTEXPAND	0x00040000UL
+#define VM_SEQ_READ	0x00008000UL /* MADV_SEQUENTIAL */
+#define VM_RAND_READ	0x00010000UL /* MADV_RANDOM */
+#define VM_DONTCOPY	0x00020000UL /* MADV_DONTFORK */
+#define VM_LOCKONFAULT	0x00080000UL /* mlock2(MLOCK_ONFAULT) */
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
@@ -69,6 +73,7 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 /* Mappings of raw frames: never merged, grown or copied page by page. */
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP)
+#define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
 
 /* vm.max_map_count's default, and the stack's rlimit (8 MiB). */
 #define DEFAULT_MAX_MAP_COUNT 65530
@@ -180,6 +185,8 @@ struct mm_struct {
 	uint64_t mmap_base; /* top-down allocation starts below this */
 	uint64_t task_size;
 	uint64_t start_brk, brk;
+	unsigned long
+		def_flags; /* VM_LOCKED(_MASK) after mlockall(MCL_FUTURE) */
 	uint64_t start_stack;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
 	unsigned long hiwater_rss, hiwater_vm;
@@ -255,6 +262,16 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 /* madvise.c: MADV_DONTNEED, MADV_WILLNEED and MADV_NORMAL, as Linux's. */
 int do_madvise(struct machine *m, struct mm_struct *mm, uint64_t start,
 	       uint64_t len, int advice);
+/*
+ * mlock.c: mlock2 (flags 0 or MLOCK_ONFAULT; mlock is flags 0), munlock,
+ * mlockall (MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT), munlockall, as Linux's.
+ */
+int do_mlock(struct machine *m, struct mm_struct *mm, uint64_t start,
+	     uint64_t len, int flags);
+int do_munlock(struct machine *m, struct mm_struct *mm, uint64_t start,
+	       uint64_t len);
+int do_mlockall(struct machine *m, struct mm_struct *mm, int flags);
+int do_munlockall(struct machine *m, struct mm_struct *mm);
 /* mincore.c: a byte per page of [start, +len) into vec, 1 if resident. */
 int do_mincore(struct machine *m, struct mm_struct *mm, uint64_t start,
 	       uint64_t len, uint8_t *vec);

@@ -32,6 +32,7 @@
 #include "core/libc/malloc.h"
 #include "core/memory.h"
 #include "core/mmz.h"
+#include "core/mlock.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
 #include "core/shmem.h"
@@ -722,10 +723,14 @@ int mm_check(const struct machine *m, char *why, size_t len)
 		t.mm = task->mm;
 		err = check_mm(&t);
 		if (!err)
+			err = mlock_check(m, task->mm, why, len);
+		if (!err)
 			err = ldt_check_mm(m, task->mm, why, len);
 		if (!err)
 			err = segment_regs_check(m, task, why, len);
 	}
+	if (!err)
+		err = mlock_lru_check(m, why, len);
 	if (!err)
 		err = check_pages(&t);
 	if (!err)

@@ -53,6 +53,9 @@ enum pageflags {
 	 */
 	PG_tail,
 	PG_anon_exclusive,
+	/* mlock.c's: a VM_LOCKED mapping holds it, on LRU_UNEVICTABLE. */
+	PG_mlocked,
+	PG_unevictable,
 	NR_PAGEFLAGS,
 };
 

@@ -34,6 +34,8 @@ static const struct {
 	{PG_uptodate, KPF_UPTODATE},
 	{PG_writeback, KPF_WRITEBACK},
 	{PG_readahead, KPF_RECLAIM}, /* PG_readahead is PG_reclaim's alias */
+	{PG_unevictable, KPF_UNEVICTABLE},
+	{PG_mlocked, KPF_MLOCKED},
 };
 
 /*

@@ -230,6 +230,16 @@ int uapi_exit_process(struct machine *m, int pid);
 int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		 int advice);
 /*
+ * mlock2(2) (flags 0 is mlock, MLOCK_ONFAULT), munlock(2), mlockall(2)
+ * (MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT) and munlockall(2), with
+ * RLIMIT_MEMLOCK from the layout's limits.memlock; errors as Linux's.
+ */
+int uapi_mlock(struct machine *m, int pid, uint64_t addr, uint64_t len,
+	       int flags);
+int uapi_munlock(struct machine *m, int pid, uint64_t addr, uint64_t len);
+int uapi_mlockall(struct machine *m, int pid, int flags);
+int uapi_munlockall(struct machine *m, int pid);
+/*
  * mincore(2): a byte per page of [addr, +len) into vec (len rounded up
  * to pages), 1 when the page is resident.
  */

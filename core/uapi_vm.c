@@ -205,6 +205,47 @@ int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
 	return vm_done(m, t, do_madvise(m, t->mm, addr, len, advice));
 }
 
+int uapi_mlock(struct machine *m, int pid, uint64_t addr, uint64_t len,
+	       int flags)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_mlock(m, t->mm, addr, len, flags));
+}
+
+int uapi_munlock(struct machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_munlock(m, t->mm, addr, len));
+}
+
+int uapi_mlockall(struct machine *m, int pid, int flags)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_mlockall(m, t->mm, flags));
+}
+
+int uapi_munlockall(struct machine *m, int pid)
+{
+	struct task_struct *t;
+	int err = vm_task(m, pid, &t);
+
+	if (err)
+		return err;
+	return vm_done(m, t, do_munlockall(m, t->mm));
+}
+
 int uapi_mincore(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		 uint8_t *vec)
 {

@@ -23,6 +23,7 @@
 #include "core/fs/fs.h"
 #include "core/huge_mm.h"
 #include "core/memory.h"
+#include "core/mlock.h"
 #include "core/mman.h"
 #include "core/mmz_userdev.h"
 #include "core/page_alloc.h"
@@ -688,11 +689,30 @@ static int mmap_region(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	return 0;
 }
 
+/*
+ * do_mmap's mlock checks: MAP_LOCKED needs a nonzero RLIMIT_MEMLOCK
+ * (-EPERM), and a locked mapping (MAP_LOCKED or mlockall's
+ * MCL_FUTURE) must fit under it (-EAGAIN).
+ */
+static int mmap_lock_check(struct machine *m, const struct mm_struct *mm,
+			   int flags, unsigned long vm_flags, uint64_t len)
+{
+	if ((flags & MAP_LOCKED) && !can_do_mlock(m))
+		return mm_refuse(m, BAD_NONE, -EPERM,
+				 "MAP_LOCKED with limits.memlock 0");
+	if (!mlock_future_ok(m, mm, vm_flags, len))
+		return mm_refuse(m, BAD_NONE, -EAGAIN,
+				 "a locked mapping of %#lx bytes would pass "
+				 "limits.memlock",
+				 (unsigned long)len);
+	return 0;
+}
+
 int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	    uint64_t len, int prot, int flags, uint64_t *mapped)
 {
 	uint64_t align = flags & MAP_HUGETLB ? huge_page_size(m) : m->page_size;
-	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	unsigned long vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
 	int err = mmap_check(m, mm, addr, len, flags, false);
 
 	if (err)
@@ -711,6 +731,11 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = mm_refuse(m, BAD_VMA, -EINVAL,
 				"a shared mapping cannot grow down");
 	if (!err)
+		err = mmap_lock_check(m, mm, flags, vm_flags, len);
+	/* mmap_region: a huge page mapping is never locked nor counted. */
+	if (vm_flags & VM_HUGETLB)
+		vm_flags &= ~VM_LOCKED_MASK;
+	if (!err)
 		err = mmap_account(m, &vm_flags, len, false);
 	/* MAP_FIXED replaces what it lands on, once nothing can fail. */
 	if (!err && (flags & MAP_FIXED))
@@ -721,7 +746,7 @@ int do_mmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		return err;
 	*mapped = addr;
 	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
-	    (flags & MAP_LOCKED))
+	    (vm_flags & VM_LOCKED_MASK) == VM_LOCKED)
 		populate_vma_range(m, mm, addr, addr + len);
 	return 0;
 }
@@ -1335,6 +1360,17 @@ static int mremap_move_range(struct machine *m, struct mm_struct *mm,
 	return 0;
 }
 
+/* A locked VMA's growth is faulted in, as mremap's mm_populate. */
+static void mremap_populate(struct machine *m, struct mm_struct *mm,
+			    uint64_t addr, uint64_t old_len, uint64_t new_len)
+{
+	const struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	if (new_len > old_len && vma && (vma->vm_flags & VM_LOCKED) &&
+	    !(vma->vm_flags & VM_LOCKONFAULT))
+		populate_vma_range(m, mm, addr + old_len, addr + new_len);
+}
+
 int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	      uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr,
 	      uint64_t *result)
@@ -1352,6 +1388,12 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	if (new_len > old_len && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		return mm_refuse(m, BAD_VMA, -EFAULT,
 				 "mremap: a mapping of raw frames cannot grow");
+	/* vma_to_resize: a locked VMA's growth must fit RLIMIT_MEMLOCK. */
+	if (new_len > old_len &&
+	    !mlock_future_ok(m, mm, vma->vm_flags, new_len - old_len))
+		return mm_refuse(m, BAD_NONE, -EAGAIN,
+				 "mremap: a locked mapping would pass "
+				 "limits.memlock");
 	/* Growth of a charged mapping is charged too (vma_to_resize). */
 	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))
@@ -1372,7 +1414,10 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	} else if (old_addr + old_len == vma->vm_end &&
 		   vma_expandable(mm, vma, new_len - old_len)) {
 		*result = old_addr;
-		return mremap_expand(m, mm, vma, new_len - old_len);
+		err = mremap_expand(m, mm, vma, new_len - old_len);
+		if (!err)
+			mremap_populate(m, mm, old_addr, old_len, new_len);
+		return err;
 	} else if (!(flags & MREMAP_MAYMOVE)) {
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
 				 "mremap: no room to grow in place, and no "
@@ -1384,8 +1429,10 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	if (!err)
 		err = mremap_move(m, mm, vma, old_addr, old_len, new_addr,
 				  new_len);
-	if (!err)
+	if (!err) {
 		*result = new_addr;
+		mremap_populate(m, mm, new_addr, old_len, new_len);
+	}
 	return err;
 }
 
@@ -1425,7 +1472,7 @@ static int brk_shrink(struct machine *m, struct mm_struct *mm, uint64_t newend,
 static int brk_expand(struct machine *m, struct mm_struct *mm, uint64_t oldend,
 		      uint64_t newend)
 {
-	unsigned long flags = VM_DATA_DEFAULT | VM_ACCOUNT;
+	unsigned long flags = VM_DATA_DEFAULT | VM_ACCOUNT | mm->def_flags;
 	unsigned long npages =
 		(unsigned long)((newend - oldend) >> m->page_shift);
 	unsigned int i = vma_index(mm, oldend);
@@ -1436,6 +1483,12 @@ static int brk_expand(struct machine *m, struct mm_struct *mm, uint64_t oldend,
 	if (mm->map_count > m->vma->max_map_count)
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
 				 "vm.max_map_count reached");
+	/* check_brk_limits' -EAGAIN: brk fails with the break kept, which
+	 * the C library reports as ENOMEM, as every refused brk here. */
+	if (!mlock_future_ok(m, mm, flags, newend - oldend))
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "brk: the locked heap would pass "
+				 "limits.memlock");
 	if (vm_enough_memory(m, (long)npages))
 		return -ENOMEM;
 	if (prev && prev->vm_end == oldend && prev->vm_end > mm->start_brk &&
@@ -1497,6 +1550,9 @@ int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 		err = brk_expand(m, mm, oldend, newend);
 	if (err)
 		return err;
+	/* brk: with mlockall(MCL_FUTURE) the new heap is faulted in. */
+	if (newend > oldend && (mm->def_flags & VM_LOCKED))
+		populate_vma_range(m, mm, oldend, newend);
 	mm->brk = newbrk;
 	*brk = newbrk;
 	return 0;

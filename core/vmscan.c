@@ -22,6 +22,7 @@
 #include "core/filemap.h"
 #include "core/huge_mm.h"
 #include "core/memory.h"
+#include "core/mlock.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -103,6 +104,7 @@ static const struct {
 	[LRU_ACTIVE_ANON] = {NR_ACTIVE_ANON, NR_ZONE_ACTIVE_ANON},
 	[LRU_INACTIVE_FILE] = {NR_INACTIVE_FILE, NR_ZONE_INACTIVE_FILE},
 	[LRU_ACTIVE_FILE] = {NR_ACTIVE_FILE, NR_ZONE_ACTIVE_FILE},
+	[LRU_UNEVICTABLE] = {NR_UNEVICTABLE, NR_ZONE_UNEVICTABLE},
 };
 
 static void lru_account(struct machine *m, const struct page *page,
@@ -124,6 +126,8 @@ static enum lru_list page_lru(const struct page *page)
 	enum lru_list base =
 		page_is_file_lru(page) ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON;
 
+	if (PageFlag(page, PG_unevictable))
+		return LRU_UNEVICTABLE;
 	return PageFlag(page, PG_active) ? base + 1 : base;
 }
 
@@ -171,6 +175,7 @@ void lru_del(struct machine *m, struct page *page)
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_lru);
 	ClearPageFlag(page, PG_active);
+	ClearPageFlag(page, PG_unevictable);
 }
 
 static void lru_move(struct machine *m, struct page *page, enum lru_list to)
@@ -188,6 +193,29 @@ void lru_activate(struct machine *m, struct page *page)
 {
 	lru_move(m, page, page_lru(page) | 1);
 	m->vm_events[PGACTIVATE]++;
+}
+
+void lru_move_unevictable(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))
+		return;
+	lru_account(m, page, page_lru(page), -1);
+	ClearPageFlag(page, PG_active);
+	SetPageFlag(page, PG_unevictable);
+	list_move(&page->lru, &m->lruvec.lists[LRU_UNEVICTABLE]);
+	lru_account(m, page, LRU_UNEVICTABLE, 1);
+	m->vm_events[UNEVICTABLE_PGCULLED]++;
+}
+
+void lru_move_evictable(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_lru) || !PageFlag(page, PG_unevictable))
+		return;
+	lru_account(m, page, LRU_UNEVICTABLE, -1);
+	ClearPageFlag(page, PG_unevictable);
+	list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	lru_account(m, page, page_lru(page), 1);
+	m->vm_events[UNEVICTABLE_PGRESCUED]++;
 }
 
 /* ------------------------------------------------------------------ */
@@ -310,6 +338,7 @@ enum page_references {
 	PAGEREF_RECLAIM,
 	PAGEREF_KEEP,
 	PAGEREF_ACTIVATE,
+	PAGEREF_CULL, /* a VM_LOCKED VMA maps it: to the unevictable list */
 };
 
 static enum page_references page_check_references(struct machine *m,
@@ -319,7 +348,7 @@ static enum page_references page_check_references(struct machine *m,
 	bool was_referenced = PageFlag(page, PG_referenced);
 
 	if (rmap_walk(m, page, referenced_one, &refs))
-		return PAGEREF_ACTIVATE; /* mlocked */
+		return PAGEREF_CULL;
 	if (!refs) {
 		ClearPageFlag(page, PG_referenced);
 		return PAGEREF_RECLAIM;
@@ -343,6 +372,9 @@ static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
 		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
 					       : PGSCAN_DIRECT]++;
 		switch (page_check_references(m, page)) {
+		case PAGEREF_CULL:
+			mlock_page(m, page);
+			continue;
 		case PAGEREF_ACTIVATE:
 			lru_move(m, page, LRU_ACTIVE_ANON);
 			continue;
@@ -584,6 +616,9 @@ static unsigned long shrink_memcg_inactive(struct machine *m, int pid,
 		(*seen)++;
 		m->vm_events[PGSCAN_DIRECT]++;
 		switch (page_check_references(m, page)) {
+		case PAGEREF_CULL:
+			mlock_page(m, page);
+			continue;
 		case PAGEREF_ACTIVATE:
 			lru_move(m, page, LRU_ACTIVE_ANON);
 			continue;
@@ -654,6 +689,8 @@ int lru_check(const struct machine *m, char *why, size_t len)
 
 			if (!PageFlag(page, PG_lru) ||
 			    (int)page_lru(page) != lru ||
+			    PageFlag(page, PG_mlocked) !=
+				    (lru == LRU_UNEVICTABLE) ||
 			    !(PageFlag(page, PG_anon) ||
 			      PageFlag(page, PG_shmem) ||
 			      (page_is_file_lru(page) && page->mapping)) ||

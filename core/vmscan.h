@@ -29,6 +29,12 @@ void lru_del(struct machine *m, struct page *page);
 void lru_add_active(struct machine *m, struct page *page);
 /* An inactive page moves to its active list (pgactivate). */
 void lru_activate(struct machine *m, struct page *page);
+/*
+ * A page on an evictable list moves to LRU_UNEVICTABLE (culled), and
+ * back to its inactive list (rescued); mlock.c decides when.
+ */
+void lru_move_unevictable(struct machine *m, struct page *page);
+void lru_move_evictable(struct machine *m, struct page *page);
 
 /*
  * Reclaim up to nr pages: age the active list, then swap out the least

@@ -116,6 +116,13 @@
 	X(KCOMPACTD_WAKE, "compact_daemon_wake")                               \
 	X(KCOMPACTD_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
 	X(KCOMPACTD_FREE_SCANNED, "compact_daemon_free_scanned")               \
+	X(UNEVICTABLE_PGCULLED, "unevictable_pgs_culled")                      \
+	X(UNEVICTABLE_PGSCANNED, "unevictable_pgs_scanned")                    \
+	X(UNEVICTABLE_PGRESCUED, "unevictable_pgs_rescued")                    \
+	X(UNEVICTABLE_PGMLOCKED, "unevictable_pgs_mlocked")                    \
+	X(UNEVICTABLE_PGMUNLOCKED, "unevictable_pgs_munlocked")                \
+	X(UNEVICTABLE_PGCLEARED, "unevictable_pgs_cleared")                    \
+	X(UNEVICTABLE_PGSTRANDED, "unevictable_pgs_stranded")                  \
 	X(THP_FAULT_ALLOC, "thp_fault_alloc")                                  \
 	X(THP_FAULT_FALLBACK, "thp_fault_fallback")                            \
 	X(THP_FAULT_FALLBACK_CHARGE, "thp_fault_fallback_charge")              \

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -229,6 +230,57 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a, page, 999));
 	EXPECT_ERR(c, -ENOMEM, mmc_mincore(c, 0, a + 8 * page, page, vec));
 	EXPECT_ERR(c, -EINVAL, mmc_mincore(c, 0, a + 1, page, vec));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));
+}
+
+/* A "Name:   N kB" line of a report text, or -1. */
+static long report_kb(const char *text, const char *name)
+{
+	const char *p = text ? strstr(text, name) : NULL;
+	long v = -1;
+
+	if (p)
+		sscanf(p + strlen(name), ":%ld", &v);
+	return v;
+}
+
+/*
+ * mlock over the wire: VmLck, meminfo's Mlocked and Unevictable follow
+ * (this session is the only one locking), and Linux's errors.
+ */
+static void vm_mlock(struct mmc *c, unsigned int page)
+{
+	uint64_t a = 0, got = 0;
+	char *text = NULL;
+	long kb = page / 1024;
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 8 * page, RW, ANON_PRIVATE, &a));
+	EXPECT_ERR(c, 0, mmc_mlock(c, 0, a + 1, 3 * page));
+	EXPECT_ERR(c, 0, mmc_mlock2(c, 0, a + 6 * page, page, 1));
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_STATUS, 0, &text));
+	EXPECT(report_kb(text, "VmLck") == 5 * kb, "VmLck %ld kB",
+	       report_kb(text, "VmLck"));
+	free(text);
+	text = report_text(c, MMC_REPORT_MEMINFO);
+	EXPECT(report_kb(text, "Mlocked") == 4 * kb &&
+		       report_kb(text, "Unevictable") == 4 * kb,
+	       "Mlocked %ld kB, Unevictable %ld kB", report_kb(text, "Mlocked"),
+	       report_kb(text, "Unevictable"));
+	free(text);
+	EXPECT_ERR(c, -EINVAL, mmc_mlock2(c, 0, a, page, 2));
+	EXPECT_ERR(c, -ENOMEM, mmc_mlock(c, 0, a + 8 * page, page));
+	EXPECT_ERR(c, -ENOMEM, mmc_munlock(c, 0, a + 8 * page, page));
+	EXPECT_ERR(c, -EINVAL, mmc_mlockall(c, 0, 0));
+	EXPECT_ERR(c, -EINVAL, mmc_mlockall(c, 0, 4));
+	EXPECT_ERR(c, 0, mmc_munlock(c, 0, a, 8 * page));
+	EXPECT_ERR(c, 0, mmc_mlockall(c, 0, 2 | 4)); /* FUTURE | ONFAULT */
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, page, RW, ANON_PRIVATE, &got));
+	EXPECT_ERR(c, 0, mmc_munlockall(c, 0));
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_STATUS, 0, &text));
+	EXPECT(report_kb(text, "VmLck") == 0, "VmLck %ld kB after munlockall",
+	       report_kb(text, "VmLck"));
+	free(text);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, got, page));
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));
 }
 
@@ -461,6 +513,7 @@ void ops_vm(void)
 	vm_frame_sized_write(c);
 	vm_madvise_mincore(c, page);
 	vm_mincore_long(c, page);
+	vm_mlock(c, page);
 	vm_thp(c, page);
 	vm_modify_ldt(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */
