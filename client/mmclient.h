@@ -415,9 +415,14 @@ int mmc_fork(struct mmc *c, int pid, int *child);
 /* Exit a process the session forked (the session's own exits at close). */
 int mmc_exit_process(struct mmc *c, int pid);
 /*
- * madvise(2) in process pid: MADV_NORMAL, MADV_WILLNEED and
- * MADV_DONTNEED (Linux's values, as <sys/mman.h> has them); other advice
- * is -EINVAL, a range with a hole -ENOMEM.
+ * madvise(2) in process pid, Linux's values as <sys/mman.h> has them:
+ * DONTNEED, DONTNEED_LOCKED, FREE (lazily freed, dropped by reclaim
+ * while clean), COLD, PAGEOUT, REMOVE (shared memory), POPULATE_READ and
+ * POPULATE_WRITE, and the VMA flags (NORMAL, RANDOM, SEQUENTIAL,
+ * DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP, DODUMP, HUGEPAGE,
+ * NOHUGEPAGE); WILLNEED, MERGEABLE, UNMERGEABLE change nothing. Errors
+ * as Linux's: -EINVAL for unknown advice or one the range refuses (a
+ * locked range for FREE, COLD, PAGEOUT), -ENOMEM for a hole.
  */
 int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		int advice);

@@ -887,15 +887,25 @@ int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 		       uint64_t end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
-	enum user_access access;
-	struct user_fault fault;
-	uint64_t step = m->page_size;
 
 	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS))
 		return 0;
-	access = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE
-			 ? USER_WRITE
-			 : USER_READ;
+	return populate_range_access(m, mm, start, end,
+				     (vma->vm_flags & (VM_WRITE | VM_SHARED)) ==
+						     VM_WRITE
+					     ? USER_WRITE
+					     : USER_READ);
+}
+
+int populate_range_access(struct machine *m, struct mm_struct *mm,
+			  uint64_t start, uint64_t end, enum user_access access)
+{
+	struct vm_area_struct *vma = find_vma(mm, start);
+	struct user_fault fault;
+	uint64_t step = m->page_size;
+
+	if (!vma)
+		return 0;
 	if (vma->vm_flags & VM_HUGETLB)
 		step = huge_page_size(m);
 	for (uint64_t addr = start; addr < end; addr += step) {
@@ -1245,14 +1255,24 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		return -ENOMEM;
 	for (unsigned int i = 0; i < oldmm->map_count; i++) {
 		struct vm_area_struct *src = oldmm->vmas[i];
-		struct vm_area_struct *dst = vm_area_dup(m, mm, src);
-		struct copy_ctx c = {dst, 0};
+		struct vm_area_struct *dst;
+		struct copy_ctx c;
+		bool wipe = src->vm_flags & VM_WIPEONFORK;
 
+		if (src->vm_flags & VM_DONTCOPY) /* MADV_DONTFORK: a hole */
+			continue;
+		dst = vm_area_dup(m, mm, src);
+		c = (struct copy_ctx){dst, 0};
 		/* dup_mmap: the child does not inherit mlock. */
 		if (dst)
 			dst->vm_flags &= ~VM_LOCKED_MASK;
-
-		if (dst && anon_vma_fork(m, dst, src)) {
+		/* VM_WIPEONFORK: a clean slate, no anon_vma until a fault. */
+		if (dst && wipe && dst->anon_vma) {
+			vma_unlink_rmap(m, dst);
+			dst->anon_vma = NULL;
+			dst->anon_vma_chain = 0;
+		}
+		if (dst && !wipe && anon_vma_fork(m, dst, src)) {
 			vm_area_free(m, dst);
 			dst = NULL;
 		}
@@ -1269,6 +1289,8 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 			return -ENOMEM;
 		}
 		mm_append_vma(m, mm, dst);
+		if (wipe)
+			continue;
 		/*
 		 * vma_needs_copy: a file VMA with no private page is faulted
 		 * again in the child rather than copied.

@@ -42,6 +42,10 @@ int move_page_tables(struct machine *m, struct vm_area_struct *vma,
  */
 int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 		       uint64_t end);
+/* The same with the access given (MADV_POPULATE_READ and _WRITE). */
+int populate_range_access(struct machine *m, struct mm_struct *mm,
+			  uint64_t start, uint64_t end,
+			  enum user_access access);
 /* The entry bits a page of vma gets (write only if it may be written). */
 uint64_t vma_pte_prot(const struct machine *m, unsigned long vm_flags,
 		      bool writable);

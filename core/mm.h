@@ -67,7 +67,8 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_ACCOUNT	0x00100000UL
 #define VM_NORESERVE	0x00200000UL
 #define VM_HUGETLB	0x00400000UL
-#define VM_DONTDUMP	0x04000000UL
+#define VM_WIPEONFORK	0x02000000UL /* MADV_WIPEONFORK */
+#define VM_DONTDUMP	0x04000000UL /* MADV_DONTDUMP */
 #define VM_HUGEPAGE	0x20000000UL /* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE	0x40000000UL /* MADV_NOHUGEPAGE */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
@@ -259,7 +260,7 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 int do_brk(struct machine *m, struct mm_struct *mm, uint64_t newbrk,
 	   uint64_t *brk);
 
-/* madvise.c: MADV_DONTNEED, MADV_WILLNEED and MADV_NORMAL, as Linux's. */
+/* madvise.c: every advice of Linux 6.x but MADV_COLLAPSE and the guards. */
 int do_madvise(struct machine *m, struct mm_struct *mm, uint64_t start,
 	       uint64_t len, int advice);
 /*

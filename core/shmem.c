@@ -63,6 +63,23 @@ void shmem_put(struct machine *m, struct shmem_object *obj)
 	free(obj);
 }
 
+void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
+			  unsigned long start, unsigned long end)
+{
+	for (unsigned long i = start; i < end && i < obj->nr_pages; i++) {
+		uint64_t slot = obj->slots[i];
+
+		obj->slots[i] = 0;
+		if (slot & SLOT_PAGE) {
+			m->node_stat[NR_SHMEM]--;
+			put_user_page(
+				m, pfn_to_page(m, (unsigned long)(slot >> 1)));
+		} else if (slot) {
+			swap_free(m, (unsigned long)(slot >> 1));
+		}
+	}
+}
+
 int shmem_grow(struct shmem_object *obj, unsigned long nr_pages)
 {
 	uint64_t *slots;

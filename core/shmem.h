@@ -44,6 +44,12 @@ struct page *shmem_get_page(struct machine *m, const struct mm_struct *mm,
 void shmem_page_swapped(struct machine *m, struct shmem_object *obj,
 			unsigned long index, unsigned long slot);
 /* Pages and swap slots it holds, for counters and the checker. */
+/*
+ * shmem_truncate_range: the object's pages and swap copies at offsets
+ * [start, end) are freed (their mappings must be zapped first).
+ */
+void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
+			  unsigned long start, unsigned long end);
 void shmem_counts(const struct shmem_object *obj, unsigned long *pages,
 		  unsigned long *swapped);
 

@@ -226,7 +226,7 @@ int uapi_access_vm(struct machine *m, int pid, uint64_t addr, void *buf,
 int uapi_fork(struct machine *m, int pid, int *child);
 /* Exit a process the caller forked (the caller itself exits by leaving). */
 int uapi_exit_process(struct machine *m, int pid);
-/* madvise(2): MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL; others -EINVAL. */
+/* madvise(2): Linux 6.x advice (core/madvise.c says which), its errors. */
 int uapi_madvise(struct machine *m, int pid, uint64_t addr, uint64_t len,
 		 int advice);
 /*

@@ -218,6 +218,31 @@ void lru_move_evictable(struct machine *m, struct page *page)
 	m->vm_events[UNEVICTABLE_PGRESCUED]++;
 }
 
+void lru_deactivate(struct machine *m, struct page *page)
+{
+	ClearPageFlag(page, PG_referenced);
+	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable) ||
+	    !PageFlag(page, PG_active))
+		return;
+	lru_move(m, page, page_lru(page) & ~1u);
+	m->vm_events[PGDEACTIVATE]++;
+}
+
+void lru_lazyfree(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_lru) || !PageFlag(page, PG_anon) ||
+	    !PageFlag(page, PG_swapbacked) || PageFlag(page, PG_unevictable) ||
+	    page->swap)
+		return;
+	lru_account(m, page, page_lru(page), -1);
+	ClearPageFlag(page, PG_active);
+	ClearPageFlag(page, PG_referenced);
+	ClearPageFlag(page, PG_swapbacked);
+	list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	lru_account(m, page, page_lru(page), 1);
+	m->vm_events[PGLAZYFREE]++;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reverse-mapped work on one page                                     */
 
@@ -285,6 +310,59 @@ static int unmap_file_one(struct machine *m, struct page *page,
 	return 0;
 }
 
+/* Whether any entry mapping a lazily freed page was written since. */
+static int dirtied_one(struct machine *m, struct page *page,
+		       struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	(void)arg;
+	if (!page_vma_mapped(m, page, vma, addr, &slot, &entry))
+		return 0;
+	return (entry & _PAGE_DIRTY) || (vma->vm_flags & VM_LOCKED);
+}
+
+/* try_to_unmap_one's lazyfree discard: the entry goes, no swap entry. */
+static int discard_one(struct machine *m, struct page *page,
+		       struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	(void)arg;
+	if (!page_vma_mapped(m, page, vma, addr, &slot, &entry))
+		return 0;
+	pte_slot_set(m, &slot, 0);
+	vma->vm_mm->rss_stat[MM_ANONPAGES]--;
+	page_remove_rmap(m, page);
+	put_user_page(m, page);
+	return 0;
+}
+
+/*
+ * A lazily freed page at reclaim: clean, it is dropped (a later read
+ * finds zeros); written again (or locked since), it is anonymous memory
+ * once more and goes back to the active anon list, as
+ * shrink_folio_list finds a redirtied lazyfree folio.
+ */
+static bool reclaim_lazyfree(struct machine *m, struct page *page)
+{
+	if (PageFlag(page, PG_dirty) || rmap_walk(m, page, dirtied_one, NULL)) {
+		lru_account(m, page, page_lru(page), -1);
+		SetPageFlag(page, PG_swapbacked);
+		SetPageFlag(page, PG_active);
+		list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+		lru_account(m, page, page_lru(page), 1);
+		return false;
+	}
+	get_user_page(page); /* hold it while its entries go */
+	rmap_walk(m, page, discard_one, NULL);
+	put_user_page(m, page);
+	m->vm_events[PGLAZYFREED]++;
+	return true;
+}
+
 /* Swap one page out; false when it cannot go now. */
 static bool pageout(struct machine *m, struct page *page)
 {
@@ -310,6 +388,15 @@ static bool pageout(struct machine *m, struct page *page)
 	swap_free(m, slot); /* get_swap_page's reference */
 	put_user_page(m, page);
 	return true;
+}
+
+bool reclaim_page(struct machine *m, struct page *page)
+{
+	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))
+		return false;
+	if (PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked))
+		return reclaim_lazyfree(m, page);
+	return pageout(m, page);
 }
 
 /* ------------------------------------------------------------------ */
@@ -442,6 +529,9 @@ static bool unmap_file_page(struct machine *m, struct page *page)
 	if (page_mapcount(page) <= 0)
 		return true;
 	switch (page_check_references(m, page)) {
+	case PAGEREF_CULL:
+		mlock_page(m, page);
+		return false;
 	case PAGEREF_ACTIVATE:
 		lru_move(m, page, LRU_ACTIVE_FILE);
 		return false;
@@ -468,6 +558,10 @@ static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
 		m->vm_events[PGSCAN_FILE]++;
 		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
 					       : PGSCAN_DIRECT]++;
+		if (PageFlag(page, PG_anon)) { /* lazily freed: its own way */
+			freed += reclaim_lazyfree(m, page);
+			continue;
+		}
 		if (!unmap_file_page(m, page))
 			continue;
 		if (!filemap_reclaim_page(m, page)) {
@@ -691,6 +785,9 @@ int lru_check(const struct machine *m, char *why, size_t len)
 			    (int)page_lru(page) != lru ||
 			    PageFlag(page, PG_mlocked) !=
 				    (lru == LRU_UNEVICTABLE) ||
+			    /* MADV_FREE's: no swap copy, on a file list */
+			    (PageFlag(page, PG_anon) &&
+			     !PageFlag(page, PG_swapbacked) && page->swap) ||
 			    !(PageFlag(page, PG_anon) ||
 			      PageFlag(page, PG_shmem) ||
 			      (page_is_file_lru(page) && page->mapping)) ||

@@ -35,6 +35,23 @@ void lru_activate(struct machine *m, struct page *page);
  */
 void lru_move_unevictable(struct machine *m, struct page *page);
 void lru_move_evictable(struct machine *m, struct page *page);
+/*
+ * MADV_COLD's folio_deactivate: an active page moves to its inactive
+ * list (pgdeactivate), its referenced state forgotten.
+ */
+void lru_deactivate(struct machine *m, struct page *page);
+/*
+ * MADV_FREE's folio_mark_lazyfree: a clean private anonymous page loses
+ * PG_swapbacked and moves to the inactive file list, where reclaim
+ * drops it unless it was written again (pglazyfree).
+ */
+void lru_lazyfree(struct machine *m, struct page *page);
+/*
+ * MADV_PAGEOUT's reclaim_pages: reclaim one page now, references
+ * ignored: swapped out (or a clean lazily freed page dropped). Returns
+ * whether it went.
+ */
+bool reclaim_page(struct machine *m, struct page *page);
 
 /*
  * Reclaim up to nr pages: age the active list, then swap out the least

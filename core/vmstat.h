@@ -86,8 +86,10 @@
 	X(PGFREE, "pgfree")                                                    \
 	X(PGACTIVATE, "pgactivate")                                            \
 	X(PGDEACTIVATE, "pgdeactivate")                                        \
+	X(PGLAZYFREE, "pglazyfree")                                            \
 	X(PGFAULT, "pgfault")                                                  \
 	X(PGMAJFAULT, "pgmajfault")                                            \
+	X(PGLAZYFREED, "pglazyfreed")                                          \
 	X(PGREFILL, "pgrefill")                                                \
 	X(PGREUSE, "pgreuse")                                                  \
 	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")                                    \

@@ -228,6 +228,14 @@ static void vm_madvise_mincore(struct mmc *c, unsigned int page)
 	expect_user_bytes(c, 0, a + 2 * page, 16, 4, 0, "a kept page");
 	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a + 1, page, 4));
 	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a, page, 999));
+	/* FREE keeps the page until reclaim; POPULATE_WRITE faults in. */
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, a + 2 * page, page, MADV_FREE));
+	EXPECT_ERR(c, 0,
+		   mmc_madvise(c, 0, a + 6 * page, page, MADV_POPULATE_WRITE));
+	EXPECT_ERR(c, 0, mmc_mincore(c, 0, a, 8 * page, vec));
+	EXPECT(vec[2] == 1 && vec[6] == 1, "mincore after FREE, POPULATE");
+	EXPECT_ERR(c, -EINVAL, mmc_madvise(c, 0, a, page, MADV_REMOVE));
+	EXPECT_ERR(c, 0, mmc_madvise(c, 0, a, page, MADV_DONTFORK));
 	EXPECT_ERR(c, -ENOMEM, mmc_mincore(c, 0, a + 8 * page, page, vec));
 	EXPECT_ERR(c, -EINVAL, mmc_mincore(c, 0, a + 1, page, vec));
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 8 * page));

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_madvise.c - madvise(MADV_DONTNEED, MADV_WILLNEED, MADV_NORMAL)
- * and mincore against the host kernel: each step runs on a real mapping
- * of this process (transparent huge pages off, so that one touch makes
- * one page resident) and on the machine's, and the return values, errno
- * and resident vectors must be the same (mm/madvise.c, mm/mincore.c).
+ * test_madvise.c - madvise's advice and mincore against the host
+ * kernel: each step runs on a real mapping of this process (transparent
+ * huge pages off, so that one touch makes one page resident) and on the
+ * machine's, and the return values, errno, resident vectors and bytes
+ * read back must be the same (mm/madvise.c, mm/mincore.c). The host
+ * runs without swap, and so does the machine here: MADV_PAGEOUT drops
+ * only lazily freed pages on both.
  */
 #include "tests/unit/machines.h"
 
@@ -15,8 +17,13 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "core/mm.h"
 #include "core/task.h"
 #include "core/uapi.h"
+#include "core/vmscan.h"
 
 #define PAGE  4096ULL
 #define PAGES 16
@@ -41,6 +48,7 @@ static void setup_both(struct both *b, int flags)
 
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	small_layout(&l, 64 * MiB);
+	l.swap_size = 0; /* as the host: MADV_PAGEOUT swaps nothing */
 	b->m = boot(&l);
 	assert_int_equal(task_create(b->m, "madvise", 0, 0, &b->pid), 0);
 	assert_int_equal(task_switch(b->m, b->pid), 0);
@@ -211,12 +219,210 @@ static void test_errors(void **state)
 	teardown_both(&b);
 }
 
+/* The flags of the machine's VMA holding page of the window. */
+static unsigned long vma_flags(struct both *b, unsigned int page)
+{
+	struct mm_struct *mm = find_task_by_pid(b->m, b->pid)->mm;
+
+	return find_vma(mm, b->at + page * PAGE)->vm_flags;
+}
+
+/*
+ * MADV_FREE: pages stay until reclaim; a clean lazily freed page is
+ * then dropped (reads zero), one written again is kept. MADV_PAGEOUT
+ * reclaims them now on both.
+ */
+static void test_lazyfree(void **state)
+{
+	struct both b;
+
+	(void)state;
+	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
+	for (unsigned int i = 0; i < 8; i++)
+		write_both(&b, i, (uint8_t)(i + 1));
+	madvise_both(&b, 0, 4, MADV_FREE, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	assert_int_equal(b.m->vm_events[PGLAZYFREE], 4);
+	write_both(&b, 1, 0x42); /* written again: kept */
+	madvise_both(&b, 0, 8, MADV_PAGEOUT, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	assert_int_equal(b.m->vm_events[PGLAZYFREED], 3);
+	for (unsigned int i = 0; i < 8; i++)
+		read_both(&b, i);
+	madvise_both(&b, 0, 8, MADV_COLD, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	/* Locked ranges refuse FREE, COLD and PAGEOUT; DONTNEED_LOCKED not. */
+	assert_int_equal(syscall(SYS_mlock, b.host + 4 * PAGE, PAGE), 0);
+	assert_int_equal(uapi_mlock(b.m, 0, b.at + 4 * PAGE, PAGE, 0), 0);
+	madvise_both(&b, 4, 1, MADV_FREE, -EINVAL);
+	madvise_both(&b, 4, 1, MADV_COLD, -EINVAL);
+	madvise_both(&b, 4, 1, MADV_PAGEOUT, -EINVAL);
+	madvise_both(&b, 4, 1, MADV_DONTNEED, -EINVAL);
+	madvise_both(&b, 4, 1, 24 /* MADV_DONTNEED_LOCKED */, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	read_both(&b, 4);
+	assert_int_equal(syscall(SYS_munlock, b.host + 4 * PAGE, PAGE), 0);
+	teardown_both(&b);
+}
+
+/* Under reclaim (the machine's own): clean lazily freed pages go first. */
+static void test_lazyfree_reclaim(void **state)
+{
+	struct both b;
+	struct mm_struct *mm;
+
+	(void)state;
+	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
+	mm = find_task_by_pid(b.m, b.pid)->mm;
+	for (unsigned int i = 0; i < 8; i++)
+		write_both(&b, i, (uint8_t)(i + 1));
+	madvise_both(&b, 0, 8, MADV_FREE, 0);
+	write_both(&b, 7, 0x77);
+	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_FILE], 8);
+	assert_consistent(b.m);
+	shrink_lruvec(b.m, 1UL << 20);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 1);
+	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_FILE], 0);
+	assert_int_equal(b.m->lruvec.nr_pages[LRU_ACTIVE_ANON], 1);
+	assert_consistent(b.m);
+	teardown_both(&b);
+}
+
+/* MADV_POPULATE_READ and _WRITE, and their errors. */
+static void test_populate(void **state)
+{
+	struct both b;
+
+	(void)state;
+	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
+	madvise_both(&b, 0, 2, MADV_POPULATE_READ, 0);
+	madvise_both(&b, 2, 2, MADV_POPULATE_WRITE, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	madvise_both(&b, 0, 0, MADV_POPULATE_WRITE, 0);
+	/* Read-only: no write; PROT_NONE: neither. */
+	assert_int_equal(mprotect(b.host + 4 * PAGE, PAGE, PROT_READ), 0);
+	assert_int_equal(
+		uapi_mprotect(b.m, 0, b.at + 4 * PAGE, PAGE, PROT_READ), 0);
+	madvise_both(&b, 4, 1, MADV_POPULATE_WRITE, -EINVAL);
+	madvise_both(&b, 4, 1, MADV_POPULATE_READ, 0);
+	assert_int_equal(mprotect(b.host + 5 * PAGE, PAGE, PROT_NONE), 0);
+	assert_int_equal(
+		uapi_mprotect(b.m, 0, b.at + 5 * PAGE, PAGE, PROT_NONE), 0);
+	madvise_both(&b, 5, 1, MADV_POPULATE_READ, -EINVAL);
+	madvise_both(&b, 5, 1, MADV_POPULATE_WRITE, -EINVAL);
+	madvise_both(&b, 5, 1, MADV_FREE, 0);
+	madvise_both(&b, 5, 1, MADV_COLD, 0);
+	/* A hole: the pages before it populated, -ENOMEM. */
+	assert_int_equal(munmap(b.host + 12 * PAGE, PAGE), 0);
+	assert_int_equal(uapi_munmap(b.m, 0, b.at + 12 * PAGE, PAGE), 0);
+	madvise_both(&b, 10, 4, MADV_POPULATE_WRITE, -ENOMEM);
+	mincore_both(&b, 0, 12, 0);
+	madvise_both(&b, 12, 2, MADV_POPULATE_READ, -ENOMEM);
+	teardown_both(&b);
+}
+
+/* MADV_REMOVE frees shared memory's pages; private memory refuses it. */
+static void test_remove(void **state)
+{
+	struct both b, p;
+
+	(void)state;
+	setup_both(&b, MAP_SHARED | MAP_ANONYMOUS);
+	for (unsigned int i = 0; i < 6; i++)
+		write_both(&b, i, (uint8_t)(0x10 + i));
+	madvise_both(&b, 2, 2, MADV_REMOVE, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	for (unsigned int i = 0; i < 6; i++)
+		read_both(&b, i);
+	mincore_both(&b, 0, PAGES, 0);
+	madvise_both(&b, 0, 1, MADV_FREE, -EINVAL);
+	madvise_both(&b, 0, 1, MADV_WIPEONFORK, -EINVAL);
+	madvise_both(&b, 0, 1, MADV_PAGEOUT, 0);
+	mincore_both(&b, 0, PAGES, 0);
+	teardown_both(&b);
+	setup_both(&p, MAP_PRIVATE | MAP_ANONYMOUS);
+	madvise_both(&p, 0, 1, MADV_REMOVE, -EINVAL);
+	teardown_both(&p);
+}
+
+/*
+ * The advice that sets VMA flags: the VMA is cut to the range and the
+ * flag set (VmFlags rr, sr, dc, dd, wf); fork honours DONTFORK (the
+ * child has a hole) and WIPEONFORK (the child reads zeros).
+ */
+static void test_flags(void **state)
+{
+	struct both b;
+	int child = 0;
+	uint8_t v = 0xee;
+	struct user_fault f;
+	pid_t host_child;
+	int status;
+
+	(void)state;
+	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
+	write_both(&b, 0, 9);
+	write_both(&b, 2, 9);
+	madvise_both(&b, 1, 1, MADV_RANDOM, 0);
+	assert_true(vma_flags(&b, 1) & VM_RAND_READ);
+	madvise_both(&b, 1, 1, MADV_SEQUENTIAL, 0);
+	assert_int_equal(vma_flags(&b, 1) & (VM_RAND_READ | VM_SEQ_READ),
+			 VM_SEQ_READ);
+	madvise_both(&b, 1, 1, MADV_NORMAL, 0);
+	assert_int_equal(vma_flags(&b, 1) & (VM_RAND_READ | VM_SEQ_READ), 0);
+	madvise_both(&b, 3, 1, MADV_DONTDUMP, 0);
+	assert_true(vma_flags(&b, 3) & VM_DONTDUMP);
+	madvise_both(&b, 3, 1, MADV_DODUMP, 0);
+	madvise_both(&b, 0, 1, MADV_DONTFORK, 0);
+	madvise_both(&b, 2, 1, MADV_WIPEONFORK, 0);
+	madvise_both(&b, 0, 1, MADV_MERGEABLE, 0);
+	madvise_both(&b, 0, 1, MADV_UNMERGEABLE, 0);
+	assert_true(vma_flags(&b, 0) & VM_DONTCOPY);
+	assert_true(vma_flags(&b, 2) & VM_WIPEONFORK);
+	assert_consistent(b.m);
+	/* The host's child: page 0 gone, page 2 zero. */
+	host_child = fork();
+	if (!host_child) {
+		unsigned char vec;
+
+		_exit((mincore(b.host, PAGE, &vec) == -1 && errno == ENOMEM &&
+		       b.host[2 * PAGE] == 0)
+			      ? 0
+			      : 1);
+	}
+	assert_int_equal(waitpid(host_child, &status, 0), host_child);
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(uapi_fork(b.m, 0, &child), 0);
+	assert_int_equal(uapi_access_vm(b.m, child, b.at, &v, 1, USER_READ, &f),
+			 -EFAULT);
+	assert_int_equal(uapi_access_vm(b.m, child, b.at + 2 * PAGE, &v, 1,
+					USER_READ, &f),
+			 0);
+	assert_int_equal(v, 0);
+	assert_consistent(b.m);
+	assert_int_equal(uapi_exit_process(b.m, child), 0);
+	madvise_both(&b, 0, 1, MADV_DOFORK, 0);
+	madvise_both(&b, 2, 1, MADV_KEEPONFORK, 0);
+	assert_int_equal(vma_flags(&b, 0) & VM_DONTCOPY, 0);
+	/* Advice Linux does not have, and MADV_COLLAPSE without THP. */
+	madvise_both(&b, 0, 1, 5, -EINVAL);
+	madvise_both(&b, 0, 1, 7, -EINVAL);
+	madvise_both(&b, 0, 1, 25, -EINVAL);
+	madvise_both(&b, 0, 1, -1, -EINVAL);
+	teardown_both(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dontneed_private),
 		cmocka_unit_test(test_dontneed_shared),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_lazyfree),
+		cmocka_unit_test(test_lazyfree_reclaim),
+		cmocka_unit_test(test_populate),
+		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
