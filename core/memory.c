@@ -768,6 +768,12 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 							       : "SEGV_ACCERR");
 	if (vma->vm_flags & VM_HUGETLB)
 		err = hugetlb_fault(m, vma, addr, access, fault);
+	else if (vma->shmem &&
+		 linear_page_index(m, vma, addr) >= vma->shmem->nr_pages)
+		err = mm_refuse(m, BAD_USER_ACCESS, sigbus(fault, addr),
+				"access at %#lx past the end of its shared "
+				"object: SIGBUS",
+				(unsigned long)addr);
 	else if ((err = handle_pmd_fault(m, vma, addr, access)) > 0)
 		err = handle_pte_fault(m, vma, addr, access, fault, &major);
 	if (err == -EDQUOT) /* past the limit, after reclaiming its own */

@@ -124,6 +124,14 @@ static void mlock_one(struct machine *m, struct vm_area_struct *vma,
 		munlock_page(m, page);
 }
 
+void munlock_vma_range(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end)
+{
+	bool lock = false;
+
+	walk_vma_range(m, vma, start, end, mlock_one, &lock);
+}
+
 /* ------------------------------------------------------------------ */
 /* Limits                                                              */
 
@@ -249,6 +257,7 @@ static int mm_populate(struct machine *m, struct mm_struct *mm, uint64_t start,
 	while (addr < end) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		uint64_t lo, hi;
+		int err;
 
 		if (!vma || vma->vm_start >= end)
 			break;
@@ -265,10 +274,12 @@ static int mm_populate(struct machine *m, struct mm_struct *mm, uint64_t start,
 					 "not populated",
 					 (unsigned long)lo);
 		}
-		if (populate_vma_range(m, mm, lo, hi) && !ignore_errors)
-			return mm_refuse(m, BAD_NONE, -EAGAIN,
-					 "mlock: out of memory populating "
-					 "%#lx",
+		err = populate_vma_range(m, mm, lo, hi);
+		if (err &&
+		    !ignore_errors) /* SIGBUS past a shared object's end */
+			return mm_refuse(m, BAD_NONE,
+					 err == -EFAULT ? -ENOMEM : -EAGAIN,
+					 "mlock: populating %#lx failed",
 					 (unsigned long)lo);
 	}
 	return 0;
@@ -445,11 +456,13 @@ int mlock_check(const struct machine *m, const struct mm_struct *mm, char *why,
 		if (err)
 			return err;
 	}
-	if (locked != mm->locked_vm)
+	if (locked + mm->locked_vm_dontunmap != mm->locked_vm)
 		return check_failed(why, len,
 				    "mlock: pid %d has %lu pages in locked "
-				    "VMAs, locked_vm says %lu",
-				    mm->pid, locked, mm->locked_vm);
+				    "VMAs and %lu left by MREMAP_DONTUNMAP, "
+				    "locked_vm says %lu",
+				    mm->pid, locked, mm->locked_vm_dontunmap,
+				    mm->locked_vm);
 	return 0;
 }
 

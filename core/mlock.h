@@ -20,6 +20,9 @@ void mlock_page(struct machine *m, struct page *page);
  * rescued onto its evictable list.
  */
 void munlock_page(struct machine *m, struct page *page);
+/* The pages of [start, end) of a VMA that lost VM_LOCKED are munlocked. */
+void munlock_vma_range(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end);
 /* A freed page that was mlocked leaves NR_MLOCK (unevictable_pgs_cleared). */
 void mlock_page_freed(struct machine *m, struct page *page);
 /* After a fault at addr in a VM_LOCKED VMA: mlock the page now mapped. */

@@ -39,7 +39,11 @@ _Static_assert(MAP_SHARED == 0x01 && MAP_PRIVATE == 0x02 && MAP_FIXED == 0x10 &&
 		       MAP_HUGETLB == 0x40000 &&
 		       MAP_FIXED_NOREPLACE == 0x100000,
 	       "MAP_* are Linux's");
-_Static_assert(MREMAP_MAYMOVE == 1 && MREMAP_FIXED == 2,
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+_Static_assert(MREMAP_MAYMOVE == 1 && MREMAP_FIXED == 2 &&
+		       MREMAP_DONTUNMAP == 4,
 	       "MREMAP_* are Linux's");
 _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 		       SEGV_ACCERR == 2 && BUS_ADRERR == 2,
@@ -190,6 +194,9 @@ struct mm_struct {
 		def_flags; /* VM_LOCKED(_MASK) after mlockall(MCL_FUTURE) */
 	uint64_t start_stack;
 	unsigned long total_vm, locked_vm, data_vm, exec_vm, stack_vm;
+	/* Of locked_vm, the pages MREMAP_DONTUNMAP unlocked and left counted.
+	 */
+	unsigned long locked_vm_dontunmap;
 	unsigned long hiwater_rss, hiwater_vm;
 	long rss_stat[NR_MM_COUNTERS];
 	unsigned long min_flt, maj_flt;

@@ -80,22 +80,6 @@ void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
 	}
 }
 
-int shmem_grow(struct shmem_object *obj, unsigned long nr_pages)
-{
-	uint64_t *slots;
-
-	if (nr_pages <= obj->nr_pages)
-		return 0;
-	slots = realloc(obj->slots, nr_pages * sizeof(obj->slots[0]));
-	if (!slots)
-		return -ENOMEM;
-	memset(slots + obj->nr_pages, 0,
-	       (nr_pages - obj->nr_pages) * sizeof(slots[0]));
-	obj->slots = slots;
-	obj->nr_pages = nr_pages;
-	return 0;
-}
-
 static struct page *shmem_new_page(struct machine *m,
 				   const struct mm_struct *mm,
 				   struct shmem_object *obj,

@@ -28,8 +28,6 @@ struct shmem_object {
 
 struct shmem_object *shmem_create(struct machine *m, unsigned long nr_pages);
 void shmem_put(struct machine *m, struct shmem_object *obj);
-/* Make the object nr_pages long at least (mremap grows a mapping). */
-int shmem_grow(struct shmem_object *obj, unsigned long nr_pages);
 
 /*
  * The page at index, allocated zeroed or read back from swap when

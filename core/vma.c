@@ -1191,10 +1191,17 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 	const struct vm_area_struct *vma;
 	uint64_t fit;
 
-	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
 	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
 		return mm_refuse(m, BAD_VMA, -EINVAL,
 				 "mremap: flags %#x make no sense", flags);
+	/* MREMAP_DONTUNMAP is always a move, and never a resize. */
+	if ((flags & MREMAP_DONTUNMAP) &&
+	    (!(flags & MREMAP_MAYMOVE) ||
+	     page_align(m, old_len) != page_align(m, new_len)))
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "mremap: MREMAP_DONTUNMAP needs "
+				 "MREMAP_MAYMOVE and the same length");
 	/*
 	 * Lengths as Linux's: rounded up to pages, a new length that wraps
 	 * to 0 is -EINVAL, and so is an old one past user space (a shrink
@@ -1245,6 +1252,8 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 	 */
 	if (mremap_move_only(m, flags, old_len, new_len))
 		fit = 0;
+	else if (flags & MREMAP_DONTUNMAP)
+		fit = old_len;
 	else if (flags & MREMAP_FIXED)
 		fit = new_len < old_len ? new_len : old_len;
 	else
@@ -1254,23 +1263,16 @@ static int mremap_check(struct machine *m, const struct mm_struct *mm,
 	return 0;
 }
 
-/* A shared object must cover what its VMAs map. */
-static int mremap_fit_shmem(struct vm_area_struct *vma, uint64_t last_pgoff)
-{
-	return vma->shmem ? shmem_grow(vma->shmem, (unsigned long)last_pgoff)
-			  : 0;
-}
-
 /* Grow vma at its end, where nothing is mapped. */
 static int mremap_expand(struct machine *m, struct mm_struct *mm,
 			 struct vm_area_struct *vma, uint64_t delta)
 {
-	int err = mremap_fit_shmem(vma, vma->vm_pgoff + vma_pages(m, vma) +
-						(delta >> m->page_shift));
 	unsigned int i;
 
-	if (err)
-		return err;
+	/*
+	 * A shared object keeps its size, as a shmem file its i_size: the
+	 * pages past its end are SIGBUS (do_shared_fault's side).
+	 */
 	vma->vm_end += delta;
 	vm_stat_account(mm, vma->vm_flags, (long)(delta >> m->page_shift));
 	/* vma_merge_extend: the grown VMA may meet and take in its next. */
@@ -1282,9 +1284,35 @@ static int mremap_expand(struct machine *m, struct mm_struct *mm,
 }
 
 /* Move [old_addr, +old_len) of vma to new_addr as a VMA of new_len. */
+/*
+ * dontunmap_complete: after MREMAP_DONTUNMAP the old range stays mapped,
+ * its pages gone to the new one (private memory reads zeros there now,
+ * shared memory its object). The old VMA loses VM_LOCKED (its pages are
+ * munlocked) but locked_vm keeps counting it, as Linux's does ("we won't
+ * unmap, so we don't touch locked_vm"): locked_vm_dontunmap says how
+ * much, for the checker. A VMA moved whole leaves its anon_vma.
+ */
+static void dontunmap_complete(struct machine *m, struct mm_struct *mm,
+			       uint64_t old_addr, uint64_t old_len)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, old_addr);
+
+	if (!vma)
+		return;
+	if (vma->vm_flags & VM_LOCKED) {
+		vma->vm_flags &= ~VM_LOCKED_MASK;
+		mm->locked_vm_dontunmap += vma_pages(m, vma);
+		munlock_vma_range(m, vma, vma->vm_start, vma->vm_end);
+	}
+	if (vma->vm_start == old_addr && vma->vm_end == old_addr + old_len &&
+	    vma->anon_vma)
+		vma_unlink_rmap(m, vma);
+}
+
 static int mremap_move(struct machine *m, struct mm_struct *mm,
 		       struct vm_area_struct *vma, uint64_t old_addr,
-		       uint64_t old_len, uint64_t new_addr, uint64_t new_len)
+		       uint64_t old_len, uint64_t new_addr, uint64_t new_len,
+		       bool dontunmap)
 {
 	uint64_t pgoff =
 		vma->vm_pgoff + ((old_addr - vma->vm_start) >> m->page_shift);
@@ -1300,8 +1328,6 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 		return mm_refuse(m, BAD_NONE, -ENOMEM,
 				 "mremap would pass vm.max_map_count");
 	err = vmas_reserve(mm, 2);
-	if (!err)
-		err = mremap_fit_shmem(vma, pgoff + (new_len >> m->page_shift));
 	if (err)
 		return err;
 	new = vm_area_dup(m, mm, vma);
@@ -1322,6 +1348,10 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
 	}
 	/* Merged where it lands, as copy_vma's vma_merge_new_range. */
 	vma_merge_copy(m, mm, vma_index(mm, new_addr), true);
+	if (dontunmap) {
+		dontunmap_complete(m, mm, old_addr, old_len);
+		return 0;
+	}
 	return do_munmap(m, mm, old_addr, old_len);
 }
 
@@ -1331,7 +1361,8 @@ static int mremap_move(struct machine *m, struct mm_struct *mm,
  * unmapped first, as mremap_to does. The range starts mapped (checked).
  */
 static int mremap_move_range(struct machine *m, struct mm_struct *mm,
-			     uint64_t old_addr, uint64_t len, uint64_t new_addr)
+			     uint64_t old_addr, uint64_t len, uint64_t new_addr,
+			     bool dontunmap)
 {
 	uint64_t addr = old_addr, end = old_addr + len;
 
@@ -1352,7 +1383,7 @@ static int mremap_move_range(struct machine *m, struct mm_struct *mm,
 		if (!err)
 			err = mremap_move(m, mm, vma_lookup(mm, lo), lo,
 					  hi - lo, new_addr + (lo - old_addr),
-					  hi - lo);
+					  hi - lo, dontunmap);
 		if (err)
 			return err;
 		addr = hi;
@@ -1376,6 +1407,7 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	      uint64_t *result)
 {
 	struct vm_area_struct *vma;
+	bool dontunmap = flags & MREMAP_DONTUNMAP;
 	int err = mremap_check(m, mm, old_addr, old_len, new_len, flags,
 			       new_addr);
 
@@ -1394,18 +1426,26 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 		return mm_refuse(m, BAD_NONE, -EAGAIN,
 				 "mremap: a locked mapping would pass "
 				 "limits.memlock");
-	/* Growth of a charged mapping is charged too (vma_to_resize). */
+	/* Growth of a charged mapping is charged too (vma_to_resize); with
+	 * MREMAP_DONTUNMAP the whole new mapping is, the old one staying. */
 	if (new_len > old_len && (vma->vm_flags & VM_ACCOUNT) &&
 	    vm_enough_memory(m, (long)((new_len - old_len) >> m->page_shift)))
 		return -ENOMEM;
+	if (dontunmap && (vma->vm_flags & VM_ACCOUNT) &&
+	    vm_enough_memory(m, (long)(new_len >> m->page_shift)))
+		return -ENOMEM;
 	if (mremap_move_only(m, flags, old_len, new_len)) {
-		err = mremap_move_range(m, mm, old_addr, old_len, new_addr);
+		err = mremap_move_range(m, mm, old_addr, old_len, new_addr,
+					dontunmap);
 		if (!err)
 			*result = new_addr;
 		return err;
 	} else if (flags & MREMAP_FIXED) {
 		err = do_munmap(m, mm, new_addr, new_len);
 		vma = vma_lookup(mm, old_addr);
+	} else if (dontunmap) {
+		err = get_unmapped_area(m, mm, 0, new_len, m->page_size,
+					&new_addr);
 	} else if (new_len <= old_len) {
 		*result = old_addr;
 		return new_len < old_len ? do_munmap(m, mm, old_addr + new_len,
@@ -1428,7 +1468,7 @@ int do_mremap(struct machine *m, struct mm_struct *mm, uint64_t old_addr,
 	}
 	if (!err)
 		err = mremap_move(m, mm, vma, old_addr, old_len, new_addr,
-				  new_len);
+				  new_len, dontunmap);
 	if (!err) {
 		*result = new_addr;
 		mremap_populate(m, mm, new_addr, old_len, new_len);

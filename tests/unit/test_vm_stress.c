@@ -241,6 +241,7 @@ struct model {
 	uint64_t start_brk;
 	struct mproc proc[NPROC]; /* proc[0]: the session's own */
 	uint8_t (*obj)[OBJ_PAGES];
+	unsigned int objsize[MAX_OBJS]; /* pages: past them is SIGBUS */
 	unsigned int nobj;
 };
 
@@ -267,13 +268,19 @@ static uint8_t *model_byte(struct model *md, struct mpage *pg)
 }
 
 /* What a one-byte access should give: 0, or the signal's si_code. */
-static int model_access(const struct mpage *pg, bool write)
+/* The signal an access raises: 0, or its si_code (SIGBUS: + 100). */
+static int model_access(const struct model *md, const struct mpage *pg,
+			bool write)
 {
 	if (pg->kind == M_NONE)
 		return SEGV_MAPERR;
 	if (!(pg->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) ||
 	    (write && !(pg->prot & PROT_WRITE)))
 		return SEGV_ACCERR;
+	/* A shared object keeps its size through mremap: shmem_fault's
+	 * VM_FAULT_SIGBUS past it. */
+	if (pg->kind == M_SHARED && pg->pgoff >= md->objsize[pg->obj])
+		return 100 + BUS_ADRERR;
 	return 0;
 }
 
@@ -281,7 +288,7 @@ static void op_access(struct model *md, struct mproc *p, unsigned int i,
 		      bool write)
 {
 	struct mpage *pg = &p->page[i];
-	int want = model_access(pg, write);
+	int want = model_access(md, pg, write);
 	uint8_t byte = (uint8_t)rnd(md, 256);
 	struct user_fault fault;
 	int err = uapi_access_vm(md->m, p->pid, probe_addr(md, i), &byte, 1,
@@ -289,7 +296,8 @@ static void op_access(struct model *md, struct mproc *p, unsigned int i,
 
 	if (want) {
 		assert_int_equal(err, -EFAULT);
-		assert_int_equal(fault.si_code, want);
+		assert_int_equal(fault.signo, want > 100 ? SIGBUS : SIGSEGV);
+		assert_int_equal(fault.si_code, want % 100);
 		return;
 	}
 	assert_int_equal(err, 0);
@@ -299,10 +307,11 @@ static void op_access(struct model *md, struct mproc *p, unsigned int i,
 		assert_int_equal(byte, *model_byte(md, pg));
 }
 
-static unsigned int new_object(struct model *md)
+static unsigned int new_object(struct model *md, unsigned int pages)
 {
 	assert_true(md->nobj < MAX_OBJS);
 	memset(md->obj[md->nobj], 0, OBJ_PAGES);
+	md->objsize[md->nobj] = pages;
 	return md->nobj++;
 }
 
@@ -322,7 +331,7 @@ static void op_mmap(struct model *md, struct mproc *p, unsigned int s,
 		if (p->page[i].kind != M_NONE)
 			want = -EEXIST;
 	if (!want && shared)
-		obj = new_object(md);
+		obj = new_object(md, n);
 	err = uapi_mmap(md->m, p->pid, page_addr(md, s), n * PAGE, prot, flags,
 			&out);
 	assert_int_equal(err, want);
