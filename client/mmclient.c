@@ -11,6 +11,7 @@
  */
 #include "client/mmclient.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1590,6 +1591,25 @@ int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len, int advice)
 	a.len = len;
 	a.advice = advice;
 	return send_madvise(c, &a, NULL, NULL, 0);
+}
+
+int mmc_pagemap(struct mmc *c, int pid, uint64_t addr, size_t count,
+		uint64_t *entries, size_t *nr)
+{
+	Mm__Pagemap a = MM__PAGEMAP__INIT;
+	size_t bytes = 0;
+	int err;
+
+	if (!count || count > SIZE_MAX / 8)
+		return -EINVAL;
+	a.pid = pid;
+	a.addr = addr;
+	a.count = count;
+	err = send_pagemap(c, &a, entries, &bytes, count * 8);
+	*nr = err ? 0 : bytes / 8;
+	for (size_t i = 0; i < *nr; i++)
+		entries[i] = le64toh(entries[i]);
+	return err;
 }
 
 int mmc_mlock2(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)

@@ -445,6 +445,21 @@ int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
  * it mlock is -ENOMEM (MAP_LOCKED and MCL_FUTURE mappings -EAGAIN), and
  * with it 0 every lock is -EPERM. A hole in the range is -ENOMEM.
  */
+/*
+ * /proc/PID/pagemap of process pid: count entries from addr's page into
+ * entries, each a u64 as pagemap.rst lays it out (little-endian on the
+ * wire, host order here), *nr how many came (fewer at the end of user
+ * space). -EINVAL for count 0 or more than a reply holds
+ * ((max_frame_bytes - 64) / 8).
+ */
+#define MMC_PM_PFRAME_MASK    ((1ULL << 55) - 1) /* the PFN, if present */
+#define MMC_PM_SOFT_DIRTY     (1ULL << 55)
+#define MMC_PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define MMC_PM_FILE	      (1ULL << 61) /* file page or shared memory */
+#define MMC_PM_SWAP	      (1ULL << 62) /* type bits 0-4, offset 5-54 */
+#define MMC_PM_PRESENT	      (1ULL << 63)
+int mmc_pagemap(struct mmc *c, int pid, uint64_t addr, size_t count,
+		uint64_t *entries, size_t *nr);
 int mmc_mlock(struct mmc *c, int pid, uint64_t addr, uint64_t len);
 int mmc_mlock2(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
 int mmc_munlock(struct mmc *c, int pid, uint64_t addr, uint64_t len);
@@ -669,6 +684,8 @@ enum mmc_report {
 	MMC_REPORT_NUMASTAT = 49,  /* numastat: each node's NUMA events */
 	/* /sys/devices/system/node/nodeN/meminfo (mmc_report_at, addr N) */
 	MMC_REPORT_NODE_MEMINFO = 50,
+	MMC_REPORT_SMAPS = 39,	      /* /proc/PID/smaps (mmc_report_pid) */
+	MMC_REPORT_SMAPS_ROLLUP = 40, /* /proc/PID/smaps_rollup */
 };
 
 /*

@@ -471,6 +471,27 @@ static int cmd_malloc_stats(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, &malloc_stats_report, pid);
 }
 
+static const struct report_kind smaps_report = {
+	"smaps", MMC_REPORT_SMAPS, smaps_to_json,
+	"a process's mappings, with their pages"};
+static const struct report_kind smaps_rollup_report = {
+	"smaps_rollup", MMC_REPORT_SMAPS_ROLLUP, smaps_rollup_to_json,
+	"a process's pages, summed"};
+
+/* smaps PID and smaps_rollup PID. */
+static int cmd_smaps(struct mmctl *ctl, int argc, char **argv)
+{
+	bool rollup = !strcmp(argv[0], "smaps_rollup");
+	int pid;
+
+	if (argc != 2)
+		return mmctl_usage_error(argv[0], "%s needs one PID", argv[0]);
+	if (parse_pid(argv[1], &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	return show_report(ctl, rollup ? &smaps_rollup_report : &smaps_report,
+			   pid);
+}
+
 static int cmd_maps(struct mmctl *ctl, int argc, char **argv)
 {
 	int pid;
@@ -952,6 +973,17 @@ static const struct command commands[] = {
 	 NULL},
 	{"node-meminfo", cmd_node_meminfo, "NODE",
 	 "/sys/devices/system/node/nodeNODE/meminfo", NULL},
+	{"smaps", cmd_smaps, "PID",
+	 "/proc/PID/smaps of a process: each mapping with its Rss, Pss, "
+	 "Swap, Locked... and VmFlags",
+	 NULL},
+	{"smaps_rollup", cmd_smaps, "PID",
+	 "/proc/PID/smaps_rollup: every mapping's pages summed", NULL},
+	{"pagemap", cmd_pagemap, "PID ADDR [PAGES]",
+	 "/proc/PID/pagemap of PAGES pages (1 if none) from ADDR: each "
+	 "address, its entry, present or swapped, the pfn (or swap type "
+	 "and offset), exclusive, file/shared",
+	 NULL},
 	{"malloc-stats", cmd_malloc_stats, "PID",
 	 "malloc_stats(3) of a process's own malloc", NULL},
 	{"pagewalk", cmd_pagewalk, "PID ADDR",

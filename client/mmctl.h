@@ -100,10 +100,13 @@ json_object *maps_to_json(const char *text, char *err, size_t len);
 json_object *numastat_to_json(const char *text, char *err, size_t len);
 json_object *numa_maps_to_json(const char *text, char *err, size_t len);
 json_object *node_meminfo_to_json(const char *text, char *err, size_t len);
+json_object *smaps_to_json(const char *text, char *err, size_t len);
+json_object *smaps_rollup_to_json(const char *text, char *err, size_t len);
 json_object *malloc_stats_to_json(const char *text, char *err, size_t len);
 
 /* mmctl_page.c: struct page, and one slab cache's attributes. */
 int cmd_kpageflags(struct mmctl *ctl, int argc, char **argv);
+int cmd_pagemap(struct mmctl *ctl, int argc, char **argv);
 int cmd_kpagecount(struct mmctl *ctl, int argc, char **argv);
 int cmd_page_types(struct mmctl *ctl, int argc, char **argv);
 int cmd_dump_page(struct mmctl *ctl, int argc, char **argv);

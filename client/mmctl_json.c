@@ -933,6 +933,95 @@ json_object *maps_to_json(const char *text, char *err, size_t len)
 }
 
 /*
+ * /proc/PID/smaps: each VMA's maps line, then "Key:   N kB" lines, then
+ * "THPeligible:    N" and "VmFlags: rd wr ..." -> [{"start": N, "end":
+ * N, "perms": "rw-p", "offset": N, "dev": "00:00", "inode": N, "name":
+ * "", "Size": kB, "Rss": kB, ..., "THPeligible": 0|1, "VmFlags": ["rd",
+ * ...]}]. smaps_rollup has the same shape, one element.
+ */
+static json_object *smaps_vma(char *line, int *ok)
+{
+	unsigned long long start, end, off, inode;
+	char perms[8], dev[16];
+	json_object *o;
+	int used = 0;
+
+	*ok = sscanf(line, "%llx-%llx %7s %llx %15s %llu%n", &start, &end,
+		     perms, &off, dev, &inode, &used) == 6;
+	if (!*ok)
+		return NULL;
+	o = json_object_new_object();
+	add_u64(o, "start", start);
+	add_u64(o, "end", end);
+	add_str(o, "perms", perms);
+	add_u64(o, "offset", off);
+	add_str(o, "dev", dev);
+	add_u64(o, "inode", inode);
+	add_str(o, "name", skip_spaces(line + used));
+	return o;
+}
+
+static json_object *vmflags_array(char *flags)
+{
+	json_object *a = json_object_new_array();
+	char *save = NULL;
+
+	for (char *f = strtok_r(flags, " ", &save); f;
+	     f = strtok_r(NULL, " ", &save))
+		json_object_array_add(a, json_object_new_string(f));
+	return a;
+}
+
+json_object *smaps_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_array(), *vma = NULL;
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char *colon = strchr(line, ':');
+		unsigned long long v;
+		int ok;
+
+		if (!strncmp(line, "VmFlags:", 8) && vma) {
+			json_object_object_add(vma, "VmFlags",
+					       vmflags_array(line + 8));
+			continue;
+		}
+		if (colon && vma && colon[1] == ' ' &&
+		    sscanf(colon + 1, "%llu", &v) == 1) {
+			*colon = '\0';
+			add_u64(vma, line, v);
+			continue;
+		}
+		vma = smaps_vma(line, &ok);
+		if (!ok)
+			return parse_error(doc, &l, err, len,
+					   "not a smaps line");
+		json_object_array_add(doc, vma);
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}
+
+json_object *smaps_rollup_to_json(const char *text, char *err, size_t len)
+{
+	json_object *all = smaps_to_json(text, err, len), *one;
+
+	if (!all || json_object_array_length(all) != 1) {
+		if (all && !err[0])
+			snprintf(err, len, "smaps_rollup: not one rollup");
+		json_object_put(all);
+		return NULL;
+	}
+	one = json_object_get(json_object_array_get_idx(all, 0));
+	json_object_put(all);
+	return one;
+}
+
+/*
  * malloc_stats(3): "Arena 0:" and "Total (incl. mmap):" each with
  * "system bytes = N" and "in use bytes = N", then "max mmap regions =
  * N" and "max mmap bytes = N" -> {"arena_0": {"system_bytes": N,

@@ -384,3 +384,104 @@ int cmd_slab(struct mmctl *ctl, int argc, char **argv)
 	err = mmc_slab_sysfs(mmctl_connect(ctl), argv[1], &text);
 	return print_text(ctl, "slab", err, text);
 }
+
+/* One pagemap entry as text: what pagemap.rst says each bit means. */
+static void pagemap_line(uint64_t addr, uint64_t e)
+{
+	printf("0x%llx\t0x%016llx", (unsigned long long)addr,
+	       (unsigned long long)e);
+	if (e & MMC_PM_PRESENT)
+		printf("\tpresent pfn 0x%llx",
+		       (unsigned long long)(e & MMC_PM_PFRAME_MASK));
+	else if (e & MMC_PM_SWAP)
+		printf("\tswapped type %llu offset 0x%llx",
+		       (unsigned long long)(e & 0x1f),
+		       (unsigned long long)((e & MMC_PM_PFRAME_MASK) >> 5));
+	else
+		printf("\tnone");
+	printf("%s%s%s\n", e & MMC_PM_MMAP_EXCLUSIVE ? " exclusive" : "",
+	       e & MMC_PM_FILE ? " file/shared" : "",
+	       e & MMC_PM_SOFT_DIRTY ? " soft-dirty" : "");
+}
+
+static json_object *pagemap_json(uint64_t addr, uint64_t e)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "addr", json_object_new_uint64(addr));
+	json_object_object_add(o, "entry", json_object_new_uint64(e));
+	json_object_object_add(o, "present",
+			       json_object_new_boolean(!!(e & MMC_PM_PRESENT)));
+	json_object_object_add(o, "swapped",
+			       json_object_new_boolean(!!(e & MMC_PM_SWAP)));
+	if (e & MMC_PM_PRESENT)
+		json_object_object_add(
+			o, "pfn",
+			json_object_new_uint64(e & MMC_PM_PFRAME_MASK));
+	if (e & MMC_PM_SWAP) {
+		json_object_object_add(o, "swap_type",
+				       json_object_new_uint64(e & 0x1f));
+		json_object_object_add(
+			o, "swap_offset",
+			json_object_new_uint64((e & MMC_PM_PFRAME_MASK) >> 5));
+	}
+	json_object_object_add(
+		o, "exclusive",
+		json_object_new_boolean(!!(e & MMC_PM_MMAP_EXCLUSIVE)));
+	json_object_object_add(o, "file",
+			       json_object_new_boolean(!!(e & MMC_PM_FILE)));
+	return o;
+}
+
+/* pagemap PID ADDR [PAGES]: a reply's worth of entries at a time. */
+int cmd_pagemap(struct mmctl *ctl, int argc, char **argv)
+{
+	unsigned long long pid, addr, n = 1;
+	json_object *doc = NULL;
+	struct mmc *c;
+	size_t chunk, got;
+	uint64_t *buf, page;
+	int err = 0;
+
+	if (argc < 3 || argc > 4)
+		return mmctl_usage_error(argv[0],
+					 "pagemap needs PID ADDR [PAGES]");
+	if (mmctl_parse_u64(argv[1], &pid) || pid > INT32_MAX)
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", argv[1]);
+	if (mmctl_parse_u64(argv[2], &addr))
+		return mmctl_usage_error(argv[0], "'%s' is not an address",
+					 argv[2]);
+	if (argc == 4 &&
+	    (mmctl_parse_u64(argv[3], &n) || !n || n > (1ULL << 20)))
+		return mmctl_usage_error(argv[0],
+					 "'%s' is not a count from 1 to "
+					 "1048576",
+					 argv[3]);
+	c = mmctl_connect(ctl);
+	page = mmc_info(c)->page_size;
+	addr &= ~(page - 1);
+	chunk = (mmc_info(c)->max_frame_bytes - 64) / 8;
+	buf = malloc((n < chunk ? n : chunk) * 8);
+	if (!buf)
+		return mmctl_daemon_error(ctl, argv[0], -ENOMEM);
+	if (ctl->json)
+		doc = json_object_new_array();
+	while (!err && n) {
+		size_t want = n < chunk ? (size_t)n : chunk;
+
+		err = mmc_pagemap(c, (int)pid, addr, want, buf, &got);
+		for (size_t i = 0; !err && i < got; i++, addr += page) {
+			if (doc)
+				json_object_array_add(
+					doc, pagemap_json(addr, buf[i]));
+			else
+				pagemap_line(addr, buf[i]);
+		}
+		n = got < want ? 0 : n - got;
+	}
+	free(buf);
+	if (!err && doc)
+		mmctl_print_json(stdout, doc, true);
+	json_object_put(doc);
+	return err ? mmctl_daemon_error(ctl, argv[0], err) : 0;
+}

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * task_mmu.c - a process's memory as /proc/PID shows it: maps,
- * numa_maps, the Vm* lines of status, and the page walk behind mmctl
- * pagewalk.
+ * task_mmu.c - a process's memory as /proc/PID shows it: maps, smaps,
+ * smaps_rollup, pagemap, numa_maps, the Vm* lines of status, and the
+ * page walk behind mmctl pagewalk.
  *
- * Owns: the formats of fs/proc/task_mmu.c's show_map_vma, show_numa_map
- * and task_mem, and their reports' snapshots.
+ * Owns: the formats of fs/proc/task_mmu.c's show_map_vma, show_smap,
+ * show_smaps_rollup, pagemap_read, show_numa_map and task_mem, and
+ * their reports' snapshots.
  * Must never: change what it reports on (a walk reads entries, it does
  * not set accessed bits).
  */
@@ -21,6 +22,7 @@
 #include "core/mm.h"
 #include "core/oom_kill.h"
 #include "core/shmem.h"
+#include "core/swap.h"
 #include "core/task.h"
 
 static const struct mm_struct *pid_mm(const struct machine *m, int pid)
@@ -531,6 +533,232 @@ int pid_numa_maps_show(const void *snap, struct seq_buf *s)
 		if (v->pages)
 			show_numa_pages(v, s);
 		seq_printf(s, "\n");
+/* ------------------------------------------------------------------ */
+/* /proc/PID/smaps and smaps_rollup                                    */
+
+#define PSS_SHIFT 12
+
+/* struct mem_size_stats: bytes (pss: bytes << PSS_SHIFT). */
+struct mem_size_stats {
+	uint64_t resident, shared_clean, shared_dirty, private_clean,
+		private_dirty, referenced, anonymous, lazyfree, anonymous_thp,
+		shared_hugetlb, private_hugetlb, swap;
+	uint64_t pss, pss_anon, pss_file, pss_shmem, pss_dirty, pss_locked,
+		swap_pss;
+};
+
+/* smaps_page_accumulate: one page's (or a huge page's) share. */
+static void smaps_page_accumulate(struct mem_size_stats *mss,
+				  const struct page *page, uint64_t size,
+				  uint64_t pss, bool dirty, bool locked,
+				  bool private)
+{
+	mss->pss += pss;
+	if (PageFlag(page, PG_anon))
+		mss->pss_anon += pss;
+	else if (PageFlag(page, PG_shmem))
+		mss->pss_shmem += pss;
+	else
+		mss->pss_file += pss;
+	if (locked)
+		mss->pss_locked += pss;
+	if (dirty || PageFlag(page, PG_dirty)) {
+		mss->pss_dirty += pss;
+		if (private)
+			mss->private_dirty += size;
+		else
+			mss->shared_dirty += size;
+	} else if (private) {
+		mss->private_clean += size;
+	} else {
+		mss->shared_clean += size;
+	}
+}
+
+/* smaps_account: a page mapped by entry, of size bytes. */
+static void smaps_account(struct mem_size_stats *mss, const struct page *page,
+			  uint64_t size, uint64_t entry, bool locked)
+{
+	bool dirty = entry & _PAGE_DIRTY;
+	int mapcount = page_mapcount(page);
+
+	if (PageFlag(page, PG_anon)) {
+		mss->anonymous += size;
+		if (!PageFlag(page, PG_swapbacked) && !dirty &&
+		    !PageFlag(page, PG_dirty))
+			mss->lazyfree += size;
+	}
+	mss->resident += size;
+	if ((entry & _PAGE_ACCESSED) || PageFlag(page, PG_referenced))
+		mss->referenced += size;
+	if (page->_refcount == 1 || mapcount < 2) {
+		smaps_page_accumulate(mss, page, size, size << PSS_SHIFT, dirty,
+				      locked, true);
+		return;
+	}
+	smaps_page_accumulate(mss, page, size,
+			      (size << PSS_SHIFT) / (uint64_t)mapcount, dirty,
+			      locked, false);
+}
+
+/* One leaf entry of vma at addr (a page, a THP or a huge page). */
+static void smaps_entry(const struct machine *m,
+			const struct vm_area_struct *vma, uint64_t entry,
+			uint64_t size, struct mem_size_stats *mss)
+{
+	bool locked = vma->vm_flags & VM_LOCKED;
+	unsigned long pfn;
+	const struct page *page;
+
+	if (pte_is_swap(entry)) {
+		unsigned int n = swap_count(m, swp_offset(entry));
+
+		mss->swap += size;
+		mss->swap_pss +=
+			n >= 2 ? (size << PSS_SHIFT) / n : size << PSS_SHIFT;
+		return;
+	}
+	if (!pte_maps_page(entry))
+		return;
+	pfn = pte_pfn(m, entry);
+	if (pfn == m->zero_pfn ||
+	    (size > m->page_size &&
+	     is_huge_zero_pfn(m, pfn & ~((size >> m->page_shift) - 1))))
+		return; /* vm_normal_page: no page behind the zero pages */
+	page = pfn_to_page(m, pfn & ~((size >> m->page_shift) - 1));
+	if (vma->vm_flags & VM_HUGETLB) {
+		if (page_mapcount(page) >= 2)
+			mss->shared_hugetlb += size;
+		else
+			mss->private_hugetlb += size;
+		return;
+	}
+	if (size > m->page_size && PageFlag(page, PG_anon))
+		mss->anonymous_thp += size;
+	smaps_account(mss, page, size, entry, locked);
+}
+
+/* smap_gather_stats: a read-only walk of vma's entries. */
+static void smap_gather_stats(const struct machine *m,
+			      const struct vm_area_struct *vma,
+			      struct mem_size_stats *mss)
+{
+	unsigned int leaf = (vma->vm_flags & VM_HUGETLB)
+				    ? pgtable_huge_level(m)
+				    : pgtable_levels(m) - 1;
+
+	for (uint64_t addr = vma->vm_start; addr < vma->vm_end;) {
+		struct pte_slot slot;
+		uint64_t size;
+
+		if (pte_slot_get((struct machine *)m, vma->vm_mm->pgd, addr,
+				 leaf, false, &slot)) {
+			size = pgtable_level_size(m, slot.level);
+			addr = (addr | (size - 1)) + 1;
+			if (!addr)
+				break;
+			continue;
+		}
+		size = pgtable_level_size(m, slot.level);
+		smaps_entry(m, vma, pte_slot_read(m, &slot), size, mss);
+		addr = (addr | (size - 1)) + 1;
+		if (!addr)
+			break;
+	}
+	/* shmem_swap_usage: a shared mapping's swapped object pages. */
+	if (vma->shmem) {
+		uint64_t first = vma->vm_pgoff;
+		uint64_t last = first + ((vma->vm_end - vma->vm_start) >>
+					 m->page_shift);
+
+		for (uint64_t i = first; i < last && i < vma->shmem->nr_pages;
+		     i++) {
+			uint64_t s = vma->shmem->slots[i];
+
+			if (s && !(s & 1))
+				mss->swap += m->page_size;
+		}
+	}
+}
+
+static void smaps_kb(struct seq_buf *s, const char *name, uint64_t bytes)
+{
+	seq_printf(s, "%-16s%8llu kB\n", name,
+		   (unsigned long long)(bytes >> 10));
+}
+
+/* __show_smap: the lines smaps and smaps_rollup share. */
+static void show_smap(struct seq_buf *s, const struct mem_size_stats *mss,
+		      bool rollup)
+{
+	smaps_kb(s, "Rss:", mss->resident);
+	smaps_kb(s, "Pss:", mss->pss >> PSS_SHIFT);
+	smaps_kb(s, "Pss_Dirty:", mss->pss_dirty >> PSS_SHIFT);
+	if (rollup) {
+		smaps_kb(s, "Pss_Anon:", mss->pss_anon >> PSS_SHIFT);
+		smaps_kb(s, "Pss_File:", mss->pss_file >> PSS_SHIFT);
+		smaps_kb(s, "Pss_Shmem:", mss->pss_shmem >> PSS_SHIFT);
+	}
+	smaps_kb(s, "Shared_Clean:", mss->shared_clean);
+	smaps_kb(s, "Shared_Dirty:", mss->shared_dirty);
+	smaps_kb(s, "Private_Clean:", mss->private_clean);
+	smaps_kb(s, "Private_Dirty:", mss->private_dirty);
+	smaps_kb(s, "Referenced:", mss->referenced);
+	smaps_kb(s, "Anonymous:", mss->anonymous);
+	smaps_kb(s, "KSM:", 0);
+	smaps_kb(s, "LazyFree:", mss->lazyfree);
+	smaps_kb(s, "AnonHugePages:", mss->anonymous_thp);
+	smaps_kb(s, "ShmemPmdMapped:", 0);
+	smaps_kb(s, "FilePmdMapped:", 0);
+	smaps_kb(s, "Shared_Hugetlb:", mss->shared_hugetlb);
+	smaps_kb(s, "Private_Hugetlb:", mss->private_hugetlb);
+	smaps_kb(s, "Swap:", mss->swap);
+	smaps_kb(s, "SwapPss:", mss->swap_pss >> PSS_SHIFT);
+	smaps_kb(s, "Locked:", mss->pss_locked >> PSS_SHIFT);
+}
+
+/* show_smap_vma_flags: two letters per flag, in bit order. */
+static void show_smap_vma_flags(const struct vm_area_struct *vma,
+				struct seq_buf *s)
+{
+	static const char mnemonics[32][3] = {
+		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",
+		[5] = "mw",  [6] = "me",  [7] = "ms",  [8] = "gd",  [13] = "lo",
+		[15] = "sr", [16] = "rr", [17] = "dc", [19] = "lf", [20] = "ac",
+		[21] = "nr", [22] = "ht", [25] = "wf", [26] = "dd", [29] = "hg",
+		[30] = "nh",
+	};
+
+	seq_printf(s, "VmFlags:");
+	for (unsigned int i = 0; i < 32; i++)
+		if ((vma->vm_flags & (1UL << i)) && mnemonics[i][0])
+			seq_printf(s, " %s", mnemonics[i]);
+	seq_printf(s, " \n");
+}
+
+int report_pid_smaps(const struct machine *m, int pid, struct seq_buf *s)
+{
+	const struct mm_struct *mm = pid_mm(m, pid);
+
+	if (!mm)
+		return -ESRCH;
+	for (unsigned int i = 0; i < mm->map_count; i++) {
+		const struct vm_area_struct *vma = mm->vmas[i];
+		struct mem_size_stats mss = {0};
+		uint64_t psize =
+			(vma->vm_flags & VM_HUGETLB)
+				? pgtable_level_size(m, pgtable_huge_level(m))
+				: m->page_size;
+
+		smap_gather_stats(m, vma, &mss);
+		show_map_vma(m, mm, vma, s);
+		smaps_kb(s, "Size:", vma->vm_end - vma->vm_start);
+		smaps_kb(s, "KernelPageSize:", psize);
+		smaps_kb(s, "MMUPageSize:", psize);
+		show_smap(s, &mss, false);
+		seq_printf(s, "THPeligible:    %8d\n",
+			   thp_vma_allowable(m, vma) ? 1 : 0);
+		show_smap_vma_flags(vma, s);
 	}
 	return s->err;
 }
@@ -564,4 +792,93 @@ const struct report_type pid_numa_maps_report = {
 int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
 {
 	return report_show(&pid_numa_maps_report, m, pid, s);
+int report_pid_smaps_rollup(const struct machine *m, int pid, struct seq_buf *s)
+{
+	const struct mm_struct *mm = pid_mm(m, pid);
+	struct mem_size_stats mss = {0};
+	int width = m->layout.arch == ARCH_X86_64 ? 73 : 49;
+	int n = 0;
+
+	if (!mm)
+		return -ESRCH;
+	for (unsigned int i = 0; i < mm->map_count; i++)
+		smap_gather_stats(m, mm->vmas[i], &mss);
+	seq_printf(s, "%08lx-%08lx ---p 00000000 00:00 0 %n",
+		   mm->map_count ? (unsigned long)mm->vmas[0]->vm_start : 0UL,
+		   mm->map_count
+			   ? (unsigned long)mm->vmas[mm->map_count - 1]->vm_end
+			   : 0UL,
+		   &n);
+	seq_printf(s, "%*s[rollup]\n", n < width ? width - n : 0, "");
+	show_smap(s, &mss, true);
+	return s->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/PID/pagemap                                                   */
+
+/* pte_to_pagemap_entry: one page's u64, as pagemap.rst lays it out. */
+static uint64_t pagemap_entry(const struct machine *m,
+			      const struct vm_area_struct *vma, uint64_t entry,
+			      uint64_t size, uint64_t addr)
+{
+	uint64_t pme = 0;
+	unsigned long pfn;
+	const struct page *page;
+
+	if (pte_is_swap(entry))
+		return PM_SWAP | ((uint64_t)swp_type(entry) & 0x1f) |
+		       (((uint64_t)swp_offset(entry) << 5) & PM_PFRAME_MASK);
+	if (!pte_maps_page(entry))
+		return 0;
+	pfn = pte_pfn(m, entry) +
+	      (unsigned long)((addr & (size - 1)) >> m->page_shift);
+	pme = PM_PRESENT | ((uint64_t)pfn & PM_PFRAME_MASK);
+	if (pfn == m->zero_pfn ||
+	    (size > m->page_size && is_huge_zero_pfn(m, pte_pfn(m, entry))))
+		return pme; /* vm_normal_page: none */
+	page = pfn_to_page(m, pte_pfn(m, entry));
+	if (!PageFlag(page, PG_anon) && !(vma->vm_flags & VM_HUGETLB))
+		pme |= PM_FILE;
+	if (page_mapcount(page) == 1)
+		pme |= PM_MMAP_EXCLUSIVE;
+	return pme;
+}
+
+/* The entry into buf as the file holds it: a little-endian u64. */
+static void put_le64(uint8_t *buf, uint64_t v)
+{
+	for (int b = 0; b < 8; b++)
+		buf[b] = (uint8_t)(v >> (8 * b));
+}
+
+int pagemap_read(const struct machine *m, int pid, uint64_t addr,
+		 uint64_t count, uint8_t *out, uint64_t *nr)
+{
+	const struct mm_struct *mm = pid_mm(m, pid);
+	uint64_t vaddr = addr & ~(uint64_t)(m->page_size - 1), i;
+
+	if (!mm)
+		return -ESRCH;
+	for (i = 0; i < count && vaddr < mm->task_size;
+	     i++, vaddr += m->page_size) {
+		const struct vm_area_struct *vma = find_vma(mm, vaddr);
+		unsigned int leaf;
+		struct pte_slot slot;
+
+		put_le64(out + i * 8, 0);
+		if (!vma || vma->vm_start > vaddr)
+			continue;
+		leaf = (vma->vm_flags & VM_HUGETLB) ? pgtable_huge_level(m)
+						    : pgtable_levels(m) - 1;
+		if (pte_slot_get((struct machine *)m, mm->pgd, vaddr, leaf,
+				 false, &slot))
+			continue;
+		put_le64(out + i * 8,
+			 pagemap_entry(m, vma, pte_slot_read(m, &slot),
+				       pgtable_level_size(m, slot.level),
+				       vaddr));
+	}
+	*nr = i;
+	return 0;
 }

@@ -91,4 +91,35 @@ int pid_pagewalk(const struct machine *m, int pid, uint64_t addr,
 int report_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		    struct seq_buf *s);
 
+/*
+ * /proc/PID/smaps and smaps_rollup in the kernel's format: each VMA's
+ * maps line, then Size, KernelPageSize, MMUPageSize, Rss, Pss,
+ * Pss_Dirty, Shared_/Private_Clean/Dirty, Referenced, Anonymous, KSM,
+ * LazyFree, AnonHugePages, ShmemPmdMapped, FilePmdMapped,
+ * Shared_/Private_Hugetlb, Swap, SwapPss, Locked, THPeligible, VmFlags;
+ * the rollup sums every VMA (with Pss_Anon, Pss_File, Pss_Shmem).
+ */
+int report_pid_smaps(const struct machine *m, int pid, struct seq_buf *s);
+int report_pid_smaps_rollup(const struct machine *m, int pid,
+			    struct seq_buf *s);
+
+/* /proc/PID/pagemap's bits (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PFRAME_MASK	  ((1ULL << 55) - 1)
+#define PM_SOFT_DIRTY	  (1ULL << 55)
+#define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_FILE		  (1ULL << 61)
+#define PM_SWAP		  (1ULL << 62)
+#define PM_PRESENT	  (1ULL << 63)
+
+/*
+ * pagemap: a little-endian u64 per page from addr (rounded down to its
+ * page), count of them, into out (8 bytes each, as the file holds them); *nr
+ * says how many (fewer at the end of user space). Present: the PFN in bits
+ * 0-54, exclusively mapped 56, file or shared memory 61, present 63; swapped:
+ * bit 62, the swap type in bits 0-4 and the offset from bit 5; nothing there:
+ * 0. -ESRCH for no such process.
+ */
+int pagemap_read(const struct machine *m, int pid, uint64_t addr,
+		 uint64_t count, uint8_t *out, uint64_t *nr);
+
 #endif /* MM_TASK_MMU_H */

@@ -145,6 +145,10 @@ static int report_process(struct session *s, const Mm__Report *rp,
 				"node %llu does not exist (%u nodes)",
 				(unsigned long long)rp->addr, m->nr_node_ids);
 		return report_node_meminfo(m, (unsigned int)rp->addr, seq);
+	case MM__REPORT_KIND__REPORT_SMAPS:
+		return report_pid_smaps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_SMAPS_ROLLUP:
+		return report_pid_smaps_rollup(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
@@ -196,6 +200,8 @@ static bool process_report(Mm__ReportKind kind)
 	switch (kind) {
 	case MM__REPORT_KIND__REPORT_STATUS:
 	case MM__REPORT_KIND__REPORT_MAPS:
+	case MM__REPORT_KIND__REPORT_SMAPS:
+	case MM__REPORT_KIND__REPORT_SMAPS_ROLLUP:
 	case MM__REPORT_KIND__REPORT_PAGEWALK:
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:

@@ -324,6 +324,42 @@ status "pagewalk: the page is anon, mapped once" 0 \
 status "pagewalk: an unwritten page of the mapping is not present" 0 \
 	'^Frame:	none' $M pagewalk "$held" "0x$(printf %x $((0x$anon + 4096)))"
 
+# ---- smaps, smaps_rollup and pagemap PID
+$M smaps "$held" >"$tmp/smaps"
+same "smaps: the client's mapping holds its two written pages" \
+	"$(sed -n '/^'"$anon"'-/,/^VmFlags/p' "$tmp/smaps" | grep -E '^(Rss|Anonymous|Private_Dirty|Locked):' | tr -s ' ')" \
+	"Rss: 8 kB
+Private_Dirty: 8 kB
+Anonymous: 8 kB
+Locked: 0 kB"
+same "smaps: the maps lines are maps' own" \
+	"$(grep -E '^[0-9a-f]{8,}-' "$tmp/smaps")" "$(cat "$tmp/maps")"
+same "smaps --json: Rss per mapping equals the text" \
+	"$(grep '^Rss:' "$tmp/smaps" | awk '{ print $2 }')" \
+	"$($M --json smaps "$held" | jq -r '.[].Rss')"
+same "smaps --json: VmFlags as an array" \
+	"$($M --json smaps "$held" | jq -r '.[0].VmFlags | join(" ")')" \
+	"rd wr mr mw me ac"
+$M smaps_rollup "$held" >"$tmp/rollup"
+matches "smaps_rollup: the [rollup] line, then the sums" "$tmp/rollup" \
+	'^([0-9a-f]{8,}-[0-9a-f]{8,} ---p 00000000 00:00 0 +\[rollup\]|[A-Za-z_]+: +[0-9]+ kB)$'
+same "smaps_rollup --json: the sums as numbers" \
+	"$($M --json smaps_rollup "$held" | jq -c '{Rss, Anonymous, Swap}')" \
+	'{"Rss":8,"Anonymous":8,"Swap":0}'
+$M pagemap "$held" "0x$anon" 2 >"$tmp/pagemap"
+same "pagemap: a written page is present and exclusive, the next none" \
+	"$(cut -f3- "$tmp/pagemap" | sed 's/pfn 0x[0-9a-f]*/pfn P/')" \
+	"present pfn P exclusive
+none"
+same "pagemap: the pfn is the one the page walk finds" \
+	"$(sed -n 's/.*present pfn \(0x[0-9a-f]*\).*/\1/p' "$tmp/pagemap")" \
+	"$($M pagewalk "$held" "0x$anon" | sed -n 's/^Frame:\tpfn \(0x[0-9a-f]*\),.*/\1/p')"
+same "pagemap --json: present, exclusive, not swapped" \
+	"$($M --json pagemap "$held" "0x$anon" | jq -c '.[0] | {present, swapped, exclusive, file}')" \
+	'{"present":true,"swapped":false,"exclusive":true,"file":false}'
+status "pagemap: a count of 0 is refused" 2 'count' \
+	$M pagemap "$held" "0x$anon" 0
+
 # ---- layout: mm.rst's table, the per-CPU offsets, THREAD_SIZE
 $M layout >"$tmp/layout"
 $M --json layout >"$tmp/layout.json"

@@ -342,6 +342,47 @@ static void vm_mincore_long(struct mmc *c, unsigned int page)
 }
 
 /*
+ * smaps, smaps_rollup and pagemap over the wire: a mapping with two
+ * pages written, one locked, shows them; pagemap's entries say present
+ * (with the pfn the page walk finds), exclusive, or nothing.
+ */
+static void vm_smaps_pagemap(struct mmc *c, unsigned int page)
+{
+	uint64_t a = 0, e[4] = {0};
+	size_t nr = 0;
+	char *text = NULL, want[64];
+
+	EXPECT_ERR(c, 0, mmc_mmap(c, 0, 0, 4 * page, RW, ANON_PRIVATE, &a));
+	put_user_pattern(c, 0, a, 16, 1);
+	put_user_pattern(c, 0, a + 2 * page, 16, 2);
+	EXPECT_ERR(c, 0, mmc_mlock(c, 0, a + 2 * page, page));
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_SMAPS, 0, &text));
+	snprintf(want, sizeof(want), "%08llx-", (unsigned long long)a);
+	EXPECT(text && strstr(text, want) &&
+		       strstr(strstr(text, want),
+			      "Rss:                   4 kB") &&
+		       strstr(text, "Locked:                4 kB") &&
+		       strstr(text, "VmFlags: rd wr mr mw me lo ac \n"),
+	       "smaps of the locked page");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_SMAPS_ROLLUP, 0, &text));
+	EXPECT(text && strstr(text, "[rollup]\nRss:") &&
+		       strstr(text, "Pss_Anon:"),
+	       "smaps_rollup");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_pagemap(c, 0, a, 4, e, &nr));
+	EXPECT(nr == 4 && (e[0] & MMC_PM_PRESENT) &&
+		       (e[0] & MMC_PM_MMAP_EXCLUSIVE) && !e[1] &&
+		       (e[2] & MMC_PM_PRESENT) && !e[3],
+	       "pagemap: %#llx %#llx %#llx %#llx", (unsigned long long)e[0],
+	       (unsigned long long)e[1], (unsigned long long)e[2],
+	       (unsigned long long)e[3]);
+	EXPECT_ERR(c, -EINVAL, mmc_pagemap(c, 0, a, 0, e, &nr));
+	EXPECT_ERR(c, -ESRCH, mmc_pagemap(c, 99999, a, 1, e, &nr));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 4 * page));
+}
+
+/*
  * khugepaged over the wire: three small pages of a range advised
  * MADV_HUGEPAGE after they were written become one huge page in a pass
  * long enough to reach this process, their bytes kept.
@@ -522,6 +563,7 @@ void ops_vm(void)
 	vm_madvise_mincore(c, page);
 	vm_mincore_long(c, page);
 	vm_mlock(c, page);
+	vm_smaps_pagemap(c, page);
 	vm_thp(c, page);
 	vm_modify_ldt(c, page);
 	/* Reports of a pid nobody has, and reads too long for a reply. */

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_smaps.c - /proc/PID/smaps, smaps_rollup and pagemap
+ * (fs/proc/task_mmu.c's show_smap, show_smaps_rollup, pagemap_read)
+ * against the host kernel: the same mappings and touches on a window of
+ * this process and of the machine's, then every smaps line of each VMA
+ * in the window the same (the maps line aside: a shared mapping's
+ * device and inode are the host's), and each page's pagemap bits the
+ * same but the PFN.
+ */
+#include "tests/unit/machines.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/mm.h"
+#include "core/task.h"
+#include "core/task_mmu.h"
+#include "core/uapi.h"
+
+#define WPAGES 32
+#define W      0x10000000ULL
+
+struct both {
+	struct machine *m;
+	int pid;
+	uint8_t *host;
+};
+
+static void setup(struct both *b)
+{
+	struct layout l;
+
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	small_layout(&l, 64 * MiB);
+	l.swap_size = 0;
+	b->m = boot(&l);
+	assert_int_equal(task_create(b->m, "smaps", 0, 0, &b->pid), 0);
+	assert_int_equal(task_switch(b->m, b->pid), 0);
+	b->host = mmap(NULL, WPAGES * PAGE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(b->host != MAP_FAILED);
+	assert_int_equal(munmap(b->host, WPAGES * PAGE), 0);
+}
+
+static void teardown(struct both *b)
+{
+	syscall(SYS_munlock, b->host, WPAGES * PAGE);
+	munmap(b->host, WPAGES * PAGE);
+	assert_consistent(b->m);
+	machine_destroy(b->m);
+}
+
+static void map_both(struct both *b, unsigned int page, unsigned int pages,
+		     int prot, int flags)
+{
+	uint64_t got = 0;
+
+	assert_true(mmap(b->host + page * PAGE, pages * PAGE, prot,
+			 flags | MAP_FIXED, -1, 0) != MAP_FAILED);
+	assert_int_equal(uapi_mmap(b->m, 0, W + page * PAGE, pages * PAGE, prot,
+				   flags | MAP_FIXED, &got),
+			 0);
+}
+
+static void touch_both(struct both *b, unsigned int page, bool write)
+{
+	struct user_fault f;
+	uint8_t v = 1;
+
+	if (write)
+		b->host[page * PAGE] = v;
+	else
+		v = *(volatile uint8_t *)&b->host[page * PAGE];
+	assert_int_equal(uapi_access_vm(b->m, 0, W + page * PAGE, &v, 1,
+					write ? USER_WRITE : USER_READ, &f),
+			 0);
+}
+
+/*
+ * The smaps of the VMAs inside [lo, lo + WPAGES pages): each VMA as
+ * "@first-last" (pages from lo) and its lines but the maps line.
+ */
+static void smaps_window(const char *text, uint64_t lo, char *out, size_t len)
+{
+	const char *p = text;
+	size_t n = 0;
+	bool in = false;
+
+	out[0] = 0;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		unsigned long long s, e;
+		char line[512];
+
+		snprintf(line, sizeof(line), "%.*s", (int)l, p);
+		if (sscanf(line, "%llx-%llx ", &s, &e) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = s >= lo && e <= lo + WPAGES * PAGE;
+			if (in)
+				n += (size_t)snprintf(
+					out + n, len - n, "@%llu-%llu\n",
+					(s - lo) / PAGE, (e - lo) / PAGE);
+		} else if (in) {
+			n += (size_t)snprintf(out + n, len - n, "%s\n", line);
+		}
+		p += l + (nl ? 1 : 0);
+	}
+}
+
+static char *host_file(const char *path)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY);
+	ssize_t got;
+
+	assert_non_null(buf);
+	assert_true(fd >= 0);
+	while ((got = read(fd, buf + n, cap - 1 - n)) > 0)
+		n += (size_t)got;
+	close(fd);
+	buf[n] = 0;
+	return buf;
+}
+
+static void same_smaps(struct both *b)
+{
+	static char host[65536], mine[65536];
+	char *h = host_file("/proc/self/smaps");
+	struct seq_buf s;
+
+	smaps_window(h, (uint64_t)(uintptr_t)b->host, host, sizeof(host));
+	free(h);
+	seq_buf_init(&s);
+	assert_int_equal(report_pid_smaps(b->m, b->pid, &s), 0);
+	smaps_window(s.buf, W, mine, sizeof(mine));
+	seq_buf_free(&s);
+	if (strcmp(mine, host)) { /* line by line, to say which */
+		char *hs = NULL, *ms = NULL;
+		char *hl = strtok_r(host, "\n", &hs),
+		     *ml = strtok_r(mine, "\n", &ms);
+
+		while (hl && ml && !strcmp(hl, ml)) {
+			hl = strtok_r(NULL, "\n", &hs);
+			ml = strtok_r(NULL, "\n", &ms);
+		}
+		fail_msg("smaps differ: host '%s', machine '%s'",
+			 hl ? hl : "(end)", ml ? ml : "(end)");
+	}
+}
+
+/* pagemap of the window: the same bits but the PFN (and soft-dirty). */
+static void same_pagemap(struct both *b)
+{
+	uint64_t host[WPAGES], mine[WPAGES], nr = 0;
+	const uint64_t mask =
+		PM_PRESENT | PM_SWAP | PM_FILE | PM_MMAP_EXCLUSIVE;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, host, sizeof(host),
+			       (off_t)((uintptr_t)b->host / PAGE * 8)),
+			 (ssize_t)sizeof(host));
+	close(fd);
+	assert_int_equal(
+		pagemap_read(b->m, b->pid, W, WPAGES, (uint8_t *)mine, &nr), 0);
+	assert_int_equal(nr, WPAGES);
+	for (unsigned int i = 0; i < WPAGES; i++)
+		if ((host[i] & mask) != (mine[i] & mask))
+			fail_msg("page %u: host %#llx, machine %#llx", i,
+				 (unsigned long long)host[i],
+				 (unsigned long long)mine[i]);
+}
+
+static void test_smaps_private(void **state)
+{
+	struct both b;
+
+	(void)state;
+	setup(&b);
+	map_both(&b, 0, 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	map_both(&b, 10, 4, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	touch_both(&b, 0, true);
+	touch_both(&b, 1, true);
+	touch_both(&b, 3, false); /* the zero page: not in Rss */
+	touch_both(&b, 10, false);
+	same_smaps(&b);
+	same_pagemap(&b);
+	/* Locked, lazily freed, flags. */
+	assert_int_equal(syscall(SYS_mlock, b.host + 4 * PAGE, 2 * PAGE), 0);
+	assert_int_equal(uapi_mlock(b.m, 0, W + 4 * PAGE, 2 * PAGE, 0), 0);
+	assert_int_equal(madvise(b.host, PAGE, MADV_FREE), 0);
+	assert_int_equal(uapi_madvise(b.m, 0, W, PAGE, MADV_FREE), 0);
+	/*
+	 * The host marks a page lazily free through a per-CPU batch; COLD
+	 * (of a page not there) drains it, as the machine, which has no
+	 * batches, always is.
+	 */
+	assert_int_equal(madvise(b.host + 7 * PAGE, PAGE, MADV_COLD), 0);
+	assert_int_equal(madvise(b.host + 6 * PAGE, 2 * PAGE, MADV_RANDOM), 0);
+	assert_int_equal(
+		uapi_madvise(b.m, 0, W + 6 * PAGE, 2 * PAGE, MADV_RANDOM), 0);
+	same_smaps(&b);
+	same_pagemap(&b);
+	teardown(&b);
+}
+
+/* Shared memory, and a fork's copy-on-write sharing (Pss halved). */
+static void test_smaps_shared(void **state)
+{
+	struct both b;
+	char *rollup;
+	struct seq_buf s;
+
+	(void)state;
+	setup(&b);
+	map_both(&b, 0, 4, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS);
+	touch_both(&b, 0, true);
+	touch_both(&b, 2, false);
+	same_smaps(&b);
+	same_pagemap(&b);
+	/* The rollup has every line smaps has, summed, and Pss_* split. */
+	seq_buf_init(&s);
+	assert_int_equal(report_pid_smaps_rollup(b.m, b.pid, &s), 0);
+	rollup = s.buf;
+	assert_non_null(strstr(rollup, "[rollup]\nRss:"));
+	assert_non_null(strstr(rollup, "Pss_Shmem:             8 kB\n"));
+	assert_non_null(strstr(rollup, "\nLocked:                0 kB\n"));
+	seq_buf_free(&s);
+	teardown(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_smaps_private),
+		cmocka_unit_test(test_smaps_shared),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
