@@ -461,6 +461,10 @@ static void complete(struct mmc *c, const Mm__Reply *r, int lost)
 		status = r->status;
 		if (status < 0 && result_is(r, MM__REPLY__RESULT_FAULT))
 			fill_fault(r->fault, p);
+		/* A failure that still says an address: brk's break. */
+		if (status < 0 && p->kind == RES_ADDR && p->out &&
+		    result_is(r, MM__REPLY__RESULT_ADDR))
+			*(uint64_t *)p->out = r->addr;
 		if (status < 0)
 			copy_str(c->errmsg, sizeof(c->errmsg), r->message);
 		else if (status > 0)

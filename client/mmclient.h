@@ -401,7 +401,10 @@ int mmc_mprotect(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot);
 int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
 	       uint64_t new_len, int flags, uint64_t new_addr,
 	       uint64_t *result);
-/* brk 0 asks for the current break; *cur is the break afterwards. */
+/*
+ * brk 0 asks for the current break; *cur is the break afterwards, on
+ * failure too (the old break, as Linux's raw syscall returns it).
+ */
 int mmc_brk(struct mmc *c, int pid, uint64_t brk, uint64_t *cur);
 int mmc_read_vm(struct mmc *c, int pid, uint64_t addr, void *buf, size_t len,
 		struct mmc_fault *fault);

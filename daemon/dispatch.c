@@ -342,8 +342,13 @@ int dispatch(struct session *s, const Mm__Request *rq, struct reply *r)
 		r->rep.message = r->msg;
 	}
 	r->rep.status = err;
-	/* A failed call has no result, but a fault says which signal. */
-	if (err && r->rep.result_case != MM__REPLY__RESULT_FAULT)
+	/*
+	 * A failed call has no result, but a fault says which signal and a
+	 * failed brk its break (Linux's raw syscall returns it).
+	 */
+	if (err && r->rep.result_case != MM__REPLY__RESULT_FAULT &&
+	    !(r->rep.result_case == MM__REPLY__RESULT_ADDR &&
+	      rq->op_case == MM__REQUEST__OP_BRK))
 		r->rep.result_case = MM__REPLY__RESULT__NOT_SET;
 	return 0;
 }

@@ -114,6 +114,23 @@ int op_pagemap(struct session *s, const Mm__Pagemap *a, struct reply *r)
 	return 0;
 }
 
+/*
+ * brk: the break comes back in Reply.addr whether the call worked or
+ * not, as Linux's raw syscall returns it (a failed brk returns the old
+ * break; the C library makes that ENOMEM).
+ */
+int op_brk(struct session *s, const Mm__Brk *a, struct reply *r)
+{
+	uint64_t cur = 0;
+	int err = uapi_brk(s->d->m, a->pid, a->brk, &cur);
+
+	if (cur) { /* 0: no process to have a break */
+		r->rep.result_case = MM__REPLY__RESULT_ADDR;
+		r->rep.addr = cur;
+	}
+	return err;
+}
+
 int op_mincore(struct session *s, const Mm__Mincore *a, struct reply *r)
 {
 	uint64_t pages =

@@ -141,7 +141,11 @@ static void vm_brk_and_exec(struct mmc *c, unsigned int page)
 	       (unsigned long long)cur);
 	put_user_pattern(c, 0, start, 3 * page, 2);
 	expect_user_bytes(c, 0, start, 3 * page, 2, 0, "heap bytes");
+	cur = 0;
 	EXPECT_ERR(c, -ENOMEM, mmc_brk(c, 0, start - page, &cur));
+	EXPECT(cur == start + 3 * page + 5,
+	       "a refused brk still gives the break: %#llx",
+	       (unsigned long long)cur);
 	EXPECT_ERR(c, 0, mmc_brk(c, 0, start, &cur));
 	expect_fault(c, 0, start, false, SIGSEGV, SEGV_MAPERR,
 		     "read of the heap after brk shrank it");
