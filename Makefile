@@ -310,7 +310,7 @@ $(B)/difftest: $(B)/tests/difftest/difftest.o $(B)/libmmcore.a \
 $(T)/difftest_child $(B)/difftest_child: tests/difftest/host_child.c \
 		tests/difftest/difftest.h
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O2 -o $@ $<
+	$(CC) $(BASE_CFLAGS) -O2 -Wl,-z,now -o $@ $<
 
 DIFFTEST_SECONDS ?= 60
 difftest: deps

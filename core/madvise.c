@@ -205,8 +205,8 @@ static int free_vma(struct machine *m, struct vm_area_struct *vma,
 /*
  * madvise_cold_or_pageout_pte_range: the pages only this process maps
  * lose their accessed bit and are deactivated (COLD) or reclaimed now
- * (PAGEOUT); shared memory's pages stay for PAGEOUT, as its object (a
- * file's cache) keeps them.
+ * (PAGEOUT): swapped out, or, shared memory's with no swap, unmapped
+ * and left in its object.
  */
 static void cold_one(struct machine *m, struct vm_area_struct *vma,
 		     uint64_t addr, const struct pte_slot *slot, uint64_t entry,
@@ -222,7 +222,7 @@ static void cold_one(struct machine *m, struct vm_area_struct *vma,
 	pte_slot_write(m, slot, entry & ~(uint64_t)_PAGE_ACCESSED);
 	if (!pageout)
 		lru_deactivate(m, page);
-	else if (!PageFlag(page, PG_shmem))
+	else
 		reclaim_page(m, page);
 }
 

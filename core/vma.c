@@ -1063,7 +1063,7 @@ static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 	while (addr < end) {
 		struct vm_area_struct *vma = find_vma(mm, addr);
 		uint64_t lo = addr, hi = vma->vm_end < end ? vma->vm_end : end;
-		unsigned long newflags = (vma->vm_flags & keep) | set;
+		unsigned long newflags = (vma->vm_flags & keep) | set, oldflags;
 		long npages;
 		int err;
 
@@ -1084,11 +1084,20 @@ static int mprotect_vmas(struct machine *m, struct mm_struct *mm,
 		if (mprotect_account(m, vma, &newflags))
 			return -ENOMEM;
 		npages = (long)vma_pages(m, vma);
+		oldflags = vma->vm_flags;
 		vm_stat_account(mm, vma->vm_flags, -npages);
 		vma->vm_flags = newflags;
 		vm_stat_account(mm, vma->vm_flags, npages);
 		change_protection(m, vma, vma->vm_start, vma->vm_end);
 		vma_try_merge(m, mm, vma_index(mm, lo));
+		/*
+		 * mprotect_fixup: a private locked VMA made writable is
+		 * copied on write now, not at a later (major) fault.
+		 */
+		if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) ==
+			    VM_LOCKED &&
+		    (newflags & VM_WRITE) && !(newflags & VM_LOCKONFAULT))
+			populate_vma_range(m, mm, lo, hi);
 	}
 	return 0;
 }

@@ -396,6 +396,19 @@ bool reclaim_page(struct machine *m, struct page *page)
 		return false;
 	if (PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked))
 		return reclaim_lazyfree(m, page);
+	/*
+	 * Shared memory with no swap: try_to_unmap takes its entries, and
+	 * shmem's writeout, finding no swap, leaves it in its object, as
+	 * Linux's shrink_folio_list does.
+	 */
+	if (PageFlag(page, PG_shmem) && !nr_free_swap_pages(m)) {
+		unsigned long none = 0;
+
+		get_user_page(page);
+		rmap_walk(m, page, unmap_one, &none);
+		put_user_page(m, page);
+		return false;
+	}
 	return pageout(m, page);
 }
 

@@ -5,8 +5,12 @@
  * once by a real process on the host (host_child.c) and once by a
  * process of the machine, driven through core in this process; after
  * every step the two must agree on the result and errno, the signal of
- * an access, the VMAs in the window (bounds, perms, shared or private,
- * [heap]) and which pages are present or swapped.
+ * an access, the minor and major faults the step took, the VMAs in the
+ * window (bounds, perms, shared or private, [heap], and smaps' Rss,
+ * Anonymous, Swap and Locked of each) and which pages are present or
+ * swapped. The calls include mlock, mlock2(MLOCK_ONFAULT), munlock,
+ * madvise's advice and MREMAP_DONTUNMAP; the host child drops
+ * CAP_IPC_LOCK so that both count against RLIMIT_MEMLOCK.
  *
  *   difftest [-t SECONDS] [-n SEQUENCES] [-v]   SEED=n replays a run
  *
@@ -54,6 +58,8 @@ struct dt_vma {
 	unsigned int start, end;
 	char perms[5];
 	bool heap;
+	/* smaps, kB; the VMA's whole figures (-1: no smaps line seen) */
+	long rss, anon, swap, locked;
 };
 
 /* What one side looks like after a step. */
@@ -137,6 +143,40 @@ static int random_mmap_flags(uint64_t *s)
 	return flags;
 }
 
+/* Whether the host swaps: MADV_PAGEOUT is only compared when not. */
+static bool host_has_swap;
+
+static int random_advice(uint64_t *s)
+{
+	static const int advice[] = {
+		MADV_DONTNEED,
+		MADV_DONTNEED,
+		MADV_FREE,
+		MADV_FREE,
+		MADV_COLD,
+		MADV_PAGEOUT,
+		MADV_WILLNEED,
+		MADV_NORMAL,
+		MADV_RANDOM,
+		MADV_SEQUENTIAL,
+		MADV_DONTFORK,
+		MADV_DOFORK,
+		MADV_WIPEONFORK,
+		MADV_KEEPONFORK,
+		MADV_DONTDUMP,
+		MADV_POPULATE_READ,
+		MADV_POPULATE_WRITE,
+		MADV_REMOVE,
+		24 /* MADV_DONTNEED_LOCKED */,
+	};
+	int a;
+
+	do
+		a = advice[rnd(s, sizeof(advice) / sizeof(advice[0]))];
+	while (a == MADV_PAGEOUT && host_has_swap);
+	return a;
+}
+
 static void random_call(uint64_t *s, struct dt_call *c)
 {
 	unsigned int pick = rnd(s, 100);
@@ -153,7 +193,7 @@ static void random_call(uint64_t *s, struct dt_call *c)
 	} else if (pick < 55) {
 		c->kind = DT_MPROTECT;
 		c->prot = random_prot(s);
-	} else if (pick < 65) {
+	} else if (pick < 62) {
 		c->kind = DT_MREMAP;
 		c->len = (1 + rnd(s, 8)) * PAGE;
 		c->new_len = (1 + rnd(s, 8)) * PAGE;
@@ -161,11 +201,25 @@ static void random_call(uint64_t *s, struct dt_call *c)
 			c->flags = MREMAP_MAYMOVE | MREMAP_FIXED;
 			c->new_off = random_page(s) * PAGE;
 		}
-	} else if (pick < 75) {
+		if (!rnd(s, 4)) { /* a move that leaves the old range */
+			c->flags = MREMAP_MAYMOVE | MREMAP_FIXED |
+				   MREMAP_DONTUNMAP;
+			c->new_off = random_page(s) * PAGE;
+			c->new_len = c->len;
+		}
+	} else if (pick < 68) {
 		c->kind = DT_BRK;
 		c->off = rnd(s, 40) * PAGE + (rnd(s, 2) ? rnd(s, PAGE) : 0);
+	} else if (pick < 72) {
+		c->kind = DT_MLOCK;
+		c->flags = rnd(s, 3) ? 0 : MLOCK_ONFAULT;
+	} else if (pick < 75) {
+		c->kind = DT_MUNLOCK;
+	} else if (pick < 82) {
+		c->kind = DT_MADVISE;
+		c->prot = random_advice(s);
 	} else {
-		c->kind = pick < 85 ? DT_READ : DT_WRITE;
+		c->kind = pick < 91 ? DT_READ : DT_WRITE;
 		c->len = 1;
 	}
 }
@@ -183,15 +237,20 @@ static const char *prot_name(int prot)
 
 static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
 {
-	static const char *names[] = {"mmap", "munmap", "mprotect", "mremap",
-				      "brk",  "read",	"write"};
+	static const char *names[] = {"mmap",	 "munmap", "mprotect", "mremap",
+				      "brk",	 "read",   "write",    "mlock",
+				      "munlock", "madvise"};
 
 	fprintf(f, "  %2u %-8s p%-3" PRIu64, i, names[c->kind],
 		(uint64_t)(c->off / PAGE));
 	if (c->off % PAGE)
 		fprintf(f, "+%#" PRIx64, (uint64_t)(c->off % PAGE));
-	if (c->kind <= DT_MREMAP)
+	if (c->kind <= DT_MREMAP || c->kind >= DT_MLOCK)
 		fprintf(f, " len %#" PRIx64, c->len);
+	if (c->kind == DT_MLOCK && c->flags)
+		fprintf(f, " MLOCK_ONFAULT");
+	if (c->kind == DT_MADVISE)
+		fprintf(f, " advice %d", c->prot);
 	if (c->kind == DT_MMAP || c->kind == DT_MPROTECT)
 		fprintf(f, " %s", prot_name(c->prot));
 	if (c->kind == DT_MMAP)
@@ -202,8 +261,10 @@ static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
 			c->flags & MAP_POPULATE ? "|POPULATE" : "",
 			c->flags & MAP_GROWSDOWN ? "|GROWSDOWN" : "");
 	if (c->kind == DT_MREMAP)
-		fprintf(f, " new_len %#" PRIx64 "%s p%" PRIu64, c->new_len,
-			c->flags ? " MAYMOVE|FIXED" : "",
+		fprintf(f, " new_len %#" PRIx64 "%s%s%s p%" PRIu64, c->new_len,
+			c->flags & MREMAP_MAYMOVE ? " MAYMOVE" : "",
+			c->flags & MREMAP_FIXED ? "|FIXED" : "",
+			c->flags & MREMAP_DONTUNMAP ? "|DONTUNMAP" : "",
 			(uint64_t)(c->new_off / PAGE));
 	fprintf(f, "\n");
 }
@@ -234,6 +295,45 @@ static void parse_maps(const char *text, uint64_t base, struct dt_view *v)
 		d->end = (unsigned int)(((b > top ? top : b) - base) / PAGE);
 		memcpy(d->perms, perms, sizeof(d->perms));
 		d->heap = strstr(line, "[heap]") != NULL;
+		d->rss = d->anon = d->swap = d->locked = -1;
+	}
+}
+
+/*
+ * smaps' Rss, Anonymous, Swap and Locked onto the VMAs parse_maps made
+ * of the same text's maps lines (smaps has them in the same order).
+ */
+static void parse_smaps(const char *text, uint64_t base, struct dt_view *v)
+{
+	uint64_t top = base + WINDOW_PAGES * PAGE;
+	struct dt_vma *d = NULL;
+	unsigned int i = 0;
+
+	for (const char *l = text; *l;) {
+		size_t len = strcspn(l, "\n");
+		unsigned long long a, b;
+		char line[512], key[32];
+		long kb;
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, l);
+		l += len + (l[len] == '\n');
+		if (sscanf(line, "%llx-%llx ", &a, &b) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			d = b > base && a < top && i < v->nr_vmas
+				    ? &v->vmas[i++]
+				    : NULL;
+			continue;
+		}
+		if (!d || sscanf(line, "%31[^:]: %ld kB", key, &kb) != 2)
+			continue;
+		if (!strcmp(key, "Rss"))
+			d->rss = kb;
+		else if (!strcmp(key, "Anonymous"))
+			d->anon = kb;
+		else if (!strcmp(key, "Swap"))
+			d->swap = kb;
+		else if (!strcmp(key, "Locked"))
+			d->locked = kb;
 	}
 }
 
@@ -253,6 +353,16 @@ static int host_view(const struct host *h, struct dt_view *v)
 	}
 	fclose(f);
 	parse_maps(text, h->base, v);
+	free(text);
+	text = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)h->pid);
+	f = fopen(path, "r");
+	if (!f || getdelim(&text, &cap, 0, f) < 0) {
+		fprintf(stderr, "difftest: cannot read %s\n", path);
+		exit(2);
+	}
+	fclose(f);
+	parse_smaps(text, h->base, v);
 	free(text);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)h->pid);
 	fd = open(path, O_RDONLY);
@@ -277,6 +387,13 @@ static void sim_view(const struct sim *s, struct dt_view *v)
 		exit(2);
 	}
 	parse_maps(sb.buf, s->base, v);
+	seq_buf_free(&sb);
+	seq_buf_init(&sb);
+	if (report_pid_smaps(s->m, s->pid, &sb)) {
+		fprintf(stderr, "difftest: no smaps for pid %d\n", s->pid);
+		exit(2);
+	}
+	parse_smaps(sb.buf, s->base, v);
 	seq_buf_free(&sb);
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
 		struct pgtable_walk w;
@@ -376,10 +493,21 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 {
 	uint64_t a = s->base + c->off, out = 0;
 	struct user_fault fault = {0};
+	const struct mm_struct *mm = find_task_by_pid(s->m, s->pid)->mm;
+	unsigned long min_flt = mm->min_flt, maj_flt = mm->maj_flt;
 	char byte = 1;
 
 	memset(r, 0, sizeof(*r));
 	switch (c->kind) {
+	case DT_MLOCK:
+		r->err = uapi_mlock(s->m, s->pid, a, c->len, c->flags);
+		break;
+	case DT_MUNLOCK:
+		r->err = uapi_munlock(s->m, s->pid, a, c->len);
+		break;
+	case DT_MADVISE:
+		r->err = uapi_madvise(s->m, s->pid, a, c->len, c->prot);
+		break;
 	case DT_MMAP:
 		r->err = uapi_mmap(s->m, s->pid, a, c->len, c->prot, c->flags,
 				   &out);
@@ -409,6 +537,8 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 		r->si_code = fault.si_code;
 		break;
 	}
+	r->min_flt = mm->min_flt - min_flt;
+	r->maj_flt = mm->maj_flt - maj_flt;
 }
 
 /* ------------------------------------------------------------------ */
@@ -416,11 +546,16 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 
 static void print_view(FILE *f, const char *who, const struct dt_view *v)
 {
-	fprintf(f, "    %s: value %" PRId64 " err %d signal %d/%d\n      ", who,
-		v->res.value, v->res.err, v->res.signo, v->res.si_code);
+	fprintf(f,
+		"    %s: value %" PRId64 " err %d signal %d/%d faults %" PRIu64
+		" minor %" PRIu64 " major\n      ",
+		who, v->res.value, v->res.err, v->res.signo, v->res.si_code,
+		v->res.min_flt, v->res.maj_flt);
 	for (unsigned int i = 0; i < v->nr_vmas; i++)
-		fprintf(f, "[%u,%u) %s%s ", v->vmas[i].start, v->vmas[i].end,
-			v->vmas[i].perms, v->vmas[i].heap ? " [heap]" : "");
+		fprintf(f, "[%u,%u) %s%s rss %ld anon %ld swap %ld lck %ld ",
+			v->vmas[i].start, v->vmas[i].end, v->vmas[i].perms,
+			v->vmas[i].heap ? " [heap]" : "", v->vmas[i].rss,
+			v->vmas[i].anon, v->vmas[i].swap, v->vmas[i].locked);
 	fprintf(f, "\n      pages:");
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
 		if (v->page[i])
@@ -432,14 +567,19 @@ static bool views_equal(const struct dt_view *a, const struct dt_view *b)
 {
 	if (a->res.value != b->res.value || a->res.err != b->res.err ||
 	    a->res.signo != b->res.signo || a->res.si_code != b->res.si_code ||
-	    a->nr_vmas != b->nr_vmas ||
+	    a->res.min_flt != b->res.min_flt ||
+	    a->res.maj_flt != b->res.maj_flt || a->nr_vmas != b->nr_vmas ||
 	    memcmp(a->page, b->page, sizeof(a->page)))
 		return false;
 	for (unsigned int i = 0; i < a->nr_vmas; i++)
 		if (a->vmas[i].start != b->vmas[i].start ||
 		    a->vmas[i].end != b->vmas[i].end ||
 		    strcmp(a->vmas[i].perms, b->vmas[i].perms) ||
-		    a->vmas[i].heap != b->vmas[i].heap)
+		    a->vmas[i].heap != b->vmas[i].heap ||
+		    a->vmas[i].rss != b->vmas[i].rss ||
+		    a->vmas[i].anon != b->vmas[i].anon ||
+		    a->vmas[i].swap != b->vmas[i].swap ||
+		    a->vmas[i].locked != b->vmas[i].locked)
 			return false;
 	return true;
 }
@@ -511,6 +651,7 @@ static struct machine *boot(void)
 	struct machine *m;
 
 	layout_default(&l);
+	l.swap_size = 0; /* as the host's, when it has none */
 	m = machine_create(&l);
 	if (IS_ERR(m)) {
 		fprintf(stderr, "difftest: machine_create: %ld\n", PTR_ERR(m));
@@ -555,6 +696,17 @@ int main(int argc, char **argv)
 		}
 	}
 	find_child(argv[0]);
+	{
+		FILE *f = fopen("/proc/swaps", "r");
+		char line[256];
+		int lines = 0;
+
+		while (f && fgets(line, sizeof(line), f))
+			lines++;
+		if (f)
+			fclose(f);
+		host_has_swap = lines > 1;
+	}
 	printf("difftest: seed %" PRIu64 " (SEED=%" PRIu64
 	       " replays this run)\n",
 	       seed, seed);

@@ -21,7 +21,10 @@ enum dt_kind {
 	DT_BRK,
 	DT_READ,
 	DT_WRITE,
-	DT_EXIT, /* the child leaves */
+	DT_MLOCK, /* mlock2: flags 0 or MLOCK_ONFAULT */
+	DT_MUNLOCK,
+	DT_MADVISE, /* advice in prot */
+	DT_EXIT,    /* the child leaves */
 	DT_NR_KINDS,
 };
 
@@ -44,6 +47,7 @@ struct dt_result {
 	int32_t signo; /* READ, WRITE: the signal the access raised, or 0 */
 	int32_t si_code;
 	int32_t pad;
+	uint64_t min_flt, maj_flt; /* faults the call took (getrusage) */
 };
 
 #endif /* MM_DIFFTEST_H */

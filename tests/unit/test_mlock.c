@@ -410,6 +410,38 @@ static void test_mremap_locked(void **state)
 	teardown_both(&b);
 }
 
+/*
+ * mprotect_fixup: a private locked VMA made writable is copied on write
+ * at once (populate_vma_page_range), not at later faults: the same
+ * faults on both, and the pages mlocked.
+ */
+static void test_mprotect_locked(void **state)
+{
+	struct both b;
+	struct rusage r0, r1;
+	unsigned long flt;
+
+	(void)state;
+	setup_both(&b, LIMIT * PAGE);
+	assert_int_equal(mprotect(b.host, 3 * PAGE, PROT_READ), 0);
+	assert_int_equal(uapi_mprotect(b.m, 0, b.at, 3 * PAGE, PROT_READ), 0);
+	mlock_both(&b, 0, 3 * PAGE, 0, 0);
+	getrusage(RUSAGE_SELF, &r0);
+	assert_int_equal(mprotect(b.host, 3 * PAGE, PROT_READ | PROT_WRITE), 0);
+	getrusage(RUSAGE_SELF, &r1);
+	flt = mm_of(&b)->min_flt;
+	assert_int_equal(
+		uapi_mprotect(b.m, 0, b.at, 3 * PAGE, PROT_READ | PROT_WRITE),
+		0);
+	assert_int_equal(mm_of(&b)->min_flt - flt,
+			 (unsigned long)(r1.ru_minflt - r0.ru_minflt));
+	assert_int_equal(mm_of(&b)->min_flt - flt, 3);
+	assert_int_equal(mm_of(&b)->rss_stat[MM_ANONPAGES], 3);
+	assert_int_equal(zone_mlocked(b.m), 3);
+	same_vmlck(&b);
+	teardown_both(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_mlockall),
 		cmocka_unit_test(test_mremap_locked),
+		cmocka_unit_test(test_mprotect_locked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
