@@ -259,10 +259,15 @@ static int expand_stack(struct machine *m, struct mm_struct *mm,
 	if (anon_vma_prepare(m, vma) || vma->vm_end - start > STACK_RLIMIT)
 		return -ENOMEM;
 	grow = (unsigned long)((vma->vm_start - start) >> m->page_shift);
+	/* acct_stack_growth: a locked stack grows within RLIMIT_MEMLOCK. */
+	if (!mlock_future_ok(m, mm, vma->vm_flags, vma->vm_start - start))
+		return -ENOMEM;
 	vma->vm_start = start;
 	vma->vm_pgoff -= grow;
 	mm->total_vm += grow;
 	mm->stack_vm += grow;
+	if (vma->vm_flags & VM_LOCKED)
+		mm->locked_vm += grow;
 	if (mm->total_vm > mm->hiwater_vm)
 		mm->hiwater_vm = mm->total_vm;
 	return 0;

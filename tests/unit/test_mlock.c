@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,6 +443,44 @@ static void test_mprotect_locked(void **state)
 	teardown_both(&b);
 }
 
+/*
+ * acct_stack_growth: a locked grows-down VMA counts what it grows in
+ * locked_vm, mlocks the page it faults in, and may not grow past
+ * RLIMIT_MEMLOCK (the access is SIGSEGV then). The differential
+ * tester's seed 20261206 found the count left behind.
+ */
+static void test_stack_growth_locked(void **state)
+{
+	struct both b;
+	struct user_fault f;
+	uint64_t got = 0, top = W + 512 * PAGE; /* past the guard gap */
+	uint8_t v = 1;
+
+	(void)state;
+	setup_both(&b, LIMIT * PAGE);
+	assert_int_equal(uapi_mmap(b.m, 0, top - 2 * PAGE, 2 * PAGE,
+				   PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+					   MAP_GROWSDOWN,
+				   &got),
+			 0);
+	assert_int_equal(uapi_mlock(b.m, 0, got, 2 * PAGE, MLOCK_ONFAULT), 0);
+	assert_int_equal(
+		uapi_access_vm(b.m, 0, top - 5 * PAGE, &v, 1, USER_WRITE, &f),
+		0);
+	assert_int_equal(mm_of(&b)->locked_vm, 5);
+	assert_int_equal(zone_mlocked(b.m), 1);
+	assert_consistent(b.m);
+	/* 16 pages locked at most: growing to 17 is refused. */
+	assert_int_equal(
+		uapi_access_vm(b.m, 0, top - 17 * PAGE, &v, 1, USER_WRITE, &f),
+		-EFAULT);
+	assert_int_equal(f.signo, SIGSEGV);
+	assert_int_equal(mm_of(&b)->locked_vm, 5);
+	assert_consistent(b.m);
+	teardown_both(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_mlockall),
 		cmocka_unit_test(test_mremap_locked),
 		cmocka_unit_test(test_mprotect_locked),
+		cmocka_unit_test(test_stack_growth_locked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
