@@ -363,6 +363,55 @@ static int do_anonymous_page(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+/*
+ * do_fault_around: a read fault of shared memory also maps the pages its
+ * object holds in memory around addr where nothing is mapped yet, as
+ * filemap_map_pages does (fault_around_bytes, 64K): the window starts at
+ * addr's 16-page line, clamped to the VMA's start, and runs 16 pages,
+ * clamped to the VMA's end and the PTE table.
+ */
+#define FAULT_AROUND_PAGES 16
+
+static void do_fault_around(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t addr)
+{
+	uint64_t tsize = pgtable_level_size(m, pte_level(m) - 1);
+	uint64_t table = addr & ~(tsize - 1), shift = m->page_shift;
+	uint64_t pte_off = (addr - table) >> shift;
+	uint64_t vma_off = (addr - vma->vm_start) >> shift;
+	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
+	uint64_t vma_end = pte_off + ((vma->vm_end - addr) >> shift);
+	uint64_t to;
+
+	if (pte_off - (vma_off < pte_off ? vma_off : pte_off) > from)
+		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
+	to = from + FAULT_AROUND_PAGES;
+	to = to < (tsize >> shift) ? to : tsize >> shift;
+	to = to < vma_end ? to : vma_end;
+	for (uint64_t i = from; i < to; i++) {
+		uint64_t a = table + (i << shift);
+		struct page *page =
+			a == addr
+				? NULL
+				: shmem_find_page(m, vma->shmem,
+						  linear_page_index(m, vma, a));
+		struct pte_slot slot;
+
+		if (!page || mm_pte_slot(m, vma->vm_mm, a, false, &slot) ||
+		    pte_slot_read(m, &slot))
+			continue;
+		get_user_page(page);
+		page_add_anon_rmap(m, page);
+		vma->vm_mm->rss_stat[MM_SHMEMPAGES]++;
+		pte_slot_write(m, &slot,
+			       pfn_pte(m, page_to_pfn(m, page),
+				       vma_pte_prot(m, vma->vm_flags, true) |
+					       _PAGE_ACCESSED));
+		if (vma->vm_flags & VM_LOCKED)
+			mlock_page(m, page);
+	}
+}
+
 /* A shared anonymous page: the object's, allocated or swapped in. */
 static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t addr, enum user_access access,
@@ -383,6 +432,8 @@ static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
 	pte_slot_write(
 		m, slot,
 		pfn_pte(m, page_to_pfn(m, page), prot | access_bits(access)));
+	if (access != USER_WRITE) /* do_read_fault's */
+		do_fault_around(m, vma, addr);
 	return 0;
 }
 

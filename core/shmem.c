@@ -63,6 +63,15 @@ void shmem_put(struct machine *m, struct shmem_object *obj)
 	free(obj);
 }
 
+struct page *shmem_find_page(struct machine *m, const struct shmem_object *obj,
+			     unsigned long index)
+{
+	uint64_t slot = index < obj->nr_pages ? obj->slots[index] : 0;
+
+	return (slot & SLOT_PAGE) ? pfn_to_page(m, (unsigned long)(slot >> 1))
+				  : NULL;
+}
+
 void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
 			  unsigned long start, unsigned long end)
 {

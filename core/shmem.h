@@ -48,6 +48,9 @@ void shmem_page_swapped(struct machine *m, struct shmem_object *obj,
  */
 void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
 			  unsigned long start, unsigned long end);
+/* The page at index if the object holds it in memory, else NULL. */
+struct page *shmem_find_page(struct machine *m, const struct shmem_object *obj,
+			     unsigned long index);
 void shmem_counts(const struct shmem_object *obj, unsigned long *pages,
 		  unsigned long *swapped);
 
