@@ -1071,6 +1071,9 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 	/* zap_pte_range: a dirty entry of a file page dirties the page. */
 	if (page_is_pagecache(page) && (entry & _PAGE_DIRTY))
 		set_page_dirty(m, page);
+	/* zap_present_folio_ptes: a shared page keeps its entry's dirt. */
+	else if (vma->shmem && (entry & _PAGE_DIRTY))
+		SetPageFlag(page, PG_dirty);
 	page_remove_rmap(m, page);
 	if (vma->vm_flags & VM_LOCKED)
 		munlock_page(m, page);
