@@ -126,8 +126,7 @@ static int dontneed_vma(struct machine *m, struct vm_area_struct *vma,
 			uint64_t start, uint64_t end, int advice)
 {
 	if (vma->vm_flags & VM_PFNMAP)
-		return mm_refuse(m, BAD_VMA, -EINVAL,
-				 "madvise of raw frames");
+		return mm_refuse(m, BAD_VMA, -EINVAL, "madvise of raw frames");
 	if ((vma->vm_flags & VM_LOCKED) && advice != MADV_DONTNEED_LOCKED_)
 		return mm_refuse(
 			m, BAD_VMA, -EINVAL, "madvise(%s) of a locked range",

@@ -364,28 +364,29 @@ static int do_anonymous_page(struct machine *m, struct vm_area_struct *vma,
 }
 
 /*
- * do_fault_around: a read fault of shared memory also maps the pages its
- * object holds in memory around addr where nothing is mapped yet, as
- * filemap_map_pages does (fault_around_bytes, 64K): the window starts at
- * addr's 16-page line, clamped to the VMA's start, and runs 16 pages,
- * clamped to the VMA's end and the PTE table.
+ * do_fault_around for shared memory: a read fault also maps the pages
+ * its object holds in memory around addr where nothing is mapped yet,
+ * as filemap_map_pages does (vm.fault_around_bytes, 64K): the window
+ * starts at addr's line, clamped to the VMA's start, and runs that
+ * many pages, clamped to the VMA's end and the PTE table.
  */
-#define FAULT_AROUND_PAGES 16
+static unsigned long fault_around_pages(const struct machine *m);
 
-static void do_fault_around(struct machine *m, struct vm_area_struct *vma,
-			    uint64_t addr)
+static void shmem_fault_around(struct machine *m, struct vm_area_struct *vma,
+			       uint64_t addr)
 {
+	uint64_t around = fault_around_pages(m);
 	uint64_t tsize = pgtable_level_size(m, pte_level(m) - 1);
 	uint64_t table = addr & ~(tsize - 1), shift = m->page_shift;
 	uint64_t pte_off = (addr - table) >> shift;
 	uint64_t vma_off = (addr - vma->vm_start) >> shift;
-	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1);
+	uint64_t from = pte_off & ~(around - 1);
 	uint64_t vma_end = pte_off + ((vma->vm_end - addr) >> shift);
 	uint64_t to;
 
 	if (pte_off - (vma_off < pte_off ? vma_off : pte_off) > from)
 		from = pte_off - (vma_off < pte_off ? vma_off : pte_off);
-	to = from + FAULT_AROUND_PAGES;
+	to = from + around;
 	to = to < (tsize >> shift) ? to : tsize >> shift;
 	to = to < vma_end ? to : vma_end;
 	for (uint64_t i = from; i < to; i++) {
@@ -433,7 +434,7 @@ static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
 		m, slot,
 		pfn_pte(m, page_to_pfn(m, page), prot | access_bits(access)));
 	if (access != USER_WRITE) /* do_read_fault's */
-		do_fault_around(m, vma, addr);
+		shmem_fault_around(m, vma, addr);
 	return 0;
 }
 

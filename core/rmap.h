@@ -76,8 +76,9 @@ void anon_vma_put(struct machine *m, struct anon_vma *av);
  */
 static inline bool page_is_pagecache(const struct page *page)
 {
+	/* a lazily freed anonymous page (MADV_FREE) is no file's */
 	return page->mapping && PageFlag(page, PG_lru) &&
-	       !PageFlag(page, PG_swapbacked);
+	       !PageFlag(page, PG_swapbacked) && !PageFlag(page, PG_anon);
 }
 
 /*

@@ -149,6 +149,19 @@ int pid_maps_show(const void *snap, struct seq_buf *s)
 	return s->err;
 }
 
+/* One VMA's maps line, as show_map_vma prints it (smaps' header too). */
+static void show_map_vma(const struct machine *m, const struct mm_struct *mm,
+			 const struct vm_area_struct *vma, struct seq_buf *s)
+{
+	struct vma_snapshot v;
+	struct maps_snapshot one = {&v, 1, 0};
+
+	memset(&v, 0, sizeof(v));
+	map_vma(m, mm, vma, &v);
+	one.pointer_size = m->layout.arch == ARCH_X86_64 ? 8 : 4;
+	pid_maps_show(&one, s);
+}
+
 int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s)
 {
 	return report_show(&pid_maps_report, m, pid, s);
