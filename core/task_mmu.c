@@ -546,6 +546,41 @@ int pid_numa_maps_show(const void *snap, struct seq_buf *s)
 		if (v->pages)
 			show_numa_pages(v, s);
 		seq_printf(s, "\n");
+	}
+	return s->err;
+}
+
+#define NF(member, k) SNAP_FIELD(struct numa_maps_vma_snapshot, member, k)
+static const struct snap_field numa_maps_vma_fields[] = {
+	NF(start, SNAP_U64),
+	NF(policy, SNAP_CHARS),
+	NF(name, SNAP_CHARS),
+	NF(pages, SNAP_U64),
+	NF(anon, SNAP_U64),
+	NF(dirty, SNAP_U64),
+	NF(mapmax, SNAP_U64),
+	NF(active, SNAP_U64),
+	SNAP_ARRAY(struct numa_maps_vma_snapshot, nodes, nr_nodes, SNAP_U64S,
+		   NULL),
+	NF(kernelpagesize_kb, SNAP_U64),
+};
+#undef NF
+static const struct snap_desc numa_maps_vma_desc = SNAP_DESC(
+	"NumaMapsVma", struct numa_maps_vma_snapshot, numa_maps_vma_fields);
+static const struct snap_field numa_maps_fields[] = {
+	SNAP_ARRAY(struct numa_maps_snapshot, vmas, nr_vmas, SNAP_ITEMS,
+		   &numa_maps_vma_desc),
+};
+static const struct snap_desc numa_maps_desc =
+	SNAP_DESC("NumaMaps", struct numa_maps_snapshot, numa_maps_fields);
+const struct report_type pid_numa_maps_report = {
+	&numa_maps_desc, pid_numa_maps_fill, pid_numa_maps_show};
+
+int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
+{
+	return report_show(&pid_numa_maps_report, m, pid, s);
+}
+
 /* ------------------------------------------------------------------ */
 /* /proc/PID/smaps and smaps_rollup                                    */
 
@@ -776,35 +811,6 @@ int report_pid_smaps(const struct machine *m, int pid, struct seq_buf *s)
 	return s->err;
 }
 
-#define NF(member, k) SNAP_FIELD(struct numa_maps_vma_snapshot, member, k)
-static const struct snap_field numa_maps_vma_fields[] = {
-	NF(start, SNAP_U64),
-	NF(policy, SNAP_CHARS),
-	NF(name, SNAP_CHARS),
-	NF(pages, SNAP_U64),
-	NF(anon, SNAP_U64),
-	NF(dirty, SNAP_U64),
-	NF(mapmax, SNAP_U64),
-	NF(active, SNAP_U64),
-	SNAP_ARRAY(struct numa_maps_vma_snapshot, nodes, nr_nodes, SNAP_U64S,
-		   NULL),
-	NF(kernelpagesize_kb, SNAP_U64),
-};
-#undef NF
-static const struct snap_desc numa_maps_vma_desc = SNAP_DESC(
-	"NumaMapsVma", struct numa_maps_vma_snapshot, numa_maps_vma_fields);
-static const struct snap_field numa_maps_fields[] = {
-	SNAP_ARRAY(struct numa_maps_snapshot, vmas, nr_vmas, SNAP_ITEMS,
-		   &numa_maps_vma_desc),
-};
-static const struct snap_desc numa_maps_desc =
-	SNAP_DESC("NumaMaps", struct numa_maps_snapshot, numa_maps_fields);
-const struct report_type pid_numa_maps_report = {
-	&numa_maps_desc, pid_numa_maps_fill, pid_numa_maps_show};
-
-int report_pid_numa_maps(const struct machine *m, int pid, struct seq_buf *s)
-{
-	return report_show(&pid_numa_maps_report, m, pid, s);
 int report_pid_smaps_rollup(const struct machine *m, int pid, struct seq_buf *s)
 {
 	const struct mm_struct *mm = pid_mm(m, pid);
