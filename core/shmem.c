@@ -41,24 +41,24 @@ struct shmem_object *shmem_create(struct machine *m, unsigned long nr_pages)
 	return obj;
 }
 
+/* One slot's page or swap entry given back; shmem pages are file pages. */
+static void shmem_free_slot(struct machine *m, uint64_t slot)
+{
+	if (slot & SLOT_PAGE) {
+		m->node_stat[NR_SHMEM]--;
+		m->node_stat[NR_FILE_PAGES]--;
+		put_user_page(m, pfn_to_page(m, (unsigned long)(slot >> 1)));
+	} else if (slot) {
+		swap_free(m, (unsigned long)(slot >> 1));
+	}
+}
+
 void shmem_put(struct machine *m, struct shmem_object *obj)
 {
 	if (--obj->root.refcount)
 		return;
-	for (unsigned long i = 0; i < obj->nr_pages; i++) {
-		uint64_t slot = obj->slots[i];
-
-		if (slot & SLOT_PAGE) {
-			struct page *page =
-				pfn_to_page(m, (unsigned long)(slot >> 1));
-
-			m->node_stat[NR_SHMEM]--;
-			m->node_stat[NR_FILE_PAGES]--;
-			put_user_page(m, page);
-		} else if (slot) {
-			swap_free(m, (unsigned long)(slot >> 1));
-		}
-	}
+	for (unsigned long i = 0; i < obj->nr_pages; i++)
+		shmem_free_slot(m, obj->slots[i]);
 	free(obj->slots);
 	free(obj);
 }
@@ -79,13 +79,7 @@ void shmem_truncate_range(struct machine *m, struct shmem_object *obj,
 		uint64_t slot = obj->slots[i];
 
 		obj->slots[i] = 0;
-		if (slot & SLOT_PAGE) {
-			m->node_stat[NR_SHMEM]--;
-			put_user_page(
-				m, pfn_to_page(m, (unsigned long)(slot >> 1)));
-		} else if (slot) {
-			swap_free(m, (unsigned long)(slot >> 1));
-		}
+		shmem_free_slot(m, slot);
 	}
 }
 
