@@ -609,9 +609,10 @@ int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
 /*
  * sysctl -w: vm.dirty_background_ratio, vm.dirty_ratio,
  * vm.dirty_expire_centisecs, vm.dirty_writeback_centisecs,
- * vm.swappiness, and debugfs's debug.fault_around_bytes (admin;
- * -ENOENT for another name, -EINVAL out of bounds). MMC_REPORT_SYSCTL
- * lists the vm ones.
+ * vm.swappiness, vm.extfrag_threshold, vm.compaction_proactiveness,
+ * vm.watermark_boost_factor, and debugfs's debug.fault_around_bytes
+ * (admin; -ENOENT for another name, -EINVAL out of bounds).
+ * MMC_REPORT_SYSCTL lists the vm ones.
  */
 int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
 
@@ -669,18 +670,21 @@ enum mmc_report {
 	MMC_REPORT_TRANSLATE = 14,    /* selector:offset, i386 */
 	MMC_REPORT_MALLOC_STATS = 15, /* glibc's malloc_stats() */
 	MMC_REPORT_PAGETYPEINFO = 16, /* /proc/pagetypeinfo */
-	MMC_REPORT_LDT = 25,	      /* a process's LDT, entry by entry */
-	MMC_REPORT_SEGREGS = 26,      /* a process's segment registers */
-	MMC_REPORT_VM_LAYOUT = 27,    /* the kernel's virtual memory map */
-	MMC_REPORT_DUMP_PAGE = 28,    /* dump_page() of a pfn (mmc_report_at) */
-	MMC_REPORT_PAGE_OWNER = 29,   /* /sys/kernel/debug/page_owner */
-	MMC_REPORT_PREEMPT = 20,      /* each CPU's preempt_count */
-	MMC_REPORT_PERCPU = 21,	      /* each CPU's per-CPU variables */
-	MMC_REPORT_GFP_CONTEXT = 22,  /* GFP flags each context may use */
-	MMC_REPORT_FILES = 33,	      /* every file and its cached pages */
-	MMC_REPORT_SYSCTL = 34,	      /* the vm.* sysctls */
-	MMC_REPORT_PAGE_OWNERS = 42,  /* who holds a frame (mmc_page_owners) */
-	MMC_REPORT_MUTEXES = 23,      /* every mutex, holder and waiters */
+	/* /sys/kernel/debug/extfrag/extfrag_index and unusable_index */
+	MMC_REPORT_EXTFRAG_INDEX = 24,
+	MMC_REPORT_UNUSABLE_INDEX = 30,
+	MMC_REPORT_LDT = 25,	     /* a process's LDT, entry by entry */
+	MMC_REPORT_SEGREGS = 26,     /* a process's segment registers */
+	MMC_REPORT_VM_LAYOUT = 27,   /* the kernel's virtual memory map */
+	MMC_REPORT_DUMP_PAGE = 28,   /* dump_page() of a pfn (mmc_report_at) */
+	MMC_REPORT_PAGE_OWNER = 29,  /* /sys/kernel/debug/page_owner */
+	MMC_REPORT_PREEMPT = 20,     /* each CPU's preempt_count */
+	MMC_REPORT_PERCPU = 21,	     /* each CPU's per-CPU variables */
+	MMC_REPORT_GFP_CONTEXT = 22, /* GFP flags each context may use */
+	MMC_REPORT_FILES = 33,	     /* every file and its cached pages */
+	MMC_REPORT_SYSCTL = 34,	     /* the vm.* sysctls */
+	MMC_REPORT_PAGE_OWNERS = 42, /* who holds a frame (mmc_page_owners) */
+	MMC_REPORT_MUTEXES = 23,     /* every mutex, holder and waiters */
 	/* /sys/kernel/mm/transparent_hugepage/: enabled, defrag, ... */
 	MMC_REPORT_TRANSPARENT_HUGEPAGE = 47,
 	MMC_REPORT_NUMA_MAPS = 48, /* /proc/PID/numa_maps */

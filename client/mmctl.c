@@ -42,6 +42,13 @@ const struct report_kind report_kinds[] = {
 	{"pagetypeinfo", MMC_REPORT_PAGETYPEINFO, pagetypeinfo_to_json,
 	 "/proc/pagetypeinfo: free blocks per migrate type and order, and "
 	 "pageblocks per type"},
+	{"extfrag", MMC_REPORT_EXTFRAG_INDEX, extfrag_to_json,
+	 "/sys/kernel/debug/extfrag/extfrag_index: per zone and order, why "
+	 "an allocation would fail (0: no memory, 1: fragmentation, -1: it "
+	 "would not)"},
+	{"unusable", MMC_REPORT_UNUSABLE_INDEX, extfrag_to_json,
+	 "/sys/kernel/debug/extfrag/unusable_index: per zone and order, the "
+	 "share of free memory in blocks too small for the order"},
 	{"zoneinfo", MMC_REPORT_ZONEINFO, zoneinfo_to_json,
 	 "/proc/zoneinfo: watermarks, counters and per-CPU lists per zone"},
 	{"vmstat", MMC_REPORT_VMSTAT, vmstat_to_json,
@@ -932,6 +939,8 @@ static const struct command commands[] = {
 	{"meminfo", cmd_report, "", NULL, NULL},
 	{"buddyinfo", cmd_report, "", NULL, NULL},
 	{"pagetypeinfo", cmd_report, "", NULL, NULL},
+	{"extfrag", cmd_report, "", NULL, NULL},
+	{"unusable", cmd_report, "", NULL, NULL},
 	{"zoneinfo", cmd_report, "", NULL, NULL},
 	{"slabinfo", cmd_report, "", NULL, NULL},
 	{"vmstat", cmd_vmstat, "[DELAY [COUNT]]", NULL, NULL},

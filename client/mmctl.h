@@ -82,6 +82,7 @@ int mmctl_parse_u64(const char *s, unsigned long long *v);
 /* mmctl_json.c: one parser per report. */
 json_object *meminfo_to_json(const char *text, char *err, size_t len);
 json_object *buddyinfo_to_json(const char *text, char *err, size_t len);
+json_object *extfrag_to_json(const char *text, char *err, size_t len);
 json_object *pagetypeinfo_to_json(const char *text, char *err, size_t len);
 json_object *files_to_json(const char *text, char *err, size_t len);
 json_object *sysctl_to_json(const char *text, char *err, size_t len);

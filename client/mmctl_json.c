@@ -239,6 +239,65 @@ json_object *buddyinfo_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
+/* "0.998" or "-1.000": an index in thousandths, as the kernel prints it. */
+static json_object *json_index(const char *s)
+{
+	const char *p = s + (*s == '-');
+	size_t whole = strspn(p, "0123456789");
+
+	if (!whole || p[whole] != '.' ||
+	    strspn(p + whole + 1, "0123456789") != 3 || p[whole + 4])
+		return NULL;
+	return json_object_new_double_s(strtod(s, NULL), s);
+}
+
+/*
+ * debugfs's extfrag/extfrag_index and extfrag/unusable_index ->
+ * [{node, zone, index: [one per order]}], each index a number as printed.
+ */
+json_object *extfrag_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_array();
+	struct lines l;
+	char *line;
+
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char zone[32], *tok[64];
+		json_object *entry, *index;
+		int node, used = 0, n;
+
+		if (sscanf(line, "Node %d, zone %31s %n", &node, zone, &used) !=
+			    2 ||
+		    !used)
+			return parse_error(doc, &l, err, len,
+					   "not 'Node N, zone NAME ...'");
+		n = split(line + used, tok, 63);
+		if (n < 1 || n > 63)
+			return parse_error(doc, &l, err, len, "no indices");
+		index = json_object_new_array();
+		entry = json_object_new_object();
+		json_object_object_add(entry, "node",
+				       json_object_new_int(node));
+		json_object_object_add(entry, "zone",
+				       json_object_new_string(zone));
+		json_object_object_add(entry, "index", index);
+		json_object_array_add(doc, entry);
+		for (int i = 0; i < n; i++) {
+			json_object *v = json_index(tok[i]);
+
+			if (!v)
+				return parse_error(doc, &l, err, len,
+						   "'%s' is not an index",
+						   tok[i]);
+			json_object_array_add(index, v);
+		}
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}
+
 /* "Page block order: 9" or "Pages per block:  512" into doc. */
 static bool pagetypeinfo_header(json_object *doc, const char *line)
 {

@@ -48,29 +48,6 @@ struct compact_control {
 };
 
 /* ------------------------------------------------------------------ */
-/* Fragmentation index                                                 */
-
-int fragmentation_index(const struct zone *zone, unsigned int order)
-{
-	unsigned long total = 0, free_pages = 0, suitable = 0;
-
-	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
-		unsigned long blocks = zone->free_area[o].nr_free;
-
-		total += blocks;
-		free_pages += blocks << o;
-		if (o >= order)
-			suitable += blocks << (o - order);
-	}
-	if (!total)
-		return 0;
-	if (suitable)
-		return -1000;
-	return (int)(1000 -
-		     (1000 + free_pages * 1000 / (1UL << order)) / total);
-}
-
-/* ------------------------------------------------------------------ */
 /* Deferral                                                            */
 
 void defer_compaction(struct zone *zone, int order)
@@ -340,7 +317,8 @@ static enum compact_result __compact_finished(struct machine *m,
  * and, for costly orders, a failure due to fragmentation rather than a
  * lack of memory (fragmentation index above extfrag_threshold).
  */
-static bool compaction_suitable(const struct zone *zone, unsigned int order,
+static bool compaction_suitable(const struct machine *m,
+				const struct zone *zone, unsigned int order,
 				enum zone_type highest_zoneidx)
 {
 	unsigned long watermark = order > PAGE_ALLOC_COSTLY_ORDER
@@ -354,7 +332,8 @@ static bool compaction_suitable(const struct zone *zone, unsigned int order,
 	if (order <= PAGE_ALLOC_COSTLY_ORDER)
 		return true;
 	fragindex = fragmentation_index(zone, order);
-	return !(fragindex >= 0 && fragindex <= EXTFRAG_THRESHOLD);
+	return !(fragindex >= 0 &&
+		 (unsigned int)fragindex <= m->vm.extfrag_threshold);
 }
 
 /*
@@ -362,16 +341,15 @@ static bool compaction_suitable(const struct zone *zone, unsigned int order,
  * pass its watermark already, SKIPPED when compaction cannot help,
  * CONTINUE otherwise.
  */
-static enum compact_result
-compaction_suit_allocation_order(const struct zone *zone, unsigned int order,
-				 enum zone_type highest_zoneidx,
-				 unsigned int alloc_flags)
+static enum compact_result compaction_suit_allocation_order(
+	const struct machine *m, const struct zone *zone, unsigned int order,
+	enum zone_type highest_zoneidx, unsigned int alloc_flags)
 {
 	unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
 
 	if (zone_watermark_ok(zone, order, mark, highest_zoneidx, alloc_flags))
 		return COMPACT_SUCCESS;
-	if (!compaction_suitable(zone, order, highest_zoneidx))
+	if (!compaction_suitable(m, zone, order, highest_zoneidx))
 		return COMPACT_SKIPPED;
 	return COMPACT_CONTINUE;
 }
@@ -385,7 +363,7 @@ static enum compact_result compact_zone(struct machine *m,
 
 	if (cc->order >= 0) {
 		ret = compaction_suit_allocation_order(
-			zone, (unsigned int)cc->order, cc->highest_zoneidx,
+			m, zone, (unsigned int)cc->order, cc->highest_zoneidx,
 			cc->alloc_flags);
 		if (ret != COMPACT_CONTINUE)
 			return ret;
@@ -488,8 +466,8 @@ static bool kcompactd_node_suitable(const struct machine *m)
 		if (zone->type <= k->highest_zoneidx && populated_zone(zone) &&
 		    managed_zone(zone) &&
 		    compaction_suit_allocation_order(
-			    zone, k->max_order, zone->type, ALLOC_WMARK_MIN) ==
-			    COMPACT_CONTINUE)
+			    m, zone, k->max_order, zone->type,
+			    ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
 			return true;
 	}
 	return false;

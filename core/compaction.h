@@ -37,15 +37,9 @@ enum compact_priority {
 #define MIN_COMPACT_PRIORITY  COMPACT_PRIO_SYNC_FULL
 #define INIT_COMPACT_PRIORITY COMPACT_PRIO_ASYNC
 
-/* vm.extfrag_threshold's default. */
-#define EXTFRAG_THRESHOLD 500
-
-/*
- * The fragmentation index of a zone for order, as mm/vmstat.c computes
- * it: -1000 when a free block of the order exists, else 0 (failure for
- * lack of memory) to 1000 (for fragmentation).
- */
-int fragmentation_index(const struct zone *zone, unsigned int order);
+/* vm.extfrag_threshold's and vm.compaction_proactiveness's defaults. */
+#define EXTFRAG_THRESHOLD	 500
+#define COMPACTION_PROACTIVENESS 20
 
 /*
  * Direct compaction for an allocation of order that failed: every zone

@@ -123,6 +123,10 @@ struct vm_sysctl {
 	unsigned int swappiness;
 	/* debugfs's fault_around_bytes: what a read fault maps around it. */
 	unsigned int fault_around_bytes;
+	/* Compaction's (compaction.c) and the allocator's fallback's. */
+	unsigned int extfrag_threshold;	       /* 0..1000, 500 */
+	unsigned int compaction_proactiveness; /* 0..100, 20 */
+	unsigned int watermark_boost_factor;   /* 0..INT_MAX, 15000 */
 };
 
 /*

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/compaction.h"
 #include "core/err.h"
 #include "core/highmem.h"
 #include "core/memcontrol.h"
@@ -512,12 +513,16 @@ struct machine *machine_create(const struct layout *l)
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	m->layout = *l;
-	m->vm = (struct vm_sysctl){l->vm.dirty_background_ratio,
-				   l->vm.dirty_ratio,
-				   l->vm.dirty_expire_centisecs,
-				   l->vm.dirty_writeback_centisecs,
-				   l->vm.swappiness,
-				   65536};
+	m->vm = (struct vm_sysctl){
+		l->vm.dirty_background_ratio,
+		l->vm.dirty_ratio,
+		l->vm.dirty_expire_centisecs,
+		l->vm.dirty_writeback_centisecs,
+		l->vm.swappiness,
+		.fault_around_bytes = 65536,
+		.extfrag_threshold = EXTFRAG_THRESHOLD,
+		.compaction_proactiveness = COMPACTION_PROACTIVENESS,
+		.watermark_boost_factor = WATERMARK_BOOST_FACTOR};
 	m->ram_fd = -1;
 	m->ctx = &m->init_ctx;
 	m->arch = &arches[l->arch];

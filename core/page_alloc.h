@@ -84,6 +84,9 @@ void set_zone_pfnblock_flags_mask(const struct machine *m, struct zone *zone,
 void set_pageblock_migratetype(struct machine *m, unsigned long pfn,
 			       int migratetype);
 
+/* vm.watermark_boost_factor's default, in ten-thousandths of high. */
+#define WATERMARK_BOOST_FACTOR 15000
+
 #define GFP_MOVABLE_MASK  (__GFP_RECLAIMABLE | __GFP_MOVABLE)
 #define GFP_MOVABLE_SHIFT 3
 

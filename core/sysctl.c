@@ -3,9 +3,12 @@
  * sysctl.c - the vm.* sysctls of the machine, as kernel/sysctl.c's
  * vm_table holds them: dirty_background_ratio, dirty_ratio (0..100),
  * dirty_expire_centisecs, dirty_writeback_centisecs (0..INT_MAX) and
- * swappiness (0..200), set from the layout at boot and by an admin at
- * run time, listed as `sysctl vm` prints them; and debugfs's
- * fault_around_bytes (debug.fault_around_bytes, not listed).
+ * swappiness (0..200), set from the layout at boot; compaction's
+ * extfrag_threshold (0..1000) and compaction_proactiveness (0..100) and
+ * the allocator's watermark_boost_factor (0..INT_MAX), Linux's defaults
+ * at boot; all set by an admin at run time, listed as `sysctl vm` prints
+ * them; and debugfs's fault_around_bytes (debug.fault_around_bytes, not
+ * listed).
  *
  * Owns: the table of names and bounds. Must never: accept a value
  * outside a knob's bounds (-EINVAL, as proc_dointvec_minmax), or a name
@@ -26,6 +29,8 @@ static const struct {
 	size_t offset;
 	int64_t max;
 } vm_table[] = {
+	{"vm.compaction_proactiveness",
+	 offsetof(struct vm_sysctl, compaction_proactiveness), 100},
 	{"vm.dirty_background_ratio",
 	 offsetof(struct vm_sysctl, dirty_background_ratio), 100},
 	{"vm.dirty_expire_centisecs",
@@ -33,7 +38,11 @@ static const struct {
 	{"vm.dirty_ratio", offsetof(struct vm_sysctl, dirty_ratio), 100},
 	{"vm.dirty_writeback_centisecs",
 	 offsetof(struct vm_sysctl, dirty_writeback_centisecs), INT_MAX},
+	{"vm.extfrag_threshold", offsetof(struct vm_sysctl, extfrag_threshold),
+	 1000},
 	{"vm.swappiness", offsetof(struct vm_sysctl, swappiness), 200},
+	{"vm.watermark_boost_factor",
+	 offsetof(struct vm_sysctl, watermark_boost_factor), INT_MAX},
 };
 #define NR_VM_SYSCTLS (sizeof(vm_table) / sizeof(vm_table[0]))
 

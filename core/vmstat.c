@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vmstat.c - the machine's counters as the kernel's mm/vmstat.c shows
- * them: /proc/vmstat, /proc/buddyinfo, /proc/pagetypeinfo and
- * /proc/zoneinfo, in the formats of Linux 6.x, and the names of the
- * counters they print.
+ * them: /proc/vmstat, /proc/buddyinfo, /proc/pagetypeinfo,
+ * /proc/zoneinfo and debugfs's extfrag_index and unusable_index, in the
+ * formats of Linux 6.x, the names of the counters they print, and the
+ * two fragmentation indices compaction reads (as mm/vmstat.c has them).
  *
- * Owns: the name tables for the counters in vmstat.h, the four reports'
+ * Owns: the name tables for the counters in vmstat.h, the fragmentation
+ * indices, the debugfs indices' text, the four reports'
  * snapshots (taken once: the text and mm.proto's messages of the same
  * names come from them) and their text. Anything that parses the real files
  * must parse these. Must never: hold counter values (they live in the machine),
@@ -232,6 +234,90 @@ int pagetypeinfo_show(const void *snap, struct seq_buf *s)
 		seq_printf(s, "\n");
 	}
 	return s->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* External fragmentation, as mm/vmstat.c's contig_page_info           */
+
+struct contig_page_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+/* The zone's free blocks, and how many of them could serve order. */
+static void fill_contig_page_info(const struct zone *zone, unsigned int order,
+				  struct contig_page_info *info)
+{
+	*info = (struct contig_page_info){0};
+	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
+		unsigned long blocks = zone->free_area[o].nr_free;
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << o;
+		if (o >= order)
+			info->free_blocks_suitable += blocks << (o - order);
+	}
+}
+
+int fragmentation_index(const struct zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_blocks_total)
+		return 0;
+	/* The index means something only where the request would fail. */
+	if (info.free_blocks_suitable)
+		return -1000;
+	return (int)(1000 - (1000 + info.free_pages * 1000 / (1UL << order)) /
+				    info.free_blocks_total);
+}
+
+int unusable_free_index(const struct zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages) /* nothing free: all of it is unusable */
+		return 1000;
+	return (int)((info.free_pages - (info.free_blocks_suitable << order)) *
+		     1000 / info.free_pages);
+}
+
+/*
+ * One line per populated zone, one index per order, as
+ * extfrag_show_print ("%2d.%03d ") and unusable_show_print ("%d.%03d ").
+ * -1000 prints as "-1.000" (a quotient of -1, a remainder of 0).
+ */
+static int report_index(const struct machine *m, struct seq_buf *s,
+			int (*index)(const struct zone *, unsigned int),
+			const char *fmt)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		seq_printf(s, "Node %d, zone %8s ", 0, zone->name);
+		for (unsigned int o = 0; o <= m->max_order; o++) {
+			int i = index(zone, o);
+
+			seq_printf(s, fmt, i / 1000, i % 1000);
+		}
+		seq_printf(s, "\n");
+	}
+	return s->err;
+}
+
+int report_extfrag_index(const struct machine *m, struct seq_buf *s)
+{
+	return report_index(m, s, fragmentation_index, "%2d.%03d ");
+}
+
+int report_unusable_index(const struct machine *m, struct seq_buf *s)
+{
+	return report_index(m, s, unusable_free_index, "%d.%03d ");
 }
 
 /* ---- /proc/zoneinfo ------------------------------------------------ */

@@ -282,4 +282,22 @@ int report_buddyinfo(const struct machine *m, struct seq_buf *s);
 int report_pagetypeinfo(const struct machine *m, struct seq_buf *s);
 int report_zoneinfo(const struct machine *m, struct seq_buf *s);
 
+struct zone;
+
+/*
+ * The fragmentation index of a zone for order, as mm/vmstat.c computes
+ * it: -1000 when a free block of the order exists, else 0 (failure for
+ * lack of memory) to 1000 (for fragmentation); 0 with nothing free.
+ */
+int fragmentation_index(const struct zone *zone, unsigned int order);
+/*
+ * The share of free memory (in thousandths) in blocks smaller than
+ * order, as unusable_free_index: 1000 with nothing free.
+ */
+int unusable_free_index(const struct zone *zone, unsigned int order);
+
+/* /sys/kernel/debug/extfrag/extfrag_index and unusable_index. */
+int report_extfrag_index(const struct machine *m, struct seq_buf *s);
+int report_unusable_index(const struct machine *m, struct seq_buf *s);
+
 #endif /* MM_VMSTAT_H */

@@ -115,6 +115,26 @@ same "pagetypeinfo --json: every free count and block count equals the text" \
 		([.types[]] | map(tostring) | join(" ")))' \
 		"$tmp/pagetypeinfo.json")"
 
+# ---- extfrag and unusable: debugfs's extfrag_index and unusable_index,
+# 11 indices per populated zone; at order 0 a machine with free pages has
+# a free block (-1.000) and no unusable memory (0.000)
+$M extfrag >"$tmp/extfrag"
+$M unusable >"$tmp/unusable"
+matches "extfrag: 'Node 0, zone %8s ' then 11 '%2d.%03d '" "$tmp/extfrag" \
+	'^Node 0, zone +[A-Za-z0-9]+ ( ?-?[0-9]\.[0-9]{3} ){11}$'
+matches "unusable: 'Node 0, zone %8s ' then 11 '%d.%03d '" "$tmp/unusable" \
+	'^Node 0, zone +[A-Za-z0-9]+ ([01]\.[0-9]{3} ){11}$'
+same "extfrag and unusable at order 0: -1.000 and 0.000 in DMA, DMA32, Normal" \
+	"$(awk '{printf "%s %s %s ", $4, $5, $0 ~ /./}' "$tmp/extfrag"; \
+		awk '{printf "%s ", $5}' "$tmp/unusable")" \
+	"DMA -1.000 1 DMA32 -1.000 1 Normal -1.000 1 0.000 0.000 0.000 "
+same "extfrag --json: the text's indices (in thousandths), zone by zone" \
+	"$(awk '{ line = $4; for (i = 5; i <= NF; i++) { split($i, p, ".");
+		v = (p[1] ~ /^-/) ? p[1] * 1000 - p[2] : p[1] * 1000 + p[2];
+		line = line " " v }; print line }' "$tmp/extfrag")" \
+	"$($M --json extfrag |
+		jq -r '.[] | .zone + " " + (.index | map(. * 1000 | round | tostring) | join(" "))')"
+
 # ---- zoneinfo: each zone's fields in the kernel's order
 $M zoneinfo >"$tmp/zoneinfo"
 $M --json zoneinfo >"$tmp/zoneinfo.json"
@@ -519,7 +539,7 @@ same "drop-caches --json: free_pages" \
 	"$($M --json drop-caches | jq -r '.free_pages | type')" number
 same "sysctl: the vm knobs, Linux's defaults" \
 	"$($M sysctl | tr '\n' ' ')" \
-	"vm.dirty_background_ratio = 10 vm.dirty_expire_centisecs = 3000 vm.dirty_ratio = 20 vm.dirty_writeback_centisecs = 500 vm.swappiness = 60 "
+	"vm.compaction_proactiveness = 20 vm.dirty_background_ratio = 10 vm.dirty_expire_centisecs = 3000 vm.dirty_ratio = 20 vm.dirty_writeback_centisecs = 500 vm.extfrag_threshold = 500 vm.swappiness = 60 vm.watermark_boost_factor = 15000 "
 status "sysctl NAME=VALUE: set" 0 '^vm.dirty_ratio = 30$' \
 	$M sysctl vm.dirty_ratio=30
 same "sysctl --json: the new value" \
@@ -595,15 +615,15 @@ status "--version: exit 0" 0 '^mmctl [0-9.]+ \(protocol 1\)$' $MMCTL --version
 status "--help lists every command" 0 'translate PID SELECTOR:OFFSET' \
 	$MMCTL --help
 helped=0
-for c in meminfo buddyinfo pagetypeinfo zoneinfo slabinfo vmstat vmallocinfo media-mem \
+for c in meminfo buddyinfo pagetypeinfo extfrag unusable zoneinfo slabinfo vmstat vmallocinfo media-mem \
 	dmesg ps layout files fincore status maps malloc-stats pagewalk translate ldt segregs top watch map \
 	check drop-caches sysctl compact thp thp-set khugepaged shrink sessions shutdown help; do
 	out=$($MMCTL -s "$tmp/nobody.sock" "$c" --help 2>&1) &&
 		echo "$out" | grep -q "^usage: mmctl .* $c" &&
 		helped=$((helped + 1))
 done
-same "COMMAND --help: usage for all 34 commands, exit 0, no daemon needed" \
-	"$helped" 34
+same "COMMAND --help: usage for all 36 commands, exit 0, no daemon needed" \
+	"$helped" 36
 status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
 
 # ---- bash completion

@@ -330,6 +330,15 @@ static void test_fragmentation_index_and_deferral(void **state)
 	assert_int_equal(fragmentation_index(&zone, 9), 998);
 	zone.free_area[9].nr_free = 1;
 	assert_int_equal(fragmentation_index(&zone, 9), -1000);
+	zone.free_area[9].nr_free = 0;
+	zone.free_area[2].nr_free = 1;
+	/* 1004 pages free: (1004 - 4) * 1000 / 1004 at orders 1 and 2. */
+	assert_int_equal(unusable_free_index(&zone, 0), 0);
+	assert_int_equal(unusable_free_index(&zone, 1), 996);
+	assert_int_equal(unusable_free_index(&zone, 2), 996);
+	assert_int_equal(unusable_free_index(&zone, 3), 1000);
+	zone.free_area[0].nr_free = zone.free_area[2].nr_free = 0;
+	assert_int_equal(unusable_free_index(&zone, 0), 1000);
 
 	assert_false(compaction_deferred(&zone, 9));
 	defer_compaction(&zone, 9);
@@ -343,6 +352,72 @@ static void test_fragmentation_index_and_deferral(void **state)
 	assert_false(compaction_deferred(&zone, 9));
 }
 
+/*
+ * debugfs's two files, exactly as extfrag_show_print and
+ * unusable_show_print print them, on a zone whose free memory is a
+ * thousand single pages: 1000 - (1000 + 1000 * 1000 / 2^order) / 1000.
+ */
+static void test_extfrag_reports(void **state)
+{
+	struct frag f;
+	unsigned long saved[LAYOUT_MAX_ORDER_LIMIT + 1];
+	struct zone *zone;
+	struct seq_buf s;
+
+	(void)state;
+	fragment(&f);
+	zone = dma32(f.m);
+	assert_int_equal(f.m->max_order, 10);
+	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
+		saved[o] = zone->free_area[o].nr_free;
+		zone->free_area[o].nr_free = o ? 0 : 1000;
+	}
+	assert_string_equal(report_text(f.m, &s, report_extfrag_index),
+			    "Node 0, zone    DMA32 -1.000  0.499  0.749  0.874 "
+			    " 0.937  0.968  0.984  0.992  0.996  0.998  0.999 "
+			    "\n");
+	seq_buf_free(&s);
+	assert_string_equal(report_text(f.m, &s, report_unusable_index),
+			    "Node 0, zone    DMA32 0.000 1.000 1.000 1.000 "
+			    "1.000 1.000 1.000 1.000 1.000 1.000 1.000 \n");
+	seq_buf_free(&s);
+	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++)
+		zone->free_area[o].nr_free = saved[o];
+	machine_destroy(f.m);
+}
+
+/*
+ * vm.extfrag_threshold, as compaction_suitable reads it: with the
+ * zone's index for order 9 at or below it, the failure is for lack of
+ * memory, direct compaction is skipped (no stall) and the movable
+ * request fails; at the default, the same request compacts and wins.
+ */
+static void test_extfrag_threshold(void **state)
+{
+	struct frag f;
+	struct page *page;
+	int index;
+
+	(void)state;
+	fragment(&f);
+	index = fragmentation_index(dma32(f.m), 9);
+	assert_true(index > EXTFRAG_THRESHOLD && index <= 1000);
+	assert_int_equal(uapi_admin_sysctl(f.m, "vm.extfrag_threshold", index),
+			 0);
+	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 9);
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	assert_int_equal(event(f.m, COMPACTSTALL), 0);
+	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(
+		uapi_admin_sysctl(f.m, "vm.extfrag_threshold", index - 1), 0);
+	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 9);
+	assert_false(IS_ERR(page));
+	assert_int_equal(event(f.m, COMPACTSTALL), 1);
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +427,8 @@ int main(void)
 		cmocka_unit_test(test_migrate_page_keeps_everything),
 		cmocka_unit_test(test_pinned_and_unmovable_stay),
 		cmocka_unit_test(test_fragmentation_index_and_deferral),
+		cmocka_unit_test(test_extfrag_reports),
+		cmocka_unit_test(test_extfrag_threshold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -489,6 +489,14 @@ static void test_sysctl(void **state)
 			 -EINVAL);
 	assert_int_equal(uapi_admin_sysctl(r.m, "vm.dirty_ratio", -1), -EINVAL);
 	assert_int_equal(uapi_admin_sysctl(r.m, "vm.swappiness", 201), -EINVAL);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.extfrag_threshold", 1001),
+			 -EINVAL);
+	assert_int_equal(
+		uapi_admin_sysctl(r.m, "vm.compaction_proactiveness", 101),
+		-EINVAL);
+	assert_int_equal(uapi_admin_sysctl(r.m, "vm.watermark_boost_factor",
+					   (int64_t)INT_MAX + 1),
+			 -EINVAL);
 	assert_int_equal(uapi_admin_sysctl(r.m, "vm.nope", 1), -ENOENT);
 	assert_int_equal(uapi_admin_sysctl(r.m, "dirty_ratio", 1), -ENOENT);
 	assert_int_equal(r.m->vm.dirty_ratio, 20);
@@ -497,11 +505,14 @@ static void test_sysctl(void **state)
 	assert_int_equal(r.m->vm.swappiness, 200);
 	seq_buf_init(&s);
 	assert_int_equal(report_sysctl_vm(r.m, &s), 0);
-	assert_string_equal(s.buf, "vm.dirty_background_ratio = 10\n"
+	assert_string_equal(s.buf, "vm.compaction_proactiveness = 20\n"
+				   "vm.dirty_background_ratio = 10\n"
 				   "vm.dirty_expire_centisecs = 3000\n"
 				   "vm.dirty_ratio = 0\n"
 				   "vm.dirty_writeback_centisecs = 500\n"
-				   "vm.swappiness = 200\n");
+				   "vm.extfrag_threshold = 500\n"
+				   "vm.swappiness = 200\n"
+				   "vm.watermark_boost_factor = 15000\n");
 	seq_buf_free(&s);
 	teardown(&r);
 }

@@ -80,6 +80,23 @@ static void test_buddyinfo(void **state)
 		       "line 1: not 'Node N, zone NAME ...'");
 }
 
+static void test_extfrag(void **state)
+{
+	(void)state;
+	assert_json(extfrag_to_json,
+		    "Node 0, zone    DMA32 -1.000  0.499 1.000 \n",
+		    "[{\"node\":0,\"zone\":\"DMA32\",\"index\":[-1.000,0.499,"
+		    "1.000]}]");
+	assert_refused(extfrag_to_json, "Node 0, zone DMA 0.5\n",
+		       "line 1: '0.5' is not an index");
+	assert_refused(extfrag_to_json, "Node 0, zone DMA 1.000x\n",
+		       "line 1: '1.000x' is not an index");
+	assert_refused(extfrag_to_json, "Node 0, zone DMA\n",
+		       "line 1: no indices");
+	assert_refused(extfrag_to_json, "Zone DMA 1.000\n",
+		       "line 1: not 'Node N, zone NAME ...'");
+}
+
 static void test_pagetypeinfo(void **state)
 {
 	(void)state;
@@ -327,6 +344,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_buddyinfo),
+		cmocka_unit_test(test_extfrag),
 		cmocka_unit_test(test_pagetypeinfo),
 		cmocka_unit_test(test_zoneinfo),
 		cmocka_unit_test(test_vmstat),
