@@ -55,7 +55,7 @@
 
 /* Keeping the machine honest and running between requests. */
 #include "core/check.h"	     /* machine_check */
-#include "core/compaction.h" /* compact_nodes: compact_memory */
+#include "core/compaction.h" /* compact_nodes, kcompactd_timeout */
 #include "core/huge_mm.h"    /* thp_set, report_transparent_hugepage */
 #include "core/mm.h"	     /* drop_caches */
 #include "core/oom_kill.h"   /* the victims to tell their sessions */

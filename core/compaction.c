@@ -5,16 +5,20 @@
  * Owns: the two scanners of compact_zone (the migrate scanner walks a
  * zone's pageblocks up from its start, isolating pages that may move;
  * the free scanner walks down from its end, isolating free blocks as
- * order-0 targets), the end conditions (__compact_finished), the
- * suitability checks (compaction_suitable, fragmentation_index against
- * extfrag_threshold), deferral, direct compaction and compact_memory.
- * Scanners start from the zone's ends on every run (Linux caches where
- * they stopped; nothing runs between our runs that would make that
- * matter for correctness). Must never: migrate into a pageblock it
- * took pages from, or keep an isolated free page after a run ends.
+ * order-0 targets), where they stopped (each zone's cached pfns, so the
+ * next run resumes there) and the pageblock skip bits (a block a
+ * scanner found nothing in is passed over until the bits are reset, as
+ * __reset_isolation_suitable does), the end conditions
+ * (__compact_finished), the suitability checks (compaction_suitable,
+ * fragmentation_index against extfrag_threshold), deferral, direct
+ * compaction, kcompactd with its proactive compaction (the
+ * fragmentation score against compaction_proactiveness) and
+ * compact_memory. Must never: migrate into a pageblock it took pages
+ * from, or keep an isolated free page after a run ends.
  */
 #include "core/compaction.h"
 
+#include "core/err.h"
 #include "core/list.h"
 #include "core/migrate.h"
 #include "core/page_alloc.h"
@@ -35,6 +39,9 @@ struct compact_control {
 	int migratetype;
 	enum migrate_mode mode;
 	bool direct_compaction;
+	bool whole_zone;	   /* scanners start at the zone's ends */
+	bool ignore_skip_hint;	   /* scan blocks whose skip bit is set */
+	bool proactive_compaction; /* end at the fragmentation score */
 	unsigned int alloc_flags;
 	enum zone_type highest_zoneidx;
 	unsigned long migrate_pfn; /* next pfn the migrate scanner looks at */
@@ -80,6 +87,159 @@ void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
 	}
 	if (order >= zone->compact_order_failed)
 		zone->compact_order_failed = order + 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Skip bits and cached positions                                      */
+
+#define PB_SKIP_MASK (1UL << PB_migrate_skip)
+
+static bool get_pageblock_skip(const struct machine *m, unsigned long pfn)
+{
+	const struct zone *zone = &m->zones[page_zonenum(pfn_to_page(m, pfn))];
+
+	return get_zone_pfnblock_flags_mask(m, zone, pfn, PB_SKIP_MASK);
+}
+
+static void set_pageblock_skip(struct machine *m, unsigned long pfn, bool on)
+{
+	set_pfnblock_flags_mask(m, pfn, on ? PB_SKIP_MASK : 0, PB_SKIP_MASK);
+}
+
+/* May a scanner look at this pageblock (isolation_suitable)? */
+static bool isolation_suitable(const struct machine *m,
+			       const struct compact_control *cc,
+			       unsigned long pfn)
+{
+	return cc->ignore_skip_hint || !get_pageblock_skip(m, pfn);
+}
+
+/* The next run starts anew from both ends (reset_cached_positions). */
+void reset_cached_positions(const struct machine *m, struct zone *zone)
+{
+	zone->compact_cached_migrate_pfn[0] = zone->zone_start_pfn;
+	zone->compact_cached_migrate_pfn[1] = zone->zone_start_pfn;
+	zone->compact_cached_free_pfn =
+		pageblock_start_pfn(m, zone_end_pfn(zone) - 1);
+}
+
+/*
+ * Clear the skip bit of the pageblock holding pfn; true when the block
+ * has, at its first or last page, a page the scanner wants (one on an
+ * LRU list for the migrate scanner, a free one for the free scanner),
+ * as __reset_isolation_pfn checks the block's ends.
+ */
+static bool reset_isolation_pfn(struct machine *m, struct zone *zone,
+				unsigned long pfn, bool check_source,
+				bool check_target)
+{
+	unsigned long start = pageblock_start_pfn(m, pfn);
+	unsigned long end = start + pageblock_nr_pages(m);
+	unsigned long ends[2];
+
+	if (start < zone->zone_start_pfn)
+		start = zone->zone_start_pfn;
+	if (end > zone_end_pfn(zone))
+		end = zone_end_pfn(zone);
+	ends[0] = start;
+	ends[1] = end - 1;
+	set_pageblock_skip(m, start, false);
+	for (int i = 0; i < 2; i++) {
+		const struct page *page = pfn_to_page(m, ends[i]);
+
+		if ((check_source && PageFlag(page, PG_lru)) ||
+		    (check_target && PageFlag(page, PG_buddy)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * __reset_isolation_suitable: after a full run, clear every pageblock's
+ * skip bit, walking from both ends as Linux does, and start the cached
+ * positions at the first block either scanner would want.
+ */
+static void __reset_isolation_suitable(struct machine *m, struct zone *zone)
+{
+	unsigned long migrate_pfn = zone->zone_start_pfn;
+	unsigned long free_pfn = zone_end_pfn(zone) - 1;
+	unsigned long reset_migrate = free_pfn, reset_free = migrate_pfn;
+	bool source_set = false, free_set = false;
+
+	if (!zone->compact_blockskip_flush)
+		return;
+	zone->compact_blockskip_flush = false;
+	for (; migrate_pfn < free_pfn; migrate_pfn += pageblock_nr_pages(m),
+				       free_pfn -= pageblock_nr_pages(m)) {
+		if (reset_isolation_pfn(m, zone, migrate_pfn, true,
+					source_set) &&
+		    migrate_pfn < reset_migrate) {
+			source_set = true;
+			reset_migrate = migrate_pfn;
+			zone->compact_init_migrate_pfn = reset_migrate;
+			zone->compact_cached_migrate_pfn[0] = reset_migrate;
+			zone->compact_cached_migrate_pfn[1] = reset_migrate;
+		}
+		if (reset_isolation_pfn(m, zone, free_pfn, free_set, true) &&
+		    free_pfn > reset_free) {
+			free_set = true;
+			reset_free = pageblock_start_pfn(m, free_pfn);
+			zone->compact_init_free_pfn = reset_free;
+			zone->compact_cached_free_pfn = reset_free;
+		}
+		if (free_pfn < pageblock_nr_pages(m))
+			break;
+	}
+	/* No block was worth it: the scanners start where they would meet. */
+	if (reset_migrate >= reset_free) {
+		zone->compact_cached_migrate_pfn[0] = migrate_pfn;
+		zone->compact_cached_migrate_pfn[1] = migrate_pfn;
+		zone->compact_cached_free_pfn =
+			pageblock_start_pfn(m, free_pfn);
+	}
+}
+
+void reset_isolation_suitable(struct machine *m)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (populated_zone(&m->zones[z]))
+			__reset_isolation_suitable(m, &m->zones[z]);
+}
+
+/* Deferred to the limit and tried again: the skip bits go first. */
+static bool compaction_restarting(const struct zone *zone, int order)
+{
+	if (order < zone->compact_order_failed)
+		return false;
+	return zone->compact_defer_shift == COMPACT_MAX_DEFER_SHIFT &&
+	       zone->compact_considered >= 1U << zone->compact_defer_shift;
+}
+
+/* The migrate scanner finished the block before pfn: resume past it. */
+static void update_cached_migrate(struct compact_control *cc, unsigned long pfn)
+{
+	struct zone *zone = cc->zone;
+
+	if (pfn > zone->compact_cached_migrate_pfn[0])
+		zone->compact_cached_migrate_pfn[0] = pfn;
+	if (cc->mode != MIGRATE_ASYNC &&
+	    pfn > zone->compact_cached_migrate_pfn[1])
+		zone->compact_cached_migrate_pfn[1] = pfn;
+}
+
+/*
+ * The free scanner found nothing more in the block at pfn: skip it next
+ * time, and resume one block below (update_pageblock_skip).
+ */
+static void update_pageblock_skip(struct machine *m, struct compact_control *cc,
+				  unsigned long pfn)
+{
+	unsigned long below =
+		pfn >= pageblock_nr_pages(m) ? pfn - pageblock_nr_pages(m) : 0;
+
+	set_pageblock_skip(m, pfn, true);
+	if (below < cc->zone->compact_cached_free_pfn)
+		cc->zone->compact_cached_free_pfn = below;
 }
 
 /* ------------------------------------------------------------------ */
@@ -138,6 +298,7 @@ static bool suitable_migration_target(const struct machine *m,
 static void isolate_migratepages(struct machine *m, struct compact_control *cc)
 {
 	unsigned long pfn = cc->migrate_pfn, end, scanned = 0;
+	unsigned int isolated;
 
 	for (;; pfn = cc->migrate_pfn = end) {
 		end = pageblock_start_pfn(m, pfn) + pageblock_nr_pages(m);
@@ -145,9 +306,16 @@ static void isolate_migratepages(struct machine *m, struct compact_control *cc)
 			end = zone_end_pfn(cc->zone);
 		if (compact_scanners_met(m, cc))
 			return;
+		/* The skip bit is read once, at the block's start. */
+		if ((pfn == pageblock_start_pfn(m, pfn) ||
+		     pfn == cc->zone->zone_start_pfn) &&
+		    !isolation_suitable(m, cc, pfn))
+			continue;
 		if (suitable_migration_source(m, cc, pfn))
 			break;
+		update_cached_migrate(cc, end);
 	}
+	isolated = cc->nr_migratepages;
 	for (; pfn < end && cc->nr_migratepages < COMPACT_CLUSTER_MAX; pfn++) {
 		const struct page *page = pfn_to_page(m, pfn);
 
@@ -160,6 +328,12 @@ static void isolate_migratepages(struct machine *m, struct compact_control *cc)
 			cc->migratepages[cc->nr_migratepages++] = pfn;
 	}
 	cc->migrate_pfn = pfn;
+	/* A block scanned to its end with nothing taken is skipped later. */
+	if (pfn >= end) {
+		if (cc->nr_migratepages == isolated)
+			set_pageblock_skip(m, end - 1, true);
+		update_cached_migrate(cc, end);
+	}
 	cc->total_migrate_scanned += scanned;
 	m->vm_events[COMPACTMIGRATE_SCANNED] += scanned;
 	m->vm_events[COMPACTISOLATED] += cc->nr_migratepages;
@@ -218,10 +392,14 @@ static void isolate_freepages(struct machine *m, struct compact_control *cc)
 		}
 		if (end > zone_end_pfn(cc->zone))
 			end = zone_end_pfn(cc->zone);
-		if (suitable_migration_target(m, cc, block))
+		if (suitable_migration_target(m, cc, block) &&
+		    isolation_suitable(m, cc, block)) {
 			start = isolate_freepages_block(m, cc, start, end);
-		else
+			if (start >= end) /* scanned whole: skip it next time */
+				update_pageblock_skip(m, cc, block);
+		} else {
 			start = end;
+		}
 		if (start >= end) /* the block is done: the next one down */
 			start = block >= pageblock_nr_pages(m)
 					? block - pageblock_nr_pages(m)
@@ -271,17 +449,26 @@ static bool migrate_isolated(struct machine *m, struct compact_control *cc)
 	return ok;
 }
 
-/* Unused targets go back to the buddy lists, as release_free_list. */
-static void release_freepages(struct machine *m, struct compact_control *cc)
+/*
+ * Unused targets go back to the buddy lists, as release_free_list; the
+ * highest pfn among them, or 0.
+ */
+static unsigned long release_freepages(struct machine *m,
+				       struct compact_control *cc)
 {
+	unsigned long high = 0;
+
 	while (!list_empty(&cc->freepages)) {
 		struct page *page =
 			list_first_entry(&cc->freepages, struct page, lru);
 
+		if (page_to_pfn(m, page) > high)
+			high = page_to_pfn(m, page);
 		list_del(&page->lru);
 		__free_pages(m, page, 0);
 	}
 	cc->nr_freepages = 0;
+	return high;
 }
 
 /* ------------------------------------------------------------------ */
@@ -291,8 +478,22 @@ static void release_freepages(struct machine *m, struct compact_control *cc)
 static enum compact_result __compact_finished(struct machine *m,
 					      const struct compact_control *cc)
 {
-	if (compact_scanners_met(m, cc))
-		return COMPACT_COMPLETE;
+	if (compact_scanners_met(m, cc)) {
+		/* The next run starts anew; kswapd clears the skip bits. */
+		reset_cached_positions(m, cc->zone);
+		if (cc->direct_compaction)
+			cc->zone->compact_blockskip_flush = true;
+		return cc->whole_zone ? COMPACT_COMPLETE
+				      : COMPACT_PARTIAL_SKIPPED;
+	}
+	if (cc->proactive_compaction) {
+		if (m->kswapd.running)
+			return COMPACT_PARTIAL_SKIPPED;
+		return fragmentation_score_zone(m, cc->zone) >
+				       fragmentation_score_wmark(m, true)
+			       ? COMPACT_CONTINUE
+			       : COMPACT_SUCCESS;
+	}
 	if (cc->order < 0)
 		return COMPACT_CONTINUE;
 	/* Finish the pageblock being emptied first. */
@@ -354,12 +555,45 @@ static enum compact_result compaction_suit_allocation_order(
 	return COMPACT_CONTINUE;
 }
 
+/*
+ * Where the scanners start: a whole-zone run at the ends, any other
+ * where the last run stopped (cached positions outside the zone are
+ * reset); a run starting where a reset put the migrate scanner counts
+ * as whole.
+ */
+static void compact_zone_start(const struct machine *m,
+			       struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
+
+	if (cc->whole_zone) {
+		cc->migrate_pfn = start;
+		cc->free_pfn = pageblock_start_pfn(m, end - 1);
+		return;
+	}
+	cc->migrate_pfn =
+		zone->compact_cached_migrate_pfn[cc->mode != MIGRATE_ASYNC];
+	cc->free_pfn = zone->compact_cached_free_pfn;
+	if (cc->free_pfn < start || cc->free_pfn >= end) {
+		cc->free_pfn = pageblock_start_pfn(m, end - 1);
+		zone->compact_cached_free_pfn = cc->free_pfn;
+	}
+	if (cc->migrate_pfn < start || cc->migrate_pfn >= end) {
+		cc->migrate_pfn = start;
+		zone->compact_cached_migrate_pfn[0] = start;
+		zone->compact_cached_migrate_pfn[1] = start;
+	}
+	if (cc->migrate_pfn <= zone->compact_init_migrate_pfn)
+		cc->whole_zone = true;
+}
+
 static enum compact_result compact_zone(struct machine *m,
 					struct compact_control *cc)
 {
 	struct zone *zone = cc->zone;
 	enum compact_result ret = COMPACT_CONTINUE;
-	unsigned long last_migrated_pfn = 0;
+	unsigned long last_migrated_pfn = 0, free_high;
 
 	if (cc->order >= 0) {
 		ret = compaction_suit_allocation_order(
@@ -369,8 +603,9 @@ static enum compact_result compact_zone(struct machine *m,
 			return ret;
 	}
 	INIT_LIST_HEAD(&cc->freepages);
-	cc->migrate_pfn = zone->zone_start_pfn;
-	cc->free_pfn = pageblock_start_pfn(m, zone_end_pfn(zone) - 1);
+	if (compaction_restarting(zone, cc->order))
+		__reset_isolation_suitable(m, zone);
+	compact_zone_start(m, cc);
 	/*
 	 * Free pages on per-CPU lists neither merge nor can be targets; the
 	 * machine has no concurrency to keep them warm for, so they go
@@ -401,7 +636,12 @@ static enum compact_result compact_zone(struct machine *m,
 			last_migrated_pfn = 0;
 		}
 	}
-	release_freepages(m, cc);
+	free_high = release_freepages(m, cc);
+	/* Only back, never forward: a met run reset it to the zone's end. */
+	if (free_high &&
+	    pageblock_start_pfn(m, free_high) > zone->compact_cached_free_pfn)
+		zone->compact_cached_free_pfn =
+			pageblock_start_pfn(m, free_high);
 	drain_all_pages(m);
 	return ret;
 }
@@ -426,6 +666,8 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 			.mode = prio == COMPACT_PRIO_ASYNC ? MIGRATE_ASYNC
 							   : MIGRATE_SYNC_LIGHT,
 			.direct_compaction = true,
+			.whole_zone = prio == MIN_COMPACT_PRIORITY,
+			.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
 			.alloc_flags = alloc_flags,
 			.highest_zoneidx = highest_zoneidx,
 		};
@@ -446,7 +688,9 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 			compaction_defer_reset(zone, (int)order, false);
 			break;
 		}
-		if (prio != COMPACT_PRIO_ASYNC && status == COMPACT_COMPLETE)
+		if (prio != COMPACT_PRIO_ASYNC &&
+		    (status == COMPACT_COMPLETE ||
+		     status == COMPACT_PARTIAL_SKIPPED))
 			defer_compaction(zone, (int)order);
 	}
 	return rc;
@@ -500,6 +744,7 @@ void kcompactd_run(struct machine *m)
 	if (!k->wanted)
 		return;
 	m->vm_events[KCOMPACTD_WAKE]++;
+	k->proactive_defer = 0; /* woken: its timeout starts anew */
 	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct compact_control cc = {
 			.zone = &m->zones[z],
@@ -518,7 +763,8 @@ void kcompactd_run(struct machine *m)
 		status = compact_zone(m, &cc);
 		if (status == COMPACT_SUCCESS)
 			compaction_defer_reset(cc.zone, cc.order, false);
-		else if (status == COMPACT_COMPLETE)
+		else if (status == COMPACT_COMPLETE ||
+			 status == COMPACT_PARTIAL_SKIPPED)
 			defer_compaction(cc.zone, cc.order);
 		m->vm_events[KCOMPACTD_MIGRATE_SCANNED] +=
 			cc.total_migrate_scanned;
@@ -526,6 +772,112 @@ void kcompactd_run(struct machine *m)
 	}
 	k->wanted = false;
 	k->max_order = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Proactive compaction                                                */
+
+/*
+ * A zone's fragmentation score: the share (0..100) of its free memory
+ * in blocks smaller than a huge page (extfrag_for_order).
+ */
+unsigned int fragmentation_score_zone(const struct machine *m,
+				      const struct zone *zone)
+{
+	return extfrag_for_order(zone, m->pageblock_order);
+}
+
+/* The node's: each populated zone's weighted by its present pages. */
+unsigned int fragmentation_score_node(const struct machine *m)
+{
+	unsigned long present = 0, score = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		present += m->zones[z].present_pages;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (populated_zone(zone))
+			score += zone->present_pages *
+				 fragmentation_score_zone(m, zone) /
+				 (present + 1);
+	}
+	return (unsigned int)score;
+}
+
+/*
+ * Proactive compaction starts above the high mark and stops at the low
+ * one: 100 - proactiveness (at least 5), and 10 above it (at most 100).
+ */
+unsigned int fragmentation_score_wmark(const struct machine *m, bool low)
+{
+	unsigned int wmark_low = 100 - m->vm.compaction_proactiveness;
+
+	if (wmark_low < 5)
+		wmark_low = 5;
+	if (low)
+		return wmark_low;
+	return wmark_low + 10 < 100 ? wmark_low + 10 : 100;
+}
+
+static bool should_proactive_compact_node(const struct machine *m)
+{
+	if (!m->vm.compaction_proactiveness || m->kswapd.running)
+		return false;
+	return fragmentation_score_node(m) >
+	       fragmentation_score_wmark(m, false);
+}
+
+/* Every populated zone, whole, until its score reaches the low mark. */
+static void proactive_compact_node(struct machine *m)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct compact_control cc = {
+			.zone = &m->zones[z],
+			.order = -1,
+			.migratetype = MIGRATE_MOVABLE,
+			.mode = MIGRATE_SYNC_LIGHT,
+			.whole_zone = true,
+			.ignore_skip_hint = true,
+			.proactive_compaction = true,
+		};
+
+		if (!populated_zone(cc.zone) || !managed_zone(cc.zone))
+			continue;
+		compact_zone(m, &cc);
+		m->vm_events[KCOMPACTD_MIGRATE_SCANNED] +=
+			cc.total_migrate_scanned;
+		m->vm_events[KCOMPACTD_FREE_SCANNED] += cc.total_free_scanned;
+	}
+}
+
+bool kcompactd_timeout_wanted(const struct machine *m)
+{
+	if (!m->vm.compaction_proactiveness)
+		return false;
+	return m->kcompactd.proactive_defer || should_proactive_compact_node(m);
+}
+
+/*
+ * kcompactd's sleep timing out: a deferred kcompactd counts the timeout
+ * off; otherwise, above the high mark, it compacts proactively, and a
+ * run that did not lower the score defers the next by
+ * 1 << COMPACT_MAX_DEFER_SHIFT timeouts, as Linux lengthens the sleep.
+ */
+void kcompactd_timeout(struct machine *m)
+{
+	unsigned int prev_score;
+
+	if (m->kcompactd.proactive_defer) {
+		m->kcompactd.proactive_defer--;
+		return;
+	}
+	if (!should_proactive_compact_node(m))
+		return;
+	prev_score = fragmentation_score_node(m);
+	proactive_compact_node(m);
+	if (fragmentation_score_node(m) >= prev_score)
+		m->kcompactd.proactive_defer = 1U << COMPACT_MAX_DEFER_SHIFT;
 }
 
 void compact_nodes(struct machine *m)
@@ -536,9 +888,96 @@ void compact_nodes(struct machine *m)
 			.order = -1,
 			.migratetype = MIGRATE_MOVABLE,
 			.mode = MIGRATE_SYNC,
+			.whole_zone = true,
+			.ignore_skip_hint = true,
 		};
 
 		if (managed_zone(&m->zones[z]))
 			compact_zone(m, &cc);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Boot and the checker                                                */
+
+int compaction_init(struct machine *m)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+
+		if (!zone->spanned_pages)
+			continue;
+		reset_cached_positions(m, zone);
+		zone->compact_init_migrate_pfn = zone->zone_start_pfn;
+		zone->compact_init_free_pfn = zone->compact_cached_free_pfn;
+	}
+	return 0;
+}
+
+void compaction_exit(struct machine *m)
+{
+	(void)m; /* the state lives in the zones */
+}
+
+/*
+ * Every pageblock holds a migrate type the kernel has, no bit is set
+ * past the zone's last pageblock, the free scanner's cached position is
+ * a pageblock's start, and the sync migrate scanner never resumes
+ * above the async one (both move up together, or only the async one).
+ */
+static int check_zone_compaction(const struct machine *m,
+				 const struct zone *zone, char *why, size_t len)
+{
+	unsigned long first = pageblock_start_pfn(m, zone->zone_start_pfn);
+	unsigned long blocks =
+		(zone_end_pfn(zone) - first + pageblock_nr_pages(m) - 1) >>
+		m->pageblock_order;
+
+	for (unsigned long b = 0;
+	     b < usemap_longs(m, zone) * 64 / NR_PAGEBLOCK_BITS; b++) {
+		unsigned long bitidx = b * NR_PAGEBLOCK_BITS;
+		unsigned long bits =
+			(zone->pageblock_flags[bitidx / 64] >> (bitidx % 64)) &
+			((1UL << NR_PAGEBLOCK_BITS) - 1);
+
+		if (b >= blocks && bits)
+			return check_failed(why, len,
+					    "%s: pageblock bits %#lx past the "
+					    "zone's end (block %lu)",
+					    zone->name, bits, b);
+		if ((bits & MIGRATETYPE_MASK) >= MIGRATE_TYPES)
+			return check_failed(why, len,
+					    "%s: pageblock %lu has migrate "
+					    "type %lu",
+					    zone->name, b,
+					    bits & MIGRATETYPE_MASK);
+	}
+	if (zone->compact_cached_free_pfn & (pageblock_nr_pages(m) - 1))
+		return check_failed(why, len,
+				    "%s: compact_cached_free_pfn %#lx is not "
+				    "a pageblock's start",
+				    zone->name, zone->compact_cached_free_pfn);
+	if (zone->compact_cached_migrate_pfn[1] >
+	    zone->compact_cached_migrate_pfn[0])
+		return check_failed(why, len,
+				    "%s: the sync migrate scanner's %#lx is "
+				    "above the async one's %#lx",
+				    zone->name,
+				    zone->compact_cached_migrate_pfn[1],
+				    zone->compact_cached_migrate_pfn[0]);
+	return 0;
+}
+
+int compaction_check(const struct machine *m, char *why, size_t len)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		int err;
+
+		if (!m->zones[z].spanned_pages)
+			continue;
+		err = check_zone_compaction(m, &m->zones[z], why, len);
+		if (err)
+			return err;
+	}
+	return 0;
 }

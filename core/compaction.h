@@ -67,6 +67,42 @@ void wakeup_kcompactd(struct machine *m, unsigned int order,
 void kcompactd_run(struct machine *m);
 
 /*
+ * Proactive compaction, as kcompactd's timed wake-ups do it: the
+ * fragmentation score of a zone (0..100: the share of its free memory
+ * in blocks below a huge page) and of the node (the zones' weighted by
+ * present pages), and the marks compaction_proactiveness sets.
+ * kcompactd_timeout is what the sleeping kcompactd does each
+ * HPAGE_FRAG_CHECK_INTERVAL_MSEC; kcompactd_timeout_wanted says whether
+ * it would do anything (proactiveness on, and a deferral to count off
+ * or a node score above the high mark), so that the driver calls it
+ * only then.
+ */
+#define HPAGE_FRAG_CHECK_INTERVAL_MSEC 500
+unsigned int fragmentation_score_zone(const struct machine *m,
+				      const struct zone *zone);
+unsigned int fragmentation_score_node(const struct machine *m);
+unsigned int fragmentation_score_wmark(const struct machine *m, bool low);
+bool kcompactd_timeout_wanted(const struct machine *m);
+void kcompactd_timeout(struct machine *m);
+
+/*
+ * The cached scanner positions and the pageblock skip bits: the
+ * positions at a zone's ends (boot, and whenever the scanners meet),
+ * and kswapd going to sleep clears the skip bits of zones where direct
+ * compaction ran to the end (reset_isolation_suitable).
+ */
+void reset_cached_positions(const struct machine *m, struct zone *zone);
+void reset_isolation_suitable(struct machine *m);
+
+/*
+ * Boot (the cached positions at each zone's ends) and the checker's
+ * part: every pageblock's bits and the cached positions.
+ */
+int compaction_init(struct machine *m);
+void compaction_exit(struct machine *m);
+int compaction_check(const struct machine *m, char *why, size_t len);
+
+/*
  * Compact every zone whole, as a write to /proc/sys/vm/compact_memory
  * does (sync migration, no order: until the scanners meet).
  */

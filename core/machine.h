@@ -90,6 +90,8 @@ struct kcompactd_state {
 	bool wanted;
 	unsigned int max_order;
 	enum zone_type highest_zoneidx;
+	/* Timeouts to sleep through after a proactive run without gain. */
+	unsigned int proactive_defer;
 };
 
 /*

@@ -53,6 +53,7 @@
 const struct subsystem machine_subsystems[] = {
 	/* First: every block allocated from here on gets a record. */
 	{"page_owner", page_owner_init, page_owner_exit, page_owner_check},
+	{"compaction", compaction_init, compaction_exit, compaction_check},
 	{"slab", kmem_cache_init, kmem_cache_exit, slab_check},
 	{"paging", paging_init, paging_exit, kernel_pgtable_check},
 	{"vmalloc", vmalloc_init, vmalloc_exit, vmalloc_check},

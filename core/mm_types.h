@@ -181,6 +181,17 @@ struct zone {
 	unsigned int compact_considered;
 	unsigned int compact_defer_shift;
 	int compact_order_failed;
+	/*
+	 * Where compaction's scanners resume (the migrate scanner's for
+	 * async and for sync runs), where a reset of the skip bits found
+	 * the first block worth scanning, and whether a direct run whose
+	 * scanners met asks kswapd to clear the skip bits, as Linux's.
+	 */
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn[2];
+	unsigned long compact_init_migrate_pfn;
+	unsigned long compact_init_free_pfn;
+	bool compact_blockskip_flush;
 	struct per_cpu_pages *pcp; /* one per simulated CPU */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];

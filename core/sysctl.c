@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/compaction.h"
 #include "core/err.h"
 #include "core/pgtable.h"
 
@@ -82,6 +83,17 @@ int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
 					 (long long)vm_table[i].max,
 					 (long long)value);
 		*knob(&m->vm, i) = (unsigned int)value;
+		/*
+		 * A write that turns proactive compaction on wakes kcompactd
+		 * at once (proactive_compact_trigger): its sleep, deferred
+		 * or not, ends, and it compacts if the score asks for it.
+		 */
+		if (vm_table[i].offset == offsetof(struct vm_sysctl,
+						   compaction_proactiveness) &&
+		    value) {
+			m->kcompactd.proactive_defer = 0;
+			kcompactd_timeout(m);
+		}
 		return 0;
 	}
 	return mm_refuse(m, BAD_NONE, -ENOENT, "no sysctl %s", name);

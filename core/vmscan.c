@@ -85,6 +85,7 @@ unsigned long kswapd_run(struct machine *m)
 	 * for; kcompactd's work runs in the same step (the machine has no
 	 * threads), so a recording replays it where it happened.
 	 */
+	reset_isolation_suitable(m);
 	wakeup_kcompactd(m, order, highest);
 	kcompactd_run(m);
 	m->kswapd.order = 0;

@@ -285,6 +285,18 @@ int unusable_free_index(const struct zone *zone, unsigned int order)
 		     1000 / info.free_pages);
 }
 
+unsigned int extfrag_for_order(const struct zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages)
+		return 0;
+	return (unsigned int)((info.free_pages -
+			       (info.free_blocks_suitable << order)) *
+			      100 / info.free_pages);
+}
+
 /*
  * One line per populated zone, one index per order, as
  * extfrag_show_print ("%2d.%03d ") and unusable_show_print ("%d.%03d ").

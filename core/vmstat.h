@@ -295,6 +295,8 @@ int fragmentation_index(const struct zone *zone, unsigned int order);
  * order, as unusable_free_index: 1000 with nothing free.
  */
 int unusable_free_index(const struct zone *zone, unsigned int order);
+/* The same share in percent, as extfrag_for_order: 0 with nothing free. */
+unsigned int extfrag_for_order(const struct zone *zone, unsigned int order);
 
 /* /sys/kernel/debug/extfrag/extfrag_index and unusable_index. */
 int report_extfrag_index(const struct machine *m, struct seq_buf *s);

@@ -179,6 +179,9 @@ static int replay_record(struct mmd_replay *rp,
 	case REC_TICK:
 		session_retry_parked(&rp->d, true);
 		return 0;
+	case REC_KCOMPACTD:
+		mmd_kcompactd_timeout(&rp->d);
+		return 0;
 	default: /* the reports: the caller compares them */
 		return 0;
 	}

@@ -28,8 +28,8 @@ int mmd_replay_new(struct mmd_replay **out, const struct layout *l, char *err,
 
 /*
  * One record of the sessions and the loop (REC_OPEN, REC_FRAME, REC_CLOSE,
- * REC_KSWAPD, REC_TICK) done as mmd did it, then the writes it started
- * finished in order and the sessions it closed freed. Any other kind is
+ * REC_KSWAPD, REC_TICK, REC_KCOMPACTD) done as mmd did it, then the writes it
+ * started finished in order and the sessions it closed freed. Any other kind is
  * left to the caller (the reports to compare) and does nothing here.
  * 0, or -errno with err saying why; the recording is untrusted input.
  */

@@ -160,6 +160,26 @@ static void on_cron(uv_timer_t *t)
 	sessions_check_timeouts(t->data);
 }
 
+void mmd_kcompactd_timeout(struct mmd *d)
+{
+	kcompactd_timeout(d->m);
+	d->retry_wanted = true;
+}
+
+/*
+ * kcompactd sleeps HPAGE_FRAG_CHECK_INTERVAL_MSEC between proactive
+ * checks; a timeout that would change nothing is not recorded.
+ */
+static void on_kcompactd_timer(uv_timer_t *t)
+{
+	struct mmd *d = t->data;
+
+	if (!kcompactd_timeout_wanted(d->m))
+		return;
+	record_event(d, REC_KCOMPACTD, NULL, NULL, 0);
+	mmd_kcompactd_timeout(d);
+}
+
 /*
  * After each turn of the loop: kswapd runs if an allocation woke it (as
  * the kernel's kswapd thread would, between requests), and whoever waits
@@ -220,6 +240,11 @@ static void init_handles(struct mmd *d)
 	uv_timer_start(&d->cron_timer, on_cron,
 		       cron_interval(&d->m->layout.daemon),
 		       cron_interval(&d->m->layout.daemon));
+	uv_timer_init(d->loop, &d->kcompactd_timer);
+	d->kcompactd_timer.data = d;
+	uv_timer_start(&d->kcompactd_timer, on_kcompactd_timer,
+		       HPAGE_FRAG_CHECK_INTERVAL_MSEC,
+		       HPAGE_FRAG_CHECK_INTERVAL_MSEC);
 	if (!d->notify)
 		return;
 	uv_timer_start(&d->status_timer, on_status_timer, STATUS_EVERY_MS,

@@ -106,6 +106,7 @@ struct mmd {
 	struct ratelimit accept_rs;  /* accept failing */
 	struct ratelimit exit_rs;    /* exits that left objects behind */
 	uv_timer_t cron_timer;	     /* timeouts, suppressed-line counts */
+	uv_timer_t kcompactd_timer;  /* kcompactd's proactive wake-ups */
 
 	struct list_head sessions;
 	unsigned int nr_sessions; /* accepted and not refused */
@@ -237,6 +238,12 @@ void mmd_stop(struct mmd *d, const char *why);
 void mmd_update_status(struct mmd *d);
 /* What the loop does after each turn: kswapd, then waiting requests. */
 void mmd_between_requests(struct mmd *d);
+/*
+ * kcompactd's sleep timing out (proactive compaction), as the timer
+ * runs it and a replay repeats it: pages may have come together, so
+ * parked callers are retried after.
+ */
+void mmd_kcompactd_timeout(struct mmd *d);
 void mmd_session_gone(struct mmd *d);
 
 /* listen.c */

@@ -101,7 +101,7 @@ int recording_read_header(FILE *f, char **yaml, size_t *len, char *err,
 
 static int known_kind(int kind)
 {
-	return strchr("OFCKTBS", kind) != NULL && kind != '\0';
+	return strchr("OFCKTPBS", kind) != NULL && kind != '\0';
 }
 
 int recording_read(FILE *f, struct recording_record *r, char *err,

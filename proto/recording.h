@@ -15,6 +15,8 @@
  *       (session 0, no bytes)
  *   'T' the wait timer ticked: waiting requests retried, the overdue
  *       timed out (session 0, no bytes)
+ *   'P' kcompactd's proactive timeout did something: it compacted, or
+ *       counted off a deferral (session 0, no bytes)
  *   'B' the machine's buddyinfo when the recording ended (session 0)
  *   'S' its slabinfo when the recording ended (session 0)
  *
@@ -38,6 +40,7 @@ enum recording_kind {
 	REC_CLOSE = 'C',
 	REC_KSWAPD = 'K',
 	REC_TICK = 'T',
+	REC_KCOMPACTD = 'P', /* kcompactd's proactive timeout */
 	REC_BUDDYINFO = 'B',
 	REC_SLABINFO = 'S',
 };

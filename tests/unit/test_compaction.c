@@ -418,6 +418,199 @@ static void test_extfrag_threshold(void **state)
 	machine_destroy(f.m);
 }
 
+static unsigned long count_skip(struct machine *m, struct zone *zone)
+{
+	unsigned long n = 0;
+
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages(m))
+		n += get_zone_pfnblock_flags_mask(m, zone, pfn,
+						  1UL << PB_migrate_skip);
+	return n;
+}
+
+static void set_all_skip(struct machine *m, struct zone *zone)
+{
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages(m))
+		set_pfnblock_flags_mask(m, pfn, 1UL << PB_migrate_skip,
+					1UL << PB_migrate_skip);
+}
+
+/*
+ * The migrate scanner resumes where it stopped: async direct compaction
+ * moves the async position (a pageblock's end) and leaves the sync one
+ * at the zone's start; the next run goes on from there.
+ */
+static void test_cached_positions(void **state)
+{
+	struct frag f;
+	struct page *page, *again;
+	unsigned long async_pfn, top;
+	struct zone *zone;
+
+	(void)state;
+	fragment(&f);
+	zone = dma32(f.m);
+	top = pageblock_start_pfn(f.m, zone_end_pfn(zone) - 1);
+	assert_int_equal(zone->compact_cached_migrate_pfn[0],
+			 zone->zone_start_pfn);
+	assert_int_equal(zone->compact_cached_free_pfn, top);
+	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 9);
+	assert_false(IS_ERR(page));
+	async_pfn = zone->compact_cached_migrate_pfn[0];
+	assert_true(async_pfn > zone->zone_start_pfn);
+	assert_int_equal(async_pfn & (pageblock_nr_pages(f.m) - 1), 0);
+	assert_int_equal(zone->compact_cached_migrate_pfn[1],
+			 zone->zone_start_pfn);
+	assert_true(zone->compact_cached_free_pfn < top);
+	assert_int_equal(zone->compact_cached_free_pfn &
+				 (pageblock_nr_pages(f.m) - 1),
+			 0);
+	again = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 9);
+	assert_false(IS_ERR(again));
+	assert_int_equal(event(f.m, COMPACTSTALL), 2);
+	assert_true(zone->compact_cached_migrate_pfn[0] > async_pfn);
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+	assert_int_equal(__free_pages(f.m, again, 9), 0);
+	machine_destroy(f.m);
+}
+
+/*
+ * Pageblock skip bits: with every block marked, direct compaction scans
+ * nothing (its scanners meet at once, which asks kswapd to reset the
+ * bits) and the request fails; compact_memory ignores the bits; kswapd
+ * going to sleep clears them all, and the request then compacts.
+ */
+static void test_skip_bits(void **state)
+{
+	struct frag f;
+	struct zone *zone;
+	struct page *page;
+
+	(void)state;
+	fragment(&f);
+	zone = dma32(f.m);
+	assert_int_equal(count_skip(f.m, zone), 0);
+	set_all_skip(f.m, zone);
+	assert_consistent(f.m);
+	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 9);
+	assert_int_equal(PTR_ERR(page), -ENOMEM);
+	assert_int_equal(event(f.m, COMPACTMIGRATE_SCANNED), 0);
+	assert_int_equal(event(f.m, COMPACTFREE_SCANNED), 0);
+	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(event(f.m, COMPACTFAIL), event(f.m, COMPACTSTALL));
+	assert_true(zone->compact_blockskip_flush);
+	assert_true(f.m->kswapd.wanted);
+
+	kswapd_run(f.m);
+	assert_int_equal(count_skip(f.m, zone), 0);
+	assert_false(zone->compact_blockskip_flush);
+	/* Past its deferral, the zone compacts again. */
+	while (IS_ERR(page = alloc_pages(
+			      f.m, GFP_HIGHUSER_MOVABLE | __GFP_NORETRY, 9)))
+		assert_true(compaction_deferred(zone, 9) ||
+			    zone->compact_considered);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) > 0);
+	assert_int_equal(__free_pages(f.m, page, 9), 0);
+
+	/* compact_memory scans blocks marked skip, and marks the empty. */
+	set_all_skip(f.m, zone);
+	compact_nodes(f.m);
+	assert_true(event(f.m, COMPACTMIGRATE_SCANNED) >
+		    event(f.m, PGMIGRATE_SUCCESS));
+	assert_true(count_skip(f.m, zone) > 0);
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+	machine_destroy(f.m);
+}
+
+/*
+ * Proactive compaction, as kcompactd's timeout runs it: the fragmented
+ * zone scores above the high mark (90 at proactiveness 20), a timeout
+ * compacts the zone until its score is at the low mark (80) at most,
+ * counted as kcompactd's scanning, not a wake-up; below the mark a
+ * timeout has nothing to do, and proactiveness 0 turns it off.
+ */
+static void test_proactive_compaction(void **state)
+{
+	struct frag f;
+	unsigned long migrated;
+
+	(void)state;
+	fragment(&f);
+	assert_int_equal(fragmentation_score_wmark(f.m, true), 80);
+	assert_int_equal(fragmentation_score_wmark(f.m, false), 90);
+	assert_true(fragmentation_score_node(f.m) > 90);
+	assert_int_equal(fragmentation_score_node(f.m),
+			 dma32(f.m)->present_pages *
+				 fragmentation_score_zone(f.m, dma32(f.m)) /
+				 (dma32(f.m)->present_pages + 1));
+	assert_true(kcompactd_timeout_wanted(f.m));
+	kcompactd_timeout(f.m);
+	assert_true(fragmentation_score_zone(f.m, dma32(f.m)) <= 80);
+	migrated = event(f.m, PGMIGRATE_SUCCESS);
+	assert_true(migrated > 0);
+	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 0);
+	assert_int_equal(event(f.m, KCOMPACTD_MIGRATE_SCANNED),
+			 event(f.m, COMPACTMIGRATE_SCANNED));
+	assert_int_equal(event(f.m, COMPACTSTALL), 0);
+	assert_false(kcompactd_timeout_wanted(f.m));
+	kcompactd_timeout(f.m);
+	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), migrated);
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+
+	/* 100: the marks are 5 and 15; writing it wakes kcompactd. */
+	assert_int_equal(
+		uapi_admin_sysctl(f.m, "vm.compaction_proactiveness", 100), 0);
+	assert_int_equal(fragmentation_score_wmark(f.m, true), 5);
+	assert_int_equal(fragmentation_score_wmark(f.m, false), 15);
+	assert_true(event(f.m, PGMIGRATE_SUCCESS) > migrated);
+	assert_int_equal(
+		uapi_admin_sysctl(f.m, "vm.compaction_proactiveness", 0), 0);
+	assert_false(kcompactd_timeout_wanted(f.m));
+	assert_consistent(f.m);
+	expect_all_pages(&f);
+	machine_destroy(f.m);
+}
+
+/*
+ * A proactive run that cannot lower the score (every page pinned)
+ * defers the next by 64 timeouts, as kcompactd sleeps 64 times longer;
+ * the 65th timeout tries again.
+ */
+static void test_proactive_deferral(void **state)
+{
+	struct frag f;
+	unsigned long scanned;
+
+	(void)state;
+	fragment(&f);
+	for (unsigned long i = 0; i < f.nr; i += 2)
+		get_user_page(pfn_to_page(
+			f.m, pfn_at(f.m, f.pid, f.base + i * PAGE)));
+	kcompactd_timeout(f.m);
+	scanned = event(f.m, KCOMPACTD_MIGRATE_SCANNED);
+	assert_true(scanned > 0);
+	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), 0);
+	assert_int_equal(f.m->kcompactd.proactive_defer, 64);
+	for (int i = 0; i < 64; i++) {
+		assert_true(kcompactd_timeout_wanted(f.m));
+		kcompactd_timeout(f.m);
+	}
+	assert_int_equal(event(f.m, KCOMPACTD_MIGRATE_SCANNED), scanned);
+	kcompactd_timeout(f.m);
+	assert_int_equal(event(f.m, KCOMPACTD_MIGRATE_SCANNED), 2 * scanned);
+	for (unsigned long i = 0; i < f.nr; i += 2)
+		put_user_page(f.m, pfn_to_page(f.m, pfn_at(f.m, f.pid,
+							   f.base + i * PAGE)));
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +622,10 @@ int main(void)
 		cmocka_unit_test(test_fragmentation_index_and_deferral),
 		cmocka_unit_test(test_extfrag_reports),
 		cmocka_unit_test(test_extfrag_threshold),
+		cmocka_unit_test(test_cached_positions),
+		cmocka_unit_test(test_skip_bits),
+		cmocka_unit_test(test_proactive_compaction),
+		cmocka_unit_test(test_proactive_deferral),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
