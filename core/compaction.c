@@ -546,7 +546,8 @@ static enum compact_result compaction_suit_allocation_order(
 	const struct machine *m, const struct zone *zone, unsigned int order,
 	enum zone_type highest_zoneidx, unsigned int alloc_flags)
 {
-	unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+	unsigned long mark = wmark_pages(
+		zone, (enum zone_watermarks)(alloc_flags & ALLOC_WMARK_MASK));
 
 	if (zone_watermark_ok(zone, order, mark, highest_zoneidx, alloc_flags))
 		return COMPACT_SUCCESS;
@@ -952,6 +953,14 @@ static int check_zone_compaction(const struct machine *m,
 					    zone->name, b,
 					    bits & MIGRATETYPE_MASK);
 	}
+	/* boost_watermark leaves zones under four pageblocks alone. */
+	if (zone->watermark_boost &&
+	    pageblock_nr_pages(m) * 4 > zone->managed_pages)
+		return check_failed(why, len,
+				    "%s: boosted by %lu pages with %lu "
+				    "managed",
+				    zone->name, zone->watermark_boost,
+				    zone->managed_pages);
 	if (zone->compact_cached_free_pfn & (pageblock_nr_pages(m) - 1))
 		return check_failed(why, len,
 				    "%s: compact_cached_free_pfn %#lx is not "

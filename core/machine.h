@@ -79,7 +79,8 @@ typedef unsigned long (*reclaim_fn)(struct machine *m, gfp_t gfp,
 
 struct kswapd_state {
 	bool wanted;
-	bool running; /* reclaim is kswapd's, not direct */
+	bool running;	    /* reclaim is kswapd's, not direct */
+	bool boost_reclaim; /* reclaiming a watermark boost: no swap */
 	unsigned int order;
 	enum zone_type highest_zoneidx;
 	unsigned long wakeups;

@@ -341,10 +341,38 @@ long move_freepages_block(struct machine *m, struct zone *zone,
  * on an LRU list). Otherwise only the block is taken and its unused
  * halves stay on the fallback type's lists.
  */
+/*
+ * A fallback that splits another type's pageblock raises the zone's
+ * watermarks by a pageblock, up to watermark_boost_factor ten-
+ * thousandths of high (at least a pageblock), so that kswapd reclaims
+ * ahead of the next fallbacks, as boost_watermark; not in zones of
+ * fewer than four pageblocks, nor with the factor at 0.
+ */
+static bool boost_watermark(const struct machine *m, struct zone *zone)
+{
+	unsigned long high = zone->_watermark[WMARK_HIGH];
+	unsigned long factor = m->vm.watermark_boost_factor, max_boost;
+
+	if (!factor || pageblock_nr_pages(m) * 4 > zone->managed_pages)
+		return false;
+	/* mult_frac: high * factor / 10000 without overflow. */
+	max_boost = high / 10000 * factor + high % 10000 * factor / 10000;
+	if (!max_boost)
+		return false;
+	max_boost = ulmax(pageblock_nr_pages(m), max_boost);
+	zone->watermark_boost =
+		ulmin(zone->watermark_boost + pageblock_nr_pages(m), max_boost);
+	return true;
+}
+
+static void wake_all_kswapds(struct machine *m, unsigned int order,
+			     enum zone_type highest_zoneidx);
+
 static struct page *
 steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 			unsigned int current_order, unsigned int order,
-			int start_type, bool whole_block)
+			int start_type, bool whole_block,
+			unsigned int alloc_flags)
 {
 	unsigned long pfn = page_to_pfn(m, page);
 	int block_type = get_pfnblock_migratetype(m, pfn);
@@ -358,6 +386,9 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 		expand(zone, page, order, current_order, start_type);
 		return page;
 	}
+	/* Reclaim ahead of the next fallback: kswapd now, boosted. */
+	if (boost_watermark(m, zone) && (alloc_flags & ALLOC_KSWAPD))
+		wake_all_kswapds(m, 0, zone->type);
 	if (!whole_block ||
 	    !prep_move_freepages_block(m, zone, pfn, &start_pfn, &free_pages,
 				       &movable_pages))
@@ -423,9 +454,9 @@ static struct page *__rmqueue_fallback(struct machine *m, struct zone *zone,
 	page = list_first_entry(
 		&zone->free_area[current_order].free_list[fallback_mt],
 		struct page, lru);
-	return steal_suitable_fallback(m, zone, page,
-				       (unsigned int)current_order, order,
-				       start_migratetype, can_steal);
+	return steal_suitable_fallback(
+		m, zone, page, (unsigned int)current_order, order,
+		start_migratetype, can_steal, alloc_flags);
 }
 
 static struct page *__rmqueue(struct machine *m, struct zone *zone,
@@ -697,6 +728,14 @@ static __always_inline bool zone_watermark_fast(const struct zone *z,
 							  z, 0, alloc_flags) >
 			      (long)mark + z->lowmem_reserve[highest_zoneidx])
 		return true;
+	/*
+	 * A boost does not hold back __GFP_HIGH order-0 requests at the min
+	 * watermark: kswapd is woken below low, and min stays the line.
+	 */
+	if (unlikely(!order && (alloc_flags & ALLOC_MIN_RESERVE) &&
+		     z->watermark_boost &&
+		     (alloc_flags & ALLOC_WMARK_MASK) == WMARK_MIN))
+		mark = z->_watermark[WMARK_MIN];
 	return zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags);
 }
 
@@ -942,7 +981,9 @@ retry:
 		if ((alloc_flags & ALLOC_NOFRAGMENT) &&
 		    zone->node != ac->preferred_zone->node)
 			continue;
-		mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+		mark = wmark_pages(
+			zone,
+			(enum zone_watermarks)(alloc_flags & ALLOC_WMARK_MASK));
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
 					 alloc_flags))
@@ -1228,9 +1269,12 @@ __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
 		first_zones_zonelist(ac.zonelist, ac.highest_zoneidx, nodemask);
 	if (unlikely(!ac.preferred_zone))
 		return alloc_pages_nozone(m, gfp, order, &ac);
+	/* ALLOC_KSWAPD too, as alloc_flags_nofragment: a boost wakes it. */
 	page = get_page_from_freelist(
 		m, gfp, order,
-		ALLOC_WMARK_LOW | alloc_flags_nofragment(m, ac.preferred_zone),
+		ALLOC_WMARK_LOW |
+			(gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0) |
+			alloc_flags_nofragment(m, ac.preferred_zone),
 		&ac);
 	if (page)
 		return page;
@@ -1698,9 +1742,11 @@ void setup_per_zone_wmarks(struct machine *m)
 		}
 		tmp = ulmax(tmp >> 2, managed * wsf / 10000);
 		zone->watermark_boost = 0;
-		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + tmp;
-		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + tmp;
-		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + tmp;
+		zone->_watermark[WMARK_LOW] = zone->_watermark[WMARK_MIN] + tmp;
+		zone->_watermark[WMARK_HIGH] =
+			zone->_watermark[WMARK_LOW] + tmp;
+		zone->_watermark[WMARK_PROMO] =
+			zone->_watermark[WMARK_HIGH] + tmp;
 	}
 	calculate_totalreserve_pages(m);
 }

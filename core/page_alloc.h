@@ -226,19 +226,29 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		       unsigned long mark, enum zone_type highest_zoneidx,
 		       unsigned int alloc_flags);
 
+/*
+ * A watermark as the allocator and kswapd see it: the zone's own plus
+ * the boost a fallback gave it (boost_watermark), as wmark_pages.
+ */
+static inline unsigned long wmark_pages(const struct zone *z,
+					enum zone_watermarks i)
+{
+	return z->_watermark[i] + z->watermark_boost;
+}
+
 static inline unsigned long min_wmark_pages(const struct zone *z)
 {
-	return z->_watermark[WMARK_MIN];
+	return wmark_pages(z, WMARK_MIN);
 }
 
 static inline unsigned long low_wmark_pages(const struct zone *z)
 {
-	return z->_watermark[WMARK_LOW];
+	return wmark_pages(z, WMARK_LOW);
 }
 
 static inline unsigned long high_wmark_pages(const struct zone *z)
 {
-	return z->_watermark[WMARK_HIGH];
+	return wmark_pages(z, WMARK_HIGH);
 }
 
 unsigned long global_free_pages(const struct machine *m);

@@ -74,8 +74,11 @@ static void show_zone(struct machine *m, const struct zone *z)
 	       "high:%lukB reserved_highatomic:%luKB present:%lukB "
 	       "managed:%lukB free_pcp:%lukB",
 	       z->node, z->name, (unsigned long)z->vm_stat[NR_FREE_PAGES] * kb,
-	       z->watermark_boost * kb, z->_watermark[WMARK_MIN] * kb,
-	       z->_watermark[WMARK_LOW] * kb, z->_watermark[WMARK_HIGH] * kb,
+	       /* The marks as the allocator sees them, boost included. */
+	       z->watermark_boost * kb,
+	       (z->_watermark[WMARK_MIN] + z->watermark_boost) * kb,
+	       (z->_watermark[WMARK_LOW] + z->watermark_boost) * kb,
+	       (z->_watermark[WMARK_HIGH] + z->watermark_boost) * kb,
 	       z->nr_reserved_highatomic * kb, z->present_pages * kb,
 	       z->managed_pages * kb, zone_free_pcp(m, z) * kb);
 	for (int i = 0; i < MAX_NR_ZONES && at < sizeof(reserve); i++) {

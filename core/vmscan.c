@@ -53,33 +53,96 @@ static bool pgdat_balanced(const struct machine *m, enum zone_type highest,
 	return true;
 }
 
+/*
+ * The boosts kswapd answers in this run (zone_boosts), and their sum:
+ * the pages boosted reclaim aims at, as balance_pgdat counts them.
+ */
+static unsigned long kswapd_boosts(const struct machine *m,
+				   enum zone_type highest,
+				   unsigned long *zone_boosts)
+{
+	unsigned long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		zone_boosts[z] = z <= (int)highest && managed_zone(zone)
+					 ? zone->watermark_boost
+					 : 0;
+		sum += zone_boosts[z];
+	}
+	return sum;
+}
+
+/*
+ * The boosts answered are taken off (an allocation may have added more
+ * meanwhile), and kcompactd is woken for a pageblock: there is likely
+ * room now to defragment, as balance_pgdat ends a boosted run.
+ */
+static void kswapd_unboost(struct machine *m, enum zone_type highest,
+			   const unsigned long *zone_boosts)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->zones[z];
+
+		zone->watermark_boost -= zone->watermark_boost < zone_boosts[z]
+						 ? zone->watermark_boost
+						 : zone_boosts[z];
+	}
+	wakeup_kcompactd(m, m->pageblock_order, highest);
+}
+
+/*
+ * balance_pgdat: reclaim until every zone is above its high watermark
+ * (boost included). A boost met while the zones are balanced anyway is
+ * reclaimed on its own, without swapping (sc.may_swap off), for as many
+ * pages as it is; a node short of memory drops that and reclaims as
+ * usual.
+ */
+static unsigned long balance_pgdat(struct machine *m, enum zone_type highest,
+				   unsigned int order, unsigned long boost)
+{
+	unsigned long reclaimed = 0;
+
+	if (!pgdat_balanced(m, highest, order))
+		boost = 0;
+	for (int batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
+			    (boost || !pgdat_balanced(m, highest, order));
+	     batch++) {
+		unsigned long got, split;
+
+		m->kswapd.boost_reclaim = boost != 0;
+		got = m->reclaim(m, GFP_KERNEL, order, m->reclaim_data);
+		/* The shrinkers after the LRU lists, as shrink_node. */
+		split = deferred_split_scan(m, SWAP_CLUSTER_MAX);
+		if (!got && !split)
+			break;
+		reclaimed += got;
+		boost -= got < boost ? got : boost;
+	}
+	m->kswapd.boost_reclaim = false;
+	return reclaimed;
+}
+
 unsigned long kswapd_run(struct machine *m)
 {
 	enum zone_type highest = m->kswapd.highest_zoneidx;
 	unsigned int order = m->kswapd.order;
-	unsigned long reclaimed = 0;
+	unsigned long reclaimed, zone_boosts[MAX_NR_ZONES], boosted;
 
 	if (!m->kswapd.wanted)
 		return 0;
 	m->vm_events[PAGEOUTRUN]++;
 	m->kswapd.running = true;
+	boosted = kswapd_boosts(m, highest, zone_boosts);
 	if (pgdat_balanced(m, highest, order))
 		m->vm_events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
-	for (int batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
-			    !pgdat_balanced(m, highest, order);
-	     batch++) {
-		unsigned long got =
-			m->reclaim(m, GFP_KERNEL, order, m->reclaim_data);
-		/* The shrinkers after the LRU lists, as shrink_node. */
-		unsigned long split = deferred_split_scan(m, SWAP_CLUSTER_MAX);
-
-		if (!got && !split)
-			break;
-		reclaimed += got;
-	}
+	reclaimed = balance_pgdat(m, highest, order, boosted);
 	m->vm_events[PGSTEAL_KSWAPD] += reclaimed;
 	m->kswapd.running = false;
 	m->kswapd.wanted = false;
+	if (boosted)
+		kswapd_unboost(m, highest, zone_boosts);
 	/*
 	 * Going to sleep, kswapd wakes kcompactd for the order it was woken
 	 * for; kcompactd's work runs in the same step (the machine has no
@@ -603,8 +666,9 @@ static void get_scan_count(const struct machine *m, unsigned long *ap,
 			   unsigned long *fp)
 {
 	const struct lruvec *lv = &m->lruvec;
+	/* Boosted reclaim swaps nothing (balance_pgdat's may_swap). */
 	bool anon =
-		nr_free_swap_pages(m) > 0 &&
+		!m->kswapd.boost_reclaim && nr_free_swap_pages(m) > 0 &&
 		lv->nr_pages[LRU_INACTIVE_ANON] + lv->nr_pages[LRU_ACTIVE_ANON];
 	bool file =
 		lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];

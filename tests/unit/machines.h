@@ -60,6 +60,20 @@ static inline struct machine *boot(const struct layout *l)
 	return m;
 }
 
+/*
+ * Tests that count pages down to a watermark exactly turn watermark
+ * boosting off (vm.watermark_boost_factor 0): a fallback that splits
+ * another type's pageblock would raise the marks mid-count, as it does
+ * on Linux (test_compaction's test_watermark_boost shows it).
+ */
+static inline struct machine *boot_unboosted(const struct layout *l)
+{
+	struct machine *m = boot(l);
+
+	m->vm.watermark_boost_factor = 0;
+	return m;
+}
+
 static inline void assert_consistent(const struct machine *m)
 {
 	char why[256];

@@ -81,6 +81,9 @@ static void expect_page(struct machine *m, int pid, uint64_t addr,
  * whose anonymous pages fill the zone to its high watermark and a bit
  * (less than a pageblock stays free); then every odd page goes. Free
  * memory is then half the pages, none of it in a block of order 9.
+ * Watermark boosting is off while it fills: a movable fallback near the
+ * end would raise the marks over what the fill leaves (test_watermark_
+ * boost shows the boost on the filled zone).
  */
 static void fragment(struct frag *f)
 {
@@ -95,6 +98,7 @@ static void fragment(struct frag *f)
 	assert_int_equal(task_create(f->m, "frag", 0, 0, &f->pid), 0);
 	assert_int_equal(task_switch(f->m, f->pid), 0);
 	drain_all_pages(f->m);
+	f->m->vm.watermark_boost_factor = 0;
 	f->nr = (unsigned long)dma32(f->m)->vm_stat[NR_FREE_PAGES] -
 		high_wmark_pages(dma32(f->m)) - 128;
 	len = f->nr * PAGE;
@@ -107,6 +111,7 @@ static void fragment(struct frag *f)
 		assert_int_equal(uapi_munmap(f->m, 0, f->base + i * PAGE, PAGE),
 				 0);
 	drain_all_pages(f->m);
+	f->m->vm.watermark_boost_factor = WATERMARK_BOOST_FACTOR;
 	assert_consistent(f->m);
 }
 
@@ -611,6 +616,72 @@ static void test_proactive_deferral(void **state)
 	machine_destroy(f.m);
 }
 
+/*
+ * Watermark boosting: on the fragmented zone (every free page in a
+ * movable pageblock, none whole), unmovable pages must split a movable
+ * pageblock; that fallback boosts the zone by a pageblock (up to 1.5
+ * times high) and wakes kswapd. zoneinfo shows the boost and the marks
+ * with it; kswapd takes the boost off and wakes kcompactd for a
+ * pageblock. watermark_boost_factor 0 boosts nothing.
+ */
+static void boost_by_unmovable(struct frag *f)
+{
+	struct zone *zone = dma32(f->m);
+
+	for (int i = 0; i < 4096 && !zone->watermark_boost; i++)
+		assert_false(IS_ERR(alloc_page(f->m, GFP_KERNEL)));
+}
+
+static void test_watermark_boost(void **state)
+{
+	struct frag f;
+	struct zone *zone;
+	unsigned long high, max_boost;
+	char line[64];
+	struct seq_buf s;
+
+	(void)state;
+	fragment(&f);
+	zone = dma32(f.m);
+	high = zone->_watermark[WMARK_HIGH];
+	max_boost = high * 15000 / 10000;
+	if (max_boost < pageblock_nr_pages(f.m))
+		max_boost = pageblock_nr_pages(f.m);
+	f.m->kswapd.wanted = false;
+	boost_by_unmovable(&f);
+	assert_int_equal(zone->watermark_boost,
+			 pageblock_nr_pages(f.m) < max_boost
+				 ? pageblock_nr_pages(f.m)
+				 : max_boost);
+	assert_true(f.m->kswapd.wanted);
+	assert_int_equal(high_wmark_pages(zone), high + zone->watermark_boost);
+	report_text(f.m, &s, report_zoneinfo);
+	snprintf(line, sizeof(line), "\n        boost    %lu\n",
+		 zone->watermark_boost);
+	assert_non_null(strstr(s.buf, line));
+	snprintf(line, sizeof(line), "\n        high     %lu\n",
+		 high + zone->watermark_boost);
+	assert_non_null(strstr(s.buf, line));
+	seq_buf_free(&s);
+	assert_consistent(f.m);
+
+	kswapd_run(f.m);
+	assert_int_equal(zone->watermark_boost, 0);
+	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 1);
+	assert_int_equal(event(f.m, PSWPOUT), 0);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+
+	fragment(&f);
+	assert_int_equal(uapi_admin_sysctl(f.m, "vm.watermark_boost_factor", 0),
+			 0);
+	for (int i = 0; i < 4096; i++)
+		assert_false(IS_ERR(alloc_page(f.m, GFP_KERNEL)));
+	assert_int_equal(dma32(f.m)->watermark_boost, 0);
+	assert_consistent(f.m);
+	machine_destroy(f.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_skip_bits),
 		cmocka_unit_test(test_proactive_compaction),
 		cmocka_unit_test(test_proactive_deferral),
+		cmocka_unit_test(test_watermark_boost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

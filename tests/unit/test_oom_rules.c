@@ -53,7 +53,7 @@ static struct machine *boot_exhausted(int *victim)
 
 	small_layout(&l, 64 * MiB);
 	l.swap_size = 0;
-	m = boot(&l);
+	m = boot_unboosted(&l);
 	assert_int_equal(task_create(m, "victim", 0, 0, victim), 0);
 	assert_int_equal(task_switch(m, *victim), 0);
 	assert_int_equal(uapi_mmap(m, 0, 0, 1 * MiB, PROT_READ | PROT_WRITE,

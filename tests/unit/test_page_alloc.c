@@ -36,7 +36,7 @@ static struct machine *boot_one_zone(void)
 	small_layout(&l, 64 * MiB);
 	l.nr_zones = 1;
 	l.zones[0] = (struct layout_zone){ZONE_DMA32, 0, 64 * MiB};
-	return boot(&l);
+	return boot_unboosted(&l);
 }
 
 static unsigned long pfn_of(struct machine *m, struct page *page)
@@ -787,7 +787,7 @@ static struct machine *boot_x86_three_zones(void)
 	l.nr_zones = 3;
 	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 48 * MiB};
 	l.zones[2] = (struct layout_zone){ZONE_NORMAL, 48 * MiB, 64 * MiB};
-	return boot(&l);
+	return boot_unboosted(&l);
 }
 
 /*
@@ -885,7 +885,7 @@ static struct machine *boot_i386_four_zones(void)
 	l.zones[1].end = 64 * MiB;
 	l.zones[2] = (struct layout_zone){ZONE_HIGHMEM, 64 * MiB, 80 * MiB};
 	l.zones[3] = (struct layout_zone){ZONE_MOVABLE, 80 * MiB, 96 * MiB};
-	return boot(&l);
+	return boot_unboosted(&l);
 }
 
 /*
@@ -1058,7 +1058,7 @@ static void test_noretry_reclaims_once(void **state)
 	(void)state;
 	small_layout(&l, 64 * MiB);
 	l.swap_size = 0;
-	m = boot(&l);
+	m = boot_unboosted(&l);
 	/* A process with 1 MiB of anonymous memory: the OOM killer's pick. */
 	assert_int_equal(task_create(m, "victim", 0, 0, &pid), 0);
 	assert_int_equal(task_switch(m, pid), 0);
