@@ -368,7 +368,7 @@ demo: deps
 	@sh mk/demo.sh $(B)
 
 # A tiny client for the demo and for trying mmd by hand.
-$(B)/mmc: $(B)/client/mmc.o $(B)/libmmclient.a
+$(B)/mmc: $(B)/client/mmc.o $(B)/client/mmc_frag.o $(B)/libmmclient.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # ldconfig runs when installing into the running system (no DESTDIR) as

@@ -9,6 +9,9 @@
  *   mmc [-s SOCKET] check          the invariant checker (admin)
  *   mmc [-s SOCKET] workload N     N client processes allocate, write
  *                                  and read a little, report, and exit
+ *   mmc [-s SOCKET] frag           fragment memory, fail an order-9
+ *                                  request; after a line on stdin (the
+ *                                  demo compacts), ask again (mmc_frag.c)
  *   mmc [-s SOCKET] files READ WRITE MIB
  *                                  read the file READ whole, then write
  *                                  MIB MiB to the file WRITE (no fsync:
@@ -27,13 +30,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "client/mmc.h"
 #include "client/mmclient.h"
 
 static const char *const report_names[] = {
 	"",	    "meminfo",	   "buddyinfo", "zoneinfo", "vmstat",
 	"slabinfo", "vmallocinfo", "media-mem", "dmesg",    "status"};
 
-static struct mmc *connect_or_die(const char *sock, const char *comm)
+struct mmc *connect_or_die(const char *sock, const char *comm)
 {
 	struct mmc_options o = {comm, 0, 0};
 	struct mmc *c;
@@ -279,10 +283,12 @@ int main(int argc, char **argv)
 		return check(sock);
 	if (argc == i + 2 && !strcmp(argv[i], "workload"))
 		return workload(sock, atoi(argv[i + 1]));
+	if (argc == i + 1 && !strcmp(argv[i], "frag"))
+		return frag(sock);
 	if (argc == i + 4 && !strcmp(argv[i], "files"))
 		return files(sock, argv[i + 1], argv[i + 2], atoi(argv[i + 3]));
 	fputs("usage: mmc [-s SOCKET] report KIND | sessions | check | "
-	      "workload N | files READ WRITE MIB\n",
+	      "workload N | frag | files READ WRITE MIB\n",
 	      stderr);
 	return 2;
 }

@@ -673,6 +673,8 @@ enum mmc_report {
 	/* /sys/kernel/debug/extfrag/extfrag_index and unusable_index */
 	MMC_REPORT_EXTFRAG_INDEX = 24,
 	MMC_REPORT_UNUSABLE_INDEX = 30,
+	/* each pageblock: migrate type; free, movable, unmovable pages */
+	MMC_REPORT_PAGEBLOCKS = 31,
 	MMC_REPORT_LDT = 25,	     /* a process's LDT, entry by entry */
 	MMC_REPORT_SEGREGS = 26,     /* a process's segment registers */
 	MMC_REPORT_VM_LAYOUT = 27,   /* the kernel's virtual memory map */

@@ -1047,10 +1047,13 @@ static const struct command commands[] = {
 	 "show REPORT every SECONDS (default 1) until q or ^C; -d marks "
 	 "what changed; with --json, one JSON document per line",
 	 NULL},
-	{"map", cmd_map, "[--output FILE.png|FILE.svg] [--color WHEN]",
+	{"map", cmd_map,
+	 "[--by-type] [--output FILE.png|FILE.svg] [--color WHEN]",
 	 "a picture of physical memory, zone by zone, one cell per block of "
 	 "frames coloured by state: in the terminal, or as a PNG or SVG "
-	 "file. WHEN is auto (default), always or never",
+	 "file; --by-type: a cell per pageblock, coloured by migrate type, "
+	 "with its free, movable and unmovable pages. WHEN is auto "
+	 "(default), always or never",
 	 NULL},
 	{"check", cmd_check, "",
 	 "run the machine's invariant checker; exits 1 with the first "

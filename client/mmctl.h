@@ -137,5 +137,7 @@ int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 
 /* mmctl_map.c */
 int cmd_map(struct mmctl *ctl, int argc, char **argv);
+/* map --by-type (mmctl_map_type.c): output NULL for the terminal. */
+int map_by_type(struct mmctl *ctl, const char *output, bool colour);
 
 #endif /* MMCTL_H */

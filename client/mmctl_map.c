@@ -522,6 +522,7 @@ static int check_output_dir(const char *path)
 static const struct option map_options[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"color", required_argument, NULL, 'C'},
+	{"by-type", no_argument, NULL, 'T'},
 	{NULL, 0, NULL, 0},
 };
 
@@ -529,7 +530,7 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 {
 	const char *output = NULL, *when = "auto";
 	struct frame_map map;
-	bool colour;
+	bool colour, by_type = false;
 	int c, ret;
 
 	optind = 0;
@@ -538,6 +539,8 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 			output = optarg;
 		else if (c == 'C')
 			when = optarg;
+		else if (c == 'T')
+			by_type = true;
 		else
 			return EXIT_USAGE;
 	}
@@ -557,6 +560,8 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 		  !getenv("NO_COLOR"));
 	if (output && check_output_dir(output))
 		return EXIT_DAEMON;
+	if (by_type)
+		return map_by_type(ctl, output, colour);
 	ret = map_fetch(ctl, &map);
 	if (!ret && output) {
 		ret = write_picture(&map, output);

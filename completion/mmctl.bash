@@ -69,7 +69,7 @@ _mmctl()
 				$(compgen -f -X '!*.svg' -- "$cur")
 				$(compgen -d -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "--output --color $globals" -- "$cur"))
+			COMPREPLY=($(compgen -W "--by-type --output --color $globals" -- "$cur"))
 		fi
 		return
 		;;

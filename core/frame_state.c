@@ -3,7 +3,8 @@
  * frame_state.c - what each physical frame is, for pictures of memory.
  *
  * Owns: classifying a frame from its struct page and the blocks around
- * it. Must never change the machine; it only reads struct pages.
+ * it, and counting each pageblock's frames by what compaction could do
+ * with them. Must never change the machine; it only reads struct pages.
  */
 #include "core/frame_state.h"
 
@@ -287,6 +288,116 @@ int report_frames(const struct machine *m, struct seq_buf *s)
 				seq_printf(s, "%c", cell_char(line[i]));
 			seq_printf(s, "\n");
 			pfn += nr;
+		}
+	}
+	return s->err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pageblocks by migrate type                                          */
+
+struct pageblock_count {
+	unsigned long free, movable, unmovable, absent;
+};
+
+/*
+ * Count [pfn, end): free blocks are stepped over whole; a free block
+ * larger than a pageblock began before it (its pages past the head say
+ * nothing of themselves, as the lazy memmap leaves them).
+ */
+static void count_pageblock(const struct machine *m, unsigned long pfn,
+			    unsigned long end, struct pageblock_count *c)
+{
+	const struct page *head = free_block_of(m, pfn);
+
+	*c = (struct pageblock_count){0};
+	if (head) {
+		unsigned long past =
+			page_to_pfn(m, head) + (1UL << head->private);
+
+		c->free = (past < end ? past : end) - pfn;
+		pfn += c->free;
+	}
+	while (pfn < end) {
+		const struct page *page = pfn_to_page(m, pfn);
+		unsigned long n = 1;
+
+		if (PageFlag(page, PG_buddy) || PageFlag(page, PG_pcp)) {
+			n = 1UL << page->private;
+			if (n > end - pfn)
+				n = end - pfn;
+			c->free += n;
+		} else if (PageFlag(page, PG_hole) ||
+			   PageFlag(page, PG_reserved)) {
+			c->absent++;
+		} else {
+			/* A block counts whole, by its head (a THP too). */
+			if (PageFlag(page, PG_head) && page->private)
+				n = 1UL << page->private;
+			if (n > end - pfn)
+				n = end - pfn;
+			if (PageFlag(page, PG_lru))
+				c->movable += n;
+			else
+				c->unmovable += n;
+		}
+		pfn += n;
+	}
+}
+
+static unsigned long nr_pageblocks(const struct machine *m)
+{
+	unsigned long n = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (zone->spanned_pages)
+			n += (zone_end_pfn(zone) -
+			      pageblock_start_pfn(m, zone->zone_start_pfn) +
+			      pageblock_nr_pages(m) - 1) >>
+			     m->pageblock_order;
+	}
+	return n;
+}
+
+int report_pageblocks(const struct machine *m, struct seq_buf *s)
+{
+	static const char type_char[MIGRATE_TYPES] = "UMRHCI";
+
+	if (nr_pageblocks(m) > PAGEBLOCKS_MAX)
+		return -EFBIG;
+	seq_printf(s, "pageblocks: %lu pages each\n", pageblock_nr_pages(m));
+	seq_printf(s, "legend: type (U unmovable, M movable, R reclaimable, H "
+		      "highatomic, C CMA, I isolate), then free, movable, "
+		      "unmovable and absent pages\n");
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->zones[z];
+		unsigned long pfn = zone->zone_start_pfn;
+
+		if (!zone->spanned_pages)
+			continue;
+		seq_printf(s, "zone %s start_pfn %lu pages %lu\n", zone->name,
+			   pfn, zone->spanned_pages);
+		while (pfn < zone_end_pfn(zone)) {
+			unsigned long end = pageblock_start_pfn(m, pfn) +
+					    pageblock_nr_pages(m);
+			struct pageblock_count c;
+
+			if (end > zone_end_pfn(zone))
+				end = zone_end_pfn(zone);
+			count_pageblock(m, pfn, end, &c);
+			/* No RAM at its start: no type, as pagetypeinfo
+			 * skips it. */
+			seq_printf(
+				s, "%c %lu %lu %lu %lu\n",
+				PageFlag(pfn_to_page(m, pfn), PG_hole)
+					? '-'
+					: type_char
+						  [get_zone_pfnblock_migratetype(
+							  m, zone, pfn)],
+				c.free, c.movable, c.unmovable, c.absent);
+			pfn = end;
 		}
 	}
 	return s->err;

@@ -85,4 +85,15 @@ long pageblock_cells_sampled(const struct machine *m, unsigned long start,
  */
 int report_frames(const struct machine *m, struct seq_buf *s);
 
+/*
+ * Every pageblock, zone by zone: its migrate type (as show_mem's
+ * letters: U M R H C I; '-' when its first frame has no RAM, a block
+ * pagetypeinfo does not count) and how many of its frames are free (buddy or
+ * per-CPU), movable (on an LRU list: compaction may move them), other
+ * allocated memory (unmovable for compaction), and no RAM or reserved.
+ * At most PAGEBLOCKS_MAX blocks; more is -EFBIG.
+ */
+#define PAGEBLOCKS_MAX 65536
+int report_pageblocks(const struct machine *m, struct seq_buf *s);
+
 #endif /* MM_FRAME_STATE_H */

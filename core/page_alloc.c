@@ -1021,19 +1021,57 @@ static void wake_all_kswapds(struct machine *m, unsigned int order,
 }
 
 /*
- * Reclaim and retry while reclaim makes progress, as should_reclaim_retry
- * lets the allocator do up to MAX_RECLAIM_RETRIES times. __GFP_NORETRY
- * asks for one pass and no more: the slow path gives up after the first
- * __alloc_pages_direct_reclaim. Each pass is one allocstall, counted
- * against the highest zone allowed, as do_try_to_free_pages counts it.
+ * should_reclaim_retry: a pass that made progress for a non-costly order
+ * starts the count of passes again (a costly one always counts, as its
+ * block may never come); past MAX_RECLAIM_RETRIES, or when no zone would
+ * be over its min watermark (a boost included) even with every page it
+ * could reclaim freed, reclaim stops.
+ */
+static bool should_reclaim_retry(const struct machine *m, unsigned int order,
+				 enum zone_type highest_zoneidx,
+				 unsigned long progress, int *no_progress_loops)
+{
+	bool swap = nr_free_swap_pages(m) > 0;
+
+	if (progress && order <= PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops >= MAX_RECLAIM_RETRIES)
+		return false;
+	for (int z = (int)highest_zoneidx; z >= 0; z--) {
+		const struct zone *zone = &m->zones[z];
+		long available = zone->vm_stat[NR_FREE_PAGES] +
+				 zone->vm_stat[NR_ZONE_INACTIVE_FILE] +
+				 zone->vm_stat[NR_ZONE_ACTIVE_FILE];
+
+		if (swap)
+			available += zone->vm_stat[NR_ZONE_INACTIVE_ANON] +
+				     zone->vm_stat[NR_ZONE_ACTIVE_ANON];
+		if (managed_zone(zone) &&
+		    available > (long)min_wmark_pages(zone) +
+					zone->lowmem_reserve[highest_zoneidx])
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Reclaim and retry while reclaim makes progress and should_reclaim_retry
+ * allows; a pass without progress ends it (nothing else runs meanwhile
+ * that could free memory, so the next pass would find none either).
+ * __GFP_NORETRY asks for one pass and no more: the slow path gives up
+ * after the first __alloc_pages_direct_reclaim. Each pass is one
+ * allocstall, counted against the highest zone allowed, as
+ * do_try_to_free_pages counts it.
  */
 static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   unsigned int order, unsigned int alloc_flags,
 				   const struct alloc_context *ac)
 {
-	int passes = (gfp & __GFP_NORETRY) ? 1 : MAX_RECLAIM_RETRIES;
+	int no_progress_loops = 0;
 
-	for (int pass = 0; pass < passes; pass++) {
+	for (;;) {
 		unsigned long progress;
 		struct page *page;
 
@@ -1044,10 +1082,12 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   ? m->reclaim(m, gfp, order, m->reclaim_data)
 				   : 0;
 		page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
-		if (page || !progress)
+		if (page || !progress || (gfp & __GFP_NORETRY))
 			return page;
+		if (!should_reclaim_retry(m, order, highest_zoneidx, progress,
+					  &no_progress_loops))
+			return NULL;
 	}
-	return NULL;
 }
 
 /*

@@ -7,7 +7,11 @@
 # (buddyinfo, slabinfo, meminfo, vmstat, ps, maps) and its memory map;
 # then a process reads a file larger than memory, writes another and maps it,
 # and free (procps, reading the machine's meminfo), meminfo's file
-# lines and mmctl fincore show the page cache; then stop cleanly.
+# lines and mmctl fincore show the page cache; then stop cleanly. Last,
+# a second machine (64 MiB, no swap) is fragmented by mmc frag: an
+# order-9 request fails, mmctl extfrag says why, mmctl map --by-type
+# draws build/frag-before.png (and .svg), mmctl compact runs, the map
+# is drawn again (build/frag-after.png) and the request succeeds.
 #   usage: mk/demo.sh BUILD_DIR
 # Needs BUILD_DIR/mmd, mmctl and mmc-example. Must never: leave a daemon
 # or a client running.
@@ -115,3 +119,66 @@ mmd=""
 for p in $clients; do wait "$p" || true; done
 clients=""
 grep -h '^event' "$tmp"/client* | sort | uniq -c
+
+# ---- Fragmentation and its cure, on a machine of its own (64 MiB, no
+# swap, the demo's user its admin): mmc frag fragments it and holds on.
+cat >"$tmp/frag.yaml" <<EOF
+machine:
+  name: frag
+  arch: x86_64
+  memory: 64M
+swap:
+  size: 0
+daemon:
+  admin_group: $(id -gn)
+EOF
+title "a second machine, 64 MiB without swap, for fragmentation"
+"$b/mmd" --foreground --config "$tmp/frag.yaml" --socket "$sock" \
+	2>"$tmp/mmd.log" &
+mmd=$!
+for _ in $(seq 100); do
+	[ -S "$sock" ] && break
+	sleep 0.1
+done
+mkfifo "$tmp/go"
+"$b/mmc" -s "$sock" frag <"$tmp/go" >"$tmp/frag" 2>&1 &
+clients=$!
+exec 3>"$tmp/go"
+frag_wait() {
+	for _ in $(seq 300); do
+		grep -qs "^frag: $1" "$tmp/frag" && return 0
+		sleep 0.1
+	done
+	cat "$tmp/frag"
+	return 1
+}
+title "mmc frag: user pages and kernel pages fill memory, then every other one goes"
+frag_wait ready
+grep -v '^frag: ready' "$tmp/frag"
+title "mmctl buddyinfo: plenty free, nothing of order 9 (2 MiB)"
+mmctl buddyinfo
+title "mmctl extfrag: near 1.000 from order 4 up, the failure is fragmentation"
+mmctl extfrag
+mmctl map --by-type --output "$b/frag-before.png"
+mmctl map --by-type --output "$b/frag-before.svg"
+title "mmctl map --by-type: each pageblock's migrate type, and its movable and unmovable pages"
+mmctl map --by-type | head -12
+title "mmctl compact (compact_memory): movable pages move, free pages come together"
+mmctl compact
+mmctl vmstat | grep -E '^(compact_(migrate_scanned|free_scanned|isolated)|pgmigrate_success) '
+mmctl map --by-type --output "$b/frag-after.png"
+mmctl map --by-type --output "$b/frag-after.svg"
+echo "(before and after, by migrate type: $b/frag-before.png, $b/frag-after.png and .svg)"
+echo >&3
+frag_wait done
+sed -n '/after compaction/p' "$tmp/frag"
+title "mmctl buddyinfo and extfrag afterwards"
+mmctl buddyinfo
+mmctl extfrag
+echo >&3
+exec 3>&-
+wait "$clients" || true
+clients=""
+mmctl shutdown
+wait "$mmd"
+mmd=""

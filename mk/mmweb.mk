@@ -40,7 +40,7 @@ $(B)/mmweb-bin: $(MMWEB_OBJ) $(B)/libmmclient.a
 $(T)/mmweb-bin: $(MMWEB_TOBJ) $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)
 
-$(T)/mmc: $(T)/client/mmc.o $(T)/libmmclient.a
+$(T)/mmc: $(T)/client/mmc.o $(T)/client/mmc_frag.o $(T)/libmmclient.a
 	$(CC) $(TEST_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build: $(B)/mmweb-bin

@@ -468,6 +468,40 @@ else
 	fail "map --output SVG: well-formed XML"
 fi
 
+# ---- map --by-type: a cell per pageblock (as pagetypeinfo counts them),
+# its type's letter and content; JSON; PNG and SVG size
+$M map --by-type >"$tmp/bytype"
+$M --json map --by-type >"$tmp/bytype.json"
+grep -v '^zone\|^legend\|^pageblocks' "$tmp/bytype" >"$tmp/bytype.cells"
+matches "map --by-type: each cell a type letter (- no RAM) and u, m, . or #" \
+	"$tmp/bytype.cells" '^([UMRHCI-][um.#] )+$'
+same "map --by-type: as many Movable and Unmovable blocks as pagetypeinfo" \
+	"$(grep -v '^zone\|^legend\|^pageblocks' "$tmp/bytype" | tr ' ' '\n' |
+		cut -c1 | sort | uniq -c | awk '$2 == "M" || $2 == "U" { print $2, $1 }' |
+		tr '\n' ' ')" \
+	"$(jq -r '[.blocks[] | .Movable] | add | "M \(.) "' "$tmp/pagetypeinfo.json")$(
+		jq -r '[.blocks[] | .Unmovable] | add | "U \(.) "' "$tmp/pagetypeinfo.json")"
+same "map --by-type --json: each block's pages add up to pages_per_block" \
+	"$(jq -r '[.zones[].blocks[] | .free + .movable + .unmovable + .absent] |
+		unique | map(tostring) | join(" ")' "$tmp/bytype.json")" \
+	"$(jq -r '.pages_per_block' "$tmp/bytype.json")"
+nblocks=$(jq '[.zones[] | (.blocks | length + 31) / 32 | floor] | add' "$tmp/bytype.json")
+nzones=$(jq '.zones | length' "$tmp/bytype.json")
+# width 2*12 + 32*16; height 2*12 + 24 + zones*(18+8) + rows*16 + 3*18
+w=536
+h=$((24 + 24 + nzones * 26 + nblocks * 16 + 54))
+$M map --by-type --output "$tmp/bytype.png"
+same "map --by-type --output PNG: ${w}x$h" \
+	"$(od -An -tu1 -j16 -N8 "$tmp/bytype.png" |
+		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 "x" \
+			$5 * 16777216 + $6 * 65536 + $7 * 256 + $8 }')" "${w}x$h"
+$M map --by-type --output "$tmp/bytype.svg"
+same "map --by-type --output SVG: ${w}pt x ${h}pt" \
+	"$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)pt" height="\([0-9]*\)pt".*/\1x\2/p' \
+		"$tmp/bytype.svg")" "${w}x$h"
+status "map --by-type --color always: ANSI 256-colour cells" 0 \
+	'\[48;5;[0-9]+;38;5;231m[um.#]' $M map --by-type --color always
+
 # ---- the host's own /proc files parse as ours do
 for f in meminfo buddyinfo vmstat zoneinfo slabinfo vmallocinfo; do
 	if ! [ -r "/proc/$f" ] || ! head -c1 "/proc/$f" >/dev/null 2>&1; then
@@ -624,7 +658,7 @@ for c in meminfo buddyinfo pagetypeinfo extfrag unusable zoneinfo slabinfo vmsta
 done
 same "COMMAND --help: usage for all 36 commands, exit 0, no daemon needed" \
 	"$helped" 36
-status "help COMMAND" 0 '^usage: mmctl .* map \[--output' $MMCTL help map
+status "help COMMAND" 0 '^usage: mmctl .* map \[--by-type\] \[--output' $MMCTL help map
 
 # ---- bash completion
 if command -v bash >/dev/null; then

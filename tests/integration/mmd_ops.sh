@@ -75,6 +75,18 @@ ops mmz oom
 settle mmz "$base"
 stop_mmd mmz "$mmz"
 
+# ---- a 64 MiB machine without swap: fragmentation, the extfrag index
+# and proactive compaction (tests/mmc_test/mmc_test_frag.c)
+printf 'machine:\n  name: frag\n  arch: x86_64\n  memory: 64M\nswap:\n  size: 0\n' \
+	>"$tmp/frag.yaml"
+start_mmd frag --config "$tmp/frag.yaml" || exit 1
+frag=$mmd_pid
+s=$tmp/frag.sock
+base=$("$HELPER" "$s" baseline)
+ops frag frag
+settle frag "$base"
+stop_mmd frag "$frag"
+
 # ---- i386 with 4 pkmap slots, an MMZ region and a device: kmaps that
 # wait for a slot, and an exit that must free one of every kind.
 # (mmd_attack.sh shows the default: no process takes more than half.)

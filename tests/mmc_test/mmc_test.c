@@ -3070,6 +3070,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_vm();
 	else if (!strcmp(family, "oom"))
 		ops_oom();
+	else if (!strcmp(family, "frag"))
+		ops_frag();
 	else if (!strcmp(family, "malloc"))
 		ops_malloc();
 	else if (!strcmp(family, "files"))

@@ -14,6 +14,9 @@ void ops_oom(void);
 /* A process's malloc over the wire, bad pointers included. */
 void ops_malloc(void);
 
+/* Fragmentation, extfrag and proactive compaction (mmc_test_frag.c). */
+void ops_frag(void);
+
 /* Files over the wire (mmc_test_fs.c). */
 void ops_files(void);
 void ops_numa(void);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "core/compaction.h"
+#include "core/frame_state.h"
 #include "core/memory.h"
 #include "core/migrate.h"
 #include "core/mman.h"
@@ -682,6 +683,52 @@ static void test_watermark_boost(void **state)
 	machine_destroy(f.m);
 }
 
+/*
+ * The pageblocks report: a line per pageblock whose counts add up to the
+ * block, free pages adding up to the zone's, every kept user page
+ * counted movable, the type as the bitmap holds it.
+ */
+static void test_pageblocks_report(void **state)
+{
+	struct frag f;
+	struct seq_buf s;
+	const char *p;
+	unsigned long per_block, blocks = 0, free_sum = 0, movable_sum = 0;
+	struct zone *zone;
+
+	(void)state;
+	fragment(&f);
+	zone = dma32(f.m);
+	p = report_text(f.m, &s, report_pageblocks);
+	assert_int_equal(sscanf(p, "pageblocks: %lu pages each", &per_block),
+			 1);
+	assert_int_equal(per_block, pageblock_nr_pages(f.m));
+	p = strstr(p, "zone DMA32 start_pfn ");
+	assert_non_null(p);
+	p = strchr(p, '\n') + 1;
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+	     pfn += per_block, blocks++) {
+		unsigned long fr, mv, um, ab;
+		char type;
+
+		assert_int_equal(sscanf(p, "%c %lu %lu %lu %lu", &type, &fr,
+					&mv, &um, &ab),
+				 5);
+		assert_int_equal(fr + mv + um + ab, per_block);
+		assert_int_equal(type, "UMRHCI"[get_zone_pfnblock_migratetype(
+					       f.m, zone, pfn)]);
+		free_sum += fr;
+		movable_sum += mv;
+		p = strchr(p, '\n') + 1;
+	}
+	assert_int_equal(*p, '\0');
+	assert_int_equal(blocks, zone->spanned_pages / per_block);
+	assert_int_equal(free_sum, zone->vm_stat[NR_FREE_PAGES]);
+	assert_true(movable_sum >= f.nr / 2);
+	seq_buf_free(&s);
+	machine_destroy(f.m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_proactive_compaction),
 		cmocka_unit_test(test_proactive_deferral),
 		cmocka_unit_test(test_watermark_boost),
+		cmocka_unit_test(test_pageblocks_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmctl_map_type.c - map --by-type: a cell per pageblock, coloured by
+ * its migrate type, showing how much of it is free, movable (on an LRU
+ * list: compaction may move it) and unmovable.
+ *
+ * Owns: reading the daemon's pageblocks report (core/frame_state.h: a
+ * line per pageblock, "TYPE FREE MOVABLE UNMOVABLE ABSENT") and drawing
+ * it in the terminal (the cell's background is the type, or none for a
+ * block without RAM at its start, its character
+ * the content: '.' all free, 'm' movable pages and no unmovable, 'u'
+ * unmovable pages, '#' no RAM), as a PNG or an SVG (each cell a frame
+ * of the type's colour around a bar of unmovable, movable and free
+ * pages, bottom up), and as JSON. Must never: classify a page itself.
+ */
+#include "client/mmctl.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+
+#define BLOCKS_PER_ROW 32
+#define BLOCK	       16
+#define MARGIN	       12
+#define TITLE_H	       24
+#define ZONE_H	       18
+#define ZONE_GAP       8
+#define LEGEND_H       18
+#define MAX_ZONES      8
+#define NR_TYPES       6 /* and one more: no RAM, no type */
+
+struct rgb {
+	double r, g, b;
+};
+
+static const struct {
+	char ch;
+	const char *name;
+	struct rgb colour;
+} types[NR_TYPES + 1] = {
+	{'U', "Unmovable", {0.80, 0.25, 0.20}},
+	{'M', "Movable", {0.25, 0.55, 0.85}},
+	{'R', "Reclaimable", {0.95, 0.65, 0.15}},
+	{'H', "HighAtomic", {0.60, 0.35, 0.80}},
+	{'C', "CMA", {0.20, 0.65, 0.35}},
+	{'I', "Isolate", {0.45, 0.45, 0.45}},
+	{'-', "no RAM", {0.93, 0.93, 0.93}},
+};
+
+/* The content's colours inside a cell. */
+static const struct rgb c_free = {0.97, 0.97, 0.97};
+static const struct rgb c_movable = {0.55, 0.80, 0.95};
+static const struct rgb c_unmovable = {0.55, 0.10, 0.10};
+static const struct rgb c_absent = {0.75, 0.75, 0.75};
+
+struct block {
+	int type;
+	unsigned long free, movable, unmovable, absent;
+};
+
+struct block_zone {
+	const char *name;
+	unsigned long start_pfn, pages;
+	unsigned int first, nr; /* into map.blocks */
+};
+
+struct block_map {
+	char *text;
+	unsigned long per_block;
+	const char *machine;
+	unsigned int nr_zones, nr_blocks;
+	struct block_zone zones[MAX_ZONES];
+	struct block *blocks;
+};
+
+static int type_of(char ch)
+{
+	for (int t = 0; t <= NR_TYPES; t++)
+		if (types[t].ch == ch)
+			return t;
+	return -1;
+}
+
+static int add_block(struct block_map *map, const char *line, unsigned int *cap)
+{
+	struct block b;
+	char ch;
+
+	if (sscanf(line, "%c %lu %lu %lu %lu", &ch, &b.free, &b.movable,
+		   &b.unmovable, &b.absent) != 5 ||
+	    (b.type = type_of(ch)) < 0)
+		return -EBADMSG;
+	if (map->nr_blocks == *cap) {
+		struct block *more;
+
+		*cap = *cap ? *cap * 2 : 256;
+		more = realloc(map->blocks, *cap * sizeof(*more));
+		if (!more)
+			return -ENOMEM;
+		map->blocks = more;
+	}
+	map->blocks[map->nr_blocks++] = b;
+	return 0;
+}
+
+static int blocks_parse(struct block_map *map, char *why, size_t len)
+{
+	char *save = NULL, *line = strtok_r(map->text, "\n", &save);
+	struct block_zone *z = NULL;
+	unsigned int cap = 0;
+
+	if (!line ||
+	    sscanf(line, "pageblocks: %lu pages each", &map->per_block) != 1) {
+		snprintf(why, len, "no 'pageblocks: N pages each' line");
+		return -EBADMSG;
+	}
+	line = strtok_r(NULL, "\n", &save); /* the legend */
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		if (!strncmp(line, "zone ", 5)) {
+			char *name = line + 5, *sp = strchr(name, ' ');
+
+			if (map->nr_zones == MAX_ZONES || !sp ||
+			    sscanf(sp, " start_pfn %lu pages %lu",
+				   &map->zones[map->nr_zones].start_pfn,
+				   &map->zones[map->nr_zones].pages) != 2) {
+				snprintf(why, len, "bad zone line '%s'", line);
+				return -EBADMSG;
+			}
+			*sp = '\0';
+			z = &map->zones[map->nr_zones++];
+			z->name = name;
+			z->first = map->nr_blocks;
+			continue;
+		}
+		if (!z || add_block(map, line, &cap)) {
+			snprintf(why, len, "bad pageblock line '%s'", line);
+			return -EBADMSG;
+		}
+		z->nr++;
+	}
+	return 0;
+}
+
+/* The content's character: what a reader of the terminal cares for. */
+static char block_char(const struct block *b)
+{
+	if (b->unmovable)
+		return 'u';
+	if (b->movable)
+		return 'm';
+	if (b->free)
+		return '.';
+	return '#';
+}
+
+/* ------------------------------------------------------------------ */
+/* Terminal                                                            */
+
+static unsigned int ansi256(struct rgb c)
+{
+	return 16 + 36 * (unsigned int)lround(c.r * 5) +
+	       6 * (unsigned int)lround(c.g * 5) +
+	       (unsigned int)lround(c.b * 5);
+}
+
+static void print_terminal(FILE *f, const struct block_map *map, bool colour)
+{
+	fprintf(f, "pageblocks of '%s' by migrate type: %lu pages per cell\n",
+		map->machine, map->per_block);
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct block_zone *z = &map->zones[zi];
+
+		fprintf(f, "zone %s start_pfn %lu pages %lu\n", z->name,
+			z->start_pfn, z->pages);
+		for (unsigned int i = 0; i < z->nr; i++) {
+			const struct block *b = &map->blocks[z->first + i];
+
+			if (colour)
+				fprintf(f, "\033[48;5;%u;38;5;231m",
+					ansi256(types[b->type].colour));
+			/* Without colour, the type's letter, the content's
+			 * character and a space. */
+			fputc(colour ? block_char(b) : types[b->type].ch, f);
+			if (!colour)
+				fprintf(f, "%c ", block_char(b));
+			if (i % BLOCKS_PER_ROW == BLOCKS_PER_ROW - 1 ||
+			    i + 1 == z->nr)
+				fputs(colour ? "\033[0m\n" : "\n", f);
+		}
+	}
+	fprintf(f, "legend: the %s is the type (",
+		colour ? "colour" : "letter");
+	for (int t = 0; t < NR_TYPES; t++) {
+		if (colour)
+			fprintf(f, "\033[48;5;%um \033[0m",
+				ansi256(types[t].colour));
+		fprintf(f, "%s%c %s", t ? ", " : "", types[t].ch,
+			types[t].name);
+	}
+	fprintf(f, "); then 'u' unmovable pages in it, 'm' movable pages "
+		   "and no unmovable, '.' all free, '#' no RAM\n");
+}
+
+/* ------------------------------------------------------------------ */
+/* PNG and SVG                                                         */
+
+static void set_colour(cairo_t *cr, struct rgb c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+static void draw_text(cairo_t *cr, double x, double y, const char *text)
+{
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	cairo_set_font_size(cr, 11);
+	cairo_move_to(cr, x, y);
+	cairo_show_text(cr, text);
+}
+
+/* Part of a cell's bar, from the bottom up to where it ends. */
+static double draw_bar(cairo_t *cr, double x, double bottom, double height,
+		       unsigned long pages, unsigned long total, struct rgb c)
+{
+	double h = total ? height * (double)pages / (double)total : 0;
+
+	set_colour(cr, c);
+	cairo_rectangle(cr, x, bottom - h, BLOCK - 6, h);
+	cairo_fill(cr);
+	return bottom - h;
+}
+
+static void draw_block(cairo_t *cr, double x, double y, const struct block *b)
+{
+	unsigned long total = b->free + b->movable + b->unmovable + b->absent;
+	double bottom = y + BLOCK - 3, height = BLOCK - 6;
+
+	set_colour(cr, types[b->type].colour);
+	cairo_rectangle(cr, x + 1, y + 1, BLOCK - 2, BLOCK - 2);
+	cairo_fill(cr);
+	bottom =
+		draw_bar(cr, x + 3, bottom, height, b->absent, total, c_absent);
+	bottom = draw_bar(cr, x + 3, bottom, height, b->unmovable, total,
+			  c_unmovable);
+	bottom = draw_bar(cr, x + 3, bottom, height, b->movable, total,
+			  c_movable);
+	draw_bar(cr, x + 3, bottom, height, b->free, total, c_free);
+}
+
+static double draw_legend(cairo_t *cr, double y)
+{
+	const struct {
+		const char *name;
+		struct rgb c;
+	} inside[] = {{"free", c_free},
+		      {"movable", c_movable},
+		      {"unmovable", c_unmovable},
+		      {"no RAM", c_absent}};
+	double col = (double)BLOCKS_PER_ROW * BLOCK / 4;
+
+	for (int t = 0; t < NR_TYPES; t++) {
+		double x = MARGIN + (t % 4) * col, ly = y + (t / 4) * LEGEND_H;
+
+		set_colour(cr, types[t].colour);
+		cairo_rectangle(cr, x, ly + 3, 10, 10);
+		cairo_fill(cr);
+		draw_text(cr, x + 16, ly + 12, types[t].name);
+	}
+	y += 2 * LEGEND_H;
+	for (int i = 0; i < 4; i++) {
+		double x = MARGIN + i * col;
+
+		set_colour(cr, (struct rgb){0.3, 0.3, 0.3});
+		cairo_rectangle(cr, x, y + 3, 10, 10);
+		cairo_fill(cr);
+		set_colour(cr, inside[i].c);
+		cairo_rectangle(cr, x + 2, y + 5, 6, 6);
+		cairo_fill(cr);
+		draw_text(cr, x + 16, y + 12, inside[i].name);
+	}
+	return y + LEGEND_H;
+}
+
+static unsigned int zone_rows(const struct block_zone *z)
+{
+	return (z->nr + BLOCKS_PER_ROW - 1) / BLOCKS_PER_ROW;
+}
+
+static void picture_size(const struct block_map *map, int *w, int *h)
+{
+	*w = 2 * MARGIN + BLOCKS_PER_ROW * BLOCK;
+	*h = 2 * MARGIN + TITLE_H + 3 * LEGEND_H;
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
+		*h += ZONE_H + (int)zone_rows(&map->zones[zi]) * BLOCK +
+		      ZONE_GAP;
+}
+
+static void draw_map(cairo_t *cr, const struct block_map *map)
+{
+	char title[160];
+	double y = MARGIN;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	snprintf(title, sizeof(title),
+		 "pageblocks of '%s' by migrate type: %lu pages each",
+		 map->machine, map->per_block);
+	draw_text(cr, MARGIN, y + 15, title);
+	y += TITLE_H;
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct block_zone *z = &map->zones[zi];
+
+		snprintf(title, sizeof(title), "%s: pfn %lu, %lu pages",
+			 z->name, z->start_pfn, z->pages);
+		draw_text(cr, MARGIN, y + 13, title);
+		y += ZONE_H;
+		for (unsigned int i = 0; i < z->nr; i++)
+			draw_block(cr, MARGIN + (i % BLOCKS_PER_ROW) * BLOCK,
+				   y + (i / BLOCKS_PER_ROW) * BLOCK,
+				   &map->blocks[z->first + i]);
+		y += zone_rows(z) * BLOCK + ZONE_GAP;
+	}
+	draw_legend(cr, y);
+}
+
+static int write_picture(const struct block_map *map, const char *path)
+{
+	size_t n = strlen(path);
+	bool png = n > 4 && !strcasecmp(path + n - 4, ".png");
+	cairo_surface_t *surface;
+	cairo_status_t st;
+	cairo_t *cr;
+	int w, h;
+
+	picture_size(map, &w, &h);
+	surface = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
+		      : cairo_svg_surface_create(path, w, h);
+	cr = cairo_create(surface);
+	draw_map(cr, map);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (st == CAIRO_STATUS_SUCCESS && png)
+		st = cairo_surface_write_to_png(surface, path);
+	cairo_surface_finish(surface);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+	cairo_debug_reset_static_data();
+	FcFini();
+	if (st != CAIRO_STATUS_SUCCESS) {
+		fprintf(stderr, "mmctl: map: cannot write %s: %s\n", path,
+			cairo_status_to_string(st));
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+static json_object *blocks_to_json(const struct block_map *map)
+{
+	json_object *doc = json_object_new_object(), *zones;
+
+	json_object_object_add(doc, "pages_per_block",
+			       json_object_new_uint64(map->per_block));
+	zones = json_object_new_array();
+	json_object_object_add(doc, "zones", zones);
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
+		const struct block_zone *z = &map->zones[zi];
+		json_object *o = json_object_new_object();
+		json_object *list = json_object_new_array();
+
+		json_object_object_add(o, "name",
+				       json_object_new_string(z->name));
+		json_object_object_add(o, "start_pfn",
+				       json_object_new_uint64(z->start_pfn));
+		for (unsigned int i = 0; i < z->nr; i++) {
+			const struct block *b = &map->blocks[z->first + i];
+			json_object *e = json_object_new_object();
+
+			json_object_object_add(
+				e, "type",
+				json_object_new_string(types[b->type].name));
+			json_object_object_add(e, "free",
+					       json_object_new_uint64(b->free));
+			json_object_object_add(
+				e, "movable",
+				json_object_new_uint64(b->movable));
+			json_object_object_add(
+				e, "unmovable",
+				json_object_new_uint64(b->unmovable));
+			json_object_object_add(
+				e, "absent", json_object_new_uint64(b->absent));
+			json_object_array_add(list, e);
+		}
+		json_object_object_add(o, "blocks", list);
+		json_object_array_add(zones, o);
+	}
+	return doc;
+}
+
+int map_by_type(struct mmctl *ctl, const char *output, bool colour)
+{
+	struct block_map map = {0};
+	char why[160];
+	int err = mmc_report(mmctl_connect(ctl), MMC_REPORT_PAGEBLOCKS,
+			     &map.text);
+
+	if (err)
+		return mmctl_daemon_error(ctl, "map", err);
+	map.machine = mmc_info(ctl->c)->machine;
+	if (blocks_parse(&map, why, sizeof(why))) {
+		fprintf(stderr,
+			"mmctl: map: cannot parse the pageblocks report: %s\n",
+			why);
+		err = EXIT_DAEMON;
+	} else if (output) {
+		err = write_picture(&map, output);
+	} else if (ctl->json) {
+		json_object *doc = blocks_to_json(&map);
+
+		mmctl_print_json(stdout, doc, true);
+		json_object_put(doc);
+	} else {
+		print_terminal(stdout, &map, colour);
+	}
+	free(map.text);
+	free(map.blocks);
+	return err;
+}
