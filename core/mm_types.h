@@ -153,10 +153,9 @@ static inline unsigned int pindex_to_order(unsigned int pindex)
 }
 
 struct per_cpu_pages {
-	int count;	      /* pages on the lists */
-	int high;	      /* drain batch pages when count reaches this */
-	int batch;	      /* refill and drain in chunks of this many */
-	unsigned int free_rr; /* list to drain next, round robin */
+	int count; /* pages on the lists */
+	int high;  /* drain batch pages when count reaches this */
+	int batch; /* refill and drain in chunks of this many */
 	struct list_head lists[NR_PCP_LISTS];
 };
 

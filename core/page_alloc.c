@@ -510,17 +510,26 @@ static __cold int rmqueue_bulk(struct machine *m, struct zone *zone,
  * to the lists of the type its pageblock has now (it may have changed
  * while the page sat on a per-CPU list).
  */
+/*
+ * Give count pages back, from the lists in turn, starting with the list
+ * pindex (the one a free just filled, drained first, as Linux's
+ * free_pcppages_bulk does): the search for a non-empty list ends at
+ * once in the common case, whatever the number of lists.
+ */
 static __cold void free_pcppages_bulk(struct machine *m, struct zone *zone,
-				      int count, struct per_cpu_pages *pcp)
+				      int count, struct per_cpu_pages *pcp,
+				      unsigned int pindex)
 {
+	pindex = pindex ? pindex - 1 : NR_PCP_LISTS - 1;
 	while (count > 0 && pcp->count > 0) {
 		struct list_head *list;
 		struct page *page;
-		unsigned int pindex, order;
+		unsigned int order;
 		unsigned long pfn;
 
 		do {
-			pindex = pcp->free_rr++ % NR_PCP_LISTS;
+			if (++pindex == NR_PCP_LISTS)
+				pindex = 0;
 			list = &pcp->lists[pindex];
 		} while (list_empty(list));
 
@@ -595,7 +604,8 @@ static void free_unref_page(struct machine *m, struct zone *zone,
 	list_add(&page->lru, &pcp->lists[order_to_pindex(mt, order)]);
 	pcp->count += 1 << order;
 	if (unlikely(pcp->count >= pcp->high))
-		free_pcppages_bulk(m, zone, pcp->batch, pcp);
+		free_pcppages_bulk(m, zone, pcp->batch, pcp,
+				   order_to_pindex(mt, order));
 }
 
 void drain_pages(struct machine *m, unsigned int cpu)
@@ -605,7 +615,7 @@ void drain_pages(struct machine *m, unsigned int cpu)
 
 		if (zone->pcp && cpu < m->nr_cpus)
 			free_pcppages_bulk(m, zone, zone->pcp[cpu].count,
-					   &zone->pcp[cpu]);
+					   &zone->pcp[cpu], 0);
 	}
 }
 
@@ -632,7 +642,7 @@ void zone_pcp_disable(struct machine *m, struct zone *zone)
 
 		pcp->high = 0;
 		pcp->batch = 1;
-		free_pcppages_bulk(m, zone, pcp->count, pcp);
+		free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
 	}
 }
 

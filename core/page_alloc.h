@@ -11,6 +11,7 @@
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
 
+#include "core/compiler.h"
 #include "core/machine.h"
 
 /* ------------------------------------------------------------------ */
@@ -28,9 +29,9 @@ static inline unsigned long pageblock_start_pfn(const struct machine *m,
 }
 
 /* The bit of pfn's pageblock in its zone's bitmap, as pfn_to_bitidx. */
-static inline unsigned long pfn_to_bitidx(const struct machine *m,
-					  const struct zone *zone,
-					  unsigned long pfn)
+static __always_inline unsigned long pfn_to_bitidx(const struct machine *m,
+						   const struct zone *zone,
+						   unsigned long pfn)
 {
 	pfn -= pageblock_start_pfn(m, zone->zone_start_pfn);
 	return (pfn >> m->pageblock_order) * NR_PAGEBLOCK_BITS;
@@ -49,7 +50,7 @@ static inline unsigned long usemap_longs(const struct machine *m,
 	return (blocks * NR_PAGEBLOCK_BITS + 63) / 64;
 }
 
-static inline unsigned long
+static __always_inline unsigned long
 get_zone_pfnblock_flags_mask(const struct machine *m, const struct zone *zone,
 			     unsigned long pfn, unsigned long mask)
 {
@@ -58,16 +59,17 @@ get_zone_pfnblock_flags_mask(const struct machine *m, const struct zone *zone,
 	return (zone->pageblock_flags[bitidx / 64] >> (bitidx % 64)) & mask;
 }
 
-static inline int get_zone_pfnblock_migratetype(const struct machine *m,
-						const struct zone *zone,
-						unsigned long pfn)
+static __always_inline int
+get_zone_pfnblock_migratetype(const struct machine *m, const struct zone *zone,
+			      unsigned long pfn)
 {
 	return (int)get_zone_pfnblock_flags_mask(m, zone, pfn,
 						 MIGRATETYPE_MASK);
 }
 
-static inline int get_pfnblock_migratetype(const struct machine *m,
-					   unsigned long pfn)
+/* Always inline: every free reads it, twice with the per-CPU lists. */
+static __always_inline int get_pfnblock_migratetype(const struct machine *m,
+						    unsigned long pfn)
 {
 	const struct page *page = pfn_to_page(m, pfn);
 	const struct zone *zone = &m->zones[page_to_nid(page) * MAX_NR_ZONES +
