@@ -318,6 +318,7 @@ static void script_reports(struct seeder *sd)
 	Mm__AdminDropCaches dc = MM__ADMIN_DROP_CACHES__INIT;
 	Mm__AdminSessions ss = MM__ADMIN_SESSIONS__INIT;
 	Mm__AdminCompactMemory cm = MM__ADMIN_COMPACT_MEMORY__INIT;
+	Mm__AdminSysctl sc = MM__ADMIN_SYSCTL__INIT;
 	Mm__AdminTransparentHugepage thp = MM__ADMIN_TRANSPARENT_HUGEPAGE__INIT;
 	Mm__AdminKhugepaged kh = MM__ADMIN_KHUGEPAGED__INIT;
 	Mm__Ping ping = MM__PING__INIT;
@@ -344,6 +345,18 @@ static void script_reports(struct seeder *sd)
 	rp.kind = MM__REPORT_KIND__REPORT_PAGETYPEINFO;
 	rp.pid = 0;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_EXTFRAG_INDEX;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_UNUSABLE_INDEX;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_PAGEBLOCKS;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	sc.name = "vm.compaction_proactiveness"; /* wakes kcompactd */
+	sc.value = 100;
+	call(sd, MM__REQUEST__OP_ADMIN_SYSCTL, &sc);
+	sc.name = "vm.extfrag_threshold"; /* refused: -EINVAL */
+	sc.value = 1001;
+	call(sd, MM__REQUEST__OP_ADMIN_SYSCTL, &sc);
 	rp.kind = MM__REPORT_KIND__REPORT_LDT;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	rp.kind = MM__REPORT_KIND__REPORT_SEGREGS;
