@@ -144,6 +144,9 @@ static bool reset_isolation_pfn(struct machine *m, struct zone *zone,
 	ends[0] = start;
 	ends[1] = end - 1;
 	set_pageblock_skip(m, start, false);
+	/* An unwritten section holds only free max-order blocks. */
+	if (!pfn_memmap_written(m, start))
+		return false;
 	for (int i = 0; i < 2; i++) {
 		const struct page *page = pfn_to_page(m, ends[i]);
 

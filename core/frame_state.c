@@ -308,9 +308,21 @@ struct pageblock_count {
 static void count_pageblock(const struct machine *m, unsigned long pfn,
 			    unsigned long end, struct pageblock_count *c)
 {
-	const struct page *head = free_block_of(m, pfn);
+	const struct page *head;
 
 	*c = (struct pageblock_count){0};
+	/* An unwritten section is what sparse.c says, unread. */
+	switch (pfn_section_state(m, pfn)) {
+	case SECTION_DEFERRED_FREE:
+		c->free = end - pfn;
+		return;
+	case SECTION_DEFERRED_RESERVED:
+		c->absent = end - pfn;
+		return;
+	case SECTION_WRITTEN:
+		break;
+	}
+	head = free_block_of(m, pfn);
 	if (head) {
 		unsigned long past =
 			page_to_pfn(m, head) + (1UL << head->private);
@@ -391,7 +403,9 @@ int report_pageblocks(const struct machine *m, struct seq_buf *s)
 			 * skips it. */
 			seq_printf(
 				s, "%c %lu %lu %lu %lu\n",
-				PageFlag(pfn_to_page(m, pfn), PG_hole)
+				pfn_memmap_written(m, pfn) &&
+						PageFlag(pfn_to_page(m, pfn),
+							 PG_hole)
 					? '-'
 					: type_char
 						  [get_zone_pfnblock_migratetype(
