@@ -479,8 +479,8 @@ same "map --by-type: as many Movable and Unmovable blocks as pagetypeinfo" \
 	"$(grep -v '^zone\|^legend\|^pageblocks' "$tmp/bytype" | tr ' ' '\n' |
 		cut -c1 | sort | uniq -c | awk '$2 == "M" || $2 == "U" { print $2, $1 }' |
 		tr '\n' ' ')" \
-	"$(jq -r '[.blocks[] | .Movable] | add | "M \(.) "' "$tmp/pagetypeinfo.json")$(
-		jq -r '[.blocks[] | .Unmovable] | add | "U \(.) "' "$tmp/pagetypeinfo.json")"
+	"$(jq -r '[.blocks[] | .types.Movable] | add | "M \(.) "' "$tmp/pagetypeinfo.json")$(
+		jq -r '[.blocks[] | .types.Unmovable] | add | "U \(.) "' "$tmp/pagetypeinfo.json")"
 same "map --by-type --json: each block's pages add up to pages_per_block" \
 	"$(jq -r '[.zones[].blocks[] | .free + .movable + .unmovable + .absent] |
 		unique | map(tostring) | join(" ")' "$tmp/bytype.json")" \
