@@ -1069,7 +1069,10 @@ static bool should_reclaim_retry(const struct machine *m, unsigned int order,
 /*
  * Reclaim and retry while reclaim makes progress and should_reclaim_retry
  * allows; a pass without progress ends it (nothing else runs meanwhile
- * that could free memory, so the next pass would find none either).
+ * that could free memory, so the next pass would find none either), and
+ * so does the MAX_DIRECT_RECLAIM_PASSES-th: one request may not hold the
+ * machine for ever, whatever reclaim claims (Linux's allocator would
+ * sleep and let others run meanwhile).
  * __GFP_NORETRY asks for one pass and no more: the slow path gives up
  * after the first __alloc_pages_direct_reclaim. Each pass is one
  * allocstall, counted against the highest zone allowed, as
@@ -1081,7 +1084,7 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 {
 	int no_progress_loops = 0;
 
-	for (;;) {
+	for (int pass = 1;; pass++) {
 		unsigned long progress;
 		struct page *page;
 
@@ -1092,12 +1095,36 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 				   ? m->reclaim(m, gfp, order, m->reclaim_data)
 				   : 0;
 		page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
-		if (page || !progress || (gfp & __GFP_NORETRY))
+		if (page || !progress || (gfp & __GFP_NORETRY) ||
+		    pass == MAX_DIRECT_RECLAIM_PASSES)
 			return page;
 		if (!should_reclaim_retry(m, order, highest_zoneidx, progress,
 					  &no_progress_loops))
 			return NULL;
 	}
+}
+
+/*
+ * Reclaim is done and the request still fails a boosted watermark. On
+ * Linux the allocator would loop meanwhile, and kswapd, woken by the
+ * boost, would reclaim and take the boost off (balance_pgdat); the
+ * machine runs no kswapd beside the caller, so the caller does that
+ * last part itself: the boosts of the zones it may use go. True when
+ * there was one.
+ */
+static bool unboost_zones(struct machine *m, enum zone_type highest_zoneidx)
+{
+	bool boosted = false;
+
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+		struct zone *zone = &m->zones[z];
+
+		if (zone->type > highest_zoneidx)
+			continue;
+		boosted |= zone->watermark_boost != 0;
+		zone->watermark_boost = 0;
+	}
+	return boosted;
 }
 
 /*
@@ -1238,6 +1265,9 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 		}
 		drain_all_pages(m);
 		page = direct_reclaim(m, gfp, order, alloc_flags, ac);
+		if (!page && unboost_zones(m, ac->highest_zoneidx))
+			page = get_page_from_freelist(m, gfp, order,
+						      alloc_flags, ac);
 		if (page)
 			return page;
 		/* After reclaim, compaction again, now migrating in sync. */

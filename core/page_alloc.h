@@ -222,6 +222,8 @@ void zone_pcp_enable(struct machine *m, struct zone *zone);
  * progress, as Linux's mm/internal.h has it.
  */
 #define MAX_RECLAIM_RETRIES 16
+/* The most passes one allocation's direct reclaim makes (page_alloc.c). */
+#define MAX_DIRECT_RECLAIM_PASSES 256
 
 unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order);
 bool zone_watermark_ok(const struct zone *z, unsigned int order,
