@@ -1049,7 +1049,7 @@ static bool should_reclaim_retry(const struct machine *m, unsigned int order,
 		(*no_progress_loops)++;
 	if (*no_progress_loops >= MAX_RECLAIM_RETRIES)
 		return false;
-	for (int z = (int)highest_zoneidx; z >= 0; z--) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 		long available = zone->vm_stat[NR_FREE_PAGES] +
 				 zone->vm_stat[NR_ZONE_INACTIVE_FILE] +
@@ -1058,7 +1058,7 @@ static bool should_reclaim_retry(const struct machine *m, unsigned int order,
 		if (swap)
 			available += zone->vm_stat[NR_ZONE_INACTIVE_ANON] +
 				     zone->vm_stat[NR_ZONE_ACTIVE_ANON];
-		if (managed_zone(zone) &&
+		if (zone->type <= highest_zoneidx && managed_zone(zone) &&
 		    available > (long)min_wmark_pages(zone) +
 					zone->lowmem_reserve[highest_zoneidx])
 			return true;
@@ -1098,8 +1098,8 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 		if (page || !progress || (gfp & __GFP_NORETRY) ||
 		    pass == MAX_DIRECT_RECLAIM_PASSES)
 			return page;
-		if (!should_reclaim_retry(m, order, highest_zoneidx, progress,
-					  &no_progress_loops))
+		if (!should_reclaim_retry(m, order, ac->highest_zoneidx,
+					  progress, &no_progress_loops))
 			return NULL;
 	}
 }
