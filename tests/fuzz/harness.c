@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "core/check.h"
 #include "core/err.h"
+#include "core/fs/fs.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
 #include "core/slab.h"
@@ -573,6 +574,8 @@ static void end_fuzzed(void)
 
 static void check_baseline(unsigned int sessions_left)
 {
+	/* Dirty file and metadata pages stay cached until written: sync. */
+	ksys_sync(fz.d->m);
 	drop_caches(fz.d->m);
 	if (free_or_kernel_tables(fz.d->m) != BASELINE)
 		DIE("%lu pages free or kernel tables after the input's "
