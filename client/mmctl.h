@@ -137,6 +137,11 @@ int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 
 /* mmctl_map.c */
 int cmd_map(struct mmctl *ctl, int argc, char **argv);
+/* A PNG (by its name) or SVG picture of w x h that draw paints. */
+typedef struct _cairo cairo_t;
+int map_write_picture(const char *path, int w, int h,
+		      void (*draw)(cairo_t *cr, const void *arg),
+		      const void *arg);
 /* map --by-type (mmctl_map_type.c): output NULL for the terminal. */
 int map_by_type(struct mmctl *ctl, const char *output, bool colour);
 

@@ -422,19 +422,23 @@ static bool ends_with(const char *s, const char *suffix)
 	return n > m && !strcasecmp(s + n - m, suffix);
 }
 
-static int write_picture(const struct frame_map *map, const char *path)
+/*
+ * A picture of w x h drawn by draw(cr, arg) into path: PNG when the name
+ * ends in .png, SVG otherwise. EXIT_DAEMON with cairo's reason if not.
+ */
+int map_write_picture(const char *path, int w, int h,
+		      void (*draw)(cairo_t *cr, const void *arg),
+		      const void *arg)
 {
 	cairo_surface_t *surface;
 	cairo_status_t st;
 	cairo_t *cr;
 	bool png = ends_with(path, ".png");
-	int w, h;
 
-	picture_size(map, &w, &h);
 	surface = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
 		      : cairo_svg_surface_create(path, w, h);
 	cr = cairo_create(surface);
-	draw_map(cr, map, w, h);
+	draw(cr, arg);
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (st == CAIRO_STATUS_SUCCESS && png)
@@ -452,6 +456,23 @@ static int write_picture(const struct frame_map *map, const char *path)
 		return EXIT_DAEMON;
 	}
 	return 0;
+}
+
+static void draw_frame_map(cairo_t *cr, const void *arg)
+{
+	const struct frame_map *map = arg;
+	int w, h;
+
+	picture_size(map, &w, &h);
+	draw_map(cr, map, w, h);
+}
+
+static int write_picture(const struct frame_map *map, const char *path)
+{
+	int w, h;
+
+	picture_size(map, &w, &h);
+	return map_write_picture(path, w, h, draw_frame_map, map);
 }
 
 /* ------------------------------------------------------------------ */

@@ -19,11 +19,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include <cairo-svg.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 
 #define BLOCKS_PER_ROW 32
 #define BLOCK	       16
@@ -330,36 +327,17 @@ static void draw_map(cairo_t *cr, const struct block_map *map)
 	draw_legend(cr, y);
 }
 
+static void draw_block_map(cairo_t *cr, const void *arg)
+{
+	draw_map(cr, arg);
+}
+
 static int write_picture(const struct block_map *map, const char *path)
 {
-	size_t n = strlen(path);
-	bool png = n > 4 && !strcasecmp(path + n - 4, ".png");
-	cairo_surface_t *surface;
-	cairo_status_t st;
-	cairo_t *cr;
 	int w, h;
 
 	picture_size(map, &w, &h);
-	surface = png ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
-		      : cairo_svg_surface_create(path, w, h);
-	cr = cairo_create(surface);
-	draw_map(cr, map);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (st == CAIRO_STATUS_SUCCESS && png)
-		st = cairo_surface_write_to_png(surface, path);
-	cairo_surface_finish(surface);
-	if (st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_status(surface);
-	cairo_surface_destroy(surface);
-	cairo_debug_reset_static_data();
-	FcFini();
-	if (st != CAIRO_STATUS_SUCCESS) {
-		fprintf(stderr, "mmctl: map: cannot write %s: %s\n", path,
-			cairo_status_to_string(st));
-		return EXIT_DAEMON;
-	}
-	return 0;
+	return map_write_picture(path, w, h, draw_block_map, map);
 }
 
 /* ------------------------------------------------------------------ */

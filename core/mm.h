@@ -77,8 +77,8 @@ _Static_assert(SIGSEGV == 11 && SIGBUS == 7 && SEGV_MAPERR == 1 &&
 #define VM_NOHUGEPAGE	0x40000000UL /* MADV_NOHUGEPAGE */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 /* Mappings of raw frames: never merged, grown or copied page by page. */
-#define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP)
-#define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
+#define VM_SPECIAL     (VM_IO | VM_DONTEXPAND | VM_PFNMAP)
+#define VM_LOCKED_MASK (VM_LOCKED | VM_LOCKONFAULT)
 
 /* vm.max_map_count's default, and the stack's rlimit (8 MiB). */
 #define DEFAULT_MAX_MAP_COUNT 65530
