@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/compaction.h"
 #include "core/err.h"
 #include "core/machine.h"
@@ -44,19 +45,9 @@ static struct machine *fragmented(void)
 	unsigned long nr;
 	int pid;
 
-	layout_default(&l);
-	l.memory = MEM;
-	l.nr_zones = 2;
-	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16ULL << 20};
-	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16ULL << 20, MEM};
-	l.nr_holes = 0;
-	l.nr_devices = 0;
-	l.swap_size = 0;
-	l.limits.pages = MEM / PAGE;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "frag", 0, 0, &pid) ||
-	    task_switch(m, pid))
-		exit(1);
+	bench_layout_flat(&l, MEM);
+	m = bench_boot_task(&l, "frag");
+	pid = m->current_pid;
 	m->vm.watermark_boost_factor = 0;
 	drain_all_pages(m);
 	nr = (unsigned long)m->zones[ZONE_DMA32].vm_stat[NR_FREE_PAGES] -

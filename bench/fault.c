@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/compaction.h"
 #include "core/err.h"
 #include "core/huge_mm.h"
@@ -34,25 +35,10 @@
 static struct machine *boot_machine(uint64_t memory, uint64_t swap)
 {
 	struct layout l;
-	struct machine *m;
-	int pid;
 
-	layout_default(&l);
-	l.memory = memory;
-	l.nr_zones = 2;
-	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16ULL << 20};
-	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16ULL << 20, memory};
-	l.nr_holes = 0;
-	l.nr_devices = 0;
+	bench_layout_flat(&l, memory);
 	l.swap_size = swap;
-	l.limits.pages = memory >> 12;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
-	    task_switch(m, pid)) {
-		fprintf(stderr, "fault: cannot boot a machine\n");
-		exit(1);
-	}
-	return m;
+	return bench_boot_task(&l, "fault");
 }
 
 /* Per page: mmap, write a byte to each page, munmap. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/mm.h"
@@ -32,27 +33,12 @@
 static struct machine *boot_machine(uint64_t memory, uint64_t file)
 {
 	struct layout l;
-	struct machine *m;
-	int pid;
 
-	layout_default(&l);
-	l.memory = memory;
-	l.nr_zones = 2;
-	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16ULL << 20};
-	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16ULL << 20, memory};
-	l.nr_holes = 0;
-	l.nr_devices = 0;
-	l.limits.pages = memory >> 12;
+	bench_layout_flat(&l, memory);
 	l.nr_files = 1;
 	strcpy(l.files[0].name, "data");
 	l.files[0].size = file;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
-	    task_switch(m, pid)) {
-		fprintf(stderr, "filemap: cannot boot a machine\n");
-		exit(1);
-	}
-	return m;
+	return bench_boot_task(&l, "filemap");
 }
 
 /* A tmpfs file of size bytes, filled, on the host. */

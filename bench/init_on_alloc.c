@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/task.h"
@@ -76,16 +77,10 @@ static void ns_per_pair(struct machine *zeroing, struct machine *as_left,
 static struct machine *boot(int init_on_alloc)
 {
 	struct layout l;
-	struct machine *m;
-	int pid;
 
 	layout_default(&l);
 	l.kernel.init_on_alloc = init_on_alloc;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
-	    task_switch(m, pid))
-		exit(1);
-	return m;
+	return bench_boot_task(&l, "init_on_alloc");
 }
 
 int main(void)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/mm.h"
@@ -34,24 +35,9 @@ struct ctx {
 static struct machine *boot_machine(void)
 {
 	struct layout l;
-	struct machine *m;
-	int pid;
 
-	layout_default(&l);
-	l.memory = 256ULL << 20;
-	l.nr_zones = 2;
-	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16ULL << 20};
-	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16ULL << 20, l.memory};
-	l.nr_holes = 0;
-	l.nr_devices = 0;
-	l.limits.pages = l.memory >> 12;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
-	    task_switch(m, pid)) {
-		fprintf(stderr, "madvise: cannot boot a machine\n");
-		exit(1);
-	}
-	return m;
+	bench_layout_flat(&l, 256ULL << 20);
+	return bench_boot_task(&l, "madvise");
 }
 
 /* Each step: populate the range (untimed), then DONTNEED it. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "bench/bench.h"
+#include "bench/bench_machine.h"
 #include "core/err.h"
 #include "core/machine.h"
 #include "core/slab.h"
@@ -48,16 +49,10 @@ static void measure(struct machine *on, struct machine *off, size_t size,
 static struct machine *boot(int debug_atomic_sleep)
 {
 	struct layout l;
-	struct machine *m;
-	int pid;
 
 	layout_default(&l);
 	l.kernel.debug_atomic_sleep = debug_atomic_sleep;
-	m = machine_create(&l);
-	if (IS_ERR(m) || task_create(m, "bench", 0, 0, &pid) ||
-	    task_switch(m, pid))
-		exit(1);
-	return m;
+	return bench_boot_task(&l, "might_sleep");
 }
 
 int main(void)
