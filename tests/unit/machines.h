@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -18,6 +19,7 @@
 #include "core/err.h"
 #include "core/layout.h"
 #include "core/machine.h"
+#include "core/meminfo.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
@@ -142,6 +144,25 @@ report_text(const struct machine *m, struct seq_buf *s,
 	seq_buf_init(s);
 	assert_int_equal(report(m, s), 0);
 	return s->buf;
+}
+
+/* meminfo's value for key ("Cached" or "Cached:"), read at a line's
+ * start as free(1) reads it; ~0UL when the line is missing. */
+static inline unsigned long meminfo_kb(const struct machine *m, const char *key)
+{
+	size_t len = strcspn(key, ":");
+	unsigned long v = ~0UL;
+	struct seq_buf s;
+	const char *line = report_text(m, &s, report_meminfo);
+
+	while (line && v == ~0UL) {
+		if (!strncmp(line, key, len) && line[len] == ':')
+			v = strtoul(line + len + 1, NULL, 10);
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	seq_buf_free(&s);
+	return v;
 }
 
 #endif /* MM_TEST_MACHINES_H */

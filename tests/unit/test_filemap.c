@@ -150,22 +150,6 @@ static unsigned long dirty(const struct rig *r)
 	       r->m->fs->bd_inode->i_nrdirty;
 }
 
-/* The meminfo line's number, in kB. */
-static unsigned long meminfo_kb(struct machine *m, const char *key)
-{
-	struct seq_buf s;
-	unsigned long v = ~0UL;
-	char *at;
-
-	seq_buf_init(&s);
-	assert_int_equal(report_meminfo(m, &s), 0);
-	at = strstr(s.buf, key);
-	if (at)
-		v = strtoul(at + strlen(key), NULL, 10);
-	seq_buf_free(&s);
-	return v;
-}
-
 /* fsync writes the dirty pages, each once, and nothing else. */
 static void test_fsync_writes_dirty(void **state)
 {

@@ -8,6 +8,7 @@
  * runs without swap, and so does the machine here: MADV_PAGEOUT drops
  * only lazily freed pages on both.
  */
+#include "tests/unit/host.h"
 #include "tests/unit/machines.h"
 
 #include <errno.h>
@@ -35,11 +36,6 @@ struct both {
 	uint8_t *host; /* the host's mapping, PAGES pages */
 	uint64_t at;   /* the machine's, at W */
 };
-
-static int host_result(int rc)
-{
-	return rc ? -errno : 0;
-}
 
 static void setup_both(struct both *b, int flags)
 {

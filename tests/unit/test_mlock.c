@@ -9,6 +9,7 @@
  * The host's calls are raw syscalls: the sanitizers' mlock and munlock
  * are empty stand-ins.
  */
+#include "tests/unit/host.h"
 #include "tests/unit/machines.h"
 
 #include <errno.h>
@@ -40,11 +41,6 @@ struct both {
 	uint8_t *host;
 	uint64_t at;
 };
-
-static int host_result(long rc)
-{
-	return rc < 0 ? -errno : 0;
-}
 
 /* As an unprivileged process: no CAP_IPC_LOCK, a limit of LIMIT pages. */
 static void host_unprivileged(uint64_t limit)
@@ -101,24 +97,10 @@ static void teardown_both(struct both *b)
 	machine_destroy(b->m);
 }
 
-/* The host's VmLck, in pages. */
-static unsigned long host_vmlck(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	unsigned long kb = ULONG_MAX;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %lu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb / 4;
-}
-
 static void same_vmlck(struct both *b)
 {
-	assert_int_equal(mm_of(b)->locked_vm, host_vmlck());
+	assert_int_equal(mm_of(b)->locked_vm,
+			 (unsigned long)host_status_kb("VmLck") / 4);
 	assert_consistent(b->m);
 }
 
@@ -161,21 +143,6 @@ static long zone_mlocked(const struct machine *m)
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		n += m->zones[z].vm_stat[NR_MLOCK];
 	return n;
-}
-
-static unsigned long meminfo_kb(struct machine *m, const char *name)
-{
-	struct seq_buf s;
-	unsigned long v = ULONG_MAX;
-	const char *p;
-
-	seq_buf_init(&s);
-	assert_int_equal(report_meminfo(m, &s), 0);
-	p = strstr(s.buf, name);
-	if (p)
-		sscanf(p + strlen(name), "%*[: ]%lu", &v);
-	seq_buf_free(&s);
-	return v;
 }
 
 /* Unaligned starts, zero lengths, the limit, holes, PROT_NONE, as Linux. */

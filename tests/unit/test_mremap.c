@@ -6,6 +6,7 @@
  * the same VMAs in the window (from /proc/self/maps on the host), the
  * same bytes read back and the same VmLck.
  */
+#include "tests/unit/host.h"
 #include "tests/unit/machines.h"
 
 #include <errno.h>
@@ -163,20 +164,6 @@ static void same_vmas(struct both *b)
 	assert_consistent(b->m);
 }
 
-static unsigned long host_vmlck(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	unsigned long kb = ULONG_MAX;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmLck: %lu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb / 4;
-}
-
 /*
  * Private memory: the pages move, the old range stays mapped and reads
  * zeros, the VMA uncut; a locked one is unlocked but still counted in
@@ -222,7 +209,7 @@ static void test_dontunmap_private(void **state)
 		30);
 	same_vmas(&b);
 	assert_int_equal(find_task_by_pid(b.m, b.pid)->mm->locked_vm,
-			 host_vmlck());
+			 (unsigned long)host_status_kb("VmLck") / 4);
 	assert_int_equal(
 		find_vma(find_task_by_pid(b.m, b.pid)->mm, W)->vm_flags &
 			VM_LOCKED,

@@ -9,6 +9,7 @@
  * (thp_*, AnonHugePages, nr_anon_transparent_hugepages), and the same
  * fault on the host, whose smaps must show the same AnonHugePages.
  */
+#include "tests/unit/host.h"
 #include "tests/unit/machines.h"
 
 #include <errno.h>
@@ -542,29 +543,6 @@ static void test_khugepaged_shared(void **state)
 	teardown(&t);
 }
 
-/* The host's smaps line for the mapping at p, in kB; -1 if none. */
-static long host_anon_huge_kb(const void *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[256];
-	bool in = false;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' '))
-			in = lo <= (uintptr_t)p && (uintptr_t)p < hi;
-		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
 /*
  * The same fault on the host: an aligned 2M of a MADV_HUGEPAGE mapping,
  * one byte written. Where the host gave a THP, its smaps and ours agree.
@@ -582,7 +560,7 @@ static void test_host_fault(void **state)
 	assert_true(raw != MAP_FAILED);
 	assert_int_equal(madvise(p, HPAGE, MADV_HUGEPAGE), 0);
 	p[5000] = 1;
-	host = host_anon_huge_kb(p);
+	host = host_smaps_kb(p, "AnonHugePages");
 	setup(&t, 64 * MiB);
 	thp_at(&t, W);
 	if (host == 2048 || host == 0)
@@ -616,9 +594,9 @@ static void test_host_zero_page_write(void **state)
 	assert_true(raw != MAP_FAILED);
 	assert_int_equal(madvise(p, HPAGE, MADV_HUGEPAGE), 0);
 	assert_int_equal(v[12345], 0);
-	before = host_anon_huge_kb(p);
+	before = host_smaps_kb(p, "AnonHugePages");
 	v[3 * PAGE] = 9;
-	after = host_anon_huge_kb(p);
+	after = host_smaps_kb(p, "AnonHugePages");
 	munmap(raw, 2 * HPAGE);
 	setup(&t, 64 * MiB);
 	map_at(&t, W, HPAGE);
@@ -660,7 +638,7 @@ static void test_host_mremap_aligned(void **state)
 	memset(p, 7, HPAGE);
 	got = mremap(p, HPAGE, HPAGE, MREMAP_MAYMOVE | MREMAP_FIXED, q);
 	assert_true(got == q);
-	host = host_anon_huge_kb(q);
+	host = host_smaps_kb(q, "AnonHugePages");
 	assert_int_equal(q[HPAGE - 1], 7);
 	munmap(raw, 5 * HPAGE);
 	setup(&t, 64 * MiB);

@@ -10,6 +10,7 @@
  * Every byte is read back, every counter asserted, and the same fork
  * runs on the host, whose smaps and vmstat must agree.
  */
+#include "tests/unit/host.h"
 #include "tests/unit/machines.h"
 
 #include <errno.h>
@@ -142,21 +143,6 @@ static long anon_rss(struct thp *t, int pid)
 static unsigned long ev(struct thp *t, enum vm_event_item i)
 {
 	return t->m->vm_events[i];
-}
-
-static unsigned long meminfo_kb(struct machine *m, const char *name)
-{
-	struct seq_buf s;
-	unsigned long v = ULONG_MAX;
-	const char *p;
-
-	seq_buf_init(&s);
-	assert_int_equal(report_meminfo(m, &s), 0);
-	p = strstr(s.buf, name);
-	if (p)
-		sscanf(p + strlen(name), ": %lu", &v);
-	seq_buf_free(&s);
-	return v;
 }
 
 /* pid's PMD-mapped THP bytes in [W, +len), in kB, as smaps counts them. */
@@ -643,44 +629,6 @@ static void test_check_thp_counts(void **state)
 /* ------------------------------------------------------------------ */
 /* The host                                                            */
 
-/* The host's smaps AnonHugePages of the mapping at p, in kB; -1: none. */
-static long host_anon_huge_kb(const void *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[256];
-	bool in = false;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' '))
-			in = lo <= (uintptr_t)p && (uintptr_t)p < hi;
-		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
-
-static long host_vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char key[64];
-	long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
 static bool host_thp_never(void)
 {
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -705,7 +653,7 @@ static void host_child(uint8_t *p, int out, int hold)
 	char c;
 
 	p[5] = 0x55;
-	kb = host_anon_huge_kb(p);
+	kb = host_smaps_kb(p, "AnonHugePages");
 	if (write(out, &kb, sizeof(kb)) != sizeof(kb) || read(hold, &c, 1) != 1)
 		_exit(1);
 	_exit(0);
@@ -725,7 +673,7 @@ static bool host_fork_write(struct host_fork *h)
 	assert_true(raw != MAP_FAILED);
 	assert_int_equal(madvise(p, 2 * HPAGE, MADV_HUGEPAGE), 0);
 	memset(p, 1, 2 * HPAGE);
-	h->before_kb = host_anon_huge_kb(p);
+	h->before_kb = host_smaps_kb(p, "AnonHugePages");
 	assert_int_equal(pipe(out), 0);
 	assert_int_equal(pipe(hold), 0);
 	split = host_vmstat("thp_split_pmd");
@@ -736,7 +684,7 @@ static bool host_fork_write(struct host_fork *h)
 	assert_int_equal(read(out[0], &h->child_kb, sizeof(h->child_kb)),
 			 sizeof(h->child_kb));
 	h->split_pmd = host_vmstat("thp_split_pmd") - split;
-	h->parent_kb = host_anon_huge_kb(p);
+	h->parent_kb = host_smaps_kb(p, "AnonHugePages");
 	assert_int_equal(write(hold[1], "x", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	close(out[0]);
