@@ -6,6 +6,7 @@
 #ifndef MM_TEST_MACHINES_H
 #define MM_TEST_MACHINES_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,6 +84,16 @@ static inline void assert_consistent(const struct machine *m)
 
 	if (err)
 		fail_msg("machine_check: %s", why);
+}
+
+/* The checker finds the damage a test made, and names it with what. */
+static inline void assert_check_fails(const struct machine *m, const char *what)
+{
+	char why[256];
+
+	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
+	if (!strstr(why, what))
+		fail_msg("checker said \"%s\", expected \"%s\"", why, what);
 }
 
 /* Everything a refused call must leave exactly as it was. */

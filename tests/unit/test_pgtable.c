@@ -489,12 +489,10 @@ static void test_checker_catches_corruption(void **state)
 	unsigned long kpgd = kernel_pgtable(m)->pgd;
 	struct page *pgd_page = pfn_to_page(m, kpgd);
 	uint64_t saved, bogus;
-	char why[256];
 
 	(void)state;
 	pgd_page->index++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "entries"));
+	assert_check_fails(m, "entries");
 	pgd_page->index--;
 	assert_consistent(m);
 
@@ -503,8 +501,7 @@ static void test_checker_catches_corruption(void **state)
 	bogus = (0x3000ULL << 12) | _KERNPG_TABLE;
 	memcpy(pfn_to_ram(m, kpgd) + 8 * 100, &bogus, 8);
 	pgd_page->index++;
-	assert_int_equal(machine_check(m, why, sizeof(why)), -EUCLEAN);
-	assert_non_null(strstr(why, "not an allocated"));
+	assert_check_fails(m, "not an allocated");
 	memcpy(pfn_to_ram(m, kpgd) + 8 * 100, &saved, 8);
 	pgd_page->index--;
 	assert_consistent(m);
