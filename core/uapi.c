@@ -838,9 +838,19 @@ static int charge_space(struct machine *m, struct task_struct *t, int err,
 			 (unsigned long long)limit);
 }
 
-/* An unmap that worked gives the area's bytes back. */
-static int uncharge_space(struct task_struct *t, int err, uint64_t bytes)
+/* unmap of the area at addr; one that worked gives its bytes back. */
+static int uncharge_space(struct machine *m, uint64_t addr,
+			  int (*unmap)(struct machine *, uint64_t))
 {
+	struct task_struct *t = current_task(m);
+	uint64_t bytes = area_space(m, addr);
+	int err;
+
+	if (!t)
+		return -ESRCH;
+	if (!addr)
+		return 0;
+	err = unmap(m, addr);
 	if (!err) {
 		t->vmap_space -= bytes < t->vmap_space ? bytes : t->vmap_space;
 		t->nr_objects--;
@@ -865,12 +875,7 @@ int uapi_vmap(struct machine *m, const unsigned long *pfns, unsigned int count,
 
 int uapi_vunmap(struct machine *m, uint64_t addr)
 {
-	struct task_struct *t = current_task(m);
-	uint64_t bytes = area_space(m, addr);
-
-	if (!t)
-		return -ESRCH;
-	return addr ? uncharge_space(t, vunmap(m, addr), bytes) : 0;
+	return uncharge_space(m, addr, vunmap);
 }
 
 int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
@@ -887,12 +892,7 @@ int uapi_ioremap(struct machine *m, uint64_t phys, unsigned long size,
 
 int uapi_iounmap(struct machine *m, uint64_t addr)
 {
-	struct task_struct *t = current_task(m);
-	uint64_t bytes = area_space(m, addr);
-
-	if (!t)
-		return -ESRCH;
-	return addr ? uncharge_space(t, iounmap(m, addr), bytes) : 0;
+	return uncharge_space(m, addr, iounmap);
 }
 
 /*
