@@ -76,60 +76,54 @@ static int rw_result(long n, size_t *done)
 	return 0;
 }
 
-int uapi_sys_read(struct machine *m, int pid, int fd, void *buf, size_t count,
-		  size_t *done)
+/*
+ * read, pread64, write and pwrite64 are one call, as ksys_read and
+ * ksys_pread64 make them: into rbuf (a read) or from wbuf (a write), at
+ * the file's position or at *offset when there is one.
+ */
+static int do_rw(struct machine *m, int pid, int fd, bool write, void *rbuf,
+		 const void *wbuf, size_t count, const int64_t *offset,
+		 size_t *done)
 {
 	struct task_struct *t;
 	struct file *f;
 	int err = fs_task(m, pid, fd, &t, &f);
+	int64_t at, *pos;
+	long n;
 
 	if (err)
 		return err;
-	return fs_done(m, t,
-		       rw_result(vfs_read(m, f, buf, count, &f->f_pos), done));
+	if (offset && *offset < 0)
+		return fs_done(m, t, -EINVAL);
+	at = offset ? *offset : 0;
+	pos = offset ? &at : &f->f_pos;
+	n = write ? vfs_write(m, f, wbuf, count, pos)
+		  : vfs_read(m, f, rbuf, count, pos);
+	return fs_done(m, t, rw_result(n, done));
+}
+
+int uapi_sys_read(struct machine *m, int pid, int fd, void *buf, size_t count,
+		  size_t *done)
+{
+	return do_rw(m, pid, fd, false, buf, NULL, count, NULL, done);
 }
 
 int uapi_pread64(struct machine *m, int pid, int fd, void *buf, size_t count,
 		 int64_t offset, size_t *done)
 {
-	struct task_struct *t;
-	struct file *f;
-	int err = fs_task(m, pid, fd, &t, &f);
-
-	if (err)
-		return err;
-	if (offset < 0)
-		return fs_done(m, t, -EINVAL);
-	return fs_done(m, t,
-		       rw_result(vfs_read(m, f, buf, count, &offset), done));
+	return do_rw(m, pid, fd, false, buf, NULL, count, &offset, done);
 }
 
 int uapi_sys_write(struct machine *m, int pid, int fd, const void *buf,
 		   size_t count, size_t *done)
 {
-	struct task_struct *t;
-	struct file *f;
-	int err = fs_task(m, pid, fd, &t, &f);
-
-	if (err)
-		return err;
-	return fs_done(m, t,
-		       rw_result(vfs_write(m, f, buf, count, &f->f_pos), done));
+	return do_rw(m, pid, fd, true, NULL, buf, count, NULL, done);
 }
 
 int uapi_pwrite64(struct machine *m, int pid, int fd, const void *buf,
 		  size_t count, int64_t offset, size_t *done)
 {
-	struct task_struct *t;
-	struct file *f;
-	int err = fs_task(m, pid, fd, &t, &f);
-
-	if (err)
-		return err;
-	if (offset < 0)
-		return fs_done(m, t, -EINVAL);
-	return fs_done(m, t,
-		       rw_result(vfs_write(m, f, buf, count, &offset), done));
+	return do_rw(m, pid, fd, true, NULL, buf, count, &offset, done);
 }
 
 int uapi_lseek(struct machine *m, int pid, int fd, int64_t offset, int whence,
