@@ -1392,7 +1392,7 @@ int main(int argc, char **argv)
 			return ret;
 	}
 	if (ctl.input && cmd->run != cmd_report && cmd->run != cmd_status &&
-	    cmd->run != cmd_vmstat)
+	    cmd->run != cmd_vmstat && cmd->run != cmd_smaps)
 		return mmctl_usage_error(NULL, "--input goes with a report "
 					       "only");
 	ret = cmd->run(&ctl, nargs, args);

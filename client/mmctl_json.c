@@ -992,11 +992,13 @@ json_object *maps_to_json(const char *text, char *err, size_t len)
 }
 
 /*
- * /proc/PID/smaps: each VMA's maps line, then "Key:   N kB" lines, then
- * "THPeligible:    N" and "VmFlags: rd wr ..." -> [{"start": N, "end":
- * N, "perms": "rw-p", "offset": N, "dev": "00:00", "inode": N, "name":
- * "", "Size": kB, "Rss": kB, ..., "THPeligible": 0|1, "VmFlags": ["rd",
- * ...]}]. smaps_rollup has the same shape, one element.
+ * /proc/PID/smaps, for --input of a real one (mmd's comes as data): each
+ * VMA's maps line, then "Key:   N kB" lines, "THPeligible:    N" and
+ * "VmFlags: rd wr ..." -> {"vmas": [{"start": N, "end": N, "perms":
+ * "rw-p", "offset": N, "dev": "00:00", "inode": N, "name": "", "size":
+ * kB, "rss": kB, ..., "thp_eligible": bool, "vm_flags": ["rd", ...]}]},
+ * the data's shape (mm.proto's Smaps): keys as the message names them.
+ * smaps_rollup: the one VMA's object, its range and counts alone.
  */
 static json_object *smaps_vma(char *line, int *ok)
 {
@@ -1031,12 +1033,28 @@ static json_object *vmflags_array(char *flags)
 	return a;
 }
 
+/* A "Key: N [kB]" line into vma, by the message's name of the key. */
+static void smaps_count(json_object *vma, const char *key, unsigned long long v)
+{
+	char name[64];
+
+	if (!strcmp(key, "THPeligible")) {
+		json_object_object_add(vma, "thp_eligible",
+				       json_object_new_boolean(v != 0));
+		return;
+	}
+	snake_case(key, name, sizeof(name));
+	add_u64(vma, name, v);
+}
+
 json_object *smaps_to_json(const char *text, char *err, size_t len)
 {
-	json_object *doc = json_object_new_array(), *vma = NULL;
+	json_object *doc = json_object_new_object(), *vmas, *vma = NULL;
 	struct lines l;
 	char *line;
 
+	vmas = json_object_new_array();
+	json_object_object_add(doc, "vmas", vmas);
 	lines_init(&l, text);
 	while ((line = next_line(&l))) {
 		char *colon = strchr(line, ':');
@@ -1044,21 +1062,21 @@ json_object *smaps_to_json(const char *text, char *err, size_t len)
 		int ok;
 
 		if (!strncmp(line, "VmFlags:", 8) && vma) {
-			json_object_object_add(vma, "VmFlags",
+			json_object_object_add(vma, "vm_flags",
 					       vmflags_array(line + 8));
 			continue;
 		}
 		if (colon && vma && colon[1] == ' ' &&
 		    sscanf(colon + 1, "%llu", &v) == 1) {
 			*colon = '\0';
-			add_u64(vma, line, v);
+			smaps_count(vma, line, v);
 			continue;
 		}
 		vma = smaps_vma(line, &ok);
 		if (!ok)
 			return parse_error(doc, &l, err, len,
 					   "not a smaps line");
-		json_object_array_add(doc, vma);
+		json_object_array_add(vmas, vma);
 	}
 	if (l.too_long)
 		return parse_error(doc, &l, err, len, "line too long");
@@ -1067,16 +1085,21 @@ json_object *smaps_to_json(const char *text, char *err, size_t len)
 
 json_object *smaps_rollup_to_json(const char *text, char *err, size_t len)
 {
-	json_object *all = smaps_to_json(text, err, len), *one;
+	json_object *all = smaps_to_json(text, err, len), *vmas, *one;
+	static const char *const line_only[] = {"perms", "offset", "dev",
+						"inode", "name"};
 
-	if (!all || json_object_array_length(all) != 1) {
+	vmas = all ? json_object_object_get(all, "vmas") : NULL;
+	if (!vmas || json_object_array_length(vmas) != 1) {
 		if (all && !err[0])
 			snprintf(err, len, "smaps_rollup: not one rollup");
 		json_object_put(all);
 		return NULL;
 	}
-	one = json_object_get(json_object_array_get_idx(all, 0));
+	one = json_object_get(json_object_array_get_idx(vmas, 0));
 	json_object_put(all);
+	for (size_t i = 0; i < sizeof(line_only) / sizeof(line_only[0]); i++)
+		json_object_object_del(one, line_only[i]);
 	return one;
 }
 

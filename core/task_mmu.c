@@ -149,19 +149,6 @@ int pid_maps_show(const void *snap, struct seq_buf *s)
 	return s->err;
 }
 
-/* One VMA's maps line, as show_map_vma prints it (smaps' header too). */
-static void show_map_vma(const struct machine *m, const struct mm_struct *mm,
-			 const struct vm_area_struct *vma, struct seq_buf *s)
-{
-	struct vma_snapshot v;
-	struct maps_snapshot one = {&v, 1, 0};
-
-	memset(&v, 0, sizeof(v));
-	map_vma(m, mm, vma, &v);
-	one.pointer_size = m->layout.arch == ARCH_X86_64 ? 8 : 4;
-	pid_maps_show(&one, s);
-}
-
 int report_pid_maps(const struct machine *m, int pid, struct seq_buf *s)
 {
 	return report_show(&pid_maps_report, m, pid, s);
@@ -729,45 +716,33 @@ static void smap_gather_stats(const struct machine *m,
 	}
 }
 
-static void smaps_kb(struct seq_buf *s, const char *name, uint64_t bytes)
+/* The counts in kB, as the text's lines give them. */
+static void smaps_counts_fill(const struct mem_size_stats *mss,
+			      struct smaps_counts *c)
 {
-	seq_printf(s, "%-16s%8llu kB\n", name,
-		   (unsigned long long)(bytes >> 10));
+	c->rss = mss->resident >> 10;
+	c->pss = mss->pss >> PSS_SHIFT >> 10;
+	c->pss_dirty = mss->pss_dirty >> PSS_SHIFT >> 10;
+	c->pss_anon = mss->pss_anon >> PSS_SHIFT >> 10;
+	c->pss_file = mss->pss_file >> PSS_SHIFT >> 10;
+	c->pss_shmem = mss->pss_shmem >> PSS_SHIFT >> 10;
+	c->shared_clean = mss->shared_clean >> 10;
+	c->shared_dirty = mss->shared_dirty >> 10;
+	c->private_clean = mss->private_clean >> 10;
+	c->private_dirty = mss->private_dirty >> 10;
+	c->referenced = mss->referenced >> 10;
+	c->anonymous = mss->anonymous >> 10;
+	c->lazy_free = mss->lazyfree >> 10;
+	c->anon_huge_pages = mss->anonymous_thp >> 10;
+	c->shared_hugetlb = mss->shared_hugetlb >> 10;
+	c->private_hugetlb = mss->private_hugetlb >> 10;
+	c->swap = mss->swap >> 10;
+	c->swap_pss = mss->swap_pss >> PSS_SHIFT >> 10;
+	c->locked = mss->pss_locked >> PSS_SHIFT >> 10;
 }
 
-/* __show_smap: the lines smaps and smaps_rollup share. */
-static void show_smap(struct seq_buf *s, const struct mem_size_stats *mss,
-		      bool rollup)
-{
-	smaps_kb(s, "Rss:", mss->resident);
-	smaps_kb(s, "Pss:", mss->pss >> PSS_SHIFT);
-	smaps_kb(s, "Pss_Dirty:", mss->pss_dirty >> PSS_SHIFT);
-	if (rollup) {
-		smaps_kb(s, "Pss_Anon:", mss->pss_anon >> PSS_SHIFT);
-		smaps_kb(s, "Pss_File:", mss->pss_file >> PSS_SHIFT);
-		smaps_kb(s, "Pss_Shmem:", mss->pss_shmem >> PSS_SHIFT);
-	}
-	smaps_kb(s, "Shared_Clean:", mss->shared_clean);
-	smaps_kb(s, "Shared_Dirty:", mss->shared_dirty);
-	smaps_kb(s, "Private_Clean:", mss->private_clean);
-	smaps_kb(s, "Private_Dirty:", mss->private_dirty);
-	smaps_kb(s, "Referenced:", mss->referenced);
-	smaps_kb(s, "Anonymous:", mss->anonymous);
-	smaps_kb(s, "KSM:", 0);
-	smaps_kb(s, "LazyFree:", mss->lazyfree);
-	smaps_kb(s, "AnonHugePages:", mss->anonymous_thp);
-	smaps_kb(s, "ShmemPmdMapped:", 0);
-	smaps_kb(s, "FilePmdMapped:", 0);
-	smaps_kb(s, "Shared_Hugetlb:", mss->shared_hugetlb);
-	smaps_kb(s, "Private_Hugetlb:", mss->private_hugetlb);
-	smaps_kb(s, "Swap:", mss->swap);
-	smaps_kb(s, "SwapPss:", mss->swap_pss >> PSS_SHIFT);
-	smaps_kb(s, "Locked:", mss->pss_locked >> PSS_SHIFT);
-}
-
-/* show_smap_vma_flags: two letters per flag, in bit order. */
-static void show_smap_vma_flags(const struct vm_area_struct *vma,
-				struct seq_buf *s)
+/* show_smap_vma_flags' two letters per flag, in bit order. */
+static int smaps_vm_flags(unsigned long flags, struct smaps_vma_snapshot *v)
 {
 	static const char mnemonics[32][3] = {
 		[0] = "rd",  [1] = "wr",  [2] = "ex",  [3] = "sh",  [4] = "mr",
@@ -777,61 +752,262 @@ static void show_smap_vma_flags(const struct vm_area_struct *vma,
 		[30] = "nh",
 	};
 
+	v->vm_flags = snap_alloc(32, sizeof(*v->vm_flags));
+	if (!v->vm_flags)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < 32; i++) {
+		if (!(flags & (1UL << i)) || !mnemonics[i][0])
+			continue;
+		v->vm_flags[v->nr_vm_flags] = snap_strdup(mnemonics[i]);
+		if (!v->vm_flags[v->nr_vm_flags])
+			return -ENOMEM;
+		v->nr_vm_flags++;
+	}
+	return 0;
+}
+
+static int smaps_vma_fill(const struct machine *m, const struct mm_struct *mm,
+			  const struct vm_area_struct *vma,
+			  struct smaps_vma_snapshot *v)
+{
+	struct mem_size_stats mss = {0};
+	uint64_t psize = (vma->vm_flags & VM_HUGETLB)
+				 ? pgtable_level_size(m, pgtable_huge_level(m))
+				 : m->page_size;
+
+	smap_gather_stats(m, vma, &mss);
+	map_vma(m, mm, vma, &v->vma);
+	v->size = (vma->vm_end - vma->vm_start) >> 10;
+	v->kernel_page_size = v->mmu_page_size = psize >> 10;
+	smaps_counts_fill(&mss, &v->c);
+	v->thp_eligible = thp_vma_allowable(m, vma);
+	return smaps_vm_flags(vma->vm_flags, v);
+}
+
+int pid_smaps_fill(const struct machine *m, int pid, void *snap)
+{
+	struct smaps_snapshot *ss = snap;
+	const struct mm_struct *mm = pid_mm(m, pid);
+	int err = 0;
+
+	if (!mm)
+		return -ESRCH;
+	ss->pointer_size = m->layout.arch == ARCH_X86_64 ? 8 : 4;
+	ss->vmas = snap_alloc(mm->map_count, sizeof(*ss->vmas));
+	if (!ss->vmas)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < mm->map_count && !err; i++)
+		err = smaps_vma_fill(m, mm, mm->vmas[i],
+				     &ss->vmas[ss->nr_vmas++]);
+	return err;
+}
+
+static void smaps_kb(struct seq_buf *s, const char *name, uint64_t kb)
+{
+	seq_printf(s, "%-16s%8llu kB\n", name, (unsigned long long)kb);
+}
+
+/* __show_smap: the lines smaps and smaps_rollup share. */
+static void show_smap(struct seq_buf *s, const struct smaps_counts *c,
+		      bool rollup)
+{
+	smaps_kb(s, "Rss:", c->rss);
+	smaps_kb(s, "Pss:", c->pss);
+	smaps_kb(s, "Pss_Dirty:", c->pss_dirty);
+	if (rollup) {
+		smaps_kb(s, "Pss_Anon:", c->pss_anon);
+		smaps_kb(s, "Pss_File:", c->pss_file);
+		smaps_kb(s, "Pss_Shmem:", c->pss_shmem);
+	}
+	smaps_kb(s, "Shared_Clean:", c->shared_clean);
+	smaps_kb(s, "Shared_Dirty:", c->shared_dirty);
+	smaps_kb(s, "Private_Clean:", c->private_clean);
+	smaps_kb(s, "Private_Dirty:", c->private_dirty);
+	smaps_kb(s, "Referenced:", c->referenced);
+	smaps_kb(s, "Anonymous:", c->anonymous);
+	smaps_kb(s, "KSM:", c->ksm);
+	smaps_kb(s, "LazyFree:", c->lazy_free);
+	smaps_kb(s, "AnonHugePages:", c->anon_huge_pages);
+	smaps_kb(s, "ShmemPmdMapped:", c->shmem_pmd_mapped);
+	smaps_kb(s, "FilePmdMapped:", c->file_pmd_mapped);
+	smaps_kb(s, "Shared_Hugetlb:", c->shared_hugetlb);
+	smaps_kb(s, "Private_Hugetlb:", c->private_hugetlb);
+	smaps_kb(s, "Swap:", c->swap);
+	smaps_kb(s, "SwapPss:", c->swap_pss);
+	smaps_kb(s, "Locked:", c->locked);
+}
+
+/* show_smap: the maps line (maps' own), then the VMA's lines. */
+static void show_smap_vma(const struct smaps_vma_snapshot *v,
+			  uint64_t pointer_size, struct seq_buf *s)
+{
+	struct maps_snapshot one = {(struct vma_snapshot *)&v->vma, 1,
+				    pointer_size};
+
+	pid_maps_show(&one, s);
+	smaps_kb(s, "Size:", v->size);
+	smaps_kb(s, "KernelPageSize:", v->kernel_page_size);
+	smaps_kb(s, "MMUPageSize:", v->mmu_page_size);
+	show_smap(s, &v->c, false);
+	seq_printf(s, "THPeligible:    %8d\n", v->thp_eligible ? 1 : 0);
 	seq_printf(s, "VmFlags:");
-	for (unsigned int i = 0; i < 32; i++)
-		if ((vma->vm_flags & (1UL << i)) && mnemonics[i][0])
-			seq_printf(s, " %s", mnemonics[i]);
+	for (size_t i = 0; i < v->nr_vm_flags; i++)
+		seq_printf(s, " %s", v->vm_flags[i]);
 	seq_printf(s, " \n");
+}
+
+int pid_smaps_show(const void *snap, struct seq_buf *s)
+{
+	const struct smaps_snapshot *ss = snap;
+
+	for (size_t i = 0; i < ss->nr_vmas; i++)
+		show_smap_vma(&ss->vmas[i], ss->pointer_size, s);
+	return s->err;
 }
 
 int report_pid_smaps(const struct machine *m, int pid, struct seq_buf *s)
 {
-	const struct mm_struct *mm = pid_mm(m, pid);
-
-	if (!mm)
-		return -ESRCH;
-	for (unsigned int i = 0; i < mm->map_count; i++) {
-		const struct vm_area_struct *vma = mm->vmas[i];
-		struct mem_size_stats mss = {0};
-		uint64_t psize =
-			(vma->vm_flags & VM_HUGETLB)
-				? pgtable_level_size(m, pgtable_huge_level(m))
-				: m->page_size;
-
-		smap_gather_stats(m, vma, &mss);
-		show_map_vma(m, mm, vma, s);
-		smaps_kb(s, "Size:", vma->vm_end - vma->vm_start);
-		smaps_kb(s, "KernelPageSize:", psize);
-		smaps_kb(s, "MMUPageSize:", psize);
-		show_smap(s, &mss, false);
-		seq_printf(s, "THPeligible:    %8d\n",
-			   thp_vma_allowable(m, vma) ? 1 : 0);
-		show_smap_vma_flags(vma, s);
-	}
-	return s->err;
+	return report_show(&pid_smaps_report, m, pid, s);
 }
 
-int report_pid_smaps_rollup(const struct machine *m, int pid, struct seq_buf *s)
+int pid_smaps_rollup_fill(const struct machine *m, int pid, void *snap)
 {
+	struct smaps_rollup_snapshot *r = snap;
 	const struct mm_struct *mm = pid_mm(m, pid);
 	struct mem_size_stats mss = {0};
-	int width = m->layout.arch == ARCH_X86_64 ? 73 : 49;
-	int n = 0;
 
 	if (!mm)
 		return -ESRCH;
 	for (unsigned int i = 0; i < mm->map_count; i++)
 		smap_gather_stats(m, mm->vmas[i], &mss);
-	seq_printf(s, "%08lx-%08lx ---p 00000000 00:00 0 %n",
-		   mm->map_count ? (unsigned long)mm->vmas[0]->vm_start : 0UL,
-		   mm->map_count
-			   ? (unsigned long)mm->vmas[mm->map_count - 1]->vm_end
-			   : 0UL,
+	r->pointer_size = m->layout.arch == ARCH_X86_64 ? 8 : 4;
+	if (mm->map_count) {
+		r->start = mm->vmas[0]->vm_start;
+		r->end = mm->vmas[mm->map_count - 1]->vm_end;
+	}
+	smaps_counts_fill(&mss, &r->c);
+	return 0;
+}
+
+/* show_smaps_rollup: the range's line, "[rollup]" in the name column. */
+int pid_smaps_rollup_show(const void *snap, struct seq_buf *s)
+{
+	const struct smaps_rollup_snapshot *r = snap;
+	int width = r->pointer_size == 8 ? 73 : 49;
+	int n = 0;
+
+	seq_printf(s, "%08llx-%08llx ---p 00000000 00:00 0 %n",
+		   (unsigned long long)r->start, (unsigned long long)r->end,
 		   &n);
 	seq_printf(s, "%*s[rollup]\n", n < width ? width - n : 0, "");
-	show_smap(s, &mss, true);
+	show_smap(s, &r->c, true);
 	return s->err;
 }
+
+int report_pid_smaps_rollup(const struct machine *m, int pid, struct seq_buf *s)
+{
+	return report_show(&pid_smaps_rollup_report, m, pid, s);
+}
+
+/* The maps line's fields and the counts, flat in the message. */
+#define SV_VMA(member, k)                                                      \
+	{                                                                      \
+#member, k, offsetof(struct smaps_vma_snapshot, vma.member),   \
+			0, NULL                                                \
+	}
+#define SV(member)                                                             \
+	{                                                                      \
+#member, SNAP_U64,                                             \
+			offsetof(struct smaps_vma_snapshot, member), 0, NULL   \
+	}
+#define SV_C(member)                                                           \
+	{                                                                      \
+#member, SNAP_U64,                                             \
+			offsetof(struct smaps_vma_snapshot, c.member), 0, NULL \
+	}
+static const struct snap_field smaps_vma_fields[] = {
+	SV_VMA(start, SNAP_U64),
+	SV_VMA(end, SNAP_U64),
+	SV_VMA(perms, SNAP_CHARS),
+	SV_VMA(offset, SNAP_U64),
+	SV_VMA(dev, SNAP_CHARS),
+	SV_VMA(inode, SNAP_U64),
+	SV_VMA(name, SNAP_CHARS),
+	SV(size),
+	SV(kernel_page_size),
+	SV(mmu_page_size),
+	SV_C(rss),
+	SV_C(pss),
+	SV_C(pss_dirty),
+	SV_C(shared_clean),
+	SV_C(shared_dirty),
+	SV_C(private_clean),
+	SV_C(private_dirty),
+	SV_C(referenced),
+	SV_C(anonymous),
+	SV_C(ksm),
+	SV_C(lazy_free),
+	SV_C(anon_huge_pages),
+	SV_C(shmem_pmd_mapped),
+	SV_C(file_pmd_mapped),
+	SV_C(shared_hugetlb),
+	SV_C(private_hugetlb),
+	SV_C(swap),
+	SV_C(swap_pss),
+	SV_C(locked),
+	SNAP_FIELD(struct smaps_vma_snapshot, thp_eligible, SNAP_BOOL),
+	SNAP_ARRAY(struct smaps_vma_snapshot, vm_flags, nr_vm_flags, SNAP_STRS,
+		   NULL),
+};
+static const struct snap_desc smaps_vma_desc =
+	SNAP_DESC("SmapsVma", struct smaps_vma_snapshot, smaps_vma_fields);
+static const struct snap_field smaps_fields[] = {
+	SNAP_ARRAY(struct smaps_snapshot, vmas, nr_vmas, SNAP_ITEMS,
+		   &smaps_vma_desc),
+	SNAP_FIELD(struct smaps_snapshot, pointer_size, SNAP_U64),
+};
+static const struct snap_desc smaps_desc =
+	SNAP_DESC("Smaps", struct smaps_snapshot, smaps_fields);
+const struct report_type pid_smaps_report = {&smaps_desc, pid_smaps_fill,
+					     pid_smaps_show};
+
+#define SR(member)                                                             \
+	{                                                                      \
+#member, SNAP_U64,                                             \
+			offsetof(struct smaps_rollup_snapshot, c.member), 0,   \
+			NULL                                                   \
+	}
+static const struct snap_field smaps_rollup_fields[] = {
+	SNAP_FIELD(struct smaps_rollup_snapshot, start, SNAP_U64),
+	SNAP_FIELD(struct smaps_rollup_snapshot, end, SNAP_U64),
+	SNAP_FIELD(struct smaps_rollup_snapshot, pointer_size, SNAP_U64),
+	SR(rss),
+	SR(pss),
+	SR(pss_dirty),
+	SR(pss_anon),
+	SR(pss_file),
+	SR(pss_shmem),
+	SR(shared_clean),
+	SR(shared_dirty),
+	SR(private_clean),
+	SR(private_dirty),
+	SR(referenced),
+	SR(anonymous),
+	SR(ksm),
+	SR(lazy_free),
+	SR(anon_huge_pages),
+	SR(shmem_pmd_mapped),
+	SR(file_pmd_mapped),
+	SR(shared_hugetlb),
+	SR(private_hugetlb),
+	SR(swap),
+	SR(swap_pss),
+	SR(locked),
+};
+static const struct snap_desc smaps_rollup_desc = SNAP_DESC(
+	"SmapsRollup", struct smaps_rollup_snapshot, smaps_rollup_fields);
+const struct report_type pid_smaps_rollup_report = {
+	&smaps_rollup_desc, pid_smaps_rollup_fill, pid_smaps_rollup_show};
 
 /* ------------------------------------------------------------------ */
 /* /proc/PID/pagemap                                                   */

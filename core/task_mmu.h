@@ -9,6 +9,7 @@
 #ifndef MM_TASK_MMU_H
 #define MM_TASK_MMU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/machine.h"
@@ -102,6 +103,43 @@ int report_pagewalk(const struct machine *m, int pid, uint64_t addr,
 int report_pid_smaps(const struct machine *m, int pid, struct seq_buf *s);
 int report_pid_smaps_rollup(const struct machine *m, int pid,
 			    struct seq_buf *s);
+/*
+ * Their snapshots, mm.proto's Smaps and SmapsRollup: every count in kB,
+ * as the text's lines (Pss's fraction dropped as the text drops it);
+ * each key in snake_case (Pss_Dirty pss_dirty, THPeligible
+ * thp_eligible). The rollup's start and end are its line's range, from
+ * the first VMA's start to the last's end (0-0 with none); pss_anon,
+ * pss_file and pss_shmem are printed by the rollup alone.
+ */
+struct smaps_counts {
+	uint64_t rss, pss, pss_dirty, pss_anon, pss_file, pss_shmem;
+	uint64_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t referenced, anonymous, ksm, lazy_free, anon_huge_pages;
+	uint64_t shmem_pmd_mapped, file_pmd_mapped, shared_hugetlb,
+		private_hugetlb, swap, swap_pss, locked;
+};
+struct smaps_vma_snapshot {
+	struct vma_snapshot vma; /* the maps line's fields */
+	uint64_t size, kernel_page_size, mmu_page_size;
+	struct smaps_counts c;
+	bool thp_eligible;
+	char **vm_flags; /* "rd", "wr" ... in bit order */
+	size_t nr_vm_flags;
+};
+struct smaps_snapshot {
+	struct smaps_vma_snapshot *vmas;
+	size_t nr_vmas;
+	uint64_t pointer_size;
+};
+struct smaps_rollup_snapshot {
+	uint64_t start, end, pointer_size;
+	struct smaps_counts c;
+};
+extern const struct report_type pid_smaps_report, pid_smaps_rollup_report;
+int pid_smaps_fill(const struct machine *m, int pid, void *snap);
+int pid_smaps_show(const void *snap, struct seq_buf *s);
+int pid_smaps_rollup_fill(const struct machine *m, int pid, void *snap);
+int pid_smaps_rollup_show(const void *snap, struct seq_buf *s);
 
 /* /proc/PID/pagemap's bits (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PFRAME_MASK	  ((1ULL << 55) - 1)

@@ -146,9 +146,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 				(unsigned long long)rp->addr, m->nr_node_ids);
 		return report_node_meminfo(m, (unsigned int)rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_SMAPS:
-		return report_pid_smaps(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_SMAPS_ROLLUP:
-		return report_pid_smaps_rollup(m, pid, seq);
+		return report_data_text(s, rp->kind, pid, seq);
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:

@@ -63,6 +63,9 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_NUMA_MAPS] = {&pid_numa_maps_report, NULL},
 	[MM__REPORT_KIND__REPORT_NUMASTAT] = {&numastat_report, NULL},
 	[MM__REPORT_KIND__REPORT_NODE_MEMINFO] = {&node_meminfo_report, NULL},
+	[MM__REPORT_KIND__REPORT_SMAPS] = {&pid_smaps_report, NULL},
+	[MM__REPORT_KIND__REPORT_SMAPS_ROLLUP] = {&pid_smaps_rollup_report,
+						  NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 

@@ -302,6 +302,18 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_MAPS, pid)).vmas
 
+    def smaps(self, pid=0):
+        """/proc/PID/smaps: a dataclass per VMA (mm.proto's SmapsVma:
+        the maps fields, every count in kB, thp_eligible, vm_flags)."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_SMAPS, pid)).vmas
+
+    def smaps_rollup(self, pid=0):
+        """/proc/PID/smaps_rollup: every VMA's counts summed, in kB
+        (mm.proto's SmapsRollup), with the range of its line."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_SMAPS_ROLLUP, pid))
+
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""
         return _reports.from_message(

@@ -345,6 +345,26 @@ class TestReports(DaemonTest):
         self.assertErrno(errno.EINVAL, self.m.report_data, "node_meminfo",
                          0, 1)
 
+    def test_smaps_and_rollup_are_the_texts(self):
+        with self.m.mmap(0, 16384, PROT_RW, MAP_PRIVATE_ANON) as addr:
+            self.m.write_vm(addr, b"x")
+            self.m.write_vm(addr + 4096, b"y")
+            vma = [v for v in self.m.smaps() if v.start == addr][0]
+            self.assertEqual((vma.size, vma.rss, vma.private_dirty,
+                              vma.anonymous, vma.thp_eligible),
+                             (16, 8, 8, 8, False))
+            self.assertEqual(vma.vm_flags, ["rd", "wr", "mr", "mw", "me",
+                                            "ac"])
+            text = self.m.report("smaps")
+            block = text[text.index("%08x-" % addr):]
+            self.assertIn("Rss:                   8 kB\n", block)
+            r = self.m.smaps_rollup()
+            line = [x for x in self.m.report("smaps_rollup").splitlines()
+                    if x.startswith("Rss:")][0]
+            self.assertEqual(r.rss, int(line.split()[1]))
+            self.assertEqual(r["Pss_Anon"], r.pss_anon)
+            self.assertGreaterEqual(r.rss, 8)
+
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
 

@@ -31,6 +31,24 @@ hold() {
 	[ -n "$held" ] || fail "$name: the example client did not start"
 }
 
+# smaps_rows FILE: each mapping of a smaps text as "start end Rss Pss
+# Private_Dirty", the addresses in decimal.
+smaps_rows() {
+	while IFS= read -r line; do
+		case $line in
+		[0-9a-f]*-*)
+			r=${line%% *}
+			printf '%d %d' "0x${r%-*}" "0x${r#*-}"
+			;;
+		Rss:* | Pss:* | Private_Dirty:*)
+			set -- $line
+			printf ' %s' "$2"
+			;;
+		VmFlags*) echo ;;
+		esac
+	done <"$1"
+}
+
 stop_holder() {
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
@@ -354,18 +372,34 @@ Anonymous: 8 kB
 Locked: 0 kB"
 same "smaps: the maps lines are maps' own" \
 	"$(grep -E '^[0-9a-f]{8,}-' "$tmp/smaps")" "$(cat "$tmp/maps")"
-same "smaps --json: Rss per mapping equals the text" \
-	"$(grep '^Rss:' "$tmp/smaps" | awk '{ print $2 }')" \
-	"$($M --json smaps "$held" | jq -r '.[].Rss')"
+$M --json smaps "$held" >"$tmp/smaps.json"
+same "smaps --json: each mapping's range, Rss, Pss and Private_Dirty equal the text" \
+	"$(smaps_rows "$tmp/smaps")" \
+	"$(jq -r '.vmas[] | "\(.start) \(.end) \(.rss) \(.pss) \(.private_dirty)"' "$tmp/smaps.json")"
+same "smaps --json: the client's mapping from the data" \
+	"$(jq -c '.vmas[] | select(.start == '"$((0x$anon))"') | {size, rss, anonymous, private_dirty, locked, thp_eligible}' "$tmp/smaps.json")" \
+	'{"size":64,"rss":8,"anonymous":8,"private_dirty":8,"locked":0,"thp_eligible":false}'
 same "smaps --json: VmFlags as an array" \
-	"$($M --json smaps "$held" | jq -r '.[0].VmFlags | join(" ")')" \
+	"$(jq -r '.vmas[0].vm_flags | join(" ")' "$tmp/smaps.json")" \
 	"rd wr mr mw me ac"
+same "smaps --json: a pointer is 8 bytes on x86_64" \
+	"$(jq .pointer_size "$tmp/smaps.json")" 8
+same "smaps --json --input: the text parsed gives the data" \
+	"$($M --json --input "$tmp/smaps" smaps "$held" | jq -c '.vmas[] | [.start, .end, .name, .size, .rss, .pss, .swap, .locked, .thp_eligible, .vm_flags]')" \
+	"$(jq -c '.vmas[] | [.start, .end, .name, .size, .rss, .pss, .swap, .locked, .thp_eligible, .vm_flags]' "$tmp/smaps.json")"
 $M smaps_rollup "$held" >"$tmp/rollup"
 matches "smaps_rollup: the [rollup] line, then the sums" "$tmp/rollup" \
 	'^([0-9a-f]{8,}-[0-9a-f]{8,} ---p 00000000 00:00 0 +\[rollup\]|[A-Za-z_]+: +[0-9]+ kB)$'
-same "smaps_rollup --json: the sums as numbers" \
-	"$($M --json smaps_rollup "$held" | jq -c '{Rss, Anonymous, Swap}')" \
-	'{"Rss":8,"Anonymous":8,"Swap":0}'
+$M --json smaps_rollup "$held" >"$tmp/rollup.json"
+same "smaps_rollup --json: every sum equals the text's line" \
+	"$(sed -n 's/^\([A-Za-z_]*\): *\([0-9]*\) kB$/\2/p' "$tmp/rollup" | tr '\n' ' ')" \
+	"$(jq -r '[.rss, .pss, .pss_dirty, .pss_anon, .pss_file, .pss_shmem, .shared_clean, .shared_dirty, .private_clean, .private_dirty, .referenced, .anonymous, .ksm, .lazy_free, .anon_huge_pages, .shmem_pmd_mapped, .file_pmd_mapped, .shared_hugetlb, .private_hugetlb, .swap, .swap_pss, .locked] | join(" ")' "$tmp/rollup.json") "
+same "smaps_rollup --json: the range is the first mapping's start to the last's end" \
+	"$(jq -r '"\(.start) \(.end)"' "$tmp/rollup.json")" \
+	"$(jq -r '"\(.vmas[0].start) \(.vmas[-1].end)"' "$tmp/smaps.json")"
+same "smaps_rollup --json --input: the text parsed gives the same sums" \
+	"$($M --json --input "$tmp/rollup" smaps_rollup "$held" | jq -c '{start, rss, anonymous, swap}')" \
+	"$(jq -c '{start, rss, anonymous, swap}' "$tmp/rollup.json")"
 $M pagemap "$held" "0x$anon" 2 >"$tmp/pagemap"
 same "pagemap: a written page is present and exclusive, the next none" \
 	"$(cut -f3- "$tmp/pagemap" | sed 's/pfn 0x[0-9a-f]*/pfn P/')" \
@@ -520,6 +554,12 @@ done
 same "--json --input /proc/meminfo: a key per line" \
 	"$($MMCTL --json --input "$tmp/host.meminfo" meminfo | jq length)" \
 	"$(grep -c . "$tmp/host.meminfo")"
+if [ -r /proc/self/smaps ]; then
+	cat /proc/self/smaps >"$tmp/host.smaps"
+	same "--json --input /proc/self/smaps: a mapping per maps line, Rss each" \
+		"$($MMCTL --json --input "$tmp/host.smaps" smaps 1 | jq '[.vmas | length, (map(select(.rss != null)) | length)]' | tr -d ' \n')" \
+		"[$(grep -c '^Rss:' "$tmp/host.smaps"),$(grep -c '^Rss:' "$tmp/host.smaps")]"
+fi
 status "--input with a command that is not a report: exit 2" 2 \
 	'--input goes with a report only' $M --input "$tmp/vmstat" top
 status "--json --input of a file in another format: exit 1" 1 \

@@ -263,11 +263,118 @@ static void test_smaps_shared(void **state)
 	teardown(&b);
 }
 
+/* The value of key in the text of the VMA at start (its lines). */
+static uint64_t smaps_value(const char *text, uint64_t start, const char *key)
+{
+	char head[32], *at, *end;
+	unsigned long long v;
+	size_t n = strlen(key);
+
+	snprintf(head, sizeof(head), "%08llx-", (unsigned long long)start);
+	at = strstr(text, head);
+	assert_non_null(at);
+	end = strstr(at, "VmFlags:");
+	for (at = strchr(at, '\n') + 1; at < end; at = strchr(at, '\n') + 1)
+		if (!strncmp(at, key, n) && at[n] == ':' &&
+		    sscanf(at + n + 1, "%llu", &v) == 1)
+			return v;
+	fail_msg("%s of %#llx is not in the text", key,
+		 (unsigned long long)start);
+	return 0;
+}
+
+/*
+ * The snapshots are what the text prints: a VMA's counts, its flags and
+ * the rollup's sums, exact, on a private mapping (two written pages, a
+ * lock) and a shared one.
+ */
+static void test_smaps_snapshot_is_the_text(void **state)
+{
+	struct both b;
+	struct smaps_snapshot *ss;
+	struct smaps_rollup_snapshot *r;
+	const struct smaps_vma_snapshot *v = NULL;
+	struct seq_buf s;
+	int err;
+
+	(void)state;
+	setup(&b);
+	map_both(&b, 0, 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	map_both(&b, 10, 4, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS);
+	touch_both(&b, 0, true);
+	touch_both(&b, 1, true);
+	touch_both(&b, 10, true);
+	assert_int_equal(uapi_mlock(b.m, 0, W + 4 * PAGE, 2 * PAGE, 0), 0);
+	seq_buf_init(&s);
+	assert_int_equal(report_pid_smaps(b.m, b.pid, &s), 0);
+	ss = snapshot_take(&pid_smaps_report, b.m, b.pid, &err);
+	assert_non_null(ss);
+	for (size_t i = 0; i < ss->nr_vmas; i++)
+		if (ss->vmas[i].vma.start == W)
+			v = &ss->vmas[i];
+	assert_non_null(v);
+	assert_int_equal(v->vma.end, W + 4 * PAGE);
+	assert_string_equal(v->vma.perms, "rw-p");
+	assert_int_equal(v->size, 16);
+	assert_int_equal(v->c.rss, 8);
+	assert_int_equal(v->c.rss, smaps_value(s.buf, W, "Rss"));
+	assert_int_equal(v->c.private_dirty, 8);
+	assert_int_equal(v->c.private_dirty,
+			 smaps_value(s.buf, W, "Private_Dirty"));
+	assert_int_equal(v->c.anonymous, smaps_value(s.buf, W, "Anonymous"));
+	assert_int_equal(v->kernel_page_size, 4);
+	assert_int_equal(v->nr_vm_flags, 6);
+	assert_string_equal(v->vm_flags[0], "rd");
+	assert_string_equal(v->vm_flags[5], "ac");
+	assert_non_null(strstr(s.buf, "VmFlags: rd wr mr mw me ac \n"));
+	/* The locked part: Locked is its two pages, "lo" among its flags. */
+	v = &v[1];
+	assert_int_equal(v->vma.start, W + 4 * PAGE);
+	assert_int_equal(v->c.locked, 8);
+	assert_int_equal(v->c.locked,
+			 smaps_value(s.buf, W + 4 * PAGE, "Locked"));
+	assert_string_equal(v->vm_flags[5], "lo");
+	assert_string_equal(v->vm_flags[6], "ac");
+	/* The shared mapping's page: shared memory, on its own. */
+	v = &v[2];
+	assert_int_equal(v->vma.start, W + 10 * PAGE);
+	assert_string_equal(v->vma.name, "/dev/zero (deleted)");
+	assert_int_equal(v->c.private_dirty, 4);
+	assert_int_equal(v->c.pss, smaps_value(s.buf, W + 10 * PAGE, "Pss"));
+	assert_true(v->thp_eligible == false);
+	seq_buf_clear(&s);
+	assert_int_equal(report_pid_smaps_rollup(b.m, b.pid, &s), 0);
+	r = snapshot_take(&pid_smaps_rollup_report, b.m, b.pid, &err);
+	assert_non_null(r);
+	assert_int_equal(r->c.pss_shmem, 4);
+	assert_int_equal(r->c.locked, 8);
+	assert_int_equal(r->pointer_size, 8);
+	{
+		char want[160];
+
+		snprintf(want, sizeof(want),
+			 "Rss:            %8llu kB\nPss:            %8llu kB\n",
+			 (unsigned long long)r->c.rss,
+			 (unsigned long long)r->c.pss);
+		assert_non_null(strstr(s.buf, want));
+		snprintf(want, sizeof(want), "%08llx-%08llx ---p",
+			 (unsigned long long)r->start,
+			 (unsigned long long)r->end);
+		assert_memory_equal(s.buf, want, strlen(want));
+	}
+	assert_true(r->c.rss >= 20);
+	snapshot_free(pid_smaps_rollup_report.desc, r);
+	snapshot_free(pid_smaps_report.desc, ss);
+	seq_buf_free(&s);
+	teardown(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smaps_private),
 		cmocka_unit_test(test_smaps_shared),
+		cmocka_unit_test(test_smaps_snapshot_is_the_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
