@@ -458,7 +458,7 @@ static int cmd_status(struct mmctl *ctl, int argc, char **argv)
 static const struct report_kind maps_report = {
 	"maps", MMC_REPORT_MAPS, maps_to_json, "a process's mappings"};
 static const struct report_kind pagewalk_report = {
-	"pagewalk", MMC_REPORT_PAGEWALK, status_to_json, "a page walk"};
+	"pagewalk", MMC_REPORT_PAGEWALK, NULL, "a page walk"};
 static const struct report_kind translate_report = {
 	"translate", MMC_REPORT_TRANSLATE, status_to_json,
 	"a segmented translation"};

@@ -107,15 +107,19 @@ void snapshot_free(const struct snap_desc *d, void *snap)
 	free(snap);
 }
 
-void *snapshot_take(const struct report_type *t, const struct machine *m,
-		    int pid, int *err)
+void *snapshot_take_at(const struct report_type *t, const struct machine *m,
+		       const struct report_args *a, int *err)
 {
 	void *snap = calloc(1, t->desc->size);
 
 	*err = -ENOMEM;
 	if (!snap)
 		return NULL;
-	*err = t->fill(m, pid, snap);
+	if (t->fill)
+		*err = t->fill(m, a->pid, snap);
+	else /* a report_at_type's */
+		*err = ((const struct report_at_type *)(const void *)t)
+			       ->fill_at(m, a, snap);
 	if (*err) {
 		snapshot_free(t->desc, snap);
 		return NULL;
@@ -123,15 +127,31 @@ void *snapshot_take(const struct report_type *t, const struct machine *m,
 	return snap;
 }
 
-int report_show(const struct report_type *t, const struct machine *m, int pid,
-		struct seq_buf *s)
+void *snapshot_take(const struct report_type *t, const struct machine *m,
+		    int pid, int *err)
+{
+	struct report_args a = {.pid = pid, .sreg = -1, .cpl = 3};
+
+	return snapshot_take_at(t, m, &a, err);
+}
+
+int report_show_at(const struct report_type *t, const struct machine *m,
+		   const struct report_args *a, struct seq_buf *s)
 {
 	int err;
-	void *snap = snapshot_take(t, m, pid, &err);
+	void *snap = snapshot_take_at(t, m, a, &err);
 
 	if (!snap)
 		return err;
 	err = t->show(snap, s);
 	snapshot_free(t->desc, snap);
 	return err ? err : s->err;
+}
+
+int report_show(const struct report_type *t, const struct machine *m, int pid,
+		struct seq_buf *s)
+{
+	struct report_args a = {.pid = pid, .sreg = -1, .cpl = 3};
+
+	return report_show_at(t, m, &a, s);
 }

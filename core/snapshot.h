@@ -81,8 +81,30 @@ struct snap_desc {
  */
 struct report_type {
 	const struct snap_desc *desc;
+	/* NULL: the report is a report_at_type's, filled by its fill_at. */
 	int (*fill)(const struct machine *m, int pid, void *snap);
 	int (*show)(const void *snap, struct seq_buf *s);
+};
+
+/*
+ * What a report is about: the process, and for pagewalk the address,
+ * for translate the far pointer (selector:addr), the CPL and the
+ * segment register it is read through (-1: the selector's own
+ * descriptor, from its table).
+ */
+struct report_args {
+	int pid;
+	uint64_t addr;
+	unsigned int selector;
+	unsigned int cpl;
+	int sreg;
+};
+
+/* A report about more than a process: its report_type's fill is NULL. */
+struct report_at_type {
+	struct report_type t;
+	int (*fill_at)(const struct machine *m, const struct report_args *a,
+		       void *snap);
 };
 
 /*
@@ -96,6 +118,11 @@ void snapshot_free(const struct snap_desc *d, void *snap);
 /* The text of a structured report: take, show, free. */
 int report_show(const struct report_type *t, const struct machine *m, int pid,
 		struct seq_buf *s);
+/* The same with every argument (fill_at's, or fill's pid). */
+void *snapshot_take_at(const struct report_type *t, const struct machine *m,
+		       const struct report_args *a, int *err);
+int report_show_at(const struct report_type *t, const struct machine *m,
+		   const struct report_args *a, struct seq_buf *s);
 
 /*
  * A named counter (mm.proto's Counter), as /proc/vmstat's lines: the

@@ -330,74 +330,229 @@ int pid_pagewalk(const struct machine *m, int pid, uint64_t addr,
 	return pgtable_walk(m, mm->pgd, addr, w);
 }
 
-static void show_frame(const struct machine *m, const struct pgtable_walk *w,
-		       struct seq_buf *s)
+/* A list of names into *list (count *n): each copied. */
+static int snap_names(const char *const *names, size_t nr, char ***list,
+		      size_t *n)
+{
+	*list = snap_alloc(nr, sizeof(**list));
+	if (!*list)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		(*list)[i] = snap_strdup(names[i]);
+		if (!(*list)[i])
+			return -ENOMEM;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+/* A present entry's bits by their _PAGE_ names, in bit order. */
+static int entry_bits(uint64_t entry, struct pagewalk_level_snapshot *l)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} bits[] = {
+		{_PAGE_PRESENT, "present"}, {_PAGE_RW, "rw"},
+		{_PAGE_USER, "user"},	    {_PAGE_PWT, "pwt"},
+		{_PAGE_PCD, "pcd"},	    {_PAGE_ACCESSED, "accessed"},
+		{_PAGE_DIRTY, "dirty"},	    {_PAGE_PSE, "pse"},
+		{_PAGE_GLOBAL, "global"},   {_PAGE_NX, "nx"},
+	};
+	const char *names[sizeof(bits) / sizeof(bits[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if ((entry & _PAGE_PRESENT) && (entry & bits[i].bit))
+			names[n++] = bits[i].name;
+	return snap_names(names, n, &l->bits, &l->nr_bits);
+}
+
+/* The frame at the end of a walk that found one, and its struct page. */
+static int fill_frame(const struct machine *m, const struct pgtable_walk *w,
+		      struct pagewalk_snapshot *p)
 {
 	const struct page *page = pfn_to_page(m, w->pfn);
 	unsigned long head = w->pfn & ~((w->page_size >> m->page_shift) - 1);
+	const char *names[5];
+	size_t n = 0;
 
-	seq_printf(s, "Frame:\tpfn %#lx, phys %#llx, %llu kB page\n", w->pfn,
-		   (unsigned long long)pfn_to_phys(m, w->pfn),
-		   (unsigned long long)(w->page_size >> 10));
-	if (w->pfn == m->zero_pfn) {
+	snprintf(p->stop, sizeof(p->stop), "frame");
+	p->pfn = w->pfn;
+	p->phys = pfn_to_phys(m, w->pfn);
+	p->page_size = w->page_size;
+	p->zero_page = w->pfn == m->zero_pfn;
+	p->huge_zero_page = !p->zero_page && w->page_size > m->page_size &&
+			    is_huge_zero_pfn(m, head);
+	if (p->zero_page || p->huge_zero_page)
+		return 0;
+	/* A huge page's struct page is its head's, as a folio's is. */
+	if (w->page_size > m->page_size) {
+		page = pfn_to_page(m, head);
+		p->huge = true;
+		p->head_pfn = head;
+		p->head_order = page->private;
+		p->thp = PageFlag(page, PG_anon);
+	}
+	p->page_flags = page->flags & ((1u << NR_PAGEFLAGS) - 1);
+	if (PageFlag(page, PG_anon))
+		names[n++] = "anon";
+	if (PageFlag(page, PG_shmem))
+		names[n++] = "shmem";
+	if (PageFlag(page, PG_lru))
+		names[n++] = "lru";
+	if (PageFlag(page, PG_active))
+		names[n++] = "active";
+	if (PageFlag(page, PG_swapbacked))
+		names[n++] = "swapbacked";
+	p->refcount = page->_refcount;
+	p->mapcount = page->_mapcount;
+	p->index = page->index;
+	return snap_names(names, n, &p->page_flag_names,
+			  &p->nr_page_flag_names);
+}
+
+static int pagewalk_fill(const struct machine *m, const struct report_args *a,
+			 void *snap)
+{
+	struct pagewalk_snapshot *p = snap;
+	struct pgtable_walk w;
+	int err = pid_pagewalk(m, a->pid, a->addr, &w);
+	uint64_t last;
+
+	if (err)
+		return err;
+	p->address = a->addr;
+	p->levels = snap_alloc((size_t)w.levels, sizeof(*p->levels));
+	if (!p->levels)
+		return -ENOMEM;
+	for (int l = 0; l < w.levels; l++) {
+		struct pagewalk_level_snapshot *ls = &p->levels[p->nr_levels++];
+
+		snprintf(ls->name, sizeof(ls->name), "%s", w.level[l].name);
+		ls->index = w.level[l].index;
+		ls->entry = w.level[l].entry;
+		ls->table_pfn = w.level[l].table_pfn;
+		err = entry_bits(ls->entry, ls);
+		if (err)
+			return err;
+	}
+	last = w.levels ? w.level[w.levels - 1].entry : 0;
+	if (w.present)
+		return fill_frame(m, &w, p);
+	if (pte_is_swap(last)) {
+		snprintf(p->stop, sizeof(p->stop), "swap");
+		p->swap_type = swp_type(last);
+		p->swap_offset = swp_offset(last);
+	} else if (pte_protnone(last)) {
+		snprintf(p->stop, sizeof(p->stop), "prot_none");
+		p->pfn = pte_pfn(m, last);
+	} else {
+		snprintf(p->stop, sizeof(p->stop), "none");
+	}
+	return 0;
+}
+
+static void show_frame(const struct pagewalk_snapshot *p, struct seq_buf *s)
+{
+	seq_printf(s, "Frame:\tpfn %#llx, phys %#llx, %llu kB page\n",
+		   (unsigned long long)p->pfn, (unsigned long long)p->phys,
+		   (unsigned long long)(p->page_size >> 10));
+	if (p->zero_page) {
 		seq_printf(s, "Page:\tthe shared zero page\n");
 		return;
 	}
-	if (w->page_size > m->page_size && is_huge_zero_pfn(m, head)) {
+	if (p->huge_zero_page) {
 		seq_printf(s, "Page:\tthe huge zero page\n");
 		return;
 	}
-	/* A huge page's struct page is its head's, as a folio's is. */
-	if (w->page_size > m->page_size) {
-		seq_printf(s, "Head:\tpfn %#lx, order %u%s\n", head,
-			   pfn_to_page(m, head)->private,
-			   PageFlag(pfn_to_page(m, head), PG_anon)
-				   ? ", a transparent huge page"
-				   : "");
-		page = pfn_to_page(m, head);
-	}
-	seq_printf(s,
-		   "Page:\tflags %#x%s%s%s%s%s, _refcount %d, _mapcount %d, "
-		   "index %#llx\n",
-		   page->flags & ((1u << NR_PAGEFLAGS) - 1),
-		   PageFlag(page, PG_anon) ? " anon" : "",
-		   PageFlag(page, PG_shmem) ? " shmem" : "",
-		   PageFlag(page, PG_lru) ? " lru" : "",
-		   PageFlag(page, PG_active) ? " active" : "",
-		   PageFlag(page, PG_swapbacked) ? " swapbacked" : "",
-		   page->_refcount, page->_mapcount,
-		   (unsigned long long)page->index);
+	if (p->huge)
+		seq_printf(s, "Head:\tpfn %#llx, order %llu%s\n",
+			   (unsigned long long)p->head_pfn,
+			   (unsigned long long)p->head_order,
+			   p->thp ? ", a transparent huge page" : "");
+	seq_printf(s, "Page:\tflags %#llx", (unsigned long long)p->page_flags);
+	for (size_t i = 0; i < p->nr_page_flag_names; i++)
+		seq_printf(s, " %s", p->page_flag_names[i]);
+	seq_printf(s, ", _refcount %lld, _mapcount %lld, index %#llx\n",
+		   (long long)p->refcount, (long long)p->mapcount,
+		   (unsigned long long)p->index);
+}
+
+static int pagewalk_show(const void *snap, struct seq_buf *s)
+{
+	const struct pagewalk_snapshot *p = snap;
+
+	seq_printf(s, "Address:\t%#llx\n", (unsigned long long)p->address);
+	for (size_t l = 0; l < p->nr_levels; l++)
+		seq_printf(
+			s,
+			"%s:\tindex %3llu  entry %#018llx  table pfn %#llx\n",
+			p->levels[l].name,
+			(unsigned long long)p->levels[l].index,
+			(unsigned long long)p->levels[l].entry,
+			(unsigned long long)p->levels[l].table_pfn);
+	if (!strcmp(p->stop, "frame"))
+		show_frame(p, s);
+	else if (!strcmp(p->stop, "swap"))
+		seq_printf(s, "Swap:\ttype %llu, offset %#llx\n",
+			   (unsigned long long)p->swap_type,
+			   (unsigned long long)p->swap_offset);
+	else if (!strcmp(p->stop, "prot_none"))
+		seq_printf(s, "Frame:\tpfn %#llx, PROT_NONE\n",
+			   (unsigned long long)p->pfn);
+	else
+		seq_printf(s, "Frame:\tnone (not present)\n");
+	return s->err;
 }
 
 int report_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		    struct seq_buf *s)
 {
-	struct pgtable_walk w;
-	int err = pid_pagewalk(m, pid, addr, &w);
-	uint64_t last;
+	struct report_args a = {.pid = pid, .addr = addr, .sreg = -1};
 
-	if (err)
-		return err;
-	seq_printf(s, "Address:\t%#llx\n", (unsigned long long)addr);
-	for (int l = 0; l < w.levels; l++)
-		seq_printf(s,
-			   "%s:\tindex %3u  entry %#018llx  table pfn %#lx\n",
-			   w.level[l].name, w.level[l].index,
-			   (unsigned long long)w.level[l].entry,
-			   w.level[l].table_pfn);
-	last = w.levels ? w.level[w.levels - 1].entry : 0;
-	if (w.present)
-		show_frame(m, &w, s);
-	else if (pte_is_swap(last))
-		seq_printf(s, "Swap:\ttype %u, offset %#lx\n", swp_type(last),
-			   swp_offset(last));
-	else if (pte_protnone(last))
-		seq_printf(s, "Frame:\tpfn %#lx, PROT_NONE\n",
-			   pte_pfn(m, last));
-	else
-		seq_printf(s, "Frame:\tnone (not present)\n");
-	return s->err;
+	return report_show_at(&pagewalk_report.t, m, &a, s);
 }
+
+#define PL(member, k) SNAP_FIELD(struct pagewalk_level_snapshot, member, k)
+static const struct snap_field pagewalk_level_fields[] = {
+	PL(name, SNAP_CHARS),
+	PL(index, SNAP_U64),
+	PL(entry, SNAP_U64),
+	PL(table_pfn, SNAP_U64),
+	SNAP_ARRAY(struct pagewalk_level_snapshot, bits, nr_bits, SNAP_STRS,
+		   NULL),
+};
+static const struct snap_desc pagewalk_level_desc = SNAP_DESC(
+	"PagewalkLevel", struct pagewalk_level_snapshot, pagewalk_level_fields);
+#define PW(member, k) SNAP_FIELD(struct pagewalk_snapshot, member, k)
+static const struct snap_field pagewalk_fields[] = {
+	PW(address, SNAP_U64),
+	SNAP_ARRAY(struct pagewalk_snapshot, levels, nr_levels, SNAP_ITEMS,
+		   &pagewalk_level_desc),
+	PW(stop, SNAP_CHARS),
+	PW(pfn, SNAP_U64),
+	PW(phys, SNAP_U64),
+	PW(page_size, SNAP_U64),
+	PW(zero_page, SNAP_BOOL),
+	PW(huge_zero_page, SNAP_BOOL),
+	PW(huge, SNAP_BOOL),
+	PW(head_pfn, SNAP_U64),
+	PW(head_order, SNAP_U64),
+	PW(thp, SNAP_BOOL),
+	PW(page_flags, SNAP_U64),
+	SNAP_ARRAY(struct pagewalk_snapshot, page_flag_names,
+		   nr_page_flag_names, SNAP_STRS, NULL),
+	PW(refcount, SNAP_S64),
+	PW(mapcount, SNAP_S64),
+	PW(index, SNAP_U64),
+	PW(swap_type, SNAP_U64),
+	PW(swap_offset, SNAP_U64),
+};
+static const struct snap_desc pagewalk_desc =
+	SNAP_DESC("Pagewalk", struct pagewalk_snapshot, pagewalk_fields);
+const struct report_at_type pagewalk_report = {
+	{&pagewalk_desc, NULL, pagewalk_show}, pagewalk_fill};
 
 /* What numa_maps counts over one VMA, as its struct numa_maps. */
 struct numa_maps {

@@ -91,6 +91,37 @@ int pid_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		 struct pgtable_walk *w);
 int report_pagewalk(const struct machine *m, int pid, uint64_t addr,
 		    struct seq_buf *s);
+/*
+ * Its snapshot, mm.proto's Pagewalk: each level read (its name, index,
+ * entry, the table's pfn and the entry's bits by _PAGE_ name, "present"
+ * "rw" "user" "pwt" "pcd" "accessed" "dirty" "pse" "global" "nx", for
+ * a present entry only), then where the walk ended (stop): "frame" (the
+ * frame, its page and, for a huge page, its head), "swap" (type and
+ * offset), "prot_none" (the frame kept) or "none".
+ */
+struct pagewalk_level_snapshot {
+	char name[8];
+	uint64_t index, entry, table_pfn;
+	char **bits;
+	size_t nr_bits;
+};
+struct pagewalk_snapshot {
+	uint64_t address;
+	struct pagewalk_level_snapshot *levels;
+	size_t nr_levels;
+	char stop[16];
+	uint64_t pfn, phys, page_size; /* page_size in bytes */
+	bool zero_page, huge_zero_page, huge;
+	uint64_t head_pfn, head_order;
+	bool thp;
+	uint64_t page_flags;
+	char **page_flag_names; /* "anon" "shmem" "lru" "active" "swapbacked" */
+	size_t nr_page_flag_names;
+	int64_t refcount, mapcount;
+	uint64_t index;
+	uint64_t swap_type, swap_offset;
+};
+extern const struct report_at_type pagewalk_report;
 
 /*
  * /proc/PID/smaps and smaps_rollup in the kernel's format: each VMA's

@@ -89,6 +89,30 @@ static unsigned int sreg_by_name(const char *name)
 	return i;
 }
 
+int report_translation_args(const Mm__Report *rp, struct report_args *a,
+			    struct reply *r)
+{
+	const Mm__Translation *tr = rp->translation;
+
+	if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
+		return reply_error(r, -EINVAL,
+				   "a far pointer is a 16-bit selector "
+				   "and a 32-bit offset");
+	a->addr = rp->addr;
+	a->selector = rp->selector;
+	a->cpl = tr ? tr->cpl : 3;
+	a->sreg = -1;
+	if (!tr || !tr->sreg || !tr->sreg[0])
+		return 0;
+	a->sreg = (int)sreg_by_name(tr->sreg);
+	if (a->sreg == NR_SREGS)
+		return reply_error(r, -EINVAL,
+				   "%.16s is no segment register (es, cs, ss, "
+				   "ds, fs, gs)",
+				   tr->sreg);
+	return 0;
+}
+
 /* TRANSLATE: a selector at CPL 3, or rp->translation's CPL and register. */
 static int report_translate(struct machine *m, int pid, const Mm__Report *rp,
 			    struct seq_buf *seq, struct reply *r)
@@ -128,6 +152,7 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	struct machine *m = s->d->m;
 	int pid = rp->pid ? rp->pid : s->pid;
 	const struct task_struct *t = find_task_by_pid(m, pid);
+	struct report_args a = {.pid = pid, .cpl = 3, .sreg = -1};
 
 	if (!t) /* dispatch.c checked a pid given; the session's own is gone */
 		return reply_error(r, -ESRCH, "no process with pid %d", pid);
@@ -161,7 +186,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	case MM__REPORT_KIND__REPORT_SEGREGS:
 		return report_segregs(m, pid, seq);
 	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
-		return report_pagewalk(m, pid, rp->addr, seq);
+		a.addr = rp->addr;
+		return report_data_text_at(s, rp->kind, &a, seq);
 	}
 }
 

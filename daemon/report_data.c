@@ -66,6 +66,7 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_SMAPS] = {&pid_smaps_report, NULL},
 	[MM__REPORT_KIND__REPORT_SMAPS_ROLLUP] = {&pid_smaps_rollup_report,
 						  NULL},
+	[MM__REPORT_KIND__REPORT_PAGEWALK] = {&pagewalk_report.t, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 
@@ -84,10 +85,11 @@ bool report_data_by_node(unsigned int kind)
 	return kind < sizeof(by_node) / sizeof(by_node[0]) && by_node[kind];
 }
 
-/* The kind's snapshot of process pid, with the session's part (s may be
- * NULL: a test's machine has no sessions). */
+/* The kind's snapshot of what a names, with the session's part (s may
+ * be NULL: a test's machine has no sessions). */
 static void *report_snapshot(const struct session *s, const struct machine *m,
-			     unsigned int kind, int pid, int *err)
+			     unsigned int kind, const struct report_args *a,
+			     int *err)
 {
 	const struct report_type *t = report_data_type(kind);
 	void *snap;
@@ -95,23 +97,31 @@ static void *report_snapshot(const struct session *s, const struct machine *m,
 	*err = -EOPNOTSUPP;
 	if (!t)
 		return NULL;
-	snap = snapshot_take(t, m, pid, err);
+	snap = snapshot_take_at(t, m, a, err);
 	if (snap && s && structured[kind].add)
 		structured[kind].add(s, snap);
 	return snap;
 }
 
-int report_data_text(const struct session *s, unsigned int kind, int pid,
-		     struct seq_buf *seq)
+int report_data_text_at(const struct session *s, unsigned int kind,
+			const struct report_args *a, struct seq_buf *seq)
 {
 	int err;
-	void *snap = report_snapshot(s, s->d->m, kind, pid, &err);
+	void *snap = report_snapshot(s, s->d->m, kind, a, &err);
 
 	if (!snap)
 		return err;
 	err = report_data_type(kind)->show(snap, seq);
 	snapshot_free(report_data_type(kind)->desc, snap);
 	return err;
+}
+
+int report_data_text(const struct session *s, unsigned int kind, int pid,
+		     struct seq_buf *seq)
+{
+	struct report_args a = {.pid = pid, .cpl = 3, .sreg = -1};
+
+	return report_data_text_at(s, kind, &a, seq);
 }
 
 unsigned int report_data_nr_kinds(void)
@@ -389,15 +399,16 @@ static int report_data_message(const struct report_type *t, unsigned int kind,
 	return fill_message(t->desc, snap, msg);
 }
 
-int report_data_make(const struct session *s, const struct machine *m,
-		     unsigned int kind, int pid, Mm__ReportData **out)
+int report_data_make_at(const struct session *s, const struct machine *m,
+			unsigned int kind, const struct report_args *a,
+			Mm__ReportData **out)
 {
 	const struct report_type *t = report_data_type(kind);
 	void *snap;
 	int err;
 
 	*out = NULL;
-	snap = report_snapshot(s, m, kind, pid, &err);
+	snap = report_snapshot(s, m, kind, a, &err);
 	if (!snap)
 		return err;
 	err = report_data_message(t, kind, snap, out);
@@ -405,11 +416,20 @@ int report_data_make(const struct session *s, const struct machine *m,
 	return err;
 }
 
+int report_data_make(const struct session *s, const struct machine *m,
+		     unsigned int kind, int pid, Mm__ReportData **out)
+{
+	struct report_args a = {.pid = pid, .cpl = 3, .sreg = -1};
+
+	return report_data_make_at(s, m, kind, &a, out);
+}
+
 int report_data(struct session *s, const Mm__Report *rp, int pid,
 		struct reply *r)
 {
 	const struct report_type *t = report_data_type((unsigned int)rp->kind);
 	struct machine *m = s->d->m;
+	struct report_args a = {.cpl = 3, .sreg = -1};
 	size_t size;
 	int err;
 
@@ -430,9 +450,14 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 				(unsigned long long)rp->addr, m->nr_node_ids);
 		pid = (int)rp->addr;
 	}
+	a.pid = pid;
+	a.addr = rp->addr;
+	if (rp->kind == MM__REPORT_KIND__REPORT_TRANSLATE &&
+	    report_translation_args(rp, &a, r))
+		return r->rep.status;
 	m->errmsg[0] = '\0';
-	err = report_data_make(s, m, (unsigned int)rp->kind, pid,
-			       &r->report_data);
+	err = report_data_make_at(s, m, (unsigned int)rp->kind, &a,
+				  &r->report_data);
 	if (err == -ESRCH)
 		return reply_error(r, err, "no process with pid %d", pid);
 	if (err)

@@ -313,9 +313,21 @@ bool report_data_by_node(unsigned int kind);
  * an error: it may hold part): 0 or -errno. */
 int report_data_make(const struct session *s, const struct machine *m,
 		     unsigned int kind, int pid, Mm__ReportData **out);
+int report_data_make_at(const struct session *s, const struct machine *m,
+			unsigned int kind, const struct report_args *a,
+			Mm__ReportData **out);
 /* The text of a structured kind, from the same snapshot. */
 int report_data_text(const struct session *s, unsigned int kind, int pid,
 		     struct seq_buf *seq);
+int report_data_text_at(const struct session *s, unsigned int kind,
+			const struct report_args *a, struct seq_buf *seq);
+/*
+ * op_report.c: TRANSLATE's far pointer, CPL and register (by name) from
+ * rp into a: 0, or the error replied in r (a selector past 16 bits, an
+ * offset past 32, a register that is none).
+ */
+int report_translation_args(const Mm__Report *rp, struct report_args *a,
+			    struct reply *r);
 unsigned int report_data_nr_kinds(void);
 int report_data_check(const struct snap_desc *d,
 		      const ProtobufCMessageDescriptor *md, char *why,

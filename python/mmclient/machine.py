@@ -314,6 +314,13 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_SMAPS_ROLLUP, pid))
 
+    def pagewalk(self, addr, pid=0):
+        """The walk of pid's page tables to addr (mm.proto's Pagewalk):
+        .levels (name, index, entry, table_pfn, bits), .stop ("frame",
+        "swap", "prot_none", "none") and the frame's page."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_PAGEWALK, pid, addr))
+
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""
         return _reports.from_message(

@@ -358,6 +358,16 @@ class TestReports(DaemonTest):
             text = self.m.report("smaps")
             block = text[text.index("%08x-" % addr):]
             self.assertIn("Rss:                   8 kB\n", block)
+            w = self.m.pagewalk(addr)
+            self.assertEqual([l.name for l in w.levels],
+                             ["PGD", "PUD", "PMD", "PTE"])
+            self.assertEqual((w.stop, w.refcount, w.mapcount),
+                             ("frame", 1, 0))
+            self.assertIn("Frame:\tpfn %#x, phys %#x, 4 kB page\n"
+                          % (w.pfn, w.phys),
+                          self.m.report("pagewalk", addr=addr))
+            self.assertIn("dirty", w.levels[-1].bits)
+            self.assertEqual(self.m.pagewalk(addr + 8192).stop, "none")
             r = self.m.smaps_rollup()
             line = [x for x in self.m.report("smaps_rollup").splitlines()
                     if x.startswith("Rss:")][0]

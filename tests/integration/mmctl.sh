@@ -361,6 +361,22 @@ status "pagewalk: the page is anon, mapped once" 0 \
 	'_refcount 1, _mapcount 0' $M pagewalk "$held" "0x$anon"
 status "pagewalk: an unwritten page of the mapping is not present" 0 \
 	'^Frame:	none' $M pagewalk "$held" "0x$(printf %x $((0x$anon + 4096)))"
+# Entries pass 2**53 (NX is bit 63): read them as exact integers.
+$M --json pagewalk "$held" "0x$anon" >"$tmp/walk.json"
+same "pagewalk --json: each level's name, index, entry and table, as the text" \
+	"$(sed -n 's/^\([A-Z]*\):	index *\([0-9]*\)  entry \(0x[0-9a-f]*\)  table pfn \(0x[0-9a-f]*\)$/\1 \2 \3 \4/p' "$tmp/walk")" \
+	"$(python3 -c 'import json, sys
+for l in json.load(open(sys.argv[1]))["levels"]:
+    print(l["name"], l["index"], "%#018x" % l["entry"], "%#x" % l["table_pfn"])' "$tmp/walk.json")"
+same "pagewalk --json: the frame, its page and the PTE's bits" \
+	"$(python3 -c 'import json, sys
+w = json.load(open(sys.argv[1]))
+print("Frame:\tpfn %#x, phys %#x, %d kB page" % (w["pfn"], w["phys"], w["page_size"] >> 10))
+print(w["stop"], w["refcount"], w["mapcount"], " ".join(w["page_flag_names"]), " ".join(w["levels"][-1]["bits"]))' "$tmp/walk.json")" \
+	"$(grep '^Frame:' "$tmp/walk")
+frame 1 0 anon lru swapbacked present rw user accessed dirty nx"
+same "pagewalk --json: an unwritten page stops at none" \
+	"$($M --json pagewalk "$held" "0x$(printf %x $((0x$anon + 4096)))" | jq -r .stop)" none
 
 # ---- smaps, smaps_rollup and pagemap PID
 $M smaps "$held" >"$tmp/smaps"

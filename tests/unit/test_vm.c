@@ -1645,6 +1645,60 @@ static void test_checker_catches_swap(void **state)
 	assert_consistent(m);
 }
 
+/*
+ * The page walk's snapshot is its text: each level's entry, the frame
+ * and its page's counts; a present PTE's bits, decoded.
+ */
+static void pagewalk_snapshot_is_the_text(struct machine *m, int pid,
+					  uint64_t a, const char *text)
+{
+	struct report_args args = {.pid = pid, .addr = a, .sreg = -1};
+	struct pagewalk_snapshot *p;
+	const struct pagewalk_level_snapshot *pte;
+	char line[160];
+	int err;
+
+	p = snapshot_take_at(&pagewalk_report.t, m, &args, &err);
+	assert_non_null(p);
+	assert_int_equal(p->address, a);
+	assert_int_equal(p->nr_levels, 4);
+	assert_string_equal(p->levels[0].name, "PGD");
+	assert_int_equal(p->levels[0].index, 255);
+	pte = &p->levels[3];
+	snprintf(line, sizeof(line),
+		 "PTE:\tindex %3llu  entry %#018llx  table pfn %#llx\n",
+		 (unsigned long long)pte->index, (unsigned long long)pte->entry,
+		 (unsigned long long)pte->table_pfn);
+	assert_non_null(strstr(text, line));
+	/* Written by a user: present, writable, user, accessed, dirty, NX. */
+	assert_int_equal(pte->nr_bits, 6);
+	assert_string_equal(pte->bits[0], "present");
+	assert_string_equal(pte->bits[4], "dirty");
+	assert_string_equal(pte->bits[5], "nx");
+	assert_string_equal(p->stop, "frame");
+	assert_int_equal(p->pfn, pte_pfn(m, pte->entry));
+	snprintf(line, sizeof(line),
+		 "Frame:\tpfn %#llx, phys %#llx, 4 kB page\n",
+		 (unsigned long long)p->pfn, (unsigned long long)p->phys);
+	assert_non_null(strstr(text, line));
+	assert_int_equal(p->refcount, 1);
+	assert_int_equal(p->mapcount, 0);
+	assert_int_equal(p->nr_page_flag_names, 3);
+	assert_string_equal(p->page_flag_names[2], "swapbacked");
+	assert_false(p->huge);
+	snapshot_free(pagewalk_report.t.desc, p);
+	/* The next page, never written: a PTE that is none. */
+	args.addr = a + 2 * PAGE;
+	p = snapshot_take_at(&pagewalk_report.t, m, &args, &err);
+	assert_non_null(p);
+	assert_string_equal(p->stop, "none");
+	assert_int_equal(p->levels[p->nr_levels - 1].nr_bits, 0);
+	snapshot_free(pagewalk_report.t.desc, p);
+	args.pid = 4242;
+	assert_null(snapshot_take_at(&pagewalk_report.t, m, &args, &err));
+	assert_int_equal(err, -ESRCH);
+}
+
 static void test_reports(void **state)
 {
 	struct vm_fixture *f = *state;
@@ -1669,6 +1723,7 @@ static void test_reports(void **state)
 	assert_non_null(strstr(s.buf, "PTE:\tindex "));
 	assert_non_null(strstr(s.buf, " anon lru swapbacked, _refcount 1, "
 				      "_mapcount 0"));
+	pagewalk_snapshot_is_the_text(m, f->pid, a, s.buf);
 	seq_buf_free(&s);
 	assert_int_equal(report_pid_maps(m, 4242, &s), -ESRCH);
 }
