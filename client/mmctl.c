@@ -624,11 +624,10 @@ static int cmd_translate(struct mmctl *ctl, int argc, char **argv)
 	return show_report_tr(ctl, &translate_report, pid, sel, off, &tr);
 }
 
-static const struct report_kind ldt_report = {
-	"ldt", MMC_REPORT_LDT, status_to_json, "a process's LDT"};
+static const struct report_kind ldt_report = {"ldt", MMC_REPORT_LDT, NULL,
+					      "a process's LDT"};
 static const struct report_kind segregs_report = {
-	"segregs", MMC_REPORT_SEGREGS, status_to_json,
-	"a process's segment registers"};
+	"segregs", MMC_REPORT_SEGREGS, NULL, "a process's segment registers"};
 
 /* mmctl ldt PID, mmctl segregs PID. */
 static int cmd_segments(struct mmctl *ctl, int argc, char **argv)

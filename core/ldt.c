@@ -21,6 +21,7 @@
 #include "core/ldt.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@
 #include "core/gfp.h"
 #include "core/mm.h"
 #include "core/page_alloc.h"
+#include "core/snapshot.h"
 #include "core/segment.h"
 #include "core/task.h"
 #include "core/vmalloc.h"
@@ -457,40 +459,99 @@ int ldt_check_mm(const struct machine *m, const struct mm_struct *mm, char *why,
 	return err;
 }
 
-/* "Entry 1:\t0x000f 0x0040f301...  base ... limit ... (type)". */
-static void show_ldt_entry(unsigned int i, uint64_t raw, struct seq_buf *s)
+static int ldt_fill(const struct machine *m, int pid, void *snap)
 {
-	struct desc_struct d = desc_unpack(raw);
+	struct ldt_snapshot *ls = snap;
+	const struct task_struct *t = find_task_by_pid(m, pid);
+	const struct ldt_struct *ldt;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	ldt = t->mm->ldt;
+	if (!ldt)
+		return 0;
+	ls->present = true;
+	ls->nr_entries = ldt->nr_entries;
+	ls->address = ldt->entries;
+	ls->vmalloced = ldt->vmalloced;
+	ls->entries = snap_alloc(ldt->nr_entries, sizeof(*ls->entries));
+	if (!ls->entries)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < ldt->nr_entries; i++) {
+		uint64_t raw = ldt_get(m, ldt, i);
+		struct ldt_entry_snapshot *e;
+
+		if (!raw)
+			continue;
+		e = &ls->entries[ls->nr_ldt_entries++];
+		e->entry = i;
+		e->selector = i << 3 | SEGMENT_LDT | USER_RPL;
+		desc_snapshot_fill(raw, &e->descriptor);
+	}
+	return 0;
+}
+
+/* "Entry 1:\tselector 0x000f, descriptor ..., base ..., (type)". */
+static void show_ldt_entry(const struct ldt_entry_snapshot *e,
+			   struct seq_buf *s)
+{
+	const struct desc_snapshot *d = &e->descriptor;
 
 	seq_printf(s,
-		   "Entry %u:\tselector 0x%04x, descriptor 0x%016llx, base "
-		   "0x%08x, limit 0x%05x, G=%u, D/B=%u, P=%u, DPL %u, AVL=%u, "
-		   "%s\n",
-		   i, i << 3 | SEGMENT_LDT | USER_RPL, (unsigned long long)raw,
-		   get_desc_base(&d), get_desc_limit(&d), d.g, d.d, d.p, d.dpl,
-		   d.avl, desc_type_name(&d));
+		   "Entry %llu:\tselector 0x%04llx, descriptor 0x%016llx, base "
+		   "0x%08llx, limit 0x%05llx, G=%llu, D/B=%llu, P=%llu, DPL "
+		   "%llu, AVL=%llu, %s\n",
+		   (unsigned long long)e->entry,
+		   (unsigned long long)e->selector, (unsigned long long)d->raw,
+		   (unsigned long long)d->base_address,
+		   (unsigned long long)d->limit, (unsigned long long)d->g,
+		   (unsigned long long)d->d_b, (unsigned long long)d->p,
+		   (unsigned long long)d->dpl, (unsigned long long)d->avl,
+		   d->type_name);
+}
+
+static int ldt_show(const void *snap, struct seq_buf *s)
+{
+	const struct ldt_snapshot *ls = snap;
+
+	if (!ls->present) {
+		seq_printf(s, "LDT:\tnone (modify_ldt was never called)\n");
+		return s->err;
+	}
+	seq_printf(s, "LDT:\t%llu entries at 0x%llx (%s)\n",
+		   (unsigned long long)ls->nr_entries,
+		   (unsigned long long)ls->address,
+		   ls->vmalloced ? "vmalloc" : "one page");
+	for (size_t i = 0; i < ls->nr_ldt_entries; i++)
+		show_ldt_entry(&ls->entries[i], s);
+	return s->err;
 }
 
 int report_ldt(struct machine *m, int pid, struct seq_buf *s)
 {
 	const struct task_struct *t = find_task_by_pid(m, pid);
-	const struct ldt_struct *ldt;
 
 	if (!t || !t->mm)
 		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
-	ldt = t->mm->ldt;
-	if (!ldt) {
-		seq_printf(s, "LDT:\tnone (modify_ldt was never called)\n");
-		return s->err;
-	}
-	seq_printf(s, "LDT:\t%u entries at 0x%llx (%s)\n", ldt->nr_entries,
-		   (unsigned long long)ldt->entries,
-		   ldt->vmalloced ? "vmalloc" : "one page");
-	for (unsigned int i = 0; i < ldt->nr_entries; i++) {
-		uint64_t raw = ldt_get(m, ldt, i);
-
-		if (raw)
-			show_ldt_entry(i, raw, s);
-	}
-	return s->err;
+	return report_show(&ldt_report, m, pid, s);
 }
+
+#define LE(member) SNAP_FIELD(struct ldt_entry_snapshot, member, SNAP_U64)
+static const struct snap_field ldt_entry_fields[] = {
+	LE(entry),
+	LE(selector),
+	SNAP_ONE(struct ldt_entry_snapshot, descriptor, &desc_snapshot_desc),
+};
+static const struct snap_desc ldt_entry_desc =
+	SNAP_DESC("LdtEntry", struct ldt_entry_snapshot, ldt_entry_fields);
+static const struct snap_field ldt_fields[] = {
+	SNAP_FIELD(struct ldt_snapshot, present, SNAP_BOOL),
+	SNAP_FIELD(struct ldt_snapshot, nr_entries, SNAP_U64),
+	SNAP_FIELD(struct ldt_snapshot, address, SNAP_U64),
+	SNAP_FIELD(struct ldt_snapshot, vmalloced, SNAP_BOOL),
+	SNAP_ARRAY(struct ldt_snapshot, entries, nr_ldt_entries, SNAP_ITEMS,
+		   &ldt_entry_desc),
+};
+static const struct snap_desc ldt_desc =
+	SNAP_DESC("Ldt", struct ldt_snapshot, ldt_fields);
+const struct report_type ldt_report = {&ldt_desc, ldt_fill, ldt_show};

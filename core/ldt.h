@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/machine.h"
+#include "core/segment.h"
 #include "core/seq_buf.h"
 
 /* arch/x86/include/uapi/asm/ldt.h */
@@ -98,5 +99,23 @@ int ldt_check_mm(const struct machine *m, const struct mm_struct *mm, char *why,
 
 /* mmctl ldt PID: one line per non-empty entry, decoded. */
 int report_ldt(struct machine *m, int pid, struct seq_buf *s);
+/*
+ * Its snapshot, mm.proto's Ldt: whether the process has a table (none
+ * until modify_ldt writes one), its entry count, its kernel address and
+ * whether it is vmalloc'ed; each entry that is not empty with its
+ * number, the selector that names it (TI=1, RPL 3) and its descriptor.
+ */
+struct ldt_entry_snapshot {
+	uint64_t entry, selector;
+	struct desc_snapshot descriptor;
+};
+struct ldt_snapshot {
+	bool present;
+	uint64_t nr_entries, address;
+	bool vmalloced;
+	struct ldt_entry_snapshot *entries;
+	size_t nr_ldt_entries;
+};
+extern const struct report_type ldt_report;
 
 #endif /* MM_LDT_H */

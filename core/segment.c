@@ -41,11 +41,13 @@
 #include "core/segment.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/check.h"
 #include "core/page_alloc.h"
 #include "core/percpu.h"
+#include "core/snapshot.h"
 
 /* The statically filled entries of Linux's 32-bit gdt_page. */
 static const struct gdt_init {
@@ -181,6 +183,47 @@ const char *desc_type_name(const struct desc_struct *d)
 	return d->s ? segment_types[(d->type >> 1) & 7]
 		    : system_types[d->type & 0xf];
 }
+
+void desc_snapshot_fill(uint64_t raw, struct desc_snapshot *ds)
+{
+	struct desc_struct d = desc_unpack(raw);
+
+	ds->raw = raw;
+	ds->base_address = get_desc_base(&d);
+	ds->limit = get_desc_limit(&d);
+	ds->limit_bytes = desc_limit_bytes(&d);
+	ds->type = d.type;
+	ds->s = d.s;
+	ds->dpl = d.dpl;
+	ds->p = d.p;
+	ds->avl = d.avl;
+	ds->l = d.l;
+	ds->d_b = d.d;
+	ds->g = d.g;
+	snprintf(ds->type_name, sizeof(ds->type_name), "%s",
+		 desc_type_name(&d));
+	ds->accessed = d.s && (d.type & _DESC_ACCESSED);
+}
+
+#define DS(member) SNAP_FIELD(struct desc_snapshot, member, SNAP_U64)
+static const struct snap_field desc_snapshot_fields[] = {
+	DS(raw),
+	DS(base_address),
+	DS(limit),
+	DS(limit_bytes),
+	DS(type),
+	DS(s),
+	DS(dpl),
+	DS(p),
+	DS(avl),
+	DS(l),
+	DS(d_b),
+	DS(g),
+	SNAP_FIELD(struct desc_snapshot, type_name, SNAP_CHARS),
+	SNAP_FIELD(struct desc_snapshot, accessed, SNAP_BOOL),
+};
+const struct snap_desc desc_snapshot_desc =
+	SNAP_DESC("Descriptor", struct desc_snapshot, desc_snapshot_fields);
 
 const char *gdt_entry_name(unsigned int index)
 {

@@ -149,6 +149,21 @@ uint32_t get_desc_limit(const struct desc_struct *d);
 uint32_t desc_limit_bytes(const struct desc_struct *d);
 /* "data, read/write", "code, execute/read, conforming", "32-bit TSS"... */
 const char *desc_type_name(const struct desc_struct *d);
+/*
+ * A descriptor decoded for a report (mm.proto's Descriptor): its raw 8
+ * bytes, base, the 20-bit limit and the last byte G makes of it, each
+ * flag, its type and the type's name; accessed for a code or data one.
+ */
+struct desc_snapshot {
+	uint64_t raw, base_address, limit, limit_bytes;
+	uint64_t type, s, dpl, p, avl, l, d_b, g;
+	char type_name[48];
+	bool accessed;
+};
+void desc_snapshot_fill(uint64_t raw, struct desc_snapshot *ds);
+struct snap_desc;
+extern const struct snap_desc desc_snapshot_desc;
+
 /* The kernel's name for a GDT index ("__USER_DS"), or NULL. */
 const char *gdt_entry_name(unsigned int index);
 
@@ -318,6 +333,24 @@ int segment_regs_check(const struct machine *m, const struct task_struct *t,
 		       char *why, size_t len);
 /* mmctl segregs PID: each register, visible and hidden part. */
 int report_segregs(struct machine *m, int pid, struct seq_buf *s);
+/*
+ * Its snapshot, mm.proto's Segregs: each register in ES CS SS DS FS GS
+ * order, its selector, whether it is usable (a null one is not) and, if
+ * so, its cached descriptor, base and valid offsets [first, last].
+ * -EOPNOTSUPP on x86_64, -ESRCH for no such process.
+ */
+struct segreg_snapshot {
+	char name[4];
+	uint64_t selector;
+	bool usable;
+	struct desc_snapshot descriptor;
+	uint64_t base_address, first, last;
+};
+struct segregs_snapshot {
+	struct segreg_snapshot *registers;
+	size_t nr_registers;
+};
+extern const struct report_type segregs_report;
 /* "es", "cs", ... or NULL. */
 const char *sreg_name(unsigned int sreg);
 

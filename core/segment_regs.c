@@ -26,11 +26,13 @@
  *     #GP(selector); not present is #NP(selector).
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include "core/err.h"
 #include "core/ldt.h"
 #include "core/mm.h"
 #include "core/segment.h"
+#include "core/snapshot.h"
 #include "core/task.h"
 
 enum { SEG_TRAP_NP = 11, SEG_TRAP_SS = 12, SEG_TRAP_GP = 13 };
@@ -255,30 +257,86 @@ int segment_regs_check(const struct machine *m, const struct task_struct *t,
 	return 0;
 }
 
-int report_segregs(struct machine *m, int pid, struct seq_buf *s)
+static int segregs_fill(const struct machine *m, int pid, void *snap)
 {
+	struct segregs_snapshot *ss = snap;
 	const struct task_struct *task;
 
 	if (!m->segment)
-		return not_segmented(m);
+		return not_segmented((struct machine *)m);
 	task = find_task_by_pid(m, pid);
 	if (!task || !task->mm)
-		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
+		return -ESRCH;
+	ss->registers = snap_alloc(NR_SREGS, sizeof(*ss->registers));
+	if (!ss->registers)
+		return -ENOMEM;
 	for (unsigned int i = 0; i < NR_SREGS; i++) {
 		const struct segment_register *r = &task->segs.reg[i];
+		struct segreg_snapshot *rs = &ss->registers[ss->nr_registers++];
+
+		snprintf(rs->name, sizeof(rs->name), "%s", sreg_names[i]);
+		rs->selector = r->selector;
+		rs->usable = r->usable;
+		if (!r->usable)
+			continue;
+		desc_snapshot_fill(r->desc, &rs->descriptor);
+		rs->base_address = r->base;
+		rs->first = r->first;
+		rs->last = r->last;
+	}
+	return 0;
+}
+
+static int segregs_show(const void *snap, struct seq_buf *s)
+{
+	const struct segregs_snapshot *ss = snap;
+
+	for (size_t i = 0; i < ss->nr_registers; i++) {
+		const struct segreg_snapshot *r = &ss->registers[i];
 
 		if (!r->usable) {
-			seq_printf(s, "%s:\tselector 0x%04x, null (unusable)\n",
-				   sreg_names[i], r->selector);
+			seq_printf(s,
+				   "%s:\tselector 0x%04llx, null (unusable)\n",
+				   r->name, (unsigned long long)r->selector);
 			continue;
 		}
-		seq_printf(s,
-			   "%s:\tselector 0x%04x, cached descriptor 0x%016llx, "
-			   "base 0x%08x, offsets [0x%08llx, 0x%08llx]\n",
-			   sreg_names[i], r->selector,
-			   (unsigned long long)r->desc, r->base,
-			   (unsigned long long)r->first,
-			   (unsigned long long)r->last);
+		seq_printf(
+			s,
+			"%s:\tselector 0x%04llx, cached descriptor 0x%016llx, "
+			"base 0x%08llx, offsets [0x%08llx, 0x%08llx]\n",
+			r->name, (unsigned long long)r->selector,
+			(unsigned long long)r->descriptor.raw,
+			(unsigned long long)r->base_address,
+			(unsigned long long)r->first,
+			(unsigned long long)r->last);
 	}
 	return s->err;
 }
+
+int report_segregs(struct machine *m, int pid, struct seq_buf *s)
+{
+	if (!find_task_by_pid(m, pid) && m->segment)
+		return mm_refuse(m, BAD_NONE, -ESRCH, "no process %d", pid);
+	return report_show(&segregs_report, m, pid, s);
+}
+
+#define SR(member, k) SNAP_FIELD(struct segreg_snapshot, member, k)
+static const struct snap_field segreg_fields[] = {
+	SR(name, SNAP_CHARS),
+	SR(selector, SNAP_U64),
+	SR(usable, SNAP_BOOL),
+	SNAP_ONE(struct segreg_snapshot, descriptor, &desc_snapshot_desc),
+	SR(base_address, SNAP_U64),
+	SR(first, SNAP_U64),
+	SR(last, SNAP_U64),
+};
+static const struct snap_desc segreg_desc =
+	SNAP_DESC("SegmentRegister", struct segreg_snapshot, segreg_fields);
+static const struct snap_field segregs_fields[] = {
+	SNAP_ARRAY(struct segregs_snapshot, registers, nr_registers, SNAP_ITEMS,
+		   &segreg_desc),
+};
+static const struct snap_desc segregs_desc =
+	SNAP_DESC("Segregs", struct segregs_snapshot, segregs_fields);
+const struct report_type segregs_report = {&segregs_desc, segregs_fill,
+					   segregs_show};

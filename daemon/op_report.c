@@ -182,9 +182,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	case MM__REPORT_KIND__REPORT_PAGE_OWNERS:
 		return report_page_owners(m, rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_LDT:
-		return report_ldt(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_SEGREGS:
-		return report_segregs(m, pid, seq);
+		return report_data_text(s, rp->kind, pid, seq);
 	default: /* MM__REPORT_KIND__REPORT_PAGEWALK */
 		a.addr = rp->addr;
 		return report_data_text_at(s, rp->kind, &a, seq);

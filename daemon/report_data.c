@@ -67,6 +67,8 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_SMAPS_ROLLUP] = {&pid_smaps_rollup_report,
 						  NULL},
 	[MM__REPORT_KIND__REPORT_PAGEWALK] = {&pagewalk_report.t, NULL},
+	[MM__REPORT_KIND__REPORT_LDT] = {&ldt_report, NULL},
+	[MM__REPORT_KIND__REPORT_SEGREGS] = {&segregs_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 

@@ -321,6 +321,17 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_PAGEWALK, pid, addr))
 
+    def ldt(self, pid=0):
+        """The process's LDT (mm.proto's Ldt): .present, .entries, each
+        with its selector and decoded .descriptor."""
+        return _reports.from_message(self.report_data(pb.REPORT_LDT, pid))
+
+    def segregs(self, pid=0):
+        """The process's segment registers (i386), a list of
+        SegmentRegister dataclasses, ES CS SS DS FS GS."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_SEGREGS, pid)).registers
+
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""
         return _reports.from_message(

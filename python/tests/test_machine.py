@@ -375,6 +375,12 @@ class TestReports(DaemonTest):
             self.assertEqual(r["Pss_Anon"], r.pss_anon)
             self.assertGreaterEqual(r.rss, 8)
 
+    def test_ldt_and_segregs(self):
+        ldt = self.m.ldt()
+        self.assertEqual((ldt.present, ldt.entries), (False, []))
+        # Segment registers are i386's: long mode has none.
+        self.assertErrno(errno.EOPNOTSUPP, self.m.segregs)
+
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
 

@@ -826,10 +826,23 @@ status "translate ds:ADDR: through the register's cache" 0 \
 	'^Cache:	the descriptor loaded' $M translate "$held" "ds:0x$anon"
 status "segregs: DS holds __USER_DS, FS is null" 0 \
 	'^fs:	selector 0x0000, null' $M segregs "$held"
-same "segregs --json: CS is __USER_CS" \
-	"$($M --json segregs "$held" | jq -r '.cs' | cut -d, -f1)" "selector 0x0073"
+$M segregs "$held" >"$tmp/segregs"
+$M --json segregs "$held" >"$tmp/segregs.json"
+same "segregs --json: each register's selector, descriptor, base and offsets, as the text" \
+	"$(sed -n 's/^\([a-z]*\):	selector \(0x[0-9a-f]*\), cached descriptor \(0x[0-9a-f]*\), base \(0x[0-9a-f]*\), offsets \[\(0x[0-9a-f]*\), \(0x[0-9a-f]*\)\]$/\1 \2 \3 \4 \5 \6/p; s/^\([a-z]*\):	selector \(0x[0-9a-f]*\), null (unusable)$/\1 \2 null/p' "$tmp/segregs")" \
+	"$(python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1])):
+    if not r["usable"]:
+        print(r["name"], "0x%04x" % r["selector"], "null")
+    else:
+        print(r["name"], "0x%04x" % r["selector"], "0x%016x" % r["descriptor"]["raw"], "0x%08x" % r["base_address"], "0x%08x" % r["first"], "0x%08x" % r["last"])' "$tmp/segregs.json")"
+same "segregs --json: CS is __USER_CS, a flat 4 GiB code segment of DPL 3" \
+	"$(jq -c '.[1] | [.name, .selector, .descriptor.base_address, .descriptor.limit_bytes, .descriptor.dpl, .descriptor.type_name]' "$tmp/segregs.json")" \
+	'["cs",115,0,4294967295,3,"code, execute/read"]'
 status "ldt of a process that never called modify_ldt" 0 '^LDT:	none' \
 	$M ldt "$held"
+same "ldt --json: no table, no entries" \
+	"$($M --json ldt "$held" | jq -c '[.present, .nr_entries, .entries]')" '[false,0,[]]'
 # i386: the boot lines, and __KERNEL_PERCPU's base is the real offset
 $M layout >"$tmp/layout32"
 same "layout on i386: init_32.c's boot lines first" \

@@ -389,6 +389,79 @@ static void test_segment_registers(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * The LDT's and the registers' snapshots are their texts: an entry's
+ * selector, descriptor and decoded fields; DS loaded from it, FS null.
+ */
+static void test_ldt_and_segregs_snapshots(void **state)
+{
+	struct machine *m = boot_i386();
+	uint64_t buf;
+	int pid = make_process(m, &buf), err;
+	struct ldt_snapshot *ls;
+	struct segregs_snapshot *rs;
+	const struct desc_snapshot *d;
+	struct seq_buf s;
+	char line[256];
+
+	(void)state;
+	ls = snapshot_take(&ldt_report, m, pid, &err);
+	assert_non_null(ls);
+	assert_false(ls->present);
+	assert_int_equal(ls->nr_ldt_entries, 0);
+	snapshot_free(ldt_report.desc, ls);
+	write_entry(m, pid, buf,
+		    (struct user_desc){.entry_number = 2,
+				       .base_addr = 0x100000,
+				       .limit = 0xfff,
+				       .seg_32bit = 1});
+	assert_int_equal(uapi_load_segment(m, pid, SREG_DS, 0x17), 0);
+	seq_buf_init(&s);
+	assert_int_equal(report_ldt(m, pid, &s), 0);
+	ls = snapshot_take(&ldt_report, m, pid, &err);
+	assert_non_null(ls);
+	assert_true(ls->present);
+	assert_int_equal(ls->nr_entries, 3);
+	assert_int_equal(ls->nr_ldt_entries, 1);
+	assert_int_equal(ls->entries[0].entry, 2);
+	assert_int_equal(ls->entries[0].selector, 0x17);
+	d = &ls->entries[0].descriptor;
+	assert_int_equal(d->base_address, 0x100000);
+	assert_int_equal(d->limit, 0xfff);
+	assert_int_equal(d->limit_bytes, 0xfff);
+	assert_int_equal(d->d_b, 1);
+	assert_int_equal(d->dpl, 3);
+	assert_true(d->accessed);
+	snprintf(line, sizeof(line),
+		 "Entry 2:\tselector 0x0017, descriptor 0x%016llx, base "
+		 "0x00100000, limit 0x00fff, G=0, D/B=1, P=1, DPL 3, AVL=0, "
+		 "%s\n",
+		 (unsigned long long)d->raw, d->type_name);
+	assert_non_null(strstr(s.buf, line));
+	snapshot_free(ldt_report.desc, ls);
+	seq_buf_clear(&s);
+	assert_int_equal(report_segregs(m, pid, &s), 0);
+	rs = snapshot_take(&segregs_report, m, pid, &err);
+	assert_non_null(rs);
+	assert_int_equal(rs->nr_registers, NR_SREGS);
+	assert_string_equal(rs->registers[SREG_DS].name, "ds");
+	assert_int_equal(rs->registers[SREG_DS].selector, 0x17);
+	assert_int_equal(rs->registers[SREG_DS].base_address, 0x100000);
+	assert_int_equal(rs->registers[SREG_DS].last, 0xfff);
+	snprintf(line, sizeof(line),
+		 "ds:\tselector 0x0017, cached descriptor 0x%016llx, base "
+		 "0x00100000, offsets [0x00000000, 0x00000fff]\n",
+		 (unsigned long long)rs->registers[SREG_DS].descriptor.raw);
+	assert_non_null(strstr(s.buf, line));
+	assert_false(rs->registers[SREG_FS].usable);
+	assert_non_null(strstr(s.buf, "fs:\tselector 0x0000, null"));
+	snapshot_free(segregs_report.desc, rs);
+	seq_buf_free(&s);
+	assert_null(snapshot_take(&ldt_report, m, 4242, &err));
+	assert_int_equal(err, -ESRCH);
+	machine_destroy(m);
+}
+
 /* The checker: an entry modify_ldt never writes, a register's cache. */
 static void test_ldt_checker(void **state)
 {
@@ -427,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_translate_through_ldt),
 		cmocka_unit_test(test_ldt_fork_and_exit),
 		cmocka_unit_test(test_segment_registers),
+		cmocka_unit_test(test_ldt_and_segregs_snapshots),
 		cmocka_unit_test(test_ldt_checker),
 	};
 

@@ -61,6 +61,12 @@ static void every_kind(struct machine *m, int pid)
 		err = report_data_make(NULL, m, kind,
 				       report_data_by_node(kind) ? 0 : pid,
 				       &rd);
+		/* Segment registers are i386's: long mode has none. */
+		if (err == -EOPNOTSUPP && !m->segment &&
+		    kind == MM__REPORT_KIND__REPORT_SEGREGS) {
+			assert_null(rd);
+			continue;
+		}
 		if (err)
 			fail_msg("kind %u: %d: %s", kind, err, m->errmsg);
 		assert_int_equal(rd->report_case, kind);
