@@ -837,7 +837,8 @@ int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 /*
  * mmc_report_data of a kind that is about something other than a
  * process: MMC_REPORT_NODE_MEMINFO's node is addr (-EINVAL past the
- * last node); the others ignore addr.
+ * last node), MMC_REPORT_PAGEWALK's address is addr; the others ignore
+ * addr.
  */
 int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
 		       uint64_t addr, void **buf, size_t *len);
