@@ -78,6 +78,13 @@ struct report_rest {
 	char **text;   /* the caller's: the parts so far */
 	uint64_t more; /* bytes after them, from the last reply */
 	size_t index;  /* in a pipeline: its status's place */
+	/* A structured report (text NULL): the caller's buffer and length
+	 * so far, the whole packing's size and digest (ReportDataPart), and
+	 * whether a part came from another packing (start again). */
+	void **buf;
+	size_t *len;
+	uint64_t size, digest;
+	bool stale;
 };
 
 struct mmc {
@@ -256,7 +263,7 @@ static void fill_stat(const Mm__Stat *in, struct mmc_stat *out)
 }
 
 /* A structured report, packed again for the caller (mm.proto's ReportData). */
-static int pack_report_data(const Mm__ReportData *rd, const struct pending *p)
+static int pack_report_data(const Mm__ReportData *rd, struct report_rest *rest)
 {
 	size_t len = mm__report_data__get_packed_size(rd);
 	uint8_t *buf = malloc(len ? len : 1);
@@ -264,8 +271,42 @@ static int pack_report_data(const Mm__ReportData *rd, const struct pending *p)
 	if (!buf)
 		return -ENOMEM;
 	mm__report_data__pack(rd, buf);
-	*(void **)p->out = buf;
-	*(size_t *)p->out2 = len;
+	free(*rest->buf);
+	*rest->buf = buf;
+	*rest->len = len;
+	rest->more = 0;
+	return 0;
+}
+
+/*
+ * A part of a structured report too big for a reply, appended to the
+ * caller's buffer: the first sets the packing's size and digest; a
+ * later one of another packing (mmd made the report anew) marks the
+ * parts so far stale.
+ */
+static int take_report_part(const Mm__Reply *r, struct report_rest *rest)
+{
+	const Mm__ReportDataPart *part = r->report_data_part;
+	uint8_t *buf;
+
+	if (!*rest->buf) {
+		rest->size = part->size;
+		rest->digest = part->digest;
+		*rest->len = 0;
+		*rest->buf = malloc(part->size ? part->size : 1);
+		if (!*rest->buf)
+			return -ENOMEM;
+	} else if (part->size != rest->size || part->digest != rest->digest) {
+		rest->stale = true;
+		return 0;
+	}
+	if (*rest->len + part->data.len + r->more != rest->size ||
+	    (!part->data.len && r->more))
+		return -EBADMSG; /* parts that do not add up */
+	buf = *rest->buf;
+	memcpy(buf + *rest->len, part->data.data, part->data.len);
+	*rest->len += part->data.len;
+	rest->more = r->more;
 	return 0;
 }
 
@@ -390,9 +431,11 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 				 "this mmd sends reports as text only");
 			return -EOPNOTSUPP;
 		}
+		if (result_is(r, MM__REPLY__RESULT_REPORT_DATA_PART))
+			return take_report_part(r, p->out);
 		if (!result_is(r, MM__REPLY__RESULT_REPORT_DATA))
 			break;
-		return pack_report_data(r->report_data, p);
+		return pack_report_data(r->report_data, p->out);
 	case RES_MEMPOLICY:
 		if (!result_is(r, MM__REPLY__RESULT_MEMPOLICY))
 			break;
@@ -679,6 +722,7 @@ int mmc_pipeline_begin(struct mmc *c)
 }
 
 static int report_rest_fetch(struct mmc *c, struct report_rest *rest);
+static int report_data_fetch(struct mmc *c, struct report_rest *rest);
 
 /* The pipeline's reports that came in parts get their other parts. */
 static void finish_reports(struct mmc *c)
@@ -688,7 +732,9 @@ static void finish_reports(struct mmc *c)
 		int err = 0;
 
 		c->rests = rest->next;
-		if (*rest->text && !c->err)
+		if (rest->buf && *rest->buf && !c->err)
+			err = report_data_fetch(c, rest);
+		else if (rest->text && *rest->text && !c->err)
 			err = report_rest_fetch(c, rest);
 		if (err && rest->index < c->nr_statuses)
 			c->statuses[rest->index] = err;
@@ -2374,21 +2420,92 @@ int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
 	return mmc_report_data_at(c, kind, pid, 0, buf, len);
 }
 
+/* One request of a structured report: the part at rest->args.offset. */
+static int report_data_ask(struct mmc *c, struct report_rest *rest)
+{
+	Mm__Request rq = MM__REQUEST__INIT;
+	Mm__Report a = rest->args;
+
+	rq.op_case = MM__REQUEST__OP_REPORT;
+	rq.report = &a;
+	return call(c, &rq,
+		    (struct pending){0, RES_REPORT_DATA, rest, NULL, 0});
+}
+
+/* Parts a structured report goes back to its start for, at most. */
+#define REPORT_DATA_RESTARTS 4
+
+/*
+ * The parts of a structured report after the first, appended; a part
+ * of another packing (mmd no longer kept the one begun) starts it
+ * again, a few times, then -EAGAIN.
+ */
+static int report_data_fetch(struct mmc *c, struct report_rest *rest)
+{
+	unsigned int restarts = 0;
+	int err = 0;
+
+	while (!err && (rest->more || rest->stale)) {
+		if (rest->stale) {
+			free(*rest->buf);
+			*rest->buf = NULL;
+			*rest->len = 0;
+			rest->stale = false;
+			if (++restarts > REPORT_DATA_RESTARTS) {
+				snprintf(c->errmsg, sizeof(c->errmsg),
+					 "the report changed while read in "
+					 "parts, %u times",
+					 REPORT_DATA_RESTARTS);
+				return -EAGAIN;
+			}
+		}
+		rest->args.offset = *rest->len;
+		rest->more = 0;
+		err = report_data_ask(c, rest);
+	}
+	if (err) {
+		free(*rest->buf);
+		*rest->buf = NULL;
+		*rest->len = 0;
+	}
+	return err;
+}
+
 int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
 		       uint64_t addr, void **buf, size_t *len)
 {
-	Mm__Request rq = MM__REQUEST__INIT;
-	Mm__Report a = MM__REPORT__INIT;
+	struct report_rest one = {0}, *rest = &one;
+	int err;
 
 	*buf = NULL;
 	*len = 0;
-	a.kind = (Mm__ReportKind)kind;
-	a.pid = pid;
-	a.addr = addr;
-	a.structured = true;
-	rq.op_case = MM__REQUEST__OP_REPORT;
-	rq.report = &a;
-	return call(c, &rq, (struct pending){0, RES_REPORT_DATA, buf, len, 0});
+	if (c->pipelining) {
+		/* Its other parts are asked for when the pipeline ends. */
+		rest = calloc(1, sizeof(*rest));
+		if (!rest)
+			return -ENOMEM;
+		rest->index = c->nr_statuses + (c->tail - c->head);
+		rest->next = c->rests;
+		c->rests = rest;
+	}
+	rest->args = (Mm__Report)MM__REPORT__INIT;
+	rest->args.kind = (Mm__ReportKind)kind;
+	rest->args.pid = pid;
+	rest->args.addr = addr;
+	rest->args.structured = true;
+	rest->buf = buf;
+	rest->len = len;
+	err = report_data_ask(c, rest);
+	if (c->pipelining)
+		return err;
+	if (!err)
+		err = report_data_fetch(c, rest);
+	else {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
+	}
+	return err;
 }
 
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text)

@@ -251,8 +251,8 @@ static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
 	int err = mmc_report_data_at(mmctl_connect(ctl), r->kind, pid, addr,
 				     &buf, &len);
 
-	/* Text-only kinds, and data larger than a frame: the text's parser. */
-	if ((err == -EOPNOTSUPP || err == -EMSGSIZE) && r->to_json)
+	/* Text-only kinds (of an older mmd too): the text's parser. */
+	if (err == -EOPNOTSUPP && r->to_json)
 		return -EOPNOTSUPP;
 	if (err)
 		return mmctl_daemon_error(ctl, r->name, err);

@@ -180,9 +180,8 @@ json_object *report_data_to_json(const void *buf, size_t len, char *err,
 }
 
 /*
- * The reports as text, parsed (what mmctl does with /proc files): for a
- * report larger than a frame (the text comes in parts; the data whole),
- * or an mmd that sends only text. The parsers give the data's shapes.
+ * The reports as text, parsed (what mmctl does with /proc files): for an
+ * mmd that sends only text. The parsers give the data's shapes.
  */
 static int text_fallback(struct mmctl *ctl, const char *what,
 			 const enum mmc_report *kinds, json_object ***docs,
@@ -235,8 +234,7 @@ int mmctl_report_data_json(struct mmctl *ctl, const char *what,
 		mmc_report_data(ctl->c, kinds[i], 0, &buf[i], &len[i]);
 	got = mmc_pipeline_end(ctl->c, status, (size_t)n);
 	for (i = 0; i < n && !ret; i++) {
-		if (got >= 0 &&
-		    (status[i] == -EMSGSIZE || status[i] == -EOPNOTSUPP)) {
+		if (got >= 0 && status[i] == -EOPNOTSUPP) {
 			ret = text_fallback(ctl, what, kinds, docs, n);
 			got = -1; /* the data is not used */
 			break;

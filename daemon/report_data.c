@@ -426,24 +426,128 @@ int report_data_make(const struct session *s, const struct machine *m,
 	return report_data_make_at(s, m, kind, &a, out);
 }
 
+void report_data_drop(struct session *s)
+{
+	free(s->kept.buf);
+	s->kept.buf = NULL;
+	s->kept.len = 0;
+}
+
+/* FNV-1a, 64 bits: a part's digest of the whole packing it is cut from. */
+static uint64_t digest(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+static bool kept_is(const struct session *s, const Mm__Report *rp, int pid)
+{
+	return s->kept.buf && s->kept.kind == (int)rp->kind &&
+	       s->kept.pid == pid && s->kept.addr == rp->addr;
+}
+
+/* The report's packing kept in the session, for its parts. */
+static int keep_packed(struct session *s, const Mm__Report *rp, int pid,
+		       const Mm__ReportData *rd, size_t size)
+{
+	report_data_drop(s);
+	s->kept.buf = malloc(size ? size : 1);
+	if (!s->kept.buf)
+		return -ENOMEM;
+	s->kept.len = mm__report_data__pack(rd, s->kept.buf);
+	s->kept.digest = digest(s->kept.buf, s->kept.len);
+	s->kept.kind = (int)rp->kind;
+	s->kept.pid = pid;
+	s->kept.addr = rp->addr;
+	return 0;
+}
+
+/*
+ * The part of the kept packing at rp->offset that fits a reply; after
+ * the last part the packing goes with the reply (freed once it is
+ * written into the frame).
+ */
+static int report_data_part(struct session *s, const Mm__Report *rp,
+			    struct reply *r)
+{
+	/* A part's own fields (size, digest, the bytes' tag and length)
+	 * take at most 32 bytes beside the reply's. */
+	size_t room = s->d->max_frame - REPLY_OVERHEAD - 32, len;
+	Mm__ReportDataPart *p = &r->report_data_part;
+
+	if (s->d->max_frame <= REPLY_OVERHEAD + 32)
+		return reply_error(
+			r, -EMSGSIZE,
+			"frames of %u bytes hold no part of a report",
+			s->d->max_frame);
+	if (rp->offset > s->kept.len)
+		return reply_error(r, -EINVAL,
+				   "offset %llu is past the report's %zu bytes",
+				   (unsigned long long)rp->offset, s->kept.len);
+	len = s->kept.len - (size_t)rp->offset;
+	if (len > room)
+		len = room;
+	mm__report_data_part__init(p);
+	p->data.data = s->kept.buf + rp->offset;
+	p->data.len = len;
+	p->size = s->kept.len;
+	p->digest = s->kept.digest;
+	r->rep.more = s->kept.len - (size_t)rp->offset - len;
+	r->rep.result_case = MM__REPLY__RESULT_REPORT_DATA_PART;
+	r->rep.report_data_part = p;
+	if (!r->rep.more) {
+		r->heap[1] = s->kept.buf;
+		s->kept.buf = NULL;
+		s->kept.len = 0;
+	}
+	return 0;
+}
+
+/* Whole, or the first part of a new packing. */
+static int report_data_new(struct session *s, const Mm__Report *rp,
+			   const struct report_args *a, struct reply *r)
+{
+	struct machine *m = s->d->m;
+	size_t size;
+	int err;
+
+	m->errmsg[0] = '\0';
+	err = report_data_make_at(s, m, (unsigned int)rp->kind, a,
+				  &r->report_data);
+	if (err == -ESRCH)
+		return reply_error(r, err, "no process with pid %d", a->pid);
+	if (err)
+		return reply_error(r, err, "%s",
+				   m->errmsg[0] ? m->errmsg
+						: "the report failed");
+	size = mm__report_data__get_packed_size(r->report_data);
+	if (!rp->offset && size <= s->d->max_frame - REPLY_OVERHEAD) {
+		report_data_drop(s);
+		r->rep.result_case = MM__REPLY__RESULT_REPORT_DATA;
+		r->rep.report_data = r->report_data;
+		return 0;
+	}
+	err = keep_packed(s, rp, a->pid, r->report_data, size);
+	if (err)
+		return reply_error(r, err, "no host memory for the report");
+	return report_data_part(s, rp, r);
+}
+
 int report_data(struct session *s, const Mm__Report *rp, int pid,
 		struct reply *r)
 {
 	const struct report_type *t = report_data_type((unsigned int)rp->kind);
 	struct machine *m = s->d->m;
 	struct report_args a = {.cpl = 3, .sreg = -1};
-	size_t size;
-	int err;
 
 	if (!t)
 		return reply_error(r, -EOPNOTSUPP,
 				   "report kind %d has no structured form yet: "
 				   "ask for its text",
 				   (int)rp->kind);
-	if (rp->offset)
-		return reply_error(r, -EINVAL,
-				   "a structured report comes whole: offset "
-				   "must be 0");
 	if (report_data_by_node((unsigned int)rp->kind)) {
 		if (rp->addr >= m->nr_node_ids)
 			return reply_error(
@@ -452,28 +556,12 @@ int report_data(struct session *s, const Mm__Report *rp, int pid,
 				(unsigned long long)rp->addr, m->nr_node_ids);
 		pid = (int)rp->addr;
 	}
+	if (rp->offset && kept_is(s, rp, pid))
+		return report_data_part(s, rp, r);
 	a.pid = pid;
 	a.addr = rp->addr;
 	if (rp->kind == MM__REPORT_KIND__REPORT_TRANSLATE &&
 	    report_translation_args(rp, &a, r))
 		return r->rep.status;
-	m->errmsg[0] = '\0';
-	err = report_data_make_at(s, m, (unsigned int)rp->kind, &a,
-				  &r->report_data);
-	if (err == -ESRCH)
-		return reply_error(r, err, "no process with pid %d", pid);
-	if (err)
-		return reply_error(r, err, "%s",
-				   m->errmsg[0] ? m->errmsg
-						: "the report failed");
-	size = mm__report_data__get_packed_size(r->report_data);
-	if (size > s->d->max_frame - REPLY_OVERHEAD)
-		return reply_error(
-			r, -EMSGSIZE,
-			"the report's %zu bytes do not fit a "
-			"reply of at most %u: read its text in parts",
-			size, s->d->max_frame);
-	r->rep.result_case = MM__REPLY__RESULT_REPORT_DATA;
-	r->rep.report_data = r->report_data;
-	return 0;
+	return report_data_new(s, rp, &a, r);
 }

@@ -172,6 +172,16 @@ struct session {
 	uint64_t park_deadline; /* loop time in ms; 0: no limit */
 	uint64_t park_since;
 	unsigned long requests;
+
+	/* A structured report being read in parts (ReportDataPart): its
+	 * packed bytes, from the part at offset 0 to its last part. */
+	struct {
+		uint8_t *buf;
+		size_t len;
+		uint64_t digest;
+		int kind, pid;
+		uint64_t addr;
+	} kept;
 };
 
 /* Replies handed to conn->write; the buffer goes with them. */
@@ -201,7 +211,8 @@ struct reply {
 	Mm__ShuttingDown shutdown;
 	void *heap[2];
 	Mm__ReportData *report_data; /* a structured report's, freed here */
-	uint32_t park_timeout_ms;    /* with DISPATCH_PARK; 0: no limit */
+	Mm__ReportDataPart report_data_part;
+	uint32_t park_timeout_ms; /* with DISPATCH_PARK; 0: no limit */
 	/* A number result (pfn, addr, size ...): dispatch.c puts it in the
 	 * reply as the operation's row says. */
 	uint64_t value;
@@ -329,6 +340,8 @@ int report_data_text_at(const struct session *s, unsigned int kind,
 int report_translation_args(const Mm__Report *rp, struct report_args *a,
 			    struct reply *r);
 unsigned int report_data_nr_kinds(void);
+/* The session's kept report (being read in parts) dropped. */
+void report_data_drop(struct session *s);
 int report_data_check(const struct snap_desc *d,
 		      const ProtobufCMessageDescriptor *md, char *why,
 		      size_t len);

@@ -63,6 +63,7 @@ void session_free(struct session *s)
 
 	frame_buf_free(&s->in);
 	frame_buf_free(&s->out);
+	report_data_drop(s);
 	free(s);
 	d->nr_handles--;
 	mmd_session_gone(d);

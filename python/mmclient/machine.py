@@ -360,11 +360,37 @@ class Machine:
 
     def _send_report_data(self, kind, pid, addr=0):
         q = pb.Report(kind=kind, pid=pid, addr=addr, structured=True)
-        p = Pending("report")
+        p, got = Pending("report"), {"bytes": b"", "digest": None,
+                                     "restarts": 0}
 
-        def finish(reply):
-            data = _result(reply, "REPORT_DATA")
+        def done(data):
             p._set(getattr(data, data.WhichOneof("report")))
+
+        # One too big for a reply comes in parts of its packed bytes
+        # (ReportDataPart); a part of another packing (the daemon made
+        # it anew) starts it again from offset 0, a few times.
+        def finish(reply):
+            if reply.WhichOneof("result") != "report_data_part":
+                done(_result(reply, "REPORT_DATA"))
+                return
+            part = reply.report_data_part
+            if got["digest"] is None:
+                got["digest"] = (part.size, part.digest)
+            elif got["digest"] != (part.size, part.digest):
+                got["restarts"] += 1
+                if got["restarts"] > 4:
+                    raise error_for(-errno.EAGAIN, "the report changed "
+                                    "while read in parts")
+                got["bytes"], got["digest"] = b"", None
+                q.offset = 0
+                self._send("report", q, p, finish)
+                return
+            got["bytes"] += part.data
+            if not reply.more:
+                done(pb.ReportData.FromString(got["bytes"]))
+                return
+            q.offset = len(got["bytes"])
+            self._send("report", q, p, finish)
 
         self._send("report", q, p, finish)
         return p

@@ -441,6 +441,65 @@ class TestReports(DaemonTest):
             other.close()
 
 
+class TestReportParts(unittest.TestCase):
+    """Structured reports larger than a reply frame, in parts."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="mmclient-parts.")
+        cfg = os.path.join(cls.dir, "small.yaml")
+        with open(cfg, "w") as f:
+            f.write("machine: {name: parts, arch: x86_64, cpus: 2, "
+                    "memory: 64M}\n"
+                    "zones:\n  - {name: DMA, start: 0, end: 16M}\n"
+                    "  - {name: DMA32, start: 16M, end: 64M}\n"
+                    "daemon: {max_frame_bytes: 1K}\n")
+        cls.mmd = Daemon("--config", cfg)
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.mmd.stop() == 0, "mmd did not exit 0"
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_parts_join_to_the_text_values(self):
+        with mmclient.Machine(self.mmd.sock, timeout=30) as m:
+            data = m.report_data("vmstat")
+            self.assertGreater(len(data.SerializeToString()), 2048)
+            text = m.report("vmstat").splitlines()
+            self.assertEqual([c.name for c in data.counters],
+                             [line.split()[0] for line in text])
+            z = m.report_data("zoneinfo")
+            self.assertGreater(len(z.SerializeToString()), 1024)
+            self.assertEqual([x.zone for x in z.zones],
+                             ["DMA", "DMA32", "Normal", "Movable"])
+
+    def test_two_in_one_pipeline(self):
+        # The second's first part drops the first's packing: the first's
+        # next part comes from a new one, of the same machine.
+        with mmclient.Machine(self.mmd.sock, timeout=30) as m:
+            with m.pipeline() as p:
+                a = p.report_data("pagetypeinfo")
+                b = p.report_data("zoneinfo")
+                c = p.report_data("pagetypeinfo")
+            self.assertEqual(a.result(), c.result())
+            self.assertEqual(len(b.result().zones),
+                             len(m.report_data("zoneinfo").zones))
+
+    def test_offset_past_the_end(self):
+        # A part asked for past the packing's end: -EINVAL, and the
+        # session goes on.
+        with mmclient.Machine(self.mmd.sock, timeout=30) as m:
+            q = machine.pb.Report(kind=machine.pb.REPORT_VMSTAT,
+                                  structured=True, offset=1 << 30)
+            p = machine.Pending("report")
+            m._send("report", q, p, p._set)
+            with self.assertRaises(mmclient.MMError) as cm:
+                m._wait(p)
+            self.assertEqual(cm.exception.errno, errno.EINVAL)
+            self.assertIn("past the report", str(cm.exception))
+            self.assertGreater(len(m.report_data("vmstat").counters), 100)
+
+
 class FakeDaemon:
     """A socket that answers Hello with the frame given (None: never)."""
 
