@@ -126,6 +126,10 @@ int mmctl_show_report(struct mmctl *ctl, const struct report_kind *r);
  * with why in err. */
 json_object *report_data_to_json(const void *buf, size_t len, char *err,
 				 size_t errlen);
+/* A structured report's JSON printed, naming what on a bad one: 0 or
+ * mmctl's exit code. */
+int mmctl_print_report_data(struct mmctl *ctl, const char *what,
+			    const void *buf, size_t len);
 /* n (at most 8) reports as data, pipelined, each as JSON in *docs[i]:
  * 0 or mmctl's exit code, having said why (what names the command). */
 int mmctl_report_data_json(struct mmctl *ctl, const char *what,

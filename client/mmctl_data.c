@@ -179,6 +179,22 @@ json_object *report_data_to_json(const void *buf, size_t len, char *err,
 	return doc;
 }
 
+int mmctl_print_report_data(struct mmctl *ctl, const char *what,
+			    const void *buf, size_t len)
+{
+	char why[160];
+	json_object *doc = report_data_to_json(buf, len, why, sizeof(why));
+
+	(void)ctl;
+	if (!doc) {
+		fprintf(stderr, "mmctl: %s: %s\n", what, why);
+		return EXIT_DAEMON;
+	}
+	mmctl_print_json(stdout, doc, true);
+	json_object_put(doc);
+	return 0;
+}
+
 /*
  * The reports as text, parsed (what mmctl does with /proc files): for an
  * mmd that sends only text. The parsers give the data's shapes.

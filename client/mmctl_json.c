@@ -239,21 +239,25 @@ json_object *buddyinfo_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
-/* "0.998" or "-1.000": an index in thousandths, as the kernel prints it. */
+/* "0.998" or "-1.000": an index the kernel prints in thousandths, as
+ * the number of thousandths (998, -1000), as mm.proto's FragIndexZone. */
 static json_object *json_index(const char *s)
 {
 	const char *p = s + (*s == '-');
 	size_t whole = strspn(p, "0123456789");
+	long v;
 
 	if (!whole || p[whole] != '.' ||
 	    strspn(p + whole + 1, "0123456789") != 3 || p[whole + 4])
 		return NULL;
-	return json_object_new_double_s(strtod(s, NULL), s);
+	v = strtol(p, NULL, 10) * 1000 + strtol(p + whole + 1, NULL, 10);
+	return json_object_new_int64(*s == '-' ? -v : v);
 }
 
 /*
- * debugfs's extfrag/extfrag_index and extfrag/unusable_index ->
- * [{node, zone, index: [one per order]}], each index a number as printed.
+ * A real debugfs extfrag/extfrag_index or extfrag/unusable_index
+ * (--input) -> [{node, zone, index: [one per order, in thousandths]}],
+ * the shape of mm.proto's ExtfragIndex (mmd's come as that data).
  */
 json_object *extfrag_to_json(const char *text, char *err, size_t len)
 {

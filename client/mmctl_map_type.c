@@ -4,8 +4,9 @@
  * its migrate type, showing how much of it is free, movable (on an LRU
  * list: compaction may move it) and unmovable.
  *
- * Owns: reading the daemon's pageblocks report (core/frame_state.h: a
- * line per pageblock, "TYPE FREE MOVABLE UNMOVABLE ABSENT") and drawing
+ * Owns: reading the daemon's pageblocks report as data (mm.proto's
+ * Pageblocks: each pageblock's type, free, movable, unmovable and
+ * absent pages; --json prints that data) and drawing
  * it in the terminal (the cell's background is the type, or none for a
  * block without RAM at its start, its character
  * the content: '.' all free, 'm' movable pages and no unmovable, 'u'
@@ -21,6 +22,8 @@
 #include <string.h>
 
 #include <cairo.h>
+
+#include "proto/mm.pb-c.h"
 
 #define BLOCKS_PER_ROW 32
 #define BLOCK	       16
@@ -76,70 +79,53 @@ struct block_map {
 	struct block *blocks;
 };
 
-static int type_of(char ch)
+/* A type by its name (mm.proto's Pageblock.type; "" no RAM), or -1. */
+static int type_named(const char *name)
 {
-	for (int t = 0; t <= NR_TYPES; t++)
-		if (types[t].ch == ch)
+	if (!name[0])
+		return NR_TYPES;
+	for (int t = 0; t < NR_TYPES; t++)
+		if (!strcmp(types[t].name, name))
 			return t;
 	return -1;
 }
 
-static int add_block(struct block_map *map, const char *line, unsigned int *cap)
+/* The map from the structured report; its strings stay in pb's. */
+static int blocks_from_data(struct block_map *map, const Mm__Pageblocks *pb,
+			    char *why, size_t len)
 {
-	struct block b;
-	char ch;
+	size_t total = 0;
 
-	if (sscanf(line, "%c %lu %lu %lu %lu", &ch, &b.free, &b.movable,
-		   &b.unmovable, &b.absent) != 5 ||
-	    (b.type = type_of(ch)) < 0)
-		return -EBADMSG;
-	if (map->nr_blocks == *cap) {
-		struct block *more;
-
-		*cap = *cap ? *cap * 2 : 256;
-		more = realloc(map->blocks, *cap * sizeof(*more));
-		if (!more)
-			return -ENOMEM;
-		map->blocks = more;
-	}
-	map->blocks[map->nr_blocks++] = b;
-	return 0;
-}
-
-static int blocks_parse(struct block_map *map, char *why, size_t len)
-{
-	char *save = NULL, *line = strtok_r(map->text, "\n", &save);
-	struct block_zone *z = NULL;
-	unsigned int cap = 0;
-
-	if (!line ||
-	    sscanf(line, "pageblocks: %lu pages each", &map->per_block) != 1) {
-		snprintf(why, len, "no 'pageblocks: N pages each' line");
+	for (size_t z = 0; z < pb->n_zones; z++)
+		total += pb->zones[z]->n_blocks;
+	if (pb->n_zones > MAX_ZONES || !pb->pages_per_block) {
+		snprintf(why, len, "%zu zones of %llu pages", pb->n_zones,
+			 (unsigned long long)pb->pages_per_block);
 		return -EBADMSG;
 	}
-	line = strtok_r(NULL, "\n", &save); /* the legend */
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (!strncmp(line, "zone ", 5)) {
-			char *name = line + 5, *sp = strchr(name, ' ');
+	map->blocks = calloc(total ? total : 1, sizeof(*map->blocks));
+	if (!map->blocks)
+		return -ENOMEM;
+	map->per_block = pb->pages_per_block;
+	for (size_t zi = 0; zi < pb->n_zones; zi++) {
+		const Mm__PageblockZone *pz = pb->zones[zi];
+		struct block_zone *z = &map->zones[map->nr_zones++];
 
-			if (map->nr_zones == MAX_ZONES || !sp ||
-			    sscanf(sp, " start_pfn %lu pages %lu",
-				   &map->zones[map->nr_zones].start_pfn,
-				   &map->zones[map->nr_zones].pages) != 2) {
-				snprintf(why, len, "bad zone line '%s'", line);
+		*z = (struct block_zone){pz->zone, pz->start_pfn, pz->pages,
+					 map->nr_blocks, 0};
+		for (size_t i = 0; i < pz->n_blocks; i++, z->nr++) {
+			const Mm__Pageblock *b = pz->blocks[i];
+			struct block *c = &map->blocks[map->nr_blocks++];
+
+			*c = (struct block){type_named(b->type), b->free,
+					    b->movable, b->unmovable,
+					    b->absent};
+			if (c->type < 0) {
+				snprintf(why, len, "pageblock type '%.20s'",
+					 b->type);
 				return -EBADMSG;
 			}
-			*sp = '\0';
-			z = &map->zones[map->nr_zones++];
-			z->name = name;
-			z->first = map->nr_blocks;
-			continue;
 		}
-		if (!z || add_block(map, line, &cap)) {
-			snprintf(why, len, "bad pageblock line '%s'", line);
-			return -EBADMSG;
-		}
-		z->nr++;
 	}
 	return 0;
 }
@@ -340,77 +326,46 @@ static int write_picture(const struct block_map *map, const char *path)
 	return map_write_picture(path, w, h, draw_block_map, map);
 }
 
-/* ------------------------------------------------------------------ */
-/* JSON                                                                */
-
-static json_object *blocks_to_json(const struct block_map *map)
+/* The map from its data; with --json the data itself, printed. */
+static int map_by_type_data(struct mmctl *ctl, const void *buf, size_t len,
+			    const char *output, bool colour)
 {
-	json_object *doc = json_object_new_object(), *zones;
+	struct block_map map = {0};
+	char why[160];
+	Mm__ReportData *rd = mm__report_data__unpack(NULL, len, buf);
+	int err = 0;
 
-	json_object_object_add(doc, "pages_per_block",
-			       json_object_new_uint64(map->per_block));
-	zones = json_object_new_array();
-	json_object_object_add(doc, "zones", zones);
-	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
-		const struct block_zone *z = &map->zones[zi];
-		json_object *o = json_object_new_object();
-		json_object *list = json_object_new_array();
-
-		json_object_object_add(o, "name",
-				       json_object_new_string(z->name));
-		json_object_object_add(o, "start_pfn",
-				       json_object_new_uint64(z->start_pfn));
-		for (unsigned int i = 0; i < z->nr; i++) {
-			const struct block *b = &map->blocks[z->first + i];
-			json_object *e = json_object_new_object();
-
-			json_object_object_add(
-				e, "type",
-				json_object_new_string(types[b->type].name));
-			json_object_object_add(e, "free",
-					       json_object_new_uint64(b->free));
-			json_object_object_add(
-				e, "movable",
-				json_object_new_uint64(b->movable));
-			json_object_object_add(
-				e, "unmovable",
-				json_object_new_uint64(b->unmovable));
-			json_object_object_add(
-				e, "absent", json_object_new_uint64(b->absent));
-			json_object_array_add(list, e);
-		}
-		json_object_object_add(o, "blocks", list);
-		json_object_array_add(zones, o);
+	if (!rd || rd->report_case != MM__REPORT_DATA__REPORT_PAGEBLOCKS) {
+		fprintf(stderr, "mmctl: map: not a pageblocks report\n");
+		err = EXIT_DAEMON;
+	} else if (blocks_from_data(&map, rd->pageblocks, why, sizeof(why))) {
+		fprintf(stderr, "mmctl: map: the pageblocks report: %s\n", why);
+		err = EXIT_DAEMON;
+	} else if (output) {
+		map.machine = mmc_info(ctl->c)->machine;
+		err = write_picture(&map, output);
+	} else {
+		print_terminal(stdout, &map, colour);
 	}
-	return doc;
+	free(map.blocks);
+	if (rd)
+		mm__report_data__free_unpacked(rd, NULL);
+	return err;
 }
 
 int map_by_type(struct mmctl *ctl, const char *output, bool colour)
 {
-	struct block_map map = {0};
-	char why[160];
-	int err = mmc_report(mmctl_connect(ctl), MMC_REPORT_PAGEBLOCKS,
-			     &map.text);
+	void *buf = NULL;
+	size_t len = 0;
+	int err = mmc_report_data(mmctl_connect(ctl), MMC_REPORT_PAGEBLOCKS, 0,
+				  &buf, &len);
 
 	if (err)
 		return mmctl_daemon_error(ctl, "map", err);
-	map.machine = mmc_info(ctl->c)->machine;
-	if (blocks_parse(&map, why, sizeof(why))) {
-		fprintf(stderr,
-			"mmctl: map: cannot parse the pageblocks report: %s\n",
-			why);
-		err = EXIT_DAEMON;
-	} else if (output) {
-		err = write_picture(&map, output);
-	} else if (ctl->json) {
-		json_object *doc = blocks_to_json(&map);
-
-		mmctl_print_json(stdout, doc, true);
-		json_object_put(doc);
-	} else {
-		print_terminal(stdout, &map, colour);
-	}
-	free(map.text);
-	free(map.blocks);
+	if (ctl->json && !output)
+		err = mmctl_print_report_data(ctl, "map", buf, len);
+	else
+		err = map_by_type_data(ctl, buf, len, output, colour);
+	free(buf);
 	return err;
 }

@@ -9,9 +9,12 @@
 #include "core/frame_state.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/snapshot.h"
+#include "core/vmstat.h"
 #include "core/page_alloc.h"
 #include "core/sparse.h"
 
@@ -373,46 +376,133 @@ static unsigned long nr_pageblocks(const struct machine *m)
 	return n;
 }
 
-int report_pageblocks(const struct machine *m, struct seq_buf *s)
+/* A pageblock's type name; "" when its first frame has no RAM (no
+ * type, as pagetypeinfo skips it). */
+static const char *pageblock_type(const struct machine *m,
+				  const struct zone *zone, unsigned long pfn)
 {
-	static const char type_char[MIGRATE_TYPES] = "UMRHCI";
+	if (pfn_memmap_written(m, pfn) &&
+	    PageFlag(pfn_to_page(m, pfn), PG_hole))
+		return "";
+	return migratetype_names[get_zone_pfnblock_migratetype(m, zone, pfn)];
+}
 
+static int pageblock_zone_fill(const struct machine *m, const struct zone *zone,
+			       struct pageblock_zone_snapshot *pz)
+{
+	unsigned long pfn = zone->zone_start_pfn;
+
+	pz->node = (uint64_t)zone->node;
+	snprintf(pz->zone, sizeof(pz->zone), "%s", zone->name);
+	pz->start_pfn = pfn;
+	pz->pages = zone->spanned_pages;
+	pz->blocks = snap_alloc((zone->spanned_pages >> m->pageblock_order) + 2,
+				sizeof(*pz->blocks));
+	if (!pz->blocks)
+		return -ENOMEM;
+	while (pfn < zone_end_pfn(zone)) {
+		unsigned long end =
+			pageblock_start_pfn(m, pfn) + pageblock_nr_pages(m);
+		struct pageblock_snapshot *b = &pz->blocks[pz->nr_blocks++];
+		struct pageblock_count c;
+
+		if (end > zone_end_pfn(zone))
+			end = zone_end_pfn(zone);
+		count_pageblock(m, pfn, end, &c);
+		b->pfn = pfn;
+		snprintf(b->type, sizeof(b->type), "%s",
+			 pageblock_type(m, zone, pfn));
+		b->free = c.free;
+		b->movable = c.movable;
+		b->unmovable = c.unmovable;
+		b->absent = c.absent;
+		pfn = end;
+	}
+	return 0;
+}
+
+static int pageblocks_fill(const struct machine *m, int pid, void *snap)
+{
+	struct pageblocks_snapshot *pb = snap;
+	int err;
+
+	(void)pid;
 	if (nr_pageblocks(m) > PAGEBLOCKS_MAX)
 		return -EFBIG;
-	seq_printf(s, "pageblocks: %lu pages each\n", pageblock_nr_pages(m));
+	pb->pages_per_block = pageblock_nr_pages(m);
+	pb->zones = snap_alloc(MAX_NR_ZONES, sizeof(*pb->zones));
+	if (!pb->zones)
+		return -ENOMEM;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (!m->zones[z].spanned_pages)
+			continue;
+		err = pageblock_zone_fill(m, &m->zones[z],
+					  &pb->zones[pb->nr_zones++]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The text: a block's type as show_mem's letter, the name's first. */
+static int pageblocks_show(const void *snap, struct seq_buf *s)
+{
+	const struct pageblocks_snapshot *pb = snap;
+
+	seq_printf(s, "pageblocks: %llu pages each\n",
+		   (unsigned long long)pb->pages_per_block);
 	seq_printf(s, "legend: type (U unmovable, M movable, R reclaimable, H "
 		      "highatomic, C CMA, I isolate), then free, movable, "
 		      "unmovable and absent pages\n");
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
-		unsigned long pfn = zone->zone_start_pfn;
+	for (size_t z = 0; z < pb->nr_zones; z++) {
+		const struct pageblock_zone_snapshot *pz = &pb->zones[z];
 
-		if (!zone->spanned_pages)
-			continue;
-		seq_printf(s, "zone %s start_pfn %lu pages %lu\n", zone->name,
-			   pfn, zone->spanned_pages);
-		while (pfn < zone_end_pfn(zone)) {
-			unsigned long end = pageblock_start_pfn(m, pfn) +
-					    pageblock_nr_pages(m);
-			struct pageblock_count c;
+		seq_printf(s, "zone %s start_pfn %llu pages %llu\n", pz->zone,
+			   (unsigned long long)pz->start_pfn,
+			   (unsigned long long)pz->pages);
+		for (size_t i = 0; i < pz->nr_blocks; i++) {
+			const struct pageblock_snapshot *b = &pz->blocks[i];
 
-			if (end > zone_end_pfn(zone))
-				end = zone_end_pfn(zone);
-			count_pageblock(m, pfn, end, &c);
-			/* No RAM at its start: no type, as pagetypeinfo
-			 * skips it. */
-			seq_printf(
-				s, "%c %lu %lu %lu %lu\n",
-				pfn_memmap_written(m, pfn) &&
-						PageFlag(pfn_to_page(m, pfn),
-							 PG_hole)
-					? '-'
-					: type_char
-						  [get_zone_pfnblock_migratetype(
-							  m, zone, pfn)],
-				c.free, c.movable, c.unmovable, c.absent);
-			pfn = end;
+			seq_printf(s, "%c %llu %llu %llu %llu\n",
+				   b->type[0] ? b->type[0] : '-',
+				   (unsigned long long)b->free,
+				   (unsigned long long)b->movable,
+				   (unsigned long long)b->unmovable,
+				   (unsigned long long)b->absent);
 		}
 	}
 	return s->err;
+}
+
+#define PB(member, k) SNAP_FIELD(struct pageblock_snapshot, member, k)
+static const struct snap_field pageblock_fields[] = {
+	PB(pfn, SNAP_U64),     PB(type, SNAP_CHARS),	PB(free, SNAP_U64),
+	PB(movable, SNAP_U64), PB(unmovable, SNAP_U64), PB(absent, SNAP_U64),
+};
+static const struct snap_desc pageblock_desc =
+	SNAP_DESC("Pageblock", struct pageblock_snapshot, pageblock_fields);
+#define PZ(member, k) SNAP_FIELD(struct pageblock_zone_snapshot, member, k)
+static const struct snap_field pageblock_zone_fields[] = {
+	PZ(node, SNAP_U64),
+	PZ(zone, SNAP_CHARS),
+	PZ(start_pfn, SNAP_U64),
+	PZ(pages, SNAP_U64),
+	SNAP_ARRAY(struct pageblock_zone_snapshot, blocks, nr_blocks,
+		   SNAP_ITEMS, &pageblock_desc),
+};
+static const struct snap_desc pageblock_zone_desc = SNAP_DESC(
+	"PageblockZone", struct pageblock_zone_snapshot, pageblock_zone_fields);
+static const struct snap_field pageblocks_fields[] = {
+	SNAP_FIELD(struct pageblocks_snapshot, pages_per_block, SNAP_U64),
+	SNAP_ARRAY(struct pageblocks_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &pageblock_zone_desc),
+};
+static const struct snap_desc pageblocks_desc =
+	SNAP_DESC("Pageblocks", struct pageblocks_snapshot, pageblocks_fields);
+const struct report_type pageblocks_report = {&pageblocks_desc, pageblocks_fill,
+					      pageblocks_show};
+
+int report_pageblocks(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&pageblocks_report, m, 0, s);
 }

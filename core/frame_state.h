@@ -94,6 +94,24 @@ int report_frames(const struct machine *m, struct seq_buf *s);
  * At most PAGEBLOCKS_MAX blocks; more is -EFBIG.
  */
 #define PAGEBLOCKS_MAX 65536
+struct pageblock_snapshot {
+	uint64_t pfn;
+	char type[16]; /* migratetype_names[]'s, "" for the text's '-' */
+	uint64_t free, movable, unmovable, absent; /* pages */
+};
+struct pageblock_zone_snapshot {
+	uint64_t node;
+	char zone[16];
+	uint64_t start_pfn, pages; /* pages: spanned */
+	struct pageblock_snapshot *blocks;
+	size_t nr_blocks;
+};
+struct pageblocks_snapshot {
+	uint64_t pages_per_block;
+	struct pageblock_zone_snapshot *zones; /* the zones that span */
+	size_t nr_zones;
+};
+extern const struct report_type pageblocks_report;
 int report_pageblocks(const struct machine *m, struct seq_buf *s);
 
 #endif /* MM_FRAME_STATE_H */

@@ -297,23 +297,62 @@ unsigned int extfrag_for_order(const struct zone *zone, unsigned int order)
 			      100 / info.free_pages);
 }
 
+/* Each populated zone's index at each order, by index(). */
+static int frag_index_fill(const struct machine *m, void *snap,
+			   int (*index)(const struct zone *, unsigned int))
+{
+	struct frag_index_snapshot *fi = snap;
+
+	fi->zones = snap_alloc(nr_zone_slots(m), sizeof(*fi->zones));
+	if (!fi->zones)
+		return -ENOMEM;
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+		const struct zone *zone = &m->zones[z];
+		struct frag_index_zone_snapshot *fz = &fi->zones[fi->nr_zones];
+
+		if (!populated_zone(zone))
+			continue;
+		fi->nr_zones++;
+		fz->node = (uint64_t)zone->node;
+		snprintf(fz->zone, sizeof(fz->zone), "%s", zone->name);
+		fz->index = snap_alloc(m->max_order + 1, sizeof(*fz->index));
+		if (!fz->index)
+			return -ENOMEM;
+		fz->nr_index = m->max_order + 1;
+		for (unsigned int o = 0; o <= m->max_order; o++)
+			fz->index[o] = (uint64_t)(int64_t)index(zone, o);
+	}
+	return 0;
+}
+
+static int extfrag_index_fill(const struct machine *m, int pid, void *snap)
+{
+	(void)pid;
+	return frag_index_fill(m, snap, fragmentation_index);
+}
+
+static int unusable_index_fill(const struct machine *m, int pid, void *snap)
+{
+	(void)pid;
+	return frag_index_fill(m, snap, unusable_free_index);
+}
+
 /*
  * One line per populated zone, one index per order, as
  * extfrag_show_print ("%2d.%03d ") and unusable_show_print ("%d.%03d ").
  * -1000 prints as "-1.000" (a quotient of -1, a remainder of 0).
  */
-static int report_index(const struct machine *m, struct seq_buf *s,
-			int (*index)(const struct zone *, unsigned int),
-			const char *fmt)
+static int frag_index_show(const void *snap, struct seq_buf *s, const char *fmt)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
+	const struct frag_index_snapshot *fi = snap;
 
-		if (!populated_zone(zone))
-			continue;
-		seq_printf(s, "Node %d, zone %8s ", 0, zone->name);
-		for (unsigned int o = 0; o <= m->max_order; o++) {
-			int i = index(zone, o);
+	for (size_t z = 0; z < fi->nr_zones; z++) {
+		const struct frag_index_zone_snapshot *fz = &fi->zones[z];
+
+		seq_printf(s, "Node %llu, zone %8s ",
+			   (unsigned long long)fz->node, fz->zone);
+		for (size_t o = 0; o < fz->nr_index; o++) {
+			int i = (int)(int64_t)fz->index[o];
 
 			seq_printf(s, fmt, i / 1000, i % 1000);
 		}
@@ -322,14 +361,24 @@ static int report_index(const struct machine *m, struct seq_buf *s,
 	return s->err;
 }
 
+static int extfrag_index_show(const void *snap, struct seq_buf *s)
+{
+	return frag_index_show(snap, s, "%2d.%03d ");
+}
+
+static int unusable_index_show(const void *snap, struct seq_buf *s)
+{
+	return frag_index_show(snap, s, "%d.%03d ");
+}
+
 int report_extfrag_index(const struct machine *m, struct seq_buf *s)
 {
-	return report_index(m, s, fragmentation_index, "%2d.%03d ");
+	return report_show(&extfrag_index_report, m, 0, s);
 }
 
 int report_unusable_index(const struct machine *m, struct seq_buf *s)
 {
-	return report_index(m, s, unusable_free_index, "%d.%03d ");
+	return report_show(&unusable_index_report, m, 0, s);
 }
 
 /* ---- /proc/zoneinfo ------------------------------------------------ */
@@ -654,6 +703,28 @@ static const struct snap_desc pagetypeinfo_desc = SNAP_DESC(
 	"Pagetypeinfo", struct pagetypeinfo_snapshot, pagetypeinfo_fields);
 const struct report_type pagetypeinfo_report = {
 	&pagetypeinfo_desc, pagetypeinfo_fill, pagetypeinfo_show};
+
+static const struct snap_field frag_index_zone_fields[] = {
+	SNAP_FIELD(struct frag_index_zone_snapshot, node, SNAP_U64),
+	SNAP_FIELD(struct frag_index_zone_snapshot, zone, SNAP_CHARS),
+	SNAP_ARRAY(struct frag_index_zone_snapshot, index, nr_index, SNAP_U64S,
+		   NULL),
+};
+static const struct snap_desc frag_index_zone_desc =
+	SNAP_DESC("FragIndexZone", struct frag_index_zone_snapshot,
+		  frag_index_zone_fields);
+static const struct snap_field frag_index_fields[] = {
+	SNAP_ARRAY(struct frag_index_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &frag_index_zone_desc),
+};
+static const struct snap_desc extfrag_index_desc = SNAP_DESC(
+	"ExtfragIndex", struct frag_index_snapshot, frag_index_fields);
+static const struct snap_desc unusable_index_desc = SNAP_DESC(
+	"UnusableIndex", struct frag_index_snapshot, frag_index_fields);
+const struct report_type extfrag_index_report = {
+	&extfrag_index_desc, extfrag_index_fill, extfrag_index_show};
+const struct report_type unusable_index_report = {
+	&unusable_index_desc, unusable_index_fill, unusable_index_show};
 
 #define ZP(member, k) SNAP_FIELD(struct zone_pages_snapshot, member, k)
 static const struct snap_field zone_pages_fields[] = {

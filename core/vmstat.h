@@ -298,7 +298,22 @@ int unusable_free_index(const struct zone *zone, unsigned int order);
 /* The same share in percent, as extfrag_for_order: 0 with nothing free. */
 unsigned int extfrag_for_order(const struct zone *zone, unsigned int order);
 
-/* /sys/kernel/debug/extfrag/extfrag_index and unusable_index. */
+/*
+ * /sys/kernel/debug/extfrag/extfrag_index and unusable_index: each
+ * populated zone's index at each order, in thousandths (the text's
+ * "-1.000" is -1000; int64_t bits in the uint64_t array).
+ */
+struct frag_index_zone_snapshot {
+	uint64_t node;
+	char zone[16];
+	uint64_t *index; /* int64_t values, order 0 .. max_order */
+	size_t nr_index;
+};
+struct frag_index_snapshot {
+	struct frag_index_zone_snapshot *zones;
+	size_t nr_zones;
+};
+extern const struct report_type extfrag_index_report, unusable_index_report;
 int report_extfrag_index(const struct machine *m, struct seq_buf *s);
 int report_unusable_index(const struct machine *m, struct seq_buf *s);
 

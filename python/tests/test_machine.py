@@ -322,6 +322,26 @@ class TestReports(DaemonTest):
         data = self.m.report_data("meminfo")
         self.assertEqual(data.mem_total, 4111936)
 
+    def test_extfrag_and_pageblocks_are_the_texts(self):
+        ef = reports.from_message(self.m.report_data("extfrag_index"))
+        text = self.m.report("extfrag_index").splitlines()
+        self.assertEqual(len(ef.zones), len(text))
+        for z, line in zip(ef.zones, text):
+            words = line.split()
+            self.assertEqual(words[3], z.zone)
+            self.assertEqual([round(float(w) * 1000) for w in words[4:]],
+                             z.index)
+        pb = reports.from_message(self.m.report_data("pageblocks"))
+        lines = [ln for ln in self.m.report("pageblocks").splitlines()
+                 if ln[:2] in [c + " " for c in "UMRHCI-"]]
+        blocks = [b for z in pb.zones for b in z.blocks]
+        self.assertEqual(len(blocks), len(lines))
+        for b, line in zip(blocks, lines):
+            self.assertEqual(line, "%s %d %d %d %d" % (
+                b.type[:1] or "-", b.free, b.movable, b.unmovable,
+                b.absent))
+        self.assertEqual(pb.pages_per_block, 512)
+
     def test_any_structured_report_as_dataclasses(self):
         z = reports.from_message(self.m.report_data("zoneinfo"))
         dma = z.zones[0]

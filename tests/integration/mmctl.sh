@@ -151,7 +151,13 @@ same "extfrag --json: the text's indices (in thousandths), zone by zone" \
 		v = (p[1] ~ /^-/) ? p[1] * 1000 - p[2] : p[1] * 1000 + p[2];
 		line = line " " v }; print line }' "$tmp/extfrag")" \
 	"$($M --json extfrag |
-		jq -r '.[] | .zone + " " + (.index | map(. * 1000 | round | tostring) | join(" "))')"
+		jq -r '.[] | .zone + " " + (.index | map(tostring) | join(" "))')"
+same "extfrag --input --json: a saved text parses to the data's JSON" \
+	"$($M --json extfrag | jq -c .)" \
+	"$($M --json --input "$tmp/extfrag" extfrag | jq -c .)"
+same "unusable --input --json: a saved text parses to the data's JSON" \
+	"$($M --json unusable | jq -c .)" \
+	"$($M --json --input "$tmp/unusable" unusable | jq -c .)"
 
 # ---- zoneinfo: each zone's fields in the kernel's order
 $M zoneinfo >"$tmp/zoneinfo"
@@ -531,6 +537,11 @@ same "map --by-type: as many Movable and Unmovable blocks as pagetypeinfo" \
 		tr '\n' ' ')" \
 	"$(jq -r '[.blocks[] | .types.Movable] | add | "M \(.) "' "$tmp/pagetypeinfo.json")$(
 		jq -r '[.blocks[] | .types.Unmovable] | add | "U \(.) "' "$tmp/pagetypeinfo.json")"
+same "map --by-type --json: each cell's letter is its block's type in the data" \
+	"$(grep -v '^zone\|^legend\|^pageblocks' "$tmp/bytype" | tr ' ' '\n' |
+		cut -c1 | grep . | tr -d '\n')" \
+	"$(jq -r '[.zones[].blocks[] | if .type == "" then "-" else .type[0:1] end] |
+		join("")' "$tmp/bytype.json")"
 same "map --by-type --json: each block's pages add up to pages_per_block" \
 	"$(jq -r '[.zones[].blocks[] | .free + .movable + .unmovable + .absent] |
 		unique | map(tostring) | join(" ")' "$tmp/bytype.json")" \

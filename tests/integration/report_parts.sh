@@ -67,7 +67,7 @@ held=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$tmp/big.held")
 parts=0
 for r in meminfo buddyinfo zoneinfo vmstat slabinfo vmallocinfo media-mem \
 	dmesg ps pagetypeinfo preempt percpu gfp-context mutexes files thp \
-	numastat "node-meminfo 0" sysctl extfrag unusable \
+	numastat "node-meminfo 0" sysctl extfrag unusable "map --by-type" \
 	"status $held" "maps $held" "numa-maps $held" "malloc-stats $held"; do
 	# shellcheck disable=SC2086 # the command's words
 	"$MMCTL" -s "$tmp/small.sock" --json $r 2>&1 |

@@ -85,8 +85,8 @@ static void test_extfrag(void **state)
 	(void)state;
 	assert_json(extfrag_to_json,
 		    "Node 0, zone    DMA32 -1.000  0.499 1.000 \n",
-		    "[{\"node\":0,\"zone\":\"DMA32\",\"index\":[-1.000,0.499,"
-		    "1.000]}]");
+		    "[{\"node\":0,\"zone\":\"DMA32\",\"index\":[-1000,499,"
+		    "1000]}]");
 	assert_refused(extfrag_to_json, "Node 0, zone DMA 0.5\n",
 		       "line 1: '0.5' is not an index");
 	assert_refused(extfrag_to_json, "Node 0, zone DMA 1.000x\n",

@@ -200,6 +200,139 @@ static void test_dmesg_records(void **state)
 	machine_destroy(m);
 }
 
+/* The text's line of each zone holds the snapshot's indices, and each
+ * is the index computed on the zone now. */
+static void check_frag_index(const struct machine *m,
+			     const struct report_type *t, const char *fmt,
+			     int (*index)(const struct zone *, unsigned int))
+{
+	struct frag_index_snapshot *fi;
+	struct seq_buf s;
+	int err;
+
+	fi = snapshot_take(t, m, 0, &err);
+	assert_non_null(fi);
+	seq_buf_init(&s);
+	assert_int_equal(t->show(fi, &s), 0);
+	assert_int_equal(fi->nr_zones, 2); /* DMA and DMA32 */
+	for (size_t z = 0; z < fi->nr_zones; z++) {
+		const struct frag_index_zone_snapshot *fz = &fi->zones[z];
+		char line[256];
+		size_t n;
+
+		assert_string_equal(fz->zone, m->zones[z].name);
+		assert_int_equal(fz->nr_index, m->max_order + 1);
+		n = (size_t)snprintf(line, sizeof(line), "Node 0, zone %8s ",
+				     fz->zone);
+		for (size_t o = 0; o < fz->nr_index; o++) {
+			int i = (int)(int64_t)fz->index[o];
+
+			assert_int_equal(i, index(&m->zones[z], (unsigned)o));
+			n += (size_t)snprintf(line + n, sizeof(line) - n, fmt,
+					      i / 1000, i % 1000);
+		}
+		assert_non_null(strstr(s.buf, line));
+	}
+	snapshot_free(t->desc, fi);
+	seq_buf_free(&s);
+}
+
+/*
+ * extfrag and unusable on a machine fragmented on purpose (every other
+ * page of DMA32's order-0 pool held): -1000 at order 0 (a free page
+ * exists), indices between 0 and 1000 where no block is big enough.
+ */
+static void test_frag_indices(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct page *held[4096];
+	size_t n = 0;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	m = boot(&l);
+	for (size_t i = 0; i < 4096; i++) {
+		struct page *p = alloc_pages(m, GFP_KERNEL, 0);
+
+		assert_non_null(p);
+		if (i % 2)
+			assert_int_equal(__free_pages(m, p, 0), 0);
+		else
+			held[n++] = p;
+	}
+	check_frag_index(m, &extfrag_index_report, "%2d.%03d ",
+			 fragmentation_index);
+	check_frag_index(m, &unusable_index_report, "%d.%03d ",
+			 unusable_free_index);
+	assert_int_equal(fragmentation_index(&m->zones[1], 0), -1000);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(__free_pages(m, held[i], 0), 0);
+	machine_destroy(m);
+}
+
+/* Each pageblock's pages add up to its size; the text's line of each is
+ * the snapshot's; a block holding a kernel page counts it unmovable. */
+static void test_pageblocks(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct pageblocks_snapshot *pb;
+	struct page *p;
+	unsigned long pfn;
+	struct seq_buf s;
+	bool found = false;
+	int err;
+
+	(void)state;
+	small_layout(&l, 64 * MiB);
+	m = boot(&l);
+	p = alloc_pages(m, GFP_KERNEL, 0);
+	assert_non_null(p);
+	pfn = page_to_pfn(m, p);
+	pb = snapshot_take(&pageblocks_report, m, 0, &err);
+	assert_non_null(pb);
+	seq_buf_init(&s);
+	assert_int_equal(pageblocks_report.show(pb, &s), 0);
+	assert_int_equal(pb->pages_per_block, 512);
+	assert_int_equal(pb->nr_zones, 2);
+	for (size_t z = 0; z < pb->nr_zones; z++) {
+		const struct pageblock_zone_snapshot *pz = &pb->zones[z];
+		uint64_t pages = 0;
+
+		for (size_t i = 0; i < pz->nr_blocks; i++) {
+			const struct pageblock_snapshot *b = &pz->blocks[i];
+			uint64_t sum =
+				b->free + b->movable + b->unmovable + b->absent;
+			char line[128];
+
+			assert_int_equal(b->pfn, pz->start_pfn + pages);
+			assert_true(sum == 512 || i == pz->nr_blocks - 1 ||
+				    i == 0);
+			pages += sum;
+			snprintf(line, sizeof(line),
+				 "\n%c %llu %llu %llu %llu\n",
+				 b->type[0] ? b->type[0] : '-',
+				 (unsigned long long)b->free,
+				 (unsigned long long)b->movable,
+				 (unsigned long long)b->unmovable,
+				 (unsigned long long)b->absent);
+			assert_non_null(strstr(s.buf, line));
+			if (pfn >= b->pfn && pfn < b->pfn + sum) {
+				assert_true(b->unmovable >= 1);
+				assert_string_equal(b->type, "Unmovable");
+				found = true;
+			}
+		}
+		assert_int_equal(pages, pz->pages);
+	}
+	assert_true(found);
+	snapshot_free(pageblocks_report.desc, pb);
+	seq_buf_free(&s);
+	assert_int_equal(__free_pages(m, p, 0), 0);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_a_text_only_kind),
 		cmocka_unit_test(test_text_is_the_snapshot),
 		cmocka_unit_test(test_dmesg_records),
+		cmocka_unit_test(test_frag_indices),
+		cmocka_unit_test(test_pageblocks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
