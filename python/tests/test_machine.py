@@ -404,13 +404,19 @@ class TestReports(DaemonTest):
     def test_report_data_of_a_text_only_kind(self):
         self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
 
-    def test_report_data_comes_whole(self):
-        # A structured report has no parts: an offset is refused.
+    def test_report_data_part_at_an_offset(self):
+        # An offset asks for a part: of a new packing when none is kept,
+        # its bytes from the offset, its size and digest the whole's.
         q = mmclient.proto.Report(kind=mmclient.proto.REPORT_MEMINFO,
                                   structured=True, offset=1)
         p = machine.Pending("report")
         self.m._send("report", q, p, lambda reply: p._set(reply))
-        self.assertErrno(errno.EINVAL, self.m._wait, p)
+        reply = self.m._wait(p)
+        part = reply.report_data_part
+        whole = mmclient.proto.ReportData(
+            meminfo=self.m.report_data("meminfo")).SerializeToString()
+        self.assertEqual((reply.more, part.size), (0, len(whole)))
+        self.assertEqual(len(part.data), len(whole) - 1)
         self.assertErrno(errno.ESRCH, self.m.report_data, "status", 9999)
 
     def test_ps_status_maps_slabinfo_are_the_texts(self):
