@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "core/list.h"
 #include "core/migrate.h"
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/sparse.h"
 
@@ -202,11 +203,11 @@ static void __reset_isolation_suitable(struct machine *m, struct zone *zone)
 	}
 }
 
-void reset_isolation_suitable(struct machine *m)
+void reset_isolation_suitable(struct machine *m, struct pglist_data *pgdat)
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (populated_zone(&m->zones[z]))
-			__reset_isolation_suitable(m, &m->zones[z]);
+		if (populated_zone(&pgdat->node_zones[z]))
+			__reset_isolation_suitable(m, &pgdat->node_zones[z]);
 }
 
 /* Deferred to the limit and tried again: the skip bits go first. */
@@ -490,7 +491,7 @@ static enum compact_result __compact_finished(struct machine *m,
 				      : COMPACT_PARTIAL_SKIPPED;
 	}
 	if (cc->proactive_compaction) {
-		if (m->kswapd.running)
+		if (NODE_DATA(m, zone_to_nid(cc->zone))->kswapd.running)
 			return COMPACT_PARTIAL_SKIPPED;
 		return fragmentation_score_zone(m, cc->zone) >
 				       fragmentation_score_wmark(m, true)
@@ -703,16 +704,16 @@ enum compact_result try_to_compact_pages(struct machine *m, gfp_t gfp,
 /* ------------------------------------------------------------------ */
 /* kcompactd                                                           */
 
-/* Is there a zone that compaction could help to the order asked? */
-static bool kcompactd_node_suitable(const struct machine *m)
+/* Is there a zone of the node that compaction could help to the order? */
+static bool kcompactd_node_suitable(const struct machine *m,
+				    const struct pglist_data *pgdat)
 {
-	const struct kcompactd_state *k = &m->kcompactd;
+	const struct kcompactd_state *k = &pgdat->kcompactd;
 
-	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
-		const struct zone *zone = &m->zones[z];
+	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
+		const struct zone *zone = &pgdat->node_zones[z];
 
-		if (zone->type <= k->highest_zoneidx && populated_zone(zone) &&
-		    managed_zone(zone) &&
+		if (populated_zone(zone) && managed_zone(zone) &&
 		    compaction_suit_allocation_order(
 			    m, zone, k->max_order, zone->type,
 			    ALLOC_WMARK_MIN) == COMPACT_CONTINUE)
@@ -721,10 +722,10 @@ static bool kcompactd_node_suitable(const struct machine *m)
 	return false;
 }
 
-void wakeup_kcompactd(struct machine *m, unsigned int order,
-		      enum zone_type highest_zoneidx)
+void wakeup_kcompactd(struct machine *m, struct pglist_data *pgdat,
+		      unsigned int order, enum zone_type highest_zoneidx)
 {
-	struct kcompactd_state *k = &m->kcompactd;
+	struct kcompactd_state *k = &pgdat->kcompactd;
 
 	if (!order)
 		return;
@@ -732,36 +733,41 @@ void wakeup_kcompactd(struct machine *m, unsigned int order,
 		k->max_order = order;
 	if (!k->wanted || k->highest_zoneidx > highest_zoneidx)
 		k->highest_zoneidx = highest_zoneidx;
-	if (kcompactd_node_suitable(m))
+	if (kcompactd_node_suitable(m, pgdat))
 		k->wanted = true;
 }
 
-/*
- * kcompactd_do_work: each zone up to the one asked for, not deferred
- * and not already fine, compacted for the order (sync light); a zone
- * it fails in is deferred, as sync direct compaction defers it.
- */
-void kcompactd_run(struct machine *m)
+/* kcompactd's counters from one zone's run. */
+static void count_kcompactd_scan(struct machine *m,
+				 const struct compact_control *cc)
 {
-	struct kcompactd_state *k = &m->kcompactd;
+	m->vm_events[KCOMPACTD_MIGRATE_SCANNED] += cc->total_migrate_scanned;
+	m->vm_events[KCOMPACTD_FREE_SCANNED] += cc->total_free_scanned;
+}
 
-	if (!k->wanted)
-		return;
+/*
+ * kcompactd_do_work: each zone of the node up to the one asked for, not
+ * deferred and not already fine, compacted for the order (sync light);
+ * a zone it fails in is deferred, as sync direct compaction defers it.
+ */
+static void kcompactd_do_work(struct machine *m, struct pglist_data *pgdat)
+{
+	struct kcompactd_state *k = &pgdat->kcompactd;
+
 	m->vm_events[KCOMPACTD_WAKE]++;
 	k->proactive_defer = 0; /* woken: its timeout starts anew */
-	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+	for (int z = 0; z <= (int)k->highest_zoneidx; z++) {
 		struct compact_control cc = {
-			.zone = &m->zones[z],
+			.zone = &pgdat->node_zones[z],
 			.order = (int)k->max_order,
 			.migratetype = MIGRATE_MOVABLE,
 			.mode = MIGRATE_SYNC_LIGHT,
 			.alloc_flags = ALLOC_WMARK_MIN,
-			.highest_zoneidx = m->zones[z].type,
+			.highest_zoneidx = (enum zone_type)z,
 		};
 		enum compact_result status;
 
-		if (cc.zone->type > k->highest_zoneidx ||
-		    !populated_zone(cc.zone) || !managed_zone(cc.zone) ||
+		if (!populated_zone(cc.zone) || !managed_zone(cc.zone) ||
 		    compaction_deferred(cc.zone, cc.order))
 			continue;
 		status = compact_zone(m, &cc);
@@ -770,12 +776,17 @@ void kcompactd_run(struct machine *m)
 		else if (status == COMPACT_COMPLETE ||
 			 status == COMPACT_PARTIAL_SKIPPED)
 			defer_compaction(cc.zone, cc.order);
-		m->vm_events[KCOMPACTD_MIGRATE_SCANNED] +=
-			cc.total_migrate_scanned;
-		m->vm_events[KCOMPACTD_FREE_SCANNED] += cc.total_free_scanned;
+		count_kcompactd_scan(m, &cc);
 	}
 	k->wanted = false;
 	k->max_order = 0;
+}
+
+void kcompactd_run(struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		if (NODE_DATA(m, (int)nid)->kcompactd.wanted)
+			kcompactd_do_work(m, NODE_DATA(m, (int)nid));
 }
 
 /* ------------------------------------------------------------------ */
@@ -792,14 +803,15 @@ unsigned int fragmentation_score_zone(const struct machine *m,
 }
 
 /* The node's: each populated zone's weighted by its present pages. */
-unsigned int fragmentation_score_node(const struct machine *m)
+unsigned int fragmentation_score_node(const struct machine *m,
+				      const struct pglist_data *pgdat)
 {
 	unsigned long present = 0, score = 0;
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		present += m->zones[z].present_pages;
+		present += pgdat->node_zones[z].present_pages;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
+		const struct zone *zone = &pgdat->node_zones[z];
 
 		if (populated_zone(zone))
 			score += zone->present_pages *
@@ -824,20 +836,21 @@ unsigned int fragmentation_score_wmark(const struct machine *m, bool low)
 	return wmark_low + 10 < 100 ? wmark_low + 10 : 100;
 }
 
-static bool should_proactive_compact_node(const struct machine *m)
+static bool should_proactive_compact_node(const struct machine *m,
+					  const struct pglist_data *pgdat)
 {
-	if (!m->vm.compaction_proactiveness || m->kswapd.running)
+	if (!m->vm.compaction_proactiveness || pgdat->kswapd.running)
 		return false;
-	return fragmentation_score_node(m) >
+	return fragmentation_score_node(m, pgdat) >
 	       fragmentation_score_wmark(m, false);
 }
 
-/* Every populated zone, whole, until its score reaches the low mark. */
-static void proactive_compact_node(struct machine *m)
+/* Every populated zone of the node, whole, until its score is low. */
+static void proactive_compact_node(struct machine *m, struct pglist_data *pgdat)
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct compact_control cc = {
-			.zone = &m->zones[z],
+			.zone = &pgdat->node_zones[z],
 			.order = -1,
 			.migratetype = MIGRATE_MOVABLE,
 			.mode = MIGRATE_SYNC_LIGHT,
@@ -849,9 +862,7 @@ static void proactive_compact_node(struct machine *m)
 		if (!populated_zone(cc.zone) || !managed_zone(cc.zone))
 			continue;
 		compact_zone(m, &cc);
-		m->vm_events[KCOMPACTD_MIGRATE_SCANNED] +=
-			cc.total_migrate_scanned;
-		m->vm_events[KCOMPACTD_FREE_SCANNED] += cc.total_free_scanned;
+		count_kcompactd_scan(m, &cc);
 	}
 }
 
@@ -859,29 +870,44 @@ bool kcompactd_timeout_wanted(const struct machine *m)
 {
 	if (!m->vm.compaction_proactiveness)
 		return false;
-	return m->kcompactd.proactive_defer || should_proactive_compact_node(m);
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++) {
+		const struct pglist_data *pgdat = &m->node_data[nid];
+
+		if (pgdat->kcompactd.proactive_defer ||
+		    should_proactive_compact_node(m, pgdat))
+			return true;
+	}
+	return false;
 }
 
 /*
- * kcompactd's sleep timing out: a deferred kcompactd counts the timeout
- * off; otherwise, above the high mark, it compacts proactively, and a
- * run that did not lower the score defers the next by
- * 1 << COMPACT_MAX_DEFER_SHIFT timeouts, as Linux lengthens the sleep.
+ * One node's kcompactd's sleep timing out: a deferred kcompactd counts
+ * the timeout off; otherwise, above the high mark, it compacts
+ * proactively, and a run that did not lower the score defers the next
+ * by 1 << COMPACT_MAX_DEFER_SHIFT timeouts, as Linux lengthens the
+ * sleep.
  */
-void kcompactd_timeout(struct machine *m)
+static void kcompactd_node_timeout(struct machine *m, struct pglist_data *pgdat)
 {
+	struct kcompactd_state *k = &pgdat->kcompactd;
 	unsigned int prev_score;
 
-	if (m->kcompactd.proactive_defer) {
-		m->kcompactd.proactive_defer--;
+	if (k->proactive_defer) {
+		k->proactive_defer--;
 		return;
 	}
-	if (!should_proactive_compact_node(m))
+	if (!should_proactive_compact_node(m, pgdat))
 		return;
-	prev_score = fragmentation_score_node(m);
-	proactive_compact_node(m);
-	if (fragmentation_score_node(m) >= prev_score)
-		m->kcompactd.proactive_defer = 1U << COMPACT_MAX_DEFER_SHIFT;
+	prev_score = fragmentation_score_node(m, pgdat);
+	proactive_compact_node(m, pgdat);
+	if (fragmentation_score_node(m, pgdat) >= prev_score)
+		k->proactive_defer = 1U << COMPACT_MAX_DEFER_SHIFT;
+}
+
+void kcompactd_timeout(struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		kcompactd_node_timeout(m, NODE_DATA(m, (int)nid));
 }
 
 void compact_nodes(struct machine *m)
@@ -906,7 +932,7 @@ void compact_nodes(struct machine *m)
 
 int compaction_init(struct machine *m)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		struct zone *zone = &m->zones[z];
 
 		if (!zone->spanned_pages)
@@ -982,7 +1008,7 @@ static int check_zone_compaction(const struct machine *m,
 
 int compaction_check(const struct machine *m, char *why, size_t len)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		int err;
 
 		if (!m->zones[z].spanned_pages)

@@ -58,12 +58,13 @@ bool compaction_deferred(struct zone *zone, int order);
 void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
 
 /*
- * kswapd, going back to sleep after a wake-up for order, wakes kcompactd
- * when some zone up to highest_zoneidx could be compacted to it; and
- * kcompactd's work (kcompactd_do_work), run by whoever steps kswapd.
+ * A node's kswapd, going back to sleep after a wake-up for order, wakes
+ * the node's kcompactd when one of its zones up to highest_zoneidx
+ * could be compacted to it; and every woken node's kcompactd work
+ * (kcompactd_do_work), run by whoever steps kswapd.
  */
-void wakeup_kcompactd(struct machine *m, unsigned int order,
-		      enum zone_type highest_zoneidx);
+void wakeup_kcompactd(struct machine *m, struct pglist_data *pgdat,
+		      unsigned int order, enum zone_type highest_zoneidx);
 void kcompactd_run(struct machine *m);
 
 /*
@@ -80,7 +81,8 @@ void kcompactd_run(struct machine *m);
 #define HPAGE_FRAG_CHECK_INTERVAL_MSEC 500
 unsigned int fragmentation_score_zone(const struct machine *m,
 				      const struct zone *zone);
-unsigned int fragmentation_score_node(const struct machine *m);
+unsigned int fragmentation_score_node(const struct machine *m,
+				      const struct pglist_data *pgdat);
 unsigned int fragmentation_score_wmark(const struct machine *m, bool low);
 bool kcompactd_timeout_wanted(const struct machine *m);
 void kcompactd_timeout(struct machine *m);
@@ -92,7 +94,7 @@ void kcompactd_timeout(struct machine *m);
  * compaction ran to the end (reset_isolation_suitable).
  */
 void reset_cached_positions(const struct machine *m, struct zone *zone);
-void reset_isolation_suitable(struct machine *m);
+void reset_isolation_suitable(struct machine *m, struct pglist_data *pgdat);
 
 /*
  * Boot (the cached positions at each zone's ends) and the checker's

@@ -185,7 +185,8 @@ void mark_page_accessed(struct machine *m, struct page *page)
 	} else if (!PageFlag(page, PG_active) && PageFlag(page, PG_lru)) {
 		lru_activate(m, page);
 		ClearPageFlag(page, PG_referenced);
-		workingset_age_nonresident(m, 1); /* workingset_activation */
+		/* workingset_activation */
+		workingset_age_nonresident(m, page_to_nid(page), 1);
 	}
 }
 

@@ -46,6 +46,7 @@ struct page_owner_state;
 struct block_device;
 struct fs_state;
 struct pglist_data;
+struct zonelist;
 struct mempolicy;
 
 /*
@@ -77,6 +78,7 @@ struct arch_info {
 typedef unsigned long (*reclaim_fn)(struct machine *m, gfp_t gfp,
 				    unsigned int order, void *data);
 
+/* A node's kswapd (vmscan.c), as pgdat keeps its fields. */
 struct kswapd_state {
 	bool wanted;
 	bool running;	    /* reclaim is kswapd's, not direct */
@@ -209,9 +211,8 @@ struct machine {
 	 * machine's own work. It must outlive the machine: a literal.
 	 */
 	const char *call;
-	struct block_device *bdev; /* block/bdev.c: the storage */
-	struct fs_state *fs;	   /* fs/: the filesystem on it */
-	struct lruvec lruvec;
+	struct block_device *bdev;   /* block/bdev.c: the storage */
+	struct fs_state *fs;	     /* fs/: the filesystem on it */
 	unsigned long zero_pfn;	     /* the shared zero page */
 	struct thp_state thp;	     /* transparent huge pages */
 	unsigned long shmem_ino;     /* the last shmem object number */
@@ -226,10 +227,15 @@ struct machine {
 	long node_stat[NR_VM_NODE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 	unsigned long bad[NR_BAD_ITEMS];
-	struct kswapd_state kswapd;
-	struct kcompactd_state kcompactd;
 	reclaim_fn reclaim;
 	void *reclaim_data;
+	/*
+	 * The zonelist and nodemask of the allocation in direct reclaim,
+	 * whose nodes try_to_free_pages reclaims in that order (NULL: the
+	 * local node's fallback list, every node).
+	 */
+	struct zonelist *reclaim_zonelist;
+	const nodemask_t *reclaim_nodemask;
 
 	/* The driver retries a parked call: its failure was logged once. */
 	bool alloc_retrying;

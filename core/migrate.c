@@ -111,7 +111,7 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 
 		obj->slots[src->index] = ((uint64_t)dst_pfn << 1) | 1;
 	}
-	if (page_zone(m, src) != page_zone(m, dst)) /* to another node */
+	if (page_zone(m, src) != page_zone(m, dst)) /* maybe another node */
 		lru_move_zone(m, src, dst);
 	migrate_page_state(src, dst);
 	copy_page_owner(m, src, dst, MR_COMPACTION);

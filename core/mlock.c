@@ -23,6 +23,7 @@
 #include "core/check.h"
 #include "core/err.h"
 #include "core/memory.h"
+#include "core/mmzone.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
 #include "core/vma_internal.h"
@@ -471,20 +472,25 @@ int mlock_lru_check(const struct machine *m, char *why, size_t len)
 	const struct list_head *pos;
 	long counted = 0, mlocked = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++)
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
 		counted += m->zones[z].vm_stat[NR_MLOCK];
-	list_for_each(pos, &m->lruvec.lists[LRU_UNEVICTABLE])
-	{
-		struct page *page = list_entry(pos, struct page, lru);
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		list_for_each(
+			pos,
+			&node_lruvec_const(m, (int)nid)->lists[LRU_UNEVICTABLE])
+		{
+			struct page *page = list_entry(pos, struct page, lru);
 
-		if (!PageFlag(page, PG_mlocked) ||
-		    !rmap_walk((struct machine *)m, page, locked_one, NULL))
-			return check_failed(why, len,
-					    "mlock: pfn %#lx is unevictable "
-					    "but no locked VMA maps it",
-					    page_to_pfn(m, page));
-		mlocked++;
-	}
+			if (!PageFlag(page, PG_mlocked) ||
+			    !rmap_walk((struct machine *)m, page, locked_one,
+				       NULL))
+				return check_failed(
+					why, len,
+					"mlock: pfn %#lx is unevictable "
+					"but no locked VMA maps it",
+					page_to_pfn(m, page));
+			mlocked++;
+		}
 	if (mlocked != counted)
 		return check_failed(why, len,
 				    "mlock: %ld pages mlocked, NR_MLOCK says "

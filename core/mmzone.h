@@ -39,12 +39,53 @@ struct pglist_data {
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
 	uint64_t cpumask[LAYOUT_CPU_WORDS];
+	/* The node's LRU lists and refault clock (vmscan.c, workingset.c). */
+	struct lruvec __lruvec;
+	struct kswapd_state kswapd;	  /* vmscan.c: this node's reclaimer */
+	struct kcompactd_state kcompactd; /* compaction.c: its compactor */
 };
 
 static inline struct pglist_data *NODE_DATA(struct machine *m, int nid)
 {
 	return &m->node_data[nid];
 }
+
+/* The node's lruvec, as mem_cgroup_lruvec without a memcg. */
+static inline struct lruvec *node_lruvec(struct machine *m, int nid)
+{
+	return &m->node_data[nid].__lruvec;
+}
+
+static inline const struct lruvec *node_lruvec_const(const struct machine *m,
+						     int nid)
+{
+	return &m->node_data[nid].__lruvec;
+}
+
+/* The lruvec a page belongs on: its own node's, as folio_lruvec. */
+static inline struct lruvec *folio_lruvec(struct machine *m,
+					  const struct page *page)
+{
+	return node_lruvec(m, page_to_nid(page));
+}
+
+/* The node whose kswapd is running now; NULL in a direct reclaimer. */
+static inline struct pglist_data *current_kswapd(const struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		if (m->node_data[nid].kswapd.running)
+			return &m->node_data[nid];
+	return NULL;
+}
+
+static inline bool current_is_kswapd(const struct machine *m)
+{
+	return current_kswapd(m) != NULL;
+}
+
+/* Every online node's id, lowest first. */
+#define for_each_online_node(m, nid)                                           \
+	for ((nid) = 0; (nid) < (int)(m)->nr_node_ids; (nid)++)
 
 static inline int zone_to_nid(const struct zone *zone)
 {

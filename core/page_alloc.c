@@ -29,6 +29,7 @@
 #include "core/show_mem.h"
 #include "core/swap.h"
 #include "core/task.h"
+#include "core/vmscan.h"
 
 /* sysctl vm.lowmem_reserve_ratio, indexed by our zone types. */
 static const int lowmem_reserve_ratio[MAX_NR_ZONES] = {
@@ -365,9 +366,6 @@ static bool boost_watermark(const struct machine *m, struct zone *zone)
 	return true;
 }
 
-static void wake_all_kswapds(struct machine *m, unsigned int order,
-			     enum zone_type highest_zoneidx);
-
 static struct page *
 steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 			unsigned int current_order, unsigned int order,
@@ -388,7 +386,7 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 	}
 	/* Reclaim ahead of the next fallback: kswapd now, boosted. */
 	if (boost_watermark(m, zone) && (alloc_flags & ALLOC_KSWAPD))
-		wake_all_kswapds(m, 0, zone->type);
+		wakeup_kswapd(m, zone, 0, zone->type);
 	if (!whole_block ||
 	    !prep_move_freepages_block(m, zone, pfn, &start_pfn, &free_pages,
 				       &movable_pages))
@@ -1017,17 +1015,15 @@ retry:
 	return NULL;
 }
 
+/* Wake the kswapd of every node the allocation may use, as Linux's. */
 static void wake_all_kswapds(struct machine *m, unsigned int order,
-			     enum zone_type highest_zoneidx)
+			     const struct alloc_context *ac)
 {
-	/* One kswapd serves every node here (docs/vm.md says so). */
-	if (!m->kswapd.wanted)
-		m->kswapd.wakeups++;
-	m->kswapd.wanted = true;
-	if (order > m->kswapd.order)
-		m->kswapd.order = order;
-	if (highest_zoneidx > m->kswapd.highest_zoneidx)
-		m->kswapd.highest_zoneidx = highest_zoneidx;
+	struct zone **z, *zone;
+
+	for_each_zone_zonelist_nodemask(zone, z, ac->zonelist,
+					ac->highest_zoneidx, ac->nodemask)
+		wakeup_kswapd(m, zone, order, ac->highest_zoneidx);
 }
 
 /*
@@ -1091,9 +1087,13 @@ static struct page *direct_reclaim(struct machine *m, gfp_t gfp,
 		m->zones[ac->preferred_zone->node * MAX_NR_ZONES +
 			 ac->highest_zoneidx]
 			.vm_events[ALLOCSTALL]++;
+		m->reclaim_zonelist = ac->zonelist;
+		m->reclaim_nodemask = ac->nodemask;
 		progress = m->reclaim
 				   ? m->reclaim(m, gfp, order, m->reclaim_data)
 				   : 0;
+		m->reclaim_zonelist = NULL;
+		m->reclaim_nodemask = NULL;
 		page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 		if (page || !progress || (gfp & __GFP_NORETRY) ||
 		    pass == MAX_DIRECT_RECLAIM_PASSES)
@@ -1236,7 +1236,7 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(m, order, ac->highest_zoneidx);
+		wake_all_kswapds(m, order, ac);
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;

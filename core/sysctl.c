@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "core/compaction.h"
+#include "core/mmzone.h"
 #include "core/err.h"
 #include "core/pgtable.h"
 
@@ -91,7 +92,8 @@ int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
 		if (vm_table[i].offset == offsetof(struct vm_sysctl,
 						   compaction_proactiveness) &&
 		    value) {
-			m->kcompactd.proactive_defer = 0;
+			for (unsigned int n = 0; n < m->nr_node_ids; n++)
+				m->node_data[n].kcompactd.proactive_defer = 0;
 			kcompactd_timeout(m);
 		}
 		return 0;

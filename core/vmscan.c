@@ -23,6 +23,7 @@
 #include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mlock.h"
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -34,17 +35,36 @@
 
 bool kswapd_wanted(const struct machine *m)
 {
-	return m->kswapd.wanted;
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		if (m->node_data[nid].kswapd.wanted)
+			return true;
+	return false;
 }
 
-/* Every populated zone up to highest is above its high watermark. */
-static bool pgdat_balanced(const struct machine *m, enum zone_type highest,
-			   unsigned int order)
+void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
+		   enum zone_type highest_zoneidx)
 {
-	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
-		const struct zone *zone = &m->zones[z];
+	struct kswapd_state *k = &NODE_DATA(m, zone_to_nid(zone))->kswapd;
 
-		if (zone->type > highest || !managed_zone(zone))
+	if (!managed_zone(zone))
+		return;
+	if (!k->wanted)
+		k->wakeups++;
+	k->wanted = true;
+	if (order > k->order)
+		k->order = order;
+	if (highest_zoneidx > k->highest_zoneidx)
+		k->highest_zoneidx = highest_zoneidx;
+}
+
+/* Every populated zone of the node up to highest is above its high mark. */
+static bool pgdat_balanced(const struct pglist_data *pgdat,
+			   enum zone_type highest, unsigned int order)
+{
+	for (int z = 0; z <= (int)highest; z++) {
+		const struct zone *zone = &pgdat->node_zones[z];
+
+		if (!managed_zone(zone))
 			continue;
 		if (!zone_watermark_ok(zone, order, high_wmark_pages(zone),
 				       highest, 0))
@@ -57,14 +77,14 @@ static bool pgdat_balanced(const struct machine *m, enum zone_type highest,
  * The boosts kswapd answers in this run (zone_boosts), and their sum:
  * the pages boosted reclaim aims at, as balance_pgdat counts them.
  */
-static unsigned long kswapd_boosts(const struct machine *m,
+static unsigned long kswapd_boosts(const struct pglist_data *pgdat,
 				   enum zone_type highest,
 				   unsigned long *zone_boosts)
 {
 	unsigned long sum = 0;
 
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->zones[z];
+		const struct zone *zone = &pgdat->node_zones[z];
 
 		zone_boosts[z] = z <= (int)highest && managed_zone(zone)
 					 ? zone->watermark_boost
@@ -79,39 +99,42 @@ static unsigned long kswapd_boosts(const struct machine *m,
  * meanwhile), and kcompactd is woken for a pageblock: there is likely
  * room now to defragment, as balance_pgdat ends a boosted run.
  */
-static void kswapd_unboost(struct machine *m, enum zone_type highest,
+static void kswapd_unboost(struct machine *m, struct pglist_data *pgdat,
+			   enum zone_type highest,
 			   const unsigned long *zone_boosts)
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &m->zones[z];
+		struct zone *zone = &pgdat->node_zones[z];
 
 		zone->watermark_boost -= zone->watermark_boost < zone_boosts[z]
 						 ? zone->watermark_boost
 						 : zone_boosts[z];
 	}
-	wakeup_kcompactd(m, m->pageblock_order, highest);
+	wakeup_kcompactd(m, pgdat, m->pageblock_order, highest);
 }
 
 /*
- * balance_pgdat: reclaim until every zone is above its high watermark
- * (boost included). A boost met while the zones are balanced anyway is
- * reclaimed on its own, without swapping (sc.may_swap off), for as many
- * pages as it is; a node short of memory drops that and reclaims as
- * usual.
+ * balance_pgdat: reclaim the node's lruvec until each of its zones is
+ * above its high watermark (boost included). A boost met while the
+ * zones are balanced anyway is reclaimed on its own, without swapping
+ * (sc.may_swap off), for as many pages as it is; a node short of memory
+ * drops that and reclaims as usual. The reclaim hook sees which node's
+ * kswapd runs (current_kswapd) and reclaims that node alone.
  */
-static unsigned long balance_pgdat(struct machine *m, enum zone_type highest,
-				   unsigned int order, unsigned long boost)
+static unsigned long balance_pgdat(struct machine *m, struct pglist_data *pgdat,
+				   enum zone_type highest, unsigned int order,
+				   unsigned long boost)
 {
 	unsigned long reclaimed = 0;
 
-	if (!pgdat_balanced(m, highest, order))
+	if (!pgdat_balanced(pgdat, highest, order))
 		boost = 0;
 	for (int batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
-			    (boost || !pgdat_balanced(m, highest, order));
+			    (boost || !pgdat_balanced(pgdat, highest, order));
 	     batch++) {
 		unsigned long got, split;
 
-		m->kswapd.boost_reclaim = boost != 0;
+		pgdat->kswapd.boost_reclaim = boost != 0;
 		got = m->reclaim(m, GFP_KERNEL, order, m->reclaim_data);
 		/* The shrinkers after the LRU lists, as shrink_node. */
 		split = deferred_split_scan(m, SWAP_CLUSTER_MAX);
@@ -120,39 +143,51 @@ static unsigned long balance_pgdat(struct machine *m, enum zone_type highest,
 		reclaimed += got;
 		boost -= got < boost ? got : boost;
 	}
-	m->kswapd.boost_reclaim = false;
+	pgdat->kswapd.boost_reclaim = false;
+	return reclaimed;
+}
+
+/* One node's kswapd, woken: balance, then wake its kcompactd and sleep. */
+static unsigned long kswapd_node_run(struct machine *m,
+				     struct pglist_data *pgdat)
+{
+	struct kswapd_state *k = &pgdat->kswapd;
+	enum zone_type highest = k->highest_zoneidx;
+	unsigned int order = k->order;
+	unsigned long reclaimed, zone_boosts[MAX_NR_ZONES], boosted;
+
+	m->vm_events[PAGEOUTRUN]++;
+	k->running = true;
+	boosted = kswapd_boosts(pgdat, highest, zone_boosts);
+	if (pgdat_balanced(pgdat, highest, order))
+		m->vm_events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
+	reclaimed = balance_pgdat(m, pgdat, highest, order, boosted);
+	m->vm_events[PGSTEAL_KSWAPD] += reclaimed;
+	k->running = false;
+	k->wanted = false;
+	if (boosted)
+		kswapd_unboost(m, pgdat, highest, zone_boosts);
+	/*
+	 * Going to sleep, kswapd wakes its node's kcompactd for the order
+	 * it was woken for; kcompactd's work runs in the same step (the
+	 * machine has no threads), so a recording replays it where it
+	 * happened.
+	 */
+	reset_isolation_suitable(m, pgdat);
+	wakeup_kcompactd(m, pgdat, order, highest);
+	kcompactd_run(m);
+	k->order = 0;
+	k->highest_zoneidx = 0;
 	return reclaimed;
 }
 
 unsigned long kswapd_run(struct machine *m)
 {
-	enum zone_type highest = m->kswapd.highest_zoneidx;
-	unsigned int order = m->kswapd.order;
-	unsigned long reclaimed, zone_boosts[MAX_NR_ZONES], boosted;
+	unsigned long reclaimed = 0;
 
-	if (!m->kswapd.wanted)
-		return 0;
-	m->vm_events[PAGEOUTRUN]++;
-	m->kswapd.running = true;
-	boosted = kswapd_boosts(m, highest, zone_boosts);
-	if (pgdat_balanced(m, highest, order))
-		m->vm_events[KSWAPD_HIGH_WMARK_HIT_QUICKLY]++;
-	reclaimed = balance_pgdat(m, highest, order, boosted);
-	m->vm_events[PGSTEAL_KSWAPD] += reclaimed;
-	m->kswapd.running = false;
-	m->kswapd.wanted = false;
-	if (boosted)
-		kswapd_unboost(m, highest, zone_boosts);
-	/*
-	 * Going to sleep, kswapd wakes kcompactd for the order it was woken
-	 * for; kcompactd's work runs in the same step (the machine has no
-	 * threads), so a recording replays it where it happened.
-	 */
-	reset_isolation_suitable(m);
-	wakeup_kcompactd(m, order, highest);
-	kcompactd_run(m);
-	m->kswapd.order = 0;
-	m->kswapd.highest_zoneidx = 0;
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		if (m->node_data[nid].kswapd.wanted)
+			reclaimed += kswapd_node_run(m, NODE_DATA(m, (int)nid));
 	return reclaimed;
 }
 
@@ -174,7 +209,7 @@ static const struct {
 static void lru_account(struct machine *m, const struct page *page,
 			enum lru_list lru, long n)
 {
-	m->lruvec.nr_pages[lru] += (unsigned long)n;
+	folio_lruvec(m, page)->nr_pages[lru] += (unsigned long)n;
 	m->node_stat[lru_stat[lru].node] += n;
 	page_zone(m, page)->vm_stat[lru_stat[lru].zone] += n;
 }
@@ -195,19 +230,30 @@ static enum lru_list page_lru(const struct page *page)
 	return PageFlag(page, PG_active) ? base + 1 : base;
 }
 
-void lru_move_zone(struct machine *m, const struct page *from,
-		   const struct page *to)
+/*
+ * A page migrating to another zone moves its counts there; to another
+ * node, it leaves its node's lruvec for the new one's, as
+ * folio_migrate_mapping moves the counters. from keeps the list
+ * position migrate_page_state hands to to.
+ */
+void lru_move_zone(struct machine *m, struct page *from, const struct page *to)
 {
 	enum lru_list lru = page_lru(from);
+	struct lruvec *lv = folio_lruvec(m, to);
 
-	page_zone(m, from)->vm_stat[lru_stat[lru].zone]--;
+	lru_account(m, from, lru, -1);
+	if (page_to_nid(from) != page_to_nid(to))
+		list_move(&from->lru, &lv->lists[lru]);
+	lv->nr_pages[lru]++;
+	m->node_stat[lru_stat[lru].node]++;
 	page_zone(m, to)->vm_stat[lru_stat[lru].zone]++;
 }
 
 int vmscan_init(struct machine *m)
 {
-	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
-		INIT_LIST_HEAD(&m->lruvec.lists[lru]);
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+			INIT_LIST_HEAD(&node_lruvec(m, (int)nid)->lists[lru]);
 	m->reclaim = try_to_free_pages;
 	return 0;
 }
@@ -221,7 +267,7 @@ void lru_add(struct machine *m, struct page *page)
 {
 	SetPageFlag(page, PG_lru);
 	ClearPageFlag(page, PG_active);
-	list_add(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	list_add(&page->lru, &folio_lruvec(m, page)->lists[page_lru(page)]);
 	lru_account(m, page, page_lru(page), 1);
 }
 
@@ -229,7 +275,7 @@ void lru_add_active(struct machine *m, struct page *page)
 {
 	SetPageFlag(page, PG_lru);
 	SetPageFlag(page, PG_active);
-	list_add(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	list_add(&page->lru, &folio_lruvec(m, page)->lists[page_lru(page)]);
 	lru_account(m, page, page_lru(page), 1);
 }
 
@@ -249,7 +295,7 @@ static void lru_move(struct machine *m, struct page *page, enum lru_list to)
 		SetPageFlag(page, PG_active);
 	else
 		ClearPageFlag(page, PG_active);
-	list_move(&page->lru, &m->lruvec.lists[to]);
+	list_move(&page->lru, &folio_lruvec(m, page)->lists[to]);
 	lru_account(m, page, to, 1);
 }
 
@@ -266,7 +312,7 @@ void lru_move_unevictable(struct machine *m, struct page *page)
 	lru_account(m, page, page_lru(page), -1);
 	ClearPageFlag(page, PG_active);
 	SetPageFlag(page, PG_unevictable);
-	list_move(&page->lru, &m->lruvec.lists[LRU_UNEVICTABLE]);
+	list_move(&page->lru, &folio_lruvec(m, page)->lists[LRU_UNEVICTABLE]);
 	lru_account(m, page, LRU_UNEVICTABLE, 1);
 	m->vm_events[UNEVICTABLE_PGCULLED]++;
 }
@@ -277,7 +323,7 @@ void lru_move_evictable(struct machine *m, struct page *page)
 		return;
 	lru_account(m, page, LRU_UNEVICTABLE, -1);
 	ClearPageFlag(page, PG_unevictable);
-	list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	list_move(&page->lru, &folio_lruvec(m, page)->lists[page_lru(page)]);
 	lru_account(m, page, page_lru(page), 1);
 	m->vm_events[UNEVICTABLE_PGRESCUED]++;
 }
@@ -302,7 +348,7 @@ void lru_lazyfree(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_active);
 	ClearPageFlag(page, PG_referenced);
 	ClearPageFlag(page, PG_swapbacked);
-	list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+	list_move(&page->lru, &folio_lruvec(m, page)->lists[page_lru(page)]);
 	lru_account(m, page, page_lru(page), 1);
 	m->vm_events[PGLAZYFREE]++;
 }
@@ -416,7 +462,8 @@ static bool reclaim_lazyfree(struct machine *m, struct page *page)
 		lru_account(m, page, page_lru(page), -1);
 		SetPageFlag(page, PG_swapbacked);
 		SetPageFlag(page, PG_active);
-		list_move(&page->lru, &m->lruvec.lists[page_lru(page)]);
+		list_move(&page->lru,
+			  &folio_lruvec(m, page)->lists[page_lru(page)]);
 		lru_account(m, page, page_lru(page), 1);
 		return false;
 	}
@@ -479,10 +526,23 @@ bool reclaim_page(struct machine *m, struct page *page)
 /* ------------------------------------------------------------------ */
 /* Shrinking                                                           */
 
+/*
+ * One reclaim of one node's lruvec, as Linux's scan_control: who runs
+ * it (pgscan_kswapd or _direct) and what it may do to a page.
+ */
+struct scan_control {
+	struct lruvec *lruvec;
+	bool kswapd;	    /* kswapd's run: pgscan_kswapd, not _direct */
+	bool may_swap;	    /* anonymous pages may go (not a boost's run) */
+	bool may_writepage; /* dirty pages may be written (node_reclaim) */
+	bool may_unmap;	    /* mapped pages may be unmapped (node_reclaim) */
+};
+
 /* Move up to nr pages from the active list's tail to the inactive. */
-static void shrink_active_list(struct machine *m, unsigned long nr)
+static void shrink_active_list(struct machine *m, struct scan_control *sc,
+			       unsigned long nr)
 {
-	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_ANON];
+	struct list_head *active = &sc->lruvec->lists[LRU_ACTIVE_ANON];
 
 	while (nr-- && !list_empty(active)) {
 		struct page *page = list_last_entry(active, struct page, lru);
@@ -521,20 +581,26 @@ static enum page_references page_check_references(struct machine *m,
 	return was_referenced || refs > 1 ? PAGEREF_ACTIVATE : PAGEREF_KEEP;
 }
 
-/* Reclaim from the inactive list's tail: up to nr freed, scanning scan. */
-static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
-					  unsigned long scan)
+static void count_scan(struct machine *m, const struct scan_control *sc,
+		       enum vm_event_item kind)
 {
-	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_ANON];
+	m->vm_events[kind]++;
+	m->vm_events[sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT]++;
+}
+
+/* Reclaim from the inactive list's tail: up to nr freed, scanning scan. */
+static unsigned long shrink_inactive_list(struct machine *m,
+					  struct scan_control *sc,
+					  unsigned long nr, unsigned long scan)
+{
+	struct list_head *inactive = &sc->lruvec->lists[LRU_INACTIVE_ANON];
 	unsigned long scanned = 0, freed = 0;
 
 	while (freed < nr && scanned < scan && !list_empty(inactive)) {
 		struct page *page = list_last_entry(inactive, struct page, lru);
 
 		scanned++;
-		m->vm_events[PGSCAN_ANON]++;
-		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
-					       : PGSCAN_DIRECT]++;
+		count_scan(m, sc, PGSCAN_ANON);
 		switch (page_check_references(m, page)) {
 		case PAGEREF_CULL:
 			mlock_page(m, page);
@@ -559,10 +625,9 @@ static unsigned long shrink_inactive_list(struct machine *m, unsigned long nr,
 }
 
 /* The inactive list should hold about as much as the active one. */
-static bool inactive_is_low(const struct machine *m)
+static bool inactive_is_low(const struct lruvec *lv)
 {
-	return m->lruvec.nr_pages[LRU_INACTIVE_ANON] <
-	       m->lruvec.nr_pages[LRU_ACTIVE_ANON];
+	return lv->nr_pages[LRU_INACTIVE_ANON] < lv->nr_pages[LRU_ACTIVE_ANON];
 }
 
 static unsigned long scan_target(unsigned long size, int priority)
@@ -578,9 +643,10 @@ static unsigned long scan_target(unsigned long size, int priority)
  * without a look, as shrink_active_list does), then reclaim from the
  * inactive tail: a clean page goes, a dirty one is written first.
  */
-static void shrink_active_file(struct machine *m, unsigned long nr)
+static void shrink_active_file(struct machine *m, struct scan_control *sc,
+			       unsigned long nr)
 {
-	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_FILE];
+	struct list_head *active = &sc->lruvec->lists[LRU_ACTIVE_FILE];
 
 	while (nr-- && !list_empty(active)) {
 		struct page *page = list_last_entry(active, struct page, lru);
@@ -597,11 +663,13 @@ static void shrink_active_file(struct machine *m, unsigned long nr)
 /*
  * A mapped inactive file page: its entries decide (kept or activated
  * when they show access, as folio_check_references); one nobody
- * touched is unmapped through rmap. False when it stays.
+ * touched is unmapped through rmap, if this reclaim may unmap. False
+ * when it stays.
  */
-static bool unmap_file_page(struct machine *m, struct page *page)
+static bool unmap_file_page(struct machine *m, struct scan_control *sc,
+			    struct page *page)
 {
-	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_FILE];
+	struct list_head *inactive = &sc->lruvec->lists[LRU_INACTIVE_FILE];
 
 	if (page_mapcount(page) <= 0)
 		return true;
@@ -618,30 +686,34 @@ static bool unmap_file_page(struct machine *m, struct page *page)
 	case PAGEREF_RECLAIM:
 		break;
 	}
+	if (!sc->may_unmap) {
+		list_move(&page->lru, inactive);
+		return false;
+	}
 	rmap_walk(m, page, unmap_file_one, NULL);
 	return true;
 }
 
-static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
-					  unsigned long scan)
+static unsigned long shrink_inactive_file(struct machine *m,
+					  struct scan_control *sc,
+					  unsigned long nr, unsigned long scan)
 {
-	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_FILE];
+	struct list_head *inactive = &sc->lruvec->lists[LRU_INACTIVE_FILE];
 	unsigned long scanned = 0, freed = 0;
 
 	while (freed < nr && scanned < scan && !list_empty(inactive)) {
 		struct page *page = list_last_entry(inactive, struct page, lru);
 
 		scanned++;
-		m->vm_events[PGSCAN_FILE]++;
-		m->vm_events[m->kswapd.running ? PGSCAN_KSWAPD
-					       : PGSCAN_DIRECT]++;
+		count_scan(m, sc, PGSCAN_FILE);
 		if (PageFlag(page, PG_anon)) { /* lazily freed: its own way */
 			freed += reclaim_lazyfree(m, page);
 			continue;
 		}
-		if (!unmap_file_page(m, page))
+		if (!unmap_file_page(m, sc, page))
 			continue;
-		if (!filemap_reclaim_page(m, page)) {
+		if ((!sc->may_writepage && PageFlag(page, PG_dirty)) ||
+		    !filemap_reclaim_page(m, page)) {
 			list_move(&page->lru, inactive); /* held: rotate */
 			continue;
 		}
@@ -652,23 +724,22 @@ static unsigned long shrink_inactive_file(struct machine *m, unsigned long nr,
 }
 
 /*
- * Scan harder as priority drops from DEF_PRIORITY to 0, as shrink_node:
- * at 0 a whole list is looked at, twice over for pages that were
- * referenced once.
- */
-/*
  * How hard to press each kind, as get_scan_count balances them without
  * the cost history: anonymous pages weigh swappiness, file pages 200 -
  * swappiness; no swap (or swappiness 0) leaves anonymous pages alone
- * while there is cache to take, and no cache leaves only them.
+ * while there is cache to take, and no cache leaves only them. A
+ * reclaim that may not write or unmap (node_reclaim's modes) leaves
+ * them alone too: swapping out is both.
  */
-static void get_scan_count(const struct machine *m, unsigned long *ap,
+static void get_scan_count(const struct machine *m,
+			   const struct scan_control *sc, unsigned long *ap,
 			   unsigned long *fp)
 {
-	const struct lruvec *lv = &m->lruvec;
+	const struct lruvec *lv = sc->lruvec;
 	/* Boosted reclaim swaps nothing (balance_pgdat's may_swap). */
 	bool anon =
-		!m->kswapd.boost_reclaim && nr_free_swap_pages(m) > 0 &&
+		sc->may_swap && sc->may_writepage && sc->may_unmap &&
+		nr_free_swap_pages(m) > 0 &&
 		lv->nr_pages[LRU_INACTIVE_ANON] + lv->nr_pages[LRU_ACTIVE_ANON];
 	bool file =
 		lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];
@@ -682,16 +753,19 @@ static void get_scan_count(const struct machine *m, unsigned long *ap,
 }
 
 /* Age each active list onto its inactive one when that is the smaller. */
-static void age_active_lists(struct machine *m, int priority)
+static void age_active_lists(struct machine *m, struct scan_control *sc,
+			     int priority)
 {
-	struct lruvec *lv = &m->lruvec;
+	struct lruvec *lv = sc->lruvec;
 
 	if (lv->nr_pages[LRU_INACTIVE_FILE] < lv->nr_pages[LRU_ACTIVE_FILE])
-		shrink_active_file(m, scan_target(lv->nr_pages[LRU_ACTIVE_FILE],
-						  priority));
-	if (nr_free_swap_pages(m) && inactive_is_low(m))
-		shrink_active_list(m, scan_target(lv->nr_pages[LRU_ACTIVE_ANON],
-						  priority));
+		shrink_active_file(
+			m, sc,
+			scan_target(lv->nr_pages[LRU_ACTIVE_FILE], priority));
+	if (nr_free_swap_pages(m) && inactive_is_low(lv))
+		shrink_active_list(
+			m, sc,
+			scan_target(lv->nr_pages[LRU_ACTIVE_ANON], priority));
 }
 
 static unsigned long batch(unsigned long *left)
@@ -703,56 +777,134 @@ static unsigned long batch(unsigned long *left)
 }
 
 /*
- * Each priority scans the inactive lists by get_scan_count's shares,
- * in turns of SWAP_CLUSTER_MAX pages, as shrink_lruvec does, until nr
- * pages are freed.
+ * One priority's pass over the lruvec: the inactive lists by
+ * get_scan_count's shares, in turns of SWAP_CLUSTER_MAX pages, as
+ * shrink_lruvec does, until nr pages are freed. False when there is
+ * nothing to scan.
  */
-unsigned long shrink_lruvec(struct machine *m, unsigned long nr)
+static bool shrink_lruvec_priority(struct machine *m, struct scan_control *sc,
+				   int priority, unsigned long nr,
+				   unsigned long *freed)
+{
+	struct lruvec *lv = sc->lruvec;
+	unsigned long ap, fp, nr_file, nr_anon;
+
+	get_scan_count(m, sc, &ap, &fp);
+	if (!ap && !fp)
+		return false;
+	age_active_lists(m, sc, priority);
+	nr_file = 2 * scan_target(lv->nr_pages[LRU_INACTIVE_FILE], priority) *
+		  fp / (ap + fp);
+	nr_anon = 2 * scan_target(lv->nr_pages[LRU_INACTIVE_ANON], priority) *
+		  ap / (ap + fp);
+	while ((nr_file || nr_anon) && *freed < nr) {
+		if (nr_file)
+			*freed += shrink_inactive_file(m, sc, nr - *freed,
+						       batch(&nr_file));
+		if (nr_anon && *freed < nr)
+			*freed += shrink_inactive_list(m, sc, nr - *freed,
+						       batch(&nr_anon));
+	}
+	return true;
+}
+
+/* Priorities from start down to 0, until nr pages are freed. */
+static unsigned long shrink_lruvec_from(struct machine *m,
+					struct scan_control *sc, int start,
+					unsigned long nr)
 {
 	unsigned long freed = 0;
 
-	for (int priority = DEF_PRIORITY; priority >= 0 && freed < nr;
-	     priority--) {
-		struct lruvec *lv = &m->lruvec;
-		unsigned long ap, fp, nr_file, nr_anon;
-
-		get_scan_count(m, &ap, &fp);
-		if (!ap && !fp)
+	for (int priority = start; priority >= 0 && freed < nr; priority--)
+		if (!shrink_lruvec_priority(m, sc, priority, nr, &freed))
 			break;
-		age_active_lists(m, priority);
-		nr_file =
-			2 *
-			scan_target(lv->nr_pages[LRU_INACTIVE_FILE], priority) *
-			fp / (ap + fp);
-		nr_anon =
-			2 *
-			scan_target(lv->nr_pages[LRU_INACTIVE_ANON], priority) *
-			ap / (ap + fp);
-		while ((nr_file || nr_anon) && freed < nr) {
-			if (nr_file)
-				freed += shrink_inactive_file(m, nr - freed,
-							      batch(&nr_file));
-			if (nr_anon && freed < nr)
-				freed += shrink_inactive_list(m, nr - freed,
-							      batch(&nr_anon));
-		}
-	}
 	return freed;
+}
+
+/* A reclaim of lv that may do everything; kswapd's when it runs. */
+static struct scan_control default_scan(const struct machine *m,
+					struct lruvec *lv)
+{
+	const struct pglist_data *k = current_kswapd(m);
+
+	return (struct scan_control){
+		.lruvec = lv,
+		.kswapd = k != NULL,
+		.may_swap = !k || !k->kswapd.boost_reclaim,
+		.may_writepage = true,
+		.may_unmap = true,
+	};
+}
+
+unsigned long shrink_lruvec(struct machine *m, struct lruvec *lruvec,
+			    unsigned long nr)
+{
+	struct scan_control sc = default_scan(m, lruvec);
+
+	return shrink_lruvec_from(m, &sc, DEF_PRIORITY, nr);
+}
+
+/*
+ * The nodes direct reclaim takes from, in the order of the zonelist the
+ * allocation walks (the machine's reclaim_zonelist and _nodemask, set
+ * by the page allocator around the call; else the local node's
+ * fallback list), each once, as shrink_zones visits each pgdat once.
+ */
+static unsigned int reclaim_nodes(struct machine *m, int *order)
+{
+	struct zonelist *zl = m->reclaim_zonelist
+				      ? m->reclaim_zonelist
+				      : node_zonelist(m, numa_node_id(m), 0);
+	nodemask_t seen = {0};
+	struct zone **z, *zone;
+	unsigned int n = 0;
+
+	for_each_zone_zonelist_nodemask(zone, z, zl, MAX_NR_ZONES - 1,
+					m->reclaim_nodemask)
+	{
+		if (node_isset(zone->node, seen))
+			continue;
+		node_set(zone->node, &seen);
+		order[n++] = zone->node;
+	}
+	return n;
 }
 
 unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 				unsigned int order, void *data)
 {
-	unsigned long freed;
+	struct pglist_data *kswapd = current_kswapd(m);
+	unsigned long freed = 0, want = SWAP_CLUSTER_MAX << order;
+	int nodes[MAX_NUMNODES];
+	unsigned int nr;
 
 	(void)data;
 	if (!(gfp & __GFP_IO))
 		return 0;
-	freed = shrink_lruvec(m, SWAP_CLUSTER_MAX << order);
-	if (!m->kswapd.running)
-		m->vm_events[PGSTEAL_DIRECT] += freed;
-	if (m->kswapd.running) /* kswapd runs the shrinkers itself */
+	if (kswapd) { /* balance_pgdat: its own node alone */
+		nodes[0] = kswapd->node_id;
+		nr = 1;
+	} else {
+		nr = reclaim_nodes(m, nodes);
+	}
+	/* Priority outside, nodes inside, as do_try_to_free_pages. */
+	for (int priority = DEF_PRIORITY; priority >= 0 && freed < want;
+	     priority--) {
+		bool scanned = false;
+
+		for (unsigned int i = 0; i < nr && freed < want; i++) {
+			struct scan_control sc =
+				default_scan(m, node_lruvec(m, nodes[i]));
+
+			scanned |= shrink_lruvec_priority(m, &sc, priority,
+							  want, &freed);
+		}
+		if (!scanned)
+			break;
+	}
+	if (kswapd) /* kswapd runs the shrinkers itself */
 		return freed;
+	m->vm_events[PGSTEAL_DIRECT] += freed;
 	/*
 	 * The shrinkers after the LRU lists, as shrink_node runs them: the
 	 * pages a THP split frees are progress, though not pgsteal.
@@ -769,12 +921,12 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
  * as in shrink_inactive_list. Other processes' pages are passed over
  * where they lie. *seen counts pid's pages looked at.
  */
-static unsigned long shrink_memcg_inactive(struct machine *m, int pid,
-					   unsigned long nr,
+static unsigned long shrink_memcg_inactive(struct machine *m, struct lruvec *lv,
+					   int pid, unsigned long nr,
 					   unsigned long *seen)
 {
-	struct list_head *inactive = &m->lruvec.lists[LRU_INACTIVE_ANON];
-	unsigned long budget = m->lruvec.nr_pages[LRU_INACTIVE_ANON];
+	struct list_head *inactive = &lv->lists[LRU_INACTIVE_ANON];
+	unsigned long budget = lv->nr_pages[LRU_INACTIVE_ANON];
 	unsigned long freed = 0;
 	struct list_head *pos = inactive->prev;
 
@@ -805,10 +957,11 @@ static unsigned long shrink_memcg_inactive(struct machine *m, int pid,
 }
 
 /* Age pid's active pages onto the inactive list for the next pass. */
-static void deactivate_memcg(struct machine *m, int pid, unsigned long *seen)
+static void deactivate_memcg(struct machine *m, struct lruvec *lv, int pid,
+			     unsigned long *seen)
 {
-	struct list_head *active = &m->lruvec.lists[LRU_ACTIVE_ANON];
-	unsigned long budget = m->lruvec.nr_pages[LRU_ACTIVE_ANON];
+	struct list_head *active = &lv->lists[LRU_ACTIVE_ANON];
+	unsigned long budget = lv->nr_pages[LRU_ACTIVE_ANON];
 	struct list_head *pos = active->prev;
 
 	while (budget-- && pos != active) {
@@ -837,9 +990,15 @@ unsigned long try_to_free_mem_cgroup_pages(struct machine *m, int pid,
 	     priority--) {
 		unsigned long seen = 0;
 
-		freed += shrink_memcg_inactive(m, pid, nr - freed, &seen);
-		if (freed < nr)
-			deactivate_memcg(m, pid, &seen);
+		/* pid's pages lie on every node it allocated from. */
+		for (unsigned int nid = 0; nid < m->nr_node_ids; nid++) {
+			struct lruvec *lv = node_lruvec(m, (int)nid);
+
+			freed += shrink_memcg_inactive(m, lv, pid, nr - freed,
+						       &seen);
+			if (freed < nr)
+				deactivate_memcg(m, lv, pid, &seen);
+		}
 		if (!seen) /* pid has no pages on the lists */
 			break;
 	}
@@ -847,41 +1006,63 @@ unsigned long try_to_free_mem_cgroup_pages(struct machine *m, int pid,
 	return freed;
 }
 
-/* Every page on the lists is a user page in the right list, counted. */
-int lru_check(const struct machine *m, char *why, size_t len)
+/* A page on lv's list lru is a live user page of that list and node. */
+static bool lru_page_ok(const struct machine *m, const struct page *page,
+			int nid, int lru)
 {
+	(void)m;
+	return PageFlag(page, PG_lru) && (int)page_lru(page) == lru &&
+	       page_to_nid(page) == nid &&
+	       PageFlag(page, PG_mlocked) == (lru == LRU_UNEVICTABLE) &&
+	       /* MADV_FREE's: no swap copy, on a file list */
+	       !(PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked) &&
+		 page->swap) &&
+	       (PageFlag(page, PG_anon) || PageFlag(page, PG_shmem) ||
+		(page_is_file_lru(page) && page->mapping)) &&
+	       page->_refcount >= 1;
+}
+
+/* One node's lists: its own pages only, each on its list, counted. */
+static int lru_check_node(const struct machine *m, int nid, char *why,
+			  size_t len)
+{
+	const struct lruvec *lv = node_lruvec_const(m, nid);
+
 	for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
 		const struct list_head *pos;
 		unsigned long n = 0;
 
-		list_for_each(pos, &m->lruvec.lists[lru])
+		list_for_each(pos, &lv->lists[lru])
 		{
 			const struct page *page =
 				list_entry(pos, struct page, lru);
 
-			if (!PageFlag(page, PG_lru) ||
-			    (int)page_lru(page) != lru ||
-			    PageFlag(page, PG_mlocked) !=
-				    (lru == LRU_UNEVICTABLE) ||
-			    /* MADV_FREE's: no swap copy, on a file list */
-			    (PageFlag(page, PG_anon) &&
-			     !PageFlag(page, PG_swapbacked) && page->swap) ||
-			    !(PageFlag(page, PG_anon) ||
-			      PageFlag(page, PG_shmem) ||
-			      (page_is_file_lru(page) && page->mapping)) ||
-			    page->_refcount < 1)
+			if (!lru_page_ok(m, page, nid, lru))
 				return check_failed(
 					why, len,
-					"lru: pfn %#lx on list %d is not a "
-					"live user page of it",
-					page_to_pfn(m, page), lru);
+					"lru: pfn %#lx (node %d) on node %d's "
+					"list %d is not a live user page of it",
+					page_to_pfn(m, page), page_to_nid(page),
+					nid, lru);
 			n++;
 		}
-		if (n != m->lruvec.nr_pages[lru])
+		if (n != lv->nr_pages[lru])
 			return check_failed(why, len,
-					    "lru: list %d holds %lu pages, "
-					    "counts %lu",
-					    lru, n, m->lruvec.nr_pages[lru]);
+					    "lru: node %d's list %d holds %lu "
+					    "pages, counts %lu",
+					    nid, lru, n, lv->nr_pages[lru]);
+	}
+	return 0;
+}
+
+/* Every node's lists hold user pages of that node, counted. */
+int lru_check(const struct machine *m, char *why, size_t len)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++) {
+		int err = lru_check_node(m, (int)nid, why, len);
+
+		if (err)
+			return err;
 	}
 	return 0;
 }

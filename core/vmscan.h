@@ -14,7 +14,14 @@
 
 #include "core/machine.h"
 
+/* Some node's kswapd is woken (kswapd_run runs each such node's). */
 bool kswapd_wanted(const struct machine *m);
+/*
+ * An allocation found zone short: wake the kswapd of the zone's node
+ * for order and the highest zone it may use, as wakeup_kswapd.
+ */
+void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
+		   enum zone_type highest_zoneidx);
 
 /* Set up the LRU lists and make reclaim the page allocator's hook. */
 int vmscan_init(struct machine *m);
@@ -54,15 +61,22 @@ void lru_lazyfree(struct machine *m, struct page *page);
 bool reclaim_page(struct machine *m, struct page *page);
 
 /*
- * Reclaim up to nr pages: age the active list, then swap out the least
- * recently used inactive pages whose entries show no access. Returns
- * the pages freed.
+ * Reclaim up to nr pages of one node's lruvec (node_lruvec): age the
+ * active lists, then take the least recently used inactive pages whose
+ * entries show no access. Returns the pages freed.
  */
-unsigned long shrink_lruvec(struct machine *m, unsigned long nr);
-/* A page on an LRU list moves to to's zone (migration to a node). */
-void lru_move_zone(struct machine *m, const struct page *from,
-		   const struct page *to);
-/* The page allocator's reclaim hook: direct reclaim of a batch. */
+unsigned long shrink_lruvec(struct machine *m, struct lruvec *lruvec,
+			    unsigned long nr);
+/*
+ * A page on an LRU list migrates to to's zone; to another node's, it
+ * moves to that node's lruvec, before migrate_page_state hands its
+ * place on to to.
+ */
+void lru_move_zone(struct machine *m, struct page *from, const struct page *to);
+/*
+ * The page allocator's reclaim hook: direct reclaim of a batch from the
+ * nodes of the allocation's zonelist, or kswapd's node when it runs.
+ */
 unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 				unsigned int order, void *data);
 
@@ -76,9 +90,10 @@ unsigned long try_to_free_mem_cgroup_pages(struct machine *m, int pid,
 					   unsigned long nr);
 
 /*
- * One kswapd pass: reclaim until every zone up to the one that woke it
- * is above its high watermark, or reclaim makes no progress. Returns the
- * pages reclaimed; kswapd sleeps again afterwards either way.
+ * One pass of every woken node's kswapd: reclaim the node's lruvec
+ * until each of its zones up to the one that woke it is above its high
+ * watermark, or reclaim makes no progress. Returns the pages reclaimed;
+ * each kswapd sleeps again afterwards either way.
  */
 unsigned long kswapd_run(struct machine *m);
 

@@ -21,17 +21,29 @@
 #include "core/err.h"
 #include "core/filemap.h"
 #include "core/fs/fs.h"
+#include "core/mmzone.h"
 #include "core/swap.h"
 
 struct shadow_entry {
 	struct treap_node node; /* key: the evicted page's index */
-	unsigned long eviction; /* nonresident age when it left */
+	unsigned long eviction; /* its node's nonresident age when it left */
+	int nid;		/* the node it left, as pack_shadow keeps it */
 	bool workingset;	/* it was active (PG_workingset) */
 };
 
-void workingset_age_nonresident(struct machine *m, unsigned long nr)
+void workingset_age_nonresident(struct machine *m, int nid, unsigned long nr)
 {
-	m->lruvec.nonresident_age += nr;
+	node_lruvec(m, nid)->nonresident_age += nr;
+}
+
+/* The shadows of every node: what the inodes hold in all. */
+static unsigned long nr_shadows(const struct machine *m)
+{
+	unsigned long n = 0;
+
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		n += node_lruvec_const(m, (int)nid)->nr_shadows;
+	return n;
 }
 
 static struct shadow_entry *shadow_at(const struct inode *inode, uint64_t index)
@@ -45,40 +57,46 @@ static struct shadow_entry *shadow_at(const struct inode *inode, uint64_t index)
 void workingset_eviction(struct machine *m, struct inode *inode,
 			 struct page *page)
 {
+	struct lruvec *lv = folio_lruvec(m, page);
 	struct shadow_entry *s;
 
 	/* The age before this eviction is the shadow's, as Linux's. */
-	if (m->lruvec.nr_shadows < m->max_pfn &&
-	    !shadow_at(inode, page->index) && (s = calloc(1, sizeof(*s)))) {
+	if (nr_shadows(m) < m->max_pfn && !shadow_at(inode, page->index) &&
+	    (s = calloc(1, sizeof(*s)))) {
 		s->node.key = page->index;
 		s->node.prio = fs_next_prio(m->fs);
-		s->eviction = m->lruvec.nonresident_age;
+		s->eviction = lv->nonresident_age;
+		s->nid = page_to_nid(page);
 		s->workingset = PageFlag(page, PG_active);
 		treap_insert(&inode->i_shadows, &s->node, NULL);
-		m->lruvec.nr_shadows++;
+		lv->nr_shadows++;
 		m->node_stat[WORKINGSET_NODES]++;
 	}
-	workingset_age_nonresident(m, 1);
+	workingset_age_nonresident(m, page_to_nid(page), 1);
 }
 
 static void drop_shadow(struct machine *m, struct inode *inode,
 			struct shadow_entry *s)
 {
 	treap_erase(&inode->i_shadows, &s->node, NULL);
-	free(s);
-	m->lruvec.nr_shadows--;
+	node_lruvec(m, s->nid)->nr_shadows--;
 	m->node_stat[WORKINGSET_NODES]--;
+	free(s);
 }
 
 bool workingset_refault(struct machine *m, struct inode *inode, uint64_t index,
 			bool *workingset)
 {
 	struct shadow_entry *s = shadow_at(inode, index);
-	const struct lruvec *lv = &m->lruvec;
+	const struct lruvec *lv;
 	unsigned long distance, size;
+	int nid;
 
 	if (!s)
 		return false;
+	/* Judged against the clock of the node it left (unpack_shadow). */
+	nid = s->nid;
+	lv = node_lruvec(m, nid);
 	distance = lv->nonresident_age - s->eviction;
 	*workingset = s->workingset;
 	drop_shadow(m, inode, s);
@@ -90,7 +108,7 @@ bool workingset_refault(struct machine *m, struct inode *inode, uint64_t index,
 	if (distance > size)
 		return false;
 	m->node_stat[WORKINGSET_ACTIVATE_FILE]++;
-	workingset_age_nonresident(m, 1);
+	workingset_age_nonresident(m, nid, 1);
 	if (*workingset)
 		m->node_stat[WORKINGSET_RESTORE_FILE]++;
 	return true;
@@ -116,7 +134,7 @@ int workingset_check(const struct machine *m, const struct inode *inode,
 					    "shadow and a page at %llu",
 					    inode->i_ino,
 					    (unsigned long long)n->key);
-		(*nr)++;
+		nr[treap_entry(n, struct shadow_entry, node)->nid]++;
 	}
 	return 0;
 }

@@ -15,7 +15,8 @@
 
 struct inode;
 
-void workingset_age_nonresident(struct machine *m, unsigned long nr);
+/* A node's clock: evictions and activations on its lruvec. */
+void workingset_age_nonresident(struct machine *m, int nid, unsigned long nr);
 /* Reclaim takes page: leave its shadow, age the node. */
 void workingset_eviction(struct machine *m, struct inode *inode,
 			 struct page *page);
@@ -28,7 +29,7 @@ bool workingset_refault(struct machine *m, struct inode *inode, uint64_t index,
 /* Drop the shadows at or past index from (truncation, the inode's end). */
 void workingset_forget(struct machine *m, struct inode *inode, uint64_t from);
 
-/* No shadow where a page is; *nr counts the inode's shadows. */
+/* No shadow where a page is; nr[nid] counts the inode's shadows by node. */
 int workingset_check(const struct machine *m, const struct inode *inode,
 		     unsigned long *nr, char *why, size_t len);
 

@@ -15,6 +15,7 @@
 #include "core/block/blkdev.h"
 #include "core/err.h"
 #include "core/filemap.h"
+#include "core/mmzone.h"
 #include "core/workingset.h"
 #include "core/fs/fs.h"
 
@@ -90,12 +91,38 @@ void iput_final(struct machine *m, struct inode *inode)
 	free(inode);
 }
 
+/* Each node's lruvec counts the shadows of its pages; the sum is counted. */
+static int shadows_check(const struct machine *m, const unsigned long *shadows,
+			 char *why, size_t len)
+{
+	long sum = 0;
+
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++) {
+		unsigned long counted =
+			node_lruvec_const(m, (int)nid)->nr_shadows;
+
+		if (shadows[nid] != counted)
+			return check_failed(why, len,
+					    "workingset: node %u: %lu shadows, "
+					    "counted %lu",
+					    nid, shadows[nid], counted);
+		sum += (long)counted;
+	}
+	if (sum != m->node_stat[WORKINGSET_NODES])
+		return check_failed(why, len,
+				    "workingset: %ld shadows, "
+				    "workingset_nodes %ld",
+				    sum, m->node_stat[WORKINGSET_NODES]);
+	return 0;
+}
+
 /* Every block in use is one inode's; the counts agree. */
 int fs_check(const struct machine *m, char *why, size_t len)
 {
 	const struct fs_state *fs = m->fs;
 	unsigned long *seen = fs_block_map_alloc(m);
-	unsigned long inodes = 0, dirty = 0, cached = 0, shadows = 0;
+	unsigned long inodes = 0, dirty = 0, cached = 0;
+	unsigned long shadows[MAX_NUMNODES] = {0}; /* by the node they left */
 	uint64_t used = fs->meta_blocks; /* superblock, bitmap, inode table */
 	int err = 0;
 
@@ -105,7 +132,7 @@ int fs_check(const struct machine *m, char *why, size_t len)
 		seen[b / (8 * sizeof(*seen))] |= 1UL
 						 << (b % (8 * sizeof(*seen)));
 	if (fs->bd_inode) {
-		err = bdev_cache_check(m, &dirty, &shadows, why, len);
+		err = bdev_cache_check(m, &dirty, shadows, why, len);
 		cached += fs->bd_inode->i_nrpages;
 	}
 	for (unsigned long i = 1; !err && i <= fs->max_inodes; i++) {
@@ -121,7 +148,7 @@ int fs_check(const struct machine *m, char *why, size_t len)
 		if (!err)
 			err = filemap_check(m, inode, &dirty, why, len);
 		if (!err)
-			err = workingset_check(m, inode, &shadows, why, len);
+			err = workingset_check(m, inode, shadows, why, len);
 		cached += inode->i_nrpages;
 		used += inode->i_blocks;
 		inodes++;
@@ -142,11 +169,8 @@ int fs_check(const struct machine *m, char *why, size_t len)
 				   m->node_stat[NR_FILE_PAGES] -
 					   m->node_stat[NR_SHMEM],
 				   m->node_stat[NR_FILE_DIRTY]);
-	if (!err && (shadows != m->lruvec.nr_shadows ||
-		     (long)shadows != m->node_stat[WORKINGSET_NODES]))
-		err = check_failed(why, len,
-				   "workingset: %lu shadows, counted %lu",
-				   shadows, m->lruvec.nr_shadows);
+	if (!err)
+		err = shadows_check(m, shadows, why, len);
 	if (!err && used + fs->free_blocks != fs->nr_blocks)
 		err = check_failed(why, len,
 				   "fs: %llu blocks used and %llu free of "

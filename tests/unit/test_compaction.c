@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/mmzone.h"
 #include "core/compaction.h"
 #include "core/frame_state.h"
 #include "core/memory.h"
@@ -245,13 +246,13 @@ static void test_kswapd_wakes_kcompactd(void **state)
 	fragment(&f);
 	page = alloc_pages(f.m, GFP_NOWAIT, 9);
 	assert_int_equal(PTR_ERR(page), -ENOMEM);
-	assert_true(f.m->kswapd.wanted);
-	assert_int_equal(f.m->kswapd.order, 9);
+	assert_true(NODE_DATA(f.m, 0)->kswapd.wanted);
+	assert_int_equal(NODE_DATA(f.m, 0)->kswapd.order, 9);
 	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 0);
 
 	kswapd_run(f.m);
 	assert_int_equal(event(f.m, KCOMPACTD_WAKE), 1);
-	assert_false(f.m->kcompactd.wanted);
+	assert_false(NODE_DATA(f.m, 0)->kcompactd.wanted);
 	assert_true(event(f.m, PGMIGRATE_SUCCESS) > 0);
 	assert_int_equal(event(f.m, KCOMPACTD_MIGRATE_SCANNED),
 			 event(f.m, COMPACTMIGRATE_SCANNED));
@@ -509,7 +510,7 @@ static void test_skip_bits(void **state)
 	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), 0);
 	assert_int_equal(event(f.m, COMPACTFAIL), event(f.m, COMPACTSTALL));
 	assert_true(zone->compact_blockskip_flush);
-	assert_true(f.m->kswapd.wanted);
+	assert_true(NODE_DATA(f.m, 0)->kswapd.wanted);
 
 	kswapd_run(f.m);
 	assert_int_equal(count_skip(f.m, zone), 0);
@@ -549,8 +550,8 @@ static void test_proactive_compaction(void **state)
 	fragment(&f);
 	assert_int_equal(fragmentation_score_wmark(f.m, true), 80);
 	assert_int_equal(fragmentation_score_wmark(f.m, false), 90);
-	assert_true(fragmentation_score_node(f.m) > 90);
-	assert_int_equal(fragmentation_score_node(f.m),
+	assert_true(fragmentation_score_node(f.m, NODE_DATA(f.m, 0)) > 90);
+	assert_int_equal(fragmentation_score_node(f.m, NODE_DATA(f.m, 0)),
 			 dma32(f.m)->present_pages *
 				 fragmentation_score_zone(f.m, dma32(f.m)) /
 				 (dma32(f.m)->present_pages + 1));
@@ -602,7 +603,7 @@ static void test_proactive_deferral(void **state)
 	scanned = event(f.m, KCOMPACTD_MIGRATE_SCANNED);
 	assert_true(scanned > 0);
 	assert_int_equal(event(f.m, PGMIGRATE_SUCCESS), 0);
-	assert_int_equal(f.m->kcompactd.proactive_defer, 64);
+	assert_int_equal(NODE_DATA(f.m, 0)->kcompactd.proactive_defer, 64);
 	for (int i = 0; i < 64; i++) {
 		assert_true(kcompactd_timeout_wanted(f.m));
 		kcompactd_timeout(f.m);
@@ -648,13 +649,13 @@ static void test_watermark_boost(void **state)
 	max_boost = high * 15000 / 10000;
 	if (max_boost < pageblock_nr_pages(f.m))
 		max_boost = pageblock_nr_pages(f.m);
-	f.m->kswapd.wanted = false;
+	NODE_DATA(f.m, 0)->kswapd.wanted = false;
 	boost_by_unmovable(&f);
 	assert_int_equal(zone->watermark_boost,
 			 pageblock_nr_pages(f.m) < max_boost
 				 ? pageblock_nr_pages(f.m)
 				 : max_boost);
-	assert_true(f.m->kswapd.wanted);
+	assert_true(NODE_DATA(f.m, 0)->kswapd.wanted);
 	assert_int_equal(high_wmark_pages(zone), high + zone->watermark_boost);
 	report_text(f.m, &s, report_zoneinfo);
 	snprintf(line, sizeof(line), "\n        boost    %lu\n",

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/mmzone.h"
 #include "core/block/blkdev.h"
 #include "core/filemap.h"
 #include "core/fs/fs.h"
@@ -533,14 +534,14 @@ static void test_swappiness(void **state)
 	setup(&r, 128 * MiB, 16 * MiB, O_RDONLY);
 	fill_both(&r, &anon);
 	r.m->vm.swappiness = 0;
-	assert_true(shrink_lruvec(r.m, 1024) >= 1024);
+	assert_true(shrink_lruvec(r.m, node_lruvec(r.m, 0), 1024) >= 1024);
 	assert_int_equal(r.m->vm_events[PGSCAN_ANON], 0);
 	assert_int_equal(r.m->vm_events[PSWPOUT], 0);
 	assert_true(r.m->vm_events[PGSTEAL_FILE] >= 1024);
 	fill_both(&r, &anon);
 	r.m->vm.swappiness = 100;
 	scan_file = r.m->vm_events[PGSCAN_FILE];
-	shrink_lruvec(r.m, 1024);
+	shrink_lruvec(r.m, node_lruvec(r.m, 0), 1024);
 	scan_anon = r.m->vm_events[PGSCAN_ANON];
 	scan_file = r.m->vm_events[PGSCAN_FILE] - scan_file;
 	/* Both kinds looked at, in turns (each by its list's size). */
@@ -549,7 +550,7 @@ static void test_swappiness(void **state)
 	fill_both(&r, &anon);
 	r.m->vm.swappiness = 200;
 	scan_file = r.m->vm_events[PGSCAN_FILE];
-	shrink_lruvec(r.m, 256);
+	shrink_lruvec(r.m, node_lruvec(r.m, 0), 256);
 	assert_int_equal(r.m->vm_events[PGSCAN_FILE], scan_file);
 	assert_true(r.m->vm_events[PGSCAN_ANON] > scan_anon);
 	teardown(&r);
@@ -575,7 +576,7 @@ static void test_refault(void **state)
 	for (int twice = 0; twice < 2; twice++)
 		for (uint64_t i = 0; i < 8; i++)
 			pread_page(&r, i);
-	assert_int_equal(r.m->lruvec.nr_pages[LRU_ACTIVE_FILE], 8);
+	assert_int_equal(node_lruvec(r.m, 0)->nr_pages[LRU_ACTIVE_FILE], 8);
 	pread_page(&r, 100);
 	evict(&r, 100);
 	assert_null(find_get_page(r.m, big(&r), 100));

@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "core/mmzone.h"
 #include "core/filemap.h"
 #include "core/fs/fs.h"
 #include "core/mm.h"
@@ -592,7 +593,7 @@ static void test_reclaim_unmaps(void **state)
 	assert_int_equal(r.m->node_stat[NR_FILE_MAPPED], 64);
 	/* The first look sees the accessed bits and keeps; the next frees. */
 	for (int pass = 0; pass < 4 && inode->i_nrpages; pass++)
-		shrink_lruvec(r.m, 64);
+		shrink_lruvec(r.m, node_lruvec(r.m, 0), 64);
 	assert_int_equal(inode->i_nrpages, 0);
 	assert_int_equal(r.m->node_stat[NR_FILE_MAPPED], 0);
 	assert_int_equal(mm_of(&r, 0)->rss_stat[MM_FILEPAGES], 0);

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "core/mmzone.h"
 #include "core/mm.h"
 #include "core/task.h"
 #include "core/uapi.h"
@@ -271,17 +272,19 @@ static void test_lazyfree_reclaim(void **state)
 	(void)state;
 	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
 	mm = find_task_by_pid(b.m, b.pid)->mm;
-	held = b.m->lruvec.nr_pages[LRU_INACTIVE_FILE];
+	held = node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_FILE];
 	for (unsigned int i = 0; i < 8; i++)
 		write_both(&b, i, (uint8_t)(i + 1));
 	madvise_both(&b, 0, 8, MADV_FREE, 0);
 	write_both(&b, 7, 0x77);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_FILE], held + 8);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_FILE],
+			 held + 8);
 	assert_consistent(b.m);
-	shrink_lruvec(b.m, 1UL << 20);
+	shrink_lruvec(b.m, node_lruvec(b.m, 0), 1UL << 20);
 	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 1);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_FILE], held);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_ACTIVE_ANON], 1);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_FILE],
+			 held);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_ACTIVE_ANON], 1);
 	assert_consistent(b.m);
 	teardown_both(&b);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/mmzone.h"
 #include "core/libc/malloc.h"
 #include "core/libc/malloc_internal.h"
 #include "core/mm.h"
@@ -544,7 +545,7 @@ static void test_heap_swapped(void **state)
 		fill(f, p[i], 3000, (uint8_t)i);
 	}
 	for (int i = 0; i < 8; i++)
-		shrink_lruvec(f->m, 1UL << 20);
+		shrink_lruvec(f->m, node_lruvec(f->m, 0), 1UL << 20);
 	assert_true(f->mm->rss_stat[MM_SWAPENTS] > 32);
 	majflt = f->mm->maj_flt;
 	for (int i = 0; i < 64; i += 2)

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "core/mmzone.h"
 #include "core/meminfo.h"
 #include "core/mm.h"
 #include "core/task.h"
@@ -211,24 +212,24 @@ static void test_unevictable(void **state)
 	assert_int_equal(uapi_mlock(b.m, 0, b.at, 4 * PAGE, 0), 0);
 	assert_int_equal(zone_mlocked(b.m), 4);
 	assert_int_equal(b.m->node_stat[NR_UNEVICTABLE], 4);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_UNEVICTABLE], 4);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_UNEVICTABLE], 4);
 	assert_int_equal(meminfo_kb(b.m, "Mlocked"), 16);
 	assert_int_equal(meminfo_kb(b.m, "Unevictable"), 16);
 	assert_consistent(b.m);
 	/* Reclaim takes the four others and none of these. */
-	shrink_lruvec(b.m, 1UL << 20);
-	shrink_lruvec(b.m, 1UL << 20);
-	evictable = b.m->lruvec.nr_pages[LRU_INACTIVE_ANON] +
-		    b.m->lruvec.nr_pages[LRU_ACTIVE_ANON];
+	shrink_lruvec(b.m, node_lruvec(b.m, 0), 1UL << 20);
+	shrink_lruvec(b.m, node_lruvec(b.m, 0), 1UL << 20);
+	evictable = node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_ANON] +
+		    node_lruvec(b.m, 0)->nr_pages[LRU_ACTIVE_ANON];
 	assert_int_equal(evictable, 0);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_UNEVICTABLE], 4);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_UNEVICTABLE], 4);
 	assert_int_equal(mm_of(&b)->rss_stat[MM_ANONPAGES], 4);
 	assert_consistent(b.m);
 	/* munlock rescues them; then they may go. */
 	assert_int_equal(uapi_munlock(b.m, 0, b.at + 2 * PAGE, 2 * PAGE), 0);
 	assert_int_equal(zone_mlocked(b.m), 2);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_UNEVICTABLE], 2);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_ANON], 2);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_UNEVICTABLE], 2);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_ANON], 2);
 	assert_int_equal(b.m->vm_events[UNEVICTABLE_PGMLOCKED], 4);
 	assert_int_equal(b.m->vm_events[UNEVICTABLE_PGMUNLOCKED], 2);
 	assert_consistent(b.m);
@@ -242,7 +243,7 @@ static void test_unevictable(void **state)
 	/* munmap of locked pages: they leave the count as they are freed. */
 	assert_int_equal(uapi_munmap(b.m, 0, b.at, PAGES * PAGE), 0);
 	assert_int_equal(zone_mlocked(b.m), 0);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_UNEVICTABLE], 0);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_UNEVICTABLE], 0);
 	assert_int_equal(mm_of(&b)->locked_vm, 0);
 	teardown_both(&b);
 }
@@ -272,7 +273,7 @@ static void test_fork(void **state)
 			 0);
 	/* The parent's new copy is mlocked; the child's old page is not. */
 	assert_int_equal(zone_mlocked(b.m), 2);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_INACTIVE_ANON], 1);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_INACTIVE_ANON], 1);
 	assert_consistent(b.m);
 	assert_int_equal(
 		uapi_access_vm(b.m, child, b.at + PAGE, &v, 1, USER_WRITE, &f),
@@ -345,7 +346,7 @@ static void test_mlockall(void **state)
 	assert_int_equal(mm->locked_vm, 0);
 	assert_int_equal(mm->def_flags, 0);
 	assert_int_equal(zone_mlocked(b.m), 0);
-	assert_int_equal(b.m->lruvec.nr_pages[LRU_UNEVICTABLE], 0);
+	assert_int_equal(node_lruvec(b.m, 0)->nr_pages[LRU_UNEVICTABLE], 0);
 	assert_consistent(b.m);
 	teardown_both(&b);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/highmem.h"
 #include "core/mm.h"
 #include "core/oom_kill.h"
@@ -236,11 +237,11 @@ static void test_watermarks_by_gfp(void **state)
 	unsigned long n = 0;
 
 	(void)state;
-	assert_false(m->kswapd.wanted);
+	assert_false(NODE_DATA(m, 0)->kswapd.wanted);
 	/* GFP_NOWAIT may not go below min: it stops in [min, min + 15]. */
 	free = drain_zone_with(m, GFP_NOWAIT, &n);
 	assert_true(free >= min && free <= min + 15);
-	assert_true(m->kswapd.wanted);
+	assert_true(NODE_DATA(m, 0)->kswapd.wanted);
 
 	/* GFP_ATOMIC may use half the reserve and a quarter more. */
 	atomic_min = min - min / 2;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/mmzone.h"
 #include "core/meminfo.h"
 #include "core/mm.h"
 #include "core/mman.h"
@@ -403,7 +404,7 @@ static void test_tlb_follows_tables(void **state)
 	assert_int_equal(uapi_exit_process(m, child), 0);
 	/* Out to swap, and back by a major fault. */
 	for (int i = 0; i < 4 && !pte_is_swap(pte_of(m, f->pid, a)); i++)
-		shrink_lruvec(m, 1UL << 20);
+		shrink_lruvec(m, node_lruvec(m, 0), 1UL << 20);
 	assert_true(pte_is_swap(pte_of(m, f->pid, a)));
 	majflt = self_mm(f)->maj_flt;
 	expect_bytes(m, 0, a, "par");
@@ -1185,7 +1186,7 @@ static void test_mremap_edges(void **state)
 	}
 	assert_int_equal(uapi_fork(m, 0, &child), 0);
 	for (int i = 0; i < 8 && !pte_is_swap(pte_of(m, f->pid, b + PAGE)); i++)
-		shrink_lruvec(m, 1UL << 20);
+		shrink_lruvec(m, node_lruvec(m, 0), 1UL << 20);
 	assert_true(pte_is_swap(pte_of(m, f->pid, b + PAGE)));
 	assert_int_equal(uapi_mremap(m, 0, b, 8 * PAGE, 16 * PAGE,
 				     MREMAP_MAYMOVE | MREMAP_FIXED,
@@ -1367,8 +1368,8 @@ static void test_swap_shared_and_forked(void **state)
 	assert_int_equal(task_exit(m, parent, NULL), 0);
 	assert_int_equal(nr_free_swap_pages(m), total_swap_pages(m));
 	assert_int_equal(m->node_stat[NR_ANON_MAPPED], 0);
-	assert_int_equal(m->lruvec.nr_pages[LRU_INACTIVE_ANON] +
-				 m->lruvec.nr_pages[LRU_ACTIVE_ANON],
+	assert_int_equal(node_lruvec(m, 0)->nr_pages[LRU_INACTIVE_ANON] +
+				 node_lruvec(m, 0)->nr_pages[LRU_ACTIVE_ANON],
 			 0);
 	assert_consistent(m);
 	machine_destroy(m);
@@ -1611,7 +1612,7 @@ static void test_checker_catches_swap(void **state)
 
 	write_bytes(m, 0, a, "x");
 	for (int i = 0; i < 4 && !pte_is_swap(pte_of(m, pid, a)); i++)
-		shrink_lruvec(m, 1UL << 20);
+		shrink_lruvec(m, node_lruvec(m, 0), 1UL << 20);
 	entry = pte_of(m, pid, a);
 	assert_true(pte_is_swap(entry));
 	assert_int_equal(mm->rss_stat[MM_SWAPENTS], 1);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/mmzone.h"
 #include "core/mm.h"
 #include "core/slab.h"
 #include "core/swap.h"
@@ -196,8 +197,8 @@ static void test_every_byte_through_swap(void **state)
 	assert_int_equal(nr_free_swap_pages(m), total_swap_pages(m));
 	assert_int_equal(m->node_stat[NR_ANON_MAPPED], 0);
 	assert_int_equal(m->node_stat[NR_SHMEM], 0);
-	assert_int_equal(m->lruvec.nr_pages[LRU_INACTIVE_ANON] +
-				 m->lruvec.nr_pages[LRU_ACTIVE_ANON],
+	assert_int_equal(node_lruvec(m, 0)->nr_pages[LRU_INACTIVE_ANON] +
+				 node_lruvec(m, 0)->nr_pages[LRU_ACTIVE_ANON],
 			 0);
 	assert_int_equal(used_pages(m), used_before);
 	machine_destroy(m);
@@ -507,7 +508,7 @@ static void random_step(struct model *md)
 		assert_int_equal(uapi_exit_process(md->m, p->pid), 0);
 		p->pid = 0;
 	} else if (op >= 92)
-		shrink_lruvec(md->m, rnd(md, 64) + 1);
+		shrink_lruvec(md->m, node_lruvec(md->m, 0), rnd(md, 64) + 1);
 }
 
 static void run_random(unsigned int seed, int steps, bool i386)
