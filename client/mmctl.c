@@ -528,16 +528,24 @@ static int cmd_numa_maps(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, &numa_maps_report, pid);
 }
 
+static const struct report_kind node_vmstat_report = {
+	"node-vmstat", MMC_REPORT_NODE_VMSTAT, vmstat_to_json,
+	"a node's vmstat"};
+
+/* node-meminfo NODE and node-vmstat NODE. */
 static int cmd_node_meminfo(struct mmctl *ctl, int argc, char **argv)
 {
+	bool vmstat = !strcmp(argv[0], "node-vmstat");
 	unsigned long long node;
 
 	if (argc != 2)
-		return mmctl_usage_error(argv[0], "node-meminfo needs a NODE");
+		return mmctl_usage_error(argv[0], "%s needs a NODE", argv[0]);
 	if (mmctl_parse_u64(argv[1], &node))
 		return mmctl_usage_error(argv[0], "'%s' is not a node",
 					 argv[1]);
-	return show_report_at(ctl, &node_meminfo_report, 0, 0, node);
+	return show_report_at(
+		ctl, vmstat ? &node_vmstat_report : &node_meminfo_report, 0, 0,
+		node);
 }
 
 static int cmd_pagewalk(struct mmctl *ctl, int argc, char **argv)
@@ -981,6 +989,10 @@ static const struct command commands[] = {
 	 NULL},
 	{"node-meminfo", cmd_node_meminfo, "NODE",
 	 "/sys/devices/system/node/nodeNODE/meminfo", NULL},
+	{"node-vmstat", cmd_node_meminfo, "NODE",
+	 "/sys/devices/system/node/nodeNODE/vmstat: the node's zones' "
+	 "counters, NUMA events and its own counters",
+	 NULL},
 	{"smaps", cmd_smaps, "PID",
 	 "/proc/PID/smaps of a process: each mapping with its Rss, Pss, "
 	 "Swap, Locked... and VmFlags",

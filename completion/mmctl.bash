@@ -15,7 +15,7 @@ _mmctl()
 
 	local reports="meminfo buddyinfo pagetypeinfo extfrag unusable zoneinfo slabinfo vmstat vmallocinfo
 		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp numastat"
-	local commands="$reports fincore status maps smaps smaps_rollup pagemap numa-maps node-meminfo malloc-stats pagewalk translate ldt segregs top watch map
+	local commands="$reports fincore status maps smaps smaps_rollup pagemap numa-maps node-meminfo node-vmstat malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches sysctl compact thp-set khugepaged shrink sessions shutdown help"
 	local globals="--socket --json --input --help --version"
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/block/blkdev.h"
 #include "core/check.h"
 #include "core/err.h"
@@ -81,7 +82,7 @@ static struct page *add_to_page_cache(struct machine *m, struct inode *inode,
 	page->mapping = (uint64_t)(uintptr_t)inode;
 	page->index = index;
 	page->_mapcount = -1;
-	m->node_stat[NR_FILE_PAGES]++;
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
 	if (workingset_refault(m, inode, index, &workingset)) {
 		lru_add_active(m, page);
 		if (workingset)
@@ -99,7 +100,7 @@ static void account_dirty(struct machine *m, struct page *page, long n)
 	if (n > 0 && !inode->i_nrdirty)
 		inode->dirtied_when = fs_clock(m);
 	inode->i_nrdirty += (unsigned long)n;
-	m->node_stat[NR_FILE_DIRTY] += n;
+	mod_lruvec_page_state(m, page, NR_FILE_DIRTY, n);
 	page_zone(m, page)->vm_stat[NR_ZONE_WRITE_PENDING] += n;
 }
 
@@ -109,7 +110,7 @@ void set_page_dirty(struct machine *m, struct page *page)
 		return;
 	SetPageFlag(page, PG_dirty);
 	account_dirty(m, page, 1);
-	m->node_stat[NR_DIRTIED]++;
+	mod_lruvec_page_state(m, page, NR_DIRTIED, 1);
 }
 
 static void delete_from_page_cache(struct machine *m, struct inode *inode,
@@ -120,7 +121,7 @@ static void delete_from_page_cache(struct machine *m, struct inode *inode,
 	treap_erase(&inode->i_pages, &slot->node, NULL);
 	free(slot);
 	inode->i_nrpages--;
-	m->node_stat[NR_FILE_PAGES]--;
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
 	if (PageFlag(page, PG_dirty))
 		account_dirty(m, page, -1);
 	if (PageFlag(page, PG_lru))
@@ -164,15 +165,15 @@ static int writepage(struct machine *m, struct inode *inode, struct page *page)
 	/* folio_clear_dirty_for_io: a write through a mapping faults again. */
 	page_mkclean(m, page);
 	SetPageFlag(page, PG_writeback);
-	m->node_stat[NR_WRITEBACK]++;
+	mod_lruvec_page_state(m, page, NR_WRITEBACK, 1);
 	err = bdev_write(m, pblk << m->page_shift,
 			 pfn_to_ram(m, page_to_pfn(m, page)), m->page_size);
-	m->node_stat[NR_WRITEBACK]--;
+	mod_lruvec_page_state(m, page, NR_WRITEBACK, -1);
 	ClearPageFlag(page, PG_writeback);
 	if (err)
 		return err;
 	m->vm_events[PGPGOUT] += page_kb(m);
-	m->node_stat[NR_WRITTEN]++;
+	mod_lruvec_page_state(m, page, NR_WRITTEN, 1);
 	ClearPageFlag(page, PG_dirty);
 	account_dirty(m, page, -1);
 	return 0;
@@ -477,7 +478,7 @@ bool filemap_reclaim_page(struct machine *m, struct page *page)
 	if (PageFlag(page, PG_dirty)) {
 		if (writepage(m, inode, page))
 			return false;
-		m->node_stat[NR_VMSCAN_WRITE]++;
+		mod_lruvec_page_state(m, page, NR_VMSCAN_WRITE, 1);
 	}
 	workingset_eviction(m, inode, page);
 	delete_from_page_cache(m, inode, page);

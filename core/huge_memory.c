@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/mmzone.h"
 #include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
@@ -358,9 +359,9 @@ static void thp_add_rmap_pmd(struct machine *m, struct page *head)
 	unsigned long nr = hpage_nr(m);
 
 	if (++head[1]._entire_mapcount == 0) {
-		m->node_stat[NR_ANON_THPS] += (long)nr;
-		m->node_stat[NR_ANON_MAPPED] +=
-			(long)nr - head[1]._nr_pages_mapped;
+		mod_lruvec_page_state(m, head, NR_ANON_THPS, (long)nr);
+		mod_lruvec_page_state(m, head, NR_ANON_MAPPED,
+				      (long)nr - head[1]._nr_pages_mapped);
 	}
 }
 
@@ -375,8 +376,8 @@ static void thp_remove_rmap_pmd(struct machine *m, struct page *head)
 	if (--head[1]._entire_mapcount != -1)
 		return;
 	unmapped = nr - head[1]._nr_pages_mapped;
-	m->node_stat[NR_ANON_THPS] -= nr;
-	m->node_stat[NR_ANON_MAPPED] -= unmapped;
+	mod_lruvec_page_state(m, head, NR_ANON_THPS, -nr);
+	mod_lruvec_page_state(m, head, NR_ANON_MAPPED, -unmapped);
 	if (unmapped && head[1]._nr_pages_mapped)
 		deferred_split_folio(m, head);
 }
@@ -389,7 +390,7 @@ static void thp_add_rmap_pte(struct machine *m, struct page *head,
 		return;
 	head[1]._nr_pages_mapped++;
 	if (head[1]._entire_mapcount < 0)
-		m->node_stat[NR_ANON_MAPPED]++;
+		mod_lruvec_page_state(m, head, NR_ANON_MAPPED, 1);
 }
 
 /*
@@ -409,7 +410,7 @@ static void thp_remove_rmap_ptes(struct machine *m, struct page *page,
 	head[1]._nr_pages_mapped -= (int)unmapped;
 	if (head[1]._entire_mapcount >= 0)
 		return;
-	m->node_stat[NR_ANON_MAPPED] -= unmapped;
+	mod_lruvec_page_state(m, head, NR_ANON_MAPPED, -unmapped);
 	if (unmapped && head[1]._nr_pages_mapped)
 		deferred_split_folio(m, head);
 }

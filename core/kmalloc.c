@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/compiler.h"
+#include "core/mmzone.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
 #include "core/slab_internal.h"
@@ -120,7 +121,8 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 	SetPageFlag(page, PG_large_kmalloc);
 	list_add(&page->lru, &m->slab->large);
 	m->slab->large_pages += 1UL << order;
-	m->node_stat[NR_SLAB_UNRECLAIMABLE_B] += (long)(m->page_size << order);
+	mod_lruvec_page_state(m, page, NR_SLAB_UNRECLAIMABLE_B,
+			      (long)(m->page_size << order));
 	*addr = lowmem_page_address(m, page);
 	return 0;
 }
@@ -219,7 +221,8 @@ static void free_large(struct machine *m, struct page *page)
 	list_del(&page->lru);
 	page->owner = 0;
 	m->slab->large_pages -= 1UL << order;
-	m->node_stat[NR_SLAB_UNRECLAIMABLE_B] -= (long)(m->page_size << order);
+	mod_lruvec_page_state(m, page, NR_SLAB_UNRECLAIMABLE_B,
+			      -(long)(m->page_size << order));
 	__free_pages(m, page, order);
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/mmzone.h"
 #include "core/filemap.h"
 #include "core/fs/fs.h"
 #include "core/huge_mm.h"
@@ -164,34 +165,29 @@ void put_user_page(struct machine *m, struct page *page)
 		anon_vma_put(m, av);
 }
 
-/* The node counter of mapped pages of this kind: anon or file. */
-static long *mapped_stat(struct machine *m, const struct page *page)
+/* The node counter of mapped pages of this kind (anon or file), by n. */
+static void mod_mapped_stat(struct machine *m, const struct page *page, long n)
 {
 	if (PageFlag(page, PG_anon))
-		return &m->node_stat[NR_ANON_MAPPED];
-	if (page_is_pagecache(page))
-		return &m->node_stat[NR_FILE_MAPPED];
-	return NULL;
+		mod_lruvec_page_state(m, page, NR_ANON_MAPPED, n);
+	else if (page_is_pagecache(page))
+		mod_lruvec_page_state(m, page, NR_FILE_MAPPED, n);
 }
 
 void page_add_anon_rmap(struct machine *m, struct page *page)
 {
-	long *stat = mapped_stat(m, page);
-
-	if (++page->_mapcount == 0 && stat)
-		(*stat)++;
+	if (++page->_mapcount == 0)
+		mod_mapped_stat(m, page, 1);
 }
 
 void page_remove_rmap(struct machine *m, struct page *page)
 {
-	long *stat = mapped_stat(m, page);
-
 	if (PageThp(page)) {
 		thp_remove_rmap_pte(m, page);
 		return;
 	}
-	if (--page->_mapcount == -1 && stat)
-		(*stat)--;
+	if (--page->_mapcount == -1)
+		mod_mapped_stat(m, page, -1);
 }
 
 enum mm_counter mm_counter(const struct page *page)

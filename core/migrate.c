@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/memory.h"
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/page_owner.h"
 #include "core/pgtable.h"
@@ -92,6 +93,24 @@ static void migrate_page_state(struct page *src, struct page *dst)
 	src->swap = 0;
 }
 
+/* The node counters of what src is move to dst's node, as Linux's. */
+static void migrate_node_stats(struct machine *m, const struct page *src,
+			       const struct page *dst)
+{
+	static const enum node_stat_item shmem[] = {NR_SHMEM, NR_FILE_PAGES};
+
+	if (page_to_nid(src) == page_to_nid(dst))
+		return;
+	if (PageFlag(src, PG_anon) && page_mapcount(src) > 0) {
+		mod_lruvec_page_state(m, src, NR_ANON_MAPPED, -1);
+		mod_lruvec_page_state(m, dst, NR_ANON_MAPPED, 1);
+	}
+	for (int i = 0; PageFlag(src, PG_shmem) && i < 2; i++) {
+		mod_lruvec_page_state(m, src, shmem[i], -1);
+		mod_lruvec_page_state(m, dst, shmem[i], 1);
+	}
+}
+
 int migrate_page(struct machine *m, struct page *src, struct page *dst)
 {
 	unsigned long dst_pfn = page_to_pfn(m, dst);
@@ -113,6 +132,7 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 	}
 	if (page_zone(m, src) != page_zone(m, dst)) /* maybe another node */
 		lru_move_zone(m, src, dst);
+	migrate_node_stats(m, src, dst);
 	migrate_page_state(src, dst);
 	copy_page_owner(m, src, dst, MR_COMPACTION);
 	__free_pages(m, src, 0);

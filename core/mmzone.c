@@ -209,15 +209,39 @@ static int check_zonelists(const struct machine *m, int nid, char *why,
 	return 0;
 }
 
+/* Each node counter's total is every node's, summed (vm_node_stat). */
+static int check_node_stat_sums(const struct machine *m, char *why, size_t len)
+{
+	for (int item = 0; item < NR_VM_NODE_STAT_ITEMS; item++) {
+		long sum = 0;
+
+		for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+			sum += node_page_state(&m->node_data[nid],
+					       (enum node_stat_item)item);
+		if (sum != global_node_page_state(m, (enum node_stat_item)item))
+			return check_failed(
+				why, len,
+				"%s: the nodes' sum %ld, the "
+				"machine's %ld",
+				node_stat_names[item], sum,
+				global_node_page_state(
+					m, (enum node_stat_item)item));
+	}
+	return 0;
+}
+
 int numa_check(const struct machine *m, char *why, size_t len)
 {
+	int err = check_node_stat_sums(m, why, len);
+
+	if (err)
+		return err;
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (m->cpu_to_node[cpu] >= m->nr_node_ids)
 			return check_failed(why, len, "cpu %u is on node %u",
 					    cpu, m->cpu_to_node[cpu]);
 	for (int nid = 0; nid < (int)m->nr_node_ids; nid++) {
-		int err = check_node_zones(m, nid, why, len);
-
+		err = check_node_zones(m, nid, why, len);
 		if (!err)
 			err = check_zonelists(m, nid, why, len);
 		if (err)

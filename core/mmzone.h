@@ -43,11 +43,45 @@ struct pglist_data {
 	struct lruvec __lruvec;
 	struct kswapd_state kswapd;	  /* vmscan.c: this node's reclaimer */
 	struct kcompactd_state kcompactd; /* compaction.c: its compactor */
+	/* The node's vmstat items; the machine's node_stat is their sum. */
+	long vm_stat[NR_VM_NODE_STAT_ITEMS];
 };
 
 static inline struct pglist_data *NODE_DATA(struct machine *m, int nid)
 {
 	return &m->node_data[nid];
+}
+
+/*
+ * A node counter moves, and with it the machine's total, as
+ * mod_node_page_state keeps pgdat->vm_stat and vm_node_stat.
+ */
+static inline void mod_node_page_state(struct machine *m, int nid,
+				       enum node_stat_item item, long delta)
+{
+	m->node_data[nid].vm_stat[item] += delta;
+	m->node_stat[item] += delta;
+}
+
+/* The counter of the page's node, as mod_lruvec_page_state. */
+static inline void mod_lruvec_page_state(struct machine *m,
+					 const struct page *page,
+					 enum node_stat_item item, long delta)
+{
+	mod_node_page_state(m, page_to_nid(page), item, delta);
+}
+
+static inline long node_page_state(const struct pglist_data *pgdat,
+				   enum node_stat_item item)
+{
+	return pgdat->vm_stat[item];
+}
+
+/* The machine's total of a node counter: every node's, summed. */
+static inline long global_node_page_state(const struct machine *m,
+					  enum node_stat_item item)
+{
+	return m->node_stat[item];
 }
 
 /* The node's lruvec, as mem_cgroup_lruvec without a memcg. */

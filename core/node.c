@@ -99,13 +99,28 @@ static const struct {
 	{"MemTotal:", NM(mem_total)},
 	{"MemFree:", NM(mem_free)},
 	{"MemUsed:", NM(mem_used)},
+	{"SwapCached:", NM(swap_cached)},
 	{"Active:", NM(active)},
 	{"Inactive:", NM(inactive)},
 	{"Active(anon):", NM(active_anon)},
 	{"Inactive(anon):", NM(inactive_anon)},
 	{"Active(file):", NM(active_file)},
 	{"Inactive(file):", NM(inactive_file)},
+	{"Unevictable:", NM(unevictable)},
+	{"Mlocked:", NM(mlocked)},
 	{"Dirty:", NM(dirty)},
+	{"Writeback:", NM(writeback)},
+	{"FilePages:", NM(file_pages)},
+	{"Mapped:", NM(mapped)},
+	{"AnonPages:", NM(anon_pages)},
+	{"Shmem:", NM(shmem)},
+	{"KernelStack:", NM(kernel_stack)},
+	{"PageTables:", NM(page_tables)},
+	{"KReclaimable:", NM(k_reclaimable)},
+	{"Slab:", NM(slab)},
+	{"SReclaimable:", NM(s_reclaimable)},
+	{"SUnreclaim:", NM(s_unreclaim)},
+	{"AnonHugePages:", NM(anon_huge_pages)},
 };
 #undef NM
 
@@ -124,32 +139,81 @@ static uint64_t node_kb(const struct machine *m, long pages)
 	return (uint64_t)(pages < 0 ? 0 : pages) * (m->page_size >> 10);
 }
 
-int node_meminfo_fill(const struct machine *m, int nid, void *snap)
+/* A node counter of the node, in pages (the slab's, kept in bytes, too). */
+static long node_pages(const struct machine *m, const struct pglist_data *pgdat,
+		       enum node_stat_item item)
 {
-	struct node_meminfo_snapshot *nm = snap;
-	unsigned int n = (unsigned int)nid;
-	long total = 0, free, aa, ia, af, inf;
+	long v = node_page_state(pgdat, item);
 
-	if (nid < 0 || n >= m->nr_node_ids)
-		return -EINVAL;
-	free = node_zone_stat(m, n, NR_FREE_PAGES);
-	aa = node_zone_stat(m, n, NR_ZONE_ACTIVE_ANON);
-	ia = node_zone_stat(m, n, NR_ZONE_INACTIVE_ANON);
-	af = node_zone_stat(m, n, NR_ZONE_ACTIVE_FILE);
-	inf = node_zone_stat(m, n, NR_ZONE_INACTIVE_FILE);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		total += (long)m->zones[n * MAX_NR_ZONES + z].managed_pages;
-	nm->node = n;
-	nm->mem_total = node_kb(m, total);
-	nm->mem_free = node_kb(m, free);
-	nm->mem_used = node_kb(m, total - free);
+	if (item == NR_SLAB_RECLAIMABLE_B || item == NR_SLAB_UNRECLAIMABLE_B)
+		v >>= m->page_shift;
+	return v;
+}
+
+/* The LRU and page cache lines, as node_read_meminfo takes them. */
+static void node_meminfo_lru(const struct machine *m,
+			     const struct pglist_data *pgdat,
+			     struct node_meminfo_snapshot *nm)
+{
+	long aa = node_pages(m, pgdat, NR_ACTIVE_ANON);
+	long ia = node_pages(m, pgdat, NR_INACTIVE_ANON);
+	long af = node_pages(m, pgdat, NR_ACTIVE_FILE);
+	long inf = node_pages(m, pgdat, NR_INACTIVE_FILE);
+
+	nm->swap_cached = node_kb(m, node_pages(m, pgdat, NR_SWAPCACHE));
 	nm->active = node_kb(m, aa + af);
 	nm->inactive = node_kb(m, ia + inf);
 	nm->active_anon = node_kb(m, aa);
 	nm->inactive_anon = node_kb(m, ia);
 	nm->active_file = node_kb(m, af);
 	nm->inactive_file = node_kb(m, inf);
-	nm->dirty = node_kb(m, node_zone_stat(m, n, NR_ZONE_WRITE_PENDING));
+	nm->unevictable = node_kb(m, node_pages(m, pgdat, NR_UNEVICTABLE));
+	nm->mlocked = node_kb(
+		m, node_zone_stat(m, (unsigned int)pgdat->node_id, NR_MLOCK));
+	nm->dirty = node_kb(m, node_pages(m, pgdat, NR_FILE_DIRTY));
+	nm->writeback = node_kb(m, node_pages(m, pgdat, NR_WRITEBACK));
+	nm->file_pages = node_kb(m, node_pages(m, pgdat, NR_FILE_PAGES));
+	nm->mapped = node_kb(m, node_pages(m, pgdat, NR_FILE_MAPPED));
+	nm->anon_pages = node_kb(m, node_pages(m, pgdat, NR_ANON_MAPPED));
+	nm->shmem = node_kb(m, node_pages(m, pgdat, NR_SHMEM));
+	nm->anon_huge_pages = node_kb(m, node_pages(m, pgdat, NR_ANON_THPS));
+}
+
+/* The kernel's own: stacks (kept in kB), page tables and the slab. */
+static void node_meminfo_kernel(const struct machine *m,
+				const struct pglist_data *pgdat,
+				struct node_meminfo_snapshot *nm)
+{
+	long sr = node_pages(m, pgdat, NR_SLAB_RECLAIMABLE_B);
+	long su = node_pages(m, pgdat, NR_SLAB_UNRECLAIMABLE_B);
+	long stack = node_page_state(pgdat, NR_KERNEL_STACK_KB);
+
+	nm->kernel_stack = (uint64_t)(stack < 0 ? 0 : stack);
+	nm->page_tables = node_kb(m, node_pages(m, pgdat, NR_PAGETABLE));
+	nm->k_reclaimable = node_kb(
+		m, sr + node_pages(m, pgdat, NR_KERNEL_MISC_RECLAIMABLE));
+	nm->slab = node_kb(m, sr + su);
+	nm->s_reclaimable = node_kb(m, sr);
+	nm->s_unreclaim = node_kb(m, su);
+}
+
+int node_meminfo_fill(const struct machine *m, int nid, void *snap)
+{
+	struct node_meminfo_snapshot *nm = snap;
+	unsigned int n = (unsigned int)nid;
+	long total = 0, free;
+
+	if (nid < 0 || n >= m->nr_node_ids)
+		return -EINVAL;
+	free = node_zone_stat(m, n, NR_FREE_PAGES);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		total += (long)m->zones[n * MAX_NR_ZONES + z].managed_pages;
+	nm->node = n;
+	nm->mem_total = node_kb(m, total);
+	nm->mem_free = node_kb(m, free);
+	nm->mem_used = node_kb(m, total - free);
+	node_meminfo_lru(m, &m->node_data[n], nm);
+	node_meminfo_kernel(m, &m->node_data[n], nm);
 	return 0;
 }
 
@@ -195,9 +259,19 @@ const struct report_type numastat_report = {&numastat_desc, numastat_fill,
 
 #define NM(member) SNAP_FIELD(struct node_meminfo_snapshot, member, SNAP_U64)
 static const struct snap_field node_meminfo_fields[] = {
-	NM(node),	 NM(mem_total),	    NM(mem_free),    NM(mem_used),
-	NM(active),	 NM(inactive),	    NM(active_anon), NM(inactive_anon),
-	NM(active_file), NM(inactive_file), NM(dirty),
+	NM(node),	 NM(mem_total),
+	NM(mem_free),	 NM(mem_used),
+	NM(active),	 NM(inactive),
+	NM(active_anon), NM(inactive_anon),
+	NM(active_file), NM(inactive_file),
+	NM(dirty),	 NM(swap_cached),
+	NM(unevictable), NM(mlocked),
+	NM(writeback),	 NM(file_pages),
+	NM(mapped),	 NM(anon_pages),
+	NM(shmem),	 NM(kernel_stack),
+	NM(page_tables), NM(k_reclaimable),
+	NM(slab),	 NM(s_reclaimable),
+	NM(s_unreclaim), NM(anon_huge_pages),
 };
 #undef NM
 static const struct snap_desc node_meminfo_desc = SNAP_DESC(

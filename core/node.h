@@ -26,11 +26,15 @@ struct numastat_snapshot {
 	size_t nr_nodes;
 };
 
-/* nodeN/meminfo's lines, in kB. */
+/* nodeN/meminfo's lines, in kB, from the node's own counters. */
 struct node_meminfo_snapshot {
 	uint64_t node;
 	uint64_t mem_total, mem_free, mem_used, active, inactive, active_anon,
 		inactive_anon, active_file, inactive_file, dirty;
+	uint64_t swap_cached, unevictable, mlocked, writeback, file_pages,
+		mapped, anon_pages, shmem, kernel_stack, page_tables,
+		k_reclaimable, slab, s_reclaimable, s_unreclaim,
+		anon_huge_pages;
 };
 
 /* node_meminfo_report's fill takes the node where others take a pid. */

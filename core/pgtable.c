@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/err.h"
 #include "core/memcontrol.h"
 #include "core/mm.h"
@@ -221,7 +222,7 @@ static int pt_alloc(struct machine *m, bool kernel, struct mm_struct *mm,
 	page->owner = 0;
 	page->index = 0;
 	SetPageFlag(page, PG_table);
-	m->node_stat[NR_PAGETABLE]++;
+	mod_lruvec_page_state(m, page, NR_PAGETABLE, 1);
 	if (kpt)
 		kpt->nr_tables++;
 	if (mm)
@@ -245,7 +246,7 @@ static void pt_free(struct machine *m, bool kernel, struct mm_struct *mm,
 		memset(pfn_to_ram(m, pfn), 0, m->page_size);
 		return;
 	}
-	m->node_stat[NR_PAGETABLE]--;
+	mod_lruvec_page_state(m, page, NR_PAGETABLE, -1);
 	if (kpt)
 		kpt->nr_tables--;
 	if (mm)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/err.h"
 #include "core/memory.h"
 #include "core/page_alloc.h"
@@ -45,9 +46,11 @@ struct shmem_object *shmem_create(struct machine *m, unsigned long nr_pages)
 static void shmem_free_slot(struct machine *m, uint64_t slot)
 {
 	if (slot & SLOT_PAGE) {
-		m->node_stat[NR_SHMEM]--;
-		m->node_stat[NR_FILE_PAGES]--;
-		put_user_page(m, pfn_to_page(m, (unsigned long)(slot >> 1)));
+		struct page *page = pfn_to_page(m, (unsigned long)(slot >> 1));
+
+		mod_lruvec_page_state(m, page, NR_SHMEM, -1);
+		mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
+		put_user_page(m, page);
 	} else if (slot) {
 		swap_free(m, (unsigned long)(slot >> 1));
 	}
@@ -109,8 +112,8 @@ static struct page *shmem_new_page(struct machine *m,
 	page->_mapcount = -1;
 	obj->slots[index] = ((uint64_t)page_to_pfn(m, page) << 1) | SLOT_PAGE;
 	/* shmem pages are file pages to Linux (NR_FILE_PAGES holds them). */
-	m->node_stat[NR_SHMEM]++;
-	m->node_stat[NR_FILE_PAGES]++;
+	mod_lruvec_page_state(m, page, NR_SHMEM, 1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, 1);
 	lru_add(m, page);
 	return page;
 }
@@ -139,8 +142,8 @@ void shmem_page_swapped(struct machine *m, struct shmem_object *obj,
 		pfn_to_page(m, (unsigned long)(obj->slots[index] >> 1));
 
 	obj->slots[index] = (uint64_t)slot << 1;
-	m->node_stat[NR_SHMEM]--;
-	m->node_stat[NR_FILE_PAGES]--;
+	mod_lruvec_page_state(m, page, NR_SHMEM, -1);
+	mod_lruvec_page_state(m, page, NR_FILE_PAGES, -1);
 	put_user_page(m, page);
 }
 

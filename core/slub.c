@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/page_alloc.h"
@@ -265,13 +266,13 @@ static unsigned long slab_bytes(const struct machine *m,
 }
 
 static void account_slab(struct machine *m, const struct kmem_cache *s,
-			 long bytes)
+			 const struct slab *slab, long bytes)
 {
 	enum node_stat_item item = (s->flags & SLAB_RECLAIM_ACCOUNT)
 					   ? NR_SLAB_RECLAIMABLE_B
 					   : NR_SLAB_UNRECLAIMABLE_B;
 
-	m->node_stat[item] += bytes;
+	mod_lruvec_page_state(m, slab->page, item, bytes);
 }
 
 static unsigned int order_objects(const struct machine *m, unsigned int order,
@@ -382,7 +383,7 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	build_freelist(m, s, slab);
 	s->nr_slabs++;
 	s->total_objects += objects;
-	account_slab(m, s, (long)slab_bytes(m, slab));
+	account_slab(m, s, slab, (long)slab_bytes(m, slab));
 	return slab;
 }
 
@@ -397,7 +398,7 @@ static void discard_slab(struct machine *m, struct kmem_cache *s,
 	}
 	s->nr_slabs--;
 	s->total_objects -= slab->objects;
-	account_slab(m, s, -(long)slab_bytes(m, slab));
+	account_slab(m, s, slab, -(long)slab_bytes(m, slab));
 	__free_pages(m, page, slab->order);
 	free(slab);
 }

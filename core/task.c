@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mmzone.h"
 #include "core/array.h"
 #include "core/err.h"
 #include "core/highmem.h"
@@ -105,8 +106,8 @@ static int alloc_task_memory(struct machine *m, struct task_struct *t)
 	m->current_pid = saved;
 	if (err)
 		return err;
-	m->node_stat[NR_KERNEL_STACK_KB] +=
-		(long)((m->page_size << ts->thread_order) >> 10);
+	mod_lruvec_page_state(m, t->stack, NR_KERNEL_STACK_KB,
+			      (long)((m->page_size << ts->thread_order) >> 10));
 	return 0;
 }
 
@@ -115,9 +116,10 @@ static void free_task_memory(struct machine *m, struct task_struct *t)
 	struct task_state *ts = m->tasks;
 
 	kmem_cache_free(m, ts->task_struct_cachep, t->task_obj);
+	mod_lruvec_page_state(
+		m, t->stack, NR_KERNEL_STACK_KB,
+		-(long)((m->page_size << ts->thread_order) >> 10));
 	__free_pages(m, t->stack, ts->thread_order);
-	m->node_stat[NR_KERNEL_STACK_KB] -=
-		(long)((m->page_size << ts->thread_order) >> 10);
 }
 
 void task_exit_all(struct machine *m)

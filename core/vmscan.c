@@ -210,7 +210,7 @@ static void lru_account(struct machine *m, const struct page *page,
 			enum lru_list lru, long n)
 {
 	folio_lruvec(m, page)->nr_pages[lru] += (unsigned long)n;
-	m->node_stat[lru_stat[lru].node] += n;
+	mod_lruvec_page_state(m, page, lru_stat[lru].node, n);
 	page_zone(m, page)->vm_stat[lru_stat[lru].zone] += n;
 }
 
@@ -245,7 +245,7 @@ void lru_move_zone(struct machine *m, struct page *from, const struct page *to)
 	if (page_to_nid(from) != page_to_nid(to))
 		list_move(&from->lru, &lv->lists[lru]);
 	lv->nr_pages[lru]++;
-	m->node_stat[lru_stat[lru].node]++;
+	mod_lruvec_page_state(m, to, lru_stat[lru].node, 1);
 	page_zone(m, to)->vm_stat[lru_stat[lru].zone]++;
 }
 
@@ -487,7 +487,7 @@ static bool pageout(struct machine *m, struct page *page)
 		return false;
 	}
 	m->vm_events[PSWPOUT]++;
-	m->node_stat[NR_VMSCAN_WRITE]++;
+	mod_lruvec_page_state(m, page, NR_VMSCAN_WRITE, 1);
 	get_user_page(page); /* hold it while its entries go */
 	if (PageFlag(page, PG_shmem))
 		obj = (struct shmem_object *)(uintptr_t)page->mapping;
@@ -1055,11 +1055,63 @@ static int lru_check_node(const struct machine *m, int nid, char *why,
 	return 0;
 }
 
+/*
+ * The node's counters of its lists are its lists' lengths, and its
+ * zones' counters add up to them.
+ */
+static int lru_check_node_stat(const struct machine *m, int nid, char *why,
+			       size_t len)
+{
+	const struct pglist_data *pgdat = &m->node_data[nid];
+
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++) {
+		long zones = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			zones += pgdat->node_zones[z]
+					 .vm_stat[lru_stat[lru].zone];
+		if (node_page_state(pgdat, lru_stat[lru].node) !=
+			    (long)pgdat->__lruvec.nr_pages[lru] ||
+		    zones != (long)pgdat->__lruvec.nr_pages[lru])
+			return check_failed(
+				why, len,
+				"lru: node %d's list %d holds %lu pages; "
+				"%s says %ld, its zones %ld",
+				nid, lru, pgdat->__lruvec.nr_pages[lru],
+				node_stat_names[lru_stat[lru].node],
+				node_page_state(pgdat, lru_stat[lru].node),
+				zones);
+	}
+	return 0;
+}
+
+/* Between steps every kswapd sleeps; a woken one's request is sane. */
+static int kswapd_check(const struct machine *m, int nid, char *why, size_t len)
+{
+	const struct kswapd_state *k = &m->node_data[nid].kswapd;
+
+	if (k->running || k->boost_reclaim ||
+	    k->highest_zoneidx >= MAX_NR_ZONES || k->order > m->max_order ||
+	    (!k->wanted && (k->order || k->highest_zoneidx)) ||
+	    (k->wanted && !k->wakeups))
+		return check_failed(why, len,
+				    "kswapd%d: wanted %d running %d order %u "
+				    "highest_zoneidx %d after %lu wakeups",
+				    nid, k->wanted, k->running, k->order,
+				    (int)k->highest_zoneidx, k->wakeups);
+	return 0;
+}
+
 /* Every node's lists hold user pages of that node, counted. */
 int lru_check(const struct machine *m, char *why, size_t len)
 {
 	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++) {
 		int err = lru_check_node(m, (int)nid, why, len);
+
+		if (!err)
+			err = lru_check_node_stat(m, (int)nid, why, len);
+		if (!err)
+			err = kswapd_check(m, (int)nid, why, len);
 
 		if (err)
 			return err;

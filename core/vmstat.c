@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/seq_buf.h"
 #include "core/sparse.h"
@@ -46,10 +47,16 @@ static bool arch_has_zone(const struct machine *m, int z)
 	return m->arch->zone_mask & (1u << z);
 }
 
-/* The slab counters are kept in bytes but shown in pages. */
-static long node_stat_shown(const struct machine *m, int i)
+/*
+ * A node counter as vmstat shows it: the node's (pgdat) or the
+ * machine's (NULL). The slab counters are kept in bytes but shown in
+ * pages.
+ */
+static long node_stat_shown(const struct machine *m,
+			    const struct pglist_data *pgdat, int i)
 {
-	long v = m->node_stat[i];
+	long v = pgdat ? node_page_state(pgdat, (enum node_stat_item)i)
+		       : global_node_page_state(m, (enum node_stat_item)i);
 
 	if (i == NR_SLAB_RECLAIMABLE_B || i == NR_SLAB_UNRECLAIMABLE_B)
 		v >>= m->page_shift;
@@ -383,7 +390,8 @@ int report_unusable_index(const struct machine *m, struct seq_buf *s)
 
 /* ---- /proc/zoneinfo ------------------------------------------------ */
 
-static int fill_node_stats(const struct machine *m,
+/* zoneinfo's "per-node stats": the node's own counters, as Linux's. */
+static int fill_node_stats(const struct machine *m, unsigned int nid,
 			   struct zoneinfo_zone_snapshot *zs)
 {
 	zs->per_node_stats =
@@ -393,7 +401,7 @@ static int fill_node_stats(const struct machine *m,
 	zs->nr_per_node_stats = NR_VM_NODE_STAT_ITEMS;
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		snap_counter_set(&zs->per_node_stats[i], node_stat_names[i],
-				 node_stat_shown(m, i));
+				 node_stat_shown(m, &m->node_data[nid], i));
 	return 0;
 }
 
@@ -465,7 +473,7 @@ static int fill_node_zones(const struct machine *m, unsigned int nid,
 		zs->populated = populated_zone(zone);
 		err = fill_zone_pages(m, zone, &zs->pages);
 		if (!err && zs->populated && first)
-			err = fill_node_stats(m, zs);
+			err = fill_node_stats(m, nid, zs);
 		if (zs->populated && !err)
 			err = fill_zone_stats(m, zone, zs);
 		if (zs->populated)
@@ -631,7 +639,7 @@ int vmstat_fill(const struct machine *m, int pid, void *snap)
 	fill_numa_events(m, vs);
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		snap_counter_set(&c[vs->nr_counters++], node_stat_names[i],
-				 node_stat_shown(m, i));
+				 node_stat_shown(m, NULL, i));
 	/* The kernel prints per-zone events right after pswpout. */
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
 		snap_counter_set(&c[vs->nr_counters++], vm_event_names[i],
@@ -642,6 +650,48 @@ int vmstat_fill(const struct machine *m, int pid, void *snap)
 	for (int i = 0; i < NR_BAD_ITEMS; i++)
 		snap_counter_set(&c[vs->nr_counters++], bad_item_names[i],
 				 (int64_t)m->bad[i]);
+	return 0;
+}
+
+/*
+ * /sys/devices/system/node/nodeN/vmstat, as node_read_vmstat: the
+ * node's zones' counters summed, their NUMA events, then the node's
+ * own counters. nid is where other reports take a pid.
+ */
+int node_vmstat_fill(const struct machine *m, int nid, void *snap)
+{
+	struct vmstat_snapshot *vs = snap;
+	const struct pglist_data *pgdat;
+	struct snap_counter *c;
+
+	if (nid < 0 || (unsigned int)nid >= m->nr_node_ids)
+		return -EINVAL;
+	pgdat = &m->node_data[nid];
+	c = vs->counters =
+		snap_alloc(NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_EVENT_ITEMS +
+				   NR_VM_NODE_STAT_ITEMS,
+			   sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+		long sum = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			sum += pgdat->node_zones[z].vm_stat[i];
+		snap_counter_set(&c[vs->nr_counters++], zone_stat_names[i],
+				 sum);
+	}
+	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++) {
+		unsigned long sum = 0;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			sum += pgdat->node_zones[z].vm_numa_event[i];
+		snap_counter_set(&c[vs->nr_counters++], numa_event_names[i],
+				 (int64_t)sum);
+	}
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
+		snap_counter_set(&c[vs->nr_counters++], node_stat_names[i],
+				 node_stat_shown(m, pgdat, i));
 	return 0;
 }
 
@@ -786,6 +836,9 @@ static const struct snap_desc vmstat_desc =
 	SNAP_DESC("Vmstat", struct vmstat_snapshot, vmstat_fields);
 const struct report_type vmstat_report = {&vmstat_desc, vmstat_fill,
 					  vmstat_show};
+/* nodeN/vmstat: vmstat's shape and text, one node's lines. */
+const struct report_type node_vmstat_report = {&vmstat_desc, node_vmstat_fill,
+					       vmstat_show};
 
 int report_buddyinfo(const struct machine *m, struct seq_buf *s)
 {
@@ -800,6 +853,12 @@ int report_pagetypeinfo(const struct machine *m, struct seq_buf *s)
 int report_zoneinfo(const struct machine *m, struct seq_buf *s)
 {
 	return report_show(&zoneinfo_report, m, 0, s);
+}
+
+int report_node_vmstat(const struct machine *m, unsigned int nid,
+		       struct seq_buf *s)
+{
+	return report_show(&node_vmstat_report, m, (int)nid, s);
 }
 
 int report_vmstat(const struct machine *m, struct seq_buf *s)

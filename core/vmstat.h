@@ -267,9 +267,11 @@ struct zoneinfo_snapshot {
 };
 
 extern const struct report_type vmstat_report, buddyinfo_report,
-	pagetypeinfo_report, zoneinfo_report;
+	pagetypeinfo_report, zoneinfo_report, node_vmstat_report;
 int vmstat_fill(const struct machine *m, int pid, void *snap);
 int vmstat_show(const void *snap, struct seq_buf *s);
+/* nodeN/vmstat: nid where others take a pid; -EINVAL for no such node. */
+int node_vmstat_fill(const struct machine *m, int nid, void *snap);
 int buddyinfo_fill(const struct machine *m, int pid, void *snap);
 int buddyinfo_show(const void *snap, struct seq_buf *s);
 int pagetypeinfo_fill(const struct machine *m, int pid, void *snap);
@@ -278,6 +280,8 @@ int zoneinfo_fill(const struct machine *m, int pid, void *snap);
 int zoneinfo_show(const void *snap, struct seq_buf *s);
 
 int report_vmstat(const struct machine *m, struct seq_buf *s);
+int report_node_vmstat(const struct machine *m, unsigned int nid,
+		       struct seq_buf *s);
 int report_buddyinfo(const struct machine *m, struct seq_buf *s);
 int report_pagetypeinfo(const struct machine *m, struct seq_buf *s);
 int report_zoneinfo(const struct machine *m, struct seq_buf *s);

@@ -70,7 +70,7 @@ void workingset_eviction(struct machine *m, struct inode *inode,
 		s->workingset = PageFlag(page, PG_active);
 		treap_insert(&inode->i_shadows, &s->node, NULL);
 		lv->nr_shadows++;
-		m->node_stat[WORKINGSET_NODES]++;
+		mod_lruvec_page_state(m, page, WORKINGSET_NODES, 1);
 	}
 	workingset_age_nonresident(m, page_to_nid(page), 1);
 }
@@ -80,7 +80,7 @@ static void drop_shadow(struct machine *m, struct inode *inode,
 {
 	treap_erase(&inode->i_shadows, &s->node, NULL);
 	node_lruvec(m, s->nid)->nr_shadows--;
-	m->node_stat[WORKINGSET_NODES]--;
+	mod_node_page_state(m, s->nid, WORKINGSET_NODES, -1);
 	free(s);
 }
 
@@ -100,17 +100,17 @@ bool workingset_refault(struct machine *m, struct inode *inode, uint64_t index,
 	distance = lv->nonresident_age - s->eviction;
 	*workingset = s->workingset;
 	drop_shadow(m, inode, s);
-	m->node_stat[WORKINGSET_REFAULT_FILE]++;
+	mod_node_page_state(m, nid, WORKINGSET_REFAULT_FILE, 1);
 	size = lv->nr_pages[LRU_ACTIVE_FILE];
 	if (nr_free_swap_pages(m))
 		size += lv->nr_pages[LRU_INACTIVE_ANON] +
 			lv->nr_pages[LRU_ACTIVE_ANON];
 	if (distance > size)
 		return false;
-	m->node_stat[WORKINGSET_ACTIVATE_FILE]++;
+	mod_node_page_state(m, nid, WORKINGSET_ACTIVATE_FILE, 1);
 	workingset_age_nonresident(m, nid, 1);
 	if (*workingset)
-		m->node_stat[WORKINGSET_RESTORE_FILE]++;
+		mod_node_page_state(m, nid, WORKINGSET_RESTORE_FILE, 1);
 	return true;
 }
 

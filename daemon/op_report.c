@@ -170,6 +170,13 @@ static int report_process(struct session *s, const Mm__Report *rp,
 				"node %llu does not exist (%u nodes)",
 				(unsigned long long)rp->addr, m->nr_node_ids);
 		return report_node_meminfo(m, (unsigned int)rp->addr, seq);
+	case MM__REPORT_KIND__REPORT_NODE_VMSTAT:
+		if (rp->addr >= m->nr_node_ids)
+			return reply_error(
+				r, -EINVAL,
+				"node %llu does not exist (%u nodes)",
+				(unsigned long long)rp->addr, m->nr_node_ids);
+		return report_node_vmstat(m, (unsigned int)rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_SMAPS:
 	case MM__REPORT_KIND__REPORT_SMAPS_ROLLUP:
 		return report_data_text(s, rp->kind, pid, seq);
@@ -238,6 +245,7 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_SEGREGS:
 	case MM__REPORT_KIND__REPORT_NUMA_MAPS:
 	case MM__REPORT_KIND__REPORT_NODE_MEMINFO: /* its node is checked */
+	case MM__REPORT_KIND__REPORT_NODE_VMSTAT:
 		return true;
 	default:
 		return false;

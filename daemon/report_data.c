@@ -73,12 +73,14 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_UNUSABLE_INDEX] = {&unusable_index_report,
 						    NULL},
 	[MM__REPORT_KIND__REPORT_PAGEBLOCKS] = {&pageblocks_report, NULL},
+	[MM__REPORT_KIND__REPORT_NODE_VMSTAT] = {&node_vmstat_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 
 /* The kinds whose fill takes the node Report.addr names, not a pid. */
 static const bool by_node[] = {
 	[MM__REPORT_KIND__REPORT_NODE_MEMINFO] = true,
+	[MM__REPORT_KIND__REPORT_NODE_VMSTAT] = true,
 };
 
 const struct report_type *report_data_type(unsigned int kind)

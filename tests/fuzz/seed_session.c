@@ -370,7 +370,11 @@ static void script_reports(struct seeder *sd)
 		rp.kind = (Mm__ReportKind)k;
 		call(sd, MM__REQUEST__OP_REPORT, &rp);
 	}
+	rp.kind = MM__REPORT_KIND__REPORT_NODE_VMSTAT;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	rp.addr = 5;
+	call(sd, MM__REQUEST__OP_REPORT, &rp);
+	rp.kind = MM__REPORT_KIND__REPORT_NODE_MEMINFO;
 	call(sd, MM__REQUEST__OP_REPORT, &rp);
 	rp.addr = 0;
 	rp.structured = false;

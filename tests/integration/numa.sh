@@ -59,6 +59,24 @@ same "numastat --json --input: the text in the data's shape" \
 same "node-meminfo 1 --json: node 1's MemTotal, as the text" \
 	"1 $(awk '$3 == "MemTotal:" { print $4 }' "$tmp/node")" \
 	"$(jq -r '"\(.node) \(.mem_total)"' "$tmp/node.json")"
+# nodeN/vmstat: Linux's lines in order; the nodes' counters sum to
+# the machine's.
+"$MMCTL" -s "$s" node-vmstat 1 >"$tmp/nvm1" 2>&1
+"$MMCTL" -s "$s" node-vmstat 0 >"$tmp/nvm0" 2>&1
+"$MMCTL" -s "$s" vmstat >"$tmp/vmstat" 2>&1
+same "node-vmstat: zone counters, NUMA events, then the node's" \
+	"nr_free_pages|numa_hit|nr_inactive_anon|nr_swapcached" \
+	"$(awk '$1 == "nr_free_pages" || $1 == "numa_hit" || $1 == "nr_inactive_anon" || $1 == "nr_swapcached" { printf "%s%s", (n++ ? "|" : ""), $1 }' "$tmp/nvm1")"
+same "node-vmstat: nr_file_pages of the nodes sum to vmstat's" \
+	"$(awk '$1 == "nr_file_pages" { print $2 }' "$tmp/vmstat")" \
+	"$(cat "$tmp/nvm0" "$tmp/nvm1" | awk '$1 == "nr_file_pages" { n += $2 } END { print n }')"
+same "node-vmstat --json: node 1's nr_free_pages, as the text" \
+	"$(awk '$1 == "nr_free_pages" { print $2 }' "$tmp/nvm1")" \
+	"$("$MMCTL" -s "$s" --json node-vmstat 1 | jq -r '.nr_free_pages')"
+status "node-vmstat 2 is -EINVAL" 1 "Invalid argument|node 2" \
+	"$MMCTL" -s "$s" node-vmstat 2
+status "node-vmstat 2 --json is -EINVAL" 1 "Invalid argument|node 2" \
+	"$MMCTL" -s "$s" --json node-vmstat 2
 status "node-meminfo 2 --json is -EINVAL" 1 "Invalid argument|node 2" \
 	"$MMCTL" -s "$s" --json node-meminfo 2
 status "node-meminfo of no node is -EINVAL" 1 "Invalid argument|node 2" \
