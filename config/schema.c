@@ -72,6 +72,7 @@ static const struct cfg_field vm_fields[] = {
 	L("dirty_expire_centisecs", CK_COUNT, vm.dirty_expire_centisecs),
 	L("dirty_writeback_centisecs", CK_COUNT, vm.dirty_writeback_centisecs),
 	L("swappiness", CK_COUNT, vm.swappiness),
+	L("zone_reclaim_mode", CK_COUNT, vm.zone_reclaim_mode),
 };
 
 static const struct cfg_field storage_fields[] = {

@@ -13,6 +13,7 @@
 #include "core/layout.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1033,6 +1034,10 @@ static void check_vm(struct check *c)
 	if (vm->swappiness > 200)
 		report(c, "vm.swappiness", "swappiness %u is above 200",
 		       vm->swappiness);
+	if (vm->zone_reclaim_mode > INT_MAX)
+		report(c, "vm.zone_reclaim_mode",
+		       "zone_reclaim_mode %u is above INT_MAX",
+		       vm->zone_reclaim_mode);
 }
 
 uint64_t layout_storage_inodes(uint64_t size)

@@ -126,6 +126,8 @@ struct layout_vm {
 	uint32_t dirty_expire_centisecs;
 	uint32_t dirty_writeback_centisecs;
 	uint32_t swappiness;
+	/* RECLAIM_ZONE 1 | RECLAIM_WRITE 2 | RECLAIM_UNMAP 4; 0: off. */
+	uint32_t zone_reclaim_mode;
 };
 
 struct layout_kernel {

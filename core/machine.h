@@ -132,6 +132,11 @@ struct vm_sysctl {
 	unsigned int extfrag_threshold;	       /* 0..1000, 500 */
 	unsigned int compaction_proactiveness; /* 0..100, 20 */
 	unsigned int watermark_boost_factor;   /* 0..INT_MAX, 15000 */
+	/* node_reclaim's (vmscan.c): the mode's bits, and the shares of a
+	 * node's pages that must be reclaimable before it reclaims. */
+	unsigned int zone_reclaim_mode;	 /* RECLAIM_ZONE|WRITE|UNMAP, 0 */
+	unsigned int min_unmapped_ratio; /* 0..100, 1 */
+	unsigned int min_slab_ratio;	 /* 0..100, 5 */
 };
 
 /*

@@ -523,7 +523,10 @@ struct machine *machine_create(const struct layout *l)
 		.fault_around_bytes = 65536,
 		.extfrag_threshold = EXTFRAG_THRESHOLD,
 		.compaction_proactiveness = COMPACTION_PROACTIVENESS,
-		.watermark_boost_factor = WATERMARK_BOOST_FACTOR};
+		.watermark_boost_factor = WATERMARK_BOOST_FACTOR,
+		.zone_reclaim_mode = l->vm.zone_reclaim_mode,
+		.min_unmapped_ratio = MIN_UNMAPPED_RATIO,
+		.min_slab_ratio = MIN_SLAB_RATIO};
 	m->ram_fd = -1;
 	m->ctx = &m->init_ctx;
 	m->arch = &arches[l->arch];

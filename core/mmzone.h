@@ -45,6 +45,12 @@ struct pglist_data {
 	struct kcompactd_state kcompactd; /* compaction.c: its compactor */
 	/* The node's vmstat items; the machine's node_stat is their sum. */
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	/* node_reclaim (vmscan.c): what must be reclaimable before it
+	 * scans (min_unmapped_ratio's and min_slab_ratio's shares of the
+	 * node's managed pages), and its lock against reentry. */
+	unsigned long min_unmapped_pages;
+	unsigned long min_slab_pages;
+	bool reclaim_locked; /* PGDAT_RECLAIM_LOCKED */
 };
 
 static inline struct pglist_data *NODE_DATA(struct machine *m, int nid)

@@ -968,6 +968,28 @@ static inline void zone_statistics(const struct machine *m,
 						    : NUMA_OTHER] += nr;
 }
 
+/*
+ * A zone below its mark, with zone_reclaim_mode on: a node near enough
+ * to the preferred one (zone_allows_reclaim) reclaims first, and the
+ * zone is taken if that lifted it over the mark, as
+ * get_page_from_freelist calls node_reclaim before falling back.
+ */
+static bool node_reclaimed_enough(struct machine *m, struct zone *zone,
+				  gfp_t gfp, unsigned int order,
+				  unsigned long mark, unsigned int alloc_flags,
+				  const struct alloc_context *ac)
+{
+	if (!node_reclaim_enabled(m) ||
+	    node_distance(m, ac->preferred_zone->node, zone->node) >
+		    RECLAIM_DISTANCE)
+		return false;
+	if (node_reclaim(m, NODE_DATA(m, zone->node), gfp, order) <
+	    NODE_RECLAIM_SOME)
+		return false;
+	return zone_watermark_ok(zone, order, mark, ac->highest_zoneidx,
+				 alloc_flags);
+}
+
 /* Walk the zonelist: the nodes by distance, each from its highest zone. */
 static __always_inline struct page *
 get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
@@ -994,7 +1016,9 @@ retry:
 			(enum zone_watermarks)(alloc_flags & ALLOC_WMARK_MASK));
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_fast(zone, order, mark, ac->highest_zoneidx,
-					 alloc_flags))
+					 alloc_flags) &&
+		    !node_reclaimed_enough(m, zone, gfp, order, mark,
+					   alloc_flags, ac))
 			continue;
 		page = rmqueue(m, zone, order, migratetype, alloc_flags);
 		if (page) {

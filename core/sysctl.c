@@ -5,9 +5,11 @@
  * dirty_expire_centisecs, dirty_writeback_centisecs (0..INT_MAX) and
  * swappiness (0..200), set from the layout at boot; compaction's
  * extfrag_threshold (0..1000) and compaction_proactiveness (0..100) and
- * the allocator's watermark_boost_factor (0..INT_MAX), Linux's defaults
- * at boot; all set by an admin at run time, listed as `sysctl vm` prints
- * them; and debugfs's fault_around_bytes (debug.fault_around_bytes, not
+ * the allocator's watermark_boost_factor (0..INT_MAX), node_reclaim's
+ * min_unmapped_ratio and min_slab_ratio (0..100), Linux's defaults at
+ * boot; zone_reclaim_mode (0..INT_MAX, RECLAIM_ZONE|WRITE|UNMAP bits),
+ * the layout's at boot; all set by an admin at run time, listed as `sysctl vm`
+ * prints them; and debugfs's fault_around_bytes (debug.fault_around_bytes, not
  * listed).
  *
  * Owns: the table of names and bounds. Must never: accept a value
@@ -25,6 +27,7 @@
 #include "core/mmzone.h"
 #include "core/err.h"
 #include "core/pgtable.h"
+#include "core/vmscan.h"
 
 static const struct {
 	const char *name;
@@ -42,9 +45,15 @@ static const struct {
 	 offsetof(struct vm_sysctl, dirty_writeback_centisecs), INT_MAX},
 	{"vm.extfrag_threshold", offsetof(struct vm_sysctl, extfrag_threshold),
 	 1000},
+	{"vm.min_slab_ratio", offsetof(struct vm_sysctl, min_slab_ratio), 100},
+	{"vm.min_unmapped_ratio",
+	 offsetof(struct vm_sysctl, min_unmapped_ratio), 100},
 	{"vm.swappiness", offsetof(struct vm_sysctl, swappiness), 200},
 	{"vm.watermark_boost_factor",
 	 offsetof(struct vm_sysctl, watermark_boost_factor), INT_MAX},
+	/* Linux bounds it below only: bits past RECLAIM_UNMAP do nothing. */
+	{"vm.zone_reclaim_mode", offsetof(struct vm_sysctl, zone_reclaim_mode),
+	 INT_MAX},
 };
 #define NR_VM_SYSCTLS (sizeof(vm_table) / sizeof(vm_table[0]))
 
@@ -96,6 +105,9 @@ int sysctl_vm_set(struct machine *m, const char *name, int64_t value)
 				m->node_data[n].kcompactd.proactive_defer = 0;
 			kcompactd_timeout(m);
 		}
+		/* The nodes' thresholds follow their ratios at once. */
+		setup_min_unmapped_ratio(m);
+		setup_min_slab_ratio(m);
 		return 0;
 	}
 	return mm_refuse(m, BAD_NONE, -ENOENT, "no sysctl %s", name);

@@ -254,6 +254,8 @@ int vmscan_init(struct machine *m)
 	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
 		for (int lru = 0; lru < NR_LRU_LISTS; lru++)
 			INIT_LIST_HEAD(&node_lruvec(m, (int)nid)->lists[lru]);
+	setup_min_unmapped_ratio(m);
+	setup_min_slab_ratio(m);
 	m->reclaim = try_to_free_pages;
 	return 0;
 }
@@ -910,6 +912,133 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 	 * pages a THP split frees are progress, though not pgsteal.
 	 */
 	return freed + deferred_split_scan(m, SWAP_CLUSTER_MAX);
+}
+
+/* ------------------------------------------------------------------ */
+/* node_reclaim: zone_reclaim_mode                                      */
+
+/* A node's managed pages times ratio percent, as setup_min_*_ratio. */
+static unsigned long node_ratio_pages(const struct pglist_data *pgdat,
+				      unsigned int ratio)
+{
+	unsigned long pages = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		pages += pgdat->node_zones[z].managed_pages * ratio / 100;
+	return pages;
+}
+
+void setup_min_unmapped_ratio(struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		m->node_data[nid].min_unmapped_pages = node_ratio_pages(
+			&m->node_data[nid], m->vm.min_unmapped_ratio);
+}
+
+void setup_min_slab_ratio(struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		m->node_data[nid].min_slab_pages = node_ratio_pages(
+			&m->node_data[nid], m->vm.min_slab_ratio);
+}
+
+/* The node's page cache this mode may reclaim (node_pagecache_reclaimable). */
+static unsigned long node_pagecache_reclaimable(const struct machine *m,
+						const struct pglist_data *pgdat)
+{
+	long file_lru = node_page_state(pgdat, NR_INACTIVE_FILE) +
+			node_page_state(pgdat, NR_ACTIVE_FILE);
+	long mapped = node_page_state(pgdat, NR_FILE_MAPPED);
+	long nr, delta = 0;
+
+	/* Without RECLAIM_UNMAP only unmapped cache can go. */
+	if (m->vm.zone_reclaim_mode & RECLAIM_UNMAP)
+		nr = node_page_state(pgdat, NR_FILE_PAGES);
+	else
+		nr = file_lru > mapped ? file_lru - mapped : 0;
+	/* Without RECLAIM_WRITE dirty pages stay. */
+	if (!(m->vm.zone_reclaim_mode & RECLAIM_WRITE))
+		delta = node_page_state(pgdat, NR_FILE_DIRTY);
+	if (delta > nr)
+		delta = nr;
+	return (unsigned long)(nr - delta);
+}
+
+/* Reclaim enough to matter: both thresholds at or below: nothing to do. */
+static bool node_worth_reclaim(const struct machine *m,
+			       const struct pglist_data *pgdat)
+{
+	return node_pagecache_reclaimable(m, pgdat) >
+		       pgdat->min_unmapped_pages ||
+	       (unsigned long)(node_page_state(pgdat, NR_SLAB_RECLAIMABLE_B) >>
+			       m->page_shift) > pgdat->min_slab_pages;
+}
+
+/*
+ * __node_reclaim: from NODE_RECLAIM_PRIORITY down, the node's lruvec,
+ * until 1 << order pages are back, as the mode allows.
+ */
+static bool __node_reclaim(struct machine *m, struct pglist_data *pgdat,
+			   unsigned int order)
+{
+	unsigned long nr_pages = 1UL << order, freed = 0;
+	unsigned long want =
+		nr_pages > SWAP_CLUSTER_MAX ? nr_pages : SWAP_CLUSTER_MAX;
+	struct scan_control sc = {
+		.lruvec = &pgdat->__lruvec,
+		.may_swap = true,
+		.may_writepage = m->vm.zone_reclaim_mode & RECLAIM_WRITE,
+		.may_unmap = m->vm.zone_reclaim_mode & RECLAIM_UNMAP,
+	};
+
+	if (!node_worth_reclaim(m, pgdat))
+		return false;
+	for (int priority = NODE_RECLAIM_PRIORITY;
+	     priority >= 0 && freed < nr_pages; priority--)
+		if (!shrink_lruvec_priority(m, &sc, priority, want, &freed))
+			break;
+	m->vm_events[PGSTEAL_DIRECT] += freed;
+	return freed >= nr_pages;
+}
+
+/* The node has CPUs of its own (N_CPU). */
+static bool node_has_cpus(const struct pglist_data *pgdat)
+{
+	for (int w = 0; w < LAYOUT_CPU_WORDS; w++)
+		if (pgdat->cpumask[w])
+			return true;
+	return false;
+}
+
+/* Some node_reclaim runs now: its own allocations may not reclaim. */
+static bool in_node_reclaim(const struct machine *m)
+{
+	for (unsigned int nid = 0; nid < m->nr_node_ids; nid++)
+		if (m->node_data[nid].reclaim_locked)
+			return true;
+	return false;
+}
+
+int node_reclaim(struct machine *m, struct pglist_data *pgdat, gfp_t gfp,
+		 unsigned int order)
+{
+	bool ok;
+
+	if (!node_worth_reclaim(m, pgdat))
+		return NODE_RECLAIM_FULL;
+	/* A caller that may not block, or reclaim's own (PF_MEMALLOC). */
+	if (!(gfp & __GFP_DIRECT_RECLAIM) || in_node_reclaim(m) ||
+	    current_is_kswapd(m))
+		return NODE_RECLAIM_NOSCAN;
+	/* A node with CPUs of its own is reclaimed by them alone. */
+	if (node_has_cpus(pgdat) && pgdat->node_id != numa_node_id(m))
+		return NODE_RECLAIM_NOSCAN;
+	pgdat->reclaim_locked = true;
+	ok = __node_reclaim(m, pgdat, order);
+	pgdat->reclaim_locked = false;
+	m->vm_events[ok ? PGSCAN_ZONE_RECLAIM_SUCCESS
+			: PGSCAN_ZONE_RECLAIM_FAILED]++;
+	return ok ? NODE_RECLAIM_SUCCESS : NODE_RECLAIM_SOME;
 }
 
 /* ------------------------------------------------------------------ */

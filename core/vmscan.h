@@ -81,6 +81,43 @@ unsigned long try_to_free_pages(struct machine *m, gfp_t gfp,
 				unsigned int order, void *data);
 
 /*
+ * zone_reclaim_mode (vm.zone_reclaim_mode): its bits, as Linux's; any
+ * of them turns node_reclaim on. RECLAIM_DISTANCE: the farthest node an
+ * allocation reclaims rather than falls back past (zone_allows_reclaim).
+ */
+#define RECLAIM_ZONE	      0x1 /* reclaim the local node's clean cache */
+#define RECLAIM_WRITE	      0x2 /* write dirty pages out as it does */
+#define RECLAIM_UNMAP	      0x4 /* unmap mapped pages (and swap) too */
+#define RECLAIM_DISTANCE      30
+#define MIN_UNMAPPED_RATIO    1	 /* vm.min_unmapped_ratio's default, % */
+#define MIN_SLAB_RATIO	      5	 /* vm.min_slab_ratio's default, % */
+#define NODE_RECLAIM_NOSCAN   -2 /* not scanned: not allowed now */
+#define NODE_RECLAIM_FULL     -1 /* too little to reclaim on the node */
+#define NODE_RECLAIM_SOME     0	 /* scanned, fewer than asked for */
+#define NODE_RECLAIM_SUCCESS  1	 /* 1 << order pages reclaimed */
+#define NODE_RECLAIM_PRIORITY 4
+
+static inline bool node_reclaim_enabled(const struct machine *m)
+{
+	return m->vm.zone_reclaim_mode &
+	       (RECLAIM_ZONE | RECLAIM_WRITE | RECLAIM_UNMAP);
+}
+
+/*
+ * node_reclaim: an allocation found a zone of pgdat below its mark with
+ * zone_reclaim_mode on; reclaim the node's lruvec for 1 << order pages
+ * (clean unmapped cache; dirty pages too with RECLAIM_WRITE, mapped ones
+ * and swap with RECLAIM_UNMAP), as mm/vmscan.c's node_reclaim decides
+ * and counts it (zone_reclaim_success, zone_reclaim_failed). One of
+ * NODE_RECLAIM_*.
+ */
+int node_reclaim(struct machine *m, struct pglist_data *pgdat, gfp_t gfp,
+		 unsigned int order);
+/* Each node's min_unmapped_pages and min_slab_pages from the ratios. */
+void setup_min_unmapped_ratio(struct machine *m);
+void setup_min_slab_ratio(struct machine *m);
+
+/*
  * Reclaim inside one process's charge, as a memcg at its limit does:
  * swap out up to nr (at least a batch of 32) of the pages charged to
  * pid, coldest first, ageing its active pages as it goes. Returns the

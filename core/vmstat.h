@@ -100,6 +100,8 @@
 	X(PGSCAN_FILE, "pgscan_file")                                          \
 	X(PGSTEAL_ANON, "pgsteal_anon")                                        \
 	X(PGSTEAL_FILE, "pgsteal_file")                                        \
+	X(PGSCAN_ZONE_RECLAIM_SUCCESS, "zone_reclaim_success")                 \
+	X(PGSCAN_ZONE_RECLAIM_FAILED, "zone_reclaim_failed")                   \
 	X(SLABS_SCANNED, "slabs_scanned")                                      \
 	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly")        \
 	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly")      \

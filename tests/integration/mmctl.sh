@@ -640,7 +640,7 @@ same "drop-caches --json: free_pages" \
 	"$($M --json drop-caches | jq -r '.free_pages | type')" number
 same "sysctl: the vm knobs, Linux's defaults" \
 	"$($M sysctl | tr '\n' ' ')" \
-	"vm.compaction_proactiveness = 20 vm.dirty_background_ratio = 10 vm.dirty_expire_centisecs = 3000 vm.dirty_ratio = 20 vm.dirty_writeback_centisecs = 500 vm.extfrag_threshold = 500 vm.swappiness = 60 vm.watermark_boost_factor = 15000 "
+	"vm.compaction_proactiveness = 20 vm.dirty_background_ratio = 10 vm.dirty_expire_centisecs = 3000 vm.dirty_ratio = 20 vm.dirty_writeback_centisecs = 500 vm.extfrag_threshold = 500 vm.min_slab_ratio = 5 vm.min_unmapped_ratio = 1 vm.swappiness = 60 vm.watermark_boost_factor = 15000 vm.zone_reclaim_mode = 0 "
 status "sysctl NAME=VALUE: set" 0 '^vm.dirty_ratio = 30$' \
 	$M sysctl vm.dirty_ratio=30
 same "sysctl --json: the new value" \

@@ -496,8 +496,11 @@ static void test_sysctl(void **state)
 				   "vm.dirty_ratio = 0\n"
 				   "vm.dirty_writeback_centisecs = 500\n"
 				   "vm.extfrag_threshold = 500\n"
+				   "vm.min_slab_ratio = 5\n"
+				   "vm.min_unmapped_ratio = 1\n"
 				   "vm.swappiness = 200\n"
-				   "vm.watermark_boost_factor = 15000\n");
+				   "vm.watermark_boost_factor = 15000\n"
+				   "vm.zone_reclaim_mode = 0\n");
 	seq_buf_free(&s);
 	teardown(&r);
 }
