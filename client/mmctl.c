@@ -1077,7 +1077,8 @@ static const struct command commands[] = {
 	 "admin_drop_caches"},
 	{"sysctl", cmd_sysctl, "[NAME=VALUE]",
 	 "the vm.* sysctls (dirty_ratio, dirty_background_ratio, "
-	 "dirty_expire_centisecs, dirty_writeback_centisecs, swappiness) as "
+	 "dirty_expire_centisecs, dirty_writeback_centisecs, swappiness, "
+	 "zone_reclaim_mode, min_unmapped_ratio, min_slab_ratio ...) as "
 	 "sysctl vm prints them; NAME=VALUE sets one, as sysctl -w (admin)",
 	 "admin_sysctl"},
 	{"compact", cmd_compact, "",

@@ -283,8 +283,12 @@ static int parse_count(const char *command, const char *arg,
 /* ------------------------------------------------------------------ */
 /* top                                                                 */
 
+#define TOP_MAX_NODES 16 /* node lines top shows at most */
+
 struct top_data {
-	json_object *mem, *buddy, *slab, *procs, *vm;
+	json_object *mem, *buddy, *slab, *procs, *vm, *numastat;
+	json_object *nodes[TOP_MAX_NODES]; /* each node's vmstat */
+	unsigned int nr_nodes;
 };
 
 static void top_data_free(struct top_data *d)
@@ -294,19 +298,57 @@ static void top_data_free(struct top_data *d)
 	json_object_put(d->slab);
 	json_object_put(d->procs);
 	json_object_put(d->vm);
+	json_object_put(d->numastat);
+	for (unsigned int n = 0; n < d->nr_nodes; n++)
+		json_object_put(d->nodes[n]);
 	memset(d, 0, sizeof(*d));
 }
 
-/* The five reports as data, in one pipelined round trip. */
+/* A NUMA machine's nodes: each one's vmstat, one round trip. */
+static int top_fetch_nodes(struct mmctl *ctl, struct top_data *d)
+{
+	size_t nr = json_object_array_length(d->numastat);
+	void *buf[TOP_MAX_NODES] = {NULL};
+	size_t len[TOP_MAX_NODES] = {0};
+	int status[TOP_MAX_NODES], got, ret = 0;
+	char why[160];
+
+	if (nr < 2) /* one node: the lines above say it all */
+		return 0;
+	d->nr_nodes = nr < TOP_MAX_NODES ? (unsigned int)nr : TOP_MAX_NODES;
+	mmc_pipeline_begin(ctl->c);
+	for (unsigned int n = 0; n < d->nr_nodes; n++)
+		mmc_report_data_at(ctl->c, MMC_REPORT_NODE_VMSTAT, 0, n,
+				   &buf[n], &len[n]);
+	got = mmc_pipeline_end(ctl->c, status, d->nr_nodes);
+	for (unsigned int n = 0; n < d->nr_nodes; n++) {
+		if (!ret && (got < 0 || status[n]))
+			ret = mmctl_daemon_error(ctl, "top",
+						 got < 0 ? got : status[n]);
+		if (!ret) {
+			d->nodes[n] = report_data_to_json(buf[n], len[n], why,
+							  sizeof(why));
+			if (!d->nodes[n]) {
+				fprintf(stderr, "mmctl: top: %s\n", why);
+				ret = EXIT_DAEMON;
+			}
+		}
+		free(buf[n]);
+	}
+	return ret;
+}
+
+/* The six reports as data, in one pipelined round trip; then nodes'. */
 static int top_fetch(struct mmctl *ctl, struct top_data *d)
 {
-	static const enum mmc_report kinds[5] = {
+	static const enum mmc_report kinds[6] = {
 		MMC_REPORT_MEMINFO, MMC_REPORT_BUDDYINFO, MMC_REPORT_SLABINFO,
-		MMC_REPORT_PS, MMC_REPORT_VMSTAT};
-	json_object **docs[5] = {&d->mem, &d->buddy, &d->slab, &d->procs,
-				 &d->vm};
+		MMC_REPORT_PS,	    MMC_REPORT_VMSTAT,	  MMC_REPORT_NUMASTAT};
+	json_object **docs[6] = {&d->mem,   &d->buddy, &d->slab,
+				 &d->procs, &d->vm,    &d->numastat};
+	int ret = mmctl_report_data_json(ctl, "top", kinds, docs, 6);
 
-	return mmctl_report_data_json(ctl, "top", kinds, docs, 5);
+	return ret ? ret : top_fetch_nodes(ctl, d);
 }
 
 static long long get_num(json_object *o, const char *key)
@@ -355,6 +397,24 @@ static void top_activity(FILE *f, json_object *vm, json_object *mem)
 		get_num(mem, "anon_huge_pages"), get_num(vm, "thp_fault_alloc"),
 		get_num(vm, "thp_fault_fallback"), get_num(vm, "thp_split_pmd"),
 		get_num(vm, "thp_collapse_alloc"));
+}
+
+/* Each node of a NUMA machine: its free, file and anon pages, kswapd. */
+static void top_nodes(FILE *f, const struct top_data *d, unsigned int page_kb)
+{
+	for (unsigned int n = 0; n < d->nr_nodes; n++) {
+		json_object *v = d->nodes[n];
+
+		fprintf(f,
+			"Node %-2u free %.1f MiB  file %.1f MiB  anon %.1f MiB"
+			"  kswapd wakeups %lld\n",
+			n, get_num(v, "nr_free_pages") * page_kb / 1024.0,
+			get_num(v, "nr_file_pages") * page_kb / 1024.0,
+			(get_num(v, "nr_active_anon") +
+			 get_num(v, "nr_inactive_anon")) *
+				page_kb / 1024.0,
+			get_num(v, "kswapd_wakeups"));
+	}
 }
 
 static void top_zones(FILE *f, json_object *buddy)
@@ -506,7 +566,8 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 {
 	const struct mmc_info *info = mmc_info(ctl->c);
 	size_t zones = json_object_array_length(d->buddy), size = 0;
-	unsigned int fixed = 4 + 2 + (unsigned int)zones + 4, left, procs;
+	unsigned int fixed = 4 + 2 + (unsigned int)zones + 4 + d->nr_nodes,
+		     left, procs;
 	char *frame = NULL, clock[16];
 	time_t now = time(NULL);
 	FILE *f = open_memstream(&frame, &size);
@@ -521,6 +582,7 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 		clock);
 	top_memory(f, d->mem);
 	top_activity(f, d->vm, d->mem);
+	top_nodes(f, d, info->page_size / 1024);
 	top_zones(f, d->buddy);
 	left = s->rows > fixed + 4 ? s->rows - fixed : 4;
 	/* The two activity lines come out of the processes' share. */

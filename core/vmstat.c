@@ -656,7 +656,9 @@ int vmstat_fill(const struct machine *m, int pid, void *snap)
 /*
  * /sys/devices/system/node/nodeN/vmstat, as node_read_vmstat: the
  * node's zones' counters summed, their NUMA events, then the node's
- * own counters. nid is where other reports take a pid.
+ * own counters; and, mm's own last line as /proc/vmstat's bad_ lines
+ * are, the times the node's kswapd was woken (kswapd_wakeups). nid is
+ * where other reports take a pid.
  */
 int node_vmstat_fill(const struct machine *m, int nid, void *snap)
 {
@@ -669,7 +671,7 @@ int node_vmstat_fill(const struct machine *m, int nid, void *snap)
 	pgdat = &m->node_data[nid];
 	c = vs->counters =
 		snap_alloc(NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_EVENT_ITEMS +
-				   NR_VM_NODE_STAT_ITEMS,
+				   NR_VM_NODE_STAT_ITEMS + 1,
 			   sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -692,6 +694,8 @@ int node_vmstat_fill(const struct machine *m, int nid, void *snap)
 	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
 		snap_counter_set(&c[vs->nr_counters++], node_stat_names[i],
 				 node_stat_shown(m, pgdat, i));
+	snap_counter_set(&c[vs->nr_counters++], "kswapd_wakeups",
+			 (int64_t)pgdat->kswapd.wakeups);
 	return 0;
 }
 

@@ -73,6 +73,15 @@ same "node-vmstat: nr_file_pages of the nodes sum to vmstat's" \
 same "node-vmstat --json: node 1's nr_free_pages, as the text" \
 	"$(awk '$1 == "nr_free_pages" { print $2 }' "$tmp/nvm1")" \
 	"$("$MMCTL" -s "$s" --json node-vmstat 1 | jq -r '.nr_free_pages')"
+same "node-vmstat: its kswapd's wake-ups last" "kswapd_wakeups" \
+	"$(tail -n 1 "$tmp/nvm1" | awk '{ print $1 }')"
+# top: a line per node, with that node's kswapd wake-ups.
+"$MMCTL" -s "$s" top -b -n 1 >"$tmp/top" 2>&1
+same "top: a line per node" "Node 0|Node 1" \
+	"$(awk '$1 == "Node" && $3 == "free" { printf "%s%s %s", (n++ ? "|" : ""), $1, $2 }' "$tmp/top")"
+same "top: node 1's kswapd wake-ups, as its vmstat" \
+	"$(awk '$1 == "kswapd_wakeups" { print $2 }' "$tmp/nvm1")" \
+	"$(awk '$1 == "Node" && $2 == "1" { print $NF }' "$tmp/top")"
 status "node-vmstat 2 is -EINVAL" 1 "Invalid argument|node 2" \
 	"$MMCTL" -s "$s" node-vmstat 2
 status "node-vmstat 2 --json is -EINVAL" 1 "Invalid argument|node 2" \
