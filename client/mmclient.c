@@ -2028,6 +2028,50 @@ int mmc_alloc_pages_node(struct mmc *c, int nid, gfp_t gfp, unsigned int order,
 	return send_alloc_pages_node(c, &a, pfn, NULL, 0);
 }
 
+int mmc_kmem_cache_alloc_node(struct mmc *c, uint64_t cache, gfp_t gfp, int nid,
+			      uint64_t *addr)
+{
+	Mm__KmemCacheAllocNode a = MM__KMEM_CACHE_ALLOC_NODE__INIT;
+
+	a.cache = cache;
+	a.gfp = gfp;
+	a.nid = nid;
+	a.timeout_ms = c->timeout_ms;
+	return send_kmem_cache_alloc_node(c, &a, addr, NULL, 0);
+}
+
+int mmc_kmalloc_node(struct mmc *c, size_t size, gfp_t gfp, int nid,
+		     uint64_t *addr)
+{
+	Mm__KmallocNode a = MM__KMALLOC_NODE__INIT;
+
+	a.size = size;
+	a.gfp = gfp;
+	a.nid = nid;
+	a.timeout_ms = c->timeout_ms;
+	return send_kmalloc_node(c, &a, addr, NULL, 0);
+}
+
+int mmc_vmalloc_node(struct mmc *c, unsigned long size, int nid, uint64_t *addr)
+{
+	Mm__VmallocNode a = MM__VMALLOC_NODE__INIT;
+
+	a.size = size;
+	a.nid = nid;
+	a.timeout_ms = c->timeout_ms;
+	return send_vmalloc_node(c, &a, addr, NULL, 0);
+}
+
+int mmc_vzalloc_node(struct mmc *c, unsigned long size, int nid, uint64_t *addr)
+{
+	Mm__VmallocNode a = MM__VMALLOC_NODE__INIT;
+
+	a.size = size;
+	a.nid = nid;
+	a.timeout_ms = c->timeout_ms;
+	return send_vzalloc_node(c, &a, addr, NULL, 0);
+}
+
 int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
 				  unsigned int weight)
 {

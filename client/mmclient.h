@@ -648,6 +648,21 @@ int mmc_move_pages(struct mmc *c, int pid, unsigned long count,
 /* alloc_pages_node: node nid first (-1: the caller's), then by distance. */
 int mmc_alloc_pages_node(struct mmc *c, int nid, gfp_t gfp, unsigned int order,
 			 unsigned long *pfn);
+/*
+ * kmem_cache_alloc_node, kmalloc_node, vmalloc_node, vzalloc_node: from
+ * node nid's slabs or pages first (-1, NUMA_NO_NODE: the caller's
+ * node), then other nodes by distance unless gfp has __GFP_THISNODE; a
+ * node not online is -EINVAL. They may wait as kmem_cache_alloc,
+ * kmalloc and vmalloc do; objects and areas are freed as theirs are.
+ */
+int mmc_kmem_cache_alloc_node(struct mmc *c, uint64_t cache, gfp_t gfp, int nid,
+			      uint64_t *addr);
+int mmc_kmalloc_node(struct mmc *c, size_t size, gfp_t gfp, int nid,
+		     uint64_t *addr);
+int mmc_vmalloc_node(struct mmc *c, unsigned long size, int nid,
+		     uint64_t *addr);
+int mmc_vzalloc_node(struct mmc *c, unsigned long size, int nid,
+		     uint64_t *addr);
 /* Admin: /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (1-255). */
 int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
 				  unsigned int weight);

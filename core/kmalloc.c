@@ -104,7 +104,7 @@ static int kmalloc_too_large(struct machine *m, const char *what, size_t size)
 			 size, kmalloc_max_size(m));
 }
 
-static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
+static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp, int node,
 			 uint64_t *addr)
 {
 	unsigned int order;
@@ -115,7 +115,9 @@ static int kmalloc_large(struct machine *m, size_t size, gfp_t gfp,
 	order = size_order(m, size);
 	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
 		gfp = kmalloc_fix_flags(m, gfp);
-	page = alloc_pages(m, gfp | __GFP_COMP, order);
+	page = node == NUMA_NO_NODE
+		       ? alloc_pages(m, gfp | __GFP_COMP, order)
+		       : alloc_pages_node(m, node, gfp | __GFP_COMP, order);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
 	SetPageFlag(page, PG_large_kmalloc);
@@ -176,10 +178,24 @@ int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 		return 0;
 	}
 	if (size > KMALLOC_MAX_CACHE_SIZE)
-		return kmalloc_large(m, size, gfp, addr);
+		return kmalloc_large(m, size, gfp, NUMA_NO_NODE, addr);
 	return kmem_cache_alloc(
 		m, m->slab->kmalloc[!!(gfp & __GFP_DMA)][kmalloc_index(size)],
 		gfp, addr);
+}
+
+int kmalloc_node(struct machine *m, size_t size, gfp_t gfp, int node,
+		 uint64_t *addr)
+{
+	if (!size) {
+		*addr = ZERO_SIZE_PTR;
+		return 0;
+	}
+	if (size > KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_large(m, size, gfp, node, addr);
+	return kmem_cache_alloc_node(
+		m, m->slab->kmalloc[!!(gfp & __GFP_DMA)][kmalloc_index(size)],
+		gfp, node, addr);
 }
 
 int kzalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)

@@ -2,11 +2,11 @@
 /*
  * slab.h - slab caches (SLUB as the model) and kmalloc.
  *
- * Owns: kmem_cache, the slabs of each cache and their full, partial and
- * empty lists, the per-CPU slabs, debugging (poison, red zones), the
- * kmalloc size classes and /proc/slabinfo. Objects are named by their
- * kernel virtual address in the direct map; a free object holds the
- * freelist pointer to the next free object in simulated RAM.
+ * Owns: kmem_cache, the slabs of each cache and, on each node, their
+ * full, partial and empty lists (kmem_cache_node), the per-CPU slabs, debugging
+ * (poison, red zones), the kmalloc size classes and /proc/slabinfo. Objects are
+ * named by their kernel virtual address in the direct map; a free object holds
+ * the freelist pointer to the next free object in simulated RAM.
  */
 #ifndef MM_SLAB_H
 #define MM_SLAB_H
@@ -66,6 +66,15 @@ unsigned long kmem_cache_shrink_all(struct machine *m);
 int kmem_cache_alloc(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 		     uint64_t *addr);
 int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr);
+/*
+ * From node's slabs (NUMA_NO_NODE: as kmem_cache_alloc, the local
+ * node's first): node's partial slabs, then a new slab of node's pages
+ * without waiting, then, unless __GFP_THISNODE, other nodes' partial
+ * slabs and a new slab wherever the zonelist finds one, as SLUB does.
+ * The caller has checked that node is online.
+ */
+int kmem_cache_alloc_node(struct machine *m, struct kmem_cache *s, gfp_t gfp,
+			  int node, uint64_t *addr);
 
 /*
  * kmalloc of more than one max_order block, and a kcalloc whose n * size
@@ -73,6 +82,9 @@ int kmem_cache_free(struct machine *m, struct kmem_cache *s, uint64_t addr);
  * NULL (the kernel warns; the refusal is counted as mm_bad_kmalloc_size).
  */
 int kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
+/* kmalloc from node (kmem_cache_alloc_node; pages by alloc_pages_node). */
+int kmalloc_node(struct machine *m, size_t size, gfp_t gfp, int node,
+		 uint64_t *addr);
 int kzalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
 int kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 	    uint64_t *addr);

@@ -150,6 +150,7 @@ void unregister_cache(struct machine *m, struct kmem_cache *s)
 void free_cache(struct kmem_cache *s)
 {
 	free(s->cpu);
+	free(s->node);
 	free(s);
 }
 
@@ -214,6 +215,20 @@ int kmem_cache_init(struct machine *m)
 	return kmalloc_init(m);
 }
 
+static void free_node_slabs(struct kmem_cache_node *n)
+{
+	struct list_head *lists[] = {&n->partial, &n->full, &n->empty};
+
+	for (int i = 0; i < 3; i++)
+		while (!list_empty(lists[i])) {
+			struct slab *slab =
+				list_first_entry(lists[i], struct slab, list);
+
+			list_del(&slab->list);
+			free(slab);
+		}
+}
+
 /* Teardown frees host records only: the machine's RAM goes with it. */
 void kmem_cache_exit(struct machine *m)
 {
@@ -222,19 +237,11 @@ void kmem_cache_exit(struct machine *m)
 	while (!list_empty(&m->slab->caches)) {
 		struct kmem_cache *s = list_first_entry(
 			&m->slab->caches, struct kmem_cache, list);
-		struct list_head *lists[] = {&s->partial, &s->full, &s->empty};
-
 		list_del(&s->list);
 		for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 			free(s->cpu[cpu].slab);
-		for (int i = 0; i < 3; i++)
-			while (!list_empty(lists[i])) {
-				struct slab *slab = list_first_entry(
-					lists[i], struct slab, list);
-
-				list_del(&slab->list);
-				free(slab);
-			}
+		for (unsigned int nid = 0; nid < s->nr_nodes; nid++)
+			free_node_slabs(get_node(s, (int)nid));
 		free_cache(s);
 	}
 	free(m->slab);
@@ -331,10 +338,14 @@ static void collect_owned(const struct machine *m, const struct kmem_cache *s,
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
 		if (s->cpu[cpu].slab)
 			collect_slab(s, s->cpu[cpu].slab, pid, v);
-	list_for_each(pos, &s->partial)
-		collect_slab(s, list_entry(pos, struct slab, list), pid, v);
-	list_for_each(pos, &s->full)
-		collect_slab(s, list_entry(pos, struct slab, list), pid, v);
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		const struct kmem_cache_node *n = get_node(s, (int)nid);
+
+		list_for_each(pos, &n->partial) collect_slab(
+			s, list_entry(pos, struct slab, list), pid, v);
+		list_for_each(pos, &n->full) collect_slab(
+			s, list_entry(pos, struct slab, list), pid, v);
+	}
 }
 
 /* Free every object pid holds in s; how many. */
@@ -381,6 +392,8 @@ unsigned long slab_release(struct machine *m, int pid)
 struct slab_census {
 	unsigned long slabs, objects, free;
 	unsigned long pages;
+	/* Each node's slabs and objects, its CPU slabs among them. */
+	unsigned long node_slabs[MAX_NUMNODES], node_objects[MAX_NUMNODES];
 };
 
 static int slab_fail(char *why, size_t len, const struct kmem_cache *s,
@@ -485,6 +498,11 @@ static int check_slab(const struct machine *m, const struct kmem_cache *s,
 	    slab->page->mapping != (uint64_t)(uintptr_t)slab)
 		return slab_fail(why, len, s, "slab page is not its own",
 				 slab->base);
+	if (slab->node < 0 || (unsigned int)slab->node >= s->nr_nodes ||
+	    slab->node != page_to_nid(slab->page))
+		return slab_fail(why, len, s,
+				 "slab's node is not its pages' node",
+				 slab->base);
 	err = check_freelists(m, s, slab, cpu_freelist, &nfree, why, len);
 	if (err)
 		return err;
@@ -500,13 +518,15 @@ static int check_slab(const struct machine *m, const struct kmem_cache *s,
 		return slab_fail(why, len, s, "inuse is wrong", slab->base);
 	c->slabs++;
 	c->objects += slab->objects;
+	c->node_slabs[slab->node]++;
+	c->node_objects[slab->node] += slab->objects;
 	c->free += nfree;
 	c->pages += 1UL << slab->order;
 	return 0;
 }
 
 static int check_list(const struct machine *m, const struct kmem_cache *s,
-		      const struct list_head *head, enum slab_list id,
+		      int nid, const struct list_head *head, enum slab_list id,
 		      unsigned long nr, struct slab_census *c, char *why,
 		      size_t len)
 {
@@ -525,6 +545,10 @@ static int check_list(const struct machine *m, const struct kmem_cache *s,
 		err = check_slab(m, s, slab, 0, c, why, len);
 		if (err)
 			return err;
+		if (slab->node != nid)
+			return slab_fail(why, len, s,
+					 "slab on another node's list",
+					 slab->base);
 		inuse = slab->inuse;
 		if ((id == SLAB_LIST_FULL && inuse != slab->objects) ||
 		    (id == SLAB_LIST_PARTIAL &&
@@ -539,6 +563,29 @@ static int check_list(const struct machine *m, const struct kmem_cache *s,
 	if (n != nr)
 		return slab_fail(why, len, s, "list length is not its count",
 				 0);
+	return 0;
+}
+
+/* A node's lists, then its counts against every slab of its pages. */
+static int check_node(const struct machine *m, const struct kmem_cache *s,
+		      int nid, struct slab_census *c, char *why, size_t len)
+{
+	const struct kmem_cache_node *n = get_node(s, nid);
+	int err = check_list(m, s, nid, &n->full, SLAB_LIST_FULL, n->nr_full, c,
+			     why, len);
+
+	if (!err)
+		err = check_list(m, s, nid, &n->partial, SLAB_LIST_PARTIAL,
+				 n->nr_partial, c, why, len);
+	if (!err)
+		err = check_list(m, s, nid, &n->empty, SLAB_LIST_EMPTY,
+				 n->nr_empty, c, why, len);
+	if (err)
+		return err;
+	if (c->node_slabs[nid] != n->nr_slabs ||
+	    c->node_objects[nid] != n->total_objects)
+		return slab_fail(why, len, s, "a node's slab counts are wrong",
+				 (uint64_t)nid);
 	return 0;
 }
 
@@ -568,18 +615,11 @@ static int check_cache(const struct machine *m, const struct kmem_cache *s,
 		if (err)
 			return err;
 	}
-	err = check_list(m, s, &s->full, SLAB_LIST_FULL, s->nr_full, &c, why,
-			 len);
-	if (!err)
-		err = check_list(m, s, &s->partial, SLAB_LIST_PARTIAL,
-				 s->nr_partial, &c, why, len);
-	if (!err)
-		err = check_list(m, s, &s->empty, SLAB_LIST_EMPTY, s->nr_empty,
-				 &c, why, len);
-	if (err)
-		return err;
-	if (c.slabs != s->nr_slabs || c.objects != s->total_objects)
-		return slab_fail(why, len, s, "slab counts are wrong", 0);
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		err = check_node(m, s, (int)nid, &c, why, len);
+		if (err)
+			return err;
+	}
 	*pages += c.pages;
 	return 0;
 }
@@ -680,26 +720,31 @@ int slab_check(const struct machine *m, char *why, size_t len)
 static void slabinfo_cache(const struct kmem_cache *s,
 			   struct slab_cache_snapshot *c)
 {
-	unsigned long free = 0;
+	unsigned long free = 0, total = cache_total_objects(s);
 	const struct list_head *pos;
 
 	/* As SLUB counts: free objects in partial (and empty) slabs. */
-	list_for_each(pos, &s->partial)
-	{
-		const struct slab *slab = list_entry(pos, struct slab, list);
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		const struct kmem_cache_node *n = get_node(s, (int)nid);
 
-		free += slab->objects - slab->inuse;
+		list_for_each(pos, &n->partial)
+		{
+			const struct slab *slab =
+				list_entry(pos, struct slab, list);
+
+			free += slab->objects - slab->inuse;
+		}
+		list_for_each(pos, &n->empty) free +=
+			list_entry(pos, struct slab, list)->objects;
 	}
-	list_for_each(pos, &s->empty) free +=
-		list_entry(pos, struct slab, list)->objects;
 	snprintf(c->name, sizeof(c->name), "%s", s->name);
-	c->active_objs = s->total_objects - free;
-	c->num_objs = s->total_objects;
+	c->active_objs = total - free;
+	c->num_objs = total;
 	c->objsize = s->size;
 	c->objperslab = s->objects;
 	c->pagesperslab = 1ULL << s->order;
-	c->active_slabs = s->nr_slabs;
-	c->num_slabs = s->nr_slabs;
+	c->active_slabs = cache_nr_slabs(s);
+	c->num_slabs = c->active_slabs;
 }
 
 int slabinfo_fill(const struct machine *m, int pid, void *snap)

@@ -35,6 +35,7 @@ struct slab {
 	unsigned int objects;
 	unsigned int inuse; /* objects not on the slab's freelist */
 	unsigned int colour;
+	int node;    /* its pages' node, as slab_nid() */
 	bool frozen; /* some CPU's slab */
 	enum slab_list list_id;
 	struct list_head list;
@@ -44,6 +45,17 @@ struct slab {
 struct kmem_cache_cpu {
 	struct slab *slab;
 	uint64_t freelist;
+};
+
+/*
+ * A cache's slabs on one node, as SLUB's kmem_cache_node: every slab not
+ * a CPU's sits on the lists of its own pages' node, and each node counts
+ * its slabs and their objects.
+ */
+struct kmem_cache_node {
+	struct list_head partial, full, empty;
+	unsigned long nr_partial, nr_full, nr_empty;
+	unsigned long nr_slabs, total_objects;
 };
 
 struct kmem_cache {
@@ -67,9 +79,16 @@ struct kmem_cache {
 	int owner;
 	uint64_t self; /* this cache's own object in kmem_cache */
 	struct kmem_cache_cpu *cpu;
-	struct list_head partial, full, empty;
-	unsigned long nr_partial, nr_full, nr_empty;
-	unsigned long nr_slabs, total_objects;
+	struct kmem_cache_node *node; /* one per node, node 0 up */
+	unsigned int nr_nodes;
+	/*
+	 * SLUB's remote_node_defrag_ratio (1000 of 1024 by default): how
+	 * often a refill may take a partial slab of another node. The
+	 * kernel draws get_cycles(); the machine counts its refills, so
+	 * that the same calls give the same slabs.
+	 */
+	unsigned int remote_node_defrag_ratio;
+	unsigned long defrag_clock;
 	unsigned long errors;
 	uintptr_t ram_bias;    /* host address of RAM minus page_offset */
 	struct list_head list; /* every cache, newest first */
@@ -95,6 +114,31 @@ struct slab_state {
 	struct list_head large;	   /* large kmallocs' first pages, via lru */
 	unsigned long large_pages; /* pages in those */
 };
+
+static inline struct kmem_cache_node *get_node(const struct kmem_cache *s,
+					       int nid)
+{
+	return &s->node[nid];
+}
+
+/* The cache's slabs and objects on every node together. */
+static inline unsigned long cache_nr_slabs(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++)
+		n += s->node[nid].nr_slabs;
+	return n;
+}
+
+static inline unsigned long cache_total_objects(const struct kmem_cache *s)
+{
+	unsigned long n = 0;
+
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++)
+		n += s->node[nid].total_objects;
+	return n;
+}
 
 uint8_t *slab_ram(const struct machine *m, uint64_t addr);
 struct slab *virt_to_slab(const struct machine *m, uint64_t addr);

@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/mmzone.h"
 #include "core/compiler.h"
 #include "core/err.h"
+#include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/preempt.h"
 #include "core/printk.h"
@@ -324,8 +324,17 @@ static void build_freelist(struct machine *m, struct kmem_cache *s,
 	 __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | __GFP_NORETRY | __GFP_MEMALLOC | \
 	 __GFP_NOMEMALLOC)
 
+/* SLUB's alloc_slab_page: by the task's policy, or from node first. */
+static struct page *alloc_slab_page(struct machine *m, gfp_t gfp, int node,
+				    unsigned int order)
+{
+	if (node == NUMA_NO_NODE)
+		return alloc_pages(m, gfp, order);
+	return alloc_pages_node(m, node, gfp, order);
+}
+
 static struct page *alloc_slab_pages(struct machine *m, struct kmem_cache *s,
-				     gfp_t gfp, unsigned int *order)
+				     gfp_t gfp, int node, unsigned int *order)
 {
 	gfp_t flags =
 		s->allocflags |
@@ -333,8 +342,8 @@ static struct page *alloc_slab_pages(struct machine *m, struct kmem_cache *s,
 	struct page *page;
 
 	*order = s->order;
-	page = alloc_pages(
-		m, (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL,
+	page = alloc_slab_page(
+		m, (flags | __GFP_NOWARN | __GFP_NORETRY) & ~__GFP_NOFAIL, node,
 		*order);
 	if (IS_ERR(page)) {
 		/*
@@ -343,13 +352,13 @@ static struct page *alloc_slab_pages(struct machine *m, struct kmem_cache *s,
 		 * is the attempt that may retry, kill or warn.
 		 */
 		*order = s->min_order;
-		page = alloc_pages(m, flags, *order);
+		page = alloc_slab_page(m, flags, node, *order);
 	}
 	return page;
 }
 
 static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
-			     int *err)
+			     int node, int *err)
 {
 	unsigned int order, objects;
 	struct slab *slab;
@@ -357,7 +366,7 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 
 	if (unlikely(gfp & GFP_SLAB_BUG_MASK))
 		gfp = kmalloc_fix_flags(m, gfp);
-	page = alloc_slab_pages(m, s, gfp, &order);
+	page = alloc_slab_pages(m, s, gfp, node, &order);
 	if (IS_ERR(page)) {
 		*err = (int)PTR_ERR(page);
 		return NULL;
@@ -373,6 +382,7 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 	slab->page = page;
 	slab->order = order;
 	slab->objects = objects;
+	slab->node = page_to_nid(page);
 	slab->base = lowmem_page_address(m, page);
 	slab->colour = next_colour(s, order, m);
 	slab->first = slab->base + slab->colour + s->red_left_pad;
@@ -381,8 +391,8 @@ static struct slab *new_slab(struct machine *m, struct kmem_cache *s, gfp_t gfp,
 		page[i].mapping = (uint64_t)(uintptr_t)slab;
 	}
 	build_freelist(m, s, slab);
-	s->nr_slabs++;
-	s->total_objects += objects;
+	get_node(s, slab->node)->nr_slabs++;
+	get_node(s, slab->node)->total_objects += objects;
 	account_slab(m, s, slab, (long)slab_bytes(m, slab));
 	return slab;
 }
@@ -396,29 +406,34 @@ static void discard_slab(struct machine *m, struct kmem_cache *s,
 		ClearPageFlag(&page[i], PG_slab);
 		page[i].mapping = 0;
 	}
-	s->nr_slabs--;
-	s->total_objects -= slab->objects;
+	get_node(s, slab->node)->nr_slabs--;
+	get_node(s, slab->node)->total_objects -= slab->objects;
 	account_slab(m, s, slab, -(long)slab_bytes(m, slab));
 	__free_pages(m, page, slab->order);
 	free(slab);
 }
 
-/* Put an unfrozen slab on the list its use says, or free it if empty. */
+/*
+ * Put an unfrozen slab on the list its use says, on its own node (the
+ * node of its pages, as SLUB's frees find it), or free it if empty.
+ */
 static void place_slab(struct machine *m, struct kmem_cache *s,
 		       struct slab *slab)
 {
+	struct kmem_cache_node *n = get_node(s, slab->node);
+
 	if (slab->inuse == slab->objects) {
 		slab->list_id = SLAB_LIST_FULL;
-		list_add(&slab->list, &s->full);
-		s->nr_full++;
+		list_add(&slab->list, &n->full);
+		n->nr_full++;
 	} else if (slab->inuse) {
 		slab->list_id = SLAB_LIST_PARTIAL;
-		list_add(&slab->list, &s->partial);
-		s->nr_partial++;
-	} else if (s->nr_partial + s->nr_empty < s->min_partial) {
+		list_add(&slab->list, &n->partial);
+		n->nr_partial++;
+	} else if (n->nr_partial + n->nr_empty < s->min_partial) {
 		slab->list_id = SLAB_LIST_EMPTY;
-		list_add(&slab->list, &s->empty);
-		s->nr_empty++;
+		list_add(&slab->list, &n->empty);
+		n->nr_empty++;
 	} else {
 		discard_slab(m, s, slab);
 	}
@@ -426,13 +441,15 @@ static void place_slab(struct machine *m, struct kmem_cache *s,
 
 static void unlist_slab(struct kmem_cache *s, struct slab *slab)
 {
+	struct kmem_cache_node *n = get_node(s, slab->node);
+
 	list_del(&slab->list);
 	if (slab->list_id == SLAB_LIST_FULL)
-		s->nr_full--;
+		n->nr_full--;
 	else if (slab->list_id == SLAB_LIST_PARTIAL)
-		s->nr_partial--;
+		n->nr_partial--;
 	else
-		s->nr_empty--;
+		n->nr_empty--;
 	slab->list_id = SLAB_LIST_NONE;
 }
 
@@ -471,37 +488,106 @@ static void freeze_slab(struct kmem_cache_cpu *c, struct slab *slab)
 	slab->inuse = slab->objects;
 }
 
-static struct slab *get_partial(struct kmem_cache *s)
+/* get_partial_node: a partial slab of node n, else one of its empty. */
+static struct slab *get_partial_node(struct kmem_cache *s,
+				     struct kmem_cache_node *n)
 {
 	struct slab *slab = NULL;
 
-	if (!list_empty(&s->partial))
-		slab = list_first_entry(&s->partial, struct slab, list);
-	else if (!list_empty(&s->empty))
-		slab = list_first_entry(&s->empty, struct slab, list);
+	if (!list_empty(&n->partial))
+		slab = list_first_entry(&n->partial, struct slab, list);
+	else if (!list_empty(&n->empty))
+		slab = list_first_entry(&n->empty, struct slab, list);
 	if (slab)
 		unlist_slab(s, slab);
 	return slab;
 }
 
-/* The slow path: refill this CPU's freelist from a slab. */
+/*
+ * get_any_partial: a partial slab of another node, nearest first by the
+ * local node's zonelist, from a node that keeps more than min_partial
+ * (SLUB leaves a node its few partial slabs), and only as often as
+ * remote_node_defrag_ratio allows.
+ */
+static struct slab *get_any_partial(struct machine *m, struct kmem_cache *s,
+				    gfp_t gfp)
+{
+	int highest = m->gfp_zone_table[gfp & GFP_ZONEMASK];
+	struct zonelist *zl;
+	struct zone **z, *zone;
+
+	if (!s->remote_node_defrag_ratio ||
+	    s->defrag_clock++ % 1024 > s->remote_node_defrag_ratio ||
+	    highest < 0)
+		return NULL;
+	zl = node_zonelist(m, numa_node_id(m), gfp & ~__GFP_THISNODE);
+	for_each_zone_zonelist_nodemask(zone, z, zl, (enum zone_type)highest,
+					NULL)
+	{
+		struct kmem_cache_node *n = get_node(s, zone_to_nid(zone));
+
+		if (n->nr_partial + n->nr_empty > s->min_partial)
+			return get_partial_node(s, n);
+	}
+	return NULL;
+}
+
+/*
+ * SLUB's get_partial: the node asked for (the local one for
+ * NUMA_NO_NODE) first; then, unless __GFP_THISNODE holds the caller to
+ * that node, any node's.
+ */
+static struct slab *get_partial(struct machine *m, struct kmem_cache *s,
+				int node, gfp_t gfp)
+{
+	int search = node == NUMA_NO_NODE ? numa_node_id(m) : node;
+	struct slab *slab = get_partial_node(s, get_node(s, search));
+
+	if (slab || (node != NUMA_NO_NODE && (gfp & __GFP_THISNODE)))
+		return slab;
+	return get_any_partial(m, s, gfp);
+}
+
+/* A slab for a CPU: a partial one, else a new one. */
+static struct slab *get_slab(struct machine *m, struct kmem_cache *s, int node,
+			     gfp_t gfp, int *err)
+{
+	struct slab *slab = get_partial(m, s, node, gfp);
+
+	return slab ? slab : new_slab(m, s, gfp, node, err);
+}
+
+/* Whether a slab serves an allocation for node, as node_match. */
+static inline bool node_match(const struct slab *slab, int node)
+{
+	return node == NUMA_NO_NODE || slab->node == node;
+}
+
+/*
+ * The slow path: refill this CPU's freelist from a slab. A node asked
+ * for without __GFP_THISNODE is tried alone first, with GFP_NOWAIT,
+ * before other nodes' partial slabs and a new slab from anywhere, as
+ * SLUB's try_thisnode.
+ */
 static int refill_cpu(struct machine *m, struct kmem_cache *s,
-		      struct kmem_cache_cpu *c, gfp_t gfp)
+		      struct kmem_cache_cpu *c, gfp_t gfp, int node)
 {
 	struct slab *slab = c->slab;
 	int err = 0;
 
 	/* Remote frees may have refilled the CPU slab's own freelist. */
-	if (slab && slab->freelist) {
+	if (slab && slab->freelist && node_match(slab, node)) {
 		c->freelist = slab->freelist;
 		slab->freelist = 0;
 		slab->inuse = slab->objects;
 		return 0;
 	}
 	deactivate_slab(m, s, c);
-	slab = get_partial(s);
+	slab = NULL;
+	if (node != NUMA_NO_NODE && !(gfp & __GFP_THISNODE))
+		slab = get_slab(m, s, node, GFP_NOWAIT | __GFP_THISNODE, &err);
 	if (!slab)
-		slab = new_slab(m, s, gfp, &err);
+		slab = get_slab(m, s, node, gfp, &err);
 	if (!slab)
 		return err;
 	freeze_slab(c, slab);
@@ -529,13 +615,13 @@ static inline uint64_t take_object(const struct machine *m,
  * __GFP_ZERO add. Out of line, so that the fast path saves no registers.
  */
 static __noinline int __slab_alloc(struct machine *m, struct kmem_cache *s,
-				   gfp_t gfp, uint64_t *addr)
+				   gfp_t gfp, int node, uint64_t *addr)
 {
 	struct kmem_cache_cpu *c = &s->cpu[m->cpu];
 	uint64_t obj;
 
-	if (!c->freelist) {
-		int err = refill_cpu(m, s, c, gfp);
+	if (!c->freelist || !node_match(c->slab, node)) {
+		int err = refill_cpu(m, s, c, gfp, node);
 
 		if (err)
 			return err;
@@ -558,9 +644,18 @@ __always_inline int kmem_cache_alloc(struct machine *m, struct kmem_cache *s,
 	/* One branch sends every case with more to do to the slow path. */
 	if (unlikely(!c->freelist ||
 		     ((gfp & __GFP_ZERO) | (s->flags & SLAB_DEBUG_FLAGS))))
-		return __slab_alloc(m, s, gfp, addr);
+		return __slab_alloc(m, s, gfp, NUMA_NO_NODE, addr);
 	*addr = take_object(m, s, c);
 	return 0;
+}
+
+int kmem_cache_alloc_node(struct machine *m, struct kmem_cache *s, gfp_t gfp,
+			  int node, uint64_t *addr)
+{
+	if (node == NUMA_NO_NODE)
+		return kmem_cache_alloc(m, s, gfp, addr);
+	might_alloc(m, gfp);
+	return __slab_alloc(m, s, gfp, node, addr);
 }
 
 /*
@@ -878,10 +973,13 @@ static struct kmem_cache *alloc_cache(struct machine *m, const char *name,
 	if (!s)
 		return NULL;
 	s->cpu = calloc(m->nr_cpus, sizeof(*s->cpu));
-	if (!s->cpu) {
-		free(s);
+	s->node = calloc(m->nr_node_ids, sizeof(*s->node));
+	if (!s->cpu || !s->node) {
+		free_cache(s);
 		return NULL;
 	}
+	s->nr_nodes = m->nr_node_ids;
+	s->remote_node_defrag_ratio = 1000;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->object_size = size;
 	s->flags = flags | m->slab->debug_flags;
@@ -894,9 +992,11 @@ static struct kmem_cache *alloc_cache(struct machine *m, const char *name,
 	if (s->flags & SLAB_RECLAIM_ACCOUNT)
 		s->allocflags |= __GFP_RECLAIMABLE;
 	s->owner = m->current_pid;
-	INIT_LIST_HEAD(&s->partial);
-	INIT_LIST_HEAD(&s->full);
-	INIT_LIST_HEAD(&s->empty);
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		INIT_LIST_HEAD(&s->node[nid].partial);
+		INIT_LIST_HEAD(&s->node[nid].full);
+		INIT_LIST_HEAD(&s->node[nid].empty);
+	}
 	return s;
 }
 
@@ -954,13 +1054,17 @@ unsigned long kmem_cache_shrink(struct machine *m, struct kmem_cache *s)
 	unsigned long pages = 0;
 
 	flush_cpu_slabs(m, s);
-	while (!list_empty(&s->empty)) {
-		struct slab *slab =
-			list_first_entry(&s->empty, struct slab, list);
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		struct kmem_cache_node *n = get_node(s, (int)nid);
 
-		unlist_slab(s, slab);
-		pages += 1UL << slab->order;
-		discard_slab(m, s, slab);
+		while (!list_empty(&n->empty)) {
+			struct slab *slab =
+				list_first_entry(&n->empty, struct slab, list);
+
+			unlist_slab(s, slab);
+			pages += 1UL << slab->order;
+			discard_slab(m, s, slab);
+		}
 	}
 	return pages;
 }
@@ -971,10 +1075,14 @@ static unsigned long live_objects(struct kmem_cache *s)
 	unsigned long live = 0;
 	const struct list_head *pos;
 
-	list_for_each(pos, &s->partial) live +=
-		list_entry(pos, struct slab, list)->inuse;
-	list_for_each(pos, &s->full) live +=
-		list_entry(pos, struct slab, list)->inuse;
+	for (unsigned int nid = 0; nid < s->nr_nodes; nid++) {
+		const struct kmem_cache_node *n = get_node(s, (int)nid);
+
+		list_for_each(pos, &n->partial) live +=
+			list_entry(pos, struct slab, list)->inuse;
+		list_for_each(pos, &n->full) live +=
+			list_entry(pos, struct slab, list)->inuse;
+	}
 	return live;
 }
 

@@ -104,6 +104,21 @@ static int settle_kmalloc(struct machine *m, struct task_struct *t, int err,
 	return err;
 }
 
+/*
+ * A node a client names: NUMA_NO_NODE or an online node. Linux's
+ * kmalloc_node and alloc_pages_node trust their caller (a node past
+ * nr_node_ids indexes past the kernel's arrays; alloc_pages_node's
+ * VM_BUG_ON says so): a client gets -EINVAL.
+ */
+static int check_client_node(struct machine *m, const char *what, int nid)
+{
+	if (nid == NUMA_NO_NODE || node_online(m, nid))
+		return 0;
+	return mm_refuse(m, BAD_NONE, -EINVAL,
+			 "%s: node %d is not online (%u nodes)", what, nid,
+			 m->nr_node_ids);
+}
+
 /* A block for the current task: from nid, or by its policy (no node). */
 static int task_alloc_pages(struct machine *m, int nid, gfp_t gfp,
 			    unsigned int order, unsigned long *pfn)
@@ -144,12 +159,9 @@ int uapi_alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 int uapi_alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
 			  unsigned int order, unsigned long *pfn)
 {
-	if (nid != NUMA_NO_NODE && !node_online(m, nid))
-		return mm_refuse(m, BAD_NONE, -EINVAL,
-				 "alloc_pages_node: node %d is not online "
-				 "(%u nodes)",
-				 nid, m->nr_node_ids);
-	return task_alloc_pages(m, nid, gfp, order, pfn);
+	int err = check_client_node(m, "alloc_pages_node", nid);
+
+	return err ? err : task_alloc_pages(m, nid, gfp, order, pfn);
 }
 
 /* The page at pfn if it is a block the current task allocated. */
@@ -414,8 +426,8 @@ int uapi_kmem_cache_shrink(struct machine *m, uint64_t cache)
 	return 0;
 }
 
-int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
-			  uint64_t *addr)
+static int task_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
+				 int nid, uint64_t *addr)
 {
 	struct task_struct *t = current_task(m);
 	struct kmem_cache *s = t ? own_cache(m, t, cache) : NULL;
@@ -431,13 +443,27 @@ int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
 					     gfp);
 	if (err)
 		return err;
-	err = kmem_cache_alloc(
+	err = kmem_cache_alloc_node(
 		m, s, kmem_cache_init_on_alloc(m, s) ? gfp | __GFP_ZERO : gfp,
-		addr);
+		nid, addr);
 	err = kmem_settle(m, t, err, kmem_cache_size(s));
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
+}
+
+int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
+			  uint64_t *addr)
+{
+	return task_kmem_cache_alloc(m, cache, gfp, NUMA_NO_NODE, addr);
+}
+
+int uapi_kmem_cache_alloc_node(struct machine *m, uint64_t cache, gfp_t gfp,
+			       int nid, uint64_t *addr)
+{
+	int err = check_client_node(m, "kmem_cache_alloc_node", nid);
+
+	return err ? err : task_kmem_cache_alloc(m, cache, gfp, nid, addr);
 }
 
 int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
@@ -462,7 +488,8 @@ int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr)
 	return err;
 }
 
-int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
+static int task_kmalloc(struct machine *m, size_t size, gfp_t gfp, int nid,
+			uint64_t *addr)
 {
 	unsigned long nr = kmalloc_large_pages(m, size);
 	uint64_t bytes = kmalloc_slab_size(m, size, gfp);
@@ -478,11 +505,24 @@ int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
 	}
 	if (err)
 		return err;
-	err = kmalloc(m, size, kmalloc_gfp(m, size, gfp), addr);
+	err = kmalloc_node(m, size, kmalloc_gfp(m, size, gfp), nid, addr);
 	err = kmem_settle(m, t, settle_kmalloc(m, t, err, addr, nr), bytes);
 	if (!err)
 		take_object(m, t, *addr);
 	return err;
+}
+
+int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr)
+{
+	return task_kmalloc(m, size, gfp, NUMA_NO_NODE, addr);
+}
+
+int uapi_kmalloc_node(struct machine *m, size_t size, gfp_t gfp, int nid,
+		      uint64_t *addr)
+{
+	int err = check_client_node(m, "kmalloc_node", nid);
+
+	return err ? err : task_kmalloc(m, size, gfp, nid, addr);
 }
 
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
@@ -709,14 +749,19 @@ int uapi_mmz_find(struct machine *m, const char *name, uint64_t *phys,
 
 /* vmalloc or vzalloc, its frames charged to t (GFP_KERNEL may reclaim). */
 static int charged_vmalloc(struct machine *m, struct task_struct *t,
-			   unsigned long size, bool zero, uint64_t *addr)
+			   unsigned long size, bool zero, int nid,
+			   uint64_t *addr)
 {
 	unsigned long nr = vmalloc_charge_pages(m, size), pfn;
 	int err = mem_cgroup_try_charge(m, t->pid, nr, GFP_KERNEL);
 
 	if (err)
 		return err;
-	err = zero ? vzalloc(m, size, addr) : vmalloc(m, size, addr);
+	if (nid == NUMA_NO_NODE)
+		err = zero ? vzalloc(m, size, addr) : vmalloc(m, size, addr);
+	else
+		err = zero ? vzalloc_node(m, size, nid, addr)
+			   : vmalloc_node(m, size, nid, addr);
 	if (err) {
 		mem_cgroup_cancel_charge(m, t->pid, nr);
 		return err;
@@ -738,7 +783,10 @@ int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
 	int err = begin_alloc(m, &t);
 
 	return err ? err
-		   : counted(t, charged_vmalloc(m, t, size, false, addr), 1);
+		   : counted(t,
+			     charged_vmalloc(m, t, size, false, NUMA_NO_NODE,
+					     addr),
+			     1);
 }
 
 int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
@@ -747,7 +795,36 @@ int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
 	int err = begin_alloc(m, &t);
 
 	return err ? err
-		   : counted(t, charged_vmalloc(m, t, size, true, addr), 1);
+		   : counted(t,
+			     charged_vmalloc(m, t, size, true, NUMA_NO_NODE,
+					     addr),
+			     1);
+}
+
+static int task_vmalloc_node(struct machine *m, unsigned long size, int nid,
+			     bool zero, uint64_t *addr)
+{
+	struct task_struct *t;
+	int err = check_client_node(m, zero ? "vzalloc_node" : "vmalloc_node",
+				    nid);
+
+	if (!err)
+		err = begin_alloc(m, &t);
+	return err ? err
+		   : counted(t, charged_vmalloc(m, t, size, zero, nid, addr),
+			     1);
+}
+
+int uapi_vmalloc_node(struct machine *m, unsigned long size, int nid,
+		      uint64_t *addr)
+{
+	return task_vmalloc_node(m, size, nid, false, addr);
+}
+
+int uapi_vzalloc_node(struct machine *m, unsigned long size, int nid,
+		      uint64_t *addr)
+{
+	return task_vmalloc_node(m, size, nid, true, addr);
 }
 
 int uapi_vfree(struct machine *m, uint64_t addr)

@@ -85,10 +85,18 @@ int uapi_kmem_cache_destroy(struct machine *m, uint64_t cache);
 int uapi_kmem_cache_shrink(struct machine *m, uint64_t cache);
 int uapi_kmem_cache_alloc(struct machine *m, uint64_t cache, gfp_t gfp,
 			  uint64_t *addr);
+/*
+ * From node nid's slabs first (NUMA_NO_NODE: the caller's node), as
+ * kmem_cache_alloc_node and kmalloc_node; a node not online is -EINVAL.
+ */
+int uapi_kmem_cache_alloc_node(struct machine *m, uint64_t cache, gfp_t gfp,
+			       int nid, uint64_t *addr);
 int uapi_kmem_cache_free(struct machine *m, uint64_t cache, uint64_t addr);
 
 /* kmalloc and friends; kmalloc(0) gives ZERO_SIZE_PTR (16) as Linux does. */
 int uapi_kmalloc(struct machine *m, size_t size, gfp_t gfp, uint64_t *addr);
+int uapi_kmalloc_node(struct machine *m, size_t size, gfp_t gfp, int nid,
+		      uint64_t *addr);
 int uapi_kcalloc(struct machine *m, size_t n, size_t size, gfp_t gfp,
 		 uint64_t *addr);
 int uapi_krealloc(struct machine *m, uint64_t addr, size_t size, gfp_t gfp,
@@ -98,6 +106,11 @@ int uapi_ksize(struct machine *m, uint64_t addr, size_t *size);
 
 /* vmalloc area: vmalloc, vmap of owned blocks, ioremap of devices. */
 int uapi_vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
+/* Pages from node nid first (NUMA_NO_NODE: as vmalloc); not online: -EINVAL. */
+int uapi_vmalloc_node(struct machine *m, unsigned long size, int nid,
+		      uint64_t *addr);
+int uapi_vzalloc_node(struct machine *m, unsigned long size, int nid,
+		      uint64_t *addr);
 int uapi_vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int uapi_vfree(struct machine *m, uint64_t addr);
 /*

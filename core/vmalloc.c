@@ -476,8 +476,20 @@ bool vmalloc_may_fit(const struct machine *m, unsigned long size)
 	return size && !too_large(m, size_to_pages(m, size));
 }
 
-static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
-		     const char *caller, uint64_t *addr)
+/*
+ * A page of an area: from node first (alloc_pages_node, falling back by
+ * distance), or by the task's policy for NUMA_NO_NODE, as
+ * vm_area_alloc_pages takes them.
+ */
+static struct page *vm_area_alloc_page(struct machine *m, gfp_t gfp, int node)
+{
+	if (node == NUMA_NO_NODE)
+		return alloc_page(m, gfp);
+	return alloc_pages_node(m, node, gfp, 0);
+}
+
+int __vmalloc_node(struct machine *m, unsigned long size, gfp_t gfp, int node,
+		   const char *caller, uint64_t *addr)
 {
 	unsigned long nr = size_to_pages(m, size);
 	struct vmap_area *va;
@@ -500,7 +512,7 @@ static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
 		return (int)PTR_ERR(va);
 	}
 	for (i = 0; i < nr && !err; i++) {
-		struct page *page = alloc_page(m, gfp);
+		struct page *page = vm_area_alloc_page(m, gfp, node);
 
 		if (IS_ERR(page)) {
 			err = (int)PTR_ERR(page);
@@ -526,13 +538,28 @@ static int __vmalloc(struct machine *m, unsigned long size, gfp_t gfp,
 
 int vmalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
-	return __vmalloc(m, size, GFP_KERNEL | __GFP_HIGHMEM, "vmalloc", addr);
+	return __vmalloc_node(m, size, GFP_KERNEL | __GFP_HIGHMEM, NUMA_NO_NODE,
+			      "vmalloc", addr);
 }
 
 int vzalloc(struct machine *m, unsigned long size, uint64_t *addr)
 {
-	return __vmalloc(m, size, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO,
-			 "vzalloc", addr);
+	return __vmalloc_node(m, size, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO,
+			      NUMA_NO_NODE, "vzalloc", addr);
+}
+
+int vmalloc_node(struct machine *m, unsigned long size, int node,
+		 uint64_t *addr)
+{
+	return __vmalloc_node(m, size, GFP_KERNEL | __GFP_HIGHMEM, node,
+			      "vmalloc_node", addr);
+}
+
+int vzalloc_node(struct machine *m, unsigned long size, int node,
+		 uint64_t *addr)
+{
+	return __vmalloc_node(m, size, GFP_KERNEL | __GFP_HIGHMEM | __GFP_ZERO,
+			      node, "vzalloc_node", addr);
 }
 
 /* The area addr names for a free of kind, or a refusal. */
@@ -780,7 +807,22 @@ static size_t count_tree(const struct treap_node *t)
 	return t ? 1 + count_tree(t->left) + count_tree(t->right) : 0;
 }
 
-static int fill_area(const struct vmap_area *va,
+/* An area's pages on each node, as show_numa_info counts them. */
+static int fill_node_pages(const struct machine *m, const struct vmap_area *va,
+			   struct vmalloc_area_snapshot *a)
+{
+	if (va->kind != VM_ALLOC)
+		return 0;
+	a->node_pages = snap_alloc(m->nr_node_ids, sizeof(*a->node_pages));
+	if (!a->node_pages)
+		return -ENOMEM;
+	a->nr_node_pages = m->nr_node_ids;
+	for (unsigned int i = 0; i < va->nr_pages; i++)
+		a->node_pages[page_to_nid(pfn_to_page(m, va->pfns[i]))]++;
+	return 0;
+}
+
+static int fill_area(const struct machine *m, const struct vmap_area *va,
 		     struct vmalloc_area_snapshot *a)
 {
 	a->start = node_start(&va->node);
@@ -791,21 +833,21 @@ static int fill_area(const struct vmap_area *va,
 	a->pages = va->kind == VM_ALLOC ? va->nr_pages : 0;
 	a->phys = va->kind == VM_IOREMAP ? va->phys : 0;
 	snprintf(a->kind, sizeof(a->kind), "%s", kind_name(va->kind));
-	return a->caller ? 0 : -ENOMEM;
+	return a->caller ? fill_node_pages(m, va, a) : -ENOMEM;
 }
 
 /* In address order, as the kernel walks its busy tree. */
-static int fill_tree(const struct treap_node *t,
+static int fill_tree(const struct machine *m, const struct treap_node *t,
 		     struct vmallocinfo_snapshot *vi)
 {
 	int err;
 
 	if (!t)
 		return 0;
-	err = fill_tree(t->left, vi);
+	err = fill_tree(m, t->left, vi);
 	if (!err)
-		err = fill_area(area_of(t), &vi->areas[vi->nr_areas++]);
-	return err ? err : fill_tree(t->right, vi);
+		err = fill_area(m, area_of(t), &vi->areas[vi->nr_areas++]);
+	return err ? err : fill_tree(m, t->right, vi);
 }
 
 static bool area_maps_pfn(const struct vmap_area *va, unsigned long pfn,
@@ -854,7 +896,7 @@ int vmallocinfo_fill(const struct machine *m, int pid, void *snap)
 	vi->areas = snap_alloc(count_tree(busy), sizeof(*vi->areas));
 	if (!vi->areas)
 		return -ENOMEM;
-	return fill_tree(busy, vi);
+	return fill_tree(m, busy, vi);
 }
 
 int vmallocinfo_show(const void *snap, struct seq_buf *s)
@@ -878,8 +920,11 @@ int vmallocinfo_show(const void *snap, struct seq_buf *s)
 			seq_printf(s, " phys=0x%0*llx", w,
 				   (unsigned long long)a->phys);
 		seq_printf(s, " %s", a->kind);
-		if (vmalloc)
-			seq_printf(s, " N0=%llu", (unsigned long long)a->pages);
+		for (size_t nid = 0; nid < a->nr_node_pages; nid++)
+			if (a->node_pages[nid])
+				seq_printf(
+					s, " N%zu=%llu", nid,
+					(unsigned long long)a->node_pages[nid]);
 		seq_printf(s, "\n");
 	}
 	return s->err;
@@ -887,9 +932,16 @@ int vmallocinfo_show(const void *snap, struct seq_buf *s)
 
 #define VA(member, k) SNAP_FIELD(struct vmalloc_area_snapshot, member, k)
 static const struct snap_field vmalloc_area_fields[] = {
-	VA(start, SNAP_U64),  VA(end, SNAP_U64),    VA(size, SNAP_U64),
-	VA(caller, SNAP_STR), VA(pid, SNAP_S64),    VA(pages, SNAP_U64),
-	VA(phys, SNAP_U64),   VA(kind, SNAP_CHARS),
+	VA(start, SNAP_U64),
+	VA(end, SNAP_U64),
+	VA(size, SNAP_U64),
+	VA(caller, SNAP_STR),
+	VA(pid, SNAP_S64),
+	VA(pages, SNAP_U64),
+	VA(phys, SNAP_U64),
+	VA(kind, SNAP_CHARS),
+	SNAP_ARRAY(struct vmalloc_area_snapshot, node_pages, nr_node_pages,
+		   SNAP_U64S, NULL),
 };
 static const struct snap_desc vmalloc_area_desc = SNAP_DESC(
 	"VmallocArea", struct vmalloc_area_snapshot, vmalloc_area_fields);

@@ -49,6 +49,18 @@ unsigned long vmalloc_release(struct machine *m, int pid);
 /* Virtually contiguous pages (GFP_KERNEL | __GFP_HIGHMEM, order 0). */
 int vmalloc(struct machine *m, unsigned long size, uint64_t *addr);
 int vzalloc(struct machine *m, unsigned long size, uint64_t *addr);
+/*
+ * vmalloc with its pages from node first (NUMA_NO_NODE: by the task's
+ * policy, as vmalloc); the area is the vmalloc area's, as any.
+ * __vmalloc_node takes the pages' gfp and the caller vmallocinfo names.
+ * The caller has checked that node is online.
+ */
+int __vmalloc_node(struct machine *m, unsigned long size, gfp_t gfp, int node,
+		   const char *caller, uint64_t *addr);
+int vmalloc_node(struct machine *m, unsigned long size, int node,
+		 uint64_t *addr);
+int vzalloc_node(struct machine *m, unsigned long size, int node,
+		 uint64_t *addr);
 int vfree(struct machine *m, uint64_t addr);
 /*
  * Whether a vmalloc of size could ever succeed on this machine (not 0,
@@ -127,7 +139,7 @@ unsigned long vmalloc_used_pages(const struct machine *m);
 /*
  * /proc/vmallocinfo, sorted by address: "0x%016lx-0x%016lx %7lu" (8 hex
  * digits on i386), the caller and pid, " pages=N", " phys=0x...", the
- * kind, " N0=N".
+ * kind, and a vmalloc area's pages on each node that has any: " N0=N".
  */
 /*
  * /proc/vmallocinfo's snapshot (snapshot.h; mm.proto's Vmallocinfo):
@@ -141,6 +153,8 @@ struct vmalloc_area_snapshot {
 	int64_t pid;
 	uint64_t pages, phys;
 	char kind[8];
+	uint64_t *node_pages; /* a vmalloc's pages on node 0 up; else none */
+	size_t nr_node_pages;
 };
 struct vmallocinfo_snapshot {
 	struct vmalloc_area_snapshot *areas;

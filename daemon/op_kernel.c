@@ -61,10 +61,31 @@ int op_kmem_cache_alloc(struct session *s, const Mm__KmemCacheAlloc *a,
 	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
 }
 
+/* A node not online is -EINVAL, which never waits. */
+int op_kmem_cache_alloc_node(struct session *s, const Mm__KmemCacheAllocNode *a,
+			     struct reply *r)
+{
+	int err = uapi_kmem_cache_alloc_node(s->d->m, a->cache, a->gfp, a->nid,
+					     &r->value);
+
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
+}
+
 /* A size no block could hold is -ENOMEM too, but never waits. */
 int op_kmalloc(struct session *s, const Mm__Kmalloc *a, struct reply *r)
 {
 	int err = uapi_kmalloc(s->d->m, a->size, a->gfp, &r->value);
+
+	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
+		return err;
+	return err ? may_wait(s, err, a->gfp, a->timeout_ms) : 0;
+}
+
+int op_kmalloc_node(struct session *s, const Mm__KmallocNode *a,
+		    struct reply *r)
+{
+	int err =
+		uapi_kmalloc_node(s->d->m, a->size, a->gfp, a->nid, &r->value);
 
 	if (err && !kmalloc_may_fit(s->d->m, 1, a->size))
 		return err;
@@ -114,6 +135,26 @@ int op_vzalloc(struct session *s, const Mm__Vmalloc *a, struct reply *r)
 	int err = uapi_vzalloc(s->d->m, a->size, &r->value);
 
 	if (err && vmalloc_may_fit(s->d->m, a->size))
+		return may_wait_kernel(s, err, a->timeout_ms);
+	return err;
+}
+
+int op_vmalloc_node(struct session *s, const Mm__VmallocNode *a,
+		    struct reply *r)
+{
+	int err = uapi_vmalloc_node(s->d->m, a->size, a->nid, &r->value);
+
+	if (err && err != -EINVAL && vmalloc_may_fit(s->d->m, a->size))
+		return may_wait_kernel(s, err, a->timeout_ms);
+	return err;
+}
+
+int op_vzalloc_node(struct session *s, const Mm__VmallocNode *a,
+		    struct reply *r)
+{
+	int err = uapi_vzalloc_node(s->d->m, a->size, a->nid, &r->value);
+
+	if (err && err != -EINVAL && vmalloc_may_fit(s->d->m, a->size))
 		return may_wait_kernel(s, err, a->timeout_ms);
 	return err;
 }

@@ -190,6 +190,7 @@ static void script_slab(struct seeder *sd)
 {
 	Mm__KmemCacheCreate cc = MM__KMEM_CACHE_CREATE__INIT;
 	Mm__KmemCacheAlloc ca = MM__KMEM_CACHE_ALLOC__INIT;
+	Mm__KmemCacheAllocNode can = MM__KMEM_CACHE_ALLOC_NODE__INIT;
 	Mm__KmemCacheFree cf = MM__KMEM_CACHE_FREE__INIT;
 	Mm__Cache c = MM__CACHE__INIT;
 	uint64_t cache, obj;
@@ -202,6 +203,12 @@ static void script_slab(struct seeder *sd)
 	ca.gfp = GFP_KERNEL;
 	obj = call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC, &ca);
 	call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC, &ca);
+	can.cache = cache;
+	can.gfp = GFP_KERNEL;
+	can.nid = 0;
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC_NODE, &can);
+	can.nid = 5; /* no such node */
+	call(sd, MM__REQUEST__OP_KMEM_CACHE_ALLOC_NODE, &can);
 	write_at(sd, obj, 100, false);
 	read_at(sd, obj, 101, false); /* one past its end */
 	cf.cache = cache;
@@ -217,6 +224,7 @@ static void script_kmalloc(struct seeder *sd)
 {
 	Mm__Kcalloc kc = MM__KCALLOC__INIT;
 	Mm__Krealloc kr = MM__KREALLOC__INIT;
+	Mm__KmallocNode kn = MM__KMALLOC_NODE__INIT;
 	uint64_t a = seed_kmalloc(sd, 100, GFP_KERNEL), b;
 
 	on_addr(sd, MM__REQUEST__OP_KSIZE, a);
@@ -232,6 +240,12 @@ static void script_kmalloc(struct seeder *sd)
 	call(sd, MM__REQUEST__OP_KCALLOC, &kc);
 	seed_kmalloc(sd, 20000, GFP_KERNEL); /* from the page allocator */
 	seed_kmalloc(sd, 64, GFP_DMA);
+	kn.size = 200;
+	kn.gfp = GFP_KERNEL;
+	kn.nid = -1;
+	call(sd, MM__REQUEST__OP_KMALLOC_NODE, &kn);
+	kn.nid = 3; /* no such node */
+	call(sd, MM__REQUEST__OP_KMALLOC_NODE, &kn);
 	on_addr(sd, MM__REQUEST__OP_KFREE, b);
 	on_addr(sd, MM__REQUEST__OP_KFREE, b);
 	on_addr(sd, MM__REQUEST__OP_KFREE, a + 8); /* not an object */
@@ -240,6 +254,7 @@ static void script_kmalloc(struct seeder *sd)
 static void script_vmalloc(struct seeder *sd)
 {
 	Mm__Vmalloc vm = MM__VMALLOC__INIT;
+	Mm__VmallocNode vn = MM__VMALLOC_NODE__INIT;
 	Mm__Vmap vp = MM__VMAP__INIT;
 	Mm__Ioremap io = MM__IOREMAP__INIT;
 	uint64_t v, pfns[2], va, dev;
@@ -248,6 +263,11 @@ static void script_vmalloc(struct seeder *sd)
 	v = call(sd, MM__REQUEST__OP_VMALLOC, &vm);
 	write_at(sd, v + 4096, 128, false);
 	call(sd, MM__REQUEST__OP_VZALLOC, &vm);
+	vn.size = 8192;
+	vn.nid = 0;
+	call(sd, MM__REQUEST__OP_VMALLOC_NODE, &vn);
+	vn.nid = 7; /* no such node */
+	call(sd, MM__REQUEST__OP_VZALLOC_NODE, &vn);
 	pfns[0] = seed_alloc_pages(sd, GFP_KERNEL, 0);
 	pfns[1] = seed_alloc_pages(sd, GFP_KERNEL, 0);
 	vp.n_pfns = 2;

@@ -2,10 +2,11 @@
 /*
  * mmc_test_numa.c - NUMA over the wire, on a two-node machine: where
  * each memory policy puts every page (read back with move_pages), page
- * moves by mbind and move_pages, alloc_pages_node, numa_maps, numastat
- * and a node's meminfo; bad policies get the errno the host kernel
- * gives the same call (the host may have one node: a node it lacks is
- * -EINVAL on both).
+ * moves by mbind and move_pages, alloc_pages_node, the kernel's
+ * allocations by node (kmem_cache_alloc_node, kmalloc_node,
+ * vmalloc_node), numa_maps, numastat and a node's meminfo; bad policies get the
+ * errno the host kernel gives the same call (the host may have one node: a node
+ * it lacks is -EINVAL on both).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -140,6 +141,75 @@ static void numa_errno_as_host(struct mmc *c, uint64_t a)
 	munmap(h, PG * 2);
 }
 
+/* The node of a direct-map or vmalloc address (node 1 from 1G up). */
+static int node_of_kaddr(struct mmc *c, uint64_t addr, bool vmalloc)
+{
+	unsigned long pfn = 0;
+
+	EXPECT_ERR(c, 0,
+		   vmalloc ? mmc_vmalloc_to_pfn(c, addr, &pfn)
+			   : mmc_virt_to_page(c, addr, &pfn));
+	return pfn >= 0x40000;
+}
+
+/*
+ * kmem_cache_alloc_node, kmalloc_node, vmalloc_node and vzalloc_node:
+ * on the node asked for; SLUB's sysfs and vmallocinfo count by node; a
+ * node not online is -EINVAL and changes nothing.
+ */
+static void numa_kernel_allocs(struct mmc *c)
+{
+	static const int bad[] = {2, -2, 64};
+	uint64_t cache = 0, o0 = 0, o1 = 0, k1 = 0, big = 0, v1 = 0, z0 = 0, x;
+	char *text = NULL;
+
+	EXPECT_ERR(c, 0,
+		   mmc_kmem_cache_create(c, "numa-objs", 128, 0, 0, &cache));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc_node(c, cache, 0xcc0, 1, &o1));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_alloc_node(c, cache, 0xcc0, 0, &o0));
+	EXPECT(node_of_kaddr(c, o1, false) == 1, "object %#llx not on node 1",
+	       (unsigned long long)o1);
+	EXPECT(node_of_kaddr(c, o0, false) == 0, "object %#llx not on node 0",
+	       (unsigned long long)o0);
+	EXPECT_ERR(c, 0, mmc_kmalloc_node(c, 200, 0xcc0, 1, &k1));
+	EXPECT(node_of_kaddr(c, k1, false) == 1, "kmalloc_node not on node 1");
+	EXPECT_ERR(c, 0, mmc_kmalloc_node(c, 5 * PG, 0xcc0, 1, &big));
+	EXPECT(node_of_kaddr(c, big, false) == 1, "large kmalloc not on 1");
+	EXPECT_ERR(c, 0, mmc_vmalloc_node(c, 2 * PG, 1, &v1));
+	EXPECT_ERR(c, 0, mmc_vzalloc_node(c, PG, 0, &z0));
+	EXPECT(node_of_kaddr(c, v1, true) == 1 &&
+		       node_of_kaddr(c, v1 + PG, true) == 1,
+	       "vmalloc_node's pages not on node 1");
+	EXPECT(node_of_kaddr(c, z0, true) == 0, "vzalloc_node not on node 0");
+	EXPECT_ERR(c, 0, mmc_slab_sysfs(c, "numa-objs", &text));
+	EXPECT(text && strstr(text, "\nslabs: 2 N0=1 N1=1\n"), "slab sysfs: %s",
+	       text ? text : "(none)");
+	free(text);
+	text = NULL;
+	EXPECT_ERR(c, 0, mmc_report(c, MMC_REPORT_VMALLOCINFO, &text));
+	EXPECT(text && strstr(text, " vmalloc_node pid=") &&
+		       strstr(text, " pages=2 vmalloc N1=2\n") &&
+		       strstr(text, " vzalloc_node pid="),
+	       "vmallocinfo: %s", text ? text : "(none)");
+	free(text);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_ERR(
+			c, -EINVAL,
+			mmc_kmem_cache_alloc_node(c, cache, 0xcc0, bad[i], &x));
+		EXPECT_ERR(c, -EINVAL,
+			   mmc_kmalloc_node(c, 64, 0xcc0, bad[i], &x));
+		EXPECT_ERR(c, -EINVAL, mmc_vmalloc_node(c, PG, bad[i], &x));
+		EXPECT_ERR(c, -EINVAL, mmc_vzalloc_node(c, PG, bad[i], &x));
+	}
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, o0));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_free(c, cache, o1));
+	EXPECT_ERR(c, 0, mmc_kmem_cache_destroy(c, cache));
+	EXPECT_ERR(c, 0, mmc_kfree(c, k1));
+	EXPECT_ERR(c, 0, mmc_kfree(c, big));
+	EXPECT_ERR(c, 0, mmc_vfree(c, v1));
+	EXPECT_ERR(c, 0, mmc_vfree(c, z0));
+}
+
 void ops_numa(void)
 {
 	struct mmc *c = connect_as("numa", 0);
@@ -218,6 +288,7 @@ void ops_numa(void)
 		EXPECT_ERR(c, -EPERM, mmc_mbind(c, 0, a, PG, 2, &one, 3, 4));
 	}
 	numa_errno_as_host(c, a);
+	numa_kernel_allocs(c);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));
 	expect_machine_clean(c, "numa");
 	finish(c, "numa");

@@ -118,27 +118,29 @@ static void test_full_partial_empty_lists(void **state)
 	(void)state;
 	for (int i = 0; i < 16; i++)
 		first[i] = alloc_obj(m, s);
-	assert_int_equal(s->nr_slabs, 1);
-	assert_int_equal(s->nr_full + s->nr_partial + s->nr_empty, 0);
+	assert_int_equal(s->node[0].nr_slabs, 1);
+	assert_int_equal(s->node[0].nr_full + s->node[0].nr_partial +
+				 s->node[0].nr_empty,
+			 0);
 	extra = alloc_obj(m, s); /* the CPU slab is full: a new one */
-	assert_int_equal(s->nr_slabs, 2);
-	assert_int_equal(s->nr_full, 1);
+	assert_int_equal(s->node[0].nr_slabs, 2);
+	assert_int_equal(s->node[0].nr_full, 1);
 	assert_int_equal(m->node_stat[NR_SLAB_UNRECLAIMABLE_B],
 			 bytes0 + 2 * 16384);
 
 	assert_int_equal(kmem_cache_free(m, s, first[3]), 0);
-	assert_int_equal(s->nr_full, 0);
-	assert_int_equal(s->nr_partial, 1);
+	assert_int_equal(s->node[0].nr_full, 0);
+	assert_int_equal(s->node[0].nr_partial, 1);
 	for (int i = 0; i < 16; i++)
 		if (i != 3)
 			assert_int_equal(kmem_cache_free(m, s, first[i]), 0);
-	assert_int_equal(s->nr_partial, 0);
-	assert_int_equal(s->nr_empty, 1);
+	assert_int_equal(s->node[0].nr_partial, 0);
+	assert_int_equal(s->node[0].nr_empty, 1);
 	assert_consistent(m);
 
 	assert_int_equal(kmem_cache_free(m, s, extra), 0);
 	assert_int_equal(kmem_cache_shrink(m, s), 8);
-	assert_int_equal(s->nr_slabs, 0);
+	assert_int_equal(s->node[0].nr_slabs, 0);
 	assert_int_equal(m->node_stat[NR_SLAB_UNRECLAIMABLE_B], bytes0);
 	assert_consistent(m);
 	machine_destroy(m);
@@ -165,7 +167,7 @@ static void test_per_cpu_slabs_and_remote_free(void **state)
 	flush_cpu_slabs(m, s);
 	assert_null(s->cpu[0].slab);
 	assert_null(s->cpu[1].slab);
-	assert_int_equal(s->nr_partial, 1); /* b's slab */
+	assert_int_equal(s->node[0].nr_partial, 1); /* b's slab */
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -568,9 +570,9 @@ static void test_checker_catches_slab_damage(void **state)
 	assert_check_fails(m, "tdamage");
 	memcpy(ram_at(m, a + 32), &saved, 8);
 	assert_consistent(m);
-	s->nr_slabs++;
+	s->node[0].nr_slabs++;
 	assert_check_fails(m, "slab counts");
-	s->nr_slabs--;
+	s->node[0].nr_slabs--;
 	machine_destroy(m);
 }
 
