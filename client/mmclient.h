@@ -708,7 +708,9 @@ enum mmc_report {
 	MMC_REPORT_NUMASTAT = 49,  /* numastat: each node's NUMA events */
 	/* /sys/devices/system/node/nodeN/meminfo (mmc_report_at, addr N) */
 	MMC_REPORT_NODE_MEMINFO = 50,
-	MMC_REPORT_NODE_VMSTAT = 53,  /* nodeN/vmstat; addr: N */
+	MMC_REPORT_NODE_VMSTAT = 53, /* nodeN/vmstat; addr: N */
+	/* numastat -p PID: a process's MB per node (mmc_report_pid) */
+	MMC_REPORT_NUMASTAT_PROCESS = 55,
 	MMC_REPORT_SMAPS = 39,	      /* /proc/PID/smaps (mmc_report_pid) */
 	MMC_REPORT_SMAPS_ROLLUP = 40, /* /proc/PID/smaps_rollup */
 };

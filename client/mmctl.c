@@ -528,6 +528,36 @@ static int cmd_numa_maps(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, &numa_maps_report, pid);
 }
 
+static const struct report_kind numastat_process_report = {
+	"numastat", MMC_REPORT_NUMASTAT_PROCESS, NULL,
+	"a process's memory on each node, as numastat -p PID"};
+
+/*
+ * numastat: each node's NUMA events; numastat PID or numastat -p PID:
+ * the process's memory on each node (numactl's per-process table).
+ */
+static int cmd_numastat(struct mmctl *ctl, int argc, char **argv)
+{
+	const char *arg = NULL;
+	int c, pid;
+
+	optind = 0;
+	while ((c = mmctl_getopt(ctl, argc, argv, "p:", NULL)) != -1) {
+		if (c != 'p')
+			return EXIT_USAGE;
+		arg = optarg;
+	}
+	if (!arg && optind < argc)
+		arg = argv[optind++];
+	if (optind < argc)
+		return mmctl_usage_error(argv[0], "numastat takes [-p] PID");
+	if (!arg)
+		return show_report(ctl, find_report("numastat"), 0);
+	if (parse_pid(arg, &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", arg);
+	return show_report(ctl, &numastat_process_report, pid);
+}
+
 static const struct report_kind node_vmstat_report = {
 	"node-vmstat", MMC_REPORT_NODE_VMSTAT, vmstat_to_json,
 	"a node's vmstat"};
@@ -966,7 +996,12 @@ static const struct command commands[] = {
 	{"layout", cmd_report, "", NULL, NULL},
 	{"mutexes", cmd_report, "", NULL, NULL},
 	{"thp", cmd_report, "", NULL, NULL},
-	{"numastat", cmd_report, "", NULL, NULL},
+	{"numastat", cmd_numastat, "[[-p] PID]",
+	 "with no PID each node's numa_hit, numa_miss, numa_foreign, "
+	 "interleave_hit, local_node and other_node; with one, the "
+	 "process's Huge, Heap, Stack and Private memory on each node in "
+	 "MB, as numactl's numastat -p PID",
+	 NULL},
 	{"thp-set", cmd_thp_set, "[enabled=MODE] [defrag=MODE]",
 	 "set /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, "
 	 "never) and defrag (always, defer, defer+madvise, madvise, never); "
@@ -1365,7 +1400,8 @@ static int take_options(struct mmctl *ctl, int *argc, char ***argv)
 static bool parses_own_options(const struct command *cmd)
 {
 	return cmd->run == cmd_top || cmd->run == cmd_watch ||
-	       cmd->run == cmd_map || cmd->run == cmd_page_types;
+	       cmd->run == cmd_map || cmd->run == cmd_page_types ||
+	       cmd->run == cmd_numastat;
 }
 
 int main(int argc, char **argv)
@@ -1404,7 +1440,8 @@ int main(int argc, char **argv)
 			return ret;
 	}
 	if (ctl.input && cmd->run != cmd_report && cmd->run != cmd_status &&
-	    cmd->run != cmd_vmstat && cmd->run != cmd_smaps)
+	    cmd->run != cmd_vmstat && cmd->run != cmd_smaps &&
+	    cmd->run != cmd_numastat)
 		return mmctl_usage_error(NULL, "--input goes with a report "
 					       "only");
 	ret = cmd->run(&ctl, nargs, args);

@@ -73,6 +73,11 @@ _mmctl()
 		fi
 		return
 		;;
+	numastat)
+		# numastat [-p] PID: the process's memory on each node.
+		COMPREPLY=($(compgen -W "-p $globals" -- "$cur"))
+		return
+		;;
 	top)
 		if [[ $prev == -o ]]; then
 			COMPREPLY=($(compgen -W "a b c l n o p s" -- "$cur"))

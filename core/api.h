@@ -36,6 +36,7 @@
 #include "core/page_owners.h" /* who holds a frame */
 #include "core/meminfo.h"
 #include "core/node.h"	      /* numastat, nodeN/meminfo */
+#include "core/numastat.h"    /* numastat -p PID */
 #include "core/mempolicy.h"   /* the MPOL_* values; numa_maps */
 #include "core/mutex.h"	      /* the mutexes and their waiters */
 #include "core/mmz.h"	      /* media-mem */

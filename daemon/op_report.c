@@ -163,6 +163,8 @@ static int report_process(struct session *s, const Mm__Report *rp,
 		return report_pid_maps(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_NUMA_MAPS:
 		return report_pid_numa_maps(m, pid, seq);
+	case MM__REPORT_KIND__REPORT_NUMASTAT_PROCESS:
+		return report_numastat_process(m, pid, seq);
 	case MM__REPORT_KIND__REPORT_NODE_MEMINFO:
 		if (rp->addr >= m->nr_node_ids)
 			return reply_error(
@@ -244,6 +246,7 @@ static bool process_report(Mm__ReportKind kind)
 	case MM__REPORT_KIND__REPORT_LDT:
 	case MM__REPORT_KIND__REPORT_SEGREGS:
 	case MM__REPORT_KIND__REPORT_NUMA_MAPS:
+	case MM__REPORT_KIND__REPORT_NUMASTAT_PROCESS:
 	case MM__REPORT_KIND__REPORT_NODE_MEMINFO: /* its node is checked */
 	case MM__REPORT_KIND__REPORT_NODE_VMSTAT:
 		return true;

@@ -61,6 +61,8 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_SYSCTL] = {&sysctl_vm_report, NULL},
 	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] = {&thp_report, NULL},
 	[MM__REPORT_KIND__REPORT_NUMA_MAPS] = {&pid_numa_maps_report, NULL},
+	[MM__REPORT_KIND__REPORT_NUMASTAT_PROCESS] = {&numastat_process_report,
+						      NULL},
 	[MM__REPORT_KIND__REPORT_NUMASTAT] = {&numastat_report, NULL},
 	[MM__REPORT_KIND__REPORT_NODE_MEMINFO] = {&node_meminfo_report, NULL},
 	[MM__REPORT_KIND__REPORT_SMAPS] = {&pid_smaps_report, NULL},

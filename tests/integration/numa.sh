@@ -4,8 +4,8 @@
 # config/x86_64-numa.yaml checks clean; a small two-node layout boots,
 # mmc_test's "numa" family places pages by each policy and reads their
 # nodes back, moves them, compares bad policies' errno with the host's;
-# mmctl's numastat, numa-maps and node-meminfo (and --json) show the
-# nodes; zoneinfo and buddyinfo name node 1.
+# mmctl's numastat (and numastat -p PID), numa-maps and node-meminfo
+# (and --json) show the nodes; zoneinfo and buddyinfo name node 1.
 #   usage: MMD=build/test/mmd sh tests/integration/numa.sh
 # Prints "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
 # Must never: leave a daemon running.
@@ -97,6 +97,12 @@ same "zoneinfo names node 1's Normal zone" "1" \
 same "buddyinfo: DMA, DMA32 on node 0 alone" \
 	"Node 0, zone DMA|Node 0, zone DMA32|Node 0, zone Normal|Node 1, zone Normal" \
 	"$(awk '{ printf "%s%s %s %s %s", (NR > 1 ? "|" : ""), $1, $2, $3, $4 }' "$tmp/buddyinfo")"
+status "numastat -p of pid 9999 is -ESRCH" 1 "No such process|9999" \
+	"$MMCTL" -s "$s" numastat -p 9999
+status "numastat --json of pid 9999 is -ESRCH" 1 "No such process|9999" \
+	"$MMCTL" -s "$s" --json numastat 9999
+status "numastat -p with no PID is a usage error" 2 "needs an argument" \
+	"$MMCTL" -s "$s" numastat -p
 status "numa-maps of pid 9999 is -ESRCH" 1 "No such process|9999" \
 	"$MMCTL" -s "$s" numa-maps 9999
 status "numa-maps --json of pid 9999 is -ESRCH" 1 "No such process|9999" \

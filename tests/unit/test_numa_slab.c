@@ -6,7 +6,8 @@
  * local node's partial slabs (and another node's only past
  * min_partial), frees going back to the slab's node, vmalloc_node's
  * pages, the per-node counts of SLUB's sysfs and vmallocinfo, the
- * checker, and every bad node's errno.
+ * checker, every bad node's errno, and numastat -p's table of where a
+ * process's pages lie.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,7 +16,9 @@
 
 #include "tests/unit/machines.h"
 
+#include "core/mman.h"
 #include "core/mmzone.h"
+#include "core/numastat.h"
 #include "core/slab_internal.h"
 #include "core/slub_sysfs.h"
 #include "core/task.h"
@@ -404,6 +407,81 @@ static void test_checker_sees_slab_nodes(void **state)
 	slab->node = 1;
 }
 
+/* Write every page of [addr, addr + len) in the current task. */
+static void touch_range(struct machine *m, uint64_t addr, uint64_t len)
+{
+	struct user_fault fault;
+	char c = 'x';
+
+	for (uint64_t a = addr; a < addr + len; a += PAGE)
+		assert_int_equal(
+			uapi_access_vm(m, 0, a, &c, 1, USER_WRITE, &fault), 0);
+}
+
+/*
+ * numastat -p: 1 MiB mapped on node 0 and 2 MiB bound to node 1 are
+ * Private, 256 KiB of heap on node 1 is Heap; the text is numastat's.
+ */
+static void test_numastat_process(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a, b, brk0, one = 0x2, cur;
+	struct numastat_process_snapshot *p;
+	struct seq_buf s;
+	int err;
+
+	on_cpu(f, 0);
+	assert_int_equal(uapi_mmap(m, 0, 0, 1 << 20, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &a),
+			 0);
+	assert_int_equal(uapi_mmap(m, 0, 0, 2 << 20, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &b),
+			 0);
+	assert_int_equal(
+		uapi_mbind(m, 0, b, 2 << 20, MPOL_BIND, &one, 1, 64, 0, false),
+		0);
+	touch_range(m, a, 1 << 20);
+	touch_range(m, b, 2 << 20);
+	on_cpu(f, 2);
+	assert_int_equal(uapi_brk(m, 0, 0, &brk0), 0);
+	assert_int_equal(uapi_brk(m, 0, brk0 + (256 << 10), &cur), 0);
+	touch_range(m, brk0, 256 << 10);
+	p = snapshot_take(&numastat_process_report, m, f->pid, &err);
+	assert_non_null(p);
+	assert_int_equal(p->nr_total_bytes, 2);
+	assert_int_equal(p->private_bytes[0], 1 << 20);
+	assert_int_equal(p->private_bytes[1], 2 << 20);
+	assert_int_equal(p->heap_bytes[0], 0);
+	assert_int_equal(p->heap_bytes[1], 256 << 10);
+	assert_int_equal(p->total_bytes[1], (2 << 20) + (256 << 10));
+	assert_int_equal(p->huge_bytes[0] + p->huge_bytes[1], 0);
+	snapshot_free(numastat_process_report.desc, p);
+	seq_buf_init(&s);
+	assert_int_equal(report_numastat_process(m, f->pid, &s), 0);
+	assert_string_equal(
+		s.buf,
+		"\nPer-node process memory usage (in MBs) for PID 1 (nslab)\n"
+		"                           Node 0          Node 1           "
+		"Total\n"
+		"                  --------------- --------------- "
+		"---------------\n"
+		"Huge                         0.00            0.00            "
+		"0.00\n"
+		"Heap                         0.00            0.25            "
+		"0.25\n"
+		"Stack                        0.00            0.00            "
+		"0.00\n"
+		"Private                      1.00            2.00            "
+		"3.00\n"
+		"----------------  --------------- --------------- "
+		"---------------\n"
+		"Total                        1.00            2.25            "
+		"3.25\n");
+	seq_buf_free(&s);
+	assert_int_equal(report_numastat_process(m, 999, &s), -ESRCH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +501,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checker_sees_slab_nodes,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numastat_process, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
