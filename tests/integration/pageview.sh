@@ -104,7 +104,8 @@ same "page-owner: the client's six blocks, each by alloc_pages" \
 $M slab kmalloc-64 >"$tmp/slab"
 attrs="aliases align cache_dma cpu_partial cpu_slabs ctor destroy_by_rcu \
 hwcache_align min_partial object_size objects objects_partial \
-objs_per_slab order partial poison reclaim_account red_zone sanity_checks \
+objs_per_slab order partial poison reclaim_account red_zone \
+remote_node_defrag_ratio sanity_checks \
 slab_size slabs slabs_cpu_partial store_user total_objects trace usersize"
 same "slab: SLUB's attribute names" "$(cut -d: -f1 "$tmp/slab" | tr '\n' ' ')" \
 	"$(echo $attrs) "
