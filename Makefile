@@ -13,7 +13,8 @@
 #   make fault      the fault-injection sweep, in full (mk/fault.mk)
 #   make soak       churn and soak for SOAK_SECONDS (mk/soak.mk)
 #   make difftest   address spaces against the host kernel for
-#                   DIFFTEST_SECONDS (tests/difftest/; SEED= replays)
+#                   DIFFTEST_SECONDS in DIFFTEST_JOBS workers
+#                   (tests/difftest/; SEED= replays)
 #   make memcheck   mmd under valgrind through an integration run
 #   make install    PREFIX=/usr/local DESTDIR= (make uninstall: the same
 #                   variables remove it)
@@ -313,9 +314,10 @@ $(T)/difftest_child $(B)/difftest_child: tests/difftest/host_child.c \
 	$(CC) $(BASE_CFLAGS) -O2 -Wl,-z,now -o $@ $<
 
 DIFFTEST_SECONDS ?= 60
+DIFFTEST_JOBS ?= 1
 difftest: deps
 	@$(MAKE) --no-print-directory $(B)/difftest
-	$(B)/difftest -t $(DIFFTEST_SECONDS)
+	$(B)/difftest -t $(DIFFTEST_SECONDS) -j $(DIFFTEST_JOBS)
 
 # The borders between the parts (mk/layers.sh says which): includes on
 # the sources, calls on the test build's objects. Client's objects are

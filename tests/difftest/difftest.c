@@ -12,7 +12,12 @@
  * madvise's advice and MREMAP_DONTUNMAP; the host child drops
  * CAP_IPC_LOCK so that both count against RLIMIT_MEMLOCK.
  *
- *   difftest [-t SECONDS] [-n SEQUENCES] [-v]   SEED=n replays a run
+ *   difftest [-t SECONDS] [-n SEQUENCES] [-c CHECK_EVERY] [-j WORKERS]
+ *            [-v]                                SEED=n replays a run
+ *
+ * Workers run in processes of their own, worker w on seed + w. The
+ * invariant checker runs after every CHECK_EVERY-th sequence (16) and at
+ * the end.
  *
  * The window is WINDOW_PAGES pages from each side's first break, so brk
  * and MAP_FIXED mappings meet there as they would. A divergence stops
@@ -28,10 +33,12 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -272,98 +279,115 @@ static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
 /* ------------------------------------------------------------------ */
 /* Views                                                               */
 
-/* Lines of /proc/PID/maps, from the host or the machine's report. */
-static void parse_maps(const char *text, uint64_t base, struct dt_view *v)
-{
-	uint64_t top = base + WINDOW_PAGES * PAGE;
-
-	v->nr_vmas = 0;
-	for (const char *l = text; *l;) {
-		size_t len = strcspn(l, "\n");
-		unsigned long long a, b;
-		char line[512], perms[5] = "";
-		struct dt_vma *d;
-
-		snprintf(line, sizeof(line), "%.*s", (int)len, l);
-		l += len + (l[len] == '\n');
-		if (sscanf(line, "%llx-%llx %4s", &a, &b, perms) != 3 ||
-		    b <= base || a >= top || v->nr_vmas == MAX_VMAS)
-			continue;
-		d = &v->vmas[v->nr_vmas++];
-		d->start =
-			(unsigned int)(((a < base ? base : a) - base) / PAGE);
-		d->end = (unsigned int)(((b > top ? top : b) - base) / PAGE);
-		memcpy(d->perms, perms, sizeof(d->perms));
-		d->heap = strstr(line, "[heap]") != NULL;
-		d->rss = d->anon = d->swap = d->locked = -1;
-	}
-}
-
 /*
- * smaps' Rss, Anonymous, Swap and Locked onto the VMAs parse_maps made
- * of the same text's maps lines (smaps has them in the same order).
+ * /proc/PID/smaps, from the host or the machine's report, in one pass:
+ * each maps line that meets the window makes a VMA (clipped to it), and
+ * the Rss, Anonymous, Swap and Locked lines after it fill its figures.
  */
 static void parse_smaps(const char *text, uint64_t base, struct dt_view *v)
 {
 	uint64_t top = base + WINDOW_PAGES * PAGE;
 	struct dt_vma *d = NULL;
-	unsigned int i = 0;
 
+	v->nr_vmas = 0;
 	for (const char *l = text; *l;) {
-		size_t len = strcspn(l, "\n");
+		const char *eol = strchr(l, '\n'), *next;
 		unsigned long long a, b;
-		char line[512], key[32];
+		char *end;
 		long kb;
 
-		snprintf(line, sizeof(line), "%.*s", (int)len, l);
-		l += len + (l[len] == '\n');
-		if (sscanf(line, "%llx-%llx ", &a, &b) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			d = b > base && a < top && i < v->nr_vmas
-				    ? &v->vmas[i++]
-				    : NULL;
+		if (!eol)
+			eol = l + strlen(l);
+		next = *eol ? eol + 1 : eol;
+		a = strtoull(l, &end, 16);
+		if (*end == '-' && end > l) {
+			b = strtoull(end + 1, &end, 16);
+			d = NULL;
+			if (b > base && a < top && v->nr_vmas < MAX_VMAS) {
+				d = &v->vmas[v->nr_vmas++];
+				d->start =
+					(unsigned int)(((a < base ? base : a) -
+							base) /
+						       PAGE);
+				d->end = (unsigned int)(((b > top ? top : b) -
+							 base) /
+							PAGE);
+				memcpy(d->perms, end + 1, 4);
+				d->perms[4] = 0;
+				d->heap = memmem(l, (size_t)(eol - l), "[heap]",
+						 6) != NULL;
+				d->rss = d->anon = d->swap = d->locked = -1;
+			}
+			l = next;
 			continue;
 		}
-		if (!d || sscanf(line, "%31[^:]: %ld kB", key, &kb) != 2)
-			continue;
-		if (!strcmp(key, "Rss"))
-			d->rss = kb;
-		else if (!strcmp(key, "Anonymous"))
-			d->anon = kb;
-		else if (!strcmp(key, "Swap"))
-			d->swap = kb;
-		else if (!strcmp(key, "Locked"))
-			d->locked = kb;
+		if (d) {
+			const char *colon = memchr(l, ':', (size_t)(eol - l));
+
+			kb = colon ? strtol(colon + 1, NULL, 10) : 0;
+			if (!colon)
+				;
+			else if (colon - l == 3 && !memcmp(l, "Rss", 3))
+				d->rss = kb;
+			else if (colon - l == 9 && !memcmp(l, "Anonymous", 9))
+				d->anon = kb;
+			else if (colon - l == 4 && !memcmp(l, "Swap", 4))
+				d->swap = kb;
+			else if (colon - l == 6 && !memcmp(l, "Locked", 6))
+				d->locked = kb;
+		}
+		l = next;
 	}
 }
 
-static int host_view(const struct host *h, struct dt_view *v)
+/* A pagemap entry as the views keep it: 0 none, 1 present, 2 swapped. */
+static uint8_t page_state(uint64_t e)
 {
-	char path[64], *text = NULL;
-	size_t cap = 0;
-	uint64_t pm[WINDOW_PAGES];
-	FILE *f;
+	return e >> 63 ? 1 : (e >> 62) & 1 ? 2 : 0;
+}
+
+/* The whole of a /proc file, into *buf (grown as needed). */
+static void read_proc(pid_t pid, const char *name, char **buf, size_t *cap)
+{
+	char path[64];
+	size_t len = 0;
+	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)h->pid);
-	f = fopen(path, "r");
-	if (!f || getdelim(&text, &cap, 0, f) < 0) {
-		fprintf(stderr, "difftest: cannot read %s\n", path);
-		exit(2);
-	}
-	fclose(f);
-	parse_maps(text, h->base, v);
-	free(text);
-	text = NULL;
-	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)h->pid);
-	f = fopen(path, "r");
-	if (!f || getdelim(&text, &cap, 0, f) < 0) {
-		fprintf(stderr, "difftest: cannot read %s\n", path);
-		exit(2);
-	}
-	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		goto fail;
+	do {
+		if (*cap - len < 4096) {
+			*cap = *cap ? *cap * 2 : 65536;
+			*buf = realloc(*buf, *cap);
+			if (!*buf)
+				goto fail;
+		}
+		n = read(fd, *buf + len, *cap - len - 1);
+		if (n < 0)
+			goto fail;
+		len += (size_t)n;
+	} while (n > 0);
+	(*buf)[len] = 0;
+	close(fd);
+	return;
+fail:
+	fprintf(stderr, "difftest: cannot read %s\n", path);
+	exit(2);
+}
+
+static void host_view(const struct host *h, struct dt_view *v)
+{
+	static char *text;
+	static size_t cap;
+	uint64_t pm[WINDOW_PAGES];
+	char path[64];
+	int fd;
+
+	read_proc(h->pid, "smaps", &text, &cap);
 	parse_smaps(text, h->base, v);
-	free(text);
 	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)h->pid);
 	fd = open(path, O_RDONLY);
 	if (fd < 0 || pread(fd, pm, sizeof(pm), (off_t)(h->base / PAGE * 8)) !=
@@ -373,21 +397,15 @@ static int host_view(const struct host *h, struct dt_view *v)
 	}
 	close(fd);
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
-		v->page[i] = pm[i] >> 63 ? 1 : (pm[i] >> 62) & 1 ? 2 : 0;
-	return 0;
+		v->page[i] = page_state(pm[i]);
 }
 
 static void sim_view(const struct sim *s, struct dt_view *v)
 {
+	uint8_t pm[WINDOW_PAGES * 8];
 	struct seq_buf sb;
+	uint64_t nr = 0;
 
-	seq_buf_init(&sb);
-	if (report_pid_maps(s->m, s->pid, &sb)) {
-		fprintf(stderr, "difftest: no maps for pid %d\n", s->pid);
-		exit(2);
-	}
-	parse_maps(sb.buf, s->base, v);
-	seq_buf_free(&sb);
 	seq_buf_init(&sb);
 	if (report_pid_smaps(s->m, s->pid, &sb)) {
 		fprintf(stderr, "difftest: no smaps for pid %d\n", s->pid);
@@ -395,41 +413,42 @@ static void sim_view(const struct sim *s, struct dt_view *v)
 	}
 	parse_smaps(sb.buf, s->base, v);
 	seq_buf_free(&sb);
+	if (pagemap_read(s->m, s->pid, s->base, WINDOW_PAGES, pm, &nr) ||
+	    nr != WINDOW_PAGES) {
+		fprintf(stderr, "difftest: no pagemap for pid %d\n", s->pid);
+		exit(2);
+	}
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
-		struct pgtable_walk w;
 		uint64_t e = 0;
 
-		if (!pid_pagewalk(s->m, s->pid, s->base + i * PAGE, &w) &&
-		    w.levels)
-			e = w.level[w.levels - 1].entry;
-		v->page[i] = pte_maps_page(e) ? 1 : e ? 2 : 0;
+		for (unsigned int b = 0; b < 8; b++)
+			e |= (uint64_t)pm[i * 8 + b] << (8 * b);
+		v->page[i] = page_state(e);
 	}
 }
 
 /* ------------------------------------------------------------------ */
 /* The two sides                                                       */
 
+/* posix_spawn: a vfork, so that nothing of this process is copied. */
 static void host_start(struct host *h)
 {
+	posix_spawn_file_actions_t fa;
+	char *argv[] = {child_path, NULL};
 	int to[2], from[2];
 
-	if (pipe(to) || pipe(from)) {
+	if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC)) {
 		perror("difftest: pipe");
 		exit(2);
 	}
-	h->pid = fork();
-	if (h->pid < 0) {
-		perror("difftest: fork");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, to[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, from[1], 1);
+	if (posix_spawn(&h->pid, child_path, &fa, NULL, argv, environ)) {
+		perror("difftest: posix_spawn");
 		exit(2);
 	}
-	if (!h->pid) {
-		dup2(to[0], 0);
-		dup2(from[1], 1);
-		close(to[1]);
-		close(from[0]);
-		execl(child_path, child_path, (char *)NULL);
-		_exit(127);
-	}
+	posix_spawn_file_actions_destroy(&fa);
 	close(to[0]);
 	close(from[1]);
 	h->to = to[1];
@@ -594,7 +613,8 @@ static bool views_equal(const struct dt_view *a, const struct dt_view *b)
 /*
  * Run calls[0..n) on a fresh host child and a fresh process of the
  * machine; the index of the first step that diverges, or -1. With out,
- * the two views at that step are printed to it.
+ * the two views at that step are printed to it. The invariant checker
+ * is the caller's to run (it costs more than the steps).
  */
 static int run_sequence(struct machine *m, const struct dt_call *calls,
 			unsigned int n, FILE *out)
@@ -619,9 +639,6 @@ static int run_sequence(struct machine *m, const struct dt_call *calls,
 			}
 		}
 	}
-	/* A broken invariant is a divergence of the last step run. */
-	if (!sim_check(&s, out) && diverged < 0)
-		diverged = (int)n - 1;
 	host_stop(&h);
 	sim_stop(&s);
 	return diverged;
@@ -683,71 +700,171 @@ static void find_child(const char *argv0)
 		 dirname(self));
 }
 
-int main(int argc, char **argv)
+/* What one worker was asked to do, and what it did. */
+struct dt_run {
+	uint64_t seed;
+	unsigned long seconds, limit, check_every;
+	unsigned long sequences, steps;
+};
+
+/*
+ * Sequences from the seed until the time or the count is up; the full
+ * invariant checker after every check_every-th sequence and at the end
+ * (the machine is deterministic, so -c 1 with the same seed finds the
+ * sequence that broke one). 0 when nothing diverged.
+ */
+static int run_worker(struct dt_run *r, FILE *out)
 {
-	const char *env = getenv("SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
-	unsigned long seconds = 3, limit = 0, sequences = 0, steps = 0;
-	struct machine *m;
-	time_t end;
-	int opt;
+	struct machine *m = boot();
+	time_t end = time(NULL) + (time_t)r->seconds;
+	uint64_t s = r->seed ? r->seed : 1;
+	struct sim probe = {.m = m};
 
-	while ((opt = getopt(argc, argv, "t:n:v")) != -1) {
-		if (opt == 't')
-			seconds = strtoul(optarg, NULL, 0);
-		else if (opt == 'n')
-			limit = strtoul(optarg, NULL, 0);
-		else if (opt == 'v')
-			verbose = true;
-		else {
-			fprintf(stderr, "usage: difftest [-t SECONDS] "
-					"[-n SEQUENCES] [-v]\n");
-			return 2;
-		}
-	}
-	find_child(argv[0]);
-	{
-		FILE *f = fopen("/proc/swaps", "r");
-		char line[256];
-		int lines = 0;
-
-		while (f && fgets(line, sizeof(line), f))
-			lines++;
-		if (f)
-			fclose(f);
-		host_has_swap = lines > 1;
-	}
-	printf("difftest: seed %" PRIu64 " (SEED=%" PRIu64
-	       " replays this run)\n",
-	       seed, seed);
-	fflush(stdout);
-	m = boot();
-	end = time(NULL) + (time_t)seconds;
-	for (uint64_t s = seed ? seed : 1;
-	     limit ? sequences < limit : time(NULL) < end; sequences++) {
+	for (; r->limit ? r->sequences < r->limit : time(NULL) < end;
+	     r->sequences++) {
 		struct dt_call calls[MAX_STEPS];
 		unsigned int n = 8 + rnd(&s, MAX_STEPS - 8);
+		bool last = r->limit && r->sequences + 1 == r->limit;
 		int at;
 
 		for (unsigned int i = 0; i < n; i++)
 			random_call(&s, &calls[i]);
 		at = run_sequence(m, calls, n, NULL);
 		if (at < 0) {
-			steps += n;
-			continue;
+			r->steps += n;
+			if ((r->sequences + 1) % r->check_every && !last)
+				continue;
+			if (sim_check(&probe, NULL))
+				continue;
+			fprintf(out,
+				"difftest: machine_check failed after sequence "
+				"%lu (SEED=%" PRIu64 " -c 1 finds which):\n",
+				r->sequences, r->seed);
+			sim_check(&probe, out);
+			machine_destroy(m);
+			return 1;
 		}
-		printf("difftest: sequence %lu diverges at step %d; "
-		       "shrunk:\n",
-		       sequences, at);
+		fprintf(out,
+			"difftest: sequence %lu (SEED=%" PRIu64
+			") diverges at step %d; shrunk:\n",
+			r->sequences, r->seed, at);
 		n = shrink(m, calls, (unsigned int)at + 1);
 		for (unsigned int i = 0; i < n; i++)
-			print_call(stdout, i, &calls[i]);
-		run_sequence(m, calls, n, stdout);
+			print_call(out, i, &calls[i]);
+		run_sequence(m, calls, n, out);
 		machine_destroy(m);
 		return 1;
 	}
-	printf("difftest: %lu sequences, %lu steps, no divergence\n", sequences,
-	       steps);
+	if (!sim_check(&probe, out)) {
+		machine_destroy(m);
+		return 1;
+	}
 	machine_destroy(m);
 	return 0;
+}
+
+/*
+ * Workers in processes of their own, worker w on seed + w; their counts
+ * come back over a pipe. 0 when none diverged.
+ */
+static int run_workers(const struct dt_run *proto, unsigned int jobs,
+		       unsigned long *sequences, unsigned long *steps)
+{
+	int fds[2], failed = 0;
+
+	if (pipe(fds)) {
+		perror("difftest: pipe");
+		exit(2);
+	}
+	for (unsigned int w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("difftest: fork");
+			exit(2);
+		}
+		if (!pid) {
+			struct dt_run r = *proto;
+			int rc;
+
+			close(fds[0]);
+			r.seed = proto->seed + w;
+			prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+			rc = run_worker(&r, stdout);
+			fflush(stdout);
+			if (write(fds[1], &r, sizeof(r)) != sizeof(r))
+				rc = 2;
+			_exit(rc);
+		}
+	}
+	close(fds[1]);
+	for (unsigned int w = 0; w < jobs; w++) {
+		struct dt_run r;
+		int status;
+
+		if (read(fds[0], &r, sizeof(r)) == sizeof(r)) {
+			*sequences += r.sequences;
+			*steps += r.steps;
+		}
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			failed = 1;
+	}
+	close(fds[0]);
+	return failed;
+}
+
+static bool host_swaps(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[256];
+	int lines = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		lines++;
+	if (f)
+		fclose(f);
+	return lines > 1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("SEED");
+	struct dt_run r = {.seconds = 3, .check_every = 16};
+	unsigned long sequences = 0, steps = 0;
+	unsigned int jobs = 1;
+	int opt, rc;
+
+	r.seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
+	while ((opt = getopt(argc, argv, "t:n:c:j:v")) != -1) {
+		if (opt == 't')
+			r.seconds = strtoul(optarg, NULL, 0);
+		else if (opt == 'n')
+			r.limit = strtoul(optarg, NULL, 0);
+		else if (opt == 'c')
+			r.check_every = strtoul(optarg, NULL, 0);
+		else if (opt == 'j')
+			jobs = (unsigned int)strtoul(optarg, NULL, 0);
+		else if (opt == 'v')
+			verbose = true;
+		else
+			opt = 0;
+		if (!opt || !r.check_every || !jobs || jobs > 64) {
+			fprintf(stderr, "usage: difftest [-t SECONDS] "
+					"[-n SEQUENCES] [-c CHECK_EVERY] "
+					"[-j WORKERS] [-v]\n");
+			return 2;
+		}
+	}
+	find_child(argv[0]);
+	host_has_swap = host_swaps();
+	printf("difftest: seed %" PRIu64 " (SEED=%" PRIu64
+	       " replays this run)\n",
+	       r.seed, r.seed);
+	fflush(stdout);
+	rc = run_workers(&r, jobs, &sequences, &steps);
+	if (!rc)
+		printf("difftest: %lu sequences, %lu steps, no divergence\n",
+		       sequences, steps);
+	return rc;
 }
