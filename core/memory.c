@@ -947,7 +947,13 @@ int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
 
-	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS))
+	/*
+	 * populate_vma_page_range: a VM_LOCKONFAULT VMA is left to its
+	 * faults, whoever asks (MAP_POPULATE, brk, mremap under
+	 * mlockall(MCL_FUTURE | MCL_ONFAULT)).
+	 */
+	if (!vma || !(vma->vm_flags & VM_ACCESS_FLAGS) ||
+	    (vma->vm_flags & VM_LOCKONFAULT))
 		return 0;
 	return populate_range_access(m, mm, start, end,
 				     (vma->vm_flags & (VM_WRITE | VM_SHARED)) ==
@@ -1354,11 +1360,14 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		if (wipe)
 			continue;
 		/*
-		 * vma_needs_copy: a file VMA with no private page is faulted
-		 * again in the child rather than copied.
+		 * vma_needs_copy: only a VMA with private pages (an anon_vma)
+		 * or raw frames is copied; the rest (files, shared memory, a
+		 * private range that has only read the zero page) is faulted
+		 * again in the child. Huge pages are copied whatever: the
+		 * machine's hugetlb faults take no anon_vma (Linux's private
+		 * ones do), and its shared ones are found again by no fault.
 		 */
-		if (!src->vm_file || src->anon_vma ||
-		    (src->vm_flags & VM_PFNMAP))
+		if (src->anon_vma || (src->vm_flags & (VM_PFNMAP | VM_HUGETLB)))
 			walk_vma_range(m, src, src->vm_start, src->vm_end,
 				       copy_one, &c);
 		if (c.err) {

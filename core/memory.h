@@ -38,7 +38,8 @@ int move_page_tables(struct machine *m, struct vm_area_struct *vma,
 /*
  * Fault in every page of [start, end) of the VMA at start, as
  * MAP_POPULATE: 0, or the first fault's error (the pages before it
- * stay). Callers that only hint ignore it.
+ * stay); nothing for a VM_LOCKONFAULT VMA, as populate_vma_page_range.
+ * Callers that only hint ignore it.
  */
 int populate_vma_range(struct machine *m, struct mm_struct *mm, uint64_t start,
 		       uint64_t end);

@@ -3,6 +3,9 @@
  * difftest.h - what the differential tester and its host child say to
  * each other over two pipes: one call, then its result.
  *
+ * The channel is a SOCK_SEQPACKET socket, one per process, so that a
+ * fork's call can carry the new process's socket with it.
+ *
  * Owns: the call kinds and the two fixed-size messages. Addresses travel
  * as byte offsets from the window's base (the child's first break), so
  * the host and the machine use the same offsets at their own bases.
@@ -12,6 +15,9 @@
 #define MM_DIFFTEST_H
 
 #include <stdint.h>
+
+/* The window: 256 pages of 4 KiB from the first break. */
+#define DT_WINDOW_BYTES (256ULL << 12)
 
 enum dt_kind {
 	DT_MMAP,
@@ -23,17 +29,23 @@ enum dt_kind {
 	DT_WRITE,
 	DT_MLOCK, /* mlock2: flags 0 or MLOCK_ONFAULT */
 	DT_MUNLOCK,
-	DT_MADVISE, /* advice in prot */
-	DT_EXIT,    /* the child leaves */
+	DT_MADVISE,  /* advice in prot */
+	DT_MLOCKALL, /* flags: MCL_* */
+	DT_MUNLOCKALL,
+	DT_EXIT, /* the process leaves */
+	DT_FORK, /* the new process's socket comes with it (SCM_RIGHTS) */
 	DT_NR_KINDS,
 };
 
-/* One call; off/len/new_off in bytes from the window's base. */
+/*
+ * One call; off/len/new_off in bytes from the window's base; proc: which
+ * process makes it (0 the first, 1 the one it forked).
+ */
 struct dt_call {
 	int32_t kind;
 	int32_t prot;
 	int32_t flags;
-	int32_t pad;
+	int32_t proc;
 	uint64_t off;
 	uint64_t len;
 	uint64_t new_len;
@@ -46,7 +58,7 @@ struct dt_result {
 	int32_t err;   /* -errno, 0 on success */
 	int32_t signo; /* READ, WRITE: the signal the access raised, or 0 */
 	int32_t si_code;
-	int32_t pad;
+	int32_t pid;		   /* FORK: the new process's pid */
 	uint64_t min_flt, maj_flt; /* faults the call took (getrusage) */
 };
 

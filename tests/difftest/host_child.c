@@ -4,11 +4,17 @@
  * makes each call it is sent on its own address space and sends the
  * result back, so the tester can read its /proc/PID/maps and pagemap.
  *
+ * A fork's call makes a second process of the same program, talking
+ * over the socket that came with the call; both fault in again what
+ * fork shared copy-on-write (outside the window), so that their later
+ * calls' fault counts are again the window's alone.
+ *
  * Owns: nothing but the calls. Must never: allocate (no malloc, no
  * stdio), so that its heap is the break it started with and nothing of
  * its own lands in the window; or take transparent huge pages.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -16,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include <unistd.h>
@@ -33,18 +40,33 @@ static void on_fault(int signo, siginfo_t *si, void *uc)
 	siglongjmp(fault_jmp, 1);
 }
 
-static int full_io(int fd, void *buf, size_t len, int out)
+/* One message each way on the SOCK_SEQPACKET socket, fd 0. */
+static int send_result(const struct dt_result *r)
 {
-	char *p = buf;
+	return send(0, r, sizeof(*r), MSG_NOSIGNAL) == (ssize_t)sizeof(*r) ? 0
+									   : -1;
+}
 
-	while (len) {
-		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
+/* A call, and the socket a fork's call carries (-1 if none). */
+static int recv_call(struct dt_call *c, int *fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = {c, sizeof(*c)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm;
 
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
+	*fd = -1;
+	if (recvmsg(0, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*c))
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
 	return 0;
 }
 
@@ -111,6 +133,12 @@ static void run(const struct dt_call *c, char *base, struct dt_result *r)
 	case DT_MADVISE:
 		r->err = madvise(a, c->len, c->prot) ? -errno : 0;
 		break;
+	case DT_MLOCKALL:
+		r->err = mlockall(c->flags) ? -errno : 0;
+		break;
+	case DT_MUNLOCKALL:
+		r->err = munlockall() ? -errno : 0;
+		break;
 	}
 }
 
@@ -151,6 +179,61 @@ static void unprivileged(void)
 	}
 }
 
+static uint64_t hex(const char **p)
+{
+	uint64_t v = 0;
+
+	for (;; (*p)++) {
+		char ch = **p;
+
+		if (ch >= '0' && ch <= '9')
+			v = v * 16 + (uint64_t)(ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			v = v * 16 + (uint64_t)(ch - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+/*
+ * Every page of every mapping outside the window, present and (where
+ * private and writable) written, by MADV_POPULATE_READ/WRITE: so that
+ * what a call populates (mlockall's MCL_CURRENT) and what the loop
+ * itself touches after a fork take no faults outside the window.
+ */
+static void populate_outside(char *base)
+{
+	static char maps[16384];
+	ssize_t n = 0, got;
+	int fd = open("/proc/self/maps", O_RDONLY);
+	const char *p;
+
+	while (fd >= 0 &&
+	       (got = read(fd, maps + n, sizeof(maps) - 1 - (size_t)n)) > 0)
+		n += got;
+	if (fd >= 0)
+		close(fd);
+	maps[n > 0 ? n : 0] = 0;
+	for (p = maps; *p;) {
+		uint64_t start = hex(&p), end;
+
+		p++;
+		end = hex(&p);
+		p++;
+		if ((char *)end <= base ||
+		    (char *)start >= base + DT_WINDOW_BYTES)
+			if (p[0] == 'r')
+				madvise((void *)start, end - start,
+					p[1] == 'w' && p[3] == 'p'
+						? MADV_POPULATE_WRITE
+						: MADV_POPULATE_READ);
+		while (*p && *p != '\n')
+			p++;
+		if (*p)
+			p++;
+	}
+}
+
 /*
  * Fault in, before the first call, what the calls' own code and stack
  * will touch (the stack a signal frame takes, each libc wrapper's page),
@@ -172,8 +255,37 @@ static void warm_up(char *base)
 			c.off = (uint64_t)(0 - (uintptr_t)base); /* page 0 */
 		if (k == DT_BRK)
 			c.off = (uint64_t)((char *)syscall(SYS_brk, 0) - base);
+		if (k == DT_MLOCKALL)
+			c.flags = -1; /* -EINVAL */
 		run_counted(&c, base, &r);
 	}
+	populate_outside(base);
+}
+
+/*
+ * fork, the new process on the socket that came with the call. In
+ * both, what fork made copy-on-write is written again before the
+ * answer, so the fork's own faults are not compared (0 on both sides).
+ */
+static void do_fork(int fd, char *base, struct dt_result *r)
+{
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	pid = fork();
+	if (pid < 0) {
+		r->err = -errno;
+		return;
+	}
+	if (!pid) {
+		dup2(fd, 0);
+		close(fd);
+		populate_outside(base);
+		return; /* its first answer says it is ready */
+	}
+	close(fd);
+	populate_outside(base);
+	r->pid = pid;
 }
 
 int main(void)
@@ -182,6 +294,7 @@ int main(void)
 	char *base = (char *)syscall(SYS_brk, 0);
 	struct dt_call c;
 	struct dt_result r;
+	int fd;
 
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	unprivileged();
@@ -190,13 +303,19 @@ int main(void)
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
+	signal(SIGCHLD, SIG_IGN); /* a forked process that exits is reaped */
 	warm_up(base);
 	/* First the base, then one result per call. */
-	if (full_io(1, &base, sizeof(base), 1))
+	memset(&r, 0, sizeof(r));
+	r.value = (int64_t)(uintptr_t)base;
+	if (send_result(&r))
 		return 1;
-	while (!full_io(0, &c, sizeof(c), 0) && c.kind != DT_EXIT) {
-		run_counted(&c, base, &r);
-		if (full_io(1, &r, sizeof(r), 1))
+	while (!recv_call(&c, &fd) && c.kind != DT_EXIT) {
+		if (c.kind == DT_FORK && fd >= 0)
+			do_fork(fd, base, &r);
+		else
+			run_counted(&c, base, &r);
+		if (send_result(&r))
 			return 1;
 	}
 	return 0;

@@ -351,6 +351,40 @@ static void test_mlockall(void **state)
 	teardown_both(&b);
 }
 
+/*
+ * populate_vma_page_range leaves a VM_LOCKONFAULT VMA to its faults:
+ * under mlockall(MCL_FUTURE | MCL_ONFAULT), MAP_POPULATE populates
+ * nothing (the differential tester found the machine populating it).
+ */
+static void test_populate_lockonfault(void **state)
+{
+	struct both b;
+	uint64_t got = 0;
+	struct mm_struct *mm;
+	unsigned long flt;
+
+	(void)state;
+	setup_both(&b, 64 * PAGE);
+	mm = mm_of(&b);
+	assert_int_equal(uapi_mlockall(b.m, 0, MCL_FUTURE | MCL_ONFAULT), 0);
+	flt = mm->min_flt;
+	assert_int_equal(uapi_mmap(b.m, 0, W + 64 * PAGE, 5 * PAGE,
+				   PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+					   MAP_POPULATE,
+				   &got),
+			 0);
+	assert_int_equal(mm->min_flt, flt);
+	assert_int_equal(mm->locked_vm, 5);
+	assert_int_equal(zone_mlocked(b.m), 0);
+	/* Each page is locked as it faults. */
+	write_page(&b, 64);
+	assert_int_equal(mm->min_flt, flt + 1);
+	assert_int_equal(zone_mlocked(b.m), 1);
+	assert_int_equal(uapi_munlockall(b.m, 0), 0);
+	teardown_both(&b);
+}
+
 /* mremap of a locked VMA: the growth must fit, and is populated. */
 static void test_mremap_locked(void **state)
 {
@@ -457,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_unevictable),
 		cmocka_unit_test(test_fork),
 		cmocka_unit_test(test_mlockall),
+		cmocka_unit_test(test_populate_lockonfault),
 		cmocka_unit_test(test_mremap_locked),
 		cmocka_unit_test(test_mprotect_locked),
 		cmocka_unit_test(test_stack_growth_locked),
