@@ -106,7 +106,7 @@ static int advice_flags(const struct vm_area_struct *vma, int advice,
 		f &= ~VM_DONTDUMP;
 		break;
 	case MADV_WIPEONFORK: /* private anonymous memory only */
-		if (vma->vm_flags & VM_SHARED)
+		if (vma->vm_file || (vma->vm_flags & VM_SHARED))
 			return -EINVAL;
 		f |= VM_WIPEONFORK;
 		break;
@@ -194,9 +194,11 @@ static int free_vma(struct machine *m, struct vm_area_struct *vma,
 
 	if (err)
 		return err;
-	if (vma->shmem) /* vma_is_anonymous: private memory only */
+	/* madvise_free_single_vma: vma_is_anonymous, private memory only */
+	if (vma->shmem || vma->vm_file)
 		return mm_refuse(m, BAD_VMA, -EINVAL,
-				 "madvise(MADV_FREE) of shared memory");
+				 "madvise(MADV_FREE) of shared memory or a "
+				 "file");
 	walk_vma_range(m, vma, start, end, free_one, NULL);
 	return 0;
 }

@@ -152,6 +152,7 @@ void put_user_page(struct machine *m, struct page *page)
 	if (PageFlag(page, PG_anon))
 		av = (struct anon_vma *)(uintptr_t)page->mapping;
 	ClearPageFlag(page, PG_anon);
+	ClearPageFlag(page, PG_anon_exclusive);
 	ClearPageFlag(page, PG_shmem);
 	ClearPageFlag(page, PG_swapbacked);
 	ClearPageFlag(page, PG_dirty);
@@ -174,10 +175,21 @@ static void mod_mapped_stat(struct machine *m, const struct page *page, long n)
 		mod_lruvec_page_state(m, page, NR_FILE_MAPPED, n);
 }
 
+/*
+ * A small anonymous page is PG_anon_exclusive (PageAnonExclusive) from
+ * its first mapping by a write fault (page_add_new_anon_rmap) or a
+ * copy-on-write fault that reuses it, until a second mapping shares it
+ * (fork's copy, a swap-cache page mapped again) or its last mapping
+ * goes (where Linux would keep it in the swap entry): mprotect makes
+ * the entry of an exclusive page writable at once (can_change_pte_
+ * writable), of any other only at a write fault.
+ */
 void page_add_anon_rmap(struct machine *m, struct page *page)
 {
 	if (++page->_mapcount == 0)
 		mod_mapped_stat(m, page, 1);
+	if (page->_mapcount > 0 && !PageThp(page))
+		ClearPageFlag(page, PG_anon_exclusive);
 }
 
 void page_remove_rmap(struct machine *m, struct page *page)
@@ -188,6 +200,8 @@ void page_remove_rmap(struct machine *m, struct page *page)
 	}
 	if (--page->_mapcount == -1)
 		mod_mapped_stat(m, page, -1);
+	if (page->_mapcount == -1)
+		ClearPageFlag(page, PG_anon_exclusive);
 }
 
 enum mm_counter mm_counter(const struct page *page)
@@ -208,6 +222,7 @@ static void page_add_new_anon_rmap(struct machine *m, struct page *page,
 	page->_mapcount = -1;
 	anon_vma_get(vma->anon_vma);
 	page_add_anon_rmap(m, page);
+	SetPageFlag(page, PG_anon_exclusive);
 	lru_add(m, page);
 }
 
@@ -484,6 +499,8 @@ static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
 	if (!zero && PageFlag(old, PG_anon) &&
 	    (PageThp(old) ? thp_wp_can_reuse(m, vma, old)
 			  : page_mapcount(old) == 1 && old->_refcount == 1)) {
+		if (!PageThp(old)) /* wp_page_reuse: this mm's alone now */
+			SetPageFlag(old, PG_anon_exclusive);
 		pte_slot_write(m, slot, entry | prot);
 		return 0;
 	}
@@ -1139,16 +1156,19 @@ static void change_one(struct machine *m, struct vm_area_struct *vma,
 	(void)arg;
 	if (pte_is_swap(entry))
 		return;
-	/* Private pages stay read-only unless this mm alone maps them. */
-	/* A shared file page stays read-only until written (dirtied). */
+	/*
+	 * can_change_pte_writable: a private page only when it is this
+	 * mm's alone (PG_anon_exclusive: not since fork shared it, even
+	 * if the other side has gone); a shared file page only once
+	 * written (dirtied).
+	 */
 	writable = ((vma->vm_flags & VM_SHARED) &&
 		    (!vma->vm_file || (vma->vm_flags & VM_PFNMAP) ||
 		     (entry & _PAGE_DIRTY))) ||
 		   (vma->vm_flags & VM_HUGETLB) ||
 		   (pfn != m->zero_pfn && PageFlag(page, PG_anon) &&
 		    (PageThp(page) ? thp_page_exclusive(m, page)
-				   : page_mapcount(page) == 1) &&
-		    (entry & _PAGE_DIRTY));
+				   : PageFlag(page, PG_anon_exclusive)));
 	pte_slot_write(
 		m, slot,
 		pfn_pte(m, pfn,

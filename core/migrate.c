@@ -72,7 +72,8 @@ static void migrate_page_state(struct page *src, struct page *dst)
 	const uint32_t moving =
 		(1u << PG_anon) | (1u << PG_shmem) | (1u << PG_swapbacked) |
 		(1u << PG_dirty) | (1u << PG_referenced) | (1u << PG_lru) |
-		(1u << PG_active) | (1u << PG_mlocked) | (1u << PG_unevictable);
+		(1u << PG_active) | (1u << PG_mlocked) |
+		(1u << PG_unevictable) | (1u << PG_anon_exclusive);
 
 	dst->flags |= src->flags & moving;
 	src->flags &= ~moving;

@@ -15,7 +15,7 @@
  * _mapcount to the PTEs mapping it, _nr_pages_mapped to the pages some
  * PTE maps, its reference count to all of those, on the deferred split
  * queue exactly when no PMD and only some PTEs map it, an exclusive
- * page (PG_anon_exclusive) mapped once at most, NR_ANON_THPS the
+ * page (PG_anon_exclusive, small or THP) mapped once at most, NR_ANON_THPS the
  * pages of the THPs some PMD maps; the huge zero page read-only and
  * all zero; swap slot counts
  * equal to the swap entries and shmem slots naming them; each mm's
@@ -591,10 +591,11 @@ static int check_pages(struct mm_tally *t)
 
 		if (PageFlag(page, PG_tail))
 			continue; /* checked with its head */
-		if (PageFlag(page, PG_anon_exclusive) && !PageThp(page))
+		if (PageFlag(page, PG_anon_exclusive) &&
+		    !PageFlag(page, PG_anon))
 			return check_failed(t->why, t->len,
 					    "pfn %#lx: PG_anon_exclusive on a "
-					    "page no THP holds",
+					    "page that is not anonymous",
 					    pfn);
 		if (page_is_pagecache(page)) {
 			err = check_file_page(t, pfn, &file_mapped);
@@ -625,6 +626,12 @@ static int check_pages(struct mm_tally *t)
 					    PageFlag(page, PG_lru)
 						    ? ""
 						    : ", not on an LRU list");
+		if (PageFlag(page, PG_anon_exclusive) &&
+		    page_mapcount(page) != 1)
+			return check_failed(t->why, t->len,
+					    "pfn %#lx: PG_anon_exclusive but "
+					    "mapped %d times",
+					    pfn, page_mapcount(page));
 		if (!shmem && page_mapcount(page) > 0)
 			anon_mapped++;
 	}

@@ -792,7 +792,8 @@ int do_mmap_file(struct machine *m, struct mm_struct *mm, struct file *file,
 		 uint64_t addr, uint64_t len, int prot, int flags,
 		 uint64_t pgoff, uint64_t *mapped)
 {
-	unsigned long vm_flags = calc_vm_flags(prot, flags);
+	/* do_mmap: mlockall(MCL_FUTURE)'s def_flags lock files too. */
+	unsigned long vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
 	int err = mmap_check(m, mm, addr, len, flags, true);
 
 	if (err)
@@ -820,6 +821,8 @@ int do_mmap_file(struct machine *m, struct mm_struct *mm, struct file *file,
 	if (!err)
 		err = mmap_file_flags(m, file, prot, flags, &vm_flags);
 	if (!err)
+		err = mmap_lock_check(m, mm, flags, vm_flags, len);
+	if (!err)
 		err = mmap_account(m, &vm_flags, len, true);
 	if (!err && (flags & MAP_FIXED))
 		err = do_munmap(m, mm, addr, len);
@@ -829,7 +832,7 @@ int do_mmap_file(struct machine *m, struct mm_struct *mm, struct file *file,
 		return err;
 	*mapped = addr;
 	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
-	    (flags & MAP_LOCKED))
+	    (vm_flags & VM_LOCKED))
 		populate_vma_range(m, mm, addr, addr + len);
 	return 0;
 }

@@ -48,6 +48,7 @@
 
 #include "core/check.h"
 #include "core/err.h"
+#include "core/fs/fs.h"
 #include "core/layout.h"
 #include "core/machine.h"
 #include "core/mm.h"
@@ -62,14 +63,18 @@
 #define WINDOW_PAGES 256
 #define MAX_STEPS    48
 #define MAX_VMAS     WINDOW_PAGES
+/* fault_around_bytes (64 KiB) in pages, on both sides by default. */
+#define FAULT_AROUND_PAGES 16
 
 /* One VMA in the window, clipped to it, in pages from its base. */
 struct dt_vma {
 	unsigned int start, end;
 	char perms[5];
 	bool heap;
+	unsigned long long pgoff; /* maps' offset (a file's, or shmem's) */
 	/* smaps, kB; the VMA's whole figures (-1: no smaps line seen) */
 	long rss, anon, swap, locked;
+	long shared, private_; /* Shared_Clean + _Dirty, Private_ likewise */
 };
 
 /* What one side looks like after a step. */
@@ -98,7 +103,11 @@ struct sim {
 	struct machine *m;
 	int leader, pid[2];
 	uint64_t base;
+	int fd;		    /* the file's descriptor in both, or -1 */
+	uint64_t file_size; /* its size, for what ftruncate adds */
 };
+
+#define SIM_FILE "/difftest"
 
 static char child_path[PATH_MAX];
 static bool verbose;
@@ -237,13 +246,64 @@ static bool random_process_call(uint64_t *s, bool alive[2], struct dt_call *c)
 	return true;
 }
 
-static void random_call(uint64_t *s, bool alive[2], struct dt_call *c)
+static int random_msync_flags(uint64_t *s)
+{
+	static const int flags[] = {
+		MS_ASYNC,
+		MS_SYNC,
+		MS_INVALIDATE,
+		MS_ASYNC | MS_INVALIDATE,
+		MS_SYNC | MS_INVALIDATE,
+		MS_SYNC | MS_ASYNC /* -EINVAL */,
+		0,
+	};
+
+	return flags[rnd(s, sizeof(flags) / sizeof(flags[0]))];
+}
+
+/* ftruncate and msync, in a sequence with the file; false otherwise. */
+static bool random_file_call(uint64_t *s, struct dt_call *c)
+{
+	unsigned int pick = rnd(s, 100);
+
+	if (pick < 4) {
+		c->kind = DT_FTRUNCATE;
+		c->len = rnd(s, DT_FILE_PAGES + 8) * PAGE;
+		if (!rnd(s, 4))
+			c->len += 1 + rnd(s, PAGE - 1);
+	} else if (pick < 7) {
+		c->kind = DT_MSYNC;
+		c->off = random_page(s) * PAGE;
+		c->len = random_len(s);
+		c->flags = random_msync_flags(s);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* A mapping of the file, shared or private, from a page of it. */
+static void random_file_mmap(uint64_t *s, struct dt_call *c)
+{
+	c->flags = (rnd(s, 2) ? MAP_SHARED : MAP_PRIVATE) |
+		   (rnd(s, 8) ? MAP_FIXED : MAP_FIXED_NOREPLACE);
+	if (!rnd(s, 10))
+		c->flags |= MAP_POPULATE;
+	c->new_off = rnd(s, DT_FILE_PAGES + 4) * PAGE;
+	if (!rnd(s, 30))
+		c->new_off += 1; /* -EINVAL */
+}
+
+static void random_call(uint64_t *s, bool alive[2], bool files,
+			struct dt_call *c)
 {
 	unsigned int pick;
 
 	memset(c, 0, sizeof(*c));
 	c->proc = alive[0] && alive[1] ? (int)rnd(s, 2) : !alive[0];
 	if (random_process_call(s, alive, c))
+		return;
+	if (files && random_file_call(s, c))
 		return;
 	pick = rnd(s, 100);
 	c->off = random_page(s) * PAGE;
@@ -252,6 +312,8 @@ static void random_call(uint64_t *s, bool alive[2], struct dt_call *c)
 		c->kind = DT_MMAP;
 		c->prot = random_prot(s);
 		c->flags = random_mmap_flags(s);
+		if (files && rnd(s, 2))
+			random_file_mmap(s, c);
 	} else if (pick < 37) {
 		c->kind = DT_MUNMAP;
 	} else if (pick < 55) {
@@ -281,7 +343,10 @@ static void random_call(uint64_t *s, bool alive[2], struct dt_call *c)
 		c->kind = DT_MUNLOCK;
 	} else if (pick < 82) {
 		c->kind = DT_MADVISE;
-		c->prot = random_advice(s);
+		do
+			c->prot = random_advice(s);
+		while (files &&
+		       (c->prot == MADV_PAGEOUT || c->prot == MADV_REMOVE));
 	} else {
 		c->kind = pick < 91 ? DT_READ : DT_WRITE;
 		c->len = 1;
@@ -302,11 +367,17 @@ static const char *prot_name(int prot)
 static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
 {
 	static const char *names[] = {
-		"mmap",	    "munmap",	  "mprotect", "mremap",	 "brk",
-		"read",	    "write",	  "mlock",    "munlock", "madvise",
-		"mlockall", "munlockall", "exit",     "fork"};
+		"mmap",	     "munmap",	"mprotect", "mremap",
+		"brk",	     "read",	"write",    "mlock",
+		"munlock",   "madvise", "mlockall", "munlockall",
+		"ftruncate", "msync",	"exit",	    "fork"};
 
-	if (c->kind >= DT_MLOCKALL) {
+	if (c->kind == DT_FTRUNCATE) {
+		fprintf(f, "  %2u [%d] ftruncate %#" PRIx64 "\n", i, c->proc,
+			c->len);
+		return;
+	}
+	if (c->kind >= DT_MLOCKALL && c->kind != DT_MSYNC) {
 		fprintf(f, "  %2u [%d] %s", i, c->proc, names[c->kind]);
 		if (c->kind == DT_MLOCKALL)
 			fprintf(f, " %s%s%s%s",
@@ -329,6 +400,10 @@ static void print_call(FILE *f, unsigned int i, const struct dt_call *c)
 		fprintf(f, " advice %d", c->prot);
 	if (c->kind == DT_MMAP || c->kind == DT_MPROTECT)
 		fprintf(f, " %s", prot_name(c->prot));
+	if (c->kind == DT_MSYNC)
+		fprintf(f, " flags %d", c->flags);
+	if (c->kind == DT_MMAP && !(c->flags & MAP_ANONYMOUS))
+		fprintf(f, " file@%#" PRIx64, c->new_off);
 	if (c->kind == DT_MMAP)
 		fprintf(f, " %s%s%s%s%s",
 			c->flags & MAP_SHARED ? "SHARED" : "PRIVATE",
@@ -383,9 +458,11 @@ static void parse_smaps(const char *text, uint64_t base, struct dt_view *v)
 							PAGE);
 				memcpy(d->perms, end + 1, 4);
 				d->perms[4] = 0;
+				d->pgoff = strtoull(end + 6, NULL, 16);
 				d->heap = memmem(l, (size_t)(eol - l), "[heap]",
 						 6) != NULL;
 				d->rss = d->anon = d->swap = d->locked = -1;
+				d->shared = d->private_ = 0;
 			}
 			l = next;
 			continue;
@@ -404,6 +481,10 @@ static void parse_smaps(const char *text, uint64_t base, struct dt_view *v)
 				d->swap = kb;
 			else if (colon - l == 6 && !memcmp(l, "Locked", 6))
 				d->locked = kb;
+			else if (colon - l == 12 && !memcmp(l, "Shared_", 7))
+				d->shared += kb;
+			else if (colon - l == 13 && !memcmp(l, "Private_", 8))
+				d->private_ += kb;
 		}
 		l = next;
 	}
@@ -543,22 +624,70 @@ static bool host_recv(int fd, struct dt_result *r)
 	return true;
 }
 
+/* DT_FILE_PAGES of the file's bytes from byte 0, or from old to len. */
+static void fill_file(int (*put)(void *ctx, const char *buf, size_t n,
+				 uint64_t at),
+		      void *ctx, uint64_t old, uint64_t len)
+{
+	char page[PAGE];
+
+	for (uint64_t at = old; at < len;) {
+		size_t n = (size_t)(PAGE - at % PAGE);
+
+		if (n > len - at)
+			n = (size_t)(len - at);
+		memset(page, dt_file_byte(at), n);
+		if (put(ctx, page, n, at))
+			die("cannot write the file");
+		at += n;
+	}
+}
+
+static int host_put(void *ctx, const char *buf, size_t n, uint64_t at)
+{
+	return pwrite(*(int *)ctx, buf, n, (off_t)at) == (ssize_t)n ? 0 : -1;
+}
+
+/*
+ * The host's file: a tmpfs file, unlinked once the child has it as
+ * DT_FILE_FD; -1 for a sequence without files.
+ */
+static int host_file(void)
+{
+	static unsigned long n;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/shm/mm-difftest.%d.%lu",
+		 (int)getpid(), n++);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die("cannot create a file in /dev/shm");
+	unlink(path);
+	fill_file(host_put, &fd, 0, DT_FILE_PAGES * PAGE);
+	return fd;
+}
+
 /* posix_spawn: a vfork, so that nothing of this process is copied. */
-static void host_start(struct host *h)
+static void host_start(struct host *h, bool files)
 {
 	posix_spawn_file_actions_t fa;
 	char *argv[] = {child_path, NULL};
 	struct dt_result r;
-	int sv[2];
+	int sv[2], file = files ? host_file() : -1;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		die("no socketpair");
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
+	if (file >= 0)
+		posix_spawn_file_actions_adddup2(&fa, file, DT_FILE_FD);
 	if (posix_spawn(&h->pid[0], child_path, &fa, NULL, argv, environ))
 		die("cannot spawn the host child");
 	posix_spawn_file_actions_destroy(&fa);
 	close(sv[1]);
+	if (file >= 0)
+		close(file);
 	h->fd[0] = sv[0];
 	h->fd[1] = -1;
 	h->pid[1] = h->last_child = 0;
@@ -654,7 +783,64 @@ static void sim_populate_outside(struct sim *s, int pid)
 	}
 }
 
-static void sim_start(struct sim *s)
+struct sim_put {
+	struct sim *s;
+	int pid;
+};
+
+static int sim_put(void *ctx, const char *buf, size_t n, uint64_t at)
+{
+	struct sim_put *p = ctx;
+	size_t done = 0;
+
+	return uapi_pwrite64(p->s->m, p->pid, p->s->fd, buf, n, (int64_t)at,
+			     &done) ||
+			       done != n
+		       ? -1
+		       : 0;
+}
+
+/* ftruncate in the machine, what it adds written as the host's is. */
+static int sim_truncate(struct sim *s, int pid, uint64_t len)
+{
+	struct sim_put p = {s, pid};
+	int err = uapi_ftruncate(s->m, pid, s->fd, (int64_t)len);
+
+	if (err)
+		return err;
+	fill_file(sim_put, &p, s->file_size, len);
+	s->file_size = len;
+	return 0;
+}
+
+static void sim_file(struct sim *s)
+{
+	s->fd = -1;
+	s->file_size = 0;
+	if (uapi_open(s->m, s->pid[0], SIM_FILE, O_RDWR_ | O_CREAT_, 0600,
+		      &s->fd) ||
+	    sim_truncate(s, s->pid[0], DT_FILE_PAGES * PAGE))
+		die("cannot create the machine's file");
+}
+
+/*
+ * The break moved up (less than 64 KiB) to the page the host's has
+ * within 64 KiB, as if brk were randomized (Linux's arch_randomize_brk
+ * picks any page): fault-around maps a 64 KiB window aligned in the
+ * address space (do_fault_around), so a read of a file or of shared
+ * memory maps the same pages only with the same phase.
+ */
+static void sim_match_phase(struct sim *s, uint64_t host_base)
+{
+	struct mm_struct *mm = find_task_by_pid(s->m, s->pid[0])->mm;
+	uint64_t span = FAULT_AROUND_PAGES * PAGE;
+
+	mm->start_brk +=
+		(host_base % span - mm->start_brk % span + span) % span;
+	mm->brk = mm->start_brk;
+}
+
+static void sim_start(struct sim *s, bool files, uint64_t host_base)
 {
 	if (task_create(s->m, "difftest", 0, 0, &s->leader) ||
 	    task_switch(s->m, s->leader) ||
@@ -662,7 +848,11 @@ static void sim_start(struct sim *s)
 	    task_switch(s->m, s->pid[0]))
 		die("no process in the machine");
 	s->pid[1] = 0;
+	sim_match_phase(s, host_base);
 	s->base = find_task_by_pid(s->m, s->pid[0])->mm->start_brk;
+	s->fd = -1;
+	if (files)
+		sim_file(s);
 	sim_populate_outside(s, s->pid[0]);
 }
 
@@ -690,6 +880,8 @@ static void sim_stop(struct sim *s)
 {
 	struct task_leaks leaks;
 
+	if (s->fd >= 0)
+		uapi_unlink(s->m, s->leader, SIM_FILE);
 	task_exit(s->m, s->leader, &leaks);
 	s->pid[0] = s->pid[1] = 0;
 }
@@ -697,6 +889,31 @@ static void sim_stop(struct sim *s)
 static int64_t sim_addr(const struct sim *s, int err, uint64_t addr)
 {
 	return err ? 0 : (int64_t)(addr - s->base);
+}
+
+/*
+ * Whether a write at a will take a write-notify fault in the machine that
+ * tmpfs does not take: a shared, writable file VMA whose page is mapped
+ * read-only. The machine's filesystem tracks dirty pages, so a shared
+ * file page is mapped read-only until written (do_shared_fault,
+ * wp_page_shared, as ext4's page_mkwrite makes Linux do); tmpfs has no
+ * dirty accounting (no vma_wants_writenotify) and maps it writable at
+ * the read fault, and mprotect makes it writable at once.
+ */
+static bool writenotify_fault(const struct sim *s, int pid, uint64_t a)
+{
+	const struct mm_struct *mm = find_task_by_pid(s->m, pid)->mm;
+	const struct vm_area_struct *vma = find_vma(mm, a);
+	struct pgtable_walk w;
+	uint64_t e;
+
+	if (!vma || vma->vm_start > a || !vma->vm_file ||
+	    (vma->vm_flags & (VM_SHARED | VM_WRITE)) !=
+		    (VM_SHARED | VM_WRITE) ||
+	    pid_pagewalk(s->m, pid, a, &w) || !w.levels)
+		return false;
+	e = w.level[w.levels - 1].entry;
+	return pte_maps_page(e) && !(e & _PAGE_RW);
 }
 
 static void sim_call(struct sim *s, const struct dt_call *c,
@@ -728,9 +945,20 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 		r->err = uapi_madvise(s->m, pid, a, c->len, c->prot);
 		break;
 	case DT_MMAP:
-		r->err = uapi_mmap(s->m, pid, a, c->len, c->prot, c->flags,
-				   &out);
+		if (c->flags & MAP_ANONYMOUS)
+			r->err = uapi_mmap(s->m, pid, a, c->len, c->prot,
+					   c->flags, &out);
+		else
+			r->err = uapi_sys_mmap(s->m, pid, a, c->len, c->prot,
+					       c->flags, s->fd,
+					       (int64_t)c->new_off, &out);
 		r->value = sim_addr(s, r->err, out);
+		break;
+	case DT_FTRUNCATE:
+		r->err = sim_truncate(s, pid, c->len);
+		break;
+	case DT_MSYNC:
+		r->err = uapi_msync(s->m, pid, a, c->len, c->flags);
 		break;
 	case DT_MUNMAP:
 		r->err = uapi_munmap(s->m, pid, a, c->len);
@@ -749,6 +977,8 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 		break;
 	case DT_READ:
 	case DT_WRITE:
+		if (c->kind == DT_WRITE && writenotify_fault(s, pid, a))
+			min_flt++; /* not counted: tmpfs has none */
 		r->err = uapi_access_vm(
 			s->m, pid, a, &byte, 1,
 			c->kind == DT_WRITE ? USER_WRITE : USER_READ, &fault);
@@ -781,10 +1011,14 @@ static void print_view(FILE *f, const char *who, const struct dt_view *v)
 		who, v->res.value, v->res.err, v->res.signo, v->res.si_code,
 		v->res.min_flt, v->res.maj_flt);
 	for (unsigned int i = 0; i < v->nr_vmas; i++)
-		fprintf(f, "[%u,%u) %s%s rss %ld anon %ld swap %ld lck %ld ",
+		fprintf(f,
+			"[%u,%u) %s %llx%s rss %ld anon %ld swap %ld lck %ld "
+			"shr %ld prv %ld ",
 			v->vmas[i].start, v->vmas[i].end, v->vmas[i].perms,
-			v->vmas[i].heap ? " [heap]" : "", v->vmas[i].rss,
-			v->vmas[i].anon, v->vmas[i].swap, v->vmas[i].locked);
+			v->vmas[i].pgoff, v->vmas[i].heap ? " [heap]" : "",
+			v->vmas[i].rss, v->vmas[i].anon, v->vmas[i].swap,
+			v->vmas[i].locked, v->vmas[i].shared,
+			v->vmas[i].private_);
 	fprintf(f, "\n      pages:");
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
 		if (v->page[i])
@@ -792,12 +1026,25 @@ static void print_view(FILE *f, const char *who, const struct dt_view *v)
 	fprintf(f, "\n");
 }
 
-static bool views_equal(const struct dt_view *a, const struct dt_view *b)
+/*
+ * With files, the faults are compared as one count: tmpfs has no major
+ * faults, where the machine's filesystem could read from its device.
+ */
+static bool faults_equal(const struct dt_result *a, const struct dt_result *b,
+			 bool files)
+{
+	if (files)
+		return a->min_flt + a->maj_flt == b->min_flt + b->maj_flt;
+	return a->min_flt == b->min_flt && a->maj_flt == b->maj_flt;
+}
+
+static bool views_equal(const struct dt_view *a, const struct dt_view *b,
+			bool files)
 {
 	if (a->res.value != b->res.value || a->res.err != b->res.err ||
 	    a->res.signo != b->res.signo || a->res.si_code != b->res.si_code ||
-	    a->res.min_flt != b->res.min_flt ||
-	    a->res.maj_flt != b->res.maj_flt || a->nr_vmas != b->nr_vmas ||
+	    !faults_equal(&a->res, &b->res, files) ||
+	    a->nr_vmas != b->nr_vmas ||
 	    memcmp(a->page, b->page, sizeof(a->page)))
 		return false;
 	for (unsigned int i = 0; i < a->nr_vmas; i++)
@@ -808,9 +1055,19 @@ static bool views_equal(const struct dt_view *a, const struct dt_view *b)
 		    a->vmas[i].rss != b->vmas[i].rss ||
 		    a->vmas[i].anon != b->vmas[i].anon ||
 		    a->vmas[i].swap != b->vmas[i].swap ||
-		    a->vmas[i].locked != b->vmas[i].locked)
+		    a->vmas[i].locked != b->vmas[i].locked ||
+		    a->vmas[i].pgoff != b->vmas[i].pgoff ||
+		    a->vmas[i].shared != b->vmas[i].shared ||
+		    a->vmas[i].private_ != b->vmas[i].private_)
 			return false;
 	return true;
+}
+
+/* Whether the call needs the file (then the sequence has one). */
+static bool is_file_call(const struct dt_call *c)
+{
+	return (c->kind == DT_MMAP && !(c->flags & MAP_ANONYMOUS)) ||
+	       c->kind == DT_FTRUNCATE || c->kind == DT_MSYNC;
 }
 
 /*
@@ -850,9 +1107,12 @@ static int run_sequence(struct machine *m, const struct dt_call *calls,
 	struct host h;
 	struct sim s = {.m = m};
 	int diverged = -1;
+	bool files = false;
 
-	host_start(&h);
-	sim_start(&s);
+	for (unsigned int i = 0; i < n; i++)
+		files |= is_file_call(&calls[i]);
+	host_start(&h, files);
+	sim_start(&s, files, h.base);
 	for (unsigned int i = 0; i < n && diverged < 0; i++) {
 		const struct dt_call *c = &calls[i];
 
@@ -879,7 +1139,7 @@ static int run_sequence(struct machine *m, const struct dt_call *calls,
 				continue;
 			host_view(&h, p, &hv[p]);
 			sim_view(&s, p, &sv[p]);
-			if (views_equal(&hv[p], &sv[p]))
+			if (views_equal(&hv[p], &sv[p], files))
 				continue;
 			diverged = (int)i;
 			if (out) {
@@ -892,6 +1152,60 @@ static int run_sequence(struct machine *m, const struct dt_call *calls,
 	host_stop(&h);
 	sim_stop(&s);
 	return diverged;
+}
+
+/* The calls as -r takes them: kind,prot,flags,proc,off,len,new_len,new_off; */
+static void print_replay(FILE *f, const struct dt_call *calls, unsigned int n)
+{
+	fprintf(f, "  replay: difftest -r '");
+	for (unsigned int i = 0; i < n; i++)
+		fprintf(f,
+			"%d,%d,%d,%d,%#" PRIx64 ",%#" PRIx64 ",%#" PRIx64
+			",%#" PRIx64 ";",
+			calls[i].kind, calls[i].prot, calls[i].flags,
+			calls[i].proc, calls[i].off, calls[i].len,
+			calls[i].new_len, calls[i].new_off);
+	fprintf(f, "'\n");
+}
+
+/* -r's calls; how many, or -1 for text that is not calls. */
+static int parse_replay(const char *text, struct dt_call *calls)
+{
+	int n = 0;
+
+	while (*text && n < MAX_STEPS) {
+		struct dt_call *c = &calls[n];
+		unsigned long long off, len, new_len, new_off;
+		int used = 0;
+
+		memset(c, 0, sizeof(*c));
+		if (sscanf(text, "%d,%d,%d,%d,%lli,%lli,%lli,%lli;%n", &c->kind,
+			   &c->prot, &c->flags, &c->proc, &off, &len, &new_len,
+			   &new_off, &used) != 8 ||
+		    !used || c->kind < 0 || c->kind >= DT_NR_KINDS ||
+		    c->proc < 0 || c->proc > 1)
+			return -1;
+		c->off = off;
+		c->len = len;
+		c->new_len = new_len;
+		c->new_off = new_off;
+		text += used;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The step at which calls[0..n) diverges twice running, or -1: the
+ * machine is deterministic, the host not quite (host_child.c), so a
+ * step that diverges once may be the host's.
+ */
+static int run_twice(struct machine *m, const struct dt_call *calls,
+		     unsigned int n)
+{
+	int at = run_sequence(m, calls, n, NULL);
+
+	return at >= 0 && run_sequence(m, calls, n, NULL) == at ? at : -1;
 }
 
 /* Drop steps one at a time while what is left still diverges. */
@@ -908,7 +1222,7 @@ static unsigned int shrink(struct machine *m, struct dt_call *calls,
 
 			memmove(&calls[i], &calls[i + 1],
 				(n - i - 1) * sizeof(*calls));
-			at = run_sequence(m, calls, n - 1, NULL);
+			at = run_twice(m, calls, n - 1);
 			if (at >= 0) {
 				n = (unsigned int)at + 1;
 				progress = true;
@@ -969,6 +1283,9 @@ static int run_worker(struct dt_run *r, FILE *out)
 	time_t end = time(NULL) + (time_t)r->seconds;
 	uint64_t s = r->seed ? r->seed : 1;
 	struct sim probe = {.m = m};
+	char *views_text = NULL;
+	size_t views_len = 0;
+	FILE *views = open_memstream(&views_text, &views_len);
 
 	for (; r->limit ? r->sequences < r->limit : time(NULL) < end;
 	     r->sequences++) {
@@ -977,12 +1294,17 @@ static int run_worker(struct dt_run *r, FILE *out)
 		bool last = r->limit && r->sequences + 1 == r->limit;
 		int at;
 
-		bool alive[2] = {true, false};
+		bool alive[2] = {true, false}, files = !rnd(&s, 4);
 
 		for (unsigned int i = 0; i < n; i++)
-			random_call(&s, alive, &calls[i]);
-		at = run_sequence(m, calls, n, NULL);
-		if (at >= 0 && run_sequence(m, calls, n, NULL) < 0) {
+			random_call(&s, alive, files, &calls[i]);
+		at = run_sequence(m, calls, n, views);
+		fflush(views);
+		if (at >= 0)
+			fprintf(out, "difftest: sequence %lu first:\n%s",
+				r->sequences, views_text);
+		rewind(views);
+		if (at >= 0 && run_sequence(m, calls, n, NULL) != at) {
 			/*
 			 * The machine is deterministic: a divergence a rerun
 			 * does not repeat is the host's (a page of the host
@@ -1018,6 +1340,7 @@ static int run_worker(struct dt_run *r, FILE *out)
 		n = shrink(m, calls, (unsigned int)at + 1);
 		for (unsigned int i = 0; i < n; i++)
 			print_call(out, i, &calls[i]);
+		print_replay(out, calls, n);
 		run_sequence(m, calls, n, out);
 		machine_destroy(m);
 		return 1;
@@ -1083,6 +1406,28 @@ static int run_workers(const struct dt_run *proto, unsigned int jobs,
 	return failed;
 }
 
+/* -r: one sequence, its views printed after every step. */
+static int replay(const char *text)
+{
+	struct dt_call calls[MAX_STEPS];
+	int n = parse_replay(text, calls), at;
+	struct machine *m;
+
+	if (n <= 0) {
+		fprintf(stderr, "difftest: -r takes the calls a divergence "
+				"printed\n");
+		return 2;
+	}
+	find_child("difftest");
+	m = boot();
+	for (int i = 0; i < n; i++)
+		print_call(stdout, (unsigned int)i, &calls[i]);
+	at = run_sequence(m, calls, (unsigned int)n, stdout);
+	printf("difftest: %s\n", at < 0 ? "no divergence" : "diverges");
+	machine_destroy(m);
+	return at < 0 ? 0 : 1;
+}
+
 static bool host_swaps(void)
 {
 	FILE *f = fopen("/proc/swaps", "r");
@@ -1105,7 +1450,9 @@ int main(int argc, char **argv)
 	int opt, rc;
 
 	r.seed = env ? strtoull(env, NULL, 0) : (uint64_t)time(NULL);
-	while ((opt = getopt(argc, argv, "t:n:c:j:v")) != -1) {
+	while ((opt = getopt(argc, argv, "t:n:c:j:r:v")) != -1) {
+		if (opt == 'r')
+			return replay(optarg);
 		if (opt == 't')
 			r.seconds = strtoul(optarg, NULL, 0);
 		else if (opt == 'n')
@@ -1121,7 +1468,7 @@ int main(int argc, char **argv)
 		if (!opt || !r.check_every || !jobs || jobs > 64) {
 			fprintf(stderr, "usage: difftest [-t SECONDS] "
 					"[-n SEQUENCES] [-c CHECK_EVERY] "
-					"[-j WORKERS] [-v]\n");
+					"[-j WORKERS] [-r CALLS] [-v]\n");
 			return 2;
 		}
 	}

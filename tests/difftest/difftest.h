@@ -19,6 +19,24 @@
 /* The window: 256 pages of 4 KiB from the first break. */
 #define DT_WINDOW_BYTES (256ULL << 12)
 
+/*
+ * The file both sides map (MMAP without MAP_ANONYMOUS: the file, from
+ * byte new_off): on the host a tmpfs file (/dev/shm), fd 3 of the host
+ * child; in the machine a file of its filesystem. It starts
+ * DT_FILE_PAGES long, every byte written, and whatever ftruncate adds
+ * is written too, so that each side's page cache holds every page of
+ * it (a hole would be read from the device in the machine, with
+ * readahead, and allocated by tmpfs).
+ */
+#define DT_FILE_PAGES 16
+#define DT_FILE_FD    3
+
+/* The byte at offset off of the file. */
+static inline char dt_file_byte(uint64_t off)
+{
+	return (char)(0x40 + (off >> 12) % 64);
+}
+
 enum dt_kind {
 	DT_MMAP,
 	DT_MUNMAP,
@@ -32,13 +50,16 @@ enum dt_kind {
 	DT_MADVISE,  /* advice in prot */
 	DT_MLOCKALL, /* flags: MCL_* */
 	DT_MUNLOCKALL,
-	DT_EXIT, /* the process leaves */
-	DT_FORK, /* the new process's socket comes with it (SCM_RIGHTS) */
+	DT_FTRUNCATE, /* the file to len bytes; growth written as it holds */
+	DT_MSYNC,     /* flags: MS_* */
+	DT_EXIT,      /* the process leaves */
+	DT_FORK,      /* the new process's socket comes with it (SCM_RIGHTS) */
 	DT_NR_KINDS,
 };
 
 /*
- * One call; off/len/new_off in bytes from the window's base; proc: which
+ * One call; off/len/new_off in bytes from the window's base (new_off of a
+ * file MMAP: the offset in the file); proc: which
  * process makes it (0 the first, 1 the one it forked).
  */
 struct dt_call {

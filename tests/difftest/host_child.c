@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include <unistd.h>
@@ -86,6 +87,28 @@ static void touch(char *addr, int write, struct dt_result *r)
 	r->err = fault_signo ? -EFAULT : 0;
 }
 
+/* ftruncate, and what it adds written as the tester's file holds it. */
+static int file_truncate(off_t len)
+{
+	static char page[4096];
+	struct stat st;
+	off_t at;
+
+	if (fstat(DT_FILE_FD, &st) || ftruncate(DT_FILE_FD, len))
+		return -errno;
+	for (at = st.st_size; at < len;) {
+		size_t n = (size_t)(4096 - at % 4096);
+
+		if ((off_t)n > len - at)
+			n = (size_t)(len - at);
+		memset(page, dt_file_byte((uint64_t)at), n);
+		if (pwrite(DT_FILE_FD, page, n, at) != (ssize_t)n)
+			return -errno;
+		at += (off_t)n;
+	}
+	return 0;
+}
+
 static int64_t addr_result(void *p, char *base, struct dt_result *r)
 {
 	if (p == MAP_FAILED) {
@@ -104,7 +127,16 @@ static void run(const struct dt_call *c, char *base, struct dt_result *r)
 	switch (c->kind) {
 	case DT_MMAP:
 		r->value = addr_result(
-			mmap(a, c->len, c->prot, c->flags, -1, 0), base, r);
+			mmap(a, c->len, c->prot, c->flags,
+			     c->flags & MAP_ANONYMOUS ? -1 : DT_FILE_FD,
+			     c->flags & MAP_ANONYMOUS ? 0 : (off_t)c->new_off),
+			base, r);
+		break;
+	case DT_FTRUNCATE:
+		r->err = file_truncate((off_t)c->len);
+		break;
+	case DT_MSYNC:
+		r->err = msync(a, c->len, c->flags) ? -errno : 0;
 		break;
 	case DT_MUNMAP:
 		r->err = munmap(a, c->len) ? -errno : 0;
@@ -257,6 +289,8 @@ static void warm_up(char *base)
 			c.off = (uint64_t)((char *)syscall(SYS_brk, 0) - base);
 		if (k == DT_MLOCKALL)
 			c.flags = -1; /* -EINVAL */
+		if (k == DT_FTRUNCATE)
+			c.len = (uint64_t)-1; /* -EINVAL */
 		run_counted(&c, base, &r);
 	}
 	populate_outside(base);

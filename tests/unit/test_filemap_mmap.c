@@ -252,6 +252,64 @@ static void test_mmap_errno_host(void **state)
 }
 
 /* mprotect's VM_MAY* and msync's checks, each as the host answers. */
+/*
+ * madvise_free_single_vma and madvise_behavior: MADV_FREE and
+ * MADV_WIPEONFORK take anonymous memory only, -EINVAL for a private file
+ * mapping on both (the differential tester found the machine taking
+ * them).
+ */
+static void test_madvise_file_errno_host(void **state)
+{
+	struct rig r;
+	struct host h;
+	uint64_t a;
+	uint8_t *p;
+
+	(void)state;
+	setup(&r, 64 * MiB, 16 * PAGE, O_RDWR);
+	host_open(&h, 16 * PAGE);
+	a = map(&r, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, h.rdwr,
+		 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(madvise(p, 4 * PAGE, MADV_FREE), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(uapi_madvise(r.m, 0, a, 4 * PAGE, MADV_FREE), -EINVAL);
+	assert_int_equal(madvise(p, 4 * PAGE, MADV_WIPEONFORK), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(uapi_madvise(r.m, 0, a, 4 * PAGE, MADV_WIPEONFORK),
+			 -EINVAL);
+	munmap(p, 4 * PAGE);
+	host_close(&h);
+	teardown(&r);
+}
+
+/*
+ * do_mmap: mlockall(MCL_FUTURE)'s def_flags lock a file mapping too,
+ * populated at once (MCL_ONFAULT: not populated, populate_vma_page_range).
+ */
+static void test_mlockall_future_file(void **state)
+{
+	struct rig r;
+	struct mm_struct *mm;
+	uint64_t a;
+
+	(void)state;
+	setup(&r, 64 * MiB, 16 * PAGE, O_RDWR);
+	mm = mm_of(&r, 0);
+	assert_int_equal(uapi_mlockall(r.m, 0, MCL_FUTURE), 0);
+	a = map(&r, 4 * PAGE, PROT_READ, MAP_SHARED, 0);
+	assert_true(find_vma(mm, a)->vm_flags & VM_LOCKED);
+	assert_int_equal(mm->locked_vm, 4);
+	assert_int_equal(get_mm_rss(mm), 4);
+	assert_int_equal(uapi_mlockall(r.m, 0, MCL_FUTURE | MCL_ONFAULT), 0);
+	a = map(&r, 4 * PAGE, PROT_READ, MAP_SHARED, 4 * PAGE);
+	assert_int_equal(mm->locked_vm, 8);
+	assert_int_equal(get_mm_rss(mm), 4);
+	assert_int_equal(uapi_munlockall(r.m, 0), 0);
+	teardown(&r);
+}
+
 static void test_mprotect_msync_errno_host(void **state)
 {
 	struct rig r;
@@ -814,6 +872,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mmap_errno_host),
 		cmocka_unit_test(test_mprotect_msync_errno_host),
+		cmocka_unit_test(test_madvise_file_errno_host),
+		cmocka_unit_test(test_mlockall_future_file),
 		cmocka_unit_test(test_fault_around_host),
 		cmocka_unit_test(test_major_fault_read_around),
 		cmocka_unit_test(test_shared_write_msync),

@@ -117,11 +117,56 @@ static void test_fork_zero_page_not_copied(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * can_change_pte_writable: mprotect makes a private page writable at
+ * once only while it is this mm's alone (PageAnonExclusive); after a
+ * fork it is not, even once the child has gone, until a write fault
+ * reuses it (the differential tester found the machine going by the
+ * map count).
+ */
+static void test_mprotect_after_fork(void **state)
+{
+	struct user_fault f;
+	uint8_t v = 2;
+	int pid, child;
+	struct machine *m = setup(&pid);
+	struct mm_struct *mm = find_task_by_pid(m, pid)->mm;
+	unsigned long flt;
+
+	(void)state;
+	map_and_touch(m, MAP_PRIVATE, USER_WRITE);
+	/* No fork: read-only, then writable again without a fault. */
+	assert_int_equal(uapi_mprotect(m, 0, W, 4 * PAGE, PROT_READ), 0);
+	assert_int_equal(
+		uapi_mprotect(m, 0, W, 4 * PAGE, PROT_READ | PROT_WRITE), 0);
+	flt = mm->min_flt;
+	assert_int_equal(uapi_access_vm(m, 0, W, &v, 1, USER_WRITE, &f), 0);
+	assert_int_equal(mm->min_flt, flt);
+	/* A fork, its exit: the pages are no longer exclusive. */
+	assert_int_equal(uapi_fork(m, pid, &child), 0);
+	assert_int_equal(uapi_exit_process(m, child), 0);
+	assert_int_equal(uapi_mprotect(m, 0, W, 4 * PAGE, PROT_READ), 0);
+	assert_int_equal(
+		uapi_mprotect(m, 0, W, 4 * PAGE, PROT_READ | PROT_WRITE), 0);
+	flt = mm->min_flt;
+	assert_int_equal(uapi_access_vm(m, 0, W, &v, 1, USER_WRITE, &f), 0);
+	assert_int_equal(mm->min_flt, flt + 1); /* wp_page_reuse */
+	/* Reused: exclusive again, so the next mprotect needs no fault. */
+	assert_int_equal(uapi_mprotect(m, 0, W, PAGE, PROT_READ), 0);
+	assert_int_equal(uapi_mprotect(m, 0, W, PAGE, PROT_READ | PROT_WRITE),
+			 0);
+	assert_int_equal(uapi_access_vm(m, 0, W, &v, 1, USER_WRITE, &f), 0);
+	assert_int_equal(mm->min_flt, flt + 1);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_shared_not_copied),
 		cmocka_unit_test(test_fork_zero_page_not_copied),
+		cmocka_unit_test(test_mprotect_after_fork),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1539,6 +1539,25 @@ static void test_checker_catches(void **state)
 	expect_why(m, "pfn %#lx: huge page _mapcount 1, 1 entries map it",
 		   hpfn);
 	pfn_to_page(m, hpfn)->_mapcount--;
+	/* PG_anon_exclusive: anonymous pages only, mapped once. */
+	assert_true(PageFlag(pfn_to_page(m, pfn), PG_anon_exclusive));
+	SetPageFlag(pfn_to_page(m, pfn_of(m, pid, sh)), PG_anon_exclusive);
+	expect_why(m,
+		   "pfn %#lx: PG_anon_exclusive on a page that is not "
+		   "anonymous",
+		   pfn_of(m, pid, sh));
+	ClearPageFlag(pfn_to_page(m, pfn_of(m, pid, sh)), PG_anon_exclusive);
+	{
+		int child;
+
+		assert_int_equal(uapi_fork(m, 0, &child), 0);
+		assert_false(PageFlag(pfn_to_page(m, pfn), PG_anon_exclusive));
+		SetPageFlag(pfn_to_page(m, pfn), PG_anon_exclusive);
+		expect_why(m, "pfn %#lx: PG_anon_exclusive but mapped 2 times",
+			   pfn);
+		ClearPageFlag(pfn_to_page(m, pfn), PG_anon_exclusive);
+		assert_int_equal(uapi_exit_process(m, child), 0);
+	}
 	find_vma(mm, a)->vm_end += PAGE * 1000000;
 	assert_int_equal(machine_check(m, NULL, 0), -EUCLEAN);
 	find_vma(mm, a)->vm_end -= PAGE * 1000000;
