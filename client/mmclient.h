@@ -421,11 +421,13 @@ int mmc_exit_process(struct mmc *c, int pid);
  * madvise(2) in process pid, Linux's values as <sys/mman.h> has them:
  * DONTNEED, DONTNEED_LOCKED, FREE (lazily freed, dropped by reclaim
  * while clean), COLD, PAGEOUT, REMOVE (shared memory), POPULATE_READ and
- * POPULATE_WRITE, and the VMA flags (NORMAL, RANDOM, SEQUENTIAL,
+ * POPULATE_WRITE, the VMA flags (NORMAL, RANDOM, SEQUENTIAL,
  * DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP, DODUMP, HUGEPAGE,
- * NOHUGEPAGE); WILLNEED, MERGEABLE, UNMERGEABLE change nothing. Errors
- * as Linux's: -EINVAL for unknown advice or one the range refuses (a
- * locked range for FREE, COLD, PAGEOUT), -ENOMEM for a hole.
+ * NOHUGEPAGE), and GUARD_INSTALL (102: the range's pages dropped, any
+ * access to it SIGSEGV, the VMA not split) and GUARD_REMOVE (103);
+ * WILLNEED, MERGEABLE, UNMERGEABLE change nothing. Errors as Linux's:
+ * -EINVAL for unknown advice or one the range refuses (a locked range
+ * for FREE, COLD, PAGEOUT, GUARD_INSTALL), -ENOMEM for a hole.
  */
 int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 		int advice);
@@ -458,6 +460,7 @@ int mmc_mincore(struct mmc *c, int pid, uint64_t addr, uint64_t len,
 #define MMC_PM_PFRAME_MASK    ((1ULL << 55) - 1) /* the PFN, if present */
 #define MMC_PM_SOFT_DIRTY     (1ULL << 55)
 #define MMC_PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define MMC_PM_GUARD_REGION   (1ULL << 58) /* MADV_GUARD_INSTALL's, with SWAP */
 #define MMC_PM_FILE	      (1ULL << 61) /* file page or shared memory */
 #define MMC_PM_SWAP	      (1ULL << 62) /* type bits 0-4, offset 5-54 */
 #define MMC_PM_PRESENT	      (1ULL << 63)

@@ -393,6 +393,8 @@ static void pagemap_line(uint64_t addr, uint64_t e)
 	if (e & MMC_PM_PRESENT)
 		printf("\tpresent pfn 0x%llx",
 		       (unsigned long long)(e & MMC_PM_PFRAME_MASK));
+	else if (e & MMC_PM_GUARD_REGION)
+		printf("\tguard region");
 	else if (e & MMC_PM_SWAP)
 		printf("\tswapped type %llu offset 0x%llx",
 		       (unsigned long long)(e & 0x1f),
@@ -414,6 +416,9 @@ static json_object *pagemap_json(uint64_t addr, uint64_t e)
 			       json_object_new_boolean(!!(e & MMC_PM_PRESENT)));
 	json_object_object_add(o, "swapped",
 			       json_object_new_boolean(!!(e & MMC_PM_SWAP)));
+	json_object_object_add(
+		o, "guard",
+		json_object_new_boolean(!!(e & MMC_PM_GUARD_REGION)));
 	if (e & MMC_PM_PRESENT)
 		json_object_object_add(
 			o, "pfn",

@@ -9,8 +9,11 @@
  * MADV_POPULATE_READ and _WRITE fault the range in, and the advice that
  * sets VMA flags (RANDOM, SEQUENTIAL, NORMAL, DONTFORK, DOFORK,
  * DONTDUMP, DODUMP, WIPEONFORK, KEEPONFORK, HUGEPAGE, NOHUGEPAGE) cuts
- * the VMAs to the range and sets them; the rest Linux accepts
- * (WILLNEED, MERGEABLE, UNMERGEABLE) is accepted and changes nothing.
+ * the VMAs to the range and sets them; MADV_GUARD_INSTALL puts a guard
+ * marker in each entry of the range (any access: SIGSEGV) and
+ * MADV_GUARD_REMOVE takes them away, the VMA whole; the rest Linux
+ * accepts (WILLNEED, MERGEABLE, UNMERGEABLE) is accepted and changes
+ * nothing.
  *
  * Owns: madvise's checks and errors, and which advice is done. Must
  * never: change a VMA's bounds or flags but through madvise_update_vma
@@ -23,6 +26,7 @@
 #include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mm.h"
+#include "core/rmap.h"
 #include "core/shmem.h"
 #include "core/swap.h"
 #include "core/vma_internal.h"
@@ -44,16 +48,72 @@ _Static_assert(MADV_NORMAL == 0 && MADV_RANDOM == 1 && MADV_SEQUENTIAL == 2 &&
 /* Not in every C library's headers yet. */
 #define MADV_DONTNEED_LOCKED_ 24
 
+/* Linux 6.13's guard regions; not in every C library's headers yet. */
+#define MADV_GUARD_INSTALL_ 102
+#define MADV_GUARD_REMOVE_  103
+
 /*
  * madvise_behavior_valid, for the advice this machine takes: Linux's
  * MADV_COLLAPSE (25) is refused as a kernel without THP for the range
- * refuses it, and the guard regions (102, 103) are not done here.
+ * refuses it.
  */
 static bool advice_valid(int advice)
 {
 	return (advice >= MADV_NORMAL && advice <= MADV_DONTNEED) ||
 	       (advice >= MADV_FREE && advice <= MADV_POPULATE_WRITE) ||
-	       advice == MADV_DONTNEED_LOCKED_;
+	       advice == MADV_DONTNEED_LOCKED_ ||
+	       advice == MADV_GUARD_INSTALL_ || advice == MADV_GUARD_REMOVE_;
+}
+
+/*
+ * is_valid_guard_vma: not huge pages, not raw frames or I/O (VM_SPECIAL),
+ * and, to install, not locked (its pages would be zapped); files and
+ * shared memory are allowed, as in Linux 6.15 and later.
+ */
+static int guard_vma_check(struct machine *m, const struct vm_area_struct *vma,
+			   bool install)
+{
+	unsigned long bad = VM_SPECIAL | VM_HUGETLB | (install ? VM_LOCKED : 0);
+
+	if (vma->vm_flags & bad)
+		return mm_refuse(m, BAD_VMA, -EINVAL,
+				 "madvise(MADV_GUARD_%s) of a %s VMA at %#lx",
+				 install ? "INSTALL" : "REMOVE",
+				 vma->vm_flags & VM_LOCKED ? "locked"
+							   : "special",
+				 (unsigned long)vma->vm_start);
+	return 0;
+}
+
+/*
+ * madvise_guard_install: the range's pages zapped and a guard marker in
+ * each entry; the VMA is not split. A private VMA takes an anon_vma
+ * first, as Linux's does, so that fork copies its tables (present pages
+ * too: vma_needs_copy); a shared one is marked maybe_guard, which fork
+ * copies whole.
+ */
+static int guard_install_vma(struct machine *m, struct vm_area_struct *vma,
+			     uint64_t start, uint64_t end)
+{
+	int err = guard_vma_check(m, vma, true);
+
+	if (err)
+		return err;
+	if (!(vma->vm_flags & VM_SHARED) && anon_vma_prepare(m, vma))
+		return -ENOMEM;
+	if (vma->vm_flags & VM_SHARED)
+		vma->maybe_guard = true;
+	return install_guard_range(m, vma, start, end);
+}
+
+static int guard_remove_vma(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t start, uint64_t end)
+{
+	int err = guard_vma_check(m, vma, false);
+
+	if (!err)
+		remove_guard_range(m, vma, start, end);
+	return err;
 }
 
 /* Advice that changes only the VMA's flags (madvise_update_vma). */
@@ -299,6 +359,10 @@ static int madvise_vma(struct machine *m, struct mm_struct *mm,
 		return cold_vma(m, vma, start, end, advice);
 	case MADV_REMOVE:
 		return remove_vma(m, vma, start, end);
+	case MADV_GUARD_INSTALL_:
+		return guard_install_vma(m, vma, start, end);
+	case MADV_GUARD_REMOVE_:
+		return guard_remove_vma(m, vma, start, end);
 	}
 	if (!advice_sets_flags(advice))
 		return 0; /* WILLNEED, MERGEABLE, UNMERGEABLE */

@@ -775,6 +775,8 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 	if (err) /* a table past the limit, or no memory for one */
 		return err == -EDQUOT ? err : -ENOMEM;
 	entry = pte_slot_read(m, &slot);
+	if (pte_is_guard(entry)) /* handle_pte_marker: VM_FAULT_SIGSEGV */
+		return segv(fault, SEGV_MAPERR, addr);
 	if (!entry && vma->vm_file)
 		return do_fault(m, vma, addr, access, &slot, fault, major);
 	if (!entry)
@@ -1015,8 +1017,9 @@ static bool thp_covered(uint64_t addr, uint64_t size, uint64_t end)
 	return start == addr && end - addr >= size;
 }
 
-void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
-		    uint64_t start, uint64_t end, range_fn fn, void *arg)
+static void walk_range(struct machine *m, struct vm_area_struct *vma,
+		       uint64_t start, uint64_t end, range_fn fn, void *arg,
+		       bool markers)
 {
 	bool huge = vma->vm_flags & VM_HUGETLB;
 	unsigned int leaf = huge ? pgtable_huge_level(m) : pte_level(m);
@@ -1040,13 +1043,26 @@ void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
 			/* A range that cuts a THP: the PTEs take it. */
 			if (!split_huge_pmd_address(m, vma, addr))
 				continue;
-		} else if (entry) {
+		} else if (entry && (markers || !pte_is_guard(entry))) {
 			fn(m, vma, addr, &slot, entry, arg);
 		}
 		addr = (addr | (size - 1)) + 1;
 		if (!addr)
 			break;
 	}
+}
+
+void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
+		    uint64_t start, uint64_t end, range_fn fn, void *arg)
+{
+	walk_range(m, vma, start, end, fn, arg, false);
+}
+
+void walk_vma_range_markers(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t start, uint64_t end, range_fn fn,
+			    void *arg)
+{
+	walk_range(m, vma, start, end, fn, arg, true);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1060,6 +1076,10 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 	unsigned long pfn = pte_pfn(m, entry);
 	struct page *page;
 
+	if (pte_is_guard(entry)) { /* walked only by unmap_vma_range */
+		pte_slot_write(m, slot, 0);
+		return;
+	}
 	if (slot->level != pte_level(m) && !(vma->vm_flags & VM_HUGETLB)) {
 		zap_huge_pmd(m, vma, slot, entry);
 		return;
@@ -1104,6 +1124,43 @@ void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end)
 {
 	walk_vma_range(m, vma, start, end, zap_one, &end);
+}
+
+void unmap_vma_range(struct machine *m, struct vm_area_struct *vma,
+		     uint64_t start, uint64_t end)
+{
+	walk_vma_range_markers(m, vma, start, end, zap_one, &end);
+}
+
+int install_guard_range(struct machine *m, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end)
+{
+	zap_vma_range(m, vma, start, end);
+	for (uint64_t addr = start; addr < end; addr += m->page_size) {
+		struct pte_slot slot;
+
+		if (mm_pte_slot(m, vma->vm_mm, addr, true, &slot))
+			return -ENOMEM;
+		pte_slot_write(m, &slot, make_guard_pte());
+	}
+	return 0;
+}
+
+static void remove_guard_one(struct machine *m, struct vm_area_struct *vma,
+			     uint64_t addr, const struct pte_slot *slot,
+			     uint64_t entry, void *arg)
+{
+	(void)vma;
+	(void)addr;
+	(void)arg;
+	if (pte_is_guard(entry))
+		pte_slot_write(m, slot, 0);
+}
+
+void remove_guard_range(struct machine *m, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end)
+{
+	walk_vma_range_markers(m, vma, start, end, remove_guard_one, NULL);
 }
 
 int remap_pfn_range(struct machine *m, struct vm_area_struct *vma,
@@ -1302,6 +1359,10 @@ static void copy_one(struct machine *m, struct vm_area_struct *vma,
 	pfn = pte_pfn(m, entry);
 	if (!entry)
 		return;
+	if (pte_is_guard(entry)) { /* copy_pte_marker: guards are kept */
+		pte_slot_write(m, &dslot, entry);
+		return;
+	}
 	if (vma->vm_flags & VM_HUGETLB) {
 		c->err = copy_huge_page(m, c->dst, &dslot, entry);
 		return;
@@ -1387,9 +1448,11 @@ int dup_mm(struct machine *m, struct mm_struct *oldmm, int pid,
 		 * machine's hugetlb faults take no anon_vma (Linux's private
 		 * ones do), and its shared ones are found again by no fault.
 		 */
-		if (src->anon_vma || (src->vm_flags & (VM_PFNMAP | VM_HUGETLB)))
-			walk_vma_range(m, src, src->vm_start, src->vm_end,
-				       copy_one, &c);
+		if (src->anon_vma ||
+		    (src->vm_flags & (VM_PFNMAP | VM_HUGETLB)) ||
+		    src->maybe_guard)
+			walk_vma_range_markers(m, src, src->vm_start,
+					       src->vm_end, copy_one, &c);
 		if (c.err) {
 			mmput(m, mm);
 			return -ENOMEM;

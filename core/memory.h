@@ -15,15 +15,35 @@
  * Call fn for each non-zero entry of [start, end) in a VMA, a page (or
  * a huge page) at a time, skipping ranges whose tables are missing; a
  * THP the range cuts is split first, as walk_page_range's callers do.
+ * Guard markers are passed over: only walk_vma_range_markers shows them.
  */
 typedef void (*range_fn)(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t addr, const struct pte_slot *slot,
 			 uint64_t entry, void *arg);
 void walk_vma_range(struct machine *m, struct vm_area_struct *vma,
 		    uint64_t start, uint64_t end, range_fn fn, void *arg);
-/* Remove every entry of [start, end) in vma, giving back what it held. */
+void walk_vma_range_markers(struct machine *m, struct vm_area_struct *vma,
+			    uint64_t start, uint64_t end, range_fn fn,
+			    void *arg);
+/*
+ * Remove every entry of [start, end) in vma, giving back what it held;
+ * guard markers stay (MADV_DONTNEED, truncation), as zap_pte_range
+ * keeps them without ZAP_FLAG_DROP_MARKER.
+ */
 void zap_vma_range(struct machine *m, struct vm_area_struct *vma,
 		   uint64_t start, uint64_t end);
+/* The same, guard markers too: munmap and exit (unmap_vmas). */
+void unmap_vma_range(struct machine *m, struct vm_area_struct *vma,
+		     uint64_t start, uint64_t end);
+/*
+ * MADV_GUARD_INSTALL's work on [start, end) of vma: what is mapped there
+ * zapped, then a guard marker in every entry (-ENOMEM without a table);
+ * MADV_GUARD_REMOVE's: the markers of [start, end) cleared, nothing else.
+ */
+int install_guard_range(struct machine *m, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end);
+void remove_guard_range(struct machine *m, struct vm_area_struct *vma,
+			uint64_t start, uint64_t end);
 /* Rewrite the entries of [start, end) for vma's (new) flags. */
 void change_protection(struct machine *m, struct vm_area_struct *vma,
 		       uint64_t start, uint64_t end);

@@ -130,6 +130,13 @@ struct vm_area_struct {
 	struct list_head rmap_node; /* on its family's or shmem's VMA list */
 	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
 	struct mempolicy vm_policy; /* mbind's; MPOL_DEFAULT: the task's */
+	/*
+	 * A shared VMA MADV_GUARD_INSTALL was used on (a private one takes
+	 * an anon_vma instead): fork copies its tables whole, as Linux's
+	 * vma_needs_copy does. Sticky, as Linux's VM_MAYBE_GUARD: kept by
+	 * split, fork and merge, never cleared.
+	 */
+	bool maybe_guard;
 };
 
 /*

@@ -285,6 +285,16 @@ static int tally_leaf(void *ctx, uint64_t vaddr, uint64_t entry,
 				    t->mm->pid, (unsigned long)vaddr);
 	if (pte_is_swap(entry))
 		return check_swap_entry(t, vaddr, entry);
+	/* A guard marker: in a VMA that may have one, at the PTE level. */
+	if (pte_is_guard(entry))
+		return (vma->vm_flags & (VM_HUGETLB | VM_SPECIAL)) ||
+				       page_size != m->page_size
+			       ? check_failed(t->why, t->len,
+					      "pid %d: a guard marker at "
+					      "%#lx, in a VMA that may not "
+					      "have one",
+					      t->mm->pid, (unsigned long)vaddr)
+			       : 0;
 	if (!pfn_valid(m, pfn))
 		return check_failed(t->why, t->len,
 				    "pid %d: %#lx maps pfn %#lx past RAM",

@@ -112,9 +112,29 @@ static inline bool pte_maps_page(uint64_t pte)
 	return pte & (_PAGE_PRESENT | _PAGE_PROTNONE);
 }
 
+/*
+ * A PTE marker (include/linux/swapops.h): a swap entry of the last swap
+ * type (SWP_PTE_MARKER), its offset the marker's bits. The only one is
+ * PTE_MARKER_GUARD, which MADV_GUARD_INSTALL puts in each entry of a
+ * guard region: any access to it is SIGSEGV (SEGV_MAPERR).
+ */
+#define SWP_PTE_MARKER	 ((1u << SWP_TYPE_BITS) - 1)
+#define PTE_MARKER_GUARD (1ul << 2)
+
+static inline uint64_t make_guard_pte(void)
+{
+	return swp_entry_pte(SWP_PTE_MARKER, PTE_MARKER_GUARD);
+}
+
+static inline bool pte_is_guard(uint64_t pte)
+{
+	return pte == make_guard_pte();
+}
+
+/* A swap entry (a guard marker is not one: it holds no swap slot). */
 static inline bool pte_is_swap(uint64_t pte)
 {
-	return pte && !pte_maps_page(pte);
+	return pte && !pte_maps_page(pte) && !pte_is_guard(pte);
 }
 
 /*

@@ -1176,8 +1176,10 @@ static uint64_t pagemap_entry(const struct machine *m,
 	unsigned long pfn;
 	const struct page *page;
 
-	if (pte_is_swap(entry))
-		return PM_SWAP | ((uint64_t)swp_type(entry) & 0x1f) |
+	/* A guard marker: a swap entry to pagemap, with PM_GUARD_REGION. */
+	if (pte_is_swap(entry) || pte_is_guard(entry))
+		return PM_SWAP | (pte_is_guard(entry) ? PM_GUARD_REGION : 0) |
+		       ((uint64_t)swp_type(entry) & 0x1f) |
 		       (((uint64_t)swp_offset(entry) << 5) & PM_PFRAME_MASK);
 	if (!pte_maps_page(entry))
 		return 0;

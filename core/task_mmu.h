@@ -176,6 +176,7 @@ int pid_smaps_rollup_show(const void *snap, struct seq_buf *s);
 #define PM_PFRAME_MASK	  ((1ULL << 55) - 1)
 #define PM_SOFT_DIRTY	  (1ULL << 55)
 #define PM_MMAP_EXCLUSIVE (1ULL << 56)
+#define PM_GUARD_REGION	  (1ULL << 58)
 #define PM_FILE		  (1ULL << 61)
 #define PM_SWAP		  (1ULL << 62)
 #define PM_PRESENT	  (1ULL << 63)
@@ -185,8 +186,10 @@ int pid_smaps_rollup_show(const void *snap, struct seq_buf *s);
  * page), count of them, into out (8 bytes each, as the file holds them); *nr
  * says how many (fewer at the end of user space). Present: the PFN in bits
  * 0-54, exclusively mapped 56, file or shared memory 61, present 63; swapped:
- * bit 62, the swap type in bits 0-4 and the offset from bit 5; nothing there:
- * 0. -ESRCH for no such process.
+ * bit 62, the swap type in bits 0-4 and the offset from bit 5; a guard
+ * region's page (MADV_GUARD_INSTALL): bit 62 and 58 (PM_GUARD_REGION),
+ * type 31 and offset 4 (its marker), as Linux 6.18 shows it; nothing
+ * there: 0. -ESRCH for no such process.
  */
 int pagemap_read(const struct machine *m, int pid, uint64_t addr,
 		 uint64_t count, uint8_t *out, uint64_t *nr);

@@ -242,6 +242,7 @@ struct vm_area_struct *vm_area_dup(struct machine *m, struct mm_struct *mm,
 	vma->vm_flags = src->vm_flags;
 	vma->vm_pgoff = src->vm_pgoff;
 	vma->vm_policy = src->vm_policy; /* vma_dup_policy: split and fork */
+	vma->maybe_guard = src->maybe_guard;
 	vma_link_rmap(vma, src);
 	if (src->vm_file)
 		vma_link_file(vma, src->vm_file);
@@ -333,6 +334,7 @@ static void merge_with_next(struct machine *m, struct mm_struct *mm,
 
 	if (!vma->anon_vma && next->anon_vma)
 		vma_link_rmap(vma, next); /* dup_anon_vma */
+	vma->maybe_guard |= next->maybe_guard;
 	vma->vm_end = next->vm_end;
 	vma_remove_at(mm, i + 1);
 	vm_area_free(m, next);
@@ -951,7 +953,7 @@ int do_munmap(struct machine *m, struct mm_struct *mm, uint64_t addr,
 	while (i < mm->map_count && mm->vmas[i]->vm_start < end) {
 		struct vm_area_struct *vma = mm->vmas[i];
 
-		zap_vma_range(m, vma, vma->vm_start, vma->vm_end);
+		unmap_vma_range(m, vma, vma->vm_start, vma->vm_end);
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(m, vma));
 		vma_remove_at(mm, i);
 		vm_area_free(m, vma);
@@ -1029,8 +1031,10 @@ static int mprotect_check(struct machine *m, const struct mm_struct *mm,
 
 /*
  * The charge as mprotect_fixup makes it: a private mapping that becomes
- * writable is charged (VM_ACCOUNT) unless it was already; one that stops
- * being writable before any page was written (no anon_vma) is not.
+ * writable is charged (VM_ACCOUNT) unless it was already; an anonymous
+ * one (vma_is_anonymous: no file, no shared memory) that stops being
+ * writable before any page was written (no anon_vma) is not; a private
+ * file mapping keeps its charge.
  */
 static int mprotect_account(struct machine *m, const struct vm_area_struct *vma,
 			    unsigned long *newflags)
@@ -1038,7 +1042,8 @@ static int mprotect_account(struct machine *m, const struct vm_area_struct *vma,
 	unsigned long old = vma->vm_flags;
 
 	if (!(*newflags & VM_WRITE)) {
-		if ((old & VM_ACCOUNT) && !vma->shmem && !vma->anon_vma)
+		if ((old & VM_ACCOUNT) && !vma->shmem && !vma->vm_file &&
+		    !vma->anon_vma)
 			*newflags &= ~VM_ACCOUNT;
 		return 0;
 	}
@@ -1716,7 +1721,7 @@ void exit_mmap(struct machine *m, struct mm_struct *mm)
 	while (mm->map_count) {
 		struct vm_area_struct *vma = mm->vmas[mm->map_count - 1];
 
-		zap_vma_range(m, vma, vma->vm_start, vma->vm_end);
+		unmap_vma_range(m, vma, vma->vm_start, vma->vm_end);
 		vm_stat_account(mm, vma->vm_flags, -(long)vma_pages(m, vma));
 		mm->map_count--;
 		vm_area_free(m, vma);

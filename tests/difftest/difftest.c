@@ -195,6 +195,9 @@ static int random_advice(uint64_t *s)
 		MADV_POPULATE_WRITE,
 		MADV_REMOVE,
 		24 /* MADV_DONTNEED_LOCKED */,
+		102 /* MADV_GUARD_INSTALL */,
+		102 /* MADV_GUARD_INSTALL */,
+		103 /* MADV_GUARD_REMOVE */,
 	};
 	int a;
 
@@ -490,10 +493,13 @@ static void parse_smaps(const char *text, uint64_t base, struct dt_view *v)
 	}
 }
 
-/* A pagemap entry as the views keep it: 0 none, 1 present, 2 swapped. */
+/*
+ * A pagemap entry as the views keep it: 0 none, 1 present, 2 swapped,
+ * 3 a guard region's (PM_GUARD_REGION, bit 58).
+ */
 static uint8_t page_state(uint64_t e)
 {
-	return e >> 63 ? 1 : (e >> 62) & 1 ? 2 : 0;
+	return e >> 63 ? 1 : (e >> 58) & 1 ? 3 : (e >> 62) & 1 ? 2 : 0;
 }
 
 /* The whole of a /proc file, into *buf (grown as needed). */
@@ -916,6 +922,26 @@ static bool writenotify_fault(const struct sim *s, int pid, uint64_t a)
 	return pte_maps_page(e) && !(e & _PAGE_RW);
 }
 
+/*
+ * The write-notify faults MADV_POPULATE_WRITE of [a, +len) will take, up
+ * to the first hole (where it stops with -ENOMEM).
+ */
+static unsigned long writenotify_faults(const struct sim *s, int pid,
+					uint64_t a, uint64_t len)
+{
+	const struct mm_struct *mm = find_task_by_pid(s->m, pid)->mm;
+	unsigned long n = 0;
+
+	for (uint64_t p = a; p < a + len; p += PAGE) {
+		const struct vm_area_struct *vma = find_vma(mm, p);
+
+		if (!vma || vma->vm_start > p)
+			break;
+		n += writenotify_fault(s, pid, p);
+	}
+	return n;
+}
+
 static void sim_call(struct sim *s, const struct dt_call *c,
 		     struct dt_result *r)
 {
@@ -942,6 +968,8 @@ static void sim_call(struct sim *s, const struct dt_call *c,
 		r->err = uapi_munlockall(s->m, pid);
 		break;
 	case DT_MADVISE:
+		if (c->prot == MADV_POPULATE_WRITE && !(a % PAGE))
+			min_flt += writenotify_faults(s, pid, a, c->len);
 		r->err = uapi_madvise(s->m, pid, a, c->len, c->prot);
 		break;
 	case DT_MMAP:
@@ -1022,7 +1050,10 @@ static void print_view(FILE *f, const char *who, const struct dt_view *v)
 	fprintf(f, "\n      pages:");
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
 		if (v->page[i])
-			fprintf(f, " %u%s", i, v->page[i] == 2 ? "s" : "");
+			fprintf(f, " %u%s", i,
+				v->page[i] == 2   ? "s"
+				: v->page[i] == 3 ? "g"
+						  : "");
 	fprintf(f, "\n");
 }
 

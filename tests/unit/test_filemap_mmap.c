@@ -310,6 +310,36 @@ static void test_mlockall_future_file(void **state)
 	teardown(&r);
 }
 
+/*
+ * mprotect_fixup: only an anonymous mapping (vma_is_anonymous) loses
+ * VM_ACCOUNT when it stops being writable with no page written; a
+ * private file mapping keeps it, so its pieces merge again (the
+ * differential tester found two VMAs where Linux has one).
+ */
+static void test_mprotect_file_account(void **state)
+{
+	struct rig r;
+	struct mm_struct *mm;
+	const struct vm_area_struct *vma;
+
+	(void)state;
+	setup(&r, 64 * MiB, 16 * PAGE, O_RDWR);
+	mm = mm_of(&r, 0);
+	map_at(&r, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	assert_int_equal(uapi_mprotect(r.m, 0, FIXED_AT + 3 * PAGE, PAGE,
+				       PROT_READ | PROT_WRITE | PROT_EXEC),
+			 0);
+	poke(&r, 0, FIXED_AT + PAGE, 1); /* an anon_vma for [0, 3) */
+	assert_int_equal(
+		uapi_mprotect(r.m, 0, FIXED_AT + 2 * PAGE, 2 * PAGE, PROT_READ),
+		0);
+	vma = find_vma(mm, FIXED_AT + 2 * PAGE);
+	assert_int_equal(vma->vm_start, FIXED_AT + 2 * PAGE);
+	assert_int_equal(vma->vm_end, FIXED_AT + 4 * PAGE);
+	assert_true(vma->vm_flags & VM_ACCOUNT);
+	teardown(&r);
+}
+
 static void test_mprotect_msync_errno_host(void **state)
 {
 	struct rig r;
@@ -874,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_mprotect_msync_errno_host),
 		cmocka_unit_test(test_madvise_file_errno_host),
 		cmocka_unit_test(test_mlockall_future_file),
+		cmocka_unit_test(test_mprotect_file_account),
 		cmocka_unit_test(test_fault_around_host),
 		cmocka_unit_test(test_major_fault_read_around),
 		cmocka_unit_test(test_shared_write_msync),

@@ -10,6 +10,8 @@
  */
 #include "tests/unit/machines.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #include "core/mm.h"
@@ -161,12 +163,39 @@ static void test_mprotect_after_fork(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * vma_needs_copy with guard regions: a shared VMA MADV_GUARD_INSTALL was
+ * used on is copied whole at fork, the pieces a split left too (sticky,
+ * as VM_MAYBE_GUARD); the child finds the marker and the present pages.
+ */
+static void test_fork_guarded_shared(void **state)
+{
+	struct user_fault f = {0};
+	uint8_t v;
+	int pid, child;
+	struct machine *m = setup(&pid);
+
+	(void)state;
+	map_and_touch(m, MAP_SHARED, USER_WRITE);
+	assert_int_equal(uapi_madvise(m, 0, W, PAGE, 102), 0);
+	assert_int_equal(uapi_munmap(m, 0, W + PAGE, PAGE), 0);
+	assert_int_equal(uapi_fork(m, pid, &child), 0);
+	assert_true(present(m, child, W + 2 * PAGE));
+	assert_true(present(m, child, W + 3 * PAGE));
+	assert_int_equal(uapi_access_vm(m, child, W, &v, 1, USER_READ, &f),
+			 -EFAULT);
+	assert_int_equal(f.signo, SIGSEGV);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_shared_not_copied),
 		cmocka_unit_test(test_fork_zero_page_not_copied),
 		cmocka_unit_test(test_mprotect_after_fork),
+		cmocka_unit_test(test_fork_guarded_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

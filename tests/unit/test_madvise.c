@@ -12,6 +12,8 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,6 +26,7 @@
 #include "core/mmzone.h"
 #include "core/mm.h"
 #include "core/task.h"
+#include "core/task_mmu.h"
 #include "core/uapi.h"
 #include "core/vmscan.h"
 
@@ -413,6 +416,123 @@ static void test_flags(void **state)
 	teardown_both(&b);
 }
 
+#define MADV_GUARD_INSTALL_ 102
+#define MADV_GUARD_REMOVE_  103
+
+/* The pagemap entry of a page on both: the same bits (PFNs aside). */
+static void pagemap_both(struct both *b, unsigned int page, uint64_t want)
+{
+	uint64_t host = 0, mine;
+	uint8_t e[8];
+	uint64_t nr = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(
+		pread(fd, &host, 8,
+		      (off_t)((uintptr_t)(b->host + page * PAGE) / PAGE * 8)),
+		8);
+	close(fd);
+	assert_int_equal(
+		pagemap_read(b->m, b->pid, b->at + page * PAGE, 1, e, &nr), 0);
+	mine = 0;
+	for (int i = 0; i < 8; i++)
+		mine |= (uint64_t)e[i] << (8 * i);
+	assert_int_equal(host, want);
+	assert_int_equal(mine, want);
+}
+
+/* A read of the page in a child of the host: the signal it died of. */
+static int host_read_signal(struct both *b, unsigned int page)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		signal(SIGSEGV, SIG_DFL);
+		(void)*(volatile uint8_t *)&b->host[page * PAGE];
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+/* The machine's read of the page: SIGSEGV, SEGV_MAPERR, no fault counted. */
+static void guard_segv(struct both *b, int pid, unsigned int page)
+{
+	struct mm_struct *mm = find_task_by_pid(b->m, pid)->mm;
+	unsigned long flt = mm->min_flt;
+	struct user_fault f = {0};
+	uint8_t v;
+
+	assert_int_equal(uapi_access_vm(b->m, pid, b->at + page * PAGE, &v, 1,
+					USER_READ, &f),
+			 -EFAULT);
+	assert_int_equal(f.signo, SIGSEGV);
+	assert_int_equal(f.si_code, SEGV_MAPERR);
+	assert_int_equal(mm->min_flt, flt);
+}
+
+/*
+ * MADV_GUARD_INSTALL and MADV_GUARD_REMOVE (madvise_guard_install,
+ * madvise_guard_remove, handle_pte_marker, pagemap's PM_GUARD_REGION):
+ * the range's pages zapped, a marker in each entry that pagemap shows
+ * as Linux 6.18 does, any access SIGSEGV; DONTNEED and mprotect keep the
+ * markers, fork copies them, populating one is -EFAULT, installing on a
+ * locked range -EINVAL, removing there allowed; once removed the page
+ * reads zero.
+ */
+static void test_guard(void **state)
+{
+	const uint64_t guard = 0x440000000000009fULL;
+	struct both b;
+	int child;
+
+	(void)state;
+	setup_both(&b, MAP_PRIVATE | MAP_ANONYMOUS);
+	for (unsigned int i = 0; i < 4; i++)
+		write_both(&b, i, (uint8_t)(i + 1));
+	madvise_both(&b, 1, 2, MADV_GUARD_INSTALL_, 0);
+	assert_int_equal(
+		find_vma(find_task_by_pid(b.m, b.pid)->mm, b.at)->vm_end,
+		b.at + PAGES * PAGE); /* one VMA still */
+	pagemap_both(&b, 1, guard);
+	pagemap_both(&b, 2, guard);
+	assert_int_equal(host_read_signal(&b, 1), SIGSEGV);
+	guard_segv(&b, b.pid, 1);
+	madvise_both(&b, 0, 4, MADV_DONTNEED, 0);
+	pagemap_both(&b, 2, guard);
+	assert_int_equal(host_result(mprotect(b.host, 4 * PAGE, PROT_READ)), 0);
+	assert_int_equal(uapi_mprotect(b.m, 0, b.at, 4 * PAGE, PROT_READ), 0);
+	pagemap_both(&b, 1, guard);
+	assert_int_equal(
+		host_result(mprotect(b.host, 4 * PAGE, PROT_READ | PROT_WRITE)),
+		0);
+	assert_int_equal(
+		uapi_mprotect(b.m, 0, b.at, 4 * PAGE, PROT_READ | PROT_WRITE),
+		0);
+	madvise_both(&b, 0, 4, MADV_POPULATE_READ, -EFAULT);
+	assert_int_equal(uapi_fork(b.m, 0, &child), 0);
+	guard_segv(&b, child, 2);
+	assert_int_equal(uapi_exit_process(b.m, child), 0);
+	assert_consistent(b.m);
+	/* Locked: no new guards, but the old ones may go. */
+	assert_int_equal(
+		host_result((int)syscall(SYS_mlock, b.host + 3 * PAGE, PAGE)),
+		0);
+	assert_int_equal(uapi_mlock(b.m, 0, b.at + 3 * PAGE, PAGE, 0), 0);
+	madvise_both(&b, 3, 1, MADV_GUARD_INSTALL_, -EINVAL);
+	assert_int_equal(
+		host_result((int)syscall(SYS_munlock, b.host + 3 * PAGE, PAGE)),
+		0);
+	assert_int_equal(uapi_munlock(b.m, 0, b.at + 3 * PAGE, PAGE), 0);
+	madvise_both(&b, 1, 2, MADV_GUARD_REMOVE_, 0);
+	pagemap_both(&b, 1, 0);
+	read_both(&b, 1); /* zero: install dropped the page */
+	teardown_both(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_populate),
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_guard),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
