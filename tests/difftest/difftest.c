@@ -1051,7 +1051,7 @@ static void print_view(FILE *f, const char *who, const struct dt_view *v)
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++)
 		if (v->page[i])
 			fprintf(f, " %u%s", i,
-				v->page[i] == 2   ? "s"
+				v->page[i] == 2	  ? "s"
 				: v->page[i] == 3 ? "g"
 						  : "");
 	fprintf(f, "\n");
@@ -1352,6 +1352,14 @@ static int run_worker(struct dt_run *r, FILE *out)
 		}
 		if (at < 0) {
 			r->steps += n;
+			if (r->sequences % 1000 ==
+			    999) { /* a long run's progress */
+				fprintf(out,
+					"difftest: SEED=%" PRIu64 ": %lu "
+					"sequences, %lu steps so far\n",
+					r->seed, r->sequences + 1, r->steps);
+				fflush(out);
+			}
 			if ((r->sequences + 1) % r->check_every && !last)
 				continue;
 			if (sim_check(&probe, NULL))
