@@ -333,6 +333,22 @@ static int print_text(struct mmctl *ctl, const char *what, int err, char *text)
 	return 0;
 }
 
+/* A report about a pfn (or the machine: pfn 0) as its data's JSON. */
+static int print_data(struct mmctl *ctl, const char *what, enum mmc_report kind,
+		      uint64_t pfn)
+{
+	void *buf = NULL;
+	size_t len = 0;
+	int err = mmc_report_data_at(mmctl_connect(ctl), kind, 0, pfn, &buf,
+				     &len);
+
+	if (err)
+		return mmctl_daemon_error(ctl, what, err);
+	err = mmctl_print_report_data(ctl, what, buf, len);
+	free(buf);
+	return err;
+}
+
 int cmd_dump_page(struct mmctl *ctl, int argc, char **argv)
 {
 	unsigned long long pfn;
@@ -343,6 +359,8 @@ int cmd_dump_page(struct mmctl *ctl, int argc, char **argv)
 		return mmctl_usage_error(argv[0], "dump-page needs one PFN");
 	if (mmctl_parse_u64(argv[1], &pfn))
 		return mmctl_usage_error(argv[0], "'%s' is not a pfn", argv[1]);
+	if (ctl->json)
+		return print_data(ctl, "dump-page", MMC_REPORT_DUMP_PAGE, pfn);
 	err = mmc_report_at(mmctl_connect(ctl), MMC_REPORT_DUMP_PAGE, 0, 0, pfn,
 			    &text);
 	return print_text(ctl, "dump-page", err, text);
@@ -358,6 +376,9 @@ int cmd_page_owners(struct mmctl *ctl, int argc, char **argv)
 		return mmctl_usage_error(argv[0], "page-owners needs one PFN");
 	if (mmctl_parse_u64(argv[1], &pfn))
 		return mmctl_usage_error(argv[0], "'%s' is not a pfn", argv[1]);
+	if (ctl->json)
+		return print_data(ctl, "page-owners", MMC_REPORT_PAGE_OWNERS,
+				  pfn);
 	err = mmc_page_owners(mmctl_connect(ctl), (unsigned long)pfn, &text);
 	return print_text(ctl, "page-owners", err, text);
 }
@@ -370,6 +391,8 @@ int cmd_page_owner(struct mmctl *ctl, int argc, char **argv)
 	if (argc != 1)
 		return mmctl_usage_error(argv[0], "page-owner takes no "
 						  "arguments");
+	if (ctl->json)
+		return print_data(ctl, "page-owner", MMC_REPORT_PAGE_OWNER, 0);
 	err = mmc_report(mmctl_connect(ctl), MMC_REPORT_PAGE_OWNER, &text);
 	return print_text(ctl, "page-owner", err, text);
 }

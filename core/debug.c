@@ -216,6 +216,50 @@ void seq_page_flags(struct seq_buf *s, const struct page *page)
 		   (int)page_zonenum(page));
 }
 
+int page_flags_fill(const struct page *page, struct page_flags_snapshot *f)
+{
+	uint64_t bits = linux_page_flags(page);
+	char buf[FLAG_NAMES_MAX];
+
+	f->zone = page_zonenum(page);
+	f->value = bits | f->zone << ZONES_PGSHIFT;
+	return snap_split(format_flags(buf, sizeof(buf), bits, pageflag_names,
+				       NR(pageflag_names)),
+			  '|', &f->names, &f->nr_names);
+}
+
+void page_flags_show(const struct page_flags_snapshot *f, struct seq_buf *s)
+{
+	seq_printf(s, "0x%llx(", (unsigned long long)f->value);
+	snap_join((const char *const *)f->names, f->nr_names, '|', s);
+	seq_printf(s, "%snode=0|zone=%llu)", f->nr_names ? "|" : "",
+		   (unsigned long long)f->zone);
+}
+
+#define PF(member, k) SNAP_FIELD(struct page_flags_snapshot, member, k)
+static const struct snap_field page_flags_fields[] = {
+	PF(value, SNAP_U64),
+	SNAP_ARRAY(struct page_flags_snapshot, names, nr_names, SNAP_STRS,
+		   NULL),
+	PF(zone, SNAP_U64),
+};
+const struct snap_desc page_flags_desc =
+	SNAP_DESC("PageFlags", struct page_flags_snapshot, page_flags_fields);
+
+int gfp_flags_fill(gfp_t gfp, char ***names, size_t *n)
+{
+	char buf[FLAG_NAMES_MAX];
+
+	return snap_split(format_gfp(buf, sizeof(buf), gfp), '|', names, n);
+}
+
+/* A refusal's count and message are a report's only write (its reader
+ * sees why in m->errmsg): the machine is otherwise read only. */
+static struct machine *unconst(const struct machine *m)
+{
+	return (struct machine *)(uintptr_t)m;
+}
+
 /*
  * %p: a pointer the kernel will not show is hashed to 32 bits, so two
  * prints of one pointer match and the address itself stays hidden.
@@ -234,45 +278,132 @@ static unsigned long ptr_hash(uint64_t v)
 #define VMEMMAP_START 0xffffea0000000000ULL
 
 /* %pGt: a page type is a cleared bit in an all-ones word. */
-static void seq_page_type(struct seq_buf *s, const struct page *page)
+static void page_type_fill(const struct page *page,
+			   struct dump_page_snapshot *d)
 {
-	if (PageFlag(page, PG_buddy))
-		seq_printf(s, "page_type: 0xffffff7f(buddy)\n");
-	else if (PageFlag(page, PG_table))
-		seq_printf(s, "page_type: 0xfffffdff(table)\n");
+	if (PageFlag(page, PG_buddy)) {
+		snprintf(d->page_type, sizeof(d->page_type), "buddy");
+		d->page_type_value = 0xffffff7f;
+	} else if (PageFlag(page, PG_table)) {
+		snprintf(d->page_type, sizeof(d->page_type), "table");
+		d->page_type_value = 0xfffffdff;
+	}
 }
 
-int report_dump_page(struct machine *m, uint64_t pfn, struct seq_buf *s)
+/*
+ * The block a page is part of: a head's own order; for a THP's tail,
+ * the head at the first alignment that covers it (as compound_head).
+ */
+static void compound_fill(const struct machine *m, unsigned long pfn,
+			  const struct page *page, struct dump_page_snapshot *d)
 {
+	const struct page *head = NULL;
+
+	/* Every allocated block's first page is PG_head: order 0 is none. */
+	if (PageFlag(page, PG_head) && page->private)
+		head = page;
+	for (unsigned int o = 1;
+	     !head && PageFlag(page, PG_tail) && o <= m->max_order; o++) {
+		const struct page *h = pfn_to_page(m, pfn & ~((1UL << o) - 1));
+
+		if (PageFlag(h, PG_head) && h->private >= o)
+			head = h;
+	}
+	if (!head)
+		return;
+	d->compound = true;
+	d->head_pfn = page_to_pfn(m, head);
+	d->order = head->private;
+}
+
+static int dump_page_fill(const struct machine *m, const struct report_args *a,
+			  void *snap)
+{
+	struct dump_page_snapshot *d = snap;
+	uint64_t pfn = a->addr;
 	const struct page *page;
 	struct page scratch;
-	int mapcount;
 
 	if (pfn >= m->max_pfn)
-		return mm_refuse(m, BAD_PFN, -EINVAL,
+		return mm_refuse(unconst(m), BAD_PFN, -EINVAL,
 				 "pfn %#llx is past RAM (%lu frames)",
 				 (unsigned long long)pfn, m->max_pfn);
 	page = memmap_page_view(m, (unsigned long)pfn, &scratch);
 	if (PageFlag(page, PG_hole))
-		return mm_refuse(m, BAD_PFN, -EINVAL,
+		return mm_refuse(unconst(m), BAD_PFN, -EINVAL,
 				 "pfn %#llx lies in a hole: no struct page",
 				 (unsigned long long)pfn);
+	d->pfn = pfn;
+	d->page = ptr_hash(VMEMMAP_START + pfn * 64);
+	d->refcount = page->_refcount;
 	/* Slab, buddy and table pages use the mapcount for themselves. */
-	mapcount = page->flags & ((1u << PG_slab) | (1u << PG_buddy) |
-				  (1u << PG_table))
-			   ? 0
-			   : page_mapcount(page);
+	d->mapcount = page->flags & ((1u << PG_slab) | (1u << PG_buddy) |
+				     (1u << PG_table))
+			      ? 0
+			      : page_mapcount(page);
+	d->mapping = PageFlag(page, PG_shmem) ? ptr_hash(page->mapping) : 0;
+	d->index = page->index;
+	page_type_fill(page, d);
+	d->anon = PageFlag(page, PG_anon);
+	d->owner_pid = page->owner;
+	d->memcg = page->memcg;
+	if (!PageFlag(page, PG_buddy) && !PageFlag(page, PG_pcp))
+		compound_fill(m, (unsigned long)pfn, page, d);
+	if (page_flags_fill(page, &d->flags))
+		return -ENOMEM;
+	return dump_page_owner_fill(m, (unsigned long)pfn, d->page_owner,
+				    sizeof(d->page_owner), &d->record);
+}
+
+static int dump_page_show(const void *snap, struct seq_buf *s)
+{
+	const struct dump_page_snapshot *d = snap;
+
 	seq_printf(s,
-		   "page:%016lx refcount:%d mapcount:%d mapping:%016lx "
+		   "page:%016llx refcount:%lld mapcount:%lld mapping:%016llx "
 		   "index:0x%llx pfn:0x%llx\n",
-		   ptr_hash(VMEMMAP_START + pfn * 64), page->_refcount,
-		   mapcount,
-		   PageFlag(page, PG_shmem) ? ptr_hash(page->mapping) : 0,
-		   (unsigned long long)page->index, (unsigned long long)pfn);
-	seq_page_type(s, page);
-	seq_printf(s, "%sflags: ", PageFlag(page, PG_anon) ? "anon " : "");
-	seq_page_flags(s, page);
+		   (unsigned long long)d->page, (long long)d->refcount,
+		   (long long)d->mapcount, (unsigned long long)d->mapping,
+		   (unsigned long long)d->index, (unsigned long long)d->pfn);
+	if (d->page_type[0])
+		seq_printf(s, "page_type: 0x%llx(%s)\n",
+			   (unsigned long long)d->page_type_value,
+			   d->page_type);
+	seq_printf(s, "%sflags: ", d->anon ? "anon " : "");
+	page_flags_show(&d->flags, s);
 	seq_printf(s, "\n");
-	dump_page_owner(m, (unsigned long)pfn, s);
+	dump_page_owner_show(d->page_owner, &d->record, s);
 	return s->err;
+}
+
+#define DP(member, k) SNAP_FIELD(struct dump_page_snapshot, member, k)
+static const struct snap_field dump_page_fields[] = {
+	DP(pfn, SNAP_U64),
+	DP(page, SNAP_U64),
+	DP(refcount, SNAP_S64),
+	DP(mapcount, SNAP_S64),
+	DP(mapping, SNAP_U64),
+	DP(index, SNAP_U64),
+	DP(page_type, SNAP_CHARS),
+	DP(page_type_value, SNAP_U64),
+	DP(anon, SNAP_BOOL),
+	SNAP_ONE(struct dump_page_snapshot, flags, &page_flags_desc),
+	DP(compound, SNAP_BOOL),
+	DP(head_pfn, SNAP_U64),
+	DP(order, SNAP_U64),
+	DP(owner_pid, SNAP_S64),
+	DP(memcg, SNAP_S64),
+	DP(page_owner, SNAP_CHARS),
+	SNAP_ONE(struct dump_page_snapshot, record, &page_owner_record_desc),
+};
+static const struct snap_desc dump_page_desc =
+	SNAP_DESC("DumpPage", struct dump_page_snapshot, dump_page_fields);
+const struct report_at_type dump_page_report = {
+	{&dump_page_desc, NULL, dump_page_show}, dump_page_fill};
+
+int report_dump_page(const struct machine *m, uint64_t pfn, struct seq_buf *s)
+{
+	struct report_args a = {.addr = pfn, .cpl = 3, .sreg = -1};
+
+	return report_show_at(&dump_page_report.t, m, &a, s);
 }

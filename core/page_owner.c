@@ -160,39 +160,100 @@ void __copy_page_owner(struct machine *m, const struct page *old,
 
 static const char *const migrate_reason_names[] = {"compaction"};
 
-/* print_page_owner, for the block at pfn. */
-static void print_page_owner(const struct machine *m, unsigned long pfn,
-			     const struct page_owner *po, struct seq_buf *s)
+static int record_fill(const struct machine *m, const struct page_owner *po,
+		       struct page_owner_record_snapshot *r)
 {
-	const struct page *page = pfn_to_page(m, pfn);
-
-	seq_printf(s, "Page allocated via order %u, mask ", po->order);
-	seq_gfp(s, po->gfp_mask);
-	seq_printf(s, ", pid %d, tgid %d (%s), ts %llu ns\n", po->pid, po->tgid,
-		   po->comm, (unsigned long long)po->ts_nsec);
-	seq_printf(s, "PFN 0x%lx type %s Block %lu type %s Flags ", pfn,
-		   migratetype_names[gfp_migratetype(m, po->gfp_mask)],
-		   pfn >> m->pageblock_order,
-		   migratetype_names[get_pfnblock_migratetype(m, pfn)]);
-	seq_page_flags(s, page);
-	seq_printf(s, "\n %s\n", po->call);
+	r->order = po->order;
+	r->gfp_mask = po->gfp_mask;
+	snprintf(r->migratetype, sizeof(r->migratetype), "%s",
+		 migratetype_names[gfp_migratetype(m, po->gfp_mask)]);
+	r->pid = po->pid;
+	r->tgid = po->tgid;
+	snprintf(r->comm, sizeof(r->comm), "%s", po->comm);
+	r->ts_nsec = po->ts_nsec;
+	r->allocated = po->allocated;
+	r->free_pid = po->free_pid;
+	r->free_tgid = po->free_tgid;
+	r->free_ts_nsec = po->free_ts_nsec;
 	if (po->last_migrate_reason >= 0)
+		snprintf(r->migrate_reason, sizeof(r->migrate_reason), "%s",
+			 migrate_reason_names[po->last_migrate_reason]);
+	r->call = snap_strdup(po->call);
+	r->free_call = snap_strdup(po->free_call);
+	if (!r->call || !r->free_call)
+		return -ENOMEM;
+	return gfp_flags_fill(po->gfp_mask, &r->gfp_flags, &r->nr_gfp_flags);
+}
+
+#define PR(member, k) SNAP_FIELD(struct page_owner_record_snapshot, member, k)
+static const struct snap_field record_fields[] = {
+	PR(order, SNAP_U64),
+	PR(gfp_mask, SNAP_U64),
+	SNAP_ARRAY(struct page_owner_record_snapshot, gfp_flags, nr_gfp_flags,
+		   SNAP_STRS, NULL),
+	PR(migratetype, SNAP_CHARS),
+	PR(pid, SNAP_S64),
+	PR(tgid, SNAP_S64),
+	PR(comm, SNAP_CHARS),
+	PR(ts_nsec, SNAP_U64),
+	PR(call, SNAP_STR),
+	PR(allocated, SNAP_BOOL),
+	PR(free_pid, SNAP_S64),
+	PR(free_tgid, SNAP_S64),
+	PR(free_ts_nsec, SNAP_U64),
+	PR(free_call, SNAP_STR),
+	PR(migrate_reason, SNAP_CHARS),
+};
+const struct snap_desc page_owner_record_desc = SNAP_DESC(
+	"PageOwnerRecord", struct page_owner_record_snapshot, record_fields);
+
+/* A mask as "%#x(%pGg)", from the record's names. */
+static void record_gfp_show(const struct page_owner_record_snapshot *r,
+			    struct seq_buf *s)
+{
+	seq_printf(s, "0x%llx(", (unsigned long long)r->gfp_mask);
+	snap_join((const char *const *)r->gfp_flags, r->nr_gfp_flags, '|', s);
+	seq_printf(s, ")");
+}
+
+/* print_page_owner, for one block of the snapshot. */
+static void print_page_owner(const struct page_owner_block_snapshot *b,
+			     struct seq_buf *s)
+{
+	const struct page_owner_record_snapshot *r = &b->record;
+
+	seq_printf(s, "Page allocated via order %llu, mask ",
+		   (unsigned long long)r->order);
+	record_gfp_show(r, s);
+	seq_printf(s, ", pid %lld, tgid %lld (%s), ts %llu ns\n",
+		   (long long)r->pid, (long long)r->tgid, r->comm,
+		   (unsigned long long)r->ts_nsec);
+	seq_printf(s, "PFN 0x%llx type %s Block %llu type %s Flags ",
+		   (unsigned long long)b->pfn, r->migratetype,
+		   (unsigned long long)b->pageblock, b->pageblock_migratetype);
+	page_flags_show(&b->flags, s);
+	seq_printf(s, "\n %s\n", r->call);
+	if (r->migrate_reason[0])
 		seq_printf(s,
 			   "Page has been migrated, last migrate reason: %s\n",
-			   migrate_reason_names[po->last_migrate_reason]);
-	if (PageFlag(page, PG_slab))
+			   r->migrate_reason);
+	if (b->slab)
 		seq_printf(s, "Slab cache page\n");
-	else if (page->memcg)
-		seq_printf(s, "Charged to memcg %d\n", page->memcg);
+	else if (b->memcg)
+		seq_printf(s, "Charged to memcg %lld\n", (long long)b->memcg);
 	seq_printf(s, "\n");
 }
 
-int report_page_owner(const struct machine *m, struct seq_buf *s)
+/* Calls fn for every allocated block's record, in pfn order. */
+static int
+for_each_owned_block(const struct machine *m,
+		     int (*fn)(const struct machine *m, unsigned long pfn,
+			       const struct page_owner *po, void *arg),
+		     void *arg)
 {
-	if (!m->page_owner)
-		return -EOPNOTSUPP;
 	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
 		const struct page_owner *po;
+		int err;
 
 		/* A section no block was ever recorded in is skipped whole. */
 		if (!m->page_owner->sections[pfn >> SECTION_SHIFT]) {
@@ -204,10 +265,95 @@ int report_page_owner(const struct machine *m, struct seq_buf *s)
 		/* Free blocks keep their last record: not shown, as Linux. */
 		if (!po || !po->allocated)
 			continue;
-		print_page_owner(m, pfn, po, s);
+		err = fn(m, pfn, po, arg);
+		if (err)
+			return err;
 		pfn += (1UL << po->order) - 1;
 	}
+	return 0;
+}
+
+static int count_block(const struct machine *m, unsigned long pfn,
+		       const struct page_owner *po, void *arg)
+{
+	(void)m;
+	(void)pfn;
+	(void)po;
+	++*(size_t *)arg;
+	return 0;
+}
+
+static int block_fill(const struct machine *m, unsigned long pfn,
+		      const struct page_owner *po, void *arg)
+{
+	struct page_owner_snapshot *ps = arg;
+	struct page_owner_block_snapshot *b = &ps->blocks[ps->nr_blocks++];
+	const struct page *page = pfn_to_page(m, pfn);
+
+	b->pfn = pfn;
+	b->pageblock = pfn >> m->pageblock_order;
+	snprintf(b->pageblock_migratetype, sizeof(b->pageblock_migratetype),
+		 "%s", migratetype_names[get_pfnblock_migratetype(m, pfn)]);
+	b->slab = PageFlag(page, PG_slab);
+	b->memcg = page->memcg;
+	if (page_flags_fill(page, &b->flags))
+		return -ENOMEM;
+	return record_fill(m, po, &b->record);
+}
+
+static int page_owner_fill(const struct machine *m, int pid, void *snap)
+{
+	struct page_owner_snapshot *ps = snap;
+	size_t n = 0;
+
+	(void)pid;
+	/* The refusal's message is the report's only write. */
+	if (!m->page_owner)
+		return mm_refuse((struct machine *)(uintptr_t)m, BAD_NONE,
+				 -EOPNOTSUPP,
+				 "page_owner is off (the layout's "
+				 "kernel.page_owner: 0)");
+	for_each_owned_block(m, count_block, &n);
+	ps->blocks = snap_alloc(n, sizeof(*ps->blocks));
+	if (!ps->blocks)
+		return -ENOMEM;
+	return for_each_owned_block(m, block_fill, ps);
+}
+
+static int page_owner_show(const void *snap, struct seq_buf *s)
+{
+	const struct page_owner_snapshot *ps = snap;
+
+	for (size_t i = 0; i < ps->nr_blocks; i++)
+		print_page_owner(&ps->blocks[i], s);
 	return s->err;
+}
+
+#define PB(member, k) SNAP_FIELD(struct page_owner_block_snapshot, member, k)
+static const struct snap_field block_fields[] = {
+	PB(pfn, SNAP_U64),
+	SNAP_ONE(struct page_owner_block_snapshot, record,
+		 &page_owner_record_desc),
+	PB(pageblock, SNAP_U64),
+	PB(pageblock_migratetype, SNAP_CHARS),
+	SNAP_ONE(struct page_owner_block_snapshot, flags, &page_flags_desc),
+	PB(slab, SNAP_BOOL),
+	PB(memcg, SNAP_S64),
+};
+static const struct snap_desc block_desc = SNAP_DESC(
+	"PageOwnerBlock", struct page_owner_block_snapshot, block_fields);
+static const struct snap_field page_owner_fields[] = {
+	SNAP_ARRAY(struct page_owner_snapshot, blocks, nr_blocks, SNAP_ITEMS,
+		   &block_desc),
+};
+static const struct snap_desc page_owner_desc =
+	SNAP_DESC("PageOwner", struct page_owner_snapshot, page_owner_fields);
+const struct report_type page_owner_report = {&page_owner_desc, page_owner_fill,
+					      page_owner_show};
+
+int report_page_owner(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&page_owner_report, m, 0, s);
 }
 
 /* The allocated block pfn lies in: its head's record, or a free one. */
@@ -224,40 +370,55 @@ static const struct page_owner *block_owner(const struct machine *m,
 	return get_page_owner(m, pfn);
 }
 
-void dump_page_owner(const struct machine *m, unsigned long pfn,
-		     struct seq_buf *s)
+int dump_page_owner_fill(const struct machine *m, unsigned long pfn,
+			 char *state, size_t len,
+			 struct page_owner_record_snapshot *r)
 {
 	const struct page_owner *po;
 
 	if (!m->page_owner)
-		return;
+		return 0;
 	po = block_owner(m, pfn);
-	if (!po) {
+	snprintf(state, len, "%s",
+		 !po		 ? "missing"
+		 : po->allocated ? "allocated"
+				 : "freed");
+	return po ? record_fill(m, po, r) : 0;
+}
+
+void dump_page_owner_show(const char *state,
+			  const struct page_owner_record_snapshot *r,
+			  struct seq_buf *s)
+{
+	if (!state[0])
+		return;
+	if (!strcmp(state, "missing")) {
 		seq_printf(s, "page_owner info is not present (never set?)\n");
 		return;
 	}
-	seq_printf(s, "page_owner tracks the page as %s\n",
-		   po->allocated ? "allocated" : "freed");
+	seq_printf(s, "page_owner tracks the page as %s\n", state);
 	seq_printf(s,
-		   "page last allocated via order %u, migratetype %s, "
+		   "page last allocated via order %llu, migratetype %s, "
 		   "gfp_mask ",
-		   po->order,
-		   migratetype_names[gfp_migratetype(m, po->gfp_mask)]);
-	seq_gfp(s, po->gfp_mask);
-	seq_printf(s, ", pid %d, tgid %d (%s), ts %llu, free_ts %llu\n",
-		   po->pid, po->tgid, po->comm, (unsigned long long)po->ts_nsec,
-		   (unsigned long long)po->free_ts_nsec);
-	seq_printf(s, " %s\n", po->call);
-	if (!po->free_call)
+		   (unsigned long long)r->order, r->migratetype);
+	record_gfp_show(r, s);
+	seq_printf(s, ", pid %lld, tgid %lld (%s), ts %llu, free_ts %llu\n",
+		   (long long)r->pid, (long long)r->tgid, r->comm,
+		   (unsigned long long)r->ts_nsec,
+		   (unsigned long long)r->free_ts_nsec);
+	seq_printf(s, " %s\n", r->call);
+	if (!r->free_call[0])
 		seq_printf(s, "page_owner free stack trace missing\n");
 	else
 		seq_printf(s,
-			   "page last free pid %d tgid %d stack trace:\n %s\n",
-			   po->free_pid, po->free_tgid, po->free_call);
-	if (po->last_migrate_reason >= 0)
+			   "page last free pid %lld tgid %lld stack trace:\n "
+			   "%s\n",
+			   (long long)r->free_pid, (long long)r->free_tgid,
+			   r->free_call);
+	if (r->migrate_reason[0])
 		seq_printf(s,
 			   "page has been migrated, last migrate reason: %s\n",
-			   migrate_reason_names[po->last_migrate_reason]);
+			   r->migrate_reason);
 }
 
 /* A record says allocated exactly where a block is allocated. */

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/debug.h"
 #include "core/gfp.h"
 #include "core/machine.h"
 #include "core/seq_buf.h"
@@ -73,12 +74,38 @@ const struct page_owner *get_page_owner(const struct machine *m,
 /*
  * /sys/kernel/debug/page_owner: every allocated block, as
  * print_page_owner prints it, the call in place of the stack.
- * -EOPNOTSUPP when page_owner is off (the file does not exist).
+ * -EOPNOTSUPP when page_owner is off (the file does not exist). Its
+ * snapshot (mm.proto's PageOwner): each block's first pfn, its record,
+ * its pageblock's number and migrate type, its head page's flags, and
+ * whether it is a slab's (else the memcg it is charged to, 0: none).
  */
+struct page_owner_block_snapshot {
+	uint64_t pfn;
+	struct page_owner_record_snapshot record;
+	uint64_t pageblock;
+	char pageblock_migratetype[16];
+	struct page_flags_snapshot flags;
+	bool slab;
+	int64_t memcg;
+};
+struct page_owner_snapshot {
+	struct page_owner_block_snapshot *blocks;
+	size_t nr_blocks;
+};
+extern const struct report_type page_owner_report;
 int report_page_owner(const struct machine *m, struct seq_buf *s);
 
-/* dump_page's part: __dump_page_owner's lines for the block at pfn. */
-void dump_page_owner(const struct machine *m, unsigned long pfn,
-		     struct seq_buf *s);
+extern const struct snap_desc page_owner_record_desc;
+/*
+ * dump_page's part: __dump_page_owner's state of the block at pfn in
+ * state ("" when page_owner is off, "missing", "allocated", "freed")
+ * and its record; then its lines printed from them.
+ */
+int dump_page_owner_fill(const struct machine *m, unsigned long pfn,
+			 char *state, size_t len,
+			 struct page_owner_record_snapshot *r);
+void dump_page_owner_show(const char *state,
+			  const struct page_owner_record_snapshot *r,
+			  struct seq_buf *s);
 
 #endif /* MM_PAGE_OWNER_H */

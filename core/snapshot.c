@@ -23,6 +23,43 @@ char *snap_strdup(const char *s)
 	return strdup(s ? s : "");
 }
 
+int snap_split(const char *joined, char sep, char ***out, size_t *n)
+{
+	size_t parts = 1;
+	const char *p, *end;
+
+	*out = NULL;
+	*n = 0;
+	if (!joined || !*joined)
+		return 0;
+	for (p = joined; *p; p++)
+		parts += *p == sep;
+	*out = snap_alloc(parts, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (p = joined;; p = end + 1) {
+		end = strchr(p, sep);
+		if (!end)
+			end = p + strlen(p);
+		(*out)[*n] = strndup(p, (size_t)(end - p));
+		if (!(*out)[*n])
+			return -ENOMEM;
+		++*n;
+		if (!*end)
+			return 0;
+	}
+}
+
+int snap_join(const char *const *strs, size_t n, char sep, struct seq_buf *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			seq_printf(s, "%c", sep);
+		seq_printf(s, "%s", strs[i]);
+	}
+	return s->err;
+}
+
 static const struct snap_field counter_fields[] = {
 	SNAP_FIELD(struct snap_counter, name, SNAP_CHARS),
 	SNAP_FIELD(struct snap_counter, value, SNAP_S64),

@@ -140,5 +140,12 @@ int snap_counters_show(const struct snap_counter *c, size_t n, const char *fmt,
 /* A fill's helpers: an array of n items (zeroed), a copied string. */
 void *snap_alloc(size_t n, size_t size);
 char *snap_strdup(const char *s);
+/*
+ * joined cut at each sep into *out's *n copied strings (a SNAP_STRS;
+ * "" gives none), and the same printed back: the flag names that the
+ * kernel prints joined by '|', kept as a list.
+ */
+int snap_split(const char *joined, char sep, char ***out, size_t *n);
+int snap_join(const char *const *strs, size_t n, char sep, struct seq_buf *s);
 
 #endif /* MM_SNAPSHOT_H */

@@ -76,6 +76,9 @@ static const struct {
 						    NULL},
 	[MM__REPORT_KIND__REPORT_PAGEBLOCKS] = {&pageblocks_report, NULL},
 	[MM__REPORT_KIND__REPORT_NODE_VMSTAT] = {&node_vmstat_report, NULL},
+	[MM__REPORT_KIND__REPORT_DUMP_PAGE] = {&dump_page_report.t, NULL},
+	[MM__REPORT_KIND__REPORT_PAGE_OWNER] = {&page_owner_report, NULL},
+	[MM__REPORT_KIND__REPORT_PAGE_OWNERS] = {&page_owners_report.t, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 

@@ -321,6 +321,30 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_PAGEWALK, pid, addr))
 
+    def dump_page(self, pfn):
+        """dump_page() of frame pfn (mm.proto's DumpPage): refcount,
+        mapcount, mapping, index, page_type, .flags (value, names,
+        zone), a compound page's head_pfn and order, owner_pid, memcg,
+        and page_owner ("", "missing", "allocated", "freed") with its
+        .record."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_DUMP_PAGE, 0, pfn))
+
+    def page_owners(self, pfn):
+        """Who holds frame pfn now (mm.proto's PageOwners): .state, a
+        free frame's .order, and .owners, each with its .kind ("anon",
+        "shmem", "slab", "vmalloc", "pagetable", "file", "mmz",
+        "mmz_free", "kernel", "reserved") and its values."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_PAGE_OWNERS, 0, pfn))
+
+    def page_owner(self):
+        """/sys/kernel/debug/page_owner as a list of blocks (mm.proto's
+        PageOwnerBlock: pfn, .record, pageblock, flags, slab, memcg);
+        OSError EOPNOTSUPP when the layout's kernel.page_owner is 0."""
+        return _reports.from_message(
+            self.report_data(pb.REPORT_PAGE_OWNER)).blocks
+
     def ldt(self, pid=0):
         """The process's LDT (mm.proto's Ldt): .present, .entries, each
         with its selector and decoded .descriptor."""

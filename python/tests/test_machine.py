@@ -395,6 +395,36 @@ class TestReports(DaemonTest):
             self.assertEqual(r["Pss_Anon"], r.pss_anon)
             self.assertGreaterEqual(r.rss, 8)
 
+    def test_dump_page_and_page_owners_are_the_texts(self):
+        with self.m.alloc_pages(GFP_KERNEL, 2) as pfn:
+            d = self.m.dump_page(pfn)
+            first = self.m.report("dump_page", addr=pfn).splitlines()[0]
+            self.assertEqual(first, "page:%016x refcount:%d mapcount:%d "
+                             "mapping:%016x index:%#x pfn:%#x" % (
+                                 d.page, d.refcount, d.mapcount, d.mapping,
+                                 d.index, pfn))
+            self.assertEqual((d.compound, d.head_pfn, d.order, d.page_owner),
+                             (True, pfn, 2, ""))
+            self.assertEqual(d.flags.names, [])
+            o = self.m.page_owners(pfn)
+            self.assertEqual((o.state, [h.kind for h in o.owners]),
+                             ("kernel", ["kernel"]))
+            self.assertEqual(self.m.report("page_owners", addr=pfn),
+                             "kernel pid %d\n" % o.owners[0].pid)
+        with self.m.mmap(0, 8192, PROT_RW, MAP_PRIVATE_ANON) as addr:
+            self.m.write_vm(addr + 4096, b"z")
+            pfn = self.m.pagewalk(addr + 4096).pfn
+            o = self.m.page_owners(pfn)
+            self.assertEqual(o.state, "user")
+            h = o.owners[0]
+            self.assertEqual((h.kind, h.addr, h.vm_start, h.vm_end),
+                             ("anon", addr + 4096, addr, addr + 8192))
+            self.assertEqual(self.m.report("page_owners", addr=pfn),
+                             "anon pid %d addr %#x\n" % (h.pid, h.addr))
+            self.assertTrue(self.m.dump_page(pfn).anon)
+        self.assertErrno(errno.EOPNOTSUPP, self.m.page_owner)
+        self.assertErrno(errno.EINVAL, self.m.dump_page, 1 << 40)
+
     def test_ldt_and_segregs(self):
         ldt = self.m.ldt()
         self.assertEqual((ldt.present, ldt.entries), (False, []))

@@ -89,7 +89,22 @@ same "dump-page: the pfn asked for" \
 	"$(sed -n 's/.* pfn:\(0x[0-9a-f]*\)$/\1/p' "$tmp/dump")" "$pfn"
 status "dump-page: the client's call, its pid" 0 \
 	"pid $held, tgid $held \\(example\\)" $M dump-page "$pfn"
+# --json: mm.proto's DumpPage, the values the text was printed from.
+$M --json dump-page "$pfn" >"$tmp/dump.json"
+# shellcheck disable=SC2046 # the first line's words, by its colons
+set -- $(head -1 "$tmp/dump" | tr ':' ' ')
+same "dump-page --json: the text's first line, printed from the data" \
+	"$(jq -r '"page:\(.page) refcount:\(.refcount) mapcount:\(.mapcount) mapping:\(.mapping) index:\(.index) pfn:\(.pfn)"' "$tmp/dump.json")" \
+	"$(printf 'page:%d refcount:%s mapcount:%s mapping:%d index:%d pfn:%d' \
+		"0x$2" "$4" "$6" "0x$8" "${10}" "${12}")"
+same "dump-page --json: page_owner's state, call, pid and mask's names" \
+	"$(jq -r '[.page_owner, .record.call, .record.pid, (.record.gfp_flags | join("|"))] | map(tostring) | join(" ")' "$tmp/dump.json")" \
+	"$(sed -n 's/^page_owner tracks the page as //p' "$tmp/dump") $(sed -n 's/^ \([a-z_0-9]*\)$/\1/p' "$tmp/dump" | head -1) $held $(sed -n 's/.*gfp_mask 0x[0-9a-f]*(\([^)]*\)).*/\1/p' "$tmp/dump")"
+same "dump-page --json: the flags' names and zone" \
+	"$(jq -r '(.flags.names + ["node=0", "zone=\(.flags.zone)"]) | join("|")' "$tmp/dump.json")" \
+	"$(sed -n 's/^\(anon \)\{0,1\}flags: 0x[0-9a-f]*(\(.*\))$/\2/p' "$tmp/dump")"
 status "dump-page past RAM: EINVAL" 1 'past RAM' $M dump-page "$last"
+status "dump-page --json past RAM: EINVAL" 1 'past RAM' $M --json dump-page "$last"
 status "dump-page of no number: usage" 2 'not a pfn' $M dump-page x
 
 # ---- page-owner: print_page_owner's records
@@ -99,6 +114,36 @@ matches "page-owner: every line is one of print_page_owner's" \
 	'^(Page allocated via order [0-9]+, mask 0x[0-9a-f]+\([A-Z_a-z0-9|]*\), pid [0-9]+, tgid [0-9]+ \([^)]*\), ts [0-9]+ ns|PFN 0x[0-9a-f]+ type [A-Za-z]+ Block [0-9]+ type [A-Za-z]+ Flags 0x[0-9a-f]+\([a-z_0-9|=]*\)| [a-z_0-9]+|Slab cache page|Charged to memcg [0-9]+|Page has been migrated, last migrate reason: [a-z_]+)$'
 same "page-owner: the client's six blocks, each by alloc_pages" \
 	"$(grep -A2 ", pid $held," "$tmp/owner" | grep -c '^ alloc_pages$')" 6
+
+# --json: mm.proto's PageOwner, each block's values as its text's (but
+# the blocks of each mmctl's own process, made at its hello).
+$M --json page-owner >"$tmp/owner.json"
+same "page-owner --json: every block's values, as its text's" \
+	"$(jq -r '.[] | "\(.record.order) \(.record.gfp_mask) \(.record.gfp_flags | join("|")) \(.record.pid) \(.record.comm) \(.record.ts_nsec) \(.pfn) \(.record.migratetype) \(.pageblock) \(.pageblock_migratetype) \(.record.call)"' "$tmp/owner.json" | grep -v ' hello$')" \
+	"$(awk '/^Page allocated via/ { gsub(/[(),]/, " "); l = $5 " " $7 " " $8 " " $10 " " $13 " " $15
+		getline; l = l " " $2 " " $4 " " $6 " " $8; getline; print l " " $1 }' "$tmp/owner" |
+		while read -r o mask names p comm ts f mt b bt call; do
+			printf '%s %d %s %s %s %s %d %s %s %s %s\n' "$o" "$mask" \
+				"$names" "$p" "$comm" "$ts" "$f" "$mt" "$b" "$bt" "$call"
+		done | grep -v ' hello$')"
+
+# ---- page-owners --json: each holder's line printed from its data
+$M page-owners "$pfn" >"$tmp/owners"
+$M --json page-owners "$pfn" >"$tmp/owners.json"
+same "page-owners --json: the block's holder, as its text" \
+	"$(jq -r '.owners[] | if .kind == "kernel" then "kernel pid \(.pid)" else .kind end' "$tmp/owners.json")" \
+	"$(cat "$tmp/owners")"
+same "page-owners --json: the frame and its state" \
+	"$(jq -r '"\(.pfn) \(.state)"' "$tmp/owners.json")" "$(printf '%d' "$pfn") kernel"
+free=$($M --json map --by-type |
+	jq -r 'first(.zones[].blocks[] | select(.free == 512) | .pfn) // empty')
+if [ -n "$free" ]; then
+	same "page-owners --json of a free frame: its state and order, no owners" \
+		"$($M --json page-owners "$free" | jq -r '"\(.state) \(.order > 0) \(.owners | length)"')" \
+		"free true 0"
+	status "page-owners of a free frame: ENOENT" 1 'no owner' \
+		$M page-owners "$free"
+fi
 
 # ---- slab CACHE: /sys/kernel/slab/<cache>/'s attributes
 $M slab kmalloc-64 >"$tmp/slab"

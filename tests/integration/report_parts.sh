@@ -23,6 +23,7 @@ machine: {name: parts, arch: x86_64, cpus: 2, memory: 64M}
 zones:
   - {name: DMA, start: 0, end: 16M}
   - {name: DMA32, start: 16M, end: 64M}
+kernel: {page_owner: 1}
 daemon: {max_frame_bytes: $1}
 YAML
 }
@@ -64,11 +65,18 @@ pids="$pids $!"
 wait_for "$tmp/small.held" '^holding' && wait_for "$tmp/big.held" '^holding'
 held=$(sed -n 's/^pid \([0-9]*\) .*/\1/p' "$tmp/big.held")
 [ -n "$held" ] || fail "the holding client did not start"
+# A block the client holds, for dump-page and page-owners (asked of both:
+# they stay in lockstep).
+"$MMCTL" -s "$tmp/small.sock" --json page-owner >/dev/null 2>&1
+hpfn=$("$MMCTL" -s "$tmp/big.sock" --json page-owner |
+	jq --argjson p "$held" 'first(.[] | select(.record.pid == $p) | .pfn)')
+[ -n "$hpfn" ] || fail "page-owner: no block of the client"
 parts=0
 for r in meminfo buddyinfo zoneinfo vmstat slabinfo vmallocinfo media-mem \
 	dmesg ps pagetypeinfo preempt percpu gfp-context mutexes files thp \
 	numastat "node-meminfo 0" sysctl extfrag unusable "map --by-type" \
-	"status $held" "maps $held" "numa-maps $held" "malloc-stats $held"; do
+	"status $held" "maps $held" "numa-maps $held" "malloc-stats $held" \
+	page-owner "dump-page $hpfn" "page-owners $hpfn"; do
 	# shellcheck disable=SC2086 # the command's words
 	"$MMCTL" -s "$tmp/small.sock" --json $r 2>&1 |
 		jq -S 'del(.. | .host_pid?)' >"$tmp/small.json"

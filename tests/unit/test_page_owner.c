@@ -203,6 +203,112 @@ static void test_dump_page(void **state)
 	machine_destroy(m);
 }
 
+/* The text printed again from the data's values, line by line. */
+static void dump_is_data(const struct dump_page_snapshot *d, const char *text)
+{
+	const struct page_owner_record_snapshot *r = &d->record;
+	char want[1024], flags[256] = "", gfp[256] = "";
+	size_t i;
+
+	for (i = 0; i < d->flags.nr_names; i++)
+		snprintf(flags + strlen(flags), sizeof(flags) - strlen(flags),
+			 "%s|", d->flags.names[i]);
+	for (i = 0; i < r->nr_gfp_flags; i++)
+		snprintf(gfp + strlen(gfp), sizeof(gfp) - strlen(gfp), "%s%s",
+			 i ? "|" : "", r->gfp_flags[i]);
+	snprintf(want, sizeof(want),
+		 "page:%016llx refcount:%lld mapcount:%lld mapping:%016llx "
+		 "index:0x%llx pfn:0x%llx\nflags: 0x%llx(%snode=0|zone=%llu)\n"
+		 "page_owner tracks the page as %s\n"
+		 "page last allocated via order %llu, migratetype %s, gfp_mask "
+		 "0x%llx(%s), pid %lld, tgid %lld (%s), ts %llu, free_ts %llu\n"
+		 " %s\n",
+		 (unsigned long long)d->page, (long long)d->refcount,
+		 (long long)d->mapcount, (unsigned long long)d->mapping,
+		 (unsigned long long)d->index, (unsigned long long)d->pfn,
+		 (unsigned long long)d->flags.value, flags,
+		 (unsigned long long)d->flags.zone, d->page_owner,
+		 (unsigned long long)r->order, r->migratetype,
+		 (unsigned long long)r->gfp_mask, gfp, (long long)r->pid,
+		 (long long)r->tgid, r->comm, (unsigned long long)r->ts_nsec,
+		 (unsigned long long)r->free_ts_nsec, r->call);
+	assert_memory_equal(text, want, strlen(want));
+}
+
+/*
+ * dump_page's data is its text's: an order-2 block's head (a compound
+ * page of order 2, its owner's record with the mask's names), then the
+ * same block freed (a buddy page of no compound, its record freed).
+ */
+static void test_dump_page_data(void **state)
+{
+	struct machine *m = boot_owner(true);
+	struct report_args a = {.cpl = 3, .sreg = -1};
+	struct dump_page_snapshot *d;
+	struct seq_buf s;
+	unsigned long pfn;
+	int err, pid;
+
+	(void)state;
+	pid = new_task(m, "dumper");
+	m->call = "alloc_pages";
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL | __GFP_ZERO, 2, &pfn),
+			 0);
+	a.addr = pfn;
+	d = snapshot_take_at(&dump_page_report.t, m, &a, &err);
+	assert_non_null(d);
+	seq_buf_init(&s);
+	assert_int_equal(dump_page_report.t.show(d, &s), 0);
+	{
+		struct seq_buf t;
+
+		assert_string_equal(dump(m, pfn, &t), s.buf);
+		seq_buf_free(&t);
+	}
+	dump_is_data(d, s.buf);
+	assert_int_equal(d->pfn, pfn);
+	assert_int_equal(d->refcount, 1);
+	assert_true(d->compound);
+	assert_int_equal(d->head_pfn, pfn);
+	assert_int_equal(d->order, 2);
+	assert_int_equal(d->owner_pid, pid);
+	assert_string_equal(d->page_owner, "allocated");
+	assert_int_equal(d->record.order, 2);
+	assert_int_equal(d->record.nr_gfp_flags, 2);
+	assert_string_equal(d->record.gfp_flags[0], "GFP_KERNEL");
+	assert_string_equal(d->record.gfp_flags[1], "__GFP_ZERO");
+	assert_string_equal(d->record.migratetype, "Unmovable");
+	assert_string_equal(d->record.call, "alloc_pages");
+	assert_string_equal(d->record.free_call, "");
+	assert_non_null(
+		strstr(s.buf, "\npage_owner free stack trace missing\n"));
+	snapshot_free(dump_page_report.t.desc, d);
+	seq_buf_free(&s);
+	m->call = "free_pages";
+	assert_int_equal(uapi_free_pages(m, pfn, 2), 0);
+	d = snapshot_take_at(&dump_page_report.t, m, &a, &err);
+	assert_non_null(d);
+	seq_buf_init(&s);
+	assert_int_equal(dump_page_report.t.show(d, &s), 0);
+	dump_is_data(d, s.buf);
+	assert_false(d->compound);
+	/* On a per-CPU list, or merged into the buddy's. */
+	if (PageFlag(pfn_to_page(m, pfn), PG_buddy)) {
+		assert_string_equal(d->page_type, "buddy");
+		assert_int_equal(d->page_type_value, 0xffffff7f);
+	} else {
+		assert_string_equal(d->page_type, "");
+	}
+	assert_string_equal(d->page_owner, "freed");
+	assert_string_equal(d->record.free_call, "free_pages");
+	snapshot_free(dump_page_report.t.desc, d);
+	seq_buf_free(&s);
+	a.addr = m->max_pfn;
+	assert_null(snapshot_take_at(&dump_page_report.t, m, &a, &err));
+	assert_int_equal(err, -EINVAL);
+	machine_destroy(m);
+}
+
 /* %pGp and %pGg, name by name. */
 static void test_flag_names(void **state)
 {
@@ -257,6 +363,76 @@ static void test_page_owner_report(void **state)
 	snprintf(want, sizeof(want), "PFN %#lx ", pfn);
 	assert_null(strstr(s.buf, want));
 	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
+/* page_owner's data is its text's: the block's lines printed again
+ * from its values are in the text, which is the snapshot's. */
+static void test_page_owner_data(void **state)
+{
+	struct machine *m = boot_owner(true);
+	struct page_owner_snapshot *ps;
+	const struct page_owner_block_snapshot *b = NULL;
+	struct seq_buf s, t;
+	unsigned long pfn;
+	char want[512];
+	int err, pid;
+
+	(void)state;
+	pid = new_task(m, "owner");
+	m->call = "alloc_pages";
+	assert_int_equal(
+		uapi_alloc_pages(m, GFP_KERNEL | __GFP_MOVABLE, 2, &pfn), 0);
+	ps = snapshot_take(&page_owner_report, m, 0, &err);
+	assert_non_null(ps);
+	seq_buf_init(&s);
+	assert_int_equal(page_owner_report.show(ps, &s), 0);
+	report_text(m, &t, report_page_owner);
+	assert_string_equal(s.buf, t.buf);
+	seq_buf_free(&t);
+	for (size_t i = 0; i < ps->nr_blocks; i++) {
+		if (i)
+			assert_true(ps->blocks[i].pfn > ps->blocks[i - 1].pfn);
+		if (ps->blocks[i].pfn == pfn)
+			b = &ps->blocks[i];
+	}
+	assert_non_null(b);
+	assert_int_equal(b->record.order, 2);
+	assert_int_equal(b->record.gfp_mask, GFP_KERNEL | __GFP_MOVABLE);
+	assert_int_equal(b->record.nr_gfp_flags, 2);
+	assert_string_equal(b->record.gfp_flags[1], "__GFP_MOVABLE");
+	assert_int_equal(b->record.pid, pid);
+	assert_string_equal(b->record.comm, "owner");
+	assert_true(b->record.allocated);
+	assert_int_equal(b->pageblock, pfn >> m->pageblock_order);
+	assert_string_equal(b->pageblock_migratetype, "Movable");
+	assert_int_equal(b->flags.nr_names, 0);
+	snprintf(want, sizeof(want),
+		 "Page allocated via order %llu, mask 0x%llx(%s|%s), pid %lld, "
+		 "tgid %lld (%s), ts %llu ns\nPFN 0x%llx type %s Block %llu "
+		 "type %s Flags 0x%llx(node=0|zone=%llu)\n %s\nCharged to "
+		 "memcg %lld\n\n",
+		 (unsigned long long)b->record.order,
+		 (unsigned long long)b->record.gfp_mask, b->record.gfp_flags[0],
+		 b->record.gfp_flags[1], (long long)b->record.pid,
+		 (long long)b->record.tgid, b->record.comm,
+		 (unsigned long long)b->record.ts_nsec,
+		 (unsigned long long)b->pfn, b->record.migratetype,
+		 (unsigned long long)b->pageblock, b->pageblock_migratetype,
+		 (unsigned long long)b->flags.value,
+		 (unsigned long long)b->flags.zone, b->record.call,
+		 (long long)b->memcg);
+	assert_int_equal(b->memcg, pid); /* the task's, as memcontrol.c */
+	assert_false(b->slab);
+	if (!strstr(s.buf, want))
+		fail_msg("not in the text: %s", want);
+	snapshot_free(page_owner_report.desc, ps);
+	seq_buf_free(&s);
+	machine_destroy(m);
+	m = boot_owner(false);
+	assert_null(snapshot_take(&page_owner_report, m, 0, &err));
+	assert_int_equal(err, -EOPNOTSUPP);
+	assert_non_null(strstr(m->errmsg, "page_owner is off"));
 	machine_destroy(m);
 }
 
@@ -335,8 +511,10 @@ int main(void)
 		cmocka_unit_test(test_kpageflags_anon),
 		cmocka_unit_test(test_kpage_range),
 		cmocka_unit_test(test_dump_page),
+		cmocka_unit_test(test_dump_page_data),
 		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_page_owner_report),
+		cmocka_unit_test(test_page_owner_data),
 		cmocka_unit_test(test_page_owner_off),
 		cmocka_unit_test(test_page_owner_check),
 		cmocka_unit_test(test_slab_sysfs),

@@ -117,6 +117,87 @@ static void test_owners_anon(void **state)
 	machine_destroy(m);
 }
 
+static struct page_owners_snapshot *owners_data(struct machine *m, uint64_t pfn)
+{
+	struct report_args a = {.addr = pfn, .cpl = 3, .sreg = -1};
+	struct page_owners_snapshot *po;
+	int err;
+
+	po = snapshot_take_at(&page_owners_report.t, m, &a, &err);
+	assert_non_null(po);
+	return po;
+}
+
+/*
+ * The data is the text's: after fork both mappings, each with its
+ * process, address and VMA, and the text printed from them; a free
+ * frame is data with its order (its text is refused).
+ */
+static void test_owners_data(void **state)
+{
+	struct machine *m = boot_small();
+	struct page_owners_snapshot *po;
+	struct user_fault fault;
+	struct seq_buf s;
+	uint64_t addr;
+	unsigned long pfn;
+	int pid, child;
+	char byte = 7, want[200];
+
+	(void)state;
+	pid = new_task(m, "t");
+	assert_int_equal(uapi_mmap(m, pid, 0, 2 * PAGE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &addr),
+			 0);
+	assert_int_equal(uapi_access_vm(m, pid, addr + PAGE, &byte, 1,
+					USER_WRITE, &fault),
+			 0);
+	assert_int_equal(uapi_fork(m, pid, &child), 0);
+	pfn = pfn_at(m, pid, addr + PAGE);
+	po = owners_data(m, pfn);
+	assert_int_equal(po->pfn, pfn);
+	assert_string_equal(po->state, "user");
+	assert_int_equal(po->nr_owners, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct page_holder_snapshot *h = &po->owners[i];
+
+		assert_string_equal(h->kind, "anon");
+		assert_int_equal(h->pid, i ? child : pid);
+		assert_int_equal(h->addr, addr + PAGE);
+		assert_int_equal(h->vm_start, addr);
+		assert_int_equal(h->vm_end, addr + 2 * PAGE);
+	}
+	seq_buf_init(&s);
+	assert_int_equal(page_owners_report.t.show(po, &s), 0);
+	snprintf(want, sizeof(want),
+		 "anon pid %lld addr 0x%" PRIx64
+		 "\nanon pid %lld addr 0x%" PRIx64 "\n",
+		 (long long)po->owners[0].pid, po->owners[0].addr,
+		 (long long)po->owners[1].pid, po->owners[1].addr);
+	assert_string_equal(s.buf, want);
+	owners_are(m, pfn, want);
+	seq_buf_free(&s);
+	snapshot_free(page_owners_report.t.desc, po);
+	/* A pgd: its process. */
+	po = owners_data(m, find_task_by_pid(m, child)->mm->pgd);
+	assert_string_equal(po->state, "pagetable");
+	assert_int_equal(po->nr_owners, 1);
+	assert_true(po->owners[0].pgd);
+	assert_int_equal(po->owners[0].pid, child);
+	snapshot_free(page_owners_report.t.desc, po);
+	/* A free frame: its block's order, no owner. */
+	assert_int_equal(uapi_alloc_pages(m, GFP_KERNEL, 3, &pfn), 0);
+	assert_int_equal(uapi_free_pages(m, pfn, 3), 0);
+	po = owners_data(m, pfn);
+	assert_true(!strcmp(po->state, "free") ||
+		    !strcmp(po->state, "per-cpu"));
+	assert_true(po->order >= 3 || !strcmp(po->state, "per-cpu"));
+	assert_int_equal(po->nr_owners, 0);
+	snapshot_free(page_owners_report.t.desc, po);
+	owners_fail(m, pfn, -ENOENT, "no owner");
+	machine_destroy(m);
+}
+
 /* A kmalloc-64 object: its slab page, the objects that start in it. */
 static void test_owners_slab(void **state)
 {
@@ -189,6 +270,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_owners_anon),
+		cmocka_unit_test(test_owners_data),
 		cmocka_unit_test(test_owners_slab),
 		cmocka_unit_test(test_owners_kernel),
 		cmocka_unit_test(test_owners_refused),
