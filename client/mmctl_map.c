@@ -3,16 +3,16 @@
  * mmctl_map.c - map: a picture of physical memory, zone by zone, a cell
  * per block of frames, coloured by what the frames are.
  *
- * Owns: reading the daemon's frames report (core/frame_state.h: a line
- * per 64 cells, one character per cell) and drawing it three ways: in
- * the terminal with ANSI colours, as a PNG or an SVG with cairo, and as
- * JSON. The picture's geometry is fixed, so its size follows from the
- * machine alone (docs/mmctl.1 gives the formula):
- *   width  = 2 * MARGIN + 64 * CELL
- *   height = 2 * MARGIN + TITLE_H + sum over zones of
- *            (ZONE_H + rows * CELL + ZONE_GAP) + LEGEND_ROWS * LEGEND_H
- * Must never: classify a frame itself (the daemon's report says what
- * each cell is), or draw a cell the report did not send.
+ * Owns: reading the daemon's frames report as data (mm.proto's Frames:
+ * each zone's cells, a state and a free cell's order in each) and
+ * drawing it three ways: in the terminal with ANSI colours (the text's
+ * rows of 64 characters), as a PNG or an SVG with cairo, and as JSON
+ * (the data itself). The picture's geometry is fixed, so its size follows from
+ * the machine alone (docs/mmctl.1 gives the formula): width  = 2 * MARGIN + 64
+ * * CELL height = 2 * MARGIN + TITLE_H + sum over zones of (ZONE_H + rows *
+ * CELL + ZONE_GAP) + LEGEND_ROWS * LEGEND_H Must never: classify a frame itself
+ * (the daemon's report says what each cell is), or draw a cell the report did
+ * not send.
  */
 #include "client/mmctl.h"
 
@@ -27,6 +27,8 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+
+#include "proto/mm.pb-c.h"
 
 #define CELLS_PER_ROW	64
 #define CELL		8
@@ -82,7 +84,8 @@ struct map_zone {
 };
 
 struct frame_map {
-	char *text; /* the report, cut into lines in place */
+	Mm__ReportData *rd; /* the report; zone names point into it */
+	char *text;	    /* the rows, each NUL-terminated */
 	unsigned long per_cell;
 	unsigned int page_size, max_order;
 	const char *machine;
@@ -131,94 +134,113 @@ static void map_free(struct frame_map *map)
 {
 	free(map->text);
 	free(map->rows);
+	if (map->rd)
+		mm__report_data__free_unpacked(map->rd, NULL);
 }
 
-/* Cut the report into zones and rows; -EBADMSG names nothing more. */
-static int map_parse(struct frame_map *map, char *why, size_t len)
+/* A cell of the data as the text's character (core's cell_char). */
+static int cell_char(uint32_t cell, char *ch)
 {
-	char *save = NULL, *line;
-	unsigned int nr = 0, cap = 0;
-	struct map_zone *z = NULL;
+	unsigned int state = cell & 15, order = cell >> 4;
 
-	line = strtok_r(map->text, "\n", &save);
-	if (!line ||
-	    sscanf(line, "frames: %lu pages per cell", &map->per_cell) != 1 ||
-	    !map->per_cell) {
-		snprintf(why, len, "no 'frames: N pages per cell' line");
+	if (state >= NR_CELL_KINDS || order >= MAX_ORDER_CHARS)
 		return -EBADMSG;
-	}
-	line = strtok_r(NULL, "\n", &save);
-	if (!line || strncmp(line, "legend: ", 8)) {
-		snprintf(why, len, "no legend line");
-		return -EBADMSG;
-	}
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		if (!strncmp(line, "zone ", 5)) {
-			char *name = line + 5, *sp = strchr(name, ' ');
+	*ch = state == CELL_FREE ? "0123456789abcdef"[order]
+				 : cell_kinds[state].ch;
+	return 0;
+}
 
-			if (map->nr_zones == MAX_ZONES || !sp ||
-			    sscanf(sp, " start_pfn %lu pages %lu",
-				   &map->zones[map->nr_zones].start_pfn,
-				   &map->zones[map->nr_zones].pages) != 2) {
-				snprintf(why, len, "bad zone line '%s'", line);
-				return -EBADMSG;
-			}
-			*sp = '\0';
-			z = &map->zones[map->nr_zones++];
-			z->name = name;
-			z->first_row = nr;
-			continue;
+/* One zone's rows of 64 cells, written at *at in map->text. */
+static int zone_rows(struct frame_map *map, const Mm__FramesZone *fz,
+		     size_t *at, unsigned int *nr, char *why, size_t len)
+{
+	for (size_t i = 0; i < fz->n_cells; i++) {
+		if (i % CELLS_PER_ROW == 0) {
+			if (i)
+				map->text[(*at)++] = '\0';
+			map->rows[(*nr)++] = map->text + *at;
 		}
-		if (!z || strlen(line) > CELLS_PER_ROW) {
-			snprintf(why, len, "a row outside a zone or too long");
+		if (cell_char(fz->cells[i], &map->text[(*at)++])) {
+			snprintf(why, len, "unknown cell %u", fz->cells[i]);
 			return -EBADMSG;
 		}
-		for (const char *c = line; *c; c++) {
-			unsigned int order;
+	}
+	map->text[(*at)++] = '\0';
+	return 0;
+}
 
-			if (cell_kind(*c, &order) < 0) {
-				snprintf(why, len, "unknown cell '%c'", *c);
-				return -EBADMSG;
-			}
-		}
-		if (nr == cap) {
-			const char **rows;
+/* The zones and rows of the data; -EBADMSG names nothing more. */
+static int map_from_data(struct frame_map *map, char *why, size_t len)
+{
+	const Mm__Frames *f = map->rd->frames;
+	size_t cells = 0, at = 0;
+	unsigned int nr = 0;
 
-			cap = cap ? cap * 2 : 64;
-			rows = realloc(map->rows, cap * sizeof(*rows));
-			if (!rows) {
-				snprintf(why, len, "out of memory");
-				return -ENOMEM;
-			}
-			map->rows = rows;
-		}
-		map->rows[nr++] = line;
-		z->nr_rows++;
+	map->per_cell = (unsigned long)f->pages_per_cell;
+	if (!map->per_cell || f->n_zones > MAX_ZONES) {
+		snprintf(why, len, "%zu zones of %lu pages per cell",
+			 f->n_zones, map->per_cell);
+		return -EBADMSG;
+	}
+	for (size_t z = 0; z < f->n_zones; z++)
+		cells += f->zones[z]->n_cells;
+	map->text = malloc(cells * 2 + f->n_zones + 1);
+	map->rows = calloc(cells / CELLS_PER_ROW + f->n_zones + 1,
+			   sizeof(*map->rows));
+	if (!map->text || !map->rows) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t z = 0; z < f->n_zones; z++) {
+		struct map_zone *mz = &map->zones[map->nr_zones++];
+
+		mz->name = f->zones[z]->zone;
+		mz->start_pfn = (unsigned long)f->zones[z]->start_pfn;
+		mz->pages = (unsigned long)f->zones[z]->pages;
+		mz->first_row = nr;
+		if (zone_rows(map, f->zones[z], &at, &nr, why, len))
+			return -EBADMSG;
+		mz->nr_rows = nr - mz->first_row;
 	}
 	map->nr_rows = nr;
 	return 0;
 }
 
-/* Fetch the frames report and parse it. */
-static int map_fetch(struct mmctl *ctl, struct frame_map *map)
+/* Fetch the frames report's data and cut it into rows; with json the
+ * data itself is printed instead (*printed). */
+static int map_fetch(struct mmctl *ctl, struct frame_map *map, bool json,
+		     bool *printed)
 {
 	const struct mmc_info *info;
+	void *buf = NULL;
+	size_t len = 0;
 	char why[160];
 	int err;
 
 	memset(map, 0, sizeof(*map));
-	err = mmc_report(mmctl_connect(ctl), MMC_REPORT_FRAMES, &map->text);
+	*printed = false;
+	err = mmc_report_data(mmctl_connect(ctl), MMC_REPORT_FRAMES, 0, &buf,
+			      &len);
 	if (err)
 		return mmctl_daemon_error(ctl, "map", err);
+	if (json) {
+		*printed = true;
+		err = mmctl_print_report_data(ctl, "map", buf, len);
+		free(buf);
+		return err;
+	}
+	map->rd = mm__report_data__unpack(NULL, len, buf);
+	free(buf);
 	info = mmc_info(ctl->c);
 	map->page_size = info->page_size;
 	map->max_order = info->max_order;
 	map->machine = info->machine;
-	if (map_parse(map, why, sizeof(why))) {
-		fprintf(stderr,
-			"mmctl: map: cannot parse the frames report: "
-			"%s\n",
-			why);
+	if (!map->rd || map->rd->report_case != MM__REPORT_DATA__REPORT_FRAMES)
+		snprintf(why, sizeof(why), "not a frames report");
+	if (!map->rd ||
+	    map->rd->report_case != MM__REPORT_DATA__REPORT_FRAMES ||
+	    map_from_data(map, why, sizeof(why))) {
+		fprintf(stderr, "mmctl: map: the frames report: %s\n", why);
 		return EXIT_DAEMON;
 	}
 	return 0;
@@ -475,49 +497,6 @@ static int write_picture(const struct frame_map *map, const char *path)
 	return map_write_picture(path, w, h, draw_frame_map, map);
 }
 
-/* ------------------------------------------------------------------ */
-/* JSON                                                                */
-
-static json_object *map_to_json(const struct frame_map *map)
-{
-	json_object *doc = json_object_new_object(), *zones, *legend;
-
-	json_object_object_add(doc, "pages_per_cell",
-			       json_object_new_uint64(map->per_cell));
-	json_object_object_add(doc, "page_size",
-			       json_object_new_int64(map->page_size));
-	legend = json_object_new_object();
-	for (int k = 0; k < NR_CELL_KINDS; k++) {
-		char key[2] = {cell_kinds[k].ch, '\0'};
-
-		json_object_object_add(
-			legend, k == CELL_FREE ? "0-f" : key,
-			json_object_new_string(cell_kinds[k].name));
-	}
-	json_object_object_add(doc, "legend", legend);
-	zones = json_object_new_array();
-	json_object_object_add(doc, "zones", zones);
-	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
-		const struct map_zone *z = &map->zones[zi];
-		json_object *o = json_object_new_object();
-		json_object *rows = json_object_new_array();
-
-		json_object_object_add(o, "name",
-				       json_object_new_string(z->name));
-		json_object_object_add(o, "start_pfn",
-				       json_object_new_uint64(z->start_pfn));
-		json_object_object_add(o, "pages",
-				       json_object_new_uint64(z->pages));
-		for (unsigned int r = 0; r < z->nr_rows; r++)
-			json_object_array_add(
-				rows, json_object_new_string(
-					      map->rows[z->first_row + r]));
-		json_object_object_add(o, "rows", rows);
-		json_object_array_add(zones, o);
-	}
-	return doc;
-}
-
 /*
  * The directory the picture goes into exists and may be written: said in
  * the system's words before cairo, whose error names no cause, tries.
@@ -551,7 +530,7 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 {
 	const char *output = NULL, *when = "auto";
 	struct frame_map map;
-	bool colour, by_type = false;
+	bool colour, by_type = false, printed;
 	int c, ret;
 
 	optind = 0;
@@ -583,14 +562,11 @@ int cmd_map(struct mmctl *ctl, int argc, char **argv)
 		return EXIT_DAEMON;
 	if (by_type)
 		return map_by_type(ctl, output, colour);
-	ret = map_fetch(ctl, &map);
-	if (!ret && output) {
+	ret = map_fetch(ctl, &map, ctl->json && !output, &printed);
+	if (!ret && printed) {
+		/* --json: the data, printed by map_fetch */
+	} else if (!ret && output) {
 		ret = write_picture(&map, output);
-	} else if (!ret && ctl->json) {
-		json_object *doc = map_to_json(&map);
-
-		mmctl_print_json(stdout, doc, true);
-		json_object_put(doc);
 	} else if (!ret) {
 		print_map_terminal(stdout, &map, colour);
 	}

@@ -257,43 +257,124 @@ static char cell_char(uint8_t cell)
 	return chars[cell & 15];
 }
 
-int report_frames(const struct machine *m, struct seq_buf *s)
+/* The frames of one zone in cells, as the text's rows cut them. */
+static int frames_zone_fill(const struct machine *m, const struct zone *zone,
+			    unsigned long per_cell,
+			    struct frames_zone_snapshot *fz)
 {
-	unsigned long per_cell = 1;
+	unsigned long pfn = zone->zone_start_pfn;
 	uint8_t line[CELLS_PER_LINE];
 
+	fz->node = (uint64_t)zone->node;
+	snprintf(fz->zone, sizeof(fz->zone), "%s", zone->name);
+	fz->start_pfn = pfn;
+	fz->pages = zone->spanned_pages;
+	fz->cells = snap_alloc((zone->spanned_pages + per_cell - 1) / per_cell,
+			       sizeof(*fz->cells));
+	if (!fz->cells)
+		return -ENOMEM;
+	while (pfn < zone_end_pfn(zone)) {
+		unsigned long left = zone_end_pfn(zone) - pfn;
+		unsigned long nr = left < per_cell * CELLS_PER_LINE
+					   ? left
+					   : per_cell * CELLS_PER_LINE;
+		long cells = frame_cells(m, pfn, nr, per_cell, line);
+
+		for (long i = 0; i < cells; i++)
+			fz->cells[fz->nr_cells++] = line[i];
+		pfn += nr;
+	}
+	return 0;
+}
+
+static int frames_fill(const struct machine *m, int pid, void *snap)
+{
+	struct frames_snapshot *f = snap;
+	unsigned long per_cell = 1;
+	int err;
+
+	(void)pid;
 	while (m->max_pfn / per_cell > FRAME_CELLS)
 		per_cell *= 2;
-	seq_printf(s, "frames: %lu pages per cell\n", per_cell);
+	f->pages_per_cell = per_cell;
+	f->nr_nodes = m->nr_node_ids;
+	f->states = snap_alloc(NR_FRAME_STATES, sizeof(*f->states));
+	f->zones = snap_alloc(nr_zone_slots(m), sizeof(*f->zones));
+	if (!f->states || !f->zones)
+		return -ENOMEM;
+	for (; f->nr_states < NR_FRAME_STATES; f->nr_states++) {
+		f->states[f->nr_states] =
+			snap_strdup(frame_state_names[f->nr_states]);
+		if (!f->states[f->nr_states])
+			return -ENOMEM;
+	}
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
+		if (!m->zones[z].spanned_pages)
+			continue;
+		err = frames_zone_fill(m, &m->zones[z], per_cell,
+				       &f->zones[f->nr_zones++]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int frames_show(const void *snap, struct seq_buf *s)
+{
+	const struct frames_snapshot *f = snap;
+
+	seq_printf(s, "frames: %llu pages per cell\n",
+		   (unsigned long long)f->pages_per_cell);
 	seq_printf(s, "legend: ' ' hole, '#' reserved, 'M' mmz, '0'-'f' free "
 		      "(largest order), 'p' per-cpu, 's' slab, 't' page "
 		      "tables, 'u' user, 'k' kernel\n");
-	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
-		const struct zone *zone = &m->zones[z];
-		unsigned long pfn = zone->zone_start_pfn;
+	for (size_t z = 0; z < f->nr_zones; z++) {
+		const struct frames_zone_snapshot *fz = &f->zones[z];
 
-		if (!zone->spanned_pages)
-			continue;
-		seq_printf(s, "zone %s start_pfn %lu pages %lu", zone->name,
-			   pfn, zone->spanned_pages);
+		seq_printf(s, "zone %s start_pfn %llu pages %llu", fz->zone,
+			   (unsigned long long)fz->start_pfn,
+			   (unsigned long long)fz->pages);
 		/* Which node it is on, when there are several to draw. */
-		if (m->nr_node_ids > 1)
-			seq_printf(s, " node %d", zone->node);
+		if (f->nr_nodes > 1)
+			seq_printf(s, " node %llu",
+				   (unsigned long long)fz->node);
 		seq_printf(s, "\n");
-		while (pfn < zone_end_pfn(zone)) {
-			unsigned long left = zone_end_pfn(zone) - pfn;
-			unsigned long nr = left < per_cell * CELLS_PER_LINE
-						   ? left
-						   : per_cell * CELLS_PER_LINE;
-			long cells = frame_cells(m, pfn, nr, per_cell, line);
-
-			for (long i = 0; i < cells; i++)
-				seq_printf(s, "%c", cell_char(line[i]));
-			seq_printf(s, "\n");
-			pfn += nr;
+		for (size_t i = 0; i < fz->nr_cells; i++) {
+			seq_printf(s, "%c", cell_char((uint8_t)fz->cells[i]));
+			if (i % CELLS_PER_LINE == CELLS_PER_LINE - 1 ||
+			    i == fz->nr_cells - 1)
+				seq_printf(s, "\n");
 		}
 	}
 	return s->err;
+}
+
+#define FZ(member, k) SNAP_FIELD(struct frames_zone_snapshot, member, k)
+static const struct snap_field frames_zone_fields[] = {
+	FZ(node, SNAP_U64),
+	FZ(zone, SNAP_CHARS),
+	FZ(start_pfn, SNAP_U64),
+	FZ(pages, SNAP_U64),
+	SNAP_ARRAY(struct frames_zone_snapshot, cells, nr_cells, SNAP_U64S,
+		   NULL),
+};
+static const struct snap_desc frames_zone_desc = SNAP_DESC(
+	"FramesZone", struct frames_zone_snapshot, frames_zone_fields);
+static const struct snap_field frames_fields[] = {
+	SNAP_FIELD(struct frames_snapshot, pages_per_cell, SNAP_U64),
+	SNAP_ARRAY(struct frames_snapshot, states, nr_states, SNAP_STRS, NULL),
+	SNAP_FIELD(struct frames_snapshot, nr_nodes, SNAP_U64),
+	SNAP_ARRAY(struct frames_snapshot, zones, nr_zones, SNAP_ITEMS,
+		   &frames_zone_desc),
+};
+static const struct snap_desc frames_desc =
+	SNAP_DESC("Frames", struct frames_snapshot, frames_fields);
+const struct report_type frames_report = {&frames_desc, frames_fill,
+					  frames_show};
+
+int report_frames(const struct machine *m, struct seq_buf *s)
+{
+	return report_show(&frames_report, m, 0, s);
 }
 
 /* ------------------------------------------------------------------ */

@@ -84,6 +84,29 @@ long pageblock_cells_sampled(const struct machine *m, unsigned long start,
  * kernel memory.
  */
 int report_frames(const struct machine *m, struct seq_buf *s);
+/*
+ * Its snapshot (mm.proto's Frames): the pages per cell, the states'
+ * names by number (frame_state_names), and each zone that spans frames
+ * with its cells, each a cell byte (the state in the low four bits, a
+ * free cell's largest order in the high four), as many as the text's
+ * characters.
+ */
+struct frames_zone_snapshot {
+	uint64_t node;
+	char zone[16];
+	uint64_t start_pfn, pages; /* pages: spanned */
+	uint64_t *cells;
+	size_t nr_cells;
+};
+struct frames_snapshot {
+	uint64_t pages_per_cell;
+	char **states;
+	size_t nr_states;
+	uint64_t nr_nodes; /* the text names a zone's node when > 1 */
+	struct frames_zone_snapshot *zones;
+	size_t nr_zones;
+};
+extern const struct report_type frames_report;
 
 /*
  * Every pageblock, zone by zone: its migrate type (as show_mem's

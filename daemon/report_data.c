@@ -79,6 +79,7 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_DUMP_PAGE] = {&dump_page_report.t, NULL},
 	[MM__REPORT_KIND__REPORT_PAGE_OWNER] = {&page_owner_report, NULL},
 	[MM__REPORT_KIND__REPORT_PAGE_OWNERS] = {&page_owners_report.t, NULL},
+	[MM__REPORT_KIND__REPORT_FRAMES] = {&frames_report, NULL},
 };
 #define NR_STRUCTURED (sizeof(structured) / sizeof(structured[0]))
 

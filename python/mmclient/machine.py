@@ -321,6 +321,13 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_PAGEWALK, pid, addr))
 
+    def frames(self):
+        """The map of physical memory (mm.proto's Frames, mmctl map):
+        .pages_per_cell, .states (the states' names by number) and
+        .zones, each with its .cells: a state in the low four bits, a
+        free cell's largest order in the high four."""
+        return _reports.from_message(self.report_data(pb.REPORT_FRAMES))
+
     def dump_page(self, pfn):
         """dump_page() of frame pfn (mm.proto's DumpPage): refcount,
         mapcount, mapping, index, page_type, .flags (value, names,

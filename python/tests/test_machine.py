@@ -395,6 +395,23 @@ class TestReports(DaemonTest):
             self.assertEqual(r["Pss_Anon"], r.pss_anon)
             self.assertGreaterEqual(r.rss, 8)
 
+    def test_frames_are_the_text(self):
+        f = self.m.frames()
+        text = self.m.report("frames").splitlines()
+        self.assertEqual(text[0], "frames: %d pages per cell"
+                         % f.pages_per_cell)
+        chars = {"hole": " ", "reserved": "#", "mmz": "M", "per-cpu": "p",
+                 "slab": "s", "pagetable": "t", "user": "u", "kernel": "k"}
+        rows = []
+        for z in f.zones:
+            rows.append("zone %s start_pfn %d pages %d" % (
+                z.zone, z.start_pfn, z.pages))
+            line = "".join("0123456789abcdef"[c >> 4]
+                           if f.states[c & 15] == "free"
+                           else chars[f.states[c & 15]] for c in z.cells)
+            rows += [line[i:i + 64] for i in range(0, len(line), 64)]
+        self.assertEqual(rows, text[2:])
+
     def test_dump_page_and_page_owners_are_the_texts(self):
         with self.m.alloc_pages(GFP_KERNEL, 2) as pfn:
             d = self.m.dump_page(pfn)

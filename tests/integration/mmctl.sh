@@ -488,10 +488,21 @@ same "map: each zone has ceil(pages / per_cell / 64) rows" \
 same "map: the zones that span pages, at zoneinfo's start_pfn" \
 	"$(sed -n 's/^zone \([^ ]*\) start_pfn \([0-9]*\) .*/\1 \2/p' "$tmp/map")" \
 	"$(jq -r '.[] | select(.pages.spanned > 0) | "\(.zone) \(.start_pfn)"' "$tmp/zoneinfo.json")"
-same "map --json: every row equals the text" \
+# --json: mm.proto's Frames, each cell a state (low four bits, named
+# by .states) and a free cell's order (high four): the text's rows.
+same "map --json: every row printed from the cells equals the text" \
 	"$(grep -v '^legend\|^physical' "$tmp/map")" \
-	"$(jq -r '.zones[] | "zone \(.name) start_pfn \(.start_pfn) pages \(.pages)", .rows[]' \
+	"$(jq -r '.states as $s | .zones[] |
+		"zone \(.zone) start_pfn \(.start_pfn) pages \(.pages)",
+		([.cells[] | ($s[. % 16]) as $st | if $st == "free" then
+			"0123456789abcdef"[(. / 16 | floor):(. / 16 | floor) + 1]
+		else {"hole": " ", "reserved": "#", "mmz": "M", "per-cpu": "p",
+			"slab": "s", "pagetable": "t", "user": "u", "kernel": "k"}[$st]
+		end] | [range(0; length; 64) as $i | .[$i:$i + 64] | join("")][])' \
 		"$tmp/map.json")"
+same "map --json: the pages per cell and the states by number" \
+	"$(jq -r '"\(.pages_per_cell) \(.states | join(","))"' "$tmp/map.json")" \
+	"$per hole,reserved,mmz,free,per-cpu,slab,pagetable,user,kernel"
 status "map --color always: ANSI 256-colour cells" 0 '\[48;5;[0-9]+;38;5;[0-9]+m' \
 	$M map --color always
 nrows=$(grep -cv '^zone\|^legend\|^physical' "$tmp/map")

@@ -74,7 +74,7 @@ hpfn=$("$MMCTL" -s "$tmp/big.sock" --json page-owner |
 parts=0
 for r in meminfo buddyinfo zoneinfo vmstat slabinfo vmallocinfo media-mem \
 	dmesg ps pagetypeinfo preempt percpu gfp-context mutexes files thp \
-	numastat "node-meminfo 0" sysctl extfrag unusable "map --by-type" \
+	numastat "node-meminfo 0" sysctl extfrag unusable "map --by-type" map \
 	"status $held" "maps $held" "numa-maps $held" "malloc-stats $held" \
 	page-owner "dump-page $hpfn" "page-owners $hpfn"; do
 	# shellcheck disable=SC2086 # the command's words

@@ -345,6 +345,82 @@ static void test_pageblocks(void **state)
 	machine_destroy(m);
 }
 
+/* A cell byte as the frames text's character. */
+static char frames_char(uint8_t cell)
+{
+	static const char chars[] = " #M0pstuk";
+
+	if ((cell & 15) == FRAME_FREE)
+		return "0123456789abcdef"[cell >> 4];
+	return chars[cell & 15];
+}
+
+/*
+ * frames: the text's rows are the snapshot's cells, 64 to a row, and
+ * each row is frame_cells' own of its 64 cells' frames (the map as it
+ * was printed before the snapshot); the states by their names.
+ */
+static void test_frames(void **state)
+{
+	struct machine *m = boot_default();
+	struct frames_snapshot *f;
+	struct seq_buf s;
+	char *text, *line, *save = NULL;
+	int err;
+
+	(void)state;
+	f = snapshot_take(&frames_report, m, 0, &err);
+	assert_non_null(f);
+	seq_buf_init(&s);
+	assert_int_equal(frames_report.show(f, &s), 0);
+	assert_int_equal(f->pages_per_cell, 512); /* 4 GiB in 4096 cells */
+	assert_int_equal(f->nr_states, NR_FRAME_STATES);
+	assert_string_equal(f->states[FRAME_PCP], "per-cpu");
+	text = strdup(s.buf);
+	line = strtok_r(text, "\n", &save);
+	assert_string_equal(line, "frames: 512 pages per cell");
+	line = strtok_r(NULL, "\n", &save); /* the legend */
+	for (size_t z = 0; z < f->nr_zones; z++) {
+		const struct frames_zone_snapshot *fz = &f->zones[z];
+		char want[80];
+		uint64_t pfn = fz->start_pfn;
+		size_t at = 0;
+
+		snprintf(want, sizeof(want),
+			 "zone %s start_pfn %llu pages %llu", fz->zone,
+			 (unsigned long long)fz->start_pfn,
+			 (unsigned long long)fz->pages);
+		assert_string_equal(strtok_r(NULL, "\n", &save), want);
+		assert_int_equal(fz->nr_cells, (fz->pages + 511) / 512);
+		while (pfn < fz->start_pfn + fz->pages) {
+			uint64_t nr = fz->start_pfn + fz->pages - pfn;
+			uint8_t cells[64];
+			char row[65];
+			long n;
+
+			if (nr > 64 * 512)
+				nr = 64 * 512;
+			n = frame_cells(m, (unsigned long)pfn,
+					(unsigned long)nr, 512, cells);
+			for (long i = 0; i < n; i++) {
+				row[i] = frames_char(cells[i]);
+				assert_int_equal(fz->cells[at + (size_t)i],
+						 cells[i]);
+			}
+			row[n] = '\0';
+			assert_string_equal(strtok_r(NULL, "\n", &save), row);
+			at += (size_t)n;
+			pfn += nr;
+		}
+		assert_int_equal(at, fz->nr_cells);
+	}
+	assert_null(strtok_r(NULL, "\n", &save));
+	free(text);
+	snapshot_free(frames_report.desc, f);
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_dmesg_records),
 		cmocka_unit_test(test_frag_indices),
 		cmocka_unit_test(test_pageblocks),
+		cmocka_unit_test(test_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
