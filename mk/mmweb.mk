@@ -33,6 +33,8 @@ $(B)/mmweb.paths: FORCE
 	@echo '$(MMWEB_WWWDIR) $(MMWEB_BINDIR)' | cmp -s - $@ || \
 		echo '$(MMWEB_WWWDIR) $(MMWEB_BINDIR)' > $@
 $(MMWEB_OBJ): $(B)/mmweb.paths
+# The reports come as mm.proto's messages: the generated header first.
+$(MMWEB_OBJ) $(MMWEB_TOBJ): $(PROTO_GEN_H)
 
 $(B)/mmweb-bin: $(MMWEB_OBJ) $(B)/libmmclient.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^ $(MMWEB_LIBS)

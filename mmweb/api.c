@@ -5,7 +5,8 @@
  * one process's status and maps, a page-table walk.
  *
  * Owns: checking each question's arguments (a bad one is HTTP 400 with
- * why, before mmd is asked) and turning mmd's answers into JSON. Must
+ * why, before mmd is asked) and putting mmd's answers, its reports'
+ * data as JSON (data.c), into one reply. Must
  * never: ask mmd more than a fixed number of calls per question (a
  * frame's owners are one), or hold the link while it waits for the
  * browser.
@@ -109,39 +110,27 @@ void api_frames(struct mmd_link *l, const char *start, const char *nr,
 }
 
 /*
- * The frame's owners, one mmd call (the core's reverse lookup: rmap for
- * user pages, the slab cache, vmalloc area, page table, file, MMZ
- * block), as a JSON array of its lines; a free frame has none.
+ * One frame: dump_page's data, its kpageflags and kpagecount, and its
+ * owners (one mmd call: core's reverse lookup, rmap for user pages, the
+ * slab cache, vmalloc area, page table, file, MMZ block; a free frame's
+ * state and order), each as mmd's data.
  */
-static void page_owners(struct mmc *c, uint64_t pfn, struct buf *b)
-{
-	char *text = NULL, *line, *save = NULL;
-	bool first = true;
-
-	buf_str(b, "[");
-	if (mmc_page_owners(c, (unsigned long)pfn, &text) == 0)
-		for (line = strtok_r(text, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save)) {
-			buf_str(b, first ? "" : ",");
-			buf_json_str(b, line);
-			first = false;
-		}
-	free(text);
-	buf_str(b, "]");
-}
-
 void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r)
 {
 	uint64_t v, flags = 0, count = 0;
 	const char *s[1] = {pfn};
-	char *dump = NULL;
+	struct buf dump = {0}, owners = {0};
 	size_t got;
 	struct mmc *c;
 	int err;
 
 	if (!args_ok(r, 1, s, &v) || !(c = link_or_503(l, r)))
 		return;
-	err = mmc_report_at(c, MMC_REPORT_DUMP_PAGE, 0, 0, v, &dump);
+	err = report_json(c, MMC_REPORT_DUMP_PAGE, 0, v, &dump);
+	if (!err)
+		err = report_json(c, MMC_REPORT_PAGE_OWNERS, 0, v, &owners);
+	if (!err && (dump.oom || owners.oom))
+		err = -ENOMEM;
 	if (!err)
 		err = mmc_kpageflags(c, v, 1, &flags, &got);
 	if (!err)
@@ -155,20 +144,22 @@ void api_page(struct mmd_link *l, const char *pfn, struct api_reply *r)
 			   "{\"pfn\":%" PRIu64 ",\"kpageflags\":\"0x%" PRIx64
 			   "\",\"kpagecount\":%" PRIu64 ",\"dump\":",
 			   v, flags, count);
-		buf_json_str(&r->body, dump);
+		buf_add(&r->body, dump.s, dump.len);
 		buf_str(&r->body, ",\"owners\":");
-		page_owners(c, v, &r->body);
+		buf_add(&r->body, owners.s, owners.len);
 		buf_str(&r->body, "}");
 	}
-	free(dump);
+	buf_free(&dump);
+	buf_free(&owners);
 	link_put(l);
 }
 
+/* One process: its status and its maps, as mmd's data. */
 void api_proc(struct mmd_link *l, const char *pid, struct api_reply *r)
 {
 	uint64_t v;
 	const char *s[1] = {pid};
-	char *status = NULL, *maps = NULL;
+	struct buf status = {0}, maps = {0};
 	struct mmc *c;
 	int err;
 
@@ -178,31 +169,34 @@ void api_proc(struct mmd_link *l, const char *pid, struct api_reply *r)
 		link_put(l);
 		return api_error(r, 400, "pid: too large");
 	}
-	err = mmc_report_pid(c, MMC_REPORT_STATUS, (int)v, &status);
+	err = report_json(c, MMC_REPORT_STATUS, (int)v, 0, &status);
 	if (!err)
-		err = mmc_report_pid(c, MMC_REPORT_MAPS, (int)v, &maps);
+		err = report_json(c, MMC_REPORT_MAPS, (int)v, 0, &maps);
+	if (!err && (status.oom || maps.oom))
+		err = -ENOMEM;
 	if (err) {
 		api_errno(l, r, err);
 	} else {
 		r->status = 200;
 		r->type = "application/json";
 		buf_printf(&r->body, "{\"pid\":%d,\"status\":", (int)v);
-		buf_json_str(&r->body, status);
+		buf_add(&r->body, status.s, status.len);
 		buf_str(&r->body, ",\"maps\":");
-		buf_json_str(&r->body, maps);
+		buf_add(&r->body, maps.s, maps.len);
 		buf_str(&r->body, "}");
 	}
-	free(status);
-	free(maps);
+	buf_free(&status);
+	buf_free(&maps);
 	link_put(l);
 }
 
+/* A page-table walk, as mmd's data (each level's entry decoded). */
 void api_walk(struct mmd_link *l, const char *pid, const char *addr,
 	      struct api_reply *r)
 {
 	uint64_t v[2];
 	const char *s[2] = {pid, addr};
-	char *walk = NULL;
+	struct buf walk = {0};
 	struct mmc *c;
 	int err;
 
@@ -212,7 +206,9 @@ void api_walk(struct mmd_link *l, const char *pid, const char *addr,
 		link_put(l);
 		return api_error(r, 400, "pid: too large");
 	}
-	err = mmc_report_at(c, MMC_REPORT_PAGEWALK, (int)v[0], 0, v[1], &walk);
+	err = report_json(c, MMC_REPORT_PAGEWALK, (int)v[0], v[1], &walk);
+	if (!err && walk.oom)
+		err = -ENOMEM;
 	if (err) {
 		api_errno(l, r, err);
 	} else {
@@ -221,9 +217,9 @@ void api_walk(struct mmd_link *l, const char *pid, const char *addr,
 		buf_printf(&r->body,
 			   "{\"pid\":%d,\"addr\":\"0x%" PRIx64 "\",\"walk\":",
 			   (int)v[0], v[1]);
-		buf_json_str(&r->body, walk);
+		buf_add(&r->body, walk.s, walk.len);
 		buf_str(&r->body, "}");
 	}
-	free(walk);
+	buf_free(&walk);
 	link_put(l);
 }

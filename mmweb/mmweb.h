@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "client/mmclient.h"
+#include "proto/mm.pb-c.h"
 
 /* A growing text buffer (json.c). */
 struct buf {
@@ -34,13 +35,26 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_json_str(struct buf *b, const char *s);
 void buf_free(struct buf *b);
 
+/*
+ * mmd's structured reports (data.c): a kind's ReportData (about pid or
+ * addr, as mmc_report_data_at), NULL with *err; its message; the
+ * message as JSON in mmctl --json's shape (numbers past 2^53 as decimal
+ * strings); and the two at once.
+ */
+Mm__ReportData *report_data_get(struct mmc *c, enum mmc_report kind, int pid,
+				uint64_t addr, int *err);
+const ProtobufCMessage *report_data_message(const Mm__ReportData *rd);
+void report_message_json(struct buf *b, const ProtobufCMessage *msg);
+int report_json(struct mmc *c, enum mmc_report kind, int pid, uint64_t addr,
+		struct buf *b);
+
 /* The connection to mmd, shared by the poller and the browsers' queries. */
 struct mmd_link {
 	pthread_mutex_t lock;
 	struct mmc *c; /* NULL while mmd is away */
 	const char *socket;
 	uint64_t max_pfn;	 /* end of RAM, from the frames report */
-	unsigned long pageblock; /* pagetypeinfo's "Pages per block" */
+	unsigned long pageblock; /* pagetypeinfo's pages_per_block */
 };
 
 /* Lock the link; NULL (unlocked) when mmd is not connected. */

@@ -3,13 +3,13 @@
  * poll.c - mmweb's link to mmd and the poller that watches it.
  *
  * Owns: connecting to mmd (again and again while it is away, so that a
- * restarted mmd is picked up), and each round's reads: the /proc-style
- * reports, a map of all of RAM sized to a screen (mmc_frame_cells) and
- * the scenario panel, published as parts (state.c), and the
- * pageblocks' migrate types (mmc_pageblock_cells). Must never: hold
- * the link while it sleeps, or read more per round than a fixed bound
- * (a few reports, one map of MAP_CELLS cells and one of at most
- * PAGEBLOCK_CELLS, whatever the machine's size).
+ * restarted mmd is picked up), and each round's reads: the reports as
+ * data (their JSON: data.c), a map of all of RAM sized to a screen
+ * (mmc_frame_cells) and the scenario panel, published as parts (state.c), and
+ * the pageblocks' migrate types (mmc_pageblock_cells). Must never: hold the
+ * link while it sleeps, or read more per round than a fixed bound (a few
+ * reports, one map of MAP_CELLS cells and one of at most PAGEBLOCK_CELLS,
+ * whatever the machine's size).
  */
 #include "mmweb/mmweb.h"
 
@@ -26,7 +26,8 @@
 /* The pageblocks' map: at most this many cells (a pageblock each while
  * RAM has no more pageblocks than that: 8 GiB of 2 MiB ones). */
 #define PAGEBLOCK_CELLS 4096
-/* The kernel log's tail the events panel gets. */
+/* The kernel log's tail the events panel gets: its last records, this
+ * many bytes of messages at most. */
 #define DMESG_BYTES 8192
 
 struct mmc *link_get(struct mmd_link *l)
@@ -52,26 +53,20 @@ void link_check(struct mmd_link *l, int err)
 	l->c = NULL;
 }
 
-/* The zones, from the frames report's "zone NAME start_pfn S pages N". */
-static void zones_json(struct mmd_link *l, const char *frames, struct buf *b)
+/* The zones, from the frames report's data. */
+static void zones_json(struct mmd_link *l, const Mm__Frames *f, struct buf *b)
 {
-	const char *p = frames;
-	char name[32];
-	unsigned long long start, pages;
-	bool first = true;
-
 	buf_str(b, "[");
-	while ((p = strstr(p, "\nzone "))) {
-		p++;
-		if (sscanf(p, "zone %31s start_pfn %llu pages %llu", name,
-			   &start, &pages) != 3)
-			continue;
-		buf_printf(b,
-			   "%s{\"name\":\"%s\",\"start\":%llu,\"pages\":%llu}",
-			   first ? "" : ",", name, start, pages);
-		first = false;
-		if (start + pages > l->max_pfn)
-			l->max_pfn = start + pages;
+	for (size_t i = 0; i < f->n_zones; i++) {
+		const Mm__FramesZone *z = f->zones[i];
+
+		buf_str(b, i ? "," : "");
+		buf_str(b, "{\"name\":");
+		buf_json_str(b, z->zone);
+		buf_printf(b, ",\"start\":%" PRIu64 ",\"pages\":%" PRIu64 "}",
+			   z->start_pfn, z->pages);
+		if (z->start_pfn + z->pages > l->max_pfn)
+			l->max_pfn = z->start_pfn + z->pages;
 	}
 	buf_str(b, "]");
 }
@@ -102,16 +97,17 @@ static void publish_status(struct mmd_link *l, const char *zones)
 	buf_free(&b);
 }
 
-/* The pageblock's size, from /proc/pagetypeinfo's "Pages per block". */
+/* The pageblock's size, from pagetypeinfo's data. */
 static unsigned long pageblock_pages(struct mmc *c)
 {
-	char *text = NULL, *at;
-	unsigned long pages = 0;
+	int err;
+	Mm__ReportData *rd =
+		report_data_get(c, MMC_REPORT_PAGETYPEINFO, 0, 0, &err);
+	unsigned long pages =
+		rd ? (unsigned long)rd->pagetypeinfo->pages_per_block : 0;
 
-	if (mmc_report(c, MMC_REPORT_PAGETYPEINFO, &text) == 0 &&
-	    (at = strstr(text, "Pages per block:")))
-		pages = strtoul(at + strlen("Pages per block:"), NULL, 10);
-	free(text);
+	if (rd)
+		mm__report_data__free_unpacked(rd, NULL);
 	return pages;
 }
 
@@ -119,14 +115,17 @@ static unsigned long pageblock_pages(struct mmc *c)
 static void link_connect(struct mmd_link *l, struct buf *zones)
 {
 	struct mmc_options o = {"mmweb", 0, 0};
-	char *frames = NULL;
+	Mm__ReportData *rd;
+	int err;
 
 	if (mmc_connect(l->socket, &o, &l->c))
 		return;
 	l->max_pfn = 0;
-	if (mmc_report(l->c, MMC_REPORT_FRAMES, &frames) == 0)
-		zones_json(l, frames, zones);
-	free(frames);
+	rd = report_data_get(l->c, MMC_REPORT_FRAMES, 0, 0, &err);
+	if (rd) {
+		zones_json(l, rd->frames, zones);
+		mm__report_data__free_unpacked(rd, NULL);
+	}
 	l->pageblock = pageblock_pages(l->c);
 	if (!l->max_pfn || !l->pageblock) {
 		mmc_close(l->c);
@@ -134,25 +133,45 @@ static void link_connect(struct mmd_link *l, struct buf *zones)
 	}
 }
 
-static int publish_report(struct mmd_link *l, enum mmc_report kind, enum part p,
-			  size_t tail)
+/* A report's data as its part's JSON. */
+static int publish_report(struct mmd_link *l, enum mmc_report kind, enum part p)
 {
-	char *text = NULL;
 	struct buf b = {0};
-	int err = mmc_report(l->c, kind, &text);
-	const char *from = text;
+	int err = report_json(l->c, kind, 0, 0, &b);
 
-	if (err)
-		return err;
-	if (tail && strlen(text) > tail) {
-		from = text + strlen(text) - tail;
-		from = strchr(from, '\n') ? strchr(from, '\n') + 1 : from;
-	}
-	buf_json_str(&b, from);
-	if (!b.oom)
+	if (!err && !b.oom)
 		state_set(p, b.s);
 	buf_free(&b);
-	free(text);
+	return err;
+}
+
+/* The kernel log's last records, no more than DMESG_BYTES of messages. */
+static int publish_dmesg(struct mmd_link *l)
+{
+	struct buf b = {0};
+	int err;
+	Mm__ReportData *rd =
+		report_data_get(l->c, MMC_REPORT_DMESG, 0, 0, &err);
+	size_t n, from, bytes = 0;
+
+	if (!rd)
+		return err;
+	n = rd->dmesg->n_records;
+	for (from = n; from > 0; from--) {
+		bytes += strlen(rd->dmesg->records[from - 1]->message) + 1;
+		if (bytes > DMESG_BYTES)
+			break;
+	}
+	buf_str(&b, "[");
+	for (size_t i = from; i < n; i++) {
+		buf_str(&b, i > from ? "," : "");
+		report_message_json(&b, &rd->dmesg->records[i]->base);
+	}
+	buf_str(&b, "]");
+	if (!b.oom)
+		state_set(PART_DMESG, b.s);
+	buf_free(&b);
+	mm__report_data__free_unpacked(rd, NULL);
 	return 0;
 }
 
@@ -221,21 +240,20 @@ static int poll_round(struct mmd_link *l)
 	static const struct {
 		enum mmc_report kind;
 		enum part part;
-		size_t tail;
 	} reports[] = {
-		{MMC_REPORT_MEMINFO, PART_MEMINFO, 0},
-		{MMC_REPORT_BUDDYINFO, PART_BUDDYINFO, 0},
-		{MMC_REPORT_ZONEINFO, PART_ZONEINFO, 0},
-		{MMC_REPORT_VMSTAT, PART_VMSTAT, 0},
-		{MMC_REPORT_SLABINFO, PART_SLABINFO, 0},
-		{MMC_REPORT_PS, PART_PS, 0},
-		{MMC_REPORT_DMESG, PART_DMESG, DMESG_BYTES},
+		{MMC_REPORT_MEMINFO, PART_MEMINFO},
+		{MMC_REPORT_BUDDYINFO, PART_BUDDYINFO},
+		{MMC_REPORT_ZONEINFO, PART_ZONEINFO},
+		{MMC_REPORT_VMSTAT, PART_VMSTAT},
+		{MMC_REPORT_SLABINFO, PART_SLABINFO},
+		{MMC_REPORT_PS, PART_PS},
 	};
 	int err = 0;
 
 	for (size_t i = 0; !err && i < sizeof(reports) / sizeof(*reports); i++)
-		err = publish_report(l, reports[i].kind, reports[i].part,
-				     reports[i].tail);
+		err = publish_report(l, reports[i].kind, reports[i].part);
+	if (!err)
+		err = publish_dmesg(l);
 	if (!err)
 		err = publish_frames(l);
 	if (!err)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // mmweb.js - mmweb's page: reads the event stream and draws the machine.
-// Owns: parsing the /proc-format reports mmweb forwards, the map and its
-// zoom, the panels. Must never: load anything from the network but
-// mmweb itself, or ask mmweb more than once per update for a zoomed map.
+// Owns: showing the reports mmweb forwards as mmd's data (mm.proto's
+// messages as JSON, mmctl --json's shape), the map and its zoom, the
+// panels. Must never: parse a report's text (mmd sends its values), load
+// anything from the network but mmweb itself, or ask mmweb more than
+// once per update for a zoomed map.
 'use strict';
 
 // Okabe-Ito, a palette colour-blind viewers tell apart; free memory in
@@ -37,7 +39,7 @@ const MAP_CELLS = 4096;
 const $ = (id) => document.getElementById(id);
 const S = { status: null, frames: null, view: null, cursor: 0, prev: {},
   history: {}, slabHist: {}, slabSort: ['active', -1], pid: null,
-  lastDmesg: '', bytes: 0, events: 0, t0: Date.now(), byType: false,
+  lastSeq: -1, bytes: 0, events: 0, t0: Date.now(), byType: false,
   pageblocks: null, timeline: SERIES.map(() => []), peak: SERIES.map(() => 0) };
 
 function freeColour(order) {
@@ -76,58 +78,36 @@ function el(tag, attrs, ...kids) {
   return e;
 }
 
-// ---- reports
-function parseMeminfo(t) {
-  const m = {};
-  for (const l of t.split('\n')) {
-    const x = /^(\S+):\s+(\d+)/.exec(l);
-    if (x) m[x[1]] = +x[2];
-  }
-  return m;
+// ---- reports (mmd's data: each field by its mm.proto name)
+// /proc/meminfo's names, to label Meminfo's fields as the file does:
+// each field is its name in snake_case (MemTotal mem_total).
+const MEMINFO_NAMES = ('MemTotal MemFree MemAvailable Buffers Cached SwapCached Active Inactive ' +
+  'Active(anon) Inactive(anon) Active(file) Inactive(file) Unevictable Mlocked SwapTotal SwapFree ' +
+  'Dirty Writeback AnonPages Mapped Shmem KReclaimable Slab SReclaimable SUnreclaim KernelStack ' +
+  'PageTables SecPageTables NFS_Unstable Bounce WritebackTmp CommitLimit Committed_AS VmallocTotal ' +
+  'VmallocUsed VmallocChunk Percpu HardwareCorrupted AnonHugePages ShmemHugePages ShmemPmdMapped ' +
+  'FileHugePages FilePmdMapped MmzTotal MmzFree HugePages_Total HugePages_Free HugePages_Rsvd ' +
+  'HugePages_Surp Hugepagesize Hugetlb DirectMap4k DirectMap2M DirectMap1G').split(' ');
+function snake(key) {
+  return key.replace(/\((\w+)\)/g, '_$1').replace(/([a-z])(?=[A-Z])/g, '$1_')
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_').toLowerCase();
 }
-function parseVmstat(t) {
-  const m = {};
-  for (const l of t.split('\n')) {
-    const x = /^(\S+)\s+(\d+)$/.exec(l);
-    if (x) m[x[1]] = +x[2];
-  }
-  return m;
+const MEMINFO_LABEL = Object.fromEntries(MEMINFO_NAMES.map((n) => [snake(n), n]));
+// A 64-bit value of the data: a number, or past 2^53 a decimal string.
+const big = (v) => BigInt(v);
+const hex = (v, w) => big(v).toString(16).padStart(w || 0, '0');
+function meminfoEntries(m) {
+  return Object.entries(m).filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [MEMINFO_LABEL[k] || k, v]);
 }
-function parseBuddy(t) {
-  const z = [];
-  for (const l of t.split('\n')) {
-    const x = /^Node (\d+), zone\s+(\S+)\s+(.*)$/.exec(l);
-    if (x) z.push({ node: +x[1], name: x[2], free: x[3].trim().split(/\s+/).map(Number) });
-  }
-  return z;
-}
-function parseZoneinfo(t) {
+function zonesOf(zoneinfo) {
   const z = {};
-  let cur = null;
-  for (const l of t.split('\n')) {
-    let x = /^Node \d+, zone\s+(\S+)/.exec(l);
-    if (x) { cur = z[x[1]] = {}; continue; }
-    if (!cur) continue;
-    x = /^\s+pages free\s+(\d+)/.exec(l);
-    if (x) { cur.free = +x[1]; continue; }
-    x = /^\s+(min|low|high|managed|spanned)\s+(\d+)$/.exec(l);
-    if (x && cur[x[1]] === undefined) cur[x[1]] = +x[2];
-  }
+  for (const q of zoneinfo) z[q.zone] = q.pages;
   return z;
 }
-function parseSlab(t) {
-  return t.split('\n').slice(2).filter((l) => l.trim()).map((l) => {
-    const f = l.split(/\s+/);
-    const sd = l.split(':')[2].trim().split(/\s+/);
-    return { name: f[0], active: +f[1], total: +f[2], size: +f[3], slabs: +sd[2] };
-  });
-}
-function parsePs(t) {
-  return t.split('\n').slice(1).filter((l) => l.trim()).map((l) => {
-    const f = l.trim().split(/\s+/);
-    return { pid: +f[0], vsz: +f[2], rss: +f[3], swap: +f[4], minflt: +f[5],
-      majflt: +f[6], kpages: +f[7], comm: f.slice(9).join(' ') };
-  });
+function slabRows(s) {
+  return s.caches.map((c) => ({ name: c.name, active: c.active_objs, total: c.num_objs,
+    size: c.objsize, slabs: c.num_slabs }));
 }
 
 // ---- the map
@@ -212,6 +192,32 @@ function hover(i) {
   $('map-hover').textContent = (S.map.perCell > 1 ? `pfn ${pfn}-${last}: ` : `pfn ${pfn} (0x${pfn.toString(16)}): `) +
     what;
 }
+// dump_page's lines, printed from DumpPage as mm/debug.c prints them.
+function dumpText(d) {
+  const f = d.flags;
+  let t = `page:${hex(d.page, 16)} refcount:${d.refcount} mapcount:${d.mapcount} ` +
+    `mapping:${hex(d.mapping, 16)} index:0x${hex(d.index)} pfn:0x${hex(d.pfn)}\n`;
+  if (d.page_type) t += `page_type: 0x${hex(d.page_type_value)}(${d.page_type})\n`;
+  t += `${d.anon ? 'anon ' : ''}flags: 0x${hex(f.value)}(${f.names.concat([`node=0`, `zone=${f.zone}`]).join('|')})\n`;
+  if (d.compound) t += `head: pfn 0x${hex(d.head_pfn)} order:${d.order}\n`;
+  if (d.page_owner) t += `page_owner: ${d.page_owner}` +
+    (d.record.call ? `, order ${d.record.order} by pid ${d.record.pid} (${d.record.comm}) in ${d.record.call}` : '') + '\n';
+  return t;
+}
+// A holder of a frame (PageHolder) as page-owners' line.
+function ownerText(h) {
+  switch (h.kind) {
+    case 'anon': case 'shmem': return `${h.kind} pid ${h.pid} addr 0x${hex(h.addr)}`;
+    case 'slab': return `slab cache ${h.name} objects ${h.first_object}-${h.last_object} of ${h.objects} inuse ${h.inuse} slab pfn 0x${hex(h.head_pfn)}`;
+    case 'vmalloc': return `vmalloc 0x${hex(h.start, 16)} pages=${h.nr_pages} page ${h.index} ${h.name} pid ${h.pid}`;
+    case 'mmz': return `mmz ${h.name} 0x${hex(h.phys)} size ${h.size} pid ${h.pid}`;
+    case 'mmz_free': return 'mmz free';
+    case 'file': return `file ino ${h.ino} index ${h.index}`;
+    case 'pagetable': return h.pgd ? `pagetable pid ${h.pid} pgd` : 'pagetable';
+    case 'kernel': return `kernel pid ${h.pid}`;
+    default: return h.kind;
+  }
+}
 async function details(i) {
   const pfn = cellPfn(i);
   const d = $('page-details');
@@ -221,16 +227,18 @@ async function details(i) {
   if (!r.ok) { d.append(el('p', { text: j.error })); return; }
   d.dataset.pfn = j.pfn;
   d.append(el('h3', { text: `Frame ${j.pfn} (0x${j.pfn.toString(16)})` }),
-    el('pre', { id: 'dump-page', text: j.dump }),
+    el('pre', { id: 'dump-page', text: dumpText(j.dump) }),
     el('p', { text: `kpageflags ${j.kpageflags}, kpagecount ${j.kpagecount}` }));
-  if (j.owners.length) {
+  const o = j.owners;
+  if (o.state === 'free' || o.state === 'per-cpu') {
+    d.append(el('p', { id: 'owners', text: `Free (${o.state}), in a block of order ${o.order}.` }));
+  } else if (o.owners.length) {
     const ul = el('ul', { id: 'owners' });
-    for (const o of j.owners) {
-      // A user page's mapping can be walked: "anon pid P addr 0xA".
-      const m = /^(?:anon|shmem) pid (\d+) addr (0x[0-9a-f]+)$/.exec(o);
-      if (!m) { ul.append(el('li', { text: o })); continue; }
-      const b = el('button', { type: 'button', text: `${o}: walk` });
-      b.onclick = () => { selectProc(+m[1]); $('walk-addr').value = m[2]; walk(); };
+    for (const h of o.owners) {
+      // A user page's mapping can be walked.
+      if (h.kind !== 'anon' && h.kind !== 'shmem') { ul.append(el('li', { text: ownerText(h) })); continue; }
+      const b = el('button', { type: 'button', text: `${ownerText(h)}: walk` });
+      b.onclick = () => { selectProc(h.pid); $('walk-addr').value = '0x' + hex(h.addr); walk(); };
       ul.append(el('li', {}, b));
     }
     d.append(el('p', { text: 'Held by:' }), ul);
@@ -318,7 +326,7 @@ function kv(dl, entries, prefix) {
   for (const [k, v] of entries) dl.append(el('dt', { text: k }), el('dd', { id: `${prefix}-${k}`, text: v }));
 }
 function showMeminfo(m) {
-  kv($('meminfo'), Object.entries(m).map(([k, v]) => [k, `${v} kB`]), 'meminfo');
+  kv($('meminfo'), meminfoEntries(m).map(([k, v]) => [k, `${v} kB`]), 'meminfo');
 }
 function spark(values, w, h, lines) {
   const c = el('canvas', { width: w, height: h, 'aria-hidden': 'true' });
@@ -338,13 +346,13 @@ function showZones(buddy, zi) {
   const box = $('zones');
   box.replaceChildren();
   for (const z of buddy) {
-    const w = zi[z.name] || {};
-    const h = S.history[z.name] = (S.history[z.name] || []).concat([w.free || 0]).slice(-240);
-    const div = el('div', { class: 'zone', 'data-zone': z.name });
-    div.append(el('h3', { text: `${z.name}: ${w.free} pages free (min ${w.min}, low ${w.low}, high ${w.high})` }),
+    const w = zi[z.zone] || {};
+    const h = S.history[z.zone] = (S.history[z.zone] || []).concat([w.free || 0]).slice(-240);
+    const div = el('div', { class: 'zone', 'data-zone': z.zone });
+    div.append(el('h3', { text: `${z.zone}: ${w.free} pages free (min ${w.min}, low ${w.low}, high ${w.high})` }),
       spark(h, 480, 60, [[w.min, '#D55E00'], [w.low, '#E69F00'], [w.high, '#0072B2']]));
     const t = el('table', { class: 'buddy' });
-    t.append(el('caption', { class: 'sr', text: `${z.name}: free blocks of each order` }));
+    t.append(el('caption', { class: 'sr', text: `${z.zone}: free blocks of each order` }));
     const max = Math.max(1, ...z.free);
     z.free.forEach((n, o) => {
       const bar = el('span', { class: 'bar', style: `width:${Math.round((n / max) * 200)}px` });
@@ -426,7 +434,7 @@ function showProcs(ps, dt) {
     const fps = q && dt > 0 ? ((p.minflt + p.majflt - q.minflt - q.majflt) / dt).toFixed(0) : '0';
     const b = el('button', { type: 'button', text: S.pid === p.pid ? 'Selected' : 'Select', 'aria-pressed': S.pid === p.pid });
     b.onclick = () => selectProc(p.pid);
-    tb.append(el('tr', { 'data-pid': p.pid }, el('td', { text: p.pid }), el('td', { text: p.comm }),
+    tb.append(el('tr', { 'data-pid': p.pid }, el('td', { text: p.pid }), el('td', { text: p.command }),
       el('td', { text: p.rss }), el('td', { text: p.swap }), el('td', { text: fps }),
       el('td', { text: p.kpages }), el('td', {}, b)));
   }
@@ -439,14 +447,12 @@ async function selectProc(pid) {
   const d = $('proc-detail');
   d.replaceChildren();
   if (!r.ok) { d.append(el('p', { text: j.error })); return; }
-  const st = {};
-  for (const l of j.status.split('\n')) { const x = /^(\w+):\s+(.*)$/.exec(l); if (x) st[x[1]] = x[2].trim(); }
-  d.append(el('h3', { text: `pid ${pid} (${st.Name}): RSS ${st.VmRSS}, swap ${st.VmSwap}, page tables ${st.VmPTE}` }));
-  const vmas = j.maps.split('\n').filter((l) => l.trim()).map((l) => {
-    const [range, perms] = l.split(/\s+/);
-    const [a, b] = range.split('-').map((x) => BigInt('0x' + x));
-    return { a, b, perms, name: l.split(/\s+/).slice(5).join(' '), range };
-  });
+  const st = j.status;
+  d.append(el('h3', { text: `pid ${pid} (${st.name}): RSS ${st.vm_rss} kB, swap ${st.vm_swap} kB, page tables ${st.vm_pte} kB` }));
+  const w = 8; // /proc/PID/maps' %08lx
+  const vmas = j.maps.vmas.map((v) => ({ a: big(v.start), b: big(v.end), perms: v.perms, name: v.name,
+    range: `${hex(v.start, w)}-${hex(v.end, w)}`, line: `${hex(v.start, w)}-${hex(v.end, w)} ${v.perms} ` +
+      `${hex(v.offset, 8)} ${v.dev} ${v.inode} ${v.name}`.trimEnd() }));
   // Each VMA's width follows the log of its size: the gaps between them
   // (terabytes) are left out.
   const bar = el('div', { class: 'vmas', role: 'list', 'aria-label': 'the address space, VMA by VMA' });
@@ -458,7 +464,7 @@ async function selectProc(pid) {
     seg.onclick = () => { $('walk-addr').value = '0x' + v.a.toString(16); walk(); };
     bar.append(seg);
   }
-  d.append(bar, el('pre', { text: j.maps }));
+  d.append(bar, el('pre', { text: vmas.map((v) => v.line).join('\n') }));
   if (!$('walk-addr').value && vmas.length) $('walk-addr').value = '0x' + vmas[0].a.toString(16);
 }
 const PTE_BITS = [[0, 'P present'], [1, 'RW writable'], [2, 'US user'], [3, 'PWT'], [4, 'PCD'],
@@ -479,24 +485,28 @@ async function walk(ev) {
   t.append(el('caption', { text: `pid ${j.pid}, address ${j.addr}, level by level` }),
     el('tr', {}, el('th', { scope: 'col', text: 'level' }), el('th', { scope: 'col', text: 'index' }),
       el('th', { scope: 'col', text: 'table pfn' }), el('th', { scope: 'col', text: 'entry' }), el('th', { scope: 'col', text: 'bits' })));
-  for (const l of j.walk.split('\n')) {
-    const x = /^(\w+):\s+index (\d+)\s+entry (0x[0-9a-f]+)\s+table pfn (0x[0-9a-f]+)/.exec(l);
-    if (x) t.append(el('tr', { 'data-level': x[1] }, el('td', { text: x[1] }), el('td', { text: x[2] }),
-      el('td', { text: x[4] }), el('td', { text: x[3] }), el('td', { text: decode(x[3]) })));
+  for (const l of j.walk.levels) {
+    const entry = '0x' + hex(l.entry);
+    t.append(el('tr', { 'data-level': l.name }, el('td', { text: l.name }), el('td', { text: l.index }),
+      el('td', { text: '0x' + hex(l.table_pfn) }), el('td', { text: entry }), el('td', { text: decode(entry) })));
   }
-  w.append(t, el('pre', { text: j.walk.split('\n').filter((l) => !/index \d+\s+entry/.test(l)).join('\n') }));
+  const wk = j.walk;
+  const end = wk.stop === 'frame' ? `frame: pfn 0x${hex(wk.pfn)}, phys 0x${hex(wk.phys)}, ${wk.page_size / 1024} kB page` +
+      (wk.page_flag_names.length ? ` (${wk.page_flag_names.join(', ')})` : '')
+    : wk.stop === 'swap' ? `swapped out: type ${wk.swap_type}, offset ${wk.swap_offset}`
+      : wk.stop === 'prot_none' ? `PROT_NONE: pfn 0x${hex(wk.pfn)}` : 'not present';
+  w.append(t, el('pre', { text: `the walk ends: ${end}` }));
 }
-function showEvents(dmesg) {
+// The kernel log's records newer than the last one shown.
+function showEvents(records) {
   const ol = $('events');
-  const old = S.lastDmesg.split('\n');
-  const lines = dmesg.split('\n').filter((l) => l.trim());
-  const seen = new Set(old);
-  for (const l of lines) {
-    if (seen.has(l)) continue;
+  for (const r of records) {
+    if (r.seq <= S.lastSeq) continue;
+    const l = `[${r.seq}] ${r.message}`;
     ol.prepend(el('li', { class: /oom|Out of memory|Killed process|allocation failure/i.test(l) ? 'oom' : '', text: l }));
+    S.lastSeq = r.seq;
   }
   while (ol.children.length > 200) ol.lastChild.remove();
-  S.lastDmesg = dmesg;
 }
 function showScenario(s) {
   $('scenario').textContent = s.running ? `running: ${s.running} (${s.processes} processes)` : `idle (${s.runs} run so far)`;
@@ -514,21 +524,21 @@ function update(d, bytes) {
       : `mmd is away (${d.status.socket}); reconnecting...`;
     document.body.dataset.connected = d.status.connected;
   }
-  if (d.meminfo) showMeminfo(parseMeminfo(d.meminfo));
+  if (d.meminfo) showMeminfo(d.meminfo);
   if (d.buddyinfo || d.zoneinfo) {
-    S.buddy = d.buddyinfo ? parseBuddy(d.buddyinfo) : S.buddy;
-    S.zi = d.zoneinfo ? parseZoneinfo(d.zoneinfo) : S.zi;
+    S.buddy = d.buddyinfo || S.buddy;
+    S.zi = d.zoneinfo ? zonesOf(d.zoneinfo) : S.zi;
     if (S.buddy && S.zi) showZones(S.buddy, S.zi);
   }
   if (d.vmstat) {
     // Rates over the time since the last vmstat that came, not the last update.
-    const v = parseVmstat(d.vmstat);
+    const v = d.vmstat;
     const vdt = S.prev.vt ? (now - S.prev.vt) / 1000 : 0;
     showReclaim(v, vdt); showTimeline(v, vdt);
     S.prev.vmstat = v; S.prev.vt = now;
   }
-  if (d.slabinfo) showSlab(parseSlab(d.slabinfo));
-  if (d.ps) showProcs(parsePs(d.ps), dt);
+  if (d.slabinfo) showSlab(slabRows(d.slabinfo));
+  if (d.ps) showProcs(d.ps, dt);
   if (d.dmesg !== undefined) showEvents(d.dmesg);
   if (d.scenario) showScenario(d.scenario);
   if (d.frames) S.frames = d.frames;
