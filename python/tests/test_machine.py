@@ -449,7 +449,10 @@ class TestReports(DaemonTest):
         self.assertErrno(errno.EOPNOTSUPP, self.m.segregs)
 
     def test_report_data_of_a_text_only_kind(self):
-        self.assertErrno(errno.EOPNOTSUPP, self.m.report_data, "frames")
+        # A kind with no structured form: none (every ReportKind may
+        # come as data).
+        self.assertErrno(errno.EOPNOTSUPP, self.m.report_data,
+                         mmclient.proto.REPORT_UNSPECIFIED)
 
     def test_report_data_part_at_an_offset(self):
         # An offset asks for a part: of a new packing when none is kept,
