@@ -170,7 +170,6 @@ struct zone {
 	unsigned long _watermark[NR_WMARK];
 	unsigned long watermark_boost;
 	long lowmem_reserve[MAX_NR_ZONES];
-	struct free_area free_area[LAYOUT_MAX_ORDER_LIMIT + 1];
 	/* NR_PAGEBLOCK_BITS per pageblock, from the block holding the start. */
 	unsigned long *pageblock_flags;
 	unsigned long nr_reserved_highatomic; /* pages in highatomic blocks */
@@ -195,6 +194,13 @@ struct zone {
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long vm_events[NR_VM_ZONE_EVENT_ITEMS];
 	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
+	/*
+	 * Last: the free lists (over a kilobyte with a list per migrate
+	 * type) would otherwise part the fields every order-0 allocation
+	 * and free reads (watermarks, the per-CPU lists, the counters)
+	 * over many cache lines.
+	 */
+	struct free_area free_area[LAYOUT_MAX_ORDER_LIMIT + 1];
 };
 
 static inline unsigned long zone_end_pfn(const struct zone *zone)

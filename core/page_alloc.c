@@ -1386,6 +1386,21 @@ __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
 }
 
 /*
+ * list_del of a list's first entry, whose prev is the head itself: not
+ * read, so that the unlink waits on no more than the page's next. (The
+ * free just before wrote next and prev as one 16-byte store, which many
+ * CPUs cannot forward to a load of its upper half.)
+ */
+static __always_inline struct page *pcp_list_del_first(struct list_head *list)
+{
+	struct list_head *first = list->next, *next = first->next;
+
+	list->next = next;
+	next->prev = list;
+	return list_entry(first, struct page, lru);
+}
+
+/*
  * The common case: one page, not zeroed, from the first zone's per-CPU
  * list, above the low mark. Doing no call, it saves no register; NULL
  * sends the caller down the full path, which makes the same checks (and
@@ -1416,13 +1431,37 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 	list = &pcp->lists[order_to_pindex(gfp_migratetype(m, gfp), 0)];
 	if (list_empty(list))
 		return NULL;
-	page = list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
+	page = pcp_list_del_first(list);
 	pcp->count--;
 	set_page_allocated(page, 0);
 	zone->vm_events[PGALLOC]++;
 	zone->vm_numa_event[NUMA_HIT]++;
 	zone->vm_numa_event[NUMA_LOCAL]++;
+	return page;
+}
+
+/*
+ * Everything alloc_page_pcp_fast does not take: a memory policy, an
+ * empty list, a watermark, page_owner. Apart, so that the fast path
+ * saves no register: it calls nothing.
+ */
+static __noinline struct page *alloc_pages_slow(struct machine *m, gfp_t gfp,
+						unsigned int order,
+						struct page *page)
+{
+	if (!page) {
+		if (unlikely(m->mempolicy &&
+			     m->mempolicy->mode != MPOL_DEFAULT) &&
+		    !(gfp & __GFP_THISNODE))
+			page = alloc_pages_mpol(m, gfp, order, m->mempolicy,
+						NO_INTERLEAVE_INDEX,
+						numa_node_id(m));
+		if (!page)
+			page = __alloc_pages(m, gfp, order, numa_node_id(m),
+					     NULL);
+	}
+	if (unlikely(m->page_owner) && !IS_ERR(page))
+		__set_page_owner(m, page, order, gfp);
 	return page;
 }
 
@@ -1436,17 +1475,13 @@ struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 	struct page *page = NULL;
 
 	might_alloc(m, gfp);
-	if (unlikely(m->mempolicy && m->mempolicy->mode != MPOL_DEFAULT) &&
-	    !(gfp & __GFP_THISNODE))
-		page = alloc_pages_mpol(m, gfp, order, m->mempolicy,
-					NO_INTERLEAVE_INDEX, numa_node_id(m));
-	else
+	if (likely(!m->mempolicy || m->mempolicy->mode == MPOL_DEFAULT ||
+		   (gfp & __GFP_THISNODE))) {
 		page = alloc_page_pcp_fast(m, gfp, order);
-	if (unlikely(!page))
-		page = __alloc_pages(m, gfp, order, numa_node_id(m), NULL);
-	if (unlikely(m->page_owner) && !IS_ERR(page))
-		__set_page_owner(m, page, order, gfp);
-	return page;
+		if (likely(page && !m->page_owner))
+			return page;
+	}
+	return alloc_pages_slow(m, gfp, order, page);
 }
 
 struct page *alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
