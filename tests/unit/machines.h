@@ -42,6 +42,31 @@ static inline void small_layout(struct layout *l, uint64_t mem)
 	l->limits.pages = mem >> 12;
 }
 
+/*
+ * The shape of config/x86_64-numa.yaml, small: two nodes of node bytes,
+ * 21 apart; node 0 holds DMA, DMA32 (to 64M) and the start of Normal
+ * with CPUs 0-1, node 1 the rest of Normal with CPUs 2-3. Not resolved:
+ * the caller adds what it needs and calls layout_resolve.
+ */
+static inline void two_node_layout(struct layout *l, uint64_t node)
+{
+	layout_default(l);
+	l->memory = 2 * node;
+	l->nr_cpus = 4;
+	l->nr_zones = 3;
+	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
+	l->zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 64 * MiB};
+	l->zones[2] = (struct layout_zone){ZONE_NORMAL, 64 * MiB, 2 * node};
+	l->nr_holes = 0;
+	l->nr_devices = 0;
+	l->nr_nodes = 2;
+	l->nodes[0] =
+		(struct layout_node){0, node, {0x3}, {2, {LOCAL_DISTANCE, 21}}};
+	l->nodes[1] = (struct layout_node){
+		node, 2 * node, {0xc}, {2, {21, LOCAL_DISTANCE}}};
+	l->limits.pages = (2 * node) >> 12;
+}
+
 /* An i386 machine of mem bytes: DMA, Normal to 896M, HighMem above. */
 static inline void i386_layout(struct layout *l, uint64_t mem)
 {

@@ -35,24 +35,10 @@ struct rig {
 	int pid, fd;
 };
 
-/* Two nodes of 128 MiB: node 0 has DMA, DMA32 and CPUs 0-1; node 1 2-3. */
+/* Two nodes of 128 MiB (machines.h's two_node_layout), and a file. */
 static void numa_layout(struct layout *l, unsigned long file_pages)
 {
-	layout_default(l);
-	l->memory = 256 * MiB;
-	l->nr_cpus = 4;
-	l->nr_zones = 3;
-	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
-	l->zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 64 * MiB};
-	l->zones[2] = (struct layout_zone){ZONE_NORMAL, 64 * MiB, 256 * MiB};
-	l->nr_holes = 0;
-	l->nr_devices = 0;
-	l->nr_nodes = 2;
-	l->nodes[0] = (struct layout_node){
-		0, 128 * MiB, {0x3}, {2, {LOCAL_DISTANCE, 21}}};
-	l->nodes[1] = (struct layout_node){
-		128 * MiB, 256 * MiB, {0xc}, {2, {21, LOCAL_DISTANCE}}};
-	l->limits.pages = (256 * MiB) >> 12;
+	two_node_layout(l, 128 * MiB);
 	l->nr_files = 1;
 	strcpy(l->files[0].name, "cache");
 	l->files[0].size = file_pages * PAGE;

@@ -25,28 +25,10 @@
 #include "core/uapi.h"
 #include "core/vmalloc.h"
 
-/*
- * The shape of config/x86_64-numa.yaml, small: two nodes of 256 MiB;
- * node 0 holds DMA, DMA32 and Normal up to 256M with CPUs 0-1, node 1
- * a Normal zone with CPUs 2-3; 21 apart.
- */
+/* Two nodes of 256 MiB (machines.h's two_node_layout). */
 static void numa_layout(struct layout *l)
 {
-	layout_default(l);
-	l->memory = 512 * MiB;
-	l->nr_cpus = 4;
-	l->nr_zones = 3;
-	l->zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
-	l->zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 64 * MiB};
-	l->zones[2] = (struct layout_zone){ZONE_NORMAL, 64 * MiB, 512 * MiB};
-	l->nr_holes = 0;
-	l->nr_devices = 0;
-	l->nr_nodes = 2;
-	l->nodes[0] = (struct layout_node){
-		0, 256 * MiB, {0x3}, {2, {LOCAL_DISTANCE, 21}}};
-	l->nodes[1] = (struct layout_node){
-		256 * MiB, 512 * MiB, {0xc}, {2, {21, LOCAL_DISTANCE}}};
-	l->limits.pages = (512 * MiB) >> 12;
+	two_node_layout(l, 256 * MiB);
 	layout_resolve(l);
 }
 
