@@ -2082,6 +2082,54 @@ int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
 	return send_admin_weighted_interleave(c, &a, NULL, NULL, 0);
 }
 
+/* ---- CMA */
+
+int mmc_cma_alloc(struct mmc *c, const char *name, unsigned long count,
+		  unsigned int align, unsigned long *pfn)
+{
+	Mm__CmaAlloc a = MM__CMA_ALLOC__INIT;
+
+	a.name = (char *)(name ? name : "");
+	a.count = count;
+	a.align = align;
+	return send_cma_alloc(c, &a, pfn, NULL, 0);
+}
+
+int mmc_cma_release(struct mmc *c, const char *name, unsigned long pfn,
+		    unsigned long count)
+{
+	Mm__CmaRelease a = MM__CMA_RELEASE__INIT;
+
+	a.name = (char *)(name ? name : "");
+	a.pfn = pfn;
+	a.count = count;
+	return send_cma_release(c, &a, NULL, NULL, 0);
+}
+
+static int pfn_range_call(struct mmc *c,
+			  int (*send)(struct mmc *, Mm__PfnRange *, void *,
+				      void *, size_t),
+			  unsigned long start_pfn, unsigned long end_pfn)
+{
+	Mm__PfnRange a = MM__PFN_RANGE__INIT;
+
+	a.start_pfn = start_pfn;
+	a.end_pfn = end_pfn;
+	return send(c, &a, NULL, NULL, 0);
+}
+
+int mmc_alloc_contig_range(struct mmc *c, unsigned long start_pfn,
+			   unsigned long end_pfn)
+{
+	return pfn_range_call(c, send_alloc_contig_range, start_pfn, end_pfn);
+}
+
+int mmc_free_contig_range(struct mmc *c, unsigned long start_pfn,
+			  unsigned long end_pfn)
+{
+	return pfn_range_call(c, send_free_contig_range, start_pfn, end_pfn);
+}
+
 /* ---- files */
 
 int mmc_open(struct mmc *c, int pid, const char *path, int flags,

@@ -670,6 +670,25 @@ int mmc_vzalloc_node(struct mmc *c, unsigned long size, int nid,
 int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
 				  unsigned int weight);
 
+/*
+ * CMA: count pages of the layout's area name, aligned to 2^align pages,
+ * as cma_alloc (*pfn the first; charged to the caller, given back at
+ * its exit); cma_release gives exactly one such allocation back (an
+ * admin may release any process's). alloc_contig_range (admin) takes
+ * the frames [start_pfn, end_pfn) of one zone, migrating what is
+ * there; free_contig_range gives such a range back. -ENOENT no such
+ * area, -EINVAL a bad count, align, range or release, -ENOMEM no room,
+ * -EBUSY a page would not move.
+ */
+int mmc_cma_alloc(struct mmc *c, const char *name, unsigned long count,
+		  unsigned int align, unsigned long *pfn);
+int mmc_cma_release(struct mmc *c, const char *name, unsigned long pfn,
+		    unsigned long count);
+int mmc_alloc_contig_range(struct mmc *c, unsigned long start_pfn,
+			   unsigned long end_pfn);
+int mmc_free_contig_range(struct mmc *c, unsigned long start_pfn,
+			  unsigned long end_pfn);
+
 /* /proc-style reports; the values are mm.proto's ReportKind. */
 enum mmc_report {
 	MMC_REPORT_MEMINFO = 1,
@@ -714,6 +733,7 @@ enum mmc_report {
 	MMC_REPORT_NODE_VMSTAT = 53, /* nodeN/vmstat; addr: N */
 	/* numastat -p PID: a process's MB per node (mmc_report_pid) */
 	MMC_REPORT_NUMASTAT_PROCESS = 55,
+	MMC_REPORT_CMA = 51, /* /sys/kernel/mm/cma/: each CMA area */
 	MMC_REPORT_SMAPS = 39,	      /* /proc/PID/smaps (mmc_report_pid) */
 	MMC_REPORT_SMAPS_ROLLUP = 40, /* /proc/PID/smaps_rollup */
 };

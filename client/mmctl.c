@@ -85,6 +85,11 @@ const struct report_kind report_kinds[] = {
 	{"thp", MMC_REPORT_TRANSPARENT_HUGEPAGE, thp_to_json,
 	 "/sys/kernel/mm/transparent_hugepage/: enabled and defrag (the "
 	 "setting in force in brackets), use_zero_page, hpage_pmd_size"},
+	{"cma", MMC_REPORT_CMA, cma_to_json,
+	 "/sys/kernel/mm/cma/<name>/ and debugfs cma/<name>/: each CMA "
+	 "area's alloc_pages_success, alloc_pages_fail, "
+	 "release_pages_success, base_pfn, count, order_per_bit, used and "
+	 "maxchunk, in pages"},
 };
 const unsigned int nr_report_kinds =
 	sizeof(report_kinds) / sizeof(report_kinds[0]);
@@ -1002,6 +1007,7 @@ static const struct command commands[] = {
 	 "process's Huge, Heap, Stack and Private memory on each node in "
 	 "MB, as numactl's numastat -p PID",
 	 NULL},
+	{"cma", cmd_report, "", NULL, NULL},
 	{"thp-set", cmd_thp_set, "[enabled=MODE] [defrag=MODE]",
 	 "set /sys/kernel/mm/transparent_hugepage/enabled (always, madvise, "
 	 "never) and defrag (always, defer, defer+madvise, madvise, never); "

@@ -97,6 +97,7 @@ json_object *ps_to_json(const char *text, char *err, size_t len);
 json_object *table_to_json(const char *text, char *err, size_t len);
 json_object *vm_layout_to_json(const char *text, char *err, size_t len);
 json_object *thp_to_json(const char *text, char *err, size_t len);
+json_object *cma_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);
 json_object *numastat_to_json(const char *text, char *err, size_t len);
 json_object *numa_maps_to_json(const char *text, char *err, size_t len);

@@ -1650,3 +1650,41 @@ json_object *numa_maps_to_json(const char *text, char *err, size_t len)
 	}
 	return doc;
 }
+
+/* ---- cma */
+
+/*
+ * The cma report's lines, "/sys/kernel/{mm,debug}/cma/NAME/FILE:VALUE",
+ * as mm.proto's Cma: an area per name, in the order they come.
+ */
+json_object *cma_to_json(const char *text, char *err, size_t len)
+{
+	json_object *doc = json_object_new_object();
+	json_object *areas = json_object_new_array(), *area = NULL;
+	char last[64] = "";
+	struct lines l;
+	char *line;
+
+	json_object_object_add(doc, "areas", areas);
+	lines_init(&l, text);
+	while ((line = next_line(&l))) {
+		char name[64], file[64];
+		unsigned long long v;
+
+		if (sscanf(line, "/sys/kernel/%*[a-z]/cma/%63[^/]/%63[^:]:%llu",
+			   name, file, &v) != 3)
+			return parse_error(doc, &l, err, len,
+					   "not a cma file:value line");
+		if (!area || strcmp(name, last)) {
+			area = json_object_new_object();
+			json_object_object_add(area, "name",
+					       json_object_new_string(name));
+			json_object_array_add(areas, area);
+			snprintf(last, sizeof(last), "%s", name);
+		}
+		json_object_object_add(area, file, json_object_new_uint64(v));
+	}
+	if (l.too_long)
+		return parse_error(doc, &l, err, len, "line too long");
+	return doc;
+}

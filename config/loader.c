@@ -238,11 +238,13 @@ static void load_item(struct loader *ld, const struct cfg_section *s,
 			  kind_of(item));
 		return;
 	}
+	if (s->item_init)
+		s->item_init(base);
 	seen = load_fields(ld, s, item, base, where);
 	for (unsigned int f = 0; f < s->nr_fields; f++) {
 		char path[96], keys[64];
 
-		if (seen & (1u << f))
+		if ((seen & (1u << f)) || s->fields[f].optional)
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", where, s->fields[f].key);
 		cfg_list_keys(s, keys, sizeof(keys));

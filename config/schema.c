@@ -21,7 +21,13 @@
 
 #define FIELD(k, kind, type, member)                                           \
 	{                                                                      \
-		k, kind, offsetof(type, member), sizeof(((type *)0)->member)   \
+		k, kind, offsetof(type, member), sizeof(((type *)0)->member),  \
+			false                                                  \
+	}
+#define FIELD_OPT(k, kind, type, member)                                       \
+	{                                                                      \
+		k, kind, offsetof(type, member), sizeof(((type *)0)->member),  \
+			true                                                   \
 	}
 #define L(k, kind, member) FIELD(k, kind, struct layout, member)
 #define NR(a)		   (sizeof(a) / sizeof((a)[0]))
@@ -73,7 +79,29 @@ static const struct cfg_field vm_fields[] = {
 	L("dirty_writeback_centisecs", CK_COUNT, vm.dirty_writeback_centisecs),
 	L("swappiness", CK_COUNT, vm.swappiness),
 	L("zone_reclaim_mode", CK_COUNT, vm.zone_reclaim_mode),
+	L("extfrag_threshold", CK_COUNT, vm.extfrag_threshold),
+	L("compaction_proactiveness", CK_COUNT, vm.compaction_proactiveness),
+	L("watermark_boost_factor", CK_COUNT, vm.watermark_boost_factor),
 };
+
+/* A CMA area: base, node and order_per_bit may be left out. */
+static const struct cfg_field cma_fields[] = {
+	FIELD("name", CK_STR, struct layout_cma, name),
+	FIELD("size", CK_SIZE, struct layout_cma, size),
+	FIELD_OPT("base", CK_ADDR, struct layout_cma, base),
+	FIELD_OPT("node", CK_NODE, struct layout_cma, node),
+	FIELD_OPT("order_per_bit", CK_COUNT, struct layout_cma, order_per_bit),
+};
+
+/* Anywhere, on any node, one bit a page, as cma= without @base. */
+static void cma_item_init(void *item)
+{
+	struct layout_cma *a = item;
+
+	a->base = 0;
+	a->node = LAYOUT_CMA_ANY_NODE;
+	a->order_per_bit = 0;
+}
 
 static const struct cfg_field storage_fields[] = {
 	L("size", CK_SIZE, storage.size),
@@ -166,6 +194,16 @@ const struct cfg_section cfg_sections[] = {
 	SECTION("kernel", kernel_fields),
 	LIST("mmz", region_fields, nr_mmz, mmz, "region"),
 	LIST("devices", region_fields, nr_devices, devices, "device"),
+	{.key = "cma",
+	 .fields = cma_fields,
+	 .nr_fields = NR(cma_fields),
+	 .is_list = true,
+	 .count_off = offsetof(struct layout, nr_cma),
+	 .array_off = offsetof(struct layout, cma),
+	 .item_size = sizeof(struct layout_cma),
+	 .max = LAYOUT_MAX_CMA,
+	 .item = "area",
+	 .item_init = cma_item_init},
 	SECTION("vm", vm_fields),
 	SECTION("storage", storage_fields),
 	LIST("files", file_fields, nr_files, files, "file"),
@@ -240,6 +278,8 @@ const char *cfg_kind_what(enum cfg_kind kind)
 		return "a CPU list such as \"0-1\"";
 	case CK_DISTANCE:
 		return "distances such as \"10 20\"";
+	case CK_NODE:
+		return "\"any\" or a node number";
 	}
 	return "a value";
 }
@@ -464,6 +504,10 @@ int cfg_parse_value(const struct cfg_field *f, const char *text, void *base,
 		return cfg_parse_distance(text, dst, why, len);
 	if (f->kind == CK_ARCH || f->kind == CK_ZONE)
 		return parse_name(f, text, dst, why, len);
+	if (f->kind == CK_NODE && strcmp(text, "any") == 0) {
+		store_uint(dst, f->width, LAYOUT_CMA_ANY_NODE);
+		return 0;
+	}
 	if (f->kind == CK_MINFREE && strcmp(text, "auto") == 0) {
 		store_uint(dst, f->width, (uint64_t)-1); /* Linux's formula */
 		return 0;
@@ -539,6 +583,8 @@ void cfg_format_value(const struct cfg_field *f, const void *base, char *buf,
 		snprintf(buf, len, "0x%" PRIx64, v);
 	else if (f->kind == CK_MINFREE && (int64_t)v == -1)
 		snprintf(buf, len, "auto");
+	else if (f->kind == CK_NODE && v == LAYOUT_CMA_ANY_NODE)
+		snprintf(buf, len, "any");
 	else if (f->kind == CK_MINFREE)
 		snprintf(buf, len, "%" PRId64, (int64_t)v);
 	else if (f->kind == CK_MODE)

@@ -26,13 +26,15 @@ enum cfg_kind {
 	CK_MODE,     /* file mode bits; "0660" reads as octal */
 	CK_CPULIST,  /* a CPU bitmap, written as a cpulist: "0-1,4" */
 	CK_DISTANCE, /* struct layout_distance: "10 20", as nodeN/distance */
+	CK_NODE,     /* uint32: "any" (LAYOUT_CMA_ANY_NODE) or a node number */
 };
 
 struct cfg_field {
 	const char *key;
 	enum cfg_kind kind;
-	size_t off;   /* in struct layout, or in one item of a list */
-	size_t width; /* bytes of storage: 4 or 8, or the string's buffer */
+	size_t off;    /* in struct layout, or in one item of a list */
+	size_t width;  /* bytes of storage: 4 or 8, or the string's buffer */
+	bool optional; /* a list item may leave it out (item_init's value) */
 };
 
 struct cfg_section {
@@ -44,6 +46,8 @@ struct cfg_section {
 	size_t count_off, array_off, item_size;
 	unsigned int max;
 	const char *item; /* "zone": what one item is called */
+	/* Lists with optional fields: an item's values before loading. */
+	void (*item_init)(void *item);
 };
 
 extern const struct cfg_section cfg_sections[];

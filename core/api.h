@@ -40,6 +40,7 @@
 #include "core/mempolicy.h"   /* the MPOL_* values; numa_maps */
 #include "core/mutex.h"	      /* the mutexes and their waiters */
 #include "core/mmz.h"	      /* media-mem */
+#include "core/cma.h"	      /* /sys/kernel/mm/cma/ */
 #include "core/page_owner.h"  /* /sys/kernel/debug/page_owner */
 #include "core/percpu_defs.h" /* each CPU's static per-CPU variables */
 #include "core/preempt.h"     /* each CPU's context; the GFP table */

@@ -28,6 +28,11 @@
  *   task.c         task_check: the pages each task owns
  *   memcontrol.c   mem_cgroup_check: each process's charge
  *
+ * cma.c's cma_check runs after the zones (it is no subsystem: its
+ * areas join the buddy lists before the watermarks are set): each
+ * area's bitmap against the allocations it records, whose frames must
+ * be allocated pages, and every pageblock of an area MIGRATE_CMA.
+ *
  * Two checkers run from others, not from the table: pgtable.c's
  * pgtable_check checks the pages of one page table (for the kernel's
  * and for each mm's), and libc/malloc_check.c's user_malloc_check walks
@@ -41,6 +46,7 @@
 
 #include <errno.h>
 
+#include "core/cma.h"
 #include "core/mmzone.h"
 #include "core/page_alloc.h"
 #include "core/sparse.h"
@@ -228,6 +234,56 @@ static int check_free_list(const struct machine *m, const struct zone *zone,
 	return 0;
 }
 
+/* Free pages on the lists of one migrate type, every order. */
+static unsigned long list_pages(const struct zone *zone, int mt)
+{
+	unsigned long pages = 0;
+
+	for (unsigned int o = 0; o <= LAYOUT_MAX_ORDER_LIMIT; o++) {
+		const struct list_head *pos;
+
+		list_for_each(pos, &zone->free_area[o].free_list[mt])
+		{
+			pages += 1UL << o;
+		}
+	}
+	return pages;
+}
+
+/*
+ * Isolated pageblocks add up to nr_isolate_pageblock, and the free
+ * pages of the CMA lists to nr_free_cma (those of the isolate lists
+ * are in no count: no one may take them).
+ */
+static int check_cma_isolate(const struct machine *m, const struct zone *zone,
+			     char *why, size_t len)
+{
+	unsigned long isolated = 0, cma = list_pages(zone, MIGRATE_CMA);
+
+	for (unsigned long pfn = pageblock_start_pfn(m, zone->zone_start_pfn);
+	     pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages(m)) {
+		unsigned long at =
+			pfn < zone->zone_start_pfn ? zone->zone_start_pfn : pfn;
+
+		if (get_zone_pfnblock_migratetype(m, zone, at) ==
+		    MIGRATE_ISOLATE)
+			isolated++;
+	}
+	if (isolated != zone->nr_isolate_pageblock)
+		return check_failed(why, len,
+				    "%s: nr_isolate_pageblock %lu, %lu "
+				    "pageblocks are isolated",
+				    zone->name, zone->nr_isolate_pageblock,
+				    isolated);
+	if ((long)cma != zone->vm_stat[NR_FREE_CMA_PAGES])
+		return check_failed(why, len,
+				    "%s: nr_free_cma %ld, the CMA lists hold "
+				    "%lu",
+				    zone->name,
+				    zone->vm_stat[NR_FREE_CMA_PAGES], cma);
+	return 0;
+}
+
 /* Pageblocks of the highatomic reserve add up to the zone's count. */
 static int check_highatomic(const struct machine *m, const struct zone *zone,
 			    char *why, size_t len)
@@ -281,11 +337,19 @@ static int check_free_lists(const struct machine *m, const struct zone *zone,
 				    "%s: %lu free blocks in memmap, %lu on "
 				    "lists",
 				    zone->name, c->buddy_blocks, blocks);
+	pages -= list_pages(zone, MIGRATE_ISOLATE);
 	if ((long)pages != zone->vm_stat[NR_FREE_PAGES])
-		return check_failed(
-			why, len, "%s: nr_free_pages %ld, lists hold %lu",
-			zone->name, zone->vm_stat[NR_FREE_PAGES], pages);
-	return populated_zone(zone) ? check_highatomic(m, zone, why, len) : 0;
+		return check_failed(why, len,
+				    "%s: nr_free_pages %ld, lists (but the "
+				    "isolate ones) hold %lu",
+				    zone->name, zone->vm_stat[NR_FREE_PAGES],
+				    pages);
+	if (populated_zone(zone)) {
+		int err = check_cma_isolate(m, zone, why, len);
+
+		return err ? err : check_highatomic(m, zone, why, len);
+	}
+	return 0;
 }
 
 static int check_pcp_lists(const struct machine *m, const struct zone *zone,
@@ -415,6 +479,8 @@ int machine_check(const struct machine *m, char *why, size_t len)
 		err = sparse_check(m, why, len);
 	for (unsigned int z = 0; !err && z < nr_zone_slots(m); z++)
 		err = check_zone(m, &m->zones[z], why, len);
+	if (!err)
+		err = cma_check(m, why, len);
 	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)
 		if (machine_subsystems[i].check)
 			err = machine_subsystems[i].check(m, why, len);

@@ -176,6 +176,9 @@ void layout_set_defaults(struct layout *l, enum mm_arch arch)
 	l->vm.dirty_expire_centisecs = 3000;
 	l->vm.dirty_writeback_centisecs = 500;
 	l->vm.swappiness = 60;
+	l->vm.extfrag_threshold = 500;
+	l->vm.compaction_proactiveness = 20;
+	l->vm.watermark_boost_factor = 15000;
 }
 
 static bool is_power_of_2(uint64_t v)
@@ -1038,6 +1041,18 @@ static void check_vm(struct check *c)
 		report(c, "vm.zone_reclaim_mode",
 		       "zone_reclaim_mode %u is above INT_MAX",
 		       vm->zone_reclaim_mode);
+	if (vm->extfrag_threshold > 1000)
+		report(c, "vm.extfrag_threshold",
+		       "extfrag_threshold %u is above 1000",
+		       vm->extfrag_threshold);
+	if (vm->compaction_proactiveness > 100)
+		report(c, "vm.compaction_proactiveness",
+		       "compaction_proactiveness %u is above 100",
+		       vm->compaction_proactiveness);
+	if (vm->watermark_boost_factor > INT32_MAX)
+		report(c, "vm.watermark_boost_factor",
+		       "watermark_boost_factor %u is above %d",
+		       vm->watermark_boost_factor, INT32_MAX);
 }
 
 uint64_t layout_storage_inodes(uint64_t size)
@@ -1160,6 +1175,7 @@ int layout_validate(const struct layout *l, struct layout_errors *errs)
 	check_kernel(&c);
 	check_mmz(&c);
 	check_devices(&c);
+	layout_validate_cma(l, errs);
 	check_vm(&c);
 	check_storage(&c);
 	check_files(&c);

@@ -37,14 +37,17 @@ enum zone_type {
 #define GiB (1ULL << 30)
 #define TiB (1ULL << 40)
 
-#define LAYOUT_NAME_MAX	       32 /* longest machine, region or group name + 1 */
-#define LAYOUT_MAX_HOLES       16
-#define LAYOUT_MAX_REGIONS     16
-#define LAYOUT_MAX_CPUS	       256
-#define LAYOUT_MAX_ORDER_LIMIT 15  /* the largest max_order a layout may ask */
-#define LAYOUT_SOCKET_MAX      108 /* sizeof(sun_path) */
-#define LAYOUT_MAX_FILES       16  /* files a layout may preload */
-#define LAYOUT_PATTERN_MAX     32  /* a preloaded file's pattern + 1 */
+#define LAYOUT_NAME_MAX		     32 /* longest machine, region or group name + 1 */
+#define LAYOUT_MAX_HOLES	     16
+#define LAYOUT_MAX_REGIONS	     16
+#define LAYOUT_MAX_CPUS		     256
+#define LAYOUT_MAX_ORDER_LIMIT	     15 /* the largest max_order a layout may ask */
+#define LAYOUT_SOCKET_MAX	     108 /* sizeof(sun_path) */
+#define LAYOUT_MAX_FILES	     16	 /* files a layout may preload */
+#define LAYOUT_PATTERN_MAX	     32	 /* a preloaded file's pattern + 1 */
+#define LAYOUT_MAX_CMA		     8 /* CMA areas, as a small MAX_CMA_AREAS */
+#define LAYOUT_CMA_ANY_NODE	     UINT32_MAX /* node: "any" */
+#define LAYOUT_CMA_MAX_ORDER_PER_BIT 10
 
 /*
  * NUMA nodes: at most MAX_NUMNODES (NODES_SHIFT 3, as a small distro
@@ -96,6 +99,21 @@ struct layout_region {
 };
 
 /*
+ * A CMA area, as the kernel's cma= or a reserved-memory node declares
+ * one: name, size bytes, at base (0: anywhere, placed top-down at boot
+ * as cma_declare_contiguous places it) on node (any by default), its
+ * bitmap keeping one bit per 2^order_per_bit pages. base and size are
+ * whole pageblocks (CMA_MIN_ALIGNMENT_BYTES), inside one zone.
+ */
+struct layout_cma {
+	char name[LAYOUT_NAME_MAX];
+	uint64_t size;
+	uint64_t base;
+	uint32_t node;
+	uint32_t order_per_bit;
+};
+
+/*
  * The machine's block device (block/bdev.c) and the filesystem on it
  * (fs/): size 0 means a filesystem with no room for data. A read or a
  * write costs its cost in simulated nanoseconds per sector, added to the
@@ -128,6 +146,10 @@ struct layout_vm {
 	uint32_t swappiness;
 	/* RECLAIM_ZONE 1 | RECLAIM_WRITE 2 | RECLAIM_UNMAP 4; 0: off. */
 	uint32_t zone_reclaim_mode;
+	/* Compaction's and the allocator's fallback's, as vm_sysctl's. */
+	uint32_t extfrag_threshold;	   /* 0..1000 */
+	uint32_t compaction_proactiveness; /* 0..100 */
+	uint32_t watermark_boost_factor;   /* 0..INT_MAX */
 };
 
 struct layout_kernel {
@@ -241,6 +263,8 @@ struct layout {
 	struct layout_region mmz[LAYOUT_MAX_REGIONS];
 	uint32_t nr_devices;
 	struct layout_region devices[LAYOUT_MAX_REGIONS];
+	uint32_t nr_cma;
+	struct layout_cma cma[LAYOUT_MAX_CMA];
 
 	struct layout_vm vm;
 	struct layout_storage storage;
@@ -306,6 +330,12 @@ uint64_t layout_storage_meta_blocks(uint64_t size, uint64_t page_size);
 
 /* The nodes: section's rules (layout_numa.c), called by layout_validate. */
 void layout_validate_nodes(const struct layout *l, struct layout_errors *errs);
+
+/* The cma: areas (layout_cma.c): names, geometry, no overlaps. */
+void layout_validate_cma(const struct layout *l, struct layout_errors *errs);
+
+/* The pageblock's bytes for a layout: CMA's alignment (layout_cma.c). */
+uint64_t layout_pageblock_bytes(const struct layout *l);
 
 static inline bool layout_cpu_isset(const uint64_t *cpus, unsigned int cpu)
 {

@@ -34,6 +34,7 @@ struct pcpu_state;
 struct percpu_defs;
 struct mutex_state;
 struct mmz_state;
+struct cma_state;
 struct task_state;
 struct pid_namespace;
 struct vma_state;
@@ -202,6 +203,7 @@ struct machine {
 	struct percpu_defs *pcpu_defs; /* DEFINE_PER_CPU variables */
 	struct mutex_state *mutexes;   /* mutex.c: DEFINE_MUTEX locks */
 	struct mmz_state *mmz;
+	struct cma_state *cma; /* cma.c: the CMA areas */
 	struct task_state *tasks;
 	struct pid_namespace *pid_ns; /* pid.c: which task each pid names */
 	struct vma_state *vma;

@@ -81,6 +81,13 @@ unsigned int memblock_free_ranges(const struct memblock *mb,
 uint64_t memblock_alloc(struct memblock *mb, uint64_t size, uint64_t align,
 			uint64_t limit, enum memblock_owner owner)
 {
+	return memblock_alloc_range(mb, size, align, 0, limit, owner);
+}
+
+uint64_t memblock_alloc_range(struct memblock *mb, uint64_t size,
+			      uint64_t align, uint64_t start, uint64_t limit,
+			      enum memblock_owner owner)
+{
 	struct memblock_region free[2 * MEMBLOCK_MAX_REGIONS];
 	unsigned int n =
 		memblock_free_ranges(mb, free, 2 * MEMBLOCK_MAX_REGIONS);
@@ -94,7 +101,7 @@ uint64_t memblock_alloc(struct memblock *mb, uint64_t size, uint64_t align,
 		if (end < free[n].base + size)
 			continue;
 		base = (end - size) & ~(align - 1);
-		if (base < free[n].base)
+		if (base < free[n].base || base < start)
 			continue;
 		if (memblock_reserve(mb, base, size, owner) < 0)
 			return UINT64_MAX;

@@ -18,6 +18,7 @@ enum memblock_owner {
 	MB_KERNEL,   /* the kernel image */
 	MB_MEMMAP,   /* the struct page array */
 	MB_MMZ,	     /* media memory zones */
+	MB_CMA,	     /* CMA areas: given to the buddy as MIGRATE_CMA */
 	NR_MB_OWNERS,
 };
 
@@ -47,6 +48,11 @@ int memblock_reserve(struct memblock *mb, uint64_t base, uint64_t size,
  */
 uint64_t memblock_alloc(struct memblock *mb, uint64_t size, uint64_t align,
 			uint64_t limit, enum memblock_owner owner);
+
+/* The same inside [start, end), as memblock_alloc_range_nid. */
+uint64_t memblock_alloc_range(struct memblock *mb, uint64_t size,
+			      uint64_t align, uint64_t start, uint64_t end,
+			      enum memblock_owner owner);
 
 /*
  * The free ranges (memory minus reserved), in address order; returns how

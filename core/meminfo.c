@@ -11,6 +11,7 @@
  * anywhere but the seq_buf or the snapshot it is given.
  */
 #include "core/meminfo.h"
+#include "core/cma.h"
 
 #include <stdio.h>
 
@@ -168,6 +169,9 @@ int meminfo_fill(const struct machine *m, int pid, void *snap)
 	mi->vmalloc_used = pages_to_kb(m, vmalloc_used_pages(m));
 	mi->percpu = pages_to_kb(m, pcpu_nr_pages(m));
 	mi->anon_huge_pages = pages_to_kb(m, node_pages(m, NR_ANON_THPS));
+	/* The CMA areas (cma.c), as totalcma_pages and NR_FREE_CMA_PAGES. */
+	mi->cma_total = pages_to_kb(m, m->cma ? m->cma->totalcma_pages : 0);
+	mi->cma_free = pages_to_kb(m, global_free_cma_pages(m));
 	/* Media memory, shown as the kernel shows its CMA carve-out. */
 	mi->mmz_total = pages_to_kb(m, mmz);
 	mi->mmz_free = pages_to_kb(m, mmz_free_pages(m));
@@ -231,6 +235,8 @@ static void show_huge(const struct meminfo_snapshot *mi, struct seq_buf *s)
 	kb_line(s, "ShmemPmdMapped", mi->shmem_pmd_mapped);
 	kb_line(s, "FileHugePages", mi->file_huge_pages);
 	kb_line(s, "FilePmdMapped", mi->file_pmd_mapped);
+	kb_line(s, "CmaTotal", mi->cma_total);
+	kb_line(s, "CmaFree", mi->cma_free);
 	kb_line(s, "MmzTotal", mi->mmz_total);
 	kb_line(s, "MmzFree", mi->mmz_free);
 	seq_printf(s, "HugePages_Total:   %5llu\n",
@@ -325,6 +331,8 @@ static const struct snap_field meminfo_fields[] = {
 	F(shmem_pmd_mapped, SNAP_U64),
 	F(file_huge_pages, SNAP_U64),
 	F(file_pmd_mapped, SNAP_U64),
+	F(cma_total, SNAP_U64),
+	F(cma_free, SNAP_U64),
 	F(mmz_total, SNAP_U64),
 	F(mmz_free, SNAP_U64),
 	F(huge_pages_total, SNAP_U64),

@@ -37,7 +37,8 @@ struct meminfo_snapshot {
 	uint64_t vmalloc_total, vmalloc_used, vmalloc_chunk, percpu,
 		hardware_corrupted;
 	uint64_t anon_huge_pages, shmem_huge_pages, shmem_pmd_mapped,
-		file_huge_pages, file_pmd_mapped, mmz_total, mmz_free;
+		file_huge_pages, file_pmd_mapped, cma_total, cma_free,
+		mmz_total, mmz_free;
 	uint64_t huge_pages_total, huge_pages_free, huge_pages_rsvd,
 		huge_pages_surp, hugepagesize, hugetlb;
 	bool x86_64;

@@ -31,6 +31,7 @@
 #include "core/mm.h"
 #include "core/mmzone.h"
 #include "core/mmz.h"
+#include "core/cma.h"
 #include "core/oom_kill.h"
 #include "core/swap.h"
 #include "core/page_alloc.h"
@@ -205,6 +206,10 @@ static int memblock_setup(struct machine *m)
 				       l->mmz[i].size, MB_MMZ);
 	if (err)
 		return -EINVAL;
+	/* CMA before the memmap, as setup_arch reserves it. */
+	err = cma_declare_contiguous(m);
+	if (err)
+		return err;
 	memmap = memblock_alloc(&m->memblock, memmap_size(m), m->page_size,
 				pfn_to_phys(m, m->lowmem_end_pfn), MB_MEMMAP);
 	return memmap == UINT64_MAX ? -ENOMEM : 0;
@@ -384,6 +389,9 @@ static void memmap_init(struct machine *m)
 			&m->memblock.reserved.regions[i];
 		uint32_t flags = 1u << PG_reserved;
 
+		/* CMA areas are free pages to be: cma.c hands them over. */
+		if (r->owner == MB_CMA)
+			continue;
 		if (r->owner == MB_MMZ)
 			flags |= 1u << PG_mmz;
 		m->reserved_pages[r->owner] +=
@@ -481,6 +489,11 @@ static int machine_boot(struct machine *m)
 	build_all_zonelists(m);
 	memblock_free_all(m);
 	deferred_fill_lists(m);
+	/* CMA's pageblocks join the buddy lists (core_initcall) before the
+	 * watermarks are set (postcore), so that they count in them. */
+	err = cma_init_reserved_areas(m);
+	if (err)
+		return err;
 	page_alloc_init(m);
 	/* The pid table first, as start_kernel's pid_idr_init: any may look. */
 	err = pid_namespace_init(m);
@@ -521,9 +534,9 @@ struct machine *machine_create(const struct layout *l)
 		l->vm.dirty_writeback_centisecs,
 		l->vm.swappiness,
 		.fault_around_bytes = 65536,
-		.extfrag_threshold = EXTFRAG_THRESHOLD,
-		.compaction_proactiveness = COMPACTION_PROACTIVENESS,
-		.watermark_boost_factor = WATERMARK_BOOST_FACTOR,
+		.extfrag_threshold = l->vm.extfrag_threshold,
+		.compaction_proactiveness = l->vm.compaction_proactiveness,
+		.watermark_boost_factor = l->vm.watermark_boost_factor,
 		.zone_reclaim_mode = l->vm.zone_reclaim_mode,
 		.min_unmapped_ratio = MIN_UNMAPPED_RATIO,
 		.min_slab_ratio = MIN_SLAB_RATIO};
@@ -553,6 +566,7 @@ void machine_destroy(struct machine *m)
 	for (unsigned int i = nr_machine_subsystems; i-- > 0;)
 		machine_subsystems[i].exit(m);
 	pid_namespace_exit(m);
+	cma_exit(m);
 	for (unsigned int z = 0; z < MAX_NUMNODES * MAX_NR_ZONES; z++) {
 		free(m->zones[z].pcp);
 		free(m->zones[z].pageblock_flags);

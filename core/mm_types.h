@@ -173,6 +173,9 @@ struct zone {
 	/* NR_PAGEBLOCK_BITS per pageblock, from the block holding the start. */
 	unsigned long *pageblock_flags;
 	unsigned long nr_reserved_highatomic; /* pages in highatomic blocks */
+	unsigned long cma_pages; /* pages of CMA areas, as Linux's */
+	/* Pageblocks now MIGRATE_ISOLATE (page_isolation.c). */
+	unsigned long nr_isolate_pageblock;
 	/* Free sections whose memmap is not written yet (sparse.c). */
 	unsigned long nr_deferred_sections;
 	/* Compaction's deferral after failures (compaction.c). */

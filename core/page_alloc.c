@@ -97,9 +97,26 @@ static void set_buddy_order(struct page *page, unsigned int order)
 	SetPageFlag(page, PG_buddy);
 }
 
+/*
+ * The free-page counters that follow the lists, as account_freepages:
+ * NR_FREE_CMA_PAGES counts the CMA lists; free pages of isolated blocks
+ * are no one's to allocate, so NR_FREE_PAGES leaves them out (the free
+ * and allocation paths count a block at their call sites, and the
+ * isolate lists take that count back).
+ */
+static void account_freepages(struct zone *zone, long nr, int migratetype)
+{
+	if (migratetype == MIGRATE_CMA)
+		zone->vm_stat[NR_FREE_CMA_PAGES] += nr;
+	else if (migratetype == MIGRATE_ISOLATE)
+		zone->vm_stat[NR_FREE_PAGES] -= nr;
+}
+
 static void add_to_free_list(struct page *page, struct zone *zone,
 			     unsigned int order, int migratetype)
 {
+	if (unlikely(migratetype >= MIGRATE_CMA))
+		account_freepages(zone, 1L << order, migratetype);
 	set_buddy_order(page, order);
 	list_add(&page->lru, &zone->free_area[order].free_list[migratetype]);
 	zone->free_area[order].nr_free++;
@@ -120,16 +137,22 @@ static void deferred_refill(struct machine *m, struct zone *zone,
 
 /* A free block changes list when its pageblock changes type. */
 static void move_to_free_list(struct machine *m, struct page *page,
-			      struct zone *zone, unsigned int order, int new_mt)
+			      struct zone *zone, unsigned int order, int old_mt,
+			      int new_mt)
 {
+	account_freepages(zone, -(1L << order), old_mt);
+	account_freepages(zone, 1L << order, new_mt);
 	list_del(&page->lru);
 	list_add_tail(&page->lru, &zone->free_area[order].free_list[new_mt]);
 	deferred_refill(m, zone, order);
 }
 
 static void del_page_from_free_list(struct machine *m, struct page *page,
-				    struct zone *zone, unsigned int order)
+				    struct zone *zone, unsigned int order,
+				    int migratetype)
 {
+	if (unlikely(migratetype >= MIGRATE_CMA))
+		account_freepages(zone, -(1L << order), migratetype);
 	list_del(&page->lru);
 	ClearPageFlag(page, PG_buddy);
 	page->private = 0;
@@ -172,7 +195,7 @@ static void __free_one_page(struct machine *m, struct zone *zone,
 			     !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		del_page_from_free_list(m, buddy, zone, order);
+		del_page_from_free_list(m, buddy, zone, order, buddy_mt);
 		if (buddy_mt != migratetype)
 			change_pageblock_range(m, buddy_pfn, order,
 					       migratetype);
@@ -199,7 +222,7 @@ static void page_del_and_expand(struct machine *m, struct zone *zone,
 				struct page *page, unsigned int low,
 				unsigned int high, int migratetype)
 {
-	del_page_from_free_list(m, page, zone, high);
+	del_page_from_free_list(m, page, zone, high, migratetype);
 	expand(zone, page, low, high, migratetype);
 }
 
@@ -305,6 +328,7 @@ static unsigned long __move_freepages_block(struct machine *m,
 					    unsigned long start_pfn, int new_mt)
 {
 	unsigned long end = start_pfn + pageblock_nr_pages(m), moved = 0;
+	int old_mt = get_zone_pfnblock_migratetype(m, zone, start_pfn);
 
 	for (unsigned long pfn = start_pfn; pfn < end;) {
 		struct page *page = pfn_to_page(m, pfn);
@@ -313,7 +337,7 @@ static unsigned long __move_freepages_block(struct machine *m,
 			pfn++;
 			continue;
 		}
-		move_to_free_list(m, page, zone, page->private, new_mt);
+		move_to_free_list(m, page, zone, page->private, old_mt, new_mt);
 		moved += 1UL << page->private;
 		pfn += 1UL << page->private;
 	}
@@ -379,7 +403,8 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 	if (block_type == MIGRATE_HIGHATOMIC)
 		goto single_page;
 	if (current_order >= m->pageblock_order) {
-		del_page_from_free_list(m, page, zone, current_order);
+		del_page_from_free_list(m, page, zone, current_order,
+					block_type);
 		change_pageblock_range(m, pfn, current_order, start_type);
 		expand(zone, page, order, current_order, start_type);
 		return page;
@@ -457,12 +482,29 @@ static struct page *__rmqueue_fallback(struct machine *m, struct zone *zone,
 		start_migratetype, can_steal, alloc_flags);
 }
 
+/*
+ * A movable request that may use CMA (ALLOC_CMA) takes from the CMA
+ * lists first when they hold more than half the zone's free pages, so
+ * that CMA pages are used and the rest of the zone is left to those
+ * who cannot use them; and after its own type before any fallback,
+ * which never claims a CMA block, as Linux's __rmqueue.
+ */
 static struct page *__rmqueue(struct machine *m, struct zone *zone,
 			      unsigned int order, int migratetype,
 			      unsigned int alloc_flags)
 {
-	struct page *page = __rmqueue_smallest(m, zone, order, migratetype);
+	struct page *page;
 
+	if ((alloc_flags & ALLOC_CMA) &&
+	    zone->vm_stat[NR_FREE_CMA_PAGES] >
+		    zone->vm_stat[NR_FREE_PAGES] / 2) {
+		page = __rmqueue_smallest(m, zone, order, MIGRATE_CMA);
+		if (page)
+			return page;
+	}
+	page = __rmqueue_smallest(m, zone, order, migratetype);
+	if (!page && (alloc_flags & ALLOC_CMA))
+		page = __rmqueue_smallest(m, zone, order, MIGRATE_CMA);
 	if (!page)
 		page = __rmqueue_fallback(m, zone, order, migratetype,
 					  alloc_flags);
@@ -476,6 +518,89 @@ void free_boot_pages(struct machine *m, unsigned long pfn, unsigned int order)
 	__free_one_page(m, zone, pfn, order, get_pfnblock_migratetype(m, pfn));
 	zone->managed_pages += 1UL << order;
 	zone->vm_stat[NR_FREE_PAGES] += 1L << order;
+}
+
+/*
+ * One pageblock of a CMA area, reserved at boot and never given to the
+ * buddy lists until now: MIGRATE_CMA, then freed whole and counted as
+ * managed, as init_cma_reserved_pageblock.
+ */
+void init_cma_reserved_pageblock(struct machine *m, unsigned long pfn)
+{
+	struct zone *zone = page_zone(m, pfn_to_page(m, pfn));
+	unsigned int order = m->pageblock_order;
+
+	set_pageblock_migratetype(m, pfn, MIGRATE_CMA);
+	free_boot_pages(m, pfn, order);
+	zone->cma_pages += 1UL << order;
+}
+
+/*
+ * The free block holding pfn's pageblock, when larger than a pageblock,
+ * split so that the pageblock is a block of its own and the rest are
+ * the largest blocks that fit, all of the same type, as
+ * isolate_single_pageblock splits a free page across the range's edge:
+ * then that pageblock can change type alone. Nothing merges here.
+ */
+void split_free_block_at(struct machine *m, struct zone *zone,
+			 unsigned long pfn)
+{
+	unsigned long pb = pageblock_start_pfn(m, pfn);
+
+	for (unsigned int o = m->pageblock_order + 1; o <= m->max_order; o++) {
+		unsigned long head = pb & ~((1UL << o) - 1);
+		struct page *page = pfn_to_page(m, head);
+		int mt;
+
+		if (head < zone->zone_start_pfn)
+			return;
+		if (!PageFlag(page, PG_buddy) || page->private < o)
+			continue;
+		mt = get_zone_pfnblock_migratetype(m, zone, head);
+		o = page->private;
+		del_page_from_free_list(m, page, zone, o, mt);
+		while (o > m->pageblock_order) {
+			unsigned long half = 1UL << --o;
+
+			if (pb >= head + half) {
+				add_to_free_list(page, zone, o, mt);
+				head += half;
+				page = pfn_to_page(m, head);
+			} else {
+				add_to_free_list(&page[half], zone, o, mt);
+			}
+		}
+		add_to_free_list(page, zone, o, mt);
+		return;
+	}
+}
+
+/*
+ * The free blocks of [start, end), whose pageblocks were isolated and
+ * are migratetype again, back on that type's lists and merged with
+ * their buddies, as unset_migratetype_isolate puts an isolated page
+ * back: first every block moves (so that no buddy is on the isolate
+ * lists any more), then each is freed again, merging.
+ */
+void putback_isolated_range(struct machine *m, struct zone *zone,
+			    unsigned long start, unsigned long end,
+			    int migratetype)
+{
+	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages(m))
+		__move_freepages_block(m, zone, pfn, migratetype);
+	for (unsigned long pfn = start; pfn < end;) {
+		struct page *page = pfn_to_page(m, pfn);
+		unsigned int order;
+
+		if (!PageFlag(page, PG_buddy)) {
+			pfn++;
+			continue;
+		}
+		order = page->private;
+		del_page_from_free_list(m, page, zone, order, migratetype);
+		__free_one_page(m, zone, pfn, order, migratetype);
+		pfn += 1UL << order;
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -654,6 +779,16 @@ void zone_pcp_enable(struct machine *m, struct zone *zone)
 /* ------------------------------------------------------------------ */
 /* Watermarks and zone choice                                          */
 
+/* Movable requests may use CMA pageblocks, as gfp_to_alloc_flags_cma. */
+static inline unsigned int gfp_to_alloc_flags_cma(const struct machine *m,
+						  gfp_t gfp,
+						  unsigned int alloc_flags)
+{
+	if (gfp_migratetype(m, gfp) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;
+	return alloc_flags;
+}
+
 unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 {
 	unsigned int alloc_flags = ALLOC_WMARK_MIN;
@@ -683,6 +818,9 @@ static long zone_watermark_unusable_free(const struct zone *z,
 
 	if (likely(!(alloc_flags & ALLOC_RESERVES)))
 		unusable += (long)z->nr_reserved_highatomic;
+	/* Who may not use CMA may not count its free pages. */
+	if (!(alloc_flags & ALLOC_CMA))
+		unusable += z->vm_stat[NR_FREE_CMA_PAGES];
 	return unusable;
 }
 
@@ -718,6 +856,9 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order,
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
 			if (!list_empty(&area->free_list[mt]))
 				return true;
+		if ((alloc_flags & ALLOC_CMA) &&
+		    !list_empty(&area->free_list[MIGRATE_CMA]))
+			return true;
 		if ((alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_OOM)) &&
 		    !list_empty(&area->free_list[MIGRATE_HIGHATOMIC]))
 			return true;
@@ -804,7 +945,7 @@ unsigned long isolate_free_block(struct machine *m, struct page *page,
 	if (mt != MIGRATE_ISOLATE &&
 	    !zone_watermark_ok(zone, 0, min_wmark_pages(zone) + nr, 0, 0))
 		return 0;
-	del_page_from_free_list(m, page, zone, order);
+	del_page_from_free_list(m, page, zone, order, mt);
 	zone->vm_stat[NR_FREE_PAGES] -= (long)nr;
 	if (order + 1 == m->pageblock_order && migratetype_is_mergeable(mt))
 		move_freepages_block(m, zone, pfn, MIGRATE_MOVABLE);
@@ -923,6 +1064,7 @@ static bool unreserve_highatomic_pageblock(struct machine *m,
 				move_freepages_block(m, zone, pfn, migratetype);
 			} else {
 				move_to_free_list(m, page, zone, o,
+						  MIGRATE_HIGHATOMIC,
 						  migratetype);
 				change_pageblock_range(m, pfn, o, migratetype);
 			}
@@ -1256,7 +1398,8 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 						unsigned int order,
 						const struct alloc_context *ac)
 {
-	unsigned int alloc_flags = gfp_to_alloc_flags(gfp, order);
+	unsigned int alloc_flags =
+		gfp_to_alloc_flags_cma(m, gfp, gfp_to_alloc_flags(gfp, order));
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
@@ -1376,9 +1519,12 @@ __noinline struct page *__alloc_pages(struct machine *m, gfp_t gfp,
 	/* ALLOC_KSWAPD too, as alloc_flags_nofragment: a boost wakes it. */
 	page = get_page_from_freelist(
 		m, gfp, order,
-		ALLOC_WMARK_LOW |
-			(gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0) |
-			alloc_flags_nofragment(m, ac.preferred_zone),
+		gfp_to_alloc_flags_cma(
+			m, gfp,
+			ALLOC_WMARK_LOW |
+				(gfp & __GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD
+							    : 0) |
+				alloc_flags_nofragment(m, ac.preferred_zone)),
 		&ac);
 	if (page)
 		return page;
@@ -1424,7 +1570,10 @@ alloc_page_pcp_fast(struct machine *m, gfp_t gfp, unsigned int order)
 	zone = &m->zones[numa_node_id(m) * MAX_NR_ZONES + z];
 	/* zone_watermark_fast's first test, for order 0 at the low mark. */
 	if (!managed_zone(zone) ||
-	    zone->vm_stat[NR_FREE_PAGES] - (long)zone->nr_reserved_highatomic <=
+	    zone->vm_stat[NR_FREE_PAGES] - (long)zone->nr_reserved_highatomic -
+			    (gfp_migratetype(m, gfp) == MIGRATE_MOVABLE
+				     ? 0
+				     : zone->vm_stat[NR_FREE_CMA_PAGES]) <=
 		    (long)low_wmark_pages(zone) + zone->lowmem_reserve[z])
 		return NULL;
 	pcp = &zone->pcp[m->cpu];
@@ -1502,7 +1651,7 @@ struct page *alloc_pages_node(struct machine *m, int nid, gfp_t gfp,
 /* Freeing, with every check made before anything changes              */
 
 /* The first page of the block that covers pfn, or ULONG_MAX. */
-static unsigned long find_block_head(const struct machine *m, unsigned long pfn)
+unsigned long find_block_head(const struct machine *m, unsigned long pfn)
 {
 	for (unsigned int o = 1; o <= m->max_order; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);
@@ -2002,6 +2151,15 @@ void page_alloc_init(struct machine *m)
 
 /* ------------------------------------------------------------------ */
 /* Totals for the reports                                              */
+
+unsigned long global_free_cma_pages(const struct machine *m)
+{
+	long sum = 0;
+
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
+		sum += m->zones[z].vm_stat[NR_FREE_CMA_PAGES];
+	return (unsigned long)sum;
+}
 
 unsigned long global_free_pages(const struct machine *m)
 {

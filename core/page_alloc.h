@@ -168,6 +168,16 @@ int free_pages(struct machine *m, uint64_t addr, unsigned int order);
  */
 void split_page(struct machine *m, struct page *page, unsigned int order);
 
+/* The first pfn of any block (free or not) covering pfn, or ULONG_MAX. */
+unsigned long find_block_head(const struct machine *m, unsigned long pfn);
+
+/* Isolation's helpers (page_isolation.c): see page_alloc.c. */
+void split_free_block_at(struct machine *m, struct zone *zone,
+			 unsigned long pfn);
+void putback_isolated_range(struct machine *m, struct zone *zone,
+			    unsigned long start, unsigned long end,
+			    int migratetype);
+
 /* The first pfn of the allocated block covering pfn, or ULONG_MAX. */
 unsigned long pfn_to_block_head(const struct machine *m, unsigned long pfn);
 
@@ -198,6 +208,9 @@ void drain_all_pages(struct machine *m);
  * zone_pcp_disable and zone_pcp_enable.
  */
 void zone_pcp_disable(struct machine *m, struct zone *zone);
+
+/* A boot-reserved pageblock of a CMA area into the buddy, MIGRATE_CMA. */
+void init_cma_reserved_pageblock(struct machine *m, unsigned long pfn);
 void zone_pcp_enable(struct machine *m, struct zone *zone);
 
 /* The checks the allocator makes, for tests and reports. */
@@ -255,6 +268,8 @@ static inline unsigned long high_wmark_pages(const struct zone *z)
 	return wmark_pages(z, WMARK_HIGH);
 }
 
+/* NR_FREE_CMA_PAGES of every zone: meminfo's CmaFree. */
+unsigned long global_free_cma_pages(const struct machine *m);
 unsigned long global_free_pages(const struct machine *m);
 
 /*

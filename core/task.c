@@ -29,6 +29,7 @@
 #include "core/percpu_defs.h"
 #include "core/preempt.h"
 #include "core/slab.h"
+#include "core/cma.h"
 #include "core/vmalloc.h"
 #include "core/sparse.h"
 
@@ -43,7 +44,7 @@
  */
 static unsigned long (*const exit_release[])(struct machine *m, int pid) = {
 	slab_release, vmalloc_release,	   highmem_release, pcpu_release,
-	mmz_release,  percpu_defs_release, mutex_release,
+	mmz_release,  percpu_defs_release, mutex_release,   cma_release_task,
 };
 
 /* The processes one uid runs: Linux's ucounts for RLIMIT_NPROC. */

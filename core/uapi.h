@@ -62,6 +62,21 @@ int uapi_move_pages(struct machine *m, int pid, size_t nr,
 		    int32_t *status, int flags, bool admin);
 /* /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (admin). */
 int uapi_admin_weighted_interleave(struct machine *m, int nid, uint32_t weight);
+/*
+ * CMA (uapi_cma.c): count pages of the area name aligned to 2^align
+ * pages (*pfn the first), and their release; an admin's session may
+ * release any process's. alloc_contig_range and free_contig_range take
+ * and give back the frames [start_pfn, end_pfn) (the daemon lets only
+ * admins call them). cma.h says each error.
+ */
+int uapi_cma_alloc(struct machine *m, const char *name, uint64_t count,
+		   uint32_t align, unsigned long *pfn);
+int uapi_cma_release(struct machine *m, const char *name, uint64_t pfn,
+		     uint64_t count, bool admin);
+int uapi_alloc_contig_range(struct machine *m, uint64_t start_pfn,
+			    uint64_t end_pfn);
+int uapi_free_contig_range(struct machine *m, uint64_t start_pfn,
+			   uint64_t end_pfn);
 int uapi_get_page(struct machine *m, unsigned long pfn);
 int uapi_put_page(struct machine *m, unsigned long pfn);
 /*

@@ -120,6 +120,8 @@
 	X(KCOMPACTD_WAKE, "compact_daemon_wake")                               \
 	X(KCOMPACTD_MIGRATE_SCANNED, "compact_daemon_migrate_scanned")         \
 	X(KCOMPACTD_FREE_SCANNED, "compact_daemon_free_scanned")               \
+	X(CMA_ALLOC_SUCCESS, "cma_alloc_success")                              \
+	X(CMA_ALLOC_FAIL, "cma_alloc_fail")                                    \
 	X(UNEVICTABLE_PGCULLED, "unevictable_pgs_culled")                      \
 	X(UNEVICTABLE_PGSCANNED, "unevictable_pgs_scanned")                    \
 	X(UNEVICTABLE_PGRESCUED, "unevictable_pgs_rescued")                    \

@@ -270,3 +270,10 @@ int op_write_phys(struct session *s, const Mm__Write *a, struct reply *r)
 	(void)r;
 	return uapi_write_phys(s->d->m, a->addr, a->data.data, a->data.len);
 }
+
+/* An admin's session may release any process's CMA allocation. */
+int op_cma_release(struct session *s, const Mm__CmaRelease *a, struct reply *r)
+{
+	(void)r;
+	return uapi_cma_release(s->d->m, a->name, a->pfn, a->count, s->admin);
+}

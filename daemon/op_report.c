@@ -227,6 +227,7 @@ static int (*const machine_reports[])(const struct machine *m,
 	[MM__REPORT_KIND__REPORT_TRANSPARENT_HUGEPAGE] =
 		report_transparent_hugepage,
 	[MM__REPORT_KIND__REPORT_NUMASTAT] = report_numastat,
+	[MM__REPORT_KIND__REPORT_CMA] = report_cma,
 };
 #define NR_MACHINE_REPORTS                                                     \
 	(sizeof(machine_reports) / sizeof(machine_reports[0]))

@@ -47,6 +47,7 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_SLABINFO] = {&slabinfo_report, NULL},
 	[MM__REPORT_KIND__REPORT_VMALLOCINFO] = {&vmallocinfo_report, NULL},
 	[MM__REPORT_KIND__REPORT_MEDIA_MEM] = {&media_mem_report, NULL},
+	[MM__REPORT_KIND__REPORT_CMA] = {&cma_report, NULL},
 	[MM__REPORT_KIND__REPORT_DMESG] = {&dmesg_report, NULL},
 	[MM__REPORT_KIND__REPORT_STATUS] = {&pid_status_report, status_session},
 	[MM__REPORT_KIND__REPORT_PS] = {&ps_report, NULL},

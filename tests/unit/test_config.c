@@ -27,6 +27,7 @@ static const char *const shipped[] = {
 	"config/i386-highmem.yaml",
 	"config/embedded-mmz.yaml",
 	"config/x86_64-1t.yaml",
+	"config/x86_64-cma.yaml",
 };
 
 /* Load from a C string; every caller gets a zeroed struct to fill. */
@@ -273,7 +274,7 @@ struct bad_yaml {
 #define SECTIONS                                                               \
 	"machine, zones, holes, nodes, buddy, watermarks, swap, slab, "        \
 	"kernel, mmz, "                                                        \
-	"devices, vm, storage, files, daemon or limits"
+	"devices, cma, vm, storage, files, daemon or limits"
 
 static const struct bad_yaml bad_yaml[] = {
 	{"tab indentation", "machine:\n\tname: x\n", 2, 1, "",
@@ -412,6 +413,26 @@ static const struct bad_yaml bad_yaml[] = {
 	{"mmz on the kernel image",
 	 "mmz:\n  - {name: cma, start: 8M, size: 16M}\n", 2, 24, "mmz[0].start",
 	 "the region overlaps the kernel image"},
+	{"cma size not whole pageblocks", "cma:\n  - {name: dma, size: 3M}\n",
+	 2, 23, "cma[0].size",
+	 "size 3M is not a multiple of 2M (a pageblock, or a bitmap bit)"},
+	{"cma on the kernel image",
+	 "cma:\n  - {name: a, size: 4M, base: 16M}\n", 2, 31, "cma[0].base",
+	 "the area overlaps the kernel image"},
+	{"cma node not a number", "cma:\n  - {name: a, size: 4M, node: x}\n",
+	 2, 31, "cma[0].node", "'x' is not \"any\" or a node number"},
+	{"cma without a size", "cma:\n  - {name: a, base: 64M}\n", 2, 5,
+	 "cma[0].size",
+	 "missing; every area needs name, size, base, node, order_per_bit"},
+	{"cma names twice",
+	 "cma:\n  - {name: a, size: 2M}\n  - {name: a, size: 2M}\n", 3, 12,
+	 "cma[1].name", "a second area named 'a'"},
+	{"extfrag_threshold above 1000", "vm:\n  extfrag_threshold: 1001\n", 2,
+	 22, "vm.extfrag_threshold", "extfrag_threshold 1001 is above 1000"},
+	{"compaction_proactiveness above 100",
+	 "vm:\n  compaction_proactiveness: 101\n", 2, 29,
+	 "vm.compaction_proactiveness",
+	 "compaction_proactiveness 101 is above 100"},
 	{"device in RAM",
 	 "devices:\n  - name: uart\n    start: 0x10000000\n    size: 4K\n", 3,
 	 12, "devices[0].start",
@@ -681,7 +702,7 @@ static void test_unknown_section_lists_sections(void **state)
 		assert_loads(yaml, &l);
 		nr++;
 	}
-	assert_int_equal(nr, 16);
+	assert_int_equal(nr, 17);
 	assert_loads("slab: {debug: FZ}\n", &l);
 	assert_string_equal(l.slub_debug, "FZ");
 }
@@ -837,6 +858,16 @@ static void test_shipped_layouts_load(void **state)
 	assert_int_equal(l.mmz[1].start, 448 * MiB);
 	assert_int_equal(l.nr_devices, 2);
 	assert_int_equal(l.swap_size, 64 * MiB);
+
+	load_shipped(shipped[4], &l);
+	assert_int_equal(l.nr_cma, 2);
+	assert_string_equal(l.cma[0].name, "reserved");
+	assert_int_equal(l.cma[0].size, 128 * MiB);
+	assert_int_equal(l.cma[0].base, 0);
+	assert_int_equal(l.cma[0].node, LAYOUT_CMA_ANY_NODE);
+	assert_int_equal(l.cma[1].base, 512 * MiB);
+	assert_int_equal(l.cma[1].order_per_bit, 1);
+	assert_int_equal(l.vm.watermark_boost_factor, 15000);
 }
 
 /* Printed, loaded back, printed again: same struct, same text. */
