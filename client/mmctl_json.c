@@ -1655,17 +1655,16 @@ json_object *numa_maps_to_json(const char *text, char *err, size_t len)
 
 /*
  * The cma report's lines, "/sys/kernel/{mm,debug}/cma/NAME/FILE:VALUE",
- * as mm.proto's Cma: an area per name, in the order they come.
+ * as --json prints mm.proto's Cma: an array of areas, in the order
+ * they come, each an object of its files.
  */
 json_object *cma_to_json(const char *text, char *err, size_t len)
 {
-	json_object *doc = json_object_new_object();
-	json_object *areas = json_object_new_array(), *area = NULL;
+	json_object *doc = json_object_new_array(), *area = NULL;
 	char last[64] = "";
 	struct lines l;
 	char *line;
 
-	json_object_object_add(doc, "areas", areas);
 	lines_init(&l, text);
 	while ((line = next_line(&l))) {
 		char name[64], file[64];
@@ -1679,7 +1678,7 @@ json_object *cma_to_json(const char *text, char *err, size_t len)
 			area = json_object_new_object();
 			json_object_object_add(area, "name",
 					       json_object_new_string(name));
-			json_object_array_add(areas, area);
+			json_object_array_add(doc, area);
 			snprintf(last, sizeof(last), "%s", name);
 		}
 		json_object_object_add(area, file, json_object_new_uint64(v));

@@ -266,9 +266,12 @@ static bool suitable_migration_source(const struct machine *m,
 	/* An unwritten section is free max-order blocks: nothing to move. */
 	if (!pfn_memmap_written(m, pfn))
 		return false;
+	block_mt = get_pfnblock_migratetype(m, pfn);
+	/* An isolated block is alloc_contig_range's: it moves its pages. */
+	if (block_mt == MIGRATE_ISOLATE)
+		return false;
 	if (cc->mode != MIGRATE_ASYNC || !cc->direct_compaction)
 		return true;
-	block_mt = get_pfnblock_migratetype(m, pfn);
 	if (cc->migratetype == MIGRATE_MOVABLE)
 		return block_mt == MIGRATE_MOVABLE || block_mt == MIGRATE_CMA;
 	return block_mt == cc->migratetype;

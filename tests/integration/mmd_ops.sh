@@ -87,6 +87,35 @@ ops frag frag
 settle frag "$base"
 stop_mmd frag "$frag"
 
+# ---- a 128 MiB machine without swap and a 32 MiB CMA area: user pages
+# in it, cma_alloc of the whole area, alloc_contig_range
+# (tests/mmc_test/mmc_test_cma.c)
+cat >"$tmp/cma.yaml" <<'EOF'
+machine: {name: cma, arch: x86_64, memory: 128M}
+swap: {size: 0}
+cma:
+  - {name: test, size: 32M}
+EOF
+start_mmd cma --config "$tmp/cma.yaml" || exit 1
+cma=$mmd_pid
+s=$tmp/cma.sock
+base=$("$HELPER" "$s" baseline)
+ops cma cma
+# mmctl cma: the sysfs and debugfs files; --json the same values.
+MMCTL=$(dirname "$MMD")/mmctl
+"$MMCTL" -s "$s" cma >"$tmp/cma.txt" 2>&1
+same "mmctl cma: the area's files" \
+	"alloc_pages_success:8208 alloc_pages_fail:8194 release_pages_success:8208 base_pfn:24576 count:8192 order_per_bit:0 used:0 maxchunk:8192 " \
+	"$(sed 's|.*/||' "$tmp/cma.txt" | tr '\n' ' ')"
+same "mmctl --json cma: the text's values" \
+	"test 24576 8192 0 8208 8194" \
+	"$("$MMCTL" -s "$s" --json cma | jq -r '.[0] | "\(.name) \(.base_pfn) \(.count) \(.used) \(.alloc_pages_success) \(.alloc_pages_fail)"')"
+same "mmctl --json --input cma: the text in the data's shape" \
+	"$("$MMCTL" -s "$s" --json cma | jq -S -c .)" \
+	"$("$MMCTL" --json --input "$tmp/cma.txt" cma | jq -S -c .)"
+settle cma "$base"
+stop_mmd cma "$cma"
+
 # ---- i386 with 4 pkmap slots, an MMZ region and a device: kmaps that
 # wait for a slot, and an exit that must free one of every kind.
 # (mmd_attack.sh shows the default: no process takes more than half.)

@@ -3078,6 +3078,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_files();
 	else if (!strcmp(family, "numa"))
 		ops_numa();
+	else if (!strcmp(family, "cma"))
+		ops_cma();
 	else if (!strcmp(family, "exit-all") && argc == 6)
 		ops_exit_all(arg1, arg2);
 	else if (!strcmp(family, "limits") && argc == 6)

@@ -21,4 +21,7 @@ void ops_frag(void);
 void ops_files(void);
 void ops_numa(void);
 
+/* CMA areas, cma_alloc and alloc_contig_range (mmc_test_cma.c). */
+void ops_cma(void);
+
 #endif /* MMC_TEST_VM_H */

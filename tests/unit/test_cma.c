@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "core/cma.h"
+#include "core/compaction.h"
 #include "core/meminfo.h"
 #include "core/memory.h"
 #include "core/mman.h"
@@ -407,6 +408,54 @@ static void test_cma_alloc_whole_area(void **state)
 	machine_destroy(m);
 }
 
+/* Compaction passes an isolated block by: its pages stay where they are. */
+static void test_compaction_skips_isolated(void **state)
+{
+	struct machine *m = boot_cma(64 * MiB, 8 * MiB, 0);
+	unsigned long block, kept[64];
+	unsigned int n = 0;
+	struct user u;
+
+	(void)state;
+	user_fill(m, &u, 4000, 9);
+	/* Every other page goes: compaction has work to do. */
+	for (unsigned long i = 1; i < u.nr; i += 2)
+		assert_int_equal(uapi_munmap(m, 0, u.base + i * PAGE, PAGE), 0);
+	/* The lowest block of them that isolates: the migrate scanner's. */
+	for (block = 0;; block += 512) {
+		bool mine = false;
+
+		assert_true(block < 16384);
+		for (unsigned long i = 0; i < u.nr && !mine; i += 2) {
+			unsigned long p = pfn_at(m, u.pid, u.base + i * PAGE);
+
+			mine = p >= block && p < block + 512;
+		}
+		if (mine && !start_isolate_page_range(m, block, block + 512,
+						      MIGRATE_MOVABLE))
+			break;
+	}
+	for (unsigned long i = 0; i < u.nr && n < 64; i += 2) {
+		unsigned long p = pfn_at(m, u.pid, u.base + i * PAGE);
+
+		if (p >= block && p < block + 512)
+			kept[n++] = i;
+	}
+	assert_true(n > 0);
+	assert_consistent(m);
+	compact_nodes(m);
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned long p = pfn_at(m, u.pid, u.base + kept[k] * PAGE);
+
+		assert_true(p >= block && p < block + 512);
+	}
+	undo_isolate_page_range(m, block, block + 512, MIGRATE_MOVABLE);
+	for (unsigned long i = 0; i < u.nr; i += 2)
+		expect_page(m, u.pid, u.base + i * PAGE, u.first + i);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* Small allocations, aligned, side by side; order_per_bit's bits. */
 static void test_cma_alloc_align_and_bits(void **state)
 {
@@ -739,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_isolate_pageblock),
 		cmocka_unit_test(test_isolate_refuses_unmovable),
 		cmocka_unit_test(test_cma_alloc_whole_area),
+		cmocka_unit_test(test_compaction_skips_isolated),
 		cmocka_unit_test(test_cma_alloc_align_and_bits),
 		cmocka_unit_test(test_cma_bad_calls),
 		cmocka_unit_test(test_cma_alloc_pinned_busy),

@@ -23,10 +23,8 @@
 #include "core/layout.h"
 
 static const char *const shipped[] = {
-	"config/x86_64.yaml",
-	"config/i386-highmem.yaml",
-	"config/embedded-mmz.yaml",
-	"config/x86_64-1t.yaml",
+	"config/x86_64.yaml",	    "config/i386-highmem.yaml",
+	"config/embedded-mmz.yaml", "config/x86_64-1t.yaml",
 	"config/x86_64-cma.yaml",
 };
 
@@ -419,8 +417,8 @@ static const struct bad_yaml bad_yaml[] = {
 	{"cma on the kernel image",
 	 "cma:\n  - {name: a, size: 4M, base: 16M}\n", 2, 31, "cma[0].base",
 	 "the area overlaps the kernel image"},
-	{"cma node not a number", "cma:\n  - {name: a, size: 4M, node: x}\n",
-	 2, 31, "cma[0].node", "'x' is not \"any\" or a node number"},
+	{"cma node not a number", "cma:\n  - {name: a, size: 4M, node: x}\n", 2,
+	 31, "cma[0].node", "'x' is not \"any\" or a node number"},
 	{"cma without a size", "cma:\n  - {name: a, base: 64M}\n", 2, 5,
 	 "cma[0].size",
 	 "missing; every area needs name, size, base, node, order_per_bit"},
