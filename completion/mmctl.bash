@@ -14,7 +14,7 @@ _mmctl()
 	prev=${COMP_CWORD:+${COMP_WORDS[COMP_CWORD - 1]}}
 
 	local reports="meminfo buddyinfo pagetypeinfo extfrag unusable zoneinfo slabinfo vmstat vmallocinfo
-		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp numastat"
+		media-mem dmesg ps preempt percpu gfp-context files layout mutexes thp numastat cma"
 	local commands="$reports fincore status maps smaps smaps_rollup pagemap numa-maps node-meminfo node-vmstat malloc-stats pagewalk translate ldt segregs top watch map
 		check drop-caches sysctl compact thp-set khugepaged shrink sessions shutdown help"
 	local globals="--socket --json --input --help --version"

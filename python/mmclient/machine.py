@@ -53,6 +53,8 @@ _FREES = {
     "kmap_atomic": ("kunmap_atomic", lambda v, q: dict(addr=v)),
     "alloc_percpu": ("free_percpu", lambda v, q: dict(addr=v)),
     "mmz_alloc": ("mmz_free", lambda v, q: dict(addr=v)),
+    "cma_alloc": ("cma_release",
+                  lambda v, q: dict(name=q.name, pfn=v, count=q.count)),
     "mmap": ("munmap", lambda v, q: dict(pid=q.pid, addr=v, len=q.len)),
     "malloc": ("free", lambda v, q: dict(pid=q.pid, addr=v)),
     "calloc": ("free", lambda v, q: dict(pid=q.pid, addr=v)),
