@@ -445,7 +445,7 @@ static unsigned long nr_pageblocks(const struct machine *m)
 {
 	unsigned long n = 0;
 
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		const struct zone *zone = &m->zones[z];
 
 		if (zone->spanned_pages)
@@ -457,46 +457,111 @@ static unsigned long nr_pageblocks(const struct machine *m)
 	return n;
 }
 
-/* A pageblock's type name; "" when its first frame has no RAM (no
- * type, as pagetypeinfo skips it). */
-static const char *pageblock_type(const struct machine *m,
-				  const struct zone *zone, unsigned long pfn)
+/* Pageblocks an entry: 1, or as many as keep to PAGEBLOCK_LINES. */
+static unsigned long pageblocks_per_entry(const struct machine *m)
+{
+	unsigned long n = nr_pageblocks(m), k = 1;
+
+	if (n <= PAGEBLOCKS_MAX)
+		return 1;
+	while (n / k > PAGEBLOCK_LINES)
+		k *= 2;
+	return k;
+}
+
+/* A pageblock's type: MIGRATE_TYPES when its first frame has no RAM
+ * (no type, as pagetypeinfo skips it). */
+static int pageblock_mt(const struct machine *m, const struct zone *zone,
+			unsigned long pfn)
 {
 	if (pfn_memmap_written(m, pfn) &&
 	    PageFlag(pfn_to_page(m, pfn), PG_hole))
-		return "";
-	return migratetype_names[get_zone_pfnblock_migratetype(m, zone, pfn)];
+		return MIGRATE_TYPES;
+	return get_zone_pfnblock_migratetype(m, zone, pfn);
+}
+
+/* Scale a sampled count to the entry's pages (both below 2^40). */
+static unsigned long scaled(unsigned long n, unsigned long pages,
+			    unsigned long sampled)
+{
+	return sampled ? n * pages / sampled : 0;
+}
+
+/*
+ * The k pageblocks from pfn to end (the zone's end cuts the last): at
+ * most FRAME_SAMPLES of them, evenly spaced, are counted; the type is
+ * the one most of those have, the counts theirs scaled to the entry's
+ * pages (what rounding leaves goes to the largest). With k 1, the
+ * pageblock exactly.
+ */
+static void pageblock_entry(const struct machine *m, const struct zone *zone,
+			    unsigned long pfn, unsigned long end,
+			    unsigned long k, struct pageblock_snapshot *b)
+{
+	unsigned long samples = k < FRAME_SAMPLES ? k : FRAME_SAMPLES;
+	unsigned long votes[MIGRATE_TYPES + 1] = {0}, sampled = 0;
+	uint64_t *v[4] = {&b->free, &b->movable, &b->unmovable, &b->absent};
+	struct pageblock_count sum = {0};
+	unsigned int best = 0, big = 0;
+
+	for (unsigned long j = 0; j < samples; j++) {
+		unsigned long from = pageblock_start_pfn(m, pfn) +
+				     (j * k / samples << m->pageblock_order);
+		unsigned long to = from + pageblock_nr_pages(m);
+		struct pageblock_count c;
+
+		from = from > pfn ? from : pfn;
+		if (from >= end)
+			break;
+		to = to < end ? to : end;
+		count_pageblock(m, from, to, &c);
+		sum.free += c.free;
+		sum.movable += c.movable;
+		sum.unmovable += c.unmovable;
+		sum.absent += c.absent;
+		sampled += to - from;
+		votes[pageblock_mt(m, zone, from)]++;
+	}
+	for (unsigned int t = 0; t <= MIGRATE_TYPES; t++)
+		if (votes[t] > votes[best])
+			best = t; /* a tie keeps the first: a type before none
+				   */
+	b->pfn = pfn;
+	snprintf(b->type, sizeof(b->type), "%s",
+		 best < MIGRATE_TYPES ? migratetype_names[best] : "");
+	b->free = scaled(sum.free, end - pfn, sampled);
+	b->movable = scaled(sum.movable, end - pfn, sampled);
+	b->unmovable = scaled(sum.unmovable, end - pfn, sampled);
+	b->absent = scaled(sum.absent, end - pfn, sampled);
+	for (unsigned int i = 1; i < 4; i++)
+		if (*v[i] > *v[big])
+			big = i;
+	*v[big] +=
+		(end - pfn) - (b->free + b->movable + b->unmovable + b->absent);
 }
 
 static int pageblock_zone_fill(const struct machine *m, const struct zone *zone,
+			       unsigned long k,
 			       struct pageblock_zone_snapshot *pz)
 {
 	unsigned long pfn = zone->zone_start_pfn;
+	unsigned long span = k << m->pageblock_order;
 
 	pz->node = (uint64_t)zone->node;
 	snprintf(pz->zone, sizeof(pz->zone), "%s", zone->name);
 	pz->start_pfn = pfn;
 	pz->pages = zone->spanned_pages;
-	pz->blocks = snap_alloc((zone->spanned_pages >> m->pageblock_order) + 2,
-				sizeof(*pz->blocks));
+	pz->blocks =
+		snap_alloc(zone->spanned_pages / span + 2, sizeof(*pz->blocks));
 	if (!pz->blocks)
 		return -ENOMEM;
 	while (pfn < zone_end_pfn(zone)) {
-		unsigned long end =
-			pageblock_start_pfn(m, pfn) + pageblock_nr_pages(m);
-		struct pageblock_snapshot *b = &pz->blocks[pz->nr_blocks++];
-		struct pageblock_count c;
+		unsigned long end = pageblock_start_pfn(m, pfn) + span;
 
 		if (end > zone_end_pfn(zone))
 			end = zone_end_pfn(zone);
-		count_pageblock(m, pfn, end, &c);
-		b->pfn = pfn;
-		snprintf(b->type, sizeof(b->type), "%s",
-			 pageblock_type(m, zone, pfn));
-		b->free = c.free;
-		b->movable = c.movable;
-		b->unmovable = c.unmovable;
-		b->absent = c.absent;
+		pageblock_entry(m, zone, pfn, end, k,
+				&pz->blocks[pz->nr_blocks++]);
 		pfn = end;
 	}
 	return 0;
@@ -505,19 +570,19 @@ static int pageblock_zone_fill(const struct machine *m, const struct zone *zone,
 static int pageblocks_fill(const struct machine *m, int pid, void *snap)
 {
 	struct pageblocks_snapshot *pb = snap;
+	unsigned long k = pageblocks_per_entry(m);
 	int err;
 
 	(void)pid;
-	if (nr_pageblocks(m) > PAGEBLOCKS_MAX)
-		return -EFBIG;
-	pb->pages_per_block = pageblock_nr_pages(m);
-	pb->zones = snap_alloc(MAX_NR_ZONES, sizeof(*pb->zones));
+	pb->pageblocks_per_entry = k;
+	pb->pages_per_block = k * pageblock_nr_pages(m);
+	pb->zones = snap_alloc(nr_zone_slots(m), sizeof(*pb->zones));
 	if (!pb->zones)
 		return -ENOMEM;
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++) {
 		if (!m->zones[z].spanned_pages)
 			continue;
-		err = pageblock_zone_fill(m, &m->zones[z],
+		err = pageblock_zone_fill(m, &m->zones[z], k,
 					  &pb->zones[pb->nr_zones++]);
 		if (err)
 			return err;
@@ -534,13 +599,26 @@ static int pageblocks_show(const void *snap, struct seq_buf *s)
 		   (unsigned long long)pb->pages_per_block);
 	seq_printf(s, "legend: type (U unmovable, M movable, R reclaimable, H "
 		      "highatomic, C CMA, I isolate), then free, movable, "
-		      "unmovable and absent pages\n");
+		      "unmovable and absent pages");
+	if (pb->pageblocks_per_entry > 1)
+		seq_printf(s,
+			   "; a line is %llu pageblocks, their type the one "
+			   "most of at most %d evenly spaced have, their "
+			   "counts those scaled",
+			   (unsigned long long)pb->pageblocks_per_entry,
+			   FRAME_SAMPLES);
+	seq_printf(s, "\n");
 	for (size_t z = 0; z < pb->nr_zones; z++) {
 		const struct pageblock_zone_snapshot *pz = &pb->zones[z];
 
-		seq_printf(s, "zone %s start_pfn %llu pages %llu\n", pz->zone,
+		seq_printf(s, "zone %s start_pfn %llu pages %llu", pz->zone,
 			   (unsigned long long)pz->start_pfn,
 			   (unsigned long long)pz->pages);
+		/* Which node it is on, when there are several. */
+		if (pb->zones[pb->nr_zones - 1].node)
+			seq_printf(s, " node %llu",
+				   (unsigned long long)pz->node);
+		seq_printf(s, "\n");
 		for (size_t i = 0; i < pz->nr_blocks; i++) {
 			const struct pageblock_snapshot *b = &pz->blocks[i];
 
@@ -575,6 +653,7 @@ static const struct snap_desc pageblock_zone_desc = SNAP_DESC(
 	"PageblockZone", struct pageblock_zone_snapshot, pageblock_zone_fields);
 static const struct snap_field pageblocks_fields[] = {
 	SNAP_FIELD(struct pageblocks_snapshot, pages_per_block, SNAP_U64),
+	SNAP_FIELD(struct pageblocks_snapshot, pageblocks_per_entry, SNAP_U64),
 	SNAP_ARRAY(struct pageblocks_snapshot, zones, nr_zones, SNAP_ITEMS,
 		   &pageblock_zone_desc),
 };

@@ -113,10 +113,16 @@ extern const struct report_type frames_report;
  * letters: U M R H C I; '-' when its first frame has no RAM, a block
  * pagetypeinfo does not count) and how many of its frames are free (buddy or
  * per-CPU), movable (on an LRU list: compaction may move them), other
- * allocated memory (unmovable for compaction), and no RAM or reserved.
- * At most PAGEBLOCKS_MAX blocks; more is -EFBIG.
+ * allocated memory (unmovable for compaction), and no RAM or reserved,
+ * every node's zones. A machine of more than PAGEBLOCKS_MAX pageblocks
+ * (128 GiB on x86_64) is drawn as the frame map is: an entry stands for
+ * pageblocks_per_entry of them (a power of two, so that at most
+ * PAGEBLOCK_LINES entries remain), its type the one most of at most
+ * FRAME_SAMPLES evenly spaced ones have, its counts theirs scaled to
+ * the entry's pages (pages_per_block is then the entry's).
  */
-#define PAGEBLOCKS_MAX 65536
+#define PAGEBLOCKS_MAX	65536
+#define PAGEBLOCK_LINES 4096
 struct pageblock_snapshot {
 	uint64_t pfn;
 	char type[16]; /* migratetype_names[]'s, "" for the text's '-' */
@@ -130,7 +136,8 @@ struct pageblock_zone_snapshot {
 	size_t nr_blocks;
 };
 struct pageblocks_snapshot {
-	uint64_t pages_per_block;
+	uint64_t pages_per_block;      /* an entry's pages */
+	uint64_t pageblocks_per_entry; /* 1, or a power of two past the max */
 	struct pageblock_zone_snapshot *zones; /* the zones that span */
 	size_t nr_zones;
 };

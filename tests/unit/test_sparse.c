@@ -308,6 +308,68 @@ static void test_boot_1t(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * map --by-type's report on 1 TiB (over PAGEBLOCKS_MAX pageblocks):
+ * 256 pageblocks a line, at most PAGEBLOCK_LINES
+ * lines, every node's zones, each line's counts adding up to its pages;
+ * and unwritten sections stay unwritten. 64 GiB still gets a line a
+ * pageblock.
+ */
+static void test_pageblocks_report_sampled(void **state)
+{
+	struct machine *m = boot_file("config/x86_64-1t.yaml", -1);
+	unsigned long deferred = m->sections.nr_deferred, lines = 0, pages = 0;
+	unsigned long zone_pages = 0, per_line = 0;
+	struct seq_buf s;
+	char *save = NULL, *line;
+	struct layout l;
+
+	(void)state;
+	report_text(m, &s, report_pageblocks);
+	assert_int_equal(m->sections.nr_deferred, deferred);
+	line = strtok_r(s.buf, "\n", &save);
+	assert_int_equal(sscanf(line, "pageblocks: %lu pages each", &per_line),
+			 1);
+	/* Just over 1 TiB of zones: 524800 pageblocks, 256 a line. */
+	assert_int_equal(per_line, 256 * 512);
+	line = strtok_r(NULL, "\n", &save);
+	assert_non_null(strstr(line, "; a line is 256 pageblocks"));
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		unsigned long f, mv, u, a, zs, zp;
+		char t;
+
+		if (sscanf(line, "zone %*s start_pfn %lu pages %lu", &zs,
+			   &zp) == 2) {
+			assert_non_null(strstr(line, " node "));
+			zone_pages += zp;
+			continue;
+		}
+		assert_int_equal(
+			sscanf(line, "%c %lu %lu %lu %lu", &t, &f, &mv, &u, &a),
+			5);
+		assert_non_null(strchr("UMRHCI-", t));
+		assert_true(f + mv + u + a <= per_line);
+		pages += f + mv + u + a;
+		lines++;
+	}
+	assert_int_equal(pages, zone_pages);
+	assert_true(lines <= PAGEBLOCK_LINES);
+	assert_true(lines >= PAGEBLOCK_LINES / 2);
+	seq_buf_free(&s);
+	machine_destroy(m);
+
+	layout_default(&l);
+	l.memory = 64ULL << 30;
+	l.zones[2].end = l.memory;
+	l.limits.pages = l.memory / PAGE;
+	l.kernel.deferred_struct_page_init = 1;
+	m = boot(&l);
+	report_text(m, &s, report_pageblocks);
+	assert_non_null(strstr(s.buf, "pageblocks: 512 pages each\n"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 /* A deferred layout may be larger; one without it keeps the old bound. */
 static void test_layout_bounds(void **state)
 {
@@ -352,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_reports_leave_sections_unwritten),
 		cmocka_unit_test(test_checker_covers_sections),
 		cmocka_unit_test(test_boot_1t),
+		cmocka_unit_test(test_pageblocks_report_sampled),
 		cmocka_unit_test(test_layout_bounds),
 	};
 
