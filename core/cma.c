@@ -48,23 +48,20 @@ static void node_range(const struct machine *m, uint32_t n, uint64_t *start,
 
 	*start = 0;
 	*end = l->memory;
-	if (l->nr_nodes && n != LAYOUT_CMA_ANY_NODE) {
+	if (l->nr_nodes) {
 		*start = l->nodes[n].start;
 		*end = l->nodes[n].end;
 	}
 }
 
-/*
- * No base: top-down, inside one zone (the highest first) and the
- * node's range, as cma_declare_contiguous_nid places an area with
- * memblock; UINT64_MAX when nothing fits.
- */
-static uint64_t cma_place(struct machine *m, const struct layout_cma *a)
+/* Top-down inside one zone of node n (the highest zone first). */
+static uint64_t cma_place_node(struct machine *m, const struct layout_cma *a,
+			       uint32_t n)
 {
 	const struct layout *l = &m->layout;
 	uint64_t ns, ne, done = UINT64_MAX;
 
-	node_range(m, a->node, &ns, &ne);
+	node_range(m, n, &ns, &ne);
 	for (unsigned int k = l->nr_zones; k-- > 0 && done == UINT64_MAX;) {
 		uint64_t s = l->zones[k].start > ns ? l->zones[k].start : ns;
 		uint64_t e = l->zones[k].end < ne ? l->zones[k].end : ne;
@@ -74,6 +71,23 @@ static uint64_t cma_place(struct machine *m, const struct layout_cma *a)
 						    cma_alignment(m, a), s, e,
 						    MB_CMA);
 	}
+	return done;
+}
+
+/*
+ * No base: top-down, inside one zone of its node (of the highest node
+ * first for any), as cma_declare_contiguous_nid places an area with
+ * memblock; UINT64_MAX when nothing fits.
+ */
+static uint64_t cma_place(struct machine *m, const struct layout_cma *a)
+{
+	uint32_t nodes = m->layout.nr_nodes ? m->layout.nr_nodes : 1;
+	uint64_t done = UINT64_MAX;
+
+	if (a->node != LAYOUT_CMA_ANY_NODE)
+		return cma_place_node(m, a, a->node);
+	for (uint32_t n = nodes; n-- > 0 && done == UINT64_MAX;)
+		done = cma_place_node(m, a, n);
 	return done;
 }
 

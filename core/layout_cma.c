@@ -86,6 +86,15 @@ static int zone_holding(const struct layout *l, uint64_t start, uint64_t end)
 	return -1;
 }
 
+static bool in_one_node(const struct layout *l, uint64_t start, uint64_t size)
+{
+	for (unsigned int i = 0; i < l->nr_nodes && i < MAX_NUMNODES; i++)
+		if (l->nodes[i].start <= start &&
+		    start + size <= l->nodes[i].end)
+			return true;
+	return false;
+}
+
 static bool in_hole(const struct layout *l, uint64_t start, uint64_t size)
 {
 	for (unsigned int h = 0; h < l->nr_holes && h < LAYOUT_MAX_HOLES; h++)
@@ -155,6 +164,11 @@ static void check_cma_base(const struct layout *l, struct layout_errors *e,
 	if (n && (a->base < n->start || a->base + a->size > n->end)) {
 		layout_error_add(e, key, "the area is not inside node %u",
 				 a->node);
+		return;
+	}
+	/* A node's bounds cut its zones: one zone is one node's too. */
+	if (!n && l->nr_nodes && !in_one_node(l, a->base, a->size)) {
+		layout_error_add(e, key, "the area is not inside one node");
 		return;
 	}
 	check_cma_overlap(l, e, i, key);

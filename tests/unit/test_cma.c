@@ -62,6 +62,9 @@ static bool in_area(const struct machine *m, unsigned long pfn)
 	       pfn < area(m)->base_pfn + area(m)->count;
 }
 
+static void expect_layout_error(const struct layout *l, const char *key,
+				const char *msg);
+
 static int new_task(struct machine *m, const char *comm)
 {
 	int pid;
@@ -490,6 +493,86 @@ static void test_cma_alloc_align_and_bits(void **state)
 	machine_destroy(m);
 }
 
+/* i386: 4 MiB pageblocks; an area placed top-down lands in HighMem. */
+static void test_i386_highmem_area(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+	struct user u;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.swap_size = 0;
+	l.nr_cma = 1;
+	l.cma[0] =
+		(struct layout_cma){"test", 2 * MiB, 0, LAYOUT_CMA_ANY_NODE, 0};
+	expect_layout_error(&l, "cma[0].size", "not a multiple of 4M");
+	l.cma[0].size = 96 * MiB;
+	m = boot(&l);
+	assert_int_equal(area(m)->base_pfn, (1 * GiB - 96 * MiB) >> 12);
+	assert_int_equal(m->zones[ZONE_HIGHMEM].cma_pages, 24576);
+	/* Most of HighMem's free pages are CMA: user pages go there. */
+	user_fill(m, &u, 2000, 5);
+	assert_int_equal(user_in_area(m, &u), 2000);
+	assert_int_equal(cma_alloc(m, "test", 24576, 10, &pfn), 0);
+	assert_int_equal(pfn, area(m)->base_pfn);
+	user_expect(m, &u);
+	assert_consistent(m);
+	assert_int_equal(task_switch(m, u.pid), 0);
+	assert_int_equal(cma_release(m, "test", pfn, 24576, false), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* An area for node 0 is placed on node 0, one for any node on the top. */
+static void test_numa_node_placement(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+
+	(void)state;
+	layout_default(&l);
+	l.memory = 512 * MiB;
+	l.nr_cpus = 4;
+	l.nr_zones = 3;
+	l.zones[0] = (struct layout_zone){ZONE_DMA, 0, 16 * MiB};
+	l.zones[1] = (struct layout_zone){ZONE_DMA32, 16 * MiB, 64 * MiB};
+	l.zones[2] = (struct layout_zone){ZONE_NORMAL, 64 * MiB, 512 * MiB};
+	l.nr_holes = 0;
+	l.nr_devices = 0;
+	l.nr_nodes = 2;
+	l.nodes[0] = (struct layout_node){
+		0, 256 * MiB, {0x3}, {2, {LOCAL_DISTANCE, 21}}};
+	l.nodes[1] = (struct layout_node){
+		256 * MiB, 512 * MiB, {0xc}, {2, {21, LOCAL_DISTANCE}}};
+	l.limits.pages = (512 * MiB) >> 12;
+	l.swap_size = 0;
+	layout_resolve(&l);
+	l.nr_cma = 2;
+	l.cma[0] = (struct layout_cma){"near", 32 * MiB, 0, 0, 0};
+	l.cma[1] =
+		(struct layout_cma){"any", 32 * MiB, 0, LAYOUT_CMA_ANY_NODE, 0};
+	l.cma[1].base = 240 * MiB;
+	expect_layout_error(&l, "cma[1].base", "not inside one node");
+	l.cma[1].base = 0;
+	l.cma[0].base = 250 * MiB;
+	expect_layout_error(&l, "cma[0].base", "not inside node 0");
+	l.cma[0].base = 0;
+	m = boot(&l);
+	assert_int_equal(m->cma->areas[0].base_pfn, (224 * MiB) >> 12);
+	assert_int_equal(m->cma->areas[1].base_pfn, (480 * MiB) >> 12);
+	assert_int_equal(m->zones[ZONE_NORMAL].cma_pages, 8192);
+	assert_int_equal(m->zones[MAX_NR_ZONES + ZONE_NORMAL].cma_pages, 8192);
+	new_task(m, "t");
+	assert_int_equal(cma_alloc(m, "any", 8192, 0, &pfn), 0);
+	assert_int_equal(cma_alloc(m, "near", 100, 0, &pfn), 0);
+	assert_int_equal(pfn, (224 * MiB) >> 12);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* Every bad call: Linux's errno, counted as a failure, nothing changed. */
 static void test_cma_bad_calls(void **state)
 {
@@ -790,6 +873,8 @@ int main(void)
 		cmocka_unit_test(test_cma_alloc_whole_area),
 		cmocka_unit_test(test_compaction_skips_isolated),
 		cmocka_unit_test(test_cma_alloc_align_and_bits),
+		cmocka_unit_test(test_i386_highmem_area),
+		cmocka_unit_test(test_numa_node_placement),
 		cmocka_unit_test(test_cma_bad_calls),
 		cmocka_unit_test(test_cma_alloc_pinned_busy),
 		cmocka_unit_test(test_exit_releases),
