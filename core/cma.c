@@ -91,6 +91,10 @@ static uint64_t cma_place(struct machine *m, const struct layout_cma *a)
 	return done;
 }
 
+/*
+ * Fixed areas are reserved first, so that an area placed anywhere
+ * never takes the range a later fixed one names.
+ */
 int cma_declare_contiguous(struct machine *m)
 {
 	const struct layout *l = &m->layout;
@@ -98,16 +102,16 @@ int cma_declare_contiguous(struct machine *m)
 	m->cma = calloc(1, sizeof(*m->cma));
 	if (!m->cma)
 		return -ENOMEM;
+	for (unsigned int i = 0; i < l->nr_cma; i++)
+		if (l->cma[i].base &&
+		    memblock_reserve(&m->memblock, l->cma[i].base,
+				     l->cma[i].size, MB_CMA))
+			return -EINVAL;
 	for (unsigned int i = 0; i < l->nr_cma; i++) {
 		const struct layout_cma *a = &l->cma[i];
 		struct cma *cma = &m->cma->areas[i];
-		uint64_t base = a->base;
+		uint64_t base = a->base ? a->base : cma_place(m, a);
 
-		if (base &&
-		    memblock_reserve(&m->memblock, base, a->size, MB_CMA) < 0)
-			return -EINVAL;
-		if (!base)
-			base = cma_place(m, a);
 		if (base == UINT64_MAX)
 			return -ENOMEM;
 		memcpy(cma->name, a->name, sizeof(cma->name));

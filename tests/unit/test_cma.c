@@ -573,6 +573,41 @@ static void test_numa_node_placement(void **state)
 	machine_destroy(m);
 }
 
+/*
+ * An area placed anywhere, listed before a fixed one where it would
+ * have gone, leaves it its place; on a machine whose memmap is written
+ * on first use, the areas' sections are written and the rest stay not.
+ */
+static void test_fixed_before_placed_deferred(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+
+	(void)state;
+	layout_default(&l);
+	l.memory = 64ULL << 30;
+	l.zones[2].end = l.memory;
+	l.limits.pages = 1 << 20;
+	l.kernel.deferred_struct_page_init = 1;
+	l.swap_size = 0;
+	l.nr_cma = 2;
+	l.cma[0] = (struct layout_cma){"placed", 64 * MiB, 0,
+				       LAYOUT_CMA_ANY_NODE, 0};
+	l.cma[1] = (struct layout_cma){"fixed", 64 * MiB, l.memory - 64 * MiB,
+				       LAYOUT_CMA_ANY_NODE, 0};
+	m = boot(&l);
+	assert_int_equal(m->cma->areas[1].base_pfn,
+			 (l.memory - 64 * MiB) >> 12);
+	assert_true(m->cma->areas[0].base_pfn < m->cma->areas[1].base_pfn);
+	assert_true(m->sections.nr_deferred > 0);
+	new_task(m, "t");
+	assert_int_equal(cma_alloc(m, "fixed", 16384, 0, &pfn), 0);
+	assert_int_equal(cma_alloc(m, "placed", 100, 0, &pfn), 0);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* Every bad call: Linux's errno, counted as a failure, nothing changed. */
 static void test_cma_bad_calls(void **state)
 {
@@ -875,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_cma_alloc_align_and_bits),
 		cmocka_unit_test(test_i386_highmem_area),
 		cmocka_unit_test(test_numa_node_placement),
+		cmocka_unit_test(test_fixed_before_placed_deferred),
 		cmocka_unit_test(test_cma_bad_calls),
 		cmocka_unit_test(test_cma_alloc_pinned_busy),
 		cmocka_unit_test(test_exit_releases),
