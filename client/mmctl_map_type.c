@@ -345,6 +345,7 @@ static int map_by_type_data(struct mmctl *ctl, const void *buf, size_t len,
 		map.machine = mmc_info(ctl->c)->machine;
 		err = write_picture(&map, output);
 	} else {
+		map.machine = mmc_info(ctl->c)->machine;
 		print_terminal(stdout, &map, colour);
 	}
 	free(map.blocks);

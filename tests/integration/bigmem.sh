@@ -5,7 +5,7 @@
 # client that takes pages, kernel objects and 256 MiB of user memory,
 # and checks clean under mmctl check before, during and after; its
 # reports count the unwritten sections as free, and it stays within
-# what it touched on the host.
+# what it touched on the host; map --by-type draws it.
 #   usage: MMD=build/test/mmd sh tests/integration/bigmem.sh
 # Needs build/test/mmctl and build/test/mmc-example next to mmd. Prints
 # "PASS: name" or "FAIL: name" per check; exits 1 on any failure. Must
@@ -61,5 +61,16 @@ back=$($M meminfo | sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p')
 gone=$(( (free - back) / 4 - ($(pcp) - pcp0) ))
 same "meminfo: MemFree and the per-CPU lists are back once the client has gone" \
 	"$(( gone >= 0 && gone < 64 ))" 1
+# map --by-type past 65536 pageblocks: a cell per 256 pageblocks (at
+# most 4096), every node's zones, drawn in the terminal and as a PNG.
+$M map --by-type --color never >"$tmp/bytype" 2>&1
+same "map --by-type: 131072 pages a cell, the six zones of four nodes" \
+	"131072 6" \
+	"$(sed -n '1s/.*: \([0-9]*\) pages per cell/\1/p' "$tmp/bytype") $(grep -c '^zone ' "$tmp/bytype")"
+check "map --by-type --output: a PNG of 1 TiB" \
+	$M map --by-type --output "$tmp/bytype.png"
+same "map --by-type --json: every node's zone, 256 pageblocks an entry" \
+	"0 1 2 3 256" \
+	"$($M --json map --by-type | jq -r '[.zones[] | select(.zone == "Normal") | .node] + [.pageblocks_per_entry] | map(tostring) | join(" ")')"
 stop_mmd big "$pid"
 exit $failed
