@@ -32,11 +32,12 @@ static void check_node_span(const struct layout *l, struct layout_errors *e,
 {
 	const struct layout_node *n = &l->nodes[i];
 	uint64_t want = i ? l->nodes[i - 1].end : 0;
-	uint64_t block = (uint64_t)l->page_size << l->max_order;
+	/* A max_order past the limit is reported elsewhere: no shift by it. */
+	uint64_t block = l->max_order > LAYOUT_MAX_ORDER_LIMIT || !l->page_size
+				 ? 4096
+				 : (uint64_t)l->page_size << l->max_order;
 	char key[64];
 
-	if (l->max_order > LAYOUT_MAX_ORDER_LIMIT || !l->page_size)
-		block = 4096;
 	if (n->start != want)
 		layout_error_add(e, node_key(key, sizeof(key), i, "start"),
 				 "node %u starts at 0x%" PRIx64
