@@ -733,7 +733,7 @@ enum mmc_report {
 	MMC_REPORT_NODE_VMSTAT = 53, /* nodeN/vmstat; addr: N */
 	/* numastat -p PID: a process's MB per node (mmc_report_pid) */
 	MMC_REPORT_NUMASTAT_PROCESS = 55,
-	MMC_REPORT_CMA = 51, /* /sys/kernel/mm/cma/: each CMA area */
+	MMC_REPORT_CMA = 51,	      /* /sys/kernel/mm/cma/: each CMA area */
 	MMC_REPORT_SMAPS = 39,	      /* /proc/PID/smaps (mmc_report_pid) */
 	MMC_REPORT_SMAPS_ROLLUP = 40, /* /proc/PID/smaps_rollup */
 };
