@@ -24,6 +24,7 @@
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
+#include "core/uapi.h"
 
 /* The page size of the layouts below (x86_64's and i386's). */
 #define PAGE	     4096ULL
@@ -199,6 +200,35 @@ static inline unsigned long meminfo_kb(const struct machine *m, const char *key)
 	}
 	seq_buf_free(&s);
 	return v;
+}
+
+/* Writes page i of a test's pattern at pid's addr: word w is i*K + w. */
+static inline void fill_page(struct machine *m, int pid, uint64_t addr,
+			     unsigned long i)
+{
+	struct user_fault fault;
+	uint64_t buf[PAGE / 8];
+
+	for (size_t w = 0; w < PAGE / 8; w++)
+		buf[w] = (uint64_t)i * 0x9e3779b97f4a7c15ULL + w;
+	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
+					USER_WRITE, &fault),
+			 0);
+}
+
+/* Reads page i back through pid's page table, every word as written. */
+static inline void expect_page(struct machine *m, int pid, uint64_t addr,
+			       unsigned long i)
+{
+	struct user_fault fault;
+	uint64_t buf[PAGE / 8];
+
+	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
+					USER_READ, &fault),
+			 0);
+	for (size_t w = 0; w < PAGE / 8; w++)
+		if (buf[w] != (uint64_t)i * 0x9e3779b97f4a7c15ULL + w)
+			fail_msg("pid %d page %lu word %zu changed", pid, i, w);
 }
 
 #endif /* MM_TEST_MACHINES_H */

@@ -280,34 +280,6 @@ static void test_isolate_refuses_unmovable(void **state)
 	machine_destroy(m);
 }
 
-/* Page i's words, as test_compaction writes them. */
-static void fill_page(struct machine *m, int pid, uint64_t addr,
-		      unsigned long i)
-{
-	struct user_fault fault;
-	uint64_t buf[PAGE / 8];
-
-	for (size_t w = 0; w < PAGE / 8; w++)
-		buf[w] = (uint64_t)i * 0x9e3779b97f4a7c15ULL + w;
-	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
-					USER_WRITE, &fault),
-			 0);
-}
-
-static void expect_page(struct machine *m, int pid, uint64_t addr,
-			unsigned long i)
-{
-	struct user_fault fault;
-	uint64_t buf[PAGE / 8];
-
-	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
-					USER_READ, &fault),
-			 0);
-	for (size_t w = 0; w < PAGE / 8; w++)
-		if (buf[w] != (uint64_t)i * 0x9e3779b97f4a7c15ULL + w)
-			fail_msg("pid %d page %lu word %zu changed", pid, i, w);
-}
-
 static unsigned long pfn_at(struct machine *m, int pid, uint64_t addr)
 {
 	struct pgtable_walk w;

@@ -50,34 +50,6 @@ static unsigned long pfn_at(struct machine *m, int pid, uint64_t addr)
 	return w.pfn;
 }
 
-/* Page i holds its number in every word, and i in its first bytes. */
-static void fill_page(struct machine *m, int pid, uint64_t addr,
-		      unsigned long i)
-{
-	struct user_fault fault;
-	uint64_t buf[PAGE / 8];
-
-	for (size_t w = 0; w < PAGE / 8; w++)
-		buf[w] = (uint64_t)i * 0x9e3779b97f4a7c15ULL + w;
-	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
-					USER_WRITE, &fault),
-			 0);
-}
-
-static void expect_page(struct machine *m, int pid, uint64_t addr,
-			unsigned long i)
-{
-	struct user_fault fault;
-	uint64_t buf[PAGE / 8];
-
-	assert_int_equal(uapi_access_vm(m, pid, addr, buf, sizeof(buf),
-					USER_READ, &fault),
-			 0);
-	for (size_t w = 0; w < PAGE / 8; w++)
-		if (buf[w] != (uint64_t)i * 0x9e3779b97f4a7c15ULL + w)
-			fail_msg("page %lu word %zu changed", i, w);
-}
-
 /*
  * One DMA32 zone of 64 MiB, no swap (reclaim cannot help), one process
  * whose anonymous pages fill the zone to its high watermark and a bit
