@@ -2563,8 +2563,13 @@ static int report_data_fetch(struct mmc *c, struct report_rest *rest)
 	return err;
 }
 
-int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
-		       uint64_t addr, void **buf, size_t *len)
+/*
+ * A structured report asked for with args (kind, pid, addr, selector)
+ * and, for TRANSLATE, tr (copied into its rest, which may outlive the
+ * call in a pipeline).
+ */
+static int report_data_begin(struct mmc *c, const Mm__Report *args,
+			     const Mm__Translation *tr, void **buf, size_t *len)
 {
 	struct report_rest one = {0}, *rest = &one;
 	int err;
@@ -2580,11 +2585,15 @@ int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
 		rest->next = c->rests;
 		c->rests = rest;
 	}
-	rest->args = (Mm__Report)MM__REPORT__INIT;
-	rest->args.kind = (Mm__ReportKind)kind;
-	rest->args.pid = pid;
-	rest->args.addr = addr;
+	rest->args = *args;
 	rest->args.structured = true;
+	if (tr) {
+		rest->translation = *tr;
+		snprintf(rest->sreg, sizeof(rest->sreg), "%s",
+			 tr->sreg ? tr->sreg : "");
+		rest->translation.sreg = rest->sreg;
+		rest->args.translation = &rest->translation;
+	}
 	rest->buf = buf;
 	rest->len = len;
 	err = report_data_ask(c, rest);
@@ -2598,6 +2607,37 @@ int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
 		*len = 0;
 	}
 	return err;
+}
+
+int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
+		       uint64_t addr, void **buf, size_t *len)
+{
+	Mm__Report a = MM__REPORT__INIT;
+
+	a.kind = (Mm__ReportKind)kind;
+	a.pid = pid;
+	a.addr = addr;
+	return report_data_begin(c, &a, NULL, buf, len);
+}
+
+int mmc_translate_data(struct mmc *c, int pid, const char *sreg,
+		       unsigned int selector, uint32_t offset, unsigned int cpl,
+		       void **buf, size_t *len)
+{
+	Mm__Report a = MM__REPORT__INIT;
+	Mm__Translation tr = MM__TRANSLATION__INIT;
+
+	*buf = NULL;
+	*len = 0;
+	if (sreg && strlen(sreg) >= 4)
+		return -EINVAL;
+	tr.cpl = cpl;
+	tr.sreg = (char *)(sreg ? sreg : "");
+	a.kind = MM__REPORT_KIND__REPORT_TRANSLATE;
+	a.pid = pid;
+	a.selector = selector;
+	a.addr = offset;
+	return report_data_begin(c, &a, &tr, buf, len);
 }
 
 int mmc_report(struct mmc *c, enum mmc_report kind, char **text)

@@ -883,6 +883,15 @@ int mmc_report_data(struct mmc *c, enum mmc_report kind, int pid, void **buf,
  */
 int mmc_report_data_at(struct mmc *c, enum mmc_report kind, int pid,
 		       uint64_t addr, void **buf, size_t *len);
+/*
+ * mmc_translate's data: ReportData's translate (mm.proto's
+ * SegTranslation, field 14): each step done with its values, and the
+ * fault that ended it (a fault is data, not an error); errors as
+ * mmc_translate's.
+ */
+int mmc_translate_data(struct mmc *c, int pid, const char *sreg,
+		       unsigned int selector, uint32_t offset, unsigned int cpl,
+		       void **buf, size_t *len);
 
 /*
  * One part of a report, for a client that reads it piece by piece: the

@@ -247,14 +247,18 @@ struct translation_args {
  * -EOPNOTSUPP for a kind mmd does not structure (its text is parsed).
  */
 static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
-			    int pid, uint64_t addr)
+			    int pid, unsigned int selector, uint64_t addr,
+			    const struct translation_args *tr)
 {
 	void *buf = NULL;
 	size_t len = 0;
 	char why[160];
 	json_object *doc;
-	int err = mmc_report_data_at(mmctl_connect(ctl), r->kind, pid, addr,
-				     &buf, &len);
+	int err = tr ? mmc_translate_data(mmctl_connect(ctl), pid, tr->sreg,
+					  selector, (uint32_t)addr, tr->cpl,
+					  &buf, &len)
+		     : mmc_report_data_at(mmctl_connect(ctl), r->kind, pid,
+					  addr, &buf, &len);
 
 	/* Text-only kinds (of an older mmd too): the text's parser. */
 	if (err == -EOPNOTSUPP && r->to_json)
@@ -284,8 +288,8 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 	char *text = NULL;
 	int err, ret = 0;
 
-	if (ctl->json && !ctl->input && !tr) {
-		err = show_report_data(ctl, r, pid, addr);
+	if (ctl->json && !ctl->input) {
+		err = show_report_data(ctl, r, pid, selector, addr, tr);
 		if (err != -EOPNOTSUPP)
 			return err;
 	}
@@ -465,8 +469,7 @@ static const struct report_kind maps_report = {
 static const struct report_kind pagewalk_report = {
 	"pagewalk", MMC_REPORT_PAGEWALK, NULL, "a page walk"};
 static const struct report_kind translate_report = {
-	"translate", MMC_REPORT_TRANSLATE, status_to_json,
-	"a segmented translation"};
+	"translate", MMC_REPORT_TRANSLATE, NULL, "a segmented translation"};
 
 static const struct report_kind malloc_stats_report = {
 	"malloc-stats", MMC_REPORT_MALLOC_STATS, malloc_stats_to_json,

@@ -293,17 +293,62 @@ int seg_raise(struct seg_translation *t, unsigned int vector,
 void seg_desc_range(const struct desc_struct *d, uint64_t *first,
 		    uint64_t *last);
 
-/* One line per step done, then the fault or the physical address. */
-int report_seg_translation(const struct seg_translation *t, struct seq_buf *s);
 /*
  * mmctl translate PID SELECTOR:OFFSET: the report of
- * pid_segment_translate. 0 also when the translation faults (the report
+ * pid_segment_translate, one line per step done, then the fault or the
+ * physical address. 0 also when the translation faults (the report
  * says so); -ESRCH, -EOPNOTSUPP or -EINVAL, with m->errmsg, when it
  * cannot be made.
  */
 int report_segment_translate(struct machine *m, int pid, unsigned int selector,
 			     uint32_t offset, unsigned int cpl,
 			     struct seq_buf *s);
+/*
+ * Its snapshot, mm.proto's SegTranslation (translation_report's
+ * fill_at reads report_args' pid, selector, addr as the offset, cpl
+ * and sreg: through that register's cache when >= 0). steps: the steps
+ * done, in order ("selector" "descriptor" "privilege" "present" "limit"
+ * "linear" "physical"); then each step's values: the selector's index,
+ * TI, RPL and the kernel's name of a GDT index; the table read (GDT or
+ * LDT, "" through a register's cache), its base and limit and the
+ * descriptor's linear and physical address; the descriptor decoded as
+ * ldt and segregs decode it, with base_address the base used; the
+ * privilege check (max_pl = max(CPL, RPL), conforming code passes it);
+ * the offsets the limit allows; the linear address and each level of
+ * its walk; the physical address. faulted: the fault that ended it,
+ * with its vector, error code, CR2 for #PF and why.
+ */
+struct seg_level_snapshot {
+	char name[8];
+	uint64_t index, entry, table_pfn;
+};
+struct seg_fault_snapshot {
+	char name[4];
+	uint64_t vector, error_code, cr2;
+	char reason[192];
+};
+struct seg_translation_snapshot {
+	uint64_t cpu, cpl, selector, offset;
+	char sreg[4];
+	char **steps;
+	size_t nr_steps;
+	uint64_t index, ti, rpl;
+	char gdt_entry[24];
+	char table[4];
+	uint64_t table_base, table_limit;
+	uint64_t descriptor_address, descriptor_phys;
+	struct desc_snapshot descriptor;
+	uint64_t base_address, max_pl;
+	bool conforming;
+	uint64_t first, last, linear;
+	struct seg_level_snapshot *levels;
+	size_t nr_levels;
+	uint64_t phys, pfn, page_size;
+	bool faulted;
+	struct seg_fault_snapshot fault;
+};
+struct report_at_type;
+extern const struct report_at_type translation_report;
 
 /*
  * The segment registers (segment_regs.c). A process starts as Linux's

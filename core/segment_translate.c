@@ -43,6 +43,7 @@
 #include "core/err.h"
 #include "core/ldt.h"
 #include "core/mm.h"
+#include "core/snapshot.h"
 #include "core/task.h"
 
 /* Exception vectors, as arch/x86/include/asm/trapnr.h. */
@@ -363,113 +364,259 @@ int pid_segment_translate(struct machine *m, int pid, unsigned int selector,
 /* ------------------------------------------------------------------ */
 /* The report                                                          */
 
-static void show_selector(const struct seg_translation *t, struct seq_buf *s)
+static const char *const step_names[] = {
+	[SEG_STEP_SELECTOR] = "selector",
+	[SEG_STEP_DESCRIPTOR] = "descriptor",
+	[SEG_STEP_PRIVILEGE] = "privilege",
+	[SEG_STEP_PRESENT] = "present",
+	[SEG_STEP_LIMIT] = "limit",
+	[SEG_STEP_LINEAR] = "linear",
+	[SEG_STEP_PHYSICAL] = "physical",
+};
+
+/* The selector, the table and the descriptor, as far as they were read. */
+static void fill_segment(const struct seg_translation *t,
+			 struct seg_translation_snapshot *ts)
 {
 	const char *name = t->ti ? NULL : gdt_entry_name(t->index);
 
-	if (t->sreg >= 0) {
+	ts->cpu = t->cpu;
+	ts->cpl = t->cpl;
+	ts->selector = t->selector;
+	ts->offset = t->offset;
+	if (t->sreg >= 0)
+		snprintf(ts->sreg, sizeof(ts->sreg), "%s",
+			 sreg_name((unsigned int)t->sreg));
+	ts->index = t->index;
+	ts->ti = t->ti;
+	ts->rpl = t->rpl;
+	snprintf(ts->gdt_entry, sizeof(ts->gdt_entry), "%s", name ? name : "");
+	if (t->done < SEG_STEP_DESCRIPTOR)
+		return;
+	if (t->sreg < 0) {
+		snprintf(ts->table, sizeof(ts->table), "%s",
+			 t->ti ? "LDT" : "GDT");
+		ts->table_base = t->gdtr.address;
+		ts->table_limit = t->gdtr.size;
+		ts->descriptor_address = t->desc_addr;
+		ts->descriptor_phys = t->desc_phys;
+	}
+	desc_snapshot_fill(t->raw, &ts->descriptor);
+	ts->base_address = t->base;
+}
+
+/* The checks, the linear address, its walk and where it ended. */
+static int fill_checks_and_paging(const struct seg_translation *t,
+				  struct seg_translation_snapshot *ts)
+{
+	const struct pgtable_walk *w = &t->walk;
+
+	ts->max_pl = t->max_pl;
+	ts->conforming = t->conforming;
+	if (t->done >= SEG_STEP_LIMIT) {
+		ts->first = t->first;
+		ts->last = t->last;
+	}
+	if (t->done < SEG_STEP_LINEAR)
+		return 0;
+	ts->linear = t->linear;
+	ts->levels = snap_alloc((size_t)w->levels, sizeof(*ts->levels));
+	if (!ts->levels)
+		return -ENOMEM;
+	for (int l = 0; l < w->levels; l++) {
+		struct seg_level_snapshot *ls = &ts->levels[ts->nr_levels++];
+
+		snprintf(ls->name, sizeof(ls->name), "%s", w->level[l].name);
+		ls->index = w->level[l].index;
+		ls->entry = w->level[l].entry;
+		ls->table_pfn = w->level[l].table_pfn;
+	}
+	if (t->done >= SEG_STEP_PHYSICAL) {
+		ts->phys = t->phys;
+		ts->pfn = w->pfn;
+		ts->page_size = w->page_size;
+	}
+	return 0;
+}
+
+static void fill_fault(const struct seg_translation *t,
+		       struct seg_translation_snapshot *ts)
+{
+	struct seg_fault_snapshot *f = &ts->fault;
+
+	ts->faulted = t->faulted;
+	if (!t->faulted)
+		return;
+	snprintf(f->name, sizeof(f->name), "%s", t->fault.name);
+	f->vector = t->fault.vector;
+	f->error_code = t->fault.error_code;
+	f->cr2 = t->fault.vector == X86_TRAP_PF ? t->fault.cr2 : 0;
+	snprintf(f->reason, sizeof(f->reason), "%s", t->fault.reason);
+}
+
+/*
+ * A report is a look: the translation writes only m->errmsg (why it
+ * faulted or was refused), which the caller reads as a refusal's text.
+ */
+static int translation_fill(const struct machine *m,
+			    const struct report_args *a, void *snap)
+{
+	struct seg_translation_snapshot *ts = snap;
+	struct machine *mw = (struct machine *)m;
+	struct seg_translation t = {.sreg = -1};
+	int err =
+		a->sreg >= 0
+			? sreg_translate(mw, a->pid, (unsigned int)a->sreg,
+					 (uint32_t)a->addr, a->cpl, &t)
+			: pid_segment_translate(mw, a->pid, a->selector,
+						(uint32_t)a->addr, a->cpl, &t);
+
+	if (err && err != -EFAULT)
+		return err;
+	fill_segment(&t, ts);
+	fill_fault(&t, ts);
+	err = snap_names(step_names + 1, t.done, &ts->steps, &ts->nr_steps);
+	return err ? err : fill_checks_and_paging(&t, ts);
+}
+
+static bool step_done(const struct seg_translation_snapshot *ts,
+		      enum seg_step step)
+{
+	return ts->nr_steps >= (size_t)step;
+}
+
+static void show_selector(const struct seg_translation_snapshot *ts,
+			  struct seq_buf *s)
+{
+	const char *name = ts->gdt_entry;
+
+	if (ts->sreg[0]) {
 		seq_printf(s,
-			   "Far pointer:\t%s:0x%08x (%s=0x%04x) on cpu %u at "
-			   "CPL %u\n",
-			   sreg_name((unsigned int)t->sreg), t->offset,
-			   sreg_name((unsigned int)t->sreg), t->selector,
-			   t->cpu, t->cpl);
+			   "Far pointer:\t%s:0x%08llx (%s=0x%04llx) on cpu "
+			   "%llu at CPL %llu\n",
+			   ts->sreg, (unsigned long long)ts->offset, ts->sreg,
+			   (unsigned long long)ts->selector,
+			   (unsigned long long)ts->cpu,
+			   (unsigned long long)ts->cpl);
 		seq_printf(s, "Cache:\tthe descriptor loaded with the "
 			      "register; no table is read\n");
 		return;
 	}
-	seq_printf(s, "Far pointer:\t0x%04x:0x%08x on cpu %u at CPL %u\n",
-		   t->selector, t->offset, t->cpu, t->cpl);
-	seq_printf(s, "Selector:\tindex %u%s%s%s, TI %u (%s), RPL %u\n",
-		   t->index, name ? " (" : "", name ? name : "",
-		   name ? ")" : "", t->ti, t->ti ? "LDT" : "GDT", t->rpl);
+	seq_printf(s,
+		   "Far pointer:\t0x%04llx:0x%08llx on cpu %llu at CPL %llu\n",
+		   (unsigned long long)ts->selector,
+		   (unsigned long long)ts->offset, (unsigned long long)ts->cpu,
+		   (unsigned long long)ts->cpl);
+	seq_printf(s, "Selector:\tindex %llu%s%s%s, TI %llu (%s), RPL %llu\n",
+		   (unsigned long long)ts->index, name[0] ? " (" : "", name,
+		   name[0] ? ")" : "", (unsigned long long)ts->ti,
+		   ts->ti ? "LDT" : "GDT", (unsigned long long)ts->rpl);
 }
 
-static void show_descriptor(const struct seg_translation *t, struct seq_buf *s)
+static void show_descriptor(const struct seg_translation_snapshot *ts,
+			    struct seq_buf *s)
 {
-	const struct desc_struct *d = &t->desc;
+	const struct desc_snapshot *d = &ts->descriptor;
 
-	if (t->sreg < 0)
-		seq_printf(s, "%s:\tbase 0x%08x, limit 0x%04x\n",
-			   t->ti ? "LDTR" : "GDTR", t->gdtr.address,
-			   t->gdtr.size);
-	if (t->sreg >= 0)
+	if (ts->sreg[0])
 		seq_printf(s, "Descriptor:\t0x%016llx (cached)\n",
-			   (unsigned long long)t->raw);
+			   (unsigned long long)d->raw);
 	else
 		seq_printf(s,
-			   "Descriptor:\t0x%016llx at 0x%08x (phys 0x%08llx)\n",
-			   (unsigned long long)t->raw, t->desc_addr,
-			   (unsigned long long)t->desc_phys);
+			   "%sR:\tbase 0x%08llx, limit 0x%04llx\n"
+			   "Descriptor:\t0x%016llx at 0x%08llx (phys "
+			   "0x%08llx)\n",
+			   ts->table, (unsigned long long)ts->table_base,
+			   (unsigned long long)ts->table_limit,
+			   (unsigned long long)d->raw,
+			   (unsigned long long)ts->descriptor_address,
+			   (unsigned long long)ts->descriptor_phys);
 	seq_printf(s,
-		   "Segment:\tbase 0x%08x, limit 0x%05x, G=%u (last byte "
-		   "0x%08x), D/B=%u, P=%u, DPL %u, S=%u, type 0x%x (%s%s)\n",
-		   t->base, get_desc_limit(d), d->g, desc_limit_bytes(d), d->d,
-		   d->p, d->dpl, d->s, d->type, desc_type_name(d),
-		   d->s && (d->type & _DESC_ACCESSED) ? ", accessed" : "");
+		   "Segment:\tbase 0x%08llx, limit 0x%05llx, G=%llu (last "
+		   "byte 0x%08llx), D/B=%llu, P=%llu, DPL %llu, S=%llu, type "
+		   "0x%llx (%s%s)\n",
+		   (unsigned long long)ts->base_address,
+		   (unsigned long long)d->limit, (unsigned long long)d->g,
+		   (unsigned long long)d->limit_bytes,
+		   (unsigned long long)d->d_b, (unsigned long long)d->p,
+		   (unsigned long long)d->dpl, (unsigned long long)d->s,
+		   (unsigned long long)d->type, d->type_name,
+		   d->accessed ? ", accessed" : "");
 }
 
-static void show_checks(const struct seg_translation *t, struct seq_buf *s)
+static void show_checks(const struct seg_translation_snapshot *ts,
+			struct seq_buf *s)
 {
-	if (t->sreg >= 0)
+	if (ts->sreg[0])
 		seq_printf(s, "Privilege:\tchecked when %s was loaded\n",
-			   sreg_name((unsigned int)t->sreg));
-	else if (t->done >= SEG_STEP_PRIVILEGE && t->conforming)
+			   ts->sreg);
+	else if (step_done(ts, SEG_STEP_PRIVILEGE) && ts->conforming)
 		seq_printf(s, "Privilege:\tconforming code: any CPL may "
 			      "read it\n");
-	else if (t->done >= SEG_STEP_PRIVILEGE)
+	else if (step_done(ts, SEG_STEP_PRIVILEGE))
 		seq_printf(s,
-			   "Privilege:\tDPL %u >= max(CPL %u, RPL %u) = %u\n",
-			   t->desc.dpl, t->cpl, t->rpl, t->max_pl);
-	if (t->done >= SEG_STEP_PRESENT && t->sreg < 0)
+			   "Privilege:\tDPL %llu >= max(CPL %llu, RPL %llu) = "
+			   "%llu\n",
+			   (unsigned long long)ts->descriptor.dpl,
+			   (unsigned long long)ts->cpl,
+			   (unsigned long long)ts->rpl,
+			   (unsigned long long)ts->max_pl);
+	if (step_done(ts, SEG_STEP_PRESENT) && !ts->sreg[0])
 		seq_printf(s, "Present:\tP=1\n");
-	if (t->done >= SEG_STEP_LIMIT)
-		seq_printf(s, "Limit:\toffset 0x%08x in [0x%08llx, 0x%08llx]\n",
-			   t->offset, (unsigned long long)t->first,
-			   (unsigned long long)t->last);
-}
-
-static void show_paging(const struct seg_translation *t, struct seq_buf *s)
-{
-	const struct pgtable_walk *w = &t->walk;
-
-	if (t->done < SEG_STEP_LINEAR)
-		return;
-	seq_printf(s, "Linear:\t0x%08x + 0x%08x = 0x%08x\n", t->base, t->offset,
-		   t->linear);
-	for (int l = 0; l < w->levels; l++)
+	if (step_done(ts, SEG_STEP_LIMIT))
 		seq_printf(s,
-			   "%s:\tindex %4u  entry 0x%08llx  table pfn %#lx\n",
-			   w->level[l].name, w->level[l].index,
-			   (unsigned long long)w->level[l].entry,
-			   w->level[l].table_pfn);
-	if (t->done >= SEG_STEP_PHYSICAL)
-		seq_printf(s, "Physical:\t0x%08llx (pfn %#lx, %llu kB page)\n",
-			   (unsigned long long)t->phys, w->pfn,
-			   (unsigned long long)(w->page_size >> 10));
+			   "Limit:\toffset 0x%08llx in [0x%08llx, 0x%08llx]\n",
+			   (unsigned long long)ts->offset,
+			   (unsigned long long)ts->first,
+			   (unsigned long long)ts->last);
 }
 
-static void show_fault(const struct seg_translation *t, struct seq_buf *s)
+static void show_paging(const struct seg_translation_snapshot *ts,
+			struct seq_buf *s)
 {
-	const struct seg_fault *f = &t->fault;
+	if (!step_done(ts, SEG_STEP_LINEAR))
+		return;
+	seq_printf(s, "Linear:\t0x%08llx + 0x%08llx = 0x%08llx\n",
+		   (unsigned long long)ts->base_address,
+		   (unsigned long long)ts->offset,
+		   (unsigned long long)ts->linear);
+	for (size_t l = 0; l < ts->nr_levels; l++)
+		seq_printf(s,
+			   "%s:\tindex %4llu  entry 0x%08llx  table pfn "
+			   "%#llx\n",
+			   ts->levels[l].name,
+			   (unsigned long long)ts->levels[l].index,
+			   (unsigned long long)ts->levels[l].entry,
+			   (unsigned long long)ts->levels[l].table_pfn);
+	if (step_done(ts, SEG_STEP_PHYSICAL))
+		seq_printf(s, "Physical:\t0x%08llx (pfn %#llx, %llu kB page)\n",
+			   (unsigned long long)ts->phys,
+			   (unsigned long long)ts->pfn,
+			   (unsigned long long)(ts->page_size >> 10));
+}
 
+static void show_fault(const struct seg_fault_snapshot *f, struct seq_buf *s)
+{
 	if (f->vector == X86_TRAP_PF)
-		seq_printf(s, "Fault:\t%s(%#x), CR2 0x%08x: %s\n", f->name,
-			   f->error_code, f->cr2, f->reason);
+		seq_printf(s, "Fault:\t%s(%#llx), CR2 0x%08llx: %s\n", f->name,
+			   (unsigned long long)f->error_code,
+			   (unsigned long long)f->cr2, f->reason);
 	else
-		seq_printf(s, "Fault:\t%s(%#x): %s\n", f->name, f->error_code,
-			   f->reason);
+		seq_printf(s, "Fault:\t%s(%#llx): %s\n", f->name,
+			   (unsigned long long)f->error_code, f->reason);
 }
 
-int report_seg_translation(const struct seg_translation *t, struct seq_buf *s)
+static int translation_show(const void *snap, struct seq_buf *s)
 {
-	show_selector(t, s);
-	if (t->done >= SEG_STEP_DESCRIPTOR)
-		show_descriptor(t, s);
-	show_checks(t, s);
-	show_paging(t, s);
-	if (t->faulted)
-		show_fault(t, s);
+	const struct seg_translation_snapshot *ts = snap;
+
+	show_selector(ts, s);
+	if (step_done(ts, SEG_STEP_DESCRIPTOR))
+		show_descriptor(ts, s);
+	show_checks(ts, s);
+	show_paging(ts, s);
+	if (ts->faulted)
+		show_fault(&ts->fault, s);
 	return s->err;
 }
 
@@ -477,10 +624,67 @@ int report_segment_translate(struct machine *m, int pid, unsigned int selector,
 			     uint32_t offset, unsigned int cpl,
 			     struct seq_buf *s)
 {
-	struct seg_translation t;
-	int err = pid_segment_translate(m, pid, selector, offset, cpl, &t);
+	struct report_args a = {.pid = pid,
+				.addr = offset,
+				.selector = selector,
+				.cpl = cpl,
+				.sreg = -1};
 
-	if (err && err != -EFAULT)
-		return err;
-	return report_seg_translation(&t, s);
+	return report_show_at(&translation_report.t, m, &a, s);
 }
+
+#define TL(member, k) SNAP_FIELD(struct seg_level_snapshot, member, k)
+static const struct snap_field seg_level_fields[] = {
+	TL(name, SNAP_CHARS),
+	TL(index, SNAP_U64),
+	TL(entry, SNAP_U64),
+	TL(table_pfn, SNAP_U64),
+};
+static const struct snap_desc seg_level_desc = SNAP_DESC(
+	"SegTranslationLevel", struct seg_level_snapshot, seg_level_fields);
+#define TF(member, k) SNAP_FIELD(struct seg_fault_snapshot, member, k)
+static const struct snap_field seg_fault_fields[] = {
+	TF(name, SNAP_CHARS), TF(vector, SNAP_U64),   TF(error_code, SNAP_U64),
+	TF(cr2, SNAP_U64),    TF(reason, SNAP_CHARS),
+};
+static const struct snap_desc seg_fault_desc =
+	SNAP_DESC("SegFault", struct seg_fault_snapshot, seg_fault_fields);
+#define TS(member, k) SNAP_FIELD(struct seg_translation_snapshot, member, k)
+static const struct snap_field seg_translation_fields[] = {
+	TS(cpu, SNAP_U64),
+	TS(cpl, SNAP_U64),
+	TS(selector, SNAP_U64),
+	TS(offset, SNAP_U64),
+	TS(sreg, SNAP_CHARS),
+	SNAP_ARRAY(struct seg_translation_snapshot, steps, nr_steps, SNAP_STRS,
+		   NULL),
+	TS(index, SNAP_U64),
+	TS(ti, SNAP_U64),
+	TS(rpl, SNAP_U64),
+	TS(gdt_entry, SNAP_CHARS),
+	TS(table, SNAP_CHARS),
+	TS(table_base, SNAP_U64),
+	TS(table_limit, SNAP_U64),
+	TS(descriptor_address, SNAP_U64),
+	TS(descriptor_phys, SNAP_U64),
+	SNAP_ONE(struct seg_translation_snapshot, descriptor,
+		 &desc_snapshot_desc),
+	TS(base_address, SNAP_U64),
+	TS(max_pl, SNAP_U64),
+	TS(conforming, SNAP_BOOL),
+	TS(first, SNAP_U64),
+	TS(last, SNAP_U64),
+	TS(linear, SNAP_U64),
+	SNAP_ARRAY(struct seg_translation_snapshot, levels, nr_levels,
+		   SNAP_ITEMS, &seg_level_desc),
+	TS(phys, SNAP_U64),
+	TS(pfn, SNAP_U64),
+	TS(page_size, SNAP_U64),
+	TS(faulted, SNAP_BOOL),
+	SNAP_ONE(struct seg_translation_snapshot, fault, &seg_fault_desc),
+};
+static const struct snap_desc seg_translation_desc =
+	SNAP_DESC("SegTranslation", struct seg_translation_snapshot,
+		  seg_translation_fields);
+const struct report_at_type translation_report = {
+	{&seg_translation_desc, NULL, translation_show}, translation_fill};

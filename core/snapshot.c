@@ -60,6 +60,21 @@ int snap_join(const char *const *strs, size_t n, char sep, struct seq_buf *s)
 	return s->err;
 }
 
+/* A list of names into *list (count *n): each copied. */
+int snap_names(const char *const *names, size_t nr, char ***list, size_t *n)
+{
+	*list = snap_alloc(nr, sizeof(**list));
+	if (!*list)
+		return -ENOMEM;
+	for (size_t i = 0; i < nr; i++) {
+		(*list)[i] = snap_strdup(names[i]);
+		if (!(*list)[i])
+			return -ENOMEM;
+		*n = i + 1;
+	}
+	return 0;
+}
+
 static const struct snap_field counter_fields[] = {
 	SNAP_FIELD(struct snap_counter, name, SNAP_CHARS),
 	SNAP_FIELD(struct snap_counter, value, SNAP_S64),

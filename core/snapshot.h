@@ -147,5 +147,7 @@ char *snap_strdup(const char *s);
  */
 int snap_split(const char *joined, char sep, char ***out, size_t *n);
 int snap_join(const char *const *strs, size_t n, char sep, struct seq_buf *s);
+/* A list of names into *list (count *n), each copied: 0 or -ENOMEM. */
+int snap_names(const char *const *names, size_t nr, char ***list, size_t *n);
 
 #endif /* MM_SNAPSHOT_H */

@@ -330,22 +330,6 @@ int pid_pagewalk(const struct machine *m, int pid, uint64_t addr,
 	return pgtable_walk(m, mm->pgd, addr, w);
 }
 
-/* A list of names into *list (count *n): each copied. */
-static int snap_names(const char *const *names, size_t nr, char ***list,
-		      size_t *n)
-{
-	*list = snap_alloc(nr, sizeof(**list));
-	if (!*list)
-		return -ENOMEM;
-	for (size_t i = 0; i < nr; i++) {
-		(*list)[i] = snap_strdup(names[i]);
-		if (!(*list)[i])
-			return -ENOMEM;
-		*n = i + 1;
-	}
-	return 0;
-}
-
 /* A present entry's bits by their _PAGE_ names, in bit order. */
 static int entry_bits(uint64_t entry, struct pagewalk_level_snapshot *l)
 {

@@ -114,31 +114,14 @@ int report_translation_args(const Mm__Report *rp, struct report_args *a,
 }
 
 /* TRANSLATE: a selector at CPL 3, or rp->translation's CPL and register. */
-static int report_translate(struct machine *m, int pid, const Mm__Report *rp,
+static int report_translate(struct session *s, int pid, const Mm__Report *rp,
 			    struct seq_buf *seq, struct reply *r)
 {
-	const Mm__Translation *tr = rp->translation;
-	unsigned int cpl = tr ? tr->cpl : 3, sreg;
-	struct seg_translation t;
-	int err;
+	struct report_args a = {.pid = pid};
 
-	if (rp->addr > UINT32_MAX || rp->selector > 0xffff)
-		return reply_error(r, -EINVAL,
-				   "a far pointer is a 16-bit selector "
-				   "and a 32-bit offset");
-	if (!tr || !tr->sreg || !tr->sreg[0])
-		return report_segment_translate(m, pid, rp->selector,
-						(uint32_t)rp->addr, cpl, seq);
-	sreg = sreg_by_name(tr->sreg);
-	if (sreg == NR_SREGS)
-		return reply_error(r, -EINVAL,
-				   "%.16s is no segment register (es, cs, ss, "
-				   "ds, fs, gs)",
-				   tr->sreg);
-	err = sreg_translate(m, pid, sreg, (uint32_t)rp->addr, cpl, &t);
-	if (err && err != -EFAULT)
-		return err;
-	return report_seg_translation(&t, seq);
+	if (report_translation_args(rp, &a, r))
+		return r->rep.status;
+	return report_data_text_at(s, rp->kind, &a, seq);
 }
 
 /*
@@ -185,7 +168,7 @@ static int report_process(struct session *s, const Mm__Report *rp,
 	case MM__REPORT_KIND__REPORT_MALLOC_STATS:
 		return report_malloc_stats(m, t->mm, seq);
 	case MM__REPORT_KIND__REPORT_TRANSLATE:
-		return report_translate(m, pid, rp, seq, r);
+		return report_translate(s, pid, rp, seq, r);
 	case MM__REPORT_KIND__REPORT_DUMP_PAGE:
 		return report_dump_page(m, rp->addr, seq);
 	case MM__REPORT_KIND__REPORT_PAGE_OWNERS:

@@ -365,6 +365,21 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_SEGREGS, pid)).registers
 
+    def translate(self, far, pid=0, cpl=3):
+        """A far pointer through the segments and the page tables (i386;
+        OSError EOPNOTSUPP on x86_64), as mm.proto's SegTranslation:
+        .steps done, each step's values (.descriptor decoded, .linear,
+        .levels, .phys) and .faulted with .fault (name, vector,
+        error_code, cr2, reason). far: (selector, offset), or (sreg,
+        offset) with sreg "ds", "es"... to read through that register's
+        cache."""
+        sel, off = far
+        tr = pb.Translation(cpl=cpl)
+        if isinstance(sel, str):
+            tr.sreg, sel = sel, 0
+        return _reports.from_message(self._wait(self._send_report_data(
+            pb.REPORT_TRANSLATE, pid, off, sel, tr)))
+
     def vmallocinfo(self):
         """/proc/vmallocinfo, as a list of reports.VmallocArea."""
         return _reports.from_message(
@@ -391,8 +406,12 @@ class Machine:
         self._send(op, msg, p, finish)
         return p
 
-    def _send_report_data(self, kind, pid, addr=0):
-        q = pb.Report(kind=kind, pid=pid, addr=addr, structured=True)
+    def _send_report_data(self, kind, pid, addr=0, selector=0,
+                          translation=None):
+        q = pb.Report(kind=kind, pid=pid, addr=addr, selector=selector,
+                      structured=True)
+        if translation is not None:
+            q.translation.CopyFrom(translation)
         p, got = Pending("report"), {"bytes": b"", "digest": None,
                                      "restarts": 0}
 

@@ -447,6 +447,7 @@ class TestReports(DaemonTest):
         self.assertEqual((ldt.present, ldt.entries), (False, []))
         # Segment registers are i386's: long mode has none.
         self.assertErrno(errno.EOPNOTSUPP, self.m.segregs)
+        self.assertErrno(errno.EOPNOTSUPP, self.m.translate, (0x7B, 0))
 
     def test_report_data_of_a_text_only_kind(self):
         # A kind with no structured form: none (every ReportKind may
@@ -650,6 +651,44 @@ class TestEvents(unittest.TestCase):
                 m.ping()
         finally:
             self.assertEqual(mmd.stop(exiting=True), 0)
+
+
+class TestI386Translate(DaemonTest):
+    """translate on an i386 machine (the embedded board's layout)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mmd = Daemon("--config", "config/embedded-mmz.yaml")
+
+    def test_translate_is_the_text(self):
+        with self.m.mmap(0, 4096, PROT_RW, MAP_PRIVATE_ANON) as addr:
+            self.m.write_vm(addr, b"x")
+            t = self.m.translate((0x7B, addr))
+            self.assertEqual(t.steps, ["selector", "descriptor",
+                                       "privilege", "present", "limit",
+                                       "linear", "physical"])
+            self.assertEqual((t.index, t.ti, t.rpl, t.gdt_entry, t.table),
+                             (15, 0, 3, "__USER_DS", "GDT"))
+            self.assertEqual(t.descriptor.raw, 0x00CFF2000000FFFF)
+            self.assertEqual(t.linear, addr)
+            self.assertEqual(t.pfn, self.m.pagewalk(addr).pfn)
+            self.assertFalse(t.faulted)
+            text = self.m.report("translate", addr=addr, selector=0x7B)
+            self.assertIn("Physical:\t0x%08x (pfn %#x, 4 kB page)\n"
+                          % (t.phys, t.pfn), text)
+            ds = self.m.translate(("ds", addr))
+            self.assertEqual((ds.sreg, ds.selector, ds.table, ds.phys),
+                             ("ds", 0x7B, "", t.phys))
+            # TI=1 with no LDT: #GP(0x7c) right after the selector.
+            f = self.m.translate((0x7F, addr))
+            self.assertEqual((f.steps, f.faulted, f.fault.name,
+                              f.fault.vector, f.fault.error_code),
+                             (["selector"], True, "#GP", 13, 0x7C))
+            self.assertIn("Fault:\t#GP(0x7c): " + f.fault.reason,
+                          self.m.report("translate", addr=addr,
+                                        selector=0x7F))
+            self.assertErrno(errno.EINVAL, self.m.translate, (0x7B, addr),
+                             cpl=4)
 
 
 if __name__ == "__main__":

@@ -831,9 +831,28 @@ status "translate __KERNEL_DS at CPL 3: #GP with the reason" 0 \
 	$M translate "$held" "0x68:0x$anon"
 status "translate of a TI=1 selector: #GP, no LDT" 0 '^Fault:	#GP\(0x7c\)' \
 	$M translate "$held" "0x7f:0x$anon"
-same "translate --json: every step equals the text" \
-	"$(tr '\t' ' ' <"$tmp/translate" | sed 's/: */: /')" \
-	"$($M --json translate "$held" "0x7b:0x$anon" | jq -r 'to_entries[] | "\(.key): \(.value)"')"
+# Each translation's JSON holds every value of its text: printed again
+# from the data, it is mmd's text byte for byte (a frame, a cached
+# register, #GP on a TI=1 selector, a DPL, an RPL, a limit, #PF, null).
+for fp in "0x7b:0x$anon" "0x7f:0x$anon" "0x68:0x$anon" "0x6b:0x$anon 0" \
+	"0xa0:0x10000 0" "ds:0x$anon" "0x7b:0x1000" "0:0" "0x80:0"; do
+	$M translate "$held" $fp >"$tmp/tr.txt"
+	$M --json translate "$held" $fp >"$tmp/tr.json"
+	same "translate --json $fp: its text printed again from the data" \
+		"$(python3 "$root/tests/integration/translate_text.py" "$tmp/tr.json")" \
+		"$(cat "$tmp/tr.txt")"
+done
+same "translate --json of a TI=1 selector: #GP(0x7c) after the selector step" \
+	"$($M --json translate "$held" "0x7f:0x$anon" | jq -c '[.steps, .ti, .faulted, .fault.name, .fault.vector, .fault.error_code]')" \
+	'[["selector"],1,true,"#GP",13,124]'
+same "translate --json of an unmapped page: #PF(U/S) with CR2, at the linear step" \
+	"$($M --json translate "$held" 0x7b:0x1000 | jq -c '[.steps[-1], .linear, .fault.vector, .fault.error_code, .fault.cr2]')" \
+	'["linear",4096,14,4,4096]'
+same "translate --json: the frame is pagewalk's" \
+	"$($M --json translate "$held" "0x7b:0x$anon" | jq '.pfn')" \
+	"$($M --json pagewalk "$held" "0x$anon" | jq '.pfn')"
+status "translate --json at CPL 4: exit 2" 2 "CPL '4' does not exist" \
+	$M --json translate "$held" "0x7b:0x$anon" 4
 status "translate __KERNEL_DS at CPL 0: the kernel reads the page" 0 \
 	'^Physical:	0x' $M translate "$held" "0x68:0x$anon" 0
 status "translate __KERNEL_DS|3 at CPL 0: the RPL weakens the access" 0 \

@@ -61,9 +61,11 @@ static void every_kind(struct machine *m, int pid)
 		err = report_data_make(NULL, m, kind,
 				       report_data_by_node(kind) ? 0 : pid,
 				       &rd);
-		/* Segment registers are i386's: long mode has none. */
+		/* Segment registers and far pointers are i386's: long mode
+		 * has none. */
 		if (err == -EOPNOTSUPP && !m->segment &&
-		    kind == MM__REPORT_KIND__REPORT_SEGREGS) {
+		    (kind == MM__REPORT_KIND__REPORT_SEGREGS ||
+		     kind == MM__REPORT_KIND__REPORT_TRANSLATE)) {
 			assert_null(rd);
 			continue;
 		}

@@ -14,6 +14,7 @@
 #include "core/percpu.h"
 #include "core/pgtable.h"
 #include "core/segment.h"
+#include "core/snapshot.h"
 #include "core/task.h"
 #include "core/uapi.h"
 
@@ -542,6 +543,131 @@ static void test_process_report(void **state)
 	machine_destroy(m);
 }
 
+/* The translation's snapshot of pid's sel:off (or sreg:off) at cpl 3. */
+static struct seg_translation_snapshot *
+translation_of(struct machine *m, int pid, unsigned int sel, uint32_t off,
+	       int sreg, int *err)
+{
+	struct report_args a = {.pid = pid,
+				.addr = off,
+				.selector = sel,
+				.cpl = 3,
+				.sreg = sreg};
+
+	return snapshot_take_at(&translation_report.t, m, &a, err);
+}
+
+static void assert_steps(const struct seg_translation_snapshot *ts, size_t n,
+			 const char *last)
+{
+	assert_int_equal(ts->nr_steps, n);
+	assert_string_equal(ts->steps[n - 1], last);
+}
+
+/*
+ * The snapshot holds each step's values, and the text is printed from
+ * it: a frame, through a register's cache, #GP on a TI=1 selector with
+ * no LDT, #PF with its error code and CR2.
+ */
+static void test_translation_snapshot(void **state)
+{
+	struct machine *m = boot_i386();
+	struct seg_translation_snapshot *ts;
+	struct seg_translation t;
+	struct user_fault fault;
+	uint64_t addr = 0;
+	struct seq_buf s;
+	char line[160];
+	int pid, err;
+
+	(void)state;
+	assert_int_equal(task_create(m, "seg", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	assert_int_equal(uapi_mmap(m, pid, 0, 4096, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, &addr),
+			 0);
+	assert_int_equal(
+		uapi_access_vm(m, pid, addr, "x", 1, USER_WRITE, &fault), 0);
+	assert_int_equal(pid_segment_translate(m, pid, __USER_DS,
+					       (uint32_t)addr + 5, 3, &t),
+			 0);
+	ts = translation_of(m, pid, __USER_DS, (uint32_t)addr + 5, -1, &err);
+	assert_non_null(ts);
+	assert_steps(ts, 7, "physical");
+	assert_string_equal(ts->steps[0], "selector");
+	assert_int_equal(ts->index, 15);
+	assert_int_equal(ts->rpl, 3);
+	assert_string_equal(ts->gdt_entry, "__USER_DS");
+	assert_string_equal(ts->table, "GDT");
+	assert_int_equal(ts->table_limit, GDT_SIZE - 1);
+	assert_int_equal(ts->descriptor.raw, 0x00cff2000000ffffULL);
+	assert_int_equal(ts->descriptor.limit_bytes, 0xffffffffULL);
+	assert_string_equal(ts->descriptor.type_name, "data, read/write");
+	assert_int_equal(ts->max_pl, 3);
+	assert_int_equal(ts->linear, addr + 5);
+	assert_int_equal(ts->nr_levels, 2);
+	assert_int_equal(ts->levels[1].entry, t.walk.level[1].entry);
+	assert_int_equal(ts->phys, t.phys);
+	assert_int_equal(ts->page_size, 4096);
+	assert_false(ts->faulted);
+	seq_buf_init(&s);
+	assert_int_equal(translation_report.t.show(ts, &s), 0);
+	snprintf(
+		line, sizeof(line),
+		"Descriptor:\t0x00cff2000000ffff at 0x%08llx (phys 0x%08llx)\n",
+		(unsigned long long)ts->descriptor_address,
+		(unsigned long long)ts->descriptor_phys);
+	assert_line(&s, line);
+	snprintf(line, sizeof(line), "PTE:\tindex %4llu  entry 0x%08llx ",
+		 (unsigned long long)ts->levels[1].index,
+		 (unsigned long long)ts->levels[1].entry);
+	assert_line(&s, line);
+	seq_buf_free(&s);
+	snapshot_free(translation_report.t.desc, ts);
+
+	/* Through DS's cache: no table, the same frame. */
+	ts = translation_of(m, pid, 0, (uint32_t)addr + 5, SREG_DS, &err);
+	assert_non_null(ts);
+	assert_string_equal(ts->sreg, "ds");
+	assert_string_equal(ts->table, "");
+	assert_int_equal(ts->selector, __USER_DS);
+	assert_int_equal(ts->phys, t.phys);
+	snapshot_free(translation_report.t.desc, ts);
+
+	/* TI=1 and no LDT: #GP(index|TI) right after the selector. */
+	ts = translation_of(m, pid, __USER_DS | SEGMENT_LDT, (uint32_t)addr, -1,
+			    &err);
+	assert_non_null(ts);
+	assert_steps(ts, 1, "selector");
+	assert_int_equal(ts->ti, 1);
+	assert_true(ts->faulted);
+	assert_string_equal(ts->fault.name, "#GP");
+	assert_int_equal(ts->fault.vector, 13);
+	assert_int_equal(ts->fault.error_code, 0x7c);
+	seq_buf_init(&s);
+	assert_int_equal(translation_report.t.show(ts, &s), 0);
+	assert_line(&s, "Selector:\tindex 15, TI 1 (LDT), RPL 3\n");
+	assert_line(&s, "Fault:\t#GP(0x7c): TI=1 selects the LDT");
+	assert_null(strstr(s.buf, "Descriptor:"));
+	seq_buf_free(&s);
+	snapshot_free(translation_report.t.desc, ts);
+
+	/* Nothing mapped: #PF(U/S) at the linear step, CR2 the address. */
+	ts = translation_of(m, pid, __USER_DS, 0x1000, -1, &err);
+	assert_non_null(ts);
+	assert_steps(ts, 6, "linear");
+	assert_int_equal(ts->fault.vector, 14);
+	assert_int_equal(ts->fault.error_code, X86_PF_USER);
+	assert_int_equal(ts->fault.cr2, 0x1000);
+	snapshot_free(translation_report.t.desc, ts);
+
+	/* What cannot be translated is no snapshot. */
+	assert_null(translation_of(m, 4242, __USER_DS, 0, -1, &err));
+	assert_int_equal(err, -ESRCH);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* Calls that cannot be made are refused, and change nothing. */
 static void test_bad_calls(void **state)
 {
@@ -639,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_page_faults),
 		cmocka_unit_test(test_percpu_segment),
 		cmocka_unit_test(test_process_report),
+		cmocka_unit_test(test_translation_snapshot),
 		cmocka_unit_test(test_bad_calls),
 		cmocka_unit_test(test_x86_64_not_segmented),
 		cmocka_unit_test(test_checker_catches_corruption),
