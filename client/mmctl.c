@@ -73,7 +73,7 @@ const struct report_kind report_kinds[] = {
 	 "the GFP flags each execution context may use"},
 	{"files", MMC_REPORT_FILES, files_to_json,
 	 "every file: inode, size, blocks, pages cached and dirty"},
-	{"layout", MMC_REPORT_VM_LAYOUT, vm_layout_to_json,
+	{"layout", MMC_REPORT_VM_LAYOUT, NULL,
 	 "the kernel's virtual memory map: direct map, vmalloc, vmemmap or "
 	 "mem_map, pkmap, fixmap, per-CPU offsets, THREAD_SIZE (mm.rst's "
 	 "table; on i386 the boot lines first)"},

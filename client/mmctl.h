@@ -95,7 +95,6 @@ json_object *dmesg_to_json(const char *text, char *err, size_t len);
 json_object *status_to_json(const char *text, char *err, size_t len);
 json_object *ps_to_json(const char *text, char *err, size_t len);
 json_object *table_to_json(const char *text, char *err, size_t len);
-json_object *vm_layout_to_json(const char *text, char *err, size_t len);
 json_object *thp_to_json(const char *text, char *err, size_t len);
 json_object *cma_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);

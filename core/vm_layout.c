@@ -20,6 +20,7 @@
  */
 #include "core/vm_layout.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "core/memblock.h"
 #include "core/percpu.h"
 #include "core/sections.h"
+#include "core/snapshot.h"
 #include "core/vmstat.h"
 
 struct vm_area_row {
@@ -218,18 +220,19 @@ static const char *hex_addr(uint64_t v, bool i386, char *buf, size_t len)
 	return buf;
 }
 
-static void print_row(struct seq_buf *s, const struct vm_area_row *row,
-		      bool i386, uint64_t task_size)
+static void print_row(struct seq_buf *s,
+		      const struct vm_layout_row_snapshot *row, bool i386,
+		      uint64_t task_size)
 {
 	char num[24], a[24];
 	const char *unit;
 
-	format_bytes(row->end - row->start, num, sizeof(num), &unit);
+	format_bytes(row->size, num, sizeof(num), &unit);
 	seq_printf(s, " %s |", hex_addr(row->start, i386, a, sizeof(a)));
 	print_offset(s, row->start, i386, task_size);
-	seq_printf(s, " %s | %4s %s | %s\n",
-		   hex_addr(row->end - 1, i386, a, sizeof(a)), num, unit,
-		   row->what);
+	seq_printf(s, " %s | %4s %s | %s%s\n",
+		   hex_addr(row->end, i386, a, sizeof(a)), num, unit,
+		   row->inside ? "... " : "", row->description);
 }
 
 static void print_rule(struct seq_buf *s, char c, bool i386)
@@ -241,10 +244,9 @@ static void print_rule(struct seq_buf *s, char c, bool i386)
 	seq_printf(s, "\n");
 }
 
-static void print_table(const struct machine *m, const struct vm_rows *r,
+static void print_table(const struct vm_layout_snapshot *v, bool i386,
 			struct seq_buf *s)
 {
-	bool i386 = m->layout.arch == ARCH_I386;
 	int w = i386 ? 10 : 16;
 
 	print_rule(s, '=', i386);
@@ -252,76 +254,192 @@ static void print_table(const struct machine *m, const struct vm_rows *r,
 		   " %*s |   Offset   | %*s |  Size   | VM area description\n",
 		   w, "Start addr", w, "End addr");
 	print_rule(s, '=', i386);
-	for (unsigned int i = 0; i < r->nr; i++)
-		print_row(s, &r->row[i], i386, m->layout.kernel.task_size);
+	for (size_t i = 0; i < v->nr_rows; i++)
+		print_row(s, &v->rows[i], i386, v->task_size);
 	print_rule(s, '=', i386);
 }
 
-/* init_32.c's line: "    vmalloc : 0x%08lx - 0x%08lx   (%4ld MB)". */
-static void boot_line(struct seq_buf *s, const char *name, uint64_t start,
-		      uint64_t end, bool mb)
+/*
+ * init_32.c's line: "    vmalloc : 0x%08lx - 0x%08lx   (%4ld MB)"; the
+ * areas' names padded to 7 columns, the sections' (".init") not.
+ */
+static void print_boot_line(const struct vm_boot_line_snapshot *b,
+			    struct seq_buf *s)
 {
+	char name[16];
+
+	snprintf(name, sizeof(name), b->name[0] == '.' ? "%s" : "%-7s",
+		 b->name);
 	seq_printf(s,
 		   "%11s : 0x%08" PRIx64 " - 0x%08" PRIx64 "   (%4" PRIu64
 		   " %s)\n",
-		   name, start, end, (end - start) >> (mb ? 20 : 10),
-		   mb ? "MB" : "kB");
+		   name, b->start, b->end, b->size, b->unit);
 }
 
-static void print_boot_lines(const struct machine *m, struct seq_buf *s)
+static void boot_line(struct vm_layout_snapshot *v, const char *name,
+		      uint64_t start, uint64_t end, bool mb)
+{
+	struct vm_boot_line_snapshot *b = &v->boot_lines[v->nr_boot_lines++];
+
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->start = start;
+	b->end = end;
+	b->size = (end - start) >> (mb ? 20 : 10);
+	snprintf(b->unit, sizeof(b->unit), "%s", mb ? "MB" : "kB");
+}
+
+#define NR_BOOT_LINES 7
+
+static int fill_boot_lines(const struct machine *m,
+			   struct vm_layout_snapshot *v)
 {
 	const struct layout_kernel *k = &m->layout.kernel;
 	struct kernel_sections ks;
 	struct kmap_layout kl;
 
+	v->boot_lines = snap_alloc(NR_BOOT_LINES, sizeof(*v->boot_lines));
+	if (!v->boot_lines)
+		return -ENOMEM;
 	kernel_sections(&m->layout, &ks);
 	kmap_get_layout(m, &kl);
-	seq_printf(s, "virtual kernel memory layout:\n");
-	boot_line(s, "fixmap ", kl.fixaddr_start, kl.fixaddr_top, false);
-	boot_line(s, "pkmap  ", kl.pkmap_base,
+	boot_line(v, "fixmap", kl.fixaddr_start, kl.fixaddr_top, false);
+	boot_line(v, "pkmap", kl.pkmap_base,
 		  kl.pkmap_base + (uint64_t)kl.last_pkmap * m->page_size,
 		  false);
-	boot_line(s, "vmalloc", k->vmalloc_start,
+	boot_line(v, "vmalloc", k->vmalloc_start,
 		  k->vmalloc_start + k->vmalloc_size, true);
-	boot_line(s, "lowmem ", k->page_offset,
+	boot_line(v, "lowmem", k->page_offset,
 		  k->page_offset + layout_lowmem_end(&m->layout), true);
-	boot_line(s, ".init", ks.init_begin, ks.init_end, false);
-	boot_line(s, ".data", ks.etext, ks.edata, false);
-	boot_line(s, ".text", ks.text, ks.etext, false);
-	seq_printf(s, "\n");
+	boot_line(v, ".init", ks.init_begin, ks.init_end, false);
+	boot_line(v, ".data", ks.etext, ks.edata, false);
+	boot_line(v, ".text", ks.text, ks.etext, false);
+	return 0;
 }
 
-static void print_per_cpu(const struct machine *m, struct seq_buf *s)
+/* The table's rows: "... " marks an area inside the one before it. */
+static int fill_rows(const struct machine *m, struct vm_layout_snapshot *v)
+{
+	uint64_t top = m->layout.arch == ARCH_I386 ? 1ULL << 32 : 0;
+	struct vm_rows r = {0};
+
+	if (m->layout.arch == ARCH_I386)
+		i386_rows(m, &r);
+	else
+		x86_64_rows(m, &r);
+	v->rows = snap_alloc(r.nr, sizeof(*v->rows));
+	if (!v->rows)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < r.nr; i++) {
+		struct vm_layout_row_snapshot *row = &v->rows[v->nr_rows++];
+		const char *what = r.row[i].what;
+
+		row->start = r.row[i].start;
+		row->end = r.row[i].end - 1;
+		row->size = r.row[i].end - r.row[i].start;
+		/* 2^64 wraps to 0: the kernel's half counts down from it. */
+		row->offset = row->start < v->task_size
+				      ? (int64_t)row->start
+				      : (int64_t)(row->start - top);
+		row->inside = !strncmp(what, "... ", 4);
+		snprintf(row->description, sizeof(row->description), "%s",
+			 row->inside ? what + 4 : what);
+	}
+	return 0;
+}
+
+static int fill_per_cpu(const struct machine *m, struct vm_layout_snapshot *v)
 {
 	struct kernel_sections ks;
 
 	kernel_sections(&m->layout, &ks);
-	seq_printf(s, "__per_cpu_start: %#" PRIx64 "\n", ks.per_cpu_start);
-	seq_printf(s, "pcpu_base_addr: %#" PRIx64 "\n",
-		   m->pcpu->first_chunk->base);
-	seq_printf(s, "pcpu_unit_size: %lu\n", m->pcpu->unit_size);
+	v->per_cpu_start = ks.per_cpu_start;
+	v->pcpu_base_addr = m->pcpu->first_chunk->base;
+	v->pcpu_unit_size = m->pcpu->unit_size;
+	v->per_cpu_offset = snap_alloc(m->nr_cpus, sizeof(*v->per_cpu_offset));
+	if (!v->per_cpu_offset)
+		return -ENOMEM;
 	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++)
-		seq_printf(s, "__per_cpu_offset[%u]: %#" PRIx64 "\n", cpu,
-			   per_cpu_offset(m, cpu));
+		v->per_cpu_offset[v->nr_cpus++] = per_cpu_offset(m, cpu);
+	return 0;
+}
+
+static int vm_layout_fill(const struct machine *m, int pid, void *snap)
+{
+	struct vm_layout_snapshot *v = snap;
+	int err;
+
+	(void)pid;
+	snprintf(v->arch, sizeof(v->arch), "%s", m->arch->name);
+	v->task_size = m->layout.kernel.task_size;
+	v->thread_size = m->layout.kernel.thread_size;
+	v->kernel_stack_kb = m->node_stat[NR_KERNEL_STACK_KB];
+	err = m->layout.arch == ARCH_I386 ? fill_boot_lines(m, v) : 0;
+	if (!err)
+		err = fill_rows(m, v);
+	return err ? err : fill_per_cpu(m, v);
+}
+
+static int vm_layout_show(const void *snap, struct seq_buf *s)
+{
+	const struct vm_layout_snapshot *v = snap;
+	bool i386 = !strcmp(v->arch, "i386");
+
+	if (v->nr_boot_lines) {
+		seq_printf(s, "virtual kernel memory layout:\n");
+		for (size_t i = 0; i < v->nr_boot_lines; i++)
+			print_boot_line(&v->boot_lines[i], s);
+		seq_printf(s, "\n");
+	}
+	print_table(v, i386, s);
+	seq_printf(s, "\n");
+	seq_printf(s, "__per_cpu_start: %#" PRIx64 "\n", v->per_cpu_start);
+	seq_printf(s, "pcpu_base_addr: %#" PRIx64 "\n", v->pcpu_base_addr);
+	seq_printf(s, "pcpu_unit_size: %" PRIu64 "\n", v->pcpu_unit_size);
+	for (size_t cpu = 0; cpu < v->nr_cpus; cpu++)
+		seq_printf(s, "__per_cpu_offset[%zu]: %#" PRIx64 "\n", cpu,
+			   v->per_cpu_offset[cpu]);
+	seq_printf(s, "THREAD_SIZE: %" PRIu64 "\n", v->thread_size);
+	seq_printf(s, "KernelStack: %" PRId64 " kB\n", v->kernel_stack_kb);
+	return s->err;
 }
 
 int report_vm_layout(const struct machine *m, struct seq_buf *s)
 {
-	bool i386 = m->layout.arch == ARCH_I386;
-	struct vm_rows r = {0};
-
-	if (i386) {
-		i386_rows(m, &r);
-		print_boot_lines(m, s);
-	} else {
-		x86_64_rows(m, &r);
-	}
-	print_table(m, &r, s);
-	seq_printf(s, "\n");
-	print_per_cpu(m, s);
-	seq_printf(s, "THREAD_SIZE: %" PRIu64 "\n",
-		   m->layout.kernel.thread_size);
-	seq_printf(s, "KernelStack: %ld kB\n",
-		   m->node_stat[NR_KERNEL_STACK_KB]);
-	return s->err;
+	return report_show(&vm_layout_report, m, 0, s);
 }
+
+#define VR(member, k) SNAP_FIELD(struct vm_layout_row_snapshot, member, k)
+static const struct snap_field vm_layout_row_fields[] = {
+	VR(start, SNAP_U64),   VR(end, SNAP_U64),
+	VR(size, SNAP_U64),    VR(offset, SNAP_S64),
+	VR(inside, SNAP_BOOL), VR(description, SNAP_CHARS),
+};
+static const struct snap_desc vm_layout_row_desc = SNAP_DESC(
+	"VmLayoutRow", struct vm_layout_row_snapshot, vm_layout_row_fields);
+#define VB(member, k) SNAP_FIELD(struct vm_boot_line_snapshot, member, k)
+static const struct snap_field vm_boot_line_fields[] = {
+	VB(name, SNAP_CHARS), VB(start, SNAP_U64),  VB(end, SNAP_U64),
+	VB(size, SNAP_U64),   VB(unit, SNAP_CHARS),
+};
+static const struct snap_desc vm_boot_line_desc = SNAP_DESC(
+	"VmBootLine", struct vm_boot_line_snapshot, vm_boot_line_fields);
+#define VL(member, k) SNAP_FIELD(struct vm_layout_snapshot, member, k)
+static const struct snap_field vm_layout_fields[] = {
+	VL(arch, SNAP_CHARS),
+	VL(task_size, SNAP_U64),
+	SNAP_ARRAY(struct vm_layout_snapshot, boot_lines, nr_boot_lines,
+		   SNAP_ITEMS, &vm_boot_line_desc),
+	SNAP_ARRAY(struct vm_layout_snapshot, rows, nr_rows, SNAP_ITEMS,
+		   &vm_layout_row_desc),
+	VL(per_cpu_start, SNAP_U64),
+	VL(pcpu_base_addr, SNAP_U64),
+	VL(pcpu_unit_size, SNAP_U64),
+	SNAP_ARRAY(struct vm_layout_snapshot, per_cpu_offset, nr_cpus,
+		   SNAP_U64S, NULL),
+	VL(thread_size, SNAP_U64),
+	VL(kernel_stack_kb, SNAP_S64),
+};
+static const struct snap_desc vm_layout_desc =
+	SNAP_DESC("VmLayout", struct vm_layout_snapshot, vm_layout_fields);
+const struct report_type vm_layout_report = {&vm_layout_desc, vm_layout_fill,
+					     vm_layout_show};

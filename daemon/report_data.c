@@ -72,6 +72,7 @@ static const struct {
 	[MM__REPORT_KIND__REPORT_PAGEWALK] = {&pagewalk_report.t, NULL},
 	[MM__REPORT_KIND__REPORT_TRANSLATE] = {&translation_report.t, NULL},
 	[MM__REPORT_KIND__REPORT_LDT] = {&ldt_report, NULL},
+	[MM__REPORT_KIND__REPORT_VM_LAYOUT] = {&vm_layout_report, NULL},
 	[MM__REPORT_KIND__REPORT_SEGREGS] = {&segregs_report, NULL},
 	[MM__REPORT_KIND__REPORT_EXTFRAG_INDEX] = {&extfrag_index_report, NULL},
 	[MM__REPORT_KIND__REPORT_UNUSABLE_INDEX] = {&unusable_index_report,

@@ -365,6 +365,13 @@ class Machine:
         return _reports.from_message(
             self.report_data(pb.REPORT_SEGREGS, pid)).registers
 
+    def vm_layout(self):
+        """The kernel's virtual memory map (mmctl layout), mm.proto's
+        VmLayout: .rows (start, end, size, offset, inside,
+        description), .boot_lines on i386, .per_cpu_offset by CPU,
+        .thread_size."""
+        return _reports.from_message(self.report_data(pb.REPORT_VM_LAYOUT))
+
     def translate(self, far, pid=0, cpl=3):
         """A far pointer through the segments and the page tables (i386;
         OSError EOPNOTSUPP on x86_64), as mm.proto's SegTranslation:

@@ -449,6 +449,19 @@ class TestReports(DaemonTest):
         self.assertErrno(errno.EOPNOTSUPP, self.m.segregs)
         self.assertErrno(errno.EOPNOTSUPP, self.m.translate, (0x7B, 0))
 
+    def test_vm_layout_is_the_text(self):
+        v = self.m.vm_layout()
+        text = self.m.report("vm_layout")
+        self.assertEqual((v.arch, v.boot_lines, v.thread_size),
+                         ("x86_64", [], 16384))
+        for r in v.rows:
+            self.assertEqual(r.end - r.start + 1, r.size)
+            self.assertIn(" %016x |" % r.start, text)
+            self.assertIn("| %s%s\n" % ("... " if r.inside else "",
+                                         r.description), text)
+        for cpu, off in enumerate(v.per_cpu_offset):
+            self.assertIn("__per_cpu_offset[%d]: %#x\n" % (cpu, off), text)
+
     def test_report_data_of_a_text_only_kind(self):
         # A kind with no structured form: none (every ReportKind may
         # come as data).
@@ -689,6 +702,17 @@ class TestI386Translate(DaemonTest):
                                         selector=0x7F))
             self.assertErrno(errno.EINVAL, self.m.translate, (0x7B, addr),
                              cpl=4)
+
+    def test_vm_layout_has_the_boot_lines(self):
+        v = self.m.vm_layout()
+        self.assertEqual([b.name for b in v.boot_lines],
+                         ["fixmap", "pkmap", "vmalloc", "lowmem", ".init",
+                          ".data", ".text"])
+        vm = v.boot_lines[2]
+        self.assertIn("    vmalloc : 0x%08x - 0x%08x   (%4d MB)\n"
+                      % (vm.start, vm.end, vm.size),
+                      self.m.report("vm_layout"))
+        self.assertEqual(v.thread_size, 8192)
 
 
 if __name__ == "__main__":

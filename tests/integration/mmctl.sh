@@ -49,6 +49,15 @@ smaps_rows() {
 	done <"$1"
 }
 
+# layout_values FILE: mmctl layout's text as layout_text.py prints its
+# JSON: the boot lines, each row's start|end|description, the key lines.
+layout_values() {
+	sed -n '2,8{/ : 0x/p}' "$1"
+	sed -n 's/^ *\([ 0-9a-f]*[0-9a-f]\) |[^|]*| *\([0-9a-f]*\) |[^|]*| \(.*\)$/\1|\2|\3/p' "$1" |
+		sed 's/^\([0-9a-f]\{8\}\)|/  \1|/; s/|\([0-9a-f]\{8\}\)|/|  \1|/'
+	grep -E '^(__per_cpu|pcpu_|THREAD_SIZE|KernelStack)' "$1"
+}
+
 stop_holder() {
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null
@@ -450,12 +459,15 @@ same "layout: THREAD_SIZE is x86_64's 16K" \
 same "layout: KernelStack is meminfo's" \
 	"$(sed -n 's/^KernelStack: \([0-9]*\) kB$/\1/p' "$tmp/layout")" \
 	"$($M meminfo | sed -n 's/^KernelStack: *\([0-9]*\) kB$/\1/p')"
-same "layout --json: one area per row of the table" \
-	"$(jq -r '.areas[].start' "$tmp/layout.json" | tr '\n' ' ')" \
-	"$(grep '^ [0-9a-f]* |' "$tmp/layout" | cut -d'|' -f1 | tr -d ' ' | tr '\n' ' ')"
+same "layout --json: every row, boot line and key line as the text" \
+	"$(python3 "$root/tests/integration/layout_text.py" "$tmp/layout.json")" \
+	"$(layout_values "$tmp/layout")"
+same "layout --json: x86_64 has no boot lines; THREAD_SIZE 16K" \
+	"$(jq -c '[.arch, .boot_lines, .thread_size]' "$tmp/layout.json")" \
+	'["x86_64",[],16384]'
 same "layout --json: zero-based per-CPU, CPU 0's offset is its unit" \
-	"$(jq -r '.["__per_cpu_offset[0]"]' "$tmp/layout.json")" \
-	"$(jq -r '.pcpu_base_addr' "$tmp/layout.json")"
+	"$(python3 -c 'import json, sys; v = json.load(open(sys.argv[1])); print(v["per_cpu_offset"][0] == v["pcpu_base_addr"] - v["per_cpu_start"], v["per_cpu_start"])' "$tmp/layout.json")" \
+	"True 0"
 status "layout with an argument: exit 2" 2 'takes no arguments' $M layout x
 
 # ---- dmesg
@@ -899,6 +911,16 @@ same "layout on i386: CPU 0's per-CPU offset is not 0" \
 	"$(case $off0 in 0 | 0x0 | '') echo zero ;; *) echo set ;; esac)" set
 same "layout on i386: THREAD_SIZE is 8K" \
 	"$(sed -n 's/^THREAD_SIZE: //p' "$tmp/layout32")" 8192
+$M --json layout >"$tmp/layout32.json"
+same "layout --json on i386: every row, boot line and key line as the text" \
+	"$(python3 "$root/tests/integration/layout_text.py" "$tmp/layout32.json")" \
+	"$(layout_values "$tmp/layout32")"
+same "layout --json on i386: the seven boot lines, vmalloc's in MB" \
+	"$(jq -c '[.arch, [.boot_lines[].name], .boot_lines[2].unit, .thread_size]' "$tmp/layout32.json")" \
+	'["i386",["fixmap","pkmap","vmalloc","lowmem",".init",".data",".text"],"MB",8192]'
+same "layout --json on i386: a per-CPU offset per CPU, the text's" \
+	"$(jq -r '.per_cpu_offset | length' "$tmp/layout32.json")" \
+	"$(grep -c '^__per_cpu_offset\[' "$tmp/layout32")"
 cpu=$($M status "$held" | sed -n 's/^Cpus_allowed_list:\t*//p')
 offc=$(sed -n "s/^__per_cpu_offset\\[$cpu\\]: //p" "$tmp/layout32")
 status "translate __KERNEL_PERCPU: its base is the CPU's offset, not 0" 0 \

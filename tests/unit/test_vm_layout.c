@@ -15,6 +15,7 @@
 #include "core/meminfo.h"
 #include "core/percpu.h"
 #include "core/sections.h"
+#include "core/snapshot.h"
 #include "core/task.h"
 #include "core/vm_layout.h"
 
@@ -33,6 +34,73 @@ static struct machine *boot_i386(void)
 
 	i386_layout(&l, 1 * GiB);
 	return boot(&l);
+}
+
+/*
+ * The snapshot holds what the text prints: each row (its last byte,
+ * size, offset from the top in the kernel's half, "... " for an area
+ * inside another), the boot lines on i386 only, each CPU's offset.
+ */
+static void check_snapshot(struct machine *m, size_t nr_boot_lines)
+{
+	struct vm_layout_snapshot *v;
+	struct seq_buf s;
+	const char *t = report_text(m, &s, report_vm_layout);
+	bool i386 = m->layout.arch == ARCH_I386;
+	char line[256];
+	int err;
+
+	v = snapshot_take(&vm_layout_report, m, 0, &err);
+	assert_non_null(v);
+	assert_string_equal(v->arch, i386 ? "i386" : "x86_64");
+	assert_int_equal(v->nr_boot_lines, nr_boot_lines);
+	assert_true(v->nr_rows >= 6);
+	/* The first row is user space: offset 0, up to TASK_SIZE. */
+	assert_int_equal(v->rows[0].start, 0);
+	assert_int_equal(v->rows[0].end, v->task_size - 1);
+	assert_int_equal(v->rows[0].offset, 0);
+	for (size_t i = 0; i < v->nr_rows; i++) {
+		const struct vm_layout_row_snapshot *r = &v->rows[i];
+
+		assert_int_equal(r->end - r->start + 1, r->size);
+		if (r->start >= v->task_size)
+			assert_true(r->offset < 0);
+		snprintf(line, sizeof(line), "%s%s\n",
+			 r->inside ? "| ... " : "| ", r->description);
+		if (!strstr(t, line))
+			fail_msg("row %zu: no '%s' in:\n%s", i, line, t);
+	}
+	for (size_t i = 0; i < v->nr_boot_lines; i++) {
+		snprintf(line, sizeof(line),
+			 " - 0x%08" PRIx64 "   (%4" PRIu64 " %s)\n",
+			 v->boot_lines[i].end, v->boot_lines[i].size,
+			 v->boot_lines[i].unit);
+		assert_non_null(strstr(t, line));
+	}
+	assert_int_equal(v->nr_cpus, m->nr_cpus);
+	for (unsigned int cpu = 0; cpu < m->nr_cpus; cpu++) {
+		assert_int_equal(v->per_cpu_offset[cpu],
+				 per_cpu_offset(m, cpu));
+		snprintf(line, sizeof(line), "__per_cpu_offset[%u]: %#" PRIx64,
+			 cpu, v->per_cpu_offset[cpu]);
+		assert_line(t, line);
+	}
+	assert_int_equal(v->thread_size, m->layout.kernel.thread_size);
+	assert_int_equal(v->kernel_stack_kb, meminfo_kb(m, "KernelStack"));
+	snapshot_free(vm_layout_report.desc, v);
+	seq_buf_free(&s);
+}
+
+static void test_layout_snapshot(void **state)
+{
+	struct machine *m = boot_default();
+
+	(void)state;
+	check_snapshot(m, 0);
+	machine_destroy(m);
+	m = boot_i386();
+	check_snapshot(m, 7);
+	machine_destroy(m);
 }
 
 /* The default x86_64 machine, as mm.rst would tabulate it. */
@@ -259,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_per_cpu_offset),
 		cmocka_unit_test(test_thread_size),
 		cmocka_unit_test(test_bad_thread_size),
+		cmocka_unit_test(test_layout_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
