@@ -1178,7 +1178,29 @@ json_object *dmesg_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
-/* "Name:\tmmc" -> {"Name": "mmc", "Pid": 5, ...} */
+/*
+ * A status key whose value is a hexadecimal mask (Cpus_allowed "3",
+ * SigBlk, CapEff): a string as written, never read as a decimal number.
+ */
+static bool status_mask(const char *key)
+{
+	static const char *const masks[] = {
+		"Cpus_allowed", "Mems_allowed", "SigPnd", "ShdPnd",
+		"SigBlk",	"SigIgn",	"SigCgt", "CapInh",
+		"CapPrm",	"CapEff",	"CapBnd", "CapAmb",
+	};
+
+	for (size_t i = 0; i < sizeof(masks) / sizeof(masks[0]); i++)
+		if (!strcmp(key, masks[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A real /proc/PID/status (--input): "Name:\tmmc" -> {"name": "mmc",
+ * "pid": 5, "vm_rss": N, ...}, every line a key in snake_case, as mmd's
+ * Status names its fields; kB values as numbers of kB.
+ */
 json_object *status_to_json(const char *text, char *err, size_t len)
 {
 	json_object *doc = json_object_new_object();
@@ -1187,7 +1209,7 @@ json_object *status_to_json(const char *text, char *err, size_t len)
 
 	lines_init(&l, text);
 	while ((line = next_line(&l))) {
-		char *colon = strchr(line, ':'), *val;
+		char *colon = strchr(line, ':'), *val, key[64];
 		json_object *v;
 
 		if (!colon || colon == line)
@@ -1201,8 +1223,11 @@ json_object *status_to_json(const char *text, char *err, size_t len)
 		val = skip_spaces(val);
 		/* "Umask: 0022", "SigBlk: 0000000000000000": octal and hex
 		 * masks with their leading zeros stay strings, as written. */
-		v = val[0] == '0' && val[1] ? NULL : json_number(val);
-		json_object_object_add(doc, line,
+		v = (val[0] == '0' && val[1]) || status_mask(line)
+			    ? NULL
+			    : json_number(val);
+		snake_case(line, key, sizeof(key));
+		json_object_object_add(doc, key,
 				       v ? v : json_object_new_string(val));
 	}
 	if (l.too_long)

@@ -117,15 +117,27 @@ same "top -o n: caches by name" \
 status "top --sort=x: exit 2, the keys" 2 'one of abclnops' \
 	$MMCTL -s "$s" top --sort=x
 
-# ---- --input of the host's own /proc/self/status: masks stay strings
-$MMCTL --json --input /proc/self/status status 1 >"$tmp/self.json"
+# ---- --input of the host's own /proc/self/status: every key, in
+# snake_case as mmd's Status; masks stay strings
+cat /proc/self/status >"$tmp/self.status"
+$MMCTL --json --input "$tmp/self.status" status 1 >"$tmp/self.json"
+same "--input /proc/self/status: every key of the real file, in snake_case" \
+	"$(python3 -c 'import json, re, sys
+keys = [l.split(":")[0] for l in open(sys.argv[1]) if l.strip()]
+snake = [re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", k).lower() for k in keys]
+print(len(keys), len(set(snake)), sorted(snake) == sorted(json.load(open(sys.argv[2]))))' "$tmp/self.status" "$tmp/self.json")" \
+	"$(grep -c . "$tmp/self.status") $(grep -c . "$tmp/self.status") True"
 same "--input /proc/self/status: Umask as written (0022 stays 0022)" \
-	"$(jq -r '.Umask | type' "$tmp/self.json") $(jq -r .Umask "$tmp/self.json")" \
-	"string $(sed -n 's/^Umask:[[:space:]]*//p' /proc/self/status | head -1 | sed 's/.*/&/')"
+	"$(jq -r '.umask | type' "$tmp/self.json") $(jq -r .umask "$tmp/self.json")" \
+	"string $(sed -n 's/^Umask:[[:space:]]*//p' "$tmp/self.status")"
 same "--input /proc/self/status: SigBlk keeps its 16 hex digits" \
-	"$(jq -r '.SigBlk | length' "$tmp/self.json")" 16
-same "--input /proc/self/status: a count is still a number" \
-	"$(jq -r '.Threads | type' "$tmp/self.json")" number
+	"$(jq -r '.sig_blk | length' "$tmp/self.json")" 16
+same "--input /proc/self/status: Cpus_allowed is a hex mask, a string as written" \
+	"$(jq -r '.cpus_allowed | type' "$tmp/self.json") $(jq -r .cpus_allowed "$tmp/self.json")" \
+	"string $(sed -n 's/^Cpus_allowed:[[:space:]]*//p' "$tmp/self.status")"
+same "--input /proc/self/status: a count is still a number, kB as numbers" \
+	"$(jq -c '[(.threads | type), (.vm_rss | type), .p_pid == '"$(sed -n 's/^PPid:[[:space:]]*//p' "$tmp/self.status")"']' "$tmp/self.json")" \
+	'["number","number",true]'
 
 # ---- map into a missing directory: the system's words, the directory
 status "map --output into a missing directory: names it" 1 \
