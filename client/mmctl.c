@@ -61,28 +61,28 @@ const struct report_kind report_kinds[] = {
 	 "/proc/vmallocinfo: every area of the vmalloc space"},
 	{"media-mem", MMC_REPORT_MEDIA_MEM, media_mem_to_json,
 	 "media-mem: MMZ regions and their blocks"},
-	{"dmesg", MMC_REPORT_DMESG, dmesg_to_json, "the kernel log"},
-	{"ps", MMC_REPORT_PS, ps_to_json,
+	{"dmesg", MMC_REPORT_DMESG, NULL, "the kernel log"},
+	{"ps", MMC_REPORT_PS, NULL,
 	 "every process: pid, CPU, VSZ, RSS, swap, faults, kernel memory"},
-	{"preempt", MMC_REPORT_PREEMPT, table_to_json,
+	{"preempt", MMC_REPORT_PREEMPT, NULL,
 	 "each CPU's preempt_count and context, and the processes in an "
 	 "atomic section or interrupt batch on it"},
-	{"percpu", MMC_REPORT_PERCPU, table_to_json,
+	{"percpu", MMC_REPORT_PERCPU, NULL,
 	 "each CPU's static per-CPU variables: address, size, owner, value"},
-	{"gfp-context", MMC_REPORT_GFP_CONTEXT, table_to_json,
+	{"gfp-context", MMC_REPORT_GFP_CONTEXT, NULL,
 	 "the GFP flags each execution context may use"},
-	{"files", MMC_REPORT_FILES, files_to_json,
+	{"files", MMC_REPORT_FILES, NULL,
 	 "every file: inode, size, blocks, pages cached and dirty"},
 	{"layout", MMC_REPORT_VM_LAYOUT, NULL,
 	 "the kernel's virtual memory map: direct map, vmalloc, vmemmap or "
 	 "mem_map, pkmap, fixmap, per-CPU offsets, THREAD_SIZE (mm.rst's "
 	 "table; on i386 the boot lines first)"},
-	{"mutexes", MMC_REPORT_MUTEXES, table_to_json,
+	{"mutexes", MMC_REPORT_MUTEXES, NULL,
 	 "every mutex: its owner, holder and waiters in order"},
-	{"numastat", MMC_REPORT_NUMASTAT, numastat_to_json,
+	{"numastat", MMC_REPORT_NUMASTAT, NULL,
 	 "numastat: each node's numa_hit, numa_miss, numa_foreign, "
 	 "interleave_hit, local_node and other_node, as numactl's numastat"},
-	{"thp", MMC_REPORT_TRANSPARENT_HUGEPAGE, thp_to_json,
+	{"thp", MMC_REPORT_TRANSPARENT_HUGEPAGE, NULL,
 	 "/sys/kernel/mm/transparent_hugepage/: enabled and defrag (the "
 	 "setting in force in brackets), use_zero_page, hpage_pmd_size"},
 	{"cma", MMC_REPORT_CMA, cma_to_json,
@@ -242,10 +242,7 @@ struct translation_args {
 	unsigned int cpl;
 };
 
-/*
- * A report's JSON from its structured form: the exit code, or
- * -EOPNOTSUPP for a kind mmd does not structure (its text is parsed).
- */
+/* A report's JSON from its structured form: mmctl's exit code. */
 static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
 			    int pid, unsigned int selector, uint64_t addr,
 			    const struct translation_args *tr)
@@ -260,9 +257,6 @@ static int show_report_data(struct mmctl *ctl, const struct report_kind *r,
 		     : mmc_report_data_at(mmctl_connect(ctl), r->kind, pid,
 					  addr, &buf, &len);
 
-	/* Text-only kinds (of an older mmd too): the text's parser. */
-	if (err == -EOPNOTSUPP && r->to_json)
-		return -EOPNOTSUPP;
 	if (err)
 		return mmctl_daemon_error(ctl, r->name, err);
 	doc = report_data_to_json(buf, len, why, sizeof(why));
@@ -288,11 +282,9 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 	char *text = NULL;
 	int err, ret = 0;
 
-	if (ctl->json && !ctl->input) {
-		err = show_report_data(ctl, r, pid, selector, addr, tr);
-		if (err != -EOPNOTSUPP)
-			return err;
-	}
+	/* mmd's reports come as data; only --input's files are parsed. */
+	if (ctl->json && !ctl->input)
+		return show_report_data(ctl, r, pid, selector, addr, tr);
 	if (ctl->input) {
 		err = read_input(ctl->input, &text);
 		if (err) {
@@ -313,11 +305,13 @@ static int show_report_tr(struct mmctl *ctl, const struct report_kind *r,
 		char why[160];
 		json_object *doc = NULL;
 
-		/* --input alone: mmd's reports come as data. */
+		/* --input: a real kernel's file, where the kernel has one. */
 		if (r->to_json)
 			doc = r->to_json(text, why, sizeof(why));
 		else
-			snprintf(why, sizeof(why), "no parser of its text");
+			snprintf(why, sizeof(why),
+				 "the kernel has no such file: mmd's report "
+				 "comes as data, without --input");
 
 		if (doc) {
 			mmctl_print_json(stdout, doc, true);
@@ -361,69 +355,95 @@ static int cmd_report(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, find_report(argv[0]), 0);
 }
 
-/* One files line: its name (the last column) and its numbers. */
-struct fincore_row {
-	unsigned long long ino, size, blocks, cached, dirty;
-	char name[300];
-};
-
-static bool parse_files_line(const char *line, struct fincore_row *row)
+/* The files report's entry named name ("/data"), or NULL. */
+static json_object *find_file(json_object *files, const char *name)
 {
-	int at = 0;
+	size_t n = json_object_array_length(files);
 
-	if (sscanf(line, "%llu %llu %llu %llu %llu %n", &row->ino, &row->size,
-		   &row->blocks, &row->cached, &row->dirty, &at) != 5 ||
-	    !at)
-		return false;
-	snprintf(row->name, sizeof(row->name), "%s", line + at);
-	return true;
+	for (size_t i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(files, i), *v;
+
+		if (json_object_object_get_ex(f, "name", &v) &&
+		    !strcmp(json_object_get_string(v) + 1, name + 1))
+			return f;
+	}
+	return NULL;
 }
 
-/* util-linux's fincore --bytes: RES PAGES SIZE FILE for each name. */
+static unsigned long long file_u64(json_object *f, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(f, key, &v)
+		       ? (unsigned long long)json_object_get_uint64(v)
+		       : 0;
+}
+
+/*
+ * util-linux's fincore --bytes: RES PAGES SIZE FILE for each name, from
+ * the files report's data (--json: an array of {res, pages, size,
+ * file}).
+ */
 static int cmd_fincore(struct mmctl *ctl, int argc, char **argv)
 {
+	const enum mmc_report kinds[1] = {MMC_REPORT_FILES};
+	json_object *doc = NULL, **docs[1] = {&doc}, *files, *out;
 	unsigned long page = 4096;
-	char *text = NULL;
-	int err, ret = 0;
+	int ret;
 
 	if (argc < 2)
 		return mmctl_usage_error(argv[0], "fincore needs a FILE");
-	err = mmc_report(mmctl_connect(ctl), MMC_REPORT_FILES, &text);
-	if (err)
-		return mmctl_daemon_error(ctl, "fincore", err);
+	mmctl_connect(ctl);
+	ret = mmctl_report_data_json(ctl, "fincore", kinds, docs, 1);
+	if (ret)
+		return ret;
+	/* Files has one field: its JSON is the array of files itself. */
+	files = json_object_is_type(doc, json_type_array) ? doc : NULL;
 	if (mmc_info(ctl->c)->page_size)
 		page = mmc_info(ctl->c)->page_size;
-	printf("%12s %8s %12s %s\n", "RES", "PAGES", "SIZE", "FILE");
+	out = json_object_new_array();
+	if (!ctl->json)
+		printf("%12s %8s %12s %s\n", "RES", "PAGES", "SIZE", "FILE");
 	for (int i = 1; i < argc; i++) {
-		const char *want = argv[i][0] == '/' ? argv[i] : NULL;
-		struct fincore_row row;
-		bool found = false;
+		char name[400];
+		json_object *f, *o;
 
-		for (char *line = strchr(text, '\n'); line && !found;
-		     line = strchr(line + 1, '\n')) {
-			char one[400];
-
-			snprintf(one, sizeof(one), "%.*s",
-				 (int)strcspn(line + 1, "\n"), line + 1);
-			found = parse_files_line(one, &row) &&
-				!strcmp(row.name + 1,
-					want ? want + 1 : argv[i]);
-		}
-		if (!found) {
+		snprintf(name, sizeof(name), "%s%s",
+			 argv[i][0] == '/' ? "" : "/", argv[i]);
+		f = files ? find_file(files, name) : NULL;
+		if (!f) {
 			fprintf(stderr, "mmctl: fincore: %s: no such file\n",
 				argv[i]);
 			ret = EXIT_FAILURE;
 			continue;
 		}
-		printf("%12llu %8llu %12llu %s\n", row.cached * page,
-		       row.cached, row.size, argv[i]);
+		o = json_object_new_object();
+		json_object_object_add(
+			o, "res",
+			json_object_new_uint64(file_u64(f, "cached") * page));
+		json_object_object_add(
+			o, "pages",
+			json_object_new_uint64(file_u64(f, "cached")));
+		json_object_object_add(
+			o, "size", json_object_new_uint64(file_u64(f, "size")));
+		json_object_object_add(o, "file",
+				       json_object_new_string(argv[i]));
+		json_object_array_add(out, o);
+		if (!ctl->json)
+			printf("%12llu %8llu %12llu %s\n",
+			       file_u64(f, "cached") * page,
+			       file_u64(f, "cached"), file_u64(f, "size"),
+			       argv[i]);
 	}
-	free(text);
+	if (ctl->json)
+		mmctl_print_json(stdout, out, true);
+	json_object_put(out);
+	json_object_put(doc);
 	return ret;
 }
 
-static const struct report_kind sysctl_report = {
-	"sysctl", MMC_REPORT_SYSCTL, sysctl_to_json, "the vm.* sysctls"};
+static const struct report_kind sysctl_report = {"sysctl", MMC_REPORT_SYSCTL,
+						 NULL, "the vm.* sysctls"};
 
 /* sysctl: list the vm.* knobs; NAME=VALUE sets one (admin). */
 static int cmd_sysctl(struct mmctl *ctl, int argc, char **argv)
@@ -472,8 +492,7 @@ static const struct report_kind translate_report = {
 	"translate", MMC_REPORT_TRANSLATE, NULL, "a segmented translation"};
 
 static const struct report_kind malloc_stats_report = {
-	"malloc-stats", MMC_REPORT_MALLOC_STATS, malloc_stats_to_json,
-	"a process's malloc"};
+	"malloc-stats", MMC_REPORT_MALLOC_STATS, NULL, "a process's malloc"};
 
 static int cmd_malloc_stats(struct mmctl *ctl, int argc, char **argv)
 {
@@ -858,18 +877,21 @@ static int cmd_khugepaged(struct mmctl *ctl, int argc, char **argv)
 	return show_report(ctl, find_report("thp"), 0);
 }
 
-/* meminfo's Slab: line, in kB. */
+/* meminfo's Slab, in kB, from the data. */
 static int slab_kb(struct mmctl *ctl, unsigned long long *kb)
 {
-	char *text = NULL, *line;
-	int err = mmc_report(ctl->c, MMC_REPORT_MEMINFO, &text);
+	const enum mmc_report kinds[1] = {MMC_REPORT_MEMINFO};
+	json_object *doc = NULL, **docs[1] = {&doc}, *slab;
+	int ret = mmctl_report_data_json(ctl, "shrink", kinds, docs, 1);
 
-	if (err)
-		return err;
-	line = strstr(text, "\nSlab:");
-	err = line && sscanf(line, "\nSlab: %llu kB", kb) == 1 ? 0 : -EBADMSG;
-	free(text);
-	return err;
+	if (ret)
+		return ret;
+	if (json_object_object_get_ex(doc, "slab", &slab))
+		*kb = (unsigned long long)json_object_get_uint64(slab);
+	else
+		ret = mmctl_daemon_error(ctl, "shrink", -EBADMSG);
+	json_object_put(doc);
+	return ret;
 }
 
 /*
@@ -887,12 +909,14 @@ static int cmd_shrink(struct mmctl *ctl, int argc, char **argv)
 		return err;
 	mmctl_connect(ctl);
 	err = slab_kb(ctl, &before);
-	if (!err)
-		err = mmc_admin_drop_caches(ctl->c, &free_pages);
-	if (!err)
-		err = slab_kb(ctl, &after);
+	if (err)
+		return err;
+	err = mmc_admin_drop_caches(ctl->c, &free_pages);
 	if (err)
 		return mmctl_daemon_error(ctl, "shrink", err);
+	err = slab_kb(ctl, &after);
+	if (err)
+		return err;
 	if (ctl->json) {
 		json_object *o = json_object_new_object();
 
@@ -1241,7 +1265,8 @@ static void print_help(const struct mmctl *ctl)
 	       "  -j, --json         reports as JSON\n"
 	       "  -i, --input=FILE   read the report from FILE (- for stdin)\n"
 	       "                     instead of the daemon: with --json, a\n"
-	       "                     saved report or a real /proc file\n"
+	       "                     real kernel's /proc, sysfs or debugfs "
+	       "file\n"
 	       "  -h, --help         this help; COMMAND --help for a "
 	       "command's\n"
 	       "  -V, --version      mmctl's version\n"

@@ -28,14 +28,16 @@
 struct mmctl {
 	const char *socket; /* NULL: $MMD_SOCKET or the default */
 	bool json;
-	const char *input;  /* a saved report to read instead ("-": stdin) */
+	const char *input;  /* a kernel's file to read instead ("-": stdin) */
 	bool help, version; /* -h, -V seen */
 	struct mmc *c;
 };
 
 /*
- * A report's text turned into JSON, or NULL with why (naming the line)
- * in err when the text is not in the format the parser knows.
+ * A real kernel file's text (--input) turned into JSON, or NULL with why
+ * (naming the line) in err when the text is not in the format the
+ * parser knows. A report_kind's to_json is NULL where the kernel has no
+ * such file: mmd's reports reach --json as data, never as parsed text.
  */
 typedef json_object *(*report_to_json_fn)(const char *text, char *err,
 					  size_t len);
@@ -84,26 +86,18 @@ json_object *meminfo_to_json(const char *text, char *err, size_t len);
 json_object *buddyinfo_to_json(const char *text, char *err, size_t len);
 json_object *extfrag_to_json(const char *text, char *err, size_t len);
 json_object *pagetypeinfo_to_json(const char *text, char *err, size_t len);
-json_object *files_to_json(const char *text, char *err, size_t len);
-json_object *sysctl_to_json(const char *text, char *err, size_t len);
 json_object *zoneinfo_to_json(const char *text, char *err, size_t len);
 json_object *vmstat_to_json(const char *text, char *err, size_t len);
 json_object *slabinfo_to_json(const char *text, char *err, size_t len);
 json_object *vmallocinfo_to_json(const char *text, char *err, size_t len);
 json_object *media_mem_to_json(const char *text, char *err, size_t len);
-json_object *dmesg_to_json(const char *text, char *err, size_t len);
 json_object *status_to_json(const char *text, char *err, size_t len);
-json_object *ps_to_json(const char *text, char *err, size_t len);
-json_object *table_to_json(const char *text, char *err, size_t len);
-json_object *thp_to_json(const char *text, char *err, size_t len);
 json_object *cma_to_json(const char *text, char *err, size_t len);
 json_object *maps_to_json(const char *text, char *err, size_t len);
-json_object *numastat_to_json(const char *text, char *err, size_t len);
 json_object *numa_maps_to_json(const char *text, char *err, size_t len);
 json_object *node_meminfo_to_json(const char *text, char *err, size_t len);
 json_object *smaps_to_json(const char *text, char *err, size_t len);
 json_object *smaps_rollup_to_json(const char *text, char *err, size_t len);
-json_object *malloc_stats_to_json(const char *text, char *err, size_t len);
 
 /* mmctl_page.c: struct page, and one slab cache's attributes. */
 int cmd_kpageflags(struct mmctl *ctl, int argc, char **argv);

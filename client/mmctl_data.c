@@ -196,40 +196,6 @@ int mmctl_print_report_data(struct mmctl *ctl, const char *what,
 }
 
 /*
- * The reports as text, parsed (what mmctl does with /proc files): for an
- * mmd that sends only text. The parsers give the data's shapes.
- */
-static int text_fallback(struct mmctl *ctl, const char *what,
-			 const enum mmc_report *kinds, json_object ***docs,
-			 int n)
-{
-	char why[160];
-
-	for (int i = 0; i < n; i++) {
-		const struct report_kind *r = NULL;
-		char *text = NULL;
-		int err;
-
-		for (unsigned int k = 0; k < nr_report_kinds && !r; k++)
-			if (report_kinds[k].kind == kinds[i])
-				r = &report_kinds[k];
-		if (!r || !r->to_json)
-			return EXIT_DAEMON;
-		err = mmc_report(ctl->c, kinds[i], &text);
-		if (err)
-			return mmctl_daemon_error(ctl, what, err);
-		*docs[i] = r->to_json(text, why, sizeof(why));
-		free(text);
-		if (!*docs[i]) {
-			fprintf(stderr, "mmctl: %s: %s: %s\n", what, r->name,
-				why);
-			return EXIT_DAEMON;
-		}
-	}
-	return 0;
-}
-
-/*
  * n reports as data in one pipelined round trip, each as its JSON in
  * *docs[i] (NULL where none came): 0, or mmctl's exit code after saying
  * why, naming what.
@@ -250,11 +216,6 @@ int mmctl_report_data_json(struct mmctl *ctl, const char *what,
 		mmc_report_data(ctl->c, kinds[i], 0, &buf[i], &len[i]);
 	got = mmc_pipeline_end(ctl->c, status, (size_t)n);
 	for (i = 0; i < n && !ret; i++) {
-		if (got >= 0 && status[i] == -EOPNOTSUPP) {
-			ret = text_fallback(ctl, what, kinds, docs, n);
-			got = -1; /* the data is not used */
-			break;
-		}
 		if (got < 0 || status[i])
 			ret = mmctl_daemon_error(ctl, what,
 						 got < 0 ? got : status[i]);

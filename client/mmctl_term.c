@@ -707,31 +707,35 @@ static char *mark_changes(const char *text, const char *last)
 	return out;
 }
 
+/* watch --json: one compact document per line, from the data. */
+static int watch_json(struct mmctl *ctl, const struct report_kind *r)
+{
+	const enum mmc_report kinds[1] = {r->kind};
+	json_object *doc = NULL, **docs[1] = {&doc};
+	int ret = mmctl_report_data_json(ctl, r->name, kinds, docs, 1);
+
+	if (ret)
+		return ret;
+	mmctl_print_json(stdout, doc, false);
+	fflush(stdout);
+	json_object_put(doc);
+	return 0;
+}
+
 static int watch_once(struct mmctl *ctl, const struct report_kind *r,
 		      const struct screen *s, unsigned int ms, char **last)
 {
-	char *text = NULL, *frame = NULL, why[160], clock[16];
+	char *text = NULL, *frame = NULL, clock[16];
 	size_t size = 0;
 	time_t now = time(NULL);
-	int err = mmc_report(ctl->c, r->kind, &text);
+	int err;
 	FILE *f;
 
+	if (ctl->json)
+		return watch_json(ctl, r);
+	err = mmc_report(ctl->c, r->kind, &text);
 	if (err)
 		return mmctl_daemon_error(ctl, r->name, err);
-	if (ctl->json) { /* one compact document per line */
-		json_object *doc = r->to_json(text, why, sizeof(why));
-
-		free(text);
-		if (!doc) {
-			fprintf(stderr, "mmctl: %s: cannot parse: %s\n",
-				r->name, why);
-			return EXIT_DAEMON;
-		}
-		mmctl_print_json(stdout, doc, false);
-		fflush(stdout);
-		json_object_put(doc);
-		return 0;
-	}
 	f = open_memstream(&frame, &size);
 	if (!f) {
 		free(text);

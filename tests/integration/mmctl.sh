@@ -612,6 +612,10 @@ if [ -r /proc/self/smaps ]; then
 fi
 status "--input with a command that is not a report: exit 2" 2 \
 	'--input goes with a report only' $M --input "$tmp/vmstat" top
+$M ps >"$tmp/ps.txt"
+status "--json --input of a report the kernel has no file for: exit 1" 1 \
+	"ps: cannot parse: the kernel has no such file" \
+	$M --json --input "$tmp/ps.txt" ps
 status "--json --input of a file in another format: exit 1" 1 \
 	'meminfo: cannot parse: line 1' $M --json --input "$tmp/vmstat" meminfo
 
