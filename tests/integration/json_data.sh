@@ -6,7 +6,8 @@
 # page_owner on, and the i386 media board); each must exit 0 and print
 # JSON, and the recordings must hold a structured Report of every kind
 # and no Report asking for text (a plain mmctl meminfo, run last, shows
-# the reader sees one when it is asked).
+# the reader sees one when it is asked). The kinds mmd has no data for
+# yet are named in TEXT_ONLY, each held to mmd's refusal of its data.
 #   usage: MMD=build/test/mmd sh tests/integration/json_data.sh
 # Needs build/test/mmctl and mmc-example next to mmd, build/python (the
 # generated mm_pb2), jq. Must never: leave a daemon or a client running.
@@ -57,8 +58,25 @@ start_mmd x86 --config "$tmp/x86.yaml" --record "$tmp/x86.mmrec" || exit 1
 x86=$mmd_pid
 hold x86
 pfn=$("$MMCTL" -s "$tmp/x86.sock" --json pagewalk "$held" "0x$anon" | jq .pfn)
+# The kinds mmd has no data for yet: their --json is still made from
+# the text, by the command's own code. Each must be refused as data
+# (EOPNOTSUPP): once one is structured, this test fails until it leaves
+# the list and its command reads the data.
+TEXT_ONLY="frames dump_page page_owner page_owners"
+for kind in $TEXT_ONLY; do
+	same "$kind: no data yet (EOPNOTSUPP), so its --json is left out here" \
+		"$(PYTHONPATH="$root/build/python" "$PYTHON" -c 'import errno, sys, mmclient
+m = mmclient.Machine(sys.argv[1])
+try:
+    m.report_data(sys.argv[2])
+    print("data")
+except OSError as e:
+    print(e.errno == errno.EOPNOTSUPP)' "$tmp/x86.sock" "$kind")" True
+	echo "$kind" >>"$tmp/kinds"
+done
 # Each kind's command: "KIND: ARGS" (KIND as ReportKind's name).
 while IFS=: read -r kind args; do
+	case " $TEXT_ONLY " in *" $kind "*) continue ;; esac
 	# shellcheck disable=SC2086
 	json x86 $args
 	echo "$kind" >>"$tmp/kinds"
