@@ -4,7 +4,8 @@
  * JSON document with json-c: /proc/meminfo, buddyinfo, pagetypeinfo,
  * zoneinfo, vmstat, slabinfo, vmallocinfo, /proc/PID/status, maps,
  * smaps, smaps_rollup and numa_maps, debugfs' extfrag_index and
- * unusable_index, sysfs' nodeN/meminfo, and HiSilicon's /proc/media-mem.
+ * unusable_index, sysfs' nodeN/meminfo and nodeN/vmstat, and HiSilicon's
+ * /proc/media-mem.
  *
  * Owns: one parser per such file, giving the shape of mmd's data for the
  * same report where the file has its values (meminfo's keys in

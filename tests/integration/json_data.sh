@@ -113,6 +113,7 @@ transparent_hugepage: thp
 numa_maps: numa-maps $held
 numastat: numastat
 node_meminfo: node-meminfo 0
+node_vmstat: node-vmstat 0
 smaps: smaps $held
 smaps_rollup: smaps_rollup $held
 EOF2
