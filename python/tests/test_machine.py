@@ -41,12 +41,25 @@ class Daemon:
         self.proc = subprocess.Popen(
             [MMD, "--foreground", "--socket", self.sock, *args],
             stderr=self.log)
-        for _ in range(200):
-            if os.path.exists(self.sock):
+        # The socket's path exists from bind(); mmd serves once it
+        # listens: wait until a connection is taken (a loaded machine
+        # may be between the two for a while).
+        for _ in range(600):
+            if os.path.exists(self.sock) and self._listening():
                 return
             time.sleep(0.05)
         self.stop()
         raise RuntimeError("mmd did not start")
+
+    def _listening(self):
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(self.sock)
+            return True
+        except OSError:
+            return False
+        finally:
+            probe.close()
 
     def stop(self, exiting=False):
         """mmd's exit code; SIGTERM first unless it is exiting itself."""
