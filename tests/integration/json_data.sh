@@ -112,6 +112,7 @@ mutexes: mutexes
 transparent_hugepage: thp
 numa_maps: numa-maps $held
 numastat: numastat
+numastat_process: numastat -p $held
 node_meminfo: node-meminfo 0
 node_vmstat: node-vmstat 0
 smaps: smaps $held
