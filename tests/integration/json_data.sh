@@ -117,6 +117,7 @@ node_meminfo: node-meminfo 0
 node_vmstat: node-vmstat 0
 smaps: smaps $held
 smaps_rollup: smaps_rollup $held
+cma: cma
 EOF2
 # The commands that read reports to make their own JSON.
 json x86 fincore /data
