@@ -197,50 +197,6 @@ json_object *meminfo_to_json(const char *text, char *err, size_t len)
 	return doc;
 }
 
-/* "Node 0, zone      DMA      0 ..." -> [{node, zone, free: [...]}] */
-json_object *buddyinfo_to_json(const char *text, char *err, size_t len)
-{
-	json_object *doc = json_object_new_array();
-	struct lines l;
-	char *line;
-
-	lines_init(&l, text);
-	while ((line = next_line(&l))) {
-		char zone[32], *tok[64];
-		json_object *entry, *free_list;
-		int node, used = 0, n;
-
-		if (sscanf(line, "Node %d, zone %31s %n", &node, zone, &used) !=
-			    2 ||
-		    !used)
-			return parse_error(doc, &l, err, len,
-					   "not 'Node N, zone NAME ...'");
-		n = split(line + used, tok, 63);
-		if (n < 1 || n > 63)
-			return parse_error(doc, &l, err, len, "no free counts");
-		free_list = json_object_new_array();
-		entry = json_object_new_object();
-		json_object_object_add(entry, "node",
-				       json_object_new_int(node));
-		json_object_object_add(entry, "zone",
-				       json_object_new_string(zone));
-		json_object_object_add(entry, "free", free_list);
-		json_object_array_add(doc, entry);
-		for (int i = 0; i < n; i++) {
-			json_object *v = json_number(tok[i]);
-
-			if (!v)
-				return parse_error(doc, &l, err, len,
-						   "'%s' is not a count",
-						   tok[i]);
-			json_object_array_add(free_list, v);
-		}
-	}
-	if (l.too_long)
-		return parse_error(doc, &l, err, len, "line too long");
-	return doc;
-}
-
 /* "0.998" or "-1.000": an index the kernel prints in thousandths, as
  * the number of thousandths (998, -1000), as mm.proto's FragIndexZone. */
 static json_object *json_index(const char *s)
@@ -257,11 +213,19 @@ static json_object *json_index(const char *s)
 }
 
 /*
- * A real debugfs extfrag/extfrag_index or extfrag/unusable_index
- * (--input) -> [{node, zone, index: [one per order, in thousandths]}],
- * the shape of mm.proto's ExtfragIndex (mmd's come as that data).
+ * Lines of "Node 0, zone      DMA  v0 v1 ..." -> [{node, zone, key:
+ * [...]}], each value made by r->value:
+ * buddyinfo's free counts, and debugfs's extfrag and unusable indices.
  */
-json_object *extfrag_to_json(const char *text, char *err, size_t len)
+struct node_zone_rows {
+	const char *key;		     /* the values' JSON name */
+	json_object *(*value)(const char *); /* NULL: not one */
+	const char *none, *bad;		     /* the two complaints */
+};
+
+static json_object *node_zone_rows_to_json(const char *text,
+					   const struct node_zone_rows *r,
+					   char *err, size_t len)
 {
 	json_object *doc = json_object_new_array();
 	struct lines l;
@@ -270,7 +234,7 @@ json_object *extfrag_to_json(const char *text, char *err, size_t len)
 	lines_init(&l, text);
 	while ((line = next_line(&l))) {
 		char zone[32], *tok[64];
-		json_object *entry, *index;
+		json_object *entry, *values;
 		int node, used = 0, n;
 
 		if (sscanf(line, "Node %d, zone %31s %n", &node, zone, &used) !=
@@ -280,28 +244,50 @@ json_object *extfrag_to_json(const char *text, char *err, size_t len)
 					   "not 'Node N, zone NAME ...'");
 		n = split(line + used, tok, 63);
 		if (n < 1 || n > 63)
-			return parse_error(doc, &l, err, len, "no indices");
-		index = json_object_new_array();
+			return parse_error(doc, &l, err, len, "%s", r->none);
+		values = json_object_new_array();
 		entry = json_object_new_object();
 		json_object_object_add(entry, "node",
 				       json_object_new_int(node));
 		json_object_object_add(entry, "zone",
 				       json_object_new_string(zone));
-		json_object_object_add(entry, "index", index);
+		json_object_object_add(entry, r->key, values);
 		json_object_array_add(doc, entry);
 		for (int i = 0; i < n; i++) {
-			json_object *v = json_index(tok[i]);
+			json_object *v = r->value(tok[i]);
 
 			if (!v)
 				return parse_error(doc, &l, err, len,
-						   "'%s' is not an index",
-						   tok[i]);
-			json_object_array_add(index, v);
+						   "'%s' is not %s", tok[i],
+						   r->bad);
+			json_object_array_add(values, v);
 		}
 	}
 	if (l.too_long)
 		return parse_error(doc, &l, err, len, "line too long");
 	return doc;
+}
+
+/* "Node 0, zone      DMA      0 ..." -> [{node, zone, free: [...]}] */
+json_object *buddyinfo_to_json(const char *text, char *err, size_t len)
+{
+	static const struct node_zone_rows rows = {"free", json_number,
+						   "no free counts", "a count"};
+
+	return node_zone_rows_to_json(text, &rows, err, len);
+}
+
+/*
+ * A real debugfs extfrag/extfrag_index or extfrag/unusable_index
+ * (--input) -> [{node, zone, index: [one per order, in thousandths]}],
+ * the shape of mm.proto's ExtfragIndex (mmd's come as that data).
+ */
+json_object *extfrag_to_json(const char *text, char *err, size_t len)
+{
+	static const struct node_zone_rows rows = {"index", json_index,
+						   "no indices", "an index"};
+
+	return node_zone_rows_to_json(text, &rows, err, len);
 }
 
 /* "Page block order: 9" or "Pages per block:  512" into doc. */
