@@ -253,6 +253,60 @@ static int r_vmalloc(struct machine *m, struct ctx *c, uint64_t v)
 	return undo_vfree(m, err, addr);
 }
 
+static int r_kmalloc_node_size(struct machine *m, struct ctx *c, uint64_t v)
+{
+	uint64_t addr = 0;
+
+	int err = uapi_kmalloc_node(m, v, GFP_KERNEL, NUMA_NO_NODE, &addr);
+
+	(void)c;
+	return undo_kfree(m, err, addr);
+}
+
+/* The node as the wire's sint32 carries it. */
+static int r_kmalloc_node_nid(struct machine *m, struct ctx *c, uint64_t v)
+{
+	uint64_t addr = 0;
+
+	int err = uapi_kmalloc_node(m, 64, GFP_KERNEL, (int32_t)v, &addr);
+
+	(void)c;
+	return undo_kfree(m, err, addr);
+}
+
+static int r_vmalloc_node_size(struct machine *m, struct ctx *c, uint64_t v)
+{
+	uint64_t addr = 0;
+
+	int err = uapi_vmalloc_node(m, v, NUMA_NO_NODE, &addr);
+
+	(void)c;
+	return undo_vfree(m, err, addr);
+}
+
+/* One frame from start_pfn v: end_pfn v + 1 wraps to 0 at 2^64 - 1. */
+static int r_alloc_contig_start(struct machine *m, struct ctx *c, uint64_t v)
+{
+	int err = uapi_alloc_contig_range(m, v, v + 1);
+
+	if (!err)
+		assert_int_equal(uapi_free_contig_range(m, v, v + 1), 0);
+	(void)c;
+	return err;
+}
+
+/* From the DMA32 zone's first pageblock to end_pfn v. */
+static int r_alloc_contig_end(struct machine *m, struct ctx *c, uint64_t v)
+{
+	uint64_t start = (16 * MiB) / PS;
+	int err = uapi_alloc_contig_range(m, start, v);
+
+	if (!err)
+		assert_int_equal(uapi_free_contig_range(m, start, v), 0);
+	(void)c;
+	return err;
+}
+
 static int r_vzalloc(struct machine *m, struct ctx *c, uint64_t v)
 {
 	uint64_t addr = 0;
@@ -788,6 +842,24 @@ static const struct row rows[] = {
 	{"kmalloc size",
 	 r_kmalloc,
 	 {0, 0, 0, 0, 0, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM}},
+	{"kmalloc_node size",
+	 r_kmalloc_node_size,
+	 {0, 0, 0, 0, 0, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM}},
+	{"kmalloc_node nid",
+	 r_kmalloc_node_nid,
+	 {0, -EINVAL, -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, 0, 0, -EINVAL, 0}},
+	{"vmalloc_node size",
+	 r_vmalloc_node_size,
+	 {-EINVAL, 0, 0, 0, 0, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM,
+	  -ENOMEM}},
+	{"alloc_contig_range start_pfn",
+	 r_alloc_contig_start,
+	 {-EBUSY, -EBUSY, 0, -EBUSY, -EBUSY, -EINVAL, -EINVAL, -EINVAL, -EINVAL,
+	  -EINVAL, -EINVAL}},
+	{"alloc_contig_range end_pfn",
+	 r_alloc_contig_end,
+	 {-EINVAL, -EINVAL, -EINVAL, -EINVAL, -EBUSY, -EINVAL, -EINVAL, -EINVAL,
+	  -EINVAL, -EINVAL, -EINVAL}},
 	{"kcalloc n",
 	 r_kcalloc_n,
 	 {0, 0, 0, 0, 0, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM, -ENOMEM}},

@@ -601,9 +601,20 @@ static void test_cma_bad_calls(void **state)
 	assert_int_equal(m->vm_events[CMA_ALLOC_FAIL], 4);
 	assert_int_equal(area(m)->nr_pages_failed, 2049 + 2);
 	assert_int_equal(dma32(m)->vm_stat[NR_FREE_CMA_PAGES], free_cma);
+	/* Counts past any area, as a client may send them. */
+	assert_int_equal(cma_alloc(m, "test", (1ULL << 63) + 1, 0, &pfn),
+			 -ENOMEM);
+	assert_int_equal(cma_alloc(m, "test", UINT64_MAX, 0, &pfn), -ENOMEM);
+	assert_int_equal(m->vm_events[CMA_ALLOC_FAIL], 6);
+	assert_int_equal(dma32(m)->vm_stat[NR_FREE_CMA_PAGES], free_cma);
 	assert_consistent(m);
 
 	assert_int_equal(cma_alloc(m, "test", 8, 3, &pfn), 0);
+	assert_int_equal(cma_release(m, "test", pfn, UINT64_MAX, false),
+			 -EINVAL);
+	assert_int_equal(cma_release(m, "test", UINT64_MAX, 8, false), -EINVAL);
+	assert_int_equal(cma_release(m, "test", (1ULL << 63) + 1, 8, false),
+			 -EINVAL);
 	assert_int_equal(cma_release(m, "nosuch", pfn, 8, false), -ENOENT);
 	assert_int_equal(cma_release(m, "test", pfn, 7, false), -EINVAL);
 	assert_int_equal(cma_release(m, "test", pfn + 1, 7, false), -EINVAL);
