@@ -97,7 +97,10 @@ void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
 
 static bool get_pageblock_skip(const struct machine *m, unsigned long pfn)
 {
-	const struct zone *zone = &m->zones[page_zonenum(pfn_to_page(m, pfn))];
+	/* The zone of the page's own node, not node 0's of its type. */
+	const struct page *page = pfn_to_page(m, pfn);
+	const struct zone *zone = &m->zones[page_to_nid(page) * MAX_NR_ZONES +
+					    page_zonenum(page)];
 
 	return get_zone_pfnblock_flags_mask(m, zone, pfn, PB_SKIP_MASK);
 }
@@ -445,7 +448,7 @@ static bool migrate_isolated(struct machine *m, struct compact_control *cc)
 			m->vm_events[PGMIGRATE_FAIL] += cc->nr_migratepages - i;
 			break;
 		}
-		if (migrate_page(m, src, dst)) {
+		if (migrate_page(m, src, dst, MR_COMPACTION)) {
 			m->vm_events[PGMIGRATE_FAIL]++;
 			__free_pages(m, dst, 0);
 			continue;

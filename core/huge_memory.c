@@ -852,6 +852,23 @@ void move_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 	pte_slot_write(m, &from, 0);
 }
 
+bool remove_migration_pmd(struct machine *m, struct vm_area_struct *vma,
+			  uint64_t addr, const struct page *src,
+			  const struct page *dst)
+{
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (!find_huge_pmd(m, vma, addr, &slot, &entry) ||
+	    pte_pfn(m, entry) != page_to_pfn(m, src))
+		return false;
+	if (dst) /* the entry's bits stay; only its frame changes */
+		pte_slot_set(
+			m, &slot,
+			pfn_pte(m, page_to_pfn(m, dst), pte_flags(m, entry)));
+	return true;
+}
+
 int split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t addr)
 {
@@ -978,6 +995,27 @@ static unsigned long split_huge_page(struct machine *m, struct page *head)
 	}
 	m->vm_events[THP_SPLIT_PAGE]++;
 	return freed;
+}
+
+static int split_one_pmd(struct machine *m, struct page *page,
+			 struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	(void)arg;
+	if (!remove_migration_pmd(m, vma, addr, page, NULL))
+		return 0;
+	return split_huge_pmd_address(m, vma, addr);
+}
+
+int split_folio(struct machine *m, struct page *head)
+{
+	int err = rmap_walk(m, head, split_one_pmd, NULL);
+
+	if (err)
+		return err;
+	if (thp_entire_mapcount(head)) /* a PMD rmap cannot reach */
+		return -EAGAIN;
+	split_huge_page(m, head);
+	return 0;
 }
 
 unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)

@@ -77,6 +77,25 @@ int do_huge_pmd_fault(struct machine *m, struct vm_area_struct *vma,
  */
 int split_huge_pmd_address(struct machine *m, struct vm_area_struct *vma,
 			   uint64_t addr);
+/*
+ * Migration's part at the PMD level, as set_pmd_migration_entry and
+ * remove_migration_pmd in one step (the machine runs one call at a
+ * time, so no one sees the entry in between): whether vma's PMD at addr
+ * maps the THP src, and, when dst is not NULL, that PMD pointed at the
+ * THP dst with every bit of the entry kept.
+ */
+bool remove_migration_pmd(struct machine *m, struct vm_area_struct *vma,
+			  uint64_t addr, const struct page *src,
+			  const struct page *dst);
+/*
+ * split_folio, as migration's fallback takes it when no THP can be had
+ * on the target node: every PMD mapping of the THP at head is split
+ * (rmap), then the THP into order-0 pages, each mapped where it was and
+ * on the LRU lists. 0; -ENOMEM when a PTE table could not be had or
+ * -EAGAIN when a PMD mapping was out of rmap's reach (what was split
+ * stays split, the THP whole).
+ */
+int split_folio(struct machine *m, struct page *head);
 /* Split every THP mapping in [start, end) of vma. */
 int split_huge_pmd_range(struct machine *m, struct vm_area_struct *vma,
 			 uint64_t start, uint64_t end);

@@ -222,21 +222,51 @@ static struct page *alloc_pages_preferred_many(struct machine *m, gfp_t gfp,
 	return page;
 }
 
+/*
+ * The hugepage filter of alloc_pages_mpol: a PMD-sized THP for a fault
+ * or a migration (an ilx; a plain alloc_pages has none) under a policy
+ * that does not interleave and allows nid (the default and local ones
+ * among them) is tried on nid alone first, without reclaim; remote
+ * memory would cost more than the huge page gains.
+ * HPAGE_PMD_ORDER is the pageblock order on this machine's arches.
+ */
+static bool thp_local_first(const struct machine *m, unsigned int order,
+			    const struct mempolicy *pol, unsigned long ilx,
+			    int nid, const nodemask_t *nodemask)
+{
+	if (order != m->pageblock_order || ilx == NO_INTERLEAVE_INDEX)
+		return false;
+	if (pol && (pol->mode == MPOL_INTERLEAVE ||
+		    pol->mode == MPOL_WEIGHTED_INTERLEAVE))
+		return false;
+	return !nodemask || node_isset(nid, *nodemask);
+}
+
 struct page *alloc_pages_mpol(struct machine *m, gfp_t gfp, unsigned int order,
 			      struct mempolicy *pol, unsigned long ilx, int nid)
 {
-	const nodemask_t *nodemask;
+	const nodemask_t *nodemask = NULL;
 	struct page *page;
 
-	if (!pol || pol->mode == MPOL_DEFAULT || pol->mode == MPOL_LOCAL)
-		return __alloc_pages(m, gfp, order, nid, NULL);
-	nodemask = policy_nodemask(m, gfp, pol, ilx, &nid);
-	if (nid >= (int)m->nr_node_ids)
-		nid = numa_node_id(m);
-	if (pol->mode == MPOL_PREFERRED_MANY)
-		return alloc_pages_preferred_many(m, gfp, order, nid, nodemask);
+	if (pol && pol->mode != MPOL_DEFAULT && pol->mode != MPOL_LOCAL) {
+		nodemask = policy_nodemask(m, gfp, pol, ilx, &nid);
+		if (nid >= (int)m->nr_node_ids)
+			nid = numa_node_id(m);
+		if (pol->mode == MPOL_PREFERRED_MANY)
+			return alloc_pages_preferred_many(m, gfp, order, nid,
+							  nodemask);
+	}
+	if (thp_local_first(m, order, pol, ilx, nid, nodemask)) {
+		page = __alloc_pages(m, gfp | __GFP_THISNODE | __GFP_NORETRY,
+				     order, nid, NULL);
+		/* Without direct reclaim, no remote THP: the fault falls
+		 * back to small pages. */
+		if (!IS_ERR(page) || !(gfp & __GFP_DIRECT_RECLAIM))
+			return page;
+	}
 	page = __alloc_pages(m, gfp, order, nid, nodemask);
-	if ((pol->mode == MPOL_INTERLEAVE ||
+	if (pol &&
+	    (pol->mode == MPOL_INTERLEAVE ||
 	     pol->mode == MPOL_WEIGHTED_INTERLEAVE) &&
 	    !IS_ERR(page) && page_to_nid(page) == nid)
 		page_zone(m, page)->vm_numa_event[NUMA_INTERLEAVE_HIT]++;
@@ -256,7 +286,7 @@ struct mempolicy *get_vma_policy(struct machine *m, struct vm_area_struct *vma,
 		pol = t ? &t->mempolicy : NULL;
 	}
 
-	*ilx = NO_INTERLEAVE_INDEX;
+	*ilx = 0; /* a VMA's allocation: the hugepage filter applies */
 	if (pol && (pol->mode == MPOL_INTERLEAVE ||
 		    pol->mode == MPOL_WEIGHTED_INTERLEAVE))
 		*ilx = (unsigned long)(vma->vm_pgoff >> order) +

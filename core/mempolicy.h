@@ -103,7 +103,8 @@ struct vm_area_struct;
 
 /*
  * The policy a fault at addr follows: the VMA's, else the task's; *ilx
- * its interleave index (the page offset), as get_vma_policy.
+ * its interleave index (the page offset, by pages of the order asked
+ * for; 0 when the policy does not interleave), as get_vma_policy.
  */
 struct mempolicy *get_vma_policy(struct machine *m, struct vm_area_struct *vma,
 				 uint64_t addr, unsigned int order,

@@ -15,6 +15,7 @@
 #include <errno.h>
 
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/migrate.h"
 #include "core/mm.h"
@@ -161,7 +162,8 @@ int kernel_get_mempolicy(struct machine *m, struct task_struct *t, int *policy,
  * Move one page to node nid (a fresh page there, __GFP_THISNODE), as
  * migrate_pages does for a page it isolated; 0 or -errno.
  */
-static int migrate_to_nid(struct machine *m, struct page *src, int nid)
+static int migrate_to_nid(struct machine *m, struct page *src, int nid,
+			  int reason)
 {
 	struct page *dst;
 
@@ -173,15 +175,110 @@ static int migrate_to_nid(struct machine *m, struct page *src, int nid)
 			    GFP_HIGHUSER_MOVABLE | __GFP_THISNODE |
 				    __GFP_NOWARN | __GFP_NORETRY,
 			    0, nid, NULL);
-	if (IS_ERR(dst))
+	if (IS_ERR(dst)) {
+		m->vm_events[PGMIGRATE_FAIL]++; /* nr_failed_pages */
 		return -ENOMEM;
-	if (migrate_page(m, src, dst)) {
+	}
+	if (migrate_page(m, src, dst, reason)) {
 		__free_pages(m, dst, 0);
 		m->vm_events[PGMIGRATE_FAIL]++;
 		return -EBUSY;
 	}
 	m->vm_events[PGMIGRATE_SUCCESS]++;
 	return 0;
+}
+
+/*
+ * Where a misplaced THP goes: mbind's under the range's policy by the
+ * huge page's interleave index (alloc_migration_target_by_mpol, which
+ * may fall back to other nodes as a fault would), migrate_pages' and
+ * move_pages' on the node alone (alloc_migration_target: the THP's own
+ * order, GFP_TRANSHUGE).
+ */
+static struct page *alloc_thp_target(struct machine *m,
+				     const struct mempolicy *pol,
+				     unsigned long ilx, int nid)
+{
+	unsigned int order = huge_page_order(m);
+	struct mempolicy p;
+
+	if (!pol)
+		return __alloc_pages(m, GFP_TRANSHUGE | __GFP_THISNODE, order,
+				     nid, NULL);
+	p = *pol;
+	if (p.mode != MPOL_INTERLEAVE && p.mode != MPOL_WEIGHTED_INTERLEAVE)
+		ilx = 0;
+	return alloc_pages_mpol(m, GFP_TRANSHUGE, order, &p, ilx,
+				numa_node_id(m));
+}
+
+/*
+ * No THP to be had: split it and move its pages one by one (to where
+ * nid_of says each goes), as migrate_pages_batch's -ENOMEM fallback;
+ * the THP counts as one failure (thp_migration_fail) whatever its pages
+ * do, and as thp_migration_split; a THP that cannot be split fails
+ * whole (pgmigrate_fail counts its pages).
+ */
+struct thp_target {
+	const struct mempolicy *pol; /* mbind's policy, or NULL */
+	struct vm_area_struct *vma;
+	uint64_t haddr; /* where vma maps the THP */
+	int nid;	/* without pol: the node */
+	int reason;
+};
+
+static int split_target_nid(struct machine *m, const struct thp_target *t,
+			    unsigned long i);
+
+static int migrate_thp_split(struct machine *m, struct page *head,
+			     const struct thp_target *t)
+{
+	unsigned long nr = 1UL << huge_page_order(m);
+
+	m->vm_events[THP_MIGRATION_FAIL]++;
+	if (split_folio(m, head)) {
+		m->vm_events[PGMIGRATE_FAIL] += nr;
+		return -EBUSY;
+	}
+	m->vm_events[THP_MIGRATION_SPLIT]++;
+	for (unsigned long i = 0; i < nr; i++)
+		migrate_to_nid(m, head + i, split_target_nid(m, t, i),
+			       t->reason);
+	return 1;
+}
+
+/*
+ * A misplaced THP (its head): moved whole to a fresh THP (pgmigrate_success
+ * counts its pages, thp_migration_success the THP): 0; else split and
+ * its pages moved: 1 (migrate_pages counts it as a failed folio all the
+ * same); -EBUSY when it stayed where it was.
+ */
+static int migrate_thp_to(struct machine *m, struct page *head,
+			  const struct thp_target *t)
+{
+	unsigned long nr = 1UL << huge_page_order(m), ilx;
+	unsigned int order = huge_page_order(m);
+	struct page *dst;
+
+	if (!folio_migratable(m, head))
+		goto fail;
+	ilx = (unsigned long)(t->vma->vm_pgoff >> order) +
+	      (unsigned long)((t->haddr - t->vma->vm_start) >>
+			      (m->page_shift + order));
+	dst = alloc_thp_target(m, t->pol, ilx, t->nid);
+	if (IS_ERR(dst))
+		return migrate_thp_split(m, head, t);
+	if (migrate_thp(m, head, dst, t->reason)) {
+		__free_pages(m, dst, order);
+		goto fail;
+	}
+	m->vm_events[PGMIGRATE_SUCCESS] += nr;
+	m->vm_events[THP_MIGRATION_SUCCESS]++;
+	return 0;
+fail:
+	m->vm_events[THP_MIGRATION_FAIL]++;
+	m->vm_events[PGMIGRATE_FAIL] += nr;
+	return -EBUSY;
 }
 
 /* Where a misplaced page of vma at addr goes under pol. */
@@ -207,6 +304,15 @@ static int mbind_target(struct machine *m, const struct mempolicy *pol,
 	return numa_node_id(m);
 }
 
+static int split_target_nid(struct machine *m, const struct thp_target *t,
+			    unsigned long i)
+{
+	if (!t->pol)
+		return t->nid;
+	return mbind_target(m, t->pol, t->vma,
+			    t->haddr + ((uint64_t)i << m->page_shift));
+}
+
 /* What the leaf walk of mbind and migrate_pages carries along. */
 struct queue_walk {
 	struct machine *m;
@@ -216,7 +322,34 @@ struct queue_walk {
 	int to;			     /* migrate_pages: the node they go to */
 	unsigned long flags;
 	unsigned long failed;
+	int reason; /* MR_MEMPOLICY_MBIND or MR_SYSCALL */
 };
+
+/*
+ * A PMD leaf: a THP misplaced is moved whole (or split and its pages
+ * moved), with the rules of queue_folios_pmd: the huge zero page and
+ * hugetlb pages stay, a THP more than one mm maps is skipped without
+ * MPOL_MF_MOVE_ALL, and without a move flag it counts as failed.
+ */
+static int queue_thp(struct queue_walk *q, uint64_t haddr, unsigned long pfn)
+{
+	struct machine *m = q->m;
+	struct vm_area_struct *vma = find_vma(q->mm, haddr);
+	struct page *head = pfn_to_page(m, pfn);
+	struct thp_target t = {q->pol, vma, haddr, q->to, q->reason};
+
+	if (is_huge_zero_pfn(m, pfn) || !vma || (vma->vm_flags & VM_HUGETLB) ||
+	    !PageThp(head) || node_isset(page_to_nid(head), q->nodes))
+		return 0;
+	if ((q->flags & MPOL_MF_MOVE) && !(q->flags & MPOL_MF_MOVE_ALL) &&
+	    thp_entire_mapcount(head) > 1)
+		return 0;
+	if (!(q->flags & MPOL_MF_MOVE_FLAGS))
+		q->failed++;
+	else
+		q->failed += migrate_thp_to(m, head, &t) != 0;
+	return 0;
+}
 
 /*
  * One present page: left where it is when on the nodes (or not a user
@@ -235,8 +368,11 @@ static int queue_one(void *ctx, uint64_t addr, uint64_t entry,
 	struct page *page;
 	int nid;
 
-	if (!pte_present(entry) || page_size != m->page_size ||
-	    pfn == m->zero_pfn || !pfn_valid(m, pfn))
+	if (!pte_present(entry) || pfn == m->zero_pfn || !pfn_valid(m, pfn))
+		return 0;
+	if (page_size == huge_page_size(m))
+		return queue_thp(q, addr, pfn);
+	if (page_size != m->page_size)
 		return 0;
 	page = pfn_to_page(m, pfn);
 	if (node_isset(page_to_nid(page), q->nodes) || !PageFlag(page, PG_lru))
@@ -247,7 +383,8 @@ static int queue_one(void *ctx, uint64_t addr, uint64_t entry,
 		return 0;
 	vma = find_vma(q->mm, addr);
 	nid = q->pol ? mbind_target(m, q->pol, vma, addr) : q->to;
-	if (!(q->flags & MPOL_MF_MOVE_FLAGS) || migrate_to_nid(m, page, nid))
+	if (!(q->flags & MPOL_MF_MOVE_FLAGS) ||
+	    migrate_to_nid(m, page, nid, q->reason))
 		q->failed++;
 	return 0;
 }
@@ -262,7 +399,8 @@ static unsigned long mbind_queue_pages(struct machine *m, struct mm_struct *mm,
 				       const struct mempolicy *pol,
 				       unsigned long flags)
 {
-	struct queue_walk q = {m, mm, pol, nodes, 0, flags, 0};
+	struct queue_walk q = {m, mm,	 pol, nodes,
+			       0, flags, 0,   MR_MEMPOLICY_MBIND};
 
 	pgtable_for_each_leaf(m, mm->pgd, start, end, queue_one, &q);
 	return q.failed;
@@ -366,7 +504,8 @@ static unsigned long migrate_node(struct machine *m, struct mm_struct *mm,
 				  int from, int to)
 {
 	nodemask_t others = {m->node_online_map.bits & ~(1UL << from)};
-	struct queue_walk q = {m, mm, NULL, others, to, MPOL_MF_MOVE, 0};
+	struct queue_walk q = {m,  mm,		 NULL, others,
+			       to, MPOL_MF_MOVE, 0,    MR_SYSCALL};
 
 	pgtable_for_each_leaf(m, mm->pgd, 0, mm->task_size, queue_one, &q);
 	return q.failed;
@@ -403,6 +542,24 @@ long kernel_migrate_pages(struct machine *m, struct task_struct *t,
 	return (long)failed;
 }
 
+/*
+ * move_pages moves the folio that holds the page: a THP some PMD maps
+ * moves whole (or split, its pages after it), any other page alone.
+ */
+static int move_one_page(struct machine *m, struct vm_area_struct *vma,
+			 uint64_t addr, struct page *page, int nid)
+{
+	struct page *head = thp_head(m, page);
+	uint64_t haddr = addr & ~(huge_page_size(m) - 1);
+	struct thp_target t = {NULL, vma, haddr, nid, MR_SYSCALL};
+
+	if (!head || !thp_entire_mapcount(head))
+		return migrate_to_nid(m, page, nid, MR_SYSCALL);
+	if (page_to_nid(head) == nid)
+		return 0;
+	return migrate_thp_to(m, head, &t) < 0 ? -EBUSY : 0;
+}
+
 int kernel_move_pages(struct machine *m, struct task_struct *t,
 		      unsigned long nr, const uint64_t *pages,
 		      const int32_t *nodes, int32_t *status, int flags,
@@ -432,12 +589,12 @@ int kernel_move_pages(struct machine *m, struct task_struct *t,
 			continue;
 		}
 		page = pfn_to_page(m, pfn);
-		if (nodes && page_mapcount(page) > 1 &&
+		if (nodes && thp_page_mapcount(m, page) > 1 &&
 		    !(flags & MPOL_MF_MOVE_ALL)) {
 			status[i] = -EACCES;
 			continue;
 		}
-		if (nodes && migrate_to_nid(m, page, nodes[i])) {
+		if (nodes && move_one_page(m, vma, pages[i], page, nodes[i])) {
 			status[i] = -EBUSY;
 			continue;
 		}

@@ -9,14 +9,16 @@
  * one call at a time, so the entries are rewritten in place where Linux
  * installs migration entries first and removes them after the copy; no
  * one can see the page in between. Must never: move a page with an
- * unexpected reference (pinned), a huge page, or a page that is not a
- * user page on an LRU list; never change anything before deciding.
+ * unexpected reference (pinned), a hugetlb page, a THP some PTE maps
+ * (it moves whole only when PMDs alone map it), or a page that is not
+ * a user page on an LRU list; never change anything before deciding.
  */
 #include "core/migrate.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mmzone.h"
 #include "core/page_alloc.h"
@@ -112,7 +114,8 @@ static void migrate_node_stats(struct machine *m, const struct page *src,
 	}
 }
 
-int migrate_page(struct machine *m, struct page *src, struct page *dst)
+int migrate_page(struct machine *m, struct page *src, struct page *dst,
+		 int reason)
 {
 	unsigned long dst_pfn = page_to_pfn(m, dst);
 	int mapped = 0;
@@ -135,7 +138,106 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst)
 		lru_move_zone(m, src, dst);
 	migrate_node_stats(m, src, dst);
 	migrate_page_state(src, dst);
-	copy_page_owner(m, src, dst, MR_COMPACTION);
+	copy_page_owner(m, src, dst, reason);
 	__free_pages(m, src, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* A THP, whole                                                        */
+
+bool folio_migratable(const struct machine *m, const struct page *head)
+{
+	(void)m;
+	return PageThp(head) && !PageFlag(head, PG_tail) &&
+	       !PageFlag(head, PG_mlocked) && thp_nr_pages_mapped(head) == 0 &&
+	       list_empty(thp_deferred_list((struct page *)head)) &&
+	       head->_refcount == thp_entire_mapcount(head);
+}
+
+static int count_pmd(struct machine *m, struct page *page,
+		     struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	if (remove_migration_pmd(m, vma, addr, page, NULL))
+		(*(int *)arg)++;
+	return 0;
+}
+
+static int remap_pmd(struct machine *m, struct page *page,
+		     struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	remove_migration_pmd(m, vma, addr, page, arg);
+	return 0;
+}
+
+/*
+ * folio_migrate_flags and mapping for a THP: each page's flags, place in
+ * its anon_vma, map count and charge; the first tail page's folio
+ * counts. src is left a plain allocated block, as free_transhuge_page
+ * leaves one, its anon_vma reference now dst's.
+ */
+static void migrate_thp_state(struct page *src, struct page *dst,
+			      unsigned long nr)
+{
+	const uint32_t moving = (1u << PG_tail) | (1u << PG_anon) |
+				(1u << PG_swapbacked) | (1u << PG_dirty) |
+				(1u << PG_referenced) |
+				(1u << PG_anon_exclusive);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		dst[i].flags |= src[i].flags & moving;
+		src[i].flags &= ~moving;
+		dst[i].mapping = src[i].mapping;
+		dst[i].index = src[i].index;
+		dst[i]._mapcount = src[i]._mapcount;
+		dst[i].owner = src[i].owner;
+		dst[i].memcg = src[i].memcg; /* the charge moves too */
+		src[i].mapping = 0;
+		src[i].index = 0;
+		src[i]._mapcount = -1;
+		src[i].memcg = 0;
+	}
+	dst[1]._entire_mapcount = src[1]._entire_mapcount;
+	dst[1]._nr_pages_mapped = src[1]._nr_pages_mapped;
+	INIT_LIST_HEAD(&dst[2].lru); /* the deferred split link, unqueued */
+	INIT_LIST_HEAD(&src[1].lru);
+	dst->_refcount = src->_refcount;
+	src->_refcount = 1;
+}
+
+/* NR_ANON_THPS and NR_ANON_MAPPED follow the THP to dst's node. */
+static void migrate_thp_node_stats(struct machine *m, const struct page *src,
+				   const struct page *dst, unsigned long nr)
+{
+	if (page_to_nid(src) == page_to_nid(dst))
+		return;
+	mod_lruvec_page_state(m, src, NR_ANON_THPS, -(long)nr);
+	mod_lruvec_page_state(m, dst, NR_ANON_THPS, (long)nr);
+	mod_lruvec_page_state(m, src, NR_ANON_MAPPED, -(long)nr);
+	mod_lruvec_page_state(m, dst, NR_ANON_MAPPED, (long)nr);
+}
+
+int migrate_thp(struct machine *m, struct page *src, struct page *dst,
+		int reason)
+{
+	unsigned int order = huge_page_order(m);
+	unsigned long nr = 1UL << order, spfn = page_to_pfn(m, src);
+	unsigned long dpfn = page_to_pfn(m, dst);
+	int mapped = 0;
+
+	if (!folio_migratable(m, src))
+		return -EAGAIN;
+	rmap_walk(m, src, count_pmd, &mapped);
+	if (mapped != thp_entire_mapcount(src))
+		return -EAGAIN; /* a mapping rmap cannot reach: leave it */
+	for (unsigned long i = 0; i < nr; i++)
+		memcpy(pfn_to_ram(m, dpfn + i), pfn_to_ram(m, spfn + i),
+		       m->page_size);
+	rmap_walk(m, src, remap_pmd, dst);
+	migrate_thp_node_stats(m, src, dst, nr);
+	migrate_thp_state(src, dst, nr);
+	for (unsigned long i = 0; i < nr; i++)
+		copy_page_owner(m, src + i, dst + i, reason);
+	__free_pages(m, src, order);
 	return 0;
 }

@@ -184,7 +184,7 @@ static int migrate_out(struct machine *m, struct page *src)
 		__free_pages(m, dst, 0);
 		return 0;
 	}
-	if (migrate_page(m, src, dst)) {
+	if (migrate_page(m, src, dst, MR_CONTIG_RANGE)) {
 		__free_pages(m, dst, 0);
 		m->vm_events[PGMIGRATE_FAIL]++;
 		return -EBUSY;

@@ -158,7 +158,10 @@ void __copy_page_owner(struct machine *m, const struct page *old,
 	to->allocated = true;
 }
 
-static const char *const migrate_reason_names[] = {"compaction"};
+static const char *const migrate_reason_names[] = {
+	"compaction",	     "memory_failure",	"memory_hotplug",
+	"syscall_or_cpuset", "mempolicy_mbind", "numa_misplaced",
+	"contig_range",	     "longterm_pin",	"demotion"};
 
 static int record_fill(const struct machine *m, const struct page_owner *po,
 		       struct page_owner_record_snapshot *r)

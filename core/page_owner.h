@@ -30,8 +30,11 @@ struct page_owner {
 	char comm[16];
 };
 
-/* The migrate reasons this machine has, as migrate_reason_names. */
-#define MR_COMPACTION 0
+/* The migrate reasons, numbered as Linux's enum migrate_reason. */
+#define MR_COMPACTION	   0
+#define MR_SYSCALL	   3 /* migrate_pages(2), move_pages(2) */
+#define MR_MEMPOLICY_MBIND 4
+#define MR_CONTIG_RANGE	   6
 
 int page_owner_init(struct machine *m);
 void page_owner_exit(struct machine *m);

@@ -256,7 +256,7 @@ static void test_migrate_page_keeps_everything(void **state)
 	dst = alloc_page(f.m, GFP_HIGHUSER_MOVABLE);
 	assert_false(IS_ERR(dst));
 	new_pfn = page_to_pfn(f.m, dst);
-	assert_int_equal(migrate_page(f.m, src, dst), 0);
+	assert_int_equal(migrate_page(f.m, src, dst, MR_COMPACTION), 0);
 	assert_int_equal(pfn_at(f.m, f.pid, addr), new_pfn);
 	assert_true(PageFlag(dst, PG_lru) && PageFlag(dst, PG_anon));
 	assert_int_equal(page_mapcount(dst), 1);
@@ -283,7 +283,8 @@ static void test_pinned_and_unmovable_stay(void **state)
 	assert_int_equal(pid_pagewalk(f.m, f.pid, f.base, &w), 0);
 	table = w.level[w.levels - 1].table_pfn;
 	page = alloc_page(f.m, GFP_HIGHUSER_MOVABLE);
-	assert_int_equal(migrate_page(f.m, pfn_to_page(f.m, pinned), page),
+	assert_int_equal(migrate_page(f.m, pfn_to_page(f.m, pinned), page,
+				      MR_COMPACTION),
 			 -EAGAIN);
 	assert_int_equal(__free_pages(f.m, page, 0), 0);
 
