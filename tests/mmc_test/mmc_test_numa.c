@@ -4,7 +4,8 @@
  * each memory policy puts every page (read back with move_pages), page
  * moves by mbind and move_pages, alloc_pages_node, the kernel's
  * allocations by node (kmem_cache_alloc_node, kmalloc_node,
- * vmalloc_node), numa_maps, numastat and a node's meminfo; bad policies get the
+ * vmalloc_node), numa_maps, numastat and a node's meminfo, a THP moved
+ * whole by mbind; bad policies get the
  * errno the host kernel gives the same call (the host may have one node: a node
  * it lacks is -EINVAL on both).
  */
@@ -249,6 +250,54 @@ static void numastat_process(struct mmc *c)
 	mm__report_data__free_unpacked(rd, NULL);
 }
 
+/*
+ * A THP on node 0 moved by mbind(MPOL_BIND {1}, MPOL_MF_MOVE): whole
+ * (numa_maps counts its 512 pages on N1 in one VMA), every page on node
+ * 1 as move_pages reads it, its bytes kept, thp_migration_success
+ * counted. Setting THP needs an admin.
+ */
+static void numa_thp_moves(struct mmc *c)
+{
+	const uint64_t huge = 512 * PG;
+	unsigned long zero = 0x1, one = 0x2;
+	uint64_t a = 0, h, pages[2];
+	int status[2] = {-1, -1};
+	char *text = NULL, want[64];
+
+	if (!mmc_info(c)->admin)
+		return;
+	EXPECT_ERR(c, 0, mmc_admin_transparent_hugepage(c, "always", NULL));
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, 2 * huge, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	h = (a + huge - 1) & ~(huge - 1);
+	EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &zero, 3, 0));
+	for (unsigned int i = 0; i < 512; i += 64)
+		put_user_pattern(c, 0, h + i * PG, PG, (int)i);
+	EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &one, 3, 2 | 1));
+	pages[0] = h;
+	pages[1] = h + huge - PG;
+	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, 2, pages, NULL, status, 0));
+	EXPECT(status[0] == 1 && status[1] == 1,
+	       "the moved THP's pages are on %d and %d", status[0], status[1]);
+	for (unsigned int i = 0; i < 512; i += 64)
+		expect_user_bytes(c, 0, h + i * PG, PG, (int)i, 0,
+				  "a moved THP's page");
+	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_NUMA_MAPS, 0, &text));
+	snprintf(want, sizeof(want), "%llx bind:1 anon=512 dirty=512",
+		 (unsigned long long)h);
+	EXPECT(text && strstr(text, want) && strstr(text, " N1=512 "),
+	       "numa_maps of a moved THP: %s", text ? text : "(none)");
+	free(text);
+	text = report_text(c, MMC_REPORT_VMSTAT);
+	EXPECT(text && strstr(text, "\nthp_migration_success ") &&
+		       !strstr(text, "\nthp_migration_success 0\n"),
+	       "vmstat counts no THP migration");
+	free(text);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 2 * huge));
+	EXPECT_ERR(c, 0, mmc_admin_transparent_hugepage(c, "madvise", NULL));
+}
+
 void ops_numa(void)
 {
 	struct mmc *c = connect_as("numa", 0);
@@ -329,6 +378,7 @@ void ops_numa(void)
 	}
 	numa_errno_as_host(c, a);
 	numa_kernel_allocs(c);
+	numa_thp_moves(c);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));
 	expect_machine_clean(c, "numa");
 	finish(c, "numa");
