@@ -1018,15 +1018,25 @@ int split_folio(struct machine *m, struct page *head)
 	return 0;
 }
 
-unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)
+unsigned long deferred_split_scan_node(struct machine *m, int nid,
+				       unsigned long nr_to_scan)
 {
-	unsigned long freed = 0;
+	unsigned long freed = 0, skipped = 0;
 
-	while (nr_to_scan-- && !list_empty(&m->thp.split_queue)) {
+	while (nr_to_scan && !list_empty(&m->thp.split_queue)) {
 		struct page *second =
 			list_first_entry(&m->thp.split_queue, struct page, lru);
 		struct page *head = second - 2;
 
+		/* Linux's queue is per node; here one queue, the others'
+		 * THPs passed over (each once). */
+		if (nid != NUMA_NO_NODE && page_to_nid(head) != nid) {
+			if (skipped++ >= m->thp.split_queue_len)
+				break;
+			list_move_tail(&second->lru, &m->thp.split_queue);
+			continue;
+		}
+		nr_to_scan--;
 		if (thp_entire_mapcount(head)) { /* a PMD maps it again */
 			m->vm_events[THP_SPLIT_PAGE_FAILED]++;
 			list_move_tail(&second->lru, &m->thp.split_queue);
@@ -1035,4 +1045,9 @@ unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)
 		freed += split_huge_page(m, head);
 	}
 	return freed;
+}
+
+unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)
+{
+	return deferred_split_scan_node(m, NUMA_NO_NODE, nr_to_scan);
 }

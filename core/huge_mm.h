@@ -181,6 +181,9 @@ bool thp_page_exclusive(const struct machine *m, const struct page *page);
  * pages freed. Reclaim and drop_caches call it, as Linux's shrinker runs.
  */
 unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan);
+/* The same for the THPs of node nid alone, as the shrinker's sc->nid. */
+unsigned long deferred_split_scan_node(struct machine *m, int nid,
+				       unsigned long nr_to_scan);
 
 /*
  * khugepaged (khugepaged.c): set pages_to_scan (0 leaves it) and, when

@@ -603,6 +603,12 @@ static unsigned long shrink_inactive_list(struct machine *m,
 
 		scanned++;
 		count_scan(m, sc, PGSCAN_ANON);
+		/* isolate_lru_folios: a mapped page a reclaim may not unmap
+		 * is scanned and rotated, its references not looked at. */
+		if (!sc->may_unmap && page_mapcount(page) > 0) {
+			list_move(&page->lru, inactive);
+			continue;
+		}
 		switch (page_check_references(m, page)) {
 		case PAGEREF_CULL:
 			mlock_page(m, page);
@@ -616,7 +622,9 @@ static unsigned long shrink_inactive_list(struct machine *m,
 		case PAGEREF_RECLAIM:
 			break;
 		}
-		if (!pageout(m, page)) {
+		/* Swapping out is a write: without may_writepage it is
+		 * kept (shrink_folio_list's keep_locked). */
+		if (!sc->may_writepage || !pageout(m, page)) {
 			list_move(&page->lru, inactive); /* rotate */
 			continue;
 		}
@@ -675,6 +683,11 @@ static bool unmap_file_page(struct machine *m, struct scan_control *sc,
 
 	if (page_mapcount(page) <= 0)
 		return true;
+	/* isolate_lru_folios passes it over before any reference check. */
+	if (!sc->may_unmap) {
+		list_move(&page->lru, inactive);
+		return false;
+	}
 	switch (page_check_references(m, page)) {
 	case PAGEREF_CULL:
 		mlock_page(m, page);
@@ -687,10 +700,6 @@ static bool unmap_file_page(struct machine *m, struct scan_control *sc,
 		return false;
 	case PAGEREF_RECLAIM:
 		break;
-	}
-	if (!sc->may_unmap) {
-		list_move(&page->lru, inactive);
-		return false;
 	}
 	rmap_walk(m, page, unmap_file_one, NULL);
 	return true;
@@ -729,9 +738,10 @@ static unsigned long shrink_inactive_file(struct machine *m,
  * How hard to press each kind, as get_scan_count balances them without
  * the cost history: anonymous pages weigh swappiness, file pages 200 -
  * swappiness; no swap (or swappiness 0) leaves anonymous pages alone
- * while there is cache to take, and no cache leaves only them. A
- * reclaim that may not write or unmap (node_reclaim's modes) leaves
- * them alone too: swapping out is both.
+ * while there is cache to take, and no cache leaves only them. Only
+ * may_swap rules anonymous pages out (a boost's run): node_reclaim's
+ * modes scan them with may_swap set, and shrink_inactive_list keeps
+ * those its may_unmap and may_writepage do not let go, as Linux.
  */
 static void get_scan_count(const struct machine *m,
 			   const struct scan_control *sc, unsigned long *ap,
@@ -740,8 +750,7 @@ static void get_scan_count(const struct machine *m,
 	const struct lruvec *lv = sc->lruvec;
 	/* Boosted reclaim swaps nothing (balance_pgdat's may_swap). */
 	bool anon =
-		sc->may_swap && sc->may_writepage && sc->may_unmap &&
-		nr_free_swap_pages(m) > 0 &&
+		sc->may_swap && nr_free_swap_pages(m) > 0 &&
 		lv->nr_pages[LRU_INACTIVE_ANON] + lv->nr_pages[LRU_ACTIVE_ANON];
 	bool file =
 		lv->nr_pages[LRU_INACTIVE_FILE] + lv->nr_pages[LRU_ACTIVE_FILE];
@@ -975,8 +984,11 @@ static bool node_worth_reclaim(const struct machine *m,
 }
 
 /*
- * __node_reclaim: from NODE_RECLAIM_PRIORITY down, the node's lruvec,
- * until 1 << order pages are back, as the mode allows.
+ * __node_reclaim: from NODE_RECLAIM_PRIORITY down, the node's lruvec
+ * and then its shrinkers (shrink_node's shrink_slab, for the node: the
+ * deferred split queue's THPs on it), until 1 << order pages are back,
+ * with Linux's scan_control: may_writepage the mode's RECLAIM_WRITE,
+ * may_unmap its RECLAIM_UNMAP, may_swap always.
  */
 static bool __node_reclaim(struct machine *m, struct pglist_data *pgdat,
 			   unsigned int order)
@@ -994,10 +1006,20 @@ static bool __node_reclaim(struct machine *m, struct pglist_data *pgdat,
 	if (!node_worth_reclaim(m, pgdat))
 		return false;
 	for (int priority = NODE_RECLAIM_PRIORITY;
-	     priority >= 0 && freed < nr_pages; priority--)
-		if (!shrink_lruvec_priority(m, &sc, priority, want, &freed))
+	     priority >= 0 && freed < nr_pages; priority--) {
+		unsigned long stolen = freed;
+		bool scanned =
+			shrink_lruvec_priority(m, &sc, priority, want, &freed);
+
+		m->vm_events[PGSTEAL_DIRECT] += freed - stolen;
+		/* shrink_node's shrink_slab on this node: its shrinkers'
+		 * frees are progress (reclaim_state), not pgsteal. */
+		stolen = deferred_split_scan_node(m, pgdat->node_id,
+						  SWAP_CLUSTER_MAX);
+		freed += stolen;
+		if (!scanned && !stolen)
 			break;
-	m->vm_events[PGSTEAL_DIRECT] += freed;
+	}
 	return freed >= nr_pages;
 }
 

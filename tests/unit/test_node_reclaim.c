@@ -6,7 +6,9 @@
  * page left, the node counters sum to the machine's and show in
  * nodeN/vmstat and nodeN/meminfo, each node's kswapd wakes and balances
  * alone, and zone_reclaim_mode reclaims the local node before falling
- * back to the remote one. The small machine is config/x86_64-numa.yaml
+ * back to the remote one, with Linux's scan_control for each mode
+ * (anonymous pages scanned, kept unless it may unmap and write) and
+ * the node's shrinkers run. The small machine is config/x86_64-numa.yaml
  * scaled down (DMA and DMA32 on node 0, 21 apart); the shipped file
  * itself boots and shows the same per-node structures.
  */
@@ -18,6 +20,8 @@
 
 #include "config/config.h"
 #include "core/fs/fs.h"
+#include "core/huge_mm.h"
+#include "core/page_alloc.h"
 #include "core/mmzone.h"
 #include "core/node.h"
 #include "core/sysctl.h"
@@ -554,6 +558,109 @@ static void test_layout_zone_reclaim_mode(void **state)
 	assert_string_equal(errs.err[0].key, "vm.zone_reclaim_mode");
 }
 
+/* n anonymous pages at ADDR_ANON, written, on the current CPU's node. */
+#define ADDR_ANON 0x40000000ULL
+static void touch_anon(struct machine *m, unsigned long n)
+{
+	struct user_fault fault;
+	uint64_t a = 0;
+	char c = 'a';
+
+	assert_int_equal(uapi_mmap(m, 0, ADDR_ANON, n * PAGE,
+				   PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, &a),
+			 0);
+	for (unsigned long i = 0; i < n; i++)
+		assert_int_equal(uapi_access_vm(m, 0, a + i * PAGE, &c, 1,
+						USER_WRITE, &fault),
+				 0);
+}
+
+/*
+ * node_reclaim's scan_control, as Linux's: may_swap always, so the
+ * anonymous lists are scanned in every mode; may_unmap only with
+ * RECLAIM_UNMAP (mode 1: mapped pages scanned and rotated, kept);
+ * may_writepage only with RECLAIM_WRITE (mode 5: nothing swapped out).
+ * One clean cache page makes the node worth reclaiming
+ * (min_unmapped_ratio 0); the rest of the pass goes to the anon list.
+ */
+static void test_node_reclaim_anon_rules(void **state)
+{
+	struct rig *r = *state;
+	struct machine *m = r->m;
+	struct mm_struct *mm = find_task_by_pid(m, r->pid)->mm;
+	unsigned long scan, out = m->vm_events[PSWPOUT];
+
+	touch_anon(m, 256);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.min_unmapped_ratio", 0), 0);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 1), 0);
+	read_pages(r, 0, 1);
+	scan = m->vm_events[PGSCAN_ANON];
+	assert_int_equal(node_reclaim(m, NODE_DATA(m, 0), GFP_KERNEL, 0),
+			 NODE_RECLAIM_SUCCESS);
+	assert_true(m->vm_events[PGSCAN_ANON] > scan);
+	assert_int_equal(m->vm_events[PSWPOUT], out);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 256);
+	/* RECLAIM_UNMAP without RECLAIM_WRITE: still nothing written. */
+	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 5), 0);
+	for (int i = 0; i < 4; i++) {
+		read_pages(r, 1 + (unsigned long)i, 1);
+		scan = m->vm_events[PGSCAN_ANON];
+		node_reclaim(m, NODE_DATA(m, 0), GFP_KERNEL, 0);
+		assert_true(m->vm_events[PGSCAN_ANON] > scan);
+	}
+	assert_int_equal(m->vm_events[PSWPOUT], out);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 256);
+	assert_consistent(m);
+}
+
+static long node_free(const struct machine *m, int nid)
+{
+	long sum = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		sum += m->zones[nid * MAX_NR_ZONES + z].vm_stat[NR_FREE_PAGES];
+	return sum;
+}
+
+/*
+ * __node_reclaim runs the node's shrinkers, as shrink_node's
+ * shrink_slab: a THP of node 0 half unmapped waits on the deferred split
+ * queue; node 1's reclaim leaves it, node 0's splits it and frees the
+ * unmapped half.
+ */
+static void test_node_reclaim_runs_node_shrinkers(void **state)
+{
+	struct rig *r = *state;
+	struct machine *m = r->m;
+	unsigned long split = m->vm_events[THP_SPLIT_PAGE];
+	long free0;
+
+	assert_int_equal(thp_set(m, "always", NULL), 0);
+	touch_anon(m, 512);
+	assert_int_equal(uapi_munmap(m, 0, ADDR_ANON + 256 * PAGE, 256 * PAGE),
+			 0);
+	assert_int_equal(m->thp.split_queue_len, 1);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.min_unmapped_ratio", 0), 0);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 1), 0);
+	assert_int_equal(machine_set_cpu(m, NODE1_CPU), 0);
+	read_pages(r, 0, 1); /* a cache page on node 1 */
+	assert_int_equal(node_reclaim(m, NODE_DATA(m, 1), GFP_KERNEL, 0),
+			 NODE_RECLAIM_SUCCESS);
+	assert_int_equal(m->thp.split_queue_len, 1);
+	assert_int_equal(machine_set_cpu(m, 0), 0);
+	read_pages(r, 1, 1);
+	drain_all_pages(m);
+	free0 = node_free(m, 0);
+	assert_int_equal(node_reclaim(m, NODE_DATA(m, 0), GFP_KERNEL, 0),
+			 NODE_RECLAIM_SUCCESS);
+	assert_int_equal(m->thp.split_queue_len, 0);
+	assert_int_equal(m->vm_events[THP_SPLIT_PAGE], split + 1);
+	drain_all_pages(m);
+	assert_true(node_free(m, 0) >= free0 + 256);
+	assert_consistent(m);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -572,6 +679,8 @@ int main(int argc, char **argv)
 			teardown),
 		T(test_zone_reclaim_thresholds_and_errors),
 		T(test_checker_sees_nodes),
+		T(test_node_reclaim_anon_rules),
+		T(test_node_reclaim_runs_node_shrinkers),
 		cmocka_unit_test(test_shipped_numa_layout),
 		cmocka_unit_test(test_layout_zone_reclaim_mode),
 	};
