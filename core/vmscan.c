@@ -41,12 +41,31 @@ bool kswapd_wanted(const struct machine *m)
 	return false;
 }
 
+static bool pgdat_balanced(const struct pglist_data *pgdat,
+			   enum zone_type highest, unsigned int order);
+
+/* A zone of the node up to highest has its watermark boosted. */
+static bool pgdat_watermark_boosted(const struct pglist_data *pgdat,
+				    enum zone_type highest)
+{
+	for (int z = 0; z <= (int)highest; z++)
+		if (pgdat->node_zones[z].watermark_boost)
+			return true;
+	return false;
+}
+
 void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
 		   enum zone_type highest_zoneidx)
 {
-	struct kswapd_state *k = &NODE_DATA(m, zone_to_nid(zone))->kswapd;
+	struct pglist_data *pgdat = NODE_DATA(m, zone_to_nid(zone));
+	struct kswapd_state *k = &pgdat->kswapd;
 
 	if (!managed_zone(zone))
+		return;
+	/* A sleeping kswapd of a balanced node, no boost to answer, is
+	 * left asleep: its run would find nothing to do. */
+	if (!k->wanted && pgdat_balanced(pgdat, highest_zoneidx, order) &&
+	    !pgdat_watermark_boosted(pgdat, highest_zoneidx))
 		return;
 	if (!k->wanted)
 		k->wakeups++;

@@ -18,7 +18,9 @@
 bool kswapd_wanted(const struct machine *m);
 /*
  * An allocation found zone short: wake the kswapd of the zone's node
- * for order and the highest zone it may use, as wakeup_kswapd.
+ * for order and the highest zone it may use, as wakeup_kswapd; a node
+ * balanced at that order and zone, with no watermark boost, is not
+ * woken (Linux records the order for its next wake; here it is not).
  */
 void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
 		   enum zone_type highest_zoneidx);

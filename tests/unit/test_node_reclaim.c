@@ -661,6 +661,36 @@ static void test_node_reclaim_runs_node_shrinkers(void **state)
 	assert_consistent(m);
 }
 
+/*
+ * wakeup_kswapd leaves a balanced node's kswapd asleep, as Linux's
+ * returns before wake_up_interruptible: the slow path wakes only the
+ * nodes short of memory; a boost wakes a balanced one all the same.
+ */
+static void test_balanced_node_not_woken(void **state)
+{
+	struct rig *r = *state;
+	struct machine *m = r->m;
+	struct zone *normal1 = &m->zones[MAX_NR_ZONES + ZONE_NORMAL];
+	struct kswapd_state *k = &NODE_DATA(m, 1)->kswapd;
+
+	wakeup_kswapd(m, normal1, 0, ZONE_NORMAL);
+	assert_false(k->wanted);
+	assert_int_equal(k->wakeups, 0);
+	assert_false(kswapd_wanted(m));
+	assert_int_equal(kswapd_run(m), 0);
+	assert_int_equal(m->vm_events[PAGEOUTRUN], 0);
+	/* A watermark boost is work for kswapd on a balanced node. */
+	normal1->watermark_boost = 32;
+	wakeup_kswapd(m, normal1, 0, ZONE_NORMAL);
+	assert_true(k->wanted);
+	assert_int_equal(k->wakeups, 1);
+	kswapd_run(m);
+	assert_int_equal(m->vm_events[PAGEOUTRUN], 1);
+	assert_int_equal(normal1->watermark_boost, 0);
+	assert_false(k->wanted);
+	assert_consistent(m);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(int argc, char **argv)
@@ -681,6 +711,7 @@ int main(int argc, char **argv)
 		T(test_checker_sees_nodes),
 		T(test_node_reclaim_anon_rules),
 		T(test_node_reclaim_runs_node_shrinkers),
+		T(test_balanced_node_not_woken),
 		cmocka_unit_test(test_shipped_numa_layout),
 		cmocka_unit_test(test_layout_zone_reclaim_mode),
 	};
