@@ -682,6 +682,7 @@ static int call(struct mmc *c, Mm__Request *rq, struct pending p)
  * its reply's result going to out (and out2, len where the result says).
  */
 #define OP(NAME, field, Type, RESULT, FLAGS)                                   \
+	typedef Mm__##Type msg_##field;                                        \
 	static inline int send_##field(struct mmc *c, Mm__##Type *a,           \
 				       void *out, void *out2, size_t len)      \
 	{                                                                      \
@@ -861,61 +862,70 @@ void mmc_close(struct mmc *c)
 	free(c);
 }
 
-int mmc_ping(struct mmc *c)
-{
-	Mm__Ping a = MM__PING__INIT;
+/*
+ * The public calls of client/calls.def: each row becomes mmc_<name>(),
+ * whose parameters fill the message of its operation (msg_<field>, from
+ * proto/ops.def) and whose out-parameters take the reply's result.
+ * CALL_EACH applies a macro to every item of a row; CALL_PARAM makes an
+ * item its parameter (", type name"), CALL_SET its part of the body.
+ */
+#define CALL_EACH(f, ...)                                                      \
+	CALL_EACH_N(__VA_ARGS__, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)(f, __VA_ARGS__)
+#define CALL_EACH_N(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, N, ...)           \
+	CALL_EACH_##N
+#define CALL_EACH_1(f, x)	f(x)
+#define CALL_EACH_2(f, x, ...)	f(x) CALL_EACH_1(f, __VA_ARGS__)
+#define CALL_EACH_3(f, x, ...)	f(x) CALL_EACH_2(f, __VA_ARGS__)
+#define CALL_EACH_4(f, x, ...)	f(x) CALL_EACH_3(f, __VA_ARGS__)
+#define CALL_EACH_5(f, x, ...)	f(x) CALL_EACH_4(f, __VA_ARGS__)
+#define CALL_EACH_6(f, x, ...)	f(x) CALL_EACH_5(f, __VA_ARGS__)
+#define CALL_EACH_7(f, x, ...)	f(x) CALL_EACH_6(f, __VA_ARGS__)
+#define CALL_EACH_8(f, x, ...)	f(x) CALL_EACH_7(f, __VA_ARGS__)
+#define CALL_EACH_9(f, x, ...)	f(x) CALL_EACH_8(f, __VA_ARGS__)
+#define CALL_EACH_10(f, x, ...) f(x) CALL_EACH_9(f, __VA_ARGS__)
 
-	return send_ping(c, &a, NULL, NULL, 0);
-}
+#define WAIT (SET, timeout_ms, c->timeout_ms)
+
+#define CALL_PARAM(item)		    CALL_PARAM_ item
+#define CALL_PARAM_(kind, ...)		    CALL_PARAM_##kind(__VA_ARGS__)
+#define CALL_PARAM_ARG(type, member)	    , type member
+#define CALL_PARAM_STR(member)		    , const char *member
+#define CALL_PARAM_CAST(type, member, wire) , type member
+#define CALL_PARAM_SET(member, value)
+#define CALL_PARAM_OUT(type, name)  , type name
+#define CALL_PARAM_OUT2(type, name) , type name
+
+#define CALL_SET(item)			  CALL_SET_ item
+#define CALL_SET_(kind, ...)		  CALL_SET_##kind(__VA_ARGS__)
+#define CALL_SET_ARG(type, member)	  a.member = member;
+#define CALL_SET_STR(member)		  a.member = (char *)(member ? member : "");
+#define CALL_SET_CAST(type, member, wire) a.member = (wire)member;
+#define CALL_SET_SET(member, value)	  a.member = value;
+#define CALL_SET_OUT(type, name)	  out = name;
+#define CALL_SET_OUT2(type, name)	  out2 = name;
+
+#define CALL(name, field, msg, ...)                                            \
+	int mmc_##name(struct mmc *c CALL_EACH(CALL_PARAM, __VA_ARGS__))       \
+	{                                                                      \
+		msg_##field a;                                                 \
+		void *out = NULL, *out2 = NULL;                                \
+                                                                               \
+		mm__##msg##__init(&a);                                         \
+		CALL_EACH(CALL_SET, __VA_ARGS__)                               \
+		return send_##field(c, &a, out, out2, 0);                      \
+	}
+#define CALL0(name, field, msg)                                                \
+	int mmc_##name(struct mmc *c)                                          \
+	{                                                                      \
+		msg_##field a;                                                 \
+                                                                               \
+		mm__##msg##__init(&a);                                         \
+		return send_##field(c, &a, NULL, NULL, 0);                     \
+	}
+#include "client/calls.def"
+#undef WAIT
 
 /* ---- page allocator */
-
-int mmc_alloc_pages(struct mmc *c, gfp_t gfp, unsigned int order,
-		    unsigned long *pfn)
-{
-	Mm__AllocPages a = MM__ALLOC_PAGES__INIT;
-
-	a.gfp = gfp;
-	a.order = order;
-	a.timeout_ms = c->timeout_ms;
-	return send_alloc_pages(c, &a, pfn, NULL, 0);
-}
-
-int mmc_free_pages(struct mmc *c, unsigned long pfn, unsigned int order)
-{
-	Mm__FreePages a = MM__FREE_PAGES__INIT;
-
-	a.pfn = pfn;
-	a.order = order;
-	return send_free_pages(c, &a, NULL, NULL, 0);
-}
-
-int mmc_get_page(struct mmc *c, unsigned long pfn)
-{
-	Mm__Pfn a = MM__PFN__INIT;
-
-	a.pfn = pfn;
-	return send_get_page(c, &a, NULL, NULL, 0);
-}
-
-int mmc_put_page(struct mmc *c, unsigned long pfn)
-{
-	Mm__Pfn a = MM__PFN__INIT;
-
-	a.pfn = pfn;
-	return send_put_page(c, &a, NULL, NULL, 0);
-}
-
-int mmc___get_free_pages(struct mmc *c, gfp_t gfp, unsigned int order,
-			 uint64_t *addr)
-{
-	Mm__AllocPages a = MM__ALLOC_PAGES__INIT;
-
-	a.gfp = gfp;
-	a.order = order;
-	a.timeout_ms = c->timeout_ms;
-	return send_get_free_pages(c, &a, addr, NULL, 0);
-}
 
 int mmc___get_free_page(struct mmc *c, gfp_t gfp, uint64_t *addr)
 {
@@ -925,15 +935,6 @@ int mmc___get_free_page(struct mmc *c, gfp_t gfp, uint64_t *addr)
 int mmc_get_zeroed_page(struct mmc *c, gfp_t gfp, uint64_t *addr)
 {
 	return mmc___get_free_pages(c, gfp | __GFP_ZERO, 0, addr);
-}
-
-int mmc_free_pages_addr(struct mmc *c, uint64_t addr, unsigned int order)
-{
-	Mm__FreePagesAddr a = MM__FREE_PAGES_ADDR__INIT;
-
-	a.addr = addr;
-	a.order = order;
-	return send_free_pages_addr(c, &a, NULL, NULL, 0);
 }
 
 int mmc_free_page(struct mmc *c, uint64_t addr)
@@ -946,82 +947,7 @@ int mmc___free_pages(struct mmc *c, unsigned long page, unsigned int order)
 	return mmc_free_pages(c, page, order);
 }
 
-int mmc_page_address(struct mmc *c, unsigned long page, uint64_t *addr)
-{
-	Mm__Pfn a = MM__PFN__INIT;
-
-	a.pfn = page;
-	return send_page_address(c, &a, addr, NULL, 0);
-}
-
-int mmc_virt_to_page(struct mmc *c, uint64_t addr, unsigned long *page)
-{
-	Mm__Address a = MM__ADDRESS__INIT;
-
-	a.addr = addr;
-	return send_virt_to_page(c, &a, page, NULL, 0);
-}
-
 /* ---- slab caches and kmalloc */
-
-int mmc_kmem_cache_create(struct mmc *c, const char *name, unsigned int size,
-			  unsigned int align, unsigned int flags,
-			  uint64_t *cache)
-{
-	Mm__KmemCacheCreate a = MM__KMEM_CACHE_CREATE__INIT;
-
-	a.name = (char *)(name ? name : "");
-	a.size = size;
-	a.align = align;
-	a.flags = flags;
-	return send_kmem_cache_create(c, &a, cache, NULL, 0);
-}
-
-int mmc_kmem_cache_destroy(struct mmc *c, uint64_t cache)
-{
-	Mm__Cache a = MM__CACHE__INIT;
-
-	a.cache = cache;
-	return send_kmem_cache_destroy(c, &a, NULL, NULL, 0);
-}
-
-int mmc_kmem_cache_shrink(struct mmc *c, uint64_t cache)
-{
-	Mm__Cache a = MM__CACHE__INIT;
-
-	a.cache = cache;
-	return send_kmem_cache_shrink(c, &a, NULL, NULL, 0);
-}
-
-int mmc_kmem_cache_alloc(struct mmc *c, uint64_t cache, gfp_t gfp,
-			 uint64_t *addr)
-{
-	Mm__KmemCacheAlloc a = MM__KMEM_CACHE_ALLOC__INIT;
-
-	a.cache = cache;
-	a.gfp = gfp;
-	a.timeout_ms = c->timeout_ms;
-	return send_kmem_cache_alloc(c, &a, addr, NULL, 0);
-}
-
-int mmc_kmem_cache_free(struct mmc *c, uint64_t cache, uint64_t addr)
-{
-	Mm__KmemCacheFree a = MM__KMEM_CACHE_FREE__INIT;
-
-	a.cache = cache;
-	a.addr = addr;
-	return send_kmem_cache_free(c, &a, NULL, NULL, 0);
-}
-
-int mmc_kmalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
-{
-	Mm__Kmalloc a = MM__KMALLOC__INIT;
-
-	a.size = size;
-	a.gfp = gfp;
-	a.timeout_ms = c->timeout_ms;
-	return send_kmalloc(c, &a, addr, NULL, 0);
-}
 
 /* As the kernel's kzalloc: kmalloc with __GFP_ZERO, one request. */
 int mmc_kzalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
@@ -1029,78 +955,7 @@ int mmc_kzalloc(struct mmc *c, size_t size, gfp_t gfp, uint64_t *addr)
 	return mmc_kmalloc(c, size, gfp | __GFP_ZERO, addr);
 }
 
-int mmc_kcalloc(struct mmc *c, size_t n, size_t size, gfp_t gfp, uint64_t *addr)
-{
-	Mm__Kcalloc a = MM__KCALLOC__INIT;
-
-	a.n = n;
-	a.size = size;
-	a.gfp = gfp;
-	a.timeout_ms = c->timeout_ms;
-	return send_kcalloc(c, &a, addr, NULL, 0);
-}
-
-int mmc_krealloc(struct mmc *c, uint64_t addr, size_t size, gfp_t gfp,
-		 uint64_t *new_addr)
-{
-	Mm__Krealloc a = MM__KREALLOC__INIT;
-
-	a.addr = addr;
-	a.size = size;
-	a.gfp = gfp;
-	a.timeout_ms = c->timeout_ms;
-	return send_krealloc(c, &a, new_addr, NULL, 0);
-}
-
-/* The many calls that take one address and return only a status. */
-static int addr_call(struct mmc *c,
-		     int (*send)(struct mmc *, Mm__Address *, void *, void *,
-				 size_t),
-		     uint64_t addr)
-{
-	Mm__Address a = MM__ADDRESS__INIT;
-
-	a.addr = addr;
-	return send(c, &a, NULL, NULL, 0);
-}
-
-int mmc_kfree(struct mmc *c, uint64_t addr)
-{
-	return addr_call(c, send_kfree, addr);
-}
-
-int mmc_ksize(struct mmc *c, uint64_t addr, size_t *size)
-{
-	Mm__Address a = MM__ADDRESS__INIT;
-
-	a.addr = addr;
-	return send_ksize(c, &a, size, NULL, 0);
-}
-
 /* ---- vmalloc area */
-
-int mmc_vmalloc(struct mmc *c, unsigned long size, uint64_t *addr)
-{
-	Mm__Vmalloc a = MM__VMALLOC__INIT;
-
-	a.size = size;
-	a.timeout_ms = c->timeout_ms;
-	return send_vmalloc(c, &a, addr, NULL, 0);
-}
-
-int mmc_vzalloc(struct mmc *c, unsigned long size, uint64_t *addr)
-{
-	Mm__Vmalloc a = MM__VMALLOC__INIT;
-
-	a.size = size;
-	a.timeout_ms = c->timeout_ms;
-	return send_vzalloc(c, &a, addr, NULL, 0);
-}
-
-int mmc_vfree(struct mmc *c, uint64_t addr)
-{
-	return addr_call(c, send_vfree, addr);
-}
 
 int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
 	     uint64_t *addr)
@@ -1120,94 +975,6 @@ int mmc_vmap(struct mmc *c, const unsigned long *pfns, unsigned int count,
 	return err;
 }
 
-int mmc_vunmap(struct mmc *c, uint64_t addr)
-{
-	return addr_call(c, send_vunmap, addr);
-}
-
-int mmc_ioremap(struct mmc *c, uint64_t phys, unsigned long size,
-		uint64_t *addr)
-{
-	Mm__Ioremap a = MM__IOREMAP__INIT;
-
-	a.phys = phys;
-	a.size = size;
-	return send_ioremap(c, &a, addr, NULL, 0);
-}
-
-int mmc_iounmap(struct mmc *c, uint64_t addr)
-{
-	return addr_call(c, send_iounmap, addr);
-}
-
-int mmc_vmalloc_to_pfn(struct mmc *c, uint64_t addr, unsigned long *pfn)
-{
-	Mm__Address a = MM__ADDRESS__INIT;
-
-	a.addr = addr;
-	return send_vmalloc_to_pfn(c, &a, pfn, NULL, 0);
-}
-
-/* ---- high memory */
-
-int mmc_kmap(struct mmc *c, unsigned long pfn, uint64_t *addr)
-{
-	Mm__Kmap a = MM__KMAP__INIT;
-
-	a.pfn = pfn;
-	a.timeout_ms = c->timeout_ms;
-	return send_kmap(c, &a, addr, NULL, 0);
-}
-
-int mmc_kunmap(struct mmc *c, unsigned long pfn)
-{
-	Mm__Pfn a = MM__PFN__INIT;
-
-	a.pfn = pfn;
-	return send_kunmap(c, &a, NULL, NULL, 0);
-}
-
-int mmc_kmap_atomic(struct mmc *c, unsigned long pfn, uint64_t *addr)
-{
-	Mm__Pfn a = MM__PFN__INIT;
-
-	a.pfn = pfn;
-	return send_kmap_atomic(c, &a, addr, NULL, 0);
-}
-
-int mmc_kunmap_atomic(struct mmc *c, uint64_t addr)
-{
-	return addr_call(c, send_kunmap_atomic, addr);
-}
-
-/* ---- per-CPU areas */
-
-int mmc_alloc_percpu(struct mmc *c, unsigned long size, unsigned long align,
-		     uint64_t *ptr)
-{
-	Mm__AllocPercpu a = MM__ALLOC_PERCPU__INIT;
-
-	a.size = size;
-	a.align = align;
-	a.timeout_ms = c->timeout_ms;
-	return send_alloc_percpu(c, &a, ptr, NULL, 0);
-}
-
-int mmc_free_percpu(struct mmc *c, uint64_t ptr)
-{
-	return addr_call(c, send_free_percpu, ptr);
-}
-
-int mmc_per_cpu_ptr(struct mmc *c, uint64_t ptr, unsigned int cpu,
-		    uint64_t *addr)
-{
-	Mm__PerCpuPtr a = MM__PER_CPU_PTR__INIT;
-
-	a.ptr = ptr;
-	a.cpu = cpu;
-	return send_per_cpu_ptr(c, &a, addr, NULL, 0);
-}
-
 /* ---- execution context */
 
 int mmc_atomic_enter(struct mmc *c, enum mmc_section kind, uint64_t *flags)
@@ -1217,15 +984,6 @@ int mmc_atomic_enter(struct mmc *c, enum mmc_section kind, uint64_t *flags)
 
 	a.kind = (Mm__SectionKind)kind;
 	return send_atomic_enter(c, &a, flags ? flags : &ignored, NULL, 0);
-}
-
-int mmc_atomic_exit(struct mmc *c, enum mmc_section kind, uint64_t flags)
-{
-	Mm__Section a = MM__SECTION__INIT;
-
-	a.kind = (Mm__SectionKind)kind;
-	a.flags = flags;
-	return send_atomic_exit(c, &a, NULL, NULL, 0);
 }
 
 #define SECTION_PAIR(enter, exit, KIND)                                        \
@@ -1264,16 +1022,6 @@ int mmc_spin_unlock_irqrestore(struct mmc *c, uint64_t flags)
 	return mmc_atomic_exit(c, MMC_SECTION_SPIN_LOCK_IRQSAVE, flags);
 }
 
-int mmc_interrupt_enter(struct mmc *c, enum mmc_interrupt kind,
-			unsigned int cpu)
-{
-	Mm__Interrupt a = MM__INTERRUPT__INIT;
-
-	a.kind = (Mm__InterruptKind)kind;
-	a.cpu = cpu;
-	return send_irq_enter(c, &a, NULL, NULL, 0);
-}
-
 int mmc_interrupt_exit(struct mmc *c, enum mmc_interrupt kind, uint64_t *leaked)
 {
 	Mm__Interrupt a = MM__INTERRUPT__INIT;
@@ -1296,66 +1044,7 @@ INTERRUPT_PAIR(irq, MMC_HARDIRQ)
 INTERRUPT_PAIR(softirq, MMC_SOFTIRQ)
 INTERRUPT_PAIR(nmi, MMC_NMI)
 
-/* ---- mutexes */
-
-static void mutex_msg(struct mmc *c, Mm__Mutex *a, const char *name)
-{
-	mm__mutex__init(a);
-	a->name = (char *)name;
-	a->timeout_ms = c->timeout_ms;
-}
-
-int mmc_mutex_init(struct mmc *c, const char *name)
-{
-	Mm__Mutex a;
-
-	mutex_msg(c, &a, name);
-	return send_mutex_init(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mutex_destroy(struct mmc *c, const char *name)
-{
-	Mm__Mutex a;
-
-	mutex_msg(c, &a, name);
-	return send_mutex_destroy(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mutex_lock(struct mmc *c, const char *name)
-{
-	Mm__Mutex a;
-
-	mutex_msg(c, &a, name);
-	return send_mutex_lock(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mutex_trylock(struct mmc *c, const char *name, uint64_t *locked)
-{
-	Mm__Mutex a;
-
-	mutex_msg(c, &a, name);
-	return send_mutex_trylock(c, &a, locked, NULL, 0);
-}
-
-int mmc_mutex_unlock(struct mmc *c, const char *name)
-{
-	Mm__Mutex a;
-
-	mutex_msg(c, &a, name);
-	return send_mutex_unlock(c, &a, NULL, NULL, 0);
-}
-
 /* ---- static per-CPU variables */
-
-int mmc_define_per_cpu(struct mmc *c, const char *name, unsigned int size,
-		       uint64_t *addr)
-{
-	Mm__DefinePerCpu a = MM__DEFINE_PER_CPU__INIT;
-
-	a.name = (char *)name;
-	a.size = size;
-	return send_define_per_cpu(c, &a, addr, NULL, 0);
-}
 
 static void per_cpu_var(Mm__PerCpuVar *a, const char *name, unsigned int cpu,
 			Mm__ThisCpuOp op, uint64_t value)
@@ -1365,40 +1054,6 @@ static void per_cpu_var(Mm__PerCpuVar *a, const char *name, unsigned int cpu,
 	a->cpu = cpu;
 	a->op = op;
 	a->value = value;
-}
-
-int mmc_get_cpu_var(struct mmc *c, const char *name, uint64_t *addr)
-{
-	Mm__PerCpuVar a;
-
-	per_cpu_var(&a, name, 0, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
-	return send_get_cpu_var(c, &a, addr, NULL, 0);
-}
-
-int mmc_put_cpu_var(struct mmc *c, const char *name)
-{
-	Mm__PerCpuVar a;
-
-	per_cpu_var(&a, name, 0, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
-	return send_put_cpu_var(c, &a, NULL, NULL, 0);
-}
-
-int mmc_per_cpu_read(struct mmc *c, const char *name, unsigned int cpu,
-		     uint64_t *value)
-{
-	Mm__PerCpuVar a;
-
-	per_cpu_var(&a, name, cpu, MM__THIS_CPU_OP__THIS_CPU_READ, 0);
-	return send_per_cpu_read(c, &a, value, NULL, 0);
-}
-
-int mmc_per_cpu_write(struct mmc *c, const char *name, unsigned int cpu,
-		      uint64_t value)
-{
-	Mm__PerCpuVar a;
-
-	per_cpu_var(&a, name, cpu, MM__THIS_CPU_OP__THIS_CPU_READ, value);
-	return send_per_cpu_write(c, &a, NULL, NULL, 0);
 }
 
 static int this_cpu(struct mmc *c, const char *name, Mm__ThisCpuOp op,
@@ -1429,35 +1084,6 @@ int mmc_this_cpu_add(struct mmc *c, const char *name, uint64_t value)
 int mmc_this_cpu_inc(struct mmc *c, const char *name)
 {
 	return this_cpu(c, name, MM__THIS_CPU_OP__THIS_CPU_INC, 0, NULL);
-}
-
-/* ---- media memory zones */
-
-int mmc_mmz_alloc(struct mmc *c, const char *zone, const char *name,
-		  uint64_t size, uint64_t align, uint64_t *phys)
-{
-	Mm__MmzAlloc a = MM__MMZ_ALLOC__INIT;
-
-	a.zone = (char *)(zone ? zone : "");
-	a.name = (char *)(name ? name : "");
-	a.size = size;
-	a.align = align;
-	a.timeout_ms = c->timeout_ms;
-	return send_mmz_alloc(c, &a, phys, NULL, 0);
-}
-
-int mmc_mmz_free(struct mmc *c, uint64_t phys)
-{
-	return addr_call(c, send_mmz_free, phys);
-}
-
-int mmc_mmz_find(struct mmc *c, const char *name, uint64_t *phys,
-		 uint64_t *size)
-{
-	Mm__MmzFind a = MM__MMZ_FIND__INIT;
-
-	a.name = (char *)(name ? name : "");
-	return send_mmz_find(c, &a, phys, size, 0);
 }
 
 /* ---- bytes */
@@ -1511,64 +1137,6 @@ int mmc_write_phys(struct mmc *c, uint64_t phys, const void *buf, size_t len)
 
 /* ---- processes and address spaces */
 
-int mmc_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
-	     int flags, uint64_t *mapped)
-{
-	Mm__Mmap a = MM__MMAP__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.prot = (uint32_t)prot;
-	a.flags = (uint32_t)flags;
-	a.fd = -1;
-	return send_mmap(c, &a, mapped, NULL, 0);
-}
-
-int mmc_munmap(struct mmc *c, int pid, uint64_t addr, uint64_t len)
-{
-	Mm__Munmap a = MM__MUNMAP__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	return send_munmap(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mprotect(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot)
-{
-	Mm__Mprotect a = MM__MPROTECT__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.prot = (uint32_t)prot;
-	return send_mprotect(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mremap(struct mmc *c, int pid, uint64_t old_addr, uint64_t old_len,
-	       uint64_t new_len, int flags, uint64_t new_addr, uint64_t *result)
-{
-	Mm__Mremap a = MM__MREMAP__INIT;
-
-	a.pid = pid;
-	a.old_addr = old_addr;
-	a.old_len = old_len;
-	a.new_len = new_len;
-	a.flags = (uint32_t)flags;
-	a.new_addr = new_addr;
-	return send_mremap(c, &a, result, NULL, 0);
-}
-
-int mmc_brk(struct mmc *c, int pid, uint64_t brk, uint64_t *cur)
-{
-	Mm__Brk a = MM__BRK__INIT;
-
-	a.pid = pid;
-	a.brk = brk;
-	return send_brk(c, &a, cur, NULL, 0);
-}
-
 static void clear_fault(struct mmc_fault *fault)
 {
 	if (fault)
@@ -1616,33 +1184,6 @@ int mmc_exec_vm(struct mmc *c, int pid, uint64_t addr, size_t len,
 	return send_exec_vm(c, &a, NULL, fault, 0);
 }
 
-int mmc_fork(struct mmc *c, int pid, int *child)
-{
-	Mm__Process a = MM__PROCESS__INIT;
-
-	a.pid = pid;
-	return send_fork(c, &a, child, NULL, 0);
-}
-
-int mmc_exit_process(struct mmc *c, int pid)
-{
-	Mm__Process a = MM__PROCESS__INIT;
-
-	a.pid = pid;
-	return send_exit_process(c, &a, NULL, NULL, 0);
-}
-
-int mmc_madvise(struct mmc *c, int pid, uint64_t addr, uint64_t len, int advice)
-{
-	Mm__Madvise a = MM__MADVISE__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.advice = advice;
-	return send_madvise(c, &a, NULL, NULL, 0);
-}
-
 int mmc_pagemap(struct mmc *c, int pid, uint64_t addr, size_t count,
 		uint64_t *entries, size_t *nr)
 {
@@ -1662,47 +1203,9 @@ int mmc_pagemap(struct mmc *c, int pid, uint64_t addr, size_t count,
 	return err;
 }
 
-int mmc_mlock2(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)
-{
-	Mm__Mlock a = MM__MLOCK__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.flags = flags;
-	return send_mlock(c, &a, NULL, NULL, 0);
-}
-
 int mmc_mlock(struct mmc *c, int pid, uint64_t addr, uint64_t len)
 {
 	return mmc_mlock2(c, pid, addr, len, 0);
-}
-
-int mmc_munlock(struct mmc *c, int pid, uint64_t addr, uint64_t len)
-{
-	Mm__Munlock a = MM__MUNLOCK__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	return send_munlock(c, &a, NULL, NULL, 0);
-}
-
-int mmc_mlockall(struct mmc *c, int pid, int flags)
-{
-	Mm__Mlockall a = MM__MLOCKALL__INIT;
-
-	a.pid = pid;
-	a.flags = flags;
-	return send_mlockall(c, &a, NULL, NULL, 0);
-}
-
-int mmc_munlockall(struct mmc *c, int pid)
-{
-	Mm__Process a = MM__PROCESS__INIT;
-
-	a.pid = pid;
-	return send_munlockall(c, &a, NULL, NULL, 0);
 }
 
 /* One mincore request, its vector of pages bytes straight into vec. */
@@ -1828,99 +1331,6 @@ int mmc_slab_sysfs(struct mmc *c, const char *cache, char **text)
 	return send_slab_sysfs(c, &a, text, NULL, 0);
 }
 
-/* ---- the process's malloc */
-
-int mmc_malloc(struct mmc *c, int pid, size_t size, uint64_t *addr)
-{
-	Mm__Malloc a = MM__MALLOC__INIT;
-
-	a.pid = pid;
-	a.size = size;
-	return send_malloc(c, &a, addr, NULL, 0);
-}
-
-/* free and malloc_usable_size: a pointer of process pid. */
-static int user_addr_call(struct mmc *c,
-			  int (*send)(struct mmc *, Mm__UserAddress *, void *,
-				      void *, size_t),
-			  int pid, uint64_t addr, void *out)
-{
-	Mm__UserAddress a = MM__USER_ADDRESS__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	return send(c, &a, out, NULL, 0);
-}
-
-int mmc_free(struct mmc *c, int pid, uint64_t addr)
-{
-	return user_addr_call(c, send_free, pid, addr, NULL);
-}
-
-int mmc_calloc(struct mmc *c, int pid, size_t n, size_t size, uint64_t *addr)
-{
-	Mm__Calloc a = MM__CALLOC__INIT;
-
-	a.pid = pid;
-	a.n = n;
-	a.size = size;
-	return send_calloc(c, &a, addr, NULL, 0);
-}
-
-int mmc_realloc(struct mmc *c, int pid, uint64_t addr, size_t size,
-		uint64_t *new_addr)
-{
-	Mm__Realloc a = MM__REALLOC__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.size = size;
-	return send_realloc(c, &a, new_addr, NULL, 0);
-}
-
-int mmc_posix_memalign(struct mmc *c, int pid, uint64_t *addr, size_t align,
-		       size_t size)
-{
-	Mm__PosixMemalign a = MM__POSIX_MEMALIGN__INIT;
-
-	a.pid = pid;
-	a.align = align;
-	a.size = size;
-	return send_posix_memalign(c, &a, addr, NULL, 0);
-}
-
-int mmc_mallopt(struct mmc *c, int pid, int param, int value)
-{
-	Mm__Mallopt a = MM__MALLOPT__INIT;
-
-	a.pid = pid;
-	a.param = param;
-	a.value = value;
-	return send_mallopt(c, &a, NULL, NULL, 0);
-}
-
-int mmc_malloc_trim(struct mmc *c, int pid, size_t pad, size_t *released)
-{
-	Mm__MallocTrim a = MM__MALLOC_TRIM__INIT;
-
-	a.pid = pid;
-	a.pad = pad;
-	return send_malloc_trim(c, &a, released, NULL, 0);
-}
-
-int mmc_malloc_usable_size(struct mmc *c, int pid, uint64_t addr, size_t *size)
-{
-	return user_addr_call(c, send_malloc_usable_size, pid, addr, size);
-}
-
-int mmc_mallinfo(struct mmc *c, int pid, struct mmc_mallinfo *mi)
-{
-	Mm__Process a = MM__PROCESS__INIT;
-
-	a.pid = pid;
-	return send_mallinfo(c, &a, mi, NULL, 0);
-}
-
 /* ---- NUMA */
 
 /* The words of a user nodemask of maxnode - 1 bits (NULL: none). */
@@ -2017,153 +1427,12 @@ int mmc_move_pages(struct mmc *c, int pid, unsigned long count,
 	return send_move_pages(c, &a, status, NULL, count);
 }
 
-int mmc_alloc_pages_node(struct mmc *c, int nid, gfp_t gfp, unsigned int order,
-			 unsigned long *pfn)
-{
-	Mm__AllocPagesNode a = MM__ALLOC_PAGES_NODE__INIT;
-
-	a.nid = nid;
-	a.gfp = gfp;
-	a.order = order;
-	return send_alloc_pages_node(c, &a, pfn, NULL, 0);
-}
-
-int mmc_kmem_cache_alloc_node(struct mmc *c, uint64_t cache, gfp_t gfp, int nid,
-			      uint64_t *addr)
-{
-	Mm__KmemCacheAllocNode a = MM__KMEM_CACHE_ALLOC_NODE__INIT;
-
-	a.cache = cache;
-	a.gfp = gfp;
-	a.nid = nid;
-	a.timeout_ms = c->timeout_ms;
-	return send_kmem_cache_alloc_node(c, &a, addr, NULL, 0);
-}
-
-int mmc_kmalloc_node(struct mmc *c, size_t size, gfp_t gfp, int nid,
-		     uint64_t *addr)
-{
-	Mm__KmallocNode a = MM__KMALLOC_NODE__INIT;
-
-	a.size = size;
-	a.gfp = gfp;
-	a.nid = nid;
-	a.timeout_ms = c->timeout_ms;
-	return send_kmalloc_node(c, &a, addr, NULL, 0);
-}
-
-int mmc_vmalloc_node(struct mmc *c, unsigned long size, int nid, uint64_t *addr)
-{
-	Mm__VmallocNode a = MM__VMALLOC_NODE__INIT;
-
-	a.size = size;
-	a.nid = nid;
-	a.timeout_ms = c->timeout_ms;
-	return send_vmalloc_node(c, &a, addr, NULL, 0);
-}
-
-int mmc_vzalloc_node(struct mmc *c, unsigned long size, int nid, uint64_t *addr)
-{
-	Mm__VmallocNode a = MM__VMALLOC_NODE__INIT;
-
-	a.size = size;
-	a.nid = nid;
-	a.timeout_ms = c->timeout_ms;
-	return send_vzalloc_node(c, &a, addr, NULL, 0);
-}
-
-int mmc_admin_weighted_interleave(struct mmc *c, unsigned int node,
-				  unsigned int weight)
-{
-	Mm__AdminWeightedInterleave a = MM__ADMIN_WEIGHTED_INTERLEAVE__INIT;
-
-	a.node = node;
-	a.weight = weight;
-	return send_admin_weighted_interleave(c, &a, NULL, NULL, 0);
-}
-
-/* ---- CMA */
-
-int mmc_cma_alloc(struct mmc *c, const char *name, unsigned long count,
-		  unsigned int align, unsigned long *pfn)
-{
-	Mm__CmaAlloc a = MM__CMA_ALLOC__INIT;
-
-	a.name = (char *)(name ? name : "");
-	a.count = count;
-	a.align = align;
-	return send_cma_alloc(c, &a, pfn, NULL, 0);
-}
-
-int mmc_cma_release(struct mmc *c, const char *name, unsigned long pfn,
-		    unsigned long count)
-{
-	Mm__CmaRelease a = MM__CMA_RELEASE__INIT;
-
-	a.name = (char *)(name ? name : "");
-	a.pfn = pfn;
-	a.count = count;
-	return send_cma_release(c, &a, NULL, NULL, 0);
-}
-
-static int pfn_range_call(struct mmc *c,
-			  int (*send)(struct mmc *, Mm__PfnRange *, void *,
-				      void *, size_t),
-			  unsigned long start_pfn, unsigned long end_pfn)
-{
-	Mm__PfnRange a = MM__PFN_RANGE__INIT;
-
-	a.start_pfn = start_pfn;
-	a.end_pfn = end_pfn;
-	return send(c, &a, NULL, NULL, 0);
-}
-
-int mmc_alloc_contig_range(struct mmc *c, unsigned long start_pfn,
-			   unsigned long end_pfn)
-{
-	return pfn_range_call(c, send_alloc_contig_range, start_pfn, end_pfn);
-}
-
-int mmc_free_contig_range(struct mmc *c, unsigned long start_pfn,
-			  unsigned long end_pfn)
-{
-	return pfn_range_call(c, send_free_contig_range, start_pfn, end_pfn);
-}
-
 /* ---- files */
-
-int mmc_open(struct mmc *c, int pid, const char *path, int flags,
-	     unsigned int mode, int *fd)
-{
-	Mm__Open a = MM__OPEN__INIT;
-
-	a.pid = pid;
-	a.path = (char *)path;
-	a.flags = flags;
-	a.mode = mode;
-	return send_open(c, &a, fd, NULL, 0);
-}
 
 int mmc_creat(struct mmc *c, int pid, const char *path, unsigned int mode,
 	      int *fd)
 {
 	return mmc_open(c, pid, path, O_CREAT | O_WRONLY | O_TRUNC, mode, fd);
-}
-
-static Mm__FileDescriptor fd_msg(int pid, int fd)
-{
-	Mm__FileDescriptor a = MM__FILE_DESCRIPTOR__INIT;
-
-	a.pid = pid;
-	a.fd = fd;
-	return a;
-}
-
-int mmc_sys_close(struct mmc *c, int pid, int fd)
-{
-	Mm__FileDescriptor a = fd_msg(pid, fd);
-
-	return send_close(c, &a, NULL, NULL, 0);
 }
 
 int mmc_sys_read(struct mmc *c, int pid, int fd, void *buf, size_t count,
@@ -2214,114 +1483,6 @@ int mmc_pwrite64(struct mmc *c, int pid, int fd, const void *buf, size_t count,
 	return send_pwrite64(c, &a, done, NULL, 0);
 }
 
-int mmc_lseek(struct mmc *c, int pid, int fd, int64_t offset, int whence,
-	      uint64_t *pos)
-{
-	Mm__Lseek a = MM__LSEEK__INIT;
-
-	a.pid = pid;
-	a.fd = fd;
-	a.offset = offset;
-	a.whence = whence;
-	return send_lseek(c, &a, pos, NULL, 0);
-}
-
-int mmc_ftruncate(struct mmc *c, int pid, int fd, int64_t length)
-{
-	Mm__Ftruncate a = MM__FTRUNCATE__INIT;
-
-	a.pid = pid;
-	a.fd = fd;
-	a.length = length;
-	return send_ftruncate(c, &a, NULL, NULL, 0);
-}
-
-int mmc_fsync(struct mmc *c, int pid, int fd)
-{
-	Mm__FileDescriptor a = fd_msg(pid, fd);
-
-	return send_fsync(c, &a, NULL, NULL, 0);
-}
-
-int mmc_fdatasync(struct mmc *c, int pid, int fd)
-{
-	Mm__FileDescriptor a = fd_msg(pid, fd);
-
-	return send_fdatasync(c, &a, NULL, NULL, 0);
-}
-
-int mmc_sync(struct mmc *c, int pid)
-{
-	Mm__Process a = MM__PROCESS__INIT;
-
-	a.pid = pid;
-	return send_sync(c, &a, NULL, NULL, 0);
-}
-
-int mmc_unlink(struct mmc *c, int pid, const char *path)
-{
-	Mm__PathName a = MM__PATH_NAME__INIT;
-
-	a.pid = pid;
-	a.path = (char *)path;
-	return send_unlink(c, &a, NULL, NULL, 0);
-}
-
-int mmc_stat(struct mmc *c, int pid, const char *path, struct mmc_stat *st)
-{
-	Mm__PathName a = MM__PATH_NAME__INIT;
-
-	a.pid = pid;
-	a.path = (char *)path;
-	return send_stat(c, &a, st, NULL, 0);
-}
-
-int mmc_fstat(struct mmc *c, int pid, int fd, struct mmc_stat *st)
-{
-	Mm__FileDescriptor a = fd_msg(pid, fd);
-
-	return send_fstat(c, &a, st, NULL, 0);
-}
-
-int mmc_fadvise64(struct mmc *c, int pid, int fd, int64_t offset, int64_t len,
-		  int advice)
-{
-	Mm__Fadvise a = MM__FADVISE__INIT;
-
-	a.pid = pid;
-	a.fd = fd;
-	a.offset = offset;
-	a.len = len;
-	a.advice = advice;
-	return send_fadvise64(c, &a, NULL, NULL, 0);
-}
-
-int mmc_readahead(struct mmc *c, int pid, int fd, int64_t offset, size_t count)
-{
-	Mm__Readahead a = MM__READAHEAD__INIT;
-
-	a.pid = pid;
-	a.fd = fd;
-	a.offset = offset;
-	a.count = count;
-	return send_readahead(c, &a, NULL, NULL, 0);
-}
-
-int mmc_sys_mmap(struct mmc *c, int pid, uint64_t addr, uint64_t len, int prot,
-		 int flags, int fd, int64_t offset, uint64_t *mapped)
-{
-	Mm__Mmap a = MM__MMAP__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.prot = (uint32_t)prot;
-	a.flags = (uint32_t)flags;
-	a.fd = fd;
-	a.offset = offset;
-	return send_sys_mmap(c, &a, mapped, NULL, 0);
-}
-
 int mmc_ioctl(struct mmc *c, int pid, int fd, unsigned int cmd, void *arg,
 	      size_t len)
 {
@@ -2334,26 +1495,6 @@ int mmc_ioctl(struct mmc *c, int pid, int fd, unsigned int cmd, void *arg,
 	a.arg.data = arg;
 	a.arg.len = len;
 	return send_ioctl(c, &a, arg, &done, len);
-}
-
-int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags)
-{
-	Mm__Msync a = MM__MSYNC__INIT;
-
-	a.pid = pid;
-	a.addr = addr;
-	a.len = len;
-	a.flags = flags;
-	return send_msync(c, &a, NULL, NULL, 0);
-}
-
-int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value)
-{
-	Mm__AdminSysctl a = MM__ADMIN_SYSCTL__INIT;
-
-	a.name = (char *)name;
-	a.value = value;
-	return send_admin_sysctl(c, &a, NULL, NULL, 0);
 }
 
 /* ---- reports and admin */
@@ -2457,29 +1598,6 @@ int mmc_translate(struct mmc *c, int pid, const char *sreg,
 	tr.sreg = name;
 	return report_translated(c, MMC_REPORT_TRANSLATE, pid, selector, offset,
 				 &tr, text);
-}
-
-int mmc_modify_ldt(struct mmc *c, int pid, int func, uint64_t ptr,
-		   uint64_t bytecount, size_t *ret)
-{
-	Mm__ModifyLdt a = MM__MODIFY_LDT__INIT;
-
-	a.pid = pid;
-	a.func = func;
-	a.ptr = ptr;
-	a.bytecount = bytecount;
-	return send_modify_ldt(c, &a, ret, NULL, 0);
-}
-
-int mmc_load_segment(struct mmc *c, int pid, unsigned int sreg,
-		     unsigned int selector)
-{
-	Mm__LoadSegment a = MM__LOAD_SEGMENT__INIT;
-
-	a.pid = pid;
-	a.sreg = sreg;
-	a.selector = selector;
-	return send_load_segment(c, &a, NULL, NULL, 0);
 }
 
 int mmc_report_part(struct mmc *c, enum mmc_report kind, int pid,
@@ -2645,29 +1763,6 @@ int mmc_report(struct mmc *c, enum mmc_report kind, char **text)
 	return mmc_report_pid(c, kind, 0, text);
 }
 
-int mmc_admin_check(struct mmc *c, struct mmc_check *check)
-{
-	Mm__AdminCheck a = MM__ADMIN_CHECK__INIT;
-
-	return send_admin_check(c, &a, check, NULL, 0);
-}
-
-int mmc_admin_drop_caches_mode(struct mmc *c, unsigned int mode,
-			       unsigned long *free_pages)
-{
-	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;
-
-	a.mode = mode;
-	return send_admin_drop_caches(c, &a, free_pages, NULL, 0);
-}
-
-int mmc_admin_drop_caches(struct mmc *c, unsigned long *free_pages)
-{
-	Mm__AdminDropCaches a = MM__ADMIN_DROP_CACHES__INIT;
-
-	return send_admin_drop_caches(c, &a, free_pages, NULL, 0);
-}
-
 int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n)
 {
 	Mm__AdminSessions a = MM__ADMIN_SESSIONS__INIT;
@@ -2675,23 +1770,6 @@ int mmc_admin_sessions(struct mmc *c, struct mmc_session **list, size_t *n)
 	*list = NULL;
 	*n = 0;
 	return send_admin_sessions(c, &a, list, n, 0);
-}
-
-int mmc_admin_compact_memory(struct mmc *c)
-{
-	Mm__AdminCompactMemory a = MM__ADMIN_COMPACT_MEMORY__INIT;
-
-	return send_admin_compact_memory(c, &a, NULL, NULL, 0);
-}
-
-int mmc_admin_transparent_hugepage(struct mmc *c, const char *enabled,
-				   const char *defrag)
-{
-	Mm__AdminTransparentHugepage a = MM__ADMIN_TRANSPARENT_HUGEPAGE__INIT;
-
-	a.enabled = (char *)(enabled ? enabled : "");
-	a.defrag = (char *)(defrag ? defrag : "");
-	return send_admin_transparent_hugepage(c, &a, NULL, NULL, 0);
 }
 
 int mmc_admin_khugepaged(struct mmc *c, unsigned int pages_to_scan,
@@ -2709,11 +1787,4 @@ int mmc_admin_khugepaged(struct mmc *c, unsigned int pages_to_scan,
 	if (!err && collapsed)
 		*collapsed = (unsigned long)v;
 	return err;
-}
-
-int mmc_admin_shutdown(struct mmc *c)
-{
-	Mm__AdminShutdown a = MM__ADMIN_SHUTDOWN__INIT;
-
-	return send_admin_shutdown(c, &a, NULL, NULL, 0);
 }
