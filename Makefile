@@ -93,9 +93,12 @@ PROTO_OBJ = $(B)/proto/frame.o $(B)/proto/codec.o $(B)/proto/recording.o \
 	$(B)/gen/proto/mm.pb-c.o
 PROTO_TOBJ = $(T)/proto/frame.o $(T)/proto/codec.o $(T)/proto/recording.o \
 	$(T)/gen/proto/mm.pb-c.o
-CLIENT_PIC_OBJ = $(B)/pic/client/mmclient.o $(B)/pic/proto/frame.o \
-	$(B)/pic/proto/codec.o $(B)/pic/gen/proto/mm.pb-c.o
-CLIENT_TOBJ = $(T)/client/mmclient.o $(PROTO_TOBJ)
+# report_walk.o: a report's message walked for mmctl --json and mmweb
+# (no mmc_ name: the shared library does not export it).
+CLIENT_PIC_OBJ = $(B)/pic/client/mmclient.o $(B)/pic/client/report_walk.o \
+	$(B)/pic/proto/frame.o $(B)/pic/proto/codec.o \
+	$(B)/pic/gen/proto/mm.pb-c.o
+CLIENT_TOBJ = $(T)/client/mmclient.o $(T)/client/report_walk.o $(PROTO_TOBJ)
 CLIENT_LIBS = $(B)/libmmclient.so.$(SOVERSION) $(B)/$(SONAME) \
 	$(B)/libmmclient.so $(B)/libmmclient.a $(B)/mmclient.pc
 

@@ -3,15 +3,11 @@
  * mmctl_data.c - a structured report (mm.proto's ReportData, as
  * mmc_report_data gives it) as a JSON document, with json-c.
  *
- * Owns: the one walk that turns any message into JSON by its protobuf-c
- * descriptor, so that a report made structured in mmd has its JSON here
- * with no code: each field by its mm.proto name (snake_case), every
- * field present, numbers as numbers (addresses too: uint64), enums by
- * their mm.proto names, nested messages as objects, repeated ones as
- * arrays, and a repeated Counter (name and value, as vmstat's) as one
- * object of name: value in the report's order; a report whose message
- * has one field (a list) prints as that field. Must never: parse text
- * (mmctl_json.c does, for --input alone) or know a report by its kind.
+ * Owns: the writer that makes the walk's values (client/report_walk.c,
+ * shared with mmweb) json-c objects, numbers as numbers (addresses too:
+ * uint64), so that a report made structured in mmd has its JSON here
+ * with no code. Must never: parse text (mmctl_json.c does, for --input
+ * alone), walk a message itself, or know a report by its kind.
  */
 #include "client/mmctl.h"
 
@@ -21,9 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client/report_walk.h"
 #include "proto/mm.pb-c.h"
-
-static json_object *message_to_json(const ProtobufCMessage *msg);
 
 static json_object *uint_json(uint64_t v)
 {
@@ -31,136 +26,92 @@ static json_object *uint_json(uint64_t v)
 			      : json_object_new_uint64(v);
 }
 
-/* One value of field f at p (an element of a repeated one, or the field). */
-static json_object *value_to_json(const ProtobufCFieldDescriptor *f,
-				  const void *p)
+/*
+ * The walk's writer: every value goes into the innermost container
+ * open (under the key just given, in an object), or is the document.
+ */
+struct json_writer {
+	json_object *open[2 * REPORT_WALK_DEPTH + 2]; /* an array per level */
+	unsigned int depth;
+	const char *key;
+	json_object *doc;
+};
+
+static void put(void *w, json_object *v)
 {
-	const ProtobufCEnumValue *ev;
+	struct json_writer *j = w;
+	json_object *in = j->depth ? j->open[j->depth - 1] : NULL;
 
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-		return json_object_new_int64(*(const int32_t *)p);
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		return json_object_new_int64(*(const uint32_t *)p);
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-		return json_object_new_int64(*(const int64_t *)p);
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return uint_json(*(const uint64_t *)p);
-	case PROTOBUF_C_TYPE_BOOL:
-		return json_object_new_boolean(*(const protobuf_c_boolean *)p);
-	case PROTOBUF_C_TYPE_ENUM:
-		ev = protobuf_c_enum_descriptor_get_value(f->descriptor,
-							  *(const int *)p);
-		return ev ? json_object_new_string(ev->name)
-			  : json_object_new_int64(*(const int *)p);
-	case PROTOBUF_C_TYPE_STRING: {
-		const char *s = *(const char *const *)p;
-
-		return json_object_new_string(s ? s : "");
-	}
-	case PROTOBUF_C_TYPE_MESSAGE: {
-		const ProtobufCMessage *m = *(const ProtobufCMessage *const *)p;
-
-		return m ? message_to_json(m) : json_object_new_null();
-	}
-	default: /* bytes, float, double: no report has them */
-		return json_object_new_null();
-	}
+	if (!in)
+		j->doc = v;
+	else if (json_object_is_type(in, json_type_array))
+		json_object_array_add(in, v);
+	else
+		json_object_object_add(in, j->key, v);
 }
 
-static size_t value_size(const ProtobufCFieldDescriptor *f)
+static void json_open(void *w, bool array)
 {
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(void *);
-	default:
-		return 4;
-	}
+	struct json_writer *j = w;
+	json_object *o =
+		array ? json_object_new_array() : json_object_new_object();
+
+	put(j, o);
+	j->open[j->depth++] = o;
 }
 
-/* A repeated Counter: {"name": value, ...} in order. */
-static json_object *counters_to_json(const ProtobufCMessage *const *c, size_t n)
+static void json_close(void *w, bool array)
 {
-	json_object *o = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const Mm__Counter *k = (const Mm__Counter *)c[i];
-
-		json_object_object_add(o, k->name,
-				       json_object_new_int64(k->value));
-	}
-	return o;
+	(void)array;
+	((struct json_writer *)w)->depth--;
 }
 
-static json_object *repeated_to_json(const ProtobufCFieldDescriptor *f,
-				     const char *base)
+static void json_key(void *w, const char *name)
 {
-	size_t n = *(const size_t *)(base + f->quantifier_offset), i;
-	const char *arr = *(const char *const *)(base + f->offset);
-	json_object *a;
-
-	if (f->type == PROTOBUF_C_TYPE_MESSAGE &&
-	    f->descriptor == &mm__counter__descriptor)
-		return counters_to_json((const ProtobufCMessage *const *)arr,
-					n);
-	a = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(
-			a, value_to_json(f, arr + i * value_size(f)));
-	return a;
+	((struct json_writer *)w)->key = name;
 }
 
-static json_object *message_to_json(const ProtobufCMessage *msg)
+static void json_s64(void *w, int64_t v)
 {
-	const ProtobufCMessageDescriptor *md = msg->descriptor;
-	const char *base = (const char *)msg;
-	json_object *o = json_object_new_object();
-	unsigned int i;
-
-	for (i = 0; i < md->n_fields; i++) {
-		const ProtobufCFieldDescriptor *f = &md->fields[i];
-		json_object *v = f->label == PROTOBUF_C_LABEL_REPEATED
-					 ? repeated_to_json(f, base)
-					 : value_to_json(f, base + f->offset);
-
-		json_object_object_add(o, f->name, v);
-	}
-	return o;
+	put(w, json_object_new_int64(v));
 }
 
-/* A report of one field (a list: Buddyinfo's zones) is that field. */
-static json_object *report_to_json(const ProtobufCMessage *msg)
+static void json_u64(void *w, uint64_t v)
 {
-	const ProtobufCFieldDescriptor *f = &msg->descriptor->fields[0];
-
-	if (msg->descriptor->n_fields != 1)
-		return message_to_json(msg);
-	return f->label == PROTOBUF_C_LABEL_REPEATED
-		       ? repeated_to_json(f, (const char *)msg)
-		       : value_to_json(f, (const char *)msg + f->offset);
+	put(w, uint_json(v));
 }
+
+static void json_boolean(void *w, bool v)
+{
+	put(w, json_object_new_boolean(v));
+}
+
+static void json_string(void *w, const char *s)
+{
+	put(w, json_object_new_string(s));
+}
+
+static void json_null(void *w)
+{
+	put(w, json_object_new_null());
+}
+
+static const struct report_writer json_writer = {
+	.open = json_open,
+	.close = json_close,
+	.key = json_key,
+	.s64 = json_s64,
+	.u64 = json_u64,
+	.boolean = json_boolean,
+	.string = json_string,
+	.null = json_null,
+};
 
 json_object *report_data_to_json(const void *buf, size_t len, char *err,
 				 size_t errlen)
 {
 	Mm__ReportData *rd = mm__report_data__unpack(NULL, len, buf);
-	const ProtobufCFieldDescriptor *f;
+	const ProtobufCMessage *msg;
 	json_object *doc = NULL;
 
 	if (!rd) {
@@ -168,13 +119,15 @@ json_object *report_data_to_json(const void *buf, size_t len, char *err,
 			 len);
 		return NULL;
 	}
-	f = protobuf_c_message_descriptor_get_field(
-		&mm__report_data__descriptor, (unsigned)rd->report_case);
-	if (f)
-		doc = report_to_json(
-			*(const ProtobufCMessage **)((char *)rd + f->offset));
-	else
+	msg = report_data_message(rd);
+	if (msg) {
+		struct json_writer j = {.depth = 0};
+
+		report_walk(msg, &json_writer, &j);
+		doc = j.doc;
+	} else {
 		snprintf(err, errlen, "the reply holds no report");
+	}
 	mm__report_data__free_unpacked(rd, NULL);
 	return doc;
 }

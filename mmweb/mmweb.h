@@ -37,13 +37,12 @@ void buf_free(struct buf *b);
 
 /*
  * mmd's structured reports (data.c): a kind's ReportData (about pid or
- * addr, as mmc_report_data_at), NULL with *err; its message; the
- * message as JSON in mmctl --json's shape (numbers past 2^53 as decimal
- * strings); and the two at once.
+ * addr, as mmc_report_data_at), NULL with *err; a message as JSON
+ * in mmctl --json's shape (numbers past 2^53 as decimal strings); and
+ * the two at once. A ReportData's message: client/report_walk.h.
  */
 Mm__ReportData *report_data_get(struct mmc *c, enum mmc_report kind, int pid,
 				uint64_t addr, int *err);
-const ProtobufCMessage *report_data_message(const Mm__ReportData *rd);
 void report_message_json(struct buf *b, const ProtobufCMessage *msg);
 int report_json(struct mmc *c, enum mmc_report kind, int pid, uint64_t addr,
 		struct buf *b);
