@@ -8,8 +8,8 @@
  * runs without swap, and so does the machine here: MADV_PAGEOUT drops
  * only lazily freed pages on both.
  */
+#include "tests/unit/both.h"
 #include "tests/unit/host.h"
-#include "tests/unit/machines.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <sys/syscall.h>
@@ -30,65 +29,15 @@
 #include "core/uapi.h"
 #include "core/vmscan.h"
 
-#define PAGE  4096ULL
 #define PAGES 16
-#define W     0x10000000ULL
-
-struct both {
-	struct machine *m;
-	int pid;
-	uint8_t *host; /* the host's mapping, PAGES pages */
-	uint64_t at;   /* the machine's, at W */
-};
 
 static void setup_both(struct both *b, int flags)
 {
 	struct layout l;
-	uint64_t got = 0;
 
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	small_layout(&l, 64 * MiB);
 	l.swap_size = 0; /* as the host: MADV_PAGEOUT swaps nothing */
-	b->m = boot(&l);
-	assert_int_equal(task_create(b->m, "madvise", 0, 0, &b->pid), 0);
-	assert_int_equal(task_switch(b->m, b->pid), 0);
-	b->host =
-		mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, flags, -1, 0);
-	assert_true(b->host != MAP_FAILED);
-	assert_int_equal(uapi_mmap(b->m, 0, W, PAGES * PAGE,
-				   PROT_READ | PROT_WRITE, flags | MAP_FIXED,
-				   &got),
-			 0);
-	b->at = W;
-}
-
-static void teardown_both(struct both *b)
-{
-	munmap(b->host, PAGES * PAGE);
-	assert_consistent(b->m);
-	machine_destroy(b->m);
-}
-
-static void write_both(struct both *b, unsigned int page, uint8_t v)
-{
-	struct user_fault f;
-
-	b->host[page * PAGE] = v;
-	assert_int_equal(uapi_access_vm(b->m, 0, b->at + page * PAGE, &v, 1,
-					USER_WRITE, &f),
-			 0);
-}
-
-/* A read of the page's first byte: the same on both. */
-static void read_both(struct both *b, unsigned int page)
-{
-	struct user_fault f;
-	uint8_t mine = 0xee, host = *(volatile uint8_t *)&b->host[page * PAGE];
-
-	assert_int_equal(uapi_access_vm(b->m, 0, b->at + page * PAGE, &mine, 1,
-					USER_READ, &f),
-			 0);
-	assert_int_equal(mine, host);
+	both_boot(b, &l, "madvise", PAGES, flags);
 }
 
 static void madvise_both(struct both *b, unsigned int first, unsigned int pages,

@@ -9,8 +9,8 @@
  * The host's calls are raw syscalls: the sanitizers' mlock and munlock
  * are empty stand-ins.
  */
+#include "tests/unit/both.h"
 #include "tests/unit/host.h"
-#include "tests/unit/machines.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -34,14 +33,7 @@
 
 #define PAGES 32
 #define LIMIT 16 /* limits.memlock, RLIMIT_MEMLOCK: pages */
-#define W     0x10000000ULL
-
-struct both {
-	struct machine *m;
-	int pid;
-	uint8_t *host;
-	uint64_t at;
-};
+#define W     BOTH_W
 
 /* As an unprivileged process: no CAP_IPC_LOCK, a limit of LIMIT pages. */
 static void host_unprivileged(uint64_t limit)
@@ -62,40 +54,15 @@ static void host_unprivileged(uint64_t limit)
 	assert_int_equal(setrlimit(RLIMIT_MEMLOCK, &rl), 0);
 }
 
-static struct mm_struct *mm_of(struct both *b)
-{
-	return find_task_by_pid(b->m, b->pid)->mm;
-}
-
 static void setup_both(struct both *b, uint64_t memlock)
 {
 	struct layout l;
-	uint64_t got = 0;
 
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	host_unprivileged(memlock);
 	small_layout(&l, 64 * MiB);
 	l.swap_size = 16 * MiB;
 	l.limits.memlock = memlock;
-	b->m = boot(&l);
-	assert_int_equal(task_create(b->m, "mlock", 0, 0, &b->pid), 0);
-	assert_int_equal(task_switch(b->m, b->pid), 0);
-	b->host = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(b->host != MAP_FAILED);
-	assert_int_equal(
-		uapi_mmap(b->m, 0, W, PAGES * PAGE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, &got),
-		0);
-	b->at = W;
-}
-
-static void teardown_both(struct both *b)
-{
-	syscall(SYS_munlockall);
-	munmap(b->host, PAGES * PAGE);
-	assert_consistent(b->m);
-	machine_destroy(b->m);
+	both_boot(b, &l, "mlock", PAGES, MAP_PRIVATE | MAP_ANONYMOUS);
 }
 
 static void same_vmlck(struct both *b)

@@ -6,8 +6,8 @@
  * the same VMAs in the window (from /proc/self/maps on the host), the
  * same bytes read back and the same VmLck.
  */
+#include "tests/unit/both.h"
 #include "tests/unit/host.h"
-#include "tests/unit/machines.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -24,70 +23,14 @@
 #include "core/uapi.h"
 
 #define WPAGES 64
-#define W      0x10000000ULL
-
-struct both {
-	struct machine *m;
-	int pid;
-	uint8_t *host;
-};
+#define W      BOTH_W
 
 static void setup(struct both *b)
 {
 	struct layout l;
 
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	small_layout(&l, 64 * MiB);
-	b->m = boot(&l);
-	assert_int_equal(task_create(b->m, "mremap", 0, 0, &b->pid), 0);
-	assert_int_equal(task_switch(b->m, b->pid), 0);
-	b->host = mmap(NULL, WPAGES * PAGE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(b->host != MAP_FAILED);
-	assert_int_equal(munmap(b->host, WPAGES * PAGE), 0);
-}
-
-static void teardown(struct both *b)
-{
-	syscall(SYS_munlock, b->host, WPAGES * PAGE);
-	munmap(b->host, WPAGES * PAGE);
-	assert_consistent(b->m);
-	machine_destroy(b->m);
-}
-
-static void map_both(struct both *b, unsigned int page, unsigned int pages,
-		     int flags)
-{
-	uint64_t got = 0;
-
-	assert_true(mmap(b->host + page * PAGE, pages * PAGE,
-			 PROT_READ | PROT_WRITE, flags | MAP_FIXED, -1,
-			 0) != MAP_FAILED);
-	assert_int_equal(uapi_mmap(b->m, 0, W + page * PAGE, pages * PAGE,
-				   PROT_READ | PROT_WRITE, flags | MAP_FIXED,
-				   &got),
-			 0);
-}
-
-static void write_both(struct both *b, unsigned int page, uint8_t v)
-{
-	struct user_fault f;
-
-	b->host[page * PAGE] = v;
-	assert_int_equal(
-		uapi_access_vm(b->m, 0, W + page * PAGE, &v, 1, USER_WRITE, &f),
-		0);
-}
-
-static void read_both(struct both *b, unsigned int page)
-{
-	struct user_fault f;
-	uint8_t mine = 0xee;
-
-	assert_int_equal(uapi_access_vm(b->m, 0, W + page * PAGE, &mine, 1,
-					USER_READ, &f),
-			 0);
-	assert_int_equal(mine, b->host[page * PAGE]);
+	both_boot(b, &l, "mremap", WPAGES, 0);
 }
 
 /* mremap on both; a move's result as a page of the window, or -errno. */
@@ -175,7 +118,7 @@ static void test_dontunmap_private(void **state)
 
 	(void)state;
 	setup(&b);
-	map_both(&b, 0, 8, MAP_PRIVATE | MAP_ANONYMOUS);
+	map_both(&b, 0, 8, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
 	for (unsigned int i = 0; i < 8; i++)
 		write_both(&b, i, (uint8_t)(i + 1));
 	assert_int_equal(
@@ -216,7 +159,7 @@ static void test_dontunmap_private(void **state)
 		0);
 	read_both(&b, 30);
 	read_both(&b, 5);
-	teardown(&b);
+	teardown_both(&b);
 }
 
 /* Shared memory: the old range still maps the object, bytes and all. */
@@ -226,7 +169,7 @@ static void test_dontunmap_shared(void **state)
 
 	(void)state;
 	setup(&b);
-	map_both(&b, 40, 4, MAP_SHARED | MAP_ANONYMOUS);
+	map_both(&b, 40, 4, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS);
 	write_both(&b, 40, 7);
 	write_both(&b, 41, 8);
 	assert_int_equal(
@@ -241,7 +184,7 @@ static void test_dontunmap_shared(void **state)
 	read_both(&b, 51);
 	write_both(&b, 50, 9);
 	read_both(&b, 40);
-	teardown(&b);
+	teardown_both(&b);
 }
 
 int main(void)

@@ -8,7 +8,7 @@
  * device and inode are the host's), and each page's pagemap bits the
  * same but the PFN.
  */
-#include "tests/unit/machines.h"
+#include "tests/unit/both.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,62 +25,15 @@
 #include "core/uapi.h"
 
 #define WPAGES 32
-#define W      0x10000000ULL
-
-struct both {
-	struct machine *m;
-	int pid;
-	uint8_t *host;
-};
+#define W      BOTH_W
 
 static void setup(struct both *b)
 {
 	struct layout l;
 
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	small_layout(&l, 64 * MiB);
 	l.swap_size = 0;
-	b->m = boot(&l);
-	assert_int_equal(task_create(b->m, "smaps", 0, 0, &b->pid), 0);
-	assert_int_equal(task_switch(b->m, b->pid), 0);
-	b->host = mmap(NULL, WPAGES * PAGE, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(b->host != MAP_FAILED);
-	assert_int_equal(munmap(b->host, WPAGES * PAGE), 0);
-}
-
-static void teardown(struct both *b)
-{
-	syscall(SYS_munlock, b->host, WPAGES * PAGE);
-	munmap(b->host, WPAGES * PAGE);
-	assert_consistent(b->m);
-	machine_destroy(b->m);
-}
-
-static void map_both(struct both *b, unsigned int page, unsigned int pages,
-		     int prot, int flags)
-{
-	uint64_t got = 0;
-
-	assert_true(mmap(b->host + page * PAGE, pages * PAGE, prot,
-			 flags | MAP_FIXED, -1, 0) != MAP_FAILED);
-	assert_int_equal(uapi_mmap(b->m, 0, W + page * PAGE, pages * PAGE, prot,
-				   flags | MAP_FIXED, &got),
-			 0);
-}
-
-static void touch_both(struct both *b, unsigned int page, bool write)
-{
-	struct user_fault f;
-	uint8_t v = 1;
-
-	if (write)
-		b->host[page * PAGE] = v;
-	else
-		v = *(volatile uint8_t *)&b->host[page * PAGE];
-	assert_int_equal(uapi_access_vm(b->m, 0, W + page * PAGE, &v, 1,
-					write ? USER_WRITE : USER_READ, &f),
-			 0);
+	both_boot(b, &l, "smaps", WPAGES, 0);
 }
 
 /*
@@ -211,7 +163,7 @@ static void test_smaps_private(void **state)
 		uapi_madvise(b.m, 0, W + 6 * PAGE, 2 * PAGE, MADV_RANDOM), 0);
 	same_smaps(&b);
 	same_pagemap(&b);
-	teardown(&b);
+	teardown_both(&b);
 }
 
 /* Shared memory, and a fork's copy-on-write sharing (Pss halved). */
@@ -260,7 +212,7 @@ static void test_smaps_shared(void **state)
 	assert_non_null(strstr(rollup, "Pss_Shmem:            12 kB\n"));
 	assert_non_null(strstr(rollup, "\nLocked:                0 kB\n"));
 	seq_buf_free(&s);
-	teardown(&b);
+	teardown_both(&b);
 }
 
 /* The value of key in the text of the VMA at start (its lines). */
@@ -366,7 +318,7 @@ static void test_smaps_snapshot_is_the_text(void **state)
 	snapshot_free(pid_smaps_rollup_report.desc, r);
 	snapshot_free(pid_smaps_report.desc, ss);
 	seq_buf_free(&s);
-	teardown(&b);
+	teardown_both(&b);
 }
 
 int main(void)
