@@ -5,11 +5,11 @@
  * the same window in a machine's task, and the steps every such test
  * takes on both (map, write, read back, touch).
  *
- * Owns: booting the machine with its one task, the two windows, and
- * tearing both down (the host's locks too, so the next test starts
- * clean). Must never: assert more of a step than that it succeeded on
- * both and, for a read, that both read the same byte (each test says
- * what it expects of a call), or leave the host with memory locked.
+ * Owns: booting the machine with its one task, the two windows (the
+ * host's between guard pages), and tearing both down (the host's locks
+ * too, so the next test starts clean). Must never: assert more of a step than
+ * that it succeeded on both and, for a read, that both read the same byte (each
+ * test says what it expects of a call), or leave the host with memory locked.
  */
 #ifndef MM_TEST_BOTH_H
 #define MM_TEST_BOTH_H
@@ -40,13 +40,16 @@ struct both {
 /*
  * Boot l with one task, comm, and a window of pages on both, transparent
  * huge pages off on the host (one touch, one page). flags 0: the window
- * is left unmapped (its place on the host reserved, then freed) for
- * map_both; else mapped read-write with flags on both.
+ * is left unmapped for map_both; else mapped read-write with flags on
+ * both. On the host a PROT_NONE page stays either side of the window,
+ * so that its VMAs never merge with a neighbour of this process (the
+ * sanitizers' or the machine's memory) and end where the machine's do.
  */
 static inline void both_boot(struct both *b, const struct layout *l,
 			     const char *comm, unsigned int pages, int flags)
 {
 	uint64_t got = 0;
+	uint8_t *guarded;
 
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	b->m = boot(l);
@@ -54,14 +57,16 @@ static inline void both_boot(struct both *b, const struct layout *l,
 	assert_int_equal(task_switch(b->m, b->pid), 0);
 	b->at = BOTH_W;
 	b->pages = pages;
-	b->host = mmap(NULL, pages * PAGE,
-		       flags ? PROT_READ | PROT_WRITE : PROT_NONE,
-		       flags ? flags : MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(b->host != MAP_FAILED);
+	guarded = mmap(NULL, (pages + 2) * PAGE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(guarded != MAP_FAILED);
+	b->host = guarded + PAGE;
 	if (!flags) {
 		assert_int_equal(munmap(b->host, pages * PAGE), 0);
 		return;
 	}
+	assert_true(mmap(b->host, pages * PAGE, PROT_READ | PROT_WRITE,
+			 flags | MAP_FIXED, -1, 0) == b->host);
 	assert_int_equal(uapi_mmap(b->m, 0, b->at, pages * PAGE,
 				   PROT_READ | PROT_WRITE, flags | MAP_FIXED,
 				   &got),
@@ -73,7 +78,7 @@ static inline void both_boot(struct both *b, const struct layout *l,
 static inline void teardown_both(struct both *b)
 {
 	syscall(SYS_munlockall);
-	munmap(b->host, b->pages * PAGE);
+	munmap(b->host - PAGE, (b->pages + 2) * PAGE);
 	assert_consistent(b->m);
 	machine_destroy(b->m);
 }
