@@ -135,11 +135,25 @@ int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 
 /* mmctl_map.c */
 int cmd_map(struct mmctl *ctl, int argc, char **argv);
-/* A PNG (by its name) or SVG picture of w x h that draw paints. */
+/* A PNG (by its name) or SVG picture of w x h that draw paints; an
+ * SVG gets desc (if not NULL) as its <desc>. */
 typedef struct _cairo cairo_t;
 int map_write_picture(const char *path, int w, int h,
 		      void (*draw)(cairo_t *cr, const void *arg),
-		      const void *arg);
+		      const void *arg, const char *desc);
+/*
+ * A node's heading in map's text and pictures: its span and node-meminfo's
+ * MemTotal, MemFree and MemUsed; drawn in a picture at y, w wide (the
+ * y below it returned). Nodes: at most core's MAX_NUMNODES.
+ */
+#define MAP_MAX_NODES 8
+#define MAP_NODE_LINE 160
+#define MAP_NODE_H    38
+int map_node_line(struct mmctl *ctl, unsigned int nid, unsigned long start,
+		  unsigned long pages, char *line, size_t len);
+double map_draw_node(cairo_t *cr, const char *line, double y, double w);
+/* The headings as an SVG's <desc> (malloc'd), NULL for one node. */
+char *map_nodes_desc(const char (*nodes)[MAP_NODE_LINE], bool numa);
 /* map --by-type (mmctl_map_type.c): output NULL for the terminal. */
 int map_by_type(struct mmctl *ctl, const char *output, bool colour);
 

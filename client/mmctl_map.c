@@ -7,12 +7,17 @@
  * each zone's cells, a state and a free cell's order in each) and
  * drawing it three ways: in the terminal with ANSI colours (the text's
  * rows of 64 characters), as a PNG or an SVG with cairo, and as JSON
- * (the data itself). The picture's geometry is fixed, so its size follows from
- * the machine alone (docs/mmctl.1 gives the formula): width  = 2 * MARGIN + 64
- * * CELL height = 2 * MARGIN + TITLE_H + sum over zones of (ZONE_H + rows *
- * CELL + ZONE_GAP) + LEGEND_ROWS * LEGEND_H Must never: classify a frame itself
- * (the daemon's report says what each cell is), or draw a cell the report did
- * not send.
+ * (the data itself). On a machine of several nodes the zones come under
+ * their node's heading, as Linux orders them (node, then zone), each
+ * heading with the node's span and node-meminfo's MemTotal, MemFree and
+ * MemUsed (map_node_line, which --by-type shares). The picture's
+ * geometry is fixed, so its size follows from the machine alone
+ * (docs/mmctl.1 gives the formula): width = 2 * MARGIN + 64 * CELL,
+ * height = 2 * MARGIN + TITLE_H + headings * NODE_H + sum over zones of
+ * (ZONE_H + rows * CELL + ZONE_GAP) + LEGEND_ROWS * LEGEND_H, where
+ * headings is 0 on a machine of one node. Must never: classify a frame
+ * itself (the daemon's report says what each cell is), or draw a cell
+ * the report did not send.
  */
 #include "client/mmctl.h"
 
@@ -30,15 +35,17 @@
 
 #include "proto/mm.pb-c.h"
 
-#define CELLS_PER_ROW	64
-#define CELL		8
-#define MARGIN		12
-#define TITLE_H		24
-#define ZONE_H		18
-#define ZONE_GAP	8
-#define LEGEND_COLS	3
-#define LEGEND_H	18
-#define MAX_ZONES	8
+#define CELLS_PER_ROW 64
+#define CELL	      8
+#define MARGIN	      12
+#define TITLE_H	      24
+#define ZONE_H	      18
+#define ZONE_GAP      8
+#define LEGEND_COLS   3
+#define LEGEND_H      18
+#define NODE_H	      MAP_NODE_H
+/* 8 nodes of 5 zones: core's MAX_NUMNODES and MAX_NR_ZONES. */
+#define MAX_ZONES	40
 #define MAX_ORDER_CHARS 16
 
 /* The cell states as the report's characters name them. */
@@ -79,6 +86,7 @@ static const struct {
 
 struct map_zone {
 	const char *name;
+	unsigned int node;
 	unsigned long start_pfn, pages;
 	unsigned int first_row, nr_rows; /* into map.rows */
 };
@@ -92,6 +100,8 @@ struct frame_map {
 	unsigned int nr_zones, nr_rows;
 	struct map_zone zones[MAX_ZONES];
 	const char **rows;
+	bool numa; /* headings: more than one node */
+	char nodes[MAP_MAX_NODES][MAP_NODE_LINE]; /* each node's heading */
 };
 
 /* A cell character's kind and, for free cells, its order. */
@@ -195,6 +205,12 @@ static int map_from_data(struct frame_map *map, char *why, size_t len)
 		struct map_zone *mz = &map->zones[map->nr_zones++];
 
 		mz->name = f->zones[z]->zone;
+		mz->node = f->zones[z]->node;
+		if (mz->node >= MAP_MAX_NODES || mz->node >= f->nr_nodes) {
+			snprintf(why, len, "zone %s on node %u of %u", mz->name,
+				 mz->node, f->nr_nodes);
+			return -EBADMSG;
+		}
 		mz->start_pfn = (unsigned long)f->zones[z]->start_pfn;
 		mz->pages = (unsigned long)f->zones[z]->pages;
 		mz->first_row = nr;
@@ -203,7 +219,73 @@ static int map_from_data(struct frame_map *map, char *why, size_t len)
 		mz->nr_rows = nr - mz->first_row;
 	}
 	map->nr_rows = nr;
+	map->numa = f->nr_nodes > 1;
 	return 0;
+}
+
+/*
+ * Node nid's heading: its span (start_pfn and pages, as the zones on it
+ * give them) and node-meminfo's MemTotal, MemFree and MemUsed, in kB.
+ */
+int map_node_line(struct mmctl *ctl, unsigned int nid, unsigned long start,
+		  unsigned long pages, char *line, size_t len)
+{
+	void *buf = NULL;
+	size_t n = 0;
+	Mm__ReportData *rd;
+	int err = mmc_report_data_at(ctl->c, MMC_REPORT_NODE_MEMINFO, 0, nid,
+				     &buf, &n);
+
+	if (err)
+		return mmctl_daemon_error(ctl, "map", err);
+	rd = mm__report_data__unpack(NULL, n, buf);
+	free(buf);
+	if (!rd || rd->report_case != MM__REPORT_DATA__REPORT_NODE_MEMINFO) {
+		fprintf(stderr, "mmctl: map: node %u: not a node-meminfo\n",
+			nid);
+		if (rd)
+			mm__report_data__free_unpacked(rd, NULL);
+		return EXIT_DAEMON;
+	}
+	snprintf(line, len,
+		 "Node %u start_pfn %lu pages %lu: MemTotal %llu kB, MemFree "
+		 "%llu kB, MemUsed %llu kB",
+		 nid, start, pages,
+		 (unsigned long long)rd->node_meminfo->mem_total,
+		 (unsigned long long)rd->node_meminfo->mem_free,
+		 (unsigned long long)rd->node_meminfo->mem_used);
+	mm__report_data__free_unpacked(rd, NULL);
+	return 0;
+}
+
+/* Each node's heading, its span from its zones (in node order). */
+static int map_nodes(struct mmctl *ctl, struct frame_map *map)
+{
+	for (unsigned int zi = 0; map->numa && zi < map->nr_zones;) {
+		const struct map_zone *z = &map->zones[zi];
+		unsigned long end = z->start_pfn + z->pages;
+		unsigned int n = zi;
+		int err;
+
+		for (; n < map->nr_zones && map->zones[n].node == z->node; n++)
+			if (map->zones[n].start_pfn + map->zones[n].pages > end)
+				end = map->zones[n].start_pfn +
+				      map->zones[n].pages;
+		err = map_node_line(ctl, z->node, z->start_pfn,
+				    end - z->start_pfn, map->nodes[z->node],
+				    sizeof(map->nodes[z->node]));
+		if (err)
+			return err;
+		zi = n;
+	}
+	return 0;
+}
+
+/* Zone zi begins a node's section: the heading goes before it. */
+static bool node_starts(const struct frame_map *map, unsigned int zi)
+{
+	return map->numa &&
+	       (!zi || map->zones[zi].node != map->zones[zi - 1].node);
 }
 
 /* Fetch the frames report's data and cut it into rows; with json the
@@ -243,7 +325,7 @@ static int map_fetch(struct mmctl *ctl, struct frame_map *map, bool json,
 		fprintf(stderr, "mmctl: map: the frames report: %s\n", why);
 		return EXIT_DAEMON;
 	}
-	return 0;
+	return map_nodes(ctl, map);
 }
 
 /* ------------------------------------------------------------------ */
@@ -302,6 +384,8 @@ static void print_map_terminal(FILE *f, const struct frame_map *map,
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
 		const struct map_zone *z = &map->zones[zi];
 
+		if (node_starts(map, zi))
+			fprintf(f, "%s\n", map->nodes[z->node]);
 		fprintf(f, "zone %s start_pfn %lu pages %lu\n", z->name,
 			z->start_pfn, z->pages);
 		for (unsigned int r = 0; r < z->nr_rows; r++) {
@@ -338,7 +422,8 @@ static void picture_size(const struct frame_map *map, int *w, int *h)
 	*w = 2 * MARGIN + CELLS_PER_ROW * CELL;
 	*h = 2 * MARGIN + TITLE_H + LEGEND_ROWS * LEGEND_H;
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
-		*h += ZONE_H + (int)map->zones[zi].nr_rows * CELL + ZONE_GAP;
+		*h += ZONE_H + (int)map->zones[zi].nr_rows * CELL + ZONE_GAP +
+		      (node_starts(map, zi) ? NODE_H : 0);
 }
 
 static void set_colour(cairo_t *cr, struct rgb c)
@@ -390,6 +475,31 @@ static void draw_legend(cairo_t *cr, const struct frame_map *map, double y)
 	}
 }
 
+/*
+ * A node's heading in a picture, width w at y: a rule above, the node
+ * and its span in bold, its memory (after the line's ": ") below;
+ * returns the y below it.
+ */
+double map_draw_node(cairo_t *cr, const char *line, double y, double w)
+{
+	const char *mem = strstr(line, ": ");
+	char head[MAP_NODE_LINE];
+
+	snprintf(head, sizeof(head), "%.*s",
+		 mem ? (int)(mem - line) : (int)strlen(line), line);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+	cairo_rectangle(cr, MARGIN, y + 2, w, 1.5);
+	cairo_fill(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_BOLD);
+	draw_text(cr, MARGIN, y + 16, 12, head);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	if (mem)
+		draw_text(cr, MARGIN, y + 31, 11, mem + 2);
+	return y + NODE_H;
+}
+
 static void draw_map(cairo_t *cr, const struct frame_map *map, int w, int h)
 {
 	char title[160];
@@ -408,6 +518,9 @@ static void draw_map(cairo_t *cr, const struct frame_map *map, int w, int h)
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
 		const struct map_zone *z = &map->zones[zi];
 
+		if (node_starts(map, zi))
+			y = map_draw_node(cr, map->nodes[z->node], y,
+					  CELLS_PER_ROW * CELL);
 		snprintf(title, sizeof(title), "%s: pfn %lu, %lu pages",
 			 z->name, z->start_pfn, z->pages);
 		draw_text(cr, MARGIN, y + 13, 11, title);
@@ -445,12 +558,53 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /*
+ * An SVG's text is glyphs, which no reader (nor grep) can read: desc,
+ * when there is one, goes in as the picture's <desc> (SVG's accessible
+ * description), right after the <svg> tag. 0, or EXIT_DAEMON.
+ */
+static int svg_add_desc(const char *path, const char *desc)
+{
+	FILE *f = fopen(path, "r+");
+	char *svg = NULL, *tag;
+	size_t len = 0;
+	int err = EXIT_DAEMON;
+
+	if (f && !fseek(f, 0, SEEK_END) && (len = (size_t)ftell(f)) > 0 &&
+	    !fseek(f, 0, SEEK_SET) && (svg = malloc(len + 1)) &&
+	    fread(svg, 1, len, f) == len) {
+		svg[len] = '\0';
+		tag = strstr(svg, "<svg");
+		tag = tag ? strchr(tag, '>') : NULL;
+		if (tag && !fseek(f, tag + 1 - svg, SEEK_SET)) {
+			fputs("\n<desc>", f);
+			for (const char *c = desc; *c; c++)
+				fputs(*c == '&'	  ? "&amp;"
+				      : *c == '<' ? "&lt;"
+				      : *c == '>' ? "&gt;"
+						  : (char[]){*c, 0},
+				      f);
+			fputs("</desc>", f);
+			fputs(tag + 1, f);
+			err = 0;
+		}
+	}
+	free(svg);
+	if (f && fclose(f))
+		err = EXIT_DAEMON;
+	if (err)
+		fprintf(stderr, "mmctl: map: cannot write %s: %s\n", path,
+			strerror(errno));
+	return err;
+}
+
+/*
  * A picture of w x h drawn by draw(cr, arg) into path: PNG when the name
- * ends in .png, SVG otherwise. EXIT_DAEMON with cairo's reason if not.
+ * ends in .png, SVG otherwise (with desc, if not NULL, as its <desc>).
+ * EXIT_DAEMON with cairo's reason if not.
  */
 int map_write_picture(const char *path, int w, int h,
 		      void (*draw)(cairo_t *cr, const void *arg),
-		      const void *arg)
+		      const void *arg, const char *desc)
 {
 	cairo_surface_t *surface;
 	cairo_status_t st;
@@ -477,7 +631,27 @@ int map_write_picture(const char *path, int w, int h,
 			cairo_status_to_string(st));
 		return EXIT_DAEMON;
 	}
-	return 0;
+	return !png && desc ? svg_add_desc(path, desc) : 0;
+}
+
+/*
+ * The node headings, a line each, for an SVG's <desc> (NULL on a machine
+ * of one node, whose SVG stays as it was).
+ */
+char *map_nodes_desc(const char (*nodes)[MAP_NODE_LINE], bool numa)
+{
+	size_t len = 1;
+	char *desc;
+
+	if (!numa)
+		return NULL;
+	for (unsigned int n = 0; n < MAP_MAX_NODES; n++)
+		len += strlen(nodes[n]) + 1;
+	desc = calloc(1, len);
+	for (unsigned int n = 0; desc && n < MAP_MAX_NODES; n++)
+		if (nodes[n][0])
+			strcat(strcat(desc, nodes[n]), "\n");
+	return desc;
 }
 
 static void draw_frame_map(cairo_t *cr, const void *arg)
@@ -493,8 +667,13 @@ static int write_picture(const struct frame_map *map, const char *path)
 {
 	int w, h;
 
+	char *desc = map_nodes_desc(map->nodes, map->numa);
+	int err;
+
 	picture_size(map, &w, &h);
-	return map_write_picture(path, w, h, draw_frame_map, map);
+	err = map_write_picture(path, w, h, draw_frame_map, map, desc);
+	free(desc);
+	return err;
 }
 
 /*

@@ -12,7 +12,9 @@
  * the content: '.' all free, 'm' movable pages and no unmovable, 'u'
  * unmovable pages, '#' no RAM), as a PNG or an SVG (each cell a frame
  * of the type's colour around a bar of unmovable, movable and free
- * pages, bottom up), and as JSON. Must never: classify a page itself.
+ * pages, bottom up), and as JSON. On a machine of several nodes the
+ * zones come under their node's heading, as map's do (map_node_line).
+ * Must never: classify a page itself.
  */
 #include "client/mmctl.h"
 
@@ -32,8 +34,9 @@
 #define ZONE_H	       18
 #define ZONE_GAP       8
 #define LEGEND_H       18
-#define MAX_ZONES      8
-#define NR_TYPES       6 /* and one more: no RAM, no type */
+/* 8 nodes of 5 zones: core's MAX_NUMNODES and MAX_NR_ZONES. */
+#define MAX_ZONES 40
+#define NR_TYPES  6 /* and one more: no RAM, no type */
 
 struct rgb {
 	double r, g, b;
@@ -66,6 +69,7 @@ struct block {
 
 struct block_zone {
 	const char *name;
+	unsigned int node;
 	unsigned long start_pfn, pages;
 	unsigned int first, nr; /* into map.blocks */
 };
@@ -77,6 +81,8 @@ struct block_map {
 	unsigned int nr_zones, nr_blocks;
 	struct block_zone zones[MAX_ZONES];
 	struct block *blocks;
+	bool numa; /* zones on more than one node: headings */
+	char nodes[MAP_MAX_NODES][MAP_NODE_LINE];
 };
 
 /* A type by its name (mm.proto's Pageblock.type; "" no RAM), or -1. */
@@ -111,8 +117,15 @@ static int blocks_from_data(struct block_map *map, const Mm__Pageblocks *pb,
 		const Mm__PageblockZone *pz = pb->zones[zi];
 		struct block_zone *z = &map->zones[map->nr_zones++];
 
-		*z = (struct block_zone){pz->zone, pz->start_pfn, pz->pages,
+		*z = (struct block_zone){pz->zone,	 pz->node,
+					 pz->start_pfn,	 pz->pages,
 					 map->nr_blocks, 0};
+		if (z->node >= MAP_MAX_NODES) {
+			snprintf(why, len, "zone %.20s on node %u", pz->zone,
+				 z->node);
+			return -EBADMSG;
+		}
+		map->numa |= z->node != map->zones[0].node;
 		for (size_t i = 0; i < pz->n_blocks; i++, z->nr++) {
 			const Mm__Pageblock *b = pz->blocks[i];
 			struct block *c = &map->blocks[map->nr_blocks++];
@@ -128,6 +141,36 @@ static int blocks_from_data(struct block_map *map, const Mm__Pageblocks *pb,
 		}
 	}
 	return 0;
+}
+
+/* Each node's heading, its span from its zones (in node order). */
+static int blocks_nodes(struct mmctl *ctl, struct block_map *map)
+{
+	for (unsigned int zi = 0; map->numa && zi < map->nr_zones;) {
+		const struct block_zone *z = &map->zones[zi];
+		unsigned long end = z->start_pfn + z->pages;
+		unsigned int n = zi;
+		int err;
+
+		for (; n < map->nr_zones && map->zones[n].node == z->node; n++)
+			if (map->zones[n].start_pfn + map->zones[n].pages > end)
+				end = map->zones[n].start_pfn +
+				      map->zones[n].pages;
+		err = map_node_line(ctl, z->node, z->start_pfn,
+				    end - z->start_pfn, map->nodes[z->node],
+				    sizeof(map->nodes[z->node]));
+		if (err)
+			return err;
+		zi = n;
+	}
+	return 0;
+}
+
+/* Zone zi begins a node's section: the heading goes before it. */
+static bool node_starts(const struct block_map *map, unsigned int zi)
+{
+	return map->numa &&
+	       (!zi || map->zones[zi].node != map->zones[zi - 1].node);
 }
 
 /* The content's character: what a reader of the terminal cares for. */
@@ -159,6 +202,8 @@ static void print_terminal(FILE *f, const struct block_map *map, bool colour)
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
 		const struct block_zone *z = &map->zones[zi];
 
+		if (node_starts(map, zi))
+			fprintf(f, "%s\n", map->nodes[z->node]);
 		fprintf(f, "zone %s start_pfn %lu pages %lu\n", z->name,
 			z->start_pfn, z->pages);
 		for (unsigned int i = 0; i < z->nr; i++) {
@@ -280,7 +325,7 @@ static void picture_size(const struct block_map *map, int *w, int *h)
 	*h = 2 * MARGIN + TITLE_H + 3 * LEGEND_H;
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
 		*h += ZONE_H + (int)zone_rows(&map->zones[zi]) * BLOCK +
-		      ZONE_GAP;
+		      ZONE_GAP + (node_starts(map, zi) ? MAP_NODE_H : 0);
 }
 
 static void draw_map(cairo_t *cr, const struct block_map *map)
@@ -300,6 +345,9 @@ static void draw_map(cairo_t *cr, const struct block_map *map)
 	for (unsigned int zi = 0; zi < map->nr_zones; zi++) {
 		const struct block_zone *z = &map->zones[zi];
 
+		if (node_starts(map, zi))
+			y = map_draw_node(cr, map->nodes[z->node], y,
+					  BLOCKS_PER_ROW * BLOCK);
 		snprintf(title, sizeof(title), "%s: pfn %lu, %lu pages",
 			 z->name, z->start_pfn, z->pages);
 		draw_text(cr, MARGIN, y + 13, title);
@@ -322,8 +370,13 @@ static int write_picture(const struct block_map *map, const char *path)
 {
 	int w, h;
 
+	char *desc = map_nodes_desc(map->nodes, map->numa);
+	int err;
+
 	picture_size(map, &w, &h);
-	return map_write_picture(path, w, h, draw_block_map, map);
+	err = map_write_picture(path, w, h, draw_block_map, map, desc);
+	free(desc);
+	return err;
 }
 
 /* The map from its data; with --json the data itself, printed. */
@@ -341,6 +394,8 @@ static int map_by_type_data(struct mmctl *ctl, const void *buf, size_t len,
 	} else if (blocks_from_data(&map, rd->pageblocks, why, sizeof(why))) {
 		fprintf(stderr, "mmctl: map: the pageblocks report: %s\n", why);
 		err = EXIT_DAEMON;
+	} else if ((err = blocks_nodes(ctl, &map))) {
+		/* said */
 	} else if (output) {
 		map.machine = mmc_info(ctl->c)->machine;
 		err = write_picture(&map, output);

@@ -72,5 +72,13 @@ check "map --by-type --output: a PNG of 1 TiB" \
 same "map --by-type --json: every node's zone, 256 pageblocks an entry" \
 	"0 1 2 3 256" \
 	"$($M --json map --by-type | jq -r '[.zones[] | select(.zone == "Normal") | .node] + [.pageblocks_per_entry] | map(tostring) | join(" ")')"
+# map: each node's heading over its zones; bounded (a frame map is at
+# most 4096 cells whatever the size, and a heading one request a node).
+timeout 60 $M map --color never >"$tmp/map" 2>&1
+same "map: 1 TiB in 4096 cells, four node headings over six zones" \
+	"131072|Node 0 start_pfn 0|zone DMA|zone DMA32|zone Normal|Node 1 start_pfn 67371008|zone Normal|Node 2 start_pfn 134479872|zone Normal|Node 3 start_pfn 201588736|zone Normal" \
+	"$(sed -n '1s/.*: \([0-9]*\) pages (.*/\1/p' "$tmp/map")|$(awk '/^Node / { print $1, $2, $3, $4 } /^zone / { print $1, $2 }' "$tmp/map" | paste -sd'|')"
+timeout 60 $M map --by-type --color never >"$tmp/bytype" 2>&1
+same "map --by-type: four node headings" "4" "$(grep -c '^Node [0-3] start_pfn' "$tmp/bytype")"
 stop_mmd big "$pid"
 exit $failed

@@ -5,7 +5,9 @@
 # mmc_test's "numa" family places pages by each policy and reads their
 # nodes back, moves them, compares bad policies' errno with the host's;
 # mmctl's numastat (and numastat -p PID), numa-maps and node-meminfo
-# (and --json) show the nodes; zoneinfo and buddyinfo name node 1.
+# (and --json) show the nodes; zoneinfo and buddyinfo name node 1;
+# mmctl map (text, PNG, SVG, --by-type) of the shipped two-socket layout
+# draws each node under its heading with node-meminfo's numbers.
 #   usage: MMD=build/test/mmd sh tests/integration/numa.sh
 # Prints "PASS: name" or "FAIL: name" per check; exits 1 on any failure.
 # Must never: leave a daemon running.
@@ -109,4 +111,50 @@ status "numa-maps of pid 9999 is -ESRCH" 1 "No such process|9999" \
 status "numa-maps --json of pid 9999 is -ESRCH" 1 "No such process|9999" \
 	"$MMCTL" -s "$s" --json numa-maps 9999
 stop_mmd numa "$pid"
+
+# ---- map of config/x86_64-numa.yaml: the shipped layout, its memmap
+# written on first use (deferred_struct_page_init, as x86_64-1t.yaml):
+# 64 GiB at the host's cost of what is touched.
+{ cat "$root/config/x86_64-numa.yaml"; printf 'kernel:\n  deferred_struct_page_init: 1\n'; } >"$tmp/two.yaml"
+start_mmd two --config "$tmp/two.yaml" || exit 1
+pid=$mmd_pid
+M="$MMCTL -s $tmp/two.sock"
+# node N's heading, from node-meminfo N (nothing allocates meanwhile)
+heading() { # NODE START PAGES
+	$M node-meminfo "$1" | awk -v n="$1" -v s="$2" -v p="$3" '
+		$3 == "MemTotal:" { t = $4 } $3 == "MemFree:" { f = $4 }
+		$3 == "MemUsed:" { u = $4 }
+		END { printf "Node %s start_pfn %s pages %s: MemTotal %s kB, MemFree %s kB, MemUsed %s kB\n", n, s, p, t, f, u }'
+}
+$M map --color never >"$tmp/map" 2>&1
+h0=$(heading 0 0 8650752)
+h1=$(heading 1 8650752 8388608)
+same "map: each node's heading (node-meminfo's), its zones under it" 	"$h0|zone DMA start_pfn 0 pages 4096|zone DMA32 start_pfn 4096 pages 1044480|zone Normal start_pfn 1048576 pages 7602176|$h1|zone Normal start_pfn 8650752 pages 8388608" 	"$(grep -E '^(Node|zone) ' "$tmp/map" | paste -sd'|')"
+# Each zone's rows: its pages / 8192 a cell, 64 cells a row.
+same "map: 8192 pages a cell; each zone's rows of 64 cells" 	"8192 DMA 1 DMA32 2 Normal 15 Normal 16" 	"$(awk 'NR == 1 { printf "%s", $5; next } /^zone / { if (z) printf " %s %d", z, r; z = $2; r = 0; next }
+		/^(Node|legend)/ { next } z { r++ } END { printf " %s %d\n", z, r }' "$tmp/map")"
+same "map: the DMA32 zone's cells, 1044480 pages / 8192" "128" 	"$(awk '/^zone DMA32/ { on = 1; next } /^(zone|Node)/ { on = 0 } on { n += length($0) } END { print n }' "$tmp/map")"
+same "map --json: nr_nodes 2, the zones' nodes in order" "2 0 0 0 1" 	"$($M --json map | jq -r '[.nr_nodes] + [.zones[].node] | map(tostring) | join(" ")')"
+# The picture: 536 wide; 24 + 24 + 2 headings of 38 + 4 zones of 26 +
+# 34 rows of 8 + the legend's 54 high.
+png_size() { od -An -tu1 -j16 -N8 "$1" | awk '{ print $3 * 256 + $4 "x" $7 * 256 + $8 }'; }
+check "map --output PNG" $M map --output "$tmp/map.png"
+same "map --output PNG: 536x554, the two headings' bands in it" "536x554" \
+	"$(png_size "$tmp/map.png")"
+check "map --output SVG" $M map --output "$tmp/map.svg"
+same "map --output SVG: its <desc> holds the headings" "<desc>$h0|$h1|</desc>" \
+	"$(sed -n '/<desc>/,/<\/desc>/p' "$tmp/map.svg" | paste -sd'|')"
+same "map --output SVG: 536x554 points" "536x554" \
+	"$(sed -n 's/.*<svg[^>]* width="\([0-9]*\)pt" height="\([0-9]*\)pt".*/\1x\2/p' "$tmp/map.svg")"
+$M map --by-type --color never >"$tmp/bytype" 2>&1
+same "map --by-type: the headings, the zones under them" \
+	"$h0|zone DMA start_pfn 0 pages 4096|zone DMA32 start_pfn 4096 pages 1044480|zone Normal start_pfn 1048576 pages 7602176|$h1|zone Normal start_pfn 8650752 pages 8388608" \
+	"$(grep -E '^(Node|zone) ' "$tmp/bytype" | paste -sd'|')"
+same "map --by-type: node 1's Normal zone, a pageblock a cell" "16384" \
+	"$(awk '/^zone / { z++ } z == 4 && !/^(zone|legend)/ { n += NF } END { print n }' "$tmp/bytype")"
+check "map --by-type --output SVG" $M map --by-type --output "$tmp/bytype.svg"
+same "map --by-type --output SVG: its <desc> holds the headings" "<desc>$h0|$h1|</desc>" \
+	"$(sed -n '/<desc>/,/<\/desc>/p' "$tmp/bytype.svg" | paste -sd'|')"
+check "map --by-type --output PNG" $M map --by-type --output "$tmp/bytype.png"
+stop_mmd two "$pid"
 exit $failed
