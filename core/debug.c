@@ -212,7 +212,7 @@ void seq_page_flags(struct seq_buf *s, const struct page *page)
 		   (unsigned long long)(f | (uint64_t)page_zonenum(page)
 						    << ZONES_PGSHIFT));
 	seq_flag_names(s, f, pageflag_names, NR(pageflag_names));
-	seq_printf(s, "%snode=0|zone=%d)", f ? "|" : "",
+	seq_printf(s, "%snode=%d|zone=%d)", f ? "|" : "", page_to_nid(page),
 		   (int)page_zonenum(page));
 }
 
@@ -222,6 +222,7 @@ int page_flags_fill(const struct page *page, struct page_flags_snapshot *f)
 	char buf[FLAG_NAMES_MAX];
 
 	f->zone = page_zonenum(page);
+	f->node = (uint64_t)page_to_nid(page);
 	f->value = bits | f->zone << ZONES_PGSHIFT;
 	return snap_split(format_flags(buf, sizeof(buf), bits, pageflag_names,
 				       NR(pageflag_names)),
@@ -232,8 +233,8 @@ void page_flags_show(const struct page_flags_snapshot *f, struct seq_buf *s)
 {
 	seq_printf(s, "0x%llx(", (unsigned long long)f->value);
 	snap_join((const char *const *)f->names, f->nr_names, '|', s);
-	seq_printf(s, "%snode=0|zone=%llu)", f->nr_names ? "|" : "",
-		   (unsigned long long)f->zone);
+	seq_printf(s, "%snode=%llu|zone=%llu)", f->nr_names ? "|" : "",
+		   (unsigned long long)f->node, (unsigned long long)f->zone);
 }
 
 #define PF(member, k) SNAP_FIELD(struct page_flags_snapshot, member, k)
@@ -242,6 +243,7 @@ static const struct snap_field page_flags_fields[] = {
 	SNAP_ARRAY(struct page_flags_snapshot, names, nr_names, SNAP_STRS,
 		   NULL),
 	PF(zone, SNAP_U64),
+	PF(node, SNAP_U64),
 };
 const struct snap_desc page_flags_desc =
 	SNAP_DESC("PageFlags", struct page_flags_snapshot, page_flags_fields);

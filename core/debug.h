@@ -34,14 +34,15 @@ void seq_page_flags(struct seq_buf *s, const struct page *page);
 
 /*
  * The same as data (mm.proto's PageFlags): the word, its names in
- * %pGp's order (no node= or zone=: zone is the zone's number, the node
- * always 0 as the text prints it), and the text printed back.
+ * %pGp's order (no node= or zone=: zone is the zone's number, node the
+ * page's node, page_to_nid), and the text printed back.
  */
 struct page_flags_snapshot {
 	uint64_t value; /* Linux's bits, the zone in the top three */
 	char **names;
 	size_t nr_names;
 	uint64_t zone;
+	uint64_t node;
 };
 extern const struct snap_desc page_flags_desc;
 int page_flags_fill(const struct page *page, struct page_flags_snapshot *f);

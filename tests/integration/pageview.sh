@@ -101,7 +101,7 @@ same "dump-page --json: page_owner's state, call, pid and mask's names" \
 	"$(jq -r '[.page_owner, .record.call, .record.pid, (.record.gfp_flags | join("|"))] | map(tostring) | join(" ")' "$tmp/dump.json")" \
 	"$(sed -n 's/^page_owner tracks the page as //p' "$tmp/dump") $(sed -n 's/^ \([a-z_0-9]*\)$/\1/p' "$tmp/dump" | head -1) $held $(sed -n 's/.*gfp_mask 0x[0-9a-f]*(\([^)]*\)).*/\1/p' "$tmp/dump")"
 same "dump-page --json: the flags' names and zone" \
-	"$(jq -r '(.flags.names + ["node=0", "zone=\(.flags.zone)"]) | join("|")' "$tmp/dump.json")" \
+	"$(jq -r '(.flags.names + ["node=\(.flags.node)", "zone=\(.flags.zone)"]) | join("|")' "$tmp/dump.json")" \
 	"$(sed -n 's/^\(anon \)\{0,1\}flags: 0x[0-9a-f]*(\(.*\))$/\2/p' "$tmp/dump")"
 status "dump-page past RAM: EINVAL" 1 'past RAM' $M dump-page "$last"
 status "dump-page --json past RAM: EINVAL" 1 'past RAM' $M --json dump-page "$last"

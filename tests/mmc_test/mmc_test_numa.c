@@ -48,6 +48,29 @@ static Mm__ReportData *report_data_at(struct mmc *c, enum mmc_report kind,
 									 : NULL;
 }
 
+/*
+ * dump_page of a page alloc_pages_node took on node 1: %pGp's node=1
+ * (GFP_KERNEL: zone Normal, 2), in the text and the data.
+ */
+static void page_says_node_1(struct mmc *c, unsigned long pfn)
+{
+	Mm__ReportData *rd = report_data_at(c, MMC_REPORT_DUMP_PAGE, pfn);
+	char *text = NULL;
+
+	EXPECT_ERR(c, 0,
+		   mmc_report_at(c, MMC_REPORT_DUMP_PAGE, 0, 0, pfn, &text));
+	EXPECT(text && strstr(text, "flags: 0x4000000000000000(node=1|zone=2)"),
+	       "dump_page of node 1's page: %s", text ? text : "(none)");
+	free(text);
+	EXPECT(rd && rd->dump_page->flags->node == 1 &&
+		       rd->dump_page->flags->zone == 2,
+	       "dump_page's data: node %u zone %u",
+	       rd ? rd->dump_page->flags->node : 99,
+	       rd ? rd->dump_page->flags->zone : 99);
+	if (rd)
+		mm__report_data__free_unpacked(rd, NULL);
+}
+
 /* numa_maps and node 1's meminfo as data: the interleaved VMA at a has
  * its 8 pages 4 and 4 on the nodes; no node 2. */
 static void numa_reports_as_data(struct mmc *c, uint64_t a)
@@ -354,6 +377,7 @@ void ops_numa(void)
 	/* alloc_pages_node: node 1's frames lie above its start. */
 	EXPECT_ERR(c, 0, mmc_alloc_pages_node(c, 1, 0xcc0, 0, &pfn));
 	EXPECT(pfn >= 0x40000, "node 1's page is pfn %#lx", pfn);
+	page_says_node_1(c, pfn);
 	EXPECT_ERR(c, 0, mmc_free_pages(c, pfn, 0));
 	EXPECT_ERR(c, -EINVAL, mmc_alloc_pages_node(c, 2, 0xcc0, 0, &pfn));
 	text = report_text(c, MMC_REPORT_NUMASTAT);

@@ -218,7 +218,8 @@ static void dump_is_data(const struct dump_page_snapshot *d, const char *text)
 			 i ? "|" : "", r->gfp_flags[i]);
 	snprintf(want, sizeof(want),
 		 "page:%016llx refcount:%lld mapcount:%lld mapping:%016llx "
-		 "index:0x%llx pfn:0x%llx\nflags: 0x%llx(%snode=0|zone=%llu)\n"
+		 "index:0x%llx pfn:0x%llx\nflags: "
+		 "0x%llx(%snode=%llu|zone=%llu)\n"
 		 "page_owner tracks the page as %s\n"
 		 "page last allocated via order %llu, migratetype %s, gfp_mask "
 		 "0x%llx(%s), pid %lld, tgid %lld (%s), ts %llu, free_ts %llu\n"
@@ -227,6 +228,7 @@ static void dump_is_data(const struct dump_page_snapshot *d, const char *text)
 		 (long long)d->mapcount, (unsigned long long)d->mapping,
 		 (unsigned long long)d->index, (unsigned long long)d->pfn,
 		 (unsigned long long)d->flags.value, flags,
+		 (unsigned long long)d->flags.node,
 		 (unsigned long long)d->flags.zone, d->page_owner,
 		 (unsigned long long)r->order, r->migratetype,
 		 (unsigned long long)r->gfp_mask, gfp, (long long)r->pid,
@@ -331,6 +333,59 @@ static void test_flag_names(void **state)
 }
 
 /* /sys/kernel/debug/page_owner: a client's block, then its free. */
+/*
+ * %pGp's node= is the page's node (page_to_nid), as Linux prints it:
+ * a page alloc_pages_node took on node 1 says node=1 in dump_page and
+ * page_owner, text and data; a page on node 0 says node=0.
+ */
+static void test_page_node(void **state)
+{
+	struct report_args a = {.cpl = 3, .sreg = -1};
+	struct dump_page_snapshot *d;
+	struct page_owner_snapshot *ps;
+	struct machine *m;
+	struct layout l;
+	struct seq_buf s;
+	unsigned long pfn[2];
+	char want[64];
+	int err;
+
+	(void)state;
+	two_node_layout(&l, 128 * MiB);
+	l.kernel.page_owner = true;
+	m = boot(&l);
+	new_task(m, "noder");
+	m->call = "alloc_pages_node";
+	for (int nid = 0; nid < 2; nid++) {
+		assert_int_equal(uapi_alloc_pages_node(
+					 m, nid, GFP_KERNEL | __GFP_THISNODE, 0,
+					 &pfn[nid]),
+				 0);
+		snprintf(want, sizeof(want), "(node=%d|zone=2)\n", nid);
+		assert_non_null(strstr(dump(m, pfn[nid], &s), want));
+		seq_buf_free(&s);
+		a.addr = pfn[nid];
+		d = snapshot_take_at(&dump_page_report.t, m, &a, &err);
+		assert_non_null(d);
+		assert_int_equal(d->flags.node, nid);
+		assert_int_equal(d->flags.zone, ZONE_NORMAL);
+		snapshot_free(dump_page_report.t.desc, d);
+	}
+	ps = snapshot_take(&page_owner_report, m, 0, &err);
+	assert_non_null(ps);
+	for (size_t i = 0; i < ps->nr_blocks; i++)
+		if (ps->blocks[i].pfn == pfn[0] || ps->blocks[i].pfn == pfn[1])
+			assert_int_equal(ps->blocks[i].flags.node,
+					 ps->blocks[i].pfn == pfn[1]);
+	snapshot_free(page_owner_report.desc, ps);
+	report_text(m, &s, report_page_owner);
+	snprintf(want, sizeof(want), "PFN 0x%lx type ", pfn[1]);
+	assert_non_null(strstr(s.buf, want));
+	assert_non_null(strstr(strstr(s.buf, want), "(node=1|zone=2)\n"));
+	seq_buf_free(&s);
+	machine_destroy(m);
+}
+
 static void test_page_owner_report(void **state)
 {
 	struct machine *m = boot_owner(true);
@@ -513,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_dump_page),
 		cmocka_unit_test(test_dump_page_data),
 		cmocka_unit_test(test_flag_names),
+		cmocka_unit_test(test_page_node),
 		cmocka_unit_test(test_page_owner_report),
 		cmocka_unit_test(test_page_owner_data),
 		cmocka_unit_test(test_page_owner_off),
