@@ -47,6 +47,9 @@ void report_message_json(struct buf *b, const ProtobufCMessage *msg);
 int report_json(struct mmc *c, enum mmc_report kind, int pid, uint64_t addr,
 		struct buf *b);
 
+/* Nodes: at most core's MAX_NUMNODES. */
+#define MMWEB_MAX_NODES 8
+
 /* The connection to mmd, shared by the poller and the browsers' queries. */
 struct mmd_link {
 	pthread_mutex_t lock;
@@ -54,6 +57,13 @@ struct mmd_link {
 	const char *socket;
 	uint64_t max_pfn;	 /* end of RAM, from the frames report */
 	unsigned long pageblock; /* pagetypeinfo's pages_per_block */
+	/* The NUMA nodes (the frames report's nr_nodes) and each one's
+	 * span, from its zones: the map draws them apart when there are
+	 * more than one. */
+	unsigned int nr_nodes;
+	struct {
+		uint64_t start, end;
+	} nodes[MMWEB_MAX_NODES];
 };
 
 /* Lock the link; NULL (unlocked) when mmd is not connected. */
@@ -75,6 +85,7 @@ enum part {
 	PART_DMESG,
 	PART_FRAMES,
 	PART_PAGEBLOCKS,
+	PART_NODES,
 	PART_SCENARIO,
 	NR_PARTS,
 };

@@ -5,11 +5,14 @@
  * Owns: connecting to mmd (again and again while it is away, so that a
  * restarted mmd is picked up), and each round's reads: the reports as
  * data (their JSON: data.c), a map of all of RAM sized to a screen
- * (mmc_frame_cells) and the scenario panel, published as parts (state.c), and
- * the pageblocks' migrate types (mmc_pageblock_cells). Must never: hold the
+ * (mmc_frame_cells; on a NUMA machine a map of each node, MAP_CELLS
+ * cells in all, so that no cell straddles two nodes) and the scenario
+ * panel, published as parts (state.c), the pageblocks' migrate types
+ * (mmc_pageblock_cells) and each node's meminfo. Must never: hold the
  * link while it sleeps, or read more per round than a fixed bound (a few
- * reports, one map of MAP_CELLS cells and one of at most PAGEBLOCK_CELLS,
- * whatever the machine's size).
+ * reports, a node-meminfo a node, one map of MAP_CELLS cells (and a cell
+ * a node more) and one of at most PAGEBLOCK_CELLS, whatever the
+ * machine's size).
  */
 #include "mmweb/mmweb.h"
 
@@ -53,20 +56,34 @@ void link_check(struct mmd_link *l, int err)
 	l->c = NULL;
 }
 
-/* The zones, from the frames report's data. */
+/* The zones, from the frames report's data; each node's span from its
+ * zones. */
 static void zones_json(struct mmd_link *l, const Mm__Frames *f, struct buf *b)
 {
+	l->nr_nodes =
+		f->nr_nodes < MMWEB_MAX_NODES ? f->nr_nodes : MMWEB_MAX_NODES;
+	memset(l->nodes, 0, sizeof(l->nodes));
 	buf_str(b, "[");
 	for (size_t i = 0; i < f->n_zones; i++) {
 		const Mm__FramesZone *z = f->zones[i];
+		uint64_t end = z->start_pfn + z->pages;
 
 		buf_str(b, i ? "," : "");
 		buf_str(b, "{\"name\":");
 		buf_json_str(b, z->zone);
-		buf_printf(b, ",\"start\":%" PRIu64 ",\"pages\":%" PRIu64 "}",
-			   z->start_pfn, z->pages);
-		if (z->start_pfn + z->pages > l->max_pfn)
-			l->max_pfn = z->start_pfn + z->pages;
+		buf_printf(b,
+			   ",\"node\":%" PRIu32 ",\"start\":%" PRIu64
+			   ",\"pages\":%" PRIu64 "}",
+			   z->node, z->start_pfn, z->pages);
+		if (end > l->max_pfn)
+			l->max_pfn = end;
+		if (z->node >= l->nr_nodes)
+			continue;
+		if (!l->nodes[z->node].end ||
+		    z->start_pfn < l->nodes[z->node].start)
+			l->nodes[z->node].start = z->start_pfn;
+		if (end > l->nodes[z->node].end)
+			l->nodes[z->node].end = end;
 	}
 	buf_str(b, "]");
 }
@@ -87,10 +104,10 @@ static void publish_status(struct mmd_link *l, const char *zones)
 			   "\"%s\",\"page_size\":%u,\"max_order\":%u,"
 			   "\"nr_cpus\":%u,\"admin\":%s,\"pid\":%d,"
 			   "\"max_pfn\":%" PRIu64 ",\"pageblock\":%lu,"
-			   "\"zones\":%s}",
+			   "\"nr_nodes\":%u,\"zones\":%s}",
 			   i->machine, i->arch, i->page_size, i->max_order,
 			   i->nr_cpus, i->admin ? "true" : "false", i->pid,
-			   l->max_pfn, l->pageblock, zones);
+			   l->max_pfn, l->pageblock, l->nr_nodes, zones);
 	}
 	if (!b.oom)
 		state_set(PART_STATUS, b.s);
@@ -175,14 +192,41 @@ static int publish_dmesg(struct mmd_link *l)
 	return 0;
 }
 
+/* A node's cells' frames: mmc_frame_cells' ceil(pages / cells). */
+static uint64_t node_per_cell(uint64_t pages, uint64_t per_cell)
+{
+	uint64_t cells = (pages + per_cell - 1) / per_cell;
+
+	return cells ? (pages + cells - 1) / cells : 1;
+}
+
+/*
+ * The map of all of RAM: MAP_CELLS cells of per_cell frames from pfn 0;
+ * on a machine of several nodes, each node's span in cells of its own
+ * (per_cell frames or fewer: a node's last cell stops at its end), their
+ * cells one after the other, and "nodes" says where each node's begin.
+ */
 static int publish_frames(struct mmd_link *l)
 {
-	static uint8_t cells[MAP_CELLS];
-	size_t nr = 0;
+	static uint8_t cells[MAP_CELLS + MMWEB_MAX_NODES];
 	unsigned long per_cell = (l->max_pfn + MAP_CELLS - 1) / MAP_CELLS;
+	size_t nr = 0, got[MMWEB_MAX_NODES] = {0};
 	struct buf b = {0};
-	int err = mmc_frame_cells(l->c, 0, l->max_pfn, MAP_CELLS, cells, &nr);
+	int err = 0;
 
+	if (l->nr_nodes <= 1)
+		err = mmc_frame_cells(l->c, 0, l->max_pfn, MAP_CELLS, cells,
+				      &nr);
+	for (unsigned int n = 0; !err && l->nr_nodes > 1 && n < l->nr_nodes;
+	     n++) {
+		uint64_t pages = l->nodes[n].end - l->nodes[n].start;
+
+		if (pages)
+			err = mmc_frame_cells(l->c, l->nodes[n].start, pages,
+					      (pages + per_cell - 1) / per_cell,
+					      cells + nr, &got[n]);
+		nr += got[n];
+	}
 	if (err)
 		return err;
 	buf_printf(&b,
@@ -191,11 +235,43 @@ static int publish_frames(struct mmd_link *l)
 		   l->max_pfn, per_cell);
 	for (size_t i = 0; i < nr; i++)
 		buf_printf(&b, "%02x", cells[i]);
-	buf_str(&b, "\"}");
+	buf_str(&b, "\",\"nodes\":[");
+	for (unsigned int n = 0; l->nr_nodes > 1 && n < l->nr_nodes; n++) {
+		uint64_t pages = l->nodes[n].end - l->nodes[n].start;
+
+		buf_printf(&b,
+			   "%s{\"node\":%u,\"start\":%" PRIu64
+			   ",\"nr\":%" PRIu64 ",\"per_cell\":%" PRIu64
+			   ",\"cells\":%zu}",
+			   n ? "," : "", n, l->nodes[n].start, pages,
+			   node_per_cell(pages, per_cell), got[n]);
+	}
+	buf_str(&b, "]}");
 	if (!b.oom)
 		state_set(PART_FRAMES, b.s);
 	buf_free(&b);
 	return 0;
+}
+
+/* Each node's /sys/devices/system/node/nodeN/meminfo (NodeMeminfo's
+ * data), on a machine of several nodes: one report a node. */
+static int publish_nodes(struct mmd_link *l)
+{
+	struct buf b = {0};
+	int err = 0;
+
+	if (l->nr_nodes <= 1)
+		return 0;
+	buf_str(&b, "[");
+	for (unsigned int n = 0; !err && n < l->nr_nodes; n++) {
+		buf_str(&b, n ? "," : "");
+		err = report_json(l->c, MMC_REPORT_NODE_MEMINFO, 0, n, &b);
+	}
+	buf_str(&b, "]");
+	if (!err && !b.oom)
+		state_set(PART_NODES, b.s);
+	buf_free(&b);
+	return err;
 }
 
 /*
@@ -256,6 +332,8 @@ static int poll_round(struct mmd_link *l)
 		err = publish_dmesg(l);
 	if (!err)
 		err = publish_frames(l);
+	if (!err)
+		err = publish_nodes(l);
 	if (!err)
 		err = publish_pageblocks(l);
 	return err;

@@ -27,6 +27,7 @@ const char *const part_names[NR_PARTS] = {
 	[PART_DMESG] = "dmesg",
 	[PART_FRAMES] = "frames",
 	[PART_PAGEBLOCKS] = "pageblocks",
+	[PART_NODES] = "nodes",
 	[PART_SCENARIO] = "scenario",
 };
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // mmweb.js - mmweb's page: reads the event stream and draws the machine.
 // Owns: showing the reports mmweb forwards as mmd's data (mm.proto's
-// messages as JSON, mmctl --json's shape), the map and its zoom, the
+// messages as JSON, mmctl --json's shape), the map and its zoom (on a
+// NUMA machine each node its own labelled section of the map), the
 // panels. Must never: parse a report's text (mmd sends its values), load
 // anything from the network but mmweb itself, or ask mmweb more than
-// once per update for a zoomed map.
+// once per update and node for a zoomed map.
 'use strict';
 
 // Okabe-Ito, a palette colour-blind viewers tell apart; free memory in
@@ -36,6 +37,8 @@ const SERIES = [
 ];
 const COLS = 64;
 const MAP_CELLS = 4096;
+// A node's label above its section of the map, in canvas pixels.
+const NODE_LABEL = 16;
 const $ = (id) => document.getElementById(id);
 const S = { status: null, frames: null, view: null, cursor: 0, prev: {},
   history: {}, slabHist: {}, slabSort: ['active', -1], pid: null,
@@ -100,9 +103,14 @@ function meminfoEntries(m) {
   return Object.entries(m).filter(([, v]) => typeof v === 'number')
     .map(([k, v]) => [MEMINFO_LABEL[k] || k, v]);
 }
+// A zone's key and label: "Normal", or on a NUMA machine node and zone
+// ("Node 1, zone Normal", as Linux prints them).
+const numa = () => !!(S.status && S.status.nr_nodes > 1);
+const zoneKey = (node, zone) => `${node}:${zone}`;
+const zoneLabel = (node, zone) => (numa() ? `Node ${node}, zone ${zone}` : zone);
 function zonesOf(zoneinfo) {
   const z = {};
-  for (const q of zoneinfo) z[q.zone] = q.pages;
+  for (const q of zoneinfo) z[zoneKey(q.node, q.zone)] = q.pages;
   return z;
 }
 function slabRows(s) {
@@ -111,21 +119,78 @@ function slabRows(s) {
 }
 
 // ---- the map
+// The NUMA nodes and their spans, from the zones (status.zones); none
+// on a machine of one node, whose map is one run of cells.
+function nodeSpans() {
+  const st = S.status;
+  if (!st || !(st.nr_nodes > 1)) return [];
+  const spans = [];
+  for (const z of st.zones) {
+    const n = spans.find((q) => q.node === z.node);
+    if (!n) spans.push({ node: z.node, start: z.start, end: z.start + z.pages });
+    else { n.start = Math.min(n.start, z.start); n.end = Math.max(n.end, z.start + z.pages); }
+  }
+  return spans.sort((a, b) => a.node - b.node);
+}
+// A map's sections: each node's part of [start, start + nr), its cells
+// of perCell frames from cell `first` on (one section, no node, on a
+// machine of one node).
+function sections(start, nr, perCell, counts) {
+  const spans = nodeSpans().filter((q) => q.end > start && q.start < start + nr);
+  if (!spans.length) return [{ node: null, start, nr, perCell, first: 0, count: counts ? counts[0] : Math.ceil(nr / perCell) }];
+  let first = 0;
+  return spans.map((q, k) => {
+    const a = Math.max(q.start, start), b = Math.min(q.end, start + nr);
+    const per = counts ? Math.ceil((b - a) / counts[k]) : perCell;
+    const count = counts ? counts[k] : Math.ceil((b - a) / per);
+    const sec = { node: q.node, start: a, nr: b - a, perCell: per, first, count };
+    first += count;
+    return sec;
+  });
+}
+// Where each section's first row is drawn (its label above it); the
+// map's height.
+function layoutSections(secs, size) {
+  let y = 0;
+  for (const sec of secs) {
+    if (sec.node !== null) y += NODE_LABEL;
+    sec.y = y;
+    y += Math.max(1, Math.ceil(sec.count / COLS)) * size;
+  }
+  return y;
+}
+function sectionOf(i) {
+  const secs = S.map.sections;
+  for (const sec of secs) if (i >= sec.first && i < sec.first + sec.count) return sec;
+  return secs[secs.length - 1];
+}
+// Cell i's top-left corner on the canvas.
+function cellXY(i) {
+  const sec = sectionOf(i), j = i - sec.first, size = S.map.size;
+  return [(j % COLS) * size, sec.y + Math.floor(j / COLS) * size];
+}
 function mapRange() {
   const st = S.status;
   return S.view || { start: 0, nr: st ? st.max_pfn : 0 };
 }
-function drawMap(cells, perCell, start, nr, kind) {
+function drawMap(cells, perCell, start, nr, kind, secs) {
   const c = $('map');
-  const rows = Math.max(1, Math.ceil(cells.length / COLS));
   const size = Math.max(4, Math.min(12, Math.floor(768 / COLS)));
-  c.width = COLS * size; c.height = rows * size;
+  secs = secs || sections(start, nr, perCell, [cells.length]);
+  c.width = COLS * size; c.height = layoutSections(secs, size);
   const g = c.getContext('2d');
   g.clearRect(0, 0, c.width, c.height);
   const byType = kind === 'pageblocks';
   const pb = S.status ? S.status.pageblock : 0;
+  S.map = { cells, perCell, start, nr, size, kind, sections: secs };
+  for (const sec of secs) {
+    if (sec.node === null) continue;
+    g.fillStyle = '#000000'; g.font = `bold ${NODE_LABEL - 4}px sans-serif`; g.textBaseline = 'top';
+    g.fillText(`Node ${sec.node}: pfn ${sec.start}-${sec.start + sec.nr - 1}`, 2, sec.y - NODE_LABEL + 2);
+    g.fillRect(0, sec.y - NODE_LABEL, c.width, 1);
+  }
   for (let i = 0; i < cells.length; i++) {
-    const x = (i % COLS) * size, y = Math.floor(i / COLS) * size;
+    const [x, y] = cellXY(i);
     g.fillStyle = byType ? typeColour(cells[i]) : cellColour(cells[i]);
     g.fillRect(x, y, size - (size > 5 ? 1 : 0), size - (size > 5 ? 1 : 0));
     // Outline: a pageblock of four cells or more starts with a bar.
@@ -135,34 +200,69 @@ function drawMap(cells, perCell, start, nr, kind) {
     }
   }
   const cur = Math.min(S.cursor, cells.length - 1);
+  const [cx, cy] = cellXY(Math.max(0, cur));
   g.strokeStyle = '#F0E442'; g.lineWidth = 2;
-  g.strokeRect((cur % COLS) * size + 1, Math.floor(cur / COLS) * size + 1, size - 2, size - 2);
-  S.map = { cells, perCell, start, nr, size, kind };
+  g.strokeRect(cx + 1, cy + 1, size - 2, size - 2);
   c.dataset.start = start; c.dataset.nr = nr; c.dataset.perCell = perCell;
   c.dataset.kind = kind || 'frames';
   c.dataset.cells = cells.length;
+  c.dataset.nodes = secs.filter((q) => q.node !== null).map((q) => q.node).join(' ');
   $('map-range').textContent = `pfn ${start} to ${start + nr - 1}: ` +
-    `${cells.length} cells of ${perCell} frame${perCell > 1 ? 's' : ''}`;
+    `${cells.length} cells of ${perCell} frame${perCell > 1 ? 's' : ''}` +
+    (c.dataset.nodes ? `, node${secs.length > 1 ? 's' : ''} ${c.dataset.nodes}` : '');
 }
 let zoomBusy = false;
 async function refreshMap() {
   if (!S.status || !S.status.connected) return;
   if (!S.view && !S.byType) {
-    if (S.frames) drawMap(hex2bytes(S.frames.cells), S.frames.per_cell, 0, S.frames.nr);
+    if (S.frames) {
+      const f = S.frames, nodes = f.nodes || [];
+      let first = 0;
+      // Each node's cells as mmweb sent them (a node's own per_cell).
+      const secs = nodes.length ? nodes.map((q) => {
+        const sec = { node: q.node, start: q.start, nr: q.nr, perCell: q.per_cell, first, count: q.cells };
+        first += q.cells;
+        return sec;
+      }) : null;
+      drawMap(hex2bytes(f.cells), f.per_cell, 0, f.nr, 'frames', secs);
+    }
     return;
   }
   if (zoomBusy) return;
   zoomBusy = true;
   try {
-    // By migrate type, the same cells by pageblock (one query either way).
+    // By migrate type, the same cells by pageblock (one query a node
+    // either way: no cell straddles two nodes).
     const v = S.view || { start: 0, nr: S.status.max_pfn };
     const cells = Math.min(v.nr, MAP_CELLS);
+    const per = Math.ceil(v.nr / cells);
     const kind = S.byType ? 'pageblocks' : 'frames';
-    const r = await fetch(`/api/frames?start=${v.start}&nr=${v.nr}&cells=${cells}${S.byType ? '&pageblocks=1' : ''}`);
-    if (r.ok) drawMap(new Uint8Array(await r.arrayBuffer()), +r.headers.get('X-Per-Cell'), v.start, v.nr, kind);
+    const secs = sections(v.start, v.nr, per);
+    const parts = await Promise.all(secs.map(async (sec) => {
+      const n = sec.node === null ? cells : Math.ceil(sec.nr / per);
+      const r = await fetch(`/api/frames?start=${sec.start}&nr=${sec.nr}&cells=${n}${S.byType ? '&pageblocks=1' : ''}`);
+      if (!r.ok) return null;
+      return { bytes: new Uint8Array(await r.arrayBuffer()), per: +r.headers.get('X-Per-Cell') };
+    }));
+    if (parts.some((p) => !p)) return;
+    const all = new Uint8Array(parts.reduce((a, p) => a + p.bytes.length, 0));
+    let at = 0;
+    parts.forEach((p, k) => {
+      all.set(p.bytes, at);
+      Object.assign(secs[k], { first: at, count: p.bytes.length, perCell: p.per });
+      at += p.bytes.length;
+    });
+    drawMap(all, parts[0].per, v.start, v.nr, kind, secs);
   } finally { zoomBusy = false; }
 }
-function cellPfn(i) { return S.map.start + i * S.map.perCell; }
+function cellPfn(i) {
+  const sec = sectionOf(i);
+  return sec.start + (i - sec.first) * sec.perCell;
+}
+// The zone a pfn lies in (status.zones), or none.
+function zoneOf(pfn) {
+  return ((S.status && S.status.zones) || []).find((z) => pfn >= z.start && pfn < z.start + z.pages);
+}
 function zoom(factor) {
   if (!S.map || !S.status) return;
   const max = S.status.max_pfn;
@@ -176,8 +276,8 @@ function zoom(factor) {
 }
 function hover(i) {
   if (!S.map || i < 0 || i >= S.map.cells.length) return;
-  const pfn = cellPfn(i);
-  const last = Math.min(pfn + S.map.perCell, S.map.start + S.map.nr) - 1;
+  const pfn = cellPfn(i), sec = sectionOf(i);
+  const last = Math.min(pfn + sec.perCell, sec.start + sec.nr) - 1;
   const b = S.map.cells[i];
   let what = cellName(b);
   if (S.map.kind === 'pageblocks') {
@@ -189,8 +289,9 @@ function hover(i) {
     $('map-hover').dataset.pageblock = first;
   }
   $('map-hover').dataset.type = S.map.kind === 'pageblocks' ? typeName(b) : '';
-  $('map-hover').textContent = (S.map.perCell > 1 ? `pfn ${pfn}-${last}: ` : `pfn ${pfn} (0x${pfn.toString(16)}): `) +
-    what;
+  $('map-hover').dataset.node = sec.node === null ? '' : sec.node;
+  $('map-hover').textContent = (sec.perCell > 1 ? `pfn ${pfn}-${last}: ` : `pfn ${pfn} (0x${pfn.toString(16)}): `) +
+    what + (sec.node === null ? '' : ` (node ${sec.node})`);
 }
 // dump_page's lines, printed from DumpPage as mm/debug.c prints them.
 function dumpText(d) {
@@ -198,7 +299,7 @@ function dumpText(d) {
   let t = `page:${hex(d.page, 16)} refcount:${d.refcount} mapcount:${d.mapcount} ` +
     `mapping:${hex(d.mapping, 16)} index:0x${hex(d.index)} pfn:0x${hex(d.pfn)}\n`;
   if (d.page_type) t += `page_type: 0x${hex(d.page_type_value)}(${d.page_type})\n`;
-  t += `${d.anon ? 'anon ' : ''}flags: 0x${hex(f.value)}(${f.names.concat([`node=0`, `zone=${f.zone}`]).join('|')})\n`;
+  t += `${d.anon ? 'anon ' : ''}flags: 0x${hex(f.value)}(${f.names.concat([`node=${f.node}`, `zone=${f.zone}`]).join('|')})\n`;
   if (d.compound) t += `head: pfn 0x${hex(d.head_pfn)} order:${d.order}\n`;
   if (d.page_owner) t += `page_owner: ${d.page_owner}` +
     (d.record.call ? `, order ${d.record.order} by pid ${d.record.pid} (${d.record.comm}) in ${d.record.call}` : '') + '\n';
@@ -226,7 +327,11 @@ async function details(i) {
   d.replaceChildren();
   if (!r.ok) { d.append(el('p', { text: j.error })); return; }
   d.dataset.pfn = j.pfn;
+  // The page's own node and zone, from its flags (page_to_nid).
+  const node = j.dump.flags.node, z = zoneOf(j.pfn);
+  d.dataset.node = node;
   d.append(el('h3', { text: `Frame ${j.pfn} (0x${j.pfn.toString(16)})` }),
+    el('p', { id: 'page-node', 'data-node': node, text: `Node ${node}, zone ${z ? z.name : j.dump.flags.zone}` }),
     el('pre', { id: 'dump-page', text: dumpText(j.dump) }),
     el('p', { text: `kpageflags ${j.kpageflags}, kpagecount ${j.kpagecount}` }));
   const o = j.owners;
@@ -248,13 +353,20 @@ function mapIndex(ev) {
   const c = $('map'), rect = c.getBoundingClientRect();
   const x = (ev.clientX - rect.left) * c.width / rect.width;
   const y = (ev.clientY - rect.top) * c.height / rect.height;
-  return Math.floor(y / S.map.size) * COLS + Math.floor(x / S.map.size);
+  const size = S.map.size;
+  for (const sec of S.map.sections) {
+    const rows = Math.ceil(sec.count / COLS);
+    if (y < sec.y || y >= sec.y + rows * size) continue;
+    const j = Math.floor((y - sec.y) / size) * COLS + Math.floor(x / size);
+    return j < sec.count ? sec.first + j : -1;
+  }
+  return -1;
 }
 function setupMap() {
   const c = $('map');
   c.addEventListener('mousemove', (ev) => S.map && hover(mapIndex(ev)));
   c.addEventListener('click', (ev) => {
-    if (!S.map) return;
+    if (!S.map || mapIndex(ev) < 0) return;
     S.cursor = mapIndex(ev); hover(S.cursor); details(S.cursor); drawMapAgain();
   });
   c.addEventListener('keydown', (ev) => {
@@ -295,7 +407,7 @@ function legend() {
     } else ul.append(el('li', {}, el('span', { style: `background:${colour}` }), name));
   }
 }
-function drawMapAgain() { if (S.map) drawMap(S.map.cells, S.map.perCell, S.map.start, S.map.nr, S.map.kind); }
+function drawMapAgain() { if (S.map) drawMap(S.map.cells, S.map.perCell, S.map.start, S.map.nr, S.map.kind, S.map.sections); }
 // Pageblocks of each zone by migrate type, counted from the pageblocks'
 // map (a cell a pageblock up to 4096 of them: then exactly what
 // /proc/pagetypeinfo's "Number of blocks type" rows count).
@@ -316,7 +428,7 @@ function showPageblocks(p) {
     (p.per_cell > p.pageblock ? ` (cells of ${p.per_cell / p.pageblock}, by the type most have)` : '') }));
   t.append(el('tr', {}, el('th', { scope: 'col', text: 'zone' }),
     ...MIGRATE.map(([n]) => el('th', { scope: 'col', text: n }))));
-  zones.forEach((z, i) => t.append(el('tr', { 'data-zone': z.name }, el('th', { scope: 'row', text: z.name }),
+  zones.forEach((z, i) => t.append(el('tr', { 'data-zone': z.name, 'data-node': z.node }, el('th', { scope: 'row', text: zoneLabel(z.node, z.name) }),
     ...MIGRATE.map(([n], mt) => el('td', { 'data-type': n, text: count[i][mt] })))));
 }
 
@@ -346,13 +458,14 @@ function showZones(buddy, zi) {
   const box = $('zones');
   box.replaceChildren();
   for (const z of buddy) {
-    const w = zi[z.zone] || {};
-    const h = S.history[z.zone] = (S.history[z.zone] || []).concat([w.free || 0]).slice(-240);
-    const div = el('div', { class: 'zone', 'data-zone': z.zone });
-    div.append(el('h3', { text: `${z.zone}: ${w.free} pages free (min ${w.min}, low ${w.low}, high ${w.high})` }),
+    const key = zoneKey(z.node, z.zone), label = zoneLabel(z.node, z.zone);
+    const w = zi[key] || {};
+    const h = S.history[key] = (S.history[key] || []).concat([w.free || 0]).slice(-240);
+    const div = el('div', { class: 'zone', 'data-zone': z.zone, 'data-node': z.node });
+    div.append(el('h3', { text: `${label}: ${w.free} pages free (min ${w.min}, low ${w.low}, high ${w.high})` }),
       spark(h, 480, 60, [[w.min, '#D55E00'], [w.low, '#E69F00'], [w.high, '#0072B2']]));
     const t = el('table', { class: 'buddy' });
-    t.append(el('caption', { class: 'sr', text: `${z.zone}: free blocks of each order` }));
+    t.append(el('caption', { class: 'sr', text: `${label}: free blocks of each order` }));
     const max = Math.max(1, ...z.free);
     z.free.forEach((n, o) => {
       const bar = el('span', { class: 'bar', style: `width:${Math.round((n / max) * 200)}px` });
@@ -508,6 +621,21 @@ function showEvents(records) {
   }
   while (ol.children.length > 200) ol.lastChild.remove();
 }
+// Each node's summary (nodeN/meminfo's data) under the map: its span,
+// MemTotal, MemFree and MemUsed, as mmctl node-meminfo N prints them.
+function showNodes(nodes) {
+  const ul = $('map-nodes');
+  const spans = nodeSpans();
+  ul.replaceChildren();
+  ul.hidden = !nodes.length;
+  for (const n of nodes) {
+    const q = spans.find((p) => p.node === n.node) || { start: 0, end: 0 };
+    ul.append(el('li', { 'data-node': n.node }, el('strong', { text: `Node ${n.node}` }),
+      `: pfn ${q.start}-${q.end - 1}, MemTotal `, el('span', { id: `node${n.node}-MemTotal`, text: `${n.mem_total} kB` }),
+      ', MemFree ', el('span', { id: `node${n.node}-MemFree`, text: `${n.mem_free} kB` }),
+      ', MemUsed ', el('span', { id: `node${n.node}-MemUsed`, text: `${n.mem_used} kB` })));
+  }
+}
 function showScenario(s) {
   $('scenario').textContent = s.running ? `running: ${s.running} (${s.processes} processes)` : `idle (${s.runs} run so far)`;
 }
@@ -543,6 +671,7 @@ function update(d, bytes) {
   if (d.scenario) showScenario(d.scenario);
   if (d.frames) S.frames = d.frames;
   if (d.pageblocks) { S.pageblocks = d.pageblocks; showPageblocks(d.pageblocks); }
+  if (d.nodes) showNodes(d.nodes);
   if (d.frames || S.view) refreshMap();
   S.prev.t = now;
   document.body.dataset.seq = d.seq;

@@ -9,7 +9,10 @@
 # mmweb-walk.png, mmweb-pageblocks.png, mmweb-timeline.png); colours the
 # map by migrate type and checks each zone's pageblocks against
 # pagetypeinfo and a hovered pageblock against the core's map; runs a
-# workload that reclaims and checks the timeline's rates. Bounded: every wait has a limit; the whole runs in
+# workload that reclaims and checks the timeline's rates; then
+# config/x86_64-numa.yaml's two nodes: each labelled apart on the map,
+# its meminfo and its zones' buddyinfo as mmctl's, a click in node 1
+# says node 1 (build/mmweb-numa.png). Bounded: every wait has a limit; the whole runs in
 # well under a minute. Skips the browser part only if chromium cannot
 # run, and says why.
 #   needs: MMD (the daemon), build/test/mmweb-bin, mmctl, mmc, mmc-example,
@@ -308,6 +311,95 @@ echo "$got" | jq -e 'all(. > 0)' >/dev/null &&
 	fail "browser: timeline peaks $got"
 js 'document.getElementById("zones-panel").scrollIntoView(); return 1' >/dev/null
 shot mmweb-timeline.png
+
+# ---- a NUMA machine: config/x86_64-numa.yaml (its memmap written on
+# first use, as x86_64-1t.yaml's), each node a labelled part of the map
+{ cat config/x86_64-numa.yaml; printf 'kernel:\n  deferred_struct_page_init: 1\n'; } >"$tmp/two.yaml"
+start_mmd two --config "$tmp/two.yaml" || exit 1
+two_pid=$mmd_pid
+M2() { "$T/mmctl" --socket "$tmp/two.sock" "$@"; }
+port2=$((port + 2))
+url2=http://127.0.0.1:$port2
+"$WEB" --socket "$tmp/two.sock" --listen "127.0.0.1:$port2" --www mmweb/www \
+	--bindir "$T" --interval 200 2>"$tmp/web2.log" &
+web2=$!
+pids="$pids $web2"
+for _ in $(seq 50); do
+	curl -sf -o /dev/null "$url2/" && break
+	sleep 0.1
+done
+curl -s -m 2 "$url2/events" >"$tmp/ev2" 2>/dev/null
+grep -q '"nodes":\[{"node":0,"start":0,"nr":8650752,"per_cell":4160,"cells":2080},{"node":1,"start":8650752,"nr":8388608,"per_cell":4159,"cells":2017}\]' "$tmp/ev2" &&
+	pass "numa: the stream's map, each node's cells apart (2080 + 2017)" ||
+	fail "numa: the stream's map: $(grep -o '"nodes":[^]]*]' "$tmp/ev2" | head -1)"
+grep -q '^data: .*"nodes":\[{"node":0,"mem_total":[0-9]*,"mem_free"' "$tmp/ev2" &&
+	pass "numa: the stream sends each node's meminfo" ||
+	fail "numa: no node meminfo in the stream"
+wd POST "$S/url" "{\"url\":\"$url2/\"}" >/dev/null
+for _ in $(seq 100); do
+	[ "$(js 'return document.querySelectorAll("#map-nodes li").length + document.querySelectorAll("#zones .zone").length')" = 6 ] &&
+		[ "$(js 'return document.getElementById("map").dataset.nodes')" = '"0 1"' ] && break
+	sleep 0.1
+done
+sleep 1
+for n in 0 1; do M2 node-meminfo $n >"$tmp/node$n"; done
+M2 buddyinfo >"$tmp/buddy2"
+sleep 0.6
+for n in 0 1; do
+	want=$(awk '$3 == "MemTotal:" || $3 == "MemFree:" || $3 == "MemUsed:" { printf "%s%s kB", (k++ ? " " : ""), $4 }' "$tmp/node$n")
+	got=$(js "return ['MemTotal', 'MemFree', 'MemUsed'].map(k => document.getElementById('node$n-' + k).textContent).join(' ')" | tr -d '"')
+	[ "$got" = "$want" ] && pass "browser: node $n's MemTotal, MemFree, MemUsed ($got) as node-meminfo $n" ||
+		fail "browser: node $n '$got', node-meminfo '$want'"
+done
+got=$(js 'return [...document.querySelectorAll("#map-nodes li")].map(e => e.textContent.split(",")[0]).join("|")' | tr -d '"')
+[ "$got" = "Node 0: pfn 0-8650751|Node 1: pfn 8650752-17039359" ] &&
+	pass "browser: each node labelled with its span ($got)" || fail "browser: node labels '$got'"
+while read -r _ node _ zone counts; do
+	node=${node%,}
+	counts=$(echo $counts | xargs)
+	got=$(js "const d = document.querySelector('#zones [data-node=\"$node\"][data-zone=\"$zone\"]'); return d ? d.querySelector('h3').textContent.split(':')[0] + ': ' + [...d.querySelectorAll('td[data-order]')].map(e => e.textContent).join(' ') : ''" | tr -d '"')
+	[ "$got" = "Node $node, zone $zone: $counts" ] &&
+		pass "browser: Node $node, zone $zone's panel, its buddyinfo ($counts) as mmctl's" ||
+		fail "browser: Node $node, zone $zone: '$got', buddyinfo '$counts'"
+done <"$tmp/buddy2"
+got=$(js 'return [...document.querySelectorAll("#pageblocks tr[data-node]")].map(e => e.firstChild.textContent).join("|")' | tr -d '"')
+[ "$got" = "Node 0, zone DMA|Node 0, zone DMA32|Node 0, zone Normal|Node 1, zone Normal" ] &&
+	pass "browser: pageblocks by node and zone" || fail "browser: pageblocks rows '$got'"
+js 'document.getElementById("map-panel").scrollIntoView(); return 1' >/dev/null
+shot mmweb-numa.png
+# Zoomed across the nodes' border: two sections, 128 frames each; the
+# pointer on the 131st cell is pfn 8650754, node 1's third frame.
+border=8650752
+js "S.view = {start: $((border - 128)), nr: 256}; S.cursor = 0; refreshMap(); return 1" >/dev/null
+for _ in $(seq 30); do
+	[ "$(js 'return document.getElementById("map").dataset.nodes + " " + S.map.cells.length')" = '"0 1 256"' ] && break
+	sleep 0.1
+done
+got=$(js 'return S.map.sections.map(q => `${q.node}:${q.start}+${q.count}x${q.perCell}`).join(" ")' | tr -d '"')
+[ "$got" = "0:$((border - 128))+128x1 1:$border+128x1" ] &&
+	pass "browser: the zoomed map splits at the border ($got)" || fail "browser: zoomed sections '$got'"
+xy=$(js "const c = document.getElementById('map'), r = c.getBoundingClientRect(), k = r.width / c.width, [x, y] = cellXY(130); return [Math.round(r.left + (x + S.map.size / 2) * k), Math.round(r.top + (y + S.map.size / 2) * k)]")
+wd POST "$S/actions" "{\"actions\":[{\"type\":\"pointer\",\"id\":\"m\",\"actions\":[{\"type\":\"pointerMove\",\"x\":$(echo "$xy" | jq '.[0]'),\"y\":$(echo "$xy" | jq '.[1]'),\"origin\":\"viewport\"},{\"type\":\"pointerDown\",\"button\":0},{\"type\":\"pointerUp\",\"button\":0}]}]}" >/dev/null
+for _ in $(seq 30); do
+	[ "$(js 'return document.getElementById("page-details").dataset.pfn || ""')" = "\"$((border + 2))\"" ] && break
+	sleep 0.1
+done
+got=$(js 'const d = document.getElementById("page-details"); return [d.dataset.pfn, d.dataset.node, document.getElementById("page-node").textContent, document.getElementById("map-hover").textContent].join("|")' | tr -d '"')
+echo "$got" | grep -q "^$((border + 2))|1|Node 1, zone Normal|pfn $((border + 2)) (0x[0-9a-f]*): .* (node 1)$" &&
+	pass "browser: a click in node 1's part shows frame $((border + 2)) on node 1, zone Normal" ||
+	fail "browser: clicked '$got'"
+dump=$(js 'return document.getElementById("dump-page").textContent' | jq -r .)
+want=$(M2 dump-page $((border + 2)) | sed -n 2p)
+echo "$dump" | grep -qxF "$want" && echo "$want" | grep -q '|node=1|zone=2)$\|(node=1|zone=2)$' &&
+	pass "browser: its dump_page flags say node=1, as mmctl's ($want)" ||
+	fail "browser: dump '$dump', mmctl '$want'"
+bytes=$(curl -s "$url2/api/stats" | sed -n 's/.*"last_event_bytes":\([0-9]*\).*/\1/p')
+echo "# numa: bytes of the last update sent: $bytes"
+js 'S.view = null; refreshMap(); return 1' >/dev/null
+kill -TERM "$web2"
+wait "$web2"
+forget "$web2"
+stop_mmd two "$two_pid"
 wd DELETE "$S" >/dev/null
 
 kill -TERM "$web"
