@@ -560,28 +560,109 @@ static const struct report_kind numastat_process_report = {
 	"a process's memory on each node, as numastat -p PID"};
 
 /*
- * numastat: each node's NUMA events; numastat PID or numastat -p PID:
- * the process's memory on each node (numactl's per-process table).
+ * numastat -m and -n (and -p PID with either) as JSON: one section
+ * alone is its document; several make one object, keyed by section.
+ */
+static int numastat_json(struct mmctl *ctl, int pid, bool meminfo, bool events)
+{
+	json_object *doc = json_object_new_object(), *part = NULL;
+	void *buf = NULL;
+	size_t len = 0;
+	char why[160];
+	int ret = 0, sections = (pid > 0) + meminfo + events;
+
+	if (pid > 0) {
+		ret = mmc_report_data(mmctl_connect(ctl),
+				      MMC_REPORT_NUMASTAT_PROCESS, pid, &buf,
+				      &len);
+		if (ret)
+			ret = mmctl_daemon_error(ctl, "numastat", ret);
+		else if (!(part = report_data_to_json(buf, len, why,
+						      sizeof(why)))) {
+			fprintf(stderr, "mmctl: numastat: %s\n", why);
+			ret = EXIT_DAEMON;
+		}
+		free(buf);
+		if (part)
+			json_object_object_add(doc, "process", part);
+	}
+	if (!ret && meminfo && !(ret = numastat_system(ctl, true, &part)))
+		json_object_object_add(doc, "meminfo", part);
+	if (!ret && events && !(ret = numastat_system(ctl, false, &part)))
+		json_object_object_add(doc, "numastat", part);
+	if (!ret && sections == 1) {
+		json_object_object_foreach(doc, key, val)
+		{
+			(void)key;
+			mmctl_print_json(stdout, val, true);
+		}
+	} else if (!ret) {
+		mmctl_print_json(stdout, doc, true);
+	}
+	json_object_put(doc);
+	return ret;
+}
+
+/*
+ * numastat -m and -n, as numactl's: the process's table first (-p),
+ * then the system's memory per node (-m), then the NUMA events in MB
+ * (-n, or alone when neither a PID nor -m is given).
+ */
+static int numastat_tables(struct mmctl *ctl, int pid, bool meminfo,
+			   bool events)
+{
+	int ret = 0;
+
+	if (!pid && !meminfo)
+		events = true;
+	if (ctl->json)
+		return numastat_json(ctl, pid, meminfo, events);
+	if (pid > 0)
+		ret = show_report(ctl, &numastat_process_report, pid);
+	if (!ret && meminfo)
+		ret = numastat_system(ctl, true, NULL);
+	if (!ret && events)
+		ret = numastat_system(ctl, false, NULL);
+	return ret;
+}
+
+/*
+ * numastat: each node's NUMA events (numactl's compatible table);
+ * numastat PID or numastat -p PID: the process's memory on each node
+ * (numactl's per-process table); -m the system's memory per node and -n
+ * the events per node in MB, as numactl's numastat -m and -n.
  */
 static int cmd_numastat(struct mmctl *ctl, int argc, char **argv)
 {
 	const char *arg = NULL;
-	int c, pid;
+	bool meminfo = false, events = false;
+	int c, pid = 0;
 
 	optind = 0;
-	while ((c = mmctl_getopt(ctl, argc, argv, "p:", NULL)) != -1) {
-		if (c != 'p')
+	while ((c = mmctl_getopt(ctl, argc, argv, "mnp:", NULL)) != -1) {
+		if (c == 'm')
+			meminfo = true;
+		else if (c == 'n')
+			events = true;
+		else if (c == 'p')
+			arg = optarg;
+		else
 			return EXIT_USAGE;
-		arg = optarg;
 	}
 	if (!arg && optind < argc)
 		arg = argv[optind++];
 	if (optind < argc)
-		return mmctl_usage_error(argv[0], "numastat takes [-p] PID");
+		return mmctl_usage_error(argv[0],
+					 "numastat takes [-m] [-n] [[-p] PID]");
+	if (arg && parse_pid(arg, &pid))
+		return mmctl_usage_error(argv[0], "'%s' is not a pid", arg);
+	if ((meminfo || events) && ctl->input)
+		return mmctl_usage_error(argv[0], "-m and -n read mmd, not "
+						  "--input");
+	if (meminfo || events)
+		return numastat_tables(ctl, pid, meminfo, events);
 	if (!arg)
 		return show_report(ctl, find_report("numastat"), 0);
-	if (parse_pid(arg, &pid))
-		return mmctl_usage_error(argv[0], "'%s' is not a pid", arg);
 	return show_report(ctl, &numastat_process_report, pid);
 }
 
@@ -1028,11 +1109,13 @@ static const struct command commands[] = {
 	{"layout", cmd_report, "", NULL, NULL},
 	{"mutexes", cmd_report, "", NULL, NULL},
 	{"thp", cmd_report, "", NULL, NULL},
-	{"numastat", cmd_numastat, "[[-p] PID]",
+	{"numastat", cmd_numastat, "[-m] [-n] [[-p] PID]",
 	 "with no PID each node's numa_hit, numa_miss, numa_foreign, "
 	 "interleave_hit, local_node and other_node; with one, the "
 	 "process's Huge, Heap, Stack and Private memory on each node in "
-	 "MB, as numactl's numastat -p PID",
+	 "MB, as numactl's numastat -p PID; -m each node's meminfo and -n "
+	 "its NUMA events, in MB per node with a Total, as numastat -m "
+	 "and -n",
 	 NULL},
 	{"cma", cmd_report, "", NULL, NULL},
 	{"thp-set", cmd_thp_set, "[enabled=MODE] [defrag=MODE]",

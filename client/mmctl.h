@@ -130,6 +130,10 @@ int mmctl_report_data_json(struct mmctl *ctl, const char *what,
 			   const enum mmc_report *kinds, json_object ***docs,
 			   int n);
 
+/* mmctl_numastat.c: numastat -m (meminfo) or -n, printed, or its JSON
+ * in *doc when doc is not NULL: 0 or mmctl's exit code. */
+int numastat_system(struct mmctl *ctl, bool meminfo, json_object **doc);
+
 /* mmctl_vmstat.c */
 int cmd_vmstat(struct mmctl *ctl, int argc, char **argv);
 

@@ -74,8 +74,9 @@ _mmctl()
 		return
 		;;
 	numastat)
-		# numastat [-p] PID: the process's memory on each node.
-		COMPREPLY=($(compgen -W "-p $globals" -- "$cur"))
+		# numastat [-m] [-n] [[-p] PID]: the system's memory per node,
+		# the NUMA events in MB, the process's memory on each node.
+		COMPREPLY=($(compgen -W "-m -n -p $globals" -- "$cur"))
 		return
 		;;
 	top)

@@ -157,4 +157,104 @@ same "map --by-type --output SVG: its <desc> holds the headings" "<desc>$h0|$h1|
 	"$(sed -n '/<desc>/,/<\/desc>/p' "$tmp/bytype.svg" | paste -sd'|')"
 check "map --by-type --output PNG" $M map --by-type --output "$tmp/bytype.png"
 stop_mmd two "$pid"
+
+# numastat -m and -n on the shipped two-socket layout, while a process
+# on node 1 holds memory on both nodes: each value is its node's
+# node-meminfo (kB) or node-vmstat (pages) value, the Total their sum,
+# the text the data in MB with two decimals.
+start_mmd big --config "$root/config/x86_64-numa.yaml" || exit 1
+pid=$mmd_pid
+s=$tmp/big.sock
+mkfifo "$tmp/hold.in"
+"$HELPER" "$s" ops numa-hold 60 <"$tmp/hold.in" >"$tmp/hold.out" 2>&1 &
+holder=$!
+pids="$pids $holder"
+exec 9>"$tmp/hold.in"
+wait_for "$tmp/hold.out" '^holding' "$holder"
+# The first session after the holder's start leaves the machine as the
+# next ones find it (a kernel page table): read once before comparing.
+"$MMCTL" -s "$s" node-meminfo 0 >/dev/null
+"$MMCTL" -s "$s" --json node-meminfo 0 >"$tmp/nm0.json"
+"$MMCTL" -s "$s" --json node-meminfo 1 >"$tmp/nm1.json"
+"$MMCTL" -s "$s" --json numastat -m >"$tmp/m.json"
+"$MMCTL" -s "$s" numastat -m >"$tmp/m.txt"
+"$MMCTL" -s "$s" --json node-vmstat 0 >"$tmp/nv0.before"
+"$MMCTL" -s "$s" --json node-vmstat 1 >"$tmp/nv1.before"
+"$MMCTL" -s "$s" --json numastat -n >"$tmp/n.json"
+"$MMCTL" -s "$s" --json node-vmstat 0 >"$tmp/nv0.after"
+"$MMCTL" -s "$s" --json node-vmstat 1 >"$tmp/nv1.after"
+"$MMCTL" -s "$s" numastat -n >"$tmp/n.txt"
+# numastat's row name -> node-meminfo's key; every row, both nodes.
+same "numastat -m: every row is each node's node-meminfo, in bytes" "" \
+	"$(jq -r --slurpfile n0 "$tmp/nm0.json" --slurpfile n1 "$tmp/nm1.json" '
+	  def key: {"MemTotal": "mem_total", "MemFree": "mem_free",
+	    "MemUsed": "mem_used", "Active": "active", "Inactive": "inactive",
+	    "Active(anon)": "active_anon", "Inactive(anon)": "inactive_anon",
+	    "Active(file)": "active_file", "Inactive(file)": "inactive_file",
+	    "Unevictable": "unevictable", "Mlocked": "mlocked",
+	    "Dirty": "dirty", "Writeback": "writeback",
+	    "FilePages": "file_pages", "Mapped": "mapped",
+	    "AnonPages": "anon_pages", "Shmem": "shmem",
+	    "KernelStack": "kernel_stack", "PageTables": "page_tables",
+	    "Slab": "slab", "SReclaimable": "s_reclaimable",
+	    "SUnreclaim": "s_unreclaim", "AnonHugePages": "anon_huge_pages",
+	    "KReclaimable": "k_reclaimable"}[.];
+	  .rows[] | (.name | key) as $k
+	  | select(.bytes[0] != $n0[0][$k] * 1024
+	      or .bytes[1] != $n1[0][$k] * 1024
+	      or .total_bytes != .bytes[0] + .bytes[1])
+	  | "\(.name) \(.bytes) \($n0[0][$k]) \($n1[0][$k])"' "$tmp/m.json")"
+same "numastat -m: numactl's rows, in its order" \
+	"MemTotal MemFree MemUsed Active Inactive Active(anon) Inactive(anon) Active(file) Inactive(file) Unevictable Mlocked Dirty Writeback FilePages Mapped AnonPages Shmem KernelStack PageTables Slab SReclaimable SUnreclaim AnonHugePages KReclaimable" \
+	"$(jq -r '[.rows[].name] | join(" ")' "$tmp/m.json")"
+same "numastat -m: node 1 holds the process's pages" "true" \
+	"$(jq '.rows[] | select(.name == "AnonPages") | .bytes[1] >= 262144' "$tmp/m.json")"
+same "numastat -m's text: the title, a token line per node, the headers" \
+	"|Per-node system memory usage (in MBs):|Token SwapCached not in hash table.|Token SwapCached not in hash table.|                          Node 0          Node 1           Total|                 --------------- --------------- ---------------" \
+	"$(head -n 6 "$tmp/m.txt" | tr '\n' '|' | sed 's/|$//')"
+same "numastat -m's text is the data in MB, two decimals, 16 wide" "" \
+	"$(jq -r '.rows[] | [.name] + .bytes + [.total_bytes] | @tsv' "$tmp/m.json" |
+	   awk -F '\t' '{ printf "%-16s%16.2f%16.2f%16.2f\n", $1, $2 / 1048576, $3 / 1048576, $4 / 1048576 }' |
+	   diff - "$(sed -n '7,$p' "$tmp/m.txt" >"$tmp/m.rows"; echo "$tmp/m.rows")")"
+# -n: node 1's events are still (mmctl's sessions run on node 0), node
+# 0's move between the reads, so its values lie between them.
+same "numastat -n: node 1's events, node-vmstat's pages times 4096" "" \
+	"$(jq -r --slurpfile b "$tmp/nv1.before" --slurpfile a "$tmp/nv1.after" '
+	  def key: {"Numa_Hit": "numa_hit", "Numa_Miss": "numa_miss",
+	    "Numa_Foreign": "numa_foreign",
+	    "Interleave_Hit": "numa_interleave", "Local_Node": "numa_local",
+	    "Other_Node": "numa_other"}[.];
+	  .rows[] | (.name | key) as $k
+	  | select(.bytes[1] != $b[0][$k] * 4096 or .bytes[1] != $a[0][$k] * 4096
+	      or .total_bytes != .bytes[0] + .bytes[1])
+	  | "\(.name) \(.bytes)"' "$tmp/n.json")"
+same "numastat -n: node 0's events between node-vmstat before and after" "" \
+	"$(jq -r --slurpfile b "$tmp/nv0.before" --slurpfile a "$tmp/nv0.after" '
+	  def key: {"Numa_Hit": "numa_hit", "Numa_Miss": "numa_miss",
+	    "Numa_Foreign": "numa_foreign",
+	    "Interleave_Hit": "numa_interleave", "Local_Node": "numa_local",
+	    "Other_Node": "numa_other"}[.];
+	  .rows[] | (.name | key) as $k
+	  | select(.bytes[0] < $b[0][$k] * 4096 or .bytes[0] > $a[0][$k] * 4096)
+	  | "\(.name) \(.bytes)"' "$tmp/n.json")"
+same "numastat -n: the process's events counted" "true" \
+	"$(jq '[.rows[] | {(.name): .bytes}] | add | .Interleave_Hit[0] > 0 and .Interleave_Hit[1] > 0 and .Local_Node[1] > 0 and .Other_Node[0] >= 16384' "$tmp/n.json")"
+same "numastat -n's text: the title and numactl's rows" \
+	"|Per-node numastat info (in MBs):|                          Node 0          Node 1           Total|Numa_Hit|Numa_Miss|Numa_Foreign|Interleave_Hit|Local_Node|Other_Node" \
+	"$(awk 'NR <= 3 { printf "%s%s", (NR > 1 ? "|" : ""), $0; next } NR > 4 { printf "|%s", $1 }' "$tmp/n.txt")"
+same "numastat -n: node 1's Numa_Hit in MB, as the data" \
+	"$(jq -r '.rows[0].bytes[1]' "$tmp/n.json" | awk '{ printf "%.2f", $1 / 1048576 }')" \
+	"$(awk '$1 == "Numa_Hit" { print $3 }' "$tmp/n.txt")"
+"$MMCTL" -s "$s" --json numastat -m -n >"$tmp/mn.json"
+same "numastat -m -n --json: both tables, keyed" "meminfo numastat" \
+	"$(jq -r 'keys | join(" ")' "$tmp/mn.json")"
+status "numastat -m with --input is a usage error" 2 "not --input" \
+	"$MMCTL" --input "$tmp/m.txt" numastat -m
+status "numastat -x is a usage error" 2 "unknown option '-x'" \
+	"$MMCTL" -s "$s" numastat -x
+exec 9>&-
+wait "$holder"
+same "numa-hold: its process placed everything" "0" "$?"
+forget "$holder"
+stop_mmd big "$pid"
 exit $failed

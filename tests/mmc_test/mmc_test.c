@@ -35,6 +35,8 @@
  *     kmap-park HIGH SLOTS       a layout with SLOTS pkmap slots
  *     exit-all HIGH DEVPHYS      killed holding one of every kind
  *     limits PAGES swap|noswap   a layout with limits.pages PAGES
+ *     numa-hold SECONDS          memory on both nodes, held until stdin
+ *                                closes (a two-node layout)
  *   mmc_test NOTIFY_PATH notify-listen SECS   print sd_notify datagrams
  *   mmc_test PATH stale-socket                leave a dead socket file
  */
@@ -3078,6 +3080,8 @@ static int cmd_ops(int argc, char **argv)
 		ops_files();
 	else if (!strcmp(family, "numa"))
 		ops_numa();
+	else if (!strcmp(family, "numa-hold") && argc == 5)
+		ops_numa_hold((int)arg1);
 	else if (!strcmp(family, "cma"))
 		ops_cma();
 	else if (!strcmp(family, "exit-all") && argc == 6)

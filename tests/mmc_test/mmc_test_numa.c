@@ -10,6 +10,7 @@
  * it lacks is -EINVAL on both).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,4 +407,37 @@ void ops_numa(void)
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));
 	expect_machine_clean(c, "numa");
 	finish(c, "numa");
+}
+
+/*
+ * numa-hold SECONDS: a process on CPU 2 (node 1) that leaves memory on
+ * both nodes and every NUMA event counted, then holds it until stdin
+ * closes or SECONDS pass, for a script to read the nodes' reports
+ * meanwhile: anonymous pages (and their page tables) on node 1, slab
+ * objects, a page of node 0 (a hit there, other_node by the CPU) and
+ * interleaved pages (interleave_hit).
+ */
+void ops_numa_hold(int seconds)
+{
+	struct mmc *c = connect_as("numa-hold", 2);
+	unsigned long both = 0x3, pfn;
+	uint64_t a = 0, obj;
+	struct pollfd pfd = {.fd = 0, .events = POLLIN};
+
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, 64 * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	for (unsigned int i = 0; i < 64; i++)
+		put_user_pattern(c, 0, a + i * PG, PG, (int)i);
+	for (int i = 0; i < 32; i++)
+		EXPECT_ERR(c, 0, mmc_kmalloc(c, 512, 0xcc0, &obj));
+	for (int i = 0; i < 4; i++)
+		EXPECT_ERR(c, 0, mmc_alloc_pages_node(c, 0, 0xcc0, 0, &pfn));
+	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, 3, &both, 3));
+	for (int i = 0; i < 8; i++)
+		EXPECT_ERR(c, 0, mmc_alloc_pages(c, 0xcc0, 0, &pfn));
+	printf("holding\n");
+	fflush(stdout);
+	poll(&pfd, 1, seconds * 1000);
+	mmc_close(c);
 }

@@ -20,6 +20,8 @@ void ops_frag(void);
 /* Files over the wire (mmc_test_fs.c). */
 void ops_files(void);
 void ops_numa(void);
+/* numa-hold SECONDS: memory on both nodes, held for a script. */
+void ops_numa_hold(int seconds);
 
 /* CMA areas, cma_alloc and alloc_contig_range (mmc_test_cma.c). */
 void ops_cma(void);
