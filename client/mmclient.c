@@ -451,9 +451,11 @@ static int fill_result(struct mmc *c, const Mm__Reply *r,
 		if (!result_is(r, MM__REPLY__RESULT_MOVE_PAGES) ||
 		    r->move_pages->n_status != p->len)
 			break;
+		/* A status the call left as it was stays the caller's. */
 		for (size_t i = 0; i < p->len; i++)
-			((int *)p->out)[i] = r->move_pages->status[i];
-		return 0;
+			if (r->move_pages->status[i] != INT32_MIN)
+				((int *)p->out)[i] = r->move_pages->status[i];
+		return (int)r->move_pages->not_migrated;
 	}
 	snprintf(c->errmsg, sizeof(c->errmsg),
 		 "the reply to request %llu lacks its result",

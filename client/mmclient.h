@@ -632,7 +632,10 @@ int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
  * MPOL_F_NODE (1), MPOL_F_ADDR (2), MPOL_F_MEMS_ALLOWED (4).
  * mmc_migrate_pages gives the pages it could not move in *left;
  * mmc_move_pages each page's node (or -errno) in status, moving the
- * pages first unless nodes is NULL; at most 1024 pages a call.
+ * pages first unless nodes is NULL; at most 1024 pages a call; as
+ * move_pages(2), it returns the folios not moved plus the pages after
+ * them when some did not move (a THP split to move counts), leaving
+ * those pages' status as it was.
  */
 int mmc_set_mempolicy(struct mmc *c, int pid, int mode,
 		      const unsigned long *nodemask, unsigned long maxnode);

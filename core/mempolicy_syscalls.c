@@ -13,6 +13,7 @@
 #include "core/mempolicy_syscalls.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "core/err.h"
 #include "core/huge_mm.h"
@@ -251,7 +252,8 @@ static int migrate_thp_split(struct machine *m, struct page *head,
  * A misplaced THP (its head): moved whole to a fresh THP (pgmigrate_success
  * counts its pages, thp_migration_success the THP): 0; else split and
  * its pages moved: 1 (migrate_pages counts it as a failed folio all the
- * same); -EBUSY when it stayed where it was.
+ * same), as is one only partly mapped, split before any try;
+ * -EBUSY when it stayed where it was.
  */
 static int migrate_thp_to(struct machine *m, struct page *head,
 			  const struct thp_target *t)
@@ -260,6 +262,9 @@ static int migrate_thp_to(struct machine *m, struct page *head,
 	unsigned int order = huge_page_order(m);
 	struct page *dst;
 
+	/* Partly mapped: split first, as migrate_pages_batch does. */
+	if (!list_empty(thp_deferred_list(head)))
+		return migrate_thp_split(m, head, t);
 	if (!folio_migratable(m, head))
 		goto fail;
 	ilx = (unsigned long)(t->vma->vm_pgoff >> order) +
@@ -322,8 +327,40 @@ struct queue_walk {
 	int to;			     /* migrate_pages: the node they go to */
 	unsigned long flags;
 	unsigned long failed;
-	int reason; /* MR_MEMPOLICY_MBIND or MR_SYSCALL */
+	int reason;	   /* MR_MEMPOLICY_MBIND or MR_SYSCALL */
+	struct page *prev; /* the last THP taken from a PTE */
 };
+
+/*
+ * Is the THP mapped by more than one mm (folio_maybe_mapped_shared)? A
+ * page of it mapped twice, by a PMD and a PTE or by two of either, is.
+ */
+static bool thp_maybe_mapped_shared(const struct machine *m,
+				    const struct page *head)
+{
+	unsigned long nr = 1UL << huge_page_order(m);
+	int entire = thp_entire_mapcount(head);
+
+	if (entire > 1)
+		return true;
+	for (unsigned long i = 0; i < nr; i++)
+		if (entire + page_mapcount(head + i) > 1)
+			return true;
+	return false;
+}
+
+/* A misplaced THP taken once: moved whole (or split), or a failure. */
+static void queue_folio(struct queue_walk *q, struct page *head,
+			const struct thp_target *t)
+{
+	if ((q->flags & MPOL_MF_MOVE) && !(q->flags & MPOL_MF_MOVE_ALL) &&
+	    thp_maybe_mapped_shared(q->m, head))
+		return;
+	if (!(q->flags & MPOL_MF_MOVE_FLAGS))
+		q->failed++;
+	else
+		q->failed += migrate_thp_to(q->m, head, t) != 0;
+}
 
 /*
  * A PMD leaf: a THP misplaced is moved whole (or split and its pages
@@ -341,13 +378,28 @@ static int queue_thp(struct queue_walk *q, uint64_t haddr, unsigned long pfn)
 	if (is_huge_zero_pfn(m, pfn) || !vma || (vma->vm_flags & VM_HUGETLB) ||
 	    !PageThp(head) || node_isset(page_to_nid(head), q->nodes))
 		return 0;
-	if ((q->flags & MPOL_MF_MOVE) && !(q->flags & MPOL_MF_MOVE_ALL) &&
-	    thp_entire_mapcount(head) > 1)
+	queue_folio(q, head, &t);
+	return 0;
+}
+
+/*
+ * A page of a THP that PTEs map (a PMD split by mprotect or a partial
+ * munmap): the THP is taken once, whole, from the first of its pages
+ * the walk meets, as queue_folios_pte_range takes a large folio (the
+ * next PTEs of the same folio are passed over, not failures).
+ */
+static int queue_pte_thp(struct queue_walk *q, uint64_t addr, struct page *page,
+			 struct page *head)
+{
+	struct machine *m = q->m;
+	uint64_t haddr = addr - ((uint64_t)(page - head) << m->page_shift);
+	struct thp_target t = {q->pol, find_vma(q->mm, addr), haddr, q->to,
+			       q->reason};
+
+	if (node_isset(page_to_nid(head), q->nodes) || head == q->prev)
 		return 0;
-	if (!(q->flags & MPOL_MF_MOVE_FLAGS))
-		q->failed++;
-	else
-		q->failed += migrate_thp_to(m, head, &t) != 0;
+	q->prev = head;
+	queue_folio(q, head, &t);
 	return 0;
 }
 
@@ -375,6 +427,8 @@ static int queue_one(void *ctx, uint64_t addr, uint64_t entry,
 	if (page_size != m->page_size)
 		return 0;
 	page = pfn_to_page(m, pfn);
+	if (thp_head(m, page))
+		return queue_pte_thp(q, addr, page, thp_head(m, page));
 	if (node_isset(page_to_nid(page), q->nodes) || !PageFlag(page, PG_lru))
 		return 0;
 	/* A shared page without MPOL_MF_MOVE_ALL is skipped, no failure. */
@@ -399,8 +453,8 @@ static unsigned long mbind_queue_pages(struct machine *m, struct mm_struct *mm,
 				       const struct mempolicy *pol,
 				       unsigned long flags)
 {
-	struct queue_walk q = {m, mm,	 pol, nodes,
-			       0, flags, 0,   MR_MEMPOLICY_MBIND};
+	struct queue_walk q = {
+		m, mm, pol, nodes, 0, flags, 0, MR_MEMPOLICY_MBIND, NULL};
 
 	pgtable_for_each_leaf(m, mm->pgd, start, end, queue_one, &q);
 	return q.failed;
@@ -504,8 +558,8 @@ static unsigned long migrate_node(struct machine *m, struct mm_struct *mm,
 				  int from, int to)
 {
 	nodemask_t others = {m->node_online_map.bits & ~(1UL << from)};
-	struct queue_walk q = {m,  mm,		 NULL, others,
-			       to, MPOL_MF_MOVE, 0,    MR_SYSCALL};
+	struct queue_walk q = {m, mm,	      NULL, others, to, MPOL_MF_MOVE,
+			       0, MR_SYSCALL, NULL};
 
 	pgtable_for_each_leaf(m, mm->pgd, 0, mm->task_size, queue_one, &q);
 	return q.failed;
@@ -542,65 +596,222 @@ long kernel_migrate_pages(struct machine *m, struct task_struct *t,
 	return (long)failed;
 }
 
-/*
- * move_pages moves the folio that holds the page: a THP some PMD maps
- * moves whole (or split, its pages after it), any other page alone.
- */
-static int move_one_page(struct machine *m, struct vm_area_struct *vma,
-			 uint64_t addr, struct page *page, int nid)
-{
-	struct page *head = thp_head(m, page);
-	uint64_t haddr = addr & ~(huge_page_size(m) - 1);
-	struct thp_target t = {NULL, vma, haddr, nid, MR_SYSCALL};
+/* ---- move_pages, as do_pages_move ------------------------------ */
 
-	if (!head || !thp_entire_mapcount(head))
-		return migrate_to_nid(m, page, nid, MR_SYSCALL);
-	if (page_to_nid(head) == nid)
-		return 0;
-	return migrate_thp_to(m, head, &t) < 0 ? -EBUSY : 0;
+/* do_pages_move's state: the folios queued for the current node. */
+struct pages_move {
+	struct machine *m;
+	struct mm_struct *mm;
+	const uint64_t *pages;
+	int32_t *status;
+	unsigned long nr;
+	bool migrate_all;
+	int node;	      /* current_node: NUMA_NO_NODE for none */
+	unsigned long start;  /* the first page queued for it */
+	struct page **queued; /* heads of THPs, or small pages */
+	uint64_t *addrs;      /* where each was asked for */
+	unsigned long nr_queued;
+};
+
+static bool move_queued(const struct pages_move *pm, const struct page *folio)
+{
+	for (unsigned long q = 0; q < pm->nr_queued; q++)
+		if (pm->queued[q] == folio)
+			return true;
+	return false;
 }
 
-int kernel_move_pages(struct machine *m, struct task_struct *t,
-		      unsigned long nr, const uint64_t *pages,
-		      const int32_t *nodes, int32_t *status, int flags,
-		      bool admin)
+/*
+ * add_folio_for_migration: -EFAULT outside a VMA (or one that cannot
+ * migrate) and for the zero page, -ENOENT where nothing is present, 0
+ * when the folio is on node already, -EACCES when another process maps
+ * it too (unless MPOL_MF_MOVE_ALL), -EBUSY when it cannot be isolated
+ * (not on an LRU list, or queued already by an earlier address of the
+ * same call), else 1: queued.
+ */
+static int add_folio_for_migration(struct pages_move *pm, uint64_t addr,
+				   int node)
 {
+	struct machine *m = pm->m;
+	struct vm_area_struct *vma = find_vma(pm->mm, addr);
+	struct page *page, *head;
+	unsigned long pfn;
+	uint64_t pte;
+
+	if (!vma || addr < vma->vm_start || (vma->vm_flags & VM_SPECIAL))
+		return -EFAULT;
+	if (pgtable_lookup(m, pm->mm->pgd, addr, &pte, &pfn) ||
+	    !pte_present(pte) || !pfn_valid(m, pfn))
+		return -ENOENT;
+	if (pfn == m->zero_pfn || is_huge_zero_pfn(m, pfn))
+		return -EFAULT;
+	page = pfn_to_page(m, pfn);
+	head = thp_head(m, page);
+	if (page_to_nid(head ? head : page) == node)
+		return 0;
+	if (!pm->migrate_all &&
+	    (head ? thp_maybe_mapped_shared(m, head) : page_mapcount(page) > 1))
+		return -EACCES;
+	if (move_queued(pm, head ? head : page) ||
+	    (!head && !PageFlag(page, PG_lru)))
+		return -EBUSY;
+	pm->queued[pm->nr_queued] = head ? head : page;
+	pm->addrs[pm->nr_queued++] = addr;
+	return 1;
+}
+
+/*
+ * do_move_pages_to_node: every queued folio to node, a THP whole (or
+ * split, its pages after it); the folios not migrated, a split THP
+ * among them, as migrate_pages counts.
+ */
+static unsigned long move_queued_to_node(struct pages_move *pm, int node)
+{
+	struct machine *m = pm->m;
+	unsigned long failed = 0;
+
+	for (unsigned long q = 0; q < pm->nr_queued; q++) {
+		struct page *folio = pm->queued[q];
+		uint64_t addr = pm->addrs[q];
+		struct page *page;
+		unsigned long pfn;
+		uint64_t pte;
+
+		if (!PageThp(folio)) {
+			failed +=
+				migrate_to_nid(m, folio, node, MR_SYSCALL) != 0;
+			continue;
+		}
+		pgtable_lookup(m, pm->mm->pgd, addr, &pte, &pfn);
+		page = pfn_to_page(m, pfn);
+		{
+			struct thp_target t = {NULL, find_vma(pm->mm, addr),
+					       addr - ((uint64_t)(page - folio)
+						       << m->page_shift),
+					       node, MR_SYSCALL};
+
+			failed += migrate_thp_to(m, folio, &t) != 0;
+		}
+	}
+	pm->nr_queued = 0;
+	return failed;
+}
+
+/*
+ * move_pages_and_store_status: the queue moved to the current node;
+ * when all moved, pages start..i-1 get the node as their status; else
+ * their status stays as it was and the answer is the folios that did
+ * not move plus the pages not yet looked at (nr - i), what the call
+ * then returns.
+ */
+static long move_pages_and_store_status(struct pages_move *pm, unsigned long i)
+{
+	unsigned long failed;
+
+	if (!pm->nr_queued)
+		return 0;
+	failed = move_queued_to_node(pm, pm->node);
+	if (failed)
+		return (long)(failed + pm->nr - i);
+	for (unsigned long j = pm->start; j < i; j++)
+		pm->status[j] = pm->node;
+	return 0;
+}
+
+/*
+ * do_pages_move: pages run in order, queued while their node is the
+ * same; a change of node, or a page not queued (its status stored at
+ * once), moves the queue first. A node that is not online ends the call
+ * with -ENODEV after moving the queue (the pages before it moved).
+ */
+static long do_pages_move(struct pages_move *pm, const int32_t *nodes)
+{
+	unsigned long i;
+	long err = 0, err1;
+
+	for (i = 0; i < pm->nr; i++) {
+		int node = nodes[i];
+
+		if (node < 0 || node >= MAX_NUMNODES ||
+		    !node_online(pm->m, node)) {
+			err = -ENODEV;
+			goto out_flush;
+		}
+		if (pm->node == NUMA_NO_NODE) {
+			pm->node = node;
+			pm->start = i;
+		} else if (node != pm->node) {
+			err = move_pages_and_store_status(pm, i);
+			if (err)
+				return err;
+			pm->start = i;
+			pm->node = node;
+		}
+		err = add_folio_for_migration(pm, pm->pages[i], pm->node);
+		if (err > 0)
+			continue;
+		pm->status[i] = err ? (int32_t)err : pm->node;
+		err = move_pages_and_store_status(pm, i);
+		if (err)
+			return err > 0 ? err - 1 : err; /* page i is stored */
+		pm->node = NUMA_NO_NODE;
+	}
+out_flush:
+	err1 = move_pages_and_store_status(pm, i);
+	return err >= 0 ? err1 : err;
+}
+
+/*
+ * do_pages_stat: each page's node, -EFAULT outside a VMA and for the
+ * zero page, -ENOENT where nothing is present.
+ */
+static void do_pages_stat(struct machine *m, struct mm_struct *mm,
+			  unsigned long nr, const uint64_t *pages,
+			  int32_t *status)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		struct vm_area_struct *vma = find_vma(mm, pages[i]);
+		unsigned long pfn;
+		uint64_t pte;
+
+		if (!vma || pages[i] < vma->vm_start)
+			status[i] = -EFAULT;
+		else if (pgtable_lookup(m, mm->pgd, pages[i], &pte, &pfn) ||
+			 !pte_present(pte) || !pfn_valid(m, pfn))
+			status[i] = -ENOENT;
+		else if (pfn == m->zero_pfn || is_huge_zero_pfn(m, pfn))
+			status[i] = -EFAULT;
+		else
+			status[i] = page_to_nid(pfn_to_page(m, pfn));
+	}
+}
+
+long kernel_move_pages(struct machine *m, struct task_struct *t,
+		       unsigned long nr, const uint64_t *pages,
+		       const int32_t *nodes, int32_t *status, int flags,
+		       bool admin)
+{
+	struct pages_move pm = {.m = m,
+				.mm = t->mm,
+				.pages = pages,
+				.status = status,
+				.nr = nr,
+				.migrate_all = (flags & MPOL_MF_MOVE_ALL) != 0,
+				.node = NUMA_NO_NODE};
+	long err;
+
 	if (flags & ~MPOL_MF_MOVE_FLAGS)
 		return -EINVAL;
 	if ((flags & MPOL_MF_MOVE_ALL) && !admin)
 		return -EPERM;
-	for (unsigned long i = 0; nodes && i < nr; i++)
-		if (nodes[i] < 0 || nodes[i] >= MAX_NUMNODES ||
-		    !node_online(m, nodes[i]))
-			return -ENODEV;
-	for (unsigned long i = 0; i < nr; i++) {
-		struct vm_area_struct *vma = find_vma(t->mm, pages[i]);
-		unsigned long pfn;
-		uint64_t pte;
-		struct page *page;
-
-		if (!vma || pages[i] < vma->vm_start) {
-			status[i] = -EFAULT;
-			continue;
-		}
-		if (pgtable_lookup(m, t->mm->pgd, pages[i], &pte, &pfn) ||
-		    !pte_present(pte) || pfn == m->zero_pfn) {
-			status[i] = -ENOENT;
-			continue;
-		}
-		page = pfn_to_page(m, pfn);
-		if (nodes && thp_page_mapcount(m, page) > 1 &&
-		    !(flags & MPOL_MF_MOVE_ALL)) {
-			status[i] = -EACCES;
-			continue;
-		}
-		if (nodes && move_one_page(m, vma, pages[i], page, nodes[i])) {
-			status[i] = -EBUSY;
-			continue;
-		}
-		/* Where it is now, moved or not. */
-		pgtable_lookup(m, t->mm->pgd, pages[i], &pte, &pfn);
-		status[i] = page_to_nid(pfn_to_page(m, pfn));
+	if (!nodes) {
+		do_pages_stat(m, t->mm, nr, pages, status);
+		return 0;
 	}
-	return 0;
+	pm.queued = calloc(nr ? nr : 1, sizeof(*pm.queued));
+	pm.addrs = calloc(nr ? nr : 1, sizeof(*pm.addrs));
+	err = pm.queued && pm.addrs ? do_pages_move(&pm, nodes) : -ENOMEM;
+	free(pm.queued);
+	free(pm.addrs);
+	return err;
 }

@@ -39,10 +39,15 @@ long kernel_mbind(struct machine *m, struct task_struct *t, uint64_t start,
 long kernel_migrate_pages(struct machine *m, struct task_struct *t,
 			  uint64_t maxnode, const uint64_t *old_nodes,
 			  size_t nold, const uint64_t *new_nodes, size_t nnew);
-/* nodes NULL: only report each page's node in status. */
-int kernel_move_pages(struct machine *m, struct task_struct *t,
-		      unsigned long nr, const uint64_t *pages,
-		      const int32_t *nodes, int32_t *status, int flags,
-		      bool admin);
+/*
+ * As move_pages(2) (do_pages_move): 0, -errno, or the folios not moved
+ * plus the pages not looked at (a THP split to move counts as not
+ * moved), status then left as it was for the pages of the batch that
+ * failed and those after. nodes NULL: only each page's node in status.
+ */
+long kernel_move_pages(struct machine *m, struct task_struct *t,
+		       unsigned long nr, const uint64_t *pages,
+		       const int32_t *nodes, int32_t *status, int flags,
+		       bool admin);
 
 #endif /* MM_MEMPOLICY_SYSCALLS_H */

@@ -9,9 +9,10 @@
  * one call at a time, so the entries are rewritten in place where Linux
  * installs migration entries first and removes them after the copy; no
  * one can see the page in between. Must never: move a page with an
- * unexpected reference (pinned), a hugetlb page, a THP some PTE maps
- * (it moves whole only when PMDs alone map it), or a page that is not
- * a user page on an LRU list; never change anything before deciding.
+ * unexpected reference (pinned), a hugetlb page, a THP only partly
+ * mapped (on the deferred split queue: the caller splits it first), or
+ * a page that is not a user page on an LRU list; never change anything
+ * before deciding.
  */
 #include "core/migrate.h"
 
@@ -146,13 +147,29 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst,
 /* ------------------------------------------------------------------ */
 /* A THP, whole                                                        */
 
+/* Every mapping of the THP: its PMDs', and each PTE of each page. */
+static int thp_total_mapcount(const struct machine *m, const struct page *head)
+{
+	unsigned long nr = 1UL << huge_page_order(m);
+	int maps = thp_entire_mapcount(head);
+
+	for (unsigned long i = 0; i < nr; i++)
+		maps += page_mapcount(head + i);
+	return maps;
+}
+
+/*
+ * A THP moves whole however it is mapped, by PMDs, by PTEs (after a
+ * PMD split) or both, each mapping holding a reference; one only partly
+ * mapped is split instead, as migrate_pages_batch splits a
+ * partially-mapped folio on the deferred split queue.
+ */
 bool folio_migratable(const struct machine *m, const struct page *head)
 {
-	(void)m;
 	return PageThp(head) && !PageFlag(head, PG_tail) &&
-	       !PageFlag(head, PG_mlocked) && thp_nr_pages_mapped(head) == 0 &&
+	       !PageFlag(head, PG_mlocked) &&
 	       list_empty(thp_deferred_list((struct page *)head)) &&
-	       head->_refcount == thp_entire_mapcount(head);
+	       head->_refcount == thp_total_mapcount(m, head);
 }
 
 static int count_pmd(struct machine *m, struct page *page,
@@ -205,16 +222,48 @@ static void migrate_thp_state(struct page *src, struct page *dst,
 	src->_refcount = 1;
 }
 
-/* NR_ANON_THPS and NR_ANON_MAPPED follow the THP to dst's node. */
+/*
+ * NR_ANON_THPS (a PMD maps it) and NR_ANON_MAPPED (all its pages with
+ * a PMD, else those some PTE maps) follow the THP to dst's node.
+ */
 static void migrate_thp_node_stats(struct machine *m, const struct page *src,
 				   const struct page *dst, unsigned long nr)
 {
+	long thps = thp_entire_mapcount(src) ? (long)nr : 0;
+	long mapped = thps ? thps : thp_nr_pages_mapped(src);
+
 	if (page_to_nid(src) == page_to_nid(dst))
 		return;
-	mod_lruvec_page_state(m, src, NR_ANON_THPS, -(long)nr);
-	mod_lruvec_page_state(m, dst, NR_ANON_THPS, (long)nr);
-	mod_lruvec_page_state(m, src, NR_ANON_MAPPED, -(long)nr);
-	mod_lruvec_page_state(m, dst, NR_ANON_MAPPED, (long)nr);
+	mod_lruvec_page_state(m, src, NR_ANON_THPS, -thps);
+	mod_lruvec_page_state(m, dst, NR_ANON_THPS, thps);
+	mod_lruvec_page_state(m, src, NR_ANON_MAPPED, -mapped);
+	mod_lruvec_page_state(m, dst, NR_ANON_MAPPED, mapped);
+}
+
+/* The mappings rmap reaches: each PMD, and each PTE of each page. */
+static int thp_count_mappings(struct machine *m, struct page *src,
+			      unsigned long nr)
+{
+	int mapped = 0;
+
+	rmap_walk(m, src, count_pmd, &mapped);
+	for (unsigned long i = 0; i < nr; i++)
+		if (page_mapcount(src + i))
+			rmap_walk(m, src + i, count_one, &mapped);
+	return mapped;
+}
+
+/* remove_migration_pmd and _pte: each mapping now maps dst's page. */
+static void thp_remap(struct machine *m, struct page *src, struct page *dst,
+		      unsigned long nr)
+{
+	rmap_walk(m, src, remap_pmd, dst);
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long pfn = page_to_pfn(m, dst + i);
+
+		if (page_mapcount(src + i))
+			rmap_walk(m, src + i, remap_one, &pfn);
+	}
 }
 
 int migrate_thp(struct machine *m, struct page *src, struct page *dst,
@@ -223,17 +272,15 @@ int migrate_thp(struct machine *m, struct page *src, struct page *dst,
 	unsigned int order = huge_page_order(m);
 	unsigned long nr = 1UL << order, spfn = page_to_pfn(m, src);
 	unsigned long dpfn = page_to_pfn(m, dst);
-	int mapped = 0;
 
 	if (!folio_migratable(m, src))
 		return -EAGAIN;
-	rmap_walk(m, src, count_pmd, &mapped);
-	if (mapped != thp_entire_mapcount(src))
+	if (thp_count_mappings(m, src, nr) != thp_total_mapcount(m, src))
 		return -EAGAIN; /* a mapping rmap cannot reach: leave it */
 	for (unsigned long i = 0; i < nr; i++)
 		memcpy(pfn_to_ram(m, dpfn + i), pfn_to_ram(m, spfn + i),
 		       m->page_size);
-	rmap_walk(m, src, remap_pmd, dst);
+	thp_remap(m, src, dst, nr);
 	migrate_thp_node_stats(m, src, dst, nr);
 	migrate_thp_state(src, dst, nr);
 	for (unsigned long i = 0; i < nr; i++)

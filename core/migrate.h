@@ -33,16 +33,16 @@ int migrate_page(struct machine *m, struct page *src, struct page *dst,
 		 int reason);
 
 /*
- * May the THP at head move whole now: only PMDs map it (no page of it
- * PTE-mapped, not on the deferred split queue) and it has no reference
- * beyond those mappings?
+ * May the THP at head move whole now: mapped by PMDs, PTEs or both but
+ * not partly (not on the deferred split queue), not mlocked, and with
+ * no reference beyond its mappings?
  */
 bool folio_migratable(const struct machine *m, const struct page *head);
 
 /*
  * Move the THP at src (its head) whole to dst (a block of the same
  * order just allocated), as migrate_pages does a large folio: the bytes,
- * every PMD that maps it (found through rmap), its map counts, flags,
+ * every PMD and PTE that maps it (found through rmap), its map counts, flags,
  * charge and the node counters; src is freed. 0, or -EAGAIN when it may
  * not move (nothing changed; dst is the caller's still).
  */

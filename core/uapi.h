@@ -57,6 +57,7 @@ int uapi_mbind(struct machine *m, int pid, uint64_t addr, uint64_t len,
 int uapi_migrate_pages(struct machine *m, int pid, uint64_t maxnode,
 		       const uint64_t *old_nodes, size_t nold,
 		       const uint64_t *new_nodes, size_t nnew, uint64_t *left);
+/* 0, -errno or the count move_pages(2) returns (kernel_move_pages). */
 int uapi_move_pages(struct machine *m, int pid, size_t nr,
 		    const uint64_t *pages, const int32_t *nodes,
 		    int32_t *status, int flags, bool admin);

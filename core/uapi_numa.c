@@ -113,9 +113,10 @@ int uapi_move_pages(struct machine *m, int pid, size_t nr,
 
 	if (err)
 		return err;
+	/* At most nr * 2: an int holds it for any count mmd lets in. */
 	return vm_done(m, t,
-		       kernel_move_pages(m, t, nr, pages, nodes, status, flags,
-					 admin));
+		       (int)kernel_move_pages(m, t, nr, pages, nodes, status,
+					      flags, admin));
 }
 
 int uapi_admin_weighted_interleave(struct machine *m, int nid, uint32_t weight)

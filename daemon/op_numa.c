@@ -8,6 +8,7 @@
  * Owns: nothing but the translation and the bound on move_pages' count.
  * Must never: touch the machine except through uapi, or do I/O.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/api.h"
@@ -15,6 +16,9 @@
 
 /* The largest nodemask a reply carries: a page of bits, as Linux. */
 #define NMASK_WORDS_MAX 512
+/* A status move_pages left as it was (mm.proto's MovePagesResult). */
+#define MOVE_PAGES_UNTOUCHED INT32_MIN
+
 /* The most pages one move_pages request may name. */
 #define MOVE_PAGES_MAX 1024
 
@@ -83,12 +87,15 @@ int op_move_pages(struct session *s, const Mm__MovePages *a, struct reply *r)
 	if (!status)
 		return reply_error(r, -ENOMEM, "no memory for the status");
 	r->heap[0] = status;
+	for (size_t i = 0; i < a->n_pages; i++)
+		status[i] = MOVE_PAGES_UNTOUCHED;
 	err = uapi_move_pages(s->d->m, a->pid, a->n_pages, a->pages,
 			      a->n_nodes ? a->nodes : NULL, status, a->flags,
 			      s->admin);
-	if (err)
+	if (err < 0)
 		return err;
 	mm__move_pages_result__init(&r->move_pages);
+	r->move_pages.not_migrated = (uint32_t)err;
 	r->move_pages.n_status = a->n_pages;
 	r->move_pages.status = status;
 	r->rep.result_case = MM__REPLY__RESULT_MOVE_PAGES;

@@ -118,6 +118,56 @@ static void expect_nodes(struct mmc *c, uint64_t a, const int *want,
 		       what, i, status[i], want[i]);
 }
 
+/*
+ * move_pages' statuses as the host's for the same pages: a page read
+ * (the zero page: -EFAULT), one written (its node), one untouched
+ * (-ENOENT) and an address in no VMA (-EFAULT), asked with and without
+ * nodes; a node that is not online after a good one: -ENODEV.
+ */
+static void move_pages_as_host(struct mmc *c)
+{
+	char *h = mmap(NULL, 3 * PG, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *hp[4] = {h, h + PG, h + 2 * PG, (void *)0x1000};
+	uint64_t a = 0, mp[4];
+	int hs[4], ms[4], nodes[4] = {0, 0, 0, 0}, bad[2] = {0, 64};
+	volatile char sink;
+	char one = 1;
+	long hr, mr;
+
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, 3 * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	sink = h[0];
+	(void)sink;
+	h[PG] = 1;
+	EXPECT_ERR(c, 0, mmc_read_vm(c, 0, a, &one, 1, NULL));
+	EXPECT_ERR(c, 0, mmc_write_vm(c, 0, a + PG, &one, 1, NULL));
+	for (int i = 0; i < 3; i++)
+		mp[i] = a + (uint64_t)i * PG;
+	mp[3] = 0x1000;
+	for (int pass = 0; pass < 2; pass++) {
+		int *n = pass ? nodes : NULL;
+
+		hr = syscall(SYS_move_pages, 0, 4, hp, n, hs, 0);
+		mr = mmc_move_pages(c, 0, 4, mp, n, ms, 0);
+		EXPECT(hr == 0 && mr == 0, "move_pages: host %ld, mm %ld", hr,
+		       mr);
+		for (int i = 0; i < 4; i++)
+			EXPECT(hs[i] == ms[i],
+			       "move_pages%s page %d: host %d, mm %d",
+			       pass ? "" : " (stat)", i, hs[i], ms[i]);
+	}
+	hr = host(syscall(SYS_move_pages, 0, 2, hp + 1, bad, hs, 0));
+	mr = mmc_move_pages(c, 0, 2, mp + 1, bad, ms, 0);
+	EXPECT(hr == -ENODEV && mr == hr,
+	       "move_pages to node 64: host %ld, "
+	       "mm %ld",
+	       hr, mr);
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 3 * PG));
+	munmap(h, 3 * PG);
+}
+
 /* Bad inputs: mm's errno is the host's for the same call. */
 static void numa_errno_as_host(struct mmc *c, uint64_t a)
 {
@@ -304,6 +354,17 @@ static void numa_thp_moves(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, 2, pages, NULL, status, 0));
 	EXPECT(status[0] == 1 && status[1] == 1,
 	       "the moved THP's pages are on %d and %d", status[0], status[1]);
+	/* Two pages of one THP back to node 0: the second finds the folio
+	 * queued already (-EBUSY); the first moved it. */
+	{
+		int to0[2] = {0, 0};
+
+		EXPECT_ERR(c, 0,
+			   mmc_move_pages(c, 0, 2, pages, to0, status, 0));
+		EXPECT(status[0] == 0 && status[1] == -EBUSY,
+		       "one THP twice: %d and %d", status[0], status[1]);
+		EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &one, 3, 2 | 1));
+	}
 	for (unsigned int i = 0; i < 512; i += 64)
 		expect_user_bytes(c, 0, h + i * PG, PG, (int)i, 0,
 				  "a moved THP's page");
@@ -402,6 +463,7 @@ void ops_numa(void)
 		EXPECT_ERR(c, -EPERM, mmc_mbind(c, 0, a, PG, 2, &one, 3, 4));
 	}
 	numa_errno_as_host(c, a);
+	move_pages_as_host(c);
 	numa_kernel_allocs(c);
 	numa_thp_moves(c);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));

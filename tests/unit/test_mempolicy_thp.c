@@ -6,10 +6,14 @@
  * bytes, AnonHugePages and numa_maps following it), split it and move
  * its pages when the target node has no huge page free, skip a shared
  * one without MPOL_MF_MOVE_ALL; the counters move as Linux's
- * (pgmigrate_success by pages, thp_migration_success/fail/split); a THP
- * fault takes its huge page where the policy says (bind, preferred,
- * interleave by the huge page's index) and, without direct reclaim,
- * takes no remote THP at all.
+ * (pgmigrate_success by pages, thp_migration_success/fail/split); a
+ * THP that PTEs map moves whole too, one only partly mapped is split
+ * first; move_pages answers as do_pages_move (a split THP is a count
+ * returned, a THP asked for twice -EBUSY, the zero page -EFAULT, a bad
+ * node -ENODEV after the pages before it moved); a THP fault takes its
+ * huge page where the policy says (bind, preferred, interleave by the
+ * huge page's index) and, without direct reclaim, takes no remote THP
+ * at all.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,6 +319,127 @@ static void test_migrate_pages_and_shared_thp(void **state)
 	expect_bytes(m, a, HUGE);
 }
 
+/* The THP behind addr, as a pfn (its head's). */
+static unsigned long thp_pfn(struct fixture *f, uint64_t addr)
+{
+	unsigned long pfn;
+	uint64_t pte;
+	struct page *head;
+
+	assert_int_equal(pgtable_lookup(f->m, mm_of(f)->pgd, addr, &pte, &pfn),
+			 0);
+	head = thp_head(f->m, pfn_to_page(f->m, pfn));
+	assert_non_null(head);
+	return page_to_pfn(f->m, head);
+}
+
+/* A THP whose PMD an mprotect of one page split: all 512 PTE-mapped. */
+static uint64_t pte_mapped_thp(struct fixture *f)
+{
+	uint64_t a = map(f->m, HUGE);
+
+	fill(f->m, a, HUGE);
+	assert_int_equal(uapi_mprotect(f->m, 0, a + 10 * PAGE, PAGE, PROT_READ),
+			 0);
+	assert_false(pmd_mapped(f, a));
+	assert_int_equal(global_node_page_state(f->m, NR_ANON_THPS), 0);
+	return a;
+}
+
+/*
+ * mbind(MPOL_MF_MOVE) of a PTE-mapped THP: the folio is taken once, from
+ * its first PTE, and moves whole (queue_folios_pte_range): a THP still,
+ * every PTE now mapping its page of the new one, NR_ANON_MAPPED on node
+ * 1, one thp_migration_success and 512 pgmigrate_success.
+ */
+static void test_mbind_moves_pte_mapped_thp_whole(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = pte_mapped_thp(f);
+	unsigned long old = thp_pfn(f, a);
+
+	assert_int_equal(node_page_state(NODE_DATA(m, 0), NR_ANON_MAPPED), 512);
+	assert_int_equal(do_mbind(m, a, HUGE, MPOL_BIND, 0x2,
+				  MPOL_MF_MOVE | MPOL_MF_STRICT),
+			 0);
+	assert_int_not_equal(thp_pfn(f, a), old);
+	for (uint64_t off = 0; off < HUGE; off += PAGE) {
+		assert_int_equal(node_of(f, a + off), 1);
+		assert_int_equal(thp_pfn(f, a + off), thp_pfn(f, a));
+	}
+	assert_false(pmd_mapped(f, a));
+	assert_int_equal(m->vm_events[THP_MIGRATION_SUCCESS], 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_FAIL], 0);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 512);
+	assert_int_equal(node_page_state(NODE_DATA(m, 0), NR_ANON_MAPPED), 0);
+	assert_int_equal(node_page_state(NODE_DATA(m, 1), NR_ANON_MAPPED), 512);
+	assert_int_equal(global_node_page_state(m, NR_ANON_THPS), 0);
+	expect_bytes(m, a, HUGE);
+	expect_numa_maps(f, a, "bind:1 anon=10 dirty=10 active=0 N1=10 ");
+	expect_numa_maps(f, a + 10 * PAGE,
+			 "bind:1 anon=1 dirty=1 active=0 N1=1 ");
+	expect_numa_maps(f, a + 11 * PAGE,
+			 "bind:1 anon=501 dirty=501 active=0 N1=501 ");
+	assert_consistent(m);
+}
+
+/* migrate_pages(0 -> 1) of a PTE-mapped THP: whole, nothing left. */
+static void test_migrate_pages_moves_pte_mapped_thp(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = pte_mapped_thp(f), from = 0x1, to = 0x2, left = 9;
+
+	assert_int_equal(uapi_migrate_pages(m, 0, 64, &from, 1, &to, 1, &left),
+			 0);
+	assert_int_equal(left, 0);
+	assert_int_equal(node_of(f, a), 1);
+	assert_int_equal(node_of(f, a + HUGE - PAGE), 1);
+	assert_int_equal(thp_pfn(f, a + HUGE - PAGE), thp_pfn(f, a));
+	assert_int_equal(m->vm_events[THP_MIGRATION_SUCCESS], 1);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 512);
+	expect_bytes(m, a, HUGE);
+	assert_consistent(m);
+}
+
+/*
+ * Half a THP unmapped: partly mapped, on the deferred split queue. As
+ * migrate_pages_batch does, mbind splits it before trying (one folio
+ * failed: thp_migration_fail and thp_migration_split, MPOL_MF_STRICT's
+ * -EIO), the unmapped half is freed and the mapped pages move one by one.
+ */
+static void test_mbind_splits_partly_mapped_thp(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, HUGE);
+	unsigned long old;
+
+	fill(m, a, HUGE);
+	old = thp_pfn(f, a);
+	assert_int_equal(uapi_munmap(m, 0, a + HUGE / 2, HUGE / 2), 0);
+	assert_false(pmd_mapped(f, a));
+	assert_int_equal(do_mbind(m, a, HUGE / 2, MPOL_BIND, 0x2,
+				  MPOL_MF_MOVE | MPOL_MF_STRICT),
+			 -EIO);
+	for (uint64_t off = 0; off < HUGE / 2; off += PAGE)
+		assert_int_equal(node_of(f, a + off), 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_FAIL], 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_SPLIT], 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_SUCCESS], 0);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 256);
+	assert_int_equal(node_page_state(NODE_DATA(m, 1), NR_ANON_MAPPED), 256);
+	assert_int_equal(node_page_state(NODE_DATA(m, 0), NR_ANON_MAPPED), 0);
+	/* The old THP's pages are all free: the unmapped half at the
+	 * split, the others as they moved. */
+	for (unsigned long i = 0; i < 512; i++)
+		assert_int_equal(pfn_to_page(m, old + i)->_refcount, 0);
+	expect_bytes(m, a, HUGE / 2);
+	expect_numa_maps(f, a, "bind:1 anon=256 dirty=256 active=0 N1=256 ");
+	assert_consistent(m);
+}
+
 /* move_pages of one page of a THP moves the folio that holds it. */
 static void test_move_pages_moves_the_folio(void **state)
 {
@@ -347,6 +472,151 @@ static void test_move_pages_moves_the_folio(void **state)
 	assert_int_equal(status[0], -EACCES);
 	assert_int_equal(node_of(f, a), 1);
 	assert_int_equal(task_exit(m, child, NULL), 0);
+	assert_consistent(m);
+}
+
+/* move_pages of a page of a PTE-mapped THP: the whole folio moves. */
+static void test_move_pages_moves_pte_mapped_thp(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = pte_mapped_thp(f), page = a + 300 * PAGE;
+	int32_t node = 1, status = 99;
+
+	assert_int_equal(
+		uapi_move_pages(m, 0, 1, &page, &node, &status, 0, false), 0);
+	assert_int_equal(status, 1);
+	assert_int_equal(node_of(f, a), 1);
+	assert_int_equal(thp_pfn(f, a + HUGE - PAGE), thp_pfn(f, a));
+	assert_int_equal(m->vm_events[THP_MIGRATION_SUCCESS], 1);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 512);
+	expect_bytes(m, a, HUGE);
+	assert_consistent(m);
+}
+
+/*
+ * Two addresses of one THP in a call: the first queues the folio, the
+ * second finds it isolated already (-EBUSY, as folio_isolate_lru fails)
+ * and moves the queue at once; the first gets the node.
+ */
+static void test_move_pages_same_thp_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, HUGE), pages[2] = {a, a + 9 * PAGE};
+	int32_t nodes[2] = {1, 1}, status[2] = {99, 99};
+
+	fill(m, a, HUGE);
+	assert_int_equal(
+		uapi_move_pages(m, 0, 2, pages, nodes, status, 0, false), 0);
+	assert_int_equal(status[0], 1);
+	assert_int_equal(status[1], -EBUSY);
+	assert_int_equal(node_of(f, a + 9 * PAGE), 1);
+	assert_true(pmd_mapped(f, a));
+	assert_int_equal(m->vm_events[THP_MIGRATION_SUCCESS], 1);
+	/* On its node now: both are that node, nothing queued. */
+	assert_int_equal(
+		uapi_move_pages(m, 0, 2, pages, nodes, status, 0, false), 0);
+	assert_int_equal(status[0], 1);
+	assert_int_equal(status[1], 1);
+	assert_consistent(m);
+}
+
+/*
+ * A THP that must be split to move (node 1 has no huge page) is a folio
+ * not migrated: move_pages returns it plus the pages not looked at and
+ * leaves the batch's status as it was (do_pages_move's
+ * move_pages_and_store_status), though its pages moved. Behind a page
+ * not queued (here the same THP again, -EBUSY, stored), the count is
+ * the failures plus the pages after that one.
+ */
+static void test_move_pages_split_thp_is_a_count(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, 2 * HUGE);
+	uint64_t one[1] = {a + 5 * PAGE};
+	uint64_t three[3] = {a + HUGE, a + HUGE + PAGE, a + HUGE + 2 * PAGE};
+	int32_t nodes[3] = {1, 1, 1}, status[3] = {99, 99, 99};
+
+	fill(m, a, 2 * HUGE);
+	fragment(f);
+	assert_int_equal(uapi_move_pages(m, 0, 1, one, nodes, status, 0, false),
+			 1);
+	assert_int_equal(status[0], 99);
+	for (uint64_t off = 0; off < HUGE; off += PAGE)
+		assert_int_equal(node_of(f, a + off), 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_FAIL], 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_SPLIT], 1);
+	assert_int_equal(m->vm_events[PGMIGRATE_SUCCESS], 512);
+	/* The second THP: queued, -EBUSY for its second page (stored),
+	 * moved split: 1 failed + 3 - 1 looked at, less page 1 itself. */
+	assert_int_equal(
+		uapi_move_pages(m, 0, 3, three, nodes, status, 0, false), 2);
+	assert_int_equal(status[0], 99);
+	assert_int_equal(status[1], -EBUSY);
+	assert_int_equal(status[2], 99);
+	assert_int_equal(node_of(f, a + HUGE), 1);
+	assert_int_equal(m->vm_events[THP_MIGRATION_SPLIT], 2);
+	expect_bytes(m, a, 2 * HUGE);
+	assert_consistent(m);
+}
+
+/* Small pages at b (no THP fits): each page's answer as Linux's. */
+static uint64_t small_pages(struct machine *m, uint64_t b, uint64_t len)
+{
+	uint64_t out = 0;
+
+	assert_int_equal(uapi_mmap(m, 0, b, len, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				   &out),
+			 0);
+	return out;
+}
+
+/*
+ * The zero page is -EFAULT (Linux 6.12+'s FW_ZEROPAGE walk), a page not
+ * present -ENOENT, an address in no VMA -EFAULT, stat and move alike; a
+ * node not online ends the call with -ENODEV after the pages before it
+ * moved (do_pages_move flushes its queue first).
+ */
+static void test_move_pages_answers(void **state)
+{
+	struct fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t b = small_pages(m, 0x40000000ULL, 4 * PAGE);
+	uint64_t pages[4] = {b, b + PAGE, b + 2 * PAGE, 0x1000};
+	int32_t nodes[4] = {0, 0, 0, 0}, status[4];
+	struct user_fault fault;
+	char c = 0;
+
+	assert_int_equal(uapi_access_vm(m, 0, b, &c, 1, USER_READ, &fault), 0);
+	c = 'x';
+	assert_int_equal(
+		uapi_access_vm(m, 0, b + PAGE, &c, 1, USER_WRITE, &fault), 0);
+	assert_int_equal(
+		uapi_move_pages(m, 0, 4, pages, NULL, status, 0, false), 0);
+	assert_int_equal(status[0], -EFAULT);
+	assert_int_equal(status[1], 0);
+	assert_int_equal(status[2], -ENOENT);
+	assert_int_equal(status[3], -EFAULT);
+	assert_int_equal(
+		uapi_move_pages(m, 0, 4, pages, nodes, status, 0, false), 0);
+	assert_int_equal(status[0], -EFAULT);
+	assert_int_equal(status[1], 0);
+	assert_int_equal(status[2], -ENOENT);
+	assert_int_equal(status[3], -EFAULT);
+	/* Page 1 to node 1, then node 7: -ENODEV, page 1 moved. */
+	pages[0] = b + PAGE;
+	nodes[0] = 1;
+	nodes[1] = 7;
+	status[0] = status[1] = 99;
+	assert_int_equal(
+		uapi_move_pages(m, 0, 2, pages, nodes, status, 0, false),
+		-ENODEV);
+	assert_int_equal(status[0], 1);
+	assert_int_equal(status[1], 99);
+	assert_int_equal(node_of(f, b + PAGE), 1);
 	assert_consistent(m);
 }
 
@@ -422,6 +692,21 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_migrate_pages_and_shared_thp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mbind_moves_pte_mapped_thp_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_migrate_pages_moves_pte_mapped_thp, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			test_mbind_splits_partly_mapped_thp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_move_pages_moves_pte_mapped_thp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_pages_same_thp_twice,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_move_pages_split_thp_is_a_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_move_pages_answers, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_move_pages_moves_the_folio,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
