@@ -29,6 +29,7 @@
 #include "core/rmap.h"
 #include "core/shmem.h"
 #include "core/swap.h"
+#include "core/swap_state.h"
 #include "core/vma_internal.h"
 #include "core/vmscan.h"
 
@@ -233,7 +234,7 @@ static void free_one(struct machine *m, struct vm_area_struct *vma,
 	(void)arg;
 	if (pte_is_swap(entry)) {
 		pte_slot_write(m, slot, 0);
-		swap_free(m, swp_offset(entry));
+		free_swap_and_cache(m, swp_offset(entry));
 		vma->vm_mm->rss_stat[MM_SWAPENTS]--;
 		return;
 	}

@@ -31,6 +31,7 @@
 #include "core/rmap.h"
 #include "core/shmem.h"
 #include "core/swap.h"
+#include "core/swap_state.h"
 #include "core/vma_internal.h"
 #include "core/vmscan.h"
 
@@ -144,6 +145,10 @@ void put_user_page(struct machine *m, struct page *page)
 		thp_put_page(m, page);
 		return;
 	}
+	/* free_page_and_swap_cache: a page the cache holds, its last
+	 * mapping going and its slot named by no entry, goes too. */
+	if (page->swap && free_swap_cache(m, page))
+		return;
 	if (--page->_refcount > 0)
 		return;
 	mlock_page_freed(m, page);
@@ -449,6 +454,47 @@ static int do_shared_fault(struct machine *m, struct vm_area_struct *vma,
 	return 0;
 }
 
+static int do_wp_page(struct machine *m, struct vm_area_struct *vma,
+		      uint64_t addr, const struct pte_slot *slot,
+		      uint64_t entry);
+
+/*
+ * Swap-in of a page the swap cache holds: a minor fault, no read. The
+ * page is mapped writable when this entry and the cache's are the
+ * slot's only references (exclusive); a write then leaves the slot's
+ * copy stale and the cache lets the page go (should_try_to_free_swap);
+ * a write to a page others still name goes on to copy-on-write, as
+ * do_swap_page calls do_wp_page.
+ */
+static int do_swap_page_cached(struct machine *m, struct vm_area_struct *vma,
+			       uint64_t addr, enum user_access access,
+			       const struct pte_slot *slot, uint64_t entry,
+			       struct page *page)
+{
+	unsigned long offset = swp_offset(entry);
+	bool exclusive = swap_count(m, offset) == 2 && !page_mapcount(page);
+	uint64_t pte;
+
+	get_user_page(page);
+	page_add_anon_rmap(m, page);
+	if (exclusive)
+		SetPageFlag(page, PG_anon_exclusive);
+	swap_free(m, offset);
+	vma->vm_mm->rss_stat[MM_SWAPENTS]--;
+	vma->vm_mm->rss_stat[MM_ANONPAGES]++;
+	pte = pfn_pte(m, page_to_pfn(m, page),
+		      vma_pte_prot(m, vma->vm_flags, exclusive) |
+			      access_bits(exclusive ? access : USER_READ));
+	pte_slot_write(m, slot, pte);
+	if (access != USER_WRITE)
+		return 0;
+	if (!exclusive)
+		return do_wp_page(m, vma, addr, slot, pte);
+	SetPageFlag(page, PG_dirty);
+	delete_from_swap_cache(m, page);
+	return 0;
+}
+
 /* Swap-in: a major fault; the page becomes this mm's own again. */
 static int do_swap_page(struct machine *m, struct vm_area_struct *vma,
 			uint64_t addr, enum user_access access,
@@ -456,9 +502,13 @@ static int do_swap_page(struct machine *m, struct vm_area_struct *vma,
 {
 	unsigned long offset = swp_offset(entry);
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *page = alloc_user_page_vma(m, mm, vma, addr, false);
+	struct page *page = lookup_swap_cache(m, offset);
 	uint64_t prot;
 
+	if (page)
+		return do_swap_page_cached(m, vma, addr, access, slot, entry,
+					   page);
+	page = alloc_user_page_vma(m, mm, vma, addr, false);
 	if (IS_ERR(page))
 		return (int)PTR_ERR(page);
 	if (pte_slot_read(m, slot) != entry) {
@@ -785,7 +835,8 @@ static int handle_pte_fault(struct machine *m, struct vm_area_struct *vma,
 						 major)
 			       : do_anonymous_page(m, vma, addr, access, &slot);
 	if (pte_is_swap(entry)) {
-		*major = true;
+		/* A page the swap cache holds is found without a read. */
+		*major = !lookup_swap_cache(m, swp_offset(entry));
 		return do_swap_page(m, vma, addr, access, &slot, entry);
 	}
 	if (pte_protnone(entry)) { /* the VMA allows it again */
@@ -1092,7 +1143,7 @@ static void zap_one(struct machine *m, struct vm_area_struct *vma,
 	}
 	pte_slot_write(m, slot, 0);
 	if (pte_is_swap(entry)) {
-		swap_free(m, swp_offset(entry));
+		free_swap_and_cache(m, swp_offset(entry));
 		mm->rss_stat[MM_SWAPENTS]--;
 		return;
 	}

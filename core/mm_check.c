@@ -18,7 +18,9 @@
  * page (PG_anon_exclusive, small or THP) mapped once at most, NR_ANON_THPS the
  * pages of the THPs some PMD maps; the huge zero page read-only and
  * all zero; swap slot counts
- * equal to the swap entries and shmem slots naming them; each mm's
+ * equal to the swap entries, shmem slots and swap-cache pages naming
+ * them, each swap-cache page anonymous and indexed by its slot (one
+ * reference more), NR_SWAPCACHE their number; each mm's
  * pgtables_bytes equal to the tables under its pgd. Must never: change
  * anything.
  */
@@ -52,6 +54,7 @@ struct mm_tally {
 	unsigned long hugetlb_pages; /* in the huge entries of this mm */
 	unsigned long thp_pages;     /* in THPs mapped by PMDs, all mms */
 	unsigned long thp_queued;    /* THPs on the deferred split queue */
+	unsigned long swapcached;    /* pages the swap cache holds */
 	char *why;
 	size_t len;
 };
@@ -585,6 +588,27 @@ static int check_file_page(const struct mm_tally *t, unsigned long pfn,
 	return 0;
 }
 
+/*
+ * A page the swap cache holds: anonymous, small, its slot's index
+ * pointing back at it; the cache's reference on the slot is counted.
+ */
+static int check_swap_cache_page(struct mm_tally *t, unsigned long pfn)
+{
+	const struct page *page = &t->m->mem_map[pfn];
+	unsigned long at;
+
+	if (!PageFlag(page, PG_anon) || PageFlag(page, PG_shmem) ||
+	    page->swap >= t->nslots || !swap_cache_pfn(t->m, page->swap, &at) ||
+	    at != pfn)
+		return check_failed(t->why, t->len,
+				    "pfn %#lx: swap cache slot %#x does "
+				    "not hold it",
+				    pfn, page->swap);
+	t->swapref[page->swap]++;
+	t->swapcached++;
+	return 0;
+}
+
 static int check_pages(struct mm_tally *t)
 {
 	const struct machine *m = t->m;
@@ -625,8 +649,14 @@ static int check_pages(struct mm_tally *t)
 				return err;
 			continue;
 		}
+		if (page->swap) {
+			err = check_swap_cache_page(t, pfn);
+			if (err)
+				return err;
+		}
 		if ((uint32_t)page_mapcount(page) != t->mapped[pfn] ||
-		    page->_refcount != page_mapcount(page) + (shmem ? 1 : 0) ||
+		    page->_refcount != page_mapcount(page) + (shmem ? 1 : 0) +
+					       (page->swap ? 1 : 0) ||
 		    !PageFlag(page, PG_lru))
 			return check_failed(t->why, t->len,
 					    "pfn %#lx: _mapcount %d, "
@@ -645,6 +675,11 @@ static int check_pages(struct mm_tally *t)
 		if (!shmem && page_mapcount(page) > 0)
 			anon_mapped++;
 	}
+	if ((long)t->swapcached != m->node_stat[NR_SWAPCACHE])
+		return check_failed(t->why, t->len,
+				    "nr_swapcached is %ld, the swap cache "
+				    "holds %lu pages",
+				    m->node_stat[NR_SWAPCACHE], t->swapcached);
 	if (t->thp_queued != m->thp.split_queue_len)
 		return check_split_queue(t);
 	if ((long)t->thp_pages != m->node_stat[NR_ANON_THPS])
@@ -666,13 +701,23 @@ static int check_pages(struct mm_tally *t)
 
 static int check_swap_refs(const struct mm_tally *t)
 {
-	for (unsigned long slot = 1; slot < t->nslots; slot++)
+	for (unsigned long slot = 1; slot < t->nslots; slot++) {
+		unsigned long pfn;
+
+		/* Every slot the swap cache indexes has its page. */
+		if (swap_cache_pfn(t->m, slot, &pfn) &&
+		    (pfn >= t->m->max_pfn || t->m->mem_map[pfn].swap != slot))
+			return check_failed(t->why, t->len,
+					    "swap slot %#lx: the swap cache "
+					    "names pfn %#lx, not its page",
+					    slot, pfn);
 		if (t->swapref[slot] != swap_count(t->m, slot))
 			return check_failed(t->why, t->len,
 					    "swap slot %#lx: count %u, %u "
 					    "references",
 					    slot, swap_count(t->m, slot),
 					    t->swapref[slot]);
+	}
 	return 0;
 }
 

@@ -4,9 +4,10 @@
  * of a page, as mm/swapfile.c keeps a swap area.
  *
  * Owns: the swap memfd and its mapping, swap_map (a reference count per
- * slot), next-fit slot allocation from cluster_next, and the header page
- * with Linux's "SWAPSPACE2" signature. Must never: give out slot 0 or a
- * slot in use, or write past the device.
+ * slot), the swap cache's index (the frame holding each slot's page, for
+ * swap_state.c), next-fit slot allocation from cluster_next, and the
+ * header page with Linux's "SWAPSPACE2" signature. Must never: give out slot 0
+ * or a slot in use, or write past the device.
  */
 #include "core/swap.h"
 
@@ -27,6 +28,7 @@ struct swap_info_struct {
 	unsigned long cluster_next;
 	unsigned long fail_writes; /* writes left to fail */
 	uint16_t *swap_map;
+	unsigned long *cache; /* pfn + 1 of the slot's page in RAM, or 0 */
 };
 
 #define SWAP_MAP_MAX 0xfffe
@@ -55,8 +57,11 @@ int swap_init(struct machine *m)
 		return 0; /* no swap: every slot request is -ENOSPC */
 	si->max = (unsigned long)(bytes >> m->page_shift);
 	si->swap_map = calloc(si->max, sizeof(si->swap_map[0]));
+	/* Host memory only where the cache is used: calloc's pages. */
+	si->cache = calloc(si->max, sizeof(si->cache[0]));
 	si->fd = memfd_create("mm-swap", MFD_CLOEXEC);
-	if (!si->swap_map || si->fd < 0 || ftruncate(si->fd, (off_t)bytes) < 0)
+	if (!si->swap_map || !si->cache || si->fd < 0 ||
+	    ftruncate(si->fd, (off_t)bytes) < 0)
 		return -ENOMEM;
 	si->data = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_NORESERVE, si->fd, 0);
@@ -81,6 +86,7 @@ void swap_exit(struct machine *m)
 	if (si->fd >= 0)
 		close(si->fd);
 	free(si->swap_map);
+	free(si->cache);
 	free(si);
 	m->swap = NULL;
 }
@@ -146,6 +152,23 @@ void swap_readpage(struct machine *m, unsigned long slot, unsigned long pfn)
 {
 	memcpy(pfn_to_ram(m, pfn), m->swap->data + (slot << m->page_shift),
 	       m->page_size);
+}
+
+bool swap_cache_pfn(const struct machine *m, unsigned long slot,
+		    unsigned long *pfn)
+{
+	const struct swap_info_struct *si = m->swap;
+
+	if (!slot || slot >= si->max || !si->cache[slot])
+		return false;
+	*pfn = si->cache[slot] - 1;
+	return true;
+}
+
+void swap_cache_set(struct machine *m, unsigned long slot, unsigned long pfn,
+		    bool present)
+{
+	m->swap->cache[slot] = present ? pfn + 1 : 0;
 }
 
 void swap_fail_writes(struct machine *m, unsigned long n)

@@ -38,6 +38,15 @@ unsigned int swap_count(const struct machine *m, unsigned long slot);
 int swap_writepage(struct machine *m, unsigned long slot, unsigned long pfn);
 void swap_readpage(struct machine *m, unsigned long slot, unsigned long pfn);
 
+/*
+ * The swap cache's index (swap_state.c keeps the pages): the frame
+ * holding slot's page, false when none does; set or clear it.
+ */
+bool swap_cache_pfn(const struct machine *m, unsigned long slot,
+		    unsigned long *pfn);
+void swap_cache_set(struct machine *m, unsigned long slot, unsigned long pfn,
+		    bool present);
+
 /* Make the next n writes fail (-EIO), as a failing swap file would. */
 void swap_fail_writes(struct machine *m, unsigned long n);
 

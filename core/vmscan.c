@@ -29,6 +29,7 @@
 #include "core/rmap.h"
 #include "core/shmem.h"
 #include "core/swap.h"
+#include "core/swap_state.h"
 
 #define MAX_KSWAPD_BATCHES 64
 #define DEF_PRIORITY	   12
@@ -495,12 +496,52 @@ static bool reclaim_lazyfree(struct machine *m, struct page *page)
 	return true;
 }
 
+/*
+ * A page the swap cache holds (node_reclaim left it there): written to
+ * its slot, any entry mapping it again (a fault found it) made a swap
+ * entry, and the cache lets it go, as pageout then __remove_mapping.
+ */
+static bool pageout_swapcache(struct machine *m, struct page *page)
+{
+	unsigned long slot = page->swap;
+
+	if (swap_writepage(m, slot, page_to_pfn(m, page)))
+		return false;
+	m->vm_events[PSWPOUT]++;
+	mod_lruvec_page_state(m, page, NR_VMSCAN_WRITE, 1);
+	get_user_page(page);
+	rmap_walk(m, page, unmap_one, &slot);
+	delete_from_swap_cache(m, page);
+	put_user_page(m, page);
+	return true;
+}
+
+/*
+ * shrink_folio_list's steps before pageout, for a reclaim that may
+ * unmap but not write (node_reclaim without RECLAIM_WRITE): an
+ * anonymous page gets a slot in the swap cache (add_to_swap) and its
+ * entries become swap entries (try_to_unmap); it stays, dirty, for a
+ * reclaim that may write it (may_writepage's keep_locked).
+ */
+static void swap_cache_and_unmap(struct machine *m, struct page *page)
+{
+	unsigned long slot;
+
+	if (!page->swap && !add_to_swap(m, page))
+		return;
+	slot = page->swap;
+	if (page_mapcount(page))
+		rmap_walk(m, page, unmap_one, &slot);
+}
+
 /* Swap one page out; false when it cannot go now. */
 static bool pageout(struct machine *m, struct page *page)
 {
 	unsigned long slot;
 	struct shmem_object *obj = NULL;
 
+	if (page->swap)
+		return pageout_swapcache(m, page);
 	if (get_swap_page(m, &slot))
 		return false;
 	if (swap_writepage(m, slot, page_to_pfn(m, page))) {
@@ -641,8 +682,11 @@ static unsigned long shrink_inactive_list(struct machine *m,
 		case PAGEREF_RECLAIM:
 			break;
 		}
-		/* Swapping out is a write: without may_writepage it is
-		 * kept (shrink_folio_list's keep_locked). */
+		/* Swapping out is a write: without may_writepage the page
+		 * is put in the swap cache and unmapped, then kept
+		 * (shrink_folio_list's keep_locked). */
+		if (!sc->may_writepage)
+			swap_cache_and_unmap(m, page);
 		if (!sc->may_writepage || !pageout(m, page)) {
 			list_move(&page->lru, inactive); /* rotate */
 			continue;

@@ -7,8 +7,9 @@
  * nodeN/vmstat and nodeN/meminfo, each node's kswapd wakes and balances
  * alone, and zone_reclaim_mode reclaims the local node before falling
  * back to the remote one, with Linux's scan_control for each mode
- * (anonymous pages scanned, kept unless it may unmap and write) and
- * the node's shrinkers run. The small machine is config/x86_64-numa.yaml
+ * (anonymous pages scanned; put in the swap cache and unmapped when it
+ * may unmap, written out only when it may write) and the node's
+ * shrinkers run. The small machine is config/x86_64-numa.yaml
  * scaled down (DMA and DMA32 on node 0, 21 apart); the shipped file
  * itself boots and shows the same per-node structures.
  */
@@ -21,7 +22,11 @@
 #include "config/config.h"
 #include "core/fs/fs.h"
 #include "core/huge_mm.h"
+#include "core/memory.h"
 #include "core/page_alloc.h"
+#include "core/pgtable.h"
+#include "core/swap.h"
+#include "core/swap_state.h"
 #include "core/mmzone.h"
 #include "core/node.h"
 #include "core/sysctl.h"
@@ -601,7 +606,8 @@ static void test_node_reclaim_anon_rules(void **state)
 	assert_true(m->vm_events[PGSCAN_ANON] > scan);
 	assert_int_equal(m->vm_events[PSWPOUT], out);
 	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 256);
-	/* RECLAIM_UNMAP without RECLAIM_WRITE: still nothing written. */
+	/* RECLAIM_UNMAP without RECLAIM_WRITE: nothing written, but the
+	 * pages reclaim took are in the swap cache and unmapped. */
 	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 5), 0);
 	for (int i = 0; i < 4; i++) {
 		read_pages(r, 1 + (unsigned long)i, 1);
@@ -610,7 +616,114 @@ static void test_node_reclaim_anon_rules(void **state)
 		assert_true(m->vm_events[PGSCAN_ANON] > scan);
 	}
 	assert_int_equal(m->vm_events[PSWPOUT], out);
-	assert_int_equal(mm->rss_stat[MM_ANONPAGES], 256);
+	assert_int_equal(mm->rss_stat[MM_ANONPAGES],
+			 256 - global_node_page_state(m, NR_SWAPCACHE));
+	assert_int_equal(mm->rss_stat[MM_SWAPENTS],
+			 global_node_page_state(m, NR_SWAPCACHE));
+	assert_consistent(m);
+}
+
+/* The first page of ADDR_ANON's n that a swap entry maps, or 0. */
+static uint64_t swapped_anon(struct machine *m, struct mm_struct *mm,
+			     unsigned long n, uint64_t *pte)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t a = ADDR_ANON + i * PAGE;
+		struct pgtable_walk w;
+
+		if (pgtable_walk(m, mm->pgd, a, &w))
+			continue;
+		*pte = w.level[w.levels - 1].entry;
+		if (pte_is_swap(*pte))
+			return a;
+	}
+	return 0;
+}
+
+/*
+ * node_reclaim in mode 5 (RECLAIM_ZONE | RECLAIM_UNMAP), as
+ * shrink_folio_list: add_to_swap, try_to_unmap, then keep, pageout not
+ * allowed. The page stays in RAM in the swap cache (SwapCached in
+ * meminfo and nodeN/meminfo, a swap slot taken, kpageflags' SWAPCACHE),
+ * its entry a swap entry (pagemap: not present); a read finds it again,
+ * a minor fault with no read from swap, and leaves it cached; a write
+ * takes it out of the cache; a reclaim that may write writes it out
+ * (pswpout) and frees it, and the next fault reads it back (major);
+ * munmap frees the rest, slots and pages.
+ */
+static void test_node_reclaim_unmap_keeps_swap_cache(void **state)
+{
+	struct rig *r = *state;
+	struct machine *m = r->m;
+	struct mm_struct *mm = find_task_by_pid(m, r->pid)->mm;
+	unsigned long maj = m->vm_events[PGMAJFAULT], in = m->vm_events[PSWPIN];
+	unsigned long free_swap = nr_free_swap_pages(m), pfn, cached;
+	struct user_fault fault;
+	struct page *page;
+	uint64_t a, pte;
+	char c = 0;
+
+	touch_anon(m, 64);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.min_unmapped_ratio", 0), 0);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 5), 0);
+	for (int i = 0; i < 8; i++) {
+		read_pages(r, (unsigned long)i, 1);
+		node_reclaim(m, NODE_DATA(m, 0), GFP_KERNEL, 0);
+	}
+	cached = (unsigned long)global_node_page_state(m, NR_SWAPCACHE);
+	assert_true(cached > 0);
+	assert_int_equal(node_page_state(NODE_DATA(m, 0), NR_SWAPCACHE),
+			 cached);
+	assert_int_equal(nr_free_swap_pages(m), free_swap - cached);
+	assert_int_equal(m->vm_events[PSWPOUT], 0);
+	a = swapped_anon(m, mm, 64, &pte);
+	assert_true(a != 0);
+	page = lookup_swap_cache(m, swp_offset(pte));
+	assert_non_null(page);
+	assert_int_equal(page->swap, swp_offset(pte));
+	assert_int_equal(page_mapcount(page), 0);
+	pfn = page_to_pfn(m, page);
+	assert_consistent(m);
+	/* A read: minor, the same frame, still cached. */
+	assert_int_equal(uapi_access_vm(m, 0, a, &c, 1, USER_READ, &fault), 0);
+	assert_int_equal(c, 'a');
+	assert_int_equal(m->vm_events[PGMAJFAULT], maj);
+	assert_int_equal(m->vm_events[PSWPIN], in);
+	assert_int_equal(pgtable_lookup(m, mm->pgd, a, &pte, &pfn), 0);
+	assert_int_equal(pfn, page_to_pfn(m, page));
+	assert_int_equal(global_node_page_state(m, NR_SWAPCACHE), cached);
+	assert_consistent(m);
+	/* Mapped writable (the slot was this entry's and the cache's
+	 * alone): a write does not fault, the page stays cached. */
+	c = 'b';
+	assert_int_equal(uapi_access_vm(m, 0, a, &c, 1, USER_WRITE, &fault), 0);
+	assert_int_equal(global_node_page_state(m, NR_SWAPCACHE), cached);
+	/* A write fault on another: the slot's copy would be stale, the
+	 * cache lets the page go (should_try_to_free_swap). */
+	a = swapped_anon(m, mm, 64, &pte);
+	page = lookup_swap_cache(m, swp_offset(pte));
+	assert_int_equal(uapi_access_vm(m, 0, a, &c, 1, USER_WRITE, &fault), 0);
+	assert_int_equal(global_node_page_state(m, NR_SWAPCACHE), cached - 1);
+	assert_int_equal(page->swap, 0);
+	assert_int_equal(m->vm_events[PGMAJFAULT], maj);
+	assert_consistent(m);
+	/* A reclaim that may write: the next cached page goes out. */
+	a = swapped_anon(m, mm, 64, &pte);
+	assert_true(a != 0);
+	page = lookup_swap_cache(m, swp_offset(pte));
+	assert_true(reclaim_page(m, page));
+	assert_int_equal(m->vm_events[PSWPOUT], 1);
+	assert_null(lookup_swap_cache(m, swp_offset(pte)));
+	assert_int_equal(global_node_page_state(m, NR_SWAPCACHE), cached - 2);
+	assert_consistent(m);
+	assert_int_equal(uapi_access_vm(m, 0, a, &c, 1, USER_READ, &fault), 0);
+	assert_int_equal(c, 'a');
+	assert_int_equal(m->vm_events[PGMAJFAULT], maj + 1);
+	assert_int_equal(m->vm_events[PSWPIN], in + 1);
+	/* munmap: every slot and cached page freed. */
+	assert_int_equal(uapi_munmap(m, 0, ADDR_ANON, 64 * PAGE), 0);
+	assert_int_equal(global_node_page_state(m, NR_SWAPCACHE), 0);
+	assert_int_equal(nr_free_swap_pages(m), free_swap);
 	assert_consistent(m);
 }
 
@@ -710,6 +823,7 @@ int main(int argc, char **argv)
 		T(test_zone_reclaim_thresholds_and_errors),
 		T(test_checker_sees_nodes),
 		T(test_node_reclaim_anon_rules),
+		T(test_node_reclaim_unmap_keeps_swap_cache),
 		T(test_node_reclaim_runs_node_shrinkers),
 		T(test_balanced_node_not_woken),
 		cmocka_unit_test(test_shipped_numa_layout),
