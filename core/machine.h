@@ -87,6 +87,9 @@ struct kswapd_state {
 	unsigned int order;
 	enum zone_type highest_zoneidx;
 	unsigned long wakeups;
+	/* kswapd_failures: runs in a row that reclaimed nothing; at
+	 * MAX_RECLAIM_RETRIES the node is hopeless and not woken. */
+	unsigned int failures;
 };
 
 /* What kswapd asked kcompactd for (compaction.c), as pgdat keeps it. */

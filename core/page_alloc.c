@@ -411,7 +411,7 @@ steal_suitable_fallback(struct machine *m, struct zone *zone, struct page *page,
 	}
 	/* Reclaim ahead of the next fallback: kswapd now, boosted. */
 	if (boost_watermark(m, zone) && (alloc_flags & ALLOC_KSWAPD))
-		wakeup_kswapd(m, zone, 0, zone->type);
+		wakeup_kswapd(m, zone, 0, 0, zone->type);
 	if (!whole_block ||
 	    !prep_move_freepages_block(m, zone, pfn, &start_pfn, &free_pages,
 				       &movable_pages))
@@ -1182,14 +1182,14 @@ retry:
 }
 
 /* Wake the kswapd of every node the allocation may use, as Linux's. */
-static void wake_all_kswapds(struct machine *m, unsigned int order,
+static void wake_all_kswapds(struct machine *m, gfp_t gfp, unsigned int order,
 			     const struct alloc_context *ac)
 {
 	struct zone **z, *zone;
 
 	for_each_zone_zonelist_nodemask(zone, z, ac->zonelist,
 					ac->highest_zoneidx, ac->nodemask)
-		wakeup_kswapd(m, zone, order, ac->highest_zoneidx);
+		wakeup_kswapd(m, zone, gfp, order, ac->highest_zoneidx);
 }
 
 /*
@@ -1403,7 +1403,7 @@ static __cold struct page *alloc_pages_slowpath(struct machine *m, gfp_t gfp,
 	struct page *page;
 
 	if (alloc_flags & ALLOC_KSWAPD)
-		wake_all_kswapds(m, order, ac);
+		wake_all_kswapds(m, gfp, order, ac);
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;

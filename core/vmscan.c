@@ -55,26 +55,41 @@ static bool pgdat_watermark_boosted(const struct pglist_data *pgdat,
 	return false;
 }
 
-void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
-		   enum zone_type highest_zoneidx)
+bool pgdat_hopeless(const struct pglist_data *pgdat)
+{
+	return pgdat->kswapd.failures >= MAX_RECLAIM_RETRIES;
+}
+
+void wakeup_kswapd(struct machine *m, struct zone *zone, gfp_t gfp,
+		   unsigned int order, enum zone_type highest_zoneidx)
 {
 	struct pglist_data *pgdat = NODE_DATA(m, zone_to_nid(zone));
 	struct kswapd_state *k = &pgdat->kswapd;
 
 	if (!managed_zone(zone))
 		return;
-	/* A sleeping kswapd of a balanced node, no boost to answer, is
-	 * left asleep: its run would find nothing to do. */
-	if (!k->wanted && pgdat_balanced(pgdat, highest_zoneidx, order) &&
-	    !pgdat_watermark_boosted(pgdat, highest_zoneidx))
-		return;
-	if (!k->wanted)
-		k->wakeups++;
-	k->wanted = true;
+	/* The order and zone are kept for the next wake, woken or not. */
 	if (order > k->order)
 		k->order = order;
 	if (highest_zoneidx > k->highest_zoneidx)
 		k->highest_zoneidx = highest_zoneidx;
+	if (k->wanted) /* awake already */
+		return;
+	/*
+	 * A hopeless node is left to direct reclaim, and a balanced one
+	 * with no boost to answer has nothing for kswapd; a caller that
+	 * cannot reclaim wakes kcompactd instead: the free memory may be
+	 * too fragmented for its order.
+	 */
+	if (pgdat_hopeless(pgdat) ||
+	    (pgdat_balanced(pgdat, highest_zoneidx, order) &&
+	     !pgdat_watermark_boosted(pgdat, highest_zoneidx))) {
+		if (!(gfp & __GFP_DIRECT_RECLAIM))
+			wakeup_kcompactd(m, pgdat, order, highest_zoneidx);
+		return;
+	}
+	k->wakeups++;
+	k->wanted = true;
 }
 
 /* Every populated zone of the node up to highest is above its high mark. */
@@ -145,12 +160,14 @@ static unsigned long balance_pgdat(struct machine *m, struct pglist_data *pgdat,
 				   enum zone_type highest, unsigned int order,
 				   unsigned long boost)
 {
-	unsigned long reclaimed = 0;
+	unsigned long reclaimed = 0, progress = 0;
+	bool boosted = boost != 0;
+	int batch;
 
 	if (!pgdat_balanced(pgdat, highest, order))
 		boost = 0;
-	for (int batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
-			    (boost || !pgdat_balanced(pgdat, highest, order));
+	for (batch = 0; batch < MAX_KSWAPD_BATCHES && m->reclaim &&
+			(boost || !pgdat_balanced(pgdat, highest, order));
 	     batch++) {
 		unsigned long got, split;
 
@@ -158,12 +175,18 @@ static unsigned long balance_pgdat(struct machine *m, struct pglist_data *pgdat,
 		got = m->reclaim(m, GFP_KERNEL, order, m->reclaim_data);
 		/* The shrinkers after the LRU lists, as shrink_node. */
 		split = deferred_split_scan(m, SWAP_CLUSTER_MAX);
+		progress += got + split;
 		if (!got && !split)
 			break;
 		reclaimed += got;
 		boost -= got < boost ? got : boost;
 	}
 	pgdat->kswapd.boost_reclaim = false;
+	/* A run not started for a boost that ended short of balance with
+	 * nothing reclaimed is a failure (balance_pgdat's
+	 * kswapd_failures++; a balanced node leaves by its "goto out"). */
+	if (!progress && !boosted && !pgdat_balanced(pgdat, highest, order))
+		pgdat->kswapd.failures++;
 	return reclaimed;
 }
 
@@ -863,6 +886,8 @@ static bool shrink_lruvec_priority(struct machine *m, struct scan_control *sc,
 	struct lruvec *lv = sc->lruvec;
 	unsigned long ap, fp, nr_file, nr_anon;
 
+	unsigned long before = *freed;
+
 	get_scan_count(m, sc, &ap, &fp);
 	if (!ap && !fp)
 		return false;
@@ -879,6 +904,11 @@ static bool shrink_lruvec_priority(struct machine *m, struct scan_control *sc,
 			*freed += shrink_inactive_list(m, sc, nr - *freed,
 						       batch(&nr_anon));
 	}
+	/* Progress on the node revives a hopeless kswapd (shrink_node),
+	 * whoever reclaims. */
+	if (*freed > before)
+		container_of(lv, struct pglist_data, __lruvec)
+			->kswapd.failures = 0;
 	return true;
 }
 

@@ -18,12 +18,16 @@
 bool kswapd_wanted(const struct machine *m);
 /*
  * An allocation found zone short: wake the kswapd of the zone's node
- * for order and the highest zone it may use, as wakeup_kswapd; a node
- * balanced at that order and zone, with no watermark boost, is not
- * woken (Linux records the order for its next wake; here it is not).
+ * for order and the highest zone it may use, as wakeup_kswapd. The
+ * order and zone are kept for kswapd's next run even when it is not
+ * woken: a hopeless node (pgdat_hopeless), or one balanced at that
+ * order and zone with no watermark boost, is left asleep, and a caller
+ * without __GFP_DIRECT_RECLAIM in gfp wakes its kcompactd instead.
  */
-void wakeup_kswapd(struct machine *m, struct zone *zone, unsigned int order,
-		   enum zone_type highest_zoneidx);
+void wakeup_kswapd(struct machine *m, struct zone *zone, gfp_t gfp,
+		   unsigned int order, enum zone_type highest_zoneidx);
+/* kswapd failed MAX_RECLAIM_RETRIES runs in a row on the node. */
+bool pgdat_hopeless(const struct pglist_data *pgdat);
 
 /* Set up the LRU lists and make reclaim the page allocator's hook. */
 int vmscan_init(struct machine *m);

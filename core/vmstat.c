@@ -451,6 +451,9 @@ static int fill_zone_stats(const struct machine *m, const struct zone *zone,
 		zs->pagesets[cpu].batch = zone->pcp[cpu].batch;
 	}
 	zs->start_pfn = zone->zone_start_pfn;
+	/* The node's kswapd gave up on it (kswapd_failures). */
+	zs->node_unreclaimable =
+		m->node_data[zone->node].kswapd.failures >= MAX_RECLAIM_RETRIES;
 	return 0;
 }
 

@@ -786,7 +786,7 @@ static void test_balanced_node_not_woken(void **state)
 	struct zone *normal1 = &m->zones[MAX_NR_ZONES + ZONE_NORMAL];
 	struct kswapd_state *k = &NODE_DATA(m, 1)->kswapd;
 
-	wakeup_kswapd(m, normal1, 0, ZONE_NORMAL);
+	wakeup_kswapd(m, normal1, GFP_KERNEL, 0, ZONE_NORMAL);
 	assert_false(k->wanted);
 	assert_int_equal(k->wakeups, 0);
 	assert_false(kswapd_wanted(m));
@@ -794,13 +794,115 @@ static void test_balanced_node_not_woken(void **state)
 	assert_int_equal(m->vm_events[PAGEOUTRUN], 0);
 	/* A watermark boost is work for kswapd on a balanced node. */
 	normal1->watermark_boost = 32;
-	wakeup_kswapd(m, normal1, 0, ZONE_NORMAL);
+	wakeup_kswapd(m, normal1, GFP_KERNEL, 0, ZONE_NORMAL);
 	assert_true(k->wanted);
 	assert_int_equal(k->wakeups, 1);
 	kswapd_run(m);
 	assert_int_equal(m->vm_events[PAGEOUTRUN], 1);
 	assert_int_equal(normal1->watermark_boost, 0);
 	assert_false(k->wanted);
+	assert_consistent(m);
+}
+
+/*
+ * Node 1's memory all taken by the kernel (pages no reclaim can take),
+ * as many as GFP_NOWAIT gets; their pfns for the caller to free.
+ */
+static unsigned long fill_node1(struct machine *m, unsigned long **held)
+{
+	unsigned long n = 0, cap = 64 * 1024;
+	unsigned long *pfns = malloc(cap * sizeof(*pfns));
+	struct page *page;
+
+	assert_non_null(pfns);
+	while (n < cap &&
+	       !IS_ERR(page = __alloc_pages(m, GFP_NOWAIT | __GFP_THISNODE, 0,
+					    1, NULL)))
+		pfns[n++] = page_to_pfn(m, page);
+	*held = pfns;
+	return n;
+}
+
+static bool node1_unreclaimable(struct machine *m)
+{
+	struct seq_buf s;
+	bool yes;
+
+	seq_buf_init(&s);
+	assert_int_equal(report_zoneinfo(m, &s), 0);
+	yes = strstr(strstr(s.buf, "Node 1, zone"), "node_unreclaimable:  1");
+	seq_buf_free(&s);
+	return yes;
+}
+
+/*
+ * kswapd_failures: each kswapd run on node 1 that ends short of
+ * balance with nothing reclaimed is a failure; after MAX_RECLAIM_RETRIES
+ * (16) the node is hopeless (zoneinfo's node_unreclaimable 1) and
+ * wakeup_kswapd leaves it asleep (node-vmstat's kswapd_wakeups and
+ * pageoutrun stay), waking kcompactd instead for a caller that cannot
+ * reclaim, and keeping the order for the next wake all the same. Pages
+ * freed do not revive it; a reclaim that frees a page of the node
+ * does, as shrink_node resets kswapd_failures.
+ */
+static void test_hopeless_node(void **state)
+{
+	struct rig *r = *state;
+	struct machine *m = r->m;
+	struct zone *normal1 = &m->zones[MAX_NR_ZONES + ZONE_NORMAL];
+	struct pglist_data *pgdat = NODE_DATA(m, 1);
+	struct kswapd_state *k = &pgdat->kswapd;
+	unsigned long *held, nheld = fill_node1(m, &held), runs, wakeups;
+
+	for (unsigned int i = 0; i < MAX_RECLAIM_RETRIES; i++) {
+		assert_false(node1_unreclaimable(m));
+		if (!k->wanted)
+			wakeup_kswapd(m, normal1, GFP_KERNEL, 0, ZONE_NORMAL);
+		assert_true(k->wanted);
+		kswapd_run(m);
+		assert_int_equal(k->failures, i + 1);
+	}
+	assert_true(pgdat_hopeless(pgdat));
+	assert_true(node1_unreclaimable(m));
+	/* Hopeless: not woken; a caller that may reclaim wakes nothing. */
+	runs = m->vm_events[PAGEOUTRUN];
+	wakeups = k->wakeups;
+	pgdat->kcompactd.wanted = false;
+	wakeup_kswapd(m, normal1, GFP_KERNEL, 3, ZONE_NORMAL);
+	assert_false(k->wanted);
+	assert_int_equal(k->order, 3); /* kept for the next wake */
+	assert_false(pgdat->kcompactd.wanted);
+	/* Every other page freed: fragmented, still hopeless. One that
+	 * cannot reclaim wakes kcompactd for its order instead. */
+	for (unsigned long i = 0; i < nheld; i += 2)
+		__free_pages(m, pfn_to_page(m, held[i]), 0);
+	drain_all_pages(m);
+	assert_true(pgdat_hopeless(pgdat));
+	wakeup_kswapd(m, normal1, GFP_NOWAIT, 9, ZONE_NORMAL);
+	assert_false(k->wanted);
+	assert_true(pgdat->kcompactd.wanted);
+	assert_int_equal(pgdat->kcompactd.max_order, 9);
+	assert_int_equal(k->wakeups, wakeups);
+	assert_int_equal(kswapd_run(m), 0);
+	assert_int_equal(m->vm_events[PAGEOUTRUN], runs);
+	/* A cache page of node 1 reclaimed: the node revives. */
+	assert_int_equal(uapi_admin_sysctl(m, "vm.min_unmapped_ratio", 0), 0);
+	assert_int_equal(uapi_admin_sysctl(m, "vm.zone_reclaim_mode", 1), 0);
+	assert_int_equal(machine_set_cpu(m, NODE1_CPU), 0);
+	read_pages(r, 0, 1);
+	assert_int_equal(node_stat(m, 1, NR_FILE_PAGES), 1);
+	node_reclaim(m, pgdat, GFP_KERNEL, 0);
+	assert_int_equal(node_stat(m, 1, NR_FILE_PAGES), 0);
+	assert_int_equal(k->failures, 0);
+	assert_false(node1_unreclaimable(m));
+	wakeup_kswapd(m, normal1, GFP_KERNEL, 9, ZONE_NORMAL);
+	assert_true(k->wanted);
+	assert_int_equal(k->wakeups, wakeups + 1);
+	assert_int_equal(machine_set_cpu(m, 0), 0);
+	for (unsigned long i = 1; i < nheld; i += 2)
+		__free_pages(m, pfn_to_page(m, held[i]), 0);
+	free(held);
+	kswapd_run(m);
 	assert_consistent(m);
 }
 
@@ -826,6 +928,7 @@ int main(int argc, char **argv)
 		T(test_node_reclaim_unmap_keeps_swap_cache),
 		T(test_node_reclaim_runs_node_shrinkers),
 		T(test_balanced_node_not_woken),
+		T(test_hopeless_node),
 		cmocka_unit_test(test_shipped_numa_layout),
 		cmocka_unit_test(test_layout_zone_reclaim_mode),
 	};
