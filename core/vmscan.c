@@ -1329,14 +1329,16 @@ static int lru_check_node_stat(const struct machine *m, int nid, char *why,
 	return 0;
 }
 
-/* Between steps every kswapd sleeps; a woken one's request is sane. */
+/*
+ * Between steps every kswapd sleeps; its request is sane (a sleeping
+ * one may hold the order and zone wakeup_kswapd kept for its next wake).
+ */
 static int kswapd_check(const struct machine *m, int nid, char *why, size_t len)
 {
 	const struct kswapd_state *k = &m->node_data[nid].kswapd;
 
 	if (k->running || k->boost_reclaim ||
 	    k->highest_zoneidx >= MAX_NR_ZONES || k->order > m->max_order ||
-	    (!k->wanted && (k->order || k->highest_zoneidx)) ||
 	    (k->wanted && !k->wakeups))
 		return check_failed(why, len,
 				    "kswapd%d: wanted %d running %d order %u "

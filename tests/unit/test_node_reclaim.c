@@ -481,7 +481,7 @@ static void test_checker_sees_nodes(void **state)
 		m, "node 1's list 2 holds 4 pages; nr_inactive_file says 3");
 	NODE_DATA(m, 1)->vm_stat[NR_INACTIVE_FILE]++;
 	m->node_stat[NR_INACTIVE_FILE]++;
-	NODE_DATA(m, 0)->kswapd.order = 3;
+	NODE_DATA(m, 0)->kswapd.order = m->max_order + 1;
 	assert_check_fails(m, "kswapd0");
 	NODE_DATA(m, 0)->kswapd.order = 0;
 	assert_consistent(m);
