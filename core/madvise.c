@@ -88,10 +88,11 @@ static int guard_vma_check(struct machine *m, const struct vm_area_struct *vma,
 
 /*
  * madvise_guard_install: the range's pages zapped and a guard marker in
- * each entry; the VMA is not split. A private VMA takes an anon_vma
- * first, as Linux's does, so that fork copies its tables (present pages
- * too: vma_needs_copy); a shared one is marked maybe_guard, which fork
- * copies whole.
+ * each entry; the VMA is not split. Every VMA is marked maybe_guard
+ * (Linux's VM_MAYBE_GUARD), which fork copies whole (vma_needs_copy);
+ * only an anonymous one (vma_is_anonymous: no file, no shared memory)
+ * takes an anon_vma too, so a private file mapping's guarded piece
+ * still merges with its neighbours in a fork child as Linux's does.
  */
 static int guard_install_vma(struct machine *m, struct vm_area_struct *vma,
 			     uint64_t start, uint64_t end)
@@ -100,10 +101,9 @@ static int guard_install_vma(struct machine *m, struct vm_area_struct *vma,
 
 	if (err)
 		return err;
-	if (!(vma->vm_flags & VM_SHARED) && anon_vma_prepare(m, vma))
+	if (!vma->vm_file && !vma->shmem && anon_vma_prepare(m, vma))
 		return -ENOMEM;
-	if (vma->vm_flags & VM_SHARED)
-		vma->maybe_guard = true;
+	vma->maybe_guard = true;
 	return install_guard_range(m, vma, start, end);
 }
 

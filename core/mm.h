@@ -131,8 +131,8 @@ struct vm_area_struct {
 	uint64_t vma_obj;	    /* its vm_area_struct in the slab */
 	struct mempolicy vm_policy; /* mbind's; MPOL_DEFAULT: the task's */
 	/*
-	 * A shared VMA MADV_GUARD_INSTALL was used on (a private one takes
-	 * an anon_vma instead): fork copies its tables whole, as Linux's
+	 * A VMA MADV_GUARD_INSTALL was used on (an anonymous one takes an
+	 * anon_vma too): fork copies its tables whole, as Linux's
 	 * vma_needs_copy does. Sticky, as Linux's VM_MAYBE_GUARD: kept by
 	 * split, fork and merge, never cleared.
 	 */

@@ -924,7 +924,8 @@ static bool writenotify_fault(const struct sim *s, int pid, uint64_t a)
 
 /*
  * The write-notify faults MADV_POPULATE_WRITE of [a, +len) will take, up
- * to the first hole (where it stops with -ENOMEM).
+ * to where it stops: the first hole (-ENOMEM), VMA it may not write
+ * (-EINVAL) or guard marker (-EFAULT).
  */
 static unsigned long writenotify_faults(const struct sim *s, int pid,
 					uint64_t a, uint64_t len)
@@ -935,7 +936,12 @@ static unsigned long writenotify_faults(const struct sim *s, int pid,
 	for (uint64_t p = a; p < a + len; p += PAGE) {
 		const struct vm_area_struct *vma = find_vma(mm, p);
 
-		if (!vma || vma->vm_start > p)
+		struct pgtable_walk w;
+
+		if (!vma || vma->vm_start > p || !(vma->vm_flags & VM_WRITE))
+			break;
+		if (!pid_pagewalk(s->m, pid, p, &w) && w.levels &&
+		    pte_is_guard(w.level[w.levels - 1].entry))
 			break;
 		n += writenotify_fault(s, pid, p);
 	}
@@ -1128,7 +1134,8 @@ static bool step_runs(const struct sim *s, const struct dt_call *c)
 {
 	if (!s->pid[c->proc])
 		return false;
-	if (c->kind == DT_MADVISE && c->prot == MADV_PAGEOUT &&
+	if (getenv("DT_NOSHM") && c->kind == DT_MADVISE &&
+	    c->prot == MADV_PAGEOUT &&
 	    meets_shmem(s, s->pid[c->proc], s->base + c->off, c->len))
 		return false;
 	if (c->kind == DT_FORK)

@@ -10,6 +10,7 @@
 #include "tests/unit/machines.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -387,11 +388,57 @@ static void test_stack_growth_prepares_anon_vma(void **state)
 	expect_vmas(f, 0, "[19,20) [20,227) [228,236)");
 }
 
+/*
+ * madvise_guard_install: a guarded VMA is marked VM_MAYBE_GUARD (which
+ * merging ignores), and only an anonymous one (vma_is_anonymous) takes
+ * an anon_vma. So in a fork child, where a forked anon_vma stops
+ * merging (is_mergeable_anon_vma), a private file mapping's guarded
+ * piece merges back with its neighbours and an anonymous one's does
+ * not. Linux: the child has [p0,p12) for the file, [p20,p22) [p22,p25)
+ * [p25,p32) for the anonymous mapping.
+ */
+static void test_guard_install_anon_vma_only_anonymous(void **state)
+{
+	struct fix *f = *state;
+	const int rwx = PROT_READ | PROT_WRITE | PROT_EXEC;
+	uint64_t got;
+	int fd, child;
+
+	assert_int_equal(uapi_open(f->m, 0, "/g", O_CREAT | O_RDWR, 0600, &fd),
+			 0);
+	assert_int_equal(uapi_ftruncate(f->m, 0, fd, 64 * (int64_t)PAGE), 0);
+	assert_int_equal(uapi_sys_mmap(f->m, 0, P(0), 12 * PAGE, rw,
+				       MAP_PRIVATE | MAP_FIXED, fd, 0, &got),
+			 0);
+	map_at(f, 0, 20, 12, rw);
+	for (unsigned int base = 0; base <= 20; base += 20) {
+		assert_int_equal(
+			uapi_mprotect(f->m, 0, P(base + 2), 3 * PAGE, rwx), 0);
+		assert_int_equal(uapi_madvise(f->m, 0, P(base + 4), PAGE,
+					      102 /* MADV_GUARD_INSTALL */),
+				 0);
+	}
+	assert_null(find_vma(mm_of(f, 0), P(4))->anon_vma);
+	assert_true(find_vma(mm_of(f, 0), P(4))->maybe_guard);
+	assert_non_null(find_vma(mm_of(f, 0), P(24))->anon_vma);
+	assert_int_equal(uapi_fork(f->m, 0, &child), 0);
+	assert_int_equal(uapi_mprotect(f->m, child, P(1), 9 * PAGE, rw), 0);
+	assert_int_equal(uapi_mprotect(f->m, child, P(21), 9 * PAGE, rw), 0);
+	expect_vmas(f, child, "[0,12) [20,22) [22,25) [25,32)");
+	assert_int_equal(uapi_exit_process(f->m, child), 0);
+	assert_int_equal(uapi_mprotect(f->m, 0, P(1), 9 * PAGE, rw), 0);
+	assert_int_equal(uapi_mprotect(f->m, 0, P(21), 9 * PAGE, rw), 0);
+	expect_vmas(f, 0, "[0,12) [20,32)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_anon_vma_reused_on_first_fault, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_guard_install_anon_vma_only_anonymous, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_anon_vma_not_reused_across_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_three_way_new_range, setup,
