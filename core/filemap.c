@@ -183,6 +183,8 @@ void mark_page_accessed(struct machine *m, struct page *page)
 {
 	if (!PageFlag(page, PG_referenced)) {
 		SetPageFlag(page, PG_referenced);
+	} else if (PageFlag(page, PG_unevictable)) {
+		/* folio_mark_accessed: the unevictable list never rotates */
 	} else if (!PageFlag(page, PG_active) && PageFlag(page, PG_lru)) {
 		lru_activate(m, page);
 		ClearPageFlag(page, PG_referenced);

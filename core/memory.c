@@ -663,6 +663,9 @@ static void map_file_page(struct machine *m, struct vm_area_struct *vma,
 	pte_slot_write(m, slot,
 		       pfn_pte(m, page_to_pfn(m, page),
 			       vma_pte_prot(m, vma->vm_flags, write) | bits));
+	/* folio_add_file_rmap's mlock_vma_folio: fault-around's pages too */
+	if (vma->vm_flags & VM_LOCKED)
+		mlock_page(m, page);
 }
 
 /* The pages fault-around maps at once: fault_around_bytes, a power of 2. */

@@ -104,6 +104,8 @@ static struct page *shmem_new_page(struct machine *m,
 			      page_to_pfn(m, page));
 		swap_free(m, (unsigned long)(swapped >> 1));
 		m->vm_events[PSWPIN]++;
+		/* shmem_swapin_folio: its swap copy is gone, so it is dirty */
+		SetPageFlag(page, PG_dirty);
 	}
 	SetPageFlag(page, PG_shmem);
 	SetPageFlag(page, PG_swapbacked);

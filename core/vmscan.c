@@ -433,6 +433,8 @@ static int unmap_one(struct machine *m, struct page *page,
 	if (!page_vma_mapped(m, page, vma, addr, &ps, &entry))
 		return 0;
 	if (vma->shmem) { /* the object keeps the slot; entries go */
+		if (entry & _PAGE_DIRTY) /* try_to_unmap_one's dirt */
+			SetPageFlag(page, PG_dirty);
 		pte_slot_set(m, &ps, 0);
 		mm->rss_stat[MM_SHMEMPAGES]--;
 	} else {
@@ -586,25 +588,47 @@ static bool pageout(struct machine *m, struct page *page)
 	return true;
 }
 
+/*
+ * shrink_folio_list on a shared memory page: try_to_unmap takes its
+ * entries (a dirty entry dirties the page). A clean page, only ever
+ * read (the zeros it was born with), is not written anywhere: it
+ * leaves its object and is freed (__remove_mapping), so a later fault
+ * allocates it again and fault-around finds nothing there. A dirty one
+ * goes to swap or, with none, shmem's writeout gives it back
+ * (AOP_WRITEPAGE_ACTIVATE): it stays in its object, activated, and
+ * fault-around maps it again.
+ */
+static bool reclaim_shmem(struct machine *m, struct page *page)
+{
+	struct shmem_object *obj =
+		(struct shmem_object *)(uintptr_t)page->mapping;
+	unsigned long none = 0;
+
+	get_user_page(page);
+	rmap_walk(m, page, unmap_one, &none);
+	put_user_page(m, page);
+	if (!PageFlag(page, PG_dirty)) {
+		shmem_truncate_range(m, obj, (unsigned long)page->index,
+				     (unsigned long)page->index + 1);
+		return true;
+	}
+	if (nr_free_swap_pages(m))
+		return pageout(m, page);
+	if (PageFlag(page, PG_active))
+		m->vm_events[PGACTIVATE]++;
+	else
+		lru_activate(m, page);
+	return false;
+}
+
 bool reclaim_page(struct machine *m, struct page *page)
 {
 	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))
 		return false;
 	if (PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked))
 		return reclaim_lazyfree(m, page);
-	/*
-	 * Shared memory with no swap: try_to_unmap takes its entries, and
-	 * shmem's writeout, finding no swap, leaves it in its object, as
-	 * Linux's shrink_folio_list does.
-	 */
-	if (PageFlag(page, PG_shmem) && !nr_free_swap_pages(m)) {
-		unsigned long none = 0;
-
-		get_user_page(page);
-		rmap_walk(m, page, unmap_one, &none);
-		put_user_page(m, page);
-		return false;
-	}
+	if (PageFlag(page, PG_shmem))
+		return reclaim_shmem(m, page);
 	return pageout(m, page);
 }
 

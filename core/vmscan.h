@@ -61,8 +61,9 @@ void lru_deactivate(struct machine *m, struct page *page);
 void lru_lazyfree(struct machine *m, struct page *page);
 /*
  * MADV_PAGEOUT's reclaim_pages: reclaim one page now, references
- * ignored: swapped out (or a clean lazily freed page dropped). Returns
- * whether it went.
+ * ignored: swapped out (or a clean lazily freed page dropped; shared
+ * memory's page dropped when clean, kept and activated when dirty and
+ * there is no swap). Returns whether it went.
  */
 bool reclaim_page(struct machine *m, struct page *page);
 

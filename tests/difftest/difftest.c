@@ -1113,30 +1113,9 @@ static bool is_file_call(const struct dt_call *c)
  * no child, and one process stays (so that a shrunk sequence, with
  * steps taken out, still makes sense).
  */
-/*
- * Whether [a, +len) of the process meets shared memory. MADV_PAGEOUT of
- * it is not run: with no swap the host's pages stay in the cache, but
- * each later fault there maps one page (fault-around passes them) where
- * the machine's maps the whole window; not modelled yet.
- */
-static bool meets_shmem(const struct sim *s, int pid, uint64_t a, uint64_t len)
-{
-	const struct mm_struct *mm = find_task_by_pid(s->m, pid)->mm;
-
-	for (const struct vm_area_struct *vma = find_vma(mm, a);
-	     vma && vma->vm_start < a + len; vma = find_vma(mm, vma->vm_end))
-		if (vma->shmem)
-			return true;
-	return false;
-}
-
 static bool step_runs(const struct sim *s, const struct dt_call *c)
 {
 	if (!s->pid[c->proc])
-		return false;
-	if (getenv("DT_NOSHM") && c->kind == DT_MADVISE &&
-	    c->prot == MADV_PAGEOUT &&
-	    meets_shmem(s, s->pid[c->proc], s->base + c->off, c->len))
 		return false;
 	if (c->kind == DT_FORK)
 		return c->proc == 0 && !s->pid[1];

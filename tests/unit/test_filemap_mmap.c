@@ -311,6 +311,40 @@ static void test_mlockall_future_file(void **state)
 }
 
 /*
+ * mlock_vma_folio at the end of folio_add_file_rmap: the pages that
+ * mlock's first fault maps around it are mlocked too (the machine left
+ * them on the evictable lists); and folio_mark_accessed: a locked file
+ * page, on the unevictable list, stays there however often write()
+ * touches it (the list never rotates; the machine moved it to a list
+ * past the last one).
+ */
+static void test_locked_page_accessed(void **state)
+{
+	struct rig r;
+	struct page *page;
+	struct pgtable_walk w;
+	size_t done;
+	uint64_t a;
+	char buf[16] = "locked";
+
+	(void)state;
+	setup(&r, 64 * MiB, 16 * PAGE, O_RDWR);
+	a = map(&r, 4 * PAGE, PROT_READ, MAP_SHARED, 0);
+	assert_int_equal(uapi_mlock(r.m, 0, a, 4 * PAGE, 0), 0);
+	assert_int_equal(pid_pagewalk(r.m, r.pid, a, &w), 0);
+	page = pfn_to_page(r.m, pte_pfn(r.m, w.level[w.levels - 1].entry));
+	assert_true(PageFlag(page, PG_unevictable));
+	assert_consistent(r.m); /* every page of the locked VMA mlocked */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(
+			uapi_pwrite64(r.m, 0, r.fd, buf, sizeof(buf), 0, &done),
+			0);
+	assert_true(PageFlag(page, PG_unevictable));
+	assert_false(PageFlag(page, PG_active));
+	teardown(&r);
+}
+
+/*
  * mprotect_fixup: only an anonymous mapping (vma_is_anonymous) loses
  * VM_ACCOUNT when it stops being writable with no page written; a
  * private file mapping keeps it, so its pieces merge again (the
@@ -904,6 +938,7 @@ int main(void)
 		cmocka_unit_test(test_mprotect_msync_errno_host),
 		cmocka_unit_test(test_madvise_file_errno_host),
 		cmocka_unit_test(test_mlockall_future_file),
+		cmocka_unit_test(test_locked_page_accessed),
 		cmocka_unit_test(test_mprotect_file_account),
 		cmocka_unit_test(test_fault_around_host),
 		cmocka_unit_test(test_major_fault_read_around),

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <sys/syscall.h>
@@ -274,6 +275,102 @@ static void test_populate(void **state)
 	teardown_both(&b);
 }
 
+/*
+ * The host's window moved to a 64 KiB line, as the machine's is (fault-
+ * around maps an aligned window), its PROT_NONE pages either side kept.
+ */
+static void align_host(struct both *b, int flags)
+{
+	size_t span = (PAGES + 2) * PAGE + 0x10000;
+	uint8_t *r =
+		mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t at = ((uintptr_t)r + PAGE + 0xffff) & ~(uintptr_t)0xffff;
+	uintptr_t end = at + (PAGES + 1) * PAGE;
+
+	assert_true(r != MAP_FAILED);
+	munmap(b->host - PAGE, (PAGES + 2) * PAGE);
+	b->host = mmap((void *)at, PAGES * PAGE, PROT_READ | PROT_WRITE,
+		       flags | MAP_FIXED, -1, 0);
+	assert_true(b->host == (uint8_t *)at);
+	if (at - PAGE > (uintptr_t)r)
+		munmap(r, at - PAGE - (uintptr_t)r);
+	if ((uintptr_t)r + span > end)
+		munmap((void *)end, (uintptr_t)r + span - end);
+}
+
+/* Which of the window's pages are mapped: "P" or "." each, on both. */
+static void present_both(struct both *b, const char *want)
+{
+	uint64_t host[PAGES];
+	uint8_t e[PAGES * 8];
+	uint64_t nr = 0;
+	char h[PAGES + 1] = "", mine[PAGES + 1] = "";
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, host, sizeof(host),
+			       (off_t)((uintptr_t)b->host / PAGE * 8)),
+			 sizeof(host));
+	close(fd);
+	assert_int_equal(pagemap_read(b->m, b->pid, b->at, PAGES, e, &nr), 0);
+	for (unsigned int i = 0; i < PAGES; i++) {
+		h[i] = host[i] >> 63 ? 'P' : '.';
+		mine[i] = e[i * 8 + 7] >> 7 ? 'P' : '.';
+	}
+	assert_string_equal(h, want);
+	assert_string_equal(mine, want);
+}
+
+/* A read of the page on both: the minor faults it took, the same. */
+static unsigned long read_faults_both(struct both *b, unsigned int page)
+{
+	struct mm_struct *mm = find_task_by_pid(b->m, b->pid)->mm;
+	unsigned long flt = mm->min_flt;
+	struct rusage before, after;
+
+	getrusage(RUSAGE_SELF, &before);
+	(void)*(volatile uint8_t *)&b->host[page * PAGE];
+	getrusage(RUSAGE_SELF, &after);
+	read_both(b, page);
+	assert_int_equal(mm->min_flt - flt,
+			 (unsigned long)(after.ru_minflt - before.ru_minflt));
+	return mm->min_flt - flt;
+}
+
+/*
+ * MADV_PAGEOUT of shared memory with no swap, as shrink_folio_list
+ * treats a shmem folio: every entry goes (try_to_unmap, whose dirty
+ * entries dirty the page); a clean page (only read) is dropped from the
+ * object (__remove_mapping), a dirty one is kept and activated (shmem's
+ * writeout finds no swap: AOP_WRITEPAGE_ACTIVATE). So mincore, which
+ * answers for the object, loses the clean pages only, and a later read
+ * fault's fault-around (filemap_map_pages) maps the kept pages again but
+ * finds nothing where a clean one was.
+ */
+static void test_pageout_shared(void **state)
+{
+	struct both b;
+
+	(void)state;
+	setup_both(&b, MAP_SHARED | MAP_ANONYMOUS);
+	align_host(&b, MAP_SHARED | MAP_ANONYMOUS);
+	madvise_both(&b, 0, 8, MADV_POPULATE_READ, 0);
+	for (unsigned int i = 4; i < 8; i++)
+		write_both(&b, i, (uint8_t)(i + 1));
+	write_both(&b, 1, 2); /* through the entry the read mapped */
+	present_both(&b, "PPPPPPPP........");
+	madvise_both(&b, 0, 8, MADV_PAGEOUT, 0);
+	present_both(&b, "................");
+	mincore_both(&b, 0, PAGES, 0);
+	assert_int_equal(read_faults_both(&b, 0), 1);
+	present_both(&b, "PP..PPPP........");
+	assert_int_equal(read_faults_both(&b, 2), 1);
+	present_both(&b, "PPP.PPPP........");
+	for (unsigned int i = 0; i < 8; i++)
+		read_both(&b, i);
+	teardown_both(&b);
+}
+
 /* MADV_REMOVE frees shared memory's pages; private memory refuses it. */
 static void test_remove(void **state)
 {
@@ -491,6 +588,7 @@ int main(void)
 		cmocka_unit_test(test_lazyfree),
 		cmocka_unit_test(test_lazyfree_reclaim),
 		cmocka_unit_test(test_populate),
+		cmocka_unit_test(test_pageout_shared),
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_guard),
