@@ -9,6 +9,11 @@
  * fork shared copy-on-write (outside the window), so that their later
  * calls' fault counts are again the window's alone.
  *
+ * On x86_64 it links no C library (host_sys.h): each call is the raw
+ * system call, and its address space outside the window is its own
+ * two segments, its stack and the vDSO, which keeps the tester's reads
+ * of its smaps short.
+ *
  * Owns: nothing but the calls. Must never: allocate (no malloc, no
  * stdio), so that its heap is the break it started with and nothing of
  * its own lands in the window; or take transparent huge pages.
@@ -24,14 +29,114 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/ucontext.h>
 #include <linux/capability.h>
-#include <unistd.h>
 
 #include "tests/difftest/difftest.h"
+#include "tests/difftest/host_sys.h"
 
-static sigjmp_buf fault_jmp;
 static volatile sig_atomic_t fault_signo, fault_code;
+
+#ifdef HOST_FREESTANDING
+/* What the compiler may call for a struct copy or clear. */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *
+memset(void *d, int c, size_t n)
+{
+	for (char *p = d; n--;)
+		*p++ = (char)c;
+	return d;
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void *
+memcpy(void *d, const void *s, size_t n)
+{
+	char *to = d;
+	const char *from = s;
+
+	while (n--)
+		*to++ = *from++;
+	return d;
+}
+
+int main(void);
+void host_start(void);
+
+/* The entry point: an aligned stack, main, and its status to exit. */
+__asm__(".text\n"
+	".globl _start\n"
+	"_start:\n"
+	"	xor %rbp, %rbp\n"
+	"	and $-16, %rsp\n"
+	"	call host_start\n"
+	"	hlt\n"
+	".globl host_touch_read\n"
+	"host_touch_read:\n"
+	"	movb (%rdi), %al\n"
+	"	ret\n"
+	".globl host_touch_write\n"
+	"host_touch_write:\n"
+	"	movb $1, (%rdi)\n"
+	"	ret\n"
+	".globl host_touch_fault\n"
+	"host_touch_fault:\n"
+	"	ret\n"
+	".globl host_sigreturn\n"
+	"host_sigreturn:\n"
+	"	mov $15, %eax\n" /* rt_sigreturn */
+	"	syscall\n"
+	"	hlt\n");
+
+void host_start(void)
+{
+	sys1(SYS_exit_group, main());
+}
+
+/* The kernel's struct sigaction, with the trampoline it returns by. */
+struct ksigaction {
+	union {
+		void (*action)(int, siginfo_t *, void *);
+		void (*handler)(int);
+	} u;
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+#define SA_RESTORER_ 0x04000000UL
+
+/* The access faulted: resume at host_touch_fault, a plain return. */
+static void on_fault(int signo, siginfo_t *si, void *uc)
+{
+	fault_signo = signo;
+	fault_code = si->si_code;
+	((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP] =
+		(greg_t)(uintptr_t)host_touch_fault;
+}
+
+/* on_fault for signo, or (ignore) SIG_IGN. */
+static void set_handler(int signo, int ignore)
+{
+	struct ksigaction ka = {.flags = SA_RESTORER_,
+				.restorer = host_sigreturn};
+
+	if (ignore) {
+		ka.u.handler = SIG_IGN;
+	} else {
+		ka.u.action = on_fault;
+		ka.flags |= SA_SIGINFO | SA_NODEFER;
+	}
+	sys4(SYS_rt_sigaction, signo, &ka, 0, sizeof(ka.mask));
+}
+
+static void access_byte(char *addr, int write)
+{
+	if (write)
+		host_touch_write(addr);
+	else
+		host_touch_read(addr);
+}
+#else
+static sigjmp_buf fault_jmp;
 
 static void on_fault(int signo, siginfo_t *si, void *uc)
 {
@@ -41,11 +146,39 @@ static void on_fault(int signo, siginfo_t *si, void *uc)
 	siglongjmp(fault_jmp, 1);
 }
 
+/* on_fault for signo, or (ignore) SIG_IGN. */
+static void set_handler(int signo, int ignore)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	if (ignore) {
+		sa.sa_handler = SIG_IGN;
+	} else {
+		sa.sa_sigaction = on_fault;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	}
+	sigaction(signo, &sa, NULL);
+}
+
+static void access_byte(char *addr, int write)
+{
+	if (sigsetjmp(fault_jmp, 1))
+		return;
+	if (write)
+		*(volatile char *)addr = 1;
+	else
+		(void)*(volatile char *)addr;
+}
+#endif
+
 /* One message each way on the SOCK_SEQPACKET socket, fd 0. */
 static int send_result(const struct dt_result *r)
 {
-	return send(0, r, sizeof(*r), MSG_NOSIGNAL) == (ssize_t)sizeof(*r) ? 0
-									   : -1;
+	return sys6(SYS_sendto, 0, r, sizeof(*r), MSG_NOSIGNAL, 0, 0) ==
+			       (long)sizeof(*r)
+		       ? 0
+		       : -1;
 }
 
 /* A call, and the socket a fork's call carries (-1 if none). */
@@ -63,7 +196,7 @@ static int recv_call(struct dt_call *c, int *fd)
 	struct cmsghdr *cm;
 
 	*fd = -1;
-	if (recvmsg(0, &msg, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(*c))
+	if (sys3(SYS_recvmsg, 0, &msg, MSG_CMSG_CLOEXEC) != (long)sizeof(*c))
 		return -1;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (cm && cm->cmsg_type == SCM_RIGHTS)
@@ -76,12 +209,7 @@ static void touch(char *addr, int write, struct dt_result *r)
 {
 	fault_signo = 0;
 	fault_code = 0;
-	if (sigsetjmp(fault_jmp, 1) == 0) {
-		if (write)
-			*(volatile char *)addr = 1;
-		else
-			(void)*(volatile char *)addr;
-	}
+	access_byte(addr, write);
 	r->signo = fault_signo;
 	r->si_code = fault_code;
 	r->err = fault_signo ? -EFAULT : 0;
@@ -93,26 +221,31 @@ static int file_truncate(off_t len)
 	static char page[4096];
 	struct stat st;
 	off_t at;
+	long err = sys2(SYS_fstat, DT_FILE_FD, &st);
 
-	if (fstat(DT_FILE_FD, &st) || ftruncate(DT_FILE_FD, len))
-		return -errno;
+	if (!err)
+		err = sys2(SYS_ftruncate, DT_FILE_FD, len);
+	if (err)
+		return (int)err;
 	for (at = st.st_size; at < len;) {
 		size_t n = (size_t)(4096 - at % 4096);
 
 		if ((off_t)n > len - at)
 			n = (size_t)(len - at);
 		memset(page, dt_file_byte((uint64_t)at), n);
-		if (pwrite(DT_FILE_FD, page, n, at) != (ssize_t)n)
-			return -errno;
+		err = sys4(SYS_pwrite64, DT_FILE_FD, page, n, at);
+		if (err != (long)n)
+			return err < 0 ? (int)err : -EIO;
 		at += (off_t)n;
 	}
 	return 0;
 }
 
-static int64_t addr_result(void *p, char *base, struct dt_result *r)
+/* A raw call's address, or its -errno in r->err. */
+static int64_t addr_result(long p, char *base, struct dt_result *r)
 {
-	if (p == MAP_FAILED) {
-		r->err = -errno;
+	if (p < 0 && p > -4096) {
+		r->err = (int)p;
 		return 0;
 	}
 	return (char *)p - base;
@@ -123,53 +256,52 @@ static void run(const struct dt_call *c, char *base, struct dt_result *r)
 	char *a = base + c->off;
 
 	memset(r, 0, sizeof(*r));
-	errno = 0;
 	switch (c->kind) {
 	case DT_MMAP:
 		r->value = addr_result(
-			mmap(a, c->len, c->prot, c->flags,
+			sys6(SYS_mmap, a, c->len, c->prot, c->flags,
 			     c->flags & MAP_ANONYMOUS ? -1 : DT_FILE_FD,
-			     c->flags & MAP_ANONYMOUS ? 0 : (off_t)c->new_off),
+			     c->flags & MAP_ANONYMOUS ? 0 : c->new_off),
 			base, r);
 		break;
 	case DT_FTRUNCATE:
 		r->err = file_truncate((off_t)c->len);
 		break;
 	case DT_MSYNC:
-		r->err = msync(a, c->len, c->flags) ? -errno : 0;
+		r->err = (int)sys3(SYS_msync, a, c->len, c->flags);
 		break;
 	case DT_MUNMAP:
-		r->err = munmap(a, c->len) ? -errno : 0;
+		r->err = (int)sys2(SYS_munmap, a, c->len);
 		break;
 	case DT_MPROTECT:
-		r->err = mprotect(a, c->len, c->prot) ? -errno : 0;
+		r->err = (int)sys3(SYS_mprotect, a, c->len, c->prot);
 		break;
 	case DT_MREMAP:
-		r->value = addr_result(mremap(a, c->len, c->new_len, c->flags,
-					      base + c->new_off),
+		r->value = addr_result(sys5(SYS_mremap, a, c->len, c->new_len,
+					    c->flags, base + c->new_off),
 				       base, r);
 		break;
 	case DT_BRK: /* the raw call: it returns the break, set or not */
-		r->value = (char *)syscall(SYS_brk, a) - base;
+		r->value = (char *)sys1(SYS_brk, a) - base;
 		break;
 	case DT_READ:
 	case DT_WRITE:
 		touch(a, c->kind == DT_WRITE, r);
 		break;
 	case DT_MLOCK:
-		r->err = syscall(SYS_mlock2, a, c->len, c->flags) ? -errno : 0;
+		r->err = (int)sys3(SYS_mlock2, a, c->len, c->flags);
 		break;
 	case DT_MUNLOCK:
-		r->err = syscall(SYS_munlock, a, c->len) ? -errno : 0;
+		r->err = (int)sys2(SYS_munlock, a, c->len);
 		break;
 	case DT_MADVISE:
-		r->err = madvise(a, c->len, c->prot) ? -errno : 0;
+		r->err = (int)sys3(SYS_madvise, a, c->len, c->prot);
 		break;
 	case DT_MLOCKALL:
-		r->err = mlockall(c->flags) ? -errno : 0;
+		r->err = (int)sys1(SYS_mlockall, c->flags);
 		break;
 	case DT_MUNLOCKALL:
-		r->err = munlockall() ? -errno : 0;
+		r->err = (int)sys0(SYS_munlockall);
 		break;
 	}
 }
@@ -180,9 +312,9 @@ static void run_counted(const struct dt_call *c, char *base,
 {
 	struct rusage before, after;
 
-	getrusage(RUSAGE_SELF, &before);
+	sys2(SYS_getrusage, RUSAGE_SELF, &before);
 	run(c, base, r);
-	getrusage(RUSAGE_SELF, &after);
+	sys2(SYS_getrusage, RUSAGE_SELF, &after);
 	r->min_flt = (uint64_t)(after.ru_minflt - before.ru_minflt);
 	r->maj_flt = (uint64_t)(after.ru_majflt - before.ru_majflt);
 }
@@ -197,17 +329,17 @@ static void unprivileged(void)
 	struct __user_cap_data_struct d[2];
 	struct rlimit rl;
 
-	if (!syscall(SYS_capget, &h, d)) {
+	if (!sys2(SYS_capget, &h, d)) {
 		d[0].effective &= ~(1u << CAP_IPC_LOCK);
 		d[0].permitted &= ~(1u << CAP_IPC_LOCK);
 		d[0].inheritable &= ~(1u << CAP_IPC_LOCK);
-		syscall(SYS_capset, &h, d);
+		sys2(SYS_capset, &h, d);
 	}
-	if (!getrlimit(RLIMIT_MEMLOCK, &rl)) {
+	if (!sys4(SYS_prlimit64, 0, RLIMIT_MEMLOCK, 0, &rl)) {
 		rl.rlim_cur = 8u << 20;
 		if (rl.rlim_max < rl.rlim_cur)
 			rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_MEMLOCK, &rl);
+		sys4(SYS_prlimit64, 0, RLIMIT_MEMLOCK, &rl, 0);
 	}
 }
 
@@ -236,15 +368,15 @@ static uint64_t hex(const char **p)
 static void populate_outside(char *base)
 {
 	static char maps[16384];
-	ssize_t n = 0, got;
-	int fd = open("/proc/self/maps", O_RDONLY);
+	long n = 0, got;
+	long fd = sys4(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY, 0);
 	const char *p;
 
-	while (fd >= 0 &&
-	       (got = read(fd, maps + n, sizeof(maps) - 1 - (size_t)n)) > 0)
+	while (fd >= 0 && (got = sys3(SYS_read, fd, maps + n,
+				      sizeof(maps) - 1 - (size_t)n)) > 0)
 		n += got;
 	if (fd >= 0)
-		close(fd);
+		sys1(SYS_close, fd);
 	maps[n > 0 ? n : 0] = 0;
 	for (p = maps; *p;) {
 		uint64_t start = hex(&p), end;
@@ -255,10 +387,10 @@ static void populate_outside(char *base)
 		if ((char *)end <= base ||
 		    (char *)start >= base + DT_WINDOW_BYTES)
 			if (p[0] == 'r')
-				madvise((void *)start, end - start,
-					p[1] == 'w' && p[3] == 'p'
-						? MADV_POPULATE_WRITE
-						: MADV_POPULATE_READ);
+				sys3(SYS_madvise, start, end - start,
+				     p[1] == 'w' && p[3] == 'p'
+					     ? MADV_POPULATE_WRITE
+					     : MADV_POPULATE_READ);
 		while (*p && *p != '\n')
 			p++;
 		if (*p)
@@ -286,7 +418,7 @@ static void warm_up(char *base)
 		if (k == DT_READ || k == DT_WRITE)
 			c.off = (uint64_t)(0 - (uintptr_t)base); /* page 0 */
 		if (k == DT_BRK)
-			c.off = (uint64_t)((char *)syscall(SYS_brk, 0) - base);
+			c.off = (uint64_t)((char *)sys1(SYS_brk, 0) - base);
 		if (k == DT_MLOCKALL)
 			c.flags = -1; /* -EINVAL */
 		if (k == DT_FTRUNCATE)
@@ -303,41 +435,37 @@ static void warm_up(char *base)
  */
 static void do_fork(int fd, char *base, struct dt_result *r)
 {
-	pid_t pid;
+	long pid;
 
 	memset(r, 0, sizeof(*r));
-	pid = fork();
+	pid = sys5(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0) {
-		r->err = -errno;
+		r->err = (int)pid;
 		return;
 	}
 	if (!pid) {
-		dup2(fd, 0);
-		close(fd);
+		sys3(SYS_dup3, fd, 0, 0);
+		sys1(SYS_close, fd);
 		populate_outside(base);
 		return; /* its first answer says it is ready */
 	}
-	close(fd);
+	sys1(SYS_close, fd);
 	populate_outside(base);
-	r->pid = pid;
+	r->pid = (int)pid;
 }
 
 int main(void)
 {
-	struct sigaction sa;
-	char *base = (char *)syscall(SYS_brk, 0);
+	char *base = (char *)sys1(SYS_brk, 0);
 	struct dt_call c;
 	struct dt_result r;
 	int fd;
 
-	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+	sys5(SYS_prctl, PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	unprivileged();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-	signal(SIGCHLD, SIG_IGN); /* a forked process that exits is reaped */
+	set_handler(SIGSEGV, 0);
+	set_handler(SIGBUS, 0);
+	set_handler(SIGCHLD, 1); /* a forked process that exits is reaped */
 	warm_up(base);
 	/* First the base, then one result per call. */
 	memset(&r, 0, sizeof(r));
