@@ -420,10 +420,11 @@ int mmc_exit_process(struct mmc *c, int pid);
 /*
  * madvise(2) in process pid, Linux's values as <sys/mman.h> has them:
  * DONTNEED, DONTNEED_LOCKED, FREE (lazily freed, dropped by reclaim
- * while clean), COLD, PAGEOUT, REMOVE (shared memory), POPULATE_READ and
- * POPULATE_WRITE, the VMA flags (NORMAL, RANDOM, SEQUENTIAL,
- * DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP, DODUMP, HUGEPAGE,
- * NOHUGEPAGE), and GUARD_INSTALL (102: the range's pages dropped, any
+ * while clean), COLD, PAGEOUT (shared memory's clean pages dropped, its
+ * dirty ones kept when there is no swap), REMOVE (shared memory),
+ * POPULATE_READ and POPULATE_WRITE, the VMA flags (NORMAL, RANDOM,
+ * SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP,
+ * DODUMP, HUGEPAGE, NOHUGEPAGE), and GUARD_INSTALL (102: the range's pages dropped, any
  * access to it SIGSEGV, the VMA not split) and GUARD_REMOVE (103);
  * WILLNEED, MERGEABLE, UNMERGEABLE change nothing. Errors as Linux's:
  * -EINVAL for unknown advice or one the range refuses (a locked range
