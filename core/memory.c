@@ -414,7 +414,8 @@ static void shmem_fault_around(struct machine *m, struct vm_area_struct *vma,
 						  linear_page_index(m, vma, a));
 		struct pte_slot slot;
 
-		if (!page || mm_pte_slot(m, vma->vm_mm, a, false, &slot) ||
+		/* the table too, when the fault itself made none (SIGBUS) */
+		if (!page || mm_pte_slot(m, vma->vm_mm, a, true, &slot) ||
 		    pte_slot_read(m, &slot))
 			continue;
 		get_user_page(page);
@@ -876,6 +877,23 @@ static int handle_pmd_fault(struct machine *m, struct vm_area_struct *vma,
 	return do_huge_pmd_fault(m, vma, addr, access, &slot);
 }
 
+/*
+ * An access past the end of its shared object: do_read_fault's
+ * fault-around runs first and maps the object's pages around addr (a
+ * read or exec), then shmem_fault answers VM_FAULT_SIGBUS.
+ */
+static int shmem_fault_past_end(struct machine *m, struct vm_area_struct *vma,
+				uint64_t addr, enum user_access access,
+				struct user_fault *fault)
+{
+	if (access != USER_WRITE)
+		shmem_fault_around(m, vma, addr);
+	return mm_refuse(m, BAD_USER_ACCESS, sigbus(fault, addr),
+			 "access at %#lx past the end of its shared object: "
+			 "SIGBUS",
+			 (unsigned long)addr);
+}
+
 int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		    enum user_access access, struct user_fault *fault)
 {
@@ -896,10 +914,7 @@ int handle_mm_fault(struct machine *m, struct mm_struct *mm, uint64_t addr,
 		err = hugetlb_fault(m, vma, addr, access, fault);
 	else if (vma->shmem &&
 		 linear_page_index(m, vma, addr) >= vma->shmem->nr_pages)
-		err = mm_refuse(m, BAD_USER_ACCESS, sigbus(fault, addr),
-				"access at %#lx past the end of its shared "
-				"object: SIGBUS",
-				(unsigned long)addr);
+		err = shmem_fault_past_end(m, vma, addr, access, fault);
 	else if ((err = handle_pmd_fault(m, vma, addr, access)) > 0)
 		err = handle_pte_fault(m, vma, addr, access, fault, &major);
 	if (err == -EDQUOT) /* past the limit, after reclaiming its own */

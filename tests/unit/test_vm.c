@@ -566,6 +566,51 @@ static void test_mremap_shared(void **state)
 	assert_consistent(m);
 }
 
+/*
+ * do_read_fault: fault-around (filemap_map_pages, up to i_size) runs
+ * before shmem_fault, so a read past the end of a shared object still
+ * maps the object's pages around it before the SIGBUS. The host, the
+ * same calls (a five-page shared mapping whose last two pages mremap
+ * grows to four in place, every page written, a fork, the child reads
+ * the first page past the object): SIGBUS, and the child maps pages
+ * 0-4 (the differential tester's seed 20261207 found the machine's
+ * child mapping none). A write past the end maps nothing.
+ */
+static void test_shared_sigbus_fault_around(void **state)
+{
+	struct vm_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map(m, FIXED, 5 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
+		 r;
+	struct user_fault fault = {0};
+	unsigned long rss;
+	int child;
+	char c = 1;
+
+	assert_int_equal(
+		uapi_mremap(m, 0, a + 3 * PAGE, 2 * PAGE, 4 * PAGE, 0, 0, &r),
+		0);
+	assert_int_equal(r, a + 3 * PAGE);
+	for (unsigned int i = 0; i < 5; i++)
+		assert_int_equal(uapi_access_vm(m, 0, a + i * PAGE, &c, 1,
+						USER_WRITE, &fault),
+				 0);
+	assert_int_equal(uapi_fork(m, 0, &child), 0);
+	rss = get_mm_rss(find_task_by_pid(m, child)->mm);
+	assert_int_equal(uapi_access_vm(m, child, a + 5 * PAGE, &c, 1,
+					USER_WRITE, &fault),
+			 -EFAULT);
+	assert_int_equal(fault.signo, SIGBUS);
+	assert_int_equal(get_mm_rss(find_task_by_pid(m, child)->mm), rss);
+	assert_int_equal(uapi_access_vm(m, child, a + 5 * PAGE, &c, 1,
+					USER_READ, &fault),
+			 -EFAULT);
+	assert_int_equal(fault.signo, SIGBUS);
+	assert_int_equal(get_mm_rss(find_task_by_pid(m, child)->mm), rss + 5);
+	assert_consistent(m);
+}
+
 /* ------------------------------------------------------------------ */
 /* Bad calls, each with its exact error                                */
 
@@ -1868,6 +1913,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mremap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mremap_shared, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_shared_sigbus_fault_around,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_populate, setup, teardown),
