@@ -54,6 +54,7 @@
 #include "core/mm.h"
 #include "core/pgtable.h"
 #include "core/seq_buf.h"
+#include "core/shmem.h"
 #include "core/task.h"
 #include "core/task_mmu.h"
 #include "core/uapi.h"
@@ -993,10 +994,20 @@ static bool writenotify_fault(const struct sim *s, int pid, uint64_t a)
 	return pte_maps_page(e) && !(e & _PAGE_RW);
 }
 
+/* Whether the page at p is past the end of its file or shared object. */
+static bool past_end(const struct vm_area_struct *vma, uint64_t p)
+{
+	uint64_t pgoff = vma->vm_pgoff + (p - vma->vm_start) / PAGE;
+
+	if (vma->vm_file)
+		return pgoff * PAGE >= vma->vm_file->f_inode->i_size;
+	return vma->shmem && pgoff >= vma->shmem->nr_pages;
+}
+
 /*
  * The write-notify faults MADV_POPULATE_WRITE of [a, +len) will take, up
  * to where it stops: the first hole (-ENOMEM), VMA it may not write
- * (-EINVAL) or guard marker (-EFAULT).
+ * (-EINVAL), guard marker or page past the end of its file (-EFAULT).
  */
 static unsigned long writenotify_faults(const struct sim *s, int pid,
 					uint64_t a, uint64_t len)
@@ -1009,7 +1020,8 @@ static unsigned long writenotify_faults(const struct sim *s, int pid,
 
 		struct pgtable_walk w;
 
-		if (!vma || vma->vm_start > p || !(vma->vm_flags & VM_WRITE))
+		if (!vma || vma->vm_start > p || !(vma->vm_flags & VM_WRITE) ||
+		    past_end(vma, p))
 			break;
 		if (!pid_pagewalk(s->m, pid, p, &w) && w.levels &&
 		    pte_is_guard(w.level[w.levels - 1].entry))
