@@ -409,18 +409,22 @@ static void pcpu_free_area(struct machine *m, struct pcpu_chunk *chunk,
 	pcpu_chunk_relocate(s, chunk);
 }
 
-/* The first chunk's head: the static and reserved areas, never freed. */
+/*
+ * The first chunk's head: the static and reserved areas, and the static
+ * variables laid out past them at boot (pcpu_alloc_static), never freed.
+ */
 static bool pcpu_is_head(const struct pcpu_state *s,
 			 const struct pcpu_chunk *chunk, unsigned long g)
 {
-	return chunk == s->first_chunk && g == 0 && s->head_bytes;
+	return chunk == s->first_chunk && g < s->static_granules;
 }
 
-/* No allocation but, in the first chunk, the head. */
+/* No allocation but, in the first chunk, the head's. */
 static bool pcpu_chunk_empty(const struct pcpu_state *s,
 			     const struct pcpu_chunk *chunk)
 {
-	return chunk->nr_allocs == (pcpu_is_head(s, chunk, 0) ? 1u : 0u);
+	return chunk->nr_allocs ==
+	       (chunk == s->first_chunk ? s->nr_static : 0u);
 }
 
 /* Free an allocation; an emptied chunk may go back to the page allocator. */
@@ -717,9 +721,51 @@ int pcpu_setup_first_chunk(struct machine *m, unsigned long bytes,
 	if (err)
 		return err;
 	s->head_bytes = bytes;
+	s->static_granules =
+		align_up(bytes, PCPU_MIN_ALLOC_SIZE) >> PCPU_MIN_ALLOC_SHIFT;
+	s->nr_static = 1;
 	/* With only the head in it, the first chunk counts as empty. */
 	s->empty = s->first_chunk;
 	return *base == s->first_chunk->base ? 0 : -EINVAL;
+}
+
+int pcpu_alloc_static(struct machine *m, unsigned long size,
+		      unsigned long align, uint64_t *ptr)
+{
+	struct pcpu_state *s = m->pcpu;
+	struct pcpu_chunk *first = s->first_chunk;
+	unsigned long off = s->static_granules, start, bits;
+	struct pcpu_fit fit;
+
+	/* At boot, by the kernel, before any dynamic allocation. */
+	if (m->current_pid || first->nr_allocs != s->nr_static ||
+	    s->nr_chunks != 1 || !size || !is_power_of_2(align) ||
+	    align > m->page_size)
+		return -EINVAL;
+	/*
+	 * Laid out as the linker lays a section out: from the end of the
+	 * static areas, the padding up to align being theirs too, so that
+	 * no dynamic allocation lands between two static variables.
+	 */
+	start = align_up(off << PCPU_MIN_ALLOC_SHIFT, align) >>
+		PCPU_MIN_ALLOC_SHIFT;
+	bits = start - off +
+	       (align_up(size, PCPU_MIN_ALLOC_SIZE) >> PCPU_MIN_ALLOC_SHIFT);
+	if (off + bits > s->nr_granules)
+		return mm_refuse(m, BAD_NONE, -ENOMEM,
+				 "no room for %lu static per-CPU bytes in "
+				 "the first chunk",
+				 size);
+	fit.off = off;
+	fit.run_len = s->nr_granules - off;
+	pcpu_alloc_area(m, first, &fit, bits);
+	pcpu_zero_area(m, first, off, bits);
+	s->static_granules = off + bits;
+	s->nr_static++;
+	/* Still the kernel's areas alone: the first chunk counts as empty. */
+	s->empty = first;
+	*ptr = first->base + (start << PCPU_MIN_ALLOC_SHIFT);
+	return 0;
 }
 
 void pcpu_exit(struct machine *m)

@@ -77,6 +77,10 @@ struct pcpu_state {
 	size_t by_addr_cap;
 	unsigned long nr_allocs;
 	unsigned long head_bytes; /* the first chunk's static + reserved */
+	/* The kernel's areas for ever at the first chunk's start: the head
+	 * and pcpu_alloc_static's; the granules they span and their count. */
+	unsigned long static_granules;
+	unsigned long nr_static;
 };
 
 int pcpu_init(struct machine *m);
@@ -94,6 +98,18 @@ unsigned long pcpu_release(struct machine *m, int pid);
  */
 int pcpu_setup_first_chunk(struct machine *m, unsigned long bytes,
 			   uint64_t *base);
+
+/*
+ * A static per-CPU variable of the kernel image laid out at boot past
+ * the head (DEFINE_PER_CPU_PAGE_ALIGNED's section, i386's gdt_page):
+ * size bytes at the next offset aligned to align in the first chunk,
+ * before any dynamic allocation, the padding before them static too.
+ * Never freed, and no bar to the first chunk counting as the empty chunk
+ * kept (a chunk a task made and emptied then goes back). *ptr is the
+ * variable's percpu pointer; -EINVAL after boot, -ENOMEM with no room.
+ */
+int pcpu_alloc_static(struct machine *m, unsigned long size,
+		      unsigned long align, uint64_t *ptr);
 
 /* Pages backing per-CPU chunks, for meminfo Percpu. */
 unsigned long pcpu_nr_pages(const struct machine *m);

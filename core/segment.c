@@ -366,7 +366,7 @@ int segment_init(struct machine *m)
 	if (!s->gdtr)
 		return -ENOMEM;
 	/* DEFINE_PER_CPU_PAGE_ALIGNED(struct gdt_page, gdt_page). */
-	err = alloc_percpu(m, m->page_size, m->page_size, &s->gdt_page);
+	err = pcpu_alloc_static(m, m->page_size, m->page_size, &s->gdt_page);
 	for (unsigned int cpu = 0; !err && cpu < m->nr_cpus; cpu++)
 		err = gdt_setup_cpu(m, cpu);
 	return err;

@@ -13,6 +13,7 @@
 #include "core/meminfo.h"
 #include "core/percpu.h"
 #include "core/percpu_defs.h"
+#include "core/segment.h"
 #include "tests/unit/seed.h"
 
 /* x86_64, 64 MiB, 2 CPUs: units of 32 KiB, order-4 chunks (16 pages). */
@@ -23,6 +24,11 @@
  */
 #define HEAD	      8208UL
 #define HEAD_GRANULES (HEAD / PCPU_MIN_ALLOC_SIZE)
+
+static uint64_t align_up_test(uint64_t x, uint64_t a)
+{
+	return (x + a - 1) / a * a;
+}
 
 static void flip_bit(unsigned long *map, unsigned long g)
 {
@@ -234,6 +240,60 @@ static void test_new_chunk_when_full(void **state)
 	assert_int_equal(free_percpu(m, next), 0);
 	assert_int_equal(m->pcpu->nr_chunks, 1);
 	assert_int_equal(global_free_pages(m), free_before);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/*
+ * i386: the GDT is DEFINE_PER_CPU_PAGE_ALIGNED, static, past the head
+ * (the padding up to its page too): the first chunk still counts as the
+ * empty one kept, so a chunk a task made goes back when the task exits,
+ * and no dynamic allocation lands in the padding.
+ */
+static void test_i386_gdt_is_static(void **state)
+{
+	struct machine *m;
+	struct layout l;
+	unsigned long free_before, chunk_pages;
+	uint64_t base, gdt, big, small;
+
+	(void)state;
+	i386_layout(&l, 1 * GiB);
+	l.nr_cpus = 2;
+	m = boot(&l);
+	base = m->pcpu->first_chunk->base;
+	gdt = align_up_test(m->pcpu->head_bytes, m->page_size);
+	chunk_pages = pcpu_nr_pages(m);
+	assert_int_equal(m->pcpu->unit_size, 32768);
+	assert_int_equal(chunk_pages, 16);
+	assert_int_equal(m->segment->gdt_page, base + gdt);
+	assert_int_equal(m->pcpu->nr_chunks, 1);
+	assert_true(m->pcpu->empty == m->pcpu->first_chunk);
+	free_before = global_free_pages(m);
+	/* Static: no alloc_percpu gave it, so nobody frees it. */
+	m->current_pid = 5;
+	assert_int_equal(free_percpu(m, m->segment->gdt_page), -EINVAL);
+	m->current_pid = 0;
+	assert_int_equal(free_percpu(m, m->segment->gdt_page), -EINVAL);
+	/* Past the GDT, not in the padding before it. */
+	m->current_pid = 5;
+	small = pcpu_alloc_ok(m, 64, 8);
+	assert_int_equal(small, base + gdt + m->page_size);
+	/* More than the first chunk has left: a second chunk, 16 pages. */
+	big = pcpu_alloc_ok(m, 20482, 8);
+	assert_int_equal(m->pcpu->nr_chunks, 2);
+	assert_int_equal(global_free_pages(m), free_before - chunk_pages);
+	/* Another task's free_percpu of it is refused, nothing freed. */
+	m->current_pid = 7;
+	assert_int_equal(free_percpu(m, big), -EPERM);
+	assert_int_equal(m->pcpu->nr_chunks, 2);
+	/* pid 5 exits: both go, and so does the chunk made for it. */
+	m->current_pid = 0;
+	assert_int_equal(pcpu_release(m, 5), 2);
+	assert_int_equal(m->pcpu->nr_chunks, 1);
+	assert_true(m->pcpu->empty == m->pcpu->first_chunk);
+	assert_int_equal(global_free_pages(m), free_before);
+	assert_int_equal(pcpu_nr_pages(m), chunk_pages);
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -620,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_allocations_are_zeroed),
 		cmocka_unit_test(test_first_fit_with_alignment),
 		cmocka_unit_test(test_new_chunk_when_full),
+		cmocka_unit_test(test_i386_gdt_is_static),
 		cmocka_unit_test(test_free_all_returns_all_but_first),
 		cmocka_unit_test(test_release_frees_only_that_pid),
 		cmocka_unit_test(test_owner_of),
