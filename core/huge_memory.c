@@ -35,6 +35,7 @@
 #include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
+#include "core/mlock.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/rmap.h"
@@ -455,6 +456,9 @@ void zap_thp_ptes(struct machine *m, struct vm_area_struct *vma, uint64_t addr,
 		pte_slot_write(m, &s, 0);
 	vma->vm_mm->rss_stat[MM_ANONPAGES] -= (long)n;
 	thp_remove_rmap_ptes(m, page, n);
+	/* munlock_vma_folio: a locked VMA's mapping of it went. */
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_page(m, page);
 	/* Each PTE held a reference: the last one put may free the THP. */
 	thp_head(m, page)->_refcount -= (int)n - 1;
 	thp_put_page(m, page);
@@ -921,6 +925,7 @@ static void free_transhuge_page(struct machine *m, struct page *head)
 	unsigned long nr = hpage_nr(m);
 
 	deferred_split_remove(m, head);
+	mlock_page_freed(m, head);
 	INIT_LIST_HEAD(&head[1].lru);
 	for (unsigned long i = 0; i < nr; i++) {
 		struct page *page = head + i;
@@ -958,6 +963,8 @@ void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 		return;
 	vma->vm_mm->rss_stat[MM_ANONPAGES] -= (long)hpage_nr(m);
 	thp_remove_rmap_pmd(m, head);
+	if (vma->vm_flags & VM_LOCKED)
+		munlock_page(m, head);
 	thp_put_page(m, head);
 }
 
@@ -974,6 +981,7 @@ static unsigned long split_huge_page(struct machine *m, struct page *head)
 {
 	unsigned long nr = hpage_nr(m), freed = 0;
 	struct anon_vma *av = (struct anon_vma *)(uintptr_t)head->mapping;
+	bool mlocked = mlock_thp_split(m, head);
 
 	deferred_split_remove(m, head);
 	split_page(m, head, huge_page_order(m));
@@ -987,9 +995,11 @@ static unsigned long split_huge_page(struct machine *m, struct page *head)
 			anon_vma_get(av);
 		/* One reference per mapping, and one the split holds. */
 		page->_refcount = page_mapcount(page) + 1;
-		if (page_mapcount(page))
+		if (page_mapcount(page)) {
 			lru_add(m, page);
-		else
+			if (mlocked)
+				mlock_split_page(m, page);
+		} else
 			freed++;
 		put_user_page(m, page);
 	}

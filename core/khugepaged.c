@@ -23,6 +23,7 @@
 #include "core/huge_mm.h"
 #include "core/memcontrol.h"
 #include "core/memory.h"
+#include "core/mlock.h"
 #include "core/page_alloc.h"
 #include "core/pgtable.h"
 #include "core/pid.h"
@@ -170,6 +171,9 @@ static int collapse_huge_page(struct machine *m, struct vm_area_struct *vma,
 				       _PAGE_PSE | _PAGE_ACCESSED |
 				       _PAGE_DIRTY));
 	m->thp.khugepaged.pages_collapsed++;
+	/* folio_add_lru_vma: a THP made in a locked VMA is mlocked. */
+	if (vma->vm_flags & VM_LOCKED)
+		mlock_fault_page(m, vma, haddr);
 	return 1;
 }
 

@@ -11,10 +11,19 @@
  * here asks the reverse map whether another locked VMA still maps it
  * when one goes: the same answer, without a field in struct page.
  *
+ * A THP is mlocked whole (PG_mlocked on its head, HPAGE_PMD_NR pages in
+ * NR_MLOCK) as Linux 6.x's mlock_folio does a large folio: when a locked
+ * VMA maps it by its PMD, or maps every page of it by the PTEs of one
+ * table inside the VMA (mlock_pte_range's allow_mlock_munlock: a folio
+ * only partly in the range, or partly mapped, is left as it is). It is
+ * munlocked when a locked VMA's mapping of it goes and no locked VMA
+ * still maps it so: where Linux counts mlock_count down, the reverse map
+ * is asked, as for small pages.
+ *
  * Owns: mlock's checks and errors, mlock_fixup's accounting, the mlocked
- * state of pages. Must never: change a VMA's bounds but through
- * madvise_update_vma, mlock a page not on an LRU list (a THP, a huge
- * page, the zero page), or leave an mlocked page on an evictable list.
+ * state of pages and THPs. Must never: change a VMA's bounds but through
+ * madvise_update_vma, mlock a small page not on an LRU list (a huge page,
+ * the zero page), or leave an mlocked page on an evictable list.
  */
 #include "core/mlock.h"
 
@@ -22,6 +31,7 @@
 
 #include "core/check.h"
 #include "core/err.h"
+#include "core/huge_mm.h"
 #include "core/memory.h"
 #include "core/mmzone.h"
 #include "core/pgtable.h"
@@ -36,6 +46,105 @@ _Static_assert(MLOCK_ONFAULT == 1 && MCL_CURRENT == 1 && MCL_FUTURE == 2 &&
 
 /* ------------------------------------------------------------------ */
 /* Pages                                                               */
+
+static unsigned long hpage_nr(const struct machine *m)
+{
+	return 1UL << huge_page_order(m);
+}
+
+/* The THP a huge PMD entry in slot maps, or NULL (the huge zero page). */
+static struct page *pmd_thp(struct machine *m, const struct pte_slot *slot,
+			    uint64_t entry)
+{
+	unsigned long pfn;
+
+	if (slot->level != pgtable_huge_level(m) || !pte_maps_page(entry) ||
+	    !(entry & _PAGE_PSE))
+		return NULL;
+	pfn = pte_pfn(m, entry);
+	return is_huge_zero_pfn(m, pfn) ? NULL
+					: thp_head(m, pfn_to_page(m, pfn));
+}
+
+/*
+ * The THP at head lies whole in vma from addr and vma maps it whole:
+ * by its PMD, or by the PTEs of one table mapping its pages in order
+ * (folio_within_vma, and a mlock step of folio_nr_pages).
+ */
+static bool thp_whole_in_vma(struct machine *m, const struct page *head,
+			     const struct vm_area_struct *vma, uint64_t addr)
+{
+	uint64_t size = huge_page_size(m), entry;
+	unsigned long pfn = page_to_pfn(m, head), nr = hpage_nr(m);
+	unsigned int leaf = pgtable_levels(m) - 1, first;
+	struct pte_slot slot;
+
+	if ((addr & (size - 1)) || addr + size > vma->vm_end ||
+	    pte_slot_get(m, vma->vm_mm->pgd, addr, leaf, false, &slot))
+		return false;
+	entry = pte_slot_read(m, &slot);
+	if (slot.level != leaf)
+		return pmd_thp(m, &slot, entry) == head;
+	first = slot.idx[leaf];
+	for (unsigned long i = 0; i < nr; i++) {
+		slot.idx[leaf] = first + (unsigned int)i;
+		entry = pte_slot_read(m, &slot);
+		if (!pte_maps_page(entry) || pte_pfn(m, entry) != pfn + i)
+			return false;
+	}
+	return true;
+}
+
+/* Stops the walk at a locked VMA that maps the THP whole. */
+static int thp_locked_one(struct machine *m, struct page *head,
+			  struct vm_area_struct *vma, uint64_t addr, void *arg)
+{
+	(void)arg;
+	return (vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED &&
+	       thp_whole_in_vma(m, head, vma, addr);
+}
+
+/* mlock_folio of a THP: all its pages counted at once, off the LRU. */
+static void mlock_thp(struct machine *m, struct page *head)
+{
+	unsigned long nr = hpage_nr(m);
+
+	if (PageFlag(head, PG_mlocked))
+		return;
+	SetPageFlag(head, PG_mlocked);
+	page_zone(m, head)->vm_stat[NR_MLOCK] += (long)nr;
+	m->vm_events[UNEVICTABLE_PGMLOCKED] += nr;
+}
+
+/* munlock_folio of a THP no locked VMA maps whole any more. */
+static void munlock_thp(struct machine *m, struct page *head)
+{
+	unsigned long nr = hpage_nr(m);
+
+	if (!PageFlag(head, PG_mlocked) ||
+	    rmap_walk(m, head, thp_locked_one, NULL))
+		return;
+	ClearPageFlag(head, PG_mlocked);
+	page_zone(m, head)->vm_stat[NR_MLOCK] -= (long)nr;
+	m->vm_events[UNEVICTABLE_PGMUNLOCKED] += nr;
+}
+
+/*
+ * mlock_vma_folio: the THP is mlocked if the locked vma maps it whole
+ * and it lies in [start, end) (folio_within_range: mlock's walk covers
+ * only the range asked for, though the VMA merged past it).
+ */
+static void mlock_vma_thp(struct machine *m, struct vm_area_struct *vma,
+			  struct page *head, uint64_t start, uint64_t end)
+{
+	uint64_t addr;
+
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED &&
+	    vma_address(vma, head->index, &addr, m->page_shift) &&
+	    addr >= start && addr + huge_page_size(m) <= end &&
+	    thp_whole_in_vma(m, head, vma, addr))
+		mlock_thp(m, head);
+}
 
 void mlock_page(struct machine *m, struct page *page)
 {
@@ -63,6 +172,10 @@ static int locked_one(struct machine *m, struct page *page,
 
 void munlock_page(struct machine *m, struct page *page)
 {
+	if (PageThp(page)) {
+		munlock_thp(m, thp_head(m, page));
+		return;
+	}
 	if (!PageFlag(page, PG_mlocked) || rmap_walk(m, page, locked_one, NULL))
 		return;
 	ClearPageFlag(page, PG_mlocked);
@@ -73,11 +186,36 @@ void munlock_page(struct machine *m, struct page *page)
 
 void mlock_page_freed(struct machine *m, struct page *page)
 {
+	unsigned long nr = PageThp(page) ? hpage_nr(m) : 1;
+
 	if (!PageFlag(page, PG_mlocked))
 		return;
 	ClearPageFlag(page, PG_mlocked);
-	page_zone(m, page)->vm_stat[NR_MLOCK]--;
-	m->vm_events[UNEVICTABLE_PGCLEARED]++;
+	page_zone(m, page)->vm_stat[NR_MLOCK] -= (long)nr;
+	m->vm_events[UNEVICTABLE_PGCLEARED] += nr;
+}
+
+bool mlock_thp_split(struct machine *m, struct page *head)
+{
+	unsigned long nr = hpage_nr(m);
+
+	if (!PageFlag(head, PG_mlocked))
+		return false;
+	ClearPageFlag(head, PG_mlocked);
+	page_zone(m, head)->vm_stat[NR_MLOCK] -= (long)nr;
+	return true;
+}
+
+void mlock_split_page(struct machine *m, struct page *page)
+{
+	if (!rmap_walk(m, page, locked_one, NULL)) {
+		m->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+		return;
+	}
+	/* The THP's mlock passes to the page: no new event. */
+	SetPageFlag(page, PG_mlocked);
+	page_zone(m, page)->vm_stat[NR_MLOCK]++;
+	lru_move_unevictable(m, page);
 }
 
 /* The small page a leaf entry maps, or NULL (swap, zero page, THP). */
@@ -89,23 +227,72 @@ static struct page *entry_page(struct machine *m, const struct pte_slot *slot,
 	if (slot->level != pgtable_levels(m) - 1 || !pte_maps_page(entry))
 		return NULL;
 	pfn = pte_pfn(m, entry);
-	return pfn == m->zero_pfn ? NULL : pfn_to_page(m, pfn);
+	if (pfn == m->zero_pfn || PageThp(pfn_to_page(m, pfn)))
+		return NULL;
+	return pfn_to_page(m, pfn);
 }
 
+/*
+ * folio_add_lru_vma's mlock_new_folio: the small page a fault mapped,
+ * or the THP a PMD fault mapped (a page of a PTE-mapped THP a fault
+ * reused is left as it is, as Linux's wp_page_reuse leaves it).
+ */
 void mlock_fault_page(struct machine *m, struct vm_area_struct *vma,
 		      uint64_t addr)
 {
 	struct pte_slot slot;
 	struct page *page;
+	uint64_t entry;
 
 	if (vma->vm_flags & VM_HUGETLB)
 		return;
 	if (pte_slot_get(m, vma->vm_mm->pgd, addr, pgtable_levels(m) - 1, false,
 			 &slot))
 		return;
-	page = entry_page(m, &slot, pte_slot_read(m, &slot));
+	entry = pte_slot_read(m, &slot);
+	page = pmd_thp(m, &slot, entry);
+	if (page) {
+		mlock_vma_thp(m, vma, page, vma->vm_start, vma->vm_end);
+		return;
+	}
+	page = entry_page(m, &slot, entry);
 	if (page)
 		mlock_page(m, page);
+}
+
+/* mlock_pte_range's walk: whether it locks, its range, the last THP. */
+struct mlock_walk {
+	bool lock;
+	uint64_t start, end;
+	struct page *last_thp;
+};
+
+/*
+ * A THP in the walk, once: mlocked if the VMA maps it whole; munlocked
+ * (allow_mlock_munlock lets any folio go) unless a locked VMA still
+ * maps it whole.
+ */
+static void mlock_one_thp(struct machine *m, struct vm_area_struct *vma,
+			  struct page *head, struct mlock_walk *w)
+{
+	if (head == w->last_thp)
+		return;
+	w->last_thp = head;
+	if (w->lock)
+		mlock_vma_thp(m, vma, head, w->start, w->end);
+	else
+		munlock_thp(m, head);
+}
+
+/* The THP a leaf entry maps a page of, or NULL. */
+static struct page *pte_thp(struct machine *m, const struct vm_area_struct *vma,
+			    const struct pte_slot *slot, uint64_t entry)
+{
+	if (slot->level != pgtable_levels(m) - 1 || !pte_maps_page(entry) ||
+	    pte_pfn(m, entry) == m->zero_pfn ||
+	    (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB)))
+		return NULL;
+	return thp_head(m, pfn_to_page(m, pte_pfn(m, entry)));
 }
 
 /* mlock_pte_range: each page mapped in the range is (un)locked. */
@@ -113,13 +300,20 @@ static void mlock_one(struct machine *m, struct vm_area_struct *vma,
 		      uint64_t addr, const struct pte_slot *slot,
 		      uint64_t entry, void *arg)
 {
-	struct page *page = entry_page(m, slot, entry);
+	struct mlock_walk *w = arg;
+	struct page *page = pmd_thp(m, slot, entry);
 
-	(void)vma;
 	(void)addr;
 	if (!page)
+		page = pte_thp(m, vma, slot, entry);
+	if (page) {
+		mlock_one_thp(m, vma, page, w);
 		return;
-	if (*(bool *)arg)
+	}
+	page = entry_page(m, slot, entry);
+	if (!page)
+		return;
+	if (w->lock)
 		mlock_page(m, page);
 	else
 		munlock_page(m, page);
@@ -128,9 +322,9 @@ static void mlock_one(struct machine *m, struct vm_area_struct *vma,
 void munlock_vma_range(struct machine *m, struct vm_area_struct *vma,
 		       uint64_t start, uint64_t end)
 {
-	bool lock = false;
+	struct mlock_walk w = {.lock = false, .start = start, .end = end};
 
-	walk_vma_range(m, vma, start, end, mlock_one, &lock);
+	walk_vma_range(m, vma, start, end, mlock_one, &w);
 }
 
 /* ------------------------------------------------------------------ */
@@ -200,9 +394,13 @@ static int mlock_fixup(struct machine *m, struct mm_struct *mm, uint64_t start,
 	else if (oldflags & VM_LOCKED)
 		nr = 0;
 	mm->locked_vm += (unsigned long)nr;
-	if (!(lock && (oldflags & VM_LOCKED)))
+	if (!(lock && (oldflags & VM_LOCKED))) {
+		struct mlock_walk w = {
+			.lock = lock, .start = start, .end = end};
+
 		walk_vma_range(m, find_vma(mm, start), start, end, mlock_one,
-			       &lock);
+			       &w);
+	}
 	return 0;
 }
 
@@ -399,7 +597,38 @@ int do_munlockall(struct machine *m, struct mm_struct *mm)
 /* ------------------------------------------------------------------ */
 /* Checks                                                              */
 
-/* Every page a locked VMA maps is mlocked (THPs and huge pages aside). */
+/*
+ * Every page a locked VMA maps is mlocked, and every THP its PMDs map
+ * (huge pages aside; a PTE-mapped THP is mlocked or not by its history,
+ * as Linux's may be). Returns the bytes to step past addr, 0 on failure.
+ */
+static uint64_t check_locked_leaf(const struct machine *m, uint64_t addr,
+				  const struct pte_slot *slot, char *why,
+				  size_t len)
+{
+	uint64_t entry = pte_slot_read(m, slot);
+	const struct page *thp = pmd_thp((struct machine *)m, slot, entry);
+	const struct page *page = entry_page((struct machine *)m, slot, entry);
+
+	if (thp && !PageFlag(thp, PG_mlocked)) {
+		check_failed(why, len,
+			     "mlock: THP pfn %#lx at %#lx, PMD-mapped by a "
+			     "VM_LOCKED VMA, is not mlocked",
+			     page_to_pfn(m, thp), (unsigned long)addr);
+		return 0;
+	}
+	if (page && PageFlag(page, PG_lru) &&
+	    (!PageFlag(page, PG_mlocked) || !PageFlag(page, PG_unevictable))) {
+		check_failed(why, len,
+			     "mlock: pfn %#lx at %#lx of a VM_LOCKED VMA is "
+			     "not on the unevictable list",
+			     page_to_pfn(m, page), (unsigned long)addr);
+		return 0;
+	}
+	return thp ? huge_page_size(m) - (addr & (huge_page_size(m) - 1))
+		   : m->page_size;
+}
+
 static int check_locked_vma(const struct machine *m,
 			    const struct vm_area_struct *vma, char *why,
 			    size_t len)
@@ -409,7 +638,6 @@ static int check_locked_vma(const struct machine *m,
 	for (uint64_t addr = vma->vm_start; addr < vma->vm_end;) {
 		struct pte_slot slot;
 		uint64_t size;
-		const struct page *page;
 
 		if (pte_slot_get((struct machine *)m, vma->vm_mm->pgd, addr,
 				 leaf, false, &slot)) {
@@ -419,18 +647,10 @@ static int check_locked_vma(const struct machine *m,
 				break;
 			continue;
 		}
-		page = entry_page((struct machine *)m, &slot,
-				  pte_slot_read(m, &slot));
-		if (page && PageFlag(page, PG_lru) &&
-		    (!PageFlag(page, PG_mlocked) ||
-		     !PageFlag(page, PG_unevictable)))
-			return check_failed(why, len,
-					    "mlock: pfn %#lx at %#lx of a "
-					    "VM_LOCKED VMA is not on the "
-					    "unevictable list",
-					    page_to_pfn(m, page),
-					    (unsigned long)addr);
-		addr += m->page_size;
+		size = check_locked_leaf(m, addr, &slot, why, len);
+		if (!size)
+			return -EINVAL;
+		addr += size;
 	}
 	return 0;
 }
@@ -467,7 +687,8 @@ int mlock_check(const struct machine *m, const struct mm_struct *mm, char *why,
 	return 0;
 }
 
-int mlock_lru_check(const struct machine *m, char *why, size_t len)
+int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
+		    char *why, size_t len)
 {
 	const struct list_head *pos;
 	long counted = 0, mlocked = 0;
@@ -491,10 +712,11 @@ int mlock_lru_check(const struct machine *m, char *why, size_t len)
 					page_to_pfn(m, page));
 			mlocked++;
 		}
+	mlocked += (long)thp_mlocked;
 	if (mlocked != counted)
 		return check_failed(why, len,
-				    "mlock: %ld pages mlocked, NR_MLOCK says "
-				    "%ld",
-				    mlocked, counted);
+				    "mlock: %ld pages mlocked (%lu of them in "
+				    "THPs), NR_MLOCK says %ld",
+				    mlocked, thp_mlocked, counted);
 	return 0;
 }

@@ -12,6 +12,13 @@
 
 #include "core/mm.h"
 
+/*
+ * A page a VM_LOCKED VMA maps is mlocked (PG_mlocked, counted in
+ * NR_MLOCK); a small one sits on the unevictable list. A THP is mlocked
+ * whole, HPAGE_PMD_NR pages in NR_MLOCK, when a locked VMA maps it by
+ * its PMD or every page of it by PTEs (mlock.c says when, as Linux 6.x).
+ */
+
 /* mlock_folio: the page is held by a locked VMA; cull it off reclaim. */
 void mlock_page(struct machine *m, struct page *page);
 /*
@@ -23,9 +30,27 @@ void munlock_page(struct machine *m, struct page *page);
 /* The pages of [start, end) of a VMA that lost VM_LOCKED are munlocked. */
 void munlock_vma_range(struct machine *m, struct vm_area_struct *vma,
 		       uint64_t start, uint64_t end);
-/* A freed page that was mlocked leaves NR_MLOCK (unevictable_pgs_cleared). */
+/*
+ * munlock_page of a page of a THP munlocks the THP unless a locked VMA
+ * still maps it whole.
+ */
+/*
+ * A freed page (or THP head) that was mlocked leaves NR_MLOCK
+ * (unevictable_pgs_cleared).
+ */
 void mlock_page_freed(struct machine *m, struct page *page);
-/* After a fault at addr in a VM_LOCKED VMA: mlock the page now mapped. */
+/*
+ * __split_huge_page of a THP: mlock_thp_split takes the THP's mlock off
+ * NR_MLOCK (whether it had one); after the split each page still mapped,
+ * back on the LRU, is given to mlock_split_page, which mlocks it if a
+ * locked VMA maps it, as the tails inherit PG_mlocked in Linux.
+ */
+bool mlock_thp_split(struct machine *m, struct page *head);
+void mlock_split_page(struct machine *m, struct page *page);
+/*
+ * After a fault at addr in a VM_LOCKED VMA: mlock the page now mapped,
+ * or the THP a PMD now maps (folio_add_lru_vma's mlock_new_folio).
+ */
 void mlock_fault_page(struct machine *m, struct vm_area_struct *vma,
 		      uint64_t addr);
 
@@ -43,9 +68,11 @@ bool can_do_mlock(const struct machine *m);
 int mlock_check(const struct machine *m, const struct mm_struct *mm, char *why,
 		size_t len);
 /*
- * The unevictable list holds exactly the mlocked pages, each still
- * mapped by a locked VMA, and NR_MLOCK counts them.
+ * The unevictable list holds exactly the mlocked small pages, each still
+ * mapped by a locked VMA, and NR_MLOCK counts them and the thp_mlocked
+ * pages of mlocked THPs (the page checker counts those).
  */
-int mlock_lru_check(const struct machine *m, char *why, size_t len);
+int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
+		    char *why, size_t len);
 
 #endif /* MM_MLOCK_H */

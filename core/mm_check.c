@@ -10,8 +10,9 @@
  * entries mapping each page across every mm; each mm's RSS counters
  * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
  * what its tables hold; every user page on an LRU list; each THP (an
- * anonymous block of the huge order, its tails PG_tail) off the LRU,
- * its entire mapcount equal to the PMDs mapping it, each page's
+ * anonymous block of the huge order, its tails PG_tail and never
+ * mlocked alone) off the LRU, its pages in NR_MLOCK when its head is
+ * mlocked, its entire mapcount equal to the PMDs mapping it, each page's
  * _mapcount to the PTEs mapping it, _nr_pages_mapped to the pages some
  * PTE maps, its reference count to all of those, on the deferred split
  * queue exactly when no PMD and only some PTEs map it, an exclusive
@@ -55,6 +56,7 @@ struct mm_tally {
 	unsigned long thp_pages;     /* in THPs mapped by PMDs, all mms */
 	unsigned long thp_queued;    /* THPs on the deferred split queue */
 	unsigned long swapcached;    /* pages the swap cache holds */
+	unsigned long thp_mlocked;   /* pages of the mlocked THPs */
 	char *why;
 	size_t len;
 };
@@ -436,13 +438,15 @@ static int check_thp_subpage(struct mm_tally *t, const struct page *head,
 	const struct page *page = head + i;
 	unsigned long pfn = page_to_pfn(t->m, head) + i;
 
-	if ((i && (!PageFlag(page, PG_tail) || !PageFlag(page, PG_anon) ||
-		   PageFlag(page, PG_head) || page->mapping != head->mapping ||
-		   page->index != head->index + i)) ||
+	if ((i &&
+	     (!PageFlag(page, PG_tail) || !PageFlag(page, PG_anon) ||
+	      PageFlag(page, PG_head) || page->mapping != head->mapping ||
+	      page->index != head->index + i || PageFlag(page, PG_mlocked))) ||
 	    PageFlag(page, PG_lru))
 		return check_failed(t->why, t->len,
 				    "THP pfn %#lx: page %lu is not its tail "
-				    "at index %#llx, off the LRU lists",
+				    "at index %#llx (not mlocked alone), off "
+				    "the LRU lists",
 				    pfn - i, i,
 				    (unsigned long long)(head->index + i));
 	if ((uint32_t)page_mapcount(page) != t->mapped[pfn])
@@ -519,6 +523,8 @@ static int check_thp_folio(struct mm_tally *t, unsigned long pfn,
 		pages += page_mapcount(head + i) > 0;
 	}
 	err = check_thp_counts(t, head, ptes, pages);
+	if (PageFlag(head, PG_mlocked))
+		t->thp_mlocked += nr;
 	*anon_mapped += thp_entire_mapcount(head) ? (long)nr : (long)pages;
 	return err;
 }
@@ -792,9 +798,9 @@ int mm_check(const struct machine *m, char *why, size_t len)
 			err = segment_regs_check(m, task, why, len);
 	}
 	if (!err)
-		err = mlock_lru_check(m, why, len);
-	if (!err)
 		err = check_pages(&t);
+	if (!err)
+		err = mlock_lru_check(m, t.thp_mlocked, why, len);
 	if (!err)
 		err = check_split_queue(&t);
 	if (!err)

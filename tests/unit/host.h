@@ -2,7 +2,7 @@
 /*
  * host.h - what the unit tests read of the host kernel they compare the
  * machine with: a call's result as the machine gives it, and lines of
- * /proc/self/status, /proc/self/smaps and /proc/vmstat.
+ * /proc/self/status, /proc/self/smaps, /proc/meminfo and /proc/vmstat.
  *
  * Must never: change the host (tests make their own calls), or pass
  * where the host's file is missing: readers give -1 and tests say so.
@@ -61,6 +61,24 @@ static inline long host_smaps_kb(const void *p, const char *key)
 			 sscanf(line + len + 1, "%ld", &kb) == 1)
 			break;
 	}
+	fclose(f);
+	return kb;
+}
+
+/* /proc/meminfo's "key: N kB" (the whole host's), in kB; -1 if missing. */
+static inline long host_meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	size_t len = strlen(key);
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':' &&
+		    sscanf(line + len + 1, "%ld", &kb) == 1)
+			break;
 	fclose(f);
 	return kb;
 }
