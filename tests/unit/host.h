@@ -11,10 +11,12 @@
 #define MM_TEST_HOST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A host call's 0 or -1 as the machine's calls answer: 0 or -errno. */
 static inline int host_result(long rc)
@@ -80,6 +82,46 @@ static inline long host_meminfo_kb(const char *key)
 		    sscanf(line + len + 1, "%ld", &kb) == 1)
 			break;
 	fclose(f);
+	return kb;
+}
+
+/*
+ * The kB of [p, p + len) whose frames are mlocked (KPF_MLOCKED, bit 33
+ * of /proc/kpageflags, found through /proc/self/pagemap): this
+ * process's own share of meminfo's Mlocked, which no other process's
+ * mlock disturbs. -1 when the files cannot be read (they need
+ * CAP_SYS_ADMIN for the frame numbers).
+ */
+static inline long host_mlocked_kb(const void *p, size_t len)
+{
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	int kf = open("/proc/kpageflags", O_RDONLY);
+	long kb = -1;
+
+	if (pm >= 0 && kf >= 0) {
+		kb = 0;
+		for (size_t off = 0; off < len && kb >= 0; off += 4096) {
+			uint64_t e = 0, f = 0;
+			off_t at = (off_t)(((uintptr_t)p + off) / 4096 * 8);
+
+			if (pread(pm, &e, 8, at) != 8)
+				kb = -1;
+			else if (!(e >> 63)) /* not present */
+				continue;
+			else if (!(e & ((1ULL << 55) - 1))) /* no pfn shown */
+				kb = -1;
+			else if (pread(kf, &f, 8,
+				       (off_t)((e & ((1ULL << 55) - 1)) * 8)) !=
+				 8)
+				kb = -1;
+			else if (f >> 33 & 1)
+				kb += 4;
+		}
+	}
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
 	return kb;
 }
 
