@@ -501,6 +501,8 @@ void thp_add_new_anon_rmap(struct machine *m, struct page *head,
 	anon_vma_get(vma->anon_vma);
 	thp_add_rmap_pmd(m, head);
 	vma->vm_mm->rss_stat[MM_ANONPAGES] += (long)nr;
+	/* folio_add_lru_vma: the head on the inactive anon list, all of it. */
+	lru_add(m, head);
 }
 
 /*
@@ -925,6 +927,8 @@ static void free_transhuge_page(struct machine *m, struct page *head)
 	unsigned long nr = hpage_nr(m);
 
 	deferred_split_remove(m, head);
+	if (PageFlag(head, PG_lru))
+		lru_del(m, head);
 	mlock_page_freed(m, head);
 	INIT_LIST_HEAD(&head[1].lru);
 	for (unsigned long i = 0; i < nr; i++) {
@@ -972,10 +976,11 @@ void zap_huge_pmd(struct machine *m, struct vm_area_struct *vma,
 /* Splitting a THP: the deferred split queue                           */
 
 /*
- * __split_huge_page of a THP only PTEs map: each page becomes an order-0
- * anonymous page of the same anon_vma at its own index, with the map
- * count it had and one reference per mapping, on the LRU lists; pages
- * no entry maps go back to the buddy allocator.
+ * __split_huge_page of a THP only PTEs map: its head leaves the LRU list
+ * it was on whole, and each page becomes an order-0 anonymous page of
+ * the same anon_vma at its own index, with the map count it had and one
+ * reference per mapping, on the inactive list (lru_add_split_folio);
+ * pages no entry maps go back to the buddy allocator.
  */
 static unsigned long split_huge_page(struct machine *m, struct page *head)
 {
@@ -984,6 +989,9 @@ static unsigned long split_huge_page(struct machine *m, struct page *head)
 	bool mlocked = mlock_thp_split(m, head);
 
 	deferred_split_remove(m, head);
+	/* The head leaves its list whole; lru_add_split_folio adds each. */
+	if (PageFlag(head, PG_lru))
+		lru_del(m, head);
 	split_page(m, head, huge_page_order(m));
 	for (unsigned long i = 0; i < nr; i++) {
 		struct page *page = head + i;
@@ -997,8 +1005,7 @@ static unsigned long split_huge_page(struct machine *m, struct page *head)
 		page->_refcount = page_mapcount(page) + 1;
 		if (page_mapcount(page)) {
 			lru_add(m, page);
-			if (mlocked)
-				mlock_split_page(m, page);
+			mlock_split_page(m, page, mlocked);
 		} else
 			freed++;
 		put_user_page(m, page);
@@ -1060,4 +1067,92 @@ unsigned long deferred_split_scan_node(struct machine *m, int nid,
 unsigned long deferred_split_scan(struct machine *m, unsigned long nr_to_scan)
 {
 	return deferred_split_scan_node(m, NUMA_NO_NODE, nr_to_scan);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reclaim of a THP                                                    */
+
+/* What folio_referenced found: young mappings, a locked one. */
+struct thp_refs {
+	unsigned int refs;
+	bool locked;
+};
+
+/* The PTEs of vma from addr mapping the THP's pages: young, mapped. */
+static unsigned long thp_pte_refs(struct machine *m, struct vm_area_struct *vma,
+				  uint64_t addr, const struct page *head,
+				  bool clear, unsigned int *young)
+{
+	unsigned long hpfn = page_to_pfn(m, head), nr = hpage_nr(m), mapped = 0;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		uint64_t a = addr + (i << m->page_shift), entry;
+		struct pte_slot slot;
+
+		if (a >= vma->vm_end)
+			break;
+		if (pte_slot_get(m, vma->vm_mm->pgd, a, pte_level(m), false,
+				 &slot) ||
+		    slot.level != pte_level(m))
+			continue;
+		entry = pte_slot_read(m, &slot);
+		if (!pte_maps_page(entry) || pte_pfn(m, entry) != hpfn + i)
+			continue;
+		mapped++;
+		if (clear && (entry & _PAGE_ACCESSED)) {
+			pte_slot_set(m, &slot,
+				     entry & ~(uint64_t)_PAGE_ACCESSED);
+			(*young)++;
+		}
+	}
+	return mapped;
+}
+
+/*
+ * folio_referenced_one of a THP in vma from addr: its PMD's accessed
+ * bit, or each PTE's, tested and cleared; a locked VMA that maps it
+ * whole stops the walk (the mlock that got missed), one that maps part
+ * of it is passed over (its pages' references do not count).
+ */
+static int thp_referenced_one(struct machine *m, struct page *head,
+			      struct vm_area_struct *vma, uint64_t addr,
+			      void *arg)
+{
+	struct thp_refs *r = arg;
+	bool locked = (vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED;
+	struct pte_slot slot;
+	uint64_t entry;
+
+	if (find_huge_pmd(m, vma, addr, &slot, &entry)) {
+		if (pte_pfn(m, entry) != page_to_pfn(m, head))
+			return 0;
+		if (locked) {
+			r->locked = true;
+			return 1;
+		}
+		if (entry & _PAGE_ACCESSED) {
+			pte_slot_set(m, &slot,
+				     entry & ~(uint64_t)_PAGE_ACCESSED);
+			r->refs++;
+		}
+		return 0;
+	}
+	if (locked) {
+		unsigned int none = 0;
+
+		r->locked = thp_pte_refs(m, vma, addr, head, false, &none) ==
+			    hpage_nr(m);
+		return r->locked;
+	}
+	thp_pte_refs(m, vma, addr, head, true, &r->refs);
+	return 0;
+}
+
+int thp_referenced(struct machine *m, struct page *head, unsigned int *refs)
+{
+	struct thp_refs r = {0, false};
+
+	rmap_walk(m, head, thp_referenced_one, &r);
+	*refs = r.refs;
+	return r.locked ? -EBUSY : 0;
 }

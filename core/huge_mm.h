@@ -196,6 +196,17 @@ int khugepaged_set(struct machine *m, unsigned int pages_to_scan, bool set_none,
 		   unsigned int max_ptes_none);
 unsigned long khugepaged_scan(struct machine *m);
 
+/*
+ * Reclaim's side. A THP's head sits on an LRU list for all its pages
+ * (lru_add when it is made, lru_del when it is split or freed; reclaim
+ * splits an untouched one with split_folio, above, as
+ * shrink_folio_list's split_folio_to_list when the THP cannot be
+ * swapped whole). thp_referenced is folio_referenced of a THP: the
+ * mappings whose accessed bit was set (cleared now) in *refs; -EBUSY
+ * when a locked VMA maps it whole (reclaim culls it).
+ */
+int thp_referenced(struct machine *m, struct page *head, unsigned int *refs);
+
 /* MADV_HUGEPAGE and MADV_NOHUGEPAGE: the flags vma gets. */
 unsigned long hugepage_madvise(unsigned long vm_flags, int advice);
 

@@ -80,8 +80,9 @@ static bool collapse_allowed(struct machine *m, const struct pte_slot *table)
 		if (!pte_present(entry)) /* swap, or PROT_NONE */
 			return false;
 		page = pfn_to_page(m, pte_pfn(m, entry));
+		/* A PTE-mapped THP's head is on the LRU; it stays as it is. */
 		if (!PageFlag(page, PG_anon) || !PageFlag(page, PG_lru) ||
-		    page->_refcount != page_mapcount(page))
+		    PageThp(page) || page->_refcount != page_mapcount(page))
 			return false;
 		if (page_mapcount(page) > 1 && ++shared > k->max_ptes_shared)
 			return false;

@@ -272,6 +272,7 @@ int migrate_thp(struct machine *m, struct page *src, struct page *dst,
 	unsigned int order = huge_page_order(m);
 	unsigned long nr = 1UL << order, spfn = page_to_pfn(m, src);
 	unsigned long dpfn = page_to_pfn(m, dst);
+	bool active;
 
 	if (!folio_migratable(m, src))
 		return -EAGAIN;
@@ -282,7 +283,11 @@ int migrate_thp(struct machine *m, struct page *src, struct page *dst,
 		       m->page_size);
 	thp_remap(m, src, dst, nr);
 	migrate_thp_node_stats(m, src, dst, nr);
+	/* Its LRU place (the head's, for all its pages) moves to dst's. */
+	active = PageFlag(src, PG_active);
+	lru_del(m, src);
 	migrate_thp_state(src, dst, nr);
+	(active ? lru_add_active : lru_add)(m, dst);
 	for (unsigned long i = 0; i < nr; i++)
 		copy_page_owner(m, src + i, dst + i, reason);
 	__free_pages(m, src, order);

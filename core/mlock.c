@@ -18,12 +18,13 @@
  * only partly in the range, or partly mapped, is left as it is). It is
  * munlocked when a locked VMA's mapping of it goes and no locked VMA
  * still maps it so: where Linux counts mlock_count down, the reverse map
- * is asked, as for small pages.
+ * is asked, as for small pages. Its head moves to the unevictable list
+ * and back, standing for all its pages.
  *
  * Owns: mlock's checks and errors, mlock_fixup's accounting, the mlocked
  * state of pages and THPs. Must never: change a VMA's bounds but through
- * madvise_update_vma, mlock a small page not on an LRU list (a huge page,
- * the zero page), or leave an mlocked page on an evictable list.
+ * madvise_update_vma, mlock a page not on an LRU list (a huge page, the
+ * zero page), or leave an mlocked page or THP on an evictable list.
  */
 #include "core/mlock.h"
 
@@ -104,16 +105,17 @@ static int thp_locked_one(struct machine *m, struct page *head,
 	       thp_whole_in_vma(m, head, vma, addr);
 }
 
-/* mlock_folio of a THP: all its pages counted at once, off the LRU. */
+/* mlock_folio of a THP: all its pages counted, its head culled. */
 static void mlock_thp(struct machine *m, struct page *head)
 {
 	unsigned long nr = hpage_nr(m);
 
-	if (PageFlag(head, PG_mlocked))
-		return;
-	SetPageFlag(head, PG_mlocked);
-	page_zone(m, head)->vm_stat[NR_MLOCK] += (long)nr;
-	m->vm_events[UNEVICTABLE_PGMLOCKED] += nr;
+	if (!PageFlag(head, PG_mlocked)) {
+		SetPageFlag(head, PG_mlocked);
+		page_zone(m, head)->vm_stat[NR_MLOCK] += (long)nr;
+		m->vm_events[UNEVICTABLE_PGMLOCKED] += nr;
+	}
+	lru_move_unevictable(m, head);
 }
 
 /* munlock_folio of a THP no locked VMA maps whole any more. */
@@ -127,6 +129,7 @@ static void munlock_thp(struct machine *m, struct page *head)
 	ClearPageFlag(head, PG_mlocked);
 	page_zone(m, head)->vm_stat[NR_MLOCK] -= (long)nr;
 	m->vm_events[UNEVICTABLE_PGMUNLOCKED] += nr;
+	lru_move_evictable(m, head);
 }
 
 /*
@@ -148,6 +151,10 @@ static void mlock_vma_thp(struct machine *m, struct vm_area_struct *vma,
 
 void mlock_page(struct machine *m, struct page *page)
 {
+	if (PageThp(page)) { /* reclaim culls a THP a locked VMA maps */
+		mlock_thp(m, thp_head(m, page));
+		return;
+	}
 	if (!PageFlag(page, PG_lru))
 		return;
 	if (!PageFlag(page, PG_mlocked)) {
@@ -206,10 +213,15 @@ bool mlock_thp_split(struct machine *m, struct page *head)
 	return true;
 }
 
-void mlock_split_page(struct machine *m, struct page *page)
+void mlock_split_page(struct machine *m, struct page *page, bool mlocked)
 {
 	if (!rmap_walk(m, page, locked_one, NULL)) {
-		m->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+		if (mlocked)
+			m->vm_events[UNEVICTABLE_PGMUNLOCKED]++;
+		return;
+	}
+	if (!mlocked) { /* the cull reclaim would make (mlock_vma_folio) */
+		mlock_page(m, page);
 		return;
 	}
 	/* The THP's mlock passes to the page: no new event. */
@@ -687,8 +699,7 @@ int mlock_check(const struct machine *m, const struct mm_struct *mm, char *why,
 	return 0;
 }
 
-int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
-		    char *why, size_t len)
+int mlock_lru_check(const struct machine *m, char *why, size_t len)
 {
 	const struct list_head *pos;
 	long counted = 0, mlocked = 0;
@@ -702,6 +713,11 @@ int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
 		{
 			struct page *page = list_entry(pos, struct page, lru);
 
+			/* A THP may stay mlocked as Linux's does (mprotect). */
+			if (PageThp(page) && PageFlag(page, PG_mlocked)) {
+				mlocked += (long)hpage_nr(m);
+				continue;
+			}
 			if (!PageFlag(page, PG_mlocked) ||
 			    !rmap_walk((struct machine *)m, page, locked_one,
 				       NULL))
@@ -712,11 +728,10 @@ int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
 					page_to_pfn(m, page));
 			mlocked++;
 		}
-	mlocked += (long)thp_mlocked;
 	if (mlocked != counted)
 		return check_failed(why, len,
-				    "mlock: %ld pages mlocked (%lu of them in "
-				    "THPs), NR_MLOCK says %ld",
-				    mlocked, thp_mlocked, counted);
+				    "mlock: %ld pages mlocked, NR_MLOCK says "
+				    "%ld",
+				    mlocked, counted);
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 /*
  * A page a VM_LOCKED VMA maps is mlocked (PG_mlocked, counted in
- * NR_MLOCK); a small one sits on the unevictable list. A THP is mlocked
+ * NR_MLOCK) and sits on the unevictable list. A THP is mlocked
  * whole, HPAGE_PMD_NR pages in NR_MLOCK, when a locked VMA maps it by
  * its PMD or every page of it by PTEs (mlock.c says when, as Linux 6.x).
  */
@@ -43,10 +43,12 @@ void mlock_page_freed(struct machine *m, struct page *page);
  * __split_huge_page of a THP: mlock_thp_split takes the THP's mlock off
  * NR_MLOCK (whether it had one); after the split each page still mapped,
  * back on the LRU, is given to mlock_split_page, which mlocks it if a
- * locked VMA maps it, as the tails inherit PG_mlocked in Linux.
+ * locked VMA maps it: with the THP's mlock (mlocked), as the tails
+ * inherit PG_mlocked in Linux; without, as reclaim would cull it later
+ * (the machine keeps every page a locked VMA maps mlocked).
  */
 bool mlock_thp_split(struct machine *m, struct page *head);
-void mlock_split_page(struct machine *m, struct page *page);
+void mlock_split_page(struct machine *m, struct page *page, bool mlocked);
 /*
  * After a fault at addr in a VM_LOCKED VMA: mlock the page now mapped,
  * or the THP a PMD now maps (folio_add_lru_vma's mlock_new_folio).
@@ -68,11 +70,10 @@ bool can_do_mlock(const struct machine *m);
 int mlock_check(const struct machine *m, const struct mm_struct *mm, char *why,
 		size_t len);
 /*
- * The unevictable list holds exactly the mlocked small pages, each still
- * mapped by a locked VMA, and NR_MLOCK counts them and the thp_mlocked
- * pages of mlocked THPs (the page checker counts those).
+ * The unevictable list holds exactly the mlocked pages, each small one
+ * still mapped by a locked VMA, and NR_MLOCK counts them (a THP's head
+ * for all its pages).
  */
-int mlock_lru_check(const struct machine *m, unsigned long thp_mlocked,
-		    char *why, size_t len);
+int mlock_lru_check(const struct machine *m, char *why, size_t len);
 
 #endif /* MM_MLOCK_H */

@@ -11,8 +11,8 @@
  * (MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS) and hugetlb_pages equal to
  * what its tables hold; every user page on an LRU list; each THP (an
  * anonymous block of the huge order, its tails PG_tail and never
- * mlocked alone) off the LRU, its pages in NR_MLOCK when its head is
- * mlocked, its entire mapcount equal to the PMDs mapping it, each page's
+ * mlocked alone) on an LRU list by its head alone, which counts for all
+ * its pages, its entire mapcount equal to the PMDs mapping it, each page's
  * _mapcount to the PTEs mapping it, _nr_pages_mapped to the pages some
  * PTE maps, its reference count to all of those, on the deferred split
  * queue exactly when no PMD and only some PTEs map it, an exclusive
@@ -56,7 +56,6 @@ struct mm_tally {
 	unsigned long thp_pages;     /* in THPs mapped by PMDs, all mms */
 	unsigned long thp_queued;    /* THPs on the deferred split queue */
 	unsigned long swapcached;    /* pages the swap cache holds */
-	unsigned long thp_mlocked;   /* pages of the mlocked THPs */
 	char *why;
 	size_t len;
 };
@@ -431,7 +430,10 @@ static int check_other_page(const struct mm_tally *t, unsigned long pfn)
 			    page->_mapcount, t->mapped[pfn]);
 }
 
-/* Page i of the THP at head: its tail, at its index, off the LRU lists. */
+/*
+ * Page i of the THP at head: its tail, at its index, off the LRU lists;
+ * the head on one (lru_check holds it to the right one, counted whole).
+ */
 static int check_thp_subpage(struct mm_tally *t, const struct page *head,
 			     unsigned long i)
 {
@@ -442,11 +444,11 @@ static int check_thp_subpage(struct mm_tally *t, const struct page *head,
 	     (!PageFlag(page, PG_tail) || !PageFlag(page, PG_anon) ||
 	      PageFlag(page, PG_head) || page->mapping != head->mapping ||
 	      page->index != head->index + i || PageFlag(page, PG_mlocked))) ||
-	    PageFlag(page, PG_lru))
+	    PageFlag(page, PG_lru) != !i)
 		return check_failed(t->why, t->len,
 				    "THP pfn %#lx: page %lu is not its tail "
-				    "at index %#llx (not mlocked alone), off "
-				    "the LRU lists",
+				    "at index %#llx (not mlocked alone), its "
+				    "head alone on an LRU list",
 				    pfn - i, i,
 				    (unsigned long long)(head->index + i));
 	if ((uint32_t)page_mapcount(page) != t->mapped[pfn])
@@ -523,8 +525,6 @@ static int check_thp_folio(struct mm_tally *t, unsigned long pfn,
 		pages += page_mapcount(head + i) > 0;
 	}
 	err = check_thp_counts(t, head, ptes, pages);
-	if (PageFlag(head, PG_mlocked))
-		t->thp_mlocked += nr;
 	*anon_mapped += thp_entire_mapcount(head) ? (long)nr : (long)pages;
 	return err;
 }
@@ -798,9 +798,9 @@ int mm_check(const struct machine *m, char *why, size_t len)
 			err = segment_regs_check(m, task, why, len);
 	}
 	if (!err)
-		err = check_pages(&t);
+		err = mlock_lru_check(m, why, len);
 	if (!err)
-		err = mlock_lru_check(m, t.thp_mlocked, why, len);
+		err = check_pages(&t);
 	if (!err)
 		err = check_split_queue(&t);
 	if (!err)

@@ -249,9 +249,16 @@ static const struct {
 	[LRU_UNEVICTABLE] = {NR_UNEVICTABLE, NR_ZONE_UNEVICTABLE},
 };
 
+/* The pages an LRU entry stands for: a THP's head, all of the THP's. */
+static long folio_nr_pages(const struct machine *m, const struct page *page)
+{
+	return PageThp(page) ? 1L << huge_page_order(m) : 1;
+}
+
 static void lru_account(struct machine *m, const struct page *page,
 			enum lru_list lru, long n)
 {
+	n *= folio_nr_pages(m, page);
 	folio_lruvec(m, page)->nr_pages[lru] += (unsigned long)n;
 	mod_lruvec_page_state(m, page, lru_stat[lru].node, n);
 	page_zone(m, page)->vm_stat[lru_stat[lru].zone] += n;
@@ -347,7 +354,7 @@ static void lru_move(struct machine *m, struct page *page, enum lru_list to)
 void lru_activate(struct machine *m, struct page *page)
 {
 	lru_move(m, page, page_lru(page) | 1);
-	m->vm_events[PGACTIVATE]++;
+	m->vm_events[PGACTIVATE] += (unsigned long)folio_nr_pages(m, page);
 }
 
 void lru_move_unevictable(struct machine *m, struct page *page)
@@ -359,7 +366,8 @@ void lru_move_unevictable(struct machine *m, struct page *page)
 	SetPageFlag(page, PG_unevictable);
 	list_move(&page->lru, &folio_lruvec(m, page)->lists[LRU_UNEVICTABLE]);
 	lru_account(m, page, LRU_UNEVICTABLE, 1);
-	m->vm_events[UNEVICTABLE_PGCULLED]++;
+	m->vm_events[UNEVICTABLE_PGCULLED] +=
+		(unsigned long)folio_nr_pages(m, page);
 }
 
 void lru_move_evictable(struct machine *m, struct page *page)
@@ -370,14 +378,15 @@ void lru_move_evictable(struct machine *m, struct page *page)
 	ClearPageFlag(page, PG_unevictable);
 	list_move(&page->lru, &folio_lruvec(m, page)->lists[page_lru(page)]);
 	lru_account(m, page, page_lru(page), 1);
-	m->vm_events[UNEVICTABLE_PGRESCUED]++;
+	m->vm_events[UNEVICTABLE_PGRESCUED] +=
+		(unsigned long)folio_nr_pages(m, page);
 }
 
 void lru_deactivate(struct machine *m, struct page *page)
 {
 	ClearPageFlag(page, PG_referenced);
-	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable) ||
-	    !PageFlag(page, PG_active))
+	if (!PageFlag(page, PG_lru) || PageThp(page) ||
+	    PageFlag(page, PG_unevictable) || !PageFlag(page, PG_active))
 		return;
 	lru_move(m, page, page_lru(page) & ~1u);
 	m->vm_events[PGDEACTIVATE]++;
@@ -387,7 +396,7 @@ void lru_lazyfree(struct machine *m, struct page *page)
 {
 	if (!PageFlag(page, PG_lru) || !PageFlag(page, PG_anon) ||
 	    !PageFlag(page, PG_swapbacked) || PageFlag(page, PG_unevictable) ||
-	    page->swap)
+	    page->swap || PageThp(page))
 		return;
 	lru_account(m, page, page_lru(page), -1);
 	ClearPageFlag(page, PG_active);
@@ -623,7 +632,9 @@ static bool reclaim_shmem(struct machine *m, struct page *page)
 
 bool reclaim_page(struct machine *m, struct page *page)
 {
-	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable))
+	/* madvise walks PTEs: a THP's pages are left whole, as before. */
+	if (!PageFlag(page, PG_lru) || PageFlag(page, PG_unevictable) ||
+	    PageThp(page))
 		return false;
 	if (PageFlag(page, PG_anon) && !PageFlag(page, PG_swapbacked))
 		return reclaim_lazyfree(m, page);
@@ -647,6 +658,17 @@ struct scan_control {
 	bool may_unmap;	    /* mapped pages may be unmapped (node_reclaim) */
 };
 
+/* Deactivation forgets the entries' accessed bits (a THP's too). */
+static void clear_references(struct machine *m, struct page *page)
+{
+	unsigned int refs = 0;
+
+	if (PageThp(page))
+		thp_referenced(m, page, &refs);
+	else
+		rmap_walk(m, page, referenced_one, &refs);
+}
+
 /* Move up to nr pages from the active list's tail to the inactive. */
 static void shrink_active_list(struct machine *m, struct scan_control *sc,
 			       unsigned long nr)
@@ -655,9 +677,8 @@ static void shrink_active_list(struct machine *m, struct scan_control *sc,
 
 	while (nr-- && !list_empty(active)) {
 		struct page *page = list_last_entry(active, struct page, lru);
-		unsigned int refs = 0;
 
-		rmap_walk(m, page, referenced_one, &refs);
+		clear_references(m, page);
 		lru_move(m, page, LRU_INACTIVE_ANON);
 	}
 }
@@ -680,7 +701,8 @@ static enum page_references page_check_references(struct machine *m,
 	unsigned int refs = 0;
 	bool was_referenced = PageFlag(page, PG_referenced);
 
-	if (rmap_walk(m, page, referenced_one, &refs))
+	if (PageThp(page) ? thp_referenced(m, page, &refs)
+			  : rmap_walk(m, page, referenced_one, &refs))
 		return PAGEREF_CULL;
 	if (!refs) {
 		ClearPageFlag(page, PG_referenced);
@@ -728,6 +750,11 @@ static unsigned long shrink_inactive_list(struct machine *m,
 			continue;
 		case PAGEREF_RECLAIM:
 			break;
+		}
+		if (PageThp(page)) { /* split: its pages come round in turn */
+			if (split_folio(m, page))
+				list_move(&page->lru, inactive);
+			continue;
 		}
 		/* Swapping out is a write: without may_writepage the page
 		 * is put in the swap cache and unmapped, then kept
@@ -1219,7 +1246,10 @@ static unsigned long shrink_memcg_inactive(struct machine *m, struct lruvec *lv,
 		case PAGEREF_RECLAIM:
 			break;
 		}
-		freed += pageout(m, page);
+		if (PageThp(page)) /* its pages are charged to pid too */
+			split_folio(m, page);
+		else
+			freed += pageout(m, page);
 	}
 	return freed;
 }
@@ -1234,13 +1264,12 @@ static void deactivate_memcg(struct machine *m, struct lruvec *lv, int pid,
 
 	while (budget-- && pos != active) {
 		struct page *page = list_entry(pos, struct page, lru);
-		unsigned int refs = 0;
 
 		pos = pos->prev;
 		if (page->memcg != pid)
 			continue;
 		(*seen)++;
-		rmap_walk(m, page, referenced_one, &refs);
+		clear_references(m, page);
 		lru_move(m, page, LRU_INACTIVE_ANON);
 	}
 }
@@ -1312,7 +1341,7 @@ static int lru_check_node(const struct machine *m, int nid, char *why,
 					"list %d is not a live user page of it",
 					page_to_pfn(m, page), page_to_nid(page),
 					nid, lru);
-			n++;
+			n += (unsigned long)folio_nr_pages(m, page);
 		}
 		if (n != lv->nr_pages[lru])
 			return check_failed(why, len,

@@ -86,16 +86,17 @@ static inline long host_meminfo_kb(const char *key)
 }
 
 /*
- * The kB of [p, p + len) whose frames are mlocked (KPF_MLOCKED, bit 33
- * of /proc/kpageflags, found through /proc/self/pagemap): this
- * process's own share of meminfo's Mlocked, which no other process's
- * mlock disturbs. -1 when the files cannot be read (they need
- * CAP_SYS_ADMIN for the frame numbers).
+ * The kB of [p, p + len) whose frames have bit of /proc/kpageflags set
+ * (KPF_LRU 5, KPF_ACTIVE 6, KPF_UNEVICTABLE 18, KPF_MLOCKED 33), found
+ * through /proc/self/pagemap: this process's own share of meminfo's
+ * counters, which no other process disturbs. -1 when the files cannot
+ * be read (they need CAP_SYS_ADMIN for the frame numbers).
  */
-static inline long host_mlocked_kb(const void *p, size_t len)
+static inline long host_kpageflag_kb(const void *p, size_t len, int bit)
 {
 	int pm = open("/proc/self/pagemap", O_RDONLY);
 	int kf = open("/proc/kpageflags", O_RDONLY);
+	const uint64_t pfn_mask = (1ULL << 55) - 1;
 	long kb = -1;
 
 	if (pm >= 0 && kf >= 0) {
@@ -108,13 +109,12 @@ static inline long host_mlocked_kb(const void *p, size_t len)
 				kb = -1;
 			else if (!(e >> 63)) /* not present */
 				continue;
-			else if (!(e & ((1ULL << 55) - 1))) /* no pfn shown */
+			else if (!(e & pfn_mask)) /* no pfn shown */
 				kb = -1;
 			else if (pread(kf, &f, 8,
-				       (off_t)((e & ((1ULL << 55) - 1)) * 8)) !=
-				 8)
+				       (off_t)((e & pfn_mask) * 8)) != 8)
 				kb = -1;
-			else if (f >> 33 & 1)
+			else if (f >> bit & 1)
 				kb += 4;
 		}
 	}
@@ -123,6 +123,12 @@ static inline long host_mlocked_kb(const void *p, size_t len)
 	if (kf >= 0)
 		close(kf);
 	return kb;
+}
+
+/* The kB of [p, p + len) mlocked (KPF_MLOCKED): its share of Mlocked. */
+static inline long host_mlocked_kb(const void *p, size_t len)
+{
+	return host_kpageflag_kb(p, len, 33);
 }
 
 /* /proc/vmstat's counter name; -1 if missing. */

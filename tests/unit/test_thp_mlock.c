@@ -31,6 +31,7 @@
 #include "core/task.h"
 #include "core/task_mmu.h"
 #include "core/uapi.h"
+#include "core/vmscan.h"
 
 #define HPAGE (2 * MiB)
 #define HALF  (HPAGE / 2)
@@ -640,8 +641,9 @@ static const char *check_says(struct thp *t, char *why, size_t len)
 }
 
 /*
- * The checker sees a PMD-mapped THP of a locked VMA that is not
- * mlocked, an mlocked tail, and NR_MLOCK that misses a THP's pages.
+ * The checker sees a THP on the unevictable list that is not mlocked,
+ * a PMD-mapped THP of a locked VMA that is not mlocked, an mlocked
+ * tail, and NR_MLOCK that misses a THP's pages.
  */
 static void test_checker_catches(void **state)
 {
@@ -662,18 +664,27 @@ static void test_checker_catches(void **state)
 			head = p;
 	}
 	assert_non_null(head);
+	/* Not mlocked, on the unevictable list: the lists' check. */
 	ClearPageFlag(head, PG_mlocked);
+	assert_non_null(strstr(check_says(&t, why, sizeof(why)),
+			       "is not a live user page of it"));
+	/* Munlocked behind the VMA's back, rescued, counted: mlock's. */
+	page_zone(t.m, head)->vm_stat[NR_MLOCK] -= 512;
+	lru_move_evictable(t.m, head);
 	assert_non_null(
 		strstr(check_says(&t, why, sizeof(why)),
 		       "PMD-mapped by a VM_LOCKED VMA, is not mlocked"));
 	SetPageFlag(head, PG_mlocked);
+	page_zone(t.m, head)->vm_stat[NR_MLOCK] += 512;
+	lru_move_unevictable(t.m, head);
+	assert_string_equal(check_says(&t, why, sizeof(why)), "");
 	SetPageFlag(head + 7, PG_mlocked);
 	assert_non_null(
 		strstr(check_says(&t, why, sizeof(why)), "not mlocked alone"));
 	ClearPageFlag(head + 7, PG_mlocked);
 	page_zone(t.m, head)->vm_stat[NR_MLOCK] -= 512;
 	assert_non_null(strstr(check_says(&t, why, sizeof(why)),
-			       "512 of them in THPs), NR_MLOCK says 0"));
+			       "pages mlocked, NR_MLOCK says"));
 	page_zone(t.m, head)->vm_stat[NR_MLOCK] += 512;
 	teardown(&t);
 }
