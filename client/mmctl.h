@@ -153,8 +153,16 @@ int map_write_picture(const char *path, int w, int h,
 #define MAP_MAX_NODES 8
 #define MAP_NODE_LINE 160
 #define MAP_NODE_H    38
-int map_node_line(struct mmctl *ctl, unsigned int nid, unsigned long start,
-		  unsigned long pages, char *line, size_t len);
+/* A zone's place, as both maps hold it: its node and pfn span. */
+struct map_span {
+	unsigned int node;
+	unsigned long start_pfn, pages;
+};
+/* Each node's heading into nodes[nid], from the zones' spans (in node
+ * order); nothing asked on a one-node machine (numa false). */
+int map_node_lines(struct mmctl *ctl, const struct map_span *zones,
+		   unsigned int nr_zones, bool numa,
+		   char (*nodes)[MAP_NODE_LINE]);
 double map_draw_node(cairo_t *cr, const char *line, double y, double w);
 /* The headings as an SVG's <desc> (malloc'd), NULL for one node. */
 char *map_nodes_desc(const char (*nodes)[MAP_NODE_LINE], bool numa);

@@ -10,7 +10,7 @@
  * (the data itself). On a machine of several nodes the zones come under
  * their node's heading, as Linux orders them (node, then zone), each
  * heading with the node's span and node-meminfo's MemTotal, MemFree and
- * MemUsed (map_node_line, which --by-type shares). The picture's
+ * MemUsed (map_node_lines, which --by-type shares). The picture's
  * geometry is fixed, so its size follows from the machine alone
  * (docs/mmctl.1 gives the formula): width = 2 * MARGIN + 64 * CELL,
  * height = 2 * MARGIN + TITLE_H + headings * NODE_H + sum over zones of
@@ -227,8 +227,9 @@ static int map_from_data(struct frame_map *map, char *why, size_t len)
  * Node nid's heading: its span (start_pfn and pages, as the zones on it
  * give them) and node-meminfo's MemTotal, MemFree and MemUsed, in kB.
  */
-int map_node_line(struct mmctl *ctl, unsigned int nid, unsigned long start,
-		  unsigned long pages, char *line, size_t len)
+static int map_node_line(struct mmctl *ctl, unsigned int nid,
+			 unsigned long start, unsigned long pages, char *line,
+			 size_t len)
 {
 	void *buf = NULL;
 	size_t n = 0;
@@ -258,27 +259,39 @@ int map_node_line(struct mmctl *ctl, unsigned int nid, unsigned long start,
 	return 0;
 }
 
-/* Each node's heading, its span from its zones (in node order). */
-static int map_nodes(struct mmctl *ctl, struct frame_map *map)
+int map_node_lines(struct mmctl *ctl, const struct map_span *zones,
+		   unsigned int nr_zones, bool numa,
+		   char (*nodes)[MAP_NODE_LINE])
 {
-	for (unsigned int zi = 0; map->numa && zi < map->nr_zones;) {
-		const struct map_zone *z = &map->zones[zi];
+	for (unsigned int zi = 0; numa && zi < nr_zones;) {
+		const struct map_span *z = &zones[zi];
 		unsigned long end = z->start_pfn + z->pages;
 		unsigned int n = zi;
 		int err;
 
-		for (; n < map->nr_zones && map->zones[n].node == z->node; n++)
-			if (map->zones[n].start_pfn + map->zones[n].pages > end)
-				end = map->zones[n].start_pfn +
-				      map->zones[n].pages;
+		for (; n < nr_zones && zones[n].node == z->node; n++)
+			if (zones[n].start_pfn + zones[n].pages > end)
+				end = zones[n].start_pfn + zones[n].pages;
 		err = map_node_line(ctl, z->node, z->start_pfn,
-				    end - z->start_pfn, map->nodes[z->node],
-				    sizeof(map->nodes[z->node]));
+				    end - z->start_pfn, nodes[z->node],
+				    MAP_NODE_LINE);
 		if (err)
 			return err;
 		zi = n;
 	}
 	return 0;
+}
+
+/* Each node's heading, its span from its zones (in node order). */
+static int map_nodes(struct mmctl *ctl, struct frame_map *map)
+{
+	struct map_span spans[MAX_ZONES];
+
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
+		spans[zi] = (struct map_span){map->zones[zi].node,
+					      map->zones[zi].start_pfn,
+					      map->zones[zi].pages};
+	return map_node_lines(ctl, spans, map->nr_zones, map->numa, map->nodes);
 }
 
 /* Zone zi begins a node's section: the heading goes before it. */

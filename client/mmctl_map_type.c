@@ -13,7 +13,7 @@
  * unmovable pages, '#' no RAM), as a PNG or an SVG (each cell a frame
  * of the type's colour around a bar of unmovable, movable and free
  * pages, bottom up), and as JSON. On a machine of several nodes the
- * zones come under their node's heading, as map's do (map_node_line).
+ * zones come under their node's heading, as map's do (map_node_lines).
  * Must never: classify a page itself.
  */
 #include "client/mmctl.h"
@@ -146,24 +146,13 @@ static int blocks_from_data(struct block_map *map, const Mm__Pageblocks *pb,
 /* Each node's heading, its span from its zones (in node order). */
 static int blocks_nodes(struct mmctl *ctl, struct block_map *map)
 {
-	for (unsigned int zi = 0; map->numa && zi < map->nr_zones;) {
-		const struct block_zone *z = &map->zones[zi];
-		unsigned long end = z->start_pfn + z->pages;
-		unsigned int n = zi;
-		int err;
+	struct map_span spans[MAX_ZONES];
 
-		for (; n < map->nr_zones && map->zones[n].node == z->node; n++)
-			if (map->zones[n].start_pfn + map->zones[n].pages > end)
-				end = map->zones[n].start_pfn +
-				      map->zones[n].pages;
-		err = map_node_line(ctl, z->node, z->start_pfn,
-				    end - z->start_pfn, map->nodes[z->node],
-				    sizeof(map->nodes[z->node]));
-		if (err)
-			return err;
-		zi = n;
-	}
-	return 0;
+	for (unsigned int zi = 0; zi < map->nr_zones; zi++)
+		spans[zi] = (struct map_span){map->zones[zi].node,
+					      map->zones[zi].start_pfn,
+					      map->zones[zi].pages};
+	return map_node_lines(ctl, spans, map->nr_zones, map->numa, map->nodes);
 }
 
 /* Zone zi begins a node's section: the heading goes before it. */
