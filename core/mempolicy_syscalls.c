@@ -578,11 +578,13 @@ long kernel_migrate_pages(struct machine *m, struct task_struct *t,
 		err = get_nodes(m, new_nodes, nnew, maxnode, &to);
 	if (err)
 		return err;
-	/* Nodes not online: -EINVAL, as its check against N_MEMORY. */
-	if (!nodes_equal(nodes_and(to, m->node_online_map), to))
+	/*
+	 * Nodes not online: -EINVAL, as its check against N_MEMORY; no
+	 * node left once intersected with the nodes allowed: -EINVAL too.
+	 */
+	if (!nodes_equal(nodes_and(to, m->node_online_map), to) ||
+	    nodes_empty(to))
 		return -EINVAL;
-	if (nodes_empty(to))
-		return 0;
 	/* Each source node to its counterpart, as do_migrate_pages. */
 	for_each_node_mask(s, from)
 	{

@@ -171,7 +171,8 @@ static void move_pages_as_host(struct mmc *c)
 /* Bad inputs: mm's errno is the host's for the same call. */
 static void numa_errno_as_host(struct mmc *c, uint64_t a)
 {
-	unsigned long bad = 1UL << 7, none = 0, mask[2] = {0, 0};
+	unsigned long bad = 1UL << 7, none = 0, one = 1, left = 0;
+	unsigned long mask[2] = {0, 0};
 	void *h = mmap(NULL, PG * 2, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	struct {
@@ -205,6 +206,12 @@ static void numa_errno_as_host(struct mmc *c, uint64_t a)
 		{"get_mempolicy an address without MPOL_F_ADDR",
 		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, h, 0)),
 		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, a, 0)},
+		{"migrate_pages to no node",
+		 host(syscall(SYS_migrate_pages, 0, 9, &one, &none)),
+		 mmc_migrate_pages(c, 0, 9, &one, &none, &left)},
+		{"migrate_pages from and to no node",
+		 host(syscall(SYS_migrate_pages, 0, 9, &none, &none)),
+		 mmc_migrate_pages(c, 0, 9, &none, &none, &left)},
 		{"get_mempolicy a mask of no bits",
 		 host(syscall(SYS_get_mempolicy, NULL, mask, 0, NULL, 0)),
 		 mmc_get_mempolicy(c, 0, NULL, mask, 0, 0, 0)},

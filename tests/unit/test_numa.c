@@ -438,6 +438,13 @@ static void test_migrate_and_move_pages(void **state)
 	to = 0x4;
 	assert_int_equal(uapi_migrate_pages(m, 0, 64, &from, 1, &to, 1, &left),
 			 -EINVAL);
+	/* No new node at all: -EINVAL, nothing moved (page 0 stays on 0). */
+	to = 0;
+	left = 9;
+	assert_int_equal(uapi_migrate_pages(m, 0, 64, &from, 1, &to, 1, &left),
+			 -EINVAL);
+	assert_int_equal(left, 0);
+	assert_int_equal(node_of(f, a), 0);
 	assert_consistent(m);
 }
 
