@@ -621,16 +621,71 @@ int mmc_msync(struct mmc *c, int pid, uint64_t addr, uint64_t len, int flags);
 int mmc_admin_sysctl(struct mmc *c, const char *name, int64_t value);
 
 /*
+ * NUMA memory policies' modes (MPOL_*), mode flags (MPOL_F_STATIC_NODES,
+ * MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING), get_mempolicy's flags
+ * (MPOL_F_NODE, MPOL_F_ADDR, MPOL_F_MEMS_ALLOWED) and mbind's
+ * (MPOL_MF_*), with Linux's uapi values (they cross the wire
+ * unchanged). Each is skipped when defined already, so <numaif.h> may
+ * come first (after this header it would redefine them); the machine's
+ * own core/mempolicy.h spells them alike, so either order compiles.
+ * <linux/mempolicy.h> declares the modes as an enum: include it before
+ * this header, or not with it.
+ */
+#ifndef MPOL_DEFAULT
+#define MPOL_DEFAULT 0
+#endif
+#ifndef MPOL_PREFERRED
+#define MPOL_PREFERRED 1
+#endif
+#ifndef MPOL_BIND
+#define MPOL_BIND 2
+#endif
+#ifndef MPOL_INTERLEAVE
+#define MPOL_INTERLEAVE 3
+#endif
+#ifndef MPOL_LOCAL
+#define MPOL_LOCAL 4
+#endif
+#ifndef MPOL_PREFERRED_MANY
+#define MPOL_PREFERRED_MANY 5
+#endif
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+#ifndef MPOL_F_STATIC_NODES
+#define MPOL_F_STATIC_NODES (1 << 15)
+#endif
+#ifndef MPOL_F_RELATIVE_NODES
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#endif
+#ifndef MPOL_F_NODE
+#define MPOL_F_NODE (1 << 0)
+#endif
+#ifndef MPOL_F_ADDR
+#define MPOL_F_ADDR (1 << 1)
+#endif
+#ifndef MPOL_F_MEMS_ALLOWED
+#define MPOL_F_MEMS_ALLOWED (1 << 2)
+#endif
+#ifndef MPOL_MF_STRICT
+#define MPOL_MF_STRICT (1 << 0)
+#endif
+#ifndef MPOL_MF_MOVE
+#define MPOL_MF_MOVE (1 << 1)
+#endif
+#ifndef MPOL_MF_MOVE_ALL
+#define MPOL_MF_MOVE_ALL (1 << 2)
+#endif
+
+/*
  * NUMA memory policies, as the system calls of <numaif.h> with their
- * errno (mm's docs/vm.md lists them): modes MPOL_DEFAULT (0),
- * MPOL_PREFERRED (1), MPOL_BIND (2), MPOL_INTERLEAVE (3), MPOL_LOCAL
- * (4), MPOL_PREFERRED_MANY (5), MPOL_WEIGHTED_INTERLEAVE (6), or'ed
- * with MPOL_F_STATIC_NODES (1 << 15), MPOL_F_RELATIVE_NODES (1 << 14)
- * or MPOL_F_NUMA_BALANCING (1 << 13). A nodemask holds maxnode - 1
- * bits, as the kernel reads it. pid 0 is this session's process, else
- * one it forked. mmc_mbind's flags: MPOL_MF_STRICT (1), MPOL_MF_MOVE
- * (2), MPOL_MF_MOVE_ALL (4, admin only: -EPERM). mmc_get_mempolicy's:
- * MPOL_F_NODE (1), MPOL_F_ADDR (2), MPOL_F_MEMS_ALLOWED (4).
+ * errno (mm's docs/vm.md lists them): a mode or'ed with mode flags. A
+ * nodemask holds maxnode - 1 bits, as the kernel reads it. pid 0 is
+ * this session's process, else one it forked. MPOL_MF_MOVE_ALL is for
+ * admins only (-EPERM).
  * mmc_migrate_pages gives the pages it could not move in *left;
  * mmc_move_pages each page's node (or -errno) in status, moving the
  * pages first unless nodes is NULL; at most 1024 pages a call; as

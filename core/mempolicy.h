@@ -14,17 +14,19 @@
 
 #include "core/mmzone.h"
 
-/* The modes, as include/uapi/linux/mempolicy.h numbers them. */
-enum {
-	MPOL_DEFAULT,
-	MPOL_PREFERRED,
-	MPOL_BIND,
-	MPOL_INTERLEAVE,
-	MPOL_LOCAL,
-	MPOL_PREFERRED_MANY,
-	MPOL_WEIGHTED_INTERLEAVE,
-	MPOL_MAX,
-};
+/*
+ * The modes, as include/uapi/linux/mempolicy.h numbers them: macros,
+ * spelled as client/mmclient.h spells them, so that either header may
+ * come first.
+ */
+#define MPOL_DEFAULT		 0
+#define MPOL_PREFERRED		 1
+#define MPOL_BIND		 2
+#define MPOL_INTERLEAVE		 3
+#define MPOL_LOCAL		 4
+#define MPOL_PREFERRED_MANY	 5
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#define MPOL_MAX		 7
 
 /* Mode flags, or'ed into the mode. */
 #define MPOL_F_STATIC_NODES   (1 << 15)

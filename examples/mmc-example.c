@@ -81,6 +81,7 @@ static int allocate(struct mmc *c, struct holdings *h, const char *comm,
 		    unsigned long mmz_kb)
 {
 	const char msg[] = "hello, simulated RAM";
+	const unsigned long node0 = 1; /* a nodemask: node 0 alone */
 	char back[sizeof(msg)], name[32];
 	int err;
 
@@ -131,6 +132,12 @@ static int allocate(struct mmc *c, struct holdings *h, const char *comm,
 	err = mmc_mmap(c, 0, 0, 16 * (uint64_t)mmc_info(c)->page_size,
 		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		       &h->anon);
+	/* Prefer node 0 for its pages, as mbind(2) would (<numaif.h>'s
+	 * MPOL_ constants: mmclient.h has them too). */
+	if (!err)
+		err = mmc_mbind(c, 0, h->anon,
+				16 * (uint64_t)mmc_info(c)->page_size,
+				MPOL_PREFERRED, &node0, 2, 0);
 	for (unsigned int i = 0; i < 2 && !err; i++)
 		err = mmc_write_vm(c, 0,
 				   h->anon + i * 8 * mmc_info(c)->page_size,

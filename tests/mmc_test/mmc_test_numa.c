@@ -24,6 +24,8 @@
 
 #define NPAGES 8
 #define PG     4096UL
+/* Static and relative at once: -EINVAL. */
+#define BOTH_NODE_FLAGS (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)
 
 /* The host's answer to the same call: 0 or -errno. */
 static int host(long ret)
@@ -180,17 +182,18 @@ static void numa_errno_as_host(struct mmc *c, uint64_t a)
 		int host, mm;
 	} cases[] = {
 		{"set_mempolicy bind to a node not online",
-		 host(syscall(SYS_set_mempolicy, 2, &bad, 9)),
-		 mmc_set_mempolicy(c, 0, 2, &bad, 9)},
+		 host(syscall(SYS_set_mempolicy, MPOL_BIND, &bad, 9)),
+		 mmc_set_mempolicy(c, 0, MPOL_BIND, &bad, 9)},
 		{"set_mempolicy bind to no node",
-		 host(syscall(SYS_set_mempolicy, 2, &none, 9)),
-		 mmc_set_mempolicy(c, 0, 2, &none, 9)},
+		 host(syscall(SYS_set_mempolicy, MPOL_BIND, &none, 9)),
+		 mmc_set_mempolicy(c, 0, MPOL_BIND, &none, 9)},
 		{"set_mempolicy mode 99",
 		 host(syscall(SYS_set_mempolicy, 99, &none, 9)),
 		 mmc_set_mempolicy(c, 0, 99, &none, 9)},
 		{"set_mempolicy static and relative",
-		 host(syscall(SYS_set_mempolicy, 2 | 3 << 14, &bad, 9)),
-		 mmc_set_mempolicy(c, 0, 2 | 3 << 14, &bad, 9)},
+		 host(syscall(SYS_set_mempolicy, MPOL_BIND | BOTH_NODE_FLAGS,
+			      &bad, 9)),
+		 mmc_set_mempolicy(c, 0, MPOL_BIND | BOTH_NODE_FLAGS, &bad, 9)},
 		{"mbind unaligned",
 		 host(syscall(SYS_mbind, (char *)h + 1, PG, 0, NULL, 0, 0)),
 		 mmc_mbind(c, 0, a + 1, PG, 0, NULL, 0, 0)},
@@ -201,8 +204,10 @@ static void numa_errno_as_host(struct mmc *c, uint64_t a)
 		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 8)),
 		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, 0, 8)},
 		{"get_mempolicy mems_allowed with node",
-		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 5)),
-		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, 0, 5)},
+		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL,
+			      MPOL_F_MEMS_ALLOWED | MPOL_F_NODE)),
+		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, 0,
+				   MPOL_F_MEMS_ALLOWED | MPOL_F_NODE)},
 		{"get_mempolicy an address without MPOL_F_ADDR",
 		 host(syscall(SYS_get_mempolicy, NULL, NULL, 0, h, 0)),
 		 mmc_get_mempolicy(c, 0, NULL, NULL, 0, a, 0)},
@@ -352,10 +357,12 @@ static void numa_thp_moves(struct mmc *c)
 		   mmc_mmap(c, 0, 0, 2 * huge, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
 	h = (a + huge - 1) & ~(huge - 1);
-	EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &zero, 3, 0));
+	EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, MPOL_BIND, &zero, 3, 0));
 	for (unsigned int i = 0; i < 512; i += 64)
 		put_user_pattern(c, 0, h + i * PG, PG, (int)i);
-	EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &one, 3, 2 | 1));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, h, huge, MPOL_BIND, &one, 3,
+			     MPOL_MF_MOVE | MPOL_MF_STRICT));
 	pages[0] = h;
 	pages[1] = h + huge - PG;
 	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, 2, pages, NULL, status, 0));
@@ -402,7 +409,9 @@ void ops_numa(void)
 	EXPECT_ERR(c, 0,
 		   mmc_mmap(c, 0, 0, NPAGES * PG, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
-	EXPECT_ERR(c, 0, mmc_mbind(c, 0, a, NPAGES * PG, 3, &both, 3, 0));
+	EXPECT_ERR(
+		c, 0,
+		mmc_mbind(c, 0, a, NPAGES * PG, MPOL_INTERLEAVE, &both, 3, 0));
 	for (unsigned int i = 0; i < NPAGES; i++) {
 		put_user_pattern(c, 0, a + i * PG, PG, i);
 		inter[i] = (int)(((a / PG) + i) % 2);
@@ -412,9 +421,9 @@ void ops_numa(void)
 	}
 	expect_nodes(c, a, inter, "interleave 0-1");
 	EXPECT_ERR(c, 0,
-		   mmc_get_mempolicy(c, 0, &mode, got, 65, a, 2 /* ADDR */));
-	EXPECT(mode == 3 && got[0] == 0x3, "get_mempolicy gave %d %#lx", mode,
-	       got[0]);
+		   mmc_get_mempolicy(c, 0, &mode, got, 65, a, MPOL_F_ADDR));
+	EXPECT(mode == MPOL_INTERLEAVE && got[0] == 0x3,
+	       "get_mempolicy gave %d %#lx", mode, got[0]);
 	text = NULL;
 	EXPECT_ERR(c, 0, mmc_report_pid(c, MMC_REPORT_NUMA_MAPS, 0, &text));
 	EXPECT(text && strstr(text, " interleave:0-1 anon=8 dirty=8") &&
@@ -424,7 +433,9 @@ void ops_numa(void)
 	numa_reports_as_data(c, a);
 	numastat_process(c);
 	/* mbind with MPOL_MF_MOVE: every page to node 1, bytes kept. */
-	EXPECT_ERR(c, 0, mmc_mbind(c, 0, a, NPAGES * PG, 2, &one, 3, 2 | 1));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, a, NPAGES * PG, MPOL_BIND, &one, 3,
+			     MPOL_MF_MOVE | MPOL_MF_STRICT));
 	expect_nodes(c, a, on1, "bind 1, moved");
 	for (unsigned int i = 0; i < NPAGES; i++)
 		expect_user_bytes(c, 0, a + i * PG, PG, (int)i, 0,
@@ -467,7 +478,9 @@ void ops_numa(void)
 		EXPECT_ERR(c, 0, mmc_admin_weighted_interleave(c, 1, 1));
 	} else {
 		EXPECT_ERR(c, -EPERM, mmc_admin_weighted_interleave(c, 1, 3));
-		EXPECT_ERR(c, -EPERM, mmc_mbind(c, 0, a, PG, 2, &one, 3, 4));
+		EXPECT_ERR(c, -EPERM,
+			   mmc_mbind(c, 0, a, PG, MPOL_BIND, &one, 3,
+				     MPOL_MF_MOVE_ALL));
 	}
 	numa_errno_as_host(c, a);
 	move_pages_as_host(c);

@@ -37,6 +37,36 @@ static void test_gfp_values_are_the_kernels(void **state)
 	assert_int_equal(GFP_DMA32, 0x4);
 }
 
+/*
+ * The memory policy constants, as include/uapi/linux/mempolicy.h has
+ * them (test_proto_constants includes core/mempolicy.h after this
+ * header: the same spelling, or it would not compile).
+ */
+static void test_mpol_values_are_the_kernels(void **state)
+{
+	static const int modes[] = {
+		MPOL_DEFAULT,
+		MPOL_PREFERRED,
+		MPOL_BIND,
+		MPOL_INTERLEAVE,
+		MPOL_LOCAL,
+		MPOL_PREFERRED_MANY,
+		MPOL_WEIGHTED_INTERLEAVE,
+	};
+
+	(void)state;
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(modes[i], i);
+	assert_int_equal(MPOL_F_STATIC_NODES, 0x8000);
+	assert_int_equal(MPOL_F_RELATIVE_NODES, 0x4000);
+	assert_int_equal(MPOL_F_NUMA_BALANCING, 0x2000);
+	assert_int_equal(MPOL_F_NODE | MPOL_F_ADDR | MPOL_F_MEMS_ALLOWED, 7);
+	assert_int_equal(MPOL_F_ADDR, 2);
+	assert_int_equal(MPOL_MF_STRICT, 1);
+	assert_int_equal(MPOL_MF_MOVE, 2);
+	assert_int_equal(MPOL_MF_MOVE_ALL, 4);
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -113,6 +143,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gfp_values_are_the_kernels),
+		cmocka_unit_test(test_mpol_values_are_the_kernels),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_connect_nowhere),
 		cmocka_unit_test(test_connect_path_too_long),
