@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mmc_test_numa.c - NUMA over the wire, on a two-node machine: where
- * each memory policy puts every page (read back with move_pages), page
+ * each memory policy puts every page (read back with move_pages: bind,
+ * interleave, preferred, preferred many, local, weighted interleave), page
  * moves by mbind and move_pages, alloc_pages_node, the kernel's
  * allocations by node (kmem_cache_alloc_node, kmalloc_node,
  * vmalloc_node), numa_maps, numastat and a node's meminfo, a THP moved
@@ -106,18 +107,24 @@ static void numa_reports_as_data(struct mmc *c, uint64_t a)
 	EXPECT(!buf && !len, "a refused report gave %zu bytes", len);
 }
 
+static void expect_nodes_n(struct mmc *c, uint64_t a, unsigned int n,
+			   const int *want, const char *what)
+{
+	uint64_t pages[NPAGES] = {0};
+	int status[NPAGES] = {0};
+
+	for (unsigned int i = 0; i < n; i++)
+		pages[i] = a + i * PG;
+	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, n, pages, NULL, status, 0));
+	for (unsigned int i = 0; i < n; i++)
+		EXPECT(status[i] == want[i], "%s: page %u on node %d, not %d",
+		       what, i, status[i], want[i]);
+}
+
 static void expect_nodes(struct mmc *c, uint64_t a, const int *want,
 			 const char *what)
 {
-	uint64_t pages[NPAGES];
-	int status[NPAGES];
-
-	for (unsigned int i = 0; i < NPAGES; i++)
-		pages[i] = a + i * PG;
-	EXPECT_ERR(c, 0, mmc_move_pages(c, 0, NPAGES, pages, NULL, status, 0));
-	for (unsigned int i = 0; i < NPAGES; i++)
-		EXPECT(status[i] == want[i], "%s: page %u on node %d, not %d",
-		       what, i, status[i], want[i]);
+	expect_nodes_n(c, a, NPAGES, want, what);
 }
 
 /*
@@ -397,6 +404,61 @@ static void numa_thp_moves(struct mmc *c)
 	EXPECT_ERR(c, 0, mmc_admin_transparent_hugepage(c, "madvise", NULL));
 }
 
+/*
+ * The policies the first test leaves out, each on two pages of its own
+ * VMA with the task bound to node 1 (so a page on node 0 shows the
+ * VMA's policy won): PREFERRED {1}, PREFERRED_MANY {1} (node 1 has
+ * room), LOCAL (this session's CPU 0: node 0) and WEIGHTED_INTERLEAVE
+ * {0,1}; an admin sets the weights 1 and 3, so of each 4 pages by
+ * offset the first goes to node 0 (weighted_interleave_nid), else they
+ * weigh 1 each and pages alternate as interleave's.
+ */
+static void numa_more_policies(struct mmc *c)
+{
+	const unsigned long zero = 0x1, one = 0x2, both = 0x3;
+	bool admin = mmc_info(c)->admin;
+	int want[NPAGES];
+	uint64_t a = 0, w = 0;
+
+	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, MPOL_BIND, &one, 3));
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, 6 * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &a));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, a, 2 * PG, MPOL_PREFERRED, &one, 3, 0));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, a + 2 * PG, 2 * PG, MPOL_PREFERRED_MANY,
+			     &one, 3, 0));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, a + 4 * PG, 2 * PG, MPOL_LOCAL, NULL, 0, 0));
+	for (unsigned int i = 0; i < 6; i++) {
+		put_user_pattern(c, 0, a + i * PG, PG, (int)i);
+		want[i] = i < 4 ? 1 : 0;
+	}
+	expect_nodes_n(c, a, 6, want, "preferred, preferred many, local");
+	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, MPOL_PREFERRED, &zero, 3));
+	if (admin)
+		EXPECT_ERR(c, 0, mmc_admin_weighted_interleave(c, 1, 3));
+	EXPECT_ERR(c, 0,
+		   mmc_mmap(c, 0, 0, NPAGES * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, &w));
+	EXPECT_ERR(c, 0,
+		   mmc_mbind(c, 0, w, NPAGES * PG, MPOL_WEIGHTED_INTERLEAVE,
+			     &both, 3, 0));
+	for (unsigned int i = 0; i < NPAGES; i++) {
+		uint64_t ilx = w / PG + i;
+
+		put_user_pattern(c, 0, w + i * PG, PG, (int)i);
+		want[i] = admin ? ilx % 4 != 0 : (int)(ilx % 2);
+	}
+	expect_nodes_n(c, w, NPAGES, want, "weighted interleave 0-1");
+	if (admin)
+		EXPECT_ERR(c, 0, mmc_admin_weighted_interleave(c, 1, 1));
+	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, MPOL_DEFAULT, NULL, 0));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, 6 * PG));
+	EXPECT_ERR(c, 0, mmc_munmap(c, 0, w, NPAGES * PG));
+}
+
 void ops_numa(void)
 {
 	struct mmc *c = connect_as("numa", 0);
@@ -484,6 +546,7 @@ void ops_numa(void)
 	}
 	numa_errno_as_host(c, a);
 	move_pages_as_host(c);
+	numa_more_policies(c);
 	numa_kernel_allocs(c);
 	numa_thp_moves(c);
 	EXPECT_ERR(c, 0, mmc_munmap(c, 0, a, NPAGES * PG));

@@ -465,6 +465,127 @@ static void test_fork_inherits_policy(void **state)
 }
 
 /* A bind to node 1 that runs out kills only a task that uses node 1. */
+/* Each page's node as move_pages reads it (nodes NULL). */
+static void expect_status(struct machine *m, uint64_t a, unsigned int n,
+			  const int32_t *want)
+{
+	uint64_t pages[8] = {0};
+	int32_t status[8] = {0};
+
+	for (unsigned int i = 0; i < n; i++)
+		pages[i] = a + i * PAGE;
+	assert_int_equal(
+		uapi_move_pages(m, 0, n, pages, NULL, status, 0, false), 0);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(status[i], want[i]);
+}
+
+/* Node nid below its min watermark with kernel pages nobody reclaims. */
+static void fill_node(struct machine *m, int nid)
+{
+	unsigned long pfn;
+
+	for (unsigned int order = 10; order + 1 > 0; order--)
+		while (uapi_alloc_pages_node(m, nid,
+					     GFP_NOWAIT | __GFP_THISNODE, order,
+					     &pfn) == 0)
+			;
+}
+
+/*
+ * MPOL_LOCAL: the node of the CPU the task runs on, whatever the
+ * task's policy; MPOL_PREFERRED_MANY: its nodes first, then (node 1
+ * full) the local zonelist, as alloc_pages_preferred_many.
+ */
+static void test_local_and_preferred_many_place(void **state)
+{
+	struct numa_fixture *f = *state;
+	struct machine *m = f->m;
+	uint64_t a = map_pages(m, 8);
+	const int32_t local[] = {0, 0, 1, 1}, many[] = {1, 1, 0, 0};
+
+	assert_int_equal(set_policy(m, MPOL_BIND, 0x2), 0);
+	assert_int_equal(do_mbind(m, a, 4 * PAGE, MPOL_LOCAL, 0, 0), 0);
+	touch(m, a);
+	touch(m, a + PAGE);
+	find_task_by_pid(m, f->pid)->cpu = 2;
+	assert_int_equal(task_switch(m, f->pid), 0);
+	touch(m, a + 2 * PAGE);
+	touch(m, a + 3 * PAGE);
+	expect_status(m, a, 4, local);
+	find_task_by_pid(m, f->pid)->cpu = 0;
+	assert_int_equal(task_switch(m, f->pid), 0);
+	assert_int_equal(do_mbind(m, a + 4 * PAGE, 4 * PAGE,
+				  MPOL_PREFERRED_MANY, 0x2, 0),
+			 0);
+	touch(m, a + 4 * PAGE);
+	touch(m, a + 5 * PAGE);
+	fill_node(m, 1);
+	touch(m, a + 6 * PAGE);
+	touch(m, a + 7 * PAGE);
+	expect_status(m, a + 4 * PAGE, 4, many);
+}
+
+/*
+ * Four nodes in a ring (21 to a neighbour, 31 across, as
+ * config/x86_64-1t.yaml): each node's zonelist by find_next_best_node's
+ * rules (the nearest, then the lower penalty, then the less loaded) and
+ * a fallback that follows it.
+ */
+static void test_four_node_fallback_order(void **state)
+{
+	static const int want[4][4] = {
+		{0, 1, 3, 2}, {1, 2, 0, 3}, {2, 3, 1, 0}, {3, 0, 2, 1}};
+	static const unsigned int ring[4][4] = {{10, 21, 31, 21},
+						{21, 10, 21, 31},
+						{31, 21, 10, 21},
+						{21, 31, 21, 10}};
+	struct layout l;
+	struct machine *m;
+	unsigned long pfn;
+	int pid;
+
+	(void)state;
+	two_node_layout(&l, 128 * MiB);
+	l.memory = 512 * MiB;
+	l.nr_cpus = 8;
+	l.zones[2].end = 512 * MiB;
+	l.limits.pages = (512 * MiB) >> 12;
+	l.nr_nodes = 4;
+	for (unsigned int n = 0; n < 4; n++) {
+		l.nodes[n] = (struct layout_node){n * 128 * MiB,
+						  (n + 1) * 128 * MiB,
+						  {3UL << (2 * n)},
+						  {4, {0}}};
+		for (unsigned int j = 0; j < 4; j++)
+			l.nodes[n].distance.to[j] = ring[n][j];
+	}
+	layout_resolve(&l);
+	m = boot(&l);
+	for (int n = 0; n < 4; n++) {
+		struct zone **z = NODE_DATA(m, n)
+					  ->node_zonelists[ZONELIST_FALLBACK]
+					  ._zonerefs;
+		int seen = 0, last = -1;
+
+		for (; *z; z++)
+			if (zone_to_nid(*z) != last)
+				assert_int_equal(last = zone_to_nid(*z),
+						 want[n][seen++]);
+		assert_int_equal(seen, 4);
+	}
+	assert_int_equal(task_create(m, "ring", 0, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	fill_node(m, 0);
+	assert_int_equal(uapi_alloc_pages(m, GFP_NOWAIT, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 1);
+	fill_node(m, 1);
+	assert_int_equal(uapi_alloc_pages(m, GFP_NOWAIT, 0, &pfn), 0);
+	assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 3);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_bind_oom_kills_within(void **state)
 {
 	struct numa_fixture *f = *state;
@@ -720,6 +841,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_inherits_policy,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_local_and_preferred_many_place, setup, teardown),
+		cmocka_unit_test(test_four_node_fallback_order),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thp_follows_the_policy,
