@@ -4,7 +4,8 @@
  * in core: where each policy puts every page, interleave's turns, the
  * counters of zone_statistics, VMA split and merge by policy, fork,
  * migration by mbind, migrate_pages and move_pages, a bind-constrained
- * OOM kill, and every bad input's errno.
+ * OOM kill (called directly, and through faults that exhaust node 1),
+ * and every bad input's errno.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -614,6 +615,78 @@ static void test_bind_oom_kills_within(void **state)
 	assert_int_equal(task_exit(m, other, NULL), 0);
 }
 
+/* A task bound to nodes mask that faults in n pages at ADDR. */
+static int bound_task(struct machine *m, const char *comm, unsigned int cpu,
+		      unsigned long mask, unsigned int n)
+{
+	uint64_t a;
+	int pid;
+
+	assert_int_equal(task_create(m, comm, cpu, 0, &pid), 0);
+	assert_int_equal(task_switch(m, pid), 0);
+	assert_int_equal(set_policy(m, MPOL_BIND, mask), 0);
+	if (!n)
+		return pid;
+	a = map_pages(m, n);
+	for (unsigned int i = 0; i < n; i++)
+		touch(m, a + i * PAGE);
+	return pid;
+}
+
+/*
+ * Through real faults: on 2 x 64 MiB (node 1 all Normal, no swap),
+ * "big" bound to node 0 holds the most memory, "hog" bound to node 1
+ * most of node 1; "late", bound to node 1 too, faults until node 1 is
+ * exhausted. The allocation's bind makes the OOM constrained
+ * (constrained_alloc: CONSTRAINT_MEMORY_POLICY, nodemask=1); big is
+ * outside the domain (mempolicy_in_oom_domain), so hog, the biggest
+ * within, dies, and late's fault then succeeds on node 1.
+ */
+static void test_bind_oom_through_faults(void **state)
+{
+	struct layout l;
+	struct machine *m;
+	struct user_fault fault;
+	uint64_t a;
+	unsigned int i;
+	int big, hog, late;
+	char c = 'y';
+
+	(void)state;
+	two_node_layout(&l, 64 * MiB);
+	l.swap_size = 0;
+	layout_resolve(&l);
+	m = boot(&l);
+	big = bound_task(m, "big", 0, 0x1, 10000);
+	hog = bound_task(m, "hog", 2, 0x2, 12000);
+	late = bound_task(m, "late", 3, 0x2, 0);
+	a = map_pages(m, 8192);
+	for (i = 0; i < 8192 && !find_task_by_pid(m, hog)->oom_killed; i++)
+		assert_int_equal(uapi_access_vm(m, 0, a + i * PAGE, &c, 1,
+						USER_WRITE, &fault),
+				 0);
+	assert_true(i < 8192);
+	assert_true(find_task_by_pid(m, hog)->oom_killed);
+	assert_false(find_task_by_pid(m, big)->oom_killed);
+	assert_false(find_task_by_pid(m, late)->oom_killed);
+	assert_non_null(strstr(m->log_buf, "constraint=CONSTRAINT_MEMORY_POLICY"
+					   ",nodemask=1"));
+	assert_non_null(strstr(m->log_buf, "Killed process 2 (hog) "));
+	/* The page that needed the kill is on node 1, as the bind says. */
+	{
+		unsigned long pfn;
+		uint64_t pte;
+
+		assert_int_equal(
+			pgtable_lookup(m, find_task_by_pid(m, late)->mm->pgd,
+				       a + (i - 1) * PAGE, &pte, &pfn),
+			0);
+		assert_int_equal(page_to_nid(pfn_to_page(m, pfn)), 1);
+	}
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 /* The checker sees a policy on no online node and a broken zonelist. */
 static void test_checker_sees_numa(void **state)
 {
@@ -844,6 +917,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_local_and_preferred_many_place, setup, teardown),
 		cmocka_unit_test(test_four_node_fallback_order),
+		cmocka_unit_test(test_bind_oom_through_faults),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thp_follows_the_policy,
