@@ -216,6 +216,30 @@ static void test_zones_replace_defaults(void **state)
 	assert_int_equal(l.zones[0].end, 64 * MiB);
 }
 
+/*
+ * An asymmetric distance table loads, as Linux's slit_valid takes one:
+ * node 2 is 21 from node 0, node 0 31 from node 2.
+ */
+static void test_asymmetric_distances_load(void **state)
+{
+	struct layout l;
+
+	(void)state;
+	assert_loads(
+		"machine: {memory: 1536M, cpus: 3}\n"
+		"nodes:\n"
+		"  - {start: 0, end: 512M, cpus: \"0\", distance: \"10 21 "
+		"31\"}\n"
+		"  - {start: 512M, end: 1G, cpus: \"1\", distance: \"21 10 "
+		"21\"}\n"
+		"  - {start: 1G, end: 1536M, cpus: \"2\", distance: \"21 31 "
+		"10\"}\n",
+		&l);
+	assert_int_equal(l.nr_nodes, 3);
+	assert_int_equal(l.nodes[0].distance.to[2], 31);
+	assert_int_equal(l.nodes[2].distance.to[0], 21);
+}
+
 static void test_value_forms(void **state)
 {
 	static const struct {
@@ -523,6 +547,16 @@ static const struct placed_case placed[] = {
 	  {4, 49, "nodes[1].distance",
 	   "the distance from node 1 to node 0 is 9; another node's must "
 	   "be above 10"}}},
+	{"a node without memory",
+	 "machine: {memory: 1G, cpus: 2}\n"
+	 "nodes:\n"
+	 "  - {start: 0, end: 1G, cpus: \"0\", distance: \"10 21\"}\n"
+	 "  - {start: 1G, end: 1G, cpus: \"1\", distance: \"21 10\"}\n",
+	 1,
+	 {{4, 22, "nodes[1].end",
+	   "node 1 has no memory (end 1G is its start): nodes without "
+	   "memory (CPU-only nodes) are not supported; give its CPUs to a "
+	   "node with memory"}}},
 	{"nodes leaving memory out, a CPU twice",
 	 "machine: {memory: 1G, cpus: 2}\n"
 	 "nodes:\n"
@@ -939,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_empty_file_is_the_defaults),
 		cmocka_unit_test(test_arch_read_first),
 		cmocka_unit_test(test_zones_replace_defaults),
+		cmocka_unit_test(test_asymmetric_distances_load),
 		cmocka_unit_test(test_value_forms),
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_layout_errors_placed),

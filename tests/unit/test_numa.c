@@ -533,48 +533,78 @@ static void test_local_and_preferred_many_place(void **state)
  * rules (the nearest, then the lower penalty, then the less loaded) and
  * a fallback that follows it.
  */
+/* The order of the nodes in node n's fallback zonelist. */
+static void expect_node_order(struct machine *m, int n, const int *want, int nr)
+{
+	struct zone **z =
+		NODE_DATA(m, n)->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
+	int seen = 0, last = -1;
+
+	for (; *z; z++)
+		if (zone_to_nid(*z) != last) {
+			assert_true(seen < nr);
+			assert_int_equal(last = zone_to_nid(*z), want[seen++]);
+		}
+	assert_int_equal(seen, nr);
+}
+
+/* n nodes of 128 MiB, node i with CPUs 2i and 2i + 1, rows as given. */
+static struct machine *boot_nodes(unsigned int n, const unsigned int *rows)
+{
+	struct layout l;
+
+	two_node_layout(&l, 128 * MiB);
+	l.memory = n * 128 * MiB;
+	l.nr_cpus = 2 * n;
+	l.zones[2].end = l.memory;
+	l.limits.pages = l.memory >> 12;
+	l.nr_nodes = n;
+	for (unsigned int i = 0; i < n; i++) {
+		l.nodes[i] = (struct layout_node){i * 128 * MiB,
+						  (i + 1) * 128 * MiB,
+						  {3UL << (2 * i)},
+						  {n, {0}}};
+		for (unsigned int j = 0; j < n; j++)
+			l.nodes[i].distance.to[j] = rows[i * n + j];
+	}
+	layout_resolve(&l);
+	return boot(&l);
+}
+
+/*
+ * An asymmetric table (node 0 is 31 from node 2, node 2 21 from node
+ * 0): each node orders the others by its own row, as node_distance(
+ * local, n) in find_next_best_node; by the column node 2 would take
+ * node 1 first.
+ */
+static void test_asymmetric_distances_order_by_row(void **state)
+{
+	static const unsigned int rows[] = {10, 21, 31, 21, 10, 21, 21, 31, 10};
+	static const int want[3][3] = {{0, 1, 2}, {1, 2, 0}, {2, 0, 1}};
+	struct machine *m = boot_nodes(3, rows);
+
+	(void)state;
+	for (int n = 0; n < 3; n++)
+		expect_node_order(m, n, want[n], 3);
+	assert_int_equal(node_distance(m, 2, 0), 21);
+	assert_int_equal(node_distance(m, 0, 2), 31);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
 static void test_four_node_fallback_order(void **state)
 {
 	static const int want[4][4] = {
 		{0, 1, 3, 2}, {1, 2, 0, 3}, {2, 3, 1, 0}, {3, 0, 2, 1}};
-	static const unsigned int ring[4][4] = {{10, 21, 31, 21},
-						{21, 10, 21, 31},
-						{31, 21, 10, 21},
-						{21, 31, 21, 10}};
-	struct layout l;
-	struct machine *m;
+	static const unsigned int ring[] = {10, 21, 31, 21, 21, 10, 21, 31,
+					    31, 21, 10, 21, 21, 31, 21, 10};
+	struct machine *m = boot_nodes(4, ring);
 	unsigned long pfn;
 	int pid;
 
 	(void)state;
-	two_node_layout(&l, 128 * MiB);
-	l.memory = 512 * MiB;
-	l.nr_cpus = 8;
-	l.zones[2].end = 512 * MiB;
-	l.limits.pages = (512 * MiB) >> 12;
-	l.nr_nodes = 4;
-	for (unsigned int n = 0; n < 4; n++) {
-		l.nodes[n] = (struct layout_node){n * 128 * MiB,
-						  (n + 1) * 128 * MiB,
-						  {3UL << (2 * n)},
-						  {4, {0}}};
-		for (unsigned int j = 0; j < 4; j++)
-			l.nodes[n].distance.to[j] = ring[n][j];
-	}
-	layout_resolve(&l);
-	m = boot(&l);
-	for (int n = 0; n < 4; n++) {
-		struct zone **z = NODE_DATA(m, n)
-					  ->node_zonelists[ZONELIST_FALLBACK]
-					  ._zonerefs;
-		int seen = 0, last = -1;
-
-		for (; *z; z++)
-			if (zone_to_nid(*z) != last)
-				assert_int_equal(last = zone_to_nid(*z),
-						 want[n][seen++]);
-		assert_int_equal(seen, 4);
-	}
+	for (int n = 0; n < 4; n++)
+		expect_node_order(m, n, want[n], 4);
 	assert_int_equal(task_create(m, "ring", 0, 0, &pid), 0);
 	assert_int_equal(task_switch(m, pid), 0);
 	fill_node(m, 0);
@@ -917,6 +947,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_local_and_preferred_many_place, setup, teardown),
 		cmocka_unit_test(test_four_node_fallback_order),
+		cmocka_unit_test(test_asymmetric_distances_order_by_row),
 		cmocka_unit_test(test_bind_oom_through_faults),
 		cmocka_unit_test_setup_teardown(test_bind_oom_kills_within,
 						setup, teardown),
