@@ -346,6 +346,24 @@ static void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Connect if the link is down. A link just made is published (and the
+ * streams woken) at once: the first round on a big machine takes
+ * seconds (its maps), and a browser should not see mmd as gone that
+ * long after mmd accepts again.
+ */
+static void link_up(struct mmd_link *l, struct buf *zones)
+{
+	if (l->c)
+		return;
+	buf_free(zones);
+	link_connect(l, zones);
+	if (!l->c)
+		return;
+	publish_status(l, zones->s ? zones->s : "[]");
+	state_commit();
+}
+
 void poll_run(struct mmd_link *l, unsigned int interval_ms, volatile bool *stop)
 {
 	struct buf zones = {0};
@@ -354,10 +372,7 @@ void poll_run(struct mmd_link *l, unsigned int interval_ms, volatile bool *stop)
 		struct buf scen = {0};
 
 		pthread_mutex_lock(&l->lock);
-		if (!l->c) {
-			buf_free(&zones);
-			link_connect(l, &zones);
-		}
+		link_up(l, &zones);
 		if (l->c)
 			link_check(l, poll_round(l));
 		publish_status(l, zones.s ? zones.s : "[]");
