@@ -384,7 +384,9 @@ static void numa_thp_moves(struct mmc *c)
 			   mmc_move_pages(c, 0, 2, pages, to0, status, 0));
 		EXPECT(status[0] == 0 && status[1] == -EBUSY,
 		       "one THP twice: %d and %d", status[0], status[1]);
-		EXPECT_ERR(c, 0, mmc_mbind(c, 0, h, huge, 2, &one, 3, 2 | 1));
+		EXPECT_ERR(c, 0,
+			   mmc_mbind(c, 0, h, huge, MPOL_BIND, &one, 3,
+				     MPOL_MF_MOVE | MPOL_MF_STRICT));
 	}
 	for (unsigned int i = 0; i < 512; i += 64)
 		expect_user_bytes(c, 0, h + i * PG, PG, (int)i, 0,
@@ -578,7 +580,7 @@ void ops_numa_hold(int seconds)
 		EXPECT_ERR(c, 0, mmc_kmalloc(c, 512, 0xcc0, &obj));
 	for (int i = 0; i < 4; i++)
 		EXPECT_ERR(c, 0, mmc_alloc_pages_node(c, 0, 0xcc0, 0, &pfn));
-	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, 3, &both, 3));
+	EXPECT_ERR(c, 0, mmc_set_mempolicy(c, 0, MPOL_INTERLEAVE, &both, 3));
 	for (int i = 0; i < 8; i++)
 		EXPECT_ERR(c, 0, mmc_alloc_pages(c, 0xcc0, 0, &pfn));
 	printf("holding\n");
