@@ -160,16 +160,21 @@ static int memblock_add_zones(struct machine *m)
 	return 0;
 }
 
-/* Bytes the simulated kernel's memmap needs: flat, or per present section. */
-static uint64_t memmap_size(const struct machine *m)
+/*
+ * Bytes the simulated kernel's memmap needs for [start, end): flat, or
+ * per present section.
+ */
+static uint64_t memmap_size(const struct machine *m, uint64_t start,
+			    uint64_t end)
 {
 	unsigned int shift = m->arch->section_shift;
-	uint64_t pages = m->max_pfn;
+	uint64_t pages = (end - start) >> m->page_shift;
 
 	if (shift) {
 		uint64_t section = 1ULL << shift, sections = 0;
 
-		for (uint64_t s = 0; s < m->layout.memory; s += section) {
+		for (uint64_t s = start & ~(section - 1); s < end;
+		     s += section) {
 			for (unsigned int i = 0; i < m->memblock.memory.cnt;
 			     i++) {
 				const struct memblock_region *r =
@@ -188,10 +193,42 @@ static uint64_t memmap_size(const struct machine *m)
 	       ~((uint64_t)m->page_size - 1);
 }
 
+/*
+ * Each node's memmap from that node's own memory, as sparse_init_nid
+ * allocates it (memmap_alloc -> memblock_alloc_try_nid): the struct
+ * pages of a node's sections cost that node, not the last one. Like
+ * memblock_alloc_try_nid, a node too full for its share falls back to
+ * any memory below lowmem's end.
+ */
+static int memmap_alloc_nodes(struct machine *m)
+{
+	const struct layout *l = &m->layout;
+	uint64_t limit = pfn_to_phys(m, m->lowmem_end_pfn);
+	unsigned int nr = l->nr_nodes ? l->nr_nodes : 1;
+
+	for (unsigned int n = 0; n < nr; n++) {
+		uint64_t start = l->nr_nodes ? l->nodes[n].start : 0;
+		uint64_t end = l->nr_nodes ? l->nodes[n].end : l->memory;
+		uint64_t size = memmap_size(m, start, end);
+		uint64_t base;
+
+		if (!size)
+			continue;
+		base = memblock_alloc_range(&m->memblock, size, m->page_size,
+					    start, end < limit ? end : limit,
+					    MB_MEMMAP);
+		if (base == UINT64_MAX)
+			base = memblock_alloc(&m->memblock, size, m->page_size,
+					      limit, MB_MEMMAP);
+		if (base == UINT64_MAX)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int memblock_setup(struct machine *m)
 {
 	const struct layout *l = &m->layout;
-	uint64_t memmap;
 	int err;
 
 	err = memblock_add_zones(m);
@@ -210,9 +247,7 @@ static int memblock_setup(struct machine *m)
 	err = cma_declare_contiguous(m);
 	if (err)
 		return err;
-	memmap = memblock_alloc(&m->memblock, memmap_size(m), m->page_size,
-				pfn_to_phys(m, m->lowmem_end_pfn), MB_MEMMAP);
-	return memmap == UINT64_MAX ? -ENOMEM : 0;
+	return memmap_alloc_nodes(m);
 }
 
 /*

@@ -254,7 +254,8 @@ static unsigned long normal_sum(const struct machine *m, size_t off)
 
 /*
  * config/x86_64-1t.yaml: 1 TiB of RAM in four nodes of 256 GiB (8192
- * sections with memory, so a 16 GiB memmap, at the top of node 3),
+ * sections with memory, so a 16 GiB memmap, 4 GiB at the top of each
+ * node),
  * booted with every Normal section but each node's first and the
  * memmap's 128 unwritten, allocating in every zone of every node.
  */
@@ -304,6 +305,78 @@ static void test_boot_1t(void **state)
 	for (unsigned int i = 0; i < n; i++)
 		assert_int_equal(__free_pages(m, pages[i], (i % 16) % 5), 0);
 	drain_all_pages(m);
+	assert_consistent(m);
+	machine_destroy(m);
+}
+
+/* zoneinfo's present and managed of one node's zone, as the text says. */
+static void zoneinfo_pages(const struct machine *m, int nid, const char *zone,
+			   unsigned long long *present,
+			   unsigned long long *managed)
+{
+	char head[64];
+	struct seq_buf s;
+	const char *at;
+
+	seq_buf_init(&s);
+	assert_int_equal(report_zoneinfo(m, &s), 0);
+	snprintf(head, sizeof(head), "Node %d, zone %8s\n", nid, zone);
+	at = strstr(s.buf, head);
+	assert_non_null(at);
+	at = strstr(at, "\n        present  ");
+	assert_non_null(at);
+	assert_int_equal(
+		sscanf(at, " present %llu managed %llu", present, managed), 2);
+	seq_buf_free(&s);
+}
+
+static void assert_zone_pages(const struct machine *m, int nid,
+			      const char *zone, unsigned long long present,
+			      unsigned long long managed)
+{
+	unsigned long long p, mg;
+
+	zoneinfo_pages(m, nid, zone, &p, &mg);
+	assert_int_equal(p, present);
+	assert_int_equal(mg, managed);
+}
+
+/*
+ * Each node's memmap comes from that node, as sparse_init_nid's: on
+ * config/x86_64-numa.yaml each node has 256 sections with memory, so
+ * each Normal zone loses 512 MiB (131072 frames) of struct pages; on the
+ * 1 TiB layout each node has 2048, so 4 GiB (1048576 frames) each. Node
+ * 0's low zones keep what they had. The reserves lie at each node's top.
+ */
+static void test_memmap_per_node(void **state)
+{
+	struct machine *m = boot_file("config/x86_64-numa.yaml", 1);
+	unsigned int memmaps = 0;
+
+	(void)state;
+	assert_zone_pages(m, 0, "DMA", 4000, 3984);
+	assert_zone_pages(m, 0, "DMA32", 782336, 778240);
+	assert_zone_pages(m, 0, "Normal", 7602176, 7471104);
+	assert_zone_pages(m, 1, "Normal", 8388608, 8257536);
+	for (unsigned int i = 0; i < m->memblock.reserved.cnt; i++) {
+		const struct memblock_region *r =
+			&m->memblock.reserved.regions[i];
+
+		if (r->owner != MB_MEMMAP)
+			continue;
+		assert_int_equal(r->size, 512ULL << 20);
+		assert_int_equal(r->base + r->size,
+				 memmaps ? 65ULL << 30 : 33ULL << 30);
+		memmaps++;
+	}
+	assert_int_equal(memmaps, 2);
+	assert_consistent(m);
+	machine_destroy(m);
+
+	m = boot_file("config/x86_64-1t.yaml", -1);
+	assert_zone_pages(m, 0, "Normal", 66322432, 65273856);
+	for (int nid = 1; nid < 4; nid++)
+		assert_zone_pages(m, nid, "Normal", 67108864, 66060288);
 	assert_consistent(m);
 	machine_destroy(m);
 }
@@ -414,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_reports_leave_sections_unwritten),
 		cmocka_unit_test(test_checker_covers_sections),
 		cmocka_unit_test(test_boot_1t),
+		cmocka_unit_test(test_memmap_per_node),
 		cmocka_unit_test(test_pageblocks_report_sampled),
 		cmocka_unit_test(test_layout_bounds),
 	};
