@@ -21,6 +21,7 @@
 #include "core/mmz.h"
 #include "core/page_alloc.h"
 #include "core/printk.h"
+#include "core/scratch.h"
 #include "core/task.h"
 #include "core/vmscan.h"
 #include "core/sparse.h"
@@ -296,7 +297,7 @@ static int check_marks(const struct machine *m, unsigned long *usage, char *why,
 
 int mem_cgroup_check(const struct machine *m, char *why, size_t len)
 {
-	unsigned long *usage = calloc(PID_MAX, sizeof(*usage));
+	unsigned long *usage = scratch_zalloc(PID_MAX, sizeof(*usage));
 	int err;
 
 	if (!usage)
@@ -320,6 +321,6 @@ int mem_cgroup_check(const struct machine *m, char *why, size_t len)
 				(unsigned long long)t->memory.kmem_bytes,
 				usage[pid]);
 	}
-	free(usage);
+	scratch_free(usage, PID_MAX, sizeof(*usage));
 	return err;
 }

@@ -40,6 +40,7 @@
 #include "core/rmap.h"
 #include "core/shmem.h"
 #include "core/swap.h"
+#include "core/scratch.h"
 #include "core/task.h"
 #include "core/vma_internal.h"
 #include "core/sparse.h"
@@ -767,22 +768,23 @@ static int check_mmz_maps(const struct machine *m, char *why, size_t len)
 	return 0;
 }
 
+/* One counter per huge page frame, and one past the last. */
+static size_t nr_pmd_slots(const struct machine *m)
+{
+	return (m->max_pfn >> huge_page_order(m)) + 1;
+}
+
 int mm_check(const struct machine *m, char *why, size_t len)
 {
 	struct mm_tally t = {.m = m, .why = why, .len = len};
 	int err = 0;
 
 	t.nslots = total_swap_pages(m) + 1;
-	t.mapped = calloc(m->max_pfn, sizeof(*t.mapped));
-	t.pmd_mapped = calloc((m->max_pfn >> huge_page_order(m)) + 1,
-			      sizeof(*t.pmd_mapped));
-	t.swapref = calloc(t.nslots, sizeof(*t.swapref));
-	if (!t.mapped || !t.pmd_mapped || !t.swapref) {
-		free(t.mapped);
-		free(t.pmd_mapped);
-		free(t.swapref);
-		return -ENOMEM;
-	}
+	t.mapped = scratch_zalloc(m->max_pfn, sizeof(*t.mapped));
+	t.pmd_mapped = scratch_zalloc(nr_pmd_slots(m), sizeof(*t.pmd_mapped));
+	t.swapref = scratch_zalloc(t.nslots, sizeof(*t.swapref));
+	if (!t.mapped || !t.pmd_mapped || !t.swapref)
+		err = -ENOMEM;
 	for (int pid = 1; !err && pid < PID_MAX; pid++) {
 		const struct task_struct *task = find_task_by_pid(m, pid);
 
@@ -809,8 +811,9 @@ int mm_check(const struct machine *m, char *why, size_t len)
 		err = check_swap_refs(&t);
 	if (!err)
 		err = check_mmz_maps(m, why, len);
-	free(t.mapped);
-	free(t.pmd_mapped);
-	free(t.swapref);
+	/* Unmapped, not freed: a heap block would stay resident after. */
+	scratch_free(t.mapped, m->max_pfn, sizeof(*t.mapped));
+	scratch_free(t.pmd_mapped, nr_pmd_slots(m), sizeof(*t.pmd_mapped));
+	scratch_free(t.swapref, t.nslots, sizeof(*t.swapref));
 	return err;
 }
