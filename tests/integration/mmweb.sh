@@ -323,7 +323,7 @@ shot mmweb-timeline.png
 
 # ---- a NUMA machine: config/x86_64-numa.yaml (its memmap written on
 # first use, as x86_64-1t.yaml's), each node a labelled part of the map
-{ cat config/x86_64-numa.yaml; printf 'kernel:\n  deferred_struct_page_init: 1\n'; } >"$tmp/two.yaml"
+cp config/x86_64-numa.yaml "$tmp/two.yaml"
 start_mmd two --config "$tmp/two.yaml" || exit 1
 two_pid=$mmd_pid
 M2() { "$T/mmctl" --socket "$tmp/two.sock" "$@"; }
