@@ -17,6 +17,7 @@
 #include "core/machine.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,6 +41,7 @@
 #include "core/mutex.h"
 #include "core/percpu_defs.h"
 #include "core/preempt.h"
+#include "core/printk.h"
 #include "core/pgtable.h"
 #include "core/pid.h"
 #include "core/segment.h"
@@ -502,6 +504,45 @@ static void deferred_fill_lists(struct machine *m)
 	}
 }
 
+/*
+ * The lines build_all_zonelists logs (mm/page_alloc.c, 6.x): each
+ * node's fallback order (the nodes its ZONELIST_FALLBACK reaches, in
+ * order, each followed by a space), the count of zonelists built with
+ * the mobility decision, and the present pages of every zone (6.x
+ * counts present pages: nothing is managed yet when it runs), then
+ * CONFIG_NUMA's policy zone. A one-node machine logs them too, as a
+ * NUMA kernel on one node does.
+ */
+static void zonelists_log(struct machine *m)
+{
+	unsigned long total = 0;
+
+	for (unsigned int n = 0; n < m->nr_node_ids; n++) {
+		struct zone *const *z =
+			m->node_data[n]
+				.node_zonelists[ZONELIST_FALLBACK]
+				._zonerefs;
+		char line[64 + 4 * MAX_NUMNODES];
+		nodemask_t seen = {0};
+		int len = snprintf(line, sizeof(line),
+				   "Fallback order for Node %u: ", n);
+
+		for (; *z; z++)
+			if (!node_isset((*z)->node, seen)) {
+				node_set((*z)->node, &seen);
+				len += snprintf(line + len, sizeof(line) - len,
+						"%d ", (*z)->node);
+			}
+		printk(m, "%s", line);
+	}
+	for (unsigned int z = 0; z < nr_zone_slots(m); z++)
+		total += m->zones[z].present_pages;
+	printk(m, "Built %u zonelists, mobility grouping %s.  Total pages: %lu",
+	       m->nr_node_ids,
+	       m->page_group_by_mobility_disabled ? "off" : "on", total);
+	printk(m, "Policy zone: %s", zone_type_name(m->policy_zone));
+}
+
 static int machine_boot(struct machine *m)
 {
 	int err;
@@ -530,6 +571,7 @@ static int machine_boot(struct machine *m)
 	if (err)
 		return err;
 	page_alloc_init(m);
+	zonelists_log(m);
 	/* The pid table first, as start_kernel's pid_idr_init: any may look. */
 	err = pid_namespace_init(m);
 	for (unsigned int i = 0; !err && i < nr_machine_subsystems; i++)

@@ -12,11 +12,13 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config/config.h"
 #include "core/debug.h"
 #include "core/frame_state.h"
 #include "core/meminfo.h"
+#include "core/printk.h"
 #include "core/proc_page.h"
 #include "core/sparse.h"
 #include "core/vmstat.h"
@@ -390,6 +392,55 @@ static void test_memmap_per_node(void **state)
 	machine_destroy(m);
 }
 
+/* The kernel log's lines, from the first that starts with from. */
+static void assert_log_lines(const struct machine *m, const char *from,
+			     const char *want)
+{
+	struct seq_buf s;
+	const char *at;
+
+	seq_buf_init(&s);
+	assert_int_equal(report_dmesg(m, &s), 0);
+	at = strstr(s.buf, from);
+	assert_non_null(at);
+	at = strchr(at - 9, '[');
+	if (strncmp(at, want, strlen(want)))
+		fail_msg("dmesg:\n%s\nwant:\n%s", at, want);
+	seq_buf_free(&s);
+}
+
+/*
+ * build_all_zonelists' boot lines, as Linux 6.x logs them: each node's
+ * fallback order by distance, the zonelists built and the present pages
+ * of every zone (the RAM less the 384 KiB hole below 1 MiB), the policy
+ * zone; on the two-socket layout and on the four-socket 1 TiB one (node
+ * 0's neighbours 1 and 3 are both 21 away: the lower first; node 1's
+ * are 0 and 2: a node below the local one a step further, so 2 first).
+ */
+static void test_zonelist_boot_lines(void **state)
+{
+	struct machine *m = boot_file("config/x86_64-numa.yaml", -1);
+
+	(void)state;
+	assert_log_lines(m, "Fallback order for Node 0",
+			 "[     1] Fallback order for Node 0: 0 1 \n"
+			 "[     2] Fallback order for Node 1: 1 0 \n"
+			 "[     3] Built 2 zonelists, mobility grouping on.  "
+			 "Total pages: 16777120\n"
+			 "[     4] Policy zone: Normal\n");
+	machine_destroy(m);
+	m = boot_file("config/x86_64-1t.yaml", -1);
+	assert_log_lines(m, "Fallback order for Node 0",
+			 "[     1] Fallback order for Node 0: 0 1 3 2 \n"
+			 "[     2] Fallback order for Node 1: 1 2 0 3 \n"
+			 "[     3] Fallback order for Node 2: 2 3 1 0 \n"
+			 "[     4] Fallback order for Node 3: 3 0 2 1 \n"
+			 "[     5] Built 4 zonelists, mobility grouping on.  "
+			 "Total pages: 268435360\n"
+			 "[     6] Policy zone: Normal\n");
+	machine_destroy(m);
+}
+
 /*
  * map --by-type's report on 1 TiB (over PAGEBLOCKS_MAX pageblocks):
  * 256 pageblocks a line, at most PAGEBLOCK_LINES
@@ -497,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_checker_covers_sections),
 		cmocka_unit_test(test_boot_1t),
 		cmocka_unit_test(test_memmap_per_node),
+		cmocka_unit_test(test_zonelist_boot_lines),
 		cmocka_unit_test(test_pageblocks_report_sampled),
 		cmocka_unit_test(test_layout_bounds),
 	};
