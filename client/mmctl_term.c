@@ -417,18 +417,25 @@ static void top_nodes(FILE *f, const struct top_data *d, unsigned int page_kb)
 	}
 }
 
-static void top_zones(FILE *f, json_object *buddy)
+/*
+ * Each zone's free pages and blocks; on a NUMA machine a NODE column
+ * first, as zoneinfo names "Node N, zone Normal" (four Normal zones
+ * are otherwise four alike lines). One node prints as before.
+ */
+static void top_zones(FILE *f, json_object *buddy, bool numa)
 {
 	size_t nr = json_object_array_length(buddy);
 
-	fprintf(f, "\n\001%-8s %10s  free blocks of order 0, 1, 2 ...\004\n",
-		"ZONE", "FREE PAGES");
+	fprintf(f, "\n\001%s%-8s %10s  free blocks of order 0, 1, 2 ...\004\n",
+		numa ? "NODE " : "", "ZONE", "FREE PAGES");
 	for (size_t i = 0; i < nr; i++) {
 		json_object *z = json_object_array_get_idx(buddy, i),
 			    *free_list, *name;
 		unsigned long long pages = 0;
 		size_t orders;
 
+		if (numa)
+			fprintf(f, "%-4lld ", get_num(z, "node"));
 		json_object_object_get_ex(z, "zone", &name);
 		json_object_object_get_ex(z, "free", &free_list);
 		orders = json_object_array_length(free_list);
@@ -583,7 +590,7 @@ static char *top_frame(struct mmctl *ctl, const struct top_data *d,
 	top_memory(f, d->mem);
 	top_activity(f, d->vm, d->mem);
 	top_nodes(f, d, info->page_size / 1024);
-	top_zones(f, d->buddy);
+	top_zones(f, d->buddy, d->nr_nodes > 0);
 	left = s->rows > fixed + 4 ? s->rows - fixed : 4;
 	/* The two activity lines come out of the processes' share. */
 	procs = left - left / 2 > 3 ? left - left / 2 - 2 : 1;

@@ -85,6 +85,11 @@ same "top: a line per node" "Node 0|Node 1" \
 same "top: node 1's kswapd wake-ups, as its vmstat" \
 	"$(awk '$1 == "kswapd_wakeups" { print $2 }' "$tmp/nvm1")" \
 	"$(awk '$1 == "Node" && $2 == "1" { print $NF }' "$tmp/top")"
+# top: each zone line names its node (a NODE column), as zoneinfo does.
+same "top: the zones' table has a NODE column" "NODE ZONE" \
+	"$(awk '$1 == "NODE" { print $1, $2 }' "$tmp/top" | tr -d '\001\004')"
+same "top: each zone line's node and zone" "0 DMA|0 DMA32|0 Normal|1 Normal" \
+	"$(tr -d '\001\004' <"$tmp/top" | awk '$1 == "NODE" { on = 1; next } on && NF == 0 { exit } on { printf "%s%s %s", (n++ ? "|" : ""), $1, $2 }')"
 status "node-vmstat 2 is -EINVAL" 1 "Invalid argument|node 2" \
 	"$MMCTL" -s "$s" node-vmstat 2
 status "node-vmstat 2 --json is -EINVAL" 1 "Invalid argument|node 2" \
