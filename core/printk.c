@@ -80,23 +80,41 @@ static int continue_record(struct log_record_snapshot *r, const char *line,
 	return 0;
 }
 
+/*
+ * The length of a "[%6lu] " prefix (spaces, the number, the bracket and
+ * one space) inside line's len bytes, its number in *seq; 0 if none.
+ * Read within len: the log is not NUL-terminated, so sscanf would read
+ * past its end.
+ */
+static size_t line_prefix(const char *line, size_t len, unsigned long *seq)
+{
+	size_t i = 1, digits = 0;
+
+	*seq = 0;
+	if (!len || line[0] != '[')
+		return 0;
+	while (i < len && line[i] == ' ')
+		i++;
+	for (; i < len && line[i] >= '0' && line[i] <= '9'; i++, digits++)
+		*seq = *seq * 10 + (unsigned long)(line[i] - '0');
+	if (!digits || i + 1 >= len || line[i] != ']' || line[i + 1] != ' ')
+		return 0;
+	return i + 1;
+}
+
 static int add_line(struct dmesg_snapshot *d, const char *line, size_t len)
 {
 	struct log_record_snapshot *r;
-	unsigned long seq = 0;
-	int used = 0;
+	unsigned long seq;
+	size_t used = line_prefix(line, len, &seq);
 
-	/* "[%6lu] ": the number, the bracket and one space. */
-	if (sscanf(line, "[%lu]%n", &seq, &used) != 1 || (size_t)used >= len ||
-	    line[used] != ' ')
-		used = 0;
 	if (!used && d->nr_records)
 		return continue_record(&d->records[d->nr_records - 1], line,
 				       len);
 	used += used ? 1 : 0;
 	r = &d->records[d->nr_records++];
 	r->seq = seq;
-	r->message = strndup(line + used, len - (size_t)used);
+	r->message = strndup(line + used, len - used);
 	return r->message ? 0 : -ENOMEM;
 }
 
