@@ -424,8 +424,8 @@ int mmc_exit_process(struct mmc *c, int pid);
  * dirty ones kept when there is no swap), REMOVE (shared memory),
  * POPULATE_READ and POPULATE_WRITE, the VMA flags (NORMAL, RANDOM,
  * SEQUENTIAL, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, DONTDUMP,
- * DODUMP, HUGEPAGE, NOHUGEPAGE), and GUARD_INSTALL (102: the range's pages dropped, any
- * access to it SIGSEGV, the VMA not split) and GUARD_REMOVE (103);
+ * DODUMP, HUGEPAGE, NOHUGEPAGE), and GUARD_INSTALL (102: the range's pages
+ * dropped, any access to it SIGSEGV, the VMA not split) and GUARD_REMOVE (103);
  * WILLNEED, MERGEABLE, UNMERGEABLE change nothing. Errors as Linux's:
  * -EINVAL for unknown advice or one the range refuses (a locked range
  * for FREE, COLD, PAGEOUT, GUARD_INSTALL), -ENOMEM for a hole.
