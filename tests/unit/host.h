@@ -24,10 +24,10 @@ static inline int host_result(long rc)
 	return rc < 0 ? -errno : 0;
 }
 
-/* /proc/self/status's "key: N kB", in kB; -1 if missing. */
-static inline long host_status_kb(const char *key)
+/* A /proc file's "key: N kB" line, in kB; -1 if missing. */
+static inline long host_file_kb(const char *path, const char *key)
 {
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(path, "r");
 	size_t len = strlen(key);
 	char line[256];
 	long kb = -1;
@@ -40,6 +40,12 @@ static inline long host_status_kb(const char *key)
 			break;
 	fclose(f);
 	return kb;
+}
+
+/* /proc/self/status's "key: N kB", in kB; -1 if missing. */
+static inline long host_status_kb(const char *key)
+{
+	return host_file_kb("/proc/self/status", key);
 }
 
 /* smaps' "key: N kB" of the host mapping that holds p; -1 if none. */
@@ -70,19 +76,7 @@ static inline long host_smaps_kb(const void *p, const char *key)
 /* /proc/meminfo's "key: N kB" (the whole host's), in kB; -1 if missing. */
 static inline long host_meminfo_kb(const char *key)
 {
-	FILE *f = fopen("/proc/meminfo", "r");
-	size_t len = strlen(key);
-	char line[256];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ':' &&
-		    sscanf(line + len + 1, "%ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return host_file_kb("/proc/meminfo", key);
 }
 
 /*
